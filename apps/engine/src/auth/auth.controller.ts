@@ -1,0 +1,84 @@
+import { Body, Controller, Get, HttpCode, HttpException, Inject, Post, Req, Res } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { z } from 'zod';
+import { ZodValidationPipe } from '../common/zod-validation.pipe';
+import type { EngineConfig } from '../config/engine-config';
+import { ENGINE_CONFIG } from '../config/engine-config.token';
+import { AuthService } from './auth.service';
+import { CurrentPrincipal } from './current-principal.decorator';
+import type { Principal } from './principal';
+import { Public } from './public.decorator';
+import { AnyRole } from './roles.decorator';
+import { SESSION_COOKIE } from './session-token';
+
+const loginSchema = z.object({
+  email: z.string().trim().min(3).max(320),
+  password: z.string().min(1).max(1024),
+});
+type LoginBody = z.infer<typeof loginSchema>;
+
+@ApiTags('auth')
+@Controller('api/auth')
+export class AuthController {
+  constructor(
+    private readonly auth: AuthService,
+    @Inject(ENGINE_CONFIG) private readonly config: EngineConfig,
+  ) {}
+
+  private secureCookie(request: Request): boolean {
+    if (this.config.COOKIE_SECURE !== 'auto') return this.config.COOKIE_SECURE === 'true';
+    return (this.config.PUBLIC_URL?.startsWith('https://') ?? false) || request.secure;
+  }
+
+  @Post('login')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Sign in with email and password; sets the session cookie' })
+  @ApiBody({ schema: { type: 'object', properties: { email: { type: 'string' }, password: { type: 'string' } }, required: ['email', 'password'] } })
+  async login(
+    @Body(new ZodValidationPipe(loginSchema)) body: LoginBody,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const result = await this.auth.login(body.email, body.password, request.ip ?? 'unknown');
+    if (result.outcome === 'locked') {
+      response.setHeader('Retry-After', String(result.retryAfterSeconds));
+      throw new HttpException(
+        { statusCode: 429, message: `Too many failed attempts. Try again in ${Math.ceil(result.retryAfterSeconds / 60)} minute(s).` },
+        429,
+      );
+    }
+    if (result.outcome === 'invalid') {
+      throw new HttpException({ statusCode: 401, message: 'Email or password is incorrect.' }, 401);
+    }
+    response.cookie(SESSION_COOKIE, result.token, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: this.secureCookie(request),
+      path: '/',
+      expires: result.expiresAt,
+    });
+    return { user: this.view(result.principal), token: result.token, expiresAt: result.expiresAt.toISOString() };
+  }
+
+  @Post('logout')
+  @AnyRole()
+  @HttpCode(204)
+  @ApiOperation({ summary: 'End the current session' })
+  async logout(@CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) response: Response): Promise<void> {
+    await this.auth.logout(principal);
+    response.clearCookie(SESSION_COOKIE, { path: '/' });
+  }
+
+  @Get('me')
+  @AnyRole()
+  @ApiOperation({ summary: 'The signed-in user' })
+  me(@CurrentPrincipal() principal: Principal) {
+    return { user: this.view(principal) };
+  }
+
+  private view(principal: Principal) {
+    return { id: principal.userId, email: principal.email, role: principal.role, workspaceId: principal.workspaceId };
+  }
+}

@@ -1,0 +1,111 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, IsNull } from 'typeorm';
+import { z } from 'zod';
+import { AuditService } from '../audit/audit.service';
+import { Clock } from '../common/clock';
+import type { EngineConfig } from '../config/engine-config';
+import { ENGINE_CONFIG } from '../config/engine-config.token';
+import { sqlRow } from '../database/sql-rows';
+import { User } from '../users/user.entity';
+import { USER_ROLES } from '../users/user-role';
+import { LoginThrottleService } from './login-throttle.service';
+import { PasswordHasher } from './password-hasher';
+import type { Principal } from './principal';
+import { Session } from './session.entity';
+import { hashSessionToken, newSessionToken } from './session-token';
+
+export type LoginResult =
+  | { outcome: 'ok'; token: string; expiresAt: Date; principal: Principal }
+  | { outcome: 'invalid' }
+  | { outcome: 'locked'; retryAfterSeconds: number };
+
+const principalRow = z.object({
+  session_id: z.string(),
+  user_id: z.string(),
+  workspace_id: z.string(),
+  role: z.enum(USER_ROLES),
+  email: z.string(),
+});
+
+/** Passwords, sessions and the login lockout. */
+@Injectable()
+export class AuthService {
+  /** Verified against when the email is unknown, so both paths cost the same time. */
+  private decoyHash: Promise<string> | null = null;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly hasher: PasswordHasher,
+    private readonly throttle: LoginThrottleService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    @Inject(ENGINE_CONFIG) private readonly config: EngineConfig,
+  ) {}
+
+  async login(rawEmail: string, password: string, ip: string): Promise<LoginResult> {
+    const email = rawEmail.trim().toLowerCase();
+    const locked = await this.throttle.lockedForSeconds(email, ip);
+    if (locked > 0) return { outcome: 'locked', retryAfterSeconds: locked };
+
+    const user = await this.dataSource
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .addSelect('u.passwordHash')
+      .where('u.email = :email AND u.disabledAt IS NULL', { email })
+      .getOne();
+    this.decoyHash ??= this.hasher.hash('decoy password for timing');
+    const valid = user
+      ? await this.hasher.verify(user.passwordHash, password)
+      : (await this.hasher.verify(await this.decoyHash, password)) && false;
+    if (!user || !valid) {
+      await this.throttle.recordFailure(email, ip);
+      return { outcome: 'invalid' };
+    }
+    await this.throttle.recordSuccess(email);
+
+    const token = newSessionToken();
+    const expiresAt = new Date(this.clock.now().getTime() + this.config.SESSION_TTL_HOURS * 3_600_000);
+    const session = await this.dataSource.getRepository(Session).save({
+      workspaceId: user.workspaceId,
+      userId: user.id,
+      tokenHash: hashSessionToken(token),
+      expiresAt,
+      revokedAt: null,
+    });
+    await this.audit.record({
+      workspaceId: user.workspaceId,
+      actorUserId: user.id,
+      action: 'user.login',
+      subjectType: 'user',
+      subjectId: user.id,
+      details: { ip },
+    });
+    return {
+      outcome: 'ok',
+      token,
+      expiresAt,
+      principal: { userId: user.id, workspaceId: user.workspaceId, role: user.role, email: user.email, sessionId: session.id },
+    };
+  }
+
+  /** The principal behind a session token, or null when it is unknown, expired, revoked or its user disabled. */
+  async authenticate(token: string): Promise<Principal | null> {
+    if (token.length === 0 || token.length > 200) return null;
+    const row = await sqlRow(
+      this.dataSource,
+      principalRow,
+      `SELECT s.id AS session_id, u.id AS user_id, u.workspace_id, u.role, u.email
+         FROM sessions s JOIN users u ON u.id = s.user_id
+        WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 AND u.disabled_at IS NULL`,
+      [hashSessionToken(token), this.clock.now()],
+    );
+    if (!row) return null;
+    return { sessionId: row.session_id, userId: row.user_id, workspaceId: row.workspace_id, role: row.role, email: row.email };
+  }
+
+  async logout(principal: Principal): Promise<void> {
+    await this.dataSource
+      .getRepository(Session)
+      .update({ id: principal.sessionId, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
+  }
+}

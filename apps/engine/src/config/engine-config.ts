@@ -1,0 +1,93 @@
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const url = (protocols: readonly string[]) =>
+  z.url().refine((value) => protocols.some((p) => value.startsWith(`${p}://`)), {
+    message: `must start with ${protocols.map((p) => `${p}://`).join(' or ')}`,
+  });
+
+const secretsKey = z
+  .string()
+  .transform((value, ctx) => {
+    const trimmed = value.trim();
+    const bytes = /^[0-9a-fA-F]{64}$/.test(trimmed) ? Buffer.from(trimmed, 'hex') : Buffer.from(trimmed, 'base64');
+    if (bytes.length !== 32) {
+      ctx.addIssue({ code: 'custom', message: 'must be 32 bytes, as 64 hex characters or base64' });
+      return z.NEVER;
+    }
+    return bytes;
+  });
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value));
+
+/** Every setting the engine reads from the environment, with its default. */
+export const engineConfigSchema = z.object({
+  ENGINE_ROLE: z.enum(['api', 'worker', 'all']).default('all'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: integer(0, 65535).default(3001),
+  PUBLIC_URL: url(['http', 'https']).optional(),
+  DATABASE_URL: url(['postgres', 'postgresql']),
+  DATABASE_POOL_SIZE: integer(2, 200).default(10),
+  REDIS_URL: optionalText.pipe(url(['redis', 'rediss']).optional()),
+  /** Key prefix of the BullMQ queues, so several installations can share one Redis. */
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]{1,64}$/, 'letters, digits, ":", "_" and "-" only')
+    .default('parley'),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  SECRETS_KEY: secretsKey,
+  SESSION_TTL_HOURS: integer(1, 24 * 90).default(24 * 7),
+  COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
+  LOGIN_MAX_FAILURES: integer(1, 100).default(5),
+  LOGIN_LOCKOUT_MINUTES: integer(1, 24 * 60).default(15),
+  WHATSAPP_APP_SECRET: optionalText,
+  WHATSAPP_APP_SECRET_PREVIOUS: optionalText,
+  WHATSAPP_VERIFY_TOKEN: optionalText,
+  WHATSAPP_API_BASE_URL: url(['http', 'https']).default('https://graph.facebook.com'),
+  WHATSAPP_API_VERSION: z
+    .string()
+    .regex(/^v\d+\.\d+$/, 'must look like v24.0')
+    .default('v24.0'),
+  WHATSAPP_SEND_TIMEOUT_MS: integer(100, 120_000).default(15_000),
+  WEBHOOK_MAX_BYTES: integer(1024, 50 * 1024 * 1024).default(3 * 1024 * 1024),
+  API_MAX_BODY_BYTES: integer(1024, 50 * 1024 * 1024).default(3 * 1024 * 1024),
+  WORKER_CONCURRENCY: integer(1, 256).default(8),
+  SWEEP_INTERVAL_MS: integer(100, 600_000).default(2000),
+});
+
+export type EngineConfig = z.infer<typeof engineConfigSchema>;
+
+/** Thrown when the environment is wrong; its message names every bad variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadEngineConfig(env: Record<string, string | undefined>): EngineConfig {
+  const parsed = engineConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = issue.path.map(String).join('.') || 'environment';
+        const given = typeof issue.path[0] === 'string' ? env[issue.path[0]] : undefined;
+        const shown = given === undefined ? 'not set' : name.includes('SECRET') || name.includes('KEY') ? 'set' : `"${given}"`;
+        return `${name}: ${issue.message} (${shown})`;
+      }),
+    );
+  }
+  const config = parsed.data;
+  if (config.ENGINE_ROLE !== 'all' && !config.REDIS_URL) {
+    throw new ConfigError([
+      `ENGINE_ROLE: "${config.ENGINE_ROLE}" needs REDIS_URL, because without Redis work is dispatched in-process and only ENGINE_ROLE=all processes it`,
+    ]);
+  }
+  return config;
+}

@@ -1,0 +1,48 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { EngineConfig } from '../config/engine-config';
+import { ENGINE_CONFIG } from '../config/engine-config.token';
+import { Dispatcher } from './dispatcher';
+import { redisConnection } from './redis-connection';
+import { WORK_QUEUE, workItemSchema } from './work-queue';
+import { WorkRunner } from './work-runner.service';
+
+/** Takes work items from the BullMQ queue (worker and all roles). */
+@Injectable()
+export class BullmqWorkerService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('BullmqWorker');
+  private connection: Redis | null = null;
+  private worker: Worker | null = null;
+
+  constructor(
+    private readonly runner: WorkRunner,
+    private readonly dispatcher: Dispatcher,
+    @Inject(ENGINE_CONFIG) private readonly config: EngineConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.REDIS_URL) throw new Error('BullmqWorkerService needs REDIS_URL');
+    this.connection = redisConnection(this.config.REDIS_URL, 'worker');
+    this.worker = new Worker(
+      WORK_QUEUE,
+      async (job) => {
+        const item = workItemSchema.parse(job.data);
+        const followUps = await this.runner.run(item);
+        await this.dispatcher.dispatch(followUps);
+      },
+      { connection: this.connection, prefix: this.config.REDIS_PREFIX, concurrency: this.config.WORKER_CONCURRENCY },
+    );
+    this.worker.on('failed', (job, error) => {
+      const item = workItemSchema.safeParse(job?.data);
+      const label = item.success ? `${item.data.kind}:${item.data.id}` : 'unreadable job';
+      this.logger.warn(`${label} failed (attempt ${job?.attemptsMade ?? 0}): ${error.message}`);
+    });
+    this.worker.on('error', (error) => this.logger.error(`Worker error: ${error.message}`));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.worker?.close();
+    this.connection?.disconnect();
+  }
+}

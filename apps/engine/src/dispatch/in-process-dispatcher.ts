@@ -1,0 +1,87 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import type { EngineConfig } from '../config/engine-config';
+import { ENGINE_CONFIG } from '../config/engine-config.token';
+import { Dispatcher } from './dispatcher';
+import { type WorkItem, workItemKey } from './work-item';
+import { WorkRunner } from './work-runner.service';
+
+/**
+ * Embedded mode: work runs in this process with bounded concurrency. Items
+ * only carry ids, so if the process dies the sweeper finds the unprocessed
+ * rows in PostgreSQL and dispatches them again.
+ */
+@Injectable()
+export class InProcessDispatcher extends Dispatcher implements OnApplicationShutdown {
+  private readonly logger = new Logger('InProcessDispatcher');
+  private readonly queue: WorkItem[] = [];
+  /** Keys already queued, so a burst of identical items is queued once. */
+  private readonly queued = new Set<string>();
+  private active = 0;
+  private stopping = false;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly runner: WorkRunner,
+    @Inject(ENGINE_CONFIG) private readonly config: EngineConfig,
+  ) {
+    super();
+  }
+
+  async dispatch(items: readonly WorkItem[]): Promise<void> {
+    if (this.stopping) return;
+    for (const item of items) {
+      const key = workItemKey(item);
+      if (this.queued.has(key)) continue;
+      this.queued.add(key);
+      this.queue.push(item);
+    }
+    this.pump();
+  }
+
+  /** Resolves when nothing is queued or running (tests use it instead of sleeping). */
+  whenIdle(): Promise<void> {
+    if (this.active === 0 && this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    this.queue.length = 0;
+    this.queued.clear();
+    await this.whenIdle();
+  }
+
+  private pump(): void {
+    while (this.active < this.config.WORKER_CONCURRENCY && this.queue.length > 0) {
+      const item = this.queue.shift();
+      if (!item) break;
+      this.queued.delete(workItemKey(item));
+      this.active += 1;
+      void this.execute(item);
+    }
+    if (this.active === 0 && this.queue.length === 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+  }
+
+  private async execute(item: WorkItem): Promise<void> {
+    try {
+      const followUps = await this.runner.run(item);
+      if (!this.stopping) {
+        for (const next of followUps) {
+          const key = workItemKey(next);
+          if (this.queued.has(key)) continue;
+          this.queued.add(key);
+          this.queue.push(next);
+        }
+      }
+    } catch (error) {
+      this.logger.error(`${workItemKey(item)} failed; it stays pending for the sweeper: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      this.active -= 1;
+      this.pump();
+    }
+  }
+}

@@ -1,0 +1,87 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { z } from 'zod';
+import { Clock } from '../common/clock';
+import type { EngineConfig } from '../config/engine-config';
+import { ENGINE_CONFIG } from '../config/engine-config.token';
+import { sqlRows } from '../database/sql-rows';
+import { Dispatcher } from './dispatcher';
+import type { WorkItem } from './work-item';
+
+const BATCH = 500;
+const idRow = z.object({ id: z.string() });
+
+/**
+ * Re-dispatches work whose rows are still pending after a grace period: the
+ * safety net for crashes, lost in-memory queues and Redis data loss. Because
+ * handling is idempotent, a sweep that races normal processing is harmless.
+ */
+@Injectable()
+export class SweeperService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Sweeper');
+  private timer: NodeJS.Timeout | null = null;
+  private running = false;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly dispatcher: Dispatcher,
+    private readonly clock: Clock,
+    @Inject(ENGINE_CONFIG) private readonly config: EngineConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    // Everything pending at start was left by an earlier process: take it now.
+    void this.tick(0);
+    this.timer = setInterval(() => void this.tick(this.config.SWEEP_INTERVAL_MS), this.config.SWEEP_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  private async tick(graceMs: number): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      const found = await this.sweep(graceMs);
+      if (found > 0) this.logger.log(`Re-dispatched ${found} pending item(s)`);
+    } catch (error) {
+      this.logger.warn(`Sweep failed: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /** Dispatches pending work older than `graceMs`; returns how many items. */
+  async sweep(graceMs: number): Promise<number> {
+    const cutoff = new Date(this.clock.now().getTime() - graceMs);
+    const webhooks = await sqlRows(
+      this.dataSource,
+      idRow,
+      'SELECT id::text AS id FROM webhook_deliveries WHERE processed_at IS NULL AND received_at <= $1 ORDER BY id LIMIT $2',
+      [cutoff, BATCH],
+    );
+    const contacts = await sqlRows(
+      this.dataSource,
+      idRow,
+      `SELECT contact_id::text AS id FROM events WHERE processed_at IS NULL AND contact_id IS NOT NULL AND received_at <= $1
+        GROUP BY contact_id ORDER BY min(id) LIMIT $2`,
+      [cutoff, BATCH],
+    );
+    const events = await sqlRows(
+      this.dataSource,
+      idRow,
+      'SELECT id::text AS id FROM events WHERE processed_at IS NULL AND contact_id IS NULL AND received_at <= $1 ORDER BY id LIMIT $2',
+      [cutoff, BATCH],
+    );
+    const items: WorkItem[] = [
+      ...webhooks.map((r): WorkItem => ({ kind: 'webhook', id: r.id })),
+      ...contacts.map((r): WorkItem => ({ kind: 'contact', id: r.id })),
+      ...events.map((r): WorkItem => ({ kind: 'event', id: r.id })),
+    ];
+    await this.dispatcher.dispatch(items);
+    return items.length;
+  }
+}

@@ -1,0 +1,26 @@
+import { Injectable } from '@nestjs/common';
+import { EventProcessorService } from '../events/event-processor.service';
+import { WebhookProcessorService } from '../whatsapp/webhook-processor.service';
+import type { WorkItem } from './work-item';
+
+/** Does one unit of work, whoever dispatched it; returns the work it creates. */
+@Injectable()
+export class WorkRunner {
+  constructor(
+    private readonly webhooks: WebhookProcessorService,
+    private readonly events: EventProcessorService,
+  ) {}
+
+  async run(item: WorkItem): Promise<WorkItem[]> {
+    switch (item.kind) {
+      case 'webhook':
+        return this.webhooks.process(item.id);
+      case 'contact':
+        await this.events.processContact(item.id);
+        return [];
+      case 'event':
+        await this.events.processEvent(item.id);
+        return [];
+    }
+  }
+}

@@ -1,0 +1,27 @@
+import type { RuntimeEvent } from '@parley/node-sdk';
+import { z } from 'zod';
+
+const inboundMessagePayload = z.object({
+  wamid: z.string(),
+  phoneNumberId: z.string(),
+  messageType: z.string(),
+  text: z.string().nullable(),
+});
+
+/** The columns of an events row the runtime reads, validated. */
+export const runtimeEventRow = z.object({
+  id: z.union([z.string(), z.number()]).transform(String),
+  workspace_id: z.string(),
+  contact_id: z.string().nullable(),
+  type: z.literal('message.received'),
+  occurred_at: z.date(),
+  payload: inboundMessagePayload,
+  processed_at: z.date().nullable(),
+});
+export type RuntimeEventRow = z.infer<typeof runtimeEventRow>;
+
+export const RUNTIME_EVENT_COLUMNS = 'id::text AS id, workspace_id, contact_id, type, occurred_at, payload, processed_at';
+
+export function toRuntimeEvent(row: RuntimeEventRow): RuntimeEvent {
+  return { id: row.id, type: row.type, occurredAt: row.occurred_at, contactId: row.contact_id, payload: row.payload };
+}

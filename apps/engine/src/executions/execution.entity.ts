@@ -1,0 +1,49 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { ExecutionStatus } from './execution-status';
+
+/** One run of a published flow version for one contact. */
+@Entity({ name: 'executions' })
+export class Execution {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column('uuid', { name: 'workspace_id' })
+  workspaceId: string;
+
+  @Column('uuid', { name: 'flow_id' })
+  flowId: string;
+
+  @Column('uuid', { name: 'flow_version_id' })
+  flowVersionId: string;
+
+  @Column('uuid', { name: 'contact_id', nullable: true })
+  contactId: string | null;
+
+  @Column('bigint', { name: 'trigger_event_id', nullable: true })
+  triggerEventId: string | null;
+
+  @Column('text')
+  status: ExecutionStatus;
+
+  /** The node to run next (or running now); null once finished. */
+  @Column('text', { name: 'current_node_id', nullable: true })
+  currentNodeId: string | null;
+
+  @Column('jsonb', { default: {} })
+  vars: Record<string, unknown>;
+
+  @Column('text', { name: 'error_code', nullable: true })
+  errorCode: string | null;
+
+  @Column('text', { name: 'error_message', nullable: true })
+  errorMessage: string | null;
+
+  @Column('timestamptz', { name: 'started_at' })
+  startedAt: Date;
+
+  @Column('timestamptz', { name: 'finished_at', nullable: true })
+  finishedAt: Date | null;
+
+  @Column('timestamptz', { name: 'updated_at' })
+  updatedAt: Date;
+}

@@ -1,0 +1,99 @@
+import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, ParseUUIDPipe, Post, Put } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { CurrentPrincipal } from '../auth/current-principal.decorator';
+import type { Principal } from '../auth/principal';
+import { AnyRole, Roles } from '../auth/roles.decorator';
+import { ZodValidationPipe } from '../common/zod-validation.pipe';
+import { FlowsService } from './flows.service';
+
+const name = z.string().trim().min(1, 'the name is empty').max(200);
+const description = z.string().max(2000);
+
+const createFlowSchema = z.object({ name, description: description.optional(), definition: z.unknown().optional() });
+const saveDraftSchema = z.object({
+  revision: z.number().int().min(1),
+  name: name.optional(),
+  description: description.optional(),
+  definition: z.unknown().optional(),
+});
+const publishSchema = z.object({ revision: z.number().int().min(1).optional() }).default({});
+
+@ApiTags('flows')
+@Controller('api/flows')
+export class FlowsController {
+  constructor(private readonly flows: FlowsService) {}
+
+  @Get()
+  @AnyRole()
+  @ApiOperation({ summary: 'Flows of the workspace' })
+  async list(@CurrentPrincipal() principal: Principal) {
+    return { data: await this.flows.list(principal.workspaceId) };
+  }
+
+  @Post()
+  @Roles('admin', 'marketer')
+  @ApiOperation({ summary: 'Create a flow; `definition` is a flow-core document (empty when omitted)' })
+  create(
+    @CurrentPrincipal() principal: Principal,
+    @Body(new ZodValidationPipe(createFlowSchema)) body: z.infer<typeof createFlowSchema>,
+  ) {
+    return this.flows.create(principal, body);
+  }
+
+  @Get(':id')
+  @AnyRole()
+  @ApiOperation({ summary: 'A flow with its draft document' })
+  get(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string) {
+    return this.flows.get(principal.workspaceId, id);
+  }
+
+  @Put(':id')
+  @Roles('admin', 'marketer')
+  @ApiOperation({ summary: 'Save the draft; `revision` must be the one you edited (409 otherwise)' })
+  save(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body(new ZodValidationPipe(saveDraftSchema)) body: z.infer<typeof saveDraftSchema>,
+  ) {
+    return this.flows.saveDraft(principal, id, body);
+  }
+
+  @Post(':id/publish')
+  @Roles('admin', 'marketer')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Validate the draft and publish it as a new immutable version (422 lists problems)' })
+  publish(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body(new ZodValidationPipe(publishSchema)) body: z.infer<typeof publishSchema>,
+  ) {
+    return this.flows.publish(principal, id, body.revision);
+  }
+
+  @Post(':id/unpublish')
+  @Roles('admin', 'marketer')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Stop starting new executions of this flow' })
+  unpublish(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string) {
+    return this.flows.unpublish(principal, id);
+  }
+
+  @Get(':id/versions')
+  @AnyRole()
+  @ApiOperation({ summary: 'Published versions, newest first' })
+  async versions(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string) {
+    return { data: await this.flows.versions(principal.workspaceId, id) };
+  }
+
+  @Get(':id/versions/:version')
+  @AnyRole()
+  @ApiOperation({ summary: 'One published version with its document' })
+  version(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('version', new ParseIntPipe()) version: number,
+  ) {
+    return this.flows.version(principal.workspaceId, id, version);
+  }
+}

@@ -1,0 +1,203 @@
+import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import {
+  CURRENT_FLOW_SCHEMA_VERSION,
+  type FlowDocument,
+  type NodeCatalog,
+  parseFlowDocument,
+  validateFlow,
+} from '@parley/flow-core';
+import { DataSource, type EntityManager, In } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import type { Principal } from '../auth/principal';
+import { FlowProblemException } from './flow-problem';
+import { FlowVersion } from './flow-version.entity';
+import {
+  type FlowSummaryView,
+  type FlowView,
+  viewFlow,
+  viewFlowSummary,
+  viewFlowVersion,
+  viewFlowVersionSummary,
+} from './flow-view';
+import { Flow } from './flow.entity';
+import { NODE_CATALOG } from './node-catalog.token';
+
+export const EMPTY_FLOW: FlowDocument = { schemaVersion: CURRENT_FLOW_SCHEMA_VERSION, nodes: [], edges: [], notes: [] };
+
+export interface FlowInput {
+  name: string;
+  description?: string;
+  definition?: unknown;
+}
+
+export interface DraftChange {
+  revision: number;
+  name?: string;
+  description?: string;
+  definition?: unknown;
+}
+
+function parseOrThrow(definition: unknown): FlowDocument {
+  const parsed = parseFlowDocument(definition);
+  if (!parsed.ok) throw new FlowProblemException(400, 'The flow document is not valid.', parsed.issues);
+  return parsed.document;
+}
+
+/** Drafts, publishing and versions of flows, always inside the caller's workspace. */
+@Injectable()
+export class FlowsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    @Inject(NODE_CATALOG) private readonly catalog: NodeCatalog,
+  ) {}
+
+  private async publishedVersions(manager: EntityManager, flows: Flow[]): Promise<Map<string, FlowVersion>> {
+    const ids = flows.map((f) => f.publishedVersionId).filter((id): id is string => id !== null);
+    if (ids.length === 0) return new Map();
+    const versions = await manager.getRepository(FlowVersion).find({ where: { id: In(ids) } });
+    return new Map(versions.map((v) => [v.id, v]));
+  }
+
+  private async findFlow(manager: EntityManager, workspaceId: string, id: string, lock = false): Promise<Flow> {
+    const flow = await manager.getRepository(Flow).findOne({
+      where: { id, workspaceId },
+      ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+    });
+    if (!flow) throw new NotFoundException('No such flow in this workspace.');
+    return flow;
+  }
+
+  private async view(manager: EntityManager, flow: Flow): Promise<FlowView> {
+    const published = flow.publishedVersionId
+      ? await manager.getRepository(FlowVersion).findOne({ where: { id: flow.publishedVersionId } })
+      : null;
+    return viewFlow(flow, published);
+  }
+
+  async list(workspaceId: string): Promise<FlowSummaryView[]> {
+    const manager = this.dataSource.manager;
+    const flows = await manager.getRepository(Flow).find({ where: { workspaceId }, order: { updatedAt: 'DESC' } });
+    const published = await this.publishedVersions(manager, flows);
+    return flows.map((flow) => viewFlowSummary(flow, flow.publishedVersionId ? (published.get(flow.publishedVersionId) ?? null) : null));
+  }
+
+  async get(workspaceId: string, id: string): Promise<FlowView> {
+    const flow = await this.findFlow(this.dataSource.manager, workspaceId, id);
+    return this.view(this.dataSource.manager, flow);
+  }
+
+  async create(principal: Principal, input: FlowInput): Promise<FlowView> {
+    const draft = input.definition === undefined ? EMPTY_FLOW : parseOrThrow(input.definition);
+    return this.dataSource.transaction(async (manager) => {
+      const flow = await manager.getRepository(Flow).save({
+        workspaceId: principal.workspaceId,
+        name: input.name,
+        description: input.description ?? '',
+        draft,
+        draftRevision: 1,
+        publishedVersionId: null,
+        createdBy: principal.userId,
+        updatedBy: principal.userId,
+      });
+      await this.audit.record(
+        { workspaceId: principal.workspaceId, actorUserId: principal.userId, action: 'flow.created', subjectType: 'flow', subjectId: flow.id },
+        manager,
+      );
+      return viewFlow(flow, null);
+    });
+  }
+
+  /** Saves a draft if `revision` is still current; otherwise 409 with the current revision. */
+  async saveDraft(principal: Principal, id: string, change: DraftChange): Promise<FlowView> {
+    const draft = change.definition === undefined ? undefined : parseOrThrow(change.definition);
+    return this.dataSource.transaction(async (manager) => {
+      const flow = await this.findFlow(manager, principal.workspaceId, id, true);
+      if (flow.draftRevision !== change.revision) {
+        throw new ConflictException({
+          statusCode: 409,
+          error: 'Conflict',
+          message: `The flow was changed elsewhere (revision ${flow.draftRevision}, you edited ${change.revision}).`,
+          currentRevision: flow.draftRevision,
+        });
+      }
+      if (change.name !== undefined) flow.name = change.name;
+      if (change.description !== undefined) flow.description = change.description;
+      if (draft !== undefined) flow.draft = draft;
+      flow.draftRevision += 1;
+      flow.updatedBy = principal.userId;
+      const saved = await manager.getRepository(Flow).save(flow);
+      return this.view(manager, saved);
+    });
+  }
+
+  /** Validates the whole draft and freezes it as the next immutable version. */
+  async publish(principal: Principal, id: string, revision: number | undefined) {
+    return this.dataSource.transaction(async (manager) => {
+      const flow = await this.findFlow(manager, principal.workspaceId, id, true);
+      if (revision !== undefined && revision !== flow.draftRevision) {
+        throw new ConflictException({
+          statusCode: 409,
+          error: 'Conflict',
+          message: `The flow was changed elsewhere (revision ${flow.draftRevision}, you published ${revision}).`,
+          currentRevision: flow.draftRevision,
+        });
+      }
+      const document = parseOrThrow(flow.draft);
+      const issues = validateFlow(document, this.catalog);
+      if (issues.length > 0) throw new FlowProblemException(422, `The flow has ${issues.length} problem(s) to fix before publishing.`, issues);
+      const trigger = document.nodes.find((n) => this.catalog.get(n.type, n.typeVersion)?.kind === 'trigger');
+      if (!trigger) throw new FlowProblemException(422, 'The flow has no trigger.', []);
+
+      const versions = manager.getRepository(FlowVersion);
+      const last = await versions.findOne({ where: { flowId: flow.id }, order: { version: 'DESC' } });
+      const version = await versions.save({
+        workspaceId: principal.workspaceId,
+        flowId: flow.id,
+        version: (last?.version ?? 0) + 1,
+        definition: document,
+        triggerType: trigger.type,
+        publishedBy: principal.userId,
+      });
+      await manager.getRepository(Flow).update({ id: flow.id }, { publishedVersionId: version.id, updatedBy: principal.userId });
+      await this.audit.record(
+        {
+          workspaceId: principal.workspaceId,
+          actorUserId: principal.userId,
+          action: 'flow.published',
+          subjectType: 'flow',
+          subjectId: flow.id,
+          details: { version: version.version, versionId: version.id },
+        },
+        manager,
+      );
+      return viewFlowVersion(version);
+    });
+  }
+
+  /** Stops new executions of the flow; running ones continue. */
+  async unpublish(principal: Principal, id: string): Promise<FlowView> {
+    return this.dataSource.transaction(async (manager) => {
+      const flow = await this.findFlow(manager, principal.workspaceId, id, true);
+      if (flow.publishedVersionId === null) return viewFlow(flow, null);
+      await manager.getRepository(Flow).update({ id: flow.id }, { publishedVersionId: null, updatedBy: principal.userId });
+      await this.audit.record(
+        { workspaceId: principal.workspaceId, actorUserId: principal.userId, action: 'flow.unpublished', subjectType: 'flow', subjectId: flow.id },
+        manager,
+      );
+      return viewFlow({ ...flow, publishedVersionId: null }, null);
+    });
+  }
+
+  async versions(workspaceId: string, id: string) {
+    await this.findFlow(this.dataSource.manager, workspaceId, id);
+    const versions = await this.dataSource.getRepository(FlowVersion).find({ where: { flowId: id, workspaceId }, order: { version: 'DESC' } });
+    return versions.map(viewFlowVersionSummary);
+  }
+
+  async version(workspaceId: string, id: string, version: number) {
+    const found = await this.dataSource.getRepository(FlowVersion).findOne({ where: { flowId: id, workspaceId, version } });
+    if (!found) throw new NotFoundException('No such version of this flow.');
+    return viewFlowVersion(found);
+  }
+}

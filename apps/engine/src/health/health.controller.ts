@@ -1,0 +1,67 @@
+import { Controller, Get, HttpCode, Inject, type OnApplicationShutdown, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Redis } from 'ioredis';
+import { DataSource } from 'typeorm';
+import { Public } from '../auth/public.decorator';
+import type { EngineConfig } from '../config/engine-config';
+import { ENGINE_CONFIG } from '../config/engine-config.token';
+
+type CheckResult = { status: 'up' } | { status: 'down'; error: string };
+
+const CHECK_TIMEOUT_MS = 2000;
+
+function withTimeout<T>(promise: Promise<T>): Promise<T> {
+  return Promise.race([
+    promise,
+    new Promise<T>((_resolve, reject) => setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS).unref()),
+  ]);
+}
+
+async function check(probe: () => Promise<unknown>): Promise<CheckResult> {
+  try {
+    await withTimeout(probe());
+    return { status: 'up' };
+  } catch (error) {
+    return { status: 'down', error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+@ApiTags('health')
+@Controller('health')
+@Public()
+export class HealthController implements OnApplicationShutdown {
+  private redis: Redis | null = null;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(ENGINE_CONFIG) private readonly config: EngineConfig,
+  ) {}
+
+  @Get('live')
+  @ApiOperation({ summary: 'The process is up' })
+  live() {
+    return { status: 'ok', role: this.config.ENGINE_ROLE };
+  }
+
+  @Get('ready')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'PostgreSQL (and Redis, when configured) answer; 503 otherwise' })
+  async ready(@Res({ passthrough: true }) response: Response) {
+    const checks: Record<string, CheckResult> = {
+      postgres: await check(() => this.dataSource.query('SELECT 1')),
+    };
+    if (this.config.REDIS_URL) {
+      this.redis ??= new Redis(this.config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, connectionName: 'parley-health' });
+      const redis = this.redis;
+      checks['redis'] = await check(() => redis.ping());
+    }
+    const ok = Object.values(checks).every((c) => c.status === 'up');
+    if (!ok) response.status(503);
+    return { status: ok ? 'ok' : 'unavailable', checks };
+  }
+
+  onApplicationShutdown(): void {
+    this.redis?.disconnect();
+  }
+}

@@ -1,0 +1,25 @@
+import 'reflect-metadata';
+import { ConfigError, loadEngineConfig } from './config/engine-config';
+import { createEngineApp } from './create-engine-app';
+import { migrateDatabase } from './database/migrate-database';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadEngineConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  await migrateDatabase(config);
+  const app = await createEngineApp(config);
+  await app.listen(config.PORT, config.HOST);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Parley engine failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,52 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { CurrentPrincipal } from '../auth/current-principal.decorator';
+import type { Principal } from '../auth/principal';
+import { Roles } from '../auth/roles.decorator';
+import { ZodValidationPipe } from '../common/zod-validation.pipe';
+import { USER_ROLES } from './user-role';
+import { UsersService } from './users.service';
+
+const createUserSchema = z.object({
+  email: z.email().max(320),
+  password: z.string().min(10, 'must be at least 10 characters').max(1024),
+  role: z.enum(USER_ROLES),
+  displayName: z.string().trim().max(200).optional(),
+});
+
+const updateUserSchema = z
+  .object({ role: z.enum(USER_ROLES).optional(), disabled: z.boolean().optional() })
+  .refine((v) => v.role !== undefined || v.disabled !== undefined, 'give role or disabled');
+
+@ApiTags('users')
+@Controller('api/users')
+@Roles('admin')
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Users of the workspace' })
+  async list(@CurrentPrincipal() principal: Principal) {
+    return { data: await this.users.list(principal.workspaceId) };
+  }
+
+  @Post()
+  @ApiOperation({ summary: 'Add a user with a role' })
+  create(
+    @CurrentPrincipal() principal: Principal,
+    @Body(new ZodValidationPipe(createUserSchema)) body: z.infer<typeof createUserSchema>,
+  ) {
+    return this.users.create(principal.workspaceId, body, principal);
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Change a user role or disable them' })
+  update(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body(new ZodValidationPipe(updateUserSchema)) body: z.infer<typeof updateUserSchema>,
+  ) {
+    return this.users.update(principal, id, body);
+  }
+}

@@ -1,0 +1,30 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+/** A verified webhook body, stored byte for byte before Meta gets its 200. */
+@Entity({ name: 'webhook_deliveries' })
+export class WebhookDelivery {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
+  id: string;
+
+  @Column('text')
+  provider: string;
+
+  @Column('timestamptz', { name: 'received_at' })
+  receivedAt: Date;
+
+  @Column('bytea')
+  body: Buffer;
+
+  @Column('timestamptz', { name: 'processed_at', nullable: true })
+  processedAt: Date | null;
+
+  @Column('integer', { default: 0 })
+  attempts: number;
+
+  @Column('text', { name: 'last_error', nullable: true })
+  lastError: string | null;
+
+  /** Items that were skipped while processing, with the reason. */
+  @Column('jsonb', { default: [] })
+  notes: unknown[];
+}

@@ -1,0 +1,32 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+@Entity({ name: 'whatsapp_numbers' })
+export class WhatsAppNumber {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column('uuid', { name: 'workspace_id' })
+  workspaceId: string;
+
+  @Column('text', { name: 'phone_number_id' })
+  phoneNumberId: string;
+
+  @Column('text', { name: 'display_phone_number', default: '' })
+  displayPhoneNumber: string;
+
+  @Column('text', { name: 'waba_id', default: '' })
+  wabaId: string;
+
+  /** AES-256-GCM sealed access token; never returned by the API. */
+  @Column('text', { name: 'access_token_enc', select: false })
+  accessTokenEnc: string;
+
+  @Column('timestamptz', { name: 'token_updated_at' })
+  tokenUpdatedAt: Date;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

@@ -1,0 +1,47 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { CurrentPrincipal } from '../auth/current-principal.decorator';
+import type { Principal } from '../auth/principal';
+import { Roles } from '../auth/roles.decorator';
+import { ZodValidationPipe } from '../common/zod-validation.pipe';
+import { WhatsAppNumbersService } from './whatsapp-numbers.service';
+
+const token = z.string().trim().min(8, 'looks too short for an access token').max(4096);
+
+const createSchema = z.object({
+  phoneNumberId: z.string().trim().regex(/^\d{1,32}$/, 'must be the numeric phone number id from Meta'),
+  accessToken: token,
+  displayPhoneNumber: z.string().trim().max(32).optional(),
+  wabaId: z.string().trim().regex(/^\d{0,32}$/).optional(),
+});
+const rotateSchema = z.object({ accessToken: token });
+
+@ApiTags('whatsapp')
+@Controller('api/whatsapp/numbers')
+@Roles('admin')
+export class WhatsAppNumbersController {
+  constructor(private readonly numbers: WhatsAppNumbersService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Business numbers of the workspace (tokens are never returned)' })
+  async list(@CurrentPrincipal() principal: Principal) {
+    return { data: await this.numbers.list(principal.workspaceId) };
+  }
+
+  @Post()
+  @ApiOperation({ summary: 'Register a business number with its access token (stored encrypted)' })
+  create(@CurrentPrincipal() principal: Principal, @Body(new ZodValidationPipe(createSchema)) body: z.infer<typeof createSchema>) {
+    return this.numbers.create(principal.workspaceId, body, principal);
+  }
+
+  @Put(':id/token')
+  @ApiOperation({ summary: 'Replace the access token of a number' })
+  rotate(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body(new ZodValidationPipe(rotateSchema)) body: z.infer<typeof rotateSchema>,
+  ) {
+    return this.numbers.rotateToken(principal, id, body.accessToken);
+  }
+}

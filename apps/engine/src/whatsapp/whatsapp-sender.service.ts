@@ -1,0 +1,185 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { SendWhatsAppRequest, SendWhatsAppResult, WhatsAppSender } from '@parley/node-sdk';
+import { graphErrorPolicy, isRetryable, sendGraphMessage } from '@parley/whatsapp';
+import { DataSource } from 'typeorm';
+import { z } from 'zod';
+import { Clock } from '../common/clock';
+import type { EngineConfig } from '../config/engine-config';
+import { ENGINE_CONFIG } from '../config/engine-config.token';
+import { sqlRow } from '../database/sql-rows';
+import { WhatsAppNumbersService } from './whatsapp-numbers.service';
+
+export interface SendScope {
+  workspaceId: string;
+  executionId: string;
+  nodeId: string;
+}
+
+const existingRow = z.object({ status: z.enum(['pending', 'succeeded', 'failed', 'unknown']), result: z.record(z.string(), z.unknown()).nullable() });
+const contactRow = z.object({ wa_id: z.string().nullable(), whatsapp_number_id: z.string().nullable() });
+const numberRow = z.object({ id: z.string() });
+
+function text(value: unknown, fallback: string): string {
+  return typeof value === 'string' ? value : fallback;
+}
+
+/**
+ * The only way the engine sends a WhatsApp message. The send is recorded
+ * under its idempotency key before the HTTP call, so it happens at most once;
+ * a timeout or 5xx is recorded as "unknown" and never resent blindly.
+ */
+@Injectable()
+export class WhatsAppSenderService {
+  private readonly logger = new Logger('WhatsAppSender');
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly numbers: WhatsAppNumbersService,
+    private readonly clock: Clock,
+    @Inject(ENGINE_CONFIG) private readonly config: EngineConfig,
+  ) {}
+
+  /** A sender bound to one step of one execution. */
+  forStep(scope: SendScope): WhatsAppSender {
+    return { send: (request) => this.send(scope, request) };
+  }
+
+  private async send(scope: SendScope, request: SendWhatsAppRequest): Promise<SendWhatsAppResult> {
+    const contact = await sqlRow(this.dataSource, contactRow, 'SELECT wa_id, whatsapp_number_id FROM contacts WHERE id = $1 AND workspace_id = $2', [
+      request.contactId,
+      scope.workspaceId,
+    ]);
+    if (!contact?.wa_id) {
+      return { status: 'failed', errorCode: 'no_recipient', errorMessage: 'The contact has no WhatsApp id to send to.', retryable: false };
+    }
+    const numberId =
+      contact.whatsapp_number_id ??
+      (await sqlRow(this.dataSource, numberRow, 'SELECT id FROM whatsapp_numbers WHERE workspace_id = $1 ORDER BY created_at LIMIT 1', [scope.workspaceId]))?.id;
+    const credentials = numberId ? await this.numbers.credentials(numberId) : null;
+    if (!credentials) {
+      return { status: 'failed', errorCode: 'no_number', errorMessage: 'No WhatsApp number is registered for this workspace.', retryable: false };
+    }
+
+    const body = {
+      messaging_product: 'whatsapp',
+      recipient_type: 'individual',
+      to: contact.wa_id,
+      ...request.message,
+      biz_opaque_callback_data: request.idempotencyKey,
+    };
+    const claim = await this.claim(scope, request.idempotencyKey, body);
+    if (claim !== null) return claim;
+
+    const result = await sendGraphMessage(
+      {
+        baseUrl: this.config.WHATSAPP_API_BASE_URL,
+        apiVersion: this.config.WHATSAPP_API_VERSION,
+        phoneNumberId: credentials.number.phoneNumberId,
+        accessToken: credentials.accessToken,
+        timeoutMs: this.config.WHATSAPP_SEND_TIMEOUT_MS,
+      },
+      body,
+    );
+    const now = this.clock.now();
+    switch (result.kind) {
+      case 'accepted': {
+        await this.dataSource.transaction(async (manager) => {
+          await manager.query(`UPDATE side_effects SET status = 'succeeded', result = $2, updated_at = $3 WHERE idempotency_key = $1`, [
+            request.idempotencyKey,
+            JSON.stringify({ wamid: result.wamid, waId: result.waId }),
+            now,
+          ]);
+          await manager.query(
+            `INSERT INTO messages (workspace_id, contact_id, whatsapp_number_id, direction, wamid, type, text, payload, occurred_at, status, status_at, execution_id, node_id)
+             VALUES ($1, $2, $3, 'outbound', $4, $5, $6, $7, $8, 'accepted', $8, $9, $10)
+             ON CONFLICT (wamid) DO NOTHING`,
+            [
+              scope.workspaceId,
+              request.contactId,
+              credentials.number.id,
+              result.wamid,
+              request.message.type,
+              request.message.type === 'text' ? request.message.text.body : null,
+              JSON.stringify(body),
+              now,
+              scope.executionId,
+              scope.nodeId,
+            ],
+          );
+          if (result.waId !== null && result.waId !== contact.wa_id) {
+            this.logger.log(`Meta resolved ${contact.wa_id} to wa_id ${result.waId}`);
+          }
+        });
+        return { status: 'accepted', wamid: result.wamid, waId: result.waId };
+      }
+      case 'rejected': {
+        const policy = graphErrorPolicy(result.code);
+        await this.finish(request.idempotencyKey, 'failed', { code: result.code, message: result.message, details: result.details, action: policy.action });
+        return {
+          status: 'failed',
+          errorCode: String(result.code),
+          errorMessage: `${result.message}${result.details ? ` (${result.details})` : ''}`,
+          retryable: isRetryable(policy),
+        };
+      }
+      case 'not_sent':
+        await this.finish(request.idempotencyKey, 'failed', { code: 'not_sent', message: result.reason, retryable: true });
+        return { status: 'failed', errorCode: 'not_sent', errorMessage: `WhatsApp could not be reached: ${result.reason}`, retryable: true };
+      case 'unknown':
+        await this.finish(request.idempotencyKey, 'unknown', { message: result.reason });
+        return { status: 'unknown', errorMessage: result.reason };
+    }
+  }
+
+  /**
+   * Records the send before making it. Returns null when this call may send;
+   * otherwise the outcome of the earlier attempt with the same key.
+   */
+  private async claim(scope: SendScope, key: string, body: Record<string, unknown>): Promise<SendWhatsAppResult | null> {
+    const now = this.clock.now();
+    const inserted = await sqlRow(
+      this.dataSource,
+      z.object({ idempotency_key: z.string() }),
+      `INSERT INTO side_effects (idempotency_key, workspace_id, execution_id, node_id, kind, status, request, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, 'whatsapp.send', 'pending', $5, $6, $6)
+       ON CONFLICT (idempotency_key) DO NOTHING RETURNING idempotency_key`,
+      [key, scope.workspaceId, scope.executionId, scope.nodeId, JSON.stringify(body), now],
+    );
+    if (inserted) return null;
+    const existing = await sqlRow(this.dataSource, existingRow, 'SELECT status, result FROM side_effects WHERE idempotency_key = $1', [key]);
+    if (!existing) throw new Error(`side effect ${key} vanished`);
+    const result = existing.result ?? {};
+    switch (existing.status) {
+      case 'succeeded':
+        return { status: 'accepted', wamid: text(result['wamid'], ''), waId: typeof result['waId'] === 'string' ? result['waId'] : null };
+      case 'failed': {
+        // A request Meta never accepted may be sent again (this is a retry of the same step).
+        if (result['retryable'] === true || result['action'] === 'retry' || result['action'] === 'recipient_backoff' || result['action'] === 'retry_later') {
+          const reclaimed = await sqlRow(
+            this.dataSource,
+            z.object({ idempotency_key: z.string() }),
+            `UPDATE side_effects SET status = 'pending', updated_at = $2 WHERE idempotency_key = $1 AND status = 'failed' RETURNING idempotency_key`,
+            [key, now],
+          );
+          if (reclaimed) return null;
+        }
+        const code = result['code'];
+        return { status: 'failed', errorCode: typeof code === 'number' ? String(code) : text(code, 'failed'), errorMessage: text(result['message'], 'The earlier attempt failed.'), retryable: false };
+      }
+      case 'pending':
+      case 'unknown':
+        // The earlier attempt may have reached Meta (we crashed or timed out): never send again blindly.
+        if (existing.status === 'pending') await this.finish(key, 'unknown', { message: 'The process stopped during the call.' });
+        return { status: 'unknown', errorMessage: 'An earlier attempt of this send has no known outcome; it is not sent again.' };
+    }
+  }
+
+  private async finish(key: string, status: 'failed' | 'unknown', result: Record<string, unknown>): Promise<void> {
+    await this.dataSource.query('UPDATE side_effects SET status = $2, result = $3, updated_at = $4 WHERE idempotency_key = $1', [
+      key,
+      status,
+      JSON.stringify(result),
+      this.clock.now(),
+    ]);
+  }
+}

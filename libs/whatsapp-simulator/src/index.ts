@@ -1,0 +1,8 @@
+export { startSimulator } from './simulator-server';
+export type { RunningSimulator, SimulatorOptions } from './simulator-server';
+export { SimulatorState } from './simulator-state';
+export type { InboundRecord, SentMessage, SimulatedNumber, SimulatedUser } from './simulator-state';
+export { deliverWebhook } from './webhook-emitter';
+export type { DeliveryOutcome, WebhookTarget } from './webhook-emitter';
+export { inboundTextPayload } from './inbound-payload';
+export { newWamid } from './wire-ids';

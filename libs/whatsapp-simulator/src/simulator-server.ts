@@ -1,0 +1,181 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { graphError, type GraphErrorBody } from './graph-error';
+import { inboundTextPayload } from './inbound-payload';
+import { sendRequestSchema, textSchema } from './send-request';
+import { SimulatorState, type SimulatedNumber } from './simulator-state';
+import { deliverWebhook, type DeliveryOutcome, type WebhookTarget } from './webhook-emitter';
+import { newWamid } from './wire-ids';
+
+export interface SimulatorOptions {
+  numbers: SimulatedNumber[];
+  /** Where webhooks go; without it inbound messages are only recorded. */
+  webhook?: WebhookTarget;
+  now?: () => Date;
+  webhookRetry?: { maxAttempts: number; firstDelayMs: number };
+}
+
+export interface RunningSimulator {
+  url: string;
+  state: SimulatorState;
+  /** A simulated customer writes to the business; resolves when the webhook was delivered (or gave up). */
+  customerSends(input: { phoneNumberId: string; from: string; name?: string; text: string }): Promise<{
+    wamid: string;
+    delivery: DeliveryOutcome | null;
+  }>;
+  /** Delivers the webhook of an earlier inbound message again, as Meta does when it retries. */
+  redeliver(wamid: string): Promise<DeliveryOutcome>;
+  /** Points webhooks somewhere else (e.g. once the receiving server knows its port). */
+  setWebhook(target: WebhookTarget | undefined): void;
+  close(): Promise<void>;
+}
+
+const WINDOW_MS = 24 * 60 * 60 * 1000;
+const MAX_BODY_BYTES = 1024 * 1024;
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: GraphErrorBody | Record<string, unknown>,
+  ) {
+    super(`HTTP ${status}`);
+  }
+}
+
+async function readBody(request: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+    size += buffer.length;
+    if (size > MAX_BODY_BYTES) throw new HttpError(413, graphError(100, 'Request too large', 'The request body is too large.'));
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function parseJson(raw: Buffer): unknown {
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new HttpError(400, graphError(100, 'Invalid parameter', 'The request body is not valid JSON.'));
+  }
+}
+
+function send(response: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  response.end(text);
+}
+
+/** Starts a local Graph API stand-in on `port` (0 = any free port). */
+export async function startSimulator(options: SimulatorOptions, port = 0, host = '127.0.0.1'): Promise<RunningSimulator> {
+  const state = new SimulatorState();
+  for (const number of options.numbers) state.addNumber(number);
+  const now = options.now ?? (() => new Date());
+  const retry = options.webhookRetry ?? { maxAttempts: 6, firstDelayMs: 1000 };
+  let webhook = options.webhook;
+  const payloads = new Map<string, Record<string, unknown>>();
+
+  function handleSend(phoneNumberId: string, request: IncomingMessage, raw: Buffer): Record<string, unknown> {
+    const number = state.numbers.get(phoneNumberId);
+    if (!number) {
+      throw new HttpError(
+        400,
+        graphError(100, 'Invalid parameter', `Unsupported post request. Object with ID '${phoneNumberId}' does not exist.`, 'GraphMethodException'),
+      );
+    }
+    const auth = request.headers.authorization ?? '';
+    if (auth !== `Bearer ${number.accessToken}`) {
+      throw new HttpError(401, graphError(190, 'Invalid OAuth access token', 'The access token could not be decrypted or is invalid.'));
+    }
+    const parsed = sendRequestSchema.safeParse(parseJson(raw));
+    if (!parsed.success) {
+      throw new HttpError(400, graphError(100, 'Invalid parameter', parsed.error.issues[0]?.message ?? 'Invalid parameter'));
+    }
+    const message = parsed.data;
+    if (message.type !== 'text') {
+      throw new HttpError(400, graphError(131051, 'Unsupported message type', `The simulator does not support type ${message.type} yet.`));
+    }
+    const text = textSchema.safeParse(message['text']);
+    if (!text.success) {
+      throw new HttpError(400, graphError(100, 'Invalid parameter', text.error.issues[0]?.message ?? 'Invalid text'));
+    }
+    const to = message.to.replace(/^\+/, '');
+    const user = state.users.get(to);
+    const lastInbound = user?.lastInboundAt.get(phoneNumberId);
+    if (!lastInbound || now().getTime() - lastInbound.getTime() > WINDOW_MS) {
+      throw new HttpError(
+        400,
+        graphError(131047, 'Re-engagement message', 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.'),
+      );
+    }
+    const wamid = newWamid();
+    state.sent.push({ wamid, phoneNumberId, to, type: message.type, body: message, receivedAt: now() });
+    return {
+      messaging_product: 'whatsapp',
+      contacts: [{ input: message.to, wa_id: to }],
+      messages: [{ id: wamid, message_status: 'accepted' }],
+    };
+  }
+
+  async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://simulator');
+    const sendMatch = /^\/(v\d+\.\d+)\/([^/]+)\/messages$/.exec(url.pathname);
+    if (request.method === 'POST' && sendMatch?.[2]) {
+      const raw = await readBody(request);
+      send(response, 200, handleSend(decodeURIComponent(sendMatch[2]), request, raw));
+      return;
+    }
+    if (request.method === 'GET' && url.pathname === '/sim/messages') {
+      const to = url.searchParams.get('to');
+      send(response, 200, { data: state.sent.filter((m) => to === null || m.to === to) });
+      return;
+    }
+    throw new HttpError(404, { error: { message: 'Unknown path', code: 404 } });
+  }
+
+  const server: Server = createServer((request, response) => {
+    route(request, response).catch((error: unknown) => {
+      if (error instanceof HttpError) {
+        send(response, error.status, error.body);
+      } else {
+        send(response, 500, graphError(1, 'An unknown error occurred', String(error)));
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  const address = server.address();
+  const boundPort = typeof address === 'object' && address !== null ? (address satisfies AddressInfo).port : port;
+
+  return {
+    url: `http://${host}:${boundPort}`,
+    state,
+    async customerSends(input) {
+      const number = state.numbers.get(input.phoneNumberId);
+      if (!number) throw new Error(`Unknown simulated number ${input.phoneNumberId}`);
+      const user = state.user(input.from, input.name);
+      const sentAt = now();
+      user.lastInboundAt.set(number.phoneNumberId, sentAt);
+      const wamid = newWamid();
+      const record = { wamid, phoneNumberId: number.phoneNumberId, from: user.waId, text: input.text, sentAt, delivered: false };
+      state.inbound.push(record);
+      const payload = inboundTextPayload({ number, from: user.waId, name: user.name, wamid, text: input.text, sentAt });
+      payloads.set(wamid, payload);
+      if (!webhook) return { wamid, delivery: null };
+      const delivery = await deliverWebhook(webhook, payload, retry);
+      record.delivered = delivery.delivered;
+      return { wamid, delivery };
+    },
+    async redeliver(wamid) {
+      const payload = payloads.get(wamid);
+      if (!payload) throw new Error(`No inbound message ${wamid} to redeliver`);
+      if (!webhook) throw new Error('No webhook target configured');
+      return deliverWebhook(webhook, payload, retry);
+    },
+    setWebhook(target) {
+      webhook = target;
+    },
+    close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+  };
+}
