@@ -4,7 +4,7 @@
 const { mkdtempSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const path = require('node:path');
-const { freePort } = require('../lib/free-port.js');
+const { freePort } = require('../lib/free-port.cjs');
 
 module.exports = async () => {
   if (process.env.DATABASE_URL) {

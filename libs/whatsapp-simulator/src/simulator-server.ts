@@ -6,6 +6,7 @@ import { sendRequestSchema, textSchema } from './send-request';
 import { SimulatorState, type SimulatedNumber } from './simulator-state';
 import { deliverWebhook, type DeliveryOutcome, type WebhookTarget } from './webhook-emitter';
 import { newWamid } from './wire-ids';
+import { z } from 'zod';
 
 export interface SimulatorOptions {
   numbers: SimulatedNumber[];
@@ -31,6 +32,13 @@ export interface RunningSimulator {
 }
 
 const WINDOW_MS = 24 * 60 * 60 * 1000;
+
+const customerMessageSchema = z.object({
+  phoneNumberId: z.string().regex(/^\d+$/).optional(),
+  from: z.string().regex(/^\d{6,15}$/, 'must be the customer number in international form, digits only'),
+  name: z.string().trim().min(1).max(100).optional(),
+  text: z.string().min(1).max(4096),
+});
 const MAX_BODY_BYTES = 1024 * 1024;
 
 class HttpError extends Error {
@@ -127,6 +135,19 @@ export async function startSimulator(options: SimulatorOptions, port = 0, host =
       send(response, 200, handleSend(decodeURIComponent(sendMatch[2]), request, raw));
       return;
     }
+    if (request.method === 'POST' && url.pathname === '/sim/customer-messages') {
+      const parsed = customerMessageSchema.safeParse(parseJson(await readBody(request)));
+      if (!parsed.success) {
+        throw new HttpError(400, { error: { message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), code: 400 } });
+      }
+      const phoneNumberId = parsed.data.phoneNumberId ?? state.numbers.keys().next().value;
+      if (!phoneNumberId || !state.numbers.has(phoneNumberId)) {
+        throw new HttpError(400, { error: { message: 'Unknown business phone number id', code: 400 } });
+      }
+      const result = await simulator.customerSends({ ...parsed.data, phoneNumberId });
+      send(response, 200, { wamid: result.wamid, delivered: result.delivery?.delivered ?? false });
+      return;
+    }
     if (request.method === 'GET' && url.pathname === '/sim/messages') {
       const to = url.searchParams.get('to');
       send(response, 200, { data: state.sent.filter((m) => to === null || m.to === to) });
@@ -148,7 +169,7 @@ export async function startSimulator(options: SimulatorOptions, port = 0, host =
   const address = server.address();
   const boundPort = typeof address === 'object' && address !== null ? (address satisfies AddressInfo).port : port;
 
-  return {
+  const simulator: RunningSimulator = {
     url: `http://${host}:${boundPort}`,
     state,
     async customerSends(input) {
@@ -178,4 +199,5 @@ export async function startSimulator(options: SimulatorOptions, port = 0, host =
     },
     close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
   };
+  return simulator;
 }

@@ -40,6 +40,8 @@ export interface EngineHarness {
   anonymous: ApiClient;
   /** Resolves when in-process work is done (embedded mode only). */
   idle(): Promise<void>;
+  /** Starts another engine process on the same database with other settings (e.g. a worker). */
+  startPeer(env: Record<string, string>): Promise<INestApplication>;
   close(): Promise<void>;
 }
 
@@ -54,7 +56,7 @@ export async function startEngineHarness(options: HarnessOptions = {}): Promise<
   const db = await createTestDatabase();
   const appSecret = `app-secret-${randomBytes(4).toString('hex')}`;
   const simulator = await startSimulator({ numbers: [], webhookRetry: { maxAttempts: 2, firstDelayMs: 50 } });
-  const config = loadEngineConfig({
+  const baseEnv: Record<string, string> = {
     DATABASE_URL: db.url,
     DATABASE_POOL_SIZE: '20',
     SECRETS_KEY: randomBytes(32).toString('hex'),
@@ -65,7 +67,8 @@ export async function startEngineHarness(options: HarnessOptions = {}): Promise<
     PORT: '0',
     SWEEP_INTERVAL_MS: '200',
     ...options.env,
-  });
+  };
+  const config = loadEngineConfig(baseEnv);
   const app = await createEngineApp(config, { clock: options.clock });
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
@@ -94,6 +97,7 @@ export async function startEngineHarness(options: HarnessOptions = {}): Promise<
   }
 
   const workspace = await addWorkspace('Test workspace');
+  const peers: INestApplication[] = [];
   return {
     url,
     config,
@@ -109,7 +113,14 @@ export async function startEngineHarness(options: HarnessOptions = {}): Promise<
       const dispatcher = app.get(InProcessDispatcher, { strict: false });
       await dispatcher.whenIdle();
     },
+    startPeer: async (env) => {
+      const peer = await createEngineApp(loadEngineConfig({ ...baseEnv, ...env }), { clock: options.clock });
+      await peer.listen(0, '127.0.0.1');
+      peers.push(peer);
+      return peer;
+    },
     close: async () => {
+      for (const peer of peers) await peer.close();
       await app.close();
       await simulator.close();
       await db.drop();

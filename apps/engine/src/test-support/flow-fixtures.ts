@@ -1,5 +1,5 @@
 /** Flow 0 of the foundation issue: "text contains price" -> reply with a text. */
-export function priceReplyFlow(reply = 'Our prices start at 10 EUR. Want a discount code?') {
+export function priceReplyFlow(reply = 'Our prices start at 10 EUR. Want a discount code?', keyword = 'price') {
   return {
     schemaVersion: 1,
     nodes: [
@@ -8,7 +8,7 @@ export function priceReplyFlow(reply = 'Our prices start at 10 EUR. Want a disco
         type: 'trigger.inbound_message',
         typeVersion: 1,
         position: { x: 0, y: 0 },
-        config: { match: 'keyword', keywords: ['price'], mode: 'contains' },
+        config: { match: 'keyword', keywords: [keyword], mode: 'contains' },
       },
       {
         id: 'reply',

@@ -1,0 +1,143 @@
+// `npm start`: install what is missing, build, start PostgreSQL (embedded
+// unless DATABASE_URL is set), migrate, and run the engine, the web app and
+// the WhatsApp simulator on production builds. Ctrl-C stops everything.
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
+// The helpers are CommonJS so the Jest browser tests can load them too.
+const require = createRequire(import.meta.url);
+const { ensureInstalled } = require('../lib/install.cjs');
+const { dataDir } = require('../lib/repo.cjs');
+
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 20 || (major === 20 && minor < 19)) {
+  console.error(`Parley needs Node.js 20.19 or newer (this is ${process.versions.node}).`);
+  process.exit(1);
+}
+
+function port(name, fallback) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 65535) {
+    console.error(`${name} must be a port number between 1 and 65535 (got "${raw}").`);
+    process.exit(1);
+  }
+  return value;
+}
+
+async function main() {
+  ensureInstalled();
+  const { buildAll } = require('../lib/build.cjs');
+  const { freePort, portIsFree } = require('../lib/free-port.cjs');
+  const { loadLocalSecrets } = require('../lib/local-secrets.cjs');
+  const { startEmbeddedPostgres } = require('../lib/embedded-postgres.cjs');
+  const { startStack } = require('../lib/stack.cjs');
+
+  console.log('Building (production)...');
+  buildAll();
+
+  const ports = { web: port('WEB_PORT', 3000), engine: port('ENGINE_PORT', 3001), simulator: port('SIM_PORT', 3002) };
+  const redisUrl = process.env.REDIS_URL || undefined;
+  const wanted = [
+    ['WEB_PORT', ports.web],
+    ['ENGINE_PORT', ports.engine],
+    ...(redisUrl ? [['ENGINE_PORT + 100 (worker health)', ports.engine + 100]] : []),
+  ];
+  const realMeta = Boolean(process.env.WHATSAPP_ACCESS_TOKEN && process.env.WHATSAPP_APP_SECRET);
+  if (!realMeta) wanted.push(['SIM_PORT', ports.simulator]);
+  for (const [name, value] of wanted) {
+    if (!(await portIsFree(value))) {
+      console.error(`Port ${value} (${name}) is in use. Stop what uses it or set ${name.split(' ')[0]} to another port.`);
+      process.exit(1);
+    }
+  }
+
+  const secrets = loadLocalSecrets(dataDir);
+  if (process.env.SECRETS_KEY) secrets.secretsKey = process.env.SECRETS_KEY;
+
+  let database = null;
+  let databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) {
+    let pgPort = port('EMBEDDED_PG_PORT', 54329);
+    if (!(await portIsFree(pgPort))) {
+      const other = await freePort();
+      console.log(`Port ${pgPort} is taken; embedded PostgreSQL uses ${other} instead (set EMBEDDED_PG_PORT to choose).`);
+      pgPort = other;
+    }
+    console.log('Starting embedded PostgreSQL (data in .data/postgres)...');
+    database = await startEmbeddedPostgres({ dataDir: join(dataDir, 'postgres'), port: pgPort, password: secrets.postgresPassword });
+    databaseUrl = database.url;
+  }
+
+  let stack = null;
+  let stopping = false;
+  const shutdown = async (code) => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nStopping Parley...');
+    try {
+      await stack?.stop();
+    } finally {
+      await database?.stop();
+      console.log('Stopped.');
+      process.exit(code);
+    }
+  };
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+
+  try {
+    stack = await startStack({
+      databaseUrl,
+      redisUrl,
+      host: process.env.HOST || '127.0.0.1',
+      ports,
+      secrets: {
+        ...secrets,
+        whatsappAppSecret: process.env.WHATSAPP_APP_SECRET || secrets.whatsappAppSecret,
+        whatsappVerifyToken: process.env.WHATSAPP_VERIFY_TOKEN || secrets.whatsappVerifyToken,
+      },
+      simulator: !realMeta,
+      admin: { email: process.env.ADMIN_EMAIL, password: process.env.ADMIN_PASSWORD },
+      logLevel: process.env.LOG_LEVEL || 'warn',
+    });
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    await shutdown(1);
+    return;
+  }
+  for (const service of stack.services) {
+    service.exited.then(({ code, signal }) => {
+      if (stopping) return;
+      console.error(`${service.name} stopped unexpectedly (code ${code}, signal ${signal}).`);
+      void shutdown(1);
+    });
+  }
+
+  const lines = [
+    '',
+    'Parley is running.',
+    `  Web app:             ${stack.urls.web}`,
+    `  API and its docs:    ${stack.urls.engine}/api/docs (sign in first)`,
+    `  WhatsApp webhook:    ${stack.urls.engine}/webhooks/whatsapp`,
+  ];
+  if (stack.urls.simulator) {
+    lines.push(`  WhatsApp simulator:  ${stack.urls.simulator} (stands in for Meta; no real messages leave this machine)`);
+  }
+  lines.push(`  Database:            ${database ? 'embedded PostgreSQL, data in .data/postgres' : 'DATABASE_URL'}`);
+  lines.push(`  Work dispatch:       ${redisUrl ? 'BullMQ on REDIS_URL (api and worker processes)' : 'in-process'}`);
+  if (stack.admin.created) {
+    lines.push('', `  Sign in as ${stack.admin.email} with password ${stack.admin.password}`);
+    if (stack.admin.generated) lines.push('  (generated now and shown only this once; set ADMIN_PASSWORD to choose it)');
+  } else {
+    lines.push('', '  Sign in with the admin account created on the first start.');
+  }
+  lines.push('', 'Press Ctrl-C to stop.');
+  console.log(lines.join('\n'));
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.stack : String(error));
+  process.exit(1);
+});
