@@ -1,0 +1,54 @@
+import type { RuntimeEvent } from '@parley/node-sdk';
+import { inboundMessageConfigSchema } from './inbound-message.definition';
+import { inboundMessageHandler } from './inbound-message.handler';
+
+function event(text: string | null): RuntimeEvent {
+  return {
+    id: '1',
+    type: 'message.received',
+    occurredAt: new Date(),
+    contactId: 'c',
+    payload: { wamid: 'wamid.x', phoneNumberId: '1', messageType: text === null ? 'image' : 'text', text },
+  };
+}
+
+function matches(config: unknown, text: string | null): boolean {
+  return inboundMessageHandler.matches({ config: inboundMessageConfigSchema.parse(config), event: event(text) });
+}
+
+describe('inbound message trigger', () => {
+  it('matches any message, text or not, in "any" mode', () => {
+    expect(matches({ match: 'any' }, 'hello')).toBe(true);
+    expect(matches({ match: 'any' }, null)).toBe(true);
+  });
+
+  it('matches a keyword anywhere in the text, ignoring case by default', () => {
+    const config = { match: 'keyword', keywords: ['price', 'quanto costa'] };
+    expect(matches(config, 'What is the PRICE?')).toBe(true);
+    expect(matches(config, 'Quanto costa il divano?')).toBe(true);
+    expect(matches(config, 'Hello')).toBe(false);
+    expect(matches(config, null)).toBe(false);
+  });
+
+  it('honours case sensitivity, exact and starts-with modes', () => {
+    expect(matches({ match: 'keyword', keywords: ['Price'], caseSensitive: true }, 'price')).toBe(false);
+    expect(matches({ match: 'keyword', keywords: ['stop'], mode: 'exact' }, '  STOP ')).toBe(true);
+    expect(matches({ match: 'keyword', keywords: ['stop'], mode: 'exact' }, 'stop it')).toBe(false);
+    expect(matches({ match: 'keyword', keywords: ['hi'], mode: 'starts_with' }, ' hi there')).toBe(true);
+    expect(matches({ match: 'keyword', keywords: ['hi'], mode: 'starts_with' }, 'oh hi')).toBe(false);
+  });
+
+  it('handles non-Latin keywords', () => {
+    expect(matches({ match: 'keyword', keywords: ['多少钱'] }, '这个多少钱?')).toBe(true);
+  });
+
+  it('refuses a keyword config without keywords', () => {
+    expect(inboundMessageConfigSchema.safeParse({ match: 'keyword', keywords: [] }).success).toBe(false);
+    expect(inboundMessageConfigSchema.safeParse({ match: 'keyword', keywords: ['  '] }).success).toBe(false);
+    expect(inboundMessageConfigSchema.safeParse({ match: 'sometimes' }).success).toBe(false);
+  });
+
+  it('listens to inbound message events only', () => {
+    expect(inboundMessageHandler.eventTypes).toEqual(['message.received']);
+  });
+});
