@@ -2,6 +2,6 @@ module.exports = {
   ...require('../../jest.preset.js'),
   displayName: 'web-e2e',
   rootDir: __dirname,
-  // Each file starts the whole product; give it time.
-  testTimeout: 120_000,
+  // testTimeout is a global option that projects ignore, so the timeout is set per file.
+  setupFilesAfterEnv: ['<rootDir>/src/support/jest-timeout.ts'],
 };

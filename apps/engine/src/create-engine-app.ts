@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import type { NextFunction, Request, Response } from 'express';
@@ -31,10 +32,11 @@ function docsGuard(auth: AuthService) {
 
 /** Builds the engine application for `config` without listening yet. */
 export async function createEngineApp(config: EngineConfig, overrides: EngineOverrides = {}): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule.forRoot(config, overrides), { bodyParser: false, bufferLogs: true, abortOnError: false });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, overrides), { bodyParser: false, bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   app.useGlobalFilters(new ApiExceptionFilter());
+  app.set('trust proxy', config.TRUST_PROXY);
   // The webhook must see the exact bytes Meta signed, so it gets raw bytes; everything else JSON.
   app.use('/webhooks/whatsapp', rawBody(config.WEBHOOK_MAX_BYTES));
   app.use(jsonBody(config.API_MAX_BODY_BYTES));

@@ -32,6 +32,15 @@ export const engineConfigSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: integer(0, 65535).default(3001),
   PUBLIC_URL: url(['http', 'https']).optional(),
+  /**
+   * Which peers may set X-Forwarded-For (Express "trust proxy"): the client
+   * address drives the per-IP sign-in lockout. Default: the web app on the same host.
+   */
+  TRUST_PROXY: z
+    .string()
+    .min(1)
+    .default('loopback')
+    .transform((value): boolean | number | string => (value === 'true' ? true : value === 'false' ? false : /^\d+$/.test(value) ? Number(value) : value)),
   DATABASE_URL: url(['postgres', 'postgresql']),
   DATABASE_POOL_SIZE: integer(2, 200).default(10),
   REDIS_URL: optionalText.pipe(url(['redis', 'rediss']).optional()),

@@ -1,0 +1,27 @@
+import type { Metadata } from 'next';
+import { ErrorNotice } from '@/components/error-notice';
+import { FlowList } from '@/components/flow-list';
+import { readFromEngine } from '@/lib/engine-server';
+import { flowListResponseSchema } from '@/lib/flow-summary';
+
+export const metadata: Metadata = { title: 'Flows' };
+
+function flowCount(count: number): string {
+  return count === 1 ? '1 flow' : `${count} flows`;
+}
+
+export default async function FlowsPage() {
+  const flows = await readFromEngine('/api/flows', flowListResponseSchema);
+  return (
+    <div className="page">
+      <div className="page-header">
+        <div>
+          <h1>Flows</h1>
+          <p className="page-subtitle">Automations that answer and follow up your customers on WhatsApp.</p>
+        </div>
+        {flows.ok && flows.data.data.length > 0 ? <p className="page-count">{flowCount(flows.data.data.length)}</p> : null}
+      </div>
+      {flows.ok ? <FlowList flows={flows.data.data} now={new Date()} /> : <ErrorNotice problem={flows.problem} />}
+    </div>
+  );
+}

@@ -1,0 +1,37 @@
+import Link from 'next/link';
+import { formatRole } from '@/lib/format-role';
+import type { SessionUser } from '@/lib/session-user';
+import styles from './app-header.module.css';
+import { BrandMark } from './brand-mark';
+import { MainNav } from './main-nav';
+import { SignOutButton } from './sign-out-button';
+
+interface AppHeaderProps {
+  /** Null when the session could not be checked (engine down): the bar still shows the product. */
+  user: SessionUser | null;
+}
+
+export function AppHeader({ user }: AppHeaderProps) {
+  return (
+    <header className={styles.header}>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <Link href="/flows" className={styles.brand}>
+        <BrandMark size={26} />
+        <span>Parley</span>
+      </Link>
+      <MainNav />
+      {user ? (
+        <div className={styles.account}>
+          <div className={styles.identity}>
+            <span className="visually-hidden">Signed in as</span>
+            <span className={styles.email}>{user.email}</span>
+            <span className={`badge badge-plain ${styles.role}`}>{formatRole(user.role)}</span>
+          </div>
+          <SignOutButton />
+        </div>
+      ) : null}
+    </header>
+  );
+}

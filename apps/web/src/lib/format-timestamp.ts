@@ -1,0 +1,14 @@
+const timestamp = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  timeZone: 'UTC',
+});
+
+/** An exact, unambiguous time for tooltips and details, e.g. "21 Nov 2025, 14:03 UTC". */
+export function formatTimestamp(iso: string): string {
+  const time = Date.parse(iso);
+  return Number.isNaN(time) ? iso : `${timestamp.format(time)} UTC`;
+}

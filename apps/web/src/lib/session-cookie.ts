@@ -1,0 +1,2 @@
+/** Name of the engine's session cookie (httpOnly; set by POST /api/auth/login). */
+export const SESSION_COOKIE = 'parley_session';

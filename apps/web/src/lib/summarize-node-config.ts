@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { configEntries } from './config-entries';
+
+const MAX_LENGTH = 140;
+
+const keywordTrigger = z.object({
+  match: z.literal('keyword'),
+  keywords: z.array(z.string()),
+  mode: z.enum(['contains', 'exact', 'starts_with']).optional(),
+});
+const anyTrigger = z.object({ match: z.literal('any') });
+const textMessage = z.object({ message: z.object({ type: z.literal('text'), text: z.string() }) });
+
+const MATCH_WORDING: Record<'contains' | 'exact' | 'starts_with', string> = {
+  contains: 'Text contains',
+  exact: 'Text is exactly',
+  starts_with: 'Text starts with',
+};
+
+function quoted(words: readonly string[]): string {
+  return words.map((word) => `“${word}”`).join(' or ');
+}
+
+function summarizeInboundMessage(config: unknown): string | null {
+  if (anyTrigger.safeParse(config).success) return 'Any incoming message';
+  const keyword = keywordTrigger.safeParse(config);
+  if (!keyword.success) return null;
+  return `${MATCH_WORDING[keyword.data.mode ?? 'contains']} ${quoted(keyword.data.keywords)}`;
+}
+
+function summarizeSendMessage(config: unknown): string | null {
+  const message = textMessage.safeParse(config);
+  return message.success ? `“${message.data.message.text}”` : null;
+}
+
+/** Known node types get a sentence; any other type falls back to its first settings. */
+const SUMMARIES: Readonly<Record<string, (config: unknown) => string | null>> = {
+  'trigger.inbound_message': summarizeInboundMessage,
+  'whatsapp.send_message': summarizeSendMessage,
+};
+
+function truncate(text: string): string {
+  return text.length > MAX_LENGTH ? `${text.slice(0, MAX_LENGTH - 1).trimEnd()}…` : text;
+}
+
+/** One short line describing what a node is set to do, shown on its canvas card. */
+export function summarizeNodeConfig(type: string, config: Record<string, unknown>): string {
+  const specific = SUMMARIES[type]?.(config);
+  if (specific) return truncate(specific);
+  const entries = configEntries(config, null).slice(0, 2);
+  if (entries.length === 0) return 'No settings';
+  return truncate(entries.map((entry) => `${entry.label}: ${entry.value}`).join(' · '));
+}
