@@ -1,6 +1,7 @@
-// Shared Jest settings: TypeScript through SWC (decorator metadata on, for
-// NestJS), and workspace libraries resolved to their sources so tests never
-// depend on a previous build.
+// Shared Jest settings: TypeScript through ts-jest in transpile-only mode
+// (isolated modules, decorator metadata on for NestJS; `npm run typecheck`
+// does the type checking), and workspace libraries resolved to their sources
+// so tests never depend on a previous build.
 const path = require('node:path');
 
 const libs = path.join(__dirname, 'libs');
@@ -8,17 +9,22 @@ const libs = path.join(__dirname, 'libs');
 module.exports = {
   testEnvironment: 'node',
   transform: {
-    '^.+\\.(t|j)sx?$': [
-      '@swc/jest',
+    '^.+\\.tsx?$': [
+      'ts-jest',
       {
-        jsc: {
-          parser: { syntax: 'typescript', decorators: true, tsx: true },
-          transform: { legacyDecorator: true, decoratorMetadata: true, react: { runtime: 'automatic' } },
-          target: 'es2022',
-          keepClassNames: true,
+        isolatedModules: true,
+        diagnostics: false,
+        tsconfig: {
+          target: 'ES2022',
+          module: 'commonjs',
+          moduleResolution: 'node',
+          esModuleInterop: true,
+          experimentalDecorators: true,
+          emitDecoratorMetadata: true,
+          jsx: 'react-jsx',
+          sourceMap: true,
+          isolatedModules: true,
         },
-        module: { type: 'commonjs' },
-        sourceMaps: 'inline',
       },
     ],
   },
