@@ -127,9 +127,11 @@ async function main() {
   }
   lines.push(`  Database:            ${database ? 'embedded PostgreSQL, data in .data/postgres' : 'DATABASE_URL'}`);
   lines.push(`  Work dispatch:       ${redisUrl ? 'BullMQ on REDIS_URL (api and worker processes)' : 'in-process'}`);
-  if (stack.admin.created) {
+  if (stack.admin.created && stack.admin.generated) {
     lines.push('', `  Sign in as ${stack.admin.email} with password ${stack.admin.password}`);
-    if (stack.admin.generated) lines.push('  (generated now and shown only this once; set ADMIN_PASSWORD to choose it)');
+    lines.push('  (generated now and shown only this once; set ADMIN_PASSWORD to choose it)');
+  } else if (stack.admin.created) {
+    lines.push('', `  Sign in as ${stack.admin.email} with the password in ADMIN_PASSWORD.`);
   } else {
     lines.push('', '  Sign in with the admin account created on the first start.');
   }
