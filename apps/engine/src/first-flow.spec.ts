@@ -12,10 +12,6 @@ describe('first flow end to end: "price" -> reply', () => {
     await h.close();
   });
 
-  async function count(table: string): Promise<number> {
-    const rows: unknown = await h.dataSource.query(`SELECT count(*)::int AS n FROM ${table}`);
-    return Number(obj(arr(rows)[0])['n']);
-  }
 
   it('creates and publishes the flow through the API, then answers a signed webhook', async () => {
     const created = await h.workspace.admin.post('/api/flows', { name: 'Price question', definition: priceReplyFlow() });
@@ -72,20 +68,18 @@ describe('first flow end to end: "price" -> reply', () => {
 
   it('does not run the flow again when Meta redelivers the same message', async () => {
     const before = h.simulator.state.sent.length;
-    const executionsBefore = await count('executions');
-    const deliveriesBefore = await count('webhook_deliveries');
+    const executionsBefore = await h.count('executions');
+    const deliveriesBefore = await h.count('webhook_deliveries');
     const first = await h.simulator.customerSends({ phoneNumberId: h.workspace.phoneNumberId, from: '393339990000', name: 'Marco', text: 'price?' });
     for (let i = 0; i < 2; i += 1) {
       expect(await h.simulator.redeliver(first.wamid)).toMatchObject({ delivered: true });
     }
     await h.idle();
-    expect(await count('webhook_deliveries')).toBe(deliveriesBefore + 3);
+    expect(await h.count('webhook_deliveries')).toBe(deliveriesBefore + 3);
     expect(h.simulator.state.sent.length - before).toBe(1);
-    expect((await count('executions')) - executionsBefore).toBe(1);
-    const messages: unknown = await h.dataSource.query(`SELECT count(*)::int AS n FROM messages WHERE wamid = $1`, [first.wamid]);
-    expect(Number(obj(arr(messages)[0])['n'])).toBe(1);
-    const events: unknown = await h.dataSource.query(`SELECT count(*)::int AS n FROM events WHERE source_id = $1`, [first.wamid]);
-    expect(Number(obj(arr(events)[0])['n'])).toBe(1);
+    expect((await h.count('executions')) - executionsBefore).toBe(1);
+    expect(await h.count('messages', 'wamid = $1', [first.wamid])).toBe(1);
+    expect(await h.count('events', 'source_id = $1', [first.wamid])).toBe(1);
   });
 
   it('ignores messages that do not match the trigger', async () => {
@@ -93,7 +87,7 @@ describe('first flow end to end: "price" -> reply', () => {
     await h.simulator.customerSends({ phoneNumberId: h.workspace.phoneNumberId, from: '393330000001', text: 'Hello there' });
     await h.idle();
     expect(h.simulator.state.sent.length).toBe(before);
-    const events: unknown = await h.dataSource.query(`SELECT processed_at FROM events ORDER BY id DESC LIMIT 1`);
-    expect(obj(arr(events)[0])['processed_at']).toBeInstanceOf(Date);
+    const [latest] = await h.sql('SELECT processed_at FROM events ORDER BY id DESC LIMIT 1');
+    expect(latest?.['processed_at']).toBeInstanceOf(Date);
   });
 });

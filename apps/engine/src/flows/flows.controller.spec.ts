@@ -12,10 +12,6 @@ describe('flows API: drafts, conflicts, publishing and versions', () => {
     await h.close();
   });
 
-  async function count(table: string): Promise<number> {
-    const rows: unknown = await h.dataSource.query(`SELECT count(*)::int AS n FROM ${table}`);
-    return Number(obj(arr(rows)[0])['n']);
-  }
 
   async function create(definition: unknown = priceReplyFlow()): Promise<{ id: string; revision: number }> {
     const response = await h.workspace.admin.post('/api/flows', { name: 'A flow', definition });
@@ -36,7 +32,7 @@ describe('flows API: drafts, conflicts, publishing and versions', () => {
   });
 
   it('refuses an invalid document with 400, names the problem and stores nothing', async () => {
-    const before = await count('flows');
+    const before = await h.count('flows');
     const flow = priceReplyFlow();
     const response = await h.workspace.admin.post('/api/flows', {
       name: 'Broken',
@@ -44,7 +40,7 @@ describe('flows API: drafts, conflicts, publishing and versions', () => {
     });
     expect(response.status).toBe(400);
     expect(arr(obj(response.body)['issues'])).toEqual([expect.objectContaining({ code: 'invalid_document', nodeId: 'trigger', field: 'nodes[0].position.x' })]);
-    expect(await count('flows')).toBe(before);
+    expect(await h.count('flows')).toBe(before);
   });
 
   it('refuses a missing or empty name', async () => {
@@ -80,7 +76,7 @@ describe('flows API: drafts, conflicts, publishing and versions', () => {
       ],
     };
     const { id } = await create(draft);
-    const before = await count('flow_versions');
+    const before = await h.count('flow_versions');
     const response = await h.workspace.admin.post(`/api/flows/${id}/publish`, {});
     expect(response.status).toBe(422);
     const issues = arr(obj(response.body)['issues']).map(obj);
@@ -92,7 +88,7 @@ describe('flows API: drafts, conflicts, publishing and versions', () => {
       ]),
     );
     expect(str(obj(response.body)['message'])).toMatch(/problem/);
-    expect(await count('flow_versions')).toBe(before);
+    expect(await h.count('flow_versions')).toBe(before);
   });
 
   it('publishes immutable, numbered versions and refuses a stale publish', async () => {

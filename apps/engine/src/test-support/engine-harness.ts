@@ -11,6 +11,7 @@ import type { UserRole } from '../users/user-role';
 import { WhatsAppNumbersService } from '../whatsapp/whatsapp-numbers.service';
 import { Workspace } from '../workspaces/workspace.entity';
 import { type ApiClient, apiClient } from './api-client';
+import { arr, obj } from './json';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
 export interface HarnessOptions {
@@ -40,6 +41,10 @@ export interface EngineHarness {
   anonymous: ApiClient;
   /** Resolves when in-process work is done (embedded mode only). */
   idle(): Promise<void>;
+  /** Rows of a query, for assertions on stored state. */
+  sql(query: string, parameters?: unknown[]): Promise<Record<string, unknown>[]>;
+  /** Number of rows in `table` (optionally matching a WHERE clause). */
+  count(table: string, where?: string, parameters?: unknown[]): Promise<number>;
   /** Starts another engine process on the same database with other settings (e.g. a worker). */
   startPeer(env: Record<string, string>): Promise<INestApplication>;
   close(): Promise<void>;
@@ -98,6 +103,10 @@ export async function startEngineHarness(options: HarnessOptions = {}): Promise<
 
   const workspace = await addWorkspace('Test workspace');
   const peers: INestApplication[] = [];
+  const sql = async (query: string, parameters: unknown[] = []): Promise<Record<string, unknown>[]> => {
+    const result: unknown = await dataSource.query(query, parameters);
+    return arr(result).map(obj);
+  };
   return {
     url,
     config,
@@ -112,6 +121,11 @@ export async function startEngineHarness(options: HarnessOptions = {}): Promise<
     idle: async () => {
       const dispatcher = app.get(InProcessDispatcher, { strict: false });
       await dispatcher.whenIdle();
+    },
+    sql,
+    count: async (table, where, parameters) => {
+      const [row] = await sql(`SELECT count(*)::int AS n FROM ${table}${where ? ` WHERE ${where}` : ''}`, parameters);
+      return Number(row?.['n']);
     },
     startPeer: async (env) => {
       const peer = await createEngineApp(loadEngineConfig({ ...baseEnv, ...env }), { clock: options.clock });

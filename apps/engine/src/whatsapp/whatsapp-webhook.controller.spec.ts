@@ -14,16 +14,12 @@ describe('WhatsApp webhook endpoint', () => {
     await h.close();
   });
 
-  async function count(table: string): Promise<number> {
-    const rows: unknown = await h.dataSource.query(`SELECT count(*)::int AS n FROM ${table}`);
-    return Number(obj(arr(rows)[0])['n']);
-  }
 
   async function storedNothing(action: () => Promise<number>, expectedStatus: number): Promise<void> {
-    const before = await Promise.all(['webhook_deliveries', 'messages', 'events', 'contacts'].map(count));
+    const before = await Promise.all(['webhook_deliveries', 'messages', 'events', 'contacts'].map((table) => h.count(table)));
     expect(await action()).toBe(expectedStatus);
     await h.idle();
-    expect(await Promise.all(['webhook_deliveries', 'messages', 'events', 'contacts'].map(count))).toEqual(before);
+    expect(await Promise.all(['webhook_deliveries', 'messages', 'events', 'contacts'].map((table) => h.count(table)))).toEqual(before);
   }
 
   function payload(text: string, from = '393331112222') {
@@ -105,10 +101,10 @@ describe('WhatsApp webhook endpoint', () => {
           { id: 'other-waba', changes: [{ field: 'account_update', value: { event: 'VERIFIED_ACCOUNT' } }] },
         ],
       };
-      const before = await count('messages');
+      const before = await h.count('messages');
       expect((await postWebhook(h.url, batched, { secret: h.appSecret })).status).toBe(200);
       await h.idle();
-      expect((await count('messages')) - before).toBe(3);
+      expect((await h.count('messages')) - before).toBe(3);
       const notes: unknown = await h.dataSource.query('SELECT notes FROM webhook_deliveries ORDER BY id DESC LIMIT 1');
       expect(arr(obj(arr(notes)[0])['notes'])).toEqual(['account_update: field not handled yet']);
     });
@@ -132,10 +128,10 @@ describe('WhatsApp webhook endpoint', () => {
       const change = obj(arr(entry['changes'])[0]);
       const value = obj(change['value']);
       const unknown = { ...body, entry: [{ ...entry, changes: [{ ...change, value: { ...value, metadata: { phone_number_id: '999', display_phone_number: '1' } } }] }] };
-      const before = await count('messages');
+      const before = await h.count('messages');
       expect((await postWebhook(h.url, unknown, { secret: h.appSecret })).status).toBe(200);
       await h.idle();
-      expect(await count('messages')).toBe(before);
+      expect(await h.count('messages')).toBe(before);
       const notes: unknown = await h.dataSource.query('SELECT notes, processed_at FROM webhook_deliveries ORDER BY id DESC LIMIT 1');
       expect(obj(arr(notes)[0])).toMatchObject({ notes: ['message: phone_number_id 999 is not registered'], processed_at: expect.any(Date) });
     });
@@ -147,10 +143,10 @@ describe('WhatsApp webhook endpoint', () => {
       const value = obj(change['value']);
       const messages = [{ from: '393330000004', type: 'text', text: { body: 'no id or timestamp' } }, ...arr(value['messages'])];
       const mixed = { ...body, entry: [{ ...entry, changes: [{ ...change, value: { ...value, messages } }] }] };
-      const before = await count('messages');
+      const before = await h.count('messages');
       expect((await postWebhook(h.url, mixed, { secret: h.appSecret })).status).toBe(200);
       await h.idle();
-      expect((await count('messages')) - before).toBe(1);
+      expect((await h.count('messages')) - before).toBe(1);
     });
   });
 });
