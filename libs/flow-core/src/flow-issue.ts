@@ -22,4 +22,6 @@ export type FlowIssueCode =
   | 'output_multiple_edges'
   | 'node_unreachable'
   | 'invalid_config'
-  | 'cycle_without_wait';
+  | 'cycle_without_wait'
+  | 'invalid_template'
+  | 'unknown_variable';

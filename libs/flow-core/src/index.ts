@@ -1,11 +1,16 @@
 export {
   CURRENT_FLOW_SCHEMA_VERSION,
+  DEFAULT_FLOW_SETTINGS,
+  exitRuleSchema,
   flowDocumentSchema,
   flowEdgeSchema,
   flowNodeSchema,
+  flowSettingsSchema,
+  nodeSettingsSchema,
+  retryPolicySchema,
   stickyNoteSchema,
 } from './flow-document';
-export type { FlowDocument, FlowEdge, FlowNode, StickyNote } from './flow-document';
+export type { ExitRule, FlowDocument, FlowEdge, FlowNode, FlowSettings, RetryPolicy, StickyNote } from './flow-document';
 export type { FlowIssue, FlowIssueCode } from './flow-issue';
 export { FLOW_LIMITS } from './flow-limits';
 export { FLOW_MIGRATIONS, migrateFlowDocument } from './flow-migrations';
@@ -14,7 +19,14 @@ export { parseFlowDocument } from './parse-flow-document';
 export type { ParseFlowResult } from './parse-flow-document';
 export { validateFlow } from './validate-flow';
 export { findCycles, outgoingEdges, reachableFrom } from './flow-graph';
-export { NODE_CATEGORIES, defineNode } from './node-definition';
+export { ERROR_OUTPUT, NODE_CATEGORIES, defineNode, nodeOutputs } from './node-definition';
 export type { NodeCategory, NodeDefinition, NodeKind, NodeOutputDefinition } from './node-definition';
 export { createNodeCatalog } from './node-catalog';
 export type { NodeCatalog } from './node-catalog';
+export { TEMPLATE_FILTERS, parseTemplate, templateVariables } from './template';
+export type { ParseTemplateResult, TemplateFilter, TemplatePart, TemplateVariable } from './template';
+export { CONTACT_VARIABLES, CRM_VARIABLES, availableVariables, isVariableAvailable, upstreamNodes } from './flow-variables';
+export type { AvailableVariables } from './flow-variables';
+export { logicVariables } from './logic-variables';
+export { schemaPaths } from './schema-paths';
+export type { SchemaPaths } from './schema-paths';

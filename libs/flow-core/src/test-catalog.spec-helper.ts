@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { FlowDocument } from './flow-document';
+import { DEFAULT_FLOW_SETTINGS, type FlowDocument } from './flow-document';
 import { createNodeCatalog } from './node-catalog';
 import { defineNode } from './node-definition';
 
@@ -16,7 +16,7 @@ export const testCatalog = createNodeCatalog([
     configSchema: z.object({ keyword: z.string().min(1) }),
     defaultConfig: { keyword: 'price' },
     outputs: [{ name: 'next', label: 'Then' }],
-    outputSchema: z.object({}),
+    outputSchema: z.object({ text: z.string().nullable(), data: z.record(z.string(), z.unknown()) }),
     sampleData: {},
   }),
   defineNode({
@@ -27,10 +27,10 @@ export const testCatalog = createNodeCatalog([
     displayName: 'Test action',
     description: 'Does something.',
     synonyms: [],
-    configSchema: z.object({ text: z.string().min(1).max(10) }),
+    configSchema: z.object({ text: z.string().min(1).max(100) }),
     defaultConfig: { text: 'hi' },
     outputs: [{ name: 'next', label: 'Then' }],
-    outputSchema: z.object({}),
+    outputSchema: z.object({ result: z.string() }),
     sampleData: {},
   }),
   defineNode({
@@ -55,7 +55,7 @@ export const testCatalog = createNodeCatalog([
     displayName: 'Test condition',
     description: 'Branches.',
     synonyms: [],
-    configSchema: z.object({}),
+    configSchema: z.object({ rule: z.unknown().optional() }),
     defaultConfig: {},
     outputs: [
       { name: 'true', label: 'Yes' },
@@ -63,6 +63,22 @@ export const testCatalog = createNodeCatalog([
     ],
     outputSchema: z.object({}),
     sampleData: {},
+    logicFields: ['rule'],
+  }),
+  defineNode({
+    type: 'test.setvar',
+    version: 1,
+    kind: 'action',
+    category: 'Data',
+    displayName: 'Set variable',
+    description: 'Sets a flow variable.',
+    synonyms: [],
+    configSchema: z.object({ name: z.string().min(1), value: z.string() }),
+    defaultConfig: { name: 'x', value: '' },
+    outputs: [{ name: 'next', label: 'Then' }],
+    outputSchema: z.object({}),
+    sampleData: {},
+    writesVariables: (config) => [config.name],
   }),
   defineNode({
     type: 'test.split',
@@ -110,5 +126,6 @@ export function validFlow(): FlowDocument {
     ],
     edges: [{ id: 'e1', source: 't', sourceOutput: 'next', target: 'a' }],
     notes: [],
+    settings: DEFAULT_FLOW_SETTINGS,
   };
 }

@@ -43,7 +43,7 @@ describe('validateFlow', () => {
     const flow = validFlow();
     const second = flow.nodes[1];
     if (!second) throw new Error('fixture');
-    second.config = { text: 'far too long for v1' };
+    second.config = { text: 'x'.repeat(101) };
     const issues = validateFlow(flow, testCatalog);
     expect(issues).toEqual([expect.objectContaining({ code: 'invalid_config', nodeId: 'a', field: 'text' })]);
     expect(issues[0]?.message).toContain('"Test action" (a)');

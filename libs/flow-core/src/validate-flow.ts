@@ -1,20 +1,76 @@
 import type { FlowDocument, FlowNode } from './flow-document';
 import { findCycles, reachableFrom } from './flow-graph';
+import { availableVariables, isVariableAvailable } from './flow-variables';
+import { logicVariables } from './logic-variables';
+import { parseTemplate } from './template';
 import type { FlowIssue } from './flow-issue';
 import type { NodeCatalog } from './node-catalog';
-import type { NodeDefinition, NodeOutputDefinition } from './node-definition';
+import { type NodeDefinition, nodeOutputs } from './node-definition';
 import { formatIssuePath } from './zod-issue-path';
+
+const NAMESPACES = ['contact.', 'event.', 'vars.', 'steps.', 'crm.'];
+
+/** Every string value of a config with its dotted path. */
+function strings(value: unknown, path: string, out: { path: string; text: string }[]): void {
+  if (typeof value === 'string') {
+    out.push({ path, text: value });
+  } else if (Array.isArray(value)) {
+    value.forEach((item, index) => strings(item, `${path}[${index}]`, out));
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [key, child] of Object.entries(value)) strings(child, path === '' ? key : `${path}.${key}`, out);
+  }
+}
+
+function valueAt(value: unknown, path: string): unknown {
+  let current = value;
+  for (const key of path.split('.')) {
+    if (typeof current !== 'object' || current === null || Array.isArray(current)) return undefined;
+    current = Object.entries(current).find(([k]) => k === key)?.[1];
+  }
+  return current;
+}
+
+/** Templates must parse and name only variables available to the node; logic rules read only available data. */
+function variableIssues(document: FlowDocument, catalog: NodeCatalog, node: FlowNode, definition: NodeDefinition): FlowIssue[] {
+  const issues: FlowIssue[] = [];
+  const logicFields = definition.logicFields ?? [];
+  const texts: { path: string; text: string }[] = [];
+  strings(node.config, '', texts);
+  const templates = texts.filter((t) => !logicFields.some((f) => t.path === f || t.path.startsWith(`${f}.`) || t.path.startsWith(`${f}[`)));
+  const used: { path: string; field: string }[] = [];
+  for (const { path, text } of templates) {
+    if (!text.includes('{{')) continue;
+    const parsed = parseTemplate(text);
+    if (!parsed.ok) {
+      issues.push({ code: 'invalid_template', nodeId: node.id, field: path, message: `Node ${describe(node, definition)}: ${path}: ${parsed.error}` });
+      continue;
+    }
+    for (const part of parsed.parts) if (part.kind === 'variable') used.push({ path: part.variable.path, field: path });
+  }
+  for (const field of logicFields) {
+    for (const variable of logicVariables(valueAt(node.config, field))) used.push({ path: variable, field });
+  }
+  if (used.length === 0) return issues;
+  const available = availableVariables(document, catalog, node.id);
+  for (const { path, field } of used) {
+    const known = path === 'now' || (NAMESPACES.some((ns) => path.startsWith(ns)) && isVariableAvailable(path, available));
+    if (!known) {
+      issues.push({
+        code: 'unknown_variable',
+        nodeId: node.id,
+        field,
+        message: `Node ${describe(node, definition)}: ${field} uses {{${path}}}, which is not available here.`,
+      });
+    }
+  }
+  return issues;
+}
 
 function describe(node: FlowNode, definition?: NodeDefinition): string {
   const name = node.label ?? definition?.displayName ?? node.type;
   return `"${name}" (${node.id})`;
 }
 
-function outputsOf(definition: NodeDefinition, config: unknown): readonly NodeOutputDefinition[] {
-  if (!definition.resolveOutputs) return definition.outputs;
-  const parsed = definition.configSchema.safeParse(config);
-  return parsed.success ? definition.resolveOutputs(parsed.data) : definition.outputs;
-}
 
 /**
  * Publish-time checks of a whole flow: known node types, valid config, exactly
@@ -58,10 +114,11 @@ export function validateFlow(document: FlowDocument, catalog: NodeCatalog): Flow
           message: `Node ${describe(node, definition)}: ${field || 'config'}: ${zodIssue.message}`,
         });
       }
-    } else if (definition.validate) {
-      for (const extra of definition.validate(parsed.data)) {
+    } else {
+      for (const extra of definition.validate?.(parsed.data) ?? []) {
         issues.push({ ...extra, nodeId: node.id, message: `Node ${describe(node, definition)}: ${extra.message}` });
       }
+      issues.push(...variableIssues(document, catalog, node, definition));
     }
   }
 
@@ -100,7 +157,7 @@ export function validateFlow(document: FlowDocument, catalog: NodeCatalog): Flow
     }
     const sourceDefinition = definitions.get(source.id);
     if (sourceDefinition) {
-      const outputs = outputsOf(sourceDefinition, source.config);
+      const outputs = nodeOutputs(sourceDefinition, source.config);
       if (!outputs.some((o) => o.name === edge.sourceOutput)) {
         issues.push({
           code: 'edge_unknown_output',

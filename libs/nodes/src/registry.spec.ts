@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { createNodeCatalog, validateFlow } from '@parley/flow-core';
+import { createNodeCatalog, DEFAULT_FLOW_SETTINGS, validateFlow } from '@parley/flow-core';
 import { NODE_DEFINITIONS } from './definitions';
 import { NODE_HANDLERS } from './handlers';
 
@@ -51,6 +51,7 @@ describe('node registry', () => {
         ],
         edges: [{ id: 'e', source: 't', sourceOutput: 'next', target: 'a' }],
         notes: [],
+        settings: DEFAULT_FLOW_SETTINGS,
       },
       catalog,
     );

@@ -1,6 +1,7 @@
 import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import {
   CURRENT_FLOW_SCHEMA_VERSION,
+  DEFAULT_FLOW_SETTINGS,
   type FlowDocument,
   type NodeCatalog,
   parseFlowDocument,
@@ -22,7 +23,7 @@ import {
 import { Flow } from './flow.entity';
 import { NODE_CATALOG } from './node-catalog.token';
 
-export const EMPTY_FLOW: FlowDocument = { schemaVersion: CURRENT_FLOW_SCHEMA_VERSION, nodes: [], edges: [], notes: [] };
+export const EMPTY_FLOW: FlowDocument = { schemaVersion: CURRENT_FLOW_SCHEMA_VERSION, nodes: [], edges: [], notes: [], settings: DEFAULT_FLOW_SETTINGS };
 
 export interface FlowInput {
   name: string;

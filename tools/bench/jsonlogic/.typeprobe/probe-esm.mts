@@ -1,0 +1,10 @@
+import { LogicEngine, AsyncLogicEngine } from 'json-logic-engine';
+import jsonLogic from 'json-logic-js';
+const e = new LogicEngine();
+e.addMethod('intent', ([text, name]: any[]) => String(text).includes(String(name)), { deterministic: true });
+const f = e.build({ intent: [{ var: 'event.text' }, 'buy'] });
+const r: boolean = f({ event: { text: 'buy' } });
+const a = new AsyncLogicEngine();
+const x: number = e.nonexistent;
+jsonLogic.add_operation('intent', (t: string, n: string) => t.includes(n));
+const y: unknown = jsonLogic.apply({ intent: [{ var: 'event.text' }, 'buy'] }, {});
