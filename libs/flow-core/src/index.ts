@@ -30,3 +30,18 @@ export type { AvailableVariables } from './flow-variables';
 export { logicVariables } from './logic-variables';
 export { schemaPaths } from './schema-paths';
 export type { SchemaPaths } from './schema-paths';
+export {
+  CRM_EVENT_TYPES,
+  EVENT_TYPES,
+  contactEventPayloadSchema,
+  crmSignalPayloadSchema,
+  dealPayloadSchema,
+  flowScopedPayloadSchema,
+  inboundMessagePayloadSchema,
+  isEventType,
+  messageNotReadPayloadSchema,
+  messageStatusPayloadSchema,
+  orderPayloadSchema,
+} from './event-payloads';
+export type { CrmEventType, EventType, InboundMessagePayload } from './event-payloads';
+export { BEHAVIOUR_LOGIC_OPERATORS, PURE_CUSTOM_LOGIC_OPERATORS, STANDARD_LOGIC_OPERATORS, logicRuleProblems, parseWindow } from './logic-rules';

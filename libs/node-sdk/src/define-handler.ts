@@ -4,9 +4,9 @@ import type { StepHandler, TriggerHandler } from './node-handler';
 /** Binds a step handler to its definition, so type, version and config type come from one place. */
 export function defineStepHandler<TConfig>(
   definition: NodeDefinition<TConfig>,
-  implementation: Pick<StepHandler<TConfig>, 'execute'>,
+  implementation: Pick<StepHandler<TConfig>, 'execute' | 'resume'>,
 ): StepHandler<TConfig> {
-  return { role: 'step', type: definition.type, version: definition.version, execute: implementation.execute };
+  return { role: 'step', type: definition.type, version: definition.version, ...implementation };
 }
 
 /** Binds a trigger handler to its definition. */
@@ -14,11 +14,5 @@ export function defineTriggerHandler<TConfig>(
   definition: NodeDefinition<TConfig>,
   implementation: Pick<TriggerHandler<TConfig>, 'eventTypes' | 'matches'>,
 ): TriggerHandler<TConfig> {
-  return {
-    role: 'trigger',
-    type: definition.type,
-    version: definition.version,
-    eventTypes: implementation.eventTypes,
-    matches: implementation.matches,
-  };
+  return { role: 'trigger', type: definition.type, version: definition.version, ...implementation };
 }

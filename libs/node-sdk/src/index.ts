@@ -1,18 +1,17 @@
-export type { RuntimeEvent, RuntimeEventType, RuntimeEventPayload, InboundMessagePayload } from './runtime-event';
+export type { RuntimeEvent } from './runtime-event';
 export type { RuntimeContact } from './runtime-contact';
+export type { MessageCategory, OutboundMedia, OutboundWhatsAppMessage, SendWhatsAppRequest, SendWhatsAppResult, WhatsAppSender } from './whatsapp-sender';
 export type {
-  OutboundWhatsAppMessage,
-  SendWhatsAppRequest,
-  SendWhatsAppResult,
-  WhatsAppSender,
-} from './whatsapp-sender';
-export type {
-  NodeHandler,
-  StepContext,
-  StepHandler,
-  StepResult,
+  AutomationControl,
+  ConditionEvaluator,
+  ConditionResult,
+  ContactActions,
+  CouponIssuer,
+  CrmActions,
+  HttpClient,
+  HttpResult,
+  Notifier,
   StepServices,
-  TriggerHandler,
-  TriggerMatchInput,
-} from './node-handler';
+} from './step-services';
+export type { NodeHandler, StepContext, StepHandler, StepResult, TriggerHandler, TriggerMatchInput, WaitRequest, WakeUp } from './node-handler';
 export { defineStepHandler, defineTriggerHandler } from './define-handler';

@@ -5,4 +5,14 @@ export interface RuntimeContact {
   phoneE164: string | null;
   displayName: string | null;
   firstName: string | null;
+  lastName: string | null;
+  email: string | null;
+  timeZone: string | null;
+  locale: string | null;
+  list: string | null;
+  tags: readonly string[];
+  fields: Readonly<Record<string, unknown>>;
+  assignedUserId: string | null;
+  createdAt: Date;
+  lastInboundAt: Date | null;
 }

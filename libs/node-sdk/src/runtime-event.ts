@@ -1,24 +1,16 @@
+import type { EventType } from '@parley/flow-core';
+
 /**
  * An event as the runtime hands it to triggers and steps. Events are stored
- * once (idempotent by their source id) before any flow sees them.
+ * once (idempotent by their source id) before any flow sees them, and always
+ * belong to a contact.
  */
 export interface RuntimeEvent {
   id: string;
-  type: RuntimeEventType;
+  type: EventType;
   /** When the event happened at its source (e.g. the WhatsApp message timestamp). */
   occurredAt: Date;
-  contactId: string | null;
-  payload: RuntimeEventPayload;
+  contactId: string;
+  /** Shape per type: see the payload schemas in @parley/flow-core. */
+  payload: Readonly<Record<string, unknown>>;
 }
-
-export type RuntimeEventType = 'message.received';
-
-export interface InboundMessagePayload {
-  wamid: string;
-  phoneNumberId: string;
-  messageType: string;
-  /** Text the customer wrote (text messages, captions, button titles). */
-  text: string | null;
-}
-
-export type RuntimeEventPayload = InboundMessagePayload;

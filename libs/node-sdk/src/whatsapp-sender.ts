@@ -1,17 +1,47 @@
+/** A media object: a public link or an uploaded media id. */
+export interface OutboundMedia {
+  link?: string;
+  id?: string;
+  caption?: string;
+  filename?: string;
+}
+
 /** A message body in the Cloud API's shape (without the envelope). */
-export type OutboundWhatsAppMessage = { type: 'text'; text: { body: string; preview_url?: boolean } };
+export type OutboundWhatsAppMessage =
+  | { type: 'text'; text: { body: string; preview_url?: boolean } }
+  | {
+      type: 'template';
+      template: {
+        name: string;
+        language: { code: string };
+        components?: Record<string, unknown>[];
+      };
+    }
+  | { type: 'interactive'; interactive: Record<string, unknown> }
+  | { type: 'image'; image: OutboundMedia }
+  | { type: 'video'; video: OutboundMedia }
+  | { type: 'audio'; audio: OutboundMedia }
+  | { type: 'document'; document: OutboundMedia };
+
+/** How the policy gate classifies a send (issue of consent and frequency rules). */
+export type MessageCategory = 'service' | 'utility' | 'marketing' | 'authentication';
 
 export interface SendWhatsAppRequest {
   contactId: string;
   message: OutboundWhatsAppMessage;
-  /** Unique per (execution, node): the send happens at most once for it. */
+  category: MessageCategory;
+  /** Sent instead when the 24 h window is closed and `message` is free-form. */
+  templateFallback?: Extract<OutboundWhatsAppMessage, { type: 'template' }>;
+  /** Unique per (execution, node, visit): the send happens at most once for it. */
   idempotencyKey: string;
 }
 
 export type SendWhatsAppResult =
-  | { status: 'accepted'; wamid: string; waId: string | null }
+  | { status: 'accepted'; wamid: string; waId: string | null; usedFallback: boolean }
   | { status: 'failed'; errorCode: string; errorMessage: string; retryable: boolean }
-  | { status: 'unknown'; errorMessage: string };
+  | { status: 'unknown'; errorMessage: string }
+  /** The policy gate refused or deferred it; `rule` names why. */
+  | { status: 'blocked'; rule: string; reason: string; retryAt: Date | null };
 
 /** The one way a node sends a WhatsApp message. */
 export interface WhatsAppSender {

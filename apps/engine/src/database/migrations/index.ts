@@ -1,4 +1,5 @@
 import { InitialSchema1763800000000 } from './1763800000000-initial-schema';
+import { FlowEngine1763900000000 } from './1763900000000-flow-engine';
 
 /** Every migration, oldest first. */
-export const MIGRATIONS = [InitialSchema1763800000000];
+export const MIGRATIONS = [InitialSchema1763800000000, FlowEngine1763900000000];

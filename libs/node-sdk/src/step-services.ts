@@ -1,0 +1,75 @@
+import type { WhatsAppSender } from './whatsapp-sender';
+
+export interface ContactActions {
+  addTags(tags: readonly string[]): Promise<string[]>;
+  removeTags(tags: readonly string[]): Promise<string[]>;
+  setField(name: string, value: unknown): Promise<{ changed: boolean; oldValue: unknown }>;
+  moveToList(list: string | null): Promise<{ changed: boolean; previous: string | null }>;
+  assign(userId: string | null): Promise<void>;
+}
+
+export interface CrmActions {
+  createOpportunity(input: { title: string; stage: string; amount: number | null; currency: string | null; source: string | null }): Promise<{ id: string }>;
+  createTask(input: { title: string; notes: string; dueAt: Date | null; assignedUserId: string | null }): Promise<{ id: string }>;
+}
+
+export interface CouponIssuer {
+  /** One code per contact per campaign: asking again returns the same code. */
+  issue(input: {
+    campaign: string;
+    prefix: string;
+    percentOff: number | null;
+    amountOff: number | null;
+    currency: string | null;
+    validDays: number | null;
+  }): Promise<{ code: string; expiresAt: Date | null; reused: boolean }>;
+}
+
+export interface AutomationControl {
+  /** Pauses automation for this contact until `until` (null: until someone resumes it). */
+  pauseContact(until: Date | null, reason: string): Promise<void>;
+}
+
+export interface Notifier {
+  /** Notifies one user, or the workspace's admins when `userId` is null. */
+  notify(input: { userId: string | null; title: string; body: string }): Promise<void>;
+}
+
+export type HttpResult =
+  | { ok: true; status: number; headers: Record<string, string>; body: unknown }
+  | { ok: false; errorCode: 'blocked_target' | 'timeout' | 'network' | 'invalid_url'; errorMessage: string };
+
+export interface HttpClient {
+  request(input: { method: string; url: string; headers: Record<string, string>; body: string | null; timeoutMs: number }): Promise<HttpResult>;
+}
+
+export interface ConditionResult {
+  result: boolean;
+  /** What the rule saw: behaviour counts, intents, compared fields. */
+  values: Record<string, unknown>;
+}
+
+export interface ConditionEvaluator {
+  evaluate(rule: unknown): Promise<ConditionResult>;
+  /** Evaluates a JSONLogic expression to a value (for variables). */
+  compute(rule: unknown): Promise<unknown>;
+}
+
+/** Services the engine lends to a step. Handlers never reach the database directly. */
+export interface StepServices {
+  whatsapp: WhatsAppSender;
+  contact: ContactActions;
+  crm: CrmActions;
+  coupons: CouponIssuer;
+  automation: AutomationControl;
+  notifier: Notifier;
+  http: HttpClient;
+  conditions: ConditionEvaluator;
+  /** Renders a message template with the execution's data; missing values use fallbacks (and are logged). */
+  render(template: string): Promise<string>;
+  /** Whether `text` matches one of the workspace's intents (keyword lists). */
+  matchIntent(text: string, intent: string): boolean;
+  now(): Date;
+  /** A pseudo-random number in [0, 1) that is stable for this contact and node (A/B splits). */
+  stableRandom(): number;
+}
