@@ -52,6 +52,7 @@ export const inboundMessageSchema = z.looseObject({
       list_reply: z.looseObject({ id: z.string(), title: z.string(), description: z.string().optional() }).optional(),
     })
     .optional(),
+  location: z.looseObject({ latitude: z.number(), longitude: z.number() }).optional(),
   image: z.looseObject({ caption: z.string().optional() }).optional(),
   video: z.looseObject({ caption: z.string().optional() }).optional(),
   document: z.looseObject({ caption: z.string().optional() }).optional(),
@@ -77,6 +78,9 @@ export interface InboundMessage {
   type: string;
   /** The words the customer sent, whatever the message type carried them in. */
   text: string | null;
+  /** The reply button, list row or template quick-reply button the customer tapped. */
+  reply: { id: string; title: string; kind: 'button' | 'list' } | null;
+  location: { latitude: number; longitude: number } | null;
   raw: Record<string, unknown>;
 }
 
@@ -120,6 +124,16 @@ function textOf(message: InboundMessageWire): string | null {
     message.document?.caption ??
     null
   );
+}
+
+function replyOf(message: InboundMessageWire): InboundMessage['reply'] {
+  const button = message.interactive?.button_reply;
+  if (button) return { id: button.id, title: button.title, kind: 'button' };
+  const row = message.interactive?.list_reply;
+  if (row) return { id: row.id, title: row.title, kind: 'list' };
+  // A quick-reply button of a template carries its payload as the id.
+  if (message.button) return { id: message.button.payload ?? message.button.text ?? '', title: message.button.text ?? '', kind: 'button' };
+  return null;
 }
 
 function firstIssue(error: z.ZodError): string {
@@ -184,6 +198,8 @@ export function parseWebhookItems(envelope: WebhookEnvelope): WebhookItem[] {
             timestamp: parsed.data.timestamp,
             type: parsed.data.type,
             text: textOf(parsed.data),
+            reply: replyOf(parsed.data),
+            location: parsed.data.location ? { latitude: parsed.data.location.latitude, longitude: parsed.data.location.longitude } : null,
             raw: parsed.data,
           },
         });

@@ -68,6 +68,10 @@ export const engineConfigSchema = z.object({
   API_MAX_BODY_BYTES: integer(1024, 50 * 1024 * 1024).default(3 * 1024 * 1024),
   WORKER_CONCURRENCY: integer(1, 256).default(8),
   SWEEP_INTERVAL_MS: integer(100, 600_000).default(2000),
+  /** How often due waits are looked for; a wait fires within about this much of its time. */
+  WAIT_POLL_INTERVAL_MS: integer(20, 60_000).default(250),
+  /** How often schedules and "not read within N hours" checks run. */
+  SCHEDULER_INTERVAL_MS: integer(1000, 3_600_000).default(15_000),
 });
 
 export type EngineConfig = z.infer<typeof engineConfigSchema>;

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import type { EngineConfig } from '../config/engine-config';
 import { RuntimeModule } from '../runtime/runtime.module';
+import { WaitTimerService } from '../runtime/wait-timer.service';
 import { WhatsAppModule } from '../whatsapp/whatsapp.module';
 import { BullmqDispatcher } from './bullmq-dispatcher';
 import { BullmqWorkerService } from './bullmq-worker.service';
@@ -20,9 +21,9 @@ export class DispatchModule {
     const providers: Provider[] = [WorkRunner];
     if (config.REDIS_URL) {
       providers.push({ provide: Dispatcher, useClass: BullmqDispatcher });
-      if (consumes) providers.push(BullmqWorkerService, SweeperService);
+      if (consumes) providers.push(BullmqWorkerService, SweeperService, WaitTimerService);
     } else {
-      providers.push(InProcessDispatcher, { provide: Dispatcher, useExisting: InProcessDispatcher }, SweeperService);
+      providers.push(InProcessDispatcher, { provide: Dispatcher, useExisting: InProcessDispatcher }, SweeperService, WaitTimerService);
     }
     return {
       module: DispatchModule,

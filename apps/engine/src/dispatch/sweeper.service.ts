@@ -66,20 +66,21 @@ export class SweeperService implements OnApplicationBootstrap, OnApplicationShut
     const contacts = await sqlRows(
       this.dataSource,
       idRow,
-      `SELECT contact_id::text AS id FROM events WHERE processed_at IS NULL AND contact_id IS NOT NULL AND received_at <= $1
+      `SELECT contact_id::text AS id FROM events WHERE processed_at IS NULL AND received_at <= $1
         GROUP BY contact_id ORDER BY min(id) LIMIT $2`,
       [cutoff, BATCH],
     );
-    const events = await sqlRows(
+    // Executions left "running" by a process that died mid-step.
+    const stuck = await sqlRows(
       this.dataSource,
       idRow,
-      'SELECT id::text AS id FROM events WHERE processed_at IS NULL AND contact_id IS NULL AND received_at <= $1 ORDER BY id LIMIT $2',
+      `SELECT DISTINCT contact_id::text AS id FROM executions WHERE status = 'running' AND updated_at <= $1 LIMIT $2`,
       [cutoff, BATCH],
     );
+    const contactIds = new Set([...contacts, ...stuck].map((r) => r.id));
     const items: WorkItem[] = [
       ...webhooks.map((r): WorkItem => ({ kind: 'webhook', id: r.id })),
-      ...contacts.map((r): WorkItem => ({ kind: 'contact', id: r.id })),
-      ...events.map((r): WorkItem => ({ kind: 'event', id: r.id })),
+      ...[...contactIds].map((id): WorkItem => ({ kind: 'contact', id })),
     ];
     await this.dispatcher.dispatch(items);
     return items.length;

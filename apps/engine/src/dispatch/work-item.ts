@@ -3,8 +3,8 @@
  * in PostgreSQL. Handling an item twice is harmless.
  */
 export interface WorkItem {
-  /** webhook: a stored delivery to parse; contact: that contact's pending events; event: one contact-less event. */
-  kind: 'webhook' | 'contact' | 'event';
+  /** webhook: a stored delivery to parse; contact: that contact's pending events and due waits. */
+  kind: 'webhook' | 'contact';
   id: string;
 }
 

@@ -4,4 +4,4 @@ import { z } from 'zod';
 export const WORK_QUEUE = 'work';
 
 /** Job payloads are validated on the way out of Redis, never trusted by cast. */
-export const workItemSchema = z.object({ kind: z.enum(['webhook', 'contact', 'event']), id: z.string().min(1).max(100) });
+export const workItemSchema = z.object({ kind: z.enum(['webhook', 'contact']), id: z.string().min(1).max(100) });

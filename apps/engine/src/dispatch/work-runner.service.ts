@@ -18,9 +18,6 @@ export class WorkRunner {
       case 'contact':
         await this.events.processContact(item.id);
         return [];
-      case 'event':
-        await this.events.processEvent(item.id);
-        return [];
     }
   }
 }

@@ -4,25 +4,43 @@ import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { Clock } from '../common/clock';
 import { sqlRow, sqlRows } from '../database/sql-rows';
+import { PauseService } from '../pauses/pause.service';
+import type { CompiledFlow } from '../runtime/compiled-flow';
+import { ConditionEngineService } from '../runtime/condition-engine.service';
+import { eventPassesFilter, readEventFilter } from '../runtime/event-filter';
 import { FlowRunner } from '../runtime/flow-runner.service';
 import { FlowVersionCache } from '../runtime/flow-version-cache.service';
+import { type WorkspaceRuntimeSettings, WorkspaceSettingsService } from '../workspaces/workspace-settings.service';
 import { RUNTIME_EVENT_COLUMNS, runtimeEventRow, toRuntimeEvent } from './runtime-event-row';
 
-/** Class id of the advisory locks that serialise one contact's events (the object id is a hash of the contact id). */
+/** Class id of the advisory locks that serialise one contact's work (the object id is a hash of the contact id). */
 const CONTACT_LOCK_CLASS = 72_001;
 
 const lockedRow = z.object({ locked: z.boolean() });
 const idRow = z.object({ id: z.string() });
 const publishedRow = z.object({ flow_id: z.string(), version_id: z.string() });
+const activeRow = z.object({ id: z.string(), flow_id: z.string(), flow_version_id: z.string() });
+const dueWaitRow = z.object({
+  id: z.string(),
+  kind: z.enum(['delay', 'until', 'event', 'retry', 'hold', 'debounce']),
+  due_at: z.date(),
+  flow_id: z.string().nullable(),
+  trigger_event_id: z.string().nullable(),
+  workspace_id: z.string(),
+});
+const eventWaitRow = z.object({ id: z.string(), event_filter: z.unknown() });
+
+type Work = { kind: 'event'; workspaceId: string; event: RuntimeEvent } | { kind: 'wait'; wait: z.infer<typeof dueWaitRow> };
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
 /**
- * Runs flows for stored events. A contact's events are handled one at a time
- * in the order they happened, under an advisory lock, so two workers never
- * interleave the same contact; different contacts run in parallel.
+ * Runs a contact's work in order, one item at a time, under an advisory lock:
+ * its pending events (by their own timestamp) and its due waits (by due time),
+ * interleaved. Different contacts run in parallel. Everything it does is
+ * idempotent, so running it again after a crash finishes the job.
  */
 @Injectable()
 export class EventProcessorService {
@@ -32,13 +50,16 @@ export class EventProcessorService {
     private readonly dataSource: DataSource,
     private readonly versions: FlowVersionCache,
     private readonly runner: FlowRunner,
+    private readonly workspaces: WorkspaceSettingsService,
+    private readonly pauses: PauseService,
+    private readonly conditions: ConditionEngineService,
     private readonly clock: Clock,
   ) {}
 
   /**
-   * Handles every pending event of `contactId`. When another process holds the
-   * contact it returns at once: the holder re-checks for pending events after
-   * it lets go, and this event was committed before we tried, so it is seen.
+   * Handles everything due for `contactId`. When another process holds the
+   * contact it returns at once: the holder looks for more work after it lets
+   * go, and anything dispatched to us was stored before we tried, so it is seen.
    */
   async processContact(contactId: string): Promise<void> {
     const connection = this.dataSource.createQueryRunner();
@@ -48,83 +69,197 @@ export class EventProcessorService {
         const lock = await sqlRow(connection, lockedRow, 'SELECT pg_try_advisory_lock($1::int, hashtext($2)) AS locked', [CONTACT_LOCK_CLASS, contactId]);
         if (!lock?.locked) return;
         try {
-          for (let next = await this.nextPending(contactId); next; next = await this.nextPending(contactId)) {
-            await this.handle(next);
+          await this.resumeOrphans(contactId);
+          for (let work = await this.nextWork(contactId); work; work = await this.nextWork(contactId)) {
+            if (work.kind === 'event') await this.handleEvent(work.workspaceId, work.event);
+            else await this.handleWait(work.wait);
           }
         } finally {
           await connection.query('SELECT pg_advisory_unlock($1::int, hashtext($2))', [CONTACT_LOCK_CLASS, contactId]);
         }
-        if (!(await this.nextPending(contactId))) return;
+        if (!(await this.nextWork(contactId))) return;
       }
     } finally {
       await connection.release();
     }
   }
 
-  /** Handles one event that has no contact (e.g. a schedule tick). */
-  async processEvent(eventId: string): Promise<void> {
-    const row = await sqlRow(this.dataSource, runtimeEventRow, `SELECT ${RUNTIME_EVENT_COLUMNS} FROM events WHERE id = $1 AND processed_at IS NULL`, [
-      eventId,
-    ]);
-    if (row) await this.handle({ workspaceId: row.workspace_id, event: toRuntimeEvent(row) });
+  /** Executions left "running" by a process that died mid-step (we hold the contact, so nobody else runs them). */
+  private async resumeOrphans(contactId: string): Promise<void> {
+    const orphans = await sqlRows(this.dataSource, idRow, `SELECT id FROM executions WHERE contact_id = $1 AND status = 'running' ORDER BY started_at`, [contactId]);
+    for (const { id } of orphans) await this.runner.run(id);
   }
 
-  private async nextPending(contactId: string): Promise<{ workspaceId: string; event: RuntimeEvent } | null> {
-    const row = await sqlRow(
-      this.dataSource,
-      runtimeEventRow,
-      `SELECT ${RUNTIME_EVENT_COLUMNS} FROM events
-        WHERE contact_id = $1 AND processed_at IS NULL
-        ORDER BY occurred_at, id LIMIT 1`,
-      [contactId],
-    );
-    return row ? { workspaceId: row.workspace_id, event: toRuntimeEvent(row) } : null;
-  }
-
-  private async handle({ workspaceId, event }: { workspaceId: string; event: RuntimeEvent }): Promise<void> {
-    // Executions this event already started (we may be resuming after a crash) run first.
-    const existing = await sqlRows(this.dataSource, idRow, `SELECT id FROM executions WHERE trigger_event_id = $1 AND status = 'running' ORDER BY started_at`, [
-      event.id,
+  private async nextWork(contactId: string): Promise<Work | null> {
+    const [eventRow, wait] = await Promise.all([
+      sqlRow(
+        this.dataSource,
+        runtimeEventRow,
+        `SELECT ${RUNTIME_EVENT_COLUMNS} FROM events WHERE contact_id = $1 AND processed_at IS NULL ORDER BY occurred_at, id LIMIT 1`,
+        [contactId],
+      ),
+      sqlRow(
+        this.dataSource,
+        dueWaitRow,
+        `SELECT id, kind, due_at, flow_id, trigger_event_id::text AS trigger_event_id, workspace_id FROM waits
+          WHERE contact_id = $1 AND status = 'waiting' AND due_at <= $2 ORDER BY due_at LIMIT 1`,
+        [contactId, this.clock.now()],
+      ),
     ]);
-    const toRun = existing.map((r) => r.id);
-    for (const id of await this.startExecutions(workspaceId, event)) {
-      if (!toRun.includes(id)) toRun.push(id);
+    // Whatever happened first goes first: an order that arrived late but was placed before a timeout still counts as in time.
+    if (eventRow && (!wait || eventRow.occurred_at <= wait.due_at)) {
+      return { kind: 'event', workspaceId: eventRow.workspace_id, event: toRuntimeEvent(eventRow) };
     }
-    for (const id of toRun) await this.runner.run(id);
+    return wait ? { kind: 'wait', wait } : null;
+  }
+
+  private async handleWait(wait: z.infer<typeof dueWaitRow>): Promise<void> {
+    if (wait.kind === 'debounce') {
+      const claimed = await sqlRow(this.dataSource, idRow, `UPDATE waits SET status = 'fired', fired_at = $2, outcome = 'elapsed' WHERE id = $1 AND status = 'waiting' RETURNING id`, [
+        wait.id,
+        this.clock.now(),
+      ]);
+      if (!claimed || !wait.flow_id || !wait.trigger_event_id) return;
+      const eventRow = await sqlRow(this.dataSource, runtimeEventRow, `SELECT ${RUNTIME_EVENT_COLUMNS} FROM events WHERE id = $1`, [wait.trigger_event_id]);
+      const published = await sqlRow(this.dataSource, publishedRow, 'SELECT id AS flow_id, published_version_id AS version_id FROM flows WHERE id = $1 AND published_version_id IS NOT NULL', [
+        wait.flow_id,
+      ]);
+      if (!eventRow || !published) return;
+      const flow = await this.versions.get(published.version_id);
+      const id = await this.enter(wait.workspace_id, published.flow_id, flow, toRuntimeEvent(eventRow), true);
+      if (id) await this.runner.run(id);
+      return;
+    }
+    await this.runner.wake(wait.id, wait.kind === 'event' ? 'timeout' : 'elapsed', null);
+  }
+
+  private async handleEvent(workspaceId: string, event: RuntimeEvent): Promise<void> {
+    const workspace = await this.workspaces.get(workspaceId);
+    await this.applyExitRules(workspaceId, event, workspace);
+    await this.wakeEventWaits(event, workspace);
+    const started = await this.startExecutions(workspaceId, event, workspace);
+    for (const id of started) await this.runner.run(id);
     await this.dataSource.query('UPDATE events SET processed_at = $2 WHERE id = $1', [event.id, this.clock.now()]);
   }
 
-  /** Creates an execution for every published flow whose trigger matches; unique per (flow, event). */
-  private async startExecutions(workspaceId: string, event: RuntimeEvent): Promise<string[]> {
+  /** Goals: an event that matches a flow's exit rule ends the contact's active run of it. */
+  private async applyExitRules(workspaceId: string, event: RuntimeEvent, workspace: WorkspaceRuntimeSettings): Promise<void> {
+    const active = await sqlRows(
+      this.dataSource,
+      activeRow,
+      `SELECT id, flow_id, flow_version_id FROM executions WHERE contact_id = $1 AND workspace_id = $2 AND status IN ('running', 'waiting', 'held')`,
+      [event.contactId, workspaceId],
+    );
+    for (const execution of active) {
+      const flow = await this.versions.get(execution.flow_version_id);
+      for (const rule of flow.settings.exitOn) {
+        if (rule.eventType !== event.type) continue;
+        if (rule.when !== undefined && rule.when !== null) {
+          const scope = { contactId: event.contactId, now: this.clock.now(), intents: workspace.intents, sentiment: workspace.sentiment };
+          const { result } = await this.conditions.evaluate(rule.when, { event: { type: event.type, ...event.payload } }, scope).catch((error: unknown) => {
+            this.logger.warn(`Exit rule of flow ${execution.flow_id} could not be evaluated: ${errorText(error)}`);
+            return { result: false };
+          });
+          if (!result) continue;
+        }
+        await this.runner.end(execution.id, 'succeeded', 'goal_reached');
+        break;
+      }
+    }
+  }
+
+  private async wakeEventWaits(event: RuntimeEvent, workspace: WorkspaceRuntimeSettings): Promise<void> {
+    const waits = await sqlRows(
+      this.dataSource,
+      eventWaitRow,
+      `SELECT id, event_filter FROM waits WHERE contact_id = $1 AND status = 'waiting' AND kind = 'event' AND event_type = $2 ORDER BY created_at`,
+      [event.contactId, event.type],
+    );
+    for (const wait of waits) {
+      if (eventPassesFilter(readEventFilter(wait.event_filter), event.payload, workspace.intents)) {
+        await this.runner.wake(wait.id, 'received', event);
+      }
+    }
+  }
+
+  /** Matches every published flow's trigger and applies its entry rules; returns executions to run. */
+  private async startExecutions(workspaceId: string, event: RuntimeEvent, workspace: WorkspaceRuntimeSettings): Promise<string[]> {
     const published = await sqlRows(
       this.dataSource,
       publishedRow,
       'SELECT id AS flow_id, published_version_id AS version_id FROM flows WHERE workspace_id = $1 AND published_version_id IS NOT NULL ORDER BY created_at',
       [workspaceId],
     );
-    const started: string[] = [];
+    // An execution this event already started (we may be resuming after a crash) is run again rather than duplicated.
+    const started = (await sqlRows(this.dataSource, idRow, `SELECT id FROM executions WHERE trigger_event_id = $1 AND status = 'running'`, [event.id])).map((r) => r.id);
     for (const { flow_id: flowId, version_id: versionId } of published) {
+      let flow: CompiledFlow;
       let matches = false;
-      let triggerNodeId = '';
       try {
-        const flow = await this.versions.get(versionId);
-        triggerNodeId = flow.trigger.node.id;
-        matches = flow.trigger.handler.eventTypes.includes(event.type) && flow.trigger.handler.matches({ config: flow.trigger.config, event });
+        flow = await this.versions.get(versionId);
+        const trigger = flow.trigger;
+        matches =
+          trigger.handler.eventTypes.includes(event.type) &&
+          trigger.handler.matches({ config: trigger.config, event, flowId, matchIntent: (text, intent) => workspace.intents.matches(text, intent) });
       } catch (error) {
         this.logger.error(`Flow ${flowId} version ${versionId} could not be matched against event ${event.id}: ${errorText(error)}`);
+        continue;
       }
       if (!matches) continue;
-      const now = this.clock.now();
-      const created = await sqlRow(
-        this.dataSource,
-        idRow,
-        `INSERT INTO executions (workspace_id, flow_id, flow_version_id, contact_id, trigger_event_id, status, current_node_id, started_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, 'running', $6, $7, $7)
-         ON CONFLICT (flow_id, trigger_event_id) DO NOTHING RETURNING id`,
-        [workspaceId, flowId, versionId, event.contactId, event.id, triggerNodeId, now],
-      );
-      if (created) started.push(created.id);
+      const id = await this.enter(workspaceId, flowId, flow, event, false);
+      if (id && !started.includes(id)) started.push(id);
     }
     return started;
+  }
+
+  /**
+   * Applies a flow's entry rules for a matching event: pauses, once per
+   * contact, re-entry and debounce. Returns the execution to run, if any;
+   * a refused entry is recorded as a skipped execution with its reason.
+   */
+  private async enter(workspaceId: string, flowId: string, flow: CompiledFlow, event: RuntimeEvent, debounced: boolean): Promise<string | null> {
+    const settings = flow.settings;
+    const now = this.clock.now();
+    if (settings.debounceSeconds > 0 && !debounced) {
+      // Each new event pushes the start back; the last one wins.
+      await this.dataSource.query(
+        `INSERT INTO waits (workspace_id, contact_id, flow_id, trigger_event_id, kind, due_at) VALUES ($1, $2, $3, $4, 'debounce', $5)
+         ON CONFLICT (flow_id, contact_id) WHERE status = 'waiting' AND kind = 'debounce'
+         DO UPDATE SET due_at = EXCLUDED.due_at, trigger_event_id = EXCLUDED.trigger_event_id`,
+        [workspaceId, event.contactId, flowId, event.id, new Date(now.getTime() + settings.debounceSeconds * 1000)],
+      );
+      return null;
+    }
+    let skip: string | null = null;
+    if (settings.whilePaused === 'skip' && (await this.pauses.active(workspaceId, event.contactId, flowId))) skip = 'paused';
+    if (!skip && settings.oncePerContact) {
+      const before = await sqlRow(this.dataSource, idRow, `SELECT id FROM executions WHERE flow_id = $1 AND contact_id = $2 AND status <> 'skipped' AND trigger_event_id <> $3 LIMIT 1`, [
+        flowId,
+        event.contactId,
+        event.id,
+      ]);
+      if (before) skip = 'once_per_contact';
+    }
+    if (!skip) {
+      const active = await sqlRows(
+        this.dataSource,
+        idRow,
+        `SELECT id FROM executions WHERE flow_id = $1 AND contact_id = $2 AND status IN ('running', 'waiting', 'held') AND trigger_event_id <> $3`,
+        [flowId, event.contactId, event.id],
+      );
+      if (active.length > 0 && settings.reentry === 'skip') skip = 'already_running';
+      if (active.length > 0 && settings.reentry === 'restart') {
+        for (const { id } of active) await this.runner.end(id, 'cancelled', 'restarted');
+      }
+    }
+    const row = await sqlRow(
+      this.dataSource,
+      idRow,
+      `INSERT INTO executions (workspace_id, flow_id, flow_version_id, contact_id, trigger_event_id, status, current_node_id, ended_reason, started_at, finished_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $9)
+       ON CONFLICT (flow_id, trigger_event_id) DO NOTHING RETURNING id`,
+      [workspaceId, flowId, flow.versionId, event.contactId, event.id, skip ? 'skipped' : 'running', skip ? null : flow.trigger.node.id, skip, now, skip ? now : null],
+    );
+    return row && !skip ? row.id : null;
   }
 }

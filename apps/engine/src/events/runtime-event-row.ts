@@ -1,21 +1,15 @@
+import { EVENT_TYPES } from '@parley/flow-core';
 import type { RuntimeEvent } from '@parley/node-sdk';
 import { z } from 'zod';
-
-const inboundMessagePayload = z.object({
-  wamid: z.string(),
-  phoneNumberId: z.string(),
-  messageType: z.string(),
-  text: z.string().nullable(),
-});
 
 /** The columns of an events row the runtime reads, validated. */
 export const runtimeEventRow = z.object({
   id: z.union([z.string(), z.number()]).transform(String),
   workspace_id: z.string(),
-  contact_id: z.string().nullable(),
-  type: z.literal('message.received'),
+  contact_id: z.string(),
+  type: z.enum(EVENT_TYPES),
   occurred_at: z.date(),
-  payload: inboundMessagePayload,
+  payload: z.record(z.string(), z.unknown()),
   processed_at: z.date().nullable(),
 });
 export type RuntimeEventRow = z.infer<typeof runtimeEventRow>;

@@ -28,6 +28,10 @@ export class ExecutionStep {
   @Column('text')
   status: StepStatus;
 
+  /** How many times the run had entered this node before (loops through waits). */
+  @Column('integer', { default: 0 })
+  visit: number;
+
   @Column('integer', { default: 1 })
   attempt: number;
 
@@ -40,6 +44,10 @@ export class ExecutionStep {
   /** The named output followed after this step ("next", "true", ...). */
   @Column('text', { name: 'output_name', nullable: true })
   outputName: string | null;
+
+  /** Why the branch was taken (a condition's values, a split's roll) and personalisation that fell back. */
+  @Column('jsonb', { nullable: true })
+  decision: Record<string, unknown> | null;
 
   @Column('text', { name: 'error_code', nullable: true })
   errorCode: string | null;

@@ -38,6 +38,18 @@ export class Execution {
   @Column('text', { name: 'error_message', nullable: true })
   errorMessage: string | null;
 
+  /** Why it stopped: completed, goal_reached, cancelled, restarted, already_running, paused... */
+  @Column('text', { name: 'ended_reason', nullable: true })
+  endedReason: string | null;
+
+  /** Why a held execution waits (the pause that holds it). */
+  @Column('text', { name: 'hold_reason', nullable: true })
+  holdReason: string | null;
+
+  /** Test runs: sends go to the simulator only. */
+  @Column('boolean', { name: 'test_mode', default: false })
+  testMode: boolean;
+
   @Column('timestamptz', { name: 'started_at' })
   startedAt: Date;
 

@@ -1,4 +1,4 @@
-import { type FlowNode, type NodeCatalog, type NodeDefinition, parseFlowDocument } from '@parley/flow-core';
+import { type FlowNode, type FlowSettings, type NodeCatalog, type NodeDefinition, parseFlowDocument, type RetryPolicy } from '@parley/flow-core';
 import type { StepHandler, TriggerHandler } from '@parley/node-sdk';
 import type { NodeHandlerRegistry } from './node-handler-registry';
 
@@ -8,6 +8,8 @@ export interface CompiledStep {
   /** Config parsed once by the definition's schema (defaults applied). */
   config: unknown;
   handler: StepHandler;
+  /** The node's retry policy, else its type's default; null: no retry. */
+  retry: RetryPolicy | null;
 }
 
 export interface CompiledTrigger {
@@ -22,6 +24,7 @@ export interface CompiledFlow {
   versionId: string;
   flowId: string;
   version: number;
+  settings: FlowSettings;
   trigger: CompiledTrigger;
   steps: ReadonlyMap<string, CompiledStep>;
   /** The node reached by leaving `nodeId` through `output`, or null at the end of a path. */
@@ -51,7 +54,7 @@ export function compileFlow(
     } else {
       const handler = handlers.step(node.type, node.typeVersion);
       if (!handler) throw new CompileError(`Node ${node.id}: no handler for ${node.type}@${node.typeVersion}`);
-      steps.set(node.id, { node, definition, config: config.data, handler });
+      steps.set(node.id, { node, definition, config: config.data, handler, retry: node.settings?.retry ?? definition.defaultRetry ?? null });
     }
   }
   if (!trigger) throw new CompileError(`Version ${version.id} has no trigger`);
@@ -61,6 +64,7 @@ export function compileFlow(
     versionId: version.id,
     flowId: version.flowId,
     version: version.version,
+    settings: parsed.document.settings,
     trigger,
     steps,
     next: (nodeId, output) => edges.get(`${nodeId}\u0000${output}`) ?? null,

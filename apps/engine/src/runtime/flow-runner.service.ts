@@ -1,32 +1,53 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { RuntimeContact, RuntimeEvent, StepResult } from '@parley/node-sdk';
-import { DataSource } from 'typeorm';
+import { ERROR_OUTPUT } from '@parley/flow-core';
+import type { RuntimeContact, RuntimeEvent, StepContext, StepResult, WakeUp } from '@parley/node-sdk';
+import { DataSource, type EntityManager } from 'typeorm';
+import { z } from 'zod';
 import { Clock } from '../common/clock';
-import { RUNTIME_CONTACT_COLUMNS, runtimeContactRow, toRuntimeContact } from '../contacts/runtime-contact-row';
+import { loadRuntimeContact } from '../contacts/runtime-contact-row';
 import { sqlRow } from '../database/sql-rows';
 import { RUNTIME_EVENT_COLUMNS, runtimeEventRow, toRuntimeEvent } from '../events/runtime-event-row';
 import { ExecutionStep } from '../executions/execution-step.entity';
 import { Execution } from '../executions/execution.entity';
-import { WhatsAppSenderService } from '../whatsapp/whatsapp-sender.service';
-import type { CompiledFlow } from './compiled-flow';
+import { NotifierService } from '../notifications/notifier.service';
+import { type ActivePause, PauseService } from '../pauses/pause.service';
+import { type WorkspaceRuntimeSettings, WorkspaceSettingsService } from '../workspaces/workspace-settings.service';
+import type { CompiledFlow, CompiledStep } from './compiled-flow';
+import { ConditionError } from './condition-engine.service';
 import { FlowVersionCache } from './flow-version-cache.service';
+import { StepServicesFactory } from './step-services.factory';
 
-interface RunContext {
+interface RunState {
   execution: Execution;
   flow: CompiledFlow;
   event: RuntimeEvent;
-  contact: RuntimeContact | null;
+  contact: RuntimeContact;
+  workspace: WorkspaceRuntimeSettings;
+  steps: ExecutionStep[];
+  /** Set when the run continues after a retry delay: the failed step being retried. */
+  retryOf: ExecutionStep | null;
 }
+
+const waitRow = z.object({
+  id: z.string(),
+  execution_id: z.string(),
+  node_id: z.string().nullable(),
+  kind: z.enum(['delay', 'until', 'event', 'retry', 'hold', 'debounce']),
+  due_at: z.date().nullable(),
+});
+
+const ACTIVE = new Set(['running', 'waiting', 'held']);
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
 /**
- * Moves an execution forward node by node. Each step is stored as "running"
- * before it starts and completed together with the execution's next position
- * in one transaction, so after a crash the run resumes at the step that was in
- * flight, and a step that had finished is never run again.
+ * Moves executions through their flow. Each step is stored as "running"
+ * before it starts and finished together with the execution's next position
+ * in one transaction: after a crash the run resumes at the step in flight and
+ * a finished step never runs again. Waits, retries and holds are rows in
+ * `waits`, so they survive restarts and fire from PostgreSQL.
  */
 @Injectable()
 export class FlowRunner {
@@ -35,61 +56,151 @@ export class FlowRunner {
   constructor(
     private readonly dataSource: DataSource,
     private readonly versions: FlowVersionCache,
-    private readonly sender: WhatsAppSenderService,
+    private readonly servicesFactory: StepServicesFactory,
+    private readonly workspaces: WorkspaceSettingsService,
+    private readonly pauses: PauseService,
+    private readonly notifier: NotifierService,
     private readonly clock: Clock,
   ) {}
 
+  /** Advances a running execution as far as it goes (end, wait or hold). */
   async run(executionId: string): Promise<void> {
-    const execution = await this.dataSource.getRepository(Execution).findOne({ where: { id: executionId } });
-    if (!execution || execution.status !== 'running') return;
-    const context = await this.loadContext(execution);
-    const steps = await this.dataSource.getRepository(ExecutionStep).find({ where: { executionId }, order: { sequence: 'ASC' } });
+    const state = await this.load(executionId);
+    if (!state || state.execution.status !== 'running') return;
+    await this.advance(state);
+  }
 
+  /**
+   * Wakes the execution waiting on `waitId`. Returns false when the wait was
+   * already handled (fired or cancelled), so a wake is never applied twice.
+   */
+  async wake(waitId: string, outcome: WakeUp['outcome'], event: RuntimeEvent | null): Promise<boolean> {
+    const now = this.clock.now();
+    const wait = await sqlRow(
+      this.dataSource,
+      waitRow,
+      `UPDATE waits SET status = 'fired', fired_at = $2, outcome = $3,
+              late_by_ms = CASE WHEN due_at IS NULL OR $3 = 'received' THEN 0 ELSE greatest(0, (extract(epoch FROM ($2 - due_at)) * 1000)::int) END
+        WHERE id = $1 AND status = 'waiting' AND execution_id IS NOT NULL
+        RETURNING id, execution_id, node_id, kind, due_at`,
+      [waitId, now, outcome],
+    );
+    if (!wait) return false;
+    const state = await this.load(wait.execution_id);
+    if (!state || (state.execution.status !== 'waiting' && state.execution.status !== 'held')) return true;
+    const lateByMs = wait.due_at && outcome !== 'received' ? Math.max(0, now.getTime() - wait.due_at.getTime()) : 0;
+    state.execution.status = 'running';
+    state.execution.holdReason = null;
+    await this.dataSource.query(`UPDATE executions SET status = 'running', hold_reason = NULL, updated_at = $2 WHERE id = $1`, [state.execution.id, now]);
+
+    if (wait.kind === 'retry') {
+      state.retryOf = [...state.steps].reverse().find((s) => s.nodeId === wait.node_id && s.status === 'failed') ?? null;
+    } else if (wait.kind !== 'hold') {
+      const step = [...state.steps].reverse().find((s) => s.nodeId === wait.node_id && s.status === 'waiting');
+      if (!step) {
+        this.logger.error(`Execution ${state.execution.id} woke on ${wait.kind} but has no waiting step for ${String(wait.node_id)}`);
+        await this.fail(state, null, 'internal_error', 'The waiting step was not found.');
+        return true;
+      }
+      const result = await this.execute(state, step, { outcome, event, lateByMs });
+      await this.apply(state, step, result);
+    }
+    await this.advance(state);
+    return true;
+  }
+
+  /** Ends an active execution from outside (goal reached, cancelled, restarted, unpublished). */
+  async end(executionId: string, status: 'succeeded' | 'cancelled', reason: string, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
+    const now = this.clock.now();
+    const row = await sqlRow(
+      manager,
+      z.object({ id: z.string() }),
+      `UPDATE executions SET status = $2, ended_reason = $3, current_node_id = NULL, finished_at = $4, updated_at = $4
+        WHERE id = $1 AND status IN ('running', 'waiting', 'held') RETURNING id`,
+      [executionId, status, reason, now],
+    );
+    if (!row) return false;
+    await manager.query(`UPDATE waits SET status = 'cancelled', outcome = $2, fired_at = $3 WHERE execution_id = $1 AND status = 'waiting'`, [executionId, reason, now]);
+    await manager.query(`UPDATE execution_steps SET status = 'failed', error_code = $2, finished_at = $3 WHERE execution_id = $1 AND status IN ('running', 'waiting')`, [
+      executionId,
+      reason,
+      now,
+    ]);
+    return true;
+  }
+
+  private async load(executionId: string): Promise<RunState | null> {
+    const execution = await this.dataSource.getRepository(Execution).findOne({ where: { id: executionId } });
+    if (!execution || !ACTIVE.has(execution.status) || execution.contactId === null) return null;
+    const [flow, eventRow, contact, workspace, steps] = await Promise.all([
+      this.versions.get(execution.flowVersionId),
+      sqlRow(this.dataSource, runtimeEventRow, `SELECT ${RUNTIME_EVENT_COLUMNS} FROM events WHERE id = $1`, [execution.triggerEventId]),
+      loadRuntimeContact(this.dataSource, execution.workspaceId, execution.contactId),
+      this.workspaces.get(execution.workspaceId),
+      this.dataSource.getRepository(ExecutionStep).find({ where: { executionId }, order: { sequence: 'ASC' } }),
+    ]);
+    if (!eventRow || !contact) {
+      this.logger.error(`Execution ${executionId} lost its ${eventRow ? 'contact' : 'trigger event'}; failing it`);
+      await this.dataSource.query(
+        `UPDATE executions SET status = 'failed', error_code = 'internal_error', error_message = $2, finished_at = $3, updated_at = $3 WHERE id = $1`,
+        [executionId, 'The trigger event or contact is gone.', this.clock.now()],
+      );
+      return null;
+    }
+    return { execution, flow, event: toRuntimeEvent(eventRow), contact, workspace, steps, retryOf: null };
+  }
+
+  private async advance(state: RunState): Promise<void> {
+    const { execution, flow } = state;
     while (execution.status === 'running' && execution.currentNodeId !== null) {
       const nodeId: string = execution.currentNodeId;
-      const step = await this.startStep(context, steps, nodeId);
-      const visit = steps.filter((s) => s.nodeId === nodeId && s !== step).length;
-      const result = await this.execute(context, nodeId, visit);
-      await this.completeStep(context, step, result);
+      const compiled = flow.steps.get(nodeId);
+      if (compiled?.definition.sideEffect && !execution.testMode) {
+        const pause = await this.pauses.active(execution.workspaceId, state.contact.id, execution.flowId);
+        if (pause) {
+          await this.hold(state, nodeId, pause);
+          return;
+        }
+      }
+      // Steps may change the contact (tags, fields): each step sees it as it is now.
+      const fresh = await loadRuntimeContact(this.dataSource, execution.workspaceId, state.contact.id);
+      if (fresh) state.contact = fresh;
+      const step = await this.startStep(state, nodeId);
+      const result = await this.execute(state, step, null);
+      await this.apply(state, step, result);
     }
   }
 
-  private async loadContext(execution: Execution): Promise<RunContext> {
-    const flow = await this.versions.get(execution.flowVersionId);
-    const eventRow = await sqlRow(this.dataSource, runtimeEventRow, `SELECT ${RUNTIME_EVENT_COLUMNS} FROM events WHERE id = $1`, [
-      execution.triggerEventId,
-    ]);
-    if (!eventRow) throw new Error(`Execution ${execution.id} has no trigger event`);
-    const contactRow = execution.contactId
-      ? await sqlRow(this.dataSource, runtimeContactRow, `SELECT ${RUNTIME_CONTACT_COLUMNS} FROM contacts WHERE id = $1`, [execution.contactId])
-      : undefined;
-    return { execution, flow, event: toRuntimeEvent(eventRow), contact: contactRow ? toRuntimeContact(contactRow) : null };
-  }
-
-  /** Reuses the step left "running" by a crash, or records a new one. */
-  private async startStep(context: RunContext, steps: ExecutionStep[], nodeId: string): Promise<ExecutionStep> {
+  /** Reuses the step left "running" by a crash, or records a new attempt or visit. */
+  private async startStep(state: RunState, nodeId: string): Promise<ExecutionStep> {
     const repository = this.dataSource.getRepository(ExecutionStep);
-    const last = steps[steps.length - 1];
+    const last = state.steps[state.steps.length - 1];
     if (last && last.nodeId === nodeId && last.status === 'running') {
       last.attempt += 1;
       await repository.update({ id: last.id }, { attempt: last.attempt });
       return last;
     }
-    const isTrigger = nodeId === context.flow.trigger.node.id;
-    const compiled = isTrigger ? context.flow.trigger : context.flow.steps.get(nodeId);
-    if (!compiled) throw new Error(`Node ${nodeId} is not in version ${context.flow.versionId}`);
+    const retryOf = state.retryOf?.nodeId === nodeId ? state.retryOf : null;
+    state.retryOf = null;
+    const isTrigger = nodeId === state.flow.trigger.node.id;
+    const compiled = isTrigger ? state.flow.trigger : state.flow.steps.get(nodeId);
+    if (!compiled) throw new Error(`Node ${nodeId} is not in version ${state.flow.versionId}`);
     const step = repository.create({
-      workspaceId: context.execution.workspaceId,
-      executionId: context.execution.id,
-      sequence: steps.length + 1,
+      workspaceId: state.execution.workspaceId,
+      executionId: state.execution.id,
+      sequence: state.steps.length + 1,
       nodeId,
       nodeType: compiled.node.type,
       nodeTypeVersion: compiled.node.typeVersion,
       status: 'running',
-      attempt: 1,
-      input: isTrigger ? { event: { id: context.event.id, type: context.event.type, payload: context.event.payload } } : { config: compiled.config },
+      visit: retryOf ? retryOf.visit : state.steps.filter((s) => s.nodeId === nodeId && s.attempt === 1).length,
+      attempt: retryOf ? retryOf.attempt + 1 : 1,
+      input: isTrigger
+        ? { event: { id: state.event.id, type: state.event.type, occurredAt: state.event.occurredAt.toISOString(), payload: state.event.payload } }
+        : { config: compiled.config },
       output: null,
       outputName: null,
+      decision: null,
       errorCode: null,
       errorMessage: null,
       startedAt: this.clock.now(),
@@ -97,77 +208,234 @@ export class FlowRunner {
       durationMs: null,
     });
     const saved = await repository.save(step);
-    steps.push(saved);
+    state.steps.push(saved);
     return saved;
   }
 
-  private async execute(context: RunContext, nodeId: string, visit: number): Promise<StepResult> {
-    if (nodeId === context.flow.trigger.node.id) {
-      return { outcome: 'continue', output: 'next', data: { ...context.event.payload } };
+  private stepOutputs(state: RunState): Record<string, unknown> {
+    const outputs: Record<string, unknown> = {};
+    for (const step of state.steps) if (step.status === 'succeeded' && step.output) outputs[step.nodeId] = step.output;
+    return outputs;
+  }
+
+  private async execute(state: RunState, step: ExecutionStep, wake: WakeUp | null): Promise<StepResult> {
+    const { execution, flow } = state;
+    if (step.nodeId === flow.trigger.node.id) {
+      return { outcome: 'continue', output: 'next', data: { ...state.event.payload } };
     }
-    const compiled = context.flow.steps.get(nodeId);
+    const compiled = flow.steps.get(step.nodeId);
     if (!compiled) {
-      return { outcome: 'failed', errorCode: 'unknown_node', errorMessage: `Node ${nodeId} is not in this version.`, retryable: false, data: {} };
+      return { outcome: 'failed', errorCode: 'unknown_node', errorMessage: `Node ${step.nodeId} is not in this version.`, retryable: false, data: {} };
     }
-    const { execution } = context;
+    const idempotencyKey = `${execution.id}:${step.nodeId}:${step.visit}`;
+    const { services, missingVariables } = this.servicesFactory.create({
+      workspaceId: execution.workspaceId,
+      flowId: execution.flowId,
+      executionId: execution.id,
+      nodeId: step.nodeId,
+      idempotencyKey,
+      contact: state.contact,
+      event: state.event,
+      vars: execution.vars,
+      stepOutputs: this.stepOutputs(state),
+      workspace: state.workspace,
+    });
+    const context: StepContext<unknown> = {
+      config: compiled.config,
+      nodeId: step.nodeId,
+      flowId: execution.flowId,
+      executionId: execution.id,
+      workspaceId: execution.workspaceId,
+      contact: state.contact,
+      event: state.event,
+      vars: execution.vars,
+      idempotencyKey,
+      attempt: step.attempt,
+      testMode: execution.testMode,
+      workspace: { timeZone: state.workspace.settings.timeZone },
+      services,
+    };
+    let result: StepResult;
     try {
-      return await compiled.handler.execute({
-        config: compiled.config,
-        nodeId,
-        executionId: execution.id,
-        workspaceId: execution.workspaceId,
-        contact: context.contact,
-        event: context.event,
-        idempotencyKey: `${execution.id}:${nodeId}:${visit}`,
-        services: {
-          whatsapp: this.sender.forStep({ workspaceId: execution.workspaceId, executionId: execution.id, nodeId }),
-          now: () => this.clock.now(),
-        },
-      });
+      result = wake
+        ? compiled.handler.resume
+          ? await compiled.handler.resume(context, wake)
+          : { outcome: 'continue', output: 'next', data: { lateByMs: wake.lateByMs } }
+        : await compiled.handler.execute(context);
     } catch (error) {
-      this.logger.error(`Node ${nodeId} (${compiled.node.type}) of execution ${execution.id} threw: ${errorText(error)}`);
-      return { outcome: 'failed', errorCode: 'internal_error', errorMessage: errorText(error), retryable: false, data: {} };
+      if (error instanceof ConditionError) {
+        result = { outcome: 'failed', errorCode: 'condition_error', errorMessage: error.message, retryable: false, data: {} };
+      } else {
+        this.logger.error(`Node ${step.nodeId} (${compiled.node.type}) of execution ${execution.id} threw: ${errorText(error)}`);
+        result = { outcome: 'failed', errorCode: 'internal_error', errorMessage: errorText(error), retryable: false, data: {} };
+      }
+    }
+    if (missingVariables.length > 0) {
+      this.logger.log(`Execution ${execution.id} node ${step.nodeId}: no value for ${missingVariables.join(', ')}; fallbacks used`);
+      step.decision = { ...(step.decision ?? {}), missingVariables };
+    }
+    return result;
+  }
+
+  private async apply(state: RunState, step: ExecutionStep, result: StepResult): Promise<void> {
+    const { execution, flow } = state;
+    const now = this.clock.now();
+    switch (result.outcome) {
+      case 'continue': {
+        if (result.decision) step.decision = { ...(step.decision ?? {}), ...result.decision };
+        if (result.vars) execution.vars = { ...execution.vars, ...result.vars };
+        const next = flow.next(step.nodeId, result.output);
+        await this.finishStep(state, step, { status: 'succeeded', output: result.data, outputName: result.output }, next, next === null ? 'succeeded' : 'running', 'completed');
+        return;
+      }
+      case 'end':
+        await this.finishStep(state, step, { status: 'succeeded', output: result.data, outputName: null }, null, 'succeeded', 'ended_by_flow');
+        return;
+      case 'wait': {
+        const wait = result.wait;
+        await this.dataSource.transaction(async (manager) => {
+          await this.saveStep(manager, step, { status: 'waiting', output: result.data, outputName: null }, now, false);
+          await manager.query(
+            `INSERT INTO waits (workspace_id, contact_id, execution_id, node_id, kind, due_at, event_type, event_filter)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+            [
+              execution.workspaceId,
+              state.contact.id,
+              execution.id,
+              step.nodeId,
+              wait.kind,
+              wait.kind === 'event' ? wait.timeoutAt : wait.resumeAt,
+              wait.kind === 'event' ? wait.eventType : null,
+              wait.kind === 'event' ? JSON.stringify(wait.filter ?? {}) : null,
+            ],
+          );
+          await manager.query(`UPDATE executions SET status = 'waiting', vars = $2, updated_at = $3 WHERE id = $1`, [execution.id, JSON.stringify(execution.vars), now]);
+        });
+        execution.status = 'waiting';
+        return;
+      }
+      case 'failed': {
+        const policy = flow.steps.get(step.nodeId)?.retry ?? null;
+        if (result.retryable && policy && step.attempt <= policy.retries) {
+          const delayMs = policy.delaySeconds * 1000 * (policy.backoff === 'exponential' ? 4 ** (step.attempt - 1) : 1);
+          await this.dataSource.transaction(async (manager) => {
+            await this.saveStep(manager, step, { status: 'failed', output: result.data, outputName: null, errorCode: result.errorCode, errorMessage: result.errorMessage }, now, true);
+            await manager.query(
+              `INSERT INTO waits (workspace_id, contact_id, execution_id, node_id, kind, due_at) VALUES ($1, $2, $3, $4, 'retry', $5)`,
+              [execution.workspaceId, state.contact.id, execution.id, step.nodeId, new Date(now.getTime() + delayMs)],
+            );
+            await manager.query(`UPDATE executions SET status = 'waiting', updated_at = $2 WHERE id = $1`, [execution.id, now]);
+          });
+          execution.status = 'waiting';
+          return;
+        }
+        const errorTarget = flow.next(step.nodeId, ERROR_OUTPUT);
+        if (errorTarget !== null) {
+          await this.finishStep(
+            state,
+            step,
+            { status: 'failed', output: result.data, outputName: ERROR_OUTPUT, errorCode: result.errorCode, errorMessage: result.errorMessage },
+            errorTarget,
+            'running',
+            'completed',
+          );
+          return;
+        }
+        await this.fail(state, step, result.errorCode, result.errorMessage, result.data);
+        return;
+      }
     }
   }
 
-  private async completeStep(context: RunContext, step: ExecutionStep, result: StepResult): Promise<void> {
-    const { execution, flow } = context;
-    const finishedAt = this.clock.now();
-    step.status = result.outcome === 'failed' ? 'failed' : 'succeeded';
-    step.output = result.data;
-    step.outputName = result.outcome === 'continue' ? result.output : null;
-    step.errorCode = result.outcome === 'failed' ? result.errorCode : null;
-    step.errorMessage = result.outcome === 'failed' ? result.errorMessage : null;
-    step.finishedAt = finishedAt;
-    step.durationMs = finishedAt.getTime() - step.startedAt.getTime();
+  private async saveStep(
+    manager: EntityManager,
+    step: ExecutionStep,
+    outcome: { status: ExecutionStep['status']; output: Record<string, unknown>; outputName: string | null; errorCode?: string; errorMessage?: string },
+    now: Date,
+    finished: boolean,
+  ): Promise<void> {
+    step.status = outcome.status;
+    step.output = outcome.output;
+    step.outputName = outcome.outputName;
+    step.errorCode = outcome.errorCode ?? null;
+    step.errorMessage = outcome.errorMessage ?? null;
+    step.finishedAt = finished || outcome.status !== 'waiting' ? now : null;
+    step.durationMs = step.finishedAt ? step.finishedAt.getTime() - step.startedAt.getTime() : null;
+    await manager.query(
+      `UPDATE execution_steps SET status = $2, output = $3, output_name = $4, error_code = $5, error_message = $6,
+              finished_at = $7, duration_ms = $8, decision = $9
+        WHERE id = $1`,
+      [step.id, step.status, JSON.stringify(step.output), step.outputName, step.errorCode, step.errorMessage, step.finishedAt, step.durationMs, step.decision === null ? null : JSON.stringify(step.decision)],
+    );
+  }
 
-    if (result.outcome === 'continue') {
-      execution.currentNodeId = flow.next(step.nodeId, result.output);
-      if (execution.currentNodeId === null) execution.status = 'succeeded';
-    } else if (result.outcome === 'end') {
-      execution.currentNodeId = null;
-      execution.status = 'succeeded';
-    } else {
-      execution.currentNodeId = null;
-      execution.status = 'failed';
-      execution.errorCode = result.errorCode;
-      execution.errorMessage = result.errorMessage;
-    }
-    if (execution.status !== 'running') execution.finishedAt = finishedAt;
-    execution.updatedAt = finishedAt;
-
+  /** Completes a step and moves the execution to `next` (or ends it), atomically. */
+  private async finishStep(
+    state: RunState,
+    step: ExecutionStep,
+    outcome: { status: ExecutionStep['status']; output: Record<string, unknown>; outputName: string | null; errorCode?: string; errorMessage?: string },
+    next: string | null,
+    status: 'running' | 'succeeded',
+    endedReason: string,
+  ): Promise<void> {
+    const { execution } = state;
+    const now = this.clock.now();
+    execution.currentNodeId = status === 'running' ? next : null;
+    execution.status = status;
     await this.dataSource.transaction(async (manager) => {
+      await this.saveStep(manager, step, outcome, now, true);
       await manager.query(
-        `UPDATE execution_steps SET status = $2, output = $3, output_name = $4, error_code = $5, error_message = $6,
-                finished_at = $7, duration_ms = $8
-          WHERE id = $1`,
-        [step.id, step.status, JSON.stringify(step.output), step.outputName, step.errorCode, step.errorMessage, step.finishedAt, step.durationMs],
+        `UPDATE executions SET status = $2, current_node_id = $3, vars = $4, ended_reason = $5, finished_at = $6, updated_at = $7 WHERE id = $1`,
+        [execution.id, execution.status, execution.currentNodeId, JSON.stringify(execution.vars), status === 'succeeded' ? endedReason : null, status === 'succeeded' ? now : null, now],
       );
+    });
+  }
+
+  private async fail(state: RunState, step: ExecutionStep | null, errorCode: string, errorMessage: string, data: Record<string, unknown> = {}): Promise<void> {
+    const { execution } = state;
+    const now = this.clock.now();
+    execution.status = 'failed';
+    execution.currentNodeId = step?.nodeId ?? execution.currentNodeId;
+    await this.dataSource.transaction(async (manager) => {
+      if (step) await this.saveStep(manager, step, { status: 'failed', output: data, outputName: null, errorCode, errorMessage }, now, true);
       await manager.query(
-        `UPDATE executions SET status = $2, current_node_id = $3, error_code = $4, error_message = $5, finished_at = $6, updated_at = $7
-          WHERE id = $1`,
-        [execution.id, execution.status, execution.currentNodeId, execution.errorCode, execution.errorMessage, execution.finishedAt, execution.updatedAt],
+        `UPDATE executions SET status = 'failed', error_code = $2, error_message = $3, ended_reason = 'failed', current_node_id = $4, finished_at = $5, updated_at = $5 WHERE id = $1`,
+        [execution.id, errorCode, errorMessage, execution.currentNodeId, now],
       );
+    });
+    await this.notifier
+      .notify({
+        workspaceId: execution.workspaceId,
+        userId: null,
+        kind: 'execution_failed',
+        title: `A flow failed for ${state.contact.displayName ?? state.contact.phoneE164 ?? 'a contact'}`,
+        body: `Node ${step?.nodeId ?? '?'}: ${errorCode}: ${errorMessage}`,
+        subjectType: 'execution',
+        subjectId: execution.id,
+      })
+      .catch((error: unknown) => this.logger.warn(`Could not notify about execution ${execution.id}: ${errorText(error)}`));
+  }
+
+  /** Stops before a side effect while automation is paused; a wait wakes it when the pause ends. */
+  private async hold(state: RunState, nodeId: string, pause: ActivePause): Promise<void> {
+    const { execution } = state;
+    const now = this.clock.now();
+    const reason = `paused (${pause.scope})${pause.reason ? `: ${pause.reason}` : ''}`;
+    execution.status = 'held';
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(`UPDATE executions SET status = 'held', hold_reason = $2, vars = $3, updated_at = $4 WHERE id = $1`, [
+        execution.id,
+        reason,
+        JSON.stringify(execution.vars),
+        now,
+      ]);
+      await manager.query(`INSERT INTO waits (workspace_id, contact_id, execution_id, node_id, kind, due_at) VALUES ($1, $2, $3, $4, 'hold', $5)`, [
+        execution.workspaceId,
+        state.contact.id,
+        execution.id,
+        nodeId,
+        pause.until,
+      ]);
     });
   }
 }

@@ -98,7 +98,7 @@ describe('resuming executions after a crash', () => {
     await h.app.get(EventProcessorService).processContact(contactId);
     const result = await execution(executionId);
     expect(result).toMatchObject({ status: 'succeeded' });
-    expect(obj(arr(result['steps']).map(obj)[1]?.['output'])).toEqual({ wamid: 'wamid.EARLIER', waId: '393334000001' });
+    expect(obj(arr(result['steps']).map(obj)[1]?.['output'])).toEqual({ wamid: 'wamid.EARLIER', waId: '393334000001', usedFallback: false });
     expect(sentToContact()).toBe(before);
   });
 

@@ -1,21 +1,41 @@
 import { Module } from '@nestjs/common';
 import { NODE_HANDLERS as HANDLER_LIST } from '@parley/nodes/handlers';
+import { AuditModule } from '../audit/audit.module';
+import { ContactActionsService } from '../contacts/contact-actions.service';
+import { CouponService } from '../coupons/coupon.service';
+import { CrmStoreService } from '../crm/crm-store.service';
 import { EventProcessorService } from '../events/event-processor.service';
+import { EventsModule } from '../events/events.module';
 import { FlowsModule } from '../flows/flows.module';
+import { NotifierService } from '../notifications/notifier.service';
+import { PauseService } from '../pauses/pause.service';
 import { WhatsAppModule } from '../whatsapp/whatsapp.module';
+import { WorkspacesModule } from '../workspaces/workspaces.module';
+import { BehaviourQueriesService } from './behaviour-queries.service';
+import { ConditionEngineService } from './condition-engine.service';
 import { FlowRunner } from './flow-runner.service';
 import { FlowVersionCache } from './flow-version-cache.service';
 import { NodeHandlerRegistry } from './node-handler-registry';
 import { NODE_HANDLERS } from './node-handlers.token';
+import { StepServicesFactory } from './step-services.factory';
 
+/** The flow runtime: matching events to flows, running steps, and the services steps use. */
 @Module({
-  imports: [FlowsModule, WhatsAppModule],
+  imports: [AuditModule, EventsModule, FlowsModule, WhatsAppModule, WorkspacesModule],
   providers: [
     { provide: NODE_HANDLERS, useValue: new NodeHandlerRegistry(HANDLER_LIST) },
-    FlowVersionCache,
-    FlowRunner,
+    BehaviourQueriesService,
+    ConditionEngineService,
+    ContactActionsService,
+    CouponService,
+    CrmStoreService,
     EventProcessorService,
+    FlowRunner,
+    FlowVersionCache,
+    NotifierService,
+    PauseService,
+    StepServicesFactory,
   ],
-  exports: [EventProcessorService, FlowRunner, NODE_HANDLERS],
+  exports: [ContactActionsService, EventProcessorService, FlowRunner, NODE_HANDLERS, NotifierService, PauseService],
 })
 export class RuntimeModule {}

@@ -1,15 +1,17 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { parseWebhookItems, type WebhookItem, webhookEnvelopeSchema } from '@parley/whatsapp';
+import { type MessageStatusUpdate, parseWebhookItems, type WebhookItem, webhookEnvelopeSchema } from '@parley/whatsapp';
 import { DataSource, type EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { Clock } from '../common/clock';
 import { sqlRow } from '../database/sql-rows';
 import type { WorkItem } from '../dispatch/work-item';
+import { EventWriterService } from '../events/event-writer.service';
 
 /** After this many failed attempts a delivery is parked with its error instead of retried forever. */
 const MAX_ATTEMPTS = 5;
 
 const idRow = z.object({ id: z.union([z.string(), z.number()]).transform(String) });
+const upsertedContactRow = z.object({ id: z.string(), inserted: z.boolean() });
 const numberRow = z.object({ id: z.string(), workspace_id: z.string() });
 const deliveryRow = z.object({ id: z.string(), body: z.instanceof(Buffer), attempts: z.number() });
 
@@ -34,6 +36,7 @@ export class WebhookProcessorService {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly events: EventWriterService,
     private readonly clock: Clock,
   ) {}
 
@@ -93,22 +96,14 @@ export class WebhookProcessorService {
       notes.push(`${item.kind}: phone_number_id ${item.phoneNumberId} is not registered`);
       return null;
     }
-    if (item.kind === 'status') {
-      await manager.query(
-        `UPDATE messages SET status = $2, status_at = $3
-          WHERE wamid = $1 AND workspace_id = $4 AND direction = 'outbound'
-            AND ${statusRank('$2')} > ${statusRank("coalesce(status, '')")}`,
-        [item.status.wamid, item.status.status, item.status.timestamp, number.workspace_id],
-      );
-      return null;
-    }
+    if (item.kind === 'status') return this.applyStatus(manager, number.workspace_id, item.status, notes);
 
     const { sender, message } = item;
     const waId = sender.waId;
     const conflictTarget = waId !== null ? '(workspace_id, wa_id) WHERE wa_id IS NOT NULL' : '(workspace_id, bsuid) WHERE bsuid IS NOT NULL';
     const contact = await sqlRow(
       manager,
-      idRow,
+      upsertedContactRow,
       `INSERT INTO contacts (workspace_id, wa_id, bsuid, phone_e164, display_name, first_name, whatsapp_number_id, last_inbound_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT ${conflictTarget} DO UPDATE SET
@@ -118,7 +113,7 @@ export class WebhookProcessorService {
          whatsapp_number_id = EXCLUDED.whatsapp_number_id,
          last_inbound_at = GREATEST(contacts.last_inbound_at, EXCLUDED.last_inbound_at),
          updated_at = now()
-       RETURNING id`,
+       RETURNING id, (xmax = 0) AS inserted`,
       [
         number.workspace_id,
         waId,
@@ -131,6 +126,12 @@ export class WebhookProcessorService {
       ],
     );
     if (!contact) throw new Error('contact upsert returned no row');
+    if (contact.inserted) {
+      await this.events.record(
+        { workspaceId: number.workspace_id, contactId: contact.id, type: 'contact.created', source: 'contact', sourceId: `${contact.id}:created`, occurredAt: message.timestamp, payload: { source: 'whatsapp' } },
+        manager,
+      );
+    }
 
     const inserted = await sqlRow(
       manager,
@@ -142,21 +143,65 @@ export class WebhookProcessorService {
     );
     if (!inserted) return null;
 
-    const event = await sqlRow(
+    const event = await this.events.record(
+      {
+        workspaceId: number.workspace_id,
+        contactId: contact.id,
+        type: 'message.received',
+        source: 'whatsapp',
+        sourceId: message.wamid,
+        occurredAt: message.timestamp,
+        payload: {
+          wamid: message.wamid,
+          phoneNumberId: item.phoneNumberId,
+          messageType: message.type,
+          text: message.text,
+          replyId: message.reply?.id ?? null,
+          replyKind: message.reply?.kind ?? null,
+          location: message.location,
+        },
+      },
       manager,
-      idRow,
-      `INSERT INTO events (workspace_id, contact_id, type, source, source_id, occurred_at, received_at, payload)
-       VALUES ($1, $2, 'message.received', 'whatsapp', $3, $4, $5, $6)
-       ON CONFLICT (workspace_id, source, source_id) DO NOTHING RETURNING id`,
-      [
-        number.workspace_id,
-        contact.id,
-        message.wamid,
-        message.timestamp,
-        this.clock.now(),
-        JSON.stringify({ wamid: message.wamid, phoneNumberId: item.phoneNumberId, messageType: message.type, text: message.text }),
-      ],
     );
     return event ? contact.id : null;
+  }
+
+  /**
+   * Moves an outbound message's status forward only (sent < delivered < read;
+   * failed is final), whatever order the webhooks arrive in, and records each
+   * new status once as an event for "message status" triggers.
+   */
+  private async applyStatus(manager: EntityManager, workspaceId: string, status: MessageStatusUpdate, notes: string[]): Promise<string | null> {
+    const message = await sqlRow(
+      manager,
+      z.object({ contact_id: z.string(), flow_id: z.string().nullable() }),
+      `SELECT m.contact_id, e.flow_id FROM messages m LEFT JOIN executions e ON e.id = m.execution_id
+        WHERE m.wamid = $1 AND m.workspace_id = $2 AND m.direction = 'outbound'`,
+      [status.wamid, workspaceId],
+    );
+    if (!message) {
+      notes.push(`status: ${status.status} for unknown message ${status.wamid}`);
+      return null;
+    }
+    await manager.query(
+      `UPDATE messages SET status = $2, status_at = $3
+        WHERE wamid = $1 AND workspace_id = $4 AND direction = 'outbound'
+          AND ${statusRank('$2')} > ${statusRank("coalesce(status, '')")}`,
+      [status.wamid, status.status, status.timestamp, workspaceId],
+    );
+    if (!['sent', 'delivered', 'read', 'played', 'failed'].includes(status.status)) return null;
+    const event = await this.events.record(
+      {
+        workspaceId,
+        contactId: message.contact_id,
+        type: 'message.status',
+        source: 'whatsapp_status',
+        sourceId: `${status.wamid}:${status.status}`,
+        occurredAt: status.timestamp,
+        payload: { wamid: status.wamid, status: status.status, errorCode: status.errorCode, flowId: message.flow_id },
+      },
+      manager,
+    );
+    return event ? message.contact_id : null;
   }
 }

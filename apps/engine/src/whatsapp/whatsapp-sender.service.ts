@@ -16,7 +16,10 @@ export interface SendScope {
 }
 
 const existingRow = z.object({ status: z.enum(['pending', 'succeeded', 'failed', 'unknown']), result: z.record(z.string(), z.unknown()).nullable() });
-const contactRow = z.object({ wa_id: z.string().nullable(), whatsapp_number_id: z.string().nullable() });
+const contactRow = z.object({ wa_id: z.string().nullable(), whatsapp_number_id: z.string().nullable(), last_inbound_at: z.date().nullable() });
+
+/** The customer-service window is 24 h; a few minutes are kept in hand so a send never lands just after it closes. */
+const WINDOW_MS = 24 * 3_600_000 - 5 * 60_000;
 const numberRow = z.object({ id: z.string() });
 
 function text(value: unknown, fallback: string): string {
@@ -45,7 +48,7 @@ export class WhatsAppSenderService {
   }
 
   private async send(scope: SendScope, request: SendWhatsAppRequest): Promise<SendWhatsAppResult> {
-    const contact = await sqlRow(this.dataSource, contactRow, 'SELECT wa_id, whatsapp_number_id FROM contacts WHERE id = $1 AND workspace_id = $2', [
+    const contact = await sqlRow(this.dataSource, contactRow, 'SELECT wa_id, whatsapp_number_id, last_inbound_at FROM contacts WHERE id = $1 AND workspace_id = $2', [
       request.contactId,
       scope.workspaceId,
     ]);
@@ -60,11 +63,30 @@ export class WhatsAppSenderService {
       return { status: 'failed', errorCode: 'no_number', errorMessage: 'No WhatsApp number is registered for this workspace.', retryable: false };
     }
 
+    // Free-form messages only inside the 24 h window (from the customer's own message timestamp); outside it the fallback template or nothing.
+    let message = request.message;
+    let usedFallback = false;
+    const windowOpen = contact.last_inbound_at !== null && this.clock.now().getTime() - contact.last_inbound_at.getTime() < WINDOW_MS;
+    if (message.type !== 'template' && !windowOpen) {
+      if (!request.templateFallback) {
+        return {
+          status: 'blocked',
+          rule: 'customer_service_window',
+          reason:
+            contact.last_inbound_at === null
+              ? 'The customer has never written; only an approved template can start the conversation.'
+              : `The customer last wrote at ${contact.last_inbound_at.toISOString()}, more than 24 hours ago; only an approved template can be sent.`,
+          retryAt: null,
+        };
+      }
+      message = request.templateFallback;
+      usedFallback = true;
+    }
     const body = {
       messaging_product: 'whatsapp',
       recipient_type: 'individual',
       to: contact.wa_id,
-      ...request.message,
+      ...message,
       biz_opaque_callback_data: request.idempotencyKey,
     };
     const claim = await this.claim(scope, request.idempotencyKey, body);
@@ -86,7 +108,7 @@ export class WhatsAppSenderService {
         await this.dataSource.transaction(async (manager) => {
           await manager.query(`UPDATE side_effects SET status = 'succeeded', result = $2, updated_at = $3 WHERE idempotency_key = $1`, [
             request.idempotencyKey,
-            JSON.stringify({ wamid: result.wamid, waId: result.waId }),
+            JSON.stringify({ wamid: result.wamid, waId: result.waId, usedFallback }),
             now,
           ]);
           await manager.query(
@@ -98,8 +120,8 @@ export class WhatsAppSenderService {
               request.contactId,
               credentials.number.id,
               result.wamid,
-              request.message.type,
-              request.message.type === 'text' ? request.message.text.body : null,
+              message.type,
+              message.type === 'text' ? message.text.body : message.type === 'template' ? `[template ${message.template.name}]` : null,
               JSON.stringify(body),
               now,
               scope.executionId,
@@ -110,7 +132,7 @@ export class WhatsAppSenderService {
             this.logger.log(`Meta resolved ${contact.wa_id} to wa_id ${result.waId}`);
           }
         });
-        return { status: 'accepted', wamid: result.wamid, waId: result.waId };
+        return { status: 'accepted', wamid: result.wamid, waId: result.waId, usedFallback };
       }
       case 'rejected': {
         const policy = graphErrorPolicy(result.code);
@@ -151,7 +173,12 @@ export class WhatsAppSenderService {
     const result = existing.result ?? {};
     switch (existing.status) {
       case 'succeeded':
-        return { status: 'accepted', wamid: text(result['wamid'], ''), waId: typeof result['waId'] === 'string' ? result['waId'] : null };
+        return {
+          status: 'accepted',
+          wamid: text(result['wamid'], ''),
+          waId: typeof result['waId'] === 'string' ? result['waId'] : null,
+          usedFallback: result['usedFallback'] === true,
+        };
       case 'failed': {
         // A request Meta never accepted may be sent again (this is a retry of the same step).
         if (result['retryable'] === true || result['action'] === 'retry' || result['action'] === 'recipient_backoff' || result['action'] === 'retry_later') {

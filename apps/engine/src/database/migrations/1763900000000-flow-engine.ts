@@ -181,6 +181,9 @@ export class FlowEngine1763900000000 implements MigrationInterface {
         revoked_at timestamptz
       );
 
+      -- Every event and execution belongs to a contact (the unit of ordering and pausing).
+      ALTER TABLE events ALTER COLUMN contact_id SET NOT NULL;
+      ALTER TABLE executions ALTER COLUMN contact_id SET NOT NULL;
       CREATE INDEX events_contact_type_time_idx ON events (contact_id, type, occurred_at DESC);
       CREATE INDEX messages_outbound_status_idx ON messages (workspace_id, occurred_at)
         WHERE direction = 'outbound' AND status IN ('accepted', 'sent', 'delivered');
@@ -191,6 +194,8 @@ export class FlowEngine1763900000000 implements MigrationInterface {
     await queryRunner.query(`
       DROP INDEX messages_outbound_status_idx;
       DROP INDEX events_contact_type_time_idx;
+      ALTER TABLE events ALTER COLUMN contact_id DROP NOT NULL;
+      ALTER TABLE executions ALTER COLUMN contact_id DROP NOT NULL;
       DROP TABLE api_keys, schedule_runs, automation_pauses, waits, notifications, tasks, opportunities, orders, coupons, contact_tags;
       ALTER TABLE execution_steps DROP COLUMN decision, DROP COLUMN visit;
       ALTER TABLE executions DROP COLUMN test_mode, DROP COLUMN hold_reason, DROP COLUMN ended_reason;

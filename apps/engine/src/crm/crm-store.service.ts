@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { z } from 'zod';
+import { sqlRow } from '../database/sql-rows';
+
+export interface CrmScope {
+  workspaceId: string;
+  contactId: string;
+  executionId: string;
+  /** The step's idempotency key: the record is created at most once for it. */
+  idempotencyKey: string;
+}
+
+const resultRow = z.object({ result: z.object({ id: z.string() }) });
+
+/**
+ * The built-in CRM store's writes from flows (opportunities, tasks). Each is
+ * written in the same transaction as its side-effect record, so a retried or
+ * resumed step finds the record instead of creating a second one.
+ */
+@Injectable()
+export class CrmStoreService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  private async once(scope: CrmScope, kind: string, request: Record<string, unknown>, insert: (manager: EntityManager) => Promise<string>): Promise<{ id: string }> {
+    return this.dataSource.transaction(async (manager) => {
+      const existing = await sqlRow(manager, resultRow, `SELECT result FROM side_effects WHERE idempotency_key = $1 AND status = 'succeeded'`, [scope.idempotencyKey]);
+      if (existing) return existing.result;
+      const id = await insert(manager);
+      await manager.query(
+        `INSERT INTO side_effects (idempotency_key, workspace_id, execution_id, kind, status, request, result)
+         VALUES ($1, $2, $3, $4, 'succeeded', $5, $6)`,
+        [scope.idempotencyKey, scope.workspaceId, scope.executionId, kind, JSON.stringify(request), JSON.stringify({ id })],
+      );
+      return { id };
+    });
+  }
+
+  createOpportunity(scope: CrmScope, input: { title: string; stage: string; amount: number | null; currency: string | null; source: string | null }): Promise<{ id: string }> {
+    return this.once(scope, 'crm.create_opportunity', input, async (manager) => {
+      const row = await sqlRow(
+        manager,
+        z.object({ id: z.string() }),
+        `INSERT INTO opportunities (workspace_id, contact_id, title, stage, amount, currency, source, execution_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+        [scope.workspaceId, scope.contactId, input.title, input.stage, input.amount, input.currency, input.source, scope.executionId],
+      );
+      if (!row) throw new Error('opportunity insert returned nothing');
+      return row.id;
+    });
+  }
+
+  createTask(scope: CrmScope, input: { title: string; notes: string; dueAt: Date | null; assignedUserId: string | null }): Promise<{ id: string }> {
+    return this.once(scope, 'crm.create_task', { ...input, dueAt: input.dueAt?.toISOString() ?? null }, async (manager) => {
+      const row = await sqlRow(
+        manager,
+        z.object({ id: z.string() }),
+        `INSERT INTO tasks (workspace_id, contact_id, title, notes, due_at, assigned_user_id, execution_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+        [scope.workspaceId, scope.contactId, input.title, input.notes, input.dueAt, input.assignedUserId, scope.executionId],
+      );
+      if (!row) throw new Error('task insert returned nothing');
+      return row.id;
+    });
+  }
+}

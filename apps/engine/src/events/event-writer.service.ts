@@ -1,0 +1,42 @@
+import { Injectable } from '@nestjs/common';
+import type { EventType } from '@parley/flow-core';
+import { randomUUID } from 'node:crypto';
+import { DataSource, type EntityManager } from 'typeorm';
+import { z } from 'zod';
+import { Clock } from '../common/clock';
+import { sqlRow } from '../database/sql-rows';
+
+export interface NewEvent {
+  workspaceId: string;
+  contactId: string;
+  type: EventType;
+  /** Where the event comes from ("whatsapp", "crm", "contact", "schedule"...). */
+  source: string;
+  /** Unique per source: a second event with the same id is ignored. Defaults to a new random id. */
+  sourceId?: string;
+  occurredAt?: Date;
+  payload: Record<string, unknown>;
+}
+
+/** Stores events, once per (workspace, source, source id). */
+@Injectable()
+export class EventWriterService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Returns the new event id, or null when an event with that source id exists. */
+  async record(event: NewEvent, manager: EntityManager = this.dataSource.manager): Promise<string | null> {
+    const now = this.clock.now();
+    const row = await sqlRow(
+      manager,
+      z.object({ id: z.string() }),
+      `INSERT INTO events (workspace_id, contact_id, type, source, source_id, occurred_at, received_at, payload)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (workspace_id, source, source_id) DO NOTHING RETURNING id::text AS id`,
+      [event.workspaceId, event.contactId, event.type, event.source, event.sourceId ?? randomUUID(), event.occurredAt ?? now, now, JSON.stringify(event.payload)],
+    );
+    return row?.id ?? null;
+  }
+}

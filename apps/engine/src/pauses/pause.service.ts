@@ -1,0 +1,124 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { z } from 'zod';
+import { AuditService } from '../audit/audit.service';
+import { Clock } from '../common/clock';
+import { sqlRow, sqlRows } from '../database/sql-rows';
+
+export type PauseScope = 'contact' | 'flow' | 'workspace';
+
+/** Who started or ended a pause: a person, an agent's message, a flow, or the system. */
+export interface PauseActor {
+  kind: 'user' | 'agent_message' | 'flow' | 'system';
+  userId: string | null;
+}
+
+export interface ActivePause {
+  id: string;
+  scope: PauseScope;
+  reason: string;
+  /** When automation resumes by itself; null when someone must resume it. */
+  until: Date | null;
+}
+
+const pauseRow = z.object({
+  id: z.string(),
+  scope: z.enum(['contact', 'flow', 'workspace']),
+  reason: z.string(),
+  ends_at: z.date().nullable(),
+});
+
+export interface NewPause {
+  workspaceId: string;
+  scope: PauseScope;
+  contactId?: string;
+  flowId?: string;
+  until: Date | null;
+  reason: string;
+  actor: PauseActor;
+}
+
+/**
+ * Human takeover and other pauses of automation, per contact, per flow or
+ * for the whole workspace. Every pause and resume is stored with who caused it.
+ */
+@Injectable()
+export class PauseService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** The pause that applies to this contact and flow now (the one lasting longest), or null. */
+  async active(workspaceId: string, contactId: string, flowId: string | null): Promise<ActivePause | null> {
+    const row = await sqlRow(
+      this.dataSource,
+      pauseRow,
+      `SELECT id, scope, reason, ends_at FROM automation_pauses
+        WHERE workspace_id = $1 AND ended_at IS NULL AND starts_at <= $4 AND (ends_at IS NULL OR ends_at > $4)
+          AND (scope = 'workspace' OR (scope = 'contact' AND contact_id = $2) OR (scope = 'flow' AND flow_id = $3))
+        ORDER BY ends_at DESC NULLS FIRST LIMIT 1`,
+      [workspaceId, contactId, flowId, this.clock.now()],
+    );
+    return row ? { id: row.id, scope: row.scope, reason: row.reason, until: row.ends_at } : null;
+  }
+
+  async pause(input: NewPause): Promise<{ id: string }> {
+    const row = await sqlRow(
+      this.dataSource,
+      z.object({ id: z.string() }),
+      `INSERT INTO automation_pauses (workspace_id, scope, contact_id, flow_id, starts_at, ends_at, reason, created_by, created_by_user_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+      [input.workspaceId, input.scope, input.contactId ?? null, input.flowId ?? null, this.clock.now(), input.until, input.reason, input.actor.kind, input.actor.userId],
+    );
+    if (!row) throw new Error('pause insert returned nothing');
+    await this.audit.record({
+      workspaceId: input.workspaceId,
+      actorUserId: input.actor.userId,
+      action: 'automation.paused',
+      subjectType: input.scope,
+      subjectId: input.contactId ?? input.flowId ?? input.workspaceId,
+      details: { pauseId: row.id, until: input.until?.toISOString() ?? null, reason: input.reason, by: input.actor.kind },
+    });
+    return row;
+  }
+
+  /**
+   * Ends the open pauses of a scope and makes the executions they held due
+   * now (each re-checks on waking, so one still under another pause holds
+   * again). Returns the contacts whose work the caller should dispatch.
+   */
+  async resume(workspaceId: string, scope: PauseScope, subjectId: string | null, actor: PauseActor): Promise<{ ended: number; contacts: string[] }> {
+    const now = this.clock.now();
+    const ended = await sqlRows(
+      this.dataSource,
+      z.object({ id: z.string() }),
+      `UPDATE automation_pauses SET ended_at = $4, ended_by = $5, ended_by_user_id = $6
+        WHERE workspace_id = $1 AND scope = $2 AND ended_at IS NULL
+          AND (($2 = 'contact' AND contact_id = $3) OR ($2 = 'flow' AND flow_id = $3) OR $2 = 'workspace')
+        RETURNING id`,
+      [workspaceId, scope, subjectId, now, actor.kind, actor.userId],
+    );
+    const woken = await sqlRows(
+      this.dataSource,
+      z.object({ contact_id: z.string() }),
+      `UPDATE waits w SET due_at = $4 FROM executions e
+        WHERE w.execution_id = e.id AND w.status = 'waiting' AND w.kind = 'hold' AND e.workspace_id = $1
+          AND (($2 = 'contact' AND e.contact_id = $3) OR ($2 = 'flow' AND e.flow_id = $3) OR $2 = 'workspace')
+        RETURNING w.contact_id`,
+      [workspaceId, scope, subjectId, now],
+    );
+    if (ended.length > 0) {
+      await this.audit.record({
+        workspaceId,
+        actorUserId: actor.userId,
+        action: 'automation.resumed',
+        subjectType: scope,
+        subjectId: subjectId ?? workspaceId,
+        details: { pauses: ended.map((e) => e.id), by: actor.kind, woken: woken.length },
+      });
+    }
+    return { ended: ended.length, contacts: [...new Set(woken.map((w) => w.contact_id))] };
+  }
+}

@@ -1,0 +1,130 @@
+import { Injectable } from '@nestjs/common';
+import { logicVariables, templateVariables } from '@parley/flow-core';
+import type { RuntimeContact, StepServices } from '@parley/node-sdk';
+import { createHash } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { Clock } from '../common/clock';
+import { ContactActionsService } from '../contacts/contact-actions.service';
+import { contactData } from '../contacts/runtime-contact-row';
+import { CouponService } from '../coupons/coupon.service';
+import { loadCrmContext } from '../crm/crm-context';
+import { CrmStoreService } from '../crm/crm-store.service';
+import { guardedHttpRequest } from '../http/guarded-http-client';
+import { NotifierService } from '../notifications/notifier.service';
+import { PauseService } from '../pauses/pause.service';
+import { WhatsAppSenderService } from '../whatsapp/whatsapp-sender.service';
+import type { WorkspaceRuntimeSettings } from '../workspaces/workspace-settings.service';
+import { ConditionEngineService } from './condition-engine.service';
+import { renderTemplate } from './template-renderer';
+
+export interface StepScope {
+  workspaceId: string;
+  flowId: string;
+  executionId: string;
+  nodeId: string;
+  idempotencyKey: string;
+  contact: RuntimeContact;
+  event: { type: string; occurredAt: Date; payload: Readonly<Record<string, unknown>> };
+  vars: Readonly<Record<string, unknown>>;
+  /** Latest output of each earlier step, by node id. */
+  stepOutputs: Readonly<Record<string, unknown>>;
+  workspace: WorkspaceRuntimeSettings;
+}
+
+export interface StepServicesWithLog {
+  services: StepServices;
+  /** Personalisation that fell back because a value was missing, for the step log. */
+  missingVariables: string[];
+}
+
+/** Builds the services one step may use, bound to its execution, contact and data. */
+@Injectable()
+export class StepServicesFactory {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+    private readonly sender: WhatsAppSenderService,
+    private readonly contacts: ContactActionsService,
+    private readonly crm: CrmStoreService,
+    private readonly coupons: CouponService,
+    private readonly pauses: PauseService,
+    private readonly notifier: NotifierService,
+    private readonly conditions: ConditionEngineService,
+  ) {}
+
+  create(scope: StepScope): StepServicesWithLog {
+    const missingVariables: string[] = [];
+    const now = this.clock.now();
+    const data: Record<string, unknown> = {
+      contact: contactData(scope.contact),
+      event: { type: scope.event.type, occurred_at: scope.event.occurredAt.toISOString(), ...scope.event.payload },
+      vars: { ...scope.vars },
+      steps: { ...scope.stepOutputs },
+      now: now.toISOString(),
+    };
+    // The CRM part is loaded only when a template or rule of this step reads it.
+    const withCrm = async (paths: readonly string[]): Promise<Record<string, unknown>> => {
+      if (data['crm'] === undefined && paths.some((p) => p.startsWith('crm.'))) {
+        data['crm'] = await loadCrmContext(this.dataSource, scope.workspaceId, scope.contact.id);
+      }
+      return data;
+    };
+    const behaviourScope = { contactId: scope.contact.id, now, intents: scope.workspace.intents, sentiment: scope.workspace.sentiment };
+    const contactScope = { workspaceId: scope.workspaceId, contactId: scope.contact.id, source: `flow:${scope.flowId}` };
+    const locale = scope.contact.locale ?? 'en';
+    const timeZone = scope.contact.timeZone ?? scope.workspace.settings.timeZone;
+
+    const services: StepServices = {
+      whatsapp: this.sender.forStep({ workspaceId: scope.workspaceId, executionId: scope.executionId, nodeId: scope.nodeId }),
+      contact: {
+        addTags: (tags) => this.contacts.addTags(contactScope, tags),
+        removeTags: (tags) => this.contacts.removeTags(contactScope, tags),
+        setField: (name, value) => this.contacts.setField(contactScope, name, value),
+        moveToList: (list) => this.contacts.moveToList(contactScope, list),
+        assign: (userId) => this.contacts.assign(contactScope, userId),
+      },
+      crm: {
+        createOpportunity: (input) => this.crm.createOpportunity({ ...contactScope, executionId: scope.executionId, idempotencyKey: scope.idempotencyKey }, input),
+        createTask: (input) => this.crm.createTask({ ...contactScope, executionId: scope.executionId, idempotencyKey: scope.idempotencyKey }, input),
+      },
+      coupons: {
+        issue: (input) => this.coupons.issue({ ...input, workspaceId: scope.workspaceId, contactId: scope.contact.id, executionId: scope.executionId }),
+      },
+      automation: {
+        pauseContact: async (until, reason) => {
+          await this.pauses.pause({
+            workspaceId: scope.workspaceId,
+            scope: 'contact',
+            contactId: scope.contact.id,
+            until,
+            reason,
+            actor: { kind: 'flow', userId: null },
+          });
+        },
+      },
+      notifier: {
+        notify: async (input) => {
+          await this.notifier.notify({ workspaceId: scope.workspaceId, ...input, kind: 'flow', subjectType: 'execution', subjectId: scope.executionId });
+        },
+      },
+      http: { request: (call) => guardedHttpRequest(call, scope.workspace.settings.httpAllowList) },
+      conditions: {
+        evaluate: async (rule) => this.conditions.evaluate(rule, await withCrm(logicVariables(rule)), behaviourScope),
+        compute: async (rule) => (await this.conditions.compute(rule, await withCrm(logicVariables(rule)), behaviourScope)).value,
+      },
+      render: async (template) => {
+        const input = await withCrm(templateVariables(template).map((v) => v.path));
+        const result = renderTemplate(template, input, { locale, timeZone, now });
+        for (const path of result.missing) if (!missingVariables.includes(path)) missingVariables.push(path);
+        return result.text;
+      },
+      matchIntent: (text, intent) => scope.workspace.intents.matches(text, intent),
+      now: () => this.clock.now(),
+      stableRandom: () => {
+        const digest = createHash('sha256').update(`${scope.contact.id}:${scope.flowId}:${scope.nodeId}`).digest();
+        return digest.readUIntBE(0, 6) / 2 ** 48;
+      },
+    };
+    return { services, missingVariables };
+  }
+}
