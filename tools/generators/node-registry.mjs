@@ -36,7 +36,8 @@ function render(kind, suffix, listName, typeName, typeModule) {
     `import type { ${typeName} } from '${typeModule}';`,
     ...entries.map((e) => `import { ${e.name} } from '${e.path}';`),
     '',
-    ...entries.map((e) => `export { ${e.name} } from '${e.path}';`),
+    // Everything a node file exports (its schema, config type, helpers) is public too.
+    ...entries.map((e) => `export * from '${e.path}';`),
     '',
     `export const ${listName}: readonly ${typeName}[] = [`,
     ...entries.map((e) => `  ${e.name},`),

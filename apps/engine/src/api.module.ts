@@ -1,35 +1,53 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { ApiKeysController } from './api-keys/api-keys.controller';
 import { AuditController } from './audit/audit.controller';
 import { AuditModule } from './audit/audit.module';
 import { AuthController } from './auth/auth.controller';
 import { AuthModule } from './auth/auth.module';
 import { SessionGuard } from './auth/session.guard';
 import { ContactsController } from './contacts/contacts.controller';
+import { CrmEventsController } from './crm/crm-events.controller';
+import { CrmModule } from './crm/crm.module';
+import { EventsModule } from './events/events.module';
 import { ExecutionsController } from './executions/executions.controller';
 import { ExecutionsService } from './executions/executions.service';
+import { FlowRunsController } from './flows/flow-runs.controller';
 import { FlowsController } from './flows/flows.controller';
 import { FlowsModule } from './flows/flows.module';
 import { NodeTypesController } from './flows/node-types.controller';
+import { IncomingWebhookController } from './hooks/incoming-webhook.controller';
+import { NotificationsController } from './notifications/notifications.controller';
+import { PausesController } from './pauses/pauses.controller';
+import { RuntimeModule } from './runtime/runtime.module';
 import { UsersController } from './users/users.controller';
 import { UsersModule } from './users/users.module';
 import { WhatsAppNumbersController } from './whatsapp/whatsapp-numbers.controller';
 import { WhatsAppWebhookController } from './whatsapp/whatsapp-webhook.controller';
 import { WhatsAppModule } from './whatsapp/whatsapp.module';
+import { WorkspaceSettingsController } from './workspaces/workspace-settings.controller';
+import { WorkspacesModule } from './workspaces/workspaces.module';
 
 /** The HTTP API (roles api and all). Every route passes the global SessionGuard. */
 @Module({
-  imports: [AuditModule, AuthModule, FlowsModule, UsersModule, WhatsAppModule],
+  imports: [AuditModule, AuthModule, CrmModule, EventsModule, FlowsModule, RuntimeModule, UsersModule, WhatsAppModule, WorkspacesModule],
   controllers: [
+    ApiKeysController,
     AuditController,
     AuthController,
     ContactsController,
+    CrmEventsController,
     ExecutionsController,
+    FlowRunsController,
     FlowsController,
+    IncomingWebhookController,
     NodeTypesController,
+    NotificationsController,
+    PausesController,
     UsersController,
     WhatsAppNumbersController,
     WhatsAppWebhookController,
+    WorkspaceSettingsController,
   ],
   providers: [ExecutionsService, { provide: APP_GUARD, useExisting: SessionGuard }],
 })

@@ -31,6 +31,7 @@ export const CRM_VARIABLES = [
   'crm.last_order.created_at',
   'crm.last_order.items_count',
   'crm.last_order.tracking_url',
+  'crm.last_order.tracking_number',
   'crm.last_order.carrier',
   'crm.last_order.estimated_delivery',
 ] as const;

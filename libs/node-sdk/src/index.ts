@@ -12,6 +12,8 @@ export type {
   HttpResult,
   Notifier,
   StepServices,
+  Store,
+  StoreLocator,
 } from './step-services';
 export type { NodeHandler, StepContext, StepHandler, StepResult, TriggerHandler, TriggerMatchInput, WaitRequest, WakeUp } from './node-handler';
 export { defineStepHandler, defineTriggerHandler } from './define-handler';

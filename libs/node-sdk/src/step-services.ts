@@ -55,6 +55,20 @@ export interface ConditionEvaluator {
   compute(rule: unknown): Promise<unknown>;
 }
 
+export interface Store {
+  name: string;
+  address: string;
+  city: string;
+  latitude: number;
+  longitude: number;
+  hours: string;
+}
+
+export interface StoreLocator {
+  /** The workspace's stores, nearest first from the contact's last shared location (or in their listed order). */
+  nearest(): Promise<{ store: Store; distanceKm: number | null } | null>;
+}
+
 /** Services the engine lends to a step. Handlers never reach the database directly. */
 export interface StepServices {
   whatsapp: WhatsAppSender;
@@ -65,6 +79,7 @@ export interface StepServices {
   notifier: Notifier;
   http: HttpClient;
   conditions: ConditionEvaluator;
+  stores: StoreLocator;
   /** Renders a message template with the execution's data; missing values use fallbacks (and are logged). */
   render(template: string): Promise<string>;
   /** Whether `text` matches one of the workspace's intents (keyword lists). */

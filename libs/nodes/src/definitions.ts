@@ -13,6 +13,7 @@ import { createOpportunityDefinition } from './crm/create-opportunity/create-opp
 import { createTaskDefinition } from './crm/create-task/create-task.definition';
 import { couponDefinition } from './data/coupon/coupon.definition';
 import { httpRequestDefinition } from './data/http-request/http-request.definition';
+import { nearestStoreDefinition } from './data/nearest-store/nearest-store.definition';
 import { setVariableDefinition } from './data/set-variable/set-variable.definition';
 import { waitForEventDefinition } from './timing/wait-for-event/wait-for-event.definition';
 import { waitUntilDefinition } from './timing/wait-until/wait-until.definition';
@@ -26,31 +27,32 @@ import { messageStatusDefinition } from './triggers/message-status/message-statu
 import { scheduleDefinition } from './triggers/schedule/schedule.definition';
 import { sendMessageDefinition } from './whatsapp/send-message/send-message.definition';
 
-export { conditionDefinition } from './conditions/condition/condition.definition';
-export { assignAgentDefinition } from './contacts/assign-agent/assign-agent.definition';
-export { moveToListDefinition } from './contacts/move-to-list/move-to-list.definition';
-export { notifyAgentDefinition } from './contacts/notify-agent/notify-agent.definition';
-export { setFieldDefinition } from './contacts/set-field/set-field.definition';
-export { tagDefinition } from './contacts/tag/tag.definition';
-export { endDefinition } from './control/end/end.definition';
-export { pauseAutomationDefinition } from './control/pause-automation/pause-automation.definition';
-export { splitDefinition } from './control/split/split.definition';
-export { createOpportunityDefinition } from './crm/create-opportunity/create-opportunity.definition';
-export { createTaskDefinition } from './crm/create-task/create-task.definition';
-export { couponDefinition } from './data/coupon/coupon.definition';
-export { httpRequestDefinition } from './data/http-request/http-request.definition';
-export { setVariableDefinition } from './data/set-variable/set-variable.definition';
-export { waitForEventDefinition } from './timing/wait-for-event/wait-for-event.definition';
-export { waitUntilDefinition } from './timing/wait-until/wait-until.definition';
-export { waitDefinition } from './timing/wait/wait.definition';
-export { contactEventDefinition } from './triggers/contact-event/contact-event.definition';
-export { crmEventDefinition } from './triggers/crm-event/crm-event.definition';
-export { inboundMessageDefinition } from './triggers/inbound-message/inbound-message.definition';
-export { incomingWebhookDefinition } from './triggers/incoming-webhook/incoming-webhook.definition';
-export { manualDefinition } from './triggers/manual/manual.definition';
-export { messageStatusDefinition } from './triggers/message-status/message-status.definition';
-export { scheduleDefinition } from './triggers/schedule/schedule.definition';
-export { sendMessageDefinition } from './whatsapp/send-message/send-message.definition';
+export * from './conditions/condition/condition.definition';
+export * from './contacts/assign-agent/assign-agent.definition';
+export * from './contacts/move-to-list/move-to-list.definition';
+export * from './contacts/notify-agent/notify-agent.definition';
+export * from './contacts/set-field/set-field.definition';
+export * from './contacts/tag/tag.definition';
+export * from './control/end/end.definition';
+export * from './control/pause-automation/pause-automation.definition';
+export * from './control/split/split.definition';
+export * from './crm/create-opportunity/create-opportunity.definition';
+export * from './crm/create-task/create-task.definition';
+export * from './data/coupon/coupon.definition';
+export * from './data/http-request/http-request.definition';
+export * from './data/nearest-store/nearest-store.definition';
+export * from './data/set-variable/set-variable.definition';
+export * from './timing/wait-for-event/wait-for-event.definition';
+export * from './timing/wait-until/wait-until.definition';
+export * from './timing/wait/wait.definition';
+export * from './triggers/contact-event/contact-event.definition';
+export * from './triggers/crm-event/crm-event.definition';
+export * from './triggers/inbound-message/inbound-message.definition';
+export * from './triggers/incoming-webhook/incoming-webhook.definition';
+export * from './triggers/manual/manual.definition';
+export * from './triggers/message-status/message-status.definition';
+export * from './triggers/schedule/schedule.definition';
+export * from './whatsapp/send-message/send-message.definition';
 
 export const NODE_DEFINITIONS: readonly NodeDefinition[] = [
   conditionDefinition,
@@ -66,6 +68,7 @@ export const NODE_DEFINITIONS: readonly NodeDefinition[] = [
   createTaskDefinition,
   couponDefinition,
   httpRequestDefinition,
+  nearestStoreDefinition,
   setVariableDefinition,
   waitForEventDefinition,
   waitUntilDefinition,

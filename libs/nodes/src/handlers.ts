@@ -13,6 +13,7 @@ import { createOpportunityHandler } from './crm/create-opportunity/create-opport
 import { createTaskHandler } from './crm/create-task/create-task.handler';
 import { couponHandler } from './data/coupon/coupon.handler';
 import { httpRequestHandler } from './data/http-request/http-request.handler';
+import { nearestStoreHandler } from './data/nearest-store/nearest-store.handler';
 import { setVariableHandler } from './data/set-variable/set-variable.handler';
 import { waitForEventHandler } from './timing/wait-for-event/wait-for-event.handler';
 import { waitUntilHandler } from './timing/wait-until/wait-until.handler';
@@ -26,31 +27,32 @@ import { messageStatusHandler } from './triggers/message-status/message-status.h
 import { scheduleHandler } from './triggers/schedule/schedule.handler';
 import { sendMessageHandler } from './whatsapp/send-message/send-message.handler';
 
-export { conditionHandler } from './conditions/condition/condition.handler';
-export { assignAgentHandler } from './contacts/assign-agent/assign-agent.handler';
-export { moveToListHandler } from './contacts/move-to-list/move-to-list.handler';
-export { notifyAgentHandler } from './contacts/notify-agent/notify-agent.handler';
-export { setFieldHandler } from './contacts/set-field/set-field.handler';
-export { tagHandler } from './contacts/tag/tag.handler';
-export { endHandler } from './control/end/end.handler';
-export { pauseAutomationHandler } from './control/pause-automation/pause-automation.handler';
-export { splitHandler } from './control/split/split.handler';
-export { createOpportunityHandler } from './crm/create-opportunity/create-opportunity.handler';
-export { createTaskHandler } from './crm/create-task/create-task.handler';
-export { couponHandler } from './data/coupon/coupon.handler';
-export { httpRequestHandler } from './data/http-request/http-request.handler';
-export { setVariableHandler } from './data/set-variable/set-variable.handler';
-export { waitForEventHandler } from './timing/wait-for-event/wait-for-event.handler';
-export { waitUntilHandler } from './timing/wait-until/wait-until.handler';
-export { waitHandler } from './timing/wait/wait.handler';
-export { contactEventHandler } from './triggers/contact-event/contact-event.handler';
-export { crmEventHandler } from './triggers/crm-event/crm-event.handler';
-export { inboundMessageHandler } from './triggers/inbound-message/inbound-message.handler';
-export { incomingWebhookHandler } from './triggers/incoming-webhook/incoming-webhook.handler';
-export { manualHandler } from './triggers/manual/manual.handler';
-export { messageStatusHandler } from './triggers/message-status/message-status.handler';
-export { scheduleHandler } from './triggers/schedule/schedule.handler';
-export { sendMessageHandler } from './whatsapp/send-message/send-message.handler';
+export * from './conditions/condition/condition.handler';
+export * from './contacts/assign-agent/assign-agent.handler';
+export * from './contacts/move-to-list/move-to-list.handler';
+export * from './contacts/notify-agent/notify-agent.handler';
+export * from './contacts/set-field/set-field.handler';
+export * from './contacts/tag/tag.handler';
+export * from './control/end/end.handler';
+export * from './control/pause-automation/pause-automation.handler';
+export * from './control/split/split.handler';
+export * from './crm/create-opportunity/create-opportunity.handler';
+export * from './crm/create-task/create-task.handler';
+export * from './data/coupon/coupon.handler';
+export * from './data/http-request/http-request.handler';
+export * from './data/nearest-store/nearest-store.handler';
+export * from './data/set-variable/set-variable.handler';
+export * from './timing/wait-for-event/wait-for-event.handler';
+export * from './timing/wait-until/wait-until.handler';
+export * from './timing/wait/wait.handler';
+export * from './triggers/contact-event/contact-event.handler';
+export * from './triggers/crm-event/crm-event.handler';
+export * from './triggers/inbound-message/inbound-message.handler';
+export * from './triggers/incoming-webhook/incoming-webhook.handler';
+export * from './triggers/manual/manual.handler';
+export * from './triggers/message-status/message-status.handler';
+export * from './triggers/schedule/schedule.handler';
+export * from './whatsapp/send-message/send-message.handler';
 
 export const NODE_HANDLERS: readonly NodeHandler[] = [
   conditionHandler,
@@ -66,6 +68,7 @@ export const NODE_HANDLERS: readonly NodeHandler[] = [
   createTaskHandler,
   couponHandler,
   httpRequestHandler,
+  nearestStoreHandler,
   setVariableHandler,
   waitForEventHandler,
   waitUntilHandler,

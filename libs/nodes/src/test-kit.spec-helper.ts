@@ -91,6 +91,7 @@ export function testContext<T>(
       evaluate: async (rule) => (record('evaluate', rule), { result: options.condition ?? true, values: { seen: 1 } }),
       compute: async (rule) => (record('compute', rule), 42),
     },
+    stores: { nearest: async () => (record('nearestStore', null), { store: { name: 'Milano Centro', address: 'Via Roma 1', city: 'Milano', latitude: 45.46, longitude: 9.19, hours: '9-19' }, distanceKm: 1.234 }) },
     render: async (template) => {
       const parsed = parseTemplate(template);
       if (!parsed.ok) throw new Error(parsed.error);

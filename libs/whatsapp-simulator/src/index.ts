@@ -4,5 +4,6 @@ export { SimulatorState } from './simulator-state';
 export type { InboundRecord, SentMessage, SimulatedNumber, SimulatedUser } from './simulator-state';
 export { deliverWebhook } from './webhook-emitter';
 export type { DeliveryOutcome, WebhookTarget } from './webhook-emitter';
-export { inboundTextPayload } from './inbound-payload';
+export { inboundPayload, inboundTextPayload } from './inbound-payload';
+export type { CustomerMessage } from './inbound-payload';
 export { newWamid } from './wire-ids';

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { graphError, type GraphErrorBody } from './graph-error';
-import { inboundTextPayload } from './inbound-payload';
-import { sendRequestSchema, textSchema } from './send-request';
+import { type CustomerMessage, inboundPayload } from './inbound-payload';
+import { interactiveSchema, MEDIA_TYPES, mediaSchema, sendRequestSchema, templateSchema, textSchema } from './send-request';
 import { SimulatorState, type SimulatedNumber } from './simulator-state';
 import { deliverWebhook, type DeliveryOutcome, type WebhookTarget } from './webhook-emitter';
 import { newWamid } from './wire-ids';
@@ -20,7 +20,7 @@ export interface RunningSimulator {
   url: string;
   state: SimulatorState;
   /** A simulated customer writes to the business; resolves when the webhook was delivered (or gave up). */
-  customerSends(input: { phoneNumberId: string; from: string; name?: string; text: string }): Promise<{
+  customerSends(input: { phoneNumberId: string; from: string; name?: string; text?: string; message?: CustomerMessage }): Promise<{
     wamid: string;
     delivery: DeliveryOutcome | null;
   }>;
@@ -37,8 +37,17 @@ const customerMessageSchema = z.object({
   phoneNumberId: z.string().regex(/^\d+$/).optional(),
   from: z.string().regex(/^\d{6,15}$/, 'must be the customer number in international form, digits only'),
   name: z.string().trim().min(1).max(100).optional(),
-  text: z.string().min(1).max(4096),
-});
+  text: z.string().min(1).max(4096).optional(),
+  message: z
+    .discriminatedUnion('type', [
+      z.object({ type: z.literal('text'), text: z.string().min(1).max(4096) }),
+      z.object({ type: z.literal('button_reply'), id: z.string().min(1).max(256), title: z.string().min(1).max(20) }),
+      z.object({ type: z.literal('list_reply'), id: z.string().min(1).max(200), title: z.string().min(1).max(24), description: z.string().max(72).optional() }),
+      z.object({ type: z.literal('quick_reply'), payload: z.string().min(1).max(256), text: z.string().min(1).max(256) }),
+      z.object({ type: z.literal('location'), latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180), name: z.string().max(200).optional(), address: z.string().max(500).optional() }),
+    ])
+    .optional(),
+}).refine((m) => m.text !== undefined || m.message !== undefined, 'give text or message');
 const MAX_BODY_BYTES = 1024 * 1024;
 
 class HttpError extends Error {
@@ -102,17 +111,28 @@ export async function startSimulator(options: SimulatorOptions, port = 0, host =
       throw new HttpError(400, graphError(100, 'Invalid parameter', parsed.error.issues[0]?.message ?? 'Invalid parameter'));
     }
     const message = parsed.data;
-    if (message.type !== 'text') {
-      throw new HttpError(400, graphError(131051, 'Unsupported message type', `The simulator does not support type ${message.type} yet.`));
+    const part = message[message.type];
+    const check =
+      message.type === 'text'
+        ? textSchema.safeParse(part)
+        : message.type === 'template'
+          ? templateSchema.safeParse(part)
+          : message.type === 'interactive'
+            ? interactiveSchema.safeParse(part)
+            : MEDIA_TYPES.some((t) => t === message.type)
+              ? mediaSchema.safeParse(part)
+              : null;
+    if (check === null) {
+      throw new HttpError(400, graphError(131051, 'Unsupported message type', `Message type ${message.type} is not supported.`));
     }
-    const text = textSchema.safeParse(message['text']);
-    if (!text.success) {
-      throw new HttpError(400, graphError(100, 'Invalid parameter', text.error.issues[0]?.message ?? 'Invalid text'));
+    if (!check.success) {
+      throw new HttpError(400, graphError(100, 'Invalid parameter', check.error.issues[0]?.message ?? 'Invalid parameter'));
     }
     const to = message.to.replace(/^\+/, '');
     const user = state.users.get(to);
     const lastInbound = user?.lastInboundAt.get(phoneNumberId);
-    if (!lastInbound || now().getTime() - lastInbound.getTime() > WINDOW_MS) {
+    // Templates may start a conversation; anything else needs the customer's message in the last 24 hours.
+    if (message.type !== 'template' && (!lastInbound || now().getTime() - lastInbound.getTime() > WINDOW_MS)) {
       throw new HttpError(
         400,
         graphError(131047, 'Re-engagement message', 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.'),
@@ -179,9 +199,11 @@ export async function startSimulator(options: SimulatorOptions, port = 0, host =
       const sentAt = now();
       user.lastInboundAt.set(number.phoneNumberId, sentAt);
       const wamid = newWamid();
-      const record = { wamid, phoneNumberId: number.phoneNumberId, from: user.waId, text: input.text, sentAt, delivered: false };
+      const message: CustomerMessage = input.message ?? { type: 'text', text: input.text ?? '' };
+      const text = message.type === 'text' ? message.text : message.type === 'location' ? `[location ${message.latitude},${message.longitude}]` : message.type === 'quick_reply' ? message.text : message.title;
+      const record = { wamid, phoneNumberId: number.phoneNumberId, from: user.waId, text, sentAt, delivered: false };
       state.inbound.push(record);
-      const payload = inboundTextPayload({ number, from: user.waId, name: user.name, wamid, text: input.text, sentAt });
+      const payload = inboundPayload({ number, from: user.waId, name: user.name, wamid, message, sentAt });
       payloads.set(wamid, payload);
       if (!webhook) return { wamid, delivery: null };
       const delivery = await deliverWebhook(webhook, payload, retry);

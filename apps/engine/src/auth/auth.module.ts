@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ApiKeysService } from '../api-keys/api-keys.service';
 import { AuditModule } from '../audit/audit.module';
 import { AuthService } from './auth.service';
 import { LoginThrottleService } from './login-throttle.service';
@@ -7,7 +8,7 @@ import { SessionGuard } from './session.guard';
 
 @Module({
   imports: [AuditModule],
-  providers: [AuthService, LoginThrottleService, PasswordHasher, SessionGuard],
-  exports: [AuthService, PasswordHasher, SessionGuard],
+  providers: [ApiKeysService, AuthService, LoginThrottleService, PasswordHasher, SessionGuard],
+  exports: [ApiKeysService, AuthService, PasswordHasher, SessionGuard],
 })
 export class AuthModule {}

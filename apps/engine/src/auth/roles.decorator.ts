@@ -8,3 +8,8 @@ export const Roles = (...roles: UserRole[]): MethodDecorator & ClassDecorator =>
 
 /** Any signed-in user. */
 export const AnyRole = (): MethodDecorator & ClassDecorator => Roles(...USER_ROLES);
+
+export const ALLOW_API_KEY = 'parley:allowApiKey';
+
+/** Lets systems with a workspace API key (X-Api-Key) call this route, besides the roles given. */
+export const AllowApiKey = (): MethodDecorator & ClassDecorator => SetMetadata(ALLOW_API_KEY, true);

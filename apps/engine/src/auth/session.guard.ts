@@ -6,7 +6,8 @@ import { AuthService } from './auth.service';
 import { IS_PUBLIC } from './public.decorator';
 import { readSessionToken } from './read-session-token';
 import './request-principal';
-import { ROLES } from './roles.decorator';
+import { ALLOW_API_KEY, ROLES } from './roles.decorator';
+import { ApiKeysService } from '../api-keys/api-keys.service';
 
 /**
  * Global guard: every route needs a valid session and one of the roles its
@@ -20,6 +21,7 @@ export class SessionGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly auth: AuthService,
+    private readonly apiKeys: ApiKeysService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -27,6 +29,16 @@ export class SessionGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC, targets) === true) return true;
 
     const request = context.switchToHttp().getRequest<Request>();
+    const apiKey = request.headers['x-api-key'];
+    if (typeof apiKey === 'string') {
+      const key = await this.apiKeys.authenticate(apiKey);
+      if (!key) throw new UnauthorizedException('Unknown or revoked API key.');
+      if (this.reflector.getAllAndOverride<boolean | undefined>(ALLOW_API_KEY, targets) !== true) {
+        throw new ForbiddenException('API keys cannot call this route.');
+      }
+      request.principal = { userId: key.createdBy ?? key.keyId, workspaceId: key.workspaceId, role: 'integration', email: `api-key:${key.keyId}`, sessionId: key.keyId };
+      return true;
+    }
     const token = readSessionToken(request);
     const principal = token ? await this.auth.authenticate(token) : null;
     if (!principal) throw new UnauthorizedException('Sign in first.');
@@ -37,7 +49,7 @@ export class SessionGuard implements CanActivate {
       this.logger.error(`Route ${request.method} ${request.path} declares no roles; refusing it`);
       throw new ForbiddenException('This route is not available.');
     }
-    if (!roles.includes(principal.role)) {
+    if (principal.role === 'integration' || !roles.includes(principal.role)) {
       throw new ForbiddenException(`This needs one of these roles: ${roles.join(', ')}.`);
     }
     return true;

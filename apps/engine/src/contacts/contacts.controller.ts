@@ -1,30 +1,52 @@
-import { Controller, Get, NotFoundException, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, NotFoundException, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { DataSource, ILike } from 'typeorm';
+import { IANAZone } from 'luxon';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import type { Principal } from '../auth/principal';
-import { AnyRole } from '../auth/roles.decorator';
+import { AnyRole, Roles } from '../auth/roles.decorator';
+import { Clock } from '../common/clock';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
-import { Contact } from './contact.entity';
+import { sqlRows } from '../database/sql-rows';
+import { Dispatcher } from '../dispatch/dispatcher';
+import { PauseService } from '../pauses/pause.service';
+import { WhatsAppSenderService } from '../whatsapp/whatsapp-sender.service';
+import { WorkspaceSettingsService } from '../workspaces/workspace-settings.service';
+import { ContactActionsService } from './contact-actions.service';
+import { viewContact } from './contact-view';
+import { loadRuntimeContact } from './runtime-contact-row';
 
 const listQuery = z.object({
   search: z.string().trim().max(100).optional(),
+  tag: z.string().trim().max(100).optional(),
+  list: z.string().trim().max(100).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
 
-function viewContact(contact: Contact) {
-  return {
-    id: contact.id,
-    waId: contact.waId,
-    phoneE164: contact.phoneE164,
-    displayName: contact.displayName,
-    firstName: contact.firstName,
-    lastInboundAt: contact.lastInboundAt?.toISOString() ?? null,
-    createdAt: contact.createdAt.toISOString(),
-  };
-}
+const updateSchema = z
+  .object({
+    firstName: z.string().trim().max(100).nullable().optional(),
+    lastName: z.string().trim().max(100).nullable().optional(),
+    email: z.email().max(320).nullable().optional(),
+    timeZone: z.string().refine((zone) => IANAZone.isValidZone(zone), 'not a known time zone').nullable().optional(),
+    locale: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/).nullable().optional(),
+    fields: z.record(z.string().regex(/^[a-z][a-z0-9_]{0,49}$/), z.unknown()).optional(),
+    addTags: z.array(z.string().trim().min(1).max(100)).max(50).optional(),
+    removeTags: z.array(z.string().trim().min(1).max(100)).max(50).optional(),
+  })
+  .refine((v) => Object.keys(v).length > 0, 'nothing to change');
+
+const pauseSchema = z.object({
+  hours: z.number().min(0.25).max(24 * 365).nullable().default(null),
+  reason: z.string().trim().max(500).default(''),
+});
+
+const messageSchema = z.object({ text: z.string().trim().min(1).max(4096) });
+
+const SIMPLE_COLUMNS = { firstName: 'first_name', lastName: 'last_name', email: 'email', timeZone: 'time_zone', locale: 'locale' } as const;
 
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -32,34 +54,127 @@ function escapeLike(text: string): string {
 
 @ApiTags('contacts')
 @Controller('api/contacts')
-@AnyRole()
 export class ContactsController {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly actions: ContactActionsService,
+    private readonly pauses: PauseService,
+    private readonly sender: WhatsAppSenderService,
+    private readonly workspaces: WorkspaceSettingsService,
+    private readonly dispatcher: Dispatcher,
+    private readonly clock: Clock,
+  ) {}
+
+  private async load(principal: Principal, id: string) {
+    const contact = await loadRuntimeContact(this.dataSource, principal.workspaceId, id);
+    if (!contact) throw new NotFoundException('No such contact in this workspace.');
+    return contact;
+  }
 
   @Get()
-  @ApiOperation({ summary: 'Contacts of the workspace, most recently active first' })
+  @AnyRole()
+  @ApiOperation({ summary: 'Contacts of the workspace, most recently active first; search by name or phone, filter by tag or list' })
   async list(@CurrentPrincipal() principal: Principal, @Query(new ZodValidationPipe(listQuery)) query: z.infer<typeof listQuery>) {
-    const term = query.search ? `%${escapeLike(query.search)}%` : undefined;
-    const where = term
-      ? [
-          { workspaceId: principal.workspaceId, displayName: ILike(term) },
-          { workspaceId: principal.workspaceId, phoneE164: ILike(term) },
-        ]
-      : { workspaceId: principal.workspaceId };
-    const contacts = await this.dataSource.getRepository(Contact).find({
-      where,
-      order: { updatedAt: 'DESC' },
-      take: query.limit,
-      skip: query.offset,
-    });
-    return { data: contacts.map(viewContact) };
+    const rows = await sqlRows(
+      this.dataSource,
+      z.object({ id: z.string() }),
+      `SELECT c.id FROM contacts c
+        WHERE c.workspace_id = $1
+          AND ($2::text IS NULL OR c.display_name ILIKE $2 OR c.phone_e164 ILIKE $2 OR c.email ILIKE $2)
+          AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM contact_tags t WHERE t.contact_id = c.id AND t.tag = $3))
+          AND ($4::text IS NULL OR c.list = $4)
+        ORDER BY c.updated_at DESC, c.id LIMIT $5 OFFSET $6`,
+      [principal.workspaceId, query.search ? `%${escapeLike(query.search)}%` : null, query.tag ?? null, query.list ?? null, query.limit, query.offset],
+    );
+    const contacts = [];
+    for (const { id } of rows) {
+      const contact = await loadRuntimeContact(this.dataSource, principal.workspaceId, id);
+      if (contact) contacts.push(viewContact(contact));
+    }
+    return { data: contacts };
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One contact' })
+  @AnyRole()
+  @ApiOperation({ summary: 'One contact, with tags, list, fields and whether automation is paused' })
   async get(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string) {
-    const contact = await this.dataSource.getRepository(Contact).findOne({ where: { id, workspaceId: principal.workspaceId } });
-    if (!contact) throw new NotFoundException('No such contact in this workspace.');
-    return viewContact(contact);
+    const contact = await this.load(principal, id);
+    const pause = await this.pauses.active(principal.workspaceId, id, null);
+    return { ...viewContact(contact), automationPaused: pause ? { scope: pause.scope, reason: pause.reason, until: pause.until?.toISOString() ?? null } : null };
+  }
+
+  @Patch(':id')
+  @Roles('admin', 'marketer', 'support')
+  @ApiOperation({ summary: 'Change names, email, time zone, language, custom fields or tags' })
+  async update(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string, @Body(new ZodValidationPipe(updateSchema)) body: z.infer<typeof updateSchema>) {
+    await this.load(principal, id);
+    const scope = { workspaceId: principal.workspaceId, contactId: id, source: `user:${principal.userId}` };
+    for (const [key, column] of Object.entries(SIMPLE_COLUMNS)) {
+      const value: unknown = Object.entries(body).find(([k]) => k === key)?.[1];
+      if (value !== undefined) {
+        await this.dataSource.query(`UPDATE contacts SET ${column} = $3, updated_at = $4 WHERE id = $1 AND workspace_id = $2`, [id, principal.workspaceId, value, this.clock.now()]);
+      }
+    }
+    for (const [field, value] of Object.entries(body.fields ?? {})) await this.actions.setField(scope, field, value);
+    if (body.addTags) await this.actions.addTags(scope, body.addTags);
+    if (body.removeTags) await this.actions.removeTags(scope, body.removeTags);
+    // Tag and field changes are events flows may react to.
+    await this.dispatcher.dispatch([{ kind: 'contact', id }]);
+    return viewContact(await this.load(principal, id));
+  }
+
+  @Post(':id/pause')
+  @Roles('admin', 'marketer', 'support')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Pause automation for this contact (for some hours, or until resumed)' })
+  async pause(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string, @Body(new ZodValidationPipe(pauseSchema)) body: z.infer<typeof pauseSchema>) {
+    await this.load(principal, id);
+    const until = body.hours === null ? null : new Date(this.clock.now().getTime() + body.hours * 3_600_000);
+    const pause = await this.pauses.pause({
+      workspaceId: principal.workspaceId,
+      scope: 'contact',
+      contactId: id,
+      until,
+      reason: body.reason || 'Paused by hand',
+      actor: { kind: 'user', userId: principal.userId },
+    });
+    return { pauseId: pause.id, until: until?.toISOString() ?? null };
+  }
+
+  @Post(':id/resume')
+  @Roles('admin', 'marketer', 'support')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Resume automation for this contact now; held executions continue' })
+  async resume(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string) {
+    await this.load(principal, id);
+    const result = await this.pauses.resume(principal.workspaceId, 'contact', id, { kind: 'user', userId: principal.userId });
+    await this.dispatcher.dispatch(result.contacts.map((contactId) => ({ kind: 'contact' as const, id: contactId })));
+    return { resumed: result.ended };
+  }
+
+  @Post(':id/messages')
+  @Roles('admin', 'support')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'An agent writes to the contact; automation for the contact pauses for the takeover period (12 h by default)' })
+  async message(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body(new ZodValidationPipe(messageSchema)) body: z.infer<typeof messageSchema>,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+  ) {
+    await this.load(principal, id);
+    // The bot must not talk over the human: pause first, then send.
+    const { settings } = await this.workspaces.get(principal.workspaceId);
+    const until = new Date(this.clock.now().getTime() + settings.takeoverHours * 3_600_000);
+    await this.pauses.pause({ workspaceId: principal.workspaceId, scope: 'contact', contactId: id, until, reason: 'An agent took over the conversation', actor: { kind: 'agent_message', userId: principal.userId } });
+    const result = await this.sender
+      .forAgent({ workspaceId: principal.workspaceId, userId: principal.userId })
+      .send({
+        contactId: id,
+        category: 'service',
+        idempotencyKey: `agent:${principal.userId}:${idempotencyKey?.trim().slice(0, 100) || randomUUID()}`,
+        message: { type: 'text', text: { body: body.text } },
+      });
+    return { result, automationPausedUntil: until.toISOString() };
   }
 }

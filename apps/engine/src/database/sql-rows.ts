@@ -17,7 +17,9 @@ export async function sqlRows<T extends z.ZodType>(
 ): Promise<z.infer<T>[]> {
   const result = await executor.query(sql, parameters);
   if (!Array.isArray(result)) throw new Error('Expected rows from a SELECT or RETURNING query');
-  return result.map((value) => row.parse(value));
+  // TypeORM answers UPDATE and DELETE with [rows, affected count] instead of the rows.
+  const rows: unknown[] = result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number' ? result[0] : result;
+  return rows.map((value) => row.parse(value));
 }
 
 /** Like `sqlRows` for queries that return at most one row. */

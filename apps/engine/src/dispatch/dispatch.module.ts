@@ -1,6 +1,7 @@
 import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import type { EngineConfig } from '../config/engine-config';
 import { RuntimeModule } from '../runtime/runtime.module';
+import { SchedulerService } from '../runtime/scheduler.service';
 import { WaitTimerService } from '../runtime/wait-timer.service';
 import { WhatsAppModule } from '../whatsapp/whatsapp.module';
 import { BullmqDispatcher } from './bullmq-dispatcher';
@@ -21,9 +22,9 @@ export class DispatchModule {
     const providers: Provider[] = [WorkRunner];
     if (config.REDIS_URL) {
       providers.push({ provide: Dispatcher, useClass: BullmqDispatcher });
-      if (consumes) providers.push(BullmqWorkerService, SweeperService, WaitTimerService);
+      if (consumes) providers.push(BullmqWorkerService, SweeperService, WaitTimerService, SchedulerService);
     } else {
-      providers.push(InProcessDispatcher, { provide: Dispatcher, useExisting: InProcessDispatcher }, SweeperService, WaitTimerService);
+      providers.push(InProcessDispatcher, { provide: Dispatcher, useExisting: InProcessDispatcher }, SweeperService, WaitTimerService, SchedulerService);
     }
     return {
       module: DispatchModule,

@@ -1,9 +1,10 @@
-import { BadRequestException, Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { BadRequestException, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import type { Principal } from '../auth/principal';
-import { AnyRole } from '../auth/roles.decorator';
+import { AnyRole, Roles } from '../auth/roles.decorator';
+import { Dispatcher } from '../dispatch/dispatcher';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
 import { EXECUTION_STATUSES } from './execution-status';
 import { ExecutionsService } from './executions.service';
@@ -22,11 +23,33 @@ const listQuery = z.object({
 
 @ApiTags('executions')
 @Controller('api/executions')
-@AnyRole()
 export class ExecutionsController {
-  constructor(private readonly executions: ExecutionsService) {}
+  constructor(
+    private readonly executions: ExecutionsService,
+    private readonly dispatcher: Dispatcher,
+  ) {}
+
+  @Post(':id/retry')
+  @Roles('admin', 'marketer')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Run a failed execution again from its failed step' })
+  async retry(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string) {
+    const { contactId } = await this.executions.retry(principal, id);
+    await this.dispatcher.dispatch([{ kind: 'contact', id: contactId }]);
+    return { retrying: true };
+  }
+
+  @Post(':id/cancel')
+  @Roles('admin', 'marketer', 'support')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Cancel a running, waiting or held execution' })
+  async cancel(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string) {
+    await this.executions.cancel(principal, id);
+    return { cancelled: true };
+  }
 
   @Get()
+  @AnyRole()
   @ApiOperation({ summary: 'Executions, newest first; filter by flow, version, contact, status, error code, time range' })
   list(@CurrentPrincipal() principal: Principal, @Query(new ZodValidationPipe(listQuery)) query: z.infer<typeof listQuery>) {
     if (query.from && query.to && query.from >= query.to) throw new BadRequestException('from must be before to.');
@@ -34,6 +57,7 @@ export class ExecutionsController {
   }
 
   @Get(':id')
+  @AnyRole()
   @ApiOperation({ summary: 'One execution with every step: input, output, branch, status, timing, error' })
   get(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string) {
     return this.executions.get(principal.workspaceId, id);

@@ -1,5 +1,11 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { z } from 'zod';
+import { AuditService } from '../audit/audit.service';
+import type { Principal } from '../auth/principal';
+import { Clock } from '../common/clock';
+import { sqlRow } from '../database/sql-rows';
+import { FlowRunner } from '../runtime/flow-runner.service';
 import { ExecutionStep } from './execution-step.entity';
 import { Execution } from './execution.entity';
 import type { ExecutionStatus } from './execution-status';
@@ -25,6 +31,9 @@ function viewExecution(execution: Execution) {
     contactId: execution.contactId,
     triggerEventId: execution.triggerEventId,
     status: execution.status,
+    endedReason: execution.endedReason,
+    holdReason: execution.holdReason,
+    testMode: execution.testMode,
     currentNodeId: execution.currentNodeId,
     errorCode: execution.errorCode,
     errorMessage: execution.errorMessage,
@@ -40,7 +49,9 @@ function viewStep(step: ExecutionStep) {
     nodeType: step.nodeType,
     nodeTypeVersion: step.nodeTypeVersion,
     status: step.status,
+    visit: step.visit,
     attempt: step.attempt,
+    decision: step.decision,
     input: step.input,
     output: step.output,
     outputName: step.outputName,
@@ -66,7 +77,69 @@ function decodeCursor(cursor: string): { startedAt: Date; id: string } | null {
 /** Reads executions and their steps, newest first, always within one workspace. */
 @Injectable()
 export class ExecutionsService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly runner: FlowRunner,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Runs a failed execution again from the step that failed. The step's
+   * earlier refused send may go again (a person decided so); a send whose
+   * outcome is unknown is still never repeated blindly. Returns the contact
+   * whose work must be dispatched.
+   */
+  async retry(principal: Principal, id: string): Promise<{ contactId: string }> {
+    return this.dataSource.transaction(async (manager) => {
+      const execution = await sqlRow(
+        manager,
+        z.object({ id: z.string(), contact_id: z.string(), status: z.string(), workspace_id: z.string() }),
+        'SELECT id, contact_id, status, workspace_id FROM executions WHERE id = $1 AND workspace_id = $2 FOR UPDATE',
+        [id, principal.workspaceId],
+      );
+      if (!execution) throw new NotFoundException('No such execution in this workspace.');
+      if (execution.status !== 'failed') throw new ConflictException(`Only a failed execution can be retried (this one is ${execution.status}).`);
+      const step = await sqlRow(
+        manager,
+        z.object({ node_id: z.string(), visit: z.number() }),
+        `SELECT node_id, visit FROM execution_steps WHERE execution_id = $1 AND status = 'failed' ORDER BY sequence DESC LIMIT 1`,
+        [id],
+      );
+      if (!step) throw new ConflictException('This execution has no failed step to retry.');
+      const now = this.clock.now();
+      await manager.query(
+        `UPDATE side_effects SET result = coalesce(result, '{}'::jsonb) || '{"retryable": true}'::jsonb
+          WHERE idempotency_key = $1 AND status = 'failed'`,
+        [`${id}:${step.node_id}:${step.visit}`],
+      );
+      await manager.query(
+        `UPDATE executions SET status = 'waiting', current_node_id = $2, error_code = NULL, error_message = NULL, ended_reason = NULL, finished_at = NULL, updated_at = $3 WHERE id = $1`,
+        [id, step.node_id, now],
+      );
+      await manager.query(`INSERT INTO waits (workspace_id, contact_id, execution_id, node_id, kind, due_at) VALUES ($1, $2, $3, $4, 'retry', $5)`, [
+        execution.workspace_id,
+        execution.contact_id,
+        id,
+        step.node_id,
+        now,
+      ]);
+      await this.audit.record({ workspaceId: principal.workspaceId, actorUserId: principal.userId, action: 'execution.retried', subjectType: 'execution', subjectId: id, details: { node: step.node_id } }, manager);
+      return { contactId: execution.contact_id };
+    });
+  }
+
+  /** Cancels a running, waiting or held execution (e.g. one stuck on a wait nobody needs any more). */
+  async cancel(principal: Principal, id: string): Promise<void> {
+    const execution = await this.dataSource.getRepository(Execution).findOne({ where: { id, workspaceId: principal.workspaceId } });
+    if (!execution) throw new NotFoundException('No such execution in this workspace.');
+    const cancelled = await this.dataSource.transaction(async (manager) => {
+      const ended = await this.runner.end(id, 'cancelled', 'cancelled_by_user', manager);
+      if (ended) await this.audit.record({ workspaceId: principal.workspaceId, actorUserId: principal.userId, action: 'execution.cancelled', subjectType: 'execution', subjectId: id }, manager);
+      return ended;
+    });
+    if (!cancelled) throw new ConflictException(`Only an active execution can be cancelled (this one is ${execution.status}).`);
+  }
 
   async list(workspaceId: string, filter: ExecutionFilter) {
     const query = this.dataSource

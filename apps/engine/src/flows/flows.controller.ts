@@ -18,6 +18,8 @@ const saveDraftSchema = z.object({
   definition: z.unknown().optional(),
 });
 const publishSchema = z.object({ revision: z.number().int().min(1).optional() }).default({});
+const unpublishSchema = z.object({ running: z.enum(['finish', 'cancel']).default('finish') }).default({ running: 'finish' });
+const rollbackSchema = z.object({ version: z.number().int().min(1) });
 
 @ApiTags('flows')
 @Controller('api/flows')
@@ -74,9 +76,25 @@ export class FlowsController {
   @Post(':id/unpublish')
   @Roles('admin', 'marketer')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Stop starting new executions of this flow' })
-  unpublish(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string) {
-    return this.flows.unpublish(principal, id);
+  @ApiOperation({ summary: 'Stop starting new executions; running ones finish ("finish") or are cancelled ("cancel")' })
+  unpublish(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body(new ZodValidationPipe(unpublishSchema)) body: z.infer<typeof unpublishSchema>,
+  ) {
+    return this.flows.unpublish(principal, id, body.running);
+  }
+
+  @Post(':id/rollback')
+  @Roles('admin', 'marketer')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Publish an earlier version again and load it as the draft' })
+  rollback(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body(new ZodValidationPipe(rollbackSchema)) body: z.infer<typeof rollbackSchema>,
+  ) {
+    return this.flows.rollback(principal, id, body.version);
   }
 
   @Get(':id/versions')

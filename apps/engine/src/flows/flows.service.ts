@@ -9,6 +9,7 @@ import {
 } from '@parley/flow-core';
 import { DataSource, type EntityManager, In } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
+import { Clock } from '../common/clock';
 import type { Principal } from '../auth/principal';
 import { FlowProblemException } from './flow-problem';
 import { FlowVersion } from './flow-version.entity';
@@ -50,6 +51,7 @@ export class FlowsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
     @Inject(NODE_CATALOG) private readonly catalog: NodeCatalog,
   ) {}
 
@@ -153,6 +155,7 @@ export class FlowsService {
       const versions = manager.getRepository(FlowVersion);
       const last = await versions.findOne({ where: { flowId: flow.id }, order: { version: 'DESC' } });
       const version = await versions.save({
+        createdAt: this.clock.now(),
         workspaceId: principal.workspaceId,
         flowId: flow.id,
         version: (last?.version ?? 0) + 1,
@@ -176,17 +179,50 @@ export class FlowsService {
     });
   }
 
-  /** Stops new executions of the flow; running ones continue. */
-  async unpublish(principal: Principal, id: string): Promise<FlowView> {
+  /**
+   * Stops new executions of the flow. Running ones either finish on the
+   * version they started on, or are cancelled (with their waits), as asked.
+   */
+  async unpublish(principal: Principal, id: string, running: 'finish' | 'cancel'): Promise<FlowView & { cancelled: number }> {
     return this.dataSource.transaction(async (manager) => {
       const flow = await this.findFlow(manager, principal.workspaceId, id, true);
-      if (flow.publishedVersionId === null) return viewFlow(flow, null);
       await manager.getRepository(Flow).update({ id: flow.id }, { publishedVersionId: null, updatedBy: principal.userId });
+      let cancelled = 0;
+      if (running === 'cancel') {
+        const now = new Date();
+        const rows: unknown = await manager.query(
+          `UPDATE executions SET status = 'cancelled', ended_reason = 'unpublished', current_node_id = NULL, finished_at = $2, updated_at = $2
+            WHERE flow_id = $1 AND status IN ('running', 'waiting', 'held') RETURNING id`,
+          [flow.id, now],
+        );
+        const ids = Array.isArray(rows) ? rows.flatMap((r: unknown) => (typeof r === 'object' && r !== null && 'id' in r && typeof r.id === 'string' ? [r.id] : [])) : [];
+        cancelled = ids.length;
+        await manager.query(`UPDATE waits SET status = 'cancelled', outcome = 'unpublished', fired_at = $2 WHERE execution_id = ANY($1) AND status = 'waiting'`, [ids, now]);
+        await manager.query(`UPDATE waits SET status = 'cancelled', outcome = 'unpublished', fired_at = $2 WHERE flow_id = $1 AND kind = 'debounce' AND status = 'waiting'`, [flow.id, now]);
+      }
       await this.audit.record(
-        { workspaceId: principal.workspaceId, actorUserId: principal.userId, action: 'flow.unpublished', subjectType: 'flow', subjectId: flow.id },
+        { workspaceId: principal.workspaceId, actorUserId: principal.userId, action: 'flow.unpublished', subjectType: 'flow', subjectId: flow.id, details: { running, cancelled } },
         manager,
       );
-      return viewFlow({ ...flow, publishedVersionId: null }, null);
+      return { ...viewFlow({ ...flow, publishedVersionId: null }, null), cancelled };
+    });
+  }
+
+  /** Publishes an earlier version again (as it was) and makes it the draft. */
+  async rollback(principal: Principal, id: string, version: number) {
+    return this.dataSource.transaction(async (manager) => {
+      const flow = await this.findFlow(manager, principal.workspaceId, id, true);
+      const target = await manager.getRepository(FlowVersion).findOne({ where: { flowId: flow.id, workspaceId: principal.workspaceId, version } });
+      if (!target) throw new NotFoundException(`This flow has no version ${version}.`);
+      await manager.query(
+        'UPDATE flows SET published_version_id = $2, draft = $3, draft_revision = draft_revision + 1, updated_by = $4, updated_at = now() WHERE id = $1',
+        [flow.id, target.id, JSON.stringify(target.definition), principal.userId],
+      );
+      await this.audit.record(
+        { workspaceId: principal.workspaceId, actorUserId: principal.userId, action: 'flow.rolled_back', subjectType: 'flow', subjectId: flow.id, details: { version, versionId: target.id } },
+        manager,
+      );
+      return viewFlowVersion(target);
     });
   }
 

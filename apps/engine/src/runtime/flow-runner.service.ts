@@ -26,6 +26,11 @@ interface RunState {
   steps: ExecutionStep[];
   /** Set when the run continues after a retry delay: the failed step being retried. */
   retryOf: ExecutionStep | null;
+  /**
+   * The wait being woken. It is marked fired in the same transaction that
+   * records what the woken step did, so a crash in between wakes it again.
+   */
+  firing: { waitId: string; outcome: WakeUp['outcome']; lateByMs: number } | null;
 }
 
 const waitRow = z.object({
@@ -79,23 +84,27 @@ export class FlowRunner {
     const wait = await sqlRow(
       this.dataSource,
       waitRow,
-      `UPDATE waits SET status = 'fired', fired_at = $2, outcome = $3,
-              late_by_ms = CASE WHEN due_at IS NULL OR $3 = 'received' THEN 0 ELSE greatest(0, (extract(epoch FROM ($2 - due_at)) * 1000)::int) END
-        WHERE id = $1 AND status = 'waiting' AND execution_id IS NOT NULL
-        RETURNING id, execution_id, node_id, kind, due_at`,
-      [waitId, now, outcome],
+      `SELECT id, execution_id, node_id, kind, due_at FROM waits WHERE id = $1 AND status = 'waiting' AND execution_id IS NOT NULL`,
+      [waitId],
     );
     if (!wait) return false;
     const state = await this.load(wait.execution_id);
-    if (!state || (state.execution.status !== 'waiting' && state.execution.status !== 'held')) return true;
+    if (!state || (state.execution.status !== 'waiting' && state.execution.status !== 'held')) {
+      await this.dataSource.query(`UPDATE waits SET status = 'cancelled', outcome = 'stale', fired_at = $2 WHERE id = $1 AND status = 'waiting'`, [waitId, now]);
+      return true;
+    }
     const lateByMs = wait.due_at && outcome !== 'received' ? Math.max(0, now.getTime() - wait.due_at.getTime()) : 0;
+    state.firing = { waitId, outcome, lateByMs };
     state.execution.status = 'running';
     state.execution.holdReason = null;
-    await this.dataSource.query(`UPDATE executions SET status = 'running', hold_reason = NULL, updated_at = $2 WHERE id = $1`, [state.execution.id, now]);
 
-    if (wait.kind === 'retry') {
-      state.retryOf = [...state.steps].reverse().find((s) => s.nodeId === wait.node_id && s.status === 'failed') ?? null;
-    } else if (wait.kind !== 'hold') {
+    if (wait.kind === 'retry' || wait.kind === 'hold') {
+      if (wait.kind === 'retry') state.retryOf = [...state.steps].reverse().find((s) => s.nodeId === wait.node_id && s.status === 'failed') ?? null;
+      await this.dataSource.transaction(async (manager) => {
+        await this.settleFiring(manager, state);
+        await manager.query(`UPDATE executions SET status = 'running', hold_reason = NULL, updated_at = $2 WHERE id = $1`, [state.execution.id, now]);
+      });
+    } else {
       const step = [...state.steps].reverse().find((s) => s.nodeId === wait.node_id && s.status === 'waiting');
       if (!step) {
         this.logger.error(`Execution ${state.execution.id} woke on ${wait.kind} but has no waiting step for ${String(wait.node_id)}`);
@@ -107,6 +116,19 @@ export class FlowRunner {
     }
     await this.advance(state);
     return true;
+  }
+
+  /** Marks the wait being woken as fired, inside the caller's transaction. */
+  private async settleFiring(manager: EntityManager, state: RunState): Promise<void> {
+    const firing = state.firing;
+    if (!firing) return;
+    state.firing = null;
+    await manager.query(`UPDATE waits SET status = 'fired', fired_at = $2, outcome = $3, late_by_ms = $4 WHERE id = $1 AND status = 'waiting'`, [
+      firing.waitId,
+      this.clock.now(),
+      firing.outcome,
+      firing.lateByMs,
+    ]);
   }
 
   /** Ends an active execution from outside (goal reached, cancelled, restarted, unpublished). */
@@ -147,7 +169,7 @@ export class FlowRunner {
       );
       return null;
     }
-    return { execution, flow, event: toRuntimeEvent(eventRow), contact, workspace, steps, retryOf: null };
+    return { execution, flow, event: toRuntimeEvent(eventRow), contact, workspace, steps, retryOf: null, firing: null };
   }
 
   private async advance(state: RunState): Promise<void> {
@@ -294,6 +316,7 @@ export class FlowRunner {
       case 'wait': {
         const wait = result.wait;
         await this.dataSource.transaction(async (manager) => {
+          await this.settleFiring(manager, state);
           await this.saveStep(manager, step, { status: 'waiting', output: result.data, outputName: null }, now, false);
           await manager.query(
             `INSERT INTO waits (workspace_id, contact_id, execution_id, node_id, kind, due_at, event_type, event_filter)
@@ -319,6 +342,7 @@ export class FlowRunner {
         if (result.retryable && policy && step.attempt <= policy.retries) {
           const delayMs = policy.delaySeconds * 1000 * (policy.backoff === 'exponential' ? 4 ** (step.attempt - 1) : 1);
           await this.dataSource.transaction(async (manager) => {
+            await this.settleFiring(manager, state);
             await this.saveStep(manager, step, { status: 'failed', output: result.data, outputName: null, errorCode: result.errorCode, errorMessage: result.errorMessage }, now, true);
             await manager.query(
               `INSERT INTO waits (workspace_id, contact_id, execution_id, node_id, kind, due_at) VALUES ($1, $2, $3, $4, 'retry', $5)`,
@@ -383,6 +407,7 @@ export class FlowRunner {
     execution.currentNodeId = status === 'running' ? next : null;
     execution.status = status;
     await this.dataSource.transaction(async (manager) => {
+      await this.settleFiring(manager, state);
       await this.saveStep(manager, step, outcome, now, true);
       await manager.query(
         `UPDATE executions SET status = $2, current_node_id = $3, vars = $4, ended_reason = $5, finished_at = $6, updated_at = $7 WHERE id = $1`,
@@ -397,6 +422,7 @@ export class FlowRunner {
     execution.status = 'failed';
     execution.currentNodeId = step?.nodeId ?? execution.currentNodeId;
     await this.dataSource.transaction(async (manager) => {
+      await this.settleFiring(manager, state);
       if (step) await this.saveStep(manager, step, { status: 'failed', output: data, outputName: null, errorCode, errorMessage }, now, true);
       await manager.query(
         `UPDATE executions SET status = 'failed', error_code = $2, error_message = $3, ended_reason = 'failed', current_node_id = $4, finished_at = $5, updated_at = $5 WHERE id = $1`,

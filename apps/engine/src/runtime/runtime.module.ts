@@ -36,6 +36,6 @@ import { StepServicesFactory } from './step-services.factory';
     PauseService,
     StepServicesFactory,
   ],
-  exports: [ContactActionsService, EventProcessorService, FlowRunner, NODE_HANDLERS, NotifierService, PauseService],
+  exports: [ContactActionsService, EventProcessorService, FlowRunner, FlowVersionCache, NODE_HANDLERS, NotifierService, PauseService],
 })
 export class RuntimeModule {}

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { logicVariables, templateVariables } from '@parley/flow-core';
-import type { RuntimeContact, StepServices } from '@parley/node-sdk';
+import type { RuntimeContact, StepServices, Store } from '@parley/node-sdk';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { z } from 'zod';
+import { sqlRow } from '../database/sql-rows';
 import { Clock } from '../common/clock';
 import { ContactActionsService } from '../contacts/contact-actions.service';
 import { contactData } from '../contacts/runtime-contact-row';
@@ -118,6 +120,7 @@ export class StepServicesFactory {
         for (const path of result.missing) if (!missingVariables.includes(path)) missingVariables.push(path);
         return result.text;
       },
+      stores: { nearest: () => this.nearestStore(scope) },
       matchIntent: (text, intent) => scope.workspace.intents.matches(text, intent),
       now: () => this.clock.now(),
       stableRandom: () => {
@@ -127,4 +130,35 @@ export class StepServicesFactory {
     };
     return { services, missingVariables };
   }
+
+  /** The store nearest the location the contact last shared; else one in their city; else the first. */
+  private async nearestStore(scope: StepScope): Promise<{ store: Store; distanceKm: number | null } | null> {
+    const stores = scope.workspace.settings.stores;
+    if (stores.length === 0) return null;
+    const shared = await sqlRow(
+      this.dataSource,
+      z.object({ latitude: z.coerce.number(), longitude: z.coerce.number() }),
+      `SELECT payload -> 'location' ->> 'latitude' AS latitude, payload -> 'location' ->> 'longitude' AS longitude FROM events
+        WHERE contact_id = $1 AND type = 'message.received' AND jsonb_typeof(payload -> 'location') = 'object'
+        ORDER BY occurred_at DESC LIMIT 1`,
+      [scope.contact.id],
+    );
+    if (shared) {
+      const ranked = stores.map((store) => ({ store, distanceKm: haversineKm(shared, store) })).sort((a, b) => a.distanceKm - b.distanceKm);
+      return ranked[0] ?? null;
+    }
+    const city = scope.contact.fields['city'];
+    const inCity = typeof city === 'string' ? stores.find((s) => s.city.toLocaleLowerCase() === city.toLocaleLowerCase()) : undefined;
+    const store = inCity ?? stores[0];
+    return store ? { store, distanceKm: null } : null;
+  }
+}
+
+/** Great-circle distance in km between two points. */
+function haversineKm(a: { latitude: number; longitude: number }, b: { latitude: number; longitude: number }): number {
+  const rad = (deg: number) => (deg * Math.PI) / 180;
+  const dLat = rad(b.latitude - a.latitude);
+  const dLon = rad(b.longitude - a.longitude);
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(rad(a.latitude)) * Math.cos(rad(b.latitude)) * Math.sin(dLon / 2) ** 2;
+  return 2 * 6371 * Math.asin(Math.sqrt(h));
 }

@@ -2,10 +2,15 @@ import type { INestApplication } from '@nestjs/common';
 import { type RunningSimulator, startSimulator } from '@parley/whatsapp-simulator';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { Clock } from '../common/clock';
+import type { ManualClock } from './manual-clock';
 import { type EngineConfig, loadEngineConfig } from '../config/engine-config';
 import { createEngineApp } from '../create-engine-app';
+import { Queue } from 'bullmq';
 import { InProcessDispatcher } from '../dispatch/in-process-dispatcher';
+import { SweeperService } from '../dispatch/sweeper.service';
+import { WORK_QUEUE } from '../dispatch/work-queue';
+import { SchedulerService } from '../runtime/scheduler.service';
+import { WaitTimerService } from '../runtime/wait-timer.service';
 import { UsersService } from '../users/users.service';
 import type { UserRole } from '../users/user-role';
 import { WhatsAppNumbersService } from '../whatsapp/whatsapp-numbers.service';
@@ -16,7 +21,7 @@ import { createTestDatabase, type TestDatabase } from './test-database';
 
 export interface HarnessOptions {
   env?: Record<string, string>;
-  clock?: Clock;
+  clock?: ManualClock;
 }
 
 export interface TestWorkspace {
@@ -45,6 +50,13 @@ export interface EngineHarness {
   sql(query: string, parameters?: unknown[]): Promise<Record<string, unknown>[]>;
   /** Number of rows in `table` (optionally matching a WHERE clause). */
   count(table: string, where?: string, parameters?: unknown[]): Promise<number>;
+  /**
+   * Waits until the engine has nothing left to do now: no unprocessed webhook
+   * or event, no due wait, no running execution (either dispatch mode).
+   */
+  settle(): Promise<void>;
+  /** Moves the manual clock forward, runs the scheduler and settles. */
+  advance(ms: number): Promise<void>;
   /** Starts another engine process on the same database with other settings (e.g. a worker). */
   startPeer(env: Record<string, string>): Promise<INestApplication>;
   close(): Promise<void>;
@@ -60,7 +72,12 @@ const PASSWORD = 'correct horse battery staple';
 export async function startEngineHarness(options: HarnessOptions = {}): Promise<EngineHarness> {
   const db = await createTestDatabase();
   const appSecret = `app-secret-${randomBytes(4).toString('hex')}`;
-  const simulator = await startSimulator({ numbers: [], webhookRetry: { maxAttempts: 2, firstDelayMs: 50 } });
+  const clock = options.clock;
+  const simulator = await startSimulator({
+    numbers: [],
+    webhookRetry: { maxAttempts: 2, firstDelayMs: 50 },
+    ...(clock ? { now: () => clock.now() } : {}),
+  });
   const baseEnv: Record<string, string> = {
     DATABASE_URL: db.url,
     DATABASE_POOL_SIZE: '20',
@@ -103,6 +120,39 @@ export async function startEngineHarness(options: HarnessOptions = {}): Promise<
 
   const workspace = await addWorkspace('Test workspace');
   const peers: INestApplication[] = [];
+  const queue = config.REDIS_URL ? new Queue(WORK_QUEUE, { connection: { url: config.REDIS_URL }, prefix: config.REDIS_PREFIX }) : null;
+
+  async function drained(): Promise<void> {
+    if (!queue) {
+      await app.get(InProcessDispatcher, { strict: false }).whenIdle();
+      return;
+    }
+    for (let i = 0; i < 2000; i += 1) {
+      const counts = await queue.getJobCounts('wait', 'active', 'delayed', 'prioritized', 'paused');
+      if (Object.values(counts).every((n) => n === 0)) return;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    throw new Error('the BullMQ queue did not drain');
+  }
+
+  async function settle(): Promise<void> {
+    const now = () => (clock ? clock.now() : new Date());
+    for (let round = 0; round < 200; round += 1) {
+      await app.get(WaitTimerService).dispatchDue(true);
+      await drained();
+      const [row] = await sql(
+        `SELECT (SELECT count(*) FROM webhook_deliveries WHERE processed_at IS NULL)
+              + (SELECT count(*) FROM events WHERE processed_at IS NULL)
+              + (SELECT count(*) FROM waits WHERE status = 'waiting' AND due_at <= $1)
+              + (SELECT count(*) FROM executions WHERE status = 'running') AS pending`,
+        [now()],
+      );
+      if (Number(row?.['pending']) === 0) return;
+      // Work whose dispatch was lost or deduplicated is found again, as the sweeper does.
+      await app.get(SweeperService).sweep(0);
+    }
+    throw new Error('the engine did not settle');
+  }
   const sql = async (query: string, parameters: unknown[] = []): Promise<Record<string, unknown>[]> => {
     const result: unknown = await dataSource.query(query, parameters);
     return arr(result).map(obj);
@@ -127,6 +177,13 @@ export async function startEngineHarness(options: HarnessOptions = {}): Promise<
       const [row] = await sql(`SELECT count(*)::int AS n FROM ${table}${where ? ` WHERE ${where}` : ''}`, parameters);
       return Number(row?.['n']);
     },
+    settle,
+    advance: async (ms) => {
+      if (!clock) throw new Error('advance() needs a harness started with a ManualClock');
+      clock.advance(ms);
+      await app.get(SchedulerService).runOnce();
+      await settle();
+    },
     startPeer: async (env) => {
       const peer = await createEngineApp(loadEngineConfig({ ...baseEnv, ...env }), { clock: options.clock });
       await peer.listen(0, '127.0.0.1');
@@ -134,6 +191,7 @@ export async function startEngineHarness(options: HarnessOptions = {}): Promise<
       return peer;
     },
     close: async () => {
+      await queue?.close();
       for (const peer of peers) await peer.close();
       await app.close();
       await simulator.close();

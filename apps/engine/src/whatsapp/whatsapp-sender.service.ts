@@ -11,8 +11,9 @@ import { WhatsAppNumbersService } from './whatsapp-numbers.service';
 
 export interface SendScope {
   workspaceId: string;
-  executionId: string;
-  nodeId: string;
+  /** Null for messages an agent writes by hand. */
+  executionId: string | null;
+  nodeId: string | null;
 }
 
 const existingRow = z.object({ status: z.enum(['pending', 'succeeded', 'failed', 'unknown']), result: z.record(z.string(), z.unknown()).nullable() });
@@ -45,6 +46,11 @@ export class WhatsAppSenderService {
   /** A sender bound to one step of one execution. */
   forStep(scope: SendScope): WhatsAppSender {
     return { send: (request) => this.send(scope, request) };
+  }
+
+  /** A sender for an agent's own messages (no execution behind them). */
+  forAgent(scope: { workspaceId: string; userId: string }): WhatsAppSender {
+    return { send: (request) => this.send({ workspaceId: scope.workspaceId, executionId: null, nodeId: null }, request) };
   }
 
   private async send(scope: SendScope, request: SendWhatsAppRequest): Promise<SendWhatsAppResult> {

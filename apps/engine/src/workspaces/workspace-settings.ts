@@ -24,6 +24,20 @@ export const workspaceSettingsSchema = z.object({
   sentimentWords: z.object({ positive: keywordList, negative: keywordList }).default(DEFAULT_SENTIMENT_WORDS),
   /** Hosts or CIDR ranges the HTTP request node may reach even though they are private. */
   httpAllowList: z.array(z.string().trim().min(1).max(200)).max(100).default([]),
+  /** The business's stores, for "nearest store" replies. */
+  stores: z
+    .array(
+      z.object({
+        name: z.string().trim().min(1).max(200),
+        address: z.string().trim().min(1).max(500),
+        city: z.string().trim().max(100).default(''),
+        latitude: z.number().min(-90).max(90),
+        longitude: z.number().min(-180).max(180),
+        hours: z.string().max(200).default(''),
+      }),
+    )
+    .max(500)
+    .default([]),
   /** Executions (and their steps) older than this are pruned, unless still running or waiting. */
   executionRetentionDays: z.number().int().min(1).max(3650).default(180),
 });

@@ -1,0 +1,69 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { createHash, randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { z } from 'zod';
+import { AuditService } from '../audit/audit.service';
+import type { Principal } from '../auth/principal';
+import { Clock } from '../common/clock';
+import { sqlRow, sqlRows } from '../database/sql-rows';
+
+const KEY_PREFIX = 'pk_';
+
+function hashKey(key: string): Buffer {
+  return createHash('sha256').update(key, 'utf8').digest();
+}
+
+const keyRow = z.object({ id: z.string(), name: z.string(), created_at: z.date(), revoked_at: z.date().nullable() });
+
+/**
+ * Keys for systems that post events (shops, CRMs, connectors). A key only
+ * reaches routes that allow keys; it is shown once and stored as a hash.
+ */
+@Injectable()
+export class ApiKeysService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(principal: Principal, name: string): Promise<{ id: string; name: string; key: string }> {
+    const key = `${KEY_PREFIX}${randomBytes(24).toString('base64url')}`;
+    const row = await sqlRow(this.dataSource, z.object({ id: z.string() }), 'INSERT INTO api_keys (workspace_id, name, key_hash, created_by) VALUES ($1, $2, $3, $4) RETURNING id', [
+      principal.workspaceId,
+      name,
+      hashKey(key),
+      principal.userId,
+    ]);
+    if (!row) throw new Error('api key insert returned nothing');
+    await this.audit.record({ workspaceId: principal.workspaceId, actorUserId: principal.userId, action: 'api_key.created', subjectType: 'api_key', subjectId: row.id, details: { name } });
+    return { id: row.id, name, key };
+  }
+
+  async list(workspaceId: string) {
+    const rows = await sqlRows(this.dataSource, keyRow, 'SELECT id, name, created_at, revoked_at FROM api_keys WHERE workspace_id = $1 ORDER BY created_at DESC', [workspaceId]);
+    return rows.map((r) => ({ id: r.id, name: r.name, createdAt: r.created_at.toISOString(), revoked: r.revoked_at !== null }));
+  }
+
+  async revoke(principal: Principal, id: string): Promise<void> {
+    const row = await sqlRow(this.dataSource, z.object({ id: z.string() }), 'UPDATE api_keys SET revoked_at = $3 WHERE id = $1 AND workspace_id = $2 AND revoked_at IS NULL RETURNING id', [
+      id,
+      principal.workspaceId,
+      this.clock.now(),
+    ]);
+    if (!row) throw new NotFoundException('No such active API key in this workspace.');
+    await this.audit.record({ workspaceId: principal.workspaceId, actorUserId: principal.userId, action: 'api_key.revoked', subjectType: 'api_key', subjectId: id });
+  }
+
+  /** The workspace and key id behind a key, or null when it is unknown or revoked. */
+  async authenticate(key: string): Promise<{ workspaceId: string; keyId: string; createdBy: string | null } | null> {
+    if (!key.startsWith(KEY_PREFIX) || key.length > 200) return null;
+    const row = await sqlRow(
+      this.dataSource,
+      z.object({ id: z.string(), workspace_id: z.string(), created_by: z.string().nullable() }),
+      'SELECT id, workspace_id, created_by FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL',
+      [hashKey(key)],
+    );
+    return row ? { workspaceId: row.workspace_id, keyId: row.id, createdBy: row.created_by } : null;
+  }
+}

@@ -1,0 +1,77 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { z } from 'zod';
+import { Clock } from '../common/clock';
+import { sqlRow } from '../database/sql-rows';
+import { EventWriterService } from '../events/event-writer.service';
+import { toE164 } from './phone-number';
+
+export interface ContactIdentity {
+  waId?: string | null;
+  phone?: string | null;
+  email?: string | null;
+  firstName?: string | null;
+  lastName?: string | null;
+  displayName?: string | null;
+  /** How numbers without "+" are read. */
+  defaultCountry?: string;
+}
+
+export class UnidentifiedContactError extends Error {}
+
+const idRow = z.object({ id: z.string() });
+const upsertedRow = z.object({ id: z.string(), inserted: z.boolean() });
+
+/**
+ * Finds the contact behind an identity from a CRM, a shop or a webhook, by
+ * WhatsApp id, then E.164 phone, then email, and creates it when it is new.
+ */
+@Injectable()
+export class ContactResolverService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly events: EventWriterService,
+    private readonly clock: Clock,
+  ) {}
+
+  async resolve(workspaceId: string, identity: ContactIdentity, source: string): Promise<{ contactId: string; created: boolean }> {
+    const phone = identity.phone ? toE164(identity.phone, identity.defaultCountry ?? 'IT') : null;
+    const waId = identity.waId?.replace(/\D/g, '') || (phone ? phone.slice(1) : null);
+    const email = identity.email?.trim().toLowerCase() || null;
+    if (!waId && !email) {
+      throw new UnidentifiedContactError(
+        identity.phone ? `"${identity.phone}" is not a valid phone number` : 'the contact needs a phone number, a WhatsApp id or an email',
+      );
+    }
+    const find = async (column: 'wa_id' | 'phone_e164' | 'email', value: string | null) =>
+      value === null ? undefined : sqlRow(this.dataSource, idRow, `SELECT id FROM contacts WHERE workspace_id = $1 AND ${column} = $2 ORDER BY created_at LIMIT 1`, [workspaceId, value]);
+    const existing = (await find('wa_id', waId)) ?? (await find('phone_e164', phone)) ?? (await find('email', email));
+    if (existing) return { contactId: existing.id, created: false };
+    const created = await this.dataSource.transaction(async (manager) => {
+      const row = await sqlRow(
+        manager,
+        upsertedRow,
+        `INSERT INTO contacts (workspace_id, wa_id, phone_e164, email, first_name, last_name, display_name)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (workspace_id, wa_id) WHERE wa_id IS NOT NULL DO UPDATE SET updated_at = $8
+         RETURNING id, (xmax = 0) AS inserted`,
+        [
+          workspaceId,
+          waId,
+          phone,
+          email,
+          identity.firstName ?? null,
+          identity.lastName ?? null,
+          identity.displayName ?? ([identity.firstName, identity.lastName].filter(Boolean).join(' ') || null),
+          this.clock.now(),
+        ],
+      );
+      if (!row) throw new Error('contact insert returned nothing');
+      if (row.inserted) {
+        await this.events.record({ workspaceId, contactId: row.id, type: 'contact.created', source: 'contact', sourceId: `${row.id}:created`, payload: { source } }, manager);
+      }
+      return row;
+    });
+    return { contactId: created.id, created: created.inserted };
+  }
+}

@@ -1,0 +1,29 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal } from '../auth/current-principal.decorator';
+import type { Principal } from '../auth/principal';
+import { AllowApiKey, Roles } from '../auth/roles.decorator';
+import { ZodValidationPipe } from '../common/zod-validation.pipe';
+import { Dispatcher } from '../dispatch/dispatcher';
+import { type CrmEventInput, crmEventInputSchema } from './crm-event-input';
+import { CrmEventsService } from './crm-events.service';
+
+@ApiTags('crm')
+@Controller('api/crm/events')
+export class CrmEventsController {
+  constructor(
+    private readonly crmEvents: CrmEventsService,
+    private readonly dispatcher: Dispatcher,
+  ) {}
+
+  @Post()
+  @Roles('admin')
+  @AllowApiKey()
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Report a CRM or shop event (order created/paid/shipped, deal stage changed, store visit, link click); idempotent by id' })
+  async ingest(@CurrentPrincipal() principal: Principal, @Body(new ZodValidationPipe(crmEventInputSchema)) body: CrmEventInput) {
+    const result = await this.crmEvents.ingest(principal.workspaceId, body);
+    if (result.eventId) await this.dispatcher.dispatch([{ kind: 'contact', id: result.contactId }]);
+    return result;
+  }
+}

@@ -1,0 +1,67 @@
+import { Controller, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { DataSource } from 'typeorm';
+import { z } from 'zod';
+import { CurrentPrincipal } from '../auth/current-principal.decorator';
+import type { Principal } from '../auth/principal';
+import { AnyRole } from '../auth/roles.decorator';
+import { Clock } from '../common/clock';
+import { sqlRow, sqlRows } from '../database/sql-rows';
+
+const row = z.object({
+  id: z.string(),
+  kind: z.string(),
+  title: z.string(),
+  body: z.string(),
+  subject_type: z.string().nullable(),
+  subject_id: z.string().nullable(),
+  created_at: z.date(),
+  read_at: z.date().nullable(),
+});
+
+@ApiTags('notifications')
+@Controller('api/notifications')
+@AnyRole()
+export class NotificationsController {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Your notifications, unread first' })
+  async list(@CurrentPrincipal() principal: Principal) {
+    const rows = await sqlRows(
+      this.dataSource,
+      row,
+      `SELECT id, kind, title, body, subject_type, subject_id, created_at, read_at FROM notifications
+        WHERE workspace_id = $1 AND user_id = $2 ORDER BY read_at IS NOT NULL, created_at DESC LIMIT 100`,
+      [principal.workspaceId, principal.userId],
+    );
+    return {
+      data: rows.map((r) => ({
+        id: r.id,
+        kind: r.kind,
+        title: r.title,
+        body: r.body,
+        subjectType: r.subject_type,
+        subjectId: r.subject_id,
+        createdAt: r.created_at.toISOString(),
+        read: r.read_at !== null,
+      })),
+    };
+  }
+
+  @Post(':id/read')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Mark a notification read' })
+  async read(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+    const updated = await sqlRow(
+      this.dataSource,
+      z.object({ id: z.string() }),
+      'UPDATE notifications SET read_at = coalesce(read_at, $4) WHERE id = $1 AND workspace_id = $2 AND user_id = $3 RETURNING id',
+      [id, principal.workspaceId, principal.userId, this.clock.now()],
+    );
+    if (!updated) throw new NotFoundException('No such notification.');
+  }
+}
