@@ -13,7 +13,8 @@ describe.each(DISPATCH_MODES)('product flows on messages (%s)', (_mode, env) => 
   const clock = new ManualClock(new Date('2026-11-22T10:00:00Z'));
 
   beforeAll(async () => {
-    h = await startEngineHarness({ clock, env });
+    // Sessions must outlive the months these tests move the clock through.
+    h = await startEngineHarness({ clock, env: { ...env, SESSION_TTL_HOURS: String(24 * 90) } });
   });
   afterAll(async () => {
     await h.close();

@@ -117,8 +117,8 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
               AND NOT EXISTS (SELECT 1 FROM contact_tags t WHERE t.contact_id = c.id AND t.tag = ANY($7))
               AND ($8::text IS NULL OR c.list = $8)
               AND ($9::int IS NULL OR EXISTS (
-                    SELECT 1 FROM (SELECT direction, occurred_at FROM messages m WHERE m.contact_id = c.id ORDER BY occurred_at DESC LIMIT 1) last
-                     WHERE last.direction = 'inbound' AND last.occurred_at <= $5 - make_interval(hours => $9)))
+                    SELECT 1 FROM (SELECT direction, occurred_at FROM messages m WHERE m.contact_id = c.id ORDER BY occurred_at DESC, created_at DESC LIMIT 1) last
+                     WHERE last.direction = 'inbound' AND last.occurred_at <= $5::timestamptz - make_interval(hours => $9)))
            ON CONFLICT (workspace_id, source, source_id) DO NOTHING
            RETURNING contact_id`,
           [flow.workspace_id, flow.flow_id, tick.toISOString(), tick, now, audience.tags, audience.excludeTags, audience.list, audience.unansweredForHours],
