@@ -1,3 +1,4 @@
+import { buildFlow } from '@parley/flow-templates';
 import { randomBytes } from 'node:crypto';
 import type { ApiClient } from './test-support/api-client';
 import { type EngineHarness, startEngineHarness, type TestWorkspace } from './test-support/engine-harness';
@@ -11,8 +12,8 @@ type Access = 'public' | readonly UserRole[];
 interface RouteCase {
   route: string;
   access: Access;
-  /** Builds a fresh request (path and body) for one call. */
-  request: () => Promise<{ path: string; body?: unknown }>;
+  /** Builds a fresh request (path and body) for one call by `role` (anonymous calls pass none). */
+  request: (role?: UserRole) => Promise<{ path: string; body?: unknown }>;
 }
 
 const ALL: readonly UserRole[] = ['admin', 'marketer', 'support'];
@@ -28,6 +29,10 @@ describe('API access: roles, anonymous callers and workspaces', () => {
   let targetUserId: string;
   let numberId: string;
   let other: TestWorkspace;
+  let manualFlowId: string;
+  let hookFlowId: string;
+  let hookPath: string;
+  let userIds: Record<UserRole, string>;
 
   async function createFlow(client: ApiClient): Promise<string> {
     const response = await client.post('/api/flows', { name: `Flow ${randomBytes(3).toString('hex')}`, definition: priceReplyFlow() });
@@ -48,7 +53,49 @@ describe('API access: roles, anonymous callers and workspaces', () => {
     targetUserId = str(users.find((u) => u['role'] === 'support')?.['id']);
     numberId = str(obj(arr(obj((await h.workspace.admin.get('/api/whatsapp/numbers')).body)['data'])[0])['id']);
     other = await h.addWorkspace('Other workspace');
+    userIds = { admin: '', marketer: '', support: '' };
+    for (const role of ALL) userIds[role] = str(obj(obj((await clients[role].get('/api/auth/me')).body)['user'])['id']);
+
+    const publish = async (document: unknown) => {
+      const id = str(obj((await h.workspace.admin.post('/api/flows', { name: 'fixture', definition: document })).body)['id']);
+      expect((await h.workspace.admin.post(`/api/flows/${id}/publish`)).status).toBe(201);
+      return id;
+    };
+    manualFlowId = await publish(buildFlow([{ id: 't', type: 'trigger.manual', config: {}, at: [0, 0] }, { id: 'e', type: 'control.end', config: {}, at: [0, 1] }], [['t', 'next', 'e']]));
+    hookFlowId = await publish(
+      buildFlow([{ id: 't', type: 'trigger.incoming_webhook', config: { phonePath: 'phone', defaultCountry: 'IT', namePath: null }, at: [0, 0] }, { id: 'e', type: 'control.end', config: {}, at: [0, 1] }], [['t', 'next', 'e']]),
+    );
+    hookPath = new URL(str(obj((await h.workspace.admin.get(`/api/flows/${hookFlowId}/webhook`)).body)['url'])).pathname;
+    // A send the simulator will refuse, for the retry route.
+    await publish(priceReplyFlow('A reply that will fail', 'failme'));
+    await publish(
+      buildFlow(
+        [
+          { id: 't', type: 'trigger.inbound_message', config: { match: 'keyword', keywords: ['waitme'], mode: 'contains', caseSensitive: false }, at: [0, 0] },
+          { id: 'w', type: 'timing.wait_for_event', config: { eventType: 'order.created', filter: {}, timeout: null }, at: [0, 1] },
+        ],
+        [['t', 'next', 'w']],
+        { reentry: 'parallel' },
+      ),
+    );
   });
+
+  let counter = 0;
+  /** A fresh execution in the given state, for routes that act on one. */
+  async function executionIn(state: 'waiting' | 'failed'): Promise<string> {
+    counter += 1;
+    const waId = `3933311${String(counter).padStart(5, '0')}`;
+    if (state === 'failed') {
+      await fetch(`${h.simulator.url}/sim/faults`, { method: 'POST', body: JSON.stringify({ to: waId, kind: 'graph_error', code: 131026 }) });
+    }
+    await h.simulator.customerSends({ phoneNumberId: h.workspace.phoneNumberId, from: waId, text: state === 'failed' ? 'failme' : 'waitme' });
+    await h.settle();
+    const [row] = await h.sql(
+      `SELECT e.id FROM executions e JOIN contacts c ON c.id = e.contact_id WHERE c.wa_id = $1 AND e.status = $2 ORDER BY e.started_at DESC LIMIT 1`,
+      [waId, state],
+    );
+    return str(row?.['id']);
+  }
   afterAll(async () => {
     await h.close();
   });
@@ -96,7 +143,44 @@ describe('API access: roles, anonymous callers and workspaces', () => {
       request: async () => ({ path: '/api/whatsapp/numbers', body: { phoneNumberId: String(Date.now()) + String(Math.floor(Math.random() * 1000)), accessToken: 'EAAG-new-token-123' } }),
     },
     { route: 'PUT /api/whatsapp/numbers/:id/token', access: ADMIN, request: async () => ({ path: `/api/whatsapp/numbers/${numberId}/token`, body: { accessToken: 'EAAG-rotated-token' } }) },
+    { route: 'POST /hooks/:token', access: 'public', request: async () => ({ path: hookPath, body: { phone: '+393331119999' } }) },
+    { route: 'GET /api/api-keys', access: ADMIN, request: async () => ({ path: '/api/api-keys' }) },
+    { route: 'POST /api/api-keys', access: ADMIN, request: async () => ({ path: '/api/api-keys', body: { name: 'shop' } }) },
+    {
+      route: 'DELETE /api/api-keys/:id',
+      access: ADMIN,
+      request: async () => ({ path: `/api/api-keys/${str(obj((await h.workspace.admin.post('/api/api-keys', { name: 'to revoke' })).body)['id'])}` }),
+    },
+    {
+      route: 'POST /api/crm/events',
+      access: ADMIN,
+      request: async () => ({ path: '/api/crm/events', body: { type: 'store.visited', id: randomBytes(6).toString('hex'), contact: { waId: '393330000099' } } }),
+    },
+    { route: 'PATCH /api/contacts/:id', access: ALL, request: async () => ({ path: `/api/contacts/${contactId}`, body: { fields: { checked: true } } }) },
+    { route: 'POST /api/contacts/:id/pause', access: ALL, request: async () => ({ path: `/api/contacts/${contactId}/pause`, body: { hours: 1 } }) },
+    { route: 'POST /api/contacts/:id/resume', access: ALL, request: async () => ({ path: `/api/contacts/${contactId}/resume` }) },
+    { route: 'POST /api/contacts/:id/messages', access: ['admin', 'support'], request: async () => ({ path: `/api/contacts/${contactId}/messages`, body: { text: 'Hello from a person' } }) },
+    { route: 'GET /api/pauses', access: ALL, request: async () => ({ path: '/api/pauses?active=false' }) },
+    { route: 'POST /api/flows/:id/pause', access: EDITORS, request: async () => ({ path: `/api/flows/${manualFlowId}/pause`, body: { hours: 1 } }) },
+    { route: 'POST /api/flows/:id/resume', access: EDITORS, request: async () => ({ path: `/api/flows/${manualFlowId}/resume` }) },
+    { route: 'POST /api/automation/pause', access: ADMIN, request: async () => ({ path: '/api/automation/pause', body: { hours: 1 } }) },
+    { route: 'POST /api/automation/resume', access: ADMIN, request: async () => ({ path: '/api/automation/resume' }) },
+    { route: 'POST /api/flows/:id/rollback', access: EDITORS, request: async () => ({ path: `/api/flows/${manualFlowId}/rollback`, body: { version: 1 } }) },
+    { route: 'POST /api/flows/:id/run', access: EDITORS, request: async () => ({ path: `/api/flows/${manualFlowId}/run`, body: { contactId } }) },
+    { route: 'GET /api/flows/:id/webhook', access: EDITORS, request: async () => ({ path: `/api/flows/${hookFlowId}/webhook` }) },
+    { route: 'POST /api/executions/:id/retry', access: EDITORS, request: async () => ({ path: `/api/executions/${await executionIn('failed')}/retry` }) },
+    { route: 'POST /api/executions/:id/cancel', access: ALL, request: async () => ({ path: `/api/executions/${await executionIn('waiting')}/cancel` }) },
+    { route: 'GET /api/workspace/settings', access: ALL, request: async () => ({ path: '/api/workspace/settings' }) },
+    { route: 'PUT /api/workspace/settings', access: ADMIN, request: async () => ({ path: '/api/workspace/settings', body: { takeoverHours: 12 } }) },
+    { route: 'GET /api/notifications', access: ALL, request: async () => ({ path: '/api/notifications' }) },
+    { route: 'POST /api/notifications/:id/read', access: ALL, request: async (role) => ({ path: `/api/notifications/${await notificationFor(role ?? 'admin')}/read` }) },
   ];
+
+  /** A notification for the user of `role` (each role reads its own in the matrix). */
+  async function notificationFor(role: UserRole): Promise<string> {
+    const [row] = await h.sql(`INSERT INTO notifications (workspace_id, user_id, kind, title) VALUES ($1, $2, 'test', 'hello') RETURNING id`, [h.workspace.id, userIds[role]]);
+    return str(row?.['id']);
+  }
 
   it('lists every registered route (a new route must be added to this matrix)', () => {
     const listed = new Set(cases().map((c) => c.route));
@@ -116,7 +200,7 @@ describe('API access: roles, anonymous callers and workspaces', () => {
   it('lets each role do what it may and refuses the rest with 403', async () => {
     for (const c of cases().filter((c) => c.access !== 'public')) {
       for (const role of ALL) {
-        const { path, body } = await c.request();
+        const { path, body } = await c.request(role);
         // Logging out ends the session, so it gets a session of its own.
         const client = c.route === 'POST /api/auth/logout' ? await h.workspace.user(role) : clients[role];
         const response = await client.request(c.route.split(' ')[0] ?? 'GET', path, body);

@@ -13,7 +13,7 @@ export interface FlowTemplate {
   document: FlowDocument;
 }
 
-interface NodeSpec {
+export interface NodeSpec {
   id: string;
   type: string;
   config: Record<string, unknown>;

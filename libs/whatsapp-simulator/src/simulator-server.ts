@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { graphError, type GraphErrorBody } from './graph-error';
 import { type CustomerMessage, inboundPayload } from './inbound-payload';
 import { interactiveSchema, MEDIA_TYPES, mediaSchema, sendRequestSchema, templateSchema, textSchema } from './send-request';
-import { SimulatorState, type SimulatedNumber } from './simulator-state';
+import { SimulatorState, type SimulatedNumber, takeFault } from './simulator-state';
 import { deliverWebhook, type DeliveryOutcome, type WebhookTarget } from './webhook-emitter';
 import { newWamid } from './wire-ids';
 import { z } from 'zod';
@@ -33,6 +33,13 @@ export interface RunningSimulator {
 
 const WINDOW_MS = 24 * 60 * 60 * 1000;
 
+const faultSchema = z.object({
+  to: z.string().regex(/^\d{6,15}$/).optional(),
+  kind: z.enum(['graph_error', 'server_error', 'timeout']),
+  code: z.number().int().positive().optional(),
+  times: z.number().int().min(1).max(1000).default(1),
+});
+
 const customerMessageSchema = z.object({
   phoneNumberId: z.string().regex(/^\d+$/).optional(),
   from: z.string().regex(/^\d{6,15}$/, 'must be the customer number in international form, digits only'),
@@ -49,6 +56,9 @@ const customerMessageSchema = z.object({
     .optional(),
 }).refine((m) => m.text !== undefined || m.message !== undefined, 'give text or message');
 const MAX_BODY_BYTES = 1024 * 1024;
+
+/** The request is accepted by Meta (we record it) but the answer never comes back. */
+class StallError extends Error {}
 
 class HttpError extends Error {
   constructor(
@@ -129,6 +139,12 @@ export async function startSimulator(options: SimulatorOptions, port = 0, host =
       throw new HttpError(400, graphError(100, 'Invalid parameter', check.error.issues[0]?.message ?? 'Invalid parameter'));
     }
     const to = message.to.replace(/^\+/, '');
+    const fault = takeFault(state, to);
+    if (fault?.kind === 'graph_error') {
+      const code = fault.code ?? 131000;
+      throw new HttpError(code === 130429 || code === 131056 ? 400 : 500, graphError(code, 'Injected fault', `The simulator was asked to fail this send with ${code}.`));
+    }
+    if (fault?.kind === 'server_error') throw new HttpError(502, { message: 'Bad gateway (injected)' });
     const user = state.users.get(to);
     const lastInbound = user?.lastInboundAt.get(phoneNumberId);
     // Templates may start a conversation; anything else needs the customer's message in the last 24 hours.
@@ -140,6 +156,8 @@ export async function startSimulator(options: SimulatorOptions, port = 0, host =
     }
     const wamid = newWamid();
     state.sent.push({ wamid, phoneNumberId, to, type: message.type, body: message, receivedAt: now() });
+    // The nastiest failure: Meta took the message, but the answer is lost on the way back.
+    if (fault?.kind === 'timeout') throw new StallError();
     return {
       messaging_product: 'whatsapp',
       contacts: [{ input: message.to, wa_id: to }],
@@ -168,6 +186,13 @@ export async function startSimulator(options: SimulatorOptions, port = 0, host =
       send(response, 200, { wamid: result.wamid, delivered: result.delivery?.delivered ?? false });
       return;
     }
+    if (request.method === 'POST' && url.pathname === '/sim/faults') {
+      const parsed = faultSchema.safeParse(parseJson(await readBody(request)));
+      if (!parsed.success) throw new HttpError(400, { error: { message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), code: 400 } });
+      state.faults.push({ ...parsed.data, remaining: parsed.data.times });
+      send(response, 201, { queued: state.faults.filter((f) => f.remaining > 0).length });
+      return;
+    }
     if (request.method === 'GET' && url.pathname === '/sim/messages') {
       const to = url.searchParams.get('to');
       send(response, 200, { data: state.sent.filter((m) => to === null || m.to === to) });
@@ -178,6 +203,10 @@ export async function startSimulator(options: SimulatorOptions, port = 0, host =
 
   const server: Server = createServer((request, response) => {
     route(request, response).catch((error: unknown) => {
+      if (error instanceof StallError) {
+        // Never answer: the caller's timeout decides. Closed when the server closes.
+        return;
+      }
       if (error instanceof HttpError) {
         send(response, error.status, error.body);
       } else {
@@ -219,7 +248,11 @@ export async function startSimulator(options: SimulatorOptions, port = 0, host =
     setWebhook(target) {
       webhook = target;
     },
-    close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
   };
   return simulator;
 }

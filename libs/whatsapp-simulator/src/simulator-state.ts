@@ -32,9 +32,21 @@ export interface InboundRecord {
   delivered: boolean;
 }
 
+/** A failure the next sends will meet: a Graph error, a server error or no answer at all. */
+export interface InjectedFault {
+  /** Only sends to this recipient (any when absent). */
+  to?: string;
+  kind: 'graph_error' | 'server_error' | 'timeout';
+  /** Graph error code, for graph_error (e.g. 131000, 130429, 131056). */
+  code?: number;
+  /** How many sends it affects. */
+  remaining: number;
+}
+
 /** Everything the simulator remembers; in memory, like a test double of Meta's side. */
 export class SimulatorState {
   readonly numbers = new Map<string, SimulatedNumber>();
+  readonly faults: InjectedFault[] = [];
   readonly users = new Map<string, SimulatedUser>();
   readonly sent: SentMessage[] = [];
   readonly inbound: InboundRecord[] = [];
@@ -53,4 +65,12 @@ export class SimulatorState {
     }
     return user;
   }
+}
+
+/** Takes the first fault that applies to a send to `to`, if any. */
+export function takeFault(state: SimulatorState, to: string): InjectedFault | null {
+  const fault = state.faults.find((f) => f.remaining > 0 && (f.to === undefined || f.to === to));
+  if (!fault) return null;
+  fault.remaining -= 1;
+  return fault;
 }

@@ -8,6 +8,8 @@ import {
   validateFlow,
 } from '@parley/flow-core';
 import { DataSource, type EntityManager, In } from 'typeorm';
+import { z } from 'zod';
+import { sqlRows } from '../database/sql-rows';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
 import type { Principal } from '../auth/principal';
@@ -189,13 +191,15 @@ export class FlowsService {
       await manager.getRepository(Flow).update({ id: flow.id }, { publishedVersionId: null, updatedBy: principal.userId });
       let cancelled = 0;
       if (running === 'cancel') {
-        const now = new Date();
-        const rows: unknown = await manager.query(
+        const now = this.clock.now();
+        const rows = await sqlRows(
+          manager,
+          z.object({ id: z.string() }),
           `UPDATE executions SET status = 'cancelled', ended_reason = 'unpublished', current_node_id = NULL, finished_at = $2, updated_at = $2
             WHERE flow_id = $1 AND status IN ('running', 'waiting', 'held') RETURNING id`,
           [flow.id, now],
         );
-        const ids = Array.isArray(rows) ? rows.flatMap((r: unknown) => (typeof r === 'object' && r !== null && 'id' in r && typeof r.id === 'string' ? [r.id] : [])) : [];
+        const ids = rows.map((r) => r.id);
         cancelled = ids.length;
         await manager.query(`UPDATE waits SET status = 'cancelled', outcome = 'unpublished', fired_at = $2 WHERE execution_id = ANY($1) AND status = 'waiting'`, [ids, now]);
         await manager.query(`UPDATE waits SET status = 'cancelled', outcome = 'unpublished', fired_at = $2 WHERE flow_id = $1 AND kind = 'debounce' AND status = 'waiting'`, [flow.id, now]);

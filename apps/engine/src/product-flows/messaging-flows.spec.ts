@@ -3,7 +3,7 @@ import { type EngineHarness, startEngineHarness } from '../test-support/engine-h
 import { arr, obj, str } from '../test-support/json';
 import { ManualClock } from '../test-support/manual-clock';
 import { Scenario } from '../test-support/scenario';
-import { DISPATCH_MODES, reportSkippedModes } from './dispatch-modes';
+import { DISPATCH_MODES, reportSkippedModes } from '../test-support/dispatch-modes';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

@@ -12,7 +12,7 @@ import { Execution } from '../executions/execution.entity';
 import { NotifierService } from '../notifications/notifier.service';
 import { type ActivePause, PauseService } from '../pauses/pause.service';
 import { type WorkspaceRuntimeSettings, WorkspaceSettingsService } from '../workspaces/workspace-settings.service';
-import type { CompiledFlow, CompiledStep } from './compiled-flow';
+import type { CompiledFlow } from './compiled-flow';
 import { ConditionError } from './condition-engine.service';
 import { FlowVersionCache } from './flow-version-cache.service';
 import { StepServicesFactory } from './step-services.factory';

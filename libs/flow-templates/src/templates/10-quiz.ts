@@ -1,4 +1,4 @@
-import { buildFlow, type FlowTemplate } from '../flow-template';
+import { buildFlow, type FlowTemplate, type NodeSpec } from '../flow-template';
 
 interface Question {
   id: string;
@@ -23,20 +23,23 @@ function questionConfig(question: Question): Record<string, unknown> {
   return { message, category: 'service', templateFallback: null };
 }
 
-const questionNodes = QUESTIONS.flatMap((q, index) => [
-  { id: `${q.id}-ask`, type: 'whatsapp.send_message', label: `Question ${index + 1}`, config: questionConfig(q), at: [0, 1 + index * 2] as [number, number] },
+const questionNodes = QUESTIONS.flatMap((q, index): NodeSpec[] => [
+  { id: `${q.id}-ask`, type: 'whatsapp.send_message', label: `Question ${index + 1}`, config: questionConfig(q), at: [0, 1 + index * 2] },
   {
     id: `${q.id}-answer`,
     type: 'timing.wait_for_event',
     label: `Answer ${index + 1}`,
     config: { eventType: 'message.received', filter: {}, timeout: { amount: 24, unit: 'hours' } },
-    at: [0, 2 + index * 2] as [number, number],
+    at: [0, 2 + index * 2],
   },
 ]);
 
-const questionEdges: [string, string, string][] = QUESTIONS.flatMap((q, index) => {
+const questionEdges = QUESTIONS.flatMap((q, index): [string, string, string][] => {
   const next = QUESTIONS[index + 1];
-  return [[`${q.id}-ask`, 'next', `${q.id}-answer`], [`${q.id}-answer`, 'received', next ? `${next.id}-ask` : 'recommend']] as [string, string, string][];
+  return [
+    [`${q.id}-ask`, 'next', `${q.id}-answer`],
+    [`${q.id}-answer`, 'received', next ? `${next.id}-ask` : 'recommend'],
+  ];
 });
 
 export const quizTemplate: FlowTemplate = {

@@ -1,10 +1,12 @@
 /** The two ways the engine dispatches work; the product-flow suites run against both. */
-export const DISPATCH_MODES: [string, Record<string, string>][] = [
-  ['in-process dispatch', {}],
-  ...(process.env['REDIS_URL']
-    ? ([['BullMQ dispatch', { REDIS_URL: process.env['REDIS_URL'], REDIS_PREFIX: `pf${Math.random().toString(36).slice(2, 8)}` }]] as [string, Record<string, string>][])
-    : []),
-];
+function dispatchModes(): [string, Record<string, string>][] {
+  const modes: [string, Record<string, string>][] = [['in-process dispatch', {}]];
+  const redisUrl = process.env['REDIS_URL'];
+  if (redisUrl) modes.push(['BullMQ dispatch', { REDIS_URL: redisUrl, REDIS_PREFIX: `pf${Math.random().toString(36).slice(2, 8)}` }]);
+  return modes;
+}
+
+export const DISPATCH_MODES = dispatchModes();
 
 /** Without Redis, reports the BullMQ run of a suite as skipped, by name. */
 export function reportSkippedModes(title: string): void {
