@@ -30,11 +30,17 @@ export class CrmEventsService {
       throw error;
     }
     const occurredAt = input.occurredAt ? new Date(input.occurredAt) : this.clock.now();
+    const order = input.order;
+    const status = order ? (order.status ?? ORDER_STATUS[input.type] ?? 'created') : null;
+    const payload: Record<string, unknown> = order
+      ? { orderId: order.id, status, total: order.total ?? null, currency: order.currency ?? null, trackingUrl: order.trackingUrl ?? null, data: input.data ?? {} }
+      : input.deal
+        ? { dealId: input.deal.id, stage: input.deal.stage, previousStage: input.deal.previousStage ?? null, amount: input.deal.amount ?? null, data: input.data ?? {} }
+        : { reference: input.reference ?? null, data: input.data ?? {} };
     return this.dataSource.transaction(async (manager) => {
-      let payload: Record<string, unknown>;
-      if (input.order) {
-        const order = input.order;
-        const status = order.status ?? ORDER_STATUS[input.type] ?? 'created';
+      const eventId = await this.events.record({ workspaceId, contactId, type: input.type, source: 'crm', sourceId: `${input.type}:${input.id}`, occurredAt, payload }, manager);
+      // A redelivered event changes nothing: replaying an old "order.created" must not move a shipped order back.
+      if (eventId !== null && order && status !== null) {
         await manager.query(
           `INSERT INTO orders (workspace_id, contact_id, external_id, status, total, currency, items, carrier, tracking_number, tracking_url, estimated_delivery, placed_at, updated_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
@@ -64,13 +70,7 @@ export class CrmEventsService {
             this.clock.now(),
           ],
         );
-        payload = { orderId: order.id, status, total: order.total ?? null, currency: order.currency ?? null, trackingUrl: order.trackingUrl ?? null, data: input.data ?? {} };
-      } else if (input.deal) {
-        payload = { dealId: input.deal.id, stage: input.deal.stage, previousStage: input.deal.previousStage ?? null, amount: input.deal.amount ?? null, data: input.data ?? {} };
-      } else {
-        payload = { reference: input.reference ?? null, data: input.data ?? {} };
       }
-      const eventId = await this.events.record({ workspaceId, contactId, type: input.type, source: 'crm', sourceId: `${input.type}:${input.id}`, occurredAt, payload }, manager);
       return { eventId, contactId, duplicate: eventId === null };
     });
   }

@@ -1,4 +1,4 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { AuditService } from '../audit/audit.service';
@@ -158,9 +158,8 @@ export class ExecutionsService {
     if (filter.to) query.andWhere('e.startedAt < :to', { to: filter.to });
     if (filter.cursor) {
       const cursor = decodeCursor(filter.cursor);
-      if (cursor) {
-        query.andWhere('(e.startedAt, e.id) < (:cursorAt, :cursorId)', { cursorAt: cursor.startedAt, cursorId: cursor.id });
-      }
+      if (!cursor) throw new BadRequestException('cursor: not a cursor this API gave out; start again without one.');
+      query.andWhere('(e.startedAt, e.id) < (:cursorAt, :cursorId)', { cursorAt: cursor.startedAt, cursorId: cursor.id });
     }
     const rows = await query.getMany();
     const page = rows.slice(0, filter.limit);

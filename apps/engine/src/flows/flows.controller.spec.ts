@@ -132,6 +132,70 @@ describe('flows API: drafts, conflicts, publishing and versions', () => {
     expect(h.simulator.state.sent.length).toBe(sentBefore);
   });
 
+  describe('bad input', () => {
+    const node = (id: string, type: string, config: Record<string, unknown>, y: number) => ({ id, type, typeVersion: 1, position: { x: 0, y }, config });
+
+    it('answers malformed JSON with 400 and stores nothing', async () => {
+      const before = await h.count('flows');
+      const response = await fetch(`${h.url}/api/flows`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${h.workspace.admin.token ?? ''}`, 'content-type': 'application/json' },
+        body: '{"name": "Half a flow", "definition": {"nodes": [',
+      });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ message: 'The request body is not valid JSON.' });
+      expect(await h.count('flows')).toBe(before);
+    });
+
+    it('refuses to publish a cycle that has no wait in it, naming the nodes', async () => {
+      const { id } = await create({
+        schemaVersion: 1,
+        nodes: [
+          node('t', 'trigger.inbound_message', { match: 'keyword', keywords: ['loop'], mode: 'contains' }, 0),
+          node('a', 'contact.tag', { action: 'add', tags: ['a'] }, 150),
+          node('b', 'contact.tag', { action: 'add', tags: ['b'] }, 300),
+        ],
+        edges: [
+          { id: 'e1', source: 't', sourceOutput: 'next', target: 'a' },
+          { id: 'e2', source: 'a', sourceOutput: 'next', target: 'b' },
+          { id: 'e3', source: 'b', sourceOutput: 'next', target: 'a' },
+        ],
+        notes: [],
+      });
+      const response = await h.workspace.admin.post(`/api/flows/${id}/publish`, {});
+      expect(response.status).toBe(422);
+      const issue = arr(obj(response.body)['issues']).map(obj).find((i) => i['code'] === 'cycle_without_wait');
+      expect(str(issue?.['message'])).toMatch(/Nodes (a -> b|b -> a) form a loop with no wait/);
+      expect(await h.count('flow_versions', 'flow_id = $1', [id])).toBe(0);
+    });
+
+    it('refuses an unknown node type at publish and names it', async () => {
+      const flow = priceReplyFlow();
+      const { id } = await create({ ...flow, nodes: [flow.nodes[0], { ...flow.nodes[1], type: 'whatsapp.send_fax' }] });
+      const response = await h.workspace.admin.post(`/api/flows/${id}/publish`, {});
+      expect(response.status).toBe(422);
+      expect(arr(obj(response.body)['issues'])).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'unknown_node_type', nodeId: 'reply' })]));
+    });
+
+    it('refuses flows over the size limits, naming the limit, and stores nothing', async () => {
+      const before = await h.count('flows');
+      const many = Array.from({ length: 1001 }, (_, i) => node(`n${i}`, 'control.end', {}, i * 10));
+      const tooMany = await h.workspace.admin.post('/api/flows', { name: 'Huge', definition: { schemaVersion: 1, nodes: many, edges: [], notes: [] } });
+      expect(tooMany.status).toBe(400);
+      expect(JSON.stringify(tooMany.body)).toMatch(/1000/);
+
+      const wordy = Array.from({ length: 300 }, (_, i) => ({ id: `note${i}`, text: 'x'.repeat(9000), position: { x: 0, y: i } }));
+      const tooBig = await h.workspace.admin.post('/api/flows', { name: 'Wordy', definition: { schemaVersion: 1, nodes: [], edges: [], notes: wordy } });
+      expect(tooBig.status).toBe(400);
+      expect(arr(obj(tooBig.body)['issues'])).toEqual([expect.objectContaining({ code: 'document_too_large' })]);
+
+      const overBody = await h.workspace.admin.post('/api/flows', { name: 'Over the body limit', padding: 'y'.repeat(4 * 1024 * 1024) });
+      expect(overBody.status).toBe(413);
+      expect(obj(overBody.body)['message']).toBe('The request body is too large.');
+      expect(await h.count('flows')).toBe(before);
+    });
+  });
+
   it('answers 404 for an unknown flow and 400 for a malformed id', async () => {
     expect((await h.workspace.admin.get('/api/flows/00000000-0000-4000-8000-000000000000')).status).toBe(404);
     expect((await h.workspace.admin.get('/api/flows/not-a-uuid')).status).toBe(400);
