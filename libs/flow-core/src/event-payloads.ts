@@ -50,6 +50,8 @@ export const messageStatusPayloadSchema = z.object({
   status: z.enum(['sent', 'delivered', 'read', 'played', 'failed']),
   errorCode: z.number().nullable().default(null),
   flowId: z.string().nullable().default(null),
+  /** The send's biz_opaque_callback_data (our idempotency key), when Meta echoes it. */
+  callbackKey: z.string().nullable().default(null),
 });
 
 export const messageNotReadPayloadSchema = z.object({

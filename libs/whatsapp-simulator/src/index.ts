@@ -7,3 +7,5 @@ export type { DeliveryOutcome, WebhookTarget } from './webhook-emitter';
 export { inboundPayload, inboundTextPayload } from './inbound-payload';
 export type { CustomerMessage } from './inbound-payload';
 export { newWamid } from './wire-ids';
+export { statusPayload } from './status-payload';
+export type { SimulatedStatus } from './status-payload';

@@ -1,3 +1,6 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { signWebhookBody } from '@parley/whatsapp';
 import { type RunningSimulator, startSimulator } from './simulator-server';
 
 describe('WhatsApp simulator send endpoint', () => {
@@ -57,5 +60,59 @@ describe('WhatsApp simulator send endpoint', () => {
     expect(await response.json()).toMatchObject({ wamid: expect.stringMatching(/^wamid\./), delivered: false });
     const bad = await fetch(`${sim.url}/sim/customer-messages`, { method: 'POST', body: JSON.stringify({ from: 'abc', text: '' }) });
     expect(bad.status).toBe(400);
+  });
+
+  describe('status webhooks', () => {
+    let receiver: Server;
+    const received: { body: string; signature: string | undefined }[] = [];
+
+    beforeAll(async () => {
+      receiver = createServer((request, response) => {
+        const chunks: Buffer[] = [];
+        request.on('data', (chunk: Buffer) => chunks.push(chunk));
+        request.on('end', () => {
+          const signature = request.headers['x-hub-signature-256'];
+          received.push({ body: Buffer.concat(chunks).toString('utf8'), signature: typeof signature === 'string' ? signature : undefined });
+          response.writeHead(200).end();
+        });
+      });
+      await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+      const address = receiver.address();
+      if (typeof address !== 'object' || address === null) throw new Error('no port');
+      sim.setWebhook({ url: `http://127.0.0.1:${(address satisfies AddressInfo).port}/hook`, appSecret: 'app-secret' });
+    });
+    afterAll(async () => {
+      sim.setWebhook(undefined);
+      await new Promise<void>((resolve) => receiver.close(() => resolve()));
+    });
+
+    it('reports a status of a sent message, signed, with the send\'s callback data', async () => {
+      received.length = 0;
+      await sim.customerSends({ phoneNumberId: '111', from: '393335550000', text: 'hi' });
+      received.length = 0;
+      const accepted = await send({ ...text('393335550000', 'Hello'), biz_opaque_callback_data: 'exec-1:node-2:1' });
+      const wamid = sim.state.sent.at(-1)?.wamid;
+      expect(accepted.status).toBe(200);
+      const control = await fetch(`${sim.url}/sim/statuses`, { method: 'POST', body: JSON.stringify({ wamid, status: 'delivered' }) });
+      expect(control.status).toBe(200);
+      expect(received).toHaveLength(1);
+      const [delivery] = received;
+      expect(delivery?.signature).toBe(signWebhookBody(delivery?.body ?? '', 'app-secret'));
+      expect(JSON.parse(delivery?.body ?? '{}')).toMatchObject({
+        object: 'whatsapp_business_account',
+        entry: [{ id: '222', changes: [{ field: 'messages', value: { metadata: { phone_number_id: '111' }, statuses: [{ id: wamid, status: 'delivered', recipient_id: '393335550000', biz_opaque_callback_data: 'exec-1:node-2:1' }] } }] }],
+      });
+    });
+
+    it('reports failures with Meta\'s error list, and refuses unknown messages', async () => {
+      received.length = 0;
+      const wamid = sim.state.sent.at(-1)?.wamid;
+      await sim.sendStatus(wamid ?? '', 'failed', { code: 131049, title: 'Not delivered to maintain healthy ecosystem engagement' });
+      expect(JSON.parse(received[0]?.body ?? '{}')).toMatchObject({ entry: [{ changes: [{ value: { statuses: [{ status: 'failed', errors: [{ code: 131049 }] }] } }] }] });
+      const unknown = await fetch(`${sim.url}/sim/statuses`, { method: 'POST', body: JSON.stringify({ wamid: 'wamid.nope', status: 'read' }) });
+      expect(unknown.status).toBe(404);
+      const bad = await fetch(`${sim.url}/sim/statuses`, { method: 'POST', body: JSON.stringify({ wamid, status: 'exploded' }) });
+      expect(bad.status).toBe(400);
+    });
   });
 });

@@ -4,6 +4,7 @@ import { graphError, type GraphErrorBody } from './graph-error';
 import { type CustomerMessage, inboundPayload } from './inbound-payload';
 import { interactiveSchema, MEDIA_TYPES, mediaSchema, sendRequestSchema, templateSchema, textSchema } from './send-request';
 import { SimulatorState, type SimulatedNumber, takeFault } from './simulator-state';
+import { type SimulatedStatus, statusPayload } from './status-payload';
 import { deliverWebhook, type DeliveryOutcome, type WebhookTarget } from './webhook-emitter';
 import { newWamid } from './wire-ids';
 import { z } from 'zod';
@@ -26,6 +27,11 @@ export interface RunningSimulator {
   }>;
   /** Delivers the webhook of an earlier inbound message again, as Meta does when it retries. */
   redeliver(wamid: string): Promise<DeliveryOutcome>;
+  /**
+   * Reports a status of a message the business sent (sent, delivered, read,
+   * failed), with the send's biz_opaque_callback_data, as Meta's status webhook.
+   */
+  sendStatus(wamid: string, status: SimulatedStatus, error?: { code: number; title: string }): Promise<DeliveryOutcome | null>;
   /** Points webhooks somewhere else (e.g. once the receiving server knows its port). */
   setWebhook(target: WebhookTarget | undefined): void;
   close(): Promise<void>;
@@ -38,6 +44,12 @@ const faultSchema = z.object({
   kind: z.enum(['graph_error', 'server_error', 'timeout']),
   code: z.number().int().positive().optional(),
   times: z.number().int().min(1).max(1000).default(1),
+});
+
+const statusRequestSchema = z.object({
+  wamid: z.string().min(1).max(200),
+  status: z.enum(['sent', 'delivered', 'read', 'failed']),
+  error: z.object({ code: z.number().int().positive(), title: z.string().min(1).max(200) }).optional(),
 });
 
 const customerMessageSchema = z.object({
@@ -193,6 +205,14 @@ export async function startSimulator(options: SimulatorOptions, port = 0, host =
       send(response, 201, { queued: state.faults.filter((f) => f.remaining > 0).length });
       return;
     }
+    if (request.method === 'POST' && url.pathname === '/sim/statuses') {
+      const parsed = statusRequestSchema.safeParse(parseJson(await readBody(request)));
+      if (!parsed.success) throw new HttpError(400, { error: { message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), code: 400 } });
+      if (!state.sent.some((m) => m.wamid === parsed.data.wamid)) throw new HttpError(404, { error: { message: `No sent message ${parsed.data.wamid}`, code: 404 } });
+      const delivery = await simulator.sendStatus(parsed.data.wamid, parsed.data.status, parsed.data.error);
+      send(response, 200, { delivered: delivery?.delivered ?? false });
+      return;
+    }
     if (request.method === 'GET' && url.pathname === '/sim/messages') {
       const to = url.searchParams.get('to');
       send(response, 200, { data: state.sent.filter((m) => to === null || m.to === to) });
@@ -244,6 +264,23 @@ export async function startSimulator(options: SimulatorOptions, port = 0, host =
       if (!payload) throw new Error(`No inbound message ${wamid} to redeliver`);
       if (!webhook) throw new Error('No webhook target configured');
       return deliverWebhook(webhook, payload, retry);
+    },
+    async sendStatus(wamid, status, error) {
+      const sent = state.sent.find((m) => m.wamid === wamid);
+      if (!sent) throw new Error(`No sent message ${wamid}`);
+      const number = state.numbers.get(sent.phoneNumberId);
+      if (!number) throw new Error(`Unknown simulated number ${sent.phoneNumberId}`);
+      const callback = sent.body['biz_opaque_callback_data'];
+      const payload = statusPayload({
+        number,
+        wamid,
+        recipient: sent.to,
+        status,
+        at: now(),
+        callbackData: typeof callback === 'string' ? callback : null,
+        error: status === 'failed' ? (error ?? { code: 131026, title: 'Message undeliverable' }) : null,
+      });
+      return webhook ? deliverWebhook(webhook, payload, retry) : null;
     },
     setWebhook(target) {
       webhook = target;

@@ -1,4 +1,4 @@
-import { BadRequestException, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
@@ -21,6 +21,11 @@ const listQuery = z.object({
   cursor: z.string().max(200).optional(),
 });
 
+const retryBody = z.object({
+  /** Send again a message whose outcome stayed unknown (it may have reached the customer): a person's explicit choice. */
+  resendUnknown: z.boolean().default(false),
+}).default({ resendUnknown: false });
+
 @ApiTags('executions')
 @Controller('api/executions')
 export class ExecutionsController {
@@ -32,9 +37,13 @@ export class ExecutionsController {
   @Post(':id/retry')
   @Roles('admin', 'marketer')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Run a failed execution again from its failed step' })
-  async retry(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string) {
-    const { contactId } = await this.executions.retry(principal, id);
+  @ApiOperation({ summary: 'Run a failed execution again from its failed step (resendUnknown: also resend a message whose outcome is unknown)' })
+  async retry(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body(new ZodValidationPipe(retryBody)) body: z.infer<typeof retryBody>,
+  ) {
+    const { contactId } = await this.executions.retry(principal, id, body);
     await this.dispatcher.dispatch([{ kind: 'contact', id: contactId }]);
     return { retrying: true };
   }

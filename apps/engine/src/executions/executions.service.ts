@@ -87,10 +87,10 @@ export class ExecutionsService {
   /**
    * Runs a failed execution again from the step that failed. The step's
    * earlier refused send may go again (a person decided so); a send whose
-   * outcome is unknown is still never repeated blindly. Returns the contact
-   * whose work must be dispatched.
+   * outcome is unknown goes again only when asked explicitly (it may have
+   * reached the customer). Returns the contact whose work must be dispatched.
    */
-  async retry(principal: Principal, id: string): Promise<{ contactId: string }> {
+  async retry(principal: Principal, id: string, options: { resendUnknown: boolean }): Promise<{ contactId: string }> {
     return this.dataSource.transaction(async (manager) => {
       const execution = await sqlRow(
         manager,
@@ -108,10 +108,17 @@ export class ExecutionsService {
       );
       if (!step) throw new ConflictException('This execution has no failed step to retry.');
       const now = this.clock.now();
+      const key = `${id}:${step.node_id}:${step.visit}`;
+      const effect = await sqlRow(manager, z.object({ status: z.string() }), 'SELECT status FROM side_effects WHERE idempotency_key = $1', [key]);
+      if (effect?.status === 'unknown' && !options.resendUnknown) {
+        throw new ConflictException(
+          'WhatsApp never confirmed whether the message of this step went out, so it may already have reached the customer. Retry with {"resendUnknown": true} to send it again anyway.',
+        );
+      }
       await manager.query(
-        `UPDATE side_effects SET result = coalesce(result, '{}'::jsonb) || '{"retryable": true}'::jsonb
-          WHERE idempotency_key = $1 AND status = 'failed'`,
-        [`${id}:${step.node_id}:${step.visit}`],
+        `UPDATE side_effects SET status = 'failed', result = coalesce(result, '{}'::jsonb) || '{"retryable": true}'::jsonb
+          WHERE idempotency_key = $1 AND status IN ('failed', 'unknown')`,
+        [key],
       );
       await manager.query(
         `UPDATE executions SET status = 'waiting', current_node_id = $2, error_code = NULL, error_message = NULL, ended_reason = NULL, finished_at = NULL, updated_at = $3 WHERE id = $1`,
@@ -124,7 +131,7 @@ export class ExecutionsService {
         step.node_id,
         now,
       ]);
-      await this.audit.record({ workspaceId: principal.workspaceId, actorUserId: principal.userId, action: 'execution.retried', subjectType: 'execution', subjectId: id, details: { node: step.node_id } }, manager);
+      await this.audit.record({ workspaceId: principal.workspaceId, actorUserId: principal.userId, action: 'execution.retried', subjectType: 'execution', subjectId: id, details: { node: step.node_id, resendUnknown: effect?.status === 'unknown' } }, manager);
       return { contactId: execution.contact_id };
     });
   }

@@ -532,22 +532,49 @@ describe('engine behaviours', () => {
       expect(await steps(s, flowId)).toHaveLength(2);
     });
 
-    it('marks a timed-out send as unknown and never sends it again, even when retried by hand', async () => {
+    it('never resends a send whose answer was lost, and settles it from the status webhook that echoes its key', async () => {
       const s = await Scenario.create(h, 'send unknown');
       const flowId = await s.publish(sendFlow('confirm'));
       const c = s.customer('393330002703');
       await c.says('hi');
       await fault({ to: c.waId, kind: 'timeout', times: 1 });
       await c.says('confirm');
-      // Meta did take it: the customer has it once.
+      // Meta did take it: the customer has it once, and the step waits to learn that.
       expect(c.received()).toHaveLength(1);
       const [run] = await s.executions(flowId);
-      expect(run).toMatchObject({ status: 'failed', errorCode: 'outcome_unknown' });
-      expect((await s.admin.post(`/api/executions/${str(run?.['id'])}/retry`)).status).toBe(202);
+      expect(run).toMatchObject({ status: 'waiting' });
+      expect(await h.sql('SELECT status FROM side_effects WHERE execution_id = $1', [run?.['id']])).toEqual([{ status: 'unknown' }]);
+
+      const wamid = h.simulator.state.sent.filter((m) => m.to === c.waId).at(-1)?.wamid ?? '';
+      await h.simulator.sendStatus(wamid, 'sent');
       await h.settle();
+      expect((await s.executions(flowId))[0]).toMatchObject({ status: 'succeeded' });
+      const sendStep = (await steps(s, flowId)).find((step) => step['nodeId'] === 'send');
+      expect(sendStep).toMatchObject({ status: 'succeeded', output: { wamid, reconciled: true, status: 'sent' } });
+      expect(await h.sql('SELECT status, result->>\'wamid\' AS wamid FROM side_effects WHERE execution_id = $1', [run?.['id']])).toEqual([{ status: 'succeeded', wamid }]);
+      expect(await h.count('messages', `wamid = $1 AND direction = 'outbound' AND execution_id = $2`, [wamid, run?.['id']])).toBe(1);
       expect(c.received()).toHaveLength(1);
-      const [effect] = await h.sql('SELECT status FROM side_effects WHERE execution_id = $1', [run?.['id']]);
-      expect(effect).toEqual({ status: 'unknown' });
+    });
+
+    it('fails an unknown send nobody confirms, and resends it only when a person insists', async () => {
+      const s = await Scenario.create(h, 'send unconfirmed');
+      const flowId = await s.publish(sendFlow('confirm'));
+      const c = s.customer('393330002705');
+      await c.says('hi');
+      await fault({ to: c.waId, kind: 'timeout', times: 1 });
+      await c.says('confirm');
+      expect(c.received()).toHaveLength(1);
+      await h.advance(16 * 60_000);
+      const [run] = await s.executions(flowId);
+      expect(run).toMatchObject({ status: 'failed', errorCode: 'outcome_unknown' });
+      const plain = await s.admin.post(`/api/executions/${str(run?.['id'])}/retry`);
+      expect(plain.status).toBe(409);
+      expect(str(obj(plain.body)['message'])).toMatch(/resendUnknown/);
+      expect((await s.executions(flowId))[0]).toMatchObject({ status: 'failed' });
+      expect((await s.admin.post(`/api/executions/${str(run?.['id'])}/retry`, { resendUnknown: true })).status).toBe(202);
+      await h.settle();
+      expect(c.received()).toHaveLength(2);
+      expect((await s.executions(flowId))[0]).toMatchObject({ status: 'succeeded' });
     });
 
     it('retries a failed execution by hand from its failed step', async () => {

@@ -1,3 +1,4 @@
+import { deliverWebhook, statusPayload } from '@parley/whatsapp-simulator';
 import { SweeperService } from '../dispatch/sweeper.service';
 import { EventProcessorService } from '../events/event-processor.service';
 import { type EngineHarness, startEngineHarness } from '../test-support/engine-harness';
@@ -72,19 +73,32 @@ describe('resuming executions after a crash', () => {
     expect(sentToContact()).toBe(before + 1);
   });
 
-  it('never resends when the crash came after the send was recorded: the outcome is unknown', async () => {
+  it('never resends when the crash came after the send was recorded; Meta\'s status webhook settles it', async () => {
     const before = sentToContact();
     const { executionId } = await interruptedAtReply('resume2');
+    const key = `${executionId}:reply:0`;
+    const request = { messaging_product: 'whatsapp', recipient_type: 'individual', to: '393334000001', type: 'text', text: { body: 'Crash-safe reply' }, biz_opaque_callback_data: key };
     await h.dataSource.query(
       `INSERT INTO side_effects (idempotency_key, workspace_id, execution_id, node_id, kind, status, request)
-       VALUES ($1, $2, $3, 'reply', 'whatsapp.send', 'pending', '{}')`,
-      [`${executionId}:reply:0`, h.workspace.id, executionId],
+       VALUES ($1, $2, $3, 'reply', 'whatsapp.send', 'pending', $4)`,
+      [key, h.workspace.id, executionId, JSON.stringify(request)],
     );
     await h.app.get(EventProcessorService).processContact(contactId);
-    expect(await execution(executionId)).toMatchObject({ status: 'failed', errorCode: 'outcome_unknown' });
+    expect(await execution(executionId)).toMatchObject({ status: 'waiting' });
     expect(sentToContact()).toBe(before);
-    const effect: unknown = await h.dataSource.query('SELECT status FROM side_effects WHERE idempotency_key = $1', [`${executionId}:reply:0`]);
-    expect(obj(arr(effect)[0])['status']).toBe('unknown');
+    expect(await h.sql('SELECT status FROM side_effects WHERE idempotency_key = $1', [key])).toEqual([{ status: 'unknown' }]);
+
+    // The call had reached Meta before the crash: its status webhook names our key.
+    const number = h.simulator.state.numbers.get(h.workspace.phoneNumberId);
+    if (!number) throw new Error('no simulated number');
+    const payload = statusPayload({ number, wamid: 'wamid.LOST', recipient: '393334000001', status: 'sent', at: new Date(), callbackData: key, error: null });
+    expect(await deliverWebhook({ url: `${h.url}/webhooks/whatsapp`, appSecret: h.appSecret }, payload, { maxAttempts: 1, firstDelayMs: 0 })).toMatchObject({ delivered: true });
+    await h.settle();
+    const result = await execution(executionId);
+    expect(result).toMatchObject({ status: 'succeeded' });
+    expect(obj(arr(result['steps']).map(obj).find((s) => s['nodeId'] === 'reply' && s['status'] === 'succeeded')?.['output'])).toMatchObject({ wamid: 'wamid.LOST', reconciled: true });
+    expect(await h.sql(`SELECT text, status FROM messages WHERE wamid = 'wamid.LOST'`)).toEqual([{ text: 'Crash-safe reply', status: 'sent' }]);
+    expect(sentToContact()).toBe(before);
   });
 
   it('reuses the recorded result when the send had succeeded before the crash', async () => {

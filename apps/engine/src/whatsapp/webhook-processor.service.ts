@@ -13,6 +13,13 @@ const MAX_ATTEMPTS = 5;
 const idRow = z.object({ id: z.union([z.string(), z.number()]).transform(String) });
 const upsertedContactRow = z.object({ id: z.string(), inserted: z.boolean() });
 const numberRow = z.object({ id: z.string(), workspace_id: z.string() });
+/** The parts of a stored send request a reconciled message needs. */
+const sentRequestSchema = z.object({
+  to: z.string(),
+  type: z.string(),
+  text: z.object({ body: z.string() }).optional(),
+  template: z.object({ name: z.string() }).optional(),
+});
 const deliveryRow = z.object({ id: z.string(), body: z.instanceof(Buffer), attempts: z.number() });
 
 /** SQL ranking a status so updates only move forward: sent < delivered < read < played; failed is final. */
@@ -96,7 +103,7 @@ export class WebhookProcessorService {
       notes.push(`${item.kind}: phone_number_id ${item.phoneNumberId} is not registered`);
       return null;
     }
-    if (item.kind === 'status') return this.applyStatus(manager, number.workspace_id, item.status, notes);
+    if (item.kind === 'status') return this.applyStatus(manager, number, item.status, notes);
 
     const { sender, message } = item;
     const waId = sender.waId;
@@ -171,14 +178,21 @@ export class WebhookProcessorService {
    * failed is final), whatever order the webhooks arrive in, and records each
    * new status once as an event for "message status" triggers.
    */
-  private async applyStatus(manager: EntityManager, workspaceId: string, status: MessageStatusUpdate, notes: string[]): Promise<string | null> {
-    const message = await sqlRow(
-      manager,
-      z.object({ contact_id: z.string(), flow_id: z.string().nullable() }),
-      `SELECT m.contact_id, e.flow_id FROM messages m LEFT JOIN executions e ON e.id = m.execution_id
-        WHERE m.wamid = $1 AND m.workspace_id = $2 AND m.direction = 'outbound'`,
-      [status.wamid, workspaceId],
-    );
+  private async applyStatus(manager: EntityManager, number: z.infer<typeof numberRow>, status: MessageStatusUpdate, notes: string[]): Promise<string | null> {
+    const workspaceId = number.workspace_id;
+    const findMessage = () =>
+      sqlRow(
+        manager,
+        z.object({ contact_id: z.string(), flow_id: z.string().nullable() }),
+        `SELECT m.contact_id, e.flow_id FROM messages m LEFT JOIN executions e ON e.id = m.execution_id
+          WHERE m.wamid = $1 AND m.workspace_id = $2 AND m.direction = 'outbound'`,
+        [status.wamid, workspaceId],
+      );
+    let message = await findMessage();
+    if (!message && status.callbackData !== null && (await this.reconcileSend(manager, number, status))) {
+      notes.push(`status: ${status.status} settled the send ${status.callbackData}, whose outcome was unknown`);
+      message = await findMessage();
+    }
     if (!message) {
       notes.push(`status: ${status.status} for unknown message ${status.wamid}`);
       return null;
@@ -198,10 +212,38 @@ export class WebhookProcessorService {
         source: 'whatsapp_status',
         sourceId: `${status.wamid}:${status.status}`,
         occurredAt: status.timestamp,
-        payload: { wamid: status.wamid, status: status.status, errorCode: status.errorCode, flowId: message.flow_id },
+        payload: { wamid: status.wamid, status: status.status, errorCode: status.errorCode, flowId: message.flow_id, callbackKey: status.callbackData },
       },
       manager,
     );
     return event ? message.contact_id : null;
+  }
+
+  /**
+   * A status for a message we have no record of, carrying our idempotency key
+   * in biz_opaque_callback_data: Meta did accept a send whose answer we lost
+   * (timeout, crash). Records it as sent, so it is never sent again and the
+   * step waiting on it can go on.
+   */
+  private async reconcileSend(manager: EntityManager, number: z.infer<typeof numberRow>, status: MessageStatusUpdate): Promise<boolean> {
+    const settled = await sqlRow(
+      manager,
+      z.object({ execution_id: z.string().nullable(), node_id: z.string().nullable(), request: sentRequestSchema }),
+      `UPDATE side_effects SET status = 'succeeded', result = $2, updated_at = $3
+        WHERE idempotency_key = $1 AND workspace_id = $4 AND kind = 'whatsapp.send' AND status IN ('pending', 'unknown')
+        RETURNING execution_id, node_id, request`,
+      [status.callbackData, JSON.stringify({ wamid: status.wamid, waId: status.recipientId, usedFallback: false, reconciledBy: status.status }), this.clock.now(), number.workspace_id],
+    );
+    if (!settled) return false;
+    const request = settled.request;
+    const text = request.type === 'text' ? (request.text?.body ?? null) : request.type === 'template' ? `[template ${request.template?.name ?? ''}]` : null;
+    await manager.query(
+      `INSERT INTO messages (workspace_id, contact_id, whatsapp_number_id, direction, wamid, type, text, payload, occurred_at, status, status_at, execution_id, node_id)
+       SELECT $1, c.id, $2, 'outbound', $3, $4, $5, $6, $7, 'accepted', $7, $8, $9
+         FROM contacts c WHERE c.workspace_id = $1 AND c.wa_id = $10
+       ON CONFLICT (wamid) DO NOTHING`,
+      [number.workspace_id, number.id, status.wamid, request.type, text, JSON.stringify(request), status.timestamp, settled.execution_id, settled.node_id, request.to],
+    );
+    return true;
   }
 }

@@ -154,8 +154,9 @@ export class WhatsAppSenderService {
         await this.finish(request.idempotencyKey, 'failed', { code: 'not_sent', message: result.reason, retryable: true });
         return { status: 'failed', errorCode: 'not_sent', errorMessage: `WhatsApp could not be reached: ${result.reason}`, retryable: true };
       case 'unknown':
-        await this.finish(request.idempotencyKey, 'unknown', { message: result.reason });
-        return { status: 'unknown', errorMessage: result.reason };
+        if (await this.finish(request.idempotencyKey, 'unknown', { message: result.reason })) return { status: 'unknown', errorMessage: result.reason };
+        // A status webhook settled it while we waited for the answer.
+        return this.earlierOutcome(request.idempotencyKey);
     }
   }
 
@@ -174,6 +175,20 @@ export class WhatsAppSenderService {
       [key, scope.workspaceId, scope.executionId, scope.nodeId, JSON.stringify(body), now],
     );
     if (inserted) return null;
+    const earlier = await this.earlierOutcome(key);
+    if (earlier.status !== 'failed' || !earlier.retryable) return earlier;
+    // A request Meta never accepted may be sent again (this is a retry of the same step).
+    const reclaimed = await sqlRow(
+      this.dataSource,
+      z.object({ idempotency_key: z.string() }),
+      `UPDATE side_effects SET status = 'pending', updated_at = $2 WHERE idempotency_key = $1 AND status = 'failed' RETURNING idempotency_key`,
+      [key, now],
+    );
+    return reclaimed ? null : { ...earlier, retryable: false };
+  }
+
+  /** What became of an earlier attempt under `key`; a send left "pending" by a dead process is now "unknown". */
+  private async earlierOutcome(key: string): Promise<SendWhatsAppResult> {
     const existing = await sqlRow(this.dataSource, existingRow, 'SELECT status, result FROM side_effects WHERE idempotency_key = $1', [key]);
     if (!existing) throw new Error(`side effect ${key} vanished`);
     const result = existing.result ?? {};
@@ -186,33 +201,27 @@ export class WhatsAppSenderService {
           usedFallback: result['usedFallback'] === true,
         };
       case 'failed': {
-        // A request Meta never accepted may be sent again (this is a retry of the same step).
-        if (result['retryable'] === true || result['action'] === 'retry' || result['action'] === 'recipient_backoff' || result['action'] === 'retry_later') {
-          const reclaimed = await sqlRow(
-            this.dataSource,
-            z.object({ idempotency_key: z.string() }),
-            `UPDATE side_effects SET status = 'pending', updated_at = $2 WHERE idempotency_key = $1 AND status = 'failed' RETURNING idempotency_key`,
-            [key, now],
-          );
-          if (reclaimed) return null;
-        }
         const code = result['code'];
-        return { status: 'failed', errorCode: typeof code === 'number' ? String(code) : text(code, 'failed'), errorMessage: text(result['message'], 'The earlier attempt failed.'), retryable: false };
+        const retryable = result['retryable'] === true || result['action'] === 'retry' || result['action'] === 'recipient_backoff' || result['action'] === 'retry_later';
+        return { status: 'failed', errorCode: typeof code === 'number' ? String(code) : text(code, 'failed'), errorMessage: text(result['message'], 'The earlier attempt failed.'), retryable };
       }
       case 'pending':
+        // The process that made the call died during it: it may have reached Meta, so it is never sent again blindly.
+        if (!(await this.finish(key, 'unknown', { message: 'The process stopped during the call.' }))) return this.earlierOutcome(key);
+        return { status: 'unknown', errorMessage: 'An earlier attempt of this send has no known outcome; it is not sent again.' };
       case 'unknown':
-        // The earlier attempt may have reached Meta (we crashed or timed out): never send again blindly.
-        if (existing.status === 'pending') await this.finish(key, 'unknown', { message: 'The process stopped during the call.' });
         return { status: 'unknown', errorMessage: 'An earlier attempt of this send has no known outcome; it is not sent again.' };
     }
   }
 
-  private async finish(key: string, status: 'failed' | 'unknown', result: Record<string, unknown>): Promise<void> {
-    await this.dataSource.query('UPDATE side_effects SET status = $2, result = $3, updated_at = $4 WHERE idempotency_key = $1', [
-      key,
-      status,
-      JSON.stringify(result),
-      this.clock.now(),
-    ]);
+  /** Settles a pending send; false when something else (a status webhook) settled it first. */
+  private async finish(key: string, status: 'failed' | 'unknown', result: Record<string, unknown>): Promise<boolean> {
+    const settled = await sqlRow(
+      this.dataSource,
+      z.object({ idempotency_key: z.string() }),
+      `UPDATE side_effects SET status = $2, result = $3, updated_at = $4 WHERE idempotency_key = $1 AND status = 'pending' RETURNING idempotency_key`,
+      [key, status, JSON.stringify(result), this.clock.now()],
+    );
+    return settled !== undefined;
   }
 }

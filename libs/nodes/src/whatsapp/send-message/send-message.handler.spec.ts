@@ -1,6 +1,7 @@
 import { testContext } from '../../test-kit.spec-helper';
 import { sendMessageConfigSchema } from './send-message.definition';
-import { sendMessageHandler } from './send-message.handler';
+import type { RuntimeEvent } from '@parley/node-sdk';
+import { RECONCILE_WINDOW_MS, sendMessageHandler } from './send-message.handler';
 
 function config(message: unknown, extra: Record<string, unknown> = {}) {
   return sendMessageConfigSchema.parse({ message, ...extra });
@@ -97,7 +98,20 @@ describe('send WhatsApp message step', () => {
     const failed = testContext(config({ type: 'text', text: 'x' }), { send: { status: 'failed', errorCode: '131047', errorMessage: 'window', retryable: false } });
     expect(await sendMessageHandler.execute(failed.context)).toMatchObject({ outcome: 'failed', errorCode: '131047', retryable: false });
     const unknown = testContext(config({ type: 'text', text: 'x' }), { send: { status: 'unknown', errorMessage: 'timeout' } });
-    expect(await sendMessageHandler.execute(unknown.context)).toMatchObject({ outcome: 'failed', errorCode: 'outcome_unknown' });
+    // An unknown outcome is never resent: the step waits for the status webhook that echoes its key.
+    expect(await sendMessageHandler.execute(unknown.context)).toEqual({
+      outcome: 'wait',
+      wait: { kind: 'event', eventType: 'message.status', filter: { callback_key: 'exec-1:node-1:0' }, timeoutAt: new Date(Date.parse('2026-11-22T10:00:00Z') + RECONCILE_WINDOW_MS) },
+      data: { outcome: 'unknown', reason: 'timeout' },
+    });
+    const statusEvent: RuntimeEvent = { id: 'ev', type: 'message.status', occurredAt: new Date(), contactId: 'c', payload: { wamid: 'wamid.X', status: 'sent' } };
+    expect(await sendMessageHandler.resume?.(unknown.context, { outcome: 'received', event: statusEvent, lateByMs: 0 })).toEqual({
+      outcome: 'continue',
+      output: 'next',
+      data: { wamid: 'wamid.X', reconciled: true, status: 'sent' },
+    });
+    expect(await sendMessageHandler.resume?.(unknown.context, { outcome: 'timeout', event: null, lateByMs: 0 })).toMatchObject({ outcome: 'failed', errorCode: 'outcome_unknown', retryable: false });
+    expect(unknown.recorded.sent).toHaveLength(1);
     const retryAt = new Date('2026-11-22T20:00:00Z');
     const deferred = testContext(config({ type: 'text', text: 'x' }), { send: { status: 'blocked', rule: 'quiet_hours', reason: 'night', retryAt } });
     expect(await sendMessageHandler.execute(deferred.context)).toEqual({

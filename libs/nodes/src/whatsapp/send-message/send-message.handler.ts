@@ -1,6 +1,13 @@
-import { defineStepHandler, type StepContext, type StepResult } from '@parley/node-sdk';
+import { defineStepHandler, type StepContext, type StepResult, type WakeUp } from '@parley/node-sdk';
 import { buildCloudMessage, buildTemplate, MessageLimitError } from './build-cloud-message';
 import { sendMessageDefinition, type SendMessageConfig } from './send-message.definition';
+
+/**
+ * How long a send whose outcome is unknown (timeout, crash mid-call) waits for
+ * Meta's status webhook to tell whether it went out. Meta reports "sent"
+ * within seconds; after this the step fails and a person decides.
+ */
+export const RECONCILE_WINDOW_MS = 15 * 60_000;
 
 async function send(context: StepContext<SendMessageConfig>): Promise<StepResult> {
   const { config, contact, idempotencyKey, services } = context;
@@ -28,7 +35,12 @@ async function send(context: StepContext<SendMessageConfig>): Promise<StepResult
     case 'failed':
       return { outcome: 'failed', errorCode: result.errorCode, errorMessage: result.errorMessage, retryable: result.retryable, data: {} };
     case 'unknown':
-      return { outcome: 'failed', errorCode: 'outcome_unknown', errorMessage: result.errorMessage, retryable: false, data: {} };
+      // Never resent blindly: wait for the status webhook that carries our key.
+      return {
+        outcome: 'wait',
+        wait: { kind: 'event', eventType: 'message.status', filter: { callback_key: idempotencyKey }, timeoutAt: new Date(services.now().getTime() + RECONCILE_WINDOW_MS) },
+        data: { outcome: 'unknown', reason: result.errorMessage },
+      };
     case 'blocked':
       // A deferral (quiet hours, pacing) waits and tries again; a refusal is final.
       return result.retryAt
@@ -37,8 +49,23 @@ async function send(context: StepContext<SendMessageConfig>): Promise<StepResult
   }
 }
 
-export const sendMessageHandler = defineStepHandler(sendMessageDefinition, {
-  execute: send,
+async function resume(context: StepContext<SendMessageConfig>, wake: WakeUp): Promise<StepResult> {
+  if (wake.outcome === 'received') {
+    // Meta reported a status for the send we had lost track of: it went out.
+    const payload = wake.event?.payload ?? {};
+    return { outcome: 'continue', output: 'next', data: { wamid: payload['wamid'] ?? null, reconciled: true, status: payload['status'] ?? null } };
+  }
+  if (wake.outcome === 'timeout') {
+    return {
+      outcome: 'failed',
+      errorCode: 'outcome_unknown',
+      errorMessage: `WhatsApp did not confirm this send within ${RECONCILE_WINDOW_MS / 60_000} minutes; it was not sent again. Retry the execution to send it anyway.`,
+      retryable: false,
+      data: {},
+    };
+  }
   // Woken after a policy deferral: try the send again (same idempotency key).
-  resume: (context) => send(context),
-});
+  return send(context);
+}
+
+export const sendMessageHandler = defineStepHandler(sendMessageDefinition, { execute: send, resume });
