@@ -129,6 +129,8 @@ describe('API access: roles, anonymous callers and workspaces', () => {
     { route: 'GET /api/flows/:id/versions', access: ALL, request: async () => ({ path: `/api/flows/${flowId}/versions` }) },
     { route: 'GET /api/flows/:id/versions/:version', access: ALL, request: async () => ({ path: `/api/flows/${flowId}/versions/1` }) },
     { route: 'GET /api/node-types', access: ALL, request: async () => ({ path: '/api/node-types' }) },
+    { route: 'GET /api/flow-templates', access: ALL, request: async () => ({ path: '/api/flow-templates' }) },
+    { route: 'GET /api/flow-templates/:id', access: ALL, request: async () => ({ path: '/api/flow-templates/high-intent' }) },
     { route: 'GET /api/users', access: ADMIN, request: async () => ({ path: '/api/users' }) },
     {
       route: 'POST /api/users',

@@ -15,6 +15,7 @@ import { ExecutionsService } from './executions/executions.service';
 import { FlowRunsController } from './flows/flow-runs.controller';
 import { FlowsController } from './flows/flows.controller';
 import { FlowsModule } from './flows/flows.module';
+import { FlowTemplatesController } from './flows/flow-templates.controller';
 import { NodeTypesController } from './flows/node-types.controller';
 import { IncomingWebhookController } from './hooks/incoming-webhook.controller';
 import { NotificationsController } from './notifications/notifications.controller';
@@ -42,6 +43,7 @@ import { WorkspacesModule } from './workspaces/workspaces.module';
     FlowsController,
     IncomingWebhookController,
     NodeTypesController,
+    FlowTemplatesController,
     NotificationsController,
     PausesController,
     UsersController,

@@ -202,6 +202,16 @@ describe('flows API: drafts, conflicts, publishing and versions', () => {
     expect((await h.workspace.admin.put('/api/flows/not-a-uuid', { revision: 1 })).status).toBe(400);
   });
 
+  it('serves the 17 ready-made flows; a template publishes as it is', async () => {
+    const list = arr(obj((await h.workspace.admin.get('/api/flow-templates')).body)['data']).map(obj);
+    expect(list.map((t) => t['number'])).toEqual(Array.from({ length: 17 }, (_, i) => i + 1));
+    const template = obj((await h.workspace.admin.get('/api/flow-templates/high-intent')).body);
+    expect(template).toMatchObject({ id: 'high-intent', number: 1, name: expect.stringContaining('3 times in 7 days') });
+    const { id } = await create(template['document']);
+    expect((await h.workspace.admin.post(`/api/flows/${id}/publish`, {})).status).toBe(201);
+    expect((await h.workspace.admin.get('/api/flow-templates/no-such-flow')).status).toBe(404);
+  });
+
   it('serves the node catalogue with JSON Schemas and outputs', async () => {
     const types = arr(obj((await h.workspace.admin.get('/api/node-types')).body)['data']).map(obj);
     const send = types.find((t) => t['type'] === 'whatsapp.send_message');

@@ -59,7 +59,7 @@ async function resume(context: StepContext<SendMessageConfig>, wake: WakeUp): Pr
     return {
       outcome: 'failed',
       errorCode: 'outcome_unknown',
-      errorMessage: `WhatsApp did not confirm this send within ${RECONCILE_WINDOW_MS / 60_000} minutes; it was not sent again. Retry the execution to send it anyway.`,
+      errorMessage: `WhatsApp did not confirm this send within ${RECONCILE_WINDOW_MS / 60_000} minutes; it was not sent again. Retry the execution with "resend unknown" to send it anyway.`,
       retryable: false,
       data: {},
     };
