@@ -32,5 +32,8 @@ module.exports = {
     '^@parley/nodes$': path.join(libs, 'nodes/src/definitions.ts'),
     '^@parley/([a-z-]+)$': path.join(libs, '$1/src/index.ts'),
   },
+  // Integration tests drive real PostgreSQL, Redis and HTTP; on a loaded 2-core CI
+  // machine a few seconds is not enough headroom. Nothing asserts on time.
+  testTimeout: 30_000,
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/src/**/*.spec.tsx'],
 };

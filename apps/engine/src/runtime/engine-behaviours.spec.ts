@@ -216,6 +216,34 @@ describe('engine behaviours', () => {
   });
 
   describe('steps', () => {
+    it('fires a wait that came due while the engine was down as soon as it is back, and records how late it was', async () => {
+      const s = await Scenario.create(h, 'overdue wait');
+      const flowId = await s.publish(
+        buildFlow(
+          [
+            { id: 't', type: 'trigger.inbound_message', config: keyword('remind'), at: [0, 0] },
+            { id: 'wait', type: 'timing.wait', config: { amount: 2, unit: 'hours' }, at: [0, 1] },
+            { id: 'nudge', type: 'whatsapp.send_message', config: text('Still interested?'), at: [0, 2] },
+          ],
+          [
+            ['t', 'next', 'wait'],
+            ['wait', 'next', 'nudge'],
+          ],
+        ),
+      );
+      const c = s.customer('393330002299');
+      await c.says('remind me');
+      // Nothing ran for 5 hours (the process was down): the clock moves without the timer.
+      clock.advance(5 * HOUR);
+      expect(c.received()).toHaveLength(0);
+      await h.settle();
+      expect(c.texts()).toEqual(['Still interested?']);
+      const wait = (await steps(s, flowId)).find((step) => step['nodeId'] === 'wait');
+      expect(wait).toMatchObject({ status: 'succeeded', output: { lateByMs: 3 * HOUR } });
+      const [row] = await h.sql(`SELECT w.status, w.late_by_ms FROM waits w JOIN executions e ON e.id = w.execution_id WHERE e.flow_id = $1 AND w.kind = 'delay'`, [flowId]);
+      expect(row).toEqual({ status: 'fired', late_by_ms: 3 * HOUR });
+    });
+
     it('records a condition’s decision with the values it saw, and personalisation that fell back', async () => {
       const s = await Scenario.create(h, 'decision');
       const flowId = await s.publish(
