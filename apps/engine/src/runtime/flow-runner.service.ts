@@ -174,6 +174,8 @@ export class FlowRunner {
 
   private async advance(state: RunState): Promise<void> {
     const { execution, flow } = state;
+    // The contact was loaded with the run; only steps with side effects (tags, fields...) change it.
+    let contactStale = false;
     while (execution.status === 'running' && execution.currentNodeId !== null) {
       const nodeId: string = execution.currentNodeId;
       const compiled = flow.steps.get(nodeId);
@@ -184,12 +186,15 @@ export class FlowRunner {
           return;
         }
       }
-      // Steps may change the contact (tags, fields): each step sees it as it is now.
-      const fresh = await loadRuntimeContact(this.dataSource, execution.workspaceId, state.contact.id);
-      if (fresh) state.contact = fresh;
+      if (contactStale) {
+        const fresh = await loadRuntimeContact(this.dataSource, execution.workspaceId, state.contact.id);
+        if (fresh) state.contact = fresh;
+        contactStale = false;
+      }
       const step = await this.startStep(state, nodeId);
       const result = await this.execute(state, step, null);
       await this.apply(state, step, result);
+      if (compiled?.definition.sideEffect) contactStale = true;
     }
   }
 
@@ -229,7 +234,8 @@ export class FlowRunner {
       finishedAt: null,
       durationMs: null,
     });
-    const saved = await repository.save(step);
+    // One INSERT, not TypeORM's default BEGIN / INSERT / COMMIT: a single statement is atomic anyway.
+    const saved = await repository.save(step, { transaction: false });
     state.steps.push(saved);
     return saved;
   }

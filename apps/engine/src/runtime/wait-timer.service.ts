@@ -8,7 +8,7 @@ import { sqlRows } from '../database/sql-rows';
 import { Dispatcher } from '../dispatch/dispatcher';
 
 const BATCH = 1000;
-/** A contact just dispatched is not dispatched again for this long (its processor is on it). */
+/** A wait just dispatched is not dispatched again for this long (its contact's processor is on it). */
 const REDISPATCH_AFTER_MS = 2000;
 
 /**
@@ -21,7 +21,6 @@ export class WaitTimerService implements OnApplicationBootstrap, OnApplicationSh
   private readonly logger = new Logger('WaitTimer');
   private timer: NodeJS.Timeout | null = null;
   private running = false;
-  private readonly recent = new Map<string, number>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -52,20 +51,28 @@ export class WaitTimerService implements OnApplicationBootstrap, OnApplicationSh
     }
   }
 
-  /** Dispatches the contacts that have a due wait; returns how many. `force` ignores recent dispatches. */
+  /**
+   * Claims due waits and dispatches their contacts; returns how many contacts.
+   * The claim (`dispatched_at`) is shared by every process polling, so with
+   * several workers each due wait is handed out once, and again only if it is
+   * still waiting after REDISPATCH_AFTER_MS. `force` ignores recent claims.
+   */
   async dispatchDue(force = false): Promise<number> {
     const now = this.clock.now();
+    const claimedBefore = force ? now : new Date(now.getTime() - REDISPATCH_AFTER_MS);
     const rows = await sqlRows(
       this.dataSource,
       z.object({ contact_id: z.string() }),
-      `SELECT contact_id FROM (SELECT contact_id, due_at FROM waits WHERE status = 'waiting' AND due_at <= $1 ORDER BY due_at LIMIT $2) due GROUP BY contact_id`,
-      [now, BATCH],
+      `UPDATE waits w SET dispatched_at = $1
+         FROM (SELECT id FROM waits
+                WHERE status = 'waiting' AND due_at <= $1 AND (dispatched_at IS NULL OR dispatched_at <= $2)
+                ORDER BY due_at LIMIT $3 FOR UPDATE SKIP LOCKED) due
+        WHERE w.id = due.id
+        RETURNING w.contact_id`,
+      [now, claimedBefore, BATCH],
     );
-    const wallClock = Date.now();
-    for (const [id, at] of this.recent) if (wallClock - at > REDISPATCH_AFTER_MS) this.recent.delete(id);
-    const fresh = rows.map((r) => r.contact_id).filter((id) => force || !this.recent.has(id));
-    for (const id of fresh) this.recent.set(id, wallClock);
-    await this.dispatcher.dispatch(fresh.map((id) => ({ kind: 'contact' as const, id })));
-    return fresh.length;
+    const contacts = [...new Set(rows.map((r) => r.contact_id))];
+    await this.dispatcher.dispatch(contacts.map((id) => ({ kind: 'contact' as const, id })));
+    return contacts.length;
   }
 }
