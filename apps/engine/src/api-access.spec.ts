@@ -33,6 +33,7 @@ describe('API access: roles, anonymous callers and workspaces', () => {
   let hookFlowId: string;
   let hookPath: string;
   let userIds: Record<UserRole, string>;
+  let templateId: string;
 
   async function createFlow(client: ApiClient): Promise<string> {
     const response = await client.post('/api/flows', { name: `Flow ${randomBytes(3).toString('hex')}`, definition: priceReplyFlow() });
@@ -53,6 +54,11 @@ describe('API access: roles, anonymous callers and workspaces', () => {
     targetUserId = str(users.find((u) => u['role'] === 'support')?.['id']);
     numberId = str(obj(arr(obj((await h.workspace.admin.get('/api/whatsapp/numbers')).body)['data'])[0])['id']);
     other = await h.addWorkspace('Other workspace');
+    const [template] = await h.sql(
+      `INSERT INTO whatsapp_templates (workspace_id, waba_id, name, language, category, status) SELECT workspace_id, waba_id, 'hello_world', 'en', 'UTILITY', 'APPROVED' FROM whatsapp_numbers WHERE id = $1 RETURNING id`,
+      [numberId],
+    );
+    templateId = str(template?.['id']);
     userIds = { admin: '', marketer: '', support: '' };
     for (const role of ALL) userIds[role] = str(obj(obj((await clients[role].get('/api/auth/me')).body)['user'])['id']);
 
@@ -144,6 +150,9 @@ describe('API access: roles, anonymous callers and workspaces', () => {
       access: ADMIN,
       request: async () => ({ path: '/api/whatsapp/numbers', body: { phoneNumberId: String(Date.now()) + String(Math.floor(Math.random() * 1000)), accessToken: 'EAAG-new-token-123' } }),
     },
+    { route: 'GET /api/whatsapp/templates', access: ALL, request: async () => ({ path: '/api/whatsapp/templates' }) },
+    { route: 'GET /api/whatsapp/templates/:id', access: ALL, request: async () => ({ path: `/api/whatsapp/templates/${templateId}` }) },
+    { route: 'POST /api/whatsapp/numbers/:id/templates/sync', access: ADMIN, request: async () => ({ path: `/api/whatsapp/numbers/${numberId}/templates/sync` }) },
     { route: 'PUT /api/whatsapp/numbers/:id/token', access: ADMIN, request: async () => ({ path: `/api/whatsapp/numbers/${numberId}/token`, body: { accessToken: 'EAAG-rotated-token' } }) },
     { route: 'POST /hooks/:token', access: 'public', request: async () => ({ path: hookPath, body: { phone: '+393331119999' } }) },
     { route: 'GET /api/api-keys', access: ADMIN, request: async () => ({ path: '/api/api-keys' }) },

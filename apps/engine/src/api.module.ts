@@ -24,6 +24,7 @@ import { RuntimeModule } from './runtime/runtime.module';
 import { UsersController } from './users/users.controller';
 import { UsersModule } from './users/users.module';
 import { WhatsAppNumbersController } from './whatsapp/whatsapp-numbers.controller';
+import { WhatsAppTemplatesController } from './whatsapp/whatsapp-templates.controller';
 import { WhatsAppWebhookController } from './whatsapp/whatsapp-webhook.controller';
 import { WhatsAppModule } from './whatsapp/whatsapp.module';
 import { WorkspaceSettingsController } from './workspaces/workspace-settings.controller';
@@ -48,6 +49,7 @@ import { WorkspacesModule } from './workspaces/workspaces.module';
     PausesController,
     UsersController,
     WhatsAppNumbersController,
+    WhatsAppTemplatesController,
     WhatsAppWebhookController,
     WorkspaceSettingsController,
   ],

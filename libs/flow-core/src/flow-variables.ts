@@ -17,6 +17,8 @@ export const CONTACT_VARIABLES = [
   'contact.tags',
   'contact.created_at',
   'contact.last_inbound_at',
+  'contact.marketing_consent',
+  'contact.transactional_consent',
 ] as const;
 
 /** The contact's data in the built-in CRM store (last order, order count). */

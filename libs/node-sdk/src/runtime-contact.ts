@@ -13,6 +13,9 @@ export interface RuntimeContact {
   tags: readonly string[];
   fields: Readonly<Record<string, unknown>>;
   assignedUserId: string | null;
+  /** Consent is kept apart for marketing and for notifications (order updates...). */
+  marketingConsent: 'unknown' | 'opted_in' | 'opted_out';
+  transactionalConsent: 'unknown' | 'opted_in' | 'opted_out';
   createdAt: Date;
   lastInboundAt: Date | null;
 }

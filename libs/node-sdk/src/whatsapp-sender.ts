@@ -40,8 +40,8 @@ export type SendWhatsAppResult =
   | { status: 'accepted'; wamid: string; waId: string | null; usedFallback: boolean }
   | { status: 'failed'; errorCode: string; errorMessage: string; retryable: boolean }
   | { status: 'unknown'; errorMessage: string }
-  /** The policy gate refused or deferred it; `rule` names why. */
-  | { status: 'blocked'; rule: string; reason: string; retryAt: Date | null };
+  /** The policy gate refused it (`retryAt` null) or deferred it; `rule` names why and `details` gives the numbers behind it. */
+  | { status: 'blocked'; rule: string; reason: string; retryAt: Date | null; details?: Record<string, unknown> };
 
 /** The one way a node sends a WhatsApp message. */
 export interface WhatsAppSender {

@@ -2,6 +2,8 @@ import { conditionConfigSchema, conditionDefinition } from './conditions/conditi
 import { conditionHandler } from './conditions/condition/condition.handler';
 import { assignAgentConfigSchema } from './contacts/assign-agent/assign-agent.definition';
 import { assignAgentHandler } from './contacts/assign-agent/assign-agent.handler';
+import { consentConfigSchema } from './contacts/consent/consent.definition';
+import { consentHandler } from './contacts/consent/consent.handler';
 import { moveToListHandler } from './contacts/move-to-list/move-to-list.handler';
 import { notifyAgentConfigSchema } from './contacts/notify-agent/notify-agent.definition';
 import { notifyAgentHandler } from './contacts/notify-agent/notify-agent.handler';
@@ -49,6 +51,10 @@ describe('action and control nodes', () => {
     const list = testContext({ list: 'low-priority' });
     await moveToListHandler.execute(list.context);
     expect(list.recorded.calls).toEqual([{ service: 'moveToList', input: 'low-priority' }]);
+    const consent = testContext(consentConfigSchema.parse({ kind: 'marketing', value: 'opted_in' }));
+    expect(await consentHandler.execute(consent.context)).toEqual({ outcome: 'continue', output: 'next', data: { kind: 'marketing', value: 'opted_in', changed: true } });
+    expect(consent.recorded.calls).toEqual([{ service: 'setConsent', input: { kind: 'marketing', value: 'opted_in' } }]);
+    expect(consentConfigSchema.safeParse({ kind: 'newsletter', value: 'opted_in' }).success).toBe(false);
   });
 
   it('assign and notify: reach the right person, admins when nobody is assigned', async () => {

@@ -2,6 +2,7 @@
 import type { NodeDefinition } from '@parley/flow-core';
 import { conditionDefinition } from './conditions/condition/condition.definition';
 import { assignAgentDefinition } from './contacts/assign-agent/assign-agent.definition';
+import { consentDefinition } from './contacts/consent/consent.definition';
 import { moveToListDefinition } from './contacts/move-to-list/move-to-list.definition';
 import { notifyAgentDefinition } from './contacts/notify-agent/notify-agent.definition';
 import { setFieldDefinition } from './contacts/set-field/set-field.definition';
@@ -29,6 +30,7 @@ import { sendMessageDefinition } from './whatsapp/send-message/send-message.defi
 
 export * from './conditions/condition/condition.definition';
 export * from './contacts/assign-agent/assign-agent.definition';
+export * from './contacts/consent/consent.definition';
 export * from './contacts/move-to-list/move-to-list.definition';
 export * from './contacts/notify-agent/notify-agent.definition';
 export * from './contacts/set-field/set-field.definition';
@@ -57,6 +59,7 @@ export * from './whatsapp/send-message/send-message.definition';
 export const NODE_DEFINITIONS: readonly NodeDefinition[] = [
   conditionDefinition,
   assignAgentDefinition,
+  consentDefinition,
   moveToListDefinition,
   notifyAgentDefinition,
   setFieldDefinition,

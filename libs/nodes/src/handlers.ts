@@ -2,6 +2,7 @@
 import type { NodeHandler } from '@parley/node-sdk';
 import { conditionHandler } from './conditions/condition/condition.handler';
 import { assignAgentHandler } from './contacts/assign-agent/assign-agent.handler';
+import { consentHandler } from './contacts/consent/consent.handler';
 import { moveToListHandler } from './contacts/move-to-list/move-to-list.handler';
 import { notifyAgentHandler } from './contacts/notify-agent/notify-agent.handler';
 import { setFieldHandler } from './contacts/set-field/set-field.handler';
@@ -29,6 +30,7 @@ import { sendMessageHandler } from './whatsapp/send-message/send-message.handler
 
 export * from './conditions/condition/condition.handler';
 export * from './contacts/assign-agent/assign-agent.handler';
+export * from './contacts/consent/consent.handler';
 export * from './contacts/move-to-list/move-to-list.handler';
 export * from './contacts/notify-agent/notify-agent.handler';
 export * from './contacts/set-field/set-field.handler';
@@ -57,6 +59,7 @@ export * from './whatsapp/send-message/send-message.handler';
 export const NODE_HANDLERS: readonly NodeHandler[] = [
   conditionHandler,
   assignAgentHandler,
+  consentHandler,
   moveToListHandler,
   notifyAgentHandler,
   setFieldHandler,

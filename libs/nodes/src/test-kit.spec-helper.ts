@@ -23,6 +23,8 @@ export const testContact: RuntimeContact = {
   assignedUserId: 'agent-1',
   createdAt: new Date('2026-01-01T00:00:00Z'),
   lastInboundAt: new Date('2026-11-22T09:00:00Z'),
+  marketingConsent: 'unknown',
+  transactionalConsent: 'unknown',
 };
 
 export const testEvent: RuntimeEvent = {
@@ -74,6 +76,7 @@ export function testContext<T>(
       setField: async (name, value) => (record('setField', { name, value }), { changed: true, oldValue: null }),
       moveToList: async (list) => (record('moveToList', list), { changed: true, previous: null }),
       assign: async (userId) => void record('assign', userId),
+      setConsent: async (kind, value) => (record('setConsent', { kind, value }), { changed: true }),
     },
     crm: {
       createOpportunity: async (input) => (record('createOpportunity', input), { id: 'opp-1' }),

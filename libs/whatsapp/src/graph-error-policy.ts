@@ -37,6 +37,8 @@ const EXACT: Readonly<Record<number, GraphErrorPolicy>> = {
   100: { action: 'never', reason: 'invalid parameter' },
   190: { action: 'fix_credentials', reason: 'access token expired or invalid' },
   368: { action: 'stop_and_alert', reason: 'temporarily blocked for policy violations' },
+  // The On-Premises API's code for what Cloud API now reports as 131047.
+  470: { action: 'never', reason: 'outside the 24-hour customer service window (legacy code): use a template' },
   80007: { action: 'retry', reason: 'WhatsApp Business Account rate limit' },
   130429: { action: 'retry', reason: 'throughput limit of the number reached' },
   130472: { action: 'never', reason: 'user is in a marketing experiment holdout' },

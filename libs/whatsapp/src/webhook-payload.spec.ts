@@ -1,4 +1,5 @@
 import { parseWebhookItems, webhookEnvelopeSchema } from './webhook-payload';
+import { deliver } from './webhook-fixtures.spec-helper';
 
 function envelope(value: unknown) {
   return webhookEnvelopeSchema.parse({ object: 'whatsapp_business_account', entry: [{ id: 'WABA1', changes: [{ field: 'messages', value }] }] });
@@ -86,5 +87,44 @@ describe('parseWebhookItems', () => {
   it('skips a message with neither wa_id nor BSUID', () => {
     const items = parseWebhookItems(envelope({ metadata, messages: [{ id: 'x', timestamp: '1', type: 'text', text: { body: 'who?' } }] }));
     expect(items).toEqual([expect.objectContaining({ kind: 'skipped', reason: 'message x has no sender' })]);
+  });
+
+  it('keeps every item of a batched delivery (2 entries × 2 changes × several messages and statuses) in order', () => {
+    const numbers = [
+      { display_phone_number: '15550000001', phone_number_id: 'PN1' },
+      { display_phone_number: '15550000002', phone_number_id: 'PN2' },
+    ];
+    const expected: string[] = [];
+    const entry = (wabaId: string) => ({
+      id: wabaId,
+      changes: numbers.map((number) => {
+        const messages = [0, 1, 2].map((n) => {
+          const id = `wamid.${wabaId}.${number.phone_number_id}.in${n}`;
+          expected.push(`message ${id}`);
+          return { from: `3933300000${n}`, id, timestamp: String(1763800000 + n), type: 'text', text: { body: `msg ${n} – è ż 好` } };
+        });
+        const statuses = ['sent', 'delivered', 'read', 'failed'].map((status, n) => {
+          const id = `wamid.${wabaId}.${number.phone_number_id}.out${n}`;
+          expected.push(`status ${id} ${status}`);
+          return { id, status, timestamp: String(1763800100 + n), recipient_id: '393330000000', ...(status === 'failed' ? { errors: [{ code: 131026, title: 'Message undeliverable' }] } : {}) };
+        });
+        return {
+          field: 'messages',
+          value: {
+            messaging_product: 'whatsapp',
+            metadata: number,
+            contacts: [0, 1, 2].map((n) => ({ profile: { name: `Customer ${n}` }, wa_id: `3933300000${n}` })),
+            messages,
+            statuses,
+          },
+        };
+      }),
+    });
+    const items = deliver({ object: 'whatsapp_business_account', entry: [entry('WABA_A'), entry('WABA_B')] });
+    expect(items).toHaveLength(2 * 2 * (3 + 4));
+    expect(items.map((item) => (item.kind === 'message' ? `message ${item.message.wamid}` : item.kind === 'status' ? `status ${item.status.wamid} ${item.status.status}` : item.kind))).toEqual(expected);
+    expect(items.filter((item) => item.kind === 'message').map((item) => (item.kind === 'message' ? [item.wabaId, item.phoneNumberId, item.sender.profileName] : []))).toEqual(
+      ['WABA_A', 'WABA_B'].flatMap((waba) => ['PN1', 'PN2'].flatMap((pn) => [0, 1, 2].map((n) => [waba, pn, `Customer ${n}`]))),
+    );
   });
 });

@@ -16,6 +16,7 @@ export function viewContact(contact: RuntimeContact) {
     fields: contact.fields,
     assignedUserId: contact.assignedUserId,
     lastInboundAt: contact.lastInboundAt?.toISOString() ?? null,
+    consent: { marketing: contact.marketingConsent, transactional: contact.transactionalConsent },
     createdAt: contact.createdAt.toISOString(),
   };
 }

@@ -14,6 +14,7 @@ import { Dispatcher } from '../dispatch/dispatcher';
 import { PauseService } from '../pauses/pause.service';
 import { WhatsAppSenderService } from '../whatsapp/whatsapp-sender.service';
 import { WorkspaceSettingsService } from '../workspaces/workspace-settings.service';
+import { ConsentService } from './consent.service';
 import { ContactActionsService } from './contact-actions.service';
 import { viewContact } from './contact-view';
 import { loadRuntimeContact } from './runtime-contact-row';
@@ -36,6 +37,11 @@ const updateSchema = z
     fields: z.record(z.string().regex(/^[a-z][a-z0-9_]{0,49}$/), z.unknown()).optional(),
     addTags: z.array(z.string().trim().min(1).max(100)).max(50).optional(),
     removeTags: z.array(z.string().trim().min(1).max(100)).max(50).optional(),
+    /** What the customer agreed to, e.g. on a paper form or by phone; recorded with who entered it. */
+    consent: z
+      .object({ marketing: z.enum(['opted_in', 'opted_out']).optional(), transactional: z.enum(['opted_in', 'opted_out']).optional() })
+      .refine((c) => c.marketing !== undefined || c.transactional !== undefined, 'give marketing or transactional')
+      .optional(),
   })
   .refine((v) => Object.keys(v).length > 0, 'nothing to change');
 
@@ -58,6 +64,7 @@ export class ContactsController {
   constructor(
     private readonly dataSource: DataSource,
     private readonly actions: ContactActionsService,
+    private readonly consent: ConsentService,
     private readonly pauses: PauseService,
     private readonly sender: WhatsAppSenderService,
     private readonly workspaces: WorkspaceSettingsService,
@@ -105,7 +112,7 @@ export class ContactsController {
 
   @Patch(':id')
   @Roles('admin', 'marketer', 'support')
-  @ApiOperation({ summary: 'Change names, email, time zone, language, custom fields or tags' })
+  @ApiOperation({ summary: 'Change names, email, time zone, language, custom fields, tags or consent (marketing / notifications)' })
   async update(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string, @Body(new ZodValidationPipe(updateSchema)) body: z.infer<typeof updateSchema>) {
     await this.load(principal, id);
     const scope = { workspaceId: principal.workspaceId, contactId: id, source: `user:${principal.userId}` };
@@ -118,6 +125,10 @@ export class ContactsController {
     for (const [field, value] of Object.entries(body.fields ?? {})) await this.actions.setField(scope, field, value);
     if (body.addTags) await this.actions.addTags(scope, body.addTags);
     if (body.removeTags) await this.actions.removeTags(scope, body.removeTags);
+    for (const kind of ['marketing', 'transactional'] as const) {
+      const value = body.consent?.[kind];
+      if (value) await this.consent.record({ workspaceId: principal.workspaceId, contactId: id, kind, value, source: `user:${principal.userId}` });
+    }
     // Tag and field changes are events flows may react to.
     await this.dispatcher.dispatch([{ kind: 'contact', id }]);
     return viewContact(await this.load(principal, id));

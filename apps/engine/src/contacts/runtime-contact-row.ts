@@ -18,6 +18,8 @@ const runtimeContactRow = z.object({
   assigned_user_id: z.string().nullable(),
   created_at: z.date(),
   last_inbound_at: z.date().nullable(),
+  marketing_consent: z.enum(['unknown', 'opted_in', 'opted_out']),
+  transactional_consent: z.enum(['unknown', 'opted_in', 'opted_out']),
   tags: z.array(z.string()),
 });
 
@@ -27,7 +29,7 @@ export async function loadRuntimeContact(executor: SqlExecutor, workspaceId: str
     executor,
     runtimeContactRow,
     `SELECT c.id, c.wa_id, c.phone_e164, c.display_name, c.first_name, c.last_name, c.email, c.time_zone, c.locale, c.list,
-            c.fields, c.assigned_user_id, c.created_at, c.last_inbound_at,
+            c.fields, c.assigned_user_id, c.created_at, c.last_inbound_at, c.marketing_consent, c.transactional_consent,
             coalesce((SELECT array_agg(t.tag ORDER BY t.tag) FROM contact_tags t WHERE t.contact_id = c.id), '{}') AS tags
        FROM contacts c WHERE c.id = $1 AND c.workspace_id = $2`,
     [contactId, workspaceId],
@@ -49,6 +51,8 @@ export async function loadRuntimeContact(executor: SqlExecutor, workspaceId: str
     assignedUserId: row.assigned_user_id,
     createdAt: row.created_at,
     lastInboundAt: row.last_inbound_at,
+    marketingConsent: row.marketing_consent,
+    transactionalConsent: row.transactional_consent,
   };
 }
 
@@ -68,6 +72,8 @@ export function contactData(contact: RuntimeContact): Record<string, unknown> {
     tags: [...contact.tags],
     created_at: contact.createdAt.toISOString(),
     last_inbound_at: contact.lastInboundAt?.toISOString() ?? null,
+    marketing_consent: contact.marketingConsent,
+    transactional_consent: contact.transactionalConsent,
     fields: { ...contact.fields },
   };
 }

@@ -137,6 +137,8 @@ describe.each(DISPATCH_MODES)('product flows on messages (%s)', (_mode, env) => 
     await s.publishTemplate('quiz');
     const gil = s.customer('393330000110', 'Gil');
     await gil.says('I want to do the quiz');
+    // The sample offer is marketing: after the window closes only a marketing template can carry it, and that needs the opt-in.
+    await gil.optsInToMarketing();
     expect(gil.texts()).toEqual(['Which style do you like most?']);
     await gil.taps('modern', 'Modern');
     await gil.taps('living', 'Living room');

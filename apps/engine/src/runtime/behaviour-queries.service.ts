@@ -20,10 +20,12 @@ interface TypedFilter extends EventFilter {
 }
 
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-/** Text-filtered scans look at this many of the contact's latest events at most. */
-const SCAN_LIMIT = 5000;
+/** Text-filtered scans read the contact's events in pages of this many, newest first. */
+const PAGE = 2000;
 
-const payloadRow = z.object({ type: z.string(), payload: z.record(z.string(), z.unknown()), occurred_at: z.date() });
+const payloadRow = z.object({ id: z.string(), type: z.string(), payload: z.record(z.string(), z.unknown()), occurred_at: z.date() });
+/** Only the payload fields filters read (text for intents and words, the tapped reply's id). */
+const FILTER_PAYLOAD = `jsonb_build_object('text', payload->'text', 'replyId', payload->'replyId', 'callbackKey', payload->'callbackKey')`;
 
 function readFilter(raw: unknown): TypedFilter {
   const type = typeof raw === 'object' && raw !== null && 'type' in raw ? raw.type : undefined;
@@ -70,15 +72,33 @@ export class BehaviourQueriesService {
       );
       return row?.n ?? 0;
     }
-    const rows = await sqlRows(
-      this.dataSource,
-      payloadRow,
-      `SELECT type, payload, occurred_at FROM events
-        WHERE contact_id = $1 AND type = ANY($2) AND occurred_at <= $3 AND ($4::timestamptz IS NULL OR occurred_at > $4)
-        ORDER BY occurred_at DESC LIMIT ${SCAN_LIMIT}`,
-      [scope.contactId, filter.types, to, from],
-    );
-    return rows.filter((r) => this.matches(filter, r.type, r.payload, scope)).length;
+    let count = 0;
+    for await (const page of this.pages(filter, to, from, scope)) count += page.filter((r) => this.matches(filter, r.type, r.payload, scope)).length;
+    return count;
+  }
+
+  /**
+   * The contact's events of the filter's types in (from, to], newest first, a
+   * page at a time (keyset on time and id), so a long window is counted in
+   * full without holding it all in memory.
+   */
+  private async *pages(filter: TypedFilter, to: Date, from: Date | null, scope: BehaviourScope): AsyncGenerator<z.infer<typeof payloadRow>[]> {
+    let cursor: { at: Date; id: string } | null = null;
+    for (;;) {
+      const rows: z.infer<typeof payloadRow>[] = await sqlRows(
+        this.dataSource,
+        payloadRow,
+        `SELECT id::text AS id, type, ${FILTER_PAYLOAD} AS payload, occurred_at FROM events
+          WHERE contact_id = $1 AND type = ANY($2) AND occurred_at <= $3 AND ($4::timestamptz IS NULL OR occurred_at > $4)
+            AND ($5::timestamptz IS NULL OR (occurred_at, id) < ($5, $6::bigint))
+          ORDER BY occurred_at DESC, id DESC LIMIT ${PAGE}`,
+        [scope.contactId, filter.types, to, from, cursor?.at ?? null, cursor?.id ?? null],
+      );
+      if (rows.length > 0) yield rows;
+      const last = rows[rows.length - 1];
+      if (rows.length < PAGE || !last) return;
+      cursor = { at: last.occurred_at, id: last.id };
+    }
   }
 
   private async consecutive(filter: TypedFilter, n: number, scope: BehaviourScope): Promise<boolean> {
@@ -86,7 +106,7 @@ export class BehaviourQueriesService {
     const rows = await sqlRows(
       this.dataSource,
       payloadRow,
-      `SELECT type, payload, occurred_at FROM events
+      `SELECT id::text AS id, type, ${FILTER_PAYLOAD} AS payload, occurred_at FROM events
         WHERE contact_id = $1 AND type = 'message.received' AND occurred_at <= $2
         ORDER BY occurred_at DESC, id DESC LIMIT $3`,
       [scope.contactId, scope.now, n],
@@ -106,14 +126,10 @@ export class BehaviourQueriesService {
       );
       last = row?.last ?? null;
     } else {
-      const rows = await sqlRows(
-        this.dataSource,
-        payloadRow,
-        `SELECT type, payload, occurred_at FROM events WHERE contact_id = $1 AND type = ANY($2) AND occurred_at <= $3
-          ORDER BY occurred_at DESC LIMIT ${SCAN_LIMIT}`,
-        [scope.contactId, filter.types, scope.now],
-      );
-      last = rows.find((r) => this.matches(filter, r.type, r.payload, scope))?.occurred_at ?? null;
+      for await (const page of this.pages(filter, scope.now, null, scope)) {
+        last = page.find((r) => this.matches(filter, r.type, r.payload, scope))?.occurred_at ?? null;
+        if (last !== null) break;
+      }
     }
     // Never seen reads as "forever ago", so "no order for 72 h" holds for someone who never ordered.
     return last === null ? Number.POSITIVE_INFINITY : (scope.now.getTime() - last.getTime()) / unitMs;

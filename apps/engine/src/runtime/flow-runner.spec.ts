@@ -17,6 +17,10 @@ describe('resuming executions after a crash', () => {
 
   beforeAll(async () => {
     h = await startEngineHarness();
+    // These tests replay one reply to one contact many times within seconds, on the real clock; pacing and
+    // content frequency are the policy gate's business, tested in policy-gate.spec.ts, so they are off here.
+    const settings = await h.workspace.admin.put('/api/workspace/settings', { messaging: { recipientSpacingSeconds: 0, sameContentPer30Days: 1000 } });
+    expect(settings.status).toBe(200);
     const created = await h.workspace.admin.post('/api/flows', { name: 'Price', definition: priceReplyFlow('Crash-safe reply', 'crash') });
     flowId = str(obj(created.body)['id']);
     versionId = str(obj((await h.workspace.admin.post(`/api/flows/${flowId}/publish`, {})).body)['id']);

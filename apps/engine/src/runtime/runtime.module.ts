@@ -8,7 +8,7 @@ import { EventProcessorService } from '../events/event-processor.service';
 import { EventsModule } from '../events/events.module';
 import { FlowsModule } from '../flows/flows.module';
 import { NotifierService } from '../notifications/notifier.service';
-import { PauseService } from '../pauses/pause.service';
+import { PausesModule } from '../pauses/pauses.module';
 import { WhatsAppModule } from '../whatsapp/whatsapp.module';
 import { WorkspacesModule } from '../workspaces/workspaces.module';
 import { BehaviourQueriesService } from './behaviour-queries.service';
@@ -21,7 +21,7 @@ import { StepServicesFactory } from './step-services.factory';
 
 /** The flow runtime: matching events to flows, running steps, and the services steps use. */
 @Module({
-  imports: [AuditModule, EventsModule, FlowsModule, WhatsAppModule, WorkspacesModule],
+  imports: [AuditModule, EventsModule, FlowsModule, PausesModule, WhatsAppModule, WorkspacesModule],
   providers: [
     { provide: NODE_HANDLERS, useValue: new NodeHandlerRegistry(HANDLER_LIST) },
     BehaviourQueriesService,
@@ -33,9 +33,8 @@ import { StepServicesFactory } from './step-services.factory';
     FlowRunner,
     FlowVersionCache,
     NotifierService,
-    PauseService,
     StepServicesFactory,
   ],
-  exports: [ContactActionsService, EventProcessorService, FlowRunner, FlowVersionCache, NODE_HANDLERS, NotifierService, PauseService],
+  exports: [ContactActionsService, EventProcessorService, FlowRunner, FlowVersionCache, NODE_HANDLERS, NotifierService, PausesModule],
 })
 export class RuntimeModule {}

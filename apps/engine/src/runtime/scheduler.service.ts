@@ -7,6 +7,7 @@ import type { EngineConfig } from '../config/engine-config';
 import { ENGINE_CONFIG } from '../config/engine-config.token';
 import { sqlRow, sqlRows } from '../database/sql-rows';
 import { Dispatcher } from '../dispatch/dispatcher';
+import { WhatsAppTemplatesService } from '../whatsapp/whatsapp-templates.service';
 import { readWorkspaceSettings } from '../workspaces/workspace-settings';
 import { FlowVersionCache } from './flow-version-cache.service';
 
@@ -37,6 +38,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
     private readonly dataSource: DataSource,
     private readonly versions: FlowVersionCache,
     private readonly dispatcher: Dispatcher,
+    private readonly templates: WhatsAppTemplatesService,
     private readonly clock: Clock,
     @Inject(ENGINE_CONFIG) private readonly config: EngineConfig,
   ) {}
@@ -73,6 +75,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
     for (const id of await this.scheduleTicks()) contacts.add(id);
     for (const id of await this.unreadChecks()) contacts.add(id);
     await this.dispatcher.dispatch([...contacts].map((id) => ({ kind: 'contact' as const, id })));
+    await this.templates.syncDue();
     return contacts.size;
   }
 

@@ -13,6 +13,7 @@ import { loadCrmContext } from '../crm/crm-context';
 import { CrmStoreService } from '../crm/crm-store.service';
 import { guardedHttpRequest } from '../http/guarded-http-client';
 import { NotifierService } from '../notifications/notifier.service';
+import { ConsentService } from '../contacts/consent.service';
 import { PauseService } from '../pauses/pause.service';
 import { WhatsAppSenderService } from '../whatsapp/whatsapp-sender.service';
 import type { WorkspaceRuntimeSettings } from '../workspaces/workspace-settings.service';
@@ -52,6 +53,7 @@ export class StepServicesFactory {
     private readonly pauses: PauseService,
     private readonly notifier: NotifierService,
     private readonly conditions: ConditionEngineService,
+    private readonly consent: ConsentService,
   ) {}
 
   create(scope: StepScope): StepServicesWithLog {
@@ -77,12 +79,15 @@ export class StepServicesFactory {
     const timeZone = scope.contact.timeZone ?? scope.workspace.settings.timeZone;
 
     const services: StepServices = {
-      whatsapp: this.sender.forStep({ workspaceId: scope.workspaceId, executionId: scope.executionId, nodeId: scope.nodeId }),
+      whatsapp: this.sender.forStep({ workspaceId: scope.workspaceId, executionId: scope.executionId, nodeId: scope.nodeId, flowId: scope.flowId }),
       contact: {
         addTags: (tags) => this.contacts.addTags(contactScope, tags),
         removeTags: (tags) => this.contacts.removeTags(contactScope, tags),
         setField: (name, value) => this.contacts.setField(contactScope, name, value),
         moveToList: (list) => this.contacts.moveToList(contactScope, list),
+        setConsent: async (kind, value) => ({
+          changed: await this.consent.record({ workspaceId: scope.workspaceId, contactId: scope.contact.id, kind, value, source: `flow:${scope.flowId}` }),
+        }),
         assign: (userId) => this.contacts.assign(contactScope, userId),
       },
       crm: {

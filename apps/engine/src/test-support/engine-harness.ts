@@ -22,6 +22,8 @@ import { createTestDatabase, type TestDatabase } from './test-database';
 export interface HarnessOptions {
   env?: Record<string, string>;
   clock?: ManualClock;
+  /** Let pacing deferrals pass by themselves (see `pace`); tests of the pacing itself turn it off. Default true. */
+  autoPace?: boolean;
 }
 
 export interface TestWorkspace {
@@ -55,14 +57,25 @@ export interface EngineHarness {
    * or event, no due wait, no running execution (either dispatch mode).
    */
   settle(): Promise<void>;
-  /** Moves the manual clock forward, runs the scheduler and settles. */
+  /** Moves the manual clock forward, runs the scheduler, settles and lets pacing deferrals pass. */
   advance(ms: number): Promise<void>;
+  /** The manual clock the harness was started with, if any. */
+  clock: ManualClock | undefined;
+  /**
+   * With a manual clock: lets the seconds pass that the policy gate's pacing
+   * asks for (about 6 s between two messages to one customer), so a reply of
+   * several messages arrives whole, as it would on a phone. Other waits
+   * (quiet hours, the flow's own delays) are left alone.
+   */
+  pace(workspaceId?: string): Promise<void>;
   /** Starts another engine process on the same database with other settings (e.g. a worker). */
   startPeer(env: Record<string, string>): Promise<INestApplication>;
   close(): Promise<void>;
 }
 
 const PASSWORD = 'correct horse battery staple';
+/** Pacing deferrals are seconds long. */
+const PACING_HORIZON_MS = 10_000;
 
 /**
  * A real engine for integration tests: its own migrated PostgreSQL database,
@@ -107,8 +120,9 @@ export async function startEngineHarness(options: HarnessOptions = {}): Promise<
     counter += 1;
     const phoneNumberId = String(100_000_000_000 + counter);
     const accessToken = `token-${randomBytes(8).toString('hex')}`;
-    simulator.state.addNumber({ phoneNumberId, accessToken, displayPhoneNumber: `1555000${counter}`, wabaId: String(200_000 + counter) });
-    await numbers.create(workspace.id, { phoneNumberId, accessToken, displayPhoneNumber: `1555000${counter}` }, null);
+    const wabaId = String(200_000 + counter);
+    simulator.state.addNumber({ phoneNumberId, accessToken, displayPhoneNumber: `1555000${counter}`, wabaId });
+    await numbers.create(workspace.id, { phoneNumberId, accessToken, displayPhoneNumber: `1555000${counter}`, wabaId }, null);
     async function user(role: UserRole): Promise<ApiClient> {
       counter += 1;
       const email = `${role}${counter}@example.com`;
@@ -157,6 +171,24 @@ export async function startEngineHarness(options: HarnessOptions = {}): Promise<
     const result: unknown = await dataSource.query(query, parameters);
     return arr(result).map(obj);
   };
+  const pace = async (workspaceId?: string): Promise<void> => {
+    if (!clock || options.autoPace === false) return;
+    for (let round = 0; round < 50; round += 1) {
+      const [row] = await sql(
+        `SELECT min(w.due_at) AS due FROM waits w
+          WHERE ($1::uuid IS NULL OR w.workspace_id = $1) AND w.status = 'waiting' AND w.due_at <= $2
+            AND EXISTS (SELECT 1 FROM execution_steps s WHERE s.execution_id = w.execution_id AND s.node_id = w.node_id
+                          AND s.output->>'deferredBy' IN ('recipient_spacing', 'number_throughput'))`,
+        [workspaceId ?? null, new Date(clock.now().getTime() + PACING_HORIZON_MS)],
+      );
+      const due = row?.['due'];
+      if (!(due instanceof Date)) return;
+      clock.advance(Math.max(0, due.getTime() - clock.now().getTime()) + 1);
+      await app.get(SchedulerService).runOnce();
+      await settle();
+    }
+    throw new Error('pacing never ended: a wait keeps coming due within seconds');
+  };
   return {
     url,
     config,
@@ -183,7 +215,10 @@ export async function startEngineHarness(options: HarnessOptions = {}): Promise<
       clock.advance(ms);
       await app.get(SchedulerService).runOnce();
       await settle();
+      await pace();
     },
+    clock,
+    pace,
     startPeer: async (env) => {
       const peer = await createEngineApp(loadEngineConfig({ ...baseEnv, ...env }), { clock: options.clock });
       await peer.listen(0, '127.0.0.1');

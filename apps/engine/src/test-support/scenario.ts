@@ -16,6 +16,8 @@ export interface Customer {
   /** The texts of what the business sent (text bodies, interactive bodies, template names). */
   texts(): string[];
   contact(): Promise<Record<string, unknown>>;
+  /** Records the customer's marketing opt-in (as a shop's sign-up form would): marketing templates need it. */
+  optsInToMarketing(): Promise<void>;
 }
 
 function textOf(body: Record<string, unknown>): string {
@@ -68,6 +70,7 @@ export class Scenario {
       const result = await this.h.simulator.customerSends({ phoneNumberId: this.workspace.phoneNumberId, from: waId, name, message });
       if (result.delivery && !result.delivery.delivered) throw new Error('the simulator could not deliver the webhook');
       await this.h.settle();
+      await this.h.pace(this.workspace.id);
     };
     const received = () => this.h.simulator.state.sent.filter((m) => m.to === waId && m.phoneNumberId === this.workspace.phoneNumberId).map((m) => m.body);
     return {
@@ -79,6 +82,11 @@ export class Scenario {
       received,
       texts: () => received().map(textOf),
       contact: () => this.contact(waId),
+      optsInToMarketing: async () => {
+        const id = str((await this.contact(waId))['id']);
+        const response = await this.admin.request('PATCH', `/api/contacts/${id}`, { consent: { marketing: 'opted_in' } });
+        if (response.status !== 200) throw new Error(`opt-in refused: ${response.status} ${JSON.stringify(response.body)}`);
+      },
     };
   }
 
@@ -94,6 +102,7 @@ export class Scenario {
     const response = await this.admin.post('/api/crm/events', event);
     if (response.status !== 202) throw new Error(`crm event refused: ${response.status} ${JSON.stringify(response.body)}`);
     await this.h.settle();
+    await this.h.pace(this.workspace.id);
     return obj(response.body);
   }
 

@@ -3,9 +3,14 @@ import { type MessageStatusUpdate, parseWebhookItems, type WebhookItem, webhookE
 import { DataSource, type EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { Clock } from '../common/clock';
-import { sqlRow } from '../database/sql-rows';
+import { sqlRow, sqlRows } from '../database/sql-rows';
 import type { WorkItem } from '../dispatch/work-item';
+import { ConsentService } from '../contacts/consent.service';
 import { EventWriterService } from '../events/event-writer.service';
+import { effectiveIntents } from '../workspaces/workspace-settings';
+import { WorkspaceSettingsService } from '../workspaces/workspace-settings.service';
+import { consentKeyword } from './policy/consent-keyword';
+import { WhatsAppTemplatesService } from './whatsapp-templates.service';
 
 /** After this many failed attempts a delivery is parked with its error instead of retried forever. */
 const MAX_ATTEMPTS = 5;
@@ -44,6 +49,9 @@ export class WebhookProcessorService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly events: EventWriterService,
+    private readonly consent: ConsentService,
+    private readonly settings: WorkspaceSettingsService,
+    private readonly templates: WhatsAppTemplatesService,
     private readonly clock: Clock,
   ) {}
 
@@ -59,7 +67,8 @@ export class WebhookProcessorService {
           [id],
         );
         if (!delivery) return [];
-        const envelope = webhookEnvelopeSchema.parse(JSON.parse(delivery.body.toString('utf8')));
+        // PostgreSQL text and jsonb cannot hold NUL characters; a customer's stray one must not stop the delivery.
+        const envelope = webhookEnvelopeSchema.parse(JSON.parse(delivery.body.toString('utf8'), (_key, value: unknown) => (typeof value === 'string' ? value.replaceAll('\u0000', '') : value)));
         const notes: string[] = [];
         const contacts = new Set<string>();
         for (const item of parseWebhookItems(envelope)) {
@@ -92,9 +101,51 @@ export class WebhookProcessorService {
 
   /** Applies one item; returns the contact that has a new event to process, if any. */
   private async apply(manager: EntityManager, item: WebhookItem, notes: string[]): Promise<string | null> {
-    if (item.kind === 'skipped') {
-      notes.push(`${item.field}: ${item.reason}`);
-      return null;
+    switch (item.kind) {
+      case 'skipped':
+        notes.push(`${item.field}: ${item.reason}`);
+        return null;
+      case 'error':
+        notes.push(`error ${item.code}: ${item.title}${item.details ? ` (${item.details})` : ''}`);
+        return null;
+      case 'account_update':
+        notes.push(`${item.field}: ${item.event ?? 'update'}`);
+        return null;
+      case 'template_status': {
+        const changed = await this.templates.applyStatus(manager, item);
+        notes.push(
+          changed.length === 0
+            ? `template ${item.name}: ${item.status} (not in the registry; sync the templates)`
+            : `template ${item.name}: ${changed.map((c) => `${c.language} ${c.previous} -> ${item.status}`).join(', ')}`,
+        );
+        return null;
+      }
+      case 'template_category':
+        await manager.query(
+          `UPDATE whatsapp_templates SET category = $4, updated_at = $5 WHERE waba_id = $1 AND (meta_id = $2 OR (name = $3 AND ($6::text IS NULL OR language = $6)))`,
+          [item.wabaId, item.templateId, item.name, item.newCategory.toUpperCase(), this.clock.now(), item.language],
+        );
+        notes.push(`template ${item.name}: category ${item.previousCategory ?? '?'} -> ${item.newCategory}`);
+        return null;
+      case 'number_quality':
+        // The messaging limit belongs to the whole account (portfolio); the quality event to one number.
+        await manager.query(`UPDATE whatsapp_numbers SET messaging_limit = coalesce($2, messaging_limit), limits_updated_at = $3 WHERE waba_id = $1`, [
+          item.wabaId,
+          item.currentLimit,
+          this.clock.now(),
+        ]);
+        await manager.query(`UPDATE whatsapp_numbers SET quality_rating = $3 WHERE waba_id = $1 AND ($2::text IS NULL OR display_phone_number = $2)`, [
+          item.wabaId,
+          item.displayPhoneNumber,
+          item.event,
+        ]);
+        notes.push(`number quality: ${item.event}${item.currentLimit ? `, limit ${item.currentLimit}` : ''}`);
+        return null;
+      case 'user_preference':
+        return this.applyPreference(manager, item, notes);
+      case 'message':
+      case 'status':
+        break;
     }
     const number = await sqlRow(manager, numberRow, 'SELECT id, workspace_id FROM whatsapp_numbers WHERE phone_number_id = $1', [
       item.phoneNumberId,
@@ -149,6 +200,23 @@ export class WebhookProcessorService {
       [number.workspace_id, contact.id, number.id, message.wamid, message.type, message.text, JSON.stringify(message.raw), message.timestamp],
     );
     if (!inserted) return null;
+
+    // "STOP" alone opts the customer out of marketing; a resubscribe keyword brings them back.
+    const intents = effectiveIntents((await this.settings.get(number.workspace_id)).settings);
+    const keyword = consentKeyword(message.text, { stop: intents['stop'] ?? [], start: intents['start'] ?? [] });
+    if (keyword) {
+      await this.consent.record(
+        {
+          workspaceId: number.workspace_id,
+          contactId: contact.id,
+          kind: 'marketing',
+          value: keyword.action === 'stop' ? 'opted_out' : 'opted_in',
+          source: `keyword:${keyword.keyword}`,
+          at: message.timestamp,
+        },
+        manager,
+      );
+    }
 
     const event = await this.events.record(
       {
@@ -217,6 +285,43 @@ export class WebhookProcessorService {
       manager,
     );
     return event ? message.contact_id : null;
+  }
+
+  /**
+   * WhatsApp's own "stop marketing" / "resume" choice: the same consent as a
+   * STOP keyword. The customer's contact in every workspace that has this
+   * number (or this account) is updated, from the choice's own timestamp.
+   */
+  private async applyPreference(manager: EntityManager, item: Extract<WebhookItem, { kind: 'user_preference' }>, notes: string[]): Promise<string | null> {
+    const contacts = await sqlRows(
+      manager,
+      z.object({ id: z.string(), workspace_id: z.string() }),
+      `SELECT c.id, c.workspace_id FROM contacts c
+        WHERE c.workspace_id IN (SELECT workspace_id FROM whatsapp_numbers WHERE phone_number_id = $1 OR ($1::text IS NULL AND waba_id = $2))
+          AND ((c.wa_id = $3 AND $3::text IS NOT NULL) OR (c.bsuid = $4 AND $4::text IS NOT NULL))`,
+      [item.phoneNumberId, item.wabaId, item.sender.waId, item.sender.userId],
+    );
+    if (contacts.length === 0) {
+      notes.push(`user_preferences: ${item.value} for an unknown contact`);
+      return null;
+    }
+    let changedContact: string | null = null;
+    for (const contact of contacts) {
+      const changed = await this.consent.record(
+        {
+          workspaceId: contact.workspace_id,
+          contactId: contact.id,
+          kind: 'marketing',
+          value: item.value === 'stop' ? 'opted_out' : 'opted_in',
+          source: 'whatsapp:user_preferences',
+          at: item.timestamp,
+        },
+        manager,
+      );
+      if (changed) changedContact = contact.id;
+    }
+    notes.push(`user_preferences: marketing ${item.value}`);
+    return changedContact;
   }
 
   /**

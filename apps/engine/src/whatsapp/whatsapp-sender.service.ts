@@ -7,6 +7,10 @@ import { Clock } from '../common/clock';
 import type { EngineConfig } from '../config/engine-config';
 import { ENGINE_CONFIG } from '../config/engine-config.token';
 import { sqlRow } from '../database/sql-rows';
+import { ConsentService } from '../contacts/consent.service';
+import { describeSend } from './policy/describe-send';
+import { PolicyGateService } from './policy/policy-gate.service';
+import { notificationKey } from './policy/policy-facts-reader';
 import { WhatsAppNumbersService } from './whatsapp-numbers.service';
 
 export interface SendScope {
@@ -14,13 +18,13 @@ export interface SendScope {
   /** Null for messages an agent writes by hand. */
   executionId: string | null;
   nodeId: string | null;
+  flowId: string | null;
 }
 
 const existingRow = z.object({ status: z.enum(['pending', 'succeeded', 'failed', 'unknown']), result: z.record(z.string(), z.unknown()).nullable() });
-const contactRow = z.object({ wa_id: z.string().nullable(), whatsapp_number_id: z.string().nullable(), last_inbound_at: z.date().nullable() });
-
-/** The customer-service window is 24 h; a few minutes are kept in hand so a send never lands just after it closes. */
-const WINDOW_MS = 24 * 3_600_000 - 5 * 60_000;
+const contactRow = z.object({ wa_id: z.string().nullable(), whatsapp_number_id: z.string().nullable() });
+/** Graph error: the customer stopped marketing messages in WhatsApp. */
+const MARKETING_STOPPED = 131050;
 const numberRow = z.object({ id: z.string() });
 
 function text(value: unknown, fallback: string): string {
@@ -28,9 +32,10 @@ function text(value: unknown, fallback: string): string {
 }
 
 /**
- * The only way the engine sends a WhatsApp message. The send is recorded
- * under its idempotency key before the HTTP call, so it happens at most once;
- * a timeout or 5xx is recorded as "unknown" and never resent blindly.
+ * The only way the engine sends a WhatsApp message. Every send passes the
+ * policy gate first; then it is recorded under its idempotency key before the
+ * HTTP call, so it happens at most once; a timeout or 5xx is recorded as
+ * "unknown" and never resent blindly.
  */
 @Injectable()
 export class WhatsAppSenderService {
@@ -39,6 +44,8 @@ export class WhatsAppSenderService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly numbers: WhatsAppNumbersService,
+    private readonly gate: PolicyGateService,
+    private readonly consent: ConsentService,
     private readonly clock: Clock,
     @Inject(ENGINE_CONFIG) private readonly config: EngineConfig,
   ) {}
@@ -50,11 +57,11 @@ export class WhatsAppSenderService {
 
   /** A sender for an agent's own messages (no execution behind them). */
   forAgent(scope: { workspaceId: string; userId: string }): WhatsAppSender {
-    return { send: (request) => this.send({ workspaceId: scope.workspaceId, executionId: null, nodeId: null }, request) };
+    return { send: (request) => this.send({ workspaceId: scope.workspaceId, executionId: null, nodeId: null, flowId: null }, request) };
   }
 
   private async send(scope: SendScope, request: SendWhatsAppRequest): Promise<SendWhatsAppResult> {
-    const contact = await sqlRow(this.dataSource, contactRow, 'SELECT wa_id, whatsapp_number_id, last_inbound_at FROM contacts WHERE id = $1 AND workspace_id = $2', [
+    const contact = await sqlRow(this.dataSource, contactRow, 'SELECT wa_id, whatsapp_number_id FROM contacts WHERE id = $1 AND workspace_id = $2', [
       request.contactId,
       scope.workspaceId,
     ]);
@@ -65,29 +72,25 @@ export class WhatsAppSenderService {
       contact.whatsapp_number_id ??
       (await sqlRow(this.dataSource, numberRow, 'SELECT id FROM whatsapp_numbers WHERE workspace_id = $1 ORDER BY created_at LIMIT 1', [scope.workspaceId]))?.id;
     const credentials = numberId ? await this.numbers.credentials(numberId) : null;
-    if (!credentials) {
+    if (!numberId || !credentials) {
       return { status: 'failed', errorCode: 'no_number', errorMessage: 'No WhatsApp number is registered for this workspace.', retryable: false };
     }
 
-    // Free-form messages only inside the 24 h window (from the customer's own message timestamp); outside it the fallback template or nothing.
-    let message = request.message;
-    let usedFallback = false;
-    const windowOpen = contact.last_inbound_at !== null && this.clock.now().getTime() - contact.last_inbound_at.getTime() < WINDOW_MS;
-    if (message.type !== 'template' && !windowOpen) {
-      if (!request.templateFallback) {
-        return {
-          status: 'blocked',
-          rule: 'customer_service_window',
-          reason:
-            contact.last_inbound_at === null
-              ? 'The customer has never written; only an approved template can start the conversation.'
-              : `The customer last wrote at ${contact.last_inbound_at.toISOString()}, more than 24 hours ago; only an approved template can be sent.`,
-          retryAt: null,
-        };
-      }
-      message = request.templateFallback;
-      usedFallback = true;
+    // A step that runs again (retry, restart after a crash) first learns what became of its earlier attempt.
+    const earlier = await this.earlierAttempt(request.idempotencyKey);
+    if (earlier !== null && !(earlier.status === 'failed' && earlier.retryable)) return earlier;
+
+    const origin = scope.executionId === null ? 'agent' : 'flow';
+    const primary = describeSend(request.message, request.category, origin, request.templateFallback !== undefined);
+    const fallback = request.templateFallback ? describeSend(request.templateFallback, request.category, origin, false) : null;
+    const decision = await this.gate.check({ workspaceId: scope.workspaceId, contactId: request.contactId, numberId, flowId: scope.flowId, send: primary, fallback });
+    const { verdict } = decision;
+    if (verdict.verdict !== 'allow') {
+      return { status: 'blocked', rule: verdict.rule, reason: verdict.reason, retryAt: verdict.verdict === 'defer' ? verdict.until : null, details: verdict.numbers };
     }
+    const message = verdict.useFallback && request.templateFallback ? request.templateFallback : request.message;
+    const usedFallback = verdict.useFallback;
+    const sent = decision.send;
     const body = {
       messaging_product: 'whatsapp',
       recipient_type: 'individual',
@@ -118,8 +121,9 @@ export class WhatsAppSenderService {
             now,
           ]);
           await manager.query(
-            `INSERT INTO messages (workspace_id, contact_id, whatsapp_number_id, direction, wamid, type, text, payload, occurred_at, status, status_at, execution_id, node_id)
-             VALUES ($1, $2, $3, 'outbound', $4, $5, $6, $7, $8, 'accepted', $8, $9, $10)
+            `INSERT INTO messages (workspace_id, contact_id, whatsapp_number_id, direction, wamid, type, text, payload, occurred_at, status, status_at, execution_id, node_id,
+                                   category, content_hash, notification_key, business_initiated, origin)
+             VALUES ($1, $2, $3, 'outbound', $4, $5, $6, $7, $8, 'accepted', $8, $9, $10, $11, $12, $13, $14, $15)
              ON CONFLICT (wamid) DO NOTHING`,
             [
               scope.workspaceId,
@@ -132,6 +136,11 @@ export class WhatsAppSenderService {
               now,
               scope.executionId,
               scope.nodeId,
+              sent.category,
+              sent.contentHash,
+              notificationKey(sent),
+              decision.businessInitiated,
+              origin,
             ],
           );
           if (result.waId !== null && result.waId !== contact.wa_id) {
@@ -142,6 +151,10 @@ export class WhatsAppSenderService {
       }
       case 'rejected': {
         const policy = graphErrorPolicy(result.code);
+        if (result.code === MARKETING_STOPPED) {
+          // WhatsApp says the customer stopped marketing messages: remember it, so no flow tries again.
+          await this.consent.record({ workspaceId: scope.workspaceId, contactId: request.contactId, kind: 'marketing', value: 'opted_out', source: 'whatsapp:131050' });
+        }
         await this.finish(request.idempotencyKey, 'failed', { code: result.code, message: result.message, details: result.details, action: policy.action });
         return {
           status: 'failed',
@@ -185,6 +198,12 @@ export class WhatsAppSenderService {
       [key, now],
     );
     return reclaimed ? null : { ...earlier, retryable: false };
+  }
+
+  /** The outcome of an earlier attempt under `key`, or null when there was none. */
+  private async earlierAttempt(key: string): Promise<SendWhatsAppResult | null> {
+    const exists = await sqlRow(this.dataSource, z.object({ found: z.boolean() }), 'SELECT true AS found FROM side_effects WHERE idempotency_key = $1', [key]);
+    return exists ? this.earlierOutcome(key) : null;
   }
 
   /** What became of an earlier attempt under `key`; a send left "pending" by a dead process is now "unknown". */

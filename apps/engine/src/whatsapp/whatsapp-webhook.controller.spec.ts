@@ -106,7 +106,7 @@ describe('WhatsApp webhook endpoint', () => {
       await h.idle();
       expect((await h.count('messages')) - before).toBe(3);
       const notes: unknown = await h.dataSource.query('SELECT notes FROM webhook_deliveries ORDER BY id DESC LIMIT 1');
-      expect(arr(obj(arr(notes)[0])['notes'])).toEqual(['account_update: field not handled yet']);
+      expect(arr(obj(arr(notes)[0])['notes'])).toEqual(['account_update: VERIFIED_ACCOUNT']);
     });
 
     it('keeps non-ASCII text intact when the body is signed over escaped bytes', async () => {

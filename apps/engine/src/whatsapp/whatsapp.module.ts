@@ -1,13 +1,18 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
+import { ConsentService } from '../contacts/consent.service';
 import { EventsModule } from '../events/events.module';
+import { PausesModule } from '../pauses/pauses.module';
+import { WorkspacesModule } from '../workspaces/workspaces.module';
+import { PolicyGateService } from './policy/policy-gate.service';
 import { WebhookProcessorService } from './webhook-processor.service';
 import { WhatsAppNumbersService } from './whatsapp-numbers.service';
 import { WhatsAppSenderService } from './whatsapp-sender.service';
+import { WhatsAppTemplatesService } from './whatsapp-templates.service';
 
 @Module({
-  imports: [AuditModule, EventsModule],
-  providers: [WhatsAppNumbersService, WebhookProcessorService, WhatsAppSenderService],
-  exports: [WhatsAppNumbersService, WebhookProcessorService, WhatsAppSenderService],
+  imports: [AuditModule, EventsModule, PausesModule, WorkspacesModule],
+  providers: [ConsentService, PolicyGateService, WhatsAppNumbersService, WebhookProcessorService, WhatsAppSenderService, WhatsAppTemplatesService],
+  exports: [ConsentService, PolicyGateService, WhatsAppNumbersService, WebhookProcessorService, WhatsAppSenderService, WhatsAppTemplatesService],
 })
 export class WhatsAppModule {}

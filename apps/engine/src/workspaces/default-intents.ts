@@ -29,6 +29,8 @@ export const DEFAULT_INTENTS: Record<string, string[]> = {
   too_expensive: ['too expensive', 'too much', 'troppo caro', 'troppo costoso', 'za drogo', 'zbyt drogie', 'demasiado caro', 'zu teuer', 'trop cher', '太贵'],
   human: ['human', 'agent', 'operator', 'speak to someone', 'operatore', 'persona', 'konsultant', 'człowiek', 'agente', 'mensch', 'humain', '人工'],
   stop: ['stop', 'unsubscribe', 'annulla', 'disiscrivimi', 'basta', 'wypisz', 'rezygnuję', 'baja', 'abmelden', 'désabonner', '退订'],
+  /** Said alone, a resubscribe keyword brings marketing consent back after a STOP. */
+  start: ['start', 'subscribe', 'resubscribe', 'iscrivimi', 'riattiva', 'zapisz mnie', 'subskrybuj', 'alta', 'suscribirme', 'anmelden', "m'abonner", '订阅'],
 };
 
 /** Words that lean positive or negative, for the simple sentiment score. */

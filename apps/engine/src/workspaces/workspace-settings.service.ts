@@ -14,6 +14,21 @@ export interface WorkspaceRuntimeSettings {
   sentiment: SentimentScorer;
 }
 
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A change replaces the fields it names; nested groups (e.g. messaging.quietHours) merge, so one field can change alone. */
+function mergeSettings(current: unknown, change: unknown): unknown {
+  if (!isPlainObject(current) || !isPlainObject(change)) return change === undefined ? current : change;
+  const merged: Record<string, unknown> = { ...current };
+  for (const [key, value] of Object.entries(change)) {
+    // Intents are a map of lists the user replaces as a whole.
+    merged[key] = key === 'intents' ? value : mergeSettings(current[key], value);
+  }
+  return merged;
+}
+
 /** Settings change rarely; a short cache keeps them off the hot path while edits show up within seconds. */
 const CACHE_MS = 5000;
 
@@ -39,7 +54,7 @@ export class WorkspaceSettingsService {
 
   async update(principal: Principal, change: unknown): Promise<WorkspaceSettings> {
     const current = (await this.get(principal.workspaceId)).settings;
-    const merged = workspaceSettingsSchema.parse({ ...current, ...(typeof change === 'object' && change !== null ? change : {}) });
+    const merged = workspaceSettingsSchema.parse(mergeSettings(current, change));
     await this.dataSource.query('UPDATE workspaces SET settings = $2 WHERE id = $1', [principal.workspaceId, JSON.stringify(merged)]);
     this.cache.delete(principal.workspaceId);
     await this.audit.record({

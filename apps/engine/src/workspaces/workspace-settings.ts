@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_INTENTS, DEFAULT_SENTIMENT_WORDS } from './default-intents';
+import { messagingPolicySchema } from '../whatsapp/policy/messaging-policy';
 
 const keywordList = z.array(z.string().trim().min(1).max(100)).max(500);
 
@@ -40,6 +41,8 @@ export const workspaceSettingsSchema = z.object({
     .default([]),
   /** Executions (and their steps) older than this are pruned, unless still running or waiting. */
   executionRetentionDays: z.number().int().min(1).max(3650).default(180),
+  /** The rules every send passes (WhatsApp policy, consent, frequency, quiet hours, pacing). */
+  messaging: messagingPolicySchema.default(messagingPolicySchema.parse({})),
 });
 export type WorkspaceSettings = z.infer<typeof workspaceSettingsSchema>;
 

@@ -117,7 +117,7 @@ describe('send WhatsApp message step', () => {
     expect(await sendMessageHandler.execute(deferred.context)).toEqual({
       outcome: 'wait',
       wait: { kind: 'until', resumeAt: retryAt },
-      data: { deferredBy: 'quiet_hours', reason: 'night' },
+      data: { deferredBy: 'quiet_hours', reason: 'night', numbers: {} },
     });
     const refused = testContext(config({ type: 'text', text: 'x' }), { send: { status: 'blocked', rule: 'consent', reason: 'opted out', retryAt: null } });
     expect(await sendMessageHandler.execute(refused.context)).toMatchObject({ outcome: 'failed', errorCode: 'policy:consent' });

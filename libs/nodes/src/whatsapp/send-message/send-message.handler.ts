@@ -44,8 +44,8 @@ async function send(context: StepContext<SendMessageConfig>): Promise<StepResult
     case 'blocked':
       // A deferral (quiet hours, pacing) waits and tries again; a refusal is final.
       return result.retryAt
-        ? { outcome: 'wait', wait: { kind: 'until', resumeAt: result.retryAt }, data: { deferredBy: result.rule, reason: result.reason } }
-        : { outcome: 'failed', errorCode: `policy:${result.rule}`, errorMessage: result.reason, retryable: false, data: { blockedBy: result.rule } };
+        ? { outcome: 'wait', wait: { kind: 'until', resumeAt: result.retryAt }, data: { deferredBy: result.rule, reason: result.reason, numbers: result.details ?? {} } }
+        : { outcome: 'failed', errorCode: `policy:${result.rule}`, errorMessage: result.reason, retryable: false, data: { blockedBy: result.rule, numbers: result.details ?? {} } };
   }
 }
 

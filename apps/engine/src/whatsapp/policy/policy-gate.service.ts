@@ -1,0 +1,126 @@
+import { Injectable } from '@nestjs/common';
+import { MESSAGING_LIMIT_TIERS_BY_NAME } from '@parley/whatsapp';
+import { DataSource } from 'typeorm';
+import { z } from 'zod';
+import { sqlRow } from '../../database/sql-rows';
+import { Clock } from '../../common/clock';
+import { PauseService } from '../../pauses/pause.service';
+import { WorkspaceSettingsService } from '../../workspaces/workspace-settings.service';
+import { consentRule } from './consent.rule';
+import { windowOpen, windowReason } from './customer-service-window';
+import { marketingFrequencyRule } from './marketing-frequency.rule';
+import { notificationSpacingRule } from './notification-spacing.rule';
+import { takeNumberToken } from './number-throughput';
+import { pausedRule } from './paused.rule';
+import type { PolicyFacts, PolicySend } from './policy-facts';
+import { readPolicyFacts } from './policy-facts-reader';
+import type { PolicyRuleCheck } from './policy-rule';
+import { block, type PolicyVerdict } from './policy-verdict';
+import { quietHoursRule } from './quiet-hours.rule';
+import { recipientSpacingRule } from './recipient-spacing.rule';
+import { admitRecipient } from './recipient-budget';
+import { sameContentRule } from './same-content.rule';
+import { templateStatusRule } from './template-status.rule';
+import { templateWithoutOptInRule } from './template-without-opt-in.rule';
+import { usMarketingRule } from './us-marketing.rule';
+
+/** Rules for flow sends, in order: what can never go first, then what must wait. */
+const FLOW_RULES: readonly PolicyRuleCheck[] = [
+  consentRule,
+  usMarketingRule,
+  templateStatusRule,
+  sameContentRule,
+  marketingFrequencyRule,
+  templateWithoutOptInRule,
+  notificationSpacingRule,
+  quietHoursRule,
+  recipientSpacingRule,
+];
+/** An agent writing by hand meets only what WhatsApp itself enforces. */
+const AGENT_RULES: readonly PolicyRuleCheck[] = [templateStatusRule];
+
+export interface GateRequest {
+  workspaceId: string;
+  contactId: string;
+  numberId: string;
+  flowId: string | null;
+  send: PolicySend;
+  /** The template to send instead when the window is closed, if the node has one. */
+  fallback: PolicySend | null;
+}
+
+export interface GateDecision {
+  verdict: PolicyVerdict;
+  /** The send the verdict is about (the fallback when the window was closed). */
+  send: PolicySend;
+  businessInitiated: boolean;
+}
+
+/**
+ * The one gate every WhatsApp send passes: the 24 h window (with the node's
+ * template fallback), consent, frequency, quiet hours, template status,
+ * pauses, and pacing (recipient spacing, the daily recipient budget, the
+ * number's throughput). A block or deferral names its rule and the numbers
+ * behind it; the caller records them on the step.
+ */
+@Injectable()
+export class PolicyGateService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly settings: WorkspaceSettingsService,
+    private readonly pauses: PauseService,
+    private readonly clock: Clock,
+  ) {}
+
+  async check(request: GateRequest): Promise<GateDecision> {
+    const now = this.clock.now();
+    const workspace = (await this.settings.get(request.workspaceId)).settings;
+    const policy = workspace.messaging;
+    const read = async (send: PolicySend): Promise<PolicyFacts | null> => {
+      const facts = await readPolicyFacts(this.dataSource, { ...request, send, now, policy, defaultTimeZone: workspace.timeZone });
+      if (!facts) return null;
+      const pause = send.origin === 'flow' ? await this.pauses.active(request.workspaceId, request.contactId, request.flowId) : null;
+      return { ...facts, pause: pause ? { cause: pause.reason, until: pause.until } : null };
+    };
+
+    let send = request.send;
+    let facts = await read(send);
+    if (!facts) return { verdict: block('consent', 'The contact has no WhatsApp id to send to.'), send, businessInitiated: false };
+    const origin = send.origin;
+    if (origin === 'flow') {
+      const paused = pausedRule(send, facts, policy);
+      if (paused) return { verdict: paused, send, businessInitiated: false };
+    }
+    const open = windowOpen(facts);
+    let useFallback = false;
+    if (send.kind === 'free_form' && !open) {
+      if (!request.fallback) return { verdict: block('customer_service_window', windowReason(facts), { lastInboundAt: facts.contact.lastInboundAt?.toISOString() ?? null }), send, businessInitiated: false };
+      send = request.fallback;
+      useFallback = true;
+      facts = (await read(send)) ?? facts;
+    }
+    const businessInitiated = !open;
+    for (const rule of origin === 'flow' ? FLOW_RULES : AGENT_RULES) {
+      const verdict = rule(send, facts, policy);
+      if (verdict) return { verdict, send, businessInitiated };
+    }
+    // Meta counts every business-initiated conversation, an agent's too.
+    if (businessInitiated) {
+      const limit = await this.dailyLimit(request.numberId, policy.dailyRecipientLimit);
+      const budget = await this.dataSource.transaction((manager) => admitRecipient(manager, { workspaceId: request.workspaceId, contactId: request.contactId, now, policy, limit }));
+      if (budget) return { verdict: budget, send, businessInitiated };
+    }
+    const throughput = await takeNumberToken(this.dataSource, request.numberId, now);
+    if (throughput) return { verdict: throughput, send, businessInitiated };
+    return { verdict: { verdict: 'allow', useFallback }, send, businessInitiated };
+  }
+
+  /** The lower of the workspace's setting and the portfolio limit Meta last reported for the number (quality webhooks). */
+  private async dailyLimit(numberId: string, configured: number | null): Promise<number | null> {
+    const row = await sqlRow(this.dataSource, z.object({ messaging_limit: z.string().nullable() }), 'SELECT messaging_limit FROM whatsapp_numbers WHERE id = $1', [numberId]);
+    const tier = row?.messaging_limit;
+    const reported = tier !== null && tier !== undefined && tier in MESSAGING_LIMIT_TIERS_BY_NAME ? (MESSAGING_LIMIT_TIERS_BY_NAME[tier] ?? null) : null;
+    if (reported === null) return configured;
+    return configured === null ? reported : Math.min(configured, reported);
+  }
+}
