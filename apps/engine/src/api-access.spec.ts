@@ -154,6 +154,8 @@ describe('API access: roles, anonymous callers and workspaces', () => {
     { route: 'GET /api/whatsapp/templates/:id', access: ALL, request: async () => ({ path: `/api/whatsapp/templates/${templateId}` }) },
     { route: 'POST /api/whatsapp/numbers/:id/templates/sync', access: ADMIN, request: async () => ({ path: `/api/whatsapp/numbers/${numberId}/templates/sync` }) },
     { route: 'PUT /api/whatsapp/numbers/:id/token', access: ADMIN, request: async () => ({ path: `/api/whatsapp/numbers/${numberId}/token`, body: { accessToken: 'EAAG-rotated-token' } }) },
+    { route: 'PUT /api/whatsapp/numbers/:id/app-secret', access: ADMIN, request: async () => ({ path: `/api/whatsapp/numbers/${numberId}/app-secret`, body: { appSecret: 'cafebabecafebabecafebabecafebabe' } }) },
+    { route: 'DELETE /api/whatsapp/numbers/:id/app-secret', access: ADMIN, request: async () => ({ path: `/api/whatsapp/numbers/${numberId}/app-secret` }) },
     { route: 'POST /hooks/:token', access: 'public', request: async () => ({ path: hookPath, body: { phone: '+393331119999' } }) },
     { route: 'GET /api/api-keys', access: ADMIN, request: async () => ({ path: '/api/api-keys' }) },
     { route: 'POST /api/api-keys', access: ADMIN, request: async () => ({ path: '/api/api-keys', body: { name: 'shop' } }) },
@@ -243,6 +245,7 @@ describe('API access: roles, anonymous callers and workspaces', () => {
       ['GET', `/api/contacts/${contactId}`, undefined],
       ['PATCH', `/api/users/${targetUserId}`, { disabled: true }],
       ['PUT', `/api/whatsapp/numbers/${numberId}/token`, { accessToken: 'stolen-token-123' }],
+      ['PUT', `/api/whatsapp/numbers/${numberId}/app-secret`, { appSecret: 'deadbeefdeadbeefdeadbeefdeadbeef' }],
     ];
     for (const [method, path, body] of attempts) {
       const response = await intruder.request(method, path, body);

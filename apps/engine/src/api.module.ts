@@ -25,6 +25,7 @@ import { UsersController } from './users/users.controller';
 import { UsersModule } from './users/users.module';
 import { WhatsAppNumbersController } from './whatsapp/whatsapp-numbers.controller';
 import { WhatsAppTemplatesController } from './whatsapp/whatsapp-templates.controller';
+import { WebhookIngestService } from './whatsapp/webhook-ingest.service';
 import { WhatsAppWebhookController } from './whatsapp/whatsapp-webhook.controller';
 import { WhatsAppModule } from './whatsapp/whatsapp.module';
 import { WorkspaceSettingsController } from './workspaces/workspace-settings.controller';
@@ -53,6 +54,6 @@ import { WorkspacesModule } from './workspaces/workspaces.module';
     WhatsAppWebhookController,
     WorkspaceSettingsController,
   ],
-  providers: [ExecutionsService, { provide: APP_GUARD, useExisting: SessionGuard }],
+  providers: [ExecutionsService, WebhookIngestService, { provide: APP_GUARD, useExisting: SessionGuard }],
 })
 export class ApiModule {}

@@ -1,42 +1,17 @@
 import { startSimulator } from '@parley/whatsapp-simulator';
-import { z } from 'zod';
-
-const envSchema = z.object({
-  SIM_HOST: z.string().default('127.0.0.1'),
-  SIM_PORT: z.coerce.number().int().min(0).max(65535).default(3002),
-  SIM_WEBHOOK_URL: z.url().optional(),
-  SIM_APP_SECRET: z.string().min(1).optional(),
-  SIM_PHONE_NUMBER_ID: z.string().regex(/^\d+$/).default('100000000001'),
-  SIM_ACCESS_TOKEN: z.string().min(8).default('simulator-access-token'),
-  SIM_DISPLAY_PHONE_NUMBER: z.string().default('15550001111'),
-  SIM_WABA_ID: z.string().default('200000000001'),
-});
+import { loadSimulatorConfig } from './simulator-config';
 
 async function main(): Promise<void> {
-  const parsed = envSchema.safeParse(process.env);
-  if (!parsed.success) {
-    process.stderr.write(
-      `Invalid configuration:\n${parsed.error.issues.map((i) => `  - ${i.path.map(String).join('.')}: ${i.message}`).join('\n')}\n`,
-    );
+  const loaded = loadSimulatorConfig(process.env);
+  if (!loaded.ok) {
+    process.stderr.write(`Invalid configuration of the WhatsApp simulator:\n${loaded.problems.map((p) => `  - ${p}`).join('\n')}\n`);
     process.exit(1);
   }
-  const env = parsed.data;
-  const simulator = await startSimulator(
-    {
-      numbers: [
-        {
-          phoneNumberId: env.SIM_PHONE_NUMBER_ID,
-          accessToken: env.SIM_ACCESS_TOKEN,
-          displayPhoneNumber: env.SIM_DISPLAY_PHONE_NUMBER,
-          wabaId: env.SIM_WABA_ID,
-        },
-      ],
-      webhook: env.SIM_WEBHOOK_URL && env.SIM_APP_SECRET ? { url: env.SIM_WEBHOOK_URL, appSecret: env.SIM_APP_SECRET } : undefined,
-    },
-    env.SIM_PORT,
-    env.SIM_HOST,
+  const { host, port, options, summary } = loaded.config;
+  const simulator = await startSimulator(options, port, host);
+  process.stdout.write(
+    [`WhatsApp simulator listening on ${simulator.url}`, `  Phone page:      ${simulator.url}/phone (chat as a customer)`, ...summary.map((line) => `  ${line}`), ''].join('\n'),
   );
-  process.stdout.write(`WhatsApp simulator listening on ${simulator.url}\n`);
   const stop = (): void => {
     simulator.close().then(
       () => process.exit(0),
@@ -47,4 +22,8 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop);
 }
 
-void main();
+main().catch((error: unknown) => {
+  // A taken port or an unusable host: say so instead of an unhandled rejection.
+  process.stderr.write(`The WhatsApp simulator could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

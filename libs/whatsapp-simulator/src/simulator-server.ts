@@ -80,7 +80,14 @@ export async function startSimulator(options: SimulatorOptions, port = 0, host =
       }
     });
   });
-  await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  // A taken port rejects here instead of crashing the process with an unhandled 'error' event.
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
   const address = server.address();
   const boundPort = typeof address === 'object' && address !== null ? (address satisfies AddressInfo).port : port;
   const url = `http://${host}:${boundPort}`;

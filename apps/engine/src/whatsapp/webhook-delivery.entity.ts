@@ -24,6 +24,13 @@ export class WebhookDelivery {
   @Column('text', { name: 'last_error', nullable: true })
   lastError: string | null;
 
+  /**
+   * Phone number ids whose own app secret signed the body; null when the
+   * deployment's secret did (trusted for every number).
+   */
+  @Column('text', { name: 'signed_for', array: true, nullable: true })
+  signedFor: string[] | null;
+
   /** Items that were skipped while processing, with the reason. */
   @Column('jsonb', { default: [] })
   notes: unknown[];

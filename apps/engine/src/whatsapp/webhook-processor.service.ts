@@ -25,7 +25,19 @@ const sentRequestSchema = z.object({
   text: z.object({ body: z.string() }).optional(),
   template: z.object({ name: z.string() }).optional(),
 });
-const deliveryRow = z.object({ id: z.string(), body: z.instanceof(Buffer), attempts: z.number() });
+const deliveryRow = z.object({ id: z.string(), body: z.instanceof(Buffer), attempts: z.number(), signed_for: z.array(z.string()).nullable() });
+const signerRow = z.object({ phone_number_id: z.string(), waba_id: z.string() });
+
+interface Signer {
+  wabaIds: Set<string>;
+  phoneNumberIds: Set<string>;
+}
+
+function signedBy(item: WebhookItem, signer: Signer): boolean {
+  if (!signer.wabaIds.has(item.wabaId)) return false;
+  const phoneNumberId = 'phoneNumberId' in item ? item.phoneNumberId : null;
+  return phoneNumberId === null || signer.phoneNumberIds.has(phoneNumberId);
+}
 
 /** SQL ranking a status so updates only move forward: sent < delivered < read < played; failed is final. */
 function statusRank(expression: string): string {
@@ -62,7 +74,7 @@ export class WebhookProcessorService {
         const delivery = await sqlRow(
           manager,
           deliveryRow,
-          `SELECT id::text AS id, body, attempts FROM webhook_deliveries
+          `SELECT id::text AS id, body, attempts, signed_for FROM webhook_deliveries
             WHERE id = $1 AND processed_at IS NULL FOR UPDATE SKIP LOCKED`,
           [id],
         );
@@ -71,7 +83,13 @@ export class WebhookProcessorService {
         const envelope = webhookEnvelopeSchema.parse(JSON.parse(delivery.body.toString('utf8'), (_key, value: unknown) => (typeof value === 'string' ? value.replaceAll('\u0000', '') : value)));
         const notes: string[] = [];
         const contacts = new Set<string>();
+        const signer = delivery.signed_for === null ? null : await this.signer(manager, delivery.signed_for);
         for (const item of parseWebhookItems(envelope)) {
+          if (signer && !signedBy(item, signer)) {
+            // A number's own app can only speak for its own account and numbers, never for another business's.
+            notes.push(`${item.kind}: account ${item.wabaId} is not the one whose app secret signed this delivery; ignored`);
+            continue;
+          }
           const contactId = await this.apply(manager, item, notes);
           if (contactId) contacts.add(contactId);
         }
@@ -97,6 +115,12 @@ export class WebhookProcessorService {
       }
       throw error;
     }
+  }
+
+  /** The accounts and numbers whose own app secret signed a delivery. */
+  private async signer(manager: EntityManager, phoneNumberIds: string[]): Promise<Signer> {
+    const rows = await sqlRows(manager, signerRow, 'SELECT phone_number_id, waba_id FROM whatsapp_numbers WHERE phone_number_id = ANY($1)', [phoneNumberIds]);
+    return { wabaIds: new Set(rows.map((r) => r.waba_id)), phoneNumberIds: new Set(rows.map((r) => r.phone_number_id)) };
   }
 
   /** Applies one item; returns the contact that has a new event to process, if any. */

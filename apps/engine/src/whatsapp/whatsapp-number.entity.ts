@@ -24,6 +24,13 @@ export class WhatsAppNumber {
   @Column('timestamptz', { name: 'token_updated_at' })
   tokenUpdatedAt: Date;
 
+  /** AES-256-GCM sealed secret of the number's own Meta app; null: the deployment's WHATSAPP_APP_SECRET signs its webhooks. */
+  @Column('text', { name: 'app_secret_enc', nullable: true, select: false })
+  appSecretEnc: string | null;
+
+  @Column('timestamptz', { name: 'app_secret_updated_at', nullable: true })
+  appSecretUpdatedAt: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
@@ -8,14 +8,18 @@ import { ZodValidationPipe } from '../common/zod-validation.pipe';
 import { WhatsAppNumbersService } from './whatsapp-numbers.service';
 
 const token = z.string().trim().min(8, 'looks too short for an access token').max(4096);
+// Meta's app secrets are 32 hex characters; a longer one may come from another provider's signing scheme.
+const appSecret = z.string().trim().regex(/^[A-Za-z0-9]{16,128}$/, 'must be the app secret from the Meta app dashboard (letters and digits)');
 
 const createSchema = z.object({
   phoneNumberId: z.string().trim().regex(/^\d{1,32}$/, 'must be the numeric phone number id from Meta'),
   accessToken: token,
   displayPhoneNumber: z.string().trim().max(32).optional(),
   wabaId: z.string().trim().regex(/^\d{0,32}$/).optional(),
+  appSecret: appSecret.optional(),
 });
 const rotateSchema = z.object({ accessToken: token });
+const appSecretSchema = z.object({ appSecret });
 
 @ApiTags('whatsapp')
 @Controller('api/whatsapp/numbers')
@@ -43,5 +47,21 @@ export class WhatsAppNumbersController {
     @Body(new ZodValidationPipe(rotateSchema)) body: z.infer<typeof rotateSchema>,
   ) {
     return this.numbers.rotateToken(principal, id, body.accessToken);
+  }
+
+  @Put(':id/app-secret')
+  @ApiOperation({ summary: "Set or replace the secret of the number's own Meta app (stored encrypted, never returned); its webhooks are checked with it" })
+  setAppSecret(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body(new ZodValidationPipe(appSecretSchema)) body: z.infer<typeof appSecretSchema>,
+  ) {
+    return this.numbers.setAppSecret(principal, id, body.appSecret);
+  }
+
+  @Delete(':id/app-secret')
+  @ApiOperation({ summary: "Forget the number's own app secret: the deployment's WHATSAPP_APP_SECRET checks its webhooks again" })
+  removeAppSecret(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string) {
+    return this.numbers.setAppSecret(principal, id, null);
   }
 }

@@ -5,6 +5,8 @@ import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../auth/principal';
 import { Clock } from '../common/clock';
 import { SecretBox } from '../common/secret-box';
+import { appSecretContext } from './app-secret-context';
+import { WebhookSecretsService } from './webhook-secrets.service';
 import { WhatsAppNumber } from './whatsapp-number.entity';
 
 export interface NewWhatsAppNumber {
@@ -12,6 +14,8 @@ export interface NewWhatsAppNumber {
   accessToken: string;
   displayPhoneNumber?: string;
   wabaId?: string;
+  /** The secret of the number's own Meta app, when it is not the deployment's. */
+  appSecret?: string;
 }
 
 export interface WhatsAppNumberView {
@@ -20,6 +24,9 @@ export interface WhatsAppNumberView {
   displayPhoneNumber: string;
   wabaId: string;
   tokenUpdatedAt: string;
+  /** Whose app secret checks this number's webhooks: its own (stored sealed) or the deployment's. */
+  appSecret: 'own' | 'deployment';
+  appSecretUpdatedAt: string | null;
 }
 
 function view(number: WhatsAppNumber): WhatsAppNumberView {
@@ -29,6 +36,8 @@ function view(number: WhatsAppNumber): WhatsAppNumberView {
     displayPhoneNumber: number.displayPhoneNumber,
     wabaId: number.wabaId,
     tokenUpdatedAt: number.tokenUpdatedAt.toISOString(),
+    appSecret: number.appSecretUpdatedAt ? 'own' : 'deployment',
+    appSecretUpdatedAt: number.appSecretUpdatedAt?.toISOString() ?? null,
   };
 }
 
@@ -44,6 +53,7 @@ export class WhatsAppNumbersService {
     private readonly secrets: SecretBox,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly webhookSecrets: WebhookSecretsService,
   ) {}
 
   async list(workspaceId: string): Promise<WhatsAppNumberView[]> {
@@ -67,7 +77,10 @@ export class WhatsAppNumbersService {
         wabaId: input.wabaId ?? '',
         accessTokenEnc: this.secrets.seal(input.accessToken, tokenContext(id)),
         tokenUpdatedAt: this.clock.now(),
+        appSecretEnc: input.appSecret ? this.secrets.seal(input.appSecret, appSecretContext(id)) : null,
+        appSecretUpdatedAt: input.appSecret ? this.clock.now() : null,
       });
+      if (input.appSecret) this.webhookSecrets.invalidate();
       await this.audit.record(
         {
           workspaceId,
@@ -103,6 +116,35 @@ export class WhatsAppNumbersService {
       );
       return view(saved);
     });
+  }
+
+  /**
+   * Sets (or, with null, removes) the number's own app secret. Webhooks signed
+   * with the old secret are refused from now on in this process, and within
+   * `WebhookSecretsService.TTL_MS` in the others.
+   */
+  async setAppSecret(principal: Principal, id: string, appSecret: string | null): Promise<WhatsAppNumberView> {
+    const saved = await this.dataSource.transaction(async (manager) => {
+      const repository = manager.getRepository(WhatsAppNumber);
+      const number = await repository.findOne({ where: { id, workspaceId: principal.workspaceId } });
+      if (!number) throw new NotFoundException('No such WhatsApp number in this workspace.');
+      number.appSecretEnc = appSecret === null ? null : this.secrets.seal(appSecret, appSecretContext(id));
+      number.appSecretUpdatedAt = appSecret === null ? null : this.clock.now();
+      const updated = await repository.save(number);
+      await this.audit.record(
+        {
+          workspaceId: principal.workspaceId,
+          actorUserId: principal.userId,
+          action: appSecret === null ? 'whatsapp_number.app_secret_removed' : 'whatsapp_number.app_secret_rotated',
+          subjectType: 'whatsapp_number',
+          subjectId: id,
+        },
+        manager,
+      );
+      return updated;
+    });
+    this.webhookSecrets.invalidate();
+    return view(saved);
   }
 
   /** The number and its decrypted token, for sending. */

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { SendWhatsAppRequest, SendWhatsAppResult, WhatsAppSender } from '@parley/node-sdk';
-import { graphErrorPolicy, isRetryable, sendGraphMessage } from '@parley/whatsapp';
+import { graphErrorPolicy, isRetryable, sendGraphMessage, validateOutboundMessage } from '@parley/whatsapp';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { Clock } from '../common/clock';
@@ -98,6 +98,11 @@ export class WhatsAppSenderService {
       ...message,
       biz_opaque_callback_data: request.idempotencyKey,
     };
+    // Meta's limits (text length, button titles, list rows...) are checked here, so the step names the field at fault.
+    const valid = validateOutboundMessage(body);
+    if (!valid.ok) {
+      return { status: 'failed', errorCode: 'invalid_message', errorMessage: `The message breaks WhatsApp's limits at ${valid.field}: ${valid.message}`, retryable: false };
+    }
     const claim = await this.claim(scope, request.idempotencyKey, body);
     if (claim !== null) return claim;
 

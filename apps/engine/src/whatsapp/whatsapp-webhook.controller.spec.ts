@@ -149,4 +149,71 @@ describe('WhatsApp webhook endpoint', () => {
       expect((await h.count('messages')) - before).toBe(1);
     });
   });
+
+  describe('numbers with a Meta app of their own', () => {
+    const ownSecret = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
+
+    it('stores the app secret sealed, never returns it, and checks that number\'s webhooks with it', async () => {
+      const other = await h.addWorkspace('Own app');
+      const listed = obj((await other.admin.get('/api/whatsapp/numbers')).body);
+      const numberId = str(obj(arr(listed['data'])[0])['id']);
+      const set = await other.admin.put(`/api/whatsapp/numbers/${numberId}/app-secret`, { appSecret: ownSecret });
+      expect(set.status).toBe(200);
+      expect(set.body).toMatchObject({ appSecret: 'own', appSecretUpdatedAt: expect.any(String) });
+      expect(JSON.stringify(set.body)).not.toContain(ownSecret);
+      const [stored] = await h.sql('SELECT app_secret_enc FROM whatsapp_numbers WHERE id = $1', [numberId]);
+      expect(String(stored?.['app_secret_enc'])).not.toContain(ownSecret);
+      expect(JSON.stringify((await other.admin.get('/api/whatsapp/numbers')).body)).not.toContain(ownSecret);
+
+      const number = h.simulator.state.numbers.get(other.phoneNumberId);
+      if (!number) throw new Error('fixture');
+      const own = inboundTextPayload({ number, from: '393335550001', name: 'Ada', wamid: newWamid(), text: 'hello own app', sentAt: new Date('2026-11-20T09:00:00Z') });
+      expect((await postWebhook(h.url, own, { secret: ownSecret })).status).toBe(200);
+      await h.idle();
+      expect(await h.count('messages', `text = 'hello own app'`)).toBe(1);
+
+      // The same app cannot speak for another business's number, even inside an entry naming its own account.
+      const victim = payload('forged price', '393335550002');
+      const entry = obj(arr(victim['entry'])[0]);
+      const forged = { ...victim, entry: [{ ...entry, id: number.wabaId }] };
+      const before = await h.count('messages');
+      expect((await postWebhook(h.url, forged, { secret: ownSecret })).status).toBe(200);
+      await h.idle();
+      expect(await h.count('messages')).toBe(before);
+      const [delivery] = await h.sql('SELECT notes, signed_for FROM webhook_deliveries ORDER BY id DESC LIMIT 1');
+      expect(delivery).toEqual({ notes: [expect.stringContaining('is not the one whose app secret signed this delivery')], signed_for: [other.phoneNumberId] });
+      // Nor for another account.
+      expect((await postWebhook(h.url, payload('forged again', '393335550003'), { secret: ownSecret })).status).toBe(200);
+      await h.idle();
+      expect(await h.count('messages')).toBe(before);
+    });
+
+    it('refuses the old secret once rotated, and falls back to the deployment secret when removed', async () => {
+      const other = await h.addWorkspace('Rotating app');
+      const numberId = str(obj(arr(obj((await other.admin.get('/api/whatsapp/numbers')).body)['data'])[0])['id']);
+      const number = h.simulator.state.numbers.get(other.phoneNumberId);
+      if (!number) throw new Error('fixture');
+      const inbound = (text: string) => inboundTextPayload({ number, from: '393335550010', name: 'Bo', wamid: newWamid(), text, sentAt: new Date('2026-11-20T09:00:00Z') });
+      const first = '0123456789abcdef0123456789abcdef';
+      expect((await other.admin.put(`/api/whatsapp/numbers/${numberId}/app-secret`, { appSecret: first })).status).toBe(200);
+      expect((await postWebhook(h.url, inbound('first secret'), { secret: first })).status).toBe(200);
+      await h.idle();
+      expect((await other.admin.put(`/api/whatsapp/numbers/${numberId}/app-secret`, { appSecret: 'ffffeeeeddddccccbbbbaaaa99998888' })).status).toBe(200);
+      await storedNothing(async () => (await postWebhook(h.url, inbound('old secret'), { secret: first })).status, 401);
+      expect((await postWebhook(h.url, inbound('new secret'), { secret: 'ffffeeeeddddccccbbbbaaaa99998888' })).status).toBe(200);
+      await h.idle();
+      const removed = await other.admin.request('DELETE', `/api/whatsapp/numbers/${numberId}/app-secret`);
+      expect(removed.body).toMatchObject({ appSecret: 'deployment', appSecretUpdatedAt: null });
+      await storedNothing(async () => (await postWebhook(h.url, inbound('after removal'), { secret: 'ffffeeeeddddccccbbbbaaaa99998888' })).status, 401);
+      expect((await postWebhook(h.url, inbound('deployment secret'), { secret: h.appSecret })).status).toBe(200);
+    });
+
+    it('refuses an app secret that is not one, with the field named, and changes nothing', async () => {
+      const numberId = str(obj(arr(obj((await h.workspace.admin.get('/api/whatsapp/numbers')).body)['data'])[0])['id']);
+      const response = await h.workspace.admin.put(`/api/whatsapp/numbers/${numberId}/app-secret`, { appSecret: 'short' });
+      expect(response.status).toBe(400);
+      expect(JSON.stringify(response.body)).toContain('appSecret');
+      expect((await h.workspace.admin.get('/api/whatsapp/numbers')).body).toMatchObject({ data: [{ appSecret: 'deployment' }] });
+    });
+  });
 });

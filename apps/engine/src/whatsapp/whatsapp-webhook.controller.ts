@@ -1,15 +1,13 @@
-import { BadRequestException, Controller, ForbiddenException, Get, HttpCode, Inject, Logger, Post, Query, Req, UnauthorizedException } from '@nestjs/common';
+import { BadRequestException, Controller, ForbiddenException, Get, HttpCode, Inject, Post, Query, Req, UnauthorizedException } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { SIGNATURE_HEADER, verifyWebhookSignature, webhookEnvelopeSchema } from '@parley/whatsapp';
 import type { Request } from 'express';
 import { timingSafeEqual } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { Public } from '../auth/public.decorator';
-import { Clock } from '../common/clock';
 import type { EngineConfig } from '../config/engine-config';
 import { ENGINE_CONFIG } from '../config/engine-config.token';
-import { Dispatcher } from '../dispatch/dispatcher';
-import { WebhookDelivery } from './webhook-delivery.entity';
+import { WebhookIngestService } from './webhook-ingest.service';
+import { WebhookSecretsService } from './webhook-secrets.service';
 
 function sameText(a: string, b: string): boolean {
   const left = Buffer.from(a, 'utf8');
@@ -26,12 +24,9 @@ function sameText(a: string, b: string): boolean {
 @Controller('webhooks/whatsapp')
 @Public()
 export class WhatsAppWebhookController {
-  private readonly logger = new Logger('WhatsAppWebhook');
-
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly dispatcher: Dispatcher,
-    private readonly clock: Clock,
+    private readonly ingest: WebhookIngestService,
+    private readonly webhookSecrets: WebhookSecretsService,
     @Inject(ENGINE_CONFIG) private readonly config: EngineConfig,
   ) {}
 
@@ -54,12 +49,8 @@ export class WhatsAppWebhookController {
   async receive(@Req() request: Request): Promise<{ received: true }> {
     const body: unknown = request.body;
     const raw = Buffer.isBuffer(body) ? body : Buffer.alloc(0);
-    const secrets = [this.config.WHATSAPP_APP_SECRET, this.config.WHATSAPP_APP_SECRET_PREVIOUS].filter(
-      (s): s is string => typeof s === 'string',
-    );
-    if (!verifyWebhookSignature(raw, request.headers[SIGNATURE_HEADER], secrets)) {
-      throw new UnauthorizedException('Missing or invalid X-Hub-Signature-256.');
-    }
+    const signedFor = await this.signedFor(raw, request.headers[SIGNATURE_HEADER]);
+    if (signedFor === undefined) throw new UnauthorizedException('Missing or invalid X-Hub-Signature-256.');
     let json: unknown;
     try {
       json = JSON.parse(raw.toString('utf8'));
@@ -70,18 +61,22 @@ export class WhatsAppWebhookController {
     if (!envelope.success) {
       throw new BadRequestException('The body is not a WhatsApp webhook (object and entry[] are required).');
     }
-    const saved = await this.dataSource.getRepository(WebhookDelivery).insert({
-      provider: 'whatsapp',
-      receivedAt: this.clock.now(),
-      body: raw,
-    });
-    const id: unknown = saved.identifiers[0]?.['id'];
-    if (typeof id === 'string' || typeof id === 'number') {
-      // Stored durably already; if dispatch fails the sweeper picks the delivery up.
-      await this.dispatcher.dispatch([{ kind: 'webhook', id: String(id) }]).catch((error: unknown) => {
-        this.logger.warn(`Dispatch of webhook ${String(id)} failed; the sweeper will retry: ${String(error)}`);
-      });
-    }
+    await this.ingest.store(raw, signedFor);
     return { received: true };
+  }
+
+  /**
+   * Who signed the body: null for the deployment's app secret (trusted for
+   * every number), the phone number ids of a number's own app when its secret
+   * did, undefined when none did.
+   */
+  private async signedFor(raw: Buffer, header: string | string[] | undefined): Promise<string[] | null | undefined> {
+    const deployment = [this.config.WHATSAPP_APP_SECRET, this.config.WHATSAPP_APP_SECRET_PREVIOUS].filter((s): s is string => typeof s === 'string');
+    if (verifyWebhookSignature(raw, header, deployment)) return null;
+    const numbers: string[] = [];
+    for (const own of await this.webhookSecrets.numberSecrets()) {
+      if (verifyWebhookSignature(raw, header, [own.secret])) numbers.push(...own.phoneNumberIds);
+    }
+    return numbers.length > 0 ? numbers : undefined;
   }
 }

@@ -5,6 +5,7 @@ import { EventsModule } from '../events/events.module';
 import { PausesModule } from '../pauses/pauses.module';
 import { WorkspacesModule } from '../workspaces/workspaces.module';
 import { PolicyGateService } from './policy/policy-gate.service';
+import { WebhookSecretsService } from './webhook-secrets.service';
 import { WebhookProcessorService } from './webhook-processor.service';
 import { WhatsAppNumbersService } from './whatsapp-numbers.service';
 import { WhatsAppSenderService } from './whatsapp-sender.service';
@@ -12,7 +13,7 @@ import { WhatsAppTemplatesService } from './whatsapp-templates.service';
 
 @Module({
   imports: [AuditModule, EventsModule, PausesModule, WorkspacesModule],
-  providers: [ConsentService, PolicyGateService, WhatsAppNumbersService, WebhookProcessorService, WhatsAppSenderService, WhatsAppTemplatesService],
-  exports: [ConsentService, PolicyGateService, WhatsAppNumbersService, WebhookProcessorService, WhatsAppSenderService, WhatsAppTemplatesService],
+  providers: [ConsentService, PolicyGateService, WhatsAppNumbersService, WebhookProcessorService, WhatsAppSenderService, WhatsAppTemplatesService, WebhookSecretsService],
+  exports: [ConsentService, PolicyGateService, WhatsAppNumbersService, WebhookProcessorService, WhatsAppSenderService, WhatsAppTemplatesService, WebhookSecretsService],
 })
 export class WhatsAppModule {}

@@ -36,7 +36,11 @@
     } catch {
       json = {};
     }
-    if (!response.ok) throw new Error((json && json.error && json.error.message) || `The simulator answered HTTP ${response.status}`);
+    if (!response.ok) {
+      const error = new Error((json && json.error && json.error.message) || `The simulator answered HTTP ${response.status}`);
+      error.status = response.status;
+      throw error;
+    }
     return json;
   }
 
@@ -146,7 +150,20 @@
       return;
     }
     const waId = state.waId;
-    const conversation = await api('GET', `/sim/conversation?${query({ phoneNumberId: state.phoneNumberId, waId })}`);
+    let conversation;
+    try {
+      conversation = await api('GET', `/sim/conversation?${query({ phoneNumberId: state.phoneNumberId, waId })}`);
+    } catch (error) {
+      // The simulator restarted (its state is in memory): that customer is gone.
+      if (error.status !== 404 || waId !== state.waId) throw error;
+      state.waId = null;
+      state.conversation = null;
+      resetChatLog();
+      window.history.replaceState(null, '', window.location.pathname);
+      renderCustomers();
+      renderChat();
+      return;
+    }
     // The user may have opened another chat while this one loaded.
     if (waId !== state.waId) return;
     state.conversation = conversation;
@@ -175,7 +192,7 @@
           await loadConfig();
           await loadCustomers();
           await loadConversation();
-          if (!state.live) setLive(false);
+          setLive(state.live);
         } catch (error) {
           setLiveText(`Simulator unreachable (${(error && error.message) || error}); retrying`, 'down');
         }
@@ -258,7 +275,7 @@
       state.waId = waId;
       state.conversation = null;
       resetChatLog();
-      closeLocationSheet(false);
+      closeSheet(false);
       showError('chat-error', null);
       window.history.replaceState(null, '', `#${waId}`);
     }
@@ -285,7 +302,7 @@
     const open = c !== null;
     $('chat-title').textContent = open ? c.name : 'No chat open';
     $('avatar').textContent = open ? initials(c.name) : '?';
-    for (const id of ['composer-text', 'composer-send', 'open-location']) $(id).disabled = !open;
+    for (const id of ['composer-text', 'composer-send', 'open-location', 'open-attach']) $(id).disabled = !open;
     $('chat-empty').hidden = open && state.conversation.messages.length > 0;
     $('chat-empty').textContent = open ? `Write as ${c.name}: the business gets the signed webhook.` : 'Pick a customer or create one to chat as them.';
     if (!open) {
@@ -603,19 +620,39 @@
     void customerSends({ type: 'text', text });
   });
 
-  function closeLocationSheet(refocus) {
+  /** The sheet above the composer (location or attachment), and the button that opened it. */
+  let sheetOpener = null;
+  function closeSheet(refocus) {
     $('sheet-slot').replaceChildren();
-    $('open-location').setAttribute('aria-expanded', 'false');
-    if (refocus) $('open-location').focus();
+    if (sheetOpener) sheetOpener.setAttribute('aria-expanded', 'false');
+    if (refocus && sheetOpener) sheetOpener.focus();
+    sheetOpener = null;
+  }
+
+  function showSheet(opener, form, firstFieldId) {
+    closeSheet(false);
+    form.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape') closeSheet(true);
+    });
+    $('sheet-slot').replaceChildren(form);
+    sheetOpener = opener;
+    opener.setAttribute('aria-expanded', 'true');
+    $(firstFieldId).focus();
   }
 
   function field(id, label, value, extra) {
     return el('div', { class: 'field' }, [el('label', { for: id }, [label]), el('input', { id, value, autocomplete: 'off', ...extra })]);
   }
 
+  function sheetButtons(submitLabel) {
+    return el('div', { class: 'sheet-buttons' }, [
+      el('button', { type: 'button', class: 'secondary' }, ['Cancel'], { click: () => closeSheet(true) }),
+      el('button', { type: 'submit', class: 'primary' }, [submitLabel]),
+    ]);
+  }
+
   // Built on demand, so its "Place name" field exists only while it is open.
   function openLocationSheet() {
-    if ($('location-sheet')) return $('location-place').focus();
     const form = el(
       'form',
       { id: 'location-sheet', class: 'sheet', 'aria-labelledby': 'location-sheet-title', novalidate: true },
@@ -628,15 +665,9 @@
           field('location-longitude', 'Longitude', '9.19', { inputmode: 'decimal' }),
         ]),
         el('p', { id: 'location-error', class: 'error', role: 'alert' }),
-        el('div', { class: 'sheet-buttons' }, [
-          el('button', { type: 'button', class: 'secondary' }, ['Cancel'], { click: () => closeLocationSheet(true) }),
-          el('button', { type: 'submit', class: 'primary' }, ['Share this location']),
-        ]),
+        sheetButtons('Share this location'),
       ],
       {
-        keydown: (event) => {
-          if (event.key === 'Escape') closeLocationSheet(true);
-        },
         submit: (event) => {
           event.preventDefault();
           const latitude = Number($('location-latitude').value);
@@ -646,17 +677,61 @@
           }
           const name = $('location-place').value.trim();
           const address = $('location-address').value.trim();
-          closeLocationSheet(false);
+          closeSheet(false);
           $('composer-text').focus();
           void customerSends({ type: 'location', latitude, longitude, ...(name ? { name } : {}), ...(address ? { address } : {}) });
         },
       },
     );
-    $('sheet-slot').replaceChildren(form);
-    $('open-location').setAttribute('aria-expanded', 'true');
-    $('location-place').focus();
+    showSheet($('open-location'), form, 'location-place');
   }
-  $('open-location').addEventListener('click', () => ($('location-sheet') ? closeLocationSheet(true) : openLocationSheet()));
+
+  // The simulator ships one small file of each type, so a customer can send media without uploading anything.
+  const ATTACHMENTS = [
+    { type: 'image', label: 'Photo (PNG)', caption: true },
+    { type: 'document', label: 'Document (PDF)', caption: true },
+    { type: 'audio', label: 'Voice note', caption: false },
+    { type: 'video', label: 'Video (MP4)', caption: true },
+    { type: 'sticker', label: 'Sticker', caption: false },
+  ];
+
+  function openAttachSheet() {
+    const select = el(
+      'select',
+      { id: 'attach-type' },
+      ATTACHMENTS.map((a) => el('option', { value: a.type }, [a.label])),
+      {
+        change: () => {
+          const chosen = ATTACHMENTS.find((a) => a.type === select.value);
+          $('attach-caption').disabled = !chosen || !chosen.caption;
+        },
+      },
+    );
+    const form = el(
+      'form',
+      { id: 'attach-sheet', class: 'sheet', 'aria-labelledby': 'attach-sheet-title', novalidate: true },
+      [
+        el('h3', { id: 'attach-sheet-title' }, ['Send a file']),
+        el('div', { class: 'field' }, [el('label', { for: 'attach-type' }, ['File type']), select]),
+        field('attach-caption', 'Caption', '', { maxlength: '1024', placeholder: 'Optional' }),
+        sheetButtons('Send file'),
+      ],
+      {
+        submit: (event) => {
+          event.preventDefault();
+          const type = select.value;
+          const caption = $('attach-caption').disabled ? '' : $('attach-caption').value.trim();
+          closeSheet(false);
+          $('composer-text').focus();
+          void customerSends({ type, ...(caption ? { caption } : {}) });
+        },
+      },
+    );
+    showSheet($('open-attach'), form, 'attach-type');
+  }
+
+  $('open-location').addEventListener('click', () => ($('location-sheet') ? closeSheet(true) : openLocationSheet()));
+  $('open-attach').addEventListener('click', () => ($('attach-sheet') ? closeSheet(true) : openAttachSheet()));
 
   let changingPreference = false;
   $('marketing-toggle').addEventListener('click', async () => {

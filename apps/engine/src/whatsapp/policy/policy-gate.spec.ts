@@ -96,6 +96,18 @@ describe('policy gate', () => {
     expect(c.received()).toHaveLength(0);
   });
 
+  it('refuses a message that breaks WhatsApp’s rules once its variables are filled in, naming the field, and sends nothing', async () => {
+    const s = await Scenario.create(h, 'limits');
+    // A template parameter from a field the contact does not have, with no fallback: Meta refuses empty parameters.
+    const flowId = await s.publish(sendOn('code', template('order_code', 'utility', ['{{ contact.fields.code }}'])));
+    const c = s.customer('393331100005');
+    await c.says('my code?');
+    expect(c.received()).toHaveLength(0);
+    const send = (await lastSteps(s, flowId)).find((step) => step['nodeId'] === 'send');
+    expect(send).toMatchObject({ status: 'failed', errorCode: 'invalid_message', errorMessage: expect.stringContaining('template.components[0].parameters[0].text: must not be empty') });
+    expect(await h.count('side_effects', `workspace_id = $1`, [s.workspace.id])).toBe(0);
+  });
+
   it('spaces messages to one recipient at least 6 s apart, queueing rather than dropping', async () => {
     const s = await Scenario.create(h, 'spacing');
     const flowId = await s.publish(
