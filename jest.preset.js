@@ -33,7 +33,8 @@ module.exports = {
     '^@parley/([a-z-]+)$': path.join(libs, '$1/src/index.ts'),
   },
   // Integration tests drive real PostgreSQL, Redis and HTTP; on a loaded 2-core CI
-  // machine a few seconds is not enough headroom. Nothing asserts on time.
-  testTimeout: 30_000,
+  // machine 5 s is not enough headroom. Nothing asserts on time. (`testTimeout` is a
+  // global option that projects ignore, so it is set from a setup file.)
+  setupFilesAfterEnv: [path.join(__dirname, 'tools/test/test-timeout.js')],
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/src/**/*.spec.tsx'],
 };

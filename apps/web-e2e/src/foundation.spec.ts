@@ -134,7 +134,7 @@ describeInBrowser('foundation: sign in, see the published flow on the canvas, an
     await screenshot(page, 'flow-list');
   }, STEP_TIMEOUT_MS);
 
-  it('opens the flow on a read-only canvas and shows a node’s settings in the side panel', async () => {
+  it('opens the flow on the canvas and shows a step’s settings in the side panel', async () => {
     await page.getByRole('link', { name: /Price question/ }).click();
     await page.waitForURL((url) => url.pathname === `/flows/${flowId}`);
     await page.getByRole('heading', { level: 1, name: 'Price question' }).waitFor();
@@ -152,35 +152,17 @@ describeInBrowser('foundation: sign in, see the published flow on the canvas, an
     expect(await edge.locator('path.react-flow__edge-path').getAttribute('d')).toMatch(/^M/);
     expect(await canvas.getByRole('group', { name: /^Connection from/ }).count()).toBe(1);
 
-    const panel = page.getByRole('complementary', { name: 'Node details' });
-    await panel.getByText('Select a node on the canvas').waitFor();
+    const panel = page.getByRole('complementary', { name: 'Side panel' });
+    await panel.getByText('Select a step on the canvas').waitFor();
 
     await reply.click();
     await panel.getByRole('heading', { name: 'Send WhatsApp message' }).waitFor();
-    await panel.getByText('whatsapp.send_message').waitFor();
-    await panel.getByText(REPLY, { exact: true }).waitFor();
+    expect(await panel.getByLabel('Message', { exact: true }).inputValue()).toBe(REPLY);
     await screenshot(page, 'flow-canvas');
 
     await trigger.click();
     await panel.getByRole('heading', { name: 'Message received' }).waitFor();
-    await panel.getByText('trigger.inbound_message').waitFor();
-    await panel.getByText('Keywords', { exact: true }).waitFor();
-    await panel.getByText('price', { exact: true }).waitFor();
-
-    // Read-only: dragging a node does not move it away from the others (the view may pan as a whole).
-    const gap = async (): Promise<{ x: number; y: number }> => {
-      const [a, b] = await Promise.all([trigger.boundingBox(), reply.boundingBox()]);
-      if (!a || !b) throw new Error('A node has no box');
-      return { x: Math.round(b.x - a.x), y: Math.round(b.y - a.y) };
-    };
-    const before = await gap();
-    const box = await trigger.boundingBox();
-    if (!box) throw new Error('The trigger node has no box');
-    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-    await page.mouse.down();
-    await page.mouse.move(box.x + box.width / 2 + 150, box.y + box.height / 2 + 80, { steps: 5 });
-    await page.mouse.up();
-    expect(await gap()).toEqual(before);
+    await panel.getByRole('list', { name: 'Keywords' }).getByText('price').waitFor();
   }, STEP_TIMEOUT_MS);
 
   it('answers a customer on WhatsApp with the published flow', async () => {

@@ -109,6 +109,9 @@ describe.each(MODES)('crash recovery: $title', (mode) => {
     runEngineCli(['setup'], { ...env, ADMIN_EMAIL: 'admin@crash.test', ADMIN_PASSWORD: PASSWORD, WHATSAPP_PHONE_NUMBER_ID: PHONE_NUMBER_ID, WHATSAPP_ACCESS_TOKEN: ACCESS_TOKEN });
     for (const name of mode.topology === 'single' ? ['engine'] : ['api', 'worker-1', 'worker-2']) await launch(name);
     admin = await apiClient(apiUrl, null).login('admin@crash.test', PASSWORD);
+    // The same reply goes to a few contacts hundreds of times within seconds: pacing and content frequency are
+    // the policy gate's business (policy-gate.spec.ts); here they would only turn sends into waits and blocks.
+    expect((await admin.put('/api/workspace/settings', { messaging: { recipientSpacingSeconds: 0, sameContentPer30Days: 1000 } })).status).toBe(200);
 
     const publish = async (name: string, document: unknown) => {
       const created = await admin.post('/api/flows', { name, definition: document });

@@ -9,8 +9,11 @@ export const nodeTypeInfoSchema = z.object({
   category: z.string(),
   displayName: z.string(),
   description: z.string(),
+  synonyms: z.array(z.string()).default([]),
   configSchema: z.unknown(),
+  defaultConfig: z.unknown().optional(),
   outputs: z.array(z.object({ name: z.string(), label: z.string() })),
+  suspends: z.boolean().default(false),
 });
 
 /** Body of GET /api/node-types. */

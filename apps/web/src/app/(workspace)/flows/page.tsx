@@ -1,8 +1,10 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { ErrorNotice } from '@/components/error-notice';
 import { FlowList } from '@/components/flow-list';
 import { readFromEngine } from '@/lib/engine-server';
 import { flowListResponseSchema } from '@/lib/flow-summary';
+import { meResponseSchema } from '@/lib/session-user';
 
 export const metadata: Metadata = { title: 'Flows' };
 
@@ -11,7 +13,8 @@ function flowCount(count: number): string {
 }
 
 export default async function FlowsPage() {
-  const flows = await readFromEngine('/api/flows', flowListResponseSchema);
+  const [flows, me] = await Promise.all([readFromEngine('/api/flows', flowListResponseSchema), readFromEngine('/api/auth/me', meResponseSchema)]);
+  const canCreate = me.ok && me.data.user.role !== 'support';
   return (
     <div className="page">
       <div className="page-header">
@@ -20,6 +23,11 @@ export default async function FlowsPage() {
           <p className="page-subtitle">Automations that answer and follow up your customers on WhatsApp.</p>
         </div>
         {flows.ok && flows.data.data.length > 0 ? <p className="page-count">{flowCount(flows.data.data.length)}</p> : null}
+        {canCreate ? (
+          <Link className="button button-primary" href="/flows/new">
+            New flow
+          </Link>
+        ) : null}
       </div>
       {flows.ok ? <FlowList flows={flows.data.data} now={new Date()} /> : <ErrorNotice problem={flows.problem} />}
     </div>

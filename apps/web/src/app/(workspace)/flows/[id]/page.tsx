@@ -1,13 +1,13 @@
 import { parseFlowDocument } from '@parley/flow-core';
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
+import { FlowEditor } from '@/components/editor/flow-editor';
 import { ErrorNotice } from '@/components/error-notice';
-import { FlowCanvas } from '@/components/flow-canvas';
 import { FlowHeader } from '@/components/flow-header';
-import { buildCanvasGraph } from '@/lib/build-canvas-graph';
 import { readFromEngine } from '@/lib/engine-server';
 import { isFlowId, loadFlow } from '@/lib/load-flow';
 import { nodeTypeListResponseSchema } from '@/lib/node-type-info';
+import { meResponseSchema } from '@/lib/session-user';
 import styles from './flow-page.module.css';
 
 interface FlowPageProps {
@@ -24,7 +24,7 @@ export async function generateMetadata({ params }: FlowPageProps): Promise<Metad
 export default async function FlowPage({ params }: FlowPageProps) {
   const { id } = await params;
   if (!isFlowId(id)) notFound();
-  const [flow, nodeTypes] = await Promise.all([loadFlow(id), readFromEngine('/api/node-types', nodeTypeListResponseSchema)]);
+  const [flow, nodeTypes, me] = await Promise.all([loadFlow(id), readFromEngine('/api/node-types', nodeTypeListResponseSchema), readFromEngine('/api/auth/me', meResponseSchema)]);
   if (!flow.ok) {
     return (
       <div className="page">
@@ -32,18 +32,18 @@ export default async function FlowPage({ params }: FlowPageProps) {
       </div>
     );
   }
+  if (!nodeTypes.ok) {
+    return (
+      <div className="page">
+        <ErrorNotice problem={nodeTypes.problem} />
+      </div>
+    );
+  }
   const parsed = parseFlowDocument(flow.data.definition);
-  return (
-    <div className={styles.page}>
-      <FlowHeader flow={flow.data} />
-      {!nodeTypes.ok ? (
-        <div className={`notice notice-warning ${styles.banner}`} role="status">
-          Node names could not be loaded ({nodeTypes.problem.title.toLowerCase()}), so nodes show their technical type.
-        </div>
-      ) : null}
-      {parsed.ok ? (
-        <FlowCanvas graph={buildCanvasGraph(parsed.document, nodeTypes.ok ? nodeTypes.data.data : [])} />
-      ) : (
+  if (!parsed.ok) {
+    return (
+      <div className={styles.page}>
+        <FlowHeader flow={flow.data} />
         <div className={styles.body}>
           <div className="notice notice-error" role="alert">
             <h2>This flow&apos;s draft cannot be displayed</h2>
@@ -55,7 +55,22 @@ export default async function FlowPage({ params }: FlowPageProps) {
             </ul>
           </div>
         </div>
-      )}
-    </div>
+      </div>
+    );
+  }
+  const published = flow.data.publishedVersion;
+  const role = me.ok ? me.data.user.role : 'support';
+  return (
+    <FlowEditor
+      flowId={flow.data.id}
+      flow={{
+        name: flow.data.name,
+        revision: flow.data.revision,
+        document: parsed.document,
+        published: published ? { version: published.version, publishedAt: published.publishedAt } : null,
+      }}
+      nodeTypes={nodeTypes.data.data}
+      editable={role === 'admin' || role === 'marketer'}
+    />
   );
 }

@@ -1,0 +1,62 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { ErrorNotice } from '@/components/error-notice';
+import { readFromEngine } from '@/lib/engine-server';
+import { executionListSchema } from '@/lib/execution-view';
+import { formatTimestamp } from '@/lib/format-timestamp';
+import { isFlowId, loadFlow } from '@/lib/load-flow';
+
+export const metadata: Metadata = { title: 'Executions' };
+
+interface ExecutionsPageProps {
+  params: Promise<{ id: string }>;
+}
+
+export default async function ExecutionsPage({ params }: ExecutionsPageProps) {
+  const { id } = await params;
+  if (!isFlowId(id)) notFound();
+  const [flow, executions] = await Promise.all([loadFlow(id), readFromEngine(`/api/executions?flowId=${encodeURIComponent(id)}&limit=100`, executionListSchema)]);
+  return (
+    <div className="page">
+      <div className="page-header">
+        <div>
+          <nav aria-label="Breadcrumb">
+            <Link href="/flows">Flows</Link> / <Link href={`/flows/${id}`}>{flow.ok ? flow.data.name : 'Flow'}</Link>
+          </nav>
+          <h1>Executions</h1>
+          <p className="page-subtitle">Every run of this flow, newest first. Open one to replay it on the canvas.</p>
+        </div>
+      </div>
+      {!executions.ok ? <ErrorNotice problem={executions.problem} /> : null}
+      {executions.ok && executions.data.data.length === 0 ? <p>This flow has not run yet.</p> : null}
+      {executions.ok && executions.data.data.length > 0 ? (
+        <table className="table" aria-label="Executions">
+          <thead>
+            <tr>
+              <th scope="col">Started</th>
+              <th scope="col">Status</th>
+              <th scope="col">Error</th>
+              <th scope="col">Replay</th>
+            </tr>
+          </thead>
+          <tbody>
+            {executions.data.data.map((execution) => (
+              <tr key={execution.id}>
+                <td>{formatTimestamp(execution.startedAt)}</td>
+                <td>
+                  {execution.status}
+                  {execution.endedReason ? ` (${execution.endedReason})` : ''}
+                </td>
+                <td>{execution.errorCode ?? '—'}</td>
+                <td>
+                  <Link href={`/flows/${id}/executions/${execution.id}`}>Replay execution from {formatTimestamp(execution.startedAt)}</Link>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+    </div>
+  );
+}
