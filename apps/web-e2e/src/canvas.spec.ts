@@ -270,8 +270,17 @@ describeInBrowser('flow canvas: marketers build, edit, save and publish flows; s
     expect(await edges.count()).toBe(0);
 
     const counts = async () => ({ nodes: await canvas().locator('.react-flow__node-step').count(), edges: await edges.count() });
+    // React Flow draws an edge a frame or two after its nodes are measured, so the canvas is given a moment to catch up.
+    const expectCounts = async (expected: { nodes: number; edges: number }) => {
+      let last = await counts();
+      for (let i = 0; i < 50 && (last.nodes !== expected.nodes || last.edges !== expected.edges); i += 1) {
+        await page.waitForTimeout(100);
+        last = await counts();
+      }
+      expect(last).toEqual(expected);
+    };
     await page.keyboard.press('Control+z');
-    expect(await counts()).toEqual({ nodes: 2, edges: 1 });
+    await expectCounts({ nodes: 2, edges: 1 });
     await wait.click();
     expect(await amount.inputValue()).toBe('5');
     await canvas().click({ position: { x: 20, y: 20 } });
@@ -280,19 +289,19 @@ describeInBrowser('flow canvas: marketers build, edit, save and publish flows; s
     expect(await amount.inputValue()).toBe('1');
     await canvas().click({ position: { x: 20, y: 20 } });
     await page.keyboard.press('Control+z');
-    expect(await counts()).toEqual({ nodes: 2, edges: 0 });
+    await expectCounts({ nodes: 2, edges: 0 });
     await page.keyboard.press('Control+z');
-    expect(await counts()).toEqual({ nodes: 1, edges: 0 });
+    await expectCounts({ nodes: 1, edges: 0 });
 
     await page.keyboard.press('Control+Shift+z');
     await page.keyboard.press('Control+Shift+z');
-    expect(await counts()).toEqual({ nodes: 2, edges: 1 });
+    await expectCounts({ nodes: 2, edges: 1 });
     await page.getByRole('toolbar', { name: 'Editing' }).getByRole('button', { name: 'Redo' }).click();
     await wait.click();
     expect(await amount.inputValue()).toBe('5');
     await page.keyboard.press('Escape');
     await page.getByRole('toolbar', { name: 'Editing' }).getByRole('button', { name: 'Redo' }).click();
-    expect(await counts()).toEqual({ nodes: 1, edges: 0 });
+    await expectCounts({ nodes: 1, edges: 0 });
     await saved();
   }, STEP_TIMEOUT_MS);
 
