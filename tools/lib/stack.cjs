@@ -28,6 +28,7 @@ async function startStack(options) {
   const whatsappEnv = options.simulator
     ? {
         WHATSAPP_API_BASE_URL: simulatorUrl,
+        SIMULATOR_URL: simulatorUrl,
         WHATSAPP_APP_SECRET: options.secrets.whatsappAppSecret,
         WHATSAPP_VERIFY_TOKEN: options.secrets.whatsappVerifyToken,
         WHATSAPP_PHONE_NUMBER_ID: SIMULATOR_PHONE_NUMBER_ID,

@@ -31,6 +31,7 @@ describe('API access: roles, anonymous callers and workspaces', () => {
   let other: TestWorkspace;
   let manualFlowId: string;
   let hookFlowId: string;
+  let waitFlowId: string;
   let hookPath: string;
   let userIds: Record<UserRole, string>;
   let templateId: string;
@@ -74,7 +75,7 @@ describe('API access: roles, anonymous callers and workspaces', () => {
     hookPath = new URL(str(obj((await h.workspace.admin.get(`/api/flows/${hookFlowId}/webhook`)).body)['url'])).pathname;
     // A send the simulator will refuse, for the retry route.
     await publish(priceReplyFlow('A reply that will fail', 'failme'));
-    await publish(
+    waitFlowId = await publish(
       buildFlow(
         [
           { id: 't', type: 'trigger.inbound_message', config: { match: 'keyword', keywords: ['waitme'], mode: 'contains', caseSensitive: false }, at: [0, 0] },
@@ -87,6 +88,15 @@ describe('API access: roles, anonymous callers and workspaces', () => {
   });
 
   let counter = 0;
+  /** A fresh test run waiting for an event, for the skip-wait route. */
+  async function waitingTestRun(): Promise<string> {
+    counter += 1;
+    const run = await h.workspace.admin.post(`/api/flows/${waitFlowId}/test-runs`, { customer: { waId: `3933322${String(counter).padStart(5, '0')}` } });
+    expect(run.status).toBe(201);
+    await h.settle();
+    return str(obj(run.body)['executionId']);
+  }
+
   /** A fresh execution in the given state, for routes that act on one. */
   async function executionIn(state: 'waiting' | 'failed'): Promise<string> {
     counter += 1;
@@ -182,6 +192,10 @@ describe('API access: roles, anonymous callers and workspaces', () => {
     { route: 'POST /api/flows/:id/run', access: EDITORS, request: async () => ({ path: `/api/flows/${manualFlowId}/run`, body: { contactId } }) },
     { route: 'GET /api/flows/:id/webhook', access: EDITORS, request: async () => ({ path: `/api/flows/${hookFlowId}/webhook` }) },
     { route: 'POST /api/executions/:id/retry', access: EDITORS, request: async () => ({ path: `/api/executions/${await executionIn('failed')}/retry` }) },
+    { route: 'POST /api/executions/:id/skip-wait', access: EDITORS, request: async () => ({ path: `/api/executions/${await waitingTestRun()}/skip-wait` }) },
+    { route: 'GET /api/test-runs/customers', access: EDITORS, request: async () => ({ path: '/api/test-runs/customers' }) },
+    { route: 'GET /api/flows/:id/test-runs/sample-event', access: EDITORS, request: async () => ({ path: `/api/flows/${manualFlowId}/test-runs/sample-event` }) },
+    { route: 'POST /api/flows/:id/test-runs', access: EDITORS, request: async () => ({ path: `/api/flows/${manualFlowId}/test-runs`, body: { customer: { waId: '393332200000' } } }) },
     { route: 'POST /api/executions/:id/cancel', access: ALL, request: async () => ({ path: `/api/executions/${await executionIn('waiting')}/cancel` }) },
     { route: 'GET /api/workspace/settings', access: ALL, request: async () => ({ path: '/api/workspace/settings' }) },
     { route: 'PUT /api/workspace/settings', access: ADMIN, request: async () => ({ path: '/api/workspace/settings', body: { takeoverHours: 12 } }) },
@@ -242,6 +256,8 @@ describe('API access: roles, anonymous callers and workspaces', () => {
       ['GET', `/api/flows/${flowId}/versions`, undefined],
       ['GET', `/api/flows/${flowId}/versions/1`, undefined],
       ['GET', `/api/executions/${executionId}`, undefined],
+      ['POST', `/api/flows/${flowId}/test-runs`, { customer: { waId: '393332299999' } }],
+      ['GET', `/api/flows/${flowId}/test-runs/sample-event`, undefined],
       ['GET', `/api/contacts/${contactId}`, undefined],
       ['PATCH', `/api/users/${targetUserId}`, { disabled: true }],
       ['PUT', `/api/whatsapp/numbers/${numberId}/token`, { accessToken: 'stolen-token-123' }],

@@ -21,6 +21,9 @@ import { IncomingWebhookController } from './hooks/incoming-webhook.controller';
 import { NotificationsController } from './notifications/notifications.controller';
 import { PausesController } from './pauses/pauses.controller';
 import { RuntimeModule } from './runtime/runtime.module';
+import { SimulatorClientService } from './test-runs/simulator-client.service';
+import { TestRunsController } from './test-runs/test-runs.controller';
+import { TestRunsService } from './test-runs/test-runs.service';
 import { UsersController } from './users/users.controller';
 import { UsersModule } from './users/users.module';
 import { WhatsAppNumbersController } from './whatsapp/whatsapp-numbers.controller';
@@ -48,12 +51,13 @@ import { WorkspacesModule } from './workspaces/workspaces.module';
     FlowTemplatesController,
     NotificationsController,
     PausesController,
+    TestRunsController,
     UsersController,
     WhatsAppNumbersController,
     WhatsAppTemplatesController,
     WhatsAppWebhookController,
     WorkspaceSettingsController,
   ],
-  providers: [ExecutionsService, WebhookIngestService, { provide: APP_GUARD, useExisting: SessionGuard }],
+  providers: [ExecutionsService, SimulatorClientService, TestRunsService, WebhookIngestService, { provide: APP_GUARD, useExisting: SessionGuard }],
 })
 export class ApiModule {}

@@ -63,6 +63,11 @@ export const engineConfigSchema = z.object({
     .string()
     .regex(/^v\d+\.\d+$/, 'must look like v24.0')
     .default('v24.0'),
+  /**
+   * The WhatsApp simulator (its Graph API and /sim control API). Test runs of
+   * drafts send there and only there; without it test runs are refused.
+   */
+  SIMULATOR_URL: optionalText.pipe(url(['http', 'https']).optional()),
   WHATSAPP_SEND_TIMEOUT_MS: integer(100, 120_000).default(15_000),
   WEBHOOK_MAX_BYTES: integer(1024, 50 * 1024 * 1024).default(3 * 1024 * 1024),
   API_MAX_BODY_BYTES: integer(1024, 50 * 1024 * 1024).default(3 * 1024 * 1024),

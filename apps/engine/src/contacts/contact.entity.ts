@@ -40,6 +40,10 @@ export class Contact {
   @Column('jsonb', { default: {} })
   fields: Record<string, unknown>;
 
+  /** A customer of the WhatsApp simulator (made for test runs): messages to it always go to the simulator. */
+  @Column('boolean', { default: false })
+  simulated: boolean;
+
   /** The business number the contact last wrote to; replies go out from it. */
   @Column('uuid', { name: 'whatsapp_number_id', nullable: true })
   whatsappNumberId: string | null;

@@ -231,9 +231,10 @@ export class EventProcessorService {
       return null;
     }
     let skip: string | null = null;
+    // Test runs are invisible to entry rules: testing a flow never stops a customer from entering it for real.
     if (settings.whilePaused === 'skip' && (await this.pauses.active(workspaceId, event.contactId, flowId))) skip = 'paused';
     if (!skip && settings.oncePerContact) {
-      const before = await sqlRow(this.dataSource, idRow, `SELECT id FROM executions WHERE flow_id = $1 AND contact_id = $2 AND status <> 'skipped' AND trigger_event_id <> $3 LIMIT 1`, [
+      const before = await sqlRow(this.dataSource, idRow, `SELECT id FROM executions WHERE flow_id = $1 AND contact_id = $2 AND status <> 'skipped' AND NOT test_mode AND trigger_event_id <> $3 LIMIT 1`, [
         flowId,
         event.contactId,
         event.id,
@@ -244,7 +245,7 @@ export class EventProcessorService {
       const active = await sqlRows(
         this.dataSource,
         idRow,
-        `SELECT id FROM executions WHERE flow_id = $1 AND contact_id = $2 AND status IN ('running', 'waiting', 'held') AND trigger_event_id <> $3`,
+        `SELECT id FROM executions WHERE flow_id = $1 AND contact_id = $2 AND status IN ('running', 'waiting', 'held') AND NOT test_mode AND trigger_event_id <> $3`,
         [flowId, event.contactId, event.id],
       );
       if (active.length > 0 && settings.reentry === 'skip') skip = 'already_running';

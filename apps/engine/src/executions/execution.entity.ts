@@ -50,6 +50,10 @@ export class Execution {
   @Column('boolean', { name: 'test_mode', default: false })
   testMode: boolean;
 
+  /** Test runs: delays and "wait until" steps pass at once, retries do not wait. */
+  @Column('boolean', { name: 'skip_waits', default: false })
+  skipWaits: boolean;
+
   @Column('timestamptz', { name: 'started_at' })
   startedAt: Date;
 

@@ -57,6 +57,16 @@ export class ExecutionsController {
     return { cancelled: true };
   }
 
+  @Post(':id/skip-wait')
+  @Roles('admin', 'marketer')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Test runs only: end the current wait now (a delay passes, a wait for a reply times out)' })
+  async skipWait(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string) {
+    const { contactId } = await this.executions.skipWait(principal, id);
+    await this.dispatcher.dispatch([{ kind: 'contact', id: contactId }]);
+    return { skipped: true };
+  }
+
   @Get()
   @AnyRole()
   @ApiOperation({ summary: 'Executions, newest first; filter by flow, version, contact, status, error code, time range' })

@@ -34,6 +34,7 @@ function viewExecution(execution: Execution) {
     endedReason: execution.endedReason,
     holdReason: execution.holdReason,
     testMode: execution.testMode,
+    skipWaits: execution.skipWaits,
     currentNodeId: execution.currentNodeId,
     errorCode: execution.errorCode,
     errorMessage: execution.errorMessage,
@@ -62,6 +63,13 @@ function viewStep(step: ExecutionStep) {
     durationMs: step.durationMs,
   };
 }
+
+const pendingWaitRow = z.object({
+  node_id: z.string().nullable(),
+  kind: z.enum(['delay', 'until', 'event', 'retry', 'hold', 'debounce']),
+  due_at: z.date().nullable(),
+  event_type: z.string().nullable(),
+});
 
 function encodeCursor(execution: Execution): string {
   return Buffer.from(`${execution.startedAt.toISOString()}|${execution.id}`, 'utf8').toString('base64url');
@@ -177,7 +185,39 @@ export class ExecutionsService {
   async get(workspaceId: string, id: string) {
     const execution = await this.dataSource.getRepository(Execution).findOne({ where: { id, workspaceId } });
     if (!execution) throw new NotFoundException('No such execution in this workspace.');
-    const steps = await this.dataSource.getRepository(ExecutionStep).find({ where: { executionId: id, workspaceId }, order: { sequence: 'ASC' } });
-    return { ...viewExecution(execution), steps: steps.map(viewStep) };
+    const [steps, wait] = await Promise.all([
+      this.dataSource.getRepository(ExecutionStep).find({ where: { executionId: id, workspaceId }, order: { sequence: 'ASC' } }),
+      sqlRow(this.dataSource, pendingWaitRow, `SELECT node_id, kind, due_at, event_type FROM waits WHERE execution_id = $1 AND status = 'waiting' ORDER BY created_at DESC LIMIT 1`, [id]),
+    ]);
+    const pendingWait = wait ? { nodeId: wait.node_id, kind: wait.kind, dueAt: wait.due_at?.toISOString() ?? null, eventType: wait.event_type } : null;
+    return { ...viewExecution(execution), pendingWait, steps: steps.map(viewStep) };
+  }
+
+  /**
+   * Ends the wait of a waiting test run now, so nobody sits through a
+   * three-day delay to see the rest of a flow: a delay passes, a "wait for
+   * a reply" takes its timeout branch. Live runs are never hurried.
+   * Returns the contact whose work must be dispatched.
+   */
+  async skipWait(principal: Principal, id: string): Promise<{ contactId: string }> {
+    return this.dataSource.transaction(async (manager) => {
+      const execution = await sqlRow(
+        manager,
+        z.object({ contact_id: z.string(), status: z.string(), test_mode: z.boolean() }),
+        'SELECT contact_id, status, test_mode FROM executions WHERE id = $1 AND workspace_id = $2 FOR UPDATE',
+        [id, principal.workspaceId],
+      );
+      if (!execution) throw new NotFoundException('No such execution in this workspace.');
+      if (!execution.test_mode) throw new ConflictException('Only a test run can skip its waits; live runs wait as the flow says.');
+      const now = this.clock.now();
+      const skipped = await sqlRow(
+        manager,
+        z.object({ id: z.string() }),
+        `UPDATE waits SET due_at = $2 WHERE id = (SELECT id FROM waits WHERE execution_id = $1 AND status = 'waiting' ORDER BY created_at DESC LIMIT 1) RETURNING id`,
+        [id, now],
+      );
+      if (!skipped) throw new ConflictException(`This test run is not waiting (it is ${execution.status}).`);
+      return { contactId: execution.contact_id };
+    });
   }
 }

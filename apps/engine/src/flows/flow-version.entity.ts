@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-/** An immutable published snapshot of a flow; executions pin one. */
+/** An immutable snapshot of a flow (published, or a draft frozen for a test run); executions pin one. */
 @Entity({ name: 'flow_versions' })
 export class FlowVersion {
   @PrimaryGeneratedColumn('uuid')
@@ -12,8 +12,12 @@ export class FlowVersion {
   @Column('uuid', { name: 'flow_id' })
   flowId: string;
 
+  /** Published: 1, 2, 3...; test: the draft revision it froze. */
   @Column('integer')
   version: number;
+
+  @Column('text', { default: 'published' })
+  kind: 'published' | 'test';
 
   @Column('jsonb')
   definition: Record<string, unknown>;

@@ -155,7 +155,7 @@ export class FlowsService {
       if (!trigger) throw new FlowProblemException(422, 'The flow has no trigger.', []);
 
       const versions = manager.getRepository(FlowVersion);
-      const last = await versions.findOne({ where: { flowId: flow.id }, order: { version: 'DESC' } });
+      const last = await versions.findOne({ where: { flowId: flow.id, kind: 'published' }, order: { version: 'DESC' } });
       const version = await versions.save({
         createdAt: this.clock.now(),
         workspaceId: principal.workspaceId,
@@ -179,6 +179,49 @@ export class FlowsService {
       );
       return viewFlowVersion(version);
     });
+  }
+
+  /**
+   * The saved draft, validated as publishing would, for a test run. Nothing
+   * is written: the run freezes it (`freezeForTest`) only once every other
+   * check has passed.
+   */
+  async testableDraft(principal: Principal, id: string): Promise<{ flowId: string; revision: number; document: FlowDocument; triggerType: string }> {
+    const flow = await this.findFlow(this.dataSource.manager, principal.workspaceId, id);
+    const document = parseOrThrow(flow.draft);
+    const issues = validateFlow(document, this.catalog);
+    if (issues.length > 0) {
+      throw new FlowProblemException(422, `The draft has ${issues.length} problem(s) to fix before it can run; see the checklist.`, issues, 'invalid_flow');
+    }
+    const trigger = document.nodes.find((n) => this.catalog.get(n.type, n.typeVersion)?.kind === 'trigger');
+    if (!trigger) throw new FlowProblemException(422, 'The draft has no trigger.', [], 'invalid_flow');
+    return { flowId: flow.id, revision: flow.draftRevision, document, triggerType: trigger.type };
+  }
+
+  /**
+   * Freezes a checked draft as a test version, inside the caller's
+   * transaction: never published, not in the version history, numbered by
+   * its draft revision, so testing the same revision again reuses it.
+   */
+  async freezeForTest(manager: EntityManager, principal: Principal, draft: { flowId: string; revision: number; document: FlowDocument; triggerType: string }): Promise<FlowVersion> {
+    const versions = manager.getRepository(FlowVersion);
+    const existing = await versions.findOne({ where: { flowId: draft.flowId, kind: 'test', version: draft.revision } });
+    if (existing) return existing;
+    return versions.save({
+      createdAt: this.clock.now(),
+      workspaceId: principal.workspaceId,
+      flowId: draft.flowId,
+      version: draft.revision,
+      kind: 'test' as const,
+      definition: draft.document,
+      triggerType: draft.triggerType,
+      publishedBy: null,
+    });
+  }
+
+  /** The saved draft, parsed (for building a test event that fits its trigger). */
+  async draftDocument(workspaceId: string, id: string): Promise<FlowDocument> {
+    return parseOrThrow((await this.findFlow(this.dataSource.manager, workspaceId, id)).draft);
   }
 
   /**
@@ -216,7 +259,7 @@ export class FlowsService {
   async rollback(principal: Principal, id: string, version: number) {
     return this.dataSource.transaction(async (manager) => {
       const flow = await this.findFlow(manager, principal.workspaceId, id, true);
-      const target = await manager.getRepository(FlowVersion).findOne({ where: { flowId: flow.id, workspaceId: principal.workspaceId, version } });
+      const target = await manager.getRepository(FlowVersion).findOne({ where: { flowId: flow.id, workspaceId: principal.workspaceId, version, kind: 'published' } });
       if (!target) throw new NotFoundException(`This flow has no version ${version}.`);
       await manager.query(
         'UPDATE flows SET published_version_id = $2, draft = $3, draft_revision = draft_revision + 1, updated_by = $4, updated_at = now() WHERE id = $1',
@@ -232,12 +275,12 @@ export class FlowsService {
 
   async versions(workspaceId: string, id: string) {
     await this.findFlow(this.dataSource.manager, workspaceId, id);
-    const versions = await this.dataSource.getRepository(FlowVersion).find({ where: { flowId: id, workspaceId }, order: { version: 'DESC' } });
+    const versions = await this.dataSource.getRepository(FlowVersion).find({ where: { flowId: id, workspaceId, kind: 'published' }, order: { version: 'DESC' } });
     return versions.map(viewFlowVersionSummary);
   }
 
   async version(workspaceId: string, id: string, version: number) {
-    const found = await this.dataSource.getRepository(FlowVersion).findOne({ where: { flowId: id, workspaceId, version } });
+    const found = await this.dataSource.getRepository(FlowVersion).findOne({ where: { flowId: id, workspaceId, version, kind: 'published' } });
     if (!found) throw new NotFoundException('No such version of this flow.');
     return viewFlowVersion(found);
   }

@@ -267,6 +267,7 @@ export class FlowRunner {
       vars: execution.vars,
       stepOutputs: this.stepOutputs(state),
       workspace: state.workspace,
+      testMode: execution.testMode,
     });
     const context: StepContext<unknown> = {
       config: compiled.config,
@@ -321,6 +322,9 @@ export class FlowRunner {
         return;
       case 'wait': {
         const wait = result.wait;
+        // A test run with "skip waits" sees the rest of the flow now; the step still records when it would have resumed.
+        const skip = execution.testMode && execution.skipWaits && flow.steps.get(step.nodeId)?.definition.category === 'Timing' && wait.kind !== 'event';
+        if (skip) step.decision = { ...(step.decision ?? {}), skippedInTest: true, wouldResumeAt: wait.resumeAt.toISOString() };
         await this.dataSource.transaction(async (manager) => {
           await this.settleFiring(manager, state);
           await this.saveStep(manager, step, { status: 'waiting', output: result.data, outputName: null }, now, false);
@@ -333,7 +337,7 @@ export class FlowRunner {
               execution.id,
               step.nodeId,
               wait.kind,
-              wait.kind === 'event' ? wait.timeoutAt : wait.resumeAt,
+              wait.kind === 'event' ? wait.timeoutAt : skip ? now : wait.resumeAt,
               wait.kind === 'event' ? wait.eventType : null,
               wait.kind === 'event' ? JSON.stringify(wait.filter ?? {}) : null,
             ],
@@ -346,7 +350,7 @@ export class FlowRunner {
       case 'failed': {
         const policy = flow.steps.get(step.nodeId)?.retry ?? null;
         if (result.retryable && policy && step.attempt <= policy.retries) {
-          const delayMs = policy.delaySeconds * 1000 * (policy.backoff === 'exponential' ? 4 ** (step.attempt - 1) : 1);
+          const delayMs = execution.testMode && execution.skipWaits ? 0 : policy.delaySeconds * 1000 * (policy.backoff === 'exponential' ? 4 ** (step.attempt - 1) : 1);
           await this.dataSource.transaction(async (manager) => {
             await this.settleFiring(manager, state);
             await this.saveStep(manager, step, { status: 'failed', output: result.data, outputName: null, errorCode: result.errorCode, errorMessage: result.errorMessage }, now, true);
@@ -435,6 +439,8 @@ export class FlowRunner {
         [execution.id, errorCode, errorMessage, execution.currentNodeId, now],
       );
     });
+    // The person running a test watches it fail on the canvas; the team is not alerted.
+    if (execution.testMode) return;
     await this.notifier
       .notify({
         workspaceId: execution.workspaceId,

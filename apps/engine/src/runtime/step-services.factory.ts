@@ -32,6 +32,8 @@ export interface StepScope {
   /** Latest output of each earlier step, by node id. */
   stepOutputs: Readonly<Record<string, unknown>>;
   workspace: WorkspaceRuntimeSettings;
+  /** Test runs: messages go to the simulator only, notifications say they come from a test. */
+  testMode: boolean;
 }
 
 export interface StepServicesWithLog {
@@ -79,7 +81,7 @@ export class StepServicesFactory {
     const timeZone = scope.contact.timeZone ?? scope.workspace.settings.timeZone;
 
     const services: StepServices = {
-      whatsapp: this.sender.forStep({ workspaceId: scope.workspaceId, executionId: scope.executionId, nodeId: scope.nodeId, flowId: scope.flowId }),
+      whatsapp: this.sender.forStep({ workspaceId: scope.workspaceId, executionId: scope.executionId, nodeId: scope.nodeId, flowId: scope.flowId, testMode: scope.testMode }),
       contact: {
         addTags: (tags) => this.contacts.addTags(contactScope, tags),
         removeTags: (tags) => this.contacts.removeTags(contactScope, tags),
@@ -111,7 +113,8 @@ export class StepServicesFactory {
       },
       notifier: {
         notify: async (input) => {
-          await this.notifier.notify({ workspaceId: scope.workspaceId, ...input, kind: 'flow', subjectType: 'execution', subjectId: scope.executionId });
+          const title = scope.testMode ? `[Test run] ${input.title}` : input.title;
+          await this.notifier.notify({ workspaceId: scope.workspaceId, ...input, title, kind: 'flow', subjectType: 'execution', subjectId: scope.executionId });
         },
       },
       http: { request: (call) => guardedHttpRequest(call, scope.workspace.settings.httpAllowList) },

@@ -98,6 +98,7 @@ export async function startEngineHarness(options: HarnessOptions = {}): Promise<
     WHATSAPP_APP_SECRET: appSecret,
     WHATSAPP_VERIFY_TOKEN: 'verify-me',
     WHATSAPP_API_BASE_URL: simulator.url,
+    SIMULATOR_URL: simulator.url,
     LOG_LEVEL: 'silent',
     PORT: '0',
     SWEEP_INTERVAL_MS: '200',

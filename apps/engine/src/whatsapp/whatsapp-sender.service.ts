@@ -19,10 +19,12 @@ export interface SendScope {
   executionId: string | null;
   nodeId: string | null;
   flowId: string | null;
+  /** A test run: the message goes to the simulator, never to Meta. */
+  testMode: boolean;
 }
 
 const existingRow = z.object({ status: z.enum(['pending', 'succeeded', 'failed', 'unknown']), result: z.record(z.string(), z.unknown()).nullable() });
-const contactRow = z.object({ wa_id: z.string().nullable(), whatsapp_number_id: z.string().nullable() });
+const contactRow = z.object({ wa_id: z.string().nullable(), whatsapp_number_id: z.string().nullable(), simulated: z.boolean() });
 /** Graph error: the customer stopped marketing messages in WhatsApp. */
 const MARKETING_STOPPED = 131050;
 const numberRow = z.object({ id: z.string() });
@@ -57,11 +59,11 @@ export class WhatsAppSenderService {
 
   /** A sender for an agent's own messages (no execution behind them). */
   forAgent(scope: { workspaceId: string; userId: string }): WhatsAppSender {
-    return { send: (request) => this.send({ workspaceId: scope.workspaceId, executionId: null, nodeId: null, flowId: null }, request) };
+    return { send: (request) => this.send({ workspaceId: scope.workspaceId, executionId: null, nodeId: null, flowId: null, testMode: false }, request) };
   }
 
   private async send(scope: SendScope, request: SendWhatsAppRequest): Promise<SendWhatsAppResult> {
-    const contact = await sqlRow(this.dataSource, contactRow, 'SELECT wa_id, whatsapp_number_id FROM contacts WHERE id = $1 AND workspace_id = $2', [
+    const contact = await sqlRow(this.dataSource, contactRow, 'SELECT wa_id, whatsapp_number_id, simulated FROM contacts WHERE id = $1 AND workspace_id = $2', [
       request.contactId,
       scope.workspaceId,
     ]);
@@ -74,6 +76,13 @@ export class WhatsAppSenderService {
     const credentials = numberId ? await this.numbers.credentials(numberId) : null;
     if (!numberId || !credentials) {
       return { status: 'failed', errorCode: 'no_number', errorMessage: 'No WhatsApp number is registered for this workspace.', retryable: false };
+    }
+
+    // Test runs and simulated customers reach the simulator and nothing else, whatever the deployment talks to.
+    const toSimulator = scope.testMode || contact.simulated;
+    const baseUrl = toSimulator ? this.config.SIMULATOR_URL : this.config.WHATSAPP_API_BASE_URL;
+    if (baseUrl === undefined) {
+      return { status: 'failed', errorCode: 'simulator_unavailable', errorMessage: 'This message is for the WhatsApp simulator, and this installation has none (SIMULATOR_URL).', retryable: false };
     }
 
     // A step that runs again (retry, restart after a crash) first learns what became of its earlier attempt.
@@ -108,7 +117,7 @@ export class WhatsAppSenderService {
 
     const result = await sendGraphMessage(
       {
-        baseUrl: this.config.WHATSAPP_API_BASE_URL,
+        baseUrl,
         apiVersion: this.config.WHATSAPP_API_VERSION,
         phoneNumberId: credentials.number.phoneNumberId,
         accessToken: credentials.accessToken,

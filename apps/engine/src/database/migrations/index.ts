@@ -3,6 +3,7 @@ import { FlowEngine1763900000000 } from './1763900000000-flow-engine';
 import { DispatchClaims1764000000000 } from './1764000000000-dispatch-claims';
 import { MessagingPolicy1764100000000 } from './1764100000000-messaging-policy';
 import { NumberAppSecrets1764200000000 } from './1764200000000-number-app-secrets';
+import { TestRuns1764300000000 } from './1764300000000-test-runs';
 
 /** Every migration, oldest first. */
-export const MIGRATIONS = [InitialSchema1763800000000, FlowEngine1763900000000, DispatchClaims1764000000000, MessagingPolicy1764100000000, NumberAppSecrets1764200000000];
+export const MIGRATIONS = [InitialSchema1763800000000, FlowEngine1763900000000, DispatchClaims1764000000000, MessagingPolicy1764100000000, NumberAppSecrets1764200000000, TestRuns1764300000000];
