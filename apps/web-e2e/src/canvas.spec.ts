@@ -6,6 +6,8 @@ import { type ProductStack, startProductStack } from './support/product-stack';
 
 const STEP_TIMEOUT_MS = 90_000;
 const CUSTOMER = '393339876543';
+/** A second simulated customer, for test runs of flow 1's draft. */
+const TESTER = '393337770001';
 const MARKETER = { email: 'marketer@e2e.test', password: 'marketer-password-1' };
 const SUPPORT = { email: 'support@e2e.test', password: 'support-password-1' };
 
@@ -246,6 +248,176 @@ describeInBrowser('flow canvas: marketers build, edit, save and publish flows; s
     await screenshot(page, 'execution-replay');
   }, STEP_TIMEOUT_MS);
 
+  function testPanel(): Locator {
+    return page.getByRole('complementary', { name: 'Test run' });
+  }
+
+  async function openTestRun(flowId: string): Promise<Locator> {
+    await page.goto(`${web}/flows/${flowId}`);
+    await page.getByRole('toolbar', { name: 'Editing' }).getByRole('button', { name: 'Test run' }).click();
+    const panel = testPanel();
+    await panel.getByRole('form', { name: 'Test run settings' }).waitFor();
+    return panel;
+  }
+
+  async function simulatorText(to: string, pattern: RegExp): Promise<string> {
+    const simulator = stack?.urls.simulator;
+    if (!simulator) throw new Error('No simulator');
+    return waitUntil(`a message matching ${pattern} to +${to}`, async () => {
+      const messages = await fetch(`${simulator}/sim/messages?to=${to}`);
+      const list = arr(obj(await messages.json())['data']);
+      for (const message of list) {
+        const text = obj(obj(message)['body'])['text'];
+        if (isObject(text) && typeof text['body'] === 'string' && pattern.test(text['body'])) return text['body'];
+      }
+      return null;
+    });
+  }
+
+  it('test-runs the draft of flow 1 for a simulated customer: the steps light up, the "Yes" branch is taken and the coupon arrives on the simulator', async () => {
+    const simulator = stack?.urls.simulator;
+    if (!simulator) throw new Error('No simulator');
+    const executionsOfFlow = async () => arr(obj((await admin.request('GET', `/api/executions?flowId=${flowOneId}&limit=100`)).body)['data']).length;
+    const before = await executionsOfFlow();
+    // Two real price questions first: the test event is the third within 7 days.
+    for (const text of ['How much is the lamp?', 'What is the price of the chair?']) {
+      const sent = await fetch(`${simulator}/sim/customer-messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ from: TESTER, name: 'Luca', text }),
+      });
+      expect(sent.status).toBe(200);
+    }
+    // The live flow handled both (they went down "No"), so both are stored and counted.
+    await waitUntil('the live runs of both questions', async () => ((await executionsOfFlow()) >= before + 2 ? true : null));
+    const revision = (await draftOf(admin, flowOneId)).revision;
+
+    const panel = await openTestRun(flowOneId);
+    // Test mode: nothing on the canvas can be edited.
+    expect(await page.getByRole('complementary', { name: 'Steps' }).count()).toBe(0);
+    expect(await page.getByRole('toolbar', { name: 'Editing' }).getByRole('button', { name: 'Undo' }).count()).toBe(0);
+    await panel.locator(`option[value="${TESTER}"]`).waitFor({ state: 'attached' });
+    await panel.getByLabel('Simulated customer').selectOption(TESTER);
+    // The sample event of the trigger: a message with the price intent.
+    const text = panel.getByLabel('Message text');
+    await waitUntil('the sample event', async () => ((await text.inputValue()) !== '' ? true : null));
+    expect(await panel.getByLabel('Skip waits', { exact: false }).isChecked()).toBe(true);
+    await panel.getByRole('button', { name: 'Run test' }).click();
+
+    await panel.getByRole('status').filter({ hasText: 'Finished: the test run succeeded.' }).waitFor({ timeout: 30_000 });
+    for (const name of ['Message received', 'If / else', 'Generate coupon', 'Send WhatsApp message']) {
+      await step(`${name}: succeeded`).waitFor();
+    }
+    await canvas().getByRole('group', { name: /^Taken: Connection from If \/ else to Generate coupon/ }).waitFor({ state: 'attached' });
+    await step('If / else: succeeded').click();
+    const details = panel.getByRole('region', { name: 'Step details' });
+    await details.getByText('Branch taken').waitFor();
+    expect(await details.locator('dd').nth(1).textContent()).toBe('true');
+    await screenshot(page, 'test-run');
+
+    const coupon = await simulatorText(TESTER, /^Thanks for asking! Your code: PRICE/);
+    expect(coupon).toMatch(/^Thanks for asking! Your code: PRICE\S+$/);
+    // The run's marks are view state: the draft was not saved again.
+    expect((await draftOf(admin, flowOneId)).revision).toBe(revision);
+
+    await panel.getByRole('link', { name: 'Open in replay' }).click();
+    await page.waitForURL((url) => url.pathname.startsWith(`/flows/${flowOneId}/executions/`));
+    await page.getByRole('region', { name: 'Execution path' }).getByRole('group', { name: 'Send WhatsApp message: succeeded' }).waitFor();
+  }, STEP_TIMEOUT_MS);
+
+  it('explains a hand-built event that would not start the trigger, and skips a wait from the panel or with "Skip waits"', async () => {
+    let panel = await openTestRun(flowOneId);
+    await panel.locator(`option[value="${TESTER}"]`).waitFor({ state: 'attached' });
+    await panel.getByLabel('Simulated customer').selectOption(TESTER);
+    const text = panel.getByLabel('Message text');
+    await waitUntil('the sample event', async () => ((await text.inputValue()) !== '' ? true : null));
+    await text.fill('Good morning, is the shop open on Sunday?');
+    await panel.getByRole('button', { name: 'Run test' }).click();
+    const refusal = panel.getByRole('alert');
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toMatch(/would not start the flow/);
+    await screenshot(page, 'test-run-not-matched');
+    // Leaving test mode gives the canvas back for editing.
+    await page.getByRole('toolbar', { name: 'Editing' }).getByRole('button', { name: 'Back to editing' }).click();
+    await page.getByRole('complementary', { name: 'Steps' }).waitFor();
+    await step('Message received').waitFor();
+
+    const waiting = await createFlow(admin, 'Wait, then tag', {
+      schemaVersion: 1,
+      nodes: [
+        { id: 'trigger', type: 'trigger.inbound_message', typeVersion: 1, position: { x: 0, y: 0 }, config: { match: 'any' } },
+        { id: 'wait', type: 'timing.wait', typeVersion: 1, position: { x: 0, y: 180 }, config: { amount: 2, unit: 'hours' } },
+        { id: 'tag', type: 'contact.tag', typeVersion: 1, position: { x: 0, y: 360 }, config: { action: 'add', tags: ['waited'] } },
+      ],
+      edges: [
+        { id: 'trigger-wait', source: 'trigger', sourceOutput: 'next', target: 'wait' },
+        { id: 'wait-tag', source: 'wait', sourceOutput: 'next', target: 'tag' },
+      ],
+      notes: [],
+    });
+    panel = await openTestRun(waiting);
+    await panel.getByLabel('Simulated customer').selectOption({ label: 'New test customer…' });
+    await panel.getByLabel('Name', { exact: true }).fill('Wait Tester');
+    await panel.getByLabel('WhatsApp number').fill('+39 333 000 1122');
+    await panel.getByLabel('Skip waits', { exact: false }).uncheck();
+    await screenshot(page, 'test-run-settings');
+    await panel.getByRole('button', { name: 'Run test' }).click();
+    await step('Wait: waiting').waitFor({ timeout: 30_000 });
+    expect(await step('Add or remove tags: not reached').count()).toBe(1);
+    await panel.getByText(/Waiting until .* \(a delay\)/).first().waitFor();
+    await screenshot(page, 'test-run-waiting');
+    await panel.getByRole('button', { name: 'Skip wait' }).click();
+    await panel.getByRole('status').filter({ hasText: 'Finished: the test run succeeded.' }).waitFor({ timeout: 30_000 });
+    await step('Add or remove tags: succeeded').waitFor();
+
+    // Again with "Skip waits" on: the wait passes by itself. The new customer is now in the list.
+    await panel.getByRole('button', { name: 'New test run' }).click();
+    expect(await panel.getByLabel('Simulated customer').inputValue()).toBe('393330001122');
+    await panel.getByLabel('Skip waits', { exact: false }).check();
+    await panel.getByRole('button', { name: 'Run test' }).click();
+    await panel.getByRole('status').filter({ hasText: 'Finished: the test run succeeded.' }).waitFor({ timeout: 30_000 });
+    await step('Add or remove tags: succeeded').waitFor();
+    const runs = arr(obj((await admin.request('GET', `/api/executions?flowId=${waiting}`)).body)['data']).map(obj);
+    expect(runs).toHaveLength(2);
+    expect(runs.every((run) => run['testMode'] === true && run['status'] === 'succeeded')).toBe(true);
+  }, STEP_TIMEOUT_MS);
+
+  it('sets a step\'s retries on failure in the form, as one undoable edit', async () => {
+    const id = await createFlow(admin, 'Retry settings', {
+      schemaVersion: 1,
+      nodes: [
+        { id: 'trigger', type: 'trigger.manual', typeVersion: 1, position: { x: 0, y: 0 }, config: {} },
+        { id: 'send', type: 'whatsapp.send_message', typeVersion: 1, position: { x: 0, y: 180 }, config: { message: { type: 'text', text: 'Hello' } } },
+      ],
+      edges: [{ id: 'trigger-send', source: 'trigger', sourceOutput: 'next', target: 'send' }],
+      notes: [],
+    });
+    await page.goto(`${web}/flows/${id}`);
+    await step('Run by hand').click();
+    expect(await sidePanel().getByLabel('Retries', { exact: true }).count()).toBe(0);
+    await step('Send WhatsApp message').click();
+    const retries = sidePanel().getByLabel('Retries', { exact: true });
+    expect(await retries.locator('option:checked').textContent()).toMatch(/^Default: retry 2 times/);
+    await retries.selectOption('custom');
+    await sidePanel().getByLabel('Retry times (0–10)').fill('4');
+    await sidePanel().getByLabel('Backoff').selectOption('fixed');
+    await sidePanel().getByLabel('Seconds between retries').fill('90');
+    await sidePanel().getByText('Retry 4 times, every 90 s.').waitFor();
+    await screenshot(page, 'retry-settings');
+    await saved();
+    const retryOf = async () => {
+      const { definition } = await draftOf(admin, id);
+      return arr(definition['nodes']).map(obj).find((n) => n['id'] === 'send')?.['settings'];
+    };
+    expect(await retryOf()).toEqual({ retry: { retries: 4, delaySeconds: 90, backoff: 'fixed' } });
+    await canvas().click({ position: { x: 20, y: 20 } });
+    for (let i = 0; i < 4; i += 1) await page.keyboard.press('Control+z');
+    await step('Send WhatsApp message').click();
+    expect(await sidePanel().getByLabel('Retries', { exact: true }).inputValue()).toBe('default');
+    await saved();
+    expect(await retryOf()).toBeUndefined();
+  }, STEP_TIMEOUT_MS);
+
   it('undoes and redoes adding, connecting, configuring and deleting steps; shortcuts wait while typing', async () => {
     const id = await createFlow(admin, 'Undo playground');
     await page.goto(`${web}/flows/${id}`);
@@ -412,6 +584,8 @@ describeInBrowser('flow canvas: marketers build, edit, save and publish flows; s
       await supportPage.getByText('Read-only: your role can view flows but not change or publish them').waitFor();
       expect(await supportPage.getByRole('button', { name: 'Publish', exact: true }).count()).toBe(0);
       expect(await supportPage.getByRole('complementary', { name: 'Steps' }).count()).toBe(0);
+      await supportPage.getByRole('toolbar', { name: 'Editing' }).getByRole('button', { name: 'Fit view' }).waitFor();
+      expect(await supportPage.getByRole('button', { name: 'Test run' }).count()).toBe(0);
       const supportCanvas = supportPage.getByRole('region', { name: 'Flow canvas' });
       const trigger = supportCanvas.getByRole('group', { name: 'Message received', exact: true });
       const send = supportCanvas.getByRole('group', { name: 'Send WhatsApp message', exact: true });

@@ -75,6 +75,13 @@ export class ExecutionsController {
     return this.executions.list(principal.workspaceId, query);
   }
 
+  @Get(':id/flow-version')
+  @AnyRole()
+  @ApiOperation({ summary: 'The flow version the execution ran, with its definition (a test run: the draft as it was frozen)' })
+  flowVersion(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string) {
+    return this.executions.flowVersion(principal.workspaceId, id);
+  }
+
   @Get(':id')
   @AnyRole()
   @ApiOperation({ summary: 'One execution with every step: input, output, branch, status, timing, error' })

@@ -5,6 +5,8 @@ import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../auth/principal';
 import { Clock } from '../common/clock';
 import { sqlRow } from '../database/sql-rows';
+import { FlowVersion } from '../flows/flow-version.entity';
+import { viewFlowVersion } from '../flows/flow-view';
 import { FlowRunner } from '../runtime/flow-runner.service';
 import { ExecutionStep } from './execution-step.entity';
 import { Execution } from './execution.entity';
@@ -191,6 +193,14 @@ export class ExecutionsService {
     ]);
     const pendingWait = wait ? { nodeId: wait.node_id, kind: wait.kind, dueAt: wait.due_at?.toISOString() ?? null, eventType: wait.event_type } : null;
     return { ...viewExecution(execution), pendingWait, steps: steps.map(viewStep) };
+  }
+
+  /** The exact flow version an execution ran (published, or the draft frozen for a test run), for replaying it. */
+  async flowVersion(workspaceId: string, id: string) {
+    const execution = await this.dataSource.getRepository(Execution).findOne({ where: { id, workspaceId } });
+    if (!execution) throw new NotFoundException('No such execution in this workspace.');
+    const version = await this.dataSource.getRepository(FlowVersion).findOneOrFail({ where: { id: execution.flowVersionId, workspaceId } });
+    return { ...viewFlowVersion(version), kind: version.kind };
   }
 
   /**

@@ -129,6 +129,10 @@ describe('test runs of drafts (simulator on)', () => {
     expect(saved.status).toBe(200);
     const third = await s.admin.post(`/api/flows/${flowId}/test-runs`, { customer: { waId: '393330001101' }, event: { type: 'message.received', payload: { text: 'price?' } } });
     expect(third.status).toBe(201);
+    // Each run replays on exactly what it ran, even after the draft moved on.
+    const ran = obj((await s.admin.get(`/api/executions/${str(obj(first.body)['executionId'])}/flow-version`)).body);
+    expect(ran).toMatchObject({ id: obj(first.body)['flowVersionId'], kind: 'test' });
+    expect(JSON.stringify(ran['definition'])).toContain('First wording');
     expect(obj(third.body)['flowVersionId']).not.toBe(obj(first.body)['flowVersionId']);
     await h.settle();
     const sent = h.simulator.state.sent.filter((m) => m.to === '393330001101').map((m) => JSON.stringify(m.body));

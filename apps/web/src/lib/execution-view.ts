@@ -32,15 +32,24 @@ export const executionStepSchema = z.object({
   durationMs: z.number().nullable(),
 });
 
+/** What a waiting execution waits for (one open wait at most). */
+export const pendingWaitSchema = z.object({
+  nodeId: z.string(),
+  // A string, not an enum: a kind added to the engine later must not make the whole execution unreadable here.
+  kind: z.string(),
+  dueAt: z.string().nullable(),
+  eventType: z.string().nullable(),
+});
+
 /** Body of GET /api/executions. */
 export const executionListSchema = z.object({ data: z.array(executionSummarySchema) });
 /** Body of GET /api/executions/:id. */
-export const executionDetailSchema = executionSummarySchema.extend({ steps: z.array(executionStepSchema) });
+export const executionDetailSchema = executionSummarySchema.extend({ steps: z.array(executionStepSchema), pendingWait: pendingWaitSchema.nullable().default(null) });
 
 export type ExecutionSummary = z.infer<typeof executionSummarySchema>;
 export type ExecutionStep = z.infer<typeof executionStepSchema>;
 export type ExecutionDetail = z.infer<typeof executionDetailSchema>;
+export type PendingWait = z.infer<typeof pendingWaitSchema>;
 
-/** Body of GET /api/flows/:id/versions (what the replay needs to find the version an execution ran). */
-export const versionListSchema = z.object({ data: z.array(z.object({ id: z.string(), version: z.number() })) });
-export const versionDetailSchema = z.object({ id: z.string(), version: z.number(), definition: z.unknown() });
+/** Body of GET /api/executions/:id/flow-version: the version an execution ran, to replay it on. */
+export const versionDetailSchema = z.object({ id: z.string(), version: z.number(), kind: z.enum(['published', 'test']).default('published'), definition: z.unknown() });

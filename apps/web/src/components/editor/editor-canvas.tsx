@@ -23,6 +23,9 @@ import type { CanvasNode, StepCardData } from '@/lib/editor/editor-node-data';
 import { noteElementId } from '@/lib/editor/editor-store';
 import { connectNodes, type Selection, type XY } from '@/lib/editor/flow-edits';
 import { placeStep } from '@/lib/editor/place-step';
+import { replayPath } from '@/lib/editor/replay-path';
+import { runEdgeLook, runMarkText } from '@/lib/editor/run-path-style';
+import { describeWait } from '@/lib/editor/test-run-status';
 import type { NodeAccent } from '@/lib/canvas-graph';
 import { CanvasNotice } from './canvas-notice';
 import { useEditorContext, useEditorState } from './editor-context';
@@ -62,6 +65,12 @@ function cardName(card: StepCardData | undefined, fallback: string): string {
   return card.label ? `${card.displayName} (${card.label})` : card.displayName;
 }
 
+/** "If / else", "Send WhatsApp message: Coupon", and the run status when a test run is shown ("If / else: succeeded"). */
+function stepAriaLabel(data: StepCardData): string {
+  const name = data.label ? `${data.displayName}: ${data.label}` : data.displayName;
+  return data.run ? `${name}: ${runMarkText(data.run)}` : name;
+}
+
 function samePosition(a: XY, b: XY): boolean {
   return a.x === b.x && a.y === b.y;
 }
@@ -74,16 +83,24 @@ export function EditorCanvas() {
   const selection = useEditorState((s) => s.selection);
   const dragPositions = useEditorState((s) => s.dragPositions);
   const measured = useEditorState((s) => s.measured);
+  // The test run shown, if any: it marks steps and connections, and is never part of the document.
+  const testExecution = useEditorState((s) => (s.testMode ? (s.testRun?.execution ?? null) : null));
   const { screenToFlowPosition } = useReactFlow();
   // Fit only a flow that opens with steps: fitting later would jump the view when the first step is dropped.
   const [fitOnOpen] = useState(() => document.nodes.length > 0);
 
+  const runPath = useMemo(() => (testExecution ? replayPath(document, testExecution.steps) : null), [document, testExecution]);
+  const runNotes = useMemo(() => {
+    const wait = testExecution?.status === 'waiting' ? testExecution.pendingWait : null;
+    return wait ? new Map([[wait.nodeId, describeWait(wait)]]) : undefined;
+  }, [testExecution]);
+
   const cardsRef = useRef(new Map<string, StepCardData>());
   const cards = useMemo(() => {
-    const next = buildStepCards({ document, catalog: editorCatalog, nodeTypes: infos, issues, editable }, cardsRef.current);
+    const next = buildStepCards({ document, catalog: editorCatalog, nodeTypes: infos, issues, editable, runMarks: runPath?.marks, runNotes }, cardsRef.current);
     cardsRef.current = next;
     return next;
-  }, [document, infos, issues, editable]);
+  }, [document, infos, issues, editable, runPath, runNotes]);
 
   const nodeCache = useRef(new Map<string, CanvasNode>());
   const nodes = useMemo(() => {
@@ -126,7 +143,7 @@ export function EditorCanvas() {
             draggable: editable,
             connectable: editable,
             deletable: false,
-            ariaLabel: data.label ? `${data.displayName}: ${data.label}` : data.displayName,
+            ariaLabel: stepAriaLabel(data),
           };
       next.set(node.id, element);
       list.push(element);
@@ -137,6 +154,7 @@ export function EditorCanvas() {
 
   const edges = useMemo(() => {
     const selected = new Set(selection.edgeIds);
+    const travelled = runPath?.travelled;
     return document.edges
       .filter((edge) => cards.has(edge.source) && cards.has(edge.target))
       .map((edge): StepFlowEdge => {
@@ -145,6 +163,7 @@ export function EditorCanvas() {
         const outputLabel = edge.sourceOutput === 'next' ? null : (output?.label ?? edge.sourceOutput);
         const names = `${cardName(from, edge.source)} to ${cardName(cards.get(edge.target), edge.target)}`;
         const description = outputLabel ? `Connection from ${names} when “${outputLabel}”` : `Connection from ${names}`;
+        const taken = travelled?.has(edge.id) ?? false;
         return {
           id: edge.id,
           type: 'step',
@@ -154,13 +173,12 @@ export function EditorCanvas() {
           selected: selected.has(edge.id),
           deletable: false,
           reconnectable: false,
-          ariaLabel: description,
-          markerEnd: MARKER,
-          style: EDGE_STYLE,
-          data: { sourceOutput: edge.sourceOutput, outputLabel, description, travelled: false },
+          ariaLabel: travelled ? `${taken ? 'Taken' : 'Not taken'}: ${description}` : description,
+          ...(travelled ? runEdgeLook(taken) : { markerEnd: MARKER, style: EDGE_STYLE }),
+          data: { sourceOutput: edge.sourceOutput, outputLabel, description, travelled: taken },
         };
       });
-  }, [document.edges, cards, selection.edgeIds]);
+  }, [document.edges, cards, selection.edgeIds, runPath]);
 
   const onNodesChange = useCallback(
     (changes: NodeChange<CanvasNode>[]) => {

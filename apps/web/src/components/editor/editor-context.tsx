@@ -14,7 +14,10 @@ export interface InsertTarget {
 export interface EditorContextValue {
   store: EditorStore;
   nodeTypes: readonly NodeTypeInfo[];
+  /** Steps can be changed now: the role allows it and the editor is not in test mode. */
   editable: boolean;
+  /** The role may change, publish and test flows (admin, marketer), in any mode. */
+  mayEdit: boolean;
   requestInsert(target: InsertTarget): void;
 }
 

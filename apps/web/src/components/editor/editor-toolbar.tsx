@@ -10,7 +10,8 @@ import { copySelection, deleteSelection, duplicateSelection, pasteClipboard } fr
 
 /** Buttons for everything the shortcuts do, so the mouse and the keyboard reach the same actions. */
 export function EditorToolbar() {
-  const { store, editable } = useEditorContext();
+  const { store, editable, mayEdit } = useEditorContext();
+  const testMode = useEditorState((s) => s.testMode);
   const { fitView, screenToFlowPosition } = useReactFlow();
   const canUndo = useEditorState((s) => s.past.length > 0);
   const canRedo = useEditorState((s) => s.future.length > 0);
@@ -81,6 +82,19 @@ export function EditorToolbar() {
       <button type="button" className="button button-secondary button-small" onClick={() => void fitView({ padding: 0.2, duration: 200 })} title="F">
         Fit view
       </button>
+      {mayEdit ? (
+        <div className={styles.toolbarEnd}>
+          {testMode ? (
+            <button type="button" className="button button-secondary button-small" onClick={() => store.getState().setTestMode(false)}>
+              Back to editing
+            </button>
+          ) : (
+            <button type="button" className="button button-primary button-small" onClick={() => store.getState().setTestMode(true)}>
+              Test run
+            </button>
+          )}
+        </div>
+      ) : null}
     </div>
   );
 }

@@ -20,6 +20,7 @@ import { NodeConfigPanel } from './node-config-panel';
 import { NodePalette } from './node-palette';
 import { PublishButton } from './publish-button';
 import { SaveIndicator } from './save-indicator';
+import { TestRunPanel } from './test-run-panel';
 import { useAutosave } from './use-autosave';
 import { useEditorShortcuts } from './use-editor-shortcuts';
 import { VersionHistoryPanel } from './version-history-panel';
@@ -50,13 +51,20 @@ function FlowEditorInner({ flowId, flow, nodeTypes, editable }: FlowEditorProps)
   const [tab, setTab] = useState<PanelTab>('step');
   const document = useStore(store, (s) => s.document);
   const name = useStore(store, (s) => s.name);
+  const testMode = useStore(store, (s) => s.testMode);
+  // Test mode shows runs on the canvas; nothing is edited until the user goes back to editing.
+  const editing = editable && !testMode;
   // Validation runs on a deferred copy, so typing never waits for a whole-flow check.
   const deferred = useDeferredValue(document);
   const issues = useMemo(() => validateFlow(deferred, editorCatalog), [deferred]);
   const flush = useAutosave(store, editable);
-  useEditorShortcuts(store, editable);
+  useEditorShortcuts(store, editing);
 
-  const context: EditorContextValue = useMemo(() => ({ store, nodeTypes, editable, requestInsert: setInsertTarget }), [store, nodeTypes, editable]);
+  const context: EditorContextValue = useMemo(() => ({ store, nodeTypes, editable: editing, mayEdit: editable, requestInsert: setInsertTarget }), [store, nodeTypes, editing, editable]);
+  const showChecklist = () => {
+    store.getState().setTestMode(false);
+    setTab('checklist');
+  };
 
   return (
     <EditorContext.Provider value={context}>
@@ -79,13 +87,18 @@ function FlowEditorInner({ flowId, flow, nodeTypes, editable }: FlowEditorProps)
               <Link className="button button-secondary button-small" href={`/flows/${flowId}/executions`}>
                 Executions
               </Link>
-              {editable ? <PublishButton flush={flush} onShowChecklist={() => setTab('checklist')} /> : null}
+              {editable ? <PublishButton flush={flush} onShowChecklist={showChecklist} /> : null}
             </div>
           </header>
           <EditorToolbar />
           <div className={styles.workspace}>
-            {editable ? <NodePalette /> : null}
+            {editing ? <NodePalette /> : null}
             <EditorCanvas />
+            {testMode ? (
+              <aside className={styles.side} aria-label="Test run">
+                <TestRunPanel flush={flush} onShowChecklist={showChecklist} />
+              </aside>
+            ) : (
             <aside className={styles.side} aria-label="Side panel">
               <div className={styles.tabs} role="tablist" aria-label="Side panel">
                 {(
@@ -106,6 +119,7 @@ function FlowEditorInner({ flowId, flow, nodeTypes, editable }: FlowEditorProps)
                 {tab === 'versions' ? <VersionHistoryPanel flush={flush} /> : null}
               </div>
             </aside>
+            )}
           </div>
           {editable ? <InsertStepDialog target={insertTarget} onClose={() => setInsertTarget(null)} /> : null}
           {editable ? <ConflictDialog /> : null}

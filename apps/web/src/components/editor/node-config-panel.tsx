@@ -4,11 +4,12 @@ import { availableVariables } from '@parley/flow-core';
 import { useId, useMemo } from 'react';
 import { findNodeTypeInfo } from '@/lib/editor/build-step-cards';
 import { editorCatalog } from '@/lib/editor/editor-catalog';
-import { removeElements, updateNode } from '@/lib/editor/flow-edits';
+import { removeElements, setNodeRetry, updateNode } from '@/lib/editor/flow-edits';
 import { isRecord } from '@/lib/editor/is-record';
 import { useEditorContext, useEditorState } from './editor-context';
 import { useFlowIssues } from './flow-issues-context';
 import { StepFormContext, type StepFormContextValue } from './form-context';
+import { RetrySettingsField } from './retry-settings-field';
 import { SchemaField } from './schema-field';
 import styles from './step-form.module.css';
 
@@ -58,7 +59,10 @@ export function NodeConfigPanel() {
     );
   }
   const info = findNodeTypeInfo(nodeTypes, node.type, node.typeVersion);
+  const definition = editorCatalog.get(node.type, node.typeVersion);
   const schema = isRecord(info?.configSchema) ? info.configSchema : null;
+  // Triggers start runs; only the steps after them can fail and be retried.
+  const retryable = (definition?.kind ?? info?.kind) !== 'trigger';
   const change = (config: unknown, path: string) => {
     if (!isRecord(config)) return;
     store.getState().edit((current) => updateNode(current, node.id, { config }), { key: `config:${node.id}:${path}` });
@@ -90,6 +94,14 @@ export function NodeConfigPanel() {
         ) : (
           <p className={styles.help}>This engine does not describe this step type, so its settings cannot be edited here.</p>
         )}
+        {retryable ? (
+          <RetrySettingsField
+            value={node.settings?.retry}
+            typeDefault={definition?.defaultRetry}
+            editable={editable}
+            onChange={(retry, part) => store.getState().edit((current) => setNodeRetry(current, node.id, retry), { key: `retry:${node.id}:${part}` })}
+          />
+        ) : null}
         {nodeIssues.length > 0 ? (
           <div className={styles.stepIssues} role="status">
             <h3>To fix before publishing</h3>

@@ -11,7 +11,8 @@ function handleOffset(index: number, count: number): string {
   return `${((index + 1) / (count + 1)) * 100}%`;
 }
 
-const RUN_LABELS = { succeeded: 'Ran', failed: 'Failed', waiting: 'Waiting', running: 'Running', 'not-run': 'Not reached' } as const;
+// Words and a symbol, so the status reads without telling colours apart.
+const RUN_LABELS = { succeeded: '✓ Succeeded', failed: '✕ Failed', waiting: '◷ Waiting', running: '▶ Running', 'not-run': 'Not reached' } as const;
 
 function StepCardView({ data, selected }: NodeProps<StepFlowNode>) {
   const requestInsert = useOptionalInsert();
@@ -29,6 +30,7 @@ function StepCardView({ data, selected }: NodeProps<StepFlowNode>) {
       <div className={styles.title}>{data.displayName}</div>
       {data.label ? <div className={styles.label}>{data.label}</div> : null}
       <p className={styles.summary}>{data.summary}</p>
+      {data.runNote ? <p className={styles.runNote}>{data.runNote}</p> : null}
       {data.issues.length > 0 ? (
         <p className={styles.issue} title={data.issues.join('\n')}>
           <span aria-hidden="true">⚠ </span>

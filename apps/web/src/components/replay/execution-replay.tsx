@@ -2,12 +2,13 @@
 
 import '@xyflow/react/dist/style.css';
 import type { FlowDocument } from '@parley/flow-core';
-import { Background, BackgroundVariant, Controls, type EdgeTypes, MarkerType, MiniMap, type NodeTypes, ReactFlow, ReactFlowProvider } from '@xyflow/react';
+import { Background, BackgroundVariant, Controls, type EdgeTypes, MiniMap, type NodeTypes, ReactFlow, ReactFlowProvider } from '@xyflow/react';
 import { useMemo, useState } from 'react';
 import { buildStepCards } from '@/lib/editor/build-step-cards';
 import { editorCatalog } from '@/lib/editor/editor-catalog';
 import type { StepFlowNode } from '@/lib/editor/editor-node-data';
 import { replayPath } from '@/lib/editor/replay-path';
+import { runEdgeLook, runMarkText } from '@/lib/editor/run-path-style';
 import type { ExecutionDetail } from '@/lib/execution-view';
 import type { NodeTypeInfo } from '@/lib/node-type-info';
 import { StepEdge, type StepFlowEdge } from '../editor/step-edge';
@@ -37,7 +38,7 @@ export function ExecutionReplay({ document, execution, nodeTypes: infos }: Execu
       document.nodes.flatMap((node): StepFlowNode[] => {
         const data = cards.get(node.id);
         return data
-          ? [{ id: node.id, type: 'step', position: node.position, data, selected: node.id === selected, draggable: false, connectable: false, deletable: false, ariaLabel: `${data.label ?? data.displayName}: ${marks.has(node.id) ? (marks.get(node.id) ?? '') : 'not reached'}` }]
+          ? [{ id: node.id, type: 'step', position: node.position, data, selected: node.id === selected, draggable: false, connectable: false, deletable: false, ariaLabel: `${data.label ?? data.displayName}: ${runMarkText(marks.get(node.id))}` }]
           : [];
       }),
     [document.nodes, cards, selected, marks],
@@ -46,7 +47,6 @@ export function ExecutionReplay({ document, execution, nodeTypes: infos }: Execu
     () =>
       document.edges.map((edge): StepFlowEdge => {
         const on = travelled.has(edge.id);
-        const color = on ? '#067647' : '#c7cdd6';
         return {
           id: edge.id,
           type: 'step',
@@ -55,8 +55,7 @@ export function ExecutionReplay({ document, execution, nodeTypes: infos }: Execu
           target: edge.target,
           selectable: false,
           ariaLabel: `${on ? 'Taken' : 'Not taken'}: ${edge.source} to ${edge.target}`,
-          markerEnd: { type: MarkerType.ArrowClosed, color },
-          style: { stroke: color, strokeWidth: on ? 3 : 1.5 },
+          ...runEdgeLook(on),
           data: { sourceOutput: edge.sourceOutput, outputLabel: edge.sourceOutput === 'next' ? null : edge.sourceOutput, description: `${edge.source} to ${edge.target}`, travelled: on },
         };
       }),

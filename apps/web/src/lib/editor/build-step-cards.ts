@@ -33,6 +33,7 @@ function sameCard(a: StepCardData, b: StepCardData): boolean {
     a.acceptsInput === b.acceptsInput &&
     a.editable === b.editable &&
     a.run === b.run &&
+    a.runNote === b.runNote &&
     a.issues.join('\n') === b.issues.join('\n') &&
     a.outputs.length === b.outputs.length &&
     a.outputs.every((o, i) => o.name === b.outputs[i]?.name && o.label === b.outputs[i]?.label && o.open === b.outputs[i]?.open)
@@ -46,6 +47,7 @@ export interface StepCardInput {
   issues: readonly FlowIssue[];
   editable: boolean;
   runMarks?: ReadonlyMap<string, RunMark>;
+  runNotes?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -54,7 +56,7 @@ export interface StepCardInput {
  * an edit re-renders one card, not all of them.
  */
 export function buildStepCards(input: StepCardInput, previous: ReadonlyMap<string, StepCardData>): Map<string, StepCardData> {
-  const { document, catalog, nodeTypes, issues, editable, runMarks } = input;
+  const { document, catalog, nodeTypes, issues, editable, runMarks, runNotes } = input;
   const usedOutputs = new Map<string, Set<string>>();
   const hasIncoming = new Set<string>();
   for (const edge of document.edges) {
@@ -88,6 +90,7 @@ export function buildStepCards(input: StepCardInput, previous: ReadonlyMap<strin
       issues: issuesByNode.get(node.id) ?? [],
       editable,
       run: runMarks ? (runMarks.get(node.id) ?? 'not-run') : null,
+      runNote: runNotes?.get(node.id) ?? null,
     };
     const before = previous.get(node.id);
     cards.set(node.id, before && sameCard(before, card) ? before : card);

@@ -25,6 +25,8 @@ export type StepCardData = {
   issues: string[];
   editable: boolean;
   run: RunMark | null;
+  /** What the step is doing in the run shown (what a waiting step waits for). */
+  runNote: string | null;
 };
 
 export type StepFlowNode = Node<StepCardData, 'step'>;

@@ -1,5 +1,6 @@
 import type { FlowDocument } from '@parley/flow-core';
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { ExecutionDetail } from '../execution-view';
 import { EMPTY_SELECTION, moveElements, type Selection, type XY } from './flow-edits';
 
 /** Undo keeps at least this many steps (the issue asks for 100). */
@@ -27,6 +28,13 @@ export function noteElementId(noteId: string): string {
   return `note:${noteId}`;
 }
 
+/** A test run being watched on the canvas: view state, never part of the flow document. */
+export interface TestRunView {
+  executionId: string;
+  /** The latest answer of GET /api/executions/:id; null until the first one arrives. */
+  execution: ExecutionDetail | null;
+}
+
 export interface EditorState {
   flowId: string;
   name: string;
@@ -51,6 +59,9 @@ export interface EditorState {
   /** A short explanation shown over the canvas (a refused connection, a paste that found nothing). */
   notice: string | null;
   published: PublishedInfo | null;
+  /** Test mode: the canvas shows test runs instead of being edited. */
+  testMode: boolean;
+  testRun: TestRunView | null;
 }
 
 export interface EditorActions {
@@ -65,6 +76,11 @@ export interface EditorActions {
   markSaved(document: FlowDocument, revision: number): void;
   setNotice(notice: string | null): void;
   setPublished(published: PublishedInfo | null): void;
+  /** Enters or leaves test mode; leaving forgets the run shown, so the canvas is back to the draft alone. */
+  setTestMode(on: boolean): void;
+  setTestRun(run: TestRunView | null): void;
+  /** Records a poll's answer, unless the run it belongs to is no longer the one shown. */
+  updateTestExecution(execution: ExecutionDetail): void;
   /** Replaces everything with the server's copy (reload after a conflict, a restore). */
   load(flow: LoadedFlow): void;
 }
@@ -106,6 +122,8 @@ export function createEditorStore(flowId: string, flow: LoadedFlow, now: () => n
     saveMessage: null,
     notice: null,
     published: flow.published,
+    testMode: false,
+    testRun: null,
 
     edit(change, options = {}) {
       const state = get();
@@ -197,6 +215,20 @@ export function createEditorStore(flowId: string, flow: LoadedFlow, now: () => n
 
     setPublished(published) {
       set({ published });
+    },
+
+    setTestMode(on) {
+      if (get().testMode === on) return;
+      set(on ? { testMode: true, dragPositions: null, notice: null } : { testMode: false, testRun: null });
+    },
+
+    setTestRun(run) {
+      set({ testRun: run });
+    },
+
+    updateTestExecution(execution) {
+      const run = get().testRun;
+      if (run?.executionId === execution.id) set({ testRun: { ...run, execution } });
     },
 
     load(loaded) {

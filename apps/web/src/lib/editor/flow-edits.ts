@@ -1,4 +1,4 @@
-import type { FlowDocument, FlowEdge, FlowNode, StickyNote } from '@parley/flow-core';
+import type { FlowDocument, FlowEdge, FlowNode, RetryPolicy, StickyNote } from '@parley/flow-core';
 import { newId } from './new-id';
 
 /**
@@ -105,6 +105,27 @@ export function updateNode(document: FlowDocument, id: string, change: { config?
         if (change.label.trim() === '') delete updated.label;
         else updated.label = change.label;
       }
+      return updated;
+    }),
+  };
+}
+
+/** Sets a step's own retry policy, or (null) goes back to its node type's default. */
+export function setNodeRetry(document: FlowDocument, id: string, retry: RetryPolicy | null): FlowDocument {
+  const node = document.nodes.find((n) => n.id === id);
+  if (!node) return document;
+  const current = node.settings?.retry;
+  if (retry === null && current === undefined) return document;
+  if (retry && current && retry.retries === current.retries && retry.delaySeconds === current.delaySeconds && retry.backoff === current.backoff) return document;
+  return {
+    ...document,
+    nodes: document.nodes.map((n) => {
+      if (n.id !== id) return n;
+      const { retry: _previous, ...otherSettings } = n.settings ?? {};
+      const settings = retry ? { ...otherSettings, retry } : otherSettings;
+      const updated: FlowNode = { ...n, settings };
+      // An empty settings object is left out, so a step that never had one saves as before.
+      if (Object.keys(settings).length === 0) delete updated.settings;
       return updated;
     }),
   };

@@ -47,6 +47,12 @@ export default async function ExecutionsPage({ params }: ExecutionsPageProps) {
                 <td>
                   {execution.status}
                   {execution.endedReason ? ` (${execution.endedReason})` : ''}
+                  {execution.testMode ? (
+                    <>
+                      {' '}
+                      <span className="badge badge-plain">Test run</span>
+                    </>
+                  ) : null}
                 </td>
                 <td>{execution.errorCode ?? '—'}</td>
                 <td>

@@ -5,7 +5,7 @@ import { notFound } from 'next/navigation';
 import { ErrorNotice } from '@/components/error-notice';
 import { ExecutionReplay } from '@/components/replay/execution-replay';
 import { readFromEngine } from '@/lib/engine-server';
-import { executionDetailSchema, versionDetailSchema, versionListSchema } from '@/lib/execution-view';
+import { executionDetailSchema, versionDetailSchema } from '@/lib/execution-view';
 import { formatTimestamp } from '@/lib/format-timestamp';
 import { isFlowId } from '@/lib/load-flow';
 import { nodeTypeListResponseSchema } from '@/lib/node-type-info';
@@ -20,20 +20,19 @@ interface ReplayPageProps {
 export default async function ReplayPage({ params }: ReplayPageProps) {
   const { id, executionId } = await params;
   if (!isFlowId(id) || !isFlowId(executionId)) notFound();
-  const [execution, versions, nodeTypes] = await Promise.all([
+  const [execution, version, nodeTypes] = await Promise.all([
     readFromEngine(`/api/executions/${executionId}`, executionDetailSchema, { notFoundPage: true }),
-    readFromEngine(`/api/flows/${id}/versions`, versionListSchema, { notFoundPage: true }),
+    // The exact version the execution ran: a published one, or the draft a test run froze.
+    readFromEngine(`/api/executions/${executionId}/flow-version`, versionDetailSchema, { notFoundPage: true }),
     readFromEngine('/api/node-types', nodeTypeListResponseSchema),
   ]);
-  if (!execution.ok || !versions.ok || !nodeTypes.ok) {
-    const problem = !execution.ok ? execution.problem : !versions.ok ? versions.problem : !nodeTypes.ok ? nodeTypes.problem : null;
+  if (!execution.ok || !nodeTypes.ok) {
+    const problem = !execution.ok ? execution.problem : !nodeTypes.ok ? nodeTypes.problem : null;
     return <div className="page">{problem ? <ErrorNotice problem={problem} /> : null}</div>;
   }
   if (execution.data.flowId !== id) notFound();
-  // The execution ran a pinned published version: replay on that one, not on today's draft.
-  const pinned = versions.data.data.find((v) => v.id === execution.data.flowVersionId);
-  const version = pinned ? await readFromEngine(`/api/flows/${id}/versions/${pinned.version}`, versionDetailSchema) : null;
-  const parsed = version?.ok ? parseFlowDocument(version.data.definition) : null;
+  const parsed = version.ok ? parseFlowDocument(version.data.definition) : null;
+  const published = version.ok && version.data.kind === 'published' ? version.data.version : null;
   return (
     <div className={styles.page}>
       <div className={styles.body}>
@@ -42,10 +41,11 @@ export default async function ReplayPage({ params }: ReplayPageProps) {
         </nav>
         <h1>Execution replay</h1>
         <p>
-          Started {formatTimestamp(execution.data.startedAt)} · status <strong>{execution.data.status}</strong>
-          {pinned ? ` · version ${pinned.version}` : ''}
+          {execution.data.testMode ? 'Test run · ' : ''}Started {formatTimestamp(execution.data.startedAt)} · status <strong>{execution.data.status}</strong>
+          {published !== null ? ` · version ${published}` : ''}
           {execution.data.errorCode ? ` · error ${execution.data.errorCode}: ${execution.data.errorMessage ?? ''}` : ''}
         </p>
+        {version.ok && version.data.kind === 'test' ? <p className="notice">This test run ran the draft as it was saved then (revision {version.data.version}), not a published version.</p> : null}
       </div>
       {parsed?.ok ? (
         <ExecutionReplay document={parsed.document} execution={execution.data} nodeTypes={nodeTypes.data.data} />
