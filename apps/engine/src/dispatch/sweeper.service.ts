@@ -7,6 +7,7 @@ import { ENGINE_CONFIG } from '../config/engine-config.token';
 import { sqlRows } from '../database/sql-rows';
 import { Dispatcher } from './dispatcher';
 import type { WorkItem } from './work-item';
+import { PeriodicTask } from '../common/periodic-task';
 
 const BATCH = 500;
 const idRow = z.object({ id: z.string() });
@@ -19,8 +20,7 @@ const idRow = z.object({ id: z.string() });
 @Injectable()
 export class SweeperService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Sweeper');
-  private timer: NodeJS.Timeout | null = null;
-  private running = false;
+  private readonly task = new PeriodicTask(this.logger, 'Sweep failed');
 
   constructor(
     private readonly dataSource: DataSource,
@@ -31,27 +31,17 @@ export class SweeperService implements OnApplicationBootstrap, OnApplicationShut
 
   onApplicationBootstrap(): void {
     // Everything pending at start was left by an earlier process: take it now.
-    void this.tick(0);
-    this.timer = setInterval(() => void this.tick(this.config.SWEEP_INTERVAL_MS), this.config.SWEEP_INTERVAL_MS);
-    this.timer.unref();
+    void this.task.run(() => this.sweepAndLog(0));
+    this.task.start(this.config.SWEEP_INTERVAL_MS, () => this.sweepAndLog(this.config.SWEEP_INTERVAL_MS));
   }
 
   onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    this.task.stop();
   }
 
-  private async tick(graceMs: number): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
-      const found = await this.sweep(graceMs);
-      if (found > 0) this.logger.log(`Re-dispatched ${found} pending item(s)`);
-    } catch (error) {
-      this.logger.warn(`Sweep failed: ${error instanceof Error ? error.message : String(error)}`);
-    } finally {
-      this.running = false;
-    }
+  private async sweepAndLog(graceMs: number): Promise<void> {
+    const found = await this.sweep(graceMs);
+    if (found > 0) this.logger.log(`Re-dispatched ${found} pending item(s)`);
   }
 
   /** Dispatches pending work older than `graceMs`; returns how many items. */

@@ -231,8 +231,8 @@ export class EventProcessorService {
       return null;
     }
     let skip: string | null = null;
-    // Test runs are invisible to entry rules: testing a flow never stops a customer from entering it for real.
     if (settings.whilePaused === 'skip' && (await this.pauses.active(workspaceId, event.contactId, flowId))) skip = 'paused';
+    // Test runs are invisible to entry rules: testing a flow never stops a customer from entering it for real.
     if (!skip && settings.oncePerContact) {
       const before = await sqlRow(this.dataSource, idRow, `SELECT id FROM executions WHERE flow_id = $1 AND contact_id = $2 AND status <> 'skipped' AND NOT test_mode AND trigger_event_id <> $3 LIMIT 1`, [
         flowId,

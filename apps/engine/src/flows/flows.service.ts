@@ -73,6 +73,16 @@ export class FlowsService {
     return flow;
   }
 
+  /** A draft that passes every check a version must pass, or 422 listing each issue with its node and field. */
+  private runnable(draft: unknown, problems: (count: number) => string, code?: string): { document: FlowDocument; triggerType: string } {
+    const document = parseOrThrow(draft);
+    const issues = validateFlow(document, this.catalog);
+    if (issues.length > 0) throw new FlowProblemException(422, problems(issues.length), issues, code);
+    const trigger = document.nodes.find((n) => this.catalog.get(n.type, n.typeVersion)?.kind === 'trigger');
+    if (!trigger) throw new FlowProblemException(422, 'The flow has no trigger.', [], code);
+    return { document, triggerType: trigger.type };
+  }
+
   private async view(manager: EntityManager, flow: Flow): Promise<FlowView> {
     const published = flow.publishedVersionId
       ? await manager.getRepository(FlowVersion).findOne({ where: { id: flow.publishedVersionId } })
@@ -148,11 +158,7 @@ export class FlowsService {
           currentRevision: flow.draftRevision,
         });
       }
-      const document = parseOrThrow(flow.draft);
-      const issues = validateFlow(document, this.catalog);
-      if (issues.length > 0) throw new FlowProblemException(422, `The flow has ${issues.length} problem(s) to fix before publishing.`, issues);
-      const trigger = document.nodes.find((n) => this.catalog.get(n.type, n.typeVersion)?.kind === 'trigger');
-      if (!trigger) throw new FlowProblemException(422, 'The flow has no trigger.', []);
+      const { document, triggerType } = this.runnable(flow.draft, (count) => `The flow has ${count} problem(s) to fix before publishing.`);
 
       const versions = manager.getRepository(FlowVersion);
       const last = await versions.findOne({ where: { flowId: flow.id, kind: 'published' }, order: { version: 'DESC' } });
@@ -162,7 +168,7 @@ export class FlowsService {
         flowId: flow.id,
         version: (last?.version ?? 0) + 1,
         definition: document,
-        triggerType: trigger.type,
+        triggerType,
         publishedBy: principal.userId,
       });
       await manager.getRepository(Flow).update({ id: flow.id }, { publishedVersionId: version.id, updatedBy: principal.userId });
@@ -188,14 +194,8 @@ export class FlowsService {
    */
   async testableDraft(principal: Principal, id: string): Promise<{ flowId: string; revision: number; document: FlowDocument; triggerType: string }> {
     const flow = await this.findFlow(this.dataSource.manager, principal.workspaceId, id);
-    const document = parseOrThrow(flow.draft);
-    const issues = validateFlow(document, this.catalog);
-    if (issues.length > 0) {
-      throw new FlowProblemException(422, `The draft has ${issues.length} problem(s) to fix before it can run; see the checklist.`, issues, 'invalid_flow');
-    }
-    const trigger = document.nodes.find((n) => this.catalog.get(n.type, n.typeVersion)?.kind === 'trigger');
-    if (!trigger) throw new FlowProblemException(422, 'The draft has no trigger.', [], 'invalid_flow');
-    return { flowId: flow.id, revision: flow.draftRevision, document, triggerType: trigger.type };
+    const { document, triggerType } = this.runnable(flow.draft, (count) => `The draft has ${count} problem(s) to fix before it can run; see the checklist.`, 'invalid_flow');
+    return { flowId: flow.id, revision: flow.draftRevision, document, triggerType };
   }
 
   /**

@@ -10,6 +10,7 @@ import { Dispatcher } from '../dispatch/dispatcher';
 import { WhatsAppTemplatesService } from '../whatsapp/whatsapp-templates.service';
 import { readWorkspaceSettings } from '../workspaces/workspace-settings';
 import { FlowVersionCache } from './flow-version-cache.service';
+import { PeriodicTask } from '../common/periodic-task';
 
 const publishedRow = z.object({ flow_id: z.string(), workspace_id: z.string(), version_id: z.string(), published_at: z.date() });
 const contactRow = z.object({ contact_id: z.string() });
@@ -30,8 +31,7 @@ const UNREAD_LOOKBACK_MS = 24 * 3_600_000;
 @Injectable()
 export class SchedulerService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Scheduler');
-  private timer: NodeJS.Timeout | null = null;
-  private running = false;
+  private readonly task = new PeriodicTask(this.logger, 'Scheduler run failed');
   private lastPrune = 0;
 
   constructor(
@@ -44,29 +44,17 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.tick(), this.config.SCHEDULER_INTERVAL_MS);
-    this.timer.unref();
-  }
-
-  onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-  }
-
-  private async tick(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
+    this.task.start(this.config.SCHEDULER_INTERVAL_MS, async () => {
       await this.runOnce();
       if (Date.now() - this.lastPrune > PRUNE_EVERY_MS) {
         this.lastPrune = Date.now();
         await this.prune();
       }
-    } catch (error) {
-      this.logger.warn(`Scheduler run failed: ${error instanceof Error ? error.message : String(error)}`);
-    } finally {
-      this.running = false;
-    }
+    });
+  }
+
+  onApplicationShutdown(): void {
+    this.task.stop();
   }
 
   /** Creates due schedule ticks and unread events; returns how many contacts got work. */

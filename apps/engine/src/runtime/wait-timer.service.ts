@@ -6,6 +6,7 @@ import type { EngineConfig } from '../config/engine-config';
 import { ENGINE_CONFIG } from '../config/engine-config.token';
 import { sqlRows } from '../database/sql-rows';
 import { Dispatcher } from '../dispatch/dispatcher';
+import { PeriodicTask } from '../common/periodic-task';
 
 const BATCH = 1000;
 /** A wait just dispatched is not dispatched again for this long (its contact's processor is on it). */
@@ -18,9 +19,7 @@ const REDISPATCH_AFTER_MS = 2000;
  */
 @Injectable()
 export class WaitTimerService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('WaitTimer');
-  private timer: NodeJS.Timeout | null = null;
-  private running = false;
+  private readonly task = new PeriodicTask(new Logger('WaitTimer'), 'Could not look for due waits');
 
   constructor(
     private readonly dataSource: DataSource,
@@ -30,25 +29,13 @@ export class WaitTimerService implements OnApplicationBootstrap, OnApplicationSh
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.tick(), this.config.WAIT_POLL_INTERVAL_MS);
-    this.timer.unref();
+    this.task.start(this.config.WAIT_POLL_INTERVAL_MS, async () => {
+      await this.dispatchDue();
+    });
   }
 
   onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-  }
-
-  private async tick(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
-      await this.dispatchDue();
-    } catch (error) {
-      this.logger.warn(`Could not look for due waits: ${error instanceof Error ? error.message : String(error)}`);
-    } finally {
-      this.running = false;
-    }
+    this.task.stop();
   }
 
   /**

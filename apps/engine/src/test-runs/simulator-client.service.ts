@@ -15,6 +15,9 @@ export type SimulatedCustomer = z.infer<typeof customerSchema>;
 
 const TIMEOUT_MS = 5000;
 
+/** Why test runs are refused on an installation without a simulator. */
+export const NO_SIMULATOR = 'Test runs send to the WhatsApp simulator, and this installation has none (set SIMULATOR_URL).';
+
 /** The WhatsApp simulator's control API (/sim), for test runs: its customers are the only people a test may reach. */
 @Injectable()
 export class SimulatorClientService {
@@ -37,7 +40,7 @@ export class SimulatorClientService {
         statusCode: 409,
         error: 'Conflict',
         code: 'simulator_unavailable',
-        message: 'Test runs send to the WhatsApp simulator, and this installation has none (set SIMULATOR_URL).',
+        message: NO_SIMULATOR,
       });
     }
     return url;

@@ -16,7 +16,7 @@ import type { NodeHandlerRegistry } from '../runtime/node-handler-registry';
 import { NODE_HANDLERS } from '../runtime/node-handlers.token';
 import { effectiveIntents } from '../workspaces/workspace-settings';
 import { WorkspaceSettingsService } from '../workspaces/workspace-settings.service';
-import { SimulatorClientService } from './simulator-client.service';
+import { NO_SIMULATOR, SimulatorClientService } from './simulator-client.service';
 import { sampleEvent, type SampleEvent, testEventPayload } from './test-event';
 
 export interface TestRunRequest {
@@ -52,7 +52,7 @@ export class TestRunsService {
   /** The simulator's customers, with the contact each one already is in this workspace. */
   async customers(workspaceId: string) {
     if (this.simulator.url === null) {
-      return { available: false, reason: 'Test runs send to the WhatsApp simulator, and this installation has none (set SIMULATOR_URL).', customers: [] };
+      return { available: false, reason: NO_SIMULATOR, customers: [] };
     }
     const number = await this.number(workspaceId);
     const customers = await this.simulator.customers(number.phone_number_id);
@@ -75,7 +75,7 @@ export class TestRunsService {
     const document = await this.flows.draftDocument(workspaceId, flowId);
     const workspace = await this.workspaces.get(workspaceId);
     for (const node of document.nodes) {
-      if (!node.type.startsWith('trigger.')) continue;
+      if (this.catalog.get(node.type, node.typeVersion)?.kind !== 'trigger') continue;
       const sample = sampleEvent(node.type, node.config, effectiveIntents(workspace.settings));
       if (sample) return { ...sample, eventTypes: this.handlers.trigger(node.type, node.typeVersion)?.eventTypes ?? [sample.type] };
     }

@@ -2,6 +2,7 @@
 
 import { useId, useState } from 'react';
 import { type EventField, eventFields, eventTypeName, fieldText, parsePayloadJson, setEventField } from '@/lib/editor/test-event-form';
+import formStyles from './step-form.module.css';
 import styles from './test-run.module.css';
 
 interface TestEventFieldsProps {
@@ -35,8 +36,8 @@ export function TestEventFields({ eventTypes, type, payload, onTypeChange, onPay
   };
 
   return (
-    <div className={styles.group}>
-      <div className={styles.field}>
+    <div className={formStyles.group}>
+      <div className={formStyles.field}>
         <label htmlFor={`${id}-type`}>Event type</label>
         <select
           id={`${id}-type`}
@@ -67,11 +68,11 @@ export function TestEventFields({ eventTypes, type, payload, onTypeChange, onPay
         }}
         onProblem={onProblem}
       />
-      <details className={styles.raw}>
+      <details className={formStyles.raw}>
         <summary>Event payload as JSON (advanced)</summary>
         <textarea
           aria-label="Event payload as JSON"
-          className={styles.code}
+          className={formStyles.code}
           rows={6}
           value={rawText ?? JSON.stringify(payload, null, 2)}
           onChange={(event) => {
@@ -167,7 +168,7 @@ function EventFieldInput({
   };
 
   return (
-    <div className={styles.field}>
+    <div className={formStyles.field}>
       <label htmlFor={id}>{label}</label>
       {field.kind === 'choice' ? (
         <select id={id} value={text} aria-describedby={describedBy} onChange={(event) => change(event.target.value)}>
@@ -178,7 +179,7 @@ function EventFieldInput({
           ))}
         </select>
       ) : field.kind === 'object' ? (
-        <textarea id={id} className={styles.code} rows={3} value={text} placeholder='{"sku": "TABLE-1"}' aria-describedby={describedBy} onChange={(event) => change(event.target.value)} />
+        <textarea id={id} className={formStyles.code} rows={3} value={text} placeholder='{"sku": "TABLE-1"}' aria-describedby={describedBy} onChange={(event) => change(event.target.value)} />
       ) : (
         <input
           id={id}
@@ -193,7 +194,7 @@ function EventFieldInput({
         />
       )}
       {field.help ? (
-        <p id={helpId} className={styles.help}>
+        <p id={helpId} className={formStyles.help}>
           {field.help}
         </p>
       ) : null}

@@ -8,6 +8,7 @@ import { cancelExecution, skipTestWait } from '@/lib/editor/test-run-api';
 import { canSkipWait, describeRun, describeWait, isFinishedStatus } from '@/lib/editor/test-run-status';
 import type { ExecutionStep } from '@/lib/execution-view';
 import { useEditorContext, useEditorState } from './editor-context';
+import formStyles from './step-form.module.css';
 import styles from './test-run.module.css';
 import { useGoToStep } from './use-go-to-step';
 
@@ -53,7 +54,7 @@ export function TestRunProgress({ pollProblem, onNewRun }: TestRunProgressProps)
   };
 
   return (
-    <div className={styles.group}>
+    <div className={formStyles.group}>
       <div className={styles.status} data-status={execution?.status ?? 'starting'} role="status" aria-live="polite">
         <strong>{!execution ? 'Starting…' : wait ? `Waiting at “${nameOf(wait.nodeId)}”.` : describeRun(execution)}</strong>
       </div>

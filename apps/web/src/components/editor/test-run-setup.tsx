@@ -8,6 +8,7 @@ import { normalizeWaId, waIdProblem } from '@/lib/editor/test-customer-number';
 import { useEditorContext } from './editor-context';
 import { useFlowIssues } from './flow-issues-context';
 import { TestEventFields } from './test-event-fields';
+import formStyles from './step-form.module.css';
 import styles from './test-run.module.css';
 
 /** Value of the customer choice that opens the "new test customer" fields (never a number, which is digits). */
@@ -139,14 +140,14 @@ export function TestRunSetup({ flush, onShowChecklist, onStarted }: TestRunSetup
         if (!blockedBy && !busy) void run();
       }}
     >
-      <fieldset className={styles.fieldset}>
+      <fieldset className={formStyles.fieldset}>
         <legend>Customer</legend>
         {customers?.ok && !available ? (
           <p className="notice notice-warning" role="status">
             Test runs need the WhatsApp simulator, and this deployment has none. {customers.data.reason ?? ''}
           </p>
         ) : null}
-        <div className={styles.field}>
+        <div className={formStyles.field}>
           <label htmlFor={`${id}-customer`}>Simulated customer</label>
           <select id={`${id}-customer`} value={choice} disabled={!available} onChange={(event) => setChoice(event.target.value)}>
             {list.map((customer) => (
@@ -157,18 +158,18 @@ export function TestRunSetup({ flush, onShowChecklist, onStarted }: TestRunSetup
             <option value={NEW_CUSTOMER}>New test customer…</option>
           </select>
           {chosen?.lastMessage ? (
-            <p className={styles.help}>
+            <p className={formStyles.help}>
               Last wrote “{chosen.lastMessage}”{chosen.lastInboundAt ? ` ${formatRelativeTime(chosen.lastInboundAt)}` : ''}.
             </p>
           ) : null}
         </div>
         {creating ? (
           <>
-            <div className={styles.field}>
+            <div className={formStyles.field}>
               <label htmlFor={`${id}-name`}>Name</label>
               <input id={`${id}-name`} type="text" value={newName} maxLength={100} autoComplete="off" onChange={(event) => setNewName(event.target.value)} />
             </div>
-            <div className={styles.field}>
+            <div className={formStyles.field}>
               <label htmlFor={`${id}-number`}>WhatsApp number</label>
               <input
                 id={`${id}-number`}
@@ -179,7 +180,7 @@ export function TestRunSetup({ flush, onShowChecklist, onStarted }: TestRunSetup
                 aria-describedby={`${id}-number-help`}
                 onChange={(event) => setNewNumber(event.target.value)}
               />
-              <p id={`${id}-number-help`} className={styles.help}>
+              <p id={`${id}-number-help`} className={formStyles.help}>
                 Country code first. The customer is created on the simulator; nobody real is contacted.
               </p>
             </div>
@@ -190,7 +191,7 @@ export function TestRunSetup({ flush, onShowChecklist, onStarted }: TestRunSetup
         </button>
       </fieldset>
 
-      <fieldset className={styles.fieldset}>
+      <fieldset className={formStyles.fieldset}>
         <legend>Event that starts the run</legend>
         {sample?.ok ? (
           <TestEventFields
@@ -211,7 +212,7 @@ export function TestRunSetup({ flush, onShowChecklist, onStarted }: TestRunSetup
             }}
           />
         ) : null}
-        {sample && !sample.ok ? <p className={styles.help}>{sample.message}</p> : null}
+        {sample && !sample.ok ? <p className={formStyles.help}>{sample.message}</p> : null}
       </fieldset>
 
       <label className={styles.check}>
