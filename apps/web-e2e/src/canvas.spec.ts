@@ -176,6 +176,10 @@ describeInBrowser('flow canvas: marketers build, edit, save and publish flows; s
     await couponForm.getByLabel('Campaign').fill('high-intent-10');
     await couponForm.getByLabel('Code prefix').fill('PRICE');
 
+    // The new step's "+" sits below the visible canvas. Playwright would scroll React Flow's clipped
+    // container to reach it, and React Flow scrolls it back: on a busy machine that lands between
+    // pointer down and up, and the click is lost. A person fits the view first; so does the test.
+    await page.getByRole('toolbar', { name: 'Editing' }).getByRole('button', { name: 'Fit view' }).click();
     await canvas().getByRole('button', { name: 'Add a step after “Generate coupon”' }).click();
     await picker.getByRole('button', { name: /^Send WhatsApp message/ }).click();
     const send = step('Send WhatsApp message');
