@@ -25,7 +25,16 @@ const boundaries = (extraServerDeps = []) => [
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/.next/**', '**/node_modules/**', 'coverage/**', 'test-artifacts/**', '.data/**', '.nx/**', '**/next-env.d.ts'],
+    ignores: [
+      '**/dist/**',
+      '**/.next/**',
+      '**/node_modules/**',
+      'coverage/**',
+      'test-artifacts/**',
+      '.data/**',
+      '.nx/**',
+      '**/next-env.d.ts',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -38,8 +47,14 @@ export default tseslint.config(
       // Types come from validation (zod) or type guards, never from a cast.
       '@typescript-eslint/consistent-type-assertions': ['error', { assertionStyle: 'never' }],
       '@typescript-eslint/no-non-null-assertion': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
-      'no-restricted-exports': ['error', { restrictDefaultExports: { direct: true, named: true, defaultFrom: true, namedFrom: true, namespaceFrom: true } }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
+      'no-restricted-exports': [
+        'error',
+        { restrictDefaultExports: { direct: true, named: true, defaultFrom: true, namedFrom: true, namespaceFrom: true } },
+      ],
     },
   },
   {
@@ -64,7 +79,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['@parley/nodes/handlers', '@parley/node-sdk', '@parley/whatsapp', '@parley/whatsapp-simulator'], message: 'The web app imports shared definitions only, never server code.' },
+            {
+              group: ['@parley/nodes/handlers', '@parley/node-sdk', '@parley/whatsapp', '@parley/whatsapp-simulator'],
+              message: 'The web app imports shared definitions only, never server code.',
+            },
           ],
         },
       ],

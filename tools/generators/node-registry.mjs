@@ -48,20 +48,8 @@ function render(kind, suffix, listName, typeName, typeModule) {
 }
 
 const outputs = {
-  'definitions.ts': render(
-    'definition',
-    'Definition',
-    'NODE_DEFINITIONS',
-    'NodeDefinition',
-    '@parley/flow-core',
-  ),
-  'handlers.ts': render(
-    'handler',
-    'Handler',
-    'NODE_HANDLERS',
-    'NodeHandler',
-    '@parley/node-sdk',
-  ),
+  'definitions.ts': render('definition', 'Definition', 'NODE_DEFINITIONS', 'NodeDefinition', '@parley/flow-core'),
+  'handlers.ts': render('handler', 'Handler', 'NODE_HANDLERS', 'NodeHandler', '@parley/node-sdk'),
 };
 
 const check = process.argv.includes('--check');

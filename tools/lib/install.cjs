@@ -9,7 +9,9 @@ const { repoRoot } = require('./repo.cjs');
 const stampFile = join(repoRoot, 'node_modules', '.parley-install-stamp');
 
 function lockHash() {
-  return createHash('sha256').update(readFileSync(join(repoRoot, 'package-lock.json'))).digest('hex');
+  return createHash('sha256')
+    .update(readFileSync(join(repoRoot, 'package-lock.json')))
+    .digest('hex');
 }
 
 function ensureInstalled(log = console.log) {

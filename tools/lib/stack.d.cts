@@ -22,9 +22,7 @@ export interface StackService {
   recentOutput(): string;
 }
 
-export type StackAdmin =
-  | { created: true; email: string; password: string; generated: boolean; workspaceId: string }
-  | { created: false };
+export type StackAdmin = { created: true; email: string; password: string; generated: boolean; workspaceId: string } | { created: false };
 
 export interface RunningStack {
   urls: { web: string; engine: string; simulator: string | null };

@@ -19,11 +19,15 @@ const artifacts = join(repoRoot, 'test-artifacts');
 mkdirSync(artifacts, { recursive: true });
 const resultsFile = join(artifacts, 'jest-results.json');
 const jest = join(repoRoot, 'node_modules', 'jest', 'bin', 'jest.js');
-const result = spawnSync(process.execPath, [jest, '--ci', '--maxWorkers=2', '--json', `--outputFile=${resultsFile}`, ...process.argv.slice(2)], {
-  cwd: repoRoot,
-  stdio: 'inherit',
-  env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
-});
+const result = spawnSync(
+  process.execPath,
+  [jest, '--ci', '--maxWorkers=2', '--json', `--outputFile=${resultsFile}`, ...process.argv.slice(2)],
+  {
+    cwd: repoRoot,
+    stdio: 'inherit',
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+  },
+);
 
 if (existsSync(resultsFile)) {
   const summary = JSON.parse(readFileSync(resultsFile, 'utf8'));

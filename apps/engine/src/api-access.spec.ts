@@ -68,9 +68,23 @@ describe('API access: roles, anonymous callers and workspaces', () => {
       expect((await h.workspace.admin.post(`/api/flows/${id}/publish`)).status).toBe(201);
       return id;
     };
-    manualFlowId = await publish(buildFlow([{ id: 't', type: 'trigger.manual', config: {}, at: [0, 0] }, { id: 'e', type: 'control.end', config: {}, at: [0, 1] }], [['t', 'next', 'e']]));
+    manualFlowId = await publish(
+      buildFlow(
+        [
+          { id: 't', type: 'trigger.manual', config: {}, at: [0, 0] },
+          { id: 'e', type: 'control.end', config: {}, at: [0, 1] },
+        ],
+        [['t', 'next', 'e']],
+      ),
+    );
     hookFlowId = await publish(
-      buildFlow([{ id: 't', type: 'trigger.incoming_webhook', config: { phonePath: 'phone', defaultCountry: 'IT', namePath: null }, at: [0, 0] }, { id: 'e', type: 'control.end', config: {}, at: [0, 1] }], [['t', 'next', 'e']]),
+      buildFlow(
+        [
+          { id: 't', type: 'trigger.incoming_webhook', config: { phonePath: 'phone', defaultCountry: 'IT', namePath: null }, at: [0, 0] },
+          { id: 'e', type: 'control.end', config: {}, at: [0, 1] },
+        ],
+        [['t', 'next', 'e']],
+      ),
     );
     hookPath = new URL(str(obj((await h.workspace.admin.get(`/api/flows/${hookFlowId}/webhook`)).body)['url'])).pathname;
     // A send the simulator will refuse, for the retry route.
@@ -78,7 +92,12 @@ describe('API access: roles, anonymous callers and workspaces', () => {
     waitFlowId = await publish(
       buildFlow(
         [
-          { id: 't', type: 'trigger.inbound_message', config: { match: 'keyword', keywords: ['waitme'], mode: 'contains', caseSensitive: false }, at: [0, 0] },
+          {
+            id: 't',
+            type: 'trigger.inbound_message',
+            config: { match: 'keyword', keywords: ['waitme'], mode: 'contains', caseSensitive: false },
+            at: [0, 0],
+          },
           { id: 'w', type: 'timing.wait_for_event', config: { eventType: 'order.created', filter: {}, timeout: null }, at: [0, 1] },
         ],
         [['t', 'next', 'w']],
@@ -91,7 +110,9 @@ describe('API access: roles, anonymous callers and workspaces', () => {
   /** A fresh test run waiting for an event, for the skip-wait route. */
   async function waitingTestRun(): Promise<string> {
     counter += 1;
-    const run = await h.workspace.admin.post(`/api/flows/${waitFlowId}/test-runs`, { customer: { waId: `3933322${String(counter).padStart(5, '0')}` } });
+    const run = await h.workspace.admin.post(`/api/flows/${waitFlowId}/test-runs`, {
+      customer: { waId: `3933322${String(counter).padStart(5, '0')}` },
+    });
     expect(run.status).toBe(201);
     await h.settle();
     return str(obj(run.body)['executionId']);
@@ -102,9 +123,16 @@ describe('API access: roles, anonymous callers and workspaces', () => {
     counter += 1;
     const waId = `3933311${String(counter).padStart(5, '0')}`;
     if (state === 'failed') {
-      await fetch(`${h.simulator.url}/sim/faults`, { method: 'POST', body: JSON.stringify({ to: waId, kind: 'graph_error', code: 131026 }) });
+      await fetch(`${h.simulator.url}/sim/faults`, {
+        method: 'POST',
+        body: JSON.stringify({ to: waId, kind: 'graph_error', code: 131026 }),
+      });
     }
-    await h.simulator.customerSends({ phoneNumberId: h.workspace.phoneNumberId, from: waId, text: state === 'failed' ? 'failme' : 'waitme' });
+    await h.simulator.customerSends({
+      phoneNumberId: h.workspace.phoneNumberId,
+      from: waId,
+      text: state === 'failed' ? 'failme' : 'waitme',
+    });
     await h.settle();
     const [row] = await h.sql(
       `SELECT e.id FROM executions e JOIN contacts c ON c.id = e.contact_id WHERE c.wa_id = $1 AND e.status = $2 ORDER BY e.started_at DESC LIMIT 1`,
@@ -119,8 +147,16 @@ describe('API access: roles, anonymous callers and workspaces', () => {
   const cases = (): RouteCase[] => [
     { route: 'GET /health/live', access: 'public', request: async () => ({ path: '/health/live' }) },
     { route: 'GET /health/ready', access: 'public', request: async () => ({ path: '/health/ready' }) },
-    { route: 'POST /api/auth/login', access: 'public', request: async () => ({ path: '/api/auth/login', body: { email: 'nobody@example.com', password: 'x' } }) },
-    { route: 'GET /webhooks/whatsapp', access: 'public', request: async () => ({ path: '/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=verify-me&hub.challenge=42' }) },
+    {
+      route: 'POST /api/auth/login',
+      access: 'public',
+      request: async () => ({ path: '/api/auth/login', body: { email: 'nobody@example.com', password: 'x' } }),
+    },
+    {
+      route: 'GET /webhooks/whatsapp',
+      access: 'public',
+      request: async () => ({ path: '/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=verify-me&hub.challenge=42' }),
+    },
     { route: 'POST /webhooks/whatsapp', access: 'public', request: async () => ({ path: '/webhooks/whatsapp', body: {} }) },
     { route: 'GET /api/auth/me', access: ALL, request: async () => ({ path: '/api/auth/me' }) },
     { route: 'POST /api/auth/logout', access: ALL, request: async () => ({ path: '/api/auth/logout' }) },
@@ -129,7 +165,11 @@ describe('API access: roles, anonymous callers and workspaces', () => {
     { route: 'GET /api/contacts/:id', access: ALL, request: async () => ({ path: `/api/contacts/${contactId}` }) },
     { route: 'GET /api/executions', access: ALL, request: async () => ({ path: '/api/executions' }) },
     { route: 'GET /api/executions/:id', access: ALL, request: async () => ({ path: `/api/executions/${executionId}` }) },
-    { route: 'GET /api/executions/:id/flow-version', access: ALL, request: async () => ({ path: `/api/executions/${executionId}/flow-version` }) },
+    {
+      route: 'GET /api/executions/:id/flow-version',
+      access: ALL,
+      request: async () => ({ path: `/api/executions/${executionId}/flow-version` }),
+    },
     { route: 'GET /api/flows', access: ALL, request: async () => ({ path: '/api/flows' }) },
     { route: 'POST /api/flows', access: EDITORS, request: async () => ({ path: '/api/flows', body: { name: 'New flow' } }) },
     { route: 'GET /api/flows/:id', access: ALL, request: async () => ({ path: `/api/flows/${flowId}` }) },
@@ -142,7 +182,11 @@ describe('API access: roles, anonymous callers and workspaces', () => {
       },
     },
     { route: 'POST /api/flows/:id/publish', access: EDITORS, request: async () => ({ path: `/api/flows/${flowId}/publish`, body: {} }) },
-    { route: 'POST /api/flows/:id/unpublish', access: EDITORS, request: async () => ({ path: `/api/flows/${flowId}/unpublish`, body: {} }) },
+    {
+      route: 'POST /api/flows/:id/unpublish',
+      access: EDITORS,
+      request: async () => ({ path: `/api/flows/${flowId}/unpublish`, body: {} }),
+    },
     { route: 'GET /api/flows/:id/versions', access: ALL, request: async () => ({ path: `/api/flows/${flowId}/versions` }) },
     { route: 'GET /api/flows/:id/versions/:version', access: ALL, request: async () => ({ path: `/api/flows/${flowId}/versions/1` }) },
     { route: 'GET /api/node-types', access: ALL, request: async () => ({ path: '/api/node-types' }) },
@@ -152,61 +196,150 @@ describe('API access: roles, anonymous callers and workspaces', () => {
     {
       route: 'POST /api/users',
       access: ADMIN,
-      request: async () => ({ path: '/api/users', body: { email: `u${randomBytes(4).toString('hex')}@example.com`, password: 'long enough password', role: 'support' } }),
+      request: async () => ({
+        path: '/api/users',
+        body: { email: `u${randomBytes(4).toString('hex')}@example.com`, password: 'long enough password', role: 'support' },
+      }),
     },
-    { route: 'PATCH /api/users/:id', access: ADMIN, request: async () => ({ path: `/api/users/${targetUserId}`, body: { role: 'support' } }) },
+    {
+      route: 'PATCH /api/users/:id',
+      access: ADMIN,
+      request: async () => ({ path: `/api/users/${targetUserId}`, body: { role: 'support' } }),
+    },
     { route: 'GET /api/whatsapp/numbers', access: ADMIN, request: async () => ({ path: '/api/whatsapp/numbers' }) },
     {
       route: 'POST /api/whatsapp/numbers',
       access: ADMIN,
-      request: async () => ({ path: '/api/whatsapp/numbers', body: { phoneNumberId: String(Date.now()) + String(Math.floor(Math.random() * 1000)), accessToken: 'EAAG-new-token-123' } }),
+      request: async () => ({
+        path: '/api/whatsapp/numbers',
+        body: { phoneNumberId: String(Date.now()) + String(Math.floor(Math.random() * 1000)), accessToken: 'EAAG-new-token-123' },
+      }),
     },
     { route: 'GET /api/whatsapp/templates', access: ALL, request: async () => ({ path: '/api/whatsapp/templates' }) },
     { route: 'GET /api/whatsapp/templates/:id', access: ALL, request: async () => ({ path: `/api/whatsapp/templates/${templateId}` }) },
-    { route: 'POST /api/whatsapp/numbers/:id/templates/sync', access: ADMIN, request: async () => ({ path: `/api/whatsapp/numbers/${numberId}/templates/sync` }) },
-    { route: 'PUT /api/whatsapp/numbers/:id/token', access: ADMIN, request: async () => ({ path: `/api/whatsapp/numbers/${numberId}/token`, body: { accessToken: 'EAAG-rotated-token' } }) },
-    { route: 'PUT /api/whatsapp/numbers/:id/app-secret', access: ADMIN, request: async () => ({ path: `/api/whatsapp/numbers/${numberId}/app-secret`, body: { appSecret: 'cafebabecafebabecafebabecafebabe' } }) },
-    { route: 'DELETE /api/whatsapp/numbers/:id/app-secret', access: ADMIN, request: async () => ({ path: `/api/whatsapp/numbers/${numberId}/app-secret` }) },
+    {
+      route: 'POST /api/whatsapp/numbers/:id/templates/sync',
+      access: ADMIN,
+      request: async () => ({ path: `/api/whatsapp/numbers/${numberId}/templates/sync` }),
+    },
+    {
+      route: 'PUT /api/whatsapp/numbers/:id/token',
+      access: ADMIN,
+      request: async () => ({ path: `/api/whatsapp/numbers/${numberId}/token`, body: { accessToken: 'EAAG-rotated-token' } }),
+    },
+    {
+      route: 'PUT /api/whatsapp/numbers/:id/app-secret',
+      access: ADMIN,
+      request: async () => ({
+        path: `/api/whatsapp/numbers/${numberId}/app-secret`,
+        body: { appSecret: 'cafebabecafebabecafebabecafebabe' },
+      }),
+    },
+    {
+      route: 'DELETE /api/whatsapp/numbers/:id/app-secret',
+      access: ADMIN,
+      request: async () => ({ path: `/api/whatsapp/numbers/${numberId}/app-secret` }),
+    },
     { route: 'POST /hooks/:token', access: 'public', request: async () => ({ path: hookPath, body: { phone: '+393331119999' } }) },
     { route: 'GET /api/api-keys', access: ADMIN, request: async () => ({ path: '/api/api-keys' }) },
     { route: 'POST /api/api-keys', access: ADMIN, request: async () => ({ path: '/api/api-keys', body: { name: 'shop' } }) },
     {
       route: 'DELETE /api/api-keys/:id',
       access: ADMIN,
-      request: async () => ({ path: `/api/api-keys/${str(obj((await h.workspace.admin.post('/api/api-keys', { name: 'to revoke' })).body)['id'])}` }),
+      request: async () => ({
+        path: `/api/api-keys/${str(obj((await h.workspace.admin.post('/api/api-keys', { name: 'to revoke' })).body)['id'])}`,
+      }),
     },
     {
       route: 'POST /api/crm/events',
       access: ADMIN,
-      request: async () => ({ path: '/api/crm/events', body: { type: 'store.visited', id: randomBytes(6).toString('hex'), contact: { waId: '393330000099' } } }),
+      request: async () => ({
+        path: '/api/crm/events',
+        body: { type: 'store.visited', id: randomBytes(6).toString('hex'), contact: { waId: '393330000099' } },
+      }),
     },
-    { route: 'PATCH /api/contacts/:id', access: ALL, request: async () => ({ path: `/api/contacts/${contactId}`, body: { fields: { checked: true } } }) },
-    { route: 'POST /api/contacts/:id/pause', access: ALL, request: async () => ({ path: `/api/contacts/${contactId}/pause`, body: { hours: 1 } }) },
+    {
+      route: 'PATCH /api/contacts/:id',
+      access: ALL,
+      request: async () => ({ path: `/api/contacts/${contactId}`, body: { fields: { checked: true } } }),
+    },
+    {
+      route: 'POST /api/contacts/:id/pause',
+      access: ALL,
+      request: async () => ({ path: `/api/contacts/${contactId}/pause`, body: { hours: 1 } }),
+    },
     { route: 'POST /api/contacts/:id/resume', access: ALL, request: async () => ({ path: `/api/contacts/${contactId}/resume` }) },
-    { route: 'POST /api/contacts/:id/messages', access: ['admin', 'support'], request: async () => ({ path: `/api/contacts/${contactId}/messages`, body: { text: 'Hello from a person' } }) },
+    {
+      route: 'POST /api/contacts/:id/messages',
+      access: ['admin', 'support'],
+      request: async () => ({ path: `/api/contacts/${contactId}/messages`, body: { text: 'Hello from a person' } }),
+    },
     { route: 'GET /api/pauses', access: ALL, request: async () => ({ path: '/api/pauses?active=false' }) },
-    { route: 'POST /api/flows/:id/pause', access: EDITORS, request: async () => ({ path: `/api/flows/${manualFlowId}/pause`, body: { hours: 1 } }) },
+    {
+      route: 'POST /api/flows/:id/pause',
+      access: EDITORS,
+      request: async () => ({ path: `/api/flows/${manualFlowId}/pause`, body: { hours: 1 } }),
+    },
     { route: 'POST /api/flows/:id/resume', access: EDITORS, request: async () => ({ path: `/api/flows/${manualFlowId}/resume` }) },
     { route: 'POST /api/automation/pause', access: ADMIN, request: async () => ({ path: '/api/automation/pause', body: { hours: 1 } }) },
     { route: 'POST /api/automation/resume', access: ADMIN, request: async () => ({ path: '/api/automation/resume' }) },
-    { route: 'POST /api/flows/:id/rollback', access: EDITORS, request: async () => ({ path: `/api/flows/${manualFlowId}/rollback`, body: { version: 1 } }) },
-    { route: 'POST /api/flows/:id/run', access: EDITORS, request: async () => ({ path: `/api/flows/${manualFlowId}/run`, body: { contactId } }) },
+    {
+      route: 'POST /api/flows/:id/rollback',
+      access: EDITORS,
+      request: async () => ({ path: `/api/flows/${manualFlowId}/rollback`, body: { version: 1 } }),
+    },
+    {
+      route: 'POST /api/flows/:id/run',
+      access: EDITORS,
+      request: async () => ({ path: `/api/flows/${manualFlowId}/run`, body: { contactId } }),
+    },
     { route: 'GET /api/flows/:id/webhook', access: EDITORS, request: async () => ({ path: `/api/flows/${hookFlowId}/webhook` }) },
-    { route: 'POST /api/executions/:id/retry', access: EDITORS, request: async () => ({ path: `/api/executions/${await executionIn('failed')}/retry` }) },
-    { route: 'POST /api/executions/:id/skip-wait', access: EDITORS, request: async () => ({ path: `/api/executions/${await waitingTestRun()}/skip-wait` }) },
+    {
+      route: 'POST /api/executions/:id/retry',
+      access: EDITORS,
+      request: async () => ({ path: `/api/executions/${await executionIn('failed')}/retry` }),
+    },
+    {
+      route: 'POST /api/executions/:id/skip-wait',
+      access: EDITORS,
+      request: async () => ({ path: `/api/executions/${await waitingTestRun()}/skip-wait` }),
+    },
     { route: 'GET /api/test-runs/customers', access: EDITORS, request: async () => ({ path: '/api/test-runs/customers' }) },
-    { route: 'GET /api/flows/:id/test-runs/sample-event', access: EDITORS, request: async () => ({ path: `/api/flows/${manualFlowId}/test-runs/sample-event` }) },
-    { route: 'POST /api/flows/:id/test-runs', access: EDITORS, request: async () => ({ path: `/api/flows/${manualFlowId}/test-runs`, body: { customer: { waId: '393332200000' } } }) },
-    { route: 'POST /api/executions/:id/cancel', access: ALL, request: async () => ({ path: `/api/executions/${await executionIn('waiting')}/cancel` }) },
+    {
+      route: 'GET /api/flows/:id/test-runs/sample-event',
+      access: EDITORS,
+      request: async () => ({ path: `/api/flows/${manualFlowId}/test-runs/sample-event` }),
+    },
+    {
+      route: 'POST /api/flows/:id/test-runs',
+      access: EDITORS,
+      request: async () => ({ path: `/api/flows/${manualFlowId}/test-runs`, body: { customer: { waId: '393332200000' } } }),
+    },
+    {
+      route: 'POST /api/executions/:id/cancel',
+      access: ALL,
+      request: async () => ({ path: `/api/executions/${await executionIn('waiting')}/cancel` }),
+    },
     { route: 'GET /api/workspace/settings', access: ALL, request: async () => ({ path: '/api/workspace/settings' }) },
-    { route: 'PUT /api/workspace/settings', access: ADMIN, request: async () => ({ path: '/api/workspace/settings', body: { takeoverHours: 12 } }) },
+    {
+      route: 'PUT /api/workspace/settings',
+      access: ADMIN,
+      request: async () => ({ path: '/api/workspace/settings', body: { takeoverHours: 12 } }),
+    },
     { route: 'GET /api/notifications', access: ALL, request: async () => ({ path: '/api/notifications' }) },
-    { route: 'POST /api/notifications/:id/read', access: ALL, request: async (role) => ({ path: `/api/notifications/${await notificationFor(role ?? 'admin')}/read` }) },
+    {
+      route: 'POST /api/notifications/:id/read',
+      access: ALL,
+      request: async (role) => ({ path: `/api/notifications/${await notificationFor(role ?? 'admin')}/read` }),
+    },
   ];
 
   /** A notification for the user of `role` (each role reads its own in the matrix). */
   async function notificationFor(role: UserRole): Promise<string> {
-    const [row] = await h.sql(`INSERT INTO notifications (workspace_id, user_id, kind, title) VALUES ($1, $2, 'test', 'hello') RETURNING id`, [h.workspace.id, userIds[role]]);
+    const [row] = await h.sql(
+      `INSERT INTO notifications (workspace_id, user_id, kind, title) VALUES ($1, $2, 'test', 'hello') RETURNING id`,
+      [h.workspace.id, userIds[role]],
+    );
     return str(row?.['id']);
   }
 
@@ -234,7 +367,12 @@ describe('API access: roles, anonymous callers and workspaces', () => {
         const response = await client.request(c.route.split(' ')[0] ?? 'GET', path, body);
         const allowed = c.access !== 'public' && c.access.includes(role);
         const outcome = allowed ? response.status >= 200 && response.status < 300 : response.status === 403;
-        expect({ route: c.route, role, status: response.status, outcome }).toEqual({ route: c.route, role, status: response.status, outcome: true });
+        expect({ route: c.route, role, status: response.status, outcome }).toEqual({
+          route: c.route,
+          role,
+          status: response.status,
+          outcome: true,
+        });
       }
     }
   });
@@ -271,7 +409,10 @@ describe('API access: roles, anonymous callers and workspaces', () => {
     }
     for (const path of ['/api/flows', '/api/executions', '/api/contacts', '/api/users', '/api/whatsapp/numbers', '/api/audit']) {
       const ids = arr(obj((await intruder.get(path)).body)['data']).map((row) => obj(row)['id']);
-      expect({ path, leaked: ids.filter((id) => [flowId, executionId, contactId, targetUserId, numberId].includes(str(id))) }).toEqual({ path, leaked: [] });
+      expect({ path, leaked: ids.filter((id) => [flowId, executionId, contactId, targetUserId, numberId].includes(str(id))) }).toEqual({
+        path,
+        leaked: [],
+      });
     }
     const flow = obj((await h.workspace.admin.get(`/api/flows/${flowId}`)).body);
     expect(flow['name']).not.toBe('hijacked');

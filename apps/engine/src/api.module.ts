@@ -58,6 +58,12 @@ import { WorkspacesModule } from './workspaces/workspaces.module';
     WhatsAppWebhookController,
     WorkspaceSettingsController,
   ],
-  providers: [ExecutionsService, SimulatorClientService, TestRunsService, WebhookIngestService, { provide: APP_GUARD, useExisting: SessionGuard }],
+  providers: [
+    ExecutionsService,
+    SimulatorClientService,
+    TestRunsService,
+    WebhookIngestService,
+    { provide: APP_GUARD, useExisting: SessionGuard },
+  ],
 })
 export class ApiModule {}

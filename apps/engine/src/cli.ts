@@ -36,7 +36,11 @@ async function main(): Promise<void> {
   const config = loadEngineConfig(process.env);
   const applied = await migrateDatabase(config);
   if (command === 'migrate') {
-    process.stdout.write(json ? `${JSON.stringify({ applied })}\n` : `Applied ${applied.length} migration(s)${applied.length ? `: ${applied.join(', ')}` : ''}\n`);
+    process.stdout.write(
+      json
+        ? `${JSON.stringify({ applied })}\n`
+        : `Applied ${applied.length} migration(s)${applied.length ? `: ${applied.join(', ')}` : ''}\n`,
+    );
     return;
   }
   if (command !== 'setup') {
@@ -72,6 +76,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof ConfigError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `${error instanceof ConfigError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -23,16 +23,17 @@ function docsGuard(auth: AuthService) {
   return (request: Request, response: Response, next: NextFunction) => {
     const token = readSessionToken(request);
     const check = token ? auth.authenticate(token) : Promise.resolve(null);
-    check.then(
-      (principal) => (principal ? next() : response.status(401).json({ statusCode: 401, message: 'Sign in first.' })),
-      next,
-    );
+    check.then((principal) => (principal ? next() : response.status(401).json({ statusCode: 401, message: 'Sign in first.' })), next);
   };
 }
 
 /** Builds the engine application for `config` without listening yet. */
 export async function createEngineApp(config: EngineConfig, overrides: EngineOverrides = {}): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, overrides), { bodyParser: false, bufferLogs: true, abortOnError: false });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, overrides), {
+    bodyParser: false,
+    bufferLogs: true,
+    abortOnError: false,
+  });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   app.useGlobalFilters(new ApiExceptionFilter());

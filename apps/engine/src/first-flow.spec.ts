@@ -12,7 +12,6 @@ describe('first flow end to end: "price" -> reply', () => {
     await h.close();
   });
 
-
   it('creates and publishes the flow through the API, then answers a signed webhook', async () => {
     const created = await h.workspace.admin.post('/api/flows', { name: 'Price question', definition: priceReplyFlow() });
     expect(created.status).toBe(201);
@@ -53,7 +52,9 @@ describe('first flow end to end: "price" -> reply', () => {
       ['trigger', 'succeeded', 'next'],
       ['reply', 'succeeded', 'next'],
     ]);
-    expect(obj(steps[0]?.['input'])).toMatchObject({ event: { type: 'message.received', payload: { text: 'Hi! What is the PRICE of the blue sofa?' } } });
+    expect(obj(steps[0]?.['input'])).toMatchObject({
+      event: { type: 'message.received', payload: { text: 'Hi! What is the PRICE of the blue sofa?' } },
+    });
     expect(obj(steps[1]?.['output'])).toMatchObject({ wamid: replies[0]?.wamid, waId: customer });
     for (const step of steps) {
       expect(typeof step['durationMs']).toBe('number');
@@ -70,7 +71,12 @@ describe('first flow end to end: "price" -> reply', () => {
     const before = h.simulator.state.sent.length;
     const executionsBefore = await h.count('executions');
     const deliveriesBefore = await h.count('webhook_deliveries');
-    const first = await h.simulator.customerSends({ phoneNumberId: h.workspace.phoneNumberId, from: '393339990000', name: 'Marco', text: 'price?' });
+    const first = await h.simulator.customerSends({
+      phoneNumberId: h.workspace.phoneNumberId,
+      from: '393339990000',
+      name: 'Marco',
+      text: 'price?',
+    });
     for (let i = 0; i < 2; i += 1) {
       expect(await h.simulator.redeliver(first.wamid)).toMatchObject({ delivered: true });
     }

@@ -10,7 +10,12 @@ async function main(): Promise<void> {
   const { host, port, options, summary } = loaded.config;
   const simulator = await startSimulator(options, port, host);
   process.stdout.write(
-    [`WhatsApp simulator listening on ${simulator.url}`, `  Phone page:      ${simulator.url}/phone (chat as a customer)`, ...summary.map((line) => `  ${line}`), ''].join('\n'),
+    [
+      `WhatsApp simulator listening on ${simulator.url}`,
+      `  Phone page:      ${simulator.url}/phone (chat as a customer)`,
+      ...summary.map((line) => `  ${line}`),
+      '',
+    ].join('\n'),
   );
   const stop = (): void => {
     simulator.close().then(

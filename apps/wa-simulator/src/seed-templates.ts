@@ -14,7 +14,10 @@ export const SEED_TEMPLATES: readonly SeedTemplate[] = [
     category: 'UTILITY',
     components: [
       { type: 'HEADER', format: 'TEXT', text: 'Hello World' },
-      { type: 'BODY', text: 'Welcome! This test message comes from your business through the Parley WhatsApp simulator. Reply to start a conversation.' },
+      {
+        type: 'BODY',
+        text: 'Welcome! This test message comes from your business through the Parley WhatsApp simulator. Reply to start a conversation.',
+      },
       { type: 'FOOTER', text: 'Parley simulator sample message' },
     ],
   },
@@ -42,7 +45,13 @@ export const SEED_TEMPLATES: readonly SeedTemplate[] = [
         example: { body_text: [['Anna']] },
       },
       { type: 'FOOTER', text: 'Not interested? Tap "Stop promotions".' },
-      { type: 'BUTTONS', buttons: [{ type: 'QUICK_REPLY', text: 'Show me the deals' }, { type: 'QUICK_REPLY', text: 'Stop promotions' }] },
+      {
+        type: 'BUTTONS',
+        buttons: [
+          { type: 'QUICK_REPLY', text: 'Show me the deals' },
+          { type: 'QUICK_REPLY', text: 'Stop promotions' },
+        ],
+      },
     ],
   },
   {
@@ -50,7 +59,10 @@ export const SEED_TEMPLATES: readonly SeedTemplate[] = [
     language: 'en',
     category: 'MARKETING',
     components: [
-      { type: 'BODY', text: 'Still deciding? Order a free fabric sample and feel the difference at home. Samples ship within two working days, no strings attached.' },
+      {
+        type: 'BODY',
+        text: 'Still deciding? Order a free fabric sample and feel the difference at home. Samples ship within two working days, no strings attached.',
+      },
       { type: 'FOOTER', text: 'Parley Home' },
     ],
   },

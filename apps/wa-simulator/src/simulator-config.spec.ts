@@ -18,14 +18,24 @@ describe('simulator configuration from the environment', () => {
   it('defaults to statuses on, Meta-like limits and the seeded templates', () => {
     const { host, port, options } = config({});
     expect({ host, port }).toEqual({ host: '127.0.0.1', port: 3002 });
-    expect(options.numbers).toEqual([{ phoneNumberId: '100000000001', accessToken: 'simulator-access-token', displayPhoneNumber: '15550001111', wabaId: '200000000001' }]);
+    expect(options.numbers).toEqual([
+      { phoneNumberId: '100000000001', accessToken: 'simulator-access-token', displayPhoneNumber: '15550001111', wabaId: '200000000001' },
+    ]);
     expect(options.webhook).toBeUndefined();
     expect(options.statuses).toEqual({ sentAfterMs: 300, deliveredAfterMs: 1500 });
     expect(options.throughput).toEqual({ messagesPerSecond: 80 });
     expect(options.pairRate).toEqual({ burst: 45, intervalMs: 6000 });
     expect(options.marketingCap).toBeUndefined();
     expect(options).toMatchObject({ windowErrors: 'sync', marketingErrors: 'async', blockUsMarketing: true });
-    expect(options.templates?.map((t) => t.name)).toEqual(['hello_world', 'order_confirmation', 'weekly_promo', 'free_sample', 'click_follow_up', 'win_back_15', 'store_voucher']);
+    expect(options.templates?.map((t) => t.name)).toEqual([
+      'hello_world',
+      'order_confirmation',
+      'weekly_promo',
+      'free_sample',
+      'click_follow_up',
+      'win_back_15',
+      'store_voucher',
+    ]);
   });
 
   it('takes what npm start passes (tools/lib/stack.cjs)', () => {
@@ -59,9 +69,18 @@ describe('simulator configuration from the environment', () => {
     expect(options.statuses).toBeUndefined();
     expect(options.throughput).toBeUndefined();
     expect(options.pairRate).toBeUndefined();
-    expect(options).toMatchObject({ windowErrors: 'async', marketingErrors: 'sync', blockUsMarketing: false, templates: [], webhookRetry: { maxAttempts: 3, firstDelayMs: 250 } });
+    expect(options).toMatchObject({
+      windowErrors: 'async',
+      marketingErrors: 'sync',
+      blockUsMarketing: false,
+      templates: [],
+      webhookRetry: { maxAttempts: 3, firstDelayMs: 250 },
+    });
     expect(options.marketingCap).toEqual({ perUser: 2, windowHours: 48 });
-    expect(config({ SIM_READ_AFTER_MS: '2000', SIM_SENT_AFTER_MS: '10', SIM_DUPLICATE_STATUSES: '0.1', SIM_REORDER_STATUSES: '0.25' }).options.statuses).toEqual({
+    expect(
+      config({ SIM_READ_AFTER_MS: '2000', SIM_SENT_AFTER_MS: '10', SIM_DUPLICATE_STATUSES: '0.1', SIM_REORDER_STATUSES: '0.25' }).options
+        .statuses,
+    ).toEqual({
       sentAfterMs: 10,
       deliveredAfterMs: 1500,
       readAfterMs: 2000,
@@ -76,11 +95,27 @@ describe('simulator configuration from the environment', () => {
   });
 
   it('names the variable of every wrong value', () => {
-    const found = problems({ SIM_PORT: 'abc', SIM_WINDOW_ERRORS: 'maybe', SIM_STATUSES: 'sometimes', SIM_THROUGHPUT_MPS: '-1', SIM_PHONE_NUMBER_ID: 'pnid', SIM_REORDER_STATUSES: '2' });
-    for (const name of ['SIM_PORT', 'SIM_WINDOW_ERRORS', 'SIM_STATUSES', 'SIM_THROUGHPUT_MPS', 'SIM_PHONE_NUMBER_ID', 'SIM_REORDER_STATUSES']) {
+    const found = problems({
+      SIM_PORT: 'abc',
+      SIM_WINDOW_ERRORS: 'maybe',
+      SIM_STATUSES: 'sometimes',
+      SIM_THROUGHPUT_MPS: '-1',
+      SIM_PHONE_NUMBER_ID: 'pnid',
+      SIM_REORDER_STATUSES: '2',
+    });
+    for (const name of [
+      'SIM_PORT',
+      'SIM_WINDOW_ERRORS',
+      'SIM_STATUSES',
+      'SIM_THROUGHPUT_MPS',
+      'SIM_PHONE_NUMBER_ID',
+      'SIM_REORDER_STATUSES',
+    ]) {
       expect(found.some((p) => p.startsWith(`${name}: `))).toBe(true);
     }
-    expect(problems({ SIM_WEBHOOK_URL: 'http://127.0.0.1:3001/webhooks/whatsapp' })).toEqual([expect.stringMatching(/^SIM_APP_SECRET: is required when SIM_WEBHOOK_URL is set/)]);
+    expect(problems({ SIM_WEBHOOK_URL: 'http://127.0.0.1:3001/webhooks/whatsapp' })).toEqual([
+      expect.stringMatching(/^SIM_APP_SECRET: is required when SIM_WEBHOOK_URL is set/),
+    ]);
     expect(problems({ SIM_WEBHOOK_URL: 'not a url', SIM_APP_SECRET: 's' })).toEqual([expect.stringMatching(/^SIM_WEBHOOK_URL: /)]);
   });
 });
@@ -125,7 +160,13 @@ describe('seeded templates', () => {
             messaging_product: 'whatsapp',
             to: '393331234567',
             type: 'template',
-            template: { name, language: { code: 'en' }, ...(parameters.length > 0 ? { components: [{ type: 'body', parameters: parameters.map((text) => ({ type: 'text', text })) }] } : {}) },
+            template: {
+              name,
+              language: { code: 'en' },
+              ...(parameters.length > 0
+                ? { components: [{ type: 'body', parameters: parameters.map((text) => ({ type: 'text', text })) }] }
+                : {}),
+            },
           }),
         });
         return { status: response.status, body: z.record(z.string(), z.unknown()).parse(await response.json()) };

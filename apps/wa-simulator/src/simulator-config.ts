@@ -7,7 +7,10 @@ const onOff = z
   .enum(['on', 'off', 'true', 'false', '1', '0', 'yes', 'no'], { error: 'must be on or off' })
   .transform((value) => TRUE_WORDS.includes(value));
 const milliseconds = z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(0).max(86_400_000);
-const probability = z.coerce.number({ error: 'must be a probability from 0 to 1' }).min(0, 'must be from 0 to 1').max(1, 'must be from 0 to 1');
+const probability = z.coerce
+  .number({ error: 'must be a probability from 0 to 1' })
+  .min(0, 'must be from 0 to 1')
+  .max(1, 'must be from 0 to 1');
 const count = (max: number) => z.coerce.number({ error: 'must be a whole number' }).int().min(0).max(max);
 
 /** Every variable the simulator reads, with its default (docs/SIMULATOR.md lists them). */
@@ -19,7 +22,10 @@ export const simulatorEnvSchema = z
     SIM_APP_SECRET: z.string().min(1).optional(),
     SIM_PHONE_NUMBER_ID: z.string().regex(/^\d+$/, 'must be digits only').default('100000000001'),
     SIM_ACCESS_TOKEN: z.string().min(8, 'must be at least 8 characters').default('simulator-access-token'),
-    SIM_DISPLAY_PHONE_NUMBER: z.string().regex(/^\d{6,15}$/, 'must be 6 to 15 digits, country code first, no "+"').default('15550001111'),
+    SIM_DISPLAY_PHONE_NUMBER: z
+      .string()
+      .regex(/^\d{6,15}$/, 'must be 6 to 15 digits, country code first, no "+"')
+      .default('15550001111'),
     SIM_WABA_ID: z.string().regex(/^\d+$/, 'must be digits only').default('200000000001'),
     SIM_STATUSES: onOff.default(true),
     SIM_SENT_AFTER_MS: milliseconds.default(300),
@@ -33,7 +39,12 @@ export const simulatorEnvSchema = z
     SIM_PAIR_BURST: count(10_000).default(45),
     SIM_PAIR_INTERVAL_MS: milliseconds.min(1).default(6000),
     SIM_MARKETING_CAP: count(1000).default(0),
-    SIM_MARKETING_CAP_HOURS: z.coerce.number({ error: 'must be a number of hours' }).int().min(1).max(24 * 30).default(24),
+    SIM_MARKETING_CAP_HOURS: z.coerce
+      .number({ error: 'must be a number of hours' })
+      .int()
+      .min(1)
+      .max(24 * 30)
+      .default(24),
     SIM_US_MARKETING: z.enum(['block', 'allow'], { error: 'must be block or allow' }).default('block'),
     SIM_SEED_TEMPLATES: onOff.default(true),
     SIM_WEBHOOK_ATTEMPTS: z.coerce.number({ error: 'must be a whole number' }).int().min(1).max(20).default(6),
@@ -42,7 +53,11 @@ export const simulatorEnvSchema = z
   .superRefine((env, context) => {
     // A webhook Meta could not sign would be rejected by the engine: refuse it here rather than drop webhooks silently.
     if (env.SIM_WEBHOOK_URL !== undefined && env.SIM_APP_SECRET === undefined) {
-      context.addIssue({ code: 'custom', path: ['SIM_APP_SECRET'], message: 'is required when SIM_WEBHOOK_URL is set (webhooks are signed with it)' });
+      context.addIssue({
+        code: 'custom',
+        path: ['SIM_APP_SECRET'],
+        message: 'is required when SIM_WEBHOOK_URL is set (webhooks are signed with it)',
+      });
     }
   });
 
@@ -61,7 +76,8 @@ export type SimulatorConfigResult = { ok: true; config: SimulatorConfig } | { ok
 /** An empty variable means "use the default", as it does for the rest of Parley's configuration. */
 function withoutBlanks(env: NodeJS.ProcessEnv): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(env)) if (key.startsWith('SIM_') && value !== undefined && value.trim() !== '') out[key] = value.trim();
+  for (const [key, value] of Object.entries(env))
+    if (key.startsWith('SIM_') && value !== undefined && value.trim() !== '') out[key] = value.trim();
   return out;
 }
 
@@ -76,11 +92,15 @@ function summaryOf(env: SimulatorEnv, options: SimulatorOptions): string[] {
   const limits = [
     options.throughput ? `${options.throughput.messagesPerSecond} msg/s per number` : 'no throughput limit',
     options.pairRate ? `${options.pairRate.burst} to one customer, then 1 per ${options.pairRate.intervalMs} ms` : 'no pair rate limit',
-    options.marketingCap ? `${options.marketingCap.perUser} marketing templates per customer per ${env.SIM_MARKETING_CAP_HOURS} h` : 'no marketing cap',
+    options.marketingCap
+      ? `${options.marketingCap.perUser} marketing templates per customer per ${env.SIM_MARKETING_CAP_HOURS} h`
+      : 'no marketing cap',
   ];
   return [
     `Business number: +${env.SIM_DISPLAY_PHONE_NUMBER} (phone number id ${env.SIM_PHONE_NUMBER_ID}, WABA ${env.SIM_WABA_ID})`,
-    options.webhook ? `Webhooks to:     ${options.webhook.url} (signed with SIM_APP_SECRET)` : 'Webhooks:        none (SIM_WEBHOOK_URL unset): customer messages are only recorded',
+    options.webhook
+      ? `Webhooks to:     ${options.webhook.url} (signed with SIM_APP_SECRET)`
+      : 'Webhooks:        none (SIM_WEBHOOK_URL unset): customer messages are only recorded',
     `Statuses:        ${statuses}`,
     `Errors:          131047 ${env.SIM_WINDOW_ERRORS}, marketing refusals ${env.SIM_MARKETING_ERRORS}`,
     `Limits:          ${limits.join('; ')}`,
@@ -92,11 +112,21 @@ function summaryOf(env: SimulatorEnv, options: SimulatorOptions): string[] {
 export function loadSimulatorConfig(env: NodeJS.ProcessEnv): SimulatorConfigResult {
   const parsed = simulatorEnvSchema.safeParse(withoutBlanks(env));
   if (!parsed.success) {
-    return { ok: false, problems: parsed.error.issues.map((issue) => `${issue.path.map(String).join('.') || 'environment'}: ${issue.message}`) };
+    return {
+      ok: false,
+      problems: parsed.error.issues.map((issue) => `${issue.path.map(String).join('.') || 'environment'}: ${issue.message}`),
+    };
   }
   const e = parsed.data;
   const options: SimulatorOptions = {
-    numbers: [{ phoneNumberId: e.SIM_PHONE_NUMBER_ID, accessToken: e.SIM_ACCESS_TOKEN, displayPhoneNumber: e.SIM_DISPLAY_PHONE_NUMBER, wabaId: e.SIM_WABA_ID }],
+    numbers: [
+      {
+        phoneNumberId: e.SIM_PHONE_NUMBER_ID,
+        accessToken: e.SIM_ACCESS_TOKEN,
+        displayPhoneNumber: e.SIM_DISPLAY_PHONE_NUMBER,
+        wabaId: e.SIM_WABA_ID,
+      },
+    ],
     ...(e.SIM_WEBHOOK_URL && e.SIM_APP_SECRET ? { webhook: { url: e.SIM_WEBHOOK_URL, appSecret: e.SIM_APP_SECRET } } : {}),
     webhookRetry: { maxAttempts: e.SIM_WEBHOOK_ATTEMPTS, firstDelayMs: e.SIM_WEBHOOK_RETRY_MS },
     windowErrors: e.SIM_WINDOW_ERRORS,

@@ -29,7 +29,14 @@ export function isEventType(value: unknown): value is EventType {
 }
 
 /** The CRM events connectors and webhooks may post (a subset of EVENT_TYPES). */
-export const CRM_EVENT_TYPES = ['order.created', 'order.paid', 'order.shipped', 'deal.stage_changed', 'store.visited', 'link.clicked'] as const;
+export const CRM_EVENT_TYPES = [
+  'order.created',
+  'order.paid',
+  'order.shipped',
+  'deal.stage_changed',
+  'store.visited',
+  'link.clicked',
+] as const;
 export type CrmEventType = (typeof CRM_EVENT_TYPES)[number];
 
 export const inboundMessagePayloadSchema = z.object({

@@ -20,7 +20,11 @@ export const retryPolicySchema = z.object({
   /** Retries after the first attempt (0 = no retry). */
   retries: z.number().int().min(0).max(10),
   /** Wait before the first retry. */
-  delaySeconds: z.number().int().min(1).max(7 * 24 * 3600),
+  delaySeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 3600),
   /** "exponential" multiplies the delay by 4 each time (Meta's advice for rate limits). */
   backoff: z.enum(['fixed', 'exponential']).default('exponential'),
 });
@@ -70,7 +74,12 @@ export const flowSettingsSchema = z.object({
   /** When the trigger fires for a contact already in the flow. */
   reentry: z.enum(['skip', 'restart', 'parallel']).default('skip'),
   /** Wait until the contact has been quiet this long, then start once with the latest event. */
-  debounceSeconds: z.number().int().min(0).max(7 * 24 * 3600).default(0),
+  debounceSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 3600)
+    .default(0),
   /** While automation is paused for the contact: do not start, or start and hold before the first side effect. */
   whilePaused: z.enum(['skip', 'hold']).default('skip'),
   /** Leave the flow when one of these events happens (e.g. "order.created"). */

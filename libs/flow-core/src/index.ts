@@ -44,4 +44,10 @@ export {
   orderPayloadSchema,
 } from './event-payloads';
 export type { CrmEventType, EventType, InboundMessagePayload } from './event-payloads';
-export { BEHAVIOUR_LOGIC_OPERATORS, PURE_CUSTOM_LOGIC_OPERATORS, STANDARD_LOGIC_OPERATORS, logicRuleProblems, parseWindow } from './logic-rules';
+export {
+  BEHAVIOUR_LOGIC_OPERATORS,
+  PURE_CUSTOM_LOGIC_OPERATORS,
+  STANDARD_LOGIC_OPERATORS,
+  logicRuleProblems,
+  parseWindow,
+} from './logic-rules';

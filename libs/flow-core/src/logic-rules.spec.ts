@@ -3,9 +3,19 @@ import { logicRuleProblems, parseWindow } from './logic-rules';
 describe('logic rules', () => {
   it('parses windows', () => {
     expect([parseWindow('7d'), parseWindow('72h'), parseWindow('30m'), parseWindow('2w'), parseWindow(90), parseWindow('all')]).toEqual([
-      604_800, 259_200, 1800, 1_209_600, 90, null,
+      604_800,
+      259_200,
+      1800,
+      1_209_600,
+      90,
+      null,
     ]);
-    expect([parseWindow('7 days'), parseWindow(-1), parseWindow('d7'), parseWindow(null)]).toEqual([undefined, undefined, undefined, undefined]);
+    expect([parseWindow('7 days'), parseWindow(-1), parseWindow('d7'), parseWindow(null)]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 
   it('accepts the conditions of the product flows', () => {

@@ -14,9 +14,40 @@
  * - `{"conversation_sentiment": []}`: sentiment of the contact's last conversation.
  */
 export const STANDARD_LOGIC_OPERATORS = [
-  'var', 'missing', 'missing_some', 'if', '?:', '==', '===', '!=', '!==', '!', '!!', 'or', 'and',
-  '>', '>=', '<', '<=', 'max', 'min', '+', '-', '*', '/', '%', 'map', 'reduce', 'filter', 'all', 'none', 'some',
-  'merge', 'in', 'cat', 'substr',
+  'var',
+  'missing',
+  'missing_some',
+  'if',
+  '?:',
+  '==',
+  '===',
+  '!=',
+  '!==',
+  '!',
+  '!!',
+  'or',
+  'and',
+  '>',
+  '>=',
+  '<',
+  '<=',
+  'max',
+  'min',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  'map',
+  'reduce',
+  'filter',
+  'all',
+  'none',
+  'some',
+  'merge',
+  'in',
+  'cat',
+  'substr',
 ] as const;
 
 export const BEHAVIOUR_LOGIC_OPERATORS = ['events_count', 'consecutive', 'since_last', 'conversation_sentiment'] as const;
@@ -41,8 +72,10 @@ export function parseWindow(spec: unknown): number | null | undefined {
 const FILTER_KEYS = new Set(['type', 'intent', 'text_contains', 'reply_id']);
 
 function filterProblem(filter: unknown): string | null {
-  if (typeof filter !== 'object' || filter === null || Array.isArray(filter)) return 'its filter must be an object like {"intent": "price"}';
-  for (const key of Object.keys(filter)) if (!FILTER_KEYS.has(key)) return `unknown filter key "${key}" (use type, intent, text_contains, reply_id)`;
+  if (typeof filter !== 'object' || filter === null || Array.isArray(filter))
+    return 'its filter must be an object like {"intent": "price"}';
+  for (const key of Object.keys(filter))
+    if (!FILTER_KEYS.has(key)) return `unknown filter key "${key}" (use type, intent, text_contains, reply_id)`;
   return null;
 }
 
@@ -75,19 +108,22 @@ export function logicRuleProblems(rule: unknown): string[] {
         const problem = filterProblem(list[0]);
         if (problem) problems.push(`events_count: ${problem}`);
         if (parseWindow(list[1]) === undefined) problems.push('events_count: the window must be like "7d", "72h", "30m" or "all"');
-        if (list.length > 2 && (parseWindow(list[2]) === undefined || list[2] === 'all')) problems.push('events_count: the offset must be like "7d"');
+        if (list.length > 2 && (parseWindow(list[2]) === undefined || list[2] === 'all'))
+          problems.push('events_count: the offset must be like "7d"');
         return;
       }
       case 'consecutive': {
         const problem = filterProblem(list[0]);
         if (problem) problems.push(`consecutive: ${problem}`);
-        if (typeof list[1] !== 'number' || !Number.isInteger(list[1]) || list[1] < 1 || list[1] > 50) problems.push('consecutive: n must be a whole number from 1 to 50');
+        if (typeof list[1] !== 'number' || !Number.isInteger(list[1]) || list[1] < 1 || list[1] > 50)
+          problems.push('consecutive: n must be a whole number from 1 to 50');
         return;
       }
       case 'since_last': {
         const problem = filterProblem(list[0]);
         if (problem) problems.push(`since_last: ${problem}`);
-        if (list.length > 1 && !['s', 'm', 'h', 'd'].includes(String(list[1]))) problems.push('since_last: the unit must be "s", "m", "h" or "d"');
+        if (list.length > 1 && !['s', 'm', 'h', 'd'].includes(String(list[1])))
+          problems.push('since_last: the unit must be "s", "m", "h" or "d"');
         return;
       }
       case 'intent':

@@ -45,9 +45,7 @@ describe('parseFlowDocument', () => {
     });
     expect(result.ok).toBe(false);
     if (!result.ok) {
-      expect(result.issues).toEqual([
-        expect.objectContaining({ code: 'invalid_document', nodeId: 'a', field: 'nodes[1].position.x' }),
-      ]);
+      expect(result.issues).toEqual([expect.objectContaining({ code: 'invalid_document', nodeId: 'a', field: 'nodes[1].position.x' })]);
       expect(result.issues[0]?.message).toContain('nodes[1].position.x');
     }
   });

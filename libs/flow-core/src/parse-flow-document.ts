@@ -4,9 +4,7 @@ import { FLOW_LIMITS } from './flow-limits';
 import { FLOW_MIGRATIONS, migrateFlowDocument, type FlowMigration } from './flow-migrations';
 import { formatIssuePath } from './zod-issue-path';
 
-export type ParseFlowResult =
-  | { ok: true; document: FlowDocument; migratedFrom: number | null }
-  | { ok: false; issues: FlowIssue[] };
+export type ParseFlowResult = { ok: true; document: FlowDocument; migratedFrom: number | null } | { ok: false; issues: FlowIssue[] };
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -27,10 +25,7 @@ function byteLength(text: string): number {
  * migrates it to the current version and returns it. It does not check the
  * graph (see `validateFlow`), so drafts with loose ends still parse.
  */
-export function parseFlowDocument(
-  input: unknown,
-  migrations: readonly FlowMigration[] = FLOW_MIGRATIONS,
-): ParseFlowResult {
+export function parseFlowDocument(input: unknown, migrations: readonly FlowMigration[] = FLOW_MIGRATIONS): ParseFlowResult {
   if (!isRecord(input)) {
     return { ok: false, issues: [{ code: 'invalid_document', message: 'A flow document must be a JSON object.' }] };
   }

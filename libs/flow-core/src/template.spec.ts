@@ -2,7 +2,9 @@ import { parseTemplate, templateVariables } from './template';
 
 describe('parseTemplate', () => {
   it('splits text and placeholders with filters and fallbacks', () => {
-    const result = parseTemplate('Hi {{ contact.first_name | capitalize | "there" }}, order {{crm.last_order.id}} shipped {{ crm.last_order.shipped_at|ago }}.');
+    const result = parseTemplate(
+      'Hi {{ contact.first_name | capitalize | "there" }}, order {{crm.last_order.id}} shipped {{ crm.last_order.shipped_at|ago }}.',
+    );
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.parts.map((p) => (p.kind === 'text' ? p.text : p.variable))).toEqual([

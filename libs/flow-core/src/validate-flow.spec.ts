@@ -60,9 +60,7 @@ describe('validateFlow', () => {
       config: { branches: ['a', 'a'] },
     });
     flow.edges.push({ id: 'e2', source: 'a', sourceOutput: 'next', target: 's' });
-    expect(validateFlow(flow, testCatalog)).toEqual([
-      expect.objectContaining({ code: 'invalid_config', nodeId: 's', field: 'branches' }),
-    ]);
+    expect(validateFlow(flow, testCatalog)).toEqual([expect.objectContaining({ code: 'invalid_config', nodeId: 's', field: 'branches' })]);
   });
 
   it('requires a trigger', () => {
@@ -80,9 +78,7 @@ describe('validateFlow', () => {
       position: { x: 0, y: 0 },
       config: { keyword: 'x' },
     });
-    expect(validateFlow(flow, testCatalog)).toEqual([
-      expect.objectContaining({ code: 'trigger_multiple', nodeId: 't2' }),
-    ]);
+    expect(validateFlow(flow, testCatalog)).toEqual([expect.objectContaining({ code: 'trigger_multiple', nodeId: 't2' })]);
   });
 
   it('reports edges to missing nodes and unknown outputs', () => {
@@ -142,9 +138,7 @@ describe('validateFlow', () => {
       position: { x: 0, y: 0 },
       config: { text: 'x' },
     });
-    expect(validateFlow(flow, testCatalog)).toEqual([
-      expect.objectContaining({ code: 'node_unreachable', nodeId: 'lonely' }),
-    ]);
+    expect(validateFlow(flow, testCatalog)).toEqual([expect.objectContaining({ code: 'node_unreachable', nodeId: 'lonely' })]);
   });
 
   it('refuses a loop without a wait and accepts one through a wait', () => {

@@ -42,7 +42,12 @@ function variableIssues(document: FlowDocument, catalog: NodeCatalog, node: Flow
     if (!text.includes('{{')) continue;
     const parsed = parseTemplate(text);
     if (!parsed.ok) {
-      issues.push({ code: 'invalid_template', nodeId: node.id, field: path, message: `Node ${describe(node, definition)}: ${path}: ${parsed.error}` });
+      issues.push({
+        code: 'invalid_template',
+        nodeId: node.id,
+        field: path,
+        message: `Node ${describe(node, definition)}: ${path}: ${parsed.error}`,
+      });
       continue;
     }
     for (const part of parsed.parts) if (part.kind === 'variable') used.push({ path: part.variable.path, field: path });
@@ -70,7 +75,6 @@ function describe(node: FlowNode, definition?: NodeDefinition): string {
   const name = node.label ?? definition?.displayName ?? node.type;
   return `"${name}" (${node.id})`;
 }
-
 
 /**
  * Publish-time checks of a whole flow: known node types, valid config, exactly

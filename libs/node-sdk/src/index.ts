@@ -1,6 +1,13 @@
 export type { RuntimeEvent } from './runtime-event';
 export type { RuntimeContact } from './runtime-contact';
-export type { MessageCategory, OutboundMedia, OutboundWhatsAppMessage, SendWhatsAppRequest, SendWhatsAppResult, WhatsAppSender } from './whatsapp-sender';
+export type {
+  MessageCategory,
+  OutboundMedia,
+  OutboundWhatsAppMessage,
+  SendWhatsAppRequest,
+  SendWhatsAppResult,
+  WhatsAppSender,
+} from './whatsapp-sender';
 export type {
   AutomationControl,
   ConditionEvaluator,
@@ -15,5 +22,14 @@ export type {
   Store,
   StoreLocator,
 } from './step-services';
-export type { NodeHandler, StepContext, StepHandler, StepResult, TriggerHandler, TriggerMatchInput, WaitRequest, WakeUp } from './node-handler';
+export type {
+  NodeHandler,
+  StepContext,
+  StepHandler,
+  StepResult,
+  TriggerHandler,
+  TriggerMatchInput,
+  WaitRequest,
+  WakeUp,
+} from './node-handler';
 export { defineStepHandler, defineTriggerHandler } from './define-handler';

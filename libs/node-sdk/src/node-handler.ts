@@ -26,8 +26,7 @@ export interface StepContext<TConfig> {
 
 /** What a waiting step asks the engine to wait for. */
 export type WaitRequest =
-  | { kind: 'delay' | 'until'; resumeAt: Date }
-  | { kind: 'event'; eventType: EventType; filter: unknown; timeoutAt: Date | null };
+  { kind: 'delay' | 'until'; resumeAt: Date } | { kind: 'event'; eventType: EventType; filter: unknown; timeoutAt: Date | null };
 
 /** Why a waiting step wakes up. */
 export interface WakeUp {
@@ -39,7 +38,13 @@ export interface WakeUp {
 
 /** What a step reports. `output` names the outgoing edge to follow. */
 export type StepResult =
-  | { outcome: 'continue'; output: string; data: Record<string, unknown>; vars?: Record<string, unknown>; decision?: Record<string, unknown> }
+  | {
+      outcome: 'continue';
+      output: string;
+      data: Record<string, unknown>;
+      vars?: Record<string, unknown>;
+      decision?: Record<string, unknown>;
+    }
   | { outcome: 'end'; data: Record<string, unknown> }
   | { outcome: 'wait'; wait: WaitRequest; data: Record<string, unknown> }
   | { outcome: 'failed'; errorCode: string; errorMessage: string; retryable: boolean; data: Record<string, unknown> };

@@ -11,7 +11,13 @@ export interface ContactActions {
 }
 
 export interface CrmActions {
-  createOpportunity(input: { title: string; stage: string; amount: number | null; currency: string | null; source: string | null }): Promise<{ id: string }>;
+  createOpportunity(input: {
+    title: string;
+    stage: string;
+    amount: number | null;
+    currency: string | null;
+    source: string | null;
+  }): Promise<{ id: string }>;
   createTask(input: { title: string; notes: string; dueAt: Date | null; assignedUserId: string | null }): Promise<{ id: string }>;
 }
 
@@ -42,7 +48,13 @@ export type HttpResult =
   | { ok: false; errorCode: 'blocked_target' | 'timeout' | 'network' | 'invalid_url'; errorMessage: string };
 
 export interface HttpClient {
-  request(input: { method: string; url: string; headers: Record<string, string>; body: string | null; timeoutMs: number }): Promise<HttpResult>;
+  request(input: {
+    method: string;
+    url: string;
+    headers: Record<string, string>;
+    body: string | null;
+    timeoutMs: number;
+  }): Promise<HttpResult>;
 }
 
 export interface ConditionResult {

@@ -37,7 +37,9 @@ describe('action and control nodes', () => {
       decision: { rule: config.rule, result: true, values: { seen: 1 } },
     });
     expect(await conditionHandler.execute(testContext(config, { condition: false }).context)).toMatchObject({ output: 'false' });
-    expect(conditionDefinition.validate?.(conditionConfigSchema.parse({ rule: { nope: [] } }))).toEqual([expect.objectContaining({ field: 'rule' })]);
+    expect(conditionDefinition.validate?.(conditionConfigSchema.parse({ rule: { nope: [] } }))).toEqual([
+      expect.objectContaining({ field: 'rule' }),
+    ]);
   });
 
   it('tag, field, list: act on the contact', async () => {
@@ -47,12 +49,18 @@ describe('action and control nodes', () => {
     await tagHandler.execute(untag.context);
     expect(untag.recorded.calls).toEqual([{ service: 'removeTags', input: ['vip'] }]);
     const field = testContext({ field: 'lead_source', value: 'WhatsApp ({{ contact.first_name }})' });
-    expect(await setFieldHandler.execute(field.context)).toMatchObject({ data: { field: 'lead_source', value: 'WhatsApp (Ada)', changed: true } });
+    expect(await setFieldHandler.execute(field.context)).toMatchObject({
+      data: { field: 'lead_source', value: 'WhatsApp (Ada)', changed: true },
+    });
     const list = testContext({ list: 'low-priority' });
     await moveToListHandler.execute(list.context);
     expect(list.recorded.calls).toEqual([{ service: 'moveToList', input: 'low-priority' }]);
     const consent = testContext(consentConfigSchema.parse({ kind: 'marketing', value: 'opted_in' }));
-    expect(await consentHandler.execute(consent.context)).toEqual({ outcome: 'continue', output: 'next', data: { kind: 'marketing', value: 'opted_in', changed: true } });
+    expect(await consentHandler.execute(consent.context)).toEqual({
+      outcome: 'continue',
+      output: 'next',
+      data: { kind: 'marketing', value: 'opted_in', changed: true },
+    });
     expect(consent.recorded.calls).toEqual([{ service: 'setConsent', input: { kind: 'marketing', value: 'opted_in' } }]);
     expect(consentConfigSchema.safeParse({ kind: 'newsletter', value: 'opted_in' }).success).toBe(false);
   });
@@ -78,10 +86,16 @@ describe('action and control nodes', () => {
   });
 
   it('CRM: opportunity with a rendered amount, task for the contact owner', async () => {
-    const opportunity = testContext(createOpportunityConfigSchema.parse({ title: 'Lead {{ contact.first_name }}', amount: '{{ vars.total }}', currency: 'EUR' }), {
-      data: { vars: { total: '129,90' } },
+    const opportunity = testContext(
+      createOpportunityConfigSchema.parse({ title: 'Lead {{ contact.first_name }}', amount: '{{ vars.total }}', currency: 'EUR' }),
+      {
+        data: { vars: { total: '129,90' } },
+      },
+    );
+    expect(await createOpportunityHandler.execute(opportunity.context)).toMatchObject({
+      outcome: 'continue',
+      data: { opportunityId: 'opp-1' },
     });
-    expect(await createOpportunityHandler.execute(opportunity.context)).toMatchObject({ outcome: 'continue', data: { opportunityId: 'opp-1' } });
     expect(opportunity.recorded.calls[0]?.input).toMatchObject({ title: 'Lead Ada', amount: 129.9, currency: 'EUR' });
     const bad = testContext(createOpportunityConfigSchema.parse({ title: 'x', amount: 'lots' }));
     expect(await createOpportunityHandler.execute(bad.context)).toMatchObject({ outcome: 'failed', errorCode: 'invalid_amount' });
@@ -110,7 +124,12 @@ describe('action and control nodes', () => {
   });
 
   it('HTTP request: renders the call, maps statuses to success, retryable and final failures', async () => {
-    const config = httpRequestConfigSchema.parse({ method: 'POST', url: 'https://carrier.example/track/{{ vars.tracking }}', body: '{"ref":"{{ vars.tracking }}"}', headers: [{ name: 'X-Key', value: 'k' }] });
+    const config = httpRequestConfigSchema.parse({
+      method: 'POST',
+      url: 'https://carrier.example/track/{{ vars.tracking }}',
+      body: '{"ref":"{{ vars.tracking }}"}',
+      headers: [{ name: 'X-Key', value: 'k' }],
+    });
     const ok = testContext(config, { data: { vars: { tracking: 'TR1' } } });
     expect(await httpRequestHandler.execute(ok.context)).toMatchObject({ outcome: 'continue', data: { status: 200, body: { ok: true } } });
     expect(ok.recorded.calls[0]?.input).toEqual({
@@ -129,12 +148,24 @@ describe('action and control nodes', () => {
   });
 
   it('A/B split: stable per contact, by percentage, with outputs from its config', async () => {
-    const config = splitConfigSchema.parse({ branches: [{ name: 'coupon', percent: 30 }, { name: 'control', percent: 70 }] });
+    const config = splitConfigSchema.parse({
+      branches: [
+        { name: 'coupon', percent: 30 },
+        { name: 'control', percent: 70 },
+      ],
+    });
     expect(await splitHandler.execute(testContext(config, { random: 0.1 }).context)).toMatchObject({ output: 'coupon' });
     expect(await splitHandler.execute(testContext(config, { random: 0.3 }).context)).toMatchObject({ output: 'control' });
     expect(await splitHandler.execute(testContext(config, { random: 0.9999 }).context)).toMatchObject({ output: 'control' });
     expect(splitDefinition.resolveOutputs?.(config).map((o) => o.name)).toEqual(['coupon', 'control']);
-    expect(splitConfigSchema.safeParse({ branches: [{ name: 'a', percent: 60 }, { name: 'b', percent: 60 }] }).success).toBe(false);
+    expect(
+      splitConfigSchema.safeParse({
+        branches: [
+          { name: 'a', percent: 60 },
+          { name: 'b', percent: 60 },
+        ],
+      }).success,
+    ).toBe(false);
   });
 
   it('end: ends the run', async () => {

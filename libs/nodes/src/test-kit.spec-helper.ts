@@ -32,7 +32,15 @@ export const testEvent: RuntimeEvent = {
   type: 'message.received',
   occurredAt: new Date('2026-11-22T09:00:00Z'),
   contactId: testContact.id,
-  payload: { wamid: 'wamid.in', phoneNumberId: '1', messageType: 'text', text: 'how much?', replyId: null, replyKind: null, location: null },
+  payload: {
+    wamid: 'wamid.in',
+    phoneNumberId: '1',
+    messageType: 'text',
+    text: 'how much?',
+    replyId: null,
+    replyKind: null,
+    location: null,
+  },
 };
 
 function lookup(data: Record<string, unknown>, path: string): unknown {
@@ -87,14 +95,23 @@ export function testContext<T>(
     notifier: { notify: async (input) => void record('notify', input) },
     http: {
       request: async (input) => (
-        record('http', input), options.http ?? { ok: true, status: 200, headers: { 'content-type': 'application/json' }, body: { ok: true } }
+        record('http', input),
+        options.http ?? { ok: true, status: 200, headers: { 'content-type': 'application/json' }, body: { ok: true } }
       ),
     },
     conditions: {
       evaluate: async (rule) => (record('evaluate', rule), { result: options.condition ?? true, values: { seen: 1 } }),
       compute: async (rule) => (record('compute', rule), 42),
     },
-    stores: { nearest: async () => (record('nearestStore', null), { store: { name: 'Milano Centro', address: 'Via Roma 1', city: 'Milano', latitude: 45.46, longitude: 9.19, hours: '9-19' }, distanceKm: 1.234 }) },
+    stores: {
+      nearest: async () => (
+        record('nearestStore', null),
+        {
+          store: { name: 'Milano Centro', address: 'Via Roma 1', city: 'Milano', latitude: 45.46, longitude: 9.19, hours: '9-19' },
+          distanceKm: 1.234,
+        }
+      ),
+    },
     render: async (template) => {
       const parsed = parseTemplate(template);
       if (!parsed.ok) throw new Error(parsed.error);

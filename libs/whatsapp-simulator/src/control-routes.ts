@@ -25,7 +25,10 @@ const customerMessageRequest = z
   .refine((m) => m.text !== undefined || m.message !== undefined, 'give text or message');
 
 const faultSchema = z.object({
-  to: z.string().regex(/^\d{6,15}$/).optional(),
+  to: z
+    .string()
+    .regex(/^\d{6,15}$/)
+    .optional(),
   kind: z.enum(['graph_error', 'server_error', 'timeout']),
   code: z.number().int().positive().optional(),
   times: z.number().int().min(1).max(1000).default(1),
@@ -171,7 +174,10 @@ export async function controlRoute(core: SimulatorCore, request: IncomingMessage
       sendJson(response, 200, {
         customer: customerJson(core, user, number.wabaId, number.phoneNumberId),
         // "typing…" lasts about 25 s or until the business replies.
-        typing: typing !== undefined && core.now().getTime() - typing.getTime() < 25_000 && !state.sent.some((m) => m.to === user.waId && m.receivedAt.getTime() >= typing.getTime()),
+        typing:
+          typing !== undefined &&
+          core.now().getTime() - typing.getTime() < 25_000 &&
+          !state.sent.some((m) => m.to === user.waId && m.receivedAt.getTime() >= typing.getTime()),
         messages: conversationView(state, number.phoneNumberId, user.waId),
       });
       return true;
@@ -190,7 +196,10 @@ export async function controlRoute(core: SimulatorCore, request: IncomingMessage
       return true;
     }
     case 'GET /sim/templates': {
-      const wabaId = wabaOf(core, { wabaId: url.searchParams.get('wabaId') ?? undefined, phoneNumberId: url.searchParams.get('phoneNumberId') ?? undefined });
+      const wabaId = wabaOf(core, {
+        wabaId: url.searchParams.get('wabaId') ?? undefined,
+        phoneNumberId: url.searchParams.get('phoneNumberId') ?? undefined,
+      });
       sendJson(response, 200, { data: state.templates.list(wabaId) });
       return true;
     }
@@ -198,7 +207,11 @@ export async function controlRoute(core: SimulatorCore, request: IncomingMessage
       const body = await controlBody(request, templateRequestSchema);
       const result = core.addTemplate(wabaOf(core, body), body.template);
       const delivery = await result.delivery;
-      sendJson(response, result.replaced ? 200 : 201, { template: result.template, replaced: result.replaced, delivered: delivery?.delivered ?? false });
+      sendJson(response, result.replaced ? 200 : 201, {
+        template: result.template,
+        replaced: result.replaced,
+        delivered: delivery?.delivered ?? false,
+      });
       return true;
     }
     case 'POST /sim/templates/status': {

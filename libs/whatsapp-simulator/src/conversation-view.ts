@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { contactsSchema, interactiveSchema, locationSchema, mediaSchema, reactionSchema, templateSchema, type TemplateSend, textSchema } from './send-request';
+import {
+  contactsSchema,
+  interactiveSchema,
+  locationSchema,
+  mediaSchema,
+  reactionSchema,
+  templateSchema,
+  type TemplateSend,
+  textSchema,
+} from './send-request';
 import type { InboundWebhookState, SentMessage, SimulatorState } from './simulator-state';
 import type { SimulatedStatus } from './status-payload';
 import { placeholders, type RegisteredTemplate } from './template-registry';
@@ -43,7 +52,12 @@ function parameterText(parameter: Record<string, unknown>): string {
   return fallback.success ? fallback.data.fallback_value : `[${String(parameter['type'])}]`;
 }
 
-function valuesOf(template: RegisteredTemplate | undefined, send: TemplateSend, type: 'header' | 'body', text: string | undefined): Map<string, string> {
+function valuesOf(
+  template: RegisteredTemplate | undefined,
+  send: TemplateSend,
+  type: 'header' | 'body',
+  text: string | undefined,
+): Map<string, string> {
   const parameters = send.components?.find((c) => c.type === type)?.parameters ?? [];
   const names = placeholders(text);
   const values = new Map<string, string>();
@@ -55,7 +69,11 @@ function valuesOf(template: RegisteredTemplate | undefined, send: TemplateSend, 
 }
 
 /** A template as the customer sees it: the registered texts with the parameters filled in. */
-function templateBubble(state: SimulatorState, message: SentMessage, send: TemplateSend): Pick<PhoneMessage, 'text' | 'header' | 'footer' | 'quickReplies'> {
+function templateBubble(
+  state: SimulatorState,
+  message: SentMessage,
+  send: TemplateSend,
+): Pick<PhoneMessage, 'text' | 'header' | 'footer' | 'quickReplies'> {
   const number = state.numbers.get(message.phoneNumberId);
   const template = number ? state.templates.find(number.wabaId, send.name, send.language.code) : undefined;
   if (!template) {
@@ -104,9 +122,18 @@ function outboundBubble(state: SimulatorState, message: SentMessage): PhoneMessa
       const interactive = interactiveSchema.safeParse(part);
       if (!interactive.success) return base;
       const header = z.looseObject({ text: z.string() }).safeParse(interactive.data['header']);
-      const common = { ...base, text: interactive.data.body.text, ...(header.success ? { header: header.data.text } : {}), ...(interactive.data.footer ? { footer: interactive.data.footer.text } : {}) };
+      const common = {
+        ...base,
+        text: interactive.data.body.text,
+        ...(header.success ? { header: header.data.text } : {}),
+        ...(interactive.data.footer ? { footer: interactive.data.footer.text } : {}),
+      };
       if (interactive.data.type === 'button') {
-        return { ...common, kind: 'buttons', buttons: interactive.data.action.buttons.map((b) => ({ id: b.reply.id, title: b.reply.title })) };
+        return {
+          ...common,
+          kind: 'buttons',
+          buttons: interactive.data.action.buttons.map((b) => ({ id: b.reply.id, title: b.reply.title })),
+        };
       }
       return {
         ...common,
@@ -122,7 +149,10 @@ function outboundBubble(state: SimulatorState, message: SentMessage): PhoneMessa
     }
     case 'reaction': {
       const reaction = reactionSchema.safeParse(part);
-      return { ...base, text: reaction.success ? (reaction.data.emoji === '' ? 'Removed a reaction' : `Reacted ${reaction.data.emoji}`) : '' };
+      return {
+        ...base,
+        text: reaction.success ? (reaction.data.emoji === '' ? 'Removed a reaction' : `Reacted ${reaction.data.emoji}`) : '',
+      };
     }
     case 'location': {
       // The pin is drawn by the page (no emoji: not every machine has a font for it).
@@ -134,7 +164,10 @@ function outboundBubble(state: SimulatorState, message: SentMessage): PhoneMessa
     }
     case 'contacts': {
       const contacts = contactsSchema.safeParse(part);
-      return { ...base, text: contacts.success ? `Contact card: ${contacts.data.map((c) => c.name.formatted_name).join(', ')}` : 'Contact card' };
+      return {
+        ...base,
+        text: contacts.success ? `Contact card: ${contacts.data.map((c) => c.name.formatted_name).join(', ')}` : 'Contact card',
+      };
     }
     default: {
       const media = mediaSchema.safeParse(part);
@@ -153,7 +186,9 @@ function outboundBubble(state: SimulatorState, message: SentMessage): PhoneMessa
 /** The chat between one business number and one customer, oldest first. */
 export function conversationView(state: SimulatorState, phoneNumberId: string, waId: string): PhoneMessage[] {
   const user = state.users.get(waId);
-  const outbound = state.sent.filter((m) => m.phoneNumberId === phoneNumberId && (m.to === waId || (user?.userId !== undefined && m.to === user.userId))).map((m) => outboundBubble(state, m));
+  const outbound = state.sent
+    .filter((m) => m.phoneNumberId === phoneNumberId && (m.to === waId || (user?.userId !== undefined && m.to === user.userId)))
+    .map((m) => outboundBubble(state, m));
   const inbound: PhoneMessage[] = state.inbound
     .filter((m) => m.phoneNumberId === phoneNumberId && m.from === waId)
     .map((m) => ({

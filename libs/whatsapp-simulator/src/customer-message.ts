@@ -30,7 +30,13 @@ const media = <T extends 'image' | 'video' | 'audio' | 'document' | 'sticker'>(t
 export const customerMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('text'), text: z.string().min(1).max(4096), referral: adReferralSchema.optional(), replyTo }),
   z.object({ type: z.literal('button_reply'), id: z.string().min(1).max(256), title: z.string().min(1).max(20), replyTo }),
-  z.object({ type: z.literal('list_reply'), id: z.string().min(1).max(200), title: z.string().min(1).max(24), description: z.string().max(72).optional(), replyTo }),
+  z.object({
+    type: z.literal('list_reply'),
+    id: z.string().min(1).max(200),
+    title: z.string().min(1).max(24),
+    description: z.string().max(72).optional(),
+    replyTo,
+  }),
   z.object({ type: z.literal('quick_reply'), payload: z.string().min(1).max(256), text: z.string().min(1).max(256), replyTo }),
   z.object({
     type: z.literal('location'),
@@ -46,7 +52,19 @@ export const customerMessageSchema = z.discriminatedUnion('type', [
   media('sticker'),
   z.object({
     type: z.literal('contacts'),
-    contacts: z.array(z.object({ name: z.string().min(1).max(200), phone: z.string().min(3).max(30), waId: z.string().regex(/^\d{6,15}$/).optional() })).min(1).max(10),
+    contacts: z
+      .array(
+        z.object({
+          name: z.string().min(1).max(200),
+          phone: z.string().min(3).max(30),
+          waId: z
+            .string()
+            .regex(/^\d{6,15}$/)
+            .optional(),
+        }),
+      )
+      .min(1)
+      .max(10),
   }),
   z.object({ type: z.literal('reaction'), messageId: z.string().min(1).max(256), emoji: z.string().max(16) }),
   z.object({ type: z.literal('unsupported') }),

@@ -25,17 +25,33 @@ export async function getJson(url: string, token?: string): Promise<GraphAnswer>
 }
 
 export async function control(baseUrl: string, path: string, body: unknown): Promise<GraphAnswer> {
-  const response = await fetch(`${baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${baseUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: response.status, body: jsonObject.parse(await response.json()) };
 }
 
-export const text = (to: string, body: string) => ({ messaging_product: 'whatsapp', recipient_type: 'individual', to, type: 'text', text: { body } });
+export const text = (to: string, body: string) => ({
+  messaging_product: 'whatsapp',
+  recipient_type: 'individual',
+  to,
+  type: 'text',
+  text: { body },
+});
 
 export const template = (to: string, name: string, bodyParameters: string[] = [], language = 'en') => ({
   messaging_product: 'whatsapp',
   to,
   type: 'template',
-  template: { name, language: { code: language }, ...(bodyParameters.length > 0 ? { components: [{ type: 'body', parameters: bodyParameters.map((t) => ({ type: 'text', text: t })) }] } : {}) },
+  template: {
+    name,
+    language: { code: language },
+    ...(bodyParameters.length > 0
+      ? { components: [{ type: 'body', parameters: bodyParameters.map((t) => ({ type: 'text', text: t })) }] }
+      : {}),
+  },
 });
 
 /** The error code of a Graph error answer. */

@@ -12,14 +12,20 @@ const MAX_UPLOAD_BYTES = 16 * 1024 * 1024;
 
 function bearerNumbers(core: SimulatorCore, request: IncomingMessage): SimulatedNumber[] {
   const numbers = [...core.state.numbers.values()].filter((n) => request.headers.authorization === `Bearer ${n.accessToken}`);
-  if (numbers.length === 0) throw new HttpError(401, graphError(190, 'Invalid OAuth access token', 'The access token could not be decrypted or is invalid.'));
+  if (numbers.length === 0)
+    throw new HttpError(401, graphError(190, 'Invalid OAuth access token', 'The access token could not be decrypted or is invalid.'));
   return numbers;
 }
 
 function missingObject(id: string, verb: 'get' | 'post'): HttpError {
   return new HttpError(
     400,
-    graphError(100, 'Invalid parameter', `Unsupported ${verb} request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`, 'GraphMethodException'),
+    graphError(
+      100,
+      'Invalid parameter',
+      `Unsupported ${verb} request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
+      'GraphMethodException',
+    ),
   );
 }
 
@@ -61,7 +67,13 @@ function listTemplates(core: SimulatorCore, request: IncomingMessage, url: URL, 
   if (!numbers.some((n) => n.wabaId === wabaId)) throw missingObject(wabaId, 'get');
   const query = listQuerySchema.safeParse(Object.fromEntries(url.searchParams));
   if (!query.success) throw new HttpError(400, graphError(100, 'Invalid parameter', query.error.issues[0]?.message ?? 'Invalid parameter'));
-  const all = core.state.templates.list(wabaId).filter((t) => (query.data.name === undefined || t.name.includes(query.data.name)) && (query.data.status === undefined || t.status === query.data.status.toUpperCase()));
+  const all = core.state.templates
+    .list(wabaId)
+    .filter(
+      (t) =>
+        (query.data.name === undefined || t.name.includes(query.data.name)) &&
+        (query.data.status === undefined || t.status === query.data.status.toUpperCase()),
+    );
   const start = cursorIndex(query.data.after);
   const page = all.slice(start, start + query.data.limit);
   const last = start + page.length - 1;
@@ -98,12 +110,14 @@ function retrieveMedia(core: SimulatorCore, request: IncomingMessage, mediaId: s
 async function uploadMedia(core: SimulatorCore, request: IncomingMessage, phoneNumberId: string): Promise<Record<string, unknown>> {
   const number = core.state.numbers.get(phoneNumberId);
   if (!number) throw missingObject(phoneNumberId, 'post');
-  if (request.headers.authorization !== `Bearer ${number.accessToken}`) throw new HttpError(401, graphError(190, 'Invalid OAuth access token', 'The access token could not be decrypted or is invalid.'));
+  if (request.headers.authorization !== `Bearer ${number.accessToken}`)
+    throw new HttpError(401, graphError(190, 'Invalid OAuth access token', 'The access token could not be decrypted or is invalid.'));
   const parts = parseMultipart(await readBody(request, MAX_UPLOAD_BYTES), request.headers['content-type']);
   if (!parts) throw new HttpError(400, graphError(100, 'Invalid parameter', 'The upload must be multipart/form-data.'));
   const file = parts.find((p) => p.name === 'file');
   const product = parts.find((p) => p.name === 'messaging_product')?.data.toString('utf8');
-  if (product !== 'whatsapp') throw new HttpError(400, graphError(100, 'Invalid parameter', 'The parameter messaging_product is required and must be "whatsapp".'));
+  if (product !== 'whatsapp')
+    throw new HttpError(400, graphError(100, 'Invalid parameter', 'The parameter messaging_product is required and must be "whatsapp".'));
   if (!file || file.data.length === 0) throw new HttpError(400, graphError(100, 'Invalid parameter', 'The parameter file is required.'));
   const type = parts.find((p) => p.name === 'type')?.data.toString('utf8') ?? file.contentType;
   if (!type) throw new HttpError(400, graphError(100, 'Invalid parameter', 'The parameter type is required.'));

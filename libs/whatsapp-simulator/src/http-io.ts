@@ -47,7 +47,9 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
 export async function controlBody<T extends z.ZodType>(request: IncomingMessage, schema: T): Promise<z.infer<T>> {
   const parsed = schema.safeParse(parseJson(await readBody(request)));
   if (!parsed.success) {
-    throw new HttpError(400, { error: { message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), code: 400 } });
+    throw new HttpError(400, {
+      error: { message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), code: 400 },
+    });
   }
   return parsed.data;
 }

@@ -34,17 +34,48 @@ describe('inbound generators: every message type the engine parses', () => {
   }
 
   it('text, with a click-to-WhatsApp referral', async () => {
-    const { item, raw } = await deliver({ type: 'text', text: 'I saw your ad', referral: { sourceUrl: 'https://fb.me/ad', sourceId: '120000', sourceType: 'ad', headline: 'Sale', body: 'Big sale', mediaType: 'image', ctwaClid: 'clid-1' } });
+    const { item, raw } = await deliver({
+      type: 'text',
+      text: 'I saw your ad',
+      referral: {
+        sourceUrl: 'https://fb.me/ad',
+        sourceId: '120000',
+        sourceType: 'ad',
+        headline: 'Sale',
+        body: 'Big sale',
+        mediaType: 'image',
+        ctwaClid: 'clid-1',
+      },
+    });
     expect(item.message.text).toBe('I saw your ad');
     expect(item.sender).toEqual({ waId: from, userId: null, profileName: 'Ana Lima' });
-    expect(raw).toMatchObject({ type: 'text', referral: { source_url: 'https://fb.me/ad', source_id: '120000', source_type: 'ad', headline: 'Sale', body: 'Big sale', media_type: 'image', ctwa_clid: 'clid-1' } });
+    expect(raw).toMatchObject({
+      type: 'text',
+      referral: {
+        source_url: 'https://fb.me/ad',
+        source_id: '120000',
+        source_type: 'ad',
+        headline: 'Sale',
+        body: 'Big sale',
+        media_type: 'image',
+        ctwa_clid: 'clid-1',
+      },
+    });
   });
 
   it.each([
-    ['image', { type: 'image', caption: 'my receipt' }, { image: { caption: 'my receipt', mime_type: 'image/png', id: '1000000000000001' } }],
+    [
+      'image',
+      { type: 'image', caption: 'my receipt' },
+      { image: { caption: 'my receipt', mime_type: 'image/png', id: '1000000000000001' } },
+    ],
     ['video', { type: 'video' }, { video: { mime_type: 'video/mp4', id: '1000000000000002' } }],
     ['voice note', { type: 'audio' }, { audio: { mime_type: 'audio/ogg; codecs=opus', voice: true, id: '1000000000000003' } }],
-    ['document', { type: 'document', caption: 'invoice' }, { document: { filename: 'receipt.pdf', mime_type: 'application/pdf', caption: 'invoice' } }],
+    [
+      'document',
+      { type: 'document', caption: 'invoice' },
+      { document: { filename: 'receipt.pdf', mime_type: 'application/pdf', caption: 'invoice' } },
+    ],
     ['sticker', { type: 'sticker' }, { sticker: { mime_type: 'image/webp', animated: false } }],
   ] as const)('%s with a media id the media endpoint serves', async (_name, message, expected) => {
     const { raw } = await deliver(message);
@@ -58,8 +89,19 @@ describe('inbound generators: every message type the engine parses', () => {
   });
 
   it('contacts', async () => {
-    const { raw } = await deliver({ type: 'contacts', contacts: [{ name: 'Marco Rossi', phone: '+39 333 111 2222', waId: '393331112222' }] });
-    expect(raw).toMatchObject({ type: 'contacts', contacts: [{ name: { formatted_name: 'Marco Rossi', first_name: 'Marco', last_name: 'Rossi' }, phones: [{ phone: '+39 333 111 2222', wa_id: '393331112222', type: 'CELL' }] }] });
+    const { raw } = await deliver({
+      type: 'contacts',
+      contacts: [{ name: 'Marco Rossi', phone: '+39 333 111 2222', waId: '393331112222' }],
+    });
+    expect(raw).toMatchObject({
+      type: 'contacts',
+      contacts: [
+        {
+          name: { formatted_name: 'Marco Rossi', first_name: 'Marco', last_name: 'Rossi' },
+          phones: [{ phone: '+39 333 111 2222', wa_id: '393331112222', type: 'CELL' }],
+        },
+      ],
+    });
   });
 
   it('button_reply, list_reply and a template quick-reply button, quoting the business message', async () => {
@@ -74,10 +116,20 @@ describe('inbound generators: every message type the engine parses', () => {
   });
 
   it('reaction, unsupported (with 131051) and a user_changed_number system message', async () => {
-    expect((await deliver({ type: 'reaction', messageId: 'wamid.biz1', emoji: '❤️' })).raw).toMatchObject({ type: 'reaction', reaction: { message_id: 'wamid.biz1', emoji: '❤️' } });
-    expect((await deliver({ type: 'unsupported' })).raw).toMatchObject({ type: 'unsupported', errors: [{ code: 131051, title: 'Message type unknown', error_data: { details: expect.any(String) } }] });
+    expect((await deliver({ type: 'reaction', messageId: 'wamid.biz1', emoji: '❤️' })).raw).toMatchObject({
+      type: 'reaction',
+      reaction: { message_id: 'wamid.biz1', emoji: '❤️' },
+    });
+    expect((await deliver({ type: 'unsupported' })).raw).toMatchObject({
+      type: 'unsupported',
+      errors: [{ code: 131051, title: 'Message type unknown', error_data: { details: expect.any(String) } }],
+    });
     const changed = await deliver({ type: 'user_changed_number', newWaId: '393336669999' });
-    expect(changed.raw).toMatchObject({ from, type: 'system', system: { wa_id: '393336669999', type: 'user_changed_number', body: expect.stringContaining('393336669999') } });
+    expect(changed.raw).toMatchObject({
+      from,
+      type: 'system',
+      system: { wa_id: '393336669999', type: 'user_changed_number', body: expect.stringContaining('393336669999') },
+    });
     expect(sim.state.users.get('393336669999')?.name).toBe('Ana Lima');
   });
 
@@ -103,7 +155,18 @@ describe('inbound generators: every message type the engine parses', () => {
     await sim.setMarketingPreference({ waId: from, value: 'resume' });
     const changes = receiver.changes('user_preferences');
     expect(changes.map((c) => c.value)).toEqual([
-      expect.objectContaining({ metadata: { display_phone_number: NUMBER.displayPhoneNumber, phone_number_id: NUMBER.phoneNumberId }, user_preferences: [expect.objectContaining({ wa_id: from, category: 'marketing_messages', value: 'stop', detail: expect.any(String), timestamp: expect.any(Number) })] }),
+      expect.objectContaining({
+        metadata: { display_phone_number: NUMBER.displayPhoneNumber, phone_number_id: NUMBER.phoneNumberId },
+        user_preferences: [
+          expect.objectContaining({
+            wa_id: from,
+            category: 'marketing_messages',
+            value: 'stop',
+            detail: expect.any(String),
+            timestamp: expect.any(Number),
+          }),
+        ],
+      }),
       expect.objectContaining({ user_preferences: [expect.objectContaining({ value: 'resume' })] }),
     ]);
     expect(changes[0]?.wabaId).toBe(NUMBER.wabaId);
@@ -114,8 +177,19 @@ describe('inbound generators: every message type the engine parses', () => {
     expect((await control(sim.url, '/sim/quality', { event: 'UPGRADE', currentLimit: 'TIER_2K' })).status).toBe(200);
     expect((await control(sim.url, '/sim/quality', { event: 'DOWNGRADE', currentLimit: 'TIER_250' })).status).toBe(200);
     expect(receiver.changes('phone_number_quality_update').map((c) => c.value)).toEqual([
-      { display_phone_number: NUMBER.displayPhoneNumber, event: 'UPGRADE', current_limit: 'TIER_2K', max_daily_conversations_per_business: 'TIER_2K' },
-      { display_phone_number: NUMBER.displayPhoneNumber, event: 'DOWNGRADE', old_limit: 'TIER_2K', current_limit: 'TIER_250', max_daily_conversations_per_business: 'TIER_250' },
+      {
+        display_phone_number: NUMBER.displayPhoneNumber,
+        event: 'UPGRADE',
+        current_limit: 'TIER_2K',
+        max_daily_conversations_per_business: 'TIER_2K',
+      },
+      {
+        display_phone_number: NUMBER.displayPhoneNumber,
+        event: 'DOWNGRADE',
+        old_limit: 'TIER_2K',
+        current_limit: 'TIER_250',
+        max_daily_conversations_per_business: 'TIER_250',
+      },
     ]);
   });
 });

@@ -51,19 +51,31 @@ function messageBody(input: InboundInput): Record<string, unknown> {
           : {}),
       };
     case 'button_reply':
-      return { ...context(number, message.replyTo), type: 'interactive', interactive: { type: 'button_reply', button_reply: { id: message.id, title: message.title } } };
+      return {
+        ...context(number, message.replyTo),
+        type: 'interactive',
+        interactive: { type: 'button_reply', button_reply: { id: message.id, title: message.title } },
+      };
     case 'list_reply':
       return {
         ...context(number, message.replyTo),
         type: 'interactive',
-        interactive: { type: 'list_reply', list_reply: { id: message.id, title: message.title, ...(message.description ? { description: message.description } : {}) } },
+        interactive: {
+          type: 'list_reply',
+          list_reply: { id: message.id, title: message.title, ...(message.description ? { description: message.description } : {}) },
+        },
       };
     case 'quick_reply':
       return { ...context(number, message.replyTo), type: 'button', button: { payload: message.payload, text: message.text } };
     case 'location':
       return {
         type: 'location',
-        location: { latitude: message.latitude, longitude: message.longitude, ...(message.name ? { name: message.name } : {}), ...(message.address ? { address: message.address } : {}) },
+        location: {
+          latitude: message.latitude,
+          longitude: message.longitude,
+          ...(message.name ? { name: message.name } : {}),
+          ...(message.address ? { address: message.address } : {}),
+        },
       };
     case 'image':
     case 'video':
@@ -113,7 +125,11 @@ function messageBody(input: InboundInput): Record<string, unknown> {
     case 'user_changed_number':
       return {
         type: 'system',
-        system: { body: `User ${input.name} changed from ${input.from} to ${message.newWaId}`, wa_id: message.newWaId, type: 'user_changed_number' },
+        system: {
+          body: `User ${input.name} changed from ${input.from} to ${message.newWaId}`,
+          wa_id: message.newWaId,
+          type: 'user_changed_number',
+        },
       };
   }
 }
@@ -122,7 +138,11 @@ function messageBody(input: InboundInput): Record<string, unknown> {
 export function inboundChange(input: InboundInput): WebhookChange {
   const hidden = input.hideNumber === true && input.userId !== undefined;
   const system = input.message.type === 'user_changed_number';
-  const contact = { profile: { name: input.name }, ...(hidden ? {} : { wa_id: input.from }), ...(input.userId ? { user_id: input.userId } : {}) };
+  const contact = {
+    profile: { name: input.name },
+    ...(hidden ? {} : { wa_id: input.from }),
+    ...(input.userId ? { user_id: input.userId } : {}),
+  };
   return {
     wabaId: input.number.wabaId,
     field: 'messages',
@@ -150,6 +170,13 @@ export function inboundPayload(input: InboundInput): Record<string, unknown> {
 }
 
 /** A `messages` webhook carrying one inbound text. */
-export function inboundTextPayload(input: { number: SimulatedNumber; from: string; name: string; wamid: string; text: string; sentAt: Date }): Record<string, unknown> {
+export function inboundTextPayload(input: {
+  number: SimulatedNumber;
+  from: string;
+  name: string;
+  wamid: string;
+  text: string;
+  sentAt: Date;
+}): Record<string, unknown> {
   return inboundPayload({ ...input, message: { type: 'text', text: input.text } });
 }

@@ -30,7 +30,13 @@ describe('template registry: validation of template sends', () => {
           components: [
             { type: 'HEADER', format: 'IMAGE' },
             { type: 'BODY', text: 'Ordine {{1}}' },
-            { type: 'BUTTONS', buttons: [{ type: 'QUICK_REPLY', text: 'Stop' }, { type: 'URL', text: 'Track', url: 'https://example.com/t/{{1}}' }] },
+            {
+              type: 'BUTTONS',
+              buttons: [
+                { type: 'QUICK_REPLY', text: 'Stop' },
+                { type: 'URL', text: 'Track', url: 'https://example.com/t/{{1}}' },
+              ],
+            },
           ],
         },
       ],
@@ -43,13 +49,19 @@ describe('template registry: validation of template sends', () => {
   });
 
   it('132001 for an unknown template or language', async () => {
-    expect(await postMessage(sim.url, template(to, 'nope', []))).toMatchObject({ status: 400, body: { error: { code: 132001, message: '(#132001) Template name does not exist in the translation' } } });
+    expect(await postMessage(sim.url, template(to, 'nope', []))).toMatchObject({
+      status: 400,
+      body: { error: { code: 132001, message: '(#132001) Template name does not exist in the translation' } },
+    });
     expect(errorCode(await postMessage(sim.url, template(to, 'order_confirmation', ['a', 'b'], 'en_US')))).toBe(132001);
   });
 
   it('132000 for a body parameter count mismatch', async () => {
     const answer = await postMessage(sim.url, template(to, 'order_confirmation', ['only one']));
-    expect(answer).toMatchObject({ status: 400, body: { error: { code: 132000, error_data: { details: expect.stringContaining('body: number of localizable_params (1)') } } } });
+    expect(answer).toMatchObject({
+      status: 400,
+      body: { error: { code: 132000, error_data: { details: expect.stringContaining('body: number of localizable_params (1)') } } },
+    });
   });
 
   it('checks named parameters by name', async () => {
@@ -57,27 +69,41 @@ describe('template registry: validation of template sends', () => {
       messaging_product: 'whatsapp',
       to,
       type: 'template',
-      template: { name: 'welcome_named', language: { code: 'en_US' }, components: [{ type: 'body', parameters: names.map((n) => ({ type: 'text', parameter_name: n, text: 'v' })) }] },
+      template: {
+        name: 'welcome_named',
+        language: { code: 'en_US' },
+        components: [{ type: 'body', parameters: names.map((n) => ({ type: 'text', parameter_name: n, text: 'v' })) }],
+      },
     });
     expect((await postMessage(sim.url, named(['first_name', 'code']))).status).toBe(200);
     expect(errorCode(await postMessage(sim.url, named(['first_name', 'coupon'])))).toBe(132000);
   });
 
   it('checks header media and button parameters', async () => {
-    const send = (components: unknown[]) => ({ messaging_product: 'whatsapp', to, type: 'template', template: { name: 'shipping', language: { code: 'it' }, components } });
+    const send = (components: unknown[]) => ({
+      messaging_product: 'whatsapp',
+      to,
+      type: 'template',
+      template: { name: 'shipping', language: { code: 'it' }, components },
+    });
     const body = { type: 'body', parameters: [{ type: 'text', text: 'A-1' }] };
     const header = { type: 'header', parameters: [{ type: 'image', image: { link: 'https://example.com/p.png' } }] };
     const url = { type: 'button', sub_type: 'url', index: '1', parameters: [{ type: 'text', text: 'A-1' }] };
     const quick = { type: 'button', sub_type: 'quick_reply', index: 0, parameters: [{ type: 'payload', payload: 'STOP' }] };
     expect((await postMessage(sim.url, send([header, body, quick, url]))).status).toBe(200);
     expect(errorCode(await postMessage(sim.url, send([body, url])))).toBe(132000);
-    expect(errorCode(await postMessage(sim.url, send([{ type: 'header', parameters: [{ type: 'text', text: 'x' }] }, body, url])))).toBe(132012);
+    expect(errorCode(await postMessage(sim.url, send([{ type: 'header', parameters: [{ type: 'text', text: 'x' }] }, body, url])))).toBe(
+      132012,
+    );
     expect(errorCode(await postMessage(sim.url, send([header, body])))).toBe(132000);
   });
 
   it('132015 while paused, 132016 when disabled, fine again when reinstated', async () => {
     await sim.setTemplateStatus({ wabaId: NUMBER.wabaId, name: 'order_confirmation', status: 'PAUSED' });
-    expect(await postMessage(sim.url, template(to, 'order_confirmation', ['a', 'b']))).toMatchObject({ status: 400, body: { error: { code: 132015 } } });
+    expect(await postMessage(sim.url, template(to, 'order_confirmation', ['a', 'b']))).toMatchObject({
+      status: 400,
+      body: { error: { code: 132015 } },
+    });
     await sim.setTemplateStatus({ wabaId: NUMBER.wabaId, name: 'order_confirmation', status: 'DISABLED' });
     expect(errorCode(await postMessage(sim.url, template(to, 'order_confirmation', ['a', 'b'])))).toBe(132016);
     await sim.setTemplateStatus({ wabaId: NUMBER.wabaId, name: 'order_confirmation', status: 'APPROVED' });
@@ -85,12 +111,24 @@ describe('template registry: validation of template sends', () => {
   });
 
   it('accepts any template while the account has none registered', async () => {
-    expect((await postMessage(sim.url, template(to, 'whatever', ['x']), { token: OTHER.accessToken, pnid: OTHER.phoneNumberId })).status).toBe(200);
+    expect(
+      (await postMessage(sim.url, template(to, 'whatever', ['x']), { token: OTHER.accessToken, pnid: OTHER.phoneNumberId })).status,
+    ).toBe(200);
   });
 });
 
 const listSchema = z.object({
-  data: z.array(z.object({ id: z.string(), name: z.string(), language: z.string(), status: z.string(), category: z.string(), components: z.array(z.unknown()), parameter_format: z.string() })),
+  data: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      language: z.string(),
+      status: z.string(),
+      category: z.string(),
+      components: z.array(z.unknown()),
+      parameter_format: z.string(),
+    }),
+  ),
   paging: z.object({ cursors: z.object({ before: z.string().optional(), after: z.string().optional() }), next: z.string().optional() }),
 });
 
@@ -103,7 +141,10 @@ describe('GET /{version}/{waba_id}/message_templates', () => {
     sim = await startSimulator({
       numbers: [NUMBER, OTHER],
       webhook: receiver.target(),
-      templates: Array.from({ length: 7 }, (_, i) => ({ ...bodyTemplate(`template_${i}`, i % 2 === 0 ? 'UTILITY' : 'MARKETING', i % 3), wabaId: NUMBER.wabaId })),
+      templates: Array.from({ length: 7 }, (_, i) => ({
+        ...bodyTemplate(`template_${i}`, i % 2 === 0 ? 'UTILITY' : 'MARKETING', i % 3),
+        wabaId: NUMBER.wabaId,
+      })),
     });
   });
   afterAll(async () => {
@@ -111,7 +152,7 @@ describe('GET /{version}/{waba_id}/message_templates', () => {
     await receiver.close();
   });
 
-  it('lists the templates in Meta\'s shape and pages with cursors and next', async () => {
+  it("lists the templates in Meta's shape and pages with cursors and next", async () => {
     const names: string[] = [];
     let url: string | undefined = `${sim.url}/v24.0/${NUMBER.wabaId}/message_templates?limit=3`;
     let pages = 0;
@@ -126,8 +167,22 @@ describe('GET /{version}/{waba_id}/message_templates', () => {
     expect(pages).toBe(3);
     expect(names).toEqual(Array.from({ length: 7 }, (_, i) => `template_${i}`));
     const first = listSchema.parse((await getJson(`${sim.url}/v24.0/${NUMBER.wabaId}/message_templates?limit=2`, NUMBER.accessToken)).body);
-    expect(first.data[0]).toMatchObject({ name: 'template_0', language: 'en', status: 'APPROVED', category: 'UTILITY', parameter_format: 'POSITIONAL', components: [{ type: 'BODY', text: 'Hello' }] });
-    const after = listSchema.parse((await getJson(`${sim.url}/v24.0/${NUMBER.wabaId}/message_templates?limit=2&after=${first.paging.cursors.after ?? ''}`, NUMBER.accessToken)).body);
+    expect(first.data[0]).toMatchObject({
+      name: 'template_0',
+      language: 'en',
+      status: 'APPROVED',
+      category: 'UTILITY',
+      parameter_format: 'POSITIONAL',
+      components: [{ type: 'BODY', text: 'Hello' }],
+    });
+    const after = listSchema.parse(
+      (
+        await getJson(
+          `${sim.url}/v24.0/${NUMBER.wabaId}/message_templates?limit=2&after=${first.paging.cursors.after ?? ''}`,
+          NUMBER.accessToken,
+        )
+      ).body,
+    );
     expect(after.data.map((t) => t.name)).toEqual(['template_2', 'template_3']);
   });
 
@@ -135,25 +190,51 @@ describe('GET /{version}/{waba_id}/message_templates', () => {
     expect((await getJson(`${sim.url}/v24.0/${NUMBER.wabaId}/message_templates`)).status).toBe(401);
     expect(errorCode(await getJson(`${sim.url}/v24.0/${NUMBER.wabaId}/message_templates`, 'wrong'))).toBe(190);
     expect(errorCode(await getJson(`${sim.url}/v24.0/${NUMBER.wabaId}/message_templates`, OTHER.accessToken))).toBe(100);
-    expect(listSchema.parse((await getJson(`${sim.url}/v24.0/${OTHER.wabaId}/message_templates`, OTHER.accessToken)).body).data).toEqual([]);
+    expect(listSchema.parse((await getJson(`${sim.url}/v24.0/${OTHER.wabaId}/message_templates`, OTHER.accessToken)).body).data).toEqual(
+      [],
+    );
   });
 
   it('adds, replaces and changes templates through the control API, with message_template_status_update webhooks', async () => {
     receiver.clear();
-    const created = await control(sim.url, '/sim/templates', { phoneNumberId: NUMBER.phoneNumberId, template: { ...bodyTemplate('spring_sale', 'MARKETING', 1), status: 'PENDING' } });
-    expect(created).toMatchObject({ status: 201, body: { replaced: false, delivered: true, template: { name: 'spring_sale', status: 'PENDING' } } });
-    const replaced = await control(sim.url, '/sim/templates', { wabaId: NUMBER.wabaId, template: bodyTemplate('spring_sale', 'MARKETING', 2) });
+    const created = await control(sim.url, '/sim/templates', {
+      phoneNumberId: NUMBER.phoneNumberId,
+      template: { ...bodyTemplate('spring_sale', 'MARKETING', 1), status: 'PENDING' },
+    });
+    expect(created).toMatchObject({
+      status: 201,
+      body: { replaced: false, delivered: true, template: { name: 'spring_sale', status: 'PENDING' } },
+    });
+    const replaced = await control(sim.url, '/sim/templates', {
+      wabaId: NUMBER.wabaId,
+      template: bodyTemplate('spring_sale', 'MARKETING', 2),
+    });
     expect(replaced).toMatchObject({ status: 200, body: { replaced: true, template: { status: 'APPROVED' } } });
-    const paused = await control(sim.url, '/sim/templates/status', { wabaId: NUMBER.wabaId, name: 'spring_sale', language: 'en', status: 'PAUSED', reason: 'NONE' });
+    const paused = await control(sim.url, '/sim/templates/status', {
+      wabaId: NUMBER.wabaId,
+      name: 'spring_sale',
+      language: 'en',
+      status: 'PAUSED',
+      reason: 'NONE',
+    });
     expect(paused.status).toBe(200);
-    expect((await control(sim.url, '/sim/templates/status', { wabaId: NUMBER.wabaId, name: 'missing', status: 'PAUSED' })).status).toBe(404);
+    expect((await control(sim.url, '/sim/templates/status', { wabaId: NUMBER.wabaId, name: 'missing', status: 'PAUSED' })).status).toBe(
+      404,
+    );
 
     const events = receiver.changes('message_template_status_update');
     expect(events.map((e) => e.value['event'])).toEqual(['PENDING', 'APPROVED', 'PAUSED']);
     const id = z.object({ template: z.object({ id: z.string() }) }).parse(created.body).template.id;
     expect(events[2]).toMatchObject({
       wabaId: NUMBER.wabaId,
-      value: { event: 'PAUSED', message_template_id: Number(id), message_template_name: 'spring_sale', message_template_language: 'en', reason: 'NONE', message_template_category: 'MARKETING' },
+      value: {
+        event: 'PAUSED',
+        message_template_id: Number(id),
+        message_template_name: 'spring_sale',
+        message_template_language: 'en',
+        reason: 'NONE',
+        message_template_category: 'MARKETING',
+      },
     });
     expect(receiver.received.every((r) => r.signatureValid && typeof r.body.entry[0]?.time === 'number')).toBe(true);
   });

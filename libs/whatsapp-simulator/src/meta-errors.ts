@@ -23,7 +23,8 @@ export const META_ERRORS = {
   pairRate: {
     code: 131056,
     title: '(Business Account, Consumer Account) pair rate limit hit',
-    details: 'Message failed to send because there were too many messages sent from this phone number to the same phone number in a short period of time.',
+    details:
+      'Message failed to send because there were too many messages sent from this phone number to the same phone number in a short period of time.',
   },
   marketingStopped: {
     code: 131050,
@@ -40,13 +41,21 @@ export const META_ERRORS = {
     title: 'Message undeliverable',
     details: 'Unable to deliver message. The recipient may not be a WhatsApp user or may be using an old WhatsApp version.',
   },
-  templateMissing: { code: 132001, title: 'Template name does not exist in the translation', details: 'template name does not exist in the translation' },
+  templateMissing: {
+    code: 132001,
+    title: 'Template name does not exist in the translation',
+    details: 'template name does not exist in the translation',
+  },
   templateParams: {
     code: 132000,
     title: 'Number of parameters does not match the expected number of params',
     details: 'number of localizable_params does not match the expected number of params',
   },
-  templateFormat: { code: 132012, title: 'Parameter format does not match format in the created template', details: 'parameter format does not match format in the created template' },
+  templateFormat: {
+    code: 132012,
+    title: 'Parameter format does not match format in the created template',
+    details: 'parameter format does not match format in the created template',
+  },
   templatePaused: { code: 132015, title: 'Template is Paused', details: 'The template is paused because of low quality.' },
   templateDisabled: { code: 132016, title: 'Template is disabled', details: 'The template has been disabled because of low quality.' },
   unsupportedInbound: { code: 131051, title: 'Message type unknown', details: 'Message type is currently not supported.' },

@@ -27,7 +27,12 @@ export function parseMultipart(body: Buffer, contentType: string | undefined): F
       const disposition = /content-disposition:[^\r\n]*?;\s*name="([^"]*)"(?:;\s*filename="([^"]*)")?/i.exec(headers);
       const type = /content-type:\s*([^\r\n]+)/i.exec(headers);
       if (disposition?.[1] !== undefined) {
-        parts.push({ name: disposition[1], filename: disposition[2] ?? null, contentType: type?.[1]?.trim() ?? null, data: chunk.subarray(split + 4) });
+        parts.push({
+          name: disposition[1],
+          filename: disposition[2] ?? null,
+          contentType: type?.[1]?.trim() ?? null,
+          data: chunk.subarray(split + 4),
+        });
       }
     }
     start = next;

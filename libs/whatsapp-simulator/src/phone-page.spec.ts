@@ -29,7 +29,11 @@ describeInBrowser('phone page in Chromium (needs Chromium at /usr/bin/chromium)'
       statuses: { sentAfterMs: 20, deliveredAfterMs: 60 },
       templates: [bodyTemplate('weekly_promo', 'MARKETING', 1)],
     });
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
     page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
     await page.goto(`${sim.url}/phone`);
     await page.locator('body[data-ready="true"]').waitFor();
@@ -41,7 +45,8 @@ describeInBrowser('phone page in Chromium (needs Chromium at /usr/bin/chromium)'
     await receiver.close();
   });
 
-  const inboundText = (body: string) => receiver.messages().find((m) => z.object({ text: z.object({ body: z.literal(body) }) }).safeParse(m).success);
+  const inboundText = (body: string) =>
+    receiver.messages().find((m) => z.object({ text: z.object({ body: z.literal(body) }) }).safeParse(m).success);
 
   it('creates a customer and sends a text: the receiver gets the signed inbound webhook', async () => {
     await page.getByLabel('Name').fill('Anna Verdi');
@@ -58,17 +63,30 @@ describeInBrowser('phone page in Chromium (needs Chromium at /usr/bin/chromium)'
     await shot('01-customer-wrote');
   }, 30_000);
 
-  it('shows the business\'s reply buttons; tapping one sends a button_reply; the ticks turn to read', async () => {
+  it("shows the business's reply buttons; tapping one sends a button_reply; the ticks turn to read", async () => {
     const answer = await postMessage(sim.url, {
       messaging_product: 'whatsapp',
       to: customer,
       type: 'interactive',
-      interactive: { type: 'button', body: { text: 'Want 10% off your sofa?' }, action: { buttons: [{ type: 'reply', reply: { id: 'yes', title: 'Yes please' } }, { type: 'reply', reply: { id: 'no', title: 'No thanks' } }] } },
+      interactive: {
+        type: 'button',
+        body: { text: 'Want 10% off your sofa?' },
+        action: {
+          buttons: [
+            { type: 'reply', reply: { id: 'yes', title: 'Yes please' } },
+            { type: 'reply', reply: { id: 'no', title: 'No thanks' } },
+          ],
+        },
+      },
     });
     const wamid = wamidOf(answer);
     await page.getByRole('button', { name: 'Yes please' }).click();
     const reply = await receiver.waitFor(() => receiver.messages().find((m) => m['type'] === 'interactive'));
-    expect(reply).toMatchObject({ from: customer, interactive: { type: 'button_reply', button_reply: { id: 'yes', title: 'Yes please' } }, context: { id: wamid } });
+    expect(reply).toMatchObject({
+      from: customer,
+      interactive: { type: 'button_reply', button_reply: { id: 'yes', title: 'Yes please' } },
+      context: { id: wamid },
+    });
     // The chat is open, so the message is read as soon as it arrives.
     await page.locator(`li[data-wamid="${wamid}"] [aria-label="Read"]`).waitFor();
     await receiver.waitFor(() => receiver.statuses(wamid).some((s) => s.status === 'read'));
@@ -80,11 +98,20 @@ describeInBrowser('phone page in Chromium (needs Chromium at /usr/bin/chromium)'
       messaging_product: 'whatsapp',
       to: customer,
       type: 'interactive',
-      interactive: { type: 'list', body: { text: 'Which product?' }, action: { button: 'Products', sections: [{ title: 'Living room', rows: [{ id: 'sofa', title: 'Sofa', description: 'Grey, 3 seats' }] }] } },
+      interactive: {
+        type: 'list',
+        body: { text: 'Which product?' },
+        action: {
+          button: 'Products',
+          sections: [{ title: 'Living room', rows: [{ id: 'sofa', title: 'Sofa', description: 'Grey, 3 seats' }] }],
+        },
+      },
     });
     await page.getByText('Products').click();
     await page.getByRole('button', { name: /Sofa/ }).click();
-    const row = await receiver.waitFor(() => receiver.messages().find((m) => z.object({ interactive: z.object({ type: z.literal('list_reply') }) }).safeParse(m).success));
+    const row = await receiver.waitFor(() =>
+      receiver.messages().find((m) => z.object({ interactive: z.object({ type: z.literal('list_reply') }) }).safeParse(m).success),
+    );
     expect(row).toMatchObject({ interactive: { list_reply: { id: 'sofa', title: 'Sofa', description: 'Grey, 3 seats' } } });
     await page.getByRole('button', { name: 'Send location' }).click();
     await page.getByLabel('Place name').fill('Home');

@@ -15,10 +15,16 @@ export interface StatusPricing {
  * click-to-WhatsApp ad. A template of unknown category (empty registry) is
  * priced as utility.
  */
-export function pricingFor(input: { templateCategory: TemplateCategory | 'UNKNOWN' | null; insideWindow: boolean; freeEntryPoint: boolean }): StatusPricing {
-  const category = input.templateCategory === null ? 'service' : input.templateCategory === 'UNKNOWN' ? 'utility' : lower(input.templateCategory);
+export function pricingFor(input: {
+  templateCategory: TemplateCategory | 'UNKNOWN' | null;
+  insideWindow: boolean;
+  freeEntryPoint: boolean;
+}): StatusPricing {
+  const category =
+    input.templateCategory === null ? 'service' : input.templateCategory === 'UNKNOWN' ? 'utility' : lower(input.templateCategory);
   if (input.freeEntryPoint) return { billable: false, pricing_model: 'PMP', category, type: 'free_entry_point' };
-  if (category === 'service' || (category === 'utility' && input.insideWindow)) return { billable: false, pricing_model: 'PMP', category, type: 'free_customer_service' };
+  if (category === 'service' || (category === 'utility' && input.insideWindow))
+    return { billable: false, pricing_model: 'PMP', category, type: 'free_customer_service' };
   return { billable: true, pricing_model: 'PMP', category, type: 'regular' };
 }
 

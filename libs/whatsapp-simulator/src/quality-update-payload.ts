@@ -8,7 +8,12 @@ export const QUALITY_EVENTS = ['ONBOARDING', 'THROUGHPUT_UPGRADE', 'UPGRADE', 'D
 export type QualityEvent = (typeof QUALITY_EVENTS)[number];
 
 /** The `phone_number_quality_update` change: the number's messaging limit or throughput changed. */
-export function qualityUpdateChange(input: { number: SimulatedNumber; event: QualityEvent; currentLimit: MessagingTier; oldLimit?: MessagingTier }): WebhookChange {
+export function qualityUpdateChange(input: {
+  number: SimulatedNumber;
+  event: QualityEvent;
+  currentLimit: MessagingTier;
+  oldLimit?: MessagingTier;
+}): WebhookChange {
   return {
     wabaId: input.number.wabaId,
     field: 'phone_number_quality_update',

@@ -18,8 +18,35 @@ describe('send endpoint: message types and Meta validation', () => {
 
   it.each([
     ['text with preview', { type: 'text', text: { body: 'See https://example.com', preview_url: true } }],
-    ['reply buttons', { type: 'interactive', interactive: { type: 'button', header: { type: 'text', text: 'Pick' }, body: { text: 'Which?' }, footer: { text: 'f' }, action: { buttons: [{ type: 'reply', reply: { id: 'a', title: 'A' } }, { type: 'reply', reply: { id: 'b', title: 'B' } }] } } }],
-    ['a list', { type: 'interactive', interactive: { type: 'list', body: { text: 'Choose' }, action: { button: 'Options', sections: [{ title: 'S', rows: [{ id: 'r1', title: 'Row 1', description: 'd' }] }] } } }],
+    [
+      'reply buttons',
+      {
+        type: 'interactive',
+        interactive: {
+          type: 'button',
+          header: { type: 'text', text: 'Pick' },
+          body: { text: 'Which?' },
+          footer: { text: 'f' },
+          action: {
+            buttons: [
+              { type: 'reply', reply: { id: 'a', title: 'A' } },
+              { type: 'reply', reply: { id: 'b', title: 'B' } },
+            ],
+          },
+        },
+      },
+    ],
+    [
+      'a list',
+      {
+        type: 'interactive',
+        interactive: {
+          type: 'list',
+          body: { text: 'Choose' },
+          action: { button: 'Options', sections: [{ title: 'S', rows: [{ id: 'r1', title: 'Row 1', description: 'd' }] }] },
+        },
+      },
+    ],
     ['image by link', { type: 'image', image: { link: 'https://example.com/a.png', caption: 'c' } }],
     ['document by id', { type: 'document', document: { id: '1000000000000004', filename: 'receipt.pdf' } }],
     ['a sticker by id', { type: 'sticker', sticker: { id: '1000000000000005' } }],
@@ -29,21 +56,87 @@ describe('send endpoint: message types and Meta validation', () => {
     ['a quoted reply', { type: 'text', text: { body: 'Re' }, context: { message_id: 'wamid.y' } }],
   ])('accepts %s', async (_name, part) => {
     const answer = await postMessage(sim.url, { ...envelope, ...part });
-    expect(answer).toMatchObject({ status: 200, body: { messaging_product: 'whatsapp', contacts: [{ input: customer, wa_id: customer }], messages: [{ id: expect.stringMatching(/^wamid\./), message_status: 'accepted' }] } });
+    expect(answer).toMatchObject({
+      status: 200,
+      body: {
+        messaging_product: 'whatsapp',
+        contacts: [{ input: customer, wa_id: customer }],
+        messages: [{ id: expect.stringMatching(/^wamid\./), message_status: 'accepted' }],
+      },
+    });
   });
 
   it.each([
-    ['four buttons', { type: 'interactive', interactive: { type: 'button', body: { text: 'x' }, action: { buttons: ['a', 'b', 'c', 'd'].map((id) => ({ type: 'reply', reply: { id, title: id } })) } } }, 'at most 3'],
-    ['a button title over 20', { type: 'interactive', interactive: { type: 'button', body: { text: 'x' }, action: { buttons: [{ type: 'reply', reply: { id: 'a', title: 'x'.repeat(21) } }] } } }, '20'],
-    ['eleven list rows', { type: 'interactive', interactive: { type: 'list', body: { text: 'x' }, action: { button: 'B', sections: [{ rows: Array.from({ length: 11 }, (_, i) => ({ id: `r${i}`, title: `R${i}` })) }] } } }, '10 rows'],
+    [
+      'four buttons',
+      {
+        type: 'interactive',
+        interactive: {
+          type: 'button',
+          body: { text: 'x' },
+          action: { buttons: ['a', 'b', 'c', 'd'].map((id) => ({ type: 'reply', reply: { id, title: id } })) },
+        },
+      },
+      'at most 3',
+    ],
+    [
+      'a button title over 20',
+      {
+        type: 'interactive',
+        interactive: {
+          type: 'button',
+          body: { text: 'x' },
+          action: { buttons: [{ type: 'reply', reply: { id: 'a', title: 'x'.repeat(21) } }] },
+        },
+      },
+      '20',
+    ],
+    [
+      'eleven list rows',
+      {
+        type: 'interactive',
+        interactive: {
+          type: 'list',
+          body: { text: 'x' },
+          action: { button: 'B', sections: [{ rows: Array.from({ length: 11 }, (_, i) => ({ id: `r${i}`, title: `R${i}` })) }] },
+        },
+      },
+      '10 rows',
+    ],
     ['media without link or id', { type: 'image', image: { caption: 'c' } }, 'link or an id'],
     ['a reaction without message_id', { type: 'reaction', reaction: { emoji: '👍' } }, 'message_id'],
     ['a template with a bad name', { type: 'template', template: { name: 'Bad Name', language: { code: 'en' } } }, 'name'],
-    ['mixed named and positional parameters', { type: 'template', template: { name: 't', language: { code: 'en' }, components: [{ type: 'body', parameters: [{ type: 'text', text: 'a', parameter_name: 'first' }, { type: 'text', text: 'b' }] }] } }, 'mixed'],
+    [
+      'mixed named and positional parameters',
+      {
+        type: 'template',
+        template: {
+          name: 't',
+          language: { code: 'en' },
+          components: [
+            {
+              type: 'body',
+              parameters: [
+                { type: 'text', text: 'a', parameter_name: 'first' },
+                { type: 'text', text: 'b' },
+              ],
+            },
+          ],
+        },
+      },
+      'mixed',
+    ],
   ])('refuses %s with 100 and the reason', async (_name, part, reason) => {
     const answer = await postMessage(sim.url, { ...envelope, ...part });
     expect(answer.status).toBe(400);
-    expect(answer.body).toMatchObject({ error: { code: 100, type: 'OAuthException', error_data: { messaging_product: 'whatsapp', details: expect.stringContaining(reason) }, fbtrace_id: expect.any(String) } });
+    expect(answer.body).toMatchObject({
+      error: {
+        code: 100,
+        type: 'OAuthException',
+        error_data: { messaging_product: 'whatsapp', details: expect.stringContaining(reason) },
+        fbtrace_id: expect.any(String),
+      },
+    });
   });
 
   it('refuses an unknown type with 131051', async () => {
@@ -52,7 +145,12 @@ describe('send endpoint: message types and Meta validation', () => {
 
   it('marks an inbound message read, with "typing…", and answers {success:true}', async () => {
     const { wamid } = await sim.customerSends({ phoneNumberId: NUMBER.phoneNumberId, from: customer, text: 'are you there?' });
-    const answer = await postMessage(sim.url, { messaging_product: 'whatsapp', status: 'read', message_id: wamid, typing_indicator: { type: 'text' } });
+    const answer = await postMessage(sim.url, {
+      messaging_product: 'whatsapp',
+      status: 'read',
+      message_id: wamid,
+      typing_indicator: { type: 'text' },
+    });
     expect(answer).toEqual({ status: 200, body: { success: true } });
     const record = sim.state.inbound.find((m) => m.wamid === wamid);
     expect(record).toMatchObject({ readByBusiness: true, typingShownAt: expect.any(Date) });
@@ -60,8 +158,19 @@ describe('send endpoint: message types and Meta validation', () => {
   });
 
   it('sends to a BSUID through `recipient` and answers with user_id', async () => {
-    await sim.customerSends({ phoneNumberId: NUMBER.phoneNumberId, from: '393331230002', text: 'hi', userId: 'IT.1234567890123', hideNumber: true });
-    const answer = await postMessage(sim.url, { messaging_product: 'whatsapp', recipient: 'IT.1234567890123', type: 'text', text: { body: 'hello' } });
+    await sim.customerSends({
+      phoneNumberId: NUMBER.phoneNumberId,
+      from: '393331230002',
+      text: 'hi',
+      userId: 'IT.1234567890123',
+      hideNumber: true,
+    });
+    const answer = await postMessage(sim.url, {
+      messaging_product: 'whatsapp',
+      recipient: 'IT.1234567890123',
+      type: 'text',
+      text: { body: 'hello' },
+    });
     expect(answer).toMatchObject({ status: 200, body: { contacts: [{ input: 'IT.1234567890123', user_id: 'IT.1234567890123' }] } });
   });
 });
@@ -74,7 +183,13 @@ describe('send endpoint: policy answers', () => {
 
   beforeAll(async () => {
     await receiver.start();
-    sync = await startSimulator({ numbers: [NUMBER], now: () => now, marketingErrors: 'sync', marketingCap: { perUser: 2, windowHours: 24 }, webhook: receiver.target() });
+    sync = await startSimulator({
+      numbers: [NUMBER],
+      now: () => now,
+      marketingErrors: 'sync',
+      marketingCap: { perUser: 2, windowHours: 24 },
+      webhook: receiver.target(),
+    });
     async_ = await startSimulator({ numbers: [NUMBER], now: () => now, windowErrors: 'async', webhook: receiver.target() });
     for (const sim of [sync, async_]) {
       await sim.addTemplate(NUMBER.wabaId, bodyTemplate('promo', 'MARKETING', 1));
@@ -102,7 +217,10 @@ describe('send endpoint: policy answers', () => {
     expect(answer.status).toBe(200);
     const wamid = wamidOf(answer);
     const [failed] = await receiver.waitFor(() => receiver.statuses(wamid).length > 0 && receiver.statuses(wamid));
-    expect(failed).toMatchObject({ status: 'failed', errors: [{ code: 131047, title: 'Re-engagement message', error_data: { details: expect.any(String) } }] });
+    expect(failed).toMatchObject({
+      status: 'failed',
+      errors: [{ code: 131047, title: 'Re-engagement message', error_data: { details: expect.any(String) } }],
+    });
     expect(receiver.received.every((r) => r.signatureValid)).toBe(true);
   });
 
@@ -163,9 +281,10 @@ describe('send endpoint: policy answers', () => {
 
   it('counts unique users reached outside the window in a moving 24 h', async () => {
     const sim = await startSimulator({ numbers: [NUMBER], now: () => now });
-    const reached = async () => ((await (await fetch(`${sim.url}/sim/config`)).json()) satisfies unknown) ;
+    const reached = async () => (await (await fetch(`${sim.url}/sim/config`)).json()) satisfies unknown;
     await sim.customerSends({ phoneNumberId: NUMBER.phoneNumberId, from: '393330000200', text: 'hi' });
-    for (const user of ['393330000200', '393330000201', '393330000202', '393330000202']) await postMessage(sim.url, template(user, 'any_template'));
+    for (const user of ['393330000200', '393330000201', '393330000202', '393330000202'])
+      await postMessage(sim.url, template(user, 'any_template'));
     expect(await reached()).toMatchObject({ numbers: [{ phoneNumberId: NUMBER.phoneNumberId, uniqueRecipients24h: 2 }] });
     now = new Date(now.getTime() + 24 * HOUR);
     expect(await reached()).toMatchObject({ numbers: [{ uniqueRecipients24h: 0 }] });
@@ -178,7 +297,12 @@ describe('send endpoint: rate limits (opt-in)', () => {
   let sim: RunningSimulator;
 
   beforeAll(async () => {
-    sim = await startSimulator({ numbers: [NUMBER], now: () => now, throughput: { messagesPerSecond: 80 }, pairRate: { burst: 45, intervalMs: 6000 } });
+    sim = await startSimulator({
+      numbers: [NUMBER],
+      now: () => now,
+      throughput: { messagesPerSecond: 80 },
+      pairRate: { burst: 45, intervalMs: 6000 },
+    });
   });
   afterAll(() => sim.close());
 

@@ -49,7 +49,8 @@ function checkTypePart(type: string, part: unknown): void {
                 : MEDIA_TYPES.some((t) => t === type)
                   ? mediaSchema
                   : null;
-  if (schema === null) throw rejected({ code: 131051, title: 'Unsupported message type', details: `Message type ${type} is not supported.` });
+  if (schema === null)
+    throw rejected({ code: 131051, title: 'Unsupported message type', details: `Message type ${type} is not supported.` });
   const check = schema.safeParse(part);
   if (!check.success) throw invalid(check.error.issues[0]?.message);
 }
@@ -61,7 +62,8 @@ function markRead(core: SimulatorCore, phoneNumberId: string, body: unknown): Re
   const target = core.state.inbound.find((m) => m.wamid === parsed.data.message_id && m.phoneNumberId === phoneNumberId);
   if (!target) throw invalid(`Invalid message_id ${parsed.data.message_id}: no such message was received by this number.`);
   for (const message of core.state.inbound) {
-    if (message.phoneNumberId === phoneNumberId && message.from === target.from && message.sentAt.getTime() <= target.sentAt.getTime()) message.readByBusiness = true;
+    if (message.phoneNumberId === phoneNumberId && message.from === target.from && message.sentAt.getTime() <= target.sentAt.getTime())
+      message.readByBusiness = true;
   }
   if (parsed.data.typing_indicator) target.typingShownAt = core.now();
   core.feed.changed();
@@ -78,7 +80,8 @@ function marketingRefusal(core: SimulatorCore, wabaId: string, to: string, user:
   if (cap && user) {
     const since = core.now().getTime() - (cap.windowHours ?? 24) * 60 * 60 * 1000;
     const recent = (user.marketingDeliveries?.get(wabaId) ?? []).filter((at) => at.getTime() > since).length;
-    if (recent >= cap.perUser) return { ...META_ERRORS.ecosystem, details: `The user already received ${recent} marketing messages recently (cap ${cap.perUser}).` };
+    if (recent >= cap.perUser)
+      return { ...META_ERRORS.ecosystem, details: `The user already received ${recent} marketing messages recently (cap ${cap.perUser}).` };
   }
   return null;
 }
@@ -90,11 +93,24 @@ function marketingRefusal(core: SimulatorCore, wabaId: string, to: string, user:
  * rate limits. A refusal is a Graph error envelope; a send Meta would accept
  * and fail later gets 200 and, soon after, a `failed` status.
  */
-export function handleSend(core: SimulatorCore, phoneNumberId: string, authorization: string | undefined, raw: Buffer): Record<string, unknown> {
+export function handleSend(
+  core: SimulatorCore,
+  phoneNumberId: string,
+  authorization: string | undefined,
+  raw: Buffer,
+): Record<string, unknown> {
   const { state, options } = core;
   const number = state.numbers.get(phoneNumberId);
   if (!number) {
-    throw new HttpError(400, graphError(100, 'Invalid parameter', `Unsupported post request. Object with ID '${phoneNumberId}' does not exist.`, 'GraphMethodException'));
+    throw new HttpError(
+      400,
+      graphError(
+        100,
+        'Invalid parameter',
+        `Unsupported post request. Object with ID '${phoneNumberId}' does not exist.`,
+        'GraphMethodException',
+      ),
+    );
   }
   if ((authorization ?? '') !== `Bearer ${number.accessToken}`) {
     throw new HttpError(401, graphError(190, 'Invalid OAuth access token', 'The access token could not be decrypted or is invalid.'));
@@ -112,7 +128,10 @@ export function handleSend(core: SimulatorCore, phoneNumberId: string, authoriza
   const fault = takeFault(state, to);
   if (fault?.kind === 'graph_error') {
     const code = fault.code ?? 131000;
-    throw new HttpError(code === 130429 || code === 131056 ? 400 : 500, graphError(code, 'Injected fault', `The simulator was asked to fail this send with ${code}.`));
+    throw new HttpError(
+      code === 130429 || code === 131056 ? 400 : 500,
+      graphError(code, 'Injected fault', `The simulator was asked to fail this send with ${code}.`),
+    );
   }
   if (fault?.kind === 'server_error') throw new HttpError(502, { message: 'Bad gateway (injected)' });
 
@@ -148,7 +167,16 @@ export function handleSend(core: SimulatorCore, phoneNumberId: string, authoriza
     insideWindow,
     freeEntryPoint: referralAt !== undefined && now.getTime() - referralAt.getTime() <= ENTRY_POINT_MS,
   });
-  const sent = { wamid, phoneNumberId, to, type: message.type, body: message, receivedAt: now, pricing, ...(failure ? { error: failure } : {}) };
+  const sent = {
+    wamid,
+    phoneNumberId,
+    to,
+    type: message.type,
+    body: message,
+    receivedAt: now,
+    pricing,
+    ...(failure ? { error: failure } : {}),
+  };
   state.sent.push(sent);
   state.stamp(wamid);
   const recipient = user ?? (message.to !== undefined ? state.user(to) : undefined);

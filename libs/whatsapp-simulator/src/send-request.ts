@@ -42,17 +42,40 @@ export const markReadSchema = z.looseObject({
   typing_indicator: z.looseObject({ type: z.literal('text') }).optional(),
 });
 
-const max = (limit: number, name: string) => z.string({ error: `Param ${name} is required.` }).min(1, `Param ${name} is required.`).max(limit, `Param ${name} must be at most ${limit} characters long.`);
+const max = (limit: number, name: string) =>
+  z
+    .string({ error: `Param ${name} is required.` })
+    .min(1, `Param ${name} is required.`)
+    .max(limit, `Param ${name} must be at most ${limit} characters long.`);
 
 export const textSchema = z.looseObject({ body: max(LIMITS.text, "text['body']"), preview_url: z.boolean().optional() });
 
-const PARAMETER_TYPES = ['text', 'currency', 'date_time', 'image', 'video', 'document', 'location', 'payload', 'coupon_code', 'action', 'product'] as const;
+const PARAMETER_TYPES = [
+  'text',
+  'currency',
+  'date_time',
+  'image',
+  'video',
+  'document',
+  'location',
+  'payload',
+  'coupon_code',
+  'action',
+  'product',
+] as const;
 
 export const templateParameterSchema = z
   .looseObject({
     type: z.enum(PARAMETER_TYPES, { error: 'Invalid parameter type.' }),
-    parameter_name: z.string().regex(/^[a-z0-9_]{1,20}$/, 'parameter_name must be lowercase letters, digits and underscores, at most 20.').optional(),
-    text: z.string().min(1, 'A text parameter cannot be empty.').max(LIMITS.templateParameter, `A text parameter must be at most ${LIMITS.templateParameter} characters long.`).optional(),
+    parameter_name: z
+      .string()
+      .regex(/^[a-z0-9_]{1,20}$/, 'parameter_name must be lowercase letters, digits and underscores, at most 20.')
+      .optional(),
+    text: z
+      .string()
+      .min(1, 'A text parameter cannot be empty.')
+      .max(LIMITS.templateParameter, `A text parameter must be at most ${LIMITS.templateParameter} characters long.`)
+      .optional(),
   })
   .refine((p) => p[p.type] !== undefined, 'Each parameter needs the object named by its type.');
 export type TemplateParameter = z.infer<typeof templateParameterSchema>;
@@ -68,7 +91,10 @@ export type TemplateSendComponent = z.infer<typeof templateSendComponentSchema>;
 export const templateSchema = z
   .looseObject({
     name: z.string({ error: "Param template['name'] is required." }).regex(/^[a-z0-9_]{1,512}$/, "Param template['name'] is invalid."),
-    language: z.looseObject({ code: z.string({ error: "Param template['language']['code'] is required." }).min(2), policy: z.literal('deterministic').optional() }),
+    language: z.looseObject({
+      code: z.string({ error: "Param template['language']['code'] is required." }).min(2),
+      policy: z.literal('deterministic').optional(),
+    }),
     components: z.array(templateSendComponentSchema).optional(),
   })
   .refine((t) => {
@@ -79,13 +105,28 @@ export const templateSchema = z
 export type TemplateSend = z.infer<typeof templateSchema>;
 
 const buttons = z
-  .array(z.looseObject({ type: z.literal('reply'), reply: z.looseObject({ id: max(LIMITS.buttonId, 'reply id'), title: max(LIMITS.buttonTitle, "button title") }) }))
+  .array(
+    z.looseObject({
+      type: z.literal('reply'),
+      reply: z.looseObject({ id: max(LIMITS.buttonId, 'reply id'), title: max(LIMITS.buttonTitle, 'button title') }),
+    }),
+  )
   .min(1, "Param interactive['action']['buttons'] must have at least 1 element.")
   .max(3, "Param interactive['action']['buttons'] must have at most 3 elements.")
-  .refine((b) => new Set(b.map((x) => x.reply.id)).size === b.length && new Set(b.map((x) => x.reply.title)).size === b.length, 'Button ids and titles must be unique.');
+  .refine(
+    (b) => new Set(b.map((x) => x.reply.id)).size === b.length && new Set(b.map((x) => x.reply.title)).size === b.length,
+    'Button ids and titles must be unique.',
+  );
 
 const rows = z.array(
-  z.looseObject({ id: max(LIMITS.rowId, 'row id'), title: max(LIMITS.rowTitle, 'row title'), description: z.string().max(LIMITS.rowDescription, `Param row description must be at most ${LIMITS.rowDescription} characters long.`).optional() }),
+  z.looseObject({
+    id: max(LIMITS.rowId, 'row id'),
+    title: max(LIMITS.rowTitle, 'row title'),
+    description: z
+      .string()
+      .max(LIMITS.rowDescription, `Param row description must be at most ${LIMITS.rowDescription} characters long.`)
+      .optional(),
+  }),
 );
 
 export const interactiveSchema = z.discriminatedUnion('type', [
@@ -105,13 +146,21 @@ export const interactiveSchema = z.discriminatedUnion('type', [
         .array(z.looseObject({ title: z.string().max(LIMITS.sectionTitle).optional(), rows: rows.min(1) }))
         .min(1)
         .max(LIMITS.listSections)
-        .refine((s) => s.reduce((n, x) => n + x.rows.length, 0) <= LIMITS.listRows, `A list can have at most ${LIMITS.listRows} rows in all sections.`),
+        .refine(
+          (s) => s.reduce((n, x) => n + x.rows.length, 0) <= LIMITS.listRows,
+          `A list can have at most ${LIMITS.listRows} rows in all sections.`,
+        ),
     }),
   }),
 ]);
 
 export const mediaSchema = z
-  .looseObject({ link: z.url().optional(), id: z.string().optional(), caption: z.string().max(LIMITS.caption).optional(), filename: z.string().max(240).optional() })
+  .looseObject({
+    link: z.url().optional(),
+    id: z.string().optional(),
+    caption: z.string().max(LIMITS.caption).optional(),
+    filename: z.string().max(240).optional(),
+  })
   .refine((m) => m.link !== undefined || m.id !== undefined, 'Media needs a link or an id.');
 
 export const MEDIA_TYPES = ['image', 'video', 'audio', 'document', 'sticker'] as const;
@@ -131,5 +180,9 @@ export const locationSchema = z.looseObject({
 });
 
 export const contactsSchema = z
-  .array(z.looseObject({ name: z.looseObject({ formatted_name: z.string({ error: "Param contacts['name']['formatted_name'] is required." }).min(1) }) }))
+  .array(
+    z.looseObject({
+      name: z.looseObject({ formatted_name: z.string({ error: "Param contacts['name']['formatted_name'] is required." }).min(1) }),
+    }),
+  )
   .min(1, 'At least one contact is required.');

@@ -54,8 +54,17 @@ export class SimulatorCore {
     for (const number of options.numbers) this.state.addNumber(number);
     this.now = options.now ?? (() => new Date());
     this.webhook = options.webhook;
-    this.outbox = new WebhookOutbox(() => this.webhook, options.webhookRetry ?? { maxAttempts: 6, firstDelayMs: 1000 }, options.webhookBatch, this.now);
-    this.lifecycle = new StatusLifecycle(options.statuses, (message, status, at, error) => this.emitStatus(message, status, at, error), this.now);
+    this.outbox = new WebhookOutbox(
+      () => this.webhook,
+      options.webhookRetry ?? { maxAttempts: 6, firstDelayMs: 1000 },
+      options.webhookBatch,
+      this.now,
+    );
+    this.lifecycle = new StatusLifecycle(
+      options.statuses,
+      (message, status, at, error) => this.emitStatus(message, status, at, error),
+      this.now,
+    );
     this.limiter = new RateLimiter(options.throughput, options.pairRate);
     for (const seed of options.templates ?? []) {
       const { wabaId, ...definition } = seed;
@@ -127,7 +136,14 @@ export class SimulatorCore {
   }
 
   private mediaFor(message: CustomerMessage): MediaFile | null {
-    if (message.type !== 'image' && message.type !== 'video' && message.type !== 'audio' && message.type !== 'document' && message.type !== 'sticker') return null;
+    if (
+      message.type !== 'image' &&
+      message.type !== 'video' &&
+      message.type !== 'audio' &&
+      message.type !== 'document' &&
+      message.type !== 'sticker'
+    )
+      return null;
     const file = message.mediaId ? this.state.media.get(message.mediaId) : this.state.media.defaultFor(message.type);
     if (!file) throw new Error(`Unknown media id ${String(message.mediaId)}`);
     return file;
@@ -161,7 +177,12 @@ export class SimulatorCore {
     return conversation;
   }
 
-  private statusChangeOf(message: SentMessage, status: SimulatedStatus, at: Date, error: { code: number; title: string; details?: string } | null) {
+  private statusChangeOf(
+    message: SentMessage,
+    status: SimulatedStatus,
+    at: Date,
+    error: { code: number; title: string; details?: string } | null,
+  ) {
     const number = this.number(message.phoneNumberId);
     const user = this.state.userByAddress(message.to);
     const callback = message.body['biz_opaque_callback_data'];
@@ -202,7 +223,9 @@ export class SimulatorCore {
 
   /** The customer opened the chat: the business's messages become read (when statuses are on). */
   markRead(phoneNumberId: string, waId: string): number {
-    const unread = this.state.sent.filter((m) => m.phoneNumberId === phoneNumberId && m.to === waId && m.status !== 'read' && m.status !== 'failed' && !m.error);
+    const unread = this.state.sent.filter(
+      (m) => m.phoneNumberId === phoneNumberId && m.to === waId && m.status !== 'read' && m.status !== 'failed' && !m.error,
+    );
     if (!this.lifecycle.enabled) return 0;
     this.lifecycle.read(unread);
     return unread.length;
@@ -217,28 +240,48 @@ export class SimulatorCore {
     else user.marketingStopped.delete(number.wabaId);
     this.feed.changed();
     return this.outbox.post(
-      userPreferencesChange({ number, waId: user.waId, name: user.name, value: input.value, at: this.now(), ...(user.userId ? { userId: user.userId } : {}) }),
+      userPreferencesChange({
+        number,
+        waId: user.waId,
+        name: user.name,
+        value: input.value,
+        at: this.now(),
+        ...(user.userId ? { userId: user.userId } : {}),
+      }),
     );
   }
 
   /** Adds or replaces a template and reports its status as Meta does. */
-  addTemplate(wabaId: string, definition: TemplateDefinition): { template: RegisteredTemplate; replaced: boolean; delivery: Promise<DeliveryOutcome | null> } {
+  addTemplate(
+    wabaId: string,
+    definition: TemplateDefinition,
+  ): { template: RegisteredTemplate; replaced: boolean; delivery: Promise<DeliveryOutcome | null> } {
     const result = this.state.templates.upsert(wabaId, definition);
     return { ...result, delivery: this.outbox.post(templateStatusChange(result.template, this.now())) };
   }
 
   /** Changes a template's status (paused, disabled, approved again…) with its webhook. */
-  setTemplateStatus(input: { wabaId: string; name: string; language?: string; status: TemplateStatus; reason?: string | null }): { templates: RegisteredTemplate[]; delivery: Promise<(DeliveryOutcome | null)[]> } {
+  setTemplateStatus(input: { wabaId: string; name: string; language?: string; status: TemplateStatus; reason?: string | null }): {
+    templates: RegisteredTemplate[];
+    delivery: Promise<(DeliveryOutcome | null)[]>;
+  } {
     const templates = this.state.templates.setStatus(input.wabaId, input.name, input.language, input.status, input.reason ?? null);
     return { templates, delivery: Promise.all(templates.map((t) => this.outbox.post(templateStatusChange(t, this.now())))) };
   }
 
   /** The number's messaging limit or throughput tier changed. */
-  qualityUpdate(input: { phoneNumberId?: string; event: QualityEvent; currentLimit: MessagingTier; oldLimit?: MessagingTier }): Promise<DeliveryOutcome | null> {
+  qualityUpdate(input: {
+    phoneNumberId?: string;
+    event: QualityEvent;
+    currentLimit: MessagingTier;
+    oldLimit?: MessagingTier;
+  }): Promise<DeliveryOutcome | null> {
     const number = this.number(input.phoneNumberId);
     const oldLimit = input.oldLimit ?? this.state.qualityTier.get(number.phoneNumberId);
     this.state.qualityTier.set(number.phoneNumberId, input.currentLimit);
-    return this.outbox.post(qualityUpdateChange({ number, event: input.event, currentLimit: input.currentLimit, ...(oldLimit ? { oldLimit } : {}) }));
+    return this.outbox.post(
+      qualityUpdateChange({ number, event: input.event, currentLimit: input.currentLimit, ...(oldLimit ? { oldLimit } : {}) }),
+    );
   }
 
   /** Resolves when no status is planned and no webhook is queued or in flight. */

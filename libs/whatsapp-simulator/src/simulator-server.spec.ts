@@ -24,13 +24,23 @@ describe('WhatsApp simulator send endpoint', () => {
     return { status: response.status, body: await response.json() };
   }
 
-  const text = (to: string, body: string) => ({ messaging_product: 'whatsapp', recipient_type: 'individual', to, type: 'text', text: { body } });
+  const text = (to: string, body: string) => ({
+    messaging_product: 'whatsapp',
+    recipient_type: 'individual',
+    to,
+    type: 'text',
+    text: { body },
+  });
 
   it('accepts a text inside the 24 h window and returns wamid and wa_id', async () => {
     await sim.customerSends({ phoneNumberId: '111', from: '393331234567', text: 'hello' });
     const response = await send(text('+393331234567', 'Hi!'));
     expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({ messaging_product: 'whatsapp', contacts: [{ input: '+393331234567', wa_id: '393331234567' }], messages: [{ id: expect.stringMatching(/^wamid\./) }] });
+    expect(response.body).toMatchObject({
+      messaging_product: 'whatsapp',
+      contacts: [{ input: '+393331234567', wa_id: '393331234567' }],
+      messages: [{ id: expect.stringMatching(/^wamid\./) }],
+    });
     expect(sim.state.sent.at(-1)).toMatchObject({ to: '393331234567', type: 'text' });
   });
 
@@ -38,7 +48,14 @@ describe('WhatsApp simulator send endpoint', () => {
     now = new Date(now.getTime() + 24 * 60 * 60 * 1000 + 1000);
     const response = await send(text('393331234567', 'Still there?'));
     expect(response.status).toBe(400);
-    expect(response.body).toMatchObject({ error: { code: 131047, message: '(#131047) Re-engagement message', error_data: { details: expect.any(String) }, fbtrace_id: expect.any(String) } });
+    expect(response.body).toMatchObject({
+      error: {
+        code: 131047,
+        message: '(#131047) Re-engagement message',
+        error_data: { details: expect.any(String) },
+        fbtrace_id: expect.any(String),
+      },
+    });
   });
 
   it('refuses a wrong token with 190 and an unknown number with 100', async () => {
@@ -49,13 +66,22 @@ describe('WhatsApp simulator send endpoint', () => {
   it('validates the envelope and the text limit with Meta error envelopes', async () => {
     await sim.customerSends({ phoneNumberId: '111', from: '393339999999', text: 'hello' });
     expect(await send('{"bad json')).toMatchObject({ status: 400, body: { error: { code: 100 } } });
-    expect(await send({ to: '393339999999', type: 'text', text: { body: 'x' } })).toMatchObject({ status: 400, body: { error: { code: 100 } } });
-    expect(await send(text('393339999999', 'x'.repeat(4097)))).toMatchObject({ status: 400, body: { error: { code: 100, error_data: { details: expect.stringContaining('4096') } } } });
+    expect(await send({ to: '393339999999', type: 'text', text: { body: 'x' } })).toMatchObject({
+      status: 400,
+      body: { error: { code: 100 } },
+    });
+    expect(await send(text('393339999999', 'x'.repeat(4097)))).toMatchObject({
+      status: 400,
+      body: { error: { code: 100, error_data: { details: expect.stringContaining('4096') } } },
+    });
     expect((await send(text('393339999999', 'x'.repeat(4096)))).status).toBe(200);
   });
 
   it('lets a customer write through the control API', async () => {
-    const response = await fetch(`${sim.url}/sim/customer-messages`, { method: 'POST', body: JSON.stringify({ from: '393330000000', text: 'price?' }) });
+    const response = await fetch(`${sim.url}/sim/customer-messages`, {
+      method: 'POST',
+      body: JSON.stringify({ from: '393330000000', text: 'price?' }),
+    });
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ wamid: expect.stringMatching(/^wamid\./), delivered: false });
     const bad = await fetch(`${sim.url}/sim/customer-messages`, { method: 'POST', body: JSON.stringify({ from: 'abc', text: '' }) });
@@ -86,7 +112,7 @@ describe('WhatsApp simulator send endpoint', () => {
       await new Promise<void>((resolve) => receiver.close(() => resolve()));
     });
 
-    it('reports a status of a sent message, signed, with the send\'s callback data', async () => {
+    it("reports a status of a sent message, signed, with the send's callback data", async () => {
       received.length = 0;
       await sim.customerSends({ phoneNumberId: '111', from: '393335550000', text: 'hi' });
       received.length = 0;
@@ -100,16 +126,34 @@ describe('WhatsApp simulator send endpoint', () => {
       expect(delivery?.signature).toBe(signWebhookBody(delivery?.body ?? '', 'app-secret'));
       expect(JSON.parse(delivery?.body ?? '{}')).toMatchObject({
         object: 'whatsapp_business_account',
-        entry: [{ id: '222', changes: [{ field: 'messages', value: { metadata: { phone_number_id: '111' }, statuses: [{ id: wamid, status: 'delivered', recipient_id: '393335550000', biz_opaque_callback_data: 'exec-1:node-2:1' }] } }] }],
+        entry: [
+          {
+            id: '222',
+            changes: [
+              {
+                field: 'messages',
+                value: {
+                  metadata: { phone_number_id: '111' },
+                  statuses: [{ id: wamid, status: 'delivered', recipient_id: '393335550000', biz_opaque_callback_data: 'exec-1:node-2:1' }],
+                },
+              },
+            ],
+          },
+        ],
       });
     });
 
-    it('reports failures with Meta\'s error list, and refuses unknown messages', async () => {
+    it("reports failures with Meta's error list, and refuses unknown messages", async () => {
       received.length = 0;
       const wamid = sim.state.sent.at(-1)?.wamid;
       await sim.sendStatus(wamid ?? '', 'failed', { code: 131049, title: 'Not delivered to maintain healthy ecosystem engagement' });
-      expect(JSON.parse(received[0]?.body ?? '{}')).toMatchObject({ entry: [{ changes: [{ value: { statuses: [{ status: 'failed', errors: [{ code: 131049 }] }] } }] }] });
-      const unknown = await fetch(`${sim.url}/sim/statuses`, { method: 'POST', body: JSON.stringify({ wamid: 'wamid.nope', status: 'read' }) });
+      expect(JSON.parse(received[0]?.body ?? '{}')).toMatchObject({
+        entry: [{ changes: [{ value: { statuses: [{ status: 'failed', errors: [{ code: 131049 }] }] } }] }],
+      });
+      const unknown = await fetch(`${sim.url}/sim/statuses`, {
+        method: 'POST',
+        body: JSON.stringify({ wamid: 'wamid.nope', status: 'read' }),
+      });
       expect(unknown.status).toBe(404);
       const bad = await fetch(`${sim.url}/sim/statuses`, { method: 'POST', body: JSON.stringify({ wamid, status: 'exploded' }) });
       expect(bad.status).toBe(400);

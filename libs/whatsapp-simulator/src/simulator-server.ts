@@ -22,7 +22,15 @@ export interface RunningSimulator {
   url: string;
   state: SimulatorState;
   /** A simulated customer writes to the business; resolves when the webhook was delivered (or gave up). */
-  customerSends(input: { phoneNumberId: string; from: string; name?: string; text?: string; message?: CustomerMessage; userId?: string; hideNumber?: boolean }): Promise<{
+  customerSends(input: {
+    phoneNumberId: string;
+    from: string;
+    name?: string;
+    text?: string;
+    message?: CustomerMessage;
+    userId?: string;
+    hideNumber?: boolean;
+  }): Promise<{
     wamid: string;
     delivery: DeliveryOutcome | null;
   }>;
@@ -40,11 +48,25 @@ export interface RunningSimulator {
   /** The customer opens the chat: the business's messages become read (only when status webhooks are on). Returns how many. */
   markRead(input: { phoneNumberId: string; waId: string }): number;
   /** Adds or replaces a template (same name and language) and sends its `message_template_status_update`. */
-  addTemplate(wabaId: string, template: TemplateDefinition): Promise<{ template: RegisteredTemplate; replaced: boolean; delivery: DeliveryOutcome | null }>;
+  addTemplate(
+    wabaId: string,
+    template: TemplateDefinition,
+  ): Promise<{ template: RegisteredTemplate; replaced: boolean; delivery: DeliveryOutcome | null }>;
   /** Changes a template's status (every language when none is given) and sends the webhooks. */
-  setTemplateStatus(input: { wabaId: string; name: string; language?: string; status: TemplateStatus; reason?: string | null }): Promise<RegisteredTemplate[]>;
+  setTemplateStatus(input: {
+    wabaId: string;
+    name: string;
+    language?: string;
+    status: TemplateStatus;
+    reason?: string | null;
+  }): Promise<RegisteredTemplate[]>;
   /** Sends a `phone_number_quality_update` (messaging limit / throughput change). */
-  qualityUpdate(input: { phoneNumberId?: string; event: QualityEvent; currentLimit: MessagingTier; oldLimit?: MessagingTier }): Promise<DeliveryOutcome | null>;
+  qualityUpdate(input: {
+    phoneNumberId?: string;
+    event: QualityEvent;
+    currentLimit: MessagingTier;
+    oldLimit?: MessagingTier;
+  }): Promise<DeliveryOutcome | null>;
   /** Resolves when no status is planned and no webhook is queued or in flight. */
   idle(): Promise<void>;
   close(): Promise<void>;

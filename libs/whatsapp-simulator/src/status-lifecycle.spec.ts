@@ -15,7 +15,12 @@ describe('status webhooks: the lifecycle of a sent message', () => {
   });
 
   async function simulator(options: Partial<SimulatorOptions>): Promise<RunningSimulator> {
-    const sim = await startSimulator({ numbers: [NUMBER], webhook: receiver.target(), webhookRetry: { maxAttempts: 3, firstDelayMs: 10 }, ...options });
+    const sim = await startSimulator({
+      numbers: [NUMBER],
+      webhook: receiver.target(),
+      webhookRetry: { maxAttempts: 3, firstDelayMs: 10 },
+      ...options,
+    });
     sims.push(sim);
     await sim.customerSends({ phoneNumberId: NUMBER.phoneNumberId, from: customer, text: 'hi' });
     receiver.clear();
@@ -37,8 +42,17 @@ describe('status webhooks: the lifecycle of a sent message', () => {
     expect(receiver.received.every((r) => r.signatureValid)).toBe(true);
     const [sent, delivered, read] = statuses;
     const pricing = { billable: false, pricing_model: 'PMP', category: 'service', type: 'free_customer_service' };
-    expect(sent).toMatchObject({ recipient_id: customer, biz_opaque_callback_data: 'exec-9:node-1:1', pricing, conversation: { id: expect.stringMatching(/^[0-9a-f]{32}$/), expiration_timestamp: expect.any(String), origin: { type: 'service' } } });
-    expect(delivered).toMatchObject({ biz_opaque_callback_data: 'exec-9:node-1:1', pricing, conversation: { id: expect.any(String), origin: { type: 'service' } } });
+    expect(sent).toMatchObject({
+      recipient_id: customer,
+      biz_opaque_callback_data: 'exec-9:node-1:1',
+      pricing,
+      conversation: { id: expect.stringMatching(/^[0-9a-f]{32}$/), expiration_timestamp: expect.any(String), origin: { type: 'service' } },
+    });
+    expect(delivered).toMatchObject({
+      biz_opaque_callback_data: 'exec-9:node-1:1',
+      pricing,
+      conversation: { id: expect.any(String), origin: { type: 'service' } },
+    });
     const conversationId = (status: unknown) => z.object({ conversation: z.object({ id: z.string() }) }).parse(status).conversation.id;
     expect(conversationId(delivered)).toBe(conversationId(sent));
     expect(delivered?.['conversation']).not.toHaveProperty('expiration_timestamp');
@@ -50,7 +64,10 @@ describe('status webhooks: the lifecycle of a sent message', () => {
   it('prices a marketing template as billable regular marketing', async () => {
     const sim = await simulator({ statuses: { sentAfterMs: 1, deliveredAfterMs: 1 }, templates: [bodyTemplate('deal', 'MARKETING', 0)] });
     const wamid = await sendAndSettle(sim, template(customer, 'deal'));
-    expect(receiver.statuses(wamid)[0]).toMatchObject({ pricing: { billable: true, pricing_model: 'PMP', category: 'marketing', type: 'regular' }, conversation: { origin: { type: 'marketing' } } });
+    expect(receiver.statuses(wamid)[0]).toMatchObject({
+      pricing: { billable: true, pricing_model: 'PMP', category: 'marketing', type: 'regular' },
+      conversation: { origin: { type: 'marketing' } },
+    });
   });
 
   it('skips delivered when the message is read at once', async () => {
@@ -67,7 +84,9 @@ describe('status webhooks: the lifecycle of a sent message', () => {
 
   it('reorders from a seeded PRNG: the same seed gives the same run, timestamps keep the true order', async () => {
     const run = async () => {
-      const sim = await simulator({ statuses: { sentAfterMs: 10, deliveredAfterMs: 40, readAfterMs: 40, reorderProbability: 0.5, seed: 7 } });
+      const sim = await simulator({
+        statuses: { sentAfterMs: 10, deliveredAfterMs: 40, readAfterMs: 40, reorderProbability: 0.5, seed: 7 },
+      });
       const orders: string[][] = [];
       for (let i = 0; i < 4; i += 1) {
         const wamid = await sendAndSettle(sim, text(customer, `m${i}`));
@@ -87,12 +106,23 @@ describe('status webhooks: the lifecycle of a sent message', () => {
     expect(Number(statuses[0]?.timestamp)).toBeGreaterThanOrEqual(Number(statuses[1]?.timestamp));
   });
 
-  it('fails after sent for an asynchronous failure, with Meta\'s error object', async () => {
+  it("fails after sent for an asynchronous failure, with Meta's error object", async () => {
     const sim = await simulator({ statuses: { sentAfterMs: 1, failedAfterMs: 5 }, windowErrors: 'async' });
     const wamid = await sendAndSettle(sim, { ...text('393337779999', 'never wrote to us'), biz_opaque_callback_data: 'k-1' });
     const statuses = receiver.statuses(wamid);
     expect(statuses.map((s) => s.status)).toEqual(['sent', 'failed']);
-    expect(statuses[1]).toMatchObject({ biz_opaque_callback_data: 'k-1', errors: [{ code: 131047, title: 'Re-engagement message', message: 'Re-engagement message', error_data: { details: expect.any(String) }, href: expect.any(String) }] });
+    expect(statuses[1]).toMatchObject({
+      biz_opaque_callback_data: 'k-1',
+      errors: [
+        {
+          code: 131047,
+          title: 'Re-engagement message',
+          message: 'Re-engagement message',
+          error_data: { details: expect.any(String) },
+          href: expect.any(String),
+        },
+      ],
+    });
   });
 
   it('reads when the customer opens the chat, when no read delay is set', async () => {
@@ -113,7 +143,12 @@ describe('status webhooks: the lifecycle of a sent message', () => {
     expect(post?.signatureValid).toBe(true);
     expect(post?.body.entry).toHaveLength(1);
     expect(post?.body.entry[0]?.changes).toHaveLength(1);
-    expect(receiver.statuses().map((s) => s.id).sort()).toEqual(answers.map(wamidOf).sort());
+    expect(
+      receiver
+        .statuses()
+        .map((s) => s.id)
+        .sort(),
+    ).toEqual(answers.map(wamidOf).sort());
   });
 
   it('retries a webhook the receiver refused', async () => {

@@ -74,7 +74,14 @@ export class StatusLifecycle {
     const sentAt = options.sentAfterMs ?? 100;
     if (failure) {
       const failedAt = sentAt + (options.failedAfterMs ?? 200);
-      this.schedule(message, this.shuffle([{ status: 'sent', offsetMs: sentAt, postAfterMs: sentAt }, { status: 'failed', offsetMs: failedAt, postAfterMs: failedAt }]), failure);
+      this.schedule(
+        message,
+        this.shuffle([
+          { status: 'sent', offsetMs: sentAt, postAfterMs: sentAt },
+          { status: 'failed', offsetMs: failedAt, postAfterMs: failedAt },
+        ]),
+        failure,
+      );
       return;
     }
     const deliveredAt = sentAt + (options.deliveredAfterMs ?? 500);
@@ -105,7 +112,9 @@ export class StatusLifecycle {
         later.postAfterMs = postAt;
       }
     }
-    const duplicates = out.filter(() => this.random.chance(options.duplicateProbability ?? 0)).map((s) => ({ ...s, postAfterMs: s.postAfterMs + 2 }));
+    const duplicates = out
+      .filter(() => this.random.chance(options.duplicateProbability ?? 0))
+      .map((s) => ({ ...s, postAfterMs: s.postAfterMs + 2 }));
     return [...out, ...duplicates];
   }
 
@@ -134,7 +143,8 @@ export class StatusLifecycle {
       this.cancel(message.wamid);
       const at = this.now();
       if (message.status === undefined) this.emit(message, 'sent', at, null);
-      if (message.status !== 'delivered' && !this.random.chance(this.options.skipDeliveredProbability ?? 0)) this.emit(message, 'delivered', at, null);
+      if (message.status !== 'delivered' && !this.random.chance(this.options.skipDeliveredProbability ?? 0))
+        this.emit(message, 'delivered', at, null);
       this.emit(message, 'read', at, null);
     }
   }

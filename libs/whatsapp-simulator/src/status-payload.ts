@@ -37,7 +37,9 @@ export function statusObject(input: StatusInput): Record<string, unknown> {
       ? {
           conversation: {
             id: input.conversation.id,
-            ...(input.status === 'sent' && input.conversation.expiresAt ? { expiration_timestamp: unixSeconds(input.conversation.expiresAt) } : {}),
+            ...(input.status === 'sent' && input.conversation.expiresAt
+              ? { expiration_timestamp: unixSeconds(input.conversation.expiresAt) }
+              : {}),
             origin: { type: input.pricing.category },
           },
         }

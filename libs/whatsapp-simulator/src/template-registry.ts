@@ -5,7 +5,20 @@ export const TEMPLATE_CATEGORIES = ['MARKETING', 'UTILITY', 'AUTHENTICATION'] as
 export type TemplateCategory = (typeof TEMPLATE_CATEGORIES)[number];
 
 /** Statuses Meta reports for a template (message_template_status_update events). */
-export const TEMPLATE_STATUSES = ['APPROVED', 'PENDING', 'REJECTED', 'PAUSED', 'DISABLED', 'FLAGGED', 'IN_APPEAL', 'REINSTATED', 'ARCHIVED', 'PENDING_DELETION', 'DELETED', 'LIMIT_EXCEEDED'] as const;
+export const TEMPLATE_STATUSES = [
+  'APPROVED',
+  'PENDING',
+  'REJECTED',
+  'PAUSED',
+  'DISABLED',
+  'FLAGGED',
+  'IN_APPEAL',
+  'REINSTATED',
+  'ARCHIVED',
+  'PENDING_DELETION',
+  'DELETED',
+  'LIMIT_EXCEEDED',
+] as const;
 export type TemplateStatus = (typeof TEMPLATE_STATUSES)[number];
 
 const buttonSchema = z.looseObject({
@@ -105,7 +118,13 @@ export class TemplateRegistry {
   }
 
   /** Changes the status of a template (every language when `language` is absent); returns what changed. */
-  setStatus(wabaId: string, name: string, language: string | undefined, status: TemplateStatus, reason: string | null): RegisteredTemplate[] {
+  setStatus(
+    wabaId: string,
+    name: string,
+    language: string | undefined,
+    status: TemplateStatus,
+    reason: string | null,
+  ): RegisteredTemplate[] {
     const changed = (this.byWaba.get(wabaId) ?? []).filter((t) => t.name === name && (language === undefined || t.language === language));
     for (const template of changed) {
       template.status = status;

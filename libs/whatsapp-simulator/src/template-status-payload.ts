@@ -18,7 +18,9 @@ export function templateStatusChange(template: RegisteredTemplate, at: Date): We
       reason: template.reason ?? 'NONE',
       message_template_category: template.category,
       ...(template.status === 'DISABLED' ? { disable_info: { disable_date: seconds } } : {}),
-      ...(template.status === 'PAUSED' ? { other_info: { title: 'FIRST_PAUSE', description: 'Your WhatsApp message template has been paused because of low quality.' } } : {}),
+      ...(template.status === 'PAUSED'
+        ? { other_info: { title: 'FIRST_PAUSE', description: 'Your WhatsApp message template has been paused because of low quality.' } }
+        : {}),
     },
   };
 }

@@ -25,7 +25,11 @@ export function webhookEnvelope(changes: readonly WebhookChange[], at?: Date): R
   return {
     object: 'whatsapp_business_account',
     // Meta stamps `time` on account-level changes (templates, quality), not on messages.
-    entry: [...entries].map(([id, list]) => ({ id, ...(at && list.some((c) => c['field'] !== 'messages') ? { time: Math.floor(at.getTime() / 1000) } : {}), changes: list })),
+    entry: [...entries].map(([id, list]) => ({
+      id,
+      ...(at && list.some((c) => c['field'] !== 'messages') ? { time: Math.floor(at.getTime() / 1000) } : {}),
+      changes: list,
+    })),
   };
 }
 

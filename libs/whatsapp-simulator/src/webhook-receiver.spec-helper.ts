@@ -11,7 +11,13 @@ export interface ReceivedWebhook {
 
 const envelopeSchema = z.object({
   object: z.literal('whatsapp_business_account'),
-  entry: z.array(z.object({ id: z.string(), time: z.number().optional(), changes: z.array(z.object({ field: z.string(), value: z.record(z.string(), z.unknown()) })) })),
+  entry: z.array(
+    z.object({
+      id: z.string(),
+      time: z.number().optional(),
+      changes: z.array(z.object({ field: z.string(), value: z.record(z.string(), z.unknown()) })),
+    }),
+  ),
 });
 
 const statusItem = z.looseObject({ id: z.string(), status: z.string(), timestamp: z.string() });
@@ -61,7 +67,9 @@ export class WebhookReceiver {
 
   /** Every change of every delivery, in arrival order. */
   changes(field?: string): { wabaId: string; field: string; value: Record<string, unknown> }[] {
-    return this.received.flatMap((r) => r.body.entry.flatMap((e) => e.changes.map((c) => ({ wabaId: e.id, ...c })))).filter((c) => field === undefined || c.field === field);
+    return this.received
+      .flatMap((r) => r.body.entry.flatMap((e) => e.changes.map((c) => ({ wabaId: e.id, ...c }))))
+      .filter((c) => field === undefined || c.field === field);
   }
 
   /** Every status item, in arrival order. */

@@ -12,8 +12,20 @@ describe('account-level webhooks (contract: Meta webhook reference shapes)', () 
             { profile: { name: 'Marco Rossi' }, wa_id: '393331234567' },
           ],
           user_preferences: [
-            { wa_id: '16505551234', detail: 'User requested to stop marketing messages', category: 'marketing_messages', value: 'stop', timestamp: 1731705721 },
-            { wa_id: '393331234567', detail: 'User requested to resume marketing messages', category: 'marketing_messages', value: 'resume', timestamp: 1731705800 },
+            {
+              wa_id: '16505551234',
+              detail: 'User requested to stop marketing messages',
+              category: 'marketing_messages',
+              value: 'stop',
+              timestamp: 1731705721,
+            },
+            {
+              wa_id: '393331234567',
+              detail: 'User requested to resume marketing messages',
+              category: 'marketing_messages',
+              value: 'resume',
+              timestamp: 1731705800,
+            },
           ],
         }),
       ),
@@ -91,9 +103,33 @@ describe('account-level webhooks (contract: Meta webhook reference shapes)', () 
       ),
     );
     expect(items).toEqual([
-      { kind: 'template_status', wabaId: WABA_ID, templateId: '278077987957091', name: 'order_update', language: 'en_US', status: 'APPROVED', reason: null },
-      { kind: 'template_status', wabaId: WABA_ID, templateId: '594425479261596', name: 'summer_sale', language: 'it', status: 'REJECTED', reason: 'INVALID_FORMAT' },
-      { kind: 'template_status', wabaId: WABA_ID, templateId: '1', name: 'promo', language: 'pl', status: 'PAUSED', reason: 'Your template has been paused for 3 hours due to low quality.' },
+      {
+        kind: 'template_status',
+        wabaId: WABA_ID,
+        templateId: '278077987957091',
+        name: 'order_update',
+        language: 'en_US',
+        status: 'APPROVED',
+        reason: null,
+      },
+      {
+        kind: 'template_status',
+        wabaId: WABA_ID,
+        templateId: '594425479261596',
+        name: 'summer_sale',
+        language: 'it',
+        status: 'REJECTED',
+        reason: 'INVALID_FORMAT',
+      },
+      {
+        kind: 'template_status',
+        wabaId: WABA_ID,
+        templateId: '1',
+        name: 'promo',
+        language: 'pl',
+        status: 'PAUSED',
+        reason: 'Your template has been paused for 3 hours due to low quality.',
+      },
     ]);
   });
 
@@ -146,23 +182,61 @@ describe('account-level webhooks (contract: Meta webhook reference shapes)', () 
   it('phone_number_quality_update: limit changes, throughput upgrades, and the newer limit field', () => {
     const items = deliver(
       webhook(
-        change('phone_number_quality_update', { display_phone_number: '15550783881', event: 'UPGRADE', current_limit: 'TIER_10K', old_limit: 'TIER_2K' }),
-        change('phone_number_quality_update', { display_phone_number: '15550783881', event: 'THROUGHPUT_UPGRADE', current_limit: 'TIER_UNLIMITED' }),
-        change('phone_number_quality_update', { display_phone_number: '15550783881', event: 'DOWNGRADE', max_daily_conversations_per_business: 'TIER_250' }),
+        change('phone_number_quality_update', {
+          display_phone_number: '15550783881',
+          event: 'UPGRADE',
+          current_limit: 'TIER_10K',
+          old_limit: 'TIER_2K',
+        }),
+        change('phone_number_quality_update', {
+          display_phone_number: '15550783881',
+          event: 'THROUGHPUT_UPGRADE',
+          current_limit: 'TIER_UNLIMITED',
+        }),
+        change('phone_number_quality_update', {
+          display_phone_number: '15550783881',
+          event: 'DOWNGRADE',
+          max_daily_conversations_per_business: 'TIER_250',
+        }),
         change('phone_number_quality_update', { display_phone_number: '15550783881' }),
       ),
     );
     expect(items).toEqual([
-      { kind: 'number_quality', wabaId: WABA_ID, displayPhoneNumber: '15550783881', event: 'UPGRADE', currentLimit: 'TIER_10K', oldLimit: 'TIER_2K' },
-      { kind: 'number_quality', wabaId: WABA_ID, displayPhoneNumber: '15550783881', event: 'THROUGHPUT_UPGRADE', currentLimit: 'TIER_UNLIMITED', oldLimit: null },
-      { kind: 'number_quality', wabaId: WABA_ID, displayPhoneNumber: '15550783881', event: 'DOWNGRADE', currentLimit: 'TIER_250', oldLimit: null },
+      {
+        kind: 'number_quality',
+        wabaId: WABA_ID,
+        displayPhoneNumber: '15550783881',
+        event: 'UPGRADE',
+        currentLimit: 'TIER_10K',
+        oldLimit: 'TIER_2K',
+      },
+      {
+        kind: 'number_quality',
+        wabaId: WABA_ID,
+        displayPhoneNumber: '15550783881',
+        event: 'THROUGHPUT_UPGRADE',
+        currentLimit: 'TIER_UNLIMITED',
+        oldLimit: null,
+      },
+      {
+        kind: 'number_quality',
+        wabaId: WABA_ID,
+        displayPhoneNumber: '15550783881',
+        event: 'DOWNGRADE',
+        currentLimit: 'TIER_250',
+        oldLimit: null,
+      },
       { kind: 'skipped', wabaId: WABA_ID, field: 'phone_number_quality_update', reason: expect.stringContaining('event') },
     ]);
   });
 
   it('account_update and business_capability_update keep the whole value', () => {
     const ban = { phone_number: '15550783881', event: 'ACCOUNT_VIOLATION', violation_info: { violation_type: 'SCAM' } };
-    const capability = { max_daily_conversation_per_phone: 1000, max_phone_numbers_per_business: 2, max_daily_conversations_per_business: 'TIER_2K' };
+    const capability = {
+      max_daily_conversation_per_phone: 1000,
+      max_phone_numbers_per_business: 2,
+      max_daily_conversations_per_business: 'TIER_2K',
+    };
     expect(deliver(webhook(change('account_update', ban), change('business_capability_update', capability)))).toEqual([
       { kind: 'account_update', wabaId: WABA_ID, field: 'account_update', event: 'ACCOUNT_VIOLATION', detail: ban },
       { kind: 'account_update', wabaId: WABA_ID, field: 'business_capability_update', event: null, detail: capability },
@@ -181,7 +255,10 @@ describe('account-level webhooks (contract: Meta webhook reference shapes)', () 
                 code: 130429,
                 title: 'Rate limit hit',
                 message: 'Rate limit hit',
-                error_data: { details: 'Message failed to send because there were too many messages sent from this phone number in a short period of time' },
+                error_data: {
+                  details:
+                    'Message failed to send because there were too many messages sent from this phone number in a short period of time',
+                },
                 href: '/documentation/business-messaging/whatsapp/support/error-codes',
               },
             ],

@@ -22,7 +22,13 @@ describe('sendGraphMessage against a local Graph API', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const address = server.address();
     const port = typeof address === 'object' && address !== null ? (address satisfies AddressInfo).port : 0;
-    target = { baseUrl: `http://127.0.0.1:${port}/`, apiVersion: 'v24.0', phoneNumberId: '106540352242922', accessToken: 'EAAG-token', timeoutMs: 300 };
+    target = {
+      baseUrl: `http://127.0.0.1:${port}/`,
+      apiVersion: 'v24.0',
+      phoneNumberId: '106540352242922',
+      accessToken: 'EAAG-token',
+      timeoutMs: 300,
+    };
   });
   afterAll(async () => {
     server.closeAllConnections();
@@ -37,15 +43,32 @@ describe('sendGraphMessage against a local Graph API', () => {
   }
 
   it('posts to /{version}/{phone_number_id}/messages with a Bearer token and reads wamid and wa_id', async () => {
-    handler = reply(200, { messaging_product: 'whatsapp', contacts: [{ input: '+5511999999999', wa_id: '551199999999' }], messages: [{ id: 'wamid.OK', message_status: 'accepted' }] });
-    const result = await sendGraphMessage(target, { messaging_product: 'whatsapp', to: '+5511999999999', type: 'text', text: { body: 'hi' } });
+    handler = reply(200, {
+      messaging_product: 'whatsapp',
+      contacts: [{ input: '+5511999999999', wa_id: '551199999999' }],
+      messages: [{ id: 'wamid.OK', message_status: 'accepted' }],
+    });
+    const result = await sendGraphMessage(target, {
+      messaging_product: 'whatsapp',
+      to: '+5511999999999',
+      type: 'text',
+      text: { body: 'hi' },
+    });
     expect(result).toEqual({ kind: 'accepted', wamid: 'wamid.OK', waId: '551199999999', messageStatus: 'accepted' });
     expect(seen.at(-1)).toMatchObject({ method: 'POST', url: '/v24.0/106540352242922/messages', auth: 'Bearer EAAG-token' });
     expect(JSON.parse(seen.at(-1)?.body ?? '{}')).toMatchObject({ to: '+5511999999999', text: { body: 'hi' } });
   });
 
   it('parses the Graph error envelope by code', async () => {
-    handler = reply(400, { error: { message: '(#131047) Re-engagement message', type: 'OAuthException', code: 131047, error_data: { messaging_product: 'whatsapp', details: 'More than 24 hours' }, fbtrace_id: 'Abc' } });
+    handler = reply(400, {
+      error: {
+        message: '(#131047) Re-engagement message',
+        type: 'OAuthException',
+        code: 131047,
+        error_data: { messaging_product: 'whatsapp', details: 'More than 24 hours' },
+        fbtrace_id: 'Abc',
+      },
+    });
     expect(await sendGraphMessage(target, {})).toEqual({
       kind: 'rejected',
       httpStatus: 400,
@@ -75,6 +98,9 @@ describe('sendGraphMessage against a local Graph API', () => {
     const address = closed.address();
     const port = typeof address === 'object' && address !== null ? address.port : 0;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    expect(await sendGraphMessage({ ...target, baseUrl: `http://127.0.0.1:${port}` }, {})).toEqual({ kind: 'not_sent', reason: 'ECONNREFUSED' });
+    expect(await sendGraphMessage({ ...target, baseUrl: `http://127.0.0.1:${port}` }, {})).toEqual({
+      kind: 'not_sent',
+      reason: 'ECONNREFUSED',
+    });
   });
 });

@@ -32,12 +32,24 @@ export function messagesUrl(target: GraphTarget): string {
 
 /** `POST /{version}/{phone_number_id}/messages` with a Bearer token. */
 export async function sendGraphMessage(target: GraphTarget, body: Record<string, unknown>): Promise<GraphSendResult> {
-  const outcome = await graphRequest(messagesUrl(target), { method: 'POST', accessToken: target.accessToken, timeoutMs: target.timeoutMs, body });
+  const outcome = await graphRequest(messagesUrl(target), {
+    method: 'POST',
+    accessToken: target.accessToken,
+    timeoutMs: target.timeoutMs,
+    body,
+  });
   if (outcome.kind !== 'answered') return outcome;
   if (!outcome.json) {
     return outcome.ok || outcome.httpStatus >= 500
       ? { kind: 'unknown', reason: `HTTP ${outcome.httpStatus} with a body that is not JSON` }
-      : { kind: 'rejected', httpStatus: outcome.httpStatus, code: -1, message: `HTTP ${outcome.httpStatus}`, details: null, fbtraceId: null };
+      : {
+          kind: 'rejected',
+          httpStatus: outcome.httpStatus,
+          code: -1,
+          message: `HTTP ${outcome.httpStatus}`,
+          details: null,
+          fbtraceId: null,
+        };
   }
   if (outcome.ok) {
     const success = successSchema.safeParse(outcome.payload);

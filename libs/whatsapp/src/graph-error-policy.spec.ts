@@ -28,7 +28,14 @@ describe('graphErrorPolicy', () => {
   });
 
   it('retries only the retryable classes', () => {
-    expect([131000, 131049, 131056, 131047, 131031, 132001].map((c) => isRetryable(graphErrorPolicy(c)))).toEqual([true, true, true, false, false, false]);
+    expect([131000, 131049, 131056, 131047, 131031, 132001].map((c) => isRetryable(graphErrorPolicy(c)))).toEqual([
+      true,
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
   });
 
   // Every row of the error table in the reference notes (§3.9), with the class it asks for.

@@ -54,7 +54,11 @@ const EXACT: Readonly<Record<number, GraphErrorPolicy>> = {
   131042: { action: 'stop_and_alert', reason: 'payment or eligibility issue on the business account' },
   131047: { action: 'never', reason: 'more than 24 hours since the customer last wrote: use a template' },
   131048: { action: 'stop_and_alert', reason: 'spam rate limit: too many messages were blocked or flagged' },
-  131049: { action: 'retry_later', retryAfterMs: 24 * HOUR, reason: 'not delivered to keep the ecosystem healthy (per-user marketing limit)' },
+  131049: {
+    action: 'retry_later',
+    retryAfterMs: 24 * HOUR,
+    reason: 'not delivered to keep the ecosystem healthy (per-user marketing limit)',
+  },
   131050: { action: 'never', reason: 'the customer stopped marketing messages' },
   131051: { action: 'never', reason: 'unsupported message type' },
   131052: { action: 'never', reason: 'media download error' },

@@ -91,11 +91,21 @@ export function graphErrorOf(payload: unknown): GraphErrorDetails | null {
  * refusal; so is a 4xx without one (the request itself was wrong); a 5xx
  * without one may hide an accepted request, so it stays unknown.
  */
-export function refusalOf(outcome: { httpStatus: number; payload: unknown }): ({ kind: 'rejected'; httpStatus: number } & GraphErrorDetails) | { kind: 'unknown'; reason: string } {
+export function refusalOf(outcome: {
+  httpStatus: number;
+  payload: unknown;
+}): ({ kind: 'rejected'; httpStatus: number } & GraphErrorDetails) | { kind: 'unknown'; reason: string } {
   const error = graphErrorOf(outcome.payload);
   if (error) return { kind: 'rejected', httpStatus: outcome.httpStatus, ...error };
   if (outcome.httpStatus >= 500) return { kind: 'unknown', reason: `HTTP ${outcome.httpStatus} without a Graph error envelope` };
-  return { kind: 'rejected', httpStatus: outcome.httpStatus, code: -1, message: `HTTP ${outcome.httpStatus}`, details: null, fbtraceId: null };
+  return {
+    kind: 'rejected',
+    httpStatus: outcome.httpStatus,
+    code: -1,
+    message: `HTTP ${outcome.httpStatus}`,
+    details: null,
+    fbtraceId: null,
+  };
 }
 
 export function graphUrl(baseUrl: string, apiVersion: string, ...segments: string[]): string {

@@ -16,7 +16,12 @@ const NO_EXTRAS = {
 
 describe('inbound messages (contract: Meta webhook reference shapes)', () => {
   it('text: the body, sender, wamid, own timestamp and the raw object as sent', () => {
-    const wire = { ...base, id: 'wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQUFERjg0NDEzNDdFODU3MUMxMAA=', type: 'text', text: { body: 'Quanto costa? 多少钱 😀' } };
+    const wire = {
+      ...base,
+      id: 'wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQUFERjg0NDEzNDdFODU3MUMxMAA=',
+      type: 'text',
+      text: { body: 'Quanto costa? 多少钱 😀' },
+    };
     const item = onlyMessage(inbound(wire));
     expect(item).toEqual({
       kind: 'message',
@@ -39,40 +44,121 @@ describe('inbound messages (contract: Meta webhook reference shapes)', () => {
 
   it('image: media id, mime type, sha256 and caption (the caption is also the text)', () => {
     const { message } = onlyMessage(
-      inbound({ ...base, id: 'wamid.img', type: 'image', image: { caption: 'this one, price?', mime_type: 'image/jpeg', sha256: 'HgPZl6F0c0m3pTgbVfi3pTqOa4ALq8ltlROhX1Wq1fI=', id: '1003383421387256' } }),
+      inbound({
+        ...base,
+        id: 'wamid.img',
+        type: 'image',
+        image: {
+          caption: 'this one, price?',
+          mime_type: 'image/jpeg',
+          sha256: 'HgPZl6F0c0m3pTgbVfi3pTqOa4ALq8ltlROhX1Wq1fI=',
+          id: '1003383421387256',
+        },
+      }),
     );
     expect(message).toMatchObject({
       type: 'image',
       text: 'this one, price?',
-      media: { kind: 'image', id: '1003383421387256', mimeType: 'image/jpeg', sha256: 'HgPZl6F0c0m3pTgbVfi3pTqOa4ALq8ltlROhX1Wq1fI=', caption: 'this one, price?', filename: null, voice: false, animated: false },
+      media: {
+        kind: 'image',
+        id: '1003383421387256',
+        mimeType: 'image/jpeg',
+        sha256: 'HgPZl6F0c0m3pTgbVfi3pTqOa4ALq8ltlROhX1Wq1fI=',
+        caption: 'this one, price?',
+        filename: null,
+        voice: false,
+        animated: false,
+      },
     });
   });
 
   it('video with a caption', () => {
-    const { message } = onlyMessage(inbound({ ...base, id: 'wamid.vid', type: 'video', video: { caption: 'unboxing', mime_type: 'video/mp4', sha256: 'abc=', id: '1266271421347245' } }));
-    expect(message.media).toEqual({ kind: 'video', id: '1266271421347245', mimeType: 'video/mp4', sha256: 'abc=', caption: 'unboxing', filename: null, voice: false, animated: false });
+    const { message } = onlyMessage(
+      inbound({
+        ...base,
+        id: 'wamid.vid',
+        type: 'video',
+        video: { caption: 'unboxing', mime_type: 'video/mp4', sha256: 'abc=', id: '1266271421347245' },
+      }),
+    );
+    expect(message.media).toEqual({
+      kind: 'video',
+      id: '1266271421347245',
+      mimeType: 'video/mp4',
+      sha256: 'abc=',
+      caption: 'unboxing',
+      filename: null,
+      voice: false,
+      animated: false,
+    });
     expect(message.text).toBe('unboxing');
   });
 
   it('audio: a voice note is flagged, and has no words', () => {
     const { message } = onlyMessage(
-      inbound({ ...base, id: 'wamid.aud', type: 'audio', audio: { mime_type: 'audio/ogg; codecs=opus', sha256: 'def=', id: '1013859600285441', voice: true } }),
+      inbound({
+        ...base,
+        id: 'wamid.aud',
+        type: 'audio',
+        audio: { mime_type: 'audio/ogg; codecs=opus', sha256: 'def=', id: '1013859600285441', voice: true },
+      }),
     );
-    expect(message.media).toEqual({ kind: 'audio', id: '1013859600285441', mimeType: 'audio/ogg; codecs=opus', sha256: 'def=', caption: null, filename: null, voice: true, animated: false });
+    expect(message.media).toEqual({
+      kind: 'audio',
+      id: '1013859600285441',
+      mimeType: 'audio/ogg; codecs=opus',
+      sha256: 'def=',
+      caption: null,
+      filename: null,
+      voice: true,
+      animated: false,
+    });
     expect(message.text).toBeNull();
   });
 
   it('document: filename and caption', () => {
     const { message } = onlyMessage(
-      inbound({ ...base, id: 'wamid.doc', type: 'document', document: { caption: 'my invoice', filename: 'fattura-łódź.pdf', mime_type: 'application/pdf', sha256: 'ghi=', id: '2734929340243488' } }),
+      inbound({
+        ...base,
+        id: 'wamid.doc',
+        type: 'document',
+        document: {
+          caption: 'my invoice',
+          filename: 'fattura-łódź.pdf',
+          mime_type: 'application/pdf',
+          sha256: 'ghi=',
+          id: '2734929340243488',
+        },
+      }),
     );
-    expect(message.media).toMatchObject({ kind: 'document', filename: 'fattura-łódź.pdf', caption: 'my invoice', mimeType: 'application/pdf' });
+    expect(message.media).toMatchObject({
+      kind: 'document',
+      filename: 'fattura-łódź.pdf',
+      caption: 'my invoice',
+      mimeType: 'application/pdf',
+    });
     expect(message.text).toBe('my invoice');
   });
 
   it('sticker: animated flag', () => {
-    const { message } = onlyMessage(inbound({ ...base, id: 'wamid.stk', type: 'sticker', sticker: { mime_type: 'image/webp', sha256: 'jkl=', id: '1228510861901396', animated: true } }));
-    expect(message.media).toEqual({ kind: 'sticker', id: '1228510861901396', mimeType: 'image/webp', sha256: 'jkl=', caption: null, filename: null, voice: false, animated: true });
+    const { message } = onlyMessage(
+      inbound({
+        ...base,
+        id: 'wamid.stk',
+        type: 'sticker',
+        sticker: { mime_type: 'image/webp', sha256: 'jkl=', id: '1228510861901396', animated: true },
+      }),
+    );
+    expect(message.media).toEqual({
+      kind: 'sticker',
+      id: '1228510861901396',
+      mimeType: 'image/webp',
+      sha256: 'jkl=',
+      caption: null,
+      filename: null,
+      voice: false,
+      animated: true,
+    });
   });
 
   it('location with name, address and url', () => {
@@ -81,15 +167,29 @@ describe('inbound messages (contract: Meta webhook reference shapes)', () => {
         ...base,
         id: 'wamid.loc',
         type: 'location',
-        location: { address: '1 Hacker Way, Menlo Park, CA 94025', latitude: 37.483307, longitude: -122.148981, name: 'Philz Coffee', url: 'https://philz.com' },
+        location: {
+          address: '1 Hacker Way, Menlo Park, CA 94025',
+          latitude: 37.483307,
+          longitude: -122.148981,
+          name: 'Philz Coffee',
+          url: 'https://philz.com',
+        },
       }),
     );
-    expect(message.location).toEqual({ latitude: 37.483307, longitude: -122.148981, name: 'Philz Coffee', address: '1 Hacker Way, Menlo Park, CA 94025', url: 'https://philz.com' });
+    expect(message.location).toEqual({
+      latitude: 37.483307,
+      longitude: -122.148981,
+      name: 'Philz Coffee',
+      address: '1 Hacker Way, Menlo Park, CA 94025',
+      url: 'https://philz.com',
+    });
     expect(message.text).toBeNull();
   });
 
   it('a pinned location without name or address', () => {
-    const { message } = onlyMessage(inbound({ ...base, id: 'wamid.pin', type: 'location', location: { latitude: 45.4642, longitude: 9.19 } }));
+    const { message } = onlyMessage(
+      inbound({ ...base, id: 'wamid.pin', type: 'location', location: { latitude: 45.4642, longitude: 9.19 } }),
+    );
     expect(message.location).toEqual({ latitude: 45.4642, longitude: 9.19, name: null, address: null, url: null });
   });
 
@@ -144,7 +244,10 @@ describe('inbound messages (contract: Meta webhook reference shapes)', () => {
         ...base,
         id: 'wamid.lst',
         type: 'interactive',
-        interactive: { type: 'list_reply', list_reply: { id: 'priority_express', title: 'Express Shipping', description: 'Next Day to 2 Days' } },
+        interactive: {
+          type: 'list_reply',
+          list_reply: { id: 'priority_express', title: 'Express Shipping', description: 'Next Day to 2 Days' },
+        },
       }),
     );
     expect(message).toMatchObject({ text: 'Express Shipping', reply: { id: 'priority_express', title: 'Express Shipping', kind: 'list' } });
@@ -152,21 +255,40 @@ describe('inbound messages (contract: Meta webhook reference shapes)', () => {
 
   it('template quick-reply button: text is the label, the reply id is the payload', () => {
     const { message } = onlyMessage(
-      inbound({ ...base, id: 'wamid.qr', type: 'button', context: { from: METADATA.display_phone_number, id: 'wamid.TEMPLATE1' }, button: { payload: 'STOP_PROMOS', text: 'Stop promotions' } }),
+      inbound({
+        ...base,
+        id: 'wamid.qr',
+        type: 'button',
+        context: { from: METADATA.display_phone_number, id: 'wamid.TEMPLATE1' },
+        button: { payload: 'STOP_PROMOS', text: 'Stop promotions' },
+      }),
     );
-    expect(message).toMatchObject({ type: 'button', text: 'Stop promotions', reply: { id: 'STOP_PROMOS', title: 'Stop promotions', kind: 'button' }, context: { messageId: 'wamid.TEMPLATE1' } });
+    expect(message).toMatchObject({
+      type: 'button',
+      text: 'Stop promotions',
+      reply: { id: 'STOP_PROMOS', title: 'Stop promotions', kind: 'button' },
+      context: { messageId: 'wamid.TEMPLATE1' },
+    });
   });
 
   it('reaction, and a removed reaction (empty or missing emoji)', () => {
-    expect(onlyMessage(inbound({ ...base, id: 'wamid.r1', type: 'reaction', reaction: { message_id: 'wamid.OUT', emoji: '👍🏽' } })).message.reaction).toEqual({
+    expect(
+      onlyMessage(inbound({ ...base, id: 'wamid.r1', type: 'reaction', reaction: { message_id: 'wamid.OUT', emoji: '👍🏽' } })).message
+        .reaction,
+    ).toEqual({
       messageId: 'wamid.OUT',
       emoji: '👍🏽',
     });
-    expect(onlyMessage(inbound({ ...base, id: 'wamid.r2', type: 'reaction', reaction: { message_id: 'wamid.OUT', emoji: '' } })).message.reaction).toEqual({
+    expect(
+      onlyMessage(inbound({ ...base, id: 'wamid.r2', type: 'reaction', reaction: { message_id: 'wamid.OUT', emoji: '' } })).message
+        .reaction,
+    ).toEqual({
       messageId: 'wamid.OUT',
       emoji: null,
     });
-    expect(onlyMessage(inbound({ ...base, id: 'wamid.r3', type: 'reaction', reaction: { message_id: 'wamid.OUT' } })).message.reaction).toEqual({
+    expect(
+      onlyMessage(inbound({ ...base, id: 'wamid.r3', type: 'reaction', reaction: { message_id: 'wamid.OUT' } })).message.reaction,
+    ).toEqual({
       messageId: 'wamid.OUT',
       emoji: null,
     });
@@ -205,7 +327,9 @@ describe('inbound messages (contract: Meta webhook reference shapes)', () => {
   });
 
   it('forwarded and frequently forwarded messages', () => {
-    const { message } = onlyMessage(inbound({ ...base, id: 'wamid.fw', type: 'text', text: { body: 'look' }, context: { forwarded: true, frequently_forwarded: true } }));
+    const { message } = onlyMessage(
+      inbound({ ...base, id: 'wamid.fw', type: 'text', text: { body: 'look' }, context: { forwarded: true, frequently_forwarded: true } }),
+    );
     expect(message.context).toEqual({ messageId: null, from: null, forwarded: true, frequentlyForwarded: true });
   });
 
@@ -222,13 +346,20 @@ describe('inbound messages (contract: Meta webhook reference shapes)', () => {
     );
     const item = onlyMessage(items);
     expect(item.sender).toEqual({ waId: CUSTOMER, userId: null, profileName: null });
-    expect(item.message.system).toEqual({ kind: 'user_changed_number', body: 'User Sheena Nelson changed from 16505551234 to 16505559999', newWaId: '16505559999' });
+    expect(item.message.system).toEqual({
+      kind: 'user_changed_number',
+      body: 'User Sheena Nelson changed from 16505551234 to 16505559999',
+      newWaId: '16505559999',
+    });
     expect(item.message.text).toBeNull();
   });
 
   it('system message of an older API version with new_wa_id and customer_changed_number', () => {
     const { message } = onlyMessage(
-      inbound({ ...base, id: 'wamid.sys2', type: 'system', system: { body: 'changed', new_wa_id: 16505559999, type: 'customer_changed_number' } }, null),
+      inbound(
+        { ...base, id: 'wamid.sys2', type: 'system', system: { body: 'changed', new_wa_id: 16505559999, type: 'customer_changed_number' } },
+        null,
+      ),
     );
     expect(message.system).toEqual({ kind: 'customer_changed_number', body: 'changed', newWaId: '16505559999' });
   });
@@ -239,7 +370,14 @@ describe('inbound messages (contract: Meta webhook reference shapes)', () => {
         ...base,
         id: 'wamid.uns',
         type: 'unsupported',
-        errors: [{ code: 131051, title: 'Message type unknown', message: 'Message type unknown', error_data: { details: 'Message type is currently not supported.' } }],
+        errors: [
+          {
+            code: 131051,
+            title: 'Message type unknown',
+            message: 'Message type unknown',
+            error_data: { details: 'Message type is currently not supported.' },
+          },
+        ],
         unsupported: { type: 'edit' },
       }),
     );
@@ -249,7 +387,10 @@ describe('inbound messages (contract: Meta webhook reference shapes)', () => {
       text: null,
       errors: [{ code: 131051, title: 'Message type unknown', details: 'Message type is currently not supported.' }],
     });
-    expect(onlyMessage(inbound({ ...base, id: 'wamid.unk', type: 'unknown', errors: [{ code: 131051, title: 'Unsupported message type' }] })).message).toMatchObject({
+    expect(
+      onlyMessage(inbound({ ...base, id: 'wamid.unk', type: 'unknown', errors: [{ code: 131051, title: 'Unsupported message type' }] }))
+        .message,
+    ).toMatchObject({
       unsupported: true,
       errors: [{ code: 131051, title: 'Unsupported message type', details: null }],
     });
@@ -266,11 +407,18 @@ describe('inbound messages (contract: Meta webhook reference shapes)', () => {
   });
 
   it('other types pass through with their type (order, request_welcome, nfm_reply)', () => {
-    const order = onlyMessage(inbound({ ...base, id: 'wamid.ord', type: 'order', order: { catalog_id: '1', product_items: [], text: 'these please' } })).message;
+    const order = onlyMessage(
+      inbound({ ...base, id: 'wamid.ord', type: 'order', order: { catalog_id: '1', product_items: [], text: 'these please' } }),
+    ).message;
     expect(order).toMatchObject({ type: 'order', unsupported: false, text: null });
     expect(onlyMessage(inbound({ ...base, id: 'wamid.wel', type: 'request_welcome' })).message.type).toBe('request_welcome');
     const flow = onlyMessage(
-      inbound({ ...base, id: 'wamid.nfm', type: 'interactive', interactive: { type: 'nfm_reply', nfm_reply: { name: 'flow', body: 'Sent', response_json: '{"a":1}' } } }),
+      inbound({
+        ...base,
+        id: 'wamid.nfm',
+        type: 'interactive',
+        interactive: { type: 'nfm_reply', nfm_reply: { name: 'flow', body: 'Sent', response_json: '{"a":1}' } },
+      }),
     ).message;
     expect(flow).toMatchObject({ type: 'interactive', reply: null, text: null });
   });
@@ -288,10 +436,18 @@ describe('inbound messages (contract: Meta webhook reference shapes)', () => {
         errors: [{ code: 'x' }, { code: 131000 }],
       }),
     );
-    expect(message).toMatchObject({ text: 'still here', referral: null, location: null, context: { messageId: null, forwarded: false }, errors: [{ code: 131000, title: 'error 131000' }] });
+    expect(message).toMatchObject({
+      text: 'still here',
+      referral: null,
+      location: null,
+      context: { messageId: null, forwarded: false },
+      errors: [{ code: 131000, title: 'error 131000' }],
+    });
   });
 
   it('keeps the profile name when a single contact accompanies a message', () => {
-    expect(onlyMessage(inbound({ ...base, id: 'wamid.c', type: 'text', text: { body: 'x' } }, CONTACTS)).sender.profileName).toBe('Sheena Nelson');
+    expect(onlyMessage(inbound({ ...base, id: 'wamid.c', type: 'text', text: { body: 'x' } }, CONTACTS)).sender.profileName).toBe(
+      'Sheena Nelson',
+    );
   });
 });

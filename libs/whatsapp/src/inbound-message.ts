@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { idSchema, lenient, optionalBoolean, optionalString, recordOf, unixSecondsSchema, type WebhookError, webhookErrors } from './webhook-wire';
+import {
+  idSchema,
+  lenient,
+  optionalBoolean,
+  optionalString,
+  recordOf,
+  unixSecondsSchema,
+  type WebhookError,
+  webhookErrors,
+} from './webhook-wire';
 
 const mediaWireSchema = z.looseObject({
   id: optionalString,
@@ -31,7 +40,9 @@ export const inboundMessageSchema = z.looseObject({
       list_reply: lenient(z.looseObject({ id: z.string(), title: z.string(), description: optionalString })),
     }),
   ),
-  location: lenient(z.looseObject({ latitude: z.number(), longitude: z.number(), name: optionalString, address: optionalString, url: optionalString })),
+  location: lenient(
+    z.looseObject({ latitude: z.number(), longitude: z.number(), name: optionalString, address: optionalString, url: optionalString }),
+  ),
   image: lenient(mediaWireSchema),
   video: lenient(mediaWireSchema),
   audio: lenient(mediaWireSchema),
@@ -50,7 +61,9 @@ export const inboundMessageSchema = z.looseObject({
       ctwa_clid: optionalString,
     }),
   ),
-  context: lenient(z.looseObject({ from: optionalString, id: optionalString, forwarded: optionalBoolean, frequently_forwarded: optionalBoolean })),
+  context: lenient(
+    z.looseObject({ from: optionalString, id: optionalString, forwarded: optionalBoolean, frequently_forwarded: optionalBoolean }),
+  ),
   system: lenient(z.looseObject({ body: optionalString, type: optionalString, wa_id: optionalString, new_wa_id: lenient(idSchema) })),
   errors: lenient(z.array(z.unknown())),
 });
@@ -150,7 +163,9 @@ function mediaOf(message: InboundMessageWire): InboundMessage['media'] {
 }
 
 const sharedContactSchema = z.looseObject({
-  name: lenient(z.looseObject({ formatted_name: optionalString, first_name: optionalString, middle_name: optionalString, last_name: optionalString })),
+  name: lenient(
+    z.looseObject({ formatted_name: optionalString, first_name: optionalString, middle_name: optionalString, last_name: optionalString }),
+  ),
   phones: lenient(z.array(z.unknown())),
 });
 const sharedPhoneSchema = z.looseObject({ phone: optionalString, wa_id: optionalString });
@@ -162,7 +177,9 @@ function contactsOf(message: InboundMessageWire): InboundMessage['contacts'] {
     const card = sharedContactSchema.safeParse(entry);
     if (!card.success) continue;
     const name = card.data.name;
-    const parts = [name?.first_name, name?.middle_name, name?.last_name].filter((part): part is string => typeof part === 'string' && part.length > 0);
+    const parts = [name?.first_name, name?.middle_name, name?.last_name].filter(
+      (part): part is string => typeof part === 'string' && part.length > 0,
+    );
     const phones: string[] = [];
     for (const rawPhone of card.data.phones ?? []) {
       const phone = sharedPhoneSchema.safeParse(rawPhone);

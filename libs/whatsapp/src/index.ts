@@ -1,12 +1,6 @@
 export { toAsciiJson } from './ascii-json';
 export { SIGNATURE_HEADER, signWebhookBody, verifyWebhookSignature } from './webhook-signature';
-export {
-  inboundMessageSchema,
-  messagesValueSchema,
-  parseWebhookItems,
-  statusSchema,
-  webhookEnvelopeSchema,
-} from './webhook-payload';
+export { inboundMessageSchema, messagesValueSchema, parseWebhookItems, statusSchema, webhookEnvelopeSchema } from './webhook-payload';
 export type {
   InboundMediaKind,
   InboundMessage,

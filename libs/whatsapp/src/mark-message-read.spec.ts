@@ -18,18 +18,35 @@ describe('markMessageRead against a local Graph API', () => {
     const request = graph.seen.at(-1);
     expect(request).toMatchObject({ method: 'POST', authorization: 'Bearer EAAG-token' });
     expect(request?.url.pathname).toBe('/v24.0/106540352242922/messages');
-    expect(JSON.parse(request?.body ?? '')).toEqual({ messaging_product: 'whatsapp', status: 'read', message_id: 'wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQUFERjg0' });
+    expect(JSON.parse(request?.body ?? '')).toEqual({
+      messaging_product: 'whatsapp',
+      status: 'read',
+      message_id: 'wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQUFERjg0',
+    });
   });
 
   it('adds the typing indicator when asked', async () => {
     graph.handler = (_request, response) => json(response, 200, { success: true });
     expect(await markMessageRead(target, 'wamid.X', { typing: true })).toEqual({ kind: 'ok' });
-    expect(JSON.parse(graph.seen.at(-1)?.body ?? '')).toEqual({ messaging_product: 'whatsapp', status: 'read', message_id: 'wamid.X', typing_indicator: { type: 'text' } });
+    expect(JSON.parse(graph.seen.at(-1)?.body ?? '')).toEqual({
+      messaging_product: 'whatsapp',
+      status: 'read',
+      message_id: 'wamid.X',
+      typing_indicator: { type: 'text' },
+    });
   });
 
   it('is rejected with Meta’s code for an error envelope', async () => {
     graph.handler = (_request, response) =>
-      json(response, 400, { error: { message: '(#100) Invalid parameter', type: 'OAuthException', code: 100, error_data: { messaging_product: 'whatsapp', details: 'Invalid message_id' }, fbtrace_id: 'F' } });
+      json(response, 400, {
+        error: {
+          message: '(#100) Invalid parameter',
+          type: 'OAuthException',
+          code: 100,
+          error_data: { messaging_product: 'whatsapp', details: 'Invalid message_id' },
+          fbtrace_id: 'F',
+        },
+      });
     expect(await markMessageRead(target, 'wamid.bad')).toEqual({ kind: 'rejected', code: 100, message: '(#100) Invalid parameter' });
   });
 
@@ -41,6 +58,9 @@ describe('markMessageRead against a local Graph API', () => {
   });
 
   it('is not_sent when the connection is refused', async () => {
-    expect(await markMessageRead({ ...target, baseUrl: await closedPortUrl() }, 'wamid.X')).toEqual({ kind: 'not_sent', reason: 'ECONNREFUSED' });
+    expect(await markMessageRead({ ...target, baseUrl: await closedPortUrl() }, 'wamid.X')).toEqual({
+      kind: 'not_sent',
+      reason: 'ECONNREFUSED',
+    });
   });
 });

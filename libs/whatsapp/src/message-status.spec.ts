@@ -72,7 +72,9 @@ describe('message statuses (contract: Meta status webhook reference shapes)', ()
           code: 131047,
           title: 'Re-engagement message',
           message: 'Re-engagement message',
-          error_data: { details: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.' },
+          error_data: {
+            details: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.',
+          },
           href: 'https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/',
         },
         { code: 131026, message: 'Message undeliverable' },
@@ -83,7 +85,11 @@ describe('message statuses (contract: Meta status webhook reference shapes)', ()
       errorCode: 131047,
       errorTitle: 'Re-engagement message',
       errors: [
-        { code: 131047, title: 'Re-engagement message', details: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.' },
+        {
+          code: 131047,
+          title: 'Re-engagement message',
+          details: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.',
+        },
         { code: 131026, title: 'Message undeliverable', details: null },
       ],
     });
@@ -95,7 +101,13 @@ describe('message statuses (contract: Meta status webhook reference shapes)', ()
   });
 
   it('odd pricing or conversation objects degrade to null instead of losing the status', () => {
-    const [item] = statusesOf({ id: wamid, status: 'delivered', timestamp: '1750263773', pricing: 'free', conversation: { expiration_timestamp: 'soon', origin: 3 } });
+    const [item] = statusesOf({
+      id: wamid,
+      status: 'delivered',
+      timestamp: '1750263773',
+      pricing: 'free',
+      conversation: { expiration_timestamp: 'soon', origin: 3 },
+    });
     expect(item?.status).toMatchObject({ pricing: null, conversation: { id: null, category: null, expiresAt: null } });
   });
 });

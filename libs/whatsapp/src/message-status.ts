@@ -9,7 +9,9 @@ export const statusSchema = z.looseObject({
   recipient_id: optionalString,
   biz_opaque_callback_data: optionalString,
   errors: lenient(z.array(z.unknown())),
-  pricing: lenient(z.looseObject({ billable: optionalBoolean, pricing_model: optionalString, category: optionalString, type: optionalString })),
+  pricing: lenient(
+    z.looseObject({ billable: optionalBoolean, pricing_model: optionalString, category: optionalString, type: optionalString }),
+  ),
   conversation: lenient(
     z.looseObject({
       id: optionalString,
@@ -55,7 +57,12 @@ export function toStatusUpdate(status: StatusWire, raw: unknown): MessageStatusU
     errorCode: first?.code ?? null,
     errorTitle: first?.title ?? null,
     pricing: pricing
-      ? { billable: pricing.billable ?? null, model: pricing.pricing_model ?? null, category: pricing.category ?? null, type: pricing.type ?? null }
+      ? {
+          billable: pricing.billable ?? null,
+          model: pricing.pricing_model ?? null,
+          category: pricing.category ?? null,
+          type: pricing.type ?? null,
+        }
       : null,
     conversation: conversation
       ? { id: conversation.id ?? null, category: conversation.origin?.type ?? null, expiresAt: conversation.expiration_timestamp ?? null }

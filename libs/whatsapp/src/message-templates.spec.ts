@@ -32,9 +32,20 @@ const SUMMER_SALE = {
     {
       type: 'BODY',
       text: 'Ciao {{first_name}}, {{discount}} di sconto su tutto!',
-      example: { body_text_named_params: [{ param_name: 'first_name', example: 'Ana' }, { param_name: 'discount', example: '20%' }] },
+      example: {
+        body_text_named_params: [
+          { param_name: 'first_name', example: 'Ana' },
+          { param_name: 'discount', example: '20%' },
+        ],
+      },
     },
-    { type: 'BUTTONS', buttons: [{ type: 'COPY_CODE', example: 'SUMMER20' }, { type: 'URL', text: 'Shop', url: 'https://shop.example/' }] },
+    {
+      type: 'BUTTONS',
+      buttons: [
+        { type: 'COPY_CODE', example: 'SUMMER20' },
+        { type: 'URL', text: 'Shop', url: 'https://shop.example/' },
+      ],
+    },
   ],
   language: 'it',
   status: 'approved',
@@ -159,7 +170,10 @@ describe('fetchMessageTemplates against a local Graph API', () => {
     graph.handler = (request, response) =>
       request.url.searchParams.get('after') === 'NEXT2'
         ? json(response, 200, { data: [REJECTED], paging: {} })
-        : json(response, 200, { data: [ORDER_UPDATE], paging: { next: `https://graph.facebook.com/v24.0/${WABA}/message_templates?after=NEXT2&limit=100` } });
+        : json(response, 200, {
+            data: [ORDER_UPDATE],
+            paging: { next: `https://graph.facebook.com/v24.0/${WABA}/message_templates?after=NEXT2&limit=100` },
+          });
     const result = await fetchMessageTemplates(target, WABA);
     expect(result.kind === 'ok' ? result.templates.map((t) => t.name) : result).toEqual(['order_update', 'too_pushy']);
   });
@@ -167,7 +181,13 @@ describe('fetchMessageTemplates against a local Graph API', () => {
   it('answers rejected with Meta’s code for an error envelope, also on a later page (never a partial list)', async () => {
     graph.handler = (_request, response) =>
       json(response, 401, {
-        error: { message: 'Error validating access token: Session has expired on Monday.', type: 'OAuthException', code: 190, error_subcode: 463, fbtrace_id: 'A1b2' },
+        error: {
+          message: 'Error validating access token: Session has expired on Monday.',
+          type: 'OAuthException',
+          code: 190,
+          error_subcode: 463,
+          fbtrace_id: 'A1b2',
+        },
       });
     expect(await fetchMessageTemplates(target, WABA)).toEqual({
       kind: 'rejected',
@@ -177,7 +197,13 @@ describe('fetchMessageTemplates against a local Graph API', () => {
     });
     graph.handler = (request, response) =>
       request.url.searchParams.get('after')
-        ? json(response, 400, { error: { message: '(#80008) There have been too many calls to this WhatsApp Business account.', type: 'OAuthException', code: 80008 } })
+        ? json(response, 400, {
+            error: {
+              message: '(#80008) There have been too many calls to this WhatsApp Business account.',
+              type: 'OAuthException',
+              code: 80008,
+            },
+          })
         : json(response, 200, { data: [ORDER_UPDATE], paging: { cursors: { after: 'C1' }, next: 'https://graph.facebook.com/next' } });
     expect(await fetchMessageTemplates(target, WABA)).toMatchObject({ kind: 'rejected', httpStatus: 400, code: 80008 });
   });
@@ -197,15 +223,20 @@ describe('fetchMessageTemplates against a local Graph API', () => {
   });
 
   it('stops on a cursor loop and after 50 pages instead of paging forever', async () => {
-    graph.handler = (_request, response) => json(response, 200, { data: [], paging: { cursors: { after: 'SAME' }, next: 'https://graph.facebook.com/n' } });
+    graph.handler = (_request, response) =>
+      json(response, 200, { data: [], paging: { cursors: { after: 'SAME' }, next: 'https://graph.facebook.com/n' } });
     expect(await fetchMessageTemplates(target, WABA)).toEqual({ kind: 'unknown', reason: 'page 2: paging.next without a new cursor' });
     let page = 0;
-    graph.handler = (_request, response) => json(response, 200, { data: [ORDER_UPDATE], paging: { cursors: { after: `P${++page}` }, next: 'https://graph.facebook.com/n' } });
+    graph.handler = (_request, response) =>
+      json(response, 200, { data: [ORDER_UPDATE], paging: { cursors: { after: `P${++page}` }, next: 'https://graph.facebook.com/n' } });
     expect(await fetchMessageTemplates(target, WABA)).toEqual({ kind: 'unknown', reason: 'more than 50 pages of templates' });
     expect(page).toBe(50);
   });
 
   it('is not_sent when the connection is refused', async () => {
-    expect(await fetchMessageTemplates({ ...target, baseUrl: await closedPortUrl() }, WABA)).toEqual({ kind: 'not_sent', reason: 'ECONNREFUSED' });
+    expect(await fetchMessageTemplates({ ...target, baseUrl: await closedPortUrl() }, WABA)).toEqual({
+      kind: 'not_sent',
+      reason: 'ECONNREFUSED',
+    });
   });
 });

@@ -96,7 +96,9 @@ export async function fetchMessageTemplates(target: GraphAccountTarget, wabaId: 
     if (outcome.kind !== 'answered') return outcome;
     if (!outcome.ok) {
       const refusal = refusalOf(outcome);
-      return refusal.kind === 'rejected' ? { kind: 'rejected', httpStatus: refusal.httpStatus, code: refusal.code, message: refusal.message } : refusal;
+      return refusal.kind === 'rejected'
+        ? { kind: 'rejected', httpStatus: refusal.httpStatus, code: refusal.code, message: refusal.message }
+        : refusal;
     }
     const parsed = pageSchema.safeParse(outcome.payload);
     if (!parsed.success) return { kind: 'unknown', reason: `page ${page}: HTTP ${outcome.httpStatus} without a template list` };

@@ -32,7 +32,9 @@ const errorsOnlyValueSchema = z.looseObject({
 function senderFor(contacts: MessagesValue['contacts'], message: InboundMessageWire): WebhookSender {
   const match =
     contacts?.find(
-      (c) => (message.from !== undefined && c.wa_id === message.from) || (message.from_user_id !== undefined && c.user_id === message.from_user_id),
+      (c) =>
+        (message.from !== undefined && c.wa_id === message.from) ||
+        (message.from_user_id !== undefined && c.user_id === message.from_user_id),
     ) ?? (contacts?.length === 1 ? contacts[0] : undefined);
   return {
     waId: message.from ?? match?.wa_id ?? null,
@@ -45,7 +47,11 @@ function errorItems(wabaId: string, phoneNumberId: string | null, raw: readonly 
   const items: WebhookItem[] = [];
   for (const entry of raw ?? []) {
     const error = webhookError(entry);
-    items.push(error ? { kind: 'error', wabaId, phoneNumberId, ...error } : { kind: 'skipped', wabaId, field: 'errors', reason: 'error without a numeric code' });
+    items.push(
+      error
+        ? { kind: 'error', wabaId, phoneNumberId, ...error }
+        : { kind: 'skipped', wabaId, field: 'errors', reason: 'error without a numeric code' },
+    );
   }
   return items;
 }

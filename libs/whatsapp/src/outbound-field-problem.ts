@@ -54,7 +54,12 @@ export function requireText(parent: Record<string, unknown>, key: string, path: 
   return value;
 }
 
-export function optionalText(parent: Record<string, unknown>, key: string, path: string, limits: { min?: number; max: number }): string | null {
+export function optionalText(
+  parent: Record<string, unknown>,
+  key: string,
+  path: string,
+  limits: { min?: number; max: number },
+): string | null {
   return parent[key] === undefined ? null : requireText(parent, key, path, limits);
 }
 

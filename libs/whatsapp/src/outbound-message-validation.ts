@@ -13,7 +13,19 @@ import { validateTemplate } from './template-message-validation';
 
 export type OutboundValidation = { ok: true } | { ok: false; field: string; message: string };
 
-const MESSAGE_TYPES = new Set(['text', 'image', 'video', 'audio', 'document', 'sticker', 'location', 'contacts', 'interactive', 'template', 'reaction']);
+const MESSAGE_TYPES = new Set([
+  'text',
+  'image',
+  'video',
+  'audio',
+  'document',
+  'sticker',
+  'location',
+  'contacts',
+  'interactive',
+  'template',
+  'reaction',
+]);
 const MEDIA_TYPES = new Set(['image', 'video', 'audio', 'document', 'sticker']);
 /** A wa_id or phone number: digits, optionally after a +, as Meta takes them in `to`. */
 const PHONE = /^\+?\d{6,15}$/;
@@ -90,9 +102,11 @@ function validateContacts(body: Record<string, unknown>): void {
 function validateReaction(reaction: Record<string, unknown>): void {
   requireText(reaction, 'message_id', 'reaction', { max: Number.POSITIVE_INFINITY });
   const emoji = reaction['emoji'];
-  if (typeof emoji !== 'string') throw new OutboundFieldProblem('reaction.emoji', emoji === undefined ? 'is required ("" removes the reaction)' : 'must be a string');
+  if (typeof emoji !== 'string')
+    throw new OutboundFieldProblem('reaction.emoji', emoji === undefined ? 'is required ("" removes the reaction)' : 'must be a string');
   // An empty emoji removes an earlier reaction.
-  if (emoji !== '' && !isSingleEmoji(emoji)) throw new OutboundFieldProblem('reaction.emoji', 'must be a single emoji, or "" to remove the reaction');
+  if (emoji !== '' && !isSingleEmoji(emoji))
+    throw new OutboundFieldProblem('reaction.emoji', 'must be a single emoji, or "" to remove the reaction');
 }
 
 /**
@@ -115,7 +129,8 @@ export function validateOutboundMessage(body: Record<string, unknown>): Outbound
     const content = requireRecord(body, type, '');
     if (type === 'text') {
       requireText(content, 'body', 'text', { max: 4096 });
-      if (content['preview_url'] !== undefined && typeof content['preview_url'] !== 'boolean') throw new OutboundFieldProblem('text.preview_url', 'must be true or false');
+      if (content['preview_url'] !== undefined && typeof content['preview_url'] !== 'boolean')
+        throw new OutboundFieldProblem('text.preview_url', 'must be true or false');
     } else if (MEDIA_TYPES.has(type)) validateMedia(type, content);
     else if (type === 'location') validateLocation(content);
     else if (type === 'interactive') validateInteractive(content, 'interactive');

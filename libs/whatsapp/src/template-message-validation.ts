@@ -35,7 +35,8 @@ function validateParameter(parameter: unknown, path: string, componentType: stri
       const currency = requireRecord(parameter, 'currency', path);
       requireText(currency, 'fallback_value', `${path}.currency`, { max: Number.POSITIVE_INFINITY });
       requireText(currency, 'code', `${path}.currency`, { min: 3, max: 3 });
-      if (!Number.isInteger(currency['amount_1000'])) throw new OutboundFieldProblem(`${path}.currency.amount_1000`, 'must be an integer (amount × 1000)');
+      if (!Number.isInteger(currency['amount_1000']))
+        throw new OutboundFieldProblem(`${path}.currency.amount_1000`, 'must be an integer (amount × 1000)');
       return;
     }
     case 'date_time':
@@ -84,7 +85,8 @@ export function validateTemplate(template: Record<string, unknown>, path: string
       requireText(component, 'sub_type', componentPath, { max: Number.POSITIVE_INFINITY });
       const buttonIndex = component['index'];
       const indexText = typeof buttonIndex === 'number' ? String(buttonIndex) : buttonIndex;
-      if (typeof indexText !== 'string' || !/^\d{1,2}$/.test(indexText)) throw new OutboundFieldProblem(`${componentPath}.index`, 'must be the button position (0, 1, ...)');
+      if (typeof indexText !== 'string' || !/^\d{1,2}$/.test(indexText))
+        throw new OutboundFieldProblem(`${componentPath}.index`, 'must be the button position (0, 1, ...)');
     }
     if (component['parameters'] === undefined) return;
     const parameters = requireArray(component, 'parameters', componentPath, { min: 0, max: Number.POSITIVE_INFINITY });

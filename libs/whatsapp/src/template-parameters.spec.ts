@@ -5,9 +5,19 @@ describe('templateParameterCounts on template definitions as Graph lists them', 
     expect(
       templateParameterCounts([
         { type: 'HEADER', format: 'TEXT', text: 'Order {{1}}', example: { header_text: ['#1234'] } },
-        { type: 'BODY', text: 'Hi {{1}}, your order {{2}} ships on {{3}}. Questions, {{1}}?', example: { body_text: [['Ana', '#1234', 'Monday']] } },
+        {
+          type: 'BODY',
+          text: 'Hi {{1}}, your order {{2}} ships on {{3}}. Questions, {{1}}?',
+          example: { body_text: [['Ana', '#1234', 'Monday']] },
+        },
         { type: 'FOOTER', text: 'Reply STOP to opt out' },
-        { type: 'BUTTONS', buttons: [{ type: 'URL', text: 'Track', url: 'https://shop.example/track/{{1}}' }, { type: 'QUICK_REPLY', text: 'Stop' }] },
+        {
+          type: 'BUTTONS',
+          buttons: [
+            { type: 'URL', text: 'Track', url: 'https://shop.example/track/{{1}}' },
+            { type: 'QUICK_REPLY', text: 'Stop' },
+          ],
+        },
       ]),
     ).toEqual({ body: 3, header: 1, buttons: 1, format: 'positional' });
   });
@@ -22,7 +32,12 @@ describe('templateParameterCounts on template definitions as Graph lists them', 
   });
 
   it.each(['IMAGE', 'VIDEO', 'DOCUMENT', 'LOCATION'])('a %s header takes one parameter', (format) => {
-    expect(templateParameterCounts([{ type: 'HEADER', format, example: { header_handle: ['4::x'] } }, { type: 'BODY', text: 'See attached.' }])).toEqual({
+    expect(
+      templateParameterCounts([
+        { type: 'HEADER', format, example: { header_handle: ['4::x'] } },
+        { type: 'BODY', text: 'See attached.' },
+      ]),
+    ).toEqual({
       body: 0,
       header: 1,
       buttons: 0,
@@ -60,7 +75,9 @@ describe('templateParameterCounts on template definitions as Graph lists them', 
 
   it('a template without parameters, lower-case types, and junk components', () => {
     expect(templateParameterCounts([])).toEqual({ body: 0, header: 0, buttons: 0, format: 'positional' });
-    expect(templateParameterCounts([{ type: 'body', text: 'Hi {{1}}' }, { text: 'no type {{1}}' }, { type: 'BUTTONS', buttons: 'none' }])).toEqual({
+    expect(
+      templateParameterCounts([{ type: 'body', text: 'Hi {{1}}' }, { text: 'no type {{1}}' }, { type: 'BUTTONS', buttons: 'none' }]),
+    ).toEqual({
       body: 1,
       header: 0,
       buttons: 0,

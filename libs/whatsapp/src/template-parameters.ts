@@ -66,7 +66,8 @@ export function templateParameterCounts(components: readonly Record<string, unkn
           const button = buttonSchema.safeParse(rawButton);
           if (!button.success) continue;
           const type = button.data.type.toUpperCase();
-          if (type === 'URL' ? placeholders(button.data.url).length > 0 : type === 'COPY_CODE' || type === 'OTP' || type === 'MPM') counts.buttons += 1;
+          if (type === 'URL' ? placeholders(button.data.url).length > 0 : type === 'COPY_CODE' || type === 'OTP' || type === 'MPM')
+            counts.buttons += 1;
         }
         break;
     }

@@ -49,8 +49,11 @@ export function parseUserPreferencesChange(wabaId: string, field: string, rawVal
       continue;
     }
     const contact =
-      contacts.find((c) => (preference.wa_id !== undefined && c.wa_id === preference.wa_id) || (preference.user_id !== undefined && c.user_id === preference.user_id)) ??
-      (contacts.length === 1 ? contacts[0] : undefined);
+      contacts.find(
+        (c) =>
+          (preference.wa_id !== undefined && c.wa_id === preference.wa_id) ||
+          (preference.user_id !== undefined && c.user_id === preference.user_id),
+      ) ?? (contacts.length === 1 ? contacts[0] : undefined);
     const sender = {
       waId: preference.wa_id ?? contact?.wa_id ?? null,
       userId: preference.user_id ?? contact?.user_id ?? null,

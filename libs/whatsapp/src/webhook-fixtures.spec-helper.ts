@@ -15,7 +15,12 @@ export function webhook(...changes: { field: string; value: unknown }[]): Record
   return { object: 'whatsapp_business_account', entry: [{ id: WABA_ID, changes }] };
 }
 
-export function messagesValue(parts: { messages?: unknown[]; statuses?: unknown[]; errors?: unknown[]; contacts?: unknown[] | null }): Record<string, unknown> {
+export function messagesValue(parts: {
+  messages?: unknown[];
+  statuses?: unknown[];
+  errors?: unknown[];
+  contacts?: unknown[] | null;
+}): Record<string, unknown> {
   return {
     messaging_product: 'whatsapp',
     metadata: METADATA,

@@ -30,7 +30,15 @@ export type WebhookItem =
       detail: string | null;
     }
   /** A template was approved, rejected, paused, disabled... (`message_template_status_update`); `status` is upper case. */
-  | { kind: 'template_status'; wabaId: string; templateId: string | null; name: string; language: string | null; status: string; reason: string | null }
+  | {
+      kind: 'template_status';
+      wabaId: string;
+      templateId: string | null;
+      name: string;
+      language: string | null;
+      status: string;
+      reason: string | null;
+    }
   /**
    * A template's category changed (`template_category_update`). For a change
    * Meta only announces, `newCategory` is still the current category and
@@ -48,7 +56,14 @@ export type WebhookItem =
       upcomingAt: Date | null;
     }
   /** Messaging limit or throughput of the account's numbers changed (`phone_number_quality_update`). */
-  | { kind: 'number_quality'; wabaId: string; displayPhoneNumber: string | null; event: string; currentLimit: string | null; oldLimit: string | null }
+  | {
+      kind: 'number_quality';
+      wabaId: string;
+      displayPhoneNumber: string | null;
+      event: string;
+      currentLimit: string | null;
+      oldLimit: string | null;
+    }
   /** `account_update` and `business_capability_update`, with Meta's value kept whole in `detail`. */
   | { kind: 'account_update'; wabaId: string; field: string; event: string | null; detail: Record<string, unknown> }
   /** A system or app-level error reported in `value.errors[]` of a `messages` change. */

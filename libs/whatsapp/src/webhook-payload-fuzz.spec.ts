@@ -21,25 +21,65 @@ const VALID = webhook(
     messagesValue({
       contacts: [...CONTACTS, { profile: { name: 'anon' }, user_id: 'US.1' }],
       messages: [
-        { ...base, id: 'w1', type: 'text', text: { body: 'ciao è ż 好 😀' }, referral: { source_url: 'https://fb.me/x', source_type: 'ad', ctwa_clid: 'c' }, context: { forwarded: true } },
+        {
+          ...base,
+          id: 'w1',
+          type: 'text',
+          text: { body: 'ciao è ż 好 😀' },
+          referral: { source_url: 'https://fb.me/x', source_type: 'ad', ctwa_clid: 'c' },
+          context: { forwarded: true },
+        },
         { ...base, id: 'w2', type: 'image', image: { id: '1', mime_type: 'image/jpeg', sha256: 's', caption: 'c' } },
         { ...base, id: 'w3', type: 'audio', audio: { id: '2', mime_type: 'audio/ogg', voice: true } },
         { ...base, id: 'w4', type: 'document', document: { id: '3', filename: 'a.pdf' } },
         { ...base, id: 'w5', type: 'sticker', sticker: { id: '4', animated: false } },
         { ...base, id: 'w6', type: 'location', location: { latitude: 1.5, longitude: 2.5, name: 'n', address: 'a', url: 'https://x' } },
         { ...base, id: 'w7', type: 'contacts', contacts: [{ name: { formatted_name: 'A B' }, phones: [{ phone: '+1', wa_id: '1' }] }] },
-        { ...base, id: 'w8', type: 'interactive', interactive: { type: 'button_reply', button_reply: { id: 'y', title: 'Yes' } }, context: { from: '1', id: 'wamid.x' } },
-        { ...base, id: 'w9', type: 'interactive', interactive: { type: 'list_reply', list_reply: { id: 'r', title: 'Row', description: 'd' } } },
+        {
+          ...base,
+          id: 'w8',
+          type: 'interactive',
+          interactive: { type: 'button_reply', button_reply: { id: 'y', title: 'Yes' } },
+          context: { from: '1', id: 'wamid.x' },
+        },
+        {
+          ...base,
+          id: 'w9',
+          type: 'interactive',
+          interactive: { type: 'list_reply', list_reply: { id: 'r', title: 'Row', description: 'd' } },
+        },
         { ...base, id: 'w10', type: 'button', button: { payload: 'P', text: 'T' } },
         { ...base, id: 'w11', type: 'reaction', reaction: { message_id: 'wamid.x', emoji: '👍' } },
         { ...base, id: 'w12', type: 'system', system: { body: 'b', wa_id: '2', type: 'user_changed_number' } },
-        { ...base, id: 'w13', type: 'unsupported', errors: [{ code: 131051, title: 'Message type unknown', error_data: { details: 'd' } }] },
+        {
+          ...base,
+          id: 'w13',
+          type: 'unsupported',
+          errors: [{ code: 131051, title: 'Message type unknown', error_data: { details: 'd' } }],
+        },
         { from_user_id: 'US.1', id: 'w14', timestamp: '1749416383', type: 'text', text: { body: 'bsuid' } },
       ],
       statuses: [
-        { id: 's1', status: 'sent', timestamp: '1', recipient_id: CUSTOMER, biz_opaque_callback_data: 'k', pricing: { billable: true, pricing_model: 'PMP', category: 'utility', type: 'regular' } },
-        { id: 's2', status: 'delivered', timestamp: '2', conversation: { id: 'c', expiration_timestamp: '3', origin: { type: 'service' } } },
-        { id: 's3', status: 'failed', timestamp: '4', errors: [{ code: 131047, title: 'Re-engagement message', error_data: { details: 'd' } }] },
+        {
+          id: 's1',
+          status: 'sent',
+          timestamp: '1',
+          recipient_id: CUSTOMER,
+          biz_opaque_callback_data: 'k',
+          pricing: { billable: true, pricing_model: 'PMP', category: 'utility', type: 'regular' },
+        },
+        {
+          id: 's2',
+          status: 'delivered',
+          timestamp: '2',
+          conversation: { id: 'c', expiration_timestamp: '3', origin: { type: 'service' } },
+        },
+        {
+          id: 's3',
+          status: 'failed',
+          timestamp: '4',
+          errors: [{ code: 131047, title: 'Re-engagement message', error_data: { details: 'd' } }],
+        },
       ],
       errors: [{ code: 130429, title: 'Rate limit hit' }],
     }),
@@ -49,8 +89,20 @@ const VALID = webhook(
     contacts: CONTACTS,
     user_preferences: [{ wa_id: CUSTOMER, detail: 'd', category: 'marketing_messages', value: 'stop', timestamp: 1731705721 }],
   }),
-  change('message_template_status_update', { event: 'APPROVED', message_template_id: 1, message_template_name: 'n', message_template_language: 'en', reason: 'NONE' }),
-  change('template_category_update', { message_template_id: 1, message_template_name: 'n', message_template_language: 'en', previous_category: 'UTILITY', new_category: 'MARKETING' }),
+  change('message_template_status_update', {
+    event: 'APPROVED',
+    message_template_id: 1,
+    message_template_name: 'n',
+    message_template_language: 'en',
+    reason: 'NONE',
+  }),
+  change('template_category_update', {
+    message_template_id: 1,
+    message_template_name: 'n',
+    message_template_language: 'en',
+    previous_category: 'UTILITY',
+    new_category: 'MARKETING',
+  }),
   change('phone_number_quality_update', { display_phone_number: '1', event: 'UPGRADE', current_limit: 'TIER_10K', old_limit: 'TIER_2K' }),
   change('account_update', { event: 'VERIFIED_ACCOUNT' }),
   change('business_capability_update', { max_daily_conversation_per_phone: 1000 }),
@@ -82,7 +134,9 @@ const wellTyped = z.discriminatedUnion('kind', [
       type: text.min(1),
       text: nullableText,
       reply: z.strictObject({ id: text, title: text, kind: z.enum(['button', 'list']) }).nullable(),
-      location: z.strictObject({ latitude: finite, longitude: finite, name: nullableText, address: nullableText, url: nullableText }).nullable(),
+      location: z
+        .strictObject({ latitude: finite, longitude: finite, name: nullableText, address: nullableText, url: nullableText })
+        .nullable(),
       media: z
         .strictObject({
           kind: z.enum(['image', 'video', 'audio', 'document', 'sticker']),
@@ -108,7 +162,9 @@ const wellTyped = z.discriminatedUnion('kind', [
           ctwaClid: nullableText,
         })
         .nullable(),
-      context: z.strictObject({ messageId: nullableText, from: nullableText, forwarded: z.boolean(), frequentlyForwarded: z.boolean() }).nullable(),
+      context: z
+        .strictObject({ messageId: nullableText, from: nullableText, forwarded: z.boolean(), frequentlyForwarded: z.boolean() })
+        .nullable(),
       system: z.strictObject({ kind: text, body: nullableText, newWaId: nullableText }).nullable(),
       errors: z.array(error),
       unsupported: z.boolean(),
@@ -127,7 +183,9 @@ const wellTyped = z.discriminatedUnion('kind', [
       callbackData: nullableText,
       errorCode: z.number().nullable(),
       errorTitle: nullableText,
-      pricing: z.strictObject({ billable: z.boolean().nullable(), model: nullableText, category: nullableText, type: nullableText }).nullable(),
+      pricing: z
+        .strictObject({ billable: z.boolean().nullable(), model: nullableText, category: nullableText, type: nullableText })
+        .nullable(),
       conversation: z.strictObject({ id: nullableText, category: nullableText, expiresAt: date.nullable() }).nullable(),
       errors: z.array(error),
       raw: record,
@@ -143,7 +201,15 @@ const wellTyped = z.discriminatedUnion('kind', [
     timestamp: date,
     detail: nullableText,
   }),
-  z.strictObject({ kind: z.literal('template_status'), wabaId: text, templateId: nullableText, name: text, language: nullableText, status: text, reason: nullableText }),
+  z.strictObject({
+    kind: z.literal('template_status'),
+    wabaId: text,
+    templateId: nullableText,
+    name: text,
+    language: nullableText,
+    status: text,
+    reason: nullableText,
+  }),
   z.strictObject({
     kind: z.literal('template_category'),
     wabaId: text,
@@ -155,9 +221,23 @@ const wellTyped = z.discriminatedUnion('kind', [
     upcomingCategory: nullableText,
     upcomingAt: date.nullable(),
   }),
-  z.strictObject({ kind: z.literal('number_quality'), wabaId: text, displayPhoneNumber: nullableText, event: text, currentLimit: nullableText, oldLimit: nullableText }),
+  z.strictObject({
+    kind: z.literal('number_quality'),
+    wabaId: text,
+    displayPhoneNumber: nullableText,
+    event: text,
+    currentLimit: nullableText,
+    oldLimit: nullableText,
+  }),
   z.strictObject({ kind: z.literal('account_update'), wabaId: text, field: text, event: nullableText, detail: record }),
-  z.strictObject({ kind: z.literal('error'), wabaId: text, phoneNumberId: nullableText, code: z.number(), title: text, details: nullableText }),
+  z.strictObject({
+    kind: z.literal('error'),
+    wabaId: text,
+    phoneNumberId: nullableText,
+    code: z.number(),
+    title: text,
+    details: nullableText,
+  }),
   z.strictObject({ kind: z.literal('skipped'), wabaId: text, field: text, reason: text.min(1) }),
 ]);
 
@@ -189,7 +269,8 @@ function feedValue(value: unknown, label: string, outcome: Outcome): void {
   }
   for (const item of items) {
     const checked = wellTyped.safeParse(item);
-    if (!checked.success) throw new Error(`ill-typed item on ${label}: ${JSON.stringify(item).slice(0, 500)}: ${checked.error.message.slice(0, 500)}`);
+    if (!checked.success)
+      throw new Error(`ill-typed item on ${label}: ${JSON.stringify(item).slice(0, 500)}: ${checked.error.message.slice(0, 500)}`);
     outcome.items++;
   }
 }
@@ -341,16 +422,33 @@ describe('parseWebhookItems under malformed input (fuzz, seeded)', () => {
 
   it('survives huge arrays, deep nesting and nulls in every position', () => {
     const outcome = { envelopes: 0, items: 0 };
-    const many = Array.from({ length: 20_000 }, (_, i) => ({ from: '1', id: `w${i}`, timestamp: '1', type: 'text', text: { body: String(i) } }));
+    const many = Array.from({ length: 20_000 }, (_, i) => ({
+      from: '1',
+      id: `w${i}`,
+      timestamp: '1',
+      type: 'text',
+      text: { body: String(i) },
+    }));
     feed(JSON.stringify(webhook(change('messages', messagesValue({ messages: many })))), 'twenty thousand messages', outcome);
     expect(outcome.items).toBe(20_000);
     // Built as text: JSON.stringify itself cannot write nesting this deep.
     const deep = (depth: number, leaf: string) => '[{"a":'.repeat(depth) + leaf + '}]'.repeat(depth);
-    const envelopeAround = (value: string) => `{"object":"whatsapp_business_account","entry":[{"id":"W","changes":[{"field":"messages","value":${value}}]}]}`;
+    const envelopeAround = (value: string) =>
+      `{"object":"whatsapp_business_account","entry":[{"id":"W","changes":[{"field":"messages","value":${value}}]}]}`;
     const metadata = JSON.stringify(METADATA);
     const before = outcome.envelopes;
-    feed(envelopeAround(`{"metadata":${metadata},"messages":${deep(5000, 'null')},"statuses":${deep(5000, '1')}}`), 'deep nesting', outcome);
-    feed(envelopeAround(`{"metadata":${metadata},"messages":[{"from":"1","id":"d","timestamp":"1","type":"text","text":${deep(5000, '"x"')}}]}`), 'deep text', outcome);
+    feed(
+      envelopeAround(`{"metadata":${metadata},"messages":${deep(5000, 'null')},"statuses":${deep(5000, '1')}}`),
+      'deep nesting',
+      outcome,
+    );
+    feed(
+      envelopeAround(
+        `{"metadata":${metadata},"messages":[{"from":"1","id":"d","timestamp":"1","type":"text","text":${deep(5000, '"x"')}}]}`,
+      ),
+      'deep text',
+      outcome,
+    );
     feed(envelopeAround(deep(5000, '{}')), 'deep value', outcome);
     expect(outcome.envelopes - before).toBe(3);
     const slots = slotsOf(JSON.parse(VALID_JSON), []);

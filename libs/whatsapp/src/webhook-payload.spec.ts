@@ -2,7 +2,10 @@ import { parseWebhookItems, webhookEnvelopeSchema } from './webhook-payload';
 import { deliver } from './webhook-fixtures.spec-helper';
 
 function envelope(value: unknown) {
-  return webhookEnvelopeSchema.parse({ object: 'whatsapp_business_account', entry: [{ id: 'WABA1', changes: [{ field: 'messages', value }] }] });
+  return webhookEnvelopeSchema.parse({
+    object: 'whatsapp_business_account',
+    entry: [{ id: 'WABA1', changes: [{ field: 'messages', value }] }],
+  });
 }
 
 const metadata = { display_phone_number: '15550783881', phone_number_id: '106540352242922' };
@@ -24,7 +27,13 @@ describe('parseWebhookItems', () => {
         phoneNumberId: '106540352242922',
         displayPhoneNumber: '15550783881',
         sender: { waId: '60123456789', userId: null, profileName: 'Siti' },
-        message: expect.objectContaining({ wamid: 'wamid.A', from: '60123456789', type: 'text', text: 'How much?', timestamp: new Date(1763800000 * 1000) }),
+        message: expect.objectContaining({
+          wamid: 'wamid.A',
+          from: '60123456789',
+          type: 'text',
+          text: 'How much?',
+          timestamp: new Date(1763800000 * 1000),
+        }),
       },
     ]);
   });
@@ -35,7 +44,12 @@ describe('parseWebhookItems', () => {
       envelope({
         metadata,
         messages: [
-          { ...base, id: 'a', type: 'interactive', interactive: { type: 'button_reply', button_reply: { id: 'yes', title: 'Yes please' } } },
+          {
+            ...base,
+            id: 'a',
+            type: 'interactive',
+            interactive: { type: 'button_reply', button_reply: { id: 'yes', title: 'Yes please' } },
+          },
           { ...base, id: 'b', type: 'interactive', interactive: { type: 'list_reply', list_reply: { id: 'r1', title: 'Blue sofa' } } },
           { ...base, id: 'c', type: 'button', button: { text: 'STOP', payload: 'stop' } },
           { ...base, id: 'd', type: 'image', image: { id: 'm1', caption: 'this one, price?' } },
@@ -43,7 +57,13 @@ describe('parseWebhookItems', () => {
         ],
       }),
     );
-    expect(items.map((i) => (i.kind === 'message' ? i.message.text : i.kind))).toEqual(['Yes please', 'Blue sofa', 'STOP', 'this one, price?', null]);
+    expect(items.map((i) => (i.kind === 'message' ? i.message.text : i.kind))).toEqual([
+      'Yes please',
+      'Blue sofa',
+      'STOP',
+      'this one, price?',
+      null,
+    ]);
   });
 
   it('identifies a user who hides their number by BSUID', () => {
@@ -64,11 +84,32 @@ describe('parseWebhookItems', () => {
         {
           id: 'W1',
           changes: [
-            { field: 'messages', value: { metadata, messages: [{ from: '1', id: 'm1', timestamp: '1', type: 'text', text: { body: 'x' } }, { from: '1', type: 'text' }] } },
-            { field: 'messages', value: { metadata, statuses: [{ id: 'm0', status: 'read', timestamp: '2', recipient_id: '1', biz_opaque_callback_data: 'k1' }] } },
+            {
+              field: 'messages',
+              value: {
+                metadata,
+                messages: [
+                  { from: '1', id: 'm1', timestamp: '1', type: 'text', text: { body: 'x' } },
+                  { from: '1', type: 'text' },
+                ],
+              },
+            },
+            {
+              field: 'messages',
+              value: {
+                metadata,
+                statuses: [{ id: 'm0', status: 'read', timestamp: '2', recipient_id: '1', biz_opaque_callback_data: 'k1' }],
+              },
+            },
           ],
         },
-        { id: 'W2', changes: [{ field: 'user_preferences', value: {} }, { field: 'messages', value: { nope: true } }] },
+        {
+          id: 'W2',
+          changes: [
+            { field: 'user_preferences', value: {} },
+            { field: 'messages', value: { nope: true } },
+          ],
+        },
       ],
     });
     const items = parseWebhookItems(parsed);
@@ -79,9 +120,15 @@ describe('parseWebhookItems', () => {
 
   it('records a failed status with its error code', () => {
     const items = parseWebhookItems(
-      envelope({ metadata, statuses: [{ id: 'm9', status: 'failed', timestamp: '3', errors: [{ code: 131047, title: 'Re-engagement message' }] }] }),
+      envelope({
+        metadata,
+        statuses: [{ id: 'm9', status: 'failed', timestamp: '3', errors: [{ code: 131047, title: 'Re-engagement message' }] }],
+      }),
     );
-    expect(items[0]).toMatchObject({ kind: 'status', status: { status: 'failed', errorCode: 131047, errorTitle: 'Re-engagement message' } });
+    expect(items[0]).toMatchObject({
+      kind: 'status',
+      status: { status: 'failed', errorCode: 131047, errorTitle: 'Re-engagement message' },
+    });
   });
 
   it('skips a message with neither wa_id nor BSUID', () => {
@@ -106,7 +153,13 @@ describe('parseWebhookItems', () => {
         const statuses = ['sent', 'delivered', 'read', 'failed'].map((status, n) => {
           const id = `wamid.${wabaId}.${number.phone_number_id}.out${n}`;
           expected.push(`status ${id} ${status}`);
-          return { id, status, timestamp: String(1763800100 + n), recipient_id: '393330000000', ...(status === 'failed' ? { errors: [{ code: 131026, title: 'Message undeliverable' }] } : {}) };
+          return {
+            id,
+            status,
+            timestamp: String(1763800100 + n),
+            recipient_id: '393330000000',
+            ...(status === 'failed' ? { errors: [{ code: 131026, title: 'Message undeliverable' }] } : {}),
+          };
         });
         return {
           field: 'messages',
@@ -122,9 +175,19 @@ describe('parseWebhookItems', () => {
     });
     const items = deliver({ object: 'whatsapp_business_account', entry: [entry('WABA_A'), entry('WABA_B')] });
     expect(items).toHaveLength(2 * 2 * (3 + 4));
-    expect(items.map((item) => (item.kind === 'message' ? `message ${item.message.wamid}` : item.kind === 'status' ? `status ${item.status.wamid} ${item.status.status}` : item.kind))).toEqual(expected);
-    expect(items.filter((item) => item.kind === 'message').map((item) => (item.kind === 'message' ? [item.wabaId, item.phoneNumberId, item.sender.profileName] : []))).toEqual(
-      ['WABA_A', 'WABA_B'].flatMap((waba) => ['PN1', 'PN2'].flatMap((pn) => [0, 1, 2].map((n) => [waba, pn, `Customer ${n}`]))),
-    );
+    expect(
+      items.map((item) =>
+        item.kind === 'message'
+          ? `message ${item.message.wamid}`
+          : item.kind === 'status'
+            ? `status ${item.status.wamid} ${item.status.status}`
+            : item.kind,
+      ),
+    ).toEqual(expected);
+    expect(
+      items
+        .filter((item) => item.kind === 'message')
+        .map((item) => (item.kind === 'message' ? [item.wabaId, item.phoneNumberId, item.sender.profileName] : [])),
+    ).toEqual(['WABA_A', 'WABA_B'].flatMap((waba) => ['PN1', 'PN2'].flatMap((pn) => [0, 1, 2].map((n) => [waba, pn, `Customer ${n}`]))));
   });
 });

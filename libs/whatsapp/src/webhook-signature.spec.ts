@@ -47,8 +47,40 @@ describe('webhook signatures', () => {
   describe.each([
     ['emoji', { entry: [{ changes: [{ value: { messages: [{ text: { body: 'Grazie! 😀👍🏽🇮🇹 👨‍👩‍👧' } }] } }] }] }],
     ['Chinese', { entry: [{ changes: [{ value: { messages: [{ text: { body: '这个沙发多少钱？可以送货吗' } }] } }] }] }],
-    ['accented Italian', { entry: [{ changes: [{ value: { contacts: [{ profile: { name: 'Niccolò Perché' } }], messages: [{ text: { body: 'Sì, è così: città, più, caffè' } }] } }] }] }],
-    ['Polish', { entry: [{ changes: [{ value: { contacts: [{ profile: { name: 'Łukasz Wójcik' } }], messages: [{ text: { body: 'Zażółć gęślą jaźń — ile kosztuje?' } }] } }] }] }],
+    [
+      'accented Italian',
+      {
+        entry: [
+          {
+            changes: [
+              {
+                value: {
+                  contacts: [{ profile: { name: 'Niccolò Perché' } }],
+                  messages: [{ text: { body: 'Sì, è così: città, più, caffè' } }],
+                },
+              },
+            ],
+          },
+        ],
+      },
+    ],
+    [
+      'Polish',
+      {
+        entry: [
+          {
+            changes: [
+              {
+                value: {
+                  contacts: [{ profile: { name: 'Łukasz Wójcik' } }],
+                  messages: [{ text: { body: 'Zażółć gęślą jaźń — ile kosztuje?' } }],
+                },
+              },
+            ],
+          },
+        ],
+      },
+    ],
   ])('%s body', (_label, payload) => {
     const escaped = Buffer.from(toAsciiJson({ object: 'whatsapp_business_account', ...payload }));
     const header = signWebhookBody(escaped, secret);
@@ -75,7 +107,18 @@ describe('webhook signatures', () => {
   it('fails on missing or garbled headers', () => {
     const header = signWebhookBody(body, secret);
     const hex = header.slice('sha256='.length);
-    for (const garbled of ['', 'sha256=', hex, `sha256=${hex}0`, `sha256=${hex.slice(1)}`, `sha256=${'z'.repeat(64)}`, `sha256:${hex}`, `sha256=${hex},sha256=${hex}`, `sha1=${hex}`, 'null']) {
+    for (const garbled of [
+      '',
+      'sha256=',
+      hex,
+      `sha256=${hex}0`,
+      `sha256=${hex.slice(1)}`,
+      `sha256=${'z'.repeat(64)}`,
+      `sha256:${hex}`,
+      `sha256=${hex},sha256=${hex}`,
+      `sha1=${hex}`,
+      'null',
+    ]) {
       expect(verifyWebhookSignature(body, garbled, [secret])).toBe(false);
     }
     expect(verifyWebhookSignature(body, ` ${header} `, [secret])).toBe(true);

@@ -39,7 +39,14 @@ function bigFlow(count) {
     const row = Math.floor(i / columns);
     const column = row % 2 === 0 ? i % columns : columns - 1 - (i % columns);
     const position = { x: column * 300, y: row * 200 };
-    if (i === 0) nodes.push({ id: 'n0', type: 'trigger.inbound_message', typeVersion: 1, position, config: { match: 'keyword', keywords: ['price'], mode: 'contains', caseSensitive: false } });
+    if (i === 0)
+      nodes.push({
+        id: 'n0',
+        type: 'trigger.inbound_message',
+        typeVersion: 1,
+        position,
+        config: { match: 'keyword', keywords: ['price'], mode: 'contains', caseSensitive: false },
+      });
     else if (i % 3 === 0) nodes.push({ id: `n${i}`, type: 'timing.wait', typeVersion: 1, position, config: { amount: 1, unit: 'hours' } });
     else nodes.push({ id: `n${i}`, type: 'contact.tag', typeVersion: 1, position, config: { action: 'add', tags: [`step-${i}`] } });
     if (i > 0) edges.push({ id: `e${i}`, source: `n${i - 1}`, sourceOutput: 'next', target: `n${i}` });
@@ -62,7 +69,12 @@ const credentials = { email: 'bench@parley.test', password: `pw-${randomBytes(9)
 const stack = await startStack({
   databaseUrl: url.toString(),
   ports: { web: await freePort(), engine: await freePort(), simulator: await freePort() },
-  secrets: { secretsKey: randomBytes(32).toString('hex'), whatsappAppSecret: randomBytes(16).toString('hex'), whatsappVerifyToken: 'bench', simulatorAccessToken: 'sim-bench' },
+  secrets: {
+    secretsKey: randomBytes(32).toString('hex'),
+    whatsappAppSecret: randomBytes(16).toString('hex'),
+    whatsappVerifyToken: 'bench',
+    simulatorAccessToken: 'sim-bench',
+  },
   simulator: false,
   admin: credentials,
   quiet: true,
@@ -73,7 +85,11 @@ const browser = await chromium.launch({
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
 });
 try {
-  const login = await fetch(`${stack.urls.engine}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(credentials) });
+  const login = await fetch(`${stack.urls.engine}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(credentials),
+  });
   const { token } = await login.json();
   const created = await fetch(`${stack.urls.engine}/api/flows`, {
     method: 'POST',
@@ -112,7 +128,9 @@ try {
   await page.evaluate(() => {
     window.__frames = [];
     window.__long = [];
-    new PerformanceObserver((list) => window.__long.push(...list.getEntries().map((e) => ({ start: e.startTime, duration: e.duration })))).observe({ type: 'longtask', buffered: false });
+    new PerformanceObserver((list) =>
+      window.__long.push(...list.getEntries().map((e) => ({ start: e.startTime, duration: e.duration }))),
+    ).observe({ type: 'longtask', buffered: false });
     let last = performance.now();
     const tick = (now) => {
       window.__frames.push(now - last);
@@ -152,11 +170,17 @@ try {
   });
   const moved = await page.evaluate(() => document.querySelector('.react-flow__node-step[data-id="n150"]').getBoundingClientRect().x);
 
-  console.log(`\n${NODES}-step flow, ${RUNS} opens after one warm-up; ${new Date().toISOString().slice(0, 10)}; ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB\n`);
+  console.log(
+    `\n${NODES}-step flow, ${RUNS} opens after one warm-up; ${new Date().toISOString().slice(0, 10)}; ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB\n`,
+  );
   console.log('| measure | p50 | max |');
   console.log('| --- | ---: | ---: |');
-  console.log(`| open: navigation start → all ${NODES} steps drawn | ${Math.round(percentile(opens, 50))} ms | ${Math.round(Math.max(...opens))} ms |`);
-  console.log(`| drag: frame interval (${frames.length} frames, ${steps} pointer moves) | ${percentile(frames, 50).toFixed(1)} ms (p95 ${percentile(frames, 95).toFixed(1)} ms) | ${Math.max(...frames).toFixed(1)} ms |`);
+  console.log(
+    `| open: navigation start → all ${NODES} steps drawn | ${Math.round(percentile(opens, 50))} ms | ${Math.round(Math.max(...opens))} ms |`,
+  );
+  console.log(
+    `| drag: frame interval (${frames.length} frames, ${steps} pointer moves) | ${percentile(frames, 50).toFixed(1)} ms (p95 ${percentile(frames, 95).toFixed(1)} ms) | ${Math.max(...frames).toFixed(1)} ms |`,
+  );
   console.log(`| drag: long tasks (> 50 ms) | ${long.length} | ${long.length ? Math.round(Math.max(...long)) : 0} ms |`);
   console.log(`\nstep moved by ${Math.round(moved - before)} px`);
 } finally {

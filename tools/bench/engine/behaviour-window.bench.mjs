@@ -71,7 +71,18 @@ node tools/bench/engine/behaviour-window.bench.mjs [options]
 `;
 
 const o = parseOptions(
-  { samples: 5000, warmup: 300, mix: 'hot:1,ordinary:1,heavy:1', concurrency: 1, pool: 10, seed: 1, reset: true, db: 'parley_bench', pg: DEFAULT_PG, json: false },
+  {
+    samples: 5000,
+    warmup: 300,
+    mix: 'hot:1,ordinary:1,heavy:1',
+    concurrency: 1,
+    pool: 10,
+    seed: 1,
+    reset: true,
+    db: 'parley_bench',
+    pg: DEFAULT_PG,
+    json: false,
+  },
   USAGE,
 );
 checkDatabaseName(o.db);
@@ -84,7 +95,10 @@ const MIX = Object.fromEntries(
     return [name, Number(weight)];
   }),
 );
-require2(Object.values(MIX).some((w) => w > 0), '--mix needs a positive weight');
+require2(
+  Object.values(MIX).some((w) => w > 0),
+  '--mix needs a positive weight',
+);
 
 const COUPON_TAG = 'coupon-high-intent';
 const CHECKED = 200;
@@ -106,7 +120,8 @@ run(async () => {
   require2(meta !== null, `${o.db} is not a seeded benchmark database: run node tools/bench/engine/seed.mjs --db=${o.db} first`);
   const { contacts, hot, heavy } = meta.params;
   const ranges = { hot: [1, hot], heavy: [hot + 1, hot + heavy], ordinary: [hot + heavy + 1, contacts] };
-  for (const [name, [lo, hi]] of Object.entries(ranges)) if (hi < lo && MIX[name] > 0) require2(false, `${o.db} has no ${name} contacts; change --mix`);
+  for (const [name, [lo, hi]] of Object.entries(ranges))
+    if (hi < lo && MIX[name] > 0) require2(false, `${o.db} has no ${name} contacts; change --mix`);
 
   const url = databaseUrl(o.pg, o.db);
   const client = await connect(url);
@@ -221,7 +236,8 @@ run(async () => {
   for (const pick of measured) {
     if (typeof pick.count !== 'number') problems.push(`contact ${pick.index}: no ${countLabel} value`);
     const expected = pick.count >= 3 && !pick.contact.tags.includes(COUPON_TAG);
-    if (pick.result !== expected) problems.push(`contact ${pick.index}: result ${pick.result}, count ${pick.count}, tags ${pick.contact.tags.join(',')}`);
+    if (pick.result !== expected)
+      problems.push(`contact ${pick.index}: result ${pick.result}, count ${pick.count}, tags ${pick.contact.tags.join(',')}`);
     if (pick.kind === 'hot' && pick.count < 2) problems.push(`hot contact ${pick.index} has ${pick.count} price messages in 7 days`);
   }
   const isPrice = engineIntentMatcher();
@@ -233,7 +249,8 @@ run(async () => {
       )
     ).rows;
     const independent = rows.filter((r) => isPrice(r.text ?? '')).length;
-    if (independent !== pick.count) problems.push(`contact ${pick.index}: engine counted ${pick.count} price messages in 7 days, SQL + matcher ${independent}`);
+    if (independent !== pick.count)
+      problems.push(`contact ${pick.index}: engine counted ${pick.count} price messages in 7 days, SQL + matcher ${independent}`);
   }
 
   // The SQL of one evaluation, captured, then EXPLAIN (ANALYZE, BUFFERS) for a heavy and a hot contact.
@@ -271,18 +288,32 @@ run(async () => {
       });
     }
   }
-  if (explains.length > 0 && !explains.every((e) => e.usesIndex)) log('warning: a behaviour query did not use events_contact_type_time_idx (see the plans)');
+  if (explains.length > 0 && !explains.every((e) => e.usesIndex))
+    log('warning: a behaviour query did not use events_contact_type_time_idx (see the plans)');
 
   const byKind = {};
   for (const kind of ['hot', 'ordinary', 'heavy']) {
     const list = measured.filter((p) => p.kind === kind);
     if (list.length === 0) continue;
-    byKind[kind] = { ...summary(list.map((p) => p.ms)), meanPriceCount: list.reduce((s, p) => s + (p.count ?? 0), 0) / list.length, trueResults: list.filter((p) => p.result).length };
+    byKind[kind] = {
+      ...summary(list.map((p) => p.ms)),
+      meanPriceCount: list.reduce((s, p) => s + (p.count ?? 0), 0) / list.length,
+      trueResults: list.filter((p) => p.result).length,
+    };
   }
   const result = {
     benchmark: 'behaviour-window',
     machine,
-    params: { db: o.db, seed: meta.params, samples: o.samples, warmup: o.warmup, mix: MIX, concurrency: o.concurrency, poolSize: o.pool, randomSeed: o.seed },
+    params: {
+      db: o.db,
+      seed: meta.params,
+      samples: o.samples,
+      warmup: o.warmup,
+      mix: MIX,
+      concurrency: o.concurrency,
+      poolSize: o.pool,
+      randomSeed: o.seed,
+    },
     rule,
     evaluationMs: { all: summary(measured.map((p) => p.ms)), ...byKind },
     evaluationsPerSecond: measured.length / wallSeconds,
@@ -293,7 +324,12 @@ run(async () => {
   };
   print(result);
   if (problems.length > 0) {
-    process.stderr.write(`FAILED checks:\n${problems.slice(0, 30).map((p) => `  - ${p}`).join('\n')}\n`);
+    process.stderr.write(
+      `FAILED checks:\n${problems
+        .slice(0, 30)
+        .map((p) => `  - ${p}`)
+        .join('\n')}\n`,
+    );
     return 1;
   }
   return 0;
@@ -305,7 +341,17 @@ function print(result) {
     return;
   }
   const p = result.params;
-  const row = (name, s) => [name, fmt(s.count), fmt(s.p50, 2), fmt(s.p90, 2), fmt(s.p99, 2), fmt(s.max, 2), fmt(s.mean, 2), s.meanPriceCount === undefined ? '' : fmt(s.meanPriceCount, 2), s.trueResults === undefined ? '' : fmt(s.trueResults)];
+  const row = (name, s) => [
+    name,
+    fmt(s.count),
+    fmt(s.p50, 2),
+    fmt(s.p90, 2),
+    fmt(s.p99, 2),
+    fmt(s.max, 2),
+    fmt(s.mean, 2),
+    s.meanPriceCount === undefined ? '' : fmt(s.meanPriceCount, 2),
+    s.trueResults === undefined ? '' : fmt(s.trueResults),
+  ];
   const lines = [
     `# Behaviour-window condition of flow 1 on ${p.db} (${fmt(p.seed.events)} events, ${fmt(p.seed.contacts)} contacts)`,
     '',
@@ -327,8 +373,24 @@ function print(result) {
     '',
   ];
   for (const e of result.explains) {
-    lines.push(`## EXPLAIN (ANALYZE, BUFFERS): ${e.kind} contact ${e.contact} (${e.messagesIn7Days} messages in 7 days)`, '', '```sql', e.sql, `-- parameters: ${JSON.stringify(e.parameters)}`, '```', '', '```', e.plan, '```', '');
+    lines.push(
+      `## EXPLAIN (ANALYZE, BUFFERS): ${e.kind} contact ${e.contact} (${e.messagesIn7Days} messages in 7 days)`,
+      '',
+      '```sql',
+      e.sql,
+      `-- parameters: ${JSON.stringify(e.parameters)}`,
+      '```',
+      '',
+      '```',
+      e.plan,
+      '```',
+      '',
+    );
   }
-  lines.push(result.problems.length === 0 ? `Checks passed: every result equals (count >= 3 and not tagged); ${Math.min(CHECKED, p.samples)} counts match an independent SQL + intent-matcher count.` : `CHECKS FAILED: ${result.problems.length} problem(s).`);
+  lines.push(
+    result.problems.length === 0
+      ? `Checks passed: every result equals (count >= 3 and not tagged); ${Math.min(CHECKED, p.samples)} counts match an independent SQL + intent-matcher count.`
+      : `CHECKS FAILED: ${result.problems.length} problem(s).`,
+  );
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -264,18 +264,17 @@ process.once('exit', () => {
 
 /** Runs `main`, then cleans up; exit code from main's return value (0 when undefined), 1 on a throw. */
 export function run(main) {
-  main()
-    .then(
-      async (code) => {
-        await cleanup();
-        process.exit(typeof code === 'number' ? code : 0);
-      },
-      async (error) => {
-        if (!stopping) process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-        await cleanup();
-        process.exit(stopping ? 130 : 1);
-      },
-    );
+  main().then(
+    async (code) => {
+      await cleanup();
+      process.exit(typeof code === 'number' ? code : 0);
+    },
+    async (error) => {
+      if (!stopping) process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      await cleanup();
+      process.exit(stopping ? 130 : 1);
+    },
+  );
 }
 
 // ---------------------------------------------------------------------------
@@ -288,7 +287,10 @@ export function databaseUrl(serverUrl, database) {
 }
 
 export function checkDatabaseName(name) {
-  require2(/^parley_bench[a-z0-9_]*$/.test(name), `--db must start with "parley_bench" and use a-z, 0-9 and _ only (got "${name}"): benchmarks only ever create or drop databases of their own`);
+  require2(
+    /^parley_bench[a-z0-9_]*$/.test(name),
+    `--db must start with "parley_bench" and use a-z, 0-9 and _ only (got "${name}"): benchmarks only ever create or drop databases of their own`,
+  );
 }
 
 export async function connect(url) {
@@ -327,7 +329,8 @@ export async function dropDatabase(serverUrl, name) {
  */
 export async function readMeta(serverUrl, name) {
   return withClient(serverUrl, async (c) => {
-    const row = (await c.query(`SELECT shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname = $1`, [name])).rows[0];
+    const row = (await c.query(`SELECT shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname = $1`, [name]))
+      .rows[0];
     if (!row?.comment) return null;
     try {
       const meta = JSON.parse(row.comment);
@@ -383,7 +386,9 @@ export async function resetToSeed(client, meta) {
   // Planner statistics only: a VACUUM of events would scan all its indexes (minutes at 10M rows) for a few thousand dead rows.
   if (events + contacts > 0) await client.query('ANALYZE events');
   if (tags + contacts > 0) await client.query('VACUUM (ANALYZE) contact_tags');
-  log(`reset to the seed: removed executions, sends, coupons; ${events} events, ${tags} tags, ${contacts} contacts (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  log(
+    `reset to the seed: removed executions, sends, coupons; ${events} events, ${tags} tags, ${contacts} contacts (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+  );
 }
 
 // ---------------------------------------------------------------------------
@@ -410,7 +415,10 @@ export function engineEnv(databaseUrlValue, simulatorUrl, extra = {}) {
 
 /** `node apps/engine/dist/cli.js <args> --json` to completion; returns its JSON answer. */
 export function runEngineCli(args, env) {
-  const result = spawnSync(process.execPath, [engineEntry('cli.js'), ...args, '--json'], { env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [engineEntry('cli.js'), ...args, '--json'], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    encoding: 'utf8',
+  });
   if (result.status !== 0) throw new Error(`engine cli ${args.join(' ')} failed (${result.status}): ${result.stderr}`);
   return JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}');
 }
@@ -449,7 +457,10 @@ export async function freePort() {
 export function startEngine(name, env, nodeArgs = []) {
   const logPath = join(engineLogDir(), `${name}.log`);
   const out = createWriteStream(logPath, { flags: 'a' });
-  const child = spawn(process.execPath, [...nodeArgs, engineEntry('main.js')], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, engineEntry('main.js')], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.add(child);
   child.stdout.pipe(out);
   child.stderr.pipe(out);
@@ -477,7 +488,8 @@ export function startEngine(name, env, nodeArgs = []) {
 export async function waitUntilReady(url, engine, timeoutMs = 120_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (!engine.alive()) throw new Error(`${engine.name} exited before it was ready; its output: ${engine.logPath}\n${tail(engine.logPath)}`);
+    if (!engine.alive())
+      throw new Error(`${engine.name} exited before it was ready; its output: ${engine.logPath}\n${tail(engine.logPath)}`);
     try {
       const response = await fetch(`${url}/health/ready`);
       if (response.status === 200) return;
@@ -585,7 +597,8 @@ export async function apiLogin(baseUrl) {
     return { status: response.status, body: parsed };
   };
   const login = await request('POST', '/api/auth/login', { email: BENCH.adminEmail, password: BENCH.adminPassword });
-  if (login.status !== 200 || typeof login.body?.token !== 'string') throw new Error(`login failed: ${login.status} ${JSON.stringify(login.body)}`);
+  if (login.status !== 200 || typeof login.body?.token !== 'string')
+    throw new Error(`login failed: ${login.status} ${JSON.stringify(login.body)}`);
   const token = login.body.token;
   return {
     get: (path) => request('GET', path, undefined, token),
@@ -604,7 +617,12 @@ export function documentHash(document) {
  * Returns { flowId, versionId, created }.
  */
 export async function ensurePublishedFlow(api, client, name, document) {
-  const existing = (await client.query('SELECT id, published_version_id FROM flows WHERE name = $1 AND published_version_id IS NOT NULL ORDER BY created_at LIMIT 1', [name])).rows[0];
+  const existing = (
+    await client.query(
+      'SELECT id, published_version_id FROM flows WHERE name = $1 AND published_version_id IS NOT NULL ORDER BY created_at LIMIT 1',
+      [name],
+    )
+  ).rows[0];
   if (existing) return { flowId: existing.id, versionId: existing.published_version_id, created: false };
   const created = await api.post('/api/flows', { name, definition: document });
   if (created.status !== 201) throw new Error(`creating flow "${name}" failed: ${created.status} ${JSON.stringify(created.body)}`);

@@ -173,16 +173,27 @@ run(async () => {
 
   const template = flowTemplatesLibrary().flowTemplate('high-intent');
   const flowName = `Bench: ${template.name} [${documentHash(template.document)}]`;
-  const others = (await client.query('SELECT name FROM flows WHERE published_version_id IS NOT NULL AND name <> $1', [flowName])).rows.map((r) => r.name);
+  const others = (await client.query('SELECT name FROM flows WHERE published_version_id IS NOT NULL AND name <> $1', [flowName])).rows.map(
+    (r) => r.name,
+  );
   if (others.length > 0 && !o['allow-other-flows']) {
-    process.stderr.write(`Other flows are published in ${o.db} (${others.join(', ')}); they would add work. Unpublish them or pass --allow-other-flows.\n`);
+    process.stderr.write(
+      `Other flows are published in ${o.db} (${others.join(', ')}); they would add work. Unpublish them or pass --allow-other-flows.\n`,
+    );
     return 2;
   }
 
   // The Graph API stand-in, and the engine processes.
   const { startSimulator } = simulatorLibrary();
   const simulator = await startSimulator({
-    numbers: [{ phoneNumberId: BENCH.phoneNumberId, accessToken: BENCH.accessToken, displayPhoneNumber: BENCH.displayPhoneNumber, wabaId: BENCH.wabaId }],
+    numbers: [
+      {
+        phoneNumberId: BENCH.phoneNumberId,
+        accessToken: BENCH.accessToken,
+        displayPhoneNumber: BENCH.displayPhoneNumber,
+        wabaId: BENCH.wabaId,
+      },
+    ],
     webhookRetry: { maxAttempts: 5, firstDelayMs: 250 },
   });
   onCleanup(() => simulator.close());
@@ -252,8 +263,14 @@ run(async () => {
         const i = indices[k];
         const waId = seedContact.waId(i);
         const postStart = Date.now();
-        const { wamid, delivery } = await simulator.customerSends({ phoneNumberId: BENCH.phoneNumberId, from: waId, name: `Customer ${i}`, text: texts[i % texts.length] });
-        if (!delivery?.delivered) throw new Error(`the engine did not accept the webhook of contact ${i} (last status ${delivery?.lastStatus})`);
+        const { wamid, delivery } = await simulator.customerSends({
+          phoneNumberId: BENCH.phoneNumberId,
+          from: waId,
+          name: `Customer ${i}`,
+          text: texts[i % texts.length],
+        });
+        if (!delivery?.delivered)
+          throw new Error(`the engine did not accept the webhook of contact ${i} (last status ${delivery?.lastStatus})`);
         records.set(waId, { i, wamid, postStart, postEnd: Date.now() });
       }
     };
@@ -275,7 +292,9 @@ run(async () => {
       }
       if (Date.now() - lastProgress > o['stall-timeout'] * 1000) {
         const state = (await client.query(`SELECT status, count(*)::int AS n FROM executions GROUP BY status`)).rows;
-        throw new Error(`${label}: ${got} of ${waIds.length} sends arrived, none for ${o['stall-timeout']} s; executions ${JSON.stringify(state)}; engine logs in ${engines[0].logPath}`);
+        throw new Error(
+          `${label}: ${got} of ${waIds.length} sends arrived, none for ${o['stall-timeout']} s; executions ${JSON.stringify(state)}; engine logs in ${engines[0].logPath}`,
+        );
       }
       for (const e of engines) if (!e.alive()) throw new Error(`${e.name} exited during the run (${e.logPath})`);
       await sleep(100);
@@ -284,11 +303,15 @@ run(async () => {
 
   if (warmup > 0) {
     log(`warm-up: ${warmup} messages that start no flow`);
-    await sendAll(Array.from({ length: warmup }, (_, k) => ordinaryFrom + k), OTHER_TEXTS);
+    await sendAll(
+      Array.from({ length: warmup }, (_, k) => ordinaryFrom + k),
+      OTHER_TEXTS,
+    );
   }
   await waitQuiet(client, 120_000);
   scanSends();
-  if (simulator.state.sent.length > 0) throw new Error(`the warm-up messages caused ${simulator.state.sent.length} sends; none was expected`);
+  if (simulator.state.sent.length > 0)
+    throw new Error(`the warm-up messages caused ${simulator.state.sent.length} sends; none was expected`);
 
   // The measured run.
   const indices = Array.from({ length: o.messages }, (_, k) => k + 1);
@@ -299,7 +322,9 @@ run(async () => {
   const xactBefore = await transactions(client, o.db);
   const benchCpuBefore = process.cpuUsage();
   const runStarted = Date.now();
-  log(`measuring: ${o.messages} messages, concurrency ${o.concurrency}${o.rate > 0 ? `, at most ${o.rate}/s` : ''}, ${o.mode === 'embedded' ? 'embedded' : `api + ${o.workers} worker(s)`}`);
+  log(
+    `measuring: ${o.messages} messages, concurrency ${o.concurrency}${o.rate > 0 ? `, at most ${o.rate}/s` : ''}, ${o.mode === 'embedded' ? 'embedded' : `api + ${o.workers} worker(s)`}`,
+  );
   const progress = setInterval(() => {
     scanSends();
     const done = waIds.reduce((n, w) => n + (sentTo.has(w) ? 1 : 0), 0);
@@ -330,9 +355,14 @@ run(async () => {
     if (n !== 1) problems.push(`contact ${waId} received ${n} sends`);
   }
   for (const [to, list] of sentTo) if (!expected.has(to)) problems.push(`unexpected send(s) to ${to}: ${list.length}`);
-  const executionStates = (await client.query('SELECT status, count(*)::int AS n FROM executions WHERE flow_id = $1 GROUP BY status ORDER BY status', [flow.flowId])).rows;
+  const executionStates = (
+    await client.query('SELECT status, count(*)::int AS n FROM executions WHERE flow_id = $1 GROUP BY status ORDER BY status', [
+      flow.flowId,
+    ])
+  ).rows;
   const succeeded = executionStates.find((r) => r.status === 'succeeded')?.n ?? 0;
-  if (succeeded !== expected.size || executionStates.length !== 1) problems.push(`executions by status: ${JSON.stringify(executionStates)} (expected ${expected.size} succeeded)`);
+  if (succeeded !== expected.size || executionStates.length !== 1)
+    problems.push(`executions by status: ${JSON.stringify(executionStates)} (expected ${expected.size} succeeded)`);
   const coupons = Number((await client.query(`SELECT count(*) AS n FROM coupons WHERE campaign = 'high-intent-10'`)).rows[0].n);
   if (coupons !== expected.size) problems.push(`${coupons} coupons issued, expected ${expected.size}`);
   const pending = (
@@ -366,7 +396,8 @@ run(async () => {
       problems.push(`send to ${message.to} has no trigger event or no inbound record`);
       continue;
     }
-    if (trigger.wamid !== record.wamid) problems.push(`send to ${message.to} answers ${trigger.wamid}, not the benchmark's message ${record.wamid}`);
+    if (trigger.wamid !== record.wamid)
+      problems.push(`send to ${message.to} answers ${trigger.wamid}, not the benchmark's message ${record.wamid}`);
     stored.push(message.receivedAt.getTime() - trigger.received_at.getTime());
     endToEnd.push(message.receivedAt.getTime() - record.postStart);
     ingest.push(trigger.received_at.getTime() - record.postStart);
@@ -375,7 +406,8 @@ run(async () => {
   const firstPost = Math.min(...[...records.values()].map((r) => r.postStart));
   const lastPostEnd = Math.max(...[...records.values()].map((r) => r.postEnd));
   const lastSend = Math.max(...sends.map((m) => m.receivedAt.getTime()));
-  const eventsRow = (await client.query(`SELECT count(*)::int AS n, max(processed_at) AS last FROM events WHERE id > $1`, [eventIdBefore])).rows[0];
+  const eventsRow = (await client.query(`SELECT count(*)::int AS n, max(processed_at) AS last FROM events WHERE id > $1`, [eventIdBefore]))
+    .rows[0];
   const runSeconds = (lastSend - firstPost) / 1000;
   const eventsSeconds = (eventsRow.last.getTime() - firstPost) / 1000;
   const processes = engines.map((e, k) => {
@@ -430,7 +462,12 @@ run(async () => {
   };
   print(result);
   if (problems.length > 0) {
-    process.stderr.write(`FAILED checks:\n${problems.slice(0, 30).map((p) => `  - ${p}`).join('\n')}\n`);
+    process.stderr.write(
+      `FAILED checks:\n${problems
+        .slice(0, 30)
+        .map((p) => `  - ${p}`)
+        .join('\n')}\n`,
+    );
     return 1;
   }
   return 0;
@@ -511,7 +548,9 @@ function print(result) {
     '',
     `PostgreSQL transactions per message (pg_stat_database commits + rollbacks from the measured run to the engines' exit, incl. this script's few checks): ${fmt(result.postgresTransactionsPerMessage, 1)}.`,
     '',
-    result.problems.length === 0 ? `Checks passed: exactly one send to each of the ${fmt(p.messages)} contacts and no other send, all executions succeeded, nothing pending.` : `CHECKS FAILED: ${result.problems.length} problem(s).`,
+    result.problems.length === 0
+      ? `Checks passed: exactly one send to each of the ${fmt(p.messages)} contacts and no other send, all executions succeeded, nothing pending.`
+      : `CHECKS FAILED: ${result.problems.length} problem(s).`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -86,14 +86,32 @@ const SEED_VERSION = 1;
 const PRICE_SHARE = 0.1;
 
 const o = parseOptions(
-  { db: 'parley_bench', contacts: 100_000, events: 10_000_000, hot: 20_000, heavy: -1, days: 90, jobs: 2, chunk: 250_000, force: false, pg: DEFAULT_PG, json: false },
+  {
+    db: 'parley_bench',
+    contacts: 100_000,
+    events: 10_000_000,
+    hot: 20_000,
+    heavy: -1,
+    days: 90,
+    jobs: 2,
+    chunk: 250_000,
+    force: false,
+    pg: DEFAULT_PG,
+    json: false,
+  },
   USAGE,
 );
 if (o.heavy < 0) o.heavy = Math.max(1, Math.round(o.contacts / 100));
 checkDatabaseName(o.db);
 require2(Number.isInteger(o.contacts) && o.contacts >= 10, '--contacts must be an integer >= 10');
-require2(Number.isInteger(o.hot) && o.hot >= 0 && Number.isInteger(o.heavy) && o.heavy >= 0 && o.hot + o.heavy <= o.contacts, '--hot + --heavy must not exceed --contacts');
-require2(Number.isInteger(o.events) && o.events >= o.contacts + 5 * o.hot, `--events must be at least contacts + 5 x hot (${o.contacts + 5 * o.hot})`);
+require2(
+  Number.isInteger(o.hot) && o.hot >= 0 && Number.isInteger(o.heavy) && o.heavy >= 0 && o.hot + o.heavy <= o.contacts,
+  '--hot + --heavy must not exceed --contacts',
+);
+require2(
+  Number.isInteger(o.events) && o.events >= o.contacts + 5 * o.hot,
+  `--events must be at least contacts + 5 x hot (${o.contacts + 5 * o.hot})`,
+);
 require2(o.days >= 9, '--days must be at least 9');
 require2(Number.isInteger(o.jobs) && o.jobs >= 1 && o.jobs <= 16 && o.chunk >= 1000, '--jobs 1..16, --chunk >= 1000');
 
@@ -147,7 +165,9 @@ run(async () => {
   const client = await connect(url);
   onCleanup(() => client.end());
   const ids = (
-    await client.query(`SELECT n.workspace_id, n.id AS number_id FROM whatsapp_numbers n WHERE n.phone_number_id = $1`, [BENCH.phoneNumberId])
+    await client.query(`SELECT n.workspace_id, n.id AS number_id FROM whatsapp_numbers n WHERE n.phone_number_id = $1`, [
+      BENCH.phoneNumberId,
+    ])
   ).rows[0];
   if (!ids) throw new Error('the engine setup registered no WhatsApp number');
   const ws = ids.workspace_id;
@@ -247,7 +267,20 @@ run(async () => {
   await Promise.all(
     workers.map(async (c) => {
       for (let chunk = queue.shift(); chunk; chunk = queue.shift()) {
-        await c.query(insertChunk, [ws, chunk[0], chunk[1], seededAt, o.hot, o.days, BENCH.phoneNumberId, PRICE_SHARE, PRICE_TEXTS, OTHER_TEXTS, o.contacts, o.heavy]);
+        await c.query(insertChunk, [
+          ws,
+          chunk[0],
+          chunk[1],
+          seededAt,
+          o.hot,
+          o.days,
+          BENCH.phoneNumberId,
+          PRICE_SHARE,
+          PRICE_TEXTS,
+          OTHER_TEXTS,
+          o.contacts,
+          o.heavy,
+        ]);
         done += chunk[1] - chunk[0] + 1;
         log(`  events ${fmt(done)} / ${fmt(randomEvents)}`);
       }
@@ -309,7 +342,10 @@ run(async () => {
   phase('VACUUM (ANALYZE)');
 
   // Checks: totals, and every hot contact asks the price exactly twice in the last 7 days (by the engine's matcher).
-  const byType = (await client.query(`SELECT type, count(*)::bigint AS n FROM events GROUP BY type ORDER BY type`)).rows.map((r) => ({ type: r.type, n: Number(r.n) }));
+  const byType = (await client.query(`SELECT type, count(*)::bigint AS n FROM events GROUP BY type ORDER BY type`)).rows.map((r) => ({
+    type: r.type,
+    n: Number(r.n),
+  }));
   const total = byType.reduce((s, r) => s + r.n, 0);
   if (total !== o.events) throw new Error(`expected ${o.events} events, found ${total}`);
   const hotIds = Array.from({ length: o.hot }, (_, i) => seedContact.id(i + 1));
@@ -326,7 +362,13 @@ run(async () => {
   }
   const badHot = hotIds.filter((id) => counts.get(id) !== 2).length;
   if (badHot > 0) throw new Error(`${badHot} hot contacts do not have exactly 2 price messages in the last 7 days`);
-  const hotTagged = Number((await client.query(`SELECT count(*) AS n FROM contact_tags WHERE tag = 'coupon-high-intent' AND contact_id = ANY($1::uuid[])`, [hotIds])).rows[0].n);
+  const hotTagged = Number(
+    (
+      await client.query(`SELECT count(*) AS n FROM contact_tags WHERE tag = 'coupon-high-intent' AND contact_id = ANY($1::uuid[])`, [
+        hotIds,
+      ])
+    ).rows[0].n,
+  );
   if (hotTagged > 0) throw new Error(`${hotTagged} hot contacts carry the coupon tag`);
   const maxEventId = Number((await client.query('SELECT max(id) AS id FROM events')).rows[0].id);
   phase('checks', `${fmt(o.hot)} hot contacts with exactly 2 price messages in 7 days`);
@@ -349,7 +391,9 @@ run(async () => {
 
 function report({ reused, meta, sizes, phases, machine }) {
   if (o.json) {
-    process.stdout.write(`${JSON.stringify({ benchmark: 'seed', database: o.db, reused, machine, params: meta.params, meta, phases, sizes }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ benchmark: 'seed', database: o.db, reused, machine, params: meta.params, meta, phases, sizes }, null, 2)}\n`,
+    );
     return;
   }
   const lines = [
@@ -363,8 +407,22 @@ function report({ reused, meta, sizes, phases, machine }) {
       : `Seeded in ${fmt(meta.seconds, 1)} s (${fmt(meta.seconds / 60, 1)} min).`,
     '',
   ];
-  if (phases.length > 0) lines.push(table(['phase', 'seconds', 'detail'], phases.map((p) => [p.phase, fmt(p.seconds, 1), p.detail]), [false, true, false]), '');
-  lines.push(table(['event type', 'rows'], (meta.eventsByType ?? []).map((r) => [r.type, fmt(r.n)])), '');
+  if (phases.length > 0)
+    lines.push(
+      table(
+        ['phase', 'seconds', 'detail'],
+        phases.map((p) => [p.phase, fmt(p.seconds, 1), p.detail]),
+        [false, true, false],
+      ),
+      '',
+    );
+  lines.push(
+    table(
+      ['event type', 'rows'],
+      (meta.eventsByType ?? []).map((r) => [r.type, fmt(r.n)]),
+    ),
+    '',
+  );
   lines.push(sizeTable(sizes), '');
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -204,7 +204,12 @@ function shape(value, key = '') {
   if (value === null || value === undefined) return null;
   if (value instanceof Date) return '<time>';
   if (Array.isArray(value)) return value.map((v) => shape(v));
-  if (typeof value === 'object') return Object.fromEntries(Object.keys(value).sort().map((k) => [k, shape(value[k], k)]));
+  if (typeof value === 'object')
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, shape(value[k], k)]),
+    );
   if (typeof value === 'number') return key === 'duration_ms' ? '<int>' : value;
   if (typeof value === 'string') {
     if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(value)) return '<uuid>';
@@ -242,7 +247,9 @@ run(async () => {
   engineSetup(url);
   const client = await connect(url);
   onCleanup(() => client.end());
-  const ids = (await client.query(`SELECT workspace_id, id AS number_id FROM whatsapp_numbers WHERE phone_number_id = $1`, [BENCH.phoneNumberId])).rows[0];
+  const ids = (
+    await client.query(`SELECT workspace_id, id AS number_id FROM whatsapp_numbers WHERE phone_number_id = $1`, [BENCH.phoneNumberId])
+  ).rows[0];
 
   const env = engineEnv(url, null, {
     DATABASE_POOL_SIZE: String(o.pool),
@@ -268,7 +275,9 @@ run(async () => {
   if (click.status !== 202) throw new Error(`the reference click was refused: ${click.status} ${JSON.stringify(click.body)}`);
   let referenceId = null;
   for (let k = 0; k < 200 && !referenceId; k += 1) {
-    referenceId = (await client.query(`SELECT x.id FROM executions x JOIN waits w ON w.execution_id = x.id WHERE x.status = 'waiting'`)).rows[0]?.id ?? null;
+    referenceId =
+      (await client.query(`SELECT x.id FROM executions x JOIN waits w ON w.execution_id = x.id WHERE x.status = 'waiting'`)).rows[0]?.id ??
+      null;
     if (!referenceId) await sleep(100);
   }
   if (!referenceId) throw new Error('the reference click did not reach the wait within 20 s');
@@ -289,7 +298,12 @@ run(async () => {
   // Seeding: the future waits first, then the due ones (timed relative to their writing).
   await client.query(`SET synchronous_commit = off`);
   await client.query(`SET work_mem = '256MB'`);
-  const config = (await client.query(`SELECT input->'config' AS config FROM execution_steps WHERE execution_id = $1 AND node_id = $2`, [referenceId, WAIT_NODE])).rows[0]?.config;
+  const config = (
+    await client.query(`SELECT input->'config' AS config FROM execution_steps WHERE execution_id = $1 AND node_id = $2`, [
+      referenceId,
+      WAIT_NODE,
+    ])
+  ).rows[0]?.config;
   const future = o.waits - o.due;
   const seedStarted = Date.now();
   const written = [];
@@ -297,16 +311,10 @@ run(async () => {
     const to = Math.min(future, from + o.batch - 1);
     const now = new Date();
     const counts = (
-      await client.query(seedStatement(`date_trunc('milliseconds', $8::timestamptz + interval '2 hours' + random() * interval '70 hours')`), [
-        ids.workspace_id,
-        ids.number_id,
-        JSON.stringify(config),
-        from,
-        to,
-        flow.flowId,
-        flow.versionId,
-        now,
-      ])
+      await client.query(
+        seedStatement(`date_trunc('milliseconds', $8::timestamptz + interval '2 hours' + random() * interval '70 hours')`),
+        [ids.workspace_id, ids.number_id, JSON.stringify(config), from, to, flow.flowId, flow.versionId, now],
+      )
     ).rows[0];
     written.push(counts);
     log(`  future waits ${fmt(to)} / ${fmt(future)}`);
@@ -319,26 +327,21 @@ run(async () => {
   const dueStarted = Date.now();
   written.push(
     (
-      await client.query(seedStatement(`date_trunc('milliseconds', $8::timestamptz + ((i - $4::int) * $9::float8) * interval '1 millisecond')`), [
-        ids.workspace_id,
-        ids.number_id,
-        JSON.stringify(config),
-        future + 1,
-        o.waits,
-        flow.flowId,
-        flow.versionId,
-        firstDue,
-        stepMs,
-      ])
+      await client.query(
+        seedStatement(`date_trunc('milliseconds', $8::timestamptz + ((i - $4::int) * $9::float8) * interval '1 millisecond')`),
+        [ids.workspace_id, ids.number_id, JSON.stringify(config), future + 1, o.waits, flow.flowId, flow.versionId, firstDue, stepMs],
+      )
     ).rows[0],
   );
   const dueSeconds = (Date.now() - dueStarted) / 1000;
   const totals = written.reduce((t, c) => Object.fromEntries(Object.entries(c).map(([k, v]) => [k, (t[k] ?? 0) + v])), {});
-  if (totals.waits !== o.waits || totals.executions !== o.waits || totals.steps !== 2 * o.waits) throw new Error(`seeding wrote ${JSON.stringify(totals)}`);
+  if (totals.waits !== o.waits || totals.executions !== o.waits || totals.steps !== 2 * o.waits)
+    throw new Error(`seeding wrote ${JSON.stringify(totals)}`);
   log(`seeded ${fmt(o.waits)} waits: future ones in ${futureSeconds.toFixed(1)} s, due ones in ${dueSeconds.toFixed(1)} s`);
 
   // The seeded rows must look exactly like the engine's own.
-  const seededId = (await client.query(`SELECT execution_id FROM waits WHERE execution_id <> $1 LIMIT 1`, [referenceId])).rows[0].execution_id;
+  const seededId = (await client.query(`SELECT execution_id FROM waits WHERE execution_id <> $1 LIMIT 1`, [referenceId])).rows[0]
+    .execution_id;
   const reference = await executionRows(client, referenceId);
   const seeded = await executionRows(client, seededId);
   const mismatches = [];
@@ -357,7 +360,8 @@ run(async () => {
   const readyAt = Date.now();
   const samplerB = rssSampler(() => engineB.pid, 1000);
   onCleanup(() => samplerB.stop());
-  if (readyAt > firstDue.getTime() - 3000) log(`warning: engine B was ready only ${(firstDue.getTime() - readyAt) / 1000} s before the first wait came due: raise --lead`);
+  if (readyAt > firstDue.getTime() - 3000)
+    log(`warning: engine B was ready only ${(firstDue.getTime() - readyAt) / 1000} s before the first wait came due: raise --lead`);
   const cpuBefore = cpuSeconds(engineB.pid);
   log(`engine B ready (pid ${engineB.pid}); first wait due at ${firstDue.toISOString()}, last at ${lastDue.toISOString()}`);
 
@@ -394,16 +398,16 @@ run(async () => {
   // Checks.
   const problems = [];
   const waitsBy = (
-    await client.query(
-      `SELECT (due_at <= $1) AS due, status, count(*)::int AS n FROM waits GROUP BY 1, 2 ORDER BY 1, 2`,
-      [lastDue],
-    )
+    await client.query(`SELECT (due_at <= $1) AS due, status, count(*)::int AS n FROM waits GROUP BY 1, 2 ORDER BY 1, 2`, [lastDue])
   ).rows;
   const count = (due, status) => waitsBy.find((r) => r.due === due && r.status === status)?.n ?? 0;
   if (count(true, 'fired') !== o.due) problems.push(`${count(true, 'fired')} of ${o.due} due waits fired`);
-  if (count(true, 'waiting') + count(true, 'cancelled') !== 0) problems.push(`due waits not fired: ${count(true, 'waiting')} waiting, ${count(true, 'cancelled')} cancelled`);
-  if (count(false, 'waiting') !== future + 1) problems.push(`${count(false, 'waiting')} future waits still waiting, expected ${future + 1} (with the reference)`);
-  if (count(false, 'fired') + count(false, 'cancelled') !== 0) problems.push(`${count(false, 'fired') + count(false, 'cancelled')} future waits fired or were cancelled`);
+  if (count(true, 'waiting') + count(true, 'cancelled') !== 0)
+    problems.push(`due waits not fired: ${count(true, 'waiting')} waiting, ${count(true, 'cancelled')} cancelled`);
+  if (count(false, 'waiting') !== future + 1)
+    problems.push(`${count(false, 'waiting')} future waits still waiting, expected ${future + 1} (with the reference)`);
+  if (count(false, 'fired') + count(false, 'cancelled') !== 0)
+    problems.push(`${count(false, 'fired') + count(false, 'cancelled')} future waits fired or were cancelled`);
   const steps = (
     await client.query(
       `SELECT (SELECT count(*) FROM execution_steps WHERE node_id = $1 AND status = 'succeeded' AND output_name = 'timeout')::int AS timeouts,
@@ -418,10 +422,14 @@ run(async () => {
     )
   ).rows[0];
   if (steps.timeouts !== o.due) problems.push(`${steps.timeouts} wait steps ended by timeout, expected ${o.due}`);
-  if (steps.tag_steps !== o.due || steps.twice !== 0) problems.push(`${steps.tag_steps} timeout tag steps (${steps.twice} executions with more than one), expected ${o.due}`);
+  if (steps.tag_steps !== o.due || steps.twice !== 0)
+    problems.push(`${steps.tag_steps} timeout tag steps (${steps.twice} executions with more than one), expected ${o.due}`);
   if (steps.future_tagged !== 0) problems.push(`${steps.future_tagged} future executions took the timeout branch`);
   if (steps.succeeded !== o.due) problems.push(`${steps.succeeded} due executions succeeded, expected ${o.due}`);
-  if (steps.tagged !== o.due || steps.order_tagged !== 0) problems.push(`${steps.tagged} contacts tagged ${TIMEOUT_TAG} (expected ${o.due}), ${steps.order_tagged} tagged ${ORDER_TAG} (expected 0)`);
+  if (steps.tagged !== o.due || steps.order_tagged !== 0)
+    problems.push(
+      `${steps.tagged} contacts tagged ${TIMEOUT_TAG} (expected ${o.due}), ${steps.order_tagged} tagged ${ORDER_TAG} (expected 0)`,
+    );
   if (steps.unprocessed !== 0) problems.push(`${steps.unprocessed} events left unprocessed`);
 
   const late = (
@@ -523,7 +531,10 @@ function print(result) {
     '',
     table(
       ['lateness, ms', 'count', 'p50', 'p90', 'p99', 'max', 'mean'],
-      [row('late_by_ms (engine, at wake)', result.latenessMs.lateByMs), row('fired_at - due_at (committed)', result.latenessMs.firedAtMinusDueAt)],
+      [
+        row('late_by_ms (engine, at wake)', result.latenessMs.lateByMs),
+        row('fired_at - due_at (committed)', result.latenessMs.firedAtMinusDueAt),
+      ],
     ),
     '',
     sizeTable(result.sizes),

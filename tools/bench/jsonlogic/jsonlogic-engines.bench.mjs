@@ -63,12 +63,48 @@ if (!(EVALS > 0 && WARMUP >= 0 && BATCH > 0 && EVALS % BATCH === 0)) {
 // ~20 keywords per intent; substring match on the lower-cased text.
 const INTENTS = {
   pricing: [
-    'price', 'prices', 'pricing', 'cost', 'costs', 'how much', 'quote', 'quotation', 'tariff', 'rate',
-    'fee', 'fees', 'expensive', 'cheap', 'discount', 'offer', 'promo', 'budget', 'invoice', 'pay',
+    'price',
+    'prices',
+    'pricing',
+    'cost',
+    'costs',
+    'how much',
+    'quote',
+    'quotation',
+    'tariff',
+    'rate',
+    'fee',
+    'fees',
+    'expensive',
+    'cheap',
+    'discount',
+    'offer',
+    'promo',
+    'budget',
+    'invoice',
+    'pay',
   ],
   human: [
-    'human', 'agent', 'person', 'operator', 'someone', 'somebody', 'advisor', 'adviser', 'staff', 'manager',
-    'call me', 'phone', 'speak', 'talk', 'representative', 'support', 'help desk', 'real', 'assistant', 'team',
+    'human',
+    'agent',
+    'person',
+    'operator',
+    'someone',
+    'somebody',
+    'advisor',
+    'adviser',
+    'staff',
+    'manager',
+    'call me',
+    'phone',
+    'speak',
+    'talk',
+    'representative',
+    'support',
+    'help desk',
+    'real',
+    'assistant',
+    'team',
   ],
 };
 
@@ -158,10 +194,25 @@ function mulberry32(seed) {
 }
 
 const TEXTS = [
-  'Hi!', 'Hello, is the shop open on Sunday?', 'How much is the premium plan?', 'What is the price of delivery',
-  'I want to talk to a human', 'Can someone call me back?', 'STOP', 'thanks', 'Do you have a discount code?',
-  'Where is my order #4412?', 'Send me a quote for 20 units please', 'ok', 'Is it expensive?', '👍',
-  'Bonjour, je voudrais des informations', 'The app keeps crashing', 'Can I pay by card?', 'yes', 'no',
+  'Hi!',
+  'Hello, is the shop open on Sunday?',
+  'How much is the premium plan?',
+  'What is the price of delivery',
+  'I want to talk to a human',
+  'Can someone call me back?',
+  'STOP',
+  'thanks',
+  'Do you have a discount code?',
+  'Where is my order #4412?',
+  'Send me a quote for 20 units please',
+  'ok',
+  'Is it expensive?',
+  '👍',
+  'Bonjour, je voudrais des informations',
+  'The app keeps crashing',
+  'Can I pay by card?',
+  'yes',
+  'no',
   'What are your opening hours?',
 ];
 const CITIES = ['Paris', 'Lyon', 'Marseille', 'Toulouse', 'Lille', 'Nantes', 'Berlin', 'Madrid'];
@@ -377,7 +428,7 @@ async function evaluateAll(ruleName, variant) {
     try {
       out.push({ value: variant.async ? await evaluate(ctx) : evaluate(ctx) });
     } catch (err) {
-      out.push({ thrown: Number.isNaN(err) ? 'NaN' : JSON.stringify(err) ?? String(err) });
+      out.push({ thrown: Number.isNaN(err) ? 'NaN' : (JSON.stringify(err) ?? String(err)) });
     }
   }
   return out;

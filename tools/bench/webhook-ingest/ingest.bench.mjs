@@ -12,8 +12,30 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import {
-  BENCH, DEFAULT_PG, DEFAULT_REDIS, connect, cpuSeconds, createDatabase, databaseUrl, describeMachine, dropDatabase, engineEnv, engineSetup, fmt, freePort,
-  log, machineInfo, parseOptions, postgresCpuSeconds, rssBytes, run, startEngine, summary, table, waitUntilReady, withClient,
+  BENCH,
+  DEFAULT_PG,
+  DEFAULT_REDIS,
+  connect,
+  cpuSeconds,
+  createDatabase,
+  databaseUrl,
+  describeMachine,
+  dropDatabase,
+  engineEnv,
+  engineSetup,
+  fmt,
+  freePort,
+  log,
+  machineInfo,
+  parseOptions,
+  postgresCpuSeconds,
+  rssBytes,
+  run,
+  startEngine,
+  summary,
+  table,
+  waitUntilReady,
+  withClient,
 } from '../engine/bench-lib.mjs';
 
 const usage = `
@@ -27,7 +49,10 @@ node tools/bench/webhook-ingest/ingest.bench.mjs [options]
   --json            print JSON instead of Markdown
 `;
 
-const options = parseOptions({ messages: 40_000, batch: 1, concurrency: 64, warmup: 2000, mode: 'api', pg: DEFAULT_PG, redis: DEFAULT_REDIS, json: false }, usage);
+const options = parseOptions(
+  { messages: 40_000, batch: 1, concurrency: 64, warmup: 2000, mode: 'api', pg: DEFAULT_PG, redis: DEFAULT_REDIS, json: false },
+  usage,
+);
 const DB = 'parley_bench_ingest';
 
 /** ASCII-only JSON, as Meta signs it (non-ASCII escaped as \\uXXXX). */
@@ -44,11 +69,32 @@ function payload(batch) {
     counter += 1;
     const waId = `39340${String(counter % 1_000_000).padStart(7, '0')}`;
     contacts.push({ profile: { name: `Cliente ${counter}` }, wa_id: waId });
-    messages.push({ from: waId, id: `wamid.ingest${randomBytes(12).toString('hex')}`, timestamp: String(now), type: 'text', text: { body: `Quanto costa il divano? È disponibile? #${counter}` } });
+    messages.push({
+      from: waId,
+      id: `wamid.ingest${randomBytes(12).toString('hex')}`,
+      timestamp: String(now),
+      type: 'text',
+      text: { body: `Quanto costa il divano? È disponibile? #${counter}` },
+    });
   }
   return asciiJson({
     object: 'whatsapp_business_account',
-    entry: [{ id: BENCH.wabaId, changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: BENCH.displayPhoneNumber, phone_number_id: BENCH.phoneNumberId }, contacts, messages } }] }],
+    entry: [
+      {
+        id: BENCH.wabaId,
+        changes: [
+          {
+            field: 'messages',
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: { display_phone_number: BENCH.displayPhoneNumber, phone_number_id: BENCH.phoneNumberId },
+              contacts,
+              messages,
+            },
+          },
+        ],
+      },
+    ],
   });
 }
 
@@ -57,7 +103,14 @@ function post(agent, port, body) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const req = request(
-      { agent, host: '127.0.0.1', port, method: 'POST', path: '/webhooks/whatsapp', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-hub-signature-256': signature } },
+      {
+        agent,
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/webhooks/whatsapp',
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-hub-signature-256': signature },
+      },
       (res) => {
         res.resume();
         res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started }));
@@ -118,7 +171,11 @@ run(async () => {
     const seconds = (performance.now() - started) / 1000;
     clearInterval(sampler);
     const self = process.cpuUsage(cpu0.self);
-    const cpu = { engine: cpuSeconds(engine.pid) - cpu0.engine, pg: postgresCpuSeconds() - cpu0.pg, bench: (self.user + self.system) / 1e6 };
+    const cpu = {
+      engine: cpuSeconds(engine.pid) - cpu0.engine,
+      pg: postgresCpuSeconds() - cpu0.pg,
+      bench: (self.user + self.system) / 1e6,
+    };
     const stored = Number((await db.query('SELECT count(*)::int AS n FROM webhook_deliveries')).rows[0].n) - before;
     await db.end();
     agent.destroy();
@@ -144,7 +201,9 @@ run(async () => {
     if (options.json) {
       process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     } else {
-      process.stdout.write(`# Webhook ingest: ${options.batch} message(s) per POST, mode ${options.mode}\n\n${describeMachine(machine)}\n\n`);
+      process.stdout.write(
+        `# Webhook ingest: ${options.batch} message(s) per POST, mode ${options.mode}\n\n${describeMachine(machine)}\n\n`,
+      );
       process.stdout.write(
         `${table(
           ['measure', 'value'],
@@ -159,9 +218,18 @@ run(async () => {
           ],
         )}\n\n`,
       );
-      process.stdout.write(`${table(['latency to the 200, ms', 'p50', 'p90', 'p99', 'max', 'mean'], [['POST', fmt(lat.p50, 1), fmt(lat.p90, 1), fmt(lat.p99, 1), fmt(lat.max, 1), fmt(lat.mean, 1)]])}\n\n`);
       process.stdout.write(
-        `${table(['CPU seconds (measured run)', 'value'], [['engine', fmt(cpu.engine, 1)], ['PostgreSQL', fmt(cpu.pg, 1)], ['benchmark (load generator)', fmt(cpu.bench, 1)]])}\n\nEngine peak RSS ${fmt(result.peakRssMiB, 1)} MiB.\n`,
+        `${table(['latency to the 200, ms', 'p50', 'p90', 'p99', 'max', 'mean'], [['POST', fmt(lat.p50, 1), fmt(lat.p90, 1), fmt(lat.p99, 1), fmt(lat.max, 1), fmt(lat.mean, 1)]])}\n\n`,
+      );
+      process.stdout.write(
+        `${table(
+          ['CPU seconds (measured run)', 'value'],
+          [
+            ['engine', fmt(cpu.engine, 1)],
+            ['PostgreSQL', fmt(cpu.pg, 1)],
+            ['benchmark (load generator)', fmt(cpu.bench, 1)],
+          ],
+        )}\n\nEngine peak RSS ${fmt(result.peakRssMiB, 1)} MiB.\n`,
       );
     }
     await dropDatabase(options.pg, DB);

@@ -29,30 +29,49 @@ export class ApiKeysService {
 
   async create(principal: Principal, name: string): Promise<{ id: string; name: string; key: string }> {
     const key = `${KEY_PREFIX}${randomBytes(24).toString('base64url')}`;
-    const row = await sqlRow(this.dataSource, z.object({ id: z.string() }), 'INSERT INTO api_keys (workspace_id, name, key_hash, created_by) VALUES ($1, $2, $3, $4) RETURNING id', [
-      principal.workspaceId,
-      name,
-      hashKey(key),
-      principal.userId,
-    ]);
+    const row = await sqlRow(
+      this.dataSource,
+      z.object({ id: z.string() }),
+      'INSERT INTO api_keys (workspace_id, name, key_hash, created_by) VALUES ($1, $2, $3, $4) RETURNING id',
+      [principal.workspaceId, name, hashKey(key), principal.userId],
+    );
     if (!row) throw new Error('api key insert returned nothing');
-    await this.audit.record({ workspaceId: principal.workspaceId, actorUserId: principal.userId, action: 'api_key.created', subjectType: 'api_key', subjectId: row.id, details: { name } });
+    await this.audit.record({
+      workspaceId: principal.workspaceId,
+      actorUserId: principal.userId,
+      action: 'api_key.created',
+      subjectType: 'api_key',
+      subjectId: row.id,
+      details: { name },
+    });
     return { id: row.id, name, key };
   }
 
   async list(workspaceId: string) {
-    const rows = await sqlRows(this.dataSource, keyRow, 'SELECT id, name, created_at, revoked_at FROM api_keys WHERE workspace_id = $1 ORDER BY created_at DESC', [workspaceId]);
+    const rows = await sqlRows(
+      this.dataSource,
+      keyRow,
+      'SELECT id, name, created_at, revoked_at FROM api_keys WHERE workspace_id = $1 ORDER BY created_at DESC',
+      [workspaceId],
+    );
     return rows.map((r) => ({ id: r.id, name: r.name, createdAt: r.created_at.toISOString(), revoked: r.revoked_at !== null }));
   }
 
   async revoke(principal: Principal, id: string): Promise<void> {
-    const row = await sqlRow(this.dataSource, z.object({ id: z.string() }), 'UPDATE api_keys SET revoked_at = $3 WHERE id = $1 AND workspace_id = $2 AND revoked_at IS NULL RETURNING id', [
-      id,
-      principal.workspaceId,
-      this.clock.now(),
-    ]);
+    const row = await sqlRow(
+      this.dataSource,
+      z.object({ id: z.string() }),
+      'UPDATE api_keys SET revoked_at = $3 WHERE id = $1 AND workspace_id = $2 AND revoked_at IS NULL RETURNING id',
+      [id, principal.workspaceId, this.clock.now()],
+    );
     if (!row) throw new NotFoundException('No such active API key in this workspace.');
-    await this.audit.record({ workspaceId: principal.workspaceId, actorUserId: principal.userId, action: 'api_key.revoked', subjectType: 'api_key', subjectId: id });
+    await this.audit.record({
+      workspaceId: principal.workspaceId,
+      actorUserId: principal.userId,
+      action: 'api_key.revoked',
+      subjectType: 'api_key',
+      subjectId: id,
+    });
   }
 
   /** The workspace and key id behind a key, or null when it is unknown or revoked. */

@@ -10,7 +10,10 @@ import { AuditEntry } from './audit-entry.entity';
 
 const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
-  before: z.string().regex(/^\d{1,19}$/).optional(),
+  before: z
+    .string()
+    .regex(/^\d{1,19}$/)
+    .optional(),
 });
 
 @ApiTags('audit')

@@ -50,7 +50,11 @@ describe('sign-in, sessions and lockout', () => {
 
   it('refuses malformed sign-in bodies with 400', async () => {
     expect((await h.anonymous.post('/api/auth/login', { email: 'x' })).status).toBe(400);
-    const raw = await fetch(`${h.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"email":' });
+    const raw = await fetch(`${h.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"email":',
+    });
     expect(raw.status).toBe(400);
     expect(obj(await raw.json())['message']).toBe('The request body is not valid JSON.');
   });

@@ -104,8 +104,6 @@ export class AuthService {
   }
 
   async logout(principal: Principal): Promise<void> {
-    await this.dataSource
-      .getRepository(Session)
-      .update({ id: principal.sessionId, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
+    await this.dataSource.getRepository(Session).update({ id: principal.sessionId, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
   }
 }

@@ -36,7 +36,13 @@ export class SessionGuard implements CanActivate {
       if (this.reflector.getAllAndOverride<boolean | undefined>(ALLOW_API_KEY, targets) !== true) {
         throw new ForbiddenException('API keys cannot call this route.');
       }
-      request.principal = { userId: key.createdBy ?? key.keyId, workspaceId: key.workspaceId, role: 'integration', email: `api-key:${key.keyId}`, sessionId: key.keyId };
+      request.principal = {
+        userId: key.createdBy ?? key.keyId,
+        workspaceId: key.workspaceId,
+        role: 'integration',
+        email: `api-key:${key.keyId}`,
+        sessionId: key.keyId,
+      };
       return true;
     }
     const token = readSessionToken(request);

@@ -11,9 +11,7 @@ export class ZodValidationPipe<T extends z.ZodType> implements PipeTransform<unk
     throw new BadRequestException({
       statusCode: 400,
       error: 'Bad Request',
-      message: parsed.error.issues
-        .map((issue) => `${issue.path.map(String).join('.') || 'body'}: ${issue.message}`)
-        .join('; '),
+      message: parsed.error.issues.map((issue) => `${issue.path.map(String).join('.') || 'body'}: ${issue.message}`).join('; '),
       issues: parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
     });
   }

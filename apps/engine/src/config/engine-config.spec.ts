@@ -29,9 +29,7 @@ describe('loadEngineConfig', () => {
   });
 
   it('accepts a base64 key', () => {
-    expect(loadEngineConfig({ ...minimal, SECRETS_KEY: Buffer.alloc(32, 7).toString('base64') }).SECRETS_KEY).toEqual(
-      Buffer.alloc(32, 7),
-    );
+    expect(loadEngineConfig({ ...minimal, SECRETS_KEY: Buffer.alloc(32, 7).toString('base64') }).SECRETS_KEY).toEqual(Buffer.alloc(32, 7));
   });
 
   it('names each wrong variable and hides secret values', () => {

@@ -9,17 +9,15 @@ const url = (protocols: readonly string[]) =>
     message: `must start with ${protocols.map((p) => `${p}://`).join(' or ')}`,
   });
 
-const secretsKey = z
-  .string()
-  .transform((value, ctx) => {
-    const trimmed = value.trim();
-    const bytes = /^[0-9a-fA-F]{64}$/.test(trimmed) ? Buffer.from(trimmed, 'hex') : Buffer.from(trimmed, 'base64');
-    if (bytes.length !== 32) {
-      ctx.addIssue({ code: 'custom', message: 'must be 32 bytes, as 64 hex characters or base64' });
-      return z.NEVER;
-    }
-    return bytes;
-  });
+const secretsKey = z.string().transform((value, ctx) => {
+  const trimmed = value.trim();
+  const bytes = /^[0-9a-fA-F]{64}$/.test(trimmed) ? Buffer.from(trimmed, 'hex') : Buffer.from(trimmed, 'base64');
+  if (bytes.length !== 32) {
+    ctx.addIssue({ code: 'custom', message: 'must be 32 bytes, as 64 hex characters or base64' });
+    return z.NEVER;
+  }
+  return bytes;
+});
 
 const optionalText = z
   .string()
@@ -40,7 +38,9 @@ export const engineConfigSchema = z.object({
     .string()
     .min(1)
     .default('loopback')
-    .transform((value): boolean | number | string => (value === 'true' ? true : value === 'false' ? false : /^\d+$/.test(value) ? Number(value) : value)),
+    .transform((value): boolean | number | string =>
+      value === 'true' ? true : value === 'false' ? false : /^\d+$/.test(value) ? Number(value) : value,
+    ),
   DATABASE_URL: url(['postgres', 'postgresql']),
   DATABASE_POOL_SIZE: integer(2, 200).default(10),
   REDIS_URL: optionalText.pipe(url(['redis', 'rediss']).optional()),

@@ -50,14 +50,10 @@ export class ConsentService {
       );
       if (!current) return false;
       if (current.value === change.value || (current.at !== null && current.at > at)) return false;
-      await m.query(`UPDATE contacts SET ${columns.value} = $3, ${columns.at} = $4, ${columns.source} = $5, updated_at = $6 WHERE id = $1 AND workspace_id = $2`, [
-        change.contactId,
-        change.workspaceId,
-        change.value,
-        at,
-        change.source,
-        this.clock.now(),
-      ]);
+      await m.query(
+        `UPDATE contacts SET ${columns.value} = $3, ${columns.at} = $4, ${columns.source} = $5, updated_at = $6 WHERE id = $1 AND workspace_id = $2`,
+        [change.contactId, change.workspaceId, change.value, at, change.source, this.clock.now()],
+      );
       await this.events.record(
         {
           workspaceId: change.workspaceId,

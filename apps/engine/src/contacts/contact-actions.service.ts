@@ -35,7 +35,16 @@ export class ContactActionsService {
         [scope.workspaceId, scope.contactId, unique],
       );
       for (const { tag } of rows) {
-        await this.events.record({ workspaceId: scope.workspaceId, contactId: scope.contactId, type: 'contact.tag_added', source: 'contact', payload: { tag, source: scope.source } }, manager);
+        await this.events.record(
+          {
+            workspaceId: scope.workspaceId,
+            contactId: scope.contactId,
+            type: 'contact.tag_added',
+            source: 'contact',
+            payload: { tag, source: scope.source },
+          },
+          manager,
+        );
       }
       return rows.map((r) => r.tag);
     });
@@ -51,7 +60,16 @@ export class ContactActionsService {
         [scope.contactId, scope.workspaceId, [...tags]],
       );
       for (const { tag } of rows) {
-        await this.events.record({ workspaceId: scope.workspaceId, contactId: scope.contactId, type: 'contact.tag_removed', source: 'contact', payload: { tag, source: scope.source } }, manager);
+        await this.events.record(
+          {
+            workspaceId: scope.workspaceId,
+            contactId: scope.contactId,
+            type: 'contact.tag_removed',
+            source: 'contact',
+            payload: { tag, source: scope.source },
+          },
+          manager,
+        );
       }
       return rows.map((r) => r.tag);
     });
@@ -68,15 +86,18 @@ export class ContactActionsService {
       if (!current) throw new Error(`contact ${scope.contactId} not found`);
       const oldValue = current.value ?? null;
       if (JSON.stringify(oldValue) === JSON.stringify(value)) return { changed: false, oldValue };
-      await manager.query(`UPDATE contacts SET fields = fields || jsonb_build_object($3::text, $4::jsonb), updated_at = $5 WHERE id = $1 AND workspace_id = $2`, [
-        scope.contactId,
-        scope.workspaceId,
-        field,
-        JSON.stringify(value),
-        this.clock.now(),
-      ]);
+      await manager.query(
+        `UPDATE contacts SET fields = fields || jsonb_build_object($3::text, $4::jsonb), updated_at = $5 WHERE id = $1 AND workspace_id = $2`,
+        [scope.contactId, scope.workspaceId, field, JSON.stringify(value), this.clock.now()],
+      );
       await this.events.record(
-        { workspaceId: scope.workspaceId, contactId: scope.contactId, type: 'contact.field_changed', source: 'contact', payload: { field, oldValue, newValue: value, source: scope.source } },
+        {
+          workspaceId: scope.workspaceId,
+          contactId: scope.contactId,
+          type: 'contact.field_changed',
+          source: 'contact',
+          payload: { field, oldValue, newValue: value, source: scope.source },
+        },
         manager,
       );
       return { changed: true, oldValue };
@@ -85,23 +106,32 @@ export class ContactActionsService {
 
   async moveToList(scope: ContactScope, list: string | null): Promise<{ changed: boolean; previous: string | null }> {
     return this.dataSource.transaction(async (manager) => {
-      const row = await sqlRow(manager, z.object({ list: z.string().nullable() }), 'SELECT list FROM contacts WHERE id = $1 AND workspace_id = $2 FOR UPDATE', [
-        scope.contactId,
-        scope.workspaceId,
-      ]);
+      const row = await sqlRow(
+        manager,
+        z.object({ list: z.string().nullable() }),
+        'SELECT list FROM contacts WHERE id = $1 AND workspace_id = $2 FOR UPDATE',
+        [scope.contactId, scope.workspaceId],
+      );
       if (!row) throw new Error(`contact ${scope.contactId} not found`);
       if (row.list === list) return { changed: false, previous: row.list };
-      await manager.query('UPDATE contacts SET list = $3, updated_at = $4 WHERE id = $1 AND workspace_id = $2', [scope.contactId, scope.workspaceId, list, this.clock.now()]);
+      await manager.query('UPDATE contacts SET list = $3, updated_at = $4 WHERE id = $1 AND workspace_id = $2', [
+        scope.contactId,
+        scope.workspaceId,
+        list,
+        this.clock.now(),
+      ]);
       return { changed: true, previous: row.list };
     });
   }
 
   async assign(scope: ContactScope, userId: string | null): Promise<void> {
     if (userId !== null) {
-      const member = await sqlRow(this.dataSource, z.object({ id: z.string() }), 'SELECT id FROM users WHERE id = $1 AND workspace_id = $2 AND disabled_at IS NULL', [
-        userId,
-        scope.workspaceId,
-      ]);
+      const member = await sqlRow(
+        this.dataSource,
+        z.object({ id: z.string() }),
+        'SELECT id FROM users WHERE id = $1 AND workspace_id = $2 AND disabled_at IS NULL',
+        [userId, scope.workspaceId],
+      );
       if (!member) throw new Error(`user ${userId} is not an active member of this workspace`);
     }
     await this.dataSource.query('UPDATE contacts SET assigned_user_id = $3, updated_at = $4 WHERE id = $1 AND workspace_id = $2', [

@@ -44,7 +44,12 @@ export class ContactResolverService {
       );
     }
     const find = async (column: 'wa_id' | 'phone_e164' | 'email', value: string | null) =>
-      value === null ? undefined : sqlRow(this.dataSource, idRow, `SELECT id FROM contacts WHERE workspace_id = $1 AND ${column} = $2 ORDER BY created_at LIMIT 1`, [workspaceId, value]);
+      value === null
+        ? undefined
+        : sqlRow(this.dataSource, idRow, `SELECT id FROM contacts WHERE workspace_id = $1 AND ${column} = $2 ORDER BY created_at LIMIT 1`, [
+            workspaceId,
+            value,
+          ]);
     const existing = (await find('wa_id', waId)) ?? (await find('phone_e164', phone)) ?? (await find('email', email));
     if (existing) return { contactId: existing.id, created: false };
     const created = await this.dataSource.transaction(async (manager) => {
@@ -68,7 +73,17 @@ export class ContactResolverService {
       );
       if (!row) throw new Error('contact insert returned nothing');
       if (row.inserted) {
-        await this.events.record({ workspaceId, contactId: row.id, type: 'contact.created', source: 'contact', sourceId: `${row.id}:created`, payload: { source } }, manager);
+        await this.events.record(
+          {
+            workspaceId,
+            contactId: row.id,
+            type: 'contact.created',
+            source: 'contact',
+            sourceId: `${row.id}:created`,
+            payload: { source },
+          },
+          manager,
+        );
       }
       return row;
     });

@@ -32,8 +32,16 @@ const updateSchema = z
     firstName: z.string().trim().max(100).nullable().optional(),
     lastName: z.string().trim().max(100).nullable().optional(),
     email: z.email().max(320).nullable().optional(),
-    timeZone: z.string().refine((zone) => IANAZone.isValidZone(zone), 'not a known time zone').nullable().optional(),
-    locale: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/).nullable().optional(),
+    timeZone: z
+      .string()
+      .refine((zone) => IANAZone.isValidZone(zone), 'not a known time zone')
+      .nullable()
+      .optional(),
+    locale: z
+      .string()
+      .regex(/^[a-z]{2}(-[A-Z]{2})?$/)
+      .nullable()
+      .optional(),
     fields: z.record(z.string().regex(/^[a-z][a-z0-9_]{0,49}$/), z.unknown()).optional(),
     addTags: z.array(z.string().trim().min(1).max(100)).max(50).optional(),
     removeTags: z.array(z.string().trim().min(1).max(100)).max(50).optional(),
@@ -46,7 +54,12 @@ const updateSchema = z
   .refine((v) => Object.keys(v).length > 0, 'nothing to change');
 
 const pauseSchema = z.object({
-  hours: z.number().min(0.25).max(24 * 365).nullable().default(null),
+  hours: z
+    .number()
+    .min(0.25)
+    .max(24 * 365)
+    .nullable()
+    .default(null),
   reason: z.string().trim().max(500).default(''),
 });
 
@@ -91,7 +104,14 @@ export class ContactsController {
           AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM contact_tags t WHERE t.contact_id = c.id AND t.tag = $3))
           AND ($4::text IS NULL OR c.list = $4)
         ORDER BY c.updated_at DESC, c.id LIMIT $5 OFFSET $6`,
-      [principal.workspaceId, query.search ? `%${escapeLike(query.search)}%` : null, query.tag ?? null, query.list ?? null, query.limit, query.offset],
+      [
+        principal.workspaceId,
+        query.search ? `%${escapeLike(query.search)}%` : null,
+        query.tag ?? null,
+        query.list ?? null,
+        query.limit,
+        query.offset,
+      ],
     );
     const contacts = [];
     for (const { id } of rows) {
@@ -107,19 +127,31 @@ export class ContactsController {
   async get(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string) {
     const contact = await this.load(principal, id);
     const pause = await this.pauses.active(principal.workspaceId, id, null);
-    return { ...viewContact(contact), automationPaused: pause ? { scope: pause.scope, reason: pause.reason, until: pause.until?.toISOString() ?? null } : null };
+    return {
+      ...viewContact(contact),
+      automationPaused: pause ? { scope: pause.scope, reason: pause.reason, until: pause.until?.toISOString() ?? null } : null,
+    };
   }
 
   @Patch(':id')
   @Roles('admin', 'marketer', 'support')
   @ApiOperation({ summary: 'Change names, email, time zone, language, custom fields, tags or consent (marketing / notifications)' })
-  async update(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string, @Body(new ZodValidationPipe(updateSchema)) body: z.infer<typeof updateSchema>) {
+  async update(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body(new ZodValidationPipe(updateSchema)) body: z.infer<typeof updateSchema>,
+  ) {
     await this.load(principal, id);
     const scope = { workspaceId: principal.workspaceId, contactId: id, source: `user:${principal.userId}` };
     for (const [key, column] of Object.entries(SIMPLE_COLUMNS)) {
       const value: unknown = Object.entries(body).find(([k]) => k === key)?.[1];
       if (value !== undefined) {
-        await this.dataSource.query(`UPDATE contacts SET ${column} = $3, updated_at = $4 WHERE id = $1 AND workspace_id = $2`, [id, principal.workspaceId, value, this.clock.now()]);
+        await this.dataSource.query(`UPDATE contacts SET ${column} = $3, updated_at = $4 WHERE id = $1 AND workspace_id = $2`, [
+          id,
+          principal.workspaceId,
+          value,
+          this.clock.now(),
+        ]);
       }
     }
     for (const [field, value] of Object.entries(body.fields ?? {})) await this.actions.setField(scope, field, value);
@@ -127,7 +159,8 @@ export class ContactsController {
     if (body.removeTags) await this.actions.removeTags(scope, body.removeTags);
     for (const kind of ['marketing', 'transactional'] as const) {
       const value = body.consent?.[kind];
-      if (value) await this.consent.record({ workspaceId: principal.workspaceId, contactId: id, kind, value, source: `user:${principal.userId}` });
+      if (value)
+        await this.consent.record({ workspaceId: principal.workspaceId, contactId: id, kind, value, source: `user:${principal.userId}` });
     }
     // Tag and field changes are events flows may react to.
     await this.dispatcher.dispatch([{ kind: 'contact', id }]);
@@ -138,7 +171,11 @@ export class ContactsController {
   @Roles('admin', 'marketer', 'support')
   @HttpCode(201)
   @ApiOperation({ summary: 'Pause automation for this contact (for some hours, or until resumed)' })
-  async pause(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string, @Body(new ZodValidationPipe(pauseSchema)) body: z.infer<typeof pauseSchema>) {
+  async pause(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body(new ZodValidationPipe(pauseSchema)) body: z.infer<typeof pauseSchema>,
+  ) {
     await this.load(principal, id);
     const until = body.hours === null ? null : new Date(this.clock.now().getTime() + body.hours * 3_600_000);
     const pause = await this.pauses.pause({
@@ -177,15 +214,20 @@ export class ContactsController {
     // The bot must not talk over the human: pause first, then send.
     const { settings } = await this.workspaces.get(principal.workspaceId);
     const until = new Date(this.clock.now().getTime() + settings.takeoverHours * 3_600_000);
-    await this.pauses.pause({ workspaceId: principal.workspaceId, scope: 'contact', contactId: id, until, reason: 'An agent took over the conversation', actor: { kind: 'agent_message', userId: principal.userId } });
-    const result = await this.sender
-      .forAgent({ workspaceId: principal.workspaceId, userId: principal.userId })
-      .send({
-        contactId: id,
-        category: 'service',
-        idempotencyKey: `agent:${principal.userId}:${idempotencyKey?.trim().slice(0, 100) || randomUUID()}`,
-        message: { type: 'text', text: { body: body.text } },
-      });
+    await this.pauses.pause({
+      workspaceId: principal.workspaceId,
+      scope: 'contact',
+      contactId: id,
+      until,
+      reason: 'An agent took over the conversation',
+      actor: { kind: 'agent_message', userId: principal.userId },
+    });
+    const result = await this.sender.forAgent({ workspaceId: principal.workspaceId, userId: principal.userId }).send({
+      contactId: id,
+      category: 'service',
+      idempotencyKey: `agent:${principal.userId}:${idempotencyKey?.trim().slice(0, 100) || randomUUID()}`,
+      message: { type: 'text', text: { body: body.text } },
+    });
     return { result, automationPausedUntil: until.toISOString() };
   }
 }

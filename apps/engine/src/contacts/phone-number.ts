@@ -12,7 +12,8 @@ function isCountryCode(value: string): value is CountryCode {
 export function toE164(raw: string, defaultCountry = 'IT'): string | null {
   const trimmed = raw.trim();
   if (trimmed === '') return null;
-  const candidates = trimmed.startsWith('+') || trimmed.startsWith('00') ? [trimmed.replace(/^00/, '+')] : [trimmed, `+${trimmed.replace(/\D/g, '')}`];
+  const candidates =
+    trimmed.startsWith('+') || trimmed.startsWith('00') ? [trimmed.replace(/^00/, '+')] : [trimmed, `+${trimmed.replace(/\D/g, '')}`];
   for (const candidate of candidates) {
     const parsed = parsePhoneNumberFromString(candidate, isCountryCode(defaultCountry) ? defaultCountry : undefined);
     if (parsed?.isValid()) return parsed.number;

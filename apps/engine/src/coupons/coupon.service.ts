@@ -49,7 +49,17 @@ export class CouponService {
         `INSERT INTO coupons (workspace_id, contact_id, campaign, code, discount_percent, discount_amount, currency, expires_at, execution_id)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          ON CONFLICT DO NOTHING RETURNING code, expires_at`,
-        [request.workspaceId, request.contactId, request.campaign, newCode(request.prefix), request.percentOff, request.amountOff, request.currency, expiresAt, request.executionId],
+        [
+          request.workspaceId,
+          request.contactId,
+          request.campaign,
+          newCode(request.prefix),
+          request.percentOff,
+          request.amountOff,
+          request.currency,
+          expiresAt,
+          request.executionId,
+        ],
       );
       if (row) return { code: row.code, expiresAt: row.expires_at, reused: false };
       // Either the code was taken or a concurrent step issued this contact's coupon.
@@ -60,11 +70,12 @@ export class CouponService {
   }
 
   private async find(request: CouponRequest): Promise<{ code: string; expiresAt: Date | null } | null> {
-    const row = await sqlRow(this.dataSource, couponRow, 'SELECT code, expires_at FROM coupons WHERE workspace_id = $1 AND campaign = $2 AND contact_id = $3', [
-      request.workspaceId,
-      request.campaign,
-      request.contactId,
-    ]);
+    const row = await sqlRow(
+      this.dataSource,
+      couponRow,
+      'SELECT code, expires_at FROM coupons WHERE workspace_id = $1 AND campaign = $2 AND contact_id = $3',
+      [request.workspaceId, request.campaign, request.contactId],
+    );
     return row ? { code: row.code, expiresAt: row.expires_at } : null;
   }
 }

@@ -34,7 +34,8 @@ interface Mode {
 }
 
 const MODES: Mode[] = [{ title: 'one engine process, in-process dispatch', topology: 'single', killEvery: [1000, 3000], maxKills: 8 }];
-if (process.env['REDIS_URL']) MODES.push({ title: 'API process and two BullMQ workers', topology: 'scaled', killEvery: [300, 1200], maxKills: 25 });
+if (process.env['REDIS_URL'])
+  MODES.push({ title: 'API process and two BullMQ workers', topology: 'scaled', killEvery: [300, 1200], maxKills: 25 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const between = ([low, high]: [number, number]) => low + Math.floor(Math.random() * (high - low));
@@ -104,14 +105,24 @@ describe.each(MODES)('crash recovery: $title', (mode) => {
       HOST: '127.0.0.1',
       SWEEP_INTERVAL_MS: '1000',
       WAIT_POLL_INTERVAL_MS: '100',
-      ...(mode.topology === 'scaled' ? { REDIS_URL: process.env['REDIS_URL'] ?? '', REDIS_PREFIX: `crash${randomBytes(4).toString('hex')}` } : {}),
+      ...(mode.topology === 'scaled'
+        ? { REDIS_URL: process.env['REDIS_URL'] ?? '', REDIS_PREFIX: `crash${randomBytes(4).toString('hex')}` }
+        : {}),
     };
-    runEngineCli(['setup'], { ...env, ADMIN_EMAIL: 'admin@crash.test', ADMIN_PASSWORD: PASSWORD, WHATSAPP_PHONE_NUMBER_ID: PHONE_NUMBER_ID, WHATSAPP_ACCESS_TOKEN: ACCESS_TOKEN });
+    runEngineCli(['setup'], {
+      ...env,
+      ADMIN_EMAIL: 'admin@crash.test',
+      ADMIN_PASSWORD: PASSWORD,
+      WHATSAPP_PHONE_NUMBER_ID: PHONE_NUMBER_ID,
+      WHATSAPP_ACCESS_TOKEN: ACCESS_TOKEN,
+    });
     for (const name of mode.topology === 'single' ? ['engine'] : ['api', 'worker-1', 'worker-2']) await launch(name);
     admin = await apiClient(apiUrl, null).login('admin@crash.test', PASSWORD);
     // The same reply goes to a few contacts hundreds of times within seconds: pacing and content frequency are
     // the policy gate's business (policy-gate.spec.ts); here they would only turn sends into waits and blocks.
-    expect((await admin.put('/api/workspace/settings', { messaging: { recipientSpacingSeconds: 0, sameContentPer30Days: 1000 } })).status).toBe(200);
+    expect(
+      (await admin.put('/api/workspace/settings', { messaging: { recipientSpacingSeconds: 0, sameContentPer30Days: 1000 } })).status,
+    ).toBe(200);
 
     const publish = async (name: string, document: unknown) => {
       const created = await admin.post('/api/flows', { name, definition: document });
@@ -167,7 +178,12 @@ describe.each(MODES)('crash recovery: $title', (mode) => {
     const contact = async (i: number) => {
       const from = `39320${String(i).padStart(7, '0')}`;
       for (let j = 0; j < MESSAGES_PER_CONTACT; j += 1) {
-        const { wamid, delivery } = await simulator.customerSends({ phoneNumberId: PHONE_NUMBER_ID, from, name: `Customer ${i}`, text: utterance(i, j) });
+        const { wamid, delivery } = await simulator.customerSends({
+          phoneNumberId: PHONE_NUMBER_ID,
+          from,
+          name: `Customer ${i}`,
+          text: utterance(i, j),
+        });
         let delivered = delivery?.delivered ?? false;
         for (let attempt = 0; !delivered && attempt < 400; attempt += 1) {
           await sleep(250);
@@ -214,86 +230,82 @@ describe.each(MODES)('crash recovery: $title', (mode) => {
     throw new Error(`the engine did not finish its work within ${timeoutMs} ms`);
   }
 
-  it(
-    'handles every message exactly once and sends nothing twice, whatever instant a process dies',
-    async () => {
-      let writing = true;
-      const killer = chaos(() => writing);
-      const started = Date.now();
-      try {
-        await customersWrite();
-      } finally {
-        writing = false;
+  it('handles every message exactly once and sends nothing twice, whatever instant a process dies', async () => {
+    let writing = true;
+    const killer = chaos(() => writing);
+    const started = Date.now();
+    try {
+      await customersWrite();
+    } finally {
+      writing = false;
+    }
+    await killer;
+    await quiet(180_000);
+    // Meta reports "sent" for every message it accepted; that settles sends whose answer a crash lost.
+    for (const message of [...simulator.state.sent]) await simulator.sendStatus(message.wamid, 'sent');
+    await quiet(120_000);
+    const elapsedMs = Date.now() - started;
+
+    const total = CONTACTS * MESSAGES_PER_CONTACT;
+    let prices = 0;
+    let laters = 0;
+    for (let i = 0; i < CONTACTS; i += 1) {
+      for (let j = 0; j < MESSAGES_PER_CONTACT; j += 1) {
+        if (utterance(i, j) === 'price please') prices += 1;
+        if (utterance(i, j) === 'later please') laters += 1;
       }
-      await killer;
-      await quiet(180_000);
-      // Meta reports "sent" for every message it accepted; that settles sends whose answer a crash lost.
-      for (const message of [...simulator.state.sent]) await simulator.sendStatus(message.wamid, 'sent');
-      await quiet(120_000);
-      const elapsedMs = Date.now() - started;
+    }
+    // Enough kills for the run to mean something (each lands at a random instant of real work).
+    expect(kills).toBeGreaterThanOrEqual(Math.ceil(mode.maxKills / 2));
 
-      const total = CONTACTS * MESSAGES_PER_CONTACT;
-      let prices = 0;
-      let laters = 0;
-      for (let i = 0; i < CONTACTS; i += 1) {
-        for (let j = 0; j < MESSAGES_PER_CONTACT; j += 1) {
-          if (utterance(i, j) === 'price please') prices += 1;
-          if (utterance(i, j) === 'later please') laters += 1;
-        }
-      }
-      // Enough kills for the run to mean something (each lands at a random instant of real work).
-      expect(kills).toBeGreaterThanOrEqual(Math.ceil(mode.maxKills / 2));
+    // Every inbound message stored once, as one event, and processed.
+    expect(await scalar(`SELECT count(*) FROM messages WHERE direction = 'inbound'`)).toBe(total);
+    expect(await scalar(`SELECT count(*) FROM events WHERE type = 'message.received'`)).toBe(total);
+    expect(await scalar(`SELECT count(*) FROM events WHERE processed_at IS NULL`)).toBe(0);
 
-      // Every inbound message stored once, as one event, and processed.
-      expect(await scalar(`SELECT count(*) FROM messages WHERE direction = 'inbound'`)).toBe(total);
-      expect(await scalar(`SELECT count(*) FROM events WHERE type = 'message.received'`)).toBe(total);
-      expect(await scalar(`SELECT count(*) FROM events WHERE processed_at IS NULL`)).toBe(0);
+    // Exactly one execution per triggering message, none for chatter.
+    for (const [flowId, expected] of [
+      [priceFlow, prices],
+      [laterFlow, laters],
+    ] as const) {
+      expect(await scalar(`SELECT count(*) FROM executions WHERE flow_id = $1`, [flowId])).toBe(expected);
+      expect(await scalar(`SELECT count(DISTINCT trigger_event_id) FROM executions WHERE flow_id = $1`, [flowId])).toBe(expected);
+    }
 
-      // Exactly one execution per triggering message, none for chatter.
-      for (const [flowId, expected] of [
-        [priceFlow, prices],
-        [laterFlow, laters],
-      ] as const) {
-        expect(await scalar(`SELECT count(*) FROM executions WHERE flow_id = $1`, [flowId])).toBe(expected);
-        expect(await scalar(`SELECT count(DISTINCT trigger_event_id) FROM executions WHERE flow_id = $1`, [flowId])).toBe(expected);
-      }
+    // No message sent twice: each send key reached the Graph API at most once.
+    const keys = simulator.state.sent.map((m) => str(m.body['biz_opaque_callback_data']));
+    expect(keys.length - new Set(keys).size).toBe(0);
 
-      // No message sent twice: each send key reached the Graph API at most once.
-      const keys = simulator.state.sent.map((m) => str(m.body['biz_opaque_callback_data']));
-      expect(keys.length - new Set(keys).size).toBe(0);
-
-      // Every execution finished, except sends a crash left between "recorded" and "on the wire":
-      // those wait, visibly, for a confirmation that will never come, and were not sent blindly.
-      const unsettled = await sql(
-        `SELECT e.id, s.idempotency_key, s.status AS effect FROM executions e
+    // Every execution finished, except sends a crash left between "recorded" and "on the wire":
+    // those wait, visibly, for a confirmation that will never come, and were not sent blindly.
+    const unsettled = await sql(
+      `SELECT e.id, s.idempotency_key, s.status AS effect FROM executions e
            JOIN waits w ON w.execution_id = e.id AND w.status = 'waiting' AND w.kind = 'event' AND w.event_type = 'message.status'
            LEFT JOIN side_effects s ON s.execution_id = e.id AND s.status <> 'succeeded'
           WHERE e.status = 'waiting'`,
-      );
-      for (const row of unsettled) {
-        expect(row['effect']).toBe('unknown');
-        expect(keys).not.toContain(str(row['idempotency_key']));
-      }
-      const statuses = await sql(`SELECT status, count(*)::int AS n FROM executions GROUP BY status ORDER BY status`);
-      expect(statuses).toEqual(
-        [
-          { status: 'succeeded', n: prices + laters - unsettled.length },
-          ...(unsettled.length > 0 ? [{ status: 'waiting', n: unsettled.length }] : []),
-        ].sort((a, b) => a.status.localeCompare(b.status)),
-      );
-      expect(simulator.state.sent).toHaveLength(prices + laters - unsettled.length);
+    );
+    for (const row of unsettled) {
+      expect(row['effect']).toBe('unknown');
+      expect(keys).not.toContain(str(row['idempotency_key']));
+    }
+    const statuses = await sql(`SELECT status, count(*)::int AS n FROM executions GROUP BY status ORDER BY status`);
+    expect(statuses).toEqual(
+      [
+        { status: 'succeeded', n: prices + laters - unsettled.length },
+        ...(unsettled.length > 0 ? [{ status: 'waiting', n: unsettled.length }] : []),
+      ].sort((a, b) => a.status.localeCompare(b.status)),
+    );
+    expect(simulator.state.sent).toHaveLength(prices + laters - unsettled.length);
 
-      // Each follow-up wait fired once; each asking contact was tagged once.
-      expect(await scalar(`SELECT count(*) FROM waits WHERE kind = 'delay' AND status = 'fired'`)).toBe(laters);
-      expect(await scalar(`SELECT count(*) FROM contact_tags WHERE tag = 'asked-price'`)).toBe(CONTACTS);
+    // Each follow-up wait fired once; each asking contact was tagged once.
+    expect(await scalar(`SELECT count(*) FROM waits WHERE kind = 'delay' AND status = 'fired'`)).toBe(laters);
+    expect(await scalar(`SELECT count(*) FROM contact_tags WHERE tag = 'asked-price'`)).toBe(CONTACTS);
 
-      const reconciled = await scalar(`SELECT count(*) FROM side_effects WHERE result ? 'reconciledBy'`);
-      const execution = obj((await admin.get(`/api/executions?flowId=${priceFlow}&limit=1`)).body);
-      expect(arr(execution['data'])).toHaveLength(1);
-      process.stdout.write(
-        `crash recovery (${mode.title}): ${total} messages, ${kills} kills, ${reconciled} sends settled by status webhooks, ${unsettled.length} left awaiting confirmation, ${Math.round(elapsedMs / 1000)} s\n`,
-      );
-    },
-    600_000,
-  );
+    const reconciled = await scalar(`SELECT count(*) FROM side_effects WHERE result ? 'reconciledBy'`);
+    const execution = obj((await admin.get(`/api/executions?flowId=${priceFlow}&limit=1`)).body);
+    expect(arr(execution['data'])).toHaveLength(1);
+    process.stdout.write(
+      `crash recovery (${mode.title}): ${total} messages, ${kills} kills, ${reconciled} sends settled by status webhooks, ${unsettled.length} left awaiting confirmation, ${Math.round(elapsedMs / 1000)} s\n`,
+    );
+  }, 600_000);
 });

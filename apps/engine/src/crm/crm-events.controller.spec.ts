@@ -38,7 +38,9 @@ describe('CRM events API: API keys, idempotency and bad input', () => {
     expect(body).toMatchObject({ duplicate: false, eventId: expect.any(String), contactId: expect.any(String) });
     const [contact] = await h.sql(`SELECT wa_id, phone_e164, first_name FROM contacts WHERE id = $1`, [body['contactId']]);
     expect(contact).toEqual({ wa_id: '393335550101', phone_e164: '+393335550101', first_name: 'Marta' });
-    expect(await h.sql(`SELECT external_id, status, total::text FROM orders WHERE workspace_id = $1`, [h.workspace.id])).toEqual([{ external_id: 'A-1', status: 'created', total: '49.90' }]);
+    expect(await h.sql(`SELECT external_id, status, total::text FROM orders WHERE workspace_id = $1`, [h.workspace.id])).toEqual([
+      { external_id: 'A-1', status: 'created', total: '49.90' },
+    ]);
     const listed = JSON.stringify((await h.workspace.admin.get('/api/api-keys')).body);
     expect(listed).toContain('Shop');
     expect(listed).not.toContain(key);

@@ -20,7 +20,9 @@ export class CrmEventsController {
   @Roles('admin')
   @AllowApiKey()
   @HttpCode(202)
-  @ApiOperation({ summary: 'Report a CRM or shop event (order created/paid/shipped, deal stage changed, store visit, link click); idempotent by id' })
+  @ApiOperation({
+    summary: 'Report a CRM or shop event (order created/paid/shipped, deal stage changed, store visit, link click); idempotent by id',
+  })
   async ingest(@CurrentPrincipal() principal: Principal, @Body(new ZodValidationPipe(crmEventInputSchema)) body: CrmEventInput) {
     const result = await this.crmEvents.ingest(principal.workspaceId, body);
     if (result.eventId) await this.dispatcher.dispatch([{ kind: 'contact', id: result.contactId }]);

@@ -33,12 +33,28 @@ export class CrmEventsService {
     const order = input.order;
     const status = order ? (order.status ?? ORDER_STATUS[input.type] ?? 'created') : null;
     const payload: Record<string, unknown> = order
-      ? { orderId: order.id, status, total: order.total ?? null, currency: order.currency ?? null, trackingUrl: order.trackingUrl ?? null, data: input.data ?? {} }
+      ? {
+          orderId: order.id,
+          status,
+          total: order.total ?? null,
+          currency: order.currency ?? null,
+          trackingUrl: order.trackingUrl ?? null,
+          data: input.data ?? {},
+        }
       : input.deal
-        ? { dealId: input.deal.id, stage: input.deal.stage, previousStage: input.deal.previousStage ?? null, amount: input.deal.amount ?? null, data: input.data ?? {} }
+        ? {
+            dealId: input.deal.id,
+            stage: input.deal.stage,
+            previousStage: input.deal.previousStage ?? null,
+            amount: input.deal.amount ?? null,
+            data: input.data ?? {},
+          }
         : { reference: input.reference ?? null, data: input.data ?? {} };
     return this.dataSource.transaction(async (manager) => {
-      const eventId = await this.events.record({ workspaceId, contactId, type: input.type, source: 'crm', sourceId: `${input.type}:${input.id}`, occurredAt, payload }, manager);
+      const eventId = await this.events.record(
+        { workspaceId, contactId, type: input.type, source: 'crm', sourceId: `${input.type}:${input.id}`, occurredAt, payload },
+        manager,
+      );
       // A redelivered event changes nothing: replaying an old "order.created" must not move a shipped order back.
       if (eventId !== null && order && status !== null) {
         await manager.query(

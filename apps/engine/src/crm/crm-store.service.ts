@@ -22,9 +22,19 @@ const resultRow = z.object({ result: z.object({ id: z.string() }) });
 export class CrmStoreService {
   constructor(private readonly dataSource: DataSource) {}
 
-  private async once(scope: CrmScope, kind: string, request: Record<string, unknown>, insert: (manager: EntityManager) => Promise<string>): Promise<{ id: string }> {
+  private async once(
+    scope: CrmScope,
+    kind: string,
+    request: Record<string, unknown>,
+    insert: (manager: EntityManager) => Promise<string>,
+  ): Promise<{ id: string }> {
     return this.dataSource.transaction(async (manager) => {
-      const existing = await sqlRow(manager, resultRow, `SELECT result FROM side_effects WHERE idempotency_key = $1 AND status = 'succeeded'`, [scope.idempotencyKey]);
+      const existing = await sqlRow(
+        manager,
+        resultRow,
+        `SELECT result FROM side_effects WHERE idempotency_key = $1 AND status = 'succeeded'`,
+        [scope.idempotencyKey],
+      );
       if (existing) return existing.result;
       const id = await insert(manager);
       await manager.query(
@@ -36,7 +46,10 @@ export class CrmStoreService {
     });
   }
 
-  createOpportunity(scope: CrmScope, input: { title: string; stage: string; amount: number | null; currency: string | null; source: string | null }): Promise<{ id: string }> {
+  createOpportunity(
+    scope: CrmScope,
+    input: { title: string; stage: string; amount: number | null; currency: string | null; source: string | null },
+  ): Promise<{ id: string }> {
     return this.once(scope, 'crm.create_opportunity', input, async (manager) => {
       const row = await sqlRow(
         manager,
@@ -50,7 +63,10 @@ export class CrmStoreService {
     });
   }
 
-  createTask(scope: CrmScope, input: { title: string; notes: string; dueAt: Date | null; assignedUserId: string | null }): Promise<{ id: string }> {
+  createTask(
+    scope: CrmScope,
+    input: { title: string; notes: string; dueAt: Date | null; assignedUserId: string | null },
+  ): Promise<{ id: string }> {
     return this.once(scope, 'crm.create_task', { ...input, dueAt: input.dueAt?.toISOString() ?? null }, async (manager) => {
       const row = await sqlRow(
         manager,

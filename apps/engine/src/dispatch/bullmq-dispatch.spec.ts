@@ -9,7 +9,10 @@ const describeWithRedis = redisUrl ? describe : describe.skip;
 
 describeWithRedis('BullMQ dispatch (needs REDIS_URL)', () => {
   async function publishPriceFlow(h: EngineHarness, keyword: string): Promise<string> {
-    const created = await h.workspace.admin.post('/api/flows', { name: 'Price', definition: priceReplyFlow(`Reply to ${keyword}`, keyword) });
+    const created = await h.workspace.admin.post('/api/flows', {
+      name: 'Price',
+      definition: priceReplyFlow(`Reply to ${keyword}`, keyword),
+    });
     const id = str(obj(created.body)['id']);
     expect((await h.workspace.admin.post(`/api/flows/${id}/publish`, {})).status).toBe(201);
     return id;

@@ -24,7 +24,13 @@ export class DispatchModule {
       providers.push({ provide: Dispatcher, useClass: BullmqDispatcher });
       if (consumes) providers.push(BullmqWorkerService, SweeperService, WaitTimerService, SchedulerService);
     } else {
-      providers.push(InProcessDispatcher, { provide: Dispatcher, useExisting: InProcessDispatcher }, SweeperService, WaitTimerService, SchedulerService);
+      providers.push(
+        InProcessDispatcher,
+        { provide: Dispatcher, useExisting: InProcessDispatcher },
+        SweeperService,
+        WaitTimerService,
+        SchedulerService,
+      );
     }
     return {
       module: DispatchModule,

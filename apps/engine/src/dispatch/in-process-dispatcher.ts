@@ -78,7 +78,9 @@ export class InProcessDispatcher extends Dispatcher implements OnApplicationShut
         }
       }
     } catch (error) {
-      this.logger.error(`${workItemKey(item)} failed; it stays pending for the sweeper: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.error(
+        `${workItemKey(item)} failed; it stays pending for the sweeper: ${error instanceof Error ? error.message : String(error)}`,
+      );
     } finally {
       this.active -= 1;
       this.pump();

@@ -66,7 +66,10 @@ export class EventProcessorService {
     await connection.connect();
     try {
       for (;;) {
-        const lock = await sqlRow(connection, lockedRow, 'SELECT pg_try_advisory_lock($1::int, hashtext($2)) AS locked', [CONTACT_LOCK_CLASS, contactId]);
+        const lock = await sqlRow(connection, lockedRow, 'SELECT pg_try_advisory_lock($1::int, hashtext($2)) AS locked', [
+          CONTACT_LOCK_CLASS,
+          contactId,
+        ]);
         if (!lock?.locked) return;
         try {
           await this.resumeOrphans(contactId);
@@ -86,7 +89,12 @@ export class EventProcessorService {
 
   /** Executions left "running" by a process that died mid-step (we hold the contact, so nobody else runs them). */
   private async resumeOrphans(contactId: string): Promise<void> {
-    const orphans = await sqlRows(this.dataSource, idRow, `SELECT id FROM executions WHERE contact_id = $1 AND status = 'running' ORDER BY started_at`, [contactId]);
+    const orphans = await sqlRows(
+      this.dataSource,
+      idRow,
+      `SELECT id FROM executions WHERE contact_id = $1 AND status = 'running' ORDER BY started_at`,
+      [contactId],
+    );
     for (const { id } of orphans) await this.runner.run(id);
   }
 
@@ -115,15 +123,22 @@ export class EventProcessorService {
 
   private async handleWait(wait: z.infer<typeof dueWaitRow>): Promise<void> {
     if (wait.kind === 'debounce') {
-      const claimed = await sqlRow(this.dataSource, idRow, `UPDATE waits SET status = 'fired', fired_at = $2, outcome = 'elapsed' WHERE id = $1 AND status = 'waiting' RETURNING id`, [
-        wait.id,
-        this.clock.now(),
-      ]);
+      const claimed = await sqlRow(
+        this.dataSource,
+        idRow,
+        `UPDATE waits SET status = 'fired', fired_at = $2, outcome = 'elapsed' WHERE id = $1 AND status = 'waiting' RETURNING id`,
+        [wait.id, this.clock.now()],
+      );
       if (!claimed || !wait.flow_id || !wait.trigger_event_id) return;
-      const eventRow = await sqlRow(this.dataSource, runtimeEventRow, `SELECT ${RUNTIME_EVENT_COLUMNS} FROM events WHERE id = $1`, [wait.trigger_event_id]);
-      const published = await sqlRow(this.dataSource, publishedRow, 'SELECT id AS flow_id, published_version_id AS version_id FROM flows WHERE id = $1 AND published_version_id IS NOT NULL', [
-        wait.flow_id,
+      const eventRow = await sqlRow(this.dataSource, runtimeEventRow, `SELECT ${RUNTIME_EVENT_COLUMNS} FROM events WHERE id = $1`, [
+        wait.trigger_event_id,
       ]);
+      const published = await sqlRow(
+        this.dataSource,
+        publishedRow,
+        'SELECT id AS flow_id, published_version_id AS version_id FROM flows WHERE id = $1 AND published_version_id IS NOT NULL',
+        [wait.flow_id],
+      );
       if (!eventRow || !published) return;
       const flow = await this.versions.get(published.version_id);
       const id = await this.enter(wait.workspace_id, published.flow_id, flow, toRuntimeEvent(eventRow), true);
@@ -156,10 +171,12 @@ export class EventProcessorService {
         if (rule.eventType !== event.type) continue;
         if (rule.when !== undefined && rule.when !== null) {
           const scope = { contactId: event.contactId, now: this.clock.now(), intents: workspace.intents, sentiment: workspace.sentiment };
-          const { result } = await this.conditions.evaluate(rule.when, { event: { type: event.type, ...event.payload } }, scope).catch((error: unknown) => {
-            this.logger.warn(`Exit rule of flow ${execution.flow_id} could not be evaluated: ${errorText(error)}`);
-            return { result: false };
-          });
+          const { result } = await this.conditions
+            .evaluate(rule.when, { event: { type: event.type, ...event.payload } }, scope)
+            .catch((error: unknown) => {
+              this.logger.warn(`Exit rule of flow ${execution.flow_id} could not be evaluated: ${errorText(error)}`);
+              return { result: false };
+            });
           if (!result) continue;
         }
         await this.runner.end(execution.id, 'succeeded', 'goal_reached');
@@ -191,7 +208,9 @@ export class EventProcessorService {
       [workspaceId],
     );
     // An execution this event already started (we may be resuming after a crash) is run again rather than duplicated.
-    const started = (await sqlRows(this.dataSource, idRow, `SELECT id FROM executions WHERE trigger_event_id = $1 AND status = 'running'`, [event.id])).map((r) => r.id);
+    const started = (
+      await sqlRows(this.dataSource, idRow, `SELECT id FROM executions WHERE trigger_event_id = $1 AND status = 'running'`, [event.id])
+    ).map((r) => r.id);
     for (const { flow_id: flowId, version_id: versionId } of published) {
       let flow: CompiledFlow;
       let matches = false;
@@ -200,7 +219,12 @@ export class EventProcessorService {
         const trigger = flow.trigger;
         matches =
           trigger.handler.eventTypes.includes(event.type) &&
-          trigger.handler.matches({ config: trigger.config, event, flowId, matchIntent: (text, intent) => workspace.intents.matches(text, intent) });
+          trigger.handler.matches({
+            config: trigger.config,
+            event,
+            flowId,
+            matchIntent: (text, intent) => workspace.intents.matches(text, intent),
+          });
       } catch (error) {
         this.logger.error(`Flow ${flowId} version ${versionId} could not be matched against event ${event.id}: ${errorText(error)}`);
         continue;
@@ -217,7 +241,13 @@ export class EventProcessorService {
    * contact, re-entry and debounce. Returns the execution to run, if any;
    * a refused entry is recorded as a skipped execution with its reason.
    */
-  private async enter(workspaceId: string, flowId: string, flow: CompiledFlow, event: RuntimeEvent, debounced: boolean): Promise<string | null> {
+  private async enter(
+    workspaceId: string,
+    flowId: string,
+    flow: CompiledFlow,
+    event: RuntimeEvent,
+    debounced: boolean,
+  ): Promise<string | null> {
     const settings = flow.settings;
     const now = this.clock.now();
     if (settings.debounceSeconds > 0 && !debounced) {
@@ -234,11 +264,12 @@ export class EventProcessorService {
     if (settings.whilePaused === 'skip' && (await this.pauses.active(workspaceId, event.contactId, flowId))) skip = 'paused';
     // Test runs are invisible to entry rules: testing a flow never stops a customer from entering it for real.
     if (!skip && settings.oncePerContact) {
-      const before = await sqlRow(this.dataSource, idRow, `SELECT id FROM executions WHERE flow_id = $1 AND contact_id = $2 AND status <> 'skipped' AND NOT test_mode AND trigger_event_id <> $3 LIMIT 1`, [
-        flowId,
-        event.contactId,
-        event.id,
-      ]);
+      const before = await sqlRow(
+        this.dataSource,
+        idRow,
+        `SELECT id FROM executions WHERE flow_id = $1 AND contact_id = $2 AND status <> 'skipped' AND NOT test_mode AND trigger_event_id <> $3 LIMIT 1`,
+        [flowId, event.contactId, event.id],
+      );
       if (before) skip = 'once_per_contact';
     }
     if (!skip) {
@@ -259,7 +290,18 @@ export class EventProcessorService {
       `INSERT INTO executions (workspace_id, flow_id, flow_version_id, contact_id, trigger_event_id, status, current_node_id, ended_reason, started_at, finished_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $9)
        ON CONFLICT (flow_id, trigger_event_id) DO NOTHING RETURNING id`,
-      [workspaceId, flowId, flow.versionId, event.contactId, event.id, skip ? 'skipped' : 'running', skip ? null : flow.trigger.node.id, skip, now, skip ? now : null],
+      [
+        workspaceId,
+        flowId,
+        flow.versionId,
+        event.contactId,
+        event.id,
+        skip ? 'skipped' : 'running',
+        skip ? null : flow.trigger.node.id,
+        skip,
+        now,
+        skip ? now : null,
+      ],
     );
     return row && !skip ? row.id : null;
   }

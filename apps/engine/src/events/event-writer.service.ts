@@ -35,7 +35,16 @@ export class EventWriterService {
       `INSERT INTO events (workspace_id, contact_id, type, source, source_id, occurred_at, received_at, payload)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (workspace_id, source, source_id) DO NOTHING RETURNING id::text AS id`,
-      [event.workspaceId, event.contactId, event.type, event.source, event.sourceId ?? randomUUID(), event.occurredAt ?? now, now, JSON.stringify(event.payload)],
+      [
+        event.workspaceId,
+        event.contactId,
+        event.type,
+        event.source,
+        event.sourceId ?? randomUUID(),
+        event.occurredAt ?? now,
+        now,
+        JSON.stringify(event.payload),
+      ],
     );
     return row?.id ?? null;
   }

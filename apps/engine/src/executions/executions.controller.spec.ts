@@ -24,12 +24,22 @@ describe('execution log: filters and pages', () => {
     // Seven price runs an hour apart (the fourth fails: the number is unreachable), three hello runs.
     for (let i = 0; i < 7; i += 1) {
       const waId = `39333400000${i}`;
-      if (i === 3) await fetch(`${h.simulator.url}/sim/faults`, { method: 'POST', body: JSON.stringify({ to: waId, kind: 'graph_error', code: 131026 }) });
+      if (i === 3)
+        await fetch(`${h.simulator.url}/sim/faults`, {
+          method: 'POST',
+          body: JSON.stringify({ to: waId, kind: 'graph_error', code: 131026 }),
+        });
       await s.customer(waId, i === 0 ? 'Anna' : `Customer ${i}`).says('price?');
       await h.advance(60 * 60 * 1000);
     }
     for (let i = 0; i < 3; i += 1) await s.customer('393334000000', 'Anna').says('hello');
-    anna = str(obj(arr(obj((await s.admin.get('/api/contacts')).body)['data']).map(obj).find((c) => c['waId'] === '393334000000'))['id']);
+    anna = str(
+      obj(
+        arr(obj((await s.admin.get('/api/contacts')).body)['data'])
+          .map(obj)
+          .find((c) => c['waId'] === '393334000000'),
+      )['id'],
+    );
   });
   afterAll(async () => {
     await h.close();

@@ -15,16 +15,24 @@ const listQuery = z.object({
   contactId: z.uuid().optional(),
   status: z.enum(EXECUTION_STATUSES).optional(),
   errorCode: z.string().max(100).optional(),
-  from: z.iso.datetime({ offset: true }).transform((s) => new Date(s)).optional(),
-  to: z.iso.datetime({ offset: true }).transform((s) => new Date(s)).optional(),
+  from: z.iso
+    .datetime({ offset: true })
+    .transform((s) => new Date(s))
+    .optional(),
+  to: z.iso
+    .datetime({ offset: true })
+    .transform((s) => new Date(s))
+    .optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(200).optional(),
 });
 
-const retryBody = z.object({
-  /** Send again a message whose outcome stayed unknown (it may have reached the customer): a person's explicit choice. */
-  resendUnknown: z.boolean().default(false),
-}).default({ resendUnknown: false });
+const retryBody = z
+  .object({
+    /** Send again a message whose outcome stayed unknown (it may have reached the customer): a person's explicit choice. */
+    resendUnknown: z.boolean().default(false),
+  })
+  .default({ resendUnknown: false });
 
 @ApiTags('executions')
 @Controller('api/executions')
@@ -37,7 +45,9 @@ export class ExecutionsController {
   @Post(':id/retry')
   @Roles('admin', 'marketer')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Run a failed execution again from its failed step (resendUnknown: also resend a message whose outcome is unknown)' })
+  @ApiOperation({
+    summary: 'Run a failed execution again from its failed step (resendUnknown: also resend a message whose outcome is unknown)',
+  })
   async retry(
     @CurrentPrincipal() principal: Principal,
     @Param('id', new ParseUUIDPipe()) id: string,

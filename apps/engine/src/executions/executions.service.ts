@@ -109,7 +109,8 @@ export class ExecutionsService {
         [id, principal.workspaceId],
       );
       if (!execution) throw new NotFoundException('No such execution in this workspace.');
-      if (execution.status !== 'failed') throw new ConflictException(`Only a failed execution can be retried (this one is ${execution.status}).`);
+      if (execution.status !== 'failed')
+        throw new ConflictException(`Only a failed execution can be retried (this one is ${execution.status}).`);
       const step = await sqlRow(
         manager,
         z.object({ node_id: z.string(), visit: z.number() }),
@@ -119,7 +120,9 @@ export class ExecutionsService {
       if (!step) throw new ConflictException('This execution has no failed step to retry.');
       const now = this.clock.now();
       const key = `${id}:${step.node_id}:${step.visit}`;
-      const effect = await sqlRow(manager, z.object({ status: z.string() }), 'SELECT status FROM side_effects WHERE idempotency_key = $1', [key]);
+      const effect = await sqlRow(manager, z.object({ status: z.string() }), 'SELECT status FROM side_effects WHERE idempotency_key = $1', [
+        key,
+      ]);
       if (effect?.status === 'unknown' && !options.resendUnknown) {
         throw new ConflictException(
           'WhatsApp never confirmed whether the message of this step went out, so it may already have reached the customer. Retry with {"resendUnknown": true} to send it again anyway.',
@@ -134,14 +137,21 @@ export class ExecutionsService {
         `UPDATE executions SET status = 'waiting', current_node_id = $2, error_code = NULL, error_message = NULL, ended_reason = NULL, finished_at = NULL, updated_at = $3 WHERE id = $1`,
         [id, step.node_id, now],
       );
-      await manager.query(`INSERT INTO waits (workspace_id, contact_id, execution_id, node_id, kind, due_at) VALUES ($1, $2, $3, $4, 'retry', $5)`, [
-        execution.workspace_id,
-        execution.contact_id,
-        id,
-        step.node_id,
-        now,
-      ]);
-      await this.audit.record({ workspaceId: principal.workspaceId, actorUserId: principal.userId, action: 'execution.retried', subjectType: 'execution', subjectId: id, details: { node: step.node_id, resendUnknown: effect?.status === 'unknown' } }, manager);
+      await manager.query(
+        `INSERT INTO waits (workspace_id, contact_id, execution_id, node_id, kind, due_at) VALUES ($1, $2, $3, $4, 'retry', $5)`,
+        [execution.workspace_id, execution.contact_id, id, step.node_id, now],
+      );
+      await this.audit.record(
+        {
+          workspaceId: principal.workspaceId,
+          actorUserId: principal.userId,
+          action: 'execution.retried',
+          subjectType: 'execution',
+          subjectId: id,
+          details: { node: step.node_id, resendUnknown: effect?.status === 'unknown' },
+        },
+        manager,
+      );
       return { contactId: execution.contact_id };
     });
   }
@@ -152,7 +162,17 @@ export class ExecutionsService {
     if (!execution) throw new NotFoundException('No such execution in this workspace.');
     const cancelled = await this.dataSource.transaction(async (manager) => {
       const ended = await this.runner.end(id, 'cancelled', 'cancelled_by_user', manager);
-      if (ended) await this.audit.record({ workspaceId: principal.workspaceId, actorUserId: principal.userId, action: 'execution.cancelled', subjectType: 'execution', subjectId: id }, manager);
+      if (ended)
+        await this.audit.record(
+          {
+            workspaceId: principal.workspaceId,
+            actorUserId: principal.userId,
+            action: 'execution.cancelled',
+            subjectType: 'execution',
+            subjectId: id,
+          },
+          manager,
+        );
       return ended;
     });
     if (!cancelled) throw new ConflictException(`Only an active execution can be cancelled (this one is ${execution.status}).`);
@@ -189,9 +209,16 @@ export class ExecutionsService {
     if (!execution) throw new NotFoundException('No such execution in this workspace.');
     const [steps, wait] = await Promise.all([
       this.dataSource.getRepository(ExecutionStep).find({ where: { executionId: id, workspaceId }, order: { sequence: 'ASC' } }),
-      sqlRow(this.dataSource, pendingWaitRow, `SELECT node_id, kind, due_at, event_type FROM waits WHERE execution_id = $1 AND status = 'waiting' ORDER BY created_at DESC LIMIT 1`, [id]),
+      sqlRow(
+        this.dataSource,
+        pendingWaitRow,
+        `SELECT node_id, kind, due_at, event_type FROM waits WHERE execution_id = $1 AND status = 'waiting' ORDER BY created_at DESC LIMIT 1`,
+        [id],
+      ),
     ]);
-    const pendingWait = wait ? { nodeId: wait.node_id, kind: wait.kind, dueAt: wait.due_at?.toISOString() ?? null, eventType: wait.event_type } : null;
+    const pendingWait = wait
+      ? { nodeId: wait.node_id, kind: wait.kind, dueAt: wait.due_at?.toISOString() ?? null, eventType: wait.event_type }
+      : null;
     return { ...viewExecution(execution), pendingWait, steps: steps.map(viewStep) };
   }
 

@@ -1,4 +1,16 @@
-import { Body, ConflictException, Controller, Get, HttpCode, Inject, NotFoundException, Param, ParseUUIDPipe, Post, Req } from '@nestjs/common';
+import {
+  Body,
+  ConflictException,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  NotFoundException,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Req,
+} from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { DataSource } from 'typeorm';
@@ -43,12 +55,27 @@ export class FlowRunsController {
   @Roles('admin', 'marketer')
   @HttpCode(202)
   @ApiOperation({ summary: 'Start a published flow with a "Run by hand" trigger for one contact' })
-  async run(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string, @Body(new ZodValidationPipe(runSchema)) body: z.infer<typeof runSchema>) {
+  async run(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body(new ZodValidationPipe(runSchema)) body: z.infer<typeof runSchema>,
+  ) {
     const trigger = await this.publishedTrigger(principal, id);
     if (trigger !== 'trigger.manual') throw new ConflictException(`This flow starts on ${trigger}, not by hand.`);
-    const contact = await sqlRow(this.dataSource, z.object({ id: z.string() }), 'SELECT id FROM contacts WHERE id = $1 AND workspace_id = $2', [body.contactId, principal.workspaceId]);
+    const contact = await sqlRow(
+      this.dataSource,
+      z.object({ id: z.string() }),
+      'SELECT id FROM contacts WHERE id = $1 AND workspace_id = $2',
+      [body.contactId, principal.workspaceId],
+    );
     if (!contact) throw new NotFoundException('No such contact in this workspace.');
-    const eventId = await this.events.record({ workspaceId: principal.workspaceId, contactId: contact.id, type: 'manual.run', source: 'manual', payload: { flowId: id, data: body.data, by: principal.userId } });
+    const eventId = await this.events.record({
+      workspaceId: principal.workspaceId,
+      contactId: contact.id,
+      type: 'manual.run',
+      source: 'manual',
+      payload: { flowId: id, data: body.data, by: principal.userId },
+    });
     await this.dispatcher.dispatch([{ kind: 'contact', id: contact.id }]);
     return { eventId };
   }

@@ -8,9 +8,20 @@ import { AnyRole } from '../auth/roles.decorator';
 @AnyRole()
 export class FlowTemplatesController {
   @Get()
-  @ApiOperation({ summary: 'The ready-made flows (the 17 flows of the product brief): pick one, adjust it, create a flow from its document' })
+  @ApiOperation({
+    summary: 'The ready-made flows (the 17 flows of the product brief): pick one, adjust it, create a flow from its document',
+  })
   list() {
-    return { data: FLOW_TEMPLATES.map((t) => ({ id: t.id, number: t.number, name: t.name, description: t.description, adjust: t.adjust, nodeCount: t.document.nodes.length })) };
+    return {
+      data: FLOW_TEMPLATES.map((t) => ({
+        id: t.id,
+        number: t.number,
+        name: t.name,
+        description: t.description,
+        adjust: t.adjust,
+        nodeCount: t.document.nodes.length,
+      })),
+    };
   }
 
   @Get(':id')

@@ -23,9 +23,7 @@ export function viewFlowSummary(flow: Flow, published: FlowVersion | null): Flow
     description: flow.description,
     revision: flow.draftRevision,
     status: published ? 'published' : 'draft',
-    publishedVersion: published
-      ? { id: published.id, version: published.version, publishedAt: published.createdAt.toISOString() }
-      : null,
+    publishedVersion: published ? { id: published.id, version: published.version, publishedAt: published.createdAt.toISOString() } : null,
     createdAt: flow.createdAt.toISOString(),
     updatedAt: flow.updatedAt.toISOString(),
   };

@@ -12,7 +12,6 @@ describe('flows API: drafts, conflicts, publishing and versions', () => {
     await h.close();
   });
 
-
   async function create(definition: unknown = priceReplyFlow()): Promise<{ id: string; revision: number }> {
     const response = await h.workspace.admin.post('/api/flows', { name: 'A flow', definition });
     expect(response.status).toBe(201);
@@ -39,7 +38,9 @@ describe('flows API: drafts, conflicts, publishing and versions', () => {
       definition: { ...flow, nodes: [{ ...flow.nodes[0], position: { x: 'left', y: 0 } }] },
     });
     expect(response.status).toBe(400);
-    expect(arr(obj(response.body)['issues'])).toEqual([expect.objectContaining({ code: 'invalid_document', nodeId: 'trigger', field: 'nodes[0].position.x' })]);
+    expect(arr(obj(response.body)['issues'])).toEqual([
+      expect.objectContaining({ code: 'invalid_document', nodeId: 'trigger', field: 'nodes[0].position.x' }),
+    ]);
     expect(await h.count('flows')).toBe(before);
   });
 
@@ -60,7 +61,10 @@ describe('flows API: drafts, conflicts, publishing and versions', () => {
 
   it('keeps a draft unchanged when the new document is invalid', async () => {
     const { id } = await create();
-    const response = await h.workspace.admin.put(`/api/flows/${id}`, { revision: 1, definition: { schemaVersion: 7, nodes: [], edges: [] } });
+    const response = await h.workspace.admin.put(`/api/flows/${id}`, {
+      revision: 1,
+      definition: { schemaVersion: 7, nodes: [], edges: [] },
+    });
     expect(response.status).toBe(400);
     expect(arr(obj(response.body)['issues'])).toEqual([expect.objectContaining({ code: 'schema_version_unsupported' })]);
     expect(obj((await h.workspace.admin.get(`/api/flows/${id}`)).body)).toMatchObject({ revision: 1, definition: priceReplyFlow() });
@@ -104,7 +108,10 @@ describe('flows API: drafts, conflicts, publishing and versions', () => {
     expect(versions.map((v) => v['version'])).toEqual([2, 1]);
     const first = obj((await h.workspace.admin.get(`/api/flows/${id}/versions/1`)).body);
     expect(JSON.stringify(first['definition'])).toContain('Our prices start');
-    expect(obj((await h.workspace.admin.get(`/api/flows/${id}`)).body)).toMatchObject({ status: 'published', publishedVersion: { version: 2 } });
+    expect(obj((await h.workspace.admin.get(`/api/flows/${id}`)).body)).toMatchObject({
+      status: 'published',
+      publishedVersion: { version: 2 },
+    });
     await expect(h.dataSource.query(`UPDATE flow_versions SET definition = '{}' WHERE flow_id = $1`, [id])).rejects.toThrow(/append-only/);
     expect((await h.workspace.admin.get(`/api/flows/${id}/versions/9`)).status).toBe(404);
     expect((await h.workspace.admin.get(`/api/flows/${id}/versions/abc`)).status).toBe(400);
@@ -125,7 +132,10 @@ describe('flows API: drafts, conflicts, publishing and versions', () => {
     const texts = h.simulator.state.sent.filter((m) => m.to.startsWith('39333100000')).map((m) => obj(m.body['text'])['body']);
     expect(texts).toEqual(expect.arrayContaining(['Reply from v1', 'Reply from v2']));
 
-    expect(obj((await h.workspace.admin.post(`/api/flows/${id}/unpublish`, {})).body)).toMatchObject({ status: 'draft', publishedVersion: null });
+    expect(obj((await h.workspace.admin.post(`/api/flows/${id}/unpublish`, {})).body)).toMatchObject({
+      status: 'draft',
+      publishedVersion: null,
+    });
     const sentBefore = h.simulator.state.sent.length;
     await h.simulator.customerSends({ phoneNumberId: h.workspace.phoneNumberId, from: '393331000003', text: 'pinning?' });
     await h.idle();
@@ -133,7 +143,13 @@ describe('flows API: drafts, conflicts, publishing and versions', () => {
   });
 
   describe('bad input', () => {
-    const node = (id: string, type: string, config: Record<string, unknown>, y: number) => ({ id, type, typeVersion: 1, position: { x: 0, y }, config });
+    const node = (id: string, type: string, config: Record<string, unknown>, y: number) => ({
+      id,
+      type,
+      typeVersion: 1,
+      position: { x: 0, y },
+      config,
+    });
 
     it('answers malformed JSON with 400 and stores nothing', async () => {
       const before = await h.count('flows');
@@ -164,7 +180,9 @@ describe('flows API: drafts, conflicts, publishing and versions', () => {
       });
       const response = await h.workspace.admin.post(`/api/flows/${id}/publish`, {});
       expect(response.status).toBe(422);
-      const issue = arr(obj(response.body)['issues']).map(obj).find((i) => i['code'] === 'cycle_without_wait');
+      const issue = arr(obj(response.body)['issues'])
+        .map(obj)
+        .find((i) => i['code'] === 'cycle_without_wait');
       expect(str(issue?.['message'])).toMatch(/Nodes (a -> b|b -> a) form a loop with no wait/);
       expect(await h.count('flow_versions', 'flow_id = $1', [id])).toBe(0);
     });
@@ -174,18 +192,26 @@ describe('flows API: drafts, conflicts, publishing and versions', () => {
       const { id } = await create({ ...flow, nodes: [flow.nodes[0], { ...flow.nodes[1], type: 'whatsapp.send_fax' }] });
       const response = await h.workspace.admin.post(`/api/flows/${id}/publish`, {});
       expect(response.status).toBe(422);
-      expect(arr(obj(response.body)['issues'])).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'unknown_node_type', nodeId: 'reply' })]));
+      expect(arr(obj(response.body)['issues'])).toEqual(
+        expect.arrayContaining([expect.objectContaining({ code: 'unknown_node_type', nodeId: 'reply' })]),
+      );
     });
 
     it('refuses flows over the size limits, naming the limit, and stores nothing', async () => {
       const before = await h.count('flows');
       const many = Array.from({ length: 1001 }, (_, i) => node(`n${i}`, 'control.end', {}, i * 10));
-      const tooMany = await h.workspace.admin.post('/api/flows', { name: 'Huge', definition: { schemaVersion: 1, nodes: many, edges: [], notes: [] } });
+      const tooMany = await h.workspace.admin.post('/api/flows', {
+        name: 'Huge',
+        definition: { schemaVersion: 1, nodes: many, edges: [], notes: [] },
+      });
       expect(tooMany.status).toBe(400);
       expect(JSON.stringify(tooMany.body)).toMatch(/1000/);
 
       const wordy = Array.from({ length: 300 }, (_, i) => ({ id: `note${i}`, text: 'x'.repeat(9000), position: { x: 0, y: i } }));
-      const tooBig = await h.workspace.admin.post('/api/flows', { name: 'Wordy', definition: { schemaVersion: 1, nodes: [], edges: [], notes: wordy } });
+      const tooBig = await h.workspace.admin.post('/api/flows', {
+        name: 'Wordy',
+        definition: { schemaVersion: 1, nodes: [], edges: [], notes: wordy },
+      });
       expect(tooBig.status).toBe(400);
       expect(arr(obj(tooBig.body)['issues'])).toEqual([expect.objectContaining({ code: 'document_too_large' })]);
 
@@ -215,7 +241,13 @@ describe('flows API: drafts, conflicts, publishing and versions', () => {
   it('serves the node catalogue with JSON Schemas and outputs', async () => {
     const types = arr(obj((await h.workspace.admin.get('/api/node-types')).body)['data']).map(obj);
     const send = types.find((t) => t['type'] === 'whatsapp.send_message');
-    expect(send).toMatchObject({ version: 1, latest: true, kind: 'action', category: 'WhatsApp', outputs: [{ name: 'next', label: 'Sent' }] });
+    expect(send).toMatchObject({
+      version: 1,
+      latest: true,
+      kind: 'action',
+      category: 'WhatsApp',
+      outputs: [{ name: 'next', label: 'Sent' }],
+    });
     expect(obj(obj(obj(send?.['configSchema'])['properties'])['message'])).toBeDefined();
     expect(types.find((t) => t['type'] === 'trigger.inbound_message')).toMatchObject({ kind: 'trigger', category: 'Triggers' });
   });

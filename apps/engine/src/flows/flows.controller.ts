@@ -36,10 +36,7 @@ export class FlowsController {
   @Post()
   @Roles('admin', 'marketer')
   @ApiOperation({ summary: 'Create a flow; `definition` is a flow-core document (empty when omitted)' })
-  create(
-    @CurrentPrincipal() principal: Principal,
-    @Body(new ZodValidationPipe(createFlowSchema)) body: z.infer<typeof createFlowSchema>,
-  ) {
+  create(@CurrentPrincipal() principal: Principal, @Body(new ZodValidationPipe(createFlowSchema)) body: z.infer<typeof createFlowSchema>) {
     return this.flows.create(principal, body);
   }
 

@@ -15,18 +15,17 @@ import { Clock } from '../common/clock';
 import type { Principal } from '../auth/principal';
 import { FlowProblemException } from './flow-problem';
 import { FlowVersion } from './flow-version.entity';
-import {
-  type FlowSummaryView,
-  type FlowView,
-  viewFlow,
-  viewFlowSummary,
-  viewFlowVersion,
-  viewFlowVersionSummary,
-} from './flow-view';
+import { type FlowSummaryView, type FlowView, viewFlow, viewFlowSummary, viewFlowVersion, viewFlowVersionSummary } from './flow-view';
 import { Flow } from './flow.entity';
 import { NODE_CATALOG } from './node-catalog.token';
 
-export const EMPTY_FLOW: FlowDocument = { schemaVersion: CURRENT_FLOW_SCHEMA_VERSION, nodes: [], edges: [], notes: [], settings: DEFAULT_FLOW_SETTINGS };
+export const EMPTY_FLOW: FlowDocument = {
+  schemaVersion: CURRENT_FLOW_SCHEMA_VERSION,
+  nodes: [],
+  edges: [],
+  notes: [],
+  settings: DEFAULT_FLOW_SETTINGS,
+};
 
 export interface FlowInput {
   name: string;
@@ -116,7 +115,13 @@ export class FlowsService {
         updatedBy: principal.userId,
       });
       await this.audit.record(
-        { workspaceId: principal.workspaceId, actorUserId: principal.userId, action: 'flow.created', subjectType: 'flow', subjectId: flow.id },
+        {
+          workspaceId: principal.workspaceId,
+          actorUserId: principal.userId,
+          action: 'flow.created',
+          subjectType: 'flow',
+          subjectId: flow.id,
+        },
         manager,
       );
       return viewFlow(flow, null);
@@ -192,9 +197,16 @@ export class FlowsService {
    * is written: the run freezes it (`freezeForTest`) only once every other
    * check has passed.
    */
-  async testableDraft(principal: Principal, id: string): Promise<{ flowId: string; revision: number; document: FlowDocument; triggerType: string }> {
+  async testableDraft(
+    principal: Principal,
+    id: string,
+  ): Promise<{ flowId: string; revision: number; document: FlowDocument; triggerType: string }> {
     const flow = await this.findFlow(this.dataSource.manager, principal.workspaceId, id);
-    const { document, triggerType } = this.runnable(flow.draft, (count) => `The draft has ${count} problem(s) to fix before it can run; see the checklist.`, 'invalid_flow');
+    const { document, triggerType } = this.runnable(
+      flow.draft,
+      (count) => `The draft has ${count} problem(s) to fix before it can run; see the checklist.`,
+      'invalid_flow',
+    );
     return { flowId: flow.id, revision: flow.draftRevision, document, triggerType };
   }
 
@@ -203,7 +215,11 @@ export class FlowsService {
    * transaction: never published, not in the version history, numbered by
    * its draft revision, so testing the same revision again reuses it.
    */
-  async freezeForTest(manager: EntityManager, principal: Principal, draft: { flowId: string; revision: number; document: FlowDocument; triggerType: string }): Promise<FlowVersion> {
+  async freezeForTest(
+    manager: EntityManager,
+    principal: Principal,
+    draft: { flowId: string; revision: number; document: FlowDocument; triggerType: string },
+  ): Promise<FlowVersion> {
     const versions = manager.getRepository(FlowVersion);
     const existing = await versions.findOne({ where: { flowId: draft.flowId, kind: 'test', version: draft.revision } });
     if (existing) return existing;
@@ -244,11 +260,24 @@ export class FlowsService {
         );
         const ids = rows.map((r) => r.id);
         cancelled = ids.length;
-        await manager.query(`UPDATE waits SET status = 'cancelled', outcome = 'unpublished', fired_at = $2 WHERE execution_id = ANY($1) AND status = 'waiting'`, [ids, now]);
-        await manager.query(`UPDATE waits SET status = 'cancelled', outcome = 'unpublished', fired_at = $2 WHERE flow_id = $1 AND kind = 'debounce' AND status = 'waiting'`, [flow.id, now]);
+        await manager.query(
+          `UPDATE waits SET status = 'cancelled', outcome = 'unpublished', fired_at = $2 WHERE execution_id = ANY($1) AND status = 'waiting'`,
+          [ids, now],
+        );
+        await manager.query(
+          `UPDATE waits SET status = 'cancelled', outcome = 'unpublished', fired_at = $2 WHERE flow_id = $1 AND kind = 'debounce' AND status = 'waiting'`,
+          [flow.id, now],
+        );
       }
       await this.audit.record(
-        { workspaceId: principal.workspaceId, actorUserId: principal.userId, action: 'flow.unpublished', subjectType: 'flow', subjectId: flow.id, details: { running, cancelled } },
+        {
+          workspaceId: principal.workspaceId,
+          actorUserId: principal.userId,
+          action: 'flow.unpublished',
+          subjectType: 'flow',
+          subjectId: flow.id,
+          details: { running, cancelled },
+        },
         manager,
       );
       return { ...viewFlow({ ...flow, publishedVersionId: null }, null), cancelled };
@@ -259,14 +288,23 @@ export class FlowsService {
   async rollback(principal: Principal, id: string, version: number) {
     return this.dataSource.transaction(async (manager) => {
       const flow = await this.findFlow(manager, principal.workspaceId, id, true);
-      const target = await manager.getRepository(FlowVersion).findOne({ where: { flowId: flow.id, workspaceId: principal.workspaceId, version, kind: 'published' } });
+      const target = await manager
+        .getRepository(FlowVersion)
+        .findOne({ where: { flowId: flow.id, workspaceId: principal.workspaceId, version, kind: 'published' } });
       if (!target) throw new NotFoundException(`This flow has no version ${version}.`);
       await manager.query(
         'UPDATE flows SET published_version_id = $2, draft = $3, draft_revision = draft_revision + 1, updated_by = $4, updated_at = now() WHERE id = $1',
         [flow.id, target.id, JSON.stringify(target.definition), principal.userId],
       );
       await this.audit.record(
-        { workspaceId: principal.workspaceId, actorUserId: principal.userId, action: 'flow.rolled_back', subjectType: 'flow', subjectId: flow.id, details: { version, versionId: target.id } },
+        {
+          workspaceId: principal.workspaceId,
+          actorUserId: principal.userId,
+          action: 'flow.rolled_back',
+          subjectType: 'flow',
+          subjectId: flow.id,
+          details: { version, versionId: target.id },
+        },
         manager,
       );
       return viewFlowVersion(target);
@@ -275,12 +313,16 @@ export class FlowsService {
 
   async versions(workspaceId: string, id: string) {
     await this.findFlow(this.dataSource.manager, workspaceId, id);
-    const versions = await this.dataSource.getRepository(FlowVersion).find({ where: { flowId: id, workspaceId, kind: 'published' }, order: { version: 'DESC' } });
+    const versions = await this.dataSource
+      .getRepository(FlowVersion)
+      .find({ where: { flowId: id, workspaceId, kind: 'published' }, order: { version: 'DESC' } });
     return versions.map(viewFlowVersionSummary);
   }
 
   async version(workspaceId: string, id: string, version: number) {
-    const found = await this.dataSource.getRepository(FlowVersion).findOne({ where: { flowId: id, workspaceId, version, kind: 'published' } });
+    const found = await this.dataSource
+      .getRepository(FlowVersion)
+      .findOne({ where: { flowId: id, workspaceId, version, kind: 'published' } });
     if (!found) throw new NotFoundException('No such version of this flow.');
     return viewFlowVersion(found);
   }

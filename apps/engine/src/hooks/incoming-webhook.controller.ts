@@ -40,7 +40,12 @@ export class IncomingWebhookController {
   async receive(@Param('token') token: string, @Body() body: unknown, @Headers('idempotency-key') idempotencyKey: string | undefined) {
     const flowId = flowOfHookToken(token, this.config.SECRETS_KEY);
     const flow = flowId
-      ? await sqlRow(this.dataSource, flowRow, 'SELECT workspace_id, published_version_id FROM flows WHERE id = $1 AND published_version_id IS NOT NULL', [flowId])
+      ? await sqlRow(
+          this.dataSource,
+          flowRow,
+          'SELECT workspace_id, published_version_id FROM flows WHERE id = $1 AND published_version_id IS NOT NULL',
+          [flowId],
+        )
       : undefined;
     if (!flowId || !flow) throw new NotFoundException('No published flow listens on this URL.');
     const version = await this.dataSource.getRepository(FlowVersion).findOneOrFail({ where: { id: flow.published_version_id } });
@@ -56,7 +61,11 @@ export class IncomingWebhookController {
     try {
       ({ contactId } = await this.contacts.resolve(
         flow.workspace_id,
-        { phone: typeof phone === 'string' || typeof phone === 'number' ? String(phone) : null, displayName: typeof name === 'string' ? name : null, defaultCountry: config.defaultCountry },
+        {
+          phone: typeof phone === 'string' || typeof phone === 'number' ? String(phone) : null,
+          displayName: typeof name === 'string' ? name : null,
+          defaultCountry: config.defaultCountry,
+        },
         'webhook',
       ));
     } catch (error) {

@@ -77,7 +77,11 @@ export async function guardedHttpRequest(call: HttpCall, allowList: readonly str
   try {
     addresses = isIP(host) ? [{ address: host, family: isIP(host) }] : await lookup(host, { all: true });
   } catch (error) {
-    return { ok: false, errorCode: 'network', errorMessage: `cannot resolve ${host}: ${error instanceof Error ? error.message : String(error)}` };
+    return {
+      ok: false,
+      errorCode: 'network',
+      errorMessage: `cannot resolve ${host}: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
   const refused = addresses.find((a) => !isPublic(a.address) && !allowListed(host, a.address, allowList));
   if (refused || addresses.length === 0) {
@@ -117,7 +121,8 @@ export async function guardedHttpRequest(call: HttpCall, allowList: readonly str
             for (const [name, value] of Object.entries(response.headers)) if (typeof value === 'string') headers[name] = value;
             resolve({ ok: true, status: response.statusCode ?? 0, headers, body });
           },
-          (error: unknown) => resolve({ ok: false, errorCode: 'network', errorMessage: error instanceof Error ? error.message : String(error) }),
+          (error: unknown) =>
+            resolve({ ok: false, errorCode: 'network', errorMessage: error instanceof Error ? error.message : String(error) }),
         );
       },
     );

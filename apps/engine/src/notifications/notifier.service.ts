@@ -23,15 +23,26 @@ export class NotifierService {
     const recipients = notification.userId
       ? [notification.userId]
       : (
-          await sqlRows(this.dataSource, z.object({ id: z.string() }), `SELECT id FROM users WHERE workspace_id = $1 AND role = 'admin' AND disabled_at IS NULL`, [
-            notification.workspaceId,
-          ])
+          await sqlRows(
+            this.dataSource,
+            z.object({ id: z.string() }),
+            `SELECT id FROM users WHERE workspace_id = $1 AND role = 'admin' AND disabled_at IS NULL`,
+            [notification.workspaceId],
+          )
         ).map((r) => r.id);
     for (const userId of recipients) {
       await this.dataSource.query(
         `INSERT INTO notifications (workspace_id, user_id, kind, title, body, subject_type, subject_id)
          SELECT $1, id, $3, $4, $5, $6, $7 FROM users WHERE id = $2 AND workspace_id = $1`,
-        [notification.workspaceId, userId, notification.kind, notification.title.slice(0, 500), notification.body.slice(0, 4000), notification.subjectType ?? null, notification.subjectId ?? null],
+        [
+          notification.workspaceId,
+          userId,
+          notification.kind,
+          notification.title.slice(0, 500),
+          notification.body.slice(0, 4000),
+          notification.subjectType ?? null,
+          notification.subjectId ?? null,
+        ],
       );
     }
     return recipients.length;

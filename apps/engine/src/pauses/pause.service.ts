@@ -70,7 +70,17 @@ export class PauseService {
       z.object({ id: z.string() }),
       `INSERT INTO automation_pauses (workspace_id, scope, contact_id, flow_id, starts_at, ends_at, reason, created_by, created_by_user_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-      [input.workspaceId, input.scope, input.contactId ?? null, input.flowId ?? null, this.clock.now(), input.until, input.reason, input.actor.kind, input.actor.userId],
+      [
+        input.workspaceId,
+        input.scope,
+        input.contactId ?? null,
+        input.flowId ?? null,
+        this.clock.now(),
+        input.until,
+        input.reason,
+        input.actor.kind,
+        input.actor.userId,
+      ],
     );
     if (!row) throw new Error('pause insert returned nothing');
     await this.audit.record({
@@ -89,7 +99,12 @@ export class PauseService {
    * now (each re-checks on waking, so one still under another pause holds
    * again). Returns the contacts whose work the caller should dispatch.
    */
-  async resume(workspaceId: string, scope: PauseScope, subjectId: string | null, actor: PauseActor): Promise<{ ended: number; contacts: string[] }> {
+  async resume(
+    workspaceId: string,
+    scope: PauseScope,
+    subjectId: string | null,
+    actor: PauseActor,
+  ): Promise<{ ended: number; contacts: string[] }> {
     const now = this.clock.now();
     const ended = await sqlRows(
       this.dataSource,

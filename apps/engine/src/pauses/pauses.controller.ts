@@ -12,7 +12,12 @@ import { Dispatcher } from '../dispatch/dispatcher';
 import { PauseService } from './pause.service';
 
 const pauseSchema = z.object({
-  hours: z.number().min(0.25).max(24 * 365).nullable().default(null),
+  hours: z
+    .number()
+    .min(0.25)
+    .max(24 * 365)
+    .nullable()
+    .default(null),
   reason: z.string().trim().max(500).default(''),
 });
 
@@ -92,11 +97,25 @@ export class PausesController {
   @Roles('admin', 'marketer')
   @HttpCode(201)
   @ApiOperation({ summary: 'Pause a flow: its runs hold before their next side effect, new ones follow the flow setting' })
-  async pauseFlow(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string, @Body(new ZodValidationPipe(pauseSchema)) body: z.infer<typeof pauseSchema>) {
-    const flow = await sqlRow(this.dataSource, z.object({ id: z.string() }), 'SELECT id FROM flows WHERE id = $1 AND workspace_id = $2', [id, principal.workspaceId]);
+  async pauseFlow(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body(new ZodValidationPipe(pauseSchema)) body: z.infer<typeof pauseSchema>,
+  ) {
+    const flow = await sqlRow(this.dataSource, z.object({ id: z.string() }), 'SELECT id FROM flows WHERE id = $1 AND workspace_id = $2', [
+      id,
+      principal.workspaceId,
+    ]);
     if (!flow) throw new NotFoundException('No such flow in this workspace.');
     const until = this.until(body.hours);
-    const pause = await this.pauses.pause({ workspaceId: principal.workspaceId, scope: 'flow', flowId: id, until, reason: body.reason || 'Flow paused by hand', actor: { kind: 'user', userId: principal.userId } });
+    const pause = await this.pauses.pause({
+      workspaceId: principal.workspaceId,
+      scope: 'flow',
+      flowId: id,
+      until,
+      reason: body.reason || 'Flow paused by hand',
+      actor: { kind: 'user', userId: principal.userId },
+    });
     return { pauseId: pause.id, until: until?.toISOString() ?? null };
   }
 
@@ -114,9 +133,18 @@ export class PausesController {
   @Roles('admin')
   @HttpCode(201)
   @ApiOperation({ summary: 'Pause all automation of the workspace' })
-  async pauseWorkspace(@CurrentPrincipal() principal: Principal, @Body(new ZodValidationPipe(pauseSchema)) body: z.infer<typeof pauseSchema>) {
+  async pauseWorkspace(
+    @CurrentPrincipal() principal: Principal,
+    @Body(new ZodValidationPipe(pauseSchema)) body: z.infer<typeof pauseSchema>,
+  ) {
     const until = this.until(body.hours);
-    const pause = await this.pauses.pause({ workspaceId: principal.workspaceId, scope: 'workspace', until, reason: body.reason || 'All automation paused', actor: { kind: 'user', userId: principal.userId } });
+    const pause = await this.pauses.pause({
+      workspaceId: principal.workspaceId,
+      scope: 'workspace',
+      until,
+      reason: body.reason || 'All automation paused',
+      actor: { kind: 'user', userId: principal.userId },
+    });
     return { pauseId: pause.id, until: until?.toISOString() ?? null };
   }
 

@@ -58,7 +58,9 @@ describe.each(DISPATCH_MODES)('product flows on CRM events (%s)', (_mode, env) =
       const uma = s.customer('393330001601', 'Uma');
       await uma.says('hi');
       await s.crm({ type: 'order.paid', id: 'P-1:paid', contact: { waId: uma.waId }, order: { id: 'P-1', total: 59, currency: 'EUR' } });
-      expect(uma.received()).toEqual([expect.objectContaining({ type: 'template', template: expect.objectContaining({ name: 'order_confirmation' }) })]);
+      expect(uma.received()).toEqual([
+        expect.objectContaining({ type: 'template', template: expect.objectContaining({ name: 'order_confirmation' }) }),
+      ]);
       expect(crmCalls).toHaveLength(1);
       expect(JSON.parse(crmCalls[0] ?? '{}')).toEqual({ order: 'P-1', phone: '+393330001601', total: '59' });
       await h.advance(4 * MINUTE);
@@ -70,7 +72,9 @@ describe.each(DISPATCH_MODES)('product flows on CRM events (%s)', (_mode, env) =
       expect(crmCalls).toHaveLength(4);
       const [run] = await s.executions(flowId);
       const detail = await s.execution(str(run?.['id']));
-      const syncSteps = arr(detail['steps']).map(obj).filter((step) => step['nodeId'] === 'crm-sync');
+      const syncSteps = arr(detail['steps'])
+        .map(obj)
+        .filter((step) => step['nodeId'] === 'crm-sync');
       expect(syncSteps.map((step) => [step['attempt'], step['status'], step['errorCode']])).toEqual([
         [1, 'failed', 'http_503'],
         [2, 'failed', 'http_503'],

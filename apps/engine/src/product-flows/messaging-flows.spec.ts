@@ -94,7 +94,9 @@ describe.each(DISPATCH_MODES)('product flows on messages (%s)', (_mode, env) => 
       });
       await dora.says('where is my order?');
       expect(calls).toEqual(['/api/track/TRK123']);
-      expect(dora.texts()[1]).toBe('Your order A-1042 is in transit. Expected delivery: Nov 25, 2026. Track it here: https://track.example.com/TRK123');
+      expect(dora.texts()[1]).toBe(
+        'Your order A-1042 is in transit. Expected delivery: Nov 25, 2026. Track it here: https://track.example.com/TRK123',
+      );
 
       carrierStatus = 404;
       await dora.says('where is my parcel');
@@ -116,7 +118,10 @@ describe.each(DISPATCH_MODES)('product flows on messages (%s)', (_mode, env) => 
     expect(eva.received()).toHaveLength(0);
     await eva.says('sorry, troppo caro');
     expect(eva.received()).toHaveLength(1);
-    expect(eva.received()[0]).toMatchObject({ type: 'interactive', interactive: { type: 'button', action: { buttons: [{ reply: { id: 'instalments-yes' } }, { reply: { id: 'instalments-no' } }] } } });
+    expect(eva.received()[0]).toMatchObject({
+      type: 'interactive',
+      interactive: { type: 'button', action: { buttons: [{ reply: { id: 'instalments-yes' } }, { reply: { id: 'instalments-no' } }] } },
+    });
   });
 
   it('9. auto-tagging: quote, complaint, and price-sensitive after 4 discount mentions', async () => {
@@ -156,7 +161,12 @@ describe.each(DISPATCH_MODES)('product flows on messages (%s)', (_mode, env) => 
     // An order inside the 48 hours ends it without the sample.
     const hal = s.customer('393330000111', 'Hal');
     await hal.says('quiz');
-    for (const [id, title] of [['classic', 'Classic'], ['bedroom', 'Bedroom'], ['pets-yes', 'Yes']]) await hal.taps(id ?? '', title ?? '');
+    for (const [id, title] of [
+      ['classic', 'Classic'],
+      ['bedroom', 'Bedroom'],
+      ['pets-yes', 'Yes'],
+    ])
+      await hal.taps(id ?? '', title ?? '');
     await hal.picks('budget-low', 'Up to 500');
     await hal.picks('cool', 'Cool');
     expect(hal.texts().at(-1)).toBe('Thanks for playing! We recommend: Windsor armchair, Brass lamp, Persian rug.');
@@ -174,7 +184,9 @@ describe.each(DISPATCH_MODES)('product flows on messages (%s)', (_mode, env) => 
     expect(ivy.received()).toHaveLength(1);
     const contact = await ivy.contact();
     const support = await s.workspace.user('support');
-    const agent = await support.post(`/api/contacts/${str(contact['id'])}/messages`, { text: 'Hi Ivy, Marta here. Let me check that for you.' });
+    const agent = await support.post(`/api/contacts/${str(contact['id'])}/messages`, {
+      text: 'Hi Ivy, Marta here. Let me check that for you.',
+    });
     expect(agent.status).toBe(201);
     expect(ivy.texts().at(-1)).toBe('Hi Ivy, Marta here. Let me check that for you.');
 

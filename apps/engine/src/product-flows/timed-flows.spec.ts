@@ -23,7 +23,9 @@ describe.each(DISPATCH_MODES)('product flows over time (%s)', (_mode, env) => {
   });
 
   async function tasks(s: Scenario): Promise<Record<string, unknown>[]> {
-    return h.sql('SELECT title, notes, assigned_user_id, due_at, contact_id FROM tasks WHERE workspace_id = $1 ORDER BY created_at', [s.workspace.id]);
+    return h.sql('SELECT title, notes, assigned_user_id, due_at, contact_id FROM tasks WHERE workspace_id = $1 ORDER BY created_at', [
+      s.workspace.id,
+    ]);
   }
 
   it('2. potential customer: on Monday 9:00 Rome, contacts with 1-2 chats in 30 days get a follow-up task', async () => {
@@ -84,7 +86,9 @@ describe.each(DISPATCH_MODES)('product flows over time (%s)', (_mode, env) => {
     const runs = await s.executions(flowId);
     const kimId = str((await kim.contact())['id']);
     const kimRun = await s.execution(str(runs.find((r) => r['contactId'] === kimId)?.['id']));
-    const wait = arr(kimRun['steps']).map(obj).find((step) => step['nodeId'] === 'order-72h');
+    const wait = arr(kimRun['steps'])
+      .map(obj)
+      .find((step) => step['nodeId'] === 'order-72h');
     expect(wait).toMatchObject({ status: 'succeeded', outputName: 'timeout', output: { timedOut: true, lateByMs: expect.any(Number) } });
     expect(Number(obj(wait?.['output'])['lateByMs'])).toBeLessThan(2 * 60_000);
   });
@@ -152,7 +156,9 @@ describe.each(DISPATCH_MODES)('product flows over time (%s)', (_mode, env) => {
     await pat.optsInToMarketing();
     await s.publishTemplate('churn-risk');
     await h.advance(23 * HOUR + 60_000); // Tuesday 10:01 Rome
-    expect(pat.received()).toEqual([expect.objectContaining({ type: 'template', template: expect.objectContaining({ name: 'win_back_15' }) })]);
+    expect(pat.received()).toEqual([
+      expect.objectContaining({ type: 'template', template: expect.objectContaining({ name: 'win_back_15' }) }),
+    ]);
     expect(JSON.stringify(pat.received()[0])).toMatch(/COMEBACK-/);
     expect(sam.received()).toHaveLength(0);
   });
@@ -191,7 +197,9 @@ describe.each(DISPATCH_MODES)('product flows over time (%s)', (_mode, env) => {
     await h.advance(2 * DAY - 60_000 - 1000); // Wednesday 05:59:59 UTC
     expect(hk.received()).toHaveLength(0);
     await h.advance(2000); // 06:00:01 UTC = 14:00:01 in Hong Kong
-    expect(hk.received()).toEqual([expect.objectContaining({ type: 'template', template: expect.objectContaining({ name: 'weekly_promo' }) })]);
+    expect(hk.received()).toEqual([
+      expect.objectContaining({ type: 'template', template: expect.objectContaining({ name: 'weekly_promo' }) }),
+    ]);
     expect(rome.received()).toHaveLength(0);
     await h.advance(7 * HOUR); // 13:00:01 UTC = 14:00:01 in Rome
     expect(rome.received()).toHaveLength(1);

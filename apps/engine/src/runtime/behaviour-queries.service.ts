@@ -29,7 +29,11 @@ const FILTER_PAYLOAD = `jsonb_build_object('text', payload->'text', 'replyId', p
 
 function readFilter(raw: unknown): TypedFilter {
   const type = typeof raw === 'object' && raw !== null && 'type' in raw ? raw.type : undefined;
-  const types = Array.isArray(type) ? type.filter((t): t is string => typeof t === 'string') : typeof type === 'string' ? [type] : ['message.received'];
+  const types = Array.isArray(type)
+    ? type.filter((t): t is string => typeof t === 'string')
+    : typeof type === 'string'
+      ? [type]
+      : ['message.received'];
   return { ...readEventFilter(raw), types };
 }
 
@@ -59,7 +63,12 @@ export class BehaviourQueriesService {
     return filter.types.includes(type) && eventPassesFilter(filter, payload, scope.intents);
   }
 
-  private async eventsCount(filter: TypedFilter, windowSeconds: number | null | undefined, offsetSeconds: number, scope: BehaviourScope): Promise<number> {
+  private async eventsCount(
+    filter: TypedFilter,
+    windowSeconds: number | null | undefined,
+    offsetSeconds: number,
+    scope: BehaviourScope,
+  ): Promise<number> {
     const to = new Date(scope.now.getTime() - offsetSeconds * 1000);
     const from = windowSeconds === null || windowSeconds === undefined ? null : new Date(to.getTime() - windowSeconds * 1000);
     if (!filterNeedsPayload(filter)) {
@@ -73,7 +82,8 @@ export class BehaviourQueriesService {
       return row?.n ?? 0;
     }
     let count = 0;
-    for await (const page of this.pages(filter, to, from, scope)) count += page.filter((r) => this.matches(filter, r.type, r.payload, scope)).length;
+    for await (const page of this.pages(filter, to, from, scope))
+      count += page.filter((r) => this.matches(filter, r.type, r.payload, scope)).length;
     return count;
   }
 
@@ -82,7 +92,12 @@ export class BehaviourQueriesService {
    * page at a time (keyset on time and id), so a long window is counted in
    * full without holding it all in memory.
    */
-  private async *pages(filter: TypedFilter, to: Date, from: Date | null, scope: BehaviourScope): AsyncGenerator<z.infer<typeof payloadRow>[]> {
+  private async *pages(
+    filter: TypedFilter,
+    to: Date,
+    from: Date | null,
+    scope: BehaviourScope,
+  ): AsyncGenerator<z.infer<typeof payloadRow>[]> {
     let cursor: { at: Date; id: string } | null = null;
     for (;;) {
       const rows: z.infer<typeof payloadRow>[] = await sqlRows(

@@ -1,4 +1,11 @@
-import { type FlowNode, type FlowSettings, type NodeCatalog, type NodeDefinition, parseFlowDocument, type RetryPolicy } from '@parley/flow-core';
+import {
+  type FlowNode,
+  type FlowSettings,
+  type NodeCatalog,
+  type NodeDefinition,
+  parseFlowDocument,
+  type RetryPolicy,
+} from '@parley/flow-core';
 import type { StepHandler, TriggerHandler } from '@parley/node-sdk';
 import type { NodeHandlerRegistry } from './node-handler-registry';
 
@@ -54,7 +61,13 @@ export function compileFlow(
     } else {
       const handler = handlers.step(node.type, node.typeVersion);
       if (!handler) throw new CompileError(`Node ${node.id}: no handler for ${node.type}@${node.typeVersion}`);
-      steps.set(node.id, { node, definition, config: config.data, handler, retry: node.settings?.retry ?? definition.defaultRetry ?? null });
+      steps.set(node.id, {
+        node,
+        definition,
+        config: config.data,
+        handler,
+        retry: node.settings?.retry ?? definition.defaultRetry ?? null,
+      });
     }
   }
   if (!trigger) throw new CompileError(`Version ${version.id} has no trigger`);

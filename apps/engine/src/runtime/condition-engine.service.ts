@@ -48,7 +48,9 @@ export class ConditionEngineService {
     });
     this.engine.addMethod('sentiment', (args: unknown[], context: unknown) => {
       const scorer = readPath(context, '__parley.sentiment');
-      return typeof scorer === 'object' && scorer !== null && 'score' in scorer && typeof scorer.score === 'function' ? Number(scorer.score(String(args[0] ?? ''))) : 0.5;
+      return typeof scorer === 'object' && scorer !== null && 'score' in scorer && typeof scorer.score === 'function'
+        ? Number(scorer.score(String(args[0] ?? '')))
+        : 0.5;
     });
   }
 
@@ -82,7 +84,11 @@ export class ConditionEngineService {
   }
 
   /** Computes a rule's value (for variables), answering behaviour operators first. */
-  async compute(rule: unknown, data: Record<string, unknown>, scope: BehaviourScope): Promise<{ value: unknown; values: Record<string, unknown> }> {
+  async compute(
+    rule: unknown,
+    data: Record<string, unknown>,
+    scope: BehaviourScope,
+  ): Promise<{ value: unknown; values: Record<string, unknown> }> {
     const compiled = this.compile(rule);
     const behaviour: Record<string, unknown> = {};
     const values: Record<string, unknown> = {};
@@ -96,7 +102,11 @@ export class ConditionEngineService {
     return { value, values };
   }
 
-  async evaluate(rule: unknown, data: Record<string, unknown>, scope: BehaviourScope): Promise<{ result: boolean; values: Record<string, unknown> }> {
+  async evaluate(
+    rule: unknown,
+    data: Record<string, unknown>,
+    scope: BehaviourScope,
+  ): Promise<{ result: boolean; values: Record<string, unknown> }> {
     const { value, values } = await this.compute(rule, data, scope);
     return { result: Boolean(this.engine.truthy(value)), values };
   }

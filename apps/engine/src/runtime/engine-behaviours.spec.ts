@@ -7,7 +7,12 @@ import { ManualClock } from '../test-support/manual-clock';
 import { Scenario } from '../test-support/scenario';
 
 const HOUR = 3_600_000;
-const text = (body: string, extra: Record<string, unknown> = {}) => ({ message: { type: 'text', text: body, previewUrl: false }, category: 'service', templateFallback: null, ...extra });
+const text = (body: string, extra: Record<string, unknown> = {}) => ({
+  message: { type: 'text', text: body, previewUrl: false },
+  category: 'service',
+  templateFallback: null,
+  ...extra,
+});
 const keyword = (word: string) => ({ match: 'keyword', keywords: [word], mode: 'contains', caseSensitive: false });
 
 /** Every node type and engine rule, exercised through the real engine with a hand-moved clock. */
@@ -240,7 +245,10 @@ describe('engine behaviours', () => {
       expect(c.texts()).toEqual(['Still interested?']);
       const wait = (await steps(s, flowId)).find((step) => step['nodeId'] === 'wait');
       expect(wait).toMatchObject({ status: 'succeeded', output: { lateByMs: 3 * HOUR } });
-      const [row] = await h.sql(`SELECT w.status, w.late_by_ms FROM waits w JOIN executions e ON e.id = w.execution_id WHERE e.flow_id = $1 AND w.kind = 'delay'`, [flowId]);
+      const [row] = await h.sql(
+        `SELECT w.status, w.late_by_ms FROM waits w JOIN executions e ON e.id = w.execution_id WHERE e.flow_id = $1 AND w.kind = 'delay'`,
+        [flowId],
+      );
       expect(row).toEqual({ status: 'fired', late_by_ms: 3 * HOUR });
     });
 
@@ -250,7 +258,16 @@ describe('engine behaviours', () => {
         buildFlow(
           [
             { id: 't', type: 'trigger.inbound_message', config: keyword('hi'), at: [0, 0] },
-            { id: 'c', type: 'condition.if', config: { rule: { and: [{ '>=': [{ events_count: [{ type: 'message.received' }, '7d'] }, 1] }, { '==': [{ var: 'contact.list' }, null] }] } }, at: [0, 1] },
+            {
+              id: 'c',
+              type: 'condition.if',
+              config: {
+                rule: {
+                  and: [{ '>=': [{ events_count: [{ type: 'message.received' }, '7d'] }, 1] }, { '==': [{ var: 'contact.list' }, null] }],
+                },
+              },
+              at: [0, 1],
+            },
             { id: 'yes', type: 'whatsapp.send_message', config: text('Hi {{ contact.fields.nickname | "friend" }}!'), at: [0, 2] },
           ],
           [
@@ -300,7 +317,17 @@ describe('engine behaviours', () => {
         buildFlow(
           [
             { id: 't', type: 'trigger.inbound_message', config: keyword('ab'), at: [0, 0] },
-            { id: 'split', type: 'control.split', config: { branches: [{ name: 'a', percent: 30 }, { name: 'b', percent: 70 }] }, at: [0, 1] },
+            {
+              id: 'split',
+              type: 'control.split',
+              config: {
+                branches: [
+                  { name: 'a', percent: 30 },
+                  { name: 'b', percent: 70 },
+                ],
+              },
+              at: [0, 1],
+            },
             { id: 'va', type: 'whatsapp.send_message', config: text('A'), at: [-1, 2] },
             { id: 'vb', type: 'whatsapp.send_message', config: text('B'), at: [1, 2] },
           ],
@@ -334,7 +361,12 @@ describe('engine behaviours', () => {
         buildFlow(
           [
             { id: 't', type: 'trigger.inbound_message', config: keyword('fetch'), at: [0, 0] },
-            { id: 'call', type: 'http.request', config: { method: 'GET', url: 'http://169.254.169.254/latest/meta-data', headers: [], body: '', timeoutSeconds: 2 }, at: [0, 1] },
+            {
+              id: 'call',
+              type: 'http.request',
+              config: { method: 'GET', url: 'http://169.254.169.254/latest/meta-data', headers: [], body: '', timeoutSeconds: 2 },
+              at: [0, 1],
+            },
           ],
           [['t', 'next', 'call']],
           { reentry: 'parallel' },
@@ -353,7 +385,12 @@ describe('engine behaviours', () => {
         buildFlow(
           [
             { id: 't', type: 'trigger.inbound_message', config: keyword('code'), at: [0, 0] },
-            { id: 'coupon', type: 'coupon.generate', config: { campaign: 'test', prefix: 'T', percentOff: 5, amountOff: null, currency: '', validDays: 30 }, at: [0, 1] },
+            {
+              id: 'coupon',
+              type: 'coupon.generate',
+              config: { campaign: 'test', prefix: 'T', percentOff: 5, amountOff: null, currency: '', validDays: 30 },
+              at: [0, 1],
+            },
             { id: 'send', type: 'whatsapp.send_message', config: text('{{ vars.coupon_code }}'), at: [0, 2] },
           ],
           [
@@ -385,7 +422,12 @@ describe('engine behaviours', () => {
             { id: 'tag', type: 'contact.tag', config: { action: 'add', tags: ['vip'] }, at: [0, 1] },
             { id: 'field', type: 'contact.set_field', config: { field: 'tier', value: 'gold' }, at: [0, 2] },
             { id: 'list', type: 'contact.move_to_list', config: { list: 'vip-list' }, at: [0, 3] },
-            { id: 'assign', type: 'agent.assign', config: { userId: agentId, notify: true, note: 'New VIP: {{ contact.display_name }}' }, at: [0, 4] },
+            {
+              id: 'assign',
+              type: 'agent.assign',
+              config: { userId: agentId, notify: true, note: 'New VIP: {{ contact.display_name }}' },
+              at: [0, 4],
+            },
           ],
           [
             ['t', 'next', 'tag'],
@@ -400,7 +442,12 @@ describe('engine behaviours', () => {
         buildFlow(
           [
             { id: 't', type: 'trigger.contact_event', config: { change: 'tag_added', tag: 'vip' }, at: [0, 0] },
-            { id: 'welcome', type: 'whatsapp.send_message', config: text('Welcome to the VIP club, {{ contact.display_name }}!'), at: [0, 1] },
+            {
+              id: 'welcome',
+              type: 'whatsapp.send_message',
+              config: text('Welcome to the VIP club, {{ contact.display_name }}!'),
+              at: [0, 1],
+            },
           ],
           [['t', 'next', 'welcome']],
         ),
@@ -419,7 +466,12 @@ describe('engine behaviours', () => {
       const hookFlow = await s.publish(
         buildFlow(
           [
-            { id: 't', type: 'trigger.incoming_webhook', config: { phonePath: 'customer.phone', defaultCountry: 'IT', namePath: 'customer.name' }, at: [0, 0] },
+            {
+              id: 't',
+              type: 'trigger.incoming_webhook',
+              config: { phonePath: 'customer.phone', defaultCountry: 'IT', namePath: 'customer.name' },
+              at: [0, 0],
+            },
             { id: 'tag', type: 'contact.tag', config: { action: 'add', tags: ['zapier'] }, at: [0, 1] },
             { id: 'field', type: 'contact.set_field', config: { field: 'last_product', value: '{{ event.data.product }}' }, at: [0, 2] },
           ],
@@ -432,14 +484,25 @@ describe('engine behaviours', () => {
       const url = str(obj((await s.admin.get(`/api/flows/${hookFlow}/webhook`)).body)['url']);
       const path = new URL(url).pathname;
       const post = (body: unknown, headers: Record<string, string> = {}) =>
-        fetch(`${h.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+        fetch(`${h.url}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: JSON.stringify(body),
+        });
       const payload = { customer: { phone: '333 444 5566', name: 'Zed' }, product: 'Blue sofa' };
       expect((await post(payload, { 'idempotency-key': 'zap-1' })).status).toBe(202);
       expect(await (await post(payload, { 'idempotency-key': 'zap-1' })).json()).toEqual({ accepted: true, duplicate: true });
       await h.settle();
-      expect(await s.contact('393334445566')).toMatchObject({ displayName: 'Zed', tags: ['zapier'], fields: { last_product: 'Blue sofa' } });
+      expect(await s.contact('393334445566')).toMatchObject({
+        displayName: 'Zed',
+        tags: ['zapier'],
+        fields: { last_product: 'Blue sofa' },
+      });
       expect((await post({ customer: { phone: 'nope' } })).status).toBe(400);
-      expect((await fetch(`${h.url}/hooks/${hookFlow}.forged`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(404);
+      expect(
+        (await fetch(`${h.url}/hooks/${hookFlow}.forged`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }))
+          .status,
+      ).toBe(404);
 
       const manualFlow = await s.publish(
         buildFlow(
@@ -492,7 +555,11 @@ describe('engine behaviours', () => {
             changes: [
               {
                 field: 'messages',
-                value: { messaging_product: 'whatsapp', metadata: { phone_number_id: number.phoneNumberId, display_phone_number: number.displayPhoneNumber }, statuses: [{ id: wamid, status: name, timestamp: String(at), recipient_id: c.waId }] },
+                value: {
+                  messaging_product: 'whatsapp',
+                  metadata: { phone_number_id: number.phoneNumberId, display_phone_number: number.displayPhoneNumber },
+                  statuses: [{ id: wamid, status: name, timestamp: String(at), recipient_id: c.waId }],
+                },
               },
             ],
           },
@@ -502,7 +569,11 @@ describe('engine behaviours', () => {
       // Out of order and duplicated, as Meta may deliver them.
       for (const body of [status('read', t + 20), status('delivered', t + 10), status('read', t + 20), status('sent', t + 1)]) {
         const raw = toAsciiJson(body);
-        const response = await fetch(`${h.url}/webhooks/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWebhookBody(raw, h.appSecret) }, body: raw });
+        const response = await fetch(`${h.url}/webhooks/whatsapp`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWebhookBody(raw, h.appSecret) },
+          body: raw,
+        });
         expect(response.status).toBe(200);
       }
       await h.settle();
@@ -579,7 +650,9 @@ describe('engine behaviours', () => {
       expect((await s.executions(flowId))[0]).toMatchObject({ status: 'succeeded' });
       const sendStep = (await steps(s, flowId)).find((step) => step['nodeId'] === 'send');
       expect(sendStep).toMatchObject({ status: 'succeeded', output: { wamid, reconciled: true, status: 'sent' } });
-      expect(await h.sql('SELECT status, result->>\'wamid\' AS wamid FROM side_effects WHERE execution_id = $1', [run?.['id']])).toEqual([{ status: 'succeeded', wamid }]);
+      expect(await h.sql("SELECT status, result->>'wamid' AS wamid FROM side_effects WHERE execution_id = $1", [run?.['id']])).toEqual([
+        { status: 'succeeded', wamid },
+      ]);
       expect(await h.count('messages', `wamid = $1 AND direction = 'outbound' AND execution_id = $2`, [wamid, run?.['id']])).toBe(1);
       expect(c.received()).toHaveLength(1);
     });

@@ -90,7 +90,10 @@ export class FlowRunner {
     if (!wait) return false;
     const state = await this.load(wait.execution_id);
     if (!state || (state.execution.status !== 'waiting' && state.execution.status !== 'held')) {
-      await this.dataSource.query(`UPDATE waits SET status = 'cancelled', outcome = 'stale', fired_at = $2 WHERE id = $1 AND status = 'waiting'`, [waitId, now]);
+      await this.dataSource.query(
+        `UPDATE waits SET status = 'cancelled', outcome = 'stale', fired_at = $2 WHERE id = $1 AND status = 'waiting'`,
+        [waitId, now],
+      );
       return true;
     }
     const lateByMs = wait.due_at && outcome !== 'received' ? Math.max(0, now.getTime() - wait.due_at.getTime()) : 0;
@@ -99,10 +102,14 @@ export class FlowRunner {
     state.execution.holdReason = null;
 
     if (wait.kind === 'retry' || wait.kind === 'hold') {
-      if (wait.kind === 'retry') state.retryOf = [...state.steps].reverse().find((s) => s.nodeId === wait.node_id && s.status === 'failed') ?? null;
+      if (wait.kind === 'retry')
+        state.retryOf = [...state.steps].reverse().find((s) => s.nodeId === wait.node_id && s.status === 'failed') ?? null;
       await this.dataSource.transaction(async (manager) => {
         await this.settleFiring(manager, state);
-        await manager.query(`UPDATE executions SET status = 'running', hold_reason = NULL, updated_at = $2 WHERE id = $1`, [state.execution.id, now]);
+        await manager.query(`UPDATE executions SET status = 'running', hold_reason = NULL, updated_at = $2 WHERE id = $1`, [
+          state.execution.id,
+          now,
+        ]);
       });
     } else {
       const step = [...state.steps].reverse().find((s) => s.nodeId === wait.node_id && s.status === 'waiting');
@@ -123,16 +130,19 @@ export class FlowRunner {
     const firing = state.firing;
     if (!firing) return;
     state.firing = null;
-    await manager.query(`UPDATE waits SET status = 'fired', fired_at = $2, outcome = $3, late_by_ms = $4 WHERE id = $1 AND status = 'waiting'`, [
-      firing.waitId,
-      this.clock.now(),
-      firing.outcome,
-      firing.lateByMs,
-    ]);
+    await manager.query(
+      `UPDATE waits SET status = 'fired', fired_at = $2, outcome = $3, late_by_ms = $4 WHERE id = $1 AND status = 'waiting'`,
+      [firing.waitId, this.clock.now(), firing.outcome, firing.lateByMs],
+    );
   }
 
   /** Ends an active execution from outside (goal reached, cancelled, restarted, unpublished). */
-  async end(executionId: string, status: 'succeeded' | 'cancelled', reason: string, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
+  async end(
+    executionId: string,
+    status: 'succeeded' | 'cancelled',
+    reason: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<boolean> {
     const now = this.clock.now();
     const row = await sqlRow(
       manager,
@@ -142,12 +152,14 @@ export class FlowRunner {
       [executionId, status, reason, now],
     );
     if (!row) return false;
-    await manager.query(`UPDATE waits SET status = 'cancelled', outcome = $2, fired_at = $3 WHERE execution_id = $1 AND status = 'waiting'`, [executionId, reason, now]);
-    await manager.query(`UPDATE execution_steps SET status = 'failed', error_code = $2, finished_at = $3 WHERE execution_id = $1 AND status IN ('running', 'waiting')`, [
-      executionId,
-      reason,
-      now,
-    ]);
+    await manager.query(
+      `UPDATE waits SET status = 'cancelled', outcome = $2, fired_at = $3 WHERE execution_id = $1 AND status = 'waiting'`,
+      [executionId, reason, now],
+    );
+    await manager.query(
+      `UPDATE execution_steps SET status = 'failed', error_code = $2, finished_at = $3 WHERE execution_id = $1 AND status IN ('running', 'waiting')`,
+      [executionId, reason, now],
+    );
     return true;
   }
 
@@ -223,7 +235,14 @@ export class FlowRunner {
       visit: retryOf ? retryOf.visit : state.steps.filter((s) => s.nodeId === nodeId && s.attempt === 1).length,
       attempt: retryOf ? retryOf.attempt + 1 : 1,
       input: isTrigger
-        ? { event: { id: state.event.id, type: state.event.type, occurredAt: state.event.occurredAt.toISOString(), payload: state.event.payload } }
+        ? {
+            event: {
+              id: state.event.id,
+              type: state.event.type,
+              occurredAt: state.event.occurredAt.toISOString(),
+              payload: state.event.payload,
+            },
+          }
         : { config: compiled.config },
       output: null,
       outputName: null,
@@ -253,7 +272,13 @@ export class FlowRunner {
     }
     const compiled = flow.steps.get(step.nodeId);
     if (!compiled) {
-      return { outcome: 'failed', errorCode: 'unknown_node', errorMessage: `Node ${step.nodeId} is not in this version.`, retryable: false, data: {} };
+      return {
+        outcome: 'failed',
+        errorCode: 'unknown_node',
+        errorMessage: `Node ${step.nodeId} is not in this version.`,
+        retryable: false,
+        data: {},
+      };
     }
     const idempotencyKey = `${execution.id}:${step.nodeId}:${step.visit}`;
     const { services, missingVariables } = this.servicesFactory.create({
@@ -314,16 +339,34 @@ export class FlowRunner {
         if (result.decision) step.decision = { ...(step.decision ?? {}), ...result.decision };
         if (result.vars) execution.vars = { ...execution.vars, ...result.vars };
         const next = flow.next(step.nodeId, result.output);
-        await this.finishStep(state, step, { status: 'succeeded', output: result.data, outputName: result.output }, next, next === null ? 'succeeded' : 'running', 'completed');
+        await this.finishStep(
+          state,
+          step,
+          { status: 'succeeded', output: result.data, outputName: result.output },
+          next,
+          next === null ? 'succeeded' : 'running',
+          'completed',
+        );
         return;
       }
       case 'end':
-        await this.finishStep(state, step, { status: 'succeeded', output: result.data, outputName: null }, null, 'succeeded', 'ended_by_flow');
+        await this.finishStep(
+          state,
+          step,
+          { status: 'succeeded', output: result.data, outputName: null },
+          null,
+          'succeeded',
+          'ended_by_flow',
+        );
         return;
       case 'wait': {
         const wait = result.wait;
         // A test run with "skip waits" sees the rest of the flow now; the step still records when it would have resumed.
-        const skip = execution.testMode && execution.skipWaits && flow.steps.get(step.nodeId)?.definition.category === 'Timing' && wait.kind !== 'event';
+        const skip =
+          execution.testMode &&
+          execution.skipWaits &&
+          flow.steps.get(step.nodeId)?.definition.category === 'Timing' &&
+          wait.kind !== 'event';
         if (skip) step.decision = { ...(step.decision ?? {}), skippedInTest: true, wouldResumeAt: wait.resumeAt.toISOString() };
         await this.dataSource.transaction(async (manager) => {
           await this.settleFiring(manager, state);
@@ -342,7 +385,11 @@ export class FlowRunner {
               wait.kind === 'event' ? JSON.stringify(wait.filter ?? {}) : null,
             ],
           );
-          await manager.query(`UPDATE executions SET status = 'waiting', vars = $2, updated_at = $3 WHERE id = $1`, [execution.id, JSON.stringify(execution.vars), now]);
+          await manager.query(`UPDATE executions SET status = 'waiting', vars = $2, updated_at = $3 WHERE id = $1`, [
+            execution.id,
+            JSON.stringify(execution.vars),
+            now,
+          ]);
         });
         execution.status = 'waiting';
         return;
@@ -350,10 +397,19 @@ export class FlowRunner {
       case 'failed': {
         const policy = flow.steps.get(step.nodeId)?.retry ?? null;
         if (result.retryable && policy && step.attempt <= policy.retries) {
-          const delayMs = execution.testMode && execution.skipWaits ? 0 : policy.delaySeconds * 1000 * (policy.backoff === 'exponential' ? 4 ** (step.attempt - 1) : 1);
+          const delayMs =
+            execution.testMode && execution.skipWaits
+              ? 0
+              : policy.delaySeconds * 1000 * (policy.backoff === 'exponential' ? 4 ** (step.attempt - 1) : 1);
           await this.dataSource.transaction(async (manager) => {
             await this.settleFiring(manager, state);
-            await this.saveStep(manager, step, { status: 'failed', output: result.data, outputName: null, errorCode: result.errorCode, errorMessage: result.errorMessage }, now, true);
+            await this.saveStep(
+              manager,
+              step,
+              { status: 'failed', output: result.data, outputName: null, errorCode: result.errorCode, errorMessage: result.errorMessage },
+              now,
+              true,
+            );
             await manager.query(
               `INSERT INTO waits (workspace_id, contact_id, execution_id, node_id, kind, due_at) VALUES ($1, $2, $3, $4, 'retry', $5)`,
               [execution.workspaceId, state.contact.id, execution.id, step.nodeId, new Date(now.getTime() + delayMs)],
@@ -368,7 +424,13 @@ export class FlowRunner {
           await this.finishStep(
             state,
             step,
-            { status: 'failed', output: result.data, outputName: ERROR_OUTPUT, errorCode: result.errorCode, errorMessage: result.errorMessage },
+            {
+              status: 'failed',
+              output: result.data,
+              outputName: ERROR_OUTPUT,
+              errorCode: result.errorCode,
+              errorMessage: result.errorMessage,
+            },
             errorTarget,
             'running',
             'completed',
@@ -384,7 +446,13 @@ export class FlowRunner {
   private async saveStep(
     manager: EntityManager,
     step: ExecutionStep,
-    outcome: { status: ExecutionStep['status']; output: Record<string, unknown>; outputName: string | null; errorCode?: string; errorMessage?: string },
+    outcome: {
+      status: ExecutionStep['status'];
+      output: Record<string, unknown>;
+      outputName: string | null;
+      errorCode?: string;
+      errorMessage?: string;
+    },
     now: Date,
     finished: boolean,
   ): Promise<void> {
@@ -399,7 +467,17 @@ export class FlowRunner {
       `UPDATE execution_steps SET status = $2, output = $3, output_name = $4, error_code = $5, error_message = $6,
               finished_at = $7, duration_ms = $8, decision = $9
         WHERE id = $1`,
-      [step.id, step.status, JSON.stringify(step.output), step.outputName, step.errorCode, step.errorMessage, step.finishedAt, step.durationMs, step.decision === null ? null : JSON.stringify(step.decision)],
+      [
+        step.id,
+        step.status,
+        JSON.stringify(step.output),
+        step.outputName,
+        step.errorCode,
+        step.errorMessage,
+        step.finishedAt,
+        step.durationMs,
+        step.decision === null ? null : JSON.stringify(step.decision),
+      ],
     );
   }
 
@@ -407,7 +485,13 @@ export class FlowRunner {
   private async finishStep(
     state: RunState,
     step: ExecutionStep,
-    outcome: { status: ExecutionStep['status']; output: Record<string, unknown>; outputName: string | null; errorCode?: string; errorMessage?: string },
+    outcome: {
+      status: ExecutionStep['status'];
+      output: Record<string, unknown>;
+      outputName: string | null;
+      errorCode?: string;
+      errorMessage?: string;
+    },
     next: string | null,
     status: 'running' | 'succeeded',
     endedReason: string,
@@ -421,19 +505,34 @@ export class FlowRunner {
       await this.saveStep(manager, step, outcome, now, true);
       await manager.query(
         `UPDATE executions SET status = $2, current_node_id = $3, vars = $4, ended_reason = $5, finished_at = $6, updated_at = $7 WHERE id = $1`,
-        [execution.id, execution.status, execution.currentNodeId, JSON.stringify(execution.vars), status === 'succeeded' ? endedReason : null, status === 'succeeded' ? now : null, now],
+        [
+          execution.id,
+          execution.status,
+          execution.currentNodeId,
+          JSON.stringify(execution.vars),
+          status === 'succeeded' ? endedReason : null,
+          status === 'succeeded' ? now : null,
+          now,
+        ],
       );
     });
   }
 
-  private async fail(state: RunState, step: ExecutionStep | null, errorCode: string, errorMessage: string, data: Record<string, unknown> = {}): Promise<void> {
+  private async fail(
+    state: RunState,
+    step: ExecutionStep | null,
+    errorCode: string,
+    errorMessage: string,
+    data: Record<string, unknown> = {},
+  ): Promise<void> {
     const { execution } = state;
     const now = this.clock.now();
     execution.status = 'failed';
     execution.currentNodeId = step?.nodeId ?? execution.currentNodeId;
     await this.dataSource.transaction(async (manager) => {
       await this.settleFiring(manager, state);
-      if (step) await this.saveStep(manager, step, { status: 'failed', output: data, outputName: null, errorCode, errorMessage }, now, true);
+      if (step)
+        await this.saveStep(manager, step, { status: 'failed', output: data, outputName: null, errorCode, errorMessage }, now, true);
       await manager.query(
         `UPDATE executions SET status = 'failed', error_code = $2, error_message = $3, ended_reason = 'failed', current_node_id = $4, finished_at = $5, updated_at = $5 WHERE id = $1`,
         [execution.id, errorCode, errorMessage, execution.currentNodeId, now],
@@ -467,13 +566,10 @@ export class FlowRunner {
         JSON.stringify(execution.vars),
         now,
       ]);
-      await manager.query(`INSERT INTO waits (workspace_id, contact_id, execution_id, node_id, kind, due_at) VALUES ($1, $2, $3, $4, 'hold', $5)`, [
-        execution.workspaceId,
-        state.contact.id,
-        execution.id,
-        nodeId,
-        pause.until,
-      ]);
+      await manager.query(
+        `INSERT INTO waits (workspace_id, contact_id, execution_id, node_id, kind, due_at) VALUES ($1, $2, $3, $4, 'hold', $5)`,
+        [execution.workspaceId, state.contact.id, execution.id, nodeId, pause.until],
+      );
     });
   }
 }

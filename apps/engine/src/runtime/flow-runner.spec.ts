@@ -19,7 +19,9 @@ describe('resuming executions after a crash', () => {
     h = await startEngineHarness();
     // These tests replay one reply to one contact many times within seconds, on the real clock; pacing and
     // content frequency are the policy gate's business, tested in policy-gate.spec.ts, so they are off here.
-    const settings = await h.workspace.admin.put('/api/workspace/settings', { messaging: { recipientSpacingSeconds: 0, sameContentPer30Days: 1000 } });
+    const settings = await h.workspace.admin.put('/api/workspace/settings', {
+      messaging: { recipientSpacingSeconds: 0, sameContentPer30Days: 1000 },
+    });
     expect(settings.status).toBe(200);
     const created = await h.workspace.admin.post('/api/flows', { name: 'Price', definition: priceReplyFlow('Crash-safe reply', 'crash') });
     flowId = str(obj(created.body)['id']);
@@ -41,7 +43,12 @@ describe('resuming executions after a crash', () => {
     const event: unknown = await h.dataSource.query(
       `INSERT INTO events (workspace_id, contact_id, type, source, source_id, occurred_at, payload)
        VALUES ($1, $2, 'message.received', 'whatsapp', $3, now(), $4) RETURNING id::text AS id`,
-      [h.workspace.id, contactId, `wamid.${label}`, JSON.stringify({ wamid: `wamid.${label}`, phoneNumberId: h.workspace.phoneNumberId, messageType: 'text', text: 'crash please' })],
+      [
+        h.workspace.id,
+        contactId,
+        `wamid.${label}`,
+        JSON.stringify({ wamid: `wamid.${label}`, phoneNumberId: h.workspace.phoneNumberId, messageType: 'text', text: 'crash please' }),
+      ],
     );
     const eventId = str(obj(arr(event)[0])['id']);
     const execution: unknown = await h.dataSource.query(
@@ -77,11 +84,18 @@ describe('resuming executions after a crash', () => {
     expect(sentToContact()).toBe(before + 1);
   });
 
-  it('never resends when the crash came after the send was recorded; Meta\'s status webhook settles it', async () => {
+  it("never resends when the crash came after the send was recorded; Meta's status webhook settles it", async () => {
     const before = sentToContact();
     const { executionId } = await interruptedAtReply('resume2');
     const key = `${executionId}:reply:0`;
-    const request = { messaging_product: 'whatsapp', recipient_type: 'individual', to: '393334000001', type: 'text', text: { body: 'Crash-safe reply' }, biz_opaque_callback_data: key };
+    const request = {
+      messaging_product: 'whatsapp',
+      recipient_type: 'individual',
+      to: '393334000001',
+      type: 'text',
+      text: { body: 'Crash-safe reply' },
+      biz_opaque_callback_data: key,
+    };
     await h.dataSource.query(
       `INSERT INTO side_effects (idempotency_key, workspace_id, execution_id, node_id, kind, status, request)
        VALUES ($1, $2, $3, 'reply', 'whatsapp.send', 'pending', $4)`,
@@ -95,13 +109,31 @@ describe('resuming executions after a crash', () => {
     // The call had reached Meta before the crash: its status webhook names our key.
     const number = h.simulator.state.numbers.get(h.workspace.phoneNumberId);
     if (!number) throw new Error('no simulated number');
-    const payload = statusPayload({ number, wamid: 'wamid.LOST', recipient: '393334000001', status: 'sent', at: new Date(), callbackData: key, error: null });
-    expect(await deliverWebhook({ url: `${h.url}/webhooks/whatsapp`, appSecret: h.appSecret }, payload, { maxAttempts: 1, firstDelayMs: 0 })).toMatchObject({ delivered: true });
+    const payload = statusPayload({
+      number,
+      wamid: 'wamid.LOST',
+      recipient: '393334000001',
+      status: 'sent',
+      at: new Date(),
+      callbackData: key,
+      error: null,
+    });
+    expect(
+      await deliverWebhook({ url: `${h.url}/webhooks/whatsapp`, appSecret: h.appSecret }, payload, { maxAttempts: 1, firstDelayMs: 0 }),
+    ).toMatchObject({ delivered: true });
     await h.settle();
     const result = await execution(executionId);
     expect(result).toMatchObject({ status: 'succeeded' });
-    expect(obj(arr(result['steps']).map(obj).find((s) => s['nodeId'] === 'reply' && s['status'] === 'succeeded')?.['output'])).toMatchObject({ wamid: 'wamid.LOST', reconciled: true });
-    expect(await h.sql(`SELECT text, status FROM messages WHERE wamid = 'wamid.LOST'`)).toEqual([{ text: 'Crash-safe reply', status: 'sent' }]);
+    expect(
+      obj(
+        arr(result['steps'])
+          .map(obj)
+          .find((s) => s['nodeId'] === 'reply' && s['status'] === 'succeeded')?.['output'],
+      ),
+    ).toMatchObject({ wamid: 'wamid.LOST', reconciled: true });
+    expect(await h.sql(`SELECT text, status FROM messages WHERE wamid = 'wamid.LOST'`)).toEqual([
+      { text: 'Crash-safe reply', status: 'sent' },
+    ]);
     expect(sentToContact()).toBe(before);
   });
 
@@ -116,7 +148,11 @@ describe('resuming executions after a crash', () => {
     await h.app.get(EventProcessorService).processContact(contactId);
     const result = await execution(executionId);
     expect(result).toMatchObject({ status: 'succeeded' });
-    expect(obj(arr(result['steps']).map(obj)[1]?.['output'])).toEqual({ wamid: 'wamid.EARLIER', waId: '393334000001', usedFallback: false });
+    expect(obj(arr(result['steps']).map(obj)[1]?.['output'])).toEqual({
+      wamid: 'wamid.EARLIER',
+      waId: '393334000001',
+      usedFallback: false,
+    });
     expect(sentToContact()).toBe(before);
   });
 
@@ -132,7 +168,11 @@ describe('resuming executions after a crash', () => {
     const event: unknown = await h.dataSource.query(
       `INSERT INTO events (workspace_id, contact_id, type, source, source_id, occurred_at, received_at, payload)
        VALUES ($1, $2, 'message.received', 'whatsapp', 'wamid.orphan', now(), now() - interval '1 minute', $3) RETURNING id::text AS id`,
-      [h.workspace.id, contactId, JSON.stringify({ wamid: 'wamid.orphan', phoneNumberId: h.workspace.phoneNumberId, messageType: 'text', text: 'crash orphan' })],
+      [
+        h.workspace.id,
+        contactId,
+        JSON.stringify({ wamid: 'wamid.orphan', phoneNumberId: h.workspace.phoneNumberId, messageType: 'text', text: 'crash orphan' }),
+      ],
     );
     const eventId = str(obj(arr(event)[0])['id']);
     expect(await h.app.get(SweeperService).sweep(1000)).toBeGreaterThanOrEqual(1);
@@ -144,11 +184,21 @@ describe('resuming executions after a crash', () => {
 
   it('handles one contact’s events in the order they happened', async () => {
     const ids: string[] = [];
-    for (const [label, minutesAgo] of [['late', 1], ['early', 3], ['middle', 2]] as const) {
+    for (const [label, minutesAgo] of [
+      ['late', 1],
+      ['early', 3],
+      ['middle', 2],
+    ] as const) {
       const row: unknown = await h.dataSource.query(
         `INSERT INTO events (workspace_id, contact_id, type, source, source_id, occurred_at, payload)
          VALUES ($1, $2, 'message.received', 'whatsapp', $3, now() - make_interval(mins => $4), $5) RETURNING id::text AS id`,
-        [h.workspace.id, contactId, `wamid.order-${label}`, minutesAgo, JSON.stringify({ wamid: `wamid.order-${label}`, phoneNumberId: '1', messageType: 'text', text: `crash ${label}` })],
+        [
+          h.workspace.id,
+          contactId,
+          `wamid.order-${label}`,
+          minutesAgo,
+          JSON.stringify({ wamid: `wamid.order-${label}`, phoneNumberId: '1', messageType: 'text', text: `crash ${label}` }),
+        ],
       );
       ids.push(str(obj(arr(row)[0])['id']));
     }

@@ -86,7 +86,12 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
       if (!config.success) continue;
       const tick = lastScheduledTime(config.data, now);
       // Never a time from before the version was published, nor one missed by more than the catch-up window.
-      if (!tick || tick < flow.published_at || now.getTime() - tick.getTime() > config.data.catchUpHours * 3_600_000 + this.config.SCHEDULER_INTERVAL_MS) continue;
+      if (
+        !tick ||
+        tick < flow.published_at ||
+        now.getTime() - tick.getTime() > config.data.catchUpHours * 3_600_000 + this.config.SCHEDULER_INTERVAL_MS
+      )
+        continue;
       const audience = config.data.audience;
       const rows = await this.dataSource.transaction(async (manager) => {
         const run = await sqlRow(
@@ -112,9 +117,23 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
                      WHERE last.direction = 'inbound' AND last.occurred_at <= $5::timestamptz - make_interval(hours => $9)))
            ON CONFLICT (workspace_id, source, source_id) DO NOTHING
            RETURNING contact_id`,
-          [flow.workspace_id, flow.flow_id, tick.toISOString(), tick, now, audience.tags, audience.excludeTags, audience.list, audience.unansweredForHours],
+          [
+            flow.workspace_id,
+            flow.flow_id,
+            tick.toISOString(),
+            tick,
+            now,
+            audience.tags,
+            audience.excludeTags,
+            audience.list,
+            audience.unansweredForHours,
+          ],
         );
-        await manager.query('UPDATE schedule_runs SET contacts = $3 WHERE flow_id = $1 AND tick_at = $2', [flow.flow_id, tick, inserted.length]);
+        await manager.query('UPDATE schedule_runs SET contacts = $3 WHERE flow_id = $1 AND tick_at = $2', [
+          flow.flow_id,
+          tick,
+          inserted.length,
+        ]);
         return inserted;
       });
       if (rows.length > 0) this.logger.log(`Flow ${flow.flow_id}: ${tick.toISOString()} tick for ${rows.length} contact(s)`);
@@ -170,10 +189,16 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
       const lock = await sqlRow(runner, z.object({ locked: z.boolean() }), 'SELECT pg_try_advisory_lock($1) AS locked', [PRUNE_LOCK]);
       if (!lock?.locked) return totals;
       try {
-        const workspaces = await sqlRows(runner, z.object({ id: z.string(), settings: z.unknown() }), 'SELECT id, settings FROM workspaces');
+        const workspaces = await sqlRows(
+          runner,
+          z.object({ id: z.string(), settings: z.unknown() }),
+          'SELECT id, settings FROM workspaces',
+        );
         let oldestCutoff = this.clock.now();
         for (const workspace of workspaces) {
-          const cutoff = new Date(this.clock.now().getTime() - readWorkspaceSettings(workspace.settings).executionRetentionDays * 86_400_000);
+          const cutoff = new Date(
+            this.clock.now().getTime() - readWorkspaceSettings(workspace.settings).executionRetentionDays * 86_400_000,
+          );
           if (cutoff < oldestCutoff) oldestCutoff = cutoff;
           for (;;) {
             const deleted = await sqlRows(
@@ -203,9 +228,12 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
             if (deleted.length < PRUNE_BATCH) break;
           }
         }
-        const deliveries = await sqlRows(runner, z.object({ id: z.string() }), 'DELETE FROM webhook_deliveries WHERE processed_at IS NOT NULL AND received_at < $1 RETURNING id::text AS id', [
-          oldestCutoff,
-        ]);
+        const deliveries = await sqlRows(
+          runner,
+          z.object({ id: z.string() }),
+          'DELETE FROM webhook_deliveries WHERE processed_at IS NOT NULL AND received_at < $1 RETURNING id::text AS id',
+          [oldestCutoff],
+        );
         totals.deliveries = deliveries.length;
       } finally {
         await runner.query('SELECT pg_advisory_unlock($1)', [PRUNE_LOCK]);

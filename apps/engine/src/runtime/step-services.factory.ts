@@ -81,23 +81,38 @@ export class StepServicesFactory {
     const timeZone = scope.contact.timeZone ?? scope.workspace.settings.timeZone;
 
     const services: StepServices = {
-      whatsapp: this.sender.forStep({ workspaceId: scope.workspaceId, executionId: scope.executionId, nodeId: scope.nodeId, flowId: scope.flowId, testMode: scope.testMode }),
+      whatsapp: this.sender.forStep({
+        workspaceId: scope.workspaceId,
+        executionId: scope.executionId,
+        nodeId: scope.nodeId,
+        flowId: scope.flowId,
+        testMode: scope.testMode,
+      }),
       contact: {
         addTags: (tags) => this.contacts.addTags(contactScope, tags),
         removeTags: (tags) => this.contacts.removeTags(contactScope, tags),
         setField: (name, value) => this.contacts.setField(contactScope, name, value),
         moveToList: (list) => this.contacts.moveToList(contactScope, list),
         setConsent: async (kind, value) => ({
-          changed: await this.consent.record({ workspaceId: scope.workspaceId, contactId: scope.contact.id, kind, value, source: `flow:${scope.flowId}` }),
+          changed: await this.consent.record({
+            workspaceId: scope.workspaceId,
+            contactId: scope.contact.id,
+            kind,
+            value,
+            source: `flow:${scope.flowId}`,
+          }),
         }),
         assign: (userId) => this.contacts.assign(contactScope, userId),
       },
       crm: {
-        createOpportunity: (input) => this.crm.createOpportunity({ ...contactScope, executionId: scope.executionId, idempotencyKey: scope.idempotencyKey }, input),
-        createTask: (input) => this.crm.createTask({ ...contactScope, executionId: scope.executionId, idempotencyKey: scope.idempotencyKey }, input),
+        createOpportunity: (input) =>
+          this.crm.createOpportunity({ ...contactScope, executionId: scope.executionId, idempotencyKey: scope.idempotencyKey }, input),
+        createTask: (input) =>
+          this.crm.createTask({ ...contactScope, executionId: scope.executionId, idempotencyKey: scope.idempotencyKey }, input),
       },
       coupons: {
-        issue: (input) => this.coupons.issue({ ...input, workspaceId: scope.workspaceId, contactId: scope.contact.id, executionId: scope.executionId }),
+        issue: (input) =>
+          this.coupons.issue({ ...input, workspaceId: scope.workspaceId, contactId: scope.contact.id, executionId: scope.executionId }),
       },
       automation: {
         pauseContact: async (until, reason) => {
@@ -114,7 +129,14 @@ export class StepServicesFactory {
       notifier: {
         notify: async (input) => {
           const title = scope.testMode ? `[Test run] ${input.title}` : input.title;
-          await this.notifier.notify({ workspaceId: scope.workspaceId, ...input, title, kind: 'flow', subjectType: 'execution', subjectId: scope.executionId });
+          await this.notifier.notify({
+            workspaceId: scope.workspaceId,
+            ...input,
+            title,
+            kind: 'flow',
+            subjectType: 'execution',
+            subjectId: scope.executionId,
+          });
         },
       },
       http: { request: (call) => guardedHttpRequest(call, scope.workspace.settings.httpAllowList) },

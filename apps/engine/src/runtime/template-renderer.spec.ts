@@ -19,7 +19,11 @@ describe('renderTemplate', () => {
   });
 
   it('formats relative dates and money in the contact language', () => {
-    const result = renderTemplate('{{ vars.when | ago }} / {{ vars.amount | money }}', { vars: { when: '2026-11-19T10:00:00Z', amount: 1234.5 } }, { ...options, locale: 'it' });
+    const result = renderTemplate(
+      '{{ vars.when | ago }} / {{ vars.amount | money }}',
+      { vars: { when: '2026-11-19T10:00:00Z', amount: 1234.5 } },
+      { ...options, locale: 'it' },
+    );
     expect(result.text).toBe('3 giorni fa / 1234,50');
   });
 

@@ -51,7 +51,10 @@ function applyFilter(value: unknown, filter: TemplateFilter, options: RenderOpti
     case 'money': {
       const amount = typeof value === 'number' ? value : Number(value);
       if (!Number.isFinite(amount)) return String(value);
-      return new Intl.NumberFormat(options.locale, currency ? { style: 'currency', currency } : { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(amount);
+      return new Intl.NumberFormat(
+        options.locale,
+        currency ? { style: 'currency', currency } : { minimumFractionDigits: 2, maximumFractionDigits: 2 },
+      ).format(amount);
     }
     case 'upper':
       return String(value).toLocaleUpperCase(options.locale);
@@ -100,7 +103,10 @@ export function renderTemplate(template: string, data: Record<string, unknown>, 
     // A money value next to a currency field (crm.last_order.total + currency) formats with it.
     const siblingCurrency = readPath(data, path.replace(/[^.]+$/, 'currency'));
     const currency = typeof siblingCurrency === 'string' && /^[A-Z]{3}$/.test(siblingCurrency) ? siblingCurrency : null;
-    text += filters.length === 0 ? display(value) : filters.reduce<unknown>((current, filter) => applyFilter(current, filter, options, currency), value);
+    text +=
+      filters.length === 0
+        ? display(value)
+        : filters.reduce<unknown>((current, filter) => applyFilter(current, filter, options, currency), value);
   }
   return { text, missing };
 }

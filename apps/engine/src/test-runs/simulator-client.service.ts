@@ -67,7 +67,9 @@ export class SimulatorClientService {
         signal: AbortSignal.timeout(TIMEOUT_MS),
       });
     } catch (error) {
-      throw new ServiceUnavailableException(`The WhatsApp simulator at ${base} cannot be reached: ${error instanceof Error ? error.message : String(error)}`);
+      throw new ServiceUnavailableException(
+        `The WhatsApp simulator at ${base} cannot be reached: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
     const text = await response.text();
     if (!response.ok) throw new ServiceUnavailableException(`The WhatsApp simulator answered ${response.status}: ${text.slice(0, 300)}`);

@@ -9,19 +9,35 @@ describe('test events', () => {
     const result = testEventPayload('message.received', { text: 'how much is it?' }, context);
     expect(result).toEqual({
       ok: true,
-      payload: expect.objectContaining({ text: 'how much is it?', messageType: 'text', phoneNumberId: '100000000001', replyId: null, replyKind: null, location: null }),
+      payload: expect.objectContaining({
+        text: 'how much is it?',
+        messageType: 'text',
+        phoneNumberId: '100000000001',
+        replyId: null,
+        replyKind: null,
+        location: null,
+      }),
     });
     if (!result.ok) throw new Error('unreachable');
     expect(String(result.payload['wamid'])).toMatch(/^wamid\.test\./);
   });
 
   it('names the field a hand-built payload gets wrong', () => {
-    expect(testEventPayload('order.paid', { status: 'paid' }, context)).toEqual({ ok: false, message: expect.stringContaining('payload.orderId') });
-    expect(testEventPayload('message.status', { wamid: 'w', status: 'exploded' }, context)).toEqual({ ok: false, message: expect.stringContaining('payload.status') });
+    expect(testEventPayload('order.paid', { status: 'paid' }, context)).toEqual({
+      ok: false,
+      message: expect.stringContaining('payload.orderId'),
+    });
+    expect(testEventPayload('message.status', { wamid: 'w', status: 'exploded' }, context)).toEqual({
+      ok: false,
+      message: expect.stringContaining('payload.status'),
+    });
   });
 
   it('scopes schedule, webhook and manual events to the flow under test, whatever the payload says', () => {
-    expect(testEventPayload('manual.run', { flowId: 'another-flow', data: { x: 1 } }, context)).toEqual({ ok: true, payload: { flowId: 'flow-1', data: { x: 1 } } });
+    expect(testEventPayload('manual.run', { flowId: 'another-flow', data: { x: 1 } }, context)).toEqual({
+      ok: true,
+      payload: { flowId: 'flow-1', data: { x: 1 } },
+    });
   });
 
   it('samples a message the configured trigger accepts', () => {
@@ -31,17 +47,40 @@ describe('test events', () => {
     const payload = testEventPayload('message.received', sample?.payload ?? {}, context);
     if (!payload.ok) throw new Error(payload.message);
     const matchIntent = (text: string, intent: string) => intent === 'price' && /how much/.test(text);
-    const matches = inboundMessageHandler.matches({ config: { match: 'intent', intent: 'price' }, event: { id: '1', type: 'message.received', occurredAt: context.now, contactId: 'c', payload: payload.payload }, flowId: 'flow-1', matchIntent });
+    const matches = inboundMessageHandler.matches({
+      config: { match: 'intent', intent: 'price' },
+      event: { id: '1', type: 'message.received', occurredAt: context.now, contactId: 'c', payload: payload.payload },
+      flowId: 'flow-1',
+      matchIntent,
+    });
     expect(matches).toBe(true);
   });
 
   it('samples the event kind each trigger listens to', () => {
-    expect(sampleEvent('trigger.inbound_message', { match: 'keyword', keywords: ['sconto'], mode: 'contains' }, intents)).toEqual({ type: 'message.received', payload: { text: 'sconto' } });
-    expect(sampleEvent('trigger.inbound_message', { match: 'button_reply', replyIds: ['yes'] }, intents)).toEqual({ type: 'message.received', payload: { text: null, replyId: 'yes', replyKind: 'button' } });
-    expect(sampleEvent('trigger.crm_event', { eventType: 'order.shipped' }, intents)).toMatchObject({ type: 'order.shipped', payload: { status: 'shipped' } });
-    expect(sampleEvent('trigger.crm_event', { eventType: 'deal.stage_changed', stage: 'won' }, intents)).toMatchObject({ type: 'deal.stage_changed', payload: { stage: 'won' } });
-    expect(sampleEvent('trigger.contact_event', { change: 'tag_added', tag: 'vip' }, intents)).toEqual({ type: 'contact.tag_added', payload: { tag: 'vip' } });
-    expect(sampleEvent('trigger.message_status', { status: 'not_read', hours: 48 }, intents)).toEqual({ type: 'message.not_read', payload: { hours: 48 } });
+    expect(sampleEvent('trigger.inbound_message', { match: 'keyword', keywords: ['sconto'], mode: 'contains' }, intents)).toEqual({
+      type: 'message.received',
+      payload: { text: 'sconto' },
+    });
+    expect(sampleEvent('trigger.inbound_message', { match: 'button_reply', replyIds: ['yes'] }, intents)).toEqual({
+      type: 'message.received',
+      payload: { text: null, replyId: 'yes', replyKind: 'button' },
+    });
+    expect(sampleEvent('trigger.crm_event', { eventType: 'order.shipped' }, intents)).toMatchObject({
+      type: 'order.shipped',
+      payload: { status: 'shipped' },
+    });
+    expect(sampleEvent('trigger.crm_event', { eventType: 'deal.stage_changed', stage: 'won' }, intents)).toMatchObject({
+      type: 'deal.stage_changed',
+      payload: { stage: 'won' },
+    });
+    expect(sampleEvent('trigger.contact_event', { change: 'tag_added', tag: 'vip' }, intents)).toEqual({
+      type: 'contact.tag_added',
+      payload: { tag: 'vip' },
+    });
+    expect(sampleEvent('trigger.message_status', { status: 'not_read', hours: 48 }, intents)).toEqual({
+      type: 'message.not_read',
+      payload: { hours: 48 },
+    });
     expect(sampleEvent('trigger.schedule', {}, intents)).toEqual({ type: 'schedule.tick', payload: {} });
     expect(sampleEvent('trigger.unknown', {}, intents)).toBeNull();
   });

@@ -22,7 +22,9 @@ export interface TestEventContext {
 export type TestEventPayload = { ok: true; payload: Record<string, unknown> } | { ok: false; message: string };
 
 function describe(error: z.ZodError): string {
-  return error.issues.map((issue) => `${issue.path.length > 0 ? `payload.${issue.path.join('.')}` : 'payload'}: ${issue.message}`).join('; ');
+  return error.issues
+    .map((issue) => `${issue.path.length > 0 ? `payload.${issue.path.join('.')}` : 'payload'}: ${issue.message}`)
+    .join('; ');
 }
 
 function parsed(schema: z.ZodType<Record<string, unknown>>, input: Record<string, unknown>): TestEventPayload {
@@ -38,13 +40,26 @@ function parsed(schema: z.ZodType<Record<string, unknown>>, input: Record<string
 export function testEventPayload(type: EventType, input: Record<string, unknown>, context: TestEventContext): TestEventPayload {
   switch (type) {
     case 'message.received': {
-      const messageType = input['location'] !== undefined && input['location'] !== null ? 'location' : input['replyId'] ? 'interactive' : 'text';
-      return parsed(inboundMessagePayloadSchema, { text: null, messageType, ...input, wamid: `wamid.test.${randomUUID()}`, phoneNumberId: context.phoneNumberId });
+      const messageType =
+        input['location'] !== undefined && input['location'] !== null ? 'location' : input['replyId'] ? 'interactive' : 'text';
+      return parsed(inboundMessagePayloadSchema, {
+        text: null,
+        messageType,
+        ...input,
+        wamid: `wamid.test.${randomUUID()}`,
+        phoneNumberId: context.phoneNumberId,
+      });
     }
     case 'message.status':
       return parsed(messageStatusPayloadSchema, { flowId: context.flowId, ...input });
     case 'message.not_read':
-      return parsed(messageNotReadPayloadSchema, { wamid: `wamid.test.${randomUUID()}`, hours: 24, sentAt: context.now.toISOString(), flowId: context.flowId, ...input });
+      return parsed(messageNotReadPayloadSchema, {
+        wamid: `wamid.test.${randomUUID()}`,
+        hours: 24,
+        sentAt: context.now.toISOString(),
+        flowId: context.flowId,
+        ...input,
+      });
     case 'contact.created':
     case 'contact.tag_added':
     case 'contact.tag_removed':
@@ -87,7 +102,11 @@ export interface SampleEvent {
  * form: a message with one of its keywords or a phrase of its intent, an
  * order of the right kind, and so on.
  */
-export function sampleEvent(triggerType: string, config: unknown, intents: Readonly<Record<string, readonly string[]>>): SampleEvent | null {
+export function sampleEvent(
+  triggerType: string,
+  config: unknown,
+  intents: Readonly<Record<string, readonly string[]>>,
+): SampleEvent | null {
   switch (triggerType) {
     case 'trigger.inbound_message': {
       const c = inboundConfig.safeParse(config);
@@ -100,7 +119,10 @@ export function sampleEvent(triggerType: string, config: unknown, intents: Reado
         return { type: 'message.received', payload: { text: phrase ? `${phrase}?` : 'hello' } };
       }
       if (match.match === 'button_reply' || match.match === 'list_reply') {
-        return { type: 'message.received', payload: { text: null, replyId: match.replyIds?.[0] ?? 'reply-1', replyKind: match.match === 'button_reply' ? 'button' : 'list' } };
+        return {
+          type: 'message.received',
+          payload: { text: null, replyId: match.replyIds?.[0] ?? 'reply-1', replyKind: match.match === 'button_reply' ? 'button' : 'list' },
+        };
       }
       return { type: 'message.received', payload: { text: 'hello' } };
     }
@@ -110,7 +132,8 @@ export function sampleEvent(triggerType: string, config: unknown, intents: Reado
       if (c.data.change === 'tag_added' || c.data.change === 'tag_removed') {
         return { type: c.data.change === 'tag_added' ? 'contact.tag_added' : 'contact.tag_removed', payload: { tag: c.data.tag || 'vip' } };
       }
-      if (c.data.change === 'field_changed') return { type: 'contact.field_changed', payload: { field: c.data.field || 'city', newValue: 'Milano' } };
+      if (c.data.change === 'field_changed')
+        return { type: 'contact.field_changed', payload: { field: c.data.field || 'city', newValue: 'Milano' } };
       return { type: 'contact.created', payload: {} };
     }
     case 'trigger.crm_event': {

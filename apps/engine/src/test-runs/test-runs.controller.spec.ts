@@ -15,7 +15,10 @@ function waitingFlow() {
   const flow = priceReplyFlow('Still thinking about it?');
   return {
     ...flow,
-    nodes: [...flow.nodes, { id: 'wait', type: 'timing.wait', typeVersion: 1, position: { x: 0, y: 80 }, config: { amount: 3, unit: 'days' } }],
+    nodes: [
+      ...flow.nodes,
+      { id: 'wait', type: 'timing.wait', typeVersion: 1, position: { x: 0, y: 80 }, config: { amount: 3, unit: 'days' } },
+    ],
     edges: [
       { id: 'e0', source: 'trigger', sourceOutput: 'next', target: 'wait' },
       { id: 'e1', source: 'wait', sourceOutput: 'next', target: 'reply' },
@@ -38,7 +41,9 @@ async function createDraft(s: Scenario, definition: unknown, name = 'Draft under
 
 async function stepsOf(s: Scenario, executionId: string): Promise<Array<[unknown, unknown, unknown]>> {
   const detail = obj((await s.admin.get(`/api/executions/${executionId}`)).body);
-  return arr(detail['steps']).map(obj).map((step) => [step['nodeId'], step['status'], step['outputName']]);
+  return arr(detail['steps'])
+    .map(obj)
+    .map((step) => [step['nodeId'], step['status'], step['outputName']]);
 }
 
 describe('test runs of drafts (simulator on)', () => {
@@ -69,7 +74,9 @@ describe('test runs of drafts (simulator on)', () => {
     const customers = await s.admin.get('/api/test-runs/customers');
     expect(customers.status).toBe(200);
     expect(obj(customers.body)).toMatchObject({ available: true, reason: null });
-    expect(arr(obj(customers.body)['customers']).map(obj)).toContainEqual(expect.objectContaining({ waId: ada.waId, name: 'Ada', lastMessage: 'price for delivery?' }));
+    expect(arr(obj(customers.body)['customers']).map(obj)).toContainEqual(
+      expect.objectContaining({ waId: ada.waId, name: 'Ada', lastMessage: 'price for delivery?' }),
+    );
 
     const run = await s.admin.post(`/api/flows/${flowId}/test-runs`, { customer: { waId: ada.waId } });
     expect(run.status).toBe(201);
@@ -110,7 +117,10 @@ describe('test runs of drafts (simulator on)', () => {
     const s = await scenario(h, 'test versions');
     const flowId = await createDraft(s, priceReplyFlow('First wording'));
     // A customer new to the simulator becomes a simulated contact; never having written, they have no open 24-hour window.
-    const fresh = await s.admin.post(`/api/flows/${flowId}/test-runs`, { customer: { waId: '393330001100', name: 'Fresh' }, event: { type: 'message.received', payload: { text: 'price?' } } });
+    const fresh = await s.admin.post(`/api/flows/${flowId}/test-runs`, {
+      customer: { waId: '393330001100', name: 'Fresh' },
+      event: { type: 'message.received', payload: { text: 'price?' } },
+    });
     expect(fresh.status).toBe(201);
     await h.settle();
     const freshSteps = arr(obj((await s.admin.get(`/api/executions/${str(obj(fresh.body)['executionId'])}`)).body)['steps']).map(obj);
@@ -120,14 +130,23 @@ describe('test runs of drafts (simulator on)', () => {
     expect(h.simulator.state.users.get('393330001100')?.name).toBe('Fresh');
 
     await s.customer('393330001101', 'Tester').says('hello');
-    const first = await s.admin.post(`/api/flows/${flowId}/test-runs`, { customer: { waId: '393330001101', name: 'Tester' }, event: { type: 'message.received', payload: { text: 'price?' } } });
-    const second = await s.admin.post(`/api/flows/${flowId}/test-runs`, { customer: { waId: '393330001101' }, event: { type: 'message.received', payload: { text: 'price!' } } });
+    const first = await s.admin.post(`/api/flows/${flowId}/test-runs`, {
+      customer: { waId: '393330001101', name: 'Tester' },
+      event: { type: 'message.received', payload: { text: 'price?' } },
+    });
+    const second = await s.admin.post(`/api/flows/${flowId}/test-runs`, {
+      customer: { waId: '393330001101' },
+      event: { type: 'message.received', payload: { text: 'price!' } },
+    });
     expect([first.status, second.status]).toEqual([201, 201]);
     expect(obj(second.body)['flowVersionId']).toBe(obj(first.body)['flowVersionId']);
     const draft = obj((await s.admin.get(`/api/flows/${flowId}`)).body);
     const saved = await s.admin.put(`/api/flows/${flowId}`, { revision: draft['revision'], definition: priceReplyFlow('Second wording') });
     expect(saved.status).toBe(200);
-    const third = await s.admin.post(`/api/flows/${flowId}/test-runs`, { customer: { waId: '393330001101' }, event: { type: 'message.received', payload: { text: 'price?' } } });
+    const third = await s.admin.post(`/api/flows/${flowId}/test-runs`, {
+      customer: { waId: '393330001101' },
+      event: { type: 'message.received', payload: { text: 'price?' } },
+    });
     expect(third.status).toBe(201);
     // Each run replays on exactly what it ran, even after the draft moved on.
     const ran = obj((await s.admin.get(`/api/executions/${str(obj(first.body)['executionId'])}/flow-version`)).body);
@@ -143,21 +162,33 @@ describe('test runs of drafts (simulator on)', () => {
   it('refuses bad requests with a clear error and stores nothing', async () => {
     const s = await scenario(h, 'test run errors');
     const flowId = await createDraft(s, priceReplyFlow());
-    const before = { events: await h.count('events'), executions: await h.count('executions'), contacts: await h.count('contacts'), versions: await h.count('flow_versions') };
+    const before = {
+      events: await h.count('events'),
+      executions: await h.count('executions'),
+      contacts: await h.count('contacts'),
+      versions: await h.count('flow_versions'),
+    };
     const cases: Array<[unknown, number, RegExp]> = [
       [{ customer: { waId: '+39 333' } }, 400, /waId/],
       [{ customer: { waId: '393330001201' }, event: { type: 'message.exploded' } }, 400, /not an event type/],
       [{ customer: { waId: '393330001201' }, event: { type: 'order.paid', payload: {} } }, 400, /starts on message\.received/],
       [{ customer: { waId: '393330001201' }, event: { type: 'message.received', payload: { text: 42 } } }, 400, /payload\.text/],
       [{ customer: { waId: '393330001201' }, extra: true }, 400, /extra|Unrecognized/i],
-      [{ customer: { waId: '393330001201' }, event: { type: 'message.received', payload: { text: 'hello there' } } }, 422, /would not start the flow/],
+      [
+        { customer: { waId: '393330001201' }, event: { type: 'message.received', payload: { text: 'hello there' } } },
+        422,
+        /would not start the flow/,
+      ],
     ];
     for (const [body, status, message] of cases) {
       const response = await s.admin.post(`/api/flows/${flowId}/test-runs`, body);
       expect({ body, status: response.status }).toEqual({ body, status });
       expect(JSON.stringify(response.body)).toMatch(message);
     }
-    const notMatched = await s.admin.post(`/api/flows/${flowId}/test-runs`, { customer: { waId: '393330001201' }, event: { type: 'message.received', payload: { text: 'hello' } } });
+    const notMatched = await s.admin.post(`/api/flows/${flowId}/test-runs`, {
+      customer: { waId: '393330001201' },
+      event: { type: 'message.received', payload: { text: 'hello' } },
+    });
     expect(obj(notMatched.body)['code']).toBe('trigger_not_matched');
 
     const broken = priceReplyFlow();
@@ -184,7 +215,10 @@ describe('test runs of drafts (simulator on)', () => {
     const flowId = await createDraft(s, waitingFlow());
     const customer = { waId: '393330001301', name: 'Waiting Wanda' };
     await s.customer(customer.waId, customer.name).says('hello');
-    const quick = await s.admin.post(`/api/flows/${flowId}/test-runs`, { customer, event: { type: 'message.received', payload: { text: 'price?' } } });
+    const quick = await s.admin.post(`/api/flows/${flowId}/test-runs`, {
+      customer,
+      event: { type: 'message.received', payload: { text: 'price?' } },
+    });
     expect(quick.status).toBe(201);
     await h.settle();
     const quickId = str(obj(quick.body)['executionId']);
@@ -197,7 +231,11 @@ describe('test runs of drafts (simulator on)', () => {
     expect(obj(waitStep?.['decision'])).toMatchObject({ skippedInTest: true });
     expect(Date.parse(str(obj(waitStep?.['decision'])['wouldResumeAt'])) - Date.now()).toBeGreaterThan(2.9 * 24 * 3_600_000);
 
-    const slow = await s.admin.post(`/api/flows/${flowId}/test-runs`, { customer, event: { type: 'message.received', payload: { text: 'price?' } }, skipWaits: false });
+    const slow = await s.admin.post(`/api/flows/${flowId}/test-runs`, {
+      customer,
+      event: { type: 'message.received', payload: { text: 'price?' } },
+      skipWaits: false,
+    });
     expect(slow.status).toBe(201);
     const slowId = str(obj(slow.body)['executionId']);
     await h.settle();
@@ -223,12 +261,15 @@ describe('test runs of drafts (simulator on)', () => {
     expect(JSON.stringify(liveSkip.body)).toMatch(/Only a test run/);
   });
 
-  it('a test run of a once-per-contact flow does not use up the customer\'s one live entry', async () => {
+  it("a test run of a once-per-contact flow does not use up the customer's one live entry", async () => {
     const s = await scenario(h, 'test run entry rules');
     const document = { ...priceReplyFlow('Once only'), settings: { oncePerContact: true } };
     const flowId = await s.publish(document, 'Once');
     await s.customer('393330001401').says('hello');
-    const run = await s.admin.post(`/api/flows/${flowId}/test-runs`, { customer: { waId: '393330001401' }, event: { type: 'message.received', payload: { text: 'price?' } } });
+    const run = await s.admin.post(`/api/flows/${flowId}/test-runs`, {
+      customer: { waId: '393330001401' },
+      event: { type: 'message.received', payload: { text: 'price?' } },
+    });
     expect(run.status).toBe(201);
     await h.settle();
     await s.customer('393330001401').says('price, for real');
@@ -274,7 +315,10 @@ describe('test runs on an installation that sends to Meta', () => {
     // A real customer (a contact that came from the CRM) is never a test subject.
     await s.crm({ type: 'order.created', id: 'R-1', contact: { phone: '+393330002002', firstName: 'Real' }, order: { id: 'R-1' } });
     expect(await h.count('contacts', `wa_id = '393330002002' AND NOT simulated`)).toBe(1);
-    const refused = await s.admin.post(`/api/flows/${flowId}/test-runs`, { customer: { waId: '393330002002' }, event: { type: 'message.received', payload: { text: 'price?' } } });
+    const refused = await s.admin.post(`/api/flows/${flowId}/test-runs`, {
+      customer: { waId: '393330002002' },
+      event: { type: 'message.received', payload: { text: 'price?' } },
+    });
     expect(refused.status).toBe(409);
     expect(obj(refused.body)).toMatchObject({ code: 'real_contact' });
   });

@@ -49,8 +49,15 @@ export class TestRunsController {
   @Post('flows/:id/test-runs')
   @Roles('admin', 'marketer')
   @HttpCode(201)
-  @ApiOperation({ summary: "Run the saved draft in test mode for a simulated customer: messages go to the simulator only; follow it with GET /api/executions/:id" })
-  start(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string, @Body(new ZodValidationPipe(testRunBody)) body: z.infer<typeof testRunBody>) {
+  @ApiOperation({
+    summary:
+      'Run the saved draft in test mode for a simulated customer: messages go to the simulator only; follow it with GET /api/executions/:id',
+  })
+  start(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body(new ZodValidationPipe(testRunBody)) body: z.infer<typeof testRunBody>,
+  ) {
     return this.testRuns.start(principal, id, body);
   }
 }

@@ -66,7 +66,13 @@ export class TestRunsService {
     return {
       available: true,
       reason: null,
-      customers: customers.map((c) => ({ waId: c.waId, name: c.name, contactId: contactOf.get(c.waId) ?? null, lastMessage: c.lastMessage, lastInboundAt: c.lastInboundAt })),
+      customers: customers.map((c) => ({
+        waId: c.waId,
+        name: c.name,
+        contactId: contactOf.get(c.waId) ?? null,
+        lastMessage: c.lastMessage,
+        lastInboundAt: c.lastInboundAt,
+      })),
     };
   }
 
@@ -95,7 +101,9 @@ export class TestRunsService {
     const type = request.event?.type ?? sample?.type;
     if (type === undefined || !isEventType(type)) throw new BadRequestException(`event.type: "${String(type)}" is not an event type.`);
     if (!trigger.handler.eventTypes.includes(type)) {
-      throw new BadRequestException(`event.type: this flow starts on ${trigger.handler.eventTypes.join(' or ')}; a ${type} event would not start it.`);
+      throw new BadRequestException(
+        `event.type: this flow starts on ${trigger.handler.eventTypes.join(' or ')}; a ${type} event would not start it.`,
+      );
     }
     const number = await this.number(workspaceId);
     const now = this.clock.now();
@@ -159,8 +167,19 @@ export class TestRunsService {
   }
 
   private async number(workspaceId: string): Promise<z.infer<typeof numberRow>> {
-    const number = await sqlRow(this.dataSource, numberRow, 'SELECT id, phone_number_id FROM whatsapp_numbers WHERE workspace_id = $1 ORDER BY created_at LIMIT 1', [workspaceId]);
-    if (!number) throw new ConflictException({ statusCode: 409, error: 'Conflict', code: 'no_number', message: 'Add a WhatsApp number to this workspace first: test messages are sent from it.' });
+    const number = await sqlRow(
+      this.dataSource,
+      numberRow,
+      'SELECT id, phone_number_id FROM whatsapp_numbers WHERE workspace_id = $1 ORDER BY created_at LIMIT 1',
+      [workspaceId],
+    );
+    if (!number)
+      throw new ConflictException({
+        statusCode: 409,
+        error: 'Conflict',
+        code: 'no_number',
+        message: 'Add a WhatsApp number to this workspace first: test messages are sent from it.',
+      });
     return number;
   }
 
@@ -169,8 +188,17 @@ export class TestRunsService {
    * real customer who happens to share the number: a test never touches it,
    * unless this whole installation talks to the simulator only.
    */
-  private async simulatedContact(manager: EntityManager, workspaceId: string, numberId: string, waId: string, name: string): Promise<string> {
-    const existing = await sqlRow(manager, contactRow, 'SELECT id, simulated FROM contacts WHERE workspace_id = $1 AND wa_id = $2', [workspaceId, waId]);
+  private async simulatedContact(
+    manager: EntityManager,
+    workspaceId: string,
+    numberId: string,
+    waId: string,
+    name: string,
+  ): Promise<string> {
+    const existing = await sqlRow(manager, contactRow, 'SELECT id, simulated FROM contacts WHERE workspace_id = $1 AND wa_id = $2', [
+      workspaceId,
+      waId,
+    ]);
     if (existing) {
       if (!existing.simulated && !this.simulator.carriesAllTraffic) {
         throw new ConflictException({

@@ -43,7 +43,8 @@ export function apiClient(baseUrl: string, token: string | null): ApiClient {
     async login(email, password) {
       const response = await request('POST', '/api/auth/login', { email, password });
       const body = response.body;
-      const sessionToken = typeof body === 'object' && body !== null && 'token' in body && typeof body.token === 'string' ? body.token : null;
+      const sessionToken =
+        typeof body === 'object' && body !== null && 'token' in body && typeof body.token === 'string' ? body.token : null;
       if (response.status !== 200 || !sessionToken) throw new Error(`login as ${email} failed: ${response.status} ${JSON.stringify(body)}`);
       return apiClient(baseUrl, sessionToken);
     },

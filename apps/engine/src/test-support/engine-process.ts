@@ -25,7 +25,10 @@ export async function freePort(): Promise<number> {
 
 /** Runs the engine CLI (migrate, setup) to completion; returns its JSON answer. */
 export function runEngineCli(args: string[], env: Record<string, string>): unknown {
-  const result = spawnSync(process.execPath, [engineEntry('cli.js'), ...args, '--json'], { env: { PATH: process.env['PATH'] ?? '', ...env }, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [engineEntry('cli.js'), ...args, '--json'], {
+    env: { PATH: process.env['PATH'] ?? '', ...env },
+    encoding: 'utf8',
+  });
   if (result.status !== 0) throw new Error(`engine cli ${args.join(' ')} failed: ${result.stderr}`);
   const parsed: unknown = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}');
   return parsed;
@@ -49,7 +52,10 @@ export function startEngineProcess(name: string, env: Record<string, string>): E
   mkdirSync(ARTIFACTS, { recursive: true });
   launched += 1;
   const log = createWriteStream(join(ARTIFACTS, `${process.pid}-${launched}-${name}.log`));
-  const child = spawn(process.execPath, [engineEntry('main.js')], { env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [engineEntry('main.js')], {
+    env: { PATH: process.env['PATH'] ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -74,7 +80,8 @@ export function startEngineProcess(name: string, env: Record<string, string>): E
 export async function waitUntilReady(url: string, engine: EngineProcess, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (engine.child.exitCode !== null || engine.child.signalCode !== null) throw new Error(`${engine.name} exited before it was ready (see test-artifacts/engine-processes)`);
+    if (engine.child.exitCode !== null || engine.child.signalCode !== null)
+      throw new Error(`${engine.name} exited before it was ready (see test-artifacts/engine-processes)`);
     try {
       const response = await fetch(`${url}/health/ready`);
       if (response.status === 200) return;

@@ -72,7 +72,8 @@ export class Scenario {
       await this.h.settle();
       await this.h.pace(this.workspace.id);
     };
-    const received = () => this.h.simulator.state.sent.filter((m) => m.to === waId && m.phoneNumberId === this.workspace.phoneNumberId).map((m) => m.body);
+    const received = () =>
+      this.h.simulator.state.sent.filter((m) => m.to === waId && m.phoneNumberId === this.workspace.phoneNumberId).map((m) => m.body);
     return {
       waId,
       says: (text) => send({ type: 'text', text }),

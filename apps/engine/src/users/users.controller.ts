@@ -33,10 +33,7 @@ export class UsersController {
 
   @Post()
   @ApiOperation({ summary: 'Add a user with a role' })
-  create(
-    @CurrentPrincipal() principal: Principal,
-    @Body(new ZodValidationPipe(createUserSchema)) body: z.infer<typeof createUserSchema>,
-  ) {
+  create(@CurrentPrincipal() principal: Principal, @Body(new ZodValidationPipe(createUserSchema)) body: z.infer<typeof createUserSchema>) {
     return this.users.create(principal.workspaceId, body, principal);
   }
 

@@ -25,7 +25,12 @@ const sentRequestSchema = z.object({
   text: z.object({ body: z.string() }).optional(),
   template: z.object({ name: z.string() }).optional(),
 });
-const deliveryRow = z.object({ id: z.string(), body: z.instanceof(Buffer), attempts: z.number(), signed_for: z.array(z.string()).nullable() });
+const deliveryRow = z.object({
+  id: z.string(),
+  body: z.instanceof(Buffer),
+  attempts: z.number(),
+  signed_for: z.array(z.string()).nullable(),
+});
 const signerRow = z.object({ phone_number_id: z.string(), waba_id: z.string() });
 
 interface Signer {
@@ -80,7 +85,11 @@ export class WebhookProcessorService {
         );
         if (!delivery) return [];
         // PostgreSQL text and jsonb cannot hold NUL characters; a customer's stray one must not stop the delivery.
-        const envelope = webhookEnvelopeSchema.parse(JSON.parse(delivery.body.toString('utf8'), (_key, value: unknown) => (typeof value === 'string' ? value.replaceAll('\u0000', '') : value)));
+        const envelope = webhookEnvelopeSchema.parse(
+          JSON.parse(delivery.body.toString('utf8'), (_key, value: unknown) =>
+            typeof value === 'string' ? value.replaceAll('\u0000', '') : value,
+          ),
+        );
         const notes: string[] = [];
         const contacts = new Set<string>();
         const signer = delivery.signed_for === null ? null : await this.signer(manager, delivery.signed_for);
@@ -93,10 +102,11 @@ export class WebhookProcessorService {
           const contactId = await this.apply(manager, item, notes);
           if (contactId) contacts.add(contactId);
         }
-        await manager.query(
-          `UPDATE webhook_deliveries SET processed_at = $2, attempts = attempts + 1, notes = $3 WHERE id = $1`,
-          [id, this.clock.now(), JSON.stringify(notes)],
-        );
+        await manager.query(`UPDATE webhook_deliveries SET processed_at = $2, attempts = attempts + 1, notes = $3 WHERE id = $1`, [
+          id,
+          this.clock.now(),
+          JSON.stringify(notes),
+        ]);
         return [...contacts].map((contactId): WorkItem => ({ kind: 'contact', id: contactId }));
       });
     } catch (error) {
@@ -119,7 +129,12 @@ export class WebhookProcessorService {
 
   /** The accounts and numbers whose own app secret signed a delivery. */
   private async signer(manager: EntityManager, phoneNumberIds: string[]): Promise<Signer> {
-    const rows = await sqlRows(manager, signerRow, 'SELECT phone_number_id, waba_id FROM whatsapp_numbers WHERE phone_number_id = ANY($1)', [phoneNumberIds]);
+    const rows = await sqlRows(
+      manager,
+      signerRow,
+      'SELECT phone_number_id, waba_id FROM whatsapp_numbers WHERE phone_number_id = ANY($1)',
+      [phoneNumberIds],
+    );
     return { wabaIds: new Set(rows.map((r) => r.waba_id)), phoneNumberIds: new Set(rows.map((r) => r.phone_number_id)) };
   }
 
@@ -153,16 +168,14 @@ export class WebhookProcessorService {
         return null;
       case 'number_quality':
         // The messaging limit belongs to the whole account (portfolio); the quality event to one number.
-        await manager.query(`UPDATE whatsapp_numbers SET messaging_limit = coalesce($2, messaging_limit), limits_updated_at = $3 WHERE waba_id = $1`, [
-          item.wabaId,
-          item.currentLimit,
-          this.clock.now(),
-        ]);
-        await manager.query(`UPDATE whatsapp_numbers SET quality_rating = $3 WHERE waba_id = $1 AND ($2::text IS NULL OR display_phone_number = $2)`, [
-          item.wabaId,
-          item.displayPhoneNumber,
-          item.event,
-        ]);
+        await manager.query(
+          `UPDATE whatsapp_numbers SET messaging_limit = coalesce($2, messaging_limit), limits_updated_at = $3 WHERE waba_id = $1`,
+          [item.wabaId, item.currentLimit, this.clock.now()],
+        );
+        await manager.query(
+          `UPDATE whatsapp_numbers SET quality_rating = $3 WHERE waba_id = $1 AND ($2::text IS NULL OR display_phone_number = $2)`,
+          [item.wabaId, item.displayPhoneNumber, item.event],
+        );
         notes.push(`number quality: ${item.event}${item.currentLimit ? `, limit ${item.currentLimit}` : ''}`);
         return null;
       case 'user_preference':
@@ -182,7 +195,8 @@ export class WebhookProcessorService {
 
     const { sender, message } = item;
     const waId = sender.waId;
-    const conflictTarget = waId !== null ? '(workspace_id, wa_id) WHERE wa_id IS NOT NULL' : '(workspace_id, bsuid) WHERE bsuid IS NOT NULL';
+    const conflictTarget =
+      waId !== null ? '(workspace_id, wa_id) WHERE wa_id IS NOT NULL' : '(workspace_id, bsuid) WHERE bsuid IS NOT NULL';
     const contact = await sqlRow(
       manager,
       upsertedContactRow,
@@ -210,7 +224,15 @@ export class WebhookProcessorService {
     if (!contact) throw new Error('contact upsert returned no row');
     if (contact.inserted) {
       await this.events.record(
-        { workspaceId: number.workspace_id, contactId: contact.id, type: 'contact.created', source: 'contact', sourceId: `${contact.id}:created`, occurredAt: message.timestamp, payload: { source: 'whatsapp' } },
+        {
+          workspaceId: number.workspace_id,
+          contactId: contact.id,
+          type: 'contact.created',
+          source: 'contact',
+          sourceId: `${contact.id}:created`,
+          occurredAt: message.timestamp,
+          payload: { source: 'whatsapp' },
+        },
         manager,
       );
     }
@@ -221,7 +243,16 @@ export class WebhookProcessorService {
       `INSERT INTO messages (workspace_id, contact_id, whatsapp_number_id, direction, wamid, type, text, payload, occurred_at)
        VALUES ($1, $2, $3, 'inbound', $4, $5, $6, $7, $8)
        ON CONFLICT (wamid) DO NOTHING RETURNING id`,
-      [number.workspace_id, contact.id, number.id, message.wamid, message.type, message.text, JSON.stringify(message.raw), message.timestamp],
+      [
+        number.workspace_id,
+        contact.id,
+        number.id,
+        message.wamid,
+        message.type,
+        message.text,
+        JSON.stringify(message.raw),
+        message.timestamp,
+      ],
     );
     if (!inserted) return null;
 
@@ -270,7 +301,12 @@ export class WebhookProcessorService {
    * failed is final), whatever order the webhooks arrive in, and records each
    * new status once as an event for "message status" triggers.
    */
-  private async applyStatus(manager: EntityManager, number: z.infer<typeof numberRow>, status: MessageStatusUpdate, notes: string[]): Promise<string | null> {
+  private async applyStatus(
+    manager: EntityManager,
+    number: z.infer<typeof numberRow>,
+    status: MessageStatusUpdate,
+    notes: string[],
+  ): Promise<string | null> {
     const workspaceId = number.workspace_id;
     const findMessage = () =>
       sqlRow(
@@ -304,7 +340,13 @@ export class WebhookProcessorService {
         source: 'whatsapp_status',
         sourceId: `${status.wamid}:${status.status}`,
         occurredAt: status.timestamp,
-        payload: { wamid: status.wamid, status: status.status, errorCode: status.errorCode, flowId: message.flow_id, callbackKey: status.callbackData },
+        payload: {
+          wamid: status.wamid,
+          status: status.status,
+          errorCode: status.errorCode,
+          flowId: message.flow_id,
+          callbackKey: status.callbackData,
+        },
       },
       manager,
     );
@@ -316,7 +358,11 @@ export class WebhookProcessorService {
    * STOP keyword. The customer's contact in every workspace that has this
    * number (or this account) is updated, from the choice's own timestamp.
    */
-  private async applyPreference(manager: EntityManager, item: Extract<WebhookItem, { kind: 'user_preference' }>, notes: string[]): Promise<string | null> {
+  private async applyPreference(
+    manager: EntityManager,
+    item: Extract<WebhookItem, { kind: 'user_preference' }>,
+    notes: string[],
+  ): Promise<string | null> {
     const contacts = await sqlRows(
       manager,
       z.object({ id: z.string(), workspace_id: z.string() }),
@@ -361,17 +407,38 @@ export class WebhookProcessorService {
       `UPDATE side_effects SET status = 'succeeded', result = $2, updated_at = $3
         WHERE idempotency_key = $1 AND workspace_id = $4 AND kind = 'whatsapp.send' AND status IN ('pending', 'unknown')
         RETURNING execution_id, node_id, request`,
-      [status.callbackData, JSON.stringify({ wamid: status.wamid, waId: status.recipientId, usedFallback: false, reconciledBy: status.status }), this.clock.now(), number.workspace_id],
+      [
+        status.callbackData,
+        JSON.stringify({ wamid: status.wamid, waId: status.recipientId, usedFallback: false, reconciledBy: status.status }),
+        this.clock.now(),
+        number.workspace_id,
+      ],
     );
     if (!settled) return false;
     const request = settled.request;
-    const text = request.type === 'text' ? (request.text?.body ?? null) : request.type === 'template' ? `[template ${request.template?.name ?? ''}]` : null;
+    const text =
+      request.type === 'text'
+        ? (request.text?.body ?? null)
+        : request.type === 'template'
+          ? `[template ${request.template?.name ?? ''}]`
+          : null;
     await manager.query(
       `INSERT INTO messages (workspace_id, contact_id, whatsapp_number_id, direction, wamid, type, text, payload, occurred_at, status, status_at, execution_id, node_id)
        SELECT $1, c.id, $2, 'outbound', $3, $4, $5, $6, $7, 'accepted', $7, $8, $9
          FROM contacts c WHERE c.workspace_id = $1 AND c.wa_id = $10
        ON CONFLICT (wamid) DO NOTHING`,
-      [number.workspace_id, number.id, status.wamid, request.type, text, JSON.stringify(request), status.timestamp, settled.execution_id, settled.node_id, request.to],
+      [
+        number.workspace_id,
+        number.id,
+        status.wamid,
+        request.type,
+        text,
+        JSON.stringify(request),
+        status.timestamp,
+        settled.execution_id,
+        settled.node_id,
+        request.to,
+      ],
     );
     return true;
   }

@@ -34,7 +34,11 @@ export class WebhookSecretsService {
   async numberSecrets(): Promise<NumberAppSecret[]> {
     const now = this.clock.now().getTime();
     if (this.cached && now - this.cached.at < WebhookSecretsService.TTL_MS) return this.cached.secrets;
-    const rows = await sqlRows(this.dataSource, secretRow, `SELECT id::text AS id, phone_number_id, app_secret_enc FROM whatsapp_numbers WHERE app_secret_enc IS NOT NULL`);
+    const rows = await sqlRows(
+      this.dataSource,
+      secretRow,
+      `SELECT id::text AS id, phone_number_id, app_secret_enc FROM whatsapp_numbers WHERE app_secret_enc IS NOT NULL`,
+    );
     const bySecret = new Map<string, string[]>();
     for (const row of rows) {
       const secret = this.secrets.open(row.app_secret_enc, appSecretContext(row.id));

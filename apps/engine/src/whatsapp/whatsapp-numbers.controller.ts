@@ -9,13 +9,23 @@ import { WhatsAppNumbersService } from './whatsapp-numbers.service';
 
 const token = z.string().trim().min(8, 'looks too short for an access token').max(4096);
 // Meta's app secrets are 32 hex characters; a longer one may come from another provider's signing scheme.
-const appSecret = z.string().trim().regex(/^[A-Za-z0-9]{16,128}$/, 'must be the app secret from the Meta app dashboard (letters and digits)');
+const appSecret = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9]{16,128}$/, 'must be the app secret from the Meta app dashboard (letters and digits)');
 
 const createSchema = z.object({
-  phoneNumberId: z.string().trim().regex(/^\d{1,32}$/, 'must be the numeric phone number id from Meta'),
+  phoneNumberId: z
+    .string()
+    .trim()
+    .regex(/^\d{1,32}$/, 'must be the numeric phone number id from Meta'),
   accessToken: token,
   displayPhoneNumber: z.string().trim().max(32).optional(),
-  wabaId: z.string().trim().regex(/^\d{0,32}$/).optional(),
+  wabaId: z
+    .string()
+    .trim()
+    .regex(/^\d{0,32}$/)
+    .optional(),
   appSecret: appSecret.optional(),
 });
 const rotateSchema = z.object({ accessToken: token });
@@ -50,7 +60,9 @@ export class WhatsAppNumbersController {
   }
 
   @Put(':id/app-secret')
-  @ApiOperation({ summary: "Set or replace the secret of the number's own Meta app (stored encrypted, never returned); its webhooks are checked with it" })
+  @ApiOperation({
+    summary: "Set or replace the secret of the number's own Meta app (stored encrypted, never returned); its webhooks are checked with it",
+  })
   setAppSecret(
     @CurrentPrincipal() principal: Principal,
     @Param('id', new ParseUUIDPipe()) id: string,

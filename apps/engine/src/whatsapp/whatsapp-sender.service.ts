@@ -23,7 +23,10 @@ export interface SendScope {
   testMode: boolean;
 }
 
-const existingRow = z.object({ status: z.enum(['pending', 'succeeded', 'failed', 'unknown']), result: z.record(z.string(), z.unknown()).nullable() });
+const existingRow = z.object({
+  status: z.enum(['pending', 'succeeded', 'failed', 'unknown']),
+  result: z.record(z.string(), z.unknown()).nullable(),
+});
 const contactRow = z.object({ wa_id: z.string().nullable(), whatsapp_number_id: z.string().nullable(), simulated: z.boolean() });
 /** Graph error: the customer stopped marketing messages in WhatsApp. */
 const MARKETING_STOPPED = 131050;
@@ -59,30 +62,49 @@ export class WhatsAppSenderService {
 
   /** A sender for an agent's own messages (no execution behind them). */
   forAgent(scope: { workspaceId: string; userId: string }): WhatsAppSender {
-    return { send: (request) => this.send({ workspaceId: scope.workspaceId, executionId: null, nodeId: null, flowId: null, testMode: false }, request) };
+    return {
+      send: (request) =>
+        this.send({ workspaceId: scope.workspaceId, executionId: null, nodeId: null, flowId: null, testMode: false }, request),
+    };
   }
 
   private async send(scope: SendScope, request: SendWhatsAppRequest): Promise<SendWhatsAppResult> {
-    const contact = await sqlRow(this.dataSource, contactRow, 'SELECT wa_id, whatsapp_number_id, simulated FROM contacts WHERE id = $1 AND workspace_id = $2', [
-      request.contactId,
-      scope.workspaceId,
-    ]);
+    const contact = await sqlRow(
+      this.dataSource,
+      contactRow,
+      'SELECT wa_id, whatsapp_number_id, simulated FROM contacts WHERE id = $1 AND workspace_id = $2',
+      [request.contactId, scope.workspaceId],
+    );
     if (!contact?.wa_id) {
       return { status: 'failed', errorCode: 'no_recipient', errorMessage: 'The contact has no WhatsApp id to send to.', retryable: false };
     }
     const numberId =
       contact.whatsapp_number_id ??
-      (await sqlRow(this.dataSource, numberRow, 'SELECT id FROM whatsapp_numbers WHERE workspace_id = $1 ORDER BY created_at LIMIT 1', [scope.workspaceId]))?.id;
+      (
+        await sqlRow(this.dataSource, numberRow, 'SELECT id FROM whatsapp_numbers WHERE workspace_id = $1 ORDER BY created_at LIMIT 1', [
+          scope.workspaceId,
+        ])
+      )?.id;
     const credentials = numberId ? await this.numbers.credentials(numberId) : null;
     if (!numberId || !credentials) {
-      return { status: 'failed', errorCode: 'no_number', errorMessage: 'No WhatsApp number is registered for this workspace.', retryable: false };
+      return {
+        status: 'failed',
+        errorCode: 'no_number',
+        errorMessage: 'No WhatsApp number is registered for this workspace.',
+        retryable: false,
+      };
     }
 
     // Test runs and simulated customers reach the simulator and nothing else, whatever the deployment talks to.
     const toSimulator = scope.testMode || contact.simulated;
     const baseUrl = toSimulator ? this.config.SIMULATOR_URL : this.config.WHATSAPP_API_BASE_URL;
     if (baseUrl === undefined) {
-      return { status: 'failed', errorCode: 'simulator_unavailable', errorMessage: 'This message is for the WhatsApp simulator, and this installation has none (SIMULATOR_URL).', retryable: false };
+      return {
+        status: 'failed',
+        errorCode: 'simulator_unavailable',
+        errorMessage: 'This message is for the WhatsApp simulator, and this installation has none (SIMULATOR_URL).',
+        retryable: false,
+      };
     }
 
     // A step that runs again (retry, restart after a crash) first learns what became of its earlier attempt.
@@ -92,10 +114,23 @@ export class WhatsAppSenderService {
     const origin = scope.executionId === null ? 'agent' : 'flow';
     const primary = describeSend(request.message, request.category, origin, request.templateFallback !== undefined);
     const fallback = request.templateFallback ? describeSend(request.templateFallback, request.category, origin, false) : null;
-    const decision = await this.gate.check({ workspaceId: scope.workspaceId, contactId: request.contactId, numberId, flowId: scope.flowId, send: primary, fallback });
+    const decision = await this.gate.check({
+      workspaceId: scope.workspaceId,
+      contactId: request.contactId,
+      numberId,
+      flowId: scope.flowId,
+      send: primary,
+      fallback,
+    });
     const { verdict } = decision;
     if (verdict.verdict !== 'allow') {
-      return { status: 'blocked', rule: verdict.rule, reason: verdict.reason, retryAt: verdict.verdict === 'defer' ? verdict.until : null, details: verdict.numbers };
+      return {
+        status: 'blocked',
+        rule: verdict.rule,
+        reason: verdict.reason,
+        retryAt: verdict.verdict === 'defer' ? verdict.until : null,
+        details: verdict.numbers,
+      };
     }
     const message = verdict.useFallback && request.templateFallback ? request.templateFallback : request.message;
     const usedFallback = verdict.useFallback;
@@ -110,7 +145,12 @@ export class WhatsAppSenderService {
     // Meta's limits (text length, button titles, list rows...) are checked here, so the step names the field at fault.
     const valid = validateOutboundMessage(body);
     if (!valid.ok) {
-      return { status: 'failed', errorCode: 'invalid_message', errorMessage: `The message breaks WhatsApp's limits at ${valid.field}: ${valid.message}`, retryable: false };
+      return {
+        status: 'failed',
+        errorCode: 'invalid_message',
+        errorMessage: `The message breaks WhatsApp's limits at ${valid.field}: ${valid.message}`,
+        retryable: false,
+      };
     }
     const claim = await this.claim(scope, request.idempotencyKey, body);
     if (claim !== null) return claim;
@@ -167,9 +207,20 @@ export class WhatsAppSenderService {
         const policy = graphErrorPolicy(result.code);
         if (result.code === MARKETING_STOPPED) {
           // WhatsApp says the customer stopped marketing messages: remember it, so no flow tries again.
-          await this.consent.record({ workspaceId: scope.workspaceId, contactId: request.contactId, kind: 'marketing', value: 'opted_out', source: 'whatsapp:131050' });
+          await this.consent.record({
+            workspaceId: scope.workspaceId,
+            contactId: request.contactId,
+            kind: 'marketing',
+            value: 'opted_out',
+            source: 'whatsapp:131050',
+          });
         }
-        await this.finish(request.idempotencyKey, 'failed', { code: result.code, message: result.message, details: result.details, action: policy.action });
+        await this.finish(request.idempotencyKey, 'failed', {
+          code: result.code,
+          message: result.message,
+          details: result.details,
+          action: policy.action,
+        });
         return {
           status: 'failed',
           errorCode: String(result.code),
@@ -179,9 +230,15 @@ export class WhatsAppSenderService {
       }
       case 'not_sent':
         await this.finish(request.idempotencyKey, 'failed', { code: 'not_sent', message: result.reason, retryable: true });
-        return { status: 'failed', errorCode: 'not_sent', errorMessage: `WhatsApp could not be reached: ${result.reason}`, retryable: true };
+        return {
+          status: 'failed',
+          errorCode: 'not_sent',
+          errorMessage: `WhatsApp could not be reached: ${result.reason}`,
+          retryable: true,
+        };
       case 'unknown':
-        if (await this.finish(request.idempotencyKey, 'unknown', { message: result.reason })) return { status: 'unknown', errorMessage: result.reason };
+        if (await this.finish(request.idempotencyKey, 'unknown', { message: result.reason }))
+          return { status: 'unknown', errorMessage: result.reason };
         // A status webhook settled it while we waited for the answer.
         return this.earlierOutcome(request.idempotencyKey);
     }
@@ -216,13 +273,20 @@ export class WhatsAppSenderService {
 
   /** The outcome of an earlier attempt under `key`, or null when there was none. */
   private async earlierAttempt(key: string): Promise<SendWhatsAppResult | null> {
-    const exists = await sqlRow(this.dataSource, z.object({ found: z.boolean() }), 'SELECT true AS found FROM side_effects WHERE idempotency_key = $1', [key]);
+    const exists = await sqlRow(
+      this.dataSource,
+      z.object({ found: z.boolean() }),
+      'SELECT true AS found FROM side_effects WHERE idempotency_key = $1',
+      [key],
+    );
     return exists ? this.earlierOutcome(key) : null;
   }
 
   /** What became of an earlier attempt under `key`; a send left "pending" by a dead process is now "unknown". */
   private async earlierOutcome(key: string): Promise<SendWhatsAppResult> {
-    const existing = await sqlRow(this.dataSource, existingRow, 'SELECT status, result FROM side_effects WHERE idempotency_key = $1', [key]);
+    const existing = await sqlRow(this.dataSource, existingRow, 'SELECT status, result FROM side_effects WHERE idempotency_key = $1', [
+      key,
+    ]);
     if (!existing) throw new Error(`side effect ${key} vanished`);
     const result = existing.result ?? {};
     switch (existing.status) {
@@ -235,8 +299,17 @@ export class WhatsAppSenderService {
         };
       case 'failed': {
         const code = result['code'];
-        const retryable = result['retryable'] === true || result['action'] === 'retry' || result['action'] === 'recipient_backoff' || result['action'] === 'retry_later';
-        return { status: 'failed', errorCode: typeof code === 'number' ? String(code) : text(code, 'failed'), errorMessage: text(result['message'], 'The earlier attempt failed.'), retryable };
+        const retryable =
+          result['retryable'] === true ||
+          result['action'] === 'retry' ||
+          result['action'] === 'recipient_backoff' ||
+          result['action'] === 'retry_later';
+        return {
+          status: 'failed',
+          errorCode: typeof code === 'number' ? String(code) : text(code, 'failed'),
+          errorMessage: text(result['message'], 'The earlier attempt failed.'),
+          retryable,
+        };
       }
       case 'pending':
         // The process that made the call died during it: it may have reached Meta, so it is never sent again blindly.

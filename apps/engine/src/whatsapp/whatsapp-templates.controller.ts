@@ -12,7 +12,9 @@ export class WhatsAppTemplatesController {
 
   @Get('templates')
   @AnyRole()
-  @ApiOperation({ summary: 'Message templates of the workspace’s WhatsApp accounts, with status, category and parameters (for the template picker)' })
+  @ApiOperation({
+    summary: 'Message templates of the workspace’s WhatsApp accounts, with status, category and parameters (for the template picker)',
+  })
   async list(@CurrentPrincipal() principal: Principal) {
     return { data: await this.templates.list(principal.workspaceId) };
   }

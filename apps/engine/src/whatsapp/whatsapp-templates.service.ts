@@ -80,22 +80,37 @@ export class WhatsAppTemplatesService {
   ) {}
 
   async list(workspaceId: string): Promise<TemplateView[]> {
-    const rows = await sqlRows(this.dataSource, templateRow, 'SELECT * FROM whatsapp_templates WHERE workspace_id = $1 ORDER BY name, language', [workspaceId]);
+    const rows = await sqlRows(
+      this.dataSource,
+      templateRow,
+      'SELECT * FROM whatsapp_templates WHERE workspace_id = $1 ORDER BY name, language',
+      [workspaceId],
+    );
     return rows.map(view);
   }
 
   /** Replaces the registry of the number's account with what the Graph API lists now. */
   async sync(principal: Principal | null, workspaceId: string, numberId: string): Promise<{ synced: number; removed: number }> {
     const credentials = await this.numbers.credentials(numberId);
-    if (!credentials || credentials.number.workspaceId !== workspaceId) throw new NotFoundException('No such WhatsApp number in this workspace.');
+    if (!credentials || credentials.number.workspaceId !== workspaceId)
+      throw new NotFoundException('No such WhatsApp number in this workspace.');
     const wabaId = credentials.number.wabaId;
     if (!wabaId) throw new BadRequestException('This number has no WhatsApp Business Account id (wabaId); add it to sync its templates.');
     const result = await fetchMessageTemplates(
-      { baseUrl: this.config.WHATSAPP_API_BASE_URL, apiVersion: this.config.WHATSAPP_API_VERSION, accessToken: credentials.accessToken, timeoutMs: this.config.WHATSAPP_SEND_TIMEOUT_MS },
+      {
+        baseUrl: this.config.WHATSAPP_API_BASE_URL,
+        apiVersion: this.config.WHATSAPP_API_VERSION,
+        accessToken: credentials.accessToken,
+        timeoutMs: this.config.WHATSAPP_SEND_TIMEOUT_MS,
+      },
       wabaId,
     );
     if (result.kind !== 'ok') {
-      throw new BadGatewayException(result.kind === 'rejected' ? `WhatsApp refused to list the templates: (#${result.code}) ${result.message}` : `WhatsApp could not be reached: ${result.reason}`);
+      throw new BadGatewayException(
+        result.kind === 'rejected'
+          ? `WhatsApp refused to list the templates: (#${result.code}) ${result.message}`
+          : `WhatsApp could not be reached: ${result.reason}`,
+      );
     }
     const now = this.clock.now();
     return this.dataSource.transaction(async (manager) => {
@@ -106,7 +121,11 @@ export class WhatsAppTemplatesService {
         `DELETE FROM whatsapp_templates WHERE workspace_id = $1 AND waba_id = $2 AND (synced_at IS NULL OR synced_at < $3) RETURNING id`,
         [workspaceId, wabaId, now],
       );
-      await manager.query('UPDATE whatsapp_numbers SET templates_synced_at = $3 WHERE workspace_id = $1 AND waba_id = $2', [workspaceId, wabaId, now]);
+      await manager.query('UPDATE whatsapp_numbers SET templates_synced_at = $3 WHERE workspace_id = $1 AND waba_id = $2', [
+        workspaceId,
+        wabaId,
+        now,
+      ]);
       await this.audit.record(
         {
           workspaceId,
@@ -197,14 +216,20 @@ export class WhatsAppTemplatesService {
       } catch (error) {
         failed += 1;
         this.logger.warn(`Templates of number ${number.id} could not be synced: ${error instanceof Error ? error.message : String(error)}`);
-        await this.dataSource.query('UPDATE whatsapp_numbers SET templates_synced_at = $2 WHERE id = $1', [number.id, new Date(now.getTime() - SYNC_EVERY_MS + RETRY_AFTER_MS)]);
+        await this.dataSource.query('UPDATE whatsapp_numbers SET templates_synced_at = $2 WHERE id = $1', [
+          number.id,
+          new Date(now.getTime() - SYNC_EVERY_MS + RETRY_AFTER_MS),
+        ]);
       }
     }
     return { synced, failed };
   }
 
   async get(workspaceId: string, id: string): Promise<TemplateView> {
-    const row = await sqlRow(this.dataSource, templateRow, 'SELECT * FROM whatsapp_templates WHERE workspace_id = $1 AND id = $2', [workspaceId, id]);
+    const row = await sqlRow(this.dataSource, templateRow, 'SELECT * FROM whatsapp_templates WHERE workspace_id = $1 AND id = $2', [
+      workspaceId,
+      id,
+    ]);
     if (!row) throw new NotFoundException('No such template.');
     return view(row);
   }

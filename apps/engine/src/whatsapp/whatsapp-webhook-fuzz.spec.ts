@@ -44,20 +44,50 @@ describe('WhatsApp webhook fuzzing', () => {
                 metadata: { display_phone_number: '15550001', phone_number_id: h.workspace.phoneNumberId },
                 contacts: [{ profile: { name: 'Zoë Łukasik 王' }, wa_id: `3933377${String(i).padStart(5, '0')}` }],
                 messages: [
-                  { from: `3933377${String(i).padStart(5, '0')}`, id: `wamid.fuzz${i}`, timestamp: '1795000000', type: 'text', text: { body: `Quanto costa? ${i}` } },
-                  { from: `3933377${String(i).padStart(5, '0')}`, id: `wamid.fuzzloc${i}`, timestamp: '1795000001', type: 'location', location: { latitude: 45.46, longitude: 9.19 } },
+                  {
+                    from: `3933377${String(i).padStart(5, '0')}`,
+                    id: `wamid.fuzz${i}`,
+                    timestamp: '1795000000',
+                    type: 'text',
+                    text: { body: `Quanto costa? ${i}` },
+                  },
+                  {
+                    from: `3933377${String(i).padStart(5, '0')}`,
+                    id: `wamid.fuzzloc${i}`,
+                    timestamp: '1795000001',
+                    type: 'location',
+                    location: { latitude: 45.46, longitude: 9.19 },
+                  },
                 ],
                 statuses: [{ id: `wamid.unknown${i}`, status: 'delivered', timestamp: '1795000002', recipient_id: '393330000000' }],
               },
             },
-            { field: 'user_preferences', value: { messaging_product: 'whatsapp', user_preferences: [{ wa_id: '393330000000', category: 'marketing_messages', value: 'stop', timestamp: 1795000003 }] } },
+            {
+              field: 'user_preferences',
+              value: {
+                messaging_product: 'whatsapp',
+                user_preferences: [{ wa_id: '393330000000', category: 'marketing_messages', value: 'stop', timestamp: 1795000003 }],
+              },
+            },
           ],
         },
       ],
     };
   }
 
-  const junk: (() => unknown)[] = [() => 'nul\u0000byte', () => null, () => 42, () => -1e308, () => '', () => 'x'.repeat(5000), () => [], () => ({}), () => true, () => [null, { a: [] }], () => ({ nested: { deeper: { deepest: [1, '2', null] } } })];
+  const junk: (() => unknown)[] = [
+    () => 'nul\u0000byte',
+    () => null,
+    () => 42,
+    () => -1e308,
+    () => '',
+    () => 'x'.repeat(5000),
+    () => [],
+    () => ({}),
+    () => true,
+    () => [null, { a: [] }],
+    () => ({ nested: { deeper: { deepest: [1, '2', null] } } }),
+  ];
 
   /** Replaces, deletes or duplicates one value somewhere in the tree. */
   function mutate(value: unknown, random: () => number, depth = 0): unknown {
@@ -76,9 +106,7 @@ describe('WhatsApp webhook fuzzing', () => {
       const key = keys[Math.floor(random() * keys.length)];
       const roll = random();
       return Object.fromEntries(
-        roll < 0.2
-          ? entries.filter(([k]) => k !== key)
-          : entries.map(([k, v]) => [k, k === key ? mutate(v, random, depth + 1) : v]),
+        roll < 0.2 ? entries.filter(([k]) => k !== key) : entries.map(([k, v]) => [k, k === key ? mutate(v, random, depth + 1) : v]),
       );
     }
     return junk[Math.floor(random() * junk.length)]?.();
@@ -106,7 +134,8 @@ describe('WhatsApp webhook fuzzing', () => {
         // Truncated anywhere, as a dropped connection would leave it.
         body = valid.slice(0, Math.floor(random() * valid.length));
       } else if (roll < 0.35) {
-        body = ['', '[]', 'null', '"text"', '{"object":1}', '{"entry":{}}', '\u0000\u0001', '{'.repeat(5000)][Math.floor(random() * 8)] ?? '';
+        body =
+          ['', '[]', 'null', '"text"', '{"object":1}', '{"entry":{}}', '\u0000\u0001', '{'.repeat(5000)][Math.floor(random() * 8)] ?? '';
       } else {
         // Mostly inside a change's value, where real payloads vary and the processor does its work; sometimes the envelope.
         const payload = validPayload(i);

@@ -14,7 +14,6 @@ describe('WhatsApp webhook endpoint', () => {
     await h.close();
   });
 
-
   async function storedNothing(action: () => Promise<number>, expectedStatus: number): Promise<void> {
     const before = await Promise.all(['webhook_deliveries', 'messages', 'events', 'contacts'].map((table) => h.count(table)));
     expect(await action()).toBe(expectedStatus);
@@ -66,7 +65,10 @@ describe('WhatsApp webhook endpoint', () => {
     });
 
     it('refuses signed malformed JSON with 400 and stores nothing', async () => {
-      await storedNothing(async () => (await postWebhook(h.url, '{"object":"whatsapp_business_account","entry":[', { secret: h.appSecret })).status, 400);
+      await storedNothing(
+        async () => (await postWebhook(h.url, '{"object":"whatsapp_business_account","entry":[', { secret: h.appSecret })).status,
+        400,
+      );
     });
 
     it('refuses signed JSON that is not a webhook with 400', async () => {
@@ -97,7 +99,13 @@ describe('WhatsApp webhook endpoint', () => {
       const batched = {
         object: 'whatsapp_business_account',
         entry: [
-          { ...entry, changes: [{ field: 'messages', value: { ...value } }, { field: 'messages', value: { ...secondValue, messages: [...arr(secondValue['messages']), extraMessage] } }] },
+          {
+            ...entry,
+            changes: [
+              { field: 'messages', value: { ...value } },
+              { field: 'messages', value: { ...secondValue, messages: [...arr(secondValue['messages']), extraMessage] } },
+            ],
+          },
           { id: 'other-waba', changes: [{ field: 'account_update', value: { event: 'VERIFIED_ACCOUNT' } }] },
         ],
       };
@@ -113,7 +121,9 @@ describe('WhatsApp webhook endpoint', () => {
       const body = payload('Quanto costa? 多少钱 😀', '393330000003');
       expect((await postWebhook(h.url, body, { secret: h.appSecret })).status).toBe(200);
       await h.idle();
-      const rows: unknown = await h.dataSource.query(`SELECT text FROM messages WHERE contact_id = (SELECT id FROM contacts WHERE wa_id = '393330000003')`);
+      const rows: unknown = await h.dataSource.query(
+        `SELECT text FROM messages WHERE contact_id = (SELECT id FROM contacts WHERE wa_id = '393330000003')`,
+      );
       expect(str(obj(arr(rows)[0])['text'])).toBe('Quanto costa? 多少钱 😀');
     });
 
@@ -127,13 +137,21 @@ describe('WhatsApp webhook endpoint', () => {
       const entry = obj(arr(body['entry'])[0]);
       const change = obj(arr(entry['changes'])[0]);
       const value = obj(change['value']);
-      const unknown = { ...body, entry: [{ ...entry, changes: [{ ...change, value: { ...value, metadata: { phone_number_id: '999', display_phone_number: '1' } } }] }] };
+      const unknown = {
+        ...body,
+        entry: [
+          { ...entry, changes: [{ ...change, value: { ...value, metadata: { phone_number_id: '999', display_phone_number: '1' } } }] },
+        ],
+      };
       const before = await h.count('messages');
       expect((await postWebhook(h.url, unknown, { secret: h.appSecret })).status).toBe(200);
       await h.idle();
       expect(await h.count('messages')).toBe(before);
       const notes: unknown = await h.dataSource.query('SELECT notes, processed_at FROM webhook_deliveries ORDER BY id DESC LIMIT 1');
-      expect(obj(arr(notes)[0])).toMatchObject({ notes: ['message: phone_number_id 999 is not registered'], processed_at: expect.any(Date) });
+      expect(obj(arr(notes)[0])).toMatchObject({
+        notes: ['message: phone_number_id 999 is not registered'],
+        processed_at: expect.any(Date),
+      });
     });
 
     it('skips a malformed message but keeps the others of the same change', async () => {
@@ -153,7 +171,7 @@ describe('WhatsApp webhook endpoint', () => {
   describe('numbers with a Meta app of their own', () => {
     const ownSecret = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
 
-    it('stores the app secret sealed, never returns it, and checks that number\'s webhooks with it', async () => {
+    it("stores the app secret sealed, never returns it, and checks that number's webhooks with it", async () => {
       const other = await h.addWorkspace('Own app');
       const listed = obj((await other.admin.get('/api/whatsapp/numbers')).body);
       const numberId = str(obj(arr(listed['data'])[0])['id']);
@@ -167,7 +185,14 @@ describe('WhatsApp webhook endpoint', () => {
 
       const number = h.simulator.state.numbers.get(other.phoneNumberId);
       if (!number) throw new Error('fixture');
-      const own = inboundTextPayload({ number, from: '393335550001', name: 'Ada', wamid: newWamid(), text: 'hello own app', sentAt: new Date('2026-11-20T09:00:00Z') });
+      const own = inboundTextPayload({
+        number,
+        from: '393335550001',
+        name: 'Ada',
+        wamid: newWamid(),
+        text: 'hello own app',
+        sentAt: new Date('2026-11-20T09:00:00Z'),
+      });
       expect((await postWebhook(h.url, own, { secret: ownSecret })).status).toBe(200);
       await h.idle();
       expect(await h.count('messages', `text = 'hello own app'`)).toBe(1);
@@ -181,7 +206,10 @@ describe('WhatsApp webhook endpoint', () => {
       await h.idle();
       expect(await h.count('messages')).toBe(before);
       const [delivery] = await h.sql('SELECT notes, signed_for FROM webhook_deliveries ORDER BY id DESC LIMIT 1');
-      expect(delivery).toEqual({ notes: [expect.stringContaining('is not the one whose app secret signed this delivery')], signed_for: [other.phoneNumberId] });
+      expect(delivery).toEqual({
+        notes: [expect.stringContaining('is not the one whose app secret signed this delivery')],
+        signed_for: [other.phoneNumberId],
+      });
       // Nor for another account.
       expect((await postWebhook(h.url, payload('forged again', '393335550003'), { secret: ownSecret })).status).toBe(200);
       await h.idle();
@@ -193,18 +221,24 @@ describe('WhatsApp webhook endpoint', () => {
       const numberId = str(obj(arr(obj((await other.admin.get('/api/whatsapp/numbers')).body)['data'])[0])['id']);
       const number = h.simulator.state.numbers.get(other.phoneNumberId);
       if (!number) throw new Error('fixture');
-      const inbound = (text: string) => inboundTextPayload({ number, from: '393335550010', name: 'Bo', wamid: newWamid(), text, sentAt: new Date('2026-11-20T09:00:00Z') });
+      const inbound = (text: string) =>
+        inboundTextPayload({ number, from: '393335550010', name: 'Bo', wamid: newWamid(), text, sentAt: new Date('2026-11-20T09:00:00Z') });
       const first = '0123456789abcdef0123456789abcdef';
       expect((await other.admin.put(`/api/whatsapp/numbers/${numberId}/app-secret`, { appSecret: first })).status).toBe(200);
       expect((await postWebhook(h.url, inbound('first secret'), { secret: first })).status).toBe(200);
       await h.idle();
-      expect((await other.admin.put(`/api/whatsapp/numbers/${numberId}/app-secret`, { appSecret: 'ffffeeeeddddccccbbbbaaaa99998888' })).status).toBe(200);
+      expect(
+        (await other.admin.put(`/api/whatsapp/numbers/${numberId}/app-secret`, { appSecret: 'ffffeeeeddddccccbbbbaaaa99998888' })).status,
+      ).toBe(200);
       await storedNothing(async () => (await postWebhook(h.url, inbound('old secret'), { secret: first })).status, 401);
       expect((await postWebhook(h.url, inbound('new secret'), { secret: 'ffffeeeeddddccccbbbbaaaa99998888' })).status).toBe(200);
       await h.idle();
       const removed = await other.admin.request('DELETE', `/api/whatsapp/numbers/${numberId}/app-secret`);
       expect(removed.body).toMatchObject({ appSecret: 'deployment', appSecretUpdatedAt: null });
-      await storedNothing(async () => (await postWebhook(h.url, inbound('after removal'), { secret: 'ffffeeeeddddccccbbbbaaaa99998888' })).status, 401);
+      await storedNothing(
+        async () => (await postWebhook(h.url, inbound('after removal'), { secret: 'ffffeeeeddddccccbbbbaaaa99998888' })).status,
+        401,
+      );
       expect((await postWebhook(h.url, inbound('deployment secret'), { secret: h.appSecret })).status).toBe(200);
     });
 

@@ -1,4 +1,15 @@
-import { BadRequestException, Controller, ForbiddenException, Get, HttpCode, Inject, Post, Query, Req, UnauthorizedException } from '@nestjs/common';
+import {
+  BadRequestException,
+  Controller,
+  ForbiddenException,
+  Get,
+  HttpCode,
+  Inject,
+  Post,
+  Query,
+  Req,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { SIGNATURE_HEADER, verifyWebhookSignature, webhookEnvelopeSchema } from '@parley/whatsapp';
 import type { Request } from 'express';
@@ -32,11 +43,7 @@ export class WhatsAppWebhookController {
 
   /** The subscription handshake: echo hub.challenge when the verify token matches. */
   @Get()
-  verify(
-    @Query('hub.mode') mode: unknown,
-    @Query('hub.verify_token') token: unknown,
-    @Query('hub.challenge') challenge: unknown,
-  ): string {
+  verify(@Query('hub.mode') mode: unknown, @Query('hub.verify_token') token: unknown, @Query('hub.challenge') challenge: unknown): string {
     const expected = this.config.WHATSAPP_VERIFY_TOKEN;
     if (mode !== 'subscribe' || typeof token !== 'string' || typeof challenge !== 'string' || !expected || !sameText(token, expected)) {
       throw new ForbiddenException('Verification failed.');
@@ -71,7 +78,9 @@ export class WhatsAppWebhookController {
    * did, undefined when none did.
    */
   private async signedFor(raw: Buffer, header: string | string[] | undefined): Promise<string[] | null | undefined> {
-    const deployment = [this.config.WHATSAPP_APP_SECRET, this.config.WHATSAPP_APP_SECRET_PREVIOUS].filter((s): s is string => typeof s === 'string');
+    const deployment = [this.config.WHATSAPP_APP_SECRET, this.config.WHATSAPP_APP_SECRET_PREVIOUS].filter(
+      (s): s is string => typeof s === 'string',
+    );
     if (verifyWebhookSignature(raw, header, deployment)) return null;
     const numbers: string[] = [];
     for (const own of await this.webhookSecrets.numberSecrets()) {

@@ -13,7 +13,23 @@ import { WhatsAppTemplatesService } from './whatsapp-templates.service';
 
 @Module({
   imports: [AuditModule, EventsModule, PausesModule, WorkspacesModule],
-  providers: [ConsentService, PolicyGateService, WhatsAppNumbersService, WebhookProcessorService, WhatsAppSenderService, WhatsAppTemplatesService, WebhookSecretsService],
-  exports: [ConsentService, PolicyGateService, WhatsAppNumbersService, WebhookProcessorService, WhatsAppSenderService, WhatsAppTemplatesService, WebhookSecretsService],
+  providers: [
+    ConsentService,
+    PolicyGateService,
+    WhatsAppNumbersService,
+    WebhookProcessorService,
+    WhatsAppSenderService,
+    WhatsAppTemplatesService,
+    WebhookSecretsService,
+  ],
+  exports: [
+    ConsentService,
+    PolicyGateService,
+    WhatsAppNumbersService,
+    WebhookProcessorService,
+    WhatsAppSenderService,
+    WhatsAppTemplatesService,
+    WebhookSecretsService,
+  ],
 })
 export class WhatsAppModule {}

@@ -13,8 +13,7 @@ export interface AdminSetup {
 }
 
 export type AdminSetupResult =
-  | { created: true; email: string; password: string; generated: boolean; workspaceId: string }
-  | { created: false };
+  { created: true; email: string; password: string; generated: boolean; workspaceId: string } | { created: false };
 
 /** First-run setup: the first workspace and admin, and a WhatsApp number given by the environment. */
 @Injectable()

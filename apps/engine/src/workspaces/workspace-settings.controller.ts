@@ -25,7 +25,10 @@ export class WorkspaceSettingsController {
   @Put()
   @Roles('admin')
   @ApiOperation({ summary: 'Change workspace settings (fields not given stay as they are)' })
-  update(@CurrentPrincipal() principal: Principal, @Body(new ZodValidationPipe(workspaceSettingsSchema.partial())) body: Partial<z.infer<typeof workspaceSettingsSchema>>) {
+  update(
+    @CurrentPrincipal() principal: Principal,
+    @Body(new ZodValidationPipe(workspaceSettingsSchema.partial())) body: Partial<z.infer<typeof workspaceSettingsSchema>>,
+  ) {
     return this.settings.update(principal, body);
   }
 }

@@ -44,7 +44,9 @@ export class WorkspaceSettingsService {
   async get(workspaceId: string): Promise<WorkspaceRuntimeSettings> {
     const cached = this.cache.get(workspaceId);
     if (cached && Date.now() - cached.at < CACHE_MS) return cached.value;
-    const row = await sqlRow(this.dataSource, z.object({ settings: z.unknown() }), 'SELECT settings FROM workspaces WHERE id = $1', [workspaceId]);
+    const row = await sqlRow(this.dataSource, z.object({ settings: z.unknown() }), 'SELECT settings FROM workspaces WHERE id = $1', [
+      workspaceId,
+    ]);
     if (!row) throw new NotFoundException('No such workspace.');
     const settings = readWorkspaceSettings(row.settings);
     const value = { settings, intents: new IntentMatcher(settings), sentiment: new SentimentScorer(settings.sentimentWords) };

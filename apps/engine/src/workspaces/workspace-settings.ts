@@ -19,7 +19,11 @@ export const workspaceSettingsSchema = z.object({
     }, 'not a known time zone')
     .default('UTC'),
   /** How long an agent's message pauses automation for the contact. */
-  takeoverHours: z.number().min(0).max(24 * 30).default(12),
+  takeoverHours: z
+    .number()
+    .min(0)
+    .max(24 * 30)
+    .default(12),
   /** Intent name -> keywords (any language). Replaces a default intent of the same name. */
   intents: z.record(z.string().regex(/^[a-z][a-z0-9_]{0,49}$/), keywordList).default({}),
   sentimentWords: z.object({ positive: keywordList, negative: keywordList }).default(DEFAULT_SENTIMENT_WORDS),

@@ -15,7 +15,11 @@ async function readBody(response: Response): Promise<unknown> {
 }
 
 export async function engineApi(engineUrl: string, credentials: { email: string; password: string }): Promise<EngineApi> {
-  const login = await fetch(`${engineUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(credentials) });
+  const login = await fetch(`${engineUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(credentials),
+  });
   if (login.status !== 200) throw new Error(`Sign-in failed with ${login.status}`);
   const authorization = `Bearer ${str(obj(await readBody(login))['token'])}`;
   return {

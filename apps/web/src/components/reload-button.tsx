@@ -2,9 +2,13 @@
 
 export function ReloadButton() {
   return (
-    <button type="button" className="button button-secondary button-small" onClick={() => {
+    <button
+      type="button"
+      className="button button-secondary button-small"
+      onClick={() => {
         window.location.reload();
-      }}>
+      }}
+    >
       Try again
     </button>
   );

@@ -53,7 +53,13 @@ export function TemplateGallery({ templates }: { templates: readonly FlowTemplat
         <h2>Empty canvas</h2>
         <label htmlFor={nameId}>Flow name</label>
         <div className={styles.row}>
-          <input id={nameId} type="text" value={blankName} placeholder="e.g. Price question follow-up" onChange={(event) => setBlankName(event.target.value)} />
+          <input
+            id={nameId}
+            type="text"
+            value={blankName}
+            placeholder="e.g. Price question follow-up"
+            onChange={(event) => setBlankName(event.target.value)}
+          />
           <button type="submit" className="button button-primary" disabled={busy !== null}>
             Create empty flow
           </button>
@@ -67,7 +73,13 @@ export function TemplateGallery({ templates }: { templates: readonly FlowTemplat
             <h3>{template.name}</h3>
             <p>{template.description}</p>
             {template.adjust.length > 0 ? <p className={styles.adjust}>Adjust: {template.adjust.join('; ')}</p> : null}
-            <button type="button" className="button button-secondary button-small" disabled={busy !== null} aria-label={`Use template: ${template.name}`} onClick={() => void useTemplate(template)}>
+            <button
+              type="button"
+              className="button button-secondary button-small"
+              disabled={busy !== null}
+              aria-label={`Use template: ${template.name}`}
+              onClick={() => void useTemplate(template)}
+            >
               {busy === template.id ? 'Creating…' : 'Use this template'}
             </button>
           </li>

@@ -68,7 +68,8 @@ function collect(value: unknown, schema: unknown, path: string, key: string, int
   }
   const label = schemaTitle(schema) ?? humanize(key);
   if (Array.isArray(value)) {
-    const text = value.length === 0 ? '(none)' : value.every(isScalar) ? value.map(formatScalar).join(', ') : JSON.stringify(value, null, 2);
+    const text =
+      value.length === 0 ? '(none)' : value.every(isScalar) ? value.map(formatScalar).join(', ') : JSON.stringify(value, null, 2);
     into.push({ path, label, value: text });
     return;
   }

@@ -44,7 +44,10 @@ export const pendingWaitSchema = z.object({
 /** Body of GET /api/executions. */
 export const executionListSchema = z.object({ data: z.array(executionSummarySchema) });
 /** Body of GET /api/executions/:id. */
-export const executionDetailSchema = executionSummarySchema.extend({ steps: z.array(executionStepSchema), pendingWait: pendingWaitSchema.nullable().default(null) });
+export const executionDetailSchema = executionSummarySchema.extend({
+  steps: z.array(executionStepSchema),
+  pendingWait: pendingWaitSchema.nullable().default(null),
+});
 
 export type ExecutionSummary = z.infer<typeof executionSummarySchema>;
 export type ExecutionStep = z.infer<typeof executionStepSchema>;
@@ -52,4 +55,9 @@ export type ExecutionDetail = z.infer<typeof executionDetailSchema>;
 export type PendingWait = z.infer<typeof pendingWaitSchema>;
 
 /** Body of GET /api/executions/:id/flow-version: the version an execution ran, to replay it on. */
-export const versionDetailSchema = z.object({ id: z.string(), version: z.number(), kind: z.enum(['published', 'test']).default('published'), definition: z.unknown() });
+export const versionDetailSchema = z.object({
+  id: z.string(),
+  version: z.number(),
+  kind: z.enum(['published', 'test']).default('published'),
+  definition: z.unknown(),
+});

@@ -10,4 +10,6 @@ export function isFlowId(id: string): boolean {
 }
 
 /** One flow with its draft; cached per request so metadata and page share one engine call. */
-export const loadFlow = cache((id: string) => readFromEngine(`/api/flows/${encodeURIComponent(id)}`, flowDetailSchema, { notFoundPage: true }));
+export const loadFlow = cache((id: string) =>
+  readFromEngine(`/api/flows/${encodeURIComponent(id)}`, flowDetailSchema, { notFoundPage: true }),
+);

@@ -8,12 +8,20 @@ export const highIntentTemplate: FlowTemplate = {
   adjust: ['The message text', 'The discount and the code prefix'],
   document: buildFlow(
     [
-      { id: 'asked-price', type: 'trigger.inbound_message', config: { match: 'intent', intent: 'price' }, label: 'Customer asks about price', at: [0, 0] },
+      {
+        id: 'asked-price',
+        type: 'trigger.inbound_message',
+        config: { match: 'intent', intent: 'price' },
+        label: 'Customer asks about price',
+        at: [0, 0],
+      },
       {
         id: 'three-times',
         type: 'condition.if',
         label: 'Asked 3+ times in 7 days, no code yet',
-        config: { rule: { and: [{ '>=': [{ events_count: [{ intent: 'price' }, '7d'] }, 3] }, { '!': { has_tag: ['coupon-high-intent'] } }] } },
+        config: {
+          rule: { and: [{ '>=': [{ events_count: [{ intent: 'price' }, '7d'] }, 3] }, { '!': { has_tag: ['coupon-high-intent'] } }] },
+        },
         at: [0, 1],
       },
       {

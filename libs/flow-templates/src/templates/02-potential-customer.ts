@@ -8,7 +8,17 @@ export const potentialCustomerTemplate: FlowTemplate = {
   adjust: ['The day and time', 'The time zone'],
   document: buildFlow(
     [
-      { id: 'weekly', type: 'trigger.schedule', config: { cron: '0 9 * * 1', timeZone: 'Europe/Rome', audience: { tags: [], excludeTags: ['customer'], list: null, unansweredForHours: null }, catchUpHours: 12 }, at: [0, 0] },
+      {
+        id: 'weekly',
+        type: 'trigger.schedule',
+        config: {
+          cron: '0 9 * * 1',
+          timeZone: 'Europe/Rome',
+          audience: { tags: [], excludeTags: ['customer'], list: null, unansweredForHours: null },
+          catchUpHours: 12,
+        },
+        at: [0, 0],
+      },
       {
         id: 'one-or-two',
         type: 'condition.if',
@@ -19,7 +29,13 @@ export const potentialCustomerTemplate: FlowTemplate = {
       {
         id: 'task',
         type: 'crm.create_task',
-        config: { title: 'Weekly follow-up: {{ contact.display_name | "WhatsApp lead" }}', notes: 'Talked with us 1-2 times in the last 30 days.', dueInHours: 24, assignTo: 'contact_owner', userId: null },
+        config: {
+          title: 'Weekly follow-up: {{ contact.display_name | "WhatsApp lead" }}',
+          notes: 'Talked with us 1-2 times in the last 30 days.',
+          dueInHours: 24,
+          assignTo: 'contact_owner',
+          userId: null,
+        },
         at: [0, 2],
       },
     ],

@@ -8,12 +8,26 @@ export const inactiveTemplate: FlowTemplate = {
   adjust: ['The number of days', 'The list name'],
   document: buildFlow(
     [
-      { id: 'nightly', type: 'trigger.schedule', config: { cron: '30 3 * * *', timeZone: 'Europe/Rome', audience: { tags: [], excludeTags: [], list: null, unansweredForHours: null }, catchUpHours: 12 }, at: [0, 0] },
+      {
+        id: 'nightly',
+        type: 'trigger.schedule',
+        config: {
+          cron: '30 3 * * *',
+          timeZone: 'Europe/Rome',
+          audience: { tags: [], excludeTags: [], list: null, unansweredForHours: null },
+          catchUpHours: 12,
+        },
+        at: [0, 0],
+      },
       {
         id: 'silent-60d',
         type: 'condition.if',
         label: 'Silent for 60+ days and not yet moved',
-        config: { rule: { and: [{ '>': [{ since_last: [{ type: 'message.received' }, 'd'] }, 60] }, { '!=': [{ var: 'contact.list' }, 'low-priority'] }] } },
+        config: {
+          rule: {
+            and: [{ '>': [{ since_last: [{ type: 'message.received' }, 'd'] }, 60] }, { '!=': [{ var: 'contact.list' }, 'low-priority'] }],
+          },
+        },
         at: [0, 1],
       },
       { id: 'low-priority', type: 'contact.move_to_list', config: { list: 'low-priority' }, at: [0, 2] },

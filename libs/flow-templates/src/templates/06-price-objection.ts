@@ -9,7 +9,13 @@ export const priceObjectionTemplate: FlowTemplate = {
   document: buildFlow(
     [
       { id: 'too-expensive', type: 'trigger.inbound_message', config: { match: 'intent', intent: 'too_expensive' }, at: [0, 0] },
-      { id: 'twice', type: 'condition.if', label: 'Twice in a row', config: { rule: { consecutive: [{ intent: 'too_expensive' }, 2] } }, at: [0, 1] },
+      {
+        id: 'twice',
+        type: 'condition.if',
+        label: 'Twice in a row',
+        config: { rule: { consecutive: [{ intent: 'too_expensive' }, 2] } },
+        at: [0, 1],
+      },
       {
         id: 'instalments',
         type: 'whatsapp.send_message',

@@ -9,11 +9,29 @@ export const autoTaggingTemplate: FlowTemplate = {
   document: buildFlow(
     [
       { id: 'any-message', type: 'trigger.inbound_message', config: { match: 'any' }, at: [0, 0] },
-      { id: 'is-quote', type: 'condition.if', label: 'Asks for a quote', config: { rule: { intent: [{ var: 'event.text' }, 'quote'] } }, at: [0, 1] },
+      {
+        id: 'is-quote',
+        type: 'condition.if',
+        label: 'Asks for a quote',
+        config: { rule: { intent: [{ var: 'event.text' }, 'quote'] } },
+        at: [0, 1],
+      },
       { id: 'tag-quote', type: 'contact.tag', config: { action: 'add', tags: ['quote'] }, at: [1, 1] },
-      { id: 'is-complaint', type: 'condition.if', label: 'Complains', config: { rule: { intent: [{ var: 'event.text' }, 'complaint'] } }, at: [0, 2] },
+      {
+        id: 'is-complaint',
+        type: 'condition.if',
+        label: 'Complains',
+        config: { rule: { intent: [{ var: 'event.text' }, 'complaint'] } },
+        at: [0, 2],
+      },
       { id: 'tag-complaint', type: 'contact.tag', config: { action: 'add', tags: ['complaint'] }, at: [1, 2] },
-      { id: 'discounts', type: 'condition.if', label: 'Discount mentioned 4+ times', config: { rule: { '>': [{ events_count: [{ intent: 'discount' }, 'all'] }, 3] } }, at: [0, 3] },
+      {
+        id: 'discounts',
+        type: 'condition.if',
+        label: 'Discount mentioned 4+ times',
+        config: { rule: { '>': [{ events_count: [{ intent: 'discount' }, 'all'] }, 3] } },
+        at: [0, 3],
+      },
       { id: 'tag-price-sensitive', type: 'contact.tag', config: { action: 'add', tags: ['price-sensitive'] }, at: [1, 3] },
     ],
     [

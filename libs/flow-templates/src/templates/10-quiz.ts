@@ -8,18 +8,75 @@ interface Question {
 }
 
 const QUESTIONS: Question[] = [
-  { id: 'q1', text: 'Which style do you like most?', kind: 'buttons', options: [['modern', 'Modern'], ['classic', 'Classic'], ['rustic', 'Rustic']] },
-  { id: 'q2', text: 'Which room are you furnishing?', kind: 'buttons', options: [['living', 'Living room'], ['bedroom', 'Bedroom'], ['office', 'Office']] },
-  { id: 'q3', text: 'Do you have pets?', kind: 'buttons', options: [['pets-yes', 'Yes'], ['pets-no', 'No']] },
-  { id: 'q4', text: 'Your budget?', kind: 'list', options: [['budget-low', 'Up to 500'], ['budget-mid', '500 to 1500'], ['budget-high', 'Over 1500']] },
-  { id: 'q5', text: 'Favourite colour family?', kind: 'list', options: [['warm', 'Warm'], ['cool', 'Cool'], ['neutral', 'Neutral']] },
+  {
+    id: 'q1',
+    text: 'Which style do you like most?',
+    kind: 'buttons',
+    options: [
+      ['modern', 'Modern'],
+      ['classic', 'Classic'],
+      ['rustic', 'Rustic'],
+    ],
+  },
+  {
+    id: 'q2',
+    text: 'Which room are you furnishing?',
+    kind: 'buttons',
+    options: [
+      ['living', 'Living room'],
+      ['bedroom', 'Bedroom'],
+      ['office', 'Office'],
+    ],
+  },
+  {
+    id: 'q3',
+    text: 'Do you have pets?',
+    kind: 'buttons',
+    options: [
+      ['pets-yes', 'Yes'],
+      ['pets-no', 'No'],
+    ],
+  },
+  {
+    id: 'q4',
+    text: 'Your budget?',
+    kind: 'list',
+    options: [
+      ['budget-low', 'Up to 500'],
+      ['budget-mid', '500 to 1500'],
+      ['budget-high', 'Over 1500'],
+    ],
+  },
+  {
+    id: 'q5',
+    text: 'Favourite colour family?',
+    kind: 'list',
+    options: [
+      ['warm', 'Warm'],
+      ['cool', 'Cool'],
+      ['neutral', 'Neutral'],
+    ],
+  },
 ];
 
 function questionConfig(question: Question): Record<string, unknown> {
   const message =
     question.kind === 'buttons'
-      ? { type: 'buttons', header: '', body: question.text, footer: 'Quiz', buttons: question.options.map(([id, title]) => ({ id, title })) }
-      : { type: 'list', header: '', body: question.text, footer: 'Quiz', buttonText: 'Choose', sections: [{ title: '', rows: question.options.map(([id, title]) => ({ id, title, description: '' })) }] };
+      ? {
+          type: 'buttons',
+          header: '',
+          body: question.text,
+          footer: 'Quiz',
+          buttons: question.options.map(([id, title]) => ({ id, title })),
+        }
+      : {
+          type: 'list',
+          header: '',
+          body: question.text,
+          footer: 'Quiz',
+          buttonText: 'Choose',
+          sections: [{ title: '', rows: question.options.map(([id, title]) => ({ id, title, description: '' })) }],
+        };
   return { message, category: 'service', templateFallback: null };
 }
 
@@ -46,11 +103,17 @@ export const quizTemplate: FlowTemplate = {
   id: 'quiz',
   number: 10,
   name: 'Quiz: 5 questions, 3 products, then a free sample',
-  description: 'A 5-question quiz with buttons and lists recommends 3 products; without a purchase in 48 hours, the customer gets a free-sample link.',
+  description:
+    'A 5-question quiz with buttons and lists recommends 3 products; without a purchase in 48 hours, the customer gets a free-sample link.',
   adjust: ['The questions and answers', 'The product rules', 'The free-sample link'],
   document: buildFlow(
     [
-      { id: 'start-quiz', type: 'trigger.inbound_message', config: { match: 'keyword', keywords: ['quiz'], mode: 'contains', caseSensitive: false }, at: [0, 0] },
+      {
+        id: 'start-quiz',
+        type: 'trigger.inbound_message',
+        config: { match: 'keyword', keywords: ['quiz'], mode: 'contains', caseSensitive: false },
+        at: [0, 0],
+      },
       ...questionNodes,
       {
         id: 'recommend',
@@ -62,10 +125,22 @@ export const quizTemplate: FlowTemplate = {
           expression: {
             if: [
               { '==': [{ var: 'steps.q1-answer.event.replyId' }, 'modern'] },
-              { if: [{ '==': [{ var: 'steps.q4-answer.event.replyId' }, 'budget-high'] }, 'Oslo sofa, Nord lamp, Linea rug', 'Pixel chair, Nord lamp, Loop shelf'] },
+              {
+                if: [
+                  { '==': [{ var: 'steps.q4-answer.event.replyId' }, 'budget-high'] },
+                  'Oslo sofa, Nord lamp, Linea rug',
+                  'Pixel chair, Nord lamp, Loop shelf',
+                ],
+              },
               { '==': [{ var: 'steps.q1-answer.event.replyId' }, 'classic'] },
               'Windsor armchair, Brass lamp, Persian rug',
-              { if: [{ '==': [{ var: 'steps.q3-answer.event.replyId' }, 'pets-yes'] }, 'Oak bench, Wool throw, Tough rug', 'Oak table, Linen throw, Jute rug'] },
+              {
+                if: [
+                  { '==': [{ var: 'steps.q3-answer.event.replyId' }, 'pets-yes'] },
+                  'Oak bench, Wool throw, Tough rug',
+                  'Oak table, Linen throw, Jute rug',
+                ],
+              },
             ],
           },
         },
@@ -74,21 +149,43 @@ export const quizTemplate: FlowTemplate = {
       {
         id: 'send-recommendation',
         type: 'whatsapp.send_message',
-        config: { message: { type: 'text', text: 'Thanks for playing! We recommend: {{ vars.recommendation }}.', previewUrl: false }, category: 'service', templateFallback: null },
+        config: {
+          message: { type: 'text', text: 'Thanks for playing! We recommend: {{ vars.recommendation }}.', previewUrl: false },
+          category: 'service',
+          templateFallback: null,
+        },
         at: [0, 12],
       },
-      { id: 'purchase-48h', type: 'timing.wait_for_event', config: { eventType: 'order.created', filter: {}, timeout: { amount: 48, unit: 'hours' } }, at: [0, 13] },
+      {
+        id: 'purchase-48h',
+        type: 'timing.wait_for_event',
+        config: { eventType: 'order.created', filter: {}, timeout: { amount: 48, unit: 'hours' } },
+        at: [0, 13],
+      },
       {
         id: 'free-sample',
         type: 'whatsapp.send_message',
         config: {
           message: { type: 'text', text: 'Not sure yet? Get a free fabric sample: https://shop.example.com/samples', previewUrl: true },
           category: 'marketing',
-          templateFallback: { name: 'free_sample', language: 'en', headerFormat: 'none', headerParameter: null, bodyParameters: [], buttonParameters: [] },
+          templateFallback: {
+            name: 'free_sample',
+            language: 'en',
+            headerFormat: 'none',
+            headerParameter: null,
+            bodyParameters: [],
+            buttonParameters: [],
+          },
         },
         at: [1, 14],
       },
     ],
-    [['start-quiz', 'next', 'q1-ask'], ...questionEdges, ['recommend', 'next', 'send-recommendation'], ['send-recommendation', 'next', 'purchase-48h'], ['purchase-48h', 'timeout', 'free-sample']],
+    [
+      ['start-quiz', 'next', 'q1-ask'],
+      ...questionEdges,
+      ['recommend', 'next', 'send-recommendation'],
+      ['send-recommendation', 'next', 'purchase-48h'],
+      ['purchase-48h', 'timeout', 'free-sample'],
+    ],
   ),
 };

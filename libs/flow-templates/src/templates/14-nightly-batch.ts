@@ -8,9 +8,30 @@ export const nightlyBatchTemplate: FlowTemplate = {
   adjust: ['The time and time zone', 'How long a conversation must have waited'],
   document: buildFlow(
     [
-      { id: 'at-two', type: 'trigger.schedule', config: { cron: '0 2 * * *', timeZone: 'Europe/Rome', audience: { tags: [], excludeTags: [], list: null, unansweredForHours: 1 }, catchUpHours: 6 }, at: [0, 0] },
+      {
+        id: 'at-two',
+        type: 'trigger.schedule',
+        config: {
+          cron: '0 2 * * *',
+          timeZone: 'Europe/Rome',
+          audience: { tags: [], excludeTags: [], list: null, unansweredForHours: 1 },
+          catchUpHours: 6,
+        },
+        at: [0, 0],
+      },
       { id: 'tag', type: 'contact.tag', config: { action: 'add', tags: ['follow-up'] }, at: [0, 1] },
-      { id: 'task', type: 'crm.create_task', config: { title: 'Answer {{ contact.display_name | "a customer" }}', notes: 'Waiting for an answer since {{ contact.last_inbound_at | ago }}.', dueInHours: 8, assignTo: 'contact_owner', userId: null }, at: [0, 2] },
+      {
+        id: 'task',
+        type: 'crm.create_task',
+        config: {
+          title: 'Answer {{ contact.display_name | "a customer" }}',
+          notes: 'Waiting for an answer since {{ contact.last_inbound_at | ago }}.',
+          dueInHours: 8,
+          assignTo: 'contact_owner',
+          userId: null,
+        },
+        at: [0, 2],
+      },
     ],
     [
       ['at-two', 'next', 'tag'],

@@ -9,9 +9,26 @@ export const leadSourceTemplate: FlowTemplate = {
   document: buildFlow(
     [
       { id: 'new-contact', type: 'trigger.contact_event', config: { change: 'created' }, at: [0, 0] },
-      { id: 'from-whatsapp', type: 'condition.if', label: 'Came from WhatsApp', config: { rule: { '==': [{ var: 'event.source' }, 'whatsapp'] } }, at: [0, 1] },
+      {
+        id: 'from-whatsapp',
+        type: 'condition.if',
+        label: 'Came from WhatsApp',
+        config: { rule: { '==': [{ var: 'event.source' }, 'whatsapp'] } },
+        at: [0, 1],
+      },
       { id: 'source', type: 'contact.set_field', config: { field: 'lead_source', value: 'WhatsApp' }, at: [0, 2] },
-      { id: 'opportunity', type: 'crm.create_opportunity', config: { title: 'WhatsApp lead: {{ contact.display_name | "new contact" }}', stage: 'new', amount: '', currency: '', source: 'WhatsApp' }, at: [0, 3] },
+      {
+        id: 'opportunity',
+        type: 'crm.create_opportunity',
+        config: {
+          title: 'WhatsApp lead: {{ contact.display_name | "new contact" }}',
+          stage: 'new',
+          amount: '',
+          currency: '',
+          source: 'WhatsApp',
+        },
+        at: [0, 3],
+      },
     ],
     [
       ['new-contact', 'next', 'from-whatsapp'],

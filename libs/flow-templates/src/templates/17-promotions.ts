@@ -8,13 +8,39 @@ export const promotionsTemplate: FlowTemplate = {
   adjust: ['The promotion template', 'The audience tag'],
   document: buildFlow(
     [
-      { id: 'monday', type: 'trigger.schedule', config: { cron: '0 6 * * 1', timeZone: 'UTC', audience: { tags: ['promotions'], excludeTags: [], list: null, unansweredForHours: null }, catchUpHours: 24 }, at: [0, 0] },
-      { id: 'wednesday-14', type: 'timing.wait_until', config: { time: '14:00', weekdays: ['wednesday'], timeZone: 'contact' }, label: 'Wednesday 14:00, their time', at: [0, 1] },
+      {
+        id: 'monday',
+        type: 'trigger.schedule',
+        config: {
+          cron: '0 6 * * 1',
+          timeZone: 'UTC',
+          audience: { tags: ['promotions'], excludeTags: [], list: null, unansweredForHours: null },
+          catchUpHours: 24,
+        },
+        at: [0, 0],
+      },
+      {
+        id: 'wednesday-14',
+        type: 'timing.wait_until',
+        config: { time: '14:00', weekdays: ['wednesday'], timeZone: 'contact' },
+        label: 'Wednesday 14:00, their time',
+        at: [0, 1],
+      },
       {
         id: 'promo',
         type: 'whatsapp.send_message',
         config: {
-          message: { type: 'template', template: { name: 'weekly_promo', language: 'en', headerFormat: 'none', headerParameter: null, bodyParameters: ['{{ contact.first_name | "there" }}'], buttonParameters: [] } },
+          message: {
+            type: 'template',
+            template: {
+              name: 'weekly_promo',
+              language: 'en',
+              headerFormat: 'none',
+              headerParameter: null,
+              bodyParameters: ['{{ contact.first_name | "there" }}'],
+              buttonParameters: [],
+            },
+          },
           category: 'marketing',
           templateFallback: null,
         },

@@ -20,8 +20,12 @@ const input = { flowId: 'flow-a', matchIntent: () => false };
 describe('triggers', () => {
   it('message status: matches the chosen status, and unread after the chosen hours', () => {
     const read = messageStatusConfigSchema.parse({ status: 'read' });
-    expect(messageStatusHandler.matches({ ...input, config: read, event: event('message.status', { wamid: 'w', status: 'read' }) })).toBe(true);
-    expect(messageStatusHandler.matches({ ...input, config: read, event: event('message.status', { wamid: 'w', status: 'delivered' }) })).toBe(false);
+    expect(messageStatusHandler.matches({ ...input, config: read, event: event('message.status', { wamid: 'w', status: 'read' }) })).toBe(
+      true,
+    );
+    expect(
+      messageStatusHandler.matches({ ...input, config: read, event: event('message.status', { wamid: 'w', status: 'delivered' }) }),
+    ).toBe(false);
     const unread = messageStatusConfigSchema.parse({ status: 'not_read', hours: 24 });
     const notRead = (hours: number) => event('message.not_read', { wamid: 'w', hours, sentAt: '2026-11-21T10:00:00Z' });
     expect(messageStatusHandler.matches({ ...input, config: unread, event: notRead(24) })).toBe(true);
@@ -39,17 +43,27 @@ describe('triggers', () => {
     const created = contactEventConfigSchema.parse({ change: 'created' });
     expect(contactEventHandler.matches({ ...input, config: created, event: event('contact.created', { source: 'whatsapp' }) })).toBe(true);
     const priority = contactEventConfigSchema.parse({ change: 'field_changed', field: 'priority' });
-    expect(contactEventHandler.matches({ ...input, config: priority, event: event('contact.field_changed', { field: 'priority' }) })).toBe(true);
-    expect(contactEventHandler.matches({ ...input, config: priority, event: event('contact.field_changed', { field: 'city' }) })).toBe(false);
+    expect(contactEventHandler.matches({ ...input, config: priority, event: event('contact.field_changed', { field: 'priority' }) })).toBe(
+      true,
+    );
+    expect(contactEventHandler.matches({ ...input, config: priority, event: event('contact.field_changed', { field: 'city' }) })).toBe(
+      false,
+    );
   });
 
   it('CRM event: by type, and deal stage when given', () => {
     const paid = crmEventConfigSchema.parse({ eventType: 'order.paid' });
     expect(crmEventHandler.matches({ ...input, config: paid, event: event('order.paid', { orderId: 'A1', status: 'paid' }) })).toBe(true);
-    expect(crmEventHandler.matches({ ...input, config: paid, event: event('order.created', { orderId: 'A1', status: 'created' }) })).toBe(false);
+    expect(crmEventHandler.matches({ ...input, config: paid, event: event('order.created', { orderId: 'A1', status: 'created' }) })).toBe(
+      false,
+    );
     const won = crmEventConfigSchema.parse({ eventType: 'deal.stage_changed', stage: 'Won' });
-    expect(crmEventHandler.matches({ ...input, config: won, event: event('deal.stage_changed', { dealId: 'd', stage: 'won' }) })).toBe(true);
-    expect(crmEventHandler.matches({ ...input, config: won, event: event('deal.stage_changed', { dealId: 'd', stage: 'lost' }) })).toBe(false);
+    expect(crmEventHandler.matches({ ...input, config: won, event: event('deal.stage_changed', { dealId: 'd', stage: 'won' }) })).toBe(
+      true,
+    );
+    expect(crmEventHandler.matches({ ...input, config: won, event: event('deal.stage_changed', { dealId: 'd', stage: 'lost' }) })).toBe(
+      false,
+    );
   });
 
   it('schedule, webhook and manual events start only the flow they name', () => {

@@ -66,11 +66,18 @@
       checks: ['M1 8.6 4.4 12 11.4 4.4', 'M7.4 11.2 8.2 12 15.2 4.4'],
       clock: ['M8 2.2a5.8 5.8 0 1 0 0 11.6A5.8 5.8 0 0 0 8 2.2Z', 'M8 4.8V8l2.2 1.4'],
       alert: ['M8 2.2a5.8 5.8 0 1 0 0 11.6A5.8 5.8 0 0 0 8 2.2Z', 'M8 5v3.6', 'M8 10.8v.2'],
-      pin: ['M8 1.8a4.6 4.6 0 0 0-4.6 4.6C3.4 10 8 14.6 8 14.6s4.6-4.6 4.6-8.2A4.6 4.6 0 0 0 8 1.8Z', 'M8 8.2a1.8 1.8 0 1 0 0-3.6 1.8 1.8 0 0 0 0 3.6Z'],
+      pin: [
+        'M8 1.8a4.6 4.6 0 0 0-4.6 4.6C3.4 10 8 14.6 8 14.6s4.6-4.6 4.6-8.2A4.6 4.6 0 0 0 8 1.8Z',
+        'M8 8.2a1.8 1.8 0 1 0 0-3.6 1.8 1.8 0 0 0 0 3.6Z',
+      ],
       file: ['M4 1.8h5.2L12.4 5v9.2H4Z', 'M9 1.8V5.2h3.4'],
       image: ['M2.2 3h11.6v10H2.2Z', 'M2.6 11.6 6 8l2.4 2.4 1.8-1.8 3.2 3.2', 'M10.4 6.2a.9.9 0 1 0 0-1.8.9.9 0 0 0 0 1.8Z'],
       video: ['M2 4h8.4v8H2Z', 'M10.4 7 14 5v6l-3.6-2'],
-      audio: ['M6 12.2V3.4l6.4-1.4v8.6', 'M6 12.2a1.8 1.8 0 1 1-3.6 0 1.8 1.8 0 0 1 3.6 0Z', 'M12.4 10.6a1.8 1.8 0 1 1-3.6 0 1.8 1.8 0 0 1 3.6 0Z'],
+      audio: [
+        'M6 12.2V3.4l6.4-1.4v8.6',
+        'M6 12.2a1.8 1.8 0 1 1-3.6 0 1.8 1.8 0 0 1 3.6 0Z',
+        'M12.4 10.6a1.8 1.8 0 1 1-3.6 0 1.8 1.8 0 0 1 3.6 0Z',
+      ],
       list: ['M2.5 4h11', 'M2.5 8h11', 'M2.5 12h11'],
       reply: ['M6.5 3.5 2.5 7.5l4 4', 'M2.8 7.5h6.4a4.3 4.3 0 0 1 4.3 4.3v.7'],
     };
@@ -103,13 +110,18 @@
   }
 
   function initials(name) {
-    const parts = String(name || '?').trim().split(/\s+/).filter(Boolean);
+    const parts = String(name || '?')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean);
     return ((parts[0] || '?')[0] + (parts.length > 1 ? parts[parts.length - 1][0] : '')).toUpperCase();
   }
 
   /** "+39 333 123 4567", "0039 333…" or "393331234567" → "393331234567"; null when it cannot be a number. */
   function normaliseNumber(raw) {
-    const compact = String(raw).trim().replace(/[\s().\-/]/g, '');
+    const compact = String(raw)
+      .trim()
+      .replace(/[\s().\-/]/g, '');
     const digits = compact.startsWith('+') ? compact.slice(1) : compact.startsWith('00') ? compact.slice(2) : compact;
     return /^\d{6,15}$/.test(digits) ? digits : null;
   }
@@ -240,7 +252,10 @@
   // ---------- customers ----------
 
   function renderCustomers() {
-    const signature = JSON.stringify([state.waId, state.customers.map((c) => [c.waId, c.name, c.marketingStopped, c.hideNumber, c.userId])]);
+    const signature = JSON.stringify([
+      state.waId,
+      state.customers.map((c) => [c.waId, c.name, c.marketingStopped, c.hideNumber, c.userId]),
+    ]);
     $('customer-empty').hidden = state.customers.length > 0;
     if (signature === state.customersSignature) return;
     state.customersSignature = signature;
@@ -256,7 +271,10 @@
               el('span', { class: 'avatar small', 'aria-hidden': 'true' }, [initials(c.name)]),
               el('span', { class: 'customer-text' }, [
                 el('span', { class: 'customer-name' }, [c.name]),
-                el('span', { class: 'customer-sub' }, [`+${c.waId}`, c.marketingStopped ? el('span', { class: 'tag' }, ['marketing stopped']) : null]),
+                el('span', { class: 'customer-sub' }, [
+                  `+${c.waId}`,
+                  c.marketingStopped ? el('span', { class: 'tag' }, ['marketing stopped']) : null,
+                ]),
               ]),
             ],
             { click: () => void openChat(c.waId) },
@@ -304,7 +322,9 @@
     $('avatar').textContent = open ? initials(c.name) : '?';
     for (const id of ['composer-text', 'composer-send', 'open-location', 'open-attach']) $(id).disabled = !open;
     $('chat-empty').hidden = open && state.conversation.messages.length > 0;
-    $('chat-empty').textContent = open ? `Write as ${c.name}: the business gets the signed webhook.` : 'Pick a customer or create one to chat as them.';
+    $('chat-empty').textContent = open
+      ? `Write as ${c.name}: the business gets the signed webhook.`
+      : 'Pick a customer or create one to chat as them.';
     if (!open) {
       $('chat-sub').textContent = 'Pick a customer or create one';
       renderDetails();
@@ -369,7 +389,8 @@
 
   const REPLY_KINDS = ['button_reply', 'list_reply', 'quick_reply'];
   const capitalise = (word) => `${word.charAt(0).toUpperCase()}${word.slice(1)}`;
-  const mediaIcon = (type) => (type === 'image' || type === 'sticker' ? 'image' : type === 'video' ? 'video' : type === 'audio' ? 'audio' : 'file');
+  const mediaIcon = (type) =>
+    type === 'image' || type === 'sticker' ? 'image' : type === 'video' ? 'video' : type === 'audio' ? 'audio' : 'file';
 
   function bubble(m, quote) {
     const fromBusiness = m.direction === 'out';
@@ -378,11 +399,18 @@
     else if (!fromBusiness && REPLY_KINDS.includes(m.kind)) parts.push(el('p', { class: 'b-kind' }, [icon('reply'), 'Reply']));
     if (m.header) parts.push(el('p', { class: 'b-header' }, [m.header]));
     if (fromBusiness && m.media) {
-      parts.push(el('div', { class: 'b-media' }, [icon(mediaIcon(m.media.type)), el('span', {}, [m.media.filename || capitalise(m.media.type)])]));
+      parts.push(
+        el('div', { class: 'b-media' }, [icon(mediaIcon(m.media.type)), el('span', {}, [m.media.filename || capitalise(m.media.type)])]),
+      );
       if (m.media.caption) parts.push(el('p', { class: 'b-text' }, [m.media.caption]));
     } else if (m.kind === 'location') {
       const where = m.location;
-      parts.push(el('div', { class: 'b-location' }, [icon('pin'), el('span', {}, [el('strong', {}, [m.text]), where && where.address ? el('span', { class: 'b-address' }, [where.address]) : null])]));
+      parts.push(
+        el('div', { class: 'b-location' }, [
+          icon('pin'),
+          el('span', {}, [el('strong', {}, [m.text]), where && where.address ? el('span', { class: 'b-address' }, [where.address]) : null]),
+        ]),
+      );
     } else if (!fromBusiness && ['image', 'video', 'audio', 'document', 'sticker'].includes(m.kind)) {
       parts.push(el('div', { class: 'b-media' }, [icon(mediaIcon(m.kind)), el('span', {}, [capitalise(m.kind)])]));
       if (!/^\[.*\]$/.test(m.text)) parts.push(el('p', { class: 'b-text' }, [m.text]));
@@ -398,7 +426,11 @@
         el(
           'div',
           { class: 'b-actions', role: 'group', 'aria-label': 'Reply buttons' },
-          m.buttons.map((b) => el('button', { type: 'button', class: 'b-action' }, [icon('reply'), b.title], { click: () => void customerSends({ type: 'button_reply', id: b.id, title: b.title, replyTo: m.wamid }) })),
+          m.buttons.map((b) =>
+            el('button', { type: 'button', class: 'b-action' }, [icon('reply'), b.title], {
+              click: () => void customerSends({ type: 'button_reply', id: b.id, title: b.title, replyTo: m.wamid }),
+            }),
+          ),
         ),
       );
     }
@@ -407,13 +439,20 @@
         el(
           'div',
           { class: 'b-actions', role: 'group', 'aria-label': 'Quick replies' },
-          m.quickReplies.map((q) => el('button', { type: 'button', class: 'b-action' }, [icon('reply'), q.text], { click: () => void customerSends({ type: 'quick_reply', payload: q.payload, text: q.text, replyTo: m.wamid }) })),
+          m.quickReplies.map((q) =>
+            el('button', { type: 'button', class: 'b-action' }, [icon('reply'), q.text], {
+              click: () => void customerSends({ type: 'quick_reply', payload: q.payload, text: q.text, replyTo: m.wamid }),
+            }),
+          ),
         ),
       );
     }
     if (fromBusiness && m.list) actions.push(listPicker(m));
     const failure = el('p', { class: 'b-failure', hidden: true });
-    return el('li', { class: `row ${fromBusiness ? 'from-business' : 'from-customer'}`, 'data-wamid': m.wamid }, [el('div', { class: 'bubble' }, [...parts, ...actions]), failure]);
+    return el('li', { class: `row ${fromBusiness ? 'from-business' : 'from-customer'}`, 'data-wamid': m.wamid }, [
+      el('div', { class: 'bubble' }, [...parts, ...actions]),
+      failure,
+    ]);
   }
 
   let listCount = 0;
@@ -421,7 +460,10 @@
   function listPicker(m) {
     listCount += 1;
     const panelId = `list-${listCount}`;
-    const toggle = el('button', { type: 'button', class: 'b-action list-toggle', 'aria-expanded': 'false', 'aria-controls': panelId }, [icon('list'), el('span', {}, [m.list.button])]);
+    const toggle = el('button', { type: 'button', class: 'b-action list-toggle', 'aria-expanded': 'false', 'aria-controls': panelId }, [
+      icon('list'),
+      el('span', {}, [m.list.button]),
+    ]);
     const close = () => {
       panel.hidden = true;
       toggle.setAttribute('aria-expanded', 'false');
@@ -431,13 +473,27 @@
       return el('div', { class: 'list-section', role: 'group', 'aria-labelledby': section.title ? titleId : null }, [
         section.title ? el('h3', { id: titleId, class: 'list-section-title' }, [section.title]) : null,
         ...section.rows.map((row) =>
-          el('button', { type: 'button', class: 'list-row' }, [el('span', { class: 'list-row-title' }, [row.title]), row.description ? el('span', { class: 'list-row-description' }, [row.description]) : null], {
-            click: () => {
-              close();
-              toggle.focus();
-              void customerSends({ type: 'list_reply', id: row.id, title: row.title, ...(row.description ? { description: row.description } : {}), replyTo: m.wamid });
+          el(
+            'button',
+            { type: 'button', class: 'list-row' },
+            [
+              el('span', { class: 'list-row-title' }, [row.title]),
+              row.description ? el('span', { class: 'list-row-description' }, [row.description]) : null,
+            ],
+            {
+              click: () => {
+                close();
+                toggle.focus();
+                void customerSends({
+                  type: 'list_reply',
+                  id: row.id,
+                  title: row.title,
+                  ...(row.description ? { description: row.description } : {}),
+                  replyTo: m.wamid,
+                });
+              },
             },
-          }),
+          ),
         ),
       ]);
     });
@@ -491,7 +547,11 @@
       kind = m.readByBusiness ? 'read' : m.webhook || 'off';
       tick = m.readByBusiness ? { label: 'Read', icon: 'checks', hint: 'The business marked it read' } : WEBHOOK[kind] || WEBHOOK.off;
     }
-    meta.append(el('span', { class: `ticks ${kind}`, role: 'img', 'aria-label': tick.label, title: `${tick.label}: ${tick.hint}` }, [icon(tick.icon)]));
+    meta.append(
+      el('span', { class: `ticks ${kind}`, role: 'img', 'aria-label': tick.label, title: `${tick.label}: ${tick.hint}` }, [
+        icon(tick.icon),
+      ]),
+    );
     node.dataset.status = kind;
     const failure = node.querySelector('.b-failure');
     const failed = m.direction === 'out' && m.error;
@@ -546,7 +606,11 @@
     const left = last === null ? 0 : last + WINDOW_MS - Date.now();
     const windowFact = $('fact-window');
     windowFact.textContent =
-      left > 0 ? `Open: ${duration(left)} left (until ${clock(new Date(last + WINDOW_MS).toISOString())})` : last === null ? 'Closed: the customer never wrote; only templates reach them' : 'Closed: only templates reach this customer';
+      left > 0
+        ? `Open: ${duration(left)} left (until ${clock(new Date(last + WINDOW_MS).toISOString())})`
+        : last === null
+          ? 'Closed: the customer never wrote; only templates reach them'
+          : 'Closed: only templates reach this customer';
     windowFact.dataset.open = String(left > 0);
     $('fact-marketing').textContent = c.marketingStopped ? 'Stopped: marketing templates fail with 131050' : 'Receiving';
     $('marketing-toggle').textContent = c.marketingStopped ? 'Resume marketing' : 'Stop marketing';
@@ -555,9 +619,13 @@
   function renderSimulatorFacts() {
     const config = state.config;
     if (!config) return;
-    $('fact-statuses').textContent = config.statuses ? 'On: sent, delivered, then read while the chat is open' : 'Off: the business gets no status webhooks';
+    $('fact-statuses').textContent = config.statuses
+      ? 'On: sent, delivered, then read while the chat is open'
+      : 'Off: the business gets no status webhooks';
     const number = config.numbers.find((n) => n.phoneNumberId === state.phoneNumberId);
-    $('fact-reach').textContent = number ? `${number.uniqueRecipients24h} customers outside the window${number.messagingLimit ? ` · limit ${number.messagingLimit}` : ''}` : '';
+    $('fact-reach').textContent = number
+      ? `${number.uniqueRecipients24h} customers outside the window${number.messagingLimit ? ` · limit ${number.messagingLimit}` : ''}`
+      : '';
   }
 
   function renderTemplates() {
@@ -672,7 +740,14 @@
           event.preventDefault();
           const latitude = Number($('location-latitude').value);
           const longitude = Number($('location-longitude').value);
-          if (!Number.isFinite(latitude) || latitude < -90 || latitude > 90 || !Number.isFinite(longitude) || longitude < -180 || longitude > 180) {
+          if (
+            !Number.isFinite(latitude) ||
+            latitude < -90 ||
+            latitude > 90 ||
+            !Number.isFinite(longitude) ||
+            longitude < -180 ||
+            longitude > 180
+          ) {
             return showError('location-error', 'Latitude goes from -90 to 90 and longitude from -180 to 180.');
           }
           const name = $('location-place').value.trim();
@@ -740,7 +815,11 @@
     changingPreference = true;
     showError('chat-error', null);
     try {
-      await api('POST', '/sim/user-preferences', { phoneNumberId: state.phoneNumberId, waId: c.waId, value: c.marketingStopped ? 'resume' : 'stop' });
+      await api('POST', '/sim/user-preferences', {
+        phoneNumberId: state.phoneNumberId,
+        waId: c.waId,
+        value: c.marketingStopped ? 'resume' : 'stop',
+      });
       await refresh();
     } catch (error) {
       showError('chat-error', error);

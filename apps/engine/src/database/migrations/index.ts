@@ -6,4 +6,11 @@ import { NumberAppSecrets1764200000000 } from './1764200000000-number-app-secret
 import { TestRuns1764300000000 } from './1764300000000-test-runs';
 
 /** Every migration, oldest first. */
-export const MIGRATIONS = [InitialSchema1763800000000, FlowEngine1763900000000, DispatchClaims1764000000000, MessagingPolicy1764100000000, NumberAppSecrets1764200000000, TestRuns1764300000000];
+export const MIGRATIONS = [
+  InitialSchema1763800000000,
+  FlowEngine1763900000000,
+  DispatchClaims1764000000000,
+  MessagingPolicy1764100000000,
+  NumberAppSecrets1764200000000,
+  TestRuns1764300000000,
+];

@@ -2,7 +2,10 @@ import { normalizeText } from '../../runtime/text-matcher';
 
 /** The message with case, accents, punctuation and emoji stripped, for whole-message keyword matching. */
 function bare(text: string): string {
-  return normalizeText(text).replace(/[^\p{L}\p{N}\s']/gu, ' ').replace(/\s+/g, ' ').trim();
+  return normalizeText(text)
+    .replace(/[^\p{L}\p{N}\s']/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /**
@@ -10,7 +13,10 @@ function bare(text: string): string {
  * resubscribe keyword. The whole message must be the keyword ("STOP",
  * "Annulla!", "退订"), so "don't stop the offers" never unsubscribes anyone.
  */
-export function consentKeyword(text: string | null, keywords: { stop: readonly string[]; start: readonly string[] }): { action: 'stop' | 'start'; keyword: string } | null {
+export function consentKeyword(
+  text: string | null,
+  keywords: { stop: readonly string[]; start: readonly string[] },
+): { action: 'stop' | 'start'; keyword: string } | null {
   if (text === null) return null;
   const message = bare(text);
   if (message === '' || message.length > 60) return null;

@@ -16,13 +16,24 @@ export const consentRule: PolicyRuleCheck = (send, facts, policy) => {
       source: contact.marketingConsentSource,
     });
   }
-  if (send.kind === 'template' && send.category === 'marketing' && policy.marketingTemplatesNeedOptIn && contact.marketingConsent !== 'opted_in') {
-    return block('consent', 'Marketing templates need the contact’s marketing opt-in, which they have not given.', { marketingConsent: contact.marketingConsent });
+  if (
+    send.kind === 'template' &&
+    send.category === 'marketing' &&
+    policy.marketingTemplatesNeedOptIn &&
+    contact.marketingConsent !== 'opted_in'
+  ) {
+    return block('consent', 'Marketing templates need the contact’s marketing opt-in, which they have not given.', {
+      marketingConsent: contact.marketingConsent,
+    });
   }
   if (send.kind === 'template' && send.category !== 'marketing' && contact.transactionalConsent === 'opted_out' && !windowOpen(facts)) {
-    return block('consent', `The contact opted out of notifications (${contact.transactionalConsentSource ?? 'unknown source'}); they can only be answered when they write.`, {
-      transactionalConsent: contact.transactionalConsent,
-    });
+    return block(
+      'consent',
+      `The contact opted out of notifications (${contact.transactionalConsentSource ?? 'unknown source'}); they can only be answered when they write.`,
+      {
+        transactionalConsent: contact.transactionalConsent,
+      },
+    );
   }
   return null;
 };

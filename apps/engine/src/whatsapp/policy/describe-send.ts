@@ -21,7 +21,12 @@ function parameterCount(components: readonly Record<string, unknown>[], type: st
 }
 
 /** What the policy gate needs to know about a message about to be sent. */
-export function describeSend(message: OutboundWhatsAppMessage, category: MessageCategory, origin: PolicySend['origin'], hasFallback: boolean): PolicySend {
+export function describeSend(
+  message: OutboundWhatsAppMessage,
+  category: MessageCategory,
+  origin: PolicySend['origin'],
+  hasFallback: boolean,
+): PolicySend {
   const contentHash = createHash('sha256').update(stableJson(message)).digest('base64url');
   if (message.type === 'template') {
     const components = message.template.components ?? [];
@@ -31,10 +36,23 @@ export function describeSend(message: OutboundWhatsAppMessage, category: Message
       kind: 'template',
       templateName: message.template.name,
       templateLanguage: message.template.language.code,
-      templateParameters: { body: parameterCount(components, 'body'), header: parameterCount(components, 'header'), buttons: parameterCount(components, 'button') },
+      templateParameters: {
+        body: parameterCount(components, 'body'),
+        header: parameterCount(components, 'header'),
+        buttons: parameterCount(components, 'button'),
+      },
       contentHash,
       hasFallback,
     };
   }
-  return { origin, category, kind: 'free_form', templateName: null, templateLanguage: null, templateParameters: null, contentHash, hasFallback };
+  return {
+    origin,
+    category,
+    kind: 'free_form',
+    templateName: null,
+    templateLanguage: null,
+    templateParameters: null,
+    contentHash,
+    hasFallback,
+  };
 }

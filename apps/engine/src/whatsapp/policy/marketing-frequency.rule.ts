@@ -14,11 +14,15 @@ export const marketingFrequencyRule: PolicyRuleCheck = (send, facts, policy) => 
   const zone = facts.contact.timeZone;
   const nextAllowed = DateTime.fromJSDate(last, { zone }).startOf('day').plus({ days: policy.marketingMinDaysApart }).toJSDate();
   return facts.now < nextAllowed
-    ? block('marketing_frequency', `The contact got a promotional message at ${last.toISOString()}; the next may go from ${nextAllowed.toISOString()} (${zone}).`, {
-        lastMarketingAt: last.toISOString(),
-        minDaysApart: policy.marketingMinDaysApart,
-        nextAllowedAt: nextAllowed.toISOString(),
-        timeZone: zone,
-      })
+    ? block(
+        'marketing_frequency',
+        `The contact got a promotional message at ${last.toISOString()}; the next may go from ${nextAllowed.toISOString()} (${zone}).`,
+        {
+          lastMarketingAt: last.toISOString(),
+          minDaysApart: policy.marketingMinDaysApart,
+          nextAllowedAt: nextAllowed.toISOString(),
+          timeZone: zone,
+        },
+      )
     : null;
 };

@@ -16,7 +16,11 @@ export const messagingPolicySchema = z.object({
   /** Promotional (marketing) messages at least this many days apart per contact. */
   marketingMinDaysApart: z.number().min(0).max(365).default(7),
   /** Identical service notifications (same utility template or text) at least this many hours apart. */
-  notificationMinHoursApart: z.number().min(0).max(24 * 30).default(6),
+  notificationMinHoursApart: z
+    .number()
+    .min(0)
+    .max(24 * 30)
+    .default(6),
   /** Meta does not deliver marketing to US (+1) numbers. */
   blockMarketingToUs: z.boolean().default(true),
   /** No business-initiated or marketing messages in these local hours (deferred, not dropped). */
@@ -24,7 +28,12 @@ export const messagingPolicySchema = z.object({
     .object({ enabled: z.boolean().default(true), start: clockTime.default('21:00'), end: clockTime.default('08:00') })
     .default({ enabled: true, start: '21:00', end: '08:00' }),
   /** Quiet hours do not hold back replies to a customer who wrote this recently. */
-  conversationActiveMinutes: z.number().int().min(0).max(24 * 60).default(60),
+  conversationActiveMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 60)
+    .default(60),
   /** At least this long between two messages to one recipient (Meta's pair rate is about 1 per 6 s). */
   recipientSpacingSeconds: z.number().min(0).max(3600).default(6),
   /**

@@ -8,9 +8,14 @@ export const notificationSpacingRule: PolicyRuleCheck = (send, facts, policy) =>
   if (send.category !== 'utility' || last === null) return null;
   const next = new Date(last.getTime() + policy.notificationMinHoursApart * HOUR_MS);
   return facts.now < next
-    ? defer('notification_spacing', next, `The same notification went to this contact at ${last.toISOString()}; identical notifications go at least ${policy.notificationMinHoursApart} h apart.`, {
-        lastSentAt: last.toISOString(),
-        minHoursApart: policy.notificationMinHoursApart,
-      })
+    ? defer(
+        'notification_spacing',
+        next,
+        `The same notification went to this contact at ${last.toISOString()}; identical notifications go at least ${policy.notificationMinHoursApart} h apart.`,
+        {
+          lastSentAt: last.toISOString(),
+          minHoursApart: policy.notificationMinHoursApart,
+        },
+      )
     : null;
 };

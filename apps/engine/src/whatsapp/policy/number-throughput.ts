@@ -21,11 +21,19 @@ export async function takeNumberToken(executor: SqlExecutor, numberId: string, n
     [numberId, now],
   );
   if (taken) return null;
-  const state = await sqlRow(executor, stateRow, `SELECT messages_per_second, ${refill} AS tokens FROM whatsapp_numbers WHERE id = $1`, [numberId, now]);
+  const state = await sqlRow(executor, stateRow, `SELECT messages_per_second, ${refill} AS tokens FROM whatsapp_numbers WHERE id = $1`, [
+    numberId,
+    now,
+  ]);
   if (!state) return null;
   const waitMs = Math.max(1, Math.ceil(((1 - state.tokens) / state.messages_per_second) * 1000));
-  return defer('number_throughput', new Date(now.getTime() + waitMs), `The number is sending at its limit of ${state.messages_per_second} messages/s; this one goes in ${waitMs} ms.`, {
-    messagesPerSecond: state.messages_per_second,
-    waitMs,
-  });
+  return defer(
+    'number_throughput',
+    new Date(now.getTime() + waitMs),
+    `The number is sending at its limit of ${state.messages_per_second} messages/s; this one goes in ${waitMs} ms.`,
+    {
+      messagesPerSecond: state.messages_per_second,
+      waitMs,
+    },
+  );
 }

@@ -8,5 +8,8 @@ export const pausedRule: PolicyRuleCheck = (_send, facts) => {
   const pause = facts.pause;
   if (pause === null) return null;
   const until = pause.until ?? new Date(facts.now.getTime() + RECHECK_MS);
-  return defer('paused', until, `Automation is paused for this contact (${pause.cause}).`, { cause: pause.cause, until: pause.until?.toISOString() ?? null });
+  return defer('paused', until, `Automation is paused for this contact (${pause.cause}).`, {
+    cause: pause.cause,
+    until: pause.until?.toISOString() ?? null,
+  });
 };

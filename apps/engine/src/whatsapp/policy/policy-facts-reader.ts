@@ -24,7 +24,13 @@ const historyRow = z.object({
   same_content_30d: z.number(),
   last_same_notification_at: z.date().nullable(),
 });
-const templateRow = z.object({ status: z.string(), category: z.string(), body_parameters: z.number(), header_parameters: z.number(), button_parameters: z.number() });
+const templateRow = z.object({
+  status: z.string(),
+  category: z.string(),
+  body_parameters: z.number(),
+  header_parameters: z.number(),
+  button_parameters: z.number(),
+});
 const syncedRow = z.object({ synced: z.boolean() });
 
 /**
@@ -39,7 +45,15 @@ export function notificationKey(send: PolicySend): string {
 /** Reads the facts the rules judge a send by: the contact, their sends so far, the template. */
 export async function readPolicyFacts(
   dataSource: DataSource,
-  input: { workspaceId: string; contactId: string; numberId: string; send: PolicySend; now: Date; policy: MessagingPolicy; defaultTimeZone: string },
+  input: {
+    workspaceId: string;
+    contactId: string;
+    numberId: string;
+    send: PolicySend;
+    now: Date;
+    policy: MessagingPolicy;
+    defaultTimeZone: string;
+  },
 ): Promise<Omit<PolicyFacts, 'pause'> | null> {
   const { workspaceId, contactId, numberId, send, now, policy } = input;
   const contact = await sqlRow(
@@ -62,7 +76,14 @@ export async function readPolicyFacts(
             max(occurred_at) FILTER (WHERE category = 'utility' AND notification_key = $5 AND origin = 'flow') AS last_same_notification_at
        FROM messages
       WHERE contact_id = $1 AND direction = 'outbound' AND occurred_at > $6`,
-    [contactId, new Date(now.getTime() - DAY_MS), new Date(now.getTime() - 30 * DAY_MS), send.contentHash, notificationKey(send), new Date(now.getTime() - lookBackMs)],
+    [
+      contactId,
+      new Date(now.getTime() - DAY_MS),
+      new Date(now.getTime() - 30 * DAY_MS),
+      send.contentHash,
+      notificationKey(send),
+      new Date(now.getTime() - lookBackMs),
+    ],
   );
   let template: PolicyFacts['template'] = null;
   if (send.kind === 'template' && send.templateName !== null) {
@@ -75,7 +96,11 @@ export async function readPolicyFacts(
       [numberId, send.templateName, send.templateLanguage ?? ''],
     );
     if (row) {
-      template = { status: row.status, category: row.category, parameters: { body: row.body_parameters, header: row.header_parameters, buttons: row.button_parameters } };
+      template = {
+        status: row.status,
+        category: row.category,
+        parameters: { body: row.body_parameters, header: row.header_parameters, buttons: row.button_parameters },
+      };
     } else {
       // An account whose registry is empty (never synced, or nothing listed) is not judged by it.
       const synced = await sqlRow(

@@ -44,5 +44,6 @@ export interface PolicyFacts {
   /** Set when automation is paused for the contact (human takeover, by hand, workspace-wide). */
   pause: { cause: string; until: Date | null } | null;
   /** The template in the registry, when the registry was synced for this number's account. */
-  template: { status: string; category: string; parameters: { body: number; header: number; buttons: number } } | 'unknown' | 'not_synced' | null;
+  template:
+    { status: string; category: string; parameters: { body: number; header: number; buttons: number } } | 'unknown' | 'not_synced' | null;
 }

@@ -94,7 +94,14 @@ export class PolicyGateService {
     const open = windowOpen(facts);
     let useFallback = false;
     if (send.kind === 'free_form' && !open) {
-      if (!request.fallback) return { verdict: block('customer_service_window', windowReason(facts), { lastInboundAt: facts.contact.lastInboundAt?.toISOString() ?? null }), send, businessInitiated: false };
+      if (!request.fallback)
+        return {
+          verdict: block('customer_service_window', windowReason(facts), {
+            lastInboundAt: facts.contact.lastInboundAt?.toISOString() ?? null,
+          }),
+          send,
+          businessInitiated: false,
+        };
       send = request.fallback;
       useFallback = true;
       facts = (await read(send)) ?? facts;
@@ -107,7 +114,9 @@ export class PolicyGateService {
     // Meta counts every business-initiated conversation, an agent's too.
     if (businessInitiated) {
       const limit = await this.dailyLimit(request.numberId, policy.dailyRecipientLimit);
-      const budget = await this.dataSource.transaction((manager) => admitRecipient(manager, { workspaceId: request.workspaceId, contactId: request.contactId, now, policy, limit }));
+      const budget = await this.dataSource.transaction((manager) =>
+        admitRecipient(manager, { workspaceId: request.workspaceId, contactId: request.contactId, now, policy, limit }),
+      );
       if (budget) return { verdict: budget, send, businessInitiated };
     }
     const throughput = await takeNumberToken(this.dataSource, request.numberId, now);
@@ -117,9 +126,15 @@ export class PolicyGateService {
 
   /** The lower of the workspace's setting and the portfolio limit Meta last reported for the number (quality webhooks). */
   private async dailyLimit(numberId: string, configured: number | null): Promise<number | null> {
-    const row = await sqlRow(this.dataSource, z.object({ messaging_limit: z.string().nullable() }), 'SELECT messaging_limit FROM whatsapp_numbers WHERE id = $1', [numberId]);
+    const row = await sqlRow(
+      this.dataSource,
+      z.object({ messaging_limit: z.string().nullable() }),
+      'SELECT messaging_limit FROM whatsapp_numbers WHERE id = $1',
+      [numberId],
+    );
     const tier = row?.messaging_limit;
-    const reported = tier !== null && tier !== undefined && tier in MESSAGING_LIMIT_TIERS_BY_NAME ? (MESSAGING_LIMIT_TIERS_BY_NAME[tier] ?? null) : null;
+    const reported =
+      tier !== null && tier !== undefined && tier in MESSAGING_LIMIT_TIERS_BY_NAME ? (MESSAGING_LIMIT_TIERS_BY_NAME[tier] ?? null) : null;
     if (reported === null) return configured;
     return configured === null ? reported : Math.min(configured, reported);
   }

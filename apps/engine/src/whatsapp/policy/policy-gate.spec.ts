@@ -6,9 +6,16 @@ import { Scenario } from '../../test-support/scenario';
 
 const HOUR = 3_600_000;
 const keyword = (word: string) => ({ match: 'keyword', keywords: [word], mode: 'contains', caseSensitive: false });
-const text = (body: string, category = 'service') => ({ message: { type: 'text', text: body, previewUrl: false }, category, templateFallback: null });
+const text = (body: string, category = 'service') => ({
+  message: { type: 'text', text: body, previewUrl: false },
+  category,
+  templateFallback: null,
+});
 const template = (name: string, category: string, bodyParameters: string[] = []) => ({
-  message: { type: 'template', template: { name, language: 'en', headerFormat: 'none', headerParameter: null, bodyParameters, buttonParameters: [] } },
+  message: {
+    type: 'template',
+    template: { name, language: 'en', headerFormat: 'none', headerParameter: null, bodyParameters, buttonParameters: [] },
+  },
   category,
   templateFallback: null,
 });
@@ -54,7 +61,11 @@ describe('policy gate', () => {
     await c.says('any offer?');
     expect(c.texts()).toEqual([]);
     const [, send] = await lastSteps(s, offers);
-    expect(send).toMatchObject({ status: 'failed', errorCode: 'policy:consent', output: { blockedBy: 'consent', numbers: { marketingConsent: 'opted_out', source: 'keyword:stop' } } });
+    expect(send).toMatchObject({
+      status: 'failed',
+      errorCode: 'policy:consent',
+      output: { blockedBy: 'consent', numbers: { marketingConsent: 'opted_out', source: 'keyword:stop' } },
+    });
     await c.says('help');
     expect(c.texts()).toEqual(['How can we help?']);
     expect((await s.executions(help))[0]).toMatchObject({ status: 'succeeded' });
@@ -66,7 +77,10 @@ describe('policy gate', () => {
     clock.advance(60_000);
     await c.says('offer please');
     expect(c.texts()).toEqual(['How can we help?', '20% off today']);
-    const events = await h.sql(`SELECT payload->>'newValue' AS value, payload->>'source' AS source FROM events WHERE type = 'contact.field_changed' AND workspace_id = $1 ORDER BY id`, [s.workspace.id]);
+    const events = await h.sql(
+      `SELECT payload->>'newValue' AS value, payload->>'source' AS source FROM events WHERE type = 'contact.field_changed' AND workspace_id = $1 ORDER BY id`,
+      [s.workspace.id],
+    );
     expect(events).toEqual([
       { value: 'opted_out', source: 'keyword:stop' },
       { value: 'opted_in', source: 'keyword:start' },
@@ -85,7 +99,10 @@ describe('policy gate', () => {
     const offers = await s.publish(sendOn('deal', text('A deal for you', 'marketing')));
     const c = s.customer('393331100003');
     await c.says('hello');
-    await fetch(`${h.simulator.url}/sim/faults`, { method: 'POST', body: JSON.stringify({ to: c.waId, kind: 'graph_error', code: 131050 }) });
+    await fetch(`${h.simulator.url}/sim/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ to: c.waId, kind: 'graph_error', code: 131050 }),
+    });
     await c.says('deal?');
     expect((await s.executions(offers))[0]).toMatchObject({ status: 'failed', errorCode: '131050' });
     expect(await c.contact()).toMatchObject({ consent: { marketing: 'opted_out' } });
@@ -104,7 +121,11 @@ describe('policy gate', () => {
     await c.says('my code?');
     expect(c.received()).toHaveLength(0);
     const send = (await lastSteps(s, flowId)).find((step) => step['nodeId'] === 'send');
-    expect(send).toMatchObject({ status: 'failed', errorCode: 'invalid_message', errorMessage: expect.stringContaining('template.components[0].parameters[0].text: must not be empty') });
+    expect(send).toMatchObject({
+      status: 'failed',
+      errorCode: 'invalid_message',
+      errorMessage: expect.stringContaining('template.components[0].parameters[0].text: must not be empty'),
+    });
     expect(await h.count('side_effects', `workspace_id = $1`, [s.workspace.id])).toBe(0);
   });
 
@@ -140,7 +161,14 @@ describe('policy gate', () => {
     const withFallback = {
       ...text('Your cart is waiting'),
       category: 'utility',
-      templateFallback: { name: 'cart_reminder', language: 'en', headerFormat: 'none', headerParameter: null, bodyParameters: ['{{ contact.first_name | "there" }}'], buttonParameters: [] },
+      templateFallback: {
+        name: 'cart_reminder',
+        language: 'en',
+        headerFormat: 'none',
+        headerParameter: null,
+        bodyParameters: ['{{ contact.first_name | "there" }}'],
+        buttonParameters: [],
+      },
     };
     const flowId = await s.publish(
       buildFlow(
@@ -158,10 +186,15 @@ describe('policy gate', () => {
     const c = s.customer('393331100005', 'Marta Rossi');
     await c.says('cart');
     await h.advance(49 * HOUR);
-    expect(c.received()).toEqual([expect.objectContaining({ type: 'template', template: expect.objectContaining({ name: 'cart_reminder' }) })]);
+    expect(c.received()).toEqual([
+      expect.objectContaining({ type: 'template', template: expect.objectContaining({ name: 'cart_reminder' }) }),
+    ]);
     const send = (await lastSteps(s, flowId)).find((step) => step['nodeId'] === 'send');
     expect(send).toMatchObject({ status: 'succeeded', output: { usedFallback: true } });
-    const [message] = await h.sql(`SELECT business_initiated, category, origin FROM messages WHERE direction = 'outbound' AND contact_id = (SELECT id FROM contacts WHERE wa_id = $1 AND workspace_id = $2)`, [c.waId, s.workspace.id]);
+    const [message] = await h.sql(
+      `SELECT business_initiated, category, origin FROM messages WHERE direction = 'outbound' AND contact_id = (SELECT id FROM contacts WHERE wa_id = $1 AND workspace_id = $2)`,
+      [c.waId, s.workspace.id],
+    );
     expect(message).toEqual({ business_initiated: true, category: 'utility', origin: 'flow' });
   });
 
@@ -185,7 +218,10 @@ describe('policy gate', () => {
     await h.advance(12 * HOUR + 30 * 60_000); // 23:30 in Rome
     expect(c.received()).toHaveLength(0);
     const send = (await lastSteps(s, flowId)).find((step) => step['nodeId'] === 'send');
-    expect(send).toMatchObject({ status: 'waiting', output: { deferredBy: 'quiet_hours', numbers: { timeZone: 'UTC', quietHours: '21:00-08:00' } } });
+    expect(send).toMatchObject({
+      status: 'waiting',
+      output: { deferredBy: 'quiet_hours', numbers: { timeZone: 'UTC', quietHours: '21:00-08:00' } },
+    });
     await h.advance(9 * HOUR);
     expect(c.texts()).toEqual(['Night sale!']);
   });
@@ -224,7 +260,9 @@ describe('policy gate', () => {
 
   it('keeps business-initiated sends within the daily recipient limit, spreading the last ones over the day', async () => {
     const s = await Scenario.create(h, 'daily limit');
-    await s.settings({ messaging: { dailyRecipientLimit: 10, batchAbovePercent: 80, marketingTemplatesNeedOptIn: false, quietHours: { enabled: false } } });
+    await s.settings({
+      messaging: { dailyRecipientLimit: 10, batchAbovePercent: 80, marketingTemplatesNeedOptIn: false, quietHours: { enabled: false } },
+    });
     const flowId = await s.publish(
       buildFlow(
         [
@@ -237,7 +275,11 @@ describe('policy gate', () => {
     );
     const contacts: string[] = [];
     for (let i = 0; i < 12; i += 1) {
-      const created = await s.crm({ type: 'store.visited', id: `visit-${i}`, contact: { waId: `3933311002${String(i).padStart(2, '0')}` } });
+      const created = await s.crm({
+        type: 'store.visited',
+        id: `visit-${i}`,
+        contact: { waId: `3933311002${String(i).padStart(2, '0')}` },
+      });
       contacts.push(str(created['contactId']));
     }
     for (const contactId of contacts) expect((await s.admin.post(`/api/flows/${flowId}/run`, { contactId })).status).toBe(202);
@@ -266,10 +308,18 @@ describe('policy gate', () => {
     const s = await Scenario.create(h, 'throughput');
     await h.dataSource.query(`UPDATE whatsapp_numbers SET messages_per_second = 2 WHERE workspace_id = $1`, [s.workspace.id]);
     const flowId = await s.publish(sendOn('hi', text('Hi!')));
-    for (let i = 0; i < 5; i += 1) await h.simulator.customerSends({ phoneNumberId: s.workspace.phoneNumberId, from: `3933311003${String(i).padStart(2, '0')}`, text: 'hi' });
+    for (let i = 0; i < 5; i += 1)
+      await h.simulator.customerSends({
+        phoneNumberId: s.workspace.phoneNumberId,
+        from: `3933311003${String(i).padStart(2, '0')}`,
+        text: 'hi',
+      });
     await h.settle();
     expect(h.simulator.state.sent.filter((m) => m.to.startsWith('3933311003'))).toHaveLength(2);
-    const waiting = await h.sql(`SELECT output->>'deferredBy' AS rule FROM execution_steps WHERE status = 'waiting' AND workspace_id = $1`, [s.workspace.id]);
+    const waiting = await h.sql(
+      `SELECT output->>'deferredBy' AS rule FROM execution_steps WHERE status = 'waiting' AND workspace_id = $1`,
+      [s.workspace.id],
+    );
     expect(waiting.map((w) => w['rule'])).toEqual(['number_throughput', 'number_throughput', 'number_throughput']);
     await h.advance(1000);
     expect(h.simulator.state.sent.filter((m) => m.to.startsWith('3933311003'))).toHaveLength(4);

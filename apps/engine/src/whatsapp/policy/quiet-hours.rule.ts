@@ -28,10 +28,15 @@ export const quietHoursRule: PolicyRuleCheck = (send, facts, policy) => {
   if (!quiet) return null;
   let resume = local.set({ hour: Math.floor(end / 60), minute: end % 60, second: 0, millisecond: 0 });
   if (resume <= local) resume = resume.plus({ days: 1 });
-  return defer('quiet_hours', resume.toJSDate(), `It is ${local.toFormat('HH:mm')} for the contact (${facts.contact.timeZone}); quiet hours run ${quietHours.start}-${quietHours.end}.`, {
-    localTime: local.toFormat('HH:mm'),
-    timeZone: facts.contact.timeZone,
-    quietHours: `${quietHours.start}-${quietHours.end}`,
-    resumeAt: resume.toUTC().toISO(),
-  });
+  return defer(
+    'quiet_hours',
+    resume.toJSDate(),
+    `It is ${local.toFormat('HH:mm')} for the contact (${facts.contact.timeZone}); quiet hours run ${quietHours.start}-${quietHours.end}.`,
+    {
+      localTime: local.toFormat('HH:mm'),
+      timeZone: facts.contact.timeZone,
+      quietHours: `${quietHours.start}-${quietHours.end}`,
+      resumeAt: resume.toUTC().toISO(),
+    },
+  );
 };

@@ -37,10 +37,15 @@ export async function admitRecipient(
   if (admitted) {
     return admitted.slot_at <= now
       ? null
-      : defer('daily_recipient_limit', admitted.slot_at, `Near the daily limit of ${limit} recipients, new recipients are spread over the day; this one has its slot at ${admitted.slot_at.toISOString()}.`, {
-          slotAt: admitted.slot_at.toISOString(),
-          limit,
-        });
+      : defer(
+          'daily_recipient_limit',
+          admitted.slot_at,
+          `Near the daily limit of ${limit} recipients, new recipients are spread over the day; this one has its slot at ${admitted.slot_at.toISOString()}.`,
+          {
+            slotAt: admitted.slot_at.toISOString(),
+            limit,
+          },
+        );
   }
   const usage = await sqlRow(
     manager,
@@ -52,7 +57,12 @@ export async function admitRecipient(
   const used = usage?.used ?? 0;
   if (used >= limit) {
     const until = new Date((usage?.oldest ?? now).getTime() + DAY_MS);
-    return defer('daily_recipient_limit', until, `The daily limit of ${limit} unique recipients outside the service window is reached; nothing more goes out until a place frees up.`, numbers(used));
+    return defer(
+      'daily_recipient_limit',
+      until,
+      `The daily limit of ${limit} unique recipients outside the service window is reached; nothing more goes out until a place frees up.`,
+      numbers(used),
+    );
   }
   const threshold = Math.ceil((limit * policy.batchAbovePercent) / 100);
   let slot = now;
@@ -61,11 +71,21 @@ export async function admitRecipient(
     const next = new Date((usage?.last_slot ?? now).getTime() + spacingMs);
     if (next > slot) slot = next;
   }
-  await manager.query('INSERT INTO recipient_admissions (workspace_id, contact_id, admitted_at, slot_at) VALUES ($1, $2, $3, $4)', [workspaceId, contactId, now, slot]);
+  await manager.query('INSERT INTO recipient_admissions (workspace_id, contact_id, admitted_at, slot_at) VALUES ($1, $2, $3, $4)', [
+    workspaceId,
+    contactId,
+    now,
+    slot,
+  ]);
   return slot <= now
     ? null
-    : defer('daily_recipient_limit', slot, `${used} of the ${limit} daily recipients are used (over ${policy.batchAbovePercent} %): new recipients are spread over the day; this one goes at ${slot.toISOString()}.`, {
-        ...numbers(used),
-        slotAt: slot.toISOString(),
-      });
+    : defer(
+        'daily_recipient_limit',
+        slot,
+        `${used} of the ${limit} daily recipients are used (over ${policy.batchAbovePercent} %): new recipients are spread over the day; this one goes at ${slot.toISOString()}.`,
+        {
+          ...numbers(used),
+          slotAt: slot.toISOString(),
+        },
+      );
 }

@@ -7,9 +7,14 @@ export const recipientSpacingRule: PolicyRuleCheck = (_send, facts, policy) => {
   if (last === null || policy.recipientSpacingSeconds === 0) return null;
   const next = new Date(last.getTime() + policy.recipientSpacingSeconds * 1000);
   return facts.now < next
-    ? defer('recipient_spacing', next, `The last message to this contact went ${((facts.now.getTime() - last.getTime()) / 1000).toFixed(1)} s ago; messages to one recipient go at least ${policy.recipientSpacingSeconds} s apart.`, {
-        lastSentAt: last.toISOString(),
-        spacingSeconds: policy.recipientSpacingSeconds,
-      })
+    ? defer(
+        'recipient_spacing',
+        next,
+        `The last message to this contact went ${((facts.now.getTime() - last.getTime()) / 1000).toFixed(1)} s ago; messages to one recipient go at least ${policy.recipientSpacingSeconds} s apart.`,
+        {
+          lastSentAt: last.toISOString(),
+          spacingSeconds: policy.recipientSpacingSeconds,
+        },
+      )
     : null;
 };

@@ -5,9 +5,13 @@ import { block } from './policy-verdict';
 export const sameContentRule: PolicyRuleCheck = (_send, facts, policy) => {
   const sent = facts.history.sameContentLast30Days;
   return sent >= policy.sameContentPer30Days
-    ? block('same_content', `This contact already got this same message ${sent} time(s) in the last 30 days (limit ${policy.sameContentPer30Days}).`, {
-        sentLast30Days: sent,
-        limit: policy.sameContentPer30Days,
-      })
+    ? block(
+        'same_content',
+        `This contact already got this same message ${sent} time(s) in the last 30 days (limit ${policy.sameContentPer30Days}).`,
+        {
+          sentLast30Days: sent,
+          limit: policy.sameContentPer30Days,
+        },
+      )
     : null;
 };

@@ -14,17 +14,27 @@ export const templateStatusRule: PolicyRuleCheck = (send, facts) => {
   if (send.kind !== 'template' || facts.template === null || facts.template === 'not_synced') return null;
   const name = `${send.templateName ?? ''} (${send.templateLanguage ?? ''})`;
   if (facts.template === 'unknown') {
-    return block('template_status', `No template ${name} in this WhatsApp account; sync the templates or fix the name and language.`, { template: name });
+    return block('template_status', `No template ${name} in this WhatsApp account; sync the templates or fix the name and language.`, {
+      template: name,
+    });
   }
   const { status, parameters } = facts.template;
   if (status === 'PAUSED') {
-    return defer('template_status', new Date(facts.now.getTime() + PAUSED_RECHECK_MS), `Template ${name} is paused by WhatsApp for low quality; its sends wait until it is active again.`, {
+    return defer(
+      'template_status',
+      new Date(facts.now.getTime() + PAUSED_RECHECK_MS),
+      `Template ${name} is paused by WhatsApp for low quality; its sends wait until it is active again.`,
+      {
+        template: name,
+        status,
+      },
+    );
+  }
+  if (status !== 'APPROVED') {
+    return block('template_status', `Template ${name} is ${status.toLowerCase()}, not approved; nothing is sent with it.`, {
       template: name,
       status,
     });
-  }
-  if (status !== 'APPROVED') {
-    return block('template_status', `Template ${name} is ${status.toLowerCase()}, not approved; nothing is sent with it.`, { template: name, status });
   }
   const given = send.templateParameters;
   if (given && (given.body !== parameters.body || given.header !== parameters.header || given.buttons !== parameters.buttons)) {

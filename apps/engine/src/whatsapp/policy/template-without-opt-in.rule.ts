@@ -17,7 +17,8 @@ export const templateWithoutOptInRule: PolicyRuleCheck = (send, facts, policy) =
   const limit = policy.templatesPerDayWithoutOptIn;
   if (templatesLast24h < limit) return null;
   const numbers = { templatesLast24h, limit, consent };
-  if (limit === 0 || lastTemplateAt === null) return block('template_without_opt_in', 'Templates to contacts who have not opted in are turned off for this workspace.', numbers);
+  if (limit === 0 || lastTemplateAt === null)
+    return block('template_without_opt_in', 'Templates to contacts who have not opted in are turned off for this workspace.', numbers);
   return defer(
     'template_without_opt_in',
     new Date(lastTemplateAt.getTime() + DAY_MS),

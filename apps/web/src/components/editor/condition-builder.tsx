@@ -41,7 +41,13 @@ const OPERATOR_LABELS: Record<string, string> = {
   is_empty: 'is empty',
 };
 
-const FILTER_LABELS: Record<string, string> = { intent: 'with intent', type: 'of event type', text_contains: 'whose text contains', reply_id: 'replying with button', any: 'of any kind' };
+const FILTER_LABELS: Record<string, string> = {
+  intent: 'with intent',
+  type: 'of event type',
+  text_contains: 'whose text contains',
+  reply_id: 'replying with button',
+  any: 'of any kind',
+};
 const UNIT_LABELS: Record<string, string> = { m: 'minutes', h: 'hours', d: 'days', w: 'weeks', all: 'ever' };
 
 interface ConditionBuilderProps {
@@ -66,16 +72,34 @@ export function ConditionBuilder({ rule, onChange }: ConditionBuilderProps) {
   );
 }
 
-function GroupEditor({ group, path, depth, onChange, onRemove }: { group: ConditionGroup; path: string; depth: number; onChange(group: ConditionGroup): void; onRemove?(): void }) {
+function GroupEditor({
+  group,
+  path,
+  depth,
+  onChange,
+  onRemove,
+}: {
+  group: ConditionGroup;
+  path: string;
+  depth: number;
+  onChange(group: ConditionGroup): void;
+  onRemove?(): void;
+}) {
   const { editable } = useStepForm();
   const id = useId();
-  const setItem = (index: number, item: ConditionItem) => onChange({ ...group, items: group.items.map((old, i) => (i === index ? item : old)) });
+  const setItem = (index: number, item: ConditionItem) =>
+    onChange({ ...group, items: group.items.map((old, i) => (i === index ? item : old)) });
   const removeItem = (index: number) => onChange({ ...group, items: group.items.filter((_, i) => i !== index) });
   return (
     <div className={styles.conditionGroup} role="group" aria-label={path}>
       <div className={styles.inline}>
         <label htmlFor={id}>Match</label>
-        <select id={id} value={group.combinator} disabled={!editable} onChange={(event) => onChange({ ...group, combinator: event.target.value === 'or' ? 'or' : 'and' })}>
+        <select
+          id={id}
+          value={group.combinator}
+          disabled={!editable}
+          onChange={(event) => onChange({ ...group, combinator: event.target.value === 'or' ? 'or' : 'and' })}
+        >
           <option value="and">all of these (AND)</option>
           <option value="or">any of these (OR)</option>
         </select>
@@ -88,18 +112,35 @@ function GroupEditor({ group, path, depth, onChange, onRemove }: { group: Condit
       {group.items.map((item, index) => {
         const itemPath = `${path} ${index + 1}`;
         return item.kind === 'group' ? (
-          <GroupEditor key={index} group={item} path={itemPath} depth={depth + 1} onChange={(next) => setItem(index, next)} onRemove={() => removeItem(index)} />
+          <GroupEditor
+            key={index}
+            group={item}
+            path={itemPath}
+            depth={depth + 1}
+            onChange={(next) => setItem(index, next)}
+            onRemove={() => removeItem(index)}
+          />
         ) : (
           <RowEditor key={index} row={item} path={itemPath} onChange={(next) => setItem(index, next)} onRemove={() => removeItem(index)} />
         );
       })}
       {editable ? (
         <div className={styles.inline}>
-          <button type="button" className="button button-secondary button-small" onClick={() => onChange({ ...group, items: [...group.items, defaultRow('field')] })}>
+          <button
+            type="button"
+            className="button button-secondary button-small"
+            onClick={() => onChange({ ...group, items: [...group.items, defaultRow('field')] })}
+          >
             Add condition
           </button>
           {depth < 2 ? (
-            <button type="button" className="button button-secondary button-small" onClick={() => onChange({ ...group, items: [...group.items, { kind: 'group', combinator: 'or', items: [defaultRow('field')] }] })}>
+            <button
+              type="button"
+              className="button button-secondary button-small"
+              onClick={() =>
+                onChange({ ...group, items: [...group.items, { kind: 'group', combinator: 'or', items: [defaultRow('field')] }] })
+              }
+            >
               Add group
             </button>
           ) : null}
@@ -109,10 +150,27 @@ function GroupEditor({ group, path, depth, onChange, onRemove }: { group: Condit
   );
 }
 
-function Select<T extends string>({ label, value, options, labels, onChange }: { label: string; value: T; options: readonly T[]; labels: Record<string, string>; onChange(value: T): void }) {
+function Select<T extends string>({
+  label,
+  value,
+  options,
+  labels,
+  onChange,
+}: {
+  label: string;
+  value: T;
+  options: readonly T[];
+  labels: Record<string, string>;
+  onChange(value: T): void;
+}) {
   const { editable } = useStepForm();
   return (
-    <select aria-label={label} value={value} disabled={!editable} onChange={(event) => onChange(options.find((o) => o === event.target.value) ?? value)}>
+    <select
+      aria-label={label}
+      value={value}
+      disabled={!editable}
+      onChange={(event) => onChange(options.find((o) => o === event.target.value) ?? value)}
+    >
       {options.map((option) => (
         <option key={option} value={option}>
           {labels[option] ?? option}
@@ -124,30 +182,72 @@ function Select<T extends string>({ label, value, options, labels, onChange }: {
 
 function NumberInput({ label, value, onChange }: { label: string; value: number; onChange(value: number): void }) {
   const { editable } = useStepForm();
-  return <input aria-label={label} type="number" className={styles.narrow} value={Number.isFinite(value) ? value : ''} disabled={!editable} onChange={(event) => onChange(Number(event.target.value))} />;
+  return (
+    <input
+      aria-label={label}
+      type="number"
+      className={styles.narrow}
+      value={Number.isFinite(value) ? value : ''}
+      disabled={!editable}
+      onChange={(event) => onChange(Number(event.target.value))}
+    />
+  );
 }
 
 function TextInput({ label, value, onChange, list }: { label: string; value: string; onChange(value: string): void; list?: string }) {
   const { editable } = useStepForm();
-  return <input aria-label={label} type="text" value={value} list={list} disabled={!editable} onChange={(event) => onChange(event.target.value)} />;
+  return (
+    <input
+      aria-label={label}
+      type="text"
+      value={value}
+      list={list}
+      disabled={!editable}
+      onChange={(event) => onChange(event.target.value)}
+    />
+  );
 }
 
 function FilterEditor({ label, filter, onChange }: { label: string; filter: EventFilter; onChange(filter: EventFilter): void }) {
   return (
     <>
-      <Select label={`${label} filter`} value={filter.key} options={FILTER_KEYS} labels={FILTER_LABELS} onChange={(key) => onChange({ key, value: key === 'any' ? '' : filter.value })} />
-      {filter.key !== 'any' ? <TextInput label={`${label} filter value`} value={filter.value} onChange={(value) => onChange({ ...filter, value })} /> : null}
+      <Select
+        label={`${label} filter`}
+        value={filter.key}
+        options={FILTER_KEYS}
+        labels={FILTER_LABELS}
+        onChange={(key) => onChange({ key, value: key === 'any' ? '' : filter.value })}
+      />
+      {filter.key !== 'any' ? (
+        <TextInput label={`${label} filter value`} value={filter.value} onChange={(value) => onChange({ ...filter, value })} />
+      ) : null}
     </>
   );
 }
 
-function RowEditor({ row, path, onChange, onRemove }: { row: ConditionRow; path: string; onChange(row: ConditionRow): void; onRemove(): void }) {
+function RowEditor({
+  row,
+  path,
+  onChange,
+  onRemove,
+}: {
+  row: ConditionRow;
+  path: string;
+  onChange(row: ConditionRow): void;
+  onRemove(): void;
+}) {
   const { editable, variables } = useStepForm();
   const listId = useId();
   const kinds: readonly ConditionRowKind[] = ['field', 'events_count', 'since_last', 'consecutive', 'has_tag', 'intent', 'sentiment'];
   return (
     <div className={styles.conditionRow} role="group" aria-label={path}>
-      <Select label={`${path} kind`} value={row.kind} options={kinds} labels={KIND_LABELS} onChange={(kind) => onChange(defaultRow(kind))} />
+      <Select
+        label={`${path} kind`}
+        value={row.kind}
+        options={kinds}
+        labels={KIND_LABELS}
+        onChange={(kind) => onChange(defaultRow(kind))}
+      />
       <div className={styles.inline}>
         {row.kind === 'field' ? (
           <>
@@ -157,8 +257,16 @@ function RowEditor({ row, path, onChange, onRemove }: { row: ConditionRow; path:
                 <option key={v} value={v} />
               ))}
             </datalist>
-            <Select label={`${path} operator`} value={row.operator} options={FIELD_OPERATORS} labels={OPERATOR_LABELS} onChange={(operator) => onChange({ ...row, operator })} />
-            {row.operator !== 'is_set' && row.operator !== 'is_empty' ? <TextInput label={`${path} value`} value={row.value} onChange={(value) => onChange({ ...row, value })} /> : null}
+            <Select
+              label={`${path} operator`}
+              value={row.operator}
+              options={FIELD_OPERATORS}
+              labels={OPERATOR_LABELS}
+              onChange={(operator) => onChange({ ...row, operator })}
+            />
+            {row.operator !== 'is_set' && row.operator !== 'is_empty' ? (
+              <TextInput label={`${path} value`} value={row.value} onChange={(value) => onChange({ ...row, value })} />
+            ) : null}
           </>
         ) : null}
         {row.kind === 'events_count' ? (
@@ -166,9 +274,23 @@ function RowEditor({ row, path, onChange, onRemove }: { row: ConditionRow; path:
             <span>Number of messages/events</span>
             <FilterEditor label={path} filter={row.filter} onChange={(filter) => onChange({ ...row, filter })} />
             <span>in the last</span>
-            {row.unit !== 'all' ? <NumberInput label={`${path} window`} value={row.amount} onChange={(amount) => onChange({ ...row, amount })} /> : null}
-            <Select label={`${path} window unit`} value={row.unit} options={WINDOW_UNITS} labels={UNIT_LABELS} onChange={(unit) => onChange({ ...row, unit })} />
-            <Select label={`${path} operator`} value={row.operator} options={COMPARISONS} labels={OPERATOR_LABELS} onChange={(operator) => onChange({ ...row, operator })} />
+            {row.unit !== 'all' ? (
+              <NumberInput label={`${path} window`} value={row.amount} onChange={(amount) => onChange({ ...row, amount })} />
+            ) : null}
+            <Select
+              label={`${path} window unit`}
+              value={row.unit}
+              options={WINDOW_UNITS}
+              labels={UNIT_LABELS}
+              onChange={(unit) => onChange({ ...row, unit })}
+            />
+            <Select
+              label={`${path} operator`}
+              value={row.operator}
+              options={COMPARISONS}
+              labels={OPERATOR_LABELS}
+              onChange={(operator) => onChange({ ...row, operator })}
+            />
             <NumberInput label={`${path} count`} value={row.count} onChange={(count) => onChange({ ...row, count })} />
           </>
         ) : null}
@@ -176,9 +298,21 @@ function RowEditor({ row, path, onChange, onRemove }: { row: ConditionRow; path:
           <>
             <span>Time since the last message/event</span>
             <FilterEditor label={path} filter={row.filter} onChange={(filter) => onChange({ ...row, filter })} />
-            <Select label={`${path} operator`} value={row.operator} options={COMPARISONS} labels={OPERATOR_LABELS} onChange={(operator) => onChange({ ...row, operator })} />
+            <Select
+              label={`${path} operator`}
+              value={row.operator}
+              options={COMPARISONS}
+              labels={OPERATOR_LABELS}
+              onChange={(operator) => onChange({ ...row, operator })}
+            />
             <NumberInput label={`${path} amount`} value={row.amount} onChange={(amount) => onChange({ ...row, amount })} />
-            <Select label={`${path} unit`} value={row.unit} options={SINCE_UNITS} labels={UNIT_LABELS} onChange={(unit) => onChange({ ...row, unit })} />
+            <Select
+              label={`${path} unit`}
+              value={row.unit}
+              options={SINCE_UNITS}
+              labels={UNIT_LABELS}
+              onChange={(unit) => onChange({ ...row, unit })}
+            />
           </>
         ) : null}
         {row.kind === 'consecutive' ? (
@@ -191,7 +325,13 @@ function RowEditor({ row, path, onChange, onRemove }: { row: ConditionRow; path:
         ) : null}
         {row.kind === 'has_tag' || row.kind === 'intent' ? (
           <>
-            <Select label={`${path} negation`} value={row.negate ? 'not' : 'yes'} options={['yes', 'not']} labels={{ yes: 'yes', not: 'not' }} onChange={(choice) => onChange({ ...row, negate: choice === 'not' })} />
+            <Select
+              label={`${path} negation`}
+              value={row.negate ? 'not' : 'yes'}
+              options={['yes', 'not']}
+              labels={{ yes: 'yes', not: 'not' }}
+              onChange={(choice) => onChange({ ...row, negate: choice === 'not' })}
+            />
             {row.kind === 'has_tag' ? (
               <TextInput label={`${path} tag`} value={row.tag} onChange={(tag) => onChange({ ...row, tag })} />
             ) : (
@@ -201,7 +341,13 @@ function RowEditor({ row, path, onChange, onRemove }: { row: ConditionRow; path:
         ) : null}
         {row.kind === 'sentiment' ? (
           <>
-            <Select label={`${path} operator`} value={row.operator} options={COMPARISONS} labels={OPERATOR_LABELS} onChange={(operator) => onChange({ ...row, operator })} />
+            <Select
+              label={`${path} operator`}
+              value={row.operator}
+              options={COMPARISONS}
+              labels={OPERATOR_LABELS}
+              onChange={(operator) => onChange({ ...row, operator })}
+            />
             <NumberInput label={`${path} sentiment`} value={row.value} onChange={(value) => onChange({ ...row, value })} />
             <span>(0 negative, 1 positive)</span>
           </>

@@ -61,7 +61,8 @@ export function ConflictDialog() {
     >
       <h2 id={titleId}>This flow was changed elsewhere</h2>
       <p className={styles.text}>
-        Someone (or you, in another tab) saved a newer version of this draft while you were editing. Your latest changes are not saved. Choose which version to keep.
+        Someone (or you, in another tab) saved a newer version of this draft while you were editing. Your latest changes are not saved.
+        Choose which version to keep.
       </p>
       {problem ? (
         <p className="notice notice-error" role="alert">

@@ -97,7 +97,10 @@ export function EditorCanvas() {
 
   const cardsRef = useRef(new Map<string, StepCardData>());
   const cards = useMemo(() => {
-    const next = buildStepCards({ document, catalog: editorCatalog, nodeTypes: infos, issues, editable, runMarks: runPath?.marks, runNotes }, cardsRef.current);
+    const next = buildStepCards(
+      { document, catalog: editorCatalog, nodeTypes: infos, issues, editable, runMarks: runPath?.marks, runNotes },
+      cardsRef.current,
+    );
     cardsRef.current = next;
     return next;
   }, [document, infos, issues, editable, runPath, runNotes]);
@@ -116,10 +119,27 @@ export function EditorCanvas() {
       const size = measured[id];
       const before = previous.get(id);
       const reuse =
-        before?.type === 'note' && before.data.text === note.text && before.data.editable === editable && before.selected === selected && samePosition(before.position, position) && before.measured === size;
+        before?.type === 'note' &&
+        before.data.text === note.text &&
+        before.data.editable === editable &&
+        before.selected === selected &&
+        samePosition(before.position, position) &&
+        before.measured === size;
       const element: CanvasNode = reuse
         ? before
-        : { id, type: 'note', position, data: { noteId: note.id, text: note.text, editable }, selected, measured: size, draggable: editable, connectable: false, deletable: false, zIndex: -1, ariaLabel: 'Sticky note' };
+        : {
+            id,
+            type: 'note',
+            position,
+            data: { noteId: note.id, text: note.text, editable },
+            selected,
+            measured: size,
+            draggable: editable,
+            connectable: false,
+            deletable: false,
+            zIndex: -1,
+            ariaLabel: 'Sticky note',
+          };
       next.set(id, element);
       list.push(element);
     }
@@ -130,7 +150,12 @@ export function EditorCanvas() {
       const selected = selectedNodes.has(node.id);
       const size = measured[node.id];
       const before = previous.get(node.id);
-      const reuse = before?.type === 'step' && before.data === data && before.selected === selected && samePosition(before.position, position) && before.measured === size;
+      const reuse =
+        before?.type === 'step' &&
+        before.data === data &&
+        before.selected === selected &&
+        samePosition(before.position, position) &&
+        before.measured === size;
       const element: CanvasNode = reuse
         ? before
         : {
@@ -340,7 +365,11 @@ export function EditorCanvas() {
       {document.nodes.length === 0 ? (
         <div className={styles.empty} role="status">
           <h2>Start with a trigger</h2>
-          <p>{editable ? 'Drag “Message received” or another trigger from the list of steps onto the canvas.' : 'This flow has no steps yet.'}</p>
+          <p>
+            {editable
+              ? 'Drag “Message received” or another trigger from the list of steps onto the canvas.'
+              : 'This flow has no steps yet.'}
+          </p>
         </div>
       ) : null}
       <CanvasNotice />

@@ -47,16 +47,34 @@ export function EditorToolbar() {
     <div className={styles.toolbar} role="toolbar" aria-label="Editing">
       {editable ? (
         <>
-          <button type="button" className="button button-secondary button-small" disabled={!canUndo} onClick={() => store.getState().undo()} title="Ctrl+Z">
+          <button
+            type="button"
+            className="button button-secondary button-small"
+            disabled={!canUndo}
+            onClick={() => store.getState().undo()}
+            title="Ctrl+Z"
+          >
             Undo
           </button>
-          <button type="button" className="button button-secondary button-small" disabled={!canRedo} onClick={() => store.getState().redo()} title="Ctrl+Shift+Z">
+          <button
+            type="button"
+            className="button button-secondary button-small"
+            disabled={!canRedo}
+            onClick={() => store.getState().redo()}
+            title="Ctrl+Shift+Z"
+          >
             Redo
           </button>
           <span className={styles.separator} aria-hidden="true" />
         </>
       ) : null}
-      <button type="button" className="button button-secondary button-small" disabled={!hasSelection} onClick={() => copySelection(store)} title="Ctrl+C">
+      <button
+        type="button"
+        className="button button-secondary button-small"
+        disabled={!hasSelection}
+        onClick={() => copySelection(store)}
+        title="Ctrl+C"
+      >
         Copy
       </button>
       {editable ? (
@@ -64,10 +82,22 @@ export function EditorToolbar() {
           <button type="button" className="button button-secondary button-small" onClick={() => void pasteClipboard(store)} title="Ctrl+V">
             Paste
           </button>
-          <button type="button" className="button button-secondary button-small" disabled={!hasSelection} onClick={() => duplicateSelection(store)} title="Ctrl+D">
+          <button
+            type="button"
+            className="button button-secondary button-small"
+            disabled={!hasSelection}
+            onClick={() => duplicateSelection(store)}
+            title="Ctrl+D"
+          >
             Duplicate
           </button>
-          <button type="button" className="button button-secondary button-small" disabled={!hasSelection} onClick={() => deleteSelection(store)} title="Delete">
+          <button
+            type="button"
+            className="button button-secondary button-small"
+            disabled={!hasSelection}
+            onClick={() => deleteSelection(store)}
+            title="Delete"
+          >
             Delete
           </button>
           <span className={styles.separator} aria-hidden="true" />
@@ -79,7 +109,12 @@ export function EditorToolbar() {
           </button>
         </>
       ) : null}
-      <button type="button" className="button button-secondary button-small" onClick={() => void fitView({ padding: 0.2, duration: 200 })} title="F">
+      <button
+        type="button"
+        className="button button-secondary button-small"
+        onClick={() => void fitView({ padding: 0.2, duration: 200 })}
+        title="F"
+      >
         Fit view
       </button>
       {mayEdit ? (

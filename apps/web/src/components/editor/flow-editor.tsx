@@ -60,7 +60,10 @@ function FlowEditorInner({ flowId, flow, nodeTypes, editable }: FlowEditorProps)
   const flush = useAutosave(store, editable);
   useEditorShortcuts(store, editing);
 
-  const context: EditorContextValue = useMemo(() => ({ store, nodeTypes, editable: editing, mayEdit: editable, requestInsert: setInsertTarget }), [store, nodeTypes, editing, editable]);
+  const context: EditorContextValue = useMemo(
+    () => ({ store, nodeTypes, editable: editing, mayEdit: editable, requestInsert: setInsertTarget }),
+    [store, nodeTypes, editing, editable],
+  );
   const showChecklist = () => {
     store.getState().setTestMode(false);
     setTab('checklist');
@@ -82,7 +85,11 @@ function FlowEditorInner({ flowId, flow, nodeTypes, editable }: FlowEditorProps)
               </nav>
               <h1 className={styles.title}>{name}</h1>
             </div>
-            {editable ? <SaveIndicator onRetry={() => void flush()} /> : <span className="badge badge-plain">Read-only: your role can view flows but not change or publish them</span>}
+            {editable ? (
+              <SaveIndicator onRetry={() => void flush()} />
+            ) : (
+              <span className="badge badge-plain">Read-only: your role can view flows but not change or publish them</span>
+            )}
             <div className={styles.headerActions}>
               <Link className="button button-secondary button-small" href={`/flows/${flowId}/executions`}>
                 Executions
@@ -99,26 +106,33 @@ function FlowEditorInner({ flowId, flow, nodeTypes, editable }: FlowEditorProps)
                 <TestRunPanel flush={flush} onShowChecklist={showChecklist} />
               </aside>
             ) : (
-            <aside className={styles.side} aria-label="Side panel">
-              <div className={styles.tabs} role="tablist" aria-label="Side panel">
-                {(
-                  [
-                    ['step', 'Step'],
-                    ['checklist', issues.length > 0 ? `Checklist (${issues.length})` : 'Checklist'],
-                    ['versions', 'Versions'],
-                  ] as const
-                ).map(([value, text]) => (
-                  <button key={value} type="button" role="tab" aria-selected={tab === value} className={styles.tab} onClick={() => setTab(value)}>
-                    {text}
-                  </button>
-                ))}
-              </div>
-              <div role="tabpanel" className={styles.tabPanel}>
-                {tab === 'step' ? <NodeConfigPanel /> : null}
-                {tab === 'checklist' ? <IssuesPanel /> : null}
-                {tab === 'versions' ? <VersionHistoryPanel flush={flush} /> : null}
-              </div>
-            </aside>
+              <aside className={styles.side} aria-label="Side panel">
+                <div className={styles.tabs} role="tablist" aria-label="Side panel">
+                  {(
+                    [
+                      ['step', 'Step'],
+                      ['checklist', issues.length > 0 ? `Checklist (${issues.length})` : 'Checklist'],
+                      ['versions', 'Versions'],
+                    ] as const
+                  ).map(([value, text]) => (
+                    <button
+                      key={value}
+                      type="button"
+                      role="tab"
+                      aria-selected={tab === value}
+                      className={styles.tab}
+                      onClick={() => setTab(value)}
+                    >
+                      {text}
+                    </button>
+                  ))}
+                </div>
+                <div role="tabpanel" className={styles.tabPanel}>
+                  {tab === 'step' ? <NodeConfigPanel /> : null}
+                  {tab === 'checklist' ? <IssuesPanel /> : null}
+                  {tab === 'versions' ? <VersionHistoryPanel flush={flush} /> : null}
+                </div>
+              </aside>
             )}
           </div>
           {editable ? <InsertStepDialog target={insertTarget} onClose={() => setInsertTarget(null)} /> : null}

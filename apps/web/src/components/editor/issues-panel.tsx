@@ -18,7 +18,9 @@ export function IssuesPanel() {
         <p className={styles.ok}>Ready to publish: no problems found.</p>
       ) : (
         <>
-          <p className={styles.muted}>{issues.length === 1 ? '1 problem to fix before publishing.' : `${issues.length} problems to fix before publishing.`}</p>
+          <p className={styles.muted}>
+            {issues.length === 1 ? '1 problem to fix before publishing.' : `${issues.length} problems to fix before publishing.`}
+          </p>
           <ul className={styles.checklist}>
             {issues.map((issue, index) => (
               <li key={`${issue.code}-${issue.nodeId ?? ''}-${index}`}>

@@ -69,7 +69,11 @@ export function NodeConfigPanel() {
   };
   return (
     <StepFormContext.Provider value={form}>
-      <form className={styles.form} aria-label={`Settings of ${info?.displayName ?? node.type}`} onSubmit={(event) => event.preventDefault()}>
+      <form
+        className={styles.form}
+        aria-label={`Settings of ${info?.displayName ?? node.type}`}
+        onSubmit={(event) => event.preventDefault()}
+      >
         <div className={styles.heading}>
           <span className={styles.category}>{info?.category ?? 'Unknown'}</span>
           <h2>{info?.displayName ?? node.type}</h2>
@@ -99,7 +103,9 @@ export function NodeConfigPanel() {
             value={node.settings?.retry}
             typeDefault={definition?.defaultRetry}
             editable={editable}
-            onChange={(retry, part) => store.getState().edit((current) => setNodeRetry(current, node.id, retry), { key: `retry:${node.id}:${part}` })}
+            onChange={(retry, part) =>
+              store.getState().edit((current) => setNodeRetry(current, node.id, retry), { key: `retry:${node.id}:${part}` })
+            }
           />
         ) : null}
         {nodeIssues.length > 0 ? (

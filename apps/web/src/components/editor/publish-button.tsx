@@ -47,7 +47,9 @@ export function PublishButton({ flush, onShowChecklist }: PublishButtonProps) {
 
   return (
     <div className={styles.publish}>
-      <span className={published ? 'badge badge-success' : 'badge badge-plain'}>{published ? `Published v${published.version}` : 'Not published'}</span>
+      <span className={published ? 'badge badge-success' : 'badge badge-plain'}>
+        {published ? `Published v${published.version}` : 'Not published'}
+      </span>
       <button
         type="button"
         className="button button-primary button-small"

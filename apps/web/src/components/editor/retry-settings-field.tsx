@@ -49,10 +49,19 @@ export function RetrySettingsField({ value, typeDefault, editable, onChange }: R
         <>
           <div className={styles.field}>
             <label htmlFor={`${id}-retries`}>Retry times (0–{MAX_RETRIES})</label>
-            <BoundedNumberInput id={`${id}-retries`} value={current.retries} min={0} max={MAX_RETRIES} disabled={!editable} onChange={(retries) => onChange({ ...current, retries }, 'retries')} />
+            <BoundedNumberInput
+              id={`${id}-retries`}
+              value={current.retries}
+              min={0}
+              max={MAX_RETRIES}
+              disabled={!editable}
+              onChange={(retries) => onChange({ ...current, retries }, 'retries')}
+            />
           </div>
           <div className={styles.field}>
-            <label htmlFor={`${id}-delay`}>{current.backoff === 'exponential' ? 'Seconds before the first retry' : 'Seconds between retries'}</label>
+            <label htmlFor={`${id}-delay`}>
+              {current.backoff === 'exponential' ? 'Seconds before the first retry' : 'Seconds between retries'}
+            </label>
             <BoundedNumberInput
               id={`${id}-delay`}
               value={current.delaySeconds}
@@ -68,7 +77,9 @@ export function RetrySettingsField({ value, typeDefault, editable, onChange }: R
               id={`${id}-backoff`}
               value={current.backoff}
               disabled={!editable}
-              onChange={(event) => onChange({ ...current, backoff: event.target.value === 'exponential' ? 'exponential' : 'fixed' }, 'backoff')}
+              onChange={(event) =>
+                onChange({ ...current, backoff: event.target.value === 'exponential' ? 'exponential' : 'fixed' }, 'backoff')
+              }
             >
               <option value="fixed">Fixed: the same wait each time</option>
               <option value="exponential">Exponential: 4× longer each time</option>
@@ -78,7 +89,8 @@ export function RetrySettingsField({ value, typeDefault, editable, onChange }: R
         </>
       ) : null}
       <p id={helpId} className={styles.help}>
-        Only errors the step reports as temporary (a rate limit, a timeout) are retried. After the last attempt the step takes its “On error” connection if it has one; otherwise the run fails.
+        Only errors the step reports as temporary (a rate limit, a timeout) are retried. After the last attempt the step takes its “On
+        error” connection if it has one; otherwise the run fails.
       </p>
     </fieldset>
   );

@@ -30,7 +30,15 @@ interface SchemaFieldProps {
   onChange(value: unknown): void;
 }
 
-const WEEKDAY_LABELS: Record<string, string> = { monday: 'Mon', tuesday: 'Tue', wednesday: 'Wed', thursday: 'Thu', friday: 'Fri', saturday: 'Sat', sunday: 'Sun' };
+const WEEKDAY_LABELS: Record<string, string> = {
+  monday: 'Mon',
+  tuesday: 'Tue',
+  wednesday: 'Wed',
+  thursday: 'Thu',
+  friday: 'Fri',
+  saturday: 'Sat',
+  sunday: 'Sun',
+};
 
 function labelOf(schema: JsonRecord, name: string): string {
   return schemaString(schema, 'title') ?? humanize(name);
@@ -40,7 +48,19 @@ function childPath(path: string, key: string): string {
   return path === '' ? key : `${path}.${key}`;
 }
 
-function ObjectFields({ schema, value, path, onChange, skip }: { schema: JsonRecord; value: JsonRecord; path: string; onChange(value: JsonRecord): void; skip?: string }) {
+function ObjectFields({
+  schema,
+  value,
+  path,
+  onChange,
+  skip,
+}: {
+  schema: JsonRecord;
+  value: JsonRecord;
+  path: string;
+  onChange(value: JsonRecord): void;
+  skip?: string;
+}) {
   const properties = schemaProperties(schema).filter(([key]) => key !== skip);
   if (properties.some(([, property]) => schemaString(property, 'widget') === 'whatsapp-template')) {
     return <WhatsAppTemplateField value={value} path={path} onChange={onChange} />;
@@ -133,7 +153,12 @@ export function SchemaField({ schema, value, path, name, onChange }: SchemaField
         <fieldset className={styles.fieldset}>
           <legend>{label}</legend>
           <label className={styles.check}>
-            <input type="checkbox" checked={enabled} disabled={!editable} onChange={(event) => onChange(event.target.checked ? initialValue({ ...inner, default: undefined }) : null)} />
+            <input
+              type="checkbox"
+              checked={enabled}
+              disabled={!editable}
+              onChange={(event) => onChange(event.target.checked ? initialValue({ ...inner, default: undefined }) : null)}
+            />
             Use this
           </label>
           {enabled && isRecord(value) ? <ObjectFields schema={inner} value={value} path={path} onChange={onChange} /> : null}
@@ -141,7 +166,15 @@ export function SchemaField({ schema, value, path, name, onChange }: SchemaField
         </fieldset>
       );
     }
-    return <SchemaField schema={inner} value={value ?? null} path={path} name={name} onChange={(next) => onChange(next === '' || next === undefined ? null : next)} />;
+    return (
+      <SchemaField
+        schema={inner}
+        value={value ?? null}
+        path={path}
+        name={name}
+        onChange={(next) => onChange(next === '' || next === undefined ? null : next)}
+      />
+    );
   }
 
   const type = schemaType(schema);
@@ -160,7 +193,13 @@ export function SchemaField({ schema, value, path, name, onChange }: SchemaField
     return (
       <div className={styles.field}>
         <label htmlFor={id}>{label}</label>
-        <select id={id} value={typeof value === 'string' ? value : ''} disabled={!editable} aria-describedby={describedBy} onChange={(event) => onChange(event.target.value)}>
+        <select
+          id={id}
+          value={typeof value === 'string' ? value : ''}
+          disabled={!editable}
+          aria-describedby={describedBy}
+          onChange={(event) => onChange(event.target.value)}
+        >
           {choices.map((choice) => (
             <option key={choice} value={choice}>
               {humanize(choice)}
@@ -178,7 +217,14 @@ export function SchemaField({ schema, value, path, name, onChange }: SchemaField
     if (widget === 'message-text') {
       return (
         <>
-          <TemplateTextField id={id} label={label} value={text} multiline={schema['maxLength'] === undefined || Number(schema['maxLength']) > 200} describedBy={describedBy} onChange={onChange} />
+          <TemplateTextField
+            id={id}
+            label={label}
+            value={text}
+            multiline={schema['maxLength'] === undefined || Number(schema['maxLength']) > 200}
+            describedBy={describedBy}
+            onChange={onChange}
+          />
           {helpText}
           {issues}
         </>
@@ -189,9 +235,24 @@ export function SchemaField({ schema, value, path, name, onChange }: SchemaField
       <div className={styles.field}>
         <label htmlFor={id}>{label}</label>
         {widget === 'code' ? (
-          <textarea id={id} className={styles.code} rows={5} value={text} disabled={!editable} aria-describedby={describedBy} onChange={(event) => onChange(event.target.value)} />
+          <textarea
+            id={id}
+            className={styles.code}
+            rows={5}
+            value={text}
+            disabled={!editable}
+            aria-describedby={describedBy}
+            onChange={(event) => onChange(event.target.value)}
+          />
         ) : (
-          <input id={id} type={inputType} value={text} disabled={!editable} aria-describedby={describedBy} onChange={(event) => onChange(event.target.value)} />
+          <input
+            id={id}
+            type={inputType}
+            value={text}
+            disabled={!editable}
+            aria-describedby={describedBy}
+            onChange={(event) => onChange(event.target.value)}
+          />
         )}
         {helpText}
         {issues}
@@ -258,7 +319,13 @@ export function SchemaField({ schema, value, path, name, onChange }: SchemaField
     if (schemaType(items) === 'string') {
       return (
         <>
-          <TagsField id={id} label={label} value={list.filter((item): item is string => typeof item === 'string')} describedBy={describedBy} onChange={onChange} />
+          <TagsField
+            id={id}
+            label={label}
+            value={list.filter((item): item is string => typeof item === 'string')}
+            describedBy={describedBy}
+            onChange={onChange}
+          />
           {helpText}
           {issues}
         </>
@@ -277,7 +344,11 @@ export function SchemaField({ schema, value, path, name, onChange }: SchemaField
               onChange={(next) => onChange(list.map((old, i) => (i === index ? next : old)))}
             />
             {editable ? (
-              <button type="button" className="button button-secondary button-small" onClick={() => onChange(list.filter((_, i) => i !== index))}>
+              <button
+                type="button"
+                className="button button-secondary button-small"
+                onClick={() => onChange(list.filter((_, i) => i !== index))}
+              >
                 Remove {label.toLowerCase()} {index + 1}
               </button>
             ) : null}
@@ -297,7 +368,21 @@ export function SchemaField({ schema, value, path, name, onChange }: SchemaField
   return <JsonValueField id={id} label={label} value={value} onChange={onChange} describedBy={describedBy} issues={issues} />;
 }
 
-function JsonValueField({ id, label, value, onChange, describedBy, issues }: { id: string; label: string; value: unknown; onChange(value: unknown): void; describedBy?: string; issues: ReactNode }) {
+function JsonValueField({
+  id,
+  label,
+  value,
+  onChange,
+  describedBy,
+  issues,
+}: {
+  id: string;
+  label: string;
+  value: unknown;
+  onChange(value: unknown): void;
+  describedBy?: string;
+  issues: ReactNode;
+}) {
   const { editable } = useStepForm();
   return (
     <div className={styles.field}>

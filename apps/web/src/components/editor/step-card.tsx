@@ -12,13 +12,24 @@ function handleOffset(index: number, count: number): string {
 }
 
 // Words and a symbol, so the status reads without telling colours apart.
-const RUN_LABELS = { succeeded: '✓ Succeeded', failed: '✕ Failed', waiting: '◷ Waiting', running: '▶ Running', 'not-run': 'Not reached' } as const;
+const RUN_LABELS = {
+  succeeded: '✓ Succeeded',
+  failed: '✕ Failed',
+  waiting: '◷ Waiting',
+  running: '▶ Running',
+  'not-run': 'Not reached',
+} as const;
 
 function StepCardView({ data, selected }: NodeProps<StepFlowNode>) {
   const requestInsert = useOptionalInsert();
   const main = data.outputs.filter((o) => !isErrorOutput(o.name));
   const errorOutput = data.outputs.find((o) => isErrorOutput(o.name));
-  const classes = [styles.card, selected ? styles.selected : '', data.known ? '' : styles.unknown, data.issues.length > 0 ? styles.invalid : ''];
+  const classes = [
+    styles.card,
+    selected ? styles.selected : '',
+    data.known ? '' : styles.unknown,
+    data.issues.length > 0 ? styles.invalid : '',
+  ];
   const name = data.label ?? data.displayName;
   return (
     <div className={classes.filter(Boolean).join(' ')} data-accent={data.accent} data-run={data.run ?? undefined}>

@@ -18,7 +18,15 @@ export type StepFlowEdge = Edge<StepEdgeData, 'step'>;
 function StepEdgeView(props: EdgeProps<StepFlowEdge>) {
   const { source, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, markerEnd, style, data, selected } = props;
   const requestInsert = useOptionalInsert();
-  const [path, labelX, labelY] = getSmoothStepPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, borderRadius: 10 });
+  const [path, labelX, labelY] = getSmoothStepPath({
+    sourceX,
+    sourceY,
+    targetX,
+    targetY,
+    sourcePosition,
+    targetPosition,
+    borderRadius: 10,
+  });
   return (
     <>
       <BaseEdge path={path} markerEnd={markerEnd} style={style} className={selected ? styles.selected : undefined} />

@@ -41,9 +41,25 @@ export function TemplateTextField({ id, label, value, multiline, describedBy, on
     <div className={styles.field}>
       <label htmlFor={id}>{label}</label>
       {multiline ? (
-        <textarea ref={inputRef} id={id} rows={4} value={value} disabled={!editable} aria-describedby={describedBy} onChange={(event) => onChange(event.target.value)} />
+        <textarea
+          ref={inputRef}
+          id={id}
+          rows={4}
+          value={value}
+          disabled={!editable}
+          aria-describedby={describedBy}
+          onChange={(event) => onChange(event.target.value)}
+        />
       ) : (
-        <input ref={inputRef} id={id} type="text" value={value} disabled={!editable} aria-describedby={describedBy} onChange={(event) => onChange(event.target.value)} />
+        <input
+          ref={inputRef}
+          id={id}
+          type="text"
+          value={value}
+          disabled={!editable}
+          aria-describedby={describedBy}
+          onChange={(event) => onChange(event.target.value)}
+        />
       )}
       {editable ? (
         <select

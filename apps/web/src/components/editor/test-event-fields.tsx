@@ -127,7 +127,14 @@ function EventFieldList({
   return (
     <>
       {fields.map((field) => (
-        <EventFieldInput key={field.key} field={field} payload={payload} problem={problems[field.key] ?? null} onChange={onChange} onProblem={(message) => report(field.key, message)} />
+        <EventFieldInput
+          key={field.key}
+          field={field}
+          payload={payload}
+          problem={problems[field.key] ?? null}
+          onChange={onChange}
+          onProblem={(message) => report(field.key, message)}
+        />
       ))}
     </>
   );
@@ -179,7 +186,15 @@ function EventFieldInput({
           ))}
         </select>
       ) : field.kind === 'object' ? (
-        <textarea id={id} className={formStyles.code} rows={3} value={text} placeholder='{"sku": "TABLE-1"}' aria-describedby={describedBy} onChange={(event) => change(event.target.value)} />
+        <textarea
+          id={id}
+          className={formStyles.code}
+          rows={3}
+          value={text}
+          placeholder='{"sku": "TABLE-1"}'
+          aria-describedby={describedBy}
+          onChange={(event) => change(event.target.value)}
+        />
       ) : (
         <input
           id={id}

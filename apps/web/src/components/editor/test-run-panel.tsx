@@ -31,7 +31,8 @@ export function TestRunPanel({ flush, onShowChecklist }: TestRunPanelProps) {
     <div className={styles.panel}>
       <h2 className={styles.heading}>Test run</h2>
       <p className={styles.muted}>
-        Runs the saved draft for a customer of the WhatsApp simulator. Messages go to the simulator only, never to a real customer; the draft is not published.
+        Runs the saved draft for a customer of the WhatsApp simulator. Messages go to the simulator only, never to a real customer; the
+        draft is not published.
       </p>
       <div hidden={!setupVisible}>
         <TestRunSetup flush={flush} onShowChecklist={onShowChecklist} onStarted={() => setShowSetup(false)} />

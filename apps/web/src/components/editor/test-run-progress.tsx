@@ -63,7 +63,12 @@ export function TestRunProgress({ pollProblem, onNewRun }: TestRunProgressProps)
         <div className={styles.wait}>
           <p>{describeWait(wait)}</p>
           {canSkipWait(wait) ? (
-            <button type="button" className="button button-secondary button-small" disabled={busy} onClick={() => void act(() => skipTestWait(run.executionId))}>
+            <button
+              type="button"
+              className="button button-secondary button-small"
+              disabled={busy}
+              onClick={() => void act(() => skipTestWait(run.executionId))}
+            >
               Skip wait
             </button>
           ) : null}
@@ -71,12 +76,20 @@ export function TestRunProgress({ pollProblem, onNewRun }: TestRunProgressProps)
       ) : null}
       <div className={styles.actions}>
         {!finished ? (
-          <button type="button" className="button button-secondary button-small" disabled={busy || execution === null} onClick={() => void act(() => cancelExecution(run.executionId))}>
+          <button
+            type="button"
+            className="button button-secondary button-small"
+            disabled={busy || execution === null}
+            onClick={() => void act(() => cancelExecution(run.executionId))}
+          >
             Stop
           </button>
         ) : null}
         {finished ? (
-          <Link className="button button-secondary button-small" href={`/flows/${encodeURIComponent(store.getState().flowId)}/executions/${encodeURIComponent(run.executionId)}`}>
+          <Link
+            className="button button-secondary button-small"
+            href={`/flows/${encodeURIComponent(store.getState().flowId)}/executions/${encodeURIComponent(run.executionId)}`}
+          >
             Open in replay
           </Link>
         ) : null}
@@ -96,7 +109,13 @@ export function TestRunProgress({ pollProblem, onNewRun }: TestRunProgressProps)
           <ol className={styles.stepList}>
             {steps.map((step) => (
               <li key={step.sequence}>
-                <button type="button" className={styles.stepButton} data-status={step.status} aria-pressed={step.nodeId === selectedId} onClick={() => goTo(step.nodeId)}>
+                <button
+                  type="button"
+                  className={styles.stepButton}
+                  data-status={step.status}
+                  aria-pressed={step.nodeId === selectedId}
+                  onClick={() => goTo(step.nodeId)}
+                >
                   <span>{nameOf(step.nodeId)}</span>
                   <span className={styles.stepStatus}>
                     {step.status}
@@ -116,7 +135,9 @@ export function TestRunProgress({ pollProblem, onNewRun }: TestRunProgressProps)
             <StepRuns name={nameOf(selectedId)} steps={selectedSteps} />
           </>
         ) : (
-          <p className={styles.muted}>Click a step on the canvas (or in the list) to see what it received, returned and decided, and the branch it took.</p>
+          <p className={styles.muted}>
+            Click a step on the canvas (or in the list) to see what it received, returned and decided, and the branch it took.
+          </p>
         )}
       </section>
     </div>

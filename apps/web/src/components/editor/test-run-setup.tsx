@@ -3,7 +3,14 @@
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { formatRelativeTime } from '@/lib/format-relative-time';
 import { missingEventField } from '@/lib/editor/test-event-form';
-import { fetchSampleEvent, fetchTestCustomers, type Loaded, type SampleEvent, startTestRun, type TestCustomers } from '@/lib/editor/test-run-api';
+import {
+  fetchSampleEvent,
+  fetchTestCustomers,
+  type Loaded,
+  type SampleEvent,
+  startTestRun,
+  type TestCustomers,
+} from '@/lib/editor/test-run-api';
 import { normalizeWaId, waIdProblem } from '@/lib/editor/test-customer-number';
 import { useEditorContext } from './editor-context';
 import { useFlowIssues } from './flow-issues-context';
@@ -83,10 +90,14 @@ export function TestRunSetup({ flush, onShowChecklist, onStarted }: TestRunSetup
       const count = flowIssues.length === 1 ? '1 problem' : `${flowIssues.length} problems`;
       return { message: `The draft has ${count} to fix before it can run.`, checklist: true };
     }
-    if (customers === null || sample === null) return { message: 'Loading the simulated customers and the sample event…', checklist: false };
+    if (customers === null || sample === null)
+      return { message: 'Loading the simulated customers and the sample event…', checklist: false };
     if (!customers.ok) return { message: `The simulated customers could not be loaded: ${customers.message}`, checklist: false };
     if (!customers.data.available) {
-      return { message: `Test runs need the WhatsApp simulator, and this deployment has none. ${customers.data.reason ?? ''}`.trim(), checklist: false };
+      return {
+        message: `Test runs need the WhatsApp simulator, and this deployment has none. ${customers.data.reason ?? ''}`.trim(),
+        checklist: false,
+      };
     }
     if (!sample.ok) return { message: sample.message, checklist: false };
     if (creating) {
@@ -105,10 +116,16 @@ export function TestRunSetup({ flush, onShowChecklist, onStarted }: TestRunSetup
     setProblem(null);
     try {
       if (!(await flush())) {
-        setProblem({ message: 'The draft could not be saved, so it was not run. Check the save status at the top.', issues: [], checklist: false });
+        setProblem({
+          message: 'The draft could not be saved, so it was not run. Check the save status at the top.',
+          issues: [],
+          checklist: false,
+        });
         return;
       }
-      const customer = creating ? { waId: normalizeWaId(newNumber), ...(newName.trim() ? { name: newName.trim() } : {}) } : { waId: choice };
+      const customer = creating
+        ? { waId: normalizeWaId(newNumber), ...(newName.trim() ? { name: newName.trim() } : {}) }
+        : { waId: choice };
       const state = store.getState();
       const result = await startTestRun(state.flowId, { customer, event: { type: eventType, payload }, skipWaits });
       if (result.kind === 'started') {
@@ -167,7 +184,14 @@ export function TestRunSetup({ flush, onShowChecklist, onStarted }: TestRunSetup
           <>
             <div className={formStyles.field}>
               <label htmlFor={`${id}-name`}>Name</label>
-              <input id={`${id}-name`} type="text" value={newName} maxLength={100} autoComplete="off" onChange={(event) => setNewName(event.target.value)} />
+              <input
+                id={`${id}-name`}
+                type="text"
+                value={newName}
+                maxLength={100}
+                autoComplete="off"
+                onChange={(event) => setNewName(event.target.value)}
+              />
             </div>
             <div className={formStyles.field}>
               <label htmlFor={`${id}-number`}>WhatsApp number</label>
@@ -221,7 +245,12 @@ export function TestRunSetup({ flush, onShowChecklist, onStarted }: TestRunSetup
       </label>
 
       <div className={styles.actions}>
-        <button type="submit" className="button button-primary" disabled={blockedBy !== null || busy} aria-describedby={blockedBy ? reasonId : undefined}>
+        <button
+          type="submit"
+          className="button button-primary"
+          disabled={blockedBy !== null || busy}
+          aria-describedby={blockedBy ? reasonId : undefined}
+        >
           {busy ? 'Starting…' : 'Run test'}
         </button>
       </div>

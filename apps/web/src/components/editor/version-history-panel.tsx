@@ -97,7 +97,12 @@ export function VersionHistoryPanel({ flush }: { flush(): Promise<boolean> }) {
                   <div className={styles.muted}>{formatTimestamp(version.publishedAt)}</div>
                 </div>
                 {editable ? (
-                  <button type="button" className="button button-secondary button-small" disabled={busy} onClick={() => void restore(version.version)}>
+                  <button
+                    type="button"
+                    className="button button-secondary button-small"
+                    disabled={busy}
+                    onClick={() => void restore(version.version)}
+                  >
                     Restore version {version.version}
                   </button>
                 ) : null}
@@ -133,17 +138,32 @@ export function VersionHistoryPanel({ flush }: { flush(): Promise<boolean> }) {
               <p className={styles.muted}>
                 From {label(from)} to {label(to)}:
               </p>
-              {diff.added.length + diff.removed.length + diff.changed.length + diff.connectionsAdded.length + diff.connectionsRemoved.length === 0 ? <p>No differences in steps or connections.</p> : null}
+              {diff.added.length +
+                diff.removed.length +
+                diff.changed.length +
+                diff.connectionsAdded.length +
+                diff.connectionsRemoved.length ===
+              0 ? (
+                <p>No differences in steps or connections.</p>
+              ) : null}
               {diff.added.length > 0 ? (
                 <div>
                   <h4>Steps added</h4>
-                  <ul>{diff.added.map((n) => <li key={n.id}>{n.name}</li>)}</ul>
+                  <ul>
+                    {diff.added.map((n) => (
+                      <li key={n.id}>{n.name}</li>
+                    ))}
+                  </ul>
                 </div>
               ) : null}
               {diff.removed.length > 0 ? (
                 <div>
                   <h4>Steps removed</h4>
-                  <ul>{diff.removed.map((n) => <li key={n.id}>{n.name}</li>)}</ul>
+                  <ul>
+                    {diff.removed.map((n) => (
+                      <li key={n.id}>{n.name}</li>
+                    ))}
+                  </ul>
                 </div>
               ) : null}
               {diff.changed.length > 0 ? (
@@ -162,8 +182,12 @@ export function VersionHistoryPanel({ flush }: { flush(): Promise<boolean> }) {
                 <div>
                   <h4>Connections</h4>
                   <ul>
-                    {diff.connectionsAdded.map((c) => <li key={`+${c}`}>Added {c}</li>)}
-                    {diff.connectionsRemoved.map((c) => <li key={`-${c}`}>Removed {c}</li>)}
+                    {diff.connectionsAdded.map((c) => (
+                      <li key={`+${c}`}>Added {c}</li>
+                    ))}
+                    {diff.connectionsRemoved.map((c) => (
+                      <li key={`-${c}`}>Removed {c}</li>
+                    ))}
                   </ul>
                 </div>
               ) : null}

@@ -46,7 +46,9 @@ export function WhatsAppTemplateField({ value, path, onChange }: WhatsAppTemplat
     <fieldset className={styles.fieldset}>
       <legend>WhatsApp template</legend>
       {problem ? <p className={styles.help}>The template list could not be loaded: {problem}</p> : null}
-      {templates && templates.length === 0 ? <p className={styles.help}>No templates yet: an admin syncs them from WhatsApp in the settings.</p> : null}
+      {templates && templates.length === 0 ? (
+        <p className={styles.help}>No templates yet: an admin syncs them from WhatsApp in the settings.</p>
+      ) : null}
       <div className={styles.field}>
         <label htmlFor={id}>Template</label>
         <select

@@ -2,7 +2,16 @@
 
 import '@xyflow/react/dist/style.css';
 import type { FlowDocument } from '@parley/flow-core';
-import { Background, BackgroundVariant, Controls, type EdgeTypes, MiniMap, type NodeTypes, ReactFlow, ReactFlowProvider } from '@xyflow/react';
+import {
+  Background,
+  BackgroundVariant,
+  Controls,
+  type EdgeTypes,
+  MiniMap,
+  type NodeTypes,
+  ReactFlow,
+  ReactFlowProvider,
+} from '@xyflow/react';
 import { useMemo, useState } from 'react';
 import { buildStepCards } from '@/lib/editor/build-step-cards';
 import { editorCatalog } from '@/lib/editor/editor-catalog';
@@ -32,13 +41,28 @@ export function ExecutionReplay({ document, execution, nodeTypes: infos }: Execu
   const { marks, travelled } = useMemo(() => replayPath(document, execution.steps), [document, execution.steps]);
   const firstFailed = execution.steps.find((step) => step.status === 'failed')?.nodeId ?? null;
   const [selected, setSelected] = useState<string | null>(firstFailed);
-  const cards = useMemo(() => buildStepCards({ document, catalog: editorCatalog, nodeTypes: infos, issues: [], editable: false, runMarks: marks }, new Map()), [document, infos, marks]);
+  const cards = useMemo(
+    () => buildStepCards({ document, catalog: editorCatalog, nodeTypes: infos, issues: [], editable: false, runMarks: marks }, new Map()),
+    [document, infos, marks],
+  );
   const nodes = useMemo(
     () =>
       document.nodes.flatMap((node): StepFlowNode[] => {
         const data = cards.get(node.id);
         return data
-          ? [{ id: node.id, type: 'step', position: node.position, data, selected: node.id === selected, draggable: false, connectable: false, deletable: false, ariaLabel: `${data.label ?? data.displayName}: ${runMarkText(marks.get(node.id))}` }]
+          ? [
+              {
+                id: node.id,
+                type: 'step',
+                position: node.position,
+                data,
+                selected: node.id === selected,
+                draggable: false,
+                connectable: false,
+                deletable: false,
+                ariaLabel: `${data.label ?? data.displayName}: ${runMarkText(marks.get(node.id))}`,
+              },
+            ]
           : [];
       }),
     [document.nodes, cards, selected, marks],
@@ -56,7 +80,12 @@ export function ExecutionReplay({ document, execution, nodeTypes: infos }: Execu
           selectable: false,
           ariaLabel: `${on ? 'Taken' : 'Not taken'}: ${edge.source} to ${edge.target}`,
           ...runEdgeLook(on),
-          data: { sourceOutput: edge.sourceOutput, outputLabel: edge.sourceOutput === 'next' ? null : edge.sourceOutput, description: `${edge.source} to ${edge.target}`, travelled: on },
+          data: {
+            sourceOutput: edge.sourceOutput,
+            outputLabel: edge.sourceOutput === 'next' ? null : edge.sourceOutput,
+            description: `${edge.source} to ${edge.target}`,
+            travelled: on,
+          },
         };
       }),
     [document.edges, travelled],

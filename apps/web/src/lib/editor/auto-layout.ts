@@ -7,7 +7,10 @@ const DEFAULT_SIZE = { width: 248, height: 120 };
  * Tidy positions for every step, top to bottom in the order the flow runs
  * (ELK's layered layout). Loaded on first use: most sessions never ask for it.
  */
-export async function autoLayout(document: FlowDocument, sizes: Readonly<Record<string, { width: number; height: number }>>): Promise<Map<string, XY>> {
+export async function autoLayout(
+  document: FlowDocument,
+  sizes: Readonly<Record<string, { width: number; height: number }>>,
+): Promise<Map<string, XY>> {
   const { default: ELK } = await import('elkjs/lib/elk.bundled.js');
   const elk = new ELK();
   const ids = new Set(document.nodes.map((n) => n.id));

@@ -11,7 +11,9 @@ function accentOf(kind: string | undefined): NodeAccent {
 }
 
 export function findNodeTypeInfo(nodeTypes: readonly NodeTypeInfo[], type: string, version: number): NodeTypeInfo | undefined {
-  return nodeTypes.find((info) => info.type === type && info.version === version) ?? nodeTypes.find((info) => info.type === type && info.latest);
+  return (
+    nodeTypes.find((info) => info.type === type && info.version === version) ?? nodeTypes.find((info) => info.type === type && info.latest)
+  );
 }
 
 function outputsOf(node: FlowNode, catalog: NodeCatalog, info: NodeTypeInfo | undefined, used: ReadonlySet<string>): StepOutput[] {

@@ -198,7 +198,9 @@ function rowToRule(row: ConditionRow): JsonRecord {
       if (row.operator === 'contains') return { in: [typedValue(row.value), { var: row.field }] };
       return { [row.operator]: [{ var: row.field }, typedValue(row.value)] };
     case 'events_count':
-      return { [row.operator]: [{ events_count: [writeFilter(row.filter), row.unit === 'all' ? 'all' : `${row.amount}${row.unit}`] }, row.count] };
+      return {
+        [row.operator]: [{ events_count: [writeFilter(row.filter), row.unit === 'all' ? 'all' : `${row.amount}${row.unit}`] }, row.count],
+      };
     case 'since_last':
       return { [row.operator]: [{ since_last: [writeFilter(row.filter), row.unit] }, row.amount] };
     case 'consecutive':

@@ -25,15 +25,21 @@ const document: FlowDocument = {
 
 describe('connectionProblem', () => {
   it('refuses a connection into the trigger', () => {
-    expect(connectionProblem(document, editorCatalog, { source: 'tag', sourceOutput: 'next', target: 'trigger' })).toMatch(/Nothing can lead into the trigger/);
+    expect(connectionProblem(document, editorCatalog, { source: 'tag', sourceOutput: 'next', target: 'trigger' })).toMatch(
+      /Nothing can lead into the trigger/,
+    );
   });
 
   it('refuses an output the step does not have, naming it', () => {
-    expect(connectionProblem(document, editorCatalog, { source: 'tag', sourceOutput: 'maybe', target: 'wait' })).toBe('“Add or remove tags” has no output “maybe”.');
+    expect(connectionProblem(document, editorCatalog, { source: 'tag', sourceOutput: 'maybe', target: 'wait' })).toBe(
+      '“Add or remove tags” has no output “maybe”.',
+    );
   });
 
   it('refuses a second connection from one output, and allows the free one', () => {
-    expect(connectionProblem(document, editorCatalog, { source: 'if', sourceOutput: 'true', target: 'wait' })).toMatch(/already leads to “Add or remove tags”/);
+    expect(connectionProblem(document, editorCatalog, { source: 'if', sourceOutput: 'true', target: 'wait' })).toMatch(
+      /already leads to “Add or remove tags”/,
+    );
     expect(connectionProblem(document, editorCatalog, { source: 'tag', sourceOutput: 'next', target: 'wait' })).toBeNull();
   });
 

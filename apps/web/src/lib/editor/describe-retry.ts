@@ -10,5 +10,7 @@ function duration(seconds: number): string {
 export function describeRetry(policy: RetryPolicy | null | undefined): string {
   if (!policy || policy.retries === 0) return 'No retry';
   const times = policy.retries === 1 ? 'once' : `${policy.retries} times`;
-  return policy.backoff === 'exponential' ? `Retry ${times}, first after ${duration(policy.delaySeconds)}, 4× longer each time` : `Retry ${times}, every ${duration(policy.delaySeconds)}`;
+  return policy.backoff === 'exponential'
+    ? `Retry ${times}, first after ${duration(policy.delaySeconds)}, 4× longer each time`
+    : `Retry ${times}, every ${duration(policy.delaySeconds)}`;
 }

@@ -28,9 +28,15 @@ export async function callEngine<T>(path: string, schema: z.ZodType<T>, init: Re
     body = text;
   }
   if (!response.ok) {
-    return { ok: false, status: response.status, message: readErrorMessage(body) ?? `The server answered with error ${response.status}.`, body };
+    return {
+      ok: false,
+      status: response.status,
+      message: readErrorMessage(body) ?? `The server answered with error ${response.status}.`,
+      body,
+    };
   }
   const parsed = schema.safeParse(body);
-  if (!parsed.success) return { ok: false, status: response.status, message: 'The server sent an answer this page does not understand.', body };
+  if (!parsed.success)
+    return { ok: false, status: response.status, message: 'The server sent an answer this page does not understand.', body };
   return { ok: true, status: response.status, data: parsed.data };
 }

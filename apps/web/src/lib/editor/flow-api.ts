@@ -47,7 +47,10 @@ export function draftBody(revision: number, document: FlowDocument): string {
 }
 
 export async function saveDraft(flowId: string, revision: number, document: FlowDocument): Promise<SaveResult> {
-  const answer = await callEngine(flowPath(flowId), z.object({ revision: z.number() }), { method: 'PUT', body: draftBody(revision, document) });
+  const answer = await callEngine(flowPath(flowId), z.object({ revision: z.number() }), {
+    method: 'PUT',
+    body: draftBody(revision, document),
+  });
   if (answer.ok) return { kind: 'saved', revision: answer.data.revision };
   if (answer.status === 409) return { kind: 'conflict', message: answer.message };
   return { kind: 'failed', message: answer.message };
@@ -58,13 +61,25 @@ export function saveDraftOnLeave(flowId: string, revision: number, document: Flo
   const body = draftBody(revision, document);
   // Browsers cap keepalive bodies at 64 KiB; a larger draft relies on the debounced save having run.
   if (body.length > 60_000) return;
-  void fetch(flowPath(flowId), { method: 'PUT', body, keepalive: true, credentials: 'same-origin', headers: { 'content-type': 'application/json' } }).catch(() => undefined);
+  void fetch(flowPath(flowId), {
+    method: 'PUT',
+    body,
+    keepalive: true,
+    credentials: 'same-origin',
+    headers: { 'content-type': 'application/json' },
+  }).catch(() => undefined);
 }
 
-export type PublishResult = { kind: 'published'; version: number; publishedAt: string } | { kind: 'invalid'; message: string; issues: ServerIssue[] } | { kind: 'failed'; message: string };
+export type PublishResult =
+  | { kind: 'published'; version: number; publishedAt: string }
+  | { kind: 'invalid'; message: string; issues: ServerIssue[] }
+  | { kind: 'failed'; message: string };
 
 export async function publishFlow(flowId: string, revision: number): Promise<PublishResult> {
-  const answer = await callEngine(`${flowPath(flowId)}/publish`, flowVersionSummarySchema, { method: 'POST', body: JSON.stringify({ revision }) });
+  const answer = await callEngine(`${flowPath(flowId)}/publish`, flowVersionSummarySchema, {
+    method: 'POST',
+    body: JSON.stringify({ revision }),
+  });
   if (answer.ok) return { kind: 'published', version: answer.data.version, publishedAt: answer.data.publishedAt };
   if (answer.status === 422) {
     const body = z.object({ issues: z.array(serverIssueSchema) }).safeParse(answer.body);
@@ -77,7 +92,10 @@ export function listVersions(flowId: string): Promise<ClientAnswer<{ data: FlowV
   return callEngine(`${flowPath(flowId)}/versions`, z.object({ data: z.array(flowVersionSummarySchema) }));
 }
 
-export async function fetchVersionDocument(flowId: string, version: number): Promise<{ ok: true; document: FlowDocument } | { ok: false; message: string }> {
+export async function fetchVersionDocument(
+  flowId: string,
+  version: number,
+): Promise<{ ok: true; document: FlowDocument } | { ok: false; message: string }> {
   const answer = await callEngine(`${flowPath(flowId)}/versions/${version}`, versionDetailSchema);
   if (!answer.ok) return { ok: false, message: answer.message };
   const parsed = parseFlowDocument(answer.data.definition);

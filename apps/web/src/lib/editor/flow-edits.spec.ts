@@ -21,9 +21,18 @@ function flowOne(): FlowDocument {
 describe('flow edits', () => {
   it('inserts a step on a used output in between, carrying on to the old target through its first output', () => {
     const before = flowOne();
-    const { document, id } = insertAfter(before, { source: 'if', sourceOutput: 'true' }, { type: 'coupon.generate', typeVersion: 1, config: {} }, 'next');
+    const { document, id } = insertAfter(
+      before,
+      { source: 'if', sourceOutput: 'true' },
+      { type: 'coupon.generate', typeVersion: 1, config: {} },
+      'next',
+    );
     expect(id).toBe('generate');
-    expect(document.edges.map((e) => `${e.source}:${e.sourceOutput}->${e.target}`).sort()).toEqual(['generate:next->send', 'if:true->generate', 'trigger:next->if']);
+    expect(document.edges.map((e) => `${e.source}:${e.sourceOutput}->${e.target}`).sort()).toEqual([
+      'generate:next->send',
+      'if:true->generate',
+      'trigger:next->if',
+    ]);
     expect(document.nodes.find((n) => n.id === id)?.position).toEqual({ x: 0, y: 300 });
     // The document it was given is untouched: undo keeps it as it was.
     expect(before.edges).toHaveLength(2);
@@ -40,7 +49,9 @@ describe('flow edits', () => {
     const fragment = extractFragment(original, { ...EMPTY_SELECTION, nodeIds: ['if', 'send'] });
     const { document, selection } = pasteFragment(original, fragment, { x: 40, y: 40 });
     expect(selection.nodeIds).toEqual(['if-2', 'send-2']);
-    expect(document.edges.filter((e) => e.source === 'if-2')).toEqual([{ id: 'e2-2', source: 'if-2', sourceOutput: 'true', target: 'send-2' }]);
+    expect(document.edges.filter((e) => e.source === 'if-2')).toEqual([
+      { id: 'e2-2', source: 'if-2', sourceOutput: 'true', target: 'send-2' },
+    ]);
     expect(document.nodes.find((n) => n.id === 'send-2')?.position).toEqual({ x: 40, y: 440 });
     expect(document.edges).toHaveLength(3);
   });

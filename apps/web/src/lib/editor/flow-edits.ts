@@ -39,7 +39,9 @@ export function addNode(document: FlowDocument, node: NewNode): { document: Flow
 }
 
 export function connectNodes(document: FlowDocument, connection: { source: string; sourceOutput: string; target: string }): FlowDocument {
-  const exists = document.edges.some((e) => e.source === connection.source && e.sourceOutput === connection.sourceOutput && e.target === connection.target);
+  const exists = document.edges.some(
+    (e) => e.source === connection.source && e.sourceOutput === connection.sourceOutput && e.target === connection.target,
+  );
   if (exists) return document;
   const id = newId(`${connection.source}-${connection.sourceOutput}`, takenIds(document));
   return { ...document, edges: [...document.edges, { id, ...connection }] };
@@ -60,7 +62,9 @@ export function insertAfter(
   const existing = document.edges.find((e) => e.source === at.source && e.sourceOutput === at.sourceOutput);
   const target = existing ? document.nodes.find((n) => n.id === existing.target) : undefined;
   const base = source?.position ?? { x: 0, y: 0 };
-  const position = target ? { x: (base.x + target.position.x) / 2, y: (base.y + target.position.y) / 2 } : { x: base.x, y: base.y + STEP_GAP };
+  const position = target
+    ? { x: (base.x + target.position.x) / 2, y: (base.y + target.position.y) / 2 }
+    : { x: base.x, y: base.y + STEP_GAP };
   const added = addNode(document, { ...node, position });
   let next = added.document;
   if (existing) next = { ...next, edges: next.edges.filter((e) => e.id !== existing.id) };
@@ -116,7 +120,14 @@ export function setNodeRetry(document: FlowDocument, id: string, retry: RetryPol
   if (!node) return document;
   const current = node.settings?.retry;
   if (retry === null && current === undefined) return document;
-  if (retry && current && retry.retries === current.retries && retry.delaySeconds === current.delaySeconds && retry.backoff === current.backoff) return document;
+  if (
+    retry &&
+    current &&
+    retry.retries === current.retries &&
+    retry.delaySeconds === current.delaySeconds &&
+    retry.backoff === current.backoff
+  )
+    return document;
   return {
     ...document,
     nodes: document.nodes.map((n) => {
@@ -131,13 +142,21 @@ export function setNodeRetry(document: FlowDocument, id: string, retry: RetryPol
   };
 }
 
-export function moveElements(document: FlowDocument, positions: ReadonlyMap<string, XY>, notePositions: ReadonlyMap<string, XY>): FlowDocument {
+export function moveElements(
+  document: FlowDocument,
+  positions: ReadonlyMap<string, XY>,
+  notePositions: ReadonlyMap<string, XY>,
+): FlowDocument {
   const moved = (id: string, at: XY, map: ReadonlyMap<string, XY>) => {
     const position = map.get(id);
     return position !== undefined && (position.x !== at.x || position.y !== at.y);
   };
   // A click that ended a zero-length drag must not become an undo step.
-  if (!document.nodes.some((n) => moved(n.id, n.position, positions)) && !document.notes.some((n) => moved(n.id, n.position, notePositions))) return document;
+  if (
+    !document.nodes.some((n) => moved(n.id, n.position, positions)) &&
+    !document.notes.some((n) => moved(n.id, n.position, notePositions))
+  )
+    return document;
   return {
     ...document,
     nodes: document.nodes.map((node) => {
@@ -179,7 +198,11 @@ export function extractFragment(document: FlowDocument, selection: Selection): F
 }
 
 /** Adds a copy of `fragment` with fresh ids, shifted by `offset`; returns what to select afterwards. */
-export function pasteFragment(document: FlowDocument, fragment: FlowFragment, offset: XY): { document: FlowDocument; selection: Selection } {
+export function pasteFragment(
+  document: FlowDocument,
+  fragment: FlowFragment,
+  offset: XY,
+): { document: FlowDocument; selection: Selection } {
   const taken = takenIds(document);
   const rename = new Map<string, string>();
   const fresh = (id: string): string => {
@@ -197,9 +220,18 @@ export function pasteFragment(document: FlowDocument, fragment: FlowFragment, of
     const target = rename.get(edge.target);
     return source && target ? [{ ...edge, id: fresh(edge.id), source, target }] : [];
   });
-  const notes = fragment.notes.map((note) => ({ ...note, id: fresh(note.id), position: { x: note.position.x + offset.x, y: note.position.y + offset.y } }));
+  const notes = fragment.notes.map((note) => ({
+    ...note,
+    id: fresh(note.id),
+    position: { x: note.position.x + offset.x, y: note.position.y + offset.y },
+  }));
   return {
-    document: { ...document, nodes: [...document.nodes, ...nodes], edges: [...document.edges, ...edges], notes: [...document.notes, ...notes] },
+    document: {
+      ...document,
+      nodes: [...document.nodes, ...nodes],
+      edges: [...document.edges, ...edges],
+      notes: [...document.notes, ...notes],
+    },
     selection: { nodeIds: nodes.map((n) => n.id), edgeIds: [], noteIds: notes.map((n) => n.id) },
   };
 }

@@ -50,7 +50,12 @@ export function insertStep(store: EditorStore, info: NodeTypeInfo, at: { source:
   }
   let added = '';
   state.edit((document) => {
-    const result = insertAfter(document, at, { type: info.type, typeVersion: info.version, config: defaultConfigOf(info) }, firstOutputOf(info));
+    const result = insertAfter(
+      document,
+      at,
+      { type: info.type, typeVersion: info.version, config: defaultConfigOf(info) },
+      firstOutputOf(info),
+    );
     added = result.id;
     return result.document;
   });

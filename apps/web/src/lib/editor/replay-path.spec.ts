@@ -40,7 +40,11 @@ const document: FlowDocument = {
 
 describe('replayPath', () => {
   it('marks each step with its latest status and lights only the connections the run took', () => {
-    const { marks, travelled } = replayPath(document, [step(3, 'yes', 'waiting', null), step(1, 'trigger', 'succeeded', 'next'), step(2, 'if', 'succeeded', 'true')]);
+    const { marks, travelled } = replayPath(document, [
+      step(3, 'yes', 'waiting', null),
+      step(1, 'trigger', 'succeeded', 'next'),
+      step(2, 'if', 'succeeded', 'true'),
+    ]);
     expect(Object.fromEntries(marks)).toEqual({ trigger: 'succeeded', if: 'succeeded', yes: 'waiting' });
     expect([...travelled].sort()).toEqual(['to-if', 'to-yes']);
   });
@@ -51,7 +55,11 @@ describe('replayPath', () => {
   });
 
   it('shows a retried step as it is now, not as its first attempt', () => {
-    const { marks } = replayPath(document, [step(1, 'trigger', 'succeeded', 'next'), step(2, 'if', 'failed', null), step(3, 'if', 'succeeded', 'true')]);
+    const { marks } = replayPath(document, [
+      step(1, 'trigger', 'succeeded', 'next'),
+      step(2, 'if', 'failed', null),
+      step(3, 'if', 'succeeded', 'true'),
+    ]);
     expect(marks.get('if')).toBe('succeeded');
   });
 });

@@ -11,7 +11,10 @@ function markOf(status: string): RunMark {
  * connections it travelled (a step's chosen output leading to the step that
  * ran next).
  */
-export function replayPath(document: FlowDocument, steps: readonly ExecutionStep[]): { marks: Map<string, RunMark>; travelled: Set<string> } {
+export function replayPath(
+  document: FlowDocument,
+  steps: readonly ExecutionStep[],
+): { marks: Map<string, RunMark>; travelled: Set<string> } {
   const marks = new Map<string, RunMark>();
   const ordered = [...steps].sort((a, b) => a.sequence - b.sequence);
   for (const step of ordered) marks.set(step.nodeId, markOf(step.status));

@@ -5,7 +5,10 @@ const TAKEN = '#067647';
 const NOT_TAKEN = '#c7cdd6';
 
 /** How a connection looks when a run is shown on the canvas: the path taken thick and green, the rest faded. */
-export function runEdgeLook(taken: boolean): { style: { stroke: string; strokeWidth: number }; markerEnd: { type: MarkerType; color: string } } {
+export function runEdgeLook(taken: boolean): {
+  style: { stroke: string; strokeWidth: number };
+  markerEnd: { type: MarkerType; color: string };
+} {
   const color = taken ? TAKEN : NOT_TAKEN;
   return { style: { stroke: color, strokeWidth: taken ? 3 : 1.5 }, markerEnd: { type: MarkerType.ArrowClosed, color } };
 }

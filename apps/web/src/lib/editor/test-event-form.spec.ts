@@ -9,8 +9,18 @@ function field(type: string, key: string) {
 describe('test event form', () => {
   it('offers the fields of each event type, with the required ones marked', () => {
     expect(eventFields('message.received').map((f) => f.key)).toEqual(['text', 'replyKind', 'replyId']);
-    expect(eventFields('order.paid').filter((f) => f.required).map((f) => f.key)).toEqual(['orderId', 'status']);
-    expect(eventFields('message.status').find((f) => f.key === 'status')?.options).toEqual(['sent', 'delivered', 'read', 'played', 'failed']);
+    expect(
+      eventFields('order.paid')
+        .filter((f) => f.required)
+        .map((f) => f.key),
+    ).toEqual(['orderId', 'status']);
+    expect(eventFields('message.status').find((f) => f.key === 'status')?.options).toEqual([
+      'sent',
+      'delivered',
+      'read',
+      'played',
+      'failed',
+    ]);
     // An event type this build does not know still gets a way to send data.
     expect(eventFields('something.new').map((f) => f.key)).toEqual(['data']);
     expect(eventTypeName('order.paid')).toBe('Order paid (order.paid)');

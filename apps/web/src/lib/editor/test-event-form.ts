@@ -21,7 +21,14 @@ export interface EventField {
 
 const MESSAGE_FIELDS: readonly EventField[] = [
   { key: 'text', label: 'Message text', kind: 'text', required: false, help: 'What the customer writes.' },
-  { key: 'replyKind', label: 'Reply kind', kind: 'choice', required: false, options: ['', 'button', 'list'], help: 'Only for a tap on a reply button or list row.' },
+  {
+    key: 'replyKind',
+    label: 'Reply kind',
+    kind: 'choice',
+    required: false,
+    options: ['', 'button', 'list'],
+    help: 'Only for a tap on a reply button or list row.',
+  },
   { key: 'replyId', label: 'Reply id', kind: 'text', required: false },
 ];
 
@@ -51,7 +58,9 @@ const CONTACT_FIELDS: readonly EventField[] = [
   { key: 'newValue', label: 'New value', kind: 'text', required: false },
 ];
 
-const DATA_FIELDS: readonly EventField[] = [{ key: 'data', label: 'Data', kind: 'object', required: false, help: 'Values the flow reads as event.data.' }];
+const DATA_FIELDS: readonly EventField[] = [
+  { key: 'data', label: 'Data', kind: 'object', required: false, help: 'Values the flow reads as event.data.' },
+];
 
 const FIELDS: Readonly<Record<string, readonly EventField[]>> = {
   'message.received': MESSAGE_FIELDS,

@@ -17,7 +17,8 @@ export function describeWait(wait: PendingWait): string {
     case 'until':
       return until ? `Waiting until ${until}.` : 'Waiting for a time of day.';
     case 'event': {
-      const what = wait.eventType === 'message.received' ? 'a reply from the customer' : wait.eventType ? `a “${wait.eventType}” event` : 'an event';
+      const what =
+        wait.eventType === 'message.received' ? 'a reply from the customer' : wait.eventType ? `a “${wait.eventType}” event` : 'an event';
       return until ? `Waiting for ${what} until ${until}; skipping takes the timeout branch.` : `Waiting for ${what}.`;
     }
     case 'retry':

@@ -37,12 +37,16 @@ export function headerFormatOf(template: WhatsAppTemplate): 'none' | 'text' | 'i
 }
 
 /** The message as the customer sees it, with each {{n}} replaced by what it is mapped to. */
-export function renderTemplatePreview(template: WhatsAppTemplate, bodyParameters: readonly string[]): { header: string | null; body: string; footer: string | null } {
-  const fill = (text: string) => text.replace(/\{\{\s*(\w+)\s*\}\}/g, (_match, key: string) => {
-    const index = Number(key) - 1;
-    const value = Number.isInteger(index) ? bodyParameters[index] : undefined;
-    return value && value.length > 0 ? value : `{{${key}}}`;
-  });
+export function renderTemplatePreview(
+  template: WhatsAppTemplate,
+  bodyParameters: readonly string[],
+): { header: string | null; body: string; footer: string | null } {
+  const fill = (text: string) =>
+    text.replace(/\{\{\s*(\w+)\s*\}\}/g, (_match, key: string) => {
+      const index = Number(key) - 1;
+      const value = Number.isInteger(index) ? bodyParameters[index] : undefined;
+      return value && value.length > 0 ? value : `{{${key}}}`;
+    });
   return {
     header: componentText(template, 'HEADER'),
     body: fill(componentText(template, 'BODY') ?? ''),

@@ -14,7 +14,8 @@ export const conditionDefinition = defineNode<ConditionConfig>({
   kind: 'condition',
   category: 'Conditions',
   displayName: 'If / else',
-  description: 'Goes one way or the other depending on contact fields, the event, flow variables, CRM data and the contact’s behaviour over time.',
+  description:
+    'Goes one way or the other depending on contact fields, the event, flow variables, CRM data and the contact’s behaviour over time.',
   synonyms: ['if', 'branch', 'condition', 'filter', 'behaviour', 'count', 'se', 'condizione', 'jeśli', 'warunek'],
   configSchema: conditionConfigSchema,
   defaultConfig: { rule: { '==': [{ var: 'contact.list' }, 'vip'] } },
@@ -25,5 +26,6 @@ export const conditionDefinition = defineNode<ConditionConfig>({
   outputSchema: z.object({ result: z.boolean(), values: z.record(z.string(), z.unknown()) }),
   sampleData: { result: true, values: { 'events_count({"intent":"price"},7d)': 3 } },
   logicFields: ['rule'],
-  validate: (config) => logicRuleProblems(config.rule).map((message) => ({ code: 'invalid_config', field: 'rule', message: `rule: ${message}` })),
+  validate: (config) =>
+    logicRuleProblems(config.rule).map((message) => ({ code: 'invalid_config', field: 'rule', message: `rule: ${message}` })),
 });

@@ -2,7 +2,10 @@ import { defineNode } from '@parley/flow-core';
 import { z } from 'zod';
 
 export const consentConfigSchema = z.object({
-  kind: z.enum(['marketing', 'transactional']).meta({ title: 'Consent to', description: 'Marketing (offers, promotions) or notifications (order updates, reminders): they are kept apart.' }),
+  kind: z.enum(['marketing', 'transactional']).meta({
+    title: 'Consent to',
+    description: 'Marketing (offers, promotions) or notifications (order updates, reminders): they are kept apart.',
+  }),
   value: z.enum(['opted_in', 'opted_out']).meta({ title: 'The contact', description: 'Opted in (said yes) or opted out (said no).' }),
 });
 export type ConsentConfig = z.infer<typeof consentConfigSchema>;

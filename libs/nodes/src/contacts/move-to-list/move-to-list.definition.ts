@@ -2,7 +2,13 @@ import { defineNode } from '@parley/flow-core';
 import { z } from 'zod';
 
 export const moveToListConfigSchema = z.object({
-  list: z.string().trim().min(1).max(100).nullable().meta({ title: 'List', description: 'e.g. low-priority; empty to take the contact out of any list.' }),
+  list: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .nullable()
+    .meta({ title: 'List', description: 'e.g. low-priority; empty to take the contact out of any list.' }),
 });
 export type MoveToListConfig = z.infer<typeof moveToListConfigSchema>;
 

@@ -24,5 +24,7 @@ export const notifyAgentDefinition = defineNode<NotifyAgentConfig>({
   sampleData: { userId: null },
   sideEffect: true,
   validate: (config) =>
-    config.recipient === 'user' && config.userId === null ? [{ code: 'invalid_config', field: 'userId', message: 'userId: choose the agent to notify' }] : [],
+    config.recipient === 'user' && config.userId === null
+      ? [{ code: 'invalid_config', field: 'userId', message: 'userId: choose the agent to notify' }]
+      : [],
 });

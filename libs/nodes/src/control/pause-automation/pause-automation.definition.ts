@@ -2,7 +2,13 @@ import { defineNode } from '@parley/flow-core';
 import { z } from 'zod';
 
 export const pauseAutomationConfigSchema = z.object({
-  hours: z.number().min(0.25).max(24 * 365).nullable().default(12).meta({ title: 'For how long (hours; empty: until resumed by hand)' }),
+  hours: z
+    .number()
+    .min(0.25)
+    .max(24 * 365)
+    .nullable()
+    .default(12)
+    .meta({ title: 'For how long (hours; empty: until resumed by hand)' }),
   reason: z.string().trim().max(500).default('').meta({ title: 'Reason' }),
 });
 export type PauseAutomationConfig = z.infer<typeof pauseAutomationConfigSchema>;

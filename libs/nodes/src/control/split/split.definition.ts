@@ -27,7 +27,12 @@ export const splitDefinition = defineNode<SplitConfig>({
   description: 'Sends contacts down branches by percentage; a contact always gets the same branch of this split.',
   synonyms: ['ab test', 'split', 'experiment', 'random', 'percentage', 'test a/b', 'test ab'],
   configSchema: splitConfigSchema,
-  defaultConfig: { branches: [{ name: 'a', percent: 50 }, { name: 'b', percent: 50 }] },
+  defaultConfig: {
+    branches: [
+      { name: 'a', percent: 50 },
+      { name: 'b', percent: 50 },
+    ],
+  },
   outputs: [
     { name: 'a', label: 'A' },
     { name: 'b', label: 'B' },

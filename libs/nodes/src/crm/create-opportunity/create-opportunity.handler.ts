@@ -6,7 +6,13 @@ export const createOpportunityHandler = defineStepHandler(createOpportunityDefin
     const rendered = (await services.render(config.amount)).trim();
     const amount = rendered === '' ? null : Number(rendered.replace(',', '.'));
     if (amount !== null && !Number.isFinite(amount)) {
-      return { outcome: 'failed', errorCode: 'invalid_amount', errorMessage: `amount "${rendered}" is not a number`, retryable: false, data: {} };
+      return {
+        outcome: 'failed',
+        errorCode: 'invalid_amount',
+        errorMessage: `amount "${rendered}" is not a number`,
+        retryable: false,
+        data: {},
+      };
     }
     const { id } = await services.crm.createOpportunity({
       title: await services.render(config.title),

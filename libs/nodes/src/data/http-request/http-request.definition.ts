@@ -20,7 +20,8 @@ export const httpRequestDefinition = defineNode<HttpRequestConfig>({
   kind: 'action',
   category: 'Data',
   displayName: 'HTTP request',
-  description: 'Calls another system’s API (a carrier, a shop, a CRM). Private and local addresses are refused unless an admin allows them.',
+  description:
+    'Calls another system’s API (a carrier, a shop, a CRM). Private and local addresses are refused unless an admin allows them.',
   synonyms: ['http', 'api', 'webhook', 'call', 'fetch', 'rest', 'carrier', 'chiamata', 'zapytanie'],
   configSchema: httpRequestConfigSchema,
   defaultConfig: { method: 'GET', url: 'https://example.com/api', headers: [], body: '', timeoutSeconds: 10 },

@@ -12,7 +12,13 @@ export const httpRequestHandler = defineStepHandler(httpRequestDefinition, {
     }
     const result = await services.http.request({ method: config.method, url, headers, body, timeoutMs: config.timeoutSeconds * 1000 });
     if (!result.ok) {
-      return { outcome: 'failed', errorCode: result.errorCode, errorMessage: result.errorMessage, retryable: result.errorCode === 'timeout' || result.errorCode === 'network', data: { url } };
+      return {
+        outcome: 'failed',
+        errorCode: result.errorCode,
+        errorMessage: result.errorMessage,
+        retryable: result.errorCode === 'timeout' || result.errorCode === 'network',
+        data: { url },
+      };
     }
     const data = { status: result.status, body: result.body, headers: result.headers };
     if (result.status >= 200 && result.status < 300) return { outcome: 'continue', output: 'next', data };

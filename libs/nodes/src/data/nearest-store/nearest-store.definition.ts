@@ -10,7 +10,8 @@ export const nearestStoreDefinition = defineNode<NearestStoreConfig>({
   kind: 'action',
   category: 'Data',
   displayName: 'Find nearest store',
-  description: 'Picks the workspace store nearest to the location the contact last shared (or the first store), for replies like "our store near you".',
+  description:
+    'Picks the workspace store nearest to the location the contact last shared (or the first store), for replies like "our store near you".',
   synonyms: ['store', 'shop', 'branch', 'location', 'address', 'negozio', 'filiale', 'sklep', 'oddział'],
   configSchema: nearestStoreConfigSchema,
   defaultConfig: {},

@@ -9,7 +9,13 @@ export const nearestStoreHandler = defineStepHandler(nearestStoreDefinition, {
     return {
       outcome: 'continue',
       output: 'next',
-      data: { name: store.name, address: store.address, city: store.city, hours: store.hours, distanceKm: distanceKm === null ? null : Math.round(distanceKm * 10) / 10 },
+      data: {
+        name: store.name,
+        address: store.address,
+        city: store.city,
+        hours: store.hours,
+        distanceKm: distanceKm === null ? null : Math.round(distanceKm * 10) / 10,
+      },
     };
   },
 });

@@ -4,12 +4,18 @@ import { z } from 'zod';
 export const setVariableConfigSchema = z.discriminatedUnion('mode', [
   z.object({
     mode: z.literal('text'),
-    name: z.string().regex(/^[a-z][a-z0-9_]{0,49}$/, 'lower case letters, digits and "_", starting with a letter').meta({ title: 'Variable' }),
+    name: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]{0,49}$/, 'lower case letters, digits and "_", starting with a letter')
+      .meta({ title: 'Variable' }),
     value: z.string().max(4000).meta({ title: 'Value', widget: 'message-text' }),
   }),
   z.object({
     mode: z.literal('expression'),
-    name: z.string().regex(/^[a-z][a-z0-9_]{0,49}$/, 'lower case letters, digits and "_", starting with a letter').meta({ title: 'Variable' }),
+    name: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]{0,49}$/, 'lower case letters, digits and "_", starting with a letter')
+      .meta({ title: 'Variable' }),
     expression: z.unknown().meta({ title: 'Computed from', widget: 'expression' }),
   }),
 ]);
@@ -21,7 +27,8 @@ export const setVariableDefinition = defineNode<SetVariableConfig>({
   kind: 'action',
   category: 'Data',
   displayName: 'Set variable',
-  description: 'Stores a value for later steps of this run ({{ vars.<name> }}), from text or computed (e.g. quiz answers to a recommendation).',
+  description:
+    'Stores a value for later steps of this run ({{ vars.<name> }}), from text or computed (e.g. quiz answers to a recommendation).',
   synonyms: ['variable', 'store', 'remember', 'compute', 'variabile', 'zmienna'],
   configSchema: setVariableConfigSchema,
   defaultConfig: { mode: 'text', name: 'note', value: '' },
@@ -31,5 +38,7 @@ export const setVariableDefinition = defineNode<SetVariableConfig>({
   logicFields: ['expression'],
   writesVariables: (config) => [config.name],
   validate: (config) =>
-    config.mode === 'expression' ? logicRuleProblems(config.expression).map((m) => ({ code: 'invalid_config', field: 'expression', message: `expression: ${m}` })) : [],
+    config.mode === 'expression'
+      ? logicRuleProblems(config.expression).map((m) => ({ code: 'invalid_config', field: 'expression', message: `expression: ${m}` }))
+      : [],
 });

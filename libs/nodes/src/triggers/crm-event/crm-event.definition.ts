@@ -14,7 +14,8 @@ export const crmEventDefinition = defineNode<CrmEventConfig>({
   kind: 'trigger',
   category: 'Triggers',
   displayName: 'CRM or shop event',
-  description: 'Starts on an order (created, paid, shipped), a deal stage change, a store visit or a link click reported by a CRM, a shop or a connector.',
+  description:
+    'Starts on an order (created, paid, shipped), a deal stage change, a store visit or a link click reported by a CRM, a shop or a connector.',
   synonyms: ['order', 'purchase', 'deal', 'stage', 'shipped', 'ordine', 'acquisto', 'spedito', 'zamówienie', 'wysłane'],
   configSchema: crmEventConfigSchema,
   defaultConfig: { eventType: 'order.created', stage: '' },
@@ -31,5 +32,16 @@ export const crmEventDefinition = defineNode<CrmEventConfig>({
     reference: z.string().nullable(),
     data: z.record(z.string(), z.unknown()),
   }),
-  sampleData: { orderId: 'A-1042', status: 'paid', total: 129.9, currency: 'EUR', trackingUrl: null, dealId: null, stage: null, previousStage: null, reference: null, data: {} },
+  sampleData: {
+    orderId: 'A-1042',
+    status: 'paid',
+    total: 129.9,
+    currency: 'EUR',
+    trackingUrl: null,
+    dealId: null,
+    stage: null,
+    previousStage: null,
+    reference: null,
+    data: {},
+  },
 });

@@ -45,21 +45,55 @@ export const inboundMessageDefinition = defineNode<InboundMessageConfig>({
   kind: 'trigger',
   category: 'Triggers',
   displayName: 'Message received',
-  description: 'Starts when a customer sends a WhatsApp message: any, or matching keywords, a pattern, an intent, or a button or list reply.',
-  synonyms: ['inbound', 'incoming', 'keyword', 'text', 'intent', 'reply', 'messaggio ricevuto', 'parola chiave', 'wiadomość', 'słowo kluczowe'],
+  description:
+    'Starts when a customer sends a WhatsApp message: any, or matching keywords, a pattern, an intent, or a button or list reply.',
+  synonyms: [
+    'inbound',
+    'incoming',
+    'keyword',
+    'text',
+    'intent',
+    'reply',
+    'messaggio ricevuto',
+    'parola chiave',
+    'wiadomość',
+    'słowo kluczowe',
+  ],
   configSchema: inboundMessageConfigSchema,
   defaultConfig: { match: 'any' },
   outputs: [{ name: 'next', label: 'Then' }],
   outputSchema: inboundMessagePayloadSchema,
-  sampleData: { wamid: 'wamid.HBgLMzkzMzMxMjM0NTY3FQIAEhgg', phoneNumberId: '106540352242922', messageType: 'text', text: 'How much is it?', replyId: null, replyKind: null, location: null },
+  sampleData: {
+    wamid: 'wamid.HBgLMzkzMzMxMjM0NTY3FQIAEhgg',
+    phoneNumberId: '106540352242922',
+    messageType: 'text',
+    text: 'How much is it?',
+    replyId: null,
+    replyKind: null,
+    location: null,
+  },
   validate: (config) => {
     if (config.match !== 'regex') return [];
     try {
       new RegExp(config.pattern, 'u');
     } catch (error) {
-      return [{ code: 'invalid_config', field: 'pattern', message: `pattern: not a valid regular expression (${error instanceof Error ? error.message : 'invalid'})` }];
+      return [
+        {
+          code: 'invalid_config',
+          field: 'pattern',
+          message: `pattern: not a valid regular expression (${error instanceof Error ? error.message : 'invalid'})`,
+        },
+      ];
     }
     // A pattern with nested repetition can take exponential time on some texts: refuse it before it goes live.
-    return safeRegex(config.pattern) ? [] : [{ code: 'invalid_config', field: 'pattern', message: 'pattern: too complex (nested repetition could hang the engine); simplify it' }];
+    return safeRegex(config.pattern)
+      ? []
+      : [
+          {
+            code: 'invalid_config',
+            field: 'pattern',
+            message: 'pattern: too complex (nested repetition could hang the engine); simplify it',
+          },
+        ];
   },
 });

@@ -8,7 +8,15 @@ function event(text: string | null, reply: { id: string; kind: 'button' | 'list'
     type: 'message.received',
     occurredAt: new Date(),
     contactId: 'c',
-    payload: { wamid: 'wamid.x', phoneNumberId: '1', messageType: text === null ? 'image' : 'text', text, replyId: reply?.id ?? null, replyKind: reply?.kind ?? null, location: null },
+    payload: {
+      wamid: 'wamid.x',
+      phoneNumberId: '1',
+      messageType: text === null ? 'image' : 'text',
+      text,
+      replyId: reply?.id ?? null,
+      replyKind: reply?.kind ?? null,
+      location: null,
+    },
   };
 }
 

@@ -5,7 +5,13 @@ export const messageStatusConfigSchema = z.discriminatedUnion('status', [
   z.object({ status: z.enum(['delivered', 'read', 'failed']).meta({ title: 'When a message sent to the contact is' }) }),
   z.object({
     status: z.literal('not_read').meta({ title: 'When a message sent to the contact is' }),
-    hours: z.number().int().min(1).max(24 * 30).default(24).meta({ title: 'Not read within (hours)' }),
+    hours: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 30)
+      .default(24)
+      .meta({ title: 'Not read within (hours)' }),
   }),
 ]);
 export type MessageStatusConfig = z.infer<typeof messageStatusConfigSchema>;

@@ -25,8 +25,16 @@ export const scheduleConfigSchema = z.object({
     .meta({ title: 'Time zone', widget: 'time-zone' }),
   audience: z
     .object({
-      tags: z.array(z.string().trim().min(1).max(100)).max(20).default([]).meta({ title: 'Contacts with any of these tags (empty: everyone)', widget: 'tags' }),
-      excludeTags: z.array(z.string().trim().min(1).max(100)).max(20).default([]).meta({ title: 'Except contacts with these tags', widget: 'tags' }),
+      tags: z
+        .array(z.string().trim().min(1).max(100))
+        .max(20)
+        .default([])
+        .meta({ title: 'Contacts with any of these tags (empty: everyone)', widget: 'tags' }),
+      excludeTags: z
+        .array(z.string().trim().min(1).max(100))
+        .max(20)
+        .default([])
+        .meta({ title: 'Except contacts with these tags', widget: 'tags' }),
       list: z.string().trim().max(100).nullable().default(null).meta({ title: 'Only contacts in this list' }),
       unansweredForHours: z
         .number()
@@ -63,7 +71,12 @@ export const scheduleDefinition = defineNode<ScheduleConfig>({
   description: 'Starts at set times (cron in a time zone) for every contact of an audience, e.g. at 02:00 for unanswered conversations.',
   synonyms: ['cron', 'timer', 'nightly', 'weekly', 'batch', 'every day', 'pianificato', 'ogni notte', 'harmonogram', 'codziennie'],
   configSchema: scheduleConfigSchema,
-  defaultConfig: { cron: '0 2 * * *', timeZone: 'UTC', audience: { tags: [], excludeTags: [], list: null, unansweredForHours: null }, catchUpHours: 6 },
+  defaultConfig: {
+    cron: '0 2 * * *',
+    timeZone: 'UTC',
+    audience: { tags: [], excludeTags: [], list: null, unansweredForHours: null },
+    catchUpHours: 6,
+  },
   outputs: [{ name: 'next', label: 'Then' }],
   outputSchema: flowScopedPayloadSchema.extend({ tickAt: z.string() }),
   sampleData: { flowId: '00000000-0000-4000-8000-000000000000', tickAt: '2026-11-22T01:00:00.000Z', data: {} },
@@ -72,7 +85,13 @@ export const scheduleDefinition = defineNode<ScheduleConfig>({
       CronExpressionParser.parse(config.cron, { tz: config.timeZone, strict: false });
       return [];
     } catch (error) {
-      return [{ code: 'invalid_config', field: 'cron', message: `cron: ${error instanceof Error ? error.message : 'not a valid cron expression'}` }];
+      return [
+        {
+          code: 'invalid_config',
+          field: 'cron',
+          message: `cron: ${error instanceof Error ? error.message : 'not a valid cron expression'}`,
+        },
+      ];
     }
   },
 });

@@ -5,7 +5,11 @@ export type Render = (template: string) => Promise<string>;
 
 /** A message that breaks a WhatsApp limit once its variables are filled in. */
 export class MessageLimitError extends Error {
-  constructor(readonly field: string, limit: number, length: number) {
+  constructor(
+    readonly field: string,
+    limit: number,
+    length: number,
+  ) {
     super(`${field} is ${length} characters after filling in variables; WhatsApp allows ${limit}`);
   }
 }
@@ -17,19 +21,29 @@ async function renderLimited(render: Render, text: string, field: string, limit:
 }
 
 /** The Cloud API `template` object for a template reference, its parameters rendered. */
-export async function buildTemplate(template: TemplateRef, render: Render): Promise<Extract<OutboundWhatsAppMessage, { type: 'template' }>> {
+export async function buildTemplate(
+  template: TemplateRef,
+  render: Render,
+): Promise<Extract<OutboundWhatsAppMessage, { type: 'template' }>> {
   const components: Record<string, unknown>[] = [];
   if (template.headerFormat !== 'none' && template.headerParameter !== null) {
     const value = await render(template.headerParameter);
     components.push({
       type: 'header',
-      parameters: [template.headerFormat === 'text' ? { type: 'text', text: value } : { type: template.headerFormat, [template.headerFormat]: { link: value } }],
+      parameters: [
+        template.headerFormat === 'text'
+          ? { type: 'text', text: value }
+          : { type: template.headerFormat, [template.headerFormat]: { link: value } },
+      ],
     });
   }
   if (template.bodyParameters.length > 0) {
     const parameters = [];
     for (const [index, parameter] of template.bodyParameters.entries()) {
-      parameters.push({ type: 'text', text: await renderLimited(render, parameter, `template.bodyParameters[${index}]`, WHATSAPP_LIMITS.templateParameter) });
+      parameters.push({
+        type: 'text',
+        text: await renderLimited(render, parameter, `template.bodyParameters[${index}]`, WHATSAPP_LIMITS.templateParameter),
+      });
     }
     components.push({ type: 'body', parameters });
   }
@@ -58,7 +72,10 @@ export async function buildTemplate(template: TemplateRef, render: Render): Prom
 export async function buildCloudMessage(message: MessageConfig, render: Render): Promise<OutboundWhatsAppMessage> {
   switch (message.type) {
     case 'text':
-      return { type: 'text', text: { body: await renderLimited(render, message.text, 'text', WHATSAPP_LIMITS.text), preview_url: message.previewUrl } };
+      return {
+        type: 'text',
+        text: { body: await renderLimited(render, message.text, 'text', WHATSAPP_LIMITS.text), preview_url: message.previewUrl },
+      };
     case 'template':
       return buildTemplate(message.template, render);
     case 'buttons': {

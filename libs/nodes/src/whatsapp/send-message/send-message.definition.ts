@@ -42,7 +42,13 @@ const templateRef = z.object({
   headerFormat: z.enum(['none', 'text', 'image', 'video', 'document']).default('none').meta({ title: 'Header type' }),
   /** Dynamic parts of buttons (URL suffix, coupon code), by button position. */
   buttonParameters: z
-    .array(z.object({ index: z.number().int().min(0).max(9), subType: z.enum(['url', 'quick_reply', 'copy_code']), value: z.string().min(1).max(2000) }))
+    .array(
+      z.object({
+        index: z.number().int().min(0).max(9),
+        subType: z.enum(['url', 'quick_reply', 'copy_code']),
+        value: z.string().min(1).max(2000),
+      }),
+    )
     .max(10)
     .default([])
     .meta({ title: 'Button parameters' }),
@@ -91,15 +97,28 @@ export const messageSchema = z.discriminatedUnion('type', [
       .array(z.object({ title: z.string().trim().max(WHATSAPP_LIMITS.sectionTitle).default(''), rows: z.array(row).min(1) }))
       .min(1)
       .max(WHATSAPP_LIMITS.listSections)
-      .refine((s) => s.reduce((n, x) => n + x.rows.length, 0) <= WHATSAPP_LIMITS.listRows, `a list has at most ${WHATSAPP_LIMITS.listRows} rows in all`)
+      .refine(
+        (s) => s.reduce((n, x) => n + x.rows.length, 0) <= WHATSAPP_LIMITS.listRows,
+        `a list has at most ${WHATSAPP_LIMITS.listRows} rows in all`,
+      )
       .refine((s) => s.length === 1 || s.every((x) => x.title !== ''), 'every section needs a title when there are several')
-      .refine((s) => unique(s.flatMap((x) => x.rows), (r) => r.id), 'row ids must be unique')
+      .refine(
+        (s) =>
+          unique(
+            s.flatMap((x) => x.rows),
+            (r) => r.id,
+          ),
+        'row ids must be unique',
+      )
       .meta({ title: 'Sections' }),
   }),
   z.object({
     type: z.literal('media'),
     mediaType: z.enum(['image', 'video', 'audio', 'document']).meta({ title: 'Kind' }),
-    link: z.url({ protocol: /^https?$/ }).max(2000).meta({ title: 'Public link to the file' }),
+    link: z
+      .url({ protocol: /^https?$/ })
+      .max(2000)
+      .meta({ title: 'Public link to the file' }),
     caption: z.string().trim().max(WHATSAPP_LIMITS.caption).default('').meta({ title: 'Caption' }),
     filename: z.string().trim().max(240).default('').meta({ title: 'File name (documents)' }),
   }),

@@ -18,7 +18,13 @@ async function send(context: StepContext<SendMessageConfig>): Promise<StepResult
     templateFallback = config.templateFallback ? await buildTemplate(config.templateFallback, services.render) : undefined;
   } catch (error) {
     if (error instanceof MessageLimitError) {
-      return { outcome: 'failed', errorCode: 'message_too_long', errorMessage: error.message, retryable: false, data: { field: error.field } };
+      return {
+        outcome: 'failed',
+        errorCode: 'message_too_long',
+        errorMessage: error.message,
+        retryable: false,
+        data: { field: error.field },
+      };
     }
     throw error;
   }
@@ -38,14 +44,29 @@ async function send(context: StepContext<SendMessageConfig>): Promise<StepResult
       // Never resent blindly: wait for the status webhook that carries our key.
       return {
         outcome: 'wait',
-        wait: { kind: 'event', eventType: 'message.status', filter: { callback_key: idempotencyKey }, timeoutAt: new Date(services.now().getTime() + RECONCILE_WINDOW_MS) },
+        wait: {
+          kind: 'event',
+          eventType: 'message.status',
+          filter: { callback_key: idempotencyKey },
+          timeoutAt: new Date(services.now().getTime() + RECONCILE_WINDOW_MS),
+        },
         data: { outcome: 'unknown', reason: result.errorMessage },
       };
     case 'blocked':
       // A deferral (quiet hours, pacing) waits and tries again; a refusal is final.
       return result.retryAt
-        ? { outcome: 'wait', wait: { kind: 'until', resumeAt: result.retryAt }, data: { deferredBy: result.rule, reason: result.reason, numbers: result.details ?? {} } }
-        : { outcome: 'failed', errorCode: `policy:${result.rule}`, errorMessage: result.reason, retryable: false, data: { blockedBy: result.rule, numbers: result.details ?? {} } };
+        ? {
+            outcome: 'wait',
+            wait: { kind: 'until', resumeAt: result.retryAt },
+            data: { deferredBy: result.rule, reason: result.reason, numbers: result.details ?? {} },
+          }
+        : {
+            outcome: 'failed',
+            errorCode: `policy:${result.rule}`,
+            errorMessage: result.reason,
+            retryable: false,
+            data: { blockedBy: result.rule, numbers: result.details ?? {} },
+          };
   }
 }
 
@@ -53,7 +74,11 @@ async function resume(context: StepContext<SendMessageConfig>, wake: WakeUp): Pr
   if (wake.outcome === 'received') {
     // Meta reported a status for the send we had lost track of: it went out.
     const payload = wake.event?.payload ?? {};
-    return { outcome: 'continue', output: 'next', data: { wamid: payload['wamid'] ?? null, reconciled: true, status: payload['status'] ?? null } };
+    return {
+      outcome: 'continue',
+      output: 'next',
+      data: { wamid: payload['wamid'] ?? null, reconciled: true, status: payload['status'] ?? null },
+    };
   }
   if (wake.outcome === 'timeout') {
     return {

@@ -13,7 +13,10 @@ function flowCount(count: number): string {
 }
 
 export default async function FlowsPage() {
-  const [flows, me] = await Promise.all([readFromEngine('/api/flows', flowListResponseSchema), readFromEngine('/api/auth/me', meResponseSchema)]);
+  const [flows, me] = await Promise.all([
+    readFromEngine('/api/flows', flowListResponseSchema),
+    readFromEngine('/api/auth/me', meResponseSchema),
+  ]);
   const canCreate = me.ok && me.data.user.role !== 'support';
   return (
     <div className="page">

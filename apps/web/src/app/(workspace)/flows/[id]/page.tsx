@@ -24,7 +24,11 @@ export async function generateMetadata({ params }: FlowPageProps): Promise<Metad
 export default async function FlowPage({ params }: FlowPageProps) {
   const { id } = await params;
   if (!isFlowId(id)) notFound();
-  const [flow, nodeTypes, me] = await Promise.all([loadFlow(id), readFromEngine('/api/node-types', nodeTypeListResponseSchema), readFromEngine('/api/auth/me', meResponseSchema)]);
+  const [flow, nodeTypes, me] = await Promise.all([
+    loadFlow(id),
+    readFromEngine('/api/node-types', nodeTypeListResponseSchema),
+    readFromEngine('/api/auth/me', meResponseSchema),
+  ]);
   if (!flow.ok) {
     return (
       <div className="page">

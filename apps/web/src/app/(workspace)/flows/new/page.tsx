@@ -16,7 +16,11 @@ export default async function NewFlowPage() {
           <p className="page-subtitle">Start from a ready-made flow and adjust it, or from an empty canvas.</p>
         </div>
       </div>
-      {templates.ok ? <TemplateGallery templates={[...templates.data.data].sort((a, b) => a.number - b.number)} /> : <ErrorNotice problem={templates.problem} />}
+      {templates.ok ? (
+        <TemplateGallery templates={[...templates.data.data].sort((a, b) => a.number - b.number)} />
+      ) : (
+        <ErrorNotice problem={templates.problem} />
+      )}
     </div>
   );
 }

@@ -16,7 +16,10 @@ interface ExecutionsPageProps {
 export default async function ExecutionsPage({ params }: ExecutionsPageProps) {
   const { id } = await params;
   if (!isFlowId(id)) notFound();
-  const [flow, executions] = await Promise.all([loadFlow(id), readFromEngine(`/api/executions?flowId=${encodeURIComponent(id)}&limit=100`, executionListSchema)]);
+  const [flow, executions] = await Promise.all([
+    loadFlow(id),
+    readFromEngine(`/api/executions?flowId=${encodeURIComponent(id)}&limit=100`, executionListSchema),
+  ]);
   return (
     <div className="page">
       <div className="page-header">

@@ -37,15 +37,21 @@ export default async function ReplayPage({ params }: ReplayPageProps) {
     <div className={styles.page}>
       <div className={styles.body}>
         <nav aria-label="Breadcrumb">
-          <Link href="/flows">Flows</Link> / <Link href={`/flows/${id}`}>Flow</Link> / <Link href={`/flows/${id}/executions`}>Executions</Link>
+          <Link href="/flows">Flows</Link> / <Link href={`/flows/${id}`}>Flow</Link> /{' '}
+          <Link href={`/flows/${id}/executions`}>Executions</Link>
         </nav>
         <h1>Execution replay</h1>
         <p>
-          {execution.data.testMode ? 'Test run · ' : ''}Started {formatTimestamp(execution.data.startedAt)} · status <strong>{execution.data.status}</strong>
+          {execution.data.testMode ? 'Test run · ' : ''}Started {formatTimestamp(execution.data.startedAt)} · status{' '}
+          <strong>{execution.data.status}</strong>
           {published !== null ? ` · version ${published}` : ''}
           {execution.data.errorCode ? ` · error ${execution.data.errorCode}: ${execution.data.errorMessage ?? ''}` : ''}
         </p>
-        {version.ok && version.data.kind === 'test' ? <p className="notice">This test run ran the draft as it was saved then (revision {version.data.version}), not a published version.</p> : null}
+        {version.ok && version.data.kind === 'test' ? (
+          <p className="notice">
+            This test run ran the draft as it was saved then (revision {version.data.version}), not a published version.
+          </p>
+        ) : null}
       </div>
       {parsed?.ok ? (
         <ExecutionReplay document={parsed.document} execution={execution.data} nodeTypes={nodeTypes.data.data} />
