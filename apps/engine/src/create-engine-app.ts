@@ -11,6 +11,8 @@ import { readSessionToken } from './auth/read-session-token';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import type { Clock } from './common/clock';
 import { jsonBody, rawBody } from './common/body-parsers';
+import { enforceInputRules } from './common/input-rules.middleware';
+import { InputRulesPipe } from './common/input-rules.pipe';
 import type { EngineConfig } from './config/engine-config';
 
 export interface EngineOverrides {
@@ -39,8 +41,11 @@ export async function createEngineApp(config: EngineConfig, overrides: EngineOve
   app.useGlobalFilters(new ApiExceptionFilter());
   app.set('trust proxy', config.TRUST_PROXY);
   // The webhook must see the exact bytes Meta signed, so it gets raw bytes; everything else JSON.
-  app.use('/webhooks/whatsapp', rawBody(config.WEBHOOK_MAX_BYTES));
-  app.use(jsonBody(config.API_MAX_BODY_BYTES));
+  app.use('/webhooks/whatsapp', rawBody({ bytes: config.WEBHOOK_MAX_BYTES, name: 'WEBHOOK_MAX_BYTES' }));
+  app.use(jsonBody({ bytes: config.API_MAX_BODY_BYTES, name: 'API_MAX_BODY_BYTES' }));
+  // One input rule for every body, query string and route parameter, before anything recursive sees them.
+  app.use(enforceInputRules());
+  app.useGlobalPipes(new InputRulesPipe());
   app.use(cookieParser());
 
   if (config.ENGINE_ROLE !== 'worker') {
