@@ -1,3 +1,4 @@
+import { FLOW_TEMPLATES } from '@parley/flow-templates';
 import { INPUT_LIMITS, inputProblems, textProblem } from './input-rules';
 
 function nested(depth: number): unknown {
@@ -40,6 +41,15 @@ describe('the input rule', () => {
     expect(inputProblems({ text: 'x'.repeat(INPUT_LIMITS.maxStringLength + 1) }, 'body')).toEqual([
       expect.objectContaining({ path: 'text', limit: 'maxStringLength' }),
     ]);
+  });
+
+  it('takes every ready-made flow as a request body', () => {
+    for (const template of FLOW_TEMPLATES) {
+      expect({ id: template.id, problems: inputProblems({ name: template.name, definition: template.document }, 'body') }).toEqual({
+        id: template.id,
+        problems: [],
+      });
+    }
   });
 
   it('walks any depth JSON.parse accepts without recursion', () => {

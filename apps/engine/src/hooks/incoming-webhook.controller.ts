@@ -1,10 +1,11 @@
-import { BadRequestException, Body, Controller, Headers, HttpCode, Inject, NotFoundException, Param, Post } from '@nestjs/common';
+import { BadRequestException, Controller, Headers, HttpCode, Inject, NotFoundException, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { incomingWebhookDefinition } from '@parley/nodes';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { Public } from '../auth/public.decorator';
+import { ZodBody, ZodParam, ZodResponse } from '../common/api-contract';
 import type { EngineConfig } from '../config/engine-config';
 import { ENGINE_CONFIG } from '../config/engine-config.token';
 import { ContactResolverService, UnidentifiedContactError } from '../contacts/contact-resolver.service';
@@ -16,6 +17,8 @@ import { readPath } from '../runtime/template-renderer';
 import { flowOfHookToken } from './hook-token';
 
 const flowRow = z.object({ workspace_id: z.string(), published_version_id: z.string() });
+const hookBody = z.record(z.string(), z.unknown()).meta({ description: 'Any JSON object; the trigger reads the customer from it' });
+const hookTokenParam = z.string().min(1).max(200);
 
 /**
  * Incoming webhooks for Zapier, Make, Pabbly or a shop: the URL's secret
@@ -37,7 +40,15 @@ export class IncomingWebhookController {
   @Post(':token')
   @HttpCode(202)
   @ApiOperation({ summary: 'Start the flow this secret URL belongs to, for the customer named in the JSON body' })
-  async receive(@Param('token') token: string, @Body() body: unknown, @Headers('idempotency-key') idempotencyKey: string | undefined) {
+  @ZodResponse(z.object({ accepted: z.boolean(), duplicate: z.boolean() }), {
+    status: 202,
+    description: 'Accepted; the flow runs in the background',
+  })
+  async receive(
+    @ZodParam('token', hookTokenParam) token: string,
+    @ZodBody(hookBody) body: z.infer<typeof hookBody>,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+  ) {
     const flowId = flowOfHookToken(token, this.config.SECRETS_KEY);
     const flow = flowId
       ? await sqlRow(
@@ -53,7 +64,6 @@ export class IncomingWebhookController {
     const trigger = definition.nodes.find((n) => n.type === 'trigger.incoming_webhook');
     if (!trigger) throw new NotFoundException('This flow is not started by an incoming webhook.');
     const config = incomingWebhookDefinition.configSchema.parse(trigger.config);
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new BadRequestException('The body must be a JSON object.');
 
     const phone = readPath(body, config.phonePath);
     const name = config.namePath ? readPath(body, config.namePath) : undefined;
