@@ -67,29 +67,37 @@ export class IncomingWebhookController {
 
     const phone = readPath(body, config.phonePath);
     const name = config.namePath ? readPath(body, config.namePath) : undefined;
-    let contactId: string;
-    try {
-      ({ contactId } = await this.contacts.resolve(
-        flow.workspace_id,
-        {
-          phone: typeof phone === 'string' || typeof phone === 'number' ? String(phone) : null,
-          displayName: typeof name === 'string' ? name : null,
-          defaultCountry: config.defaultCountry,
-        },
-        'webhook',
-      ));
-    } catch (error) {
-      if (error instanceof UnidentifiedContactError) throw new BadRequestException(`${config.phonePath}: ${error.message}`);
-      throw error;
-    }
     const sourceId = idempotencyKey?.trim() || createHash('sha256').update(JSON.stringify(body)).digest('hex');
-    const eventId = await this.events.record({
-      workspaceId: flow.workspace_id,
-      contactId,
-      type: 'webhook.received',
-      source: `hook:${flowId}`,
-      sourceId: sourceId.slice(0, 200),
-      payload: { flowId, data: body },
+    // The contact and its event commit together: a refused request leaves no contact behind.
+    const { contactId, eventId } = await this.dataSource.transaction(async (manager) => {
+      let resolved: { contactId: string };
+      try {
+        resolved = await this.contacts.resolve(
+          flow.workspace_id,
+          {
+            phone: typeof phone === 'string' || typeof phone === 'number' ? String(phone) : null,
+            displayName: typeof name === 'string' ? name : null,
+            defaultCountry: config.defaultCountry,
+          },
+          'webhook',
+          manager,
+        );
+      } catch (error) {
+        if (error instanceof UnidentifiedContactError) throw new BadRequestException(`${config.phonePath}: ${error.message}`);
+        throw error;
+      }
+      const recorded = await this.events.record(
+        {
+          workspaceId: flow.workspace_id,
+          contactId: resolved.contactId,
+          type: 'webhook.received',
+          source: `hook:${flowId}`,
+          sourceId: sourceId.slice(0, 200),
+          payload: { flowId, data: body },
+        },
+        manager,
+      );
+      return { contactId: resolved.contactId, eventId: recorded };
     });
     if (eventId) await this.dispatcher.dispatch([{ kind: 'contact', id: contactId }]);
     return { accepted: true, duplicate: eventId === null };
