@@ -21,11 +21,9 @@ import { ENGINE_CONFIG } from '../config/engine-config.token';
 import { WebhookIngestService } from './webhook-ingest.service';
 import { WebhookSecretsService } from './webhook-secrets.service';
 
-const verifyQuery = z.object({
-  'hub.mode': z.string().max(100).optional(),
-  'hub.verify_token': z.string().max(1000).optional(),
-  'hub.challenge': z.string().max(1000).optional(),
-});
+// A repeated parameter arrives as a list; the handshake then fails as any wrong token does (403).
+const hubValue = z.union([z.string().max(1000), z.array(z.string().max(1000)).max(10)]).optional();
+const verifyQuery = z.object({ 'hub.mode': hubValue, 'hub.verify_token': hubValue, 'hub.challenge': hubValue });
 
 function sameText(a: string, b: string): boolean {
   const left = Buffer.from(a, 'utf8');
