@@ -105,7 +105,7 @@ export async function startEngineHarness(options: HarnessOptions = {}): Promise<
     ...options.env,
   };
   const config = loadEngineConfig(baseEnv);
-  const app = await createEngineApp(config, { clock: options.clock });
+  const app = await createEngineApp(config, { clock: options.clock, checkResponses: true });
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   simulator.setWebhook({ url: `${url}/webhooks/whatsapp`, appSecret });
@@ -221,7 +221,7 @@ export async function startEngineHarness(options: HarnessOptions = {}): Promise<
     clock,
     pace,
     startPeer: async (env) => {
-      const peer = await createEngineApp(loadEngineConfig({ ...baseEnv, ...env }), { clock: options.clock });
+      const peer = await createEngineApp(loadEngineConfig({ ...baseEnv, ...env }), { clock: options.clock, checkResponses: true });
       await peer.listen(0, '127.0.0.1');
       peers.push(peer);
       return peer;

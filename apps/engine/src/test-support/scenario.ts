@@ -118,7 +118,7 @@ export class Scenario {
 
   /** Sets workspace settings (stores, intents, allow list...). */
   async settings(change: Record<string, unknown>): Promise<void> {
-    const response = await this.admin.put('/api/workspace/settings', change);
+    const response = await this.admin.request('PATCH', '/api/workspace/settings', change);
     if (response.status !== 200) throw new Error(`settings refused: ${response.status} ${JSON.stringify(response.body)}`);
   }
 }

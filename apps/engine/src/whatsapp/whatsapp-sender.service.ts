@@ -21,6 +21,8 @@ export interface SendScope {
   flowId: string | null;
   /** A test run: the message goes to the simulator, never to Meta. */
   testMode: boolean;
+  /** Runs once every check has passed, just before the send is recorded and made (an agent's takeover pause). */
+  beforeDelivery?: () => Promise<void>;
 }
 
 const existingRow = z.object({
@@ -61,10 +63,20 @@ export class WhatsAppSenderService {
   }
 
   /** A sender for an agent's own messages (no execution behind them). */
-  forAgent(scope: { workspaceId: string; userId: string }): WhatsAppSender {
+  forAgent(scope: { workspaceId: string; userId: string; beforeDelivery?: () => Promise<void> }): WhatsAppSender {
     return {
       send: (request) =>
-        this.send({ workspaceId: scope.workspaceId, executionId: null, nodeId: null, flowId: null, testMode: false }, request),
+        this.send(
+          {
+            workspaceId: scope.workspaceId,
+            executionId: null,
+            nodeId: null,
+            flowId: null,
+            testMode: false,
+            ...(scope.beforeDelivery ? { beforeDelivery: scope.beforeDelivery } : {}),
+          },
+          request,
+        ),
     };
   }
 
@@ -152,6 +164,7 @@ export class WhatsAppSenderService {
         retryable: false,
       };
     }
+    await scope.beforeDelivery?.();
     const claim = await this.claim(scope, request.idempotencyKey, body);
     if (claim !== null) return claim;
 
