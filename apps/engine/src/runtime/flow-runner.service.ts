@@ -284,6 +284,7 @@ export class FlowRunner {
     const { services, missingVariables } = this.servicesFactory.create({
       workspaceId: execution.workspaceId,
       flowId: execution.flowId,
+      flowVersionId: execution.flowVersionId,
       executionId: execution.id,
       nodeId: step.nodeId,
       idempotencyKey,
