@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
+import type { DestinationStream } from 'pino';
 import type { NextFunction, Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
@@ -16,6 +17,8 @@ import type { EngineConfig } from './config/engine-config';
 export interface EngineOverrides {
   /** The engine's time source; tests pass a clock they move by hand. */
   clock?: Clock;
+  /** Where the JSON log lines go instead of stdout (tests read them). */
+  logStream?: DestinationStream;
 }
 
 /** Guards the OpenAPI pages: only signed-in users may read the API description. */
