@@ -11,6 +11,7 @@ export const conversationMessageRow = z.object({
   status: z.string().nullable(),
   reply_to_wamid: z.string().nullable(),
   reacts_to_wamid: z.string().nullable(),
+  reaction_emoji: z.string().nullable(),
   edited_at: z.date().nullable(),
   revoked_at: z.date().nullable(),
   edits: z.array(z.object({ text: z.string().nullable(), at: z.string() })),
@@ -35,6 +36,8 @@ export function viewConversationMessage(row: ConversationMessageRow) {
     status: row.status,
     replyToWamid: row.reply_to_wamid,
     reactsToWamid: row.reacts_to_wamid,
+    /** For a reaction: the emoji, null when the customer removed it. */
+    reactionEmoji: row.reacts_to_wamid === null ? null : row.reaction_emoji,
     editedAt: row.edited_at?.toISOString() ?? null,
     revokedAt: row.revoked_at?.toISOString() ?? null,
     edits: revoked ? [] : row.edits.map((edit) => ({ text: edit.text, at: new Date(edit.at).toISOString() })),

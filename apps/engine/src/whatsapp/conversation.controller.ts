@@ -42,7 +42,7 @@ export class ConversationController {
       this.dataSource,
       conversationMessageRow,
       `SELECT m.id, m.wamid, m.direction, m.type, m.text, m.occurred_at, m.status, m.reply_to_wamid, m.reacts_to_wamid,
-              m.edited_at, m.revoked_at,
+              nullif(m.payload #>> '{reaction,emoji}', '') AS reaction_emoji, m.edited_at, m.revoked_at,
               coalesce((SELECT json_agg(json_build_object('text', c.text, 'at', c.occurred_at) ORDER BY c.occurred_at, c.id)
                           FROM message_changes c WHERE c.message_id = m.id AND c.kind = 'edit'), '[]') AS edits
          FROM messages m

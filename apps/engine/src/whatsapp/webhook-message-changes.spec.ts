@@ -205,6 +205,20 @@ describe('WhatsApp webhooks: edited and deleted messages, and one item never blo
     ]);
   });
 
+  it('shows replies and reactions with the message they point at', async () => {
+    const question = text('avete il rosso?', T0);
+    await deliver('393336000011', question);
+    const reply = { ...text('e il blu?', T0 + 1), context: { from: '393336000011', id: question['id'] } };
+    const reaction = { id: wamid(), timestamp: String(T0 + 2), type: 'reaction', reaction: { message_id: question['id'], emoji: '👍' } };
+    await deliver('393336000011', reply, reaction);
+    const contactId = str((await message(str(question['id'])))['contact_id']);
+    expect(await conversation(contactId)).toEqual([
+      expect.objectContaining({ wamid: reaction['id'], type: 'reaction', reactsToWamid: question['id'], reactionEmoji: '👍' }),
+      expect.objectContaining({ wamid: reply['id'], replyToWamid: question['id'], reactsToWamid: null, reactionEmoji: null }),
+      expect.objectContaining({ wamid: question['id'], replyToWamid: null }),
+    ]);
+  });
+
   it('never applies a change to another customer’s message', async () => {
     const theirs = text('messaggio di Bruno', T0);
     await deliver('393336000006', theirs);

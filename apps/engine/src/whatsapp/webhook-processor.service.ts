@@ -122,9 +122,12 @@ export class WebhookProcessorService {
             continue;
           }
           await manager.query('SAVEPOINT webhook_item');
+          // An item's own notes count only if it is applied: a rolled-back item leaves just its failure.
+          const itemNotes: string[] = [];
           try {
-            const touched = await this.apply(manager, item, notes);
+            const touched = await this.apply(manager, item, itemNotes);
             await manager.query('RELEASE SAVEPOINT webhook_item');
+            notes.push(...itemNotes);
             for (const contactId of touched) contacts.add(contactId);
           } catch (error) {
             if (isTransientDatabaseError(error)) throw error;
