@@ -163,6 +163,7 @@ describe('API access: roles, anonymous callers and workspaces', () => {
     { route: 'GET /api/audit', access: ADMIN, request: async () => ({ path: '/api/audit' }) },
     { route: 'GET /api/contacts', access: ALL, request: async () => ({ path: '/api/contacts' }) },
     { route: 'GET /api/contacts/:id', access: ALL, request: async () => ({ path: `/api/contacts/${contactId}` }) },
+    { route: 'GET /api/contacts/:id/messages', access: ALL, request: async () => ({ path: `/api/contacts/${contactId}/messages` }) },
     { route: 'GET /api/executions', access: ALL, request: async () => ({ path: '/api/executions' }) },
     { route: 'GET /api/executions/:id', access: ALL, request: async () => ({ path: `/api/executions/${executionId}` }) },
     {
@@ -410,6 +411,7 @@ describe('API access: roles, anonymous callers and workspaces', () => {
       ['POST', `/api/flows/${flowId}/test-runs`, { customer: { waId: '393332299999' } }],
       ['GET', `/api/flows/${flowId}/test-runs/sample-event`, undefined],
       ['GET', `/api/contacts/${contactId}`, undefined],
+      ['GET', `/api/contacts/${contactId}/messages`, undefined],
       ['PATCH', `/api/users/${targetUserId}`, { disabled: true }],
       ['PUT', `/api/whatsapp/numbers/${numberId}/token`, { accessToken: 'stolen-token-123' }],
       ['PUT', `/api/whatsapp/numbers/${numberId}/app-secret`, { appSecret: 'deadbeefdeadbeefdeadbeefdeadbeef' }],

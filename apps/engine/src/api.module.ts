@@ -26,6 +26,7 @@ import { TestRunsController } from './test-runs/test-runs.controller';
 import { TestRunsService } from './test-runs/test-runs.service';
 import { UsersController } from './users/users.controller';
 import { UsersModule } from './users/users.module';
+import { ConversationController } from './whatsapp/conversation.controller';
 import { WhatsAppNumbersController } from './whatsapp/whatsapp-numbers.controller';
 import { WhatsAppTemplatesController } from './whatsapp/whatsapp-templates.controller';
 import { WebhookIngestService } from './whatsapp/webhook-ingest.service';
@@ -42,6 +43,7 @@ import { WorkspacesModule } from './workspaces/workspaces.module';
     AuditController,
     AuthController,
     ContactsController,
+    ConversationController,
     CrmEventsController,
     ExecutionsController,
     FlowRunsController,

@@ -140,13 +140,32 @@ describe('operational log', () => {
       expect.objectContaining({ level: 30, executionId: menuRun.executionId, nodeId: 'two' }),
     ]);
 
-    // A delivery that cannot be processed is retried, then parked with an error code; its body stays out of the log.
-    const [delivery] = await h.sql(
+    // A body that is not JSON is stored rejected at once, never retried; its words stay out of the log.
+    const [garbage] = await h.sql(
       `INSERT INTO webhook_deliveries (provider, received_at, body) VALUES ('whatsapp', now(), $1) RETURNING id::text AS id`,
       // JSON.parse quotes the start of what it could not read: here the customer's number.
       [Buffer.from(`x${WEBHOOK_NUMBER} wrote: ${WEBHOOK_TEXT}`)],
     );
     await h.settle();
+    expect(find('webhook.rejected')).toEqual([
+      expect.objectContaining({ level: 40, context: 'WebhookProcessor', deliveryId: str(garbage?.['id']) }),
+    ]);
+
+    // A delivery the database keeps refusing is retried, then parked with an error code.
+    await h.dataSource.query(`
+      CREATE FUNCTION refuse_delivery() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.status = 'processed' THEN RAISE EXCEPTION 'refused for the test' USING ERRCODE = '22023'; END IF;
+        RETURN NEW;
+      END $$;
+      CREATE TRIGGER refuse_delivery BEFORE UPDATE ON webhook_deliveries FOR EACH ROW EXECUTE FUNCTION refuse_delivery();
+    `);
+    const [delivery] = await h.sql(
+      `INSERT INTO webhook_deliveries (provider, received_at, body) VALUES ('whatsapp', now(), $1) RETURNING id::text AS id`,
+      [Buffer.from(JSON.stringify({ object: 'whatsapp_business_account', entry: [] }))],
+    );
+    await h.settle();
+    await h.dataSource.query('DROP TRIGGER refuse_delivery ON webhook_deliveries; DROP FUNCTION refuse_delivery();');
     const [parked] = await h.sql('SELECT attempts, processed_at IS NOT NULL AS parked FROM webhook_deliveries WHERE id = $1', [
       delivery?.['id'],
     ]);
@@ -157,7 +176,7 @@ describe('operational log', () => {
         context: 'WebhookProcessor',
         deliveryId: str(delivery?.['id']),
         attempts: 5,
-        errorCode: 'invalid_json',
+        errorCode: 'pg:22023',
       }),
     ]);
 

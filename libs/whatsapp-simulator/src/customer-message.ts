@@ -69,6 +69,15 @@ export const customerMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('reaction'), messageId: z.string().min(1).max(256), emoji: z.string().max(16) }),
   z.object({ type: z.literal('unsupported') }),
   z.object({ type: z.literal('user_changed_number'), newWaId: z.string().regex(/^\d{6,15}$/) }),
+  /** The customer edits an earlier message: a text's words, or a media message's caption (`mediaType`). */
+  z.object({
+    type: z.literal('edit'),
+    originalWamid: z.string().min(1).max(256),
+    text: z.string().max(4096),
+    mediaType: z.enum(['image', 'video', 'document']).optional(),
+  }),
+  /** The customer deletes an earlier message for everyone. */
+  z.object({ type: z.literal('revoke'), originalWamid: z.string().min(1).max(256) }),
 ]);
 
 export type CustomerMessage = z.input<typeof customerMessageSchema>;
@@ -99,5 +108,9 @@ export function customerMessageText(message: CustomerMessage): string {
       return '[unsupported message]';
     case 'user_changed_number':
       return `[changed number to ${message.newWaId}]`;
+    case 'edit':
+      return `[edited] ${message.text}`;
+    case 'revoke':
+      return '[deleted a message]';
   }
 }

@@ -133,6 +133,55 @@ describe('inbound generators: every message type the engine parses', () => {
     expect(sim.state.users.get('393336669999')?.name).toBe('Ana Lima');
   });
 
+  it("edits (a text, an image caption) and a revoke, in the shape of Meta's edit and revoke webhooks", async () => {
+    const sent = async (message: CustomerMessage) => {
+      receiver.clear();
+      const { wamid, delivery } = await sim.customerSends({ phoneNumberId: NUMBER.phoneNumberId, from, name: 'Ana Lima', message });
+      expect(delivery).toMatchObject({ delivered: true });
+      const [item, ...rest] = parseWebhookItems(webhookEnvelopeSchema.parse(receiver.received[0]?.body));
+      expect(rest).toEqual([]);
+      if (item?.kind !== 'message_change') throw new Error(`not parsed as a change: ${JSON.stringify(item)}`);
+      expect(item.change.wamid).toBe(wamid);
+      return item.change;
+    };
+    expect(await sent({ type: 'edit', originalWamid: 'wamid.orig1', text: 'fixed typo' })).toMatchObject({
+      kind: 'edit',
+      originalWamid: 'wamid.orig1',
+      text: 'fixed typo',
+      contentType: 'text',
+      raw: { from, type: 'edit', edit: { original_message_id: 'wamid.orig1', message: { type: 'text', text: { body: 'fixed typo' } } } },
+    });
+    expect(await sent({ type: 'edit', originalWamid: 'wamid.orig2', text: 'new caption', mediaType: 'image' })).toMatchObject({
+      kind: 'edit',
+      text: 'new caption',
+      contentType: 'image',
+      raw: { edit: { message: { type: 'image', image: { caption: 'new caption' } } } },
+    });
+    expect(await sent({ type: 'revoke', originalWamid: 'wamid.orig3' })).toMatchObject({
+      kind: 'revoke',
+      originalWamid: 'wamid.orig3',
+      raw: { type: 'revoke', revoke: { original_message_id: 'wamid.orig3' } },
+    });
+  });
+
+  it('a customer with a BSUID who changes number keeps it: the notice carries it, and so do their next messages', async () => {
+    const mover = '393336661111';
+    await sim.customerSends({ phoneNumberId: NUMBER.phoneNumberId, from: mover, name: 'Rui', text: 'hi', userId: 'PT.1122' });
+    receiver.clear();
+    await sim.customerSends({
+      phoneNumberId: NUMBER.phoneNumberId,
+      from: mover,
+      message: { type: 'user_changed_number', newWaId: '393336662222' },
+    });
+    expect(receiver.changes('messages')[0]?.value).toMatchObject({
+      messages: [{ from: mover, type: 'system', system: { wa_id: '393336662222', user_id: 'PT.1122', type: 'user_changed_number' } }],
+    });
+    receiver.clear();
+    await sim.customerSends({ phoneNumberId: NUMBER.phoneNumberId, from: '393336662222', text: 'new number' });
+    const [item] = parseWebhookItems(webhookEnvelopeSchema.parse(receiver.received[0]?.body));
+    expect(item).toMatchObject({ kind: 'message', sender: { waId: '393336662222', userId: 'PT.1122' } });
+  });
+
   it('a BSUID-only sender: no `from`, `from_user_id` and contacts[].user_id instead', async () => {
     const { item, raw } = await deliver({ type: 'text', text: 'hidden number' }, { userId: 'IT.4455667788', hideNumber: true });
     expect(raw['from']).toBeUndefined();

@@ -129,8 +129,21 @@ function messageBody(input: InboundInput): Record<string, unknown> {
           body: `User ${input.name} changed from ${input.from} to ${message.newWaId}`,
           wa_id: message.newWaId,
           type: 'user_changed_number',
+          ...(input.userId ? { user_id: input.userId } : {}),
         },
       };
+    case 'edit': {
+      // Meta sends the edited message whole: a text, or the media message with its new caption.
+      const content = message.mediaType
+        ? {
+            type: message.mediaType,
+            [message.mediaType]: { caption: message.text, mime_type: 'application/octet-stream', sha256: '', id: '' },
+          }
+        : { type: 'text', text: { body: message.text } };
+      return { type: 'edit', edit: { original_message_id: message.originalWamid, message: content } };
+    }
+    case 'revoke':
+      return { type: 'revoke', revoke: { original_message_id: message.originalWamid } };
   }
 }
 

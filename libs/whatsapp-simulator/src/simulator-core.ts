@@ -92,8 +92,10 @@ export class SimulatorCore {
     const message: CustomerMessage = input.message ?? { type: 'text', text: input.text ?? '' };
     const media = this.mediaFor(message);
     const sentAt = this.now();
-    // A notice of a changed number is not the user writing: it opens no window.
-    if (message.type !== 'user_changed_number') user.lastInboundAt.set(number.phoneNumberId, sentAt);
+    // A notice of a changed number, or a change to an earlier message, is not the user writing: it opens no window.
+    if (message.type !== 'user_changed_number' && message.type !== 'edit' && message.type !== 'revoke') {
+      user.lastInboundAt.set(number.phoneNumberId, sentAt);
+    }
     if (message.type === 'text' && message.referral) {
       user.referralAt ??= new Map();
       user.referralAt.set(number.phoneNumberId, sentAt);
@@ -155,6 +157,9 @@ export class SimulatorCore {
     if (!old) return;
     const moved = this.state.user(newWaId, old.name);
     if (old.marketingStopped) moved.marketingStopped = new Set(old.marketingStopped);
+    // The same person: their BSUID goes with them to the new number.
+    if (old.userId !== undefined) moved.userId = old.userId;
+    if (old.hideNumber !== undefined) moved.hideNumber = old.hideNumber;
   }
 
   async redeliver(wamid: string): Promise<DeliveryOutcome> {

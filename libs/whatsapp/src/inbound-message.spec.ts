@@ -350,6 +350,8 @@ describe('inbound messages (contract: Meta webhook reference shapes)', () => {
       kind: 'user_changed_number',
       body: 'User Sheena Nelson changed from 16505551234 to 16505559999',
       newWaId: '16505559999',
+      userId: null,
+      previousUserId: null,
     });
     expect(item.message.text).toBeNull();
   });
@@ -361,7 +363,50 @@ describe('inbound messages (contract: Meta webhook reference shapes)', () => {
         null,
       ),
     );
-    expect(message.system).toEqual({ kind: 'customer_changed_number', body: 'changed', newWaId: '16505559999' });
+    expect(message.system).toEqual({
+      kind: 'customer_changed_number',
+      body: 'changed',
+      newWaId: '16505559999',
+      userId: null,
+      previousUserId: null,
+    });
+  });
+
+  it('system user_changed_number with the BSUIDs before and after (a number change also renews the BSUID)', () => {
+    const { message } = onlyMessage(
+      inbound(
+        {
+          ...base,
+          id: 'wamid.sys3',
+          type: 'system',
+          system: {
+            body: 'User Sheena Nelson changed from 16505551234 to 16505559999',
+            wa_id: '16505559999',
+            user_id: 'US.2',
+            previous_user_id: 'US.1',
+            type: 'user_changed_number',
+          },
+        },
+        null,
+      ),
+    );
+    expect(message.system).toMatchObject({ kind: 'user_changed_number', newWaId: '16505559999', userId: 'US.2', previousUserId: 'US.1' });
+  });
+
+  it('system user_changed_user_id names the customer by the BSUID they had when there is no number', () => {
+    const item = onlyMessage(
+      inbound(
+        {
+          id: 'wamid.sys4',
+          timestamp: '1749416383',
+          type: 'system',
+          system: { type: 'user_changed_user_id', user_id: 'US.9', previous_user_id: 'US.8' },
+        },
+        null,
+      ),
+    );
+    expect(item.sender).toEqual({ waId: null, userId: 'US.8', profileName: null });
+    expect(item.message.system).toMatchObject({ kind: 'user_changed_user_id', userId: 'US.9', previousUserId: 'US.8' });
   });
 
   it('unsupported: flagged, with its errors, never dropped', () => {

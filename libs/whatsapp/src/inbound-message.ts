@@ -64,7 +64,16 @@ export const inboundMessageSchema = z.looseObject({
   context: lenient(
     z.looseObject({ from: optionalString, id: optionalString, forwarded: optionalBoolean, frequently_forwarded: optionalBoolean }),
   ),
-  system: lenient(z.looseObject({ body: optionalString, type: optionalString, wa_id: optionalString, new_wa_id: lenient(idSchema) })),
+  system: lenient(
+    z.looseObject({
+      body: optionalString,
+      type: optionalString,
+      wa_id: optionalString,
+      new_wa_id: lenient(idSchema),
+      user_id: optionalString,
+      previous_user_id: optionalString,
+    }),
+  ),
   errors: lenient(z.array(z.unknown())),
 });
 export type InboundMessageWire = z.infer<typeof inboundMessageSchema>;
@@ -110,8 +119,12 @@ export interface InboundMessage {
     ctwaClid: string | null;
   } | null;
   context: { messageId: string | null; from: string | null; forwarded: boolean; frequentlyForwarded: boolean } | null;
-  /** Meta's notices about the customer (e.g. `user_changed_number`, whose `newWaId` is the new number). */
-  system: { kind: string; body: string | null; newWaId: string | null } | null;
+  /**
+   * Meta's notices about the customer: `user_changed_number` (`newWaId` is the
+   * new number; `from` the old one) and `user_changed_user_id` (`userId` is the
+   * new BSUID, `previousUserId` the old one; a number change may carry both).
+   */
+  system: { kind: string; body: string | null; newWaId: string | null; userId: string | null; previousUserId: string | null } | null;
   errors: WebhookError[];
   /** A message type WhatsApp cannot deliver to the Cloud API (`unsupported`, formerly `unknown`). */
   unsupported: boolean;
@@ -227,7 +240,13 @@ function systemOf(message: InboundMessageWire): InboundMessage['system'] {
   const system = message.system;
   if (!system) return null;
   // Meta's current reference puts the new number in `wa_id`; `new_wa_id` is the field of older API versions.
-  return { kind: system.type ?? 'unknown', body: system.body ?? null, newWaId: system.wa_id ?? system.new_wa_id ?? null };
+  return {
+    kind: system.type ?? 'unknown',
+    body: system.body ?? null,
+    newWaId: system.wa_id ?? system.new_wa_id ?? null,
+    userId: system.user_id ?? null,
+    previousUserId: system.previous_user_id ?? null,
+  };
 }
 
 /** The engine's view of one parsed `messages[]` item; `raw` is the object as received. */

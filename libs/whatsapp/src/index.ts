@@ -1,9 +1,12 @@
 export { toAsciiJson } from './ascii-json';
 export { SIGNATURE_HEADER, signWebhookBody, verifyWebhookSignature } from './webhook-signature';
+export { WEBHOOK_LIMITS, webhookLimitProblem } from './webhook-limits';
+export type { WebhookLimits } from './webhook-limits';
 export { inboundMessageSchema, messagesValueSchema, parseWebhookItems, statusSchema, webhookEnvelopeSchema } from './webhook-payload';
 export type {
   InboundMediaKind,
   InboundMessage,
+  MessageChange,
   MessageStatusUpdate,
   WebhookEnvelope,
   WebhookError,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { inboundMessageSchema, type InboundMessageWire, toInboundMessage } from './inbound-message';
+import { MESSAGE_CHANGE_TYPES, toMessageChange } from './message-change';
 import { statusSchema, toStatusUpdate } from './message-status';
 import type { WebhookItem, WebhookSender } from './webhook-item';
 import { firstIssue, lenient, optionalString, recordOf, webhookError } from './webhook-wire';
@@ -38,7 +39,8 @@ function senderFor(contacts: MessagesValue['contacts'], message: InboundMessageW
     ) ?? (contacts?.length === 1 ? contacts[0] : undefined);
   return {
     waId: message.from ?? match?.wa_id ?? null,
-    userId: message.from_user_id ?? match?.user_id ?? null,
+    // A notice that the BSUID changed may name the customer only by the BSUID they had.
+    userId: message.from_user_id ?? match?.user_id ?? message.system?.previous_user_id ?? null,
     profileName: match?.profile?.name ?? null,
   };
 }
@@ -82,14 +84,17 @@ export function parseMessagesChange(wabaId: string, field: string, rawValue: unk
       items.push({ kind: 'skipped', wabaId, field: 'messages', reason: `message ${parsed.data.id} has no sender` });
       continue;
     }
-    items.push({
-      kind: 'message',
-      wabaId,
-      phoneNumberId: metadata.phone_number_id,
-      displayPhoneNumber: metadata.display_phone_number ?? null,
-      sender,
-      message: toInboundMessage(parsed.data, rawMessage),
-    });
+    const where = { wabaId, phoneNumberId: metadata.phone_number_id, displayPhoneNumber: metadata.display_phone_number ?? null, sender };
+    if (MESSAGE_CHANGE_TYPES.includes(parsed.data.type)) {
+      const change = toMessageChange(parsed.data, recordOf(rawMessage) ?? {});
+      items.push(
+        'problem' in change
+          ? { kind: 'skipped', wabaId, field: 'messages', reason: change.problem }
+          : { kind: 'message_change', ...where, change },
+      );
+      continue;
+    }
+    items.push({ kind: 'message', ...where, message: toInboundMessage(parsed.data, rawMessage) });
   }
   for (const rawStatus of value.data.statuses ?? []) {
     const parsed = statusSchema.safeParse(rawStatus);

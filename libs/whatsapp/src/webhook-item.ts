@@ -1,4 +1,5 @@
 import type { InboundMessage } from './inbound-message';
+import type { MessageChange } from './message-change';
 import type { MessageStatusUpdate } from './message-status';
 
 export interface WebhookSender {
@@ -16,6 +17,15 @@ export type WebhookItem =
       displayPhoneNumber: string | null;
       sender: WebhookSender;
       message: InboundMessage;
+    }
+  /** The customer edited or deleted (revoked) a message they sent earlier. */
+  | {
+      kind: 'message_change';
+      wabaId: string;
+      phoneNumberId: string;
+      displayPhoneNumber: string | null;
+      sender: WebhookSender;
+      change: MessageChange;
     }
   | { kind: 'status'; wabaId: string; phoneNumberId: string; status: MessageStatusUpdate }
   /** The customer stopped or resumed marketing messages inside WhatsApp (`user_preferences`). */

@@ -58,6 +58,13 @@ const VALID = webhook(
           errors: [{ code: 131051, title: 'Message type unknown', error_data: { details: 'd' } }],
         },
         { from_user_id: 'US.1', id: 'w14', timestamp: '1749416383', type: 'text', text: { body: 'bsuid' } },
+        {
+          ...base,
+          id: 'w15',
+          type: 'edit',
+          edit: { original_message_id: 'w2', message: { type: 'image', image: { id: '1', mime_type: 'image/jpeg', caption: 'c2' } } },
+        },
+        { ...base, id: 'w16', type: 'revoke', revoke: { original_message_id: 'w1' } },
       ],
       statuses: [
         {
@@ -165,9 +172,27 @@ const wellTyped = z.discriminatedUnion('kind', [
       context: z
         .strictObject({ messageId: nullableText, from: nullableText, forwarded: z.boolean(), frequentlyForwarded: z.boolean() })
         .nullable(),
-      system: z.strictObject({ kind: text, body: nullableText, newWaId: nullableText }).nullable(),
+      system: z
+        .strictObject({ kind: text, body: nullableText, newWaId: nullableText, userId: nullableText, previousUserId: nullableText })
+        .nullable(),
       errors: z.array(error),
       unsupported: z.boolean(),
+      raw: record,
+    }),
+  }),
+  z.strictObject({
+    kind: z.literal('message_change'),
+    wabaId: text,
+    phoneNumberId: text,
+    displayPhoneNumber: nullableText,
+    sender: sender.refine((s) => s.waId !== null || s.userId !== null),
+    change: z.strictObject({
+      kind: z.enum(['edit', 'revoke']),
+      wamid: text.min(1),
+      originalWamid: text.min(1),
+      timestamp: date,
+      text: nullableText,
+      contentType: nullableText,
       raw: record,
     }),
   }),
@@ -380,6 +405,8 @@ describe('parseWebhookItems under malformed input (fuzz, seeded)', () => {
     const items = parseWebhookItems(webhookEnvelopeSchema.parse(JSON.parse(VALID_JSON)));
     expect(items.map((item) => item.kind)).toEqual([
       ...Array<string>(14).fill('message'),
+      'message_change',
+      'message_change',
       ...Array<string>(3).fill('status'),
       'error',
       'user_preference',

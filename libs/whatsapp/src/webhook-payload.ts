@@ -8,6 +8,7 @@ import type { WebhookItem } from './webhook-item';
 
 export { inboundMessageSchema } from './inbound-message';
 export type { InboundMessage, InboundMediaKind } from './inbound-message';
+export type { MessageChange } from './message-change';
 export { statusSchema } from './message-status';
 export type { MessageStatusUpdate } from './message-status';
 export { messagesValueSchema } from './messages-change';

@@ -24,7 +24,9 @@ const upsertedRow = z.object({ id: z.string(), inserted: z.boolean() });
 
 /**
  * Finds the contact behind an identity from a CRM, a shop or a webhook, by
- * WhatsApp id, then E.164 phone, then email, and creates it when it is new.
+ * WhatsApp id, then E.164 phone, then email, then a number the contact had
+ * before it changed (a CRM keeps the old one for a while), and creates it
+ * when it is new.
  */
 @Injectable()
 export class ContactResolverService {
@@ -58,7 +60,19 @@ export class ContactResolverService {
             `SELECT id FROM contacts WHERE workspace_id = $1 AND ${column} = $2 ORDER BY created_at LIMIT 1`,
             [workspaceId, value],
           );
-    const existing = (await find('wa_id', waId)) ?? (await find('phone_e164', phone)) ?? (await find('email', email));
+    const formerNumber = async () =>
+      waId === null
+        ? undefined
+        : sqlRow(
+            outer ?? this.dataSource,
+            idRow,
+            `SELECT h.contact_id AS id FROM contact_identity_history h JOIN contacts c ON c.id = h.contact_id
+              WHERE h.workspace_id = $1 AND h.kind = 'wa_id' AND h.value = $2 AND h.reason = 'number_changed'
+              ORDER BY h.ended_at DESC LIMIT 1`,
+            [workspaceId, waId],
+          );
+    const existing =
+      (await find('wa_id', waId)) ?? (await find('phone_e164', phone)) ?? (await find('email', email)) ?? (await formerNumber());
     if (existing) return { contactId: existing.id, created: false };
     const insert = async (manager: EntityManager) => {
       const row = await sqlRow(

@@ -45,6 +45,22 @@ export class Message {
   @Column('text', { name: 'node_id', nullable: true })
   nodeId: string | null;
 
+  /** The message this one answers or quotes (`context.id`). */
+  @Column('text', { name: 'reply_to_wamid', nullable: true })
+  replyToWamid: string | null;
+
+  /** For a reaction: the message reacted to. */
+  @Column('text', { name: 'reacts_to_wamid', nullable: true })
+  reactsToWamid: string | null;
+
+  /** When the customer last edited it (`text` is then the edited text; every edit is in `message_changes`). */
+  @Column('timestamptz', { name: 'edited_at', nullable: true })
+  editedAt: Date | null;
+
+  /** When the customer deleted it; `text` is then null and the words are kept in `message_changes` for the audit only. */
+  @Column('timestamptz', { name: 'revoked_at', nullable: true })
+  revokedAt: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }

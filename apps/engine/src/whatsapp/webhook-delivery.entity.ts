@@ -31,6 +31,14 @@ export class WebhookDelivery {
   @Column('text', { name: 'signed_for', array: true, nullable: true })
   signedFor: string[] | null;
 
+  /**
+   * `pending` until processed; `processed` (items that could not be applied
+   * are in `notes`); `parked` after its attempts failed on a passing fault;
+   * `rejected` when the body is beyond the webhook limits (never processed).
+   */
+  @Column('text', { default: 'pending' })
+  status: 'pending' | 'processed' | 'parked' | 'rejected';
+
   /** Items that were skipped while processing, with the reason. */
   @Column('jsonb', { default: [] })
   notes: unknown[];

@@ -8,15 +8,16 @@ import { Dispatcher } from '../dispatch/dispatcher';
 interface Pending {
   body: Buffer;
   signedFor: string[] | null;
+  /** Why the body is stored but never processed; null for a delivery to process. */
+  rejection: string | null;
   receivedAt: Date;
   done: (error: Error | null) => void;
 }
 
-/** Rows per INSERT: 4 parameters each, far below PostgreSQL's 65,535. */
+/** Rows per INSERT: 5 parameters each, far below PostgreSQL's 65,535. */
 const MAX_BATCH = 500;
 /** INSERTs in flight at once; deliveries arriving meanwhile wait and go together in the next one. */
 const MAX_IN_FLIGHT = 4;
-const idRow = z.object({ id: z.string() });
 
 /**
  * Stores verified webhook bodies durably, many per INSERT when many arrive at
@@ -37,10 +38,14 @@ export class WebhookIngestService {
     private readonly clock: Clock,
   ) {}
 
-  /** Resolves once the delivery is committed (and handed to processing, or left for the sweeper). */
-  store(body: Buffer, signedFor: string[] | null): Promise<void> {
+  /**
+   * Resolves once the delivery is committed (and handed to processing, or
+   * left for the sweeper). With a `rejection` it is stored `rejected`, with the
+   * reason in its notes, and never processed.
+   */
+  store(body: Buffer, signedFor: string[] | null, rejection: string | null = null): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ body, signedFor, receivedAt: this.clock.now(), done: (error) => (error ? reject(error) : resolve()) });
+      this.queue.push({ body, signedFor, rejection, receivedAt: this.clock.now(), done: (error) => (error ? reject(error) : resolve()) });
       this.pump();
     });
   }
@@ -61,16 +66,28 @@ export class WebhookIngestService {
     try {
       const parameters: unknown[] = [];
       const rows = batch.map((p, i) => {
-        parameters.push(p.receivedAt, p.body, p.signedFor);
-        return `('whatsapp', $${i * 3 + 1}::timestamptz, $${i * 3 + 2}::bytea, $${i * 3 + 3}::text[])`;
+        parameters.push(
+          p.receivedAt,
+          p.body,
+          p.signedFor,
+          p.rejection === null ? 'pending' : 'rejected',
+          JSON.stringify(p.rejection === null ? [] : [`rejected: ${p.rejection}`]),
+        );
+        const at = `$${i * 5 + 1}::timestamptz`;
+        const status = `$${i * 5 + 4}::text`;
+        return `('whatsapp', ${at}, $${i * 5 + 2}::bytea, $${i * 5 + 3}::text[], ${status}, $${i * 5 + 5}::jsonb, CASE WHEN ${status} = 'rejected' THEN ${at} END)`;
       });
       const inserted = await sqlRows(
         this.dataSource,
-        idRow,
-        `INSERT INTO webhook_deliveries (provider, received_at, body, signed_for) VALUES ${rows.join(', ')} RETURNING id::text AS id`,
+        z.object({ id: z.string(), status: z.string() }),
+        `INSERT INTO webhook_deliveries (provider, received_at, body, signed_for, status, notes, processed_at) VALUES ${rows.join(', ')}
+         RETURNING id::text AS id, status`,
         parameters,
       );
-      ids = inserted.map((r) => r.id);
+      ids = inserted.filter((r) => r.status === 'pending').map((r) => r.id);
+      for (const row of inserted) {
+        if (row.status === 'rejected') this.logger.warn(`Webhook delivery ${row.id} stored rejected: beyond the webhook limits`);
+      }
     } catch (error) {
       // Nothing was stored: every caller answers with an error and Meta delivers again.
       const failure = error instanceof Error ? error : new Error(String(error));
@@ -78,9 +95,11 @@ export class WebhookIngestService {
       return;
     }
     // Stored durably already; if dispatch fails the sweeper picks the deliveries up.
-    await this.dispatcher.dispatch(ids.map((id) => ({ kind: 'webhook' as const, id }))).catch((error: unknown) => {
-      this.logger.warn(`Dispatch of ${ids.length} webhook deliveries failed; the sweeper will retry: ${String(error)}`);
-    });
+    if (ids.length > 0) {
+      await this.dispatcher.dispatch(ids.map((id) => ({ kind: 'webhook' as const, id }))).catch((error: unknown) => {
+        this.logger.warn(`Dispatch of ${ids.length} webhook deliveries failed; the sweeper will retry: ${String(error)}`);
+      });
+    }
     for (const p of batch) p.done(null);
   }
 }

@@ -1,23 +1,32 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { type MessageStatusUpdate, parseWebhookItems, type WebhookItem, webhookEnvelopeSchema } from '@parley/whatsapp';
+import {
+  type MessageStatusUpdate,
+  parseWebhookItems,
+  type WebhookItem,
+  webhookEnvelopeSchema,
+  webhookLimitProblem,
+} from '@parley/whatsapp';
 import { DataSource, type EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { Clock } from '../common/clock';
 import { codeOfError, errorConstraint } from '../common/error-code';
-import { sqlRow, sqlRows } from '../database/sql-rows';
-import type { WorkItem } from '../dispatch/work-item';
 import { ConsentService } from '../contacts/consent.service';
+import { ContactIdentityService } from '../contacts/contact-identity.service';
+import { sqlRow, sqlRows } from '../database/sql-rows';
+import { isTransientDatabaseError } from '../database/transient-database-error';
+import type { WorkItem } from '../dispatch/work-item';
 import { EventWriterService } from '../events/event-writer.service';
 import { effectiveIntents } from '../workspaces/workspace-settings';
 import { WorkspaceSettingsService } from '../workspaces/workspace-settings.service';
+import { MessageChangesService } from './message-changes.service';
 import { consentKeyword } from './policy/consent-keyword';
+import { storableJson } from './storable-json';
 import { WhatsAppTemplatesService } from './whatsapp-templates.service';
 
 /** After this many failed attempts a delivery is parked with its error instead of retried forever. */
 const MAX_ATTEMPTS = 5;
 
 const idRow = z.object({ id: z.union([z.string(), z.number()]).transform(String) });
-const upsertedContactRow = z.object({ id: z.string(), inserted: z.boolean() });
 const numberRow = z.object({ id: z.string(), workspace_id: z.string() });
 /** The parts of a stored send request a reconciled message needs. */
 const sentRequestSchema = z.object({
@@ -50,15 +59,30 @@ function statusRank(expression: string): string {
   return `(CASE ${expression} WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3 WHEN 'played' THEN 4 WHEN 'failed' THEN 5 ELSE 0 END)`;
 }
 
-function firstName(profileName: string | null): string | null {
-  const first = profileName?.trim().split(/\s+/)[0];
-  return first && first.length > 0 ? first : null;
+/** Names an item in notes and logs by kind and id, never by what the customer wrote. */
+function itemLabel(item: WebhookItem, index: number): string {
+  const id =
+    item.kind === 'message'
+      ? item.message.wamid
+      : item.kind === 'message_change'
+        ? item.change.wamid
+        : item.kind === 'status'
+          ? item.status.wamid
+          : null;
+  return `item ${index + 1} (${item.kind}${id ? ` ${id}` : ''})`;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /**
  * Turns a stored webhook delivery into contacts, messages and events, in one
  * transaction. Messages are unique by wamid and events by source id, so a
- * redelivered webhook changes nothing and starts nothing.
+ * redelivered webhook changes nothing and starts nothing. Each item is applied
+ * on its own (a savepoint): one that cannot be applied is noted in the
+ * delivery and the others are stored; only a passing fault (the database down,
+ * a deadlock) makes the whole delivery go again.
  */
 @Injectable()
 export class WebhookProcessorService {
@@ -68,6 +92,8 @@ export class WebhookProcessorService {
     private readonly dataSource: DataSource,
     private readonly events: EventWriterService,
     private readonly consent: ConsentService,
+    private readonly identity: ContactIdentityService,
+    private readonly changes: MessageChangesService,
     private readonly settings: WorkspaceSettingsService,
     private readonly templates: WhatsAppTemplatesService,
     private readonly clock: Clock,
@@ -85,38 +111,49 @@ export class WebhookProcessorService {
           [id],
         );
         if (!delivery) return [];
-        // PostgreSQL text and jsonb cannot hold NUL characters; a customer's stray one must not stop the delivery.
-        const envelope = webhookEnvelopeSchema.parse(
-          JSON.parse(delivery.body.toString('utf8'), (_key, value: unknown) =>
-            typeof value === 'string' ? value.replaceAll('\u0000', '') : value,
-          ),
-        );
+        const envelope = await this.envelope(manager, delivery);
+        if (!envelope) return [];
         const notes: string[] = [];
         const contacts = new Set<string>();
         const signer = delivery.signed_for === null ? null : await this.signer(manager, delivery.signed_for);
-        for (const item of parseWebhookItems(envelope)) {
+        for (const [index, item] of parseWebhookItems(envelope).entries()) {
           if (signer && !signedBy(item, signer)) {
             // A number's own app can only speak for its own account and numbers, never for another business's.
             notes.push(`${item.kind}: account ${item.wabaId} is not the one whose app secret signed this delivery; ignored`);
             continue;
           }
-          const contactId = await this.apply(manager, item, notes);
-          if (contactId) contacts.add(contactId);
+          await manager.query('SAVEPOINT webhook_item');
+          // An item's own notes count only if it is applied: a rolled-back item leaves just its failure.
+          const itemNotes: string[] = [];
+          try {
+            const touched = await this.apply(manager, item, itemNotes);
+            await manager.query('RELEASE SAVEPOINT webhook_item');
+            notes.push(...itemNotes);
+            for (const contactId of touched) contacts.add(contactId);
+          } catch (error) {
+            if (isTransientDatabaseError(error)) throw error;
+            await manager.query('ROLLBACK TO SAVEPOINT webhook_item');
+            notes.push(`${itemLabel(item, index)} could not be applied: ${errorText(error).slice(0, 500)}`);
+            this.logger.warn(
+              { event: 'webhook.item_failed', deliveryId: id, item: itemLabel(item, index), errorCode: codeOfError(error) },
+              'Webhook item could not be applied; the others were',
+            );
+          }
         }
-        await manager.query(`UPDATE webhook_deliveries SET processed_at = $2, attempts = attempts + 1, notes = $3 WHERE id = $1`, [
-          id,
-          this.clock.now(),
-          JSON.stringify(notes),
-        ]);
+        await manager.query(
+          `UPDATE webhook_deliveries SET processed_at = $2, attempts = attempts + 1, notes = $3, status = 'processed' WHERE id = $1`,
+          [id, this.clock.now(), JSON.stringify(notes)],
+        );
         return [...contacts].map((contactId): WorkItem => ({ kind: 'contact', id: contactId }));
       });
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorText(error);
       const row = await sqlRow(
         this.dataSource,
         z.object({ attempts: z.number() }),
         `UPDATE webhook_deliveries SET attempts = attempts + 1, last_error = $2,
-           processed_at = CASE WHEN attempts + 1 >= $3 THEN $4::timestamptz ELSE NULL END
+           processed_at = CASE WHEN attempts + 1 >= $3 THEN $4::timestamptz ELSE NULL END,
+           status = CASE WHEN attempts + 1 >= $3 THEN 'parked' ELSE status END
          WHERE id = $1 AND processed_at IS NULL RETURNING attempts`,
         [id, message.slice(0, 2000), MAX_ATTEMPTS, this.clock.now()],
       );
@@ -138,6 +175,41 @@ export class WebhookProcessorService {
     }
   }
 
+  /**
+   * The delivery's envelope, with strings PostgreSQL can store; null (and the
+   * delivery marked `rejected`, never to be tried again) when its body is not
+   * one or is beyond the webhook limits. The controller refuses such bodies
+   * already; this keeps the processor safe from any that were stored anyway.
+   */
+  private async envelope(manager: EntityManager, delivery: z.infer<typeof deliveryRow>) {
+    let json: unknown;
+    try {
+      json = JSON.parse(delivery.body.toString('utf8'));
+    } catch {
+      await this.reject(manager, delivery.id, 'the body is not JSON');
+      return null;
+    }
+    const problem = webhookLimitProblem(json);
+    if (problem) {
+      await this.reject(manager, delivery.id, `beyond the webhook limits: ${problem}`);
+      return null;
+    }
+    const envelope = webhookEnvelopeSchema.safeParse(storableJson(json));
+    if (!envelope.success) {
+      await this.reject(manager, delivery.id, 'the body is not a WhatsApp webhook envelope');
+      return null;
+    }
+    return envelope.data;
+  }
+
+  private async reject(manager: EntityManager, id: string, reason: string): Promise<void> {
+    await manager.query(
+      `UPDATE webhook_deliveries SET processed_at = $2, attempts = attempts + 1, status = 'rejected', notes = $3 WHERE id = $1`,
+      [id, this.clock.now(), JSON.stringify([`rejected: ${reason}`])],
+    );
+    this.logger.warn({ event: 'webhook.rejected', deliveryId: id, reason }, 'Webhook delivery rejected');
+  }
+
   /** The accounts and numbers whose own app secret signed a delivery. */
   private async signer(manager: EntityManager, phoneNumberIds: string[]): Promise<Signer> {
     const rows = await sqlRows(
@@ -149,18 +221,18 @@ export class WebhookProcessorService {
     return { wabaIds: new Set(rows.map((r) => r.waba_id)), phoneNumberIds: new Set(rows.map((r) => r.phone_number_id)) };
   }
 
-  /** Applies one item; returns the contact that has a new event to process, if any. */
-  private async apply(manager: EntityManager, item: WebhookItem, notes: string[]): Promise<string | null> {
+  /** Applies one item; returns the contacts that have new events to process. */
+  private async apply(manager: EntityManager, item: WebhookItem, notes: string[]): Promise<string[]> {
     switch (item.kind) {
       case 'skipped':
         notes.push(`${item.field}: ${item.reason}`);
-        return null;
+        return [];
       case 'error':
         notes.push(`error ${item.code}: ${item.title}${item.details ? ` (${item.details})` : ''}`);
-        return null;
+        return [];
       case 'account_update':
         notes.push(`${item.field}: ${item.event ?? 'update'}`);
-        return null;
+        return [];
       case 'template_status': {
         const changed = await this.templates.applyStatus(manager, item);
         notes.push(
@@ -168,7 +240,7 @@ export class WebhookProcessorService {
             ? `template ${item.name}: ${item.status} (not in the registry; sync the templates)`
             : `template ${item.name}: ${changed.map((c) => `${c.language} ${c.previous} -> ${item.status}`).join(', ')}`,
         );
-        return null;
+        return [];
       }
       case 'template_category':
         await manager.query(
@@ -176,7 +248,7 @@ export class WebhookProcessorService {
           [item.wabaId, item.templateId, item.name, item.newCategory.toUpperCase(), this.clock.now(), item.language],
         );
         notes.push(`template ${item.name}: category ${item.previousCategory ?? '?'} -> ${item.newCategory}`);
-        return null;
+        return [];
       case 'number_quality':
         // The messaging limit belongs to the whole account (portfolio); the quality event to one number.
         await manager.query(
@@ -188,10 +260,13 @@ export class WebhookProcessorService {
           [item.wabaId, item.displayPhoneNumber, item.event],
         );
         notes.push(`number quality: ${item.event}${item.currentLimit ? `, limit ${item.currentLimit}` : ''}`);
-        return null;
-      case 'user_preference':
-        return this.applyPreference(manager, item, notes);
+        return [];
+      case 'user_preference': {
+        const changed = await this.applyPreference(manager, item, notes);
+        return changed ? [changed] : [];
+      }
       case 'message':
+      case 'message_change':
       case 'status':
         break;
     }
@@ -200,94 +275,109 @@ export class WebhookProcessorService {
     ]);
     if (!number) {
       notes.push(`${item.kind}: phone_number_id ${item.phoneNumberId} is not registered`);
-      return null;
+      return [];
     }
-    if (item.kind === 'status') return this.applyStatus(manager, number, item.status, notes);
+    if (item.kind === 'status') {
+      const changed = await this.applyStatus(manager, number, item.status, notes);
+      return changed ? [changed] : [];
+    }
+    if (item.kind === 'message_change') return this.applyMessageChange(manager, number, item, notes);
+    return this.applyMessage(manager, number, item, notes);
+  }
 
+  /**
+   * Stores a customer's message on their contact (found by BSUID, then
+   * number; created when new), first applying a number or BSUID change it
+   * announces, then any edit or revoke that arrived before it, and records
+   * the `message.received` event (not for a message already revoked).
+   */
+  private async applyMessage(
+    manager: EntityManager,
+    number: z.infer<typeof numberRow>,
+    item: Extract<WebhookItem, { kind: 'message' }>,
+    notes: string[],
+  ): Promise<string[]> {
     const { sender, message } = item;
-    const waId = sender.waId;
-    const conflictTarget =
-      waId !== null ? '(workspace_id, wa_id) WHERE wa_id IS NOT NULL' : '(workspace_id, bsuid) WHERE bsuid IS NOT NULL';
-    const contact = await sqlRow(
-      manager,
-      upsertedContactRow,
-      `INSERT INTO contacts (workspace_id, wa_id, bsuid, phone_e164, display_name, first_name, whatsapp_number_id, last_inbound_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-       ON CONFLICT ${conflictTarget} DO UPDATE SET
-         bsuid = COALESCE(contacts.bsuid, EXCLUDED.bsuid),
-         display_name = COALESCE(EXCLUDED.display_name, contacts.display_name),
-         first_name = COALESCE(contacts.first_name, EXCLUDED.first_name),
-         whatsapp_number_id = EXCLUDED.whatsapp_number_id,
-         last_inbound_at = GREATEST(contacts.last_inbound_at, EXCLUDED.last_inbound_at),
-         updated_at = now()
-       RETURNING id, (xmax = 0) AS inserted`,
-      [
-        number.workspace_id,
-        waId,
-        sender.userId,
-        waId !== null && /^\d{6,15}$/.test(waId) ? `+${waId}` : null,
-        sender.profileName,
-        firstName(sender.profileName),
-        number.id,
-        message.timestamp,
-      ],
-    );
-    if (!contact) throw new Error('contact upsert returned no row');
-    if (contact.inserted) {
-      await this.events.record(
-        {
-          workspaceId: number.workspace_id,
-          contactId: contact.id,
-          type: 'contact.created',
-          source: 'contact',
-          sourceId: `${contact.id}:created`,
-          occurredAt: message.timestamp,
-          payload: { source: 'whatsapp' },
-        },
-        manager,
-      );
+    const workspaceId = number.workspace_id;
+    // A redelivery: the message and everything it changed are stored already.
+    if (await sqlRow(manager, idRow, 'SELECT id FROM messages WHERE wamid = $1', [message.wamid])) return [];
+    const touched: string[] = [];
+    const system = message.system;
+    let identity = { waId: sender.waId, userId: sender.userId };
+    if (system && (system.kind === 'user_changed_number' || system.kind === 'customer_changed_number') && system.newWaId !== null) {
+      const changed = await this.identity.changeNumber(manager, {
+        workspaceId,
+        oldWaId: sender.waId,
+        oldUserId: system.previousUserId ?? sender.userId,
+        newWaId: system.newWaId,
+        newUserId: system.userId,
+        at: message.timestamp,
+        source: message.wamid,
+      });
+      touched.push(...changed.touched);
+      notes.push(...changed.notes);
+      identity = { waId: system.newWaId, userId: system.userId ?? sender.userId };
+    } else if (system?.kind === 'user_changed_user_id' && system.userId !== null) {
+      const changed = await this.identity.changeUserId(manager, {
+        workspaceId,
+        waId: sender.waId,
+        previousUserId: system.previousUserId ?? sender.userId,
+        newUserId: system.userId,
+        at: message.timestamp,
+        source: message.wamid,
+      });
+      touched.push(...changed.touched);
+      notes.push(...changed.notes);
+      identity = { waId: sender.waId, userId: system.userId };
     }
+    const contact = await this.identity.resolveSender(manager, {
+      workspaceId,
+      whatsappNumberId: number.id,
+      waId: identity.waId,
+      userId: identity.userId,
+      profileName: sender.profileName,
+      at: message.timestamp,
+      // A notice about the customer is not the customer writing: it opens no window.
+      opensWindow: system === null,
+      source: message.wamid,
+    });
+    touched.push(...contact.touched);
+    notes.push(...contact.notes);
 
     const inserted = await sqlRow(
       manager,
       idRow,
-      `INSERT INTO messages (workspace_id, contact_id, whatsapp_number_id, direction, wamid, type, text, payload, occurred_at)
-       VALUES ($1, $2, $3, 'inbound', $4, $5, $6, $7, $8)
+      `INSERT INTO messages (workspace_id, contact_id, whatsapp_number_id, direction, wamid, type, text, payload, occurred_at, reply_to_wamid, reacts_to_wamid)
+       VALUES ($1, $2, $3, 'inbound', $4, $5, $6, $7, $8, $9, $10)
        ON CONFLICT (wamid) DO NOTHING RETURNING id`,
       [
-        number.workspace_id,
-        contact.id,
+        workspaceId,
+        contact.contactId,
         number.id,
         message.wamid,
         message.type,
         message.text,
         JSON.stringify(message.raw),
         message.timestamp,
+        message.context?.messageId ?? null,
+        message.reaction?.messageId ?? null,
       ],
     );
-    if (!inserted) return null;
+    if (!inserted) return touched;
+    const content = await this.changes.applyPending(
+      manager,
+      workspaceId,
+      { id: inserted.id, wamid: message.wamid, contactId: contact.contactId, text: message.text },
+      notes,
+    );
+    // Taken back before we saw it: kept for the audit, but nothing may act on its words.
+    if (content.revoked) return touched;
 
-    // "STOP" alone opts the customer out of marketing; a resubscribe keyword brings them back.
-    const intents = effectiveIntents((await this.settings.get(number.workspace_id)).settings);
-    const keyword = consentKeyword(message.text, { stop: intents['stop'] ?? [], start: intents['start'] ?? [] });
-    if (keyword) {
-      await this.consent.record(
-        {
-          workspaceId: number.workspace_id,
-          contactId: contact.id,
-          kind: 'marketing',
-          value: keyword.action === 'stop' ? 'opted_out' : 'opted_in',
-          source: `keyword:${keyword.keyword}`,
-          at: message.timestamp,
-        },
-        manager,
-      );
-    }
-
+    if (await this.applyKeyword(manager, workspaceId, contact.contactId, content.text, message.timestamp)) touched.push(contact.contactId);
     const event = await this.events.record(
       {
-        workspaceId: number.workspace_id,
-        contactId: contact.id,
+        workspaceId,
+        contactId: contact.contactId,
         type: 'message.received',
         source: 'whatsapp',
         sourceId: message.wamid,
@@ -296,7 +386,7 @@ export class WebhookProcessorService {
           wamid: message.wamid,
           phoneNumberId: item.phoneNumberId,
           messageType: message.type,
-          text: message.text,
+          text: content.text,
           replyId: message.reply?.id ?? null,
           replyKind: message.reply?.kind ?? null,
           location: message.location,
@@ -304,7 +394,60 @@ export class WebhookProcessorService {
       },
       manager,
     );
-    return event ? contact.id : null;
+    return event ? [...touched, contact.contactId] : touched;
+  }
+
+  /** Stores a customer's edit or revoke against the message it changes (see `MessageChangesService`). */
+  private async applyMessageChange(
+    manager: EntityManager,
+    number: z.infer<typeof numberRow>,
+    item: Extract<WebhookItem, { kind: 'message_change' }>,
+    notes: string[],
+  ): Promise<string[]> {
+    const { sender, change } = item;
+    const workspaceId = number.workspace_id;
+    const contact = await this.identity.resolveSender(manager, {
+      workspaceId,
+      whatsappNumberId: number.id,
+      waId: sender.waId,
+      userId: sender.userId,
+      profileName: sender.profileName,
+      at: change.timestamp,
+      opensWindow: false,
+      source: change.wamid,
+    });
+    notes.push(...contact.notes);
+    const outcome = await this.changes.record(manager, workspaceId, contact.contactId, change);
+    if (outcome === null) return contact.touched;
+    notes.push(outcome);
+    // Editing a message into a STOP word is asking to stop, as writing it is.
+    const consentChanged =
+      change.kind === 'edit' && (await this.applyKeyword(manager, workspaceId, contact.contactId, change.text, change.timestamp));
+    return consentChanged ? [...contact.touched, contact.contactId] : contact.touched;
+  }
+
+  /** "STOP" alone opts the customer out of marketing; a resubscribe keyword brings them back. True when consent changed. */
+  private async applyKeyword(
+    manager: EntityManager,
+    workspaceId: string,
+    contactId: string,
+    text: string | null,
+    at: Date,
+  ): Promise<boolean> {
+    const intents = effectiveIntents((await this.settings.get(workspaceId)).settings);
+    const keyword = consentKeyword(text, { stop: intents['stop'] ?? [], start: intents['start'] ?? [] });
+    if (!keyword) return false;
+    return this.consent.record(
+      {
+        workspaceId,
+        contactId,
+        kind: 'marketing',
+        value: keyword.action === 'stop' ? 'opted_out' : 'opted_in',
+        source: `keyword:${keyword.keyword}`,
+        at,
+      },
+      manager,
+    );
   }
 
   /**

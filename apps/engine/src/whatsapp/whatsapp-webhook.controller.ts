@@ -10,7 +10,7 @@ import {
   UnauthorizedException,
 } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { SIGNATURE_HEADER, verifyWebhookSignature, webhookEnvelopeSchema } from '@parley/whatsapp';
+import { SIGNATURE_HEADER, verifyWebhookSignature, webhookEnvelopeSchema, webhookLimitProblem } from '@parley/whatsapp';
 import type { Request } from 'express';
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
@@ -34,7 +34,9 @@ function sameText(a: string, b: string): boolean {
 /**
  * Meta's webhook endpoint. A delivery is checked on its exact bytes, then
  * stored as received before the 200, and processed asynchronously, so Meta's
- * retries and our crashes can never lose or double it.
+ * retries and our crashes can never lose or double it. A signed body beyond
+ * the webhook limits (`WEBHOOK_LIMITS`) is stored `rejected` and answered 200:
+ * Meta would only send it again.
  */
 @ApiTags('whatsapp webhook')
 @Controller('webhooks/whatsapp')
@@ -80,6 +82,12 @@ export class WhatsAppWebhookController {
       json = JSON.parse(raw.toString('utf8'));
     } catch {
       throw new BadRequestException('The body is not valid JSON.');
+    }
+    // Signed, so Meta's (or its app's) own words: kept as received and marked, but never processed, and never retried.
+    const problem = webhookLimitProblem(json);
+    if (problem) {
+      await this.ingest.store(raw, signedFor, `beyond the webhook limits: ${problem}`);
+      return { received: true };
     }
     const envelope = webhookEnvelopeSchema.safeParse(json);
     if (!envelope.success) {

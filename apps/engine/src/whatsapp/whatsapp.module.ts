@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { ConsentService } from '../contacts/consent.service';
+import { ContactIdentityService } from '../contacts/contact-identity.service';
 import { EventsModule } from '../events/events.module';
 import { PausesModule } from '../pauses/pauses.module';
 import { WorkspacesModule } from '../workspaces/workspaces.module';
+import { MessageChangesService } from './message-changes.service';
 import { PolicyGateService } from './policy/policy-gate.service';
 import { WebhookSecretsService } from './webhook-secrets.service';
 import { WebhookProcessorService } from './webhook-processor.service';
@@ -15,6 +17,8 @@ import { WhatsAppTemplatesService } from './whatsapp-templates.service';
   imports: [AuditModule, EventsModule, PausesModule, WorkspacesModule],
   providers: [
     ConsentService,
+    ContactIdentityService,
+    MessageChangesService,
     PolicyGateService,
     WhatsAppNumbersService,
     WebhookProcessorService,
