@@ -7,3 +7,7 @@ export type { FaultSpec } from './common/fault-plan';
 export type { RecordedCall } from './common/call-log';
 export type { CallbackAttempt, CallbackRetry } from './common/webhook-dispatcher';
 export { syntheticPerson } from './common/synthetic-people';
+export { startZohoSimulator } from './zoho/zoho-server';
+export type { RunningZohoSimulator } from './zoho/zoho-server';
+export type { ZohoDataCentre, ZohoSimulatorOptions } from './zoho/zoho-options';
+export type { ZohoModule } from './zoho/zoho-schema';

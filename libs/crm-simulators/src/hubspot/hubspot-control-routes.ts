@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { controlBody, controlError, queryInt } from '../common/control-kit';
-import { faultSchema } from '../common/fault-plan';
+import { sharedControlRoute } from '../common/shared-control-routes';
 import { sendEmpty, sendJson, SimHttpError } from '../common/http-kit';
 import { syntheticPerson } from '../common/synthetic-people';
 import type { HubSpotCore } from './hubspot-core';
@@ -216,51 +216,7 @@ export async function hubSpotControlRoute(context: RouteContext): Promise<boolea
     sendJson(response, 201, { associated: true, associationTypeId: typeId });
     return true;
   }
-  if (path === '/sim/faults') {
-    if (method === 'POST') {
-      const fault = await controlBody(request, faultSchema);
-      if (fault.kind === 'token_expiry') {
-        sendJson(response, 201, { expired: core.tokens.expireAll(now) });
-        return true;
-      }
-      core.faults.add(fault, now);
-      sendJson(response, 201, core.faults.describe(now));
-      return true;
-    }
-    if (method === 'DELETE') {
-      core.faults.clear();
-      sendEmpty(response, 204);
-      return true;
-    }
-    sendJson(response, 200, core.faults.describe(now));
-    return true;
-  }
-  if (path === '/sim/calls') {
-    if (method === 'DELETE') {
-      core.calls.clear();
-      sendEmpty(response, 204);
-      return true;
-    }
-    const since = queryInt(url, 'since');
-    const limit = queryInt(url, 'limit');
-    const method2 = url.searchParams.get('method') ?? undefined;
-    const pathPrefix = url.searchParams.get('path') ?? undefined;
-    sendJson(response, 200, {
-      calls: core.calls.list({
-        ...(since !== undefined ? { since } : {}),
-        ...(limit !== undefined ? { limit } : {}),
-        ...(method2 !== undefined ? { method: method2 } : {}),
-        ...(pathPrefix !== undefined ? { pathPrefix } : {}),
-      }),
-    });
-    return true;
-  }
-  if (method === 'POST' && path === '/sim/clock') {
-    const body = await controlBody(request, clockSchema);
-    core.clock.advance(body.advanceMs);
-    sendJson(response, 200, { now: new Date(core.now()).toISOString(), offsetMs: core.clock.offset });
-    return true;
-  }
+  if (await sharedControlRoute(core, request, response, url)) return true;
   if (path === '/sim/webhooks') {
     if (method === 'PUT') {
       const body = await controlBody(request, webhookSettingsSchema);
