@@ -40,13 +40,6 @@ const associationSchema = z.object({
   toType: z.string(),
   toId: z.string().regex(/^\d{1,15}$/),
 });
-const clockSchema = z.object({
-  advanceMs: z
-    .number()
-    .int()
-    .min(0)
-    .max(400 * 86_400_000),
-});
 const webhookSettingsSchema = z.object({
   targetUrl: z.url().nullable().optional(),
   clientSecret: z.string().min(1).max(200).optional(),
