@@ -11,3 +11,7 @@ export { startZohoSimulator } from './zoho/zoho-server';
 export type { RunningZohoSimulator } from './zoho/zoho-server';
 export type { ZohoDataCentre, ZohoSimulatorOptions } from './zoho/zoho-options';
 export type { ZohoModule } from './zoho/zoho-schema';
+export { startSalesforceSimulator } from './salesforce/salesforce-server';
+export type { RunningSalesforceSimulator } from './salesforce/salesforce-server';
+export type { SalesforceSimulatorOptions } from './salesforce/salesforce-options';
+export type { SObjectName } from './salesforce/salesforce-schema';
