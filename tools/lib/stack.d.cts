@@ -19,6 +19,7 @@ export interface StackService {
   name: string;
   child: ChildProcess;
   exited: Promise<{ code: number | null; signal: string | null }>;
+  quiet: boolean;
   recentOutput(): string;
 }
 
