@@ -4,6 +4,7 @@ import { DispatchClaims1764000000000 } from './1764000000000-dispatch-claims';
 import { MessagingPolicy1764100000000 } from './1764100000000-messaging-policy';
 import { NumberAppSecrets1764200000000 } from './1764200000000-number-app-secrets';
 import { TestRuns1764300000000 } from './1764300000000-test-runs';
+import { TestRunMessages1764410000000 } from './1764410000000-test-run-messages';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   MessagingPolicy1764100000000,
   NumberAppSecrets1764200000000,
   TestRuns1764300000000,
+  TestRunMessages1764410000000,
 ];
