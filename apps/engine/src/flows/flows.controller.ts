@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, ParseUUIDPipe, Post, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, ParseUUIDPipe, Post, Put } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
@@ -20,6 +20,10 @@ const saveDraftSchema = z.object({
 const publishSchema = z.object({ revision: z.number().int().min(1).optional() }).default({});
 const unpublishSchema = z.object({ running: z.enum(['finish', 'cancel']).default('finish') }).default({ running: 'finish' });
 const rollbackSchema = z.object({ version: z.number().int().min(1) });
+const archiveSchema = z
+  .object({ running: z.enum(['finish', 'cancel']).default('finish') })
+  .strict()
+  .default({ running: 'finish' });
 
 @ApiTags('flows')
 @Controller('api/flows')
@@ -92,6 +96,37 @@ export class FlowsController {
     @Body(new ZodValidationPipe(rollbackSchema)) body: z.infer<typeof rollbackSchema>,
   ) {
     return this.flows.rollback(principal, id, body.version);
+  }
+
+  @Post(':id/archive')
+  @Roles('admin', 'marketer')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Archive a flow: out of the list and unpublished (no new runs); runs in progress finish ("finish") or are cancelled ("cancel"); history kept',
+  })
+  archive(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body(new ZodValidationPipe(archiveSchema)) body: z.infer<typeof archiveSchema>,
+  ) {
+    return this.flows.archive(principal, id, body.running);
+  }
+
+  @Post(':id/restore')
+  @Roles('admin', 'marketer')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Bring an archived flow back to the list as an unpublished draft' })
+  restore(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string) {
+    return this.flows.restore(principal, id);
+  }
+
+  @Delete(':id')
+  @Roles('admin', 'marketer')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a flow that was never published, tested or run (409 flow_has_history otherwise: archive it)' })
+  async remove(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+    await this.flows.remove(principal, id);
   }
 
   @Get(':id/versions')

@@ -5,6 +5,7 @@ import { MessagingPolicy1764100000000 } from './1764100000000-messaging-policy';
 import { NumberAppSecrets1764200000000 } from './1764200000000-number-app-secrets';
 import { TestRuns1764300000000 } from './1764300000000-test-runs';
 import { TestRunMessages1764410000000 } from './1764410000000-test-run-messages';
+import { FlowArchive1764420000000 } from './1764420000000-flow-archive';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   NumberAppSecrets1764200000000,
   TestRuns1764300000000,
   TestRunMessages1764410000000,
+  FlowArchive1764420000000,
 ];
