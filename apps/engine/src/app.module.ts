@@ -1,8 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { ApiModule } from './api.module';
 import type { Clock } from './common/clock';
+import { loggableRequest } from './common/loggable-request';
 import { ConfigModule } from './config/config.module';
 import type { EngineConfig } from './config/engine-config';
 import { dataSourceOptions } from './database/data-source-options';
@@ -11,20 +13,25 @@ import { HealthModule } from './health/health.module';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: EngineConfig, overrides: { clock?: Clock } = {}): DynamicModule {
+  static forRoot(config: EngineConfig, overrides: { clock?: Clock; logStream?: DestinationStream } = {}): DynamicModule {
     const serveApi = config.ENGINE_ROLE !== 'worker';
+    const logOptions = {
+      level: config.LOG_LEVEL,
+      base: { service: 'parley-engine', role: config.ENGINE_ROLE },
+      // Credentials, and whatever in a URL may be a secret or a customer's data (see loggableRequest).
+      redact: {
+        paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'res.headers["set-cookie"]'],
+        censor: '[redacted]',
+      },
+      serializers: { req: loggableRequest },
+      autoLogging: { ignore: (request: { url?: string }) => request.url?.startsWith('/health') === true },
+    };
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config, overrides.clock),
-        LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.LOG_LEVEL,
-            base: { service: 'parley-engine', role: config.ENGINE_ROLE },
-            redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'], censor: '[redacted]' },
-            autoLogging: { ignore: (request) => request.url?.startsWith('/health') === true },
-          },
-        }),
+        // Logs go to stdout; a test may pass its own stream to read what an operator would see.
+        LoggerModule.forRoot({ pinoHttp: overrides.logStream ? [logOptions, overrides.logStream] : logOptions }),
         TypeOrmModule.forRoot(dataSourceOptions(config)),
         DispatchModule.forRoot(config),
         HealthModule,

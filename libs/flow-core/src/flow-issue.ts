@@ -24,4 +24,6 @@ export type FlowIssueCode =
   | 'invalid_config'
   | 'cycle_without_wait'
   | 'invalid_template'
-  | 'unknown_variable';
+  | 'unknown_variable'
+  /** A send step declares a category other than the one Meta gave its template (found by the engine at publish). */
+  | 'template_category_mismatch';

@@ -1,6 +1,7 @@
 export type { RuntimeEvent } from './runtime-event';
 export type { RuntimeContact } from './runtime-contact';
 export type {
+  AppliedCategory,
   MessageCategory,
   OutboundMedia,
   OutboundWhatsAppMessage,

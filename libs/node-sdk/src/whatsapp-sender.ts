@@ -26,6 +26,21 @@ export type OutboundWhatsAppMessage =
 /** How the policy gate classifies a send (issue of consent and frequency rules). */
 export type MessageCategory = 'service' | 'utility' | 'marketing' | 'authentication';
 
+/**
+ * The category a send was judged by, and why. A template's category is
+ * Meta's (the template registry), whatever the step declares; a free-form
+ * message keeps the step's.
+ */
+export interface AppliedCategory {
+  applied: MessageCategory;
+  declared: MessageCategory;
+  /** `registry`: Meta's category for the template; `not_in_registry`: unknown template, judged as marketing; `declared`: free-form. */
+  source: 'registry' | 'not_in_registry' | 'declared';
+  /** The category as the registry spells it (MARKETING, UTILITY...), when it has the template. */
+  registryCategory: string | null;
+  reason: string;
+}
+
 export interface SendWhatsAppRequest {
   contactId: string;
   message: OutboundWhatsAppMessage;
@@ -37,11 +52,18 @@ export interface SendWhatsAppRequest {
 }
 
 export type SendWhatsAppResult =
-  | { status: 'accepted'; wamid: string; waId: string | null; usedFallback: boolean }
-  | { status: 'failed'; errorCode: string; errorMessage: string; retryable: boolean }
+  | { status: 'accepted'; wamid: string; waId: string | null; usedFallback: boolean; category?: AppliedCategory }
+  | { status: 'failed'; errorCode: string; errorMessage: string; retryable: boolean; category?: AppliedCategory }
   | { status: 'unknown'; errorMessage: string }
   /** The policy gate refused it (`retryAt` null) or deferred it; `rule` names why and `details` gives the numbers behind it. */
-  | { status: 'blocked'; rule: string; reason: string; retryAt: Date | null; details?: Record<string, unknown> };
+  | {
+      status: 'blocked';
+      rule: string;
+      reason: string;
+      retryAt: Date | null;
+      details?: Record<string, unknown>;
+      category?: AppliedCategory;
+    };
 
 /** The one way a node sends a WhatsApp message. */
 export interface WhatsAppSender {

@@ -29,22 +29,27 @@ export class ApiKeysService {
 
   async create(principal: Principal, name: string): Promise<{ id: string; name: string; key: string }> {
     const key = `${KEY_PREFIX}${randomBytes(24).toString('base64url')}`;
-    const row = await sqlRow(
-      this.dataSource,
-      z.object({ id: z.string() }),
-      'INSERT INTO api_keys (workspace_id, name, key_hash, created_by) VALUES ($1, $2, $3, $4) RETURNING id',
-      [principal.workspaceId, name, hashKey(key), principal.userId],
-    );
-    if (!row) throw new Error('api key insert returned nothing');
-    await this.audit.record({
-      workspaceId: principal.workspaceId,
-      actorUserId: principal.userId,
-      action: 'api_key.created',
-      subjectType: 'api_key',
-      subjectId: row.id,
-      details: { name },
+    return this.dataSource.transaction(async (manager) => {
+      const row = await sqlRow(
+        manager,
+        z.object({ id: z.string() }),
+        'INSERT INTO api_keys (workspace_id, name, key_hash, created_by) VALUES ($1, $2, $3, $4) RETURNING id',
+        [principal.workspaceId, name, hashKey(key), principal.userId],
+      );
+      if (!row) throw new Error('api key insert returned nothing');
+      await this.audit.record(
+        {
+          workspaceId: principal.workspaceId,
+          actorUserId: principal.userId,
+          action: 'api_key.created',
+          subjectType: 'api_key',
+          subjectId: row.id,
+          details: { name },
+        },
+        manager,
+      );
+      return { id: row.id, name, key };
     });
-    return { id: row.id, name, key };
   }
 
   async list(workspaceId: string) {
@@ -58,19 +63,24 @@ export class ApiKeysService {
   }
 
   async revoke(principal: Principal, id: string): Promise<void> {
-    const row = await sqlRow(
-      this.dataSource,
-      z.object({ id: z.string() }),
-      'UPDATE api_keys SET revoked_at = $3 WHERE id = $1 AND workspace_id = $2 AND revoked_at IS NULL RETURNING id',
-      [id, principal.workspaceId, this.clock.now()],
-    );
-    if (!row) throw new NotFoundException('No such active API key in this workspace.');
-    await this.audit.record({
-      workspaceId: principal.workspaceId,
-      actorUserId: principal.userId,
-      action: 'api_key.revoked',
-      subjectType: 'api_key',
-      subjectId: id,
+    await this.dataSource.transaction(async (manager) => {
+      const row = await sqlRow(
+        manager,
+        z.object({ id: z.string() }),
+        'UPDATE api_keys SET revoked_at = $3 WHERE id = $1 AND workspace_id = $2 AND revoked_at IS NULL RETURNING id',
+        [id, principal.workspaceId, this.clock.now()],
+      );
+      if (!row) throw new NotFoundException('No such active API key in this workspace.');
+      await this.audit.record(
+        {
+          workspaceId: principal.workspaceId,
+          actorUserId: principal.userId,
+          action: 'api_key.revoked',
+          subjectType: 'api_key',
+          subjectId: id,
+        },
+        manager,
+      );
     });
   }
 

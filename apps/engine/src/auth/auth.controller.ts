@@ -1,8 +1,9 @@
-import { Body, Controller, Get, HttpCode, HttpException, Inject, Post, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, HttpCode, HttpException, Inject, Post, Req, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { ZodValidationPipe } from '../common/zod-validation.pipe';
+import { ErrorResponses, NoContentResponse, ZodBody, ZodResponse } from '../common/api-contract';
+import { USER_ROLES } from '../users/user-role';
 import type { EngineConfig } from '../config/engine-config';
 import { ENGINE_CONFIG } from '../config/engine-config.token';
 import { AuthService } from './auth.service';
@@ -17,6 +18,18 @@ const loginSchema = z.object({
   password: z.string().min(1).max(1024),
 });
 type LoginBody = z.infer<typeof loginSchema>;
+
+const userView = z.object({
+  id: z.string(),
+  email: z.string(),
+  role: z.enum([...USER_ROLES, 'integration']),
+  workspaceId: z.uuid(),
+});
+const loginView = z.object({
+  user: userView,
+  token: z.string().meta({ description: 'The session token: send it as `Authorization: Bearer <token>` (the cookie carries it too)' }),
+  expiresAt: z.iso.datetime(),
+});
 
 @ApiTags('auth')
 @Controller('api/auth')
@@ -34,15 +47,10 @@ export class AuthController {
   @Post('login')
   @Public()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Sign in with email and password; sets the session cookie' })
-  @ApiBody({
-    schema: { type: 'object', properties: { email: { type: 'string' }, password: { type: 'string' } }, required: ['email', 'password'] },
-  })
-  async login(
-    @Body(new ZodValidationPipe(loginSchema)) body: LoginBody,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
-  ) {
+  @ApiOperation({ summary: 'Sign in with email and password; sets the session cookie and returns the token' })
+  @ZodResponse(loginView, { description: 'Signed in' })
+  @ErrorResponses({ 401: 'Email or password is incorrect', 429: 'Too many failed attempts (Retry-After says for how long)' })
+  async login(@ZodBody(loginSchema) body: LoginBody, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     const result = await this.auth.login(body.email, body.password, request.ip ?? 'unknown');
     if (result.outcome === 'locked') {
       response.setHeader('Retry-After', String(result.retryAfterSeconds));
@@ -68,6 +76,7 @@ export class AuthController {
   @AnyRole()
   @HttpCode(204)
   @ApiOperation({ summary: 'End the current session' })
+  @NoContentResponse('Signed out')
   async logout(@CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) response: Response): Promise<void> {
     await this.auth.logout(principal);
     response.clearCookie(SESSION_COOKIE, { path: '/' });
@@ -76,6 +85,7 @@ export class AuthController {
   @Get('me')
   @AnyRole()
   @ApiOperation({ summary: 'The signed-in user' })
+  @ZodResponse(z.object({ user: userView }))
   me(@CurrentPrincipal() principal: Principal) {
     return { user: this.view(principal) };
   }

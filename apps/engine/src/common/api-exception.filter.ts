@@ -11,6 +11,13 @@ function pgCode(error: QueryFailedError): string | null {
 }
 
 /**
+ * PostgreSQL errors a value from the request can cause (bad uuid or number
+ * syntax, bad dates, text it cannot encode, numbers out of range). The input
+ * rule refuses most of these before any query runs; this is the net behind it.
+ */
+const INPUT_ERROR_CODES = new Set(['22P02', '22007', '22008', '22P05', '22021', '22003', '22001']);
+
+/**
  * Turns every error into a JSON answer. Known client mistakes keep their 4xx;
  * database errors caused by input (bad uuid, duplicate key) become 400/409;
  * anything else is a bug: logged, and answered with a 500 that leaks nothing.
@@ -29,7 +36,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
     }
     if (exception instanceof QueryFailedError) {
       const code = pgCode(exception);
-      if (code === '22P02' || code === '22007' || code === '22008') {
+      if (code !== null && INPUT_ERROR_CODES.has(code)) {
         response.status(400).json({ statusCode: 400, error: 'Bad Request', message: 'A value has the wrong format.' });
         return;
       }

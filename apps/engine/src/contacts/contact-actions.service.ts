@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { Clock } from '../common/clock';
 import { sqlRow, sqlRows } from '../database/sql-rows';
@@ -24,9 +24,14 @@ export class ContactActionsService {
     private readonly clock: Clock,
   ) {}
 
-  async addTags(scope: ContactScope, tags: readonly string[]): Promise<string[]> {
+  /** Runs `work` in the caller's transaction, or in a new one. */
+  private within<T>(manager: EntityManager | undefined, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return manager ? work(manager) : this.dataSource.transaction(work);
+  }
+
+  async addTags(scope: ContactScope, tags: readonly string[], outer?: EntityManager): Promise<string[]> {
     const unique = [...new Set(tags.map((t) => t.trim()).filter((t) => t !== ''))];
-    const added = await this.dataSource.transaction(async (manager) => {
+    const added = await this.within(outer, async (manager) => {
       const rows = await sqlRows(
         manager,
         z.object({ tag: z.string() }),
@@ -51,8 +56,8 @@ export class ContactActionsService {
     return added;
   }
 
-  async removeTags(scope: ContactScope, tags: readonly string[]): Promise<string[]> {
-    return this.dataSource.transaction(async (manager) => {
+  async removeTags(scope: ContactScope, tags: readonly string[], outer?: EntityManager): Promise<string[]> {
+    return this.within(outer, async (manager) => {
       const rows = await sqlRows(
         manager,
         z.object({ tag: z.string() }),
@@ -75,8 +80,13 @@ export class ContactActionsService {
     });
   }
 
-  async setField(scope: ContactScope, field: string, value: unknown): Promise<{ changed: boolean; oldValue: unknown }> {
-    return this.dataSource.transaction(async (manager) => {
+  async setField(
+    scope: ContactScope,
+    field: string,
+    value: unknown,
+    outer?: EntityManager,
+  ): Promise<{ changed: boolean; oldValue: unknown }> {
+    return this.within(outer, async (manager) => {
       const current = await sqlRow(
         manager,
         z.object({ value: z.unknown() }),

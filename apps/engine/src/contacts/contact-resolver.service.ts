@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { Clock } from '../common/clock';
 import { sqlRow } from '../database/sql-rows';
@@ -34,7 +34,13 @@ export class ContactResolverService {
     private readonly clock: Clock,
   ) {}
 
-  async resolve(workspaceId: string, identity: ContactIdentity, source: string): Promise<{ contactId: string; created: boolean }> {
+  /** Pass the caller's transaction manager so a contact made here is undone with the rest when the caller fails. */
+  async resolve(
+    workspaceId: string,
+    identity: ContactIdentity,
+    source: string,
+    outer?: EntityManager,
+  ): Promise<{ contactId: string; created: boolean }> {
     const phone = identity.phone ? toE164(identity.phone, identity.defaultCountry ?? 'IT') : null;
     const waId = identity.waId?.replace(/\D/g, '') || (phone ? phone.slice(1) : null);
     const email = identity.email?.trim().toLowerCase() || null;
@@ -46,13 +52,15 @@ export class ContactResolverService {
     const find = async (column: 'wa_id' | 'phone_e164' | 'email', value: string | null) =>
       value === null
         ? undefined
-        : sqlRow(this.dataSource, idRow, `SELECT id FROM contacts WHERE workspace_id = $1 AND ${column} = $2 ORDER BY created_at LIMIT 1`, [
-            workspaceId,
-            value,
-          ]);
+        : sqlRow(
+            outer ?? this.dataSource,
+            idRow,
+            `SELECT id FROM contacts WHERE workspace_id = $1 AND ${column} = $2 ORDER BY created_at LIMIT 1`,
+            [workspaceId, value],
+          );
     const existing = (await find('wa_id', waId)) ?? (await find('phone_e164', phone)) ?? (await find('email', email));
     if (existing) return { contactId: existing.id, created: false };
-    const created = await this.dataSource.transaction(async (manager) => {
+    const insert = async (manager: EntityManager) => {
       const row = await sqlRow(
         manager,
         upsertedRow,
@@ -86,7 +94,8 @@ export class ContactResolverService {
         );
       }
       return row;
-    });
+    };
+    const created = outer ? await insert(outer) : await this.dataSource.transaction(insert);
     return { contactId: created.id, created: created.inserted };
   }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, NotFoundException, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Controller, Get, Headers, HttpCode, NotFoundException, Patch, Post, UnprocessableEntityException } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IANAZone } from 'luxon';
 import { randomUUID } from 'node:crypto';
@@ -8,7 +8,8 @@ import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import type { Principal } from '../auth/principal';
 import { AnyRole, Roles } from '../auth/roles.decorator';
 import { Clock } from '../common/clock';
-import { ZodValidationPipe } from '../common/zod-validation.pipe';
+import { ErrorResponses, ZodBody, ZodParam, ZodQuery, ZodResponse } from '../common/api-contract';
+import { idParam } from '../common/route-params';
 import { sqlRows } from '../database/sql-rows';
 import { Dispatcher } from '../dispatch/dispatcher';
 import { PauseService } from '../pauses/pause.service';
@@ -16,7 +17,7 @@ import { WhatsAppSenderService } from '../whatsapp/whatsapp-sender.service';
 import { WorkspaceSettingsService } from '../workspaces/workspace-settings.service';
 import { ConsentService } from './consent.service';
 import { ContactActionsService } from './contact-actions.service';
-import { viewContact } from './contact-view';
+import { contactViewSchema, viewContact } from './contact-view';
 import { loadRuntimeContact } from './runtime-contact-row';
 
 const listQuery = z.object({
@@ -65,6 +66,22 @@ const pauseSchema = z.object({
 
 const messageSchema = z.object({ text: z.string().trim().min(1).max(4096) });
 
+const pauseView = z.object({ scope: z.enum(['contact', 'flow', 'workspace']), reason: z.string(), until: z.iso.datetime().nullable() });
+const contactDetailView = contactViewSchema.extend({
+  automationPaused: pauseView.nullable().meta({ description: 'The pause that holds automation for this contact now, if any' }),
+});
+const pausedView = z.object({ pauseId: z.uuid(), until: z.iso.datetime().nullable() });
+const sendResultView = z
+  .looseObject({ status: z.enum(['accepted', 'failed', 'blocked', 'unknown']) })
+  .meta({ description: 'What became of the send: accepted (with wamid), failed (errorCode), blocked (rule, reason) or unknown' });
+const agentMessageView = z.object({
+  result: sendResultView,
+  automationPausedUntil: z.iso
+    .datetime()
+    .nullable()
+    .meta({ description: 'Automation for the contact is paused until then (null when the message did not go out)' }),
+});
+
 const SIMPLE_COLUMNS = { firstName: 'first_name', lastName: 'last_name', email: 'email', timeZone: 'time_zone', locale: 'locale' } as const;
 
 function escapeLike(text: string): string {
@@ -94,7 +111,8 @@ export class ContactsController {
   @Get()
   @AnyRole()
   @ApiOperation({ summary: 'Contacts of the workspace, most recently active first; search by name or phone, filter by tag or list' })
-  async list(@CurrentPrincipal() principal: Principal, @Query(new ZodValidationPipe(listQuery)) query: z.infer<typeof listQuery>) {
+  @ZodResponse(z.object({ data: z.array(contactViewSchema) }))
+  async list(@CurrentPrincipal() principal: Principal, @ZodQuery(listQuery) query: z.infer<typeof listQuery>) {
     const rows = await sqlRows(
       this.dataSource,
       z.object({ id: z.string() }),
@@ -124,7 +142,8 @@ export class ContactsController {
   @Get(':id')
   @AnyRole()
   @ApiOperation({ summary: 'One contact, with tags, list, fields and whether automation is paused' })
-  async get(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string) {
+  @ZodResponse(contactDetailView)
+  async get(@CurrentPrincipal() principal: Principal, @ZodParam('id', idParam) id: string) {
     const contact = await this.load(principal, id);
     const pause = await this.pauses.active(principal.workspaceId, id, null);
     return {
@@ -136,32 +155,39 @@ export class ContactsController {
   @Patch(':id')
   @Roles('admin', 'marketer', 'support')
   @ApiOperation({ summary: 'Change names, email, time zone, language, custom fields, tags or consent (marketing / notifications)' })
+  @ZodResponse(contactViewSchema)
   async update(
     @CurrentPrincipal() principal: Principal,
-    @Param('id', new ParseUUIDPipe()) id: string,
-    @Body(new ZodValidationPipe(updateSchema)) body: z.infer<typeof updateSchema>,
+    @ZodParam('id', idParam) id: string,
+    @ZodBody(updateSchema) body: z.infer<typeof updateSchema>,
   ) {
     await this.load(principal, id);
     const scope = { workspaceId: principal.workspaceId, contactId: id, source: `user:${principal.userId}` };
-    for (const [key, column] of Object.entries(SIMPLE_COLUMNS)) {
-      const value: unknown = Object.entries(body).find(([k]) => k === key)?.[1];
-      if (value !== undefined) {
-        await this.dataSource.query(`UPDATE contacts SET ${column} = $3, updated_at = $4 WHERE id = $1 AND workspace_id = $2`, [
-          id,
-          principal.workspaceId,
-          value,
-          this.clock.now(),
-        ]);
+    // Every change or none: a failure part-way leaves the contact as it was.
+    await this.dataSource.transaction(async (manager) => {
+      for (const [key, column] of Object.entries(SIMPLE_COLUMNS)) {
+        const value: unknown = Object.entries(body).find(([k]) => k === key)?.[1];
+        if (value !== undefined) {
+          await manager.query(`UPDATE contacts SET ${column} = $3, updated_at = $4 WHERE id = $1 AND workspace_id = $2`, [
+            id,
+            principal.workspaceId,
+            value,
+            this.clock.now(),
+          ]);
+        }
       }
-    }
-    for (const [field, value] of Object.entries(body.fields ?? {})) await this.actions.setField(scope, field, value);
-    if (body.addTags) await this.actions.addTags(scope, body.addTags);
-    if (body.removeTags) await this.actions.removeTags(scope, body.removeTags);
-    for (const kind of ['marketing', 'transactional'] as const) {
-      const value = body.consent?.[kind];
-      if (value)
-        await this.consent.record({ workspaceId: principal.workspaceId, contactId: id, kind, value, source: `user:${principal.userId}` });
-    }
+      for (const [field, value] of Object.entries(body.fields ?? {})) await this.actions.setField(scope, field, value, manager);
+      if (body.addTags) await this.actions.addTags(scope, body.addTags, manager);
+      if (body.removeTags) await this.actions.removeTags(scope, body.removeTags, manager);
+      for (const kind of ['marketing', 'transactional'] as const) {
+        const value = body.consent?.[kind];
+        if (value)
+          await this.consent.record(
+            { workspaceId: principal.workspaceId, contactId: id, kind, value, source: `user:${principal.userId}` },
+            manager,
+          );
+      }
+    });
     // Tag and field changes are events flows may react to.
     await this.dispatcher.dispatch([{ kind: 'contact', id }]);
     return viewContact(await this.load(principal, id));
@@ -171,10 +197,11 @@ export class ContactsController {
   @Roles('admin', 'marketer', 'support')
   @HttpCode(201)
   @ApiOperation({ summary: 'Pause automation for this contact (for some hours, or until resumed)' })
+  @ZodResponse(pausedView, { status: 201, description: 'Paused' })
   async pause(
     @CurrentPrincipal() principal: Principal,
-    @Param('id', new ParseUUIDPipe()) id: string,
-    @Body(new ZodValidationPipe(pauseSchema)) body: z.infer<typeof pauseSchema>,
+    @ZodParam('id', idParam) id: string,
+    @ZodBody(pauseSchema) body: z.infer<typeof pauseSchema>,
   ) {
     await this.load(principal, id);
     const until = body.hours === null ? null : new Date(this.clock.now().getTime() + body.hours * 3_600_000);
@@ -193,7 +220,8 @@ export class ContactsController {
   @Roles('admin', 'marketer', 'support')
   @HttpCode(200)
   @ApiOperation({ summary: 'Resume automation for this contact now; held executions continue' })
-  async resume(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string) {
+  @ZodResponse(z.object({ resumed: z.number().int().meta({ description: 'Pauses ended' }) }))
+  async resume(@CurrentPrincipal() principal: Principal, @ZodParam('id', idParam) id: string) {
     await this.load(principal, id);
     const result = await this.pauses.resume(principal.workspaceId, 'contact', id, { kind: 'user', userId: principal.userId });
     await this.dispatcher.dispatch(result.contacts.map((contactId) => ({ kind: 'contact' as const, id: contactId })));
@@ -204,30 +232,65 @@ export class ContactsController {
   @Roles('admin', 'support')
   @HttpCode(201)
   @ApiOperation({ summary: 'An agent writes to the contact; automation for the contact pauses for the takeover period (12 h by default)' })
+  @ZodResponse(agentMessageView, { status: 201, description: 'Sent (or tried: see `result`)' })
+  @ErrorResponses({
+    422: 'The message cannot go out (no WhatsApp id, no number, outside the 24 h window, breaks WhatsApp limits); nothing was stored',
+  })
   async message(
     @CurrentPrincipal() principal: Principal,
-    @Param('id', new ParseUUIDPipe()) id: string,
-    @Body(new ZodValidationPipe(messageSchema)) body: z.infer<typeof messageSchema>,
+    @ZodParam('id', idParam) id: string,
+    @ZodBody(messageSchema) body: z.infer<typeof messageSchema>,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
   ) {
     await this.load(principal, id);
-    // The bot must not talk over the human: pause first, then send.
     const { settings } = await this.workspaces.get(principal.workspaceId);
     const until = new Date(this.clock.now().getTime() + settings.takeoverHours * 3_600_000);
-    await this.pauses.pause({
-      workspaceId: principal.workspaceId,
-      scope: 'contact',
-      contactId: id,
-      until,
-      reason: 'An agent took over the conversation',
-      actor: { kind: 'agent_message', userId: principal.userId },
-    });
-    const result = await this.sender.forAgent({ workspaceId: principal.workspaceId, userId: principal.userId }).send({
-      contactId: id,
-      category: 'service',
-      idempotencyKey: `agent:${principal.userId}:${idempotencyKey?.trim().slice(0, 100) || randomUUID()}`,
-      message: { type: 'text', text: { body: body.text } },
-    });
+    const taken: { pauseId?: string } = {};
+    const result = await this.sender
+      .forAgent({
+        workspaceId: principal.workspaceId,
+        userId: principal.userId,
+        // The bot must not talk over the human: the takeover pause starts once every check has passed, before the message leaves.
+        beforeDelivery: async () => {
+          taken.pauseId = (
+            await this.pauses.pause({
+              workspaceId: principal.workspaceId,
+              scope: 'contact',
+              contactId: id,
+              until,
+              reason: 'An agent took over the conversation',
+              actor: { kind: 'agent_message', userId: principal.userId },
+            })
+          ).id;
+        },
+      })
+      .send({
+        contactId: id,
+        category: 'service',
+        idempotencyKey: `agent:${principal.userId}:${idempotencyKey?.trim().slice(0, 100) || randomUUID()}`,
+        message: { type: 'text', text: { body: body.text } },
+      });
+    if (taken.pauseId === undefined) {
+      if (result.status === 'blocked' || result.status === 'failed') {
+        // Refused before anything was recorded or sent: nothing is stored, automation goes on.
+        throw new UnprocessableEntityException({
+          statusCode: 422,
+          error: 'Unprocessable Entity',
+          code: result.status === 'blocked' ? `policy:${result.rule}` : result.errorCode,
+          message: result.status === 'blocked' ? result.reason : result.errorMessage,
+          result,
+        });
+      }
+      // The same Idempotency-Key again: the earlier send's outcome, under the pause it started.
+      const pause = await this.pauses.active(principal.workspaceId, id, null);
+      return { result, automationPausedUntil: pause?.until?.toISOString() ?? null };
+    }
+    if (result.status === 'failed') {
+      // WhatsApp refused it: the customer got nothing, so the bot carries on.
+      const woken = await this.pauses.end(principal.workspaceId, taken.pauseId, { kind: 'system', userId: principal.userId });
+      await this.dispatcher.dispatch(woken.map((contactId) => ({ kind: 'contact' as const, id: contactId })));
+      return { result, automationPausedUntil: null };
+    }
     return { result, automationPausedUntil: until.toISOString() };
   }
 }

@@ -121,7 +121,8 @@ describe.each(MODES)('crash recovery: $title', (mode) => {
     // The same reply goes to a few contacts hundreds of times within seconds: pacing and content frequency are
     // the policy gate's business (policy-gate.spec.ts); here they would only turn sends into waits and blocks.
     expect(
-      (await admin.put('/api/workspace/settings', { messaging: { recipientSpacingSeconds: 0, sameContentPer30Days: 1000 } })).status,
+      (await admin.request('PATCH', '/api/workspace/settings', { messaging: { recipientSpacingSeconds: 0, sameContentPer30Days: 1000 } }))
+        .status,
     ).toBe(200);
 
     const publish = async (name: string, document: unknown) => {

@@ -22,13 +22,6 @@ export class CrmEventsService {
   ) {}
 
   async ingest(workspaceId: string, input: CrmEventInput): Promise<{ eventId: string | null; contactId: string; duplicate: boolean }> {
-    let contactId: string;
-    try {
-      ({ contactId } = await this.contacts.resolve(workspaceId, input.contact, 'crm'));
-    } catch (error) {
-      if (error instanceof UnidentifiedContactError) throw new BadRequestException(`contact: ${error.message}`);
-      throw error;
-    }
     const occurredAt = input.occurredAt ? new Date(input.occurredAt) : this.clock.now();
     const order = input.order;
     const status = order ? (order.status ?? ORDER_STATUS[input.type] ?? 'created') : null;
@@ -50,7 +43,15 @@ export class CrmEventsService {
             data: input.data ?? {},
           }
         : { reference: input.reference ?? null, data: input.data ?? {} };
+    // The contact, the event and the order commit together: a refused event leaves no contact behind.
     return this.dataSource.transaction(async (manager) => {
+      let contactId: string;
+      try {
+        ({ contactId } = await this.contacts.resolve(workspaceId, input.contact, 'crm', manager));
+      } catch (error) {
+        if (error instanceof UnidentifiedContactError) throw new BadRequestException(`contact: ${error.message}`);
+        throw error;
+      }
       const eventId = await this.events.record(
         { workspaceId, contactId, type: input.type, source: 'crm', sourceId: `${input.type}:${input.id}`, occurredAt, payload },
         manager,

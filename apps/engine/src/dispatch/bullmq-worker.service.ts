@@ -7,6 +7,7 @@ import { Dispatcher } from './dispatcher';
 import { redisConnection } from './redis-connection';
 import { WORK_QUEUE, workItemSchema } from './work-queue';
 import { WorkRunner } from './work-runner.service';
+import { codeOfError, errorConstraint } from '../common/error-code';
 
 /** Takes work items from the BullMQ queue (worker and all roles). */
 @Injectable()
@@ -35,8 +36,18 @@ export class BullmqWorkerService implements OnApplicationBootstrap, OnApplicatio
     );
     this.worker.on('failed', (job, error) => {
       const item = workItemSchema.safeParse(job?.data);
-      const label = item.success ? `${item.data.kind}:${item.data.id}` : 'unreadable job';
-      this.logger.warn(`${label} failed (attempt ${job?.attemptsMade ?? 0}): ${error.message}`);
+      // No error message: it can quote the item's data (a webhook's text, a customer's number).
+      this.logger.warn(
+        {
+          event: 'work_item.failed',
+          kind: item.success ? item.data.kind : null,
+          id: item.success ? item.data.id : null,
+          attempt: job?.attemptsMade ?? 0,
+          errorCode: codeOfError(error),
+          constraint: errorConstraint(error),
+        },
+        'Work item failed; it will be retried',
+      );
     });
     this.worker.on('error', (error) => this.logger.error(`Worker error: ${error.message}`));
   }

@@ -1,9 +1,11 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { AsyncResource } from 'node:async_hooks';
 import type { EngineConfig } from '../config/engine-config';
 import { ENGINE_CONFIG } from '../config/engine-config.token';
 import { Dispatcher } from './dispatcher';
 import { type WorkItem, workItemKey } from './work-item';
 import { WorkRunner } from './work-runner.service';
+import { codeOfError, errorConstraint } from '../common/error-code';
 
 /**
  * Embedded mode: work runs in this process with bounded concurrency. Items
@@ -19,6 +21,12 @@ export class InProcessDispatcher extends Dispatcher implements OnApplicationShut
   private active = 0;
   private stopping = false;
   private idleWaiters: (() => void)[] = [];
+  /**
+   * Work runs in the async context the dispatcher was made in, not in the one
+   * of the HTTP request that happened to dispatch it: otherwise every log line
+   * of a run would carry that unrelated request (nestjs-pino's request context).
+   */
+  private readonly background = new AsyncResource('parley-work');
 
   constructor(
     private readonly runner: WorkRunner,
@@ -57,7 +65,7 @@ export class InProcessDispatcher extends Dispatcher implements OnApplicationShut
       if (!item) break;
       this.queued.delete(workItemKey(item));
       this.active += 1;
-      void this.execute(item);
+      this.background.runInAsyncScope(() => void this.execute(item));
     }
     if (this.active === 0 && this.queue.length === 0) {
       const waiters = this.idleWaiters;
@@ -78,8 +86,10 @@ export class InProcessDispatcher extends Dispatcher implements OnApplicationShut
         }
       }
     } catch (error) {
+      // No error message: it can quote the item's data (a webhook's text, a customer's number).
       this.logger.error(
-        `${workItemKey(item)} failed; it stays pending for the sweeper: ${error instanceof Error ? error.message : String(error)}`,
+        { event: 'work_item.failed', kind: item.kind, id: item.id, errorCode: codeOfError(error), constraint: errorConstraint(error) },
+        'Work item failed; it stays pending for the sweeper',
       );
     } finally {
       this.active -= 1;

@@ -3,6 +3,7 @@ import type { RuntimeEvent } from '@parley/node-sdk';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { Clock } from '../common/clock';
+import { codeOfError } from '../common/error-code';
 import { sqlRow, sqlRows } from '../database/sql-rows';
 import { PauseService } from '../pauses/pause.service';
 import type { CompiledFlow } from '../runtime/compiled-flow';
@@ -32,10 +33,6 @@ const dueWaitRow = z.object({
 const eventWaitRow = z.object({ id: z.string(), event_filter: z.unknown() });
 
 type Work = { kind: 'event'; workspaceId: string; event: RuntimeEvent } | { kind: 'wait'; wait: z.infer<typeof dueWaitRow> };
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /**
  * Runs a contact's work in order, one item at a time, under an advisory lock:
@@ -182,7 +179,18 @@ export class EventProcessorService {
           const { result } = await this.conditions
             .evaluate(rule.when, { event: { type: event.type, ...event.payload } }, scope)
             .catch((error: unknown) => {
-              this.logger.warn(`Exit rule of flow ${execution.flow_id} could not be evaluated: ${errorText(error)}`);
+              this.logger.warn(
+                {
+                  event: 'flow.exit_rule_failed',
+                  workspaceId,
+                  flowId: execution.flow_id,
+                  flowVersionId: execution.flow_version_id,
+                  executionId: execution.id,
+                  eventId: event.id,
+                  errorCode: codeOfError(error),
+                },
+                'An exit rule could not be evaluated',
+              );
               return { result: false };
             });
           if (!result) continue;
@@ -234,7 +242,17 @@ export class EventProcessorService {
             matchIntent: (text, intent) => workspace.intents.matches(text, intent),
           });
       } catch (error) {
-        this.logger.error(`Flow ${flowId} version ${versionId} could not be matched against event ${event.id}: ${errorText(error)}`);
+        this.logger.error(
+          {
+            event: 'flow.trigger_match_failed',
+            workspaceId,
+            flowId,
+            flowVersionId: versionId,
+            eventId: event.id,
+            errorCode: codeOfError(error),
+          },
+          'A trigger could not be matched against an event',
+        );
         continue;
       }
       if (!matches) continue;

@@ -1,12 +1,14 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { BadRequestException, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import type { Principal } from '../auth/principal';
 import { AnyRole, Roles } from '../auth/roles.decorator';
 import { Dispatcher } from '../dispatch/dispatcher';
-import { ZodValidationPipe } from '../common/zod-validation.pipe';
-import { EXECUTION_STATUSES } from './execution-status';
+import { ErrorResponses, ZodBody, ZodParam, ZodQuery, ZodResponse } from '../common/api-contract';
+import { idParam } from '../common/route-params';
+import { flowVersionViewSchema } from '../flows/flow-view';
+import { EXECUTION_STATUSES, STEP_STATUSES } from './execution-status';
 import { ExecutionsService } from './executions.service';
 
 const listQuery = z.object({
@@ -34,6 +36,65 @@ const retryBody = z
   })
   .default({ resendUnknown: false });
 
+const executionView = z.object({
+  id: z.uuid(),
+  flowId: z.uuid(),
+  flowVersionId: z.uuid(),
+  contactId: z.uuid().nullable(),
+  triggerEventId: z.string().nullable(),
+  status: z.enum(EXECUTION_STATUSES),
+  endedReason: z.string().nullable(),
+  holdReason: z.string().nullable(),
+  testMode: z.boolean(),
+  skipWaits: z.boolean(),
+  currentNodeId: z.string().nullable(),
+  errorCode: z.string().nullable(),
+  errorMessage: z.string().nullable(),
+  startedAt: z.iso.datetime(),
+  finishedAt: z.iso.datetime().nullable(),
+  contact: z
+    .object({ id: z.uuid(), name: z.string().nullable(), phone: z.string().nullable() })
+    .nullable()
+    .meta({ description: 'Who it ran for: the contact’s name and number' }),
+  version: z
+    .object({ number: z.number().int(), kind: z.enum(['published', 'test']) })
+    .nullable()
+    .meta({ description: 'The version it ran: a published number, or the draft revision a test run froze' }),
+});
+const stepView = z.object({
+  sequence: z.number().int(),
+  nodeId: z.string(),
+  nodeType: z.string(),
+  nodeTypeVersion: z.number().int(),
+  status: z.enum(STEP_STATUSES),
+  visit: z.number().int(),
+  attempt: z.number().int(),
+  decision: z.record(z.string(), z.unknown()).nullable().meta({ description: 'What a condition saw and chose, or why a send was blocked' }),
+  input: z.record(z.string(), z.unknown()),
+  output: z.record(z.string(), z.unknown()).nullable(),
+  outputName: z.string().nullable(),
+  errorCode: z.string().nullable(),
+  errorMessage: z.string().nullable(),
+  startedAt: z.iso.datetime(),
+  finishedAt: z.iso.datetime().nullable(),
+  durationMs: z.number().nullable(),
+});
+const executionDetailView = executionView.extend({
+  pendingWait: z
+    .object({
+      nodeId: z.string().nullable(),
+      kind: z.enum(['delay', 'until', 'event', 'retry', 'hold', 'debounce']),
+      dueAt: z.iso.datetime().nullable(),
+      eventType: z.string().nullable(),
+    })
+    .nullable(),
+  steps: z.array(stepView),
+});
+const executionPage = z.object({
+  data: z.array(executionView),
+  nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last one' }),
+});
+
 @ApiTags('executions')
 @Controller('api/executions')
 export class ExecutionsController {
@@ -48,10 +109,12 @@ export class ExecutionsController {
   @ApiOperation({
     summary: 'Run a failed execution again from its failed step (resendUnknown: also resend a message whose outcome is unknown)',
   })
+  @ZodResponse(z.object({ retrying: z.boolean() }), { status: 202, description: 'Retrying in the background' })
+  @ErrorResponses({ 409: 'Not a failed execution, or its send has an unknown outcome (pass resendUnknown)' })
   async retry(
     @CurrentPrincipal() principal: Principal,
-    @Param('id', new ParseUUIDPipe()) id: string,
-    @Body(new ZodValidationPipe(retryBody)) body: z.infer<typeof retryBody>,
+    @ZodParam('id', idParam) id: string,
+    @ZodBody(retryBody) body: z.infer<typeof retryBody>,
   ) {
     const { contactId } = await this.executions.retry(principal, id, body);
     await this.dispatcher.dispatch([{ kind: 'contact', id: contactId }]);
@@ -62,7 +125,9 @@ export class ExecutionsController {
   @Roles('admin', 'marketer', 'support')
   @HttpCode(200)
   @ApiOperation({ summary: 'Cancel a running, waiting or held execution' })
-  async cancel(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string) {
+  @ZodResponse(z.object({ cancelled: z.boolean() }))
+  @ErrorResponses({ 409: 'The execution is not active' })
+  async cancel(@CurrentPrincipal() principal: Principal, @ZodParam('id', idParam) id: string) {
     await this.executions.cancel(principal, id);
     return { cancelled: true };
   }
@@ -71,7 +136,9 @@ export class ExecutionsController {
   @Roles('admin', 'marketer')
   @HttpCode(200)
   @ApiOperation({ summary: 'Test runs only: end the current wait now (a delay passes, a wait for a reply times out)' })
-  async skipWait(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string) {
+  @ZodResponse(z.object({ skipped: z.boolean() }))
+  @ErrorResponses({ 409: 'Not a test run, or not waiting' })
+  async skipWait(@CurrentPrincipal() principal: Principal, @ZodParam('id', idParam) id: string) {
     const { contactId } = await this.executions.skipWait(principal, id);
     await this.dispatcher.dispatch([{ kind: 'contact', id: contactId }]);
     return { skipped: true };
@@ -80,7 +147,8 @@ export class ExecutionsController {
   @Get()
   @AnyRole()
   @ApiOperation({ summary: 'Executions, newest first; filter by flow, version, contact, status, error code, time range' })
-  list(@CurrentPrincipal() principal: Principal, @Query(new ZodValidationPipe(listQuery)) query: z.infer<typeof listQuery>) {
+  @ZodResponse(executionPage)
+  list(@CurrentPrincipal() principal: Principal, @ZodQuery(listQuery) query: z.infer<typeof listQuery>) {
     if (query.from && query.to && query.from >= query.to) throw new BadRequestException('from must be before to.');
     return this.executions.list(principal.workspaceId, query);
   }
@@ -88,14 +156,16 @@ export class ExecutionsController {
   @Get(':id/flow-version')
   @AnyRole()
   @ApiOperation({ summary: 'The flow version the execution ran, with its definition (a test run: the draft as it was frozen)' })
-  flowVersion(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string) {
+  @ZodResponse(flowVersionViewSchema.extend({ kind: z.enum(['published', 'test']) }))
+  flowVersion(@CurrentPrincipal() principal: Principal, @ZodParam('id', idParam) id: string) {
     return this.executions.flowVersion(principal.workspaceId, id);
   }
 
   @Get(':id')
   @AnyRole()
   @ApiOperation({ summary: 'One execution with every step: input, output, branch, status, timing, error' })
-  get(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string) {
+  @ZodResponse(executionDetailView)
+  get(@CurrentPrincipal() principal: Principal, @ZodParam('id', idParam) id: string) {
     return this.executions.get(principal.workspaceId, id);
   }
 }

@@ -80,6 +80,8 @@ interface ExecutionContext {
   version: { number: number; kind: 'published' | 'test' } | null;
 }
 
+const NO_CONTEXT: ExecutionContext = { contact: null, version: null };
+
 const pendingWaitRow = z.object({
   node_id: z.string().nullable(),
   kind: z.enum(['delay', 'until', 'event', 'retry', 'hold', 'debounce']),
@@ -251,7 +253,7 @@ export class ExecutionsService {
     const last = page[page.length - 1];
     const contexts = await this.contexts(workspaceId, page);
     return {
-      data: page.map((execution) => ({ ...viewExecution(execution), ...contexts.get(execution.id) })),
+      data: page.map((execution) => ({ ...viewExecution(execution), ...(contexts.get(execution.id) ?? NO_CONTEXT) })),
       nextCursor: rows.length > filter.limit && last ? encodeCursor(last) : null,
     };
   }
@@ -272,7 +274,7 @@ export class ExecutionsService {
       ? { nodeId: wait.node_id, kind: wait.kind, dueAt: wait.due_at?.toISOString() ?? null, eventType: wait.event_type }
       : null;
     const contexts = await this.contexts(workspaceId, [execution]);
-    return { ...viewExecution(execution), ...contexts.get(execution.id), pendingWait, steps: steps.map(viewStep) };
+    return { ...viewExecution(execution), ...(contexts.get(execution.id) ?? NO_CONTEXT), pendingWait, steps: steps.map(viewStep) };
   }
 
   /** The exact flow version an execution ran (published, or the draft frozen for a test run), for replaying it. */

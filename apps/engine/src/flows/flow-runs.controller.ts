@@ -1,16 +1,4 @@
-import {
-  Body,
-  ConflictException,
-  Controller,
-  Get,
-  HttpCode,
-  Inject,
-  NotFoundException,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Req,
-} from '@nestjs/common';
+import { ConflictException, Controller, Get, HttpCode, Inject, NotFoundException, Post, Req } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { DataSource } from 'typeorm';
@@ -18,7 +6,8 @@ import { z } from 'zod';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import type { Principal } from '../auth/principal';
 import { Roles } from '../auth/roles.decorator';
-import { ZodValidationPipe } from '../common/zod-validation.pipe';
+import { ErrorResponses, ZodBody, ZodParam, ZodResponse } from '../common/api-contract';
+import { idParam } from '../common/route-params';
 import type { EngineConfig } from '../config/engine-config';
 import { ENGINE_CONFIG } from '../config/engine-config.token';
 import { sqlRow } from '../database/sql-rows';
@@ -55,10 +44,12 @@ export class FlowRunsController {
   @Roles('admin', 'marketer')
   @HttpCode(202)
   @ApiOperation({ summary: 'Start a published flow with a "Run by hand" trigger for one contact' })
+  @ZodResponse(z.object({ eventId: z.string().nullable() }), { status: 202, description: 'Started in the background' })
+  @ErrorResponses({ 409: 'The flow does not start by hand' })
   async run(
     @CurrentPrincipal() principal: Principal,
-    @Param('id', new ParseUUIDPipe()) id: string,
-    @Body(new ZodValidationPipe(runSchema)) body: z.infer<typeof runSchema>,
+    @ZodParam('id', idParam) id: string,
+    @ZodBody(runSchema) body: z.infer<typeof runSchema>,
   ) {
     const trigger = await this.publishedTrigger(principal, id);
     if (trigger !== 'trigger.manual') throw new ConflictException(`This flow starts on ${trigger}, not by hand.`);
@@ -83,7 +74,9 @@ export class FlowRunsController {
   @Get(':id/webhook')
   @Roles('admin', 'marketer')
   @ApiOperation({ summary: 'The secret URL that starts this flow (for flows with an "Incoming webhook" trigger)' })
-  async webhook(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string, @Req() request: Request) {
+  @ZodResponse(z.object({ url: z.url().meta({ description: 'POST JSON here to start the flow (keep it secret)' }) }))
+  @ErrorResponses({ 409: 'The flow does not start on an incoming webhook' })
+  async webhook(@CurrentPrincipal() principal: Principal, @ZodParam('id', idParam) id: string, @Req() request: Request) {
     const trigger = await this.publishedTrigger(principal, id);
     if (trigger !== 'trigger.incoming_webhook') throw new ConflictException(`This flow starts on ${trigger}, not on an incoming webhook.`);
     const base = this.config.PUBLIC_URL ?? `${request.protocol}://${request.get('host') ?? 'localhost'}`;

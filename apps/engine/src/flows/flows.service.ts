@@ -18,6 +18,8 @@ import { FlowVersion } from './flow-version.entity';
 import { type FlowSummaryView, type FlowView, viewFlow, viewFlowSummary, viewFlowVersion, viewFlowVersionSummary } from './flow-view';
 import { Flow } from './flow.entity';
 import { NODE_CATALOG } from './node-catalog.token';
+import { templateCategoryIssues, templatesOfFlow } from './template-category-issues';
+import { readTemplateCategories } from '../whatsapp/template-categories';
 
 export const EMPTY_FLOW: FlowDocument = {
   schemaVersion: CURRENT_FLOW_SCHEMA_VERSION,
@@ -96,10 +98,20 @@ export class FlowsService {
     return flow;
   }
 
-  /** A draft that passes every check a version must pass, or 422 listing each issue with its node and field. */
-  private runnable(draft: unknown, problems: (count: number) => string, code?: string): { document: FlowDocument; triggerType: string } {
+  /**
+   * A draft that passes every check a version must pass, or 422 listing each issue with its node and field.
+   * Besides the graph, a send step's category must agree with the one Meta gave its template (the registry).
+   */
+  private async runnable(
+    manager: EntityManager,
+    workspaceId: string,
+    draft: unknown,
+    problems: (count: number) => string,
+    code?: string,
+  ): Promise<{ document: FlowDocument; triggerType: string }> {
     const document = parseOrThrow(draft);
-    const issues = validateFlow(document, this.catalog);
+    const registry = await readTemplateCategories(manager, workspaceId, templatesOfFlow(document));
+    const issues = [...validateFlow(document, this.catalog), ...templateCategoryIssues(document, registry)];
     if (issues.length > 0) throw new FlowProblemException(422, problems(issues.length), issues, code);
     const trigger = document.nodes.find((n) => this.catalog.get(n.type, n.typeVersion)?.kind === 'trigger');
     if (!trigger) throw new FlowProblemException(422, 'The flow has no trigger.', [], code);
@@ -199,7 +211,12 @@ export class FlowsService {
           currentRevision: flow.draftRevision,
         });
       }
-      const { document, triggerType } = this.runnable(flow.draft, (count) => `The flow has ${count} problem(s) to fix before publishing.`);
+      const { document, triggerType } = await this.runnable(
+        manager,
+        principal.workspaceId,
+        flow.draft,
+        (count) => `The flow has ${count} problem(s) to fix before publishing.`,
+      );
 
       const versions = manager.getRepository(FlowVersion);
       const last = await versions.findOne({ where: { flowId: flow.id, kind: 'published' }, order: { version: 'DESC' } });
@@ -239,7 +256,9 @@ export class FlowsService {
   ): Promise<{ flowId: string; revision: number; document: FlowDocument; triggerType: string }> {
     const flow = await this.findFlow(this.dataSource.manager, principal.workspaceId, id);
     this.refuseArchived(flow, 'testing it');
-    const { document, triggerType } = this.runnable(
+    const { document, triggerType } = await this.runnable(
+      this.dataSource.manager,
+      principal.workspaceId,
       flow.draft,
       (count) => `The draft has ${count} problem(s) to fix before it can run; see the checklist.`,
       'invalid_flow',

@@ -3,11 +3,29 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { NodeCatalog, NodeDefinition } from '@parley/flow-core';
 import { z } from 'zod';
 import { AnyRole } from '../auth/roles.decorator';
+import { ZodResponse } from '../common/api-contract';
 import { NODE_CATALOG } from './node-catalog.token';
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): unknown {
   return z.toJSONSchema(schema, { io, unrepresentable: 'any' });
 }
+
+const nodeTypeView = z.object({
+  type: z.string(),
+  version: z.number().int(),
+  latest: z.boolean(),
+  kind: z.enum(['trigger', 'condition', 'action', 'timing', 'control']),
+  category: z.string(),
+  displayName: z.string(),
+  description: z.string(),
+  synonyms: z.array(z.string()).readonly(),
+  configSchema: z.unknown().meta({ description: 'JSON Schema of the node config (with form hints)' }),
+  defaultConfig: z.unknown(),
+  outputs: z.array(z.object({ name: z.string(), label: z.string(), description: z.string().optional() })).readonly(),
+  outputSchema: z.unknown().meta({ description: 'JSON Schema of what the step outputs' }),
+  sampleData: z.unknown(),
+  suspends: z.boolean(),
+});
 
 function describeNodeType(definition: NodeDefinition, latest: boolean) {
   return {
@@ -41,6 +59,7 @@ export class NodeTypesController {
 
   @Get()
   @ApiOperation({ summary: 'Every node type the canvas can place, with config and output schemas' })
+  @ZodResponse(z.object({ data: z.array(nodeTypeView) }))
   list() {
     return { data: this.described };
   }

@@ -3,11 +3,15 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
+import { z } from 'zod';
 import { Public } from '../auth/public.decorator';
+import { ZodResponse } from '../common/api-contract';
 import type { EngineConfig } from '../config/engine-config';
 import { ENGINE_CONFIG } from '../config/engine-config.token';
 
 type CheckResult = { status: 'up' } | { status: 'down'; error: string };
+
+const checkView = z.object({ status: z.enum(['up', 'down']), error: z.string().optional() });
 
 const CHECK_TIMEOUT_MS = 2000;
 
@@ -42,13 +46,17 @@ export class HealthController implements OnApplicationShutdown {
 
   @Get('live')
   @ApiOperation({ summary: 'The process is up' })
+  @ZodResponse(z.object({ status: z.literal('ok'), role: z.enum(['all', 'api', 'worker']) }))
   live() {
-    return { status: 'ok', role: this.config.ENGINE_ROLE };
+    return { status: 'ok' as const, role: this.config.ENGINE_ROLE };
   }
 
   @Get('ready')
   @HttpCode(200)
   @ApiOperation({ summary: 'PostgreSQL (and Redis, when configured) answer; 503 otherwise' })
+  @ZodResponse(z.object({ status: z.enum(['ok', 'unavailable']), checks: z.record(z.string(), checkView) }), {
+    description: 'Ready (the same body with status "unavailable" comes with a 503)',
+  })
   async ready(@Res({ passthrough: true }) response: Response) {
     const checks: Record<string, CheckResult> = {
       postgres: await check(() => this.dataSource.query('SELECT 1')),
@@ -60,7 +68,7 @@ export class HealthController implements OnApplicationShutdown {
     }
     const ok = Object.values(checks).every((c) => c.status === 'up');
     if (!ok) response.status(503);
-    return { status: ok ? 'ok' : 'unavailable', checks };
+    return { status: ok ? ('ok' as const) : ('unavailable' as const), checks };
   }
 
   onApplicationShutdown(): void {

@@ -1,10 +1,11 @@
-import { BadRequestException, Body, Controller, Headers, HttpCode, Inject, NotFoundException, Param, Post } from '@nestjs/common';
+import { BadRequestException, Controller, Headers, HttpCode, Inject, NotFoundException, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { incomingWebhookDefinition } from '@parley/nodes';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { Public } from '../auth/public.decorator';
+import { ZodBody, ZodParam, ZodResponse } from '../common/api-contract';
 import type { EngineConfig } from '../config/engine-config';
 import { ENGINE_CONFIG } from '../config/engine-config.token';
 import { ContactResolverService, UnidentifiedContactError } from '../contacts/contact-resolver.service';
@@ -16,6 +17,8 @@ import { readPath } from '../runtime/template-renderer';
 import { flowOfHookToken } from './hook-token';
 
 const flowRow = z.object({ workspace_id: z.string(), published_version_id: z.string() });
+const hookBody = z.record(z.string(), z.unknown()).meta({ description: 'Any JSON object; the trigger reads the customer from it' });
+const hookTokenParam = z.string().min(1).max(200);
 
 /**
  * Incoming webhooks for Zapier, Make, Pabbly or a shop: the URL's secret
@@ -37,7 +40,15 @@ export class IncomingWebhookController {
   @Post(':token')
   @HttpCode(202)
   @ApiOperation({ summary: 'Start the flow this secret URL belongs to, for the customer named in the JSON body' })
-  async receive(@Param('token') token: string, @Body() body: unknown, @Headers('idempotency-key') idempotencyKey: string | undefined) {
+  @ZodResponse(z.object({ accepted: z.boolean(), duplicate: z.boolean() }), {
+    status: 202,
+    description: 'Accepted; the flow runs in the background',
+  })
+  async receive(
+    @ZodParam('token', hookTokenParam) token: string,
+    @ZodBody(hookBody) body: z.infer<typeof hookBody>,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+  ) {
     const flowId = flowOfHookToken(token, this.config.SECRETS_KEY);
     const flow = flowId
       ? await sqlRow(
@@ -53,33 +64,40 @@ export class IncomingWebhookController {
     const trigger = definition.nodes.find((n) => n.type === 'trigger.incoming_webhook');
     if (!trigger) throw new NotFoundException('This flow is not started by an incoming webhook.');
     const config = incomingWebhookDefinition.configSchema.parse(trigger.config);
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new BadRequestException('The body must be a JSON object.');
 
     const phone = readPath(body, config.phonePath);
     const name = config.namePath ? readPath(body, config.namePath) : undefined;
-    let contactId: string;
-    try {
-      ({ contactId } = await this.contacts.resolve(
-        flow.workspace_id,
-        {
-          phone: typeof phone === 'string' || typeof phone === 'number' ? String(phone) : null,
-          displayName: typeof name === 'string' ? name : null,
-          defaultCountry: config.defaultCountry,
-        },
-        'webhook',
-      ));
-    } catch (error) {
-      if (error instanceof UnidentifiedContactError) throw new BadRequestException(`${config.phonePath}: ${error.message}`);
-      throw error;
-    }
     const sourceId = idempotencyKey?.trim() || createHash('sha256').update(JSON.stringify(body)).digest('hex');
-    const eventId = await this.events.record({
-      workspaceId: flow.workspace_id,
-      contactId,
-      type: 'webhook.received',
-      source: `hook:${flowId}`,
-      sourceId: sourceId.slice(0, 200),
-      payload: { flowId, data: body },
+    // The contact and its event commit together: a refused request leaves no contact behind.
+    const { contactId, eventId } = await this.dataSource.transaction(async (manager) => {
+      let resolved: { contactId: string };
+      try {
+        resolved = await this.contacts.resolve(
+          flow.workspace_id,
+          {
+            phone: typeof phone === 'string' || typeof phone === 'number' ? String(phone) : null,
+            displayName: typeof name === 'string' ? name : null,
+            defaultCountry: config.defaultCountry,
+          },
+          'webhook',
+          manager,
+        );
+      } catch (error) {
+        if (error instanceof UnidentifiedContactError) throw new BadRequestException(`${config.phonePath}: ${error.message}`);
+        throw error;
+      }
+      const recorded = await this.events.record(
+        {
+          workspaceId: flow.workspace_id,
+          contactId: resolved.contactId,
+          type: 'webhook.received',
+          source: `hook:${flowId}`,
+          sourceId: sourceId.slice(0, 200),
+          payload: { flowId, data: body },
+        },
+        manager,
+      );
+      return { contactId: resolved.contactId, eventId: recorded };
     });
     if (eventId) await this.dispatcher.dispatch([{ kind: 'contact', id: contactId }]);
     return { accepted: true, duplicate: eventId === null };

@@ -1,11 +1,13 @@
-import { Controller, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Controller, Get, HttpCode, NotFoundException, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import type { Principal } from '../auth/principal';
 import { AnyRole } from '../auth/roles.decorator';
+import { NoContentResponse, ZodParam, ZodResponse } from '../common/api-contract';
 import { Clock } from '../common/clock';
+import { idParam } from '../common/route-params';
 import { sqlRow, sqlRows } from '../database/sql-rows';
 
 const row = z.object({
@@ -19,6 +21,17 @@ const row = z.object({
   read_at: z.date().nullable(),
 });
 
+const notificationView = z.object({
+  id: z.uuid(),
+  kind: z.string(),
+  title: z.string(),
+  body: z.string(),
+  subjectType: z.string().nullable(),
+  subjectId: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+  read: z.boolean(),
+});
+
 @ApiTags('notifications')
 @Controller('api/notifications')
 @AnyRole()
@@ -30,6 +43,7 @@ export class NotificationsController {
 
   @Get()
   @ApiOperation({ summary: 'Your notifications, unread first' })
+  @ZodResponse(z.object({ data: z.array(notificationView) }))
   async list(@CurrentPrincipal() principal: Principal) {
     const rows = await sqlRows(
       this.dataSource,
@@ -55,7 +69,8 @@ export class NotificationsController {
   @Post(':id/read')
   @HttpCode(204)
   @ApiOperation({ summary: 'Mark a notification read' })
-  async read(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+  @NoContentResponse('Marked read')
+  async read(@CurrentPrincipal() principal: Principal, @ZodParam('id', idParam) id: string): Promise<void> {
     const updated = await sqlRow(
       this.dataSource,
       z.object({ id: z.string() }),

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
@@ -64,9 +64,14 @@ export class PauseService {
     return row ? { id: row.id, scope: row.scope, reason: row.reason, until: row.ends_at } : null;
   }
 
+  /** Stores a pause and its audit entry together. */
   async pause(input: NewPause): Promise<{ id: string }> {
+    return this.dataSource.transaction((manager) => this.insertPause(manager, input));
+  }
+
+  private async insertPause(manager: EntityManager, input: NewPause): Promise<{ id: string }> {
     const row = await sqlRow(
-      this.dataSource,
+      manager,
       z.object({ id: z.string() }),
       `INSERT INTO automation_pauses (workspace_id, scope, contact_id, flow_id, starts_at, ends_at, reason, created_by, created_by_user_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
@@ -83,15 +88,54 @@ export class PauseService {
       ],
     );
     if (!row) throw new Error('pause insert returned nothing');
-    await this.audit.record({
-      workspaceId: input.workspaceId,
-      actorUserId: input.actor.userId,
-      action: 'automation.paused',
-      subjectType: input.scope,
-      subjectId: input.contactId ?? input.flowId ?? input.workspaceId,
-      details: { pauseId: row.id, until: input.until?.toISOString() ?? null, reason: input.reason, by: input.actor.kind },
-    });
+    await this.audit.record(
+      {
+        workspaceId: input.workspaceId,
+        actorUserId: input.actor.userId,
+        action: 'automation.paused',
+        subjectType: input.scope,
+        subjectId: input.contactId ?? input.flowId ?? input.workspaceId,
+        details: { pauseId: row.id, until: input.until?.toISOString() ?? null, reason: input.reason, by: input.actor.kind },
+      },
+      manager,
+    );
     return row;
+  }
+
+  /**
+   * Ends one pause now (an agent's takeover whose message never went out)
+   * and makes the contact's held executions due, so they re-check.
+   */
+  async end(workspaceId: string, pauseId: string, actor: PauseActor): Promise<string[]> {
+    return this.dataSource.transaction(async (manager) => {
+      const now = this.clock.now();
+      const ended = await sqlRow(
+        manager,
+        z.object({ contact_id: z.string().nullable() }),
+        `UPDATE automation_pauses SET ended_at = $3, ended_by = $4, ended_by_user_id = $5
+          WHERE id = $1 AND workspace_id = $2 AND ended_at IS NULL RETURNING contact_id`,
+        [pauseId, workspaceId, now, actor.kind, actor.userId],
+      );
+      if (!ended?.contact_id) return [];
+      await this.audit.record(
+        {
+          workspaceId,
+          actorUserId: actor.userId,
+          action: 'automation.resumed',
+          subjectType: 'contact',
+          subjectId: ended.contact_id,
+          details: { pauses: [pauseId], by: actor.kind },
+        },
+        manager,
+      );
+      const woken = await sqlRows(
+        manager,
+        z.object({ contact_id: z.string() }),
+        `UPDATE waits SET due_at = $3 WHERE workspace_id = $1 AND contact_id = $2 AND status = 'waiting' AND kind = 'hold' RETURNING contact_id`,
+        [workspaceId, ended.contact_id, now],
+      );
+      return [...new Set(woken.map((w) => w.contact_id))];
+    });
   }
 
   /**
@@ -105,35 +149,40 @@ export class PauseService {
     subjectId: string | null,
     actor: PauseActor,
   ): Promise<{ ended: number; contacts: string[] }> {
-    const now = this.clock.now();
-    const ended = await sqlRows(
-      this.dataSource,
-      z.object({ id: z.string() }),
-      `UPDATE automation_pauses SET ended_at = $4, ended_by = $5, ended_by_user_id = $6
+    return this.dataSource.transaction(async (manager) => {
+      const now = this.clock.now();
+      const ended = await sqlRows(
+        manager,
+        z.object({ id: z.string() }),
+        `UPDATE automation_pauses SET ended_at = $4, ended_by = $5, ended_by_user_id = $6
         WHERE workspace_id = $1 AND scope = $2 AND ended_at IS NULL
           AND (($2 = 'contact' AND contact_id = $3) OR ($2 = 'flow' AND flow_id = $3) OR $2 = 'workspace')
         RETURNING id`,
-      [workspaceId, scope, subjectId, now, actor.kind, actor.userId],
-    );
-    const woken = await sqlRows(
-      this.dataSource,
-      z.object({ contact_id: z.string() }),
-      `UPDATE waits w SET due_at = $4 FROM executions e
+        [workspaceId, scope, subjectId, now, actor.kind, actor.userId],
+      );
+      const woken = await sqlRows(
+        manager,
+        z.object({ contact_id: z.string() }),
+        `UPDATE waits w SET due_at = $4 FROM executions e
         WHERE w.execution_id = e.id AND w.status = 'waiting' AND w.kind = 'hold' AND e.workspace_id = $1
           AND (($2 = 'contact' AND e.contact_id = $3) OR ($2 = 'flow' AND e.flow_id = $3) OR $2 = 'workspace')
         RETURNING w.contact_id`,
-      [workspaceId, scope, subjectId, now],
-    );
-    if (ended.length > 0) {
-      await this.audit.record({
-        workspaceId,
-        actorUserId: actor.userId,
-        action: 'automation.resumed',
-        subjectType: scope,
-        subjectId: subjectId ?? workspaceId,
-        details: { pauses: ended.map((e) => e.id), by: actor.kind, woken: woken.length },
-      });
-    }
-    return { ended: ended.length, contacts: [...new Set(woken.map((w) => w.contact_id))] };
+        [workspaceId, scope, subjectId, now],
+      );
+      if (ended.length > 0) {
+        await this.audit.record(
+          {
+            workspaceId,
+            actorUserId: actor.userId,
+            action: 'automation.resumed',
+            subjectType: scope,
+            subjectId: subjectId ?? workspaceId,
+            details: { pauses: ended.map((e) => e.id), by: actor.kind, woken: woken.length },
+          },
+          manager,
+        );
+      }
+      return { ended: ended.length, contacts: [...new Set(woken.map((w) => w.contact_id))] };
+    });
   }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, NotFoundException, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
@@ -6,7 +6,8 @@ import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import type { Principal } from '../auth/principal';
 import { AnyRole, Roles } from '../auth/roles.decorator';
 import { Clock } from '../common/clock';
-import { ZodValidationPipe } from '../common/zod-validation.pipe';
+import { ZodBody, ZodParam, ZodQuery, ZodResponse } from '../common/api-contract';
+import { idParam } from '../common/route-params';
 import { sqlRow, sqlRows } from '../database/sql-rows';
 import { Dispatcher } from '../dispatch/dispatcher';
 import { PauseService } from './pause.service';
@@ -25,6 +26,23 @@ const listQuery = z.object({
   active: z.enum(['true', 'false']).default('true'),
   contactId: z.uuid().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+const pausedView = z.object({ pauseId: z.uuid(), until: z.iso.datetime().nullable() });
+const resumedView = z.object({ resumed: z.number().int().meta({ description: 'Pauses ended' }) });
+const pauseView = z.object({
+  id: z.uuid(),
+  scope: z.string(),
+  contactId: z.uuid().nullable(),
+  flowId: z.uuid().nullable(),
+  startsAt: z.iso.datetime(),
+  until: z.iso.datetime().nullable(),
+  reason: z.string(),
+  createdBy: z.string(),
+  createdByUserId: z.string().nullable(),
+  endedAt: z.iso.datetime().nullable(),
+  endedBy: z.string().nullable(),
+  endedByUserId: z.string().nullable(),
 });
 
 const pauseRow = z.object({
@@ -64,7 +82,8 @@ export class PausesController {
   @Get('pauses')
   @AnyRole()
   @ApiOperation({ summary: 'Pauses of automation (active ones, or the full history), with who started and ended them' })
-  async list(@CurrentPrincipal() principal: Principal, @Query(new ZodValidationPipe(listQuery)) query: z.infer<typeof listQuery>) {
+  @ZodResponse(z.object({ data: z.array(pauseView) }))
+  async list(@CurrentPrincipal() principal: Principal, @ZodQuery(listQuery) query: z.infer<typeof listQuery>) {
     const rows = await sqlRows(
       this.dataSource,
       pauseRow,
@@ -97,10 +116,11 @@ export class PausesController {
   @Roles('admin', 'marketer')
   @HttpCode(201)
   @ApiOperation({ summary: 'Pause a flow: its runs hold before their next side effect, new ones follow the flow setting' })
+  @ZodResponse(pausedView, { status: 201, description: 'Paused' })
   async pauseFlow(
     @CurrentPrincipal() principal: Principal,
-    @Param('id', new ParseUUIDPipe()) id: string,
-    @Body(new ZodValidationPipe(pauseSchema)) body: z.infer<typeof pauseSchema>,
+    @ZodParam('id', idParam) id: string,
+    @ZodBody(pauseSchema) body: z.infer<typeof pauseSchema>,
   ) {
     const flow = await sqlRow(this.dataSource, z.object({ id: z.string() }), 'SELECT id FROM flows WHERE id = $1 AND workspace_id = $2', [
       id,
@@ -123,7 +143,8 @@ export class PausesController {
   @Roles('admin', 'marketer')
   @HttpCode(200)
   @ApiOperation({ summary: 'Resume a paused flow' })
-  async resumeFlow(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string) {
+  @ZodResponse(resumedView)
+  async resumeFlow(@CurrentPrincipal() principal: Principal, @ZodParam('id', idParam) id: string) {
     const result = await this.pauses.resume(principal.workspaceId, 'flow', id, { kind: 'user', userId: principal.userId });
     await this.wake(result.contacts);
     return { resumed: result.ended };
@@ -133,10 +154,8 @@ export class PausesController {
   @Roles('admin')
   @HttpCode(201)
   @ApiOperation({ summary: 'Pause all automation of the workspace' })
-  async pauseWorkspace(
-    @CurrentPrincipal() principal: Principal,
-    @Body(new ZodValidationPipe(pauseSchema)) body: z.infer<typeof pauseSchema>,
-  ) {
+  @ZodResponse(pausedView, { status: 201, description: 'Paused' })
+  async pauseWorkspace(@CurrentPrincipal() principal: Principal, @ZodBody(pauseSchema) body: z.infer<typeof pauseSchema>) {
     const until = this.until(body.hours);
     const pause = await this.pauses.pause({
       workspaceId: principal.workspaceId,
@@ -152,6 +171,7 @@ export class PausesController {
   @Roles('admin')
   @HttpCode(200)
   @ApiOperation({ summary: 'Resume all automation of the workspace' })
+  @ZodResponse(resumedView)
   async resumeWorkspace(@CurrentPrincipal() principal: Principal) {
     const result = await this.pauses.resume(principal.workspaceId, 'workspace', null, { kind: 'user', userId: principal.userId });
     await this.wake(result.contacts);

@@ -51,6 +51,12 @@ describe.each(DISPATCH_MODES)('product flows on CRM events (%s)', (_mode, env) =
     try {
       const s = await Scenario.create(h, 'flow 16');
       await s.settings({ httpAllowList: ['127.0.0.1'] });
+      await s.approveTemplates({
+        name: 'order_confirmation',
+        language: 'en',
+        category: 'UTILITY',
+        components: [{ type: 'BODY', text: 'Thanks {{1}}, order {{2}} is confirmed.' }],
+      });
       const flowId = await s.publishTemplate('send-retries', (document) => {
         const node = document.nodes.find((n) => n.id === 'crm-sync');
         if (node) node.config = { ...node.config, url: `http://127.0.0.1:${port}/api/orders` };

@@ -4,6 +4,7 @@ import type { RuntimeContact, RuntimeEvent, StepContext, StepResult, WakeUp } fr
 import { DataSource, type EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { Clock } from '../common/clock';
+import { codeOfError, stackFrames } from '../common/error-code';
 import { loadRuntimeContact } from '../contacts/runtime-contact-row';
 import { sqlRow } from '../database/sql-rows';
 import { RUNTIME_EVENT_COLUMNS, runtimeEventRow, toRuntimeEvent } from '../events/runtime-event-row';
@@ -114,7 +115,16 @@ export class FlowRunner {
     } else {
       const step = [...state.steps].reverse().find((s) => s.nodeId === wait.node_id && s.status === 'waiting');
       if (!step) {
-        this.logger.error(`Execution ${state.execution.id} woke on ${wait.kind} but has no waiting step for ${String(wait.node_id)}`);
+        this.logger.error(
+          {
+            event: 'execution.wake_without_step',
+            workspaceId: state.execution.workspaceId,
+            executionId: state.execution.id,
+            nodeId: wait.node_id,
+            waitKind: wait.kind,
+          },
+          'An execution woke but has no waiting step',
+        );
         await this.fail(state, null, 'internal_error', 'The waiting step was not found.');
         return true;
       }
@@ -174,7 +184,17 @@ export class FlowRunner {
       this.dataSource.getRepository(ExecutionStep).find({ where: { executionId }, order: { sequence: 'ASC' } }),
     ]);
     if (!eventRow || !contact) {
-      this.logger.error(`Execution ${executionId} lost its ${eventRow ? 'contact' : 'trigger event'}; failing it`);
+      this.logger.error(
+        {
+          event: 'execution.lost_input',
+          workspaceId: execution.workspaceId,
+          flowId: execution.flowId,
+          flowVersionId: execution.flowVersionId,
+          executionId,
+          missing: eventRow ? 'contact' : 'trigger_event',
+        },
+        'An execution lost its trigger event or contact; failing it',
+      );
       await this.dataSource.query(
         `UPDATE executions SET status = 'failed', error_code = 'internal_error', error_message = $2, finished_at = $3, updated_at = $3 WHERE id = $1`,
         [executionId, 'The trigger event or contact is gone.', this.clock.now()],
@@ -284,6 +304,7 @@ export class FlowRunner {
     const { services, missingVariables } = this.servicesFactory.create({
       workspaceId: execution.workspaceId,
       flowId: execution.flowId,
+      flowVersionId: execution.flowVersionId,
       executionId: execution.id,
       nodeId: step.nodeId,
       idempotencyKey,
@@ -320,12 +341,30 @@ export class FlowRunner {
       if (error instanceof ConditionError) {
         result = { outcome: 'failed', errorCode: 'condition_error', errorMessage: error.message, retryable: false, data: {} };
       } else {
-        this.logger.error(`Node ${step.nodeId} (${compiled.node.type}) of execution ${execution.id} threw: ${errorText(error)}`);
+        // The message goes on the step (the execution log); the log line keeps ids and code locations, never data.
+        this.logger.error(
+          {
+            event: 'step.threw',
+            workspaceId: execution.workspaceId,
+            flowId: execution.flowId,
+            flowVersionId: execution.flowVersionId,
+            executionId: execution.id,
+            stepId: step.id,
+            nodeId: step.nodeId,
+            nodeType: compiled.node.type,
+            errorCode: codeOfError(error),
+            stack: stackFrames(error),
+          },
+          'A step handler threw',
+        );
         result = { outcome: 'failed', errorCode: 'internal_error', errorMessage: errorText(error), retryable: false, data: {} };
       }
     }
     if (missingVariables.length > 0) {
-      this.logger.log(`Execution ${execution.id} node ${step.nodeId}: no value for ${missingVariables.join(', ')}; fallbacks used`);
+      this.logger.log(
+        { event: 'step.missing_variables', executionId: execution.id, nodeId: step.nodeId, variables: missingVariables },
+        'Personalisation fell back for missing values',
+      );
       step.decision = { ...(step.decision ?? {}), missingVariables };
     }
     return result;
@@ -538,6 +577,22 @@ export class FlowRunner {
         [execution.id, errorCode, errorMessage, execution.currentNodeId, now],
       );
     });
+    // Ids and the error code only: the error message may quote the customer's data; it is on the execution.
+    this.logger.warn(
+      {
+        event: 'execution.failed',
+        workspaceId: execution.workspaceId,
+        flowId: execution.flowId,
+        flowVersionId: execution.flowVersionId,
+        executionId: execution.id,
+        stepId: step?.id ?? null,
+        nodeId: step?.nodeId ?? null,
+        contactId: state.contact.id,
+        errorCode,
+        testMode: execution.testMode,
+      },
+      `Execution failed (${errorCode})`,
+    );
     // The person running a test watches it fail on the canvas; the team is not alerted.
     if (execution.testMode) return;
     await this.notifier
@@ -550,7 +605,17 @@ export class FlowRunner {
         subjectType: 'execution',
         subjectId: execution.id,
       })
-      .catch((error: unknown) => this.logger.warn(`Could not notify about execution ${execution.id}: ${errorText(error)}`));
+      .catch((error: unknown) =>
+        this.logger.warn(
+          {
+            event: 'execution.notify_failed',
+            workspaceId: execution.workspaceId,
+            executionId: execution.id,
+            errorCode: codeOfError(error),
+          },
+          'Could not notify the team about a failed execution',
+        ),
+      );
   }
 
   /** Stops before a side effect while automation is paused; a wait wakes it when the pause ends. */

@@ -19,7 +19,7 @@ describe('resuming executions after a crash', () => {
     h = await startEngineHarness();
     // These tests replay one reply to one contact many times within seconds, on the real clock; pacing and
     // content frequency are the policy gate's business, tested in policy-gate.spec.ts, so they are off here.
-    const settings = await h.workspace.admin.put('/api/workspace/settings', {
+    const settings = await h.workspace.admin.request('PATCH', '/api/workspace/settings', {
       messaging: { recipientSpacingSeconds: 0, sameContentPer30Days: 1000 },
     });
     expect(settings.status).toBe(200);

@@ -23,6 +23,7 @@ import { renderTemplate } from './template-renderer';
 export interface StepScope {
   workspaceId: string;
   flowId: string;
+  flowVersionId: string;
   executionId: string;
   nodeId: string;
   idempotencyKey: string;
@@ -86,6 +87,7 @@ export class StepServicesFactory {
         executionId: scope.executionId,
         nodeId: scope.nodeId,
         flowId: scope.flowId,
+        flowVersionId: scope.flowVersionId,
         testMode: scope.testMode,
       }),
       contact: {

@@ -6,6 +6,7 @@ import type { ManualClock } from './manual-clock';
 import { type EngineConfig, loadEngineConfig } from '../config/engine-config';
 import { createEngineApp } from '../create-engine-app';
 import { Queue } from 'bullmq';
+import type { DestinationStream } from 'pino';
 import { InProcessDispatcher } from '../dispatch/in-process-dispatcher';
 import { SweeperService } from '../dispatch/sweeper.service';
 import { WORK_QUEUE } from '../dispatch/work-queue';
@@ -24,6 +25,8 @@ export interface HarnessOptions {
   clock?: ManualClock;
   /** Let pacing deferrals pass by themselves (see `pace`); tests of the pacing itself turn it off. Default true. */
   autoPace?: boolean;
+  /** Receives the engine's JSON log lines (set `LOG_LEVEL` in `env`; the default is silent). */
+  logStream?: DestinationStream;
 }
 
 export interface TestWorkspace {
@@ -105,7 +108,7 @@ export async function startEngineHarness(options: HarnessOptions = {}): Promise<
     ...options.env,
   };
   const config = loadEngineConfig(baseEnv);
-  const app = await createEngineApp(config, { clock: options.clock });
+  const app = await createEngineApp(config, { clock: options.clock, checkResponses: true, logStream: options.logStream });
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   simulator.setWebhook({ url: `${url}/webhooks/whatsapp`, appSecret });
@@ -221,7 +224,7 @@ export async function startEngineHarness(options: HarnessOptions = {}): Promise<
     clock,
     pace,
     startPeer: async (env) => {
-      const peer = await createEngineApp(loadEngineConfig({ ...baseEnv, ...env }), { clock: options.clock });
+      const peer = await createEngineApp(loadEngineConfig({ ...baseEnv, ...env }), { clock: options.clock, checkResponses: true });
       await peer.listen(0, '127.0.0.1');
       peers.push(peer);
       return peer;

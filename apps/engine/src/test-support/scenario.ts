@@ -1,6 +1,6 @@
 import type { FlowDocument } from '@parley/flow-core';
 import { flowTemplate } from '@parley/flow-templates';
-import type { CustomerMessage } from '@parley/whatsapp-simulator';
+import type { CustomerMessage, TemplateDefinition } from '@parley/whatsapp-simulator';
 import type { ApiClient } from './api-client';
 import type { EngineHarness, TestWorkspace } from './engine-harness';
 import { arr, obj, str } from './json';
@@ -116,9 +116,22 @@ export class Scenario {
     return obj((await this.admin.get(`/api/executions/${id}`)).body);
   }
 
+  /**
+   * Meta approves these templates for the workspace's account and the registry
+   * is synced from it: the policy gate judges a template by the registry's
+   * category (one it does not have counts as marketing).
+   */
+  async approveTemplates(...templates: TemplateDefinition[]): Promise<void> {
+    const [number] = await this.h.sql('SELECT id, waba_id FROM whatsapp_numbers WHERE workspace_id = $1', [this.workspace.id]);
+    for (const template of templates) await this.h.simulator.addTemplate(str(number?.['waba_id']), template);
+    await this.h.settle();
+    const synced = await this.admin.post(`/api/whatsapp/numbers/${str(number?.['id'])}/templates/sync`, {});
+    if (synced.status !== 200) throw new Error(`template sync refused: ${synced.status} ${JSON.stringify(synced.body)}`);
+  }
+
   /** Sets workspace settings (stores, intents, allow list...). */
   async settings(change: Record<string, unknown>): Promise<void> {
-    const response = await this.admin.put('/api/workspace/settings', change);
+    const response = await this.admin.request('PATCH', '/api/workspace/settings', change);
     if (response.status !== 200) throw new Error(`settings refused: ${response.status} ${JSON.stringify(response.body)}`);
   }
 }

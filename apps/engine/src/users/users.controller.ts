@@ -1,10 +1,11 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import { Controller, Get, Patch, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import type { Principal } from '../auth/principal';
 import { Roles } from '../auth/roles.decorator';
-import { ZodValidationPipe } from '../common/zod-validation.pipe';
+import { ErrorResponses, ZodBody, ZodParam, ZodResponse } from '../common/api-contract';
+import { idParam } from '../common/route-params';
 import { USER_ROLES } from './user-role';
 import { UsersService } from './users.service';
 
@@ -19,6 +20,15 @@ const updateUserSchema = z
   .object({ role: z.enum(USER_ROLES).optional(), disabled: z.boolean().optional() })
   .refine((v) => v.role !== undefined || v.disabled !== undefined, 'give role or disabled');
 
+const userView = z.object({
+  id: z.uuid(),
+  email: z.string(),
+  displayName: z.string(),
+  role: z.enum(USER_ROLES),
+  disabled: z.boolean(),
+  createdAt: z.iso.datetime(),
+});
+
 @ApiTags('users')
 @Controller('api/users')
 @Roles('admin')
@@ -27,22 +37,27 @@ export class UsersController {
 
   @Get()
   @ApiOperation({ summary: 'Users of the workspace' })
+  @ZodResponse(z.object({ data: z.array(userView) }))
   async list(@CurrentPrincipal() principal: Principal) {
     return { data: await this.users.list(principal.workspaceId) };
   }
 
   @Post()
   @ApiOperation({ summary: 'Add a user with a role' })
-  create(@CurrentPrincipal() principal: Principal, @Body(new ZodValidationPipe(createUserSchema)) body: z.infer<typeof createUserSchema>) {
+  @ZodResponse(userView, { status: 201, description: 'The new user' })
+  @ErrorResponses({ 409: 'A user with this email exists' })
+  create(@CurrentPrincipal() principal: Principal, @ZodBody(createUserSchema) body: z.infer<typeof createUserSchema>) {
     return this.users.create(principal.workspaceId, body, principal);
   }
 
   @Patch(':id')
   @ApiOperation({ summary: 'Change a user role or disable them' })
+  @ZodResponse(userView)
+  @ErrorResponses({ 409: 'The change would leave the workspace without an active admin' })
   update(
     @CurrentPrincipal() principal: Principal,
-    @Param('id', new ParseUUIDPipe()) id: string,
-    @Body(new ZodValidationPipe(updateUserSchema)) body: z.infer<typeof updateUserSchema>,
+    @ZodParam('id', idParam) id: string,
+    @ZodBody(updateUserSchema) body: z.infer<typeof updateUserSchema>,
   ) {
     return this.users.update(principal, id, body);
   }

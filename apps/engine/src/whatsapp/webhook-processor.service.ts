@@ -3,6 +3,7 @@ import { type MessageStatusUpdate, parseWebhookItems, type WebhookItem, webhookE
 import { DataSource, type EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { Clock } from '../common/clock';
+import { codeOfError, errorConstraint } from '../common/error-code';
 import { sqlRow, sqlRows } from '../database/sql-rows';
 import type { WorkItem } from '../dispatch/work-item';
 import { ConsentService } from '../contacts/consent.service';
@@ -120,7 +121,17 @@ export class WebhookProcessorService {
         [id, message.slice(0, 2000), MAX_ATTEMPTS, this.clock.now()],
       );
       if (row && row.attempts >= MAX_ATTEMPTS) {
-        this.logger.error(`Webhook delivery ${id} parked after ${row.attempts} attempts: ${message}`);
+        // The error's message stays in the row (last_error): it can quote the payload, which holds customers' numbers and words.
+        this.logger.warn(
+          {
+            event: 'webhook.parked',
+            deliveryId: id,
+            attempts: row.attempts,
+            errorCode: codeOfError(error),
+            constraint: errorConstraint(error),
+          },
+          'Webhook delivery parked after its retries',
+        );
         return [];
       }
       throw error;

@@ -1,10 +1,11 @@
-import { Body, Controller, Delete, Get, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
+import { Controller, Delete, Get, Post, Put } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import type { Principal } from '../auth/principal';
 import { Roles } from '../auth/roles.decorator';
-import { ZodValidationPipe } from '../common/zod-validation.pipe';
+import { ErrorResponses, ZodBody, ZodParam, ZodResponse } from '../common/api-contract';
+import { idParam } from '../common/route-params';
 import { WhatsAppNumbersService } from './whatsapp-numbers.service';
 
 const token = z.string().trim().min(8, 'looks too short for an access token').max(4096);
@@ -31,6 +32,16 @@ const createSchema = z.object({
 const rotateSchema = z.object({ accessToken: token });
 const appSecretSchema = z.object({ appSecret });
 
+const numberView = z.object({
+  id: z.uuid(),
+  phoneNumberId: z.string(),
+  displayPhoneNumber: z.string(),
+  wabaId: z.string(),
+  tokenUpdatedAt: z.iso.datetime(),
+  appSecret: z.enum(['own', 'deployment']).meta({ description: "Whose app secret checks this number's webhooks" }),
+  appSecretUpdatedAt: z.iso.datetime().nullable(),
+});
+
 @ApiTags('whatsapp')
 @Controller('api/whatsapp/numbers')
 @Roles('admin')
@@ -39,22 +50,26 @@ export class WhatsAppNumbersController {
 
   @Get()
   @ApiOperation({ summary: 'Business numbers of the workspace (tokens are never returned)' })
+  @ZodResponse(z.object({ data: z.array(numberView) }))
   async list(@CurrentPrincipal() principal: Principal) {
     return { data: await this.numbers.list(principal.workspaceId) };
   }
 
   @Post()
   @ApiOperation({ summary: 'Register a business number with its access token (stored encrypted)' })
-  create(@CurrentPrincipal() principal: Principal, @Body(new ZodValidationPipe(createSchema)) body: z.infer<typeof createSchema>) {
+  @ZodResponse(numberView, { status: 201, description: 'The new number' })
+  @ErrorResponses({ 409: 'This phone number id is registered already' })
+  create(@CurrentPrincipal() principal: Principal, @ZodBody(createSchema) body: z.infer<typeof createSchema>) {
     return this.numbers.create(principal.workspaceId, body, principal);
   }
 
   @Put(':id/token')
   @ApiOperation({ summary: 'Replace the access token of a number' })
+  @ZodResponse(numberView)
   rotate(
     @CurrentPrincipal() principal: Principal,
-    @Param('id', new ParseUUIDPipe()) id: string,
-    @Body(new ZodValidationPipe(rotateSchema)) body: z.infer<typeof rotateSchema>,
+    @ZodParam('id', idParam) id: string,
+    @ZodBody(rotateSchema) body: z.infer<typeof rotateSchema>,
   ) {
     return this.numbers.rotateToken(principal, id, body.accessToken);
   }
@@ -63,17 +78,19 @@ export class WhatsAppNumbersController {
   @ApiOperation({
     summary: "Set or replace the secret of the number's own Meta app (stored encrypted, never returned); its webhooks are checked with it",
   })
+  @ZodResponse(numberView)
   setAppSecret(
     @CurrentPrincipal() principal: Principal,
-    @Param('id', new ParseUUIDPipe()) id: string,
-    @Body(new ZodValidationPipe(appSecretSchema)) body: z.infer<typeof appSecretSchema>,
+    @ZodParam('id', idParam) id: string,
+    @ZodBody(appSecretSchema) body: z.infer<typeof appSecretSchema>,
   ) {
     return this.numbers.setAppSecret(principal, id, body.appSecret);
   }
 
   @Delete(':id/app-secret')
   @ApiOperation({ summary: "Forget the number's own app secret: the deployment's WHATSAPP_APP_SECRET checks its webhooks again" })
-  removeAppSecret(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string) {
+  @ZodResponse(numberView)
+  removeAppSecret(@CurrentPrincipal() principal: Principal, @ZodParam('id', idParam) id: string) {
     return this.numbers.setAppSecret(principal, id, null);
   }
 }

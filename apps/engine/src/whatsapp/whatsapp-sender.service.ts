@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { SendWhatsAppRequest, SendWhatsAppResult, WhatsAppSender } from '@parley/node-sdk';
+import type { AppliedCategory, SendWhatsAppRequest, SendWhatsAppResult, WhatsAppSender } from '@parley/node-sdk';
 import { graphErrorPolicy, isRetryable, sendGraphMessage, validateOutboundMessage } from '@parley/whatsapp';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
@@ -9,8 +9,9 @@ import { ENGINE_CONFIG } from '../config/engine-config.token';
 import { sqlRow } from '../database/sql-rows';
 import { ConsentService } from '../contacts/consent.service';
 import { describeSend } from './policy/describe-send';
-import { PolicyGateService } from './policy/policy-gate.service';
+import { type GateDecision, PolicyGateService } from './policy/policy-gate.service';
 import { notificationKey } from './policy/policy-facts-reader';
+import { appliedCategory } from './policy/template-category';
 import { WhatsAppNumbersService } from './whatsapp-numbers.service';
 
 export interface SendScope {
@@ -19,8 +20,12 @@ export interface SendScope {
   executionId: string | null;
   nodeId: string | null;
   flowId: string | null;
+  /** The flow version the execution runs (for the log); null for an agent's message. */
+  flowVersionId: string | null;
   /** A test run: the message goes to the simulator, never to Meta. */
   testMode: boolean;
+  /** Runs once every check has passed, just before the send is recorded and made (an agent's takeover pause). */
+  beforeDelivery?: () => Promise<void>;
 }
 
 const existingRow = z.object({
@@ -31,6 +36,15 @@ const contactRow = z.object({ wa_id: z.string().nullable(), whatsapp_number_id: 
 /** Graph error: the customer stopped marketing messages in WhatsApp. */
 const MARKETING_STOPPED = 131050;
 const numberRow = z.object({ id: z.string() });
+/** Deferrals that are the send queue's normal pace (seconds, milliseconds), not a problem to look at. */
+const PACING_RULES = new Set(['recipient_spacing', 'number_throughput']);
+const appliedCategorySchema: z.ZodType<AppliedCategory> = z.object({
+  applied: z.enum(['service', 'utility', 'marketing', 'authentication']),
+  declared: z.enum(['service', 'utility', 'marketing', 'authentication']),
+  source: z.enum(['registry', 'not_in_registry', 'declared']),
+  registryCategory: z.string().nullable(),
+  reason: z.string(),
+});
 
 function text(value: unknown, fallback: string): string {
   return typeof value === 'string' ? value : fallback;
@@ -61,10 +75,21 @@ export class WhatsAppSenderService {
   }
 
   /** A sender for an agent's own messages (no execution behind them). */
-  forAgent(scope: { workspaceId: string; userId: string }): WhatsAppSender {
+  forAgent(scope: { workspaceId: string; userId: string; beforeDelivery?: () => Promise<void> }): WhatsAppSender {
     return {
       send: (request) =>
-        this.send({ workspaceId: scope.workspaceId, executionId: null, nodeId: null, flowId: null, testMode: false }, request),
+        this.send(
+          {
+            workspaceId: scope.workspaceId,
+            executionId: null,
+            nodeId: null,
+            flowId: null,
+            flowVersionId: null,
+            testMode: false,
+            ...(scope.beforeDelivery ? { beforeDelivery: scope.beforeDelivery } : {}),
+          },
+          request,
+        ),
     };
   }
 
@@ -123,13 +148,16 @@ export class WhatsAppSenderService {
       fallback,
     });
     const { verdict } = decision;
+    const category = appliedCategory(decision.send);
     if (verdict.verdict !== 'allow') {
+      this.logVerdict(scope, request.contactId, decision);
       return {
         status: 'blocked',
         rule: verdict.rule,
         reason: verdict.reason,
         retryAt: verdict.verdict === 'defer' ? verdict.until : null,
         details: verdict.numbers,
+        category,
       };
     }
     const message = verdict.useFallback && request.templateFallback ? request.templateFallback : request.message;
@@ -150,8 +178,10 @@ export class WhatsAppSenderService {
         errorCode: 'invalid_message',
         errorMessage: `The message breaks WhatsApp's limits at ${valid.field}: ${valid.message}`,
         retryable: false,
+        category,
       };
     }
+    await scope.beforeDelivery?.();
     const claim = await this.claim(scope, request.idempotencyKey, body);
     if (claim !== null) return claim;
 
@@ -171,7 +201,7 @@ export class WhatsAppSenderService {
         await this.dataSource.transaction(async (manager) => {
           await manager.query(`UPDATE side_effects SET status = 'succeeded', result = $2, updated_at = $3 WHERE idempotency_key = $1`, [
             request.idempotencyKey,
-            JSON.stringify({ wamid: result.wamid, waId: result.waId, usedFallback }),
+            JSON.stringify({ wamid: result.wamid, waId: result.waId, usedFallback, category }),
             now,
           ]);
           await manager.query(
@@ -198,10 +228,14 @@ export class WhatsAppSenderService {
             ],
           );
           if (result.waId !== null && result.waId !== contact.wa_id) {
-            this.logger.log(`Meta resolved ${contact.wa_id} to wa_id ${result.waId}`);
+            // Ids only: the numbers themselves are customer data and stay out of the log.
+            this.logger.log(
+              { event: 'whatsapp.wa_id_resolved', workspaceId: scope.workspaceId, contactId: request.contactId },
+              'Meta answered with another wa_id for the contact',
+            );
           }
         });
-        return { status: 'accepted', wamid: result.wamid, waId: result.waId, usedFallback };
+        return { status: 'accepted', wamid: result.wamid, waId: result.waId, usedFallback, category };
       }
       case 'rejected': {
         const policy = graphErrorPolicy(result.code);
@@ -226,6 +260,7 @@ export class WhatsAppSenderService {
           errorCode: String(result.code),
           errorMessage: `${result.message}${result.details ? ` (${result.details})` : ''}`,
           retryable: isRetryable(policy),
+          category,
         };
       }
       case 'not_sent':
@@ -235,6 +270,7 @@ export class WhatsAppSenderService {
           errorCode: 'not_sent',
           errorMessage: `WhatsApp could not be reached: ${result.reason}`,
           retryable: true,
+          category,
         };
       case 'unknown':
         if (await this.finish(request.idempotencyKey, 'unknown', { message: result.reason }))
@@ -290,13 +326,16 @@ export class WhatsAppSenderService {
     if (!existing) throw new Error(`side effect ${key} vanished`);
     const result = existing.result ?? {};
     switch (existing.status) {
-      case 'succeeded':
+      case 'succeeded': {
+        const category = appliedCategorySchema.safeParse(result['category']);
         return {
           status: 'accepted',
           wamid: text(result['wamid'], ''),
           waId: typeof result['waId'] === 'string' ? result['waId'] : null,
           usedFallback: result['usedFallback'] === true,
+          ...(category.success ? { category: category.data } : {}),
         };
+      }
       case 'failed': {
         const code = result['code'];
         const retryable =
@@ -318,6 +357,33 @@ export class WhatsAppSenderService {
       case 'unknown':
         return { status: 'unknown', errorMessage: 'An earlier attempt of this send has no known outcome; it is not sent again.' };
     }
+  }
+
+  /**
+   * One log line per refusal or deferral, with ids an operator can follow
+   * (never the message, the customer's number or the rule's numbers, which
+   * may hold them). Pacing deferrals are the queue's normal rhythm: info.
+   */
+  private logVerdict(scope: SendScope, contactId: string, decision: GateDecision): void {
+    const { verdict, send } = decision;
+    if (verdict.verdict === 'allow') return;
+    const fields = {
+      event: verdict.verdict === 'block' ? 'policy.blocked' : 'policy.deferred',
+      workspaceId: scope.workspaceId,
+      flowId: scope.flowId,
+      flowVersionId: scope.flowVersionId,
+      executionId: scope.executionId,
+      nodeId: scope.nodeId,
+      contactId,
+      rule: verdict.rule,
+      category: send.category,
+      categorySource: send.categorySource,
+      testMode: scope.testMode,
+      ...(verdict.verdict === 'defer' ? { until: verdict.until.toISOString() } : {}),
+    };
+    if (verdict.verdict === 'block') this.logger.warn(fields, `Send blocked by the policy gate (${verdict.rule})`);
+    else if (PACING_RULES.has(verdict.rule)) this.logger.log(fields, `Send paced by the policy gate (${verdict.rule})`);
+    else this.logger.warn(fields, `Send deferred by the policy gate (${verdict.rule})`);
   }
 
   /** Settles a pending send; false when something else (a status webhook) settled it first. */

@@ -6,19 +6,24 @@ import {
   HttpCode,
   Inject,
   Post,
-  Query,
   Req,
   UnauthorizedException,
 } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SIGNATURE_HEADER, verifyWebhookSignature, webhookEnvelopeSchema } from '@parley/whatsapp';
 import type { Request } from 'express';
 import { timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
 import { Public } from '../auth/public.decorator';
+import { ErrorResponses, RawJsonBody, ZodQuery, ZodResponse } from '../common/api-contract';
 import type { EngineConfig } from '../config/engine-config';
 import { ENGINE_CONFIG } from '../config/engine-config.token';
 import { WebhookIngestService } from './webhook-ingest.service';
 import { WebhookSecretsService } from './webhook-secrets.service';
+
+// A repeated parameter arrives as a list; the handshake then fails as any wrong token does (403).
+const hubValue = z.union([z.string().max(1000), z.array(z.string().max(1000)).max(10)]).optional();
+const verifyQuery = z.object({ 'hub.mode': hubValue, 'hub.verify_token': hubValue, 'hub.challenge': hubValue });
 
 function sameText(a: string, b: string): boolean {
   const left = Buffer.from(a, 'utf8');
@@ -31,7 +36,7 @@ function sameText(a: string, b: string): boolean {
  * stored as received before the 200, and processed asynchronously, so Meta's
  * retries and our crashes can never lose or double it.
  */
-@ApiExcludeController()
+@ApiTags('whatsapp webhook')
 @Controller('webhooks/whatsapp')
 @Public()
 export class WhatsAppWebhookController {
@@ -43,7 +48,12 @@ export class WhatsAppWebhookController {
 
   /** The subscription handshake: echo hub.challenge when the verify token matches. */
   @Get()
-  verify(@Query('hub.mode') mode: unknown, @Query('hub.verify_token') token: unknown, @Query('hub.challenge') challenge: unknown): string {
+  @ApiOperation({ summary: "Meta's subscription handshake: answers hub.challenge when hub.verify_token is WHATSAPP_VERIFY_TOKEN" })
+  @ZodResponse(z.string(), { description: 'hub.challenge, echoed' })
+  verify(@ZodQuery(verifyQuery) query: z.infer<typeof verifyQuery>): string {
+    const mode = query['hub.mode'];
+    const token = query['hub.verify_token'];
+    const challenge = query['hub.challenge'];
     const expected = this.config.WHATSAPP_VERIFY_TOKEN;
     if (mode !== 'subscribe' || typeof token !== 'string' || typeof challenge !== 'string' || !expected || !sameText(token, expected)) {
       throw new ForbiddenException('Verification failed.');
@@ -53,6 +63,13 @@ export class WhatsAppWebhookController {
 
   @Post()
   @HttpCode(200)
+  @ApiOperation({
+    summary:
+      "Meta's webhook deliveries, signed with X-Hub-Signature-256 (HMAC-SHA256 of the exact bytes with the app secret); stored before the 200",
+  })
+  @RawJsonBody(webhookEnvelopeSchema, 'A WhatsApp Cloud API webhook envelope (checked on its exact bytes)')
+  @ZodResponse(z.object({ received: z.literal(true) }), { description: 'Stored; processed in the background' })
+  @ErrorResponses({ 401: 'Missing or wrong X-Hub-Signature-256', 413: 'Larger than WEBHOOK_MAX_BYTES' })
   async receive(@Req() request: Request): Promise<{ received: true }> {
     const body: unknown = request.body;
     const raw = Buffer.isBuffer(body) ? body : Buffer.alloc(0);

@@ -1,13 +1,33 @@
-import { Body, Controller, Get, Put } from '@nestjs/common';
+import { Controller, Get, Patch, Put } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import type { Principal } from '../auth/principal';
 import { AnyRole, Roles } from '../auth/roles.decorator';
-import { ZodValidationPipe } from '../common/zod-validation.pipe';
+import { ZodBody, ZodResponse } from '../common/api-contract';
 import { DEFAULT_INTENTS } from './default-intents';
-import { effectiveIntents, workspaceSettingsSchema } from './workspace-settings';
+import { completeDocumentSchema, patchDocumentSchema } from './settings-request-schemas';
+import { effectiveIntents, type WorkspaceSettings, workspaceSettingsSchema } from './workspace-settings';
 import { WorkspaceSettingsService } from './workspace-settings.service';
+
+const readOnly = {
+  effectiveIntents: z.record(z.string(), z.array(z.string())).meta({ description: 'The defaults merged with `intents` (read only)' }),
+  defaultIntents: z.array(z.string()).meta({ description: 'Intents known out of the box (read only)' }),
+};
+
+/** The settings with what they mean in effect. */
+const settingsView = workspaceSettingsSchema.extend(readOnly);
+
+/** PUT: the complete document; the read-only fields of GET may come back with it (ignored), so GET → edit → PUT works. */
+const replaceSchema = completeDocumentSchema(workspaceSettingsSchema).extend({
+  effectiveIntents: readOnly.effectiveIntents.optional(),
+  defaultIntents: readOnly.defaultIntents.optional(),
+});
+const patchSchema = patchDocumentSchema(workspaceSettingsSchema);
+
+function view(settings: WorkspaceSettings) {
+  return { ...settings, effectiveIntents: effectiveIntents(settings), defaultIntents: Object.keys(DEFAULT_INTENTS) };
+}
 
 @ApiTags('workspace')
 @Controller('api/workspace/settings')
@@ -16,19 +36,32 @@ export class WorkspaceSettingsController {
 
   @Get()
   @AnyRole()
-  @ApiOperation({ summary: 'Workspace settings: time zone, takeover period, intents (with the defaults), HTTP allow list, retention' })
+  @ApiOperation({
+    summary: 'Workspace settings: time zone, takeover period, intents (with the defaults), HTTP allow list, retention, messaging policy',
+  })
+  @ZodResponse(settingsView)
   async get(@CurrentPrincipal() principal: Principal) {
-    const { settings } = await this.settings.get(principal.workspaceId);
-    return { ...settings, effectiveIntents: effectiveIntents(settings), defaultIntents: Object.keys(DEFAULT_INTENTS) };
+    return view((await this.settings.get(principal.workspaceId)).settings);
+  }
+
+  @Patch()
+  @Roles('admin')
+  @ApiOperation({
+    summary:
+      'Change some settings: fields not named keep their values at every depth (objects and intent maps merge, lists and values replace); the audit log records each field changed, before and after',
+  })
+  @ZodResponse(settingsView)
+  async patch(@CurrentPrincipal() principal: Principal, @ZodBody(patchSchema) body: z.infer<typeof patchSchema>) {
+    return view((await this.settings.update(principal, body, 'merge')).settings);
   }
 
   @Put()
   @Roles('admin')
-  @ApiOperation({ summary: 'Change workspace settings (fields not given stay as they are)' })
-  update(
-    @CurrentPrincipal() principal: Principal,
-    @Body(new ZodValidationPipe(workspaceSettingsSchema.partial())) body: Partial<z.infer<typeof workspaceSettingsSchema>>,
-  ) {
-    return this.settings.update(principal, body);
+  @ApiOperation({
+    summary: 'Replace all settings with a complete document (a missing field is a 400 naming it; use PATCH to change some)',
+  })
+  @ZodResponse(settingsView)
+  async replace(@CurrentPrincipal() principal: Principal, @ZodBody(replaceSchema) body: z.infer<typeof replaceSchema>) {
+    return view((await this.settings.update(principal, body, 'replace')).settings);
   }
 }

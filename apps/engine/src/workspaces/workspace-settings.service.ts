@@ -1,4 +1,4 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { AuditService } from '../audit/audit.service';
@@ -6,27 +6,22 @@ import type { Principal } from '../auth/principal';
 import { sqlRow } from '../database/sql-rows';
 import { IntentMatcher } from '../runtime/intent-matcher';
 import { SentimentScorer } from '../runtime/sentiment-scorer';
-import { readWorkspaceSettings, type WorkspaceSettings, workspaceSettingsSchema } from './workspace-settings';
+import {
+  diffSettings,
+  mergeSettings,
+  readWorkspaceSettings,
+  type SettingChange,
+  type WorkspaceSettings,
+  workspaceSettingsSchema,
+} from './workspace-settings';
+
+/** How a request changes the settings: `replace` with a complete document (PUT), or `merge` a partial one (PATCH). */
+export type SettingsUpdateMode = 'replace' | 'merge';
 
 export interface WorkspaceRuntimeSettings {
   settings: WorkspaceSettings;
   intents: IntentMatcher;
   sentiment: SentimentScorer;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** A change replaces the fields it names; nested groups (e.g. messaging.quietHours) merge, so one field can change alone. */
-function mergeSettings(current: unknown, change: unknown): unknown {
-  if (!isPlainObject(current) || !isPlainObject(change)) return change === undefined ? current : change;
-  const merged: Record<string, unknown> = { ...current };
-  for (const [key, value] of Object.entries(change)) {
-    // Intents are a map of lists the user replaces as a whole.
-    merged[key] = key === 'intents' ? value : mergeSettings(current[key], value);
-  }
-  return merged;
 }
 
 /** Settings change rarely; a short cache keeps them off the hot path while edits show up within seconds. */
@@ -54,19 +49,50 @@ export class WorkspaceSettingsService {
     return value;
   }
 
-  async update(principal: Principal, change: unknown): Promise<WorkspaceSettings> {
-    const current = (await this.get(principal.workspaceId)).settings;
-    const merged = workspaceSettingsSchema.parse(mergeSettings(current, change));
-    await this.dataSource.query('UPDATE workspaces SET settings = $2 WHERE id = $1', [principal.workspaceId, JSON.stringify(merged)]);
-    this.cache.delete(principal.workspaceId);
-    await this.audit.record({
-      workspaceId: principal.workspaceId,
-      actorUserId: principal.userId,
-      action: 'workspace.settings_updated',
-      subjectType: 'workspace',
-      subjectId: principal.workspaceId,
-      details: { fields: typeof change === 'object' && change !== null ? Object.keys(change) : [] },
+  /**
+   * Replaces the settings with a complete document, or merges a partial one
+   * into them, under a row lock (two edits at once never lose one another),
+   * and audits exactly the fields that changed with their values before and
+   * after. A request that changes nothing writes nothing.
+   */
+  async update(
+    principal: Principal,
+    change: unknown,
+    mode: SettingsUpdateMode,
+  ): Promise<{ settings: WorkspaceSettings; changes: SettingChange[] }> {
+    const result = await this.dataSource.transaction(async (manager) => {
+      const row = await sqlRow(manager, z.object({ settings: z.unknown() }), 'SELECT settings FROM workspaces WHERE id = $1 FOR UPDATE', [
+        principal.workspaceId,
+      ]);
+      if (!row) throw new NotFoundException('No such workspace.');
+      const current = readWorkspaceSettings(row.settings);
+      const parsed = workspaceSettingsSchema.safeParse(mode === 'replace' ? change : mergeSettings(current, change));
+      if (!parsed.success) {
+        throw new BadRequestException({
+          statusCode: 400,
+          error: 'Bad Request',
+          message: parsed.error.issues.map((issue) => `${issue.path.map(String).join('.')}: ${issue.message}`).join('; '),
+          issues: parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
+        });
+      }
+      const settings = parsed.data;
+      const changes = diffSettings(current, settings);
+      if (changes.length === 0) return { settings, changes };
+      await manager.query('UPDATE workspaces SET settings = $2 WHERE id = $1', [principal.workspaceId, JSON.stringify(settings)]);
+      await this.audit.record(
+        {
+          workspaceId: principal.workspaceId,
+          actorUserId: principal.userId,
+          action: 'workspace.settings_updated',
+          subjectType: 'workspace',
+          subjectId: principal.workspaceId,
+          details: { mode, changes },
+        },
+        manager,
+      );
+      return { settings, changes };
     });
-    return merged;
+    this.cache.delete(principal.workspaceId);
+    return result;
   }
 }

@@ -50,10 +50,58 @@ export const workspaceSettingsSchema = z.object({
 });
 export type WorkspaceSettings = z.infer<typeof workspaceSettingsSchema>;
 
-/** Reads stored settings, falling back to defaults for anything missing or no longer valid. */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Removes the value at `path` from `root` (a JSON clone), so its default applies. */
+function removeAt(root: unknown, path: readonly PropertyKey[]): boolean {
+  let node: unknown = root;
+  for (const key of path.slice(0, -1)) {
+    node = isPlainObject(node) || Array.isArray(node) ? Reflect.get(node, key) : undefined;
+  }
+  const last = path[path.length - 1];
+  if (last === undefined || !(isPlainObject(node) || Array.isArray(node))) return false;
+  return Reflect.deleteProperty(node, last);
+}
+
+/**
+ * Reads stored settings. Anything missing gets its default; a stored value
+ * that is no longer valid (a rule tightened since) falls back to its default
+ * alone, never taking the workspace's other settings with it.
+ */
 export function readWorkspaceSettings(stored: unknown): WorkspaceSettings {
-  const parsed = workspaceSettingsSchema.safeParse(stored ?? {});
-  return parsed.success ? parsed.data : workspaceSettingsSchema.parse({});
+  const candidate: unknown = isPlainObject(stored) ? structuredClone(stored) : {};
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const parsed = workspaceSettingsSchema.safeParse(candidate);
+    if (parsed.success) return parsed.data;
+    if (!parsed.error.issues.some((issue) => removeAt(candidate, issue.path))) break;
+  }
+  return workspaceSettingsSchema.parse({});
+}
+
+/** One setting that changed, by its dotted path, with its value before and after. */
+export interface SettingChange {
+  field: string;
+  before: unknown;
+  after: unknown;
+}
+
+/** Exactly what differs between two settings documents: objects compared key by key, lists and values whole. */
+export function diffSettings(before: unknown, after: unknown, path = ''): SettingChange[] {
+  if (isPlainObject(before) && isPlainObject(after)) {
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+    return keys.flatMap((key) => diffSettings(before[key], after[key], path === '' ? key : `${path}.${key}`));
+  }
+  return JSON.stringify(before) === JSON.stringify(after) ? [] : [{ field: path, before: before ?? null, after: after ?? null }];
+}
+
+/** A partial change merged into the settings: objects and maps merge key by key at every depth, lists and values replace. */
+export function mergeSettings(current: unknown, change: unknown): unknown {
+  if (!isPlainObject(current) || !isPlainObject(change)) return change === undefined ? current : change;
+  const merged: Record<string, unknown> = { ...current };
+  for (const [key, value] of Object.entries(change)) merged[key] = mergeSettings(current[key], value);
+  return merged;
 }
 
 /** The workspace's intents: defaults, overridden and extended by its own lists. */

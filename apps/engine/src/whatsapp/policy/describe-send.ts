@@ -33,6 +33,9 @@ export function describeSend(
     return {
       origin,
       category,
+      declaredCategory: category,
+      categorySource: 'declared',
+      registryCategory: null,
       kind: 'template',
       templateName: message.template.name,
       templateLanguage: message.template.language.code,
@@ -48,6 +51,9 @@ export function describeSend(
   return {
     origin,
     category,
+    declaredCategory: category,
+    categorySource: 'declared',
+    registryCategory: null,
     kind: 'free_form',
     templateName: null,
     templateLanguage: null,

@@ -1,4 +1,4 @@
-import type { MessageCategory } from '@parley/node-sdk';
+import type { AppliedCategory, MessageCategory } from '@parley/node-sdk';
 
 export type Consent = 'unknown' | 'opted_in' | 'opted_out';
 
@@ -6,7 +6,14 @@ export type Consent = 'unknown' | 'opted_in' | 'opted_out';
 export interface PolicySend {
   /** Flow sends follow every rule; an agent's own message only WhatsApp's hard limits. */
   origin: 'flow' | 'agent';
+  /** The category the rules judge by: Meta's for a template (see `applyRegistryCategory`), the step's for free-form. */
   category: MessageCategory;
+  /** What the step (or agent) said the message is. */
+  declaredCategory: MessageCategory;
+  /** Where `category` comes from; a send is described as `declared` until the registry is read. */
+  categorySource: AppliedCategory['source'];
+  /** The registry's spelling of the template's category (MARKETING...), when it has the template. */
+  registryCategory: string | null;
   /** Free-form (text, media, interactive) or an approved template. */
   kind: 'free_form' | 'template';
   templateName: string | null;

@@ -20,6 +20,7 @@ import { quietHoursRule } from './quiet-hours.rule';
 import { recipientSpacingRule } from './recipient-spacing.rule';
 import { admitRecipient } from './recipient-budget';
 import { sameContentRule } from './same-content.rule';
+import { applyRegistryCategory } from './template-category';
 import { templateStatusRule } from './template-status.rule';
 import { templateWithoutOptInRule } from './template-without-opt-in.rule';
 import { usMarketingRule } from './us-marketing.rule';
@@ -60,7 +61,8 @@ export interface GateDecision {
  * The one gate every WhatsApp send passes: the 24 h window (with the node's
  * template fallback), consent, frequency, quiet hours, template status,
  * pauses, and pacing (recipient spacing, the daily recipient budget, the
- * number's throughput). A block or deferral names its rule and the numbers
+ * number's throughput). A template is judged by the category Meta gave it
+ * (the registry), not the one the step declares. A block or deferral names its rule and the numbers
  * behind it; the caller records them on the step.
  */
 @Injectable()
@@ -86,6 +88,8 @@ export class PolicyGateService {
     let send = request.send;
     let facts = await read(send);
     if (!facts) return { verdict: block('consent', 'The contact has no WhatsApp id to send to.'), send, businessInitiated: false };
+    // Read at every send, so a template Meta re-categorised after the flow was published is judged by its category now.
+    send = applyRegistryCategory(send, facts.template);
     const origin = send.origin;
     if (origin === 'flow') {
       const paused = pausedRule(send, facts, policy);
@@ -102,9 +106,9 @@ export class PolicyGateService {
           send,
           businessInitiated: false,
         };
-      send = request.fallback;
       useFallback = true;
-      facts = (await read(send)) ?? facts;
+      facts = (await read(request.fallback)) ?? facts;
+      send = applyRegistryCategory(request.fallback, facts.template);
     }
     const businessInitiated = !open;
     for (const rule of origin === 'flow' ? FLOW_RULES : AGENT_RULES) {

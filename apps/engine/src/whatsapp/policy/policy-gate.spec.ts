@@ -1,6 +1,7 @@
 import { buildFlow } from '@parley/flow-templates';
 import { type EngineHarness, startEngineHarness } from '../../test-support/engine-harness';
 import { arr, obj, str } from '../../test-support/json';
+import { postWebhook } from '../../test-support/signed-webhook';
 import { ManualClock } from '../../test-support/manual-clock';
 import { Scenario } from '../../test-support/scenario';
 
@@ -115,6 +116,12 @@ describe('policy gate', () => {
 
   it('refuses a message that breaks WhatsApp’s rules once its variables are filled in, naming the field, and sends nothing', async () => {
     const s = await Scenario.create(h, 'limits');
+    await s.approveTemplates({
+      name: 'order_code',
+      language: 'en',
+      category: 'UTILITY',
+      components: [{ type: 'BODY', text: 'Your code: {{1}}' }],
+    });
     // A template parameter from a field the contact does not have, with no fallback: Meta refuses empty parameters.
     const flowId = await s.publish(sendOn('code', template('order_code', 'utility', ['{{ contact.fields.code }}'])));
     const c = s.customer('393331100005');
@@ -127,6 +134,117 @@ describe('policy gate', () => {
       errorMessage: expect.stringContaining('template.components[0].parameters[0].text: must not be empty'),
     });
     expect(await h.count('side_effects', `workspace_id = $1`, [s.workspace.id])).toBe(0);
+  });
+
+  it('judges a template by the category Meta gave it, not the one the step declares, and refuses to publish a contradiction', async () => {
+    const s = await Scenario.create(h, 'template category');
+    await s.approveTemplates(
+      { name: 'coupon_10', language: 'en', category: 'UTILITY', components: [{ type: 'BODY', text: '10% off your next order' }] },
+      { name: 'order_update', language: 'en', category: 'UTILITY', components: [{ type: 'BODY', text: 'Your order is on its way' }] },
+    );
+    // Approved as UTILITY, so a step that says utility publishes.
+    const coupon = await s.publish(sendOn('coupon', template('coupon_10', 'utility')));
+    const update = await s.publish(sendOn('where', template('order_update', 'utility')));
+    const unregistered = await s.publish(sendOn('gift', template('gift_card', 'utility')));
+    const c = s.customer('393331100010');
+    await c.says('STOP');
+    expect(await c.contact()).toMatchObject({ consent: { marketing: 'opted_out' } });
+
+    // After publishing, Meta re-categorises coupon_10 as MARKETING (template_category_update).
+    const [number] = await h.sql('SELECT waba_id FROM whatsapp_numbers WHERE workspace_id = $1', [s.workspace.id]);
+    const wabaId = str(number?.['waba_id']);
+    const recategorised = await postWebhook(
+      h.url,
+      {
+        object: 'whatsapp_business_account',
+        entry: [
+          {
+            id: wabaId,
+            time: Math.floor(clock.now().getTime() / 1000),
+            changes: [
+              {
+                field: 'template_category_update',
+                value: {
+                  message_template_name: 'coupon_10',
+                  message_template_language: 'en',
+                  previous_category: 'UTILITY',
+                  new_category: 'MARKETING',
+                },
+              },
+            ],
+          },
+        ],
+      },
+      { secret: h.appSecret },
+    );
+    expect(recategorised.status).toBe(200);
+    await h.settle();
+    expect(
+      await h.sql('SELECT category FROM whatsapp_templates WHERE workspace_id = $1 AND name = $2', [s.workspace.id, 'coupon_10']),
+    ).toEqual([{ category: 'MARKETING' }]);
+
+    // The published step still says utility: the gate judges by Meta's category now, and consent refuses it.
+    clock.advance(60_000);
+    await c.says('coupon please');
+    expect(c.received()).toHaveLength(0);
+    const [, blocked] = await lastSteps(s, coupon);
+    expect(blocked).toMatchObject({
+      status: 'failed',
+      errorCode: 'policy:consent',
+      errorMessage: expect.stringContaining('coupon_10 (en) is MARKETING in WhatsApp’s template registry; the step says utility'),
+      output: {
+        blockedBy: 'consent',
+        numbers: { marketingConsent: 'opted_out', category: 'marketing', categorySource: 'registry' },
+        category: { applied: 'marketing', declared: 'utility', source: 'registry', registryCategory: 'MARKETING' },
+      },
+    });
+
+    // A template the registry does not have is judged as marketing.
+    clock.advance(60_000);
+    await c.says('gift card?');
+    expect(c.received()).toHaveLength(0);
+    const [, unknown] = await lastSteps(s, unregistered);
+    expect(unknown).toMatchObject({
+      errorCode: 'policy:consent',
+      output: { category: { applied: 'marketing', declared: 'utility', source: 'not_in_registry', registryCategory: null } },
+    });
+
+    // A template Meta keeps as UTILITY still reaches the customer who stopped marketing.
+    clock.advance(60_000);
+    await c.says('where is my order');
+    expect(c.texts()).toEqual(['[template order_update]']);
+    const [, sent] = await lastSteps(s, update);
+    expect(sent).toMatchObject({
+      status: 'succeeded',
+      output: { category: { applied: 'utility', declared: 'utility', source: 'registry', registryCategory: 'UTILITY' } },
+    });
+
+    // Publishing a step that calls the MARKETING template utility is refused on the step's field, naming both.
+    const created = await s.admin.post('/api/flows', {
+      name: 'Mislabelled coupon',
+      definition: sendOn('deal', template('coupon_10', 'utility')),
+    });
+    expect(created.status).toBe(201);
+    const flowId = str(obj(created.body)['id']);
+    const refused = await s.admin.post(`/api/flows/${flowId}/publish`, {});
+    expect(refused.status).toBe(422);
+    expect(arr(obj(refused.body)['issues'])).toEqual([
+      {
+        code: 'template_category_mismatch',
+        nodeId: 'send',
+        field: 'category',
+        message: expect.stringMatching(/coupon_10 \(en\) is MARKETING .*this step says utility/),
+      },
+    ]);
+    expect(await h.count('flow_versions', 'flow_id = $1', [flowId])).toBe(0);
+    // Saying marketing, as Meta does, publishes.
+    const draft = obj((await s.admin.get(`/api/flows/${flowId}`)).body);
+    const fixed = await s.admin.put(`/api/flows/${flowId}`, {
+      revision: draft['revision'],
+      definition: sendOn('deal', template('coupon_10', 'marketing')),
+    });
+    expect(fixed.status).toBe(200);
+    expect((await s.admin.post(`/api/flows/${flowId}/publish`, {})).status).toBe(201);
   });
 
   it('spaces messages to one recipient at least 6 s apart, queueing rather than dropping', async () => {
@@ -158,6 +276,12 @@ describe('policy gate', () => {
 
   it('sends the template fallback when the window has closed, as a business-initiated utility message', async () => {
     const s = await Scenario.create(h, 'fallback');
+    await s.approveTemplates({
+      name: 'cart_reminder',
+      language: 'en',
+      category: 'UTILITY',
+      components: [{ type: 'BODY', text: 'Hi {{1}}, your cart is waiting' }],
+    });
     const withFallback = {
       ...text('Your cart is waiting'),
       category: 'utility',
@@ -260,6 +384,7 @@ describe('policy gate', () => {
 
   it('keeps business-initiated sends within the daily recipient limit, spreading the last ones over the day', async () => {
     const s = await Scenario.create(h, 'daily limit');
+    await s.approveTemplates({ name: 'hello_world', language: 'en', category: 'UTILITY', components: [{ type: 'BODY', text: 'Hello' }] });
     await s.settings({
       messaging: { dailyRecipientLimit: 10, batchAbovePercent: 80, marketingTemplatesNeedOptIn: false, quietHours: { enabled: false } },
     });

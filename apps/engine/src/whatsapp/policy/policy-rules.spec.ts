@@ -9,6 +9,7 @@ import type { PolicyRuleCheck } from './policy-rule';
 import { quietHoursRule } from './quiet-hours.rule';
 import { recipientSpacingRule } from './recipient-spacing.rule';
 import { sameContentRule } from './same-content.rule';
+import { applyRegistryCategory } from './template-category';
 import { templateStatusRule } from './template-status.rule';
 import { templateWithoutOptInRule } from './template-without-opt-in.rule';
 import { usMarketingRule } from './us-marketing.rule';
@@ -20,9 +21,13 @@ const ago = (ms: number) => new Date(NOW.getTime() - ms);
 const policy: MessagingPolicy = messagingPolicySchema.parse({});
 
 function send(change: Partial<PolicySend> = {}): PolicySend {
+  const category = change.category ?? 'service';
   return {
     origin: 'flow',
-    category: 'service',
+    category,
+    declaredCategory: category,
+    categorySource: 'declared',
+    registryCategory: null,
     kind: 'free_form',
     templateName: null,
     templateLanguage: null,
@@ -77,6 +82,18 @@ function facts(
     template: change.template ?? null,
   };
 }
+
+/** A rule as the gate runs it: after the template's category was taken from the registry. */
+const withRegistry =
+  (rule: PolicyRuleCheck): PolicyRuleCheck =>
+  (s, f, p) =>
+    rule(applyRegistryCategory(s, f.template), f, p);
+const registered = (category: string): PolicyFacts['template'] => ({
+  status: 'APPROVED',
+  category,
+  parameters: { body: 1, header: 0, buttons: 0 },
+});
+const saidStop = { marketingConsent: 'opted_out', marketingConsentSource: 'keyword:stop' } as const;
 
 type Expect = 'allow' | 'block' | { defer: Date };
 interface Case {
@@ -140,6 +157,77 @@ const CASES: Case[] = [
     send: template({ category: 'utility' }),
     facts: facts({ contact: { transactionalConsent: 'opted_out' } }),
     expect: 'allow',
+  },
+  // A template's category is Meta's (the registry), not the step's
+  {
+    name: 'template the step calls utility, MARKETING in the registry, to a contact who said STOP',
+    rule: withRegistry(consentRule),
+    send: template({ category: 'utility' }),
+    facts: facts({ contact: saidStop, template: registered('MARKETING') }),
+    expect: 'block',
+  },
+  {
+    name: 'template the step calls utility, UTILITY in the registry, to a contact who said STOP',
+    rule: withRegistry(consentRule),
+    send: template({ category: 'utility' }),
+    facts: facts({ contact: saidStop, template: registered('UTILITY') }),
+    expect: 'allow',
+  },
+  {
+    name: 'template the step calls marketing, re-categorised UTILITY by Meta, to a contact who said STOP',
+    rule: withRegistry(consentRule),
+    send: template({ category: 'marketing' }),
+    facts: facts({ contact: saidStop, template: registered('UTILITY') }),
+    expect: 'allow',
+  },
+  {
+    name: 'template the step calls utility, missing from a synced registry, to a contact who said STOP',
+    rule: withRegistry(consentRule),
+    send: template({ category: 'utility' }),
+    facts: facts({ contact: saidStop, template: 'unknown' }),
+    expect: 'block',
+  },
+  {
+    name: 'template the step calls utility, registry never synced, to a contact who said STOP',
+    rule: withRegistry(consentRule),
+    send: template({ category: 'utility' }),
+    facts: facts({ contact: saidStop, template: 'not_synced' }),
+    expect: 'block',
+  },
+  {
+    name: 'template the step calls utility, MARKETING in the registry, without opt-in',
+    rule: withRegistry(consentRule),
+    send: template({ category: 'utility' }),
+    facts: facts({ template: registered('MARKETING') }),
+    expect: 'block',
+  },
+  {
+    name: 'free-form service reply to a contact who said STOP keeps its own category',
+    rule: withRegistry(consentRule),
+    send: send(),
+    facts: facts({ contact: saidStop }),
+    expect: 'allow',
+  },
+  {
+    name: 'free-form marketing to a contact who said STOP keeps its own category',
+    rule: withRegistry(consentRule),
+    send: send({ category: 'marketing' }),
+    facts: facts({ contact: saidStop }),
+    expect: 'block',
+  },
+  {
+    name: 'template the step calls utility, MARKETING in the registry, to +1',
+    rule: withRegistry(usMarketingRule),
+    send: template({ category: 'utility' }),
+    facts: facts({ contact: { phoneE164: '+14155550100', waId: '14155550100' }, template: registered('MARKETING') }),
+    expect: 'block',
+  },
+  {
+    name: 'template the step calls utility, MARKETING in the registry, 3 days after a promotion',
+    rule: withRegistry(marketingFrequencyRule),
+    send: template({ category: 'utility' }),
+    facts: facts({ history: { lastMarketingAt: ago(3 * 24 * HOUR) }, template: registered('MARKETING') }),
+    expect: 'block',
   },
   // US marketing
   {
@@ -376,6 +464,25 @@ describe('policy rules: each rule allows, blocks or defers', () => {
     }
     // Every refusal explains itself with numbers a person can check.
     if (verdict && verdict.verdict !== 'allow') expect(Object.keys(verdict.numbers).length + verdict.reason.length).toBeGreaterThan(10);
+  });
+
+  it('names the category a template was judged by, and where it came from, when consent refuses it', () => {
+    const verdict = withRegistry(consentRule)(
+      template({ templateName: 'coupon_10', templateLanguage: 'en', category: 'utility' }),
+      facts({ contact: saidStop, template: registered('MARKETING') }),
+      policy,
+    );
+    expect(verdict).toMatchObject({
+      verdict: 'block',
+      rule: 'consent',
+      reason: expect.stringContaining('coupon_10 (en) is MARKETING in WhatsApp’s template registry; the step says utility'),
+      numbers: { category: 'marketing', categorySource: 'registry' },
+    });
+    const unknown = withRegistry(consentRule)(template({ category: 'utility' }), facts({ contact: saidStop, template: 'unknown' }), policy);
+    expect(unknown).toMatchObject({
+      reason: expect.stringContaining('not in the template registry, so it is judged as marketing'),
+      numbers: { category: 'marketing', categorySource: 'not_in_registry' },
+    });
   });
 
   it('keeps the window open for 24 h from the customer’s own message, less a safety margin', () => {

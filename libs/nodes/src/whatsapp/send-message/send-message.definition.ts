@@ -127,8 +127,11 @@ export type MessageConfig = z.infer<typeof messageSchema>;
 
 export const sendMessageConfigSchema = z.object({
   message: messageSchema,
-  /** Drives the consent and frequency rules of the policy gate. */
-  category: z.enum(['service', 'utility', 'marketing']).default('service').meta({ title: 'Kind of message' }),
+  /**
+   * Drives the consent and frequency rules of the policy gate for free-form messages. A template is judged by
+   * the category Meta gave it (the template registry); publishing refuses a step that declares another.
+   */
+  category: z.enum(['service', 'utility', 'marketing', 'authentication']).default('service').meta({ title: 'Kind of message' }),
   /** Sent instead when the customer has not written for 24 hours (free-form messages are refused then). */
   templateFallback: templateRef.nullable().default(null).meta({ title: 'Template to send outside the 24 h window' }),
 });
@@ -145,7 +148,20 @@ export const sendMessageDefinition = defineNode<SendMessageConfig>({
   configSchema: sendMessageConfigSchema,
   defaultConfig: { message: { type: 'text', text: 'Hello!', previewUrl: false }, category: 'service', templateFallback: null },
   outputs: [{ name: 'next', label: 'Sent' }],
-  outputSchema: z.object({ wamid: z.string(), waId: z.string().nullable(), usedFallback: z.boolean() }),
+  outputSchema: z.object({
+    wamid: z.string(),
+    waId: z.string().nullable(),
+    usedFallback: z.boolean(),
+    category: z
+      .object({
+        applied: z.enum(['service', 'utility', 'marketing', 'authentication']),
+        declared: z.enum(['service', 'utility', 'marketing', 'authentication']),
+        source: z.enum(['registry', 'not_in_registry', 'declared']),
+        registryCategory: z.string().nullable(),
+        reason: z.string(),
+      })
+      .optional(),
+  }),
   sampleData: { wamid: 'wamid.HBgLMzkzMzMxMjM0NTY3FQIAERgS', waId: '393331234567', usedFallback: false },
   sideEffect: true,
   defaultRetry: { retries: 2, delaySeconds: 30, backoff: 'exponential' },

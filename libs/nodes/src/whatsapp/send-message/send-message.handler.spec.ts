@@ -189,6 +189,32 @@ describe('send WhatsApp message step', () => {
     expect(await sendMessageHandler.execute(refused.context)).toMatchObject({ outcome: 'failed', errorCode: 'policy:consent' });
   });
 
+  it('records on its output the category the gate judged the send by', async () => {
+    const category = {
+      applied: 'marketing',
+      declared: 'utility',
+      source: 'registry',
+      registryCategory: 'MARKETING',
+      reason: 'Template coupon_10 (en) is MARKETING in WhatsApp’s template registry; the step says utility, WhatsApp’s category applies.',
+    } as const;
+    const coupon = { type: 'template', template: { name: 'coupon_10', language: 'en' } };
+    const refused = testContext(config(coupon, { category: 'utility' }), {
+      send: { status: 'blocked', rule: 'consent', reason: 'opted out', retryAt: null, category },
+    });
+    expect(await sendMessageHandler.execute(refused.context)).toMatchObject({
+      outcome: 'failed',
+      errorCode: 'policy:consent',
+      data: { blockedBy: 'consent', category },
+    });
+    const sent = testContext(config(coupon, { category: 'marketing' }), {
+      send: { status: 'accepted', wamid: 'wamid.1', waId: null, usedFallback: false, category: { ...category, declared: 'marketing' } },
+    });
+    expect(await sendMessageHandler.execute(sent.context)).toMatchObject({
+      outcome: 'continue',
+      data: { wamid: 'wamid.1', category: { applied: 'marketing', declared: 'marketing' } },
+    });
+  });
+
   it('passes the template fallback for a closed window', async () => {
     const { context, recorded } = testContext(
       config(

@@ -35,11 +35,23 @@ async function send(context: StepContext<SendMessageConfig>): Promise<StepResult
     category: config.category,
     ...(templateFallback ? { templateFallback } : {}),
   });
+  // Which category the gate judged the send by (Meta's for a template) and why, for the step's output.
+  const category = result.status !== 'unknown' && result.category ? { category: result.category } : {};
   switch (result.status) {
     case 'accepted':
-      return { outcome: 'continue', output: 'next', data: { wamid: result.wamid, waId: result.waId, usedFallback: result.usedFallback } };
+      return {
+        outcome: 'continue',
+        output: 'next',
+        data: { wamid: result.wamid, waId: result.waId, usedFallback: result.usedFallback, ...category },
+      };
     case 'failed':
-      return { outcome: 'failed', errorCode: result.errorCode, errorMessage: result.errorMessage, retryable: result.retryable, data: {} };
+      return {
+        outcome: 'failed',
+        errorCode: result.errorCode,
+        errorMessage: result.errorMessage,
+        retryable: result.retryable,
+        data: { ...category },
+      };
     case 'unknown':
       // Never resent blindly: wait for the status webhook that carries our key.
       return {
@@ -58,14 +70,14 @@ async function send(context: StepContext<SendMessageConfig>): Promise<StepResult
         ? {
             outcome: 'wait',
             wait: { kind: 'until', resumeAt: result.retryAt },
-            data: { deferredBy: result.rule, reason: result.reason, numbers: result.details ?? {} },
+            data: { deferredBy: result.rule, reason: result.reason, numbers: result.details ?? {}, ...category },
           }
         : {
             outcome: 'failed',
             errorCode: `policy:${result.rule}`,
             errorMessage: result.reason,
             retryable: false,
-            data: { blockedBy: result.rule, numbers: result.details ?? {} },
+            data: { blockedBy: result.rule, numbers: result.details ?? {}, ...category },
           };
   }
 }

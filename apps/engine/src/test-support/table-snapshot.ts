@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { type SqlExecutor, sqlRows } from '../database/sql-rows';
+
+/** Per table of the public schema: its row count, or (with `contents`) its row count and a digest of every row. */
+export type TableSnapshot = Record<string, string>;
+
+export interface SnapshotOptions {
+  /** Also digest each table's rows, so an UPDATE shows too (not just inserts and deletes). */
+  contents?: boolean;
+  /** Tables left out (e.g. the migrations bookkeeping). */
+  except?: readonly string[];
+}
+
+const tableRow = z.object({ name: z.string() });
+const stateRow = z.object({ name: z.string(), state: z.string() });
+
+function quoteIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/**
+ * Snapshots every table of the database in one query, for tests that a
+ * refused request stored nothing: take one before, one after, compare with
+ * `changedTables`. Every table is listed from the catalogue, so a table
+ * added later is covered without touching the tests.
+ */
+export async function snapshotTables(executor: SqlExecutor, options: SnapshotOptions = {}): Promise<TableSnapshot> {
+  const except = new Set(['migrations', 'typeorm_metadata', ...(options.except ?? [])]);
+  const tables = (
+    await sqlRows(executor, tableRow, `SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`)
+  ).filter((t) => !except.has(t.name));
+  if (tables.length === 0) return {};
+  const parts = tables.map((t) => {
+    const table = quoteIdentifier(t.name);
+    const state = options.contents
+      ? `count(*)::text || ':' || coalesce(md5(string_agg(r::text, ',' ORDER BY r::text)), '')`
+      : `count(*)::text`;
+    return `SELECT '${t.name.replace(/'/g, "''")}' AS name, (SELECT ${state} FROM ${table} r) AS state`;
+  });
+  const rows = await sqlRows(executor, stateRow, parts.join(' UNION ALL '));
+  return Object.fromEntries(rows.map((r) => [r.name, r.state]));
+}
+
+/** The tables whose state differs between two snapshots, with both states. */
+export function changedTables(
+  before: TableSnapshot,
+  after: TableSnapshot,
+): Record<string, { before: string | null; after: string | null }> {
+  const names = new Set([...Object.keys(before), ...Object.keys(after)]);
+  const changed: Record<string, { before: string | null; after: string | null }> = {};
+  for (const name of names) {
+    const a = before[name] ?? null;
+    const b = after[name] ?? null;
+    if (a !== b) changed[name] = { before: a, after: b };
+  }
+  return changed;
+}
