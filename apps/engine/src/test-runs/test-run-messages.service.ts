@@ -60,11 +60,6 @@ export class TestRunMessagesService {
     return { id: row.id, wamid };
   }
 
-  /** Drops a claim whose message never reached the engine, so nothing of the refused run stays. */
-  async release(claimId: string): Promise<void> {
-    await this.dataSource.query('DELETE FROM test_run_messages WHERE id = $1 AND execution_id IS NULL', [claimId]);
-  }
-
   /**
    * The test execution a customer message starts, when a test run claimed it
    * (created on first call; the same one again after a crash); null for every

@@ -275,7 +275,8 @@ describe('test runs of drafts (simulator on)', () => {
     expect(await h.count('contacts')).toBe(before.contacts);
     expect(await h.count('flow_versions')).toBe(before.versions);
 
-    // A simulator that cannot reach the engine's webhook (here: a wrong app secret) leaves no run and no claim behind.
+    // A simulator that cannot reach the engine's webhook (here: a wrong app secret) starts no run and stores no event; the
+    // unused claim stays, so a late redelivery of that message would still go to the test run, never to a live flow.
     const claimsBefore = await h.count('test_run_messages');
     h.simulator.setWebhook({ url: `${h.url}/webhooks/whatsapp`, appSecret: 'not-the-app-secret' });
     try {
@@ -288,7 +289,8 @@ describe('test runs of drafts (simulator on)', () => {
     } finally {
       h.simulator.setWebhook({ url: `${h.url}/webhooks/whatsapp`, appSecret: h.appSecret });
     }
-    expect(await h.count('test_run_messages')).toBe(claimsBefore);
+    expect(await h.count('test_run_messages')).toBe(claimsBefore + 1);
+    expect(await h.count('test_run_messages', 'execution_id IS NULL')).toBe(1);
     expect(await h.count('executions')).toBe(before.executions);
     expect(await h.count('events')).toBe(before.events);
 

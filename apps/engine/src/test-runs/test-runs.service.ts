@@ -239,19 +239,14 @@ export class TestRunsService {
       );
       return { claim, versionId: version.id, contactId };
     });
-    let delivered = false;
-    try {
-      delivered = (
-        await this.simulator.customerWrites({
-          phoneNumberId: input.phoneNumberId,
-          waId: input.customer.waId,
-          message: input.message,
-          wamid: claim.wamid,
-        })
-      ).delivered;
-    } finally {
-      if (!delivered) await this.testRunMessages.release(claim.id);
-    }
+    // The claim stays whatever happens: should the simulator deliver the message later (a retry, a redelivery), it still
+    // starts this test run and never a live flow.
+    const { delivered } = await this.simulator.customerWrites({
+      phoneNumberId: input.phoneNumberId,
+      waId: input.customer.waId,
+      message: input.message,
+      wamid: claim.wamid,
+    });
     if (!delivered) {
       throw new ServiceUnavailableException({
         statusCode: 503,
