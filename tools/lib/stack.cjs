@@ -6,6 +6,7 @@ const { spawnSync } = require('node:child_process');
 const { join } = require('node:path');
 const { repoRoot } = require('./repo.cjs');
 const { startService, stopService, waitForHttp } = require('./services.cjs');
+const { StartError } = require('./start-error.cjs');
 
 const node = process.execPath;
 const engineMain = join(repoRoot, 'apps/engine/dist/main.js');
@@ -58,7 +59,12 @@ async function startStack(options) {
   };
 
   const setup = spawnSync(node, [engineCli, 'setup', '--json'], { cwd: repoRoot, env: { ...process.env, ...engineEnv }, encoding: 'utf8' });
-  if (setup.status !== 0) throw new Error(`Setup failed:\n${setup.stderr}${setup.stdout}`);
+  if (setup.status !== 0) {
+    throw new StartError(
+      'Setting up the database (migrations, first admin) failed: fix what the lines above report and try again.',
+      `${setup.stderr ?? ''}${setup.stdout ?? ''}${setup.error ? setup.error.message : ''}`,
+    );
+  }
   const setupResult = JSON.parse(setup.stdout.trim().split('\n').pop());
 
   const services = [];

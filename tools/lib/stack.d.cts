@@ -21,6 +21,7 @@ export interface StackService {
   name: string;
   child: ChildProcess;
   exited: Promise<{ code: number | null; signal: string | null }>;
+  quiet: boolean;
   recentOutput(): string;
 }
 
