@@ -131,9 +131,7 @@ async function handleObjects(context: RouteContext, type: HubSpotObjectType): Pr
     if (after !== null && !/^\d{1,15}$/.test(after)) throw validationError(`after: must be a paging cursor, got "${after}"`);
     const archived = booleanParameter(url, 'archived');
     const properties = listParameter(url, 'properties');
-    const rows = [...core.store.table(type).values()]
-      .filter((record) => record.archived === archived && (after === null || Number(record.id) >= Number(after)))
-      .sort((a, b) => Number(a.id) - Number(b.id));
+    const rows = core.store.page(type, after === null ? null : Number(after), archived, limit + 1);
     const page = rows.slice(0, limit);
     const next = rows[limit];
     sendJson(response, 200, {

@@ -58,6 +58,8 @@ export class HubSpotStore {
   private readonly associations = new Map<string, Map<string, Association>>();
   readonly pipelines: Pipeline[] = structuredClone([...DEFAULT_DEAL_PIPELINES]);
   private nextId = 10_001;
+  /** Ids in numeric order per object type, rebuilt after a create (lists page through them). */
+  private readonly sortedIds = new Map<HubSpotObjectType, string[]>();
   private readonly listeners: ((change: StoreChange) => void)[] = [];
 
   constructor(
@@ -244,6 +246,7 @@ export class HubSpotStore {
     if (type === 'deals' && properties['pipeline'] === undefined) properties['pipeline'] = 'default';
     const record: HubRecord = { id, objectType: type, properties, createdAt: at, updatedAt: at, archived: false, archivedAt: null };
     this.table(type).set(id, record);
+    this.sortedIds.delete(type);
     this.indexEmail(record, null);
     this.reindex(record, at, options.silent === true);
     if (options.silent !== true) this.emit({ kind: 'created', objectType: type, id, changed: { ...values }, source, at });
@@ -344,6 +347,28 @@ export class HubSpotStore {
       .sort((a, b) => Number(a.toId) - Number(b.toId));
   }
 
+  /** Records in id order from the first id ≥ `after`, archived or live as asked, at most `limit`. */
+  page(type: HubSpotObjectType, after: number | null, archived: boolean, limit: number): HubRecord[] {
+    let ids = this.sortedIds.get(type);
+    if (!ids) {
+      ids = [...this.table(type).keys()].sort((a, b) => Number(a) - Number(b));
+      this.sortedIds.set(type, ids);
+    }
+    let low = 0;
+    let high = ids.length;
+    while (after !== null && low < high) {
+      const middle = (low + high) >> 1;
+      if (Number(ids[middle]) < after) low = middle + 1;
+      else high = middle;
+    }
+    const out: HubRecord[] = [];
+    for (let index = low; index < ids.length && out.length < limit; index += 1) {
+      const record = this.table(type).get(ids[index] ?? '');
+      if (record && record.archived === archived) out.push(record);
+    }
+    return out;
+  }
+
   count(type: HubSpotObjectType): number {
     let live = 0;
     for (const record of this.table(type).values()) if (!record.archived) live += 1;
@@ -351,6 +376,7 @@ export class HubSpotStore {
   }
 
   clear(): void {
+    this.sortedIds.clear();
     for (const type of HUBSPOT_OBJECT_TYPES) {
       this.table(type).clear();
       this.index(type).clear();

@@ -114,7 +114,7 @@ function listRecords(context: ZohoRouteContext, module: ZohoModule): void {
       });
     }
   }
-  let records = core.store.live(module);
+  let records = core.store.sortedLive(module, `${sortBy}|${sortOrder}`, (live) => sortRecords(live, sortBy, sortOrder));
   const since = headerValue(request, 'if-modified-since');
   if (since !== undefined) {
     const sinceMs = Date.parse(since);
@@ -125,7 +125,6 @@ function listRecords(context: ZohoRouteContext, module: ZohoModule): void {
       return;
     }
   }
-  sortRecords(records, sortBy, sortOrder);
   const slice = records.slice(offset, offset + perPage);
   if (slice.length === 0) {
     sendEmpty(response, 204);

@@ -78,6 +78,8 @@ export class ZohoStore {
   private readonly records = new Map<ZohoModule, Map<string, ZohoRecord>>();
   private readonly indexes = new Map<ZohoModule, LaggedIndex<ZohoRecord>>();
   private nextId = 1;
+  /** Sorted lists of live records per module and order, dropped on every write (paging reads them). */
+  private readonly lists = new Map<string, ZohoRecord[]>();
   private readonly listeners: ((change: ZohoChange) => void)[] = [];
 
   constructor(
@@ -297,6 +299,7 @@ export class ZohoStore {
       deletedBy: null,
     };
     this.table(module).set(record.id, record);
+    this.forget(module);
     this.reindex(record, options.silent === true);
     if (options.silent !== true) this.emit({ operation: 'insert', module, id: record.id, fields: Object.keys(values), source, at });
     return record;
@@ -307,6 +310,7 @@ export class ZohoStore {
       (apiName) => JSON.stringify(record.fields[apiName] ?? null) !== JSON.stringify(values[apiName]),
     );
     Object.assign(record.fields, values);
+    this.forget(record.module);
     record.modifiedAt = Math.max(this.now(), record.modifiedAt + 1);
     record.modifiedBy = source === 'ui' ? UI_USER : API_USER;
     this.reindex(record, false);
@@ -318,6 +322,7 @@ export class ZohoStore {
   remove(record: ZohoRecord, source: Source): void {
     if (record.deleted) return;
     record.deleted = true;
+    this.forget(record.module);
     record.deletedAt = this.now();
     record.deletedBy = source === 'ui' ? UI_USER : API_USER;
     this.index(record.module).put(record.id, null, this.now() + this.searchLagMs);
@@ -361,11 +366,27 @@ export class ZohoStore {
     return null;
   }
 
+  /** The live records of a module in an order, built once until the next write to the module. */
+  sortedLive(module: ZohoModule, order: string, sort: (records: ZohoRecord[]) => ZohoRecord[]): ZohoRecord[] {
+    const key = `${module}|${order}`;
+    let list = this.lists.get(key);
+    if (!list) {
+      list = sort(this.live(module));
+      this.lists.set(key, list);
+    }
+    return list;
+  }
+
   private emit(change: ZohoChange): void {
     for (const listener of this.listeners) listener(change);
   }
 
+  private forget(module: ZohoModule): void {
+    for (const key of [...this.lists.keys()]) if (key.startsWith(`${module}|`)) this.lists.delete(key);
+  }
+
   clear(): void {
+    this.lists.clear();
     for (const module of ZOHO_MODULES) {
       this.table(module).clear();
       this.index(module).clear();
