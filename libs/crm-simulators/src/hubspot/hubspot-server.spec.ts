@@ -438,6 +438,46 @@ describe('HubSpot simulator', () => {
     expect(statuses).toEqual([503, 200, 0, 429, 429, 200, 500, 200]);
   });
 
+  it('takes webhook settings from the control API: another target, deal subscriptions, no webhooks once the target is removed', async () => {
+    const other = await new CallbackReceiver().start('/other');
+    try {
+      const settings = await fetchJson(
+        api('/sim/webhooks'),
+        json('PUT', {
+          targetUrl: other.url,
+          subscriptions: [{ subscriptionType: 'deal.propertyChange', propertyName: 'dealstage' }, { subscriptionType: 'deal.creation' }],
+        }),
+      );
+      expect(settings.status).toBe(200);
+      const deal = await fetchJson(
+        api('/sim/ui/deals'),
+        json('POST', { properties: { dealname: 'Lamp', dealstage: 'appointmentscheduled' } }),
+      );
+      const dealId = String(at(deal.body, 'id'));
+      await fetchJson(api(`/sim/ui/deals/${dealId}`), json('PATCH', { properties: { dealstage: 'closedwon' } }));
+      await createContact({ firstname: 'Not subscribed' });
+      await sim.idle();
+      const events = (await other.waitFor(1)).flatMap((delivery) => listAt(JSON.parse(delivery.raw)));
+      // HubSpot does not promise an order: compare as sets.
+      expect(events.map((event) => String(at(event, 'subscriptionType'))).sort()).toEqual([
+        'deal.creation',
+        'deal.propertyChange',
+        'deal.propertyChange',
+      ]);
+      expect(
+        events.flatMap((event) => (at(event, 'propertyName') === 'dealstage' ? [String(at(event, 'propertyValue'))] : [])).sort(),
+      ).toEqual(['appointmentscheduled', 'closedwon']);
+      expect(receiver.received).toHaveLength(0);
+
+      await fetchJson(api('/sim/webhooks'), json('PUT', { targetUrl: null }));
+      await fetchJson(api(`/sim/ui/deals/${dealId}`), json('PATCH', { properties: { dealstage: 'closedlost' } }));
+      await sim.idle();
+      expect(other.received.map((delivery) => listAt(JSON.parse(delivery.raw)).length).reduce((sum, count) => sum + count, 0)).toBe(3);
+    } finally {
+      await other.stop();
+    }
+  });
+
   it('answers bad control-API input with a 400 naming the field', async () => {
     const bad = await fetchJson(api('/sim/faults'), json('POST', { kind: 'outage', seconds: -1 }));
     expect(bad.status).toBe(400);

@@ -69,6 +69,61 @@ describe('Salesforce simulator', () => {
     expect(at(client.body, 'error')).toBe('invalid_client_id');
   });
 
+  it('runs the authorize redirect and the code, password and revoke flows', async () => {
+    await sim.close();
+    sim = await startSalesforceSimulator({
+      oauth: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, username: 'api@example.com', password: 'pw-123456' },
+    });
+    const authorize = await fetch(
+      api(
+        `/services/oauth2/authorize?response_type=code&client_id=${CLIENT_ID}&redirect_uri=${encodeURIComponent('http://127.0.0.1:9/cb')}&state=xyz`,
+      ),
+      { redirect: 'manual' },
+    );
+    const location = new URL(authorize.headers.get('location') ?? '');
+    expect(location.searchParams.get('state')).toBe('xyz');
+    const exchanged = await fetchJson(
+      api('/services/oauth2/token'),
+      form({
+        grant_type: 'authorization_code',
+        client_id: CLIENT_ID,
+        client_secret: CLIENT_SECRET,
+        redirect_uri: 'http://127.0.0.1:9/cb',
+        code: location.searchParams.get('code') ?? '',
+      }),
+    );
+    const refreshToken = String(at(exchanged.body, 'refresh_token'));
+    const viaRefresh = await fetchJson(
+      api('/services/oauth2/token'),
+      form({ grant_type: 'refresh_token', client_id: CLIENT_ID, client_secret: CLIENT_SECRET, refresh_token: refreshToken }),
+    );
+    expect(viaRefresh.status).toBe(200);
+    const password = await fetchJson(
+      api('/services/oauth2/token'),
+      form({
+        grant_type: 'password',
+        client_id: CLIENT_ID,
+        client_secret: CLIENT_SECRET,
+        username: 'api@example.com',
+        password: 'pw-123456',
+      }),
+    );
+    expect(password.status).toBe(200);
+    const wrongPassword = await fetchJson(
+      api('/services/oauth2/token'),
+      form({ grant_type: 'password', client_id: CLIENT_ID, client_secret: CLIENT_SECRET, username: 'api@example.com', password: 'nope' }),
+    );
+    expect(at(wrongPassword.body, 'error_description')).toBe('authentication failure');
+    expect((await fetchJson(api('/services/oauth2/revoke'), form({ token: refreshToken }))).status).toBe(200);
+    const revoked = await fetchJson(
+      api('/services/oauth2/token'),
+      form({ grant_type: 'refresh_token', client_id: CLIENT_ID, client_secret: CLIENT_SECRET, refresh_token: refreshToken }),
+    );
+    expect(at(revoked.body, 'error')).toBe('invalid_grant');
+    const calls = await fetchJson(api('/sim/calls?path=/services/oauth2/token'));
+    expect(JSON.stringify(calls.body)).not.toContain('pw-123456');
+  });
+
   it('answers 401 INVALID_SESSION_ID for missing or expired sessions, until the client refreshes', async () => {
     const none = await fetchJson(api(`${V}/limits`));
     expect(none.status).toBe(401);

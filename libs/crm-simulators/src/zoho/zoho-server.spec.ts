@@ -301,6 +301,42 @@ describe('Zoho CRM simulator', () => {
     expect(answers.map((answer) => answer.status).sort()).toEqual([204, 204, 429]);
   });
 
+  it('lists, changes and disables watch channels, and lists deleted records', async () => {
+    const channel = { channel_id: '1000000068002', events: ['Leads.create'], notify_url: 'http://127.0.0.1:9/notify', token: 't1' };
+    expect((await fetchJson(api('/crm/v8/actions/watch'), json('POST', { watch: [channel] }, zoho()))).status).toBe(201);
+    const patched = await fetchJson(
+      api('/crm/v8/actions/watch'),
+      json('PATCH', { watch: [{ channel_id: '1000000068002', events: ['Leads.all', 'Tasks.edit'] }] }, zoho()),
+    );
+    expect(patched.status).toBe(200);
+    const listed = await fetchJson(api('/crm/v8/actions/watch'), { headers: zoho() });
+    expect(listAt(listed.body, 'watch').map((entry) => at(entry, 'resource_name'))).toEqual(['Leads', 'Tasks']);
+    expect(at(listed.body, 'watch', 0, 'token')).toBe('t1');
+    const unknown = await fetchJson(
+      api('/crm/v8/actions/watch'),
+      json('PATCH', { watch: [{ channel_id: '999', events: ['Leads.all'] }] }, zoho()),
+    );
+    expect(unknown.status).toBe(400);
+    const disabled = await fetchJson(api('/crm/v8/actions/watch?channel_ids=1000000068002'), { method: 'DELETE', headers: zoho() });
+    expect(at(disabled.body, 'watch', 0, 'code')).toBe('SUCCESS');
+    expect((await fetchJson(api('/crm/v8/actions/watch'), { headers: zoho() })).status).toBe(204);
+
+    const contact = await insert('Contacts', [{ Last_Name: 'Romano' }]);
+    const contactId = String(at(contact.body, 'data', 0, 'details', 'id'));
+    const task = await insert('Tasks', [
+      { Subject: 'Call back on WhatsApp', Status: 'Not Started', Priority: 'High', Who_Id: { id: contactId }, Due_Date: '2024-06-01' },
+    ]);
+    expect(task.status).toBe(201);
+    const badTask = await insert('Tasks', [{ Subject: 'x', Status: 'Someday' }]);
+    expect(at(badTask.body, 'data', 0, 'details', 'api_name')).toBe('Status');
+    const removed = await fetchJson(api(`/crm/v8/Contacts?ids=${contactId}`), { method: 'DELETE', headers: zoho() });
+    expect(at(removed.body, 'data', 0, 'message')).toBe('record deleted');
+    const deleted = await fetchJson(api('/crm/v8/Contacts/deleted?type=all'), { headers: zoho() });
+    expect(at(deleted.body, 'data', 0, 'id')).toBe(contactId);
+    expect(at(deleted.body, 'data', 0, 'display_name')).toBe('Romano');
+    expect((await fetchJson(api(`/crm/v8/Contacts/${contactId}`), { headers: zoho() })).status).toBe(204);
+  });
+
   it('simulates an outage and logs the calls the client made', async () => {
     await fetchJson(api('/sim/faults'), json('POST', { kind: 'outage', seconds: 600 }));
     expect((await fetchJson(api('/crm/v8/Contacts?fields=Last_Name'), { headers: zoho() })).status).toBe(503);
