@@ -53,6 +53,20 @@ async function main() {
   buildAll();
 
   const ports = { web: port('WEB_PORT', 3000), engine: port('ENGINE_PORT', 3001), simulator: port('SIM_PORT', 3002) };
+  // CRM_SIMULATORS=off (or a list such as "hubspot,zoho") chooses which local CRMs run.
+  const crmChoice = (process.env.CRM_SIMULATORS ?? 'hubspot,zoho,salesforce').toLowerCase();
+  const crmDefaults = { hubspot: ['HUBSPOT_SIM_PORT', 3003], zoho: ['ZOHO_SIM_PORT', 3004], salesforce: ['SALESFORCE_SIM_PORT', 3005] };
+  const crmSimulators = {};
+  for (const [name, [variable, fallback]] of Object.entries(crmDefaults)) {
+    if (
+      crmChoice !== 'off' &&
+      crmChoice
+        .split(',')
+        .map((part) => part.trim())
+        .includes(name)
+    )
+      crmSimulators[name] = port(variable, fallback);
+  }
   const redisUrl = process.env.REDIS_URL || undefined;
   const wanted = [
     ['WEB_PORT', ports.web],
@@ -61,6 +75,7 @@ async function main() {
   ];
   const realMeta = Boolean(process.env.WHATSAPP_ACCESS_TOKEN && process.env.WHATSAPP_APP_SECRET);
   if (!realMeta) wanted.push(['SIM_PORT', ports.simulator]);
+  for (const [name, value] of Object.entries(crmSimulators)) wanted.push([crmDefaults[name][0], value]);
   for (const [name, value] of wanted) {
     if (!(await portIsFree(value))) {
       throw new StartError(`Port ${value} (${name}) is in use: stop what uses it or set ${name.split(' ')[0]} to another port.`);
@@ -123,6 +138,7 @@ async function main() {
         whatsappVerifyToken: process.env.WHATSAPP_VERIFY_TOKEN || secrets.whatsappVerifyToken,
       },
       simulator: !realMeta,
+      crmSimulators,
       admin: { email: process.env.ADMIN_EMAIL, password: process.env.ADMIN_PASSWORD },
       logLevel: process.env.LOG_LEVEL || 'warn',
     });
@@ -150,6 +166,10 @@ async function main() {
   ];
   if (stack.urls.simulator) {
     lines.push(`  WhatsApp simulator:  ${stack.urls.simulator} (stands in for Meta; no real messages leave this machine)`);
+  }
+  const crmLabels = { hubspot: 'HubSpot', zoho: 'Zoho CRM', salesforce: 'Salesforce' };
+  for (const [name, url] of Object.entries(stack.urls.crm)) {
+    lines.push(`  ${`${crmLabels[name]} simulator:`.padEnd(21)}${url} (local stand-in; see docs/CRM-SIMULATORS.md)`);
   }
   lines.push(`  Database:            ${databaseWhere}`);
   lines.push(`  Work dispatch:       ${redisUrl ? 'BullMQ on REDIS_URL (api and worker processes)' : 'in-process'}`);
