@@ -7,7 +7,7 @@
 //
 // Rounds alternate between the systems (Parley, Node-RED, n8n, Parley, ...):
 //   1. saturation: a closed loop of --inflight customers for --duration s;
-//      completed sends/s counted after --warmup-seconds;
+//      completed sends/s from the round's first POST to its last send;
 //   2. latency at a fixed offered rate: --latency-fraction (0.5) of each
 //      system's own peak from step 1, webhook POST -> send at the sink;
 //   3. with --rate=N, latency at N/s for every system as well.
@@ -22,6 +22,7 @@
 // Usage: node tools/bench/peers/peers.bench.mjs [--systems=parley,node-red] [--n8n]
 //          [--parley-mode=embedded|bullmq] [--rounds=3] [--duration=20] [--rate=0] [--json]
 
+import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import os from 'node:os';
 import {
@@ -58,7 +59,6 @@ node tools/bench/peers/peers.bench.mjs [options]
   --parley-mode=embedded      embedded (one ENGINE_ROLE=all process) or bullmq (ENGINE_ROLE=api + 1 worker, Redis)
   --rounds=3                  rounds of each measurement, alternating between the systems
   --duration=20               seconds of each round
-  --warmup-seconds=3          first seconds of a saturation round not counted in sends/s
   --inflight=64               customers waiting for their reply at once in the saturation rounds
   --latency-fraction=0.5      fixed-rate rounds at this fraction of each system's own peak (0: none)
   --rate=0                    also fixed-rate rounds at this many messages/s for every system (0: none)
@@ -73,6 +73,7 @@ node tools/bench/peers/peers.bench.mjs [options]
   --n8n-env=K=V,K=V           extra settings for n8n (e.g. EXECUTIONS_DATA_SAVE_ON_SUCCESS=none)
   --install-only              install the peers into their temporary folders and exit
   --json                      print the result as JSON
+  --json-out=FILE             also write the result as JSON to FILE (with Markdown on stdout)
 `;
 
 const o = parseOptions(
@@ -82,7 +83,6 @@ const o = parseOptions(
     'parley-mode': 'embedded',
     rounds: 3,
     duration: 20,
-    'warmup-seconds': 3,
     inflight: 64,
     'latency-fraction': 0.5,
     rate: 0,
@@ -96,6 +96,7 @@ const o = parseOptions(
     'n8n-env': '',
     'install-only': false,
     json: false,
+    'json-out': '',
   },
   USAGE,
 );
@@ -112,7 +113,7 @@ const systems = [
 require2(systems.length > 0 && systems.every((s) => SYSTEMS.includes(s)), `--systems takes ${SYSTEMS.join(', ')}`);
 require2(['embedded', 'bullmq'].includes(o['parley-mode']), '--parley-mode must be embedded or bullmq');
 require2(Number.isInteger(o.rounds) && o.rounds >= 1, '--rounds must be a positive integer');
-require2(o.duration > o['warmup-seconds'] && o['warmup-seconds'] >= 0, '--duration must exceed --warmup-seconds');
+require2(o.duration >= 1, '--duration must be at least 1 s');
 require2(Number.isInteger(o.inflight) && o.inflight >= 1 && o.inflight <= 1024, '--inflight must be 1..1024');
 require2(o['latency-fraction'] >= 0 && o['latency-fraction'] <= 1, '--latency-fraction must be 0..1');
 require2(o.rate >= 0, '--rate must be >= 0');
@@ -245,7 +246,6 @@ run(async () => {
       await measure(system, 'saturation', () =>
         driver.saturate(system.target, system.name, {
           seconds: o.duration,
-          warmupSeconds: o['warmup-seconds'],
           inflight: o.inflight,
           timeoutMs,
         }),
@@ -282,7 +282,7 @@ run(async () => {
   for (const round of rounds) {
     if (round.webhookErrors > 0)
       problems.push(
-        `${round.system} ${round.kind}: ${round.webhookErrors} webhooks not accepted (HTTP ${round.webhookErrorStatuses.join(', ')})`,
+        `${round.system} ${round.kind}: ${round.webhookErrors} webhooks not accepted (${round.webhookErrorStatuses.join(', ')})`,
       );
     if (round.missingSends > 0)
       problems.push(`${round.system} ${round.kind}: ${round.missingSends} sends missing after ${o['send-timeout']} s`);
@@ -310,6 +310,7 @@ run(async () => {
     sink: sink.counts(),
   });
   print(result);
+  if (o['json-out']) writeFileSync(o['json-out'], `${JSON.stringify(result, null, 2)}\n`);
   if (problems.length > 0) {
     process.stderr.write(`FAILED checks:\n${problems.map((p) => `  - ${p}`).join('\n')}\n`);
     return 1;
@@ -355,6 +356,18 @@ function perMessage(list) {
   };
 }
 
+/**
+ * CPU ms per message of everything the scenario needs (the system, its PostgreSQL when it has a database, the load
+ * generator and sink), and the sends/s this machine's cores would give at that cost if the system had them all and
+ * spread its work over them: a figure that other sessions' load moves less than sends/s (CPU time per message grows
+ * a little under contention; a single-process system cannot use more than one core for its own share).
+ */
+function withCeiling(cost, hasDatabase, nproc) {
+  const postgres = hasDatabase ? (cost.postgresClusterCpuMs ?? cost.postgresBackendCpuMs ?? 0) : 0;
+  const allCpuMs = (cost.engineCpuMs ?? 0) + postgres + (cost.benchCpuMs ?? 0);
+  return { ...cost, allCpuMs, cpuBoundSendsPerSecond: allCpuMs > 0 ? (nproc * 1000) / allCpuMs : null };
+}
+
 function topStatements(list, limit) {
   const delivered = list.reduce((n, r) => n + r.delivered, 0);
   const merged = new Map();
@@ -398,7 +411,7 @@ function report({ machine, cluster, withStatements, running, rounds, peak, idle,
             `${fmt(r.rate, 1)}/s offered, ${fmt(r.achievedRate, 1)}/s sent${r.stoppedOffering ? ' (stopped offering at --max-outstanding)' : ''}`,
         ),
       perMessage: {
-        saturation: perMessage(sat),
+        saturation: withCeiling(perMessage(sat), s.database !== null, machine.nproc),
         fractionOfPeak: of('fraction-of-peak').length ? perMessage(of('fraction-of-peak')) : null,
       },
       idlePerSecond: idle[s.name],
@@ -423,7 +436,6 @@ function report({ machine, cluster, withStatements, running, rounds, peak, idle,
       parleyMode: o['parley-mode'],
       rounds: o.rounds,
       durationSeconds: o.duration,
-      warmupSeconds: o['warmup-seconds'],
       inflight: o.inflight,
       latencyFraction: o['latency-fraction'],
       rate: o.rate,
@@ -466,7 +478,7 @@ function print(result) {
     `Command: ${result.command}`,
     '',
     `Scenario: signed WhatsApp webhook (Meta's envelope, X-Hub-Signature-256) -> text contains "price" -> reply via POST /${API_VERSION}/{phone-number-id}/messages to a local sink that answers like Meta; a new customer (wa_id) per message.`,
-    `Rounds: ${p.rounds} x ${p.durationSeconds} s per measurement, alternating ${p.systems.join(', ')}; saturation = ${p.inflight} customers waiting at once (closed loop), sends/s counted after ${p.warmupSeconds} s.`,
+    `Rounds: ${p.rounds} x ${p.durationSeconds} s per measurement, alternating ${p.systems.join(', ')}; saturation = ${p.inflight} customers waiting at once (closed loop), sends/s = the round's sends from its first POST to its last send.`,
     `Parley: ${p.parleyMode === 'embedded' ? 'embedded (one ENGINE_ROLE=all process, no Redis)' : 'BullMQ (ENGINE_ROLE=api + 1 worker, Redis)'}, production build; its WhatsApp number is at Meta's higher throughput tier (messages_per_second = ${p.numberMessagesPerSecond}), so the per-number limit does not cap the engine.`,
     p.postgres.server === 'private'
       ? `PostgreSQL: the bench's own cluster (${p.postgres.version}, ${p.postgres.binaries}) with pg_stat_statements; settings ${p.postgres.copiedFromMachine ? 'copied from the machine server' : 'PostgreSQL defaults'}: ${Object.entries(
@@ -521,6 +533,8 @@ function print(result) {
         'PG transactions',
         'PG statements',
         'bench CPU ms',
+        'all CPU ms',
+        `sends/s if it had all ${result.machine.nproc} cores`,
       ],
       result.systems.map((s) => {
         const c = s.perMessage.saturation;
@@ -533,11 +547,13 @@ function print(result) {
           fmt(c.transactions, 1),
           fmt(c.statements, 1),
           ms(c.benchCpuMs),
+          ms(c.allCpuMs),
+          fmt(c.cpuBoundSendsPerSecond, 0),
         ];
       }),
     ),
     '',
-    `Engine CPU: /proc/<pid>/stat utime+stime of the system's processes and their children. PG backends: the same for the backends connected to the system's database (pg_stat_activity, sampled every 250 ms). PG cluster: every process of the private cluster (background writers included, and the other systems' idle polling). Transactions: xact_commit + xact_rollback of pg_stat_database; statements: calls in pg_stat_statements (track = top); both for the system's database, read from another database. Each round's window ends ${SETTLE_MS} ms after its last send (PostgreSQL publishes a backend's counters within a second of it going idle).`,
+    `Engine CPU: /proc/<pid>/stat utime+stime of the system's processes and their children. PG backends: the same for the backends connected to the system's database (pg_stat_activity, sampled every 250 ms). PG cluster: every process of the private cluster (background writers included, and the other systems' idle polling). Transactions: xact_commit + xact_rollback of pg_stat_database; statements: calls in pg_stat_statements (track = top); both for the system's database, read from another database. Each round's window ends ${SETTLE_MS} ms after its last send (PostgreSQL publishes a backend's counters within a second of it going idle). All CPU: engine + PG cluster (systems with a database) + bench; the last column is ${result.machine.nproc} x 1000 / all CPU ms, the sends/s the cores would give at that cost with nothing else running: on a shared machine it moves less than sends/s, but it is an estimate, not a measurement.`,
     '',
     table(
       ['idle, per second', 'engine CPU ms', 'PG backends CPU ms', 'PG transactions', 'PG statements'],
