@@ -141,13 +141,24 @@ export async function startPrivatePostgres(machineUrl) {
   });
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  let postmasterPid = null;
+  const alive = (pid) => existsSync(`/proc/${pid}`);
   const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    // SIGINT is PostgreSQL's "fast" shutdown: ends sessions, no waiting for clients.
-    child.kill('SIGINT');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    await exited;
-    clearTimeout(timer);
+    // Signal the postmaster itself: runuser (the child when root) does not pass SIGINT on, and a postmaster left
+    // running after its data folder is removed would hold its port and memory until the machine restarts.
+    const pid = postmasterPid ?? findPostmaster(dataDir);
+    if (pid !== null && alive(pid)) {
+      // SIGINT is PostgreSQL's "fast" shutdown: ends sessions, no waiting for clients.
+      process.kill(pid, 'SIGINT');
+      const deadline = Date.now() + 20_000;
+      while (alive(pid) && Date.now() < deadline) await sleep(100);
+      if (alive(pid)) process.kill(pid, 'SIGKILL');
+    }
+    if (child.exitCode === null && child.signalCode === null) {
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(timer);
+    }
   };
   onCleanup(stop);
 
@@ -169,7 +180,7 @@ export async function startPrivatePostgres(machineUrl) {
     }
   }
   // The runuser wrapper (when root) is the child; the postmaster is its child.
-  const postmasterPid = findPostmaster(dataDir) ?? child.pid;
+  postmasterPid = findPostmaster(dataDir) ?? child.pid;
   log(`private PostgreSQL ${version} on port ${port} (${bin}, data in ${dataDir}, postmaster pid ${postmasterPid})`);
   return {
     url,
