@@ -69,24 +69,25 @@ export function createDriver(sink, number) {
   let counter = 0;
   /** waId -> { system, expectSend, postAt } of every message posted in the run. */
   const posted = new Map();
-  /** waId -> { resolve, deadline } of a message still waiting for its send. */
+  /** waId -> resolve(sentAt | null) of a message still waiting for its send. */
   const waiting = new Map();
+  /** When the last send arrived or the last message was posted: messages only count as missing after a stall. */
+  let lastProgress = performance.now();
+  let stallMs = 60_000;
   sink.onSend((to, at) => {
-    const entry = waiting.get(to);
-    if (entry) {
+    lastProgress = at;
+    const resolve = waiting.get(to);
+    if (resolve) {
       waiting.delete(to);
-      entry.resolve(at);
+      resolve(at);
     }
   });
-  // One timer for every message's timeout (a timer per message would cost the load generator more than the sink).
+  // A message counts as missing once no send at all has arrived for stallMs, not after a fixed time of its own: a
+  // system that falls behind an offered rate still answers everything, only later.
   const expiry = setInterval(() => {
-    const now = performance.now();
-    for (const [waId, entry] of waiting) {
-      if (entry.deadline <= now) {
-        waiting.delete(waId);
-        entry.resolve(null);
-      }
-    }
+    if (waiting.size === 0 || performance.now() - lastProgress < stallMs) return;
+    for (const resolve of waiting.values()) resolve(null);
+    waiting.clear();
   }, 250);
   expiry.unref();
 
@@ -134,22 +135,22 @@ export function createDriver(sink, number) {
   };
 
   const oneMessage = async (target, agent, system, timeoutMs) => {
+    stallMs = timeoutMs;
     const waId = nextWaId();
     const record = { system, expectSend: true, postAt: null };
     posted.set(waId, record);
+    lastProgress = performance.now();
     const sent = new Promise((resolve) => {
-      waiting.set(waId, { resolve, deadline: Infinity });
+      waiting.set(waId, resolve);
     });
     const answer = await post(target, agent, waId, PRICE_TEXT);
     record.postAt = answer.postAt;
     if (answer.status < 200 || answer.status >= 300) {
-      waiting.get(waId)?.resolve(null);
+      waiting.get(waId)?.(null);
       waiting.delete(waId);
       await sent;
       return { waId, status: answer.status, error: answer.error, postAt: answer.postAt, sentAt: null };
     }
-    const entry = waiting.get(waId);
-    if (entry) entry.deadline = answer.postAt + timeoutMs;
     const sentAt = await sent;
     return { waId, status: answer.status, postAt: answer.postAt, sentAt };
   };
@@ -226,8 +227,8 @@ export function createDriver(sink, number) {
     },
 
     /**
-     * Open loop: a message every 1/rate s for `seconds`, each waited for up
-     * to `timeoutMs`. Stops offering (and says so) when more than
+     * Open loop: a message every 1/rate s for `seconds`, then every send is
+     * waited for (see stallMs). Stops offering (and says so) when more than
      * `maxOutstanding` messages wait for their send: the system does not keep up.
      */
     async fixedRate(target, system, { rate, seconds, timeoutMs, maxOutstanding }) {

@@ -63,7 +63,7 @@ node tools/bench/peers/peers.bench.mjs [options]
   --latency-fraction=0.5      fixed-rate rounds at this fraction of each system's own peak (0: none)
   --rate=0                    also fixed-rate rounds at this many messages/s for every system (0: none)
   --max-outstanding=2000      a fixed-rate round stops offering beyond this many unanswered messages
-  --send-timeout=60           seconds a message may wait for its send before it counts as missing
+  --send-timeout=60           seconds without any send arriving after which the awaited ones count as missing
   --warmup-messages=50        messages per system, one at a time, before the first round
   --pg=private                private: a PostgreSQL cluster of the bench with pg_stat_statements
                               (machine's binaries, settings copied from --machine-pg); or a server URL
@@ -207,7 +207,9 @@ run(async () => {
     const failures = await driver.warmUp(system.target, system.name, o['warmup-messages'], o['send-timeout'] * 1000);
     if (failures.length > 0)
       problems.push(`${system.label}: ${failures.length} warm-up messages failed (${failures.slice(0, 3).join(', ')})`);
-    log(`${system.label}: scenario checks ${JSON.stringify(checks[system.name])}, ${o['warmup-messages']} warm-up messages answered`);
+    log(
+      `${system.label}: scenario checks ${JSON.stringify(checks[system.name])}, ${o['warmup-messages'] - failures.length} of ${o['warmup-messages']} warm-up messages answered`,
+    );
   }
 
   // What each system costs doing nothing (timers, pollers), all measured over the same seconds, once the warm-up's
@@ -295,7 +297,7 @@ run(async () => {
         `${round.system} ${round.kind}: ${round.webhookErrors} webhooks not accepted (${round.webhookErrorStatuses.join(', ')})`,
       );
     if (round.missingSends > 0)
-      problems.push(`${round.system} ${round.kind}: ${round.missingSends} sends missing after ${o['send-timeout']} s`);
+      problems.push(`${round.system} ${round.kind}: ${round.missingSends} sends missing (no send arrived for ${o['send-timeout']} s)`);
   }
   const expectedChecks = { parley: [401, 200], 'node-red': [401, 200], n8n: [200, 200] };
   for (const [name, c] of Object.entries(checks)) {
