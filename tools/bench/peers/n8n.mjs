@@ -15,7 +15,8 @@ import { join } from 'node:path';
 import { createDatabase, databaseUrl, dropDatabase, freePort, log, onCleanup, sleep } from '../engine/bench-lib.mjs';
 
 export const N8N_DATABASE = 'parley_bench_peers_n8n';
-const WORKFLOW_ID = 'ParleyPeersPrice1';
+// n8n's ids are 16 characters (insights_metadata.workflowId is varchar(16)): a longer one makes every insights flush fail.
+const WORKFLOW_ID = 'ParleyPeersPrice';
 
 const MESSAGE = '$json.body.entry[0].changes[0].value.messages[0]';
 
