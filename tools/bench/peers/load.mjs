@@ -99,7 +99,7 @@ export function createDriver(sink, number) {
   /**
    * POSTs one webhook; resolves { status, postAt } (status 0: no answer). A
    * reset on a kept-alive socket the server had just closed (its keep-alive
-   * timeout racing our reuse) is retried once on a new socket, as Node's
+   * timeout racing our reuse) is retried, up to 3 times, as Node's
    * documentation advises; nothing was received then. Latency still counts
    * from the first attempt.
    */
@@ -107,7 +107,7 @@ export function createDriver(sink, number) {
     const body = webhookBody(number, waId, text, counter);
     const sig = badSignature ? signature(`${number.appSecret}-wrong`, body) : signature(number.appSecret, body);
     const postAt = performance.now();
-    const attempt = (retry) =>
+    const attempt = (retries) =>
       new Promise((resolve) => {
         const req = request(
           {
@@ -126,12 +126,12 @@ export function createDriver(sink, number) {
         );
         req.on('timeout', () => req.destroy(new Error('timeout')));
         req.on('error', (error) => {
-          if (retry && req.reusedSocket && error.code === 'ECONNRESET') resolve(attempt(false));
+          if (retries > 0 && req.reusedSocket && error.code === 'ECONNRESET') resolve(attempt(retries - 1));
           else resolve({ status: 0, postAt, error: error.code ?? error.message });
         });
         req.end(body);
       });
-    return attempt(true);
+    return attempt(3);
   };
 
   const oneMessage = async (target, agent, system, timeoutMs) => {
@@ -155,8 +155,11 @@ export function createDriver(sink, number) {
     return { waId, status: answer.status, postAt: answer.postAt, sentAt };
   };
 
-  // FIFO keeps every socket in use, so none sits idle past the server's keep-alive timeout.
-  const agentFor = (sockets) => new Agent({ keepAlive: true, maxSockets: sockets, maxFreeSockets: sockets, scheduling: 'fifo' });
+  // FIFO spreads the work over the sockets. With `timeout` set, Node's agent also honours the server's
+  // "Keep-Alive: timeout=5" hint and drops a free socket a second before the server would (a slow system leaves a
+  // customer's socket idle for seconds while the customer waits for its send).
+  const agentFor = (sockets) =>
+    new Agent({ keepAlive: true, maxSockets: sockets, maxFreeSockets: sockets, scheduling: 'fifo', timeout: 60_000 });
 
   return {
     posted,
