@@ -202,8 +202,17 @@ run(async () => {
 
   const problems = [];
   const checks = {};
+  const expectedChecks = { parley: [401, 200], 'node-red': [401, 200], n8n: [200, 200] };
   for (const system of running) {
     checks[system.name] = await driver.scenarioChecks(system.target, system.name);
+    const [bad, other] = expectedChecks[system.name];
+    const c = checks[system.name];
+    // Fail at once rather than after every round: a wrong answer here means the system is not the one we started
+    // (a port taken between freePort() and its listen, e.g. by a concurrent run) or its flow is not loaded.
+    if (c.badSignatureStatus !== bad || c.otherTextStatus !== other)
+      throw new Error(
+        `${system.label} answered the scenario checks ${c.badSignatureStatus}/${c.otherTextStatus}, expected ${bad}/${other} (logs: ${system.logs.join(', ')})`,
+      );
     const failures = await driver.warmUp(system.target, system.name, o['warmup-messages'], o['send-timeout'] * 1000);
     if (failures.length > 0)
       problems.push(`${system.label}: ${failures.length} warm-up messages failed (${failures.slice(0, 3).join(', ')})`);
@@ -298,12 +307,6 @@ run(async () => {
       );
     if (round.missingSends > 0)
       problems.push(`${round.system} ${round.kind}: ${round.missingSends} sends missing (no send arrived for ${o['send-timeout']} s)`);
-  }
-  const expectedChecks = { parley: [401, 200], 'node-red': [401, 200], n8n: [200, 200] };
-  for (const [name, c] of Object.entries(checks)) {
-    const [bad, other] = expectedChecks[name];
-    if (c.badSignatureStatus !== bad || c.otherTextStatus !== other)
-      problems.push(`${name}: scenario checks answered ${c.badSignatureStatus}/${c.otherTextStatus}, expected ${bad}/${other}`);
   }
   const loadAtEnd = os.loadavg();
   for (const system of running) await system.stop();
