@@ -1,0 +1,115 @@
+// Parley under test: the production build (apps/engine/dist), as the engine
+// benchmarks start it: embedded (one ENGINE_ROLE=all process, no Redis) or
+// BullMQ (ENGINE_ROLE=api + 1 ENGINE_ROLE=worker on Redis with a fresh key
+// prefix), on a fresh database with the price-reply example flow published
+// and the business number at Meta's higher throughput tier.
+
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  apiLogin,
+  BENCH,
+  clearRedisPrefix,
+  connect,
+  createDatabase,
+  databaseUrl,
+  dropDatabase,
+  engineEnv,
+  engineSetup,
+  ensurePublishedFlow,
+  freePort,
+  log,
+  onCleanup,
+  redisReachable,
+  REPO,
+  startEngine,
+  waitUntilReady,
+} from '../engine/bench-lib.mjs';
+
+export const PARLEY_DATABASE = 'parley_bench_peers';
+/** Meta's higher throughput tier for a business number (the default is 80/s). */
+export const NUMBER_MESSAGES_PER_SECOND = 1000;
+const FLOW_FILE = join(REPO, 'docs', 'examples', 'price-reply.flow.json');
+
+/** The reply text of the price-reply flow: every system sends exactly this. */
+export function priceReplyText() {
+  const flow = JSON.parse(readFileSync(FLOW_FILE, 'utf8'));
+  const send = flow.definition.nodes.find((n) => n.type === 'whatsapp.send_message');
+  return send.config.message.text;
+}
+
+/**
+ * Starts Parley. `pgUrl`: the server (its postgres database); `mode`:
+ * 'embedded' | 'bullmq'; `sinkUrl`: WHATSAPP_API_BASE_URL; `extraEnv`: more
+ * engine settings (e.g. DATABASE_POOL_SIZE). Returns the system handle.
+ */
+export async function startParley({ pgUrl, mode, redisUrl, sinkUrl, extraEnv }) {
+  await dropDatabase(pgUrl, PARLEY_DATABASE);
+  await createDatabase(pgUrl, PARLEY_DATABASE);
+  const url = databaseUrl(pgUrl, PARLEY_DATABASE);
+  engineSetup(url);
+  const client = await connect(url);
+  onCleanup(() => client.end());
+  const tier = await client.query(
+    'UPDATE whatsapp_numbers SET messages_per_second = $2 WHERE phone_number_id = $1 RETURNING messages_per_second',
+    [BENCH.phoneNumberId, NUMBER_MESSAGES_PER_SECOND],
+  );
+  if (tier.rowCount !== 1) throw new Error(`the bench number ${BENCH.phoneNumberId} was not created by the engine setup`);
+
+  const apiPort = await freePort();
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  const env = engineEnv(url, sinkUrl, extraEnv);
+  const engines = [];
+  let redisPrefix = null;
+  if (mode === 'embedded') {
+    const engine = startEngine('parley-all', { ...env, ENGINE_ROLE: 'all', PORT: String(apiPort) });
+    engines.push(engine);
+    await waitUntilReady(apiUrl, engine);
+  } else {
+    if (!(await redisReachable(redisUrl))) throw new Error(`Redis at ${redisUrl} does not answer (--parley-mode=bullmq needs it)`);
+    redisPrefix = `parleypeers${randomBytes(4).toString('hex')}`;
+    onCleanup(async () => {
+      const deleted = await clearRedisPrefix(redisUrl, redisPrefix);
+      log(`removed ${deleted} Redis keys under ${redisPrefix}:`);
+    });
+    const scaled = { ...env, REDIS_URL: redisUrl, REDIS_PREFIX: redisPrefix };
+    const api = startEngine('parley-api', { ...scaled, ENGINE_ROLE: 'api', PORT: String(apiPort) });
+    engines.push(api);
+    const workerPort = await freePort();
+    const worker = startEngine('parley-worker', { ...scaled, ENGINE_ROLE: 'worker', PORT: String(workerPort) });
+    engines.push(worker);
+    await waitUntilReady(`http://127.0.0.1:${workerPort}`, worker);
+    await waitUntilReady(apiUrl, api);
+  }
+
+  const flow = JSON.parse(readFileSync(FLOW_FILE, 'utf8'));
+  const api = await apiLogin(apiUrl);
+  const published = await ensurePublishedFlow(api, client, flow.name, flow.definition);
+  log(
+    `Parley (${mode}) up: ${engines.map((e) => `${e.name} pid ${e.pid}`).join(', ')}; flow "${flow.name}" published (${published.versionId})`,
+  );
+
+  return {
+    name: 'parley',
+    label: mode === 'embedded' ? 'Parley (embedded)' : 'Parley (BullMQ: api + 1 worker)',
+    target: { host: '127.0.0.1', port: apiPort, path: '/webhooks/whatsapp' },
+    database: PARLEY_DATABASE,
+    pids: () => engines.map((e) => e.pid),
+    alive: () => engines.every((e) => e.alive()),
+    logs: engines.map((e) => e.logPath),
+    details: {
+      mode,
+      processes: engines.map((e) => e.name),
+      database: PARLEY_DATABASE,
+      redisPrefix,
+      numberMessagesPerSecond: NUMBER_MESSAGES_PER_SECOND,
+      flow: 'docs/examples/price-reply.flow.json',
+      /** Engine settings given on top of the engine's defaults. */
+      env: extraEnv,
+    },
+    async stop() {
+      for (const e of engines) await e.stop();
+    },
+  };
+}
