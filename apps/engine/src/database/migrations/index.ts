@@ -5,6 +5,7 @@ import { MessagingPolicy1764100000000 } from './1764100000000-messaging-policy';
 import { NumberAppSecrets1764200000000 } from './1764200000000-number-app-secrets';
 import { TestRuns1764300000000 } from './1764300000000-test-runs';
 import { ContactIdentityAndMessageChanges1764440000000 } from './1764440000000-contact-identity-and-message-changes';
+import { Conversations1764500000000 } from './1764500000000-conversations';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   NumberAppSecrets1764200000000,
   TestRuns1764300000000,
   ContactIdentityAndMessageChanges1764440000000,
+  Conversations1764500000000,
 ];
