@@ -65,7 +65,10 @@ describe('conversation state machine', () => {
 
   it('makes an unowned conversation the replying agent’s, and ends the wait only for a person’s reply', () => {
     const waiting = state({ status: 'pending', waitingSince: T0 });
-    expect(nextConversationState(waiting, { kind: 'flow_message', at: at(1) }).state).toMatchObject({ status: 'pending', waitingSince: T0 });
+    expect(nextConversationState(waiting, { kind: 'flow_message', at: at(1) }).state).toMatchObject({
+      status: 'pending',
+      waitingSince: T0,
+    });
     const replied = nextConversationState(waiting, { kind: 'agent_message', at: at(2), userId: 'anna' });
     expect(replied.state).toMatchObject({ status: 'open', assigneeUserId: 'anna', waitingSince: null, lastActivityAt: at(2) });
     const someoneElses = nextConversationState(state({ assigneeUserId: 'bruno' }), { kind: 'agent_message', at: at(2), userId: 'anna' });

@@ -57,7 +57,7 @@ export class Conversations1764500000000 implements MigrationInterface {
         occurred_at timestamptz NOT NULL,
         created_at timestamptz NOT NULL DEFAULT now()
       );
-      CREATE INDEX conversation_notes_timeline_idx ON conversation_notes (conversation_id, occurred_at DESC, id DESC);
+      CREATE INDEX conversation_notes_timeline_idx ON conversation_notes (conversation_id, occurred_at DESC, created_at DESC, id DESC);
 
       ALTER TABLE messages
         ADD COLUMN conversation_id uuid REFERENCES conversations(id),
@@ -71,7 +71,7 @@ export class Conversations1764500000000 implements MigrationInterface {
         FROM messages GROUP BY workspace_id, contact_id, whatsapp_number_id;
       UPDATE messages m SET conversation_id = c.id
         FROM conversations c WHERE c.contact_id = m.contact_id AND c.whatsapp_number_id = m.whatsapp_number_id;
-      CREATE INDEX messages_conversation_idx ON messages (conversation_id, occurred_at DESC, id DESC);
+      CREATE INDEX messages_conversation_idx ON messages (conversation_id, occurred_at DESC, created_at DESC, id DESC);
       -- Message search in the inbox: words, any language (no stemming).
       CREATE INDEX messages_search_idx ON messages USING gin (to_tsvector('simple', coalesce(text, ''))) WHERE text IS NOT NULL;
 

@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { WorkspacesModule } from '../workspaces/workspaces.module';
+import { ConversationLedgerService } from './conversation-ledger.service';
+
+/**
+ * What every process needs of conversations: the ledger that keeps them in
+ * step with messages (the WhatsApp module calls it as it stores them).
+ */
+@Module({ imports: [WorkspacesModule], providers: [ConversationLedgerService], exports: [ConversationLedgerService] })
+export class ConversationsCoreModule {}
