@@ -1,4 +1,11 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
@@ -13,6 +20,8 @@ export interface StreamSubscriber {
   workspaceId: string;
   userId: string;
   deliver(event: StreamEvent): void;
+  /** Ends the connection (the process is stopping; the client reconnects elsewhere with Last-Event-ID). */
+  end(): void;
 }
 
 const eventRow = z.object({
@@ -44,7 +53,7 @@ function toEvent(row: z.infer<typeof eventRow>): StreamEvent {
  * and hands each to the subscribers of its workspace.
  */
 @Injectable()
-export class StreamHub implements OnApplicationBootstrap, OnApplicationShutdown {
+export class StreamHub implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('StreamHub');
   private readonly safety = new PeriodicTask(this.logger, 'Stream check failed');
   private listener: Client | null = null;
@@ -76,6 +85,13 @@ export class StreamHub implements OnApplicationBootstrap, OnApplicationShutdown 
       await this.fetch();
     });
     void this.sequence();
+  }
+
+  /** Open streams would keep the HTTP server from closing: end them first. */
+  beforeApplicationShutdown(): void {
+    this.closed = true;
+    for (const set of this.subscribers.values()) for (const subscriber of [...set]) subscriber.end();
+    this.subscribers.clear();
   }
 
   async onApplicationShutdown(): Promise<void> {

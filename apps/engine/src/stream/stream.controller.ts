@@ -86,6 +86,7 @@ export class StreamController {
       workspaceId: principal.workspaceId,
       userId: principal.userId,
       deliver: (event) => (live ? send(event) : pending.push(event)),
+      end: () => response.end(),
     });
     const heartbeat = setInterval(() => write(': keep-alive\n\n'), HEARTBEAT_MS);
     heartbeat.unref();
