@@ -1,10 +1,15 @@
 import { Module } from '@nestjs/common';
 import { WorkspacesModule } from '../workspaces/workspaces.module';
+import { ConversationHandoverService } from './conversation-handover.service';
 import { ConversationLedgerService } from './conversation-ledger.service';
 
 /**
  * What every process needs of conversations: the ledger that keeps them in
  * step with messages (the WhatsApp module calls it as it stores them).
  */
-@Module({ imports: [WorkspacesModule], providers: [ConversationLedgerService], exports: [ConversationLedgerService] })
+@Module({
+  imports: [WorkspacesModule],
+  providers: [ConversationLedgerService, ConversationHandoverService],
+  exports: [ConversationLedgerService, ConversationHandoverService],
+})
 export class ConversationsCoreModule {}

@@ -194,6 +194,39 @@ describe('conversations API', () => {
     expect(latest).toMatchObject({ type: 'template', details: { template: { name: 'follow_up', parameters: ['Marta'] } } });
   });
 
+  it('opens a pending conversation when a flow hands it over to a human, and notifies the team', async () => {
+    const created = await h.workspace.admin.post('/api/flows', {
+      name: 'Ask for a person',
+      definition: {
+        schemaVersion: 1,
+        nodes: [
+          {
+            id: 'trigger',
+            type: 'trigger.inbound_message',
+            typeVersion: 1,
+            position: { x: 0, y: 0 },
+            config: { match: 'keyword', keywords: ['human'], mode: 'contains', caseSensitive: false },
+          },
+          { id: 'handover', type: 'agent.hand_over', typeVersion: 1, position: { x: 0, y: 180 }, config: { note: 'Asked for a person' } },
+        ],
+        edges: [{ id: 'e1', source: 'trigger', sourceOutput: 'next', target: 'handover' }],
+        notes: [],
+      },
+    });
+    expect((await h.workspace.admin.post(`/api/flows/${str(obj(created.body)['id'])}/publish`, {})).status).toBe(201);
+    await customerWrites('393330000005', 'can I talk to a human please');
+    const conversation = await conversationOf('393330000005');
+    expect(conversation).toMatchObject({ status: 'open', assignee: null, waitingSince: expect.any(String) });
+    const entries = await timeline(str(conversation['id']));
+    expect(entries.find((e) => e['kind'] === 'activity')).toMatchObject({
+      text: 'Ask for a person handed it over to a person: Asked for a person',
+    });
+    const notifications = await h.sql(
+      `SELECT u.role FROM notifications n JOIN users u ON u.id = n.user_id WHERE n.kind = 'conversation_handover'`,
+    );
+    expect(notifications.map((n) => n['role']).sort()).toEqual(['admin', 'marketer', 'support'].filter((r) => r !== 'marketer'));
+  });
+
   it('lets marketers read everything and change nothing', async () => {
     const id = str((await conversationOf('393330000001'))['id']);
     expect((await marketer.get('/api/conversations')).status).toBe(200);
