@@ -125,6 +125,23 @@ describe('media of conversations', () => {
     });
   });
 
+  it('uploads and sends a document as it is', async () => {
+    const id = await conversationId();
+    const response = await fetch(`${h.url}/api/conversations/${id}/media?kind=document&filename=terms.txt`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${h.workspace.admin.token ?? ''}`, 'content-type': 'text/plain' },
+      body: 'Returns within 30 days.',
+    });
+    const uploaded = obj(await response.json());
+    expect([response.status, uploaded]).toEqual([
+      201,
+      expect.objectContaining({ kind: 'document', mimeType: 'text/plain', recompressed: false }),
+    ]);
+    const sent = await h.workspace.admin.post(`/api/conversations/${id}/messages`, { type: 'document', mediaId: uploaded['id'] });
+    expect(sent.status).toBe(201);
+    expect(h.simulator.state.sent.at(-1)?.body).toMatchObject({ type: 'document', document: { filename: 'terms.txt' } });
+  });
+
   it('refuses an upload WhatsApp would not take, storing nothing', async () => {
     const id = await conversationId();
     const before = await h.count('media_files');
