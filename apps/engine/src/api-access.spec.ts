@@ -239,6 +239,21 @@ describe('API access: roles, anonymous callers and workspaces', () => {
       request: async () => ({ path: `/api/whatsapp/numbers/${numberId}/templates/sync` }),
     },
     {
+      route: 'POST /api/conversations/:id/media',
+      access: SUPPORT,
+      request: async () => ({ path: `/api/conversations/${conversationId}/media?kind=document&filename=note.txt` }),
+      // Before the token route below rotates the number's token away from the one the simulator (Meta) knows.
+      call: async (client, path) => {
+        return (
+          await fetch(`${h.url}${path}`, {
+            method: 'POST',
+            headers: { 'content-type': 'text/plain', ...(client.token ? { authorization: `Bearer ${client.token}` } : {}) },
+            body: 'hello',
+          })
+        ).status;
+      },
+    },
+    {
       route: 'PUT /api/whatsapp/numbers/:id/token',
       access: ADMIN,
       request: async () => ({ path: `/api/whatsapp/numbers/${numberId}/token`, body: { accessToken: 'EAAG-rotated-token' } }),
@@ -386,23 +401,6 @@ describe('API access: roles, anonymous callers and workspaces', () => {
       route: 'POST /api/conversations/:id/read',
       access: SUPPORT,
       request: async () => ({ path: `/api/conversations/${conversationId}/read` }),
-    },
-    {
-      route: 'POST /api/conversations/:id/media',
-      access: SUPPORT,
-      request: async () => ({ path: `/api/conversations/${conversationId}/media?kind=document&filename=note.txt` }),
-      call: async (client, path) => {
-        // The token route above changed the number's token: give it back the one the simulator (Meta) knows.
-        const accessToken = h.simulator.state.numbers.get(h.workspace.phoneNumberId)?.accessToken ?? '';
-        expect((await h.workspace.admin.put(`/api/whatsapp/numbers/${numberId}/token`, { accessToken })).status).toBe(200);
-        return (
-          await fetch(`${h.url}${path}`, {
-            method: 'POST',
-            headers: { 'content-type': 'text/plain', ...(client.token ? { authorization: `Bearer ${client.token}` } : {}) },
-            body: 'hello',
-          })
-        ).status;
-      },
     },
     { route: 'GET /api/media/:id', access: ALL, request: async () => ({ path: `/api/media/${mediaId}` }) },
     {
