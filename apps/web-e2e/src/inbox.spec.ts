@@ -179,6 +179,7 @@ describeInBrowser('inbox: a live conversation, takeover, resume, and the closed 
         ),
       ).toBe(true);
       await thread.getByText('OK, and the price of the chair?').waitFor();
+      await until(async () => ((await thread.getByText(REPLY).count()) >= 2 ? true : undefined), 'the flow’s second answer on screen');
       await screenshot(page, 'inbox');
     },
     STEP_TIMEOUT_MS,
@@ -238,7 +239,7 @@ describeInBrowser('inbox: a live conversation, takeover, resume, and the closed 
       await screenshot(page, 'inbox-closed-window-composer');
       await composer.getByRole('button', { name: 'Send template' }).click();
       const thread = page.getByRole('region', { name: 'Conversation with Marco' });
-      await thread.getByText('order_follow_up').waitFor();
+      await thread.getByRole('list', { name: 'Messages' }).getByText('order_follow_up', { exact: true }).waitFor();
     },
     STEP_TIMEOUT_MS,
   );

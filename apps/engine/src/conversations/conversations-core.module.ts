@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { StreamModule } from '../stream/stream.module';
 import { WorkspacesModule } from '../workspaces/workspaces.module';
 import { ConversationHandoverService } from './conversation-handover.service';
 import { ConversationLedgerService } from './conversation-ledger.service';
@@ -8,7 +9,7 @@ import { ConversationLedgerService } from './conversation-ledger.service';
  * step with messages (the WhatsApp module calls it as it stores them).
  */
 @Module({
-  imports: [WorkspacesModule],
+  imports: [StreamModule, WorkspacesModule],
   providers: [ConversationLedgerService, ConversationHandoverService],
   exports: [ConversationLedgerService, ConversationHandoverService],
 })

@@ -147,6 +147,7 @@ export function Inbox({ user }: { user: SessionUser }) {
 
   useEffect(() => {
     setDetail(null);
+    setComposerMode('reply');
     setEntries([]);
     setNextBefore(null);
     setThreadError(null);
