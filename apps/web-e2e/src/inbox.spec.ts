@@ -240,6 +240,9 @@ describeInBrowser('inbox: a live conversation, takeover, resume, and the closed 
       await composer.getByRole('button', { name: 'Send template' }).click();
       const thread = page.getByRole('region', { name: 'Conversation with Marco' });
       await thread.getByRole('list', { name: 'Messages' }).getByText('order_follow_up', { exact: true }).waitFor();
+      // Tab counts follow the live changes: two active conversations, one of them the admin's.
+      await page.getByRole('tab', { name: 'All 2' }).waitFor();
+      await page.getByRole('tab', { name: 'Mine 1' }).waitFor();
     },
     STEP_TIMEOUT_MS,
   );

@@ -161,7 +161,7 @@ export function Inbox({ user }: { user: SessionUser }) {
   const reloadTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const scheduleReload = useCallback(() => {
     if (reloadTimer.current) clearTimeout(reloadTimer.current);
-    reloadTimer.current = setTimeout(() => void loadList(), 400);
+    reloadTimer.current = setTimeout(() => void loadList(), 150);
   }, [loadList]);
 
   const onLive = useCallback(
