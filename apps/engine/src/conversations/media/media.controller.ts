@@ -18,7 +18,10 @@ const uploadQuery = z.object({
     .trim()
     .min(1)
     .max(240)
-    .regex(/^[^/\\\u0000-\u001f]+$/, 'a file name, without folders'),
+    .refine(
+      (name) => !/[/\\]/.test(name) && [...name].every((c) => c.charCodeAt(0) >= 32),
+      'a file name, without folders or control characters',
+    ),
 });
 const uploadedView = z.object({
   id: z.uuid(),

@@ -7,7 +7,15 @@ export const dynamic = 'force-dynamic';
 const TIMEOUT_MS = 30_000;
 
 // x-forwarded-for lets the engine's per-client sign-in lockout see the browser's address, not ours.
-const FORWARDED_REQUEST_HEADERS = ['cookie', 'content-type', 'authorization', 'accept', 'x-forwarded-for', 'last-event-id', 'idempotency-key'] as const;
+const FORWARDED_REQUEST_HEADERS = [
+  'cookie',
+  'content-type',
+  'authorization',
+  'accept',
+  'x-forwarded-for',
+  'last-event-id',
+  'idempotency-key',
+] as const;
 
 /**
  * Headers that describe one hop or the encoding of the upstream body. fetch()
