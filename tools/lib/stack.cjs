@@ -6,11 +6,13 @@ const { spawnSync } = require('node:child_process');
 const { join } = require('node:path');
 const { repoRoot } = require('./repo.cjs');
 const { startService, stopService, waitForHttp } = require('./services.cjs');
+const { StartError } = require('./start-error.cjs');
 
 const node = process.execPath;
 const engineMain = join(repoRoot, 'apps/engine/dist/main.js');
 const engineCli = join(repoRoot, 'apps/engine/dist/cli.js');
 const simulatorMain = join(repoRoot, 'apps/wa-simulator/dist/main.js');
+const crmSimulatorsMain = join(repoRoot, 'apps/crm-simulators/dist/main.js');
 const nextBin = join(repoRoot, 'node_modules/next/dist/bin/next');
 
 const SIMULATOR_PHONE_NUMBER_ID = '100000000001';
@@ -18,7 +20,8 @@ const SIMULATOR_PHONE_NUMBER_ID = '100000000001';
 /**
  * options: { databaseUrl, redisUrl?, host, ports: { web, engine, simulator },
  *   secrets: { secretsKey, whatsappAppSecret, whatsappVerifyToken, simulatorAccessToken },
- *   simulator: boolean, admin: { email?, password? }, logLevel, quiet, extraEnv }
+ *   simulator: boolean, crmSimulators?: { hubspot?, zoho?, salesforce? } (ports; a missing one is not started),
+ *   admin: { email?, password? }, logLevel, quiet, extraEnv }
  */
 async function startStack(options) {
   const host = options.host ?? '127.0.0.1';
@@ -37,6 +40,10 @@ async function startStack(options) {
         WHATSAPP_WABA_ID: '200000000001',
       }
     : {};
+  const crmPorts = Object.entries(options.crmSimulators ?? {}).filter(([, port]) => Number.isInteger(port));
+  const crmUrls = Object.fromEntries(crmPorts.map(([name, port]) => [name, `http://${host}:${port}`]));
+  // The connectors' demo defaults: where the local HubSpot, Zoho CRM and Salesforce answer.
+  const crmEnv = Object.fromEntries(Object.entries(crmUrls).map(([name, url]) => [`${name.toUpperCase()}_SIMULATOR_URL`, url]));
   const engineEnv = {
     DATABASE_URL: options.databaseUrl,
     ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
@@ -45,13 +52,19 @@ async function startStack(options) {
     PORT: String(options.ports.engine),
     LOG_LEVEL: options.logLevel ?? 'warn',
     ...whatsappEnv,
+    ...crmEnv,
     ...(options.admin?.email ? { ADMIN_EMAIL: options.admin.email } : {}),
     ...(options.admin?.password ? { ADMIN_PASSWORD: options.admin.password } : {}),
     ...options.extraEnv,
   };
 
   const setup = spawnSync(node, [engineCli, 'setup', '--json'], { cwd: repoRoot, env: { ...process.env, ...engineEnv }, encoding: 'utf8' });
-  if (setup.status !== 0) throw new Error(`Setup failed:\n${setup.stderr}${setup.stdout}`);
+  if (setup.status !== 0) {
+    throw new StartError(
+      'Setting up the database (migrations, first admin) failed: fix what the lines above report and try again.',
+      `${setup.stderr ?? ''}${setup.stdout ?? ''}${setup.error ? setup.error.message : ''}`,
+    );
+  }
   const setupResult = JSON.parse(setup.stdout.trim().split('\n').pop());
 
   const services = [];
@@ -78,6 +91,27 @@ async function startStack(options) {
       services.push(simulator);
       await waitForHttp(`${simulatorUrl}/sim/messages`, simulator);
     }
+    // The CRM simulators start now and are waited for after the engine, so they add no time to the start.
+    let crmReady = Promise.resolve(null);
+    if (crmPorts.length > 0) {
+      const crm = startService({
+        name: 'crm-simulators',
+        command: node,
+        args: [crmSimulatorsMain],
+        cwd: repoRoot,
+        quiet: options.quiet,
+        env: {
+          CRM_SIM_HOST: host,
+          CRM_SIMULATORS: crmPorts.map(([name]) => name).join(','),
+          ...Object.fromEntries(crmPorts.map(([name, port]) => [`${name.toUpperCase()}_SIM_PORT`, String(port)])),
+        },
+      });
+      services.push(crm);
+      crmReady = Promise.all(Object.values(crmUrls).map((url) => waitForHttp(`${url}/sim/state`, crm))).then(
+        () => null,
+        (error) => error,
+      );
+    }
     const roles = options.redisUrl ? ['api', 'worker'] : ['all'];
     for (const role of roles) {
       const port = role === 'worker' ? options.ports.engine + 100 : options.ports.engine;
@@ -92,6 +126,8 @@ async function startStack(options) {
       services.push(engine);
       await waitForHttp(`http://${host}:${port}/health/ready`, engine);
     }
+    const crmError = await crmReady;
+    if (crmError) throw crmError;
     const web = startService({
       name: 'web',
       command: node,
@@ -107,7 +143,7 @@ async function startStack(options) {
     throw error;
   }
   return {
-    urls: { web: webUrl, engine: engineUrl, simulator: options.simulator ? simulatorUrl : null },
+    urls: { web: webUrl, engine: engineUrl, simulator: options.simulator ? simulatorUrl : null, crm: crmUrls },
     admin: setupResult.admin,
     services,
     stop,

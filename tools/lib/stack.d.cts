@@ -9,6 +9,8 @@ export interface StackOptions {
   ports: { web: number; engine: number; simulator: number };
   secrets: { secretsKey: string; whatsappAppSecret: string; whatsappVerifyToken: string; simulatorAccessToken: string };
   simulator: boolean;
+  /** Ports of the local CRM simulators to start (a missing one is not started). */
+  crmSimulators?: { hubspot?: number; zoho?: number; salesforce?: number };
   admin?: { email?: string; password?: string };
   logLevel?: string;
   quiet?: boolean;
@@ -19,13 +21,14 @@ export interface StackService {
   name: string;
   child: ChildProcess;
   exited: Promise<{ code: number | null; signal: string | null }>;
+  quiet: boolean;
   recentOutput(): string;
 }
 
 export type StackAdmin = { created: true; email: string; password: string; generated: boolean; workspaceId: string } | { created: false };
 
 export interface RunningStack {
-  urls: { web: string; engine: string; simulator: string | null };
+  urls: { web: string; engine: string; simulator: string | null; crm: { hubspot?: string; zoho?: string; salesforce?: string } };
   admin: StackAdmin;
   services: StackService[];
   stop(): Promise<void>;

@@ -1,5 +1,5 @@
-// Stops the embedded PostgreSQL started by global-setup.js, if any.
+// Stops the embedded PostgreSQL started by global-setup.js, if any, and removes its data.
 module.exports = async () => {
-  const pg = globalThis.__PARLEY_TEST_PG__;
-  if (pg) await pg.stop();
+  const server = globalThis.__PARLEY_TEST_PG__;
+  if (server) await server.stop();
 };

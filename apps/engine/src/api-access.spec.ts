@@ -133,6 +133,13 @@ describe('API access: roles, anonymous callers and workspaces', () => {
     return str(obj(run.body)['executionId']);
   }
 
+  /** A fresh empty flow, for routes that archive or delete one. */
+  async function newFlow(): Promise<string> {
+    const created = await h.workspace.admin.post('/api/flows', { name: 'Untitled flow' });
+    expect(created.status).toBe(201);
+    return str(obj(created.body)['id']);
+  }
+
   /** A fresh execution in the given state, for routes that act on one. */
   async function executionIn(state: 'waiting' | 'failed'): Promise<string> {
     counter += 1;
@@ -203,6 +210,17 @@ describe('API access: roles, anonymous callers and workspaces', () => {
       access: EDITORS,
       request: async () => ({ path: `/api/flows/${flowId}/unpublish`, body: {} }),
     },
+    { route: 'POST /api/flows/:id/archive', access: EDITORS, request: async () => ({ path: `/api/flows/${await newFlow()}/archive` }) },
+    {
+      route: 'POST /api/flows/:id/restore',
+      access: EDITORS,
+      request: async () => {
+        const id = await newFlow();
+        await h.workspace.admin.post(`/api/flows/${id}/archive`, {});
+        return { path: `/api/flows/${id}/restore` };
+      },
+    },
+    { route: 'DELETE /api/flows/:id', access: EDITORS, request: async () => ({ path: `/api/flows/${await newFlow()}` }) },
     { route: 'GET /api/flows/:id/versions', access: ALL, request: async () => ({ path: `/api/flows/${flowId}/versions` }) },
     { route: 'GET /api/flows/:id/versions/:version', access: ALL, request: async () => ({ path: `/api/flows/${flowId}/versions/1` }) },
     { route: 'GET /api/node-types', access: ALL, request: async () => ({ path: '/api/node-types' }) },
@@ -496,6 +514,9 @@ describe('API access: roles, anonymous callers and workspaces', () => {
       ['PUT', `/api/flows/${flowId}`, { revision: 1, name: 'hijacked' }],
       ['POST', `/api/flows/${flowId}/publish`, {}],
       ['POST', `/api/flows/${flowId}/unpublish`, {}],
+      ['POST', `/api/flows/${flowId}/archive`, {}],
+      ['POST', `/api/flows/${flowId}/restore`, {}],
+      ['DELETE', `/api/flows/${flowId}`, undefined],
       ['GET', `/api/flows/${flowId}/versions`, undefined],
       ['GET', `/api/flows/${flowId}/versions/1`, undefined],
       ['GET', `/api/executions/${executionId}`, undefined],

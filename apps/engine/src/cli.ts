@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Module, type DynamicModule } from '@nestjs/common';
+import { failureMessage, wantsStack } from './common/failure-message';
 import { ConfigModule } from './config/config.module';
 import { ConfigError, type EngineConfig, loadEngineConfig } from './config/engine-config';
 import { dataSourceOptions } from './database/data-source-options';
@@ -76,8 +77,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(
-    `${error instanceof ConfigError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
+  process.stderr.write(`${error instanceof ConfigError ? error.message : failureMessage(error, wantsStack(process.env))}\n`);
   process.exit(1);
 });

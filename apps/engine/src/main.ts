@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { failureMessage, wantsStack } from './common/failure-message';
 import { ConfigError, loadEngineConfig } from './config/engine-config';
 import { createEngineApp } from './create-engine-app';
 import { migrateDatabase } from './database/migrate-database';
@@ -20,6 +21,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`Parley engine failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(`Parley engine failed to start: ${failureMessage(error, wantsStack(process.env))}\n`);
   process.exit(1);
 });

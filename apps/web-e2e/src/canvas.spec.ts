@@ -269,7 +269,7 @@ describeInBrowser('flow canvas: marketers build, edit, save and publish flows; s
       await path.getByRole('group', { name: 'If / else: succeeded' }).click();
       const details = page.getByRole('complementary', { name: 'Step details' });
       await details.getByText('Branch taken').waitFor();
-      expect(await details.locator('dd').nth(1).textContent()).toBe('true');
+      expect(await details.locator('dd').nth(1).textContent()).toBe('Yes');
       await path.getByRole('group', { name: 'Send WhatsApp message: succeeded' }).click();
       await details.getByText('wamid', { exact: false }).first().waitFor();
       await screenshot(page, 'execution-replay');
@@ -346,7 +346,7 @@ describeInBrowser('flow canvas: marketers build, edit, save and publish flows; s
       await step('If / else: succeeded').click();
       const details = panel.getByRole('region', { name: 'Step details' });
       await details.getByText('Branch taken').waitFor();
-      expect(await details.locator('dd').nth(1).textContent()).toBe('true');
+      expect(await details.locator('dd').nth(1).textContent()).toBe('Yes');
       await screenshot(page, 'test-run');
 
       const coupon = await simulatorText(TESTER, /^Thanks for asking! Your code: PRICE/);

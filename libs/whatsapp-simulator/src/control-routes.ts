@@ -21,6 +21,10 @@ const customerMessageRequest = z
     message: customerMessageSchema.optional(),
     userId: bsuid.optional(),
     hideNumber: z.boolean().optional(),
+    wamid: z
+      .string()
+      .regex(/^wamid\.[A-Za-z0-9_=+/.-]{8,200}$/, 'a wamid looks like wamid.HBgLMzkz… (8 to 200 characters after "wamid.")')
+      .optional(),
   })
   .refine((m) => m.text !== undefined || m.message !== undefined, 'give text or message');
 

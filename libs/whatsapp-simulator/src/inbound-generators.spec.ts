@@ -198,6 +198,19 @@ describe('inbound generators: every message type the engine parses', () => {
     expect((await control(sim.url, '/sim/customer-messages', { from, message: { type: 'hologram' } })).status).toBe(400);
   });
 
+  it('uses a wamid the caller chose (so the caller can recognise its webhook), once only', async () => {
+    receiver.clear();
+    const wamid = 'wamid.chosen-by-the-caller-1';
+    const sent = await control(sim.url, '/sim/customer-messages', { from, text: 'price?', wamid });
+    expect(sent).toMatchObject({ status: 200, body: { wamid, delivered: true } });
+    const items = parseWebhookItems(webhookEnvelopeSchema.parse(receiver.received[0]?.body));
+    expect(items).toEqual([expect.objectContaining({ kind: 'message', message: expect.objectContaining({ wamid, text: 'price?' }) })]);
+    const again = await control(sim.url, '/sim/customer-messages', { from, text: 'price?', wamid });
+    expect(again.status).toBe(400);
+    expect(JSON.stringify(again.body)).toMatch(/already used/);
+    expect((await control(sim.url, '/sim/customer-messages', { from, text: 'hi', wamid: 'not-a-wamid' })).status).toBe(400);
+  });
+
   it('user_preferences stop and resume webhooks', async () => {
     receiver.clear();
     expect((await control(sim.url, '/sim/user-preferences', { waId: from, value: 'stop' })).body).toEqual({ delivered: true });

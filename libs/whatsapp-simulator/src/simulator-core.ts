@@ -29,6 +29,11 @@ export interface CustomerSendInput {
   userId?: string;
   /** The customer hides their number behind a username: only the BSUID is sent (kept for later messages). */
   hideNumber?: boolean;
+  /**
+   * The message's id, chosen by the caller so it can recognise the webhook this
+   * message becomes (Parley's test runs claim it before the customer writes).
+   */
+  wamid?: string;
 }
 
 /**
@@ -86,6 +91,7 @@ export class SimulatorCore {
 
   async customerSends(input: CustomerSendInput): Promise<{ wamid: string; delivery: DeliveryOutcome | null }> {
     const number = this.number(input.phoneNumberId);
+    if (input.wamid !== undefined && this.knowsWamid(input.wamid)) throw new Error(`wamid ${input.wamid} is already used`);
     const user = this.state.user(input.from, input.name);
     if (input.userId !== undefined) user.userId = input.userId;
     if (input.hideNumber !== undefined) user.hideNumber = input.hideNumber;
@@ -101,7 +107,7 @@ export class SimulatorCore {
       user.referralAt.set(number.phoneNumberId, sentAt);
     }
     this.limiter.countInbound(number.phoneNumberId, sentAt.getTime());
-    const wamid = newWamid();
+    const wamid = input.wamid ?? newWamid();
     const record: InboundRecord = {
       wamid,
       phoneNumberId: number.phoneNumberId,
@@ -135,6 +141,10 @@ export class SimulatorCore {
     // The sender's ticks change once the business got (or never got) the webhook.
     this.feed.changed();
     return { wamid, delivery };
+  }
+
+  private knowsWamid(wamid: string): boolean {
+    return this.state.inbound.some((m) => m.wamid === wamid) || this.state.sent.some((m) => m.wamid === wamid);
   }
 
   private mediaFor(message: CustomerMessage): MediaFile | null {

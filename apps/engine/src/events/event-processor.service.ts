@@ -11,6 +11,7 @@ import { ConditionEngineService } from '../runtime/condition-engine.service';
 import { eventPassesFilter, readEventFilter } from '../runtime/event-filter';
 import { FlowRunner } from '../runtime/flow-runner.service';
 import { FlowVersionCache } from '../runtime/flow-version-cache.service';
+import { TestRunMessagesService } from '../test-runs/test-run-messages.service';
 import { type WorkspaceRuntimeSettings, WorkspaceSettingsService } from '../workspaces/workspace-settings.service';
 import { RUNTIME_EVENT_COLUMNS, runtimeEventRow, toRuntimeEvent } from './runtime-event-row';
 
@@ -50,6 +51,7 @@ export class EventProcessorService {
     private readonly workspaces: WorkspaceSettingsService,
     private readonly pauses: PauseService,
     private readonly conditions: ConditionEngineService,
+    private readonly testRunMessages: TestRunMessagesService,
     private readonly clock: Clock,
   ) {}
 
@@ -146,11 +148,17 @@ export class EventProcessorService {
   }
 
   private async handleEvent(workspaceId: string, event: RuntimeEvent): Promise<void> {
-    const workspace = await this.workspaces.get(workspaceId);
-    await this.applyExitRules(workspaceId, event, workspace);
-    await this.wakeEventWaits(event, workspace);
-    const started = await this.startExecutions(workspaceId, event, workspace);
-    for (const id of started) await this.runner.run(id);
+    // A message a test run sent as the simulated customer starts that test run and nothing else: no live flow sees it.
+    const testExecution = await this.testRunMessages.executionFor(workspaceId, event);
+    if (testExecution) {
+      await this.runner.run(testExecution);
+    } else {
+      const workspace = await this.workspaces.get(workspaceId);
+      await this.applyExitRules(workspaceId, event, workspace);
+      await this.wakeEventWaits(event, workspace);
+      const started = await this.startExecutions(workspaceId, event, workspace);
+      for (const id of started) await this.runner.run(id);
+    }
     await this.dataSource.query('UPDATE events SET processed_at = $2 WHERE id = $1', [event.id, this.clock.now()]);
   }
 

@@ -65,6 +65,22 @@ describe('execution log: filters and pages', () => {
     expect(await list(`status=succeeded&flowId=${priceFlow}`)).toHaveLength(6);
   });
 
+  it('names the customer (name and number), the version and the error of each execution, in the list and the detail', async () => {
+    const annas = await list(`contactId=${anna}&flowId=${priceFlow}`);
+    expect(annas).toEqual([
+      expect.objectContaining({ contact: { id: anna, name: 'Anna', phone: '+393334000000' }, version: { number: 1, kind: 'published' } }),
+    ]);
+    const [failed] = await list(`status=failed`);
+    expect(failed).toMatchObject({
+      contact: { name: 'Customer 3', phone: '+393334000003' },
+      version: { number: 1, kind: 'published' },
+      errorCode: '131026',
+      errorMessage: expect.any(String),
+    });
+    const detail = obj((await s.admin.get(`/api/executions/${str(failed?.['id'])}`)).body);
+    expect(detail).toMatchObject({ contact: { name: 'Customer 3', phone: '+393334000003' }, version: { number: 1, kind: 'published' } });
+  });
+
   it('filters by a time range, start inclusive and end exclusive', async () => {
     const rows = await list(`flowId=${priceFlow}&from=2026-03-02T11:00:00Z&to=2026-03-02T14:00:00Z`);
     expect(rows).toHaveLength(3);

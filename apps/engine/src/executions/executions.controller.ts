@@ -52,6 +52,14 @@ const executionView = z.object({
   errorMessage: z.string().nullable(),
   startedAt: z.iso.datetime(),
   finishedAt: z.iso.datetime().nullable(),
+  contact: z
+    .object({ id: z.uuid(), name: z.string().nullable(), phone: z.string().nullable() })
+    .nullable()
+    .meta({ description: 'Who it ran for: the contact’s name and number' }),
+  version: z
+    .object({ number: z.number().int(), kind: z.enum(['published', 'test']) })
+    .nullable()
+    .meta({ description: 'The version it ran: a published number, or the draft revision a test run froze' }),
 });
 const stepView = z.object({
   sequence: z.number().int(),

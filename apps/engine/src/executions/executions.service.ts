@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../auth/principal';
 import { Clock } from '../common/clock';
-import { sqlRow } from '../database/sql-rows';
+import { sqlRow, sqlRows } from '../database/sql-rows';
 import { FlowVersion } from '../flows/flow-version.entity';
 import { viewFlowVersion } from '../flows/flow-view';
 import { FlowRunner } from '../runtime/flow-runner.service';
@@ -65,6 +65,22 @@ function viewStep(step: ExecutionStep) {
     durationMs: step.durationMs,
   };
 }
+
+const contactRow = z.object({
+  id: z.string(),
+  display_name: z.string().nullable(),
+  phone_e164: z.string().nullable(),
+  wa_id: z.string().nullable(),
+});
+const versionRow = z.object({ id: z.string(), version: z.number(), kind: z.enum(['published', 'test']) });
+
+/** Who an execution ran for, and which version it ran, as lists and the replay show them. */
+interface ExecutionContext {
+  contact: { id: string; name: string | null; phone: string | null } | null;
+  version: { number: number; kind: 'published' | 'test' } | null;
+}
+
+const NO_CONTEXT: ExecutionContext = { contact: null, version: null };
 
 const pendingWaitRow = z.object({
   node_id: z.string().nullable(),
@@ -178,6 +194,40 @@ export class ExecutionsService {
     if (!cancelled) throw new ConflictException(`Only an active execution can be cancelled (this one is ${execution.status}).`);
   }
 
+  /** The customer (name and number) and the version of each execution, in two queries for a whole page. */
+  private async contexts(workspaceId: string, executions: readonly Execution[]): Promise<Map<string, ExecutionContext>> {
+    const contactIds = [...new Set(executions.map((e) => e.contactId).filter((id): id is string => id !== null))];
+    const versionIds = [...new Set(executions.map((e) => e.flowVersionId))];
+    const [contacts, versions] = await Promise.all([
+      contactIds.length === 0
+        ? []
+        : sqlRows(
+            this.dataSource,
+            contactRow,
+            'SELECT id, display_name, phone_e164, wa_id FROM contacts WHERE workspace_id = $1 AND id = ANY($2)',
+            [workspaceId, contactIds],
+          ),
+      sqlRows(this.dataSource, versionRow, 'SELECT id, version, kind FROM flow_versions WHERE workspace_id = $1 AND id = ANY($2)', [
+        workspaceId,
+        versionIds,
+      ]),
+    ]);
+    const contactById = new Map(contacts.map((c) => [c.id, c]));
+    const versionById = new Map(versions.map((v) => [v.id, v]));
+    const result = new Map<string, ExecutionContext>();
+    for (const execution of executions) {
+      const contact = execution.contactId ? contactById.get(execution.contactId) : undefined;
+      const version = versionById.get(execution.flowVersionId);
+      result.set(execution.id, {
+        contact: contact
+          ? { id: contact.id, name: contact.display_name, phone: contact.phone_e164 ?? (contact.wa_id ? `+${contact.wa_id}` : null) }
+          : null,
+        version: version ? { number: version.version, kind: version.kind } : null,
+      });
+    }
+    return result;
+  }
+
   async list(workspaceId: string, filter: ExecutionFilter) {
     const query = this.dataSource
       .getRepository(Execution)
@@ -201,7 +251,11 @@ export class ExecutionsService {
     const rows = await query.getMany();
     const page = rows.slice(0, filter.limit);
     const last = page[page.length - 1];
-    return { data: page.map(viewExecution), nextCursor: rows.length > filter.limit && last ? encodeCursor(last) : null };
+    const contexts = await this.contexts(workspaceId, page);
+    return {
+      data: page.map((execution) => ({ ...viewExecution(execution), ...(contexts.get(execution.id) ?? NO_CONTEXT) })),
+      nextCursor: rows.length > filter.limit && last ? encodeCursor(last) : null,
+    };
   }
 
   async get(workspaceId: string, id: string) {
@@ -219,7 +273,8 @@ export class ExecutionsService {
     const pendingWait = wait
       ? { nodeId: wait.node_id, kind: wait.kind, dueAt: wait.due_at?.toISOString() ?? null, eventType: wait.event_type }
       : null;
-    return { ...viewExecution(execution), pendingWait, steps: steps.map(viewStep) };
+    const contexts = await this.contexts(workspaceId, [execution]);
+    return { ...viewExecution(execution), ...(contexts.get(execution.id) ?? NO_CONTEXT), pendingWait, steps: steps.map(viewStep) };
   }
 
   /** The exact flow version an execution ran (published, or the draft frozen for a test run), for replaying it. */

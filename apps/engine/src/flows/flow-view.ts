@@ -14,6 +14,8 @@ export const flowSummaryViewSchema = z.object({
   revision: z.number().int().meta({ description: 'The draft revision; a save must name it (409 when it moved on)' }),
   status: z.enum(['draft', 'published']),
   publishedVersion: z.object({ id: z.uuid(), version: z.number().int(), publishedAt: z.iso.datetime() }).nullable(),
+  archivedAt: z.iso.datetime().nullable().meta({ description: 'When the flow was archived (out of the list, never running); null in use' }),
+  deletable: z.boolean().meta({ description: 'True while the flow was never published, tested or run: only then can it be deleted' }),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });
@@ -38,6 +40,10 @@ export interface FlowSummaryView {
   revision: number;
   status: 'draft' | 'published';
   publishedVersion: { id: string; version: number; publishedAt: string } | null;
+  /** When the flow was archived (out of the list, not running), or null. */
+  archivedAt: string | null;
+  /** True while the flow was never published, tested or run: only such a flow can be deleted (others are archived). */
+  deletable: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -46,7 +52,7 @@ export interface FlowView extends FlowSummaryView {
   definition: Record<string, unknown>;
 }
 
-export function viewFlowSummary(flow: Flow, published: FlowVersion | null): FlowSummaryView {
+export function viewFlowSummary(flow: Flow, published: FlowVersion | null, hasHistory: boolean): FlowSummaryView {
   return {
     id: flow.id,
     name: flow.name,
@@ -54,13 +60,15 @@ export function viewFlowSummary(flow: Flow, published: FlowVersion | null): Flow
     revision: flow.draftRevision,
     status: published ? 'published' : 'draft',
     publishedVersion: published ? { id: published.id, version: published.version, publishedAt: published.createdAt.toISOString() } : null,
+    archivedAt: flow.archivedAt?.toISOString() ?? null,
+    deletable: !hasHistory,
     createdAt: flow.createdAt.toISOString(),
     updatedAt: flow.updatedAt.toISOString(),
   };
 }
 
-export function viewFlow(flow: Flow, published: FlowVersion | null): FlowView {
-  return { ...viewFlowSummary(flow, published), definition: flow.draft };
+export function viewFlow(flow: Flow, published: FlowVersion | null, hasHistory: boolean): FlowView {
+  return { ...viewFlowSummary(flow, published, hasHistory), definition: flow.draft };
 }
 
 export function viewFlowVersionSummary(version: FlowVersion) {

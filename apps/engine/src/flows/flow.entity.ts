@@ -31,6 +31,13 @@ export class Flow {
   @Column('uuid', { name: 'updated_by', nullable: true })
   updatedBy: string | null;
 
+  /** Set while the flow is archived: out of the list, unpublished, read-only until restored. */
+  @Column('timestamptz', { name: 'archived_at', nullable: true })
+  archivedAt: Date | null;
+
+  @Column('uuid', { name: 'archived_by', nullable: true })
+  archivedBy: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

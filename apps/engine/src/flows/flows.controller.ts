@@ -1,11 +1,11 @@
-import { Controller, Get, HttpCode, Post, Put } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Post, Put } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { flowDocumentSchema } from '@parley/flow-core';
 import { z } from 'zod';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import type { Principal } from '../auth/principal';
 import { AnyRole, Roles } from '../auth/roles.decorator';
-import { ErrorResponses, ZodBody, ZodParam, ZodResponse } from '../common/api-contract';
+import { ErrorResponses, NoContentResponse, ZodBody, ZodParam, ZodResponse } from '../common/api-contract';
 import { documentedAs } from '../common/json-schema-of';
 import { idParam } from '../common/route-params';
 import { FlowsService } from './flows.service';
@@ -33,6 +33,15 @@ const unpublishSchema = z.object({ running: z.enum(['finish', 'cancel']).default
 const rollbackSchema = z.object({ version: z.number().int().min(1) });
 const versionParam = z.coerce.number().int().min(1).max(2_147_483_647);
 const unpublishedViewSchema = flowViewSchema.extend({ cancelled: z.number().int().meta({ description: 'Runs cancelled' }) });
+const archiveSchema = z
+  .object({
+    running: z
+      .enum(['finish', 'cancel'])
+      .default('finish')
+      .meta({ description: 'Runs in progress: finish on their version (default) or be cancelled' }),
+  })
+  .strict()
+  .default({ running: 'finish' });
 
 @ApiTags('flows')
 @Controller('api/flows')
@@ -114,6 +123,41 @@ export class FlowsController {
     @ZodBody(rollbackSchema) body: z.infer<typeof rollbackSchema>,
   ) {
     return this.flows.rollback(principal, id, body.version);
+  }
+
+  @Post(':id/archive')
+  @Roles('admin', 'marketer')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Archive a flow: out of the list and unpublished (no new runs); runs in progress finish ("finish") or are cancelled ("cancel"); history kept',
+  })
+  @ZodResponse(unpublishedViewSchema)
+  archive(
+    @CurrentPrincipal() principal: Principal,
+    @ZodParam('id', idParam) id: string,
+    @ZodBody(archiveSchema) body: z.infer<typeof archiveSchema>,
+  ) {
+    return this.flows.archive(principal, id, body.running);
+  }
+
+  @Post(':id/restore')
+  @Roles('admin', 'marketer')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Bring an archived flow back to the list as an unpublished draft' })
+  @ZodResponse(flowViewSchema)
+  restore(@CurrentPrincipal() principal: Principal, @ZodParam('id', idParam) id: string) {
+    return this.flows.restore(principal, id);
+  }
+
+  @Delete(':id')
+  @Roles('admin', 'marketer')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a flow that was never published, tested or run' })
+  @NoContentResponse('Deleted')
+  @ErrorResponses({ 409: '`flow_has_history`: the flow was published, tested or run; archive it instead' })
+  async remove(@CurrentPrincipal() principal: Principal, @ZodParam('id', idParam) id: string): Promise<void> {
+    await this.flows.remove(principal, id);
   }
 
   @Get(':id/versions')

@@ -65,6 +65,30 @@ export class FlowsService {
     return new Map(versions.map((v) => [v.id, v]));
   }
 
+  /** Flows (of `ids`) that were ever published, tested or run: they keep their history and can only be archived. */
+  private async withHistory(manager: EntityManager, workspaceId: string, ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await sqlRows(
+      manager,
+      z.object({ id: z.string() }),
+      `SELECT f.id FROM flows f WHERE f.workspace_id = $1 AND f.id = ANY($2)
+         AND (EXISTS (SELECT 1 FROM flow_versions v WHERE v.flow_id = f.id) OR EXISTS (SELECT 1 FROM executions e WHERE e.flow_id = f.id))`,
+      [workspaceId, ids],
+    );
+    return new Set(rows.map((r) => r.id));
+  }
+
+  /** Changing an archived flow is refused: restore it first. */
+  private refuseArchived(flow: Flow, doing: string): void {
+    if (flow.archivedAt === null) return;
+    throw new ConflictException({
+      statusCode: 409,
+      error: 'Conflict',
+      code: 'flow_archived',
+      message: `“${flow.name}” is archived: restore it before you ${doing}.`,
+    });
+  }
+
   private async findFlow(manager: EntityManager, workspaceId: string, id: string, lock = false): Promise<Flow> {
     const flow = await manager.getRepository(Flow).findOne({
       where: { id, workspaceId },
@@ -98,14 +122,24 @@ export class FlowsService {
     const published = flow.publishedVersionId
       ? await manager.getRepository(FlowVersion).findOne({ where: { id: flow.publishedVersionId } })
       : null;
-    return viewFlow(flow, published);
+    const history = await this.withHistory(manager, flow.workspaceId, [flow.id]);
+    return viewFlow(flow, published, history.has(flow.id));
   }
 
   async list(workspaceId: string): Promise<FlowSummaryView[]> {
     const manager = this.dataSource.manager;
     const flows = await manager.getRepository(Flow).find({ where: { workspaceId }, order: { updatedAt: 'DESC' } });
-    const published = await this.publishedVersions(manager, flows);
-    return flows.map((flow) => viewFlowSummary(flow, flow.publishedVersionId ? (published.get(flow.publishedVersionId) ?? null) : null));
+    const [published, history] = await Promise.all([
+      this.publishedVersions(manager, flows),
+      this.withHistory(
+        manager,
+        workspaceId,
+        flows.map((f) => f.id),
+      ),
+    ]);
+    return flows.map((flow) =>
+      viewFlowSummary(flow, flow.publishedVersionId ? (published.get(flow.publishedVersionId) ?? null) : null, history.has(flow.id)),
+    );
   }
 
   async get(workspaceId: string, id: string): Promise<FlowView> {
@@ -136,7 +170,7 @@ export class FlowsService {
         },
         manager,
       );
-      return viewFlow(flow, null);
+      return viewFlow(flow, null, false);
     });
   }
 
@@ -145,6 +179,7 @@ export class FlowsService {
     const draft = change.definition === undefined ? undefined : parseOrThrow(change.definition);
     return this.dataSource.transaction(async (manager) => {
       const flow = await this.findFlow(manager, principal.workspaceId, id, true);
+      this.refuseArchived(flow, 'editing it');
       if (flow.draftRevision !== change.revision) {
         throw new ConflictException({
           statusCode: 409,
@@ -167,6 +202,7 @@ export class FlowsService {
   async publish(principal: Principal, id: string, revision: number | undefined) {
     return this.dataSource.transaction(async (manager) => {
       const flow = await this.findFlow(manager, principal.workspaceId, id, true);
+      this.refuseArchived(flow, 'publishing it');
       if (revision !== undefined && revision !== flow.draftRevision) {
         throw new ConflictException({
           statusCode: 409,
@@ -219,6 +255,7 @@ export class FlowsService {
     id: string,
   ): Promise<{ flowId: string; revision: number; document: FlowDocument; triggerType: string }> {
     const flow = await this.findFlow(this.dataSource.manager, principal.workspaceId, id);
+    this.refuseArchived(flow, 'testing it');
     const { document, triggerType } = await this.runnable(
       this.dataSource.manager,
       principal.workspaceId,
@@ -266,28 +303,7 @@ export class FlowsService {
   async unpublish(principal: Principal, id: string, running: 'finish' | 'cancel'): Promise<FlowView & { cancelled: number }> {
     return this.dataSource.transaction(async (manager) => {
       const flow = await this.findFlow(manager, principal.workspaceId, id, true);
-      await manager.getRepository(Flow).update({ id: flow.id }, { publishedVersionId: null, updatedBy: principal.userId });
-      let cancelled = 0;
-      if (running === 'cancel') {
-        const now = this.clock.now();
-        const rows = await sqlRows(
-          manager,
-          z.object({ id: z.string() }),
-          `UPDATE executions SET status = 'cancelled', ended_reason = 'unpublished', current_node_id = NULL, finished_at = $2, updated_at = $2
-            WHERE flow_id = $1 AND status IN ('running', 'waiting', 'held') RETURNING id`,
-          [flow.id, now],
-        );
-        const ids = rows.map((r) => r.id);
-        cancelled = ids.length;
-        await manager.query(
-          `UPDATE waits SET status = 'cancelled', outcome = 'unpublished', fired_at = $2 WHERE execution_id = ANY($1) AND status = 'waiting'`,
-          [ids, now],
-        );
-        await manager.query(
-          `UPDATE waits SET status = 'cancelled', outcome = 'unpublished', fired_at = $2 WHERE flow_id = $1 AND kind = 'debounce' AND status = 'waiting'`,
-          [flow.id, now],
-        );
-      }
+      const cancelled = await this.stopRunning(manager, principal, flow, running, 'unpublished');
       await this.audit.record(
         {
           workspaceId: principal.workspaceId,
@@ -299,7 +315,122 @@ export class FlowsService {
         },
         manager,
       );
-      return { ...viewFlow({ ...flow, publishedVersionId: null }, null), cancelled };
+      return { ...(await this.view(manager, { ...flow, publishedVersionId: null })), cancelled };
+    });
+  }
+
+  /** Unpublishes (no new runs) and, when asked, cancels the runs in progress with their waits; returns how many were cancelled. */
+  private async stopRunning(
+    manager: EntityManager,
+    principal: Principal,
+    flow: Flow,
+    running: 'finish' | 'cancel',
+    reason: 'unpublished' | 'archived',
+  ): Promise<number> {
+    await manager.getRepository(Flow).update({ id: flow.id }, { publishedVersionId: null, updatedBy: principal.userId });
+    if (running !== 'cancel') return 0;
+    const now = this.clock.now();
+    const rows = await sqlRows(
+      manager,
+      z.object({ id: z.string() }),
+      `UPDATE executions SET status = 'cancelled', ended_reason = $3, current_node_id = NULL, finished_at = $2, updated_at = $2
+        WHERE flow_id = $1 AND status IN ('running', 'waiting', 'held') RETURNING id`,
+      [flow.id, now, reason],
+    );
+    const ids = rows.map((r) => r.id);
+    await manager.query(
+      `UPDATE waits SET status = 'cancelled', outcome = $3, fired_at = $2 WHERE execution_id = ANY($1) AND status = 'waiting'`,
+      [ids, now, reason],
+    );
+    await manager.query(
+      `UPDATE waits SET status = 'cancelled', outcome = $3, fired_at = $2 WHERE flow_id = $1 AND kind = 'debounce' AND status = 'waiting'`,
+      [flow.id, now, reason],
+    );
+    return ids.length;
+  }
+
+  /**
+   * Archives a flow: it leaves the flow list and stops running. A published
+   * flow is unpublished first (no new runs); runs in progress finish on their
+   * version, or are cancelled when asked. Versions and executions stay, so
+   * the log and the replay still show them. Editing, testing and publishing
+   * are refused until it is restored.
+   */
+  async archive(principal: Principal, id: string, running: 'finish' | 'cancel'): Promise<FlowView & { cancelled: number }> {
+    return this.dataSource.transaction(async (manager) => {
+      const flow = await this.findFlow(manager, principal.workspaceId, id, true);
+      if (flow.archivedAt !== null) return { ...(await this.view(manager, flow)), cancelled: 0 };
+      const wasPublished = flow.publishedVersionId;
+      const cancelled = await this.stopRunning(manager, principal, flow, running, 'archived');
+      const archivedAt = this.clock.now();
+      await manager.getRepository(Flow).update({ id: flow.id }, { archivedAt, archivedBy: principal.userId });
+      await this.audit.record(
+        {
+          workspaceId: principal.workspaceId,
+          actorUserId: principal.userId,
+          action: 'flow.archived',
+          subjectType: 'flow',
+          subjectId: flow.id,
+          details: { unpublishedVersionId: wasPublished, running, cancelled },
+        },
+        manager,
+      );
+      return { ...(await this.view(manager, { ...flow, publishedVersionId: null, archivedAt, archivedBy: principal.userId })), cancelled };
+    });
+  }
+
+  /** Brings an archived flow back to the list as an unpublished draft (publishing it again is a deliberate step). */
+  async restore(principal: Principal, id: string): Promise<FlowView> {
+    return this.dataSource.transaction(async (manager) => {
+      const flow = await this.findFlow(manager, principal.workspaceId, id, true);
+      if (flow.archivedAt === null) return this.view(manager, flow);
+      await manager.getRepository(Flow).update({ id: flow.id }, { archivedAt: null, archivedBy: null, updatedBy: principal.userId });
+      await this.audit.record(
+        {
+          workspaceId: principal.workspaceId,
+          actorUserId: principal.userId,
+          action: 'flow.restored',
+          subjectType: 'flow',
+          subjectId: flow.id,
+        },
+        manager,
+      );
+      return this.view(manager, { ...flow, archivedAt: null, archivedBy: null });
+    });
+  }
+
+  /**
+   * Deletes a flow that never ran: never published, tested or run (an
+   * "Untitled flow" made by mistake, a template tried and dropped). A flow
+   * with any version or execution is refused (409 `flow_has_history`): its
+   * runs are part of the log, so it is archived instead.
+   */
+  async remove(principal: Principal, id: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const flow = await this.findFlow(manager, principal.workspaceId, id, true);
+      const history = await this.withHistory(manager, principal.workspaceId, [flow.id]);
+      if (history.has(flow.id)) {
+        throw new ConflictException({
+          statusCode: 409,
+          error: 'Conflict',
+          code: 'flow_has_history',
+          message: `“${flow.name}” has been published, tested or run, and its runs stay in the log: archive it instead.`,
+        });
+      }
+      // A pause of a flow that never ran paused nothing; it goes with the flow (the audit log keeps who did what).
+      await manager.query(`DELETE FROM automation_pauses WHERE flow_id = $1`, [flow.id]);
+      await manager.query('DELETE FROM flows WHERE id = $1', [flow.id]);
+      await this.audit.record(
+        {
+          workspaceId: principal.workspaceId,
+          actorUserId: principal.userId,
+          action: 'flow.deleted',
+          subjectType: 'flow',
+          subjectId: flow.id,
+          details: { name: flow.name },
+        },
+        manager,
+      );
     });
   }
 
@@ -307,6 +438,7 @@ export class FlowsService {
   async rollback(principal: Principal, id: string, version: number) {
     return this.dataSource.transaction(async (manager) => {
       const flow = await this.findFlow(manager, principal.workspaceId, id, true);
+      this.refuseArchived(flow, 'publishing an earlier version');
       const target = await manager
         .getRepository(FlowVersion)
         .findOne({ where: { flowId: flow.id, workspaceId: principal.workspaceId, version, kind: 'published' } });

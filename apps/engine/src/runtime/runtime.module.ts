@@ -10,6 +10,7 @@ import { EventsModule } from '../events/events.module';
 import { FlowsModule } from '../flows/flows.module';
 import { NotifierService } from '../notifications/notifier.service';
 import { PausesModule } from '../pauses/pauses.module';
+import { TestRunMessagesService } from '../test-runs/test-run-messages.service';
 import { WhatsAppModule } from '../whatsapp/whatsapp.module';
 import { WorkspacesModule } from '../workspaces/workspaces.module';
 import { BehaviourQueriesService } from './behaviour-queries.service';
@@ -35,7 +36,17 @@ import { StepServicesFactory } from './step-services.factory';
     FlowVersionCache,
     NotifierService,
     StepServicesFactory,
+    TestRunMessagesService,
   ],
-  exports: [ContactActionsService, EventProcessorService, FlowRunner, FlowVersionCache, NODE_HANDLERS, NotifierService, PausesModule],
+  exports: [
+    ContactActionsService,
+    EventProcessorService,
+    FlowRunner,
+    FlowVersionCache,
+    NODE_HANDLERS,
+    NotifierService,
+    PausesModule,
+    TestRunMessagesService,
+  ],
 })
 export class RuntimeModule {}

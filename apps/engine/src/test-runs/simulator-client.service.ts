@@ -10,10 +10,20 @@ const customerSchema = z.object({
   lastInboundAt: z.string().nullable().default(null),
 });
 const customersSchema = z.object({ data: z.array(customerSchema) });
+const customerWroteSchema = z.object({ wamid: z.string(), delivered: z.boolean() });
+
+/** A message as the simulator's customers send it (`POST /sim/customer-messages`). */
+export type SimulatorCustomerMessage =
+  | { type: 'text'; text: string }
+  | { type: 'button_reply'; id: string; title: string }
+  | { type: 'list_reply'; id: string; title: string }
+  | { type: 'location'; latitude: number; longitude: number };
 
 export type SimulatedCustomer = z.infer<typeof customerSchema>;
 
 const TIMEOUT_MS = 5000;
+/** The simulator answers a customer's message once its webhook was delivered (or given up after Meta-like retries). */
+const CUSTOMER_MESSAGE_TIMEOUT_MS = 20_000;
 
 /** Why test runs are refused on an installation without a simulator. */
 export const NO_SIMULATOR = 'Test runs send to the WhatsApp simulator, and this installation has none (set SIMULATOR_URL).';
@@ -56,7 +66,21 @@ export class SimulatorClientService {
     return customerSchema.parse(await this.call('POST', '/sim/customers', name === undefined ? { waId } : { waId, name }));
   }
 
-  private async call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
+  /**
+   * The simulated customer writes to the business: the simulator posts Meta's
+   * signed webhook to the engine and answers whether it was delivered.
+   */
+  async customerWrites(input: {
+    phoneNumberId: string;
+    waId: string;
+    message: SimulatorCustomerMessage;
+    wamid: string;
+  }): Promise<{ wamid: string; delivered: boolean }> {
+    const body = { phoneNumberId: input.phoneNumberId, from: input.waId, message: input.message, wamid: input.wamid };
+    return customerWroteSchema.parse(await this.call('POST', '/sim/customer-messages', body, CUSTOMER_MESSAGE_TIMEOUT_MS));
+  }
+
+  private async call(method: 'GET' | 'POST', path: string, body?: unknown, timeoutMs = TIMEOUT_MS): Promise<unknown> {
     const base = this.requireUrl();
     let response: Response;
     try {
@@ -64,7 +88,7 @@ export class SimulatorClientService {
         method,
         headers: body === undefined ? {} : { 'content-type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(TIMEOUT_MS),
+        signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
       throw new ServiceUnavailableException(

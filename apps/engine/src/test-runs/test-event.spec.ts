@@ -1,5 +1,5 @@
 import { inboundMessageHandler } from '@parley/nodes/handlers';
-import { sampleEvent, testEventPayload } from './test-event';
+import { sampleEvent, simulatorMessage, testEventPayload } from './test-event';
 
 const context = { flowId: 'flow-1', phoneNumberId: '100000000001', now: new Date('2026-11-22T10:00:00Z') };
 const intents = { price: ['price', 'how much', 'quanto costa'] };
@@ -20,6 +20,29 @@ describe('test events', () => {
     });
     if (!result.ok) throw new Error('unreachable');
     expect(String(result.payload['wamid'])).toMatch(/^wamid\.test\./);
+  });
+
+  it('turns a "message received" test event into what the simulated customer sends', () => {
+    const payload = (input: Record<string, unknown>) => {
+      const result = testEventPayload('message.received', input, context);
+      if (!result.ok) throw new Error(result.message);
+      return result.payload;
+    };
+    expect(simulatorMessage(payload({ text: 'how much?' }))).toEqual({ ok: true, message: { type: 'text', text: 'how much?' } });
+    expect(simulatorMessage(payload({ text: null, replyId: 'yes-please', replyKind: 'button' }))).toEqual({
+      ok: true,
+      message: { type: 'button_reply', id: 'yes-please', title: 'yes-please' },
+    });
+    expect(simulatorMessage(payload({ text: 'The blue sofa with the long name', replyId: 'row-2', replyKind: 'list' }))).toEqual({
+      ok: true,
+      message: { type: 'list_reply', id: 'row-2', title: 'The blue sofa with the l' },
+    });
+    expect(simulatorMessage(payload({ location: { latitude: 45.46, longitude: 9.19 } }))).toEqual({
+      ok: true,
+      message: { type: 'location', latitude: 45.46, longitude: 9.19 },
+    });
+    expect(simulatorMessage(payload({ text: '  ' }))).toEqual({ ok: false, message: expect.stringContaining('payload.text') });
+    expect(simulatorMessage(payload({ text: 'x'.repeat(4097) }))).toEqual({ ok: false, message: expect.stringContaining('4096') });
   });
 
   it('names the field a hand-built payload gets wrong', () => {

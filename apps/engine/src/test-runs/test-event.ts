@@ -11,6 +11,7 @@ import {
 } from '@parley/flow-core';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import type { SimulatorCustomerMessage } from './simulator-client.service';
 
 export interface TestEventContext {
   flowId: string;
@@ -80,6 +81,33 @@ export function testEventPayload(type: EventType, input: Record<string, unknown>
       // These events name the one flow they start.
       return parsed(flowScopedPayloadSchema, { ...input, flowId: context.flowId });
   }
+}
+
+/** The simulator's limits on what a customer sends (Meta's: 4096 characters of text, 20 for a button title, 24 for a list row). */
+const MAX_TEXT = 4096;
+
+/**
+ * What the simulated customer sends for a "message received" test event: the
+ * text, the reply button or list row tapped, or the location shared.
+ */
+export function simulatorMessage(
+  payload: Record<string, unknown>,
+): { ok: true; message: SimulatorCustomerMessage } | { ok: false; message: string } {
+  const parsed = inboundMessagePayloadSchema.safeParse(payload);
+  if (!parsed.success) return { ok: false, message: describe(parsed.error) };
+  const { text, replyId, replyKind, location } = parsed.data;
+  if (location) return { ok: true, message: { type: 'location', latitude: location.latitude, longitude: location.longitude } };
+  if (replyId) {
+    const title = text?.trim() || replyId;
+    return replyKind === 'list'
+      ? { ok: true, message: { type: 'list_reply', id: replyId, title: title.slice(0, 24) } }
+      : { ok: true, message: { type: 'button_reply', id: replyId, title: title.slice(0, 20) } };
+  }
+  if (text === null || text.trim() === '') {
+    return { ok: false, message: 'payload.text: what the customer writes (or payload.replyId, or payload.location) is required' };
+  }
+  if (text.length > MAX_TEXT) return { ok: false, message: `payload.text: at most ${MAX_TEXT} characters, as on WhatsApp` };
+  return { ok: true, message: { type: 'text', text } };
 }
 
 const inboundConfig = z.object({

@@ -102,9 +102,11 @@ describe('test runs of drafts (simulator on)', () => {
     const flow = obj((await s.admin.get(`/api/flows/${flowId}`)).body);
     expect(flow).toMatchObject({ status: 'draft', publishedVersion: null });
     expect(obj((await s.admin.get(`/api/flows/${flowId}/versions`)).body)).toEqual({ data: [] });
-    const [event] = await h.sql('SELECT source, processed_at FROM events WHERE id = $1', [str(obj(run.body)['eventId'])]);
-    expect(event?.['source']).toBe('test');
-    expect(event?.['processed_at']).toBeInstanceOf(Date);
+    // The test event is the customer's own message, delivered by the simulator's signed webhook and stored like any other.
+    const [event] = await h.sql('SELECT source, source_id, processed_at FROM events WHERE id = $1', [str(obj(run.body)['eventId'])]);
+    expect(event).toMatchObject({ source: 'whatsapp', processed_at: expect.any(Date) });
+    const [message] = await h.sql('SELECT direction, text FROM messages WHERE wamid = $1', [event?.['source_id']]);
+    expect(message).toMatchObject({ direction: 'inbound', text: str(obj(obj(sample.body)['payload'])['text']) });
     expect(await h.count('audit_log', `action = 'flow.test_run' AND subject_id = $1`, [flowId])).toBe(1);
 
     // Publishing afterwards starts at version 1: test versions do not take numbers.
@@ -116,20 +118,6 @@ describe('test runs of drafts (simulator on)', () => {
   it('testing the same draft revision twice reuses its frozen version; an edit freezes a new one', async () => {
     const s = await scenario(h, 'test versions');
     const flowId = await createDraft(s, priceReplyFlow('First wording'));
-    // A customer new to the simulator becomes a simulated contact; never having written, they have no open 24-hour window.
-    const fresh = await s.admin.post(`/api/flows/${flowId}/test-runs`, {
-      customer: { waId: '393330001100', name: 'Fresh' },
-      event: { type: 'message.received', payload: { text: 'price?' } },
-    });
-    expect(fresh.status).toBe(201);
-    await h.settle();
-    const freshSteps = arr(obj((await s.admin.get(`/api/executions/${str(obj(fresh.body)['executionId'])}`)).body)['steps']).map(obj);
-    expect(freshSteps[1]).toMatchObject({ nodeId: 'reply', status: 'failed', errorCode: 'policy:customer_service_window' });
-    const [contact] = await h.sql('SELECT simulated, display_name FROM contacts WHERE wa_id = $1', ['393330001100']);
-    expect(contact).toMatchObject({ simulated: true, display_name: 'Fresh' });
-    expect(h.simulator.state.users.get('393330001100')?.name).toBe('Fresh');
-
-    await s.customer('393330001101', 'Tester').says('hello');
     const first = await s.admin.post(`/api/flows/${flowId}/test-runs`, {
       customer: { waId: '393330001101', name: 'Tester' },
       event: { type: 'message.received', payload: { text: 'price?' } },
@@ -157,6 +145,88 @@ describe('test runs of drafts (simulator on)', () => {
     const sent = h.simulator.state.sent.filter((m) => m.to === '393330001101').map((m) => JSON.stringify(m.body));
     expect(sent.filter((b) => b.includes('First wording'))).toHaveLength(2);
     expect(sent.filter((b) => b.includes('Second wording'))).toHaveLength(1);
+  });
+
+  it('a customer message is the simulated customer writing: signed webhook, stored, window open on both sides; three price questions bring the coupon', async () => {
+    const s = await scenario(h, 'test run customer writes');
+    const flowId = await createDraft(s, highIntentDraft(), 'High intent');
+    // A published flow on the same words must not react to any test message.
+    const liveId = await s.publish(priceReplyFlow('Live price answer'), 'Live price flow');
+    const waId = '393330001100';
+    const runIds: string[] = [];
+    for (const text of ['How much is the sofa?', 'price for delivery?', 'quanto costa?']) {
+      const run = await s.admin.post(`/api/flows/${flowId}/test-runs`, {
+        customer: { waId, name: 'Fresh Fran' },
+        event: { type: 'message.received', payload: { text } },
+      });
+      expect(run.status).toBe(201);
+      runIds.push(str(obj(run.body)['executionId']));
+      await h.settle();
+    }
+    // The customer never wrote before the first run: the test message opened the window, as it would live.
+    const [contact] = await h.sql('SELECT id, simulated, display_name, last_inbound_at FROM contacts WHERE wa_id = $1', [waId]);
+    expect(contact).toMatchObject({ simulated: true, display_name: 'Fresh Fran', last_inbound_at: expect.any(Date) });
+    const user = h.simulator.state.users.get(waId);
+    expect(user?.name).toBe('Fresh Fran');
+    expect(user?.lastInboundAt.get(s.workspace.phoneNumberId)).toBeInstanceOf(Date);
+    expect(h.simulator.state.inbound.filter((m) => m.from === waId).map((m) => [m.text, m.webhook])).toEqual([
+      ['How much is the sofa?', 'delivered'],
+      ['price for delivery?', 'delivered'],
+      ['quanto costa?', 'delivered'],
+    ]);
+    expect(await h.count('messages', `contact_id = $1 AND direction = 'inbound'`, [contact?.['id']])).toBe(3);
+
+    // The first two questions take the "no" branch; the third counts three and sends the coupon to the simulator.
+    expect(await stepsOf(s, runIds[0] ?? '')).toEqual([
+      ['asked-price', 'succeeded', 'next'],
+      ['three-times', 'succeeded', 'false'],
+    ]);
+    expect(await stepsOf(s, runIds[2] ?? '')).toEqual([
+      ['asked-price', 'succeeded', 'next'],
+      ['three-times', 'succeeded', 'true'],
+      ['coupon', 'succeeded', 'next'],
+      ['send-code', 'succeeded', 'next'],
+      ['mark', 'succeeded', 'next'],
+    ]);
+    const sent = h.simulator.state.sent.filter((m) => m.to === waId).map((m) => JSON.stringify(m.body));
+    expect(sent).toEqual([expect.stringMatching(/10% off your order: PRICE-[A-Z2-9]{8}/)]);
+
+    // Every run is a test execution of the frozen draft; the live flow saw none of the three messages.
+    const executions = await h.sql('SELECT flow_id, test_mode FROM executions WHERE contact_id = $1 ORDER BY started_at', [
+      contact?.['id'],
+    ]);
+    expect(executions).toEqual([
+      { flow_id: flowId, test_mode: true },
+      { flow_id: flowId, test_mode: true },
+      { flow_id: flowId, test_mode: true },
+    ]);
+    expect(await h.count('executions', 'flow_id = $1', [liveId])).toBe(0);
+    expect(await h.count('events', `contact_id = $1 AND type = 'message.received' AND processed_at IS NULL`, [contact?.['id']])).toBe(0);
+    const [version] = await h.sql('SELECT kind FROM flow_versions WHERE id = (SELECT flow_version_id FROM executions WHERE id = $1)', [
+      runIds[2],
+    ]);
+    expect(version).toEqual({ kind: 'test' });
+  });
+
+  it('other test events are stored as already handled for the simulated contact; a customer who never wrote has no window', async () => {
+    const s = await scenario(h, 'test run crm event');
+    const flow = priceReplyFlow('Thanks for your order');
+    const definition = {
+      ...flow,
+      nodes: [{ ...flow.nodes[0], id: 'trigger', type: 'trigger.crm_event', config: { eventType: 'order.created' } }, flow.nodes[1]],
+    };
+    const flowId = await createDraft(s, definition, 'Order thanks');
+    const run = await s.admin.post(`/api/flows/${flowId}/test-runs`, {
+      customer: { waId: '393330001150', name: 'Quiet Quinn' },
+      event: { type: 'order.created', payload: { orderId: 'T-1', status: 'created' } },
+    });
+    expect(run.status).toBe(201);
+    await h.settle();
+    const [event] = await h.sql('SELECT source, processed_at FROM events WHERE id = $1', [str(obj(run.body)['eventId'])]);
+    expect(event).toMatchObject({ source: 'test', processed_at: expect.any(Date) });
+    const steps = arr(obj((await s.admin.get(`/api/executions/${str(obj(run.body)['executionId'])}`)).body)['steps']).map(obj);
+    expect(steps[1]).toMatchObject({ nodeId: 'reply', status: 'failed', errorCode: 'policy:customer_service_window' });
+    expect(h.simulator.state.inbound.filter((m) => m.from === '393330001150')).toEqual([]);
   });
 
   it('refuses bad requests with a clear error and stores nothing', async () => {
@@ -204,6 +274,25 @@ describe('test runs of drafts (simulator on)', () => {
     expect(await h.count('executions')).toBe(before.executions);
     expect(await h.count('contacts')).toBe(before.contacts);
     expect(await h.count('flow_versions')).toBe(before.versions);
+
+    // A simulator that cannot reach the engine's webhook (here: a wrong app secret) starts no run and stores no event; the
+    // unused claim stays, so a late redelivery of that message would still go to the test run, never to a live flow.
+    const claimsBefore = await h.count('test_run_messages');
+    h.simulator.setWebhook({ url: `${h.url}/webhooks/whatsapp`, appSecret: 'not-the-app-secret' });
+    try {
+      const undelivered = await s.admin.post(`/api/flows/${flowId}/test-runs`, {
+        customer: { waId: '393330001202' },
+        event: { type: 'message.received', payload: { text: 'price?' } },
+      });
+      expect(undelivered.status).toBe(503);
+      expect(obj(undelivered.body)).toMatchObject({ code: 'simulator_delivery_failed' });
+    } finally {
+      h.simulator.setWebhook({ url: `${h.url}/webhooks/whatsapp`, appSecret: h.appSecret });
+    }
+    expect(await h.count('test_run_messages')).toBe(claimsBefore + 1);
+    expect(await h.count('test_run_messages', 'execution_id IS NULL')).toBe(1);
+    expect(await h.count('executions')).toBe(before.executions);
+    expect(await h.count('events')).toBe(before.events);
 
     const support = await s.workspace.user('support');
     expect((await support.post(`/api/flows/${flowId}/test-runs`, { customer: { waId: '393330001201' } })).status).toBe(403);
@@ -293,24 +382,24 @@ describe('test runs on an installation that sends to Meta', () => {
     const s = await scenario(h, 'real meta');
     const flowId = await createDraft(s, priceReplyFlow('Test reply'));
     const body = { customer: { waId: '393330002001', name: 'Sim' }, event: { type: 'message.received', payload: { text: 'price?' } } };
-    // New to the simulator: a simulated contact, with no open window yet (the policy says so, nothing goes to Meta).
+    // New to the simulator: the simulated customer writes through it, and the reply goes to the simulator, never to Meta.
     const first = await s.admin.post(`/api/flows/${flowId}/test-runs`, body);
     expect(first.status).toBe(201);
     await h.settle();
-    expect(await stepsOf(s, str(obj(first.body)['executionId']))).toContainEqual(['reply', 'failed', null]);
-    // The simulated customer writes from the simulator's phone and stays simulated; now the reply goes out, to the simulator.
+    expect(await stepsOf(s, str(obj(first.body)['executionId']))).toContainEqual(['reply', 'succeeded', 'next']);
+    // The simulated customer writes from the simulator's phone and stays simulated.
     await s.customer('393330002001', 'Sim').says('hello');
     expect(await h.count('contacts', `wa_id = '393330002001' AND simulated`)).toBe(1);
     const run = await s.admin.post(`/api/flows/${flowId}/test-runs`, body);
     expect(run.status).toBe(201);
     await h.settle();
     expect(await stepsOf(s, str(obj(run.body)['executionId']))).toContainEqual(['reply', 'succeeded', 'next']);
-    expect(h.simulator.state.sent.filter((m) => m.to === '393330002001')).toHaveLength(1);
+    expect(h.simulator.state.sent.filter((m) => m.to === '393330002001')).toHaveLength(2);
 
     // A live flow answering the simulated customer also reaches the simulator, not Meta.
     await s.publish(priceReplyFlow('Live reply'), 'Live');
     await s.customer('393330002001', 'Sim').says('price again');
-    expect(s.customer('393330002001').texts()).toEqual(['Test reply', 'Live reply']);
+    expect(s.customer('393330002001').texts()).toEqual(['Test reply', 'Test reply', 'Live reply']);
 
     // A real customer (a contact that came from the CRM) is never a test subject.
     await s.crm({ type: 'order.created', id: 'R-1', contact: { phone: '+393330002002', firstName: 'Real' }, order: { id: 'R-1' } });

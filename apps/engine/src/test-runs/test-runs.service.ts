@@ -1,4 +1,11 @@
-import { BadRequestException, ConflictException, Inject, Injectable, UnprocessableEntityException } from '@nestjs/common';
+import {
+  BadRequestException,
+  ConflictException,
+  Inject,
+  Injectable,
+  ServiceUnavailableException,
+  UnprocessableEntityException,
+} from '@nestjs/common';
 import { isEventType, type NodeCatalog } from '@parley/flow-core';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -16,8 +23,9 @@ import type { NodeHandlerRegistry } from '../runtime/node-handler-registry';
 import { NODE_HANDLERS } from '../runtime/node-handlers.token';
 import { effectiveIntents } from '../workspaces/workspace-settings';
 import { WorkspaceSettingsService } from '../workspaces/workspace-settings.service';
-import { NO_SIMULATOR, SimulatorClientService } from './simulator-client.service';
-import { sampleEvent, type SampleEvent, testEventPayload } from './test-event';
+import { NO_SIMULATOR, type SimulatedCustomer, SimulatorClientService, type SimulatorCustomerMessage } from './simulator-client.service';
+import { sampleEvent, type SampleEvent, simulatorMessage, testEventPayload } from './test-event';
+import { TestRunMessagesService } from './test-run-messages.service';
 
 export interface TestRunRequest {
   customer: { waId: string; name?: string | undefined };
@@ -28,6 +36,9 @@ export interface TestRunRequest {
 const numberRow = z.object({ id: z.string(), phone_number_id: z.string() });
 const contactRow = z.object({ id: z.string(), simulated: z.boolean() });
 const idRow = z.object({ id: z.string() });
+
+/** How long a test run waits for the engine to handle the customer's message the simulator delivered. */
+const START_TIMEOUT_MS = 20_000;
 
 /**
  * Runs a flow's saved draft for one customer of the WhatsApp simulator: the
@@ -44,6 +55,7 @@ export class TestRunsService {
     @Inject(NODE_CATALOG) private readonly catalog: NodeCatalog,
     private readonly workspaces: WorkspaceSettingsService,
     private readonly simulator: SimulatorClientService,
+    private readonly testRunMessages: TestRunMessagesService,
     private readonly dispatcher: Dispatcher,
     private readonly audit: AuditService,
     private readonly clock: Clock,
@@ -128,7 +140,20 @@ export class TestRunsService {
       });
     }
 
+    // A customer message is sent by the simulated customer, through the simulator, like a real one.
+    const customerMessage = type === 'message.received' ? simulatorMessage(payload.payload) : null;
+    if (customerMessage && !customerMessage.ok) throw new BadRequestException(customerMessage.message);
+
     const customer = await this.simulator.ensureCustomer(request.customer.waId, request.customer.name);
+    if (customerMessage) {
+      return this.startWithCustomerMessage(principal, draft, {
+        numberId: number.id,
+        phoneNumberId: number.phone_number_id,
+        customer,
+        message: customerMessage.message,
+        skipWaits: request.skipWaits,
+      });
+    }
     const { eventId, executionId, versionId, contactId } = await this.dataSource.transaction(async (manager) => {
       const contactId = await this.simulatedContact(manager, workspaceId, number.id, customer.waId, customer.name);
       const version = await this.flows.freezeForTest(manager, principal, draft);
@@ -164,6 +189,83 @@ export class TestRunsService {
     });
     await this.dispatcher.dispatch([{ kind: 'contact', id: contactId }]);
     return { executionId, contactId, eventId, flowVersionId: versionId };
+  }
+
+  /**
+   * A test run that starts with the customer writing: the message is claimed
+   * for this run, then sent by the simulated customer. The simulator posts
+   * Meta's signed webhook, the engine stores the message (the customer service
+   * window opens, on the contact and on the simulator) and its event starts
+   * this test execution, and no live flow. Answers once the execution exists.
+   */
+  private async startWithCustomerMessage(
+    principal: Principal,
+    draft: Awaited<ReturnType<FlowsService['testableDraft']>>,
+    input: {
+      numberId: string;
+      phoneNumberId: string;
+      customer: SimulatedCustomer;
+      message: SimulatorCustomerMessage;
+      skipWaits: boolean;
+    },
+  ) {
+    const { workspaceId } = principal;
+    const { claim, versionId, contactId } = await this.dataSource.transaction(async (manager) => {
+      const contactId = await this.simulatedContact(manager, workspaceId, input.numberId, input.customer.waId, input.customer.name);
+      const version = await this.flows.freezeForTest(manager, principal, draft);
+      const claim = await this.testRunMessages.claim(manager, {
+        workspaceId,
+        flowId: draft.flowId,
+        flowVersionId: version.id,
+        contactId,
+        skipWaits: input.skipWaits,
+        createdBy: principal.userId,
+      });
+      await this.audit.record(
+        {
+          workspaceId,
+          actorUserId: principal.userId,
+          action: 'flow.test_run',
+          subjectType: 'flow',
+          subjectId: draft.flowId,
+          details: {
+            draftRevision: version.version,
+            customer: input.customer.waId,
+            eventType: 'message.received',
+            customerMessage: claim.wamid,
+          },
+        },
+        manager,
+      );
+      return { claim, versionId: version.id, contactId };
+    });
+    // The claim stays whatever happens: should the simulator deliver the message later (a retry, a redelivery), it still
+    // starts this test run and never a live flow.
+    const { delivered } = await this.simulator.customerWrites({
+      phoneNumberId: input.phoneNumberId,
+      waId: input.customer.waId,
+      message: input.message,
+      wamid: claim.wamid,
+    });
+    if (!delivered) {
+      throw new ServiceUnavailableException({
+        statusCode: 503,
+        error: 'Service Unavailable',
+        code: 'simulator_delivery_failed',
+        message:
+          "The simulator could not deliver the customer's message to this engine's webhook (/webhooks/whatsapp): check its SIM_WEBHOOK_URL and app secret.",
+      });
+    }
+    const started = await this.testRunMessages.started(claim.id, START_TIMEOUT_MS);
+    if (!started) {
+      throw new ServiceUnavailableException({
+        statusCode: 503,
+        error: 'Service Unavailable',
+        code: 'test_run_not_started',
+        message: `The customer's message reached the engine but was not handled within ${START_TIMEOUT_MS / 1000} s; the run will appear in the executions list once it is.`,
+      });
+    }
+    return { executionId: started.executionId, contactId, eventId: started.eventId, flowVersionId: versionId };
   }
 
   private async number(workspaceId: string): Promise<z.infer<typeof numberRow>> {

@@ -5,6 +5,7 @@ import { useId, useState } from 'react';
 import { callEngine } from '@/lib/editor/engine-client';
 import { createFlow } from '@/lib/editor/flow-api';
 import { flowTemplateDetailSchema, type FlowTemplateSummary } from '@/lib/flow-template-summary';
+import { LAYOUT_ON_OPEN } from '@/lib/editor/layout-on-open';
 import styles from './template-gallery.module.css';
 
 /** Start a flow from one of the ready-made flows (the 17 of the product brief) or from an empty canvas. */
@@ -15,7 +16,7 @@ export function TemplateGallery({ templates }: { templates: readonly FlowTemplat
   const [blankName, setBlankName] = useState('');
   const nameId = useId();
 
-  const open = async (input: { name: string; description: string; definition?: unknown }, key: string) => {
+  const open = async (input: { name: string; description: string; definition?: unknown }, key: string, layOut = false) => {
     setBusy(key);
     setProblem(null);
     const created = await createFlow(input);
@@ -23,7 +24,8 @@ export function TemplateGallery({ templates }: { templates: readonly FlowTemplat
       setBusy(null);
       return setProblem(created.message);
     }
-    router.push(`/flows/${created.data.id}`);
+    // A template's steps sit on a rough grid: the editor lays them out on their real sizes as it opens.
+    router.push(`/flows/${created.data.id}${layOut ? `?${LAYOUT_ON_OPEN}=auto` : ''}`);
   };
 
   const useTemplate = async (template: FlowTemplateSummary) => {
@@ -33,7 +35,7 @@ export function TemplateGallery({ templates }: { templates: readonly FlowTemplat
       setBusy(null);
       return setProblem(detail.message);
     }
-    await open({ name: detail.data.name, description: detail.data.description, definition: detail.data.document }, template.id);
+    await open({ name: detail.data.name, description: detail.data.description, definition: detail.data.document }, template.id, true);
   };
 
   return (

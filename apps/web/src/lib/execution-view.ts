@@ -12,6 +12,13 @@ export const executionSummarySchema = z.object({
   errorMessage: z.string().nullable(),
   startedAt: z.string(),
   finishedAt: z.string().nullable(),
+  /** Who it ran for: the contact's name and number. */
+  contact: z.object({ id: z.string(), name: z.string().nullable(), phone: z.string().nullable() }).nullable().default(null),
+  /** The version it ran: a published number, or the draft revision a test run froze. */
+  version: z
+    .object({ number: z.number(), kind: z.enum(['published', 'test']) })
+    .nullable()
+    .default(null),
 });
 
 export const executionStepSchema = z.object({

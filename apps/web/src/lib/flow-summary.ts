@@ -13,6 +13,10 @@ export const flowSummarySchema = z.object({
       publishedAt: z.string(),
     })
     .nullable(),
+  /** When the flow was archived (out of the list, not running); null while it is in use. */
+  archivedAt: z.string().nullable().default(null),
+  /** Only a flow that was never published, tested or run can be deleted; the rest are archived. */
+  deletable: z.boolean().default(false),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { configEntries } from './config-entries';
+import { describeCondition } from './editor/describe-condition';
 
 const MAX_LENGTH = 140;
 
@@ -33,10 +34,52 @@ function summarizeSendMessage(config: unknown): string | null {
   return message.success ? `“${message.data.message.text}”` : null;
 }
 
+const conditionConfig = z.object({ rule: z.unknown() });
+
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** The rule as a sentence; the raw JSONLogic stays in the step's form. */
+function summarizeCondition(config: unknown): string | null {
+  const parsed = conditionConfig.safeParse(config);
+  if (!parsed.success) return null;
+  const sentence = describeCondition(parsed.data.rule);
+  return sentence ? capitalized(sentence) : 'A custom rule: open the step to read it';
+}
+
+const couponConfig = z.object({
+  campaign: z.string(),
+  prefix: z.string().optional(),
+  percentOff: z.number().nullable().optional(),
+  amountOff: z.number().nullable().optional(),
+  currency: z.string().optional(),
+  validDays: z.number().nullable().optional(),
+});
+
+/** The discount, the campaign (copy a template brings, easy to spot and change) and how long the code lasts. */
+function summarizeCoupon(config: unknown): string | null {
+  const parsed = couponConfig.safeParse(config);
+  if (!parsed.success) return null;
+  const c = parsed.data;
+  const discount =
+    typeof c.percentOff === 'number'
+      ? `${c.percentOff}% off`
+      : typeof c.amountOff === 'number'
+        ? `${c.amountOff} ${c.currency ?? ''} off`.replace(/\s+off$/, ' off')
+        : 'A discount';
+  const parts = [discount, `campaign “${c.campaign}”`];
+  if (c.prefix) parts.push(`code ${c.prefix}-…`);
+  if (typeof c.validDays === 'number') parts.push(`valid ${c.validDays} ${c.validDays === 1 ? 'day' : 'days'}`);
+  return parts.join(' · ');
+}
+
 /** Known node types get a sentence; any other type falls back to its first settings. */
 const SUMMARIES: Readonly<Record<string, (config: unknown) => string | null>> = {
   'trigger.inbound_message': summarizeInboundMessage,
   'whatsapp.send_message': summarizeSendMessage,
+  'condition.if': summarizeCondition,
+  'coupon.generate': summarizeCoupon,
 };
 
 function truncate(text: string): string {

@@ -4,6 +4,8 @@ import { DispatchClaims1764000000000 } from './1764000000000-dispatch-claims';
 import { MessagingPolicy1764100000000 } from './1764100000000-messaging-policy';
 import { NumberAppSecrets1764200000000 } from './1764200000000-number-app-secrets';
 import { TestRuns1764300000000 } from './1764300000000-test-runs';
+import { TestRunMessages1764410000000 } from './1764410000000-test-run-messages';
+import { FlowArchive1764420000000 } from './1764420000000-flow-archive';
 import { ContactIdentityAndMessageChanges1764440000000 } from './1764440000000-contact-identity-and-message-changes';
 import { Conversations1764500000000 } from './1764500000000-conversations';
 
@@ -15,6 +17,8 @@ export const MIGRATIONS = [
   MessagingPolicy1764100000000,
   NumberAppSecrets1764200000000,
   TestRuns1764300000000,
+  TestRunMessages1764410000000,
+  FlowArchive1764420000000,
   ContactIdentityAndMessageChanges1764440000000,
   Conversations1764500000000,
 ];

@@ -22,12 +22,14 @@ import { editorCatalog } from '@/lib/editor/editor-catalog';
 import type { CanvasNode, StepCardData } from '@/lib/editor/editor-node-data';
 import { noteElementId } from '@/lib/editor/editor-store';
 import { connectNodes, type Selection, type XY } from '@/lib/editor/flow-edits';
+import { connectionLabel } from '@/lib/editor/output-label';
 import { placeStep } from '@/lib/editor/place-step';
 import { replayPath } from '@/lib/editor/replay-path';
-import { runEdgeLook, runMarkText } from '@/lib/editor/run-path-style';
+import { runEdgeLook } from '@/lib/editor/run-path-style';
+import { stepAriaLabel } from '@/lib/editor/step-aria-label';
 import { describeWait } from '@/lib/editor/test-run-status';
-import type { NodeAccent } from '@/lib/canvas-graph';
 import { CanvasNotice } from './canvas-notice';
+import { MINIMAP_COLORS } from './minimap-colors';
 import { useEditorContext, useEditorState } from './editor-context';
 import styles from './editor-canvas.module.css';
 import { useFlowIssues } from './flow-issues-context';
@@ -47,15 +49,6 @@ const EDGE_STYLE = { stroke: EDGE_COLOR, strokeWidth: 1.5 };
 /** Above this many steps only those in view are rendered. */
 const VIRTUALIZE_FROM = 120;
 
-const MINIMAP_COLORS: Record<NodeAccent, string> = {
-  trigger: '#f59e0b',
-  condition: '#3b82f6',
-  action: '#22c55e',
-  timing: '#8b5cf6',
-  control: '#64748b',
-  unknown: '#94a3b8',
-};
-
 function miniMapColor(node: CanvasNode): string {
   return node.type === 'note' ? '#fde68a' : MINIMAP_COLORS[node.data.accent];
 }
@@ -63,12 +56,6 @@ function miniMapColor(node: CanvasNode): string {
 function cardName(card: StepCardData | undefined, fallback: string): string {
   if (!card) return fallback;
   return card.label ? `${card.displayName} (${card.label})` : card.displayName;
-}
-
-/** "If / else", "Send WhatsApp message: Coupon", and the run status when a test run is shown ("If / else: succeeded"). */
-function stepAriaLabel(data: StepCardData): string {
-  const name = data.label ? `${data.displayName}: ${data.label}` : data.displayName;
-  return data.run ? `${name}: ${runMarkText(data.run)}` : name;
 }
 
 function samePosition(a: XY, b: XY): boolean {
@@ -184,8 +171,7 @@ export function EditorCanvas() {
       .filter((edge) => cards.has(edge.source) && cards.has(edge.target))
       .map((edge): StepFlowEdge => {
         const from = cards.get(edge.source);
-        const output = from?.outputs.find((o) => o.name === edge.sourceOutput);
-        const outputLabel = edge.sourceOutput === 'next' ? null : (output?.label ?? edge.sourceOutput);
+        const outputLabel = connectionLabel(from, edge.sourceOutput);
         const names = `${cardName(from, edge.source)} to ${cardName(cards.get(edge.target), edge.target)}`;
         const description = outputLabel ? `Connection from ${names} when “${outputLabel}”` : `Connection from ${names}`;
         const taken = travelled?.has(edge.id) ?? false;

@@ -11,7 +11,9 @@ import type { NodeTypeInfo } from '@/lib/node-type-info';
 import { ConflictDialog } from './conflict-dialog';
 import { EditorCanvas } from './editor-canvas';
 import { EditorContext, type EditorContextValue, type InsertTarget } from './editor-context';
+import { ArchivedNotice } from './archived-notice';
 import { EditorToolbar } from './editor-toolbar';
+import { FlowDetailsDialog } from './flow-details-dialog';
 import styles from './flow-editor.module.css';
 import { FlowIssuesContext } from './flow-issues-context';
 import { InsertStepDialog } from './insert-step-dialog';
@@ -23,6 +25,7 @@ import { SaveIndicator } from './save-indicator';
 import { TestRunPanel } from './test-run-panel';
 import { useAutosave } from './use-autosave';
 import { useEditorShortcuts } from './use-editor-shortcuts';
+import { useOpeningLayout } from './use-opening-layout';
 import { VersionHistoryPanel } from './version-history-panel';
 import { useStore } from 'zustand';
 
@@ -30,8 +33,12 @@ interface FlowEditorProps {
   flowId: string;
   flow: LoadedFlow;
   nodeTypes: readonly NodeTypeInfo[];
-  /** False for roles that may look but not change (support). */
+  /** False for roles that may look but not change (support), and for an archived flow. */
   editable: boolean;
+  /** Lay the flow out once its steps are measured (a flow just made from a template). */
+  layOutOnOpen?: boolean;
+  /** Set when the flow is archived: it does not run and cannot be changed until restored. */
+  archived?: { mayRestore: boolean } | null;
 }
 
 type PanelTab = 'step' | 'checklist' | 'versions';
@@ -45,12 +52,14 @@ export function FlowEditor(props: FlowEditorProps) {
   );
 }
 
-function FlowEditorInner({ flowId, flow, nodeTypes, editable }: FlowEditorProps) {
+function FlowEditorInner({ flowId, flow, nodeTypes, editable, layOutOnOpen = false, archived = null }: FlowEditorProps) {
   const [store] = useState(() => createEditorStore(flowId, flow));
   const [insertTarget, setInsertTarget] = useState<InsertTarget | null>(null);
   const [tab, setTab] = useState<PanelTab>('step');
   const document = useStore(store, (s) => s.document);
   const name = useStore(store, (s) => s.name);
+  const description = useStore(store, (s) => s.description);
+  const [editingDetails, setEditingDetails] = useState(false);
   const testMode = useStore(store, (s) => s.testMode);
   // Test mode shows runs on the canvas; nothing is edited until the user goes back to editing.
   const editing = editable && !testMode;
@@ -59,6 +68,7 @@ function FlowEditorInner({ flowId, flow, nodeTypes, editable }: FlowEditorProps)
   const issues = useMemo(() => validateFlow(deferred, editorCatalog), [deferred]);
   const flush = useAutosave(store, editable);
   useEditorShortcuts(store, editing);
+  useOpeningLayout(store, editable && layOutOnOpen);
 
   const context: EditorContextValue = useMemo(
     () => ({ store, nodeTypes, editable: editing, mayEdit: editable, requestInsert: setInsertTarget }),
@@ -84,8 +94,20 @@ function FlowEditorInner({ flowId, flow, nodeTypes, editable }: FlowEditorProps)
                 </ol>
               </nav>
               <h1 className={styles.title}>{name}</h1>
+              <div className={styles.details}>
+                <p className={description ? styles.description : `${styles.description} ${styles.noDescription}`} title={description}>
+                  {description || 'No description yet'}
+                </p>
+                {editable ? (
+                  <button type="button" className={styles.detailsButton} onClick={() => setEditingDetails(true)}>
+                    Edit name and description
+                  </button>
+                ) : null}
+              </div>
             </div>
-            {editable ? (
+            {archived ? (
+              <ArchivedNotice flowId={flowId} mayRestore={archived.mayRestore} />
+            ) : editable ? (
               <SaveIndicator onRetry={() => void flush()} />
             ) : (
               <span className="badge badge-plain">Read-only: your role can view flows but not change or publish them</span>
@@ -137,6 +159,7 @@ function FlowEditorInner({ flowId, flow, nodeTypes, editable }: FlowEditorProps)
           </div>
           {editable ? <InsertStepDialog target={insertTarget} onClose={() => setInsertTarget(null)} /> : null}
           {editable ? <ConflictDialog /> : null}
+          {editable ? <FlowDetailsDialog open={editingDetails} onClose={() => setEditingDetails(false)} flush={flush} /> : null}
         </div>
       </FlowIssuesContext.Provider>
     </EditorContext.Provider>

@@ -4,6 +4,8 @@ import Link from 'next/link';
 import { useMemo, useState } from 'react';
 import { StepRuns } from '@/components/replay/step-runs';
 import { findNodeTypeInfo } from '@/lib/editor/build-step-cards';
+import { editorCatalog } from '@/lib/editor/editor-catalog';
+import { documentOutputLabel } from '@/lib/editor/output-label';
 import { cancelExecution, skipTestWait } from '@/lib/editor/test-run-api';
 import { canSkipWait, describeRun, describeWait, isFinishedStatus } from '@/lib/editor/test-run-status';
 import type { ExecutionStep } from '@/lib/execution-view';
@@ -37,6 +39,7 @@ export function TestRunProgress({ pollProblem, onNewRun }: TestRunProgressProps)
     }
     return (nodeId: string) => names.get(nodeId) ?? nodeId;
   }, [document.nodes, nodeTypes]);
+  const branchOf = (nodeId: string) => (output: string) => documentOutputLabel(document, editorCatalog, nodeId, output);
 
   if (!run) return null;
   const finished = execution ? isFinishedStatus(execution.status) : false;
@@ -119,7 +122,7 @@ export function TestRunProgress({ pollProblem, onNewRun }: TestRunProgressProps)
                   <span>{nameOf(step.nodeId)}</span>
                   <span className={styles.stepStatus}>
                     {step.status}
-                    {step.outputName && step.outputName !== 'next' ? ` → ${step.outputName}` : ''}
+                    {step.outputName && step.outputName !== 'next' ? ` → ${branchOf(step.nodeId)(step.outputName)}` : ''}
                   </span>
                 </button>
               </li>
@@ -132,7 +135,7 @@ export function TestRunProgress({ pollProblem, onNewRun }: TestRunProgressProps)
         {selectedId ? (
           <>
             <h3 className={styles.subheading}>{nameOf(selectedId)}</h3>
-            <StepRuns name={nameOf(selectedId)} steps={selectedSteps} />
+            <StepRuns name={nameOf(selectedId)} steps={selectedSteps} branchLabel={branchOf(selectedId)} />
           </>
         ) : (
           <p className={styles.muted}>

@@ -5,7 +5,15 @@ import styles from './execution-replay.module.css';
 import { StepRuns } from './step-runs';
 
 /** Everything one step of the replayed execution saw and did. */
-export function ReplayStepPanel({ name, steps }: { name: string | null; steps: readonly ExecutionStep[] }) {
+export function ReplayStepPanel({
+  name,
+  steps,
+  branchLabel,
+}: {
+  name: string | null;
+  steps: readonly ExecutionStep[];
+  branchLabel(output: string): string;
+}) {
   return (
     <aside className={styles.panel} aria-label="Step details">
       {name === null ? (
@@ -16,7 +24,7 @@ export function ReplayStepPanel({ name, steps }: { name: string | null; steps: r
       ) : (
         <div className={styles.section}>
           <h2>{name}</h2>
-          <StepRuns name={name} steps={steps} />
+          <StepRuns name={name} steps={steps} branchLabel={branchLabel} />
         </div>
       )}
     </aside>

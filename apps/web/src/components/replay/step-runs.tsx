@@ -1,8 +1,9 @@
 'use client';
 
 import { isRecord } from '@/lib/editor/is-record';
+import { describeStepOutcome } from '@/lib/editor/step-outcome';
 import type { ExecutionStep } from '@/lib/execution-view';
-import { formatTimestamp } from '@/lib/format-timestamp';
+import { formatTimestampSeconds } from '@/lib/format-timestamp';
 import styles from './execution-replay.module.css';
 
 function Json({ label, value }: { label: string; value: unknown }) {
@@ -28,14 +29,37 @@ function policyOf(output: unknown): { deferredBy: unknown; blockedBy: unknown } 
  * loop): status, branch taken, error, policy gate, decision, input and output.
  * Shared by the execution replay and the editor's test runs.
  */
-export function StepRuns({ name, steps }: { name: string; steps: readonly ExecutionStep[] }) {
+export function StepRuns({
+  name,
+  steps,
+  branchLabel,
+}: {
+  name: string;
+  steps: readonly ExecutionStep[];
+  /** The words of an output ("Yes" for If / else's "true"), as the canvas shows them. */
+  branchLabel(output: string): string;
+}) {
   if (steps.length === 0) return <p className={styles.muted}>This step did not run in this execution.</p>;
+  const ordered = [...steps].sort((a, b) => a.sequence - b.sequence);
+  const last = ordered[ordered.length - 1];
+  const outcome = describeStepOutcome(ordered);
+  // The latest run first: it is the step's result; earlier attempts follow as its history.
+  const newestFirst = [...ordered].reverse();
   return (
     <>
-      {steps.map((step) => {
+      {outcome ? (
+        <p className={styles.outcome} data-status={last?.status}>
+          {outcome}
+        </p>
+      ) : null}
+      {newestFirst.map((step) => {
         const policy = policyOf(step.output);
+        const earlier = step !== last && step.status === 'failed';
+        const label =
+          ordered.length > 1 ? `Attempt ${step.attempt}${step.visit > 1 ? `, run ${step.visit}` : ''} of ${name}` : `Run of ${name}`;
         return (
-          <article key={step.sequence} className={styles.step} aria-label={`Run ${step.visit} of ${name}`}>
+          <article key={step.sequence} className={styles.step} data-earlier={earlier || undefined} aria-label={label}>
+            {earlier ? <p className={styles.earlier}>An earlier attempt: the step was tried again.</p> : null}
             <dl className={styles.facts}>
               <div>
                 <dt>Status</dt>
@@ -43,11 +67,11 @@ export function StepRuns({ name, steps }: { name: string; steps: readonly Execut
               </div>
               <div>
                 <dt>Branch taken</dt>
-                <dd>{step.outputName ?? '—'}</dd>
+                <dd>{step.outputName ? branchLabel(step.outputName) : '—'}</dd>
               </div>
               <div>
                 <dt>Started</dt>
-                <dd>{formatTimestamp(step.startedAt)}</dd>
+                <dd>{formatTimestampSeconds(step.startedAt)}</dd>
               </div>
               <div>
                 <dt>Attempt</dt>

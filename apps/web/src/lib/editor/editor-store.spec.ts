@@ -12,7 +12,7 @@ const empty: FlowDocument = {
 };
 
 function storeAt(clock: { now: number }) {
-  return createEditorStore('flow-1', { name: 'Flow', revision: 1, document: empty, published: null }, () => clock.now);
+  return createEditorStore('flow-1', { name: 'Flow', description: '', revision: 1, document: empty, published: null }, () => clock.now);
 }
 
 function execution(id: string, status: string): ExecutionDetail {
@@ -28,12 +28,37 @@ function execution(id: string, status: string): ExecutionDetail {
     errorMessage: null,
     startedAt: '2026-01-01T10:00:00.000Z',
     finishedAt: null,
+    contact: null,
+    version: null,
     steps: [],
     pendingWait: null,
   };
 }
 
 describe('editor store', () => {
+  it('lays a flow out as it opens without an undo step, and marks it to be saved', () => {
+    const clock = { now: 10_000 };
+    const document: FlowDocument = {
+      ...empty,
+      nodes: [
+        { id: 'a', type: 'trigger.inbound_message', typeVersion: 1, position: { x: 0, y: 0 }, config: {} },
+        { id: 'b', type: 'contact.tag', typeVersion: 1, position: { x: 0, y: 10 }, config: {} },
+      ],
+    };
+    const store = createEditorStore('flow-1', { name: 'Flow', description: '', revision: 1, document, published: null }, () => clock.now);
+    store.getState().applyOpeningLayout(new Map([['b', { x: 0, y: 220 }]]));
+    const state = store.getState();
+    expect(state.document.nodes.map((n) => n.position)).toEqual([
+      { x: 0, y: 0 },
+      { x: 0, y: 220 },
+    ]);
+    expect(state.past).toEqual([]);
+    expect(state.saveStatus).toBe('unsaved');
+    expect(state.savedDocument).toBe(document);
+    store.getState().markDetailsSaved({ name: 'Renamed', description: 'What it is for' }, 2);
+    expect(store.getState()).toMatchObject({ name: 'Renamed', description: 'What it is for', revision: 2 });
+  });
+
   it('makes edits with the same key within a second one undo step, and anything else separate steps', () => {
     const clock = { now: 10_000 };
     const store = storeAt(clock);

@@ -18,6 +18,7 @@ export interface PublishedInfo {
 
 export interface LoadedFlow {
   name: string;
+  description: string;
   revision: number;
   document: FlowDocument;
   published: PublishedInfo | null;
@@ -38,6 +39,8 @@ export interface TestRunView {
 export interface EditorState {
   flowId: string;
   name: string;
+  /** What the flow is for; a template brings its own, which the marketer is meant to read and adjust. */
+  description: string;
   /** The draft revision the last successful save (or load) returned: the version token for the next save. */
   revision: number;
   /** The flow as edited: what gets saved, undone and validated. */
@@ -74,6 +77,14 @@ export interface EditorActions {
   setMeasured(sizes: Readonly<Record<string, { width: number; height: number }>>): void;
   setSaveState(status: SaveStatus, message?: string | null): void;
   markSaved(document: FlowDocument, revision: number): void;
+  /** The name and description were saved (they share the draft's revision token). */
+  markDetailsSaved(details: { name: string; description: string }, revision: number): void;
+  /**
+   * Lays the flow out as it opens (a flow just made from a template): the
+   * document changes and is saved, but it is not an undo step (undoing it
+   * would only bring back the overlap).
+   */
+  applyOpeningLayout(positions: ReadonlyMap<string, XY>): void;
   setNotice(notice: string | null): void;
   setPublished(published: PublishedInfo | null): void;
   /** Enters or leaves test mode; leaving forgets the run shown, so the canvas is back to the draft alone. */
@@ -108,6 +119,7 @@ export function createEditorStore(flowId: string, flow: LoadedFlow, now: () => n
   return createStore<EditorState & EditorActions>()((set, get) => ({
     flowId,
     name: flow.name,
+    description: flow.description,
     revision: flow.revision,
     document: flow.document,
     savedDocument: flow.document,
@@ -209,6 +221,17 @@ export function createEditorStore(flowId: string, flow: LoadedFlow, now: () => n
       });
     },
 
+    markDetailsSaved(details, revision) {
+      set({ name: details.name, description: details.description, revision });
+    },
+
+    applyOpeningLayout(positions) {
+      const state = get();
+      const next = moveElements(state.document, positions, new Map());
+      if (next === state.document) return;
+      set({ document: next, saveStatus: state.saveStatus === 'conflict' ? 'conflict' : 'unsaved' });
+    },
+
     setNotice(notice) {
       if (get().notice !== notice) set({ notice });
     },
@@ -234,6 +257,7 @@ export function createEditorStore(flowId: string, flow: LoadedFlow, now: () => n
     load(loaded) {
       set({
         name: loaded.name,
+        description: loaded.description,
         revision: loaded.revision,
         document: loaded.document,
         savedDocument: loaded.document,

@@ -33,6 +33,7 @@ export async function fetchFlow(flowId: string): Promise<{ ok: true; flow: Loade
     ok: true,
     flow: {
       name: answer.data.name,
+      description: answer.data.description,
       revision: answer.data.revision,
       document: parsed.document,
       published: published ? { version: published.version, publishedAt: published.publishedAt } : null,
@@ -50,6 +51,17 @@ export async function saveDraft(flowId: string, revision: number, document: Flow
   const answer = await callEngine(flowPath(flowId), z.object({ revision: z.number() }), {
     method: 'PUT',
     body: draftBody(revision, document),
+  });
+  if (answer.ok) return { kind: 'saved', revision: answer.data.revision };
+  if (answer.status === 409) return { kind: 'conflict', message: answer.message };
+  return { kind: 'failed', message: answer.message };
+}
+
+/** Saves the flow's name and description (the draft's revision token applies to them too). */
+export async function saveDetails(flowId: string, revision: number, details: { name: string; description: string }): Promise<SaveResult> {
+  const answer = await callEngine(flowPath(flowId), z.object({ revision: z.number() }), {
+    method: 'PUT',
+    body: JSON.stringify({ revision, name: details.name, description: details.description }),
   });
   if (answer.ok) return { kind: 'saved', revision: answer.data.revision };
   if (answer.status === 409) return { kind: 'conflict', message: answer.message };

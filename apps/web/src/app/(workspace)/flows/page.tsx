@@ -18,6 +18,7 @@ export default async function FlowsPage() {
     readFromEngine('/api/auth/me', meResponseSchema),
   ]);
   const canCreate = me.ok && me.data.user.role !== 'support';
+  const active = flows.ok ? flows.data.data.filter((flow) => flow.archivedAt === null).length : 0;
   return (
     <div className="page">
       <div className="page-header">
@@ -25,14 +26,14 @@ export default async function FlowsPage() {
           <h1>Flows</h1>
           <p className="page-subtitle">Automations that answer and follow up your customers on WhatsApp.</p>
         </div>
-        {flows.ok && flows.data.data.length > 0 ? <p className="page-count">{flowCount(flows.data.data.length)}</p> : null}
+        {flows.ok && active > 0 ? <p className="page-count">{flowCount(active)}</p> : null}
         {canCreate ? (
           <Link className="button button-primary" href="/flows/new">
             New flow
           </Link>
         ) : null}
       </div>
-      {flows.ok ? <FlowList flows={flows.data.data} now={new Date()} /> : <ErrorNotice problem={flows.problem} />}
+      {flows.ok ? <FlowList flows={flows.data.data} now={new Date()} canEdit={canCreate} /> : <ErrorNotice problem={flows.problem} />}
     </div>
   );
 }

@@ -5,6 +5,7 @@ import { FlowEditor } from '@/components/editor/flow-editor';
 import { ErrorNotice } from '@/components/error-notice';
 import { FlowHeader } from '@/components/flow-header';
 import { readFromEngine } from '@/lib/engine-server';
+import { LAYOUT_ON_OPEN } from '@/lib/editor/layout-on-open';
 import { isFlowId, loadFlow } from '@/lib/load-flow';
 import { nodeTypeListResponseSchema } from '@/lib/node-type-info';
 import { meResponseSchema } from '@/lib/session-user';
@@ -12,6 +13,7 @@ import styles from './flow-page.module.css';
 
 interface FlowPageProps {
   params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
 }
 
 export async function generateMetadata({ params }: FlowPageProps): Promise<Metadata> {
@@ -21,8 +23,9 @@ export async function generateMetadata({ params }: FlowPageProps): Promise<Metad
   return { title: flow.ok ? flow.data.name : 'Flow' };
 }
 
-export default async function FlowPage({ params }: FlowPageProps) {
+export default async function FlowPage({ params, searchParams }: FlowPageProps) {
   const { id } = await params;
+  const query = await searchParams;
   if (!isFlowId(id)) notFound();
   const [flow, nodeTypes, me] = await Promise.all([
     loadFlow(id),
@@ -64,17 +67,21 @@ export default async function FlowPage({ params }: FlowPageProps) {
   }
   const published = flow.data.publishedVersion;
   const role = me.ok ? me.data.user.role : 'support';
+  const mayEdit = role === 'admin' || role === 'marketer';
   return (
     <FlowEditor
       flowId={flow.data.id}
       flow={{
         name: flow.data.name,
+        description: flow.data.description,
         revision: flow.data.revision,
         document: parsed.document,
         published: published ? { version: published.version, publishedAt: published.publishedAt } : null,
       }}
       nodeTypes={nodeTypes.data.data}
-      editable={role === 'admin' || role === 'marketer'}
+      editable={mayEdit && flow.data.archivedAt === null}
+      archived={flow.data.archivedAt !== null ? { mayRestore: mayEdit } : null}
+      layOutOnOpen={query[LAYOUT_ON_OPEN] === 'auto'}
     />
   );
 }

@@ -4,8 +4,11 @@ import { notFound } from 'next/navigation';
 import { ErrorNotice } from '@/components/error-notice';
 import { readFromEngine } from '@/lib/engine-server';
 import { executionListSchema } from '@/lib/execution-view';
-import { formatTimestamp } from '@/lib/format-timestamp';
+import { describeCustomer, describeError, describeVersion } from '@/lib/describe-execution';
+import { describeStatus } from '@/lib/describe-status';
+import { formatTimestampSeconds } from '@/lib/format-timestamp';
 import { isFlowId, loadFlow } from '@/lib/load-flow';
+import styles from './executions.module.css';
 
 export const metadata: Metadata = { title: 'Executions' };
 
@@ -21,7 +24,7 @@ export default async function ExecutionsPage({ params }: ExecutionsPageProps) {
     readFromEngine(`/api/executions?flowId=${encodeURIComponent(id)}&limit=100`, executionListSchema),
   ]);
   return (
-    <div className="page">
+    <div className={`page ${styles.page}`}>
       <div className="page-header">
         <div>
           <nav aria-label="Breadcrumb">
@@ -38,6 +41,8 @@ export default async function ExecutionsPage({ params }: ExecutionsPageProps) {
           <thead>
             <tr>
               <th scope="col">Started</th>
+              <th scope="col">Customer</th>
+              <th scope="col">Version</th>
               <th scope="col">Status</th>
               <th scope="col">Error</th>
               <th scope="col">Replay</th>
@@ -46,10 +51,13 @@ export default async function ExecutionsPage({ params }: ExecutionsPageProps) {
           <tbody>
             {executions.data.data.map((execution) => (
               <tr key={execution.id}>
-                <td>{formatTimestamp(execution.startedAt)}</td>
                 <td>
-                  {execution.status}
-                  {execution.endedReason ? ` (${execution.endedReason})` : ''}
+                  <time dateTime={execution.startedAt}>{formatTimestampSeconds(execution.startedAt)}</time>
+                </td>
+                <td>{describeCustomer(execution.contact)}</td>
+                <td>{describeVersion(execution.version)}</td>
+                <td>
+                  {describeStatus(execution.status, execution.endedReason)}
                   {execution.testMode ? (
                     <>
                       {' '}
@@ -57,9 +65,11 @@ export default async function ExecutionsPage({ params }: ExecutionsPageProps) {
                     </>
                   ) : null}
                 </td>
-                <td>{execution.errorCode ?? '—'}</td>
+                <td className={styles.error}>{describeError(execution)}</td>
                 <td>
-                  <Link href={`/flows/${id}/executions/${execution.id}`}>Replay execution from {formatTimestamp(execution.startedAt)}</Link>
+                  <Link href={`/flows/${id}/executions/${execution.id}`}>
+                    Replay execution from {formatTimestampSeconds(execution.startedAt)}
+                  </Link>
                 </td>
               </tr>
             ))}

@@ -4,12 +4,15 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { ErrorNotice } from '@/components/error-notice';
 import { ExecutionReplay } from '@/components/replay/execution-replay';
+import { describeCustomer, describeError } from '@/lib/describe-execution';
+import { describeExecutionOutcome } from '@/lib/editor/step-outcome';
 import { readFromEngine } from '@/lib/engine-server';
 import { executionDetailSchema, versionDetailSchema } from '@/lib/execution-view';
-import { formatTimestamp } from '@/lib/format-timestamp';
-import { isFlowId } from '@/lib/load-flow';
+import { formatTimestampSeconds } from '@/lib/format-timestamp';
+import { isFlowId, loadFlow } from '@/lib/load-flow';
 import { nodeTypeListResponseSchema } from '@/lib/node-type-info';
-import styles from '../../flow-page.module.css';
+import pageStyles from '../../flow-page.module.css';
+import styles from './replay-page.module.css';
 
 export const metadata: Metadata = { title: 'Execution replay' };
 
@@ -20,43 +23,60 @@ interface ReplayPageProps {
 export default async function ReplayPage({ params }: ReplayPageProps) {
   const { id, executionId } = await params;
   if (!isFlowId(id) || !isFlowId(executionId)) notFound();
-  const [execution, version, nodeTypes] = await Promise.all([
+  const [execution, version, nodeTypes, flow] = await Promise.all([
     readFromEngine(`/api/executions/${executionId}`, executionDetailSchema, { notFoundPage: true }),
     // The exact version the execution ran: a published one, or the draft a test run froze.
     readFromEngine(`/api/executions/${executionId}/flow-version`, versionDetailSchema, { notFoundPage: true }),
     readFromEngine('/api/node-types', nodeTypeListResponseSchema),
+    loadFlow(id),
   ]);
   if (!execution.ok || !nodeTypes.ok) {
     const problem = !execution.ok ? execution.problem : !nodeTypes.ok ? nodeTypes.problem : null;
     return <div className="page">{problem ? <ErrorNotice problem={problem} /> : null}</div>;
   }
   if (execution.data.flowId !== id) notFound();
+  const run = execution.data;
   const parsed = version.ok ? parseFlowDocument(version.data.definition) : null;
-  const published = version.ok && version.data.kind === 'published' ? version.data.version : null;
+  const ran =
+    version.ok && version.data.kind === 'test'
+      ? `Test run of draft revision ${version.data.version} (the draft as it was saved then)`
+      : version.ok
+        ? `Version ${version.data.version}`
+        : null;
+  const facts = [
+    ran,
+    `Started ${formatTimestampSeconds(run.startedAt)}`,
+    run.contact ? `Customer: ${describeCustomer(run.contact)}` : null,
+    run.errorCode || run.errorMessage ? `Error ${describeError(run)}` : null,
+  ].filter((fact): fact is string => fact !== null);
   return (
-    <div className={styles.page}>
-      <div className={styles.body}>
+    <div className={pageStyles.page}>
+      <header className={styles.header}>
         <nav aria-label="Breadcrumb">
-          <Link href="/flows">Flows</Link> / <Link href={`/flows/${id}`}>Flow</Link> /{' '}
-          <Link href={`/flows/${id}/executions`}>Executions</Link>
+          <ol className={styles.breadcrumb}>
+            <li>
+              <Link href="/flows">Flows</Link>
+            </li>
+            <li>
+              <Link href={`/flows/${id}`}>{flow.ok ? flow.data.name : 'Flow'}</Link>
+            </li>
+            <li>
+              <Link href={`/flows/${id}/executions`}>Executions</Link>
+            </li>
+          </ol>
         </nav>
-        <h1>Execution replay</h1>
-        <p>
-          {execution.data.testMode ? 'Test run · ' : ''}Started {formatTimestamp(execution.data.startedAt)} · status{' '}
-          <strong>{execution.data.status}</strong>
-          {published !== null ? ` · version ${published}` : ''}
-          {execution.data.errorCode ? ` · error ${execution.data.errorCode}: ${execution.data.errorMessage ?? ''}` : ''}
-        </p>
-        {version.ok && version.data.kind === 'test' ? (
-          <p className="notice">
-            This test run ran the draft as it was saved then (revision {version.data.version}), not a published version.
-          </p>
-        ) : null}
-      </div>
+        <div className={styles.titleRow}>
+          <h1 className={styles.title}>Execution replay</h1>
+          <span className={styles.status} data-status={run.status}>
+            Status: <strong>{describeExecutionOutcome(run)}</strong>
+          </span>
+        </div>
+        <p className={styles.facts}>{facts.join(' · ')}</p>
+      </header>
       {parsed?.ok ? (
-        <ExecutionReplay document={parsed.document} execution={execution.data} nodeTypes={nodeTypes.data.data} />
+        <ExecutionReplay document={parsed.document} execution={run} nodeTypes={nodeTypes.data.data} />
       ) : (
-        <div className={styles.body}>
+        <div className={pageStyles.body}>
           <p className="notice notice-warning">The flow version this execution ran could not be loaded, so its path cannot be drawn.</p>
         </div>
       )}

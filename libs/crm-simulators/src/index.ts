@@ -1,0 +1,17 @@
+export { startHubSpotSimulator } from './hubspot/hubspot-server';
+export type { RunningHubSpotSimulator } from './hubspot/hubspot-server';
+export type { HubSpotSimulatorOptions, HubSpotSubscription } from './hubspot/hubspot-options';
+export { hubSpotSignatureV3 } from './hubspot/hubspot-signature';
+export type { HubSpotWebhookEvent } from './hubspot/hubspot-webhooks';
+export type { FaultSpec } from './common/fault-plan';
+export type { RecordedCall } from './common/call-log';
+export type { CallbackAttempt, CallbackRetry } from './common/webhook-dispatcher';
+export { syntheticPerson } from './common/synthetic-people';
+export { startZohoSimulator } from './zoho/zoho-server';
+export type { RunningZohoSimulator } from './zoho/zoho-server';
+export type { ZohoDataCentre, ZohoSimulatorOptions } from './zoho/zoho-options';
+export type { ZohoModule } from './zoho/zoho-schema';
+export { startSalesforceSimulator } from './salesforce/salesforce-server';
+export type { RunningSalesforceSimulator } from './salesforce/salesforce-server';
+export type { SalesforceSimulatorOptions } from './salesforce/salesforce-options';
+export type { SObjectName } from './salesforce/salesforce-schema';
