@@ -139,7 +139,7 @@ export function ConversationList(props: ConversationListProps) {
                   <span className={styles.rowTime}>{conversation.lastMessage ? clockTime(conversation.lastMessage.at) : ''}</span>
                 </span>
                 <span className={styles.rowPreview}>
-                  {conversation.lastMessage?.direction === 'outbound' ? <span className={styles.you}>You: </span> : null}
+                  {conversation.lastMessage?.direction === 'outbound' ? <span className={styles.you}>Sent: </span> : null}
                   {conversation.lastMessage?.preview ?? 'No messages yet'}
                 </span>
                 <span className={styles.rowMeta}>

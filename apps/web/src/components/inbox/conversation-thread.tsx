@@ -29,7 +29,7 @@ interface ThreadProps {
 }
 
 const TICKS: Record<string, { mark: string; label: string }> = {
-  accepted: { mark: '🕓', label: 'Sending' },
+  accepted: { mark: '○', label: 'Sending' },
   sent: { mark: '✓', label: 'Sent' },
   delivered: { mark: '✓✓', label: 'Delivered' },
   read: { mark: '✓✓', label: 'Read' },
@@ -60,7 +60,7 @@ function Media({ message }: { message: TimelineMessage }) {
   if (media.kind === 'video') return <video controls src={media.url} aria-label="Video" className={styles.video} />;
   return (
     <a href={media.url} className={styles.document}>
-      📄 {media.filename ?? 'Document'}
+      Document: {media.filename ?? 'file'}
     </a>
   );
 }
@@ -108,7 +108,7 @@ function Bubble({ message }: { message: TimelineMessage }) {
           <p className={styles.text}>{message.text}</p>
         ) : null}
         {message.details.location ? (
-          <p>📍 {message.details.location.name ?? `${message.details.location.latitude}, ${message.details.location.longitude}`}</p>
+          <p>Location: {message.details.location.name ?? `${message.details.location.latitude}, ${message.details.location.longitude}`}</p>
         ) : null}
         {message.details.footer ? <p className={styles.footer}>{message.details.footer}</p> : null}
         {message.details.buttons ? (

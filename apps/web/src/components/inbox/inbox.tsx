@@ -190,8 +190,11 @@ export function Inbox({ user }: { user: SessionUser }) {
           setEntries((list) =>
             list.some((e) => e.id === message.id) ? list.map((e) => (e.id === message.id ? message : e)) : [message, ...list],
           );
-          if (event.type === 'message.created' && message.direction === 'inbound' && document.visibilityState === 'visible')
-            void markRead(parsed.data.conversationId);
+          if (event.type === 'message.created') {
+            // A new message may have ended or held a run: the contact panel follows.
+            void loadDetail(parsed.data.conversationId);
+            if (message.direction === 'inbound' && document.visibilityState === 'visible') void markRead(parsed.data.conversationId);
+          }
           return;
         }
         case 'note.created': {
