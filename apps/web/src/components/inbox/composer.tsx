@@ -99,13 +99,18 @@ export function Composer(props: ComposerProps) {
   };
 
   const submit = async () => {
+    // The box empties at once (the agent may start the next message while this one travels) and gets the words back if they did not go.
+    const written = text;
     if (mode === 'note') {
-      if (!text.trim()) return;
+      if (!written.trim()) return;
       setSending(true);
-      const answer = await post(`/api/conversations/${conversation.id}/notes`, noteAnswer, { text });
+      setText('');
+      const answer = await post(`/api/conversations/${conversation.id}/notes`, noteAnswer, { text: written });
       setSending(false);
-      if (answer.ok) setText('');
-      else setProblem(answer.message);
+      if (!answer.ok) {
+        setProblem(answer.message);
+        setText((current) => current || written);
+      }
       return;
     }
     if (templateMode) {
@@ -116,8 +121,9 @@ export function Composer(props: ComposerProps) {
       }
       return;
     }
-    if (!text.trim()) return;
-    if (await send({ type: 'text', text })) setText('');
+    if (!written.trim()) return;
+    setText('');
+    if (!(await send({ type: 'text', text: written }))) setText((current) => current || written);
   };
 
   const attach = async (chosen: File) => {
