@@ -233,7 +233,13 @@ run(async () => {
   const before = loadavg();
 
   log('first pages: the list and a conversation');
-  const conversationIds = (await meta.query(`SELECT id FROM conversations ORDER BY random() LIMIT $1`, [o.samples])).rows.map((r) => r.id);
+  // Random conversations whose seeded id is a well-formed UUID (version and variant bits), as the API's id check wants.
+  const conversationIds = (
+    await meta.query(
+      `SELECT id FROM conversations WHERE id::text ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$' ORDER BY random() LIMIT $1`,
+      [o.samples],
+    )
+  ).rows.map((r) => r.id);
   await timed(api, '/api/conversations', 20); // warm-up
   const list = await timed(api, '/api/conversations', o.samples);
   const mine = await timed(api, '/api/conversations?assignee=unassigned&status=open', o.samples);
