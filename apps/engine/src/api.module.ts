@@ -7,6 +7,7 @@ import { AuthController } from './auth/auth.controller';
 import { AuthModule } from './auth/auth.module';
 import { SessionGuard } from './auth/session.guard';
 import { ContactsController } from './contacts/contacts.controller';
+import { ConversationsModule } from './conversations/conversations.module';
 import { CrmEventsController } from './crm/crm-events.controller';
 import { CrmModule } from './crm/crm.module';
 import { EventsModule } from './events/events.module';
@@ -37,7 +38,18 @@ import { WorkspacesModule } from './workspaces/workspaces.module';
 
 /** The HTTP API (roles api and all). Every route passes the global SessionGuard. */
 @Module({
-  imports: [AuditModule, AuthModule, CrmModule, EventsModule, FlowsModule, RuntimeModule, UsersModule, WhatsAppModule, WorkspacesModule],
+  imports: [
+    AuditModule,
+    AuthModule,
+    ConversationsModule,
+    CrmModule,
+    EventsModule,
+    FlowsModule,
+    RuntimeModule,
+    UsersModule,
+    WhatsAppModule,
+    WorkspacesModule,
+  ],
   controllers: [
     ApiKeysController,
     AuditController,

@@ -6,10 +6,12 @@ import { ApiModule } from './api.module';
 import type { Clock } from './common/clock';
 import { loggableRequest } from './common/loggable-request';
 import { ConfigModule } from './config/config.module';
+import { ConversationsWorkModule } from './conversations/conversations-work.module';
 import type { EngineConfig } from './config/engine-config';
 import { dataSourceOptions } from './database/data-source-options';
 import { DispatchModule } from './dispatch/dispatch.module';
 import { HealthModule } from './health/health.module';
+import { StreamModule } from './stream/stream.module';
 
 @Module({})
 export class AppModule {
@@ -35,6 +37,8 @@ export class AppModule {
         TypeOrmModule.forRoot(dataSourceOptions(config)),
         DispatchModule.forRoot(config),
         HealthModule,
+        StreamModule,
+        ConversationsWorkModule.forRoot(config),
         ...(serveApi ? [ApiModule] : []),
       ],
     };

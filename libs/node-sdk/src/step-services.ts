@@ -6,6 +6,8 @@ export interface ContactActions {
   setField(name: string, value: unknown): Promise<{ changed: boolean; oldValue: unknown }>;
   moveToList(list: string | null): Promise<{ changed: boolean; previous: string | null }>;
   assign(userId: string | null): Promise<void>;
+  /** Gives the contact's conversation to the support team (pending → open) and notifies them; `opened` is false when people had it already. */
+  handOver(note: string): Promise<{ conversationId: string | null; opened: boolean }>;
   /** Records the contact's consent (kept apart for marketing and for notifications); `changed` is false when it already was so. */
   setConsent(kind: 'marketing' | 'transactional', value: 'opted_in' | 'opted_out'): Promise<{ changed: boolean }>;
 }

@@ -3,6 +3,8 @@ import { conditionHandler } from './conditions/condition/condition.handler';
 import { assignAgentConfigSchema } from './contacts/assign-agent/assign-agent.definition';
 import { assignAgentHandler } from './contacts/assign-agent/assign-agent.handler';
 import { consentConfigSchema } from './contacts/consent/consent.definition';
+import { handOverConfigSchema } from './contacts/hand-over/hand-over.definition';
+import { handOverHandler } from './contacts/hand-over/hand-over.handler';
 import { consentHandler } from './contacts/consent/consent.handler';
 import { moveToListHandler } from './contacts/move-to-list/move-to-list.handler';
 import { notifyAgentConfigSchema } from './contacts/notify-agent/notify-agent.definition';
@@ -75,6 +77,15 @@ describe('action and control nodes', () => {
     const nobody = testContext(notifyAgentConfigSchema.parse({ title: 'x' }), { contact: { assignedUserId: null } });
     await notifyAgentHandler.execute(nobody.context);
     expect(nobody.recorded.calls[0]?.input).toMatchObject({ userId: null });
+  });
+
+  it('hand over to a human: gives the conversation to the team with the rendered note', async () => {
+    const handOver = testContext(handOverConfigSchema.parse({ note: '{{ contact.first_name }} asked for a person' }));
+    expect(await handOverHandler.execute(handOver.context)).toMatchObject({
+      outcome: 'continue',
+      data: { conversationId: 'conversation-1', opened: true },
+    });
+    expect(handOver.recorded.calls).toEqual([{ service: 'handOver', input: 'Ada asked for a person' }]);
   });
 
   it('pause automation: until a time, or until resumed', async () => {

@@ -3,6 +3,7 @@ import type { NodeDefinition } from '@parley/flow-core';
 import { conditionDefinition } from './conditions/condition/condition.definition';
 import { assignAgentDefinition } from './contacts/assign-agent/assign-agent.definition';
 import { consentDefinition } from './contacts/consent/consent.definition';
+import { handOverDefinition } from './contacts/hand-over/hand-over.definition';
 import { moveToListDefinition } from './contacts/move-to-list/move-to-list.definition';
 import { notifyAgentDefinition } from './contacts/notify-agent/notify-agent.definition';
 import { setFieldDefinition } from './contacts/set-field/set-field.definition';
@@ -31,6 +32,7 @@ import { sendMessageDefinition } from './whatsapp/send-message/send-message.defi
 export * from './conditions/condition/condition.definition';
 export * from './contacts/assign-agent/assign-agent.definition';
 export * from './contacts/consent/consent.definition';
+export * from './contacts/hand-over/hand-over.definition';
 export * from './contacts/move-to-list/move-to-list.definition';
 export * from './contacts/notify-agent/notify-agent.definition';
 export * from './contacts/set-field/set-field.definition';
@@ -60,6 +62,7 @@ export const NODE_DEFINITIONS: readonly NodeDefinition[] = [
   conditionDefinition,
   assignAgentDefinition,
   consentDefinition,
+  handOverDefinition,
   moveToListDefinition,
   notifyAgentDefinition,
   setFieldDefinition,

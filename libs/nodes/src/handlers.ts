@@ -3,6 +3,7 @@ import type { NodeHandler } from '@parley/node-sdk';
 import { conditionHandler } from './conditions/condition/condition.handler';
 import { assignAgentHandler } from './contacts/assign-agent/assign-agent.handler';
 import { consentHandler } from './contacts/consent/consent.handler';
+import { handOverHandler } from './contacts/hand-over/hand-over.handler';
 import { moveToListHandler } from './contacts/move-to-list/move-to-list.handler';
 import { notifyAgentHandler } from './contacts/notify-agent/notify-agent.handler';
 import { setFieldHandler } from './contacts/set-field/set-field.handler';
@@ -31,6 +32,7 @@ import { sendMessageHandler } from './whatsapp/send-message/send-message.handler
 export * from './conditions/condition/condition.handler';
 export * from './contacts/assign-agent/assign-agent.handler';
 export * from './contacts/consent/consent.handler';
+export * from './contacts/hand-over/hand-over.handler';
 export * from './contacts/move-to-list/move-to-list.handler';
 export * from './contacts/notify-agent/notify-agent.handler';
 export * from './contacts/set-field/set-field.handler';
@@ -60,6 +62,7 @@ export const NODE_HANDLERS: readonly NodeHandler[] = [
   conditionHandler,
   assignAgentHandler,
   consentHandler,
+  handOverHandler,
   moveToListHandler,
   notifyAgentHandler,
   setFieldHandler,

@@ -85,6 +85,7 @@ export function testContext<T>(
       moveToList: async (list) => (record('moveToList', list), { changed: true, previous: null }),
       assign: async (userId) => void record('assign', userId),
       setConsent: async (kind, value) => (record('setConsent', { kind, value }), { changed: true }),
+      handOver: async (note) => (record('handOver', note), { conversationId: 'conversation-1', opened: true }),
     },
     crm: {
       createOpportunity: async (input) => (record('createOpportunity', input), { id: 'opp-1' }),

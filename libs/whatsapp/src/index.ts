@@ -26,3 +26,5 @@ export { templateParameterCounts } from './template-parameters';
 export type { TemplateParameterCounts } from './template-parameters';
 export { validateOutboundMessage } from './outbound-message-validation';
 export type { OutboundValidation } from './outbound-message-validation';
+export { downloadGraphMedia, uploadGraphMedia } from './graph-media';
+export type { GraphMediaDownload, GraphMediaUpload } from './graph-media';

@@ -9,9 +9,11 @@ import { ZodValidationPipe } from './zod-validation.pipe';
  */
 export interface RouteContract {
   body?: { schema: z.ZodType; description?: string };
+  /** A body that is not JSON (an uploaded file): its content types. */
+  rawBody?: { contentTypes: string[]; description: string };
   query?: z.ZodObject;
   params: Record<string, z.ZodType>;
-  response?: { status: number; schema: z.ZodType | null; description: string };
+  response?: { status: number; schema: z.ZodType | null; description: string; contentType?: string };
   /** Statuses the route answers besides the ones every route may (400, 401, 403, 404, 413), with why. */
   errors: Record<number, string>;
 }
@@ -102,5 +104,19 @@ export function NoContentResponse(description = 'Done; no content'): MethodDecor
 export function ErrorResponses(errors: Record<number, string>): MethodDecorator {
   return (target, key) => {
     Object.assign(contractOf(target, key).errors, errors);
+  };
+}
+
+/** The route answers with something other than JSON (an event stream, a file), described in words. */
+export function NonJsonResponse(contentType: string, description: string): MethodDecorator {
+  return (target, key) => {
+    contractOf(target, key).response = { status: 200, schema: null, description, contentType };
+  };
+}
+
+/** The route reads its body as raw bytes of these content types (an upload), not as JSON. */
+export function RawBody(contentTypes: string[], description: string): MethodDecorator {
+  return (target, key) => {
+    contractOf(target, key).rawBody = { contentTypes, description };
   };
 }

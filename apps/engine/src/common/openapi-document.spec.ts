@@ -72,7 +72,10 @@ describe('the OpenAPI document', () => {
         if (!describesSomething(parameter['schema'])) problems.push(`${route}: parameter ${String(parameter['name'])} has no schema`);
       }
       const body = op['requestBody'];
-      if (body !== undefined && !describesSomething(obj(obj(obj(body)['content'])['application/json'])['schema'])) {
+      // A body is JSON with a schema, or a file (an upload) described as binary.
+      const bodyContent = body === undefined ? {} : obj(obj(body)['content']);
+      const bodySchema = bodyContent['application/json'] ?? Object.values(bodyContent)[0];
+      if (body !== undefined && !describesSomething(obj(bodySchema)['schema'])) {
         problems.push(`${route}: body without a schema`);
       }
       const responses = obj(op['responses']);
@@ -80,7 +83,9 @@ describe('the OpenAPI document', () => {
       if (success.length !== 1) problems.push(`${route}: ${success.length} success answers`);
       for (const [status, answer] of Object.entries(responses)) {
         if (status === '204') continue;
-        const schema = obj(obj(obj(answer)['content'])['application/json'])['schema'];
+        // JSON with a schema, or another content type (an event stream, a file) described by its type.
+        const content = obj(obj(answer)['content']);
+        const schema = obj(content['application/json'] ?? Object.values(content)[0])['schema'];
         if (!describesSomething(schema)) problems.push(`${route}: answer ${status} has no schema`);
       }
       if (!('400' in responses)) problems.push(`${route}: no 400 answer`);

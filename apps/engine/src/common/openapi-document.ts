@@ -98,19 +98,29 @@ function applyContract(operation: Json, path: string, contract: RouteContract): 
       ...(contract.body.description ? { description: contract.body.description } : {}),
       content: jsonContent(jsonSchemaOf(contract.body.schema, 'input')),
     };
+  } else if (contract.rawBody) {
+    operation['requestBody'] = {
+      required: true,
+      description: contract.rawBody.description,
+      content: Object.fromEntries(contract.rawBody.contentTypes.map((type) => [type, { schema: { type: 'string', format: 'binary' } }])),
+    };
   } else {
     delete operation['requestBody'];
   }
   const responses: Json = {};
   if (contract.response) {
-    const { status, schema, description } = contract.response;
-    responses[String(status)] = schema ? { description, content: jsonContent(jsonSchemaOf(schema, 'output')) } : { description };
+    const { status, schema, description, contentType } = contract.response;
+    responses[String(status)] = schema
+      ? { description, content: jsonContent(jsonSchemaOf(schema, 'output')) }
+      : contentType
+        ? { description, content: { [contentType]: { schema: { type: 'string' } } } }
+        : { description };
   }
   const secured = Array.isArray(operation['security']) && operation['security'].length > 0;
   const errors: Record<number, string> = { 400: COMMON_ERRORS[400] ?? '' };
   if (secured) Object.assign(errors, { 401: COMMON_ERRORS[401], 403: COMMON_ERRORS[403] });
   if (path.includes('{')) errors[404] = COMMON_ERRORS[404] ?? '';
-  if (contract.body) errors[413] = COMMON_ERRORS[413] ?? '';
+  if (contract.body || contract.rawBody) errors[413] = COMMON_ERRORS[413] ?? '';
   Object.assign(errors, contract.errors);
   for (const [status, description] of Object.entries(errors)) responses[status] = errorResponse(description);
   operation['responses'] = responses;

@@ -75,6 +75,17 @@ export const engineConfigSchema = z.object({
   SWEEP_INTERVAL_MS: integer(100, 600_000).default(2000),
   /** How often due waits are looked for; a wait fires within about this much of its time. */
   WAIT_POLL_INTERVAL_MS: integer(20, 60_000).default(250),
+  /** Where media files customers send (and agents upload) are kept, when no S3 bucket is configured. */
+  MEDIA_DIR: z.string().min(1).default('.data/media'),
+  /** The largest file an agent may upload (WhatsApp's own limits per kind apply too). */
+  MEDIA_MAX_UPLOAD_BYTES: integer(1024, 200 * 1024 * 1024).default(100 * 1024 * 1024),
+  /** S3-compatible object storage for media (AWS S3, MinIO, R2...): set the bucket to use it instead of MEDIA_DIR. */
+  MEDIA_S3_BUCKET: optionalText,
+  /** The storage's endpoint, e.g. https://s3.eu-west-1.amazonaws.com or http://127.0.0.1:9000; buckets are addressed by path. */
+  MEDIA_S3_ENDPOINT: optionalText.pipe(url(['http', 'https']).optional()),
+  MEDIA_S3_REGION: z.string().min(1).default('us-east-1'),
+  MEDIA_S3_ACCESS_KEY_ID: optionalText,
+  MEDIA_S3_SECRET_ACCESS_KEY: optionalText,
   /** How often schedules and "not read within N hours" checks run. */
   SCHEDULER_INTERVAL_MS: integer(1000, 3_600_000).default(15_000),
 });
@@ -102,6 +113,11 @@ export function loadEngineConfig(env: Record<string, string | undefined>): Engin
     );
   }
   const config = parsed.data;
+  if (config.MEDIA_S3_BUCKET && (!config.MEDIA_S3_ENDPOINT || !config.MEDIA_S3_ACCESS_KEY_ID || !config.MEDIA_S3_SECRET_ACCESS_KEY)) {
+    throw new ConfigError([
+      'MEDIA_S3_BUCKET: S3 media storage also needs MEDIA_S3_ENDPOINT, MEDIA_S3_ACCESS_KEY_ID and MEDIA_S3_SECRET_ACCESS_KEY',
+    ]);
+  }
   if (config.ENGINE_ROLE !== 'all' && !config.REDIS_URL) {
     throw new ConfigError([
       `ENGINE_ROLE: "${config.ENGINE_ROLE}" needs REDIS_URL, because without Redis work is dispatched in-process and only ENGINE_ROLE=all processes it`,

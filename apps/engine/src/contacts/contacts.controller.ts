@@ -12,7 +12,7 @@ import { ErrorResponses, ZodBody, ZodParam, ZodQuery, ZodResponse } from '../com
 import { idParam } from '../common/route-params';
 import { sqlRows } from '../database/sql-rows';
 import { Dispatcher } from '../dispatch/dispatcher';
-import { PauseService } from '../pauses/pause.service';
+import { type PauseOutcome, PauseService } from '../pauses/pause.service';
 import { WhatsAppSenderService } from '../whatsapp/whatsapp-sender.service';
 import { WorkspaceSettingsService } from '../workspaces/workspace-settings.service';
 import { ConsentService } from './consent.service';
@@ -245,23 +245,21 @@ export class ContactsController {
     await this.load(principal, id);
     const { settings } = await this.workspaces.get(principal.workspaceId);
     const until = new Date(this.clock.now().getTime() + settings.takeoverHours * 3_600_000);
-    const taken: { pauseId?: string } = {};
+    const taken: { pause?: PauseOutcome } = {};
     const result = await this.sender
       .forAgent({
         workspaceId: principal.workspaceId,
         userId: principal.userId,
         // The bot must not talk over the human: the takeover pause starts once every check has passed, before the message leaves.
         beforeDelivery: async () => {
-          taken.pauseId = (
-            await this.pauses.pause({
-              workspaceId: principal.workspaceId,
-              scope: 'contact',
-              contactId: id,
-              until,
-              reason: 'An agent took over the conversation',
-              actor: { kind: 'agent_message', userId: principal.userId },
-            })
-          ).id;
+          taken.pause = await this.pauses.pause({
+            workspaceId: principal.workspaceId,
+            scope: 'contact',
+            contactId: id,
+            until,
+            reason: 'An agent took over the conversation',
+            actor: { kind: 'agent_message', userId: principal.userId },
+          });
         },
       })
       .send({
@@ -270,7 +268,7 @@ export class ContactsController {
         idempotencyKey: `agent:${principal.userId}:${idempotencyKey?.trim().slice(0, 100) || randomUUID()}`,
         message: { type: 'text', text: { body: body.text } },
       });
-    if (taken.pauseId === undefined) {
+    if (taken.pause === undefined) {
       if (result.status === 'blocked' || result.status === 'failed') {
         // Refused before anything was recorded or sent: nothing is stored, automation goes on.
         throw new UnprocessableEntityException({
@@ -287,10 +285,10 @@ export class ContactsController {
     }
     if (result.status === 'failed') {
       // WhatsApp refused it: the customer got nothing, so the bot carries on.
-      const woken = await this.pauses.end(principal.workspaceId, taken.pauseId, { kind: 'system', userId: principal.userId });
+      const woken = await this.pauses.undo(principal.workspaceId, taken.pause, { kind: 'system', userId: principal.userId });
       await this.dispatcher.dispatch(woken.map((contactId) => ({ kind: 'contact' as const, id: contactId })));
       return { result, automationPausedUntil: null };
     }
-    return { result, automationPausedUntil: until.toISOString() };
+    return { result, automationPausedUntil: taken.pause.until?.toISOString() ?? null };
   }
 }

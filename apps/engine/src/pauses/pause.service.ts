@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
 import { sqlRow, sqlRows } from '../database/sql-rows';
+import { StreamPublisher } from '../stream/stream-publisher.service';
 
 export type PauseScope = 'contact' | 'flow' | 'workspace';
 
@@ -28,6 +29,15 @@ const pauseRow = z.object({
   ends_at: z.date().nullable(),
 });
 
+/** What `pause` did: made a pause, or extended the open one (whose end was `previousUntil`). */
+export interface PauseOutcome {
+  id: string;
+  created: boolean;
+  previousUntil: Date | null;
+  /** When automation resumes now (null: when someone resumes it). */
+  until: Date | null;
+}
+
 export interface NewPause {
   workspaceId: string;
   scope: PauseScope;
@@ -48,6 +58,7 @@ export class PauseService {
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly audit: AuditService,
+    private readonly stream: StreamPublisher,
   ) {}
 
   /** The pause that applies to this contact and flow now (the one lasting longest), or null. */
@@ -64,12 +75,71 @@ export class PauseService {
     return row ? { id: row.id, scope: row.scope, reason: row.reason, until: row.ends_at } : null;
   }
 
-  /** Stores a pause and its audit entry together. */
-  async pause(input: NewPause): Promise<{ id: string }> {
+  /**
+   * Pauses a scope, with its audit entry. A scope already paused keeps its
+   * one pause, extended (never shortened) to the later end, or to "until
+   * resumed": repeated pauses extend, they do not stack.
+   */
+  async pause(input: NewPause): Promise<PauseOutcome> {
     return this.dataSource.transaction((manager) => this.insertPause(manager, input));
   }
 
-  private async insertPause(manager: EntityManager, input: NewPause): Promise<{ id: string }> {
+  /**
+   * Takes back a pause that turned out unneeded (an agent's message WhatsApp
+   * refused): a new pause ends, an extended one gets its old end back.
+   * Returns the contacts whose held executions the caller should dispatch.
+   */
+  async undo(workspaceId: string, outcome: PauseOutcome, actor: PauseActor): Promise<string[]> {
+    if (outcome.created) return this.end(workspaceId, outcome.id, actor);
+    await this.dataSource.transaction(async (manager) => {
+      const row = await sqlRow(
+        manager,
+        z.object({ contact_id: z.string().nullable() }),
+        'UPDATE automation_pauses SET ends_at = $3 WHERE id = $1 AND workspace_id = $2 AND ended_at IS NULL RETURNING contact_id',
+        [outcome.id, workspaceId, outcome.previousUntil],
+      );
+      if (row) await this.announce(manager, workspaceId, row.contact_id);
+    });
+    return [];
+  }
+
+  private async insertPause(manager: EntityManager, input: NewPause): Promise<PauseOutcome> {
+    const now = this.clock.now();
+    const open = await sqlRow(
+      manager,
+      z.object({ id: z.string(), ends_at: z.date().nullable() }),
+      `SELECT id, ends_at FROM automation_pauses
+        WHERE workspace_id = $1 AND scope = $2 AND ended_at IS NULL AND starts_at <= $5 AND (ends_at IS NULL OR ends_at > $5)
+          AND (($2 = 'contact' AND contact_id = $3) OR ($2 = 'flow' AND flow_id = $4) OR $2 = 'workspace')
+        ORDER BY ends_at DESC NULLS FIRST LIMIT 1 FOR UPDATE`,
+      [input.workspaceId, input.scope, input.contactId ?? null, input.flowId ?? null, now],
+    );
+    if (open) {
+      const until =
+        open.ends_at === null || input.until === null ? null : new Date(Math.max(open.ends_at.getTime(), input.until.getTime()));
+      if (until?.getTime() !== open.ends_at?.getTime()) {
+        await manager.query('UPDATE automation_pauses SET ends_at = $2 WHERE id = $1', [open.id, until]);
+        await this.audit.record(
+          {
+            workspaceId: input.workspaceId,
+            actorUserId: input.actor.userId,
+            action: 'automation.pause_extended',
+            subjectType: input.scope,
+            subjectId: input.contactId ?? input.flowId ?? input.workspaceId,
+            details: {
+              pauseId: open.id,
+              from: open.ends_at?.toISOString() ?? null,
+              until: until?.toISOString() ?? null,
+              reason: input.reason,
+              by: input.actor.kind,
+            },
+          },
+          manager,
+        );
+        await this.announce(manager, input.workspaceId, input.contactId ?? null);
+      }
+      return { id: open.id, created: false, previousUntil: open.ends_at, until };
+    }
     const row = await sqlRow(
       manager,
       z.object({ id: z.string() }),
@@ -80,7 +150,7 @@ export class PauseService {
         input.scope,
         input.contactId ?? null,
         input.flowId ?? null,
-        this.clock.now(),
+        now,
         input.until,
         input.reason,
         input.actor.kind,
@@ -99,7 +169,13 @@ export class PauseService {
       },
       manager,
     );
-    return row;
+    await this.announce(manager, input.workspaceId, input.contactId ?? null);
+    return { id: row.id, created: true, previousUntil: null, until: input.until };
+  }
+
+  /** Tells live views that a contact's (or, with null, the workspace's) automation state changed. */
+  private async announce(manager: EntityManager, workspaceId: string, contactId: string | null): Promise<void> {
+    await this.stream.publish(manager, { workspaceId, type: 'pause.changed', payload: { contactId } });
   }
 
   /**
@@ -117,6 +193,7 @@ export class PauseService {
         [pauseId, workspaceId, now, actor.kind, actor.userId],
       );
       if (!ended?.contact_id) return [];
+      await this.announce(manager, workspaceId, ended.contact_id);
       await this.audit.record(
         {
           workspaceId,
@@ -170,6 +247,7 @@ export class PauseService {
         [workspaceId, scope, subjectId, now],
       );
       if (ended.length > 0) {
+        await this.announce(manager, workspaceId, scope === 'contact' ? subjectId : null);
         await this.audit.record(
           {
             workspaceId,

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { NODE_HANDLERS as HANDLER_LIST } from '@parley/nodes/handlers';
 import { AuditModule } from '../audit/audit.module';
 import { ContactActionsService } from '../contacts/contact-actions.service';
+import { ConversationsCoreModule } from '../conversations/conversations-core.module';
 import { CouponService } from '../coupons/coupon.service';
 import { CrmStoreService } from '../crm/crm-store.service';
 import { EventProcessorService } from '../events/event-processor.service';
@@ -22,7 +23,7 @@ import { StepServicesFactory } from './step-services.factory';
 
 /** The flow runtime: matching events to flows, running steps, and the services steps use. */
 @Module({
-  imports: [AuditModule, EventsModule, FlowsModule, PausesModule, WhatsAppModule, WorkspacesModule],
+  imports: [AuditModule, ConversationsCoreModule, EventsModule, FlowsModule, PausesModule, WhatsAppModule, WorkspacesModule],
   providers: [
     { provide: NODE_HANDLERS, useValue: new NodeHandlerRegistry(HANDLER_LIST) },
     BehaviourQueriesService,

@@ -14,6 +14,7 @@ import { CrmStoreService } from '../crm/crm-store.service';
 import { guardedHttpRequest } from '../http/guarded-http-client';
 import { NotifierService } from '../notifications/notifier.service';
 import { ConsentService } from '../contacts/consent.service';
+import { ConversationHandoverService } from '../conversations/conversation-handover.service';
 import { PauseService } from '../pauses/pause.service';
 import { WhatsAppSenderService } from '../whatsapp/whatsapp-sender.service';
 import type { WorkspaceRuntimeSettings } from '../workspaces/workspace-settings.service';
@@ -57,6 +58,7 @@ export class StepServicesFactory {
     private readonly notifier: NotifierService,
     private readonly conditions: ConditionEngineService,
     private readonly consent: ConsentService,
+    private readonly handover: ConversationHandoverService,
   ) {}
 
   create(scope: StepScope): StepServicesWithLog {
@@ -105,6 +107,14 @@ export class StepServicesFactory {
           }),
         }),
         assign: (userId) => this.contacts.assign(contactScope, userId),
+        handOver: (note) =>
+          this.handover.handOver({
+            workspaceId: scope.workspaceId,
+            contactId: scope.contact.id,
+            flowId: scope.flowId,
+            note,
+            testMode: scope.testMode,
+          }),
       },
       crm: {
         createOpportunity: (input) =>

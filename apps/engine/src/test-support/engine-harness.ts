@@ -1,6 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import { type RunningSimulator, startSimulator } from '@parley/whatsapp-simulator';
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import type { ManualClock } from './manual-clock';
 import { type EngineConfig, loadEngineConfig } from '../config/engine-config';
@@ -94,6 +97,7 @@ export async function startEngineHarness(options: HarnessOptions = {}): Promise<
     webhookRetry: { maxAttempts: 2, firstDelayMs: 50 },
     ...(clock ? { now: () => clock.now() } : {}),
   });
+  const mediaDir = join(tmpdir(), `parley-media-${randomBytes(6).toString('hex')}`);
   const baseEnv: Record<string, string> = {
     DATABASE_URL: db.url,
     DATABASE_POOL_SIZE: '20',
@@ -105,6 +109,8 @@ export async function startEngineHarness(options: HarnessOptions = {}): Promise<
     LOG_LEVEL: 'silent',
     PORT: '0',
     SWEEP_INTERVAL_MS: '200',
+    // Media files of this run, never the repository's .data folder.
+    MEDIA_DIR: mediaDir,
     ...options.env,
   };
   const config = loadEngineConfig(baseEnv);
@@ -235,6 +241,7 @@ export async function startEngineHarness(options: HarnessOptions = {}): Promise<
       await app.close();
       await simulator.close();
       await db.drop();
+      rmSync(mediaDir, { recursive: true, force: true });
     },
   };
 }

@@ -3,6 +3,7 @@ import type { MessageChange } from '@parley/whatsapp';
 import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { Clock } from '../common/clock';
+import { ConversationLedgerService } from '../conversations/conversation-ledger.service';
 import { sqlRow, sqlRows } from '../database/sql-rows';
 import { applyContentChange, type ContentOutcome } from './message-content';
 
@@ -33,7 +34,10 @@ type StoredMessage = z.infer<typeof messageRow>;
  */
 @Injectable()
 export class MessageChangesService {
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly ledger: ConversationLedgerService,
+  ) {}
 
   /**
    * Stores a change from `contactId` and applies it when its message is here.
@@ -129,6 +133,7 @@ export class MessageChangesService {
         outcome.content.editedAt,
         outcome.content.revokedAt,
       ]);
+      await this.ledger.messageUpdated(manager, message.id);
     }
     await manager.query(
       `UPDATE message_changes SET message_id = $2, applied_at = $3, text = CASE WHEN kind = 'revoke' THEN $4 ELSE text END WHERE id = $1`,

@@ -12,6 +12,7 @@ import { Clock } from '../common/clock';
 import { codeOfError, errorConstraint } from '../common/error-code';
 import { ConsentService } from '../contacts/consent.service';
 import { ContactIdentityService } from '../contacts/contact-identity.service';
+import { ConversationLedgerService } from '../conversations/conversation-ledger.service';
 import { sqlRow, sqlRows } from '../database/sql-rows';
 import { isTransientDatabaseError } from '../database/transient-database-error';
 import type { WorkItem } from '../dispatch/work-item';
@@ -96,6 +97,7 @@ export class WebhookProcessorService {
     private readonly changes: MessageChangesService,
     private readonly settings: WorkspaceSettingsService,
     private readonly templates: WhatsAppTemplatesService,
+    private readonly ledger: ConversationLedgerService,
     private readonly clock: Clock,
   ) {}
 
@@ -364,6 +366,7 @@ export class WebhookProcessorService {
       ],
     );
     if (!inserted) return touched;
+    await this.ledger.messageStored(manager, inserted.id);
     const content = await this.changes.applyPending(
       manager,
       workspaceId,
@@ -479,12 +482,25 @@ export class WebhookProcessorService {
       notes.push(`status: ${status.status} for unknown message ${status.wamid}`);
       return null;
     }
-    await manager.query(
-      `UPDATE messages SET status = $2, status_at = $3
+    const moved = await sqlRow(
+      manager,
+      z.object({ id: z.string() }),
+      `UPDATE messages SET status = $2, status_at = $3,
+              error_code = CASE WHEN $2 = 'failed' THEN $5 ELSE error_code END,
+              error_title = CASE WHEN $2 = 'failed' THEN $6 ELSE error_title END
         WHERE wamid = $1 AND workspace_id = $4 AND direction = 'outbound'
-          AND ${statusRank('$2')} > ${statusRank("coalesce(status, '')")}`,
-      [status.wamid, status.status, status.timestamp, workspaceId],
+          AND ${statusRank('$2')} > ${statusRank("coalesce(status, '')")}
+        RETURNING id`,
+      [
+        status.wamid,
+        status.status,
+        status.timestamp,
+        workspaceId,
+        status.errorCode === null ? null : String(status.errorCode),
+        status.errorTitle ?? status.errors[0]?.title ?? null,
+      ],
     );
+    if (moved) await this.ledger.messageUpdated(manager, moved.id);
     if (!['sent', 'delivered', 'read', 'played', 'failed'].includes(status.status)) return null;
     const event = await this.events.record(
       {
@@ -576,11 +592,13 @@ export class WebhookProcessorService {
         : request.type === 'template'
           ? `[template ${request.template?.name ?? ''}]`
           : null;
-    await manager.query(
+    const stored = await sqlRow(
+      manager,
+      idRow,
       `INSERT INTO messages (workspace_id, contact_id, whatsapp_number_id, direction, wamid, type, text, payload, occurred_at, status, status_at, execution_id, node_id)
        SELECT $1, c.id, $2, 'outbound', $3, $4, $5, $6, $7, 'accepted', $7, $8, $9
          FROM contacts c WHERE c.workspace_id = $1 AND c.wa_id = $10
-       ON CONFLICT (wamid) DO NOTHING`,
+       ON CONFLICT (wamid) DO NOTHING RETURNING id`,
       [
         number.workspace_id,
         number.id,
@@ -594,6 +612,7 @@ export class WebhookProcessorService {
         request.to,
       ],
     );
+    if (stored) await this.ledger.messageStored(manager, stored.id);
     return true;
   }
 }

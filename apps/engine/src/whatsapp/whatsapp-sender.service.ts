@@ -8,6 +8,7 @@ import type { EngineConfig } from '../config/engine-config';
 import { ENGINE_CONFIG } from '../config/engine-config.token';
 import { sqlRow } from '../database/sql-rows';
 import { ConsentService } from '../contacts/consent.service';
+import { ConversationLedgerService } from '../conversations/conversation-ledger.service';
 import { describeSend } from './policy/describe-send';
 import { type GateDecision, PolicyGateService } from './policy/policy-gate.service';
 import { notificationKey } from './policy/policy-facts-reader';
@@ -26,6 +27,8 @@ export interface SendScope {
   testMode: boolean;
   /** Runs once every check has passed, just before the send is recorded and made (an agent's takeover pause). */
   beforeDelivery?: () => Promise<void>;
+  /** The agent who wrote it (null for flows). */
+  userId?: string | null;
 }
 
 const existingRow = z.object({
@@ -45,6 +48,24 @@ const appliedCategorySchema: z.ZodType<AppliedCategory> = z.object({
   registryCategory: z.string().nullable(),
   reason: z.string(),
 });
+
+/** The words a sent message is stored with (the conversation's text and search): its text, a caption, or the template's name. */
+function storedText(message: SendWhatsAppRequest['message']): string | null {
+  switch (message.type) {
+    case 'text':
+      return message.text.body;
+    case 'template':
+      return `[template ${message.template.name}]`;
+    case 'image':
+      return message.image.caption ?? null;
+    case 'video':
+      return message.video.caption ?? null;
+    case 'document':
+      return message.document.caption ?? null;
+    default:
+      return null;
+  }
+}
 
 function text(value: unknown, fallback: string): string {
   return typeof value === 'string' ? value : fallback;
@@ -66,6 +87,7 @@ export class WhatsAppSenderService {
     private readonly gate: PolicyGateService,
     private readonly consent: ConsentService,
     private readonly clock: Clock,
+    private readonly ledger: ConversationLedgerService,
     @Inject(ENGINE_CONFIG) private readonly config: EngineConfig,
   ) {}
 
@@ -86,6 +108,7 @@ export class WhatsAppSenderService {
             flowId: null,
             flowVersionId: null,
             testMode: false,
+            userId: scope.userId,
             ...(scope.beforeDelivery ? { beforeDelivery: scope.beforeDelivery } : {}),
           },
           request,
@@ -204,18 +227,20 @@ export class WhatsAppSenderService {
             JSON.stringify({ wamid: result.wamid, waId: result.waId, usedFallback, category }),
             now,
           ]);
-          await manager.query(
+          const stored = await sqlRow(
+            manager,
+            z.object({ id: z.string() }),
             `INSERT INTO messages (workspace_id, contact_id, whatsapp_number_id, direction, wamid, type, text, payload, occurred_at, status, status_at, execution_id, node_id,
-                                   category, content_hash, notification_key, business_initiated, origin)
-             VALUES ($1, $2, $3, 'outbound', $4, $5, $6, $7, $8, 'accepted', $8, $9, $10, $11, $12, $13, $14, $15)
-             ON CONFLICT (wamid) DO NOTHING`,
+                                   category, content_hash, notification_key, business_initiated, origin, sent_by_user_id)
+             VALUES ($1, $2, $3, 'outbound', $4, $5, $6, $7, $8, 'accepted', $8, $9, $10, $11, $12, $13, $14, $15, $16)
+             ON CONFLICT (wamid) DO NOTHING RETURNING id`,
             [
               scope.workspaceId,
               request.contactId,
               credentials.number.id,
               result.wamid,
               message.type,
-              message.type === 'text' ? message.text.body : message.type === 'template' ? `[template ${message.template.name}]` : null,
+              storedText(message),
               JSON.stringify(body),
               now,
               scope.executionId,
@@ -225,8 +250,10 @@ export class WhatsAppSenderService {
               notificationKey(sent),
               decision.businessInitiated,
               origin,
+              scope.userId ?? null,
             ],
           );
+          if (stored) await this.ledger.messageStored(manager, stored.id);
           if (result.waId !== null && result.waId !== contact.wa_id) {
             // Ids only: the numbers themselves are customer data and stay out of the log.
             this.logger.log(

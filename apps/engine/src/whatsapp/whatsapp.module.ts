@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { ConsentService } from '../contacts/consent.service';
 import { ContactIdentityService } from '../contacts/contact-identity.service';
+import { ConversationsCoreModule } from '../conversations/conversations-core.module';
 import { EventsModule } from '../events/events.module';
 import { PausesModule } from '../pauses/pauses.module';
 import { WorkspacesModule } from '../workspaces/workspaces.module';
@@ -14,7 +15,7 @@ import { WhatsAppSenderService } from './whatsapp-sender.service';
 import { WhatsAppTemplatesService } from './whatsapp-templates.service';
 
 @Module({
-  imports: [AuditModule, EventsModule, PausesModule, WorkspacesModule],
+  imports: [AuditModule, ConversationsCoreModule, EventsModule, PausesModule, WorkspacesModule],
   providers: [
     ConsentService,
     ContactIdentityService,

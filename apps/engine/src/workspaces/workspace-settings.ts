@@ -45,6 +45,15 @@ export const workspaceSettingsSchema = z.object({
     .default([]),
   /** Executions (and their steps) older than this are pruned, unless still running or waiting. */
   executionRetentionDays: z.number().int().min(1).max(3650).default(180),
+  /** The support console. */
+  inbox: z
+    .object({
+      /** A customer's new (or reopened) conversation goes to the bot first (pending) while automation runs for them; else straight to people (open). */
+      botAnswersFirst: z.boolean().default(true),
+      /** Messages older than this are pruned, except each conversation's last 50. At least 180 days. */
+      historyRetentionDays: z.number().int().min(180).max(3650).default(180),
+    })
+    .default({ botAnswersFirst: true, historyRetentionDays: 180 }),
   /** The rules every send passes (WhatsApp policy, consent, frequency, quiet hours, pacing). */
   messaging: messagingPolicySchema.default(messagingPolicySchema.parse({})),
 });

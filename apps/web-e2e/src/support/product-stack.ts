@@ -7,6 +7,8 @@ export interface ProductStack {
   urls: RunningStack['urls'];
   admin: { email: string; password: string };
   phoneNumberId: string;
+  /** The stack's own database, for a test that must set up what time would (an old message). */
+  databaseUrl: string;
   stop(): Promise<void>;
 }
 
@@ -59,6 +61,7 @@ export async function startProductStack(): Promise<ProductStack> {
     urls: stack.urls,
     admin: credentials,
     phoneNumberId: SIMULATOR_PHONE_NUMBER_ID,
+    databaseUrl: url.toString(),
     stop: async () => {
       await stack.stop();
       await admin((client) => client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));

@@ -4,7 +4,10 @@ import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import styles from './main-nav.module.css';
 
-const ITEMS = [{ href: '/flows', label: 'Flows' }] as const;
+const ITEMS = [
+  { href: '/flows', label: 'Flows' },
+  { href: '/inbox', label: 'Inbox' },
+] as const;
 
 export function MainNav() {
   const pathname = usePathname();

@@ -7,6 +7,7 @@ import { TestRuns1764300000000 } from './1764300000000-test-runs';
 import { TestRunMessages1764410000000 } from './1764410000000-test-run-messages';
 import { FlowArchive1764420000000 } from './1764420000000-flow-archive';
 import { ContactIdentityAndMessageChanges1764440000000 } from './1764440000000-contact-identity-and-message-changes';
+import { Conversations1764500000000 } from './1764500000000-conversations';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   TestRunMessages1764410000000,
   FlowArchive1764420000000,
   ContactIdentityAndMessageChanges1764440000000,
+  Conversations1764500000000,
 ];

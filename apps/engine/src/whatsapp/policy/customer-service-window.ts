@@ -6,8 +6,13 @@ const MARGIN_MS = 5 * 60_000;
 
 /** Whether free-form messages may go: the customer wrote less than 24 h ago (by their message's own timestamp). */
 export function windowOpen(facts: PolicyFacts): boolean {
-  const last = facts.contact.lastInboundAt;
-  return last !== null && facts.now.getTime() - last.getTime() < DAY_MS - MARGIN_MS;
+  const closes = windowClosesAt(facts.contact.lastInboundAt);
+  return closes !== null && facts.now.getTime() < closes.getTime();
+}
+
+/** When free-form messages stop being allowed after the customer's last message (null: they never wrote). */
+export function windowClosesAt(lastInboundAt: Date | null): Date | null {
+  return lastInboundAt === null ? null : new Date(lastInboundAt.getTime() + DAY_MS - MARGIN_MS);
 }
 
 export function windowReason(facts: PolicyFacts): string {

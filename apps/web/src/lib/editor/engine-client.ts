@@ -11,9 +11,12 @@ export type ClientAnswer<T> = { ok: true; status: number; data: T } | { ok: fals
 export async function callEngine<T>(path: string, schema: z.ZodType<T>, init: RequestInit = {}): Promise<ClientAnswer<T>> {
   let response: Response;
   try {
+    const headers = new Headers(init.headers);
+    headers.set('accept', 'application/json');
+    if (init.body && !headers.has('content-type')) headers.set('content-type', 'application/json');
     response = await fetch(path, {
       ...init,
-      headers: { accept: 'application/json', ...(init.body ? { 'content-type': 'application/json' } : {}) },
+      headers,
       credentials: 'same-origin',
       cache: 'no-store',
     });

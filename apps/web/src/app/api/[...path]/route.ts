@@ -7,7 +7,15 @@ export const dynamic = 'force-dynamic';
 const TIMEOUT_MS = 30_000;
 
 // x-forwarded-for lets the engine's per-client sign-in lockout see the browser's address, not ours.
-const FORWARDED_REQUEST_HEADERS = ['cookie', 'content-type', 'authorization', 'accept', 'x-forwarded-for'] as const;
+const FORWARDED_REQUEST_HEADERS = [
+  'cookie',
+  'content-type',
+  'authorization',
+  'accept',
+  'x-forwarded-for',
+  'last-event-id',
+  'idempotency-key',
+] as const;
 
 /**
  * Headers that describe one hop or the encoding of the upstream body. fetch()
@@ -71,6 +79,9 @@ async function forward(request: NextRequest, context: ProxyContext): Promise<Res
   const method = request.method.toUpperCase();
   const body = method === 'GET' || method === 'HEAD' ? null : await request.arrayBuffer();
 
+  // The deadline covers the engine's answer (its headers), not the body: the live event stream never ends.
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(new DOMException('The engine did not answer in time', 'TimeoutError')), TIMEOUT_MS);
   let upstream: Response;
   try {
     upstream = await fetch(target, {
@@ -79,13 +90,15 @@ async function forward(request: NextRequest, context: ProxyContext): Promise<Res
       body: body && body.byteLength > 0 ? body : null,
       redirect: 'manual',
       cache: 'no-store',
-      signal: AbortSignal.any([request.signal, AbortSignal.timeout(TIMEOUT_MS)]),
+      signal: AbortSignal.any([request.signal, deadline.signal]),
     });
   } catch (error) {
-    if (isTimeout(error)) {
+    if (isTimeout(error) || deadline.signal.aborted) {
       return Response.json({ message: 'The Parley engine did not answer in time.' }, { status: 504 });
     }
     return Response.json({ message: 'The Parley engine is not reachable.' }, { status: 502 });
+  } finally {
+    clearTimeout(timer);
   }
 
   return new Response(NULL_BODY_STATUSES.has(upstream.status) || method === 'HEAD' ? null : upstream.body, {

@@ -1,0 +1,297 @@
+import { ConversationsWorker } from './conversations-worker.service';
+import type { ApiClient } from '../test-support/api-client';
+import { type EngineHarness, startEngineHarness } from '../test-support/engine-harness';
+import { priceReplyFlow } from '../test-support/flow-fixtures';
+import { arr, obj, str } from '../test-support/json';
+import { ManualClock } from '../test-support/manual-clock';
+import { changedTables, snapshotTables } from '../test-support/table-snapshot';
+
+const HOUR = 3_600_000;
+
+describe('conversations API', () => {
+  let h: EngineHarness;
+  let support: ApiClient;
+  let marketer: ApiClient;
+  let clock: ManualClock;
+  let flowId = '';
+
+  beforeAll(async () => {
+    clock = new ManualClock(new Date('2026-03-02T09:00:00Z'));
+    h = await startEngineHarness({ clock });
+    support = await h.workspace.user('support');
+    marketer = await h.workspace.user('marketer');
+    const created = await h.workspace.admin.post('/api/flows', { name: 'Price question', definition: priceReplyFlow() });
+    flowId = str(obj(created.body)['id']);
+    expect((await h.workspace.admin.post(`/api/flows/${flowId}/publish`, {})).status).toBe(201);
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  async function customerWrites(waId: string, text: string): Promise<void> {
+    await h.simulator.customerSends({ phoneNumberId: h.workspace.phoneNumberId, from: waId, name: `Customer ${waId.slice(-2)}`, text });
+    await h.settle();
+    await h.pace();
+  }
+
+  async function conversationOf(waId: string): Promise<Record<string, unknown>> {
+    const list = obj((await support.get(`/api/conversations?status=all&q=${waId}`)).body);
+    const found = arr(list['data']).map(obj);
+    expect(found).toHaveLength(1);
+    return found[0] ?? {};
+  }
+
+  async function timeline(id: string, client: ApiClient = support): Promise<Record<string, unknown>[]> {
+    const response = await client.get(`/api/conversations/${id}/messages`);
+    expect(response.status).toBe(200);
+    return arr(obj(response.body)['data']).map(obj);
+  }
+
+  it('files a customer’s message on a new pending conversation (the bot answers), with the flow’s reply marked as the flow’s', async () => {
+    await customerWrites('393330000001', 'What is the price?');
+    const conversation = await conversationOf('393330000001');
+    expect(conversation).toMatchObject({
+      status: 'pending',
+      assignee: null,
+      waitingSince: '2026-03-02T09:00:00.000Z',
+      window: { open: true },
+      unread: 1,
+      automation: { state: 'running', pause: null },
+      contact: { phone: '+393330000001' },
+    });
+    const entries = await timeline(str(conversation['id']));
+    expect(entries.map((e) => [e['direction'], e['text']])).toEqual([
+      ['outbound', 'Our prices start at 10 EUR. Want a discount code?'],
+      ['inbound', 'What is the price?'],
+    ]);
+    expect(entries[0]).toMatchObject({ sender: { kind: 'flow', flowId, flowName: 'Price question', nodeId: 'reply' } });
+    expect(entries[1]).toMatchObject({ sender: { kind: 'customer' } });
+    const counts = obj(obj((await support.get('/api/conversations')).body)['counts']);
+    expect(counts).toMatchObject({ all: 1, unassigned: 1, mine: 0 });
+  });
+
+  it('takes over from the bot when an agent replies: open, theirs, no longer waiting, automation paused, the customer gets it', async () => {
+    const id = str((await conversationOf('393330000001'))['id']);
+    const reply = await support.post(`/api/conversations/${id}/messages`, { type: 'text', text: 'Hi, I am Anna, how can I help?' });
+    expect(reply.status).toBe(201);
+    expect(obj(reply.body)).toMatchObject({
+      result: { status: 'accepted' },
+      automationPausedUntil: new Date(clock.now().getTime() + 12 * HOUR).toISOString(),
+    });
+    const conversation = obj((await support.get(`/api/conversations/${id}`)).body);
+    expect(conversation['conversation']).toMatchObject({
+      status: 'open',
+      waitingSince: null,
+      unread: 0,
+      assignee: { name: expect.any(String) },
+      automation: { state: 'paused', pause: { scope: 'contact', by: { name: expect.any(String) } } },
+    });
+    const sent = h.simulator.state.sent.filter((m) => m.to === '393330000001').map((m) => m.body['text']);
+    expect(sent).toContainEqual({ body: 'Hi, I am Anna, how can I help?' });
+    const entries = await timeline(id);
+    expect(entries[0]).toMatchObject({ direction: 'outbound', sender: { kind: 'agent' }, text: 'Hi, I am Anna, how can I help?' });
+
+    // The bot stays quiet: a price question starts no flow while paused.
+    const before = h.simulator.state.sent.length;
+    await customerWrites('393330000001', 'and the price for two?');
+    expect(h.simulator.state.sent.length).toBe(before);
+    expect(obj((await support.get(`/api/conversations/${id}`)).body)['conversation']).toMatchObject({ status: 'open', unread: 1 });
+  });
+
+  it('extends the one takeover pause on every reply instead of stacking pauses', async () => {
+    const id = str((await conversationOf('393330000001'))['id']);
+    clock.advance(HOUR);
+    const reply = await support.post(`/api/conversations/${id}/messages`, { type: 'text', text: 'Two are 18 EUR.' });
+    expect(reply.status).toBe(201);
+    expect(obj(reply.body)['automationPausedUntil']).toBe(new Date(clock.now().getTime() + 12 * HOUR).toISOString());
+    expect(await h.count('automation_pauses', 'ended_at IS NULL')).toBe(1);
+  });
+
+  it('keeps notes private, records who did what, and marks messages read per agent', async () => {
+    const id = str((await conversationOf('393330000001'))['id']);
+    const note = await support.post(`/api/conversations/${id}/notes`, { text: 'VIP customer, be nice' });
+    expect(note.status).toBe(201);
+    expect(obj(note.body)).toMatchObject({ kind: 'note', text: 'VIP customer, be nice', author: { id: expect.any(String) } });
+    const sentBefore = h.simulator.state.sent.length;
+    expect(h.simulator.state.sent.length).toBe(sentBefore);
+
+    // Another agent has not read the customer's messages; the admin reads them.
+    const admin = h.workspace.admin;
+    expect(obj((await admin.get(`/api/conversations/${id}`)).body)['conversation']).toMatchObject({ unread: 2 });
+    expect((await admin.post(`/api/conversations/${id}/read`)).status).toBe(200);
+    expect(obj((await admin.get(`/api/conversations/${id}`)).body)['conversation']).toMatchObject({ unread: 0 });
+
+    const snoozed = await support.post(`/api/conversations/${id}/status`, {
+      status: 'snoozed',
+      snoozeUntil: new Date(clock.now().getTime() + HOUR).toISOString(),
+    });
+    expect(snoozed.status).toBe(200);
+    expect(obj(snoozed.body)).toMatchObject({ status: 'snoozed' });
+    const resolved = await support.post(`/api/conversations/${id}/status`, { status: 'resolved' });
+    expect(obj(resolved.body)).toMatchObject({ status: 'resolved', waitingSince: null, unread: 0 });
+    const entries = await timeline(id);
+    expect(entries.filter((e) => e['kind'] === 'activity').map((e) => e['text'])).toEqual([
+      expect.stringMatching(/resolved it$/),
+      expect.stringMatching(/snoozed it until/),
+    ]);
+    expect(entries.find((e) => e['kind'] === 'note')).toMatchObject({ text: 'VIP customer, be nice' });
+
+    // A customer's message reopens it; automation is still paused by the agent, so a person owns it: open.
+    await customerWrites('393330000001', 'one more thing');
+    expect(obj((await support.get(`/api/conversations/${id}`)).body)['conversation']).toMatchObject({ status: 'open' });
+  });
+
+  it('wakes a snoozed conversation when its time comes', async () => {
+    await customerWrites('393330000002', 'hello');
+    const id = str((await conversationOf('393330000002'))['id']);
+    await support.post(`/api/conversations/${id}/status`, {
+      status: 'snoozed',
+      snoozeUntil: new Date(clock.now().getTime() + HOUR).toISOString(),
+    });
+    clock.advance(HOUR + 1000);
+    await h.app.get(ConversationsWorker).runOnce();
+    expect(obj((await support.get(`/api/conversations/${id}`)).body)['conversation']).toMatchObject({ status: 'open', snoozedUntil: null });
+  });
+
+  it('takes a pending conversation over on "assign to me": open, mine, automation paused', async () => {
+    await customerWrites('393330000003', 'hello bot');
+    const id = str((await conversationOf('393330000003'))['id']);
+    expect((await conversationOf('393330000003'))['status']).toBe('pending');
+    const taken = await support.post(`/api/conversations/${id}/assign`, { userId: await userId(support) });
+    expect(taken.status).toBe(200);
+    expect(obj(taken.body)).toMatchObject({ status: 'open', assignee: { id: await userId(support) }, automation: { state: 'paused' } });
+    const mine = obj((await support.get('/api/conversations?assignee=me')).body);
+    expect(arr(mine['data']).map((c) => obj(c)['id'])).toContain(id);
+  });
+
+  it('offers free text only inside the window: outside it a text is refused (422, nothing stored) and a template goes', async () => {
+    await customerWrites('393330000004', 'hi');
+    const id = str((await conversationOf('393330000004'))['id']);
+    clock.advance(25 * HOUR);
+    expect((await conversationOf('393330000004'))['window']).toMatchObject({ open: false });
+    expect(arr(obj((await support.get('/api/conversations?status=all&window=closed')).body)['data']).map((c) => obj(c)['id'])).toContain(
+      id,
+    );
+    const before = await snapshotTables(h.dataSource, { contents: true, except: ['whatsapp_numbers'] });
+    const text = await support.post(`/api/conversations/${id}/messages`, { type: 'text', text: 'Are you still there?' });
+    expect(text.status).toBe(422);
+    expect(obj(text.body)).toMatchObject({ code: 'policy:customer_service_window' });
+    expect(changedTables(before, await snapshotTables(h.dataSource, { contents: true, except: ['whatsapp_numbers'] }))).toEqual({});
+    await h.simulator.state.templates.upsert(h.simulator.state.numbers.get(h.workspace.phoneNumberId)?.wabaId ?? '', {
+      name: 'follow_up',
+      language: 'en_US',
+      category: 'UTILITY',
+      status: 'APPROVED',
+      components: [{ type: 'BODY', text: 'Hello {{1}}, we are here when you need us.' }],
+    });
+    const template = await support.post(`/api/conversations/${id}/messages`, {
+      type: 'template',
+      template: { name: 'follow_up', language: 'en_US', parameters: ['Marta'] },
+    });
+    expect(template.status).toBe(201);
+    expect(obj(template.body)).toMatchObject({ result: { status: 'accepted' } });
+    const [latest] = await timeline(id);
+    expect(latest).toMatchObject({ type: 'template', details: { template: { name: 'follow_up', parameters: ['Marta'] } } });
+  });
+
+  it('opens a pending conversation when a flow hands it over to a human, and notifies the team', async () => {
+    const created = await h.workspace.admin.post('/api/flows', {
+      name: 'Ask for a person',
+      definition: {
+        schemaVersion: 1,
+        nodes: [
+          {
+            id: 'trigger',
+            type: 'trigger.inbound_message',
+            typeVersion: 1,
+            position: { x: 0, y: 0 },
+            config: { match: 'keyword', keywords: ['human'], mode: 'contains', caseSensitive: false },
+          },
+          { id: 'handover', type: 'agent.hand_over', typeVersion: 1, position: { x: 0, y: 180 }, config: { note: 'Asked for a person' } },
+        ],
+        edges: [{ id: 'e1', source: 'trigger', sourceOutput: 'next', target: 'handover' }],
+        notes: [],
+      },
+    });
+    expect((await h.workspace.admin.post(`/api/flows/${str(obj(created.body)['id'])}/publish`, {})).status).toBe(201);
+    await customerWrites('393330000005', 'can I talk to a human please');
+    const conversation = await conversationOf('393330000005');
+    expect(conversation).toMatchObject({ status: 'open', assignee: null, waitingSince: expect.any(String) });
+    const entries = await timeline(str(conversation['id']));
+    expect(entries.find((e) => e['kind'] === 'activity')).toMatchObject({
+      text: 'Ask for a person handed it over to a person: Asked for a person',
+    });
+    const notifications = await h.sql(
+      `SELECT u.role FROM notifications n JOIN users u ON u.id = n.user_id WHERE n.kind = 'conversation_handover'`,
+    );
+    expect(notifications.map((n) => n['role']).sort()).toEqual(['admin', 'marketer', 'support'].filter((r) => r !== 'marketer'));
+  });
+
+  it('lets marketers read everything and change nothing', async () => {
+    const id = str((await conversationOf('393330000001'))['id']);
+    expect((await marketer.get('/api/conversations')).status).toBe(200);
+    expect((await marketer.get(`/api/conversations/${id}`)).status).toBe(200);
+    expect((await marketer.get(`/api/conversations/${id}/messages`)).status).toBe(200);
+    expect((await marketer.get('/api/canned-replies')).status).toBe(200);
+    const before = await snapshotTables(h.dataSource, { contents: true });
+    const writes: [string, unknown][] = [
+      [`/api/conversations/${id}/messages`, { type: 'text', text: 'hello' }],
+      [`/api/conversations/${id}/notes`, { text: 'note' }],
+      [`/api/conversations/${id}/assign`, { userId: null }],
+      [`/api/conversations/${id}/status`, { status: 'resolved' }],
+      [`/api/conversations/${id}/read`, {}],
+      ['/api/canned-replies', { shortcut: 'hi', text: 'Hello!' }],
+    ];
+    for (const [path, body] of writes) expect([path, (await marketer.post(path, body)).status]).toEqual([path, 403]);
+    expect((await h.anonymous.get('/api/conversations')).status).toBe(401);
+    expect(changedTables(before, await snapshotTables(h.dataSource, { contents: true }))).toEqual({});
+  });
+
+  it('answers bad input with a 4xx naming the field and stores nothing', async () => {
+    const id = str((await conversationOf('393330000001'))['id']);
+    const other = await h.addWorkspace('Other');
+    const options = { contents: true, except: ['whatsapp_numbers'] };
+    const before = await snapshotTables(h.dataSource, options);
+    const cases: [string, string, unknown, number, string][] = [
+      ['POST', `/api/conversations/${id}/messages`, { type: 'text', text: '' }, 400, 'text'],
+      ['POST', `/api/conversations/${id}/messages`, { type: 'fax', text: 'x' }, 400, 'type'],
+      ['POST', `/api/conversations/${id}/messages`, { type: 'image', link: 'http://example.com/a.png' }, 400, 'link'],
+      ['POST', `/api/conversations/${id}/messages`, { type: 'image', mediaId: '00000000-0000-4000-8000-000000000000' }, 404, ''],
+      ['POST', `/api/conversations/${id}/notes`, { text: 'x'.repeat(4001) }, 400, 'text'],
+      ['POST', `/api/conversations/${id}/assign`, { userId: 'nobody' }, 400, 'userId'],
+      ['POST', `/api/conversations/${id}/assign`, { userId: await userId(marketer) }, 422, 'userId'],
+      ['POST', `/api/conversations/${id}/status`, { status: 'closed' }, 400, 'status'],
+      ['POST', `/api/conversations/${id}/status`, { status: 'resolved', snoozeUntil: '2030-01-01T00:00:00Z' }, 400, 'snoozeUntil'],
+      ['POST', `/api/conversations/${id}/status`, { status: 'snoozed', snoozeUntil: '2020-01-01T00:00:00Z' }, 422, 'snoozeUntil'],
+      ['GET', `/api/conversations?status=lost`, undefined, 400, 'status'],
+      ['GET', `/api/conversations?cursor=nope`, undefined, 400, 'cursor'],
+      ['GET', `/api/conversations/${id}/messages?before=nope`, undefined, 400, 'before'],
+      ['GET', '/api/conversations/not-a-uuid', undefined, 400, 'id'],
+      ['POST', '/api/canned-replies', { shortcut: 'Has Spaces', text: 'x' }, 400, 'shortcut'],
+    ];
+    for (const [method, path, body, status, field] of cases) {
+      const response = await support.request(method, path, body);
+      expect([path, JSON.stringify(body), response.status]).toEqual([path, JSON.stringify(body), status]);
+      if (field) expect(JSON.stringify(response.body)).toContain(field);
+    }
+    // Another workspace sees nothing of it.
+    expect((await other.admin.get(`/api/conversations/${id}`)).status).toBe(404);
+    expect((await other.admin.post(`/api/conversations/${id}/notes`, { text: 'hi' })).status).toBe(404);
+    expect(changedTables(before, await snapshotTables(h.dataSource, options))).toEqual({});
+  });
+
+  it('keeps canned replies by shortcut', async () => {
+    const created = await support.post('/api/canned-replies', {
+      shortcut: 'shipping',
+      text: 'Hi {{ contact.first_name | "there" }}, shipping takes 2 days.',
+    });
+    expect(created.status).toBe(201);
+    expect((await support.post('/api/canned-replies', { shortcut: 'shipping', text: 'again' })).status).toBe(409);
+    const list = arr(obj((await marketer.get('/api/canned-replies')).body)['data']).map(obj);
+    expect(list).toEqual([expect.objectContaining({ shortcut: 'shipping' })]);
+  });
+});
+
+async function userId(client: ApiClient): Promise<string> {
+  return str(obj(obj((await client.get('/api/auth/me')).body)['user'])['id']);
+}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { WhatsAppModule } from '../../whatsapp/whatsapp.module';
+import { ConversationsCoreModule } from '../conversations-core.module';
+import { MediaFetcherService } from './media-fetcher.service';
+import { mediaStorageProvider } from './media-storage.provider';
+import { MediaUploadService } from './media-upload.service';
+
+/** Media kept by Parley: the storage (folder or S3), fetching customers' files, agents' uploads. */
+@Module({
+  imports: [ConversationsCoreModule, WhatsAppModule],
+  providers: [mediaStorageProvider, MediaFetcherService, MediaUploadService],
+  exports: [MediaFetcherService, MediaUploadService],
+})
+export class ConversationsMediaModule {}

@@ -1,0 +1,275 @@
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { z } from 'zod';
+import { PeriodicTask } from '../common/periodic-task';
+import type { EngineConfig } from '../config/engine-config';
+import { ENGINE_CONFIG } from '../config/engine-config.token';
+import { sqlRow, sqlRows } from '../database/sql-rows';
+import { STREAM_NEW_CHANNEL, STREAM_SEQUENCED_CHANNEL, type StreamEvent } from './stream-event';
+
+/** One open `GET /api/stream`: who it is for, and where its events go. */
+export interface StreamSubscriber {
+  workspaceId: string;
+  userId: string;
+  deliver(event: StreamEvent): void;
+  /** Ends the connection (the process is stopping; the client reconnects elsewhere with Last-Event-ID). */
+  end(): void;
+}
+
+const eventRow = z.object({
+  seq: z.coerce.number(),
+  workspace_id: z.string(),
+  user_id: z.string().nullable(),
+  type: z.string(),
+  payload: z.unknown(),
+});
+const BATCH = 2000;
+/** Arbitrary constant for the sequencer's advisory lock ("parley stream"). */
+const SEQUENCER_LOCK = 7_402_110_317;
+/** How often the hub checks without being told (a lost notification, a sequencer that lost the lock race). */
+const SAFETY_INTERVAL_MS = 1000;
+
+function toEvent(row: z.infer<typeof eventRow>): StreamEvent {
+  return { seq: row.seq, workspaceId: row.workspace_id, userId: row.user_id, type: row.type, payload: row.payload };
+}
+
+/**
+ * Fans the workspace event stream out to the SSE connections of this process.
+ *
+ * Writers (API or worker processes) insert `stream_events` rows and notify at
+ * commit. A sequencer, run by whichever hub takes an advisory lock, gives the
+ * committed rows their public number (`seq`) in commit order, so a client that
+ * has seen number N has seen every event numbered below N: nothing can commit
+ * later with a smaller number. Each hub then reads new numbered rows once per
+ * batch, for all its connections (never a query per connection per event),
+ * and hands each to the subscribers of its workspace.
+ */
+@Injectable()
+export class StreamHub implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+  private readonly logger = new Logger('StreamHub');
+  private readonly safety = new PeriodicTask(this.logger, 'Stream check failed');
+  private listener: Client | null = null;
+  private cursor = 0;
+  private readonly subscribers = new Map<string, Set<StreamSubscriber>>();
+  private fetching: Promise<void> | null = null;
+  private fetchAgain = false;
+  private sequencing: Promise<void> | null = null;
+  private sequenceAgain = false;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(ENGINE_CONFIG) private readonly config: EngineConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const row = await sqlRow(
+      this.dataSource,
+      z.object({ max: z.coerce.number() }),
+      'SELECT coalesce(max(seq), 0) AS max FROM stream_events',
+    );
+    this.cursor = row?.max ?? 0;
+    await this.connect();
+    this.safety.start(SAFETY_INTERVAL_MS, async () => {
+      if (!this.listener) await this.connect();
+      await this.sequence();
+      await this.fetch();
+    });
+    void this.sequence();
+  }
+
+  /** Open streams would keep the HTTP server from closing: end them first. */
+  beforeApplicationShutdown(): void {
+    this.closed = true;
+    for (const set of this.subscribers.values()) for (const subscriber of [...set]) subscriber.end();
+    this.subscribers.clear();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.closed = true;
+    this.safety.stop();
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    await this.sequencing;
+    await this.fetching;
+    await this.listener?.end().catch(() => undefined);
+    this.listener = null;
+  }
+
+  /** The number of the last event handed out: a new connection without Last-Event-ID starts after it. */
+  position(): number {
+    return this.cursor;
+  }
+
+  /** Registers a connection; the events after `position()` at this moment will reach it. Returns how to leave. */
+  subscribe(subscriber: StreamSubscriber): () => void {
+    let set = this.subscribers.get(subscriber.workspaceId);
+    if (!set) {
+      set = new Set();
+      this.subscribers.set(subscriber.workspaceId, set);
+    }
+    set.add(subscriber);
+    return () => {
+      set.delete(subscriber);
+      if (set.size === 0) this.subscribers.delete(subscriber.workspaceId);
+    };
+  }
+
+  connections(): number {
+    let count = 0;
+    for (const set of this.subscribers.values()) count += set.size;
+    return count;
+  }
+
+  /**
+   * The events of a workspace a reconnecting client missed, after `after` and
+   * up to `upTo` (the hub's position when it subscribed); null when some are
+   * no longer kept (the client must reload instead).
+   */
+  async backlog(workspaceId: string, userId: string, after: number, upTo: number, limit: number): Promise<StreamEvent[] | null> {
+    const oldest = await sqlRow(
+      this.dataSource,
+      z.object({ min: z.coerce.number().nullable() }),
+      'SELECT min(seq) AS min FROM stream_events WHERE seq IS NOT NULL',
+    );
+    // Rows before the oldest kept one were pruned: whatever the client missed among them is gone.
+    if (typeof oldest?.min === 'number' && after < oldest.min - 1) return null;
+    // Another process may be ahead of this one: the live feed brings the rest (the caller skips what it saw).
+    if (after >= upTo) return [];
+    const rows = await sqlRows(
+      this.dataSource,
+      eventRow,
+      `SELECT seq, workspace_id, user_id, type, payload FROM stream_events
+        WHERE workspace_id = $1 AND seq > $2 AND seq <= $3 AND (user_id IS NULL OR user_id = $4)
+        ORDER BY seq LIMIT $5`,
+      [workspaceId, after, upTo, userId, limit + 1],
+    );
+    return rows.length > limit ? null : rows.map(toEvent);
+  }
+
+  private async connect(): Promise<void> {
+    if (this.closed) return;
+    const client = new Client({ connectionString: this.config.DATABASE_URL, application_name: 'parley-stream' });
+    client.on('notification', (message) => {
+      if (message.channel === STREAM_NEW_CHANNEL) void this.sequence();
+      else if (message.channel === STREAM_SEQUENCED_CHANNEL) void this.fetch();
+    });
+    client.on('error', (error) => {
+      this.logger.warn(`Stream listener lost its connection: ${error.message}`);
+      if (this.listener === client) this.listener = null;
+      void client.end().catch(() => undefined);
+    });
+    await client.connect();
+    await client.query(`LISTEN ${STREAM_NEW_CHANNEL}; LISTEN ${STREAM_SEQUENCED_CHANNEL}`);
+    this.listener = client;
+  }
+
+  /** Numbers committed rows in commit order (one sequencer at a time across processes). */
+  private sequence(): Promise<void> {
+    if (this.sequencing) {
+      this.sequenceAgain = true;
+      return this.sequencing;
+    }
+    this.sequencing = (async () => {
+      try {
+        do {
+          this.sequenceAgain = false;
+          const outcome = await this.sequenceBatch();
+          if (outcome === 'busy') {
+            // Another process is numbering; it may have read before our rows committed, so look again shortly.
+            this.scheduleRetry();
+            break;
+          }
+          if (outcome === 'full') this.sequenceAgain = true;
+        } while (this.sequenceAgain && !this.closed);
+      } catch (error) {
+        this.logger.warn(`Stream sequencing failed: ${error instanceof Error ? error.message : String(error)}`);
+      } finally {
+        this.sequencing = null;
+      }
+    })();
+    return this.sequencing;
+  }
+
+  private scheduleRetry(): void {
+    if (this.retryTimer || this.closed) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      void this.sequence();
+    }, 15);
+    this.retryTimer.unref();
+  }
+
+  private async sequenceBatch(): Promise<'busy' | 'done' | 'full' | 'empty'> {
+    return this.dataSource.transaction(async (manager) => {
+      const lock = await sqlRow(manager, z.object({ locked: z.boolean() }), 'SELECT pg_try_advisory_xact_lock($1) AS locked', [
+        SEQUENCER_LOCK,
+      ]);
+      if (!lock?.locked) return 'busy';
+      const rows = await sqlRows(
+        manager,
+        z.object({ id: z.coerce.number() }),
+        'SELECT id FROM stream_events WHERE seq IS NULL ORDER BY id LIMIT $1',
+        [BATCH],
+      );
+      if (rows.length === 0) return 'empty';
+      // unnest keeps the array's order, so numbers follow the rows' own order within the batch.
+      await manager.query(
+        `UPDATE stream_events s SET seq = v.seq
+           FROM (SELECT t.id, nextval('stream_event_seq') AS seq FROM unnest($1::bigint[]) WITH ORDINALITY AS t(id, n)) v
+          WHERE s.id = v.id`,
+        [rows.map((r) => r.id)],
+      );
+      await manager.query(`SELECT pg_notify('${STREAM_SEQUENCED_CHANNEL}', '')`);
+      return rows.length === BATCH ? 'full' : 'done';
+    });
+  }
+
+  /** Reads the numbered events after the cursor, once for every connection of this process. */
+  private fetch(): Promise<void> {
+    if (this.fetching) {
+      this.fetchAgain = true;
+      return this.fetching;
+    }
+    this.fetching = (async () => {
+      try {
+        do {
+          this.fetchAgain = false;
+          const rows = await sqlRows(
+            this.dataSource,
+            eventRow,
+            'SELECT seq, workspace_id, user_id, type, payload FROM stream_events WHERE seq > $1 ORDER BY seq LIMIT $2',
+            [this.cursor, BATCH],
+          );
+          for (const row of rows) {
+            this.cursor = row.seq;
+            this.hand(toEvent(row));
+          }
+          if (rows.length === BATCH) this.fetchAgain = true;
+        } while (this.fetchAgain && !this.closed);
+      } catch (error) {
+        this.logger.warn(`Stream read failed: ${error instanceof Error ? error.message : String(error)}`);
+      } finally {
+        this.fetching = null;
+      }
+    })();
+    return this.fetching;
+  }
+
+  private hand(event: StreamEvent): void {
+    const set = this.subscribers.get(event.workspaceId);
+    if (!set) return;
+    for (const subscriber of set) {
+      if (event.userId !== null && event.userId !== subscriber.userId) continue;
+      subscriber.deliver(event);
+    }
+  }
+}

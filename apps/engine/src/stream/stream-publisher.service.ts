@@ -1,0 +1,28 @@
+import { Injectable } from '@nestjs/common';
+import type { SqlExecutor } from '../database/sql-rows';
+import { type NewStreamEvent, STREAM_NEW_CHANNEL } from './stream-event';
+
+/**
+ * Writes events for the live views in the caller's transaction, so an event
+ * exists exactly when the change it tells of is committed. PostgreSQL delivers
+ * the notification only at commit; the sequencer then numbers the rows in
+ * commit order (see `StreamHub`).
+ */
+@Injectable()
+export class StreamPublisher {
+  async publish(executor: SqlExecutor, events: NewStreamEvent | readonly NewStreamEvent[]): Promise<void> {
+    const list = Array.isArray(events) ? events : [events];
+    if (list.length === 0) return;
+    await executor.query(
+      `INSERT INTO stream_events (workspace_id, user_id, type, payload)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::jsonb[])`,
+      [
+        list.map((e) => e.workspaceId),
+        list.map((e) => e.userId ?? null),
+        list.map((e) => e.type),
+        list.map((e) => JSON.stringify(e.payload)),
+      ],
+    );
+    await executor.query(`SELECT pg_notify('${STREAM_NEW_CHANNEL}', '')`);
+  }
+}

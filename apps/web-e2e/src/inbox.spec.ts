@@ -1,0 +1,249 @@
+import { Client } from 'pg';
+import type { Browser, Page } from 'playwright-core';
+import { describeInBrowser, launchBrowser, screenshot } from './support/browser';
+import { arr, obj, str } from './support/json-value';
+import { type ProductStack, startProductStack } from './support/product-stack';
+
+const STEP_TIMEOUT_MS = 90_000;
+const CUSTOMER = '393339876543';
+const REPLY = 'Our prices start at 10 EUR. Want a discount code?';
+
+function priceFlow() {
+  return {
+    schemaVersion: 1,
+    nodes: [
+      {
+        id: 'trigger',
+        type: 'trigger.inbound_message',
+        typeVersion: 1,
+        position: { x: 0, y: 0 },
+        config: { match: 'keyword', keywords: ['price'], mode: 'contains', caseSensitive: false },
+      },
+      {
+        id: 'reply',
+        type: 'whatsapp.send_message',
+        typeVersion: 1,
+        position: { x: 0, y: 180 },
+        config: { message: { type: 'text', text: REPLY, previewUrl: false } },
+      },
+    ],
+    edges: [{ id: 'e1', source: 'trigger', sourceOutput: 'next', target: 'reply' }],
+    notes: [],
+  };
+}
+
+async function json(response: Response): Promise<unknown> {
+  const text = await response.text();
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new Error(`Expected JSON from ${response.url} (${response.status}), got: ${text.slice(0, 300)}`);
+  }
+}
+
+async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`Timed out waiting for ${what}`);
+}
+
+describeInBrowser('inbox: a live conversation, takeover, resume, and the closed window', () => {
+  let stack: ProductStack | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+  let web = '';
+  let authorization = '';
+
+  beforeAll(async () => {
+    stack = await startProductStack();
+    web = stack.urls.web;
+    const login = await fetch(`${stack.urls.engine}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(stack.admin),
+    });
+    authorization = `Bearer ${str(obj(await json(login))['token'])}`;
+    const created = await fetch(`${stack.urls.engine}/api/flows`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization },
+      body: JSON.stringify({ name: 'Price question', definition: priceFlow() }),
+    });
+    const flowId = str(obj(await json(created))['id']);
+    const published = await fetch(`${stack.urls.engine}/api/flows/${flowId}/publish`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization },
+      body: '{}',
+    });
+    expect(published.status).toBe(201);
+    browser = await launchBrowser();
+    const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${web}/login?next=%2Finbox`);
+    await page.getByLabel('Email').fill(stack.admin.email);
+    await page.getByLabel('Password').fill(stack.admin.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((url) => url.pathname === '/inbox');
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  }, 60_000);
+
+  function simulator(): string {
+    const url = stack?.urls.simulator;
+    if (!url) throw new Error('The stack runs without the WhatsApp simulator');
+    return url;
+  }
+
+  async function customerSays(text: string): Promise<void> {
+    const sent = await fetch(`${simulator()}/sim/customer-messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ from: CUSTOMER, name: 'Giulia', text }),
+    });
+    expect(sent.status).toBe(200);
+  }
+
+  async function receivedTexts(): Promise<string[]> {
+    const messages = await fetch(`${simulator()}/sim/messages?to=${CUSTOMER}`);
+    return arr(obj(await json(messages))['data']).map((m) => {
+      const body = obj(obj(m)['body']);
+      const text = body['text'];
+      return typeof text === 'object' && text !== null && 'body' in text ? String(text.body) : `[${String(body['type'])}]`;
+    });
+  }
+
+  it(
+    'shows a customer’s message live, sends the agent’s reply to the customer, and pauses the bot until Resume',
+    async () => {
+      const list = page.getByRole('list', { name: 'Conversation list' });
+      await page.getByRole('tab', { name: /All/ }).waitFor();
+      // Nothing reloads the page from here on: the message must arrive over the live stream.
+      await customerSays('Hello, what is the price of the blue sofa?');
+      const row = list.getByRole('link', { name: /Giulia/ });
+      await row.waitFor();
+      await row.click();
+      await page.waitForURL((url) => url.pathname.startsWith('/inbox/'));
+      const thread = page.getByRole('region', { name: 'Conversation with Giulia' });
+      await thread.getByText('Hello, what is the price of the blue sofa?').waitFor();
+      await thread.getByText(REPLY).waitFor();
+      await thread.getByText('Flow: Price question').waitFor();
+      await thread.getByRole('button', { name: 'Take over' }).waitFor();
+      await screenshot(page, 'inbox-flow-message');
+
+      await customerSays('Is it available in green?');
+      await thread.getByText('Is it available in green?').waitFor();
+
+      const composer = page.getByRole('form', { name: 'Composer' });
+      await composer.getByRole('textbox', { name: 'Reply' }).fill('Hi Giulia, Anna here: green is in stock.');
+      await composer.getByRole('button', { name: 'Send', exact: true }).click();
+      await thread.getByText('Hi Giulia, Anna here: green is in stock.').waitFor();
+      expect(
+        await until(
+          async () => ((await receivedTexts()).includes('Hi Giulia, Anna here: green is in stock.') ? true : undefined),
+          'the reply on the phone',
+        ),
+      ).toBe(true);
+
+      const panel = page.getByRole('complementary', { name: 'Contact' });
+      await panel.getByText(/Automation paused until .* by /).waitFor();
+      await page.getByRole('radio', { name: 'Private note' }).check();
+      await composer.getByRole('textbox', { name: 'Private note' }).fill('Wants the green one, check delivery dates.');
+      await composer.getByRole('button', { name: 'Add note' }).click();
+      await thread
+        .getByRole('article', { name: /Private note by/ })
+        .getByText('Wants the green one, check delivery dates.')
+        .waitFor();
+      await screenshot(page, 'inbox-conversation-with-note');
+
+      // The bot stays quiet while a person has the conversation.
+      const before = (await receivedTexts()).length;
+      await customerSays('And the price with delivery?');
+      await thread.getByText('And the price with delivery?').waitFor();
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect((await receivedTexts()).length).toBe(before);
+
+      await panel.getByRole('button', { name: 'Resume now' }).click();
+      await panel.getByText('Automation is running for this customer.').waitFor();
+      await customerSays('OK, and the price of the chair?');
+      expect(
+        await until(
+          async () => ((await receivedTexts()).filter((t) => t === REPLY).length >= 2 ? true : undefined),
+          'the flow to answer again',
+        ),
+      ).toBe(true);
+      await thread.getByText('OK, and the price of the chair?').waitFor();
+      await until(async () => ((await thread.getByText(REPLY).count()) >= 2 ? true : undefined), 'the flow’s second answer on screen');
+      await screenshot(page, 'inbox');
+    },
+    STEP_TIMEOUT_MS,
+  );
+
+  it(
+    'offers only approved templates once the window has closed, and never free text',
+    async () => {
+      const engine = stack?.urls.engine ?? '';
+      await fetch(`${simulator()}/sim/templates`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          template: {
+            name: 'order_follow_up',
+            language: 'en_US',
+            category: 'UTILITY',
+            status: 'APPROVED',
+            components: [{ type: 'BODY', text: 'Hello {{1}}, your order {{2}} is ready.' }],
+          },
+        }),
+      });
+      const numbers = arr(obj(await json(await fetch(`${engine}/api/whatsapp/numbers`, { headers: { authorization } })))['data']);
+      const numberId = str(obj(numbers[0])['id']);
+      const sync = await fetch(`${engine}/api/whatsapp/numbers/${numberId}/templates/sync`, { method: 'POST', headers: { authorization } });
+      expect(sync.status).toBeLessThan(300);
+      // A customer who last wrote two days ago (the simulator sends the message with its own, older timestamp).
+      const old = await fetch(`${simulator()}/sim/customer-messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ from: '393331110000', name: 'Marco', text: 'thanks, bye' }),
+      });
+      expect(old.status).toBe(200);
+      const list = page.getByRole('list', { name: 'Conversation list' });
+      await list.getByRole('link', { name: /Marco/ }).waitFor();
+      await until(async () => {
+        const rows = await fetch(`${engine}/api/conversations?status=all&q=Marco`, { headers: { authorization } });
+        return arr(obj(await json(rows))['data']).length > 0 ? true : undefined;
+      }, 'Marco’s conversation');
+      // Move his last message two days back, as if he wrote then: the window is closed.
+      const database = new Client({ connectionString: stack?.databaseUrl });
+      await database.connect();
+      await database.query(
+        `UPDATE conversations SET last_inbound_at = now() - interval '2 days' WHERE contact_id IN (SELECT id FROM contacts WHERE wa_id = '393331110000')`,
+      );
+      await database.query(`UPDATE contacts SET last_inbound_at = now() - interval '2 days' WHERE wa_id = '393331110000'`);
+      await database.end();
+
+      await list.getByRole('link', { name: /Marco/ }).click();
+      const composer = page.getByRole('form', { name: 'Composer' });
+      await composer.getByText(/The 24-hour window closed at .*WhatsApp only delivers approved templates/).waitFor();
+      expect(await composer.getByRole('textbox', { name: 'Reply' }).count()).toBe(0);
+      await composer.getByLabel('Template').selectOption({ label: 'order_follow_up (en_US, utility)' });
+      await composer.getByLabel('Parameter 1').fill('Marco');
+      await composer.getByLabel('Parameter 2').fill('A-1042');
+      await composer.getByRole('figure', { name: 'Template preview' }).getByText('Hello Marco, your order A-1042 is ready.').waitFor();
+      await screenshot(page, 'inbox-closed-window-composer');
+      await composer.getByRole('button', { name: 'Send template' }).click();
+      const thread = page.getByRole('region', { name: 'Conversation with Marco' });
+      await thread.getByRole('list', { name: 'Messages' }).getByText('order_follow_up', { exact: true }).waitFor();
+      // Tab counts follow the live changes: two active conversations, one of them the admin's.
+      await page.getByRole('tab', { name: 'All 2' }).waitFor();
+      await page.getByRole('tab', { name: 'Mine 1' }).waitFor();
+    },
+    STEP_TIMEOUT_MS,
+  );
+});

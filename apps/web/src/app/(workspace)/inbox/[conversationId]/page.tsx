@@ -1,0 +1,4 @@
+/** /inbox/[conversationId]: the layout opens the conversation named in the URL. */
+export default function ConversationPage() {
+  return null;
+}

@@ -1,0 +1,385 @@
+// Inbox benchmark (issue 11): with 100,000 conversations and 10,000,000
+// messages, how fast the first page of GET /api/conversations and of a
+// conversation's messages answer (p99 < 100 ms), and whether 200 open SSE
+// clients of GET /api/stream receive each new message within 1 s (p99) while
+// 200 messages/s arrive as signed webhooks.
+//
+// Real parts only: the built engine (apps/engine/dist) as its own process,
+// the machine's PostgreSQL, real HTTP and SSE. The seed is set-based SQL and
+// is kept between runs (--reseed to make it again).
+//
+//   node tools/bench/inbox/inbox.bench.mjs [--conversations=100000] [--messages-per=100]
+//        [--samples=400] [--clients=200] [--rate=200] [--seconds=30] [--db=parley_bench_inbox] [--reseed]
+
+import { createHmac, randomBytes } from 'node:crypto';
+import http from 'node:http';
+import {
+  apiLogin,
+  BENCH,
+  Client,
+  createDatabase,
+  databaseExists,
+  databaseUrl,
+  DEFAULT_PG,
+  describeMachine,
+  dropDatabase,
+  engineEnv,
+  engineSetup,
+  fmt,
+  freePort,
+  log,
+  machineInfo,
+  parseOptions,
+  run,
+  sleep,
+  startEngine,
+  summary,
+  table,
+  waitUntilReady,
+} from '../engine/bench-lib.mjs';
+
+const USAGE = `node tools/bench/inbox/inbox.bench.mjs [--conversations=100000] [--messages-per=100] [--samples=400]
+  [--clients=200] [--rate=200] [--seconds=30] [--db=parley_bench_inbox] [--reseed]`;
+const o = parseOptions(
+  {
+    conversations: 100_000,
+    'messages-per': 100,
+    samples: 400,
+    clients: 200,
+    rate: 200,
+    seconds: 30,
+    db: 'parley_bench_inbox',
+    reseed: false,
+  },
+  USAGE,
+);
+
+const TEXTS = [
+  'Hello, what is the price of the blue sofa?',
+  'Where is my parcel? It was due yesterday',
+  'Thanks, that is perfect',
+  'Do you have it in green?',
+  'Can I return it if it does not fit?',
+  'Ok',
+  'What time does the store close today?',
+  'Our prices start at 10 EUR. Want a discount code?',
+];
+
+async function seed(url) {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  const started = Date.now();
+  const { rows } = await client.query(
+    'SELECT w.id AS workspace, n.id AS number FROM workspaces w JOIN whatsapp_numbers n ON n.workspace_id = w.id LIMIT 1',
+  );
+  const { workspace, number } = rows[0];
+  const agents = await client.query(`SELECT id FROM users WHERE workspace_id = $1`, [workspace]);
+  const agentIds = agents.rows.map((r) => r.id);
+  log(`seeding ${o.conversations} contacts and conversations`);
+  await client.query(
+    `INSERT INTO contacts (id, workspace_id, wa_id, phone_e164, display_name, whatsapp_number_id, last_inbound_at)
+     SELECT md5('inbox-bench-contact:' || i)::uuid, $1, (390000000000 + i)::text, '+' || (390000000000 + i)::text, 'Customer ' || i, $2,
+            now() - (i % 180) * interval '1 day'
+       FROM generate_series(1, $3::int) AS i`,
+    [workspace, number, o.conversations],
+  );
+  // Status mix of a busy inbox: most resolved, a quarter open, some with the bot, a few snoozed.
+  await client.query(
+    `INSERT INTO conversations (id, workspace_id, contact_id, whatsapp_number_id, status, assignee_user_id, waiting_since,
+                                last_message_at, last_message_preview, last_message_direction, last_activity_at, last_inbound_at,
+                                inbound_count, resolved_inbound_count, snoozed_until)
+     SELECT md5('inbox-bench-conversation:' || i)::uuid, $1, md5('inbox-bench-contact:' || i)::uuid, $2,
+            CASE WHEN i % 20 < 12 THEN 'resolved' WHEN i % 20 < 17 THEN 'open' WHEN i % 20 < 19 THEN 'pending' ELSE 'snoozed' END,
+            CASE WHEN i % 3 = 0 THEN ($3::uuid[])[1 + i % array_length($3::uuid[], 1)] END,
+            CASE WHEN i % 20 BETWEEN 12 AND 18 THEN now() - (i % 600) * interval '1 minute' END,
+            now() - (i % 180) * interval '1 day' - (i % 1440) * interval '1 minute', 'Hello, what is the price?', 'inbound',
+            now() - (i % 180) * interval '1 day' - (i % 1440) * interval '1 minute', now() - (i % 180) * interval '1 day',
+            $4::int / 2, CASE WHEN i % 20 < 12 THEN $4::int / 2 ELSE 0 END,
+            CASE WHEN i % 20 = 19 THEN now() + interval '1 day' END
+       FROM generate_series(1, $5::int) AS i`,
+    [workspace, number, agentIds, o['messages-per'], o.conversations],
+  );
+  // The text search index is built once after the load (maintaining a GIN index row by row is what makes bulk loads slow).
+  await client.query('DROP INDEX IF EXISTS messages_search_idx');
+  const batch = 5000;
+  for (let from = 1; from <= o.conversations; from += batch) {
+    const to = Math.min(o.conversations, from + batch - 1);
+    await client.query(
+      `INSERT INTO messages (workspace_id, contact_id, whatsapp_number_id, conversation_id, direction, wamid, type, text, payload, occurred_at, status, created_at)
+       SELECT $1, md5('inbox-bench-contact:' || i)::uuid, $2, md5('inbox-bench-conversation:' || i)::uuid,
+              CASE WHEN k % 2 = 0 THEN 'inbound' ELSE 'outbound' END, 'wamid.inboxbench.' || i || '.' || k, 'text',
+              ($3::text[])[1 + (i + k) % array_length($3::text[], 1)], '{}',
+              now() - (i % 180) * interval '1 day' - (i % 1440) * interval '1 minute' - ($4::int - k) * interval '2 minutes',
+              CASE WHEN k % 2 = 1 THEN 'read' END,
+              now() - (i % 180) * interval '1 day' - ($4::int - k) * interval '2 minutes'
+         FROM generate_series($5::int, $6::int) AS i, generate_series(1, $4::int) AS k`,
+      [workspace, number, TEXTS, o['messages-per'], from, to],
+    );
+    if ((to / batch) % 4 === 0 || to === o.conversations)
+      log(`  messages of ${to} conversations (${fmt((Date.now() - started) / 1000)} s)`);
+  }
+  log('building the message search index');
+  await client.query(
+    `CREATE INDEX messages_search_idx ON messages USING gin (to_tsvector('simple', coalesce(text, ''))) WHERE text IS NOT NULL`,
+  );
+  await client.query('ANALYZE');
+  const counts = await client.query(
+    'SELECT (SELECT count(*) FROM conversations) AS conversations, (SELECT count(*) FROM messages) AS messages',
+  );
+  await client.query(`CREATE TABLE IF NOT EXISTS bench_meta (key text PRIMARY KEY, value jsonb)`);
+  await client.query(`INSERT INTO bench_meta VALUES ('inbox', $1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`, [
+    JSON.stringify({
+      conversations: Number(counts.rows[0].conversations),
+      messages: Number(counts.rows[0].messages),
+      seconds: (Date.now() - started) / 1000,
+    }),
+  ]);
+  await client.end();
+  log(
+    `seeded ${counts.rows[0].conversations} conversations, ${counts.rows[0].messages} messages in ${fmt((Date.now() - started) / 1000)} s`,
+  );
+}
+
+async function timed(api, path, samples) {
+  const values = [];
+  for (let i = 0; i < samples; i += 1) {
+    const target = typeof path === 'function' ? path(i) : path;
+    const started = performance.now();
+    const answer = await api.get(target);
+    values.push(performance.now() - started);
+    if (answer.status !== 200) throw new Error(`${target}: ${answer.status} ${JSON.stringify(answer.body).slice(0, 200)}`);
+  }
+  return summary(values.sort((a, b) => a - b));
+}
+
+/** One SSE client on a plain keep-alive socket; calls `onEvent(type, data, at)` per event. */
+function sseClient(url, token, onEvent) {
+  return new Promise((resolve, reject) => {
+    const request = http.get(
+      `${url}/api/stream`,
+      { headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' } },
+      (response) => {
+        if (response.statusCode !== 200) {
+          reject(new Error(`stream answered ${response.statusCode}`));
+          return;
+        }
+        let buffer = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk) => {
+          const at = performance.now();
+          buffer += chunk;
+          let end = buffer.indexOf('\n\n');
+          while (end !== -1) {
+            const block = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            const type = /^event: (.*)$/m.exec(block)?.[1];
+            const data = /^data: (.*)$/m.exec(block)?.[1];
+            if (type && data) onEvent(type, data, at);
+            if (type === 'ready') resolve(request);
+            end = buffer.indexOf('\n\n');
+          }
+        });
+      },
+    );
+    request.on('error', reject);
+  });
+}
+
+function webhookBody(waId, wamid, text) {
+  return JSON.stringify({
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        id: BENCH.wabaId,
+        changes: [
+          {
+            field: 'messages',
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: { display_phone_number: BENCH.displayPhoneNumber, phone_number_id: BENCH.phoneNumberId },
+              contacts: [{ profile: { name: 'Bench customer' }, wa_id: waId }],
+              messages: [{ from: waId, id: wamid, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: text } }],
+            },
+          },
+        ],
+      },
+    ],
+  });
+}
+
+run(async () => {
+  const serverUrl = DEFAULT_PG;
+  const url = databaseUrl(serverUrl, o.db);
+  if (o.reseed && (await databaseExists(serverUrl, o.db))) await dropDatabase(serverUrl, o.db);
+  if (!(await databaseExists(serverUrl, o.db))) {
+    await createDatabase(serverUrl, o.db);
+    engineSetup(url);
+    await seed(url);
+  } else {
+    engineSetup(url);
+    log(`reusing the seeded database ${o.db} (--reseed to make it again)`);
+  }
+  const meta = new Client({ connectionString: url });
+  await meta.connect();
+  const seeded = (await meta.query(`SELECT value FROM bench_meta WHERE key = 'inbox'`)).rows[0]?.value;
+  const machine = await machineInfo(meta);
+
+  const port = await freePort();
+  const engineUrl = `http://127.0.0.1:${port}`;
+  const engine = startEngine('inbox-engine', engineEnv(url, null, { PORT: String(port), ENGINE_ROLE: 'all', LOG_LEVEL: 'error' }));
+  await waitUntilReady(engineUrl, engine);
+  const api = await apiLogin(engineUrl);
+  const loadavg = (await import('node:os')).loadavg;
+  const before = loadavg();
+
+  log('first pages: the list and a conversation');
+  // Random conversations whose seeded id is a well-formed UUID (version and variant bits), as the API's id check wants.
+  const conversationIds = (
+    await meta.query(
+      `SELECT id FROM conversations WHERE id::text ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$' ORDER BY random() LIMIT $1`,
+      [o.samples],
+    )
+  ).rows.map((r) => r.id);
+  await timed(api, '/api/conversations', 20); // warm-up
+  const list = await timed(api, '/api/conversations', o.samples);
+  const mine = await timed(api, '/api/conversations?assignee=unassigned&status=open', o.samples);
+  const waiting = await timed(api, '/api/conversations?sort=waiting_since', o.samples);
+  const messages = await timed(api, (i) => `/api/conversations/${conversationIds[i % conversationIds.length]}/messages`, o.samples);
+  const detail = await timed(api, (i) => `/api/conversations/${conversationIds[i % conversationIds.length]}`, o.samples);
+
+  log(`${o.clients} stream clients, ${o.rate} messages/s for ${o.seconds} s`);
+  const login = await fetch(`${engineUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: BENCH.adminEmail, password: BENCH.adminPassword }),
+  });
+  const token = (await login.json()).token;
+  const acknowledged = new Map();
+  const latencies = [];
+  const received = new Map();
+  const requests = [];
+  for (let c = 0; c < o.clients; c += 1) {
+    requests.push(
+      await sseClient(engineUrl, token, (type, data, at) => {
+        if (type !== 'message.created') return;
+        const wamid = /"wamid":"([^"]+)"/.exec(data)?.[1];
+        if (!wamid || !wamid.startsWith('wamid.benchlive.')) return;
+        received.set(wamid, (received.get(wamid) ?? 0) + 1);
+        const sent = acknowledged.get(wamid);
+        if (sent !== undefined) latencies.push(at - sent);
+        else acknowledged.set(`early:${wamid}`, at);
+      }),
+    );
+  }
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  const total = o.rate * o.seconds;
+  const started = performance.now();
+  let posted = 0;
+  const inflight = [];
+  for (let i = 0; i < total; i += 1) {
+    const due = started + (i * 1000) / o.rate;
+    const wait = due - performance.now();
+    if (wait > 0) await sleep(wait);
+    const n = 1 + Math.floor(Math.random() * o.conversations);
+    const wamid = `wamid.benchlive.${randomBytes(6).toString('hex')}.${i}`;
+    const body = webhookBody(String(390000000000 + n), wamid, TEXTS[i % TEXTS.length]);
+    const signature = `sha256=${createHmac('sha256', BENCH.appSecret).update(body).digest('hex')}`;
+    inflight.push(
+      new Promise((resolve) => {
+        const request = http.request(
+          `${engineUrl}/webhooks/whatsapp`,
+          { method: 'POST', agent, headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature } },
+          (response) => {
+            response.resume();
+            response.on('end', () => {
+              const at = performance.now();
+              const early = acknowledged.get(`early:${wamid}`);
+              // An event may beat the 200 to the client (the 200 waits for its group commit): that is 0 ms late.
+              if (early !== undefined) for (let k = 0; k < (received.get(wamid) ?? 0); k += 1) latencies.push(Math.max(0, early - at));
+              acknowledged.set(wamid, at);
+              if (response.statusCode === 200) posted += 1;
+              resolve();
+            });
+          },
+        );
+        request.on('error', () => resolve());
+        request.end(body);
+      }),
+    );
+  }
+  await Promise.all(inflight);
+  const sendSeconds = (performance.now() - started) / 1000;
+  await sleep(5000);
+  const after = loadavg();
+  for (const request of requests) request.destroy();
+  const expected = posted * o.clients;
+  const missing = expected - latencies.length;
+  const stream = summary(latencies.sort((a, b) => a - b));
+  await engine.stop();
+  await meta.end();
+
+  const lines = [
+    `## Inbox (issue 11) — ${new Date().toISOString().slice(0, 10)}`,
+    '',
+    `Command: \`node tools/bench/inbox/inbox.bench.mjs${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : ''}\``,
+    '',
+    describeMachine(machine),
+    `Load average (1, 5, 15 min) before the measures: ${before.map((v) => v.toFixed(2)).join(', ')}; after: ${after.map((v) => v.toFixed(2)).join(', ')} (the machine is shared with other sessions).`,
+    '',
+    `Data: ${fmt(seeded?.conversations ?? 0)} conversations, ${fmt(seeded?.messages ?? 0)} messages (seeded in ${fmt(seeded?.seconds ?? 0)} s). One engine process (ENGINE_ROLE=all), in-process dispatch.`,
+    '',
+    table(
+      ['request (sequential, ms)', 'n', 'p50', 'p90', 'p99', 'max'],
+      [
+        [
+          'GET /api/conversations (first page, active, all)',
+          list.count,
+          fmt(list.p50, 1),
+          fmt(list.p90, 1),
+          fmt(list.p99, 1),
+          fmt(list.max, 1),
+        ],
+        [
+          'GET /api/conversations?assignee=unassigned&status=open',
+          mine.count,
+          fmt(mine.p50, 1),
+          fmt(mine.p90, 1),
+          fmt(mine.p99, 1),
+          fmt(mine.max, 1),
+        ],
+        [
+          'GET /api/conversations?sort=waiting_since',
+          waiting.count,
+          fmt(waiting.p50, 1),
+          fmt(waiting.p90, 1),
+          fmt(waiting.p99, 1),
+          fmt(waiting.max, 1),
+        ],
+        [
+          'GET /api/conversations/:id/messages (first page, random)',
+          messages.count,
+          fmt(messages.p50, 1),
+          fmt(messages.p90, 1),
+          fmt(messages.p99, 1),
+          fmt(messages.max, 1),
+        ],
+        [
+          'GET /api/conversations/:id (contact panel)',
+          detail.count,
+          fmt(detail.p50, 1),
+          fmt(detail.p90, 1),
+          fmt(detail.p99, 1),
+          fmt(detail.max, 1),
+        ],
+      ],
+    ),
+    '',
+    `Live stream: ${o.clients} SSE clients, ${posted} of ${total} signed webhooks answered 200 in ${fmt(sendSeconds, 1)} s (${fmt(posted / sendSeconds)} messages/s); latency from the webhook's 200 to each client receiving its message.created:`,
+    '',
+    table(
+      ['deliveries', 'missing', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms'],
+      [[fmt(latencies.length), fmt(missing), fmt(stream.p50, 1), fmt(stream.p90, 1), fmt(stream.p99, 1), fmt(stream.max, 1)]],
+    ),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+});
