@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { keptCountsSql } from './conversation-counts';
+import { CONVERSATION_STATUSES } from './conversation-state';
 import { bindConversationSql, CONVERSATION_COLUMNS, CONVERSATION_JOINS } from './conversation-view';
 
 export const LIST_STATUSES = ['open', 'pending', 'snoozed', 'resolved', 'active', 'all'] as const;
@@ -58,10 +60,22 @@ export interface BuiltListQuery {
   counts: { sql: string; params: unknown[] };
 }
 
+/** The statuses a status filter stands for. */
+export function statusesOf(status: ConversationListQuery['status']): readonly string[] {
+  if (status === 'active') return ['open', 'pending'];
+  if (status === 'all') return CONVERSATION_STATUSES;
+  return [status];
+}
+
 /**
  * The SQL of one list page and of the tab counts (mine, unassigned, all) for
  * the same filters. Pure: parameters are numbered, nothing is interpolated
  * from the input. The window filter uses the same margin as the policy gate.
+ *
+ * The page is chosen from `conversations` alone, in the order of an index
+ * (see the migration ConversationListIndexes), and only its rows are joined
+ * to contacts, assignees, read markers and pauses. Counts filtered by status
+ * only come from the kept counts; other filters count the matching rows.
  */
 export function buildConversationListQuery(
   query: ConversationListQuery,
@@ -77,8 +91,10 @@ export function buildConversationListQuery(
   };
   // Every query names $2 (now) and $3 (the caller), so PostgreSQL knows their types even when no filter uses them.
   const where: string[] = ['c.workspace_id = $1', '$2::timestamptz IS NOT NULL', '$3::uuid IS NOT NULL'];
+  // Written as the indexes' predicate, so PostgreSQL can use the partial indexes of the active view.
   if (query.status === 'active') where.push(`c.status IN ('open', 'pending')`);
   else if (query.status !== 'all') where.push(`c.status = ${add(query.status)}`);
+  const onlyStatus = !query.window && !query.tag && !query.paused && !query.q;
   if (query.window === 'open') where.push(`c.last_inbound_at > ${add(windowOpenSince)}`);
   if (query.window === 'closed') where.push(`(c.last_inbound_at IS NULL OR c.last_inbound_at <= ${add(windowOpenSince)})`);
   if (query.tag) where.push(`EXISTS (SELECT 1 FROM contact_tags t WHERE t.contact_id = c.contact_id AND t.tag = ${add(query.tag)})`);
@@ -106,7 +122,7 @@ export function buildConversationListQuery(
   else if (query.assignee !== 'all') where.push(`c.assignee_user_id = ${add(query.assignee)}`);
 
   const byWaiting = query.sort === 'waiting_since';
-  // Oldest wait first (nobody waiting: last); most recent activity first.
+  // Oldest wait first (nobody waiting: last); most recent activity first. The same expressions as the indexes.
   const key = byWaiting ? `coalesce(c.waiting_since, 'infinity'::timestamptz)` : 'c.last_activity_at';
   if (cursor) {
     const value = add(cursor.value ?? (byWaiting ? 'infinity' : null));
@@ -118,13 +134,20 @@ export function buildConversationListQuery(
   const order = byWaiting ? `${key} ASC, c.id ASC` : `${key} DESC, c.id DESC`;
   const limit = add(query.limit + 1);
   const page = bindConversationSql(
-    `SELECT ${CONVERSATION_COLUMNS} FROM conversations c ${CONVERSATION_JOINS} WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${limit}`,
+    `SELECT ${CONVERSATION_COLUMNS}
+       FROM (SELECT c.* FROM conversations c WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${limit}) c ${CONVERSATION_JOINS}
+      ORDER BY ${order}`,
     2,
     3,
   );
-  const counts = `SELECT count(*) FILTER (WHERE c.assignee_user_id = $3)::int AS mine,
-                         count(*) FILTER (WHERE c.assignee_user_id IS NULL)::int AS unassigned,
-                         count(*)::int AS all
-                    FROM conversations c WHERE ${countWhere.join(' AND ')}`;
-  return { page: { sql: page, params }, counts: { sql: counts, params: countParams } };
+  const counts = onlyStatus
+    ? keptCountsSql(caller.workspaceId, statusesOf(query.status), caller.userId)
+    : {
+        sql: `SELECT count(*) FILTER (WHERE c.assignee_user_id = $3)::int AS mine,
+                     count(*) FILTER (WHERE c.assignee_user_id IS NULL)::int AS unassigned,
+                     count(*)::int AS all
+                FROM conversations c WHERE ${countWhere.join(' AND ')}`,
+        params: countParams,
+      };
+  return { page: { sql: page, params }, counts };
 }

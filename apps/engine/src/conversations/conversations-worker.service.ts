@@ -5,6 +5,7 @@ import { Clock } from '../common/clock';
 import { PeriodicTask } from '../common/periodic-task';
 import { sqlRows } from '../database/sql-rows';
 import { WorkspaceSettingsService } from '../workspaces/workspace-settings.service';
+import { foldCountChanges } from './conversation-counts';
 import { ConversationLedgerService } from './conversation-ledger.service';
 import { pruneCutoff } from './history-retention';
 import { MediaFetcherService } from './media/media-fetcher.service';
@@ -20,7 +21,7 @@ const WAKE_BATCH = 200;
 /**
  * Background work of the support console, in processes that do work (roles
  * worker and all): snoozes that end, media to fetch (also woken by a
- * notification as each arrives), history beyond the retention period (each
+ * notification as each arrives), tab count changes to fold, history beyond the retention period (each
  * conversation keeps its last 50 messages), and old stream events.
  */
 @Injectable()
@@ -49,6 +50,7 @@ export class ConversationsWorker implements OnApplicationBootstrap, OnApplicatio
   async runOnce(): Promise<void> {
     while ((await this.dataSource.transaction((manager) => this.ledger.wakeSnoozed(manager, WAKE_BATCH))) === WAKE_BATCH);
     await this.media.fetchDue();
+    await this.dataSource.transaction((manager) => foldCountChanges(manager));
     await this.dataSource.query('DELETE FROM stream_events WHERE created_at < $1 AND seq IS NOT NULL', [
       new Date(this.clock.now().getTime() - STREAM_KEEP_MS),
     ]);

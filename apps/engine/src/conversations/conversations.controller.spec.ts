@@ -164,6 +164,74 @@ describe('conversations API', () => {
     expect(arr(mine['data']).map((c) => obj(c)['id'])).toContain(id);
   });
 
+  it('resolves assignee=me to the signed-in user: the Mine tab and its count differ per person', async () => {
+    await customerWrites('393330000006', 'hello, anyone?');
+    const id = str((await conversationOf('393330000006'))['id']);
+    const me = await userId(support);
+    expect((await support.post(`/api/conversations/${id}/assign`, { userId: me })).status).toBe(200);
+    const ids = (body: unknown) => arr(obj(body)['data']).map((c) => obj(c)['id']);
+    const supportMine = obj((await support.get('/api/conversations?assignee=me&status=all')).body);
+    const adminMine = obj((await h.workspace.admin.get('/api/conversations?assignee=me&status=all')).body);
+    expect(ids(supportMine)).toContain(id);
+    expect(ids(adminMine)).not.toContain(id);
+    const assigned = await h.sql('SELECT assignee_user_id, count(*)::int AS n FROM conversations GROUP BY 1');
+    const countOf = (user: string | null) => assigned.find((r) => r['assignee_user_id'] === user)?.['n'] ?? 0;
+    expect(obj(supportMine['counts'])['mine']).toBe(countOf(await userId(support)));
+    expect(obj(adminMine['counts'])['mine']).toBe(countOf(await userId(h.workspace.admin)));
+    expect(arr(supportMine['data']).map((c) => obj(obj(c)['assignee'])['id'])).toEqual(ids(supportMine).map(() => me));
+    // The same list by the user's id, from someone else.
+    expect(ids((await h.workspace.admin.get(`/api/conversations?status=all&assignee=${await userId(support)}`)).body)).toEqual(
+      ids(supportMine),
+    );
+  });
+
+  it('keeps the tab counts equal to the rows, before and after upkeep folds the changes, and pages without gaps', async () => {
+    const expected = async (statuses: string[], user: string) => {
+      const rows = await h.sql(
+        `SELECT count(*) FILTER (WHERE assignee_user_id = $2)::int AS mine, count(*) FILTER (WHERE assignee_user_id IS NULL)::int AS unassigned,
+                count(*)::int AS all FROM conversations WHERE workspace_id = $3 AND status = ANY($1::text[])`,
+        [statuses, user, h.workspace.id],
+      );
+      return rows[0];
+    };
+    const me = await userId(support);
+    const check = async () => {
+      for (const [filter, statuses] of [
+        ['active', ['open', 'pending']],
+        ['all', ['open', 'pending', 'snoozed', 'resolved']],
+        ['open', ['open']],
+        ['resolved', ['resolved']],
+      ] as const) {
+        const answer = obj((await support.get(`/api/conversations?status=${filter}`)).body);
+        expect([filter, answer['counts']]).toEqual([filter, await expected([...statuses], me)]);
+      }
+    };
+    await check();
+    const id = str((await conversationOf('393330000003'))['id']);
+    await support.post(`/api/conversations/${id}/status`, { status: 'resolved' });
+    await support.post(`/api/conversations/${id}/assign`, { userId: null });
+    await check();
+    await h.app.get(ConversationsWorker).runOnce();
+    expect(await h.count('conversation_count_changes')).toBe(0);
+    await check();
+
+    for (const sort of ['last_activity', 'waiting_since']) {
+      const all = arr(obj((await support.get(`/api/conversations?status=all&sort=${sort}&limit=100`)).body)['data']).map(
+        (c) => obj(c)['id'],
+      );
+      const paged: unknown[] = [];
+      let cursor: string | null = null;
+      do {
+        const path: string = `/api/conversations?status=all&sort=${sort}&limit=1${cursor ? `&cursor=${cursor}` : ''}`;
+        const page = obj((await support.get(path)).body);
+        paged.push(...arr(page['data']).map((c) => obj(c)['id']));
+        cursor = typeof page['nextCursor'] === 'string' ? page['nextCursor'] : null;
+      } while (cursor);
+      expect([sort, paged]).toEqual([sort, all]);
+      expect(all.length).toBeGreaterThan(3);
+    }
+  });
+
   it('offers free text only inside the window: outside it a text is refused (422, nothing stored) and a template goes', async () => {
     await customerWrites('393330000004', 'hi');
     const id = str((await conversationOf('393330000004'))['id']);

@@ -26,7 +26,13 @@ export interface StreamEvent {
   workspaceId: string;
   userId: string | null;
   type: string;
-  payload: unknown;
+  /** The event as Server-Sent Events text, made once per process and written as is to every connection. */
+  frame: string;
+}
+
+/** The SSE text of one event: its number as the id, its type as the event name, its payload as one line of JSON. */
+export function sseFrame(seq: number, type: string, payload: unknown): string {
+  return `id: ${seq}\nevent: ${type}\ndata: ${JSON.stringify(payload)}\n\n`;
 }
 
 /** PostgreSQL channels: writers announce new rows; the sequencer announces numbered ones. */

@@ -21,10 +21,6 @@ const HEARTBEAT_MS = 15_000;
 /** A client this far behind is cut off; it reconnects with Last-Event-ID and catches up from the database. */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
-function frame(event: StreamEvent): string {
-  return `id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event.payload)}\n\n`;
-}
-
 /** The live event stream of the signed-in user's workspace (Server-Sent Events). */
 @ApiTags('stream')
 @Controller('api')
@@ -76,16 +72,21 @@ export class StreamController {
       response.write(text);
       if (response.writableLength > MAX_BUFFERED_BYTES) response.end();
     };
-    const send = (event: StreamEvent) => {
-      if (event.seq <= sentUpTo) return;
-      sentUpTo = event.seq;
-      write(frame(event));
+    /** Writes the events this client has not had yet, all in one write. */
+    const send = (events: readonly StreamEvent[]) => {
+      let text = '';
+      for (const event of events) {
+        if (event.seq <= sentUpTo) continue;
+        sentUpTo = event.seq;
+        text += event.frame;
+      }
+      if (text.length > 0) write(text);
     };
     const position = this.hub.position();
     const unsubscribe = this.hub.subscribe({
       workspaceId: principal.workspaceId,
       userId: principal.userId,
-      deliver: (event) => (live ? send(event) : pending.push(event)),
+      deliver: (events) => (live ? send(events) : pending.push(...events)),
       end: () => response.end(),
     });
     const heartbeat = setInterval(() => write(': keep-alive\n\n'), HEARTBEAT_MS);
@@ -101,21 +102,14 @@ export class StreamController {
 
     write('retry: 2000\n\n');
     try {
-      await this.catchUp(
-        after,
-        position,
-        principal,
-        (event) => send(event),
-        write,
-        (value) => (sentUpTo = value),
-      );
+      await this.catchUp(after, position, principal, send, write, (value) => (sentUpTo = value));
     } catch {
       // The headers are out: a failure can only end the stream, and the client reconnects from its last event.
       response.end();
       close();
       return;
     }
-    for (const event of pending.splice(0)) send(event);
+    send(pending.splice(0));
     live = true;
     write(`id: ${sentUpTo}\nevent: ready\ndata: {"position":${sentUpTo}}\n\n`);
   }
@@ -125,7 +119,7 @@ export class StreamController {
     after: number | null,
     position: number,
     principal: Principal,
-    send: (event: StreamEvent) => void,
+    send: (events: readonly StreamEvent[]) => void,
     write: (text: string) => void,
     setSentUpTo: (value: number) => void,
   ): Promise<void> {
@@ -140,7 +134,7 @@ export class StreamController {
       return;
     }
     setSentUpTo(after);
-    for (const event of missed) send(event);
+    send(missed);
     setSentUpTo(Math.max(after, position, missed.at(-1)?.seq ?? 0));
   }
 }

@@ -161,8 +161,11 @@ export interface ListFilters {
   sort: 'last_activity' | 'waiting_since';
 }
 
+/** The API's assignee filter for each tab: "me" is resolved by the engine to the signed-in user. */
+const TAB_ASSIGNEE: Record<ListFilters['tab'], 'me' | 'unassigned' | 'all'> = { mine: 'me', unassigned: 'unassigned', all: 'all' };
+
 export function listPath(filters: ListFilters, cursor: string | null = null): string {
-  const params = new URLSearchParams({ assignee: filters.tab, status: filters.status, sort: filters.sort, limit: '50' });
+  const params = new URLSearchParams({ assignee: TAB_ASSIGNEE[filters.tab], status: filters.status, sort: filters.sort, limit: '50' });
   if (filters.q.trim()) params.set('q', filters.q.trim());
   if (cursor) params.set('cursor', cursor);
   return `/api/conversations?${params.toString()}`;
