@@ -57,6 +57,7 @@ describeInBrowser('inbox: a live conversation, takeover, resume, and the closed 
   let page: Page;
   let web = '';
   let authorization = '';
+  let flowId = '';
 
   beforeAll(async () => {
     stack = await startProductStack();
@@ -72,7 +73,7 @@ describeInBrowser('inbox: a live conversation, takeover, resume, and the closed 
       headers: { 'content-type': 'application/json', authorization },
       body: JSON.stringify({ name: 'Price question', definition: priceFlow() }),
     });
-    const flowId = str(obj(await json(created))['id']);
+    flowId = str(obj(await json(created))['id']);
     const published = await fetch(`${stack.urls.engine}/api/flows/${flowId}/publish`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization },
@@ -108,6 +109,12 @@ describeInBrowser('inbox: a live conversation, takeover, resume, and the closed 
       body: JSON.stringify({ from: CUSTOMER, name: 'Giulia', text }),
     });
     expect(sent.status).toBe(200);
+  }
+
+  /** The price flow's runs (any status): a paused customer's price question must not start one. */
+  async function flowRuns(): Promise<number> {
+    const runs = await fetch(`${stack?.urls.engine ?? ''}/api/executions?flowId=${flowId}&limit=100`, { headers: { authorization } });
+    return arr(obj(await json(runs))['data']).length;
   }
 
   async function receivedTexts(): Promise<string[]> {
@@ -164,10 +171,12 @@ describeInBrowser('inbox: a live conversation, takeover, resume, and the closed 
 
       // The bot stays quiet while a person has the conversation.
       const before = (await receivedTexts()).length;
+      const runsBefore = await flowRuns();
       await customerSays('And the price with delivery?');
       await thread.getByText('And the price with delivery?').waitFor();
       await new Promise((resolve) => setTimeout(resolve, 1500));
       expect((await receivedTexts()).length).toBe(before);
+      expect(await flowRuns()).toBe(runsBefore);
 
       await panel.getByRole('button', { name: 'Resume now' }).click();
       await panel.getByText('Automation is running for this customer.').waitFor();
@@ -243,6 +252,18 @@ describeInBrowser('inbox: a live conversation, takeover, resume, and the closed 
       // Tab counts follow the live changes: two active conversations, one of them the admin's.
       await page.getByRole('tab', { name: 'All 2' }).waitFor();
       await page.getByRole('tab', { name: 'Mine 1' }).waitFor();
+
+      // The Mine tab lists the signed-in agent's conversations (the API resolves assignee=me to them).
+      const mine = arr(obj(await json(await fetch(`${engine}/api/conversations?assignee=me`, { headers: { authorization } })))['data']);
+      expect(mine).toHaveLength(1);
+      const mineName = str(obj(obj(mine[0])['contact'])['name']);
+      await page.getByRole('tab', { name: 'Mine 1' }).click();
+      await until(async () => ((await list.getByRole('link').count()) === 1 ? true : undefined), 'the Mine tab to list one conversation');
+      await list.getByRole('link', { name: new RegExp(mineName) }).waitFor();
+      expect(await page.getByRole('tab', { name: 'Mine 1' }).getAttribute('aria-selected')).toBe('true');
+      await screenshot(page, 'inbox-mine-tab');
+      await page.getByRole('tab', { name: /^All/ }).click();
+      await until(async () => ((await list.getByRole('link').count()) === 2 ? true : undefined), 'the All tab to list both conversations');
     },
     STEP_TIMEOUT_MS,
   );
