@@ -399,7 +399,15 @@ run(async () => {
     '',
     table(
       ['deliveries', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms'],
-      [[fmt(processing.n), fmt(Number(processing.p50), 1), fmt(Number(processing.p90), 1), fmt(Number(processing.p99), 1), fmt(Number(processing.max), 1)]],
+      [
+        [
+          fmt(processing.n),
+          fmt(Number(processing.p50), 1),
+          fmt(Number(processing.p90), 1),
+          fmt(Number(processing.p99), 1),
+          fmt(Number(processing.max), 1),
+        ],
+      ],
     ),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
