@@ -1,4 +1,4 @@
-// s3rver ships no types: the part the tests use (a local S3 server that checks AWS Signature V4).
+// s3rver ships no types: the part the tests use (a local server of the S3 REST protocol).
 declare module 's3rver' {
   import type { AddressInfo } from 'node:net';
 
@@ -13,9 +13,10 @@ declare module 's3rver' {
     configureBuckets?: { name: string }[];
   }
 
-  export default class S3rver {
+  class S3rver {
     constructor(options: S3rverOptions);
     run(): Promise<AddressInfo>;
     close(): Promise<void>;
   }
+  export = S3rver;
 }
