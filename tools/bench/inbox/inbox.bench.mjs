@@ -10,6 +10,13 @@
 //
 //   node tools/bench/inbox/inbox.bench.mjs [--conversations=100000] [--messages-per=100]
 //        [--samples=400] [--clients=200] [--rate=200] [--seconds=30] [--db=parley_bench_inbox] [--reseed]
+//        [--no-pages] [--source=webhooks|events]
+//
+// --source=events measures the stream alone: instead of signed webhooks (which
+// the engine must process first), the bench commits each message's stream
+// events itself (message.created, conversation.updated, conversation.status_changed,
+// as the webhook processor writes them) and notifies, as any writer does;
+// latency is from that commit to each client receiving the message.
 
 import { createHmac, randomBytes } from 'node:crypto';
 import http from 'node:http';
@@ -39,7 +46,7 @@ import {
 } from '../engine/bench-lib.mjs';
 
 const USAGE = `node tools/bench/inbox/inbox.bench.mjs [--conversations=100000] [--messages-per=100] [--samples=400]
-  [--clients=200] [--rate=200] [--seconds=30] [--db=parley_bench_inbox] [--reseed]`;
+  [--clients=200] [--rate=200] [--seconds=30] [--db=parley_bench_inbox] [--reseed] [--no-pages] [--source=webhooks|events]`;
 const o = parseOptions(
   {
     conversations: 100_000,
@@ -50,6 +57,8 @@ const o = parseOptions(
     seconds: 30,
     db: 'parley_bench_inbox',
     reseed: false,
+    pages: true,
+    source: 'webhooks',
   },
   USAGE,
 );
@@ -219,8 +228,11 @@ run(async () => {
     engineSetup(url);
     log(`reusing the seeded database ${o.db} (--reseed to make it again)`);
   }
+  if (!['webhooks', 'events'].includes(o.source)) throw new Error(`--source must be webhooks or events (got ${o.source})`);
   const meta = new Client({ connectionString: url });
   await meta.connect();
+  // Deliveries an earlier run left unprocessed would be swept up and processed before this run's own.
+  await meta.query('DELETE FROM webhook_deliveries WHERE processed_at IS NULL');
   const seeded = (await meta.query(`SELECT value FROM bench_meta WHERE key = 'inbox'`)).rows[0]?.value;
   const machine = await machineInfo(meta);
 
@@ -240,12 +252,16 @@ run(async () => {
       [o.samples],
     )
   ).rows.map((r) => r.id);
-  await timed(api, '/api/conversations', 20); // warm-up
-  const list = await timed(api, '/api/conversations', o.samples);
-  const mine = await timed(api, '/api/conversations?assignee=unassigned&status=open', o.samples);
-  const waiting = await timed(api, '/api/conversations?sort=waiting_since', o.samples);
-  const messages = await timed(api, (i) => `/api/conversations/${conversationIds[i % conversationIds.length]}/messages`, o.samples);
-  const detail = await timed(api, (i) => `/api/conversations/${conversationIds[i % conversationIds.length]}`, o.samples);
+  const skipped = { count: 0, p50: NaN, p90: NaN, p99: NaN, max: NaN };
+  let [list, mine, waiting, messages, detail] = [skipped, skipped, skipped, skipped, skipped];
+  if (o.pages) {
+    await timed(api, '/api/conversations', 20); // warm-up
+    list = await timed(api, '/api/conversations', o.samples);
+    mine = await timed(api, '/api/conversations?assignee=unassigned&status=open', o.samples);
+    waiting = await timed(api, '/api/conversations?sort=waiting_since', o.samples);
+    messages = await timed(api, (i) => `/api/conversations/${conversationIds[i % conversationIds.length]}/messages`, o.samples);
+    detail = await timed(api, (i) => `/api/conversations/${conversationIds[i % conversationIds.length]}`, o.samples);
+  }
 
   log(`${o.clients} stream clients, ${o.rate} messages/s for ${o.seconds} s`);
   const login = await fetch(`${engineUrl}/api/auth/login`, {
@@ -274,6 +290,46 @@ run(async () => {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   const total = o.rate * o.seconds;
   const runStartedAt = (await meta.query('SELECT now() AS at')).rows[0].at;
+  // --source=events: writers that commit stream events as the webhook processor would, with a real conversation as payload.
+  const workspaceId = (await meta.query('SELECT id FROM workspaces LIMIT 1')).rows[0].id;
+  const sampleConversation = (await api.get('/api/conversations?limit=1')).body.data[0];
+  const writers = [];
+  if (o.source === 'events') {
+    for (let k = 0; k < 16; k += 1) {
+      const writer = new Client({ connectionString: url });
+      await writer.connect();
+      writers.push(writer);
+    }
+  }
+  /** Resolves when the message's events are committed; the latency counts from then, like from a webhook's 200. */
+  const commitEvents = (i, wamid, text) => {
+    const at = new Date().toISOString();
+    const message = {
+      id: sampleConversation.id,
+      wamid,
+      direction: 'inbound',
+      type: 'text',
+      text,
+      status: null,
+      occurredAt: at,
+      sender: { kind: 'customer' },
+    };
+    const conversation = { ...sampleConversation, lastActivityAt: at, lastMessage: { preview: text, direction: 'inbound', at } };
+    return writers[i % writers.length].query(
+      `WITH added AS (INSERT INTO stream_events (workspace_id, type, payload)
+                      SELECT $1, t, p FROM unnest($2::text[], $3::jsonb[]) AS x(t, p) RETURNING 1)
+       SELECT pg_notify('parley_stream_new', '') FROM (SELECT count(*) FROM added) c`,
+      [
+        workspaceId,
+        ['message.created', 'conversation.updated', 'conversation.status_changed'],
+        [
+          JSON.stringify({ conversationId: sampleConversation.id, message }),
+          JSON.stringify({ conversation }),
+          JSON.stringify({ conversationId: sampleConversation.id, status: 'open' }),
+        ],
+      ],
+    );
+  };
   const started = performance.now();
   let posted = 0;
   const inflight = [];
@@ -283,6 +339,21 @@ run(async () => {
     if (wait > 0) await sleep(wait);
     const n = 1 + Math.floor(Math.random() * o.conversations);
     const wamid = `wamid.benchlive.${randomBytes(6).toString('hex')}.${i}`;
+    if (o.source === 'events') {
+      inflight.push(
+        commitEvents(i, wamid, TEXTS[i % TEXTS.length]).then(
+          () => {
+            const at = performance.now();
+            const early = acknowledged.get(`early:${wamid}`);
+            if (early !== undefined) for (let k = 0; k < (received.get(wamid) ?? 0); k += 1) latencies.push(Math.max(0, early - at));
+            acknowledged.set(wamid, at);
+            posted += 1;
+          },
+          () => undefined,
+        ),
+      );
+      continue;
+    }
     const body = webhookBody(String(390000000000 + n), wamid, TEXTS[i % TEXTS.length]);
     const signature = `sha256=${createHmac('sha256', BENCH.appSecret).update(body).digest('hex')}`;
     inflight.push(
@@ -310,6 +381,7 @@ run(async () => {
   }
   await Promise.all(inflight);
   const sendSeconds = (performance.now() - started) / 1000;
+  for (const writer of writers) await writer.end();
   await sleep(5000);
   const after = loadavg();
   for (const request of requests) request.destroy();
@@ -388,27 +460,33 @@ run(async () => {
       ],
     ),
     '',
-    `Live stream: ${o.clients} SSE clients, ${posted} of ${total} signed webhooks answered 200 in ${fmt(sendSeconds, 1)} s (${fmt(posted / sendSeconds)} messages/s); latency from the webhook's 200 to each client receiving its message.created:`,
+    o.source === 'events'
+      ? `Live stream alone: ${o.clients} SSE clients, ${posted} of ${total} messages' events (message.created, conversation.updated, conversation.status_changed; ${fmt(posted * 3)} events) committed by the bench in ${fmt(sendSeconds, 1)} s (${fmt(posted / sendSeconds)} messages/s); latency from each commit to each client receiving its message.created:`
+      : `Live stream: ${o.clients} SSE clients, ${posted} of ${total} signed webhooks answered 200 in ${fmt(sendSeconds, 1)} s (${fmt(posted / sendSeconds)} messages/s); latency from the webhook's 200 to each client receiving its message.created:`,
     '',
     table(
       ['deliveries', 'missing', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms'],
       [[fmt(latencies.length), fmt(missing), fmt(stream.p50, 1), fmt(stream.p90, 1), fmt(stream.p99, 1), fmt(stream.max, 1)]],
     ),
-    '',
-    `Webhook processing alone (stored → processed, PostgreSQL's clock; ${fmt(processing.unprocessed)} of ${fmt(processing.n)} not processed 5 s after the last):`,
-    '',
-    table(
-      ['deliveries', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms'],
-      [
-        [
-          fmt(processing.n),
-          fmt(Number(processing.p50), 1),
-          fmt(Number(processing.p90), 1),
-          fmt(Number(processing.p99), 1),
-          fmt(Number(processing.max), 1),
-        ],
-      ],
-    ),
+    ...(o.source === 'events'
+      ? []
+      : [
+          '',
+          `Webhook processing alone (stored → processed, PostgreSQL's clock; ${fmt(processing.unprocessed)} of ${fmt(processing.n)} not processed 5 s after the last):`,
+          '',
+          table(
+            ['deliveries', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms'],
+            [
+              [
+                fmt(processing.n),
+                fmt(Number(processing.p50), 1),
+                fmt(Number(processing.p90), 1),
+                fmt(Number(processing.p99), 1),
+                fmt(Number(processing.max), 1),
+              ],
+            ],
+          ),
+        ]),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 });
