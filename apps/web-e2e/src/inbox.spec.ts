@@ -111,10 +111,10 @@ describeInBrowser('inbox: a live conversation, takeover, resume, and the closed 
     expect(sent.status).toBe(200);
   }
 
-  /** The price flow's runs (any status): a paused customer's price question must not start one. */
+  /** The price flow's runs that did anything: while paused, a trigger is only recorded as `skipped` (the flow's whilePaused). */
   async function flowRuns(): Promise<number> {
     const runs = await fetch(`${stack?.urls.engine ?? ''}/api/executions?flowId=${flowId}&limit=100`, { headers: { authorization } });
-    return arr(obj(await json(runs))['data']).length;
+    return arr(obj(await json(runs))['data']).filter((run) => obj(run)['status'] !== 'skipped').length;
   }
 
   async function receivedTexts(): Promise<string[]> {
@@ -249,21 +249,33 @@ describeInBrowser('inbox: a live conversation, takeover, resume, and the closed 
       await composer.getByRole('button', { name: 'Send template' }).click();
       const thread = page.getByRole('region', { name: 'Conversation with Marco' });
       await thread.getByRole('list', { name: 'Messages' }).getByText('order_follow_up', { exact: true }).waitFor();
-      // Tab counts follow the live changes: two active conversations, one of them the admin's.
+      // Tab counts follow the live changes: the template made Marco's conversation the admin's too (the reply to Giulia did before).
+      const counts = async () => obj(obj(await json(await fetch(`${engine}/api/conversations`, { headers: { authorization } })))['counts']);
+      await until(async () => ((await counts())['mine'] === 2 ? true : undefined), 'the template to make the conversation the admin’s');
       await page.getByRole('tab', { name: 'All 2' }).waitFor();
+      await page.getByRole('tab', { name: 'Mine 2' }).waitFor();
+      // Someone hands Giulia back to nobody (through the API, as another tab would): the counts follow without reload.
+      const giulia = arr(
+        obj(await json(await fetch(`${engine}/api/conversations?status=all&q=Giulia`, { headers: { authorization } })))['data'],
+      );
+      const unassign = await fetch(`${engine}/api/conversations/${str(obj(giulia[0])['id'])}/assign`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization },
+        body: JSON.stringify({ userId: null }),
+      });
+      expect(unassign.status).toBe(200);
       await page.getByRole('tab', { name: 'Mine 1' }).waitFor();
+      await page.getByRole('tab', { name: 'Unassigned 1' }).waitFor();
 
-      // The Mine tab lists the signed-in agent's conversations (the API resolves assignee=me to them).
-      const mine = arr(obj(await json(await fetch(`${engine}/api/conversations?assignee=me`, { headers: { authorization } })))['data']);
-      expect(mine).toHaveLength(1);
-      const mineName = str(obj(obj(mine[0])['contact'])['name']);
+      // The Mine tab lists the signed-in agent's conversations only (the API resolves assignee=me to them).
       await page.getByRole('tab', { name: 'Mine 1' }).click();
       await until(async () => ((await list.getByRole('link').count()) === 1 ? true : undefined), 'the Mine tab to list one conversation');
-      await list.getByRole('link', { name: new RegExp(mineName) }).waitFor();
+      await list.getByRole('link', { name: /Marco/ }).waitFor();
       expect(await page.getByRole('tab', { name: 'Mine 1' }).getAttribute('aria-selected')).toBe('true');
       await screenshot(page, 'inbox-mine-tab');
-      await page.getByRole('tab', { name: /^All/ }).click();
-      await until(async () => ((await list.getByRole('link').count()) === 2 ? true : undefined), 'the All tab to list both conversations');
+      await page.getByRole('tab', { name: 'Unassigned 1' }).click();
+      await list.getByRole('link', { name: /Giulia/ }).waitFor();
+      expect(await list.getByRole('link', { name: /Marco/ }).count()).toBe(0);
     },
     STEP_TIMEOUT_MS,
   );
