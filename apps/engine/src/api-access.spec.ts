@@ -169,6 +169,8 @@ describe('API access: roles, anonymous callers and workspaces', () => {
   const cases = (): RouteCase[] => [
     { route: 'GET /health/live', access: 'public', request: async () => ({ path: '/health/live' }) },
     { route: 'GET /health/ready', access: 'public', request: async () => ({ path: '/health/ready' }) },
+    // Without METRICS_TOKEN, callers on this machine (as the tests are); metrics.spec.ts covers the token.
+    { route: 'GET /metrics', access: 'public', request: async () => ({ path: '/metrics' }) },
     {
       route: 'POST /api/auth/login',
       access: 'public',
