@@ -9,6 +9,7 @@ import { FlowArchive1764420000000 } from './1764420000000-flow-archive';
 import { ContactIdentityAndMessageChanges1764440000000 } from './1764440000000-contact-identity-and-message-changes';
 import { Conversations1764500000000 } from './1764500000000-conversations';
 import { ServiceHealth1765160000000 } from './1765160000000-service-health';
+import { ContactErasure1765161000000 } from './1765161000000-contact-erasure';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   ContactIdentityAndMessageChanges1764440000000,
   Conversations1764500000000,
   ServiceHealth1765160000000,
+  ContactErasure1765161000000,
 ];
