@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { type EngineHarness, startEngineHarness } from '../test-support/engine-harness';
 import { priceReplyFlow } from '../test-support/flow-fixtures';
 import { arr, obj, str } from '../test-support/json';
@@ -45,6 +47,23 @@ describe('GET /metrics after real traffic, and the Cloud API health watch', () =
 
   afterAll(async () => {
     await h.close();
+  });
+
+  it('serves every series the Grafana dashboard and the alert rules in docker/ use', async () => {
+    const docker = join(__dirname, '..', '..', '..', '..', 'docker');
+    const used = new Set(
+      [
+        readFileSync(join(docker, 'grafana', 'parley-dashboard.json'), 'utf8'),
+        readFileSync(join(docker, 'prometheus', 'alerts.yml'), 'utf8'),
+      ]
+        .flatMap((text) => [...text.matchAll(/\b(parley_[a-z_]+|nodejs_[a-z0-9_]+)/g)].map((m) => m[1] ?? ''))
+        .map((name) => name.replace(/_(bucket|count|sum)$/, '')),
+    );
+    const served = new Set([...(await scrape(h.url)).text.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]));
+    // The BullMQ gauge exists where Redis is configured (the worker test below reads it).
+    const missing = [...used].filter((name) => !served.has(name) && name !== 'parley_bullmq_jobs');
+    expect(missing).toEqual([]);
+    expect(used.size).toBeGreaterThan(10);
   });
 
   it('moves the webhook, event, execution, step, send and Cloud API series', async () => {
