@@ -16,7 +16,12 @@ class CliModule {
   static forRoot(config: EngineConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [ConfigModule.forRoot(config), TypeOrmModule.forRoot({ ...dataSourceOptions(config), extra: { max: 2 } }), MetricsModule, SetupModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        TypeOrmModule.forRoot({ ...dataSourceOptions(config), extra: { max: 2 } }),
+        MetricsModule,
+        SetupModule,
+      ],
     };
   }
 }

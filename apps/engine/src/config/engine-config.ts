@@ -116,7 +116,12 @@ export function loadEngineConfig(env: Record<string, string | undefined>): Engin
       parsed.error.issues.map((issue) => {
         const name = issue.path.map(String).join('.') || 'environment';
         const given = typeof issue.path[0] === 'string' ? env[issue.path[0]] : undefined;
-        const shown = given === undefined ? 'not set' : name.includes('SECRET') || name.includes('KEY') || name.includes('TOKEN') ? 'set' : `"${given}"`;
+        const shown =
+          given === undefined
+            ? 'not set'
+            : name.includes('SECRET') || name.includes('KEY') || name.includes('TOKEN')
+              ? 'set'
+              : `"${given}"`;
         return `${name}: ${issue.message} (${shown})`;
       }),
     );
