@@ -4,6 +4,9 @@ import { type EngineHarness, startEngineHarness } from '../test-support/engine-h
 import { priceReplyFlow } from '../test-support/flow-fixtures';
 import { arr, obj, str } from '../test-support/json';
 
+/** Starting an engine with its own database takes longer than a test's 30 s on a loaded machine. */
+const STARTUP_MS = 120_000;
+
 /** The value of one series in a Prometheus text exposition (0 when absent). */
 function series(text: string, name: string, labels: Record<string, string> = {}): number {
   let total = 0;
@@ -43,7 +46,7 @@ describe('GET /metrics after real traffic, and the Cloud API health watch', () =
     const created = await h.workspace.admin.post('/api/flows', { name: 'Prices', definition: priceReplyFlow() });
     const flowId = str(obj(created.body)['id']);
     expect((await h.workspace.admin.post(`/api/flows/${flowId}/publish`)).status).toBe(201);
-  });
+  }, STARTUP_MS);
 
   afterAll(async () => {
     await h.close();
@@ -153,7 +156,7 @@ describe('GET /metrics with METRICS_TOKEN', () => {
 
   beforeAll(async () => {
     h = await startEngineHarness({ env: { METRICS_TOKEN: token } });
-  });
+  }, STARTUP_MS);
 
   afterAll(async () => {
     await h.close();
@@ -174,7 +177,7 @@ const redisUrl = process.env['REDIS_URL'];
 
   beforeAll(async () => {
     h = await startEngineHarness({ env: { REDIS_URL: redisUrl ?? '', REDIS_PREFIX: `m${Math.random().toString(36).slice(2, 8)}` } });
-  });
+  }, STARTUP_MS);
 
   afterAll(async () => {
     await h.close();

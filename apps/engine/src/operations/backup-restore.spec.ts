@@ -12,6 +12,9 @@ import { obj, str } from '../test-support/json';
 import { createTestDatabase, type TestDatabase } from '../test-support/test-database';
 import { Client } from 'pg';
 
+/** Starting an engine with its own database takes longer than a test's 30 s on a loaded machine. */
+const STARTUP_MS = 120_000;
+
 const ROOT = join(__dirname, '..', '..', '..', '..');
 const secretsShape = z.object({ secretsKey: z.string() });
 
@@ -51,7 +54,7 @@ describe.each(['pg_dump', 'snapshot'] as const)('backup and restore (%s)', (meth
   beforeAll(async () => {
     h = await startEngineHarness();
     dir = mkdtempSync(join(tmpdir(), 'parley-backup-test-'));
-  });
+  }, STARTUP_MS);
 
   afterAll(async () => {
     await engine?.close();
@@ -130,5 +133,5 @@ describe.each(['pg_dump', 'snapshot'] as const)('backup and restore (%s)', (meth
     } finally {
       await client.end();
     }
-  });
+  }, 180_000);
 });

@@ -2,6 +2,9 @@ import { type EngineHarness, startEngineHarness } from '../test-support/engine-h
 import { priceReplyFlow } from '../test-support/flow-fixtures';
 import { arr, obj, str } from '../test-support/json';
 
+/** Starting an engine with its own database takes longer than a test's 30 s on a loaded machine. */
+const STARTUP_MS = 120_000;
+
 const WA_ID = '393338880001';
 const NAME = 'Giulietta Capuleti';
 const ASKED = 'price of the red sofa please';
@@ -46,7 +49,7 @@ describe('GDPR: a contact’s data exported and erased', () => {
     await h.settle();
     const [row] = await h.sql('SELECT id FROM contacts WHERE wa_id = $1', [WA_ID]);
     contactId = str(row?.['id']);
-  });
+  }, STARTUP_MS);
 
   afterAll(async () => {
     await h.close();
