@@ -169,6 +169,8 @@ describe('API access: roles, anonymous callers and workspaces', () => {
   const cases = (): RouteCase[] => [
     { route: 'GET /health/live', access: 'public', request: async () => ({ path: '/health/live' }) },
     { route: 'GET /health/ready', access: 'public', request: async () => ({ path: '/health/ready' }) },
+    // Without METRICS_TOKEN, callers on this machine (as the tests are); metrics.spec.ts covers the token.
+    { route: 'GET /metrics', access: 'public', request: async () => ({ path: '/metrics' }) },
     {
       route: 'POST /api/auth/login',
       access: 'public',
@@ -186,6 +188,12 @@ describe('API access: roles, anonymous callers and workspaces', () => {
     { route: 'GET /api/contacts', access: ALL, request: async () => ({ path: '/api/contacts' }) },
     { route: 'GET /api/contacts/:id', access: ALL, request: async () => ({ path: `/api/contacts/${contactId}` }) },
     { route: 'GET /api/contacts/:id/messages', access: ALL, request: async () => ({ path: `/api/contacts/${contactId}/messages` }) },
+    { route: 'GET /api/contacts/:id/export', access: ADMIN, request: async () => ({ path: `/api/contacts/${contactId}/export` }) },
+    {
+      route: 'POST /api/contacts/:id/erase',
+      access: ADMIN,
+      request: async () => ({ path: `/api/contacts/${await throwawayContact()}/erase`, body: { confirm: 'erase' } }),
+    },
     { route: 'GET /api/executions', access: ALL, request: async () => ({ path: '/api/executions' }) },
     { route: 'GET /api/executions/:id', access: ALL, request: async () => ({ path: `/api/executions/${executionId}` }) },
     {
@@ -453,6 +461,15 @@ describe('API access: roles, anonymous callers and workspaces', () => {
       request: async (role) => ({ path: `/api/notifications/${await notificationFor(role ?? 'admin')}/read` }),
     },
   ];
+
+  /** A contact of its own for each erasure, so the shared one keeps its data for the other routes. */
+  async function throwawayContact(): Promise<string> {
+    const [row] = await h.sql(`INSERT INTO contacts (workspace_id, wa_id) VALUES ($1, $2) RETURNING id`, [
+      h.workspace.id,
+      `3933${Math.floor(Math.random() * 1e8)}`,
+    ]);
+    return str(row?.['id']);
+  }
 
   /** A fresh canned reply, for the routes that change or remove one. */
   async function cannedReply(): Promise<string> {

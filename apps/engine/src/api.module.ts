@@ -21,6 +21,7 @@ import { NodeTypesController } from './flows/node-types.controller';
 import { IncomingWebhookController } from './hooks/incoming-webhook.controller';
 import { NotificationsController } from './notifications/notifications.controller';
 import { PausesController } from './pauses/pauses.controller';
+import { PrivacyModule } from './privacy/privacy.module';
 import { RuntimeModule } from './runtime/runtime.module';
 import { SimulatorClientService } from './test-runs/simulator-client.service';
 import { TestRunsController } from './test-runs/test-runs.controller';
@@ -45,6 +46,7 @@ import { WorkspacesModule } from './workspaces/workspaces.module';
     CrmModule,
     EventsModule,
     FlowsModule,
+    PrivacyModule,
     RuntimeModule,
     UsersModule,
     WhatsAppModule,

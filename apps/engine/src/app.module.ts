@@ -11,6 +11,7 @@ import type { EngineConfig } from './config/engine-config';
 import { dataSourceOptions } from './database/data-source-options';
 import { DispatchModule } from './dispatch/dispatch.module';
 import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { StreamModule } from './stream/stream.module';
 
 @Module({})
@@ -36,6 +37,7 @@ export class AppModule {
         LoggerModule.forRoot({ pinoHttp: overrides.logStream ? [logOptions, overrides.logStream] : logOptions }),
         TypeOrmModule.forRoot(dataSourceOptions(config)),
         DispatchModule.forRoot(config),
+        MetricsModule,
         HealthModule,
         StreamModule,
         ConversationsWorkModule.forRoot(config),

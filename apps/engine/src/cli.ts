@@ -7,6 +7,7 @@ import { ConfigModule } from './config/config.module';
 import { ConfigError, type EngineConfig, loadEngineConfig } from './config/engine-config';
 import { dataSourceOptions } from './database/data-source-options';
 import { migrateDatabase } from './database/migrate-database';
+import { MetricsModule } from './metrics/metrics.module';
 import { SetupModule } from './workspaces/setup.module';
 import { SetupService } from './workspaces/setup.service';
 
@@ -15,7 +16,12 @@ class CliModule {
   static forRoot(config: EngineConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [ConfigModule.forRoot(config), TypeOrmModule.forRoot({ ...dataSourceOptions(config), extra: { max: 2 } }), SetupModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        TypeOrmModule.forRoot({ ...dataSourceOptions(config), extra: { max: 2 } }),
+        MetricsModule,
+        SetupModule,
+      ],
     };
   }
 }

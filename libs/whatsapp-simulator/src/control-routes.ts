@@ -33,8 +33,9 @@ const faultSchema = z.object({
     .string()
     .regex(/^\d{6,15}$/)
     .optional(),
-  kind: z.enum(['graph_error', 'server_error', 'timeout']),
+  kind: z.enum(['graph_error', 'server_error', 'timeout', 'slow']),
   code: z.number().int().positive().optional(),
+  delayMs: z.number().int().min(1).max(120_000).optional(),
   times: z.number().int().min(1).max(1000).default(1),
 });
 

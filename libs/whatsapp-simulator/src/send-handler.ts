@@ -86,6 +86,12 @@ function marketingRefusal(core: SimulatorCore, wabaId: string, to: string, user:
   return null;
 }
 
+/** The answer to a send, and how long it takes to come (an injected `slow` fault). */
+export interface SendAnswer {
+  body: Record<string, unknown>;
+  delayMs: number;
+}
+
 /**
  * `POST /{version}/{phone-number-id}/messages`: Meta's checks in Meta's order
  * as far as it is observable (number, token, envelope, type limits), then
@@ -93,12 +99,7 @@ function marketingRefusal(core: SimulatorCore, wabaId: string, to: string, user:
  * rate limits. A refusal is a Graph error envelope; a send Meta would accept
  * and fail later gets 200 and, soon after, a `failed` status.
  */
-export function handleSend(
-  core: SimulatorCore,
-  phoneNumberId: string,
-  authorization: string | undefined,
-  raw: Buffer,
-): Record<string, unknown> {
+export function answerSend(core: SimulatorCore, phoneNumberId: string, authorization: string | undefined, raw: Buffer): SendAnswer {
   const { state, options } = core;
   const number = state.numbers.get(phoneNumberId);
   if (!number) {
@@ -116,7 +117,8 @@ export function handleSend(
     throw new HttpError(401, graphError(190, 'Invalid OAuth access token', 'The access token could not be decrypted or is invalid.'));
   }
   const body = parseJson(raw);
-  if (typeof body === 'object' && body !== null && 'status' in body && !('type' in body)) return markRead(core, phoneNumberId, body);
+  if (typeof body === 'object' && body !== null && 'status' in body && !('type' in body))
+    return { body: markRead(core, phoneNumberId, body), delayMs: 0 };
   const parsed = sendRequestSchema.safeParse(body);
   if (!parsed.success) throw invalid(parsed.error.issues[0]?.message);
   const message = parsed.data;
@@ -192,8 +194,12 @@ export function handleSend(
   // The nastiest failure: Meta took the message, but the answer is lost on the way back.
   if (fault?.kind === 'timeout') throw new StallError();
   return {
-    messaging_product: 'whatsapp',
-    contacts: [message.to !== undefined ? { input: message.to, wa_id: to } : { input: message.recipient, user_id: to }],
-    messages: [{ id: wamid, message_status: 'accepted' }],
+    body: {
+      messaging_product: 'whatsapp',
+      contacts: [message.to !== undefined ? { input: message.to, wa_id: to } : { input: message.recipient, user_id: to }],
+      messages: [{ id: wamid, message_status: 'accepted' }],
+    },
+    // A slow Meta: the message is taken at once, the answer comes late.
+    delayMs: fault?.kind === 'slow' ? (fault.delayMs ?? 5000) : 0,
   };
 }

@@ -7,7 +7,7 @@ import { graphRoute } from './graph-routes';
 import { HttpError, readBody, sendJson, StallError } from './http-io';
 import { phonePageRoute } from './phone-page';
 import type { MessagingTier, QualityEvent } from './quality-update-payload';
-import { handleSend } from './send-handler';
+import { answerSend } from './send-handler';
 import { type CustomerSendInput, SimulatorCore } from './simulator-core';
 import type { SimulatorOptions } from './simulator-options';
 import type { SimulatorState } from './simulator-state';
@@ -82,7 +82,9 @@ export async function startSimulator(options: SimulatorOptions, port = 0, host =
       const send = /^\/(v\d+\.\d+)\/([^/]+)\/messages$/.exec(url.pathname);
       if (request.method === 'POST' && send?.[2]) {
         const raw = await readBody(request);
-        sendJson(response, 200, handleSend(core, decodeURIComponent(send[2]), request.headers.authorization, raw));
+        const answer = answerSend(core, decodeURIComponent(send[2]), request.headers.authorization, raw);
+        if (answer.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
+        sendJson(response, 200, answer.body);
         return;
       }
       if (await graphRoute(core, request, response, url)) return;

@@ -74,9 +74,11 @@ export type InboundWebhookState = 'pending' | 'delivered' | 'failed' | 'off';
 export interface InjectedFault {
   /** Only sends to this recipient (any when absent). */
   to?: string;
-  kind: 'graph_error' | 'server_error' | 'timeout';
+  kind: 'graph_error' | 'server_error' | 'timeout' | 'slow';
   /** Graph error code, for graph_error (e.g. 131000, 130429, 131056). */
   code?: number;
+  /** For slow: how long the (successful) answer takes, in ms (default 5000). */
+  delayMs?: number;
   /** How many sends it affects. */
   remaining: number;
 }

@@ -23,9 +23,18 @@ describe('loadEngineConfig', () => {
       PORT: 3001,
       WHATSAPP_API_VERSION: 'v24.0',
       WHATSAPP_API_BASE_URL: 'https://graph.facebook.com',
+      CLOUD_API_SLOW_MS: 1500,
+      CLOUD_API_DEGRADED_AFTER: 3,
     });
     expect(config.REDIS_URL).toBeUndefined();
+    expect(config.METRICS_TOKEN).toBeUndefined();
     expect(config.SECRETS_KEY).toHaveLength(32);
+  });
+
+  it('refuses a metrics token short enough to guess', () => {
+    expect(problemsOf({ ...minimal, METRICS_TOKEN: 'short' })).toEqual([
+      expect.stringMatching(/^METRICS_TOKEN: must be at least 16 characters/),
+    ]);
   });
 
   it('accepts a base64 key', () => {

@@ -88,6 +88,15 @@ export const engineConfigSchema = z.object({
   MEDIA_S3_SECRET_ACCESS_KEY: optionalText,
   /** How often schedules and "not read within N hours" checks run. */
   SCHEDULER_INTERVAL_MS: integer(1000, 3_600_000).default(15_000),
+  /**
+   * Bearer token for GET /metrics. Unset: /metrics answers only callers on
+   * this machine (loopback), so bind scrapes through a sidecar or set a token.
+   */
+  METRICS_TOKEN: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  /** A Cloud API call slower than this counts as slow for the health check. */
+  CLOUD_API_SLOW_MS: integer(50, 120_000).default(1500),
+  /** This many slow or failed Cloud API calls in a row mark it degraded (and as many good ones clear it). */
+  CLOUD_API_DEGRADED_AFTER: integer(1, 100).default(3),
 });
 
 export type EngineConfig = z.infer<typeof engineConfigSchema>;
@@ -107,7 +116,12 @@ export function loadEngineConfig(env: Record<string, string | undefined>): Engin
       parsed.error.issues.map((issue) => {
         const name = issue.path.map(String).join('.') || 'environment';
         const given = typeof issue.path[0] === 'string' ? env[issue.path[0]] : undefined;
-        const shown = given === undefined ? 'not set' : name.includes('SECRET') || name.includes('KEY') ? 'set' : `"${given}"`;
+        const shown =
+          given === undefined
+            ? 'not set'
+            : name.includes('SECRET') || name.includes('KEY') || name.includes('TOKEN')
+              ? 'set'
+              : `"${given}"`;
         return `${name}: ${issue.message} (${shown})`;
       }),
     );

@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { EngineConfig } from '../config/engine-config';
 import { ENGINE_CONFIG } from '../config/engine-config.token';
-import { Dispatcher } from './dispatcher';
+import { type DispatchOptions, Dispatcher } from './dispatcher';
 import { redisConnection } from './redis-connection';
 import type { WorkItem } from './work-item';
 import { WORK_QUEUE } from './work-queue';
@@ -34,9 +34,16 @@ export class BullmqDispatcher extends Dispatcher implements OnApplicationShutdow
     });
   }
 
-  async dispatch(items: readonly WorkItem[]): Promise<void> {
+  async dispatch(items: readonly WorkItem[], options: DispatchOptions = {}): Promise<void> {
     if (items.length === 0) return;
-    await this.queue.addBulk(items.map((item) => ({ name: item.kind, data: { kind: item.kind, id: item.id } })));
+    await this.queue.addBulk(
+      items.map((item) => ({
+        name: item.kind,
+        data: { kind: item.kind, id: item.id },
+        // BullMQ ignores an add whose jobId is still queued; a failed one is removed so the next scan can add it again.
+        ...(options.coalesce ? { opts: { jobId: `rescan-${item.kind}-${item.id}`, removeOnFail: true } } : {}),
+      })),
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -72,7 +72,7 @@ export class SweeperService implements OnApplicationBootstrap, OnApplicationShut
       ...webhooks.map((r): WorkItem => ({ kind: 'webhook', id: r.id })),
       ...[...contactIds].map((id): WorkItem => ({ kind: 'contact', id })),
     ];
-    await this.dispatcher.dispatch(items);
+    await this.dispatcher.dispatch(items, { coalesce: true });
     return items.length;
   }
 }

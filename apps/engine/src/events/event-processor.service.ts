@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { Clock } from '../common/clock';
 import { codeOfError } from '../common/error-code';
 import { sqlRow, sqlRows } from '../database/sql-rows';
+import { EngineMetrics } from '../metrics/engine-metrics';
 import { PauseService } from '../pauses/pause.service';
 import type { CompiledFlow } from '../runtime/compiled-flow';
 import { ConditionEngineService } from '../runtime/condition-engine.service';
@@ -53,6 +54,7 @@ export class EventProcessorService {
     private readonly conditions: ConditionEngineService,
     private readonly testRunMessages: TestRunMessagesService,
     private readonly clock: Clock,
+    private readonly metrics: EngineMetrics,
   ) {}
 
   /**
@@ -160,6 +162,7 @@ export class EventProcessorService {
       for (const id of started) await this.runner.run(id);
     }
     await this.dataSource.query('UPDATE events SET processed_at = $2 WHERE id = $1', [event.id, this.clock.now()]);
+    this.metrics.eventsProcessed.inc({ type: event.type });
   }
 
   /** Goals: an event that matches a flow's exit rule ends the contact's active run of it. */
@@ -329,6 +332,7 @@ export class EventProcessorService {
         skip ? now : null,
       ],
     );
+    if (row && skip) this.metrics.executionsFinished.inc({ status: 'skipped' });
     return row && !skip ? row.id : null;
   }
 }

@@ -10,6 +10,7 @@ import { sqlRow } from '../database/sql-rows';
 import { RUNTIME_EVENT_COLUMNS, runtimeEventRow, toRuntimeEvent } from '../events/runtime-event-row';
 import { ExecutionStep } from '../executions/execution-step.entity';
 import { Execution } from '../executions/execution.entity';
+import { EngineMetrics } from '../metrics/engine-metrics';
 import { NotifierService } from '../notifications/notifier.service';
 import { type ActivePause, PauseService } from '../pauses/pause.service';
 import { type WorkspaceRuntimeSettings, WorkspaceSettingsService } from '../workspaces/workspace-settings.service';
@@ -67,6 +68,7 @@ export class FlowRunner {
     private readonly pauses: PauseService,
     private readonly notifier: NotifierService,
     private readonly clock: Clock,
+    private readonly metrics: EngineMetrics,
   ) {}
 
   /** Advances a running execution as far as it goes (end, wait or hold). */
@@ -98,6 +100,7 @@ export class FlowRunner {
       return true;
     }
     const lateByMs = wait.due_at && outcome !== 'received' ? Math.max(0, now.getTime() - wait.due_at.getTime()) : 0;
+    if (wait.due_at && outcome !== 'received') this.metrics.waitLateness.observe({ kind: wait.kind }, lateByMs / 1000);
     state.firing = { waitId, outcome, lateByMs };
     state.execution.status = 'running';
     state.execution.holdReason = null;
@@ -162,6 +165,7 @@ export class FlowRunner {
       [executionId, status, reason, now],
     );
     if (!row) return false;
+    this.metrics.executionsFinished.inc({ status });
     await manager.query(
       `UPDATE waits SET status = 'cancelled', outcome = $2, fired_at = $3 WHERE execution_id = $1 AND status = 'waiting'`,
       [executionId, reason, now],
@@ -502,6 +506,8 @@ export class FlowRunner {
     step.errorMessage = outcome.errorMessage ?? null;
     step.finishedAt = finished || outcome.status !== 'waiting' ? now : null;
     step.durationMs = step.finishedAt ? step.finishedAt.getTime() - step.startedAt.getTime() : null;
+    if (step.durationMs !== null)
+      this.metrics.stepDuration.observe({ node_type: step.nodeType, status: step.status }, step.durationMs / 1000);
     await manager.query(
       `UPDATE execution_steps SET status = $2, output = $3, output_name = $4, error_code = $5, error_message = $6,
               finished_at = $7, duration_ms = $8, decision = $9
@@ -555,6 +561,7 @@ export class FlowRunner {
         ],
       );
     });
+    if (status === 'succeeded') this.metrics.executionsFinished.inc({ status });
   }
 
   private async fail(
@@ -577,6 +584,7 @@ export class FlowRunner {
         [execution.id, errorCode, errorMessage, execution.currentNodeId, now],
       );
     });
+    this.metrics.executionsFinished.inc({ status: 'failed' });
     // Ids and the error code only: the error message may quote the customer's data; it is on the execution.
     this.logger.warn(
       {

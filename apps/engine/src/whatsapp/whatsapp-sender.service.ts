@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AppliedCategory, SendWhatsAppRequest, SendWhatsAppResult, WhatsAppSender } from '@parley/node-sdk';
-import { graphErrorPolicy, isRetryable, sendGraphMessage, validateOutboundMessage } from '@parley/whatsapp';
+import { type GraphSendResult, graphErrorPolicy, isRetryable, sendGraphMessage, validateOutboundMessage } from '@parley/whatsapp';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { Clock } from '../common/clock';
@@ -9,6 +9,8 @@ import { ENGINE_CONFIG } from '../config/engine-config.token';
 import { sqlRow } from '../database/sql-rows';
 import { ConsentService } from '../contacts/consent.service';
 import { ConversationLedgerService } from '../conversations/conversation-ledger.service';
+import { CloudApiHealthService } from '../health/cloud-api-health.service';
+import { type CloudApiOutcome, EngineMetrics, type SendOutcome } from '../metrics/engine-metrics';
 import { describeSend } from './policy/describe-send';
 import { type GateDecision, PolicyGateService } from './policy/policy-gate.service';
 import { notificationKey } from './policy/policy-facts-reader';
@@ -88,6 +90,8 @@ export class WhatsAppSenderService {
     private readonly consent: ConsentService,
     private readonly clock: Clock,
     private readonly ledger: ConversationLedgerService,
+    private readonly metrics: EngineMetrics,
+    private readonly cloudApiHealth: CloudApiHealthService,
     @Inject(ENGINE_CONFIG) private readonly config: EngineConfig,
   ) {}
 
@@ -117,6 +121,35 @@ export class WhatsAppSenderService {
   }
 
   private async send(scope: SendScope, request: SendWhatsAppRequest): Promise<SendWhatsAppResult> {
+    const result = await this.attempt(scope, request);
+    this.count(result);
+    return result;
+  }
+
+  /** One series per outcome; the error code is Meta's (bounded) or the engine's own word. */
+  private count(result: SendWhatsAppResult): void {
+    let outcome: SendOutcome;
+    let errorCode = '';
+    switch (result.status) {
+      case 'accepted':
+        outcome = 'accepted';
+        break;
+      case 'blocked':
+        outcome = result.retryAt === null ? 'blocked' : 'deferred';
+        errorCode = result.rule;
+        break;
+      case 'unknown':
+        outcome = 'unknown';
+        break;
+      case 'failed':
+        outcome = /^-?\d+$/.test(result.errorCode) ? 'rejected' : result.errorCode === 'not_sent' ? 'not_sent' : 'failed';
+        errorCode = result.errorCode;
+        break;
+    }
+    this.metrics.sends.inc({ outcome, error_code: errorCode });
+  }
+
+  private async attempt(scope: SendScope, request: SendWhatsAppRequest): Promise<SendWhatsAppResult> {
     const contact = await sqlRow(
       this.dataSource,
       contactRow,
@@ -174,6 +207,7 @@ export class WhatsAppSenderService {
     const category = appliedCategory(decision.send);
     if (verdict.verdict !== 'allow') {
       this.logVerdict(scope, request.contactId, decision);
+      this.metrics.policyVerdicts.inc({ rule: verdict.rule, verdict: verdict.verdict });
       return {
         status: 'blocked',
         rule: verdict.rule,
@@ -208,6 +242,7 @@ export class WhatsAppSenderService {
     const claim = await this.claim(scope, request.idempotencyKey, body);
     if (claim !== null) return claim;
 
+    const started = performance.now();
     const result = await sendGraphMessage(
       {
         baseUrl,
@@ -218,6 +253,8 @@ export class WhatsAppSenderService {
       },
       body,
     );
+    // The simulator of a test run is not Meta: only calls to the Cloud API count for its health.
+    if (!toSimulator) await this.observeCloudApi(performance.now() - started, result);
     const now = this.clock.now();
     switch (result.kind) {
       case 'accepted': {
@@ -305,6 +342,20 @@ export class WhatsAppSenderService {
         // A status webhook settled it while we waited for the answer.
         return this.earlierOutcome(request.idempotencyKey);
     }
+  }
+
+  private async observeCloudApi(latencyMs: number, result: GraphSendResult): Promise<void> {
+    const outcome: CloudApiOutcome =
+      result.kind === 'accepted'
+        ? 'ok'
+        : result.kind === 'rejected'
+          ? result.httpStatus >= 500
+            ? 'server_error'
+            : 'rejected'
+          : result.kind;
+    this.metrics.cloudApiDuration.observe({ operation: 'send_message', outcome }, latencyMs / 1000);
+    // A 4xx refusal is Meta working as it should; no answer, an unknown outcome or a 5xx is Meta failing.
+    await this.cloudApiHealth.record({ latencyMs, failed: outcome === 'server_error' || outcome === 'not_sent' || outcome === 'unknown' });
   }
 
   /**

@@ -18,6 +18,7 @@ import { Public } from '../auth/public.decorator';
 import { ErrorResponses, RawJsonBody, ZodQuery, ZodResponse } from '../common/api-contract';
 import type { EngineConfig } from '../config/engine-config';
 import { ENGINE_CONFIG } from '../config/engine-config.token';
+import { EngineMetrics, type WebhookOutcome } from '../metrics/engine-metrics';
 import { WebhookIngestService } from './webhook-ingest.service';
 import { WebhookSecretsService } from './webhook-secrets.service';
 
@@ -45,6 +46,7 @@ export class WhatsAppWebhookController {
   constructor(
     private readonly ingest: WebhookIngestService,
     private readonly webhookSecrets: WebhookSecretsService,
+    private readonly metrics: EngineMetrics,
     @Inject(ENGINE_CONFIG) private readonly config: EngineConfig,
   ) {}
 
@@ -73,6 +75,22 @@ export class WhatsAppWebhookController {
   @ZodResponse(z.object({ received: z.literal(true) }), { description: 'Stored; processed in the background' })
   @ErrorResponses({ 401: 'Missing or wrong X-Hub-Signature-256', 413: 'Larger than WEBHOOK_MAX_BYTES' })
   async receive(@Req() request: Request): Promise<{ received: true }> {
+    const started = performance.now();
+    let outcome: WebhookOutcome = 'error';
+    try {
+      outcome = await this.accept(request);
+      return { received: true };
+    } catch (error) {
+      if (error instanceof UnauthorizedException) outcome = 'unauthorized';
+      else if (error instanceof BadRequestException) outcome = 'bad_request';
+      throw error;
+    } finally {
+      this.metrics.webhookAnswered(outcome, (performance.now() - started) / 1000);
+    }
+  }
+
+  /** Checks and stores one delivery; throws the 4xx of a refused one. */
+  private async accept(request: Request): Promise<'stored' | 'rejected_limits'> {
     const body: unknown = request.body;
     const raw = Buffer.isBuffer(body) ? body : Buffer.alloc(0);
     const signedFor = await this.signedFor(raw, request.headers[SIGNATURE_HEADER]);
@@ -87,14 +105,14 @@ export class WhatsAppWebhookController {
     const problem = webhookLimitProblem(json);
     if (problem) {
       await this.ingest.store(raw, signedFor, `beyond the webhook limits: ${problem}`);
-      return { received: true };
+      return 'rejected_limits';
     }
     const envelope = webhookEnvelopeSchema.safeParse(json);
     if (!envelope.success) {
       throw new BadRequestException('The body is not a WhatsApp webhook (object and entry[] are required).');
     }
     await this.ingest.store(raw, signedFor);
-    return { received: true };
+    return 'stored';
   }
 
   /**

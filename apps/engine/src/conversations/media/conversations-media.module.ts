@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { WhatsAppModule } from '../../whatsapp/whatsapp.module';
 import { ConversationsCoreModule } from '../conversations-core.module';
 import { MediaFetcherService } from './media-fetcher.service';
+import { MediaStorage } from './media-storage';
 import { mediaStorageProvider } from './media-storage.provider';
 import { MediaUploadService } from './media-upload.service';
 
@@ -9,6 +10,6 @@ import { MediaUploadService } from './media-upload.service';
 @Module({
   imports: [ConversationsCoreModule, WhatsAppModule],
   providers: [mediaStorageProvider, MediaFetcherService, MediaUploadService],
-  exports: [MediaFetcherService, MediaUploadService],
+  exports: [MediaFetcherService, MediaUploadService, MediaStorage],
 })
 export class ConversationsMediaModule {}

@@ -9,6 +9,8 @@ import { FlowArchive1764420000000 } from './1764420000000-flow-archive';
 import { ContactIdentityAndMessageChanges1764440000000 } from './1764440000000-contact-identity-and-message-changes';
 import { Conversations1764500000000 } from './1764500000000-conversations';
 import { ConversationListIndexes1765110000000 } from './1765110000000-conversation-list-indexes';
+import { ServiceHealth1765160000000 } from './1765160000000-service-health';
+import { ContactErasure1765161000000 } from './1765161000000-contact-erasure';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -23,4 +25,6 @@ export const MIGRATIONS = [
   ContactIdentityAndMessageChanges1764440000000,
   Conversations1764500000000,
   ConversationListIndexes1765110000000,
+  ServiceHealth1765160000000,
+  ContactErasure1765161000000,
 ];
