@@ -240,6 +240,23 @@ describe('API access: roles, anonymous callers and workspaces', () => {
       access: ADMIN,
       request: async () => ({ path: `/api/users/${targetUserId}`, body: { role: 'support' } }),
     },
+    {
+      route: 'POST /api/users/:id/password-reset',
+      access: ADMIN,
+      // A user of its own: the reset ends their sessions, and the matrix's clients must keep theirs.
+      request: async () => ({ path: `/api/users/${await spareUser()}/password-reset` }),
+    },
+    { route: 'GET /api/installation', access: ALL, request: async () => ({ path: '/api/installation' }) },
+    { route: 'GET /api/installation/workspaces', access: ADMIN, request: async () => ({ path: '/api/installation/workspaces' }) },
+    {
+      route: 'POST /api/installation/workspaces',
+      access: ADMIN,
+      request: async () => ({
+        path: '/api/installation/workspaces',
+        body: { name: 'Branch', admin: { email: `w${randomBytes(4).toString('hex')}@example.com` } },
+      }),
+    },
+    { route: 'POST /api/notifications/read-all', access: ALL, request: async () => ({ path: '/api/notifications/read-all' }) },
     { route: 'GET /api/whatsapp/numbers', access: ADMIN, request: async () => ({ path: '/api/whatsapp/numbers' }) },
     {
       route: 'POST /api/whatsapp/numbers',
@@ -453,6 +470,16 @@ describe('API access: roles, anonymous callers and workspaces', () => {
       request: async (role) => ({ path: `/api/notifications/${await notificationFor(role ?? 'admin')}/read` }),
     },
   ];
+
+  /** A fresh support user of the first workspace. */
+  async function spareUser(): Promise<string> {
+    const created = await h.workspace.admin.post('/api/users', {
+      email: `spare${randomBytes(4).toString('hex')}@example.com`,
+      password: 'long enough password',
+      role: 'support',
+    });
+    return str(obj(created.body)['id']);
+  }
 
   /** A fresh canned reply, for the routes that change or remove one. */
   async function cannedReply(): Promise<string> {

@@ -114,10 +114,15 @@ export class ApiKeysService {
       [hashKey(key)],
     );
     if (!row) return null;
-    await this.dataSource.query(
-      `UPDATE api_keys SET last_used_at = $2 WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2::timestamptz - interval '${LAST_USED_RESOLUTION}')`,
-      [row.id, this.clock.now()],
-    );
     return { workspaceId: row.workspace_id, keyId: row.id, createdBy: row.created_by };
+  }
+
+  /** Notes that a key was used for a route it may call (at most one write per key a minute). */
+  async touch(keyId: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE api_keys SET last_used_at = $2
+        WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2::timestamptz - interval '${LAST_USED_RESOLUTION}')`,
+      [keyId, this.clock.now()],
+    );
   }
 }
