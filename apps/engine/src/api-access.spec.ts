@@ -399,6 +399,7 @@ describe('API access: roles, anonymous callers and workspaces', () => {
         const {
           effectiveIntents: _effective,
           defaultIntents: _defaults,
+          defaultIntentKeywords: _keywords,
           ...settings
         } = obj((await h.workspace.admin.get('/api/workspace/settings')).body);
         return { path: '/api/workspace/settings', body: settings };
