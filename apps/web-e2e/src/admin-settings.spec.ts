@@ -81,7 +81,10 @@ describeInBrowser('the admin console: navigation by role and the settings screen
     // Deactivated by the admin, their session ends at once: the next page sends them to sign in.
     await page.getByRole('button', { name: `Deactivate ${SUPPORT.name}` }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Deactivate' }).click();
-    await page.getByRole('row', { name: new RegExp(SUPPORT.email) }).getByText('Deactivated').waitFor();
+    await page
+      .getByRole('row', { name: new RegExp(SUPPORT.email) })
+      .getByText('Deactivated')
+      .waitFor();
     await support.goto(`${web}/flows`);
     await support.waitForURL((url) => url.pathname === '/login');
     await support.context().close();
@@ -121,7 +124,10 @@ describeInBrowser('the admin console: navigation by role and the settings screen
     const settingsNav = page.getByRole('navigation', { name: 'Settings' });
     await settingsNav.getByRole('link', { name: 'WhatsApp numbers' }).click();
     await page.getByRole('heading', { name: 'WhatsApp numbers' }).waitFor();
-    await page.getByRole('button', { name: /^Sync templates of .* now$/ }).first().click();
+    await page
+      .getByRole('button', { name: /^Sync templates of .* now$/ })
+      .first()
+      .click();
     await page.getByText(/Templates of .* synced/).waitFor();
     await screenshot(page, 'admin-settings-numbers');
 
@@ -138,7 +144,7 @@ describeInBrowser('the admin console: navigation by role and the settings screen
 
     await settingsNav.getByRole('link', { name: 'Workspaces' }).click();
     await page.getByLabel('Workspace name').fill('Milan store');
-    await page.getByLabel('First admin's email').fill('milan@e2e.test');
+    await page.getByLabel("First admin's email").fill('milan@e2e.test');
     await page.getByRole('button', { name: 'Create workspace' }).click();
     const password = await page.getByLabel(/Password of milan@e2e.test/).innerText();
     await page.getByRole('cell', { name: 'Milan store' }).waitFor();
