@@ -43,14 +43,21 @@ describe('admin alerts from Meta: number quality dropped, template paused', () =
 
   it('a template paused by Meta notifies the admins once', async () => {
     const numberId = str(obj(arr(obj((await h.workspace.admin.get('/api/whatsapp/numbers')).body)['data'])[0])['id']);
+    const template = {
+      name: 'order_update',
+      language: 'en',
+      category: 'UTILITY',
+      components: [{ type: 'BODY', text: 'Your order shipped' }],
+    };
+    expect(await control('/sim/templates', { phoneNumberId: h.workspace.phoneNumberId, template })).toBe(201);
+    await h.settle();
     expect((await h.workspace.admin.post(`/api/whatsapp/numbers/${numberId}/templates/sync`)).status).toBe(200);
-    const template = obj(arr(obj((await h.workspace.admin.get('/api/whatsapp/templates')).body)['data'])[0]);
-    const body = { phoneNumberId: h.workspace.phoneNumberId, name: str(template['name']), language: str(template['language']) };
+    const body = { phoneNumberId: h.workspace.phoneNumberId, name: template.name, language: template.language };
     expect(await control('/sim/templates/status', { ...body, status: 'PAUSED', reason: 'Low quality' })).toBe(200);
     await h.settle();
     const alerts = (await notifications()).filter((n) => n['kind'] === 'template_blocked');
     expect(alerts).toHaveLength(1);
-    expect(str(alerts[0]?.['title'])).toContain(`${str(template['name'])} (${str(template['language'])}) paused by Meta`);
+    expect(str(alerts[0]?.['title'])).toBe('Template order_update (en) paused by Meta');
     expect(str(alerts[0]?.['body'])).toContain('Low quality');
   });
 });
