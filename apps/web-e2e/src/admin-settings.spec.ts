@@ -75,7 +75,9 @@ describeInBrowser('the admin console: navigation by role and the settings screen
     await screenshot(support, 'admin-settings-nav-support');
     await support.goto(`${web}/settings`);
     await support.getByRole('heading', { name: 'Not allowed' }).waitFor();
-    expect(await support.getByRole('alert').innerText()).toContain('Settings is not available to your role (Support)');
+    expect(await support.getByRole('alert').filter({ hasText: 'Not allowed' }).innerText()).toContain(
+      'Settings is not available to your role (Support)',
+    );
     await screenshot(support, 'admin-settings-not-allowed-support');
 
     // Deactivated by the admin, their session ends at once: the next page sends them to sign in.
@@ -136,7 +138,7 @@ describeInBrowser('the admin console: navigation by role and the settings screen
     await page.getByRole('button', { name: 'Create key' }).click();
     const key = await page.getByLabel('API key “Shopify”').innerText();
     expect(key).toMatch(/^pk_/);
-    await page.getByRole('cell', { name: 'Shopify' }).waitFor();
+    await page.getByRole('cell', { name: 'Shopify', exact: true }).waitFor();
     await screenshot(page, 'admin-settings-api-keys');
     await page.getByRole('button', { name: 'Done' }).click();
     await page.reload();
