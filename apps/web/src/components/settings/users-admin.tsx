@@ -10,9 +10,9 @@ import { OneTimeSecret } from './one-time-secret';
 import styles from './settings.module.css';
 
 const ROLE_HINTS: Record<UserRole, string> = {
-  admin: 'everything, including users, numbers and settings',
-  marketer: 'builds flows, reads executions, contacts and reports',
-  support: 'answers customers in the inbox; reads flows',
+  admin: 'Everything, including users, numbers and settings.',
+  marketer: 'Builds flows; reads executions, contacts and reports.',
+  support: 'Answers customers in the inbox; reads flows and contacts.',
 };
 
 type Asking = { kind: 'deactivate' | 'reset'; user: WorkspaceUser } | null;

@@ -56,7 +56,7 @@ export function WorkspaceSettingsForm({ settings, timeZones }: Props) {
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
-  const intentNames = Object.keys(base.effectiveIntents).sort();
+  const intentNames = orderIntents(Object.keys(base.effectiveIntents));
 
   const setMessaging = (change: Partial<Messaging>) => setDoc({ ...doc, messaging: { ...doc.messaging, ...change } });
   const setText = (key: string, value: string) => setTexts({ ...texts, [key]: value });
@@ -480,6 +480,12 @@ export function WorkspaceSettingsForm({ settings, timeZones }: Props) {
       </div>
     </form>
   );
+}
+
+/** STOP, START and "talk to a person" first: they change what Parley may do; the rest alphabetically. */
+function orderIntents(names: string[]): string[] {
+  const first = ['stop', 'start', 'human'];
+  return [...first.filter((name) => names.includes(name)), ...names.filter((name) => !first.includes(name)).sort()];
 }
 
 function initialTexts(settings: SettingsResponse): Record<string, string> {
