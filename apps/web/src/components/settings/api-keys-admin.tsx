@@ -56,7 +56,7 @@ export function ApiKeysAdmin({ keys, hooks }: { keys: ApiKey[]; hooks: { flowId:
             <label htmlFor="key-name">Name</label>
             <input id="key-name" className={styles.input} required maxLength={100} value={name} onChange={(e) => setName(e.target.value)} />
           </div>
-          <div>
+          <div className={styles.inlineAction}>
             <button type="submit" className="button button-primary" disabled={busy}>
               Create key
             </button>
@@ -120,8 +120,8 @@ export function ApiKeysAdmin({ keys, hooks }: { keys: ApiKey[]; hooks: { flowId:
       <section className={styles.card} aria-labelledby="incoming-title">
         <h2 id="incoming-title">Incoming webhooks</h2>
         <p className={styles.hint}>
-          A flow that starts with the &ldquo;Incoming webhook&rdquo; trigger has its own secret URL, shown on the flow&apos;s trigger step.
-          It answers only while the flow is published: unpublish or archive the flow to close it.
+          A flow that starts with the &ldquo;Incoming webhook&rdquo; trigger has its own secret URL, listed here. It answers only while the
+          flow is published: unpublish or archive the flow to close it.
         </p>
         {hooks.length === 0 ? (
           <p className={styles.muted}>No published flow starts on an incoming webhook.</p>
