@@ -15,6 +15,15 @@ const ROLE_HINTS: Record<UserRole, string> = {
   support: 'Answers customers in the inbox; reads flows and contacts.',
 };
 
+interface NewUserForm {
+  email: string;
+  displayName: string;
+  role: UserRole;
+  password: string;
+}
+
+const EMPTY_FORM: NewUserForm = { email: '', displayName: '', role: 'support', password: '' };
+
 type Asking = { kind: 'deactivate' | 'reset'; user: WorkspaceUser } | null;
 
 /** The users of the workspace: add one with a role, change roles, deactivate, reset a password. */
@@ -24,7 +33,7 @@ export function UsersAdmin({ users, currentUserId }: { users: WorkspaceUser[]; c
   const [busy, setBusy] = useState(false);
   const [asking, setAsking] = useState<Asking>(null);
   const [secret, setSecret] = useState<{ label: string; value: string } | null>(null);
-  const [form, setForm] = useState({ email: '', displayName: '', role: 'support' as UserRole, password: '' });
+  const [form, setForm] = useState<NewUserForm>(EMPTY_FORM);
   const [formProblem, setFormProblem] = useState<string | null>(null);
   const activeAdmins = users.filter((u) => u.role === 'admin' && !u.disabled).length;
 
@@ -35,7 +44,7 @@ export function UsersAdmin({ users, currentUserId }: { users: WorkspaceUser[]; c
     const answer = await createUser(form);
     setBusy(false);
     if (!answer.ok) return setFormProblem(answer.message);
-    setForm({ email: '', displayName: '', role: 'support', password: '' });
+    setForm(EMPTY_FORM);
     router.refresh();
   };
 
