@@ -51,7 +51,8 @@ describe('API access: roles, anonymous callers and workspaces', () => {
   }
 
   beforeAll(async () => {
-    h = await startEngineHarness();
+    // The scheduler's first template sync of the never-synced number would replace the registry (and its template) mid-matrix on a slow machine.
+    h = await startEngineHarness({ env: { SCHEDULER_INTERVAL_MS: '3600000' } });
     clients = { admin: h.workspace.admin, marketer: await h.workspace.user('marketer'), support: await h.workspace.user('support') };
     flowId = await createFlow(h.workspace.admin);
     expect((await h.workspace.admin.post(`/api/flows/${flowId}/publish`)).status).toBe(201);
