@@ -51,7 +51,8 @@ describe('API access: roles, anonymous callers and workspaces', () => {
   }
 
   beforeAll(async () => {
-    h = await startEngineHarness();
+    // The scheduler's first template sync of the never-synced number would replace the registry (and its template) mid-matrix on a slow machine.
+    h = await startEngineHarness({ env: { SCHEDULER_INTERVAL_MS: '3600000' } });
     clients = { admin: h.workspace.admin, marketer: await h.workspace.user('marketer'), support: await h.workspace.user('support') };
     flowId = await createFlow(h.workspace.admin);
     expect((await h.workspace.admin.post(`/api/flows/${flowId}/publish`)).status).toBe(201);
@@ -248,6 +249,23 @@ describe('API access: roles, anonymous callers and workspaces', () => {
       access: ADMIN,
       request: async () => ({ path: `/api/users/${targetUserId}`, body: { role: 'support' } }),
     },
+    {
+      route: 'POST /api/users/:id/password-reset',
+      access: ADMIN,
+      // A user of its own: the reset ends their sessions, and the matrix's clients must keep theirs.
+      request: async () => ({ path: `/api/users/${await spareUser()}/password-reset` }),
+    },
+    { route: 'GET /api/installation', access: ALL, request: async () => ({ path: '/api/installation' }) },
+    { route: 'GET /api/installation/workspaces', access: ADMIN, request: async () => ({ path: '/api/installation/workspaces' }) },
+    {
+      route: 'POST /api/installation/workspaces',
+      access: ADMIN,
+      request: async () => ({
+        path: '/api/installation/workspaces',
+        body: { name: 'Branch', admin: { email: `w${randomBytes(4).toString('hex')}@example.com` } },
+      }),
+    },
+    { route: 'POST /api/notifications/read-all', access: ALL, request: async () => ({ path: '/api/notifications/read-all' }) },
     { route: 'GET /api/whatsapp/numbers', access: ADMIN, request: async () => ({ path: '/api/whatsapp/numbers' }) },
     {
       route: 'POST /api/whatsapp/numbers',
@@ -390,6 +408,7 @@ describe('API access: roles, anonymous callers and workspaces', () => {
         const {
           effectiveIntents: _effective,
           defaultIntents: _defaults,
+          defaultIntentKeywords: _keywords,
           ...settings
         } = obj((await h.workspace.admin.get('/api/workspace/settings')).body);
         return { path: '/api/workspace/settings', body: settings };
@@ -469,6 +488,16 @@ describe('API access: roles, anonymous callers and workspaces', () => {
       `3933${Math.floor(Math.random() * 1e8)}`,
     ]);
     return str(row?.['id']);
+  }
+
+  /** A fresh support user of the first workspace. */
+  async function spareUser(): Promise<string> {
+    const created = await h.workspace.admin.post('/api/users', {
+      email: `spare${randomBytes(4).toString('hex')}@example.com`,
+      password: 'long enough password',
+      role: 'support',
+    });
+    return str(obj(created.body)['id']);
   }
 
   /** A fresh canned reply, for the routes that change or remove one. */

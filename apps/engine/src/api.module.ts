@@ -18,6 +18,7 @@ import { FlowsController } from './flows/flows.controller';
 import { FlowsModule } from './flows/flows.module';
 import { FlowTemplatesController } from './flows/flow-templates.controller';
 import { NodeTypesController } from './flows/node-types.controller';
+import { InstallationController } from './workspaces/installation.controller';
 import { IncomingWebhookController } from './hooks/incoming-webhook.controller';
 import { NotificationsController } from './notifications/notifications.controller';
 import { PausesController } from './pauses/pauses.controller';
@@ -35,6 +36,7 @@ import { WebhookIngestService } from './whatsapp/webhook-ingest.service';
 import { WhatsAppWebhookController } from './whatsapp/whatsapp-webhook.controller';
 import { WhatsAppModule } from './whatsapp/whatsapp.module';
 import { WorkspaceSettingsController } from './workspaces/workspace-settings.controller';
+import { InstallationModule } from './workspaces/installation.module';
 import { WorkspacesModule } from './workspaces/workspaces.module';
 
 /** The HTTP API (roles api and all). Every route passes the global SessionGuard. */
@@ -47,6 +49,7 @@ import { WorkspacesModule } from './workspaces/workspaces.module';
     EventsModule,
     FlowsModule,
     PrivacyModule,
+    InstallationModule,
     RuntimeModule,
     UsersModule,
     WhatsAppModule,
@@ -63,6 +66,7 @@ import { WorkspacesModule } from './workspaces/workspaces.module';
     FlowRunsController,
     FlowsController,
     IncomingWebhookController,
+    InstallationController,
     NodeTypesController,
     FlowTemplatesController,
     NotificationsController,

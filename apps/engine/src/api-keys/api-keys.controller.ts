@@ -4,12 +4,20 @@ import { z } from 'zod';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import type { Principal } from '../auth/principal';
 import { Roles } from '../auth/roles.decorator';
-import { NoContentResponse, ZodBody, ZodParam, ZodResponse } from '../common/api-contract';
+import { ErrorResponses, NoContentResponse, ZodBody, ZodParam, ZodResponse } from '../common/api-contract';
 import { idParam } from '../common/route-params';
 import { ApiKeysService } from './api-keys.service';
 
 const createSchema = z.object({ name: z.string().trim().min(1).max(100) });
-const keyView = z.object({ id: z.uuid(), name: z.string(), createdAt: z.iso.datetime(), revoked: z.boolean() });
+const keyView = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  createdAt: z.iso.datetime(),
+  createdBy: z.string().nullable().meta({ description: 'Email of the user who created the key, if still known' }),
+  revoked: z.boolean(),
+  revokedAt: z.iso.datetime().nullable(),
+  lastUsedAt: z.iso.datetime().nullable().meta({ description: 'Last call made with the key (to the minute), null if never used' }),
+});
 const createdKey = z.object({
   id: z.uuid(),
   name: z.string(),
@@ -39,6 +47,7 @@ export class ApiKeysController {
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Revoke a key' })
+  @ErrorResponses({ 404: 'No such active API key in this workspace' })
   @NoContentResponse('Revoked')
   async revoke(@CurrentPrincipal() principal: Principal, @ZodParam('id', idParam) id: string): Promise<void> {
     await this.keys.revoke(principal, id);

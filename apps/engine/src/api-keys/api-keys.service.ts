@@ -13,7 +13,17 @@ function hashKey(key: string): Buffer {
   return createHash('sha256').update(key, 'utf8').digest();
 }
 
-const keyRow = z.object({ id: z.string(), name: z.string(), created_at: z.date(), revoked_at: z.date().nullable() });
+const keyRow = z.object({
+  id: z.string(),
+  name: z.string(),
+  created_at: z.date(),
+  revoked_at: z.date().nullable(),
+  last_used_at: z.date().nullable(),
+  created_by_email: z.string().nullable(),
+});
+
+/** "Last used" is shown to the minute; writing it on every call would add a write to each request of a busy shop. */
+const LAST_USED_RESOLUTION = '1 minute';
 
 /**
  * Keys for systems that post events (shops, CRMs, connectors). A key only
@@ -56,10 +66,20 @@ export class ApiKeysService {
     const rows = await sqlRows(
       this.dataSource,
       keyRow,
-      'SELECT id, name, created_at, revoked_at FROM api_keys WHERE workspace_id = $1 ORDER BY created_at DESC',
+      `SELECT k.id, k.name, k.created_at, k.revoked_at, k.last_used_at, u.email AS created_by_email
+         FROM api_keys k LEFT JOIN users u ON u.id = k.created_by
+        WHERE k.workspace_id = $1 ORDER BY k.revoked_at IS NOT NULL, k.created_at DESC`,
       [workspaceId],
     );
-    return rows.map((r) => ({ id: r.id, name: r.name, createdAt: r.created_at.toISOString(), revoked: r.revoked_at !== null }));
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      createdAt: r.created_at.toISOString(),
+      createdBy: r.created_by_email,
+      revoked: r.revoked_at !== null,
+      revokedAt: r.revoked_at?.toISOString() ?? null,
+      lastUsedAt: r.last_used_at?.toISOString() ?? null,
+    }));
   }
 
   async revoke(principal: Principal, id: string): Promise<void> {
@@ -93,6 +113,16 @@ export class ApiKeysService {
       'SELECT id, workspace_id, created_by FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL',
       [hashKey(key)],
     );
-    return row ? { workspaceId: row.workspace_id, keyId: row.id, createdBy: row.created_by } : null;
+    if (!row) return null;
+    return { workspaceId: row.workspace_id, keyId: row.id, createdBy: row.created_by };
+  }
+
+  /** Notes that a key was used for a route it may call (at most one write per key a minute). */
+  async touch(keyId: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE api_keys SET last_used_at = $2
+        WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2::timestamptz - interval '${LAST_USED_RESOLUTION}')`,
+      [keyId, this.clock.now()],
+    );
   }
 }

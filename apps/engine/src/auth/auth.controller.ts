@@ -25,6 +25,10 @@ const userView = z.object({
   role: z.enum([...USER_ROLES, 'integration']),
   workspaceId: z.uuid(),
 });
+const meView = z.object({
+  user: userView,
+  workspace: z.object({ id: z.uuid(), name: z.string() }).meta({ description: 'The workspace this session works in' }),
+});
 const loginView = z.object({
   user: userView,
   token: z.string().meta({ description: 'The session token: send it as `Authorization: Bearer <token>` (the cookie carries it too)' }),
@@ -85,9 +89,9 @@ export class AuthController {
   @Get('me')
   @AnyRole()
   @ApiOperation({ summary: 'The signed-in user' })
-  @ZodResponse(z.object({ user: userView }))
-  me(@CurrentPrincipal() principal: Principal) {
-    return { user: this.view(principal) };
+  @ZodResponse(meView)
+  async me(@CurrentPrincipal() principal: Principal) {
+    return { user: this.view(principal), workspace: await this.auth.workspaceOf(principal) };
   }
 
   private view(principal: Principal) {

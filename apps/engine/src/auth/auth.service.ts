@@ -106,4 +106,15 @@ export class AuthService {
   async logout(principal: Principal): Promise<void> {
     await this.dataSource.getRepository(Session).update({ id: principal.sessionId, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
   }
+
+  /** The workspace a principal works in, for the header. */
+  async workspaceOf(principal: Principal): Promise<{ id: string; name: string }> {
+    const row = await sqlRow(
+      this.dataSource,
+      z.object({ id: z.string(), name: z.string() }),
+      'SELECT id, name FROM workspaces WHERE id = $1',
+      [principal.workspaceId],
+    );
+    return row ?? { id: principal.workspaceId, name: '' };
+  }
 }

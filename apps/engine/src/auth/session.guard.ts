@@ -36,6 +36,7 @@ export class SessionGuard implements CanActivate {
       if (this.reflector.getAllAndOverride<boolean | undefined>(ALLOW_API_KEY, targets) !== true) {
         throw new ForbiddenException('API keys cannot call this route.');
       }
+      await this.apiKeys.touch(key.keyId);
       request.principal = {
         userId: key.createdBy ?? key.keyId,
         workspaceId: key.workspaceId,

@@ -42,8 +42,10 @@ export class NotificationsController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Your notifications, unread first' })
-  @ZodResponse(z.object({ data: z.array(notificationView) }))
+  @ApiOperation({ summary: 'Your notifications in this workspace, unread first (the latest 100), and how many are unread' })
+  @ZodResponse(
+    z.object({ data: z.array(notificationView), unread: z.number().int().meta({ description: 'All unread, not only those listed' }) }),
+  )
   async list(@CurrentPrincipal() principal: Principal) {
     const rows = await sqlRows(
       this.dataSource,
@@ -52,7 +54,14 @@ export class NotificationsController {
         WHERE workspace_id = $1 AND user_id = $2 ORDER BY read_at IS NOT NULL, created_at DESC LIMIT 100`,
       [principal.workspaceId, principal.userId],
     );
+    const unread = await sqlRow(
+      this.dataSource,
+      z.object({ count: z.coerce.number().int() }),
+      'SELECT count(*) AS count FROM notifications WHERE workspace_id = $1 AND user_id = $2 AND read_at IS NULL',
+      [principal.workspaceId, principal.userId],
+    );
     return {
+      unread: unread?.count ?? 0,
       data: rows.map((r) => ({
         id: r.id,
         kind: r.kind,
@@ -78,5 +87,19 @@ export class NotificationsController {
       [id, principal.workspaceId, principal.userId, this.clock.now()],
     );
     if (!updated) throw new NotFoundException('No such notification.');
+  }
+
+  @Post('read-all')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Mark all your notifications in this workspace read' })
+  @ZodResponse(z.object({ marked: z.number().int() }))
+  async readAll(@CurrentPrincipal() principal: Principal) {
+    const rows = await sqlRows(
+      this.dataSource,
+      z.object({ id: z.string() }),
+      'UPDATE notifications SET read_at = $3 WHERE workspace_id = $1 AND user_id = $2 AND read_at IS NULL RETURNING id',
+      [principal.workspaceId, principal.userId, this.clock.now()],
+    );
+    return { marked: rows.length };
   }
 }

@@ -1,4 +1,4 @@
-import { Controller, Get, Patch, Post } from '@nestjs/common';
+import { Controller, Get, HttpCode, Patch, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
@@ -51,14 +51,23 @@ export class UsersController {
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Change a user role or disable them' })
+  @ApiOperation({ summary: 'Change a user role, or deactivate them (their sessions end at once) or re-activate them' })
   @ZodResponse(userView)
-  @ErrorResponses({ 409: 'The change would leave the workspace without an active admin' })
+  @ErrorResponses({ 404: 'No such user in this workspace', 409: 'The change would leave the workspace without an active admin' })
   update(
     @CurrentPrincipal() principal: Principal,
     @ZodParam('id', idParam) id: string,
     @ZodBody(updateUserSchema) body: z.infer<typeof updateUserSchema>,
   ) {
     return this.users.update(principal, id, body);
+  }
+
+  @Post(':id/password-reset')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Give a user a new generated password, shown only in this answer; their sessions end' })
+  @ZodResponse(z.object({ user: userView, temporaryPassword: z.string() }))
+  @ErrorResponses({ 404: 'No such user in this workspace' })
+  resetPassword(@CurrentPrincipal() principal: Principal, @ZodParam('id', idParam) id: string) {
+    return this.users.resetPassword(principal, id);
   }
 }

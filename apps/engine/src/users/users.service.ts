@@ -1,8 +1,12 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { randomBytes } from 'node:crypto';
+import { DataSource, type EntityManager, IsNull } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { PasswordHasher } from '../auth/password-hasher';
 import type { Principal } from '../auth/principal';
+import { Session } from '../auth/session.entity';
+import { Clock } from '../common/clock';
+import { refuseUserChange, type UserChange } from './admin-change-rule';
 import { User } from './user.entity';
 import type { UserRole } from './user-role';
 
@@ -39,6 +43,7 @@ export class UsersService {
     private readonly dataSource: DataSource,
     private readonly hasher: PasswordHasher,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
   ) {}
 
   async list(workspaceId: string): Promise<UserView[]> {
@@ -46,14 +51,17 @@ export class UsersService {
     return users.map(viewUser);
   }
 
-  /** Creates a user in `workspaceId`; `actor` is null when the system does it (first admin). */
-  async create(workspaceId: string, input: NewUser, actor: Principal | null): Promise<UserView> {
+  /**
+   * Creates a user in `workspaceId`; `actor` is null when the system does it
+   * (first admin). Pass `manager` to commit it with the caller's change.
+   */
+  async create(workspaceId: string, input: NewUser, actor: Principal | null, manager?: EntityManager): Promise<UserView> {
     const email = input.email.trim().toLowerCase();
     const passwordHash = await this.hasher.hash(input.password);
-    return this.dataSource.transaction(async (manager) => {
-      const existing = await manager.getRepository(User).exists({ where: { email } });
+    const write = async (tx: EntityManager): Promise<UserView> => {
+      const existing = await tx.getRepository(User).exists({ where: { email } });
       if (existing) throw new ConflictException(`A user with the email ${email} already exists.`);
-      const user = await manager.getRepository(User).save({
+      const user = await tx.getRepository(User).save({
         workspaceId,
         email,
         passwordHash,
@@ -70,23 +78,41 @@ export class UsersService {
           subjectId: user.id,
           details: { email, role: input.role },
         },
-        manager,
+        tx,
       );
       return viewUser(user);
-    });
+    };
+    return manager ? write(manager) : this.dataSource.transaction(write);
   }
 
-  async update(principal: Principal, userId: string, change: { role?: UserRole; disabled?: boolean }): Promise<UserView> {
+  /**
+   * Changes a user's role or deactivates (re-activates) them. Deactivation
+   * revokes every session of the user in the same transaction, so they are
+   * signed out at their next request; the last active admin stays.
+   */
+  async update(principal: Principal, userId: string, change: UserChange): Promise<UserView> {
     return this.dataSource.transaction(async (manager) => {
       const repository = manager.getRepository(User);
+      // The workspace's admins are locked together: two admins demoting each other at once cannot both succeed.
+      await manager.query(`SELECT id FROM users WHERE workspace_id = $1 AND role = 'admin' ORDER BY id FOR UPDATE`, [
+        principal.workspaceId,
+      ]);
       const user = await repository.findOne({ where: { id: userId, workspaceId: principal.workspaceId } });
       if (!user) throw new NotFoundException('No such user in this workspace.');
-      if (user.id === principal.userId && (change.disabled === true || (change.role !== undefined && change.role !== 'admin'))) {
-        throw new ConflictException('You cannot demote or disable yourself; ask another admin.');
-      }
+      const otherActiveAdmins = await repository.count({
+        where: { workspaceId: principal.workspaceId, role: 'admin', disabledAt: IsNull() },
+      });
+      const before = { role: user.role, disabled: user.disabledAt !== null };
+      const refusal = refuseUserChange(change, {
+        target: { id: user.id, ...before },
+        actorUserId: principal.userId,
+        otherActiveAdmins: otherActiveAdmins - (before.role === 'admin' && !before.disabled ? 1 : 0),
+      });
+      if (refusal) throw new ConflictException(refusal);
       if (change.role !== undefined) user.role = change.role;
-      if (change.disabled !== undefined) user.disabledAt = change.disabled ? new Date() : null;
+      if (change.disabled !== undefined && change.disabled !== before.disabled) user.disabledAt = change.disabled ? this.clock.now() : null;
       const saved = await repository.save(user);
+      const endedSessions = change.disabled === true ? await this.endSessions(manager, user.id) : 0;
       await this.audit.record(
         {
           workspaceId: principal.workspaceId,
@@ -94,11 +120,44 @@ export class UsersService {
           action: 'user.updated',
           subjectType: 'user',
           subjectId: user.id,
-          details: { ...change },
+          details: { email: user.email, before, after: { role: saved.role, disabled: saved.disabledAt !== null }, endedSessions },
         },
         manager,
       );
       return viewUser(saved);
     });
+  }
+
+  /**
+   * Gives a user a new generated password (returned once, never stored in
+   * clear) and ends their sessions: whoever knew the old one is out.
+   */
+  async resetPassword(principal: Principal, userId: string): Promise<{ user: UserView; temporaryPassword: string }> {
+    const temporaryPassword = randomBytes(12).toString('base64url');
+    const passwordHash = await this.hasher.hash(temporaryPassword);
+    return this.dataSource.transaction(async (manager) => {
+      const repository = manager.getRepository(User);
+      const user = await repository.findOne({ where: { id: userId, workspaceId: principal.workspaceId } });
+      if (!user) throw new NotFoundException('No such user in this workspace.');
+      await repository.update({ id: user.id }, { passwordHash });
+      const endedSessions = await this.endSessions(manager, user.id);
+      await this.audit.record(
+        {
+          workspaceId: principal.workspaceId,
+          actorUserId: principal.userId,
+          action: 'user.password_reset',
+          subjectType: 'user',
+          subjectId: user.id,
+          details: { email: user.email, endedSessions },
+        },
+        manager,
+      );
+      return { user: viewUser(user), temporaryPassword };
+    });
+  }
+
+  private async endSessions(manager: EntityManager, userId: string): Promise<number> {
+    const result = await manager.getRepository(Session).update({ userId, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
+    return result.affected ?? 0;
   }
 }

@@ -14,6 +14,7 @@ import { ConsentService } from '../contacts/consent.service';
 import { ContactIdentityService } from '../contacts/contact-identity.service';
 import { ConversationLedgerService } from '../conversations/conversation-ledger.service';
 import { sqlRow, sqlRows } from '../database/sql-rows';
+import { BLOCKING_TEMPLATE_STATUSES, notifyAdmins, WORSE_QUALITY_EVENTS } from '../notifications/admin-alert';
 import { isTransientDatabaseError } from '../database/transient-database-error';
 import type { WorkItem } from '../dispatch/work-item';
 import { EventWriterService } from '../events/event-writer.service';
@@ -237,6 +238,21 @@ export class WebhookProcessorService {
         return [];
       case 'template_status': {
         const changed = await this.templates.applyStatus(manager, item);
+        const status = item.status.toUpperCase();
+        if (BLOCKING_TEMPLATE_STATUSES.includes(status)) {
+          for (const template of changed.filter((c) => c.previous !== status)) {
+            await notifyAdmins(manager, {
+              workspaceId: template.workspaceId,
+              kind: 'template_blocked',
+              title: `Template ${template.name} (${template.language}) ${status.toLowerCase()} by Meta`,
+              body: item.reason
+                ? `Meta's reason: ${item.reason}. Flows that send it are held until it is approved again.`
+                : 'Flows that send it are held until it is approved again.',
+              subjectType: 'whatsapp_template',
+              subjectId: null,
+            });
+          }
+        }
         notes.push(
           changed.length === 0
             ? `template ${item.name}: ${item.status} (not in the registry; sync the templates)`
@@ -261,6 +277,26 @@ export class WebhookProcessorService {
           `UPDATE whatsapp_numbers SET quality_rating = $3 WHERE waba_id = $1 AND ($2::text IS NULL OR display_phone_number = $2)`,
           [item.wabaId, item.displayPhoneNumber, item.event],
         );
+        if (WORSE_QUALITY_EVENTS.includes(item.event)) {
+          const numbers = await sqlRows(
+            manager,
+            z.object({ id: z.string(), workspace_id: z.string(), display_phone_number: z.string() }),
+            `SELECT id, workspace_id, display_phone_number FROM whatsapp_numbers WHERE waba_id = $1 AND ($2::text IS NULL OR display_phone_number = $2)`,
+            [item.wabaId, item.displayPhoneNumber],
+          );
+          for (const number of numbers) {
+            await notifyAdmins(manager, {
+              workspaceId: number.workspace_id,
+              kind: 'number_quality',
+              title: `Quality of +${number.display_phone_number} dropped (${item.event.toLowerCase()})`,
+              body: item.currentLimit
+                ? `Messaging limit now ${item.currentLimit}. Slow down marketing to this number's customers.`
+                : "Slow down marketing to this number's customers.",
+              subjectType: 'whatsapp_number',
+              subjectId: number.id,
+            });
+          }
+        }
         notes.push(`number quality: ${item.event}${item.currentLimit ? `, limit ${item.currentLimit}` : ''}`);
         return [];
       case 'user_preference': {

@@ -31,6 +31,20 @@ export class WhatsAppNumber {
   @Column('timestamptz', { name: 'app_secret_updated_at', nullable: true })
   appSecretUpdatedAt: Date | null;
 
+  /** Meta's last quality event for the number (phone_number_quality_update: UPGRADE, DOWNGRADE, FLAGGED, UNFLAGGED...); null until one came. */
+  @Column('text', { name: 'quality_rating', nullable: true })
+  qualityRating: string | null;
+
+  /** The account's messaging-limit tier as Meta last reported it (TIER_250, TIER_2K...); null until reported. */
+  @Column('text', { name: 'messaging_limit', nullable: true })
+  messagingLimit: string | null;
+
+  @Column('timestamptz', { name: 'limits_updated_at', nullable: true })
+  limitsUpdatedAt: Date | null;
+
+  @Column('timestamptz', { name: 'templates_synced_at', nullable: true })
+  templatesSyncedAt: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

@@ -40,6 +40,16 @@ const numberView = z.object({
   tokenUpdatedAt: z.iso.datetime(),
   appSecret: z.enum(['own', 'deployment']).meta({ description: "Whose app secret checks this number's webhooks" }),
   appSecretUpdatedAt: z.iso.datetime().nullable(),
+  qualityRating: z
+    .string()
+    .nullable()
+    .meta({ description: "Meta's last quality event for the number (from phone_number_quality_update webhooks)" }),
+  messagingLimit: z
+    .string()
+    .nullable()
+    .meta({ description: 'Messaging-limit tier Meta last reported (TIER_250, TIER_2K, TIER_10K, TIER_100K, TIER_UNLIMITED)' }),
+  limitsUpdatedAt: z.iso.datetime().nullable(),
+  templatesSyncedAt: z.iso.datetime().nullable(),
 });
 
 @ApiTags('whatsapp')

@@ -27,6 +27,10 @@ export interface WhatsAppNumberView {
   /** Whose app secret checks this number's webhooks: its own (stored sealed) or the deployment's. */
   appSecret: 'own' | 'deployment';
   appSecretUpdatedAt: string | null;
+  qualityRating: string | null;
+  messagingLimit: string | null;
+  limitsUpdatedAt: string | null;
+  templatesSyncedAt: string | null;
 }
 
 function view(number: WhatsAppNumber): WhatsAppNumberView {
@@ -38,6 +42,10 @@ function view(number: WhatsAppNumber): WhatsAppNumberView {
     tokenUpdatedAt: number.tokenUpdatedAt.toISOString(),
     appSecret: number.appSecretUpdatedAt ? 'own' : 'deployment',
     appSecretUpdatedAt: number.appSecretUpdatedAt?.toISOString() ?? null,
+    qualityRating: number.qualityRating,
+    messagingLimit: number.messagingLimit,
+    limitsUpdatedAt: number.limitsUpdatedAt?.toISOString() ?? null,
+    templatesSyncedAt: number.templatesSyncedAt?.toISOString() ?? null,
   };
 }
 
@@ -79,6 +87,10 @@ export class WhatsAppNumbersService {
         tokenUpdatedAt: this.clock.now(),
         appSecretEnc: input.appSecret ? this.secrets.seal(input.appSecret, appSecretContext(id)) : null,
         appSecretUpdatedAt: input.appSecret ? this.clock.now() : null,
+        qualityRating: null,
+        messagingLimit: null,
+        limitsUpdatedAt: null,
+        templatesSyncedAt: null,
       });
       if (input.appSecret) this.webhookSecrets.invalidate();
       await this.audit.record(

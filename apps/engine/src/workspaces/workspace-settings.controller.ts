@@ -13,6 +13,9 @@ import { WorkspaceSettingsService } from './workspace-settings.service';
 const readOnly = {
   effectiveIntents: z.record(z.string(), z.array(z.string())).meta({ description: 'The defaults merged with `intents` (read only)' }),
   defaultIntents: z.array(z.string()).meta({ description: 'Intents known out of the box (read only)' }),
+  defaultIntentKeywords: z
+    .record(z.string(), z.array(z.string()))
+    .meta({ description: 'The keywords of each intent known out of the box, before the workspace changed them (read only)' }),
 };
 
 /** The settings with what they mean in effect. */
@@ -22,11 +25,17 @@ const settingsView = workspaceSettingsSchema.extend(readOnly);
 const replaceSchema = completeDocumentSchema(workspaceSettingsSchema).extend({
   effectiveIntents: readOnly.effectiveIntents.optional(),
   defaultIntents: readOnly.defaultIntents.optional(),
+  defaultIntentKeywords: readOnly.defaultIntentKeywords.optional(),
 });
 const patchSchema = patchDocumentSchema(workspaceSettingsSchema);
 
 function view(settings: WorkspaceSettings) {
-  return { ...settings, effectiveIntents: effectiveIntents(settings), defaultIntents: Object.keys(DEFAULT_INTENTS) };
+  return {
+    ...settings,
+    effectiveIntents: effectiveIntents(settings),
+    defaultIntents: Object.keys(DEFAULT_INTENTS),
+    defaultIntentKeywords: DEFAULT_INTENTS,
+  };
 }
 
 @ApiTags('workspace')

@@ -1,32 +1,44 @@
 import Link from 'next/link';
 import { formatRole } from '@/lib/format-role';
+import { homeFor } from '@/lib/navigation';
 import type { SessionUser } from '@/lib/session-user';
 import styles from './app-header.module.css';
 import { BrandMark } from './brand-mark';
 import { MainNav } from './main-nav';
+import { NotificationsBell } from './notifications-bell';
 import { SignOutButton } from './sign-out-button';
 
 interface AppHeaderProps {
   /** Null when the session could not be checked (engine down): the bar still shows the product. */
   user: SessionUser | null;
+  workspaceName: string | null;
 }
 
-export function AppHeader({ user }: AppHeaderProps) {
+export function AppHeader({ user, workspaceName }: AppHeaderProps) {
   return (
     <header className={styles.header}>
       <a className="skip-link" href="#main">
         Skip to content
       </a>
-      <Link href="/flows" className={styles.brand}>
+      <Link href={user ? homeFor(user.role) : '/flows'} className={styles.brand}>
         <BrandMark size={26} />
         <span>Parley</span>
       </Link>
-      <MainNav />
+      <MainNav role={user?.role ?? null} />
       {user ? (
         <div className={styles.account}>
+          {workspaceName ? (
+            <span className={styles.workspace} title={workspaceName}>
+              <span className="visually-hidden">Workspace: </span>
+              {workspaceName}
+            </span>
+          ) : null}
+          <NotificationsBell />
           <div className={styles.identity}>
             <span className="visually-hidden">Signed in as</span>
-            <span className={styles.email}>{user.email}</span>
+            <span className={styles.email} title={user.email}>
+              {user.email}
+            </span>
             <span className={`badge badge-plain ${styles.role}`}>{formatRole(user.role)}</span>
           </div>
           <SignOutButton />

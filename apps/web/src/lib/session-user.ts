@@ -10,7 +10,10 @@ export const sessionUserSchema = z.object({
 });
 
 /** Body of GET /api/auth/me. */
-export const meResponseSchema = z.object({ user: sessionUserSchema });
+export const meResponseSchema = z.object({
+  user: sessionUserSchema,
+  workspace: z.object({ id: z.string(), name: z.string() }).optional(),
+});
 
 export type SessionUser = z.infer<typeof sessionUserSchema>;
 export type UserRole = SessionUser['role'];

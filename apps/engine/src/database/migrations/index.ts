@@ -11,6 +11,7 @@ import { Conversations1764500000000 } from './1764500000000-conversations';
 import { ConversationListIndexes1765110000000 } from './1765110000000-conversation-list-indexes';
 import { ServiceHealth1765160000000 } from './1765160000000-service-health';
 import { ContactErasure1765161000000 } from './1765161000000-contact-erasure';
+import { ApiKeyLastUsed1765135000000 } from './1765135000000-api-key-last-used';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   ConversationListIndexes1765110000000,
   ServiceHealth1765160000000,
   ContactErasure1765161000000,
+  ApiKeyLastUsed1765135000000,
 ];

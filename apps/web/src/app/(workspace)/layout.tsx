@@ -10,7 +10,7 @@ export default async function WorkspaceLayout({ children }: { children: ReactNod
   const me = await readFromEngine('/api/auth/me', meResponseSchema);
   return (
     <div className={styles.shell}>
-      <AppHeader user={me.ok ? me.data.user : null} />
+      <AppHeader user={me.ok ? me.data.user : null} workspaceName={me.ok ? (me.data.workspace?.name ?? null) : null} />
       <main id="main" className={styles.main} tabIndex={-1}>
         {me.ok ? (
           children
