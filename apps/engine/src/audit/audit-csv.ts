@@ -1,6 +1,18 @@
 import type { AuditEntryView } from './audit-trail.service';
 
-export const AUDIT_CSV_HEADER = ['time_utc', 'actor_name', 'actor_email', 'action', 'subject_type', 'subject_id', 'subject', 'ip', 'user_agent', 'details', 'hash'];
+export const AUDIT_CSV_HEADER = [
+  'time_utc',
+  'actor_name',
+  'actor_email',
+  'action',
+  'subject_type',
+  'subject_id',
+  'subject',
+  'ip',
+  'user_agent',
+  'details',
+  'hash',
+];
 
 /**
  * One CSV field (RFC 4180 quoting). A value a spreadsheet would run as a

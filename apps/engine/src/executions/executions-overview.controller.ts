@@ -60,7 +60,9 @@ export class ExecutionsOverviewController {
 
   @Get('health')
   @AnyRole()
-  @ApiOperation({ summary: 'Runs, failures and failure rate vs the previous period; running, waiting, held and stuck now; parked webhooks' })
+  @ApiOperation({
+    summary: 'Runs, failures and failure rate vs the previous period; running, waiting, held and stuck now; parked webhooks',
+  })
   @ZodResponse(healthView)
   health(@CurrentPrincipal() principal: Principal, @ZodQuery(healthQuery) query: z.infer<typeof healthQuery>) {
     const to = query.to ?? this.clock.now();

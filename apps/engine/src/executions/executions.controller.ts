@@ -134,7 +134,10 @@ export class ExecutionsController {
 
   @Get()
   @AnyRole()
-  @ApiOperation({ summary: 'Executions across flows, newest first; filter by flow, version, contact, status, error code, failed step, stuck, test runs, time' })
+  @ApiOperation({
+    summary:
+      'Executions across flows, newest first; filter by flow, version, contact, status, error code, failed step, stuck, test runs, time',
+  })
   @ZodResponse(executionPage)
   list(@CurrentPrincipal() principal: Principal, @ZodQuery(listQuery) query: z.infer<typeof listQuery>) {
     if (query.from && query.to && query.from >= query.to) throw new BadRequestException('from must be before to.');

@@ -340,7 +340,12 @@ export class ExecutionsService {
       held: row?.held ?? 0,
       stuck: row?.stuck ?? 0,
       stuckAfterMinutes: STUCK_AFTER_MS / 60_000,
-      parkedWebhooks: parked.map((p) => ({ id: p.id, receivedAt: p.received_at.toISOString(), lastError: p.last_error, attempts: p.attempts })),
+      parkedWebhooks: parked.map((p) => ({
+        id: p.id,
+        receivedAt: p.received_at.toISOString(),
+        lastError: p.last_error,
+        attempts: p.attempts,
+      })),
     };
   }
 
@@ -350,7 +355,12 @@ export class ExecutionsService {
   }
 
   /** Ids of matching executions, newest first, `limit` at a time after `cursor` (a bulk job freezes its set with these). */
-  async matchingIds(workspaceId: string, match: ExecutionMatch, limit: number, cursor?: string): Promise<{ ids: string[]; nextCursor: string | null }> {
+  async matchingIds(
+    workspaceId: string,
+    match: ExecutionMatch,
+    limit: number,
+    cursor?: string,
+  ): Promise<{ ids: string[]; nextCursor: string | null }> {
     const query = this.matching(workspaceId, match).take(limit + 1);
     if (cursor) {
       const position = decodeCursor(cursor);

@@ -11,7 +11,10 @@ import { executionMatchSchema } from '../execution-match.schema';
 import { BULK_ACTIONS, bulkJobView, viewBulkJob } from './bulk-execution-job';
 import { BulkExecutionsService } from './bulk-executions.service';
 
-const filterSchema = executionMatchSchema.refine((f) => !(f.from && f.to && f.from >= f.to), { message: 'from must be before to', path: ['from'] });
+const filterSchema = executionMatchSchema.refine((f) => !(f.from && f.to && f.from >= f.to), {
+  message: 'from must be before to',
+  path: ['from'],
+});
 
 const previewBody = z.object({
   action: z.enum(BULK_ACTIONS),

@@ -1,4 +1,12 @@
-import { ConflictException, HttpException, Injectable, Logger, NotFoundException, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import {
+  ConflictException,
+  HttpException,
+  Injectable,
+  Logger,
+  NotFoundException,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { AuditService } from '../../audit/audit.service';
@@ -25,7 +33,12 @@ export interface BulkRequest {
 /** The filter narrowed to what the action can act on (a status the user chose outside that set matches nothing). */
 function actionMatch(request: BulkRequest): ExecutionMatch {
   const allowed: readonly ExecutionStatus[] = actionableStatuses(request.action);
-  const chosen = request.filter.status === undefined ? allowed : typeof request.filter.status === 'string' ? [request.filter.status] : request.filter.status;
+  const chosen =
+    request.filter.status === undefined
+      ? allowed
+      : typeof request.filter.status === 'string'
+        ? [request.filter.status]
+        : request.filter.status;
   return { ...request.filter, status: chosen.filter((s) => allowed.includes(s)), excludeIds: request.excluded };
 }
 
@@ -80,7 +93,10 @@ export class BulkExecutionsService implements OnModuleInit, OnModuleDestroy {
     return { action: request.action, count, excludedMatching: withExcluded === null ? 0 : withExcluded - count };
   }
 
-  async start(principal: Principal, request: BulkRequest & { requestKey: string; expectedCount: number }): Promise<{ job: BulkJobRow; created: boolean }> {
+  async start(
+    principal: Principal,
+    request: BulkRequest & { requestKey: string; expectedCount: number },
+  ): Promise<{ job: BulkJobRow; created: boolean }> {
     const existing = await this.byKey(principal.workspaceId, request.requestKey);
     if (existing) return { job: this.sameRequest(existing, request), created: false };
     const match = actionMatch(request);
@@ -93,7 +109,15 @@ export class BulkExecutionsService implements OnModuleInit, OnModuleDestroy {
          VALUES ($1, $2, $3, $4, $5, 0, $6, $7)
          ON CONFLICT (workspace_id, request_key) DO NOTHING
          RETURNING *`,
-        [principal.workspaceId, request.requestKey, request.action, JSON.stringify(storedFilter(request.filter)), request.excluded, principal.userId, this.clock.now()],
+        [
+          principal.workspaceId,
+          request.requestKey,
+          request.action,
+          JSON.stringify(storedFilter(request.filter)),
+          request.excluded,
+          principal.userId,
+          this.clock.now(),
+        ],
       );
       if (!job) return null;
       let total = 0;
@@ -143,13 +167,21 @@ export class BulkExecutionsService implements OnModuleInit, OnModuleDestroy {
   }
 
   async get(workspaceId: string, id: string): Promise<BulkJobRow> {
-    const job = await sqlRow(this.dataSource, bulkJobRow, 'SELECT * FROM bulk_execution_jobs WHERE id = $1 AND workspace_id = $2', [id, workspaceId]);
+    const job = await sqlRow(this.dataSource, bulkJobRow, 'SELECT * FROM bulk_execution_jobs WHERE id = $1 AND workspace_id = $2', [
+      id,
+      workspaceId,
+    ]);
     if (!job) throw new NotFoundException('No such bulk job in this workspace.');
     return job;
   }
 
   async recent(workspaceId: string): Promise<BulkJobRow[]> {
-    return sqlRows(this.dataSource, bulkJobRow, 'SELECT * FROM bulk_execution_jobs WHERE workspace_id = $1 ORDER BY created_at DESC LIMIT 20', [workspaceId]);
+    return sqlRows(
+      this.dataSource,
+      bulkJobRow,
+      'SELECT * FROM bulk_execution_jobs WHERE workspace_id = $1 ORDER BY created_at DESC LIMIT 20',
+      [workspaceId],
+    );
   }
 
   /** Resolves when the jobs this process is running are done (tests, shutdown). */
@@ -158,7 +190,10 @@ export class BulkExecutionsService implements OnModuleInit, OnModuleDestroy {
   }
 
   private async byKey(workspaceId: string, requestKey: string): Promise<BulkJobRow | undefined> {
-    return sqlRow(this.dataSource, bulkJobRow, 'SELECT * FROM bulk_execution_jobs WHERE workspace_id = $1 AND request_key = $2', [workspaceId, requestKey]);
+    return sqlRow(this.dataSource, bulkJobRow, 'SELECT * FROM bulk_execution_jobs WHERE workspace_id = $1 AND request_key = $2', [
+      workspaceId,
+      requestKey,
+    ]);
   }
 
   private sameRequest(job: BulkJobRow, request: BulkRequest): BulkJobRow {
@@ -241,7 +276,8 @@ export class BulkExecutionsService implements OnModuleInit, OnModuleDestroy {
           await this.settle(id, item.execution_id, 'skipped', error.message);
         }
       }
-      if (contacts.length > 0) await this.dispatcher.dispatch([...new Set(contacts)].map((contactId) => ({ kind: 'contact' as const, id: contactId })));
+      if (contacts.length > 0)
+        await this.dispatcher.dispatch([...new Set(contacts)].map((contactId) => ({ kind: 'contact' as const, id: contactId })));
       await this.lease(id, true);
       // Live traffic gets the database between batches.
       await new Promise((resolve) => setImmediate(resolve));
