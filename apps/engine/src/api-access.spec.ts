@@ -183,6 +183,50 @@ describe('API access: roles, anonymous callers and workspaces', () => {
     { route: 'GET /api/auth/me', access: ALL, request: async () => ({ path: '/api/auth/me' }) },
     { route: 'POST /api/auth/logout', access: ALL, request: async () => ({ path: '/api/auth/logout' }) },
     { route: 'GET /api/audit', access: ADMIN, request: async () => ({ path: '/api/audit' }) },
+    { route: 'GET /api/audit/verify', access: ADMIN, request: async () => ({ path: '/api/audit/verify' }) },
+    {
+      route: 'GET /api/audit/export.csv',
+      access: ADMIN,
+      request: async () => ({ path: '/api/audit/export.csv?action=flow.' }),
+      call: async (client, path) => (await fetch(`${h.url}${path}`, { headers: { authorization: `Bearer ${client.token}` } })).status,
+    },
+    { route: 'GET /api/executions/health', access: ALL, request: async () => ({ path: '/api/executions/health' }) },
+    { route: 'GET /api/executions/views', access: ALL, request: async () => ({ path: '/api/executions/views' }) },
+    {
+      route: 'POST /api/executions/views',
+      access: ALL,
+      request: async () => ({
+        path: '/api/executions/views',
+        body: { name: `View ${randomBytes(3).toString('hex')}`, query: 'status=failed' },
+      }),
+    },
+    {
+      route: 'DELETE /api/executions/views/:id',
+      access: ALL,
+      request: async (role) => {
+        const created = await clients[role ?? 'admin'].post('/api/executions/views', {
+          name: `V ${randomBytes(3).toString('hex')}`,
+          query: '',
+        });
+        return { path: `/api/executions/views/${str(obj(created.body)['id'])}` };
+      },
+    },
+    {
+      route: 'POST /api/executions/bulk/preview',
+      access: ADMIN,
+      request: async () => ({ path: '/api/executions/bulk/preview', body: { action: 'retry', filter: { status: 'failed' } } }),
+    },
+    {
+      route: 'POST /api/executions/bulk/jobs',
+      access: ADMIN,
+      request: async () => ({ path: '/api/executions/bulk/jobs', body: await bulkStart() }),
+    },
+    { route: 'GET /api/executions/bulk/jobs', access: ADMIN, request: async () => ({ path: '/api/executions/bulk/jobs' }) },
+    {
+      route: 'GET /api/executions/bulk/jobs/:id',
+      access: ADMIN,
+      request: async () => ({ path: `/api/executions/bulk/jobs/${await bulkJob()}` }),
+    },
     { route: 'GET /api/contacts', access: ALL, request: async () => ({ path: '/api/contacts' }) },
     { route: 'GET /api/contacts/:id', access: ALL, request: async () => ({ path: `/api/contacts/${contactId}` }) },
     { route: 'GET /api/contacts/:id/messages', access: ALL, request: async () => ({ path: `/api/contacts/${contactId}/messages` }) },
@@ -453,6 +497,22 @@ describe('API access: roles, anonymous callers and workspaces', () => {
       request: async (role) => ({ path: `/api/notifications/${await notificationFor(role ?? 'admin')}/read` }),
     },
   ];
+
+  /** A bulk retry of one failed execution, confirmed with its count. */
+  async function bulkStart(): Promise<Record<string, unknown>> {
+    const id = await executionIn('failed');
+    const filter = {
+      status: 'failed',
+      contactId: str((await h.sql('SELECT contact_id FROM executions WHERE id = $1', [id]))[0]?.['contact_id']),
+    };
+    return { action: 'retry', filter, expectedCount: 1, requestKey: `access-${randomBytes(6).toString('hex')}` };
+  }
+
+  let bulkJobId: string | null = null;
+  async function bulkJob(): Promise<string> {
+    bulkJobId ??= str(obj((await h.workspace.admin.post('/api/executions/bulk/jobs', await bulkStart())).body)['id']);
+    return bulkJobId;
+  }
 
   /** A fresh canned reply, for the routes that change or remove one. */
   async function cannedReply(): Promise<string> {

@@ -7,6 +7,8 @@ import styles from './main-nav.module.css';
 const ITEMS = [
   { href: '/flows', label: 'Flows' },
   { href: '/inbox', label: 'Inbox' },
+  { href: '/executions', label: 'Executions' },
+  { href: '/audit', label: 'Audit' },
 ] as const;
 
 export function MainNav() {
