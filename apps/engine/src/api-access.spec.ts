@@ -221,7 +221,7 @@ describe('API access: roles, anonymous callers and workspaces', () => {
     {
       route: 'POST /api/executions/bulk/jobs',
       access: ADMIN,
-      request: async () => ({ path: '/api/executions/bulk/jobs', body: await bulkStart() }),
+      request: async (role) => ({ path: '/api/executions/bulk/jobs', body: await bulkStart(role) }),
     },
     { route: 'GET /api/executions/bulk/jobs', access: ADMIN, request: async () => ({ path: '/api/executions/bulk/jobs' }) },
     {
