@@ -1,3 +1,4 @@
+import { buildFlow } from '@parley/flow-templates';
 import { type EngineHarness, startEngineHarness } from '../../test-support/engine-harness';
 import { priceReplyFlow } from '../../test-support/flow-fixtures';
 import { arr, obj, str } from '../../test-support/json';
@@ -98,6 +99,46 @@ describe('bulk retry and cancel by filter', () => {
     expect(actions).toEqual(['executions.bulk_retry_started', 'executions.bulk_retry_finished']);
     const [started] = await h.sql(`SELECT details FROM audit_log WHERE action = 'executions.bulk_retry_started'`);
     expect(obj(started?.['details'])).toMatchObject({ count: 4, excluded: [failedIds[0]], filter: { flowId, errorCode: '131026' } });
+  });
+
+  it('cancels the active runs a filter matches, and counts nothing left afterwards', async () => {
+    const waitFlow = await s.publish(
+      buildFlow(
+        [
+          {
+            id: 't',
+            type: 'trigger.inbound_message',
+            config: { match: 'keyword', keywords: ['waitme'], mode: 'contains', caseSensitive: false },
+            at: [0, 0],
+          },
+          { id: 'w', type: 'timing.wait_for_event', config: { eventType: 'order.created', filter: {}, timeout: null }, at: [0, 1] },
+        ],
+        [['t', 'next', 'w']],
+        { reentry: 'parallel' },
+      ),
+      'Waits for an order',
+    );
+    for (let i = 0; i < 3; i += 1) await s.customer(`39333600000${i}`, `Waiting ${i}`).says('waitme');
+    await h.settle();
+    const filter = { flowId: waitFlow, status: 'waiting' };
+    expect(obj((await s.admin.post('/api/executions/bulk/preview', { action: 'cancel', filter })).body)['count']).toBe(3);
+    const started = await s.admin.post('/api/executions/bulk/jobs', {
+      action: 'cancel',
+      filter,
+      expectedCount: 3,
+      requestKey: 'bulk-cancel-0001',
+    });
+    expect(started.status).toBe(202);
+    await h.app.get(BulkExecutionsService).whenIdle();
+    expect(obj((await s.admin.get(`/api/executions/bulk/jobs/${str(obj(started.body)['id'])}`)).body)).toMatchObject({
+      status: 'done',
+      succeeded: 3,
+    });
+    expect(await h.count('executions', `flow_id = $1 AND status = 'cancelled'`, [waitFlow])).toBe(3);
+    expect(await h.count('audit_log', `action = 'execution.cancelled'`)).toBe(3);
+    expect(
+      obj((await s.admin.post('/api/executions/bulk/preview', { action: 'cancel', filter: { flowId: waitFlow } })).body)['count'],
+    ).toBe(0);
   });
 
   it('refuses a request key reused for a different action', async () => {
