@@ -140,6 +140,11 @@ describeInBrowser('the admin console: find a failed execution, retry it, bulk-re
       await page.getByRole('status').filter({ hasText: 'Finished.' }).waitFor({ timeout: 60_000 });
       await screenshot(page, 'admin-bulk-retry-finished');
       await waitUntil('no failed run left', async () => ((await failedCount()) === 0 ? true : null), 60_000);
+      await page.reload();
+      await page.getByText('No execution matches these filters.').waitFor();
+      await page.goto(`${web}/executions?errorCode=131026`);
+      await page.getByRole('table', { name: 'Executions' }).waitFor();
+      await screenshot(page, 'admin-executions-after-bulk');
     },
     STEP_TIMEOUT_MS,
   );

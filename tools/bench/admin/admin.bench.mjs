@@ -8,7 +8,7 @@
 // (--reseed to make it again; --executions to choose the scale).
 //
 //   node tools/bench/admin/admin.bench.mjs [--executions=1000000] [--contacts=100000] [--samples=40]
-//        [--bulk=2000] [--db=parley_i13audit_bench] [--reseed]
+//        [--bulk=2000] [--db=parley_bench_i13audit_admin] [--reseed]
 
 import {
   apiLogin,
@@ -36,9 +36,9 @@ import {
 } from '../engine/bench-lib.mjs';
 
 const USAGE = `node tools/bench/admin/admin.bench.mjs [--executions=1000000] [--contacts=100000] [--samples=40] [--bulk=2000]
-  [--db=parley_i13audit_bench] [--reseed]`;
+  [--db=parley_bench_i13audit_admin] [--reseed]`;
 const o = parseOptions(
-  { executions: 1_000_000, contacts: 100_000, samples: 40, bulk: 2000, db: 'parley_i13audit_bench', reseed: false },
+  { executions: 1_000_000, contacts: 100_000, samples: 40, bulk: 2000, db: 'parley_bench_i13audit_admin', reseed: false },
   USAGE,
 );
 

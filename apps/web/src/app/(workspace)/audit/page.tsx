@@ -9,6 +9,7 @@ import { ErrorNotice } from '@/components/error-notice';
 import { auditPageSchema } from '@/lib/audit-view';
 import { describeAuditEntry } from '@/lib/describe-audit-entry';
 import { readFromEngine } from '@/lib/engine-server';
+import { describeTimeZone } from '@/lib/describe-time-zone';
 import { workspaceTimeZone } from '@/lib/workspace-time-zone';
 
 export const metadata: Metadata = { title: 'Audit trail' };
@@ -75,7 +76,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           <h1>Audit trail</h1>
           <p className="page-subtitle">
             Every change by a person or an API key, newest first. Entries cannot be edited or deleted, and each carries the hash of the one
-            before it. Times in {timeZone} (hover for UTC).
+            before it. {describeTimeZone(timeZone)}
           </p>
         </div>
       </div>

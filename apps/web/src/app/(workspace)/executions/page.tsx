@@ -13,6 +13,7 @@ import { engineFilter, explorerQuery, RANGE_PRESETS, readExplorerFilter } from '
 import { describeDuration, explorerPageSchema, healthSchema, savedViewListSchema } from '@/lib/explorer-view';
 import { flowListResponseSchema } from '@/lib/flow-summary';
 import { meResponseSchema } from '@/lib/session-user';
+import { describeTimeZone } from '@/lib/describe-time-zone';
 import { workspaceTimeZone } from '@/lib/workspace-time-zone';
 
 export const metadata: Metadata = { title: 'Executions' };
@@ -44,7 +45,7 @@ export default async function ExplorerPage({ searchParams }: { searchParams: Pro
       <div className="page-header">
         <div>
           <h1>Executions</h1>
-          <p className="page-subtitle">Every run of every flow, newest first. Times in {timeZone} (hover for UTC).</p>
+          <p className="page-subtitle">Every run of every flow, newest first. {describeTimeZone(timeZone)}</p>
         </div>
       </div>
       {health.ok ? <HealthStrip health={health.data} /> : <ErrorNotice problem={health.problem} />}
