@@ -82,11 +82,15 @@ async function seed(client, api) {
      ON CONFLICT DO NOTHING`,
     [workspace, o.contacts],
   );
-  const contactIds = (await client.query(`SELECT id FROM contacts WHERE workspace_id = $1 ORDER BY wa_id`, [workspace])).rows.map((r) => r.id);
+  const contactIds = (await client.query(`SELECT id FROM contacts WHERE workspace_id = $1 ORDER BY wa_id`, [workspace])).rows.map(
+    (r) => r.id,
+  );
   await client.query('CREATE TEMP TABLE bench_flows (n int, flow_id uuid, version_id uuid)');
   for (const [n, f] of flows.entries()) await client.query('INSERT INTO bench_flows VALUES ($1, $2, $3)', [n, f.flowId, f.versionId]);
   await client.query('CREATE TEMP TABLE bench_contacts (n int, id uuid)');
-  await client.query('INSERT INTO bench_contacts SELECT ordinality - 1, id FROM unnest($1::uuid[]) WITH ORDINALITY AS t(id, ordinality)', [contactIds]);
+  await client.query('INSERT INTO bench_contacts SELECT ordinality - 1, id FROM unnest($1::uuid[]) WITH ORDINALITY AS t(id, ordinality)', [
+    contactIds,
+  ]);
   await client.query('CREATE INDEX ON bench_contacts (n)');
   // 80% succeeded, 10% failed (four error codes), 5% waiting, 3% cancelled, 2% held; 2% test runs; 90 days.
   for (let from = 0; from < o.executions; from += CHUNK) {
