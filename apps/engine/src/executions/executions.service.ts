@@ -261,8 +261,11 @@ export class ExecutionsService {
     if (match.contact) {
       const digits = match.contact.replace(/[^\d]/g, '');
       query.andWhere(
-        `e.contactId IN (SELECT c.id FROM contacts c WHERE c.workspace_id = :workspaceId
-           AND (c.display_name ILIKE :contactName ${digits.length >= 3 ? 'OR c.wa_id LIKE :contactDigits OR c.phone_e164 LIKE :contactDigits' : ''}))`,
+        // The matching contacts first (at most 1,000), then their executions by id: as a row-by-row filter the
+        // planner walked every execution newest first looking for the few of one customer.
+        `e.contactId = ANY(ARRAY(SELECT c.id FROM contacts c WHERE c.workspace_id = :workspaceId
+           AND (c.display_name ILIKE :contactName ${digits.length >= 3 ? 'OR c.wa_id LIKE :contactDigits OR c.phone_e164 LIKE :contactDigits' : ''})
+           LIMIT 1000))`,
         { contactName: `%${match.contact.replace(/[\\%_]/g, (c) => `\\${c}`)}%`, contactDigits: `%${digits}%` },
       );
     }
@@ -272,9 +275,14 @@ export class ExecutionsService {
     if (match.failedStep) query.andWhere(`e.status = 'failed' AND e.currentNodeId = :failedStep`, { failedStep: match.failedStep });
     if (match.stuck) {
       const before = new Date(this.clock.now().getTime() - STUCK_AFTER_MS);
+      // The stuck set is computed first (running ones by the status index, overdue waits by their due index) and
+      // matched by id: a filter the planner could apply row by row made it walk every execution newest first.
       query.andWhere(
-        `((e.status = 'running' AND e.updatedAt < :stuckBefore)
-          OR (e.status = 'waiting' AND EXISTS (SELECT 1 FROM waits w WHERE w.execution_id = e.id AND w.status = 'waiting' AND w.due_at < :stuckBefore)))`,
+        `e.status IN ('running', 'waiting') AND e.id = ANY(ARRAY(
+           SELECT r.id FROM executions r WHERE r.workspace_id = :workspaceId AND r.status = 'running' AND r.updated_at < :stuckBefore
+           UNION ALL
+           SELECT w.execution_id FROM waits w
+            WHERE w.workspace_id = :workspaceId AND w.status = 'waiting' AND w.due_at < :stuckBefore AND w.execution_id IS NOT NULL))`,
         { stuckBefore: before },
       );
     }
@@ -313,9 +321,10 @@ export class ExecutionsService {
          (SELECT count(*)::int FROM executions WHERE workspace_id = $1 AND status = 'waiting') AS waiting,
          (SELECT count(*)::int FROM executions WHERE workspace_id = $1 AND status = 'held') AS held,
          (SELECT count(*)::int FROM executions WHERE workspace_id = $1 AND status = 'running') AS running,
-         (SELECT count(*)::int FROM executions e WHERE e.workspace_id = $1 AND (
-            (e.status = 'running' AND e.updated_at < $5)
-            OR (e.status = 'waiting' AND EXISTS (SELECT 1 FROM waits w WHERE w.execution_id = e.id AND w.status = 'waiting' AND w.due_at < $5)))) AS stuck`,
+         (SELECT count(*)::int FROM executions e WHERE e.workspace_id = $1 AND e.status IN ('running', 'waiting') AND e.id = ANY(ARRAY(
+            SELECT r.id FROM executions r WHERE r.workspace_id = $1 AND r.status = 'running' AND r.updated_at < $5
+            UNION ALL
+            SELECT w.execution_id FROM waits w WHERE w.workspace_id = $1 AND w.status = 'waiting' AND w.due_at < $5 AND w.execution_id IS NOT NULL))) AS stuck`,
       [workspaceId, from, to, previousFrom, stuckBefore],
     );
     const parked = await sqlRows(
