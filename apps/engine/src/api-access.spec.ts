@@ -64,6 +64,8 @@ describe('API access: roles, anonymous callers and workspaces', () => {
     targetUserId = str(users.find((u) => u['role'] === 'support')?.['id']);
     numberId = str(obj(arr(obj((await h.workspace.admin.get('/api/whatsapp/numbers')).body)['data'])[0])['id']);
     other = await h.addWorkspace('Other workspace');
+    // Synced now, so the scheduler's first sync of a never-synced number cannot remove the template below mid-matrix.
+    expect((await h.workspace.admin.post(`/api/whatsapp/numbers/${numberId}/templates/sync`)).status).toBeLessThan(300);
     const [template] = await h.sql(
       `INSERT INTO whatsapp_templates (workspace_id, waba_id, name, language, category, status) SELECT workspace_id, waba_id, 'hello_world', 'en', 'UTILITY', 'APPROVED' FROM whatsapp_numbers WHERE id = $1 RETURNING id`,
       [numberId],
@@ -186,6 +188,50 @@ describe('API access: roles, anonymous callers and workspaces', () => {
     { route: 'GET /api/auth/me', access: ALL, request: async () => ({ path: '/api/auth/me' }) },
     { route: 'POST /api/auth/logout', access: ALL, request: async () => ({ path: '/api/auth/logout' }) },
     { route: 'GET /api/audit', access: ADMIN, request: async () => ({ path: '/api/audit' }) },
+    { route: 'GET /api/audit/verify', access: ADMIN, request: async () => ({ path: '/api/audit/verify' }) },
+    {
+      route: 'GET /api/audit/export.csv',
+      access: ADMIN,
+      request: async () => ({ path: '/api/audit/export.csv?action=flow.' }),
+      call: async (client, path) => (await fetch(`${h.url}${path}`, { headers: { authorization: `Bearer ${client.token}` } })).status,
+    },
+    { route: 'GET /api/executions/health', access: ALL, request: async () => ({ path: '/api/executions/health' }) },
+    { route: 'GET /api/executions/views', access: ALL, request: async () => ({ path: '/api/executions/views' }) },
+    {
+      route: 'POST /api/executions/views',
+      access: ALL,
+      request: async () => ({
+        path: '/api/executions/views',
+        body: { name: `View ${randomBytes(3).toString('hex')}`, query: 'status=failed' },
+      }),
+    },
+    {
+      route: 'DELETE /api/executions/views/:id',
+      access: ALL,
+      request: async (role) => {
+        const created = await clients[role ?? 'admin'].post('/api/executions/views', {
+          name: `V ${randomBytes(3).toString('hex')}`,
+          query: '',
+        });
+        return { path: `/api/executions/views/${str(obj(created.body)['id'])}` };
+      },
+    },
+    {
+      route: 'POST /api/executions/bulk/preview',
+      access: ADMIN,
+      request: async () => ({ path: '/api/executions/bulk/preview', body: { action: 'retry', filter: { status: 'failed' } } }),
+    },
+    {
+      route: 'POST /api/executions/bulk/jobs',
+      access: ADMIN,
+      request: async (role) => ({ path: '/api/executions/bulk/jobs', body: await bulkStart(role) }),
+    },
+    { route: 'GET /api/executions/bulk/jobs', access: ADMIN, request: async () => ({ path: '/api/executions/bulk/jobs' }) },
+    {
+      route: 'GET /api/executions/bulk/jobs/:id',
+      access: ADMIN,
+      request: async () => ({ path: `/api/executions/bulk/jobs/${await bulkJob()}` }),
+    },
     { route: 'GET /api/contacts', access: ALL, request: async () => ({ path: '/api/contacts' }) },
     { route: 'GET /api/contacts/:id', access: ALL, request: async () => ({ path: `/api/contacts/${contactId}` }) },
     { route: 'GET /api/contacts/:id/messages', access: ALL, request: async () => ({ path: `/api/contacts/${contactId}/messages` }) },
@@ -498,6 +544,24 @@ describe('API access: roles, anonymous callers and workspaces', () => {
       role: 'support',
     });
     return str(obj(created.body)['id']);
+  }
+
+  /** A bulk retry of one failed execution, confirmed with its count. */
+  async function bulkStart(role: UserRole = 'admin'): Promise<Record<string, unknown>> {
+    // Only an admin's call reaches the engine's count; the others are refused first, so a valid body will do.
+    if (role !== 'admin') return { action: 'retry', filter: { status: 'failed' }, expectedCount: 1, requestKey: 'refused-before-counting' };
+    const id = await executionIn('failed');
+    const filter = {
+      status: 'failed',
+      contactId: str((await h.sql('SELECT contact_id FROM executions WHERE id = $1', [id]))[0]?.['contact_id']),
+    };
+    return { action: 'retry', filter, expectedCount: 1, requestKey: `access-${randomBytes(6).toString('hex')}` };
+  }
+
+  let bulkJobId: string | null = null;
+  async function bulkJob(): Promise<string> {
+    bulkJobId ??= str(obj((await h.workspace.admin.post('/api/executions/bulk/jobs', await bulkStart())).body)['id']);
+    return bulkJobId;
   }
 
   /** A fresh canned reply, for the routes that change or remove one. */

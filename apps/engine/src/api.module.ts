@@ -11,8 +11,12 @@ import { ConversationsModule } from './conversations/conversations.module';
 import { CrmEventsController } from './crm/crm-events.controller';
 import { CrmModule } from './crm/crm.module';
 import { EventsModule } from './events/events.module';
+import { BulkExecutionsController } from './executions/bulk/bulk-executions.controller';
+import { BulkExecutionsService } from './executions/bulk/bulk-executions.service';
 import { ExecutionsController } from './executions/executions.controller';
+import { ExecutionsOverviewController } from './executions/executions-overview.controller';
 import { ExecutionsService } from './executions/executions.service';
+import { SavedViewsService } from './executions/saved-views.service';
 import { FlowRunsController } from './flows/flow-runs.controller';
 import { FlowsController } from './flows/flows.controller';
 import { FlowsModule } from './flows/flows.module';
@@ -62,6 +66,9 @@ import { WorkspacesModule } from './workspaces/workspaces.module';
     ContactsController,
     ConversationController,
     CrmEventsController,
+    // Before ExecutionsController: their fixed paths (health, views, bulk) must not be read as an execution id.
+    BulkExecutionsController,
+    ExecutionsOverviewController,
     ExecutionsController,
     FlowRunsController,
     FlowsController,
@@ -79,7 +86,9 @@ import { WorkspacesModule } from './workspaces/workspaces.module';
     WorkspaceSettingsController,
   ],
   providers: [
+    BulkExecutionsService,
     ExecutionsService,
+    SavedViewsService,
     SimulatorClientService,
     TestRunsService,
     WebhookIngestService,

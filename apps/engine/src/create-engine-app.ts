@@ -6,6 +6,7 @@ import cookieParser from 'cookie-parser';
 import type { DestinationStream } from 'pino';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { trackRequestOrigin } from './audit/request-origin';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import type { Clock } from './common/clock';
 import { jsonBody, rawBody } from './common/body-parsers';
@@ -35,6 +36,7 @@ export async function createEngineApp(config: EngineConfig, overrides: EngineOve
   app.enableShutdownHooks();
   app.useGlobalFilters(new ApiExceptionFilter());
   app.set('trust proxy', config.TRUST_PROXY);
+  app.use(trackRequestOrigin());
   // The webhook must see the exact bytes Meta signed, so it gets raw bytes; everything else JSON.
   app.use('/webhooks/whatsapp', rawBody({ bytes: config.WEBHOOK_MAX_BYTES, name: 'WEBHOOK_MAX_BYTES' }));
   // An agent's upload is the file itself, up to WhatsApp's largest (a 100 MB document).

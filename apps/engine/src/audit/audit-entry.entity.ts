@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-/** An append-only record of a change (the table refuses UPDATE and DELETE). */
+/** An append-only record of a change (the table refuses UPDATE, DELETE and TRUNCATE; entries are hash-chained per workspace). */
 @Entity({ name: 'audit_log' })
 export class AuditEntry {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
@@ -23,6 +23,22 @@ export class AuditEntry {
 
   @Column('jsonb', { default: {} })
   details: Record<string, unknown>;
+
+  @Column('text', { nullable: true })
+  ip: string | null;
+
+  @Column('text', { name: 'user_agent', nullable: true })
+  userAgent: string | null;
+
+  /** Place in the workspace's hash chain, and the hashes: filled by the database's insert trigger. */
+  @Column('bigint', { name: 'chain_seq' })
+  chainSeq: string;
+
+  @Column('text', { name: 'prev_hash', nullable: true })
+  prevHash: string | null;
+
+  @Column('text')
+  hash: string;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { currentRequestOrigin } from './request-origin';
 
 export interface AuditRecord {
   workspaceId: string;
@@ -10,16 +11,31 @@ export interface AuditRecord {
   details?: Record<string, unknown>;
 }
 
-/** Appends to the audit log; pass the transaction's manager so the entry commits with the change. */
+/**
+ * Appends to the audit log; pass the transaction's manager so the entry commits
+ * with the change. The database chains the entry (its trigger takes a
+ * per-workspace lock until the transaction ends and fills the hashes), and the
+ * entry says where the request came from when one is being served.
+ */
 @Injectable()
 export class AuditService {
   constructor(private readonly dataSource: DataSource) {}
 
   async record(entry: AuditRecord, manager: EntityManager = this.dataSource.manager): Promise<void> {
+    const origin = currentRequestOrigin();
     await manager.query(
-      `INSERT INTO audit_log (workspace_id, actor_user_id, action, subject_type, subject_id, details)
-       VALUES ($1, $2, $3, $4, $5, $6)`,
-      [entry.workspaceId, entry.actorUserId, entry.action, entry.subjectType, entry.subjectId, JSON.stringify(entry.details ?? {})],
+      `INSERT INTO audit_log (workspace_id, actor_user_id, action, subject_type, subject_id, details, ip, user_agent)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [
+        entry.workspaceId,
+        entry.actorUserId,
+        entry.action,
+        entry.subjectType,
+        entry.subjectId,
+        JSON.stringify(entry.details ?? {}),
+        origin?.ip ?? null,
+        origin?.userAgent ?? null,
+      ],
     );
   }
 }

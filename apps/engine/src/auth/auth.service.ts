@@ -59,6 +59,17 @@ export class AuthService {
       : (await this.hasher.verify(await this.decoyHash, password)) && false;
     if (!user || !valid) {
       await this.throttle.recordFailure(email, ip);
+      // A wrong password for a known account goes into its workspace's trail; an unknown
+      // email belongs to no workspace (the lockout still counts it).
+      if (user)
+        await this.audit.record({
+          workspaceId: user.workspaceId,
+          actorUserId: null,
+          action: 'user.login_failed',
+          subjectType: 'user',
+          subjectId: user.id,
+          details: { email, ip },
+        });
       return { outcome: 'invalid' };
     }
     await this.throttle.recordSuccess(email);

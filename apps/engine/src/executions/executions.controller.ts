@@ -9,22 +9,10 @@ import { ErrorResponses, ZodBody, ZodParam, ZodQuery, ZodResponse } from '../com
 import { idParam } from '../common/route-params';
 import { flowVersionViewSchema } from '../flows/flow-view';
 import { EXECUTION_STATUSES, STEP_STATUSES } from './execution-status';
+import { executionMatchSchema } from './execution-match.schema';
 import { ExecutionsService } from './executions.service';
 
-const listQuery = z.object({
-  flowId: z.uuid().optional(),
-  flowVersionId: z.uuid().optional(),
-  contactId: z.uuid().optional(),
-  status: z.enum(EXECUTION_STATUSES).optional(),
-  errorCode: z.string().max(100).optional(),
-  from: z.iso
-    .datetime({ offset: true })
-    .transform((s) => new Date(s))
-    .optional(),
-  to: z.iso
-    .datetime({ offset: true })
-    .transform((s) => new Date(s))
-    .optional(),
+const listQuery = executionMatchSchema.extend({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(200).optional(),
 });
@@ -146,7 +134,10 @@ export class ExecutionsController {
 
   @Get()
   @AnyRole()
-  @ApiOperation({ summary: 'Executions, newest first; filter by flow, version, contact, status, error code, time range' })
+  @ApiOperation({
+    summary:
+      'Executions across flows, newest first; filter by flow, version, contact, status, error code, failed step, stuck, test runs, time',
+  })
   @ZodResponse(executionPage)
   list(@CurrentPrincipal() principal: Principal, @ZodQuery(listQuery) query: z.infer<typeof listQuery>) {
     if (query.from && query.to && query.from >= query.to) throw new BadRequestException('from must be before to.');

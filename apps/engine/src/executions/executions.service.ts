@@ -1,5 +1,5 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type SelectQueryBuilder } from 'typeorm';
 import { z } from 'zod';
 import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../auth/principal';
@@ -12,18 +12,37 @@ import { ExecutionStep } from './execution-step.entity';
 import { Execution } from './execution.entity';
 import type { ExecutionStatus } from './execution-status';
 
-export interface ExecutionFilter {
+/** Which executions: every filter of the explorer (all optional, combined with AND). */
+export interface ExecutionMatch {
   flowId?: string;
   flowVersionId?: string;
   contactId?: string;
-  status?: ExecutionStatus;
+  /** Name or number of the contact (part of it). */
+  contact?: string;
+  status?: ExecutionStatus | readonly ExecutionStatus[];
   errorCode?: string;
+  /** The node a failed execution failed at. */
+  failedStep?: string;
+  /** Active executions past their expected time (see STUCK_AFTER_MS). */
+  stuck?: boolean;
+  testRuns?: 'include' | 'exclude' | 'only';
+  /** Leave these out (a bulk action's exceptions). */
+  excludeIds?: readonly string[];
   from?: Date;
   to?: Date;
+}
+
+export interface ExecutionFilter extends ExecutionMatch {
   limit: number;
   /** Opaque cursor from the previous page. */
   cursor?: string;
 }
+
+/**
+ * An execution is stuck when it has been running this long without a step
+ * finishing, or its wait came due this long ago and nothing picked it up.
+ */
+export const STUCK_AFTER_MS = 15 * 60 * 1000;
 
 function viewExecution(execution: Execution) {
   return {
@@ -228,21 +247,143 @@ export class ExecutionsService {
     return result;
   }
 
-  async list(workspaceId: string, filter: ExecutionFilter) {
+  /** Executions of the workspace matching `match`, newest first. */
+  private matching(workspaceId: string, match: ExecutionMatch): SelectQueryBuilder<Execution> {
     const query = this.dataSource
       .getRepository(Execution)
       .createQueryBuilder('e')
       .where('e.workspaceId = :workspaceId', { workspaceId })
       .orderBy('e.startedAt', 'DESC')
-      .addOrderBy('e.id', 'DESC')
-      .take(filter.limit + 1);
-    if (filter.flowId) query.andWhere('e.flowId = :flowId', { flowId: filter.flowId });
-    if (filter.flowVersionId) query.andWhere('e.flowVersionId = :flowVersionId', { flowVersionId: filter.flowVersionId });
-    if (filter.contactId) query.andWhere('e.contactId = :contactId', { contactId: filter.contactId });
-    if (filter.status) query.andWhere('e.status = :status', { status: filter.status });
-    if (filter.errorCode) query.andWhere('e.errorCode = :errorCode', { errorCode: filter.errorCode });
-    if (filter.from) query.andWhere('e.startedAt >= :from', { from: filter.from });
-    if (filter.to) query.andWhere('e.startedAt < :to', { to: filter.to });
+      .addOrderBy('e.id', 'DESC');
+    if (match.flowId) query.andWhere('e.flowId = :flowId', { flowId: match.flowId });
+    if (match.flowVersionId) query.andWhere('e.flowVersionId = :flowVersionId', { flowVersionId: match.flowVersionId });
+    if (match.contactId) query.andWhere('e.contactId = :contactId', { contactId: match.contactId });
+    if (match.contact) {
+      const digits = match.contact.replace(/[^\d]/g, '');
+      query.andWhere(
+        // The matching contacts first (at most 1,000), then their executions by id: as a row-by-row filter the
+        // planner walked every execution newest first looking for the few of one customer.
+        `e.contactId = ANY(ARRAY(SELECT c.id FROM contacts c WHERE c.workspace_id = :workspaceId
+           AND (c.display_name ILIKE :contactName ${digits.length >= 3 ? 'OR c.wa_id LIKE :contactDigits OR c.phone_e164 LIKE :contactDigits' : ''})
+           LIMIT 1000))`,
+        { contactName: `%${match.contact.replace(/[\\%_]/g, (c) => `\\${c}`)}%`, contactDigits: `%${digits}%` },
+      );
+    }
+    if (typeof match.status === 'string') query.andWhere('e.status = :status', { status: match.status });
+    else if (match.status) query.andWhere('e.status IN (:...statuses)', { statuses: match.status.length > 0 ? match.status : ['none'] });
+    if (match.errorCode) query.andWhere('e.errorCode = :errorCode', { errorCode: match.errorCode });
+    if (match.failedStep) query.andWhere(`e.status = 'failed' AND e.currentNodeId = :failedStep`, { failedStep: match.failedStep });
+    if (match.stuck) {
+      const before = new Date(this.clock.now().getTime() - STUCK_AFTER_MS);
+      // The stuck set is computed first (running ones by the status index, overdue waits by their due index) and
+      // matched by id: a filter the planner could apply row by row made it walk every execution newest first.
+      query.andWhere(
+        `e.status IN ('running', 'waiting') AND e.id = ANY(ARRAY(
+           SELECT r.id FROM executions r WHERE r.workspace_id = :workspaceId AND r.status = 'running' AND r.updated_at < :stuckBefore
+           UNION ALL
+           SELECT w.execution_id FROM waits w
+            WHERE w.workspace_id = :workspaceId AND w.status = 'waiting' AND w.due_at < :stuckBefore AND w.execution_id IS NOT NULL))`,
+        { stuckBefore: before },
+      );
+    }
+    if (match.testRuns === 'exclude') query.andWhere('e.testMode = false');
+    if (match.testRuns === 'only') query.andWhere('e.testMode = true');
+    if (match.excludeIds && match.excludeIds.length > 0) query.andWhere('e.id NOT IN (:...excludeIds)', { excludeIds: match.excludeIds });
+    if (match.from) query.andWhere('e.startedAt >= :from', { from: match.from });
+    if (match.to) query.andWhere('e.startedAt < :to', { to: match.to });
+    return query;
+  }
+
+  /**
+   * The health strip: runs and failures in [from, to) against the period of the
+   * same length before it, and what is active now (waiting, held, stuck).
+   */
+  async health(workspaceId: string, from: Date, to: Date) {
+    const previousFrom = new Date(from.getTime() - (to.getTime() - from.getTime()));
+    const stuckBefore = new Date(this.clock.now().getTime() - STUCK_AFTER_MS);
+    const row = await sqlRow(
+      this.dataSource,
+      z.object({
+        runs: z.number(),
+        failures: z.number(),
+        previous_runs: z.number(),
+        previous_failures: z.number(),
+        waiting: z.number(),
+        held: z.number(),
+        running: z.number(),
+        stuck: z.number(),
+      }),
+      `SELECT
+         (SELECT count(*)::int FROM executions WHERE workspace_id = $1 AND started_at >= $2 AND started_at < $3 AND NOT test_mode) AS runs,
+         (SELECT count(*)::int FROM executions WHERE workspace_id = $1 AND status = 'failed' AND started_at >= $2 AND started_at < $3 AND NOT test_mode) AS failures,
+         (SELECT count(*)::int FROM executions WHERE workspace_id = $1 AND started_at >= $4 AND started_at < $2 AND NOT test_mode) AS previous_runs,
+         (SELECT count(*)::int FROM executions WHERE workspace_id = $1 AND status = 'failed' AND started_at >= $4 AND started_at < $2 AND NOT test_mode) AS previous_failures,
+         (SELECT count(*)::int FROM executions WHERE workspace_id = $1 AND status = 'waiting') AS waiting,
+         (SELECT count(*)::int FROM executions WHERE workspace_id = $1 AND status = 'held') AS held,
+         (SELECT count(*)::int FROM executions WHERE workspace_id = $1 AND status = 'running') AS running,
+         (SELECT count(*)::int FROM executions e WHERE e.workspace_id = $1 AND e.status IN ('running', 'waiting') AND e.id = ANY(ARRAY(
+            SELECT r.id FROM executions r WHERE r.workspace_id = $1 AND r.status = 'running' AND r.updated_at < $5
+            UNION ALL
+            SELECT w.execution_id FROM waits w WHERE w.workspace_id = $1 AND w.status = 'waiting' AND w.due_at < $5 AND w.execution_id IS NOT NULL))) AS stuck`,
+      [workspaceId, from, to, previousFrom, stuckBefore],
+    );
+    const parked = await sqlRows(
+      this.dataSource,
+      z.object({ id: z.string(), received_at: z.date(), last_error: z.string().nullable(), attempts: z.number() }),
+      `SELECT id::text, received_at, last_error, attempts FROM webhook_deliveries WHERE status = 'parked' ORDER BY id DESC LIMIT 20`,
+    );
+    const rate = (failures: number, runs: number) => (runs === 0 ? null : failures / runs);
+    return {
+      from: from.toISOString(),
+      to: to.toISOString(),
+      runs: row?.runs ?? 0,
+      failures: row?.failures ?? 0,
+      failureRate: rate(row?.failures ?? 0, row?.runs ?? 0),
+      previous: {
+        runs: row?.previous_runs ?? 0,
+        failures: row?.previous_failures ?? 0,
+        failureRate: rate(row?.previous_failures ?? 0, row?.previous_runs ?? 0),
+      },
+      running: row?.running ?? 0,
+      waiting: row?.waiting ?? 0,
+      held: row?.held ?? 0,
+      stuck: row?.stuck ?? 0,
+      stuckAfterMinutes: STUCK_AFTER_MS / 60_000,
+      parkedWebhooks: parked.map((p) => ({
+        id: p.id,
+        receivedAt: p.received_at.toISOString(),
+        lastError: p.last_error,
+        attempts: p.attempts,
+      })),
+    };
+  }
+
+  /** How many executions match (what a bulk action would act on, before exclusions). */
+  async count(workspaceId: string, match: ExecutionMatch): Promise<number> {
+    return this.matching(workspaceId, match).getCount();
+  }
+
+  /** Ids of matching executions, newest first, `limit` at a time after `cursor` (a bulk job freezes its set with these). */
+  async matchingIds(
+    workspaceId: string,
+    match: ExecutionMatch,
+    limit: number,
+    cursor?: string,
+  ): Promise<{ ids: string[]; nextCursor: string | null }> {
+    const query = this.matching(workspaceId, match).take(limit + 1);
+    if (cursor) {
+      const position = decodeCursor(cursor);
+      if (!position) throw new BadRequestException('cursor: not a cursor this API gave out; start again without one.');
+      query.andWhere('(e.startedAt, e.id) < (:cursorAt, :cursorId)', { cursorAt: position.startedAt, cursorId: position.id });
+    }
+    const rows = await query.getMany();
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return { ids: page.map((e) => e.id), nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+  }
+
+  async list(workspaceId: string, filter: ExecutionFilter) {
+    const query = this.matching(workspaceId, filter).take(filter.limit + 1);
     if (filter.cursor) {
       const cursor = decodeCursor(filter.cursor);
       if (!cursor) throw new BadRequestException('cursor: not a cursor this API gave out; start again without one.');

@@ -188,12 +188,31 @@ export class FlowsService {
           currentRevision: flow.draftRevision,
         });
       }
+      // The trail keeps exactly what changed: name and description before/after, and that the steps changed
+      // (the full drafts are the versions' business; a published version is diffable on the audit page).
+      const changes: Record<string, { before: unknown; after: unknown }> = {};
+      if (change.name !== undefined && change.name !== flow.name) changes['name'] = { before: flow.name, after: change.name };
+      if (change.description !== undefined && change.description !== flow.description)
+        changes['description'] = { before: flow.description, after: change.description };
+      const stepsChanged = draft !== undefined && JSON.stringify(draft) !== JSON.stringify(flow.draft);
       if (change.name !== undefined) flow.name = change.name;
       if (change.description !== undefined) flow.description = change.description;
       if (draft !== undefined) flow.draft = draft;
       flow.draftRevision += 1;
       flow.updatedBy = principal.userId;
       const saved = await manager.getRepository(Flow).save(flow);
+      if (stepsChanged || Object.keys(changes).length > 0)
+        await this.audit.record(
+          {
+            workspaceId: principal.workspaceId,
+            actorUserId: principal.userId,
+            action: 'flow.edited',
+            subjectType: 'flow',
+            subjectId: flow.id,
+            details: { name: flow.name, revision: saved.draftRevision, changes, stepsChanged },
+          },
+          manager,
+        );
       return this.view(manager, saved);
     });
   }

@@ -12,6 +12,7 @@ import { ConversationListIndexes1765110000000 } from './1765110000000-conversati
 import { ServiceHealth1765160000000 } from './1765160000000-service-health';
 import { ContactErasure1765161000000 } from './1765161000000-contact-erasure';
 import { ApiKeyLastUsed1765135000000 } from './1765135000000-api-key-last-used';
+import { AuditChainAndBulkJobs1765130000000 } from './1765130000000-audit-chain-and-bulk-jobs';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   ServiceHealth1765160000000,
   ContactErasure1765161000000,
   ApiKeyLastUsed1765135000000,
+  AuditChainAndBulkJobs1765130000000,
 ];

@@ -13,6 +13,8 @@ const FORWARDED_REQUEST_HEADERS = [
   'authorization',
   'accept',
   'x-forwarded-for',
+  // The audit trail records which browser made a change.
+  'user-agent',
   'last-event-id',
   'idempotency-key',
 ] as const;

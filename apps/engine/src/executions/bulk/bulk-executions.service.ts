@@ -1,0 +1,316 @@
+import {
+  ConflictException,
+  HttpException,
+  Injectable,
+  Logger,
+  NotFoundException,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { z } from 'zod';
+import { AuditService } from '../../audit/audit.service';
+import type { Principal } from '../../auth/principal';
+import { Clock } from '../../common/clock';
+import { PeriodicTask } from '../../common/periodic-task';
+import { sqlRow, sqlRows } from '../../database/sql-rows';
+import { Dispatcher } from '../../dispatch/dispatcher';
+import type { ExecutionMatchInput } from '../execution-match.schema';
+import type { ExecutionStatus } from '../execution-status';
+import { type ExecutionMatch, ExecutionsService } from '../executions.service';
+import { type BulkAction, type BulkJobRow, actionableStatuses, bulkJobRow } from './bulk-execution-job';
+
+const LEASE_MS = 60_000;
+const BATCH = 50;
+const FREEZE_BATCH = 2000;
+
+export interface BulkRequest {
+  action: BulkAction;
+  filter: ExecutionMatchInput;
+  excluded: readonly string[];
+}
+
+/** The filter narrowed to what the action can act on (a status the user chose outside that set matches nothing). */
+function actionMatch(request: BulkRequest): ExecutionMatch {
+  const allowed: readonly ExecutionStatus[] = actionableStatuses(request.action);
+  const chosen =
+    request.filter.status === undefined
+      ? allowed
+      : typeof request.filter.status === 'string'
+        ? [request.filter.status]
+        : request.filter.status;
+  return { ...request.filter, status: chosen.filter((s) => allowed.includes(s)), excludeIds: request.excluded };
+}
+
+/** The filter as stored on the job (dates as ISO text), for the trail and the job view. */
+function storedFilter(filter: ExecutionMatchInput): Record<string, unknown> {
+  return z.record(z.string(), z.unknown()).parse(JSON.parse(JSON.stringify(filter)));
+}
+
+/** JSON with keys sorted, so a filter read back from jsonb (which reorders keys) compares equal to the one sent. */
+function canonical(value: Record<string, unknown>): string {
+  return JSON.stringify(Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b))));
+}
+
+/**
+ * Bulk retry and bulk cancel by filter. The engine counts first (preview); a
+ * job starts only when the admin confirms that count, freezes the set of
+ * executions it will act on, and works through it in the background in small
+ * batches, each action through the executions service like a single retry or
+ * cancel. A request key makes a start idempotent: sent twice, it answers the
+ * same job. Each item is claimed (committed) before it is acted on, so a job
+ * resumed after a crash never acts twice on one execution.
+ */
+@Injectable()
+export class BulkExecutionsService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(BulkExecutionsService.name);
+  private readonly resume = new PeriodicTask(this.logger, 'Resuming bulk execution jobs failed');
+  private readonly running = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly executions: ExecutionsService,
+    private readonly dispatcher: Dispatcher,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  onModuleInit(): void {
+    this.resume.start(LEASE_MS / 2, () => this.resumeAbandoned());
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.resume.stop();
+    await Promise.allSettled([...this.running.values()]);
+  }
+
+  async preview(workspaceId: string, request: BulkRequest): Promise<{ action: BulkAction; count: number; excludedMatching: number }> {
+    const match = actionMatch(request);
+    const [count, withExcluded] = await Promise.all([
+      this.executions.count(workspaceId, match),
+      request.excluded.length === 0 ? null : this.executions.count(workspaceId, { ...match, excludeIds: [] }),
+    ]);
+    return { action: request.action, count, excludedMatching: withExcluded === null ? 0 : withExcluded - count };
+  }
+
+  async start(
+    principal: Principal,
+    request: BulkRequest & { requestKey: string; expectedCount: number },
+  ): Promise<{ job: BulkJobRow; created: boolean }> {
+    const existing = await this.byKey(principal.workspaceId, request.requestKey);
+    if (existing) return { job: this.sameRequest(existing, request), created: false };
+    const match = actionMatch(request);
+    const created = await this.dataSource.transaction(async (manager) => {
+      // A second start with the same key waits here on the unique key until the first commits, then finds its job.
+      const job = await sqlRow(
+        manager,
+        bulkJobRow,
+        `INSERT INTO bulk_execution_jobs (workspace_id, request_key, action, filter, excluded, total, created_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, 0, $6, $7)
+         ON CONFLICT (workspace_id, request_key) DO NOTHING
+         RETURNING *`,
+        [
+          principal.workspaceId,
+          request.requestKey,
+          request.action,
+          JSON.stringify(storedFilter(request.filter)),
+          request.excluded,
+          principal.userId,
+          this.clock.now(),
+        ],
+      );
+      if (!job) return null;
+      let total = 0;
+      let cursor: string | undefined;
+      do {
+        const page = await this.executions.matchingIds(principal.workspaceId, match, FREEZE_BATCH, cursor);
+        await manager.query(
+          `INSERT INTO bulk_execution_job_items (job_id, execution_id, position)
+           SELECT $1, id, $3 + ordinality FROM unnest($2::uuid[]) WITH ORDINALITY AS t(id, ordinality)`,
+          [job.id, page.ids, total],
+        );
+        total += page.ids.length;
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      if (total !== request.expectedCount) {
+        throw new HttpException(
+          {
+            statusCode: 409,
+            error: 'Conflict',
+            message: `expectedCount: ${total} executions match now, not ${request.expectedCount}; check the new count and confirm again.`,
+            count: total,
+          },
+          409,
+        );
+      }
+      await manager.query('UPDATE bulk_execution_jobs SET total = $2 WHERE id = $1', [job.id, total]);
+      await this.audit.record(
+        {
+          workspaceId: principal.workspaceId,
+          actorUserId: principal.userId,
+          action: `executions.bulk_${request.action}_started`,
+          subjectType: 'bulk_job',
+          subjectId: job.id,
+          details: { count: total, filter: storedFilter(request.filter), excluded: request.excluded },
+        },
+        manager,
+      );
+      return { ...job, total };
+    });
+    if (!created) {
+      const raced = await this.byKey(principal.workspaceId, request.requestKey);
+      if (!raced) throw new ConflictException('requestKey: a job with this key is being created; ask again.');
+      return { job: this.sameRequest(raced, request), created: false };
+    }
+    this.kick(created.id);
+    return { job: created, created: true };
+  }
+
+  async get(workspaceId: string, id: string): Promise<BulkJobRow> {
+    const job = await sqlRow(this.dataSource, bulkJobRow, 'SELECT * FROM bulk_execution_jobs WHERE id = $1 AND workspace_id = $2', [
+      id,
+      workspaceId,
+    ]);
+    if (!job) throw new NotFoundException('No such bulk job in this workspace.');
+    return job;
+  }
+
+  async recent(workspaceId: string): Promise<BulkJobRow[]> {
+    return sqlRows(
+      this.dataSource,
+      bulkJobRow,
+      'SELECT * FROM bulk_execution_jobs WHERE workspace_id = $1 ORDER BY created_at DESC LIMIT 20',
+      [workspaceId],
+    );
+  }
+
+  /** Resolves when the jobs this process is running are done (tests, shutdown). */
+  async whenIdle(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running.values()]);
+  }
+
+  private async byKey(workspaceId: string, requestKey: string): Promise<BulkJobRow | undefined> {
+    return sqlRow(this.dataSource, bulkJobRow, 'SELECT * FROM bulk_execution_jobs WHERE workspace_id = $1 AND request_key = $2', [
+      workspaceId,
+      requestKey,
+    ]);
+  }
+
+  private sameRequest(job: BulkJobRow, request: BulkRequest): BulkJobRow {
+    const same =
+      job.action === request.action &&
+      canonical(job.filter) === canonical(storedFilter(request.filter)) &&
+      JSON.stringify([...job.excluded].sort()) === JSON.stringify([...request.excluded].sort());
+    if (!same) throw new ConflictException('requestKey: already used for a different bulk action; use a new key.');
+    return job;
+  }
+
+  private kick(id: string): void {
+    if (this.running.has(id)) return;
+    const run = this.run(id)
+      .catch((error: unknown) => this.logger.warn(`Bulk job ${id} stopped: ${error instanceof Error ? error.message : String(error)}`))
+      .finally(() => this.running.delete(id));
+    this.running.set(id, run);
+  }
+
+  private async resumeAbandoned(): Promise<void> {
+    const jobs = await sqlRows(
+      this.dataSource,
+      z.object({ id: z.string() }),
+      `SELECT id FROM bulk_execution_jobs WHERE status = 'running' AND (lease_until IS NULL OR lease_until < $1) LIMIT 10`,
+      [this.clock.now()],
+    );
+    for (const job of jobs) this.kick(job.id);
+  }
+
+  /** Takes (or renews) the job's lease; false when another process holds it or the job is done. */
+  private async lease(id: string, renew: boolean): Promise<boolean> {
+    const now = this.clock.now();
+    const row = await sqlRow(
+      this.dataSource,
+      z.object({ id: z.string() }),
+      `UPDATE bulk_execution_jobs SET lease_until = $2
+        WHERE id = $1 AND status = 'running' AND (${renew ? 'true' : 'lease_until IS NULL OR lease_until < $3'}) RETURNING id`,
+      renew ? [id, new Date(now.getTime() + LEASE_MS)] : [id, new Date(now.getTime() + LEASE_MS), now],
+    );
+    return row !== undefined;
+  }
+
+  private async run(id: string): Promise<void> {
+    if (!(await this.lease(id, false))) return;
+    const job = await sqlRow(this.dataSource, bulkJobRow, 'SELECT * FROM bulk_execution_jobs WHERE id = $1', [id]);
+    if (!job) return;
+    const principal: Principal = { userId: job.created_by, workspaceId: job.workspace_id, role: 'admin', email: '', sessionId: '' };
+    for (;;) {
+      const items = await sqlRows(
+        this.dataSource,
+        z.object({ execution_id: z.string(), state: z.enum(['pending', 'claimed']) }),
+        `SELECT execution_id, state FROM bulk_execution_job_items WHERE job_id = $1 AND state IN ('pending', 'claimed') ORDER BY position LIMIT ${BATCH}`,
+        [id],
+      );
+      if (items.length === 0) break;
+      const contacts: string[] = [];
+      for (const item of items) {
+        if (item.state === 'claimed') {
+          // Claimed by a run that stopped before recording what happened: never act twice.
+          await this.settle(id, item.execution_id, 'unknown', 'the job stopped while acting on it; not acted on again');
+          continue;
+        }
+        const claimed = await sqlRow(
+          this.dataSource,
+          z.object({ execution_id: z.string() }),
+          `UPDATE bulk_execution_job_items SET state = 'claimed' WHERE job_id = $1 AND execution_id = $2 AND state = 'pending' RETURNING execution_id`,
+          [id, item.execution_id],
+        );
+        if (!claimed) continue;
+        try {
+          if (job.action === 'retry') {
+            const { contactId } = await this.executions.retry(principal, item.execution_id, { resendUnknown: false });
+            contacts.push(contactId);
+          } else {
+            await this.executions.cancel(principal, item.execution_id);
+          }
+          await this.settle(id, item.execution_id, 'done', null);
+        } catch (error) {
+          if (!(error instanceof HttpException)) throw error;
+          await this.settle(id, item.execution_id, 'skipped', error.message);
+        }
+      }
+      if (contacts.length > 0)
+        await this.dispatcher.dispatch([...new Set(contacts)].map((contactId) => ({ kind: 'contact' as const, id: contactId })));
+      await this.lease(id, true);
+      // Live traffic gets the database between batches.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const finished = await sqlRow(
+      this.dataSource,
+      bulkJobRow,
+      `UPDATE bulk_execution_jobs SET status = 'done', finished_at = $2, lease_until = NULL WHERE id = $1 AND status = 'running' RETURNING *`,
+      [id, this.clock.now()],
+    );
+    if (finished)
+      await this.audit.record({
+        workspaceId: finished.workspace_id,
+        actorUserId: finished.created_by,
+        action: `executions.bulk_${finished.action}_finished`,
+        subjectType: 'bulk_job',
+        subjectId: finished.id,
+        details: { total: finished.total, succeeded: finished.succeeded, skipped: finished.skipped },
+      });
+  }
+
+  private async settle(jobId: string, executionId: string, state: 'done' | 'skipped' | 'unknown', outcome: string | null): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query('UPDATE bulk_execution_job_items SET state = $3, outcome = $4 WHERE job_id = $1 AND execution_id = $2', [
+        jobId,
+        executionId,
+        state,
+        outcome,
+      ]);
+      await manager.query(
+        `UPDATE bulk_execution_jobs SET processed = processed + 1, succeeded = succeeded + $2, skipped = skipped + $3 WHERE id = $1`,
+        [jobId, state === 'done' ? 1 : 0, state === 'done' ? 0 : 1],
+      );
+    });
+  }
+}

@@ -1,0 +1,93 @@
+import { type EngineHarness, startEngineHarness } from '../test-support/engine-harness';
+import { priceReplyFlow } from '../test-support/flow-fixtures';
+import { arr, obj, str } from '../test-support/json';
+import { ManualClock } from '../test-support/manual-clock';
+import { Scenario } from '../test-support/scenario';
+
+describe('executions explorer: filters across flows, health strip, saved views', () => {
+  let h: EngineHarness;
+  let s: Scenario;
+  let clock: ManualClock;
+  let priceFlow: string;
+
+  beforeAll(async () => {
+    clock = new ManualClock(new Date('2026-03-02T09:00:00Z'));
+    h = await startEngineHarness({ clock });
+    s = await Scenario.create(h, 'explorer');
+    priceFlow = await s.publish(priceReplyFlow('Prices start at 10 EUR', 'price'), 'Price reply');
+    await s.publish(priceReplyFlow('Hello!', 'hello'), 'Hello reply');
+    await fetch(`${h.simulator.url}/sim/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ to: '393338000002', kind: 'graph_error', code: 131026 }),
+    });
+    await s.customer('393338000001', 'Giulia Bianchi').says('price?');
+    await s.customer('393338000002', 'Marco Neri').says('price?');
+    await h.advance(2 * 3_600_000);
+    await s.customer('393338000003', 'Sara Verdi').says('hello');
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  async function list(query: string): Promise<Record<string, unknown>[]> {
+    const response = await s.admin.get(`/api/executions?${query}`);
+    expect({ query, status: response.status }).toEqual({ query, status: 200 });
+    return arr(obj(response.body)['data']).map(obj);
+  }
+
+  it('finds runs by part of the contact’s name or number, by failed step, by several statuses and test runs', async () => {
+    expect((await list('contact=bianchi')).map((e) => obj(e['contact'])['name'])).toEqual(['Giulia Bianchi']);
+    expect((await list('contact=%2B39 333 800 0003')).map((e) => obj(e['contact'])['name'])).toEqual(['Sara Verdi']);
+    expect(await list('contact=nobody')).toEqual([]);
+    const failed = await list('failedStep=reply');
+    expect(failed.map((e) => [e['status'], e['currentNodeId'], e['errorCode']])).toEqual([['failed', 'reply', '131026']]);
+    expect(await list('failedStep=trigger')).toEqual([]);
+    expect(new Set((await list('status=failed,succeeded')).map((e) => e['status']))).toEqual(new Set(['failed', 'succeeded']));
+    expect(await list('testRuns=only')).toEqual([]);
+    expect(await list('testRuns=exclude')).toHaveLength(3);
+    expect(await list(`flowId=${priceFlow}&status=succeeded`)).toHaveLength(1);
+    expect(await list('stuck=true')).toEqual([]);
+  });
+
+  it('counts runs and failures against the previous period, and what is active now', async () => {
+    const response = await s.admin.get('/api/executions/health?from=2026-03-02T10:00:00Z&to=2026-03-02T12:00:00Z');
+    expect(response.status).toBe(200);
+    expect(obj(response.body)).toMatchObject({
+      runs: 1,
+      failures: 0,
+      failureRate: 0,
+      previous: { runs: 2, failures: 1, failureRate: 0.5 },
+      waiting: 0,
+      held: 0,
+      stuck: 0,
+      parkedWebhooks: [],
+    });
+    expect((await s.admin.get('/api/executions/health?from=2026-03-02T12:00:00Z&to=2026-03-02T10:00:00Z')).status).toBe(400);
+  });
+
+  it('keeps saved views per person', async () => {
+    const marketer = await h.workspace.user('marketer');
+    const saved = await s.admin.post('/api/executions/views', { name: 'Failed sends', query: 'status=failed&errorCode=131026' });
+    expect(saved.status).toBe(201);
+    expect((await s.admin.post('/api/executions/views', { name: 'Failed sends', query: '' })).status).toBe(409);
+    expect(arr(obj((await marketer.get('/api/executions/views')).body)['data'])).toEqual([]);
+    const id = str(obj(saved.body)['id']);
+    expect((await marketer.request('DELETE', `/api/executions/views/${id}`)).status).toBe(404);
+    expect(arr(obj((await s.admin.get('/api/executions/views')).body)['data']).map((v) => obj(v)['name'])).toEqual(['Failed sends']);
+    expect((await s.admin.request('DELETE', `/api/executions/views/${id}`)).status).toBe(204);
+    expect((await s.admin.post('/api/executions/views', { name: 'x', query: '<script>' })).status).toBe(400);
+  });
+
+  it('refuses bad explorer filters naming them', async () => {
+    for (const [query, field] of [
+      ['status=failed,exploded', 'status'],
+      ['stuck=maybe', 'stuck'],
+      ['testRuns=some', 'testRuns'],
+      [`contact=${'x'.repeat(101)}`, 'contact'],
+    ]) {
+      const response = await s.admin.get(`/api/executions?${query}`);
+      expect({ query, status: response.status }).toEqual({ query, status: 400 });
+      expect(JSON.stringify(response.body)).toContain(field);
+    }
+  });
+});

@@ -1,0 +1,46 @@
+import type { AuditEntry } from '@/lib/audit-view';
+import { fieldChanges } from '@/lib/describe-audit-entry';
+import styles from './admin.module.css';
+
+function show(value: unknown): string {
+  if (value === null || value === undefined) return '(none)';
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** Before/after of the changed fields, and the rest of the entry's details, folded. */
+export function AuditDetails({ entry }: { entry: AuditEntry }) {
+  const changes = fieldChanges(entry);
+  const rest = Object.entries(entry.details).filter(([key]) => key !== 'changes');
+  const versionLink =
+    entry.subjectType === 'flow' && entry.subjectId && typeof entry.details['version'] === 'number' ? (
+      <a href={`/flows/${entry.subjectId}`}>Open the flow (its history compares versions)</a>
+    ) : null;
+  if (changes.length === 0 && rest.length === 0) return versionLink ?? <span className={styles.muted}>—</span>;
+  return (
+    <details>
+      <summary>{changes.length > 0 ? `${changes.length} field${changes.length === 1 ? '' : 's'} changed` : 'Details'}</summary>
+      {changes.length > 0 ? (
+        <table className={styles.diff} aria-label="Changed fields">
+          <thead>
+            <tr>
+              <th scope="col">Field</th>
+              <th scope="col">Before</th>
+              <th scope="col">After</th>
+            </tr>
+          </thead>
+          <tbody>
+            {changes.map((change) => (
+              <tr key={change.field}>
+                <th scope="row">{change.field}</th>
+                <td className={styles.before}>{show(change.before)}</td>
+                <td className={styles.after}>{show(change.after)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      {rest.length > 0 ? <pre className={styles.mono}>{JSON.stringify(Object.fromEntries(rest), null, 2)}</pre> : null}
+      {versionLink}
+    </details>
+  );
+}

@@ -1,0 +1,178 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useEffect, useState } from 'react';
+import type { z } from 'zod';
+import { ConfirmDialog } from '@/components/confirm-dialog';
+import { callEngine } from '@/lib/editor/engine-client';
+import { bulkJobSchema, bulkPreviewSchema } from '@/lib/explorer-view';
+import styles from './admin.module.css';
+
+type Action = 'retry' | 'cancel';
+type Job = z.infer<typeof bulkJobSchema>;
+
+interface Candidate {
+  id: string;
+  label: string;
+  status: string;
+}
+
+interface BulkActionsProps {
+  /** The explorer's filter as the engine takes it. */
+  filter: Record<string, string>;
+  /** The executions on screen, so some can be left out. */
+  candidates: readonly Candidate[];
+}
+
+const VERB: Record<Action, { button: string; past: string; acts: string }> = {
+  retry: { button: 'Retry failed…', past: 'retried', acts: 'failed' },
+  cancel: { button: 'Cancel active…', past: 'cancelled', acts: 'running, waiting or held' },
+};
+
+function newRequestKey(): string {
+  return `web-${crypto.randomUUID()}`;
+}
+
+/**
+ * Bulk retry or cancel of everything the filter matches: the engine counts
+ * first, the admin confirms that count (leaving some out), and the job's
+ * progress shows here until it is done.
+ */
+export function BulkActions({ filter, candidates }: BulkActionsProps) {
+  const router = useRouter();
+  const [action, setAction] = useState<Action | null>(null);
+  const [count, setCount] = useState<number | null>(null);
+  const [excluded, setExcluded] = useState<string[]>([]);
+  const [requestKey, setRequestKey] = useState(newRequestKey);
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [job, setJob] = useState<Job | null>(null);
+
+  const preview = async (chosen: Action, leaveOut: string[]) => {
+    setBusy(true);
+    setProblem(null);
+    const answer = await callEngine('/api/executions/bulk/preview', bulkPreviewSchema, {
+      method: 'POST',
+      body: JSON.stringify({ action: chosen, filter, excluded: leaveOut }),
+    });
+    setBusy(false);
+    if (!answer.ok) return setProblem(answer.message);
+    setCount(answer.data.count);
+  };
+
+  const open = (chosen: Action) => {
+    setAction(chosen);
+    setExcluded([]);
+    setCount(null);
+    setRequestKey(newRequestKey());
+    void preview(chosen, []);
+  };
+
+  const toggle = (id: string) => {
+    if (!action) return;
+    const next = excluded.includes(id) ? excluded.filter((e) => e !== id) : [...excluded, id];
+    setExcluded(next);
+    void preview(action, next);
+  };
+
+  const confirm = async () => {
+    if (!action || count === null) return;
+    setBusy(true);
+    setProblem(null);
+    const answer = await callEngine('/api/executions/bulk/jobs', bulkJobSchema, {
+      method: 'POST',
+      body: JSON.stringify({ action, filter, excluded, expectedCount: count, requestKey }),
+    });
+    setBusy(false);
+    if (!answer.ok) {
+      const newCount = typeof answer.body === 'object' && answer.body !== null && 'count' in answer.body ? answer.body.count : null;
+      if (typeof newCount === 'number') setCount(newCount);
+      return setProblem(answer.message);
+    }
+    setJob(answer.data);
+    setAction(null);
+  };
+
+  useEffect(() => {
+    if (!job || job.status === 'done') return;
+    const timer = setTimeout(() => {
+      void callEngine(`/api/executions/bulk/jobs/${job.id}`, bulkJobSchema).then((answer) => {
+        if (!answer.ok) return;
+        setJob(answer.data);
+        if (answer.data.status === 'done') router.refresh();
+      });
+    }, 700);
+    return () => clearTimeout(timer);
+  }, [job, router]);
+
+  const actionable = action
+    ? candidates.filter((c) => (action === 'retry' ? c.status === 'failed' : ['running', 'waiting', 'held'].includes(c.status)))
+    : [];
+
+  return (
+    <>
+      <button type="button" className="button button-secondary" onClick={() => open('retry')}>
+        {VERB.retry.button}
+      </button>
+      <button type="button" className="button button-secondary" onClick={() => open('cancel')}>
+        {VERB.cancel.button}
+      </button>
+      {job ? (
+        <div role="status" className={styles.result}>
+          <p>
+            Bulk {job.action}: {job.processed.toLocaleString('en')} of {job.total.toLocaleString('en')} done (
+            {job.succeeded.toLocaleString('en')} {VERB[job.action].past}
+            {job.skipped > 0 ? `, ${job.skipped.toLocaleString('en')} skipped` : ''}){job.status === 'done' ? '. Finished.' : '…'}
+          </p>
+          <progress
+            className={styles.progress}
+            max={Math.max(job.total, 1)}
+            value={job.processed}
+            aria-label={`Bulk ${job.action} progress`}
+          />
+        </div>
+      ) : null}
+      <ConfirmDialog
+        open={action !== null}
+        title={action === 'retry' ? 'Retry failed executions' : 'Cancel active executions'}
+        confirmLabel={
+          count === null
+            ? 'Counting…'
+            : action === 'retry'
+              ? `Retry ${count.toLocaleString('en')} executions`
+              : `Cancel ${count.toLocaleString('en')} executions`
+        }
+        danger={action === 'cancel'}
+        busy={busy || count === null || count === 0}
+        problem={problem}
+        onConfirm={() => void confirm()}
+        onClose={() => {
+          setAction(null);
+          setProblem(null);
+        }}
+      >
+        {action ? (
+          <>
+            <p>
+              {count === null
+                ? 'Counting the executions this filter matches…'
+                : `${count.toLocaleString('en')} ${VERB[action].acts} executions match the current filter${excluded.length > 0 ? `, leaving out ${excluded.length}` : ''}.`}{' '}
+              Each runs in the background{action === 'retry' ? ' from the step that failed' : ''}; the job is audited and never acts twice
+              on one execution.
+            </p>
+            {actionable.length > 0 ? (
+              <fieldset>
+                <legend>Leave out (from this page)</legend>
+                {actionable.map((c) => (
+                  <label key={c.id} className={styles.muted} style={{ display: 'block' }}>
+                    <input type="checkbox" checked={excluded.includes(c.id)} onChange={() => toggle(c.id)} /> {c.label}
+                  </label>
+                ))}
+              </fieldset>
+            ) : null}
+          </>
+        ) : null}
+      </ConfirmDialog>
+    </>
+  );
+}

@@ -1,0 +1,87 @@
+import Link from 'next/link';
+import { describeRate, type Health } from '@/lib/explorer-view';
+import styles from './admin.module.css';
+
+function trend(now: number | null, before: number | null): string {
+  if (now === null || before === null) return 'no runs to compare';
+  const delta = (now - before) * 100;
+  if (Math.abs(delta) < 0.05) return 'same as the previous 24 h';
+  return `${delta > 0 ? 'up' : 'down'} ${Math.abs(delta).toFixed(1)} points vs the previous 24 h`;
+}
+
+/** Runs, failures and what is active now, each a link to the executions it counts. */
+export function HealthStrip({ health }: { health: Health }) {
+  return (
+    <section aria-label="Health in the last 24 hours">
+      <dl className={styles.strip}>
+        <div className={styles.stat}>
+          <dt>Runs (24 h)</dt>
+          <dd>
+            <Link className={styles.statValue} href="/executions?range=24h&testRuns=exclude">
+              {health.runs.toLocaleString('en')}
+            </Link>
+            <span className={styles.statNote}>previous 24 h: {health.previous.runs.toLocaleString('en')}</span>
+          </dd>
+        </div>
+        <div className={styles.stat}>
+          <dt>Failures (24 h)</dt>
+          <dd>
+            <Link className={styles.statValue} href="/executions?range=24h&status=failed&testRuns=exclude">
+              {health.failures.toLocaleString('en')}
+            </Link>
+            <span className={styles.statNote}>
+              rate {describeRate(health.failureRate)}, {trend(health.failureRate, health.previous.failureRate)}
+            </span>
+          </dd>
+        </div>
+        <div className={styles.stat}>
+          <dt>Waiting</dt>
+          <dd>
+            <Link className={styles.statValue} href="/executions?status=waiting">
+              {health.waiting.toLocaleString('en')}
+            </Link>
+            <span className={styles.statNote}>running now: {health.running.toLocaleString('en')}</span>
+          </dd>
+        </div>
+        <div className={styles.stat}>
+          <dt>Held</dt>
+          <dd>
+            <Link className={styles.statValue} href="/executions?status=held">
+              {health.held.toLocaleString('en')}
+            </Link>
+            <span className={styles.statNote}>paused by a takeover or pause</span>
+          </dd>
+        </div>
+        <div className={styles.stat}>
+          <dt>Stuck</dt>
+          <dd>
+            <Link className={styles.statValue} href="/executions?stuck=true">
+              {health.stuck.toLocaleString('en')}
+            </Link>
+            <span className={styles.statNote}>active, nothing happened for {health.stuckAfterMinutes} min past due</span>
+          </dd>
+        </div>
+        <div className={styles.stat}>
+          <dt>Parked webhooks</dt>
+          <dd>
+            <span className={styles.statValue}>{health.parkedWebhooks.length.toLocaleString('en')}</span>
+            {health.parkedWebhooks.length > 0 ? (
+              <details>
+                <summary className={styles.statNote}>Show</summary>
+                <ul>
+                  {health.parkedWebhooks.map((w) => (
+                    <li key={w.id} className={styles.statNote}>
+                      #{w.id} after {w.attempts} attempts: {w.lastError ?? 'no error recorded'}
+                    </li>
+                  ))}
+                </ul>
+              </details>
+            ) : (
+              <span className={styles.statNote}>deliveries given up after retries</span>
+            )}
+          </dd>
+        </div>
+      </dl>
+    </section>
+  );
+}

@@ -1,0 +1,53 @@
+import type { AuditEntry } from './audit-view';
+import { describeAuditEntry, fieldChanges } from './describe-audit-entry';
+
+function entry(overrides: Partial<AuditEntry>): AuditEntry {
+  return {
+    id: '1',
+    chainSeq: 1,
+    actor: { id: 'u1', name: 'Anna', email: 'anna@example.com' },
+    action: 'flow.published',
+    subjectType: 'flow',
+    subjectId: 'f1',
+    subjectLabel: 'High intent',
+    details: {},
+    ip: null,
+    userAgent: null,
+    hash: 'h',
+    createdAt: '2026-03-02T09:00:00Z',
+    ...overrides,
+  };
+}
+
+describe('audit entries as sentences', () => {
+  it('says who did what to which object', () => {
+    expect(describeAuditEntry(entry({ details: { version: 4 } }))).toBe('Anna published High intent v4');
+    expect(describeAuditEntry(entry({ actor: { id: 'u', name: '', email: 'bo@example.com' }, action: 'flow.archived' }))).toBe(
+      'bo@example.com archived High intent',
+    );
+    expect(
+      describeAuditEntry(
+        entry({ action: 'executions.bulk_retry_started', subjectType: 'bulk_job', subjectLabel: null, details: { count: 3 } }),
+      ),
+    ).toBe('Anna started a bulk retry of 3 executions');
+    expect(describeAuditEntry(entry({ action: 'user.login_failed', actor: null, details: { email: 'x@example.com' } }))).toBe(
+      'Failed sign-in as x@example.com',
+    );
+  });
+
+  it('still reads an action it does not know', () => {
+    expect(
+      describeAuditEntry(entry({ action: 'crm.connected', subjectType: 'crm_connection', subjectLabel: null, subjectId: 'abcdef123456' })),
+    ).toBe('Anna: crm.connected on crm connection abcdef12');
+  });
+
+  it('reads before/after from settings (a list) and from flow edits (by field)', () => {
+    expect(fieldChanges(entry({ details: { changes: [{ field: 'timeZone', before: 'UTC', after: 'Europe/Rome' }] } }))).toEqual([
+      { field: 'timeZone', before: 'UTC', after: 'Europe/Rome' },
+    ]);
+    expect(fieldChanges(entry({ details: { changes: { name: { before: 'A', after: 'B' } } } }))).toEqual([
+      { field: 'name', before: 'A', after: 'B' },
+    ]);
+    expect(fieldChanges(entry({ details: { changes: 'nonsense' } }))).toEqual([]);
+  });
+});

@@ -1,0 +1,124 @@
+import type { AuditEntry } from './audit-view';
+
+/** The person (name, else email), "An API key" or "Parley" for the engine itself. */
+export function describeActor(entry: Pick<AuditEntry, 'actor'>): string {
+  if (!entry.actor) return 'Someone';
+  return entry.actor.name && entry.actor.name.length > 0 ? entry.actor.name : (entry.actor.email ?? 'A deleted user');
+}
+
+function text(value: unknown): string | null {
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : null;
+}
+
+/** "High intent" (the subject's current name), or its kind and a short id. */
+function subject(entry: AuditEntry): string {
+  if (entry.subjectLabel) return entry.subjectLabel;
+  if (entry.subjectId) return `${entry.subjectType.replace(/_/g, ' ')} ${entry.subjectId.slice(0, 8)}`;
+  return entry.subjectType.replace(/_/g, ' ');
+}
+
+/**
+ * The entry as a sentence: "Anna published High intent v4". Actions this
+ * page does not know yet read "Anna: flow.something on …", never nothing.
+ */
+export function describeAuditEntry(entry: AuditEntry): string {
+  const who = describeActor(entry);
+  const d = entry.details;
+  const version = text(d['version']);
+  const count = text(d['count']) ?? text(d['total']);
+  switch (entry.action) {
+    case 'user.login':
+      return `${who} signed in`;
+    case 'user.login_failed':
+      return `Failed sign-in as ${text(d['email']) ?? subject(entry)}`;
+    case 'user.created':
+      return `${who} added the user ${subject(entry)}${text(d['role']) ? ` as ${text(d['role'])}` : ''}`;
+    case 'user.updated':
+      return `${who} changed the user ${subject(entry)}`;
+    case 'flow.created':
+      return `${who} created ${subject(entry)}`;
+    case 'flow.edited':
+      return `${who} edited ${subject(entry)}`;
+    case 'flow.published':
+      return `${who} published ${subject(entry)}${version ? ` v${version}` : ''}`;
+    case 'flow.unpublished':
+      return `${who} unpublished ${subject(entry)}`;
+    case 'flow.rolled_back':
+      return `${who} rolled ${subject(entry)} back to v${version ?? '?'}`;
+    case 'flow.archived':
+      return `${who} archived ${subject(entry)}`;
+    case 'flow.restored':
+      return `${who} restored ${subject(entry)}`;
+    case 'flow.deleted':
+      return `${who} deleted the flow ${text(d['name']) ?? subject(entry)}`;
+    case 'flow.test_run':
+      return `${who} test-ran ${subject(entry)}`;
+    case 'automation.paused':
+      return `${who} paused automation`;
+    case 'automation.resumed':
+      return `${who} resumed automation`;
+    case 'automation.pause_extended':
+      return `${who} extended a pause`;
+    case 'execution.retried':
+      return `${who} retried an execution${text(d['node']) ? ` from step ${text(d['node'])}` : ''}`;
+    case 'execution.cancelled':
+      return `${who} cancelled an execution`;
+    case 'executions.bulk_retry_started':
+      return `${who} started a bulk retry of ${count ?? '?'} executions`;
+    case 'executions.bulk_retry_finished':
+      return `Bulk retry by ${who} finished: ${text(d['succeeded']) ?? '?'} of ${count ?? '?'} retried`;
+    case 'executions.bulk_cancel_started':
+      return `${who} started a bulk cancel of ${count ?? '?'} executions`;
+    case 'executions.bulk_cancel_finished':
+      return `Bulk cancel by ${who} finished: ${text(d['succeeded']) ?? '?'} of ${count ?? '?'} cancelled`;
+    case 'api_key.created':
+      return `${who} created the API key ${subject(entry)}`;
+    case 'api_key.revoked':
+      return `${who} revoked the API key ${subject(entry)}`;
+    case 'whatsapp_number.created':
+      return `${who} added a WhatsApp number`;
+    case 'whatsapp_number.token_rotated':
+      return `${who} rotated a WhatsApp number's token`;
+    case 'whatsapp_templates.synced':
+      return `${who} synced the message templates`;
+    case 'workspace.settings_updated':
+      return `${who} changed the workspace settings`;
+    case 'audit.exported':
+      return `${who} exported the audit trail`;
+    default:
+      return `${who}: ${entry.action} on ${subject(entry)}`;
+  }
+}
+
+export interface FieldChange {
+  field: string;
+  before: unknown;
+  after: unknown;
+}
+
+const changeSchemaKeys = ['before', 'after'] as const;
+
+function isChange(value: unknown): value is { before: unknown; after: unknown } {
+  return typeof value === 'object' && value !== null && changeSchemaKeys.every((key) => key in value);
+}
+
+/**
+ * The before/after pairs an entry carries, whichever of the engine's shapes:
+ * `changes: [{ path, before, after }]` (settings) or `changes: { field: { before, after } }` (flow edits).
+ */
+export function fieldChanges(entry: AuditEntry): FieldChange[] {
+  const changes = entry.details['changes'];
+  if (Array.isArray(changes)) {
+    return changes.flatMap((change: unknown) => {
+      if (!isChange(change)) return [];
+      const path = 'path' in change ? change.path : 'field' in change ? change.field : '';
+      return [{ field: Array.isArray(path) ? path.join('.') : String(path), before: change.before, after: change.after }];
+    });
+  }
+  if (typeof changes === 'object' && changes !== null) {
+    return Object.entries(changes).flatMap(([field, change]) =>
+      isChange(change) ? [{ field, before: change.before, after: change.after }] : [],
+    );
+  }
+  return [];
+}

@@ -1,0 +1,262 @@
+// Admin console benchmark (issue 13): the executions explorer's first page
+// under many filter combinations over a large executions table (target p99 <
+// 200 ms at 10,000,000 rows), and a bulk retry by filter: its rate, and the
+// explorer's latency while it runs (live traffic must not stall).
+//
+// Real parts only: the built engine (apps/engine/dist) as its own process, the
+// machine's PostgreSQL, real HTTP. The seed is set-based SQL, kept between runs
+// (--reseed to make it again; --executions to choose the scale).
+//
+//   node tools/bench/admin/admin.bench.mjs [--executions=1000000] [--contacts=100000] [--samples=40]
+//        [--bulk=2000] [--db=parley_bench_i13audit_admin] [--reseed]
+
+import {
+  apiLogin,
+  Client,
+  createDatabase,
+  databaseExists,
+  databaseUrl,
+  DEFAULT_PG,
+  describeMachine,
+  dropDatabase,
+  engineEnv,
+  engineSetup,
+  ensurePublishedFlow,
+  fmt,
+  freePort,
+  log,
+  machineInfo,
+  parseOptions,
+  run,
+  sleep,
+  startEngine,
+  summary,
+  table,
+  waitUntilReady,
+} from '../engine/bench-lib.mjs';
+
+const USAGE = `node tools/bench/admin/admin.bench.mjs [--executions=1000000] [--contacts=100000] [--samples=40] [--bulk=2000]
+  [--db=parley_bench_i13audit_admin] [--reseed]`;
+const o = parseOptions(
+  { executions: 1_000_000, contacts: 100_000, samples: 40, bulk: 2000, db: 'parley_bench_i13audit_admin', reseed: false },
+  USAGE,
+);
+
+const FLOWS = 10;
+const CHUNK = 250_000;
+
+function flowDocument(i) {
+  return {
+    schemaVersion: 1,
+    nodes: [
+      {
+        id: 'trigger',
+        type: 'trigger.inbound_message',
+        typeVersion: 1,
+        position: { x: 0, y: 0 },
+        config: { match: 'keyword', keywords: [`benchadmin${i}`], mode: 'contains', caseSensitive: false },
+      },
+      {
+        id: 'reply',
+        type: 'whatsapp.send_message',
+        typeVersion: 1,
+        position: { x: 0, y: 180 },
+        config: { message: { type: 'text', text: 'Bench reply', previewUrl: false } },
+      },
+    ],
+    edges: [{ id: 'e1', source: 'trigger', sourceOutput: 'next', target: 'reply' }],
+    notes: [],
+  };
+}
+
+async function seed(client, api) {
+  const started = Date.now();
+  const flows = [];
+  for (let i = 0; i < FLOWS; i += 1) flows.push(await ensurePublishedFlow(api, client, `Bench admin flow ${i}`, flowDocument(i)));
+  const { rows } = await client.query('SELECT id FROM workspaces LIMIT 1');
+  const workspace = rows[0].id;
+  log(`seeding ${fmt(o.contacts)} contacts`);
+  await client.query(
+    `INSERT INTO contacts (workspace_id, wa_id, phone_e164, display_name)
+     SELECT $1, (395000000000 + g)::text, '+' || (395000000000 + g)::text, 'Customer ' || g FROM generate_series(1, $2) g
+     ON CONFLICT DO NOTHING`,
+    [workspace, o.contacts],
+  );
+  const contactIds = (await client.query(`SELECT id FROM contacts WHERE workspace_id = $1 ORDER BY wa_id`, [workspace])).rows.map(
+    (r) => r.id,
+  );
+  await client.query('CREATE TEMP TABLE bench_flows (n int, flow_id uuid, version_id uuid)');
+  for (const [n, f] of flows.entries()) await client.query('INSERT INTO bench_flows VALUES ($1, $2, $3)', [n, f.flowId, f.versionId]);
+  await client.query('CREATE TEMP TABLE bench_contacts (n int, id uuid)');
+  await client.query('INSERT INTO bench_contacts SELECT ordinality - 1, id FROM unnest($1::uuid[]) WITH ORDINALITY AS t(id, ordinality)', [
+    contactIds,
+  ]);
+  await client.query('CREATE INDEX ON bench_contacts (n)');
+  // 80% succeeded, 10% failed (four error codes), 5% waiting, 3% cancelled, 2% held; 2% test runs; 90 days.
+  for (let from = 0; from < o.executions; from += CHUNK) {
+    const count = Math.min(CHUNK, o.executions - from);
+    await client.query(
+      `INSERT INTO executions (workspace_id, flow_id, flow_version_id, contact_id, status, current_node_id, error_code, error_message,
+                               ended_reason, test_mode, started_at, finished_at, updated_at)
+       SELECT $1, f.flow_id, f.version_id, c.id, s.status,
+              CASE WHEN s.status IN ('failed', 'waiting', 'held') THEN 'reply' END,
+              CASE WHEN s.status = 'failed' THEN (ARRAY['131026', '131047', '130429', 'internal_error'])[1 + (g % 4)] END,
+              CASE WHEN s.status = 'failed' THEN 'Bench failure' END,
+              CASE WHEN s.status = 'succeeded' THEN 'completed' WHEN s.status = 'failed' THEN 'failed' WHEN s.status = 'cancelled' THEN 'cancelled_by_user' END,
+              g % 50 = 0,
+              t.at, CASE WHEN s.status IN ('succeeded', 'failed', 'cancelled') THEN t.at + interval '2 seconds' END, t.at
+         FROM generate_series($2::bigint, $3::bigint) g
+         CROSS JOIN LATERAL (SELECT now() - (random() * interval '90 days') AS at) t
+         CROSS JOIN LATERAL (SELECT CASE WHEN g % 100 < 80 THEN 'succeeded' WHEN g % 100 < 90 THEN 'failed' WHEN g % 100 < 95 THEN 'waiting'
+                                         WHEN g % 100 < 98 THEN 'cancelled' ELSE 'held' END AS status) s
+         JOIN bench_flows f ON f.n = g % ${FLOWS}
+         JOIN bench_contacts c ON c.n = (g * 7919) % $4`,
+      [workspace, from + 1, from + count, contactIds.length],
+    );
+    log(`  ${fmt(from + count)} executions`);
+  }
+  log('ANALYZE');
+  await client.query('ANALYZE executions; ANALYZE contacts');
+  await client.query(`CREATE TABLE IF NOT EXISTS bench_meta (key text PRIMARY KEY, value jsonb NOT NULL)`);
+  await client.query(`INSERT INTO bench_meta VALUES ('admin', $1) ON CONFLICT (key) DO UPDATE SET value = $1`, [
+    JSON.stringify({ executions: o.executions, contacts: o.contacts, seconds: Math.round((Date.now() - started) / 1000) }),
+  ]);
+}
+
+/** `count` failed executions of a flow of their own, each with its failed step, for the bulk retry. */
+async function seedBulkTarget(client, api, count) {
+  const flow = await ensurePublishedFlow(api, client, 'Bench admin bulk target', flowDocument('bulk'));
+  const workspace = (await client.query('SELECT id FROM workspaces LIMIT 1')).rows[0].id;
+  await client.query(
+    `WITH made AS (
+       INSERT INTO executions (workspace_id, flow_id, flow_version_id, contact_id, status, current_node_id, error_code, error_message, ended_reason, started_at, finished_at, updated_at)
+       SELECT $1, $2, $3, c.id, 'failed', 'reply', '131026', 'Bench failure', 'failed', now() - interval '1 hour', now() - interval '1 hour', now() - interval '1 hour'
+         FROM (SELECT id FROM contacts WHERE workspace_id = $1 ORDER BY wa_id LIMIT $4) c
+       RETURNING id, started_at)
+     INSERT INTO execution_steps (workspace_id, execution_id, sequence, node_id, node_type, node_type_version, status, visit, error_code, started_at, finished_at)
+     SELECT $1, id, 1, 'reply', 'whatsapp.send_message', 1, 'failed', 1, '131026', started_at, started_at FROM made`,
+    [workspace, flow.flowId, flow.versionId, count],
+  );
+  return flow.flowId;
+}
+
+function combinations(flowIds) {
+  const flow = () => flowIds[Math.floor(Math.random() * flowIds.length)];
+  const week = () => new Date(Date.now() - 7 * 86_400_000).toISOString();
+  const day = () => new Date(Date.now() - 86_400_000).toISOString();
+  return [
+    ['no filter', () => ''],
+    ['status=failed', () => 'status=failed'],
+    ['status=waiting', () => 'status=waiting'],
+    ['flow', () => `flowId=${flow()}`],
+    ['flow + status=failed', () => `flowId=${flow()}&status=failed`],
+    ['errorCode', () => 'errorCode=131047'],
+    ['flow + errorCode + last 7 days', () => `flowId=${flow()}&errorCode=131047&from=${week()}`],
+    ['status=failed + last 24 h', () => `status=failed&from=${day()}`],
+    ['failedStep', () => 'failedStep=reply'],
+    ['contact search (name)', () => `contact=Customer%20${1 + Math.floor(Math.random() * o.contacts)}`],
+    ['test runs only', () => 'testRuns=only'],
+    ['test runs left out + held', () => 'testRuns=exclude&status=held'],
+    ['status=failed,waiting', () => 'status=failed,waiting'],
+    ['stuck', () => 'stuck=true'],
+  ];
+}
+
+async function timed(api, pathFor, samples) {
+  const values = [];
+  for (let i = 0; i < samples; i += 1) {
+    const path = pathFor(i);
+    const started = performance.now();
+    const response = await api.get(path);
+    values.push(performance.now() - started);
+    if (response.status !== 200) throw new Error(`${path}: ${response.status} ${JSON.stringify(response.body).slice(0, 200)}`);
+  }
+  return summary(values.sort((a, b) => a - b));
+}
+
+run(async () => {
+  const serverUrl = DEFAULT_PG;
+  const url = databaseUrl(serverUrl, o.db);
+  if (o.reseed && (await databaseExists(serverUrl, o.db))) await dropDatabase(serverUrl, o.db);
+  const fresh = !(await databaseExists(serverUrl, o.db));
+  if (fresh) await createDatabase(serverUrl, o.db);
+  engineSetup(url);
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  const machine = await machineInfo(client);
+  const port = await freePort();
+  const engineUrl = `http://127.0.0.1:${port}`;
+  const engine = startEngine('admin-engine', engineEnv(url, null, { PORT: String(port), ENGINE_ROLE: 'all', LOG_LEVEL: 'error' }));
+  await waitUntilReady(engineUrl, engine);
+  const api = await apiLogin(engineUrl);
+  if (fresh) await seed(client, api);
+  else log(`reusing the seeded database ${o.db} (--reseed to make it again)`);
+  const seeded = (await client.query(`SELECT value FROM bench_meta WHERE key = 'admin'`)).rows[0]?.value;
+  const total = Number((await client.query('SELECT count(*) AS n FROM executions')).rows[0].n);
+  const flowIds = (await client.query(`SELECT id FROM flows WHERE name LIKE 'Bench admin flow %'`)).rows.map((r) => r.id);
+  const { loadavg } = await import('node:os');
+  const before = loadavg();
+
+  log('explorer first pages');
+  const rows = [];
+  const all = [];
+  for (const [name, query] of combinations(flowIds)) {
+    await timed(api, () => `/api/executions?limit=50&${query()}`, 3); // warm-up
+    const s = await timed(api, () => `/api/executions?limit=50&${query()}`, o.samples);
+    rows.push([name, fmt(s.p50, 1), fmt(s.p90, 1), fmt(s.p99, 1), fmt(s.max, 1)]);
+    all.push(s.p99);
+    log(`  ${name}: p50 ${fmt(s.p50, 1)} ms, p99 ${fmt(s.p99, 1)} ms`);
+  }
+  const health = await timed(api, () => '/api/executions/health', Math.min(o.samples, 20));
+
+  log(`bulk retry of ${fmt(o.bulk)} failed executions`);
+  const bulkFlow = await seedBulkTarget(client, api, o.bulk);
+  const filter = { flowId: bulkFlow, errorCode: '131026' };
+  const preview = await api.post('/api/executions/bulk/preview', { action: 'retry', filter });
+  if (preview.body?.count !== o.bulk) throw new Error(`preview counted ${JSON.stringify(preview.body)}`);
+  const started = performance.now();
+  const job = await api.post('/api/executions/bulk/jobs', {
+    action: 'retry',
+    filter,
+    expectedCount: preview.body.count,
+    requestKey: `bench-${Date.now()}`,
+  });
+  if (job.status !== 202) throw new Error(`start: ${job.status} ${JSON.stringify(job.body)}`);
+  const startSeconds = (performance.now() - started) / 1000;
+  const live = [];
+  let state = job.body;
+  while (state.status !== 'done') {
+    const t = performance.now();
+    const r = await api.get(`/api/executions?limit=50&status=failed`);
+    live.push(performance.now() - t);
+    if (r.status !== 200) throw new Error(`live read: ${r.status}`);
+    state = (await api.get(`/api/executions/bulk/jobs/${job.body.id}`)).body;
+    await sleep(100);
+  }
+  const bulkSeconds = (performance.now() - started) / 1000;
+  const liveSummary = summary(live.sort((a, b) => a - b));
+  const after = loadavg();
+  await engine.stop();
+  await client.end();
+
+  const lines = [
+    `## Issue 13 — admin console: executions explorer and bulk retry — ${new Date().toISOString().slice(0, 10)}`,
+    '',
+    `Command: \`node tools/bench/admin/admin.bench.mjs${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : ''}\``,
+    '',
+    describeMachine(machine),
+    `Load average (1, 5, 15 min) before the measures: ${before.map((v) => v.toFixed(2)).join(', ')}; after: ${after.map((v) => v.toFixed(2)).join(', ')} (the machine is shared with other sessions).`,
+    '',
+    `Data: ${fmt(total)} executions in one workspace (${fmt(seeded?.executions ?? 0)} seeded over 90 days in ${fmt(seeded?.seconds ?? 0)} s: 80% succeeded, 10% failed with four error codes, 5% waiting, 3% cancelled, 2% held, 2% test runs; ${FLOWS} flows; ${fmt(seeded?.contacts ?? 0)} contacts). One engine process (ENGINE_ROLE=all).`,
+    '',
+    `Explorer first page (GET /api/executions?limit=50&…), ${o.samples} requests per filter, sequential, ms:`,
+    '',
+    table(['filter', 'p50', 'p90', 'p99', 'max'], rows),
+    '',
+    `Worst p99 over the filters: ${fmt(Math.max(...all), 1)} ms. Health strip (GET /api/executions/health): p50 ${fmt(health.p50, 1)} ms, p99 ${fmt(health.p99, 1)} ms.`,
+    '',
+    `Bulk retry by filter of ${fmt(o.bulk)} failed executions: start (freezing the set) ${fmt(startSeconds, 2)} s, done after ${fmt(bulkSeconds, 1)} s = ${fmt(o.bulk / bulkSeconds, 0)} executions/s (${state.succeeded} retried, ${state.skipped} skipped). Explorer first page (status=failed) while it ran: ${live.length} requests, p50 ${fmt(liveSummary.p50, 1)} ms, p99 ${fmt(liveSummary.p99, 1)} ms. (The retried runs then run their send step against an unreachable WhatsApp address and fail again; that work shares the engine process.)`,
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+});
