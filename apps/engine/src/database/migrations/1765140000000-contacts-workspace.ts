@@ -61,6 +61,13 @@ export class ContactsWorkspace1765140000000 implements MigrationInterface {
       );
       CREATE INDEX duplicate_candidates_open_idx ON duplicate_candidates (workspace_id, score DESC, id) WHERE status = 'open';
 
+      -- Where the duplicate check stands per workspace: contacts created after new_contacts_after are checked next.
+      CREATE TABLE duplicate_scan_state (
+        workspace_id uuid PRIMARY KEY REFERENCES workspaces(id),
+        new_contacts_after timestamptz NOT NULL,
+        last_full_scan_at timestamptz
+      );
+
       CREATE TABLE contact_merges (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         workspace_id uuid NOT NULL REFERENCES workspaces(id),
@@ -85,7 +92,7 @@ export class ContactsWorkspace1765140000000 implements MigrationInterface {
 
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`
-      DROP TABLE contact_merges, duplicate_candidates, contact_crm_ids;
+      DROP TABLE contact_merges, duplicate_scan_state, duplicate_candidates, contact_crm_ids;
       DROP INDEX tasks_contact_idx, coupons_contact_idx, message_changes_contact_idx, automation_pauses_contact_idx,
         waits_all_contact_idx, contact_identity_history_moved_idx;
       DROP INDEX contacts_list_page_idx, contacts_first_name_search_idx, contacts_last_name_search_idx,
