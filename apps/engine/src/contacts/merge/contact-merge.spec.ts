@@ -2,8 +2,16 @@ import { type EngineHarness, startEngineHarness } from '../../test-support/engin
 import { arr, obj, str } from '../../test-support/json';
 import { changedTables, snapshotTables } from '../../test-support/table-snapshot';
 
-/** Tables a merge and its undo write by design: the merge record, its events, the audit, the live stream. */
-const BOOKKEEPING = ['contact_merges', 'events', 'audit_log', 'stream_events', 'duplicate_candidates', 'duplicate_scan_state'];
+/** Tables a merge and its undo write by design (the merge record, its events, the audit, the live stream), and the number's send pacing. */
+const BOOKKEEPING = [
+  'whatsapp_numbers',
+  'contact_merges',
+  'events',
+  'audit_log',
+  'stream_events',
+  'duplicate_candidates',
+  'duplicate_scan_state',
+];
 
 describe('merging two contacts and undoing it', () => {
   let h: EngineHarness;
