@@ -70,10 +70,10 @@ describe('merging two contacts and undoing it', () => {
       [secondNumber],
     );
     await h.settle();
-  });
+  }, 180_000);
   afterAll(async () => {
     await h.close();
-  });
+  }, 60_000);
 
   /** Rows referencing either contact, per table and column (from the schema's foreign keys; contacts.merged_into_id is the merge's own mark). */
   async function rowsOfBoth(): Promise<Record<string, number>> {
@@ -142,7 +142,7 @@ describe('merging two contacts and undoing it', () => {
     const changed = changedTables(before, await snapshotTables(h.dataSource, { contents: true }));
     expect(Object.keys(changed).filter((t) => !BOOKKEEPING.includes(t))).toEqual([]);
     expect((await admin.post(`/api/contact-merges/${mergeId}/undo`)).status).toBe(409);
-  });
+  }, 180_000);
 
   it('sends a merged number to the kept contact, refuses merging a contact into itself or twice', async () => {
     const admin = h.workspace.admin;
@@ -157,5 +157,5 @@ describe('merging two contacts and undoing it', () => {
     expect(crm.status).toBe(202);
     await h.settle();
     expect(await h.count('events', `type = 'store.visited' AND contact_id = $1`, [giulia])).toBe(1);
-  });
+  }, 180_000);
 });
