@@ -9,7 +9,7 @@
 // 30% of customers have an order of one of 2,000 SKUs over two years.
 // The scan must find at least the seeded pairs; found / seeded is printed.
 //
-//   node tools/bench/contacts/contacts.bench.mjs [--contacts=1000000] [--samples=200] [--db=parley_i14contacts_bench] [--reseed]
+//   node tools/bench/contacts/contacts.bench.mjs [--contacts=1000000] [--samples=200] [--db=parley_bench_i14contacts] [--reseed]
 
 import http from 'node:http';
 import {
@@ -37,8 +37,8 @@ import {
 } from '../engine/bench-lib.mjs';
 
 const USAGE =
-  'node tools/bench/contacts/contacts.bench.mjs [--contacts=1000000] [--samples=200] [--db=parley_i14contacts_bench] [--reseed]';
-const o = parseOptions({ contacts: 1_000_000, samples: 200, db: 'parley_i14contacts_bench', reseed: false }, USAGE);
+  'node tools/bench/contacts/contacts.bench.mjs [--contacts=1000000] [--samples=200] [--db=parley_bench_i14contacts] [--reseed]';
+const o = parseOptions({ contacts: 1_000_000, samples: 200, db: 'parley_bench_i14contacts', reseed: false }, USAGE);
 
 async function seed(url) {
   const client = new Client({ connectionString: url });

@@ -156,14 +156,14 @@ export class ContactImportService {
       [contactId],
     );
     let changed = false;
-    const updates: [string, string | null][] = [
+    const updates: ['first_name' | 'last_name' | 'email' | 'list', string | null][] = [
       ['first_name', row.firstName],
       ['last_name', row.lastName],
       ['email', row.email],
       ['list', row.list],
     ];
     for (const [column, value] of updates) {
-      const current = before ? before[column as 'first_name' | 'last_name' | 'email' | 'list'] : null;
+      const current = before ? before[column] : null;
       if (value === null || value === current) continue;
       await manager.query(`UPDATE contacts SET ${column} = $2, updated_at = $3 WHERE id = $1`, [contactId, value, this.clock.now()]);
       changed = true;

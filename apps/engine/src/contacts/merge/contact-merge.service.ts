@@ -85,11 +85,15 @@ function quote(identifier: string): string {
 }
 
 function subjectOf(row: ContactRow): MergeSubject {
-  const values = {} as Record<MergeField, string | null>;
-  for (const field of MERGE_FIELDS) {
-    const value = row[MERGE_COLUMNS[field] as keyof ContactRow];
-    values[field] = typeof value === 'string' ? value : null;
-  }
+  const values: Record<MergeField, string | null> = {
+    firstName: row.first_name,
+    lastName: row.last_name,
+    displayName: row.display_name,
+    email: row.email,
+    timeZone: row.time_zone,
+    locale: row.locale,
+    list: row.list,
+  };
   return { values, fields: row.fields, updatedAt: row.updated_at };
 }
 
