@@ -185,7 +185,7 @@ export function ContactPage({ id, canEdit }: { id: string; canEdit: boolean }) {
                     e.preventDefault();
                     if (newTag.trim()) void patch({ addTags: [newTag.trim()] }, `Tag ${newTag.trim()} added.`).then(() => setNewTag(''));
                   }}
-                  style={{ display: 'flex', gap: '0.5rem' }}
+                  style={{ display: 'flex', flexWrap: 'wrap', gap: '0.5rem' }}
                 >
                   <input aria-label="New tag" placeholder="Tag" value={newTag} onChange={(e) => setNewTag(e.target.value)} />
                   <button className="button button-small button-secondary" type="submit">
@@ -197,7 +197,7 @@ export function ContactPage({ id, canEdit }: { id: string; canEdit: boolean }) {
                     e.preventDefault();
                     if (fieldKey.trim()) void patch({ fields: { [fieldKey.trim()]: fieldValue } }, `Field ${fieldKey.trim()} saved.`);
                   }}
-                  style={{ display: 'flex', gap: '0.5rem' }}
+                  style={{ display: 'flex', flexWrap: 'wrap', gap: '0.5rem' }}
                 >
                   <input aria-label="Field name" placeholder="field_name" value={fieldKey} onChange={(e) => setFieldKey(e.target.value)} />
                   <input aria-label="Field value" placeholder="value" value={fieldValue} onChange={(e) => setFieldValue(e.target.value)} />
