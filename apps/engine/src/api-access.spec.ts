@@ -396,6 +396,54 @@ describe('API access: roles, anonymous callers and workspaces', () => {
       request: async () => ({ path: `/api/contacts/${contactId}/messages`, body: { text: 'Hello from a person' } }),
     },
     { route: 'GET /api/pauses', access: ALL, request: async () => ({ path: '/api/pauses?active=false' }) },
+    { route: 'GET /api/contacts/:id/profile', access: ALL, request: async () => ({ path: `/api/contacts/${contactId}/profile` }) },
+    { route: 'GET /api/contacts/:id/timeline', access: ALL, request: async () => ({ path: `/api/contacts/${contactId}/timeline` }) },
+    {
+      route: 'POST /api/contacts/bulk',
+      access: EDITORS,
+      request: async () => ({ path: '/api/contacts/bulk', body: { ids: [contactId], action: { type: 'addTag', tag: 'bulk' } } }),
+    },
+    { route: 'GET /api/contact-export', access: EDITORS, request: async () => ({ path: '/api/contact-export?tag=none' }) },
+    {
+      route: 'POST /api/contact-import',
+      access: EDITORS,
+      request: async () => ({
+        path: '/api/contact-import',
+        body: { csv: 'Phone\n+393330000123\n', mapping: { Phone: 'phone' }, dryRun: true },
+      }),
+    },
+    { route: 'GET /api/contact-duplicates', access: ALL, request: async () => ({ path: '/api/contact-duplicates' }) },
+    { route: 'POST /api/contact-duplicates/scan', access: EDITORS, request: async () => ({ path: '/api/contact-duplicates/scan' }) },
+    {
+      route: 'POST /api/contact-duplicates/:id/dismiss',
+      access: ALL,
+      request: async () => ({ path: `/api/contact-duplicates/${await openCandidate()}/dismiss` }),
+    },
+    {
+      route: 'GET /api/contact-merges/preview',
+      access: ALL,
+      request: async () => {
+        const [kept, merged] = await contactPair();
+        return { path: `/api/contact-merges/preview?keptId=${kept}&mergedId=${merged}` };
+      },
+    },
+    {
+      route: 'POST /api/contact-merges',
+      access: ALL,
+      request: async () => {
+        const [keptId, mergedId] = await contactPair();
+        return { path: '/api/contact-merges', body: { keptId, mergedId } };
+      },
+    },
+    {
+      route: 'POST /api/contact-merges/:id/undo',
+      access: ALL,
+      request: async () => {
+        const [keptId, mergedId] = await contactPair();
+        const merged = await h.workspace.admin.post('/api/contact-merges', { keptId, mergedId });
+        return { path: `/api/contact-merges/${str(obj(merged.body)['mergeId'])}/undo` };
+      },
+    },
     {
       route: 'POST /api/flows/:id/pause',
       access: EDITORS,
@@ -562,6 +610,27 @@ describe('API access: roles, anonymous callers and workspaces', () => {
   async function bulkJob(): Promise<string> {
     bulkJobId ??= str(obj((await h.workspace.admin.post('/api/executions/bulk/jobs', await bulkStart())).body)['id']);
     return bulkJobId;
+  }
+
+  /** Two fresh contacts of the first workspace with the same email (a duplicate pair). */
+  async function contactPair(): Promise<[string, string]> {
+    const email = `dup-${randomBytes(4).toString('hex')}@example.com`;
+    const rows = await h.sql(
+      `INSERT INTO contacts (workspace_id, email, first_name) SELECT $1, $2, n FROM unnest(ARRAY['One', 'Two']) AS n RETURNING id`,
+      [h.workspace.id, email],
+    );
+    return [str(rows[0]?.['id']), str(rows[1]?.['id'])];
+  }
+
+  /** An open duplicate candidate, for the route that dismisses one. */
+  async function openCandidate(): Promise<string> {
+    const [a, b] = (await contactPair()).sort();
+    const [row] = await h.sql(
+      `INSERT INTO duplicate_candidates (workspace_id, contact_a_id, contact_b_id, reasons, score, detected_by)
+       VALUES ($1, $2, $3, '[{"kind":"same_email"}]', 0.9, 'test') RETURNING id`,
+      [h.workspace.id, a, b],
+    );
+    return str(row?.['id']);
   }
 
   /** A fresh canned reply, for the routes that change or remove one. */

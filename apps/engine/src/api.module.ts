@@ -6,6 +6,7 @@ import { AuditModule } from './audit/audit.module';
 import { AuthController } from './auth/auth.controller';
 import { AuthModule } from './auth/auth.module';
 import { SessionGuard } from './auth/session.guard';
+import { ContactListService } from './contacts/contact-list.service';
 import { ContactsController } from './contacts/contacts.controller';
 import { ConversationsModule } from './conversations/conversations.module';
 import { CrmEventsController } from './crm/crm-events.controller';
@@ -87,6 +88,7 @@ import { WorkspacesModule } from './workspaces/workspaces.module';
   ],
   providers: [
     BulkExecutionsService,
+    ContactListService,
     ExecutionsService,
     SavedViewsService,
     SimulatorClientService,

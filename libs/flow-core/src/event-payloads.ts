@@ -12,6 +12,10 @@ export const EVENT_TYPES = [
   'contact.tag_added',
   'contact.tag_removed',
   'contact.field_changed',
+  /** Another contact was merged into this one (payload: mergeId, mergedContactId). */
+  'contact.merged',
+  /** A merge into this contact was undone (payload: mergeId, restoredContactId). */
+  'contact.merge_undone',
   'order.created',
   'order.paid',
   'order.shipped',
@@ -74,6 +78,12 @@ export const contactEventPayloadSchema = z.object({
   oldValue: z.unknown().optional(),
   newValue: z.unknown().optional(),
   source: z.string().nullable().default(null),
+});
+
+export const contactMergePayloadSchema = z.object({
+  mergeId: z.string(),
+  mergedContactId: z.string().optional(),
+  restoredContactId: z.string().optional(),
 });
 
 export const orderPayloadSchema = z.object({

@@ -34,6 +34,7 @@ export {
   CRM_EVENT_TYPES,
   EVENT_TYPES,
   contactEventPayloadSchema,
+  contactMergePayloadSchema,
   crmSignalPayloadSchema,
   dealPayloadSchema,
   flowScopedPayloadSchema,

@@ -271,11 +271,14 @@ export class ContactIdentityService {
     value: string | null,
   ): Promise<KnownContact | null> {
     if (value === null) return null;
+    // A contact merged into another keeps its identifiers; what they identify is the contact it went into.
     return known(
-      await sqlRow(manager, knownRow, `SELECT id, wa_id, bsuid FROM contacts WHERE workspace_id = $1 AND ${field} = $2 FOR UPDATE`, [
-        workspaceId,
-        value,
-      ]),
+      await sqlRow(
+        manager,
+        knownRow,
+        `SELECT coalesce(merged_into_id, id) AS id, wa_id, bsuid FROM contacts WHERE workspace_id = $1 AND ${field} = $2 FOR UPDATE`,
+        [workspaceId, value],
+      ),
     );
   }
 

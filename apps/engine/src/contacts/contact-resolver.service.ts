@@ -57,7 +57,7 @@ export class ContactResolverService {
         : sqlRow(
             outer ?? this.dataSource,
             idRow,
-            `SELECT id FROM contacts WHERE workspace_id = $1 AND ${column} = $2 ORDER BY created_at LIMIT 1`,
+            `SELECT coalesce(merged_into_id, id) AS id FROM contacts WHERE workspace_id = $1 AND ${column} = $2 ORDER BY created_at LIMIT 1`,
             [workspaceId, value],
           );
     const formerNumber = async () =>
@@ -71,6 +71,7 @@ export class ContactResolverService {
               ORDER BY h.ended_at DESC LIMIT 1`,
             [workspaceId, waId],
           );
+    // A merged contact's number or email finds the contact it was merged into.
     const existing =
       (await find('wa_id', waId)) ?? (await find('phone_e164', phone)) ?? (await find('email', email)) ?? (await formerNumber());
     if (existing) return { contactId: existing.id, created: false };

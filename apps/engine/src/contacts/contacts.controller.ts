@@ -1,4 +1,14 @@
-import { Controller, Get, Headers, HttpCode, NotFoundException, Patch, Post, UnprocessableEntityException } from '@nestjs/common';
+import {
+  BadRequestException,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  NotFoundException,
+  Patch,
+  Post,
+  UnprocessableEntityException,
+} from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IANAZone } from 'luxon';
 import { randomUUID } from 'node:crypto';
@@ -7,25 +17,24 @@ import { z } from 'zod';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import type { Principal } from '../auth/principal';
 import { AnyRole, Roles } from '../auth/roles.decorator';
+import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
 import { ErrorResponses, ZodBody, ZodParam, ZodQuery, ZodResponse } from '../common/api-contract';
 import { idParam } from '../common/route-params';
-import { sqlRows } from '../database/sql-rows';
 import { Dispatcher } from '../dispatch/dispatcher';
 import { type PauseOutcome, PauseService } from '../pauses/pause.service';
 import { WhatsAppSenderService } from '../whatsapp/whatsapp-sender.service';
 import { WorkspaceSettingsService } from '../workspaces/workspace-settings.service';
 import { ConsentService } from './consent.service';
 import { ContactActionsService } from './contact-actions.service';
+import { contactFilterSchema, decodeCursor } from './contact-list-query';
+import { contactListItemSchema, ContactListService } from './contact-list.service';
 import { contactViewSchema, viewContact } from './contact-view';
 import { loadRuntimeContact } from './runtime-contact-row';
 
-const listQuery = z.object({
-  search: z.string().trim().max(100).optional(),
-  tag: z.string().trim().max(100).optional(),
-  list: z.string().trim().max(100).optional(),
+const listQuery = contactFilterSchema.extend({
+  cursor: z.string().max(200).optional().meta({ description: 'nextCursor of the previous page' }),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
 
 const updateSchema = z
@@ -84,10 +93,6 @@ const agentMessageView = z.object({
 
 const SIMPLE_COLUMNS = { firstName: 'first_name', lastName: 'last_name', email: 'email', timeZone: 'time_zone', locale: 'locale' } as const;
 
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
 @ApiTags('contacts')
 @Controller('api/contacts')
 export class ContactsController {
@@ -100,6 +105,8 @@ export class ContactsController {
     private readonly workspaces: WorkspaceSettingsService,
     private readonly dispatcher: Dispatcher,
     private readonly clock: Clock,
+    private readonly contactList: ContactListService,
+    private readonly audit: AuditService,
   ) {}
 
   private async load(principal: Principal, id: string) {
@@ -110,33 +117,17 @@ export class ContactsController {
 
   @Get()
   @AnyRole()
-  @ApiOperation({ summary: 'Contacts of the workspace, most recently active first; search by name or phone, filter by tag or list' })
-  @ZodResponse(z.object({ data: z.array(contactViewSchema) }))
+  @ApiOperation({
+    summary:
+      'Contacts of the workspace, most recently changed first, a page at a time; search by name, number in any format or email; filter by tag, list, consent, lead source, last interaction or CRM link',
+  })
+  @ZodResponse(z.object({ data: z.array(contactListItemSchema), nextCursor: z.string().nullable() }))
   async list(@CurrentPrincipal() principal: Principal, @ZodQuery(listQuery) query: z.infer<typeof listQuery>) {
-    const rows = await sqlRows(
-      this.dataSource,
-      z.object({ id: z.string() }),
-      `SELECT c.id FROM contacts c
-        WHERE c.workspace_id = $1
-          AND ($2::text IS NULL OR c.display_name ILIKE $2 OR c.phone_e164 ILIKE $2 OR c.email ILIKE $2)
-          AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM contact_tags t WHERE t.contact_id = c.id AND t.tag = $3))
-          AND ($4::text IS NULL OR c.list = $4)
-        ORDER BY c.updated_at DESC, c.id LIMIT $5 OFFSET $6`,
-      [
-        principal.workspaceId,
-        query.search ? `%${escapeLike(query.search)}%` : null,
-        query.tag ?? null,
-        query.list ?? null,
-        query.limit,
-        query.offset,
-      ],
-    );
-    const contacts = [];
-    for (const { id } of rows) {
-      const contact = await loadRuntimeContact(this.dataSource, principal.workspaceId, id);
-      if (contact) contacts.push(viewContact(contact));
+    const cursor = query.cursor === undefined ? null : decodeCursor(query.cursor);
+    if (query.cursor !== undefined && cursor === null) {
+      throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: 'cursor: not a cursor this list gave' });
     }
-    return { data: contacts };
+    return this.contactList.page(principal.workspaceId, query, cursor, query.limit);
   }
 
   @Get(':id')
@@ -179,6 +170,18 @@ export class ContactsController {
       for (const [field, value] of Object.entries(body.fields ?? {})) await this.actions.setField(scope, field, value, manager);
       if (body.addTags) await this.actions.addTags(scope, body.addTags, manager);
       if (body.removeTags) await this.actions.removeTags(scope, body.removeTags, manager);
+      // Who changed what on a contact is kept (fields, tags, consent, names).
+      await this.audit.record(
+        {
+          workspaceId: principal.workspaceId,
+          actorUserId: principal.userId,
+          action: 'contact.updated',
+          subjectType: 'contact',
+          subjectId: id,
+          details: { changes: body },
+        },
+        manager,
+      );
       for (const kind of ['marketing', 'transactional'] as const) {
         const value = body.consent?.[kind];
         if (value)

@@ -1,5 +1,6 @@
 import {
   contactEventPayloadSchema,
+  contactMergePayloadSchema,
   crmSignalPayloadSchema,
   dealPayloadSchema,
   type EventType,
@@ -66,6 +67,9 @@ export function testEventPayload(type: EventType, input: Record<string, unknown>
     case 'contact.tag_removed':
     case 'contact.field_changed':
       return parsed(contactEventPayloadSchema, { source: 'test', ...input });
+    case 'contact.merged':
+    case 'contact.merge_undone':
+      return parsed(contactMergePayloadSchema, input);
     case 'order.created':
     case 'order.paid':
     case 'order.shipped':

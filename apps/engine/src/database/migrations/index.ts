@@ -13,6 +13,7 @@ import { ServiceHealth1765160000000 } from './1765160000000-service-health';
 import { ContactErasure1765161000000 } from './1765161000000-contact-erasure';
 import { ApiKeyLastUsed1765135000000 } from './1765135000000-api-key-last-used';
 import { AuditChainAndBulkJobs1765130000000 } from './1765130000000-audit-chain-and-bulk-jobs';
+import { ContactsWorkspace1765140000000 } from './1765140000000-contacts-workspace';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   ContactErasure1765161000000,
   ApiKeyLastUsed1765135000000,
   AuditChainAndBulkJobs1765130000000,
+  ContactsWorkspace1765140000000,
 ];

@@ -25,6 +25,8 @@ const EVENT_DEEDS: Readonly<Record<string, string>> = {
   'contact.tag_added': 'was tagged',
   'contact.tag_removed': 'lost a tag',
   'contact.field_changed': 'had a field changed',
+  'contact.merged': 'had a duplicate merged in',
+  'contact.merge_undone': 'had a merge undone',
   'manual.run': 'was run by hand',
   'schedule.tick': 'had a scheduled run',
   'webhook.received': 'sent an incoming webhook',

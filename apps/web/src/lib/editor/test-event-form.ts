@@ -98,6 +98,8 @@ const EVENT_NAMES: Readonly<Record<string, string>> = {
   'contact.tag_added': 'Tag added',
   'contact.tag_removed': 'Tag removed',
   'contact.field_changed': 'Contact field changed',
+  'contact.merged': 'Duplicate merged in',
+  'contact.merge_undone': 'Merge undone',
   'manual.run': 'Run by hand',
   'schedule.tick': 'Scheduled time',
   'webhook.received': 'Incoming webhook',

@@ -1,0 +1,106 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { z } from 'zod';
+import { sqlRows } from '../database/sql-rows';
+import {
+  type ContactCursor,
+  type ContactFilter,
+  contactFilterSql,
+  CURSOR_AFTER_SQL,
+  CURSOR_AT_SQL,
+  encodeCursor,
+} from './contact-list-query';
+import { contactViewSchema } from './contact-view';
+
+const consent = z.enum(['unknown', 'opted_in', 'opted_out']);
+const listRow = z.object({
+  id: z.string(),
+  wa_id: z.string().nullable(),
+  phone_e164: z.string().nullable(),
+  display_name: z.string().nullable(),
+  first_name: z.string().nullable(),
+  last_name: z.string().nullable(),
+  email: z.string().nullable(),
+  time_zone: z.string().nullable(),
+  locale: z.string().nullable(),
+  list: z.string().nullable(),
+  fields: z.record(z.string(), z.unknown()),
+  assigned_user_id: z.string().nullable(),
+  last_inbound_at: z.date().nullable(),
+  marketing_consent: consent,
+  transactional_consent: consent,
+  created_at: z.date(),
+  updated_at: z.date(),
+  cursor_at: z.string(),
+  tags: z.array(z.string()),
+  crm: z.array(z.string()),
+});
+
+export const contactListItemSchema = contactViewSchema.extend({
+  leadSource: z.string().nullable(),
+  crmSystems: z.array(z.string()).meta({ description: 'CRMs that know this contact' }),
+  updatedAt: z.iso.datetime(),
+});
+export type ContactListItem = z.infer<typeof contactListItemSchema>;
+
+/** Reads the contacts list a page at a time, newest change first. */
+@Injectable()
+export class ContactListService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async page(
+    workspaceId: string,
+    filter: ContactFilter,
+    after: ContactCursor | null,
+    limit: number,
+  ): Promise<{ data: ContactListItem[]; nextCursor: string | null }> {
+    const { where, params } = contactFilterSql(filter);
+    const all: unknown[] = [workspaceId, ...params];
+    let cursorClause = '';
+    if (after) {
+      all.push(after.at, after.id);
+      cursorClause = `AND ${CURSOR_AFTER_SQL(`$${all.length - 1}`, `$${all.length}`)}`;
+    }
+    all.push(limit + 1);
+    const rows = await sqlRows(
+      this.dataSource,
+      listRow,
+      `SELECT c.id, c.wa_id, c.phone_e164, c.display_name, c.first_name, c.last_name, c.email, c.time_zone, c.locale, c.list,
+              c.fields, c.assigned_user_id, c.last_inbound_at, c.marketing_consent, c.transactional_consent, c.created_at, c.updated_at,
+              ${CURSOR_AT_SQL} AS cursor_at,
+              coalesce((SELECT array_agg(t.tag ORDER BY t.tag) FROM contact_tags t WHERE t.contact_id = c.id), '{}') AS tags,
+              coalesce((SELECT array_agg(DISTINCT x.system) FROM contact_crm_ids x WHERE x.contact_id = c.id), '{}') AS crm
+         FROM contacts c
+        WHERE ${where} ${cursorClause}
+        ORDER BY c.updated_at DESC, c.id DESC
+        LIMIT $${all.length}`,
+      all,
+    );
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      data: page.map((row) => ({
+        id: row.id,
+        waId: row.wa_id,
+        phoneE164: row.phone_e164,
+        displayName: row.display_name,
+        firstName: row.first_name,
+        lastName: row.last_name,
+        email: row.email,
+        timeZone: row.time_zone,
+        locale: row.locale,
+        list: row.list,
+        tags: row.tags,
+        fields: row.fields,
+        assignedUserId: row.assigned_user_id,
+        lastInboundAt: row.last_inbound_at?.toISOString() ?? null,
+        consent: { marketing: row.marketing_consent, transactional: row.transactional_consent },
+        createdAt: row.created_at.toISOString(),
+        leadSource: typeof row.fields['lead_source'] === 'string' ? row.fields['lead_source'] : null,
+        crmSystems: row.crm,
+        updatedAt: row.updated_at.toISOString(),
+      })),
+      nextCursor: rows.length > limit && last ? encodeCursor({ at: last.cursor_at, id: last.id }) : null,
+    };
+  }
+}

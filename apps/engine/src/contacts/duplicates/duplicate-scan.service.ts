@@ -1,0 +1,226 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { z } from 'zod';
+import { sqlRows } from '../../database/sql-rows';
+import { ContactMergeService } from '../merge/contact-merge.service';
+import {
+  compareContacts,
+  type DuplicatePair,
+  type DuplicateSubject,
+  NAME_SIMILARITY_THRESHOLD,
+  normalizeName,
+  SAME_SKU_WINDOW_DAYS,
+} from './duplicate-rules';
+
+const WINDOW_MS = SAME_SKU_WINDOW_DAYS * 86_400_000;
+/** Subjects loaded per query. */
+const LOAD_BATCH = 5000;
+
+const groupRow = z.object({ ids: z.array(z.string()) });
+const purchaseRow = z.object({ contact_id: z.string(), sku: z.string(), at: z.date(), name: z.string().nullable() });
+const subjectRow = z.object({
+  id: z.string(),
+  phone_e164: z.string().nullable(),
+  email: z.string().nullable(),
+  name: z.string().nullable(),
+  wa_id: z.string().nullable(),
+  bsuid: z.string().nullable(),
+  created_at: z.date(),
+  former: z.array(z.string()),
+  purchases: z.array(z.object({ sku: z.string(), at: z.string() })),
+});
+
+export interface ScanResult {
+  contactsCompared: number;
+  pairsFound: number;
+  autoMerged: number;
+  candidatesOpen: number;
+}
+
+/** The name the rules compare: first and last name, else the WhatsApp profile name. */
+const NAME_SQL = `coalesce(nullif(trim(concat_ws(' ', c.first_name, c.last_name)), ''), c.display_name)`;
+
+/**
+ * Finds duplicate contacts and stores them as candidates for a person to
+ * review (duplicate_candidates, which it owns); pairs with the same WhatsApp
+ * identity are merged at once. Candidate pairs come from blocking keys the
+ * database groups quickly (same number, same email, a former identity, the
+ * same SKU within 90 days); the rules in `duplicate-rules.ts` decide and score.
+ * `onlyContactIds` limits the scan to pairs involving those contacts (the
+ * check on new contacts); without it the whole workspace is scanned (nightly).
+ */
+@Injectable()
+export class DuplicateScanService {
+  private readonly logger = new Logger('DuplicateScan');
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly merges: ContactMergeService,
+  ) {}
+
+  async scan(workspaceId: string, options: { onlyContactIds?: readonly string[]; detectedBy: string }): Promise<ScanResult> {
+    const only = options.onlyContactIds ? [...options.onlyContactIds] : null;
+    const pairs = new Map<string, [string, string]>();
+    const addPair = (x: string, y: string) => {
+      if (x === y) return;
+      const [a, b] = x < y ? [x, y] : [y, x];
+      if (only && !only.includes(a) && !only.includes(b)) return;
+      pairs.set(`${a}:${b}`, [a, b]);
+    };
+    for (const sql of [
+      `SELECT array_agg(c.id ORDER BY c.id) AS ids FROM contacts c
+        WHERE c.workspace_id = $1 AND c.merged_into_id IS NULL AND c.phone_e164 IS NOT NULL
+          AND ($2::uuid[] IS NULL OR c.phone_e164 IN (SELECT phone_e164 FROM contacts WHERE id = ANY($2::uuid[])))
+        GROUP BY c.phone_e164 HAVING count(*) > 1`,
+      `SELECT array_agg(c.id ORDER BY c.id) AS ids FROM contacts c
+        WHERE c.workspace_id = $1 AND c.merged_into_id IS NULL AND c.email IS NOT NULL
+          AND ($2::uuid[] IS NULL OR lower(c.email) IN (SELECT lower(email) FROM contacts WHERE id = ANY($2::uuid[])))
+        GROUP BY lower(c.email) HAVING count(*) > 1`,
+      `SELECT ARRAY[h.contact_id, c.id] AS ids FROM contact_identity_history h
+         JOIN contacts c ON c.workspace_id = h.workspace_id AND c.merged_into_id IS NULL AND c.id <> h.contact_id
+          AND ((h.kind = 'wa_id' AND c.wa_id = h.value) OR (h.kind = 'bsuid' AND c.bsuid = h.value))
+         JOIN contacts hc ON hc.id = h.contact_id AND hc.merged_into_id IS NULL
+        WHERE h.workspace_id = $1 AND ($2::uuid[] IS NULL OR h.contact_id = ANY($2::uuid[]) OR c.id = ANY($2::uuid[]))`,
+    ]) {
+      for (const group of await sqlRows(this.dataSource, groupRow, sql, [workspaceId, only])) {
+        for (let i = 0; i < group.ids.length; i += 1) {
+          for (let j = i + 1; j < group.ids.length; j += 1) addPair(group.ids[i] ?? '', group.ids[j] ?? '');
+        }
+      }
+    }
+    for (const [a, b] of await this.sameSkuSimilarNames(workspaceId, only)) addPair(a, b);
+
+    const subjects = await this.loadSubjects([...new Set([...pairs.values()].flat())]);
+    const found: DuplicatePair[] = [];
+    for (const [a, b] of pairs.values()) {
+      const x = subjects.get(a);
+      const y = subjects.get(b);
+      const pair = x && y ? compareContacts(x.subject, y.subject) : null;
+      if (pair) found.push(pair);
+    }
+    await this.store(
+      workspaceId,
+      found.filter((p) => !p.exactIdentity),
+      options.detectedBy,
+    );
+    let autoMerged = 0;
+    for (const pair of found.filter((p) => p.exactIdentity)) {
+      const x = subjects.get(pair.aId);
+      const y = subjects.get(pair.bId);
+      if (!x || !y) continue;
+      // The contact that holds the identity now is kept; the other one gave it up.
+      const shared = pair.reasons.find((r) => r.kind === 'same_whatsapp_identity');
+      const value = shared?.kind === 'same_whatsapp_identity' ? shared.value : null;
+      const xHolds = x.subject.waId === value || x.subject.bsuid === value;
+      const [kept, merged] = xHolds ? [x, y] : [y, x];
+      try {
+        await this.merges.merge({ workspaceId, keptId: kept.subject.id, mergedId: merged.subject.id, actorUserId: null, automatic: true });
+        autoMerged += 1;
+      } catch (error) {
+        this.logger.warn(
+          `Could not merge ${merged.subject.id} into ${kept.subject.id}: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+    }
+    const open = await sqlRows(
+      this.dataSource,
+      z.object({ n: z.coerce.number() }),
+      `SELECT count(*) AS n FROM duplicate_candidates WHERE workspace_id = $1 AND status = 'open'`,
+      [workspaceId],
+    );
+    return { contactsCompared: subjects.size, pairsFound: found.length, autoMerged, candidatesOpen: open[0]?.n ?? 0 };
+  }
+
+  /**
+   * Pairs that bought the same SKU within 90 days and whose names are at least
+   * 80% alike: per SKU, purchases in time order, each compared with the later
+   * ones inside the window (names whose lengths alone rule out 80% skipped).
+   */
+  private async sameSkuSimilarNames(workspaceId: string, only: string[] | null): Promise<[string, string][]> {
+    const purchases = await sqlRows(
+      this.dataSource,
+      purchaseRow,
+      `SELECT o.contact_id, item ->> 'sku' AS sku, o.placed_at AS at, ${NAME_SQL} AS name
+         FROM orders o CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(o.items) = 'array' THEN o.items ELSE '[]' END) AS item
+         JOIN contacts c ON c.id = o.contact_id AND c.merged_into_id IS NULL
+        WHERE o.workspace_id = $1 AND jsonb_typeof(item) = 'object' AND item ? 'sku'
+          AND ($2::uuid[] IS NULL OR item ->> 'sku' IN (
+                SELECT i ->> 'sku' FROM orders oo CROSS JOIN LATERAL jsonb_array_elements(oo.items) AS i
+                 WHERE oo.contact_id = ANY($2::uuid[]) AND jsonb_typeof(oo.items) = 'array'))
+        ORDER BY sku, o.placed_at`,
+      [workspaceId, only],
+    );
+    const out: [string, string][] = [];
+    const names = purchases.map((p) => normalizeName(p.name));
+    for (let i = 0; i < purchases.length; i += 1) {
+      const p = purchases[i];
+      const name = names[i] ?? '';
+      if (!p || name === '') continue;
+      for (let j = i + 1; j < purchases.length; j += 1) {
+        const q = purchases[j];
+        if (!q || q.sku !== p.sku || q.at.getTime() - p.at.getTime() > WINDOW_MS) break;
+        const other = names[j] ?? '';
+        if (q.contact_id === p.contact_id || other === '') continue;
+        const longer = Math.max(name.length, other.length);
+        if (Math.abs(name.length - other.length) > longer * (1 - NAME_SIMILARITY_THRESHOLD)) continue;
+        // compareContacts re-checks the similarity; here the pair only needs to be possible.
+        out.push([p.contact_id, q.contact_id]);
+      }
+    }
+    return out;
+  }
+
+  private async loadSubjects(ids: string[]): Promise<Map<string, { subject: DuplicateSubject; createdAt: Date }>> {
+    const out = new Map<string, { subject: DuplicateSubject; createdAt: Date }>();
+    for (let i = 0; i < ids.length; i += LOAD_BATCH) {
+      const rows = await sqlRows(
+        this.dataSource,
+        subjectRow,
+        `SELECT c.id, c.phone_e164, c.email, ${NAME_SQL} AS name, c.wa_id, c.bsuid, c.created_at,
+                coalesce((SELECT array_agg(h.value) FROM contact_identity_history h WHERE h.contact_id = c.id), '{}') AS former,
+                coalesce((SELECT jsonb_agg(jsonb_build_object('sku', item ->> 'sku', 'at', o.placed_at))
+                            FROM orders o CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(o.items) = 'array' THEN o.items ELSE '[]' END) AS item
+                           WHERE o.contact_id = c.id AND jsonb_typeof(item) = 'object' AND item ? 'sku'), '[]') AS purchases
+           FROM contacts c WHERE c.id = ANY($1::uuid[])`,
+        [ids.slice(i, i + LOAD_BATCH)],
+      );
+      for (const row of rows) {
+        out.set(row.id, {
+          createdAt: row.created_at,
+          subject: {
+            id: row.id,
+            phoneE164: row.phone_e164,
+            email: row.email,
+            name: row.name,
+            waId: row.wa_id,
+            bsuid: row.bsuid,
+            formerIdentities: row.former,
+            purchases: row.purchases.map((p) => ({ sku: p.sku, at: new Date(p.at) })),
+          },
+        });
+      }
+    }
+    return out;
+  }
+
+  /** New pairs open; a pair already open gets the latest reasons; a dismissed or merged pair is not reopened. */
+  private async store(workspaceId: string, pairs: DuplicatePair[], detectedBy: string): Promise<void> {
+    for (let i = 0; i < pairs.length; i += LOAD_BATCH) {
+      const batch = pairs.slice(i, i + LOAD_BATCH);
+      await this.dataSource.query(
+        `INSERT INTO duplicate_candidates (workspace_id, contact_a_id, contact_b_id, reasons, score, detected_by)
+         SELECT $1, a, b, r, s, $6 FROM unnest($2::uuid[], $3::uuid[], $4::jsonb[], $5::numeric[]) AS t(a, b, r, s)
+         ON CONFLICT (workspace_id, contact_a_id, contact_b_id)
+         DO UPDATE SET reasons = excluded.reasons, score = excluded.score WHERE duplicate_candidates.status = 'open'`,
+        [
+          workspaceId,
+          batch.map((p) => p.aId),
+          batch.map((p) => p.bId),
+          batch.map((p) => JSON.stringify(p.reasons)),
+          batch.map((p) => p.score),
+          detectedBy,
+        ],
+      );
+    }
+  }
+}
