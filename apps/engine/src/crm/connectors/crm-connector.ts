@@ -76,7 +76,8 @@ export interface CrmConnector {
   findByPhone(e164: string): Promise<RemoteContact | null>;
   get(ref: RemoteRef): Promise<RemoteContact | null>;
   create(fields: ContactFields): Promise<RemoteContact>;
-  update(ref: RemoteRef, fields: Partial<ContactFields>): Promise<void>;
+  /** Writes the fields; answers the record's new modified time when the CRM tells it (else null). */
+  update(ref: RemoteRef, fields: Partial<ContactFields>): Promise<{ modifiedAt: number | null }>;
   /** One page of changes after the cursor. */
   pull(cursor: SyncCursor): Promise<PullPage>;
   /** Logs a conversation batch as the CRM's activity type; idempotent by `batch.key`. */

@@ -196,12 +196,14 @@ export class HubSpotConnector implements CrmConnector {
     return toContact(parse(record, answer, 'the new contact'));
   }
 
-  async update(ref: RemoteRef, fields: Partial<ContactFields>): Promise<void> {
-    await this.http.request({
+  async update(ref: RemoteRef, fields: Partial<ContactFields>): Promise<{ modifiedAt: number | null }> {
+    const answer = await this.http.request({
       method: 'PATCH',
       url: this.url(`/crm/v3/objects/contacts/${encodeURIComponent(ref.id)}`),
       json: { properties: toHubSpotProperties(fields) },
     });
+    const modifiedAt = toContact(parse(record, answer, 'the updated contact')).modifiedAt;
+    return { modifiedAt: modifiedAt || null };
   }
 
   async pull(cursor: SyncCursor): Promise<PullPage> {
