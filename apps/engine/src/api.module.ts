@@ -9,7 +9,10 @@ import { SessionGuard } from './auth/session.guard';
 import { ContactsController } from './contacts/contacts.controller';
 import { ConversationsModule } from './conversations/conversations.module';
 import { CrmEventsController } from './crm/crm-events.controller';
+import { CrmConflictsController } from './crm/conflicts/crm-conflicts.controller';
+import { CrmConnectionsController } from './crm/connections/crm-connections.controller';
 import { CrmModule } from './crm/crm.module';
+import { CrmSyncModule } from './crm/crm-sync.module';
 import { EventsModule } from './events/events.module';
 import { ExecutionsController } from './executions/executions.controller';
 import { ExecutionsService } from './executions/executions.service';
@@ -43,6 +46,7 @@ import { WorkspacesModule } from './workspaces/workspaces.module';
     AuthModule,
     ConversationsModule,
     CrmModule,
+    CrmSyncModule,
     EventsModule,
     FlowsModule,
     RuntimeModule,
@@ -56,6 +60,8 @@ import { WorkspacesModule } from './workspaces/workspaces.module';
     AuthController,
     ContactsController,
     ConversationController,
+    CrmConflictsController,
+    CrmConnectionsController,
     CrmEventsController,
     ExecutionsController,
     FlowRunsController,

@@ -6,6 +6,7 @@ import { ApiModule } from './api.module';
 import type { Clock } from './common/clock';
 import { loggableRequest } from './common/loggable-request';
 import { ConfigModule } from './config/config.module';
+import { CrmSyncModule } from './crm/crm-sync.module';
 import { ConversationsWorkModule } from './conversations/conversations-work.module';
 import type { EngineConfig } from './config/engine-config';
 import { dataSourceOptions } from './database/data-source-options';
@@ -38,6 +39,7 @@ export class AppModule {
         DispatchModule.forRoot(config),
         HealthModule,
         StreamModule,
+        CrmSyncModule,
         ConversationsWorkModule.forRoot(config),
         ...(serveApi ? [ApiModule] : []),
       ],

@@ -3,9 +3,16 @@ import { z } from 'zod';
 const secret = z.string().trim().min(4, 'looks too short').max(4096);
 const httpUrl = z.url({ protocol: /^https?$/ }).max(2000);
 
+const base = {
+  name: z.string().trim().min(1).max(100),
+  /** A failed change is tried this many times in all, this far apart, then shown in the health view. */
+  maxAttempts: z.number().int().min(1).max(20).default(3),
+  retryDelayMs: z.number().int().min(1000).max(86_400_000).default(300_000),
+};
+
 const hubspot = z.object({
   provider: z.literal('hubspot'),
-  name: z.string().trim().min(1).max(100),
+  ...base,
   settings: z
     .object({
       baseUrl: httpUrl.default('https://api.hubapi.com'),
@@ -20,7 +27,7 @@ const hubspot = z.object({
 
 const salesforce = z.object({
   provider: z.literal('salesforce'),
-  name: z.string().trim().min(1).max(100),
+  ...base,
   settings: z.object({
     /** login.salesforce.com (test.salesforce.com for sandboxes), or the local simulator. */
     loginUrl: httpUrl.default('https://login.salesforce.com'),
@@ -36,7 +43,7 @@ const salesforce = z.object({
 
 const zoho = z.object({
   provider: z.literal('zoho'),
-  name: z.string().trim().min(1).max(100),
+  ...base,
   settings: z.object({
     /** The accounts server of the org's data centre (https://accounts.zoho.eu…), or the local simulator. */
     accountsUrl: httpUrl,

@@ -114,11 +114,7 @@ export class CrmConnectionsService {
     return this.factory.connectorFor(toRecord(row));
   }
 
-  async create(
-    principal: Principal,
-    input: ConnectionInput,
-    retry: { maxAttempts: number; retryDelayMs: number },
-  ): Promise<ConnectionView> {
+  async create(principal: Principal, input: ConnectionInput): Promise<ConnectionView> {
     const id = randomUUID();
     return this.dataSource.transaction(async (manager) => {
       const existing = await sqlRow(manager, z.object({ id: z.string() }), `SELECT id FROM crm_connections WHERE workspace_id = $1`, [
@@ -138,8 +134,8 @@ export class CrmConnectionsService {
           JSON.stringify(input.settings),
           Object.keys(input.secrets),
           this.secrets.seal(JSON.stringify(input.secrets), secretsContext(id)),
-          retry.maxAttempts,
-          retry.retryDelayMs,
+          input.maxAttempts,
+          input.retryDelayMs,
         ],
       );
       if (!row) throw new Error('connection insert returned nothing');

@@ -87,7 +87,7 @@ export class CrmSyncService {
     @Inject(ENGINE_CONFIG) private readonly config: EngineConfig,
   ) {}
 
-  /** One round for a connection: push what is due, then pull when the poll interval has passed (or `forcePull`). */
+  /** One round for a connection: pull when the poll interval has passed (or `forcePull`), then push what is due. */
   async run(connectionId: string, options: { forcePull?: boolean; maxPages?: number } = {}): Promise<SyncRunResult | null> {
     const lease = randomUUID();
     const leased = await sqlRow(
@@ -103,9 +103,10 @@ export class CrmSyncService {
       const connection = await this.connections.rowById(connectionId);
       if (!connection) return result;
       const connector = this.connections.connector(connection);
-      await this.push(connection, connector, result);
+      // The CRM's changes are read first, so a field changed on both sides is seen as a conflict before our change is pushed over it.
       const due = !connection.last_poll_at || Date.now() - connection.last_poll_at.getTime() >= this.config.CRM_POLL_INTERVAL_MS;
       if (options.forcePull || due) await this.pull(connection, connector, result, options.maxPages ?? 50);
+      await this.push(connection, connector, result);
       await this.dataSource.query(`UPDATE crm_connections SET quota = $2 WHERE id = $1`, [connectionId, JSON.stringify(connector.quota())]);
       return result;
     } finally {
