@@ -29,6 +29,10 @@ describe('CRM two-way sync with the local HubSpot', () => {
     const parsed = simRecords.parse(await hubspot('GET', '/sim/records/contacts'));
     return Array.isArray(parsed) ? parsed : parsed.results;
   };
+  /** Writes made by "anyone" (not the sync): the contacts trigger files them in the outbox. */
+  const exec = async (query: string, parameters: unknown[] = []): Promise<void> => {
+    await h.dataSource.query(query, parameters);
+  };
   const syncNow = async () => {
     const response = await h.workspace.admin.post(`/api/crm/connections/${connectionId}/sync`);
     expect(response.status).toBe(200);
@@ -97,7 +101,7 @@ describe('CRM two-way sync with the local HubSpot', () => {
     expect(await h.count('crm_outbox', 'connection_id = $1', [connectionId])).toBe(0);
 
     // Parley -> HubSpot: any writer of contacts (here SQL) puts the change in the outbox.
-    await h.sql(`UPDATE contacts SET last_name = 'Parleyside' WHERE id = $1`, [local?.['id']]);
+    await exec(`UPDATE contacts SET last_name = 'Parleyside' WHERE id = $1`, [local?.['id']]);
     expect(await h.count('crm_outbox', `connection_id = $1 AND status = 'pending'`, [connectionId])).toBe(1);
     expect(await syncNow()).toMatchObject({ pushed: 1, failed: 0 });
     expect((await remoteContacts()).find((c) => c.id === first.id)?.properties['lastname']).toBe('Parleyside');
@@ -128,7 +132,7 @@ describe('CRM two-way sync with the local HubSpot', () => {
     const phone = str(remote.properties['phone']);
     const local = await contactByPhone(phone);
     // Parley first, HubSpot a few ms later: HubSpot's value is the latest.
-    await h.sql(`UPDATE contacts SET email = 'parley-side@example.com' WHERE id = $1`, [local?.['id']]);
+    await exec(`UPDATE contacts SET email = 'parley-side@example.com' WHERE id = $1`, [local?.['id']]);
     await new Promise((resolve) => setTimeout(resolve, 5));
     await hubspot('PATCH', `/sim/ui/contacts/${remote.id}`, { properties: { email: 'crm-side@example.com' } });
     await new Promise((resolve) => setTimeout(resolve, 5));
@@ -174,7 +178,7 @@ describe('CRM two-way sync with the local HubSpot', () => {
     // While its lease runs, nobody else takes it.
     expect(await outbox.claim(connectionId, 10, 60_000)).toEqual([]);
     // The lease runs out (A is gone): worker B takes it, finds the record A made instead of creating another.
-    await h.sql(`UPDATE crm_outbox SET claimed_at = claimed_at - interval '2 minutes' WHERE id = $1`, [claimed.id]);
+    await exec(`UPDATE crm_outbox SET claimed_at = claimed_at - interval '2 minutes' WHERE id = $1`, [claimed.id]);
     const result = await h.app.get(CrmSyncService).run(connectionId);
     expect(result).toMatchObject({ pushed: 1, failed: 0 });
     expect((await remoteContacts()).filter((c) => c.properties['phone'] === '+393479999001')).toHaveLength(1);
@@ -184,11 +188,11 @@ describe('CRM two-way sync with the local HubSpot', () => {
   });
 
   it('orders a contact’s changes, retries a failing change, then shows it in health for a manual retry', async () => {
-    await h.sql(`UPDATE crm_connections SET max_attempts = 2, retry_delay_ms = 1000 WHERE id = $1`, [connectionId]);
+    await exec(`UPDATE crm_connections SET max_attempts = 2, retry_delay_ms = 1000 WHERE id = $1`, [connectionId]);
     const remote = (await remoteContacts())[2];
     const local = await contactByPhone(str(remote?.properties['phone']));
-    await h.sql(`UPDATE contacts SET first_name = 'One' WHERE id = $1`, [local?.['id']]);
-    await h.sql(`UPDATE contacts SET first_name = 'Two' WHERE id = $1`, [local?.['id']]);
+    await exec(`UPDATE contacts SET first_name = 'One' WHERE id = $1`, [local?.['id']]);
+    await exec(`UPDATE contacts SET first_name = 'Two' WHERE id = $1`, [local?.['id']]);
     // Only the first of the contact's two changes can be claimed.
     const outbox = h.app.get(CrmOutboxService);
     const claimed = await outbox.claim(connectionId, 10, 60_000);
@@ -199,7 +203,7 @@ describe('CRM two-way sync with the local HubSpot', () => {
 
     await hubspot('POST', '/sim/faults', { kind: 'outage', seconds: 600, mode: 'http' });
     expect(Number((await syncNow())['failed'])).toBeGreaterThanOrEqual(1);
-    await h.sql(`UPDATE crm_outbox SET next_attempt_at = now() WHERE connection_id = $1 AND status = 'pending'`, [connectionId]);
+    await exec(`UPDATE crm_outbox SET next_attempt_at = now() WHERE connection_id = $1 AND status = 'pending'`, [connectionId]);
     expect(Number((await syncNow())['failed'])).toBeGreaterThanOrEqual(1);
     const health = obj((await h.workspace.admin.get(`/api/crm/connections/${connectionId}/health`)).body);
     expect(obj(health['outbox'])['failed']).toBe(2);
