@@ -144,7 +144,6 @@ describe('CRM sync bench', () => {
         await sim.close();
       }
     }
-    // eslint-disable-next-line no-console
     console.log(JSON.stringify({ cpus: cpus().length, loadavg: loadavg(), report }, null, 2));
   });
 });

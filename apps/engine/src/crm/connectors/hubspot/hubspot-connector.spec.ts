@@ -1,8 +1,11 @@
 import { type RunningHubSpotSimulator, startHubSpotSimulator } from '@parley/crm-simulators';
+import { z } from 'zod';
+import type { SyncCursor } from '../crm-connector';
 import { CrmError } from '../crm-error';
 import { HubSpotConnector } from './hubspot-connector';
 
 const TOKEN = 'pat-test-token';
+const callsAnswer = z.object({ calls: z.array(z.object({ status: z.number(), path: z.string() })) });
 
 async function control(sim: RunningHubSpotSimulator, method: string, path: string, body?: unknown): Promise<unknown> {
   const response = await fetch(`${sim.url}${path}`, {
@@ -16,7 +19,7 @@ async function control(sim: RunningHubSpotSimulator, method: string, path: strin
 
 async function callCount(sim: RunningHubSpotSimulator, status?: number): Promise<number> {
   const calls = await control(sim, 'GET', '/sim/calls?limit=10000');
-  const list = (calls as { calls?: { status: number; path: string }[] }).calls ?? [];
+  const list = callsAnswer.parse(calls).calls;
   return list.filter((c) => !c.path.startsWith('/sim') && (status === undefined || c.status === status)).length;
 }
 
@@ -93,7 +96,7 @@ describe('HubSpot connector against the local HubSpot', () => {
     await hubspot.test();
     await control(sim, 'POST', '/sim/faults', { kind: 'token_expiry' });
     await hubspot.test();
-    const calls = (await control(sim, 'GET', '/sim/calls?path=/oauth&limit=100')) as { calls: unknown[] };
+    const calls = callsAnswer.parse(await control(sim, 'GET', '/sim/calls?path=/oauth&limit=100'));
     expect(calls.calls).toHaveLength(2);
     const bad = new HubSpotConnector({ baseUrl: sim.url, searchLagMs: 0 }, { privateAppToken: 'pat-wrong' });
     await expect(bad.test()).rejects.toMatchObject({ kind: 'auth', retryable: false });
@@ -103,7 +106,7 @@ describe('HubSpot connector against the local HubSpot', () => {
     await control(sim, 'POST', '/sim/generate', { count: 250 });
     const hubspot = connector();
     const seen = new Set<string>();
-    let cursor = { phase: 'initial' as const } as Parameters<HubSpotConnector['pull']>[0];
+    let cursor: SyncCursor = { phase: 'initial' };
     for (let pages = 0; pages < 10; pages++) {
       const page = await hubspot.pull(cursor);
       page.contacts.forEach((c) => seen.add(c.id));
