@@ -50,23 +50,25 @@ describe('CRM sync bench', () => {
       },
       {
         name: 'salesforce',
-        start: () => startSalesforceSimulator({ oauth: { clientId: 'c', clientSecret: 's', refreshTokens: ['r'] } }),
+        start: () =>
+          startSalesforceSimulator({ oauth: { clientId: 'bench-client', clientSecret: 'bench-secret', refreshTokens: ['bench-refresh'] } }),
         connection: (url) => ({
           provider: 'salesforce',
           name: 'Bench',
           settings: { loginUrl: url },
-          secrets: { clientId: 'c', clientSecret: 's', refreshToken: 'r' },
+          secrets: { clientId: 'bench-client', clientSecret: 'bench-secret', refreshToken: 'bench-refresh' },
         }),
         generate: { sobject: 'Contact' },
       },
       {
         name: 'zoho',
-        start: () => startZohoSimulator({ oauth: { clientId: 'c', clientSecret: 's', refreshTokens: ['r'] } }),
+        start: () =>
+          startZohoSimulator({ oauth: { clientId: 'bench-client', clientSecret: 'bench-secret', refreshTokens: ['bench-refresh'] } }),
         connection: (url) => ({
           provider: 'zoho',
           name: 'Bench',
           settings: { accountsUrl: url },
-          secrets: { clientId: 'c', clientSecret: 's', refreshToken: 'r' },
+          secrets: { clientId: 'bench-client', clientSecret: 'bench-secret', refreshToken: 'bench-refresh' },
         }),
         generate: { module: 'Contacts' },
       },
@@ -79,6 +81,7 @@ describe('CRM sync bench', () => {
       try {
         await post(`${sim.url}/sim/generate`, { count: CONTACTS, countryCode: '39', ...crm.generate });
         const created = await h.workspace.admin.post('/api/crm/connections', crm.connection(sim.url));
+        if (created.status !== 201) throw new Error(`connecting ${crm.name}: ${created.status} ${JSON.stringify(created.body)}`);
         const connectionId = str(obj(created.body)['id']);
         const sync = h.app.get(CrmSyncService);
         const started = performance.now();
@@ -122,7 +125,7 @@ describe('CRM sync bench', () => {
             'n'
           ],
         );
-        report.push({
+        const entry = {
           crm: crm.name,
           contacts: CONTACTS,
           linked,
@@ -138,7 +141,9 @@ describe('CRM sync bench', () => {
             p99ms: Math.round(p(lags, 0.99)),
             maxMs: Math.round(Math.max(...lags)),
           },
-        });
+        };
+        report.push(entry);
+        console.log(JSON.stringify({ loadavg: loadavg(), ...entry }));
       } finally {
         await h.close();
         await sim.close();
