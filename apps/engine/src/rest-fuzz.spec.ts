@@ -319,7 +319,7 @@ describe('REST API fuzzing: every route, every caller, malformed input', () => {
       },
     };
     document = obj((await h.anonymous.get('/api/docs/openapi.json')).body);
-  });
+  }, 180_000);
   afterAll(async () => {
     await h.close();
   });

@@ -51,8 +51,8 @@ describe('CRM two-way sync with the local HubSpot', () => {
     h = await startEngineHarness({ env: { CRM_SYNC_INTERVAL_MS: '600000', CRM_POLL_INTERVAL_MS: '100', CRM_OUTBOX_LEASE_MS: '60000' } });
   });
   afterAll(async () => {
-    await h.close();
-    await sim.close();
+    // Both close even when the other failed to start, so a broken setup does not leave the run hanging.
+    await Promise.allSettled([(async () => h.close())(), (async () => sim.close())()]);
   });
 
   it('lets an admin connect HubSpot with sealed secrets that are never returned, and test the connection', async () => {
