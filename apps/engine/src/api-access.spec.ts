@@ -25,6 +25,12 @@ const SUPPORT: readonly UserRole[] = ['admin', 'support'];
 const ALL: readonly UserRole[] = ['admin', 'marketer', 'support'];
 const EDITORS: readonly UserRole[] = ['admin', 'marketer'];
 const ADMIN: readonly UserRole[] = ['admin'];
+const CRM_CONNECTION = {
+  provider: 'hubspot',
+  name: 'Access test',
+  settings: { baseUrl: 'http://127.0.0.1:9', searchLagMs: 0 },
+  secrets: { privateAppToken: 'pat-access-test' },
+};
 
 describe('API access: roles, anonymous callers and workspaces', () => {
   let h: EngineHarness;
@@ -573,6 +579,47 @@ describe('API access: roles, anonymous callers and workspaces', () => {
       access: ALL,
       request: async (role) => ({ path: `/api/notifications/${await notificationFor(role ?? 'admin')}/read` }),
     },
+    {
+      route: 'POST /api/crm/connections',
+      access: ADMIN,
+      request: async () => {
+        // One connection per workspace: each call starts without one.
+        await h.dataSource.query(`DELETE FROM crm_connections WHERE workspace_id = $1`, [h.workspace.id]);
+        return { path: '/api/crm/connections', body: CRM_CONNECTION };
+      },
+    },
+    { route: 'GET /api/crm/connections', access: ADMIN, request: async () => ({ path: '/api/crm/connections' }) },
+    {
+      route: 'POST /api/crm/connections/:id/test',
+      access: ADMIN,
+      request: async () => ({ path: `/api/crm/connections/${await crmConnection()}/test` }),
+    },
+    {
+      route: 'GET /api/crm/connections/:id/health',
+      access: ADMIN,
+      request: async () => ({ path: `/api/crm/connections/${await crmConnection()}/health` }),
+    },
+    {
+      route: 'POST /api/crm/connections/:id/sync',
+      access: ADMIN,
+      request: async () => ({ path: `/api/crm/connections/${await crmConnection()}/sync` }),
+    },
+    {
+      route: 'POST /api/crm/connections/:id/retry',
+      access: ADMIN,
+      request: async () => ({ path: `/api/crm/connections/${await crmConnection()}/retry`, body: {} }),
+    },
+    { route: 'GET /api/crm/conflicts', access: SUPPORT, request: async () => ({ path: '/api/crm/conflicts' }) },
+    {
+      route: 'POST /api/crm/conflicts/:id/resolve',
+      access: SUPPORT,
+      request: async () => ({ path: `/api/crm/conflicts/${await crmConflict()}/resolve`, body: { decision: 'dismiss' } }),
+    },
+    {
+      route: 'DELETE /api/crm/connections/:id',
+      access: ADMIN,
+      request: async () => ({ path: `/api/crm/connections/${await crmConnection()}` }),
+    },
   ];
 
   /** A contact of its own for each erasure, so the shared one keeps its data for the other routes. */
@@ -629,6 +676,24 @@ describe('API access: roles, anonymous callers and workspaces', () => {
       `INSERT INTO duplicate_candidates (workspace_id, contact_a_id, contact_b_id, reasons, score, detected_by)
        VALUES ($1, $2, $3, '[{"kind":"same_email"}]', 0.9, 'test') RETURNING id`,
       [h.workspace.id, a, b],
+    );
+    return str(row?.['id']);
+  }
+
+  /** The workspace's CRM connection (made when missing); it points at a port where nothing listens. */
+  async function crmConnection(): Promise<string> {
+    const [existing] = await h.sql(`SELECT id FROM crm_connections WHERE workspace_id = $1`, [h.workspace.id]);
+    if (existing) return str(existing['id']);
+    const created = await h.workspace.admin.post('/api/crm/connections', CRM_CONNECTION);
+    return str(obj(created.body)['id']);
+  }
+
+  /** A fresh open conflict, for the calls that resolve one. */
+  async function crmConflict(): Promise<string> {
+    const [row] = await h.sql(
+      `INSERT INTO crm_conflicts (workspace_id, connection_id, contact_id, field, local_value, local_changed_at, remote_value, remote_changed_at, remote_source, winner)
+       VALUES ($1, $2, $3, 'lastName', 'A', now(), 'B', now(), 'hubspot', 'remote') RETURNING id`,
+      [h.workspace.id, await crmConnection(), contactId],
     );
     return str(row?.['id']);
   }

@@ -10,7 +10,10 @@ import { ContactListService } from './contacts/contact-list.service';
 import { ContactsController } from './contacts/contacts.controller';
 import { ConversationsModule } from './conversations/conversations.module';
 import { CrmEventsController } from './crm/crm-events.controller';
+import { CrmConflictsController } from './crm/conflicts/crm-conflicts.controller';
+import { CrmConnectionsController } from './crm/connections/crm-connections.controller';
 import { CrmModule } from './crm/crm.module';
+import { CrmSyncModule } from './crm/crm-sync.module';
 import { EventsModule } from './events/events.module';
 import { BulkExecutionsController } from './executions/bulk/bulk-executions.controller';
 import { BulkExecutionsService } from './executions/bulk/bulk-executions.service';
@@ -51,6 +54,7 @@ import { WorkspacesModule } from './workspaces/workspaces.module';
     AuthModule,
     ConversationsModule,
     CrmModule,
+    CrmSyncModule,
     EventsModule,
     FlowsModule,
     PrivacyModule,
@@ -66,6 +70,8 @@ import { WorkspacesModule } from './workspaces/workspaces.module';
     AuthController,
     ContactsController,
     ConversationController,
+    CrmConflictsController,
+    CrmConnectionsController,
     CrmEventsController,
     // Before ExecutionsController: their fixed paths (health, views, bulk) must not be read as an execution id.
     BulkExecutionsController,

@@ -7,6 +7,7 @@ import type { Clock } from './common/clock';
 import { loggableRequest } from './common/loggable-request';
 import { ConfigModule } from './config/config.module';
 import { ContactsWorkspaceModule } from './contacts/contacts-workspace.module';
+import { CrmSyncModule } from './crm/crm-sync.module';
 import { ConversationsWorkModule } from './conversations/conversations-work.module';
 import type { EngineConfig } from './config/engine-config';
 import { dataSourceOptions } from './database/data-source-options';
@@ -41,6 +42,7 @@ export class AppModule {
         MetricsModule,
         HealthModule,
         StreamModule,
+        CrmSyncModule,
         ConversationsWorkModule.forRoot(config),
         ContactsWorkspaceModule.forRoot(config),
         ...(serveApi ? [ApiModule] : []),

@@ -281,6 +281,23 @@ describe('REST API fuzzing: every route, every caller, malformed input', () => {
     const cannedReply = str(
       obj((await admin.post('/api/canned-replies', { shortcut: 'fuzz', text: 'Hello {{contact.first_name}}' })).body)['id'],
     );
+    const crmConnection = str(
+      obj(
+        (
+          await admin.post('/api/crm/connections', {
+            provider: 'hubspot',
+            name: 'Fuzz',
+            settings: { baseUrl: 'http://127.0.0.1:9', searchLagMs: 0 },
+            secrets: { privateAppToken: 'pat-fuzz' },
+          })
+        ).body,
+      )['id'],
+    );
+    const [crmConflict] = await h.sql(
+      `INSERT INTO crm_conflicts (workspace_id, connection_id, contact_id, field, local_value, local_changed_at, remote_value, remote_changed_at, remote_source, winner)
+       SELECT workspace_id, $1, id, 'lastName', 'A', now(), 'B', now(), 'hubspot', 'remote' FROM contacts WHERE id = $2 RETURNING id`,
+      [crmConnection, contactId],
+    );
     fixtures = {
       uuid: contactId,
       params: {
@@ -296,11 +313,13 @@ describe('REST API fuzzing: every route, every caller, malformed input', () => {
         '/api/flow-templates/:id': 'high-intent',
         '/api/conversations/:id': str(conversation?.['id']),
         '/api/canned-replies/:id': cannedReply,
+        '/api/crm/connections/:id': crmConnection,
+        '/api/crm/conflicts/:id': str(crmConflict?.['id']),
         '/hooks/:token': hookToken,
       },
     };
     document = obj((await h.anonymous.get('/api/docs/openapi.json')).body);
-  });
+  }, 180_000);
   afterAll(async () => {
     await h.close();
   });

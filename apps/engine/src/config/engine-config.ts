@@ -73,6 +73,12 @@ export const engineConfigSchema = z.object({
   API_MAX_BODY_BYTES: integer(1024, 50 * 1024 * 1024).default(3 * 1024 * 1024),
   WORKER_CONCURRENCY: integer(1, 256).default(8),
   SWEEP_INTERVAL_MS: integer(100, 600_000).default(2000),
+  /** How often CRM connections push their outbox and look for changes in the CRM (a change reaches the other side within about this). */
+  CRM_SYNC_INTERVAL_MS: integer(50, 600_000).default(1000),
+  /** A claimed CRM outbox item not finished within this is taken again (its worker died). */
+  CRM_OUTBOX_LEASE_MS: integer(1000, 3_600_000).default(60_000),
+  /** How often a connection reads the CRM's changes (incremental, by modified time). */
+  CRM_POLL_INTERVAL_MS: integer(100, 86_400_000).default(5000),
   /** How often due waits are looked for; a wait fires within about this much of its time. */
   WAIT_POLL_INTERVAL_MS: integer(20, 60_000).default(250),
   /** Where media files customers send (and agents upload) are kept, when no S3 bucket is configured. */

@@ -14,6 +14,7 @@ import { ContactErasure1765161000000 } from './1765161000000-contact-erasure';
 import { ApiKeyLastUsed1765135000000 } from './1765135000000-api-key-last-used';
 import { AuditChainAndBulkJobs1765130000000 } from './1765130000000-audit-chain-and-bulk-jobs';
 import { ContactsWorkspace1765140000000 } from './1765140000000-contacts-workspace';
+import { CrmSync1765145000000 } from './1765145000000-crm-sync';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   ApiKeyLastUsed1765135000000,
   AuditChainAndBulkJobs1765130000000,
   ContactsWorkspace1765140000000,
+  CrmSync1765145000000,
 ];

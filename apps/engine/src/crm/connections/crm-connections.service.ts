@@ -1,0 +1,209 @@
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { z } from 'zod';
+import { AuditService } from '../../audit/audit.service';
+import type { Principal } from '../../auth/principal';
+import { SecretBox } from '../../common/secret-box';
+import { sqlRow, sqlRows } from '../../database/sql-rows';
+import type { CrmConnector } from '../connectors/crm-connector';
+import { CrmError } from '../connectors/crm-error';
+import type { ConnectionInput } from './connection-input';
+import { type ConnectionRecord, ConnectorFactory, secretsContext } from './connector-factory';
+
+export const connectionRow = z.object({
+  id: z.string(),
+  workspace_id: z.string(),
+  provider: z.enum(['hubspot', 'salesforce', 'zoho']),
+  name: z.string(),
+  settings: z.record(z.string(), z.unknown()),
+  secrets_enc: z.string(),
+  secret_names: z.array(z.string()),
+  status: z.enum(['active', 'paused']),
+  cursor: z.record(z.string(), z.unknown()),
+  quota: z.record(z.string(), z.unknown()),
+  max_attempts: z.number(),
+  retry_delay_ms: z.number(),
+  last_error: z.string().nullable(),
+  last_error_at: z.date().nullable(),
+  last_success_at: z.date().nullable(),
+  last_poll_at: z.date().nullable(),
+  created_at: z.date(),
+  updated_at: z.date(),
+});
+export type ConnectionRow = z.infer<typeof connectionRow>;
+
+export interface ConnectionView {
+  id: string;
+  provider: 'hubspot' | 'salesforce' | 'zoho';
+  name: string;
+  settings: Record<string, unknown>;
+  /** The names of the secrets held (their values are never returned). */
+  secretsHeld: string[];
+  status: 'active' | 'paused';
+  maxAttempts: number;
+  retryDelayMs: number;
+  createdAt: string;
+}
+
+export function toRecord(row: ConnectionRow): ConnectionRecord {
+  return { id: row.id, provider: row.provider, settings: row.settings, secretsEnc: row.secrets_enc, updatedAt: row.updated_at };
+}
+
+/** Owns crm_connections: one connection per workspace, created by an admin, with its secrets sealed. */
+@Injectable()
+export class CrmConnectionsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly secrets: SecretBox,
+    private readonly factory: ConnectorFactory,
+    private readonly audit: AuditService,
+  ) {}
+
+  private view(row: ConnectionRow): ConnectionView {
+    return {
+      id: row.id,
+      provider: row.provider,
+      name: row.name,
+      settings: row.settings,
+      secretsHeld: row.secret_names,
+      status: row.status,
+      maxAttempts: row.max_attempts,
+      retryDelayMs: row.retry_delay_ms,
+      createdAt: row.created_at.toISOString(),
+    };
+  }
+
+  async list(workspaceId: string): Promise<ConnectionView[]> {
+    const rows = await sqlRows(
+      this.dataSource,
+      connectionRow,
+      `SELECT * FROM crm_connections WHERE workspace_id = $1 ORDER BY created_at`,
+      [workspaceId],
+    );
+    return rows.map((row) => this.view(row));
+  }
+
+  async row(workspaceId: string, id: string): Promise<ConnectionRow> {
+    const row = await sqlRow(this.dataSource, connectionRow, `SELECT * FROM crm_connections WHERE id = $1 AND workspace_id = $2`, [
+      id,
+      workspaceId,
+    ]);
+    if (!row) throw new NotFoundException(`id: no CRM connection ${id} in this workspace`);
+    return row;
+  }
+
+  async rowById(id: string): Promise<ConnectionRow | null> {
+    return (await sqlRow(this.dataSource, connectionRow, `SELECT * FROM crm_connections WHERE id = $1`, [id])) ?? null;
+  }
+
+  /** The workspace's active connection, if it has one (flows and the sync use it). */
+  async active(workspaceId: string): Promise<ConnectionRow | null> {
+    return (
+      (await sqlRow(this.dataSource, connectionRow, `SELECT * FROM crm_connections WHERE workspace_id = $1 AND status = 'active'`, [
+        workspaceId,
+      ])) ?? null
+    );
+  }
+
+  async allActive(): Promise<ConnectionRow[]> {
+    return sqlRows(this.dataSource, connectionRow, `SELECT * FROM crm_connections WHERE status = 'active' ORDER BY id`);
+  }
+
+  connector(row: ConnectionRow): CrmConnector {
+    return this.factory.connectorFor(toRecord(row));
+  }
+
+  async create(principal: Principal, input: ConnectionInput): Promise<ConnectionView> {
+    const id = randomUUID();
+    return this.dataSource.transaction(async (manager) => {
+      const existing = await sqlRow(manager, z.object({ id: z.string() }), `SELECT id FROM crm_connections WHERE workspace_id = $1`, [
+        principal.workspaceId,
+      ]);
+      if (existing) throw new ConflictException('provider: this workspace is connected to a CRM already; remove that connection first');
+      const row = await sqlRow(
+        manager,
+        connectionRow,
+        `INSERT INTO crm_connections (id, workspace_id, provider, name, settings, secret_names, secrets_enc, max_attempts, retry_delay_ms)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
+        [
+          id,
+          principal.workspaceId,
+          input.provider,
+          input.name,
+          JSON.stringify(input.settings),
+          Object.keys(input.secrets),
+          this.secrets.seal(JSON.stringify(input.secrets), secretsContext(id)),
+          input.maxAttempts,
+          input.retryDelayMs,
+        ],
+      );
+      if (!row) throw new Error('connection insert returned nothing');
+      await this.audit.record(
+        {
+          workspaceId: principal.workspaceId,
+          actorUserId: principal.userId,
+          action: 'crm.connection_created',
+          subjectType: 'crm_connection',
+          subjectId: id,
+          details: { provider: input.provider, name: input.name },
+        },
+        manager,
+      );
+      return this.view(row);
+    });
+  }
+
+  async remove(principal: Principal, id: string): Promise<void> {
+    const row = await this.row(principal.workspaceId, id);
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(`DELETE FROM crm_connections WHERE id = $1`, [row.id]);
+      await this.audit.record(
+        {
+          workspaceId: principal.workspaceId,
+          actorUserId: principal.userId,
+          action: 'crm.connection_removed',
+          subjectType: 'crm_connection',
+          subjectId: id,
+          details: { provider: row.provider },
+        },
+        manager,
+      );
+    });
+    this.factory.forget(id);
+  }
+
+  /** Checks the credentials against the CRM with one cheap call. */
+  async test(workspaceId: string, id: string): Promise<{ ok: boolean; account: string | null; error: string | null }> {
+    const row = await this.row(workspaceId, id);
+    try {
+      const { account } = await this.connector(row).test();
+      await this.recordCall(row.id, 'test', true, null, null);
+      return { ok: true, account, error: null };
+    } catch (error) {
+      const message =
+        error instanceof CrmError ? `${error.kind}: ${error.message}` : error instanceof Error ? error.message : String(error);
+      await this.recordCall(row.id, 'test', false, null, message);
+      return { ok: false, account: null, error: message };
+    }
+  }
+
+  async recordCall(
+    connectionId: string,
+    mode: 'realtime' | 'batch' | 'test',
+    ok: boolean,
+    lagMs: number | null,
+    error: string | null,
+  ): Promise<void> {
+    await this.dataSource.query(`INSERT INTO crm_calls (connection_id, mode, ok, lag_ms, error) VALUES ($1, $2, $3, $4, $5)`, [
+      connectionId,
+      mode,
+      ok,
+      lagMs,
+      error,
+    ]);
+    if (ok) await this.dataSource.query(`UPDATE crm_connections SET last_success_at = now() WHERE id = $1`, [connectionId]);
+    else
+      await this.dataSource.query(`UPDATE crm_connections SET last_error = $2, last_error_at = now() WHERE id = $1`, [connectionId, error]);
+  }
+}

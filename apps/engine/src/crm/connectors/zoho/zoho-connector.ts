@@ -1,0 +1,308 @@
+import { z } from 'zod';
+import type {
+  ActivityBatch,
+  ContactFields,
+  CrmConnector,
+  PullPage,
+  QuotaSnapshot,
+  RemoteContact,
+  RemoteRef,
+  SyncCursor,
+} from '../crm-connector';
+import { CrmError } from '../crm-error';
+import { type CrmHttpAnswer, CrmHttp, type CrmHttpOptions } from '../crm-http';
+import { classifyZoho } from './zoho-errors';
+
+export interface ZohoSettings {
+  /** The accounts server of the org's data centre (https://accounts.zoho.eu, .com, .in…). */
+  accountsUrl: string;
+  module: 'Contacts' | 'Leads';
+}
+
+export interface ZohoCredentials {
+  clientId: string;
+  clientSecret: string;
+  refreshToken: string;
+}
+
+const FIELDS = ['First_Name', 'Last_Name', 'Email', 'Mobile', 'Phone', 'Modified_Time'];
+const PAGE = 200;
+/** Zoho requires Last_Name; a WhatsApp customer may have none yet. */
+const NO_LAST_NAME = '(WhatsApp)';
+
+const record = z
+  .object({
+    id: z.string(),
+    First_Name: z.string().nullable().optional(),
+    Last_Name: z.string().nullable().optional(),
+    Email: z.string().nullable().optional(),
+    Mobile: z.string().nullable().optional(),
+    Phone: z.string().nullable().optional(),
+    Modified_Time: z.string().optional(),
+  })
+  .loose();
+const listAnswer = z.object({
+  data: z.array(record),
+  info: z.object({ more_records: z.boolean(), next_page_token: z.string().nullable().optional() }).loose(),
+});
+const writeAnswer = z.object({
+  data: z.array(z.object({ code: z.string(), details: z.object({ id: z.string(), Modified_Time: z.string().optional() }).loose() })),
+});
+const tokenAnswer = z.object({ access_token: z.string(), api_domain: z.string() });
+const tokenError = z.object({ error: z.string() });
+
+function parse<T>(schema: z.ZodType<T>, answer: CrmHttpAnswer, what: string): T {
+  const parsed = schema.safeParse(answer.body);
+  if (!parsed.success) throw new CrmError('unavailable', `Zoho answered ${what} in an unexpected shape: ${parsed.error.message}`);
+  return parsed.data;
+}
+
+function time(value: string | undefined): number {
+  const parsed = value ? Date.parse(value) : NaN;
+  return Number.isNaN(parsed) ? 0 : parsed;
+}
+
+/** Zoho's criteria escapes ( ) , : and \ with a backslash. */
+function criteriaValue(value: string): string {
+  return value.replace(/[(),:\\]/g, '\\$&');
+}
+
+/**
+ * Zoho CRM v8: OAuth refresh token against the data centre's accounts
+ * server (which names the API domain), Contacts then Leads searched by
+ * phone, records written with `Zoho-oauthtoken`, changes read by
+ * Modified_Time with If-Modified-Since, Deals, Notes for chat history.
+ * Zoho sends no remaining-credit header, so calls are counted here.
+ */
+export class ZohoConnector implements CrmConnector {
+  readonly provider = 'zoho' as const;
+  private readonly http: CrmHttp;
+  private session: { accessToken: string; apiDomain: string } | null = null;
+
+  constructor(
+    private readonly settings: ZohoSettings,
+    private readonly credentials: ZohoCredentials,
+    httpOptions: Partial<CrmHttpOptions> = {},
+  ) {
+    // Zoho refuses more than a few concurrent calls per org (20 in the simulator, fewer on small editions).
+    this.http = new CrmHttp(
+      {
+        classify: classifyZoho,
+        observe: () => undefined,
+        authorization: async () => `Zoho-oauthtoken ${(await this.ensureSession()).accessToken}`,
+        refresh: () => this.refresh(),
+      },
+      { concurrency: 5, ...httpOptions },
+    );
+  }
+
+  private async ensureSession(): Promise<{ accessToken: string; apiDomain: string }> {
+    if (!this.session) await this.refresh();
+    if (!this.session) throw new CrmError('auth', 'Zoho gave no session');
+    return this.session;
+  }
+
+  private async refresh(): Promise<void> {
+    const answer = await this.http.request({
+      method: 'POST',
+      url: new URL('/oauth/v2/token', this.settings.accountsUrl).toString(),
+      anonymous: true,
+      form: {
+        grant_type: 'refresh_token',
+        client_id: this.credentials.clientId,
+        client_secret: this.credentials.clientSecret,
+        refresh_token: this.credentials.refreshToken,
+      },
+    });
+    // Zoho answers a refused refresh with HTTP 200 and {error}.
+    const refused = tokenError.safeParse(answer.body);
+    if (refused.success) throw new CrmError('auth', `Zoho OAuth: ${refused.data.error}`, answer.status);
+    const token = parse(tokenAnswer, answer, 'the token request');
+    this.session = { accessToken: token.access_token, apiDomain: token.api_domain };
+  }
+
+  private async url(path: string, query: Record<string, string> = {}): Promise<string> {
+    const { apiDomain } = await this.ensureSession();
+    const url = new URL(`/crm/v8${path}`, apiDomain);
+    for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
+    return url.toString();
+  }
+
+  quota(): QuotaSnapshot {
+    return { dailyRemaining: null, dailyMax: null, burstRemaining: null, callsMade: this.http.calls, observedAt: null };
+  }
+
+  private toContact(module: string, r: z.infer<typeof record>): RemoteContact {
+    return {
+      type: module,
+      id: r.id,
+      fields: {
+        firstName: r.First_Name ?? null,
+        lastName: r.Last_Name === NO_LAST_NAME ? null : (r.Last_Name ?? null),
+        email: r.Email?.toLowerCase() ?? null,
+        phone: r.Mobile ?? r.Phone ?? null,
+      },
+      modifiedAt: time(r.Modified_Time),
+    };
+  }
+
+  private body(fields: Partial<ContactFields>): Record<string, string | null> {
+    const body: Record<string, string | null> = {};
+    if (fields.firstName !== undefined) body['First_Name'] = fields.firstName;
+    if (fields.lastName !== undefined) body['Last_Name'] = fields.lastName ?? NO_LAST_NAME;
+    if (fields.email !== undefined) body['Email'] = fields.email;
+    if (fields.phone !== undefined) body['Mobile'] = fields.phone;
+    return body;
+  }
+
+  async test(): Promise<{ account: string }> {
+    await this.http.request({ method: 'GET', url: await this.url('/org') });
+    return { account: new URL((await this.ensureSession()).apiDomain).host };
+  }
+
+  async findByPhone(e164: string): Promise<RemoteContact | null> {
+    const modules = this.settings.module === 'Contacts' ? ['Contacts', 'Leads'] : ['Leads'];
+    for (const module of modules) {
+      const answer = await this.http.request({
+        method: 'GET',
+        url: await this.url(`/${module}/search`, { phone: e164, fields: FIELDS.join(',') }),
+      });
+      if (answer.status === 204) continue;
+      const first = parse(listAnswer, answer, 'the search').data[0];
+      if (first) return this.toContact(module, first);
+    }
+    return null;
+  }
+
+  async get(ref: RemoteRef): Promise<RemoteContact | null> {
+    const answer = await this.http.request({ method: 'GET', url: await this.url(`/${ref.type}/${encodeURIComponent(ref.id)}`) });
+    if (answer.status === 204) return null;
+    const first = parse(z.object({ data: z.array(record) }), answer, 'the record').data[0];
+    return first ? this.toContact(ref.type, first) : null;
+  }
+
+  async create(fields: ContactFields): Promise<RemoteContact> {
+    const answer = await this.http.request({
+      method: 'POST',
+      url: await this.url(`/${this.settings.module}`),
+      json: { data: [{ ...this.body(fields), Last_Name: fields.lastName ?? NO_LAST_NAME }] },
+    });
+    const details = parse(writeAnswer, answer, 'the insert').data[0]?.details;
+    if (!details) throw new CrmError('unavailable', 'Zoho answered the insert without a record');
+    return { type: this.settings.module, id: details.id, fields, modifiedAt: time(details.Modified_Time) };
+  }
+
+  async update(ref: RemoteRef, fields: Partial<ContactFields>): Promise<{ modifiedAt: number | null }> {
+    const answer = await this.http.request({
+      method: 'PUT',
+      url: await this.url(`/${ref.type}/${encodeURIComponent(ref.id)}`),
+      json: { data: [this.body(fields)] },
+    });
+    const details = parse(writeAnswer, answer, 'the update').data[0]?.details;
+    return { modifiedAt: time(details?.Modified_Time) || null };
+  }
+
+  async pull(cursor: SyncCursor): Promise<PullPage> {
+    const module = this.settings.module;
+    const query: Record<string, string> = { fields: FIELDS.join(','), per_page: String(PAGE) };
+    const headers: Record<string, string> = {};
+    if (cursor.phase === 'initial') {
+      query['sort_by'] = 'id';
+      query['sort_order'] = 'asc';
+    } else {
+      query['sort_by'] = 'Modified_Time';
+      query['sort_order'] = 'asc';
+      // Zoho's times are to the second: re-read the last second so a change made in it is not skipped.
+      headers['If-Modified-Since'] = new Date(Math.max(0, (cursor.since ?? 0) - 1000)).toISOString();
+    }
+    if (cursor.after) query['page_token'] = cursor.after;
+    const answer = await this.http.request({ method: 'GET', url: await this.url(`/${module}`, query), headers });
+    const page =
+      answer.status === 204 || answer.status === 304
+        ? { data: [], info: { more_records: false, next_page_token: null } }
+        : parse(listAnswer, answer, 'the list');
+    const contacts = page.data.map((r) => this.toContact(module, r));
+    const maxSeen = Math.max(cursor.maxSeen ?? cursor.since ?? 0, ...contacts.map((c) => c.modifiedAt));
+    const next = page.info.more_records ? (page.info.next_page_token ?? undefined) : undefined;
+    if (cursor.phase === 'initial') {
+      if (next) return { contacts, cursor: { phase: 'initial', after: next, maxSeen }, caughtUp: false };
+      return { contacts, cursor: { phase: 'incremental', since: maxSeen }, caughtUp: true };
+    }
+    if (next) return { contacts, cursor: { phase: 'incremental', since: cursor.since, after: next, maxSeen }, caughtUp: false };
+    return { contacts, cursor: { phase: 'incremental', since: maxSeen }, caughtUp: true };
+  }
+
+  async logActivity(ref: RemoteRef, batch: ActivityBatch): Promise<{ id: string }> {
+    const answer = await this.http.request({
+      method: 'POST',
+      url: await this.url('/Notes'),
+      json: {
+        data: [
+          {
+            Note_Title: `WhatsApp [parley-${batch.key}]`.slice(0, 120),
+            Note_Content: [
+              `WhatsApp conversation: ${batch.conversationTitle}`,
+              ...batch.lines.map((line) => `${line.at} ${line.direction === 'in' ? '←' : '→'} ${line.text}`),
+            ].join('\n'),
+            Parent_Id: { module: { api_name: ref.type }, id: ref.id },
+          },
+        ],
+      },
+    });
+    const details = parse(writeAnswer, answer, 'the note').data[0]?.details;
+    if (!details) throw new CrmError('unavailable', 'Zoho answered the note without a record');
+    return { id: details.id };
+  }
+
+  async findActivity(batchKey: string): Promise<{ id: string } | null> {
+    const answer = await this.http.request({
+      method: 'GET',
+      url: await this.url('/Notes/search', {
+        criteria: `(Note_Title:equals:${criteriaValue(`WhatsApp [parley-${batchKey}]`.slice(0, 120))})`,
+      }),
+    });
+    if (answer.status === 204) return null;
+    const first = parse(z.object({ data: z.array(z.object({ id: z.string() }).loose()) }), answer, 'the search').data[0];
+    return first ? { id: first.id } : null;
+  }
+
+  async createDeal(ref: RemoteRef, deal: { title: string; stage: string; amount: number | null }): Promise<{ id: string }> {
+    const answer = await this.http.request({
+      method: 'POST',
+      url: await this.url('/Deals'),
+      json: {
+        data: [
+          {
+            Deal_Name: deal.title,
+            Stage: deal.stage,
+            ...(deal.amount === null ? {} : { Amount: deal.amount }),
+            ...(ref.type === 'Contacts' ? { Contact_Name: { id: ref.id } } : {}),
+          },
+        ],
+      },
+    });
+    const details = parse(writeAnswer, answer, 'the deal').data[0]?.details;
+    if (!details) throw new CrmError('unavailable', 'Zoho answered the deal without a record');
+    return { id: details.id };
+  }
+
+  async createTask(ref: RemoteRef, task: { title: string; notes: string; dueAt: Date | null }): Promise<{ id: string }> {
+    const answer = await this.http.request({
+      method: 'POST',
+      url: await this.url('/Tasks'),
+      json: {
+        data: [
+          {
+            Subject: task.title,
+            Description: task.notes,
+            Who_Id: { id: ref.id },
+            ...(task.dueAt ? { Due_Date: task.dueAt.toISOString().slice(0, 10) } : {}),
+          },
+        ],
+      },
+    });
+    const details = parse(writeAnswer, answer, 'the task').data[0]?.details;
+    if (!details) throw new CrmError('unavailable', 'Zoho answered the task without a record');
+    return { id: details.id };
+  }
+}

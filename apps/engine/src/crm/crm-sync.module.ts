@@ -1,0 +1,26 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { CrmConflictsService } from './conflicts/crm-conflicts.service';
+import { ConnectorFactory } from './connections/connector-factory';
+import { CrmConnectionsService } from './connections/crm-connections.service';
+import { CrmModule } from './crm.module';
+import { CrmHealthService } from './sync/crm-health.service';
+import { CrmOutboxService } from './sync/crm-outbox.service';
+import { CrmSyncRunner } from './sync/crm-sync-runner.service';
+import { CrmSyncService } from './sync/crm-sync.service';
+
+/** CRM connections, connectors and the two-way sync (outbox, polling, conflicts, health). */
+@Module({
+  imports: [AuditModule, CrmModule],
+  providers: [
+    ConnectorFactory,
+    CrmConnectionsService,
+    CrmOutboxService,
+    CrmSyncService,
+    CrmHealthService,
+    CrmConflictsService,
+    CrmSyncRunner,
+  ],
+  exports: [CrmConnectionsService, CrmSyncService, CrmOutboxService, CrmHealthService, CrmConflictsService],
+})
+export class CrmSyncModule {}

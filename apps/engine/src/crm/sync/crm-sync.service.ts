@@ -1,0 +1,348 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource, type EntityManager } from 'typeorm';
+import { z } from 'zod';
+import type { EngineConfig } from '../../config/engine-config';
+import { ENGINE_CONFIG } from '../../config/engine-config.token';
+import { toE164 } from '../../contacts/phone-number';
+import { ContactResolverService } from '../../contacts/contact-resolver.service';
+import { sqlRow } from '../../database/sql-rows';
+import {
+  type ContactFields,
+  type CrmConnector,
+  type RemoteContact,
+  SYNCED_FIELDS,
+  type SyncCursor,
+  type SyncedField,
+} from '../connectors/crm-connector';
+import { CrmError } from '../connectors/crm-error';
+import { type ConnectionRow, CrmConnectionsService } from '../connections/crm-connections.service';
+import { CrmOutboxService, type OutboxItem } from './crm-outbox.service';
+import { decideFields } from './field-decisions';
+
+const contactRow = z.object({
+  id: z.string(),
+  workspace_id: z.string(),
+  first_name: z.string().nullable(),
+  last_name: z.string().nullable(),
+  email: z.string().nullable(),
+  phone_e164: z.string().nullable(),
+});
+const linkRow = z.object({
+  contact_id: z.string(),
+  remote_type: z.string(),
+  remote_id: z.string(),
+  baseline: z.record(z.string(), z.string().nullable()),
+  remote_modified_at: z.date().nullable(),
+});
+type LinkRow = z.infer<typeof linkRow>;
+
+const cursorSchema = z.object({
+  phase: z.enum(['initial', 'incremental']),
+  after: z.string().optional(),
+  since: z.number().optional(),
+  maxSeen: z.number().optional(),
+});
+
+const COLUMN: Record<SyncedField, string> = { firstName: 'first_name', lastName: 'last_name', email: 'email', phone: 'phone_e164' };
+
+function fieldsOf(row: z.infer<typeof contactRow>): ContactFields {
+  return { firstName: row.first_name, lastName: row.last_name, email: row.email, phone: row.phone_e164 };
+}
+
+function baselineOf(link: LinkRow): Partial<ContactFields> {
+  const baseline: Partial<ContactFields> = {};
+  for (const field of SYNCED_FIELDS) if (field in link.baseline) baseline[field] = link.baseline[field] ?? null;
+  return baseline;
+}
+
+function describe(error: unknown): string {
+  if (error instanceof CrmError) return `${error.kind}: ${error.message}`;
+  return error instanceof Error ? error.message : String(error);
+}
+
+export interface SyncRunResult {
+  pushed: number;
+  failed: number;
+  pulled: number;
+  conflicts: number;
+}
+
+/**
+ * Keeps one connection's contacts in step with its CRM: pushes the outbox
+ * (Parley's changes, in order per contact, each exactly once) and pulls the
+ * CRM's changes by modified time from a stored cursor, deciding field by
+ * field (see decideFields) and queueing conflicts. Runs hold a lease on the
+ * connection, so one worker at a time works it.
+ */
+@Injectable()
+export class CrmSyncService {
+  private readonly logger = new Logger('CrmSync');
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly connections: CrmConnectionsService,
+    private readonly outbox: CrmOutboxService,
+    private readonly resolver: ContactResolverService,
+    @Inject(ENGINE_CONFIG) private readonly config: EngineConfig,
+  ) {}
+
+  /** One round for a connection: pull when the poll interval has passed (or `forcePull`), then push what is due. */
+  async run(connectionId: string, options: { forcePull?: boolean; maxPages?: number } = {}): Promise<SyncRunResult | null> {
+    const lease = randomUUID();
+    const leased = await sqlRow(
+      this.dataSource,
+      z.object({ id: z.string() }),
+      `UPDATE crm_connections SET sync_lease_token = $2, sync_lease_until = clock_timestamp() + make_interval(secs => $3::double precision / 1000)
+        WHERE id = $1 AND status = 'active' AND (sync_lease_until IS NULL OR sync_lease_until < clock_timestamp()) RETURNING id`,
+      [connectionId, lease, this.config.CRM_OUTBOX_LEASE_MS],
+    );
+    if (!leased) return null;
+    const result: SyncRunResult = { pushed: 0, failed: 0, pulled: 0, conflicts: 0 };
+    try {
+      const connection = await this.connections.rowById(connectionId);
+      if (!connection) return result;
+      const connector = this.connections.connector(connection);
+      // The CRM's changes are read first, so a field changed on both sides is seen as a conflict before our change is pushed over it.
+      const due = !connection.last_poll_at || Date.now() - connection.last_poll_at.getTime() >= this.config.CRM_POLL_INTERVAL_MS;
+      if (options.forcePull || due) await this.pull(connection, connector, result, options.maxPages ?? 50);
+      await this.push(connection, connector, result);
+      await this.dataSource.query(`UPDATE crm_connections SET quota = $2 WHERE id = $1`, [connectionId, JSON.stringify(connector.quota())]);
+      return result;
+    } finally {
+      await this.dataSource.query(`UPDATE crm_connections SET sync_lease_until = NULL WHERE id = $1 AND sync_lease_token = $2`, [
+        connectionId,
+        lease,
+      ]);
+    }
+  }
+
+  private async push(connection: ConnectionRow, connector: CrmConnector, result: SyncRunResult): Promise<void> {
+    for (let round = 0; round < 20; round++) {
+      const items = await this.outbox.claim(connection.id, 100, this.config.CRM_OUTBOX_LEASE_MS);
+      if (items.length === 0) return;
+      // Items of one claim belong to different contacts (a contact's next change waits for this one), so they may run side by side.
+      const lanes = 8;
+      for (let start = 0; start < items.length; start += lanes) {
+        await Promise.all(items.slice(start, start + lanes).map((item) => this.pushItem(connection, connector, item, result)));
+      }
+    }
+  }
+
+  private async pushItem(connection: ConnectionRow, connector: CrmConnector, item: OutboxItem, result: SyncRunResult): Promise<void> {
+    try {
+      const contact = await sqlRow(
+        this.dataSource,
+        contactRow,
+        `SELECT id, workspace_id, first_name, last_name, email, phone_e164 FROM contacts WHERE id = $1`,
+        [item.contactId],
+      );
+      if (!contact || item.kind !== 'contact.fields') {
+        await this.outbox.complete(item, 'skipped');
+        return;
+      }
+      const current = fieldsOf(contact);
+      const link = await this.link(connection.id, contact.id);
+      if (link) {
+        const changes: Partial<ContactFields> = {};
+        for (const field of item.fields) changes[field] = current[field];
+        if (Object.keys(changes).length === 0) {
+          await this.outbox.complete(item, 'skipped');
+          return;
+        }
+        const { modifiedAt } = await connector.update({ type: link.remote_type, id: link.remote_id }, changes);
+        await this.finishPush(connection, item, link.remote_type, link.remote_id, changes, modifiedAt ?? Date.now(), result);
+        return;
+      }
+      if (!current.phone) {
+        // Without a number there is nothing to match the CRM record by (WhatsApp customers always have one).
+        await this.outbox.complete(item, 'skipped');
+        return;
+      }
+      let remote: RemoteContact | null = await connector.findByPhone(current.phone);
+      if (remote) {
+        const changes: Partial<ContactFields> = {};
+        for (const field of item.fields) if (current[field] !== null) changes[field] = current[field];
+        const { modifiedAt } = await connector.update(remote, changes);
+        await this.finishPush(connection, item, remote.type, remote.id, { ...remote.fields, ...changes }, modifiedAt ?? Date.now(), result);
+        return;
+      }
+      if (!(await this.outbox.markAttempted(item))) return;
+      remote = await connector.create(current);
+      await this.finishPush(connection, item, remote.type, remote.id, current, remote.modifiedAt || Date.now(), result);
+    } catch (error) {
+      const message = describe(error);
+      const outcome = await this.outbox.fail(item, message, connection.max_attempts, connection.retry_delay_ms);
+      if (outcome !== 'lost') {
+        result.failed++;
+        await this.connections.recordCall(connection.id, 'realtime', false, null, message);
+      }
+      if (outcome === 'failed') this.logger.warn(`CRM change ${item.id} failed for good: ${message}`);
+    }
+  }
+
+  private async finishPush(
+    connection: ConnectionRow,
+    item: OutboxItem,
+    remoteType: string,
+    remoteId: string,
+    agreed: Partial<ContactFields>,
+    remoteModifiedAt: number,
+    result: SyncRunResult,
+  ): Promise<void> {
+    const finished = await this.dataSource.transaction(async (manager) => {
+      if (!(await this.outbox.complete(item, 'done', manager))) return false;
+      await manager.query(
+        `INSERT INTO crm_links (connection_id, contact_id, remote_type, remote_id, baseline, remote_modified_at, synced_at)
+         VALUES ($1, $2, $3, $4, $5, $6, clock_timestamp())
+         ON CONFLICT (connection_id, contact_id) DO UPDATE SET
+           baseline = crm_links.baseline || EXCLUDED.baseline,
+           remote_modified_at = greatest(crm_links.remote_modified_at, EXCLUDED.remote_modified_at),
+           synced_at = EXCLUDED.synced_at`,
+        [connection.id, item.contactId, remoteType, remoteId, JSON.stringify(agreed), new Date(remoteModifiedAt)],
+      );
+      return true;
+    });
+    if (!finished) return;
+    result.pushed++;
+    await this.connections.recordCall(connection.id, 'realtime', true, Date.now() - item.changedAt.getTime(), null);
+  }
+
+  private async link(
+    connectionId: string,
+    contactId: string,
+    manager: EntityManager | DataSource = this.dataSource,
+  ): Promise<LinkRow | null> {
+    return (
+      (await sqlRow(
+        manager,
+        linkRow,
+        `SELECT contact_id, remote_type, remote_id, baseline, remote_modified_at FROM crm_links WHERE connection_id = $1 AND contact_id = $2`,
+        [connectionId, contactId],
+      )) ?? null
+    );
+  }
+
+  private async pull(connection: ConnectionRow, connector: CrmConnector, result: SyncRunResult, maxPages: number): Promise<void> {
+    const stored = cursorSchema.safeParse(connection.cursor);
+    let cursor: SyncCursor = stored.success ? stored.data : { phase: 'initial' };
+    for (let page = 0; page < maxPages; page++) {
+      const mode = cursor.phase === 'initial' ? 'batch' : 'realtime';
+      let answer;
+      try {
+        answer = await connector.pull(cursor);
+      } catch (error) {
+        await this.connections.recordCall(connection.id, mode, false, null, describe(error));
+        return;
+      }
+      for (const remote of answer.contacts) {
+        try {
+          result.conflicts += await this.applyRemote(connection, connector.provider, remote);
+          result.pulled++;
+        } catch (error) {
+          await this.connections.recordCall(connection.id, mode, false, null, `record ${remote.id}: ${describe(error)}`);
+        }
+      }
+      cursor = answer.cursor;
+      // The cursor is stored after each page: a crash resumes from here, and re-reading a page is harmless.
+      await this.dataSource.query(`UPDATE crm_connections SET cursor = $2, last_poll_at = clock_timestamp() WHERE id = $1`, [
+        connection.id,
+        JSON.stringify(cursor),
+      ]);
+      if (answer.contacts.length > 0 || mode === 'batch') {
+        const lag =
+          mode === 'realtime' && answer.contacts.length > 0
+            ? Math.max(0, Date.now() - Math.max(...answer.contacts.map((c) => c.modifiedAt)))
+            : null;
+        await this.connections.recordCall(connection.id, mode, true, lag, null);
+      }
+      if (answer.caughtUp) return;
+    }
+  }
+
+  /** Applies one record read from the CRM; returns the number of conflicts queued. */
+  private async applyRemote(connection: ConnectionRow, provider: string, remote: RemoteContact): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      // Writes made here come from the CRM: the outbox trigger must not send them back.
+      await manager.query(`SELECT set_config('parley.crm_origin', $1, true)`, [connection.id]);
+      let link =
+        (await sqlRow(
+          manager,
+          linkRow,
+          `SELECT contact_id, remote_type, remote_id, baseline, remote_modified_at FROM crm_links WHERE connection_id = $1 AND remote_type = $2 AND remote_id = $3`,
+          [connection.id, remote.type, remote.id],
+        )) ?? null;
+      // A version already seen (or older than our own write) says nothing new; search may still show it.
+      if (link?.remote_modified_at && link.remote_modified_at.getTime() >= remote.modifiedAt) return 0;
+      if (!link) {
+        const phone = remote.fields.phone ? toE164(remote.fields.phone) : null;
+        if (!phone && !remote.fields.email) return 0;
+        const { contactId } = await this.resolver.resolve(
+          connection.workspace_id,
+          { phone, email: remote.fields.email, firstName: remote.fields.firstName, lastName: remote.fields.lastName },
+          'crm',
+          manager,
+        );
+        const taken = await this.link(connection.id, contactId, manager);
+        // Another CRM record is linked to this contact already (a duplicate in the CRM): the first link stays.
+        if (taken) return 0;
+        await manager.query(
+          `INSERT INTO crm_links (connection_id, contact_id, remote_type, remote_id, baseline) VALUES ($1, $2, $3, $4, '{}')`,
+          [connection.id, contactId, remote.type, remote.id],
+        );
+        link = { contact_id: contactId, remote_type: remote.type, remote_id: remote.id, baseline: {}, remote_modified_at: null };
+      }
+      const contact = await sqlRow(
+        manager,
+        contactRow,
+        `SELECT id, workspace_id, first_name, last_name, email, phone_e164 FROM contacts WHERE id = $1 FOR UPDATE`,
+        [link.contact_id],
+      );
+      if (!contact) return 0;
+      const normalized: ContactFields = {
+        ...remote.fields,
+        phone: remote.fields.phone ? (toE164(remote.fields.phone) ?? remote.fields.phone) : null,
+      };
+      const decisions = decideFields({
+        baseline: baselineOf(link),
+        current: fieldsOf(contact),
+        pending: await this.outbox.pendingFields(connection.id, contact.id, manager),
+        remote: { fields: normalized, modifiedAt: remote.modifiedAt },
+      });
+      const sets = SYNCED_FIELDS.filter((field) => field in decisions.applyLocally).map((field) => ({
+        column: COLUMN[field],
+        value: decisions.applyLocally[field] ?? null,
+      }));
+      if (sets.length > 0) {
+        await manager.query(
+          `UPDATE contacts SET ${sets.map((s, i) => `${s.column} = $${i + 2}`).join(', ')}, updated_at = clock_timestamp() WHERE id = $1`,
+          [contact.id, ...sets.map((s) => s.value)],
+        );
+      }
+      await this.outbox.cancelFields(connection.id, contact.id, decisions.cancelPending, manager);
+      await manager.query(
+        `UPDATE crm_links SET baseline = baseline || $3::jsonb, remote_modified_at = $4, synced_at = clock_timestamp() WHERE connection_id = $1 AND contact_id = $2`,
+        [connection.id, contact.id, JSON.stringify(decisions.agreed), new Date(remote.modifiedAt)],
+      );
+      for (const conflict of decisions.conflicts) {
+        await manager.query(
+          `INSERT INTO crm_conflicts (workspace_id, connection_id, contact_id, field, local_value, local_changed_at, remote_value, remote_changed_at, remote_source, winner)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+          [
+            connection.workspace_id,
+            connection.id,
+            contact.id,
+            conflict.field,
+            conflict.localValue,
+            new Date(conflict.localChangedAt),
+            conflict.remoteValue,
+            new Date(conflict.remoteChangedAt),
+            provider,
+            conflict.winner,
+          ],
+        );
+      }
+      return decisions.conflicts.length;
+    });
+  }
+}
