@@ -8,6 +8,7 @@ import { TestRunMessages1764410000000 } from './1764410000000-test-run-messages'
 import { FlowArchive1764420000000 } from './1764420000000-flow-archive';
 import { ContactIdentityAndMessageChanges1764440000000 } from './1764440000000-contact-identity-and-message-changes';
 import { Conversations1764500000000 } from './1764500000000-conversations';
+import { Reports1765150000000 } from './1765150000000-reports';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   FlowArchive1764420000000,
   ContactIdentityAndMessageChanges1764440000000,
   Conversations1764500000000,
+  Reports1765150000000,
 ];
