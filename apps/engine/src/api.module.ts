@@ -21,6 +21,8 @@ import { NodeTypesController } from './flows/node-types.controller';
 import { IncomingWebhookController } from './hooks/incoming-webhook.controller';
 import { NotificationsController } from './notifications/notifications.controller';
 import { PausesController } from './pauses/pauses.controller';
+import { ReportsController } from './reports/reports.controller';
+import { ReportsCoreModule } from './reports/reports-core.module';
 import { RuntimeModule } from './runtime/runtime.module';
 import { SimulatorClientService } from './test-runs/simulator-client.service';
 import { TestRunsController } from './test-runs/test-runs.controller';
@@ -45,6 +47,7 @@ import { WorkspacesModule } from './workspaces/workspaces.module';
     CrmModule,
     EventsModule,
     FlowsModule,
+    ReportsCoreModule,
     RuntimeModule,
     UsersModule,
     WhatsAppModule,
@@ -65,6 +68,7 @@ import { WorkspacesModule } from './workspaces/workspaces.module';
     FlowTemplatesController,
     NotificationsController,
     PausesController,
+    ReportsController,
     TestRunsController,
     UsersController,
     WhatsAppNumbersController,

@@ -11,6 +11,7 @@ import type { EngineConfig } from './config/engine-config';
 import { dataSourceOptions } from './database/data-source-options';
 import { DispatchModule } from './dispatch/dispatch.module';
 import { HealthModule } from './health/health.module';
+import { ReportsWorkModule } from './reports/reports-work.module';
 import { StreamModule } from './stream/stream.module';
 
 @Module({})
@@ -39,6 +40,7 @@ export class AppModule {
         HealthModule,
         StreamModule,
         ConversationsWorkModule.forRoot(config),
+        ReportsWorkModule.forRoot(config),
         ...(serveApi ? [ApiModule] : []),
       ],
     };
