@@ -387,6 +387,21 @@ describe('API access: roles, anonymous callers and workspaces', () => {
         return { path: '/api/workspace/settings', body: settings };
       },
     },
+    { route: 'GET /api/reports/service', access: ALL, request: async () => ({ path: '/api/reports/service' }) },
+    { route: 'GET /api/reports/traffic', access: ALL, request: async () => ({ path: '/api/reports/traffic' }) },
+    { route: 'GET /api/reports/words', access: EDITORS, request: async () => ({ path: '/api/reports/words' }) },
+    { route: 'GET /api/reports/messaging', access: EDITORS, request: async () => ({ path: '/api/reports/messaging' }) },
+    { route: 'GET /api/reports/funnel', access: EDITORS, request: async () => ({ path: '/api/reports/funnel' }) },
+    { route: 'GET /api/reports/cost', access: EDITORS, request: async () => ({ path: '/api/reports/cost' }) },
+    { route: 'GET /api/reports/prices', access: EDITORS, request: async () => ({ path: '/api/reports/prices' }) },
+    {
+      route: 'PUT /api/reports/prices',
+      access: ADMIN,
+      request: async () => ({
+        path: '/api/reports/prices',
+        body: { prices: [{ country: '*', category: 'marketing', price: 0.05, currency: 'EUR' }] },
+      }),
+    },
     { route: 'GET /api/notifications', access: ALL, request: async () => ({ path: '/api/notifications' }) },
     { route: 'GET /api/conversations', access: ALL, request: async () => ({ path: '/api/conversations' }) },
     { route: 'GET /api/conversations/:id', access: ALL, request: async () => ({ path: `/api/conversations/${conversationId}` }) },

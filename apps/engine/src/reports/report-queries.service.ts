@@ -106,7 +106,9 @@ export class ReportQueriesService {
     );
     const duration = (kind: string): Duration => {
       const row = rows.find((r) => r.kind === kind);
-      return row ? { count: row.count, median: row.median, p90: row.p90, businessMedian: row.bmedian, businessP90: row.bp90 } : EMPTY_DURATION;
+      return row
+        ? { count: row.count, median: row.median, p90: row.p90, businessMedian: row.bmedian, businessP90: row.bp90 }
+        : EMPTY_DURATION;
     };
     const agentRows = await sqlRows(
       this.dataSource,
@@ -132,7 +134,8 @@ export class ReportQueriesService {
               count(*) FILTER (WHERE e.kind = 'resolution') AS resolutions,
               percentile_disc(0.5) WITHIN GROUP (ORDER BY e.seconds) FILTER (WHERE e.kind = 'resolution') AS resolution_median
          FROM report_service_events e JOIN users u ON u.id = e.user_id
-        WHERE e.${where.replaceAll(' AND ', ' AND e.')} AND e.kind <> 'opened' AND ($5::uuid IS NULL OR e.user_id = $5)
+        WHERE e.workspace_id = $1 AND e.at >= $2 AND e.at < $3 AND ($4::uuid IS NULL OR e.number_id = $4)
+          AND e.kind <> 'opened' AND ($5::uuid IS NULL OR e.user_id = $5)
         GROUP BY e.user_id, u.display_name, u.email
         ORDER BY replies DESC, name`,
       [q.workspaceId, q.from, q.to, q.numberId, q.agentId],
@@ -222,7 +225,12 @@ export class ReportQueriesService {
     q: ReportQuery,
     limit: number,
     watch: { term: string; below: number } | null,
-  ): Promise<{ messages: number; words: TermTrend[]; intents: TermTrend[]; watch: { term: string; share: number; below: number; alert: boolean } | null }> {
+  ): Promise<{
+    messages: number;
+    words: TermTrend[];
+    intents: TermTrend[];
+    watch: { term: string; share: number; below: number; alert: boolean } | null;
+  }> {
     const counts = async (period: ReportQuery) => {
       const terms = await sqlRows(
         this.dataSource,
@@ -280,10 +288,19 @@ export class ReportQueriesService {
     );
     const labels = await this.labels(q.workspaceId, by, [...new Set(rows.map((r) => r.key))]);
     const build = (keyValue: string, subset: typeof rows): MessagingRow => {
-      const counts = messageCounts(subset.filter((r) => r.metric === 'out').map((r) => ({ status: r.status, count: r.count, readSeconds: r.seconds })));
+      const counts = messageCounts(
+        subset.filter((r) => r.metric === 'out').map((r) => ({ status: r.status, count: r.count, readSeconds: r.seconds })),
+      );
       const replied = subset.filter((r) => r.metric === 'reply').reduce((s, r) => s + r.count, 0);
       const converted = subset.filter((r) => r.metric === 'conversion').reduce((s, r) => s + r.count, 0);
-      return { key: keyValue, label: labels.get(keyValue) ?? (keyValue || '(none)'), ...counts, replied, replyRate: rate(replied, counts.sent), converted };
+      return {
+        key: keyValue,
+        label: labels.get(keyValue) ?? (keyValue || '(none)'),
+        ...counts,
+        replied,
+        replyRate: rate(replied, counts.sent),
+        converted,
+      };
     };
     const keys = [...new Set(rows.map((r) => r.key))];
     const optOuts = await sqlRows(
@@ -296,7 +313,12 @@ export class ReportQueriesService {
     return {
       totals: build('', rows),
       rows: keys
-        .map((k) => build(k, rows.filter((r) => r.key === k)))
+        .map((k) =>
+          build(
+            k,
+            rows.filter((r) => r.key === k),
+          ),
+        )
         .sort((a, b) => b.sent + b.failed - (a.sent + a.failed) || a.label.localeCompare(b.label)),
       optOuts: optOuts[0]?.count ?? 0,
     };
@@ -306,9 +328,12 @@ export class ReportQueriesService {
   private async labels(workspaceId: string, by: string, keys: string[]): Promise<Map<string, string>> {
     const map = new Map<string, string>();
     if (by === 'flow' || by === 'step') {
-      const flows = await sqlRows(this.dataSource, z.object({ id: z.string(), name: z.string() }), 'SELECT id::text, name FROM flows WHERE workspace_id = $1', [
-        workspaceId,
-      ]);
+      const flows = await sqlRows(
+        this.dataSource,
+        z.object({ id: z.string(), name: z.string() }),
+        'SELECT id::text, name FROM flows WHERE workspace_id = $1',
+        [workspaceId],
+      );
       const names = new Map(flows.map((f) => [f.id, f.name]));
       for (const k of keys) {
         const [flow, node] = k.split(':');
@@ -328,32 +353,83 @@ export class ReportQueriesService {
   }
 
   async funnel(q: ReportQuery): Promise<{
-    flows: { flowId: string; name: string; entered: number; sent: number; delivered: number; read: number; replied: number; converted: number; conversionRate: number | null }[];
+    flows: {
+      flowId: string;
+      name: string;
+      entered: number;
+      sent: number;
+      delivered: number;
+      read: number;
+      replied: number;
+      converted: number;
+      conversionRate: number | null;
+    }[];
     stages: FunnelStage[];
-    steps: { flowVersionId: string; version: number | null; nodeId: string; label: string; reached: number; sent: number; delivered: number; read: number; replied: number; converted: number }[];
+    steps: {
+      flowVersionId: string;
+      version: number | null;
+      nodeId: string;
+      label: string;
+      reached: number;
+      sent: number;
+      delivered: number;
+      read: number;
+      replied: number;
+      converted: number;
+    }[];
   }> {
     const f = this.hourFilters(q);
     const rows = await sqlRows(
       this.dataSource,
-      z.object({ flow_id: z.string(), flow_version_id: z.string(), node_id: z.string(), metric: z.string(), status: z.string(), count: num }),
+      z.object({
+        flow_id: z.string(),
+        flow_version_id: z.string(),
+        node_id: z.string(),
+        metric: z.string(),
+        status: z.string(),
+        count: num,
+      }),
       `SELECT flow_id::text, flow_version_id::text, node_id, metric, status, sum(count) AS count FROM report_hours
         WHERE workspace_id = $1 AND hour >= $2 AND hour < $3 AND flow_id IS NOT NULL
           AND metric IN ('entered', 'step', 'out', 'reply', 'conversion') ${f.sql}
         GROUP BY 1, 2, 3, 4, 5`,
       f.params,
     );
-    const flowNames = await sqlRows(this.dataSource, z.object({ id: z.string(), name: z.string() }), 'SELECT id::text, name FROM flows WHERE workspace_id = $1', [
-      q.workspaceId,
-    ]);
+    const flowNames = await sqlRows(
+      this.dataSource,
+      z.object({ id: z.string(), name: z.string() }),
+      'SELECT id::text, name FROM flows WHERE workspace_id = $1',
+      [q.workspaceId],
+    );
     const totals = (subset: typeof rows) => {
-      const counts = messageCounts(subset.filter((r) => r.metric === 'out').map((r) => ({ status: r.status, count: r.count, readSeconds: 0 })));
+      const counts = messageCounts(
+        subset.filter((r) => r.metric === 'out').map((r) => ({ status: r.status, count: r.count, readSeconds: 0 })),
+      );
       const sum = (metric: string) => subset.filter((r) => r.metric === metric).reduce((s, r) => s + r.count, 0);
-      return { entered: sum('entered'), reached: sum('step'), sent: counts.sent, delivered: counts.delivered, read: counts.read, replied: sum('reply'), converted: sum('conversion') };
+      return {
+        entered: sum('entered'),
+        reached: sum('step'),
+        sent: counts.sent,
+        delivered: counts.delivered,
+        read: counts.read,
+        replied: sum('reply'),
+        converted: sum('conversion'),
+      };
     };
     const flows = flowNames
       .map((flow) => {
         const t = totals(rows.filter((r) => r.flow_id === flow.id));
-        return { flowId: flow.id, name: flow.name, entered: t.entered, sent: t.sent, delivered: t.delivered, read: t.read, replied: t.replied, converted: t.converted, conversionRate: rate(t.converted, t.entered) };
+        return {
+          flowId: flow.id,
+          name: flow.name,
+          entered: t.entered,
+          sent: t.sent,
+          delivered: t.delivered,
+          read: t.read,
+          replied: t.replied,
+          converted: t.converted,
+          conversionRate: rate(t.converted, t.entered),
+        };
       })
       .filter((flow) => flow.entered + flow.sent > 0)
       .sort((a, b) => b.entered - a.entered || a.name.localeCompare(b.name));
@@ -379,7 +455,9 @@ export class ReportQueriesService {
         [q.flowId, q.workspaceId],
       );
       const nodeLabels = new Map<string, string>();
-      const nodeShape = z.object({ nodes: z.array(z.object({ id: z.string(), type: z.string(), label: z.string().optional() }).loose()) }).loose();
+      const nodeShape = z
+        .object({ nodes: z.array(z.object({ id: z.string(), type: z.string(), label: z.string().optional() }).loose()) })
+        .loose();
       for (const v of versions) {
         const parsed = nodeShape.safeParse(v.definition);
         if (parsed.success) for (const n of parsed.data.nodes) nodeLabels.set(`${v.id}:${n.id}`, n.label || n.type);
@@ -417,7 +495,15 @@ export class ReportQueriesService {
     return rows;
   }
 
-  async cost(q: ReportQuery): Promise<{ lines: CostLine[]; total: number; currency: string | null; delivered: number; converted: number; costPerMessage: number | null; costPerConversion: number | null }> {
+  async cost(q: ReportQuery): Promise<{
+    lines: CostLine[];
+    total: number;
+    currency: string | null;
+    delivered: number;
+    converted: number;
+    costPerMessage: number | null;
+    costPerConversion: number | null;
+  }> {
     const f = this.hourFilters(q);
     const rows = await sqlRows(
       this.dataSource,
@@ -448,4 +534,3 @@ export class ReportQueriesService {
     };
   }
 }
-

@@ -42,10 +42,16 @@ export class ReportRollupService {
   ) {}
 
   /** One round; returns how many changes it handled (0: nothing to do, or another process is at it). */
-  async runOnce(options: { batch?: number; interrupt?: RoundInterrupt } = {}): Promise<number> {
+  async runOnce(options: { batch?: number; interrupt?: RoundInterrupt; wait?: boolean } = {}): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
-      const locked = await sqlRows(manager, z.object({ locked: z.boolean() }), 'SELECT pg_try_advisory_xact_lock($1) AS locked', [LOCK_KEY]);
-      if (!locked[0]?.locked) return 0;
+      if (options.wait) {
+        await manager.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
+      } else {
+        const locked = await sqlRows(manager, z.object({ locked: z.boolean() }), 'SELECT pg_try_advisory_xact_lock($1) AS locked', [
+          LOCK_KEY,
+        ]);
+        if (!locked[0]?.locked) return 0;
+      }
       const changes = await sqlRows(
         manager,
         changeRow,
@@ -81,11 +87,11 @@ export class ReportRollupService {
     });
   }
 
-  /** Runs rounds until no change is left; returns how many it handled. */
-  async drain(): Promise<number> {
+  /** Runs rounds until no change is left (`wait`: queue behind a round another process runs, else stop); returns how many it handled. */
+  async drain(options: { wait?: boolean } = { wait: true }): Promise<number> {
     let total = 0;
     for (;;) {
-      const handled = await this.runOnce();
+      const handled = await this.runOnce(options);
       if (handled === 0) return total;
       total += handled;
     }
@@ -163,7 +169,8 @@ export class ReportRollupService {
            SELECT * FROM messages p
             WHERE p.contact_id = i.contact_id AND p.occurred_at < i.occurred_at
             ORDER BY p.occurred_at DESC LIMIT 1
-         ) p ON p.direction = 'outbound' AND p.whatsapp_number_id = i.whatsapp_number_id AND p.occurred_at > i.occurred_at - interval '24 hours'
+         ) p ON p.direction = 'outbound' AND p.whatsapp_number_id = i.whatsapp_number_id AND p.status IS DISTINCT FROM 'failed'
+              AND p.occurred_at > i.occurred_at - interval '24 hours'
          LEFT JOIN executions e ON e.id = p.execution_id
         WHERE i.workspace_id = $1 AND i.direction = 'inbound'
         GROUP BY h.hour, 4, 5, 6, 7, 8, 9, 10`,
@@ -178,6 +185,7 @@ export class ReportRollupService {
          JOIN LATERAL (
            SELECT * FROM messages p
             WHERE p.contact_id = o.contact_id AND p.direction = 'outbound' AND p.execution_id IS NOT NULL
+              AND p.status IS DISTINCT FROM 'failed'
               AND p.occurred_at <= o.placed_at AND p.occurred_at > o.placed_at - make_interval(days => $3)
             ORDER BY p.occurred_at DESC LIMIT 1
          ) p ON true
@@ -222,7 +230,10 @@ export class ReportRollupService {
       for (const word of messageWords(row.text)) bump(row.hour, row.number_id, 'word', word);
       for (const intent of intentNames) if (intents.matches(row.text, intent)) bump(row.hour, row.number_id, 'intent', intent);
     }
-    const rows = [...counts].map(([key, count]) => ({ key: z.tuple([z.string(), z.string(), z.string(), z.string()]).parse(JSON.parse(key)), count }));
+    const rows = [...counts].map(([key, count]) => ({
+      key: z.tuple([z.string(), z.string(), z.string(), z.string()]).parse(JSON.parse(key)),
+      count,
+    }));
     for (let start = 0; start < rows.length; start += 5000) {
       const slice = rows.slice(start, start + 5000);
       await manager.query(
@@ -258,7 +269,13 @@ export class ReportRollupService {
     );
     const notes = await sqlRows(
       manager,
-      z.object({ conversation_id: z.string(), author_user_id: z.string().nullable(), text: z.string(), details: z.unknown(), occurred_at: z.date() }),
+      z.object({
+        conversation_id: z.string(),
+        author_user_id: z.string().nullable(),
+        text: z.string(),
+        details: z.unknown(),
+        occurred_at: z.date(),
+      }),
       `SELECT conversation_id, author_user_id, text, details, occurred_at FROM conversation_notes
         WHERE conversation_id = ANY($1::uuid[]) AND kind = 'activity'`,
       [ids],

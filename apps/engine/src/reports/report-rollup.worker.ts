@@ -15,7 +15,7 @@ export class ReportRollupWorker implements OnApplicationBootstrap, OnApplication
 
   onApplicationBootstrap(): void {
     this.task.start(INTERVAL_MS, async () => {
-      await this.rollups.drain();
+      await this.rollups.drain({ wait: false });
     });
   }
 

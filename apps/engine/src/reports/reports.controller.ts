@@ -15,7 +15,12 @@ import { reportQuery, reportQuerySchema } from './report-range';
 const wordsQuery = reportQuerySchema.extend({
   limit: z.coerce.number().int().min(1).max(200).default(30),
   watch: z.string().trim().min(1).max(100).optional().meta({ description: 'A word to watch, e.g. "discount"' }),
-  below: z.coerce.number().min(0).max(1).default(0.08).meta({ description: 'Alert when the watched word is in fewer than this share of messages' }),
+  below: z.coerce
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.08)
+    .meta({ description: 'Alert when the watched word is in fewer than this share of messages' }),
 });
 const messagingQuery = reportQuerySchema.extend({
   by: z.enum(['flow', 'step', 'template', 'number', 'category', 'country', 'error']).default('flow'),
@@ -171,7 +176,9 @@ export class ReportsController {
 
   @Get('service')
   @Roles('admin', 'marketer', 'support')
-  @ApiOperation({ summary: 'Service efficiency: first response, reply and resolution times (median, p90; calendar and business hours), per agent' })
+  @ApiOperation({
+    summary: 'Service efficiency: first response, reply and resolution times (median, p90; calendar and business hours), per agent',
+  })
   @ZodResponse(envelope(serviceFigures))
   @ErrorResponses(RANGE_ERRORS)
   async service(@CurrentPrincipal() principal: Principal, @ZodQuery(reportQuerySchema) query: z.infer<typeof reportQuerySchema>) {
@@ -199,7 +206,10 @@ export class ReportsController {
 
   @Get('messaging')
   @Roles('admin', 'marketer')
-  @ApiOperation({ summary: 'Messaging: sent, delivered, read, failed, replied and converted per flow, step, template, number, category, country or error code' })
+  @ApiOperation({
+    summary:
+      'Messaging: sent, delivered, read, failed, replied and converted per flow, step, template, number, category, country or error code',
+  })
   @ZodResponse(envelope(messagingFigures))
   @ErrorResponses(RANGE_ERRORS)
   async messaging(@CurrentPrincipal() principal: Principal, @ZodQuery(messagingQuery) query: z.infer<typeof messagingQuery>) {
@@ -208,7 +218,9 @@ export class ReportsController {
 
   @Get('funnel')
   @Roles('admin', 'marketer')
-  @ApiOperation({ summary: 'Flow funnel: entered, each step reached, sent, delivered, read, replied, converted (per flow; steps with flowId)' })
+  @ApiOperation({
+    summary: 'Flow funnel: entered, each step reached, sent, delivered, read, replied, converted (per flow; steps with flowId)',
+  })
   @ZodResponse(envelope(funnelFigures))
   @ErrorResponses(RANGE_ERRORS)
   async funnel(@CurrentPrincipal() principal: Principal, @ZodQuery(reportQuerySchema) query: z.infer<typeof reportQuerySchema>) {
@@ -217,7 +229,9 @@ export class ReportsController {
 
   @Get('cost')
   @Roles('admin', 'marketer')
-  @ApiOperation({ summary: 'Cost: delivered messages per Meta pricing category and country, priced by the price table; per message and per conversion' })
+  @ApiOperation({
+    summary: 'Cost: delivered messages per Meta pricing category and country, priced by the price table; per message and per conversion',
+  })
   @ZodResponse(envelope(costFigures))
   @ErrorResponses(RANGE_ERRORS)
   async cost(@CurrentPrincipal() principal: Principal, @ZodQuery(reportQuerySchema) query: z.infer<typeof reportQuerySchema>) {

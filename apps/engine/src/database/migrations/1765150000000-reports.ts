@@ -84,33 +84,58 @@ export class Reports1765150000000 implements MigrationInterface {
       CREATE INDEX orders_workspace_time_idx ON orders (workspace_id, placed_at);
       CREATE INDEX execution_steps_workspace_time_idx ON execution_steps (workspace_id, started_at);
 
+      -- A message changes its own hour and conversation, and also what depends on it elsewhere: whether the
+      -- contact's next message is a reply (to it), and which orders after it a flow's message converted.
+      CREATE FUNCTION parley_report_mark_message(m messages) RETURNS void LANGUAGE plpgsql AS $$
+      BEGIN
+        INSERT INTO report_changes (workspace_id, hour) VALUES (m.workspace_id, date_trunc('hour', m.occurred_at));
+        IF m.conversation_id IS NOT NULL THEN
+          INSERT INTO report_changes (workspace_id, conversation_id) VALUES (m.workspace_id, m.conversation_id);
+        END IF;
+        INSERT INTO report_changes (workspace_id, hour)
+          SELECT m.workspace_id, date_trunc('hour', n.occurred_at) FROM messages n
+           WHERE n.contact_id = m.contact_id AND n.occurred_at > m.occurred_at AND n.id <> m.id
+           ORDER BY n.occurred_at LIMIT 1;
+        IF m.direction = 'outbound' AND m.execution_id IS NOT NULL THEN
+          -- 90 days: the longest conversion window a workspace may set.
+          INSERT INTO report_changes (workspace_id, hour)
+            SELECT DISTINCT m.workspace_id, date_trunc('hour', o.placed_at) FROM orders o
+             WHERE o.contact_id = m.contact_id AND o.placed_at >= m.occurred_at AND o.placed_at < m.occurred_at + interval '90 days';
+        END IF;
+      END;
+      $$;
       CREATE FUNCTION parley_report_message_changed() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
-        INSERT INTO report_changes (workspace_id, hour) VALUES (NEW.workspace_id, date_trunc('hour', NEW.occurred_at));
-        IF NEW.conversation_id IS NOT NULL THEN
-          INSERT INTO report_changes (workspace_id, conversation_id) VALUES (NEW.workspace_id, NEW.conversation_id);
+        PERFORM parley_report_mark_message(NEW);
+        IF TG_OP = 'UPDATE' AND (OLD.occurred_at, OLD.contact_id) IS DISTINCT FROM (NEW.occurred_at, NEW.contact_id) THEN
+          PERFORM parley_report_mark_message(OLD);
         END IF;
         RETURN NULL;
       END;
       $$;
       CREATE TRIGGER messages_report_insert AFTER INSERT ON messages
         FOR EACH ROW EXECUTE FUNCTION parley_report_message_changed();
-      CREATE TRIGGER messages_report_update AFTER UPDATE OF status, error_code, conversation_id, sent_by_user_id, occurred_at, text ON messages
+      CREATE TRIGGER messages_report_update AFTER UPDATE OF status, error_code, conversation_id, sent_by_user_id, occurred_at, contact_id, execution_id, text ON messages
         FOR EACH ROW EXECUTE FUNCTION parley_report_message_changed();
 
-      CREATE FUNCTION parley_report_hour_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+      CREATE FUNCTION parley_report_run_changed() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
-        INSERT INTO report_changes (workspace_id, hour)
-          VALUES (NEW.workspace_id, date_trunc('hour', CASE TG_TABLE_NAME WHEN 'orders' THEN NEW.placed_at ELSE NEW.started_at END));
+        INSERT INTO report_changes (workspace_id, hour) VALUES (NEW.workspace_id, date_trunc('hour', NEW.started_at));
+        RETURN NULL;
+      END;
+      $$;
+      CREATE FUNCTION parley_report_order_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        INSERT INTO report_changes (workspace_id, hour) VALUES (NEW.workspace_id, date_trunc('hour', NEW.placed_at));
         RETURN NULL;
       END;
       $$;
       CREATE TRIGGER executions_report_insert AFTER INSERT ON executions
-        FOR EACH ROW EXECUTE FUNCTION parley_report_hour_changed();
+        FOR EACH ROW EXECUTE FUNCTION parley_report_run_changed();
       CREATE TRIGGER execution_steps_report_insert AFTER INSERT ON execution_steps
-        FOR EACH ROW EXECUTE FUNCTION parley_report_hour_changed();
+        FOR EACH ROW EXECUTE FUNCTION parley_report_run_changed();
       CREATE TRIGGER orders_report_change AFTER INSERT OR UPDATE OF placed_at, contact_id ON orders
-        FOR EACH ROW EXECUTE FUNCTION parley_report_hour_changed();
+        FOR EACH ROW EXECUTE FUNCTION parley_report_order_changed();
 
       CREATE FUNCTION parley_report_conversation_changed() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
@@ -133,7 +158,8 @@ export class Reports1765150000000 implements MigrationInterface {
       DROP TRIGGER executions_report_insert ON executions;
       DROP TRIGGER messages_report_update ON messages;
       DROP TRIGGER messages_report_insert ON messages;
-      DROP FUNCTION parley_report_conversation_changed(), parley_report_hour_changed(), parley_report_message_changed();
+      DROP FUNCTION parley_report_conversation_changed(), parley_report_order_changed(), parley_report_run_changed(), parley_report_message_changed();
+      DROP FUNCTION parley_report_mark_message(messages);
       DROP INDEX execution_steps_workspace_time_idx, orders_workspace_time_idx, messages_workspace_time_idx;
       DROP TABLE report_prices, report_service_events, report_word_hours, report_hours, report_changes;
     `);

@@ -23,7 +23,9 @@ describe('businessSeconds', () => {
 
   it('is zero outside business hours and for empty spans', () => {
     // Saturday all day in New York.
-    expect(businessSeconds(new Date('2026-03-07T05:00:00Z'), new Date('2026-03-08T04:59:00Z'), WEEKDAYS_9_TO_18, 'America/New_York')).toBe(0);
+    expect(businessSeconds(new Date('2026-03-07T05:00:00Z'), new Date('2026-03-08T04:59:00Z'), WEEKDAYS_9_TO_18, 'America/New_York')).toBe(
+      0,
+    );
     expect(businessSeconds(new Date('2026-03-09T15:00:00Z'), new Date('2026-03-09T15:00:00Z'), WEEKDAYS_9_TO_18, 'UTC')).toBe(0);
   });
 

@@ -82,8 +82,11 @@ describe('service events (hand-computed fixtures)', () => {
   });
 
   it('measures nothing for outreach nobody waited for', () => {
-    expect(summary([{ kind: 'bot', at: at('2026-03-09T09:00:00Z') }, { kind: 'agent', at: at('2026-03-09T09:05:00Z'), userId: 'anna' }])).toEqual(
-      [],
-    );
+    expect(
+      summary([
+        { kind: 'bot', at: at('2026-03-09T09:00:00Z') },
+        { kind: 'agent', at: at('2026-03-09T09:05:00Z'), userId: 'anna' },
+      ]),
+    ).toEqual([]);
   });
 });

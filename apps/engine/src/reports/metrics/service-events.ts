@@ -57,7 +57,14 @@ export function serviceEvents(items: readonly ServiceItem[], hours: BusinessHour
   let waitingSince: Date | null = null;
   let answered = false;
   const emit = (kind: ServiceEventKind, at: Date, userId: string | null, from: Date): void => {
-    events.push({ kind, cycle, at, userId, seconds: (at.getTime() - from.getTime()) / 1000, businessSeconds: businessSeconds(from, at, hours, zone) });
+    events.push({
+      kind,
+      cycle,
+      at,
+      userId,
+      seconds: (at.getTime() - from.getTime()) / 1000,
+      businessSeconds: businessSeconds(from, at, hours, zone),
+    });
   };
   const open = (at: Date): void => {
     cycle += 1;

@@ -6,7 +6,9 @@ import stopwordsJson from 'stopwords-iso/stopwords-iso.json';
 export const STOP_WORD_LANGUAGES = ['it', 'en', 'pl', 'es', 'de', 'fr'] as const;
 
 const stopwords = z.record(z.string(), z.array(z.string())).parse(stopwordsJson);
-const STOP_WORDS: ReadonlySet<string> = new Set(STOP_WORD_LANGUAGES.flatMap((language) => stopwords[language] ?? []).map((w) => w.toLowerCase()));
+const STOP_WORDS: ReadonlySet<string> = new Set(
+  STOP_WORD_LANGUAGES.flatMap((language) => stopwords[language] ?? []).map((w) => w.toLowerCase()),
+);
 
 /** Letters (any script) and digits, with inner apostrophes and hyphens ("l'ordine" splits, "e-mail" stays). */
 const WORD = /[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)*/gu;
