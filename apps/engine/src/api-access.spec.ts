@@ -402,6 +402,7 @@ describe('API access: roles, anonymous callers and workspaces', () => {
         body: { prices: [{ country: '*', category: 'marketing', price: 0.05, currency: 'EUR' }] },
       }),
     },
+    { route: 'POST /api/reports/demo-data', access: ADMIN, request: async () => ({ path: '/api/reports/demo-data' }) },
     { route: 'GET /api/notifications', access: ALL, request: async () => ({ path: '/api/notifications' }) },
     { route: 'GET /api/conversations', access: ALL, request: async () => ({ path: '/api/conversations' }) },
     { route: 'GET /api/conversations/:id', access: ALL, request: async () => ({ path: `/api/conversations/${conversationId}` }) },

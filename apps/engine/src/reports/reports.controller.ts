@@ -1,4 +1,4 @@
-import { BadRequestException, Controller, Get, Put } from '@nestjs/common';
+import { BadRequestException, ConflictException, Controller, Get, HttpCode, Post, Put } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
@@ -8,7 +8,9 @@ import type { Principal } from '../auth/principal';
 import { Roles } from '../auth/roles.decorator';
 import { Clock } from '../common/clock';
 import { ErrorResponses, ZodBody, ZodQuery, ZodResponse } from '../common/api-contract';
+import { seedDemoData } from './demo-data';
 import { PRICING_CATEGORIES } from './metrics/cost';
+import { ReportRollupService } from './report-rollup.service';
 import { previousPeriod, ReportQueriesService, type ReportQuery } from './report-queries.service';
 import { reportQuery, reportQuerySchema } from './report-range';
 
@@ -162,6 +164,7 @@ export class ReportsController {
     private readonly clock: Clock,
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly rollups: ReportRollupService,
   ) {}
 
   private async both<T>(q: ReportQuery, run: (q: ReportQuery) => Promise<T>) {
@@ -294,5 +297,47 @@ export class ReportsController {
       );
     });
     return { prices: await this.reports.prices(principal.workspaceId) };
+  }
+
+  @Post('demo-data')
+  @Roles('admin')
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Fill an empty workspace with 30 days of demo data for the reports (refused once it has real messages); audited',
+  })
+  @ZodResponse(z.object({ messages: z.number(), executions: z.number() }), { status: 201, description: 'Demo data written and rolled up' })
+  @ErrorResponses({ 409: 'The workspace already has messages of its own, or no WhatsApp number' })
+  async demoData(@CurrentPrincipal() principal: Principal) {
+    const real = await this.dataSource.query(`SELECT 1 FROM messages WHERE workspace_id = $1 AND wamid NOT LIKE 'wamid.demo.%' LIMIT 1`, [
+      principal.workspaceId,
+    ]);
+    if (Array.isArray(real) && real.length > 0) {
+      throw new ConflictException({
+        message: 'This workspace has messages of its own: demo data would mix with them.',
+        code: 'workspace_not_empty',
+      });
+    }
+    const numbers = await this.dataSource.query('SELECT 1 FROM whatsapp_numbers WHERE workspace_id = $1 LIMIT 1', [principal.workspaceId]);
+    if (!Array.isArray(numbers) || numbers.length === 0) {
+      throw new ConflictException({ message: 'Add a WhatsApp number first: demo conversations need one.', code: 'no_number' });
+    }
+    const written = await this.dataSource.transaction(async (manager) => {
+      const result = await seedDemoData(manager, principal.workspaceId, { days: 30, sessionsPerDay: 60, now: this.clock.now() });
+      await manager.query('DELETE FROM report_changes WHERE workspace_id = $1', [principal.workspaceId]);
+      await this.audit.record(
+        {
+          workspaceId: principal.workspaceId,
+          actorUserId: principal.userId,
+          action: 'reports.demo_data.created',
+          subjectType: 'workspace',
+          subjectId: principal.workspaceId,
+          details: result,
+        },
+        manager,
+      );
+      return result;
+    });
+    await this.rollups.rebuild(principal.workspaceId);
+    return written;
   }
 }
