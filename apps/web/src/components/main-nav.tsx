@@ -7,6 +7,7 @@ import styles from './main-nav.module.css';
 const ITEMS = [
   { href: '/flows', label: 'Flows' },
   { href: '/inbox', label: 'Inbox' },
+  { href: '/reports', label: 'Reports' },
 ] as const;
 
 export function MainNav() {
