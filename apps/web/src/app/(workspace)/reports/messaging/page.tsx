@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { ErrorNotice } from '@/components/error-notice';
+import { PriceTableEditor } from '@/components/reports/price-table-editor';
 import { BarChart } from '@/components/reports/bar-chart';
 import { DataTable } from '@/components/reports/data-table';
 import { Kpi } from '@/components/reports/kpi';
@@ -26,10 +27,12 @@ export default async function MessagingReportPage({
 }) {
   const search = await searchParams;
   const data = await loadReport('/api/reports/messaging', messagingReportSchema, search, { by: 'flow' });
-  const [templates, errors, cost] = await Promise.all([
+  const [templates, errors, cost, prices, me] = await Promise.all([
     readFromEngine(`/api/reports/messaging?${engineQuery(data.params, { by: 'template' })}`, messagingReportSchema),
     readFromEngine(`/api/reports/messaging?${engineQuery(data.params, { by: 'error' })}`, messagingReportSchema),
     readFromEngine(`/api/reports/cost?${engineQuery(data.params)}`, costReportSchema),
+    readFromEngine('/api/reports/prices', priceTableSchema),
+    readFromEngine('/api/auth/me', meResponseSchema),
   ]);
   const report = data.report.ok ? data.report.data : null;
   return (
@@ -51,6 +54,7 @@ export default async function MessagingReportPage({
           }
         />
       )}
+      {prices.ok ? <PriceTableEditor prices={prices.data.prices} canEdit={me.ok && me.data.user.role === 'admin'} /> : null}
     </ReportFrame>
   );
 }
