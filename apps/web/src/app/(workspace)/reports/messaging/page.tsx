@@ -15,7 +15,9 @@ import {
   type MessagingReport,
   messagingReportSchema,
   type MessagingRow,
+  priceTableSchema,
 } from '@/lib/reports/report-schemas';
+import { meResponseSchema } from '@/lib/session-user';
 import { loadReport, previousLabel } from '@/lib/reports/load-report';
 
 export const metadata: Metadata = { title: 'Messaging and cost' };
