@@ -11,6 +11,7 @@ import { dataSourceOptions } from './database/data-source-options';
 import { migrateDatabase } from './database/migrate-database';
 import { sqlRow } from './database/sql-rows';
 import { seedDemoData } from './reports/demo-data';
+import { insertReportFixture } from './reports/report-fixture';
 import { ReportRollupService } from './reports/report-rollup.service';
 import { ReportsCoreModule } from './reports/reports-core.module';
 import { SetupModule } from './workspaces/setup.module';
@@ -42,6 +43,8 @@ function optional(name: string): string | undefined {
  * or a generated password) and register WHATSAPP_PHONE_NUMBER_ID with
  * WHATSAPP_ACCESS_TOKEN when given. With --json it prints one JSON line.
  * `reports:rebuild`: recompute every report rollup from the raw rows.
+ * `reports:catch-up`: apply the changes waiting for the rollup job now (prints JSON).
+ * `seed:fixture`: the reports' hand-computed fixture (docs/REPORTS.md) in the first workspace (prints JSON).
  * `seed:demo [--days N] [--per-day N]`: demo data for the reports in the
  * first workspace (a demo number is registered if it has none), then rebuild.
  */
@@ -58,7 +61,7 @@ async function main(): Promise<void> {
     );
     return;
   }
-  if (command === 'reports:rebuild' || command === 'seed:demo') {
+  if (command === 'reports:rebuild' || command === 'reports:catch-up' || command === 'seed:demo' || command === 'seed:fixture') {
     await reportsCommand(config, command, flags);
     return;
   }
@@ -98,15 +101,25 @@ function flagNumber(flags: string[], name: string, fallback: number, max: number
   const index = flags.indexOf(name);
   if (index < 0) return fallback;
   const value = Number(flags[index + 1]);
-  if (!Number.isInteger(value) || value < 1 || value > max) throw new ConfigError(`${name} takes a whole number from 1 to ${max}`);
+  if (!Number.isInteger(value) || value < 1 || value > max) throw new ConfigError([`${name} takes a whole number from 1 to ${max}`]);
   return value;
 }
 
-async function reportsCommand(config: EngineConfig, command: 'reports:rebuild' | 'seed:demo', flags: string[]): Promise<void> {
+async function reportsCommand(
+  config: EngineConfig,
+  command: 'reports:rebuild' | 'reports:catch-up' | 'seed:demo' | 'seed:fixture',
+  flags: string[],
+): Promise<void> {
   const app = await NestFactory.createApplicationContext(CliModule.forRoot(config), { logger: ['error'] });
   try {
     const rollups = app.get(ReportRollupService);
     const dataSource = app.get(DataSource);
+    if (command === 'reports:catch-up') {
+      const started = Date.now();
+      const changes = await rollups.drain();
+      process.stdout.write(`${JSON.stringify({ changes, ms: Date.now() - started })}\n`);
+      return;
+    }
     if (command === 'reports:rebuild') {
       const started = Date.now();
       const { changes } = await rollups.rebuild(null);
@@ -116,7 +129,12 @@ async function reportsCommand(config: EngineConfig, command: 'reports:rebuild' |
       return;
     }
     const workspace = await sqlRow(dataSource, z.object({ id: z.string() }), 'SELECT id FROM workspaces ORDER BY created_at LIMIT 1');
-    if (!workspace) throw new ConfigError('No workspace yet: run `npm start` (or cli.js setup) first.');
+    if (!workspace) throw new ConfigError(['No workspace yet: run `npm start` (or cli.js setup) first.']);
+    if (command === 'seed:fixture') {
+      const { flowId } = await dataSource.transaction((manager) => insertReportFixture(manager, workspace.id));
+      process.stdout.write(`${JSON.stringify({ flowId })}\n`);
+      return;
+    }
     const hasNumber = await sqlRow(
       dataSource,
       z.object({ id: z.string() }),

@@ -1,12 +1,20 @@
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { Client } from 'pg';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { insertReportFixture, REPORT_FIXTURE } from '../../engine/src/reports/report-fixture';
 import { describeInBrowser, launchBrowser, screenshot } from './support/browser';
 import { obj, str } from './support/json-value';
 import { type ProductStack, startProductStack } from './support/product-stack';
 
 const RANGE = 'from=2026-03-09&to=2026-03-16';
+/** The engine's hand-computed reports fixture (apps/engine/src/reports/report-fixture.ts, docs/REPORTS.md). */
+const REPORT_FIXTURE = {
+  timeZone: 'Europe/Rome',
+  from: '2026-03-09T00:00:00.000Z',
+  to: '2026-03-17T00:00:00.000Z',
+  flowName: 'Price offer',
+} as const;
 
 async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -40,17 +48,17 @@ describeInBrowser('reports: the hand-computed fixture in every report, range, CS
       body: JSON.stringify({ timeZone: REPORT_FIXTURE.timeZone }),
     });
     expect(patched.status).toBe(200);
-    const database = new Client({ connectionString: stack.databaseUrl });
-    await database.connect();
-    try {
-      const workspace = await database.query<{ id: string }>('SELECT id FROM workspaces ORDER BY created_at LIMIT 1');
-      const executor = { query: async (sql: string, params?: unknown[]) => (await database.query(sql, params)).rows };
-      await executor.query('BEGIN');
-      await insertReportFixture(executor, workspace.rows[0]?.id ?? '');
-      await executor.query('COMMIT');
-    } finally {
-      await database.end();
-    }
+    const seeded = spawnSync(process.execPath, [join(__dirname, '..', '..', 'engine', 'dist', 'cli.js'), 'seed:fixture'], {
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        DATABASE_URL: stack.databaseUrl,
+        SECRETS_KEY: randomBytes(32).toString('hex'),
+        LOG_LEVEL: 'warn',
+      },
+      encoding: 'utf8',
+    });
+    expect(seeded.stderr).toBe('');
+    expect(seeded.status).toBe(0);
     // The rollup job runs every 2 s in the engine: wait until it has taken the fixture in.
     await until(async () => {
       const response = await fetch(`${engine}/api/reports/service?from=${REPORT_FIXTURE.from}&to=${REPORT_FIXTURE.to}`, {

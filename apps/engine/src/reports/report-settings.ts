@@ -18,6 +18,15 @@ export const reportSettingsSchema = z.object({
   responseThresholdMinutes: z.number().min(0).max(10_080).default(6),
   /** An order within this many days after a flow's message converts it (changing it needs a rollup rebuild). */
   conversionDays: z.number().int().min(1).max(90).default(7),
+  /** The weekly report: made on this day and hour (workspace time zone) for the week that ended, kept under /reports/weekly. */
+  weekly: z
+    .object({
+      enabled: z.boolean().default(true),
+      /** 0 = Sunday ... 6 = Saturday. */
+      day: z.number().int().min(0).max(6).default(1),
+      hour: z.number().int().min(0).max(23).default(8),
+    })
+    .default({ enabled: true, day: 1, hour: 8 }),
 });
 export type ReportSettings = z.infer<typeof reportSettingsSchema>;
 

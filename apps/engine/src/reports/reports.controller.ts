@@ -1,4 +1,4 @@
-import { BadRequestException, ConflictException, Controller, Get, HttpCode, Post, Put } from '@nestjs/common';
+import { BadRequestException, ConflictException, Controller, Get, HttpCode, NotFoundException, Post, Put } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
@@ -7,10 +7,12 @@ import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import type { Principal } from '../auth/principal';
 import { Roles } from '../auth/roles.decorator';
 import { Clock } from '../common/clock';
-import { ErrorResponses, ZodBody, ZodQuery, ZodResponse } from '../common/api-contract';
+import { ErrorResponses, ZodBody, ZodParam, ZodQuery, ZodResponse } from '../common/api-contract';
+import { idParam } from '../common/route-params';
 import { seedDemoData } from './demo-data';
 import { PRICING_CATEGORIES } from './metrics/cost';
 import { ReportRollupService } from './report-rollup.service';
+import { ReportWeeklyService } from './report-weekly.service';
 import { previousPeriod, ReportQueriesService, type ReportQuery } from './report-queries.service';
 import { reportQuery, reportQuerySchema } from './report-range';
 
@@ -149,6 +151,16 @@ const costFigures = z.object({
   costPerConversion: z.number().nullable(),
 });
 
+const weeklySummary = z.object({ id: z.string(), weekStart: z.string(), from: z.string(), to: z.string(), createdAt: z.string() });
+
+const weeklyContent = z.object({
+  service: envelope(serviceFigures),
+  funnel: envelope(funnelFigures),
+  messaging: envelope(messagingFigures),
+  cost: envelope(costFigures),
+  traffic: envelope(trafficFigures),
+});
+
 const RANGE_ERRORS = { 400: 'A bad range (from after to, longer than 400 days) or filter, named' };
 
 /**
@@ -165,6 +177,7 @@ export class ReportsController {
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly rollups: ReportRollupService,
+    private readonly weekly: ReportWeeklyService,
   ) {}
 
   private async both<T>(q: ReportQuery, run: (q: ReportQuery) => Promise<T>) {
@@ -339,5 +352,24 @@ export class ReportsController {
     });
     await this.rollups.rebuild(principal.workspaceId);
     return written;
+  }
+
+  @Get('weekly')
+  @Roles('admin', 'marketer')
+  @ApiOperation({ summary: 'The weekly reports kept so far, newest first (made on the day and hour of settings reports.weekly)' })
+  @ZodResponse(z.object({ data: z.array(weeklySummary) }))
+  async weeklyList(@CurrentPrincipal() principal: Principal) {
+    return { data: await this.weekly.list(principal.workspaceId) };
+  }
+
+  @Get('weekly/:id')
+  @Roles('admin', 'marketer')
+  @ApiOperation({ summary: 'One weekly report: service, funnel, messaging, cost and traffic of the week, with the week before' })
+  @ZodResponse(weeklySummary.extend({ content: weeklyContent }))
+  @ErrorResponses({ 404: 'No such weekly report in this workspace' })
+  async weeklyOne(@CurrentPrincipal() principal: Principal, @ZodParam('id', idParam) id: string) {
+    const found = await this.weekly.get(principal.workspaceId, id);
+    if (!found) throw new NotFoundException('No such weekly report.');
+    return { ...found, content: weeklyContent.parse(found.content) };
   }
 }

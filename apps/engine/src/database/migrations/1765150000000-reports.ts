@@ -79,6 +79,18 @@ export class Reports1765150000000 implements MigrationInterface {
         PRIMARY KEY (workspace_id, country, category)
       );
 
+      -- Weekly reports, as they were made (figures do not change when later data arrives).
+      CREATE TABLE report_weekly (
+        id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        workspace_id uuid NOT NULL REFERENCES workspaces(id),
+        week_start date NOT NULL,
+        period_from timestamptz NOT NULL,
+        period_to timestamptz NOT NULL,
+        content jsonb NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        UNIQUE (workspace_id, week_start)
+      );
+
       -- Rollup recomputation reads an hour of a workspace's messages and orders.
       CREATE INDEX messages_workspace_time_idx ON messages (workspace_id, occurred_at);
       CREATE INDEX orders_workspace_time_idx ON orders (workspace_id, placed_at);
@@ -161,7 +173,7 @@ export class Reports1765150000000 implements MigrationInterface {
       DROP FUNCTION parley_report_conversation_changed(), parley_report_order_changed(), parley_report_run_changed(), parley_report_message_changed();
       DROP FUNCTION parley_report_mark_message(messages);
       DROP INDEX execution_steps_workspace_time_idx, orders_workspace_time_idx, messages_workspace_time_idx;
-      DROP TABLE report_prices, report_service_events, report_word_hours, report_hours, report_changes;
+      DROP TABLE report_weekly, report_prices, report_service_events, report_word_hours, report_hours, report_changes;
     `);
   }
 }

@@ -53,6 +53,9 @@ export function ReportFrame({ slug, params, now, flows, numbers, agents, previou
               </Link>
             </li>
           ))}
+          <li>
+            <Link href="/reports/weekly">Weekly reports</Link>
+          </li>
         </ul>
       </nav>
       <form className={styles.filters} method="get" action={`/reports/${slug}`} aria-label="Range and filters">

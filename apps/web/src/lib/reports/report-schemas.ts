@@ -132,3 +132,21 @@ export const filterOptionsSchema = {
     .object({ data: z.array(z.object({ id: z.string(), displayPhoneNumber: z.string().optional(), phoneNumberId: z.string() }).loose()) })
     .loose(),
 };
+
+export const weeklySummarySchema = z.object({
+  id: z.string(),
+  weekStart: z.string(),
+  from: z.string(),
+  to: z.string(),
+  createdAt: z.string(),
+});
+export const weeklyListSchema = z.object({ data: z.array(weeklySummarySchema) });
+export const weeklyReportSchema = weeklySummarySchema.extend({
+  content: z.object({
+    service: serviceReportSchema,
+    funnel: funnelReportSchema,
+    messaging: messagingReportSchema,
+    cost: costReportSchema,
+    traffic: trafficReportSchema,
+  }),
+});
