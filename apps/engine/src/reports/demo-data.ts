@@ -84,7 +84,11 @@ export async function seedDemoData(
   options: DemoOptions,
 ): Promise<{ messages: number; executions: number }> {
   const random = generator(options.seed ?? 15);
-  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
+  const pick = <T>(list: readonly T[]): T => {
+    const item = list[Math.floor(random() * list.length)];
+    if (item === undefined) throw new Error('nothing to pick from');
+    return item;
+  };
   const number = await sqlRow(
     executor,
     z.object({ id: z.string() }),
