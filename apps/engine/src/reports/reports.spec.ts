@@ -16,11 +16,11 @@ describe('reports on the hand-computed fixture', () => {
     expect((await h.workspace.admin.request('PATCH', '/api/workspace/settings', { timeZone: REPORT_FIXTURE.timeZone })).status).toBe(200);
     ({ flowId } = await h.dataSource.transaction((manager) => insertReportFixture(manager, h.workspace.id)));
     await rollups.drain();
-  });
+  }, 180_000);
 
   afterAll(async () => {
     await h?.close();
-  });
+  }, 60_000);
 
   async function report(path: string): Promise<Record<string, unknown>> {
     const response = await h.workspace.admin.get(path);
@@ -217,5 +217,5 @@ describe('reports on the hand-computed fixture', () => {
     }
     expect(rebuilt).toEqual(incremental);
     expect(await h.count('report_changes')).toBe(0);
-  });
+  }, 300_000);
 });
