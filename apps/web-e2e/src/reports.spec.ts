@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { describeInBrowser, launchBrowser, screenshot } from './support/browser';
@@ -107,8 +106,12 @@ describeInBrowser('reports: the hand-computed fixture in every report, range, CS
     await screenshot(page, 'reports-service');
 
     // CSV of the agents table: the same figures, raw (seconds).
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /Export CSV: Agents/ }).click()]);
-    const csv = readFileSync(await download.path(), 'utf8');
+    // The export is a download link carrying the CSV itself (no request): read what it holds.
+    const exportLink = page.getByRole('link', { name: /Export CSV: Agents/ });
+    expect(await exportLink.getAttribute('download')).toBe('service-agents.csv');
+    const href = (await exportLink.getAttribute('href')) ?? '';
+    expect(href.startsWith('data:text/csv;charset=utf-8,')).toBe(true);
+    const csv = decodeURIComponent(href.slice(href.indexOf(',') + 1));
     expect(csv.split('\r\n')[0]).toBe(
       'Agent,Conversations,Replies,First response (median),Reply (median),Reply (p90),Reply in business hours (median),Resolved,Resolution (median),Over threshold',
     );

@@ -8,7 +8,7 @@
 // rebuild (cli.js reports:rebuild). Kept between runs (--reseed to make it again).
 //
 //   node tools/bench/reports/reports.bench.mjs [--sessions-per-day=1700] [--days=90] [--samples=100]
-//        [--ingest=20000] [--db=parley_i15reports_bench] [--reseed]
+//        [--ingest=20000] [--db=parley_bench_i15reports] [--reseed]
 
 import { spawnSync } from 'node:child_process';
 import {
@@ -38,9 +38,9 @@ import {
 } from '../engine/bench-lib.mjs';
 
 const USAGE = `node tools/bench/reports/reports.bench.mjs [--sessions-per-day=1700] [--days=90] [--samples=100] [--ingest=20000]
-  [--db=parley_i15reports_bench] [--reseed]`;
+  [--db=parley_bench_i15reports] [--reseed]`;
 const o = parseOptions(
-  { 'sessions-per-day': 1700, days: 90, samples: 100, ingest: 20_000, db: 'parley_i15reports_bench', reseed: false },
+  { 'sessions-per-day': 1700, days: 90, samples: 100, ingest: 20_000, db: 'parley_bench_i15reports', reseed: false },
   USAGE,
 );
 
@@ -105,7 +105,7 @@ run(async () => {
 
   // Report latency: random 90-day ranges inside the data (clamped), with and without a filter.
   const port = await freePort();
-  const engine = startEngine('api', engineEnv(url, null, { PORT: String(port), ENGINE_ROLE: 'api' }));
+  const engine = startEngine('engine', engineEnv(url, null, { PORT: String(port), ENGINE_ROLE: 'all' }));
   const base = `http://127.0.0.1:${port}`;
   await waitUntilReady(base, engine);
   const api = await apiLogin(base);
