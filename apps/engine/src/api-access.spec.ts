@@ -5,6 +5,7 @@ import { type EngineHarness, startEngineHarness, type TestWorkspace } from './te
 import { priceReplyFlow } from './test-support/flow-fixtures';
 import { arr, obj, str } from './test-support/json';
 import { eventually } from './test-support/eventually';
+import { ReportWeeklyService } from './reports/report-weekly.service';
 import { registeredRoutes } from './test-support/registered-routes';
 import { openStream } from './test-support/sse-client';
 import type { UserRole } from './users/user-role';
@@ -512,6 +513,44 @@ describe('API access: roles, anonymous callers and workspaces', () => {
           ...settings
         } = obj((await h.workspace.admin.get('/api/workspace/settings')).body);
         return { path: '/api/workspace/settings', body: settings };
+      },
+    },
+    { route: 'GET /api/reports/service', access: ALL, request: async () => ({ path: '/api/reports/service' }) },
+    { route: 'GET /api/reports/traffic', access: ALL, request: async () => ({ path: '/api/reports/traffic' }) },
+    { route: 'GET /api/reports/words', access: EDITORS, request: async () => ({ path: '/api/reports/words' }) },
+    { route: 'GET /api/reports/messaging', access: EDITORS, request: async () => ({ path: '/api/reports/messaging' }) },
+    { route: 'GET /api/reports/funnel', access: EDITORS, request: async () => ({ path: '/api/reports/funnel' }) },
+    { route: 'GET /api/reports/cost', access: EDITORS, request: async () => ({ path: '/api/reports/cost' }) },
+    { route: 'GET /api/reports/prices', access: EDITORS, request: async () => ({ path: '/api/reports/prices' }) },
+    {
+      route: 'PUT /api/reports/prices',
+      access: ADMIN,
+      request: async () => ({
+        path: '/api/reports/prices',
+        body: { prices: [{ country: '*', category: 'marketing', price: 0.05, currency: 'EUR' }] },
+      }),
+    },
+    {
+      route: 'POST /api/reports/demo-data',
+      access: ADMIN,
+      request: async () => ({ path: '/api/reports/demo-data' }),
+      // Demo data goes only into an empty workspace: the admin asks for a new one's.
+      call: async (client, path) => {
+        if (client !== clients.admin) return (await client.request('POST', path, {})).status;
+        const empty = await h.addWorkspace(`Demo ${Date.now()}`);
+        return (await empty.admin.request('POST', path, {})).status;
+      },
+    },
+    { route: 'GET /api/reports/weekly', access: EDITORS, request: async () => ({ path: '/api/reports/weekly' }) },
+    {
+      route: 'GET /api/reports/weekly/:id',
+      access: EDITORS,
+      request: async () => {
+        const weekly = h.app.get(ReportWeeklyService);
+        const week = { weekStart: '2026-03-02', from: new Date('2026-03-02T00:00:00Z'), to: new Date('2026-03-09T00:00:00Z') };
+        await weekly.makeFor(h.workspace.id, week);
+        const [made] = await weekly.list(h.workspace.id);
+        return { path: `/api/reports/weekly/${made?.id ?? ''}` };
       },
     },
     { route: 'GET /api/notifications', access: ALL, request: async () => ({ path: '/api/notifications' }) },

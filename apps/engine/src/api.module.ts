@@ -31,6 +31,8 @@ import { IncomingWebhookController } from './hooks/incoming-webhook.controller';
 import { NotificationsController } from './notifications/notifications.controller';
 import { PausesController } from './pauses/pauses.controller';
 import { PrivacyModule } from './privacy/privacy.module';
+import { ReportsController } from './reports/reports.controller';
+import { ReportsCoreModule } from './reports/reports-core.module';
 import { RuntimeModule } from './runtime/runtime.module';
 import { SimulatorClientService } from './test-runs/simulator-client.service';
 import { TestRunsController } from './test-runs/test-runs.controller';
@@ -59,6 +61,7 @@ import { WorkspacesModule } from './workspaces/workspaces.module';
     FlowsModule,
     PrivacyModule,
     InstallationModule,
+    ReportsCoreModule,
     RuntimeModule,
     UsersModule,
     WhatsAppModule,
@@ -85,6 +88,7 @@ import { WorkspacesModule } from './workspaces/workspaces.module';
     FlowTemplatesController,
     NotificationsController,
     PausesController,
+    ReportsController,
     TestRunsController,
     UsersController,
     WhatsAppNumbersController,

@@ -14,6 +14,7 @@ import { dataSourceOptions } from './database/data-source-options';
 import { DispatchModule } from './dispatch/dispatch.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { ReportsWorkModule } from './reports/reports-work.module';
 import { StreamModule } from './stream/stream.module';
 
 @Module({})
@@ -45,6 +46,7 @@ export class AppModule {
         CrmSyncModule,
         ConversationsWorkModule.forRoot(config),
         ContactsWorkspaceModule.forRoot(config),
+        ReportsWorkModule.forRoot(config),
         ...(serveApi ? [ApiModule] : []),
       ],
     };

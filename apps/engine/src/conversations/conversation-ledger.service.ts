@@ -196,7 +196,13 @@ export class ConversationLedgerService {
     await this.writeState(manager, conversationId, transition.state);
     const events = await this.conversationEvents(manager, workspaceId, conversationId, transition.changes, before);
     if (activity !== null && transition.changes.some((c) => c === 'status' || c === 'assignee')) {
-      events.push(await this.addActivity(manager, workspaceId, conversationId, actor, activity, { event: event.kind }));
+      events.push(
+        await this.addActivity(manager, workspaceId, conversationId, actor, activity, {
+          event: event.kind,
+          // Reports read the status a set_status activity moved to (reports/report-rollup.service.ts).
+          ...(event.kind === 'set_status' ? { status: event.status } : {}),
+        }),
+      );
     }
     await this.stream.publish(manager, events);
     return transition.changes;

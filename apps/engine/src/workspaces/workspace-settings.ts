@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_INTENTS, DEFAULT_SENTIMENT_WORDS } from './default-intents';
 import { messagingPolicySchema } from '../whatsapp/policy/messaging-policy';
+import { DEFAULT_REPORT_SETTINGS, reportSettingsSchema } from '../reports/report-settings';
 
 const keywordList = z.array(z.string().trim().min(1).max(100)).max(500);
 
@@ -56,6 +57,8 @@ export const workspaceSettingsSchema = z.object({
     .default({ botAnswersFirst: true, historyRetentionDays: 180 }),
   /** The rules every send passes (WhatsApp policy, consent, frequency, quiet hours, pacing). */
   messaging: messagingPolicySchema.default(messagingPolicySchema.parse({})),
+  /** Reports: business hours, the reply-time threshold, the conversion window. */
+  reports: reportSettingsSchema.default(DEFAULT_REPORT_SETTINGS),
 });
 export type WorkspaceSettings = z.infer<typeof workspaceSettingsSchema>;
 

@@ -15,6 +15,7 @@ import { ApiKeyLastUsed1765135000000 } from './1765135000000-api-key-last-used';
 import { AuditChainAndBulkJobs1765130000000 } from './1765130000000-audit-chain-and-bulk-jobs';
 import { ContactsWorkspace1765140000000 } from './1765140000000-contacts-workspace';
 import { CrmSync1765145000000 } from './1765145000000-crm-sync';
+import { Reports1765150000000 } from './1765150000000-reports';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   AuditChainAndBulkJobs1765130000000,
   ContactsWorkspace1765140000000,
   CrmSync1765145000000,
+  Reports1765150000000,
 ];

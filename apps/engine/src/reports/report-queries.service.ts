@@ -1,0 +1,536 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { z } from 'zod';
+import { sqlRows } from '../database/sql-rows';
+import { WorkspaceSettingsService } from '../workspaces/workspace-settings.service';
+import { costLines, type CostLine, PRICING_CATEGORIES, type Price } from './metrics/cost';
+import { type MessageCounts, messageCounts, rate } from './metrics/message-counts';
+import { termTrends, type TermTrend } from './metrics/words';
+
+/** The period a report covers, with its filters. Reports read rollups only (never messages). */
+export interface ReportQuery {
+  workspaceId: string;
+  from: Date;
+  to: Date;
+  numberId: string | null;
+  flowId: string | null;
+  agentId: string | null;
+}
+
+/** The period just before, of the same length: every report compares with it. */
+export function previousPeriod(query: ReportQuery): ReportQuery {
+  const length = query.to.getTime() - query.from.getTime();
+  return { ...query, from: new Date(query.from.getTime() - length), to: query.from };
+}
+
+const num = z.coerce.number();
+const numOrNull = z.coerce.number().nullable();
+
+export interface Duration {
+  count: number;
+  median: number | null;
+  p90: number | null;
+  businessMedian: number | null;
+  businessP90: number | null;
+}
+
+export interface ServiceSummary {
+  opened: number;
+  firstResponse: Duration;
+  reply: Duration;
+  resolution: Duration;
+}
+
+export interface AgentRow {
+  userId: string;
+  name: string;
+  conversations: number;
+  replies: number;
+  firstResponseMedian: number | null;
+  replyMedian: number | null;
+  replyP90: number | null;
+  businessReplyMedian: number | null;
+  resolutions: number;
+  resolutionMedian: number | null;
+  flagged: boolean;
+}
+
+export interface MessagingRow extends MessageCounts {
+  key: string;
+  label: string;
+  replied: number;
+  replyRate: number | null;
+  converted: number;
+}
+
+export interface FunnelStage {
+  stage: string;
+  label: string;
+  count: number;
+  /** Share of the previous stage that did not reach this one; null for the first. */
+  dropOff: number | null;
+}
+
+const EMPTY_DURATION: Duration = { count: 0, median: null, p90: null, businessMedian: null, businessP90: null };
+
+@Injectable()
+export class ReportQueriesService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly settings: WorkspaceSettingsService,
+  ) {}
+
+  /** Filters shared by the report_hours queries, from parameter $4 on. */
+  private hourFilters(q: ReportQuery): { sql: string; params: unknown[] } {
+    return {
+      sql: 'AND ($4::uuid IS NULL OR number_id = $4) AND ($5::uuid IS NULL OR flow_id = $5)',
+      params: [q.workspaceId, q.from, q.to, q.numberId, q.flowId],
+    };
+  }
+
+  async service(q: ReportQuery): Promise<{ summary: ServiceSummary; agents: AgentRow[]; thresholdMinutes: number }> {
+    const { settings } = await this.settings.get(q.workspaceId);
+    const where = `workspace_id = $1 AND at >= $2 AND at < $3 AND ($4::uuid IS NULL OR number_id = $4)`;
+    const rows = await sqlRows(
+      this.dataSource,
+      z.object({ kind: z.string(), count: num, median: numOrNull, p90: numOrNull, bmedian: numOrNull, bp90: numOrNull }),
+      `SELECT kind, count(*) AS count,
+              percentile_disc(0.5) WITHIN GROUP (ORDER BY seconds) AS median,
+              percentile_disc(0.9) WITHIN GROUP (ORDER BY seconds) AS p90,
+              percentile_disc(0.5) WITHIN GROUP (ORDER BY business_seconds) AS bmedian,
+              percentile_disc(0.9) WITHIN GROUP (ORDER BY business_seconds) AS bp90
+         FROM report_service_events
+        WHERE ${where} AND ($5::uuid IS NULL OR user_id = $5 OR kind = 'opened')
+        GROUP BY kind`,
+      [q.workspaceId, q.from, q.to, q.numberId, q.agentId],
+    );
+    const duration = (kind: string): Duration => {
+      const row = rows.find((r) => r.kind === kind);
+      return row
+        ? { count: row.count, median: row.median, p90: row.p90, businessMedian: row.bmedian, businessP90: row.bp90 }
+        : EMPTY_DURATION;
+    };
+    const agentRows = await sqlRows(
+      this.dataSource,
+      z.object({
+        user_id: z.string(),
+        name: z.string(),
+        conversations: num,
+        replies: num,
+        frt: numOrNull,
+        reply_median: numOrNull,
+        reply_p90: numOrNull,
+        breply_median: numOrNull,
+        resolutions: num,
+        resolution_median: numOrNull,
+      }),
+      `SELECT e.user_id, coalesce(nullif(u.display_name, ''), u.email) AS name,
+              count(DISTINCT (e.conversation_id, e.cycle)) FILTER (WHERE e.kind = 'reply') AS conversations,
+              count(*) FILTER (WHERE e.kind = 'reply') AS replies,
+              percentile_disc(0.5) WITHIN GROUP (ORDER BY e.seconds) FILTER (WHERE e.kind = 'first_response') AS frt,
+              percentile_disc(0.5) WITHIN GROUP (ORDER BY e.seconds) FILTER (WHERE e.kind = 'reply') AS reply_median,
+              percentile_disc(0.9) WITHIN GROUP (ORDER BY e.seconds) FILTER (WHERE e.kind = 'reply') AS reply_p90,
+              percentile_disc(0.5) WITHIN GROUP (ORDER BY e.business_seconds) FILTER (WHERE e.kind = 'reply') AS breply_median,
+              count(*) FILTER (WHERE e.kind = 'resolution') AS resolutions,
+              percentile_disc(0.5) WITHIN GROUP (ORDER BY e.seconds) FILTER (WHERE e.kind = 'resolution') AS resolution_median
+         FROM report_service_events e JOIN users u ON u.id = e.user_id
+        WHERE e.workspace_id = $1 AND e.at >= $2 AND e.at < $3 AND ($4::uuid IS NULL OR e.number_id = $4)
+          AND e.kind <> 'opened' AND ($5::uuid IS NULL OR e.user_id = $5)
+        GROUP BY e.user_id, u.display_name, u.email
+        ORDER BY replies DESC, name`,
+      [q.workspaceId, q.from, q.to, q.numberId, q.agentId],
+    );
+    const threshold = settings.reports.responseThresholdMinutes;
+    return {
+      thresholdMinutes: threshold,
+      summary: {
+        opened: duration('opened').count,
+        firstResponse: duration('first_response'),
+        reply: duration('reply'),
+        resolution: duration('resolution'),
+      },
+      agents: agentRows.map((a) => ({
+        userId: a.user_id,
+        name: a.name,
+        conversations: a.conversations,
+        replies: a.replies,
+        firstResponseMedian: a.frt,
+        replyMedian: a.reply_median,
+        replyP90: a.reply_p90,
+        businessReplyMedian: a.breply_median,
+        resolutions: a.resolutions,
+        resolutionMedian: a.resolution_median,
+        flagged: a.reply_median !== null && a.reply_median > threshold * 60,
+      })),
+    };
+  }
+
+  async traffic(q: ReportQuery): Promise<{
+    timeZone: string;
+    cells: { weekday: number; hour: number; inbound: number; outbound: number }[];
+    days: { day: string; inbound: number; outbound: number; opened: number }[];
+    totals: { inbound: number; outbound: number; opened: number };
+  }> {
+    const { settings } = await this.settings.get(q.workspaceId);
+    const zone = settings.timeZone;
+    const f = this.hourFilters(q);
+    const cells = await sqlRows(
+      this.dataSource,
+      z.object({ weekday: num, hour: num, inbound: num, outbound: num }),
+      `SELECT extract(dow FROM hour AT TIME ZONE $6)::int AS weekday, extract(hour FROM hour AT TIME ZONE $6)::int AS hour,
+              coalesce(sum(count) FILTER (WHERE metric = 'in'), 0) AS inbound, coalesce(sum(count) FILTER (WHERE metric = 'out'), 0) AS outbound
+         FROM report_hours
+        WHERE workspace_id = $1 AND hour >= $2 AND hour < $3 AND metric IN ('in', 'out') ${f.sql}
+        GROUP BY 1, 2 ORDER BY 1, 2`,
+      [...f.params, zone],
+    );
+    const days = await sqlRows(
+      this.dataSource,
+      z.object({ day: z.string(), inbound: num, outbound: num }),
+      `SELECT to_char(hour AT TIME ZONE $6, 'YYYY-MM-DD') AS day,
+              coalesce(sum(count) FILTER (WHERE metric = 'in'), 0) AS inbound, coalesce(sum(count) FILTER (WHERE metric = 'out'), 0) AS outbound
+         FROM report_hours
+        WHERE workspace_id = $1 AND hour >= $2 AND hour < $3 AND metric IN ('in', 'out') ${f.sql}
+        GROUP BY 1 ORDER BY 1`,
+      [...f.params, zone],
+    );
+    const opened = await sqlRows(
+      this.dataSource,
+      z.object({ day: z.string(), opened: num }),
+      `SELECT to_char(at AT TIME ZONE $5, 'YYYY-MM-DD') AS day, count(*) AS opened
+         FROM report_service_events
+        WHERE workspace_id = $1 AND kind = 'opened' AND at >= $2 AND at < $3 AND ($4::uuid IS NULL OR number_id = $4)
+        GROUP BY 1`,
+      [q.workspaceId, q.from, q.to, q.numberId, zone],
+    );
+    const openedByDay = new Map(opened.map((o) => [o.day, o.opened]));
+    const allDays = [...new Set([...days.map((d) => d.day), ...opened.map((o) => o.day)])].sort();
+    const dayRows = allDays.map((day) => {
+      const d = days.find((x) => x.day === day);
+      return { day, inbound: d?.inbound ?? 0, outbound: d?.outbound ?? 0, opened: openedByDay.get(day) ?? 0 };
+    });
+    return {
+      timeZone: zone,
+      cells,
+      days: dayRows,
+      totals: {
+        inbound: dayRows.reduce((s, d) => s + d.inbound, 0),
+        outbound: dayRows.reduce((s, d) => s + d.outbound, 0),
+        opened: dayRows.reduce((s, d) => s + d.opened, 0),
+      },
+    };
+  }
+
+  async words(
+    q: ReportQuery,
+    limit: number,
+    watch: { term: string; below: number } | null,
+  ): Promise<{
+    messages: number;
+    words: TermTrend[];
+    intents: TermTrend[];
+    watch: { term: string; share: number; below: number; alert: boolean } | null;
+  }> {
+    const counts = async (period: ReportQuery) => {
+      const terms = await sqlRows(
+        this.dataSource,
+        z.object({ kind: z.string(), term: z.string(), count: num }),
+        `SELECT kind, term, sum(count) AS count FROM report_word_hours
+          WHERE workspace_id = $1 AND hour >= $2 AND hour < $3 AND ($4::uuid IS NULL OR number_id = $4)
+          GROUP BY kind, term`,
+        [period.workspaceId, period.from, period.to, period.numberId],
+      );
+      const inbound = await sqlRows(
+        this.dataSource,
+        z.object({ count: num }),
+        `SELECT coalesce(sum(count), 0) AS count FROM report_hours
+          WHERE workspace_id = $1 AND hour >= $2 AND hour < $3 AND metric = 'in' AND ($4::uuid IS NULL OR number_id = $4)`,
+        [period.workspaceId, period.from, period.to, period.numberId],
+      );
+      return { terms, messages: inbound[0]?.count ?? 0 };
+    };
+    const now = await counts(q);
+    const before = await counts(previousPeriod(q));
+    const pick = (rows: { kind: string; term: string; count: number }[], kind: string) =>
+      rows.filter((r) => r.kind === kind).map((r) => ({ term: r.term, count: r.count }));
+    const watched = watch ? (now.terms.find((t) => t.kind === 'word' && t.term === watch.term.toLowerCase())?.count ?? 0) : 0;
+    const share = now.messages > 0 ? watched / now.messages : 0;
+    return {
+      messages: now.messages,
+      words: termTrends(pick(now.terms, 'word'), pick(before.terms, 'word'), now.messages, limit),
+      intents: termTrends(pick(now.terms, 'intent'), pick(before.terms, 'intent'), now.messages, limit),
+      watch: watch ? { term: watch.term.toLowerCase(), share, below: watch.below, alert: share < watch.below } : null,
+    };
+  }
+
+  async messaging(
+    q: ReportQuery,
+    by: 'flow' | 'step' | 'template' | 'number' | 'category' | 'country' | 'error',
+  ): Promise<{ totals: MessagingRow; rows: MessagingRow[]; optOuts: number }> {
+    const f = this.hourFilters(q);
+    const key: Record<typeof by, string> = {
+      flow: "coalesce(flow_id::text, '')",
+      step: "coalesce(flow_id::text, '') || ':' || node_id",
+      template: 'template',
+      number: "coalesce(number_id::text, '')",
+      category: 'category',
+      country: 'country',
+      error: 'error_code',
+    };
+    const rows = await sqlRows(
+      this.dataSource,
+      z.object({ key: z.string(), metric: z.string(), status: z.string(), count: num, seconds: num }),
+      `SELECT ${key[by]} AS key, metric, status, sum(count) AS count, sum(seconds) AS seconds FROM report_hours
+        WHERE workspace_id = $1 AND hour >= $2 AND hour < $3 AND metric IN ('out', 'reply', 'conversion') ${f.sql}
+          ${by === 'error' ? "AND (metric <> 'out' OR status = 'failed')" : ''}
+        GROUP BY 1, 2, 3`,
+      f.params,
+    );
+    const labels = await this.labels(q.workspaceId, by, [...new Set(rows.map((r) => r.key))]);
+    const build = (keyValue: string, subset: typeof rows): MessagingRow => {
+      const counts = messageCounts(
+        subset.filter((r) => r.metric === 'out').map((r) => ({ status: r.status, count: r.count, readSeconds: r.seconds })),
+      );
+      const replied = subset.filter((r) => r.metric === 'reply').reduce((s, r) => s + r.count, 0);
+      const converted = subset.filter((r) => r.metric === 'conversion').reduce((s, r) => s + r.count, 0);
+      return {
+        key: keyValue,
+        label: labels.get(keyValue) ?? (keyValue || '(none)'),
+        ...counts,
+        replied,
+        replyRate: rate(replied, counts.sent),
+        converted,
+      };
+    };
+    const keys = [...new Set(rows.map((r) => r.key))];
+    const optOuts = await sqlRows(
+      this.dataSource,
+      z.object({ count: num }),
+      `SELECT count(*) AS count FROM contacts
+        WHERE workspace_id = $1 AND marketing_consent = 'opted_out' AND marketing_consent_at >= $2 AND marketing_consent_at < $3`,
+      [q.workspaceId, q.from, q.to],
+    );
+    return {
+      totals: build('', rows),
+      rows: keys
+        .map((k) =>
+          build(
+            k,
+            rows.filter((r) => r.key === k),
+          ),
+        )
+        .sort((a, b) => b.sent + b.failed - (a.sent + a.failed) || a.label.localeCompare(b.label)),
+      optOuts: optOuts[0]?.count ?? 0,
+    };
+  }
+
+  /** Display names for messaging keys (flows, steps, numbers). */
+  private async labels(workspaceId: string, by: string, keys: string[]): Promise<Map<string, string>> {
+    const map = new Map<string, string>();
+    if (by === 'flow' || by === 'step') {
+      const flows = await sqlRows(
+        this.dataSource,
+        z.object({ id: z.string(), name: z.string() }),
+        'SELECT id::text, name FROM flows WHERE workspace_id = $1',
+        [workspaceId],
+      );
+      const names = new Map(flows.map((f) => [f.id, f.name]));
+      for (const k of keys) {
+        const [flow, node] = k.split(':');
+        const flowName = flow ? (names.get(flow) ?? 'Deleted flow') : 'Agents and other';
+        map.set(k, by === 'step' ? `${flowName} › ${node || '(no step)'}` : flowName);
+      }
+    } else if (by === 'number') {
+      const numbers = await sqlRows(
+        this.dataSource,
+        z.object({ id: z.string(), label: z.string() }),
+        "SELECT id::text, coalesce(nullif(display_phone_number, ''), phone_number_id) AS label FROM whatsapp_numbers WHERE workspace_id = $1",
+        [workspaceId],
+      );
+      for (const n of numbers) map.set(n.id, n.label);
+    }
+    return map;
+  }
+
+  async funnel(q: ReportQuery): Promise<{
+    flows: {
+      flowId: string;
+      name: string;
+      entered: number;
+      sent: number;
+      delivered: number;
+      read: number;
+      replied: number;
+      converted: number;
+      conversionRate: number | null;
+    }[];
+    stages: FunnelStage[];
+    steps: {
+      flowVersionId: string;
+      version: number | null;
+      nodeId: string;
+      label: string;
+      reached: number;
+      sent: number;
+      delivered: number;
+      read: number;
+      replied: number;
+      converted: number;
+    }[];
+  }> {
+    const f = this.hourFilters(q);
+    const rows = await sqlRows(
+      this.dataSource,
+      z.object({
+        flow_id: z.string(),
+        flow_version_id: z.string(),
+        node_id: z.string(),
+        metric: z.string(),
+        status: z.string(),
+        count: num,
+      }),
+      `SELECT flow_id::text, flow_version_id::text, node_id, metric, status, sum(count) AS count FROM report_hours
+        WHERE workspace_id = $1 AND hour >= $2 AND hour < $3 AND flow_id IS NOT NULL
+          AND metric IN ('entered', 'step', 'out', 'reply', 'conversion') ${f.sql}
+        GROUP BY 1, 2, 3, 4, 5`,
+      f.params,
+    );
+    const flowNames = await sqlRows(
+      this.dataSource,
+      z.object({ id: z.string(), name: z.string() }),
+      'SELECT id::text, name FROM flows WHERE workspace_id = $1',
+      [q.workspaceId],
+    );
+    const totals = (subset: typeof rows) => {
+      const counts = messageCounts(
+        subset.filter((r) => r.metric === 'out').map((r) => ({ status: r.status, count: r.count, readSeconds: 0 })),
+      );
+      const sum = (metric: string) => subset.filter((r) => r.metric === metric).reduce((s, r) => s + r.count, 0);
+      return {
+        entered: sum('entered'),
+        reached: sum('step'),
+        sent: counts.sent,
+        delivered: counts.delivered,
+        read: counts.read,
+        replied: sum('reply'),
+        converted: sum('conversion'),
+      };
+    };
+    const flows = flowNames
+      .map((flow) => {
+        const t = totals(rows.filter((r) => r.flow_id === flow.id));
+        return {
+          flowId: flow.id,
+          name: flow.name,
+          entered: t.entered,
+          sent: t.sent,
+          delivered: t.delivered,
+          read: t.read,
+          replied: t.replied,
+          converted: t.converted,
+          conversionRate: rate(t.converted, t.entered),
+        };
+      })
+      .filter((flow) => flow.entered + flow.sent > 0)
+      .sort((a, b) => b.entered - a.entered || a.name.localeCompare(b.name));
+    const all = totals(rows);
+    const stageCounts: [string, string, number][] = [
+      ['entered', 'Entered', all.entered],
+      ['sent', 'Sent', all.sent],
+      ['delivered', 'Delivered', all.delivered],
+      ['read', 'Read', all.read],
+      ['replied', 'Replied', all.replied],
+      ['converted', 'Converted', all.converted],
+    ];
+    const stages = stageCounts.map(([stage, label, count], i) => {
+      const prior = i > 0 ? (stageCounts[i - 1]?.[2] ?? 0) : 0;
+      return { stage, label, count, dropOff: i === 0 || prior === 0 ? null : Math.max(0, 1 - count / prior) };
+    });
+    let steps: Awaited<ReturnType<ReportQueriesService['funnel']>>['steps'] = [];
+    if (q.flowId) {
+      const versions = await sqlRows(
+        this.dataSource,
+        z.object({ id: z.string(), version: z.number(), definition: z.unknown() }),
+        'SELECT id::text, version, definition FROM flow_versions WHERE flow_id = $1 AND workspace_id = $2',
+        [q.flowId, q.workspaceId],
+      );
+      const nodeLabels = new Map<string, string>();
+      const nodeShape = z
+        .object({ nodes: z.array(z.object({ id: z.string(), type: z.string(), label: z.string().optional() }).loose()) })
+        .loose();
+      for (const v of versions) {
+        const parsed = nodeShape.safeParse(v.definition);
+        if (parsed.success) for (const n of parsed.data.nodes) nodeLabels.set(`${v.id}:${n.id}`, n.label || n.type);
+      }
+      const keys = [...new Set(rows.filter((r) => r.node_id !== '').map((r) => `${r.flow_version_id}:${r.node_id}`))];
+      steps = keys
+        .map((k) => {
+          const [versionId = '', nodeId = ''] = k.split(':');
+          const t = totals(rows.filter((r) => r.flow_version_id === versionId && r.node_id === nodeId));
+          return {
+            flowVersionId: versionId,
+            version: versions.find((v) => v.id === versionId)?.version ?? null,
+            nodeId,
+            label: nodeLabels.get(k) ?? nodeId,
+            reached: t.reached,
+            sent: t.sent,
+            delivered: t.delivered,
+            read: t.read,
+            replied: t.replied,
+            converted: t.converted,
+          };
+        })
+        .sort((a, b) => (b.version ?? 0) - (a.version ?? 0) || b.reached - a.reached || a.nodeId.localeCompare(b.nodeId));
+    }
+    return { flows, stages, steps };
+  }
+
+  async prices(workspaceId: string): Promise<Price[]> {
+    const rows = await sqlRows(
+      this.dataSource,
+      z.object({ country: z.string(), category: z.enum(PRICING_CATEGORIES), price: num, currency: z.string() }),
+      'SELECT country, category, price, currency FROM report_prices WHERE workspace_id = $1 ORDER BY country, category',
+      [workspaceId],
+    );
+    return rows;
+  }
+
+  async cost(q: ReportQuery): Promise<{
+    lines: CostLine[];
+    total: number;
+    currency: string | null;
+    delivered: number;
+    converted: number;
+    costPerMessage: number | null;
+    costPerConversion: number | null;
+  }> {
+    const f = this.hourFilters(q);
+    const rows = await sqlRows(
+      this.dataSource,
+      z.object({ category: z.string(), country: z.string(), delivered: num, converted: num }),
+      `SELECT category, country,
+              coalesce(sum(count) FILTER (WHERE metric = 'out' AND status IN ('delivered', 'read')), 0) AS delivered,
+              coalesce(sum(count) FILTER (WHERE metric = 'conversion'), 0) AS converted
+         FROM report_hours
+        WHERE workspace_id = $1 AND hour >= $2 AND hour < $3 AND metric IN ('out', 'conversion') ${f.sql}
+        GROUP BY 1, 2`,
+      f.params,
+    );
+    const lines = costLines(
+      rows.filter((r) => r.delivered > 0),
+      await this.prices(q.workspaceId),
+    ).sort((a, b) => b.cost - a.cost || b.delivered - a.delivered);
+    const total = Math.round(lines.reduce((s, l) => s + l.cost, 0) * 1e6) / 1e6;
+    const delivered = lines.reduce((s, l) => s + l.delivered, 0);
+    const converted = rows.reduce((s, r) => s + r.converted, 0);
+    return {
+      lines,
+      total,
+      currency: lines.find((l) => l.currency)?.currency ?? null,
+      delivered,
+      converted,
+      costPerMessage: rate(total, delivered),
+      costPerConversion: rate(total, converted),
+    };
+  }
+}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { WorkspacesModule } from '../workspaces/workspaces.module';
+import { ReportQueriesService } from './report-queries.service';
+import { NotifierService } from '../notifications/notifier.service';
+import { ReportRollupService } from './report-rollup.service';
+import { ReportWeeklyService } from './report-weekly.service';
+
+/** Report rollups and the queries that read them. */
+@Module({
+  imports: [WorkspacesModule],
+  providers: [ReportRollupService, ReportQueriesService, ReportWeeklyService, NotifierService],
+  exports: [ReportRollupService, ReportQueriesService, ReportWeeklyService],
+})
+export class ReportsCoreModule {}

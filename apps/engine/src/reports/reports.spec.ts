@@ -1,0 +1,221 @@
+import { startEngineHarness, type EngineHarness } from '../test-support/engine-harness';
+import { arr, obj } from '../test-support/json';
+import { REPORT_FIXTURE, insertReportFixture } from './report-fixture';
+import { ReportRollupService } from './report-rollup.service';
+
+const RANGE = `from=${REPORT_FIXTURE.from}&to=${REPORT_FIXTURE.to}`;
+
+describe('reports on the hand-computed fixture', () => {
+  let h: EngineHarness;
+  let rollups: ReportRollupService;
+  let flowId: string;
+
+  beforeAll(async () => {
+    h = await startEngineHarness();
+    rollups = h.app.get(ReportRollupService);
+    expect((await h.workspace.admin.request('PATCH', '/api/workspace/settings', { timeZone: REPORT_FIXTURE.timeZone })).status).toBe(200);
+    ({ flowId } = await h.dataSource.transaction((manager) => insertReportFixture(manager, h.workspace.id)));
+    await rollups.drain();
+  }, 180_000);
+
+  afterAll(async () => {
+    await h?.close();
+  }, 60_000);
+
+  async function report(path: string): Promise<Record<string, unknown>> {
+    const response = await h.workspace.admin.get(path);
+    expect(response.status).toBe(200);
+    return obj(obj(response.body)['current']);
+  }
+
+  it('service: medians and p90 (nearest rank) in calendar and business hours, agents over the threshold flagged', async () => {
+    const current = await report(`/api/reports/service?${RANGE}`);
+    expect(current['summary']).toEqual({
+      opened: 5,
+      firstResponse: { count: 5, median: 360, p90: 229500, businessMedian: 360, businessP90: 2700 },
+      reply: { count: 6, median: 360, p90: 229500, businessMedian: 360, businessP90: 2700 },
+      resolution: { count: 3, median: 900, p90: 2400, businessMedian: 900, businessP90: 2400 },
+    });
+    const agents = arr(current['agents']).map(obj);
+    expect(
+      agents.map((a) => [
+        a['name'],
+        a['conversations'],
+        a['replies'],
+        a['replyMedian'],
+        a['businessReplyMedian'],
+        a['resolutions'],
+        a['flagged'],
+      ]),
+    ).toEqual([
+      ['Anna', 4, 4, 240, 240, 2, false],
+      ['Bruno', 2, 2, 540, 540, 1, true],
+    ]);
+  });
+
+  it('traffic: the heatmap is in the workspace zone', async () => {
+    const current = await report(`/api/reports/traffic?${RANGE}`);
+    expect(current['totals']).toEqual({ inbound: 7, outbound: 9, opened: 5 });
+    const cells = arr(current['cells']).map(obj);
+    // Monday 10:00 and 11:00 in Rome (09:00 and 10:00 UTC) have two customer messages each.
+    expect(cells.filter((c) => Number(c['inbound']) >= 2).map((c) => [c['weekday'], c['hour'], c['inbound']])).toEqual([
+      [1, 10, 2],
+      [1, 11, 2],
+    ]);
+  });
+
+  it('messaging: per flow, sent/delivered/read/failed/replied, failures by code', async () => {
+    const byFlow = await report(`/api/reports/messaging?${RANGE}&by=flow`);
+    const flow = arr(byFlow['rows'])
+      .map(obj)
+      .find((r) => r['key'] === flowId);
+    expect(flow).toMatchObject({
+      label: REPORT_FIXTURE.flowName,
+      sent: 2,
+      delivered: 2,
+      read: 1,
+      failed: 1,
+      replied: 2,
+      converted: 1,
+      readRate: 0.5,
+      meanSecondsToRead: 300,
+    });
+    const byError = await report(`/api/reports/messaging?${RANGE}&by=error`);
+    expect(
+      arr(byError['rows'])
+        .map(obj)
+        .filter((r) => Number(r['failed']) > 0)
+        .map((r) => [r['key'], r['failed']]),
+    ).toEqual([['131049', 1]]);
+  });
+
+  it('funnel: entered, steps reached, sent, delivered, read, replied, converted', async () => {
+    const current = await report(`/api/reports/funnel?${RANGE}&flowId=${flowId}`);
+    expect(arr(current['stages']).map((s) => [obj(s)['stage'], obj(s)['count']])).toEqual([
+      ['entered', 3],
+      ['sent', 2],
+      ['delivered', 2],
+      ['read', 1],
+      ['replied', 2],
+      ['converted', 1],
+    ]);
+    expect(arr(current['steps']).map((s) => [obj(s)['label'], obj(s)['reached'], obj(s)['sent']])).toEqual([
+      ['Send price offer', 3, 2],
+      ['Customer asks', 3, 0],
+    ]);
+  });
+
+  it('cost: delivered messages priced by country and category', async () => {
+    const current = await report(`/api/reports/cost?${RANGE}`);
+    expect(current).toMatchObject({ total: 0.1191, currency: 'EUR', delivered: 2, converted: 1, costPerConversion: 0.1191 });
+    expect(arr(current['lines']).map((l) => [obj(l)['country'], obj(l)['category'], obj(l)['cost']])).toEqual([
+      ['IT', 'marketing', 0.0691],
+      ['PL', 'marketing', 0.05],
+    ]);
+  });
+
+  it('words: stop words removed, intents counted, a watched word alerts under its share', async () => {
+    const current = await report(`/api/reports/words?${RANGE}&watch=discount&below=0.2`);
+    expect(current['messages']).toBe(7);
+    const words = arr(current['words']).map(obj);
+    expect(words[0]).toMatchObject({ term: 'divano', count: 2 });
+    expect(words.find((w) => w['term'] === 'sofa')).toMatchObject({ count: 2 });
+    expect(words.some((w) => ['il', 'the', 'of', 'for', 'a'].includes(String(w['term'])))).toBe(false);
+    expect(
+      arr(current['intents'])
+        .map(obj)
+        .find((i) => i['term'] === 'price'),
+    ).toMatchObject({ count: 2 });
+    expect(current['watch']).toEqual({ term: 'discount', share: 1 / 7, below: 0.2, alert: true });
+  });
+
+  it('refuses a range that ends before it starts, naming the field', async () => {
+    const response = await h.workspace.admin.get(`/api/reports/service?from=${REPORT_FIXTURE.to}&to=${REPORT_FIXTURE.from}`);
+    expect(response.status).toBe(400);
+    expect(JSON.stringify(response.body)).toContain('from');
+  });
+
+  it('keeps the rollups equal to a full recomputation after random inserts and a killed round', async () => {
+    // Deterministic pseudo-random data on top of the fixture.
+    let seed = 42;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const [number] = await h.sql('SELECT id FROM whatsapp_numbers WHERE workspace_id = $1', [h.workspace.id]);
+    const contacts = await h.sql(
+      'SELECT c.id, k.id AS conversation_id FROM contacts c JOIN conversations k ON k.contact_id = c.id WHERE c.workspace_id = $1',
+      [h.workspace.id],
+    );
+    const statuses = ['accepted', 'sent', 'delivered', 'read', 'failed'];
+    const words = ['divano', 'sconto', 'price', 'sofa', 'consegna', 'ordine', 'grazie'];
+    for (let i = 0; i < 300; i += 1) {
+      const who = contacts[Math.floor(random() * contacts.length)];
+      const inbound = random() < 0.5;
+      const at = new Date(Date.parse(REPORT_FIXTURE.from) + Math.floor(random() * 8 * 86_400_000));
+      await h.sql(
+        `INSERT INTO messages (workspace_id, contact_id, whatsapp_number_id, direction, wamid, type, text, payload, occurred_at, status, status_at, conversation_id)
+         VALUES ($1, $2, $3, $4, $5, 'text', $6, '{}', $7, $8, $7, $9)`,
+        [
+          h.workspace.id,
+          who?.['id'],
+          number?.['id'],
+          inbound ? 'inbound' : 'outbound',
+          `wamid.random.${i}`,
+          `${words[Math.floor(random() * words.length)]} ${words[Math.floor(random() * words.length)]}`,
+          at,
+          inbound ? null : statuses[Math.floor(random() * statuses.length)],
+          who?.['conversation_id'],
+        ],
+      );
+      if (i % 50 === 25) {
+        // A round that dies before it commits: the changes it took must stay for the next one.
+        await expect(
+          rollups.runOnce({
+            batch: 40,
+            wait: true,
+            interrupt: async () => {
+              throw new Error('killed');
+            },
+          }),
+        ).rejects.toThrow('killed');
+        await rollups.runOnce({ batch: 40, wait: true });
+      }
+      if (i % 30 === 0)
+        await h.dataSource.query(`UPDATE messages SET status = 'read', status_at = occurred_at + interval '1 minute' WHERE wamid = $1`, [
+          `wamid.random.${i - 1}`,
+        ]);
+    }
+    await rollups.drain();
+    const snapshot = async () => ({
+      hours: await h.sql(
+        'SELECT * FROM report_hours WHERE workspace_id = $1 ORDER BY hour, metric, number_id, flow_id, node_id, template, category, country, status, error_code',
+        [h.workspace.id],
+      ),
+      words: await h.sql('SELECT * FROM report_word_hours WHERE workspace_id = $1 ORDER BY hour, number_id, kind, term', [h.workspace.id]),
+      service: await h.sql('SELECT * FROM report_service_events WHERE workspace_id = $1 ORDER BY conversation_id, cycle, kind, at', [
+        h.workspace.id,
+      ]),
+    });
+    const incremental = await snapshot();
+    expect(incremental.hours.length).toBeGreaterThan(10);
+    await rollups.rebuild(h.workspace.id);
+    const rebuilt = await snapshot();
+    const lines = (rows: Record<string, unknown>[]) => rows.map((r) => JSON.stringify(r));
+    for (const part of ['hours', 'words', 'service'] as const) {
+      const before = lines(incremental[part]);
+      const after = lines(rebuilt[part]);
+      expect({
+        part,
+        onlyIncremental: before.filter((l) => !after.includes(l)),
+        onlyRebuilt: after.filter((l) => !before.includes(l)),
+      }).toEqual({
+        part,
+        onlyIncremental: [],
+        onlyRebuilt: [],
+      });
+    }
+    expect(rebuilt).toEqual(incremental);
+    expect(await h.count('report_changes')).toBe(0);
+  }, 300_000);
+});

@@ -1,0 +1,209 @@
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { describeInBrowser, launchBrowser, screenshot } from './support/browser';
+import { obj, str } from './support/json-value';
+import { type ProductStack, startProductStack } from './support/product-stack';
+
+const RANGE = 'from=2026-03-09&to=2026-03-16';
+/** The engine's hand-computed reports fixture (apps/engine/src/reports/report-fixture.ts, docs/REPORTS.md). */
+const REPORT_FIXTURE = {
+  timeZone: 'Europe/Rome',
+  from: '2026-03-09T00:00:00.000Z',
+  to: '2026-03-17T00:00:00.000Z',
+  flowName: 'Price offer',
+} as const;
+
+async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 90_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`Timed out waiting for ${what}`);
+}
+
+describeInBrowser('reports: the hand-computed fixture in every report, range, CSV and print', () => {
+  let stack: ProductStack | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+  let web = '';
+
+  beforeAll(async () => {
+    stack = await startProductStack();
+    web = stack.urls.web;
+    const engine = stack.urls.engine;
+    const login = await fetch(`${engine}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(stack.admin),
+    });
+    const authorization = `Bearer ${str(obj(await login.json())['token'])}`;
+    const patched = await fetch(`${engine}/api/workspace/settings`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', authorization },
+      body: JSON.stringify({ timeZone: REPORT_FIXTURE.timeZone }),
+    });
+    expect(patched.status).toBe(200);
+    const seeded = spawnSync(process.execPath, [join(__dirname, '..', '..', 'engine', 'dist', 'cli.js'), 'seed:fixture'], {
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        DATABASE_URL: stack.databaseUrl,
+        SECRETS_KEY: randomBytes(32).toString('hex'),
+        LOG_LEVEL: 'warn',
+      },
+      encoding: 'utf8',
+    });
+    expect(seeded.stderr).toBe('');
+    expect(seeded.status).toBe(0);
+    // The rollup job runs every 2 s in the engine: wait until it has taken the fixture in.
+    await until(async () => {
+      // A connection the busy engine drops is retried like an answer that is not there yet.
+      const response = await fetch(`${engine}/api/reports/service?from=${REPORT_FIXTURE.from}&to=${REPORT_FIXTURE.to}`, {
+        headers: { authorization },
+      }).catch(() => null);
+      if (response?.status !== 200) return undefined;
+      const body = obj(await response.json());
+      const summary = obj(obj(body['current'])['summary']);
+      return summary['opened'] === 5 && obj(summary['resolution'])['count'] === 3 ? true : undefined;
+    }, 'the rollups of the fixture');
+
+    browser = await launchBrowser();
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+    await page.goto(`${web}/login?next=%2Freports`);
+    await page.getByLabel('Email').fill(stack.admin.email);
+    await page.getByLabel('Password').fill(stack.admin.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((url) => url.pathname === '/reports/service');
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  }, 60_000);
+
+  function kpi(label: string) {
+    return page.locator('dt', { hasText: label }).locator('xpath=following-sibling::dd[1]');
+  }
+
+  it('service efficiency: the fixture’s medians, a flagged agent, another range, CSV export and print', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Reports' }).waitFor();
+    await page.goto(`${web}/reports/service?${RANGE}`);
+    await page.getByRole('heading', { name: 'Service efficiency', level: 1 }).waitFor();
+    expect(await kpi('First response (median)').textContent()).toBe('6 min');
+    expect(await kpi('Reply time (median)').textContent()).toBe('6 min');
+    expect(await kpi('Resolution (median)').textContent()).toBe('15 min');
+    expect(await kpi('Conversations opened').textContent()).toBe('5');
+    const agents = page.getByRole('table', { name: /Agents: conversations handled/ });
+    const bruno = agents.getByRole('row', { name: /Bruno/ });
+    expect(await bruno.getByRole('cell').allTextContents()).toEqual(['2', '2', '9 min', '9 min', '20 min', '9 min', '1', '40 min', 'Yes']);
+    const anna = agents.getByRole('row', { name: /Anna/ });
+    expect((await anna.getByRole('cell').allTextContents()).slice(0, 4)).toEqual(['4', '4', '4 min', '4 min']);
+    await screenshot(page, 'reports-service');
+
+    // CSV of the agents table: the same figures, raw (seconds).
+    // The export is a download link carrying the CSV itself (no request): read what it holds.
+    const exportLink = page.getByRole('link', { name: /Export CSV: Agents/ });
+    expect(await exportLink.getAttribute('download')).toBe('service-agents.csv');
+    const href = (await exportLink.getAttribute('href')) ?? '';
+    expect(href.startsWith('data:text/csv;charset=utf-8,')).toBe(true);
+    const csv = decodeURIComponent(href.slice(href.indexOf(',') + 1));
+    expect(csv.split('\r\n')[0]).toBe(
+      'Agent,Conversations,Replies,First response (median),Reply (median),Reply (p90),Reply in business hours (median),Resolved,Resolution (median),Over threshold',
+    );
+    expect(csv).toContain('Anna,4,4,240,240,229500,240,2,600,no');
+    expect(csv).toContain('Bruno,2,2,540,540,1200,540,1,2400,yes');
+
+    // Another range through the form: from Tuesday on, Giulia's and Piotr's Monday conversations drop out.
+    await page.getByLabel('From').fill('2026-03-10');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForURL((url) => url.searchParams.get('from') === '2026-03-10');
+    expect(await kpi('Conversations opened').textContent()).toBe('3');
+    expect(await kpi('Reply time (median)').textContent()).toBe('9 min');
+    expect(await kpi('Resolution (median)').textContent()).toBe('10 min');
+
+    // Print: the report alone, without the app's header, the filters and the buttons.
+    await page.goto(`${web}/reports/service?${RANGE}`);
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.getByRole('form', { name: 'Range and filters' }).isVisible()).toBe(false);
+    expect(await page.getByRole('navigation', { name: 'Main' }).isVisible()).toBe(false);
+    expect(await page.getByRole('heading', { name: 'Reply time per agent' }).isVisible()).toBe(true);
+    await screenshot(page, 'reports-service-print');
+    await page.emulateMedia({ media: 'screen' });
+  });
+
+  it('sales funnel: entered → converted for the flow, and its steps', async () => {
+    await page.goto(`${web}/reports/funnel?${RANGE}`);
+    await page.getByLabel('Flow').selectOption({ label: REPORT_FIXTURE.flowName });
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForURL((url) => url.searchParams.get('flowId') !== null && url.searchParams.get('flowId') !== '');
+    const stages = page.getByRole('table', { name: /Funnel: each stage/ });
+    const count = async (stage: string) =>
+      (await stages
+        .getByRole('row', { name: new RegExp(`^${stage}`) })
+        .getByRole('cell')
+        .first()
+        .textContent()) ?? '';
+    expect([
+      await count('Entered'),
+      await count('Sent'),
+      await count('Delivered'),
+      await count('Read'),
+      await count('Replied'),
+      await count('Converted'),
+    ]).toEqual(['3', '2', '2', '1', '2', '1']);
+    const steps = page.getByRole('table', { name: /Steps of the chosen flow/ });
+    expect(
+      await steps
+        .getByRole('row', { name: /Send price offer/ })
+        .getByRole('cell')
+        .allTextContents(),
+    ).toEqual(['v1', '3', '2', '2', '1', '2', '1']);
+    await screenshot(page, 'reports-funnel');
+  });
+
+  it('messaging and cost: per flow, failures by code, priced by country', async () => {
+    await page.goto(`${web}/reports/messaging?${RANGE}`);
+    const flows = page.getByRole('table', { name: 'Messages per flow' });
+    expect(
+      await flows
+        .getByRole('row', { name: new RegExp(REPORT_FIXTURE.flowName) })
+        .getByRole('cell')
+        .allTextContents(),
+    ).toEqual(['2', '2', '1', '1', '50.0%', '5 min', '2', '1']);
+    const failures = page.getByRole('table', { name: 'Failed messages by WhatsApp error code' });
+    expect(
+      await failures
+        .getByRole('row', { name: /131049/ })
+        .getByRole('cell')
+        .first()
+        .textContent(),
+    ).toBe('1');
+    expect(await kpi('Cost').textContent()).toBe('0.1191 EUR');
+    expect(await kpi('Per converted customer').textContent()).toBe('0.1191 EUR');
+    await page.getByRole('heading', { name: 'Price table' }).waitFor();
+    await screenshot(page, 'reports-messaging-cost');
+  });
+
+  it('traffic and words: busiest hours in Rome time, words without stop words', async () => {
+    await page.goto(`${web}/reports/traffic?${RANGE}`);
+    const busiest = page.getByRole('table', { name: /Busiest hours/ });
+    const rows = await busiest.getByRole('row').allTextContents();
+    expect(rows.slice(1, 3)).toEqual(['Monday 10:0022', 'Monday 11:0022']);
+    const words = page.getByRole('table', { name: /Most frequent words/ });
+    expect(
+      await words
+        .getByRole('row', { name: /^divano/ })
+        .getByRole('cell')
+        .first()
+        .textContent(),
+    ).toBe('2');
+    expect(await words.getByRole('row', { name: /^il\b/ }).count()).toBe(0);
+    await page.getByRole('img', { name: /Customer messages by weekday and hour, Europe\/Rome/ }).waitFor();
+    await screenshot(page, 'reports-traffic-words');
+  });
+});

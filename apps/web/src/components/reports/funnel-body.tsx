@@ -1,0 +1,96 @@
+import { BarChart } from './bar-chart';
+import { DataTable } from './data-table';
+import { Kpi } from './kpi';
+import styles from './reports.module.css';
+import { formatCount, formatPercent } from '@/lib/reports/report-format';
+import type { FunnelReport } from '@/lib/reports/report-schemas';
+
+/** The sales funnel report's figures, chart and tables (the live page and the weekly snapshot). */
+/** `flowChosen` null: no step section (the weekly report covers every flow). */
+export function FunnelBody({ report, flowChosen }: { report: FunnelReport; flowChosen: boolean | null }) {
+  const { current, previous } = report;
+  const stage = (r: FunnelReport['current'], name: string) => r.stages.find((s) => s.stage === name)?.count ?? 0;
+  const entered = stage(current, 'entered');
+  const converted = stage(current, 'converted');
+  return (
+    <section className={styles.report} aria-label="Sales funnel figures">
+      <dl className={styles.kpis}>
+        <Kpi label="Entered a flow" value={formatCount(entered)} current={entered} previous={stage(previous, 'entered')} />
+        <Kpi
+          label="Messages read"
+          value={formatCount(stage(current, 'read'))}
+          current={stage(current, 'read')}
+          previous={stage(previous, 'read')}
+        />
+        <Kpi
+          label="Replied"
+          value={formatCount(stage(current, 'replied'))}
+          current={stage(current, 'replied')}
+          previous={stage(previous, 'replied')}
+        />
+        <Kpi
+          label="Converted (order within the window)"
+          value={formatCount(converted)}
+          current={converted}
+          previous={stage(previous, 'converted')}
+          detail={`${formatPercent(entered > 0 ? converted / entered : null)} of those who entered`}
+        />
+      </dl>
+      <h2>Funnel</h2>
+      <BarChart
+        title="Funnel stages"
+        data={current.stages.map((s) => ({ label: s.label, value: s.count, display: formatCount(s.count) }))}
+      />
+      <DataTable
+        caption="Funnel: each stage and the share lost from the one before"
+        csvName="funnel-stages"
+        headers={['Stage', 'Count', 'Drop-off', 'Previous period']}
+        rows={current.stages.map((s) => [
+          s.label,
+          formatCount(s.count),
+          formatPercent(s.dropOff),
+          formatCount(previous.stages.find((p) => p.stage === s.stage)?.count ?? 0),
+        ])}
+        csvRows={current.stages.map((s) => [s.stage, s.count, s.dropOff, previous.stages.find((p) => p.stage === s.stage)?.count ?? 0])}
+      />
+      <h2>Which flow converts</h2>
+      <DataTable
+        caption="Flows: entered, sent, delivered, read, replied, converted"
+        csvName="funnel-flows"
+        headers={['Flow', 'Entered', 'Sent', 'Delivered', 'Read', 'Replied', 'Converted', 'Conversion']}
+        rows={current.flows.map((f) => [
+          f.name,
+          formatCount(f.entered),
+          formatCount(f.sent),
+          formatCount(f.delivered),
+          formatCount(f.read),
+          formatCount(f.replied),
+          formatCount(f.converted),
+          formatPercent(f.conversionRate),
+        ])}
+        csvRows={current.flows.map((f) => [f.name, f.entered, f.sent, f.delivered, f.read, f.replied, f.converted, f.conversionRate])}
+      />
+      {flowChosen === null ? null : <h2>Where customers drop off</h2>}
+      {flowChosen === null ? null : flowChosen ? (
+        <DataTable
+          caption="Steps of the chosen flow, per version: reached, and what their messages did"
+          csvName="funnel-steps"
+          headers={['Step', 'Version', 'Reached', 'Sent', 'Delivered', 'Read', 'Replied', 'Converted']}
+          rows={current.steps.map((s) => [
+            s.label,
+            s.version === null ? '—' : `v${s.version}`,
+            formatCount(s.reached),
+            formatCount(s.sent),
+            formatCount(s.delivered),
+            formatCount(s.read),
+            formatCount(s.replied),
+            formatCount(s.converted),
+          ])}
+          csvRows={current.steps.map((s) => [s.label, s.version, s.reached, s.sent, s.delivered, s.read, s.replied, s.converted])}
+        />
+      ) : (
+        <p className={styles.note}>Choose a flow above to see each of its steps.</p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,173 @@
+// Reports benchmark (issue 15): report latency over any 90-day range and
+// filter on a large history, the rollup job's catch-up rate, and a full
+// rebuild. Real parts only: the built engine (apps/engine/dist) as its own
+// process and CLI, the machine's PostgreSQL, real HTTP.
+//
+// The seed is the engine's own demo generator (apps/engine/dist/reports/demo-data.js)
+// with triggers off (session_replication_role = replica), then a timed full
+// rebuild (cli.js reports:rebuild). Kept between runs (--reseed to make it again).
+//
+//   node tools/bench/reports/reports.bench.mjs [--sessions-per-day=1700] [--days=90] [--samples=100]
+//        [--ingest=20000] [--db=parley_bench_i15reports] [--reseed]
+
+import { spawnSync } from 'node:child_process';
+import {
+  apiLogin,
+  BENCH,
+  Client,
+  createDatabase,
+  databaseExists,
+  databaseUrl,
+  DEFAULT_PG,
+  describeMachine,
+  dropDatabase,
+  engineEntry,
+  engineEnv,
+  engineRequire,
+  engineSetup,
+  fmt,
+  freePort,
+  log,
+  machineInfo,
+  parseOptions,
+  run,
+  startEngine,
+  summary,
+  table,
+  waitUntilReady,
+} from '../engine/bench-lib.mjs';
+
+const USAGE = `node tools/bench/reports/reports.bench.mjs [--sessions-per-day=1700] [--days=90] [--samples=100] [--ingest=20000]
+  [--db=parley_bench_i15reports] [--reseed]`;
+const o = parseOptions(
+  { 'sessions-per-day': 1700, days: 90, samples: 100, ingest: 20_000, db: 'parley_bench_i15reports', reseed: false },
+  USAGE,
+);
+
+function cli(args, url) {
+  const started = Date.now();
+  const result = spawnSync(process.execPath, [engineEntry('cli.js'), ...args], {
+    env: { PATH: process.env.PATH ?? '', DATABASE_URL: url, SECRETS_KEY: BENCH.secretsKey, LOG_LEVEL: 'warn' },
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
+  if (result.status !== 0) throw new Error(`cli ${args.join(' ')} failed: ${result.stderr}`);
+  return { ms: Date.now() - started, out: result.stdout.trim() };
+}
+
+run(async () => {
+  const url = databaseUrl(DEFAULT_PG, o.db);
+  const fresh = o.reseed || !(await databaseExists(DEFAULT_PG, o.db));
+  if (fresh) {
+    if (await databaseExists(DEFAULT_PG, o.db)) await dropDatabase(DEFAULT_PG, o.db);
+    await createDatabase(DEFAULT_PG, o.db);
+  }
+  engineSetup(url);
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  const machine = await machineInfo(client);
+  const workspaceId = (await client.query('SELECT id FROM workspaces ORDER BY created_at LIMIT 1')).rows[0].id;
+  const executor = { query: async (sql, params) => (await client.query(sql, params)).rows };
+  const { seedDemoData } = engineRequire('./dist/reports/demo-data.js');
+  let seedMs = null;
+  let rebuildMs = null;
+  if (fresh) {
+    log(`seeding ${o.days} days × ${o['sessions-per-day']} sessions (triggers off)…`);
+    await client.query('SET session_replication_role = replica');
+    const started = Date.now();
+    let last = 0;
+    await seedDemoData(executor, workspaceId, {
+      days: o.days,
+      sessionsPerDay: o['sessions-per-day'],
+      now: new Date(),
+      seed: 7,
+      progress: ({ messages }) => {
+        if (messages - last >= 100_000) {
+          last = messages;
+          log(`  ${messages} messages…`);
+        }
+      },
+    });
+    seedMs = Date.now() - started;
+    await client.query('SET session_replication_role = origin');
+    await client.query('ANALYZE');
+    log('full rebuild (cli.js reports:rebuild)…');
+    rebuildMs = cli(['reports:rebuild'], url).ms;
+  }
+  const counts = (
+    await client.query(
+      `SELECT (SELECT count(*) FROM messages)::int AS messages, (SELECT count(*) FROM executions)::int AS executions,
+              (SELECT count(*) FROM report_hours)::int AS hour_rows, (SELECT count(*) FROM report_service_events)::int AS service_rows,
+              (SELECT count(*) FROM report_word_hours)::int AS word_rows, (SELECT min(occurred_at) FROM messages) AS first, (SELECT max(occurred_at) FROM messages) AS last`,
+    )
+  ).rows[0];
+  log(`data: ${counts.messages} messages, ${counts.executions} executions, ${counts.first.toISOString()} … ${counts.last.toISOString()}`);
+
+  // Report latency: random 90-day ranges inside the data (clamped), with and without a filter.
+  const port = await freePort();
+  const engine = startEngine('engine', engineEnv(url, null, { PORT: String(port), ENGINE_ROLE: 'all' }));
+  const base = `http://127.0.0.1:${port}`;
+  await waitUntilReady(base, engine);
+  const api = await apiLogin(base);
+  const flows = (await client.query('SELECT id FROM flows')).rows.map((r) => r.id);
+  const numberId = (await client.query('SELECT id FROM whatsapp_numbers LIMIT 1')).rows[0].id;
+  const span = counts.last.getTime() - counts.first.getTime();
+  const DAY = 86_400_000;
+  const reports = ['service', 'traffic', 'words', 'messaging', 'funnel', 'cost'];
+  const rows = [];
+  for (const report of reports) {
+    const times = [];
+    for (let i = 0; i < o.samples; i += 1) {
+      const from = counts.first.getTime() + Math.floor(Math.random() * Math.max(1, span - 90 * DAY));
+      const query = new URLSearchParams({ from: new Date(from).toISOString(), to: new Date(from + 90 * DAY).toISOString() });
+      const filter = i % 3;
+      if (filter === 1 && report !== 'service' && report !== 'traffic' && report !== 'words') query.set('flowId', flows[i % flows.length]);
+      if (filter === 2) query.set('numberId', numberId);
+      const started = performance.now();
+      const response = await api.get(`/api/reports/${report}?${query}`);
+      times.push(performance.now() - started);
+      if (response.status !== 200) throw new Error(`${report}: ${response.status} ${JSON.stringify(response.body)}`);
+    }
+    const s = summary(times);
+    rows.push([report, String(o.samples), fmt(s.p50, 1), fmt(s.p99, 1), fmt(s.max, 1)]);
+  }
+  await engine.stop();
+
+  // Rollup catch-up: insert messages now with the triggers on, then time the job that folds them in.
+  const contacts = (
+    await client.query(
+      'SELECT id, conversation_id FROM (SELECT c.id, k.id AS conversation_id FROM contacts c JOIN conversations k ON k.contact_id = c.id LIMIT 2000) x',
+    )
+  ).rows;
+  const insertStarted = Date.now();
+  const stamp = Date.now();
+  for (let done = 0; done < o.ingest; done += 1000) {
+    const size = Math.min(1000, o.ingest - done);
+    const picks = Array.from({ length: size }, (_, i) => contacts[(done + i) % contacts.length]);
+    await client.query(
+      `INSERT INTO messages (workspace_id, contact_id, whatsapp_number_id, conversation_id, direction, wamid, type, text, payload, occurred_at)
+       SELECT $1, c, $2, k, 'inbound', w, 'text', 'Quanto costa il divano? sconto', '{}', now() FROM unnest($3::uuid[], $4::uuid[], $5::text[]) AS t(c, k, w)`,
+      [
+        workspaceId,
+        numberId,
+        picks.map((p) => p.id),
+        picks.map((p) => p.conversation_id),
+        picks.map((_, i) => `wamid.bench.${stamp}.${done + i}`),
+      ],
+    );
+  }
+  const insertMs = Date.now() - insertStarted;
+  const catchUp = JSON.parse(cli(['reports:catch-up'], url).out.split('\n').at(-1));
+  await client.end();
+
+  console.log(`\n${describeMachine(machine)}`);
+  console.log(
+    `data: ${counts.messages} messages, ${counts.executions} executions over ${Math.round(span / DAY)} days; rollup rows: ${counts.hour_rows} hourly, ${counts.service_rows} service events, ${counts.word_rows} word-hours`,
+  );
+  if (seedMs !== null) console.log(`seed ${fmt(seedMs / 1000, 1)} s; full rebuild ${fmt(rebuildMs / 1000, 1)} s`);
+  console.log('\nReport latency over random 90-day ranges (a third with a flow filter, a third with a number filter), ms:');
+  console.log(table(['report', 'samples', 'p50', 'p99', 'max'], rows));
+  console.log(
+    `\nRollup catch-up: ${o.ingest} messages inserted in ${fmt(insertMs / 1000, 1)} s (triggers on: ${fmt((o.ingest / insertMs) * 1000)} msg/s); the job folded ${catchUp.changes} changes in ${fmt(catchUp.ms / 1000, 2)} s = ${fmt((o.ingest / catchUp.ms) * 1000)} messages/s`,
+  );
+});
