@@ -8,6 +8,7 @@ import { sqlRow, sqlRows } from '../database/sql-rows';
 import { FlowVersion } from '../flows/flow-version.entity';
 import { viewFlowVersion } from '../flows/flow-view';
 import { FlowRunner } from '../runtime/flow-runner.service';
+import { ExecutionStore } from './execution-store.service';
 import { ExecutionStep } from './execution-step.entity';
 import { Execution } from './execution.entity';
 import type { ExecutionStatus } from './execution-status';
@@ -106,6 +107,7 @@ export class ExecutionsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly runner: FlowRunner,
+    private readonly store: ExecutionStore,
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
@@ -149,13 +151,10 @@ export class ExecutionsService {
           WHERE idempotency_key = $1 AND status IN ('failed', 'unknown')`,
         [key],
       );
-      await manager.query(
-        `UPDATE executions SET status = 'waiting', current_node_id = $2, error_code = NULL, error_message = NULL, ended_reason = NULL, finished_at = NULL, updated_at = $3 WHERE id = $1`,
-        [id, step.node_id, now],
-      );
-      await manager.query(
-        `INSERT INTO waits (workspace_id, contact_id, execution_id, node_id, kind, due_at) VALUES ($1, $2, $3, $4, 'retry', $5)`,
-        [execution.workspace_id, execution.contact_id, id, step.node_id, now],
+      await this.store.retryFailed(
+        manager,
+        { executionId: id, workspaceId: execution.workspace_id, contactId: execution.contact_id, nodeId: step.node_id },
+        now,
       );
       await this.audit.record(
         {
