@@ -262,6 +262,17 @@ export class ExecutionStore {
     return row.id;
   }
 
+  /** A test run's latest wait comes due now ("skip this wait" on the canvas); false when it is not waiting. */
+  async skipTestWait(db: EntityManager, executionId: string, now: Date): Promise<boolean> {
+    const skipped = await sqlRow(
+      db,
+      idRow,
+      `UPDATE waits SET due_at = $2 WHERE id = (SELECT id FROM waits WHERE execution_id = $1 AND status = 'waiting' ORDER BY created_at DESC LIMIT 1) RETURNING id`,
+      [executionId, now],
+    );
+    return skipped !== null;
+  }
+
   /** Pushes a debounced start back: the last event before the quiet period wins. */
   async debounce(
     db: EntityManager,

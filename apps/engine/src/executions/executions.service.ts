@@ -301,12 +301,7 @@ export class ExecutionsService {
       if (!execution) throw new NotFoundException('No such execution in this workspace.');
       if (!execution.test_mode) throw new ConflictException('Only a test run can skip its waits; live runs wait as the flow says.');
       const now = this.clock.now();
-      const skipped = await sqlRow(
-        manager,
-        z.object({ id: z.string() }),
-        `UPDATE waits SET due_at = $2 WHERE id = (SELECT id FROM waits WHERE execution_id = $1 AND status = 'waiting' ORDER BY created_at DESC LIMIT 1) RETURNING id`,
-        [id, now],
-      );
+      const skipped = await this.store.skipTestWait(manager, id, now);
       if (!skipped) throw new ConflictException(`This test run is not waiting (it is ${execution.status}).`);
       return { contactId: execution.contact_id };
     });
