@@ -29,17 +29,19 @@ describeWithRedis('BullMQ dispatcher: a work item is queued once (needs REDIS_UR
   });
   let dispatcher: BullmqDispatcher;
   let queue: Queue;
-  const connections = [redisConnection(redisUrl ?? '', 'spec'), redisConnection(redisUrl ?? '', 'spec-worker')];
+  const queueConnection = redisConnection(redisUrl ?? '', 'spec');
+  const workerConnection = redisConnection(redisUrl ?? '', 'spec-worker');
 
   beforeAll(() => {
     dispatcher = new BullmqDispatcher(config);
-    queue = new Queue(WORK_QUEUE, { connection: connections[0], prefix });
+    queue = new Queue(WORK_QUEUE, { connection: queueConnection, prefix });
   });
   afterAll(async () => {
     await queue.obliterate({ force: true });
     await queue.close();
     await dispatcher.onApplicationShutdown();
-    for (const connection of connections) connection.disconnect();
+    queueConnection.disconnect();
+    workerConnection.disconnect();
   });
 
   async function queued(): Promise<number> {
@@ -62,6 +64,14 @@ describeWithRedis('BullMQ dispatcher: a work item is queued once (needs REDIS_UR
     await queue.obliterate({ force: true });
   });
 
+  it('queues a sweep (recovery) apart from the normal job, once however often it sweeps', async () => {
+    const contact: WorkItem = { kind: 'contact', id: 'c-swept' };
+    await dispatcher.dispatch([contact]);
+    for (let sweep = 0; sweep < 10; sweep += 1) await dispatcher.dispatch([{ ...contact, recovery: true }]);
+    expect(await queued()).toBe(2);
+    await queue.obliterate({ force: true });
+  });
+
   it('keeps one follow-up for an item dispatched while a worker runs it, and runs it after', async () => {
     const item: WorkItem = { kind: 'contact', id: 'c-busy' };
     const runs: string[] = [];
@@ -77,7 +87,7 @@ describeWithRedis('BullMQ dispatcher: a work item is queued once (needs REDIS_UR
           await release.promise;
         }
       },
-      { connection: connections[1], prefix, concurrency: 4 },
+      { connection: workerConnection, prefix, concurrency: 4 },
     );
     try {
       await dispatcher.dispatch([item]);

@@ -47,7 +47,7 @@ export class BullmqDispatcher extends Dispatcher implements OnApplicationShutdow
       items.map((item) => ({
         name: item.kind,
         data: { kind: item.kind, id: item.id },
-        opts: { deduplication: { id: workItemKey(item), keepLastIfActive: true } },
+        opts: { deduplication: { id: `${item.recovery ? 'recovery:' : ''}${workItemKey(item)}`, keepLastIfActive: true } },
       })),
     );
   }

@@ -75,8 +75,8 @@ export class SweeperService implements OnApplicationBootstrap, OnApplicationShut
     );
     const contactIds = new Set([...contacts, ...stuck].map((r) => r.id));
     const items: WorkItem[] = [
-      ...webhooks.map((r): WorkItem => ({ kind: 'webhook', id: r.id })),
-      ...[...contactIds].map((id): WorkItem => ({ kind: 'contact', id })),
+      ...webhooks.map((r): WorkItem => ({ kind: 'webhook', id: r.id, recovery: true })),
+      ...[...contactIds].map((id): WorkItem => ({ kind: 'contact', id, recovery: true })),
     ];
     await this.dispatcher.dispatch(items);
     return items.length;

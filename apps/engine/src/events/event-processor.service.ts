@@ -113,8 +113,10 @@ export class EventProcessorService {
   async processContact(contactId: string): Promise<void> {
     const connection = this.dataSource.createQueryRunner();
     await connection.connect();
-    // The contact's work runs on the connection that holds its lock: one pooled connection per contact being handled, not two.
-    const db = connection.manager;
+    // The contact's work takes pooled connections statement by statement. Running it on the connection that
+    // holds the lock (issue 12) starved the pool at saturation: step services (sends, claims) take nested pooled
+    // connections while every contact in flight held one, so it waits for a design that bounds both.
+    const db = this.dataSource.manager;
     try {
       for (;;) {
         const lock = await sqlRow(connection, lockedRow, TRY_CONTACT_LOCK_SQL, [contactId]);

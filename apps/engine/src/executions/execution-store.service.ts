@@ -53,8 +53,8 @@ export interface NewExecution {
  * execution's `waits`. Every change of an execution (run, wake, end, retry,
  * cancel, entry, unpublish) is one method here, applying a transition the
  * caller decided (see `decide` in flow-core); nothing here decides anything.
- * Each method takes the EntityManager to write with (the contact's locked
- * connection, or the caller's transaction) and writes what it is given in as
+ * Each method takes the EntityManager to write with (the pool's manager,
+ * or the caller's transaction) and writes what it is given in as
  * few statements as its atomicity needs: a finished step, the wait it fires
  * and the execution's next position are one statement (data-modifying CTEs),
  * so they commit together without a BEGIN/COMMIT round trip.

@@ -20,7 +20,7 @@ import { FlowVersionCache } from './flow-version-cache.service';
 import { StepServicesFactory } from './step-services.factory';
 
 interface RunState {
-  /** Where the run reads and writes: the connection holding the contact's lock when there is one. */
+  /** Where the run reads and writes (the pool, or a caller's transaction). */
   db: EntityManager;
   execution: Execution;
   flow: CompiledFlow;
