@@ -140,10 +140,9 @@ describeInBrowser('the admin console: find a failed execution, retry it, bulk-re
       await page.getByRole('status').filter({ hasText: 'Finished.' }).waitFor({ timeout: 60_000 });
       await screenshot(page, 'admin-bulk-retry-finished');
       await waitUntil('no failed run left', async () => ((await failedCount()) === 0 ? true : null), 60_000);
+      // A retry clears the run's error, so the filter that found them is empty now.
       await page.reload();
       await page.getByText('No execution matches these filters.').waitFor();
-      await page.goto(`${web}/executions?errorCode=131026`);
-      await page.getByRole('table', { name: 'Executions' }).waitFor();
       await screenshot(page, 'admin-executions-after-bulk');
     },
     STEP_TIMEOUT_MS,
