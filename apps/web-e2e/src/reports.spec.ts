@@ -107,8 +107,10 @@ describeInBrowser('reports: the hand-computed fixture in every report, range, CS
 
     // CSV of the agents table: the same figures, raw (seconds).
     // The export is a download link carrying the CSV itself (no request): read what it holds.
-    const exportLink = page.getByRole('link', { name: /Export CSV: Agents/ });
-    expect(await exportLink.getAttribute('download')).toBe('service-agents.csv');
+    const exportLink = page.locator('a[download="service-agents.csv"]');
+    expect(await exportLink.textContent()).toBe(
+      'Export CSV: Agents: conversations handled, replies, first response, reply and resolution times',
+    );
     const href = (await exportLink.getAttribute('href')) ?? '';
     expect(href.startsWith('data:text/csv;charset=utf-8,')).toBe(true);
     const csv = decodeURIComponent(href.slice(href.indexOf(',') + 1));
