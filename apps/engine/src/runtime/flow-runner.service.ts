@@ -430,7 +430,8 @@ export class FlowRunner {
   }
 
   private observeStep(step: ExecutionStep): void {
-    if (step.durationMs !== null) this.metrics.stepDuration.observe({ node_type: step.nodeType, status: step.status }, step.durationMs / 1000);
+    if (step.durationMs !== null)
+      this.metrics.stepDuration.observe({ node_type: step.nodeType, status: step.status }, step.durationMs / 1000);
   }
 
   /** Completes a step and moves the execution to `next` (or ends it), atomically. */
