@@ -259,7 +259,8 @@ describeInBrowser('flow canvas: marketers build, edit, save and publish flows; s
         }
         return null;
       });
-      await page.getByRole('link', { name: 'Executions' }).click();
+      // The flow's own executions link, not the main navigation's Executions (every flow).
+      await page.locator('#main').getByRole('link', { name: 'Executions' }).click();
       await page.waitForURL((url) => url.pathname === `/flows/${flowOneId}/executions`);
       await page.getByRole('table', { name: 'Executions' }).waitFor();
       await page.locator(`a[href="/flows/${flowOneId}/executions/${sentBy}"]`).click();

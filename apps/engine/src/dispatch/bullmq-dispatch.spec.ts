@@ -45,7 +45,11 @@ describeWithRedis('BullMQ dispatch (needs REDIS_URL)', () => {
     it('reports Redis in the readiness check', async () => {
       const ready = await h.anonymous.get('/health/ready');
       expect(ready.status).toBe(200);
-      expect(obj(obj(ready.body)['checks'])).toEqual({ postgres: { status: 'up' }, redis: { status: 'up' } });
+      expect(obj(obj(ready.body)['checks'])).toEqual({
+        postgres: { status: 'up' },
+        redis: { status: 'up' },
+        whatsappCloudApi: { status: 'up' },
+      });
     });
   });
 

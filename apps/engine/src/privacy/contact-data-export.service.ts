@@ -55,8 +55,9 @@ export class ContactDataExportService {
         await sqlRows(
           this.dataSource,
           jsonRow,
-          `SELECT to_jsonb(t) AS row FROM public."${table}" t WHERE contact_id = $1 AND workspace_id = $2`,
-          [contactId, workspaceId],
+          // Some tables (e.g. the contacts workspace's link tables) have no workspace_id; the contact id was checked against the workspace above.
+          `SELECT to_jsonb(t) AS row FROM public."${table}" t WHERE contact_id = $1`,
+          [contactId],
         )
       ).map((r) => r.row);
     }

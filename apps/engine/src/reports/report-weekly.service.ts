@@ -47,13 +47,18 @@ export class ReportWeeklyService {
   /** Makes the weekly reports that are due and missing; returns how many it made. */
   async makeDue(): Promise<number> {
     const now = this.clock.now();
-    const workspaces = await sqlRows(this.dataSource, z.object({ id: z.string() }), 'SELECT id FROM workspaces');
+    const workspaces = await sqlRows(
+      this.dataSource,
+      z.object({ id: z.string(), created_at: z.date() }),
+      'SELECT id, created_at FROM workspaces',
+    );
     let made = 0;
-    for (const { id } of workspaces) {
+    for (const { id, created_at: createdAt } of workspaces) {
       const { settings } = await this.settings.get(id);
       if (!settings.reports.weekly.enabled) continue;
       const week = dueReportWeek(now, settings.timeZone, settings.reports.weekly);
-      if (!week) continue;
+      // A week that ended before the workspace existed has nothing to report: no empty snapshot, no notification.
+      if (!week || week.to <= createdAt) continue;
       if (await this.makeFor(id, week)) made += 1;
     }
     return made;

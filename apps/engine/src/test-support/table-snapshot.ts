@@ -22,6 +22,9 @@ function quoteIdentifier(name: string): string {
  * Tables whose rows upkeep rewrites at any time without changing what they
  * mean: the tab counts are the folded totals plus the changes not folded yet,
  * so the snapshot holds their sum (one entry), and the changes table none.
+ * Background upkeep queues and cursors (the reports' change log, which the
+ * rollup consumes every few seconds, and the duplicate scan's position) are
+ * left out: they move on their own, not because of a request.
  */
 const KEPT_TOTALS: Record<string, string | null> = {
   conversation_counts: `SELECT workspace_id, status, assignee_key, sum(n) AS n
@@ -29,6 +32,8 @@ const KEPT_TOTALS: Record<string, string | null> = {
             UNION ALL SELECT workspace_id, status, assignee_key, delta FROM conversation_count_changes) k
      GROUP BY 1, 2, 3 HAVING sum(n) <> 0`,
   conversation_count_changes: null,
+  report_changes: null,
+  duplicate_scan_state: null,
 };
 
 /**

@@ -11,6 +11,8 @@ const BOOKKEEPING = [
   'stream_events',
   'duplicate_candidates',
   'duplicate_scan_state',
+  // The reports' change log: rows the merge touched are queued for their rollups to be recomputed.
+  'report_changes',
 ];
 
 describe('merging two contacts and undoing it', () => {
