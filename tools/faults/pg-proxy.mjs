@@ -1,6 +1,7 @@
 // A TCP proxy between the engine and PostgreSQL that the fault suite controls:
 // cut() drops every connection and refuses new ones (PostgreSQL "unreachable"),
-// restore() lets them through again. The shared PostgreSQL itself is never touched.
+// refuseNew() refuses new connections but leaves open ones alone (a server
+// going down closes those itself), restore() lets them through again. The shared PostgreSQL itself is never touched.
 import { connect, createServer } from 'node:net';
 
 export async function startPgProxy({ port, target }) {
@@ -31,6 +32,9 @@ export async function startPgProxy({ port, target }) {
     cut() {
       down = true;
       for (const socket of sockets) socket.destroy();
+    },
+    refuseNew() {
+      down = true;
     },
     restore() {
       down = false;

@@ -1,4 +1,11 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { EngineConfig } from '../config/engine-config';
@@ -11,7 +18,7 @@ import { codeOfError, errorConstraint } from '../common/error-code';
 
 /** Takes work items from the BullMQ queue (worker and all roles). */
 @Injectable()
-export class BullmqWorkerService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class BullmqWorkerService implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('BullmqWorker');
   private connection: Redis | null = null;
   private worker: Worker | null = null;
@@ -52,8 +59,16 @@ export class BullmqWorkerService implements OnApplicationBootstrap, OnApplicatio
     this.worker.on('error', (error) => this.logger.error(`Worker error: ${error.message}`));
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * Takes no new jobs and lets the running ones finish before any module
+   * closes (the database first of all): a send cut off between its claim and
+   * its answer would be left "unknown" and never sent.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.worker?.close();
+  }
+
+  onApplicationShutdown(): void {
     this.connection?.disconnect();
   }
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { AsyncResource } from 'node:async_hooks';
 import type { EngineConfig } from '../config/engine-config';
 import { ENGINE_CONFIG } from '../config/engine-config.token';
@@ -13,7 +13,7 @@ import { codeOfError, errorConstraint } from '../common/error-code';
  * rows in PostgreSQL and dispatches them again.
  */
 @Injectable()
-export class InProcessDispatcher extends Dispatcher implements OnApplicationShutdown {
+export class InProcessDispatcher extends Dispatcher implements BeforeApplicationShutdown {
   private readonly logger = new Logger('InProcessDispatcher');
   private readonly queue: WorkItem[] = [];
   /** Keys already queued, so a burst of identical items is queued once. */
@@ -52,7 +52,8 @@ export class InProcessDispatcher extends Dispatcher implements OnApplicationShut
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Drops what is queued (the sweeper finds it again) and lets running items finish before any module closes. */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     this.queue.length = 0;
     this.queued.clear();

@@ -5,6 +5,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { Clock } from '../common/clock';
 import { codeOfError, stackFrames } from '../common/error-code';
+import { isTransientDatabaseError } from '../database/transient-database-error';
 import { loadRuntimeContact } from '../contacts/runtime-contact-row';
 import { sqlRow } from '../database/sql-rows';
 import { RUNTIME_EVENT_COLUMNS, runtimeEventRow, toRuntimeEvent } from '../events/runtime-event-row';
@@ -342,6 +343,9 @@ export class FlowRunner {
           : { outcome: 'continue', output: 'next', data: { lateByMs: wake.lateByMs } }
         : await compiled.handler.execute(context);
     } catch (error) {
+      // The database down, full or restarting is not the step's failure: the work item goes again
+      // and the step is re-run (a send it started is found by its claim, never made twice).
+      if (isTransientDatabaseError(error)) throw error;
       if (error instanceof ConditionError) {
         result = { outcome: 'failed', errorCode: 'condition_error', errorMessage: error.message, retryable: false, data: {} };
       } else {

@@ -151,16 +151,19 @@ export class WebhookProcessorService {
       });
     } catch (error) {
       const message = errorText(error);
+      // A passing fault (the database full, restarting, locked) is no reason to give up on a
+      // customer's message: only failures every attempt would meet again count towards parking.
+      const parkable = !isTransientDatabaseError(error);
       const row = await sqlRow(
         this.dataSource,
-        z.object({ attempts: z.number() }),
+        z.object({ attempts: z.number(), status: z.string() }),
         `UPDATE webhook_deliveries SET attempts = attempts + 1, last_error = $2,
-           processed_at = CASE WHEN attempts + 1 >= $3 THEN $4::timestamptz ELSE NULL END,
-           status = CASE WHEN attempts + 1 >= $3 THEN 'parked' ELSE status END
-         WHERE id = $1 AND processed_at IS NULL RETURNING attempts`,
-        [id, message.slice(0, 2000), MAX_ATTEMPTS, this.clock.now()],
+           processed_at = CASE WHEN $5 AND attempts + 1 >= $3 THEN $4::timestamptz ELSE NULL END,
+           status = CASE WHEN $5 AND attempts + 1 >= $3 THEN 'parked' ELSE status END
+         WHERE id = $1 AND processed_at IS NULL RETURNING attempts, status`,
+        [id, message.slice(0, 2000), MAX_ATTEMPTS, this.clock.now(), parkable],
       );
-      if (row && row.attempts >= MAX_ATTEMPTS) {
+      if (row?.status === 'parked') {
         // The error's message stays in the row (last_error): it can quote the payload, which holds customers' numbers and words.
         this.logger.warn(
           {
@@ -510,8 +513,11 @@ export class WebhookProcessorService {
         [status.wamid, workspaceId],
       );
     let message = await findMessage();
-    if (!message && status.callbackData !== null && (await this.reconcileSend(manager, number, status))) {
-      notes.push(`status: ${status.status} settled the send ${status.callbackData}, whose outcome was unknown`);
+    if (!message && status.callbackData !== null) {
+      if (await this.reconcileSend(manager, number, status))
+        notes.push(`status: ${status.status} settled the send ${status.callbackData}, whose outcome was unknown`);
+      // Either way, look again: when the send was committing Meta's answer right then, reconcileSend
+      // waited for that commit and found the send settled, and its message is now there.
       message = await findMessage();
     }
     if (!message) {
