@@ -475,6 +475,7 @@ describe('API access: roles, anonymous callers and workspaces', () => {
       request: async () => ({ path: `/api/flows/${manualFlowId}/run`, body: { contactId } }),
     },
     { route: 'GET /api/flows/:id/webhook', access: EDITORS, request: async () => ({ path: `/api/flows/${hookFlowId}/webhook` }) },
+    { route: 'GET /api/flows/:id/preflight', access: EDITORS, request: async () => ({ path: `/api/flows/${flowId}/preflight` }) },
     {
       route: 'POST /api/executions/:id/retry',
       access: EDITORS,
@@ -786,7 +787,8 @@ describe('API access: roles, anonymous callers and workspaces', () => {
         expect({ route: c.route, role, status, outcome }).toEqual({ route: c.route, role, status, outcome: true });
       }
     }
-  });
+    // Every route for every role, one after the other: a few hundred calls, more as routes are added.
+  }, 180_000);
 
   it('serves the API description to anyone (it holds no secret; the calls it describes need a session)', async () => {
     expect((await h.anonymous.get('/api/docs')).status).toBe(200);

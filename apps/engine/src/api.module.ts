@@ -30,6 +30,7 @@ import { InstallationController } from './workspaces/installation.controller';
 import { IncomingWebhookController } from './hooks/incoming-webhook.controller';
 import { NotificationsController } from './notifications/notifications.controller';
 import { PausesController } from './pauses/pauses.controller';
+import { PreflightModule } from './preflight/preflight.module';
 import { PrivacyModule } from './privacy/privacy.module';
 import { ReportsController } from './reports/reports.controller';
 import { ReportsCoreModule } from './reports/reports-core.module';
@@ -59,6 +60,7 @@ import { WorkspacesModule } from './workspaces/workspaces.module';
     CrmSyncModule,
     EventsModule,
     FlowsModule,
+    PreflightModule,
     PrivacyModule,
     InstallationModule,
     ReportsCoreModule,

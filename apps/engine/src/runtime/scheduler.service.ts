@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { lastScheduledTime, messageStatusDefinition, scheduleDefinition } from '@parley/nodes';
+import { scheduleAudienceCondition } from './schedule-audience';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { Clock } from '../common/clock';
@@ -20,6 +21,8 @@ const PRUNE_EVERY_MS = 3_600_000;
 const PRUNE_BATCH = 5000;
 /** Unread checks look back this far past the threshold, so a restart does not lose them. */
 const UNREAD_LOOKBACK_MS = 24 * 3_600_000;
+/** The audience of a schedule tick, on the tick's parameters below. */
+const AUDIENCE = scheduleAudienceCondition({ tags: '$6', excludeTags: '$7', list: '$8', unansweredForHours: '$9', now: '$5' });
 
 /**
  * Time-driven events: schedule ticks for "On a schedule" flows (one event per
@@ -109,12 +112,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
                   jsonb_build_object('flowId', $2::text, 'tickAt', $3::text, 'data', '{}'::jsonb)
              FROM contacts c
             WHERE c.workspace_id = $1
-              AND (cardinality($6::text[]) = 0 OR EXISTS (SELECT 1 FROM contact_tags t WHERE t.contact_id = c.id AND t.tag = ANY($6)))
-              AND NOT EXISTS (SELECT 1 FROM contact_tags t WHERE t.contact_id = c.id AND t.tag = ANY($7))
-              AND ($8::text IS NULL OR c.list = $8)
-              AND ($9::int IS NULL OR EXISTS (
-                    SELECT 1 FROM (SELECT direction, occurred_at FROM messages m WHERE m.contact_id = c.id ORDER BY occurred_at DESC, created_at DESC LIMIT 1) last
-                     WHERE last.direction = 'inbound' AND last.occurred_at <= $5::timestamptz - make_interval(hours => $9)))
+              AND ${AUDIENCE}
            ON CONFLICT (workspace_id, source, source_id) DO NOTHING
            RETURNING contact_id`,
           [

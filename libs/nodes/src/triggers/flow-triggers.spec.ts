@@ -8,7 +8,7 @@ import { incomingWebhookHandler } from './incoming-webhook/incoming-webhook.hand
 import { manualHandler } from './manual/manual.handler';
 import { messageStatusConfigSchema } from './message-status/message-status.definition';
 import { messageStatusHandler } from './message-status/message-status.handler';
-import { lastScheduledTime, scheduleConfigSchema, scheduleDefinition } from './schedule/schedule.definition';
+import { lastScheduledTime, nextScheduledTime, scheduleConfigSchema, scheduleDefinition } from './schedule/schedule.definition';
 import { scheduleHandler } from './schedule/schedule.handler';
 
 function event(type: RuntimeEvent['type'], payload: Record<string, unknown>): RuntimeEvent {
@@ -82,6 +82,8 @@ describe('triggers', () => {
     const nightly = scheduleConfigSchema.parse({ cron: '0 2 * * *', timeZone: 'Europe/Rome' });
     expect(lastScheduledTime(nightly, new Date('2026-11-22T10:00:00Z'))?.toISOString()).toBe('2026-11-22T01:00:00.000Z');
     expect(lastScheduledTime(nightly, new Date('2026-07-01T10:00:00Z'))?.toISOString()).toBe('2026-07-01T00:00:00.000Z');
+    expect(nextScheduledTime(nightly, new Date('2026-11-22T10:00:00Z'))?.toISOString()).toBe('2026-11-23T01:00:00.000Z');
+    expect(nextScheduledTime(nightly, new Date('2026-07-01T10:00:00Z'))?.toISOString()).toBe('2026-07-02T00:00:00.000Z');
     expect(lastScheduledTime(nightly, new Date('2026-11-22T01:00:00Z'))?.toISOString()).toBe('2026-11-22T01:00:00.000Z');
     const bad = scheduleConfigSchema.parse({ cron: '61 2 * * *' });
     expect(scheduleDefinition.validate?.(bad)).toEqual([expect.objectContaining({ field: 'cron' })]);

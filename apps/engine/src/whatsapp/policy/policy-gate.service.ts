@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { MESSAGING_LIMIT_TIERS_BY_NAME } from '@parley/whatsapp';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { sqlRow } from '../../database/sql-rows';
@@ -7,6 +6,7 @@ import { Clock } from '../../common/clock';
 import { PauseService } from '../../pauses/pause.service';
 import { WorkspaceSettingsService } from '../../workspaces/workspace-settings.service';
 import { consentRule } from './consent.rule';
+import { effectiveDailyLimit } from './daily-limit';
 import { windowOpen, windowReason } from './customer-service-window';
 import { marketingFrequencyRule } from './marketing-frequency.rule';
 import { notificationSpacingRule } from './notification-spacing.rule';
@@ -136,10 +136,6 @@ export class PolicyGateService {
       'SELECT messaging_limit FROM whatsapp_numbers WHERE id = $1',
       [numberId],
     );
-    const tier = row?.messaging_limit;
-    const reported =
-      tier !== null && tier !== undefined && tier in MESSAGING_LIMIT_TIERS_BY_NAME ? (MESSAGING_LIMIT_TIERS_BY_NAME[tier] ?? null) : null;
-    if (reported === null) return configured;
-    return configured === null ? reported : Math.min(configured, reported);
+    return effectiveDailyLimit(configured, row?.messaging_limit);
   }
 }

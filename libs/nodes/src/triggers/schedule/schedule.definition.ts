@@ -62,6 +62,17 @@ export function lastScheduledTime(config: Pick<ScheduleConfig, 'cron' | 'timeZon
   }
 }
 
+/** The first scheduled time after `now`, or null when the cron has none in the next year. */
+export function nextScheduledTime(config: Pick<ScheduleConfig, 'cron' | 'timeZone'>, now: Date): Date | null {
+  const expression = CronExpressionParser.parse(config.cron, { tz: config.timeZone, currentDate: now });
+  try {
+    const next = expression.next().toDate();
+    return next.getTime() - now.getTime() <= 366 * 24 * 3600 * 1000 ? next : null;
+  } catch {
+    return null;
+  }
+}
+
 export const scheduleDefinition = defineNode<ScheduleConfig>({
   type: 'trigger.schedule',
   version: 1,
