@@ -374,6 +374,66 @@ describeInBrowser('the marketer’s day: a template, test runs, the replay, the 
   );
 
   it(
+    'shows the campaign pre-flight of a scheduled promotion before publishing it',
+    async () => {
+      const definition = {
+        schemaVersion: 1,
+        nodes: [
+          {
+            id: 'weekly',
+            type: 'trigger.schedule',
+            typeVersion: 1,
+            position: { x: 0, y: 0 },
+            config: {
+              cron: '0 14 * * 3',
+              timeZone: 'Europe/Rome',
+              audience: { tags: [], excludeTags: [], list: null, unansweredForHours: null },
+            },
+          },
+          {
+            id: 'promo',
+            type: 'whatsapp.send_message',
+            typeVersion: 1,
+            position: { x: 0, y: 160 },
+            config: { message: { type: 'text', text: 'This week only: 10% off' } },
+          },
+        ],
+        edges: [{ id: 'e1', source: 'weekly', sourceOutput: 'next', target: 'promo' }],
+        notes: [],
+      };
+      // Two customers wrote today (inside their 24-hour window: they cost no place in the daily limit).
+      for (const from of ['393401110001', '393401110002']) {
+        const wrote = await fetch(`${simulator}/sim/customer-messages`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ phoneNumberId: stack?.phoneNumberId, from, text: 'Any offers this week?' }),
+        });
+        expect(wrote.status).toBe(200);
+      }
+      const created = await admin.request('POST', '/api/flows', { name: 'Wednesday promotion', definition });
+      expect(created.status).toBe(201);
+      const id = str(obj(created.body)['id']);
+      await page.goto(`${web}/flows/${id}`);
+      await page.getByRole('button', { name: 'Publish', exact: true }).click();
+      const dialog = page.getByRole('dialog', { name: 'Before publishing: the next scheduled run' });
+      const lines = dialog.getByRole('list', { name: 'Campaign pre-flight' }).getByRole('listitem');
+      await lines.first().waitFor();
+      expect(await lines.first().textContent()).toMatch(/^Next run: Wed \d+ \w+, 14:00 \(Europe\/Rome\), for \d+ contacts? as of now\.$/);
+      expect(await dialog.textContent()).toContain('daily limit');
+      expect(Number(/for (\d+) contacts/.exec((await lines.first().textContent()) ?? '')?.[1])).toBeGreaterThanOrEqual(2);
+      await screenshot(page, 'publish-preflight');
+      // Cancel publishes nothing; confirming publishes.
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      expect(obj((await admin.request('GET', `/api/flows/${id}`)).body)['publishedVersion']).toBeNull();
+      await page.getByRole('button', { name: 'Publish', exact: true }).click();
+      await dialog.getByRole('button', { name: 'Publish' }).click();
+      await page.getByText('Published version 1.').waitFor();
+    },
+    STEP_TIMEOUT_MS,
+  );
+
+  it(
     'deletes an empty "Untitled flow", archives a live flow (it stops) and restores it as a draft',
     async () => {
       await page.goto(`${web}/flows/new`);
