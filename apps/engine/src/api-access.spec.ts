@@ -653,6 +653,7 @@ describe('API access: roles, anonymous callers and workspaces', () => {
       access: ADMIN,
       request: async () => ({ path: `/api/crm/connections/${await crmConnection()}/retry`, body: {} }),
     },
+    { route: 'GET /api/crm/outgoing-webhook', access: ADMIN, request: async () => ({ path: '/api/crm/outgoing-webhook' }) },
     { route: 'GET /api/crm/conflicts', access: SUPPORT, request: async () => ({ path: '/api/crm/conflicts' }) },
     {
       route: 'POST /api/crm/conflicts/:id/resolve',
