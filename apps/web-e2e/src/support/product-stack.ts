@@ -34,7 +34,7 @@ async function admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
  * (and the local CRMs asked for, in `urls.crm`).
  */
 export async function startProductStack(
-  options: { crmSimulators?: readonly ('hubspot' | 'zoho' | 'salesforce')[] } = {},
+  options: { crmSimulators?: readonly ('hubspot' | 'zoho' | 'salesforce')[]; engineEnv?: Record<string, string> } = {},
 ): Promise<ProductStack> {
   const database = `parley_e2e_${randomBytes(6).toString('hex')}`;
   await admin((client) => client.query(`CREATE DATABASE ${database}`));
@@ -55,6 +55,7 @@ export async function startProductStack(
       simulator: true,
       crmSimulators: Object.fromEntries(await Promise.all((options.crmSimulators ?? []).map(async (name) => [name, await freePort()]))),
       admin: credentials,
+      ...(options.engineEnv ? { extraEnv: options.engineEnv } : {}),
       quiet: true,
     });
   } catch (error) {
