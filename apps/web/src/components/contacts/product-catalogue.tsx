@@ -218,7 +218,7 @@ export function ProductCatalogue({ canEdit }: { canEdit: boolean }) {
       {canEdit ? (
         <section className={styles.card} aria-labelledby="product-form">
           <h2 id="product-form">{editing ? `Edit ${editing.code}` : 'Add a product'}</h2>
-          <form className={styles.form} onSubmit={(e) => void save(e)}>
+          <form className={styles.productForm} onSubmit={(e) => void save(e)}>
             <label>
               Code (SKU)
               <input value={code} onChange={(e) => setCode(e.target.value)} placeholder="APL-IP15PM" required />

@@ -27,25 +27,20 @@ export function OutgoingWebhookCard() {
         failed delivery is retried, so the receiver can ignore repeats.
       </p>
       {signing ? (
-        <dl className={styles.metrics}>
-          <div className={styles.metric}>
-            <dt>Signing key</dt>
-            <dd>
-              <code aria-label="Signing key">{signing.signingSecret}</code>
-            </dd>
-          </div>
-          <div className={styles.metric}>
-            <dt>Signature</dt>
-            <dd>
-              <code>{signing.signatureHeader}</code>: {signing.scheme}
-            </dd>
-          </div>
-          <div className={styles.metric}>
-            <dt>Other headers</dt>
-            <dd>
-              <code>{signing.timestampHeader}</code> (refuse old ones), <code>{signing.idempotencyHeader}</code>
-            </dd>
-          </div>
+        <dl className={styles.signing}>
+          <dt>Signing key</dt>
+          <dd>
+            <code aria-label="Signing key">{signing.signingSecret}</code>
+          </dd>
+          <dt>Signature header</dt>
+          <dd>
+            <code>{signing.signatureHeader}</code>: {signing.scheme}
+          </dd>
+          <dt>Also sent</dt>
+          <dd>
+            <code>{signing.timestampHeader}</code> (refuse deliveries older than a few minutes) and <code>{signing.idempotencyHeader}</code>{' '}
+            (the same on every retry of one step)
+          </dd>
         </dl>
       ) : (
         <div className={styles.actions}>
