@@ -222,7 +222,12 @@ describeInBrowser('CRM: connect the local HubSpot, resolve a sync conflict, merg
     await page.waitForURL((url) => /^\/flows\/[0-9a-f-]{36}$/.test(url.pathname));
     const palette = page.getByRole('complementary', { name: 'Steps' });
     await palette.getByLabel('Search steps').fill('zapier');
-    await palette.getByRole('button', { name: 'Send to webhook' }).waitFor();
+    const canvas = page.getByRole('region', { name: 'Flow canvas' });
+    await palette.getByRole('button', { name: 'Send to webhook' }).dragTo(canvas, { targetPosition: { x: 300, y: 200 } });
+    await canvas.getByRole('group', { name: 'Send to webhook', exact: true }).click();
+    const form = page.getByRole('complementary', { name: 'Side panel' }).getByRole('form', { name: 'Settings of Send to webhook' });
+    await form.getByLabel('Webhook URL').fill('https://hooks.zapier.com/hooks/catch/1/abc/');
+    await form.getByLabel('Give up after (seconds)').waitFor();
     await screenshot(page, 'canvas-send-to-webhook');
   });
 });
