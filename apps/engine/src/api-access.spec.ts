@@ -424,6 +424,36 @@ describe('API access: roles, anonymous callers and workspaces', () => {
         body: { csv: 'Phone\n+393330000123\n', mapping: { Phone: 'phone' }, dryRun: true },
       }),
     },
+    { route: 'GET /api/products', access: ALL, request: async () => ({ path: '/api/products' }) },
+    { route: 'GET /api/products/match', access: ALL, request: async () => ({ path: '/api/products/match?name=iphone' }) },
+    {
+      route: 'POST /api/products',
+      access: EDITORS,
+      request: async () => {
+        const suffix = randomBytes(4).toString('hex');
+        return { path: '/api/products', body: { code: `P-${suffix}`, name: `Product ${suffix}` } };
+      },
+    },
+    {
+      route: 'PATCH /api/products/:id',
+      access: EDITORS,
+      request: async () => ({
+        path: `/api/products/${await product()}`,
+        body: { code: `P-${randomBytes(4).toString('hex')}`, name: `Renamed ${randomBytes(4).toString('hex')}` },
+      }),
+    },
+    { route: 'DELETE /api/products/:id', access: EDITORS, request: async () => ({ path: `/api/products/${await product()}` }) },
+    { route: 'GET /api/unmapped-product-names', access: ALL, request: async () => ({ path: '/api/unmapped-product-names' }) },
+    {
+      route: 'POST /api/unmapped-product-names/:id/map',
+      access: EDITORS,
+      request: async () => ({ path: `/api/unmapped-product-names/${await unmappedName()}/map`, body: { productId: await product() } }),
+    },
+    {
+      route: 'POST /api/unmapped-product-names/:id/dismiss',
+      access: EDITORS,
+      request: async () => ({ path: `/api/unmapped-product-names/${await unmappedName()}/dismiss` }),
+    },
     { route: 'GET /api/contact-duplicates', access: ALL, request: async () => ({ path: '/api/contact-duplicates' }) },
     { route: 'POST /api/contact-duplicates/scan', access: EDITORS, request: async () => ({ path: '/api/contact-duplicates/scan' }) },
     {
@@ -654,6 +684,7 @@ describe('API access: roles, anonymous callers and workspaces', () => {
       access: ADMIN,
       request: async () => ({ path: `/api/crm/connections/${await crmConnection()}/retry`, body: {} }),
     },
+    { route: 'GET /api/crm/outgoing-webhook', access: ADMIN, request: async () => ({ path: '/api/crm/outgoing-webhook' }) },
     { route: 'GET /api/crm/conflicts', access: SUPPORT, request: async () => ({ path: '/api/crm/conflicts' }) },
     {
       route: 'POST /api/crm/conflicts/:id/resolve',
@@ -743,6 +774,22 @@ describe('API access: roles, anonymous callers and workspaces', () => {
     return str(row?.['id']);
   }
 
+  /** A fresh product, for the routes that change, remove or map to one. */
+  async function product(): Promise<string> {
+    const suffix = randomBytes(4).toString('hex');
+    const created = await h.workspace.admin.post('/api/products', { code: `P-${suffix}`, name: `Product ${suffix}` });
+    return str(obj(created.body)['id']);
+  }
+
+  /** A fresh open unmapped product name, for the routes that decide one. */
+  async function unmappedName(): Promise<string> {
+    const [row] = await h.sql(
+      `INSERT INTO unmapped_product_names (workspace_id, name_key, name, source) VALUES ($1, $2, 'Name', 'order') RETURNING id`,
+      [h.workspace.id, `name${randomBytes(4).toString('hex')}`],
+    );
+    return str(row?.['id']);
+  }
+
   /** A fresh canned reply, for the routes that change or remove one. */
   async function cannedReply(): Promise<string> {
     const created = await h.workspace.admin.post('/api/canned-replies', { shortcut: `c${randomBytes(4).toString('hex')}`, text: 'Hello' });
@@ -818,6 +865,10 @@ describe('API access: roles, anonymous callers and workspaces', () => {
       ['PATCH', `/api/users/${targetUserId}`, { disabled: true }],
       ['PUT', `/api/whatsapp/numbers/${numberId}/token`, { accessToken: 'stolen-token-123' }],
       ['PUT', `/api/whatsapp/numbers/${numberId}/app-secret`, { appSecret: 'deadbeefdeadbeefdeadbeefdeadbeef' }],
+      ['PATCH', `/api/products/${await product()}`, { code: 'HIJACKED', name: 'hijacked' }],
+      ['DELETE', `/api/products/${await product()}`, undefined],
+      ['POST', `/api/unmapped-product-names/${await unmappedName()}/dismiss`, {}],
+      ['POST', `/api/unmapped-product-names/${await unmappedName()}/map`, { productId: await product() }],
     ];
     for (const [method, path, body] of attempts) {
       const response = await intruder.request(method, path, body);

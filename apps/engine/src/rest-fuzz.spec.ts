@@ -298,6 +298,13 @@ describe('REST API fuzzing: every route, every caller, malformed input', () => {
        SELECT workspace_id, $1, id, 'lastName', 'A', now(), 'B', now(), 'hubspot', 'remote' FROM contacts WHERE id = $2 RETURNING id`,
       [crmConnection, contactId],
     );
+    const productId = str(
+      obj((await admin.post('/api/products', { code: 'FUZZ-1', name: 'Fuzz product', aliases: ['fuzzy'] })).body)['id'],
+    );
+    const [unmappedName] = await h.sql(
+      `INSERT INTO unmapped_product_names (workspace_id, name_key, name, source) SELECT workspace_id, 'fuzzname', 'Fuzz name', 'order' FROM contacts WHERE id = $1 RETURNING id`,
+      [contactId],
+    );
     fixtures = {
       uuid: contactId,
       params: {
@@ -315,6 +322,8 @@ describe('REST API fuzzing: every route, every caller, malformed input', () => {
         '/api/canned-replies/:id': cannedReply,
         '/api/crm/connections/:id': crmConnection,
         '/api/crm/conflicts/:id': str(crmConflict?.['id']),
+        '/api/products/:id': productId,
+        '/api/unmapped-product-names/:id': str(unmappedName?.['id']),
         '/hooks/:token': hookToken,
       },
     };

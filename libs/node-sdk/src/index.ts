@@ -22,6 +22,7 @@ export type {
   StepServices,
   Store,
   StoreLocator,
+  WebhookSigner,
 } from './step-services';
 export type {
   NodeHandler,

@@ -85,6 +85,16 @@ export interface StoreLocator {
   nearest(): Promise<{ store: Store; distanceKm: number | null } | null>;
 }
 
+export interface WebhookSigner {
+  /**
+   * `sha256=<hex HMAC-SHA256 of "<timestampSeconds>.<body>">`, keyed with the
+   * workspace's outgoing-webhook secret (admins see it in Settings → CRM). The
+   * timestamp is signed with the body so a captured request cannot be replayed
+   * later under a fresh timestamp. The key itself never reaches node code.
+   */
+  sign(timestampSeconds: number, body: string): Promise<string>;
+}
+
 /** Services the engine lends to a step. Handlers never reach the database directly. */
 export interface StepServices {
   whatsapp: WhatsAppSender;
@@ -96,6 +106,8 @@ export interface StepServices {
   http: HttpClient;
   conditions: ConditionEvaluator;
   stores: StoreLocator;
+  /** Optional so engines that do not offer it yet still type-check; nodes that need it fail clearly without it. */
+  webhookSigner?: WebhookSigner;
   /** Renders a message template with the execution's data; missing values use fallbacks (and are logged). */
   render(template: string): Promise<string>;
   /** Whether `text` matches one of the workspace's intents (keyword lists). */

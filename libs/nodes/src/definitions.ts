@@ -13,6 +13,7 @@ import { pauseAutomationDefinition } from './control/pause-automation/pause-auto
 import { splitDefinition } from './control/split/split.definition';
 import { createOpportunityDefinition } from './crm/create-opportunity/create-opportunity.definition';
 import { createTaskDefinition } from './crm/create-task/create-task.definition';
+import { sendToWebhookDefinition } from './crm/send-to-webhook/send-to-webhook.definition';
 import { couponDefinition } from './data/coupon/coupon.definition';
 import { httpRequestDefinition } from './data/http-request/http-request.definition';
 import { nearestStoreDefinition } from './data/nearest-store/nearest-store.definition';
@@ -42,6 +43,7 @@ export * from './control/pause-automation/pause-automation.definition';
 export * from './control/split/split.definition';
 export * from './crm/create-opportunity/create-opportunity.definition';
 export * from './crm/create-task/create-task.definition';
+export * from './crm/send-to-webhook/send-to-webhook.definition';
 export * from './data/coupon/coupon.definition';
 export * from './data/http-request/http-request.definition';
 export * from './data/nearest-store/nearest-store.definition';
@@ -72,6 +74,7 @@ export const NODE_DEFINITIONS: readonly NodeDefinition[] = [
   splitDefinition,
   createOpportunityDefinition,
   createTaskDefinition,
+  sendToWebhookDefinition,
   couponDefinition,
   httpRequestDefinition,
   nearestStoreDefinition,

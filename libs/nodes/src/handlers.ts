@@ -13,6 +13,7 @@ import { pauseAutomationHandler } from './control/pause-automation/pause-automat
 import { splitHandler } from './control/split/split.handler';
 import { createOpportunityHandler } from './crm/create-opportunity/create-opportunity.handler';
 import { createTaskHandler } from './crm/create-task/create-task.handler';
+import { sendToWebhookHandler } from './crm/send-to-webhook/send-to-webhook.handler';
 import { couponHandler } from './data/coupon/coupon.handler';
 import { httpRequestHandler } from './data/http-request/http-request.handler';
 import { nearestStoreHandler } from './data/nearest-store/nearest-store.handler';
@@ -42,6 +43,7 @@ export * from './control/pause-automation/pause-automation.handler';
 export * from './control/split/split.handler';
 export * from './crm/create-opportunity/create-opportunity.handler';
 export * from './crm/create-task/create-task.handler';
+export * from './crm/send-to-webhook/send-to-webhook.handler';
 export * from './data/coupon/coupon.handler';
 export * from './data/http-request/http-request.handler';
 export * from './data/nearest-store/nearest-store.handler';
@@ -72,6 +74,7 @@ export const NODE_HANDLERS: readonly NodeHandler[] = [
   splitHandler,
   createOpportunityHandler,
   createTaskHandler,
+  sendToWebhookHandler,
   couponHandler,
   httpRequestHandler,
   nearestStoreHandler,

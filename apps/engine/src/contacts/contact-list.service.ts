@@ -11,28 +11,12 @@ import {
   encodeCursor,
 } from './contact-list-query';
 import { contactViewSchema } from './contact-view';
+import { runtimeContactRow } from './runtime-contact-row';
 
-const consent = z.enum(['unknown', 'opted_in', 'opted_out']);
-const listRow = z.object({
-  id: z.string(),
-  wa_id: z.string().nullable(),
-  phone_e164: z.string().nullable(),
-  display_name: z.string().nullable(),
-  first_name: z.string().nullable(),
-  last_name: z.string().nullable(),
-  email: z.string().nullable(),
-  time_zone: z.string().nullable(),
-  locale: z.string().nullable(),
-  list: z.string().nullable(),
-  fields: z.record(z.string(), z.unknown()),
-  assigned_user_id: z.string().nullable(),
-  last_inbound_at: z.date().nullable(),
-  marketing_consent: consent,
-  transactional_consent: consent,
-  created_at: z.date(),
+/** A contact row as flows read it, plus what the list pages and shows. */
+const listRow = runtimeContactRow.extend({
   updated_at: z.date(),
   cursor_at: z.string(),
-  tags: z.array(z.string()),
   crm: z.array(z.string()),
 });
 

@@ -13,6 +13,7 @@ import { DuplicateWorker } from './duplicates/duplicate-worker.service';
 import { DuplicatesController } from './duplicates/duplicates.controller';
 import { ContactImportService } from './import/contact-import.service';
 import { ContactMergeService } from './merge/contact-merge.service';
+import { ProductsController } from './products/products.controller';
 
 const SERVICES = [ContactListService, ContactProfileService, ContactImportService, ContactMergeService, DuplicateScanService];
 
@@ -28,7 +29,7 @@ export class ContactsWorkspaceModule {
     return {
       module: ContactsWorkspaceModule,
       imports: [AuditModule, CrmModule, EventsModule, RuntimeModule, WhatsAppModule],
-      controllers: config.ENGINE_ROLE === 'worker' ? [] : [ContactsWorkspaceController, DuplicatesController],
+      controllers: config.ENGINE_ROLE === 'worker' ? [] : [ContactsWorkspaceController, DuplicatesController, ProductsController],
       providers: [...SERVICES, ...worker],
       exports: [...SERVICES, ...worker],
     };

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { SqlExecutor } from '../database/sql-rows';
 import { sqlRow } from '../database/sql-rows';
 
-const runtimeContactRow = z.object({
+/** A `contacts` row with its tags, as SQL returns it (other readers extend it). */
+export const runtimeContactRow = z.object({
   id: z.string(),
   wa_id: z.string().nullable(),
   phone_e164: z.string().nullable(),

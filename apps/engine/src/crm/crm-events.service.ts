@@ -2,6 +2,8 @@ import { BadRequestException, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
 import { ContactResolverService, UnidentifiedContactError } from '../contacts/contact-resolver.service';
+import { assignProductCodes, itemKeys } from '../contacts/products/order-item-codes';
+import { ProductCatalogueService } from '../contacts/products/product-catalogue.service';
 import { EventWriterService } from '../events/event-writer.service';
 import type { CrmEventInput } from './crm-event-input';
 
@@ -19,6 +21,7 @@ export class CrmEventsService {
     private readonly contacts: ContactResolverService,
     private readonly events: EventWriterService,
     private readonly clock: Clock,
+    private readonly catalogue: ProductCatalogueService,
   ) {}
 
   async ingest(workspaceId: string, input: CrmEventInput): Promise<{ eventId: string | null; contactId: string; duplicate: boolean }> {
@@ -58,6 +61,10 @@ export class CrmEventsService {
       );
       // A redelivered event changes nothing: replaying an old "order.created" must not move a shipped order back.
       if (eventId !== null && order && status !== null) {
+        // Lines carry the catalogue's code (reports and the same-SKU duplicate rule read it); unknown names wait for a person.
+        const lines = order.items ?? [];
+        const coded = assignProductCodes(lines, await this.catalogue.codesFor(manager, workspaceId, itemKeys(lines)));
+        await this.catalogue.queueUnmatched(manager, workspaceId, coded.unmatched, 'order');
         await manager.query(
           `INSERT INTO orders (workspace_id, contact_id, external_id, status, total, currency, items, carrier, tracking_number, tracking_url, estimated_delivery, placed_at, updated_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
@@ -78,7 +85,7 @@ export class CrmEventsService {
             status,
             order.total ?? null,
             order.currency ?? null,
-            JSON.stringify(order.items ?? []),
+            JSON.stringify(coded.items),
             order.carrier ?? null,
             order.trackingNumber ?? null,
             order.trackingUrl ?? null,

@@ -250,5 +250,15 @@ describe('flows API: drafts, conflicts, publishing and versions', () => {
     });
     expect(obj(obj(obj(send?.['configSchema'])['properties'])['message'])).toBeDefined();
     expect(types.find((t) => t['type'] === 'trigger.inbound_message')).toMatchObject({ kind: 'trigger', category: 'Triggers' });
+    const webhook = types.find((t) => t['type'] === 'crm.send_to_webhook');
+    expect(webhook).toMatchObject({
+      kind: 'action',
+      category: 'CRM',
+      displayName: 'Send to webhook',
+      outputs: [{ name: 'next', label: 'Delivered (2xx)' }],
+    });
+    expect(Object.keys(obj(obj(webhook?.['configSchema'])['properties']))).toEqual(
+      expect.arrayContaining(['url', 'contactFields', 'includeEvent', 'variables', 'extra', 'timeoutSeconds']),
+    );
   });
 });

@@ -30,9 +30,12 @@ async function admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
 
 /**
  * The production build of the whole product, as `npm start` runs it, on a
- * fresh database and free ports, with the WhatsApp simulator standing in for Meta.
+ * fresh database and free ports, with the WhatsApp simulator standing in for Meta
+ * (and the local CRMs asked for, in `urls.crm`).
  */
-export async function startProductStack(): Promise<ProductStack> {
+export async function startProductStack(
+  options: { crmSimulators?: readonly ('hubspot' | 'zoho' | 'salesforce')[]; engineEnv?: Record<string, string> } = {},
+): Promise<ProductStack> {
   const database = `parley_e2e_${randomBytes(6).toString('hex')}`;
   await admin((client) => client.query(`CREATE DATABASE ${database}`));
   const url = new URL(serverUrl());
@@ -50,7 +53,9 @@ export async function startProductStack(): Promise<ProductStack> {
         simulatorAccessToken: `sim-${randomBytes(12).toString('hex')}`,
       },
       simulator: true,
+      crmSimulators: Object.fromEntries(await Promise.all((options.crmSimulators ?? []).map(async (name) => [name, await freePort()]))),
       admin: credentials,
+      ...(options.engineEnv ? { extraEnv: options.engineEnv } : {}),
       quiet: true,
     });
   } catch (error) {

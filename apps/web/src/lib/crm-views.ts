@@ -81,3 +81,13 @@ export const FIELD_LABEL: Record<CrmConflict['field'], string> = {
   email: 'Email',
   phone: 'Phone',
 };
+
+/** How "Send to webhook" deliveries are signed, with the workspace key (admins only). */
+export const outgoingWebhookSigningSchema = z.object({
+  signingSecret: z.string(),
+  signatureHeader: z.string(),
+  timestampHeader: z.string(),
+  idempotencyHeader: z.string(),
+  scheme: z.string(),
+});
+export type OutgoingWebhookSigning = z.infer<typeof outgoingWebhookSigningSchema>;

@@ -15,6 +15,7 @@ import {
   PROVIDER_LABEL,
 } from '@/lib/crm-views';
 import styles from './crm.module.css';
+import { OutgoingWebhookCard } from './outgoing-webhook-card';
 
 type Provider = CrmConnection['provider'];
 
@@ -363,6 +364,7 @@ export function CrmSettings() {
           ) : null}
         </>
       ) : null}
+      <OutgoingWebhookCard />
     </div>
   );
 }

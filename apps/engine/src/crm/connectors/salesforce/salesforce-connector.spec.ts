@@ -1,4 +1,5 @@
-import { type RunningSalesforceSimulator, startSalesforceSimulator } from '@parley/crm-simulators';
+import { startSalesforceSimulator } from '@parley/crm-simulators';
+import { useContractSimulator } from '../connector-contract.spec-helper';
 import type { SyncCursor } from '../crm-connector';
 import { SalesforceConnector } from './salesforce-connector';
 
@@ -6,33 +7,17 @@ const OAUTH = { clientId: 'sf-client', clientSecret: 'sf-secret', refreshToken: 
 
 /** Contract tests: our Salesforce client over real HTTP against the local Salesforce (no mock of the client). */
 describe('Salesforce connector against the local Salesforce', () => {
-  let sim: RunningSalesforceSimulator;
-  const control = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${sim.url}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return response.status;
-  };
-  const connector = (object: 'Contact' | 'Lead' = 'Contact') =>
-    new SalesforceConnector({ loginUrl: sim.url, apiVersion: 'v62.0', object }, OAUTH, { maxRateWaitMs: 2_000 });
-
-  beforeAll(async () => {
-    sim = await startSalesforceSimulator({
+  const { sim, control } = useContractSimulator(() =>
+    startSalesforceSimulator({
       oauth: { clientId: OAUTH.clientId, clientSecret: OAUTH.clientSecret, refreshTokens: [OAUTH.refreshToken] },
-    });
-  });
-  afterAll(async () => {
-    await sim.close();
-  });
-  beforeEach(async () => {
-    await control('POST', '/sim/reset');
-  });
+    }),
+  );
+  const connector = (object: 'Contact' | 'Lead' = 'Contact') =>
+    new SalesforceConnector({ loginUrl: sim().url, apiVersion: 'v62.0', object }, OAUTH, { maxRateWaitMs: 2_000 });
 
   it('upserts by the E.164 external id (twice is one record), reads, updates and finds by phone', async () => {
     const sf = connector();
-    expect((await sf.test()).account).toBe(new URL(sim.url).host);
+    expect((await sf.test()).account).toBe(new URL(sim().url).host);
     const made = await sf.create({ firstName: 'Ana', lastName: null, email: 'ANA@example.com', phone: '+393331112222' });
     const again = await sf.create({ firstName: 'Ana', lastName: null, email: 'ana@example.com', phone: '+393331112222' });
     expect(again.id).toBe(made.id);

@@ -11,6 +11,7 @@ import type {
 } from '../crm-connector';
 import { CrmError } from '../crm-error';
 import { type CrmHttpAnswer, CrmHttp, type CrmHttpOptions } from '../crm-http';
+import { fromRecordValues, type RecordFieldNames, toRecordBody } from '../record-field-mapping';
 import { classifySalesforce } from './salesforce-errors';
 
 export interface SalesforceSettings {
@@ -28,7 +29,8 @@ export interface SalesforceCredentials {
 const FIELDS = ['Id', 'FirstName', 'LastName', 'Email', 'Phone', 'Phone_E164__c', 'SystemModstamp'];
 const PAGE = 2000;
 /** Salesforce requires a last name; a WhatsApp customer may have none yet. */
-const NO_LAST_NAME = '(WhatsApp)';
+/** Where Parley's fields go in a Contact or Lead (the E.164 external id is set apart, on upsert). */
+const SALESFORCE_FIELD_NAMES: RecordFieldNames = { firstName: 'FirstName', lastName: 'LastName', email: 'Email', phone: 'Phone' };
 
 const sobject = z.object({
   Id: z.string(),
@@ -139,27 +141,21 @@ export class SalesforceConnector implements CrmConnector {
   }
 
   private toContact(record: z.infer<typeof sobject>): RemoteContact {
-    const lastName = record.LastName === NO_LAST_NAME ? null : (record.LastName ?? null);
     return {
       type: this.settings.object,
       id: record.Id,
-      fields: {
-        firstName: record.FirstName ?? null,
-        lastName,
-        email: record.Email?.toLowerCase() ?? null,
-        phone: record.Phone_E164__c ?? record.Phone ?? null,
-      },
+      fields: fromRecordValues({
+        firstName: record.FirstName,
+        lastName: record.LastName,
+        email: record.Email,
+        phone: record.Phone_E164__c ?? record.Phone,
+      }),
       modifiedAt: time(record.SystemModstamp),
     };
   }
 
   private body(fields: Partial<ContactFields>): Record<string, string | null> {
-    const body: Record<string, string | null> = {};
-    if (fields.firstName !== undefined) body['FirstName'] = fields.firstName;
-    if (fields.lastName !== undefined) body['LastName'] = fields.lastName ?? NO_LAST_NAME;
-    if (fields.email !== undefined) body['Email'] = fields.email;
-    if (fields.phone !== undefined) body['Phone'] = fields.phone;
-    return body;
+    return toRecordBody(SALESFORCE_FIELD_NAMES, fields);
   }
 
   async test(): Promise<{ account: string }> {

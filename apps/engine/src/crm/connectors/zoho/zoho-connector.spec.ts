@@ -1,4 +1,5 @@
-import { type RunningZohoSimulator, startZohoSimulator } from '@parley/crm-simulators';
+import { startZohoSimulator } from '@parley/crm-simulators';
+import { useContractSimulator } from '../connector-contract.spec-helper';
 import type { SyncCursor } from '../crm-connector';
 import { ZohoConnector } from './zoho-connector';
 
@@ -6,29 +7,13 @@ const OAUTH = { clientId: '1000.CLIENT', clientSecret: 'zoho-secret', refreshTok
 
 /** Contract tests: our Zoho CRM client over real HTTP against the local Zoho CRM (no mock of the client). */
 describe('Zoho connector against the local Zoho CRM', () => {
-  let sim: RunningZohoSimulator;
-  const control = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${sim.url}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return response.status;
-  };
-  const connector = () => new ZohoConnector({ accountsUrl: sim.url, module: 'Contacts' }, OAUTH, { maxRateWaitMs: 3_000 });
-
-  beforeAll(async () => {
-    sim = await startZohoSimulator({
+  const { sim, control } = useContractSimulator(() =>
+    startZohoSimulator({
       dataCentre: 'eu',
       oauth: { clientId: OAUTH.clientId, clientSecret: OAUTH.clientSecret, refreshTokens: [OAUTH.refreshToken] },
-    });
-  });
-  afterAll(async () => {
-    await sim.close();
-  });
-  beforeEach(async () => {
-    await control('POST', '/sim/reset');
-  });
+    }),
+  );
+  const connector = () => new ZohoConnector({ accountsUrl: sim().url, module: 'Contacts' }, OAUTH, { maxRateWaitMs: 3_000 });
 
   it('creates, reads, updates, and finds by phone in Contacts then Leads', async () => {
     const zoho = connector();
@@ -49,7 +34,7 @@ describe('Zoho connector against the local Zoho CRM', () => {
     await zoho.test();
     await control('POST', '/sim/faults', { kind: 'token_expiry' });
     await expect(zoho.test()).resolves.toBeDefined();
-    const bad = new ZohoConnector({ accountsUrl: sim.url, module: 'Contacts' }, { ...OAUTH, refreshToken: '1000.wrong' });
+    const bad = new ZohoConnector({ accountsUrl: sim().url, module: 'Contacts' }, { ...OAUTH, refreshToken: '1000.wrong' });
     await expect(bad.test()).rejects.toMatchObject({ kind: 'auth' });
   });
 

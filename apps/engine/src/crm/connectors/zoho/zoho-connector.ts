@@ -11,6 +11,7 @@ import type {
 } from '../crm-connector';
 import { CrmError } from '../crm-error';
 import { type CrmHttpAnswer, CrmHttp, type CrmHttpOptions } from '../crm-http';
+import { fromRecordValues, NO_LAST_NAME, type RecordFieldNames, toRecordBody } from '../record-field-mapping';
 import { classifyZoho } from './zoho-errors';
 
 export interface ZohoSettings {
@@ -28,7 +29,8 @@ export interface ZohoCredentials {
 const FIELDS = ['First_Name', 'Last_Name', 'Email', 'Mobile', 'Phone', 'Modified_Time'];
 const PAGE = 200;
 /** Zoho requires Last_Name; a WhatsApp customer may have none yet. */
-const NO_LAST_NAME = '(WhatsApp)';
+/** Where Parley's fields go in a Contacts or Leads record (the number goes to Mobile, searched with Phone). */
+const ZOHO_FIELD_NAMES: RecordFieldNames = { firstName: 'First_Name', lastName: 'Last_Name', email: 'Email', phone: 'Mobile' };
 
 const record = z
   .object({
@@ -136,23 +138,13 @@ export class ZohoConnector implements CrmConnector {
     return {
       type: module,
       id: r.id,
-      fields: {
-        firstName: r.First_Name ?? null,
-        lastName: r.Last_Name === NO_LAST_NAME ? null : (r.Last_Name ?? null),
-        email: r.Email?.toLowerCase() ?? null,
-        phone: r.Mobile ?? r.Phone ?? null,
-      },
+      fields: fromRecordValues({ firstName: r.First_Name, lastName: r.Last_Name, email: r.Email, phone: r.Mobile ?? r.Phone }),
       modifiedAt: time(r.Modified_Time),
     };
   }
 
   private body(fields: Partial<ContactFields>): Record<string, string | null> {
-    const body: Record<string, string | null> = {};
-    if (fields.firstName !== undefined) body['First_Name'] = fields.firstName;
-    if (fields.lastName !== undefined) body['Last_Name'] = fields.lastName ?? NO_LAST_NAME;
-    if (fields.email !== undefined) body['Email'] = fields.email;
-    if (fields.phone !== undefined) body['Mobile'] = fields.phone;
-    return body;
+    return toRecordBody(ZOHO_FIELD_NAMES, fields);
   }
 
   async test(): Promise<{ account: string }> {

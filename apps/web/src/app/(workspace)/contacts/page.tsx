@@ -16,6 +16,9 @@ export default async function ContactsPage() {
           <h1>Contacts</h1>
           <p className="page-subtitle">Every customer, with their numbers, consent, tags and CRM links.</p>
         </div>
+        <Link className="button button-secondary" href="/contacts/products">
+          Products
+        </Link>
         <Link className="button button-secondary" href="/contacts/duplicates">
           Duplicates
         </Link>

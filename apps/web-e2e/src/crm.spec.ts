@@ -1,0 +1,233 @@
+import type { Browser, Page } from 'playwright-core';
+import { Client } from 'pg';
+import { describeInBrowser, launchBrowser, screenshot } from './support/browser';
+import { type ProductStack, startProductStack } from './support/product-stack';
+
+/** The local HubSpot's default private app token (apps/crm-simulators config). */
+const HUBSPOT_TOKEN = 'pat-sim-hubspot-private-app-token';
+
+async function readJson(response: Response): Promise<unknown> {
+  const text = await response.text();
+  return text === '' ? null : JSON.parse(text);
+}
+
+function field(body: unknown, name: string): unknown {
+  return typeof body === 'object' && body !== null ? Object.entries(body).find(([k]) => k === name)?.[1] : undefined;
+}
+
+describeInBrowser('CRM: connect the local HubSpot, resolve a sync conflict, merge a duplicate, map product names', () => {
+  let stack: ProductStack | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+  let hubspotUrl = '';
+  let remoteId = '';
+  let token = '';
+
+  const db = async <T>(work: (client: Client) => Promise<T>): Promise<T> => {
+    const client = new Client({ connectionString: stack?.databaseUrl });
+    await client.connect();
+    try {
+      return await work(client);
+    } finally {
+      await client.end();
+    }
+  };
+  const engine = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const response = await fetch(`${stack?.urls.engine}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, body: await readJson(response) };
+  };
+  const hubspot = async (method: string, path: string, body: unknown) => {
+    const response = await fetch(`${hubspotUrl}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(response.status).toBeLessThan(300);
+    return await readJson(response);
+  };
+
+  beforeAll(async () => {
+    // The periodic sync is slowed to a crawl so that "Sync now" alone moves changes and a change made on each side meets in one run.
+    stack = await startProductStack({ crmSimulators: ['hubspot'], engineEnv: { CRM_SYNC_INTERVAL_MS: '600000' } });
+    hubspotUrl = stack.urls.crm['hubspot'] ?? '';
+    if (!hubspotUrl) throw new Error('The stack runs without the local HubSpot');
+    // A customer who exists only in HubSpot so far.
+    remoteId = String(
+      field(
+        await hubspot('POST', '/sim/ui/contacts', {
+          properties: { firstname: 'Lucia', lastname: 'Verdi', phone: '+393401112233', email: 'lucia@example.com' },
+        }),
+        'id',
+      ),
+    );
+    const login = await engine('POST', '/api/auth/login', stack.admin);
+    token = String(field(login.body, 'token'));
+    browser = await launchBrowser();
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+    await page.goto(`${stack.urls.web}/login?next=%2Fsettings%2Fcrm`);
+    await page.getByLabel('Email').fill(stack.admin.email);
+    await page.getByLabel('Password').fill(stack.admin.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((url) => url.pathname === '/settings/crm');
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  }, 60_000);
+
+  it('connects the local HubSpot, tests the connection, syncs and shows the health', async () => {
+    const connect = page.getByRole('region', { name: 'Connect a CRM' });
+    await connect.getByLabel('API address').fill(hubspotUrl);
+    await connect.getByLabel('Private app token').fill(HUBSPOT_TOKEN);
+    await screenshot(page, 'crm-connect');
+    await connect.getByRole('button', { name: 'Connect' }).click();
+    await page.getByRole('status').getByText('HubSpot connected. Test the connection, then sync.').waitFor();
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await page
+      .getByRole('status')
+      .getByText(/^Connection works/)
+      .waitFor();
+    await page.getByRole('button', { name: 'Sync now' }).click();
+    await page
+      .getByRole('status')
+      .getByText(/^Synced: 1 read from the CRM/)
+      .waitFor();
+    const health = page.getByRole('region', { name: 'Sync health' });
+    await health.getByText('Batch success').waitFor();
+    await health.getByText('Changes only').waitFor();
+    await health.getByText('No error.').waitFor();
+    // The HubSpot contact is now a Parley contact.
+    const [lucia] = await db(
+      async (c) => (await c.query(`SELECT first_name, email FROM contacts WHERE phone_e164 = '+393401112233'`)).rows,
+    );
+    expect(lucia).toEqual({ first_name: 'Lucia', email: 'lucia@example.com' });
+    await page.getByRole('button', { name: 'Show signing key' }).click();
+    expect(await page.getByLabel('Signing key').textContent()).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
+    await screenshot(page, 'crm-connected-health');
+  });
+
+  it('queues a field changed on both sides, applies the latest, and lets a person keep the other value', async () => {
+    await db((c) => c.query(`UPDATE contacts SET email = 'lucia.parley@example.com' WHERE phone_e164 = '+393401112233'`));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await hubspot('PATCH', `/sim/ui/contacts/${remoteId}`, { properties: { email: 'lucia.crm@example.com' } });
+    // HubSpot's search shows a change only after a few seconds (the local HubSpot: 3 s), and polling is every 5 s.
+    await new Promise((resolve) => setTimeout(resolve, 5_500));
+    const before = await page.getByRole('status').textContent();
+    await page.getByRole('button', { name: 'Sync now' }).click();
+    // The status still shows the previous sync until this one answers.
+    await page.waitForFunction((previous) => {
+      const text = document.querySelector('[role="status"]')?.textContent ?? '';
+      return text !== previous && text.startsWith('Synced: ');
+    }, before);
+    expect(await page.getByRole('status').textContent()).toBe('Synced: 1 read from the CRM, 0 sent, 0 failed, 1 conflicts for review.');
+
+    await page.goto(`${stack?.urls.web}/contacts/review`);
+    const queue = page.getByRole('table');
+    await queue.getByText('lucia.parley@example.com').waitFor();
+    await queue.getByText('lucia.crm@example.com').waitFor();
+    await queue.getByText(/applied \(latest\)/).waitFor();
+    await screenshot(page, 'crm-conflict-review');
+    await page.getByRole('button', { name: /^Keep the Parley value for Lucia/ }).click();
+    await page
+      .getByRole('status')
+      .getByText(/is now “lucia\.parley@example\.com”, in Parley and the CRM\./)
+      .waitFor();
+    const [stored] = await db(async (c) => (await c.query(`SELECT email FROM contacts WHERE phone_e164 = '+393401112233'`)).rows);
+    expect(stored).toEqual({ email: 'lucia.parley@example.com' });
+    await screenshot(page, 'crm-conflict-resolved');
+  });
+
+  it('finds a duplicate of the synced customer and merges it', async () => {
+    await db((c) =>
+      c.query(
+        `INSERT INTO contacts (workspace_id, wa_id, phone_e164, first_name, last_name, email)
+         SELECT workspace_id, '393409998877', '+393409998877', 'Lucia', 'V.', 'lucia.parley@example.com' FROM contacts WHERE phone_e164 = '+393401112233'`,
+      ),
+    );
+    await page.goto(`${stack?.urls.web}/contacts/duplicates`);
+    await page.getByRole('button', { name: 'Scan now' }).click();
+    const candidates = page.getByRole('table', { name: 'Duplicate candidates' });
+    await candidates.getByText('same email lucia.parley@example.com').waitFor();
+    await candidates.getByRole('button', { name: /^Review Lucia/ }).click();
+    await page.getByRole('region', { name: 'Merge these contacts?' }).getByRole('button', { name: 'Merge' }).click();
+    await page
+      .getByRole('status')
+      .getByText(/You can undo this for 30 days/)
+      .waitFor();
+    await page.getByText('No duplicates to review.').waitFor();
+    const [merged] = await db(
+      async (c) => (await c.query(`SELECT count(*)::int AS n FROM contacts WHERE merged_into_id IS NOT NULL`)).rows,
+    );
+    expect(merged).toEqual({ n: 1 });
+    await screenshot(page, 'crm-duplicate-merged');
+  });
+
+  it('maps a product name from an order to a catalogue code', async () => {
+    const key = String(field((await engine('POST', '/api/api-keys', { name: 'Shop' })).body, 'key'));
+    const order = await engine(
+      'POST',
+      '/api/crm/events',
+      {
+        type: 'order.created',
+        id: 'ord-1',
+        contact: { phone: '+393401112233' },
+        order: { id: 'ord-1', total: 1299, currency: 'EUR', items: [{ name: 'IP15 Pro Max 256GB', qty: 1 }] },
+      },
+      { 'x-api-key': key },
+    );
+    expect(order.status).toBe(202);
+    await page.goto(`${stack?.urls.web}/contacts`);
+    await page.getByRole('link', { name: 'Products' }).click();
+    await page.waitForURL((url) => url.pathname === '/contacts/products');
+    const unmapped = page.getByRole('table', { name: 'Unmapped names' });
+    await unmapped.getByText('IP15 Pro Max 256GB').waitFor();
+
+    const form = page.getByRole('region', { name: 'Add a product' });
+    await form.getByLabel('Code (SKU)').fill('apl-ip15pm');
+    await form.getByLabel('Name').fill('iPhone 15 Pro Max');
+    await form.getByLabel('Aliases (comma-separated)').fill('iPhone15 Pro Max, IP15 PM');
+    await form.getByRole('button', { name: 'Add product' }).click();
+    await page.getByRole('status').getByText('Added APL-IP15PM.').waitFor();
+    await page.getByRole('table', { name: 'Products' }).getByText('iPhone15 Pro Max, IP15 PM').waitFor();
+    // The same alias on a second product is refused, naming it.
+    await form.getByLabel('Code (SKU)').fill('OTHER-1');
+    await form.getByLabel('Name').fill('Something else');
+    await form.getByLabel('Aliases (comma-separated)').fill('iphone 15 pro-max');
+    await form.getByRole('button', { name: 'Add product' }).click();
+    await form.getByRole('alert').getByText('aliases: "iphone 15 pro-max" already names APL-IP15PM').waitFor();
+    await screenshot(page, 'products-catalogue');
+
+    await unmapped.getByLabel('Product for IP15 Pro Max 256GB').selectOption({ label: 'APL-IP15PM — iPhone 15 Pro Max' });
+    await unmapped.getByRole('button', { name: 'Map IP15 Pro Max 256GB' }).click();
+    await page.getByRole('status').getByText('“IP15 Pro Max 256GB” now means APL-IP15PM; 1 order(s) updated.').waitFor();
+    await page.getByText('Every product name in orders matches a product.').waitFor();
+    const [line] = await db(
+      async (c) => (await c.query(`SELECT items -> 0 ->> 'sku' AS sku FROM orders WHERE external_id = 'ord-1'`)).rows,
+    );
+    expect(line).toEqual({ sku: 'APL-IP15PM' });
+    await screenshot(page, 'products-mapped');
+  });
+
+  it('offers "Send to webhook" in the flow editor', async () => {
+    await page.goto(`${stack?.urls.web}/flows/new`);
+    await page.getByLabel('Flow name').fill('To Zapier');
+    await page.getByRole('button', { name: 'Create empty flow' }).click();
+    await page.waitForURL((url) => /^\/flows\/[0-9a-f-]{36}$/.test(url.pathname));
+    const palette = page.getByRole('complementary', { name: 'Steps' });
+    await palette.getByLabel('Search steps').fill('zapier');
+    const canvas = page.getByRole('region', { name: 'Flow canvas' });
+    await palette.getByRole('button', { name: 'Send to webhook' }).dragTo(canvas, { targetPosition: { x: 300, y: 200 } });
+    await canvas.getByRole('group', { name: 'Send to webhook', exact: true }).click();
+    const form = page.getByRole('complementary', { name: 'Side panel' }).getByRole('form', { name: 'Settings of Send to webhook' });
+    await form.getByLabel('Webhook URL').fill('https://hooks.zapier.com/hooks/catch/1/abc/');
+    await form.getByLabel('Give up after (seconds)').waitFor();
+    await screenshot(page, 'canvas-send-to-webhook');
+  });
+});
