@@ -16,6 +16,7 @@ import { AuditChainAndBulkJobs1765130000000 } from './1765130000000-audit-chain-
 import { ContactsWorkspace1765140000000 } from './1765140000000-contacts-workspace';
 import { CrmSync1765145000000 } from './1765145000000-crm-sync';
 import { Reports1765150000000 } from './1765150000000-reports';
+import { WorkspaceMemberships1765230000000 } from './1765230000000-workspace-memberships';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   ContactsWorkspace1765140000000,
   CrmSync1765145000000,
   Reports1765150000000,
+  WorkspaceMemberships1765230000000,
 ];
