@@ -342,6 +342,12 @@ describe('API access: roles, anonymous callers and workspaces', () => {
       access: ADMIN,
       request: async (role) => ({ path: `/api/installation/workspaces/${other.id}/members/${await spareMember(role)}` }),
     },
+    { route: 'GET /api/webhooks/parked', access: ADMIN, request: async () => ({ path: '/api/webhooks/parked' }) },
+    {
+      route: 'POST /api/webhooks/parked/:id/replay',
+      access: ADMIN,
+      request: async () => ({ path: `/api/webhooks/parked/${await parkedDelivery()}/replay` }),
+    },
     { route: 'POST /api/notifications/read-all', access: ALL, request: async () => ({ path: '/api/notifications/read-all' }) },
     { route: 'GET /api/whatsapp/numbers', access: ADMIN, request: async () => ({ path: '/api/whatsapp/numbers' }) },
     {
@@ -702,6 +708,16 @@ describe('API access: roles, anonymous callers and workspaces', () => {
       role: 'support',
     });
     return str(obj(created.body)['id']);
+  }
+
+  /** A copy of a delivery already processed, parked: its replay applies nothing new. */
+  async function parkedDelivery(): Promise<string> {
+    const [row] = await h.sql(
+      `INSERT INTO webhook_deliveries (provider, received_at, body, processed_at, attempts, last_error, status)
+       SELECT provider, received_at, body, now(), 5, 'test', 'parked' FROM webhook_deliveries WHERE status = 'processed'
+        ORDER BY id LIMIT 1 RETURNING id::text AS id`,
+    );
+    return str(row?.['id']);
   }
 
   async function spareEmail(): Promise<string> {
