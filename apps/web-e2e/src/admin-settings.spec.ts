@@ -169,7 +169,7 @@ describeInBrowser('the admin console: navigation by role and the settings screen
 
     const marketer = await signIn(browser, web, MARKETER);
     await marketer.goto(`${web}/flows`);
-    await marketer.getByText('Only in the first workspace').waitFor();
+    await marketer.getByRole('link', { name: 'Only in the first workspace' }).waitFor();
     const switcher = marketer.getByRole('combobox', { name: 'Workspace' });
     expect(await switcher.inputValue()).not.toBe('');
     await switcher.selectOption({ label: 'Milan store (Admin)' });
@@ -177,14 +177,14 @@ describeInBrowser('the admin console: navigation by role and the settings screen
     expect(await navLabels(marketer)).toEqual(['Flows', 'Inbox', 'Executions', 'Contacts', 'Reports', 'Audit', 'Settings']);
     await marketer.goto(`${web}/flows`);
     await marketer.getByRole('heading', { name: 'Flows', level: 1 }).waitFor();
-    expect(await marketer.getByText('Only in the first workspace').count()).toBe(0);
+    expect(await marketer.getByRole('link', { name: 'Only in the first workspace' }).count()).toBe(0);
     await screenshot(marketer, 'admin-settings-switched-workspace');
 
     // Removed from Milan store, her next page is her own workspace again, as a marketer.
     await page.getByRole('button', { name: `Remove ${MARKETER.email} from Milan store` }).click();
     await page.getByRole('button', { name: `Remove ${MARKETER.email} from Milan store` }).waitFor({ state: 'detached' });
     await marketer.goto(`${web}/flows`);
-    await marketer.getByText('Only in the first workspace').waitFor();
+    await marketer.getByRole('link', { name: 'Only in the first workspace' }).waitFor();
     expect(await navLabels(marketer)).toEqual(['Flows', 'Executions', 'Contacts', 'Reports']);
     expect(await marketer.getByRole('combobox', { name: 'Workspace' }).count()).toBe(0);
     await marketer.context().close();
