@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { notifyAdmins } from '../notifications/admin-alert';
+import { NotifierService } from '../notifications/notifier.service';
 import { type EngineHarness, startEngineHarness, type TestWorkspace } from '../test-support/engine-harness';
 import { priceReplyFlow } from '../test-support/flow-fixtures';
 import { arr, obj, str } from '../test-support/json';
@@ -132,5 +135,34 @@ describe('workspace membership and switching', () => {
       mara.id,
     ]);
     expect((await mara.client.get('/api/flows')).status).toBe(401);
+  });
+
+  it('an admin added from another workspace gets that workspace’s admin notifications there, and only there', async () => {
+    const mara = await newMarketer();
+    expect(
+      (await h.workspace.admin.post(`/api/installation/workspaces/${other.id}/members`, { email: mara.email, role: 'admin' })).status,
+    ).toBe(200);
+    await notifyAdmins(h.app.get(DataSource).manager, {
+      workspaceId: other.id,
+      kind: 'webhook.parked',
+      title: 'A delivery was parked in B',
+      body: 'Replay it from the executions page.',
+      subjectType: 'webhook_delivery',
+      subjectId: null,
+    });
+    await h.app.get(NotifierService).notify({ workspaceId: other.id, userId: mara.id, kind: 'assigned', title: 'For Mara in B', body: '' });
+    // In her own workspace (a marketer there) she sees none of them.
+    const home = arr(obj((await mara.client.get('/api/notifications')).body)['data']).map((n) => str(obj(n)['title']));
+    expect(home).not.toContain('A delivery was parked in B');
+    expect((await mara.client.post('/api/auth/workspace', { workspaceId: other.id })).status).toBe(200);
+    const inB = arr(obj((await mara.client.get('/api/notifications')).body)['data']).map((n) => str(obj(n)['title']));
+    expect(inB).toEqual(expect.arrayContaining(['A delivery was parked in B', 'For Mara in B']));
+    // A user of neither workspace is never notified through it.
+    const stranger = await h.addWorkspace('Branch D');
+    const strangerId = str(obj(obj((await stranger.admin.get('/api/auth/me')).body)['user'])['id']);
+    expect(await h.app.get(NotifierService).notify({ workspaceId: other.id, userId: strangerId, kind: 'x', title: 'Leak', body: '' })).toBe(
+      1,
+    );
+    expect(await h.count('notifications', `title = 'Leak'`)).toBe(0);
   });
 });
