@@ -179,6 +179,14 @@ describeInBrowser('the admin console: navigation by role and the settings screen
     await marketer.getByRole('heading', { name: 'Flows', level: 1 }).waitFor();
     expect(await marketer.getByRole('link', { name: 'Only in the first workspace' }).count()).toBe(0);
     await screenshot(marketer, 'admin-settings-switched-workspace');
+    // Milan store's users screen lists her as added from the first workspace, without controls of its own.
+    await marketer.goto(`${web}/settings/users`);
+    await marketer
+      .getByRole('row', { name: new RegExp(MARKETER.email) })
+      .getByText('Added from My workspace')
+      .waitFor();
+    expect(await marketer.getByRole('button', { name: /^Deactivate / }).count()).toBe(0);
+    await screenshot(marketer, 'admin-settings-users-added-member');
 
     // Removed from Milan store, her next page is her own workspace again, as a marketer.
     await page.getByRole('button', { name: `Remove ${MARKETER.email} from Milan store` }).click();

@@ -65,8 +65,12 @@ describe('workspace membership and switching', () => {
     expect(flows).toContain(flowB);
     expect(flows).not.toContain(flowA);
     expect((await mara.client.get(`/api/flows/${flowA}`)).status).toBe(404);
-    const users = arr(obj((await mara.client.get('/api/users')).body)['data']).map((u) => str(obj(u)['email']));
-    expect(users).not.toContain(mara.email);
+    // B's users are its own, and Mara as added from A, with her role in B.
+    const users = arr(obj((await mara.client.get('/api/users')).body)['data']).map(obj);
+    expect(users.find((u) => u['email'] === mara.email)).toMatchObject({ role: 'admin', addedFrom: 'Test workspace' });
+    expect(users.filter((u) => u['addedFrom'] === null).every((u) => str(u['email']) !== mara.email)).toBe(true);
+    // Her own user row is A's to manage, not B's.
+    expect((await mara.client.request('PATCH', `/api/users/${mara.id}`, { role: 'support' })).status).toBe(404);
     for (const path of ['/api/executions', '/api/contacts', '/api/whatsapp/numbers', '/api/audit']) {
       const response = await mara.client.get(path);
       expect({ path, status: response.status }).toEqual({ path, status: 200 });
