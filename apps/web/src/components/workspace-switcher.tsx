@@ -62,7 +62,8 @@ export function WorkspaceSwitcher({ current, memberships }: WorkspaceSwitcherPro
       >
         {memberships.map((m) => (
           <option key={m.id} value={m.id}>
-            {m.name} ({formatRole(m.role)})
+            {/* The current one's role is in the badge beside the email; the others say what you would be there. */}
+            {m.id === current.id ? m.name : `${m.name} (${formatRole(m.role)})`}
           </option>
         ))}
       </select>
