@@ -40,7 +40,7 @@ export interface AuditEntryView {
   userAgent: string | null;
   hash: string;
   createdAt: string;
-  /** For a publish: what changed from the version before, in sentences (null for other entries). */
+  /** For a publish or rollback: what changed from the version live before, in sentences (null for other entries). */
   versionDiff: { fromVersion: number | null; toVersion: number; sentences: string[] } | null;
 }
 
@@ -89,6 +89,21 @@ function publishedVersionId(entry: AuditEntryView): string | null {
   return typeof id === 'string' ? id : null;
 }
 
+/** The version a rollback made live again, when it names one. */
+function rolledBackVersionId(entry: AuditEntryView): string | null {
+  if (entry.action !== 'flow.rolled_back') return null;
+  const id = entry.details['versionId'];
+  return typeof id === 'string' ? id : null;
+}
+
+const rollbackPairRow = z.object({
+  entry_id: z.string(),
+  version: z.number(),
+  definition: z.unknown(),
+  replaced_version: z.number().nullable(),
+  replaced_definition: z.unknown(),
+});
+
 /** Reads the audit trail (the table belongs to AuditService, which alone writes it) and proves its chain. */
 @Injectable()
 export class AuditTrailService {
@@ -125,7 +140,9 @@ export class AuditTrailService {
    */
   private async withVersionDiffs(workspaceId: string, entries: AuditEntryView[]): Promise<AuditEntryView[]> {
     const ids = [...new Set(entries.map(publishedVersionId).filter((id): id is string => id !== null))];
-    if (ids.length === 0) return entries;
+    const rollbacks = await this.rollbackDiffs(workspaceId, entries);
+    if (ids.length === 0)
+      return entries.map((entry) => (rollbacks.has(entry.id) ? { ...entry, versionDiff: rollbacks.get(entry.id) ?? null } : entry));
     const pairs = await sqlRows(
       this.dataSource,
       versionPairRow,
@@ -147,8 +164,46 @@ export class AuditTrailService {
     }
     return entries.map((entry) => {
       const id = publishedVersionId(entry);
-      return id ? { ...entry, versionDiff: diffs.get(id) ?? null } : entry;
+      if (id) return { ...entry, versionDiff: diffs.get(id) ?? null };
+      return rollbacks.has(entry.id) ? { ...entry, versionDiff: rollbacks.get(entry.id) ?? null } : entry;
     });
+  }
+
+  /**
+   * For rollback entries: what changed from the version that was live before
+   * (the one the flow's previous publish or rollback entry names) to the
+   * version made live again. Keyed by entry id.
+   */
+  private async rollbackDiffs(
+    workspaceId: string,
+    entries: AuditEntryView[],
+  ): Promise<Map<string, NonNullable<AuditEntryView['versionDiff']>>> {
+    const result = new Map<string, NonNullable<AuditEntryView['versionDiff']>>();
+    const wanted = entries.filter((e) => rolledBackVersionId(e) !== null).map((e) => e.id);
+    if (wanted.length === 0) return result;
+    const rows = await sqlRows(
+      this.dataSource,
+      rollbackPairRow,
+      `SELECT a.id::text AS entry_id, v.version, v.definition, r.version AS replaced_version, r.definition AS replaced_definition
+         FROM audit_log a
+         JOIN flow_versions v ON v.workspace_id = a.workspace_id AND v.id::text = a.details->>'versionId'
+         LEFT JOIN LATERAL (
+           SELECT p.details->>'versionId' AS version_id FROM audit_log p
+            WHERE p.workspace_id = a.workspace_id AND p.subject_type = 'flow' AND p.subject_id = a.subject_id
+              AND p.action IN ('flow.published', 'flow.rolled_back') AND p.id < a.id
+            ORDER BY p.id DESC LIMIT 1) before ON true
+         LEFT JOIN flow_versions r ON r.workspace_id = a.workspace_id AND r.id::text = before.version_id
+        WHERE a.workspace_id = $1 AND a.id = ANY($2::bigint[])`,
+      [workspaceId, wanted],
+    );
+    for (const row of rows) {
+      const after = parseDiffableFlow(row.definition);
+      const before = row.replaced_version === null ? null : parseDiffableFlow(row.replaced_definition);
+      // Without the version it replaced (an entry from before the trail kept it), a "first version" diff would mislead.
+      if (!after || !before || row.replaced_version === null) continue;
+      result.set(row.entry_id, { fromVersion: row.replaced_version, toVersion: row.version, sentences: describeFlowChange(before, after) });
+    }
+    return result;
   }
 
   /** Every matching entry, newest first, a page at a time (the CSV export streams these). */

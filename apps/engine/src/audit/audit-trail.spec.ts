@@ -85,6 +85,18 @@ describe('audit trail: append-only, hash-chained, readable', () => {
     expect(second?.['versionDiff']).toEqual({ fromVersion: 1, toVersion: 2, sentences: obj(edit?.['details'])['steps'] });
     // Entries that are not publishes carry no diff.
     expect(edit?.['versionDiff']).toBeNull();
+    // A rollback to v1 says what it undid, from v2 to v1.
+    expect((await h.workspace.admin.post(`/api/flows/${id}/rollback`, { version: 1 })).status).toBeLessThan(300);
+    const [rollback] = await entries(`?action=flow.rolled_back&subjectId=${id}`);
+    expect(rollback?.['versionDiff']).toEqual({
+      fromVersion: 2,
+      toVersion: 1,
+      sentences: [
+        expect.stringMatching(/^Removed the step “Done”/),
+        expect.stringMatching(/^Changed its settings of the step/),
+        expect.stringMatching(/^Disconnected .* to “Done”/),
+      ],
+    });
   });
 
   it('chains entries safely under concurrent inserts, and verify says the chain is intact', async () => {
