@@ -199,6 +199,12 @@ describe('API access: roles, anonymous callers and workspaces', () => {
     { route: 'POST /webhooks/whatsapp', access: 'public', request: async () => ({ path: '/webhooks/whatsapp', body: {} }) },
     { route: 'GET /api/auth/me', access: ALL, request: async () => ({ path: '/api/auth/me' }) },
     { route: 'POST /api/auth/logout', access: ALL, request: async () => ({ path: '/api/auth/logout' }) },
+    // Switching to the workspace the session is in already changes nothing, so the matrix's clients stay where they are.
+    {
+      route: 'POST /api/auth/workspace',
+      access: ALL,
+      request: async () => ({ path: '/api/auth/workspace', body: { workspaceId: h.workspace.id } }),
+    },
     { route: 'GET /api/audit', access: ADMIN, request: async () => ({ path: '/api/audit' }) },
     { route: 'GET /api/audit/verify', access: ADMIN, request: async () => ({ path: '/api/audit/verify' }) },
     {
@@ -322,6 +328,25 @@ describe('API access: roles, anonymous callers and workspaces', () => {
         path: '/api/installation/workspaces',
         body: { name: 'Branch', admin: { email: `w${randomBytes(4).toString('hex')}@example.com` } },
       }),
+    },
+    {
+      route: 'POST /api/installation/workspaces/:id/members',
+      access: ADMIN,
+      request: async () => ({
+        path: `/api/installation/workspaces/${other.id}/members`,
+        body: { email: await spareEmail(), role: 'support' },
+      }),
+    },
+    {
+      route: 'DELETE /api/installation/workspaces/:id/members/:userId',
+      access: ADMIN,
+      request: async (role) => ({ path: `/api/installation/workspaces/${other.id}/members/${await spareMember(role)}` }),
+    },
+    { route: 'GET /api/webhooks/parked', access: ADMIN, request: async () => ({ path: '/api/webhooks/parked' }) },
+    {
+      route: 'POST /api/webhooks/parked/:id/replay',
+      access: ADMIN,
+      request: async () => ({ path: `/api/webhooks/parked/${await parkedDelivery()}/replay` }),
     },
     { route: 'POST /api/notifications/read-all', access: ALL, request: async () => ({ path: '/api/notifications/read-all' }) },
     { route: 'GET /api/whatsapp/numbers', access: ADMIN, request: async () => ({ path: '/api/whatsapp/numbers' }) },
@@ -715,6 +740,34 @@ describe('API access: roles, anonymous callers and workspaces', () => {
       role: 'support',
     });
     return str(obj(created.body)['id']);
+  }
+
+  /** A copy of a delivery already processed, parked: its replay applies nothing new. */
+  async function parkedDelivery(): Promise<string> {
+    const [row] = await h.sql(
+      `INSERT INTO webhook_deliveries (provider, received_at, body, processed_at, attempts, last_error, status)
+       SELECT provider, received_at, body, now(), 5, 'test', 'parked' FROM webhook_deliveries WHERE status = 'processed'
+        ORDER BY id LIMIT 1 RETURNING id::text AS id`,
+    );
+    return str(row?.['id']);
+  }
+
+  async function spareEmail(): Promise<string> {
+    const email = `spare${randomBytes(4).toString('hex')}@example.com`;
+    expect((await h.workspace.admin.post('/api/users', { email, password: 'long enough password', role: 'support' })).status).toBe(201);
+    return email;
+  }
+
+  /** A user of this workspace added to the other one (for admins; the others are refused before it matters). */
+  async function spareMember(role?: UserRole): Promise<string> {
+    const email = await spareEmail();
+    const [user] = await h.sql('SELECT id FROM users WHERE email = $1', [email]);
+    const userId = str(user?.['id']);
+    if (role === 'admin') {
+      const added = await h.workspace.admin.post(`/api/installation/workspaces/${other.id}/members`, { email, role: 'support' });
+      expect(added.status).toBe(200);
+    }
+    return userId;
   }
 
   /** A bulk retry of one failed execution, confirmed with its count. */

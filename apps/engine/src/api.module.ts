@@ -29,6 +29,8 @@ import { FlowTemplatesController } from './flows/flow-templates.controller';
 import { NodeTypesController } from './flows/node-types.controller';
 import { InstallationController } from './workspaces/installation.controller';
 import { IncomingWebhookController } from './hooks/incoming-webhook.controller';
+import { ParkedWebhooksController } from './hooks/parked-webhooks.controller';
+import { ParkedWebhooksService } from './hooks/parked-webhooks.service';
 import { NotificationsController } from './notifications/notifications.controller';
 import { PausesController } from './pauses/pauses.controller';
 import { PreflightModule } from './preflight/preflight.module';
@@ -91,6 +93,7 @@ import { WorkspacesModule } from './workspaces/workspaces.module';
     NodeTypesController,
     FlowTemplatesController,
     NotificationsController,
+    ParkedWebhooksController,
     PausesController,
     ReportsController,
     TestRunsController,
@@ -104,6 +107,7 @@ import { WorkspacesModule } from './workspaces/workspaces.module';
     BulkExecutionsService,
     ContactListService,
     ExecutionsService,
+    ParkedWebhooksService,
     SavedViewsService,
     SimulatorClientService,
     TestRunsService,

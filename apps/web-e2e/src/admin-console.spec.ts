@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import type { Browser, Page } from 'playwright-core';
 import { describeInBrowser, launchBrowser, screenshot } from './support/browser';
 import { type EngineApi, engineApi } from './support/engine-api';
@@ -48,6 +49,23 @@ describeInBrowser('the admin console: find a failed execution, retry it, bulk-re
   let page: Page;
   let admin: EngineApi;
   let web = '';
+  let flowId = '';
+
+  /** A copy of a processed delivery, parked as the engine parks one that failed its retries (its replay adds nothing new). */
+  async function parkDelivery(): Promise<string> {
+    const client = new Client({ connectionString: stack?.databaseUrl });
+    await client.connect();
+    try {
+      const result = await client.query<{ id: string }>(
+        `INSERT INTO webhook_deliveries (provider, received_at, body, processed_at, attempts, last_error, status)
+         SELECT provider, received_at, body, now(), 5, 'database connection lost', 'parked' FROM webhook_deliveries
+          WHERE status = 'processed' ORDER BY id LIMIT 1 RETURNING id::text AS id`,
+      );
+      return str(result.rows[0]?.id);
+    } finally {
+      await client.end();
+    }
+  }
 
   async function failedCount(): Promise<number> {
     const response = await admin.request('GET', '/api/executions?status=failed&errorCode=131026');
@@ -60,7 +78,7 @@ describeInBrowser('the admin console: find a failed execution, retry it, bulk-re
     const simulator = stack.urls.simulator ?? '';
     admin = await engineApi(stack.urls.engine, stack.admin);
     const created = await admin.request('POST', '/api/flows', { name: 'Price question', definition: priceReplyFlow() });
-    const flowId = str(obj(created.body)['id']);
+    flowId = str(obj(created.body)['id']);
     expect((await admin.request('POST', `/api/flows/${flowId}/publish`, {})).status).toBe(201);
     // Four customers WhatsApp cannot reach once (131026): four failed runs to find and retry.
     for (const waId of FAILING) {
@@ -171,6 +189,97 @@ describeInBrowser('the admin console: find a failed execution, retry it, bulk-re
       await filters.getByRole('button', { name: 'Apply filters' }).click();
       await page.waitForURL((url) => url.searchParams.get('action') === 'execution.');
       expect(await table.getByText('retried an execution from step reply').count()).toBe(FAILING.length);
+    },
+    STEP_TIMEOUT_MS,
+  );
+
+  it(
+    'replays a parked webhook from the health strip, and the audit names a key that replayed one',
+    async () => {
+      const first = await parkDelivery();
+      await page.goto(`${web}/executions`);
+      const strip = page.getByRole('region', { name: 'Health in the last 24 hours' });
+      await strip.getByText('Show and replay').click();
+      await strip.getByRole('button', { name: `Replay delivery ${first}` }).waitFor();
+      await screenshot(page, 'admin-parked-webhooks');
+      await strip.getByRole('button', { name: `Replay delivery ${first}` }).click();
+      await page
+        .getByRole('status')
+        .filter({ hasText: `Delivery #${first} replayed` })
+        .waitFor();
+      await waitUntil('the parked list to empty', async () => {
+        const parked = arr(obj((await admin.request('GET', '/api/webhooks/parked')).body)['data']);
+        return parked.length === 0 ? true : null;
+      });
+      await page.reload();
+      expect(await strip.getByRole('button', { name: `Replay delivery ${first}` }).count()).toBe(0);
+      await screenshot(page, 'admin-parked-webhooks-replayed');
+
+      // A monitoring robot replays the next one with an API key: the trail names the key, not a person.
+      const key = str(obj((await admin.request('POST', '/api/api-keys', { name: 'Ops robot' })).body)['key']);
+      const second = await parkDelivery();
+      const replay = await fetch(`${stack?.urls.engine ?? ''}/api/webhooks/parked/${second}/replay`, {
+        method: 'POST',
+        headers: { 'x-api-key': key },
+      });
+      expect(replay.status).toBe(200);
+      await page.goto(`${web}/audit?action=webhook.`);
+      const table = page.getByRole('table', { name: 'Audit entries' });
+      await table.getByText(`API key “Ops robot” (${key.slice(0, 10)}…) replayed a parked webhook delivery`).waitFor();
+      await table
+        .getByText(/replayed a parked webhook delivery/)
+        .nth(1)
+        .waitFor();
+      await screenshot(page, 'admin-audit-api-key-actor');
+    },
+    STEP_TIMEOUT_MS,
+  );
+
+  it(
+    'shows on the audit page what a publish changed from the version before, in sentences',
+    async () => {
+      const flow = obj((await admin.request('GET', `/api/flows/${flowId}`)).body);
+      const base = priceReplyFlow();
+      const definition = {
+        ...base,
+        nodes: [...base.nodes, { id: 'end', type: 'control.end', typeVersion: 1, position: { x: 0, y: 360 }, label: 'Done', config: {} }],
+        edges: [...base.edges, { id: 'e2', source: 'reply', sourceOutput: 'next', target: 'end' }],
+      };
+      const saved = await admin.request('PUT', `/api/flows/${flowId}`, { revision: flow['revision'], definition });
+      expect(saved.status).toBe(200);
+      expect((await admin.request('POST', `/api/flows/${flowId}/publish`, {})).status).toBe(201);
+
+      await page.goto(`${web}/audit?action=flow.`);
+      const table = page.getByRole('table', { name: 'Audit entries' });
+      await table.getByText('Changes from v1 to v2').click();
+      const changes = table.getByRole('list', { name: 'Version changes' });
+      await changes.getByText(/^Added the step “Done”/).waitFor();
+      await changes.getByText(/^Connected “Send the price” .* \(next\) to “Done”/).waitFor();
+      await screenshot(page, 'admin-audit-version-diff');
+    },
+    STEP_TIMEOUT_MS,
+  );
+
+  it(
+    'shows times and reads the custom range in the workspace’s time zone, with UTC on hover',
+    async () => {
+      expect((await admin.request('PATCH', '/api/workspace/settings', { timeZone: 'Asia/Shanghai' })).status).toBe(200);
+      await page.goto(`${web}/executions`);
+      await page.getByText('Times in Asia/Shanghai (hover for UTC).').waitFor();
+      const started = page.getByRole('table', { name: 'Executions' }).locator('time').first();
+      expect(await started.getAttribute('title')).toMatch(/ UTC$/);
+      expect(await started.innerText()).toMatch(/GMT\+8|CST/);
+      // 1 Jan 2020 00:00 in Shanghai onwards: every run; up to then: none.
+      const filters = page.getByRole('form', { name: 'Filter executions' });
+      await filters.getByRole('combobox', { name: /^Time/ }).selectOption('custom');
+      await filters.getByLabel('To (custom, Asia/Shanghai)').fill('2020-01-01T00:00');
+      await filters.getByRole('button', { name: 'Apply filters' }).click();
+      await page.waitForURL((url) => url.searchParams.get('to') === '2020-01-01T00:00');
+      await page.getByText('No execution matches these filters.').waitFor();
+      await filters.getByRole('combobox', { name: /^Time/ }).selectOption('today');
+      await filters.getByRole('button', { name: 'Apply filters' }).click();
+      await page.waitForURL((url) => url.searchParams.get('range') === 'today');
+      await screenshot(page, 'admin-executions-time-zone');
     },
     STEP_TIMEOUT_MS,
   );

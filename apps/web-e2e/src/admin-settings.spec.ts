@@ -155,4 +155,72 @@ describeInBrowser('the admin console: navigation by role and the settings screen
     const me = obj((await milan.request('GET', '/api/auth/me')).body);
     expect(str(obj(me['workspace'])['name'])).toBe('Milan store');
   });
+
+  it('the admin adds the marketer to another workspace; she switches to it and sees none of the first', async () => {
+    if (!browser) throw new Error('no browser');
+    expect((await admin.request('POST', '/api/flows', { name: 'Only in the first workspace' })).status).toBe(201);
+    await page.goto(`${web}/settings/workspaces`);
+    await page.getByLabel('Workspace', { exact: true }).selectOption({ label: 'Milan store' });
+    await page.getByLabel("User's email").fill(MARKETER.email);
+    await page.getByLabel('Role in that workspace').selectOption('admin');
+    await page.getByRole('button', { name: 'Add to workspace' }).click();
+    await page.getByRole('button', { name: `Remove ${MARKETER.email} from Milan store` }).waitFor();
+    await screenshot(page, 'admin-settings-workspace-members');
+
+    const marketer = await signIn(browser, web, MARKETER);
+    await marketer.goto(`${web}/flows`);
+    await marketer.getByRole('link', { name: 'Only in the first workspace' }).waitFor();
+    const switcher = marketer.getByRole('combobox', { name: 'Workspace' });
+    expect(await switcher.inputValue()).not.toBe('');
+    await switcher.selectOption({ label: 'Milan store (Admin)' });
+    await marketer.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).waitFor();
+    expect(await navLabels(marketer)).toEqual(['Flows', 'Inbox', 'Executions', 'Contacts', 'Reports', 'Audit', 'Settings']);
+    await marketer.goto(`${web}/flows`);
+    await marketer.getByRole('heading', { name: 'Flows', level: 1 }).waitFor();
+    expect(await marketer.getByRole('link', { name: 'Only in the first workspace' }).count()).toBe(0);
+    await screenshot(marketer, 'admin-settings-switched-workspace');
+    // Milan store's users screen lists her as added from the first workspace, without controls of its own.
+    await marketer.goto(`${web}/settings/users`);
+    await marketer
+      .getByRole('row', { name: new RegExp(MARKETER.email) })
+      .getByText('Added from My workspace')
+      .waitFor();
+    expect(
+      await marketer
+        .getByRole('row', { name: new RegExp(MARKETER.email) })
+        .getByRole('button')
+        .count(),
+    ).toBe(0);
+    await screenshot(marketer, 'admin-settings-users-added-member');
+
+    // Removed from Milan store, her next page is her own workspace again, as a marketer.
+    await page.getByRole('button', { name: `Remove ${MARKETER.email} from Milan store` }).click();
+    await page.getByRole('button', { name: `Remove ${MARKETER.email} from Milan store` }).waitFor({ state: 'detached' });
+    await marketer.goto(`${web}/flows`);
+    await marketer.getByRole('link', { name: 'Only in the first workspace' }).waitFor();
+    expect(await navLabels(marketer)).toEqual(['Flows', 'Executions', 'Contacts', 'Reports']);
+    expect(await marketer.getByRole('combobox', { name: 'Workspace' }).count()).toBe(0);
+    await marketer.context().close();
+  });
+
+  it('the admin edits the Italian STOP keywords, with the defaults of each language in view', async () => {
+    await page.goto(`${web}/settings/workspace`);
+    await page.getByRole('heading', { name: 'Workspace settings' }).waitFor();
+    const italian = page.getByLabel('stop: Italian');
+    expect(await italian.inputValue()).toBe('annulla\ndisiscrivimi\nbasta');
+    await page.getByText('Default: stop, unsubscribe').waitFor();
+    await italian.fill('annulla\nbasta così');
+    await page.getByText('Unsaved: “stop” keywords (Italian)').waitFor();
+    await italian.scrollIntoViewIfNeeded();
+    await screenshot(page, 'admin-settings-keywords');
+    const patch = page.waitForRequest((request) => request.method() === 'PATCH' && request.url().endsWith('/api/workspace/settings'));
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    expect(JSON.parse((await patch).postData() ?? 'null')).toEqual({ intents: { stop: { it: ['annulla', 'basta così'] } } });
+    await page.getByText('Saved: “stop” keywords (Italian).').waitFor();
+    const settings = obj((await admin.request('GET', '/api/workspace/settings')).body);
+    expect(obj(obj(settings['effectiveIntentKeywordsByLanguage'])['stop'])).toMatchObject({
+      it: ['annulla', 'basta così'],
+      en: ['stop', 'unsubscribe'],
+    });
+  });
 });

@@ -12,6 +12,10 @@ const createSchema = z.object({ name: z.string().trim().min(1).max(100) });
 const keyView = z.object({
   id: z.uuid(),
   name: z.string(),
+  prefix: z
+    .string()
+    .nullable()
+    .meta({ description: 'The key’s first characters, to tell keys apart (null for keys made before prefixes were kept)' }),
   createdAt: z.iso.datetime(),
   createdBy: z.string().nullable().meta({ description: 'Email of the user who created the key, if still known' }),
   revoked: z.boolean(),

@@ -8,6 +8,12 @@ import { Clock } from '../common/clock';
 import { sqlRow, sqlRows } from '../database/sql-rows';
 
 const KEY_PREFIX = 'pk_';
+/** Characters of a key kept in clear to name it: "pk_" and 7 of its 32 random ones (192 bits stay secret). */
+const SHOWN_CHARACTERS = 10;
+
+function keyPrefix(key: string): string {
+  return key.slice(0, SHOWN_CHARACTERS);
+}
 
 function hashKey(key: string): Buffer {
   return createHash('sha256').update(key, 'utf8').digest();
@@ -20,6 +26,7 @@ const keyRow = z.object({
   revoked_at: z.date().nullable(),
   last_used_at: z.date().nullable(),
   created_by_email: z.string().nullable(),
+  key_prefix: z.string().nullable(),
 });
 
 /** "Last used" is shown to the minute; writing it on every call would add a write to each request of a busy shop. */
@@ -43,8 +50,8 @@ export class ApiKeysService {
       const row = await sqlRow(
         manager,
         z.object({ id: z.string() }),
-        'INSERT INTO api_keys (workspace_id, name, key_hash, created_by) VALUES ($1, $2, $3, $4) RETURNING id',
-        [principal.workspaceId, name, hashKey(key), principal.userId],
+        'INSERT INTO api_keys (workspace_id, name, key_hash, created_by, key_prefix) VALUES ($1, $2, $3, $4, $5) RETURNING id',
+        [principal.workspaceId, name, hashKey(key), principal.userId, keyPrefix(key)],
       );
       if (!row) throw new Error('api key insert returned nothing');
       await this.audit.record(
@@ -54,7 +61,7 @@ export class ApiKeysService {
           action: 'api_key.created',
           subjectType: 'api_key',
           subjectId: row.id,
-          details: { name },
+          details: { name, prefix: keyPrefix(key) },
         },
         manager,
       );
@@ -66,7 +73,7 @@ export class ApiKeysService {
     const rows = await sqlRows(
       this.dataSource,
       keyRow,
-      `SELECT k.id, k.name, k.created_at, k.revoked_at, k.last_used_at, u.email AS created_by_email
+      `SELECT k.id, k.name, k.created_at, k.revoked_at, k.last_used_at, u.email AS created_by_email, k.key_prefix
          FROM api_keys k LEFT JOIN users u ON u.id = k.created_by
         WHERE k.workspace_id = $1 ORDER BY k.revoked_at IS NOT NULL, k.created_at DESC`,
       [workspaceId],
@@ -74,6 +81,7 @@ export class ApiKeysService {
     return rows.map((r) => ({
       id: r.id,
       name: r.name,
+      prefix: r.key_prefix,
       createdAt: r.created_at.toISOString(),
       createdBy: r.created_by_email,
       revoked: r.revoked_at !== null,
@@ -105,16 +113,24 @@ export class ApiKeysService {
   }
 
   /** The workspace and key id behind a key, or null when it is unknown or revoked. */
-  async authenticate(key: string): Promise<{ workspaceId: string; keyId: string; createdBy: string | null } | null> {
+  async authenticate(
+    key: string,
+  ): Promise<{ workspaceId: string; keyId: string; createdBy: string | null; name: string; prefix: string | null } | null> {
     if (!key.startsWith(KEY_PREFIX) || key.length > 200) return null;
     const row = await sqlRow(
       this.dataSource,
-      z.object({ id: z.string(), workspace_id: z.string(), created_by: z.string().nullable() }),
-      'SELECT id, workspace_id, created_by FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL',
+      z.object({
+        id: z.string(),
+        workspace_id: z.string(),
+        created_by: z.string().nullable(),
+        name: z.string(),
+        key_prefix: z.string().nullable(),
+      }),
+      'SELECT id, workspace_id, created_by, name, key_prefix FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL',
       [hashKey(key)],
     );
     if (!row) return null;
-    return { workspaceId: row.workspace_id, keyId: row.id, createdBy: row.created_by };
+    return { workspaceId: row.workspace_id, keyId: row.id, createdBy: row.created_by, name: row.name, prefix: row.key_prefix };
   }
 
   /** Notes that a key was used for a route it may call (at most one write per key a minute). */

@@ -28,7 +28,7 @@ export function csvField(value: string | null): string {
 export function auditCsvLine(entry: AuditEntryView): string {
   return [
     entry.createdAt,
-    entry.actor?.name ?? null,
+    entry.actor?.name ?? (entry.actorApiKey ? `API key ${entry.actorApiKey.name} (${entry.actorApiKey.prefix ?? 'no prefix'})` : null),
     entry.actor?.email ?? null,
     entry.action,
     entry.subjectType,

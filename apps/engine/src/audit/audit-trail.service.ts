@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { sqlRow, sqlRows } from '../database/sql-rows';
 import { type AuditFilter, auditConditions } from './audit-filter';
+import { describeFlowChange, parseDiffableFlow } from './flow-version-diff';
 
 const entryRow = z.object({
   id: z.string(),
@@ -21,11 +22,15 @@ const entryRow = z.object({
   created_at: z.date(),
 });
 
+const apiKeyActor = z.object({ id: z.string(), name: z.string(), prefix: z.string().nullable() });
+
 /** One audit entry as the API shows it: the actor and the subject by name, not only by id. */
 export interface AuditEntryView {
   id: string;
   chainSeq: number;
   actor: { id: string; name: string | null; email: string | null } | null;
+  /** The API key a change was made with (then `actor` is null). */
+  actorApiKey: { id: string; name: string; prefix: string | null } | null;
   action: string;
   subjectType: string;
   subjectId: string | null;
@@ -35,6 +40,8 @@ export interface AuditEntryView {
   userAgent: string | null;
   hash: string;
   createdAt: string;
+  /** For a publish or rollback: what changed from the version live before, in sentences (null for other entries). */
+  versionDiff: { fromVersion: number | null; toVersion: number; sentences: string[] } | null;
 }
 
 export interface ChainVerification {
@@ -53,6 +60,7 @@ function viewEntry(row: z.infer<typeof entryRow>): AuditEntryView {
     id: row.id,
     chainSeq: Number(row.chain_seq),
     actor: row.actor_user_id ? { id: row.actor_user_id, name: row.actor_name, email: row.actor_email } : null,
+    actorApiKey: apiKeyActor.safeParse(row.details['actorApiKey']).data ?? null,
     action: row.action,
     subjectType: row.subject_type,
     subjectId: row.subject_id,
@@ -62,8 +70,39 @@ function viewEntry(row: z.infer<typeof entryRow>): AuditEntryView {
     userAgent: row.user_agent,
     hash: row.hash,
     createdAt: row.created_at.toISOString(),
+    versionDiff: null,
   };
 }
+
+const versionPairRow = z.object({
+  id: z.string(),
+  version: z.number(),
+  definition: z.unknown(),
+  previous_version: z.number().nullable(),
+  previous_definition: z.unknown(),
+});
+
+/** The version a publish entry froze, when it names one. */
+function publishedVersionId(entry: AuditEntryView): string | null {
+  if (entry.action !== 'flow.published') return null;
+  const id = entry.details['versionId'];
+  return typeof id === 'string' ? id : null;
+}
+
+/** The version a rollback made live again, when it names one. */
+function rolledBackVersionId(entry: AuditEntryView): string | null {
+  if (entry.action !== 'flow.rolled_back') return null;
+  const id = entry.details['versionId'];
+  return typeof id === 'string' ? id : null;
+}
+
+const rollbackPairRow = z.object({
+  entry_id: z.string(),
+  version: z.number(),
+  definition: z.unknown(),
+  replaced_version: z.number().nullable(),
+  replaced_definition: z.unknown(),
+});
 
 /** Reads the audit trail (the table belongs to AuditService, which alone writes it) and proves its chain. */
 @Injectable()
@@ -89,9 +128,82 @@ export class AuditTrailService {
         ORDER BY a.id DESC LIMIT ${limit + 1}`,
       before ? [...parameters, before] : parameters,
     );
-    const page = rows.slice(0, limit).map(viewEntry);
+    const page = await this.withVersionDiffs(workspaceId, rows.slice(0, limit).map(viewEntry));
     const last = page[page.length - 1];
     return { data: page, nextBefore: rows.length > limit && last ? last.id : null };
+  }
+
+  /**
+   * Adds to each publish entry what changed from the version published before
+   * it. Computed when read: published versions are immutable (the table
+   * refuses updates), so the diff is as trustworthy as the entry naming them.
+   */
+  private async withVersionDiffs(workspaceId: string, entries: AuditEntryView[]): Promise<AuditEntryView[]> {
+    const ids = [...new Set(entries.map(publishedVersionId).filter((id): id is string => id !== null))];
+    const rollbacks = await this.rollbackDiffs(workspaceId, entries);
+    if (ids.length === 0)
+      return entries.map((entry) => (rollbacks.has(entry.id) ? { ...entry, versionDiff: rollbacks.get(entry.id) ?? null } : entry));
+    const pairs = await sqlRows(
+      this.dataSource,
+      versionPairRow,
+      `SELECT v.id::text, v.version, v.definition, p.version AS previous_version, p.definition AS previous_definition
+         FROM flow_versions v
+         LEFT JOIN LATERAL (SELECT version, definition FROM flow_versions
+                             WHERE flow_id = v.flow_id AND kind = 'published' AND version < v.version
+                             ORDER BY version DESC LIMIT 1) p ON true
+        WHERE v.workspace_id = $1 AND v.id::text = ANY($2)`,
+      [workspaceId, ids],
+    );
+    const diffs = new Map<string, NonNullable<AuditEntryView['versionDiff']>>();
+    for (const pair of pairs) {
+      const after = parseDiffableFlow(pair.definition);
+      if (!after) continue;
+      const before = pair.previous_version === null ? null : parseDiffableFlow(pair.previous_definition);
+      if (pair.previous_version !== null && !before) continue;
+      diffs.set(pair.id, { fromVersion: pair.previous_version, toVersion: pair.version, sentences: describeFlowChange(before, after) });
+    }
+    return entries.map((entry) => {
+      const id = publishedVersionId(entry);
+      if (id) return { ...entry, versionDiff: diffs.get(id) ?? null };
+      return rollbacks.has(entry.id) ? { ...entry, versionDiff: rollbacks.get(entry.id) ?? null } : entry;
+    });
+  }
+
+  /**
+   * For rollback entries: what changed from the version that was live before
+   * (the one the flow's previous publish or rollback entry names) to the
+   * version made live again. Keyed by entry id.
+   */
+  private async rollbackDiffs(
+    workspaceId: string,
+    entries: AuditEntryView[],
+  ): Promise<Map<string, NonNullable<AuditEntryView['versionDiff']>>> {
+    const result = new Map<string, NonNullable<AuditEntryView['versionDiff']>>();
+    const wanted = entries.filter((e) => rolledBackVersionId(e) !== null).map((e) => e.id);
+    if (wanted.length === 0) return result;
+    const rows = await sqlRows(
+      this.dataSource,
+      rollbackPairRow,
+      `SELECT a.id::text AS entry_id, v.version, v.definition, r.version AS replaced_version, r.definition AS replaced_definition
+         FROM audit_log a
+         JOIN flow_versions v ON v.workspace_id = a.workspace_id AND v.id::text = a.details->>'versionId'
+         LEFT JOIN LATERAL (
+           SELECT p.details->>'versionId' AS version_id FROM audit_log p
+            WHERE p.workspace_id = a.workspace_id AND p.subject_type = 'flow' AND p.subject_id = a.subject_id
+              AND p.action IN ('flow.published', 'flow.rolled_back') AND p.id < a.id
+            ORDER BY p.id DESC LIMIT 1) before ON true
+         LEFT JOIN flow_versions r ON r.workspace_id = a.workspace_id AND r.id::text = before.version_id
+        WHERE a.workspace_id = $1 AND a.id = ANY($2::bigint[])`,
+      [workspaceId, wanted],
+    );
+    for (const row of rows) {
+      const after = parseDiffableFlow(row.definition);
+      const before = row.replaced_version === null ? null : parseDiffableFlow(row.replaced_definition);
+      // Without the version it replaced (an entry from before the trail kept it), a "first version" diff would mislead.
+      if (!after || !before || row.replaced_version === null) continue;
+      result.set(row.entry_id, { fromVersion: row.replaced_version, toVersion: row.version, sentences: describeFlowChange(before, after) });
+    }
+    return result;
   }
 
   /** Every matching entry, newest first, a page at a time (the CSV export streams these). */

@@ -57,6 +57,48 @@ describe('audit trail: append-only, hash-chained, readable', () => {
     });
   });
 
+  it('says in sentences what an edit did to the steps and what a publish changed from the version before', async () => {
+    const created = obj((await h.workspace.admin.post('/api/flows', { name: 'Diffed', definition: priceReplyFlow('Ten euros') })).body);
+    const id = str(created['id']);
+    expect((await h.workspace.admin.post(`/api/flows/${id}/publish`)).status).toBe(201);
+    const edited = priceReplyFlow('Twelve euros');
+    const withEnd = {
+      ...edited,
+      nodes: [...edited.nodes, { id: 'end', type: 'control.end', typeVersion: 1, label: 'Done', position: { x: 0, y: 300 }, config: {} }],
+      edges: [...edited.edges, { id: 'e2', source: 'reply', sourceOutput: 'next', target: 'end' }],
+    };
+    const saved = await h.workspace.admin.put(`/api/flows/${id}`, { revision: created['revision'], definition: withEnd });
+    expect(saved.status).toBe(200);
+    const [edit] = await entries(`?action=flow.edited&subjectId=${id}`);
+    expect(obj(edit?.['details'])['steps']).toEqual([
+      expect.stringMatching(/^Added the step “Done”/),
+      expect.stringMatching(/^Changed its settings of the step .*\(reply\)\.$/),
+      expect.stringMatching(/^Connected .*\(reply\) \(next\) to “Done”/),
+    ]);
+    expect((await h.workspace.admin.post(`/api/flows/${id}/publish`)).status).toBe(201);
+    const [second, first] = await entries(`?action=flow.published&subjectId=${id}`);
+    expect(first?.['versionDiff']).toEqual({
+      fromVersion: null,
+      toVersion: 1,
+      sentences: [expect.stringMatching(/^First version: 2 steps/)],
+    });
+    expect(second?.['versionDiff']).toEqual({ fromVersion: 1, toVersion: 2, sentences: obj(edit?.['details'])['steps'] });
+    // Entries that are not publishes carry no diff.
+    expect(edit?.['versionDiff']).toBeNull();
+    // A rollback to v1 says what it undid, from v2 to v1.
+    expect((await h.workspace.admin.post(`/api/flows/${id}/rollback`, { version: 1 })).status).toBeLessThan(300);
+    const [rollback] = await entries(`?action=flow.rolled_back&subjectId=${id}`);
+    expect(rollback?.['versionDiff']).toEqual({
+      fromVersion: 2,
+      toVersion: 1,
+      sentences: [
+        expect.stringMatching(/^Removed the step “Done”/),
+        expect.stringMatching(/^Changed its settings of the step/),
+        expect.stringMatching(/^Disconnected .* to “Done”/),
+      ],
+    });
+  });
+
   it('chains entries safely under concurrent inserts, and verify says the chain is intact', async () => {
     const audit = h.app.get(AuditService);
     const dataSource = h.app.get(DataSource);

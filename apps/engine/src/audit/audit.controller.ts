@@ -24,6 +24,10 @@ const entryView = z.object({
   id: z.string().meta({ description: 'Increasing id (a 64-bit integer as text)' }),
   chainSeq: z.number().int().meta({ description: 'Place in the workspace’s hash chain' }),
   actor: z.object({ id: z.uuid(), name: z.string().nullable(), email: z.string().nullable() }).nullable(),
+  actorApiKey: z
+    .object({ id: z.uuid(), name: z.string(), prefix: z.string().nullable() })
+    .nullable()
+    .meta({ description: 'The API key the change was made with (actor is then null)' }),
   action: z.string(),
   subjectType: z.string(),
   subjectId: z.string().nullable(),
@@ -33,6 +37,10 @@ const entryView = z.object({
   userAgent: z.string().nullable(),
   hash: z.string(),
   createdAt: z.iso.datetime(),
+  versionDiff: z
+    .object({ fromVersion: z.number().int().nullable(), toVersion: z.number().int(), sentences: z.array(z.string()) })
+    .nullable()
+    .meta({ description: 'For a publish: what changed from the version published before, in sentences' }),
 });
 
 const verification = z.object({

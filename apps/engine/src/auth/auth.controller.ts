@@ -25,10 +25,15 @@ const userView = z.object({
   role: z.enum([...USER_ROLES, 'integration']),
   workspaceId: z.uuid(),
 });
+const membershipView = z.object({ id: z.uuid(), name: z.string(), role: z.enum(USER_ROLES), home: z.boolean() });
 const meView = z.object({
   user: userView,
   workspace: z.object({ id: z.uuid(), name: z.string() }).meta({ description: 'The workspace this session works in' }),
+  memberships: z
+    .array(membershipView)
+    .meta({ description: 'Every workspace the user may switch to (their own first), with their role there' }),
 });
+const switchSchema = z.object({ workspaceId: z.uuid() });
 const loginView = z.object({
   user: userView,
   token: z.string().meta({ description: 'The session token: send it as `Authorization: Bearer <token>` (the cookie carries it too)' }),
@@ -91,7 +96,25 @@ export class AuthController {
   @ApiOperation({ summary: 'The signed-in user' })
   @ZodResponse(meView)
   async me(@CurrentPrincipal() principal: Principal) {
-    return { user: this.view(principal), workspace: await this.auth.workspaceOf(principal) };
+    return {
+      user: this.view(principal),
+      workspace: await this.auth.workspaceOf(principal),
+      memberships: await this.auth.membershipsOf(principal),
+    };
+  }
+
+  @Post('workspace')
+  @AnyRole()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Switch this session to another workspace you belong to; every later request is scoped to it' })
+  @ZodResponse(meView)
+  @ErrorResponses({ 404: 'You are not a member of that workspace' })
+  async switchWorkspace(@CurrentPrincipal() principal: Principal, @ZodBody(switchSchema) body: z.infer<typeof switchSchema>) {
+    await this.auth.switchWorkspace(principal, body.workspaceId);
+    const moved = { ...principal, workspaceId: body.workspaceId };
+    const role = (await this.auth.membershipsOf(moved)).find((m) => m.id === body.workspaceId)?.role ?? principal.role;
+    const now = { ...moved, role };
+    return { user: this.view(now), workspace: await this.auth.workspaceOf(now), memberships: await this.auth.membershipsOf(now) };
   }
 
   private view(principal: Principal) {

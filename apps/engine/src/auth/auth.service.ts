@@ -1,13 +1,13 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource, IsNull } from 'typeorm';
 import { z } from 'zod';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
 import type { EngineConfig } from '../config/engine-config';
 import { ENGINE_CONFIG } from '../config/engine-config.token';
-import { sqlRow } from '../database/sql-rows';
+import { sqlRow, sqlRows } from '../database/sql-rows';
 import { User } from '../users/user.entity';
-import { USER_ROLES } from '../users/user-role';
+import { USER_ROLES, type UserRole } from '../users/user-role';
 import { LoginThrottleService } from './login-throttle.service';
 import { PasswordHasher } from './password-hasher';
 import type { Principal } from './principal';
@@ -26,6 +26,17 @@ const principalRow = z.object({
   role: z.enum(USER_ROLES),
   email: z.string(),
 });
+
+const membershipRow = z.object({ id: z.string(), name: z.string(), role: z.enum(USER_ROLES), home: z.boolean() });
+
+/** A workspace a user may work in. */
+export interface WorkspaceMembershipView {
+  id: string;
+  name: string;
+  role: UserRole;
+  /** The user's own workspace (where they were created); the others they were added to. */
+  home: boolean;
+}
 
 /** Passwords, sessions and the login lockout. */
 @Injectable()
@@ -105,9 +116,14 @@ export class AuthService {
     const row = await sqlRow(
       this.dataSource,
       principalRow,
-      `SELECT s.id AS session_id, u.id AS user_id, u.workspace_id, u.role, u.email
+      // The session names its workspace: the user's own (their role on the user row) or one they were added to
+      // (the membership's role). A removed membership matches nothing, so access to that workspace ends at once.
+      `SELECT s.id AS session_id, u.id AS user_id, s.workspace_id,
+              CASE WHEN s.workspace_id = u.workspace_id THEN u.role ELSE m.role END AS role, u.email
          FROM sessions s JOIN users u ON u.id = s.user_id
-        WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 AND u.disabled_at IS NULL`,
+         LEFT JOIN workspace_memberships m ON m.user_id = u.id AND m.workspace_id = s.workspace_id
+        WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 AND u.disabled_at IS NULL
+          AND (s.workspace_id = u.workspace_id OR m.user_id IS NOT NULL)`,
       [hashSessionToken(token), this.clock.now()],
     );
     if (!row) return null;
@@ -116,6 +132,46 @@ export class AuthService {
 
   async logout(principal: Principal): Promise<void> {
     await this.dataSource.getRepository(Session).update({ id: principal.sessionId, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
+  }
+
+  /** Every workspace the principal's user may work in (their own first), with their role in each. */
+  async membershipsOf(principal: Principal): Promise<WorkspaceMembershipView[]> {
+    if (principal.role === 'integration') return [];
+    const rows = await sqlRows(
+      this.dataSource,
+      membershipRow,
+      `SELECT w.id, w.name, u.role, true AS home FROM users u JOIN workspaces w ON w.id = u.workspace_id WHERE u.id = $1
+       UNION ALL
+       SELECT w.id, w.name, m.role, false AS home FROM workspace_memberships m JOIN workspaces w ON w.id = m.workspace_id
+        WHERE m.user_id = $1
+       ORDER BY home DESC, name, id`,
+      [principal.userId],
+    );
+    return rows.map((r) => ({ id: r.id, name: r.name, role: r.role, home: r.home }));
+  }
+
+  /**
+   * Moves the session to another workspace the user belongs to; every later
+   * request is scoped to it. Audited in the workspace entered.
+   */
+  async switchWorkspace(principal: Principal, workspaceId: string): Promise<void> {
+    const target = (await this.membershipsOf(principal)).find((m) => m.id === workspaceId);
+    if (!target) throw new NotFoundException('You are not a member of that workspace.');
+    if (target.id === principal.workspaceId) return;
+    await this.dataSource.transaction(async (manager) => {
+      await manager.getRepository(Session).update({ id: principal.sessionId, revokedAt: IsNull() }, { workspaceId: target.id });
+      await this.audit.record(
+        {
+          workspaceId: target.id,
+          actorUserId: principal.userId,
+          action: 'user.switched_workspace',
+          subjectType: 'workspace',
+          subjectId: target.id,
+          details: { from: principal.workspaceId, role: target.role },
+        },
+        manager,
+      );
+    });
   }
 
   /** The workspace a principal works in, for the header. */

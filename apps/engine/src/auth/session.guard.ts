@@ -8,6 +8,7 @@ import { readSessionToken } from './read-session-token';
 import './request-principal';
 import { ALLOW_API_KEY, ROLES } from './roles.decorator';
 import { ApiKeysService } from '../api-keys/api-keys.service';
+import { noteApiKeyActor } from '../audit/request-origin';
 
 /**
  * Global guard: every route needs a valid session and one of the roles its
@@ -37,6 +38,7 @@ export class SessionGuard implements CanActivate {
         throw new ForbiddenException('API keys cannot call this route.');
       }
       await this.apiKeys.touch(key.keyId);
+      noteApiKeyActor({ id: key.keyId, name: key.name, prefix: key.prefix });
       request.principal = {
         userId: key.createdBy ?? key.keyId,
         workspaceId: key.workspaceId,

@@ -11,6 +11,7 @@ import { DataSource, type EntityManager, In } from 'typeorm';
 import { z } from 'zod';
 import { sqlRows } from '../database/sql-rows';
 import { AuditService } from '../audit/audit.service';
+import { describeFlowChange, parseDiffableFlow } from '../audit/flow-version-diff';
 import { Clock } from '../common/clock';
 import type { Principal } from '../auth/principal';
 import { FlowProblemException } from './flow-problem';
@@ -195,6 +196,10 @@ export class FlowsService {
       if (change.description !== undefined && change.description !== flow.description)
         changes['description'] = { before: flow.description, after: change.description };
       const stepsChanged = draft !== undefined && JSON.stringify(draft) !== JSON.stringify(flow.draft);
+      // What the edit did to the steps, in sentences for the audit page (drafts are not kept, so it is said now).
+      const before = parseDiffableFlow(flow.draft);
+      const after = draft === undefined ? null : parseDiffableFlow(draft);
+      const steps = stepsChanged && before && after ? describeFlowChange(before, after) : [];
       if (change.name !== undefined) flow.name = change.name;
       if (change.description !== undefined) flow.description = change.description;
       if (draft !== undefined) flow.draft = draft;
@@ -209,7 +214,7 @@ export class FlowsService {
             action: 'flow.edited',
             subjectType: 'flow',
             subjectId: flow.id,
-            details: { name: flow.name, revision: saved.draftRevision, changes, stepsChanged },
+            details: { name: flow.name, revision: saved.draftRevision, changes, stepsChanged, ...(steps.length > 0 ? { steps } : {}) },
           },
           manager,
         );

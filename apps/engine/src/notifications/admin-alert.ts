@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { WORKSPACE_ADMIN_IDS_SQL } from './workspace-admins';
 
 export interface AdminAlert {
   workspaceId: string;
@@ -10,13 +11,13 @@ export interface AdminAlert {
 }
 
 /**
- * Notifies every active admin of a workspace, in the caller's transaction
+ * Notifies every active admin of a workspace (added ones included), in the caller's transaction
  * (the alert commits with the change that raised it, or not at all).
  */
 export async function notifyAdmins(manager: EntityManager, alert: AdminAlert): Promise<void> {
   await manager.query(
     `INSERT INTO notifications (workspace_id, user_id, kind, title, body, subject_type, subject_id)
-     SELECT $1, u.id, $2, $3, $4, $5, $6 FROM users u WHERE u.workspace_id = $1 AND u.role = 'admin' AND u.disabled_at IS NULL`,
+     SELECT $1, admins.id, $2, $3, $4, $5, $6 FROM (${WORKSPACE_ADMIN_IDS_SQL}) admins`,
     [alert.workspaceId, alert.kind, alert.title.slice(0, 500), alert.body.slice(0, 4000), alert.subjectType, alert.subjectId],
   );
 }

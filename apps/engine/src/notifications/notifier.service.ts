@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { sqlRows } from '../database/sql-rows';
+import { WORKSPACE_ADMIN_IDS_SQL, worksInWorkspace } from './workspace-admins';
 
 export interface NewNotification {
   workspaceId: string;
@@ -22,18 +23,13 @@ export class NotifierService {
   async notify(notification: NewNotification): Promise<number> {
     const recipients = notification.userId
       ? [notification.userId]
-      : (
-          await sqlRows(
-            this.dataSource,
-            z.object({ id: z.string() }),
-            `SELECT id FROM users WHERE workspace_id = $1 AND role = 'admin' AND disabled_at IS NULL`,
-            [notification.workspaceId],
-          )
-        ).map((r) => r.id);
+      : (await sqlRows(this.dataSource, z.object({ id: z.string() }), WORKSPACE_ADMIN_IDS_SQL, [notification.workspaceId])).map(
+          (r) => r.id,
+        );
     for (const userId of recipients) {
       await this.dataSource.query(
         `INSERT INTO notifications (workspace_id, user_id, kind, title, body, subject_type, subject_id)
-         SELECT $1, id, $3, $4, $5, $6, $7 FROM users WHERE id = $2 AND workspace_id = $1`,
+         SELECT $1, u.id, $3, $4, $5, $6, $7 FROM users u WHERE u.id = $2 AND ${worksInWorkspace('u.id', '$1')}`,
         [
           notification.workspaceId,
           userId,

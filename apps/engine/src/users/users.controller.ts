@@ -27,6 +27,10 @@ const userView = z.object({
   role: z.enum(USER_ROLES),
   disabled: z.boolean(),
   createdAt: z.iso.datetime(),
+  addedFrom: z
+    .string()
+    .nullable()
+    .meta({ description: 'For a user added from another workspace: its name (an installation admin manages them in Workspaces)' }),
 });
 
 @ApiTags('users')
@@ -36,7 +40,7 @@ export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Users of the workspace' })
+  @ApiOperation({ summary: 'Users of the workspace, then users added to it from other workspaces' })
   @ZodResponse(z.object({ data: z.array(userView) }))
   async list(@CurrentPrincipal() principal: Principal) {
     return { data: await this.users.list(principal.workspaceId) };

@@ -1,14 +1,16 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { DataSource, type EntityManager, IsNull } from 'typeorm';
+import { z } from 'zod';
 import { AuditService } from '../audit/audit.service';
 import { PasswordHasher } from '../auth/password-hasher';
 import type { Principal } from '../auth/principal';
 import { Session } from '../auth/session.entity';
 import { Clock } from '../common/clock';
+import { sqlRows } from '../database/sql-rows';
 import { refuseUserChange, type UserChange } from './admin-change-rule';
 import { User } from './user.entity';
-import type { UserRole } from './user-role';
+import { USER_ROLES, type UserRole } from './user-role';
 
 export interface NewUser {
   email: string;
@@ -24,6 +26,8 @@ export interface UserView {
   role: UserRole;
   disabled: boolean;
   createdAt: string;
+  /** For a user added from another workspace: that workspace's name (their role here is the membership's). */
+  addedFrom: string | null;
 }
 
 export function viewUser(user: User): UserView {
@@ -34,8 +38,19 @@ export function viewUser(user: User): UserView {
     role: user.role,
     disabled: user.disabledAt !== null,
     createdAt: user.createdAt.toISOString(),
+    addedFrom: null,
   };
 }
+
+const memberRow = z.object({
+  id: z.string(),
+  email: z.string(),
+  display_name: z.string(),
+  role: z.enum(USER_ROLES),
+  disabled_at: z.date().nullable(),
+  created_at: z.date(),
+  home_name: z.string(),
+});
 
 @Injectable()
 export class UsersService {
@@ -46,9 +61,29 @@ export class UsersService {
     private readonly clock: Clock,
   ) {}
 
+  /** The workspace's own users, then the users added to it from other workspaces (with their role here). */
   async list(workspaceId: string): Promise<UserView[]> {
     const users = await this.dataSource.getRepository(User).find({ where: { workspaceId }, order: { createdAt: 'ASC' } });
-    return users.map(viewUser);
+    const members = await sqlRows(
+      this.dataSource,
+      memberRow,
+      `SELECT u.id, u.email, u.display_name, m.role, u.disabled_at, m.created_at, w.name AS home_name
+         FROM workspace_memberships m JOIN users u ON u.id = m.user_id JOIN workspaces w ON w.id = u.workspace_id
+        WHERE m.workspace_id = $1 ORDER BY m.created_at, u.id`,
+      [workspaceId],
+    );
+    return [
+      ...users.map(viewUser),
+      ...members.map((m) => ({
+        id: m.id,
+        email: m.email,
+        displayName: m.display_name,
+        role: m.role,
+        disabled: m.disabled_at !== null,
+        createdAt: m.created_at.toISOString(),
+        addedFrom: m.home_name,
+      })),
+    ];
   }
 
   /**

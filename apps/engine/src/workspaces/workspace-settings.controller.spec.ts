@@ -58,6 +58,32 @@ describe('workspace settings: a change keeps every setting it does not name', ()
     expect(obj((await settings())['intents'])).toEqual({ stop: ['basta cosi', 'fermati'], price: ['quanto'] });
   });
 
+  it('keeps STOP and intent keywords per language: a language given replaces only that language, the defaults stay visible', async () => {
+    await reset();
+    const defaults = obj(obj((await settings())['defaultIntentKeywordsByLanguage'])['stop']);
+    expect(defaults).toMatchObject({ en: ['stop', 'unsubscribe'], it: ['annulla', 'disiscrivimi', 'basta'] });
+    expect((await admin.request('PATCH', '/api/workspace/settings', { intents: { stop: { it: ['fermati', 'basta così'] } } })).status).toBe(
+      200,
+    );
+    expect((await admin.request('PATCH', '/api/workspace/settings', { intents: { stop: { de: ['halt'] } } })).status).toBe(200);
+    const after = await settings();
+    expect(obj(after['intents'])['stop']).toEqual({ it: ['fermati', 'basta così'], de: ['halt'] });
+    const stop = obj(obj(after['effectiveIntentKeywordsByLanguage'])['stop']);
+    expect(stop).toMatchObject({ en: ['stop', 'unsubscribe'], it: ['fermati', 'basta così'], de: ['halt'], fr: ['désabonner'] });
+    const flat = arr(obj(after['effectiveIntents'])['stop']);
+    expect(flat).toEqual(expect.arrayContaining(['stop', 'fermati', 'halt', '退订']));
+    expect(flat).not.toContain('annulla');
+    // The audit entry names exactly the language that changed.
+    const [entry] = await h.sql(`SELECT details FROM audit_log WHERE action = 'workspace.settings_updated' ORDER BY id DESC LIMIT 1`);
+    expect(JSON.stringify(entry?.['details'])).toContain('intents.stop.de');
+    expect(JSON.stringify(entry?.['details'])).not.toContain('intents.stop.it');
+    // A language that is not one is refused, naming it, and nothing changes.
+    const bad = await admin.request('PATCH', '/api/workspace/settings', { intents: { stop: { klingon: ['qaq'] } } });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('klingon');
+    expect(obj(obj(await settings())['intents'])['stop']).toEqual({ it: ['fermati', 'basta così'], de: ['halt'] });
+  });
+
   it('refuses a partial PUT with a 400 naming the missing fields, and changes nothing', async () => {
     await reset();
     const before = await snapshotTables(h.dataSource, { contents: true });

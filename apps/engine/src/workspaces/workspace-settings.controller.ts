@@ -5,9 +5,9 @@ import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import type { Principal } from '../auth/principal';
 import { AnyRole, Roles } from '../auth/roles.decorator';
 import { ZodBody, ZodResponse } from '../common/api-contract';
-import { DEFAULT_INTENTS } from './default-intents';
+import { DEFAULT_INTENT_KEYWORDS, DEFAULT_INTENTS, INTENT_LANGUAGES } from './default-intents';
 import { completeDocumentSchema, patchDocumentSchema } from './settings-request-schemas';
-import { effectiveIntents, type WorkspaceSettings, workspaceSettingsSchema } from './workspace-settings';
+import { effectiveIntentKeywords, effectiveIntents, type WorkspaceSettings, workspaceSettingsSchema } from './workspace-settings';
 import { WorkspaceSettingsService } from './workspace-settings.service';
 
 const readOnly = {
@@ -16,6 +16,13 @@ const readOnly = {
   defaultIntentKeywords: z
     .record(z.string(), z.array(z.string()))
     .meta({ description: 'The keywords of each intent known out of the box, before the workspace changed them (read only)' }),
+  intentLanguages: z.array(z.enum(INTENT_LANGUAGES)).meta({ description: 'Languages intent keywords are kept in (read only)' }),
+  defaultIntentKeywordsByLanguage: z
+    .record(z.string(), z.partialRecord(z.enum(INTENT_LANGUAGES), z.array(z.string())))
+    .meta({ description: 'The default keywords of each intent, by language (read only)' }),
+  effectiveIntentKeywordsByLanguage: z
+    .record(z.string(), z.partialRecord(z.enum(INTENT_LANGUAGES), z.array(z.string())))
+    .meta({ description: 'The keywords in effect, by language: the defaults with the workspace’s own lists (read only)' }),
 };
 
 /** The settings with what they mean in effect. */
@@ -26,6 +33,9 @@ const replaceSchema = completeDocumentSchema(workspaceSettingsSchema).extend({
   effectiveIntents: readOnly.effectiveIntents.optional(),
   defaultIntents: readOnly.defaultIntents.optional(),
   defaultIntentKeywords: readOnly.defaultIntentKeywords.optional(),
+  intentLanguages: readOnly.intentLanguages.optional(),
+  defaultIntentKeywordsByLanguage: readOnly.defaultIntentKeywordsByLanguage.optional(),
+  effectiveIntentKeywordsByLanguage: readOnly.effectiveIntentKeywordsByLanguage.optional(),
 });
 const patchSchema = patchDocumentSchema(workspaceSettingsSchema);
 
@@ -35,6 +45,9 @@ function view(settings: WorkspaceSettings) {
     effectiveIntents: effectiveIntents(settings),
     defaultIntents: Object.keys(DEFAULT_INTENTS),
     defaultIntentKeywords: DEFAULT_INTENTS,
+    intentLanguages: [...INTENT_LANGUAGES],
+    defaultIntentKeywordsByLanguage: DEFAULT_INTENT_KEYWORDS,
+    effectiveIntentKeywordsByLanguage: effectiveIntentKeywords(settings),
   };
 }
 

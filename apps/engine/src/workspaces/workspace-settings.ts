@@ -1,9 +1,21 @@
 import { z } from 'zod';
-import { DEFAULT_INTENTS, DEFAULT_SENTIMENT_WORDS } from './default-intents';
+import { allLanguages, DEFAULT_INTENT_KEYWORDS, DEFAULT_SENTIMENT_WORDS, type KeywordsByLanguage } from './default-intents';
 import { messagingPolicySchema } from '../whatsapp/policy/messaging-policy';
 import { DEFAULT_REPORT_SETTINGS, reportSettingsSchema } from '../reports/report-settings';
 
 const keywordList = z.array(z.string().trim().min(1).max(100)).max(500);
+
+/** An intent's keywords by language: each language named replaces that language's default list; the others keep theirs. */
+const keywordsByLanguage = z.strictObject({
+  en: keywordList.optional(),
+  it: keywordList.optional(),
+  pl: keywordList.optional(),
+  es: keywordList.optional(),
+  de: keywordList.optional(),
+  fr: keywordList.optional(),
+  zh: keywordList.optional(),
+  other: keywordList.optional().meta({ description: 'Keywords in any other language' }),
+});
 
 /** Per-workspace settings, stored as JSON on the workspace; every field has a default. */
 export const workspaceSettingsSchema = z.object({
@@ -25,8 +37,12 @@ export const workspaceSettingsSchema = z.object({
     .min(0)
     .max(24 * 30)
     .default(12),
-  /** Intent name -> keywords (any language). Replaces a default intent of the same name. */
-  intents: z.record(z.string().regex(/^[a-z][a-z0-9_]{0,49}$/), keywordList).default({}),
+  /**
+   * Intent name -> keywords by language (each language given replaces that
+   * language's defaults), or one list in any language (replaces the whole
+   * default intent: the form settings had before keywords were per language).
+   */
+  intents: z.record(z.string().regex(/^[a-z][a-z0-9_]{0,49}$/), z.union([keywordList, keywordsByLanguage])).default({}),
   sentimentWords: z.object({ positive: keywordList, negative: keywordList }).default(DEFAULT_SENTIMENT_WORDS),
   /** Hosts or CIDR ranges the HTTP request node may reach even though they are private. */
   httpAllowList: z.array(z.string().trim().min(1).max(200)).max(100).default([]),
@@ -116,7 +132,16 @@ export function mergeSettings(current: unknown, change: unknown): unknown {
   return merged;
 }
 
-/** The workspace's intents: defaults, overridden and extended by its own lists. */
+/** The workspace's intents by language: the defaults, each language replaced by the workspace's own list where it has one. */
+export function effectiveIntentKeywords(settings: WorkspaceSettings): Record<string, KeywordsByLanguage> {
+  const result: Record<string, KeywordsByLanguage> = { ...DEFAULT_INTENT_KEYWORDS };
+  for (const [name, own] of Object.entries(settings.intents)) {
+    result[name] = Array.isArray(own) ? { other: own } : { ...(DEFAULT_INTENT_KEYWORDS[name] ?? {}), ...own };
+  }
+  return result;
+}
+
+/** The workspace's intents with every language's keywords together, as matching reads them. */
 export function effectiveIntents(settings: WorkspaceSettings): Record<string, string[]> {
-  return { ...DEFAULT_INTENTS, ...settings.intents };
+  return Object.fromEntries(Object.entries(effectiveIntentKeywords(settings)).map(([name, keywords]) => [name, allLanguages(keywords)]));
 }

@@ -1,20 +1,22 @@
 import Link from 'next/link';
 import { formatRole } from '@/lib/format-role';
 import { homeFor } from '@/lib/navigation';
-import type { SessionUser } from '@/lib/session-user';
+import type { SessionUser, WorkspaceMembership } from '@/lib/session-user';
 import styles from './app-header.module.css';
 import { BrandMark } from './brand-mark';
 import { MainNav } from './main-nav';
 import { NotificationsBell } from './notifications-bell';
 import { SignOutButton } from './sign-out-button';
+import { WorkspaceSwitcher } from './workspace-switcher';
 
 interface AppHeaderProps {
   /** Null when the session could not be checked (engine down): the bar still shows the product. */
   user: SessionUser | null;
-  workspaceName: string | null;
+  workspace: { id: string; name: string } | null;
+  memberships: WorkspaceMembership[];
 }
 
-export function AppHeader({ user, workspaceName }: AppHeaderProps) {
+export function AppHeader({ user, workspace, memberships }: AppHeaderProps) {
   return (
     <header className={styles.header}>
       <a className="skip-link" href="#main">
@@ -27,12 +29,7 @@ export function AppHeader({ user, workspaceName }: AppHeaderProps) {
       <MainNav role={user?.role ?? null} />
       {user ? (
         <div className={styles.account}>
-          {workspaceName ? (
-            <span className={styles.workspace} title={workspaceName}>
-              <span className="visually-hidden">Workspace: </span>
-              {workspaceName}
-            </span>
-          ) : null}
+          {workspace ? <WorkspaceSwitcher current={workspace} memberships={memberships} /> : null}
           <NotificationsBell />
           <div className={styles.identity}>
             <span className="visually-hidden">Signed in as</span>

@@ -4,6 +4,8 @@ export const auditEntrySchema = z.object({
   id: z.string(),
   chainSeq: z.number(),
   actor: z.object({ id: z.string(), name: z.string().nullable(), email: z.string().nullable() }).nullable(),
+  /** The API key a change was made with (actor is then null). */
+  actorApiKey: z.object({ id: z.string(), name: z.string(), prefix: z.string().nullable() }).nullable().default(null),
   action: z.string(),
   subjectType: z.string(),
   subjectId: z.string().nullable(),
@@ -13,6 +15,11 @@ export const auditEntrySchema = z.object({
   userAgent: z.string().nullable(),
   hash: z.string(),
   createdAt: z.string(),
+  /** For a publish: what changed from the version published before, in sentences. */
+  versionDiff: z
+    .object({ fromVersion: z.number().nullable(), toVersion: z.number(), sentences: z.array(z.string()) })
+    .nullable()
+    .default(null),
 });
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
 

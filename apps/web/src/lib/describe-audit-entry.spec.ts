@@ -6,6 +6,8 @@ function entry(overrides: Partial<AuditEntry>): AuditEntry {
     id: '1',
     chainSeq: 1,
     actor: { id: 'u1', name: 'Anna', email: 'anna@example.com' },
+    actorApiKey: null,
+    versionDiff: null,
     action: 'flow.published',
     subjectType: 'flow',
     subjectId: 'f1',
@@ -33,6 +35,21 @@ describe('audit entries as sentences', () => {
     expect(describeAuditEntry(entry({ action: 'user.login_failed', actor: null, details: { email: 'x@example.com' } }))).toBe(
       'Failed sign-in as x@example.com',
     );
+  });
+
+  it('names an API key by name and prefix when a change was made with one', () => {
+    expect(
+      describeAuditEntry(
+        entry({
+          action: 'webhook.replayed',
+          actor: null,
+          actorApiKey: { id: 'k', name: 'Ops robot', prefix: 'pk_AbCdEfG' },
+          subjectType: 'webhook_delivery',
+          subjectLabel: null,
+          subjectId: '42',
+        }),
+      ),
+    ).toBe('API key “Ops robot” (pk_AbCdEfG…) replayed a parked webhook delivery (webhook delivery 42)');
   });
 
   it('still reads an action it does not know', () => {

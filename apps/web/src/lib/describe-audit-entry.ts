@@ -1,7 +1,9 @@
 import type { AuditEntry } from './audit-view';
 
-/** The person (name, else email), "An API key" or "Parley" for the engine itself. */
-export function describeActor(entry: Pick<AuditEntry, 'actor'>): string {
+/** The person (name, else email), the API key (name and prefix) a change was made with, or "Someone". */
+export function describeActor(entry: Pick<AuditEntry, 'actor' | 'actorApiKey'>): string {
+  if (entry.actorApiKey)
+    return `API key “${entry.actorApiKey.name}” (${entry.actorApiKey.prefix ? `${entry.actorApiKey.prefix}…` : 'no prefix'})`;
   if (!entry.actor) return 'Someone';
   return entry.actor.name && entry.actor.name.length > 0 ? entry.actor.name : (entry.actor.email ?? 'A deleted user');
 }
@@ -85,6 +87,14 @@ export function describeAuditEntry(entry: AuditEntry): string {
       return `${who} changed the workspace settings`;
     case 'audit.exported':
       return `${who} exported the audit trail`;
+    case 'webhook.replayed':
+      return `${who} replayed a parked webhook delivery (${subject(entry)})`;
+    case 'workspace.member_added':
+      return `${who} added ${text(d['email']) ?? subject(entry)} to a workspace as ${text(d['role']) ?? '?'}`;
+    case 'workspace.member_removed':
+      return `${who} removed ${text(d['email']) ?? subject(entry)} from a workspace`;
+    case 'user.switched_workspace':
+      return `${who} switched to this workspace`;
     default:
       return `${who}: ${entry.action} on ${subject(entry)}`;
   }
@@ -121,4 +131,10 @@ export function fieldChanges(entry: AuditEntry): FieldChange[] {
     );
   }
   return [];
+}
+
+/** What an edit did to a flow's steps, in sentences (recorded with the edit). */
+export function stepChanges(entry: AuditEntry): string[] {
+  const steps = entry.details['steps'];
+  return Array.isArray(steps) ? steps.filter((s): s is string => typeof s === 'string') : [];
 }

@@ -19,6 +19,24 @@ describe('explorer filter', () => {
     expect(engineFilter(readExplorerFilter({ stuck: 'yes' }), now)).toEqual({});
   });
 
+  it('reads custom times and "today" / "this week" in the workspace’s time zone', () => {
+    expect(
+      engineFilter(readExplorerFilter({ range: 'custom', from: '2026-03-01T09:00', to: '2026-03-02T09:00' }), now, 'Europe/Rome'),
+    ).toEqual({
+      from: '2026-03-01T08:00:00.000Z',
+      to: '2026-03-02T08:00:00.000Z',
+    });
+    // An ISO time with its own offset (a shared link) keeps it.
+    expect(engineFilter(readExplorerFilter({ range: 'custom', from: '2026-03-01T09:00:00Z' }), now, 'Europe/Rome')).toEqual({
+      from: '2026-03-01T09:00:00.000Z',
+    });
+    expect(engineFilter(readExplorerFilter({ range: 'today' }), now, 'Europe/Rome')).toEqual({ from: '2026-03-01T23:00:00.000Z' });
+    // 2 March 2026 is a Monday.
+    expect(engineFilter(readExplorerFilter({ range: 'week' }), new Date('2026-03-05T12:00:00Z'), 'Asia/Shanghai')).toEqual({
+      from: '2026-03-01T16:00:00.000Z',
+    });
+  });
+
   it('writes a shareable query with only the fields set', () => {
     expect(explorerQuery({ status: 'failed', errorCode: '131026', contact: '' })).toBe('status=failed&errorCode=131026');
   });

@@ -1,3 +1,5 @@
+import { zonedStartOf, zonedWallTimeToIso } from './zoned-wall-time';
+
 /** The explorer's filters as they appear in the /executions address (all text, all optional). */
 export interface ExplorerFilter {
   flowId: string;
@@ -33,6 +35,8 @@ export const RANGE_PRESETS = [
   { value: '24h', label: 'Last 24 hours', ms: 24 * 3_600_000 },
   { value: '7d', label: 'Last 7 days', ms: 7 * 24 * 3_600_000 },
   { value: '30d', label: 'Last 30 days', ms: 30 * 24 * 3_600_000 },
+  { value: 'today', label: 'Today', since: 'day' },
+  { value: 'week', label: 'This week (since Monday)', since: 'week' },
   { value: 'custom', label: 'Custom…' },
 ] as const;
 
@@ -59,19 +63,26 @@ export function readExplorerFilter(params: SearchParams): ExplorerFilter {
   };
 }
 
-/** A datetime-local value ("2026-03-02T09:00") read as UTC, or an ISO time as is; null when it is not a time. */
-function toIso(value: string): string | null {
+/**
+ * A datetime-local value ("2026-03-02T09:00") read in the workspace's time
+ * zone, or an ISO time with its offset as is; null when it is not a time.
+ */
+function toIso(value: string, timeZone: string): string | null {
   if (value.length === 0) return null;
-  const time = Date.parse(/Z$|[+-]\d\d:\d\d$/.test(value) ? value : `${value}Z`);
-  return Number.isNaN(time) ? null : new Date(time).toISOString();
+  if (/Z$|[+-]\d\d:\d\d$/.test(value)) {
+    const time = Date.parse(value);
+    return Number.isNaN(time) ? null : new Date(time).toISOString();
+  }
+  return zonedWallTimeToIso(value, timeZone);
 }
 
 /**
- * The engine's filter for `filter` at `now`: a preset becomes a `from`, a
- * custom range its bounds. Returns the fields the engine's filter schema
- * takes (the bulk actions send the same object).
+ * The engine's filter for `filter` at `now`: a preset becomes a `from`
+ * ("today" and "this week" start at midnight in the workspace's zone), a
+ * custom range its bounds (wall times in that zone). Returns the fields the
+ * engine's filter schema takes (the bulk actions send the same object).
  */
-export function engineFilter(filter: ExplorerFilter, now: Date): Record<string, string> {
+export function engineFilter(filter: ExplorerFilter, now: Date, timeZone = 'UTC'): Record<string, string> {
   const result: Record<string, string> = {};
   for (const key of ['flowId', 'flowVersionId', 'status', 'contact', 'errorCode', 'failedStep', 'testRuns'] as const) {
     if (filter[key].length > 0) result[key] = filter[key];
@@ -79,9 +90,10 @@ export function engineFilter(filter: ExplorerFilter, now: Date): Record<string, 
   if (filter.stuck === 'true') result['stuck'] = 'true';
   const preset = RANGE_PRESETS.find((p) => p.value === filter.range);
   if (preset && 'ms' in preset) result['from'] = new Date(now.getTime() - preset.ms).toISOString();
+  if (preset && 'since' in preset) result['from'] = zonedStartOf(preset.since, now, timeZone);
   if (filter.range === 'custom') {
-    const from = toIso(filter.from);
-    const to = toIso(filter.to);
+    const from = toIso(filter.from, timeZone);
+    const to = toIso(filter.to, timeZone);
     if (from) result['from'] = from;
     if (to) result['to'] = to;
   }

@@ -24,6 +24,12 @@ export const healthSchema = period.extend({
 });
 export type Health = z.infer<typeof healthSchema>;
 
+/** GET /api/webhooks/parked: the workspace's own parked deliveries (admins). */
+export const parkedWebhooksSchema = z.object({
+  data: z.array(z.object({ id: z.string(), receivedAt: z.string(), lastError: z.string().nullable(), attempts: z.number() })),
+});
+export type ParkedWebhook = z.infer<typeof parkedWebhooksSchema>['data'][number];
+
 export const savedViewSchema = z.object({ id: z.string(), name: z.string(), query: z.string(), createdAt: z.string() });
 export const savedViewListSchema = z.object({ data: z.array(savedViewSchema) });
 

@@ -17,6 +17,8 @@ import { ContactsWorkspace1765140000000 } from './1765140000000-contacts-workspa
 import { CrmSync1765145000000 } from './1765145000000-crm-sync';
 import { Reports1765150000000 } from './1765150000000-reports';
 import { ProductCatalogue1765240000000 } from './1765240000000-product-catalogue';
+import { WorkspaceMemberships1765230000000 } from './1765230000000-workspace-memberships';
+import { ApiKeyPrefix1765231000000 } from './1765231000000-api-key-prefix';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -39,4 +41,6 @@ export const MIGRATIONS = [
   CrmSync1765145000000,
   Reports1765150000000,
   ProductCatalogue1765240000000,
+  WorkspaceMemberships1765230000000,
+  ApiKeyPrefix1765231000000,
 ];

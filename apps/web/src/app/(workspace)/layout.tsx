@@ -10,7 +10,11 @@ export default async function WorkspaceLayout({ children }: { children: ReactNod
   const me = await readFromEngine('/api/auth/me', meResponseSchema);
   return (
     <div className={styles.shell}>
-      <AppHeader user={me.ok ? me.data.user : null} workspaceName={me.ok ? (me.data.workspace?.name ?? null) : null} />
+      <AppHeader
+        user={me.ok ? me.data.user : null}
+        workspace={me.ok ? (me.data.workspace ?? null) : null}
+        memberships={me.ok ? me.data.memberships : []}
+      />
       <main id="main" className={styles.main} tabIndex={-1}>
         {me.ok ? (
           children

@@ -1,5 +1,5 @@
 import type { AuditEntry } from '@/lib/audit-view';
-import { fieldChanges } from '@/lib/describe-audit-entry';
+import { fieldChanges, stepChanges } from '@/lib/describe-audit-entry';
 import styles from './admin.module.css';
 
 function show(value: unknown): string {
@@ -10,15 +10,36 @@ function show(value: unknown): string {
 /** Before/after of the changed fields, and the rest of the entry's details, folded. */
 export function AuditDetails({ entry }: { entry: AuditEntry }) {
   const changes = fieldChanges(entry);
-  const rest = Object.entries(entry.details).filter(([key]) => key !== 'changes');
+  const diff = entry.versionDiff;
+  const steps = diff ? diff.sentences : stepChanges(entry);
+  const rest = Object.entries(entry.details).filter(([key]) => key !== 'changes' && key !== 'steps' && key !== 'actorApiKey');
   const versionLink =
     entry.subjectType === 'flow' && entry.subjectId && typeof entry.details['version'] === 'number' ? (
-      <a href={`/flows/${entry.subjectId}`}>Open the flow (its history compares versions)</a>
+      <a href={`/flows/${entry.subjectId}`}>Open the flow</a>
     ) : null;
-  if (changes.length === 0 && rest.length === 0) return versionLink ?? <span className={styles.muted}>—</span>;
+  if (changes.length === 0 && rest.length === 0 && steps.length === 0) return versionLink ?? <span className={styles.muted}>—</span>;
+  const summary =
+    changes.length > 0
+      ? `${changes.length} field${changes.length === 1 ? '' : 's'} changed`
+      : diff
+        ? diff.fromVersion === null
+          ? `Version ${diff.toVersion}: first version`
+          : `Changes from v${diff.fromVersion} to v${diff.toVersion}`
+        : steps.length > 0
+          ? `${steps.length} step change${steps.length === 1 ? '' : 's'}`
+          : 'Details';
   return (
     <details>
-      <summary>{changes.length > 0 ? `${changes.length} field${changes.length === 1 ? '' : 's'} changed` : 'Details'}</summary>
+      <summary>{summary}</summary>
+      {steps.length > 0 ? (
+        <ul className={styles.stepChanges} aria-label={diff ? 'Version changes' : 'Step changes'}>
+          {steps.map((sentence, index) => (
+            <li key={index}>{sentence}</li>
+          ))}
+        </ul>
+      ) : diff ? (
+        <p className={styles.muted}>No step changed (only positions or notes).</p>
+      ) : null}
       {changes.length > 0 ? (
         <table className={styles.diff} aria-label="Changed fields">
           <thead>

@@ -1,6 +1,7 @@
 import Link from 'next/link';
-import { describeRate, type Health } from '@/lib/explorer-view';
+import { describeRate, type Health, type ParkedWebhook } from '@/lib/explorer-view';
 import styles from './admin.module.css';
+import { ParkedWebhooks } from './parked-webhooks';
 
 function trend(now: number | null, before: number | null): string {
   if (now === null || before === null) return 'no runs to compare';
@@ -9,8 +10,15 @@ function trend(now: number | null, before: number | null): string {
   return `${delta > 0 ? 'up' : 'down'} ${Math.abs(delta).toFixed(1)} points vs the previous 24 h`;
 }
 
+interface HealthStripProps {
+  health: Health;
+  /** The workspace's parked deliveries with their Replay action (admins); null shows the count only. */
+  parked: ParkedWebhook[] | null;
+  timeZone: string;
+}
+
 /** Runs, failures and what is active now, each a link to the executions it counts. */
-export function HealthStrip({ health }: { health: Health }) {
+export function HealthStrip({ health, parked, timeZone }: HealthStripProps) {
   return (
     <section aria-label="Health in the last 24 hours">
       <dl className={styles.strip}>
@@ -64,18 +72,9 @@ export function HealthStrip({ health }: { health: Health }) {
         <div className={styles.stat}>
           <dt>Parked webhooks</dt>
           <dd>
-            <span className={styles.statValue}>{health.parkedWebhooks.length.toLocaleString('en')}</span>
-            {health.parkedWebhooks.length > 0 ? (
-              <details>
-                <summary className={styles.statNote}>Show</summary>
-                <ul>
-                  {health.parkedWebhooks.map((w) => (
-                    <li key={w.id} className={styles.statNote}>
-                      #{w.id} after {w.attempts} attempts: {w.lastError ?? 'no error recorded'}
-                    </li>
-                  ))}
-                </ul>
-              </details>
+            <span className={styles.statValue}>{(parked ?? health.parkedWebhooks).length.toLocaleString('en')}</span>
+            {parked ? (
+              <ParkedWebhooks parked={parked} timeZone={timeZone} />
             ) : (
               <span className={styles.statNote}>deliveries given up after retries</span>
             )}

@@ -35,7 +35,8 @@ export function UsersAdmin({ users, currentUserId }: { users: WorkspaceUser[]; c
   const [secret, setSecret] = useState<{ label: string; value: string } | null>(null);
   const [form, setForm] = useState<NewUserForm>(EMPTY_FORM);
   const [formProblem, setFormProblem] = useState<string | null>(null);
-  const activeAdmins = users.filter((u) => u.role === 'admin' && !u.disabled).length;
+  // Members added from other workspaces do not count: the last-admin rule is about the workspace's own users.
+  const activeAdmins = users.filter((u) => u.role === 'admin' && !u.disabled && u.addedFrom === null).length;
 
   const create = async (event: FormEvent) => {
     event.preventDefault();
@@ -94,6 +95,26 @@ export function UsersAdmin({ users, currentUserId }: { users: WorkspaceUser[]; c
               const lastAdmin = user.role === 'admin' && !user.disabled && activeAdmins <= 1;
               const locked = self || lastAdmin;
               const who = user.displayName || user.email;
+              if (user.addedFrom !== null) {
+                return (
+                  <tr key={user.id}>
+                    <td>
+                      {user.displayName || <span className={styles.muted}>—</span>}
+                      {self ? <span className={styles.muted}> (you)</span> : null}
+                    </td>
+                    <td>{user.email}</td>
+                    <td>{formatRole(user.role)}</td>
+                    <td>
+                      {user.disabled ? (
+                        <span className={`${styles.status} ${styles.statusBad}`}>Deactivated</span>
+                      ) : (
+                        <span className={`${styles.status} ${styles.statusGood}`}>Active</span>
+                      )}
+                    </td>
+                    <td className={styles.muted}>Added from {user.addedFrom}; an installation admin manages this under Workspaces</td>
+                  </tr>
+                );
+              }
               return (
                 <tr key={user.id}>
                   <td>

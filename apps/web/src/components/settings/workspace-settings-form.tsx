@@ -6,6 +6,9 @@ import { changedFields, changedPaths } from '@/lib/settings/changed-fields';
 import {
   type EditableSettings,
   editablePart,
+  INTENT_LANGUAGES,
+  type KeywordsByLanguage,
+  LANGUAGE_NAMES,
   listText,
   parseListText,
   patchSettings,
@@ -37,7 +40,11 @@ const FIELD_NAMES: Record<string, string> = {
 
 function fieldName(path: string): string {
   if (FIELD_NAMES[path]) return FIELD_NAMES[path];
-  if (path.startsWith('intents.')) return `“${path.slice('intents.'.length)}” keywords`;
+  if (path.startsWith('intents.')) {
+    const [intent = '', language] = path.slice('intents.'.length).split('.');
+    const languageName = INTENT_LANGUAGES.find((l) => l === language);
+    return `“${intent}” keywords${languageName ? ` (${LANGUAGE_NAMES[languageName]})` : ''}`;
+  }
   return path
     .replace(/^messaging\./, '')
     .replace(/([A-Z])/g, ' $1')
@@ -64,9 +71,18 @@ export function WorkspaceSettingsForm({ settings, timeZones }: Props) {
   function edited(): EditableSettings {
     const intents = { ...doc.intents };
     for (const name of intentNames) {
-      const text = texts[`intents.${name}`] ?? '';
-      // An intent the person did not touch stays as it is (default or custom): only edits are sent.
-      if (text !== listText(base.effectiveIntents[name] ?? [])) intents[name] = parseListText(text);
+      const shown = base.effectiveIntentKeywordsByLanguage[name] ?? {};
+      const stored = doc.intents[name];
+      // A language the person did not touch stays as it is (default or custom): only edits are sent.
+      const touched = INTENT_LANGUAGES.filter(
+        (language) => (texts[`intents.${name}.${language}`] ?? '') !== listText(shown[language] ?? []),
+      );
+      if (touched.length === 0) continue;
+      // An intent saved as one list (before keywords were per language) is rewritten whole, every language as shown.
+      const languages = Array.isArray(stored) ? INTENT_LANGUAGES : touched;
+      const next: KeywordsByLanguage = Array.isArray(stored) || stored === undefined ? {} : { ...stored };
+      for (const language of languages) next[language] = parseListText(texts[`intents.${name}.${language}`] ?? '');
+      intents[name] = next;
     }
     return {
       ...doc,
@@ -275,43 +291,60 @@ export function WorkspaceSettingsForm({ settings, timeZones }: Props) {
       <section className={styles.card} aria-labelledby="keywords-title">
         <h2 id="keywords-title">STOP and intent keywords</h2>
         <p className={styles.hint}>
-          One keyword or phrase a line, in any language (the defaults cover English, Italian, Polish, Spanish, German, French and Chinese).
-          A message containing one of them has that intent; <strong>stop</strong> unsubscribes the customer, <strong>start</strong>{' '}
-          subscribes them again.
+          One keyword or phrase a line, per language; each language you change replaces that language&apos;s defaults only (shown under each
+          box). A message containing one of them has that intent; <strong>stop</strong> alone unsubscribes the customer,{' '}
+          <strong>start</strong> subscribes them again.
         </p>
         <div className={styles.formGrid}>
           {intentNames.map((name) => {
-            const defaults = base.defaultIntentKeywords[name];
-            const custom = base.intents[name] !== undefined;
+            const defaults = base.defaultIntentKeywordsByLanguage[name];
+            const stored = base.intents[name];
+            const title = name.replace(/_/g, ' ');
             return (
-              <div key={name} className={styles.field}>
-                <label htmlFor={`intent-${name}`}>
-                  {name.replace(/_/g, ' ')} {custom ? <span className={styles.muted}>(changed)</span> : null}
-                </label>
-                <textarea
-                  id={`intent-${name}`}
-                  className={styles.textarea}
-                  value={texts[`intents.${name}`] ?? ''}
-                  onChange={(e) => setText(`intents.${name}`, e.target.value)}
-                />
-                {defaults ? (
-                  <span className={styles.defaults}>
-                    Default: {defaults.slice(0, 12).join(', ')}
-                    {defaults.length > 12 ? ` and ${defaults.length - 12} more` : ''}
-                  </span>
-                ) : (
-                  <span className={styles.defaults}>This workspace&apos;s own intent (no default)</span>
-                )}
-                {custom && defaults ? (
-                  <button
-                    type="button"
-                    className="button button-secondary button-small"
-                    onClick={() => setText(`intents.${name}`, listText(defaults))}
-                  >
-                    Use the defaults
-                  </button>
+              <details key={name} className={styles.intent} open={name === 'stop' || name === 'start'}>
+                <summary>
+                  {title} {stored !== undefined ? <span className={styles.muted}>(changed)</span> : null}
+                  {defaults ? null : <span className={styles.muted}>(this workspace&apos;s own intent)</span>}
+                </summary>
+                {Array.isArray(stored) ? (
+                  <p className={styles.hint}>
+                    Saved as one list for every language (replacing all the defaults); editing a language here keeps it per language.
+                  </p>
                 ) : null}
-              </div>
+                <div className={styles.languageGrid}>
+                  {INTENT_LANGUAGES.map((language) => {
+                    const key = `intents.${name}.${language}`;
+                    const languageDefaults = defaults?.[language] ?? [];
+                    const custom = !Array.isArray(stored) && stored?.[language] !== undefined;
+                    return (
+                      <div key={language} className={styles.field}>
+                        <label htmlFor={`intent-${name}-${language}`}>
+                          {title}: {LANGUAGE_NAMES[language]} {custom ? <span className={styles.muted}>(changed)</span> : null}
+                        </label>
+                        <textarea
+                          id={`intent-${name}-${language}`}
+                          className={styles.textareaSmall}
+                          value={texts[key] ?? ''}
+                          onChange={(e) => setText(key, e.target.value)}
+                        />
+                        <span className={styles.defaults}>
+                          {languageDefaults.length > 0 ? `Default: ${languageDefaults.join(', ')}` : 'No default'}
+                        </span>
+                        {custom && languageDefaults.length > 0 ? (
+                          <button
+                            type="button"
+                            className="button button-secondary button-small"
+                            aria-label={`Use the default ${LANGUAGE_NAMES[language]} keywords for ${title}`}
+                            onClick={() => setText(key, listText(languageDefaults))}
+                          >
+                            Use the defaults
+                          </button>
+                        ) : null}
+                      </div>
+                    );
+                  })}
+                </div>
+              </details>
             );
           })}
           <div className={styles.field}>
@@ -494,6 +527,8 @@ function initialTexts(settings: SettingsResponse): Record<string, string> {
     'sentimentWords.positive': listText(settings.sentimentWords.positive),
     'sentimentWords.negative': listText(settings.sentimentWords.negative),
   };
-  for (const [name, list] of Object.entries(settings.effectiveIntents)) texts[`intents.${name}`] = listText(list);
+  for (const [name, byLanguage] of Object.entries(settings.effectiveIntentKeywordsByLanguage)) {
+    for (const language of INTENT_LANGUAGES) texts[`intents.${name}.${language}`] = listText(byLanguage[language] ?? []);
+  }
   return texts;
 }

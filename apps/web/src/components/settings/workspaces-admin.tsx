@@ -3,7 +3,8 @@
 import { useRouter } from 'next/navigation';
 import { type FormEvent, useState } from 'react';
 import { formatRelativeTime } from '@/lib/format-relative-time';
-import { createWorkspace, type WorkspaceSummary } from '@/lib/settings/workspaces';
+import { formatRole } from '@/lib/format-role';
+import { addMember, createWorkspace, removeMember, type WorkspaceSummary } from '@/lib/settings/workspaces';
 import { OneTimeSecret } from './one-time-secret';
 import styles from './settings.module.css';
 
@@ -14,6 +15,32 @@ export function WorkspacesAdmin({ workspaces, currentId }: { workspaces: Workspa
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const [created, setCreated] = useState<{ label: string; password: string } | null>(null);
+  const [member, setMember] = useState<{ workspaceId: string; email: string; role: 'admin' | 'marketer' | 'support' }>({
+    workspaceId: workspaces.find((w) => w.id !== currentId)?.id ?? currentId,
+    email: '',
+    role: 'support',
+  });
+  const [memberProblem, setMemberProblem] = useState<string | null>(null);
+
+  const add = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setMemberProblem(null);
+    const answer = await addMember(member.workspaceId, { email: member.email, role: member.role });
+    setBusy(false);
+    if (!answer.ok) return setMemberProblem(answer.message);
+    setMember({ ...member, email: '' });
+    router.refresh();
+  };
+
+  const remove = async (workspaceId: string, userId: string) => {
+    setBusy(true);
+    setMemberProblem(null);
+    const answer = await removeMember(workspaceId, userId);
+    setBusy(false);
+    if (!answer.ok) return setMemberProblem(answer.message);
+    router.refresh();
+  };
 
   const create = async (event: FormEvent) => {
     event.preventDefault();
@@ -44,6 +71,7 @@ export function WorkspacesAdmin({ workspaces, currentId }: { workspaces: Workspa
               <th scope="col">Workspace</th>
               <th scope="col">Admins</th>
               <th scope="col">Active users</th>
+              <th scope="col">Added from other workspaces</th>
               <th scope="col">Created</th>
             </tr>
           </thead>
@@ -58,12 +86,94 @@ export function WorkspacesAdmin({ workspaces, currentId }: { workspaces: Workspa
                   {workspace.admins.length > 0 ? workspace.admins.join(', ') : <span className={styles.badgeDanger}>No active admin</span>}
                 </td>
                 <td>{workspace.users}</td>
+                <td>
+                  {workspace.members.length === 0 ? <span className={styles.muted}>None</span> : null}
+                  <ul className={styles.memberList}>
+                    {workspace.members.map((m) => (
+                      <li key={m.userId}>
+                        {m.email} ({formatRole(m.role)}){' '}
+                        <button
+                          type="button"
+                          className="button button-secondary button-small"
+                          disabled={busy}
+                          aria-label={`Remove ${m.email} from ${workspace.name}`}
+                          onClick={() => void remove(workspace.id, m.userId)}
+                        >
+                          Remove
+                        </button>
+                      </li>
+                    ))}
+                  </ul>
+                </td>
                 <td>{formatRelativeTime(workspace.createdAt)}</td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
+      <section className={styles.card} aria-labelledby="add-member-title">
+        <h2 id="add-member-title">Add a user to a workspace</h2>
+        <p className={styles.hint}>
+          Someone who already has a user in one workspace can work in another too, with a role of its own there. They switch between their
+          workspaces in the header; removing them here ends their access to that workspace at their next click.
+        </p>
+        <form onSubmit={(event) => void add(event)}>
+          <div className={styles.formGrid}>
+            <div className={styles.field}>
+              <label htmlFor="member-workspace">Workspace</label>
+              <select
+                id="member-workspace"
+                className={styles.input}
+                value={member.workspaceId}
+                onChange={(e) => setMember({ ...member, workspaceId: e.target.value })}
+              >
+                {workspaces.map((w) => (
+                  <option key={w.id} value={w.id}>
+                    {w.name}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className={styles.field}>
+              <label htmlFor="member-email">User&apos;s email</label>
+              <input
+                id="member-email"
+                className={styles.input}
+                type="email"
+                required
+                value={member.email}
+                onChange={(e) => setMember({ ...member, email: e.target.value })}
+              />
+            </div>
+            <div className={styles.field}>
+              <label htmlFor="member-role">Role in that workspace</label>
+              <select
+                id="member-role"
+                className={styles.input}
+                value={member.role}
+                onChange={(e) => {
+                  const role = e.target.value;
+                  if (role === 'admin' || role === 'marketer' || role === 'support') setMember({ ...member, role });
+                }}
+              >
+                <option value="admin">Admin</option>
+                <option value="marketer">Marketer</option>
+                <option value="support">Support</option>
+              </select>
+            </div>
+          </div>
+          {memberProblem ? (
+            <p className="notice notice-error" role="alert">
+              {memberProblem}
+            </p>
+          ) : null}
+          <div className={styles.formActions}>
+            <button type="submit" className="button button-primary" disabled={busy}>
+              Add to workspace
+            </button>
+          </div>
+        </form>
+      </section>
       <section className={styles.card} aria-labelledby="new-workspace-title">
         <h2 id="new-workspace-title">Create a workspace</h2>
         <p className={styles.hint}>

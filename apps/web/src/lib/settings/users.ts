@@ -9,6 +9,8 @@ export const workspaceUserSchema = z.object({
   role: z.enum(USER_ROLES),
   disabled: z.boolean(),
   createdAt: z.string(),
+  /** Added from another workspace (its name): an installation admin manages them under Workspaces. */
+  addedFrom: z.string().nullable().default(null),
 });
 export type WorkspaceUser = z.infer<typeof workspaceUserSchema>;
 export const usersResponseSchema = z.object({ data: z.array(workspaceUserSchema) });

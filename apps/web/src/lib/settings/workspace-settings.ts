@@ -11,11 +11,30 @@ const store = z.object({
 });
 export type Store = z.infer<typeof store>;
 
+export const INTENT_LANGUAGES = ['en', 'it', 'pl', 'es', 'de', 'fr', 'zh', 'other'] as const;
+export type IntentLanguage = (typeof INTENT_LANGUAGES)[number];
+const intentLanguage = z.enum(INTENT_LANGUAGES);
+const keywordsByLanguage = z.partialRecord(intentLanguage, z.array(z.string()));
+export type KeywordsByLanguage = z.infer<typeof keywordsByLanguage>;
+
+/** Names of the keyword languages, as the form shows them. */
+export const LANGUAGE_NAMES: Record<IntentLanguage, string> = {
+  en: 'English',
+  it: 'Italian',
+  pl: 'Polish',
+  es: 'Spanish',
+  de: 'German',
+  fr: 'French',
+  zh: 'Chinese',
+  other: 'Other languages',
+};
+
 /** What the settings form edits (GET /api/workspace/settings without its read-only fields). */
 export const editableSettingsSchema = z.object({
   timeZone: z.string(),
   takeoverHours: z.number(),
-  intents: z.record(z.string(), z.array(z.string())),
+  /** Per intent: keywords by language, or (settings saved before keywords were per language) one list replacing the whole intent. */
+  intents: z.record(z.string(), z.union([z.array(z.string()), keywordsByLanguage])),
   sentimentWords: z.object({ positive: z.array(z.string()), negative: z.array(z.string()) }),
   httpAllowList: z.array(z.string()),
   stores: z.array(store),
@@ -41,12 +60,23 @@ export const settingsResponseSchema = editableSettingsSchema.extend({
   effectiveIntents: z.record(z.string(), z.array(z.string())),
   defaultIntents: z.array(z.string()),
   defaultIntentKeywords: z.record(z.string(), z.array(z.string())),
+  intentLanguages: z.array(intentLanguage).default([...INTENT_LANGUAGES]),
+  defaultIntentKeywordsByLanguage: z.record(z.string(), keywordsByLanguage).default({}),
+  effectiveIntentKeywordsByLanguage: z.record(z.string(), keywordsByLanguage).default({}),
 });
 export type SettingsResponse = z.infer<typeof settingsResponseSchema>;
 
 /** Only the read-write fields, as the form starts from them. */
 export function editablePart(response: SettingsResponse): EditableSettings {
-  const { effectiveIntents: _effective, defaultIntents: _defaults, defaultIntentKeywords: _keywords, ...editable } = response;
+  const {
+    effectiveIntents: _effective,
+    defaultIntents: _defaults,
+    defaultIntentKeywords: _keywords,
+    intentLanguages: _languages,
+    defaultIntentKeywordsByLanguage: _defaultsByLanguage,
+    effectiveIntentKeywordsByLanguage: _effectiveByLanguage,
+    ...editable
+  } = response;
   return editable;
 }
 

@@ -11,6 +11,7 @@ import { describeAuditEntry } from '@/lib/describe-audit-entry';
 import { readFromEngine } from '@/lib/engine-server';
 import { describeTimeZone } from '@/lib/describe-time-zone';
 import { workspaceTimeZone } from '@/lib/workspace-time-zone';
+import { zonedWallTimeToIso } from '@/lib/zoned-wall-time';
 
 export const metadata: Metadata = { title: 'Audit trail' };
 
@@ -27,6 +28,7 @@ const ACTION_KINDS = [
   { value: 'api_key.', label: 'API keys' },
   { value: 'whatsapp_number.', label: 'Numbers and tokens' },
   { value: 'audit.', label: 'Exports' },
+  { value: 'webhook.', label: 'Webhook replays' },
 ] as const;
 
 type SearchParams = Record<string, string | string[] | undefined>;
@@ -36,10 +38,12 @@ function first(params: SearchParams, key: string): string {
   return ((Array.isArray(value) ? value[0] : value) ?? '').trim().slice(0, 100);
 }
 
-function dayStart(value: string, end: boolean): string | null {
+/** Midnight starting `value` (or, with `end`, the day after it) in the workspace's time zone. */
+function dayStart(value: string, end: boolean, timeZone: string): string | null {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return null;
-  const time = Date.parse(`${value}T00:00:00Z`) + (end ? 86_400_000 : 0);
-  return Number.isNaN(time) ? null : new Date(time).toISOString();
+  const day = Date.parse(`${value}T00:00:00Z`);
+  if (Number.isNaN(day)) return null;
+  return zonedWallTimeToIso(new Date(day + (end ? 86_400_000 : 0)).toISOString().slice(0, 10), timeZone);
 }
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
@@ -55,18 +59,19 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   if (filter.actorUserId) query.set('actorUserId', filter.actorUserId);
   if (filter.action) query.set('action', filter.action);
   if (filter.subjectId) query.set('subjectId', filter.subjectId);
-  const from = dayStart(filter.fromDay, false);
-  const to = dayStart(filter.toDay, true);
+  // The zone first: the day filters are days in it.
+  const timeZone = await workspaceTimeZone();
+  const from = dayStart(filter.fromDay, false, timeZone);
+  const to = dayStart(filter.toDay, true, timeZone);
   if (from) query.set('from', from);
   if (to) query.set('to', to);
   const before = first(params, 'before');
   const pageQuery = new URLSearchParams(query);
   pageQuery.set('limit', '50');
   if (/^\d+$/.test(before)) pageQuery.set('before', before);
-  const [entries, users, timeZone] = await Promise.all([
+  const [entries, users] = await Promise.all([
     readFromEngine(`/api/audit?${pageQuery.toString()}`, auditPageSchema),
     readFromEngine('/api/users', usersSchema),
-    workspaceTimeZone(),
   ]);
   const keep = new URLSearchParams(Object.entries(filter).filter(([, v]) => v.length > 0));
   return (
@@ -109,11 +114,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           <input name="subjectId" defaultValue={filter.subjectId} placeholder="a flow, user or execution id" />
         </label>
         <label className={styles.field}>
-          From (UTC day)
+          From (day, {timeZone})
           <input type="date" name="fromDay" defaultValue={filter.fromDay} />
         </label>
         <label className={styles.field}>
-          To (UTC day)
+          To (day, {timeZone})
           <input type="date" name="toDay" defaultValue={filter.toDay} />
         </label>
         <div className={styles.filterActions}>
@@ -152,7 +157,14 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                 </td>
                 <td>{describeAuditEntry(entry)}</td>
                 <td>
-                  {entry.actor ? (
+                  {entry.actorApiKey ? (
+                    <>
+                      API key “{entry.actorApiKey.name}”
+                      <div className={styles.muted}>
+                        {entry.actorApiKey.prefix ? `${entry.actorApiKey.prefix}…` : 'made before prefixes were kept'}
+                      </div>
+                    </>
+                  ) : entry.actor ? (
                     <>
                       {entry.actor.name || entry.actor.email}
                       {entry.actor.name ? <div className={styles.muted}>{entry.actor.email}</div> : null}

@@ -10,7 +10,7 @@ import { describeCustomer, describeError, describeVersion } from '@/lib/describe
 import { describeStatus } from '@/lib/describe-status';
 import { readFromEngine } from '@/lib/engine-server';
 import { engineFilter, explorerQuery, RANGE_PRESETS, readExplorerFilter } from '@/lib/explorer-filter';
-import { describeDuration, explorerPageSchema, healthSchema, savedViewListSchema } from '@/lib/explorer-view';
+import { describeDuration, explorerPageSchema, healthSchema, parkedWebhooksSchema, savedViewListSchema } from '@/lib/explorer-view';
 import { flowListResponseSchema } from '@/lib/flow-summary';
 import { meResponseSchema } from '@/lib/session-user';
 import { describeTimeZone } from '@/lib/describe-time-zone';
@@ -27,15 +27,17 @@ export default async function ExplorerPage({ searchParams }: { searchParams: Pro
   const filter = readExplorerFilter(params);
   const cursorParam = params['cursor'];
   const cursor = typeof cursorParam === 'string' && /^[\w-]{1,200}$/.test(cursorParam) ? cursorParam : null;
-  const forEngine = engineFilter(filter, new Date());
+  // The zone first: custom times and "today" / "this week" are read in it.
+  const timeZone = await workspaceTimeZone();
+  const forEngine = engineFilter(filter, new Date(), timeZone);
   const listQuery = new URLSearchParams({ ...forEngine, limit: '50', ...(cursor ? { cursor } : {}) });
-  const [page, health, flows, views, me, timeZone] = await Promise.all([
+  const [page, health, flows, views, me, parked] = await Promise.all([
     readFromEngine(`/api/executions?${listQuery.toString()}`, explorerPageSchema),
     readFromEngine('/api/executions/health', healthSchema),
     readFromEngine('/api/flows', flowListResponseSchema),
     readFromEngine('/api/executions/views', savedViewListSchema),
     readFromEngine('/api/auth/me', meResponseSchema),
-    workspaceTimeZone(),
+    readFromEngine('/api/webhooks/parked', parkedWebhooksSchema),
   ]);
   const flowName = new Map(flows.ok ? flows.data.data.map((f) => [f.id, f.name]) : []);
   const query = explorerQuery(filter);
@@ -48,7 +50,11 @@ export default async function ExplorerPage({ searchParams }: { searchParams: Pro
           <p className="page-subtitle">Every run of every flow, newest first. {describeTimeZone(timeZone)}</p>
         </div>
       </div>
-      {health.ok ? <HealthStrip health={health.data} /> : <ErrorNotice problem={health.problem} />}
+      {health.ok ? (
+        <HealthStrip health={health.data} parked={parked.ok ? parked.data.data : null} timeZone={timeZone} />
+      ) : (
+        <ErrorNotice problem={health.problem} />
+      )}
       <form method="get" className={styles.filters} aria-label="Filter executions">
         <label className={styles.field}>
           Flow
@@ -101,11 +107,11 @@ export default async function ExplorerPage({ searchParams }: { searchParams: Pro
           </select>
         </label>
         <label className={styles.field}>
-          From (custom, UTC)
+          From (custom, {timeZone})
           <input type="datetime-local" name="from" defaultValue={filter.from} />
         </label>
         <label className={styles.field}>
-          To (custom, UTC)
+          To (custom, {timeZone})
           <input type="datetime-local" name="to" defaultValue={filter.to} />
         </label>
         <label className={styles.field}>

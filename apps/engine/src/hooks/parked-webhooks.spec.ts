@@ -1,0 +1,104 @@
+import { type EngineHarness, startEngineHarness, type TestWorkspace } from '../test-support/engine-harness';
+import { arr, obj, str } from '../test-support/json';
+
+describe('parked webhooks: listed per workspace, replayed through the normal ingest path', () => {
+  let h: EngineHarness;
+  let other: TestWorkspace;
+
+  beforeAll(async () => {
+    h = await startEngineHarness();
+    other = await h.addWorkspace('Other shop');
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  /**
+   * A delivery for a message nobody has seen yet, parked as the processor
+   * parks one that failed its attempts: a real delivery's body with a new
+   * message id and text (its deployment signature was checked when stored).
+   */
+  async function parkedDelivery(text: string): Promise<{ id: string; wamid: string }> {
+    await h.simulator.customerSends({ phoneNumberId: h.workspace.phoneNumberId, from: '393331112222', name: 'Pia', text: 'first' });
+    await h.settle();
+    const [template] = await h.sql(
+      `SELECT convert_from(body, 'UTF8') AS body FROM webhook_deliveries WHERE status = 'processed' ORDER BY id DESC LIMIT 1`,
+    );
+    const body = str(template?.['body']);
+    const [wamid] = /wamid\.[A-Za-z0-9_=.-]+/.exec(body) ?? [];
+    if (!wamid) throw new Error(`no wamid in ${body}`);
+    const fresh = `${wamid}x${Date.now()}`;
+    const [row] = await h.sql(
+      `INSERT INTO webhook_deliveries (provider, received_at, body, processed_at, attempts, last_error, status)
+       VALUES ('whatsapp', now(), convert_to($1, 'UTF8'), now(), 5, 'connection terminated unexpectedly', 'parked') RETURNING id::text AS id`,
+      [body.split(wamid).join(fresh).replace('"first"', JSON.stringify(text))],
+    );
+    return { id: str(row?.['id']), wamid: fresh };
+  }
+
+  it('lists a parked delivery to its workspace only, and a replay applies it once, audited', async () => {
+    const parked = await parkedDelivery('replayed hello');
+    const listed = arr(obj((await h.workspace.admin.get('/api/webhooks/parked')).body)['data']).map(obj);
+    expect(listed.map((d) => d['id'])).toContain(parked.id);
+    expect(listed.find((d) => d['id'] === parked.id)).toMatchObject({ attempts: 5, lastError: 'connection terminated unexpectedly' });
+    // Another workspace neither sees it nor replays it.
+    expect(arr(obj((await other.admin.get('/api/webhooks/parked')).body)['data'])).toEqual([]);
+    expect((await other.admin.post(`/api/webhooks/parked/${parked.id}/replay`)).status).toBe(404);
+    expect(await h.count('messages', 'wamid = $1', [parked.wamid])).toBe(0);
+
+    const replay = await h.workspace.admin.post(`/api/webhooks/parked/${parked.id}/replay`);
+    expect(replay.status).toBe(200);
+    expect(obj(replay.body)).toEqual({ id: parked.id, replayed: true, status: 'pending' });
+    await h.settle();
+    expect(await h.count('messages', 'wamid = $1', [parked.wamid])).toBe(1);
+    const [after] = await h.sql('SELECT status, attempts FROM webhook_deliveries WHERE id = $1', [parked.id]);
+    expect(after).toEqual({ status: 'processed', attempts: 1 });
+
+    // Sent twice (a double click, two tabs): the second changes nothing and is not audited again.
+    const again = await h.workspace.admin.post(`/api/webhooks/parked/${parked.id}/replay`);
+    expect(obj(again.body)).toEqual({ id: parked.id, replayed: false, status: 'processed' });
+    await h.settle();
+    expect(await h.count('messages', 'wamid = $1', [parked.wamid])).toBe(1);
+    const audit = arr(obj((await h.workspace.admin.get(`/api/audit?action=webhook.replayed&subjectId=${parked.id}`)).body)['data']).map(
+      obj,
+    );
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ subjectType: 'webhook_delivery', details: { attemptsBefore: 5 }, actorApiKey: null });
+    expect(JSON.stringify(audit[0])).not.toContain('replayed hello');
+    expect(arr(obj((await h.workspace.admin.get('/api/webhooks/parked')).body)['data']).map((d) => obj(d)['id'])).not.toContain(parked.id);
+  });
+
+  it('records a replay made with an API key as done by the key, by name and prefix', async () => {
+    const created = obj((await h.workspace.admin.post('/api/api-keys', { name: 'Ops robot' })).body);
+    const key = str(created['key']);
+    const keys = arr(obj((await h.workspace.admin.get('/api/api-keys')).body)['data']).map(obj);
+    expect(keys.find((k) => k['id'] === created['id'])?.['prefix']).toBe(key.slice(0, 10));
+
+    const parked = await parkedDelivery('robot hello');
+    const replay = await fetch(`${h.url}/api/webhooks/parked/${parked.id}/replay`, { method: 'POST', headers: { 'x-api-key': key } });
+    expect(replay.status).toBe(200);
+    // A key still reaches only the routes that allow keys.
+    expect((await fetch(`${h.url}/api/webhooks/parked`, { headers: { 'x-api-key': key } })).status).toBe(403);
+
+    const [entry] = arr(obj((await h.workspace.admin.get(`/api/audit?action=webhook.replayed&subjectId=${parked.id}`)).body)['data']).map(
+      obj,
+    );
+    expect(entry).toMatchObject({ actor: null, actorApiKey: { id: created['id'], name: 'Ops robot', prefix: key.slice(0, 10) } });
+    const [stored] = await h.sql('SELECT actor_user_id FROM audit_log WHERE action = $1 AND subject_id = $2', [
+      'webhook.replayed',
+      parked.id,
+    ]);
+    expect(stored?.['actor_user_id']).toBeNull();
+    const csv = await h.workspace.admin.get(`/api/audit/export.csv?action=webhook.replayed`);
+    expect(String(csv.body)).toContain(`API key Ops robot (${key.slice(0, 10)})`);
+    // The chain still verifies with the key in the entry.
+    expect(obj((await h.workspace.admin.get('/api/audit/verify')).body)['intact']).toBe(true);
+  });
+
+  it('refuses a malformed id naming it, and an unknown one with 404', async () => {
+    const bad = await h.workspace.admin.post('/api/webhooks/parked/abc/replay');
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('id');
+    expect((await h.workspace.admin.post('/api/webhooks/parked/999999999/replay')).status).toBe(404);
+  });
+});
