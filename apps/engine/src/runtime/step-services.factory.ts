@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { logicVariables, templateVariables } from '@parley/flow-core';
 import type { RuntimeContact, StepServices, Store } from '@parley/node-sdk';
 import { createHash } from 'node:crypto';
@@ -11,6 +11,9 @@ import { contactData } from '../contacts/runtime-contact-row';
 import { CouponService } from '../coupons/coupon.service';
 import { loadCrmContext } from '../crm/crm-context';
 import { CrmStoreService } from '../crm/crm-store.service';
+import { signOutgoingWebhook } from '../crm/outgoing-webhook/outgoing-webhook-secret';
+import type { EngineConfig } from '../config/engine-config';
+import { ENGINE_CONFIG } from '../config/engine-config.token';
 import { guardedHttpRequest } from '../http/guarded-http-client';
 import { NotifierService } from '../notifications/notifier.service';
 import { ConsentService } from '../contacts/consent.service';
@@ -59,6 +62,7 @@ export class StepServicesFactory {
     private readonly conditions: ConditionEngineService,
     private readonly consent: ConsentService,
     private readonly handover: ConversationHandoverService,
+    @Inject(ENGINE_CONFIG) private readonly config: EngineConfig,
   ) {}
 
   create(scope: StepScope): StepServicesWithLog {
@@ -152,6 +156,9 @@ export class StepServicesFactory {
         },
       },
       http: { request: (call) => guardedHttpRequest(call, scope.workspace.settings.httpAllowList) },
+      webhookSigner: {
+        sign: async (timestamp, body) => signOutgoingWebhook(scope.workspaceId, this.config.SECRETS_KEY, timestamp, body),
+      },
       conditions: {
         evaluate: async (rule) => this.conditions.evaluate(rule, await withCrm(logicVariables(rule)), behaviourScope),
         compute: async (rule) => (await this.conditions.compute(rule, await withCrm(logicVariables(rule)), behaviourScope)).value,
