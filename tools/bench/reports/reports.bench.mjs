@@ -38,9 +38,9 @@ import {
 } from '../engine/bench-lib.mjs';
 
 const USAGE = `node tools/bench/reports/reports.bench.mjs [--sessions-per-day=1700] [--days=90] [--samples=100] [--ingest=20000]
-  [--db=parley_bench_i15reports] [--reseed]`;
+  [--db=parley_bench_i15reports] [--reseed] [--port=0]`;
 const o = parseOptions(
-  { 'sessions-per-day': 1700, days: 90, samples: 100, ingest: 20_000, db: 'parley_bench_i15reports', reseed: false },
+  { 'sessions-per-day': 1700, days: 90, samples: 100, ingest: 20_000, db: 'parley_bench_i15reports', reseed: false, port: 0 },
   USAGE,
 );
 
@@ -104,7 +104,7 @@ run(async () => {
   log(`data: ${counts.messages} messages, ${counts.executions} executions, ${counts.first.toISOString()} … ${counts.last.toISOString()}`);
 
   // Report latency: random 90-day ranges inside the data (clamped), with and without a filter.
-  const port = await freePort();
+  const port = o.port || (await freePort());
   const engine = startEngine('engine', engineEnv(url, null, { PORT: String(port), ENGINE_ROLE: 'all' }));
   const base = `http://127.0.0.1:${port}`;
   await waitUntilReady(base, engine);

@@ -218,4 +218,124 @@ describe('reports on the hand-computed fixture', () => {
     expect(rebuilt).toEqual(incremental);
     expect(await h.count('report_changes')).toBe(0);
   }, 300_000);
+
+  it('running counts equal a full recomputation on a random mix: runs, steps, flow sends, statuses, edits, revocations, late messages, orders', async () => {
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const pick = <T>(list: readonly T[]): T => {
+      const item = list[Math.floor(random() * list.length)];
+      if (item === undefined) throw new Error('empty list');
+      return item;
+    };
+    const ws = h.workspace.id;
+    const [number] = await h.sql('SELECT id FROM whatsapp_numbers WHERE workspace_id = $1', [ws]);
+    const [version] = await h.sql('SELECT id FROM flow_versions WHERE flow_id = $1', [flowId]);
+    const contacts = await h.sql(
+      'SELECT c.id, k.id AS conversation_id FROM contacts c JOIN conversations k ON k.contact_id = c.id WHERE c.workspace_id = $1',
+      [ws],
+    );
+    const start = Date.parse(REPORT_FIXTURE.from);
+    const when = () => new Date(start + Math.floor(random() * 6 * 86_400_000));
+    const wamids: string[] = [];
+    const executions: { id: string; contact: string }[] = [];
+    const orders: string[] = [];
+    const words = ['divano', 'sconto', 'price', 'sofa', 'consegna', 'ordine', 'grazie', 'discount'];
+    for (let i = 0; i < 400; i += 1) {
+      const who = pick(contacts);
+      const roll = random();
+      if (roll < 0.1) {
+        const [run] = await h.sql(
+          `INSERT INTO executions (workspace_id, flow_id, flow_version_id, contact_id, status, started_at) VALUES ($1, $2, $3, $4, 'succeeded', $5) RETURNING id`,
+          [ws, flowId, version?.['id'], who['id'], when()],
+        );
+        const runId = String(run?.['id']);
+        executions.push({ id: runId, contact: String(who['id']) });
+        for (const [sequence, node] of ['send', 'ask', 'send'].entries()) {
+          await h.dataSource.query(
+            `INSERT INTO execution_steps (workspace_id, execution_id, sequence, node_id, node_type, node_type_version, status, started_at)
+             VALUES ($1, $2, $3, $4, 'whatsapp.send', 1, 'succeeded', $5)`,
+            [ws, runId, sequence, node, when()],
+          );
+        }
+      } else if (roll < 0.6) {
+        const inbound = random() < 0.5;
+        const run = !inbound && executions.length > 0 && random() < 0.6 ? pick(executions) : null;
+        const wamid = `wamid.mix.${i}`;
+        wamids.push(wamid);
+        await h.dataSource.query(
+          `INSERT INTO messages (workspace_id, contact_id, whatsapp_number_id, direction, wamid, type, text, payload, occurred_at, status, status_at,
+                                 conversation_id, execution_id, node_id, category)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $9, $11, $12, $13, $14)`,
+          [
+            ws,
+            run ? run.contact : who['id'],
+            number?.['id'],
+            inbound ? 'inbound' : 'outbound',
+            wamid,
+            run ? 'template' : 'text',
+            `${pick(words)} ${pick(words)}`,
+            JSON.stringify(run ? { template: { name: pick(['offer', 'reminder']) } } : {}),
+            when(),
+            inbound ? null : pick(['accepted', 'sent', 'delivered', 'read', 'failed']),
+            run ? null : who['conversation_id'],
+            run?.id ?? null,
+            run ? 'send' : null,
+            run ? 'marketing' : null,
+          ],
+        );
+      } else if (roll < 0.75 && wamids.length > 0) {
+        // Status moves (including to failed, which changes whether the next customer message is a reply).
+        await h.dataSource.query(
+          `UPDATE messages SET status = $2, status_at = occurred_at + interval '90 seconds', error_code = $3 WHERE wamid = $1 AND direction = 'outbound'`,
+          [pick(wamids), pick(['delivered', 'read', 'failed']), pick([null, '131049'])],
+        );
+      } else if (roll < 0.82 && wamids.length > 0) {
+        await h.dataSource.query(`UPDATE messages SET text = $2 WHERE wamid = $1`, [pick(wamids), `${pick(words)} edited`]);
+      } else if (roll < 0.85 && wamids.length > 0) {
+        await h.dataSource.query(`UPDATE messages SET revoked_at = occurred_at WHERE wamid = $1`, [pick(wamids)]);
+      } else if (roll < 0.88 && wamids.length > 0) {
+        // A message moved in time (re-ordered): its old and new neighbours change.
+        await h.dataSource.query(`UPDATE messages SET occurred_at = $2 WHERE wamid = $1`, [pick(wamids), when()]);
+      } else if (roll < 0.96) {
+        const [order] = await h.sql(
+          `INSERT INTO orders (workspace_id, contact_id, external_id, status, total, currency, placed_at) VALUES ($1, $2, $3, 'paid', 10, 'EUR', $4) RETURNING id`,
+          [ws, executions.length > 0 && random() < 0.7 ? pick(executions).contact : who['id'], `mix-${i}`, when()],
+        );
+        orders.push(String(order?.['id']));
+      } else if (orders.length > 0) {
+        await h.dataSource.query('UPDATE orders SET placed_at = $2 WHERE id = $1', [pick(orders), when()]);
+      }
+      if (i % 40 === 20) {
+        await expect(
+          rollups.runOnce({
+            batch: 25,
+            wait: true,
+            interrupt: async () => {
+              throw new Error('killed');
+            },
+          }),
+        ).rejects.toThrow('killed');
+        await rollups.runOnce({ batch: 25, wait: true });
+      }
+    }
+    await rollups.drain();
+    const snapshot = async () => ({
+      hours: await h.sql(
+        `SELECT * FROM report_hours WHERE workspace_id = $1 ORDER BY ${'hour, metric, number_id, flow_id, node_id, template, category, country, status, error_code'}`,
+        [ws],
+      ),
+      words: await h.sql('SELECT * FROM report_word_hours WHERE workspace_id = $1 ORDER BY hour, number_id, kind, term', [ws]),
+      service: await h.sql('SELECT * FROM report_service_events WHERE workspace_id = $1 ORDER BY conversation_id, cycle, kind, at', [ws]),
+    });
+    const incremental = await snapshot();
+    const metrics = new Set(incremental.hours.map((r) => r['metric']));
+    // The mix must reach every kind of count, or the comparison proves little.
+    expect([...metrics].sort()).toEqual(['conversion', 'entered', 'in', 'out', 'reply', 'step']);
+    await rollups.rebuild(ws);
+    expect(await snapshot()).toEqual(incremental);
+    expect(await h.count('report_changes')).toBe(0);
+  }, 300_000);
 });

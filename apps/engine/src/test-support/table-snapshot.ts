@@ -39,6 +39,8 @@ const KEPT_TOTALS: Record<string, string | null> = {
   report_hours: null,
   report_word_hours: null,
   report_service_events: null,
+  report_reply_facts: null,
+  report_conversion_facts: null,
   duplicate_scan_state: null,
 };
 

@@ -16,6 +16,7 @@ import { AuditChainAndBulkJobs1765130000000 } from './1765130000000-audit-chain-
 import { ContactsWorkspace1765140000000 } from './1765140000000-contacts-workspace';
 import { CrmSync1765145000000 } from './1765145000000-crm-sync';
 import { Reports1765150000000 } from './1765150000000-reports';
+import { ReportDeltas1765250000000 } from './1765250000000-report-deltas';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   ContactsWorkspace1765140000000,
   CrmSync1765145000000,
   Reports1765150000000,
+  ReportDeltas1765250000000,
 ];
