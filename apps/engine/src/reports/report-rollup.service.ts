@@ -212,11 +212,8 @@ export class ReportRollupService {
           workspaceId,
         ]);
         for (let start = 0; start < conversations.length; start += 1000) {
-          await this.recomputeConversations(
-            manager,
-            workspaceId,
-            conversations.slice(start, start + 1000).map((c) => c.id),
-          );
+          const slice = conversations.slice(start, start + 1000).map((c) => ({ id: c.id, since: null }));
+          await this.recomputeConversations(manager, workspaceId, slice);
         }
         await runner.commitTransaction();
         return true;
@@ -341,16 +338,16 @@ export class ReportRollupService {
     for (const [workspaceId, rows] of byWorkspace) await this.addWords(manager, workspaceId, rows, true);
     await manager.query('DELETE FROM report_hours WHERE count = 0');
     await manager.query('DELETE FROM report_word_hours WHERE count = 0');
-    // Service events: recomputed per changed conversation.
+    // Service events: recomputed per changed conversation, from the earliest time its changes touch.
     const conversations = await sqlRows(
       manager,
-      z.object({ workspace_id: z.string(), conversation_id: z.string() }),
-      `SELECT DISTINCT workspace_id, conversation_id FROM report_batch WHERE kind = 'conversation'`,
+      z.object({ workspace_id: z.string(), conversation_id: z.string(), since: z.date().nullable() }),
+      `SELECT workspace_id, conversation_id, min(at) AS since FROM report_batch WHERE kind = 'conversation' GROUP BY 1, 2`,
     );
-    const perWorkspace = new Map<string, string[]>();
+    const perWorkspace = new Map<string, { id: string; since: Date | null }[]>();
     for (const c of conversations) {
       const list = perWorkspace.get(c.workspace_id) ?? [];
-      list.push(c.conversation_id);
+      list.push({ id: c.conversation_id, since: c.since });
       perWorkspace.set(c.workspace_id, list);
     }
     for (const [workspaceId, ids] of perWorkspace) await this.recomputeConversations(manager, workspaceId, ids);
@@ -467,10 +464,37 @@ export class ReportRollupService {
     );
   }
 
-  private async recomputeConversations(manager: EntityManager, workspaceId: string, ids: string[]): Promise<void> {
+  /**
+   * Replaces the service events of conversations. With `since` (the earliest
+   * time a change touched), it resumes after the conversation's last
+   * resolution before then (see serviceEvents): only later cycles are read
+   * and replaced, so a long conversation is not re-read on each message.
+   */
+  private async recomputeConversations(
+    manager: EntityManager,
+    workspaceId: string,
+    changed: { id: string; since: Date | null }[],
+  ): Promise<void> {
     const { settings } = await this.settings.get(workspaceId);
     const hours = businessHoursOf(settings.reports);
-    await manager.query('DELETE FROM report_service_events WHERE conversation_id = ANY($1::uuid[])', [ids]);
+    const ids = changed.map((c) => c.id);
+    const resumes = await sqlRows(
+      manager,
+      z.object({ id: z.string(), cycle: z.number(), at: z.date() }),
+      `SELECT DISTINCT ON (e.conversation_id) e.conversation_id AS id, e.cycle, e.at
+         FROM report_service_events e
+         JOIN unnest($1::uuid[], $2::timestamptz[]) x(id, since) ON e.conversation_id = x.id
+        WHERE e.kind = 'resolution' AND e.at < date_trunc('milliseconds', x.since)
+        ORDER BY e.conversation_id, e.at DESC, e.cycle DESC`,
+      [ids, changed.map((c) => c.since)],
+    );
+    const resume = new Map(resumes.map((r) => [r.id, r]));
+    const lastCycle = ids.map((id) => resume.get(id)?.cycle ?? -1);
+    const from = ids.map((id) => resume.get(id)?.at ?? null);
+    await manager.query(
+      `DELETE FROM report_service_events e USING unnest($1::uuid[], $2::int[]) x(id, cycle) WHERE e.conversation_id = x.id AND e.cycle > x.cycle`,
+      [ids, lastCycle],
+    );
     const conversations = await sqlRows(
       manager,
       z.object({ id: z.string(), number_id: z.string() }),
@@ -480,8 +504,10 @@ export class ReportRollupService {
     const messages = await sqlRows(
       manager,
       z.object({ conversation_id: z.string(), direction: z.string(), sent_by_user_id: z.string().nullable(), occurred_at: z.date() }),
-      'SELECT conversation_id, direction, sent_by_user_id, occurred_at FROM messages WHERE conversation_id = ANY($1::uuid[])',
-      [ids],
+      `SELECT m.conversation_id, m.direction, m.sent_by_user_id, m.occurred_at
+         FROM unnest($1::uuid[], $2::timestamptz[]) x(id, since)
+         JOIN messages m ON m.conversation_id = x.id AND (x.since IS NULL OR m.occurred_at >= x.since)`,
+      [ids, from],
     );
     const notes = await sqlRows(
       manager,
@@ -492,9 +518,10 @@ export class ReportRollupService {
         details: z.unknown(),
         occurred_at: z.date(),
       }),
-      `SELECT conversation_id, author_user_id, text, details, occurred_at FROM conversation_notes
-        WHERE conversation_id = ANY($1::uuid[]) AND kind = 'activity'`,
-      [ids],
+      `SELECT n.conversation_id, n.author_user_id, n.text, n.details, n.occurred_at
+         FROM unnest($1::uuid[], $2::timestamptz[]) x(id, since)
+         JOIN conversation_notes n ON n.conversation_id = x.id AND n.kind = 'activity' AND (x.since IS NULL OR n.occurred_at >= x.since)`,
+      [ids, from],
     );
     const items = new Map<string, ServiceItem[]>();
     const add = (id: string, item: ServiceItem): void => {
@@ -513,7 +540,13 @@ export class ReportRollupService {
     }
     const rows: (string | number | null)[][] = [];
     for (const conversation of conversations) {
-      for (const e of serviceEvents(items.get(conversation.id) ?? [], hours, settings.timeZone)) {
+      const after = resume.get(conversation.id);
+      // Items at the resolution's own instant were handled before it, except a reopening (ordered after it).
+      const replay = (items.get(conversation.id) ?? []).filter(
+        (item) =>
+          !after || item.at.getTime() > after.at.getTime() || (item.at.getTime() === after.at.getTime() && item.kind === 'reopened'),
+      );
+      for (const e of serviceEvents(replay, hours, settings.timeZone, (after?.cycle ?? -1) + 1)) {
         rows.push([conversation.id, conversation.number_id, e.cycle, e.kind, e.at.toISOString(), e.userId, e.seconds, e.businessSeconds]);
       }
     }

@@ -2,6 +2,7 @@ import { startEngineHarness, type EngineHarness } from '../test-support/engine-h
 import { arr, obj } from '../test-support/json';
 import { REPORT_FIXTURE, insertReportFixture } from './report-fixture';
 import { ReportRollupService } from './report-rollup.service';
+import { ReportRollupWorker } from './report-rollup.worker';
 
 const RANGE = `from=${REPORT_FIXTURE.from}&to=${REPORT_FIXTURE.to}`;
 
@@ -13,7 +14,12 @@ describe('reports on the hand-computed fixture', () => {
   beforeAll(async () => {
     h = await startEngineHarness();
     rollups = h.app.get(ReportRollupService);
-    expect((await h.workspace.admin.request('PATCH', '/api/workspace/settings', { timeZone: REPORT_FIXTURE.timeZone })).status).toBe(200);
+    // The fixture is months old: history pruning (180 days at least, keeping each conversation's last 50 messages) must
+    // not delete it mid-test, since rollups keep what was pruned and a rebuild would not.
+    const patch = { timeZone: REPORT_FIXTURE.timeZone, inbox: { botAnswersFirst: true, historyRetentionDays: 3650 } };
+    expect((await h.workspace.admin.request('PATCH', '/api/workspace/settings', patch)).status).toBe(200);
+    // The tests run the rounds themselves (a killed round needs changes to take); the background job would race them.
+    h.app.get(ReportRollupWorker).onApplicationShutdown();
     ({ flowId } = await h.dataSource.transaction((manager) => insertReportFixture(manager, h.workspace.id)));
     await rollups.drain();
   }, 180_000);
@@ -219,7 +225,7 @@ describe('reports on the hand-computed fixture', () => {
     expect(await h.count('report_changes')).toBe(0);
   }, 300_000);
 
-  it('running counts equal a full recomputation on a random mix: runs, steps, flow sends, statuses, edits, revocations, late messages, orders', async () => {
+  it('running counts equal a full recomputation on a random mix: runs, steps, flow sends, statuses, edits, revocations, late messages, orders, resolutions', async () => {
     let seed = 7;
     const random = () => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
@@ -243,7 +249,7 @@ describe('reports on the hand-computed fixture', () => {
     const executions: { id: string; contact: string }[] = [];
     const orders: string[] = [];
     const words = ['divano', 'sconto', 'price', 'sofa', 'consegna', 'ordine', 'grazie', 'discount'];
-    for (let i = 0; i < 400; i += 1) {
+    for (let i = 0; i < 500; i += 1) {
       const who = pick(contacts);
       const roll = random();
       if (roll < 0.1) {
@@ -305,8 +311,21 @@ describe('reports on the hand-computed fixture', () => {
           [ws, executions.length > 0 && random() < 0.7 ? pick(executions).contact : who['id'], `mix-${i}`, when()],
         );
         orders.push(String(order?.['id']));
-      } else if (orders.length > 0) {
+      } else if (roll < 0.98 && orders.length > 0) {
         await h.dataSource.query('UPDATE orders SET placed_at = $2 WHERE id = $1', [pick(orders), when()]);
+      } else {
+        // Resolutions, reopenings and hand-overs at any time: the service events resume after the last resolution before a change.
+        const status = pick(['resolved', 'open', 'hand_over']);
+        await h.dataSource.query(
+          `INSERT INTO conversation_notes (workspace_id, conversation_id, kind, author_user_id, text, details, occurred_at) VALUES ($1, $2, 'activity', NULL, $3, $4, $5)`,
+          [
+            ws,
+            who['conversation_id'],
+            `Someone changed it to ${status}`,
+            JSON.stringify(status === 'hand_over' ? { event: 'hand_over' } : { event: 'set_status', status }),
+            when(),
+          ],
+        );
       }
       if (i % 40 === 20) {
         await expect(
@@ -334,6 +353,7 @@ describe('reports on the hand-computed fixture', () => {
     const metrics = new Set(incremental.hours.map((r) => r['metric']));
     // The mix must reach every kind of count, or the comparison proves little.
     expect([...metrics].sort()).toEqual(['conversion', 'entered', 'in', 'out', 'reply', 'step']);
+    expect(incremental.service.filter((e) => e['kind'] === 'resolution').length).toBeGreaterThan(3);
     await rollups.rebuild(ws);
     expect(await snapshot()).toEqual(incremental);
     expect(await h.count('report_changes')).toBe(0);

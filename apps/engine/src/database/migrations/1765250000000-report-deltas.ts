@@ -32,7 +32,7 @@ export class ReportDeltas1765250000000 implements MigrationInterface {
       TRUNCATE report_changes, report_hours, report_word_hours, report_service_events;
       ALTER TABLE report_changes DROP COLUMN hour;
       -- kind: message (a message's reported values, sign +1 or -1), run, step, order (a row added), conversation
-      -- (its service events to recompute), rebuild (the whole workspace).
+      -- (its service events to recompute from \`at\`, the earliest time the change touches), rebuild (the whole workspace).
       ALTER TABLE report_changes
         ADD COLUMN kind text NOT NULL CHECK (kind IN ('message', 'run', 'step', 'order', 'conversation', 'rebuild')),
         ADD COLUMN sign smallint,
@@ -95,7 +95,7 @@ export class ReportDeltas1765250000000 implements MigrationInterface {
         IF TG_OP = 'INSERT' THEN
           PERFORM parley_report_log_message(NEW, 1::smallint);
           IF NEW.conversation_id IS NOT NULL THEN
-            INSERT INTO report_changes (workspace_id, kind, conversation_id) VALUES (NEW.workspace_id, 'conversation', NEW.conversation_id);
+            INSERT INTO report_changes (workspace_id, kind, conversation_id, at) VALUES (NEW.workspace_id, 'conversation', NEW.conversation_id, NEW.occurred_at);
           END IF;
           RETURN NULL;
         END IF;
@@ -109,8 +109,8 @@ export class ReportDeltas1765250000000 implements MigrationInterface {
         END IF;
         -- Service events read who wrote and when, in which conversation.
         IF (OLD.conversation_id, OLD.sent_by_user_id, OLD.occurred_at) IS DISTINCT FROM (NEW.conversation_id, NEW.sent_by_user_id, NEW.occurred_at) THEN
-          INSERT INTO report_changes (workspace_id, kind, conversation_id)
-            SELECT NEW.workspace_id, 'conversation', c FROM (SELECT DISTINCT unnest(ARRAY[OLD.conversation_id, NEW.conversation_id]) AS c) x
+          INSERT INTO report_changes (workspace_id, kind, conversation_id, at)
+            SELECT NEW.workspace_id, 'conversation', c, least(OLD.occurred_at, NEW.occurred_at) FROM (SELECT DISTINCT unnest(ARRAY[OLD.conversation_id, NEW.conversation_id]) AS c) x
              WHERE c IS NOT NULL;
         END IF;
         RETURN NULL;
@@ -144,7 +144,7 @@ export class ReportDeltas1765250000000 implements MigrationInterface {
       CREATE FUNCTION parley_report_conversation_changed() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         IF NEW.kind = 'activity' THEN
-          INSERT INTO report_changes (workspace_id, kind, conversation_id) VALUES (NEW.workspace_id, 'conversation', NEW.conversation_id);
+          INSERT INTO report_changes (workspace_id, kind, conversation_id, at) VALUES (NEW.workspace_id, 'conversation', NEW.conversation_id, NEW.occurred_at);
         END IF;
         RETURN NULL;
       END;
