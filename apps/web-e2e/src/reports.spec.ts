@@ -208,4 +208,37 @@ describeInBrowser('reports: the hand-computed fixture in every report, range, CS
     await page.getByRole('img', { name: /Customer messages by weekday and hour, Europe\/Rome/ }).waitFor();
     await screenshot(page, 'reports-traffic-words');
   });
+
+  it('flow editor: the Performance tab shows the fixture flow’s runs, sends, failures, conversions and revenue per step and version', async () => {
+    await page.goto(`${web}/flows`);
+    await page.getByRole('link', { name: REPORT_FIXTURE.flowName }).first().click();
+    await page.waitForURL((url) => /^\/flows\/[0-9a-f-]{36}$/.test(url.pathname));
+    await page.getByRole('tab', { name: 'Performance' }).click();
+    // The fixture is in March 2026: the last 12 months hold it.
+    await page.getByLabel('Period').selectOption({ label: 'Last 12 months' });
+    const summary = page.getByRole('table', { name: 'Flow performance' });
+    const figure = async (label: string) =>
+      (await summary
+        .getByRole('row', { name: new RegExp(`^${label}`) })
+        .getByRole('cell')
+        .textContent()) ?? '';
+    await until(async () => ((await figure('Runs')) === '3' ? true : undefined), 'the flow’s runs', 20_000);
+    expect([await figure('Sent'), await figure('Failed sends'), await figure('Converted'), await figure('Revenue')]).toEqual([
+      '2 (drop-off 33.3%)',
+      '1',
+      '1 (drop-off 50.0%)',
+      '499.00 EUR',
+    ]);
+    const steps = page.getByRole('table', { name: 'Performance by step' });
+    expect(
+      await steps
+        .getByRole('row', { name: /Send price offer/ })
+        .getByRole('cell')
+        .allTextContents(),
+    ).toEqual(['3', '2', '1', '1', '2']);
+    // One version: the fixture's only one has the same figures.
+    await page.getByLabel('Version').selectOption({ label: 'Version 1' });
+    await until(async () => ((await figure('Runs')) === '3' ? true : undefined), 'version 1’s runs', 20_000);
+    await screenshot(page, 'flow-editor-performance');
+  });
 });

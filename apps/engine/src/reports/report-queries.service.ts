@@ -352,12 +352,16 @@ export class ReportQueriesService {
     return map;
   }
 
-  async funnel(q: ReportQuery): Promise<{
+  async funnel(
+    q: ReportQuery,
+    flowVersionId: string | null = null,
+  ): Promise<{
     flows: {
       flowId: string;
       name: string;
       entered: number;
       sent: number;
+      failed: number;
       delivered: number;
       read: number;
       replied: number;
@@ -365,6 +369,7 @@ export class ReportQueriesService {
       conversionRate: number | null;
     }[];
     stages: FunnelStage[];
+    revenue: { currency: string; amount: number; orders: number }[];
     steps: {
       flowVersionId: string;
       version: number | null;
@@ -372,6 +377,7 @@ export class ReportQueriesService {
       label: string;
       reached: number;
       sent: number;
+      failed: number;
       delivered: number;
       read: number;
       replied: number;
@@ -379,7 +385,7 @@ export class ReportQueriesService {
     }[];
   }> {
     const f = this.hourFilters(q);
-    const rows = await sqlRows(
+    const allRows = await sqlRows(
       this.dataSource,
       z.object({
         flow_id: z.string(),
@@ -394,6 +400,18 @@ export class ReportQueriesService {
           AND metric IN ('entered', 'step', 'out', 'reply', 'conversion') ${f.sql}
         GROUP BY 1, 2, 3, 4, 5`,
       f.params,
+    );
+    // One version of a flow (the flow editor's Performance tab picks one).
+    const rows = flowVersionId === null ? allRows : allRows.filter((r) => r.flow_version_id === flowVersionId);
+    // Revenue: the orders the flows converted (one conversion fact per order, credited as the conversion counts are).
+    const revenue = await sqlRows(
+      this.dataSource,
+      z.object({ currency: z.string(), amount: num, orders: num }),
+      `SELECT o.currency, sum(o.total) AS amount, count(*) AS orders FROM report_conversion_facts f JOIN orders o ON o.id = f.order_id
+        WHERE f.workspace_id = $1 AND f.hour >= $2 AND f.hour < $3 AND ($4::uuid IS NULL OR f.number_id = $4) AND ($5::uuid IS NULL OR f.flow_id = $5)
+          AND ($6::uuid IS NULL OR f.flow_version_id = $6)
+        GROUP BY 1 ORDER BY 2 DESC`,
+      [...f.params, flowVersionId],
     );
     const flowNames = await sqlRows(
       this.dataSource,
@@ -410,6 +428,7 @@ export class ReportQueriesService {
         entered: sum('entered'),
         reached: sum('step'),
         sent: counts.sent,
+        failed: counts.failed,
         delivered: counts.delivered,
         read: counts.read,
         replied: sum('reply'),
@@ -424,6 +443,7 @@ export class ReportQueriesService {
           name: flow.name,
           entered: t.entered,
           sent: t.sent,
+          failed: t.failed,
           delivered: t.delivered,
           read: t.read,
           replied: t.replied,
@@ -474,6 +494,7 @@ export class ReportQueriesService {
             label: nodeLabels.get(k) ?? nodeId,
             reached: t.reached,
             sent: t.sent,
+            failed: t.failed,
             delivered: t.delivered,
             read: t.read,
             replied: t.replied,
@@ -482,7 +503,7 @@ export class ReportQueriesService {
         })
         .sort((a, b) => (b.version ?? 0) - (a.version ?? 0) || b.reached - a.reached || a.nodeId.localeCompare(b.nodeId));
     }
-    return { flows, stages, steps };
+    return { flows, stages, revenue, steps };
   }
 
   async prices(workspaceId: string): Promise<Price[]> {

@@ -26,6 +26,8 @@ const wordsQuery = reportQuerySchema.extend({
     .default(0.08)
     .meta({ description: 'Alert when the watched word is in fewer than this share of messages' }),
 });
+const funnelQuery = reportQuerySchema.extend({ flowVersionId: z.uuid().optional() });
+
 const messagingQuery = reportQuerySchema.extend({
   by: z.enum(['flow', 'step', 'template', 'number', 'category', 'country', 'error']).default('flow'),
 });
@@ -109,6 +111,8 @@ const funnelFigures = z.object({
       name: z.string(),
       entered: z.number(),
       sent: z.number(),
+      // Optional: weekly snapshots made before these figures existed lack them.
+      failed: z.number().optional(),
       delivered: z.number(),
       read: z.number(),
       replied: z.number(),
@@ -117,6 +121,7 @@ const funnelFigures = z.object({
     }),
   ),
   stages: z.array(z.object({ stage: z.string(), label: z.string(), count: z.number(), dropOff: z.number().nullable() })),
+  revenue: z.array(z.object({ currency: z.string(), amount: z.number(), orders: z.number() })).optional(),
   steps: z.array(
     z.object({
       flowVersionId: z.string(),
@@ -125,6 +130,7 @@ const funnelFigures = z.object({
       label: z.string(),
       reached: z.number(),
       sent: z.number(),
+      failed: z.number().optional(),
       delivered: z.number(),
       read: z.number(),
       replied: z.number(),
@@ -235,12 +241,13 @@ export class ReportsController {
   @Get('funnel')
   @Roles('admin', 'marketer')
   @ApiOperation({
-    summary: 'Flow funnel: entered, each step reached, sent, delivered, read, replied, converted (per flow; steps with flowId)',
+    summary:
+      'Flow funnel: entered, each step reached, sent, failed, delivered, read, replied, converted, revenue (per flow; steps with flowId; one version with flowVersionId)',
   })
   @ZodResponse(envelope(funnelFigures))
   @ErrorResponses(RANGE_ERRORS)
-  async funnel(@CurrentPrincipal() principal: Principal, @ZodQuery(reportQuerySchema) query: z.infer<typeof reportQuerySchema>) {
-    return this.both(reportQuery(principal, query, this.clock.now()), (q) => this.reports.funnel(q));
+  async funnel(@CurrentPrincipal() principal: Principal, @ZodQuery(funnelQuery) query: z.infer<typeof funnelQuery>) {
+    return this.both(reportQuery(principal, query, this.clock.now()), (q) => this.reports.funnel(q, query.flowVersionId ?? null));
   }
 
   @Get('cost')

@@ -105,10 +105,21 @@ describe('reports on the hand-computed fixture', () => {
       ['replied', 2],
       ['converted', 1],
     ]);
-    expect(arr(current['steps']).map((s) => [obj(s)['label'], obj(s)['reached'], obj(s)['sent']])).toEqual([
-      ['Send price offer', 3, 2],
-      ['Customer asks', 3, 0],
+    expect(arr(current['steps']).map((s) => [obj(s)['label'], obj(s)['reached'], obj(s)['sent'], obj(s)['failed']])).toEqual([
+      ['Send price offer', 3, 2, 1],
+      ['Customer asks', 3, 0, 0],
     ]);
+    // Revenue: the fixture's one converted order (499 EUR).
+    expect(current['revenue']).toEqual([{ currency: 'EUR', amount: 499, orders: 1 }]);
+    // One version (the flow editor's Performance tab): the fixture's only version has it all; another id has nothing.
+    const [version] = await h.sql('SELECT id FROM flow_versions WHERE flow_id = $1', [flowId]);
+    const one = await report(`/api/reports/funnel?${RANGE}&flowId=${flowId}&flowVersionId=${String(version?.['id'])}`);
+    expect(arr(one['steps']).length).toBe(2);
+    const none = await report(`/api/reports/funnel?${RANGE}&flowId=${flowId}&flowVersionId=${flowId}`);
+    expect([arr(none['steps']).length, none['revenue']]).toEqual([0, []]);
+    const bad = await h.workspace.admin.get(`/api/reports/funnel?${RANGE}&flowVersionId=nope`);
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('flowVersionId');
   });
 
   it('cost: delivered messages priced by country and category', async () => {
