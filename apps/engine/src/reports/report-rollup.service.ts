@@ -26,7 +26,10 @@ const HOUR_KEY =
 const INSERT_HOURS = `INSERT INTO report_hours (${HOUR_KEY}, count, seconds)`;
 /** Adds to a key's counts (deltas) instead of replacing them. */
 const ADD_HOURS = `ON CONFLICT (${HOUR_KEY}) DO UPDATE SET count = report_hours.count + excluded.count, seconds = report_hours.seconds + excluded.seconds`;
-const FACT_COLUMNS = 'workspace_id, hour, number_id, flow_id, flow_version_id, node_id, template, category, country';
+const FACT_COLUMNS = 'workspace_id, contact_id, hour, number_id, flow_id, flow_version_id, node_id, template, category, country';
+const TAG_KEY = 'workspace_id, tag, hour, metric, number_id, flow_id, flow_version_id, node_id, status';
+const INSERT_TAGS = `INSERT INTO report_tag_hours (${TAG_KEY}, count, seconds)`;
+const ADD_TAGS = `ON CONFLICT (${TAG_KEY}) DO UPDATE SET count = report_tag_hours.count + excluded.count, seconds = report_tag_hours.seconds + excluded.seconds`;
 const TEMPLATE_OF = (m: string): string => `coalesce(CASE WHEN ${m}.type = 'template' THEN ${m}.payload->'template'->>'name' END, '')`;
 
 /**
@@ -35,7 +38,7 @@ const TEMPLATE_OF = (m: string): string => `coalesce(CASE WHEN ${m}.type = 'temp
  * than 24 h before, with that message's dimensions. `filter` picks the inbound messages (alias i).
  */
 const replyFacts = (filter: string): string => `
-  SELECT i.id, i.workspace_id, date_trunc('hour', i.occurred_at, 'UTC'), p.whatsapp_number_id, e.flow_id, e.flow_version_id,
+  SELECT i.id, i.workspace_id, i.contact_id, date_trunc('hour', i.occurred_at, 'UTC'), p.whatsapp_number_id, e.flow_id, e.flow_version_id,
          coalesce(p.node_id, ''), ${TEMPLATE_OF('p')}, coalesce(p.category, ''), ${COUNTRY}
     FROM messages i
     JOIN contacts c ON c.id = i.contact_id
@@ -54,7 +57,7 @@ const replyFacts = (filter: string): string => `
  * to the last such message. `filter` picks the orders (alias o).
  */
 const conversionFacts = (filter: string, days: string): string => `
-  SELECT o.id, o.workspace_id, date_trunc('hour', o.placed_at, 'UTC'), p.whatsapp_number_id, e.flow_id, e.flow_version_id,
+  SELECT o.id, o.workspace_id, o.contact_id, date_trunc('hour', o.placed_at, 'UTC'), p.whatsapp_number_id, e.flow_id, e.flow_version_id,
          coalesce(p.node_id, ''), ${TEMPLATE_OF('p')}, coalesce(p.category, ''), ${COUNTRY}
     FROM orders o
     JOIN contacts c ON c.id = o.contact_id
@@ -68,12 +71,23 @@ const conversionFacts = (filter: string, days: string): string => `
     JOIN executions e ON e.id = p.execution_id
    WHERE ${filter}`;
 
-/** Adds (sign 1) or takes away (-1) facts as 'reply' or 'conversion' counts; `facts` is a query or CTE name with FACT_COLUMNS. */
+/**
+ * Adds (sign 1) or takes away (-1) facts as 'reply' or 'conversion' counts, in
+ * report_hours and per tag of the fact's contact; `facts` is a CTE with FACT_COLUMNS.
+ */
 const factsToHours = (metric: 'reply' | 'conversion', facts: string, sign: 1 | -1): string => `
-  ${INSERT_HOURS}
-  SELECT workspace_id, hour, '${metric}', number_id, flow_id, flow_version_id, node_id, template, category, country, '', '', ${sign} * count(*), 0
-    FROM ${facts} f GROUP BY workspace_id, hour, number_id, flow_id, flow_version_id, node_id, template, category, country
-  ${ADD_HOURS}`;
+  , hours AS (
+    ${INSERT_HOURS}
+    SELECT workspace_id, hour, '${metric}', number_id, flow_id, flow_version_id, node_id, template, category, country, '', '', ${sign} * count(*), 0
+      FROM ${facts} f GROUP BY workspace_id, hour, number_id, flow_id, flow_version_id, node_id, template, category, country
+    ${ADD_HOURS}
+    RETURNING 1
+  )
+  ${INSERT_TAGS}
+  SELECT f.workspace_id, t.tag, f.hour, '${metric}', f.number_id, f.flow_id, f.flow_version_id, f.node_id, '', ${sign} * count(*), 0
+    FROM ${facts} f JOIN contact_tags t ON t.contact_id = f.contact_id
+   GROUP BY 1, 2, 3, 5, 6, 7, 8
+  ${ADD_TAGS}`;
 
 const batchMessage = z.object({ workspace_id: z.string(), hour: z.date(), number_id: z.string(), sign: z.number(), text: z.string() });
 
@@ -184,6 +198,7 @@ export class ReportRollupService {
         for (const table of [
           'report_hours',
           'report_word_hours',
+          'report_tag_hours',
           'report_service_events',
           'report_reply_facts',
           'report_conversion_facts',
@@ -268,6 +283,31 @@ export class ReportRollupService {
         GROUP BY 1, 2, 5, 6, 7
        ${ADD_HOURS}`,
     );
+    // The same per tag of the contact (its tags now, as the round takes the change in).
+    await manager.query(
+      `${INSERT_TAGS}
+       SELECT b.workspace_id, t.tag, date_trunc('hour', b.at, 'UTC'), CASE WHEN b.direction = 'outbound' THEN 'out' ELSE 'in' END, b.number_id,
+              e.flow_id, e.flow_version_id, CASE WHEN b.direction = 'outbound' THEN b.node_id ELSE '' END,
+              CASE WHEN b.direction = 'outbound' THEN b.status ELSE '' END, sum(b.sign), sum(b.sign * b.read_seconds)
+         FROM report_batch b
+         JOIN contact_tags t ON t.contact_id = b.contact_id
+         LEFT JOIN executions e ON e.id = b.execution_id AND b.direction = 'outbound'
+        WHERE b.kind = 'message'
+        GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+       ${ADD_TAGS}`,
+    );
+    await manager.query(
+      `${INSERT_TAGS}
+       SELECT e.workspace_id, t.tag, date_trunc('hour', coalesce(s.started_at, e.started_at), 'UTC'), CASE WHEN b.kind = 'run' THEN 'entered' ELSE 'step' END,
+              NULL::uuid, e.flow_id, e.flow_version_id, coalesce(s.node_id, ''), '', count(*), 0
+         FROM report_batch b
+         LEFT JOIN execution_steps s ON b.kind = 'step' AND s.id = b.step_id
+         JOIN executions e ON e.id = coalesce(s.execution_id, b.row_id)
+         JOIN contact_tags t ON t.contact_id = e.contact_id
+        WHERE NOT e.test_mode AND ((b.kind = 'run' AND b.step_id IS NULL) OR (b.kind = 'step' AND s.attempt = 1 AND s.visit = 0))
+        GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+       ${ADD_TAGS}`,
+    );
     // Replies: a message changes whether it is a reply itself, and whether the customer's next messages are.
     const replyCandidates = await sqlRows(
       manager,
@@ -338,6 +378,7 @@ export class ReportRollupService {
     for (const [workspaceId, rows] of byWorkspace) await this.addWords(manager, workspaceId, rows, true);
     await manager.query('DELETE FROM report_hours WHERE count = 0');
     await manager.query('DELETE FROM report_word_hours WHERE count = 0');
+    await manager.query('DELETE FROM report_tag_hours WHERE count = 0');
     // Service events: recomputed per changed conversation, from the earliest time its changes touch.
     const conversations = await sqlRows(
       manager,
@@ -446,6 +487,36 @@ export class ReportRollupService {
          JOIN executions e ON e.id = s.execution_id
         WHERE ${within('s', 'started_at')} AND s.attempt = 1 AND s.visit = 0 AND NOT e.test_mode
         GROUP BY 2, 5, 6, 7`,
+      params,
+    );
+    // Per tag: messages, runs and steps of contacts with the tag (the facts were added with their counts above).
+    await manager.query(
+      `${INSERT_TAGS}
+       SELECT $1, t.tag, date_trunc('hour', m.occurred_at, 'UTC'), CASE WHEN m.direction = 'outbound' THEN 'out' ELSE 'in' END, m.whatsapp_number_id,
+              e.flow_id, e.flow_version_id, CASE WHEN m.direction = 'outbound' THEN coalesce(m.node_id, '') ELSE '' END,
+              CASE WHEN m.direction = 'outbound' THEN coalesce(m.status, '') ELSE '' END, count(*),
+              sum(CASE WHEN m.status = 'read' THEN coalesce(extract(epoch FROM m.status_at - m.occurred_at), 0)::float8 ELSE 0 END)
+         FROM messages m
+         JOIN contact_tags t ON t.contact_id = m.contact_id
+         LEFT JOIN executions e ON e.id = m.execution_id AND m.direction = 'outbound'
+        WHERE ${within('m', 'occurred_at')}
+        GROUP BY 2, 3, 4, 5, 6, 7, 8, 9`,
+      params,
+    );
+    await manager.query(
+      `${INSERT_TAGS}
+       SELECT $1, t.tag, date_trunc('hour', e.started_at, 'UTC'), 'entered', NULL::uuid, e.flow_id, e.flow_version_id, '', '', count(*), 0
+         FROM executions e JOIN contact_tags t ON t.contact_id = e.contact_id
+        WHERE ${within('e', 'started_at')} AND NOT e.test_mode
+        GROUP BY 2, 3, 6, 7`,
+      params,
+    );
+    await manager.query(
+      `${INSERT_TAGS}
+       SELECT $1, t.tag, date_trunc('hour', s.started_at, 'UTC'), 'step', NULL::uuid, e.flow_id, e.flow_version_id, s.node_id, '', count(*), 0
+         FROM execution_steps s JOIN executions e ON e.id = s.execution_id JOIN contact_tags t ON t.contact_id = e.contact_id
+        WHERE ${within('s', 'started_at')} AND s.attempt = 1 AND s.visit = 0 AND NOT e.test_mode
+        GROUP BY 2, 3, 6, 7, 8`,
       params,
     );
     // Words and intents of customers' messages: tokenised here, by the one definition in metrics/words.

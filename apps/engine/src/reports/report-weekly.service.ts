@@ -73,7 +73,15 @@ export class ReportWeeklyService {
       [workspaceId, week.weekStart],
     );
     if (exists) return null;
-    const content = await this.snapshot({ workspaceId, from: week.from, to: week.to, numberId: null, flowId: null, agentId: null });
+    const content = await this.snapshot({
+      workspaceId,
+      from: week.from,
+      to: week.to,
+      numberId: null,
+      flowId: null,
+      agentId: null,
+      tag: null,
+    });
     const inserted = await sqlRow(
       this.dataSource,
       z.object({ id: z.string() }),

@@ -26,6 +26,13 @@ const wordsQuery = reportQuerySchema.extend({
     .default(0.08)
     .meta({ description: 'Alert when the watched word is in fewer than this share of messages' }),
 });
+/** The per-tag counts lack some dimensions: a report that needs them refuses the tag filter, naming it. */
+function noTag(tag: string | undefined, what: string): void {
+  if (tag === undefined) return;
+  const message = `tag: not available for ${what}`;
+  throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message, issues: [{ path: 'tag', message }] });
+}
+
 const funnelQuery = reportQuerySchema.extend({ flowVersionId: z.uuid().optional() });
 
 const messagingQuery = reportQuerySchema.extend({
@@ -222,6 +229,7 @@ export class ReportsController {
   @ZodResponse(envelope(wordsFigures))
   @ErrorResponses(RANGE_ERRORS)
   async words(@CurrentPrincipal() principal: Principal, @ZodQuery(wordsQuery) query: z.infer<typeof wordsQuery>) {
+    noTag(query.tag, 'the words report (words are not kept per contact)');
     const watch = query.watch ? { term: query.watch, below: query.below } : null;
     return this.both(reportQuery(principal, query, this.clock.now()), (q) => this.reports.words(q, query.limit, watch));
   }
@@ -235,6 +243,7 @@ export class ReportsController {
   @ZodResponse(envelope(messagingFigures))
   @ErrorResponses(RANGE_ERRORS)
   async messaging(@CurrentPrincipal() principal: Principal, @ZodQuery(messagingQuery) query: z.infer<typeof messagingQuery>) {
+    if (!['flow', 'step', 'number'].includes(query.by)) noTag(query.tag, `messaging by ${query.by} (per tag: by flow, step or number)`);
     return this.both(reportQuery(principal, query, this.clock.now()), (q) => this.reports.messaging(q, query.by));
   }
 
@@ -258,6 +267,7 @@ export class ReportsController {
   @ZodResponse(envelope(costFigures))
   @ErrorResponses(RANGE_ERRORS)
   async cost(@CurrentPrincipal() principal: Principal, @ZodQuery(reportQuerySchema) query: z.infer<typeof reportQuerySchema>) {
+    noTag(query.tag, 'the cost report (prices are per country and category, which the per-tag counts do not keep)');
     return this.both(reportQuery(principal, query, this.clock.now()), (q) => this.reports.cost(q));
   }
 

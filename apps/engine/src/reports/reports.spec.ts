@@ -254,6 +254,14 @@ describe('reports on the hand-computed fixture', () => {
       'SELECT c.id, k.id AS conversation_id FROM contacts c JOIN conversations k ON k.contact_id = c.id WHERE c.workspace_id = $1',
       [ws],
     );
+    // Tags are read as the rollup takes each change in: tag some contacts first (a rebuild folds the history in per tag).
+    for (const c of contacts.slice(0, Math.ceil(contacts.length / 2))) {
+      await h.dataSource.query(`INSERT INTO contact_tags (workspace_id, contact_id, tag) VALUES ($1, $2, 'mix') ON CONFLICT DO NOTHING`, [
+        ws,
+        c['id'],
+      ]);
+    }
+    await rollups.rebuild(ws);
     const start = Date.parse(REPORT_FIXTURE.from);
     const when = () => new Date(start + Math.floor(random() * 6 * 86_400_000));
     const wamids: string[] = [];
@@ -359,8 +367,13 @@ describe('reports on the hand-computed fixture', () => {
       ),
       words: await h.sql('SELECT * FROM report_word_hours WHERE workspace_id = $1 ORDER BY hour, number_id, kind, term', [ws]),
       service: await h.sql('SELECT * FROM report_service_events WHERE workspace_id = $1 ORDER BY conversation_id, cycle, kind, at', [ws]),
+      tags: await h.sql(
+        'SELECT * FROM report_tag_hours WHERE workspace_id = $1 ORDER BY tag, hour, metric, number_id, flow_id, flow_version_id, node_id, status',
+        [ws],
+      ),
     });
     const incremental = await snapshot();
+    expect(new Set(incremental.tags.map((r) => r['metric'])).size).toBe(6);
     const metrics = new Set(incremental.hours.map((r) => r['metric']));
     // The mix must reach every kind of count, or the comparison proves little.
     expect([...metrics].sort()).toEqual(['conversion', 'entered', 'in', 'out', 'reply', 'step']);
@@ -369,4 +382,59 @@ describe('reports on the hand-computed fixture', () => {
     expect(await snapshot()).toEqual(incremental);
     expect(await h.count('report_changes')).toBe(0);
   }, 300_000);
+
+  it('tag filter: only the tagged contacts’ messages, runs, conversions and conversations; refused where counts are not kept per tag', async () => {
+    const ws = h.workspace.id;
+    const range = `from=${REPORT_FIXTURE.from}&to=${REPORT_FIXTURE.to}`;
+    const [piotr] = await h.sql(`SELECT id FROM contacts WHERE workspace_id = $1 AND wa_id = '48500000002'`, [ws]);
+    await h.dataSource.query(`INSERT INTO contact_tags (workspace_id, contact_id, tag) VALUES ($1, $2, 'vip') ON CONFLICT DO NOTHING`, [
+      ws,
+      piotr?.['id'],
+    ]);
+    await rollups.rebuild(ws);
+    const raw = async (direction: string) =>
+      Number(
+        (
+          await h.sql(
+            `SELECT count(*)::int AS n FROM messages WHERE contact_id = $1 AND direction = $2 AND occurred_at >= $3 AND occurred_at < $4`,
+            [piotr?.['id'], direction, REPORT_FIXTURE.from, REPORT_FIXTURE.to],
+          )
+        )[0]?.['n'],
+      );
+    const traffic = await report(`/api/reports/traffic?${range}&tag=vip`);
+    expect(traffic['totals']).toMatchObject({ inbound: await raw('inbound'), outbound: await raw('outbound') });
+    expect(obj(traffic['totals'])['inbound']).toBeGreaterThan(0);
+    // Piotr placed the fixture's order (499 EUR); the random mix above may have added some of his (10 EUR each).
+    const [orders] = await h.sql(
+      `SELECT count(*)::int AS n, sum(o.total)::float8 AS amount FROM report_conversion_facts f JOIN orders o ON o.id = f.order_id
+        WHERE o.contact_id = $1 AND f.flow_id = $2 AND f.hour >= $3 AND f.hour < $4`,
+      [piotr?.['id'], flowId, REPORT_FIXTURE.from, REPORT_FIXTURE.to],
+    );
+    const funnel = await report(`/api/reports/funnel?${range}&flowId=${flowId}&tag=vip`);
+    expect(Number(orders?.['n'])).toBeGreaterThanOrEqual(1);
+    expect(funnel['revenue']).toEqual([{ currency: 'EUR', amount: Number(orders?.['amount']), orders: Number(orders?.['n']) }]);
+    expect(arr(funnel['stages']).map((st) => [obj(st)['stage'], obj(st)['count']])).toContainEqual(['converted', Number(orders?.['n'])]);
+    const nobody = await report(`/api/reports/funnel?${range}&flowId=${flowId}&tag=nobody-has-it`);
+    expect(arr(nobody['stages']).every((st) => obj(st)['count'] === 0)).toBe(true);
+    const service = await report(`/api/reports/service?${range}&tag=vip`);
+    const all = await report(`/api/reports/service?${range}`);
+    expect(Number(obj(service['summary'])['opened'])).toBeGreaterThan(0);
+    expect(Number(obj(service['summary'])['opened'])).toBeLessThan(Number(obj(all['summary'])['opened']));
+    // New messages of a tagged contact reach the per-tag counts in the next round.
+    const before = Number(obj(traffic['totals'])['inbound']);
+    const [number] = await h.sql('SELECT id FROM whatsapp_numbers WHERE workspace_id = $1', [ws]);
+    await h.dataSource.query(
+      `INSERT INTO messages (workspace_id, contact_id, whatsapp_number_id, direction, wamid, type, text, payload, occurred_at)
+       VALUES ($1, $2, $3, 'inbound', 'wamid.tagged.1', 'text', 'ciao', '{}', $4)`,
+      [ws, piotr?.['id'], number?.['id'], '2026-03-12T10:00:00Z'],
+    );
+    await rollups.drain();
+    expect(obj((await report(`/api/reports/traffic?${range}&tag=vip`))['totals'])['inbound']).toBe(before + 1);
+    for (const path of [`cost?${range}&tag=vip`, `words?${range}&tag=vip`, `messaging?${range}&by=template&tag=vip`]) {
+      const refused = await h.workspace.admin.get(`/api/reports/${path}`);
+      expect([path, refused.status]).toEqual([path, 400]);
+      expect(JSON.stringify(refused.body)).toContain('tag');
+    }
+    expect((await h.workspace.admin.get(`/api/reports/messaging?${range}&by=flow&tag=vip`)).status).toBe(200);
+  });
 });

@@ -67,6 +67,7 @@ export class ReportDeltas1765250000000 implements MigrationInterface {
       CREATE TABLE report_reply_facts (
         message_id uuid PRIMARY KEY,
         workspace_id uuid NOT NULL,
+        contact_id uuid NOT NULL,
         hour timestamptz NOT NULL,
         number_id uuid,
         flow_id uuid,
@@ -80,6 +81,24 @@ export class ReportDeltas1765250000000 implements MigrationInterface {
       -- An order that a flow's message converted (last touch), with that message's dimensions.
       CREATE TABLE report_conversion_facts (LIKE report_reply_facts INCLUDING ALL);
       ALTER TABLE report_conversion_facts RENAME COLUMN message_id TO order_id;
+
+      -- The same counts per contact tag (the tag filter): the tags the contact had when the rollup took the change in.
+      CREATE TABLE report_tag_hours (
+        workspace_id uuid NOT NULL,
+        hour timestamptz NOT NULL,
+        tag text NOT NULL,
+        metric text NOT NULL,
+        number_id uuid,
+        flow_id uuid,
+        flow_version_id uuid,
+        node_id text NOT NULL DEFAULT '',
+        status text NOT NULL DEFAULT '',
+        count bigint NOT NULL,
+        seconds double precision NOT NULL DEFAULT 0
+      );
+      CREATE UNIQUE INDEX report_tag_hours_key ON report_tag_hours
+        (workspace_id, tag, hour, metric, number_id, flow_id, flow_version_id, node_id, status) NULLS NOT DISTINCT;
+      CREATE INDEX report_tag_hours_zero_idx ON report_tag_hours (workspace_id) WHERE count = 0;
 
       CREATE FUNCTION parley_report_log_message(m messages, s smallint) RETURNS void LANGUAGE sql AS $$
         INSERT INTO report_changes (workspace_id, kind, sign, row_id, contact_id, at, direction, number_id, execution_id,
@@ -165,7 +184,7 @@ export class ReportDeltas1765250000000 implements MigrationInterface {
       DROP TRIGGER messages_report_insert ON messages;
       DROP FUNCTION parley_report_conversation_changed(), parley_report_row_added(), parley_report_message_changed();
       DROP FUNCTION parley_report_log_message(messages, smallint);
-      DROP TABLE report_conversion_facts, report_reply_facts;
+      DROP TABLE report_tag_hours, report_conversion_facts, report_reply_facts;
       DROP INDEX report_word_hours_zero_idx, report_word_hours_key, report_hours_zero_idx, report_hours_key, report_changes_rebuild_idx;
       CREATE INDEX report_hours_range_idx ON report_hours (workspace_id, hour, metric);
       CREATE INDEX report_word_hours_range_idx ON report_word_hours (workspace_id, hour);
