@@ -266,7 +266,7 @@ describeInBrowser('reports: the hand-computed fixture in every report, range, CS
     });
     expect(rebuilt.status).toBe(0);
     await page.goto(`${web}/reports/funnel?${RANGE}`);
-    await page.getByLabel('Tag').fill('vip');
+    await page.getByRole('textbox', { name: 'Tag', exact: true }).fill('vip');
     await page.getByRole('button', { name: 'Apply' }).click();
     await page.waitForURL((url) => url.searchParams.get('tag') === 'vip');
     await page.getByRole('note').filter({ hasText: 'Tag “vip”' }).waitFor();

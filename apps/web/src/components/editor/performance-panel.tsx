@@ -7,6 +7,7 @@ import { formatCount, formatMoney, formatPercent } from '@/lib/reports/report-fo
 import { type FunnelReport, funnelReportSchema } from '@/lib/reports/report-schemas';
 import { useEditorState } from './editor-context';
 import styles from './flow-editor.module.css';
+import own from './performance-panel.module.css';
 
 const PERIODS = [
   ['7', 'Last 7 days'],
@@ -90,7 +91,7 @@ export function PerformancePanel() {
       {figures === null && problem === null ? <p className={styles.muted}>Loading…</p> : null}
       {figures ? (
         <>
-          <table className="table" aria-label="Flow performance">
+          <table className={`table ${own.compact}`} aria-label="Flow performance">
             <tbody>
               <tr>
                 <th scope="row">Runs</th>
@@ -132,33 +133,35 @@ export function PerformancePanel() {
           {figures.steps.length === 0 ? (
             <p className={styles.muted}>No step has run in this period.</p>
           ) : (
-            <table className="table" aria-label="Performance by step">
-              <thead>
-                <tr>
-                  <th scope="col">Step</th>
-                  <th scope="col">Reached</th>
-                  <th scope="col">Sent</th>
-                  <th scope="col">Failed</th>
-                  <th scope="col">Read</th>
-                  <th scope="col">Replied</th>
-                </tr>
-              </thead>
-              <tbody>
-                {figures.steps.map((step) => (
-                  <tr key={`${step.flowVersionId}:${step.nodeId}`}>
-                    <th scope="row">
-                      {step.label}
-                      {version === ALL && step.version !== null ? <span className={styles.muted}> v{step.version}</span> : null}
-                    </th>
-                    <td>{formatCount(step.reached)}</td>
-                    <td>{formatCount(step.sent)}</td>
-                    <td>{formatCount(step.failed ?? 0)}</td>
-                    <td>{formatCount(step.read)}</td>
-                    <td>{formatCount(step.replied)}</td>
+            <div className={own.scroll}>
+              <table className={`table ${own.compact}`} aria-label="Performance by step">
+                <thead>
+                  <tr>
+                    <th scope="col">Step</th>
+                    <th scope="col">Reached</th>
+                    <th scope="col">Sent</th>
+                    <th scope="col">Failed</th>
+                    <th scope="col">Read</th>
+                    <th scope="col">Replied</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {figures.steps.map((step) => (
+                    <tr key={`${step.flowVersionId}:${step.nodeId}`}>
+                      <th scope="row">
+                        {step.label}
+                        {version === ALL && step.version !== null ? <span className={styles.muted}> v{step.version}</span> : null}
+                      </th>
+                      <td>{formatCount(step.reached)}</td>
+                      <td>{formatCount(step.sent)}</td>
+                      <td>{formatCount(step.failed ?? 0)}</td>
+                      <td>{formatCount(step.read)}</td>
+                      <td>{formatCount(step.replied)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           )}
           <p className={styles.muted}>From the report rollups; updated every few seconds. Test runs are not counted.</p>
         </>
