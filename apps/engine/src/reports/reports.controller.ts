@@ -13,6 +13,7 @@ import { seedDemoData } from './demo-data';
 import { PRICING_CATEGORIES } from './metrics/cost';
 import { ReportRollupService } from './report-rollup.service';
 import { ReportWeeklyService } from './report-weekly.service';
+import { ReportWeeklyDeliveryService } from './report-weekly-delivery.service';
 import { previousPeriod, ReportQueriesService, type ReportQuery } from './report-queries.service';
 import { reportQuery, reportQuerySchema } from './report-range';
 
@@ -166,6 +167,20 @@ const costFigures = z.object({
 
 const weeklySummary = z.object({ id: z.string(), weekStart: z.string(), from: z.string(), to: z.string(), createdAt: z.string() });
 
+const weeklyDelivery = z.object({
+  id: z.string(),
+  weeklyId: z.string(),
+  weekStart: z.string(),
+  url: z.string(),
+  status: z.enum(['pending', 'delivered', 'failed']),
+  attempts: z.number(),
+  nextAttemptAt: z.string().nullable(),
+  lastStatus: z.number().nullable(),
+  lastError: z.string().nullable(),
+  deliveredAt: z.string().nullable(),
+  createdAt: z.string(),
+});
+
 const weeklyContent = z.object({
   service: envelope(serviceFigures),
   funnel: envelope(funnelFigures),
@@ -191,6 +206,7 @@ export class ReportsController {
     private readonly audit: AuditService,
     private readonly rollups: ReportRollupService,
     private readonly weekly: ReportWeeklyService,
+    private readonly deliveries: ReportWeeklyDeliveryService,
   ) {}
 
   private async both<T>(q: ReportQuery, run: (q: ReportQuery) => Promise<T>) {
@@ -377,6 +393,17 @@ export class ReportsController {
   @ZodResponse(z.object({ data: z.array(weeklySummary) }))
   async weeklyList(@CurrentPrincipal() principal: Principal) {
     return { data: await this.weekly.list(principal.workspaceId) };
+  }
+
+  @Get('weekly/deliveries')
+  @Roles('admin')
+  @ApiOperation({
+    summary:
+      'Deliveries of the weekly reports to the webhook of settings reports.weekly.webhookUrl (newest first), and the key their X-Parley-Signature uses',
+  })
+  @ZodResponse(z.object({ data: z.array(weeklyDelivery), signingKey: z.string() }))
+  async weeklyDeliveries(@CurrentPrincipal() principal: Principal) {
+    return { data: await this.deliveries.list(principal.workspaceId), signingKey: this.deliveries.signingKey(principal.workspaceId) };
   }
 
   @Get('weekly/:id')

@@ -17,6 +17,7 @@ import { ContactsWorkspace1765140000000 } from './1765140000000-contacts-workspa
 import { CrmSync1765145000000 } from './1765145000000-crm-sync';
 import { Reports1765150000000 } from './1765150000000-reports';
 import { ReportDeltas1765250000000 } from './1765250000000-report-deltas';
+import { ReportWeeklyDeliveries1765250000001 } from './1765250000001-report-weekly-deliveries';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   CrmSync1765145000000,
   Reports1765150000000,
   ReportDeltas1765250000000,
+  ReportWeeklyDeliveries1765250000001,
 ];
