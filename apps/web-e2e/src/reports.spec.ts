@@ -280,4 +280,24 @@ describeInBrowser('reports: the hand-computed fixture in every report, range, CS
     expect(await count('Converted')).toBe('1');
     await screenshot(page, 'reports-funnel-tag');
   });
+
+  it('weekly reports: an admin sets the day, hour and webhook; the signing key and the deliveries are shown', async () => {
+    await page.goto(`${web}/reports/weekly`);
+    const form = page.getByRole('form', { name: 'Weekly report settings' });
+    await form.getByLabel('Day').selectOption({ label: 'Tuesday' });
+    await form.getByLabel('Hour').fill('9');
+    await form.getByLabel('Webhook URL').fill('https://hooks.example.com/parley-weekly');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await form.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    await page.reload();
+    expect(await form.getByLabel('Webhook URL').inputValue()).toBe('https://hooks.example.com/parley-weekly');
+    expect(await form.getByLabel('Day').inputValue()).toBe('2');
+    expect(await form.locator('code').nth(1).textContent()).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    await page.getByText('No delivery yet.').waitFor();
+    // A URL that is not http(s) is refused by the engine, and the form says why.
+    await form.getByLabel('Webhook URL').fill('ftp://example.com/x');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await form.getByRole('alert').waitFor();
+    await screenshot(page, 'reports-weekly-settings');
+  });
 });
