@@ -75,7 +75,7 @@ export async function insertReportFixture(executor: SqlExecutor, workspaceId: st
       { id: 'trigger', type: 'trigger.inbound_message', typeVersion: 1, label: 'Customer asks', position: { x: 0, y: 0 }, config: {} },
       { id: 'send', type: 'whatsapp.send_message', typeVersion: 1, label: 'Send price offer', position: { x: 0, y: 160 }, config: {} },
     ],
-    edges: [{ id: 'trigger-send', source: 'trigger', sourceOutput: 'out', target: 'send' }],
+    edges: [{ id: 'trigger-send', source: 'trigger', sourceOutput: 'then', target: 'send' }],
   };
   const flowId = await id(executor, `INSERT INTO flows (workspace_id, name, draft) VALUES ($1, $2, $3) RETURNING id`, [
     workspaceId,
