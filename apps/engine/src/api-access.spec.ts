@@ -603,6 +603,7 @@ describe('API access: roles, anonymous callers and workspaces', () => {
       },
     },
     { route: 'GET /api/reports/weekly', access: EDITORS, request: async () => ({ path: '/api/reports/weekly' }) },
+    { route: 'GET /api/reports/weekly/deliveries', access: ADMIN, request: async () => ({ path: '/api/reports/weekly/deliveries' }) },
     {
       route: 'GET /api/reports/weekly/:id',
       access: EDITORS,

@@ -125,9 +125,7 @@ async function reportsCommand(
     if (command === 'reports:rebuild') {
       const started = Date.now();
       const { changes } = await rollups.rebuild(null);
-      process.stdout.write(
-        `Rebuilt the report rollups (${changes} hours and conversations) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
-      );
+      process.stdout.write(`Rebuilt the report rollups (${changes} workspaces) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
       return;
     }
     const workspace = await sqlRow(dataSource, z.object({ id: z.string() }), 'SELECT id FROM workspaces ORDER BY created_at LIMIT 1');

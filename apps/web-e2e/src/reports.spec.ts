@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import type { Browser, Page } from 'playwright-core';
 import { describeInBrowser, launchBrowser, screenshot } from './support/browser';
 import { obj, str } from './support/json-value';
@@ -207,5 +208,96 @@ describeInBrowser('reports: the hand-computed fixture in every report, range, CS
     expect(await words.getByRole('row', { name: /^il\b/ }).count()).toBe(0);
     await page.getByRole('img', { name: /Customer messages by weekday and hour, Europe\/Rome/ }).waitFor();
     await screenshot(page, 'reports-traffic-words');
+  });
+
+  it('flow editor: the Performance tab shows the fixture flow’s runs, sends, failures, conversions and revenue per step and version', async () => {
+    await page.goto(`${web}/flows`);
+    await page.getByRole('link', { name: REPORT_FIXTURE.flowName }).first().click();
+    await page.waitForURL((url) => /^\/flows\/[0-9a-f-]{36}$/.test(url.pathname));
+    await page.getByRole('tab', { name: 'Performance' }).click();
+    // The fixture is in March 2026: the last 12 months hold it.
+    await page.getByLabel('Period').selectOption({ label: 'Last 12 months' });
+    const summary = page.getByRole('table', { name: 'Flow performance' });
+    const figure = async (label: string) =>
+      (await summary
+        .getByRole('row', { name: new RegExp(`^${label}`) })
+        .getByRole('cell')
+        .textContent()) ?? '';
+    await until(async () => ((await figure('Runs')) === '3' ? true : undefined), 'the flow’s runs', 20_000);
+    expect([await figure('Sent'), await figure('Failed sends'), await figure('Converted'), await figure('Revenue')]).toEqual([
+      '2 (drop-off 33.3%)',
+      '1',
+      '1 (drop-off 50.0%)',
+      '499.00 EUR',
+    ]);
+    const steps = page.getByRole('table', { name: 'Performance by step' });
+    expect(
+      await steps
+        .getByRole('row', { name: /Send price offer/ })
+        .getByRole('cell')
+        .allTextContents(),
+    ).toEqual(['3', '2', '1', '1', '2']);
+    // One version: the fixture's only one has the same figures.
+    await page.getByLabel('Version').selectOption({ label: 'Version 1' });
+    await until(async () => ((await figure('Runs')) === '3' ? true : undefined), 'version 1’s runs', 20_000);
+    await screenshot(page, 'flow-editor-performance');
+  });
+
+  it('tag filter: the funnel for contacts tagged “vip” (Piotr, who placed the order), with the note on what is not kept per tag', async () => {
+    if (!stack) throw new Error('no stack');
+    const client = new Client({ connectionString: stack.databaseUrl });
+    await client.connect();
+    try {
+      await client.query(
+        `INSERT INTO contact_tags (workspace_id, contact_id, tag) SELECT workspace_id, id, 'vip' FROM contacts WHERE wa_id = '48500000002'`,
+      );
+    } finally {
+      await client.end();
+    }
+    // Tags are read as the rollup takes changes in: fold the fixture's history in per tag.
+    const rebuilt = spawnSync(process.execPath, [join(__dirname, '..', '..', 'engine', 'dist', 'cli.js'), 'reports:rebuild'], {
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        DATABASE_URL: stack.databaseUrl,
+        SECRETS_KEY: randomBytes(32).toString('hex'),
+        LOG_LEVEL: 'warn',
+      },
+      encoding: 'utf8',
+    });
+    expect(rebuilt.status).toBe(0);
+    await page.goto(`${web}/reports/funnel?${RANGE}`);
+    await page.getByRole('textbox', { name: 'Tag', exact: true }).fill('vip');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForURL((url) => url.searchParams.get('tag') === 'vip');
+    await page.getByRole('note').filter({ hasText: 'Tag “vip”' }).waitFor();
+    const stages = page.getByRole('table', { name: /Funnel: each stage/ });
+    const count = async (stage: string) =>
+      (await stages
+        .getByRole('row', { name: new RegExp(`^${stage}`) })
+        .getByRole('cell')
+        .first()
+        .textContent()) ?? '';
+    expect(await count('Converted')).toBe('1');
+    await screenshot(page, 'reports-funnel-tag');
+  });
+
+  it('weekly reports: an admin sets the day, hour and webhook; the signing key and the deliveries are shown', async () => {
+    await page.goto(`${web}/reports/weekly`);
+    const form = page.getByRole('form', { name: 'Weekly report settings' });
+    await form.getByLabel('Day').selectOption({ label: 'Tuesday' });
+    await form.getByLabel('Hour').fill('9');
+    await form.getByLabel('Webhook URL').fill('https://hooks.example.com/parley-weekly');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await form.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    await page.reload();
+    expect(await form.getByLabel('Webhook URL').inputValue()).toBe('https://hooks.example.com/parley-weekly');
+    expect(await form.getByLabel('Day').inputValue()).toBe('2');
+    expect(await form.locator('code').nth(1).textContent()).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    await page.getByText('No delivery yet.').waitFor();
+    // A URL that is not http(s) is refused by the engine, and the form says why.
+    await form.getByLabel('Webhook URL').fill('ftp://example.com/x');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await form.getByRole('alert').waitFor();
+    await screenshot(page, 'reports-weekly-settings');
   });
 });

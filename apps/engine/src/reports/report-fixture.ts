@@ -68,13 +68,14 @@ export async function insertReportFixture(executor: SqlExecutor, workspaceId: st
   const k3 = await conversation(c3);
   const k4 = await conversation(c4);
 
+  // A flow document the editor opens (its Performance tab shows these figures).
   const definition = {
     schemaVersion: 1,
     nodes: [
-      { id: 'trigger', type: 'trigger.message_received', label: 'Customer asks', config: {} },
-      { id: 'send', type: 'whatsapp.send_template', label: 'Send price offer', config: {} },
+      { id: 'trigger', type: 'trigger.inbound_message', typeVersion: 1, label: 'Customer asks', position: { x: 0, y: 0 }, config: {} },
+      { id: 'send', type: 'whatsapp.send_message', typeVersion: 1, label: 'Send price offer', position: { x: 0, y: 160 }, config: {} },
     ],
-    edges: [{ from: 'trigger', to: 'send' }],
+    edges: [{ id: 'trigger-send', source: 'trigger', sourceOutput: 'then', target: 'send' }],
   };
   const flowId = await id(executor, `INSERT INTO flows (workspace_id, name, draft) VALUES ($1, $2, $3) RETURNING id`, [
     workspaceId,

@@ -15,6 +15,8 @@ export interface ReportQuery {
   numberId: string | null;
   flowId: string | null;
   agentId: string | null;
+  /** A contact tag (see report_tag_hours); null: every contact. */
+  tag: string | null;
 }
 
 /** The period just before, of the same length: every report compares with it. */
@@ -81,16 +83,28 @@ export class ReportQueriesService {
   ) {}
 
   /** Filters shared by the report_hours queries, from parameter $4 on. */
-  private hourFilters(q: ReportQuery): { sql: string; params: unknown[] } {
+  /**
+   * The hourly counts to read and the filters ($1..$6): with a tag, the
+   * per-tag counts (report_tag_hours holds the same metrics without template,
+   * category, country and error code).
+   */
+  private hourFilters(q: ReportQuery): { table: string; sql: string; params: unknown[] } {
     return {
-      sql: 'AND ($4::uuid IS NULL OR number_id = $4) AND ($5::uuid IS NULL OR flow_id = $5)',
-      params: [q.workspaceId, q.from, q.to, q.numberId, q.flowId],
+      table: q.tag === null ? 'report_hours' : 'report_tag_hours',
+      sql: `AND ($4::uuid IS NULL OR number_id = $4) AND ($5::uuid IS NULL OR flow_id = $5) AND ${q.tag === null ? '$6::text IS NULL' : 'tag = $6'}`,
+      params: [q.workspaceId, q.from, q.to, q.numberId, q.flowId, q.tag],
     };
+  }
+
+  /** Conversations whose contact has the tag now ($n: the tag or null), for the per-conversation service events (alias e). */
+  private static tagged(n: number): string {
+    return `($${n}::text IS NULL OR EXISTS (SELECT 1 FROM conversations k JOIN contact_tags t ON t.contact_id = k.contact_id
+             WHERE k.id = e.conversation_id AND t.tag = $${n}))`;
   }
 
   async service(q: ReportQuery): Promise<{ summary: ServiceSummary; agents: AgentRow[]; thresholdMinutes: number }> {
     const { settings } = await this.settings.get(q.workspaceId);
-    const where = `workspace_id = $1 AND at >= $2 AND at < $3 AND ($4::uuid IS NULL OR number_id = $4)`;
+    const where = `e.workspace_id = $1 AND e.at >= $2 AND e.at < $3 AND ($4::uuid IS NULL OR e.number_id = $4)`;
     const rows = await sqlRows(
       this.dataSource,
       z.object({ kind: z.string(), count: num, median: numOrNull, p90: numOrNull, bmedian: numOrNull, bp90: numOrNull }),
@@ -99,10 +113,10 @@ export class ReportQueriesService {
               percentile_disc(0.9) WITHIN GROUP (ORDER BY seconds) AS p90,
               percentile_disc(0.5) WITHIN GROUP (ORDER BY business_seconds) AS bmedian,
               percentile_disc(0.9) WITHIN GROUP (ORDER BY business_seconds) AS bp90
-         FROM report_service_events
-        WHERE ${where} AND ($5::uuid IS NULL OR user_id = $5 OR kind = 'opened')
+         FROM report_service_events e
+        WHERE ${where} AND ($5::uuid IS NULL OR user_id = $5 OR kind = 'opened') AND ${ReportQueriesService.tagged(6)}
         GROUP BY kind`,
-      [q.workspaceId, q.from, q.to, q.numberId, q.agentId],
+      [q.workspaceId, q.from, q.to, q.numberId, q.agentId, q.tag],
     );
     const duration = (kind: string): Duration => {
       const row = rows.find((r) => r.kind === kind);
@@ -135,10 +149,10 @@ export class ReportQueriesService {
               percentile_disc(0.5) WITHIN GROUP (ORDER BY e.seconds) FILTER (WHERE e.kind = 'resolution') AS resolution_median
          FROM report_service_events e JOIN users u ON u.id = e.user_id
         WHERE e.workspace_id = $1 AND e.at >= $2 AND e.at < $3 AND ($4::uuid IS NULL OR e.number_id = $4)
-          AND e.kind <> 'opened' AND ($5::uuid IS NULL OR e.user_id = $5)
+          AND e.kind <> 'opened' AND ($5::uuid IS NULL OR e.user_id = $5) AND ${ReportQueriesService.tagged(6)}
         GROUP BY e.user_id, u.display_name, u.email
         ORDER BY replies DESC, name`,
-      [q.workspaceId, q.from, q.to, q.numberId, q.agentId],
+      [q.workspaceId, q.from, q.to, q.numberId, q.agentId, q.tag],
     );
     const threshold = settings.reports.responseThresholdMinutes;
     return {
@@ -177,9 +191,9 @@ export class ReportQueriesService {
     const cells = await sqlRows(
       this.dataSource,
       z.object({ weekday: num, hour: num, inbound: num, outbound: num }),
-      `SELECT extract(dow FROM hour AT TIME ZONE $6)::int AS weekday, extract(hour FROM hour AT TIME ZONE $6)::int AS hour,
+      `SELECT extract(dow FROM hour AT TIME ZONE $7)::int AS weekday, extract(hour FROM hour AT TIME ZONE $7)::int AS hour,
               coalesce(sum(count) FILTER (WHERE metric = 'in'), 0) AS inbound, coalesce(sum(count) FILTER (WHERE metric = 'out'), 0) AS outbound
-         FROM report_hours
+         FROM ${f.table}
         WHERE workspace_id = $1 AND hour >= $2 AND hour < $3 AND metric IN ('in', 'out') ${f.sql}
         GROUP BY 1, 2 ORDER BY 1, 2`,
       [...f.params, zone],
@@ -187,9 +201,9 @@ export class ReportQueriesService {
     const days = await sqlRows(
       this.dataSource,
       z.object({ day: z.string(), inbound: num, outbound: num }),
-      `SELECT to_char(hour AT TIME ZONE $6, 'YYYY-MM-DD') AS day,
+      `SELECT to_char(hour AT TIME ZONE $7, 'YYYY-MM-DD') AS day,
               coalesce(sum(count) FILTER (WHERE metric = 'in'), 0) AS inbound, coalesce(sum(count) FILTER (WHERE metric = 'out'), 0) AS outbound
-         FROM report_hours
+         FROM ${f.table}
         WHERE workspace_id = $1 AND hour >= $2 AND hour < $3 AND metric IN ('in', 'out') ${f.sql}
         GROUP BY 1 ORDER BY 1`,
       [...f.params, zone],
@@ -197,11 +211,12 @@ export class ReportQueriesService {
     const opened = await sqlRows(
       this.dataSource,
       z.object({ day: z.string(), opened: num }),
-      `SELECT to_char(at AT TIME ZONE $5, 'YYYY-MM-DD') AS day, count(*) AS opened
-         FROM report_service_events
-        WHERE workspace_id = $1 AND kind = 'opened' AND at >= $2 AND at < $3 AND ($4::uuid IS NULL OR number_id = $4)
+      `SELECT to_char(e.at AT TIME ZONE $5, 'YYYY-MM-DD') AS day, count(*) AS opened
+         FROM report_service_events e
+        WHERE e.workspace_id = $1 AND e.kind = 'opened' AND e.at >= $2 AND e.at < $3 AND ($4::uuid IS NULL OR e.number_id = $4)
+          AND ${ReportQueriesService.tagged(6)}
         GROUP BY 1`,
-      [q.workspaceId, q.from, q.to, q.numberId, zone],
+      [q.workspaceId, q.from, q.to, q.numberId, zone, q.tag],
     );
     const openedByDay = new Map(opened.map((o) => [o.day, o.opened]));
     const allDays = [...new Set([...days.map((d) => d.day), ...opened.map((o) => o.day)])].sort();
@@ -280,7 +295,7 @@ export class ReportQueriesService {
     const rows = await sqlRows(
       this.dataSource,
       z.object({ key: z.string(), metric: z.string(), status: z.string(), count: num, seconds: num }),
-      `SELECT ${key[by]} AS key, metric, status, sum(count) AS count, sum(seconds) AS seconds FROM report_hours
+      `SELECT ${key[by]} AS key, metric, status, sum(count) AS count, sum(seconds) AS seconds FROM ${f.table}
         WHERE workspace_id = $1 AND hour >= $2 AND hour < $3 AND metric IN ('out', 'reply', 'conversion') ${f.sql}
           ${by === 'error' ? "AND (metric <> 'out' OR status = 'failed')" : ''}
         GROUP BY 1, 2, 3`,
@@ -352,12 +367,16 @@ export class ReportQueriesService {
     return map;
   }
 
-  async funnel(q: ReportQuery): Promise<{
+  async funnel(
+    q: ReportQuery,
+    flowVersionId: string | null = null,
+  ): Promise<{
     flows: {
       flowId: string;
       name: string;
       entered: number;
       sent: number;
+      failed: number;
       delivered: number;
       read: number;
       replied: number;
@@ -365,6 +384,7 @@ export class ReportQueriesService {
       conversionRate: number | null;
     }[];
     stages: FunnelStage[];
+    revenue: { currency: string; amount: number; orders: number }[];
     steps: {
       flowVersionId: string;
       version: number | null;
@@ -372,6 +392,7 @@ export class ReportQueriesService {
       label: string;
       reached: number;
       sent: number;
+      failed: number;
       delivered: number;
       read: number;
       replied: number;
@@ -379,7 +400,7 @@ export class ReportQueriesService {
     }[];
   }> {
     const f = this.hourFilters(q);
-    const rows = await sqlRows(
+    const allRows = await sqlRows(
       this.dataSource,
       z.object({
         flow_id: z.string(),
@@ -389,11 +410,24 @@ export class ReportQueriesService {
         status: z.string(),
         count: num,
       }),
-      `SELECT flow_id::text, flow_version_id::text, node_id, metric, status, sum(count) AS count FROM report_hours
+      `SELECT flow_id::text, flow_version_id::text, node_id, metric, status, sum(count) AS count FROM ${f.table}
         WHERE workspace_id = $1 AND hour >= $2 AND hour < $3 AND flow_id IS NOT NULL
           AND metric IN ('entered', 'step', 'out', 'reply', 'conversion') ${f.sql}
         GROUP BY 1, 2, 3, 4, 5`,
       f.params,
+    );
+    // One version of a flow (the flow editor's Performance tab picks one).
+    const rows = flowVersionId === null ? allRows : allRows.filter((r) => r.flow_version_id === flowVersionId);
+    // Revenue: the orders the flows converted (one conversion fact per order, credited as the conversion counts are).
+    const revenue = await sqlRows(
+      this.dataSource,
+      z.object({ currency: z.string(), amount: num, orders: num }),
+      `SELECT o.currency, sum(o.total) AS amount, count(*) AS orders FROM report_conversion_facts f JOIN orders o ON o.id = f.order_id
+        WHERE f.workspace_id = $1 AND f.hour >= $2 AND f.hour < $3 AND ($4::uuid IS NULL OR f.number_id = $4) AND ($5::uuid IS NULL OR f.flow_id = $5)
+          AND ($7::uuid IS NULL OR f.flow_version_id = $7)
+          AND ($6::text IS NULL OR EXISTS (SELECT 1 FROM contact_tags t WHERE t.contact_id = f.contact_id AND t.tag = $6))
+        GROUP BY 1 ORDER BY 2 DESC`,
+      [...f.params, flowVersionId],
     );
     const flowNames = await sqlRows(
       this.dataSource,
@@ -410,6 +444,7 @@ export class ReportQueriesService {
         entered: sum('entered'),
         reached: sum('step'),
         sent: counts.sent,
+        failed: counts.failed,
         delivered: counts.delivered,
         read: counts.read,
         replied: sum('reply'),
@@ -424,6 +459,7 @@ export class ReportQueriesService {
           name: flow.name,
           entered: t.entered,
           sent: t.sent,
+          failed: t.failed,
           delivered: t.delivered,
           read: t.read,
           replied: t.replied,
@@ -474,6 +510,7 @@ export class ReportQueriesService {
             label: nodeLabels.get(k) ?? nodeId,
             reached: t.reached,
             sent: t.sent,
+            failed: t.failed,
             delivered: t.delivered,
             read: t.read,
             replied: t.replied,
@@ -482,7 +519,7 @@ export class ReportQueriesService {
         })
         .sort((a, b) => (b.version ?? 0) - (a.version ?? 0) || b.reached - a.reached || a.nodeId.localeCompare(b.nodeId));
     }
-    return { flows, stages, steps };
+    return { flows, stages, revenue, steps };
   }
 
   async prices(workspaceId: string): Promise<Price[]> {

@@ -16,6 +16,8 @@ export const reportQuerySchema = z.object({
   numberId: z.uuid().optional(),
   flowId: z.uuid().optional(),
   agentId: z.uuid().optional(),
+  /** Contacts' tag: only their messages, runs, replies, conversions and conversations. */
+  tag: z.string().trim().min(1).max(100).optional(),
 });
 export type ReportQueryParams = z.infer<typeof reportQuerySchema>;
 
@@ -34,5 +36,6 @@ export function reportQuery(principal: Principal, params: ReportQueryParams, now
     numberId: params.numberId ?? null,
     flowId: params.flowId ?? null,
     agentId: params.agentId ?? null,
+    tag: params.tag ?? null,
   };
 }

@@ -9,30 +9,101 @@ import { serviceEvents, type ServiceItem } from './metrics/service-events';
 import { messageWords } from './metrics/words';
 import { businessHoursOf } from './report-settings';
 
-/** One rollup job at a time across every process: two would replace the same hours concurrently. */
+/** One rollup job at a time across every process: two would add the same deltas concurrently. */
 const LOCK_KEY = 7_150_000_001;
 const DEFAULT_BATCH = 20_000;
-
-const changeRow = z.object({
-  id: z.string(),
-  workspace_id: z.string(),
-  hour: z.date().nullable(),
-  conversation_id: z.string().nullable(),
-});
+/** A rebuild recomputes this much history per pass (bounded memory for the words). */
+const REBUILD_WINDOW_MS = 86_400_000;
+/** The longest conversion window a workspace may set: an outbound flow message can convert orders up to this far after it. */
+const MAX_CONVERSION_DAYS = 90;
 
 /** What a test may do inside a round before it commits (e.g. throw, as a crash would). */
 export type RoundInterrupt = () => Promise<void>;
 
 const COUNTRY = countrySql("regexp_replace(coalesce(c.phone_e164, c.wa_id, ''), '\\D', '', 'g')");
+const HOUR_KEY =
+  'workspace_id, hour, metric, number_id, flow_id, flow_version_id, node_id, template, category, country, status, error_code';
+const INSERT_HOURS = `INSERT INTO report_hours (${HOUR_KEY}, count, seconds)`;
+/** Adds to a key's counts (deltas) instead of replacing them. */
+const ADD_HOURS = `ON CONFLICT (${HOUR_KEY}) DO UPDATE SET count = report_hours.count + excluded.count, seconds = report_hours.seconds + excluded.seconds`;
+const FACT_COLUMNS = 'workspace_id, contact_id, hour, number_id, flow_id, flow_version_id, node_id, template, category, country';
+const TAG_KEY = 'workspace_id, tag, hour, metric, number_id, flow_id, flow_version_id, node_id, status';
+const INSERT_TAGS = `INSERT INTO report_tag_hours (${TAG_KEY}, count, seconds)`;
+const ADD_TAGS = `ON CONFLICT (${TAG_KEY}) DO UPDATE SET count = report_tag_hours.count + excluded.count, seconds = report_tag_hours.seconds + excluded.seconds`;
+const TEMPLATE_OF = (m: string): string => `coalesce(CASE WHEN ${m}.type = 'template' THEN ${m}.payload->'template'->>'name' END, '')`;
+
+/**
+ * Reply facts: each customer message whose previous message (to or from that
+ * customer) is an outbound one on the same number that did not fail, sent less
+ * than 24 h before, with that message's dimensions. `filter` picks the inbound messages (alias i).
+ */
+const replyFacts = (filter: string): string => `
+  SELECT i.id, i.workspace_id, i.contact_id, date_trunc('hour', i.occurred_at, 'UTC'), p.whatsapp_number_id, e.flow_id, e.flow_version_id,
+         coalesce(p.node_id, ''), ${TEMPLATE_OF('p')}, coalesce(p.category, ''), ${COUNTRY}
+    FROM messages i
+    JOIN contacts c ON c.id = i.contact_id
+    JOIN LATERAL (
+      SELECT * FROM messages p
+       WHERE p.contact_id = i.contact_id AND p.occurred_at < i.occurred_at
+       ORDER BY p.occurred_at DESC, p.id DESC LIMIT 1
+    ) p ON p.direction = 'outbound' AND p.whatsapp_number_id = i.whatsapp_number_id AND p.status IS DISTINCT FROM 'failed'
+         AND p.occurred_at > i.occurred_at - interval '24 hours'
+    LEFT JOIN executions e ON e.id = p.execution_id
+   WHERE i.direction = 'inbound' AND ${filter}`;
+
+/**
+ * Conversion facts: each order placed within the window (days: parameter
+ * `days`) after a flow's message to the customer that did not fail, credited
+ * to the last such message. `filter` picks the orders (alias o).
+ */
+const conversionFacts = (filter: string, days: string): string => `
+  SELECT o.id, o.workspace_id, o.contact_id, date_trunc('hour', o.placed_at, 'UTC'), p.whatsapp_number_id, e.flow_id, e.flow_version_id,
+         coalesce(p.node_id, ''), ${TEMPLATE_OF('p')}, coalesce(p.category, ''), ${COUNTRY}
+    FROM orders o
+    JOIN contacts c ON c.id = o.contact_id
+    JOIN LATERAL (
+      SELECT * FROM messages p
+       WHERE p.contact_id = o.contact_id AND p.direction = 'outbound' AND p.execution_id IS NOT NULL
+         AND p.status IS DISTINCT FROM 'failed'
+         AND p.occurred_at <= o.placed_at AND p.occurred_at > o.placed_at - make_interval(days => ${days})
+       ORDER BY p.occurred_at DESC, p.id DESC LIMIT 1
+    ) p ON true
+    JOIN executions e ON e.id = p.execution_id
+   WHERE ${filter}`;
+
+/**
+ * Adds (sign 1) or takes away (-1) facts as 'reply' or 'conversion' counts, in
+ * report_hours and per tag of the fact's contact; `facts` is a CTE with FACT_COLUMNS.
+ */
+const factsToHours = (metric: 'reply' | 'conversion', facts: string, sign: 1 | -1): string => `
+  , hours AS (
+    ${INSERT_HOURS}
+    SELECT workspace_id, hour, '${metric}', number_id, flow_id, flow_version_id, node_id, template, category, country, '', '', ${sign} * count(*), 0
+      FROM ${facts} f GROUP BY workspace_id, hour, number_id, flow_id, flow_version_id, node_id, template, category, country
+    ${ADD_HOURS}
+    RETURNING 1
+  )
+  ${INSERT_TAGS}
+  SELECT f.workspace_id, t.tag, f.hour, '${metric}', f.number_id, f.flow_id, f.flow_version_id, f.node_id, '', ${sign} * count(*), 0
+    FROM ${facts} f JOIN contact_tags t ON t.contact_id = f.contact_id
+   GROUP BY 1, 2, 3, 5, 6, 7, 8
+  ${ADD_TAGS}`;
+
+const batchMessage = z.object({ workspace_id: z.string(), hour: z.date(), number_id: z.string(), sign: z.number(), text: z.string() });
 
 /**
  * Keeps the report rollups (report_hours, report_word_hours,
- * report_service_events) equal to what the raw rows say. Triggers log each
- * changed hour and conversation in report_changes; a round takes a batch of
- * changes, recomputes those hours and conversations from the raw rows,
- * replaces their rollup rows and deletes the changes, in one transaction. A
- * crash rolls the whole round back, so the next round redoes it; recomputing
- * twice gives the same rows (idempotent).
+ * report_service_events) equal to what the raw rows say, as running counts.
+ * Triggers log each change in report_changes, in the same transaction as the
+ * change: a message's reported values before (sign -1) and after (+1), a run,
+ * step or order added, a conversation to recompute. A round takes a batch of
+ * changes and, in one transaction: adds the messages' deltas to the hourly
+ * counts and word counts; recomputes the reply and conversion facts of the
+ * messages and orders those changes can affect and adds the difference;
+ * recomputes the changed conversations' service events; deletes the changes.
+ * A crash rolls the whole round back, so the next round redoes it and each
+ * change counts exactly once. A rebuild recomputes everything from the raw
+ * rows (reports.spec.ts checks both agree).
  */
 @Injectable()
 export class ReportRollupService {
@@ -43,6 +114,16 @@ export class ReportRollupService {
 
   /** One round; returns how many changes it handled (0: nothing to do, or another process is at it). */
   async runOnce(options: { batch?: number; interrupt?: RoundInterrupt; wait?: boolean } = {}): Promise<number> {
+    const pending = await sqlRows(
+      this.dataSource,
+      z.object({ workspace_id: z.string() }),
+      "SELECT DISTINCT workspace_id FROM report_changes WHERE kind = 'rebuild'",
+    );
+    if (pending.length > 0) {
+      let rebuilt = 0;
+      for (const { workspace_id } of pending) if (await this.rebuildWorkspace(workspace_id, options.wait ?? false)) rebuilt += 1;
+      return rebuilt;
+    }
     return this.dataSource.transaction(async (manager) => {
       if (options.wait) {
         await manager.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
@@ -52,38 +133,20 @@ export class ReportRollupService {
         ]);
         if (!locked[0]?.locked) return 0;
       }
-      const changes = await sqlRows(
-        manager,
-        changeRow,
-        'SELECT id::text AS id, workspace_id, hour, conversation_id FROM report_changes ORDER BY id LIMIT $1',
+      // The batch is fixed once (taken out of the log into a per-session table), so every statement below sees the same changes.
+      await manager.query('CREATE TEMP TABLE IF NOT EXISTS report_batch (LIKE report_changes) ON COMMIT DELETE ROWS');
+      await manager.query(
+        `WITH taken AS (
+           DELETE FROM report_changes WHERE id IN (SELECT id FROM report_changes WHERE kind <> 'rebuild' ORDER BY id LIMIT $1) RETURNING *
+         ) INSERT INTO report_batch SELECT * FROM taken`,
         [options.batch ?? DEFAULT_BATCH],
       );
-      if (changes.length === 0) return 0;
-      const hours = new Map<string, Set<number>>();
-      const conversations = new Map<string, Set<string>>();
-      for (const change of changes) {
-        if (change.hour) {
-          const set = hours.get(change.workspace_id) ?? new Set<number>();
-          set.add(change.hour.getTime());
-          hours.set(change.workspace_id, set);
-        }
-        if (change.conversation_id) {
-          const set = conversations.get(change.workspace_id) ?? new Set<string>();
-          set.add(change.conversation_id);
-          conversations.set(change.workspace_id, set);
-        }
-      }
-      for (const [workspaceId, set] of hours) {
-        await this.recomputeHours(
-          manager,
-          workspaceId,
-          [...set].sort((a, b) => a - b).map((t) => new Date(t)),
-        );
-      }
-      for (const [workspaceId, set] of conversations) await this.recomputeConversations(manager, workspaceId, [...set]);
+      const taken = await sqlRows(manager, z.object({ n: z.number() }), 'SELECT count(*)::int AS n FROM report_batch');
+      const handled = taken[0]?.n ?? 0;
+      if (handled === 0) return 0;
+      await this.applyBatch(manager);
       if (options.interrupt) await options.interrupt();
-      await manager.query('DELETE FROM report_changes WHERE id = ANY($1::bigint[])', [changes.map((c) => c.id)]);
-      return changes.length;
+      return handled;
     });
   }
 
@@ -98,163 +161,411 @@ export class ReportRollupService {
   }
 
   /**
-   * Rebuilds a workspace's rollups (or every workspace's) from the raw rows:
-   * drops them, logs every hour and conversation that has data as changed,
-   * and drains. Also what a change of the business hours or the conversion
-   * window needs to reach past data.
+   * Rebuilds a workspace's rollups (or every workspace's) from the raw rows.
+   * Also what a change of the business hours or the conversion window needs
+   * to reach past data. Returns how many workspaces it rebuilt.
    */
   async rebuild(workspaceId: string | null): Promise<{ changes: number }> {
-    await this.dataSource.transaction(async (manager) => {
-      for (const table of ['report_hours', 'report_word_hours', 'report_service_events']) {
-        await manager.query(`DELETE FROM ${table} WHERE $1::uuid IS NULL OR workspace_id = $1`, [workspaceId]);
-      }
-      await manager.query(
-        `INSERT INTO report_changes (workspace_id, hour)
-         SELECT DISTINCT workspace_id, hour FROM (
-           SELECT workspace_id, date_trunc('hour', occurred_at) AS hour FROM messages WHERE $1::uuid IS NULL OR workspace_id = $1
-           UNION ALL SELECT workspace_id, date_trunc('hour', started_at) FROM executions WHERE $1::uuid IS NULL OR workspace_id = $1
-           UNION ALL SELECT workspace_id, date_trunc('hour', started_at) FROM execution_steps WHERE $1::uuid IS NULL OR workspace_id = $1
-           UNION ALL SELECT workspace_id, date_trunc('hour', placed_at) FROM orders WHERE $1::uuid IS NULL OR workspace_id = $1
-         ) h ORDER BY hour`,
-        [workspaceId],
-      );
-      await manager.query(
-        `INSERT INTO report_changes (workspace_id, conversation_id)
-         SELECT workspace_id, id FROM conversations WHERE $1::uuid IS NULL OR workspace_id = $1`,
-        [workspaceId],
-      );
-    });
-    return { changes: await this.drain() };
+    const workspaces =
+      workspaceId === null
+        ? (await sqlRows(this.dataSource, z.object({ id: z.string() }), 'SELECT id FROM workspaces ORDER BY created_at')).map((w) => w.id)
+        : [workspaceId];
+    for (const id of workspaces) await this.rebuildWorkspace(id, true);
+    return { changes: workspaces.length };
   }
 
-  private async recomputeHours(manager: EntityManager, workspaceId: string, hours: Date[]): Promise<void> {
-    const { settings, intents } = await this.settings.get(workspaceId);
-    const params = [workspaceId, hours];
-    await manager.query('DELETE FROM report_hours WHERE workspace_id = $1 AND hour = ANY($2::timestamptz[])', params);
-    await manager.query('DELETE FROM report_word_hours WHERE workspace_id = $1 AND hour = ANY($2::timestamptz[])', params);
-    const inHours = (alias: string, column: string): string =>
-      `JOIN unnest($2::timestamptz[]) h(hour) ON ${alias}.${column} >= h.hour AND ${alias}.${column} < h.hour + interval '1 hour'`;
-    const insert = `INSERT INTO report_hours (workspace_id, hour, metric, number_id, flow_id, flow_version_id, node_id, template, category, country, status, error_code, count, seconds)`;
-    const messageDims = (m: string): string =>
-      `${m}.whatsapp_number_id, e.flow_id, e.flow_version_id, coalesce(${m}.node_id, ''),
-       coalesce(CASE WHEN ${m}.type = 'template' THEN ${m}.payload->'template'->>'name' END, ''), coalesce(${m}.category, ''), ${COUNTRY}`;
-    // Outbound messages by their current status; seconds = time to read, summed over read ones.
+  /**
+   * One transaction at REPEATABLE READ, after taking the job's lock: every
+   * statement sees the same snapshot, so the changes it deletes are exactly
+   * those its recomputation covers; later changes stay in the log for rounds.
+   */
+  private async rebuildWorkspace(workspaceId: string, wait: boolean): Promise<boolean> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      if (wait) {
+        await runner.query('SELECT pg_advisory_lock($1)', [LOCK_KEY]);
+      } else {
+        const locked = await sqlRows(runner.manager, z.object({ locked: z.boolean() }), 'SELECT pg_try_advisory_lock($1) AS locked', [
+          LOCK_KEY,
+        ]);
+        if (!locked[0]?.locked) return false;
+      }
+      try {
+        await runner.startTransaction('REPEATABLE READ');
+        const manager = runner.manager;
+        await manager.query('DELETE FROM report_changes WHERE workspace_id = $1', [workspaceId]);
+        for (const table of [
+          'report_hours',
+          'report_word_hours',
+          'report_tag_hours',
+          'report_service_events',
+          'report_reply_facts',
+          'report_conversion_facts',
+        ]) {
+          await manager.query(`DELETE FROM ${table} WHERE workspace_id = $1`, [workspaceId]);
+        }
+        const span = await sqlRows(
+          manager,
+          z.object({ first: z.date().nullable(), last: z.date().nullable() }),
+          `SELECT date_trunc('day', min(t), 'UTC') AS first, max(t) AS last FROM (
+             SELECT min(occurred_at) AS t FROM messages WHERE workspace_id = $1 UNION ALL SELECT max(occurred_at) FROM messages WHERE workspace_id = $1
+             UNION ALL SELECT min(started_at) FROM executions WHERE workspace_id = $1 UNION ALL SELECT max(started_at) FROM executions WHERE workspace_id = $1
+             UNION ALL SELECT min(started_at) FROM execution_steps WHERE workspace_id = $1 UNION ALL SELECT max(started_at) FROM execution_steps WHERE workspace_id = $1
+             UNION ALL SELECT min(placed_at) FROM orders WHERE workspace_id = $1 UNION ALL SELECT max(placed_at) FROM orders WHERE workspace_id = $1
+           ) x`,
+          [workspaceId],
+        );
+        const first = span[0]?.first;
+        const last = span[0]?.last;
+        if (first && last) {
+          for (let from = first.getTime(); from <= last.getTime(); from += REBUILD_WINDOW_MS) {
+            await this.recomputeWindow(manager, workspaceId, new Date(from), new Date(from + REBUILD_WINDOW_MS));
+          }
+        }
+        const conversations = await sqlRows(manager, z.object({ id: z.string() }), 'SELECT id FROM conversations WHERE workspace_id = $1', [
+          workspaceId,
+        ]);
+        for (let start = 0; start < conversations.length; start += 1000) {
+          const slice = conversations.slice(start, start + 1000).map((c) => ({ id: c.id, since: null }));
+          await this.recomputeConversations(manager, workspaceId, slice);
+        }
+        await runner.commitTransaction();
+        return true;
+      } catch (error) {
+        if (runner.isTransactionActive) await runner.rollbackTransaction();
+        throw error;
+      } finally {
+        await runner.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]);
+      }
+    } finally {
+      await runner.release();
+    }
+  }
+
+  /** Adds the batch's deltas to the rollups (see the class comment). */
+  private async applyBatch(manager: EntityManager): Promise<void> {
+    // Messages: their own counts, by the values the trigger logged.
     await manager.query(
-      `${insert}
-       SELECT $1, h.hour, 'out', ${messageDims('m')}, coalesce(m.status, ''), coalesce(m.error_code, ''), count(*),
-              coalesce(sum(extract(epoch FROM m.status_at - m.occurred_at)) FILTER (WHERE m.status = 'read'), 0)
-         FROM messages m ${inHours('m', 'occurred_at')}
-         JOIN contacts c ON c.id = m.contact_id
-         LEFT JOIN executions e ON e.id = m.execution_id
-        WHERE m.workspace_id = $1 AND m.direction = 'outbound'
-        GROUP BY h.hour, 4, 5, 6, 7, 8, 9, 10, 11, 12`,
-      params,
+      `${INSERT_HOURS}
+       SELECT b.workspace_id, date_trunc('hour', b.at, 'UTC'), 'out', b.number_id, e.flow_id, e.flow_version_id, b.node_id, b.template,
+              b.category, ${COUNTRY}, b.status, b.error_code, sum(b.sign), sum(b.sign * b.read_seconds)
+         FROM report_batch b
+         JOIN contacts c ON c.id = b.contact_id
+         LEFT JOIN executions e ON e.id = b.execution_id
+        WHERE b.kind = 'message' AND b.direction = 'outbound'
+        GROUP BY 1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12
+       ${ADD_HOURS}`,
     );
     await manager.query(
-      `${insert}
-       SELECT $1, h.hour, 'in', m.whatsapp_number_id, NULL, NULL, '', '', '', ${COUNTRY}, '', '', count(*), 0
-         FROM messages m ${inHours('m', 'occurred_at')}
-         JOIN contacts c ON c.id = m.contact_id
-        WHERE m.workspace_id = $1 AND m.direction = 'inbound'
-        GROUP BY h.hour, 4, 10`,
-      params,
+      `${INSERT_HOURS}
+       SELECT b.workspace_id, date_trunc('hour', b.at, 'UTC'), 'in', b.number_id, NULL::uuid, NULL::uuid, '', '', '', ${COUNTRY}, '', '', sum(b.sign), 0
+         FROM report_batch b
+         JOIN contacts c ON c.id = b.contact_id
+        WHERE b.kind = 'message' AND b.direction = 'inbound'
+        GROUP BY 1, 2, 4, 10
+       ${ADD_HOURS}`,
     );
-    // A reply: the customer's message right after an outbound one (within 24 h), counted with that message's dimensions.
+    // Runs and steps are only ever added.
     await manager.query(
-      `${insert}
-       SELECT $1, h.hour, 'reply', ${messageDims('p')}, '', '', count(*), 0
-         FROM messages i ${inHours('i', 'occurred_at')}
-         JOIN contacts c ON c.id = i.contact_id
-         JOIN LATERAL (
-           SELECT * FROM messages p
-            WHERE p.contact_id = i.contact_id AND p.occurred_at < i.occurred_at
-            ORDER BY p.occurred_at DESC LIMIT 1
-         ) p ON p.direction = 'outbound' AND p.whatsapp_number_id = i.whatsapp_number_id AND p.status IS DISTINCT FROM 'failed'
-              AND p.occurred_at > i.occurred_at - interval '24 hours'
-         LEFT JOIN executions e ON e.id = p.execution_id
-        WHERE i.workspace_id = $1 AND i.direction = 'inbound'
-        GROUP BY h.hour, 4, 5, 6, 7, 8, 9, 10`,
-      params,
-    );
-    // A conversion: an order within the window after a flow's message to the customer, credited to the last such message.
-    await manager.query(
-      `${insert}
-       SELECT $1, h.hour, 'conversion', ${messageDims('p')}, '', '', count(*), 0
-         FROM orders o ${inHours('o', 'placed_at')}
-         JOIN contacts c ON c.id = o.contact_id
-         JOIN LATERAL (
-           SELECT * FROM messages p
-            WHERE p.contact_id = o.contact_id AND p.direction = 'outbound' AND p.execution_id IS NOT NULL
-              AND p.status IS DISTINCT FROM 'failed'
-              AND p.occurred_at <= o.placed_at AND p.occurred_at > o.placed_at - make_interval(days => $3)
-            ORDER BY p.occurred_at DESC LIMIT 1
-         ) p ON true
-         JOIN executions e ON e.id = p.execution_id
-        WHERE o.workspace_id = $1
-        GROUP BY h.hour, 4, 5, 6, 7, 8, 9, 10`,
-      [...params, settings.reports.conversionDays],
+      `${INSERT_HOURS}
+       SELECT e.workspace_id, date_trunc('hour', e.started_at, 'UTC'), 'entered', NULL::uuid, e.flow_id, e.flow_version_id, '', '', '', '', '', '', count(*), 0
+         FROM report_batch b JOIN executions e ON e.id = b.row_id
+        WHERE b.kind = 'run' AND NOT e.test_mode
+        GROUP BY 1, 2, 5, 6
+       ${ADD_HOURS}`,
     );
     await manager.query(
-      `${insert}
-       SELECT $1, h.hour, 'entered', NULL, e.flow_id, e.flow_version_id, '', '', '', '', '', '', count(*), 0
-         FROM executions e ${inHours('e', 'started_at')}
-        WHERE e.workspace_id = $1 AND NOT e.test_mode
-        GROUP BY h.hour, 5, 6`,
-      params,
+      `${INSERT_HOURS}
+       SELECT e.workspace_id, date_trunc('hour', s.started_at, 'UTC'), 'step', NULL::uuid, e.flow_id, e.flow_version_id, s.node_id, '', '', '', '', '', count(*), 0
+         FROM report_batch b JOIN execution_steps s ON s.id = b.step_id JOIN executions e ON e.id = s.execution_id
+        WHERE b.kind = 'step' AND s.attempt = 1 AND s.visit = 0 AND NOT e.test_mode
+        GROUP BY 1, 2, 5, 6, 7
+       ${ADD_HOURS}`,
     );
-    // A step reached: its first attempt of its first visit in the execution.
+    // The same per tag of the contact (its tags now, as the round takes the change in).
     await manager.query(
-      `${insert}
-       SELECT $1, h.hour, 'step', NULL, e.flow_id, e.flow_version_id, s.node_id, '', '', '', '', '', count(*), 0
-         FROM execution_steps s ${inHours('s', 'started_at')}
-         JOIN executions e ON e.id = s.execution_id
-        WHERE s.workspace_id = $1 AND s.attempt = 1 AND s.visit = 0 AND NOT e.test_mode
-        GROUP BY h.hour, 5, 6, 7`,
-      params,
+      `${INSERT_TAGS}
+       SELECT b.workspace_id, t.tag, date_trunc('hour', b.at, 'UTC'), CASE WHEN b.direction = 'outbound' THEN 'out' ELSE 'in' END, b.number_id,
+              e.flow_id, e.flow_version_id, CASE WHEN b.direction = 'outbound' THEN b.node_id ELSE '' END,
+              CASE WHEN b.direction = 'outbound' THEN b.status ELSE '' END, sum(b.sign), sum(b.sign * b.read_seconds)
+         FROM report_batch b
+         JOIN contact_tags t ON t.contact_id = b.contact_id
+         LEFT JOIN executions e ON e.id = b.execution_id AND b.direction = 'outbound'
+        WHERE b.kind = 'message'
+        GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+       ${ADD_TAGS}`,
     );
-    // Words and intents of customers' messages: tokenised here, by the one definition in metrics/words.
+    await manager.query(
+      `${INSERT_TAGS}
+       SELECT e.workspace_id, t.tag, date_trunc('hour', coalesce(s.started_at, e.started_at), 'UTC'), CASE WHEN b.kind = 'run' THEN 'entered' ELSE 'step' END,
+              NULL::uuid, e.flow_id, e.flow_version_id, coalesce(s.node_id, ''), '', count(*), 0
+         FROM report_batch b
+         LEFT JOIN execution_steps s ON b.kind = 'step' AND s.id = b.step_id
+         JOIN executions e ON e.id = coalesce(s.execution_id, b.row_id)
+         JOIN contact_tags t ON t.contact_id = e.contact_id
+        WHERE NOT e.test_mode AND ((b.kind = 'run' AND b.step_id IS NULL) OR (b.kind = 'step' AND s.attempt = 1 AND s.visit = 0))
+        GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+       ${ADD_TAGS}`,
+    );
+    // Replies: a message changes whether it is a reply itself, and whether the customer's next messages are.
+    const replyCandidates = await sqlRows(
+      manager,
+      z.object({ id: z.string() }),
+      `SELECT DISTINCT id FROM (
+         SELECT b.row_id AS id FROM report_batch b WHERE b.kind = 'message' AND b.direction = 'inbound'
+         UNION ALL
+         SELECT n.id FROM (SELECT DISTINCT contact_id, at FROM report_batch WHERE kind = 'message') b
+           CROSS JOIN LATERAL (SELECT min(occurred_at) AS t FROM messages WHERE contact_id = b.contact_id AND occurred_at > b.at) nx
+           JOIN messages n ON n.contact_id = b.contact_id AND n.occurred_at = nx.t AND n.direction = 'inbound'
+       ) x`,
+    );
+    const replyIds = replyCandidates.map((r) => r.id);
+    if (replyIds.length > 0) {
+      await manager.query(
+        `WITH old AS (DELETE FROM report_reply_facts WHERE message_id = ANY($1::uuid[]) RETURNING *) ${factsToHours('reply', 'old', -1)}`,
+        [replyIds],
+      );
+      await manager.query(
+        `WITH new AS (INSERT INTO report_reply_facts (message_id, ${FACT_COLUMNS}) ${replyFacts('i.id = ANY($1::uuid[])')} RETURNING *)
+         ${factsToHours('reply', 'new', 1)}`,
+        [replyIds],
+      );
+    }
+    // Conversions: an order itself, and the orders an outbound flow message may convert (up to the longest window after it).
+    const conversionCandidates = await sqlRows(
+      manager,
+      z.object({ id: z.string(), workspace_id: z.string() }),
+      `SELECT DISTINCT o.id, o.workspace_id FROM (
+         SELECT b.row_id AS id FROM report_batch b WHERE b.kind = 'order'
+         UNION ALL
+         SELECT o.id FROM (
+           SELECT DISTINCT contact_id, at FROM report_batch WHERE kind = 'message' AND direction = 'outbound' AND execution_id IS NOT NULL
+         ) b JOIN orders o ON o.contact_id = b.contact_id AND o.placed_at >= b.at AND o.placed_at < b.at + make_interval(days => $1)
+       ) x JOIN orders o ON o.id = x.id`,
+      [MAX_CONVERSION_DAYS],
+    );
+    if (conversionCandidates.length > 0) {
+      const ids = conversionCandidates.map((r) => r.id);
+      await manager.query(
+        `WITH old AS (DELETE FROM report_conversion_facts WHERE order_id = ANY($1::uuid[]) RETURNING *) ${factsToHours('conversion', 'old', -1)}`,
+        [ids],
+      );
+      for (const workspaceId of new Set(conversionCandidates.map((r) => r.workspace_id))) {
+        const { settings } = await this.settings.get(workspaceId);
+        await manager.query(
+          `WITH new AS (
+             INSERT INTO report_conversion_facts (order_id, ${FACT_COLUMNS}) ${conversionFacts('o.id = ANY($1::uuid[]) AND o.workspace_id = $2', '$3')}
+             RETURNING *)
+           ${factsToHours('conversion', 'new', 1)}`,
+          [ids, workspaceId, settings.reports.conversionDays],
+        );
+      }
+    }
+    // Words and intents, by the values the trigger logged (text only for customers' messages that were not revoked).
     const texts = await sqlRows(
       manager,
-      z.object({ hour: z.date(), number_id: z.string(), text: z.string() }),
-      `SELECT h.hour, m.whatsapp_number_id AS number_id, m.text FROM messages m ${inHours('m', 'occurred_at')}
-        WHERE m.workspace_id = $1 AND m.direction = 'inbound' AND m.text IS NOT NULL AND m.revoked_at IS NULL`,
-      params,
+      batchMessage,
+      `SELECT workspace_id, date_trunc('hour', at, 'UTC') AS hour, number_id, sign::int AS sign, text FROM report_batch
+        WHERE kind = 'message' AND text IS NOT NULL`,
     );
+    const byWorkspace = new Map<string, z.infer<typeof batchMessage>[]>();
+    for (const row of texts) {
+      const list = byWorkspace.get(row.workspace_id) ?? [];
+      list.push(row);
+      byWorkspace.set(row.workspace_id, list);
+    }
+    for (const [workspaceId, rows] of byWorkspace) await this.addWords(manager, workspaceId, rows, true);
+    await manager.query('DELETE FROM report_hours WHERE count = 0');
+    await manager.query('DELETE FROM report_word_hours WHERE count = 0');
+    await manager.query('DELETE FROM report_tag_hours WHERE count = 0');
+    // Service events: recomputed per changed conversation, from the earliest time its changes touch.
+    const conversations = await sqlRows(
+      manager,
+      z.object({ workspace_id: z.string(), conversation_id: z.string(), since: z.date().nullable() }),
+      `SELECT workspace_id, conversation_id, min(at) AS since FROM report_batch WHERE kind = 'conversation' GROUP BY 1, 2`,
+    );
+    const perWorkspace = new Map<string, { id: string; since: Date | null }[]>();
+    for (const c of conversations) {
+      const list = perWorkspace.get(c.workspace_id) ?? [];
+      list.push({ id: c.conversation_id, since: c.since });
+      perWorkspace.set(c.workspace_id, list);
+    }
+    for (const [workspaceId, ids] of perWorkspace) await this.recomputeConversations(manager, workspaceId, ids);
+  }
+
+  /** Counts words and intents of texts (each with a sign) and adds them to report_word_hours (`add`) or inserts them. */
+  private async addWords(
+    manager: EntityManager,
+    workspaceId: string,
+    texts: { hour: Date; number_id: string; sign: number; text: string }[],
+    add: boolean,
+  ): Promise<void> {
+    const { settings, intents } = await this.settings.get(workspaceId);
     const intentNames = Object.keys(effectiveIntents(settings));
     const counts = new Map<string, number>();
-    const bump = (hour: Date, number: string, kind: string, term: string): void => {
-      const key = JSON.stringify([hour.toISOString(), number, kind, term]);
-      counts.set(key, (counts.get(key) ?? 0) + 1);
+    const bump = (hour: Date, number: string, kind: string, term: string, sign: number): void => {
+      const key = JSON.stringify([hour.toISOString(), number, kind, term.slice(0, 200)]);
+      counts.set(key, (counts.get(key) ?? 0) + sign);
     };
     for (const row of texts) {
-      for (const word of messageWords(row.text)) bump(row.hour, row.number_id, 'word', word);
-      for (const intent of intentNames) if (intents.matches(row.text, intent)) bump(row.hour, row.number_id, 'intent', intent);
+      for (const word of messageWords(row.text)) bump(row.hour, row.number_id, 'word', word, row.sign);
+      for (const intent of intentNames) if (intents.matches(row.text, intent)) bump(row.hour, row.number_id, 'intent', intent, row.sign);
     }
-    const rows = [...counts].map(([key, count]) => ({
-      key: z.tuple([z.string(), z.string(), z.string(), z.string()]).parse(JSON.parse(key)),
-      count,
-    }));
+    const rows = [...counts]
+      .filter(([, count]) => count !== 0)
+      .map(([key, count]) => ({ key: z.tuple([z.string(), z.string(), z.string(), z.string()]).parse(JSON.parse(key)), count }));
     for (let start = 0; start < rows.length; start += 5000) {
       const slice = rows.slice(start, start + 5000);
       await manager.query(
         `INSERT INTO report_word_hours (workspace_id, hour, number_id, kind, term, count)
-         SELECT $1, * FROM unnest($2::timestamptz[], $3::uuid[], $4::text[], $5::text[], $6::int[])`,
+         SELECT $1, * FROM unnest($2::timestamptz[], $3::uuid[], $4::text[], $5::text[], $6::int[])
+         ${add ? 'ON CONFLICT (workspace_id, hour, number_id, kind, term) DO UPDATE SET count = report_word_hours.count + excluded.count' : ''}`,
         [
           workspaceId,
           slice.map((r) => r.key[0]),
           slice.map((r) => r.key[1]),
           slice.map((r) => r.key[2]),
-          slice.map((r) => r.key[3].slice(0, 200)),
+          slice.map((r) => r.key[3]),
           slice.map((r) => r.count),
         ],
       );
     }
   }
 
-  private async recomputeConversations(manager: EntityManager, workspaceId: string, ids: string[]): Promise<void> {
+  /** Recomputes every rollup row of [from, to) from the raw rows (a rebuild; the window's rows were deleted before). */
+  private async recomputeWindow(manager: EntityManager, workspaceId: string, from: Date, to: Date): Promise<void> {
+    const { settings } = await this.settings.get(workspaceId);
+    const params = [workspaceId, from, to];
+    const within = (alias: string, column: string): string =>
+      `${alias}.workspace_id = $1 AND ${alias}.${column} >= $2 AND ${alias}.${column} < $3`;
+    // Outbound messages by their current status; seconds = time to read, summed over read ones.
+    await manager.query(
+      `${INSERT_HOURS}
+       SELECT $1, date_trunc('hour', m.occurred_at, 'UTC'), 'out', m.whatsapp_number_id, e.flow_id, e.flow_version_id, coalesce(m.node_id, ''),
+              ${TEMPLATE_OF('m')}, coalesce(m.category, ''), ${COUNTRY}, coalesce(m.status, ''), coalesce(m.error_code, ''), count(*),
+              sum(CASE WHEN m.status = 'read' THEN coalesce(extract(epoch FROM m.status_at - m.occurred_at), 0)::float8 ELSE 0 END)
+         FROM messages m
+         JOIN contacts c ON c.id = m.contact_id
+         LEFT JOIN executions e ON e.id = m.execution_id
+        WHERE ${within('m', 'occurred_at')} AND m.direction = 'outbound'
+        GROUP BY 2, 4, 5, 6, 7, 8, 9, 10, 11, 12`,
+      params,
+    );
+    await manager.query(
+      `${INSERT_HOURS}
+       SELECT $1, date_trunc('hour', m.occurred_at, 'UTC'), 'in', m.whatsapp_number_id, NULL::uuid, NULL::uuid, '', '', '', ${COUNTRY}, '', '', count(*), 0
+         FROM messages m
+         JOIN contacts c ON c.id = m.contact_id
+        WHERE ${within('m', 'occurred_at')} AND m.direction = 'inbound'
+        GROUP BY 2, 4, 10`,
+      params,
+    );
+    await manager.query(
+      `WITH new AS (INSERT INTO report_reply_facts (message_id, ${FACT_COLUMNS}) ${replyFacts(within('i', 'occurred_at'))} RETURNING *)
+       ${factsToHours('reply', 'new', 1)}`,
+      params,
+    );
+    await manager.query(
+      `WITH new AS (INSERT INTO report_conversion_facts (order_id, ${FACT_COLUMNS}) ${conversionFacts(within('o', 'placed_at'), '$4')} RETURNING *)
+       ${factsToHours('conversion', 'new', 1)}`,
+      [...params, settings.reports.conversionDays],
+    );
+    await manager.query(
+      `${INSERT_HOURS}
+       SELECT $1, date_trunc('hour', e.started_at, 'UTC'), 'entered', NULL::uuid, e.flow_id, e.flow_version_id, '', '', '', '', '', '', count(*), 0
+         FROM executions e
+        WHERE ${within('e', 'started_at')} AND NOT e.test_mode
+        GROUP BY 2, 5, 6`,
+      params,
+    );
+    // A step reached: its first attempt of its first visit in the execution.
+    await manager.query(
+      `${INSERT_HOURS}
+       SELECT $1, date_trunc('hour', s.started_at, 'UTC'), 'step', NULL::uuid, e.flow_id, e.flow_version_id, s.node_id, '', '', '', '', '', count(*), 0
+         FROM execution_steps s
+         JOIN executions e ON e.id = s.execution_id
+        WHERE ${within('s', 'started_at')} AND s.attempt = 1 AND s.visit = 0 AND NOT e.test_mode
+        GROUP BY 2, 5, 6, 7`,
+      params,
+    );
+    // Per tag: messages, runs and steps of contacts with the tag (the facts were added with their counts above).
+    await manager.query(
+      `${INSERT_TAGS}
+       SELECT $1, t.tag, date_trunc('hour', m.occurred_at, 'UTC'), CASE WHEN m.direction = 'outbound' THEN 'out' ELSE 'in' END, m.whatsapp_number_id,
+              e.flow_id, e.flow_version_id, CASE WHEN m.direction = 'outbound' THEN coalesce(m.node_id, '') ELSE '' END,
+              CASE WHEN m.direction = 'outbound' THEN coalesce(m.status, '') ELSE '' END, count(*),
+              sum(CASE WHEN m.status = 'read' THEN coalesce(extract(epoch FROM m.status_at - m.occurred_at), 0)::float8 ELSE 0 END)
+         FROM messages m
+         JOIN contact_tags t ON t.contact_id = m.contact_id
+         LEFT JOIN executions e ON e.id = m.execution_id AND m.direction = 'outbound'
+        WHERE ${within('m', 'occurred_at')}
+        GROUP BY 2, 3, 4, 5, 6, 7, 8, 9`,
+      params,
+    );
+    await manager.query(
+      `${INSERT_TAGS}
+       SELECT $1, t.tag, date_trunc('hour', e.started_at, 'UTC'), 'entered', NULL::uuid, e.flow_id, e.flow_version_id, '', '', count(*), 0
+         FROM executions e JOIN contact_tags t ON t.contact_id = e.contact_id
+        WHERE ${within('e', 'started_at')} AND NOT e.test_mode
+        GROUP BY 2, 3, 6, 7`,
+      params,
+    );
+    await manager.query(
+      `${INSERT_TAGS}
+       SELECT $1, t.tag, date_trunc('hour', s.started_at, 'UTC'), 'step', NULL::uuid, e.flow_id, e.flow_version_id, s.node_id, '', count(*), 0
+         FROM execution_steps s JOIN executions e ON e.id = s.execution_id JOIN contact_tags t ON t.contact_id = e.contact_id
+        WHERE ${within('s', 'started_at')} AND s.attempt = 1 AND s.visit = 0 AND NOT e.test_mode
+        GROUP BY 2, 3, 6, 7, 8`,
+      params,
+    );
+    // Words and intents of customers' messages: tokenised here, by the one definition in metrics/words.
+    const texts = await sqlRows(
+      manager,
+      z.object({ hour: z.date(), number_id: z.string(), text: z.string() }),
+      `SELECT date_trunc('hour', m.occurred_at, 'UTC') AS hour, m.whatsapp_number_id AS number_id, m.text FROM messages m
+        WHERE ${within('m', 'occurred_at')} AND m.direction = 'inbound' AND m.text IS NOT NULL AND m.revoked_at IS NULL`,
+      params,
+    );
+    await this.addWords(
+      manager,
+      workspaceId,
+      texts.map((t) => ({ ...t, sign: 1 })),
+      false,
+    );
+  }
+
+  /**
+   * Replaces the service events of conversations. With `since` (the earliest
+   * time a change touched), it resumes after the conversation's last
+   * resolution before then (see serviceEvents): only later cycles are read
+   * and replaced, so a long conversation is not re-read on each message.
+   */
+  private async recomputeConversations(
+    manager: EntityManager,
+    workspaceId: string,
+    changed: { id: string; since: Date | null }[],
+  ): Promise<void> {
     const { settings } = await this.settings.get(workspaceId);
     const hours = businessHoursOf(settings.reports);
-    await manager.query('DELETE FROM report_service_events WHERE conversation_id = ANY($1::uuid[])', [ids]);
+    const ids = changed.map((c) => c.id);
+    const resumes = await sqlRows(
+      manager,
+      z.object({ id: z.string(), cycle: z.number(), at: z.date() }),
+      `SELECT DISTINCT ON (e.conversation_id) e.conversation_id AS id, e.cycle, e.at
+         FROM report_service_events e
+         JOIN unnest($1::uuid[], $2::timestamptz[]) x(id, since) ON e.conversation_id = x.id
+        WHERE e.kind = 'resolution' AND e.at < date_trunc('milliseconds', x.since)
+        ORDER BY e.conversation_id, e.at DESC, e.cycle DESC`,
+      [ids, changed.map((c) => c.since)],
+    );
+    const resume = new Map(resumes.map((r) => [r.id, r]));
+    const lastCycle = ids.map((id) => resume.get(id)?.cycle ?? -1);
+    const from = ids.map((id) => resume.get(id)?.at ?? null);
+    await manager.query(
+      `DELETE FROM report_service_events e USING unnest($1::uuid[], $2::int[]) x(id, cycle) WHERE e.conversation_id = x.id AND e.cycle > x.cycle`,
+      [ids, lastCycle],
+    );
     const conversations = await sqlRows(
       manager,
       z.object({ id: z.string(), number_id: z.string() }),
@@ -264,8 +575,10 @@ export class ReportRollupService {
     const messages = await sqlRows(
       manager,
       z.object({ conversation_id: z.string(), direction: z.string(), sent_by_user_id: z.string().nullable(), occurred_at: z.date() }),
-      'SELECT conversation_id, direction, sent_by_user_id, occurred_at FROM messages WHERE conversation_id = ANY($1::uuid[])',
-      [ids],
+      `SELECT m.conversation_id, m.direction, m.sent_by_user_id, m.occurred_at
+         FROM unnest($1::uuid[], $2::timestamptz[]) x(id, since)
+         JOIN messages m ON m.conversation_id = x.id AND (x.since IS NULL OR m.occurred_at >= x.since)`,
+      [ids, from],
     );
     const notes = await sqlRows(
       manager,
@@ -276,9 +589,10 @@ export class ReportRollupService {
         details: z.unknown(),
         occurred_at: z.date(),
       }),
-      `SELECT conversation_id, author_user_id, text, details, occurred_at FROM conversation_notes
-        WHERE conversation_id = ANY($1::uuid[]) AND kind = 'activity'`,
-      [ids],
+      `SELECT n.conversation_id, n.author_user_id, n.text, n.details, n.occurred_at
+         FROM unnest($1::uuid[], $2::timestamptz[]) x(id, since)
+         JOIN conversation_notes n ON n.conversation_id = x.id AND n.kind = 'activity' AND (x.since IS NULL OR n.occurred_at >= x.since)`,
+      [ids, from],
     );
     const items = new Map<string, ServiceItem[]>();
     const add = (id: string, item: ServiceItem): void => {
@@ -297,7 +611,13 @@ export class ReportRollupService {
     }
     const rows: (string | number | null)[][] = [];
     for (const conversation of conversations) {
-      for (const e of serviceEvents(items.get(conversation.id) ?? [], hours, settings.timeZone)) {
+      const after = resume.get(conversation.id);
+      // Items at the resolution's own instant were handled before it, except a reopening (ordered after it).
+      const replay = (items.get(conversation.id) ?? []).filter(
+        (item) =>
+          !after || item.at.getTime() > after.at.getTime() || (item.at.getTime() === after.at.getTime() && item.kind === 'reopened'),
+      );
+      for (const e of serviceEvents(replay, hours, settings.timeZone, (after?.cycle ?? -1) + 1)) {
         rows.push([conversation.id, conversation.number_id, e.cycle, e.kind, e.at.toISOString(), e.userId, e.seconds, e.businessSeconds]);
       }
     }

@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import { PeriodicTask } from '../common/periodic-task';
 import { ReportRollupService } from './report-rollup.service';
 import { ReportWeeklyService } from './report-weekly.service';
+import { ReportWeeklyDeliveryService } from './report-weekly-delivery.service';
 
 /** How often the rollups catch up with new messages, statuses, runs and orders. */
 const INTERVAL_MS = 2000;
@@ -20,6 +21,7 @@ export class ReportRollupWorker implements OnApplicationBootstrap, OnApplication
   constructor(
     private readonly rollups: ReportRollupService,
     private readonly weekly: ReportWeeklyService,
+    private readonly deliveries: ReportWeeklyDeliveryService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -29,6 +31,7 @@ export class ReportRollupWorker implements OnApplicationBootstrap, OnApplication
         this.lastWeekly = Date.now();
         await this.weekly.makeDue();
       }
+      await this.deliveries.deliverDue();
     });
   }
 

@@ -25,8 +25,16 @@ export const reportSettingsSchema = z.object({
       /** 0 = Sunday ... 6 = Saturday. */
       day: z.number().int().min(0).max(6).default(1),
       hour: z.number().int().min(0).max(23).default(8),
+      /** Also POSTed here (JSON, HMAC-signed), through the workspace's outbound HTTP allow-list; null: in-app only. */
+      webhookUrl: z
+        .string()
+        .trim()
+        .max(2000)
+        .regex(/^https?:\/\/[^\s]+$/, 'an http(s) URL')
+        .nullable()
+        .default(null),
     })
-    .default({ enabled: true, day: 1, hour: 8 }),
+    .default({ enabled: true, day: 1, hour: 8, webhookUrl: null }),
 });
 export type ReportSettings = z.infer<typeof reportSettingsSchema>;
 

@@ -7,6 +7,7 @@ import { NotifierService } from '../notifications/notifier.service';
 import { WorkspaceSettingsService } from '../workspaces/workspace-settings.service';
 import { dueReportWeek, type ReportWeek } from './metrics/weekly-schedule';
 import { previousPeriod, ReportQueriesService, type ReportQuery } from './report-queries.service';
+import { ReportWeeklyDeliveryService } from './report-weekly-delivery.service';
 
 export interface WeeklySummary {
   id: string;
@@ -42,6 +43,7 @@ export class ReportWeeklyService {
     private readonly queries: ReportQueriesService,
     private readonly notifier: NotifierService,
     private readonly clock: Clock,
+    private readonly deliveries: ReportWeeklyDeliveryService,
   ) {}
 
   /** Makes the weekly reports that are due and missing; returns how many it made. */
@@ -73,7 +75,15 @@ export class ReportWeeklyService {
       [workspaceId, week.weekStart],
     );
     if (exists) return null;
-    const content = await this.snapshot({ workspaceId, from: week.from, to: week.to, numberId: null, flowId: null, agentId: null });
+    const content = await this.snapshot({
+      workspaceId,
+      from: week.from,
+      to: week.to,
+      numberId: null,
+      flowId: null,
+      agentId: null,
+      tag: null,
+    });
     const inserted = await sqlRow(
       this.dataSource,
       z.object({ id: z.string() }),
@@ -82,6 +92,8 @@ export class ReportWeeklyService {
       [workspaceId, week.weekStart, week.from, week.to, JSON.stringify(content)],
     );
     if (!inserted) return null;
+    const { settings } = await this.settings.get(workspaceId);
+    if (settings.reports.weekly.webhookUrl) await this.deliveries.queue(workspaceId, inserted.id, settings.reports.weekly.webhookUrl);
     const reply = content.service.current.summary.reply.median;
     const conversions = content.funnel.current.stages.find((s) => s.stage === 'converted')?.count ?? 0;
     await this.notifier.notify({

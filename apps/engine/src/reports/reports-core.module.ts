@@ -4,11 +4,12 @@ import { ReportQueriesService } from './report-queries.service';
 import { NotifierService } from '../notifications/notifier.service';
 import { ReportRollupService } from './report-rollup.service';
 import { ReportWeeklyService } from './report-weekly.service';
+import { ReportWeeklyDeliveryService } from './report-weekly-delivery.service';
 
 /** Report rollups and the queries that read them. */
 @Module({
   imports: [WorkspacesModule],
-  providers: [ReportRollupService, ReportQueriesService, ReportWeeklyService, NotifierService],
-  exports: [ReportRollupService, ReportQueriesService, ReportWeeklyService],
+  providers: [ReportRollupService, ReportQueriesService, ReportWeeklyService, ReportWeeklyDeliveryService, NotifierService],
+  exports: [ReportRollupService, ReportQueriesService, ReportWeeklyService, ReportWeeklyDeliveryService],
 })
 export class ReportsCoreModule {}

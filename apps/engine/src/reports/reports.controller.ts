@@ -13,6 +13,7 @@ import { seedDemoData } from './demo-data';
 import { PRICING_CATEGORIES } from './metrics/cost';
 import { ReportRollupService } from './report-rollup.service';
 import { ReportWeeklyService } from './report-weekly.service';
+import { ReportWeeklyDeliveryService } from './report-weekly-delivery.service';
 import { previousPeriod, ReportQueriesService, type ReportQuery } from './report-queries.service';
 import { reportQuery, reportQuerySchema } from './report-range';
 
@@ -26,6 +27,15 @@ const wordsQuery = reportQuerySchema.extend({
     .default(0.08)
     .meta({ description: 'Alert when the watched word is in fewer than this share of messages' }),
 });
+/** The per-tag counts lack some dimensions: a report that needs them refuses the tag filter, naming it. */
+function noTag(tag: string | undefined, what: string): void {
+  if (tag === undefined) return;
+  const message = `tag: not available for ${what}`;
+  throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message, issues: [{ path: 'tag', message }] });
+}
+
+const funnelQuery = reportQuerySchema.extend({ flowVersionId: z.uuid().optional() });
+
 const messagingQuery = reportQuerySchema.extend({
   by: z.enum(['flow', 'step', 'template', 'number', 'category', 'country', 'error']).default('flow'),
 });
@@ -109,6 +119,8 @@ const funnelFigures = z.object({
       name: z.string(),
       entered: z.number(),
       sent: z.number(),
+      // Optional: weekly snapshots made before these figures existed lack them.
+      failed: z.number().optional(),
       delivered: z.number(),
       read: z.number(),
       replied: z.number(),
@@ -117,6 +129,7 @@ const funnelFigures = z.object({
     }),
   ),
   stages: z.array(z.object({ stage: z.string(), label: z.string(), count: z.number(), dropOff: z.number().nullable() })),
+  revenue: z.array(z.object({ currency: z.string(), amount: z.number(), orders: z.number() })).optional(),
   steps: z.array(
     z.object({
       flowVersionId: z.string(),
@@ -125,6 +138,7 @@ const funnelFigures = z.object({
       label: z.string(),
       reached: z.number(),
       sent: z.number(),
+      failed: z.number().optional(),
       delivered: z.number(),
       read: z.number(),
       replied: z.number(),
@@ -153,6 +167,20 @@ const costFigures = z.object({
 
 const weeklySummary = z.object({ id: z.string(), weekStart: z.string(), from: z.string(), to: z.string(), createdAt: z.string() });
 
+const weeklyDelivery = z.object({
+  id: z.string(),
+  weeklyId: z.string(),
+  weekStart: z.string(),
+  url: z.string(),
+  status: z.enum(['pending', 'delivered', 'failed']),
+  attempts: z.number(),
+  nextAttemptAt: z.string().nullable(),
+  lastStatus: z.number().nullable(),
+  lastError: z.string().nullable(),
+  deliveredAt: z.string().nullable(),
+  createdAt: z.string(),
+});
+
 const weeklyContent = z.object({
   service: envelope(serviceFigures),
   funnel: envelope(funnelFigures),
@@ -178,6 +206,7 @@ export class ReportsController {
     private readonly audit: AuditService,
     private readonly rollups: ReportRollupService,
     private readonly weekly: ReportWeeklyService,
+    private readonly deliveries: ReportWeeklyDeliveryService,
   ) {}
 
   private async both<T>(q: ReportQuery, run: (q: ReportQuery) => Promise<T>) {
@@ -216,6 +245,7 @@ export class ReportsController {
   @ZodResponse(envelope(wordsFigures))
   @ErrorResponses(RANGE_ERRORS)
   async words(@CurrentPrincipal() principal: Principal, @ZodQuery(wordsQuery) query: z.infer<typeof wordsQuery>) {
+    noTag(query.tag, 'the words report (words are not kept per contact)');
     const watch = query.watch ? { term: query.watch, below: query.below } : null;
     return this.both(reportQuery(principal, query, this.clock.now()), (q) => this.reports.words(q, query.limit, watch));
   }
@@ -229,18 +259,20 @@ export class ReportsController {
   @ZodResponse(envelope(messagingFigures))
   @ErrorResponses(RANGE_ERRORS)
   async messaging(@CurrentPrincipal() principal: Principal, @ZodQuery(messagingQuery) query: z.infer<typeof messagingQuery>) {
+    if (!['flow', 'step', 'number'].includes(query.by)) noTag(query.tag, `messaging by ${query.by} (per tag: by flow, step or number)`);
     return this.both(reportQuery(principal, query, this.clock.now()), (q) => this.reports.messaging(q, query.by));
   }
 
   @Get('funnel')
   @Roles('admin', 'marketer')
   @ApiOperation({
-    summary: 'Flow funnel: entered, each step reached, sent, delivered, read, replied, converted (per flow; steps with flowId)',
+    summary:
+      'Flow funnel: entered, each step reached, sent, failed, delivered, read, replied, converted, revenue (per flow; steps with flowId; one version with flowVersionId)',
   })
   @ZodResponse(envelope(funnelFigures))
   @ErrorResponses(RANGE_ERRORS)
-  async funnel(@CurrentPrincipal() principal: Principal, @ZodQuery(reportQuerySchema) query: z.infer<typeof reportQuerySchema>) {
-    return this.both(reportQuery(principal, query, this.clock.now()), (q) => this.reports.funnel(q));
+  async funnel(@CurrentPrincipal() principal: Principal, @ZodQuery(funnelQuery) query: z.infer<typeof funnelQuery>) {
+    return this.both(reportQuery(principal, query, this.clock.now()), (q) => this.reports.funnel(q, query.flowVersionId ?? null));
   }
 
   @Get('cost')
@@ -251,6 +283,7 @@ export class ReportsController {
   @ZodResponse(envelope(costFigures))
   @ErrorResponses(RANGE_ERRORS)
   async cost(@CurrentPrincipal() principal: Principal, @ZodQuery(reportQuerySchema) query: z.infer<typeof reportQuerySchema>) {
+    noTag(query.tag, 'the cost report (prices are per country and category, which the per-tag counts do not keep)');
     return this.both(reportQuery(principal, query, this.clock.now()), (q) => this.reports.cost(q));
   }
 
@@ -360,6 +393,17 @@ export class ReportsController {
   @ZodResponse(z.object({ data: z.array(weeklySummary) }))
   async weeklyList(@CurrentPrincipal() principal: Principal) {
     return { data: await this.weekly.list(principal.workspaceId) };
+  }
+
+  @Get('weekly/deliveries')
+  @Roles('admin')
+  @ApiOperation({
+    summary:
+      'Deliveries of the weekly reports to the webhook of settings reports.weekly.webhookUrl (newest first), and the key their X-Parley-Signature uses',
+  })
+  @ZodResponse(z.object({ data: z.array(weeklyDelivery), signingKey: z.string() }))
+  async weeklyDeliveries(@CurrentPrincipal() principal: Principal) {
+    return { data: await this.deliveries.list(principal.workspaceId), signingKey: this.deliveries.signingKey(principal.workspaceId) };
   }
 
   @Get('weekly/:id')

@@ -2,6 +2,7 @@ import { startEngineHarness, type EngineHarness } from '../test-support/engine-h
 import { arr, obj } from '../test-support/json';
 import { REPORT_FIXTURE, insertReportFixture } from './report-fixture';
 import { ReportRollupService } from './report-rollup.service';
+import { ReportRollupWorker } from './report-rollup.worker';
 
 const RANGE = `from=${REPORT_FIXTURE.from}&to=${REPORT_FIXTURE.to}`;
 
@@ -13,7 +14,12 @@ describe('reports on the hand-computed fixture', () => {
   beforeAll(async () => {
     h = await startEngineHarness();
     rollups = h.app.get(ReportRollupService);
-    expect((await h.workspace.admin.request('PATCH', '/api/workspace/settings', { timeZone: REPORT_FIXTURE.timeZone })).status).toBe(200);
+    // The fixture is months old: history pruning (180 days at least, keeping each conversation's last 50 messages) must
+    // not delete it mid-test, since rollups keep what was pruned and a rebuild would not.
+    const patch = { timeZone: REPORT_FIXTURE.timeZone, inbox: { botAnswersFirst: true, historyRetentionDays: 3650 } };
+    expect((await h.workspace.admin.request('PATCH', '/api/workspace/settings', patch)).status).toBe(200);
+    // The tests run the rounds themselves (a killed round needs changes to take); the background job would race them.
+    h.app.get(ReportRollupWorker).onApplicationShutdown();
     ({ flowId } = await h.dataSource.transaction((manager) => insertReportFixture(manager, h.workspace.id)));
     await rollups.drain();
   }, 180_000);
@@ -99,10 +105,21 @@ describe('reports on the hand-computed fixture', () => {
       ['replied', 2],
       ['converted', 1],
     ]);
-    expect(arr(current['steps']).map((s) => [obj(s)['label'], obj(s)['reached'], obj(s)['sent']])).toEqual([
-      ['Send price offer', 3, 2],
-      ['Customer asks', 3, 0],
+    expect(arr(current['steps']).map((s) => [obj(s)['label'], obj(s)['reached'], obj(s)['sent'], obj(s)['failed']])).toEqual([
+      ['Send price offer', 3, 2, 1],
+      ['Customer asks', 3, 0, 0],
     ]);
+    // Revenue: the fixture's one converted order (499 EUR).
+    expect(current['revenue']).toEqual([{ currency: 'EUR', amount: 499, orders: 1 }]);
+    // One version (the flow editor's Performance tab): the fixture's only version has it all; another id has nothing.
+    const [version] = await h.sql('SELECT id FROM flow_versions WHERE flow_id = $1', [flowId]);
+    const one = await report(`/api/reports/funnel?${RANGE}&flowId=${flowId}&flowVersionId=${String(version?.['id'])}`);
+    expect(arr(one['steps']).length).toBe(2);
+    const none = await report(`/api/reports/funnel?${RANGE}&flowId=${flowId}&flowVersionId=${flowId}`);
+    expect([arr(none['steps']).length, none['revenue']]).toEqual([0, []]);
+    const bad = await h.workspace.admin.get(`/api/reports/funnel?${RANGE}&flowVersionId=nope`);
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('flowVersionId');
   });
 
   it('cost: delivered messages priced by country and category', async () => {
@@ -218,4 +235,206 @@ describe('reports on the hand-computed fixture', () => {
     expect(rebuilt).toEqual(incremental);
     expect(await h.count('report_changes')).toBe(0);
   }, 300_000);
+
+  it('running counts equal a full recomputation on a random mix: runs, steps, flow sends, statuses, edits, revocations, late messages, orders, resolutions', async () => {
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const pick = <T>(list: readonly T[]): T => {
+      const item = list[Math.floor(random() * list.length)];
+      if (item === undefined) throw new Error('empty list');
+      return item;
+    };
+    const ws = h.workspace.id;
+    const [number] = await h.sql('SELECT id FROM whatsapp_numbers WHERE workspace_id = $1', [ws]);
+    const [version] = await h.sql('SELECT id FROM flow_versions WHERE flow_id = $1', [flowId]);
+    const contacts = await h.sql(
+      'SELECT c.id, k.id AS conversation_id FROM contacts c JOIN conversations k ON k.contact_id = c.id WHERE c.workspace_id = $1',
+      [ws],
+    );
+    // Tags are read as the rollup takes each change in: tag some contacts first (a rebuild folds the history in per tag).
+    for (const c of contacts.slice(0, Math.ceil(contacts.length / 2))) {
+      await h.dataSource.query(`INSERT INTO contact_tags (workspace_id, contact_id, tag) VALUES ($1, $2, 'mix') ON CONFLICT DO NOTHING`, [
+        ws,
+        c['id'],
+      ]);
+    }
+    await rollups.rebuild(ws);
+    const start = Date.parse(REPORT_FIXTURE.from);
+    const when = () => new Date(start + Math.floor(random() * 6 * 86_400_000));
+    const wamids: string[] = [];
+    const executions: { id: string; contact: string }[] = [];
+    const orders: string[] = [];
+    const words = ['divano', 'sconto', 'price', 'sofa', 'consegna', 'ordine', 'grazie', 'discount'];
+    for (let i = 0; i < 500; i += 1) {
+      const who = pick(contacts);
+      const roll = random();
+      if (roll < 0.1) {
+        const [run] = await h.sql(
+          `INSERT INTO executions (workspace_id, flow_id, flow_version_id, contact_id, status, started_at) VALUES ($1, $2, $3, $4, 'succeeded', $5) RETURNING id`,
+          [ws, flowId, version?.['id'], who['id'], when()],
+        );
+        const runId = String(run?.['id']);
+        executions.push({ id: runId, contact: String(who['id']) });
+        for (const [sequence, node] of ['send', 'ask', 'send'].entries()) {
+          await h.dataSource.query(
+            `INSERT INTO execution_steps (workspace_id, execution_id, sequence, node_id, node_type, node_type_version, status, started_at)
+             VALUES ($1, $2, $3, $4, 'whatsapp.send', 1, 'succeeded', $5)`,
+            [ws, runId, sequence, node, when()],
+          );
+        }
+      } else if (roll < 0.6) {
+        const inbound = random() < 0.5;
+        const run = !inbound && executions.length > 0 && random() < 0.6 ? pick(executions) : null;
+        const wamid = `wamid.mix.${i}`;
+        wamids.push(wamid);
+        await h.dataSource.query(
+          `INSERT INTO messages (workspace_id, contact_id, whatsapp_number_id, direction, wamid, type, text, payload, occurred_at, status, status_at,
+                                 conversation_id, execution_id, node_id, category)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $9, $11, $12, $13, $14)`,
+          [
+            ws,
+            run ? run.contact : who['id'],
+            number?.['id'],
+            inbound ? 'inbound' : 'outbound',
+            wamid,
+            run ? 'template' : 'text',
+            `${pick(words)} ${pick(words)}`,
+            JSON.stringify(run ? { template: { name: pick(['offer', 'reminder']) } } : {}),
+            when(),
+            inbound ? null : pick(['accepted', 'sent', 'delivered', 'read', 'failed']),
+            run ? null : who['conversation_id'],
+            run?.id ?? null,
+            run ? 'send' : null,
+            run ? 'marketing' : null,
+          ],
+        );
+      } else if (roll < 0.75 && wamids.length > 0) {
+        // Status moves (including to failed, which changes whether the next customer message is a reply).
+        await h.dataSource.query(
+          `UPDATE messages SET status = $2, status_at = occurred_at + interval '90 seconds', error_code = $3 WHERE wamid = $1 AND direction = 'outbound'`,
+          [pick(wamids), pick(['delivered', 'read', 'failed']), pick([null, '131049'])],
+        );
+      } else if (roll < 0.82 && wamids.length > 0) {
+        await h.dataSource.query(`UPDATE messages SET text = $2 WHERE wamid = $1`, [pick(wamids), `${pick(words)} edited`]);
+      } else if (roll < 0.85 && wamids.length > 0) {
+        await h.dataSource.query(`UPDATE messages SET revoked_at = occurred_at WHERE wamid = $1`, [pick(wamids)]);
+      } else if (roll < 0.88 && wamids.length > 0) {
+        // A message moved in time (re-ordered): its old and new neighbours change.
+        await h.dataSource.query(`UPDATE messages SET occurred_at = $2 WHERE wamid = $1`, [pick(wamids), when()]);
+      } else if (roll < 0.96) {
+        const [order] = await h.sql(
+          `INSERT INTO orders (workspace_id, contact_id, external_id, status, total, currency, placed_at) VALUES ($1, $2, $3, 'paid', 10, 'EUR', $4) RETURNING id`,
+          [ws, executions.length > 0 && random() < 0.7 ? pick(executions).contact : who['id'], `mix-${i}`, when()],
+        );
+        orders.push(String(order?.['id']));
+      } else if (roll < 0.98 && orders.length > 0) {
+        await h.dataSource.query('UPDATE orders SET placed_at = $2 WHERE id = $1', [pick(orders), when()]);
+      } else {
+        // Resolutions, reopenings and hand-overs at any time: the service events resume after the last resolution before a change.
+        const status = pick(['resolved', 'open', 'hand_over']);
+        await h.dataSource.query(
+          `INSERT INTO conversation_notes (workspace_id, conversation_id, kind, author_user_id, text, details, occurred_at) VALUES ($1, $2, 'activity', NULL, $3, $4, $5)`,
+          [
+            ws,
+            who['conversation_id'],
+            `Someone changed it to ${status}`,
+            JSON.stringify(status === 'hand_over' ? { event: 'hand_over' } : { event: 'set_status', status }),
+            when(),
+          ],
+        );
+      }
+      if (i % 40 === 20) {
+        await expect(
+          rollups.runOnce({
+            batch: 25,
+            wait: true,
+            interrupt: async () => {
+              throw new Error('killed');
+            },
+          }),
+        ).rejects.toThrow('killed');
+        await rollups.runOnce({ batch: 25, wait: true });
+      }
+    }
+    await rollups.drain();
+    const snapshot = async () => ({
+      hours: await h.sql(
+        `SELECT * FROM report_hours WHERE workspace_id = $1 ORDER BY ${'hour, metric, number_id, flow_id, node_id, template, category, country, status, error_code'}`,
+        [ws],
+      ),
+      words: await h.sql('SELECT * FROM report_word_hours WHERE workspace_id = $1 ORDER BY hour, number_id, kind, term', [ws]),
+      service: await h.sql('SELECT * FROM report_service_events WHERE workspace_id = $1 ORDER BY conversation_id, cycle, kind, at', [ws]),
+      tags: await h.sql(
+        'SELECT * FROM report_tag_hours WHERE workspace_id = $1 ORDER BY tag, hour, metric, number_id, flow_id, flow_version_id, node_id, status',
+        [ws],
+      ),
+    });
+    const incremental = await snapshot();
+    expect(new Set(incremental.tags.map((r) => r['metric'])).size).toBe(6);
+    const metrics = new Set(incremental.hours.map((r) => r['metric']));
+    // The mix must reach every kind of count, or the comparison proves little.
+    expect([...metrics].sort()).toEqual(['conversion', 'entered', 'in', 'out', 'reply', 'step']);
+    expect(incremental.service.filter((e) => e['kind'] === 'resolution').length).toBeGreaterThan(3);
+    await rollups.rebuild(ws);
+    expect(await snapshot()).toEqual(incremental);
+    expect(await h.count('report_changes')).toBe(0);
+  }, 300_000);
+
+  it('tag filter: only the tagged contacts’ messages, runs, conversions and conversations; refused where counts are not kept per tag', async () => {
+    const ws = h.workspace.id;
+    const range = `from=${REPORT_FIXTURE.from}&to=${REPORT_FIXTURE.to}`;
+    const [piotr] = await h.sql(`SELECT id FROM contacts WHERE workspace_id = $1 AND wa_id = '48500000002'`, [ws]);
+    await h.dataSource.query(`INSERT INTO contact_tags (workspace_id, contact_id, tag) VALUES ($1, $2, 'vip') ON CONFLICT DO NOTHING`, [
+      ws,
+      piotr?.['id'],
+    ]);
+    await rollups.rebuild(ws);
+    const raw = async (direction: string) =>
+      Number(
+        (
+          await h.sql(
+            `SELECT count(*)::int AS n FROM messages WHERE contact_id = $1 AND direction = $2 AND occurred_at >= $3 AND occurred_at < $4`,
+            [piotr?.['id'], direction, REPORT_FIXTURE.from, REPORT_FIXTURE.to],
+          )
+        )[0]?.['n'],
+      );
+    const traffic = await report(`/api/reports/traffic?${range}&tag=vip`);
+    expect(traffic['totals']).toMatchObject({ inbound: await raw('inbound'), outbound: await raw('outbound') });
+    expect(obj(traffic['totals'])['inbound']).toBeGreaterThan(0);
+    // Piotr placed the fixture's order (499 EUR); the random mix above may have added some of his (10 EUR each).
+    const [orders] = await h.sql(
+      `SELECT count(*)::int AS n, sum(o.total)::float8 AS amount FROM report_conversion_facts f JOIN orders o ON o.id = f.order_id
+        WHERE o.contact_id = $1 AND f.flow_id = $2 AND f.hour >= $3 AND f.hour < $4`,
+      [piotr?.['id'], flowId, REPORT_FIXTURE.from, REPORT_FIXTURE.to],
+    );
+    const funnel = await report(`/api/reports/funnel?${range}&flowId=${flowId}&tag=vip`);
+    expect(Number(orders?.['n'])).toBeGreaterThanOrEqual(1);
+    expect(funnel['revenue']).toEqual([{ currency: 'EUR', amount: Number(orders?.['amount']), orders: Number(orders?.['n']) }]);
+    expect(arr(funnel['stages']).map((st) => [obj(st)['stage'], obj(st)['count']])).toContainEqual(['converted', Number(orders?.['n'])]);
+    const nobody = await report(`/api/reports/funnel?${range}&flowId=${flowId}&tag=nobody-has-it`);
+    expect(arr(nobody['stages']).every((st) => obj(st)['count'] === 0)).toBe(true);
+    const service = await report(`/api/reports/service?${range}&tag=vip`);
+    const all = await report(`/api/reports/service?${range}`);
+    expect(Number(obj(service['summary'])['opened'])).toBeGreaterThan(0);
+    expect(Number(obj(service['summary'])['opened'])).toBeLessThan(Number(obj(all['summary'])['opened']));
+    // New messages of a tagged contact reach the per-tag counts in the next round.
+    const before = Number(obj(traffic['totals'])['inbound']);
+    const [number] = await h.sql('SELECT id FROM whatsapp_numbers WHERE workspace_id = $1', [ws]);
+    await h.dataSource.query(
+      `INSERT INTO messages (workspace_id, contact_id, whatsapp_number_id, direction, wamid, type, text, payload, occurred_at)
+       VALUES ($1, $2, $3, 'inbound', 'wamid.tagged.1', 'text', 'ciao', '{}', $4)`,
+      [ws, piotr?.['id'], number?.['id'], '2026-03-12T10:00:00Z'],
+    );
+    await rollups.drain();
+    expect(obj((await report(`/api/reports/traffic?${range}&tag=vip`))['totals'])['inbound']).toBe(before + 1);
+    for (const path of [`cost?${range}&tag=vip`, `words?${range}&tag=vip`, `messaging?${range}&by=template&tag=vip`]) {
+      const refused = await h.workspace.admin.get(`/api/reports/${path}`);
+      expect([path, refused.status]).toEqual([path, 400]);
+      expect(JSON.stringify(refused.body)).toContain('tag');
+    }
+    expect((await h.workspace.admin.get(`/api/reports/messaging?${range}&by=flow&tag=vip`)).status).toBe(200);
+  });
 });

@@ -19,6 +19,8 @@ import { Reports1765150000000 } from './1765150000000-reports';
 import { ProductCatalogue1765240000000 } from './1765240000000-product-catalogue';
 import { WorkspaceMemberships1765230000000 } from './1765230000000-workspace-memberships';
 import { ApiKeyPrefix1765231000000 } from './1765231000000-api-key-prefix';
+import { ReportDeltas1765250000000 } from './1765250000000-report-deltas';
+import { ReportWeeklyDeliveries1765250000001 } from './1765250000001-report-weekly-deliveries';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -43,4 +45,6 @@ export const MIGRATIONS = [
   ProductCatalogue1765240000000,
   WorkspaceMemberships1765230000000,
   ApiKeyPrefix1765231000000,
+  ReportDeltas1765250000000,
+  ReportWeeklyDeliveries1765250000001,
 ];

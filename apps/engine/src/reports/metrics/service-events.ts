@@ -48,11 +48,15 @@ const ORDER: Record<ServiceItem['kind'], number> = {
  *   of the wait. The cycle's first one is also its first response time.
  * - Resolution time: resolution minus the cycle's opening, per cycle, so a
  *   reopened conversation never adds the time it spent resolved.
+ *
+ * A resolution resets every state but the cycle number, so the items after a
+ * resolution (numbered from `firstCycle`) give the same events as the whole
+ * history does for those cycles: the rollup resumes there.
  */
-export function serviceEvents(items: readonly ServiceItem[], hours: BusinessHours, zone: string): ServiceEvent[] {
+export function serviceEvents(items: readonly ServiceItem[], hours: BusinessHours, zone: string, firstCycle = 0): ServiceEvent[] {
   const sorted = [...items].sort((a, b) => a.at.getTime() - b.at.getTime() || ORDER[a.kind] - ORDER[b.kind]);
   const events: ServiceEvent[] = [];
-  let cycle = -1;
+  let cycle = firstCycle - 1;
   let openedAt: Date | null = null;
   let waitingSince: Date | null = null;
   let answered = false;

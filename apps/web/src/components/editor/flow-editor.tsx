@@ -20,6 +20,7 @@ import { InsertStepDialog } from './insert-step-dialog';
 import { IssuesPanel } from './issues-panel';
 import { NodeConfigPanel } from './node-config-panel';
 import { NodePalette } from './node-palette';
+import { PerformancePanel } from './performance-panel';
 import { PublishButton } from './publish-button';
 import { SaveIndicator } from './save-indicator';
 import { TestRunPanel } from './test-run-panel';
@@ -41,7 +42,7 @@ interface FlowEditorProps {
   archived?: { mayRestore: boolean } | null;
 }
 
-type PanelTab = 'step' | 'checklist' | 'versions';
+type PanelTab = 'step' | 'checklist' | 'versions' | 'performance';
 
 /** The flow editor: one store per open flow, the canvas, the palette, the side panel, saving and publishing. */
 export function FlowEditor(props: FlowEditorProps) {
@@ -135,6 +136,7 @@ function FlowEditorInner({ flowId, flow, nodeTypes, editable, layOutOnOpen = fal
                       ['step', 'Step'],
                       ['checklist', issues.length > 0 ? `Checklist (${issues.length})` : 'Checklist'],
                       ['versions', 'Versions'],
+                      ['performance', 'Performance'],
                     ] as const
                   ).map(([value, text]) => (
                     <button
@@ -153,6 +155,7 @@ function FlowEditorInner({ flowId, flow, nodeTypes, editable, layOutOnOpen = fal
                   {tab === 'step' ? <NodeConfigPanel /> : null}
                   {tab === 'checklist' ? <IssuesPanel /> : null}
                   {tab === 'versions' ? <VersionHistoryPanel flush={flush} /> : null}
+                  {tab === 'performance' ? <PerformancePanel /> : null}
                 </div>
               </aside>
             )}

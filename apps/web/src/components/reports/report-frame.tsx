@@ -102,6 +102,10 @@ export function ReportFrame({ slug, params, now, flows, numbers, agents, previou
             </select>
           </label>
         ) : null}
+        <label>
+          Tag
+          <input type="text" name="tag" defaultValue={params.tag ?? ''} maxLength={100} placeholder="Any" />
+        </label>
         <button type="submit" className="button button-primary">
           Apply
         </button>
@@ -113,6 +117,12 @@ export function ReportFrame({ slug, params, now, flows, numbers, agents, previou
           ))}
         </span>
       </form>
+      {params.tag ? (
+        <p className={styles.note} role="note">
+          Tag “{params.tag}”: figures for contacts with this tag. Templates, error codes, cost and words are not kept per tag: they cover
+          every contact.
+        </p>
+      ) : null}
       {children}
     </div>
   );

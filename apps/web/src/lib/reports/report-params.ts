@@ -1,4 +1,4 @@
-/** The range and filters of a report page, from its URL (?from=YYYY-MM-DD&to=YYYY-MM-DD&flowId=&numberId=&agentId=). */
+/** The range and filters of a report page, from its URL (?from=YYYY-MM-DD&to=YYYY-MM-DD&flowId=&numberId=&agentId=&tag=). */
 export interface ReportParams {
   /** First day shown (UTC), inclusive. */
   fromDay: string;
@@ -7,6 +7,8 @@ export interface ReportParams {
   flowId: string | null;
   numberId: string | null;
   agentId: string | null;
+  /** Contacts' tag: only their messages, runs, conversions and conversations. */
+  tag: string | null;
 }
 
 const DAY_MS = 86_400_000;
@@ -19,6 +21,11 @@ function one(value: string | string[] | undefined): string | undefined {
 
 function day(value: string | undefined): string | null {
   return value && DAY.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) ? value : null;
+}
+
+function tag(value: string | undefined): string | null {
+  const trimmed = value?.trim() ?? '';
+  return trimmed.length >= 1 && trimmed.length <= 100 ? trimmed : null;
 }
 
 function uuid(value: string | undefined): string | null {
@@ -40,11 +47,15 @@ export function readReportParams(search: Record<string, string | string[] | unde
     flowId: uuid(one(search['flowId'])),
     numberId: uuid(one(search['numberId'])),
     agentId: uuid(one(search['agentId'])),
+    tag: tag(one(search['tag'])),
   };
 }
 
-/** The engine's query string for these parameters (the last day counts whole). */
-export function engineQuery(params: ReportParams, extra: Record<string, string> = {}): string {
+/**
+ * The engine's query string for these parameters (the last day counts whole).
+ * `withTag: false` for the figures the engine does not keep per tag (templates, error codes, cost, words).
+ */
+export function engineQuery(params: ReportParams, extra: Record<string, string> = {}, withTag = true): string {
   const query = new URLSearchParams({
     from: `${params.fromDay}T00:00:00.000Z`,
     to: new Date(Date.parse(`${params.toDay}T00:00:00Z`) + DAY_MS).toISOString(),
@@ -53,6 +64,7 @@ export function engineQuery(params: ReportParams, extra: Record<string, string> 
   if (params.flowId) query.set('flowId', params.flowId);
   if (params.numberId) query.set('numberId', params.numberId);
   if (params.agentId) query.set('agentId', params.agentId);
+  if (params.tag && withTag) query.set('tag', params.tag);
   return query.toString();
 }
 
@@ -63,6 +75,7 @@ export function pageQuery(params: ReportParams, change: Partial<ReportParams> = 
   if (merged.flowId) query.set('flowId', merged.flowId);
   if (merged.numberId) query.set('numberId', merged.numberId);
   if (merged.agentId) query.set('agentId', merged.agentId);
+  if (merged.tag) query.set('tag', merged.tag);
   return query.toString();
 }
 

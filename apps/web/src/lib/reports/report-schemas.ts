@@ -81,6 +81,7 @@ export const funnelReportSchema = envelope(
         name: z.string(),
         entered: n,
         sent: n,
+        failed: n.optional(),
         delivered: n,
         read: n,
         replied: n,
@@ -89,6 +90,7 @@ export const funnelReportSchema = envelope(
       }),
     ),
     stages: z.array(z.object({ stage: z.string(), label: z.string(), count: n, dropOff: nn })),
+    revenue: z.array(z.object({ currency: z.string(), amount: n, orders: n })).optional(),
     steps: z.array(
       z.object({
         flowVersionId: z.string(),
@@ -97,6 +99,7 @@ export const funnelReportSchema = envelope(
         label: z.string(),
         reached: n,
         sent: n,
+        failed: n.optional(),
         delivered: n,
         read: n,
         replied: n,

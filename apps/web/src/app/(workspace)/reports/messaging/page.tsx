@@ -30,9 +30,9 @@ export default async function MessagingReportPage({
   const search = await searchParams;
   const data = await loadReport('/api/reports/messaging', messagingReportSchema, search, { by: 'flow' });
   const [templates, errors, cost, prices, me] = await Promise.all([
-    readFromEngine(`/api/reports/messaging?${engineQuery(data.params, { by: 'template' })}`, messagingReportSchema),
-    readFromEngine(`/api/reports/messaging?${engineQuery(data.params, { by: 'error' })}`, messagingReportSchema),
-    readFromEngine(`/api/reports/cost?${engineQuery(data.params)}`, costReportSchema),
+    readFromEngine(`/api/reports/messaging?${engineQuery(data.params, { by: 'template' }, false)}`, messagingReportSchema),
+    readFromEngine(`/api/reports/messaging?${engineQuery(data.params, { by: 'error' }, false)}`, messagingReportSchema),
+    readFromEngine(`/api/reports/cost?${engineQuery(data.params, {}, false)}`, costReportSchema),
     readFromEngine('/api/reports/prices', priceTableSchema),
     readFromEngine('/api/auth/me', meResponseSchema),
   ]);

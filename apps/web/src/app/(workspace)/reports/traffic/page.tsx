@@ -23,7 +23,7 @@ export default async function TrafficReportPage({
   const data = await loadReport('/api/reports/traffic', trafficReportSchema, search);
   const watch = typeof search['watch'] === 'string' && search['watch'].trim() !== '' ? search['watch'].trim().slice(0, 100) : 'discount';
   const words = await readFromEngine(
-    `/api/reports/words?${engineQuery(data.params, { limit: '20', watch, below: '0.08' })}`,
+    `/api/reports/words?${engineQuery(data.params, { limit: '20', watch, below: '0.08' }, false)}`,
     wordsReportSchema,
   );
   const report = data.report.ok ? data.report.data : null;
