@@ -12,6 +12,7 @@ import {
   timelineSchema,
   undoneSchema,
 } from '@/lib/contacts/contacts-api';
+import { ContactPrivacyActions } from './contact-privacy-actions';
 import styles from './contacts.module.css';
 
 type TimelineEntry = (typeof timelineSchema)['_output']['data'][number];
@@ -21,7 +22,7 @@ function when(iso: string): string {
 }
 
 /** One contact: identity, editable names, tags and fields, consent, orders, opportunities, tasks and the whole timeline. */
-export function ContactPage({ id, canEdit }: { id: string; canEdit: boolean }) {
+export function ContactPage({ id, canEdit, isAdmin = false }: { id: string; canEdit: boolean; isAdmin?: boolean }) {
   const [contact, setContact] = useState<ContactDetail | null>(null);
   const [profile, setProfile] = useState<Profile | null>(null);
   const [timeline, setTimeline] = useState<TimelineEntry[]>([]);
@@ -253,6 +254,8 @@ export function ContactPage({ id, canEdit }: { id: string; canEdit: boolean }) {
               </ul>
             </section>
           ) : null}
+
+          {isAdmin ? <ContactPrivacyActions contactId={id} onErased={reload} /> : null}
         </div>
 
         <section className={styles.card} aria-labelledby="timeline">

@@ -10,7 +10,7 @@ export default async function ContactDetailPage({ params }: { params: Promise<{ 
   const me = await readFromEngine('/api/auth/me', meResponseSchema);
   return (
     <div className="page">
-      <ContactPage id={id} canEdit={me.ok} />
+      <ContactPage id={id} canEdit={me.ok} isAdmin={me.ok && me.data.user.role === 'admin'} />
     </div>
   );
 }
