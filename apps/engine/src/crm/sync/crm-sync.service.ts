@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { z } from 'zod';
 import type { EngineConfig } from '../../config/engine-config';
+import { EngineMetrics } from '../../metrics/engine-metrics';
 import { ENGINE_CONFIG } from '../../config/engine-config.token';
 import { toE164 } from '../../contacts/phone-number';
 import { ContactResolverService } from '../../contacts/contact-resolver.service';
@@ -84,6 +85,7 @@ export class CrmSyncService {
     private readonly connections: CrmConnectionsService,
     private readonly outbox: CrmOutboxService,
     private readonly resolver: ContactResolverService,
+    private readonly metrics: EngineMetrics,
     @Inject(ENGINE_CONFIG) private readonly config: EngineConfig,
   ) {}
 
@@ -175,6 +177,7 @@ export class CrmSyncService {
       const outcome = await this.outbox.fail(item, message, connection.max_attempts, connection.retry_delay_ms);
       if (outcome !== 'lost') {
         result.failed++;
+        this.metrics.crmSyncFinished(connection.provider, 'push', 'failed', null);
         await this.connections.recordCall(connection.id, 'realtime', false, null, message);
       }
       if (outcome === 'failed') this.logger.warn(`CRM change ${item.id} failed for good: ${message}`);
@@ -205,6 +208,8 @@ export class CrmSyncService {
     });
     if (!finished) return;
     result.pushed++;
+    // Lag of a push: from the change in Parley to the CRM holding it.
+    this.metrics.crmSyncFinished(connection.provider, 'push', 'succeeded', Math.max(0, Date.now() - item.changedAt.getTime()) / 1000);
     await this.connections.recordCall(connection.id, 'realtime', true, Date.now() - item.changedAt.getTime(), null);
   }
 
@@ -232,6 +237,7 @@ export class CrmSyncService {
       try {
         answer = await connector.pull(cursor);
       } catch (error) {
+        this.metrics.crmSyncFinished(connection.provider, 'pull', 'failed', null);
         await this.connections.recordCall(connection.id, mode, false, null, describe(error));
         return;
       }
@@ -239,7 +245,15 @@ export class CrmSyncService {
         try {
           result.conflicts += await this.applyRemote(connection, connector.provider, remote);
           result.pulled++;
+          // Lag of a pull: from the CRM's change to Parley holding it (the initial import is not a lag).
+          this.metrics.crmSyncFinished(
+            connector.provider,
+            'pull',
+            'succeeded',
+            mode === 'realtime' ? Math.max(0, Date.now() - remote.modifiedAt) / 1000 : null,
+          );
         } catch (error) {
+          this.metrics.crmSyncFinished(connector.provider, 'pull', 'failed', null);
           await this.connections.recordCall(connection.id, mode, false, null, `record ${remote.id}: ${describe(error)}`);
         }
       }

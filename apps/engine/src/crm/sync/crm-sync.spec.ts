@@ -2,6 +2,7 @@ import { type RunningHubSpotSimulator, startHubSpotSimulator } from '@parley/crm
 import { z } from 'zod';
 import { type EngineHarness, startEngineHarness } from '../../test-support/engine-harness';
 import { arr, obj, str } from '../../test-support/json';
+import { EngineMetrics } from '../../metrics/engine-metrics';
 import { CrmConnectionsService } from '../connections/crm-connections.service';
 import { CrmOutboxService } from './crm-outbox.service';
 import { CrmSyncService } from './crm-sync.service';
@@ -112,6 +113,19 @@ describe('CRM two-way sync with the local HubSpot', () => {
     expect(await syncNow()).toMatchObject({ pushed: 0 });
     expect(await contactByPhone(phone)).toMatchObject({ first_name: 'Crmside', last_name: 'Parleyside' });
     expect(await h.count('crm_outbox', `connection_id = $1 AND status <> 'done'`, [connectionId])).toBe(0);
+
+    // What an operator watches: syncs by direction and outcome, and the lag of each change (/metrics).
+    const exposed = await h.app.get(EngineMetrics).registry.metrics();
+    /** The sum of a series' samples whose labels include all of `labels` (the process role label comes too). */
+    const sample = (name: string, labels: string[]) =>
+      exposed
+        .split('\n')
+        .filter((line) => line.startsWith(`${name}{`) && labels.every((l) => line.includes(l)))
+        .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+    expect(sample('parley_crm_sync_total', ['crm="hubspot"', 'direction="pull"', 'outcome="succeeded"'])).toBeGreaterThanOrEqual(4);
+    expect(sample('parley_crm_sync_total', ['crm="hubspot"', 'direction="push"', 'outcome="succeeded"'])).toBeGreaterThanOrEqual(1);
+    expect(sample('parley_crm_sync_lag_seconds_count', ['crm="hubspot"', 'direction="push"'])).toBeGreaterThanOrEqual(1);
+    expect(sample('parley_crm_sync_lag_seconds_count', ['crm="hubspot"', 'direction="pull"'])).toBeGreaterThanOrEqual(1);
   });
 
   it('creates a new Parley contact in HubSpot once', async () => {
