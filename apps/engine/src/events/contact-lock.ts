@@ -9,9 +9,11 @@ export const CONTACT_UNLOCK_SQL = `SELECT pg_advisory_unlock(${CONTACT_LOCK_CLAS
 /**
  * SQL true when some session holds the lock of the contact whose id is the
  * expression `contactId` (a uuid column). pg_locks shows a two-key advisory
- * lock as (classid, objid, objsubid 2), the keys as unsigned oids.
+ * lock as (classid, objid, objsubid 2), the keys as unsigned oids, for
+ * every database of the server: only this database's count.
  */
 export function contactLockHeldSql(contactId: string): string {
   return `EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
+    AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
     AND l.classid = ${CONTACT_LOCK_CLASS}::oid AND l.objid = (hashtext(${contactId}::text)::bigint & 4294967295)::oid)`;
 }
