@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { EngineConfig } from '../config/engine-config';
 import { ENGINE_CONFIG } from '../config/engine-config.token';
-import { type DispatchOptions, Dispatcher } from './dispatcher';
+import { Dispatcher } from './dispatcher';
 import { redisConnection } from './redis-connection';
 import { type WorkItem, workItemKey } from './work-item';
 import { WORK_QUEUE } from './work-queue';
@@ -18,7 +18,8 @@ import { WORK_QUEUE } from './work-queue';
  * keeps one follow-up job (BullMQ's keepLastIfActive), which starts when the
  * running one ends and picks up whatever arrived meanwhile. Re-dispatching
  * (sweeper, wait timer, follow-ups) therefore never multiplies the work, also
- * when the backlog is minutes long.
+ * when the backlog is minutes long. The deduplication id is released when
+ * the job completes or finally fails, so the next rescan can queue it again.
  */
 @Injectable()
 export class BullmqDispatcher extends Dispatcher implements OnApplicationShutdown {
@@ -41,8 +42,7 @@ export class BullmqDispatcher extends Dispatcher implements OnApplicationShutdow
     });
   }
 
-  // Every item is deduplicated by its key, so a rescan's `coalesce` is what BullMQ does for all items here.
-  async dispatch(items: readonly WorkItem[], _options: DispatchOptions = {}): Promise<void> {
+  async dispatch(items: readonly WorkItem[]): Promise<void> {
     if (items.length === 0) return;
     await this.queue.addBulk(
       items.map((item) => ({

@@ -78,7 +78,7 @@ export class SweeperService implements OnApplicationBootstrap, OnApplicationShut
       ...webhooks.map((r): WorkItem => ({ kind: 'webhook', id: r.id, recovery: true })),
       ...[...contactIds].map((id): WorkItem => ({ kind: 'contact', id, recovery: true })),
     ];
-    await this.dispatcher.dispatch(items, { coalesce: true });
+    await this.dispatcher.dispatch(items);
     return items.length;
   }
 }

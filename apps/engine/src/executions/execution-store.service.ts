@@ -93,13 +93,21 @@ export class ExecutionStore {
     );
   }
 
-  /** Records the step's outcome, the wait it asks for (a delay, an event, a retry) and the execution waiting, in one statement. */
+  /**
+   * Records the step's outcome, the wait it asks for (a delay, an event, a
+   * retry) and the execution waiting, in one statement. A step woken from a
+   * wait may wait again (a send the policy gate defers once more): the new
+   * wait is inserted only after the woken one is marked fired, because an
+   * execution has at most one waiting wait (`waits_one_per_execution`) and
+   * the sub-statements of a WITH run in no set order unless one reads another.
+   */
   async waitStep(db: EntityManager, step: ExecutionStep, firing: Firing | null, position: WaitingPosition, now: Date): Promise<void> {
     const { wait } = position;
     await db.query(
       `${TRANSITION_PREFIX},
        wait AS (INSERT INTO waits (workspace_id, contact_id, execution_id, node_id, kind, due_at, event_type, event_filter)
-                VALUES ($15, $16, $14, $17, $18, $19, $20, $21))
+                SELECT $15::uuid, $16::uuid, $14::uuid, $17::text, $18::text, $19::timestamptz, $20::text, $21::jsonb
+                  FROM (SELECT count(*) FROM fired) AS after_fired)
        UPDATE executions SET status = 'waiting', vars = coalesce($22::jsonb, vars), updated_at = $5 WHERE id = $14`,
       [
         ...transitionParams(firing, step, now),
@@ -192,7 +200,7 @@ export class ExecutionStore {
        SELECT id::text AS id FROM ended`,
       [executionId, status, reason, now],
     );
-    return row !== null;
+    return row !== undefined;
   }
 
   /**
@@ -270,7 +278,7 @@ export class ExecutionStore {
       `UPDATE waits SET due_at = $2 WHERE id = (SELECT id FROM waits WHERE execution_id = $1 AND status = 'waiting' ORDER BY created_at DESC LIMIT 1) RETURNING id`,
       [executionId, now],
     );
-    return skipped !== null;
+    return skipped !== undefined;
   }
 
   /** Pushes a debounced start back: the last event before the quiet period wins. */
@@ -294,7 +302,7 @@ export class ExecutionStore {
       `UPDATE waits SET status = 'fired', fired_at = $2, outcome = 'elapsed' WHERE id = $1 AND status = 'waiting' RETURNING id`,
       [waitId, now],
     );
-    return claimed !== null;
+    return claimed !== undefined;
   }
 
   /** A person retries a failed execution from its failed step: it waits on a retry due now. */
@@ -315,7 +323,8 @@ export class ExecutionStore {
  * or null, $6 to $13 its fields) and $5 now. A null id makes that part a no-op.
  */
 const TRANSITION_PREFIX = `WITH fired AS (
-    UPDATE waits SET status = 'fired', fired_at = $5, outcome = $2::text, late_by_ms = $3::int WHERE id = $1::uuid AND status = 'waiting'),
+    UPDATE waits SET status = 'fired', fired_at = $5, outcome = $2::text, late_by_ms = $3::int WHERE id = $1::uuid AND status = 'waiting'
+    RETURNING id),
   step AS (
     UPDATE execution_steps SET status = $6::text, output = $7::jsonb, output_name = $8::text, error_code = $9::text,
            error_message = $10::text, finished_at = $11::timestamptz, duration_ms = $12::int, decision = $13::jsonb
