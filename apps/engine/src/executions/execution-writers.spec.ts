@@ -25,6 +25,12 @@ const NOT_MOVED_YET: Record<string, string[]> = {
   'runtime/wait-timer.service.ts': ['waits'],
   // Retention: deleting finished executions past the workspace's retention.
   'runtime/scheduler.service.ts': ['executions'],
+  // GDPR erasure blanks the contact's personal columns everywhere (docs/ARCHITECTURE.md: the one
+  // place allowed to rewrite other modules' rows, and only to blank them); no state changes.
+  'privacy/contact-erasure.service.ts': ['execution_steps', 'executions', 'side_effects', 'waits'],
+  // Finished history for the reports' demo data (POST /api/reports/demo-data, an empty workspace) and their test fixture.
+  'reports/demo-data.ts': ['execution_steps', 'executions'],
+  'reports/report-fixture.ts': ['execution_steps', 'executions'],
 };
 
 const WRITE = new RegExp(String.raw`\b(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+(${TABLES.join('|')})\b`, 'gi');
