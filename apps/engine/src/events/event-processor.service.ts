@@ -11,7 +11,7 @@ import { PauseService } from '../pauses/pause.service';
 import type { CompiledFlow } from '../runtime/compiled-flow';
 import { ConditionEngineService } from '../runtime/condition-engine.service';
 import { eventPassesFilter, readEventFilter } from '../runtime/event-filter';
-import { FlowRunner } from '../runtime/flow-runner.service';
+import { type EnteredExecution, FlowRunner } from '../runtime/flow-runner.service';
 import { FlowVersionCache } from '../runtime/flow-version-cache.service';
 import { TestRunMessagesService } from '../test-runs/test-run-messages.service';
 import { type WorkspaceRuntimeSettings, WorkspaceSettingsService } from '../workspaces/workspace-settings.service';
@@ -229,8 +229,13 @@ export class EventProcessorService {
       );
       if (!eventRow || !published) return;
       const flow = await this.versions.get(published.version_id);
-      const id = await this.enter(db, wait.workspace_id, published.flow_id, flow, toRuntimeEvent(eventRow), true);
-      if (id) await this.runner.run(id, db);
+      const event = toRuntimeEvent(eventRow);
+      const id = await this.enter(db, wait.workspace_id, published.flow_id, flow, event, true);
+      if (id)
+        await this.runner.runEntered(
+          { id, workspaceId: wait.workspace_id, flowId: published.flow_id, flow, event, now: this.clock.now() },
+          db,
+        );
       return;
     }
     await this.runner.wake(wait.id, wait.kind === 'event' ? 'timeout' : 'elapsed', null, db);
@@ -273,8 +278,9 @@ export class EventProcessorService {
         );
         published.set(workspaceId, flows);
       }
-      const started = await this.startExecutions(db, workspaceId, event, workspace, flows);
-      for (const id of started) await this.runner.run(id, db);
+      const { resumed, entered } = await this.startExecutions(db, workspaceId, event, workspace, flows);
+      for (const id of resumed) await this.runner.run(id, db);
+      for (const execution of entered) await this.runner.runEntered(execution, db);
     }
     this.metrics.eventsProcessed.inc({ type: event.type });
   }
@@ -332,15 +338,20 @@ export class EventProcessorService {
     }
   }
 
-  /** Matches every published flow's trigger and applies its entry rules; returns executions to run. */
+  /**
+   * Matches every published flow's trigger and applies its entry rules;
+   * returns the executions to run: those this event already started (we may
+   * be resuming after a crash) and those just entered, in flow order.
+   */
   private async startExecutions(
     db: EntityManager,
     workspaceId: string,
     event: RuntimeEvent,
     workspace: WorkspaceRuntimeSettings,
     published: readonly PublishedFlow[],
-  ): Promise<string[]> {
+  ): Promise<{ resumed: string[]; entered: EnteredExecution[] }> {
     let started: string[] | null = null;
+    const entered: EnteredExecution[] = [];
     for (const { flow_id: flowId, version_id: versionId } of published) {
       let flow: CompiledFlow;
       let matches = false;
@@ -375,9 +386,10 @@ export class EventProcessorService {
         await sqlRows(db, idRow, `SELECT id FROM executions WHERE trigger_event_id = $1 AND status = 'running'`, [event.id])
       ).map((r) => r.id);
       const id = await this.enter(db, workspaceId, flowId, flow, event, false);
-      if (id && !started.includes(id)) started.push(id);
+      // enter() answers an id only for a row it inserted: never one of `started`.
+      if (id) entered.push({ id, workspaceId, flowId, flow, event, now: this.clock.now() });
     }
-    return started ?? [];
+    return { resumed: started ?? [], entered };
   }
 
   /**

@@ -94,6 +94,56 @@ export class ExecutionStore {
   }
 
   /**
+   * Records a step that ran without side effects (the trigger) as finished
+   * and moves the execution, in one statement: there is nothing a crash in
+   * between could repeat, so it needs no "running" record first. Sets the
+   * step's id.
+   */
+  async finishNewStep(db: EntityManager, step: ExecutionStep, position: ExecutionPosition, now: Date): Promise<void> {
+    const done = position.status === 'succeeded';
+    const row = await sqlRow(
+      db,
+      idRow,
+      `WITH step AS (
+         INSERT INTO execution_steps (workspace_id, execution_id, sequence, node_id, node_type, node_type_version, status, visit, attempt,
+                                      input, output, output_name, decision, error_code, error_message, started_at, finished_at, duration_ms)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id),
+       moved AS (
+         UPDATE executions SET status = $19, current_node_id = $20, vars = $21, ended_reason = $22, finished_at = $23, updated_at = $24
+          WHERE id = $2)
+       SELECT id::text AS id FROM step`,
+      [
+        step.workspaceId,
+        step.executionId,
+        step.sequence,
+        step.nodeId,
+        step.nodeType,
+        step.nodeTypeVersion,
+        step.status,
+        step.visit,
+        step.attempt,
+        JSON.stringify(step.input),
+        JSON.stringify(step.output),
+        step.outputName,
+        step.decision ? JSON.stringify(step.decision) : null,
+        step.errorCode,
+        step.errorMessage,
+        step.startedAt,
+        step.finishedAt,
+        step.durationMs,
+        position.status,
+        position.currentNodeId,
+        JSON.stringify(position.vars),
+        done ? position.endedReason : null,
+        done ? now : null,
+        now,
+      ],
+    );
+    if (!row) throw new Error('The step was not stored.');
+    step.id = row.id;
+  }
+
+  /**
    * Records the step's outcome, the wait it asks for (a delay, an event, a
    * retry) and the execution waiting, in one statement. A step woken from a
    * wait may wait again (a send the policy gate defers once more): the new

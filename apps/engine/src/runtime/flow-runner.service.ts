@@ -38,6 +38,16 @@ interface RunState {
   firing: { waitId: string; outcome: WakeUp['outcome']; lateByMs: number } | null;
 }
 
+/** An execution just stored as entered, with what it was entered for. */
+export interface EnteredExecution {
+  id: string;
+  workspaceId: string;
+  flowId: string;
+  flow: CompiledFlow;
+  event: RuntimeEvent;
+  now: Date;
+}
+
 const waitRow = z.object({
   id: z.string(),
   execution_id: z.string(),
@@ -81,6 +91,8 @@ function errorText(error: unknown): string {
 @Injectable()
 export class FlowRunner {
   private readonly logger = new Logger('FlowRunner');
+  /** Steps run before being stored (the trigger): `finishStep` inserts them finished. */
+  private readonly unstored = new WeakSet<ExecutionStep>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -98,6 +110,54 @@ export class FlowRunner {
   async run(executionId: string, db: EntityManager = this.dataSource.manager): Promise<void> {
     const state = await this.load(db, executionId);
     if (!state || state.execution.status !== 'running') return;
+    await this.advance(state);
+  }
+
+  /**
+   * Runs an execution the caller has just entered (`ExecutionStore.enter`)
+   * for `event`: its state is what was just stored (running at the trigger,
+   * no variables, no steps), so it is not read back; only the contact is
+   * loaded. An execution found again after a crash goes through `run`.
+   */
+  async runEntered(entered: EnteredExecution, db: EntityManager = this.dataSource.manager): Promise<void> {
+    const execution = db.getRepository(Execution).create({
+      id: entered.id,
+      workspaceId: entered.workspaceId,
+      flowId: entered.flowId,
+      flowVersionId: entered.flow.versionId,
+      contactId: entered.event.contactId,
+      triggerEventId: entered.event.id,
+      status: 'running',
+      currentNodeId: entered.flow.trigger.node.id,
+      vars: {},
+      errorCode: null,
+      errorMessage: null,
+      endedReason: null,
+      holdReason: null,
+      testMode: false,
+      skipWaits: false,
+      startedAt: entered.now,
+      finishedAt: null,
+      updatedAt: entered.now,
+    });
+    const workspace = await this.workspaces.get(entered.workspaceId);
+    const contact = await loadRuntimeContact(db, entered.workspaceId, entered.event.contactId);
+    if (!contact) {
+      // Gone since the event was stored (erased, merged away): what `run` does with a lost input.
+      await this.run(entered.id, db);
+      return;
+    }
+    const state: RunState = {
+      db,
+      execution,
+      flow: entered.flow,
+      event: entered.event,
+      contact,
+      workspace,
+      steps: [],
+      retryOf: null,
+      firing: null,
+    };
     await this.advance(state);
   }
 
@@ -275,6 +335,12 @@ export class FlowRunner {
       finishedAt: null,
       durationMs: null,
     });
+    // The trigger only hands on its event: it is stored once, finished, with the execution's next position.
+    if (isTrigger) {
+      this.unstored.add(step);
+      state.steps.push(step);
+      return step;
+    }
     const saved = await this.store.startStep(state.db, step);
     state.steps.push(saved);
     return saved;
@@ -383,6 +449,12 @@ export class FlowRunner {
       now,
     );
     const recorded = transition.step;
+    if (this.unstored.has(step) && !(transition.kind === 'next' || (transition.kind === 'end' && transition.status === 'succeeded'))) {
+      // Never for a trigger today; were it to wait or fail, its step must exist for the store to record that.
+      this.unstored.delete(step);
+      const saved = await this.store.startStep(state.db, step);
+      step.id = saved.id;
+    }
     if (recorded.decision) step.decision = { ...(step.decision ?? {}), ...recorded.decision };
     const outcome = {
       status: recorded.status,
@@ -455,13 +527,14 @@ export class FlowRunner {
     execution.status = status;
     recordOutcome(step, outcome, now, true);
     this.observeStep(step);
-    await this.store.finishStep(
-      state.db,
-      step,
-      this.takeFiring(state),
-      { id: execution.id, status, currentNodeId: execution.currentNodeId, vars: execution.vars, endedReason },
-      now,
-    );
+    const position = { id: execution.id, status, currentNodeId: execution.currentNodeId, vars: execution.vars, endedReason };
+    if (this.unstored.has(step) && state.firing === null) {
+      this.unstored.delete(step);
+      await this.store.finishNewStep(state.db, step, position, now);
+    } else {
+      if (this.unstored.delete(step)) step.id = (await this.store.startStep(state.db, step)).id;
+      await this.store.finishStep(state.db, step, this.takeFiring(state), position, now);
+    }
     if (status === 'succeeded') this.metrics.executionsFinished.inc({ status });
   }
 
