@@ -79,6 +79,17 @@ const listeningRow = z.object({
 });
 type ListeningRow = z.infer<typeof listeningRow>;
 
+/** Whether `enter` looked for a pause before letting an execution of `flow` in (it did, and found none, when it let one in). */
+function pauseChecked(flow: CompiledFlow): boolean {
+  return flow.settings.whilePaused === 'skip';
+}
+
+/** What one pass over a contact's work has learnt and may reuse while it holds the contact. */
+interface DrainMemo {
+  /** The contact had no active execution at the last look, and nothing has run for it since. */
+  noActiveExecutions: boolean;
+}
+
 type Work =
   | { kind: 'orphan'; executionId: string }
   | { kind: 'event'; workspaceId: string; event: RuntimeEvent; at: Date }
@@ -146,15 +157,17 @@ export class EventProcessorService {
    */
   private async drain(db: EntityManager, contactId: string): Promise<void> {
     const published = new Map<string, PublishedFlow[]>();
+    const memo: DrainMemo = { noActiveExecutions: false };
     for (;;) {
       const batch = await this.fetchWork(db, contactId);
       const handled: string[] = [];
       try {
         for (const work of batch.work) {
+          if (work.kind !== 'event') memo.noActiveExecutions = false;
           if (work.kind === 'orphan') await this.runner.run(work.executionId, db);
           else if (work.kind === 'wait') await this.handleWait(db, work.wait);
           else {
-            await this.handleEvent(db, work.workspaceId, work.event, published);
+            await this.handleEvent(db, work.workspaceId, work.event, published, memo);
             handled.push(work.event.id);
           }
         }
@@ -233,7 +246,15 @@ export class EventProcessorService {
       const id = await this.enter(db, wait.workspace_id, published.flow_id, flow, event, true);
       if (id)
         await this.runner.runEntered(
-          { id, workspaceId: wait.workspace_id, flowId: published.flow_id, flow, event, now: this.clock.now() },
+          {
+            id,
+            workspaceId: wait.workspace_id,
+            flowId: published.flow_id,
+            flow,
+            event,
+            now: this.clock.now(),
+            pauseChecked: pauseChecked(flow),
+          },
           db,
         );
       return;
@@ -246,15 +267,22 @@ export class EventProcessorService {
     workspaceId: string,
     event: RuntimeEvent,
     published: Map<string, PublishedFlow[]>,
+    memo: DrainMemo,
   ): Promise<void> {
     // A message a test run sent as the simulated customer starts that test run and nothing else: no live flow sees it.
     const testExecution = await this.testRunMessages.executionFor(workspaceId, event);
     if (testExecution) {
+      memo.noActiveExecutions = false;
       await this.runner.run(testExecution, db);
     } else {
       const workspace = await this.workspaces.get(workspaceId);
-      // The contact's active executions (for exit rules) and the waits this event may wake, in one statement.
-      const listening = await sqlRows(db, listeningRow, LISTENING_SQL, [event.contactId, workspaceId, event.type]);
+      // The contact's active executions (for exit rules) and the waits this event may wake, in one statement. Not
+      // needed when an earlier event of this pass found no active execution and nothing has run since (an event
+      // wait belongs to an active execution): a new customer's contact.created and first message share one look.
+      const listening = memo.noActiveExecutions
+        ? []
+        : await sqlRows(db, listeningRow, LISTENING_SQL, [event.contactId, workspaceId, event.type]);
+      memo.noActiveExecutions = !listening.some((r) => r.kind === 'execution');
       await this.applyExitRules(
         db,
         workspaceId,
@@ -279,6 +307,7 @@ export class EventProcessorService {
         published.set(workspaceId, flows);
       }
       const { resumed, entered } = await this.startExecutions(db, workspaceId, event, workspace, flows);
+      if (resumed.length > 0 || entered.length > 0) memo.noActiveExecutions = false;
       for (const id of resumed) await this.runner.run(id, db);
       for (const execution of entered) await this.runner.runEntered(execution, db);
     }
@@ -387,7 +416,7 @@ export class EventProcessorService {
       ).map((r) => r.id);
       const id = await this.enter(db, workspaceId, flowId, flow, event, false);
       // enter() answers an id only for a row it inserted: never one of `started`.
-      if (id) entered.push({ id, workspaceId, flowId, flow, event, now: this.clock.now() });
+      if (id) entered.push({ id, workspaceId, flowId, flow, event, now: this.clock.now(), pauseChecked: pauseChecked(flow) });
     }
     return { resumed: started ?? [], entered };
   }

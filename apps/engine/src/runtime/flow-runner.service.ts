@@ -36,6 +36,8 @@ interface RunState {
    * records what the woken step did, so a crash in between wakes it again.
    */
   firing: { waitId: string; outcome: WakeUp['outcome']; lateByMs: number } | null;
+  /** The entry rules found no pause a moment ago: the first side-effect step need not look again. */
+  pauseChecked: boolean;
 }
 
 /** An execution just stored as entered, with what it was entered for. */
@@ -46,6 +48,8 @@ export interface EnteredExecution {
   flow: CompiledFlow;
   event: RuntimeEvent;
   now: Date;
+  /** The entry rules looked for a pause of this contact and flow (whilePaused: skip) and found none. */
+  pauseChecked: boolean;
 }
 
 const waitRow = z.object({
@@ -157,6 +161,7 @@ export class FlowRunner {
       steps: [],
       retryOf: null,
       firing: null,
+      pauseChecked: entered.pauseChecked,
     };
     await this.advance(state);
   }
@@ -263,7 +268,18 @@ export class FlowRunner {
       await this.store.failLostInput(db, executionId, 'The trigger event or contact is gone.', this.clock.now());
       return null;
     }
-    return { db, execution, flow, event: toRuntimeEvent(eventRow), contact, workspace, steps, retryOf: null, firing: null };
+    return {
+      db,
+      execution,
+      flow,
+      event: toRuntimeEvent(eventRow),
+      contact,
+      workspace,
+      steps,
+      retryOf: null,
+      firing: null,
+      pauseChecked: false,
+    };
   }
 
   private async advance(state: RunState): Promise<void> {
@@ -274,7 +290,9 @@ export class FlowRunner {
       const nodeId: string = execution.currentNodeId;
       const compiled = flow.steps.get(nodeId);
       if (compiled?.definition.sideEffect && !execution.testMode) {
-        const pause = await this.pauses.active(execution.workspaceId, state.contact.id, execution.flowId);
+        // Within one pass the entry's look stands: a pause made since is caught by the policy gate at the send itself.
+        const pause = state.pauseChecked ? null : await this.pauses.active(execution.workspaceId, state.contact.id, execution.flowId);
+        state.pauseChecked = false;
         if (pause) {
           await this.hold(state, nodeId, pause);
           return;
