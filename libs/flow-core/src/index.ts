@@ -52,3 +52,15 @@ export {
   logicRuleProblems,
   parseWindow,
 } from './logic-rules';
+export { RETRY_BACKOFF_FACTOR, mayRetry, retryDelayMs } from './retry-delay';
+export { decide } from './execution-transition';
+export type {
+  ExecutionView,
+  FlowVersionView,
+  StepOutcome,
+  StepRecord,
+  StepView,
+  Transition,
+  WaitPlan,
+  WaitRequestView,
+} from './execution-transition';

@@ -5,6 +5,7 @@ import { Clock } from '../common/clock';
 import type { EngineConfig } from '../config/engine-config';
 import { ENGINE_CONFIG } from '../config/engine-config.token';
 import { sqlRows } from '../database/sql-rows';
+import { contactLockHeldSql } from '../events/contact-lock';
 import { Dispatcher } from './dispatcher';
 import type { WorkItem } from './work-item';
 import { PeriodicTask } from '../common/periodic-task';
@@ -16,6 +17,9 @@ const idRow = z.object({ id: z.string() });
  * Re-dispatches work whose rows are still pending after a grace period: the
  * safety net for crashes, lost in-memory queues and Redis data loss. Because
  * handling is idempotent, a sweep that races normal processing is harmless.
+ * It leaves out contacts whose lock a worker holds (that worker looks for more
+ * work before it lets go), and the dispatcher drops an item already queued, so
+ * a long backlog is not queued again at every sweep.
  */
 @Injectable()
 export class SweeperService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -56,7 +60,8 @@ export class SweeperService implements OnApplicationBootstrap, OnApplicationShut
     const contacts = await sqlRows(
       this.dataSource,
       idRow,
-      `SELECT contact_id::text AS id FROM events WHERE processed_at IS NULL AND received_at <= $1
+      `SELECT contact_id::text AS id FROM events e WHERE processed_at IS NULL AND received_at <= $1
+          AND NOT ${contactLockHeldSql('e.contact_id')}
         GROUP BY contact_id ORDER BY min(id) LIMIT $2`,
       [cutoff, BATCH],
     );
@@ -64,15 +69,16 @@ export class SweeperService implements OnApplicationBootstrap, OnApplicationShut
     const stuck = await sqlRows(
       this.dataSource,
       idRow,
-      `SELECT DISTINCT contact_id::text AS id FROM executions WHERE status = 'running' AND updated_at <= $1 LIMIT $2`,
+      `SELECT DISTINCT contact_id::text AS id FROM executions x WHERE status = 'running' AND updated_at <= $1
+          AND NOT ${contactLockHeldSql('x.contact_id')} LIMIT $2`,
       [cutoff, BATCH],
     );
     const contactIds = new Set([...contacts, ...stuck].map((r) => r.id));
     const items: WorkItem[] = [
-      ...webhooks.map((r): WorkItem => ({ kind: 'webhook', id: r.id })),
-      ...[...contactIds].map((id): WorkItem => ({ kind: 'contact', id })),
+      ...webhooks.map((r): WorkItem => ({ kind: 'webhook', id: r.id, recovery: true })),
+      ...[...contactIds].map((id): WorkItem => ({ kind: 'contact', id, recovery: true })),
     ];
-    await this.dispatcher.dispatch(items, { coalesce: true });
+    await this.dispatcher.dispatch(items);
     return items.length;
   }
 }

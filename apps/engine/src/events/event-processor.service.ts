@@ -1,28 +1,27 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { RuntimeEvent } from '@parley/node-sdk';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { Clock } from '../common/clock';
 import { codeOfError } from '../common/error-code';
 import { sqlRow, sqlRows } from '../database/sql-rows';
 import { EngineMetrics } from '../metrics/engine-metrics';
+import { ExecutionStore } from '../executions/execution-store.service';
 import { PauseService } from '../pauses/pause.service';
 import type { CompiledFlow } from '../runtime/compiled-flow';
 import { ConditionEngineService } from '../runtime/condition-engine.service';
 import { eventPassesFilter, readEventFilter } from '../runtime/event-filter';
-import { FlowRunner } from '../runtime/flow-runner.service';
+import { type EnteredExecution, FlowRunner } from '../runtime/flow-runner.service';
 import { FlowVersionCache } from '../runtime/flow-version-cache.service';
 import { TestRunMessagesService } from '../test-runs/test-run-messages.service';
 import { type WorkspaceRuntimeSettings, WorkspaceSettingsService } from '../workspaces/workspace-settings.service';
+import { CONTACT_UNLOCK_SQL, TRY_CONTACT_LOCK_SQL } from './contact-lock';
 import { RUNTIME_EVENT_COLUMNS, runtimeEventRow, toRuntimeEvent } from './runtime-event-row';
-
-/** Class id of the advisory locks that serialise one contact's work (the object id is a hash of the contact id). */
-const CONTACT_LOCK_CLASS = 72_001;
 
 const lockedRow = z.object({ locked: z.boolean() });
 const idRow = z.object({ id: z.string() });
 const publishedRow = z.object({ flow_id: z.string(), version_id: z.string() });
-const activeRow = z.object({ id: z.string(), flow_id: z.string(), flow_version_id: z.string() });
+type PublishedFlow = z.infer<typeof publishedRow>;
 const dueWaitRow = z.object({
   id: z.string(),
   kind: z.enum(['delay', 'until', 'event', 'retry', 'hold', 'debounce']),
@@ -31,9 +30,70 @@ const dueWaitRow = z.object({
   trigger_event_id: z.string().nullable(),
   workspace_id: z.string(),
 });
-const eventWaitRow = z.object({ id: z.string(), event_filter: z.unknown() });
 
-type Work = { kind: 'event'; workspaceId: string; event: RuntimeEvent } | { kind: 'wait'; wait: z.infer<typeof dueWaitRow> };
+/** How many pending events (and, apart, due waits) one statement fetches. */
+const WORK_BATCH = 25;
+
+/** A contact's orphans, pending events and due waits in one statement, in one row shape. */
+const WORK_SQL = `
+  SELECT * FROM (SELECT 'orphan' AS kind, id::text AS id, started_at AS at, workspace_id, NULL::text AS type, NULL::jsonb AS payload,
+                        NULL::uuid AS flow_id, NULL::text AS trigger_event_id, contact_id
+                   FROM executions WHERE contact_id = $1 AND status = 'running' ORDER BY started_at) o
+  UNION ALL
+  SELECT * FROM (SELECT 'event', id::text, occurred_at, workspace_id, type, payload, NULL::uuid, NULL::text, contact_id
+                   FROM events WHERE contact_id = $1 AND processed_at IS NULL ORDER BY occurred_at, id LIMIT $3) e
+  UNION ALL
+  SELECT * FROM (SELECT 'wait', id::text, due_at, workspace_id, kind, NULL::jsonb, flow_id, trigger_event_id::text, contact_id
+                   FROM waits WHERE contact_id = $1 AND status = 'waiting' AND due_at <= $2 ORDER BY due_at LIMIT $3) w`;
+const workRow = z.object({
+  kind: z.enum(['orphan', 'event', 'wait']),
+  id: z.string(),
+  at: z.date(),
+  workspace_id: z.string(),
+  type: z.string().nullable(),
+  payload: z.record(z.string(), z.unknown()).nullable(),
+  flow_id: z.string().nullable(),
+  trigger_event_id: z.string().nullable(),
+  contact_id: z.string(),
+});
+
+/** Whether the contact has pending events or due waits (one statement, after letting go of the lock). */
+const PENDING_SQL = `SELECT EXISTS (SELECT 1 FROM events WHERE contact_id = $1 AND processed_at IS NULL)
+    OR EXISTS (SELECT 1 FROM waits WHERE contact_id = $1 AND status = 'waiting' AND due_at <= $2) AS pending`;
+const pendingRow = z.object({ pending: z.boolean() });
+
+/** What an event may act on: the contact's active executions (exit rules) and its waits for this event type. */
+const LISTENING_SQL = `
+  SELECT 'execution' AS kind, id, flow_id, flow_version_id, NULL::jsonb AS event_filter, started_at AS at
+    FROM executions WHERE contact_id = $1 AND workspace_id = $2 AND status IN ('running', 'waiting', 'held')
+  UNION ALL
+  SELECT 'wait', id, NULL, NULL, event_filter, created_at
+    FROM waits WHERE contact_id = $1 AND status = 'waiting' AND kind = 'event' AND event_type = $3
+  ORDER BY at`;
+const listeningRow = z.object({
+  kind: z.enum(['execution', 'wait']),
+  id: z.string(),
+  flow_id: z.string().nullable(),
+  flow_version_id: z.string().nullable(),
+  event_filter: z.unknown(),
+});
+type ListeningRow = z.infer<typeof listeningRow>;
+
+/** Whether `enter` looked for a pause before letting an execution of `flow` in (it did, and found none, when it let one in). */
+function pauseChecked(flow: CompiledFlow): boolean {
+  return flow.settings.whilePaused === 'skip';
+}
+
+/** What one pass over a contact's work has learnt and may reuse while it holds the contact. */
+interface DrainMemo {
+  /** The contact had no active execution at the last look, and nothing has run for it since. */
+  noActiveExecutions: boolean;
+}
+
+type Work =
+  | { kind: 'orphan'; executionId: string }
+  | { kind: 'event'; workspaceId: string; event: RuntimeEvent; at: Date }
+  | { kind: 'wait'; wait: z.infer<typeof dueWaitRow>; at: Date };
 
 /**
  * Runs a contact's work in order, one item at a time, under an advisory lock:
@@ -55,6 +115,7 @@ export class EventProcessorService {
     private readonly testRunMessages: TestRunMessagesService,
     private readonly clock: Clock,
     private readonly metrics: EngineMetrics,
+    private readonly store: ExecutionStore,
   ) {}
 
   /**
@@ -65,115 +126,204 @@ export class EventProcessorService {
   async processContact(contactId: string): Promise<void> {
     const connection = this.dataSource.createQueryRunner();
     await connection.connect();
+    // The contact's work takes pooled connections statement by statement. Running it on the connection that
+    // holds the lock (issue 12) starved the pool at saturation: step services (sends, claims) take nested pooled
+    // connections while every contact in flight held one, so it waits for a design that bounds both.
+    const db = this.dataSource.manager;
     try {
       for (;;) {
-        const lock = await sqlRow(connection, lockedRow, 'SELECT pg_try_advisory_lock($1::int, hashtext($2)) AS locked', [
-          CONTACT_LOCK_CLASS,
-          contactId,
-        ]);
+        const lock = await sqlRow(connection, lockedRow, TRY_CONTACT_LOCK_SQL, [contactId]);
         if (!lock?.locked) return;
         try {
-          await this.resumeOrphans(contactId);
-          for (let work = await this.nextWork(contactId); work; work = await this.nextWork(contactId)) {
-            if (work.kind === 'event') await this.handleEvent(work.workspaceId, work.event);
-            else await this.handleWait(work.wait);
-          }
+          await this.drain(db, contactId);
         } finally {
-          await connection.query('SELECT pg_advisory_unlock($1::int, hashtext($2))', [CONTACT_LOCK_CLASS, contactId]);
+          await connection.query(CONTACT_UNLOCK_SQL, [contactId]);
         }
-        if (!(await this.nextWork(contactId))) return;
+        // Work stored while we held the lock was dispatched to a processor that found it taken: it is ours.
+        const more = await sqlRow(db, pendingRow, PENDING_SQL, [contactId, this.clock.now()]);
+        if (!more?.pending) return;
       }
     } finally {
       await connection.release();
     }
   }
 
-  /** Executions left "running" by a process that died mid-step (we hold the contact, so nobody else runs them). */
-  private async resumeOrphans(contactId: string): Promise<void> {
-    const orphans = await sqlRows(
-      this.dataSource,
-      idRow,
-      `SELECT id FROM executions WHERE contact_id = $1 AND status = 'running' ORDER BY started_at`,
-      [contactId],
-    );
-    for (const { id } of orphans) await this.runner.run(id);
-  }
-
-  private async nextWork(contactId: string): Promise<Work | null> {
-    const [eventRow, wait] = await Promise.all([
-      sqlRow(
-        this.dataSource,
-        runtimeEventRow,
-        `SELECT ${RUNTIME_EVENT_COLUMNS} FROM events WHERE contact_id = $1 AND processed_at IS NULL ORDER BY occurred_at, id LIMIT 1`,
-        [contactId],
-      ),
-      sqlRow(
-        this.dataSource,
-        dueWaitRow,
-        `SELECT id, kind, due_at, flow_id, trigger_event_id::text AS trigger_event_id, workspace_id FROM waits
-          WHERE contact_id = $1 AND status = 'waiting' AND due_at <= $2 ORDER BY due_at LIMIT 1`,
-        [contactId, this.clock.now()],
-      ),
-    ]);
-    // Whatever happened first goes first: an order that arrived late but was placed before a timeout still counts as in time.
-    if (eventRow && (!wait || eventRow.occurred_at <= wait.due_at)) {
-      return { kind: 'event', workspaceId: eventRow.workspace_id, event: toRuntimeEvent(eventRow) };
+  /**
+   * Runs the contact's orphans, then its pending events and due waits in
+   * order, fetched together in batches of one statement. Events are marked
+   * processed together at the end of their batch; handling one again after a
+   * crash changes nothing (executions are unique per flow and event, waits
+   * fire once), so a crash before the mark only repeats idempotent work.
+   */
+  private async drain(db: EntityManager, contactId: string): Promise<void> {
+    const published = new Map<string, PublishedFlow[]>();
+    const memo: DrainMemo = { noActiveExecutions: false };
+    for (;;) {
+      const batch = await this.fetchWork(db, contactId);
+      const handled: string[] = [];
+      try {
+        for (const work of batch.work) {
+          if (work.kind !== 'event') memo.noActiveExecutions = false;
+          if (work.kind === 'orphan') await this.runner.run(work.executionId, db);
+          else if (work.kind === 'wait') await this.handleWait(db, work.wait);
+          else {
+            await this.handleEvent(db, work.workspaceId, work.event, published, memo);
+            handled.push(work.event.id);
+          }
+        }
+      } finally {
+        if (handled.length > 0)
+          await db.query('UPDATE events SET processed_at = $2 WHERE id = ANY($1::bigint[])', [handled, this.clock.now()]);
+      }
+      if (!batch.truncated) return;
     }
-    return wait ? { kind: 'wait', wait } : null;
   }
 
-  private async handleWait(wait: z.infer<typeof dueWaitRow>): Promise<void> {
+  /**
+   * The next batch of the contact's work in the order it must run: executions
+   * left "running" by a process that died mid-step first (we hold the contact,
+   * so nobody else runs them), then pending events and due waits, whatever
+   * happened first going first. When a list fills its batch, only what comes
+   * before its last item is taken, so nothing is run out of order.
+   */
+  private async fetchWork(db: EntityManager, contactId: string): Promise<{ work: Work[]; truncated: boolean }> {
+    const rows = await sqlRows(db, workRow, WORK_SQL, [contactId, this.clock.now(), WORK_BATCH]);
+    const work: Work[] = [];
+    const events: Extract<Work, { kind: 'event' }>[] = [];
+    const waits: Extract<Work, { kind: 'wait' }>[] = [];
+    for (const row of rows) {
+      if (row.kind === 'orphan') work.push({ kind: 'orphan', executionId: row.id });
+      else if (row.kind === 'event') {
+        const event = runtimeEventRow.parse({ ...row, occurred_at: row.at, payload: row.payload ?? {}, processed_at: null });
+        events.push({ kind: 'event', workspaceId: row.workspace_id, event: toRuntimeEvent(event), at: row.at });
+      } else {
+        const wait = dueWaitRow.parse({ ...row, kind: row.type, due_at: row.at });
+        waits.push({ kind: 'wait', wait, at: row.at });
+      }
+    }
+    // Each list comes sorted from its own subquery; sorting again costs nothing and does not lean on UNION ALL keeping it.
+    events.sort((a, b) => a.at.getTime() - b.at.getTime() || Number(a.event.id) - Number(b.event.id));
+    waits.sort((a, b) => a.at.getTime() - b.at.getTime());
+    const eventsFull = events.length === WORK_BATCH;
+    const waitsFull = waits.length === WORK_BATCH;
+    const lastEvent = events[events.length - 1];
+    const lastWait = waits[waits.length - 1];
+    const limit = Math.min(
+      eventsFull && lastEvent ? lastEvent.at.getTime() : Infinity,
+      waitsFull && lastWait ? lastWait.at.getTime() : Infinity,
+    );
+    let e = 0;
+    let w = 0;
+    for (;;) {
+      const event = events[e];
+      const wait = waits[w];
+      // Whatever happened first goes first: an order that arrived late but was placed before a timeout still counts as in time.
+      const next = event && (!wait || event.at <= wait.at) ? event : wait;
+      if (!next || next.at.getTime() > limit) break;
+      work.push(next);
+      if (next === event) e += 1;
+      else w += 1;
+    }
+    return { work, truncated: eventsFull || waitsFull };
+  }
+
+  private async handleWait(db: EntityManager, wait: z.infer<typeof dueWaitRow>): Promise<void> {
     if (wait.kind === 'debounce') {
-      const claimed = await sqlRow(
-        this.dataSource,
-        idRow,
-        `UPDATE waits SET status = 'fired', fired_at = $2, outcome = 'elapsed' WHERE id = $1 AND status = 'waiting' RETURNING id`,
-        [wait.id, this.clock.now()],
-      );
+      const claimed = await this.store.fireDebounce(db, wait.id, this.clock.now());
       if (!claimed || !wait.flow_id || !wait.trigger_event_id) return;
-      const eventRow = await sqlRow(this.dataSource, runtimeEventRow, `SELECT ${RUNTIME_EVENT_COLUMNS} FROM events WHERE id = $1`, [
+      const eventRow = await sqlRow(db, runtimeEventRow, `SELECT ${RUNTIME_EVENT_COLUMNS} FROM events WHERE id = $1`, [
         wait.trigger_event_id,
       ]);
       const published = await sqlRow(
-        this.dataSource,
+        db,
         publishedRow,
         'SELECT id AS flow_id, published_version_id AS version_id FROM flows WHERE id = $1 AND published_version_id IS NOT NULL',
         [wait.flow_id],
       );
       if (!eventRow || !published) return;
       const flow = await this.versions.get(published.version_id);
-      const id = await this.enter(wait.workspace_id, published.flow_id, flow, toRuntimeEvent(eventRow), true);
-      if (id) await this.runner.run(id);
+      const event = toRuntimeEvent(eventRow);
+      const id = await this.enter(db, wait.workspace_id, published.flow_id, flow, event, true);
+      if (id)
+        await this.runner.runEntered(
+          {
+            id,
+            workspaceId: wait.workspace_id,
+            flowId: published.flow_id,
+            flow,
+            event,
+            now: this.clock.now(),
+            pauseChecked: pauseChecked(flow),
+          },
+          db,
+        );
       return;
     }
-    await this.runner.wake(wait.id, wait.kind === 'event' ? 'timeout' : 'elapsed', null);
+    await this.runner.wake(wait.id, wait.kind === 'event' ? 'timeout' : 'elapsed', null, db);
   }
 
-  private async handleEvent(workspaceId: string, event: RuntimeEvent): Promise<void> {
+  private async handleEvent(
+    db: EntityManager,
+    workspaceId: string,
+    event: RuntimeEvent,
+    published: Map<string, PublishedFlow[]>,
+    memo: DrainMemo,
+  ): Promise<void> {
     // A message a test run sent as the simulated customer starts that test run and nothing else: no live flow sees it.
     const testExecution = await this.testRunMessages.executionFor(workspaceId, event);
     if (testExecution) {
-      await this.runner.run(testExecution);
+      memo.noActiveExecutions = false;
+      await this.runner.run(testExecution, db);
     } else {
       const workspace = await this.workspaces.get(workspaceId);
-      await this.applyExitRules(workspaceId, event, workspace);
-      await this.wakeEventWaits(event, workspace);
-      const started = await this.startExecutions(workspaceId, event, workspace);
-      for (const id of started) await this.runner.run(id);
+      // The contact's active executions (for exit rules) and the waits this event may wake, in one statement. Not
+      // needed when an earlier event of this pass found no active execution and nothing has run since (an event
+      // wait belongs to an active execution): a new customer's contact.created and first message share one look.
+      const listening = memo.noActiveExecutions
+        ? []
+        : await sqlRows(db, listeningRow, LISTENING_SQL, [event.contactId, workspaceId, event.type]);
+      memo.noActiveExecutions = !listening.some((r) => r.kind === 'execution');
+      await this.applyExitRules(
+        db,
+        workspaceId,
+        event,
+        workspace,
+        listening.filter((r) => r.kind === 'execution'),
+      );
+      await this.wakeEventWaits(
+        db,
+        event,
+        workspace,
+        listening.filter((r) => r.kind === 'wait'),
+      );
+      let flows = published.get(workspaceId);
+      if (!flows) {
+        flows = await sqlRows(
+          db,
+          publishedRow,
+          'SELECT id AS flow_id, published_version_id AS version_id FROM flows WHERE workspace_id = $1 AND published_version_id IS NOT NULL ORDER BY created_at',
+          [workspaceId],
+        );
+        published.set(workspaceId, flows);
+      }
+      const { resumed, entered } = await this.startExecutions(db, workspaceId, event, workspace, flows);
+      if (resumed.length > 0 || entered.length > 0) memo.noActiveExecutions = false;
+      for (const id of resumed) await this.runner.run(id, db);
+      for (const execution of entered) await this.runner.runEntered(execution, db);
     }
-    await this.dataSource.query('UPDATE events SET processed_at = $2 WHERE id = $1', [event.id, this.clock.now()]);
     this.metrics.eventsProcessed.inc({ type: event.type });
   }
 
   /** Goals: an event that matches a flow's exit rule ends the contact's active run of it. */
-  private async applyExitRules(workspaceId: string, event: RuntimeEvent, workspace: WorkspaceRuntimeSettings): Promise<void> {
-    const active = await sqlRows(
-      this.dataSource,
-      activeRow,
-      `SELECT id, flow_id, flow_version_id FROM executions WHERE contact_id = $1 AND workspace_id = $2 AND status IN ('running', 'waiting', 'held')`,
-      [event.contactId, workspaceId],
-    );
+  private async applyExitRules(
+    db: EntityManager,
+    workspaceId: string,
+    event: RuntimeEvent,
+    workspace: WorkspaceRuntimeSettings,
+    active: readonly ListeningRow[],
+  ): Promise<void> {
     for (const execution of active) {
+      if (!execution.flow_version_id) continue;
       const flow = await this.versions.get(execution.flow_version_id);
       for (const rule of flow.settings.exitOn) {
         if (rule.eventType !== event.type) continue;
@@ -198,38 +348,39 @@ export class EventProcessorService {
             });
           if (!result) continue;
         }
-        await this.runner.end(execution.id, 'succeeded', 'goal_reached');
+        await this.runner.end(execution.id, 'succeeded', 'goal_reached', db);
         break;
       }
     }
   }
 
-  private async wakeEventWaits(event: RuntimeEvent, workspace: WorkspaceRuntimeSettings): Promise<void> {
-    const waits = await sqlRows(
-      this.dataSource,
-      eventWaitRow,
-      `SELECT id, event_filter FROM waits WHERE contact_id = $1 AND status = 'waiting' AND kind = 'event' AND event_type = $2 ORDER BY created_at`,
-      [event.contactId, event.type],
-    );
+  private async wakeEventWaits(
+    db: EntityManager,
+    event: RuntimeEvent,
+    workspace: WorkspaceRuntimeSettings,
+    waits: readonly ListeningRow[],
+  ): Promise<void> {
     for (const wait of waits) {
       if (eventPassesFilter(readEventFilter(wait.event_filter), event.payload, workspace.intents)) {
-        await this.runner.wake(wait.id, 'received', event);
+        await this.runner.wake(wait.id, 'received', event, db);
       }
     }
   }
 
-  /** Matches every published flow's trigger and applies its entry rules; returns executions to run. */
-  private async startExecutions(workspaceId: string, event: RuntimeEvent, workspace: WorkspaceRuntimeSettings): Promise<string[]> {
-    const published = await sqlRows(
-      this.dataSource,
-      publishedRow,
-      'SELECT id AS flow_id, published_version_id AS version_id FROM flows WHERE workspace_id = $1 AND published_version_id IS NOT NULL ORDER BY created_at',
-      [workspaceId],
-    );
-    // An execution this event already started (we may be resuming after a crash) is run again rather than duplicated.
-    const started = (
-      await sqlRows(this.dataSource, idRow, `SELECT id FROM executions WHERE trigger_event_id = $1 AND status = 'running'`, [event.id])
-    ).map((r) => r.id);
+  /**
+   * Matches every published flow's trigger and applies its entry rules;
+   * returns the executions to run: those this event already started (we may
+   * be resuming after a crash) and those just entered, in flow order.
+   */
+  private async startExecutions(
+    db: EntityManager,
+    workspaceId: string,
+    event: RuntimeEvent,
+    workspace: WorkspaceRuntimeSettings,
+    published: readonly PublishedFlow[],
+  ): Promise<{ resumed: string[]; entered: EnteredExecution[] }> {
+    let started: string[] | null = null;
+    const entered: EnteredExecution[] = [];
     for (const { flow_id: flowId, version_id: versionId } of published) {
       let flow: CompiledFlow;
       let matches = false;
@@ -259,10 +410,15 @@ export class EventProcessorService {
         continue;
       }
       if (!matches) continue;
-      const id = await this.enter(workspaceId, flowId, flow, event, false);
-      if (id && !started.includes(id)) started.push(id);
+      // An execution this event already started (we may be resuming after a crash) is run again rather than duplicated.
+      started ??= (
+        await sqlRows(db, idRow, `SELECT id FROM executions WHERE trigger_event_id = $1 AND status = 'running'`, [event.id])
+      ).map((r) => r.id);
+      const id = await this.enter(db, workspaceId, flowId, flow, event, false);
+      // enter() answers an id only for a row it inserted: never one of `started`.
+      if (id) entered.push({ id, workspaceId, flowId, flow, event, now: this.clock.now(), pauseChecked: pauseChecked(flow) });
     }
-    return started;
+    return { resumed: started ?? [], entered };
   }
 
   /**
@@ -271,6 +427,7 @@ export class EventProcessorService {
    * a refused entry is recorded as a skipped execution with its reason.
    */
   private async enter(
+    db: EntityManager,
     workspaceId: string,
     flowId: string,
     flow: CompiledFlow,
@@ -281,12 +438,13 @@ export class EventProcessorService {
     const now = this.clock.now();
     if (settings.debounceSeconds > 0 && !debounced) {
       // Each new event pushes the start back; the last one wins.
-      await this.dataSource.query(
-        `INSERT INTO waits (workspace_id, contact_id, flow_id, trigger_event_id, kind, due_at) VALUES ($1, $2, $3, $4, 'debounce', $5)
-         ON CONFLICT (flow_id, contact_id) WHERE status = 'waiting' AND kind = 'debounce'
-         DO UPDATE SET due_at = EXCLUDED.due_at, trigger_event_id = EXCLUDED.trigger_event_id`,
-        [workspaceId, event.contactId, flowId, event.id, new Date(now.getTime() + settings.debounceSeconds * 1000)],
-      );
+      await this.store.debounce(db, {
+        workspaceId,
+        contactId: event.contactId,
+        flowId,
+        triggerEventId: event.id,
+        dueAt: new Date(now.getTime() + settings.debounceSeconds * 1000),
+      });
       return null;
     }
     let skip: string | null = null;
@@ -294,7 +452,7 @@ export class EventProcessorService {
     // Test runs are invisible to entry rules: testing a flow never stops a customer from entering it for real.
     if (!skip && settings.oncePerContact) {
       const before = await sqlRow(
-        this.dataSource,
+        db,
         idRow,
         `SELECT id FROM executions WHERE flow_id = $1 AND contact_id = $2 AND status <> 'skipped' AND NOT test_mode AND trigger_event_id <> $3 LIMIT 1`,
         [flowId, event.contactId, event.id],
@@ -303,36 +461,27 @@ export class EventProcessorService {
     }
     if (!skip) {
       const active = await sqlRows(
-        this.dataSource,
+        db,
         idRow,
         `SELECT id FROM executions WHERE flow_id = $1 AND contact_id = $2 AND status IN ('running', 'waiting', 'held') AND NOT test_mode AND trigger_event_id <> $3`,
         [flowId, event.contactId, event.id],
       );
       if (active.length > 0 && settings.reentry === 'skip') skip = 'already_running';
       if (active.length > 0 && settings.reentry === 'restart') {
-        for (const { id } of active) await this.runner.end(id, 'cancelled', 'restarted');
+        for (const { id } of active) await this.runner.end(id, 'cancelled', 'restarted', db);
       }
     }
-    const row = await sqlRow(
-      this.dataSource,
-      idRow,
-      `INSERT INTO executions (workspace_id, flow_id, flow_version_id, contact_id, trigger_event_id, status, current_node_id, ended_reason, started_at, finished_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $9)
-       ON CONFLICT (flow_id, trigger_event_id) DO NOTHING RETURNING id`,
-      [
-        workspaceId,
-        flowId,
-        flow.versionId,
-        event.contactId,
-        event.id,
-        skip ? 'skipped' : 'running',
-        skip ? null : flow.trigger.node.id,
-        skip,
-        now,
-        skip ? now : null,
-      ],
-    );
-    if (row && skip) this.metrics.executionsFinished.inc({ status: 'skipped' });
-    return row && !skip ? row.id : null;
+    const id = await this.store.enter(db, {
+      workspaceId,
+      flowId,
+      flowVersionId: flow.versionId,
+      contactId: event.contactId,
+      triggerEventId: event.id,
+      skipReason: skip,
+      triggerNodeId: flow.trigger.node.id,
+      now,
+    });
+    if (id && skip) this.metrics.executionsFinished.inc({ status: 'skipped' });
+    return id && !skip ? id : null;
   }
 }

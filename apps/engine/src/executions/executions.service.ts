@@ -8,6 +8,7 @@ import { sqlRow, sqlRows } from '../database/sql-rows';
 import { FlowVersion } from '../flows/flow-version.entity';
 import { viewFlowVersion } from '../flows/flow-view';
 import { FlowRunner } from '../runtime/flow-runner.service';
+import { ExecutionStore } from './execution-store.service';
 import { ExecutionStep } from './execution-step.entity';
 import { Execution } from './execution.entity';
 import type { ExecutionStatus } from './execution-status';
@@ -125,6 +126,7 @@ export class ExecutionsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly runner: FlowRunner,
+    private readonly store: ExecutionStore,
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
@@ -168,13 +170,10 @@ export class ExecutionsService {
           WHERE idempotency_key = $1 AND status IN ('failed', 'unknown')`,
         [key],
       );
-      await manager.query(
-        `UPDATE executions SET status = 'waiting', current_node_id = $2, error_code = NULL, error_message = NULL, ended_reason = NULL, finished_at = NULL, updated_at = $3 WHERE id = $1`,
-        [id, step.node_id, now],
-      );
-      await manager.query(
-        `INSERT INTO waits (workspace_id, contact_id, execution_id, node_id, kind, due_at) VALUES ($1, $2, $3, $4, 'retry', $5)`,
-        [execution.workspace_id, execution.contact_id, id, step.node_id, now],
+      await this.store.retryFailed(
+        manager,
+        { executionId: id, workspaceId: execution.workspace_id, contactId: execution.contact_id, nodeId: step.node_id },
+        now,
       );
       await this.audit.record(
         {
@@ -443,12 +442,7 @@ export class ExecutionsService {
       if (!execution) throw new NotFoundException('No such execution in this workspace.');
       if (!execution.test_mode) throw new ConflictException('Only a test run can skip its waits; live runs wait as the flow says.');
       const now = this.clock.now();
-      const skipped = await sqlRow(
-        manager,
-        z.object({ id: z.string() }),
-        `UPDATE waits SET due_at = $2 WHERE id = (SELECT id FROM waits WHERE execution_id = $1 AND status = 'waiting' ORDER BY created_at DESC LIMIT 1) RETURNING id`,
-        [id, now],
-      );
+      const skipped = await this.store.skipTestWait(manager, id, now);
       if (!skipped) throw new ConflictException(`This test run is not waiting (it is ${execution.status}).`);
       return { contactId: execution.contact_id };
     });

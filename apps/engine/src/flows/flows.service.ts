@@ -10,6 +10,7 @@ import {
 import { DataSource, type EntityManager, In } from 'typeorm';
 import { z } from 'zod';
 import { sqlRows } from '../database/sql-rows';
+import { ExecutionStore } from '../executions/execution-store.service';
 import { AuditService } from '../audit/audit.service';
 import { describeFlowChange, parseDiffableFlow } from '../audit/flow-version-diff';
 import { Clock } from '../common/clock';
@@ -57,6 +58,7 @@ export class FlowsService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     @Inject(NODE_CATALOG) private readonly catalog: NodeCatalog,
+    private readonly executions: ExecutionStore,
   ) {}
 
   private async publishedVersions(manager: EntityManager, flows: Flow[]): Promise<Map<string, FlowVersion>> {
@@ -353,24 +355,7 @@ export class FlowsService {
   ): Promise<number> {
     await manager.getRepository(Flow).update({ id: flow.id }, { publishedVersionId: null, updatedBy: principal.userId });
     if (running !== 'cancel') return 0;
-    const now = this.clock.now();
-    const rows = await sqlRows(
-      manager,
-      z.object({ id: z.string() }),
-      `UPDATE executions SET status = 'cancelled', ended_reason = $3, current_node_id = NULL, finished_at = $2, updated_at = $2
-        WHERE flow_id = $1 AND status IN ('running', 'waiting', 'held') RETURNING id`,
-      [flow.id, now, reason],
-    );
-    const ids = rows.map((r) => r.id);
-    await manager.query(
-      `UPDATE waits SET status = 'cancelled', outcome = $3, fired_at = $2 WHERE execution_id = ANY($1) AND status = 'waiting'`,
-      [ids, now, reason],
-    );
-    await manager.query(
-      `UPDATE waits SET status = 'cancelled', outcome = $3, fired_at = $2 WHERE flow_id = $1 AND kind = 'debounce' AND status = 'waiting'`,
-      [flow.id, now, reason],
-    );
-    return ids.length;
+    return this.executions.endFlow(manager, flow.id, reason, this.clock.now());
   }
 
   /**

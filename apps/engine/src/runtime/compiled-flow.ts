@@ -1,6 +1,7 @@
 import {
   type FlowNode,
   type FlowSettings,
+  type FlowVersionView,
   type NodeCatalog,
   type NodeDefinition,
   parseFlowDocument,
@@ -82,4 +83,20 @@ export function compileFlow(
     steps,
     next: (nodeId, output) => edges.get(`${nodeId}\u0000${output}`) ?? null,
   };
+}
+
+const views = new WeakMap<CompiledFlow, FlowVersionView>();
+
+/** The flow as the state machine (`decide`) sees it: edges, retry policies, timing nodes. */
+export function flowVersionView(flow: CompiledFlow): FlowVersionView {
+  let view = views.get(flow);
+  if (!view) {
+    view = {
+      next: (nodeId, output) => flow.next(nodeId, output),
+      retryPolicy: (nodeId) => flow.steps.get(nodeId)?.retry ?? null,
+      isTiming: (nodeId) => flow.steps.get(nodeId)?.definition.category === 'Timing',
+    };
+    views.set(flow, view);
+  }
+  return view;
 }

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ERROR_OUTPUT } from '@parley/flow-core';
+import { decide } from '@parley/flow-core';
 import type { RuntimeContact, RuntimeEvent, StepContext, StepResult, WakeUp } from '@parley/node-sdk';
 import { DataSource, type EntityManager } from 'typeorm';
 import { z } from 'zod';
@@ -12,15 +12,18 @@ import { RUNTIME_EVENT_COLUMNS, runtimeEventRow, toRuntimeEvent } from '../event
 import { ExecutionStep } from '../executions/execution-step.entity';
 import { Execution } from '../executions/execution.entity';
 import { EngineMetrics } from '../metrics/engine-metrics';
+import { ExecutionStore, type Firing } from '../executions/execution-store.service';
 import { NotifierService } from '../notifications/notifier.service';
 import { type ActivePause, PauseService } from '../pauses/pause.service';
 import { type WorkspaceRuntimeSettings, WorkspaceSettingsService } from '../workspaces/workspace-settings.service';
-import type { CompiledFlow } from './compiled-flow';
+import { type CompiledFlow, flowVersionView } from './compiled-flow';
 import { ConditionError } from './condition-engine.service';
 import { FlowVersionCache } from './flow-version-cache.service';
 import { StepServicesFactory } from './step-services.factory';
 
 interface RunState {
+  /** Where the run reads and writes (the pool, or a caller's transaction). */
+  db: EntityManager;
   execution: Execution;
   flow: CompiledFlow;
   event: RuntimeEvent;
@@ -34,6 +37,20 @@ interface RunState {
    * records what the woken step did, so a crash in between wakes it again.
    */
   firing: { waitId: string; outcome: WakeUp['outcome']; lateByMs: number } | null;
+  /** The entry rules found no pause a moment ago: the first side-effect step need not look again. */
+  pauseChecked: boolean;
+}
+
+/** An execution just stored as entered, with what it was entered for. */
+export interface EnteredExecution {
+  id: string;
+  workspaceId: string;
+  flowId: string;
+  flow: CompiledFlow;
+  event: RuntimeEvent;
+  now: Date;
+  /** The entry rules looked for a pause of this contact and flow (whilePaused: skip) and found none. */
+  pauseChecked: boolean;
 }
 
 const waitRow = z.object({
@@ -45,6 +62,25 @@ const waitRow = z.object({
 });
 
 const ACTIVE = new Set(['running', 'waiting', 'held']);
+
+interface StepOutcomeFields {
+  status: ExecutionStep['status'];
+  output: Record<string, unknown>;
+  outputName: string | null;
+  errorCode?: string;
+  errorMessage?: string;
+}
+
+/** Puts a step's outcome on its entity (what the store then writes). */
+function recordOutcome(step: ExecutionStep, outcome: StepOutcomeFields, now: Date, finished: boolean): void {
+  step.status = outcome.status;
+  step.output = outcome.output;
+  step.outputName = outcome.outputName;
+  step.errorCode = outcome.errorCode ?? null;
+  step.errorMessage = outcome.errorMessage ?? null;
+  step.finishedAt = finished || outcome.status !== 'waiting' ? now : null;
+  step.durationMs = step.finishedAt ? step.finishedAt.getTime() - step.startedAt.getTime() : null;
+}
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -60,6 +96,8 @@ function errorText(error: unknown): string {
 @Injectable()
 export class FlowRunner {
   private readonly logger = new Logger('FlowRunner');
+  /** Steps run before being stored (the trigger): `finishStep` inserts them finished. */
+  private readonly unstored = new WeakSet<ExecutionStep>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -70,12 +108,62 @@ export class FlowRunner {
     private readonly notifier: NotifierService,
     private readonly clock: Clock,
     private readonly metrics: EngineMetrics,
+    private readonly store: ExecutionStore,
   ) {}
 
   /** Advances a running execution as far as it goes (end, wait or hold). */
-  async run(executionId: string): Promise<void> {
-    const state = await this.load(executionId);
+  async run(executionId: string, db: EntityManager = this.dataSource.manager): Promise<void> {
+    const state = await this.load(db, executionId);
     if (!state || state.execution.status !== 'running') return;
+    await this.advance(state);
+  }
+
+  /**
+   * Runs an execution the caller has just entered (`ExecutionStore.enter`)
+   * for `event`: its state is what was just stored (running at the trigger,
+   * no variables, no steps), so it is not read back; only the contact is
+   * loaded. An execution found again after a crash goes through `run`.
+   */
+  async runEntered(entered: EnteredExecution, db: EntityManager = this.dataSource.manager): Promise<void> {
+    const execution = db.getRepository(Execution).create({
+      id: entered.id,
+      workspaceId: entered.workspaceId,
+      flowId: entered.flowId,
+      flowVersionId: entered.flow.versionId,
+      contactId: entered.event.contactId,
+      triggerEventId: entered.event.id,
+      status: 'running',
+      currentNodeId: entered.flow.trigger.node.id,
+      vars: {},
+      errorCode: null,
+      errorMessage: null,
+      endedReason: null,
+      holdReason: null,
+      testMode: false,
+      skipWaits: false,
+      startedAt: entered.now,
+      finishedAt: null,
+      updatedAt: entered.now,
+    });
+    const workspace = await this.workspaces.get(entered.workspaceId);
+    const contact = await loadRuntimeContact(db, entered.workspaceId, entered.event.contactId);
+    if (!contact) {
+      // Gone since the event was stored (erased, merged away): what `run` does with a lost input.
+      await this.run(entered.id, db);
+      return;
+    }
+    const state: RunState = {
+      db,
+      execution,
+      flow: entered.flow,
+      event: entered.event,
+      contact,
+      workspace,
+      steps: [],
+      retryOf: null,
+      firing: null,
+      pauseChecked: entered.pauseChecked,
+    };
     await this.advance(state);
   }
 
@@ -83,21 +171,23 @@ export class FlowRunner {
    * Wakes the execution waiting on `waitId`. Returns false when the wait was
    * already handled (fired or cancelled), so a wake is never applied twice.
    */
-  async wake(waitId: string, outcome: WakeUp['outcome'], event: RuntimeEvent | null): Promise<boolean> {
+  async wake(
+    waitId: string,
+    outcome: WakeUp['outcome'],
+    event: RuntimeEvent | null,
+    db: EntityManager = this.dataSource.manager,
+  ): Promise<boolean> {
     const now = this.clock.now();
     const wait = await sqlRow(
-      this.dataSource,
+      db,
       waitRow,
       `SELECT id, execution_id, node_id, kind, due_at FROM waits WHERE id = $1 AND status = 'waiting' AND execution_id IS NOT NULL`,
       [waitId],
     );
     if (!wait) return false;
-    const state = await this.load(wait.execution_id);
+    const state = await this.load(db, wait.execution_id);
     if (!state || (state.execution.status !== 'waiting' && state.execution.status !== 'held')) {
-      await this.dataSource.query(
-        `UPDATE waits SET status = 'cancelled', outcome = 'stale', fired_at = $2 WHERE id = $1 AND status = 'waiting'`,
-        [waitId, now],
-      );
+      await this.store.cancelStaleWait(db, waitId, now);
       return true;
     }
     const lateByMs = wait.due_at && outcome !== 'received' ? Math.max(0, now.getTime() - wait.due_at.getTime()) : 0;
@@ -109,13 +199,8 @@ export class FlowRunner {
     if (wait.kind === 'retry' || wait.kind === 'hold') {
       if (wait.kind === 'retry')
         state.retryOf = [...state.steps].reverse().find((s) => s.nodeId === wait.node_id && s.status === 'failed') ?? null;
-      await this.dataSource.transaction(async (manager) => {
-        await this.settleFiring(manager, state);
-        await manager.query(`UPDATE executions SET status = 'running', hold_reason = NULL, updated_at = $2 WHERE id = $1`, [
-          state.execution.id,
-          now,
-        ]);
-      });
+      state.firing = null;
+      await this.store.resume(db, state.execution.id, { waitId, outcome, lateByMs }, now);
     } else {
       const step = [...state.steps].reverse().find((s) => s.nodeId === wait.node_id && s.status === 'waiting');
       if (!step) {
@@ -139,15 +224,11 @@ export class FlowRunner {
     return true;
   }
 
-  /** Marks the wait being woken as fired, inside the caller's transaction. */
-  private async settleFiring(manager: EntityManager, state: RunState): Promise<void> {
+  /** The wait being woken, handed to the store once: it is marked fired with the first thing the run records. */
+  private takeFiring(state: RunState): Firing | null {
     const firing = state.firing;
-    if (!firing) return;
     state.firing = null;
-    await manager.query(
-      `UPDATE waits SET status = 'fired', fired_at = $2, outcome = $3, late_by_ms = $4 WHERE id = $1 AND status = 'waiting'`,
-      [firing.waitId, this.clock.now(), firing.outcome, firing.lateByMs],
-    );
+    return firing;
   }
 
   /** Ends an active execution from outside (goal reached, cancelled, restarted, unpublished). */
@@ -157,37 +238,22 @@ export class FlowRunner {
     reason: string,
     manager: EntityManager = this.dataSource.manager,
   ): Promise<boolean> {
-    const now = this.clock.now();
-    const row = await sqlRow(
-      manager,
-      z.object({ id: z.string() }),
-      `UPDATE executions SET status = $2, ended_reason = $3, current_node_id = NULL, finished_at = $4, updated_at = $4
-        WHERE id = $1 AND status IN ('running', 'waiting', 'held') RETURNING id`,
-      [executionId, status, reason, now],
-    );
-    if (!row) return false;
-    this.metrics.executionsFinished.inc({ status });
-    await manager.query(
-      `UPDATE waits SET status = 'cancelled', outcome = $2, fired_at = $3 WHERE execution_id = $1 AND status = 'waiting'`,
-      [executionId, reason, now],
-    );
-    await manager.query(
-      `UPDATE execution_steps SET status = 'failed', error_code = $2, finished_at = $3 WHERE execution_id = $1 AND status IN ('running', 'waiting')`,
-      [executionId, reason, now],
-    );
-    return true;
+    const ended = await this.store.end(manager, executionId, status, reason, this.clock.now());
+    if (ended) this.metrics.executionsFinished.inc({ status });
+    return ended;
   }
 
-  private async load(executionId: string): Promise<RunState | null> {
-    const execution = await this.dataSource.getRepository(Execution).findOne({ where: { id: executionId } });
+  private async load(db: EntityManager, executionId: string): Promise<RunState | null> {
+    const execution = await db.getRepository(Execution).findOne({ where: { id: executionId } });
     if (!execution || !ACTIVE.has(execution.status) || execution.contactId === null) return null;
-    const [flow, eventRow, contact, workspace, steps] = await Promise.all([
-      this.versions.get(execution.flowVersionId),
-      sqlRow(this.dataSource, runtimeEventRow, `SELECT ${RUNTIME_EVENT_COLUMNS} FROM events WHERE id = $1`, [execution.triggerEventId]),
-      loadRuntimeContact(this.dataSource, execution.workspaceId, execution.contactId),
-      this.workspaces.get(execution.workspaceId),
-      this.dataSource.getRepository(ExecutionStep).find({ where: { executionId }, order: { sequence: 'ASC' } }),
+    // One after the other: on the contact's connection they would queue anyway (pg refuses overlapping queries on one client).
+    const flow = await this.versions.get(execution.flowVersionId);
+    const workspace = await this.workspaces.get(execution.workspaceId);
+    const eventRow = await sqlRow(db, runtimeEventRow, `SELECT ${RUNTIME_EVENT_COLUMNS} FROM events WHERE id = $1`, [
+      execution.triggerEventId,
     ]);
+    const contact = await loadRuntimeContact(db, execution.workspaceId, execution.contactId);
+    const steps = await db.getRepository(ExecutionStep).find({ where: { executionId }, order: { sequence: 'ASC' } });
     if (!eventRow || !contact) {
       this.logger.error(
         {
@@ -200,13 +266,21 @@ export class FlowRunner {
         },
         'An execution lost its trigger event or contact; failing it',
       );
-      await this.dataSource.query(
-        `UPDATE executions SET status = 'failed', error_code = 'internal_error', error_message = $2, finished_at = $3, updated_at = $3 WHERE id = $1`,
-        [executionId, 'The trigger event or contact is gone.', this.clock.now()],
-      );
+      await this.store.failLostInput(db, executionId, 'The trigger event or contact is gone.', this.clock.now());
       return null;
     }
-    return { execution, flow, event: toRuntimeEvent(eventRow), contact, workspace, steps, retryOf: null, firing: null };
+    return {
+      db,
+      execution,
+      flow,
+      event: toRuntimeEvent(eventRow),
+      contact,
+      workspace,
+      steps,
+      retryOf: null,
+      firing: null,
+      pauseChecked: false,
+    };
   }
 
   private async advance(state: RunState): Promise<void> {
@@ -217,14 +291,16 @@ export class FlowRunner {
       const nodeId: string = execution.currentNodeId;
       const compiled = flow.steps.get(nodeId);
       if (compiled?.definition.sideEffect && !execution.testMode) {
-        const pause = await this.pauses.active(execution.workspaceId, state.contact.id, execution.flowId);
+        // Within one pass the entry's look stands: a pause made since is caught by the policy gate at the send itself.
+        const pause = state.pauseChecked ? null : await this.pauses.active(execution.workspaceId, state.contact.id, execution.flowId);
+        state.pauseChecked = false;
         if (pause) {
           await this.hold(state, nodeId, pause);
           return;
         }
       }
       if (contactStale) {
-        const fresh = await loadRuntimeContact(this.dataSource, execution.workspaceId, state.contact.id);
+        const fresh = await loadRuntimeContact(state.db, execution.workspaceId, state.contact.id);
         if (fresh) state.contact = fresh;
         contactStale = false;
       }
@@ -237,11 +313,11 @@ export class FlowRunner {
 
   /** Reuses the step left "running" by a crash, or records a new attempt or visit. */
   private async startStep(state: RunState, nodeId: string): Promise<ExecutionStep> {
-    const repository = this.dataSource.getRepository(ExecutionStep);
+    const repository = state.db.getRepository(ExecutionStep);
     const last = state.steps[state.steps.length - 1];
     if (last && last.nodeId === nodeId && last.status === 'running') {
       last.attempt += 1;
-      await repository.update({ id: last.id }, { attempt: last.attempt });
+      await this.store.bumpAttempt(state.db, last.id, last.attempt);
       return last;
     }
     const retryOf = state.retryOf?.nodeId === nodeId ? state.retryOf : null;
@@ -278,8 +354,13 @@ export class FlowRunner {
       finishedAt: null,
       durationMs: null,
     });
-    // One INSERT, not TypeORM's default BEGIN / INSERT / COMMIT: a single statement is atomic anyway.
-    const saved = await repository.save(step, { transaction: false });
+    // The trigger only hands on its event: it is stored once, finished, with the execution's next position.
+    if (isTrigger) {
+      this.unstored.add(step);
+      state.steps.push(step);
+      return step;
+    }
+    const saved = await this.store.startStep(state.db, step);
     state.steps.push(saved);
     return saved;
   }
@@ -378,156 +459,73 @@ export class FlowRunner {
     return result;
   }
 
+  /** Applies what the state machine (`decide`, in flow-core) makes of a step's result. */
   private async apply(state: RunState, step: ExecutionStep, result: StepResult): Promise<void> {
     const { execution, flow } = state;
     const now = this.clock.now();
-    switch (result.outcome) {
-      case 'continue': {
-        if (result.decision) step.decision = { ...(step.decision ?? {}), ...result.decision };
-        if (result.vars) execution.vars = { ...execution.vars, ...result.vars };
-        const next = flow.next(step.nodeId, result.output);
-        await this.finishStep(
-          state,
-          step,
-          { status: 'succeeded', output: result.data, outputName: result.output },
-          next,
-          next === null ? 'succeeded' : 'running',
-          'completed',
-        );
+    const transition = decide(
+      { vars: execution.vars, testMode: execution.testMode, skipWaits: execution.skipWaits },
+      { nodeId: step.nodeId, attempt: step.attempt },
+      result,
+      flowVersionView(flow),
+      now,
+    );
+    const recorded = transition.step;
+    if (this.unstored.has(step) && !(transition.kind === 'next' || (transition.kind === 'end' && transition.status === 'succeeded'))) {
+      // Never for a trigger today; were it to wait or fail, its step must exist for the store to record that.
+      this.unstored.delete(step);
+      const saved = await this.store.startStep(state.db, step);
+      step.id = saved.id;
+    }
+    if (recorded.decision) step.decision = { ...(step.decision ?? {}), ...recorded.decision };
+    const outcome = {
+      status: recorded.status,
+      output: recorded.output,
+      outputName: recorded.outputName,
+      errorCode: recorded.errorCode ?? undefined,
+      errorMessage: recorded.errorMessage ?? undefined,
+    };
+    switch (transition.kind) {
+      case 'next':
+      case 'branch':
+        execution.vars = transition.vars;
+        await this.finishStep(state, step, outcome, transition.nodeId, 'running', 'completed');
         return;
-      }
       case 'end':
-        await this.finishStep(
-          state,
-          step,
-          { status: 'succeeded', output: result.data, outputName: null },
-          null,
-          'succeeded',
-          'ended_by_flow',
-        );
+        if (transition.status === 'failed') {
+          await this.fail(state, step, recorded.errorCode ?? 'failed', recorded.errorMessage ?? '', recorded.output);
+          return;
+        }
+        execution.vars = transition.vars;
+        await this.finishStep(state, step, outcome, null, 'succeeded', transition.reason);
         return;
-      case 'wait': {
-        const wait = result.wait;
-        // A test run with "skip waits" sees the rest of the flow now; the step still records when it would have resumed.
-        const skip =
-          execution.testMode &&
-          execution.skipWaits &&
-          flow.steps.get(step.nodeId)?.definition.category === 'Timing' &&
-          wait.kind !== 'event';
-        if (skip) step.decision = { ...(step.decision ?? {}), skippedInTest: true, wouldResumeAt: wait.resumeAt.toISOString() };
-        await this.dataSource.transaction(async (manager) => {
-          await this.settleFiring(manager, state);
-          await this.saveStep(manager, step, { status: 'waiting', output: result.data, outputName: null }, now, false);
-          await manager.query(
-            `INSERT INTO waits (workspace_id, contact_id, execution_id, node_id, kind, due_at, event_type, event_filter)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-            [
-              execution.workspaceId,
-              state.contact.id,
-              execution.id,
-              step.nodeId,
-              wait.kind,
-              wait.kind === 'event' ? wait.timeoutAt : skip ? now : wait.resumeAt,
-              wait.kind === 'event' ? wait.eventType : null,
-              wait.kind === 'event' ? JSON.stringify(wait.filter ?? {}) : null,
-            ],
-          );
-          await manager.query(`UPDATE executions SET status = 'waiting', vars = $2, updated_at = $3 WHERE id = $1`, [
-            execution.id,
-            JSON.stringify(execution.vars),
-            now,
-          ]);
-        });
+      case 'wait':
+      case 'retry':
+        recordOutcome(step, outcome, now, recorded.finished);
+        this.observeStep(step);
+        await this.store.waitStep(
+          state.db,
+          step,
+          this.takeFiring(state),
+          {
+            executionId: execution.id,
+            workspaceId: execution.workspaceId,
+            contactId: state.contact.id,
+            nodeId: step.nodeId,
+            wait: transition.wait,
+            // A retry leaves the variables as they were.
+            vars: transition.kind === 'wait' ? transition.vars : null,
+          },
+          now,
+        );
         execution.status = 'waiting';
         return;
-      }
-      case 'failed': {
-        const policy = flow.steps.get(step.nodeId)?.retry ?? null;
-        if (result.retryable && policy && step.attempt <= policy.retries) {
-          const delayMs =
-            execution.testMode && execution.skipWaits
-              ? 0
-              : policy.delaySeconds * 1000 * (policy.backoff === 'exponential' ? 4 ** (step.attempt - 1) : 1);
-          await this.dataSource.transaction(async (manager) => {
-            await this.settleFiring(manager, state);
-            await this.saveStep(
-              manager,
-              step,
-              { status: 'failed', output: result.data, outputName: null, errorCode: result.errorCode, errorMessage: result.errorMessage },
-              now,
-              true,
-            );
-            await manager.query(
-              `INSERT INTO waits (workspace_id, contact_id, execution_id, node_id, kind, due_at) VALUES ($1, $2, $3, $4, 'retry', $5)`,
-              [execution.workspaceId, state.contact.id, execution.id, step.nodeId, new Date(now.getTime() + delayMs)],
-            );
-            await manager.query(`UPDATE executions SET status = 'waiting', updated_at = $2 WHERE id = $1`, [execution.id, now]);
-          });
-          execution.status = 'waiting';
-          return;
-        }
-        const errorTarget = flow.next(step.nodeId, ERROR_OUTPUT);
-        if (errorTarget !== null) {
-          await this.finishStep(
-            state,
-            step,
-            {
-              status: 'failed',
-              output: result.data,
-              outputName: ERROR_OUTPUT,
-              errorCode: result.errorCode,
-              errorMessage: result.errorMessage,
-            },
-            errorTarget,
-            'running',
-            'completed',
-          );
-          return;
-        }
-        await this.fail(state, step, result.errorCode, result.errorMessage, result.data);
-        return;
-      }
     }
   }
 
-  private async saveStep(
-    manager: EntityManager,
-    step: ExecutionStep,
-    outcome: {
-      status: ExecutionStep['status'];
-      output: Record<string, unknown>;
-      outputName: string | null;
-      errorCode?: string;
-      errorMessage?: string;
-    },
-    now: Date,
-    finished: boolean,
-  ): Promise<void> {
-    step.status = outcome.status;
-    step.output = outcome.output;
-    step.outputName = outcome.outputName;
-    step.errorCode = outcome.errorCode ?? null;
-    step.errorMessage = outcome.errorMessage ?? null;
-    step.finishedAt = finished || outcome.status !== 'waiting' ? now : null;
-    step.durationMs = step.finishedAt ? step.finishedAt.getTime() - step.startedAt.getTime() : null;
+  private observeStep(step: ExecutionStep): void {
     if (step.durationMs !== null)
       this.metrics.stepDuration.observe({ node_type: step.nodeType, status: step.status }, step.durationMs / 1000);
-    await manager.query(
-      `UPDATE execution_steps SET status = $2, output = $3, output_name = $4, error_code = $5, error_message = $6,
-              finished_at = $7, duration_ms = $8, decision = $9
-        WHERE id = $1`,
-      [
-        step.id,
-        step.status,
-        JSON.stringify(step.output),
-        step.outputName,
-        step.errorCode,
-        step.errorMessage,
-        step.finishedAt,
-        step.durationMs,
-        step.decision === null ? null : JSON.stringify(step.decision),
-      ],
-    );
   }
 
   /** Completes a step and moves the execution to `next` (or ends it), atomically. */
@@ -549,22 +547,16 @@ export class FlowRunner {
     const now = this.clock.now();
     execution.currentNodeId = status === 'running' ? next : null;
     execution.status = status;
-    await this.dataSource.transaction(async (manager) => {
-      await this.settleFiring(manager, state);
-      await this.saveStep(manager, step, outcome, now, true);
-      await manager.query(
-        `UPDATE executions SET status = $2, current_node_id = $3, vars = $4, ended_reason = $5, finished_at = $6, updated_at = $7 WHERE id = $1`,
-        [
-          execution.id,
-          execution.status,
-          execution.currentNodeId,
-          JSON.stringify(execution.vars),
-          status === 'succeeded' ? endedReason : null,
-          status === 'succeeded' ? now : null,
-          now,
-        ],
-      );
-    });
+    recordOutcome(step, outcome, now, true);
+    this.observeStep(step);
+    const position = { id: execution.id, status, currentNodeId: execution.currentNodeId, vars: execution.vars, endedReason };
+    if (this.unstored.has(step) && state.firing === null) {
+      this.unstored.delete(step);
+      await this.store.finishNewStep(state.db, step, position, now);
+    } else {
+      if (this.unstored.delete(step)) step.id = (await this.store.startStep(state.db, step)).id;
+      await this.store.finishStep(state.db, step, this.takeFiring(state), position, now);
+    }
     if (status === 'succeeded') this.metrics.executionsFinished.inc({ status });
   }
 
@@ -579,15 +571,18 @@ export class FlowRunner {
     const now = this.clock.now();
     execution.status = 'failed';
     execution.currentNodeId = step?.nodeId ?? execution.currentNodeId;
-    await this.dataSource.transaction(async (manager) => {
-      await this.settleFiring(manager, state);
-      if (step)
-        await this.saveStep(manager, step, { status: 'failed', output: data, outputName: null, errorCode, errorMessage }, now, true);
-      await manager.query(
-        `UPDATE executions SET status = 'failed', error_code = $2, error_message = $3, ended_reason = 'failed', current_node_id = $4, finished_at = $5, updated_at = $5 WHERE id = $1`,
-        [execution.id, errorCode, errorMessage, execution.currentNodeId, now],
-      );
-    });
+    if (step) {
+      recordOutcome(step, { status: 'failed', output: data, outputName: null, errorCode, errorMessage }, now, true);
+      this.observeStep(step);
+    }
+    await this.store.failExecution(
+      state.db,
+      execution.id,
+      step,
+      this.takeFiring(state),
+      { errorCode, errorMessage, currentNodeId: execution.currentNodeId },
+      now,
+    );
     this.metrics.executionsFinished.inc({ status: 'failed' });
     // Ids and the error code only: the error message may quote the customer's data; it is on the execution.
     this.logger.warn(
@@ -636,17 +631,11 @@ export class FlowRunner {
     const now = this.clock.now();
     const reason = `paused (${pause.scope})${pause.reason ? `: ${pause.reason}` : ''}`;
     execution.status = 'held';
-    await this.dataSource.transaction(async (manager) => {
-      await manager.query(`UPDATE executions SET status = 'held', hold_reason = $2, vars = $3, updated_at = $4 WHERE id = $1`, [
-        execution.id,
-        reason,
-        JSON.stringify(execution.vars),
-        now,
-      ]);
-      await manager.query(
-        `INSERT INTO waits (workspace_id, contact_id, execution_id, node_id, kind, due_at) VALUES ($1, $2, $3, $4, 'hold', $5)`,
-        [execution.workspaceId, state.contact.id, execution.id, nodeId, pause.until],
-      );
-    });
+    await this.store.hold(
+      state.db,
+      { executionId: execution.id, workspaceId: execution.workspaceId, contactId: state.contact.id, nodeId, reason, until: pause.until },
+      execution.vars,
+      now,
+    );
   }
 }

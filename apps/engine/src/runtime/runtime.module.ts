@@ -15,6 +15,7 @@ import { WhatsAppModule } from '../whatsapp/whatsapp.module';
 import { WorkspacesModule } from '../workspaces/workspaces.module';
 import { BehaviourQueriesService } from './behaviour-queries.service';
 import { ConditionEngineService } from './condition-engine.service';
+import { ExecutionStoreModule } from '../executions/execution-store.module';
 import { FlowRunner } from './flow-runner.service';
 import { FlowVersionCache } from './flow-version-cache.service';
 import { NodeHandlerRegistry } from './node-handler-registry';
@@ -23,7 +24,16 @@ import { StepServicesFactory } from './step-services.factory';
 
 /** The flow runtime: matching events to flows, running steps, and the services steps use. */
 @Module({
-  imports: [AuditModule, ConversationsCoreModule, EventsModule, FlowsModule, PausesModule, WhatsAppModule, WorkspacesModule],
+  imports: [
+    AuditModule,
+    ExecutionStoreModule,
+    ConversationsCoreModule,
+    EventsModule,
+    FlowsModule,
+    PausesModule,
+    WhatsAppModule,
+    WorkspacesModule,
+  ],
   providers: [
     { provide: NODE_HANDLERS, useValue: new NodeHandlerRegistry(HANDLER_LIST) },
     BehaviourQueriesService,

@@ -59,10 +59,7 @@ export class WaitTimerService implements OnApplicationBootstrap, OnApplicationSh
       [now, claimedBefore, BATCH],
     );
     const contacts = [...new Set(rows.map((r) => r.contact_id))];
-    await this.dispatcher.dispatch(
-      contacts.map((id) => ({ kind: 'contact' as const, id })),
-      { coalesce: true },
-    );
+    await this.dispatcher.dispatch(contacts.map((id) => ({ kind: 'contact' as const, id })));
     return contacts.length;
   }
 }

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource, type EntityManager } from 'typeorm';
 import { z } from 'zod';
+import { ExecutionStore } from '../executions/execution-store.service';
 import { Clock } from '../common/clock';
 import { sqlRow } from '../database/sql-rows';
 import { FlowVersionCache } from '../runtime/flow-version-cache.service';
@@ -44,6 +45,7 @@ export class TestRunMessagesService {
     private readonly dataSource: DataSource,
     private readonly versions: FlowVersionCache,
     private readonly clock: Clock,
+    private readonly executions: ExecutionStore,
   ) {}
 
   /** Claims a new wamid for a test run; returns the claim and the wamid the simulator must use. */
@@ -80,16 +82,21 @@ export class TestRunMessagesService {
       if (claim.execution_id !== null) return claim.execution_id;
       const flow = await this.versions.get(claim.flow_version_id);
       const now = this.clock.now();
-      const execution = await sqlRow(
+      const executionId = await this.executions.startTestRun(
         manager,
-        idRow,
-        `INSERT INTO executions (workspace_id, flow_id, flow_version_id, contact_id, trigger_event_id, status, current_node_id, test_mode, skip_waits, started_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, 'running', $6, true, $7, $8, $8) RETURNING id`,
-        [workspaceId, claim.flow_id, claim.flow_version_id, event.contactId, event.id, flow.trigger.node.id, claim.skip_waits, now],
+        {
+          workspaceId,
+          flowId: claim.flow_id,
+          flowVersionId: claim.flow_version_id,
+          contactId: event.contactId,
+          triggerEventId: event.id,
+          triggerNodeId: flow.trigger.node.id,
+          skipWaits: claim.skip_waits,
+        },
+        now,
       );
-      if (!execution) throw new Error('The test execution was not stored.');
-      await manager.query('UPDATE test_run_messages SET execution_id = $2 WHERE id = $1', [claim.id, execution.id]);
-      return execution.id;
+      await manager.query('UPDATE test_run_messages SET execution_id = $2 WHERE id = $1', [claim.id, executionId]);
+      return executionId;
     });
   }
 

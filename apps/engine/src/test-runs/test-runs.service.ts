@@ -16,6 +16,7 @@ import { Clock } from '../common/clock';
 import { toE164 } from '../contacts/phone-number';
 import { sqlRow, sqlRows } from '../database/sql-rows';
 import { Dispatcher } from '../dispatch/dispatcher';
+import { ExecutionStore } from '../executions/execution-store.service';
 import { FlowsService } from '../flows/flows.service';
 import { NODE_CATALOG } from '../flows/node-catalog.token';
 import { compileFlow } from '../runtime/compiled-flow';
@@ -59,6 +60,7 @@ export class TestRunsService {
     private readonly dispatcher: Dispatcher,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly executions: ExecutionStore,
   ) {}
 
   /** The simulator's customers, with the contact each one already is in this workspace. */
@@ -166,14 +168,19 @@ export class TestRunsService {
         [workspaceId, contactId, type, randomUUID(), now, JSON.stringify(payload.payload)],
       );
       if (!event) throw new Error('The test event was not stored.');
-      const execution = await sqlRow(
+      const executionId = await this.executions.startTestRun(
         manager,
-        idRow,
-        `INSERT INTO executions (workspace_id, flow_id, flow_version_id, contact_id, trigger_event_id, status, current_node_id, test_mode, skip_waits, started_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, 'running', $6, true, $7, $8, $8) RETURNING id`,
-        [workspaceId, flowId, version.id, contactId, event.id, trigger.node.id, request.skipWaits, now],
+        {
+          workspaceId,
+          flowId,
+          flowVersionId: version.id,
+          contactId,
+          triggerEventId: event.id,
+          triggerNodeId: trigger.node.id,
+          skipWaits: request.skipWaits,
+        },
+        now,
       );
-      if (!execution) throw new Error('The test execution was not stored.');
       await this.audit.record(
         {
           workspaceId,
@@ -181,11 +188,11 @@ export class TestRunsService {
           action: 'flow.test_run',
           subjectType: 'flow',
           subjectId: flowId,
-          details: { executionId: execution.id, draftRevision: version.version, customer: customer.waId, eventType: type },
+          details: { executionId, draftRevision: version.version, customer: customer.waId, eventType: type },
         },
         manager,
       );
-      return { eventId: event.id, executionId: execution.id, versionId: version.id, contactId };
+      return { eventId: event.id, executionId, versionId: version.id, contactId };
     });
     await this.dispatcher.dispatch([{ kind: 'contact', id: contactId }]);
     return { executionId, contactId, eventId, flowVersionId: versionId };
