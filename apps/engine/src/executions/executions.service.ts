@@ -1,6 +1,7 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource, type SelectQueryBuilder } from 'typeorm';
 import { z } from 'zod';
+import { ParkedWebhooksService } from '../hooks/parked-webhooks.service';
 import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../auth/principal';
 import { Clock } from '../common/clock';
@@ -129,6 +130,7 @@ export class ExecutionsService {
     private readonly store: ExecutionStore,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly parkedWebhooks: ParkedWebhooksService,
   ) {}
 
   /**
@@ -326,11 +328,8 @@ export class ExecutionsService {
             SELECT w.execution_id FROM waits w WHERE w.workspace_id = $1 AND w.status = 'waiting' AND w.due_at < $5 AND w.execution_id IS NOT NULL))) AS stuck`,
       [workspaceId, from, to, previousFrom, stuckBefore],
     );
-    const parked = await sqlRows(
-      this.dataSource,
-      z.object({ id: z.string(), received_at: z.date(), last_error: z.string().nullable(), attempts: z.number() }),
-      `SELECT id::text, received_at, last_error, attempts FROM webhook_deliveries WHERE status = 'parked' ORDER BY id DESC LIMIT 20`,
-    );
+    // Only the workspace's own: a parked delivery's error can quote a customer's message.
+    const parked = await this.parkedWebhooks.list(workspaceId, 20);
     const rate = (failures: number, runs: number) => (runs === 0 ? null : failures / runs);
     return {
       from: from.toISOString(),
@@ -348,12 +347,7 @@ export class ExecutionsService {
       held: row?.held ?? 0,
       stuck: row?.stuck ?? 0,
       stuckAfterMinutes: STUCK_AFTER_MS / 60_000,
-      parkedWebhooks: parked.map((p) => ({
-        id: p.id,
-        receivedAt: p.received_at.toISOString(),
-        lastError: p.last_error,
-        attempts: p.attempts,
-      })),
+      parkedWebhooks: parked.map((p) => ({ id: p.id, receivedAt: p.receivedAt, lastError: p.lastError, attempts: p.attempts })),
     };
   }
 

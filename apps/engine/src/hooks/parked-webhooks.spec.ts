@@ -44,6 +44,11 @@ describe('parked webhooks: listed per workspace, replayed through the normal ing
     // Another workspace neither sees it nor replays it.
     expect(arr(obj((await other.admin.get('/api/webhooks/parked')).body)['data'])).toEqual([]);
     expect((await other.admin.post(`/api/webhooks/parked/${parked.id}/replay`)).status).toBe(404);
+    // Nor in the explorer's health strip, where the error could quote the customer's words.
+    const health = (admin: typeof other.admin) =>
+      admin.get('/api/executions/health').then((r) => arr(obj(r.body)['parkedWebhooks']).map((d) => obj(d)['id']));
+    expect(await health(h.workspace.admin)).toContain(parked.id);
+    expect(await health(other.admin)).toEqual([]);
     expect(await h.count('messages', 'wamid = $1', [parked.wamid])).toBe(0);
 
     const replay = await h.workspace.admin.post(`/api/webhooks/parked/${parked.id}/replay`);
