@@ -64,3 +64,5 @@ export type {
   WaitPlan,
   WaitRequestView,
 } from './execution-transition';
+export { diffFlowSteps } from './flow-step-diff';
+export type { DiffableEdge, DiffableFlow, DiffableNode, FlowStepDiff, StepChange } from './flow-step-diff';

@@ -1,4 +1,4 @@
-import { createNodeCatalog } from '@parley/flow-core';
+import { createNodeCatalog, diffFlowSteps, type StepChange } from '@parley/flow-core';
 import { NODE_DEFINITIONS } from '@parley/nodes';
 import { z } from 'zod';
 
@@ -28,18 +28,6 @@ export function parseDiffableFlow(value: unknown): DiffableFlow | null {
   return parsed.success ? parsed.data : null;
 }
 
-/** Stable text for comparing values: key order does not make two configs differ. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (typeof value === 'object' && value !== null) {
-    return `{${Object.entries(value)
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
-
 function stepName(node: DiffableNode): string {
   const typeName = catalog.latest(node.type)?.displayName ?? node.type;
   return node.label?.trim() ? `“${node.label.trim()}” (${typeName})` : `“${typeName}” (${node.id})`;
@@ -62,30 +50,26 @@ export function describeFlowChange(before: DiffableFlow | null, after: DiffableF
     return [`First version: ${count} step${count === 1 ? '' : 's'} (${listed(after.nodes.map(stepName))}).`];
   }
   const sentences: string[] = [];
-  const beforeById = new Map(before.nodes.map((n) => [n.id, n]));
-  const afterById = new Map(after.nodes.map((n) => [n.id, n]));
+  const diff = diffFlowSteps(before, after);
+  const byId = new Map([...before.nodes, ...after.nodes].map((n) => [n.id, n]));
   const nameOf = (id: string) => {
-    const node = afterById.get(id) ?? beforeById.get(id);
+    const node = byId.get(id);
     return node ? stepName(node) : `“${id}”`;
   };
-  for (const node of after.nodes) if (!beforeById.has(node.id)) sentences.push(`Added the step ${stepName(node)}.`);
-  for (const node of before.nodes) if (!afterById.has(node.id)) sentences.push(`Removed the step ${stepName(node)}.`);
-  for (const node of after.nodes) {
-    const old = beforeById.get(node.id);
-    if (!old) continue;
-    const what: string[] = [];
-    if (old.type !== node.type || old.typeVersion !== node.typeVersion) what.push('its type');
-    if ((old.label ?? '') !== (node.label ?? '')) what.push(`its name (was “${old.label ?? ''}”)`);
-    if (canonical(old.config) !== canonical(node.config)) what.push('its settings');
-    if (canonical(old.settings ?? {}) !== canonical(node.settings ?? {})) what.push('its retry policy');
-    if (what.length > 0) sentences.push(`Changed ${listed(what)} of the step ${stepName(node)}.`);
+  for (const node of diff.added) sentences.push(`Added the step ${stepName(node)}.`);
+  for (const node of diff.removed) sentences.push(`Removed the step ${stepName(node)}.`);
+  const words: Record<StepChange, (old: DiffableNode) => string> = {
+    type: () => 'its type',
+    name: (old) => `its name (was “${old.label ?? ''}”)`,
+    settings: () => 'its settings',
+    'retry policy': () => 'its retry policy',
+  };
+  for (const change of diff.changed) {
+    sentences.push(`Changed ${listed(change.what.map((w) => words[w](change.before)))} of the step ${stepName(change.node)}.`);
   }
-  const edgeKey = (e: DiffableFlow['edges'][number]) => `${e.source}\u0000${e.sourceOutput}\u0000${e.target}`;
-  const beforeEdges = new Map(before.edges.map((e) => [edgeKey(e), e]));
-  const afterEdges = new Map(after.edges.map((e) => [edgeKey(e), e]));
   const edgeText = (e: DiffableFlow['edges'][number]) => `${nameOf(e.source)} (${e.sourceOutput}) to ${nameOf(e.target)}`;
-  for (const [key, edge] of afterEdges) if (!beforeEdges.has(key)) sentences.push(`Connected ${edgeText(edge)}.`);
-  for (const [key, edge] of beforeEdges) if (!afterEdges.has(key)) sentences.push(`Disconnected ${edgeText(edge)}.`);
-  if (canonical(before.settings ?? {}) !== canonical(after.settings ?? {})) sentences.push('Changed the flow’s settings.');
+  for (const edge of diff.edgesAdded) sentences.push(`Connected ${edgeText(edge)}.`);
+  for (const edge of diff.edgesRemoved) sentences.push(`Disconnected ${edgeText(edge)}.`);
+  if (diff.settingsChanged) sentences.push('Changed the flow’s settings.');
   return sentences;
 }

@@ -7,7 +7,7 @@ import { sqlRow } from '../database/sql-rows';
 import { scheduleAudienceCondition } from '../runtime/schedule-audience';
 import { effectiveDailyLimit } from '../whatsapp/policy/daily-limit';
 import { WorkspaceSettingsService } from '../workspaces/workspace-settings.service';
-import { type CampaignEstimate, estimateCampaign } from './campaign-estimate';
+import { type CampaignEstimate, type CampaignFacts, estimateCampaign } from './campaign-estimate';
 
 const DAY_MS = 24 * 3_600_000;
 const SEND_NODE_TYPES = new Set(['whatsapp.send_message']);
@@ -18,20 +18,14 @@ const numberRow = z.object({ display_phone_number: z.string(), messages_per_seco
 
 export type CampaignPreflight =
   | { scheduled: false }
-  | {
+  | (CampaignFacts & {
       scheduled: true;
       nextRunAt: string | null;
       timeZone: string;
       sendsMessages: boolean;
-      recipients: number;
-      newBusinessInitiated: number;
-      usedLast24h: number;
-      dailyLimit: number | null;
-      batchAbovePercent: number;
-      messagesPerSecond: number;
       number: string | null;
       estimate: CampaignEstimate;
-    };
+    });
 
 /**
  * Before a marketer publishes an "On a schedule" flow: who its next run
@@ -82,7 +76,7 @@ export class CampaignPreflightService {
       'SELECT display_phone_number, messages_per_second, messaging_limit FROM whatsapp_numbers WHERE workspace_id = $1 ORDER BY created_at LIMIT 1',
       [workspaceId],
     );
-    const facts = {
+    const facts: CampaignFacts = {
       recipients: counts?.recipients ?? 0,
       newBusinessInitiated: counts?.new_business_initiated ?? 0,
       usedLast24h: counts?.used ?? 0,
