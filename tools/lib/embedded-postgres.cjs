@@ -156,7 +156,7 @@ async function createDatabase(adminUrl, database) {
  * it accepts connections. `database` is created if missing; `settings` are
  * extra server settings; `removeDataOnStop` is for throwaway test servers;
  * `runner` is postgresRunner()'s answer when the caller already has it.
- * Returns { url (of `database`, else of "postgres"), adminUrl, stop() }.
+ * Returns { url (of `database`, else of "postgres"), adminUrl, stop(), exited (resolves when the server process ends) }.
  */
 async function startEmbeddedPostgres({
   dataDir,
@@ -182,13 +182,14 @@ async function startEmbeddedPostgres({
   const adminUrl = `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
 
   let stopped = false;
-  const stop = async () => {
+  /** `immediate` stops the server as a crash would (the fault suite's use): no checkpoint, WAL replayed at the next start. */
+  const stop = async ({ immediate = false } = {}) => {
     if (stopped) return;
     stopped = true;
     process.removeListener('exit', killOnExit);
     if (server.child.exitCode === null && server.child.signalCode === null) {
       // SIGINT is PostgreSQL's "fast" shutdown; SIGQUIT ends it at once if that hangs.
-      server.child.kill('SIGINT');
+      server.child.kill(immediate ? 'SIGQUIT' : 'SIGINT');
       const timer = setTimeout(() => server.child.kill('SIGQUIT'), 30_000);
       await server.exited;
       clearTimeout(timer);
@@ -204,7 +205,7 @@ async function startEmbeddedPostgres({
     throw error;
   }
   const url = database ? `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}` : adminUrl;
-  return { url, adminUrl, stop, output: server.output };
+  return { url, adminUrl, stop, output: server.output, exited: server.exited };
 }
 
 module.exports = { startEmbeddedPostgres };
