@@ -28,6 +28,7 @@ const require = createRequire(import.meta.url);
 const pg = require('pg');
 const ROOT = join(import.meta.dirname, '..', '..');
 const { startSimulator } = require(join(ROOT, 'libs/whatsapp-simulator/dist/index.js'));
+const { startHubSpotSimulator } = require(join(ROOT, 'libs/crm-simulators/dist/index.js'));
 const { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
 const { startEmbeddedPostgres } = require(join(ROOT, 'tools/lib/embedded-postgres.cjs'));
 
@@ -99,6 +100,7 @@ const WAIT_MS = 6000;
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 /** The suite's PostgreSQL data volume (a tmpfs, under root). */
 const DATA_VOLUME_SIZE = '320m';
+const HUBSPOT_TOKEN = `pat-faults-${randomBytes(6).toString('hex')}`;
 /** The contact the every-minute schedule runs for. */
 const PROBE_WA_ID = '390000000001';
 const PROBE_TAG = 'fault-probe';
@@ -160,9 +162,9 @@ const SCENARIOS = [
   },
   {
     name: 'meta-slow-and-redelivery-storm',
-    what: 'the Cloud API answers in 3 s for 25 sends while every customer message is delivered 3 more times, shuffled',
+    what: 'the Cloud API answers in 5 s for 25 sends while every customer message is delivered 3 more times, shuffled',
     async inject(ctx) {
-      ctx.simulator.state.faults.push({ kind: 'slow', delayMs: 3000, remaining: 25 });
+      ctx.simulator.state.faults.push({ kind: 'slow', delayMs: 5000, remaining: 25 });
       ctx.redeliverAll = true;
       await sleep(8000);
     },
@@ -226,6 +228,16 @@ const SCENARIOS = [
       ctx.disk.fill();
       await sleep(10_000);
       ctx.disk.free();
+    },
+  },
+  {
+    name: 'crm-outage',
+    what: `the connected HubSpot answers every call with 503 for ${long ? 60 : 20} s, then ${long ? 40 : 20} answers of 429 (rate limited)`,
+    async inject(ctx) {
+      const hubspot = ctx.hubspot.core;
+      hubspot.faults.add({ kind: 'outage', seconds: long ? 60 : 20, mode: 'http' }, hubspot.clock.now());
+      await sleep((long ? 60 : 20) * 1000);
+      hubspot.faults.add({ kind: 'rate_limit', count: long ? 40 : 20 }, hubspot.clock.now());
     },
   },
   {
@@ -405,7 +417,7 @@ async function main() {
       LOG_LEVEL: 'warn',
       SWEEP_INTERVAL_MS: '1000',
       SCHEDULER_INTERVAL_MS: '1000',
-      WHATSAPP_SEND_TIMEOUT_MS: '5000',
+      WHATSAPP_SEND_TIMEOUT_MS: '8000',
       MEDIA_DIR: join(LOG_DIR, 'media'),
     };
     const cli = startProcess({
@@ -486,6 +498,17 @@ async function main() {
       { id: 'e2', source: 'wait', sourceOutput: 'next', target: 'reply' },
     ];
     await publishFlow(flow);
+    // Every new customer is pushed to a connected HubSpot (the local one): each must be created there exactly once.
+    ctx.hubspot = await startHubSpotSimulator({ privateAppTokens: [HUBSPOT_TOKEN], searchLagMs: 1000 }, 0);
+    processes.push({ stop: () => ctx.hubspot.close() });
+    await api('POST', '/api/crm/connections', {
+      provider: 'hubspot',
+      name: 'Local HubSpot',
+      maxAttempts: 20,
+      retryDelayMs: 2000,
+      settings: { baseUrl: ctx.hubspot.url, searchLagMs: 2000 },
+      secrets: { privateAppToken: HUBSPOT_TOKEN },
+    });
     // A schedule ticking every minute for one probe contact: each tick must run once, on time, never early.
     await ctx.simulator.customerSends({ phoneNumberId: PHONE_NUMBER_ID, from: PROBE_WA_ID, text: 'hello' });
     await waitFor(async () => (await sql(checker, 'SELECT id FROM contacts WHERE wa_id = $1', [PROBE_WA_ID])).length === 1, {
@@ -617,7 +640,9 @@ async function runScenario(scenario, index, ctx, checker) {
               (SELECT count(*) FROM events WHERE processed_at IS NULL)::int AS events,
               (SELECT count(*) FROM executions x JOIN contacts c ON c.id = x.contact_id
                 WHERE x.status IN ('running', 'waiting', 'held') AND c.wa_id = ANY($2))::int AS active,
-              (SELECT count(*) FROM messages WHERE direction = 'inbound' AND wamid = ANY($1))::int AS stored`,
+              (SELECT count(*) FROM messages WHERE direction = 'inbound' AND wamid = ANY($1))::int AS stored,
+              (SELECT count(*) FROM crm_outbox o JOIN contacts c ON c.id = o.contact_id
+                WHERE o.status IN ('pending', 'running') AND c.wa_id = ANY($2))::int AS crm`,
       [wamids, customers],
     );
     return row;
@@ -638,7 +663,7 @@ async function runScenario(scenario, index, ctx, checker) {
     await waitFor(
       async () => {
         const p = await pending();
-        return p.deliveries === 0 && p.events === 0 && p.active === 0 && p.stored === expected.messages;
+        return p.deliveries === 0 && p.events === 0 && p.active === 0 && p.crm === 0 && p.stored === expected.messages;
       },
       { timeoutMs: DRAIN_TIMEOUT_MS, what: 'drain', everyMs: 250 },
     );
@@ -727,6 +752,22 @@ async function runScenario(scenario, index, ctx, checker) {
       `${early.length} replies came before their ${WAIT_MS / 1000} s wait was over (earliest after ${Math.min(...early.map((m) => m.receivedAt.getTime() - askedAt.get(m.to)))} ms)`,
     );
   problems.push(...(await scheduleProblems(ctx, checker)));
+
+  // Every customer reached HubSpot once: one contact per number there, and no change left failed.
+  const inHubSpot = new Map();
+  for (const record of ctx.hubspot.core.store.table('contacts').values()) {
+    const digits = String(record.properties.phone ?? '').replace(/\D/g, '');
+    if (customers.includes(digits) && !record.archived) inHubSpot.set(digits, (inHubSpot.get(digits) ?? 0) + 1);
+  }
+  const twiceInCrm = [...inHubSpot.values()].filter((n) => n > 1).length;
+  if (inHubSpot.size !== expected.customers || twiceInCrm > 0)
+    problems.push(`HubSpot: ${inHubSpot.size} of ${expected.customers} customers there, ${twiceInCrm} created more than once`);
+  const [crmFailed] = await sql(
+    checker,
+    `SELECT count(*)::int AS n FROM crm_outbox o JOIN contacts c ON c.id = o.contact_id WHERE o.status = 'failed' AND c.wa_id = ANY($1)`,
+    [customers],
+  );
+  if (crmFailed.n > 0) problems.push(`${crmFailed.n} CRM changes failed`);
 
   return {
     ok: problems.length === 0,
