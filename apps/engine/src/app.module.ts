@@ -4,6 +4,7 @@ import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { ApiModule } from './api.module';
 import type { Clock } from './common/clock';
+import type { DatabaseClock } from './common/database-clock';
 import { loggableRequest } from './common/loggable-request';
 import { ConfigModule } from './config/config.module';
 import { ContactsWorkspaceModule } from './contacts/contacts-workspace.module';
@@ -19,7 +20,10 @@ import { StreamModule } from './stream/stream.module';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: EngineConfig, overrides: { clock?: Clock; logStream?: DestinationStream } = {}): DynamicModule {
+  static forRoot(
+    config: EngineConfig,
+    overrides: { clock?: Clock; databaseClock?: DatabaseClock; logStream?: DestinationStream } = {},
+  ): DynamicModule {
     const serveApi = config.ENGINE_ROLE !== 'worker';
     const logOptions = {
       level: config.LOG_LEVEL,
@@ -35,7 +39,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot(config, overrides.clock),
+        ConfigModule.forRoot(config, overrides.clock, overrides.databaseClock),
         // Logs go to stdout; a test may pass its own stream to read what an operator would see.
         LoggerModule.forRoot({ pinoHttp: overrides.logStream ? [logOptions, overrides.logStream] : logOptions }),
         TypeOrmModule.forRoot(dataSourceOptions(config)),

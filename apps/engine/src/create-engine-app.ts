@@ -9,6 +9,7 @@ import { AppModule } from './app.module';
 import { trackRequestOrigin } from './audit/request-origin';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import type { Clock } from './common/clock';
+import type { DatabaseClock } from './common/database-clock';
 import { jsonBody, rawBody } from './common/body-parsers';
 import { enforceInputRules } from './common/input-rules.middleware';
 import { InputRulesPipe } from './common/input-rules.pipe';
@@ -19,6 +20,8 @@ import type { EngineConfig } from './config/engine-config';
 export interface EngineOverrides {
   /** The engine's time source; tests pass a clock they move by hand. */
   clock?: Clock;
+  /** The clock due times are kept on; by default `clock` when given, else PostgreSQL's `now()`. */
+  databaseClock?: DatabaseClock;
   /** Check every answer against its route's documented response schema (tests: the OpenAPI document must tell the truth). */
   checkResponses?: boolean;
   /** Where the JSON log lines go instead of stdout (tests read them). */

@@ -95,7 +95,7 @@ describe('decide: the execution state machine', () => {
       );
       expect(t).toMatchObject({
         kind: 'wait',
-        wait: { kind: 'delay', dueAt: LATER, eventType: null },
+        wait: { kind: 'delay', dueAt: LATER, relative: true, eventType: null },
         step: { status: 'waiting', finished: false, decision: null },
       });
     });
@@ -108,7 +108,10 @@ describe('decide: the execution state machine', () => {
         flow,
         NOW,
       );
-      expect(t).toMatchObject({ kind: 'wait', wait: { kind: 'event', dueAt: null, eventType: 'message.received', filter: {} } });
+      expect(t).toMatchObject({
+        kind: 'wait',
+        wait: { kind: 'event', dueAt: null, relative: true, eventType: 'message.received', filter: {} },
+      });
     });
 
     it('in a test run that skips waits, a timing node resumes now and records when it would have', () => {
@@ -121,7 +124,7 @@ describe('decide: the execution state machine', () => {
       );
       expect(t).toMatchObject({
         kind: 'wait',
-        wait: { kind: 'until', dueAt: NOW },
+        wait: { kind: 'until', dueAt: NOW, relative: true },
         step: { decision: { skippedInTest: true, wouldResumeAt: LATER.toISOString() } },
       });
     });
@@ -143,6 +146,26 @@ describe('decide: the execution state machine', () => {
         NOW,
       );
       expect(other).toMatchObject({ wait: { dueAt: LATER }, step: { decision: null } });
+    });
+
+    it('keeps the time of day of an "until" wait; delays, timeouts and retries are durations from now', () => {
+      const until = decide(
+        live,
+        { nodeId: 'delay', attempt: 1 },
+        { outcome: 'wait', wait: { kind: 'until', resumeAt: LATER }, data: {} },
+        flow,
+        NOW,
+      );
+      expect(until).toMatchObject({ wait: { kind: 'until', dueAt: LATER, relative: false } });
+      const timeout = decide(
+        live,
+        { nodeId: 'reply', attempt: 1 },
+        { outcome: 'wait', wait: { kind: 'event', eventType: 'message.received', filter: {}, timeoutAt: LATER }, data: {} },
+        flow,
+        NOW,
+      );
+      expect(timeout).toMatchObject({ wait: { dueAt: LATER, relative: true } });
+      expect(decide(live, { nodeId: 'send', attempt: 1 }, failed(true), flow, NOW)).toMatchObject({ wait: { relative: true } });
     });
   });
 
@@ -301,6 +324,7 @@ describe('decide over random flows (property tests)', () => {
         const skipped = c.execution.testMode && c.execution.skipWaits;
         expect(t.delayMs).toBe(skipped ? 0 : retryDelayMs(policy, c.attempt));
         expect(t.wait.dueAt.getTime()).toBe(c.now.getTime() + t.delayMs);
+        expect(t.wait.relative).toBe(true);
         expect(t.step).toMatchObject({ status: 'failed', finished: true });
       }),
       RUNS,
@@ -327,6 +351,8 @@ describe('decide over random flows (property tests)', () => {
           expect(t.wait.dueAt).toBe(c.now);
           expect(c.execution.testMode && c.execution.skipWaits).toBe(true);
         }
+        // Only a time of day the step asked for is kept as a time; everything else counts from now.
+        if (t.kind === 'wait') expect(t.wait.relative).toBe(t.wait.kind !== 'until' || t.wait.dueAt === c.now);
       }),
       RUNS,
     );

@@ -57,6 +57,13 @@ export interface WaitPlan {
   kind: 'delay' | 'until' | 'event' | 'retry';
   /** When it fires (for an event wait, its timeout; null: never times out). */
   dueAt: Date | null;
+  /**
+   * `dueAt` is `now` plus a duration (a delay, a timeout, a retry, a wait a
+   * test skips), not a time of day: the engine keeps the duration and counts
+   * it on the database's clock, so a host clock that steps cannot move it.
+   * An "until" wait (9:00 tomorrow, a quiet-hours end) keeps its time.
+   */
+  relative: boolean;
   eventType: string | null;
   filter: unknown;
 }
@@ -69,7 +76,7 @@ export type Transition =
   | { kind: 'next'; step: StepRecord; nodeId: string; vars: Record<string, unknown> }
   | { kind: 'branch'; step: StepRecord; nodeId: string; vars: Record<string, unknown> }
   | { kind: 'wait'; step: StepRecord; wait: WaitPlan; vars: Record<string, unknown> }
-  | { kind: 'retry'; step: StepRecord; wait: WaitPlan & { kind: 'retry'; dueAt: Date }; delayMs: number }
+  | { kind: 'retry'; step: StepRecord; wait: WaitPlan & { kind: 'retry'; dueAt: Date; relative: true }; delayMs: number }
   | {
       kind: 'end';
       step: StepRecord;
@@ -122,8 +129,8 @@ export function decide(execution: ExecutionView, step: StepView, result: StepOut
       const skip = execution.testMode && execution.skipWaits && flow.isTiming(step.nodeId) && wait.kind !== 'event';
       const plan: WaitPlan =
         wait.kind === 'event'
-          ? { kind: 'event', dueAt: wait.timeoutAt, eventType: wait.eventType, filter: wait.filter ?? {} }
-          : { kind: wait.kind, dueAt: skip ? now : wait.resumeAt, eventType: null, filter: null };
+          ? { kind: 'event', dueAt: wait.timeoutAt, relative: true, eventType: wait.eventType, filter: wait.filter ?? {} }
+          : { kind: wait.kind, dueAt: skip ? now : wait.resumeAt, relative: skip || wait.kind === 'delay', eventType: null, filter: null };
       const decision = skip ? { skippedInTest: true, wouldResumeAt: wait.resumeAt.toISOString() } : null;
       return { kind: 'wait', step: record({ status: 'waiting', output: result.data, decision }), wait: plan, vars: execution.vars };
     }
@@ -133,7 +140,12 @@ export function decide(execution: ExecutionView, step: StepView, result: StepOut
       if (result.retryable && mayRetry(policy, step.attempt)) {
         const delayMs = execution.testMode && execution.skipWaits ? 0 : retryDelayMs(policy, step.attempt);
         const dueAt = new Date(now.getTime() + delayMs);
-        return { kind: 'retry', step: record(failed), wait: { kind: 'retry', dueAt, eventType: null, filter: null }, delayMs };
+        return {
+          kind: 'retry',
+          step: record(failed),
+          wait: { kind: 'retry', dueAt, relative: true, eventType: null, filter: null },
+          delayMs,
+        };
       }
       const errorTarget = flow.next(step.nodeId, ERROR_OUTPUT);
       if (errorTarget !== null) {

@@ -3,6 +3,7 @@ import type { RuntimeEvent } from '@parley/node-sdk';
 import { DataSource, type EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { Clock } from '../common/clock';
+import { DatabaseClock } from '../common/database-clock';
 import { codeOfError } from '../common/error-code';
 import { sqlRow, sqlRows } from '../database/sql-rows';
 import { EngineMetrics } from '../metrics/engine-metrics';
@@ -44,7 +45,8 @@ const WORK_SQL = `
                    FROM events WHERE contact_id = $1 AND processed_at IS NULL ORDER BY occurred_at, id LIMIT $3) e
   UNION ALL
   SELECT * FROM (SELECT 'wait', id::text, due_at, workspace_id, kind, NULL::jsonb, flow_id, trigger_event_id::text, contact_id
-                   FROM waits WHERE contact_id = $1 AND status = 'waiting' AND due_at <= $2 ORDER BY due_at LIMIT $3) w`;
+                   FROM waits WHERE contact_id = $1 AND status = 'waiting' AND due_at <= coalesce($2::timestamptz, now())
+                  ORDER BY due_at LIMIT $3) w`;
 const workRow = z.object({
   kind: z.enum(['orphan', 'event', 'wait']),
   id: z.string(),
@@ -59,7 +61,7 @@ const workRow = z.object({
 
 /** Whether the contact has pending events or due waits (one statement, after letting go of the lock). */
 const PENDING_SQL = `SELECT EXISTS (SELECT 1 FROM events WHERE contact_id = $1 AND processed_at IS NULL)
-    OR EXISTS (SELECT 1 FROM waits WHERE contact_id = $1 AND status = 'waiting' AND due_at <= $2) AS pending`;
+    OR EXISTS (SELECT 1 FROM waits WHERE contact_id = $1 AND status = 'waiting' AND due_at <= coalesce($2::timestamptz, now())) AS pending`;
 const pendingRow = z.object({ pending: z.boolean() });
 
 /** What an event may act on: the contact's active executions (exit rules) and its waits for this event type. */
@@ -114,6 +116,7 @@ export class EventProcessorService {
     private readonly conditions: ConditionEngineService,
     private readonly testRunMessages: TestRunMessagesService,
     private readonly clock: Clock,
+    private readonly databaseClock: DatabaseClock,
     private readonly metrics: EngineMetrics,
     private readonly store: ExecutionStore,
   ) {}
@@ -140,7 +143,7 @@ export class EventProcessorService {
           await connection.query(CONTACT_UNLOCK_SQL, [contactId]);
         }
         // Work stored while we held the lock was dispatched to a processor that found it taken: it is ours.
-        const more = await sqlRow(db, pendingRow, PENDING_SQL, [contactId, this.clock.now()]);
+        const more = await sqlRow(db, pendingRow, PENDING_SQL, [contactId, this.databaseClock.fixed()]);
         if (!more?.pending) return;
       }
     } finally {
@@ -187,7 +190,7 @@ export class EventProcessorService {
    * before its last item is taken, so nothing is run out of order.
    */
   private async fetchWork(db: EntityManager, contactId: string): Promise<{ work: Work[]; truncated: boolean }> {
-    const rows = await sqlRows(db, workRow, WORK_SQL, [contactId, this.clock.now(), WORK_BATCH]);
+    const rows = await sqlRows(db, workRow, WORK_SQL, [contactId, this.databaseClock.fixed(), WORK_BATCH]);
     const work: Work[] = [];
     const events: Extract<Work, { kind: 'event' }>[] = [];
     const waits: Extract<Work, { kind: 'wait' }>[] = [];
@@ -443,7 +446,7 @@ export class EventProcessorService {
         contactId: event.contactId,
         flowId,
         triggerEventId: event.id,
-        dueAt: new Date(now.getTime() + settings.debounceSeconds * 1000),
+        quietMs: settings.debounceSeconds * 1000,
       });
       return null;
     }

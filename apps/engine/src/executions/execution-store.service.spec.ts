@@ -61,9 +61,9 @@ describe('ExecutionStore', () => {
 
   it('skips a waiting wait, and reports false when the execution has none', async () => {
     const { executionId } = await waitingExecution('store skip', '393330009102');
-    expect(await store.skipTestWait(db.manager, executionId, clock.now())).toBe(true);
+    expect(await store.skipTestWait(db.manager, executionId)).toBe(true);
     await store.end(db.manager, executionId, 'cancelled', 'cancelled_by_user', clock.now());
-    expect(await store.skipTestWait(db.manager, executionId, clock.now())).toBe(false);
+    expect(await store.skipTestWait(db.manager, executionId)).toBe(false);
   });
 
   it('claims a debounce wait once', async () => {
@@ -101,7 +101,7 @@ describe('ExecutionStore', () => {
         workspaceId: s.workspace.id,
         contactId,
         nodeId: 'order',
-        wait: { kind: 'until', dueAt: new Date(clock.now().getTime() + 500), eventType: null, filter: null },
+        wait: { kind: 'until', dueAt: new Date(clock.now().getTime() + 500), relative: false, eventType: null, filter: null },
         vars: null,
       },
       clock.now(),

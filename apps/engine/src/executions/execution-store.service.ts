@@ -3,6 +3,7 @@ import type { WaitPlan } from '@parley/flow-core';
 import type { WakeUp } from '@parley/node-sdk';
 import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
+import { DatabaseClock } from '../common/database-clock';
 import { sqlRow } from '../database/sql-rows';
 import { ExecutionStep } from './execution-step.entity';
 
@@ -63,6 +64,8 @@ export interface NewExecution {
  */
 @Injectable()
 export class ExecutionStore {
+  constructor(private readonly databaseClock: DatabaseClock) {}
+
   /** Records a step as running before it runs, so a crash resumes it rather than skipping it. */
   async startStep(db: EntityManager, step: ExecutionStep): Promise<ExecutionStep> {
     // One INSERT, not TypeORM's default BEGIN / INSERT / COMMIT: a single statement is atomic anyway.
@@ -156,7 +159,9 @@ export class ExecutionStore {
     await db.query(
       `${TRANSITION_PREFIX},
        wait AS (INSERT INTO waits (workspace_id, contact_id, execution_id, node_id, kind, due_at, event_type, event_filter)
-                SELECT $15::uuid, $16::uuid, $14::uuid, $17::text, $18::text, $19::timestamptz, $20::text, $21::jsonb
+                SELECT $15::uuid, $16::uuid, $14::uuid, $17::text, $18::text,
+                       coalesce(coalesce($24::timestamptz, now()) + $23::double precision * interval '1 millisecond', $19::timestamptz),
+                       $20::text, $21::jsonb
                   FROM (SELECT count(*) FROM fired) AS after_fired)
        UPDATE executions SET status = 'waiting', vars = coalesce($22::jsonb, vars), updated_at = $5 WHERE id = $14`,
       [
@@ -166,10 +171,12 @@ export class ExecutionStore {
         position.contactId,
         position.nodeId,
         wait.kind,
-        wait.dueAt,
+        wait.relative ? null : wait.dueAt,
         wait.eventType,
         wait.kind === 'event' ? JSON.stringify(wait.filter) : null,
         position.vars === null ? null : JSON.stringify(position.vars),
+        wait.relative && wait.dueAt ? wait.dueAt.getTime() - now.getTime() : null,
+        this.databaseClock.fixed(),
       ],
     );
   }
@@ -321,26 +328,28 @@ export class ExecutionStore {
   }
 
   /** A test run's latest wait comes due now ("skip this wait" on the canvas); false when it is not waiting. */
-  async skipTestWait(db: EntityManager, executionId: string, now: Date): Promise<boolean> {
+  async skipTestWait(db: EntityManager, executionId: string): Promise<boolean> {
     const skipped = await sqlRow(
       db,
       idRow,
-      `UPDATE waits SET due_at = $2 WHERE id = (SELECT id FROM waits WHERE execution_id = $1 AND status = 'waiting' ORDER BY created_at DESC LIMIT 1) RETURNING id`,
-      [executionId, now],
+      `UPDATE waits SET due_at = coalesce($2::timestamptz, now())
+        WHERE id = (SELECT id FROM waits WHERE execution_id = $1 AND status = 'waiting' ORDER BY created_at DESC LIMIT 1) RETURNING id`,
+      [executionId, this.databaseClock.fixed()],
     );
     return skipped !== undefined;
   }
 
-  /** Pushes a debounced start back: the last event before the quiet period wins. */
+  /** Pushes a debounced start back (\`quietMs\` from now): the last event before the quiet period wins. */
   async debounce(
     db: EntityManager,
-    start: { workspaceId: string; contactId: string; flowId: string; triggerEventId: string; dueAt: Date },
+    start: { workspaceId: string; contactId: string; flowId: string; triggerEventId: string; quietMs: number },
   ): Promise<void> {
     await db.query(
-      `INSERT INTO waits (workspace_id, contact_id, flow_id, trigger_event_id, kind, due_at) VALUES ($1, $2, $3, $4, 'debounce', $5)
+      `INSERT INTO waits (workspace_id, contact_id, flow_id, trigger_event_id, kind, due_at)
+       VALUES ($1, $2, $3, $4, 'debounce', coalesce($6::timestamptz, now()) + $5::double precision * interval '1 millisecond')
        ON CONFLICT (flow_id, contact_id) WHERE status = 'waiting' AND kind = 'debounce'
        DO UPDATE SET due_at = EXCLUDED.due_at, trigger_event_id = EXCLUDED.trigger_event_id`,
-      [start.workspaceId, start.contactId, start.flowId, start.triggerEventId, start.dueAt],
+      [start.workspaceId, start.contactId, start.flowId, start.triggerEventId, start.quietMs, this.databaseClock.fixed()],
     );
   }
 
@@ -358,11 +367,12 @@ export class ExecutionStore {
   /** A person retries a failed execution from its failed step: it waits on a retry due now. */
   async retryFailed(db: EntityManager, retry: { executionId: string; workspaceId: string; contactId: string; nodeId: string }, now: Date) {
     await db.query(
-      `WITH wait AS (INSERT INTO waits (workspace_id, contact_id, execution_id, node_id, kind, due_at) VALUES ($4, $5, $1, $2, 'retry', $3))
+      `WITH wait AS (INSERT INTO waits (workspace_id, contact_id, execution_id, node_id, kind, due_at)
+                     VALUES ($4, $5, $1, $2, 'retry', coalesce($6::timestamptz, now())))
        UPDATE executions SET status = 'waiting', current_node_id = $2, error_code = NULL, error_message = NULL, ended_reason = NULL,
               finished_at = NULL, updated_at = $3
         WHERE id = $1`,
-      [retry.executionId, retry.nodeId, now, retry.workspaceId, retry.contactId],
+      [retry.executionId, retry.nodeId, now, retry.workspaceId, retry.contactId, this.databaseClock.fixed()],
     );
   }
 }

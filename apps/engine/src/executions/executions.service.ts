@@ -435,8 +435,7 @@ export class ExecutionsService {
       );
       if (!execution) throw new NotFoundException('No such execution in this workspace.');
       if (!execution.test_mode) throw new ConflictException('Only a test run can skip its waits; live runs wait as the flow says.');
-      const now = this.clock.now();
-      const skipped = await this.store.skipTestWait(manager, id, now);
+      const skipped = await this.store.skipTestWait(manager, id);
       if (!skipped) throw new ConflictException(`This test run is not waiting (it is ${execution.status}).`);
       return { contactId: execution.contact_id };
     });

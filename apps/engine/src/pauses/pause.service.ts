@@ -3,6 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
+import { DatabaseClock } from '../common/database-clock';
 import { sqlRow, sqlRows } from '../database/sql-rows';
 import { StreamPublisher } from '../stream/stream-publisher.service';
 
@@ -57,6 +58,7 @@ export class PauseService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
+    private readonly databaseClock: DatabaseClock,
     private readonly audit: AuditService,
     private readonly stream: StreamPublisher,
   ) {}
@@ -208,8 +210,9 @@ export class PauseService {
       const woken = await sqlRows(
         manager,
         z.object({ contact_id: z.string() }),
-        `UPDATE waits SET due_at = $3 WHERE workspace_id = $1 AND contact_id = $2 AND status = 'waiting' AND kind = 'hold' RETURNING contact_id`,
-        [workspaceId, ended.contact_id, now],
+        `UPDATE waits SET due_at = coalesce($3::timestamptz, now())
+          WHERE workspace_id = $1 AND contact_id = $2 AND status = 'waiting' AND kind = 'hold' RETURNING contact_id`,
+        [workspaceId, ended.contact_id, this.databaseClock.fixed()],
       );
       return [...new Set(woken.map((w) => w.contact_id))];
     });
@@ -240,11 +243,11 @@ export class PauseService {
       const woken = await sqlRows(
         manager,
         z.object({ contact_id: z.string() }),
-        `UPDATE waits w SET due_at = $4 FROM executions e
+        `UPDATE waits w SET due_at = coalesce($4::timestamptz, now()) FROM executions e
         WHERE w.execution_id = e.id AND w.status = 'waiting' AND w.kind = 'hold' AND e.workspace_id = $1
           AND (($2 = 'contact' AND e.contact_id = $3) OR ($2 = 'flow' AND e.flow_id = $3) OR $2 = 'workspace')
         RETURNING w.contact_id`,
-        [workspaceId, scope, subjectId, now],
+        [workspaceId, scope, subjectId, this.databaseClock.fixed()],
       );
       if (ended.length > 0) {
         await this.announce(manager, workspaceId, scope === 'contact' ? subjectId : null);

@@ -4,6 +4,7 @@ import type { RuntimeContact, RuntimeEvent, StepContext, StepResult, WakeUp } fr
 import { DataSource, type EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { Clock } from '../common/clock';
+import { DatabaseClock } from '../common/database-clock';
 import { codeOfError, stackFrames } from '../common/error-code';
 import { isTransientDatabaseError } from '../database/transient-database-error';
 import { loadRuntimeContact } from '../contacts/runtime-contact-row';
@@ -59,6 +60,8 @@ const waitRow = z.object({
   node_id: z.string().nullable(),
   kind: z.enum(['delay', 'until', 'event', 'retry', 'hold', 'debounce']),
   due_at: z.date().nullable(),
+  /** How late it fires, by the database's clock (the one its due time is on). */
+  late_by_ms: z.number(),
 });
 
 const ACTIVE = new Set(['running', 'waiting', 'held']);
@@ -107,6 +110,7 @@ export class FlowRunner {
     private readonly pauses: PauseService,
     private readonly notifier: NotifierService,
     private readonly clock: Clock,
+    private readonly databaseClock: DatabaseClock,
     private readonly metrics: EngineMetrics,
     private readonly store: ExecutionStore,
   ) {}
@@ -181,8 +185,10 @@ export class FlowRunner {
     const wait = await sqlRow(
       db,
       waitRow,
-      `SELECT id, execution_id, node_id, kind, due_at FROM waits WHERE id = $1 AND status = 'waiting' AND execution_id IS NOT NULL`,
-      [waitId],
+      `SELECT id, execution_id, node_id, kind, due_at,
+              greatest(0, floor(extract(epoch FROM coalesce($2::timestamptz, now()) - due_at) * 1000))::float8 AS late_by_ms
+         FROM waits WHERE id = $1 AND status = 'waiting' AND execution_id IS NOT NULL`,
+      [waitId, this.databaseClock.fixed()],
     );
     if (!wait) return false;
     const state = await this.load(db, wait.execution_id);
@@ -190,7 +196,7 @@ export class FlowRunner {
       await this.store.cancelStaleWait(db, waitId, now);
       return true;
     }
-    const lateByMs = wait.due_at && outcome !== 'received' ? Math.max(0, now.getTime() - wait.due_at.getTime()) : 0;
+    const lateByMs = wait.due_at && outcome !== 'received' ? wait.late_by_ms : 0;
     if (wait.due_at && outcome !== 'received') this.metrics.waitLateness.observe({ kind: wait.kind }, lateByMs / 1000);
     state.firing = { waitId, outcome, lateByMs };
     state.execution.status = 'running';

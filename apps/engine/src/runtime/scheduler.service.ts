@@ -4,6 +4,7 @@ import { scheduleAudienceCondition } from './schedule-audience';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { Clock } from '../common/clock';
+import { DatabaseClock } from '../common/database-clock';
 import type { EngineConfig } from '../config/engine-config';
 import { ENGINE_CONFIG } from '../config/engine-config.token';
 import { sqlRow, sqlRows } from '../database/sql-rows';
@@ -43,6 +44,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
     private readonly dispatcher: Dispatcher,
     private readonly templates: WhatsAppTemplatesService,
     private readonly clock: Clock,
+    private readonly databaseClock: DatabaseClock,
     @Inject(ENGINE_CONFIG) private readonly config: EngineConfig,
   ) {}
 
@@ -60,11 +62,19 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
     this.task.stop();
   }
 
-  /** Creates due schedule ticks and unread events; returns how many contacts got work. */
+  /**
+   * Creates due schedule ticks and unread events; returns how many contacts got work.
+   * What is due is decided on the database's clock, shared by every process, so a
+   * host whose clock runs ahead does not start a campaign early.
+   */
   async runOnce(): Promise<number> {
+    const clock = await sqlRow(this.dataSource, z.object({ now: z.date() }), 'SELECT coalesce($1::timestamptz, now()) AS now', [
+      this.databaseClock.fixed(),
+    ]);
+    const now = clock?.now ?? this.clock.now();
     const contacts = new Set<string>();
-    for (const id of await this.scheduleTicks()) contacts.add(id);
-    for (const id of await this.unreadChecks()) contacts.add(id);
+    for (const id of await this.scheduleTicks(now)) contacts.add(id);
+    for (const id of await this.unreadChecks(now)) contacts.add(id);
     await this.dispatcher.dispatch([...contacts].map((id) => ({ kind: 'contact' as const, id })));
     await this.templates.syncDue();
     return contacts.size;
@@ -80,8 +90,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
     );
   }
 
-  private async scheduleTicks(): Promise<string[]> {
-    const now = this.clock.now();
+  private async scheduleTicks(now: Date): Promise<string[]> {
     const touched: string[] = [];
     for (const flow of await this.published(scheduleDefinition.type)) {
       const compiled = await this.versions.get(flow.version_id);
@@ -140,8 +149,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
     return touched;
   }
 
-  private async unreadChecks(): Promise<string[]> {
-    const now = this.clock.now();
+  private async unreadChecks(now: Date): Promise<string[]> {
     const thresholds = new Map<string, Set<number>>();
     for (const flow of await this.published(messageStatusDefinition.type)) {
       const compiled = await this.versions.get(flow.version_id);

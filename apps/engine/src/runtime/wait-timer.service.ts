@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
-import { Clock } from '../common/clock';
+import { DatabaseClock } from '../common/database-clock';
 import type { EngineConfig } from '../config/engine-config';
 import { ENGINE_CONFIG } from '../config/engine-config.token';
 import { sqlRows } from '../database/sql-rows';
@@ -24,7 +24,7 @@ export class WaitTimerService implements OnApplicationBootstrap, OnApplicationSh
   constructor(
     private readonly dataSource: DataSource,
     private readonly dispatcher: Dispatcher,
-    private readonly clock: Clock,
+    private readonly databaseClock: DatabaseClock,
     @Inject(ENGINE_CONFIG) private readonly config: EngineConfig,
   ) {}
 
@@ -43,20 +43,20 @@ export class WaitTimerService implements OnApplicationBootstrap, OnApplicationSh
    * The claim (`dispatched_at`) is shared by every process polling, so with
    * several workers each due wait is handed out once, and again only if it is
    * still waiting after REDISPATCH_AFTER_MS. `force` ignores recent claims.
+   * Due is by the database's clock (as due times are), never this host's.
    */
   async dispatchDue(force = false): Promise<number> {
-    const now = this.clock.now();
-    const claimedBefore = force ? now : new Date(now.getTime() - REDISPATCH_AFTER_MS);
     const rows = await sqlRows(
       this.dataSource,
       z.object({ contact_id: z.string() }),
-      `UPDATE waits w SET dispatched_at = $1
+      `UPDATE waits w SET dispatched_at = coalesce($1::timestamptz, now())
          FROM (SELECT id FROM waits
-                WHERE status = 'waiting' AND due_at <= $1 AND (dispatched_at IS NULL OR dispatched_at <= $2)
+                WHERE status = 'waiting' AND due_at <= coalesce($1::timestamptz, now())
+                  AND (dispatched_at IS NULL OR dispatched_at <= coalesce($1::timestamptz, now()) - $2::double precision * interval '1 millisecond')
                 ORDER BY due_at LIMIT $3 FOR UPDATE SKIP LOCKED) due
         WHERE w.id = due.id
         RETURNING w.contact_id`,
-      [now, claimedBefore, BATCH],
+      [this.databaseClock.fixed(), force ? 0 : REDISPATCH_AFTER_MS, BATCH],
     );
     const contacts = [...new Set(rows.map((r) => r.contact_id))];
     await this.dispatcher.dispatch(contacts.map((id) => ({ kind: 'contact' as const, id })));

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import type { ManualClock } from './manual-clock';
+import { FixedDatabaseClock, PostgresClock } from '../common/database-clock';
 import { type EngineConfig, loadEngineConfig } from '../config/engine-config';
 import { createEngineApp } from '../create-engine-app';
 import { Queue } from 'bullmq';
@@ -26,6 +27,12 @@ import { createTestDatabase, type TestDatabase } from './test-database';
 export interface HarnessOptions {
   env?: Record<string, string>;
   clock?: ManualClock;
+  /**
+   * The database's clock (due times), when a test moves it apart from the
+   * engine's: a clock of its own, or 'postgres' (PostgreSQL's `now()`, as in
+   * production). By default the database follows `clock`, or runs on its own.
+   */
+  databaseClock?: ManualClock | 'postgres';
   /** Let pacing deferrals pass by themselves (see `pace`); tests of the pacing itself turn it off. Default true. */
   autoPace?: boolean;
   /** Receives the engine's JSON log lines (set `LOG_LEVEL` in `env`; the default is silent). */
@@ -92,6 +99,13 @@ export async function startEngineHarness(options: HarnessOptions = {}): Promise<
   const db = await createTestDatabase();
   const appSecret = `app-secret-${randomBytes(4).toString('hex')}`;
   const clock = options.clock;
+  const databaseClockSource = options.databaseClock === 'postgres' ? undefined : (options.databaseClock ?? clock);
+  const databaseClock =
+    options.databaseClock === 'postgres'
+      ? new PostgresClock()
+      : options.databaseClock
+        ? new FixedDatabaseClock(options.databaseClock)
+        : undefined;
   const simulator = await startSimulator({
     numbers: [],
     webhookRetry: { maxAttempts: 2, firstDelayMs: 50 },
@@ -114,7 +128,7 @@ export async function startEngineHarness(options: HarnessOptions = {}): Promise<
     ...options.env,
   };
   const config = loadEngineConfig(baseEnv);
-  const app = await createEngineApp(config, { clock: options.clock, checkResponses: true, logStream: options.logStream });
+  const app = await createEngineApp(config, { clock: options.clock, databaseClock, checkResponses: true, logStream: options.logStream });
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   simulator.setWebhook({ url: `${url}/webhooks/whatsapp`, appSecret });
@@ -160,16 +174,16 @@ export async function startEngineHarness(options: HarnessOptions = {}): Promise<
   }
 
   async function settle(): Promise<void> {
-    const now = () => (clock ? clock.now() : new Date());
+    const due = () => databaseClockSource?.now() ?? null;
     for (let round = 0; round < 200; round += 1) {
       await app.get(WaitTimerService).dispatchDue(true);
       await drained();
       const [row] = await sql(
         `SELECT (SELECT count(*) FROM webhook_deliveries WHERE processed_at IS NULL)
               + (SELECT count(*) FROM events WHERE processed_at IS NULL)
-              + (SELECT count(*) FROM waits WHERE status = 'waiting' AND due_at <= $1)
+              + (SELECT count(*) FROM waits WHERE status = 'waiting' AND due_at <= coalesce($1::timestamptz, now()))
               + (SELECT count(*) FROM executions WHERE status = 'running') AS pending`,
-        [now()],
+        [due()],
       );
       if (Number(row?.['pending']) === 0) return;
       // Work whose dispatch was lost or deduplicated is found again, as the sweeper does.
@@ -230,7 +244,11 @@ export async function startEngineHarness(options: HarnessOptions = {}): Promise<
     clock,
     pace,
     startPeer: async (env) => {
-      const peer = await createEngineApp(loadEngineConfig({ ...baseEnv, ...env }), { clock: options.clock, checkResponses: true });
+      const peer = await createEngineApp(loadEngineConfig({ ...baseEnv, ...env }), {
+        clock: options.clock,
+        databaseClock,
+        checkResponses: true,
+      });
       await peer.listen(0, '127.0.0.1');
       peers.push(peer);
       return peer;
