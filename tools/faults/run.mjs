@@ -58,7 +58,7 @@ const APP_SECRET = randomBytes(16).toString('hex');
 const ADMIN = { email: 'faults@parley.local', password: `faults-${randomBytes(6).toString('hex')}` };
 /** Messages per second the customers send, and for how long, per scenario. */
 const LOAD = { perSecond: 8, seconds: long ? 60 : 24 };
-const DRAIN_TIMEOUT_MS = 180_000;
+const DRAIN_TIMEOUT_MS = 300_000;
 
 /** The first base from `from` (in steps of 10) whose seven ports are all free, so a busy default port does not fail the run. */
 async function freeBase(from) {
