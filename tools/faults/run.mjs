@@ -389,6 +389,26 @@ async function main() {
   ctx.postgresStopped = () => server.exited.then(() => true);
   let passed = 0;
   let failed = 0;
+  let tornDown = null;
+  /** Stops everything the suite started and unmounts its volumes; also on Ctrl-C or SIGTERM, so nothing outlives the suite. */
+  const teardown = () =>
+    (tornDown ??= (async () => {
+      for (const p of processes.reverse()) await p.stop().catch(() => {});
+      await ctx.simulator?.close().catch(() => {});
+      await ctx.proxy?.close().catch(() => {});
+      await checker.end().catch(() => {});
+      await admin.end().catch(() => {});
+      await server.stop().catch(() => {});
+      // Unmounts, once the server no longer holds files on them.
+      for (const cleanup of ctx.cleanups.reverse()) await cleanup().catch((error) => log(`cleanup failed: ${error.message}`));
+      rmSync(pgDir, { recursive: true, force: true });
+    })());
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.once(signal, () => {
+      log(`${signal}: stopping the suite's processes`);
+      void teardown().finally(() => process.exit(130));
+    });
+  }
   try {
     setClockOffset('+0');
     await startRedis();
@@ -572,15 +592,7 @@ async function main() {
     log(`FAIL suite: ${error instanceof Error ? error.stack : String(error)}`);
     failed += 1;
   } finally {
-    for (const p of processes.reverse()) await p.stop().catch(() => {});
-    await ctx.simulator?.close().catch(() => {});
-    await ctx.proxy?.close().catch(() => {});
-    await checker.end().catch(() => {});
-    await admin.end().catch(() => {});
-    await server.stop().catch(() => {});
-    // Unmounts, once the server no longer holds files on them.
-    for (const cleanup of ctx.cleanups.reverse()) await cleanup().catch((error) => log(`cleanup failed: ${error.message}`));
-    rmSync(pgDir, { recursive: true, force: true });
+    await teardown();
   }
   log(`Fault suite took ${Math.round((Date.now() - started) / 1000)} s; logs in test-artifacts/faults/`);
   log(`${passed} passed, ${failed} failed`);
