@@ -19,8 +19,10 @@ import {
   CONVERSATION_JOINS,
   conversationRow,
   type ConversationView,
+  personName,
   viewConversation,
 } from './conversation-view';
+import { changedConversationFields, type ConversationFields, type LastMessage } from './conversation-update';
 import { MEDIA_KINDS, mediaNotice } from './media/media-kinds';
 import { MESSAGE_COLUMNS, MESSAGE_JOINS, timelineMessageRow, type TimelineMessageView, viewTimelineMessage } from './timeline-entry';
 
@@ -36,6 +38,13 @@ const stateRow = z.object({
   resolved_inbound_count: z.number(),
 });
 type StateRow = z.infer<typeof stateRow>;
+
+/** A conversation's state before and after an event, and what the state machine says changed. */
+interface StateTransition {
+  changes: readonly ConversationChange[];
+  before: ConversationState | null;
+  after: ConversationState;
+}
 const STATE_COLUMNS =
   'id, status, snoozed_until, assignee_user_id, waiting_since, last_inbound_at, last_activity_at, inbound_count, resolved_inbound_count';
 
@@ -118,23 +127,24 @@ export class ConversationLedgerService {
       event,
     );
     await manager.query('UPDATE messages SET conversation_id = $2 WHERE id = $1', [message.id, conversationId]);
-    await manager.query(
+    const lastMessage: LastMessage = {
+      preview: messagePreview(message.type, message.text, message.revoked_at !== null),
+      direction: message.direction,
+      at: message.occurred_at,
+    };
+    const latest = await sqlRow(
+      manager,
+      z.object({ id: z.string() }),
       `UPDATE conversations
           SET last_message_id = $2, last_message_at = $3, last_message_preview = $4, last_message_direction = $5
-        WHERE id = $1 AND (last_message_at IS NULL OR last_message_at <= $3)`,
-      [
-        conversationId,
-        message.id,
-        message.occurred_at,
-        messagePreview(message.type, message.text, message.revoked_at !== null),
-        message.direction,
-      ],
+        WHERE id = $1 AND (last_message_at IS NULL OR last_message_at <= $3) RETURNING id`,
+      [conversationId, message.id, lastMessage.at, lastMessage.preview, lastMessage.direction],
     );
     await this.recordMedia(manager, message);
     const view = await this.messageView(manager, message.workspace_id, message.id);
     const events: NewStreamEvent[] = [];
     if (view) events.push({ workspaceId: message.workspace_id, type: 'message.created', payload: { conversationId, message: view } });
-    events.push(...(await this.conversationEvents(manager, message.workspace_id, conversationId, transition.changes, transition.before)));
+    events.push(...(await this.conversationEvents(manager, message.workspace_id, conversationId, transition, latest ? lastMessage : null)));
     await this.stream.publish(manager, events);
   }
 
@@ -155,8 +165,10 @@ export class ConversationLedgerService {
     if (!row?.conversation_id) return;
     const updated = await sqlRow(
       manager,
-      z.object({ id: z.string() }),
-      'UPDATE conversations SET last_message_preview = $3 WHERE id = $1 AND last_message_id = $2 AND last_message_preview IS DISTINCT FROM $3 RETURNING id',
+      z.object({ preview: z.string().nullable(), direction: z.string().nullable(), at: z.date() }),
+      `UPDATE conversations SET last_message_preview = $3
+        WHERE id = $1 AND last_message_id = $2 AND last_message_preview IS DISTINCT FROM $3 AND last_message_at IS NOT NULL
+        RETURNING last_message_preview AS preview, last_message_direction AS direction, last_message_at AS at`,
       [row.conversation_id, messageId, messagePreview(row.type, row.text, row.revoked_at !== null)],
     );
     const view = await this.messageView(manager, row.workspace_id, messageId);
@@ -167,7 +179,7 @@ export class ConversationLedgerService {
         type: 'message.updated',
         payload: { conversationId: row.conversation_id, message: view },
       });
-    if (updated) events.push(...(await this.conversationEvents(manager, row.workspace_id, row.conversation_id, ['activity'], null)));
+    if (updated) events.push(...(await this.conversationEvents(manager, row.workspace_id, row.conversation_id, null, updated)));
     await this.stream.publish(manager, events);
   }
 
@@ -194,7 +206,13 @@ export class ConversationLedgerService {
     const before = toState(row);
     const transition = nextConversationState(before, event);
     await this.writeState(manager, conversationId, transition.state);
-    const events = await this.conversationEvents(manager, workspaceId, conversationId, transition.changes, before);
+    const events = await this.conversationEvents(
+      manager,
+      workspaceId,
+      conversationId,
+      { changes: transition.changes, before, after: transition.state },
+      null,
+    );
     if (activity !== null && transition.changes.some((c) => c === 'status' || c === 'assignee')) {
       events.push(
         await this.addActivity(manager, workspaceId, conversationId, actor, activity, {
@@ -331,7 +349,7 @@ export class ConversationLedgerService {
     contactId: string,
     numberId: string,
     event: ConversationEvent,
-  ): Promise<{ id: string; transition: { changes: ConversationChange[]; before: ConversationState | null } }> {
+  ): Promise<{ id: string; transition: StateTransition }> {
     for (let attempt = 0; attempt < 3; attempt += 1) {
       const row = await sqlRow(
         manager,
@@ -343,7 +361,7 @@ export class ConversationLedgerService {
         const before = toState(row);
         const next = nextConversationState(before, event);
         await this.writeState(manager, row.id, next.state);
-        return { id: row.id, transition: { changes: next.changes, before } };
+        return { id: row.id, transition: { changes: next.changes, before, after: next.state } };
       }
       const next = nextConversationState(null, event);
       const created = await sqlRow(
@@ -368,7 +386,7 @@ export class ConversationLedgerService {
         ],
       );
       // Another transaction made it first: apply the event to theirs.
-      if (created) return { id: created.id, transition: { changes: next.changes, before: null } };
+      if (created) return { id: created.id, transition: { changes: next.changes, before: null, after: next.state } };
     }
     throw new Error(`conversation of contact ${contactId} could not be found or made`);
   }
@@ -393,29 +411,51 @@ export class ConversationLedgerService {
     );
   }
 
-  /** The live events of a conversation change: always `conversation.updated`, plus status and assignee changes by name. */
+  /**
+   * The live events of a conversation change: `conversation.updated` with the
+   * conversation's id and only the fields that changed (no query, except the
+   * assignee's name when the assignee changed), plus status and assignee
+   * changes by name. `transition` null: only the last message changed.
+   */
   private async conversationEvents(
     executor: SqlExecutor,
     workspaceId: string,
     conversationId: string,
-    changes: readonly ConversationChange[],
-    before: ConversationState | null,
+    transition: StateTransition | null,
+    lastMessage: LastMessage | null,
   ): Promise<NewStreamEvent[]> {
-    if (changes.length === 0) return [];
-    const conversation = await this.conversationView(executor, workspaceId, conversationId, null);
-    if (!conversation) return [];
-    const events: NewStreamEvent[] = [{ workspaceId, type: 'conversation.updated', payload: { conversation } }];
-    if (changes.includes('status')) {
+    const changes = transition?.changes ?? [];
+    if (changes.length === 0 && lastMessage === null) return [];
+    const fields: ConversationFields & { assignee?: { id: string; name: string } | null } = changedConversationFields(
+      transition,
+      lastMessage,
+      this.clock.now(),
+    );
+    const events: NewStreamEvent[] = [];
+    if (transition && changes.includes('assignee')) fields.assignee = await this.assignee(executor, transition.after.assigneeUserId);
+    events.push({ workspaceId, type: 'conversation.updated', payload: { conversationId, changes: fields } });
+    if (transition && changes.includes('status')) {
       events.push({
         workspaceId,
         type: 'conversation.status_changed',
-        payload: { conversationId, status: conversation.status, previous: before?.status ?? null },
+        payload: { conversationId, status: transition.after.status, previous: transition.before?.status ?? null },
       });
     }
-    if (changes.includes('assignee')) {
-      events.push({ workspaceId, type: 'conversation.assigned', payload: { conversationId, assignee: conversation.assignee } });
+    if (transition && changes.includes('assignee')) {
+      events.push({ workspaceId, type: 'conversation.assigned', payload: { conversationId, assignee: fields.assignee ?? null } });
     }
     return events;
+  }
+
+  private async assignee(executor: SqlExecutor, userId: string | null): Promise<{ id: string; name: string } | null> {
+    if (userId === null) return null;
+    const user = await sqlRow(
+      executor,
+      z.object({ display_name: z.string().nullable(), email: z.string().nullable() }),
+      'SELECT display_name, email FROM users WHERE id = $1',
+      [userId],
+    );
+    return { id: userId, name: personName(user?.display_name ?? null, user?.email ?? null) };
   }
 
   /**
