@@ -23,11 +23,13 @@ import http from 'node:http';
 import {
   apiLogin,
   BENCH,
+  clearRedisPrefix,
   Client,
   createDatabase,
   databaseExists,
   databaseUrl,
   DEFAULT_PG,
+  DEFAULT_REDIS,
   describeMachine,
   dropDatabase,
   engineEnv,
@@ -36,7 +38,10 @@ import {
   freePort,
   log,
   machineInfo,
+  onCleanup,
   parseOptions,
+  redisReachable,
+  require2,
   run,
   sleep,
   startEngine,
@@ -46,7 +51,8 @@ import {
 } from '../engine/bench-lib.mjs';
 
 const USAGE = `node tools/bench/inbox/inbox.bench.mjs [--conversations=100000] [--messages-per=100] [--samples=400]
-  [--clients=200] [--rate=200] [--seconds=30] [--db=parley_bench_inbox] [--reseed] [--no-pages] [--source=webhooks|events]`;
+  [--clients=200] [--rate=200] [--seconds=30] [--db=parley_bench_inbox] [--reseed] [--no-pages] [--source=webhooks|events]
+  [--mode=split|embedded] [--redis=redis://127.0.0.1:6379] [--port=0] [--seed-only]`;
 const o = parseOptions(
   {
     conversations: 100_000,
@@ -59,6 +65,10 @@ const o = parseOptions(
     reseed: false,
     pages: true,
     source: 'webhooks',
+    'seed-only': false,
+    port: 0,
+    mode: 'split',
+    redis: DEFAULT_REDIS,
   },
   USAGE,
 );
@@ -110,6 +120,9 @@ async function seed(url) {
   );
   // The text search index is built once after the load (maintaining a GIN index row by row is what makes bulk loads slow).
   await client.query('DROP INDEX IF EXISTS messages_search_idx');
+  // Seeded rows are consistent by construction: no foreign-key checks and no per-row triggers (the reports' running
+  // counts trigger made each row several statements), as pg_restore loads data.
+  await client.query(`SET session_replication_role = replica`);
   const batch = 5000;
   for (let from = 1; from <= o.conversations; from += batch) {
     const to = Math.min(o.conversations, from + batch - 1);
@@ -127,6 +140,7 @@ async function seed(url) {
     if ((to / batch) % 4 === 0 || to === o.conversations)
       log(`  messages of ${to} conversations (${fmt((Date.now() - started) / 1000)} s)`);
   }
+  await client.query(`SET session_replication_role = DEFAULT`);
   log('building the message search index');
   await client.query(
     `CREATE INDEX messages_search_idx ON messages USING gin (to_tsvector('simple', coalesce(text, ''))) WHERE text IS NOT NULL`,
@@ -243,6 +257,7 @@ run(async () => {
     engineSetup(url);
     log(`reusing the seeded database ${o.db} (--reseed to make it again)`);
   }
+  if (o['seed-only']) return;
   if (!['webhooks', 'events'].includes(o.source)) throw new Error(`--source must be webhooks or events (got ${o.source})`);
   const meta = new Client({ connectionString: url });
   await meta.connect();
@@ -251,10 +266,29 @@ run(async () => {
   const seeded = (await meta.query(`SELECT value FROM bench_meta WHERE key = 'inbox'`)).rows[0]?.value;
   const machine = await machineInfo(meta);
 
-  const port = await freePort();
+  if (!['split', 'embedded'].includes(o.mode)) throw new Error(`--mode must be split or embedded (got ${o.mode})`);
+  const port = o.port || (await freePort());
   const engineUrl = `http://127.0.0.1:${port}`;
-  const engine = startEngine('inbox-engine', engineEnv(url, null, { PORT: String(port), ENGINE_ROLE: 'all', LOG_LEVEL: 'error' }));
-  await waitUntilReady(engineUrl, engine);
+  const engines = [];
+  if (o.mode === 'embedded') {
+    const engine = startEngine('inbox-engine', engineEnv(url, null, { PORT: String(port), ENGINE_ROLE: 'all', LOG_LEVEL: 'error' }));
+    engines.push(engine);
+    await waitUntilReady(engineUrl, engine);
+  } else {
+    // The issue's production shape: the API (HTTP, webhooks' intake, SSE) and a worker (webhook processing) apart,
+    // jobs through BullMQ on Redis under a key prefix of this run's own; events cross through PostgreSQL NOTIFY.
+    require2(await redisReachable(o.redis), `Redis at ${o.redis} does not answer (--mode=split needs it)`);
+    const prefix = `parleybenchinbox${randomBytes(4).toString('hex')}`;
+    onCleanup(async () => log(`removed ${await clearRedisPrefix(o.redis, prefix)} Redis keys under ${prefix}:`));
+    const env = engineEnv(url, null, { LOG_LEVEL: 'error', REDIS_URL: o.redis, REDIS_PREFIX: prefix });
+    const workerPort = o.port ? o.port + 1 : await freePort();
+    const worker = startEngine('inbox-worker', { ...env, ENGINE_ROLE: 'worker', PORT: String(workerPort) });
+    engines.push(worker);
+    await waitUntilReady(`http://127.0.0.1:${workerPort}`, worker);
+    const engine = startEngine('inbox-api', { ...env, ENGINE_ROLE: 'api', PORT: String(port) });
+    engines.push(engine);
+    await waitUntilReady(engineUrl, engine);
+  }
   const api = await apiLogin(engineUrl);
   const loadavg = (await import('node:os')).loadavg;
   const before = loadavg();
@@ -413,7 +447,7 @@ run(async () => {
       [runStartedAt],
     )
   ).rows[0];
-  await engine.stop();
+  for (const engine of engines) await engine.stop();
   await meta.end();
 
   const lines = [
@@ -424,7 +458,11 @@ run(async () => {
     describeMachine(machine),
     `Load average (1, 5, 15 min) before the measures: ${before.map((v) => v.toFixed(2)).join(', ')}; after: ${after.map((v) => v.toFixed(2)).join(', ')} (the machine is shared with other sessions).`,
     '',
-    `Data: ${fmt(seeded?.conversations ?? 0)} conversations, ${fmt(seeded?.messages ?? 0)} messages (seeded in ${fmt(seeded?.seconds ?? 0)} s). One engine process (ENGINE_ROLE=all), in-process dispatch.`,
+    `Data: ${fmt(seeded?.conversations ?? 0)} conversations, ${fmt(seeded?.messages ?? 0)} messages (seeded in ${fmt(seeded?.seconds ?? 0)} s). ${
+      o.mode === 'embedded'
+        ? 'One engine process (ENGINE_ROLE=all), in-process dispatch.'
+        : 'API (ENGINE_ROLE=api) and worker (ENGINE_ROLE=worker) as separate processes, BullMQ on Redis.'
+    }`,
     '',
     table(
       ['request (sequential, ms)', 'n', 'p50', 'p90', 'p99', 'max'],
