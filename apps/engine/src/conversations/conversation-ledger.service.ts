@@ -39,6 +39,11 @@ const stateRow = z.object({
 });
 type StateRow = z.infer<typeof stateRow>;
 
+/** A message just stored, as the conversation keeps its last one. */
+interface StoredLastMessage extends LastMessage {
+  id: string;
+}
+
 /** A conversation's state before and after an event, and what the state machine says changed. */
 interface StateTransition {
   changes: readonly ConversationChange[];
@@ -119,27 +124,18 @@ export class ConversationLedgerService {
     );
     if (!message || message.conversation_id !== null) return;
     const event = await this.eventOf(manager, message);
-    const { id: conversationId, transition } = await this.transition(
-      manager,
-      message.workspace_id,
-      message.contact_id,
-      message.whatsapp_number_id,
-      event,
-    );
-    await manager.query('UPDATE messages SET conversation_id = $2 WHERE id = $1', [message.id, conversationId]);
-    const lastMessage: LastMessage = {
+    const lastMessage: StoredLastMessage = {
+      id: message.id,
       preview: messagePreview(message.type, message.text, message.revoked_at !== null),
       direction: message.direction,
       at: message.occurred_at,
     };
-    const latest = await sqlRow(
-      manager,
-      z.object({ id: z.string() }),
-      `UPDATE conversations
-          SET last_message_id = $2, last_message_at = $3, last_message_preview = $4, last_message_direction = $5
-        WHERE id = $1 AND (last_message_at IS NULL OR last_message_at <= $3) RETURNING id`,
-      [conversationId, message.id, lastMessage.at, lastMessage.preview, lastMessage.direction],
-    );
+    const {
+      id: conversationId,
+      transition,
+      latest,
+    } = await this.transition(manager, message.workspace_id, message.contact_id, message.whatsapp_number_id, event, lastMessage);
+    await manager.query('UPDATE messages SET conversation_id = $2 WHERE id = $1', [message.id, conversationId]);
     await this.recordMedia(manager, message);
     const view = await this.messageView(manager, message.workspace_id, message.id);
     const events: NewStreamEvent[] = [];
@@ -205,7 +201,7 @@ export class ConversationLedgerService {
     if (!row) return [];
     const before = toState(row);
     const transition = nextConversationState(before, event);
-    await this.writeState(manager, conversationId, transition.state);
+    await this.writeState(manager, conversationId, transition.state, null);
     const events = await this.conversationEvents(
       manager,
       workspaceId,
@@ -349,7 +345,8 @@ export class ConversationLedgerService {
     contactId: string,
     numberId: string,
     event: ConversationEvent,
-  ): Promise<{ id: string; transition: StateTransition }> {
+    lastMessage: StoredLastMessage,
+  ): Promise<{ id: string; transition: StateTransition; latest: boolean }> {
     for (let attempt = 0; attempt < 3; attempt += 1) {
       const row = await sqlRow(
         manager,
@@ -360,16 +357,17 @@ export class ConversationLedgerService {
       if (row) {
         const before = toState(row);
         const next = nextConversationState(before, event);
-        await this.writeState(manager, row.id, next.state);
-        return { id: row.id, transition: { changes: next.changes, before, after: next.state } };
+        const latest = await this.writeState(manager, row.id, next.state, lastMessage);
+        return { id: row.id, transition: { changes: next.changes, before, after: next.state }, latest };
       }
       const next = nextConversationState(null, event);
       const created = await sqlRow(
         manager,
         z.object({ id: z.string() }),
         `INSERT INTO conversations (workspace_id, contact_id, whatsapp_number_id, status, snoozed_until, assignee_user_id, waiting_since,
-                                    last_inbound_at, last_activity_at, inbound_count, resolved_inbound_count)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                                    last_inbound_at, last_activity_at, inbound_count, resolved_inbound_count,
+                                    last_message_id, last_message_at, last_message_preview, last_message_direction)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
          ON CONFLICT (contact_id, whatsapp_number_id) DO NOTHING RETURNING id`,
         [
           workspaceId,
@@ -383,19 +381,43 @@ export class ConversationLedgerService {
           next.state.lastActivityAt,
           next.state.inboundCount,
           next.state.resolvedInboundCount,
+          lastMessage.id,
+          lastMessage.at,
+          lastMessage.preview,
+          lastMessage.direction,
         ],
       );
       // Another transaction made it first: apply the event to theirs.
-      if (created) return { id: created.id, transition: { changes: next.changes, before: null, after: next.state } };
+      if (created) return { id: created.id, transition: { changes: next.changes, before: null, after: next.state }, latest: true };
     }
     throw new Error(`conversation of contact ${contactId} could not be found or made`);
   }
 
-  private async writeState(manager: SqlExecutor, id: string, state: ConversationState): Promise<void> {
-    await manager.query(
-      `UPDATE conversations SET status = $2, snoozed_until = $3, assignee_user_id = $4, waiting_since = $5, last_inbound_at = $6,
-              last_activity_at = $7, inbound_count = $8, resolved_inbound_count = $9, updated_at = $10
-        WHERE id = $1`,
+  /**
+   * Writes a conversation's new state and, with a message just stored, makes
+   * it the last message unless a later one is already there (a late webhook);
+   * one statement for both. Returns whether `lastMessage` is now the last.
+   */
+  private async writeState(
+    manager: SqlExecutor,
+    id: string,
+    state: ConversationState,
+    lastMessage: StoredLastMessage | null,
+  ): Promise<boolean> {
+    const row = await sqlRow(
+      manager,
+      z.object({ latest: z.boolean() }),
+      `WITH incoming AS (
+         SELECT c.id, $11::uuid IS NOT NULL AND (c.last_message_at IS NULL OR c.last_message_at <= $12::timestamptz) AS latest
+           FROM conversations c WHERE c.id = $1)
+       UPDATE conversations c SET status = $2, snoozed_until = $3, assignee_user_id = $4, waiting_since = $5, last_inbound_at = $6,
+              last_activity_at = $7, inbound_count = $8, resolved_inbound_count = $9, updated_at = $10,
+              last_message_id = CASE WHEN i.latest THEN $11::uuid ELSE c.last_message_id END,
+              last_message_at = CASE WHEN i.latest THEN $12::timestamptz ELSE c.last_message_at END,
+              last_message_preview = CASE WHEN i.latest THEN $13::text ELSE c.last_message_preview END,
+              last_message_direction = CASE WHEN i.latest THEN $14::text ELSE c.last_message_direction END
+         FROM incoming i WHERE c.id = i.id
+       RETURNING i.latest`,
       [
         id,
         state.status,
@@ -407,8 +429,13 @@ export class ConversationLedgerService {
         state.inboundCount,
         state.resolvedInboundCount,
         this.clock.now(),
+        lastMessage?.id ?? null,
+        lastMessage?.at ?? null,
+        lastMessage?.preview ?? null,
+        lastMessage?.direction ?? null,
       ],
     );
+    return row?.latest ?? false;
   }
 
   /**
