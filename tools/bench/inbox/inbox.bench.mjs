@@ -52,7 +52,8 @@ import {
 
 const USAGE = `node tools/bench/inbox/inbox.bench.mjs [--conversations=100000] [--messages-per=100] [--samples=400]
   [--clients=200] [--rate=200] [--seconds=30] [--db=parley_bench_inbox] [--reseed] [--no-pages] [--source=webhooks|events]
-  [--mode=split|embedded] [--redis=redis://127.0.0.1:6379] [--port=0] [--seed-only]`;
+  [--mode=split|embedded] [--redis=redis://127.0.0.1:6379] [--port=0] [--seed-only] [--cpu-prof=<dir>]
+  [--warmup=10]`;
 const o = parseOptions(
   {
     conversations: 100_000,
@@ -69,6 +70,8 @@ const o = parseOptions(
     port: 0,
     mode: 'split',
     redis: DEFAULT_REDIS,
+    'cpu-prof': '',
+    warmup: 10,
   },
   USAGE,
 );
@@ -270,8 +273,14 @@ run(async () => {
   const port = o.port || (await freePort());
   const engineUrl = `http://127.0.0.1:${port}`;
   const engines = [];
+  // --cpu-prof=<dir>: each engine process writes a V8 CPU profile there when it stops (where its time went).
+  const nodeArgs = o['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${o['cpu-prof']}`] : [];
   if (o.mode === 'embedded') {
-    const engine = startEngine('inbox-engine', engineEnv(url, null, { PORT: String(port), ENGINE_ROLE: 'all', LOG_LEVEL: 'error' }));
+    const engine = startEngine(
+      'inbox-engine',
+      engineEnv(url, null, { PORT: String(port), ENGINE_ROLE: 'all', LOG_LEVEL: 'error' }),
+      nodeArgs,
+    );
     engines.push(engine);
     await waitUntilReady(engineUrl, engine);
   } else {
@@ -282,10 +291,10 @@ run(async () => {
     onCleanup(async () => log(`removed ${await clearRedisPrefix(o.redis, prefix)} Redis keys under ${prefix}:`));
     const env = engineEnv(url, null, { LOG_LEVEL: 'error', REDIS_URL: o.redis, REDIS_PREFIX: prefix });
     const workerPort = o.port ? o.port + 1 : await freePort();
-    const worker = startEngine('inbox-worker', { ...env, ENGINE_ROLE: 'worker', PORT: String(workerPort) });
+    const worker = startEngine('inbox-worker', { ...env, ENGINE_ROLE: 'worker', PORT: String(workerPort) }, nodeArgs);
     engines.push(worker);
     await waitUntilReady(`http://127.0.0.1:${workerPort}`, worker);
-    const engine = startEngine('inbox-api', { ...env, ENGINE_ROLE: 'api', PORT: String(port) });
+    const engine = startEngine('inbox-api', { ...env, ENGINE_ROLE: 'api', PORT: String(port) }, nodeArgs);
     engines.push(engine);
     await waitUntilReady(engineUrl, engine);
   }
@@ -335,7 +344,6 @@ run(async () => {
   }
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   const total = o.rate * o.seconds;
-  const runStartedAt = (await meta.query('SELECT now() AS at')).rows[0].at;
   // --source=events: writers that commit stream events as the webhook processor would, with a real conversation as payload.
   const workspaceId = (await meta.query('SELECT id FROM workspaces LIMIT 1')).rows[0].id;
   const sampleConversation = (await api.get('/api/conversations?limit=1')).body.data[0];
@@ -360,7 +368,13 @@ run(async () => {
       occurredAt: at,
       sender: { kind: 'customer' },
     };
-    const conversation = { ...sampleConversation, lastActivityAt: at, lastMessage: { preview: text, direction: 'inbound', at } };
+    // conversation.updated as the ledger writes it: the id and the fields a customer's message changes.
+    const changes = {
+      lastActivityAt: at,
+      window: { open: true, until: new Date(Date.now() + 86_100_000).toISOString() },
+      inboundCount: sampleConversation.inboundCount + i + 1,
+      lastMessage: { preview: text, direction: 'inbound', at },
+    };
     return writers[i % writers.length].query(
       `WITH added AS (INSERT INTO stream_events (workspace_id, type, payload)
                       SELECT $1, t, p FROM unnest($2::text[], $3::jsonb[]) AS x(t, p) RETURNING 1)
@@ -370,12 +384,40 @@ run(async () => {
         ['message.created', 'conversation.updated', 'conversation.status_changed'],
         [
           JSON.stringify({ conversationId: sampleConversation.id, message }),
-          JSON.stringify({ conversation }),
+          JSON.stringify({ conversationId: sampleConversation.id, changes }),
           JSON.stringify({ conversationId: sampleConversation.id, status: 'open' }),
         ],
       ],
     );
   };
+  // Warm-up (--warmup seconds at up to 20 webhooks/s, not measured, then until all are processed): a running engine has
+  // its code compiled, its pools open and its caches filled; a cold one measures its own start.
+  if (o.source === 'webhooks' && o.warmup > 0) {
+    const warm = [];
+    const warmRate = Math.min(20, o.rate);
+    const warmStart = performance.now();
+    for (let i = 0; i < warmRate * o.warmup; i += 1) {
+      const wait = warmStart + (i * 1000) / warmRate - performance.now();
+      if (wait > 0) await sleep(wait);
+      const body = webhookBody(String(390000000000 + 1 + (i % o.conversations)), `wamid.benchwarm.${randomBytes(6).toString('hex')}`, 'Ok');
+      const signature = `sha256=${createHmac('sha256', BENCH.appSecret).update(body).digest('hex')}`;
+      warm.push(
+        fetch(`${engineUrl}/webhooks/whatsapp`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature },
+          body,
+        }).then((r) => r.arrayBuffer()),
+      );
+    }
+    await Promise.all(warm);
+    for (let waited = 0; waited < 120; waited += 1) {
+      const left = (await meta.query('SELECT count(*)::int AS n FROM webhook_deliveries WHERE processed_at IS NULL')).rows[0].n;
+      if (left === 0) break;
+      await sleep(1000);
+    }
+    log(`warmed up: ${warm.length} webhooks in ${fmt((performance.now() - warmStart) / 1000, 1)} s`);
+  }
+  const runStartedAt = (await meta.query('SELECT now() AS at')).rows[0].at;
   const started = performance.now();
   let posted = 0;
   const inflight = [];
