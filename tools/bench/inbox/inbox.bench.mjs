@@ -23,11 +23,13 @@ import http from 'node:http';
 import {
   apiLogin,
   BENCH,
+  clearRedisPrefix,
   Client,
   createDatabase,
   databaseExists,
   databaseUrl,
   DEFAULT_PG,
+  DEFAULT_REDIS,
   describeMachine,
   dropDatabase,
   engineEnv,
@@ -36,7 +38,10 @@ import {
   freePort,
   log,
   machineInfo,
+  onCleanup,
   parseOptions,
+  redisReachable,
+  require2,
   run,
   sleep,
   startEngine,
@@ -46,7 +51,9 @@ import {
 } from '../engine/bench-lib.mjs';
 
 const USAGE = `node tools/bench/inbox/inbox.bench.mjs [--conversations=100000] [--messages-per=100] [--samples=400]
-  [--clients=200] [--rate=200] [--seconds=30] [--db=parley_bench_inbox] [--reseed] [--no-pages] [--source=webhooks|events]`;
+  [--clients=200] [--rate=200] [--seconds=30] [--db=parley_bench_inbox] [--reseed] [--no-pages] [--source=webhooks|events]
+  [--mode=split|embedded] [--redis=redis://127.0.0.1:6379] [--port=0] [--seed-only] [--cpu-prof=<dir>]
+  [--warmup=10]`;
 const o = parseOptions(
   {
     conversations: 100_000,
@@ -59,6 +66,12 @@ const o = parseOptions(
     reseed: false,
     pages: true,
     source: 'webhooks',
+    'seed-only': false,
+    port: 0,
+    mode: 'split',
+    redis: DEFAULT_REDIS,
+    'cpu-prof': '',
+    warmup: 10,
   },
   USAGE,
 );
@@ -110,6 +123,9 @@ async function seed(url) {
   );
   // The text search index is built once after the load (maintaining a GIN index row by row is what makes bulk loads slow).
   await client.query('DROP INDEX IF EXISTS messages_search_idx');
+  // Seeded rows are consistent by construction: no foreign-key checks and no per-row triggers (the reports' running
+  // counts trigger made each row several statements), as pg_restore loads data.
+  await client.query(`SET session_replication_role = replica`);
   const batch = 5000;
   for (let from = 1; from <= o.conversations; from += batch) {
     const to = Math.min(o.conversations, from + batch - 1);
@@ -127,6 +143,7 @@ async function seed(url) {
     if ((to / batch) % 4 === 0 || to === o.conversations)
       log(`  messages of ${to} conversations (${fmt((Date.now() - started) / 1000)} s)`);
   }
+  await client.query(`SET session_replication_role = DEFAULT`);
   log('building the message search index');
   await client.query(
     `CREATE INDEX messages_search_idx ON messages USING gin (to_tsvector('simple', coalesce(text, ''))) WHERE text IS NOT NULL`,
@@ -243,6 +260,7 @@ run(async () => {
     engineSetup(url);
     log(`reusing the seeded database ${o.db} (--reseed to make it again)`);
   }
+  if (o['seed-only']) return;
   if (!['webhooks', 'events'].includes(o.source)) throw new Error(`--source must be webhooks or events (got ${o.source})`);
   const meta = new Client({ connectionString: url });
   await meta.connect();
@@ -251,10 +269,35 @@ run(async () => {
   const seeded = (await meta.query(`SELECT value FROM bench_meta WHERE key = 'inbox'`)).rows[0]?.value;
   const machine = await machineInfo(meta);
 
-  const port = await freePort();
+  if (!['split', 'embedded'].includes(o.mode)) throw new Error(`--mode must be split or embedded (got ${o.mode})`);
+  const port = o.port || (await freePort());
   const engineUrl = `http://127.0.0.1:${port}`;
-  const engine = startEngine('inbox-engine', engineEnv(url, null, { PORT: String(port), ENGINE_ROLE: 'all', LOG_LEVEL: 'error' }));
-  await waitUntilReady(engineUrl, engine);
+  const engines = [];
+  // --cpu-prof=<dir>: each engine process writes a V8 CPU profile there when it stops (where its time went).
+  const nodeArgs = o['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${o['cpu-prof']}`] : [];
+  if (o.mode === 'embedded') {
+    const engine = startEngine(
+      'inbox-engine',
+      engineEnv(url, null, { PORT: String(port), ENGINE_ROLE: 'all', LOG_LEVEL: 'error' }),
+      nodeArgs,
+    );
+    engines.push(engine);
+    await waitUntilReady(engineUrl, engine);
+  } else {
+    // The issue's production shape: the API (HTTP, webhooks' intake, SSE) and a worker (webhook processing) apart,
+    // jobs through BullMQ on Redis under a key prefix of this run's own; events cross through PostgreSQL NOTIFY.
+    require2(await redisReachable(o.redis), `Redis at ${o.redis} does not answer (--mode=split needs it)`);
+    const prefix = `parleybenchinbox${randomBytes(4).toString('hex')}`;
+    onCleanup(async () => log(`removed ${await clearRedisPrefix(o.redis, prefix)} Redis keys under ${prefix}:`));
+    const env = engineEnv(url, null, { LOG_LEVEL: 'error', REDIS_URL: o.redis, REDIS_PREFIX: prefix });
+    const workerPort = o.port ? o.port + 1 : await freePort();
+    const worker = startEngine('inbox-worker', { ...env, ENGINE_ROLE: 'worker', PORT: String(workerPort) }, nodeArgs);
+    engines.push(worker);
+    await waitUntilReady(`http://127.0.0.1:${workerPort}`, worker);
+    const engine = startEngine('inbox-api', { ...env, ENGINE_ROLE: 'api', PORT: String(port) }, nodeArgs);
+    engines.push(engine);
+    await waitUntilReady(engineUrl, engine);
+  }
   const api = await apiLogin(engineUrl);
   const loadavg = (await import('node:os')).loadavg;
   const before = loadavg();
@@ -301,7 +344,6 @@ run(async () => {
   }
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   const total = o.rate * o.seconds;
-  const runStartedAt = (await meta.query('SELECT now() AS at')).rows[0].at;
   // --source=events: writers that commit stream events as the webhook processor would, with a real conversation as payload.
   const workspaceId = (await meta.query('SELECT id FROM workspaces LIMIT 1')).rows[0].id;
   const sampleConversation = (await api.get('/api/conversations?limit=1')).body.data[0];
@@ -326,7 +368,13 @@ run(async () => {
       occurredAt: at,
       sender: { kind: 'customer' },
     };
-    const conversation = { ...sampleConversation, lastActivityAt: at, lastMessage: { preview: text, direction: 'inbound', at } };
+    // conversation.updated as the ledger writes it: the id and the fields a customer's message changes.
+    const changes = {
+      lastActivityAt: at,
+      window: { open: true, until: new Date(Date.now() + 86_100_000).toISOString() },
+      inboundCount: sampleConversation.inboundCount + i + 1,
+      lastMessage: { preview: text, direction: 'inbound', at },
+    };
     return writers[i % writers.length].query(
       `WITH added AS (INSERT INTO stream_events (workspace_id, type, payload)
                       SELECT $1, t, p FROM unnest($2::text[], $3::jsonb[]) AS x(t, p) RETURNING 1)
@@ -336,12 +384,40 @@ run(async () => {
         ['message.created', 'conversation.updated', 'conversation.status_changed'],
         [
           JSON.stringify({ conversationId: sampleConversation.id, message }),
-          JSON.stringify({ conversation }),
+          JSON.stringify({ conversationId: sampleConversation.id, changes }),
           JSON.stringify({ conversationId: sampleConversation.id, status: 'open' }),
         ],
       ],
     );
   };
+  // Warm-up (--warmup seconds at up to 20 webhooks/s, not measured, then until all are processed): a running engine has
+  // its code compiled, its pools open and its caches filled; a cold one measures its own start.
+  if (o.source === 'webhooks' && o.warmup > 0) {
+    const warm = [];
+    const warmRate = Math.min(20, o.rate);
+    const warmStart = performance.now();
+    for (let i = 0; i < warmRate * o.warmup; i += 1) {
+      const wait = warmStart + (i * 1000) / warmRate - performance.now();
+      if (wait > 0) await sleep(wait);
+      const body = webhookBody(String(390000000000 + 1 + (i % o.conversations)), `wamid.benchwarm.${randomBytes(6).toString('hex')}`, 'Ok');
+      const signature = `sha256=${createHmac('sha256', BENCH.appSecret).update(body).digest('hex')}`;
+      warm.push(
+        fetch(`${engineUrl}/webhooks/whatsapp`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature },
+          body,
+        }).then((r) => r.arrayBuffer()),
+      );
+    }
+    await Promise.all(warm);
+    for (let waited = 0; waited < 120; waited += 1) {
+      const left = (await meta.query('SELECT count(*)::int AS n FROM webhook_deliveries WHERE processed_at IS NULL')).rows[0].n;
+      if (left === 0) break;
+      await sleep(1000);
+    }
+    log(`warmed up: ${warm.length} webhooks in ${fmt((performance.now() - warmStart) / 1000, 1)} s`);
+  }
+  const runStartedAt = (await meta.query('SELECT now() AS at')).rows[0].at;
   const started = performance.now();
   let posted = 0;
   const inflight = [];
@@ -413,7 +489,7 @@ run(async () => {
       [runStartedAt],
     )
   ).rows[0];
-  await engine.stop();
+  for (const engine of engines) await engine.stop();
   await meta.end();
 
   const lines = [
@@ -424,7 +500,11 @@ run(async () => {
     describeMachine(machine),
     `Load average (1, 5, 15 min) before the measures: ${before.map((v) => v.toFixed(2)).join(', ')}; after: ${after.map((v) => v.toFixed(2)).join(', ')} (the machine is shared with other sessions).`,
     '',
-    `Data: ${fmt(seeded?.conversations ?? 0)} conversations, ${fmt(seeded?.messages ?? 0)} messages (seeded in ${fmt(seeded?.seconds ?? 0)} s). One engine process (ENGINE_ROLE=all), in-process dispatch.`,
+    `Data: ${fmt(seeded?.conversations ?? 0)} conversations, ${fmt(seeded?.messages ?? 0)} messages (seeded in ${fmt(seeded?.seconds ?? 0)} s). ${
+      o.mode === 'embedded'
+        ? 'One engine process (ENGINE_ROLE=all), in-process dispatch.'
+        : 'API (ENGINE_ROLE=api) and worker (ENGINE_ROLE=worker) as separate processes, BullMQ on Redis.'
+    }`,
     '',
     table(
       ['request (sequential, ms)', 'n', 'p50', 'p90', 'p99', 'max'],

@@ -19,8 +19,10 @@ import {
   CONVERSATION_JOINS,
   conversationRow,
   type ConversationView,
+  personName,
   viewConversation,
 } from './conversation-view';
+import { changedConversationFields, type ConversationFields, type LastMessage } from './conversation-update';
 import { MEDIA_KINDS, mediaNotice } from './media/media-kinds';
 import { MESSAGE_COLUMNS, MESSAGE_JOINS, timelineMessageRow, type TimelineMessageView, viewTimelineMessage } from './timeline-entry';
 
@@ -36,6 +38,18 @@ const stateRow = z.object({
   resolved_inbound_count: z.number(),
 });
 type StateRow = z.infer<typeof stateRow>;
+
+/** A message just stored, as the conversation keeps its last one. */
+interface StoredLastMessage extends LastMessage {
+  id: string;
+}
+
+/** A conversation's state before and after an event, and what the state machine says changed. */
+interface StateTransition {
+  changes: readonly ConversationChange[];
+  before: ConversationState | null;
+  after: ConversationState;
+}
 const STATE_COLUMNS =
   'id, status, snoozed_until, assignee_user_id, waiting_since, last_inbound_at, last_activity_at, inbound_count, resolved_inbound_count';
 
@@ -110,31 +124,23 @@ export class ConversationLedgerService {
     );
     if (!message || message.conversation_id !== null) return;
     const event = await this.eventOf(manager, message);
-    const { id: conversationId, transition } = await this.transition(
-      manager,
-      message.workspace_id,
-      message.contact_id,
-      message.whatsapp_number_id,
-      event,
-    );
+    const lastMessage: StoredLastMessage = {
+      id: message.id,
+      preview: messagePreview(message.type, message.text, message.revoked_at !== null),
+      direction: message.direction,
+      at: message.occurred_at,
+    };
+    const {
+      id: conversationId,
+      transition,
+      latest,
+    } = await this.transition(manager, message.workspace_id, message.contact_id, message.whatsapp_number_id, event, lastMessage);
     await manager.query('UPDATE messages SET conversation_id = $2 WHERE id = $1', [message.id, conversationId]);
-    await manager.query(
-      `UPDATE conversations
-          SET last_message_id = $2, last_message_at = $3, last_message_preview = $4, last_message_direction = $5
-        WHERE id = $1 AND (last_message_at IS NULL OR last_message_at <= $3)`,
-      [
-        conversationId,
-        message.id,
-        message.occurred_at,
-        messagePreview(message.type, message.text, message.revoked_at !== null),
-        message.direction,
-      ],
-    );
     await this.recordMedia(manager, message);
     const view = await this.messageView(manager, message.workspace_id, message.id);
     const events: NewStreamEvent[] = [];
     if (view) events.push({ workspaceId: message.workspace_id, type: 'message.created', payload: { conversationId, message: view } });
-    events.push(...(await this.conversationEvents(manager, message.workspace_id, conversationId, transition.changes, transition.before)));
+    events.push(...(await this.conversationEvents(manager, message.workspace_id, conversationId, transition, latest ? lastMessage : null)));
     await this.stream.publish(manager, events);
   }
 
@@ -155,8 +161,10 @@ export class ConversationLedgerService {
     if (!row?.conversation_id) return;
     const updated = await sqlRow(
       manager,
-      z.object({ id: z.string() }),
-      'UPDATE conversations SET last_message_preview = $3 WHERE id = $1 AND last_message_id = $2 AND last_message_preview IS DISTINCT FROM $3 RETURNING id',
+      z.object({ preview: z.string().nullable(), direction: z.string().nullable(), at: z.date() }),
+      `UPDATE conversations SET last_message_preview = $3
+        WHERE id = $1 AND last_message_id = $2 AND last_message_preview IS DISTINCT FROM $3 AND last_message_at IS NOT NULL
+        RETURNING last_message_preview AS preview, last_message_direction AS direction, last_message_at AS at`,
       [row.conversation_id, messageId, messagePreview(row.type, row.text, row.revoked_at !== null)],
     );
     const view = await this.messageView(manager, row.workspace_id, messageId);
@@ -167,7 +175,7 @@ export class ConversationLedgerService {
         type: 'message.updated',
         payload: { conversationId: row.conversation_id, message: view },
       });
-    if (updated) events.push(...(await this.conversationEvents(manager, row.workspace_id, row.conversation_id, ['activity'], null)));
+    if (updated) events.push(...(await this.conversationEvents(manager, row.workspace_id, row.conversation_id, null, updated)));
     await this.stream.publish(manager, events);
   }
 
@@ -193,8 +201,14 @@ export class ConversationLedgerService {
     if (!row) return [];
     const before = toState(row);
     const transition = nextConversationState(before, event);
-    await this.writeState(manager, conversationId, transition.state);
-    const events = await this.conversationEvents(manager, workspaceId, conversationId, transition.changes, before);
+    await this.writeState(manager, conversationId, transition.state, null);
+    const events = await this.conversationEvents(
+      manager,
+      workspaceId,
+      conversationId,
+      { changes: transition.changes, before, after: transition.state },
+      null,
+    );
     if (activity !== null && transition.changes.some((c) => c === 'status' || c === 'assignee')) {
       events.push(
         await this.addActivity(manager, workspaceId, conversationId, actor, activity, {
@@ -331,7 +345,8 @@ export class ConversationLedgerService {
     contactId: string,
     numberId: string,
     event: ConversationEvent,
-  ): Promise<{ id: string; transition: { changes: ConversationChange[]; before: ConversationState | null } }> {
+    lastMessage: StoredLastMessage,
+  ): Promise<{ id: string; transition: StateTransition; latest: boolean }> {
     for (let attempt = 0; attempt < 3; attempt += 1) {
       const row = await sqlRow(
         manager,
@@ -342,16 +357,17 @@ export class ConversationLedgerService {
       if (row) {
         const before = toState(row);
         const next = nextConversationState(before, event);
-        await this.writeState(manager, row.id, next.state);
-        return { id: row.id, transition: { changes: next.changes, before } };
+        const latest = await this.writeState(manager, row.id, next.state, lastMessage);
+        return { id: row.id, transition: { changes: next.changes, before, after: next.state }, latest };
       }
       const next = nextConversationState(null, event);
       const created = await sqlRow(
         manager,
         z.object({ id: z.string() }),
         `INSERT INTO conversations (workspace_id, contact_id, whatsapp_number_id, status, snoozed_until, assignee_user_id, waiting_since,
-                                    last_inbound_at, last_activity_at, inbound_count, resolved_inbound_count)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                                    last_inbound_at, last_activity_at, inbound_count, resolved_inbound_count,
+                                    last_message_id, last_message_at, last_message_preview, last_message_direction)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
          ON CONFLICT (contact_id, whatsapp_number_id) DO NOTHING RETURNING id`,
         [
           workspaceId,
@@ -365,19 +381,43 @@ export class ConversationLedgerService {
           next.state.lastActivityAt,
           next.state.inboundCount,
           next.state.resolvedInboundCount,
+          lastMessage.id,
+          lastMessage.at,
+          lastMessage.preview,
+          lastMessage.direction,
         ],
       );
       // Another transaction made it first: apply the event to theirs.
-      if (created) return { id: created.id, transition: { changes: next.changes, before: null } };
+      if (created) return { id: created.id, transition: { changes: next.changes, before: null, after: next.state }, latest: true };
     }
     throw new Error(`conversation of contact ${contactId} could not be found or made`);
   }
 
-  private async writeState(manager: SqlExecutor, id: string, state: ConversationState): Promise<void> {
-    await manager.query(
-      `UPDATE conversations SET status = $2, snoozed_until = $3, assignee_user_id = $4, waiting_since = $5, last_inbound_at = $6,
-              last_activity_at = $7, inbound_count = $8, resolved_inbound_count = $9, updated_at = $10
-        WHERE id = $1`,
+  /**
+   * Writes a conversation's new state and, with a message just stored, makes
+   * it the last message unless a later one is already there (a late webhook);
+   * one statement for both. Returns whether `lastMessage` is now the last.
+   */
+  private async writeState(
+    manager: SqlExecutor,
+    id: string,
+    state: ConversationState,
+    lastMessage: StoredLastMessage | null,
+  ): Promise<boolean> {
+    const row = await sqlRow(
+      manager,
+      z.object({ latest: z.boolean() }),
+      `WITH incoming AS (
+         SELECT c.id, $11::uuid IS NOT NULL AND (c.last_message_at IS NULL OR c.last_message_at <= $12::timestamptz) AS latest
+           FROM conversations c WHERE c.id = $1)
+       UPDATE conversations c SET status = $2, snoozed_until = $3, assignee_user_id = $4, waiting_since = $5, last_inbound_at = $6,
+              last_activity_at = $7, inbound_count = $8, resolved_inbound_count = $9, updated_at = $10,
+              last_message_id = CASE WHEN i.latest THEN $11::uuid ELSE c.last_message_id END,
+              last_message_at = CASE WHEN i.latest THEN $12::timestamptz ELSE c.last_message_at END,
+              last_message_preview = CASE WHEN i.latest THEN $13::text ELSE c.last_message_preview END,
+              last_message_direction = CASE WHEN i.latest THEN $14::text ELSE c.last_message_direction END
+         FROM incoming i WHERE c.id = i.id
+       RETURNING i.latest`,
       [
         id,
         state.status,
@@ -389,33 +429,60 @@ export class ConversationLedgerService {
         state.inboundCount,
         state.resolvedInboundCount,
         this.clock.now(),
+        lastMessage?.id ?? null,
+        lastMessage?.at ?? null,
+        lastMessage?.preview ?? null,
+        lastMessage?.direction ?? null,
       ],
     );
+    return row?.latest ?? false;
   }
 
-  /** The live events of a conversation change: always `conversation.updated`, plus status and assignee changes by name. */
+  /**
+   * The live events of a conversation change: `conversation.updated` with the
+   * conversation's id and only the fields that changed (no query, except the
+   * assignee's name when the assignee changed), plus status and assignee
+   * changes by name. `transition` null: only the last message changed.
+   */
   private async conversationEvents(
     executor: SqlExecutor,
     workspaceId: string,
     conversationId: string,
-    changes: readonly ConversationChange[],
-    before: ConversationState | null,
+    transition: StateTransition | null,
+    lastMessage: LastMessage | null,
   ): Promise<NewStreamEvent[]> {
-    if (changes.length === 0) return [];
-    const conversation = await this.conversationView(executor, workspaceId, conversationId, null);
-    if (!conversation) return [];
-    const events: NewStreamEvent[] = [{ workspaceId, type: 'conversation.updated', payload: { conversation } }];
-    if (changes.includes('status')) {
+    const changes = transition?.changes ?? [];
+    if (changes.length === 0 && lastMessage === null) return [];
+    const fields: ConversationFields & { assignee?: { id: string; name: string } | null } = changedConversationFields(
+      transition,
+      lastMessage,
+      this.clock.now(),
+    );
+    const events: NewStreamEvent[] = [];
+    if (transition && changes.includes('assignee')) fields.assignee = await this.assignee(executor, transition.after.assigneeUserId);
+    events.push({ workspaceId, type: 'conversation.updated', payload: { conversationId, changes: fields } });
+    if (transition && changes.includes('status')) {
       events.push({
         workspaceId,
         type: 'conversation.status_changed',
-        payload: { conversationId, status: conversation.status, previous: before?.status ?? null },
+        payload: { conversationId, status: transition.after.status, previous: transition.before?.status ?? null },
       });
     }
-    if (changes.includes('assignee')) {
-      events.push({ workspaceId, type: 'conversation.assigned', payload: { conversationId, assignee: conversation.assignee } });
+    if (transition && changes.includes('assignee')) {
+      events.push({ workspaceId, type: 'conversation.assigned', payload: { conversationId, assignee: fields.assignee ?? null } });
     }
     return events;
+  }
+
+  private async assignee(executor: SqlExecutor, userId: string | null): Promise<{ id: string; name: string } | null> {
+    if (userId === null) return null;
+    const user = await sqlRow(
+      executor,
+      z.object({ display_name: z.string().nullable(), email: z.string().nullable() }),
+      'SELECT display_name, email FROM users WHERE id = $1',
+      [userId],
+    );
+    return { id: userId, name: personName(user?.display_name ?? null, user?.email ?? null) };
   }
 
   /**

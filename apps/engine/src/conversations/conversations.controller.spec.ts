@@ -1,3 +1,6 @@
+import { z } from 'zod';
+import { sqlRow } from '../database/sql-rows';
+import { ConversationLedgerService } from './conversation-ledger.service';
 import { ConversationsWorker } from './conversations-worker.service';
 import type { ApiClient } from '../test-support/api-client';
 import { type EngineHarness, startEngineHarness } from '../test-support/engine-harness';
@@ -68,6 +71,30 @@ describe('conversations API', () => {
     expect(entries[1]).toMatchObject({ sender: { kind: 'customer' } });
     const counts = obj(obj((await support.get('/api/conversations')).body)['counts']);
     expect(counts).toMatchObject({ all: 1, unassigned: 1, mine: 0 });
+  });
+
+  it('keeps the newest message as the last one when an older one is stored late', async () => {
+    await customerWrites('393330000091', 'Newest words');
+    const conversation = await conversationOf('393330000091');
+    const id = str(conversation['id']);
+    const newest = obj(conversation['lastMessage']);
+    expect(newest['preview']).toBe('Newest words');
+    const [owner] = await h.sql('SELECT workspace_id, contact_id, whatsapp_number_id FROM conversations WHERE id = $1', [id]);
+    // A message from a minute before, stored now (a webhook Meta retried late): it joins the conversation, not as its last.
+    await h.dataSource.transaction(async (manager) => {
+      const late = await sqlRow(
+        manager,
+        z.object({ id: z.string() }),
+        `INSERT INTO messages (workspace_id, contact_id, whatsapp_number_id, direction, wamid, type, text, payload, occurred_at)
+         VALUES ($1, $2, $3, 'inbound', 'wamid.late.393330000091', 'text', 'Older words', '{}', $4) RETURNING id`,
+        [owner?.['workspace_id'], owner?.['contact_id'], owner?.['whatsapp_number_id'], new Date(Date.parse(str(newest['at'])) - 60_000)],
+      );
+      await h.app.get(ConversationLedgerService).messageStored(manager, late?.id ?? '');
+    });
+    const after = await conversationOf('393330000091');
+    expect(after['lastMessage']).toEqual(newest);
+    expect(after['inboundCount']).toBe(2);
+    expect((await timeline(id)).map((e) => e['text'])).toContain('Older words');
   });
 
   it('takes over from the bot when an agent replies: open, theirs, no longer waiting, automation paused, the customer gets it', async () => {

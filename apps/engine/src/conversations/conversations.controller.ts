@@ -27,6 +27,7 @@ import { WorkspaceSettingsService } from '../workspaces/workspace-settings.servi
 import { ConversationLedgerService } from './conversation-ledger.service';
 import { buildConversationListQuery, conversationListQuery, decodeCursor, encodeCursor } from './conversation-list-query';
 import { ConversationReadsService } from './conversation-reads.service';
+import { preparedRow, preparedRows } from './prepared-rows';
 import { ConversationReplyService, replySchema } from './conversation-reply.service';
 import { windowClosesAt } from '../whatsapp/policy/customer-service-window';
 import type { ConversationEvent } from './conversation-state';
@@ -205,8 +206,8 @@ export class ConversationsController {
       cursor,
     );
     const [rows, counts] = await Promise.all([
-      sqlRows(this.dataSource, conversationRow, built.page.sql, built.page.params),
-      sqlRow(this.dataSource, countsView, built.counts.sql, built.counts.params),
+      preparedRows(this.dataSource, conversationRow, built.page.sql, built.page.params),
+      preparedRow(this.dataSource, countsView, built.counts.sql, built.counts.params),
     ]);
     const page = rows.slice(0, query.limit);
     const last = page.at(-1);
@@ -289,7 +290,7 @@ export class ConversationsController {
     const params = [id, principal.workspaceId, before?.at ?? null, before?.createdAt ?? null, before?.id ?? null, query.limit + 1];
     const position = `($3::timestamptz IS NULL OR (x.occurred_at, x.created_at, x.id) < ($3::timestamptz, $4::timestamptz, $5::uuid))`;
     const [messages, notes] = await Promise.all([
-      sqlRows(
+      preparedRows(
         this.dataSource,
         timelineMessageRow,
         `SELECT ${MESSAGE_COLUMNS} FROM messages m ${MESSAGE_JOINS}
@@ -297,7 +298,7 @@ export class ConversationsController {
           ORDER BY m.occurred_at DESC, m.created_at DESC, m.id DESC LIMIT $6`,
         params,
       ),
-      sqlRows(
+      preparedRows(
         this.dataSource,
         noteRow,
         `SELECT ${NOTE_COLUMNS} FROM conversation_notes n ${NOTE_JOINS}
@@ -484,7 +485,7 @@ export class ConversationsController {
   }
 
   private async requireConversation(principal: Principal, id: string): Promise<{ contact_id: string; status: string }> {
-    const row = await sqlRow(
+    const row = await preparedRow(
       this.dataSource,
       z.object({ contact_id: z.string(), status: z.string() }),
       'SELECT contact_id, status FROM conversations WHERE id = $1 AND workspace_id = $2',

@@ -19,8 +19,12 @@ import { sseFrame, STREAM_NEW_CHANNEL, STREAM_SEQUENCED_CHANNEL, type StreamEven
 export interface StreamSubscriber {
   workspaceId: string;
   userId: string;
-  /** The events of one read for this connection, in order (one write per read, not one per event). */
-  deliver(events: readonly StreamEvent[]): void;
+  /**
+   * The events of one read for this connection, in order, and their SSE text
+   * as bytes (made once per read for every connection that gets the same
+   * events: one write per read, no per-connection encoding).
+   */
+  deliver(events: readonly StreamEvent[], bytes: Buffer): void;
   /** Ends the connection (the process is stopping; the client reconnects elsewhere with Last-Event-ID). */
   end(): void;
 }
@@ -37,6 +41,11 @@ const BATCH = 2000;
 const SEQUENCER_LOCK = 7_402_110_317;
 /** How often the hub checks without being told (a lost notification, a sequencer that lost the lock race). */
 const SAFETY_INTERVAL_MS = 1000;
+
+/** The SSE text of events, encoded once. */
+function framesOf(events: readonly StreamEvent[]): Buffer {
+  return Buffer.from(events.map((e) => e.frame).join(''), 'utf8');
+}
 
 function toEvent(row: z.infer<typeof eventRow>): StreamEvent {
   return {
@@ -284,11 +293,12 @@ export class StreamHub implements OnApplicationBootstrap, BeforeApplicationShutd
     for (const [workspaceId, list] of byWorkspace) {
       const set = this.subscribers.get(workspaceId);
       if (!set) continue;
-      // Most events are for the whole workspace: those connections share one list.
+      // Most events are for the whole workspace: those connections share one list and one encoded text.
       const personal = list.some((e) => e.userId !== null);
+      const shared = personal ? null : framesOf(list);
       for (const subscriber of set) {
         const mine = personal ? list.filter((e) => e.userId === null || e.userId === subscriber.userId) : list;
-        if (mine.length > 0) subscriber.deliver(mine);
+        if (mine.length > 0) subscriber.deliver(mine, shared ?? framesOf(mine));
       }
     }
   }

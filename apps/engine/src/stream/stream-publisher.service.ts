@@ -13,9 +13,11 @@ export class StreamPublisher {
   async publish(executor: SqlExecutor, events: NewStreamEvent | readonly NewStreamEvent[]): Promise<void> {
     const list = Array.isArray(events) ? events : [events];
     if (list.length === 0) return;
+    // One statement for the rows and the notification: one round trip less in every transaction that publishes.
     await executor.query(
-      `INSERT INTO stream_events (workspace_id, user_id, type, payload)
-       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::jsonb[])`,
+      `WITH added AS (INSERT INTO stream_events (workspace_id, user_id, type, payload)
+                      SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::jsonb[]) RETURNING 1)
+       SELECT pg_notify('${STREAM_NEW_CHANNEL}', '') FROM (SELECT count(*) FROM added) AS inserted`,
       [
         list.map((e) => e.workspaceId),
         list.map((e) => e.userId ?? null),
@@ -23,6 +25,5 @@ export class StreamPublisher {
         list.map((e) => JSON.stringify(e.payload)),
       ],
     );
-    await executor.query(`SELECT pg_notify('${STREAM_NEW_CHANNEL}', '')`);
   }
 }

@@ -67,7 +67,7 @@ export class StreamController {
     const pending: StreamEvent[] = [];
     /** Events at or below this number were sent (or are older than this client's place). */
     let sentUpTo = 0;
-    const write = (text: string) => {
+    const write = (text: string | Buffer) => {
       if (closed) return;
       response.write(text);
       if (response.writableLength > MAX_BUFFERED_BYTES) response.end();
@@ -82,11 +82,21 @@ export class StreamController {
       }
       if (text.length > 0) write(text);
     };
+    /** A live read: when all of it is new (the usual case), its shared bytes go as they are. */
+    const sendLive = (events: readonly StreamEvent[], bytes: Buffer) => {
+      const first = events[0];
+      const last = events.at(-1);
+      if (first === undefined || last === undefined) return;
+      if (first.seq > sentUpTo) {
+        sentUpTo = last.seq;
+        write(bytes);
+      } else send(events);
+    };
     const position = this.hub.position();
     const unsubscribe = this.hub.subscribe({
       workspaceId: principal.workspaceId,
       userId: principal.userId,
-      deliver: (events) => (live ? send(events) : pending.push(...events)),
+      deliver: (events, bytes) => (live ? sendLive(events, bytes) : pending.push(...events)),
       end: () => response.end(),
     });
     const heartbeat = setInterval(() => write(': keep-alive\n\n'), HEARTBEAT_MS);

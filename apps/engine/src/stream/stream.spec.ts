@@ -41,7 +41,15 @@ describe('live stream (GET /api/stream)', () => {
     await send('393350000001', 'hello live');
     const created = await mine.waitFor(isMessageWith('hello live'), 'the message');
     expect(created.id).toMatch(/^\d+$/);
-    await mine.waitFor((e) => e.event === 'conversation.updated', 'the conversation');
+    // conversation.updated is small: the conversation's id and only what changed (here: a new conversation, its last message).
+    const updated = await mine.waitFor((e) => e.event === 'conversation.updated', 'the conversation');
+    const payload = obj(updated.data);
+    expect(Object.keys(payload).sort()).toEqual(['changes', 'conversationId']);
+    expect(payload['conversationId']).toBe(obj(created.data)['conversationId']);
+    const changes = obj(payload['changes']);
+    expect(obj(changes['lastMessage'])['preview']).toBe('hello live');
+    expect(changes['inboundCount']).toBe(1);
+    expect(changes).not.toHaveProperty('contact');
     await h.settle();
     expect(theirs.events.filter((e) => e.event !== 'ready')).toEqual([]);
     mine.close();

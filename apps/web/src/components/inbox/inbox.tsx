@@ -45,7 +45,8 @@ function byActivity(a: Conversation, b: Conversation): number {
   return Date.parse(b.lastActivityAt) - Date.parse(a.lastActivityAt);
 }
 
-const conversationEvent = z.object({ conversation: conversationSchema });
+/** `conversation.updated`: the conversation's id and only the fields that changed. */
+const conversationEvent = z.object({ conversationId: z.string(), changes: conversationSchema.omit({ id: true, contact: true }).partial() });
 const messageEvent = z.object({ conversationId: z.string(), message: messageSchema });
 const noteEvent = z.object({ conversationId: z.string(), note: noteSchema });
 const readEvent = z.object({ conversationId: z.string(), inboundSeen: z.number() });
@@ -171,14 +172,13 @@ export function Inbox({ user }: { user: SessionUser }) {
         case 'conversation.updated': {
           const parsed = conversationEvent.safeParse(event.data);
           if (!parsed.success) return;
-          const next = parsed.data.conversation;
-          setConversations((list) => {
-            const previous = list.find((c) => c.id === next.id);
-            const merged = merge(previous, next);
-            return (previous ? list.map((c) => (c.id === next.id ? merged : c)) : [merged, ...list]).sort(byActivity);
-          });
-          if (next.id === selected)
-            setDetail((current) => (current ? { ...current, conversation: merge(current.conversation, next) } : current));
+          const { conversationId, changes } = parsed.data;
+          // A conversation this list does not have yet arrives with the reload below (the event has only what changed).
+          setConversations((list) => list.map((c) => (c.id === conversationId ? merge(c, { ...c, ...changes }) : c)).sort(byActivity));
+          if (conversationId === selected)
+            setDetail((current) =>
+              current ? { ...current, conversation: merge(current.conversation, { ...current.conversation, ...changes }) } : current,
+            );
           scheduleReload();
           return;
         }
