@@ -14,6 +14,7 @@ import { ConditionEngineService } from '../runtime/condition-engine.service';
 import { eventPassesFilter, readEventFilter } from '../runtime/event-filter';
 import { type EnteredExecution, FlowRunner } from '../runtime/flow-runner.service';
 import { FlowVersionCache } from '../runtime/flow-version-cache.service';
+import { type PublishedFlow, PublishedFlowsCache } from '../runtime/published-flows-cache.service';
 import { TestRunMessagesService } from '../test-runs/test-run-messages.service';
 import { type WorkspaceRuntimeSettings, WorkspaceSettingsService } from '../workspaces/workspace-settings.service';
 import { CONTACT_UNLOCK_SQL, TRY_CONTACT_LOCK_SQL } from './contact-lock';
@@ -22,7 +23,6 @@ import { RUNTIME_EVENT_COLUMNS, runtimeEventRow, toRuntimeEvent } from './runtim
 const lockedRow = z.object({ locked: z.boolean() });
 const idRow = z.object({ id: z.string() });
 const publishedRow = z.object({ flow_id: z.string(), version_id: z.string() });
-type PublishedFlow = z.infer<typeof publishedRow>;
 const dueWaitRow = z.object({
   id: z.string(),
   kind: z.enum(['delay', 'until', 'event', 'retry', 'hold', 'debounce']),
@@ -119,6 +119,7 @@ export class EventProcessorService {
     private readonly databaseClock: DatabaseClock,
     private readonly metrics: EngineMetrics,
     private readonly store: ExecutionStore,
+    private readonly publishedFlows: PublishedFlowsCache,
   ) {}
 
   /**
@@ -301,12 +302,7 @@ export class EventProcessorService {
       );
       let flows = published.get(workspaceId);
       if (!flows) {
-        flows = await sqlRows(
-          db,
-          publishedRow,
-          'SELECT id AS flow_id, published_version_id AS version_id FROM flows WHERE workspace_id = $1 AND published_version_id IS NOT NULL ORDER BY created_at',
-          [workspaceId],
-        );
+        flows = await this.publishedFlows.get(workspaceId);
         published.set(workspaceId, flows);
       }
       const { resumed, entered } = await this.startExecutions(db, workspaceId, event, workspace, flows);
@@ -413,13 +409,20 @@ export class EventProcessorService {
         continue;
       }
       if (!matches) continue;
-      // An execution this event already started (we may be resuming after a crash) is run again rather than duplicated.
-      started ??= (
-        await sqlRows(db, idRow, `SELECT id FROM executions WHERE trigger_event_id = $1 AND status = 'running'`, [event.id])
-      ).map((r) => r.id);
       const id = await this.enter(db, workspaceId, flowId, flow, event, false);
-      // enter() answers an id only for a row it inserted: never one of `started`.
+      // enter() answers an id only for a row it inserted, so a new customer's message needs no other look.
       if (id) entered.push({ id, workspaceId, flowId, flow, event, now: this.clock.now(), pauseChecked: pauseChecked(flow) });
+      // Nothing inserted: this event may have started the flow before a crash; such a run is run again, never duplicated.
+      else
+        started = [
+          ...(started ?? []),
+          ...(
+            await sqlRows(db, idRow, `SELECT id FROM executions WHERE flow_id = $1 AND trigger_event_id = $2 AND status = 'running'`, [
+              flowId,
+              event.id,
+            ])
+          ).map((r) => r.id),
+        ];
     }
     return { resumed: started ?? [], entered };
   }

@@ -277,14 +277,20 @@ export class ExecutionStore {
     return z.array(idRow).parse(ended).length;
   }
 
-  /** Records an execution the entry rules let in (running) or refused (skipped); null when this event already has one. */
+  /**
+   * Records an execution the entry rules let in (running) or refused
+   * (skipped); null when this event already has one, or when the version is
+   * no longer the flow's published one (the caller's list of published flows
+   * is a cache: a run is never started on a flow just unpublished or replaced).
+   */
   async enter(db: EntityManager, entry: NewExecution): Promise<string | null> {
     const skip = entry.skipReason;
     const row = await sqlRow(
       db,
       idRow,
       `INSERT INTO executions (workspace_id, flow_id, flow_version_id, contact_id, trigger_event_id, status, current_node_id, ended_reason, started_at, finished_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $9)
+       SELECT $1::uuid, $2::uuid, $3::uuid, $4::uuid, $5::bigint, $6::text, $7::text, $8::text, $9::timestamptz, $10::timestamptz, $9::timestamptz
+        WHERE EXISTS (SELECT 1 FROM flows WHERE id = $2::uuid AND published_version_id = $3::uuid)
        ON CONFLICT (flow_id, trigger_event_id) DO NOTHING RETURNING id`,
       [
         entry.workspaceId,

@@ -18,6 +18,7 @@ import { ConditionEngineService } from './condition-engine.service';
 import { ExecutionStoreModule } from '../executions/execution-store.module';
 import { FlowRunner } from './flow-runner.service';
 import { FlowVersionCache } from './flow-version-cache.service';
+import { PublishedFlowsCache } from './published-flows-cache.service';
 import { NodeHandlerRegistry } from './node-handler-registry';
 import { NODE_HANDLERS } from './node-handlers.token';
 import { StepServicesFactory } from './step-services.factory';
@@ -45,6 +46,7 @@ import { StepServicesFactory } from './step-services.factory';
     FlowRunner,
     FlowVersionCache,
     NotifierService,
+    PublishedFlowsCache,
     StepServicesFactory,
     TestRunMessagesService,
   ],

@@ -74,6 +74,13 @@ function itemLabel(item: WebhookItem, index: number): string {
   return `item ${index + 1} (${item.kind}${id ? ` ${id}` : ''})`;
 }
 
+/** The only item of a delivery failed: its transaction is rolled back whole, then the delivery is marked with `notes`. */
+class LoneItemFailure extends Error {
+  constructor(readonly notes: string[]) {
+    super('The only item of the delivery could not be applied');
+  }
+}
+
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -119,28 +126,34 @@ export class WebhookProcessorService {
         const notes: string[] = [];
         const contacts = new Set<string>();
         const signer = delivery.signed_for === null ? null : await this.signer(manager, delivery.signed_for);
-        for (const [index, item] of parseWebhookItems(envelope).entries()) {
+        const items = parseWebhookItems(envelope);
+        // The usual delivery holds one item (a message, a status): it needs no savepoint, because when it
+        // fails the whole transaction is rolled back and the delivery is marked with the failure afterwards.
+        const alone = items.length === 1;
+        for (const [index, item] of items.entries()) {
           if (signer && !signedBy(item, signer)) {
             // A number's own app can only speak for its own account and numbers, never for another business's.
             notes.push(`${item.kind}: account ${item.wabaId} is not the one whose app secret signed this delivery; ignored`);
             continue;
           }
-          await manager.query('SAVEPOINT webhook_item');
+          if (!alone) await manager.query('SAVEPOINT webhook_item');
           // An item's own notes count only if it is applied: a rolled-back item leaves just its failure.
           const itemNotes: string[] = [];
           try {
             const touched = await this.apply(manager, item, itemNotes);
-            await manager.query('RELEASE SAVEPOINT webhook_item');
+            if (!alone) await manager.query('RELEASE SAVEPOINT webhook_item');
             notes.push(...itemNotes);
             for (const contactId of touched) contacts.add(contactId);
           } catch (error) {
             if (isTransientDatabaseError(error)) throw error;
-            await manager.query('ROLLBACK TO SAVEPOINT webhook_item');
-            notes.push(`${itemLabel(item, index)} could not be applied: ${errorText(error).slice(0, 500)}`);
+            const failure = `${itemLabel(item, index)} could not be applied: ${errorText(error).slice(0, 500)}`;
             this.logger.warn(
               { event: 'webhook.item_failed', deliveryId: id, item: itemLabel(item, index), errorCode: codeOfError(error) },
               'Webhook item could not be applied; the others were',
             );
+            if (alone) throw new LoneItemFailure([...notes, failure]);
+            await manager.query('ROLLBACK TO SAVEPOINT webhook_item');
+            notes.push(failure);
           }
         }
         await manager.query(
@@ -150,6 +163,15 @@ export class WebhookProcessorService {
         return [...contacts].map((contactId): WorkItem => ({ kind: 'contact', id: contactId }));
       });
     } catch (error) {
+      if (error instanceof LoneItemFailure) {
+        // What a rolled-back savepoint would have left: the delivery processed, with the item's failure.
+        await this.dataSource.query(
+          `UPDATE webhook_deliveries SET processed_at = $2, attempts = attempts + 1, notes = $3, status = 'processed'
+            WHERE id = $1 AND processed_at IS NULL`,
+          [id, this.clock.now(), JSON.stringify(error.notes)],
+        );
+        return [];
+      }
       const message = errorText(error);
       // A passing fault (the database full, restarting, locked) is no reason to give up on a
       // customer's message: only failures every attempt would meet again count towards parking.
