@@ -21,6 +21,7 @@ import { WorkspaceMemberships1765230000000 } from './1765230000000-workspace-mem
 import { ApiKeyPrefix1765231000000 } from './1765231000000-api-key-prefix';
 import { ReportDeltas1765250000000 } from './1765250000000-report-deltas';
 import { ReportWeeklyDeliveries1765250000001 } from './1765250000001-report-weekly-deliveries';
+import { BulkRetryOnVersion1765262000000 } from './1765262000000-bulk-retry-on-version';
 import { ParkedWebhookWorkspaces1765262100000 } from './1765262100000-parked-webhook-workspaces';
 
 /** Every migration, oldest first. */
@@ -48,5 +49,6 @@ export const MIGRATIONS = [
   ApiKeyPrefix1765231000000,
   ReportDeltas1765250000000,
   ReportWeeklyDeliveries1765250000001,
+  BulkRetryOnVersion1765262000000,
   ParkedWebhookWorkspaces1765262100000,
 ];
