@@ -319,23 +319,22 @@ export class ExecutionsService {
     return this.matching(workspaceId, match).getCount();
   }
 
-  /** Ids of matching executions, newest first, `limit` at a time after `cursor` (a bulk job freezes its set with these). */
-  async matchingIds(
-    workspaceId: string,
-    match: ExecutionMatch,
-    limit: number,
-    cursor?: string,
-  ): Promise<{ ids: string[]; nextCursor: string | null }> {
-    const query = this.matching(workspaceId, match).take(limit + 1);
-    if (cursor) {
-      const position = decodeCursor(cursor);
-      if (!position) throw new BadRequestException('cursor: not a cursor this API gave out; start again without one.');
-      query.andWhere('(e.startedAt, e.id) < (:cursorAt, :cursorId)', { cursorAt: position.startedAt, cursorId: position.id });
-    }
-    const rows = await query.getMany();
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return { ids: page.map((e) => e.id), nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+  /**
+   * The SQL (and its parameters, $1 to $n) selecting the ids of the matching
+   * executions with their place newest first (`id`, `position` from 1): a
+   * bulk job freezes its whole set with it in one INSERT ... SELECT. Not a
+   * cursor: rows that share a start time (to the microsecond, as SQL's now()
+   * writes them) would be cut by a millisecond cursor.
+   */
+  matchingIdsSql(workspaceId: string, match: ExecutionMatch): { sql: string; parameters: unknown[] } {
+    const [sql, parameters] = this.matching(workspaceId, match)
+      .select('e.id', 'id')
+      .addSelect('e.startedAt', 'started_at')
+      .getQueryAndParameters();
+    return {
+      sql: `SELECT m.id, row_number() OVER (ORDER BY m.started_at DESC, m.id DESC) AS position FROM (${sql}) m`,
+      parameters,
+    };
   }
 
   async list(workspaceId: string, filter: ExecutionFilter) {

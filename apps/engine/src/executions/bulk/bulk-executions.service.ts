@@ -26,7 +26,6 @@ import { type BulkAction, type BulkJobRow, actionableStatuses, bulkJobRow } from
 const LEASE_MS = 60_000;
 /** Executions a batch acts on in one transaction (a fixed number of statements whatever its size). */
 const BATCH = 500;
-const FREEZE_BATCH = 2000;
 
 export interface BulkRequest {
   action: BulkAction;
@@ -129,18 +128,16 @@ export class BulkExecutionsService implements OnModuleInit, OnModuleDestroy {
         ],
       );
       if (!job) return null;
-      let total = 0;
-      let cursor: string | undefined;
-      do {
-        const page = await this.executions.matchingIds(principal.workspaceId, match, FREEZE_BATCH, cursor);
-        await manager.query(
-          `INSERT INTO bulk_execution_job_items (job_id, execution_id, position)
-           SELECT $1, id, $3 + ordinality FROM unnest($2::uuid[]) WITH ORDINALITY AS t(id, ordinality)`,
-          [job.id, page.ids, total],
-        );
-        total += page.ids.length;
-        cursor = page.nextCursor ?? undefined;
-      } while (cursor);
+      // The whole set in one statement, in the explorer's order (newest first).
+      const matching = this.executions.matchingIdsSql(principal.workspaceId, match);
+      const jobParameter = matching.parameters.length + 1;
+      const frozen = await manager.query(
+        `WITH items AS (INSERT INTO bulk_execution_job_items (job_id, execution_id, position)
+                        SELECT $${jobParameter}::uuid, m.id, m.position FROM (${matching.sql}) m RETURNING 1)
+         SELECT count(*)::int AS total FROM items`,
+        [...matching.parameters, job.id],
+      );
+      const total = z.array(z.object({ total: z.number() })).parse(frozen)[0]?.total ?? 0;
       if (total !== request.expectedCount) {
         throw new HttpException(
           {
