@@ -23,6 +23,7 @@ import { ReportDeltas1765250000000 } from './1765250000000-report-deltas';
 import { ReportWeeklyDeliveries1765250000001 } from './1765250000001-report-weekly-deliveries';
 import { BulkRetryOnVersion1765262000000 } from './1765262000000-bulk-retry-on-version';
 import { ParkedWebhookWorkspaces1765262100000 } from './1765262100000-parked-webhook-workspaces';
+import { ExplorerContactNumberSearch1765262200000 } from './1765262200000-explorer-contact-number-search';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -51,4 +52,5 @@ export const MIGRATIONS = [
   ReportWeeklyDeliveries1765250000001,
   BulkRetryOnVersion1765262000000,
   ParkedWebhookWorkspaces1765262100000,
+  ExplorerContactNumberSearch1765262200000,
 ];
