@@ -24,6 +24,7 @@ import { ReportWeeklyDeliveries1765250000001 } from './1765250000001-report-week
 import { BulkRetryOnVersion1765262000000 } from './1765262000000-bulk-retry-on-version';
 import { ParkedWebhookWorkspaces1765262100000 } from './1765262100000-parked-webhook-workspaces';
 import { ExplorerContactNumberSearch1765262200000 } from './1765262200000-explorer-contact-number-search';
+import { ExplorerTestRunsIndex1765262300000 } from './1765262300000-explorer-test-runs-index';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -53,4 +54,5 @@ export const MIGRATIONS = [
   BulkRetryOnVersion1765262000000,
   ParkedWebhookWorkspaces1765262100000,
   ExplorerContactNumberSearch1765262200000,
+  ExplorerTestRunsIndex1765262300000,
 ];
