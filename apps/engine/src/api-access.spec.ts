@@ -746,8 +746,8 @@ describe('API access: roles, anonymous callers and workspaces', () => {
   /** A copy of a delivery already processed, parked: its replay applies nothing new. */
   async function parkedDelivery(): Promise<string> {
     const [row] = await h.sql(
-      `INSERT INTO webhook_deliveries (provider, received_at, body, processed_at, attempts, last_error, status)
-       SELECT provider, received_at, body, now(), 5, 'test', 'parked' FROM webhook_deliveries WHERE status = 'processed'
+      `INSERT INTO webhook_deliveries (provider, received_at, body, processed_at, attempts, last_error, status, workspace_ids)
+       SELECT provider, received_at, body, now(), 5, 'test', 'parked', parley_webhook_workspaces(body) FROM webhook_deliveries WHERE status = 'processed'
         ORDER BY id LIMIT 1 RETURNING id::text AS id`,
     );
     return str(row?.['id']);

@@ -20,6 +20,7 @@ import { BulkExecutionsController } from './executions/bulk/bulk-executions.cont
 import { BulkExecutionsService } from './executions/bulk/bulk-executions.service';
 import { ExecutionsController } from './executions/executions.controller';
 import { ExecutionsOverviewController } from './executions/executions-overview.controller';
+import { ExecutionRetriesService } from './executions/execution-retries.service';
 import { ExecutionsService } from './executions/executions.service';
 import { SavedViewsService } from './executions/saved-views.service';
 import { FlowRunsController } from './flows/flow-runs.controller';
@@ -107,6 +108,7 @@ import { WorkspacesModule } from './workspaces/workspaces.module';
     BulkExecutionsService,
     ContactListService,
     ExecutionsService,
+    ExecutionRetriesService,
     ParkedWebhooksService,
     SavedViewsService,
     SimulatorClientService,

@@ -57,8 +57,8 @@ describeInBrowser('the admin console: find a failed execution, retry it, bulk-re
     await client.connect();
     try {
       const result = await client.query<{ id: string }>(
-        `INSERT INTO webhook_deliveries (provider, received_at, body, processed_at, attempts, last_error, status)
-         SELECT provider, received_at, body, now(), 5, 'database connection lost', 'parked' FROM webhook_deliveries
+        `INSERT INTO webhook_deliveries (provider, received_at, body, processed_at, attempts, last_error, status, workspace_ids)
+         SELECT provider, received_at, body, now(), 5, 'database connection lost', 'parked', parley_webhook_workspaces(body) FROM webhook_deliveries
           WHERE status = 'processed' ORDER BY id LIMIT 1 RETURNING id::text AS id`,
       );
       return str(result.rows[0]?.id);
@@ -256,6 +256,66 @@ describeInBrowser('the admin console: find a failed execution, retry it, bulk-re
       await changes.getByText(/^Added the step “Done”/).waitFor();
       await changes.getByText(/^Connected “Send the price” .* \(next\) to “Done”/).waitFor();
       await screenshot(page, 'admin-audit-version-diff');
+    },
+    STEP_TIMEOUT_MS,
+  );
+
+  it(
+    'retries a failed run on the latest published version, and the trail names both versions',
+    async () => {
+      // A run of v2 fails (the customer is unreachable once); then v3 changes the wording of the step it failed at.
+      const simulator = stack?.urls.simulator ?? '';
+      const waId = '393337000009';
+      await fetch(`${simulator}/sim/faults`, { method: 'POST', body: JSON.stringify({ to: waId, kind: 'graph_error', code: 131026 }) });
+      await fetch(`${simulator}/sim/customer-messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ from: waId, name: 'Customer 9', text: 'price please' }),
+      });
+      await waitUntil('the failed run', async () => ((await failedCount()) === 1 ? true : null), 60_000);
+      const flow = obj((await admin.request('GET', `/api/flows/${flowId}`)).body);
+      const definition = obj(flow['definition']);
+      const nodes = arr(definition['nodes']).map(obj);
+      const reworded = {
+        ...definition,
+        nodes: nodes.map((n) =>
+          n['id'] === 'reply' ? { ...n, config: { message: { type: 'text', text: 'Prices start at 12 EUR', previewUrl: false } } } : n,
+        ),
+      };
+      expect((await admin.request('PUT', `/api/flows/${flowId}`, { revision: flow['revision'], definition: reworded })).status).toBe(200);
+      expect((await admin.request('POST', `/api/flows/${flowId}/publish`, {})).status).toBe(201);
+
+      await page.goto(`${web}/executions?status=failed&errorCode=131026`);
+      const rows = page.getByRole('table', { name: 'Executions' }).getByRole('row');
+      await waitUntil('one failed row', async () => ((await rows.count()) === 2 ? true : null));
+      await rows.nth(1).getByRole('link').first().click();
+      await page.waitForURL((url) => /^\/executions\/[0-9a-f-]{36}$/.test(url.pathname));
+      await page.getByRole('button', { name: 'Retry on latest version (v3)' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Retry on v3?' });
+      await dialog.getByText('It moves from v2 to v3').waitFor();
+      await screenshot(page, 'admin-retry-on-latest-confirm');
+      await dialog.getByRole('button', { name: 'Retry on v3', exact: true }).click();
+      await waitUntil(
+        'the run to succeed on v3',
+        async () => {
+          await page.reload();
+          const heading = await page.getByRole('heading', { level: 1 }).textContent();
+          return heading?.includes('succeeded') ? true : null;
+        },
+        60_000,
+      );
+      await page.getByText(/ · Version 3 · /).waitFor();
+      await screenshot(page, 'admin-retry-on-latest-succeeded');
+      const sent = arr(obj(await (await fetch(`${simulator}/sim/messages?to=${waId}`)).json())['data']).map((m) => JSON.stringify(m));
+      expect(sent.filter((m) => m.includes('Prices start at 12 EUR'))).toHaveLength(1);
+      expect(sent.filter((m) => m.includes('Prices start at 10 EUR'))).toHaveLength(0);
+
+      await page.goto(`${web}/audit?action=execution.`);
+      await page
+        .getByRole('table', { name: 'Audit entries' })
+        .getByText('retried an execution from step reply on the latest version (v2 → v3)')
+        .waitFor();
+      await screenshot(page, 'admin-audit-retry-on-latest');
     },
     STEP_TIMEOUT_MS,
   );

@@ -23,20 +23,32 @@ export class AuditService {
   constructor(private readonly dataSource: DataSource) {}
 
   async record(entry: AuditRecord, manager: EntityManager = this.dataSource.manager): Promise<void> {
+    await this.recordMany([entry], manager);
+  }
+
+  /**
+   * Appends many entries in one statement (a bulk job's batch). The chain
+   * trigger runs per row and sees the rows inserted before it in the same
+   * statement, so they chain one after another in the order given.
+   */
+  async recordMany(entries: readonly AuditRecord[], manager: EntityManager = this.dataSource.manager): Promise<void> {
+    if (entries.length === 0) return;
     const origin = currentRequestOrigin();
     // A change made with an API key is the key's, not the person who once created it.
     const apiKey = origin?.apiKey ?? null;
-    const details = apiKey ? { ...entry.details, actorApiKey: apiKey } : (entry.details ?? {});
     await manager.query(
       `INSERT INTO audit_log (workspace_id, actor_user_id, action, subject_type, subject_id, details, ip, user_agent)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+       SELECT workspace_id, actor_user_id, action, subject_type, subject_id, details, $7, $8
+         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::jsonb[])
+              WITH ORDINALITY AS t(workspace_id, actor_user_id, action, subject_type, subject_id, details, position)
+        ORDER BY position`,
       [
-        entry.workspaceId,
-        apiKey ? null : entry.actorUserId,
-        entry.action,
-        entry.subjectType,
-        entry.subjectId,
-        JSON.stringify(details),
+        entries.map((e) => e.workspaceId),
+        entries.map((e) => (apiKey ? null : e.actorUserId)),
+        entries.map((e) => e.action),
+        entries.map((e) => e.subjectType),
+        entries.map((e) => e.subjectId),
+        entries.map((e) => JSON.stringify(apiKey ? { ...e.details, actorApiKey: apiKey } : (e.details ?? {}))),
         origin?.ip ?? null,
         origin?.userAgent ?? null,
       ],

@@ -36,6 +36,13 @@ export interface WaitingPosition {
   vars: Record<string, unknown> | null;
 }
 
+/** A failed execution to run again from `nodeId`, on `flowVersionId` when it moves to another version. */
+export interface FailedRetry {
+  executionId: string;
+  nodeId: string;
+  flowVersionId: string | null;
+}
+
 /** A new execution as entry rules decide it (running, or skipped with the reason). */
 export interface NewExecution {
   workspaceId: string;
@@ -370,16 +377,36 @@ export class ExecutionStore {
     return claimed !== undefined;
   }
 
-  /** A person retries a failed execution from its failed step: it waits on a retry due now. */
-  async retryFailed(db: EntityManager, retry: { executionId: string; workspaceId: string; contactId: string; nodeId: string }, now: Date) {
-    await db.query(
-      `WITH wait AS (INSERT INTO waits (workspace_id, contact_id, execution_id, node_id, kind, due_at)
-                     VALUES ($4, $5, $1, $2, 'retry', coalesce($6::timestamptz, now())))
-       UPDATE executions SET status = 'waiting', current_node_id = $2, error_code = NULL, error_message = NULL, ended_reason = NULL,
-              finished_at = NULL, updated_at = $3
-        WHERE id = $1`,
-      [retry.executionId, retry.nodeId, now, retry.workspaceId, retry.contactId, this.databaseClock.fixed()],
+  /**
+   * People retry failed executions from their failed step (one, or a bulk
+   * job's batch, in one statement): each waits on a retry due now by the database's clock, on the
+   * version given (a retry on the latest version) or its own. An execution no
+   * longer failed is left alone; returns the ids that were moved.
+   */
+  async retryFailed(db: EntityManager, retries: readonly FailedRetry[], now: Date): Promise<string[]> {
+    if (retries.length === 0) return [];
+    const rows = await db.query(
+      `WITH wanted AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[]) AS t(execution_id, node_id, flow_version_id)),
+       moved AS (
+         UPDATE executions e SET status = 'waiting', current_node_id = w.node_id, flow_version_id = coalesce(w.flow_version_id, e.flow_version_id),
+                error_code = NULL, error_message = NULL, ended_reason = NULL, finished_at = NULL, updated_at = $4
+           FROM wanted w WHERE e.id = w.execution_id AND e.status = 'failed'
+         RETURNING e.id, e.workspace_id, e.contact_id, e.current_node_id),
+       wait AS (INSERT INTO waits (workspace_id, contact_id, execution_id, node_id, kind, due_at)
+                SELECT workspace_id, contact_id, id, current_node_id, 'retry', coalesce($5::timestamptz, now()) FROM moved)
+       SELECT id::text AS id FROM moved`,
+      [
+        retries.map((r) => r.executionId),
+        retries.map((r) => r.nodeId),
+        retries.map((r) => r.flowVersionId),
+        now,
+        this.databaseClock.fixed(),
+      ],
     );
+    return z
+      .array(idRow)
+      .parse(rows)
+      .map((row) => row.id);
   }
 }
 

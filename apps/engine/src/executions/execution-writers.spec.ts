@@ -18,7 +18,7 @@ const NOT_MOVED_YET: Record<string, string[]> = {
   'whatsapp/whatsapp-sender.service.ts': ['side_effects'],
   'crm/crm-store.service.ts': ['side_effects'],
   'whatsapp/webhook-processor.service.ts': ['side_effects'],
-  'executions/executions.service.ts': ['side_effects'],
+  'executions/execution-retries.service.ts': ['side_effects'],
   // Hold waits follow a pause's end when a pause changes.
   'pauses/pause.service.ts': ['waits'],
   // Which process dispatched a due wait (dispatched_at), not the wait's state.

@@ -21,8 +21,12 @@ const retryBody = z
   .object({
     /** Send again a message whose outcome stayed unknown (it may have reached the customer): a person's explicit choice. */
     resendUnknown: z.boolean().default(false),
+    onVersion: z
+      .enum(['same', 'latest'])
+      .default('same')
+      .meta({ description: 'same: continue on the version it ran; latest: on the flow’s published version now, at the same step' }),
   })
-  .default({ resendUnknown: false });
+  .default({ resendUnknown: false, onVersion: 'same' });
 
 const executionView = z.object({
   id: z.uuid(),
@@ -95,10 +99,13 @@ export class ExecutionsController {
   @Roles('admin', 'marketer')
   @HttpCode(202)
   @ApiOperation({
-    summary: 'Run a failed execution again from its failed step (resendUnknown: also resend a message whose outcome is unknown)',
+    summary:
+      'Run a failed execution again from its failed step (resendUnknown: also resend a message whose outcome is unknown; onVersion latest: on the published version now)',
   })
   @ZodResponse(z.object({ retrying: z.boolean() }), { status: 202, description: 'Retrying in the background' })
-  @ErrorResponses({ 409: 'Not a failed execution, or its send has an unknown outcome (pass resendUnknown)' })
+  @ErrorResponses({
+    409: 'Not a failed execution, its send has an unknown outcome (pass resendUnknown), or (onVersion latest) the failed step was removed in the latest version',
+  })
   async retry(
     @CurrentPrincipal() principal: Principal,
     @ZodParam('id', idParam) id: string,

@@ -9,10 +9,12 @@ import { sqlRow, sqlRows } from '../database/sql-rows';
 import { FlowVersion } from '../flows/flow-version.entity';
 import { viewFlowVersion } from '../flows/flow-view';
 import { FlowRunner } from '../runtime/flow-runner.service';
+import { ExecutionRetriesService } from './execution-retries.service';
 import { ExecutionStore } from './execution-store.service';
 import { ExecutionStep } from './execution-step.entity';
 import { Execution } from './execution.entity';
 import type { ExecutionStatus } from './execution-status';
+import type { RetryOptions } from './retry-decision';
 
 /** Which executions: every filter of the explorer (all optional, combined with AND). */
 export interface ExecutionMatch {
@@ -131,64 +133,25 @@ export class ExecutionsService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly parkedWebhooks: ParkedWebhooksService,
+    private readonly retries: ExecutionRetriesService,
   ) {}
 
   /**
-   * Runs a failed execution again from the step that failed. The step's
-   * earlier refused send may go again (a person decided so); a send whose
-   * outcome is unknown goes again only when asked explicitly (it may have
-   * reached the customer). Returns the contact whose work must be dispatched.
+   * Runs a failed execution again from the step that failed, on its own
+   * version or on the flow's latest published one. The step's earlier
+   * refused send may go again (a person decided so); a send whose outcome is
+   * unknown goes again only when asked explicitly (it may have reached the
+   * customer). Returns the contact whose work must be dispatched.
    */
-  async retry(principal: Principal, id: string, options: { resendUnknown: boolean }): Promise<{ contactId: string }> {
+  async retry(principal: Principal, id: string, options: RetryOptions): Promise<{ contactId: string }> {
     return this.dataSource.transaction(async (manager) => {
-      const execution = await sqlRow(
-        manager,
-        z.object({ id: z.string(), contact_id: z.string(), status: z.string(), workspace_id: z.string() }),
-        'SELECT id, contact_id, status, workspace_id FROM executions WHERE id = $1 AND workspace_id = $2 FOR UPDATE',
-        [id, principal.workspaceId],
-      );
-      if (!execution) throw new NotFoundException('No such execution in this workspace.');
-      if (execution.status !== 'failed')
-        throw new ConflictException(`Only a failed execution can be retried (this one is ${execution.status}).`);
-      const step = await sqlRow(
-        manager,
-        z.object({ node_id: z.string(), visit: z.number() }),
-        `SELECT node_id, visit FROM execution_steps WHERE execution_id = $1 AND status = 'failed' ORDER BY sequence DESC LIMIT 1`,
-        [id],
-      );
-      if (!step) throw new ConflictException('This execution has no failed step to retry.');
-      const now = this.clock.now();
-      const key = `${id}:${step.node_id}:${step.visit}`;
-      const effect = await sqlRow(manager, z.object({ status: z.string() }), 'SELECT status FROM side_effects WHERE idempotency_key = $1', [
-        key,
-      ]);
-      if (effect?.status === 'unknown' && !options.resendUnknown) {
-        throw new ConflictException(
-          'WhatsApp never confirmed whether the message of this step went out, so it may already have reached the customer. Retry with {"resendUnknown": true} to send it again anyway.',
-        );
+      const [outcome] = await this.retries.retryMany(manager, principal, [id], options);
+      if (!outcome) throw new NotFoundException('No such execution in this workspace.');
+      if (!outcome.retried) {
+        if (outcome.notFound) throw new NotFoundException(outcome.reason);
+        throw new ConflictException(outcome.reason);
       }
-      await manager.query(
-        `UPDATE side_effects SET status = 'failed', result = coalesce(result, '{}'::jsonb) || '{"retryable": true}'::jsonb
-          WHERE idempotency_key = $1 AND status IN ('failed', 'unknown')`,
-        [key],
-      );
-      await this.store.retryFailed(
-        manager,
-        { executionId: id, workspaceId: execution.workspace_id, contactId: execution.contact_id, nodeId: step.node_id },
-        now,
-      );
-      await this.audit.record(
-        {
-          workspaceId: principal.workspaceId,
-          actorUserId: principal.userId,
-          action: 'execution.retried',
-          subjectType: 'execution',
-          subjectId: id,
-          details: { node: step.node_id, resendUnknown: effect?.status === 'unknown' },
-        },
-        manager,
-      );
-      return { contactId: execution.contact_id };
+      return { contactId: outcome.contactId };
     });
   }
 
@@ -356,23 +319,22 @@ export class ExecutionsService {
     return this.matching(workspaceId, match).getCount();
   }
 
-  /** Ids of matching executions, newest first, `limit` at a time after `cursor` (a bulk job freezes its set with these). */
-  async matchingIds(
-    workspaceId: string,
-    match: ExecutionMatch,
-    limit: number,
-    cursor?: string,
-  ): Promise<{ ids: string[]; nextCursor: string | null }> {
-    const query = this.matching(workspaceId, match).take(limit + 1);
-    if (cursor) {
-      const position = decodeCursor(cursor);
-      if (!position) throw new BadRequestException('cursor: not a cursor this API gave out; start again without one.');
-      query.andWhere('(e.startedAt, e.id) < (:cursorAt, :cursorId)', { cursorAt: position.startedAt, cursorId: position.id });
-    }
-    const rows = await query.getMany();
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return { ids: page.map((e) => e.id), nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+  /**
+   * The SQL (and its parameters, $1 to $n) selecting the ids of the matching
+   * executions with their place newest first (`id`, `position` from 1): a
+   * bulk job freezes its whole set with it in one INSERT ... SELECT. Not a
+   * cursor: rows that share a start time (to the microsecond, as SQL's now()
+   * writes them) would be cut by a millisecond cursor.
+   */
+  matchingIdsSql(workspaceId: string, match: ExecutionMatch): { sql: string; parameters: unknown[] } {
+    const [sql, parameters] = this.matching(workspaceId, match)
+      .select('e.id', 'id')
+      .addSelect('e.startedAt', 'started_at')
+      .getQueryAndParameters();
+    return {
+      sql: `SELECT m.id, row_number() OVER (ORDER BY m.started_at DESC, m.id DESC) AS position FROM (${sql}) m`,
+      parameters,
+    };
   }
 
   async list(workspaceId: string, filter: ExecutionFilter) {

@@ -6,31 +6,12 @@ import type { Principal } from '../auth/principal';
 import { sqlRow, sqlRows } from '../database/sql-rows';
 import { Dispatcher } from '../dispatch/dispatcher';
 
-/** How many of the newest parked deliveries are looked through for a workspace's own. */
-const SCAN_LIMIT = 500;
-
-/** The ids a WhatsApp delivery speaks for: its business accounts and phone numbers. Anything else in the body is ignored. */
-const envelopeIds = z.object({
-  entry: z
-    .array(
-      z.object({
-        id: z.string().optional(),
-        changes: z
-          .array(z.object({ value: z.object({ metadata: z.object({ phone_number_id: z.string() }).optional() }).optional() }))
-          .optional(),
-      }),
-    )
-    .optional(),
-});
-
 const parkedRow = z.object({
   id: z.string(),
   received_at: z.date(),
   attempts: z.number(),
   last_error: z.string().nullable(),
-  body: z.instanceof(Buffer),
 });
-const numberRow = z.object({ phone_number_id: z.string(), waba_id: z.string() });
 
 export interface ParkedWebhookView {
   id: string;
@@ -39,26 +20,13 @@ export interface ParkedWebhookView {
   lastError: string | null;
 }
 
-function idsOf(body: Buffer): { wabaIds: string[]; phoneNumberIds: string[] } {
-  let json: unknown;
-  try {
-    json = JSON.parse(body.toString('utf8'));
-  } catch {
-    return { wabaIds: [], phoneNumberIds: [] };
-  }
-  const parsed = envelopeIds.safeParse(json);
-  const entries = parsed.success ? (parsed.data.entry ?? []) : [];
-  return {
-    wabaIds: entries.flatMap((e) => (e.id ? [e.id] : [])),
-    phoneNumberIds: entries.flatMap((e) => (e.changes ?? []).flatMap((c) => (c.value?.metadata ? [c.value.metadata.phone_number_id] : []))),
-  };
-}
-
 /**
  * WhatsApp webhook deliveries given up after their retries ("parked"), and
  * their replay. Deliveries are stored before Meta gets its 200, without a
- * workspace: one belongs to a workspace when it speaks for one of its numbers
- * or business accounts. A replay puts the stored delivery back on the normal
+ * workspace; when one is parked, the workspaces it speaks for (whose numbers
+ * or business accounts its entries name) are stored with it
+ * (`workspace_ids`, by `parley_webhook_workspaces`), and each workspace sees
+ * only those. A replay puts the stored delivery back on the normal
  * ingest path (pending, fresh attempts, dispatched), where messages are unique
  * by wamid and events by source id, so nothing is applied twice.
  */
@@ -71,12 +39,14 @@ export class ParkedWebhooksService {
   ) {}
 
   async list(workspaceId: string, limit = 20): Promise<ParkedWebhookView[]> {
-    return (await this.ownParked(workspaceId)).slice(0, limit).map((r) => ({
-      id: r.id,
-      receivedAt: r.received_at.toISOString(),
-      attempts: r.attempts,
-      lastError: r.last_error,
-    }));
+    const rows = await sqlRows(
+      this.dataSource,
+      parkedRow,
+      `SELECT id::text, received_at, attempts, last_error FROM webhook_deliveries
+        WHERE status = 'parked' AND workspace_ids @> ARRAY[$1::uuid] ORDER BY id DESC LIMIT $2`,
+      [workspaceId, limit],
+    );
+    return rows.map((r) => ({ id: r.id, receivedAt: r.received_at.toISOString(), attempts: r.attempts, lastError: r.last_error }));
   }
 
   /**
@@ -85,13 +55,14 @@ export class ParkedWebhooksService {
    * happens again; the replay itself is audited once.
    */
   async replay(principal: Principal, id: string): Promise<{ id: string; replayed: boolean; status: string }> {
+    // Replayed, it leaves `parked` but keeps whose it was: a second replay answers what became of it.
     const delivery = await sqlRow(
       this.dataSource,
-      z.object({ status: z.string(), body: z.instanceof(Buffer) }),
-      'SELECT status, body FROM webhook_deliveries WHERE id = $1',
-      [id],
+      z.object({ status: z.string() }),
+      'SELECT status FROM webhook_deliveries WHERE id = $1 AND workspace_ids @> ARRAY[$2::uuid]',
+      [id, principal.workspaceId],
     );
-    if (!delivery || !(await this.belongsTo(principal.workspaceId, delivery.body))) {
+    if (!delivery) {
       throw new NotFoundException('No such webhook delivery in this workspace.');
     }
     const replayed = await this.dataSource.transaction(async (manager) => {
@@ -122,37 +93,5 @@ export class ParkedWebhooksService {
     // The sweeper picks up any pending delivery too, so a dispatch lost here only delays it.
     await this.dispatcher.dispatch([{ kind: 'webhook', id }]);
     return { id, replayed: true, status: 'pending' };
-  }
-
-  private async numbersOf(workspaceId: string): Promise<{ wabaIds: Set<string>; phoneNumberIds: Set<string> }> {
-    const rows = await sqlRows(
-      this.dataSource,
-      numberRow,
-      'SELECT phone_number_id, waba_id FROM whatsapp_numbers WHERE workspace_id = $1',
-      [workspaceId],
-    );
-    return {
-      wabaIds: new Set(rows.map((r) => r.waba_id).filter((w) => w !== '')),
-      phoneNumberIds: new Set(rows.map((r) => r.phone_number_id)),
-    };
-  }
-
-  private async belongsTo(workspaceId: string, body: Buffer): Promise<boolean> {
-    const own = await this.numbersOf(workspaceId);
-    const ids = idsOf(body);
-    return ids.phoneNumberIds.some((p) => own.phoneNumberIds.has(p)) || ids.wabaIds.some((w) => own.wabaIds.has(w));
-  }
-
-  private async ownParked(workspaceId: string) {
-    const own = await this.numbersOf(workspaceId);
-    const rows = await sqlRows(
-      this.dataSource,
-      parkedRow,
-      `SELECT id::text, received_at, attempts, last_error, body FROM webhook_deliveries WHERE status = 'parked' ORDER BY id DESC LIMIT ${SCAN_LIMIT}`,
-    );
-    return rows.filter((r) => {
-      const ids = idsOf(r.body);
-      return ids.phoneNumberIds.some((p) => own.phoneNumberIds.has(p)) || ids.wabaIds.some((w) => own.wabaIds.has(w));
-    });
   }
 }

@@ -1,5 +1,8 @@
+import { inboundTextPayload, newWamid } from '@parley/whatsapp-simulator';
 import { type EngineHarness, startEngineHarness, type TestWorkspace } from '../test-support/engine-harness';
 import { arr, obj, str } from '../test-support/json';
+import { postWebhook } from '../test-support/signed-webhook';
+import { WebhookProcessorService } from '../whatsapp/webhook-processor.service';
 
 describe('parked webhooks: listed per workspace, replayed through the normal ingest path', () => {
   let h: EngineHarness;
@@ -29,8 +32,9 @@ describe('parked webhooks: listed per workspace, replayed through the normal ing
     if (!wamid) throw new Error(`no wamid in ${body}`);
     const fresh = `${wamid}x${Date.now()}`;
     const [row] = await h.sql(
-      `INSERT INTO webhook_deliveries (provider, received_at, body, processed_at, attempts, last_error, status)
-       VALUES ('whatsapp', now(), convert_to($1, 'UTF8'), now(), 5, 'connection terminated unexpectedly', 'parked') RETURNING id::text AS id`,
+      `INSERT INTO webhook_deliveries (provider, received_at, body, processed_at, attempts, last_error, status, workspace_ids)
+       SELECT 'whatsapp', now(), b, now(), 5, 'connection terminated unexpectedly', 'parked', parley_webhook_workspaces(b)
+         FROM (SELECT convert_to($1, 'UTF8') AS b) body RETURNING id::text AS id`,
       [body.split(wamid).join(fresh).replace('"first"', JSON.stringify(text))],
     );
     return { id: str(row?.['id']), wamid: fresh };
@@ -98,6 +102,56 @@ describe('parked webhooks: listed per workspace, replayed through the normal ing
     expect(String(csv.body)).toContain(`API key Ops robot (${key.slice(0, 10)})`);
     // The chain still verifies with the key in the entry.
     expect(obj((await h.workspace.admin.get('/api/audit/verify')).body)['intact']).toBe(true);
+  });
+
+  it('stores whose a delivery is when the processor parks it, and finds it behind any number of other workspaces’ newer ones', async () => {
+    // Every attempt fails the same way (not a passing fault): the delivery is parked after its attempts.
+    await h.dataSource.query(`
+      CREATE FUNCTION test_refuse_processed() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        RAISE EXCEPTION 'refused by the test';
+      END $$;
+      CREATE TRIGGER test_refuse_processed BEFORE UPDATE ON webhook_deliveries
+        FOR EACH ROW WHEN (NEW.status = 'processed') EXECUTE FUNCTION test_refuse_processed();
+    `);
+    const number = h.simulator.state.numbers.get(h.workspace.phoneNumberId);
+    if (!number) throw new Error('no simulated number');
+    const payload = inboundTextPayload({
+      number,
+      from: '393338100001',
+      name: 'Pia',
+      wamid: newWamid(),
+      text: 'parked',
+      sentAt: new Date(),
+    });
+    expect((await postWebhook(h.url, payload, { secret: h.appSecret })).status).toBe(200);
+    const [delivery] = await h.sql('SELECT id::text AS id FROM webhook_deliveries ORDER BY id DESC LIMIT 1');
+    const id = str(delivery?.['id']);
+    const processor = h.app.get(WebhookProcessorService);
+    const status = async () => str((await h.sql('SELECT status FROM webhook_deliveries WHERE id = $1', [id]))[0]?.['status']);
+    for (let call = 0; call < 20 && (await status()) !== 'parked'; call += 1) await processor.process(id).catch(() => null);
+    await h.idle();
+    await h.dataSource.query('DROP TRIGGER test_refuse_processed ON webhook_deliveries; DROP FUNCTION test_refuse_processed()');
+    expect(await h.sql('SELECT status, workspace_ids FROM webhook_deliveries WHERE id = $1', [id])).toEqual([
+      { status: 'parked', workspace_ids: [h.workspace.id] },
+    ]);
+
+    // 600 newer parked deliveries of another workspace (more than any scan of the newest few hundred would look at).
+    await h.sql(
+      `INSERT INTO webhook_deliveries (provider, received_at, body, processed_at, attempts, last_error, status, workspace_ids)
+       SELECT 'whatsapp', now(), convert_to('{}', 'UTF8'), now(), 5, 'elsewhere', 'parked', ARRAY[$1::uuid] FROM generate_series(1, 600)`,
+      [other.id],
+    );
+    const listed = (admin: typeof other.admin) =>
+      admin.get('/api/webhooks/parked').then((r) => arr(obj(r.body)['data']).map((d) => str(obj(d)['id'])));
+    expect(await listed(h.workspace.admin)).toContain(id);
+    const theirs = await listed(other.admin);
+    expect(theirs).toHaveLength(20);
+    expect(theirs).not.toContain(id);
+    expect((await other.admin.post(`/api/webhooks/parked/${id}/replay`)).status).toBe(404);
+    expect(obj((await h.workspace.admin.post(`/api/webhooks/parked/${id}/replay`)).body)).toMatchObject({ replayed: true });
+    await h.settle();
+    expect(await status()).toBe('processed');
   });
 
   it('refuses a malformed id naming it, and an unknown one with 404', async () => {

@@ -1,4 +1,4 @@
-import { refuseUserChange } from './admin-change-rule';
+import { refuseMemberRemoval, refuseUserChange } from './admin-change-rule';
 
 const admin = { id: 'a', role: 'admin' as const, disabled: false };
 
@@ -29,5 +29,33 @@ describe('refuseUserChange', () => {
   it('lets a disabled admin be re-enabled or demoted', () => {
     const disabled = { id: 'd', role: 'admin' as const, disabled: true };
     expect(refuseUserChange({ role: 'support' }, { target: disabled, actorUserId: 'a', otherActiveAdmins: 0 })).toBeNull();
+  });
+});
+
+describe('the last-admin rule across workspaces', () => {
+  it('refuses deactivating a user who is the last active admin of a workspace they were added to', () => {
+    const support = { id: 's', role: 'support' as const, disabled: false };
+    const facts = {
+      target: support,
+      actorUserId: 'a',
+      otherActiveAdmins: 0,
+      adminElsewhere: [
+        { workspaceName: 'Branch A', otherActiveAdmins: 2 },
+        { workspaceName: 'Branch B', otherActiveAdmins: 0 },
+      ],
+    };
+    expect(refuseUserChange({ disabled: true }, facts)).toMatch(/last active admin of the workspace “Branch B”/);
+    // A role change here leaves their role there alone.
+    expect(refuseUserChange({ role: 'marketer' }, facts)).toBeNull();
+    expect(
+      refuseUserChange({ disabled: true }, { ...facts, adminElsewhere: [{ workspaceName: 'Branch B', otherActiveAdmins: 1 }] }),
+    ).toBeNull();
+  });
+
+  it('refuses removing the last active admin added to a workspace, not a disabled one or another role', () => {
+    expect(refuseMemberRemoval({ role: 'admin', disabled: false }, 0)).toMatch(/last active admin/);
+    expect(refuseMemberRemoval({ role: 'admin', disabled: false }, 1)).toBeNull();
+    expect(refuseMemberRemoval({ role: 'admin', disabled: true }, 0)).toBeNull();
+    expect(refuseMemberRemoval({ role: 'support', disabled: false }, 0)).toBeNull();
   });
 });

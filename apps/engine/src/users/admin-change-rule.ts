@@ -9,8 +9,13 @@ export interface AdminChangeFacts {
   /** The user being changed, as stored now. */
   target: { id: string; role: UserRole; disabled: boolean };
   actorUserId: string;
-  /** Active admins of the workspace other than the target. */
+  /** Active admins of the workspace other than the target: its own users and the users added to it as admins. */
   otherActiveAdmins: number;
+  /**
+   * The other workspaces the target was added to as an admin, with their
+   * other active admins: deactivating a user ends their work there too.
+   */
+  adminElsewhere?: readonly { workspaceName: string; otherActiveAdmins: number }[];
 }
 
 /**
@@ -30,5 +35,20 @@ export function refuseUserChange(change: UserChange, facts: AdminChangeFacts): s
   if (activeAdminBefore && !activeAdminAfter && facts.otherActiveAdmins === 0) {
     return 'This is the last active admin of the workspace: make another user admin first.';
   }
+  if (disabledAfter && !target.disabled) {
+    const orphaned = (facts.adminElsewhere ?? []).find((w) => w.otherActiveAdmins === 0);
+    if (orphaned)
+      return `This user is the last active admin of the workspace “${orphaned.workspaceName}” (added there): make another user admin there first.`;
+  }
+  return null;
+}
+
+/**
+ * Why removing a user added to a workspace is refused, or null: the last
+ * active admin of a workspace stays, whichever workspace they came from.
+ */
+export function refuseMemberRemoval(member: { role: UserRole; disabled: boolean }, otherActiveAdmins: number): string | null {
+  if (member.role === 'admin' && !member.disabled && otherActiveAdmins === 0)
+    return 'This is the last active admin of the workspace: make another user admin first.';
   return null;
 }

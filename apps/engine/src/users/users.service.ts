@@ -10,6 +10,7 @@ import { Clock } from '../common/clock';
 import { sqlRows } from '../database/sql-rows';
 import { refuseUserChange, type UserChange } from './admin-change-rule';
 import { User } from './user.entity';
+import { adminMemberships, lockWorkspaceAdmins, otherActiveAdmins } from './workspace-admins';
 import { USER_ROLES, type UserRole } from './user-role';
 
 export interface NewUser {
@@ -128,20 +129,21 @@ export class UsersService {
   async update(principal: Principal, userId: string, change: UserChange): Promise<UserView> {
     return this.dataSource.transaction(async (manager) => {
       const repository = manager.getRepository(User);
-      // The workspace's admins are locked together: two admins demoting each other at once cannot both succeed.
-      await manager.query(`SELECT id FROM users WHERE workspace_id = $1 AND role = 'admin' ORDER BY id FOR UPDATE`, [
-        principal.workspaceId,
-      ]);
+      // The admins of this workspace and of those the user was added to as an admin are locked together: two admins
+      // demoting each other at once cannot both succeed, here or there.
+      const elsewhere = await adminMemberships(manager, userId);
+      await lockWorkspaceAdmins(manager, [principal.workspaceId, ...elsewhere.map((w) => w.id)]);
       const user = await repository.findOne({ where: { id: userId, workspaceId: principal.workspaceId } });
       if (!user) throw new NotFoundException('No such user in this workspace.');
-      const otherActiveAdmins = await repository.count({
-        where: { workspaceId: principal.workspaceId, role: 'admin', disabledAt: IsNull() },
-      });
       const before = { role: user.role, disabled: user.disabledAt !== null };
+      const adminElsewhere = [];
+      for (const workspace of await adminMemberships(manager, userId))
+        adminElsewhere.push({ workspaceName: workspace.name, otherActiveAdmins: await otherActiveAdmins(manager, workspace.id, userId) });
       const refusal = refuseUserChange(change, {
         target: { id: user.id, ...before },
         actorUserId: principal.userId,
-        otherActiveAdmins: otherActiveAdmins - (before.role === 'admin' && !before.disabled ? 1 : 0),
+        otherActiveAdmins: await otherActiveAdmins(manager, principal.workspaceId, user.id),
+        adminElsewhere,
       });
       if (refusal) throw new ConflictException(refusal);
       if (change.role !== undefined) user.role = change.role;

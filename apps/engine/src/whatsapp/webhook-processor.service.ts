@@ -181,7 +181,9 @@ export class WebhookProcessorService {
         z.object({ attempts: z.number(), status: z.string() }),
         `UPDATE webhook_deliveries SET attempts = attempts + 1, last_error = $2,
            processed_at = CASE WHEN $5 AND attempts + 1 >= $3 THEN $4::timestamptz ELSE NULL END,
-           status = CASE WHEN $5 AND attempts + 1 >= $3 THEN 'parked' ELSE status END
+           status = CASE WHEN $5 AND attempts + 1 >= $3 THEN 'parked' ELSE status END,
+           -- Whose it is, resolved once when parked, so each workspace finds its own (see ParkedWebhooksService).
+           workspace_ids = CASE WHEN $5 AND attempts + 1 >= $3 THEN parley_webhook_workspaces(body) ELSE workspace_ids END
          WHERE id = $1 AND processed_at IS NULL RETURNING attempts, status`,
         [id, message.slice(0, 2000), MAX_ATTEMPTS, this.clock.now(), parkable],
       );

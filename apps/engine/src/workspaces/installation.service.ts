@@ -6,7 +6,9 @@ import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../auth/principal';
 import { sqlRow, sqlRows } from '../database/sql-rows';
 import { USER_ROLES, type UserRole } from '../users/user-role';
+import { refuseMemberRemoval } from '../users/admin-change-rule';
 import { UsersService } from '../users/users.service';
+import { lockWorkspaceAdmins, otherActiveAdmins } from '../users/workspace-admins';
 import { Workspace } from './workspace.entity';
 
 export interface WorkspaceSummary {
@@ -191,14 +193,18 @@ export class InstallationService {
   async removeMember(principal: Principal, workspaceId: string, userId: string): Promise<WorkspaceSummary> {
     await this.requireInstallationAdmin(principal);
     await this.dataSource.transaction(async (manager) => {
+      await lockWorkspaceAdmins(manager, [workspaceId]);
       const removed = await sqlRow(
         manager,
-        z.object({ role: z.string(), email: z.string(), home: z.string() }),
+        z.object({ role: z.enum(USER_ROLES), email: z.string(), home: z.string(), disabled: z.boolean() }),
         `WITH gone AS (DELETE FROM workspace_memberships WHERE workspace_id = $1 AND user_id = $2 RETURNING user_id, role)
-         SELECT gone.role, u.email, u.workspace_id AS home FROM gone JOIN users u ON u.id = gone.user_id`,
+         SELECT gone.role, u.email, u.workspace_id AS home, u.disabled_at IS NOT NULL AS disabled FROM gone JOIN users u ON u.id = gone.user_id`,
         [workspaceId, userId],
       );
       if (!removed) throw new NotFoundException('That user is not a member added to this workspace.');
+      // Counted after the removal, in the same transaction: a refusal rolls it back.
+      const refusal = refuseMemberRemoval(removed, await otherActiveAdmins(manager, workspaceId, userId));
+      if (refusal) throw new ConflictException(refusal);
       await manager.query('UPDATE sessions SET workspace_id = $3 WHERE user_id = $1 AND workspace_id = $2', [
         userId,
         workspaceId,

@@ -128,6 +128,40 @@ describe('workspace membership and switching', () => {
     ]);
   });
 
+  it('the last-admin rule counts the admins added from other workspaces, and keeps the last one of each workspace', async () => {
+    const d = await h.addWorkspace('Branch D');
+    const ownAdmin = arr(obj((await d.admin.get('/api/users')).body)['data'])
+      .map(obj)
+      .find((u) => u['role'] === 'admin');
+    const ownAdminId = str(ownAdmin?.['id']);
+    const mara = await newMarketer();
+    expect(
+      (await h.workspace.admin.post(`/api/installation/workspaces/${d.id}/members`, { email: mara.email, role: 'admin' })).status,
+    ).toBe(200);
+    expect((await mara.client.post('/api/auth/workspace', { workspaceId: d.id })).status).toBe(200);
+
+    // Mara, added as an admin, counts: D's own admin may now be demoted.
+    const demoted = await mara.client.request('PATCH', `/api/users/${ownAdminId}`, { role: 'marketer' });
+    expect(demoted.status).toBe(200);
+
+    // Now Mara is D's last active admin: she cannot be removed from D, nor deactivated at home.
+    const removed = await h.workspace.admin.request('DELETE', `/api/installation/workspaces/${d.id}/members/${mara.id}`);
+    expect(removed.status).toBe(409);
+    expect(str(obj(removed.body)['message'])).toMatch(/last active admin/);
+    expect(await h.count('workspace_memberships', `workspace_id = $1 AND user_id = $2`, [d.id, mara.id])).toBe(1);
+    const deactivated = await h.workspace.admin.request('PATCH', `/api/users/${mara.id}`, { disabled: true });
+    expect(deactivated.status).toBe(409);
+    expect(str(obj(deactivated.body)['message'])).toContain('“Branch D”');
+    expect(await h.count('users', `id = $1 AND disabled_at IS NULL`, [mara.id])).toBe(1);
+    // Her role at home is not her role in D: changing it is fine.
+    expect((await h.workspace.admin.request('PATCH', `/api/users/${mara.id}`, { role: 'support' })).status).toBe(200);
+    expect(await h.count('audit_log', `action = 'workspace.member_removed' AND subject_id = $1`, [mara.id])).toBe(0);
+
+    // With D's own admin an admin again, she may go.
+    expect((await mara.client.request('PATCH', `/api/users/${ownAdminId}`, { role: 'admin' })).status).toBe(200);
+    expect((await h.workspace.admin.request('DELETE', `/api/installation/workspaces/${d.id}/members/${mara.id}`)).status).toBe(200);
+  });
+
   it('a session left in a workspace whose membership is gone is refused, not served from it', async () => {
     const mara = await newMarketer();
     expect(

@@ -32,6 +32,16 @@ describe('audit entries as sentences', () => {
         entry({ action: 'executions.bulk_retry_started', subjectType: 'bulk_job', subjectLabel: null, details: { count: 3 } }),
       ),
     ).toBe('Anna started a bulk retry of 3 executions');
+    expect(
+      describeAuditEntry(
+        entry({
+          action: 'execution.retried',
+          subjectType: 'execution',
+          subjectLabel: null,
+          details: { node: 'reply', onVersion: 'latest', fromVersion: 2, toVersion: 3 },
+        }),
+      ),
+    ).toBe('Anna retried an execution from step reply on the latest version (v2 → v3)');
     expect(describeAuditEntry(entry({ action: 'user.login_failed', actor: null, details: { email: 'x@example.com' } }))).toBe(
       'Failed sign-in as x@example.com',
     );

@@ -62,11 +62,15 @@ export function describeAuditEntry(entry: AuditEntry): string {
     case 'automation.pause_extended':
       return `${who} extended a pause`;
     case 'execution.retried':
-      return `${who} retried an execution${text(d['node']) ? ` from step ${text(d['node'])}` : ''}`;
+      return `${who} retried an execution${text(d['node']) ? ` from step ${text(d['node'])}` : ''}${
+        d['onVersion'] === 'latest' && text(d['toVersion'])
+          ? ` on the latest version (v${text(d['fromVersion']) ?? '?'} → v${text(d['toVersion'])})`
+          : ''
+      }`;
     case 'execution.cancelled':
       return `${who} cancelled an execution`;
     case 'executions.bulk_retry_started':
-      return `${who} started a bulk retry of ${count ?? '?'} executions`;
+      return `${who} started a bulk retry of ${count ?? '?'} executions${d['onVersion'] === 'latest' ? ' on their latest versions' : ''}`;
     case 'executions.bulk_retry_finished':
       return `Bulk retry by ${who} finished: ${text(d['succeeded']) ?? '?'} of ${count ?? '?'} retried`;
     case 'executions.bulk_cancel_started':

@@ -22,6 +22,10 @@ import { ApiKeyPrefix1765231000000 } from './1765231000000-api-key-prefix';
 import { ReportDeltas1765250000000 } from './1765250000000-report-deltas';
 import { ReportWeeklyDeliveries1765250000001 } from './1765250000001-report-weekly-deliveries';
 import { PublishedFlowsNotify1765261000000 } from './1765261000000-published-flows-notify';
+import { BulkRetryOnVersion1765262000000 } from './1765262000000-bulk-retry-on-version';
+import { ParkedWebhookWorkspaces1765262100000 } from './1765262100000-parked-webhook-workspaces';
+import { ExplorerContactNumberSearch1765262200000 } from './1765262200000-explorer-contact-number-search';
+import { ExplorerTestRunsIndex1765262300000 } from './1765262300000-explorer-test-runs-index';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -49,4 +53,8 @@ export const MIGRATIONS = [
   ReportDeltas1765250000000,
   ReportWeeklyDeliveries1765250000001,
   PublishedFlowsNotify1765261000000,
+  BulkRetryOnVersion1765262000000,
+  ParkedWebhookWorkspaces1765262100000,
+  ExplorerContactNumberSearch1765262200000,
+  ExplorerTestRunsIndex1765262300000,
 ];

@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
+import { BadRequestException, Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { z } from 'zod';
@@ -20,6 +20,9 @@ const previewBody = z.object({
   action: z.enum(BULK_ACTIONS),
   filter: filterSchema,
   excluded: z.array(z.uuid()).max(1000).default([]).meta({ description: 'Executions to leave out although they match' }),
+  onVersion: z.enum(['same', 'latest']).default('same').meta({
+    description: 'Retry only: latest moves each run to its flow’s published version now (a run whose failed step is gone there is skipped)',
+  }),
 });
 
 const startBody = previewBody.extend({
@@ -32,6 +35,11 @@ const startBody = previewBody.extend({
     .meta({ description: 'Chosen by the caller: sending the same start twice answers the same job' }),
 });
 
+function onlyRetryMoves(body: { action: string; onVersion: string }): void {
+  if (body.action !== 'retry' && body.onVersion !== 'same')
+    throw new BadRequestException('onVersion: only a retry can move runs to another version.');
+}
+
 @ApiTags('executions')
 @Controller('api/executions/bulk')
 @Roles('admin')
@@ -43,6 +51,7 @@ export class BulkExecutionsController {
   @ApiOperation({ summary: 'Count the executions a bulk retry (failed ones) or cancel (active ones) would act on' })
   @ZodResponse(z.object({ action: z.enum(BULK_ACTIONS), count: z.number().int(), excludedMatching: z.number().int() }))
   preview(@CurrentPrincipal() principal: Principal, @ZodBody(previewBody) body: z.infer<typeof previewBody>) {
+    onlyRetryMoves(body);
     return this.bulk.preview(principal.workspaceId, body);
   }
 
@@ -56,6 +65,7 @@ export class BulkExecutionsController {
     @ZodBody(startBody) body: z.infer<typeof startBody>,
     @Res({ passthrough: true }) response: Response,
   ) {
+    onlyRetryMoves(body);
     const { job, created } = await this.bulk.start(principal, body);
     if (!created) response.setHeader('x-parley-replayed', 'true');
     return viewBulkJob(job);

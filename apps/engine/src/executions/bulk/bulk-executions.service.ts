@@ -7,7 +7,7 @@ import {
   type OnModuleDestroy,
   type OnModuleInit,
 } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { AuditService } from '../../audit/audit.service';
 import type { Principal } from '../../auth/principal';
@@ -17,17 +17,22 @@ import { sqlRow, sqlRows } from '../../database/sql-rows';
 import { Dispatcher } from '../../dispatch/dispatcher';
 import type { ExecutionMatchInput } from '../execution-match.schema';
 import type { ExecutionStatus } from '../execution-status';
+import { ExecutionRetriesService } from '../execution-retries.service';
 import { type ExecutionMatch, ExecutionsService } from '../executions.service';
+import type { RetryVersion } from '../retry-decision';
+import { FlowRunner } from '../../runtime/flow-runner.service';
 import { type BulkAction, type BulkJobRow, actionableStatuses, bulkJobRow } from './bulk-execution-job';
 
 const LEASE_MS = 60_000;
-const BATCH = 50;
-const FREEZE_BATCH = 2000;
+/** Executions a batch acts on in one transaction (a fixed number of statements whatever its size). */
+const BATCH = 500;
 
 export interface BulkRequest {
   action: BulkAction;
   filter: ExecutionMatchInput;
   excluded: readonly string[];
+  /** Retry only: continue each run on its own version, or on its flow's published version now. */
+  onVersion?: RetryVersion;
 }
 
 /** The filter narrowed to what the action can act on (a status the user chose outside that set matches nothing). */
@@ -73,6 +78,8 @@ export class BulkExecutionsService implements OnModuleInit, OnModuleDestroy {
     private readonly dispatcher: Dispatcher,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly retries: ExecutionRetriesService,
+    private readonly runner: FlowRunner,
   ) {}
 
   onModuleInit(): void {
@@ -105,8 +112,8 @@ export class BulkExecutionsService implements OnModuleInit, OnModuleDestroy {
       const job = await sqlRow(
         manager,
         bulkJobRow,
-        `INSERT INTO bulk_execution_jobs (workspace_id, request_key, action, filter, excluded, total, created_by, created_at)
-         VALUES ($1, $2, $3, $4, $5, 0, $6, $7)
+        `INSERT INTO bulk_execution_jobs (workspace_id, request_key, action, filter, excluded, total, created_by, created_at, on_version)
+         VALUES ($1, $2, $3, $4, $5, 0, $6, $7, $8)
          ON CONFLICT (workspace_id, request_key) DO NOTHING
          RETURNING *`,
         [
@@ -117,21 +124,20 @@ export class BulkExecutionsService implements OnModuleInit, OnModuleDestroy {
           request.excluded,
           principal.userId,
           this.clock.now(),
+          request.onVersion ?? 'same',
         ],
       );
       if (!job) return null;
-      let total = 0;
-      let cursor: string | undefined;
-      do {
-        const page = await this.executions.matchingIds(principal.workspaceId, match, FREEZE_BATCH, cursor);
-        await manager.query(
-          `INSERT INTO bulk_execution_job_items (job_id, execution_id, position)
-           SELECT $1, id, $3 + ordinality FROM unnest($2::uuid[]) WITH ORDINALITY AS t(id, ordinality)`,
-          [job.id, page.ids, total],
-        );
-        total += page.ids.length;
-        cursor = page.nextCursor ?? undefined;
-      } while (cursor);
+      // The whole set in one statement, in the explorer's order (newest first).
+      const matching = this.executions.matchingIdsSql(principal.workspaceId, match);
+      const jobParameter = matching.parameters.length + 1;
+      const frozen = await manager.query(
+        `WITH items AS (INSERT INTO bulk_execution_job_items (job_id, execution_id, position)
+                        SELECT $${jobParameter}::uuid, m.id, m.position FROM (${matching.sql}) m RETURNING 1)
+         SELECT count(*)::int AS total FROM items`,
+        [...matching.parameters, job.id],
+      );
+      const total = z.array(z.object({ total: z.number() })).parse(frozen)[0]?.total ?? 0;
       if (total !== request.expectedCount) {
         throw new HttpException(
           {
@@ -151,7 +157,12 @@ export class BulkExecutionsService implements OnModuleInit, OnModuleDestroy {
           action: `executions.bulk_${request.action}_started`,
           subjectType: 'bulk_job',
           subjectId: job.id,
-          details: { count: total, filter: storedFilter(request.filter), excluded: request.excluded },
+          details: {
+            count: total,
+            filter: storedFilter(request.filter),
+            excluded: request.excluded,
+            ...(job.on_version === 'latest' ? { onVersion: 'latest' } : {}),
+          },
         },
         manager,
       );
@@ -199,6 +210,7 @@ export class BulkExecutionsService implements OnModuleInit, OnModuleDestroy {
   private sameRequest(job: BulkJobRow, request: BulkRequest): BulkJobRow {
     const same =
       job.action === request.action &&
+      job.on_version === (request.onVersion ?? 'same') &&
       canonical(job.filter) === canonical(storedFilter(request.filter)) &&
       JSON.stringify([...job.excluded].sort()) === JSON.stringify([...request.excluded].sort());
     if (!same) throw new ConflictException('requestKey: already used for a different bulk action; use a new key.');
@@ -240,42 +252,9 @@ export class BulkExecutionsService implements OnModuleInit, OnModuleDestroy {
     if (!(await this.lease(id, false))) return;
     const job = await sqlRow(this.dataSource, bulkJobRow, 'SELECT * FROM bulk_execution_jobs WHERE id = $1', [id]);
     if (!job) return;
-    const principal: Principal = { userId: job.created_by, workspaceId: job.workspace_id, role: 'admin', email: '', sessionId: '' };
     for (;;) {
-      const items = await sqlRows(
-        this.dataSource,
-        z.object({ execution_id: z.string(), state: z.enum(['pending', 'claimed']) }),
-        `SELECT execution_id, state FROM bulk_execution_job_items WHERE job_id = $1 AND state IN ('pending', 'claimed') ORDER BY position LIMIT ${BATCH}`,
-        [id],
-      );
-      if (items.length === 0) break;
-      const contacts: string[] = [];
-      for (const item of items) {
-        if (item.state === 'claimed') {
-          // Claimed by a run that stopped before recording what happened: never act twice.
-          await this.settle(id, item.execution_id, 'unknown', 'the job stopped while acting on it; not acted on again');
-          continue;
-        }
-        const claimed = await sqlRow(
-          this.dataSource,
-          z.object({ execution_id: z.string() }),
-          `UPDATE bulk_execution_job_items SET state = 'claimed' WHERE job_id = $1 AND execution_id = $2 AND state = 'pending' RETURNING execution_id`,
-          [id, item.execution_id],
-        );
-        if (!claimed) continue;
-        try {
-          if (job.action === 'retry') {
-            const { contactId } = await this.executions.retry(principal, item.execution_id, { resendUnknown: false });
-            contacts.push(contactId);
-          } else {
-            await this.executions.cancel(principal, item.execution_id);
-          }
-          await this.settle(id, item.execution_id, 'done', null);
-        } catch (error) {
-          if (!(error instanceof HttpException)) throw error;
-          await this.settle(id, item.execution_id, 'skipped', error.message);
-        }
-      }
+      const contacts = await this.dataSource.transaction((manager) => this.runBatch(manager, job));
+      if (contacts === null) break;
       if (contacts.length > 0)
         await this.dispatcher.dispatch([...new Set(contacts)].map((contactId) => ({ kind: 'contact' as const, id: contactId })));
       await this.lease(id, true);
@@ -299,18 +278,69 @@ export class BulkExecutionsService implements OnModuleInit, OnModuleDestroy {
       });
   }
 
-  private async settle(jobId: string, executionId: string, state: 'done' | 'skipped' | 'unknown', outcome: string | null): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      await manager.query('UPDATE bulk_execution_job_items SET state = $3, outcome = $4 WHERE job_id = $1 AND execution_id = $2', [
-        jobId,
-        executionId,
-        state,
-        outcome,
-      ]);
-      await manager.query(
-        `UPDATE bulk_execution_jobs SET processed = processed + 1, succeeded = succeeded + $2, skipped = skipped + $3 WHERE id = $1`,
-        [jobId, state === 'done' ? 1 : 0, state === 'done' ? 0 : 1],
+  /**
+   * Acts on the next batch of the job's items and records each outcome, in the
+   * caller's transaction: the items and their executions change together or
+   * not at all, so a job stopped anywhere resumes with exactly the items not
+   * acted on. The items are locked (SKIP LOCKED), so a second runner of the
+   * same job takes other items or none. Returns the contacts to dispatch, or
+   * null when nothing is left.
+   */
+  private async runBatch(manager: EntityManager, job: BulkJobRow): Promise<string[] | null> {
+    const items = await sqlRows(
+      manager,
+      z.object({ execution_id: z.string(), state: z.enum(['pending', 'claimed']) }),
+      `SELECT execution_id, state FROM bulk_execution_job_items WHERE job_id = $1 AND state IN ('pending', 'claimed')
+        ORDER BY position LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
+      [job.id],
+    );
+    if (items.length === 0) return null;
+    const settled: { executionId: string; state: 'done' | 'skipped' | 'unknown'; outcome: string | null }[] = [];
+    // Claimed by a run of an earlier engine (which claimed one item at a time) that stopped before recording it: never act twice.
+    for (const item of items.filter((i) => i.state === 'claimed'))
+      settled.push({ executionId: item.execution_id, state: 'unknown', outcome: 'the job stopped while acting on it; not acted on again' });
+    const pending = items.filter((i) => i.state === 'pending').map((i) => i.execution_id);
+    const contacts: string[] = [];
+    const actor = { workspaceId: job.workspace_id, userId: job.created_by };
+    if (job.action === 'retry') {
+      const outcomes = await this.retries.retryMany(manager, actor, pending, { resendUnknown: false, onVersion: job.on_version });
+      for (const outcome of outcomes) {
+        if (outcome.retried) contacts.push(outcome.contactId);
+        settled.push({
+          executionId: outcome.executionId,
+          state: outcome.retried ? 'done' : 'skipped',
+          outcome: outcome.retried ? null : outcome.reason,
+        });
+      }
+    } else {
+      const cancelled: string[] = [];
+      for (const executionId of pending) {
+        const ended = await this.runner.end(executionId, 'cancelled', 'cancelled_by_user', manager);
+        if (ended) cancelled.push(executionId);
+        settled.push({ executionId, state: ended ? 'done' : 'skipped', outcome: ended ? null : 'no longer active' });
+      }
+      await this.audit.recordMany(
+        cancelled.map((executionId) => ({
+          workspaceId: job.workspace_id,
+          actorUserId: job.created_by,
+          action: 'execution.cancelled',
+          subjectType: 'execution',
+          subjectId: executionId,
+        })),
+        manager,
       );
-    });
+    }
+    await manager.query(
+      `UPDATE bulk_execution_job_items i SET state = t.state, outcome = t.outcome
+         FROM unnest($2::uuid[], $3::text[], $4::text[]) AS t(execution_id, state, outcome)
+        WHERE i.job_id = $1 AND i.execution_id = t.execution_id`,
+      [job.id, settled.map((s) => s.executionId), settled.map((s) => s.state), settled.map((s) => s.outcome)],
+    );
+    const done = settled.filter((s) => s.state === 'done').length;
+    await manager.query(
+      `UPDATE bulk_execution_jobs SET processed = processed + $2, succeeded = succeeded + $3, skipped = skipped + $4 WHERE id = $1`,
+      [job.id, settled.length, done, settled.length - done],
+    );
+    return contacts;
   }
 }

@@ -141,6 +141,34 @@ describe('bulk retry and cancel by filter', () => {
     ).toBe(0);
   });
 
+  it('freezes every matching execution, also many sharing one start time to the microsecond (as SQL now() writes them)', async () => {
+    // 2,001 waiting runs started in one statement: more than one page of 2,000, all with the same started_at.
+    const [version] = await h.sql(`SELECT published_version_id AS id FROM flows WHERE id = $1`, [flowId]);
+    const [contact] = await h.sql(`SELECT contact_id AS id FROM executions WHERE flow_id = $1 LIMIT 1`, [flowId]);
+    await h.sql(
+      `INSERT INTO executions (workspace_id, flow_id, flow_version_id, contact_id, status, current_node_id, started_at, updated_at)
+       SELECT $1, $2, $3, $4, 'waiting', 'reply', now() - interval '1 hour', now() FROM generate_series(1, 2001)`,
+      [s.workspace.id, flowId, version?.['id'], contact?.['id']],
+    );
+    const filter = { flowId, status: 'waiting' };
+    expect(obj((await s.admin.post('/api/executions/bulk/preview', { action: 'cancel', filter })).body)['count']).toBe(2001);
+    const started = await s.admin.post('/api/executions/bulk/jobs', {
+      action: 'cancel',
+      filter,
+      expectedCount: 2001,
+      requestKey: 'same-microsecond',
+    });
+    expect(started.status).toBe(202);
+    expect(obj(started.body)).toMatchObject({ total: 2001 });
+    await h.app.get(BulkExecutionsService).whenIdle();
+    expect(obj((await s.admin.get(`/api/executions/bulk/jobs/${str(obj(started.body)['id'])}`)).body)).toMatchObject({
+      status: 'done',
+      succeeded: 2001,
+      skipped: 0,
+    });
+    expect(await h.count('executions', `flow_id = $1 AND status = 'waiting'`, [flowId])).toBe(0);
+  });
+
   it('refuses a request key reused for a different action', async () => {
     const response = await s.admin.post('/api/executions/bulk/jobs', {
       action: 'retry',

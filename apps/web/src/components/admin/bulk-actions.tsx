@@ -22,6 +22,8 @@ interface BulkActionsProps {
   filter: Record<string, string>;
   /** The executions on screen, so some can be left out. */
   candidates: readonly Candidate[];
+  /** When the filter names one flow: its published version now (a retry can move the runs there). */
+  latestVersion: number | null;
 }
 
 const VERB: Record<Action, { button: string; past: string; acts: string }> = {
@@ -38,11 +40,12 @@ function newRequestKey(): string {
  * first, the admin confirms that count (leaving some out), and the job's
  * progress shows here until it is done.
  */
-export function BulkActions({ filter, candidates }: BulkActionsProps) {
+export function BulkActions({ filter, candidates, latestVersion }: BulkActionsProps) {
   const router = useRouter();
   const [action, setAction] = useState<Action | null>(null);
   const [count, setCount] = useState<number | null>(null);
   const [excluded, setExcluded] = useState<string[]>([]);
+  const [onLatest, setOnLatest] = useState(false);
   const [requestKey, setRequestKey] = useState(newRequestKey);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
@@ -63,6 +66,7 @@ export function BulkActions({ filter, candidates }: BulkActionsProps) {
   const open = (chosen: Action) => {
     setAction(chosen);
     setExcluded([]);
+    setOnLatest(false);
     setCount(null);
     setRequestKey(newRequestKey());
     void preview(chosen, []);
@@ -81,7 +85,14 @@ export function BulkActions({ filter, candidates }: BulkActionsProps) {
     setProblem(null);
     const answer = await callEngine('/api/executions/bulk/jobs', bulkJobSchema, {
       method: 'POST',
-      body: JSON.stringify({ action, filter, excluded, expectedCount: count, requestKey }),
+      body: JSON.stringify({
+        action,
+        filter,
+        excluded,
+        expectedCount: count,
+        requestKey,
+        ...(action === 'retry' && onLatest ? { onVersion: 'latest' } : {}),
+      }),
     });
     setBusy(false);
     if (!answer.ok) {
@@ -160,6 +171,24 @@ export function BulkActions({ filter, candidates }: BulkActionsProps) {
               Each runs in the background{action === 'retry' ? ' from the step that failed' : ''}; the job is audited and never acts twice
               on one execution.
             </p>
+            {action === 'retry' ? (
+              <label style={{ display: 'block' }}>
+                <input
+                  type="checkbox"
+                  checked={onLatest}
+                  onChange={() => {
+                    setOnLatest(!onLatest);
+                    // Another request: a new key, so it is never taken for the one without (or with) the move.
+                    setRequestKey(newRequestKey());
+                  }}
+                />{' '}
+                {latestVersion !== null ? `Retry on latest version (v${latestVersion})` : 'Retry on each flow’s latest version'}
+                <span className={styles.muted} style={{ display: 'block' }}>
+                  Each run moves to the published version and continues from the same step; a run whose step is gone there is skipped with
+                  the reason.
+                </span>
+              </label>
+            ) : null}
             {actionable.length > 0 ? (
               <fieldset>
                 <legend>Leave out (from this page)</legend>

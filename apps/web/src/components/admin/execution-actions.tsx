@@ -6,10 +6,18 @@ import { z } from 'zod';
 import { ConfirmDialog } from '@/components/confirm-dialog';
 import { callEngine } from '@/lib/editor/engine-client';
 
-type Asking = 'retry' | 'cancel' | null;
+type Asking = 'retry' | 'retry-latest' | 'cancel' | null;
 
-/** Retry from the failed step, or cancel an active run; each asks first. */
-export function ExecutionActions({ id, status }: { id: string; status: string }) {
+interface ExecutionActionsProps {
+  id: string;
+  status: string;
+  /** The version it ran (a published number), and the flow's published version now; the two differ when it can move. */
+  version: number | null;
+  latestVersion: number | null;
+}
+
+/** Retry from the failed step (on its version, or on the latest), or cancel an active run; each asks first. */
+export function ExecutionActions({ id, status, version, latestVersion }: ExecutionActionsProps) {
   const router = useRouter();
   const [asking, setAsking] = useState<Asking>(null);
   const [busy, setBusy] = useState(false);
@@ -21,10 +29,19 @@ export function ExecutionActions({ id, status }: { id: string; status: string })
     if (!asking) return;
     setBusy(true);
     setProblem(null);
-    const answer = await callEngine(`/api/executions/${id}/${asking}`, z.unknown(), { method: 'POST', body: '{}' });
+    const answer = await callEngine(`/api/executions/${id}/${asking === 'cancel' ? 'cancel' : 'retry'}`, z.unknown(), {
+      method: 'POST',
+      body: JSON.stringify(asking === 'retry-latest' ? { onVersion: 'latest' } : {}),
+    });
     setBusy(false);
     if (!answer.ok) return setProblem(answer.message);
-    setDone(asking === 'retry' ? 'Retrying from the failed step…' : 'Cancelled.');
+    setDone(
+      asking === 'retry'
+        ? 'Retrying from the failed step…'
+        : asking === 'retry-latest'
+          ? `Retrying from the failed step on v${latestVersion ?? ''}…`
+          : 'Cancelled.',
+    );
     setAsking(null);
     router.refresh();
   };
@@ -36,6 +53,11 @@ export function ExecutionActions({ id, status }: { id: string; status: string })
           Retry from failed step
         </button>
       ) : null}
+      {status === 'failed' && latestVersion !== null && version !== null && latestVersion !== version ? (
+        <button type="button" className="button button-secondary" onClick={() => setAsking('retry-latest')}>
+          Retry on latest version (v{latestVersion})
+        </button>
+      ) : null}
       {active ? (
         <button type="button" className="button button-danger" onClick={() => setAsking('cancel')}>
           Cancel execution
@@ -44,8 +66,14 @@ export function ExecutionActions({ id, status }: { id: string; status: string })
       {done ? <span role="status">{done}</span> : null}
       <ConfirmDialog
         open={asking !== null}
-        title={asking === 'retry' ? 'Retry this execution?' : 'Cancel this execution?'}
-        confirmLabel={asking === 'retry' ? 'Retry' : 'Cancel execution'}
+        title={
+          asking === 'cancel'
+            ? 'Cancel this execution?'
+            : asking === 'retry-latest'
+              ? `Retry on v${latestVersion ?? ''}?`
+              : 'Retry this execution?'
+        }
+        confirmLabel={asking === 'cancel' ? 'Cancel execution' : asking === 'retry-latest' ? `Retry on v${latestVersion ?? ''}` : 'Retry'}
         danger={asking === 'cancel'}
         busy={busy}
         problem={problem}
@@ -57,6 +85,11 @@ export function ExecutionActions({ id, status }: { id: string; status: string })
       >
         {asking === 'retry' ? (
           <p>It runs again from the step that failed, on the version it ran. A message whose delivery is unknown is not sent again.</p>
+        ) : asking === 'retry-latest' ? (
+          <p>
+            It moves from v{version ?? ''} to v{latestVersion ?? ''} and runs again from the same step, as v{latestVersion ?? ''} has it
+            now. If that step is gone in v{latestVersion ?? ''}, nothing changes and you are told why.
+          </p>
         ) : (
           <p>It stops now and its waits end. The customer gets nothing more from this run.</p>
         )}

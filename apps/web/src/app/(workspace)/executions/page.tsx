@@ -144,6 +144,7 @@ export default async function ExplorerPage({ searchParams }: { searchParams: Pro
           <span className={styles.muted}>For everything this filter matches:</span>
           <BulkActions
             filter={forEngine}
+            latestVersion={flows.ok ? (flows.data.data.find((f) => f.id === filter.flowId)?.publishedVersion?.version ?? null) : null}
             candidates={page.data.data.map((e) => ({
               id: e.id,
               status: e.status,

@@ -61,7 +61,14 @@ export default async function ExecutionPage({ params }: { params: Promise<{ exec
         <Link className="button button-secondary" href={`/flows/${run.flowId}/executions/${run.id}`}>
           Open on canvas
         </Link>
-        {role === 'admin' || role === 'marketer' ? <ExecutionActions id={run.id} status={run.status} /> : null}
+        {role === 'admin' || role === 'marketer' ? (
+          <ExecutionActions
+            id={run.id}
+            status={run.status}
+            version={run.version?.kind === 'published' ? run.version.number : null}
+            latestVersion={flow.ok && !run.testMode ? (flow.data.publishedVersion?.version ?? null) : null}
+          />
+        ) : null}
       </div>
       <h2>Step timeline</h2>
       <ExecutionTimeline steps={run.steps} names={names} />
