@@ -84,5 +84,7 @@ export interface CrmConnector {
   logActivity(ref: RemoteRef, batch: ActivityBatch): Promise<{ id: string }>;
   createDeal(ref: RemoteRef, deal: { title: string; stage: string; amount: number | null }): Promise<{ id: string }>;
   createTask(ref: RemoteRef, task: { title: string; notes: string; dueAt: Date | null }): Promise<{ id: string }>;
+  /** A note on the record (HubSpot note, Zoho Note, Salesforce completed Task: the simulator and many orgs have no Note object). */
+  addNote(ref: RemoteRef, note: { text: string; at: Date }): Promise<{ id: string }>;
   quota(): QuotaSnapshot;
 }

@@ -12,6 +12,7 @@ import {
   type ContactFields,
   type CrmConnector,
   type RemoteContact,
+  type RemoteRef,
   SYNCED_FIELDS,
   type SyncCursor,
   type SyncedField,
@@ -211,6 +212,42 @@ export class CrmSyncService {
     // Lag of a push: from the change in Parley to the CRM holding it.
     this.metrics.crmSyncFinished(connection.provider, 'push', 'succeeded', Math.max(0, Date.now() - item.changedAt.getTime()) / 1000);
     await this.connections.recordCall(connection.id, 'realtime', true, Date.now() - item.changedAt.getTime(), null);
+  }
+
+  /**
+   * The CRM record of a contact, for flow steps that write to it (deals,
+   * tasks, notes): the linked record; else the one with its number, which is
+   * then linked; else a new record made from the contact. The link's
+   * baseline is what both sides hold, so the next pull sees no change.
+   */
+  async remoteRefFor(connection: ConnectionRow, connector: CrmConnector, contactId: string): Promise<RemoteRef> {
+    const linked = await this.link(connection.id, contactId);
+    if (linked) return { type: linked.remote_type, id: linked.remote_id };
+    const contact = await sqlRow(
+      this.dataSource,
+      contactRow,
+      `SELECT id, workspace_id, first_name, last_name, email, phone_e164 FROM contacts WHERE id = $1`,
+      [contactId],
+    );
+    if (!contact) throw new CrmError('not_found', `contact ${contactId} is gone`);
+    const current = fieldsOf(contact);
+    if (!current.phone) throw new CrmError('validation', 'the contact has no number to find or create its CRM record by');
+    const remote = (await connector.findByPhone(current.phone)) ?? (await connector.create(current));
+    await this.dataSource.query(
+      `INSERT INTO crm_links (connection_id, contact_id, remote_type, remote_id, baseline, remote_modified_at)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+      [
+        connection.id,
+        contactId,
+        remote.type,
+        remote.id,
+        JSON.stringify(remote.fields),
+        remote.modifiedAt ? new Date(remote.modifiedAt) : null,
+      ],
+    );
+    // Another worker may have linked it meanwhile: its link stands.
+    const stored = await this.link(connection.id, contactId);
+    return stored ? { type: stored.remote_type, id: stored.remote_id } : { type: remote.type, id: remote.id };
   }
 
   private async link(

@@ -304,4 +304,16 @@ export class HubSpotConnector implements CrmConnector {
     });
     return parse(created, answer, 'the task');
   }
+
+  async addNote(ref: RemoteRef, note: { text: string; at: Date }): Promise<{ id: string }> {
+    const answer = await this.http.request({
+      method: 'POST',
+      url: this.url('/crm/v3/objects/notes'),
+      json: {
+        properties: { hs_note_body: note.text, hs_timestamp: note.at.toISOString() },
+        associations: [{ to: { id: ref.id }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 202 }] }],
+      },
+    });
+    return parse(created, answer, 'the note');
+  }
 }

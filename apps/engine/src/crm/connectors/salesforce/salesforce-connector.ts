@@ -292,4 +292,20 @@ export class SalesforceConnector implements CrmConnector {
     });
     return parse(saved, answer, 'the task');
   }
+
+  async addNote(ref: RemoteRef, note: { text: string; at: Date }): Promise<{ id: string }> {
+    const answer = await this.http.request({
+      method: 'POST',
+      url: await this.url('/sobjects/Task'),
+      json: {
+        Subject: `Note: ${note.text.split('\n')[0] ?? ''}`.slice(0, 255),
+        Description: note.text,
+        Status: 'Completed',
+        Priority: 'Normal',
+        WhoId: ref.id,
+        ActivityDate: note.at.toISOString().slice(0, 10),
+      },
+    });
+    return parse(saved, answer, 'the note');
+  }
 }

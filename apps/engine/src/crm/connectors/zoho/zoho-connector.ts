@@ -292,4 +292,23 @@ export class ZohoConnector implements CrmConnector {
     if (!details) throw new CrmError('unavailable', 'Zoho answered the task without a record');
     return { id: details.id };
   }
+
+  async addNote(ref: RemoteRef, note: { text: string; at: Date }): Promise<{ id: string }> {
+    const answer = await this.http.request({
+      method: 'POST',
+      url: await this.url('/Notes'),
+      json: {
+        data: [
+          {
+            Note_Title: (note.text.split('\n')[0] ?? '').slice(0, 120),
+            Note_Content: note.text,
+            Parent_Id: { module: { api_name: ref.type }, id: ref.id },
+          },
+        ],
+      },
+    });
+    const details = parse(writeAnswer, answer, 'the note').data[0]?.details;
+    if (!details) throw new CrmError('unavailable', 'Zoho answered the note without a record');
+    return { id: details.id };
+  }
 }
