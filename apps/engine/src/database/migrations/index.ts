@@ -22,6 +22,7 @@ import { ApiKeyPrefix1765231000000 } from './1765231000000-api-key-prefix';
 import { ReportDeltas1765250000000 } from './1765250000000-report-deltas';
 import { ReportWeeklyDeliveries1765250000001 } from './1765250000001-report-weekly-deliveries';
 import { CrmNotes1765263000000 } from './1765263000000-crm-notes';
+import { CrmChatHistory1765263100000 } from './1765263100000-crm-chat-history';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -49,4 +50,5 @@ export const MIGRATIONS = [
   ReportDeltas1765250000000,
   ReportWeeklyDeliveries1765250000001,
   CrmNotes1765263000000,
+  CrmChatHistory1765263100000,
 ];
