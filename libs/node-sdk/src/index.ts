@@ -16,6 +16,8 @@ export type {
   ContactActions,
   CouponIssuer,
   CrmActions,
+  CrmContact,
+  CrmOrder,
   HttpClient,
   HttpResult,
   Notifier,

@@ -12,6 +12,36 @@ export interface ContactActions {
   setConsent(kind: 'marketing' | 'transactional', value: 'opted_in' | 'opted_out'): Promise<{ changed: boolean }>;
 }
 
+/** A contact as "Find contact" reports it, from the built-in store or the connected CRM. */
+export interface CrmContact {
+  /** The record's id in that store (Parley's contact id, or the CRM's). */
+  id: string;
+  /** The record's kind there (`contact`, HubSpot `contacts`, Salesforce `Contact` / `Lead`, Zoho `Contacts` / `Leads`). */
+  type: string;
+  firstName: string | null;
+  lastName: string | null;
+  email: string | null;
+  phone: string | null;
+}
+
+/** The last order of the contact (orders come from the shop, so they are always Parley's). */
+export interface CrmOrder {
+  id: string;
+  externalId: string;
+  status: string;
+  total: number | null;
+  currency: string | null;
+  placedAt: string;
+  itemsCount: number;
+  trackingUrl: string | null;
+  ordersCount: number;
+}
+
+/**
+ * The CRM steps' store: the built-in one, or the CRM the workspace
+ * connected. Steps call the same methods either way, so a flow does not
+ * change when a CRM is connected; `store` says which answered.
+ */
 export interface CrmActions {
   createOpportunity(input: {
     title: string;
@@ -19,8 +49,19 @@ export interface CrmActions {
     amount: number | null;
     currency: string | null;
     source: string | null;
-  }): Promise<{ id: string }>;
-  createTask(input: { title: string; notes: string; dueAt: Date | null; assignedUserId: string | null }): Promise<{ id: string }>;
+  }): Promise<{ id: string; store: string }>;
+  createTask(input: {
+    title: string;
+    notes: string;
+    dueAt: Date | null;
+    assignedUserId: string | null;
+  }): Promise<{ id: string; store: string }>;
+  addNote(input: { text: string }): Promise<{ id: string; store: string }>;
+  /** The record with this E.164 number, or null. */
+  findContact(input: { phone: string }): Promise<{ store: string; contact: CrmContact | null }>;
+  /** Changes this contact's names and email; with a CRM connected the sync carries them there (in order, exactly once). */
+  updateFields(input: Partial<Record<'firstName' | 'lastName' | 'email', string | null>>): Promise<{ changed: string[] }>;
+  lastOrder(): Promise<CrmOrder | null>;
 }
 
 export interface CouponIssuer {

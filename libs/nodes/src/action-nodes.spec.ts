@@ -105,7 +105,7 @@ describe('action and control nodes', () => {
     );
     expect(await createOpportunityHandler.execute(opportunity.context)).toMatchObject({
       outcome: 'continue',
-      data: { opportunityId: 'opp-1' },
+      data: { opportunityId: 'opp-1', store: 'built_in' },
     });
     expect(opportunity.recorded.calls[0]?.input).toMatchObject({ title: 'Lead Ada', amount: 129.9, currency: 'EUR' });
     const bad = testContext(createOpportunityConfigSchema.parse({ title: 'x', amount: 'lots' }));

@@ -11,9 +11,13 @@ import { tagDefinition } from './contacts/tag/tag.definition';
 import { endDefinition } from './control/end/end.definition';
 import { pauseAutomationDefinition } from './control/pause-automation/pause-automation.definition';
 import { splitDefinition } from './control/split/split.definition';
+import { addNoteDefinition } from './crm/add-note/add-note.definition';
 import { createOpportunityDefinition } from './crm/create-opportunity/create-opportunity.definition';
 import { createTaskDefinition } from './crm/create-task/create-task.definition';
+import { findContactDefinition } from './crm/find-contact/find-contact.definition';
+import { lastOrderDefinition } from './crm/last-order/last-order.definition';
 import { sendToWebhookDefinition } from './crm/send-to-webhook/send-to-webhook.definition';
+import { updateFieldsDefinition } from './crm/update-fields/update-fields.definition';
 import { couponDefinition } from './data/coupon/coupon.definition';
 import { httpRequestDefinition } from './data/http-request/http-request.definition';
 import { nearestStoreDefinition } from './data/nearest-store/nearest-store.definition';
@@ -41,9 +45,13 @@ export * from './contacts/tag/tag.definition';
 export * from './control/end/end.definition';
 export * from './control/pause-automation/pause-automation.definition';
 export * from './control/split/split.definition';
+export * from './crm/add-note/add-note.definition';
 export * from './crm/create-opportunity/create-opportunity.definition';
 export * from './crm/create-task/create-task.definition';
+export * from './crm/find-contact/find-contact.definition';
+export * from './crm/last-order/last-order.definition';
 export * from './crm/send-to-webhook/send-to-webhook.definition';
+export * from './crm/update-fields/update-fields.definition';
 export * from './data/coupon/coupon.definition';
 export * from './data/http-request/http-request.definition';
 export * from './data/nearest-store/nearest-store.definition';
@@ -72,9 +80,13 @@ export const NODE_DEFINITIONS: readonly NodeDefinition[] = [
   endDefinition,
   pauseAutomationDefinition,
   splitDefinition,
+  addNoteDefinition,
   createOpportunityDefinition,
   createTaskDefinition,
+  findContactDefinition,
+  lastOrderDefinition,
   sendToWebhookDefinition,
+  updateFieldsDefinition,
   couponDefinition,
   httpRequestDefinition,
   nearestStoreDefinition,

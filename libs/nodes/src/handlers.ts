@@ -11,9 +11,13 @@ import { tagHandler } from './contacts/tag/tag.handler';
 import { endHandler } from './control/end/end.handler';
 import { pauseAutomationHandler } from './control/pause-automation/pause-automation.handler';
 import { splitHandler } from './control/split/split.handler';
+import { addNoteHandler } from './crm/add-note/add-note.handler';
 import { createOpportunityHandler } from './crm/create-opportunity/create-opportunity.handler';
 import { createTaskHandler } from './crm/create-task/create-task.handler';
+import { findContactHandler } from './crm/find-contact/find-contact.handler';
+import { lastOrderHandler } from './crm/last-order/last-order.handler';
 import { sendToWebhookHandler } from './crm/send-to-webhook/send-to-webhook.handler';
+import { updateFieldsHandler } from './crm/update-fields/update-fields.handler';
 import { couponHandler } from './data/coupon/coupon.handler';
 import { httpRequestHandler } from './data/http-request/http-request.handler';
 import { nearestStoreHandler } from './data/nearest-store/nearest-store.handler';
@@ -41,9 +45,13 @@ export * from './contacts/tag/tag.handler';
 export * from './control/end/end.handler';
 export * from './control/pause-automation/pause-automation.handler';
 export * from './control/split/split.handler';
+export * from './crm/add-note/add-note.handler';
 export * from './crm/create-opportunity/create-opportunity.handler';
 export * from './crm/create-task/create-task.handler';
+export * from './crm/find-contact/find-contact.handler';
+export * from './crm/last-order/last-order.handler';
 export * from './crm/send-to-webhook/send-to-webhook.handler';
+export * from './crm/update-fields/update-fields.handler';
 export * from './data/coupon/coupon.handler';
 export * from './data/http-request/http-request.handler';
 export * from './data/nearest-store/nearest-store.handler';
@@ -72,9 +80,13 @@ export const NODE_HANDLERS: readonly NodeHandler[] = [
   endHandler,
   pauseAutomationHandler,
   splitHandler,
+  addNoteHandler,
   createOpportunityHandler,
   createTaskHandler,
+  findContactHandler,
+  lastOrderHandler,
   sendToWebhookHandler,
+  updateFieldsHandler,
   couponHandler,
   httpRequestHandler,
   nearestStoreHandler,

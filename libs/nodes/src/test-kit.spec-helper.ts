@@ -1,5 +1,14 @@
 import { parseTemplate } from '@parley/flow-core';
-import type { RuntimeContact, RuntimeEvent, SendWhatsAppRequest, SendWhatsAppResult, StepContext, StepServices } from '@parley/node-sdk';
+import type {
+  CrmContact,
+  CrmOrder,
+  RuntimeContact,
+  RuntimeEvent,
+  SendWhatsAppRequest,
+  SendWhatsAppResult,
+  StepContext,
+  StepServices,
+} from '@parley/node-sdk';
 
 /** What the fake services were asked to do, for assertions. */
 export interface Recorded {
@@ -66,6 +75,9 @@ export function testContext<T>(
     condition?: boolean;
     http?: Awaited<ReturnType<StepServices['http']['request']>>;
     contact?: Partial<RuntimeContact>;
+    /** What the CRM store answers to Find contact and Look up last order (default: nothing). */
+    crmContact?: CrmContact;
+    lastOrder?: CrmOrder;
   } = {},
 ): { context: StepContext<T>; recorded: Recorded } {
   const recorded: Recorded = { sent: [], calls: [] };
@@ -88,8 +100,12 @@ export function testContext<T>(
       handOver: async (note) => (record('handOver', note), { conversationId: 'conversation-1', opened: true }),
     },
     crm: {
-      createOpportunity: async (input) => (record('createOpportunity', input), { id: 'opp-1' }),
-      createTask: async (input) => (record('createTask', input), { id: 'task-1' }),
+      createOpportunity: async (input) => (record('createOpportunity', input), { id: 'opp-1', store: 'built_in' }),
+      createTask: async (input) => (record('createTask', input), { id: 'task-1', store: 'built_in' }),
+      addNote: async (input) => (record('addNote', input), { id: 'note-1', store: 'built_in' }),
+      findContact: async (input) => (record('findContact', input), { store: 'built_in', contact: options.crmContact ?? null }),
+      updateFields: async (input) => (record('updateFields', input), { changed: Object.keys(input) }),
+      lastOrder: async () => (record('lastOrder', {}), options.lastOrder ?? null),
     },
     coupons: { issue: async (input) => (record('issue', input), { code: `${input.prefix}-ABC123`, expiresAt: null, reused: false }) },
     automation: { pauseContact: async (until, reason) => void record('pauseContact', { until, reason }) },

@@ -79,6 +79,8 @@ export const engineConfigSchema = z.object({
   CRM_OUTBOX_LEASE_MS: integer(1000, 3_600_000).default(60_000),
   /** How often a connection reads the CRM's changes (incremental, by modified time). */
   CRM_POLL_INTERVAL_MS: integer(100, 86_400_000).default(5000),
+  /** A conversation is logged to the CRM once it has been quiet this long, so one batch holds the exchange rather than each message. */
+  CRM_CHAT_QUIET_MS: integer(0, 86_400_000).default(300_000),
   /** How often due waits are looked for; a wait fires within about this much of its time. */
   WAIT_POLL_INTERVAL_MS: integer(20, 60_000).default(250),
   /** Where media files customers send (and agents upload) are kept, when no S3 bucket is configured. */

@@ -12,6 +12,10 @@ export interface ContactScope {
   source: string;
 }
 
+export const PROFILE_FIELDS = ['firstName', 'lastName', 'email'] as const;
+export type ProfileField = (typeof PROFILE_FIELDS)[number];
+const PROFILE_COLUMNS = { firstName: 'first_name', lastName: 'last_name', email: 'email' } as const;
+
 /**
  * Changes to a contact's tags, fields, list and owner. Each real change is
  * also recorded as a contact event, so flows can react to it ("tag added").
@@ -77,6 +81,51 @@ export class ContactActionsService {
         );
       }
       return rows.map((r) => r.tag);
+    });
+  }
+
+  /**
+   * Changes the contact's names and email (the fields a connected CRM keeps
+   * in step: the contacts trigger puts each change in the CRM outbox).
+   * Returns the fields that changed.
+   */
+  async setProfile(
+    scope: ContactScope,
+    changes: Partial<Record<ProfileField, string | null>>,
+    outer?: EntityManager,
+  ): Promise<ProfileField[]> {
+    return this.within(outer, async (manager) => {
+      const current = await sqlRow(
+        manager,
+        z.object({ first_name: z.string().nullable(), last_name: z.string().nullable(), email: z.string().nullable() }),
+        'SELECT first_name, last_name, email FROM contacts WHERE id = $1 AND workspace_id = $2 FOR UPDATE',
+        [scope.contactId, scope.workspaceId],
+      );
+      if (!current) throw new Error(`contact ${scope.contactId} not found`);
+      const changed: ProfileField[] = [];
+      for (const field of PROFILE_FIELDS) {
+        const value = changes[field];
+        const column = PROFILE_COLUMNS[field];
+        if (value === undefined || current[column] === value) continue;
+        await manager.query(`UPDATE contacts SET ${column} = $3, updated_at = $4 WHERE id = $1 AND workspace_id = $2`, [
+          scope.contactId,
+          scope.workspaceId,
+          value,
+          this.clock.now(),
+        ]);
+        await this.events.record(
+          {
+            workspaceId: scope.workspaceId,
+            contactId: scope.contactId,
+            type: 'contact.field_changed',
+            source: 'contact',
+            payload: { field: column, oldValue: current[column], newValue: value, source: scope.source },
+          },
+          manager,
+        );
+        changed.push(field);
+      }
+      return changed;
     });
   }
 

@@ -11,6 +11,16 @@ export interface CrmScope {
   idempotencyKey: string;
 }
 
+/** A contact as the flow's "Find contact" step reports it, from whichever store. */
+export interface StoreContact {
+  id: string;
+  type: string;
+  firstName: string | null;
+  lastName: string | null;
+  email: string | null;
+  phone: string | null;
+}
+
 const resultRow = z.object({ result: z.object({ id: z.string() }) });
 
 /**
@@ -78,5 +88,37 @@ export class CrmStoreService {
       if (!row) throw new Error('task insert returned nothing');
       return row.id;
     });
+  }
+
+  addNote(scope: CrmScope, input: { text: string }): Promise<{ id: string }> {
+    return this.once(scope, 'crm.add_note', input, async (manager) => {
+      const row = await sqlRow(
+        manager,
+        z.object({ id: z.string() }),
+        `INSERT INTO crm_notes (workspace_id, contact_id, text, execution_id) VALUES ($1, $2, $3, $4) RETURNING id`,
+        [scope.workspaceId, scope.contactId, input.text, scope.executionId],
+      );
+      if (!row) throw new Error('note insert returned nothing');
+      return row.id;
+    });
+  }
+
+  /** The workspace's contact with this number (the built-in store is Parley's contacts). */
+  async findByPhone(workspaceId: string, e164: string): Promise<StoreContact | null> {
+    const row = await sqlRow(
+      this.dataSource,
+      z.object({
+        id: z.string(),
+        first_name: z.string().nullable(),
+        last_name: z.string().nullable(),
+        email: z.string().nullable(),
+        phone_e164: z.string().nullable(),
+      }),
+      `SELECT id, first_name, last_name, email, phone_e164 FROM contacts
+        WHERE workspace_id = $1 AND phone_e164 = $2 AND merged_into_id IS NULL ORDER BY created_at LIMIT 1`,
+      [workspaceId, e164],
+    );
+    if (!row) return null;
+    return { id: row.id, type: 'contact', firstName: row.first_name, lastName: row.last_name, email: row.email, phone: row.phone_e164 };
   }
 }

@@ -4,6 +4,7 @@ import { CrmConflictsService } from './conflicts/crm-conflicts.service';
 import { ConnectorFactory } from './connections/connector-factory';
 import { CrmConnectionsService } from './connections/crm-connections.service';
 import { CrmModule } from './crm.module';
+import { CrmChatHistoryService } from './sync/crm-chat-history.service';
 import { CrmHealthService } from './sync/crm-health.service';
 import { CrmOutboxService } from './sync/crm-outbox.service';
 import { CrmSyncRunner } from './sync/crm-sync-runner.service';
@@ -16,11 +17,12 @@ import { CrmSyncService } from './sync/crm-sync.service';
     ConnectorFactory,
     CrmConnectionsService,
     CrmOutboxService,
+    CrmChatHistoryService,
     CrmSyncService,
     CrmHealthService,
     CrmConflictsService,
     CrmSyncRunner,
   ],
-  exports: [CrmConnectionsService, CrmSyncService, CrmOutboxService, CrmHealthService, CrmConflictsService],
+  exports: [CrmConnectionsService, CrmSyncService, CrmOutboxService, CrmChatHistoryService, CrmHealthService, CrmConflictsService],
 })
 export class CrmSyncModule {}

@@ -5,6 +5,8 @@ import { ContactActionsService } from '../contacts/contact-actions.service';
 import { ConversationsCoreModule } from '../conversations/conversations-core.module';
 import { CouponService } from '../coupons/coupon.service';
 import { CrmStoreService } from '../crm/crm-store.service';
+import { CrmSyncModule } from '../crm/crm-sync.module';
+import { CrmFlowActionsService } from '../crm/flow-actions/crm-flow-actions.service';
 import { EventProcessorService } from '../events/event-processor.service';
 import { EventsModule } from '../events/events.module';
 import { FlowsModule } from '../flows/flows.module';
@@ -27,6 +29,7 @@ import { StepServicesFactory } from './step-services.factory';
 @Module({
   imports: [
     AuditModule,
+    CrmSyncModule,
     ExecutionStoreModule,
     ConversationsCoreModule,
     EventsModule,
@@ -42,6 +45,7 @@ import { StepServicesFactory } from './step-services.factory';
     ContactActionsService,
     CouponService,
     CrmStoreService,
+    CrmFlowActionsService,
     EventProcessorService,
     FlowRunner,
     FlowVersionCache,

@@ -10,7 +10,7 @@ import { ContactActionsService } from '../contacts/contact-actions.service';
 import { contactData } from '../contacts/runtime-contact-row';
 import { CouponService } from '../coupons/coupon.service';
 import { loadCrmContext } from '../crm/crm-context';
-import { CrmStoreService } from '../crm/crm-store.service';
+import { CrmFlowActionsService } from '../crm/flow-actions/crm-flow-actions.service';
 import { signOutgoingWebhook } from '../crm/outgoing-webhook/outgoing-webhook-secret';
 import type { EngineConfig } from '../config/engine-config';
 import { ENGINE_CONFIG } from '../config/engine-config.token';
@@ -55,7 +55,7 @@ export class StepServicesFactory {
     private readonly clock: Clock,
     private readonly sender: WhatsAppSenderService,
     private readonly contacts: ContactActionsService,
-    private readonly crm: CrmStoreService,
+    private readonly crm: CrmFlowActionsService,
     private readonly coupons: CouponService,
     private readonly pauses: PauseService,
     private readonly notifier: NotifierService,
@@ -120,12 +120,7 @@ export class StepServicesFactory {
             testMode: scope.testMode,
           }),
       },
-      crm: {
-        createOpportunity: (input) =>
-          this.crm.createOpportunity({ ...contactScope, executionId: scope.executionId, idempotencyKey: scope.idempotencyKey }, input),
-        createTask: (input) =>
-          this.crm.createTask({ ...contactScope, executionId: scope.executionId, idempotencyKey: scope.idempotencyKey }, input),
-      },
+      crm: this.crm.forStep({ ...contactScope, executionId: scope.executionId, idempotencyKey: scope.idempotencyKey }),
       coupons: {
         issue: (input) =>
           this.coupons.issue({ ...input, workspaceId: scope.workspaceId, contactId: scope.contact.id, executionId: scope.executionId }),

@@ -80,9 +80,13 @@ export interface CrmConnector {
   update(ref: RemoteRef, fields: Partial<ContactFields>): Promise<{ modifiedAt: number | null }>;
   /** One page of changes after the cursor. */
   pull(cursor: SyncCursor): Promise<PullPage>;
-  /** Logs a conversation batch as the CRM's activity type; idempotent by `batch.key`. */
+  /** Logs a conversation batch as the CRM's activity type (HubSpot WhatsApp communication, Salesforce Task, Zoho Note). */
   logActivity(ref: RemoteRef, batch: ActivityBatch): Promise<{ id: string }>;
+  /** The activity logged for `batchKey`, found by the marker it carries (a retry looks before logging again). */
+  findActivity(batchKey: string): Promise<{ id: string } | null>;
   createDeal(ref: RemoteRef, deal: { title: string; stage: string; amount: number | null }): Promise<{ id: string }>;
   createTask(ref: RemoteRef, task: { title: string; notes: string; dueAt: Date | null }): Promise<{ id: string }>;
+  /** A note on the record (HubSpot note, Zoho Note, Salesforce completed Task: the simulator and many orgs have no Note object). */
+  addNote(ref: RemoteRef, note: { text: string; at: Date }): Promise<{ id: string }>;
   quota(): QuotaSnapshot;
 }

@@ -88,6 +88,23 @@ export class CrmOutboxService {
     return rows.map(toItem).sort((a, b) => Number(a.id) - Number(b.id));
   }
 
+  /** Queues one conversation batch of chat history (in the caller's transaction, with the messages it claims). */
+  async enqueueChatBatch(
+    manager: EntityManager,
+    connectionId: string,
+    contactId: string,
+    payload: { conversationId: string | null; messageIds: string[] },
+  ): Promise<string> {
+    const [row] = await sqlRows(
+      manager,
+      z.object({ id: z.string() }),
+      `INSERT INTO crm_outbox (connection_id, contact_id, kind, payload) VALUES ($1, $2, 'chat.history', $3) RETURNING id::text AS id`,
+      [connectionId, contactId, JSON.stringify(payload)],
+    );
+    if (!row) throw new Error('chat batch insert returned nothing');
+    return row.id;
+  }
+
   /** Notes that the call which may create a record is about to be made (committed before the call). */
   async markAttempted(item: OutboxItem): Promise<boolean> {
     const result = await sqlRows(

@@ -12,12 +12,14 @@ import {
   type ContactFields,
   type CrmConnector,
   type RemoteContact,
+  type RemoteRef,
   SYNCED_FIELDS,
   type SyncCursor,
   type SyncedField,
 } from '../connectors/crm-connector';
 import { CrmError } from '../connectors/crm-error';
 import { type ConnectionRow, CrmConnectionsService } from '../connections/crm-connections.service';
+import { chatBatchPayload, CrmChatHistoryService } from './crm-chat-history.service';
 import { CrmOutboxService, type OutboxItem } from './crm-outbox.service';
 import { decideFields } from './field-decisions';
 
@@ -84,6 +86,7 @@ export class CrmSyncService {
     private readonly dataSource: DataSource,
     private readonly connections: CrmConnectionsService,
     private readonly outbox: CrmOutboxService,
+    private readonly chatHistory: CrmChatHistoryService,
     private readonly resolver: ContactResolverService,
     private readonly metrics: EngineMetrics,
     @Inject(ENGINE_CONFIG) private readonly config: EngineConfig,
@@ -107,7 +110,10 @@ export class CrmSyncService {
       const connector = this.connections.connector(connection);
       // The CRM's changes are read first, so a field changed on both sides is seen as a conflict before our change is pushed over it.
       const due = !connection.last_poll_at || Date.now() - connection.last_poll_at.getTime() >= this.config.CRM_POLL_INTERVAL_MS;
-      if (options.forcePull || due) await this.pull(connection, connector, result, options.maxPages ?? 50);
+      if (options.forcePull || due) {
+        await this.pull(connection, connector, result, options.maxPages ?? 50);
+        await this.chatHistory.collect(connection);
+      }
       await this.push(connection, connector, result);
       await this.dataSource.query(`UPDATE crm_connections SET quota = $2 WHERE id = $1`, [connectionId, JSON.stringify(connector.quota())]);
       return result;
@@ -139,8 +145,12 @@ export class CrmSyncService {
         `SELECT id, workspace_id, first_name, last_name, email, phone_e164 FROM contacts WHERE id = $1`,
         [item.contactId],
       );
-      if (!contact || item.kind !== 'contact.fields') {
+      if (!contact) {
         await this.outbox.complete(item, 'skipped');
+        return;
+      }
+      if (item.kind === 'chat.history') {
+        await this.pushChat(connection, connector, item, result);
         return;
       }
       const current = fieldsOf(contact);
@@ -184,6 +194,42 @@ export class CrmSyncService {
     }
   }
 
+  /**
+   * Logs one conversation batch as the CRM's activity. Before the call the
+   * item is marked attempted; a retry of an attempted batch first looks for
+   * the activity by its key, so a worker that died after the CRM saved it
+   * does not make a second one.
+   */
+  private async pushChat(connection: ConnectionRow, connector: CrmConnector, item: OutboxItem, result: SyncRunResult): Promise<void> {
+    const payload = chatBatchPayload.safeParse(item.payload);
+    if (!payload.success) {
+      await this.outbox.complete(item, 'skipped');
+      return;
+    }
+    const batch = await this.chatHistory.batch(connection.id, item.id, payload.data);
+    if (batch.lines.length === 0) {
+      // The messages were erased since the batch was queued.
+      await this.outbox.complete(item, 'skipped');
+      return;
+    }
+    const ref = await this.remoteRefFor(connection, connector, item.contactId);
+    let activity = item.remoteAttempted ? await connector.findActivity(batch.key) : null;
+    if (!activity) {
+      if (!(await this.outbox.markAttempted(item))) return;
+      activity = await connector.logActivity(ref, batch);
+    }
+    const logged = activity;
+    const finished = await this.dataSource.transaction(async (manager) => {
+      if (!(await this.outbox.complete(item, 'done', manager))) return false;
+      await this.chatHistory.markLogged(manager, connection.id, item.id, logged.id);
+      return true;
+    });
+    if (!finished) return;
+    result.pushed++;
+    this.metrics.crmSyncFinished(connection.provider, 'push', 'succeeded', Math.max(0, Date.now() - item.changedAt.getTime()) / 1000);
+    await this.connections.recordCall(connection.id, 'realtime', true, Date.now() - item.changedAt.getTime(), null);
+  }
+
   private async finishPush(
     connection: ConnectionRow,
     item: OutboxItem,
@@ -211,6 +257,42 @@ export class CrmSyncService {
     // Lag of a push: from the change in Parley to the CRM holding it.
     this.metrics.crmSyncFinished(connection.provider, 'push', 'succeeded', Math.max(0, Date.now() - item.changedAt.getTime()) / 1000);
     await this.connections.recordCall(connection.id, 'realtime', true, Date.now() - item.changedAt.getTime(), null);
+  }
+
+  /**
+   * The CRM record of a contact, for flow steps that write to it (deals,
+   * tasks, notes): the linked record; else the one with its number, which is
+   * then linked; else a new record made from the contact. The link's
+   * baseline is what both sides hold, so the next pull sees no change.
+   */
+  async remoteRefFor(connection: ConnectionRow, connector: CrmConnector, contactId: string): Promise<RemoteRef> {
+    const linked = await this.link(connection.id, contactId);
+    if (linked) return { type: linked.remote_type, id: linked.remote_id };
+    const contact = await sqlRow(
+      this.dataSource,
+      contactRow,
+      `SELECT id, workspace_id, first_name, last_name, email, phone_e164 FROM contacts WHERE id = $1`,
+      [contactId],
+    );
+    if (!contact) throw new CrmError('not_found', `contact ${contactId} is gone`);
+    const current = fieldsOf(contact);
+    if (!current.phone) throw new CrmError('validation', 'the contact has no number to find or create its CRM record by');
+    const remote = (await connector.findByPhone(current.phone)) ?? (await connector.create(current));
+    await this.dataSource.query(
+      `INSERT INTO crm_links (connection_id, contact_id, remote_type, remote_id, baseline, remote_modified_at)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+      [
+        connection.id,
+        contactId,
+        remote.type,
+        remote.id,
+        JSON.stringify(remote.fields),
+        remote.modifiedAt ? new Date(remote.modifiedAt) : null,
+      ],
+    );
+    // Another worker may have linked it meanwhile: its link stands.
+    const stored = await this.link(connection.id, contactId);
+    return stored ? { type: stored.remote_type, id: stored.remote_id } : { type: remote.type, id: remote.id };
   }
 
   private async link(

@@ -26,6 +26,8 @@ import { BulkRetryOnVersion1765262000000 } from './1765262000000-bulk-retry-on-v
 import { ParkedWebhookWorkspaces1765262100000 } from './1765262100000-parked-webhook-workspaces';
 import { ExplorerContactNumberSearch1765262200000 } from './1765262200000-explorer-contact-number-search';
 import { ExplorerTestRunsIndex1765262300000 } from './1765262300000-explorer-test-runs-index';
+import { CrmNotes1765263000000 } from './1765263000000-crm-notes';
+import { CrmChatHistory1765263100000 } from './1765263100000-crm-chat-history';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -57,4 +59,6 @@ export const MIGRATIONS = [
   ParkedWebhookWorkspaces1765262100000,
   ExplorerContactNumberSearch1765262200000,
   ExplorerTestRunsIndex1765262300000,
+  CrmNotes1765263000000,
+  CrmChatHistory1765263100000,
 ];

@@ -20,7 +20,7 @@ export const createOpportunityDefinition = defineNode<CreateOpportunityConfig>({
   kind: 'action',
   category: 'CRM',
   displayName: 'Create opportunity',
-  description: 'Opens a sales opportunity (deal) for the contact in the CRM.',
+  description: 'Opens a sales opportunity (deal) for the contact in the CRM (the connected one, or Parley’s).',
   synonyms: ['deal', 'opportunity', 'lead', 'pipeline', 'opportunità', 'trattativa', 'szansa', 'transakcja'],
   configSchema: createOpportunityConfigSchema,
   defaultConfig: {
@@ -31,8 +31,8 @@ export const createOpportunityDefinition = defineNode<CreateOpportunityConfig>({
     source: 'WhatsApp',
   },
   outputs: [{ name: 'next', label: 'Then' }],
-  outputSchema: z.object({ opportunityId: z.string() }),
-  sampleData: { opportunityId: '6f1c2e4a-0000-4000-8000-000000000001' },
+  outputSchema: z.object({ opportunityId: z.string(), store: z.string() }),
+  sampleData: { opportunityId: '6f1c2e4a-0000-4000-8000-000000000001', store: 'built_in' },
   sideEffect: true,
   defaultRetry: { retries: 3, delaySeconds: 300, backoff: 'fixed' },
 });

@@ -14,13 +14,13 @@ export const createOpportunityHandler = defineStepHandler(createOpportunityDefin
         data: {},
       };
     }
-    const { id } = await services.crm.createOpportunity({
+    const { id, store } = await services.crm.createOpportunity({
       title: await services.render(config.title),
       stage: config.stage,
       amount,
       currency: config.currency || null,
       source: config.source || null,
     });
-    return { outcome: 'continue', output: 'next', data: { opportunityId: id } };
+    return { outcome: 'continue', output: 'next', data: { opportunityId: id, store } };
   },
 });

@@ -33,8 +33,8 @@ export const createTaskDefinition = defineNode<CreateTaskConfig>({
     userId: null,
   },
   outputs: [{ name: 'next', label: 'Then' }],
-  outputSchema: z.object({ taskId: z.string() }),
-  sampleData: { taskId: '6f1c2e4a-0000-4000-8000-000000000002' },
+  outputSchema: z.object({ taskId: z.string(), store: z.string() }),
+  sampleData: { taskId: '6f1c2e4a-0000-4000-8000-000000000002', store: 'built_in' },
   sideEffect: true,
   defaultRetry: { retries: 3, delaySeconds: 300, backoff: 'fixed' },
   validate: (config) =>

@@ -11,6 +11,7 @@ import type {
 } from '../crm-connector';
 import { CrmError } from '../crm-error';
 import { type CrmHttpAnswer, CrmHttp, type CrmHttpOptions } from '../crm-http';
+import { requestRefreshedToken } from '../oauth-refresh';
 import { classifyHubSpot } from './hubspot-errors';
 import { fromHubSpotProperties, HUBSPOT_READ_PROPERTIES, toHubSpotProperties } from './hubspot-fields';
 
@@ -109,17 +110,7 @@ export class HubSpotConnector implements CrmConnector {
   private async refresh(): Promise<void> {
     const oauth = this.credentials.oauth;
     if (!oauth) throw new CrmError('auth', 'a private app token cannot be refreshed');
-    const answer = await this.http.request({
-      method: 'POST',
-      url: this.url('/oauth/v1/token'),
-      anonymous: true,
-      form: {
-        grant_type: 'refresh_token',
-        client_id: oauth.clientId,
-        client_secret: oauth.clientSecret,
-        refresh_token: oauth.refreshToken,
-      },
-    });
+    const answer = await requestRefreshedToken(this.http, this.url('/oauth/v1/token'), oauth);
     this.accessToken = parse(tokenAnswer, answer, 'the token request').access_token;
   }
 
@@ -312,5 +303,17 @@ export class HubSpotConnector implements CrmConnector {
       },
     });
     return parse(created, answer, 'the task');
+  }
+
+  async addNote(ref: RemoteRef, note: { text: string; at: Date }): Promise<{ id: string }> {
+    const answer = await this.http.request({
+      method: 'POST',
+      url: this.url('/crm/v3/objects/notes'),
+      json: {
+        properties: { hs_note_body: note.text, hs_timestamp: note.at.toISOString() },
+        associations: [{ to: { id: ref.id }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 202 }] }],
+      },
+    });
+    return parse(created, answer, 'the note');
   }
 }

@@ -11,6 +11,7 @@ import type {
 } from '../crm-connector';
 import { CrmError } from '../crm-error';
 import { type CrmHttpAnswer, CrmHttp, type CrmHttpOptions } from '../crm-http';
+import { requestRefreshedToken } from '../oauth-refresh';
 import { fromRecordValues, type RecordFieldNames, toRecordBody } from '../record-field-mapping';
 import { classifySalesforce } from './salesforce-errors';
 
@@ -104,17 +105,11 @@ export class SalesforceConnector implements CrmConnector {
   }
 
   private async refresh(): Promise<void> {
-    const answer = await this.http.request({
-      method: 'POST',
-      url: new URL('/services/oauth2/token', this.settings.loginUrl).toString(),
-      anonymous: true,
-      form: {
-        grant_type: 'refresh_token',
-        client_id: this.credentials.clientId,
-        client_secret: this.credentials.clientSecret,
-        refresh_token: this.credentials.refreshToken,
-      },
-    });
+    const answer = await requestRefreshedToken(
+      this.http,
+      new URL('/services/oauth2/token', this.settings.loginUrl).toString(),
+      this.credentials,
+    );
     const token = parse(tokenAnswer, answer, 'the token request');
     this.session = { accessToken: token.access_token, instanceUrl: token.instance_url };
   }
@@ -296,5 +291,21 @@ export class SalesforceConnector implements CrmConnector {
       },
     });
     return parse(saved, answer, 'the task');
+  }
+
+  async addNote(ref: RemoteRef, note: { text: string; at: Date }): Promise<{ id: string }> {
+    const answer = await this.http.request({
+      method: 'POST',
+      url: await this.url('/sobjects/Task'),
+      json: {
+        Subject: `Note: ${note.text.split('\n')[0] ?? ''}`.slice(0, 255),
+        Description: note.text,
+        Status: 'Completed',
+        Priority: 'Normal',
+        WhoId: ref.id,
+        ActivityDate: note.at.toISOString().slice(0, 10),
+      },
+    });
+    return parse(saved, answer, 'the note');
   }
 }

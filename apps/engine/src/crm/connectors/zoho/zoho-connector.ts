@@ -11,6 +11,7 @@ import type {
 } from '../crm-connector';
 import { CrmError } from '../crm-error';
 import { type CrmHttpAnswer, CrmHttp, type CrmHttpOptions } from '../crm-http';
+import { requestRefreshedToken } from '../oauth-refresh';
 import { fromRecordValues, NO_LAST_NAME, type RecordFieldNames, toRecordBody } from '../record-field-mapping';
 import { classifyZoho } from './zoho-errors';
 
@@ -105,17 +106,11 @@ export class ZohoConnector implements CrmConnector {
   }
 
   private async refresh(): Promise<void> {
-    const answer = await this.http.request({
-      method: 'POST',
-      url: new URL('/oauth/v2/token', this.settings.accountsUrl).toString(),
-      anonymous: true,
-      form: {
-        grant_type: 'refresh_token',
-        client_id: this.credentials.clientId,
-        client_secret: this.credentials.clientSecret,
-        refresh_token: this.credentials.refreshToken,
-      },
-    });
+    const answer = await requestRefreshedToken(
+      this.http,
+      new URL('/oauth/v2/token', this.settings.accountsUrl).toString(),
+      this.credentials,
+    );
     // Zoho answers a refused refresh with HTTP 200 and {error}.
     const refused = tokenError.safeParse(answer.body);
     if (refused.success) throw new CrmError('auth', `Zoho OAuth: ${refused.data.error}`, answer.status);
@@ -295,6 +290,25 @@ export class ZohoConnector implements CrmConnector {
     });
     const details = parse(writeAnswer, answer, 'the task').data[0]?.details;
     if (!details) throw new CrmError('unavailable', 'Zoho answered the task without a record');
+    return { id: details.id };
+  }
+
+  async addNote(ref: RemoteRef, note: { text: string; at: Date }): Promise<{ id: string }> {
+    const answer = await this.http.request({
+      method: 'POST',
+      url: await this.url('/Notes'),
+      json: {
+        data: [
+          {
+            Note_Title: (note.text.split('\n')[0] ?? '').slice(0, 120),
+            Note_Content: note.text,
+            Parent_Id: { module: { api_name: ref.type }, id: ref.id },
+          },
+        ],
+      },
+    });
+    const details = parse(writeAnswer, answer, 'the note').data[0]?.details;
+    if (!details) throw new CrmError('unavailable', 'Zoho answered the note without a record');
     return { id: details.id };
   }
 }
