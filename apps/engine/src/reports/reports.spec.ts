@@ -464,4 +464,31 @@ describe('reports on the hand-computed fixture', () => {
     }
     expect((await h.workspace.admin.get(`/api/reports/messaging?${range}&by=flow&tag=vip`)).status).toBe(200);
   });
+
+  it('business hours per weekday: a day’s own hours are saved and audited alone; a close before the open is a 400 naming it', async () => {
+    const bad = await h.workspace.admin.request('PATCH', '/api/workspace/settings', {
+      reports: { businessHours: { perDay: { '5': { open: '13:00', close: '09:00' } } } },
+    });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('reports.businessHours.perDay.5.close');
+    const ok = await h.workspace.admin.request('PATCH', '/api/workspace/settings', {
+      reports: { businessHours: { perDay: { '5': { open: '09:00', close: '13:00' } } } },
+    });
+    expect(ok.status).toBe(200);
+    const reports = obj(obj(ok.body)['reports']);
+    expect(obj(reports['businessHours'])).toEqual({
+      days: [1, 2, 3, 4, 5],
+      open: '09:00',
+      close: '18:00',
+      perDay: { '5': { open: '09:00', close: '13:00' } },
+    });
+    const [audit] = await h.sql(
+      `SELECT details FROM audit_log WHERE workspace_id = $1 AND action = 'workspace.settings_updated' ORDER BY created_at DESC LIMIT 1`,
+      [h.workspace.id],
+    );
+    // Only the day that changed is in the audit trail, with its value before (none) and after.
+    expect(arr(obj(audit?.['details'])['changes'])).toEqual([
+      { field: 'reports.businessHours.perDay.5', before: null, after: { open: '09:00', close: '13:00' } },
+    ]);
+  });
 });
