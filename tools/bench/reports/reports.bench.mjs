@@ -11,6 +11,7 @@
 //        [--ingest=20000] [--db=parley_bench_i15reports] [--reseed]
 
 import { spawnSync } from 'node:child_process';
+import os from 'node:os';
 import {
   apiLogin,
   BENCH,
@@ -36,13 +37,36 @@ import {
   table,
   waitUntilReady,
 } from '../engine/bench-lib.mjs';
+import { seedAtScale } from './scale-seed.mjs';
 
 const USAGE = `node tools/bench/reports/reports.bench.mjs [--sessions-per-day=1700] [--days=90] [--samples=100] [--ingest=20000]
-  [--db=parley_bench_i15reports] [--reseed] [--port=0] [--steps=1]`;
+  [--db=parley_bench_i15reports] [--reseed] [--port=0] [--steps=1]
+  [--scale] [--messages=10000000] [--executions=1000000] [--contacts=200000] [--chunk=50000]
+  [--trigger-rounds=0] [--trigger-batch=10000] [--sustain=0] [--rate=2000] [--drop]`;
 const o = parseOptions(
-  { 'sessions-per-day': 1700, days: 90, samples: 100, ingest: 20_000, db: 'parley_bench_i15reports', reseed: false, port: 0, steps: 1 },
+  {
+    'sessions-per-day': 1700,
+    days: 90,
+    samples: 100,
+    ingest: 20_000,
+    db: 'parley_bench_i15reports',
+    reseed: false,
+    port: 0,
+    steps: 1,
+    scale: false,
+    messages: 10_000_000,
+    executions: 1_000_000,
+    contacts: 200_000,
+    chunk: 50_000,
+    'trigger-rounds': 0,
+    'trigger-batch': 10_000,
+    sustain: 0,
+    rate: 2000,
+    drop: false,
+  },
   USAGE,
 );
+const load = () => os.loadavg()[0].toFixed(1);
 
 function cli(args, url) {
   const started = Date.now();
@@ -71,28 +95,36 @@ run(async () => {
   const { seedDemoData } = engineRequire('./dist/reports/demo-data.js');
   let seedMs = null;
   let rebuildMs = null;
+  let rebuildLoad = null;
   if (fresh) {
-    log(`seeding ${o.days} days × ${o['sessions-per-day']} sessions (triggers off)…`);
-    await client.query('SET session_replication_role = replica');
-    const started = Date.now();
-    let last = 0;
-    await seedDemoData(executor, workspaceId, {
-      days: o.days,
-      sessionsPerDay: o['sessions-per-day'],
-      now: new Date(),
-      seed: 7,
-      progress: ({ messages }) => {
-        if (messages - last >= 100_000) {
-          last = messages;
-          log(`  ${messages} messages…`);
-        }
-      },
-    });
-    seedMs = Date.now() - started;
-    await client.query('SET session_replication_role = origin');
-    await client.query('ANALYZE');
-    log('full rebuild (cli.js reports:rebuild)…');
+    if (o.scale) {
+      log(`seeding ${o.executions} sessions, ${o.messages} messages over ${o.days} days, set-based (triggers off), load ${load()}…`);
+      seedMs = (await seedAtScale(client, { ...o, engineRequire }, log)).ms;
+    } else {
+      log(`seeding ${o.days} days × ${o['sessions-per-day']} sessions (triggers off)…`);
+      await client.query('SET session_replication_role = replica');
+      const started = Date.now();
+      let last = 0;
+      await seedDemoData(executor, workspaceId, {
+        days: o.days,
+        sessionsPerDay: o['sessions-per-day'],
+        now: new Date(),
+        seed: 7,
+        progress: ({ messages }) => {
+          if (messages - last >= 100_000) {
+            last = messages;
+            log(`  ${messages} messages…`);
+          }
+        },
+      });
+      seedMs = Date.now() - started;
+      await client.query('SET session_replication_role = origin');
+      await client.query('ANALYZE');
+    }
+    log(`full rebuild (cli.js reports:rebuild), load ${load()}…`);
+    rebuildLoad = load();
     rebuildMs = cli(['reports:rebuild'], url).ms;
+    log(`  rebuilt in ${fmt(rebuildMs / 1000, 1)} s, load ${load()}`);
   }
   const counts = (
     await client.query(
@@ -129,38 +161,75 @@ run(async () => {
       if (response.status !== 200) throw new Error(`${report}: ${response.status} ${JSON.stringify(response.body)}`);
     }
     const s = summary(times);
-    rows.push([report, String(o.samples), fmt(s.p50, 1), fmt(s.p99, 1), fmt(s.max, 1)]);
+    rows.push([report, String(o.samples), fmt(s.p50, 1), fmt(s.p99, 1), fmt(s.max, 1), load()]);
   }
-  await engine.stop();
 
-  // Rollup catch-up: insert messages now with the triggers on, then time the job that folds them in.
   const contacts = (
     await client.query(
       'SELECT id, conversation_id FROM (SELECT c.id, k.id AS conversation_id FROM contacts c JOIN conversations k ON k.contact_id = c.id LIMIT 2000) x',
     )
   ).rows;
+  const stamp = Date.now();
+  /** Inserts `size` customer messages now (one statement), spread over the 2,000 contacts from `offset`. */
+  const insertMessages = async (tag, offset, size) => {
+    const picks = Array.from({ length: size }, (_, i) => contacts[(offset + i) % contacts.length]);
+    await client.query(
+      `INSERT INTO messages (workspace_id, contact_id, whatsapp_number_id, conversation_id, direction, wamid, type, text, payload, occurred_at)
+       SELECT $1, c, $2, k, 'inbound', w, 'text', 'Quanto costa il divano? sconto', '{}', now() FROM unnest($3::uuid[], $4::uuid[], $5::text[]) AS t(c, k, w)`,
+      [
+        workspaceId,
+        numberId,
+        picks.map((p) => p.id),
+        picks.map((p) => p.conversation_id),
+        picks.map((_, i) => `wamid.bench.${stamp}.${tag}.${offset + i}`),
+      ],
+    );
+  };
+
+  // Sustained ingest: --rate customer messages per second for --sustain seconds, while the engine's own rollup worker
+  // (every 2 s, as in production) folds them in; the backlog of report_changes is sampled every 5 s, then drained.
+  const sustained = [];
+  let sustainSummary = null;
+  if (o.sustain > 0) {
+    const tickMs = 100;
+    const perTick = Math.max(1, Math.round((o.rate * tickMs) / 1000));
+    const backlog = async () => (await client.query('SELECT count(*)::int AS n FROM report_changes')).rows[0].n;
+    const started = Date.now();
+    let inserted = 0;
+    let nextSample = started + 5000;
+    let maxBacklog = 0;
+    log(`sustained ingest: ${o.rate} msg/s for ${o.sustain} s, load ${load()}…`);
+    for (let tick = 0; Date.now() - started < o.sustain * 1000; tick += 1) {
+      const due = started + tick * tickMs;
+      if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
+      await insertMessages('sustain', inserted, perTick);
+      inserted += perTick;
+      if (Date.now() >= nextSample) {
+        nextSample += 5000;
+        const n = await backlog();
+        maxBacklog = Math.max(maxBacklog, n);
+        sustained.push([fmt((Date.now() - started) / 1000, 0), String(inserted), String(n), load()]);
+      }
+    }
+    const ingestMs = Date.now() - started;
+    const atEnd = await backlog();
+    let drainMs = 0;
+    for (let n = atEnd; n > 0 && drainMs < 600_000; n = await backlog()) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      drainMs = Date.now() - started - ingestMs;
+    }
+    sustainSummary = { inserted, ingestMs, atEnd, maxBacklog, drainMs, load: load() };
+  }
+  await engine.stop();
+
+  // Rollup catch-up: insert messages now with the triggers on, then time the job that folds them in.
   // Each step inserts --ingest messages into the current hour, then times one catch-up: with --steps > 1 the hour keeps
   // filling, as under a steady stream, which is where recomputing whole hours slowed down.
   cli(['reports:catch-up'], url); // anything still queued (e.g. a rebuild a migration asked for) is not part of the timing
   const steps = [];
-  const stamp = Date.now();
   for (let step = 0; step < o.steps; step += 1) {
     const insertStarted = Date.now();
-    for (let done = 0; done < o.ingest; done += 1000) {
-      const size = Math.min(1000, o.ingest - done);
-      const picks = Array.from({ length: size }, (_, i) => contacts[(done + i) % contacts.length]);
-      await client.query(
-        `INSERT INTO messages (workspace_id, contact_id, whatsapp_number_id, conversation_id, direction, wamid, type, text, payload, occurred_at)
-         SELECT $1, c, $2, k, 'inbound', w, 'text', 'Quanto costa il divano? sconto', '{}', now() FROM unnest($3::uuid[], $4::uuid[], $5::text[]) AS t(c, k, w)`,
-        [
-          workspaceId,
-          numberId,
-          picks.map((p) => p.id),
-          picks.map((p) => p.conversation_id),
-          picks.map((_, i) => `wamid.bench.${stamp}.${step}.${done + i}`),
-        ],
-      );
-    }
+    for (let done = 0; done < o.ingest; done += 1000) await insertMessages(`step${step}`, done, Math.min(1000, o.ingest - done));
     const insertMs = Date.now() - insertStarted;
     const hourSize = (await client.query(`SELECT count(*)::int AS n FROM messages WHERE occurred_at >= date_trunc('hour', now(), 'UTC')`))
       .rows[0].n;
@@ -172,19 +241,56 @@ run(async () => {
       String(catchUp.changes),
       fmt(catchUp.ms / 1000, 2),
       fmt((o.ingest / catchUp.ms) * 1000),
+      load(),
     ]);
   }
+  // Insert cost of the report trigger: the same inserts with the trigger on and off, alternating, back to back.
+  const triggerRows = [];
+  for (let round = 0; round < o['trigger-rounds']; round += 1) {
+    for (const on of [true, false]) {
+      if (!on) await client.query('ALTER TABLE messages DISABLE TRIGGER messages_report_insert');
+      const started = Date.now();
+      for (let done = 0; done < o['trigger-batch']; done += 1000)
+        await insertMessages(`trigger${round}${on}`, done, Math.min(1000, o['trigger-batch'] - done));
+      const ms = Date.now() - started;
+      if (!on) await client.query('ALTER TABLE messages ENABLE TRIGGER messages_report_insert');
+      triggerRows.push([
+        String(round + 1),
+        on ? 'on' : 'off',
+        String(o['trigger-batch']),
+        fmt(ms / 1000, 2),
+        fmt((o['trigger-batch'] / ms) * 1000),
+        load(),
+      ]);
+    }
+  }
+  // The messages inserted with the trigger off are not in the rollups: a rebuild would be needed to use the data again.
+  if (triggerRows.length > 0) cli(['reports:catch-up'], url);
   await client.end();
+  if (o.drop) await dropDatabase(DEFAULT_PG, o.db);
 
   console.log(`\n${describeMachine(machine)}`);
   console.log(
     `data: ${counts.messages} messages, ${counts.executions} executions over ${Math.round(span / DAY)} days; rollup rows: ${counts.hour_rows} hourly, ${counts.service_rows} service events, ${counts.word_rows} word-hours`,
   );
-  if (seedMs !== null) console.log(`seed ${fmt(seedMs / 1000, 1)} s; full rebuild ${fmt(rebuildMs / 1000, 1)} s`);
+  if (seedMs !== null)
+    console.log(`seed ${fmt(seedMs / 1000, 1)} s; full rebuild ${fmt(rebuildMs / 1000, 1)} s (load ${rebuildLoad} at its start)`);
   console.log('\nReport latency over random 90-day ranges (a third with a flow filter, a third with a number filter), ms:');
-  console.log(table(['report', 'samples', 'p50', 'p99', 'max'], rows));
+  console.log(table(['report', 'samples', 'p50', 'p99', 'max', 'load after'], rows));
+  if (sustainSummary) {
+    console.log(`\nSustained ingest at ${o.rate} msg/s with the engine's rollup worker running (backlog = rows in report_changes):`);
+    console.log(table(['s', 'inserted', 'backlog', 'load'], sustained));
+    console.log(
+      `inserted ${sustainSummary.inserted} in ${fmt(sustainSummary.ingestMs / 1000, 1)} s (${fmt((sustainSummary.inserted / sustainSummary.ingestMs) * 1000)} msg/s); ` +
+        `backlog max ${sustainSummary.maxBacklog}, at the end ${sustainSummary.atEnd}, drained ${fmt(sustainSummary.drainMs / 1000, 1)} s later (load ${sustainSummary.load})`,
+    );
+  }
   console.log(
     `\nRollup catch-up: each step inserts ${o.ingest} customer messages into the current hour (triggers on), then times the job folding them in:`,
   );
-  console.log(table(['step', 'messages in the hour', 'insert msg/s', 'changes', 'catch-up s', 'catch-up msg/s'], steps));
+  console.log(table(['step', 'messages in the hour', 'insert msg/s', 'changes', 'catch-up s', 'catch-up msg/s', 'load'], steps));
+  if (triggerRows.length > 0) {
+    console.log('\nInsert cost of the report trigger (1,000-row statements, on and off back to back):');
+    console.log(table(['round', 'trigger', 'messages', 's', 'msg/s', 'load'], triggerRows));
+  }
 });

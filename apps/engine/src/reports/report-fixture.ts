@@ -133,29 +133,32 @@ export async function insertReportFixture(executor: SqlExecutor, workspaceId: st
       `INSERT INTO conversation_notes (workspace_id, conversation_id, kind, author_user_id, text, details, occurred_at) VALUES ($1, $2, 'activity', $3, $4, $5, $6)`,
       [workspaceId, conversationId, userId, text, JSON.stringify(details), at],
     );
-  const execution = async (contactId: string, at: string) => {
+  const execution = async (contactId: string, at: string, status: 'succeeded' | 'failed' = 'succeeded') => {
     const executionId = await id(
       executor,
-      `INSERT INTO executions (workspace_id, flow_id, flow_version_id, contact_id, status, started_at) VALUES ($1, $2, $3, $4, 'succeeded', $5) RETURNING id`,
-      [workspaceId, flowId, versionId, contactId, at],
+      // No finished_at: the pruning of finished runs (180 days by default) would delete these months-old runs; an ended run
+      // without one counts in the hour it started.
+      `INSERT INTO executions (workspace_id, flow_id, flow_version_id, contact_id, status, started_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+      [workspaceId, flowId, versionId, contactId, status, at],
     );
     let sequence = 0;
-    for (const [nodeId, nodeType] of [
-      ['trigger', 'trigger.message_received'],
-      ['send', 'whatsapp.send_template'],
+    // The send step of a failed run left by no output (it failed).
+    for (const [nodeId, nodeType, output] of [
+      ['trigger', 'trigger.message_received', 'then'],
+      ['send', 'whatsapp.send_template', status === 'failed' ? null : 'next'],
     ]) {
       sequence += 1;
       await executor.query(
-        `INSERT INTO execution_steps (workspace_id, execution_id, sequence, node_id, node_type, node_type_version, status, started_at)
-         VALUES ($1, $2, $3, $4, $5, 1, 'succeeded', $6)`,
-        [workspaceId, executionId, sequence, nodeId, nodeType, at],
+        `INSERT INTO execution_steps (workspace_id, execution_id, sequence, node_id, node_type, node_type_version, status, started_at, output_name)
+         VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8)`,
+        [workspaceId, executionId, sequence, nodeId, nodeType, output === null ? 'failed' : 'succeeded', at, output],
       );
     }
     return executionId;
   };
 
   // The flow: three runs. E3's message fails (Monday 06:00 UTC, over 24 h before Marco writes).
-  const e3 = await execution(c3, '2026-03-09T06:00:00Z');
+  const e3 = await execution(c3, '2026-03-09T06:00:00Z', 'failed');
   await message({
     contactId: c3,
     conversationId: k3,

@@ -375,6 +375,7 @@ export class ReportQueriesService {
       flowId: string;
       name: string;
       entered: number;
+      ended: { succeeded: number; failed: number; cancelled: number } | null;
       sent: number;
       failed: number;
       delivered: number;
@@ -398,6 +399,8 @@ export class ReportQueriesService {
       replied: number;
       converted: number;
     }[];
+    /** With flowId and no tag filter; null otherwise. */
+    edges: { flowVersionId: string; nodeId: string; output: string; taken: number }[] | null;
   }> {
     const f = this.hourFilters(q);
     const allRows = await sqlRows(
@@ -412,7 +415,7 @@ export class ReportQueriesService {
       }),
       `SELECT flow_id::text, flow_version_id::text, node_id, metric, status, sum(count) AS count FROM ${f.table}
         WHERE workspace_id = $1 AND hour >= $2 AND hour < $3 AND flow_id IS NOT NULL
-          AND metric IN ('entered', 'step', 'out', 'reply', 'conversion') ${f.sql}
+          AND metric IN ('entered', 'step', 'out', 'reply', 'conversion', 'ended', 'taken') ${f.sql}
         GROUP BY 1, 2, 3, 4, 5`,
       f.params,
     );
@@ -440,9 +443,11 @@ export class ReportQueriesService {
         subset.filter((r) => r.metric === 'out').map((r) => ({ status: r.status, count: r.count, readSeconds: 0 })),
       );
       const sum = (metric: string) => subset.filter((r) => r.metric === metric).reduce((s, r) => s + r.count, 0);
+      const ended = (status: string) => subset.filter((r) => r.metric === 'ended' && r.status === status).reduce((s, r) => s + r.count, 0);
       return {
         entered: sum('entered'),
         reached: sum('step'),
+        ended: { succeeded: ended('succeeded'), failed: ended('failed'), cancelled: ended('cancelled') },
         sent: counts.sent,
         failed: counts.failed,
         delivered: counts.delivered,
@@ -458,6 +463,8 @@ export class ReportQueriesService {
           flowId: flow.id,
           name: flow.name,
           entered: t.entered,
+          // Runs ended are not kept per tag (report_tag_hours): with a tag filter they are unknown, not zero.
+          ended: q.tag ? null : t.ended,
           sent: t.sent,
           failed: t.failed,
           delivered: t.delivered,
@@ -519,7 +526,31 @@ export class ReportQueriesService {
         })
         .sort((a, b) => (b.version ?? 0) - (a.version ?? 0) || b.reached - a.reached || a.nodeId.localeCompare(b.nodeId));
     }
-    return { flows, stages, revenue, steps };
+    // Connections taken: per version, step and output (the flow's document joins them to its edges).
+    const edges = new Map<string, { flowVersionId: string; nodeId: string; output: string; taken: number }>();
+    if (q.flowId && !q.tag) {
+      for (const r of rows.filter((row) => row.metric === 'taken')) {
+        const key = JSON.stringify([r.flow_version_id, r.node_id, r.status]);
+        const edge = edges.get(key) ?? { flowVersionId: r.flow_version_id, nodeId: r.node_id, output: r.status, taken: 0 };
+        edge.taken += r.count;
+        edges.set(key, edge);
+      }
+    }
+    return {
+      flows,
+      stages,
+      revenue,
+      steps,
+      edges:
+        q.flowId && !q.tag
+          ? [...edges.values()]
+              .filter((e) => e.taken !== 0)
+              .sort(
+                (a, b) =>
+                  a.nodeId.localeCompare(b.nodeId) || a.output.localeCompare(b.output) || a.flowVersionId.localeCompare(b.flowVersionId),
+              )
+          : null,
+    };
   }
 
   async prices(workspaceId: string): Promise<Price[]> {

@@ -211,6 +211,7 @@ export class ReportRollupService {
           `SELECT date_trunc('day', min(t), 'UTC') AS first, max(t) AS last FROM (
              SELECT min(occurred_at) AS t FROM messages WHERE workspace_id = $1 UNION ALL SELECT max(occurred_at) FROM messages WHERE workspace_id = $1
              UNION ALL SELECT min(started_at) FROM executions WHERE workspace_id = $1 UNION ALL SELECT max(started_at) FROM executions WHERE workspace_id = $1
+             UNION ALL SELECT max(finished_at) FROM executions WHERE workspace_id = $1
              UNION ALL SELECT min(started_at) FROM execution_steps WHERE workspace_id = $1 UNION ALL SELECT max(started_at) FROM execution_steps WHERE workspace_id = $1
              UNION ALL SELECT min(placed_at) FROM orders WHERE workspace_id = $1 UNION ALL SELECT max(placed_at) FROM orders WHERE workspace_id = $1
            ) x`,
@@ -281,6 +282,16 @@ export class ReportRollupService {
          FROM report_batch b JOIN execution_steps s ON s.id = b.step_id JOIN executions e ON e.id = s.execution_id
         WHERE b.kind = 'step' AND s.attempt = 1 AND s.visit = 0 AND NOT e.test_mode
         GROUP BY 1, 2, 5, 6, 7
+       ${ADD_HOURS}`,
+    );
+    // Runs ended (status = how) and connections taken (status = the output's name), by the signed values the triggers logged.
+    await manager.query(
+      `${INSERT_HOURS}
+       SELECT b.workspace_id, date_trunc('hour', b.at, 'UTC'), b.kind, NULL::uuid, e.flow_id, e.flow_version_id,
+              CASE WHEN b.kind = 'taken' THEN b.node_id ELSE '' END, '', '', '', b.status, '', sum(b.sign), 0
+         FROM report_batch b JOIN executions e ON e.id = b.execution_id
+        WHERE b.kind IN ('ended', 'taken') AND NOT e.test_mode
+        GROUP BY 1, 2, 3, 5, 6, 7, 11
        ${ADD_HOURS}`,
     );
     // The same per tag of the contact (its tags now, as the round takes the change in).
@@ -487,6 +498,25 @@ export class ReportRollupService {
          JOIN executions e ON e.id = s.execution_id
         WHERE ${within('s', 'started_at')} AND s.attempt = 1 AND s.visit = 0 AND NOT e.test_mode
         GROUP BY 2, 5, 6, 7`,
+      params,
+    );
+    await manager.query(
+      `${INSERT_HOURS}
+       SELECT $1, date_trunc('hour', coalesce(e.finished_at, e.started_at), 'UTC'), 'ended', NULL::uuid, e.flow_id, e.flow_version_id, '', '', '', '',
+              e.status, '', count(*), 0
+         FROM executions e
+        WHERE e.workspace_id = $1 AND coalesce(e.finished_at, e.started_at) >= $2 AND coalesce(e.finished_at, e.started_at) < $3
+          AND e.status IN ('succeeded', 'failed', 'cancelled') AND NOT e.test_mode
+        GROUP BY 2, 5, 6, 11`,
+      params,
+    );
+    await manager.query(
+      `${INSERT_HOURS}
+       SELECT $1, date_trunc('hour', s.started_at, 'UTC'), 'taken', NULL::uuid, e.flow_id, e.flow_version_id, s.node_id, '', '', '', s.output_name, '', count(*), 0
+         FROM execution_steps s
+         JOIN executions e ON e.id = s.execution_id
+        WHERE ${within('s', 'started_at')} AND s.visit = 0 AND s.output_name IS NOT NULL AND NOT e.test_mode
+        GROUP BY 2, 5, 6, 7, 11`,
       params,
     );
     // Per tag: messages, runs and steps of contacts with the tag (the facts were added with their counts above).

@@ -118,6 +118,8 @@ const funnelFigures = z.object({
       flowId: z.string(),
       name: z.string(),
       entered: z.number(),
+      // Runs that ended, by how; null with a tag filter (not kept per tag). Optional: older weekly snapshots lack it.
+      ended: z.object({ succeeded: z.number(), failed: z.number(), cancelled: z.number() }).nullable().optional(),
       sent: z.number(),
       // Optional: weekly snapshots made before these figures existed lack them.
       failed: z.number().optional(),
@@ -145,6 +147,11 @@ const funnelFigures = z.object({
       converted: z.number(),
     }),
   ),
+  // Connections taken (a step's first visit leaving by `output`), with flowId and no tag; optional: older snapshots lack it.
+  edges: z
+    .array(z.object({ flowVersionId: z.string(), nodeId: z.string(), output: z.string(), taken: z.number() }))
+    .nullable()
+    .optional(),
 });
 const costFigures = z.object({
   lines: z.array(

@@ -14,9 +14,13 @@ describe('reports on the hand-computed fixture', () => {
   beforeAll(async () => {
     h = await startEngineHarness();
     rollups = h.app.get(ReportRollupService);
-    // The fixture is months old: history pruning (180 days at least, keeping each conversation's last 50 messages) must
-    // not delete it mid-test, since rollups keep what was pruned and a rebuild would not.
-    const patch = { timeZone: REPORT_FIXTURE.timeZone, inbox: { botAnswersFirst: true, historyRetentionDays: 3650 } };
+    // The fixture is months old: history pruning (180 days at least, keeping each conversation's last 50 messages) and
+    // the pruning of finished runs must not delete it mid-test, since rollups keep what was pruned and a rebuild would not.
+    const patch = {
+      timeZone: REPORT_FIXTURE.timeZone,
+      inbox: { botAnswersFirst: true, historyRetentionDays: 3650 },
+      executionRetentionDays: 3650,
+    };
     expect((await h.workspace.admin.request('PATCH', '/api/workspace/settings', patch)).status).toBe(200);
     // The tests run the rounds themselves (a killed round needs changes to take); the background job would race them.
     h.app.get(ReportRollupWorker).onApplicationShutdown();
@@ -111,6 +115,12 @@ describe('reports on the hand-computed fixture', () => {
     ]);
     // Revenue: the fixture's one converted order (499 EUR).
     expect(current['revenue']).toEqual([{ currency: 'EUR', amount: 499, orders: 1 }]);
+    // Runs ended: E3 (whose send failed) failed, the two others succeeded; every trigger step left by "then" (its edge to the send), two send steps by "next".
+    expect(obj(arr(current['flows']).find((f) => obj(f)['flowId'] === flowId))['ended']).toEqual({ succeeded: 2, failed: 1, cancelled: 0 });
+    expect(arr(current['edges']).map((e) => [obj(e)['nodeId'], obj(e)['output'], obj(e)['taken']])).toEqual([
+      ['send', 'next', 2],
+      ['trigger', 'then', 3],
+    ]);
     // One version (the flow editor's Performance tab): the fixture's only version has it all; another id has nothing.
     const [version] = await h.sql('SELECT id FROM flow_versions WHERE flow_id = $1', [flowId]);
     const one = await report(`/api/reports/funnel?${RANGE}&flowId=${flowId}&flowVersionId=${String(version?.['id'])}`);
@@ -279,10 +289,11 @@ describe('reports on the hand-computed fixture', () => {
         const runId = String(run?.['id']);
         executions.push({ id: runId, contact: String(who['id']) });
         for (const [sequence, node] of ['send', 'ask', 'send'].entries()) {
+          // Some steps are written finished (with the output they left by), others get it later (below).
           await h.dataSource.query(
-            `INSERT INTO execution_steps (workspace_id, execution_id, sequence, node_id, node_type, node_type_version, status, started_at)
-             VALUES ($1, $2, $3, $4, 'whatsapp.send', 1, 'succeeded', $5)`,
-            [ws, runId, sequence, node, when()],
+            `INSERT INTO execution_steps (workspace_id, execution_id, sequence, node_id, node_type, node_type_version, status, started_at, visit, output_name)
+             VALUES ($1, $2, $3, $4, 'whatsapp.send', 1, 'succeeded', $5, $6, $7)`,
+            [ws, runId, sequence, node, when(), sequence === 2 ? 1 : 0, random() < 0.5 ? pick(['next', 'error']) : null],
           );
         }
       } else if (roll < 0.6) {
@@ -317,6 +328,22 @@ describe('reports on the hand-computed fixture', () => {
           `UPDATE messages SET status = $2, status_at = occurred_at + interval '90 seconds', error_code = $3 WHERE wamid = $1 AND direction = 'outbound'`,
           [pick(wamids), pick(['delivered', 'read', 'failed']), pick([null, '131049'])],
         );
+      } else if (roll < 0.78 && executions.length > 0) {
+        // Runs end (or end differently), and steps finish by an output, or change it.
+        const run = pick(executions).id;
+        if (random() < 0.5) {
+          await h.dataSource.query(`UPDATE executions SET status = $2, finished_at = $3 WHERE id = $1`, [
+            run,
+            // Ended statuses only: a run put back to running would be taken up by the engine's own sweepers.
+            pick(['succeeded', 'failed', 'cancelled']),
+            random() < 0.8 ? when() : null,
+          ]);
+        } else {
+          await h.dataSource.query(
+            `UPDATE execution_steps SET output_name = $2 WHERE id = (SELECT id FROM execution_steps WHERE execution_id = $1 ORDER BY random() LIMIT 1)`,
+            [run, pick(['next', 'error', null])],
+          );
+        }
       } else if (roll < 0.82 && wamids.length > 0) {
         await h.dataSource.query(`UPDATE messages SET text = $2 WHERE wamid = $1`, [pick(wamids), `${pick(words)} edited`]);
       } else if (roll < 0.85 && wamids.length > 0) {
@@ -376,7 +403,7 @@ describe('reports on the hand-computed fixture', () => {
     expect(new Set(incremental.tags.map((r) => r['metric'])).size).toBe(6);
     const metrics = new Set(incremental.hours.map((r) => r['metric']));
     // The mix must reach every kind of count, or the comparison proves little.
-    expect([...metrics].sort()).toEqual(['conversion', 'entered', 'in', 'out', 'reply', 'step']);
+    expect([...metrics].sort()).toEqual(['conversion', 'ended', 'entered', 'in', 'out', 'reply', 'step', 'taken']);
     expect(incremental.service.filter((e) => e['kind'] === 'resolution').length).toBeGreaterThan(3);
     await rollups.rebuild(ws);
     expect(await snapshot()).toEqual(incremental);
@@ -436,5 +463,32 @@ describe('reports on the hand-computed fixture', () => {
       expect(JSON.stringify(refused.body)).toContain('tag');
     }
     expect((await h.workspace.admin.get(`/api/reports/messaging?${range}&by=flow&tag=vip`)).status).toBe(200);
+  });
+
+  it('business hours per weekday: a day’s own hours are saved and audited alone; a close before the open is a 400 naming it', async () => {
+    const bad = await h.workspace.admin.request('PATCH', '/api/workspace/settings', {
+      reports: { businessHours: { perDay: { '5': { open: '13:00', close: '09:00' } } } },
+    });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('reports.businessHours.perDay.5.close');
+    const ok = await h.workspace.admin.request('PATCH', '/api/workspace/settings', {
+      reports: { businessHours: { perDay: { '5': { open: '09:00', close: '13:00' } } } },
+    });
+    expect(ok.status).toBe(200);
+    const reports = obj(obj(ok.body)['reports']);
+    expect(obj(reports['businessHours'])).toEqual({
+      days: [1, 2, 3, 4, 5],
+      open: '09:00',
+      close: '18:00',
+      perDay: { '5': { open: '09:00', close: '13:00' } },
+    });
+    const [audit] = await h.sql(
+      `SELECT details FROM audit_log WHERE workspace_id = $1 AND action = 'workspace.settings_updated' ORDER BY created_at DESC LIMIT 1`,
+      [h.workspace.id],
+    );
+    // Only the day that changed is in the audit trail, with its value before (none) and after.
+    expect(arr(obj(audit?.['details'])['changes'])).toEqual([
+      { field: 'reports.businessHours.perDay.5', before: null, after: { open: '09:00', close: '13:00' } },
+    ]);
   });
 });

@@ -28,6 +28,7 @@ import { ExplorerContactNumberSearch1765262200000 } from './1765262200000-explor
 import { ExplorerTestRunsIndex1765262300000 } from './1765262300000-explorer-test-runs-index';
 import { CrmNotes1765263000000 } from './1765263000000-crm-notes';
 import { CrmChatHistory1765263100000 } from './1765263100000-crm-chat-history';
+import { ReportRunEndsAndEdges1765264000000 } from './1765264000000-report-run-ends-and-edges';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -61,4 +62,5 @@ export const MIGRATIONS = [
   ExplorerTestRunsIndex1765262300000,
   CrmNotes1765263000000,
   CrmChatHistory1765263100000,
+  ReportRunEndsAndEdges1765264000000,
 ];

@@ -35,4 +35,14 @@ describe('businessSeconds', () => {
       30 * 60,
     );
   });
+
+  it('uses a day’s own hours where it has them (Friday 09:00–13:00), the common ones on the other days', () => {
+    const shortFriday: BusinessHours = { ...WEEKDAYS_9_TO_18, perDay: { 5: { openMinute: 9 * 60, closeMinute: 13 * 60 } } };
+    // Friday 12:00 Rome (11:00 UTC) -> Monday 10:00 Rome: 1 h on Friday (until 13:00) + 1 h on Monday.
+    expect(businessSeconds(new Date('2026-03-06T11:00:00Z'), new Date('2026-03-09T09:00:00Z'), shortFriday, 'Europe/Rome')).toBe(2 * 3600);
+    // The same span with the common hours: 6 h on Friday + 1 h on Monday.
+    expect(businessSeconds(new Date('2026-03-06T11:00:00Z'), new Date('2026-03-09T09:00:00Z'), WEEKDAYS_9_TO_18, 'Europe/Rome')).toBe(
+      7 * 3600,
+    );
+  });
 });

@@ -7,6 +7,8 @@ export interface BusinessHours {
   /** Opening and closing as minutes after local midnight (closing after opening). */
   openMinute: number;
   closeMinute: number;
+  /** A weekday's own hours (0 = Sunday), instead of openMinute/closeMinute. */
+  perDay?: Readonly<Record<number, { openMinute: number; closeMinute: number }>>;
 }
 
 const DAY_MS = 86_400_000;
@@ -19,7 +21,7 @@ const DAY_MS = 86_400_000;
 export function businessSeconds(start: Date, end: Date, hours: BusinessHours, zone: string): number {
   const from = start.getTime();
   const to = end.getTime();
-  if (!(to > from) || hours.days.length === 0 || hours.closeMinute <= hours.openMinute) return 0;
+  if (!(to > from) || hours.days.length === 0) return 0;
   const first = zonedParts(from, zone);
   const last = zonedParts(to, zone);
   let total = 0;
@@ -27,11 +29,13 @@ export function businessSeconds(start: Date, end: Date, hours: BusinessHours, zo
   for (let date = Date.UTC(first.year, first.month - 1, first.day); date <= Date.UTC(last.year, last.month - 1, last.day); date += DAY_MS) {
     const d = new Date(date);
     if (!hours.days.includes(d.getUTCDay())) continue;
+    const span = hours.perDay?.[d.getUTCDay()] ?? hours;
+    if (span.closeMinute <= span.openMinute) continue;
     const y = d.getUTCFullYear();
     const m = d.getUTCMonth() + 1;
     const day = d.getUTCDate();
-    const open = zonedTimeToInstant(y, m, day, hours.openMinute, zone);
-    const close = zonedTimeToInstant(y, m, day, hours.closeMinute, zone);
+    const open = zonedTimeToInstant(y, m, day, span.openMinute, zone);
+    const close = zonedTimeToInstant(y, m, day, span.closeMinute, zone);
     const overlap = Math.min(close, to) - Math.max(open, from);
     if (overlap > 0) total += overlap;
   }
