@@ -17,6 +17,7 @@ const NOT_MOVED_YET: Record<string, string[]> = {
   // Side-effect claims (exactly-once sends and CRM writes): claimed and settled around the external call.
   'whatsapp/whatsapp-sender.service.ts': ['side_effects'],
   'crm/crm-store.service.ts': ['side_effects'],
+  'crm/flow-actions/crm-flow-actions.service.ts': ['side_effects'],
   'whatsapp/webhook-processor.service.ts': ['side_effects'],
   'executions/execution-retries.service.ts': ['side_effects'],
   // Hold waits follow a pause's end when a pause changes.
