@@ -21,6 +21,7 @@ import { WorkspaceMemberships1765230000000 } from './1765230000000-workspace-mem
 import { ApiKeyPrefix1765231000000 } from './1765231000000-api-key-prefix';
 import { ReportDeltas1765250000000 } from './1765250000000-report-deltas';
 import { ReportWeeklyDeliveries1765250000001 } from './1765250000001-report-weekly-deliveries';
+import { ConversationCountChangesVacuum1765260000000 } from './1765260000000-conversation-count-changes-vacuum';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -47,4 +48,5 @@ export const MIGRATIONS = [
   ApiKeyPrefix1765231000000,
   ReportDeltas1765250000000,
   ReportWeeklyDeliveries1765250000001,
+  ConversationCountChangesVacuum1765260000000,
 ];
