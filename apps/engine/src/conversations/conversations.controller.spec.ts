@@ -259,6 +259,11 @@ describe('conversations API', () => {
     }
   });
 
+  it('has the count queue vacuumed after a fixed number of dead rows, not a share of its size', async () => {
+    const [table] = await h.sql(`SELECT reloptions FROM pg_class WHERE relname = 'conversation_count_changes'`);
+    expect(table?.['reloptions']).toEqual(expect.arrayContaining(['autovacuum_vacuum_scale_factor=0', 'autovacuum_vacuum_threshold=1000']));
+  });
+
   it('offers free text only inside the window: outside it a text is refused (422, nothing stored) and a template goes', async () => {
     await customerWrites('393330000004', 'hi');
     const id = str((await conversationOf('393330000004'))['id']);

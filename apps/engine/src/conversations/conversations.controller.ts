@@ -286,10 +286,12 @@ export class ConversationsController {
     @ZodQuery(timelineQuery) query: z.infer<typeof timelineQuery>,
   ) {
     const before = timelineCursor(query.before);
-    await this.requireConversation(principal, id);
     const params = [id, principal.workspaceId, before?.at ?? null, before?.createdAt ?? null, before?.id ?? null, query.limit + 1];
     const position = `($3::timestamptz IS NULL OR (x.occurred_at, x.created_at, x.id) < ($3::timestamptz, $4::timestamptz, $5::uuid))`;
-    const [messages, notes] = await Promise.all([
+    // The check and the page's reads go together (one round trip of waiting, not two): the reads are limited to the
+    // caller's workspace themselves, and nothing is answered unless the conversation is found there.
+    const [, messages, notes] = await Promise.all([
+      this.requireConversation(principal, id),
       preparedRows(
         this.dataSource,
         timelineMessageRow,

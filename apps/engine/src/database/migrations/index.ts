@@ -29,6 +29,7 @@ import { ExplorerTestRunsIndex1765262300000 } from './1765262300000-explorer-tes
 import { CrmNotes1765263000000 } from './1765263000000-crm-notes';
 import { CrmChatHistory1765263100000 } from './1765263100000-crm-chat-history';
 import { ReportRunEndsAndEdges1765264000000 } from './1765264000000-report-run-ends-and-edges';
+import { ConversationCountChangesVacuum1765260000000 } from './1765260000000-conversation-count-changes-vacuum';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -63,4 +64,5 @@ export const MIGRATIONS = [
   CrmNotes1765263000000,
   CrmChatHistory1765263100000,
   ReportRunEndsAndEdges1765264000000,
+  ConversationCountChangesVacuum1765260000000,
 ];
