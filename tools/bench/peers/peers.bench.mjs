@@ -430,7 +430,7 @@ function report({ machine, cluster, withStatements, running, rounds, peak, idle,
         fractionOfPeak: of('fraction-of-peak').length ? perMessage(of('fraction-of-peak')) : null,
       },
       idlePerSecond: idle[s.name],
-      topStatements: s.database && withStatements ? topStatements(sat, 40) : [],
+      topStatements: s.database && withStatements ? topStatements(sat, 200) : [],
       scenarioChecks: checks[s.name],
     };
   });
