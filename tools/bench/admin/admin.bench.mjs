@@ -7,11 +7,18 @@
 // machine's PostgreSQL, real HTTP. The seed is set-based SQL, kept between runs
 // (--reseed to make it again; --executions to choose the scale).
 //
+// While the bulk retry runs, live WhatsApp webhooks are posted at --live-rate a
+// second (signed as Meta signs them) and their answer times measured; the job
+// is started twice at once with the same request key, and afterwards every
+// execution of the set must have been retried exactly once.
+//
 //   node tools/bench/admin/admin.bench.mjs [--executions=1000000] [--contacts=100000] [--samples=40]
-//        [--bulk=2000] [--db=parley_bench_i13audit_admin] [--reseed]
+//        [--bulk=2000] [--live-rate=20] [--db=parley_bench_i13audit_admin] [--reseed]
 
+import { createHmac, randomBytes } from 'node:crypto';
 import {
   apiLogin,
+  BENCH,
   Client,
   createDatabase,
   databaseExists,
@@ -36,11 +43,61 @@ import {
 } from '../engine/bench-lib.mjs';
 
 const USAGE = `node tools/bench/admin/admin.bench.mjs [--executions=1000000] [--contacts=100000] [--samples=40] [--bulk=2000]
-  [--db=parley_bench_i13audit_admin] [--reseed]`;
+  [--live-rate=20] [--db=parley_bench_i13audit_admin] [--reseed]`;
 const o = parseOptions(
-  { executions: 1_000_000, contacts: 100_000, samples: 40, bulk: 2000, db: 'parley_bench_i13audit_admin', reseed: false },
+  {
+    executions: 1_000_000,
+    contacts: 100_000,
+    samples: 40,
+    bulk: 2000,
+    'live-rate': 20,
+    db: 'parley_bench_i13audit_admin',
+    reseed: false,
+  },
   USAGE,
 );
+
+/** One customer's text message as Meta delivers it, signed with the bench app secret; resolves with the answer's time. */
+function postLiveWebhook(engineUrl, n) {
+  const waId = `39341${String(n % 1_000_000).padStart(7, '0')}`;
+  const body = JSON.stringify({
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        id: BENCH.wabaId,
+        changes: [
+          {
+            field: 'messages',
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: { display_phone_number: BENCH.displayPhoneNumber, phone_number_id: BENCH.phoneNumberId },
+              contacts: [{ profile: { name: `Live ${n}` }, wa_id: waId }],
+              messages: [
+                {
+                  from: waId,
+                  id: `wamid.adminlive${randomBytes(12).toString('hex')}`,
+                  timestamp: String(Math.floor(Date.now() / 1000)),
+                  type: 'text',
+                  text: { body: `Hello, is the shop open today? #${n}` },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    ],
+  });
+  const signature = `sha256=${createHmac('sha256', BENCH.appSecret).update(body).digest('hex')}`;
+  const started = performance.now();
+  return fetch(`${engineUrl}/webhooks/whatsapp`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature },
+    body,
+  }).then(async (response) => {
+    await response.arrayBuffer();
+    return { status: response.status, ms: performance.now() - started };
+  });
+}
 
 const FLOWS = 10;
 const CHUNK = 250_000;
@@ -125,7 +182,8 @@ async function seed(client, api) {
 
 /** `count` failed executions of a flow of their own, each with its failed step, for the bulk retry. */
 async function seedBulkTarget(client, api, count) {
-  const flow = await ensurePublishedFlow(api, client, 'Bench admin bulk target', flowDocument('bulk'));
+  // A flow of its own per run: the runs an earlier run retried are not this run's set.
+  const flow = await ensurePublishedFlow(api, client, `Bench admin bulk target ${Date.now()}`, flowDocument('bulk'));
   const workspace = (await client.query('SELECT id FROM workspaces LIMIT 1')).rows[0].id;
   await client.query(
     `WITH made AS (
@@ -214,16 +272,51 @@ run(async () => {
   const filter = { flowId: bulkFlow, errorCode: '131026' };
   const preview = await api.post('/api/executions/bulk/preview', { action: 'retry', filter });
   if (preview.body?.count !== o.bulk) throw new Error(`preview counted ${JSON.stringify(preview.body)}`);
+  // Live webhooks alone first (the same rate, no job), to compare with the same traffic during the job.
+  const baseline = [];
+  {
+    const every = 1000 / o['live-rate'];
+    const from = performance.now();
+    const sends = [];
+    for (let n = 1; performance.now() - from < 20_000; n += 1) {
+      sends.push(postLiveWebhook(engineUrl, 500_000 + n).then((r) => r.status === 200 && baseline.push(r.ms)));
+      await sleep(Math.max(0, from + n * every - performance.now()));
+    }
+    await Promise.all(sends);
+  }
+  const baselineSummary = summary(baseline.sort((a, b) => a - b));
+  // Every retry entry after this one is the job's (nothing else retries here), so exactly-once is counted by id, not by a join.
+  const auditBefore = (await client.query('SELECT coalesce(max(id), 0) AS id FROM audit_log')).rows[0].id;
   const started = performance.now();
-  const job = await api.post('/api/executions/bulk/jobs', {
-    action: 'retry',
-    filter,
-    expectedCount: preview.body.count,
-    requestKey: `bench-${Date.now()}`,
-  });
-  if (job.status !== 202) throw new Error(`start: ${job.status} ${JSON.stringify(job.body)}`);
+  const startBody = { action: 'retry', filter, expectedCount: preview.body.count, requestKey: `bench-${Date.now()}` };
+  // Started twice at once (a double click, two tabs): one job.
+  const [job, twice] = await Promise.all([
+    api.post('/api/executions/bulk/jobs', startBody),
+    api.post('/api/executions/bulk/jobs', startBody),
+  ]);
+  if (job.status !== 202 || twice.status !== 202) throw new Error(`start: ${job.status}/${twice.status} ${JSON.stringify(job.body)}`);
+  if (twice.body.id !== job.body.id) throw new Error(`started twice, two jobs: ${job.body.id} and ${twice.body.id}`);
   const startSeconds = (performance.now() - started) / 1000;
   const live = [];
+  const webhooks = [];
+  const webhookFailures = [];
+  let posting = true;
+  let posted = 0;
+  const pending = new Set();
+  const poster = (async () => {
+    const every = 1000 / o['live-rate'];
+    const from = performance.now();
+    while (posting) {
+      posted += 1;
+      const sent = postLiveWebhook(engineUrl, posted)
+        .then((r) => (r.status === 200 ? webhooks.push(r.ms) : webhookFailures.push(r.status)))
+        .catch((error) => webhookFailures.push(String(error)))
+        .finally(() => pending.delete(sent));
+      pending.add(sent);
+      const next = from + posted * every;
+      await sleep(Math.max(0, next - performance.now()));
+    }
+  })();
   let state = job.body;
   while (state.status !== 'done') {
     const t = performance.now();
@@ -234,6 +327,21 @@ run(async () => {
     await sleep(100);
   }
   const bulkSeconds = (performance.now() - started) / 1000;
+  posting = false;
+  await poster;
+  await Promise.all([...pending]);
+  const webhookSummary = summary(webhooks.sort((a, b) => a - b));
+  // Exactly once: every execution of the set retried once (one audit entry each), none twice.
+  const once = (
+    await client.query(
+      `SELECT count(*)::int AS entries, count(DISTINCT subject_id)::int AS executions,
+              count(*) FILTER (WHERE (SELECT e.flow_id FROM executions e WHERE e.id = subject_id::uuid) IS DISTINCT FROM $2)::int AS outside
+         FROM audit_log WHERE id > $1 AND action = 'execution.retried'`,
+      [auditBefore, bulkFlow],
+    )
+  ).rows[0];
+  if (once.entries !== o.bulk || once.executions !== o.bulk)
+    throw new Error(`retried ${JSON.stringify(once)}, expected ${o.bulk} once each`);
   const liveSummary = summary(live.sort((a, b) => a - b));
   const after = loadavg();
   await engine.stop();
@@ -255,7 +363,11 @@ run(async () => {
     '',
     `Worst p99 over the filters: ${fmt(Math.max(...all), 1)} ms. Health strip (GET /api/executions/health): p50 ${fmt(health.p50, 1)} ms, p99 ${fmt(health.p99, 1)} ms.`,
     '',
-    `Bulk retry by filter of ${fmt(o.bulk)} failed executions: start (freezing the set) ${fmt(startSeconds, 2)} s, done after ${fmt(bulkSeconds, 1)} s = ${fmt(o.bulk / bulkSeconds, 0)} executions/s (${state.succeeded} retried, ${state.skipped} skipped). Explorer first page (status=failed) while it ran: ${live.length} requests, p50 ${fmt(liveSummary.p50, 1)} ms, p99 ${fmt(liveSummary.p99, 1)} ms. (The retried runs then run their send step against an unreachable WhatsApp address and fail again; that work shares the engine process.)`,
+    `Bulk retry by filter of ${fmt(o.bulk)} failed executions (started twice at once with one request key: one job): start (freezing the set) ${fmt(startSeconds, 2)} s, done after ${fmt(bulkSeconds, 1)} s = ${fmt(o.bulk / bulkSeconds, 0)} executions/s (${state.succeeded} retried, ${state.skipped} skipped; the audit trail has ${fmt(once.entries)} retries of ${fmt(once.executions)} distinct executions: none twice).`,
+    '',
+    `Live WhatsApp webhooks for 20 s before the job (same rate, no job): ${fmt(baseline.length)}, answer p50 ${fmt(baselineSummary.p50, 1)} ms, p99 ${fmt(baselineSummary.p99, 1)} ms.`,
+    '',
+    `Live traffic while it ran: ${fmt(webhooks.length)} WhatsApp webhooks posted at ${o['live-rate']}/s, answer p50 ${fmt(webhookSummary.p50, 1)} ms, p99 ${fmt(webhookSummary.p99, 1)} ms, max ${fmt(webhookSummary.max, 1)} ms${webhookFailures.length > 0 ? `, ${webhookFailures.length} failed (${[...new Set(webhookFailures)].slice(0, 3).join(', ')})` : ', none failed'}; explorer first page (status=failed): ${live.length} requests, p50 ${fmt(liveSummary.p50, 1)} ms, p99 ${fmt(liveSummary.p99, 1)} ms. (The retried runs then run their send step against an unreachable WhatsApp address and fail again; that work shares the engine process.)`,
     '',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
