@@ -337,7 +337,7 @@ describeInBrowser('reports: the hand-computed fixture in every report, range, CS
     await form.getByLabel('Saturday opens at').fill('10:00');
     await form.getByLabel('Saturday closes at').fill('12:00');
     await form.getByRole('button', { name: 'Save changes' }).click();
-    expect(await form.getByRole('status').innerText()).toBe('Saved: open days, Friday hours, Saturday hours.');
+    expect(await form.getByRole('status').innerText()).toBe('Saved: Friday hours, Saturday hours, open days.');
     // The engine has them, and the audit trail holds exactly those fields with their values before and after.
     const engine = stack?.urls.engine ?? '';
     const login = await fetch(`${engine}/api/auth/login`, {
