@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import type { Browser, Page } from 'playwright-core';
 import { describeInBrowser, launchBrowser, screenshot } from './support/browser';
-import { obj, str } from './support/json-value';
+import { arr, obj, str } from './support/json-value';
 import { type ProductStack, startProductStack } from './support/product-stack';
 
 const RANGE = 'from=2026-03-09&to=2026-03-16';
@@ -240,7 +240,27 @@ describeInBrowser('reports: the hand-computed fixture in every report, range, CS
     // One version: the fixture's only one has the same figures.
     await page.getByLabel('Version').selectOption({ label: 'Version 1' });
     await until(async () => ((await figure('Runs')) === '3' ? true : undefined), 'version 1’s runs', 20_000);
+    // Completed runs: E3 (its send failed) failed, the two others succeeded.
+    expect([await figure('Succeeded runs'), await figure('Failed runs'), await figure('Cancelled runs')]).toEqual(['2', '1', '0']);
     await screenshot(page, 'flow-editor-performance');
+  });
+
+  it('flow editor: the funnel drawn on the canvas, counts on each step and each connection, in words', async () => {
+    // Still on the flow, Performance tab, last 12 months, version 1 (the test above).
+    const canvas = page.getByRole('region', { name: 'Flow canvas' });
+    await page.getByLabel('Show counts on the canvas').check();
+    await canvas.getByRole('group', { name: /Customer asks: Reached 3$/ }).waitFor();
+    await canvas.getByRole('group', { name: /Send price offer: Reached 3 · Sent 2 · Failed 1 · Replied 2$/ }).waitFor();
+    await canvas
+      .getByRole('group', { name: /^Connection from .*Customer asks.* to .*Send price offer.*: 3 runs took it$/ })
+      .waitFor({ state: 'attached' });
+    // The same counts as text on the cards and the connection, not only in names.
+    expect(await canvas.getByText('Reached 3 · Sent 2 · Failed 1 · Replied 2').count()).toBe(1);
+    expect(await canvas.getByText('3 taken').count()).toBe(1);
+    await screenshot(page, 'flow-editor-canvas-counts');
+    // Off again: the canvas is the draft alone.
+    await page.getByLabel('Show counts on the canvas').uncheck();
+    await canvas.getByText('3 taken').waitFor({ state: 'detached' });
   });
 
   it('tag filter: the funnel for contacts tagged “vip” (Piotr, who placed the order), with the note on what is not kept per tag', async () => {
@@ -299,5 +319,55 @@ describeInBrowser('reports: the hand-computed fixture in every report, range, CS
     await form.getByRole('button', { name: 'Save' }).click();
     await form.getByRole('alert').waitFor();
     await screenshot(page, 'reports-weekly-settings');
+  });
+
+  it('business hours: an admin sets a weekday’s own hours in a form; only the changed days are saved and audited; a close before the open is refused, named', async () => {
+    await page.goto(`${web}/settings`);
+    await page.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'Business hours' }).click();
+    await page.waitForURL((url) => url.pathname === '/settings/business-hours');
+    const form = page.getByRole('form', { name: 'Business hours' });
+    expect([await form.getByLabel('Monday opens at').inputValue(), await form.getByLabel('Monday closes at').inputValue()]).toEqual([
+      '09:00',
+      '18:00',
+    ]);
+    expect(await form.getByRole('checkbox', { name: /on Saturday/ }).isChecked()).toBe(false);
+    expect(await form.getByLabel('Time zone of these hours').inputValue()).toBe(REPORT_FIXTURE.timeZone);
+    await form.getByLabel('Friday closes at').fill('13:00');
+    await form.getByRole('checkbox', { name: /on Saturday/ }).check();
+    await form.getByLabel('Saturday opens at').fill('10:00');
+    await form.getByLabel('Saturday closes at').fill('12:00');
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    expect(await form.getByRole('status').innerText()).toBe('Saved: Friday hours, Saturday hours, open days.');
+    // The engine has them, and the audit trail holds exactly those fields with their values before and after.
+    const engine = stack?.urls.engine ?? '';
+    const login = await fetch(`${engine}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(stack?.admin),
+    });
+    const headers = { authorization: `Bearer ${str(obj(await login.json())['token'])}` };
+    const settings = obj(await (await fetch(`${engine}/api/workspace/settings`, { headers })).json());
+    expect(obj(settings['reports'])['businessHours']).toEqual({
+      days: [1, 2, 3, 4, 5, 6],
+      open: '09:00',
+      close: '18:00',
+      perDay: { '5': { open: '09:00', close: '13:00' }, '6': { open: '10:00', close: '12:00' } },
+    });
+    const audit = obj(await (await fetch(`${engine}/api/audit?action=workspace.settings_updated`, { headers })).json());
+    const latest = obj(obj(arr(audit['data'])[0])['details']);
+    expect(arr(latest['changes']).map((c) => obj(c)['field'])).toEqual([
+      'reports.businessHours.days',
+      'reports.businessHours.perDay.5',
+      'reports.businessHours.perDay.6',
+    ]);
+    await page.reload();
+    expect(await form.getByLabel('Friday closes at').inputValue()).toBe('13:00');
+    await screenshot(page, 'reports-business-hours');
+    // A close before the open: the engine refuses it and names the field; nothing is stored.
+    await form.getByLabel('Friday closes at').fill('08:00');
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    expect(await form.getByRole('alert').innerText()).toContain('reports.businessHours.perDay.5.close: must be after open');
+    const after = obj(await (await fetch(`${engine}/api/workspace/settings`, { headers })).json());
+    expect(obj(obj(obj(after['reports'])['businessHours'])['perDay'])['5']).toEqual({ open: '09:00', close: '13:00' });
   });
 });

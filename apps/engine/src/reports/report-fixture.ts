@@ -73,7 +73,7 @@ export async function insertReportFixture(executor: SqlExecutor, workspaceId: st
     schemaVersion: 1,
     nodes: [
       { id: 'trigger', type: 'trigger.inbound_message', typeVersion: 1, label: 'Customer asks', position: { x: 0, y: 0 }, config: {} },
-      { id: 'send', type: 'whatsapp.send_message', typeVersion: 1, label: 'Send price offer', position: { x: 0, y: 160 }, config: {} },
+      { id: 'send', type: 'whatsapp.send_message', typeVersion: 1, label: 'Send price offer', position: { x: 0, y: 320 }, config: {} },
     ],
     edges: [{ id: 'trigger-send', source: 'trigger', sourceOutput: 'then', target: 'send' }],
   };

@@ -72,6 +72,8 @@ export function EditorCanvas() {
   const measured = useEditorState((s) => s.measured);
   // The test run shown, if any: it marks steps and connections, and is never part of the document.
   const testExecution = useEditorState((s) => (s.testMode ? (s.testRun?.execution ?? null) : null));
+  // The funnel (Performance tab), shown only while editing: test mode shows one run instead.
+  const overlay = useEditorState((s) => (s.testMode ? null : s.funnelOverlay));
   const { screenToFlowPosition } = useReactFlow();
   // Fit only a flow that opens with steps: fitting later would jump the view when the first step is dropped.
   const [fitOnOpen] = useState(() => document.nodes.length > 0);
@@ -85,12 +87,12 @@ export function EditorCanvas() {
   const cardsRef = useRef(new Map<string, StepCardData>());
   const cards = useMemo(() => {
     const next = buildStepCards(
-      { document, catalog: editorCatalog, nodeTypes: infos, issues, editable, runMarks: runPath?.marks, runNotes },
+      { document, catalog: editorCatalog, nodeTypes: infos, issues, editable, runMarks: runPath?.marks, runNotes, counts: overlay?.steps },
       cardsRef.current,
     );
     cardsRef.current = next;
     return next;
-  }, [document, infos, issues, editable, runPath, runNotes]);
+  }, [document, infos, issues, editable, runPath, runNotes, overlay]);
 
   const nodeCache = useRef(new Map<string, CanvasNode>());
   const nodes = useMemo(() => {
@@ -175,6 +177,8 @@ export function EditorCanvas() {
         const names = `${cardName(from, edge.source)} to ${cardName(cards.get(edge.target), edge.target)}`;
         const description = outputLabel ? `Connection from ${names} when “${outputLabel}”` : `Connection from ${names}`;
         const taken = travelled?.has(edge.id) ?? false;
+        const count = overlay?.edgesKnown ? (overlay.edges.get(edge.id) ?? 0) : null;
+        const counted = count === null ? description : `${description}: ${count} ${count === 1 ? 'run' : 'runs'} took it`;
         return {
           id: edge.id,
           type: 'step',
@@ -184,12 +188,12 @@ export function EditorCanvas() {
           selected: selected.has(edge.id),
           deletable: false,
           reconnectable: false,
-          ariaLabel: travelled ? `${taken ? 'Taken' : 'Not taken'}: ${description}` : description,
+          ariaLabel: travelled ? `${taken ? 'Taken' : 'Not taken'}: ${description}` : counted,
           ...(travelled ? runEdgeLook(taken) : { markerEnd: MARKER, style: EDGE_STYLE }),
-          data: { sourceOutput: edge.sourceOutput, outputLabel, description, travelled: taken },
+          data: { sourceOutput: edge.sourceOutput, outputLabel, description, travelled: taken, taken: count },
         };
       });
-  }, [document.edges, cards, selection.edgeIds, runPath]);
+  }, [document.edges, cards, selection.edgeIds, runPath, overlay]);
 
   const onNodesChange = useCallback(
     (changes: NodeChange<CanvasNode>[]) => {

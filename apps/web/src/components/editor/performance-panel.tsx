@@ -3,9 +3,10 @@
 import { useEffect, useId, useState } from 'react';
 import { callEngine } from '@/lib/editor/engine-client';
 import { type FlowVersionSummary, listVersions } from '@/lib/editor/flow-api';
+import { funnelOverlay } from '@/lib/reports/funnel-overlay';
 import { formatCount, formatMoney, formatPercent } from '@/lib/reports/report-format';
 import { type FunnelReport, funnelReportSchema } from '@/lib/reports/report-schemas';
-import { useEditorState } from './editor-context';
+import { useEditorContext, useEditorState } from './editor-context';
 import styles from './flow-editor.module.css';
 import own from './performance-panel.module.css';
 
@@ -27,12 +28,16 @@ type Figures = FunnelReport['current'];
  */
 export function PerformancePanel() {
   const flowId = useEditorState((s) => s.flowId);
+  const document = useEditorState((s) => s.document);
+  const { store } = useEditorContext();
+  const [onCanvas, setOnCanvas] = useState(false);
   const [days, setDays] = useState<string>('30');
   const [version, setVersion] = useState<string>(ALL);
   const [versions, setVersions] = useState<FlowVersionSummary[]>([]);
   const [figures, setFigures] = useState<Figures | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const periodId = useId();
+  const canvasId = useId();
   const versionId = useId();
 
   useEffect(() => {
@@ -59,6 +64,12 @@ export function PerformancePanel() {
     };
   }, [flowId, days, version]);
 
+  // The counts on the canvas follow the period and version chosen here; leaving the tab takes them off.
+  useEffect(() => {
+    store.getState().setFunnelOverlay(onCanvas && figures ? funnelOverlay(document, figures) : null);
+  }, [store, onCanvas, figures, document]);
+  useEffect(() => () => store.getState().setFunnelOverlay(null), [store]);
+
   const flow = figures?.flows.find((f) => f.flowId === flowId) ?? null;
   const stage = (name: string) => figures?.stages.find((s) => s.stage === name) ?? null;
   const entered = stage('entered')?.count ?? 0;
@@ -83,6 +94,10 @@ export function PerformancePanel() {
           </option>
         ))}
       </select>
+      <label className={own.toggle} htmlFor={canvasId}>
+        <input id={canvasId} type="checkbox" checked={onCanvas} onChange={(event) => setOnCanvas(event.target.checked)} />
+        Show counts on the canvas
+      </label>
       {problem ? (
         <p role="alert" className={styles.muted}>
           {problem}
@@ -111,6 +126,22 @@ export function PerformancePanel() {
                   </tr>
                 );
               })}
+              {flow?.ended ? (
+                <>
+                  <tr>
+                    <th scope="row">Succeeded runs</th>
+                    <td>{formatCount(flow.ended.succeeded)}</td>
+                  </tr>
+                  <tr>
+                    <th scope="row">Failed runs</th>
+                    <td>{formatCount(flow.ended.failed)}</td>
+                  </tr>
+                  <tr>
+                    <th scope="row">Cancelled runs</th>
+                    <td>{formatCount(flow.ended.cancelled)}</td>
+                  </tr>
+                </>
+              ) : null}
               <tr>
                 <th scope="row">Failed sends</th>
                 <td>{formatCount(flow?.failed ?? 0)}</td>

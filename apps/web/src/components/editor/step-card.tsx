@@ -42,6 +42,7 @@ function StepCardView({ data, selected }: NodeProps<StepFlowNode>) {
       {data.label ? <div className={styles.label}>{data.label}</div> : null}
       <p className={styles.summary}>{data.summary}</p>
       {data.runNote ? <p className={styles.runNote}>{data.runNote}</p> : null}
+      {data.counts ? <p className={styles.counts}>{data.counts}</p> : null}
       {data.issues.length > 0 ? (
         <p className={styles.issue} title={data.issues.join('\n')}>
           <span aria-hidden="true">⚠ </span>

@@ -2,6 +2,7 @@
 
 import { BaseEdge, type Edge, EdgeLabelRenderer, type EdgeProps, getSmoothStepPath } from '@xyflow/react';
 import { memo } from 'react';
+import { formatCount } from '@/lib/reports/report-format';
 import { useOptionalInsert } from './use-optional-insert';
 import styles from './step-edge.module.css';
 
@@ -11,6 +12,8 @@ export type StepEdgeData = {
   outputLabel: string | null;
   description: string;
   travelled: boolean;
+  /** Runs that took this connection, when the funnel is shown on the canvas. */
+  taken: number | null;
 };
 
 export type StepFlowEdge = Edge<StepEdgeData, 'step'>;
@@ -33,6 +36,7 @@ function StepEdgeView(props: EdgeProps<StepFlowEdge>) {
       <EdgeLabelRenderer>
         <div className={`nodrag nopan ${styles.label}`} style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}>
           {data?.outputLabel ? <span className={styles.name}>{data.outputLabel}</span> : null}
+          {data && data.taken !== null ? <span className={styles.taken}>{formatCount(data.taken)} taken</span> : null}
           {requestInsert && data ? (
             <button
               type="button"

@@ -93,7 +93,7 @@ export function ExecutionReplay({ document, execution, nodeTypes: infos }: Execu
           selectable: false,
           ariaLabel: `${on ? 'Taken' : 'Not taken'}: Connection from ${description}`,
           ...runEdgeLook(on),
-          data: { sourceOutput: edge.sourceOutput, outputLabel: label, description, travelled: on },
+          data: { sourceOutput: edge.sourceOutput, outputLabel: label, description, travelled: on, taken: null },
         };
       }),
     [document.edges, travelled, cards],

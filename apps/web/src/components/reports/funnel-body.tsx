@@ -5,6 +5,11 @@ import styles from './reports.module.css';
 import { formatCount, formatPercent } from '@/lib/reports/report-format';
 import type { FunnelReport } from '@/lib/reports/report-schemas';
 
+/** Runs ended are not kept per tag (and older weekly snapshots lack them): unknown, not zero. */
+function ended(count: number | undefined): string {
+  return count === undefined ? '—' : formatCount(count);
+}
+
 /** The sales funnel report's figures, chart and tables (the live page and the weekly snapshot). */
 /** `flowChosen` null: no step section (the weekly report covers every flow). */
 export function FunnelBody({ report, flowChosen }: { report: FunnelReport; flowChosen: boolean | null }) {
@@ -55,12 +60,27 @@ export function FunnelBody({ report, flowChosen }: { report: FunnelReport; flowC
       />
       <h2>Which flow converts</h2>
       <DataTable
-        caption="Flows: entered, sent, delivered, read, replied, converted"
+        caption="Flows: entered, runs ended (succeeded, failed, cancelled), sent, delivered, read, replied, converted"
         csvName="funnel-flows"
-        headers={['Flow', 'Entered', 'Sent', 'Delivered', 'Read', 'Replied', 'Converted', 'Conversion']}
+        headers={[
+          'Flow',
+          'Entered',
+          'Succeeded',
+          'Failed runs',
+          'Cancelled',
+          'Sent',
+          'Delivered',
+          'Read',
+          'Replied',
+          'Converted',
+          'Conversion',
+        ]}
         rows={current.flows.map((f) => [
           f.name,
           formatCount(f.entered),
+          ended(f.ended?.succeeded),
+          ended(f.ended?.failed),
+          ended(f.ended?.cancelled),
           formatCount(f.sent),
           formatCount(f.delivered),
           formatCount(f.read),
@@ -68,7 +88,19 @@ export function FunnelBody({ report, flowChosen }: { report: FunnelReport; flowC
           formatCount(f.converted),
           formatPercent(f.conversionRate),
         ])}
-        csvRows={current.flows.map((f) => [f.name, f.entered, f.sent, f.delivered, f.read, f.replied, f.converted, f.conversionRate])}
+        csvRows={current.flows.map((f) => [
+          f.name,
+          f.entered,
+          f.ended?.succeeded ?? null,
+          f.ended?.failed ?? null,
+          f.ended?.cancelled ?? null,
+          f.sent,
+          f.delivered,
+          f.read,
+          f.replied,
+          f.converted,
+          f.conversionRate,
+        ])}
       />
       {flowChosen === null ? null : <h2>Where customers drop off</h2>}
       {flowChosen === null ? null : flowChosen ? (

@@ -9,6 +9,7 @@ const ITEMS = [
   { href: '/settings/numbers', label: 'WhatsApp numbers' },
   { href: '/settings/api-keys', label: 'API keys' },
   { href: '/settings/workspace', label: 'Workspace' },
+  { href: '/settings/business-hours', label: 'Business hours' },
   { href: '/settings/workspaces', label: 'Workspaces' },
   { href: '/settings/crm', label: 'CRM' },
 ] as const;

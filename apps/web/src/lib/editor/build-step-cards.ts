@@ -36,6 +36,7 @@ function sameCard(a: StepCardData, b: StepCardData): boolean {
     a.editable === b.editable &&
     a.run === b.run &&
     a.runNote === b.runNote &&
+    a.counts === b.counts &&
     a.issues.join('\n') === b.issues.join('\n') &&
     a.outputs.length === b.outputs.length &&
     a.outputs.every((o, i) => o.name === b.outputs[i]?.name && o.label === b.outputs[i]?.label && o.open === b.outputs[i]?.open)
@@ -50,6 +51,8 @@ export interface StepCardInput {
   editable: boolean;
   runMarks?: ReadonlyMap<string, RunMark>;
   runNotes?: ReadonlyMap<string, string>;
+  /** Funnel counts per step (the Performance tab's overlay). */
+  counts?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -58,7 +61,7 @@ export interface StepCardInput {
  * an edit re-renders one card, not all of them.
  */
 export function buildStepCards(input: StepCardInput, previous: ReadonlyMap<string, StepCardData>): Map<string, StepCardData> {
-  const { document, catalog, nodeTypes, issues, editable, runMarks, runNotes } = input;
+  const { document, catalog, nodeTypes, issues, editable, runMarks, runNotes, counts } = input;
   const usedOutputs = new Map<string, Set<string>>();
   const hasIncoming = new Set<string>();
   for (const edge of document.edges) {
@@ -93,6 +96,7 @@ export function buildStepCards(input: StepCardInput, previous: ReadonlyMap<strin
       editable,
       run: runMarks ? (runMarks.get(node.id) ?? 'not-run') : null,
       runNote: runNotes?.get(node.id) ?? null,
+      counts: counts?.get(node.id) ?? null,
     };
     const before = previous.get(node.id);
     cards.set(node.id, before && sameCard(before, card) ? before : card);

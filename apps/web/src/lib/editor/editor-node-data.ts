@@ -27,6 +27,8 @@ export type StepCardData = {
   run: RunMark | null;
   /** What the step is doing in the run shown (what a waiting step waits for). */
   runNote: string | null;
+  /** The flow's funnel counts at this step, when shown (Performance tab). */
+  counts: string | null;
 };
 
 export type StepFlowNode = Node<StepCardData, 'step'>;

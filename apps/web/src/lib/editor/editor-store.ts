@@ -1,6 +1,7 @@
 import type { FlowDocument } from '@parley/flow-core';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ExecutionDetail } from '../execution-view';
+import type { FunnelOverlay } from '../reports/funnel-overlay';
 import { EMPTY_SELECTION, moveElements, type Selection, type XY } from './flow-edits';
 
 /** Undo keeps at least this many steps (the issue asks for 100). */
@@ -65,6 +66,8 @@ export interface EditorState {
   /** Test mode: the canvas shows test runs instead of being edited. */
   testMode: boolean;
   testRun: TestRunView | null;
+  /** The flow's funnel drawn on the canvas (Performance tab, "Show counts on the canvas"); never part of the document. */
+  funnelOverlay: FunnelOverlay | null;
 }
 
 export interface EditorActions {
@@ -90,6 +93,7 @@ export interface EditorActions {
   /** Enters or leaves test mode; leaving forgets the run shown, so the canvas is back to the draft alone. */
   setTestMode(on: boolean): void;
   setTestRun(run: TestRunView | null): void;
+  setFunnelOverlay(overlay: FunnelOverlay | null): void;
   /** Records a poll's answer, unless the run it belongs to is no longer the one shown. */
   updateTestExecution(execution: ExecutionDetail): void;
   /** Replaces everything with the server's copy (reload after a conflict, a restore). */
@@ -136,6 +140,7 @@ export function createEditorStore(flowId: string, flow: LoadedFlow, now: () => n
     published: flow.published,
     testMode: false,
     testRun: null,
+    funnelOverlay: null,
 
     edit(change, options = {}) {
       const state = get();
@@ -247,6 +252,10 @@ export function createEditorStore(flowId: string, flow: LoadedFlow, now: () => n
 
     setTestRun(run) {
       set({ testRun: run });
+    },
+
+    setFunnelOverlay(overlay) {
+      set({ funnelOverlay: overlay });
     },
 
     updateTestExecution(execution) {

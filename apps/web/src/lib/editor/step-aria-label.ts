@@ -4,9 +4,10 @@ import { runMarkText } from './run-path-style';
 /**
  * A step's accessible name, the same in the editor, test runs and the replay:
  * "If / else", "Send WhatsApp message: Coupon", and the run status when a run
- * is shown ("If / else: succeeded").
+ * is shown ("If / else: succeeded"), the funnel counts when shown ("If / else: Reached 120").
  */
 export function stepAriaLabel(data: StepCardData): string {
   const name = data.label ? `${data.displayName}: ${data.label}` : data.displayName;
-  return data.run ? `${name}: ${runMarkText(data.run)}` : name;
+  const counted = data.counts ? `${name}: ${data.counts}` : name;
+  return data.run ? `${counted}: ${runMarkText(data.run)}` : counted;
 }

@@ -80,6 +80,7 @@ export const funnelReportSchema = envelope(
         flowId: z.string(),
         name: z.string(),
         entered: n,
+        ended: z.object({ succeeded: n, failed: n, cancelled: n }).nullable().optional(),
         sent: n,
         failed: n.optional(),
         delivered: n,
@@ -106,6 +107,10 @@ export const funnelReportSchema = envelope(
         converted: n,
       }),
     ),
+    edges: z
+      .array(z.object({ flowVersionId: z.string(), nodeId: z.string(), output: z.string(), taken: n }))
+      .nullable()
+      .optional(),
   }),
 );
 export type FunnelReport = z.infer<typeof funnelReportSchema>;
