@@ -23,6 +23,7 @@ import { ReportDeltas1765250000000 } from './1765250000000-report-deltas';
 import { ReportWeeklyDeliveries1765250000001 } from './1765250000001-report-weekly-deliveries';
 import { CrmNotes1765263000000 } from './1765263000000-crm-notes';
 import { CrmChatHistory1765263100000 } from './1765263100000-crm-chat-history';
+import { CrmNightlyBatch1765263200000 } from './1765263200000-crm-nightly-batch';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -51,4 +52,5 @@ export const MIGRATIONS = [
   ReportWeeklyDeliveries1765250000001,
   CrmNotes1765263000000,
   CrmChatHistory1765263100000,
+  CrmNightlyBatch1765263200000,
 ];
