@@ -197,6 +197,12 @@ describe('API access: roles, anonymous callers and workspaces', () => {
       request: async () => ({ path: '/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=verify-me&hub.challenge=42' }),
     },
     { route: 'POST /webhooks/whatsapp', access: 'public', request: async () => ({ path: '/webhooks/whatsapp', body: {} }) },
+    // Signed by HubSpot (v3) instead of a session; crm/hubspot-webhook/hubspot-webhook.spec.ts covers the signature.
+    {
+      route: 'POST /webhooks/hubspot/:connectionId',
+      access: 'public',
+      request: async () => ({ path: '/webhooks/hubspot/0b9e3c38-7f0e-4a57-9d53-6a8f1c0e0009', body: [] }),
+    },
     { route: 'GET /api/auth/me', access: ALL, request: async () => ({ path: '/api/auth/me' }) },
     { route: 'POST /api/auth/logout', access: ALL, request: async () => ({ path: '/api/auth/logout' }) },
     // Switching to the workspace the session is in already changes nothing, so the matrix's clients stay where they are.

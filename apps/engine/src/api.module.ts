@@ -12,6 +12,7 @@ import { ConversationsModule } from './conversations/conversations.module';
 import { CrmEventsController } from './crm/crm-events.controller';
 import { CrmConflictsController } from './crm/conflicts/crm-conflicts.controller';
 import { CrmConnectionsController } from './crm/connections/crm-connections.controller';
+import { HubSpotWebhookController } from './crm/hubspot-webhook/hubspot-webhook.controller';
 import { OutgoingWebhookController } from './crm/outgoing-webhook/outgoing-webhook.controller';
 import { CrmModule } from './crm/crm.module';
 import { CrmSyncModule } from './crm/crm-sync.module';
@@ -81,6 +82,7 @@ import { WorkspacesModule } from './workspaces/workspaces.module';
     ConversationController,
     CrmConflictsController,
     CrmConnectionsController,
+    HubSpotWebhookController,
     OutgoingWebhookController,
     CrmEventsController,
     // Before ExecutionsController: their fixed paths (health, views, bulk) must not be read as an execution id.

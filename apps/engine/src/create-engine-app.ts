@@ -42,6 +42,8 @@ export async function createEngineApp(config: EngineConfig, overrides: EngineOve
   app.use(trackRequestOrigin());
   // The webhook must see the exact bytes Meta signed, so it gets raw bytes; everything else JSON.
   app.use('/webhooks/whatsapp', rawBody({ bytes: config.WEBHOOK_MAX_BYTES, name: 'WEBHOOK_MAX_BYTES' }));
+  // HubSpot signs the exact bytes too (signature v3).
+  app.use('/webhooks/hubspot', rawBody({ bytes: config.WEBHOOK_MAX_BYTES, name: 'WEBHOOK_MAX_BYTES' }));
   // An agent's upload is the file itself, up to WhatsApp's largest (a 100 MB document).
   app.use('/api/conversations/:id/media', rawBody({ bytes: config.MEDIA_MAX_UPLOAD_BYTES, name: 'MEDIA_MAX_UPLOAD_BYTES' }));
   app.use(jsonBody({ bytes: config.API_MAX_BODY_BYTES, name: 'API_MAX_BODY_BYTES' }));

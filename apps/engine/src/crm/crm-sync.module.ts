@@ -4,7 +4,9 @@ import { CrmConflictsService } from './conflicts/crm-conflicts.service';
 import { ConnectorFactory } from './connections/connector-factory';
 import { CrmConnectionsService } from './connections/crm-connections.service';
 import { CrmModule } from './crm.module';
+import { NotifierService } from '../notifications/notifier.service';
 import { CrmChatHistoryService } from './sync/crm-chat-history.service';
+import { CrmHealthAlertService } from './sync/crm-health-alert.service';
 import { CrmHealthService } from './sync/crm-health.service';
 import { CrmOutboxService } from './sync/crm-outbox.service';
 import { CrmSyncRunner } from './sync/crm-sync-runner.service';
@@ -20,6 +22,8 @@ import { CrmSyncService } from './sync/crm-sync.service';
     CrmChatHistoryService,
     CrmSyncService,
     CrmHealthService,
+    CrmHealthAlertService,
+    NotifierService,
     CrmConflictsService,
     CrmSyncRunner,
   ],

@@ -20,7 +20,8 @@ const hubspot = z.object({
     })
     .default({ baseUrl: 'https://api.hubapi.com', searchLagMs: 15_000 }),
   secrets: z.union([
-    z.object({ privateAppToken: secret }).strict(),
+    // The client secret signs the app's webhook deliveries (signature v3); without it webhooks are refused and polling alone is used.
+    z.object({ privateAppToken: secret, clientSecret: secret.optional() }).strict(),
     z.object({ clientId: secret, clientSecret: secret, refreshToken: secret }).strict(),
   ]),
 });

@@ -47,6 +47,19 @@ export class ConnectorFactory {
     this.cache.delete(connectionId);
   }
 
+  /** The HubSpot app's client secret, which signs its webhook deliveries; null for other CRMs or when not given. */
+  hubspotWebhookSecret(connection: ConnectionRecord): string | null {
+    if (connection.provider !== 'hubspot') return null;
+    let secrets: unknown;
+    try {
+      secrets = JSON.parse(this.secrets.open(connection.secretsEnc, secretsContext(connection.id)));
+    } catch {
+      return null;
+    }
+    const parsed = hubspotSecretsSchema.safeParse(secrets);
+    return parsed.success ? (parsed.data.clientSecret ?? null) : null;
+  }
+
   private build(connection: ConnectionRecord): CrmConnector {
     let secrets: unknown;
     try {

@@ -28,6 +28,12 @@ export const connectionRow = z.object({
   last_error_at: z.date().nullable(),
   last_success_at: z.date().nullable(),
   last_poll_at: z.date().nullable(),
+  /** The nightly batch: its wall-clock time in the workspace zone, where an interrupted one stopped, when the next is due. */
+  batch_at: z.string(),
+  batch_cursor: z.record(z.string(), z.unknown()).nullable(),
+  batch_next_at: z.date().nullable(),
+  batch_started_at: z.date().nullable(),
+  health_notified_at: z.date().nullable(),
   created_at: z.date(),
   updated_at: z.date(),
 });
@@ -108,6 +114,11 @@ export class CrmConnectionsService {
 
   async allActive(): Promise<ConnectionRow[]> {
     return sqlRows(this.dataSource, connectionRow, `SELECT * FROM crm_connections WHERE status = 'active' ORDER BY id`);
+  }
+
+  /** The secret HubSpot signs this connection's webhook deliveries with (null: webhooks are refused). */
+  hubspotWebhookSecret(row: ConnectionRow): string | null {
+    return this.factory.hubspotWebhookSecret(toRecord(row));
   }
 
   connector(row: ConnectionRow): CrmConnector {

@@ -45,11 +45,11 @@ export class CrmChatHistoryService {
         manager,
         groupRow,
         `WITH fresh AS (
-           SELECT m.id, m.contact_id, m.conversation_id, m.occurred_at FROM messages m
+           SELECT m.id, m.contact_id, m.conversation_id, m.occurred_at, m.created_at FROM messages m
             WHERE m.workspace_id = $1 AND m.occurred_at >= clock_timestamp() - make_interval(days => $5)
               AND NOT EXISTS (SELECT 1 FROM crm_logged_messages l WHERE l.connection_id = $2 AND l.message_id = m.id)
-            ORDER BY m.occurred_at, m.id LIMIT $4)
-         SELECT contact_id, conversation_id::text AS conversation_id, array_agg(id::text ORDER BY occurred_at, id) AS ids FROM fresh
+            ORDER BY m.occurred_at, m.created_at, m.id LIMIT $4)
+         SELECT contact_id, conversation_id::text AS conversation_id, array_agg(id::text ORDER BY occurred_at, created_at, id) AS ids FROM fresh
           GROUP BY contact_id, conversation_id
          HAVING max(occurred_at) <= clock_timestamp() - make_interval(secs => $3::double precision / 1000)
           ORDER BY min(occurred_at)`,
@@ -71,13 +71,17 @@ export class CrmChatHistoryService {
     });
   }
 
-  /** The batch as the connector logs it: the messages still there, oldest first. */
+  /**
+   * The batch as the connector logs it: the messages still there, oldest
+   * first. WhatsApp's times have whole seconds, so messages of one second
+   * keep the order they were stored in.
+   */
   async batch(connectionId: string, outboxId: string, payload: ChatBatchPayload): Promise<ActivityBatch> {
     const rows = await sqlRows(
       this.dataSource,
       lineRow,
       `SELECT occurred_at, direction, coalesce(nullif(text, ''), '[' || type || ']') AS text FROM messages
-        WHERE id = ANY($1::uuid[]) ORDER BY occurred_at, id`,
+        WHERE id = ANY($1::uuid[]) ORDER BY occurred_at, created_at, id`,
       [payload.messageIds],
     );
     const lines: ChatLine[] = rows.map((row) => ({

@@ -20,8 +20,10 @@ import {
 import { CrmError } from '../connectors/crm-error';
 import { type ConnectionRow, CrmConnectionsService } from '../connections/crm-connections.service';
 import { chatBatchPayload, CrmChatHistoryService } from './crm-chat-history.service';
+import { CrmHealthAlertService } from './crm-health-alert.service';
 import { CrmOutboxService, type OutboxItem } from './crm-outbox.service';
 import { decideFields } from './field-decisions';
+import { nextBatchAt } from './nightly-batch-time';
 
 const contactRow = z.object({
   id: z.string(),
@@ -87,6 +89,7 @@ export class CrmSyncService {
     private readonly connections: CrmConnectionsService,
     private readonly outbox: CrmOutboxService,
     private readonly chatHistory: CrmChatHistoryService,
+    private readonly healthAlert: CrmHealthAlertService,
     private readonly resolver: ContactResolverService,
     private readonly metrics: EngineMetrics,
     @Inject(ENGINE_CONFIG) private readonly config: EngineConfig,
@@ -114,8 +117,10 @@ export class CrmSyncService {
         await this.pull(connection, connector, result, options.maxPages ?? 50);
         await this.chatHistory.collect(connection);
       }
+      await this.nightlyBatch(connection, connector, result, options.maxPages ?? 50);
       await this.push(connection, connector, result);
       await this.dataSource.query(`UPDATE crm_connections SET quota = $2 WHERE id = $1`, [connectionId, JSON.stringify(connector.quota())]);
+      await this.healthAlert.check(connection);
       return result;
     } finally {
       await this.dataSource.query(`UPDATE crm_connections SET sync_lease_until = NULL WHERE id = $1 AND sync_lease_token = $2`, [
@@ -312,16 +317,96 @@ export class CrmSyncService {
 
   private async pull(connection: ConnectionRow, connector: CrmConnector, result: SyncRunResult, maxPages: number): Promise<void> {
     const stored = cursorSchema.safeParse(connection.cursor);
-    let cursor: SyncCursor = stored.success ? stored.data : { phase: 'initial' };
+    const cursor: SyncCursor = stored.success ? stored.data : { phase: 'initial' };
+    await this.readPages(connection, connector, result, cursor, maxPages, async (next) => {
+      await this.dataSource.query(`UPDATE crm_connections SET cursor = $2, last_poll_at = clock_timestamp() WHERE id = $1`, [
+        connection.id,
+        JSON.stringify(next),
+      ]);
+    });
+  }
+
+  /**
+   * The nightly batch: once a day at the connection's time (02:00 by
+   * default) in the workspace's zone, every record modified since the last
+   * batch began is read again, apart from the real-time cursor, so a change
+   * the webhooks and polls missed is still brought in. Its cursor is stored
+   * after each page: a crash resumes the batch where it stopped.
+   */
+  private async nightlyBatch(connection: ConnectionRow, connector: CrmConnector, result: SyncRunResult, maxPages: number): Promise<void> {
+    // The initial import is the first batch; the nightly one starts after it.
+    if (connection.cursor['phase'] !== 'incremental') return;
+    const now = Date.now();
+    const zone = await this.workspaceZone(connection.workspace_id);
+    if (!connection.batch_next_at) {
+      await this.dataSource.query(`UPDATE crm_connections SET batch_next_at = $2 WHERE id = $1`, [
+        connection.id,
+        nextBatchAt(now, zone, connection.batch_at),
+      ]);
+      return;
+    }
+    const resumed = cursorSchema.safeParse(connection.batch_cursor);
+    if (!resumed.success && connection.batch_next_at.getTime() > now) return;
+    let cursor: SyncCursor;
+    if (resumed.success) cursor = resumed.data;
+    else {
+      // From where the previous batch began (a minute earlier, for clocks), or a day back for the first one.
+      const since = (connection.batch_started_at?.getTime() ?? now - 24 * 3_600_000) - 60_000;
+      cursor = { phase: 'incremental', since };
+      await this.dataSource.query(
+        `UPDATE crm_connections SET batch_cursor = $2, batch_started_at = to_timestamp($3::double precision / 1000) WHERE id = $1`,
+        [connection.id, JSON.stringify(cursor), now],
+      );
+    }
+    const outcome = await this.readPages(
+      connection,
+      connector,
+      result,
+      cursor,
+      maxPages,
+      async (next) => {
+        await this.dataSource.query(`UPDATE crm_connections SET batch_cursor = $2 WHERE id = $1`, [connection.id, JSON.stringify(next)]);
+      },
+      'batch',
+    );
+    if (outcome === 'caught_up') {
+      await this.dataSource.query(`UPDATE crm_connections SET batch_cursor = NULL, batch_next_at = $2 WHERE id = $1`, [
+        connection.id,
+        nextBatchAt(Date.now(), zone, connection.batch_at),
+      ]);
+    }
+  }
+
+  private async workspaceZone(workspaceId: string): Promise<string> {
+    const row = await sqlRow(
+      this.dataSource,
+      z.object({ zone: z.string().nullable() }),
+      `SELECT settings->>'timeZone' AS zone FROM workspaces WHERE id = $1`,
+      [workspaceId],
+    );
+    return row?.zone ?? 'UTC';
+  }
+
+  /** Reads pages from `cursor`, applying each record and saving the cursor after each page. */
+  private async readPages(
+    connection: ConnectionRow,
+    connector: CrmConnector,
+    result: SyncRunResult,
+    start: SyncCursor,
+    maxPages: number,
+    save: (cursor: SyncCursor) => Promise<void>,
+    forceMode?: 'batch',
+  ): Promise<'caught_up' | 'more' | 'failed'> {
+    let cursor = start;
     for (let page = 0; page < maxPages; page++) {
-      const mode = cursor.phase === 'initial' ? 'batch' : 'realtime';
+      const mode = forceMode ?? (cursor.phase === 'initial' ? 'batch' : 'realtime');
       let answer;
       try {
         answer = await connector.pull(cursor);
       } catch (error) {
         this.metrics.crmSyncFinished(connection.provider, 'pull', 'failed', null);
         await this.connections.recordCall(connection.id, mode, false, null, describe(error));
-        return;
+        return 'failed';
       }
       for (const remote of answer.contacts) {
         try {
@@ -341,10 +426,7 @@ export class CrmSyncService {
       }
       cursor = answer.cursor;
       // The cursor is stored after each page: a crash resumes from here, and re-reading a page is harmless.
-      await this.dataSource.query(`UPDATE crm_connections SET cursor = $2, last_poll_at = clock_timestamp() WHERE id = $1`, [
-        connection.id,
-        JSON.stringify(cursor),
-      ]);
+      await save(cursor);
       if (answer.contacts.length > 0 || mode === 'batch') {
         const lag =
           mode === 'realtime' && answer.contacts.length > 0
@@ -352,8 +434,33 @@ export class CrmSyncService {
             : null;
         await this.connections.recordCall(connection.id, mode, true, lag, null);
       }
-      if (answer.caughtUp) return;
+      if (answer.caughtUp) return 'caught_up';
     }
+    return 'more';
+  }
+
+  /**
+   * Applies the CRM records a webhook named as changed: each is read again
+   * (the event says only what changed, and may be late or repeated), then
+   * decided like a polled change. Returns the number applied.
+   */
+  async applyChanged(
+    connection: ConnectionRow,
+    remoteType: string,
+    ids: readonly string[],
+  ): Promise<{ applied: number; conflicts: number }> {
+    const connector = this.connections.connector(connection);
+    let applied = 0;
+    let conflicts = 0;
+    for (const id of ids) {
+      const remote = await connector.get({ type: remoteType, id });
+      if (!remote) continue;
+      conflicts += await this.applyRemote(connection, connector.provider, remote);
+      applied++;
+      this.metrics.crmSyncFinished(connector.provider, 'pull', 'succeeded', Math.max(0, Date.now() - remote.modifiedAt) / 1000);
+      await this.connections.recordCall(connection.id, 'realtime', true, Math.max(0, Date.now() - remote.modifiedAt), null);
+    }
+    return { applied, conflicts };
   }
 
   /** Applies one record read from the CRM; returns the number of conflicts queued. */

@@ -30,6 +30,7 @@ import { CrmNotes1765263000000 } from './1765263000000-crm-notes';
 import { CrmChatHistory1765263100000 } from './1765263100000-crm-chat-history';
 import { ReportRunEndsAndEdges1765264000000 } from './1765264000000-report-run-ends-and-edges';
 import { ConversationCountChangesVacuum1765260000000 } from './1765260000000-conversation-count-changes-vacuum';
+import { CrmNightlyBatch1765263200000 } from './1765263200000-crm-nightly-batch';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -65,4 +66,5 @@ export const MIGRATIONS = [
   CrmChatHistory1765263100000,
   ReportRunEndsAndEdges1765264000000,
   ConversationCountChangesVacuum1765260000000,
+  CrmNightlyBatch1765263200000,
 ];

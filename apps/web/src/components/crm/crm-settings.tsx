@@ -21,7 +21,10 @@ type Provider = CrmConnection['provider'];
 
 const FIELDS: Record<
   Provider,
-  { settings: { name: string; label: string; hint: string; placeholder: string }[]; secrets: { name: string; label: string }[] }
+  {
+    settings: { name: string; label: string; hint: string; placeholder: string }[];
+    secrets: { name: string; label: string; optional?: boolean }[];
+  }
 > = {
   hubspot: {
     settings: [
@@ -32,7 +35,11 @@ const FIELDS: Record<
         placeholder: 'https://api.hubapi.com',
       },
     ],
-    secrets: [{ name: 'privateAppToken', label: 'Private app token' }],
+    secrets: [
+      { name: 'privateAppToken', label: 'Private app token' },
+      // Signs HubSpot's webhook deliveries; without it changes arrive by polling alone.
+      { name: 'clientSecret', label: 'App client secret (webhooks, optional)', optional: true },
+    ],
   },
   salesforce: {
     settings: [
@@ -138,7 +145,10 @@ export function CrmSettings() {
     for (const field of FIELDS[provider].settings) if (text(field.name)) settings[field.name] = text(field.name);
     if (provider === 'hubspot') settings['searchLagMs'] = 15_000;
     const secrets: Record<string, string> = {};
-    for (const field of FIELDS[provider].secrets) secrets[field.name] = text(field.name);
+    for (const field of FIELDS[provider].secrets) {
+      const value = text(field.name);
+      if (value !== '' || !field.optional) secrets[field.name] = value;
+    }
     setBusy(true);
     const answer = await callEngine('/api/crm/connections', crmConnectionSchema, {
       method: 'POST',
@@ -246,7 +256,7 @@ export function CrmSettings() {
             {FIELDS[provider].secrets.map((field) => (
               <div className={styles.field} key={`${provider}-${field.name}`}>
                 <label htmlFor={`crm-${field.name}`}>{field.label}</label>
-                <input id={`crm-${field.name}`} name={field.name} type="password" autoComplete="off" required />
+                <input id={`crm-${field.name}`} name={field.name} type="password" autoComplete="off" required={!field.optional} />
               </div>
             ))}
             <p className={styles.hint}>Secrets are stored encrypted and never shown again.</p>
