@@ -49,6 +49,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  */
 export class CrmHttp {
   private readonly options: CrmHttpOptions;
+  /** When calls may go again, on the monotonic clock: a wall-clock step (NTP) neither stretches nor cuts a hold. */
   private blockedUntil = 0;
   private inFlight = 0;
   private readonly waiting: (() => void)[] = [];
@@ -61,15 +62,15 @@ export class CrmHttp {
     this.options = { ...DEFAULTS, ...options };
   }
 
-  /** Holds every call until `until` (epoch ms): the connector saw a limit about to run out. */
+  /** Holds every call until `until` (epoch ms, as read now): the connector saw a limit about to run out. */
   holdUntil(until: number): void {
-    this.blockedUntil = Math.max(this.blockedUntil, until);
+    this.blockedUntil = Math.max(this.blockedUntil, performance.now() + (until - Date.now()));
   }
 
   async request(request: CrmHttpRequest): Promise<CrmHttpAnswer> {
     let refreshed = false;
     for (let attempt = 0; ; attempt++) {
-      const wait = this.blockedUntil - Date.now();
+      const wait = this.blockedUntil - performance.now();
       if (wait > 0) {
         if (wait > this.options.maxRateWaitMs)
           throw new CrmError('rate_limited', 'the CRM asked to wait longer than a call may', 429, wait);
