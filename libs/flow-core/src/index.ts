@@ -66,3 +66,14 @@ export type {
 } from './execution-transition';
 export { diffFlowSteps } from './flow-step-diff';
 export type { DiffableEdge, DiffableFlow, DiffableNode, FlowStepDiff, StepChange } from './flow-step-diff';
+export {
+  knownTimeZone,
+  wallClockToInstant,
+  zoneOffset,
+  zonedDay,
+  zonedParts,
+  zonedStartOf,
+  zonedTimeToInstant,
+  zonedWallTimeToIso,
+} from './zoned-time';
+export type { ZonedParts } from './zoned-time';

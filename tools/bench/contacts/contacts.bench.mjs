@@ -14,16 +14,9 @@
 import http from 'node:http';
 import {
   apiLogin,
-  BENCH,
   Client,
-  createDatabase,
-  databaseExists,
-  databaseUrl,
-  DEFAULT_PG,
   describeMachine,
-  dropDatabase,
   engineEnv,
-  engineSetup,
   fmt,
   freePort,
   log,
@@ -31,10 +24,10 @@ import {
   parseOptions,
   run,
   startEngine,
-  summary,
   table,
   waitUntilReady,
 } from '../engine/bench-lib.mjs';
+import { adminToken, seededDatabase, timedGets } from '../lib/seeded-bench.mjs';
 
 const USAGE =
   'node tools/bench/contacts/contacts.bench.mjs [--contacts=1000000] [--samples=200] [--db=parley_bench_i14contacts] [--reseed]';
@@ -130,30 +123,8 @@ function postLong(baseUrl, path, token) {
   });
 }
 
-async function timed(api, path, samples) {
-  const values = [];
-  for (let i = 0; i < samples; i += 1) {
-    const target = typeof path === 'function' ? path(i) : path;
-    const started = performance.now();
-    const answer = await api.get(target);
-    values.push(performance.now() - started);
-    if (answer.status !== 200) throw new Error(`${target}: ${answer.status} ${JSON.stringify(answer.body).slice(0, 200)}`);
-  }
-  return summary(values);
-}
-
 run(async () => {
-  const serverUrl = DEFAULT_PG;
-  const url = databaseUrl(serverUrl, o.db);
-  if (o.reseed && (await databaseExists(serverUrl, o.db))) await dropDatabase(serverUrl, o.db);
-  if (!(await databaseExists(serverUrl, o.db))) {
-    await createDatabase(serverUrl, o.db);
-    engineSetup(url);
-    await seed(url);
-  } else {
-    engineSetup(url);
-    log(`reusing the seeded database ${o.db} (--reseed to make it again)`);
-  }
+  const url = await seededDatabase(o.db, o.reseed, seed);
   const meta = new Client({ connectionString: url });
   await meta.connect();
   const machine = await machineInfo(meta);
@@ -169,30 +140,25 @@ run(async () => {
   const engine = startEngine('contacts-engine', engineEnv(url, null, { PORT: String(port), ENGINE_ROLE: 'all', LOG_LEVEL: 'error' }));
   await waitUntilReady(engineUrl, engine);
   const api = await apiLogin(engineUrl);
-  const login = await fetch(`${engineUrl}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: BENCH.adminEmail, password: BENCH.adminPassword }),
-  });
-  const { token } = await login.json();
+  const token = await adminToken(engineUrl);
 
   log('the list: first page p99');
   const n = seeded.customers;
   const pages = {
-    'no filter': await timed(api, '/api/contacts?limit=50', o.samples),
-    'name search': await timed(
+    'no filter': await timedGets(api, '/api/contacts?limit=50', o.samples),
+    'name search': await timedGets(
       api,
       (i) => `/api/contacts?limit=50&search=${encodeURIComponent(`cliente${1 + ((i * 7919) % n)}`)}`,
       o.samples,
     ),
-    'number search (national format)': await timed(
+    'number search (national format)': await timedGets(
       api,
       (i) => `/api/contacts?limit=50&search=${encodeURIComponent(`${300000000 + 1 + ((i * 7919) % n)}`)}`,
       o.samples,
     ),
-    'tag filter': await timed(api, '/api/contacts?limit=50&tag=vip', o.samples),
-    'consent + last interaction': await timed(api, '/api/contacts?limit=50&consent=opted_in&lastInteraction=30d', o.samples),
-    'CRM unlinked': await timed(api, '/api/contacts?limit=50&crm=unlinked', o.samples),
+    'tag filter': await timedGets(api, '/api/contacts?limit=50&tag=vip', o.samples),
+    'consent + last interaction': await timedGets(api, '/api/contacts?limit=50&consent=opted_in&lastInteraction=30d', o.samples),
+    'CRM unlinked': await timedGets(api, '/api/contacts?limit=50&crm=unlinked', o.samples),
   };
 
   log(`the duplicate scan over ${fmt(seeded.contacts)} contacts`);

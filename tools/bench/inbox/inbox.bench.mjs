@@ -25,15 +25,9 @@ import {
   BENCH,
   clearRedisPrefix,
   Client,
-  createDatabase,
-  databaseExists,
-  databaseUrl,
-  DEFAULT_PG,
   DEFAULT_REDIS,
   describeMachine,
-  dropDatabase,
   engineEnv,
-  engineSetup,
   fmt,
   freePort,
   log,
@@ -49,6 +43,7 @@ import {
   table,
   waitUntilReady,
 } from '../engine/bench-lib.mjs';
+import { adminToken, seededDatabase, timedGets } from '../lib/seeded-bench.mjs';
 
 const USAGE = `node tools/bench/inbox/inbox.bench.mjs [--conversations=100000] [--messages-per=100] [--samples=400]
   [--clients=200] [--rate=200] [--seconds=30] [--db=parley_bench_inbox] [--reseed] [--no-pages] [--source=webhooks|events]
@@ -166,18 +161,6 @@ async function seed(url) {
   );
 }
 
-async function timed(api, path, samples) {
-  const values = [];
-  for (let i = 0; i < samples; i += 1) {
-    const target = typeof path === 'function' ? path(i) : path;
-    const started = performance.now();
-    const answer = await api.get(target);
-    values.push(performance.now() - started);
-    if (answer.status !== 200) throw new Error(`${target}: ${answer.status} ${JSON.stringify(answer.body).slice(0, 200)}`);
-  }
-  return summary(values.sort((a, b) => a - b));
-}
-
 const LIVE_MARK = '"wamid":"wamid.benchlive.';
 
 /**
@@ -249,17 +232,7 @@ function webhookBody(waId, wamid, text) {
 }
 
 run(async () => {
-  const serverUrl = DEFAULT_PG;
-  const url = databaseUrl(serverUrl, o.db);
-  if (o.reseed && (await databaseExists(serverUrl, o.db))) await dropDatabase(serverUrl, o.db);
-  if (!(await databaseExists(serverUrl, o.db))) {
-    await createDatabase(serverUrl, o.db);
-    engineSetup(url);
-    await seed(url);
-  } else {
-    engineSetup(url);
-    log(`reusing the seeded database ${o.db} (--reseed to make it again)`);
-  }
+  const url = await seededDatabase(o.db, o.reseed, seed);
   if (o['seed-only']) return;
   if (!['webhooks', 'events'].includes(o.source)) throw new Error(`--source must be webhooks or events (got ${o.source})`);
   const meta = new Client({ connectionString: url });
@@ -313,21 +286,16 @@ run(async () => {
   const skipped = { count: 0, p50: NaN, p90: NaN, p99: NaN, max: NaN };
   let [list, mine, waiting, messages, detail] = [skipped, skipped, skipped, skipped, skipped];
   if (o.pages) {
-    await timed(api, '/api/conversations', 20); // warm-up
-    list = await timed(api, '/api/conversations', o.samples);
-    mine = await timed(api, '/api/conversations?assignee=unassigned&status=open', o.samples);
-    waiting = await timed(api, '/api/conversations?sort=waiting_since', o.samples);
-    messages = await timed(api, (i) => `/api/conversations/${conversationIds[i % conversationIds.length]}/messages`, o.samples);
-    detail = await timed(api, (i) => `/api/conversations/${conversationIds[i % conversationIds.length]}`, o.samples);
+    await timedGets(api, '/api/conversations', 20); // warm-up
+    list = await timedGets(api, '/api/conversations', o.samples);
+    mine = await timedGets(api, '/api/conversations?assignee=unassigned&status=open', o.samples);
+    waiting = await timedGets(api, '/api/conversations?sort=waiting_since', o.samples);
+    messages = await timedGets(api, (i) => `/api/conversations/${conversationIds[i % conversationIds.length]}/messages`, o.samples);
+    detail = await timedGets(api, (i) => `/api/conversations/${conversationIds[i % conversationIds.length]}`, o.samples);
   }
 
   log(`${o.clients} stream clients, ${o.rate} messages/s for ${o.seconds} s`);
-  const login = await fetch(`${engineUrl}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: BENCH.adminEmail, password: BENCH.adminPassword }),
-  });
-  const token = (await login.json()).token;
+  const token = await adminToken(engineUrl);
   const acknowledged = new Map();
   const latencies = [];
   const received = new Map();

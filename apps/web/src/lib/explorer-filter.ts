@@ -1,4 +1,4 @@
-import { zonedStartOf, zonedWallTimeToIso } from './zoned-wall-time';
+import { zonedStartOf, zonedWallTimeToIso } from '@parley/flow-core';
 
 /** The explorer's filters as they appear in the /executions address (all text, all optional). */
 export interface ExplorerFilter {

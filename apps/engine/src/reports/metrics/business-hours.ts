@@ -1,4 +1,4 @@
-import { zonedParts, zonedTimeToInstant } from './time-zone';
+import { zonedParts, zonedTimeToInstant } from '@parley/flow-core';
 
 /** The hours people work, in the workspace's time zone. */
 export interface BusinessHours {

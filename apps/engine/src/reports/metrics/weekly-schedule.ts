@@ -1,4 +1,4 @@
-import { zonedParts, zonedTimeToInstant } from './time-zone';
+import { zonedParts, zonedTimeToInstant } from '@parley/flow-core';
 
 const DAY_MS = 86_400_000;
 

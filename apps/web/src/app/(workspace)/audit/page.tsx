@@ -11,7 +11,7 @@ import { describeAuditEntry } from '@/lib/describe-audit-entry';
 import { readFromEngine } from '@/lib/engine-server';
 import { describeTimeZone } from '@/lib/describe-time-zone';
 import { workspaceTimeZone } from '@/lib/workspace-time-zone';
-import { zonedWallTimeToIso } from '@/lib/zoned-wall-time';
+import { zonedWallTimeToIso } from '@parley/flow-core';
 
 export const metadata: Metadata = { title: 'Audit trail' };
 
