@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { CrmContact } from '@parley/node-sdk';
 import { DataSource, type EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { sqlRow } from '../database/sql-rows';
@@ -9,16 +10,6 @@ export interface CrmScope {
   executionId: string;
   /** The step's idempotency key: the record is created at most once for it. */
   idempotencyKey: string;
-}
-
-/** A contact as the flow's "Find contact" step reports it, from whichever store. */
-export interface StoreContact {
-  id: string;
-  type: string;
-  firstName: string | null;
-  lastName: string | null;
-  email: string | null;
-  phone: string | null;
 }
 
 const resultRow = z.object({ result: z.object({ id: z.string() }) });
@@ -104,7 +95,7 @@ export class CrmStoreService {
   }
 
   /** The workspace's contact with this number (the built-in store is Parley's contacts). */
-  async findByPhone(workspaceId: string, e164: string): Promise<StoreContact | null> {
+  async findByPhone(workspaceId: string, e164: string): Promise<CrmContact | null> {
     const row = await sqlRow(
       this.dataSource,
       z.object({

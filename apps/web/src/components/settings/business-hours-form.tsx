@@ -12,6 +12,7 @@ import {
 import { WEEKDAYS } from '@/lib/reports/report-format';
 import { changedPaths } from '@/lib/settings/changed-fields';
 import styles from './settings.module.css';
+import { TimeZoneField } from './time-zone-field';
 
 /** Monday first, as people read a working week. */
 const ORDER = [1, 2, 3, 4, 5, 6, 0] as const;
@@ -118,22 +119,13 @@ export function BusinessHoursForm({ settings, timeZones }: { settings: BusinessH
           </tbody>
         </table>
         <div className={styles.formGrid}>
-          <div className={styles.field}>
-            <label htmlFor="hours-time-zone">Time zone of these hours</label>
-            <select
-              id="hours-time-zone"
-              className={styles.select}
-              value={form.timeZone}
-              onChange={(e) => setForm({ ...form, timeZone: e.target.value })}
-            >
-              {timeZones.map((zone) => (
-                <option key={zone} value={zone}>
-                  {zone}
-                </option>
-              ))}
-            </select>
-            <span className={styles.fieldHint}>The workspace&apos;s time zone: it also places the reports&apos; hours and days.</span>
-          </div>
+          <TimeZoneField
+            label="Time zone of these hours"
+            value={form.timeZone}
+            timeZones={timeZones}
+            onChange={(timeZone) => setForm({ ...form, timeZone })}
+            hint="The workspace's time zone: it also places the reports' hours and days."
+          />
           <div className={styles.field}>
             <label htmlFor="hours-threshold">Flag agents whose median reply passes (minutes)</label>
             <input

@@ -17,6 +17,7 @@ import {
 } from '@/lib/settings/workspace-settings';
 import { NumberField } from './number-field';
 import styles from './settings.module.css';
+import { TimeZoneField } from './time-zone-field';
 
 interface Props {
   settings: SettingsResponse;
@@ -127,21 +128,12 @@ export function WorkspaceSettingsForm({ settings, timeZones }: Props) {
         <h2 id="general-title">General</h2>
         <p className={styles.hint}>The time zone applies to contacts whose own time zone is unknown, and to the times shown in Parley.</p>
         <div className={styles.formGrid}>
-          <div className={styles.field}>
-            <label htmlFor="time-zone">Time zone</label>
-            <select
-              id="time-zone"
-              className={styles.select}
-              value={doc.timeZone}
-              onChange={(e) => setDoc({ ...doc, timeZone: e.target.value })}
-            >
-              {timeZones.map((zone) => (
-                <option key={zone} value={zone}>
-                  {zone}
-                </option>
-              ))}
-            </select>
-          </div>
+          <TimeZoneField
+            label="Time zone"
+            value={doc.timeZone}
+            timeZones={timeZones}
+            onChange={(timeZone) => setDoc({ ...doc, timeZone })}
+          />
           <NumberField
             label="Takeover hours"
             hint="How long an agent's message pauses automation for that customer"
