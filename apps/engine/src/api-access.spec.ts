@@ -712,6 +712,11 @@ describe('API access: roles, anonymous callers and workspaces', () => {
       request: async () => ({ path: `/api/crm/connections/${await crmConnection()}/sync` }),
     },
     {
+      route: 'PATCH /api/crm/connections/:id',
+      access: ADMIN,
+      request: async () => ({ path: `/api/crm/connections/${await crmConnection()}`, body: { batchAt: '03:00' } }),
+    },
+    {
       route: 'POST /api/crm/connections/:id/retry',
       access: ADMIN,
       request: async () => ({ path: `/api/crm/connections/${await crmConnection()}/retry`, body: {} }),

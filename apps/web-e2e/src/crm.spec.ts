@@ -111,6 +111,21 @@ describeInBrowser('CRM: connect the local HubSpot, resolve a sync conflict, merg
     await page.getByRole('button', { name: 'Show signing key' }).click();
     expect(await page.getByLabel('Signing key').textContent()).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
     await screenshot(page, 'crm-connected-health');
+
+    // The nightly batch moves to another time; HubSpot's webhook target is shown, with why it is refused without a secret.
+    const schedule = page.getByRole('region', { name: 'Nightly batch and webhooks' });
+    const batchAt = schedule.getByLabel('Nightly batch at');
+    expect(await batchAt.inputValue()).toBe('02:00');
+    await batchAt.fill('03:30');
+    await schedule.getByRole('button', { name: 'Save batch time' }).click();
+    await page.getByRole('status').getByText('The nightly batch now runs at 03:30, workspace time.').waitFor();
+    expect(await batchAt.inputValue()).toBe('03:30');
+    await schedule.getByText(/^\/webhooks\/hubspot\/[0-9a-f-]{36}$/).waitFor();
+    await schedule.getByText(/No app client secret is held/).waitFor();
+    const [stored] = await db(async (c) => (await c.query(`SELECT batch_at FROM crm_connections`)).rows);
+    expect(stored).toEqual({ batch_at: '03:30' });
+    await schedule.scrollIntoViewIfNeeded();
+    await screenshot(page, 'crm-nightly-batch');
   });
 
   it('queues a field changed on both sides, applies the latest, and lets a person keep the other value', async () => {

@@ -9,6 +9,9 @@ export const crmConnectionSchema = z.object({
   status: z.enum(['active', 'paused']),
   maxAttempts: z.number(),
   retryDelayMs: z.number(),
+  batchAt: z.string(),
+  nextBatchAt: z.string().nullable(),
+  webhookPath: z.string().nullable(),
   createdAt: z.string(),
 });
 export type CrmConnection = z.infer<typeof crmConnectionSchema>;

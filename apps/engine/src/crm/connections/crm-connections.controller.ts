@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { CurrentPrincipal } from '../../auth/current-principal.decorator';
@@ -21,8 +21,20 @@ const connectionView = z.object({
   status: z.enum(['active', 'paused']),
   maxAttempts: z.number(),
   retryDelayMs: z.number(),
+  batchAt: z.string().meta({ description: "The nightly batch's time of day (HH:MM) in the workspace's time zone" }),
+  nextBatchAt: z.iso.datetime().nullable(),
+  webhookPath: z
+    .string()
+    .nullable()
+    .meta({ description: "HubSpot only: the path on Parley's public address HubSpot delivers webhooks to" }),
   createdAt: z.iso.datetime(),
 });
+
+const updateSchema = z
+  .object({
+    batchAt: z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'must be a time of day as HH:MM, 00:00 to 23:59'),
+  })
+  .strict();
 
 const modeHealth = z.object({
   calls: z.number(),
@@ -85,6 +97,17 @@ export class CrmConnectionsController {
   @ErrorResponses({ 409: 'The workspace is connected to a CRM already' })
   create(@CurrentPrincipal() principal: Principal, @ZodBody(connectionInputSchema) body: ConnectionInput) {
     return this.connections.create(principal, body);
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: "Change the nightly batch's time of day (HH:MM, the workspace's time zone); audited" })
+  @ZodResponse(connectionView)
+  update(
+    @CurrentPrincipal() principal: Principal,
+    @ZodParam('id', idParam) id: string,
+    @ZodBody(updateSchema) body: z.infer<typeof updateSchema>,
+  ) {
+    return this.connections.setBatchTime(principal, id, body.batchAt);
   }
 
   @Delete(':id')

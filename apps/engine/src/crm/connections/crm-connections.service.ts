@@ -49,6 +49,11 @@ export interface ConnectionView {
   status: 'active' | 'paused';
   maxAttempts: number;
   retryDelayMs: number;
+  /** The nightly batch's wall-clock time (HH:MM) in the workspace's zone, and when it next runs (null until the first sync round sets it). */
+  batchAt: string;
+  nextBatchAt: string | null;
+  /** Where HubSpot delivers this connection's webhooks (HubSpot only). */
+  webhookPath: string | null;
   createdAt: string;
 }
 
@@ -76,6 +81,9 @@ export class CrmConnectionsService {
       status: row.status,
       maxAttempts: row.max_attempts,
       retryDelayMs: row.retry_delay_ms,
+      batchAt: row.batch_at,
+      nextBatchAt: row.batch_next_at?.toISOString() ?? null,
+      webhookPath: row.provider === 'hubspot' ? `/webhooks/hubspot/${row.id}` : null,
       createdAt: row.created_at.toISOString(),
     };
   }
@@ -158,6 +166,37 @@ export class CrmConnectionsService {
           subjectType: 'crm_connection',
           subjectId: id,
           details: { provider: input.provider, name: input.name },
+        },
+        manager,
+      );
+      return this.view(row);
+    });
+  }
+
+  /** Moves the nightly batch to another time of day; the next run is worked out again by the next sync round. */
+  async setBatchTime(principal: Principal, id: string, batchAt: string): Promise<ConnectionView> {
+    return this.dataSource.transaction(async (manager) => {
+      const before = await sqlRow(manager, connectionRow, `SELECT * FROM crm_connections WHERE id = $1 AND workspace_id = $2 FOR UPDATE`, [
+        id,
+        principal.workspaceId,
+      ]);
+      if (!before) throw new NotFoundException(`id: no CRM connection ${id} in this workspace`);
+      if (before.batch_at === batchAt) return this.view(before);
+      const row = await sqlRow(
+        manager,
+        connectionRow,
+        `UPDATE crm_connections SET batch_at = $2, batch_next_at = NULL, updated_at = now() WHERE id = $1 RETURNING *`,
+        [id, batchAt],
+      );
+      if (!row) throw new Error('connection update returned nothing');
+      await this.audit.record(
+        {
+          workspaceId: principal.workspaceId,
+          actorUserId: principal.userId,
+          action: 'crm.connection_updated',
+          subjectType: 'crm_connection',
+          subjectId: id,
+          details: { changes: { batchAt: { from: before.batch_at, to: batchAt } } },
         },
         manager,
       );

@@ -1,6 +1,6 @@
 import { type RunningHubSpotSimulator, startHubSpotSimulator } from '@parley/crm-simulators';
 import { type EngineHarness, startEngineHarness } from '../../test-support/engine-harness';
-import { obj, str } from '../../test-support/json';
+import { arr, obj, str } from '../../test-support/json';
 import { CrmSyncService } from './crm-sync.service';
 import { nextBatchAt } from './nightly-batch-time';
 
@@ -112,5 +112,32 @@ describe('CRM nightly batch and health notification', () => {
     const sent = await notes();
     await sync.run(connectionId);
     expect(await notes()).toBe(sent);
+  });
+  it("lets an admin move the batch to another time of day (bad input changes nothing, others may not), and shows HubSpot's webhook path", async () => {
+    const path = `/api/crm/connections/${connectionId}`;
+    const listed = obj(arr(obj((await h.workspace.admin.get('/api/crm/connections')).body)['data'])[0]);
+    expect(listed).toMatchObject({ batchAt: '02:00', webhookPath: `/webhooks/hubspot/${connectionId}` });
+    const before = await h.sql(`SELECT batch_at, batch_next_at, updated_at FROM crm_connections WHERE id = $1`, [connectionId]);
+    for (const body of [{ batchAt: '24:00' }, { batchAt: '2:00' }, { batchAt: '03:00', extra: 1 }, {}]) {
+      const refused = await h.workspace.admin.request('PATCH', path, body);
+      expect(refused.status).toBe(400);
+      expect(JSON.stringify(refused.body)).toMatch(/batchAt|extra/);
+    }
+    const marketer = await h.workspace.user('marketer');
+    expect((await marketer.request('PATCH', path, { batchAt: '03:30' })).status).toBe(403);
+    expect(await h.sql(`SELECT batch_at, batch_next_at, updated_at FROM crm_connections WHERE id = $1`, [connectionId])).toEqual(before);
+
+    const moved = await h.workspace.admin.request('PATCH', path, { batchAt: '03:30' });
+    expect(moved.status).toBe(200);
+    expect(obj(moved.body)).toMatchObject({ batchAt: '03:30', nextBatchAt: null });
+    const [audit] = await h.sql(`SELECT details FROM audit_log WHERE action = 'crm.connection_updated' AND subject_id = $1`, [
+      connectionId,
+    ]);
+    expect(obj(audit?.['details'])).toEqual({ changes: { batchAt: { from: '02:00', to: '03:30' } } });
+    // The next round schedules it at the new time.
+    await h.app.get(CrmSyncService).run(connectionId);
+    const due = (await batchState())?.['batch_next_at'];
+    if (!(due instanceof Date)) throw new Error('no batch scheduled');
+    expect(due.getTime()).toBe(nextBatchAt(Date.now() - 60_000, 'Europe/Rome', '03:30').getTime());
   });
 });

@@ -15,6 +15,7 @@ import {
   PROVIDER_LABEL,
 } from '@/lib/crm-views';
 import styles from './crm.module.css';
+import { CrmSchedule } from './crm-schedule';
 import { OutgoingWebhookCard } from './outgoing-webhook-card';
 
 type Provider = CrmConnection['provider'];
@@ -201,6 +202,15 @@ export function CrmSettings() {
       if (!answer.ok) throw new Error(answer.message);
       return `${answer.data.retried} change(s) will be sent again.`;
     });
+  const setBatchTime = (id: string, batchAt: string) =>
+    act('Nightly batch', async () => {
+      const answer = await callEngine(`/api/crm/connections/${id}`, crmConnectionSchema, {
+        method: 'PATCH',
+        body: JSON.stringify({ batchAt }),
+      });
+      if (!answer.ok) throw new Error(answer.message);
+      return `The nightly batch now runs at ${answer.data.batchAt}, workspace time.`;
+    });
   const disconnect = (id: string) =>
     act('Disconnect', async () => {
       if (!window.confirm('Disconnect this CRM? Its credentials, links and waiting changes are forgotten.')) return 'Nothing changed.';
@@ -290,6 +300,7 @@ export function CrmSettings() {
               </button>
             </div>
           </section>
+          <CrmSchedule connection={connection} busy={busy} onSave={(batchAt) => setBatchTime(connection.id, batchAt)} />
           {health ? (
             <section className={styles.card} aria-labelledby="health-heading">
               <h2 id="health-heading">Sync health</h2>
