@@ -524,8 +524,9 @@ async function main() {
     await api('POST', '/api/crm/connections', {
       provider: 'hubspot',
       name: 'Local HubSpot',
+      // 20 attempts 5 s apart outlast the long form's 60 s outage (the default, 3 attempts 5 min apart, outlasts 10 min).
       maxAttempts: 20,
-      retryDelayMs: 2000,
+      retryDelayMs: 5000,
       settings: { baseUrl: ctx.hubspot.url, searchLagMs: 2000 },
       secrets: { privateAppToken: HUBSPOT_TOKEN },
     });
