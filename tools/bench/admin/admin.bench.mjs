@@ -15,6 +15,7 @@
 //   node tools/bench/admin/admin.bench.mjs [--executions=1000000] [--contacts=100000] [--samples=40]
 //        [--bulk=2000] [--live-rate=20] [--db=parley_bench_i13audit_admin] [--reseed]
 
+import { inboundMessagesPayload } from '../lib/whatsapp-webhook.mjs';
 import { createHmac, randomBytes } from 'node:crypto';
 import {
   apiLogin,
@@ -60,33 +61,20 @@ const o = parseOptions(
 /** One customer's text message as Meta delivers it, signed with the bench app secret; resolves with the answer's time. */
 function postLiveWebhook(engineUrl, n) {
   const waId = `39341${String(n % 1_000_000).padStart(7, '0')}`;
-  const body = JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: BENCH.wabaId,
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: BENCH.displayPhoneNumber, phone_number_id: BENCH.phoneNumberId },
-              contacts: [{ profile: { name: `Live ${n}` }, wa_id: waId }],
-              messages: [
-                {
-                  from: waId,
-                  id: `wamid.adminlive${randomBytes(12).toString('hex')}`,
-                  timestamp: String(Math.floor(Date.now() / 1000)),
-                  type: 'text',
-                  text: { body: `Hello, is the shop open today? #${n}` },
-                },
-              ],
-            },
-          },
-        ],
-      },
-    ],
-  });
+  const body = JSON.stringify(
+    inboundMessagesPayload({
+      contacts: [{ profile: { name: `Live ${n}` }, wa_id: waId }],
+      messages: [
+        {
+          from: waId,
+          id: `wamid.adminlive${randomBytes(12).toString('hex')}`,
+          timestamp: String(Math.floor(Date.now() / 1000)),
+          type: 'text',
+          text: { body: `Hello, is the shop open today? #${n}` },
+        },
+      ],
+    }),
+  );
   const signature = `sha256=${createHmac('sha256', BENCH.appSecret).update(body).digest('hex')}`;
   const started = performance.now();
   return fetch(`${engineUrl}/webhooks/whatsapp`, {

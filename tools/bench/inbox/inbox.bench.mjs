@@ -18,6 +18,7 @@
 // as the webhook processor writes them) and notifies, as any writer does;
 // latency is from that commit to each client receiving the message.
 
+import { inboundMessagesPayload } from '../lib/whatsapp-webhook.mjs';
 import { createHmac, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import {
@@ -210,25 +211,12 @@ function sseClient(url, token, onMessage) {
 }
 
 function webhookBody(waId, wamid, text) {
-  return JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: BENCH.wabaId,
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: BENCH.displayPhoneNumber, phone_number_id: BENCH.phoneNumberId },
-              contacts: [{ profile: { name: 'Bench customer' }, wa_id: waId }],
-              messages: [{ from: waId, id: wamid, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: text } }],
-            },
-          },
-        ],
-      },
-    ],
-  });
+  return JSON.stringify(
+    inboundMessagesPayload({
+      contacts: [{ profile: { name: 'Bench customer' }, wa_id: waId }],
+      messages: [{ from: waId, id: wamid, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: text } }],
+    }),
+  );
 }
 
 run(async () => {

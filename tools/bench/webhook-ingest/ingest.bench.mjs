@@ -8,6 +8,7 @@
 // mode=api (default) runs the engine as ENGINE_ROLE=api with Redis, so the
 // process only ingests (processing goes to a BullMQ queue no worker reads);
 // mode=embedded runs one ENGINE_ROLE=all process that also processes.
+import { inboundMessagesPayload } from '../lib/whatsapp-webhook.mjs';
 import { createHmac, randomBytes } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
@@ -77,25 +78,7 @@ function payload(batch) {
       text: { body: `Quanto costa il divano? È disponibile? #${counter}` },
     });
   }
-  return asciiJson({
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: BENCH.wabaId,
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: BENCH.displayPhoneNumber, phone_number_id: BENCH.phoneNumberId },
-              contacts,
-              messages,
-            },
-          },
-        ],
-      },
-    ],
-  });
+  return asciiJson(inboundMessagesPayload({ contacts, messages }));
 }
 
 function post(agent, port, body) {
