@@ -53,21 +53,81 @@ interface StateTransition {
 const STATE_COLUMNS =
   'id, status, snoozed_until, assignee_user_id, waiting_since, last_inbound_at, last_activity_at, inbound_count, resolved_inbound_count';
 
-const storedMessageRow = z.object({
-  id: z.string(),
+/** A message of a batch being filed, with its view, the automation pause and its conversation (locked; `c_` null when none). */
+const storedBatchRow = timelineMessageRow.extend({
   workspace_id: z.string(),
   contact_id: z.string(),
   whatsapp_number_id: z.string(),
-  direction: z.enum(['inbound', 'outbound']),
-  type: z.string(),
-  text: z.string().nullable(),
-  payload: z.unknown(),
-  occurred_at: z.date(),
-  execution_id: z.string().nullable(),
-  sent_by_user_id: z.string().nullable(),
-  conversation_id: z.string().nullable(),
-  revoked_at: z.date().nullable(),
+  paused: z.boolean(),
+  c_id: z.string().nullable(),
+  c_status: z.enum(CONVERSATION_STATUSES).nullable(),
+  c_snoozed_until: z.date().nullable(),
+  c_assignee_user_id: z.string().nullable(),
+  c_waiting_since: z.date().nullable(),
+  c_last_inbound_at: z.date().nullable(),
+  c_last_activity_at: z.date().nullable(),
+  c_inbound_count: z.number().nullable(),
+  c_resolved_inbound_count: z.number().nullable(),
+  c_last_message_at: z.date().nullable(),
 });
+type StoredBatchRow = z.infer<typeof storedBatchRow>;
+
+/** The conversation half of a `storedBatchRow` that has one. */
+const lockedStateRow = z
+  .object({
+    c_id: z.string(),
+    c_status: z.enum(CONVERSATION_STATUSES),
+    c_snoozed_until: z.date().nullable(),
+    c_assignee_user_id: z.string().nullable(),
+    c_waiting_since: z.date().nullable(),
+    c_last_inbound_at: z.date().nullable(),
+    c_last_activity_at: z.date(),
+    c_inbound_count: z.number(),
+    c_resolved_inbound_count: z.number(),
+  })
+  .transform((r): StateRow => ({
+    id: r.c_id,
+    status: r.c_status,
+    snoozed_until: r.c_snoozed_until,
+    assignee_user_id: r.c_assignee_user_id,
+    waiting_since: r.c_waiting_since,
+    last_inbound_at: r.c_last_inbound_at,
+    last_activity_at: r.c_last_activity_at,
+    inbound_count: r.c_inbound_count,
+    resolved_inbound_count: r.c_resolved_inbound_count,
+  }));
+
+/** A changed message's view, with its conversation's last message (`c_` null when it has no conversation). */
+const updatedMessageRow = timelineMessageRow.extend({
+  workspace_id: z.string(),
+  c_last_message_id: z.string().nullable(),
+  c_last_message_preview: z.string().nullable(),
+  c_last_message_at: z.date().nullable(),
+});
+
+/** A conversation of a batch of messages, as it moves on message by message. */
+interface FilingConversation {
+  /** null until made (a conversation's first message). */
+  id: string | null;
+  workspaceId: string;
+  contactId: string;
+  numberId: string;
+  /** As read (locked); null when it did not exist. */
+  initial: ConversationState | null;
+  state: ConversationState | null;
+  lastMessageAt: Date | null;
+  /** The batch's message that becomes its last one, if any does. */
+  lastMessage: StoredLastMessage | null;
+}
+
+/** A message of a batch, filed: its conversation's transition and whether it became the last message. */
+interface FiledMessage {
+  row: StoredBatchRow;
+  conversation: FilingConversation;
+  transition: StateTransition;
+  lastMessage: StoredLastMessage;
+  latest: boolean;
+}
 
 function toState(row: StateRow): ConversationState {
   return {
@@ -114,68 +174,193 @@ export class ConversationLedgerService {
 
   /** A message was just stored (either direction): it joins its conversation, which moves on. */
   async messageStored(manager: EntityManager, messageId: string): Promise<void> {
-    const message = await sqlRow(
-      manager,
-      storedMessageRow,
-      `SELECT id, workspace_id, contact_id, whatsapp_number_id, direction, type, text, payload, occurred_at, execution_id,
-              sent_by_user_id, conversation_id, revoked_at
-         FROM messages WHERE id = $1`,
-      [messageId],
-    );
-    if (!message || message.conversation_id !== null) return;
-    const event = await this.eventOf(manager, message);
-    const lastMessage: StoredLastMessage = {
-      id: message.id,
-      preview: messagePreview(message.type, message.text, message.revoked_at !== null),
-      direction: message.direction,
-      at: message.occurred_at,
-    };
-    const {
-      id: conversationId,
-      transition,
-      latest,
-    } = await this.transition(manager, message.workspace_id, message.contact_id, message.whatsapp_number_id, event, lastMessage);
-    await manager.query('UPDATE messages SET conversation_id = $2 WHERE id = $1', [message.id, conversationId]);
-    await this.recordMedia(manager, message);
-    const view = await this.messageView(manager, message.workspace_id, message.id);
-    const events: NewStreamEvent[] = [];
-    if (view) events.push({ workspaceId: message.workspace_id, type: 'message.created', payload: { conversationId, message: view } });
-    events.push(...(await this.conversationEvents(manager, message.workspace_id, conversationId, transition, latest ? lastMessage : null)));
-    await this.stream.publish(manager, events);
+    await this.messagesStored(manager, [messageId]);
   }
 
-  /** A stored message changed (a status, an edit, a deletion, its media arrived): live views redraw it. */
+  /**
+   * Messages just stored in one transaction (a webhook delivery, a batch),
+   * in the order given: each joins its conversation, which moves on message
+   * by message. A constant number of statements for the whole batch: one read
+   * (the messages, their views, the automation pause and their conversations,
+   * locked), one insert per conversation that does not exist yet, one write
+   * (every conversation's new state and last message, every message's link)
+   * and one for all the live events with their single notification; media
+   * messages add their media row and a fresh view.
+   */
+  async messagesStored(manager: EntityManager, messageIds: readonly string[]): Promise<void> {
+    if (messageIds.length === 0) return;
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      if (await this.fileMessages(manager, messageIds)) return;
+    }
+    throw new Error(`the conversations of messages ${messageIds.join(', ')} could not be found or made`);
+  }
+
+  /** One attempt of `messagesStored`; false when another transaction made a conversation first (read again). */
+  private async fileMessages(manager: EntityManager, messageIds: readonly string[]): Promise<boolean> {
+    const now = this.clock.now();
+    const rows = await sqlRows(
+      manager,
+      storedBatchRow,
+      `WITH batch AS (SELECT t.id, t.n FROM unnest($1::uuid[]) WITH ORDINALITY AS t(id, n)),
+       conv AS MATERIALIZED (
+         SELECT ${STATE_COLUMNS}, contact_id, whatsapp_number_id, last_message_at FROM conversations
+          WHERE (contact_id, whatsapp_number_id) IN (
+                 SELECT m.contact_id, m.whatsapp_number_id FROM batch JOIN messages m ON m.id = batch.id WHERE m.conversation_id IS NULL)
+          ORDER BY id FOR UPDATE)
+       SELECT ${MESSAGE_COLUMNS}, m.workspace_id, m.contact_id, m.whatsapp_number_id,
+              EXISTS (SELECT 1 FROM automation_pauses p
+                       WHERE p.workspace_id = m.workspace_id AND p.ended_at IS NULL AND p.starts_at <= $2
+                         AND (p.ends_at IS NULL OR p.ends_at > $2)
+                         AND (p.scope = 'workspace' OR (p.scope = 'contact' AND p.contact_id = m.contact_id))) AS paused,
+              cv.id AS c_id, cv.status AS c_status, cv.snoozed_until AS c_snoozed_until, cv.assignee_user_id AS c_assignee_user_id,
+              cv.waiting_since AS c_waiting_since, cv.last_inbound_at AS c_last_inbound_at, cv.last_activity_at AS c_last_activity_at,
+              cv.inbound_count AS c_inbound_count, cv.resolved_inbound_count AS c_resolved_inbound_count,
+              cv.last_message_at AS c_last_message_at
+         FROM batch JOIN messages m ON m.id = batch.id ${MESSAGE_JOINS}
+         LEFT JOIN conv cv ON cv.contact_id = m.contact_id AND cv.whatsapp_number_id = m.whatsapp_number_id
+        WHERE m.conversation_id IS NULL
+        ORDER BY batch.n`,
+      [messageIds, now],
+    );
+    if (rows.length === 0) return true;
+    // Each conversation of the batch, moved on message by message (the row is locked: nobody else moves it meanwhile).
+    const conversations = new Map<string, FilingConversation>();
+    const filed: FiledMessage[] = [];
+    for (const row of rows) {
+      const key = `${row.contact_id}/${row.whatsapp_number_id}`;
+      let conversation = conversations.get(key);
+      if (!conversation) {
+        const initial = row.c_id === null ? null : toState(lockedStateRow.parse(row));
+        conversation = {
+          id: row.c_id,
+          workspaceId: row.workspace_id,
+          contactId: row.contact_id,
+          numberId: row.whatsapp_number_id,
+          initial,
+          state: initial,
+          lastMessageAt: row.c_last_message_at,
+          lastMessage: null,
+        };
+        conversations.set(key, conversation);
+      }
+      const event = await this.eventOf(row);
+      const next = nextConversationState(conversation.state, event);
+      const before = conversation.state;
+      conversation.state = next.state;
+      const lastMessage: StoredLastMessage = {
+        id: row.id,
+        preview: messagePreview(row.type, row.text, row.revoked_at !== null),
+        direction: row.direction,
+        at: row.occurred_at,
+      };
+      // A late webhook's message never replaces a newer last message.
+      const latest = conversation.lastMessageAt === null || conversation.lastMessageAt.getTime() <= row.occurred_at.getTime();
+      if (latest) {
+        conversation.lastMessage = lastMessage;
+        conversation.lastMessageAt = row.occurred_at;
+      }
+      filed.push({ row, conversation, transition: { changes: next.changes, before, after: next.state }, lastMessage, latest });
+    }
+    for (const conversation of conversations.values()) {
+      if (conversation.id !== null || conversation.state === null) continue;
+      const created = await this.create(manager, conversation, conversation.state);
+      // Another transaction made it first: read it (locked) and apply the messages to theirs.
+      if (created === null) return false;
+      conversation.id = created;
+    }
+    const updates = [...conversations.values()].filter((c) => c.initial !== null);
+    await manager.query(
+      `WITH moved AS (
+         UPDATE conversations c SET status = v.status, snoozed_until = v.snoozed_until, assignee_user_id = v.assignee_user_id,
+                waiting_since = v.waiting_since, last_inbound_at = v.last_inbound_at, last_activity_at = v.last_activity_at,
+                inbound_count = v.inbound_count, resolved_inbound_count = v.resolved_inbound_count, updated_at = $10,
+                last_message_id = coalesce(v.last_message_id, c.last_message_id),
+                last_message_at = CASE WHEN v.last_message_id IS NULL THEN c.last_message_at ELSE v.last_message_at END,
+                last_message_preview = CASE WHEN v.last_message_id IS NULL THEN c.last_message_preview ELSE v.last_message_preview END,
+                last_message_direction = CASE WHEN v.last_message_id IS NULL THEN c.last_message_direction ELSE v.last_message_direction END
+           FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::uuid[], $5::timestamptz[], $6::timestamptz[], $7::timestamptz[],
+                       $8::int[], $9::int[], $11::uuid[], $12::timestamptz[], $13::text[], $14::text[])
+                AS v(id, status, snoozed_until, assignee_user_id, waiting_since, last_inbound_at, last_activity_at, inbound_count,
+                     resolved_inbound_count, last_message_id, last_message_at, last_message_preview, last_message_direction)
+          WHERE c.id = v.id)
+       -- A data-modifying WITH runs to completion whether or not it is read: one statement for both writes.
+       UPDATE messages m SET conversation_id = l.conversation_id
+         FROM unnest($15::uuid[], $16::uuid[]) AS l(message_id, conversation_id)
+        WHERE m.id = l.message_id`,
+      [
+        updates.map((c) => c.id),
+        updates.map((c) => c.state?.status ?? null),
+        updates.map((c) => c.state?.snoozedUntil ?? null),
+        updates.map((c) => c.state?.assigneeUserId ?? null),
+        updates.map((c) => c.state?.waitingSince ?? null),
+        updates.map((c) => c.state?.lastInboundAt ?? null),
+        updates.map((c) => c.state?.lastActivityAt ?? null),
+        updates.map((c) => c.state?.inboundCount ?? null),
+        updates.map((c) => c.state?.resolvedInboundCount ?? null),
+        now,
+        updates.map((c) => c.lastMessage?.id ?? null),
+        updates.map((c) => c.lastMessage?.at ?? null),
+        updates.map((c) => c.lastMessage?.preview ?? null),
+        updates.map((c) => c.lastMessage?.direction ?? null),
+        filed.map((f) => f.row.id),
+        filed.map((f) => f.conversation.id),
+      ],
+    );
+    const events: NewStreamEvent[] = [];
+    for (const { row, conversation, transition, lastMessage, latest } of filed) {
+      const conversationId = conversation.id;
+      if (conversationId === null) continue;
+      const media = await this.recordMedia(manager, row);
+      const view = media
+        ? await this.messageView(manager, row.workspace_id, row.id)
+        : viewTimelineMessage({ ...row, conversation_id: conversationId });
+      if (view) events.push({ workspaceId: row.workspace_id, type: 'message.created', payload: { conversationId, message: view } });
+      events.push(...(await this.conversationEvents(manager, row.workspace_id, conversationId, transition, latest ? lastMessage : null)));
+    }
+    await this.stream.publish(manager, events);
+    return true;
+  }
+
+  /**
+   * A stored message changed (a status, an edit, a deletion, its media
+   * arrived): live views redraw it. One read (the message's view and whether
+   * it is its conversation's last message) and the events; the conversation
+   * is written only when its last message's preview changed (an edit, a
+   * deletion), never for a delivery status.
+   */
   async messageUpdated(manager: SqlExecutor, messageId: string): Promise<void> {
     const row = await sqlRow(
       manager,
-      z.object({
-        workspace_id: z.string(),
-        conversation_id: z.string().nullable(),
-        type: z.string(),
-        text: z.string().nullable(),
-        revoked_at: z.date().nullable(),
-      }),
-      'SELECT workspace_id, conversation_id, type, text, revoked_at FROM messages WHERE id = $1',
+      updatedMessageRow,
+      `SELECT ${MESSAGE_COLUMNS}, m.workspace_id, cv.last_message_id AS c_last_message_id, cv.last_message_preview AS c_last_message_preview,
+              cv.last_message_at AS c_last_message_at
+         FROM messages m ${MESSAGE_JOINS}
+         LEFT JOIN conversations cv ON cv.id = m.conversation_id
+        WHERE m.id = $1`,
       [messageId],
     );
     if (!row?.conversation_id) return;
-    const updated = await sqlRow(
-      manager,
-      z.object({ preview: z.string().nullable(), direction: z.string().nullable(), at: z.date() }),
-      `UPDATE conversations SET last_message_preview = $3
-        WHERE id = $1 AND last_message_id = $2 AND last_message_preview IS DISTINCT FROM $3 AND last_message_at IS NOT NULL
-        RETURNING last_message_preview AS preview, last_message_direction AS direction, last_message_at AS at`,
-      [row.conversation_id, messageId, messagePreview(row.type, row.text, row.revoked_at !== null)],
-    );
-    const view = await this.messageView(manager, row.workspace_id, messageId);
-    const events: NewStreamEvent[] = [];
-    if (view)
-      events.push({
+    const conversationId = row.conversation_id;
+    const preview = messagePreview(row.type, row.text, row.revoked_at !== null);
+    const updated =
+      row.c_last_message_id === messageId && row.c_last_message_at !== null && row.c_last_message_preview !== preview
+        ? await sqlRow(
+            manager,
+            z.object({ preview: z.string().nullable(), direction: z.string().nullable(), at: z.date() }),
+            `UPDATE conversations SET last_message_preview = $3
+              WHERE id = $1 AND last_message_id = $2 AND last_message_preview IS DISTINCT FROM $3 AND last_message_at IS NOT NULL
+              RETURNING last_message_preview AS preview, last_message_direction AS direction, last_message_at AS at`,
+            [conversationId, messageId, preview],
+          )
+        : undefined;
+    const events: NewStreamEvent[] = [
+      {
         workspaceId: row.workspace_id,
         type: 'message.updated',
-        payload: { conversationId: row.conversation_id, message: view },
-      });
-    if (updated) events.push(...(await this.conversationEvents(manager, row.workspace_id, row.conversation_id, null, updated)));
+        payload: { conversationId, message: viewTimelineMessage(row) },
+      },
+    ];
+    if (updated) events.push(...(await this.conversationEvents(manager, row.workspace_id, conversationId, null, updated)));
     await this.stream.publish(manager, events);
   }
 
@@ -319,7 +504,7 @@ export class ConversationLedgerService {
     return row ? viewConversation(row, this.clock.now()) : null;
   }
 
-  private async eventOf(manager: EntityManager, message: z.infer<typeof storedMessageRow>): Promise<ConversationEvent> {
+  private async eventOf(message: StoredBatchRow): Promise<ConversationEvent> {
     const at = message.occurred_at;
     if (message.direction === 'outbound') {
       return message.sent_by_user_id ? { kind: 'agent_message', at, userId: message.sent_by_user_id } : { kind: 'flow_message', at };
@@ -327,70 +512,39 @@ export class ConversationLedgerService {
     // A notice about the customer (a changed number) is not the customer writing.
     if (message.type === 'system') return { kind: 'flow_message', at };
     const { settings } = await this.settings.get(message.workspace_id);
-    const paused = await sqlRow(
-      manager,
-      z.object({ found: z.boolean() }),
-      `SELECT true AS found FROM automation_pauses
-        WHERE workspace_id = $1 AND ended_at IS NULL AND starts_at <= $3 AND (ends_at IS NULL OR ends_at > $3)
-          AND (scope = 'workspace' OR (scope = 'contact' AND contact_id = $2)) LIMIT 1`,
-      [message.workspace_id, message.contact_id, this.clock.now()],
-    );
-    return { kind: 'customer_message', at, automationActive: !paused, botFirst: settings.inbox.botAnswersFirst };
+    return { kind: 'customer_message', at, automationActive: !message.paused, botFirst: settings.inbox.botAnswersFirst };
   }
 
-  /** Finds or makes the conversation of (contact, number), locked, and applies `event` to it. */
-  private async transition(
-    manager: EntityManager,
-    workspaceId: string,
-    contactId: string,
-    numberId: string,
-    event: ConversationEvent,
-    lastMessage: StoredLastMessage,
-  ): Promise<{ id: string; transition: StateTransition; latest: boolean }> {
-    for (let attempt = 0; attempt < 3; attempt += 1) {
-      const row = await sqlRow(
-        manager,
-        stateRow,
-        `SELECT ${STATE_COLUMNS} FROM conversations WHERE contact_id = $1 AND whatsapp_number_id = $2 FOR UPDATE`,
-        [contactId, numberId],
-      );
-      if (row) {
-        const before = toState(row);
-        const next = nextConversationState(before, event);
-        const latest = await this.writeState(manager, row.id, next.state, lastMessage);
-        return { id: row.id, transition: { changes: next.changes, before, after: next.state }, latest };
-      }
-      const next = nextConversationState(null, event);
-      const created = await sqlRow(
-        manager,
-        z.object({ id: z.string() }),
-        `INSERT INTO conversations (workspace_id, contact_id, whatsapp_number_id, status, snoozed_until, assignee_user_id, waiting_since,
-                                    last_inbound_at, last_activity_at, inbound_count, resolved_inbound_count,
-                                    last_message_id, last_message_at, last_message_preview, last_message_direction)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-         ON CONFLICT (contact_id, whatsapp_number_id) DO NOTHING RETURNING id`,
-        [
-          workspaceId,
-          contactId,
-          numberId,
-          next.state.status,
-          next.state.snoozedUntil,
-          next.state.assigneeUserId,
-          next.state.waitingSince,
-          next.state.lastInboundAt,
-          next.state.lastActivityAt,
-          next.state.inboundCount,
-          next.state.resolvedInboundCount,
-          lastMessage.id,
-          lastMessage.at,
-          lastMessage.preview,
-          lastMessage.direction,
-        ],
-      );
-      // Another transaction made it first: apply the event to theirs.
-      if (created) return { id: created.id, transition: { changes: next.changes, before: null, after: next.state }, latest: true };
-    }
-    throw new Error(`conversation of contact ${contactId} could not be found or made`);
+  /** Makes a conversation with its state after the batch's messages; null when another transaction made it first. */
+  private async create(manager: EntityManager, conversation: FilingConversation, state: ConversationState): Promise<string | null> {
+    const last = conversation.lastMessage;
+    const created = await sqlRow(
+      manager,
+      z.object({ id: z.string() }),
+      `INSERT INTO conversations (workspace_id, contact_id, whatsapp_number_id, status, snoozed_until, assignee_user_id, waiting_since,
+                                  last_inbound_at, last_activity_at, inbound_count, resolved_inbound_count,
+                                  last_message_id, last_message_at, last_message_preview, last_message_direction)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+       ON CONFLICT (contact_id, whatsapp_number_id) DO NOTHING RETURNING id`,
+      [
+        conversation.workspaceId,
+        conversation.contactId,
+        conversation.numberId,
+        state.status,
+        state.snoozedUntil,
+        state.assigneeUserId,
+        state.waitingSince,
+        state.lastInboundAt,
+        state.lastActivityAt,
+        state.inboundCount,
+        state.resolvedInboundCount,
+        last?.id ?? null,
+        last?.at ?? null,
+        last?.preview ?? null,
+        last?.direction ?? null,
+      ],
+    );
+    return created?.id ?? null;
   }
 
   /**
@@ -490,17 +644,17 @@ export class ConversationLedgerService {
    * Cloud API at once (its URL expires within minutes); a file an agent
    * uploaded is linked to the message that sent it.
    */
-  private async recordMedia(manager: EntityManager, message: z.infer<typeof storedMessageRow>): Promise<void> {
+  private async recordMedia(manager: EntityManager, message: StoredBatchRow): Promise<boolean> {
     const kind = MEDIA_KINDS.find((k) => k === message.type);
-    if (kind === undefined) return;
+    if (kind === undefined) return false;
     const notice = mediaNotice(kind, message.payload);
     if (message.direction === 'outbound') {
-      if (notice.metaMediaId === null) return;
+      if (notice.metaMediaId === null) return false;
       await manager.query(
         `UPDATE media_files SET message_id = $1 WHERE workspace_id = $2 AND meta_media_id = $3 AND message_id IS NULL AND direction = 'outbound'`,
         [message.id, message.workspace_id, notice.metaMediaId],
       );
-      return;
+      return true;
     }
     await manager.query(
       `INSERT INTO media_files (workspace_id, message_id, whatsapp_number_id, direction, kind, meta_media_id, mime_type, sha256, filename, status, next_attempt_at)
@@ -519,5 +673,6 @@ export class ConversationLedgerService {
       ],
     );
     await manager.query(`SELECT pg_notify('parley_media', '')`);
+    return true;
   }
 }

@@ -227,29 +227,33 @@ export class StreamHub implements OnApplicationBootstrap, BeforeApplicationShutd
     this.retryTimer.unref();
   }
 
+  /**
+   * One statement, its own transaction: the lock, the numbering and the
+   * notification (it was six round trips: begin, lock, read, number, notify,
+   * commit). The statement's snapshot may predate the lock; a row another
+   * sequencer numbered meanwhile fails `seq IS NULL` when rechecked on update
+   * and is skipped, so nothing is numbered twice, and numbers still follow
+   * commit order because the lock is held until this statement commits.
+   */
   private async sequenceBatch(): Promise<'busy' | 'done' | 'full' | 'empty'> {
-    return this.dataSource.transaction(async (manager) => {
-      const lock = await sqlRow(manager, z.object({ locked: z.boolean() }), 'SELECT pg_try_advisory_xact_lock($1) AS locked', [
-        SEQUENCER_LOCK,
-      ]);
-      if (!lock?.locked) return 'busy';
-      const rows = await sqlRows(
-        manager,
-        z.object({ id: z.coerce.number() }),
-        'SELECT id FROM stream_events WHERE seq IS NULL ORDER BY id LIMIT $1',
-        [BATCH],
-      );
-      if (rows.length === 0) return 'empty';
-      // unnest keeps the array's order, so numbers follow the rows' own order within the batch.
-      await manager.query(
-        `UPDATE stream_events s SET seq = v.seq
-           FROM (SELECT t.id, nextval('stream_event_seq') AS seq FROM unnest($1::bigint[]) WITH ORDINALITY AS t(id, n)) v
-          WHERE s.id = v.id`,
-        [rows.map((r) => r.id)],
-      );
-      await manager.query(`SELECT pg_notify('${STREAM_SEQUENCED_CHANNEL}', '')`);
-      return rows.length === BATCH ? 'full' : 'done';
-    });
+    const row = await sqlRow(
+      this.dataSource,
+      z.object({ locked: z.boolean(), numbered: z.coerce.number() }),
+      `WITH lock AS MATERIALIZED (SELECT pg_try_advisory_xact_lock($1) AS locked),
+       pending AS MATERIALIZED (
+         SELECT id FROM stream_events WHERE seq IS NULL AND (SELECT locked FROM lock) ORDER BY id LIMIT $2),
+       -- nextval in the order of the ids: numbers follow the rows' own order within the batch.
+       numbers AS MATERIALIZED (SELECT id, nextval('stream_event_seq') AS seq FROM pending ORDER BY id),
+       numbered AS (UPDATE stream_events s SET seq = n.seq FROM numbers n WHERE s.id = n.id AND s.seq IS NULL RETURNING 1),
+       counted AS (SELECT count(*) AS numbered FROM numbered)
+       SELECT (SELECT locked FROM lock) AS locked, counted.numbered,
+              CASE WHEN counted.numbered > 0 THEN pg_notify('${STREAM_SEQUENCED_CHANNEL}', '') END AS notified
+         FROM counted`,
+      [SEQUENCER_LOCK, BATCH],
+    );
+    if (!row?.locked) return 'busy';
+    if (row.numbered === 0) return 'empty';
+    return row.numbered === BATCH ? 'full' : 'done';
   }
 
   /** Reads the numbered events after the cursor, once for every connection of this process. */
