@@ -7,6 +7,7 @@ import { type EngineHarness, startEngineHarness } from '../test-support/engine-h
 import { priceReplyFlow } from '../test-support/flow-fixtures';
 import { arr, obj, str } from '../test-support/json';
 import { ManualClock } from '../test-support/manual-clock';
+import { postWebhook } from '../test-support/signed-webhook';
 import { changedTables, snapshotTables } from '../test-support/table-snapshot';
 
 const HOUR = 3_600_000;
@@ -95,6 +96,120 @@ describe('conversations API', () => {
     expect(after['lastMessage']).toEqual(newest);
     expect(after['inboundCount']).toBe(2);
     expect((await timeline(id)).map((e) => e['text'])).toContain('Older words');
+  });
+
+  it('files a delivery carrying two messages of a new customer: both on one conversation, in order, counted once, events in order', async () => {
+    const waId = '393330000092';
+    const [number] = await h.sql('SELECT waba_id, display_phone_number FROM whatsapp_numbers WHERE phone_number_id = $1', [
+      h.workspace.phoneNumberId,
+    ]);
+    const countsBefore = obj(obj((await support.get('/api/conversations?status=all')).body)['counts']);
+    const [mark] = await h.sql('SELECT coalesce(max(id), 0) AS id FROM stream_events');
+    const at = Math.floor(clock.now().getTime() / 1000);
+    const delivery = {
+      object: 'whatsapp_business_account',
+      entry: [
+        {
+          id: str(number?.['waba_id']),
+          changes: [
+            {
+              field: 'messages',
+              value: {
+                messaging_product: 'whatsapp',
+                metadata: { display_phone_number: str(number?.['display_phone_number']), phone_number_id: h.workspace.phoneNumberId },
+                contacts: [{ profile: { name: 'Two Lines' }, wa_id: waId }],
+                messages: [
+                  { from: waId, id: 'wamid.two.1', timestamp: String(at - 1), type: 'text', text: { body: 'Hello' } },
+                  { from: waId, id: 'wamid.two.2', timestamp: String(at), type: 'text', text: { body: 'Are you open today?' } },
+                ],
+              },
+            },
+          ],
+        },
+      ],
+    };
+    expect((await postWebhook(h.url, delivery, { secret: h.appSecret })).status).toBe(200);
+    await h.settle();
+    await h.pace();
+    const conversation = await conversationOf(waId);
+    expect(conversation).toMatchObject({ inboundCount: 2, unread: 2, lastMessage: { preview: 'Are you open today?' } });
+    const texts = (await timeline(str(conversation['id']))).filter((e) => e['direction'] === 'inbound').map((e) => e['text']);
+    expect(texts).toEqual(['Are you open today?', 'Hello']);
+    const countsAfter = obj(obj((await support.get('/api/conversations?status=all')).body)['counts']);
+    expect(countsAfter['all']).toBe(Number(countsBefore['all']) + 1);
+    // The live events of both messages, in the order they were written: Hello first, then the second line.
+    const created = await h.sql(
+      `SELECT payload #>> '{message,text}' AS text FROM stream_events
+        WHERE id > $1 AND type = 'message.created' AND payload ->> 'conversationId' = $2 ORDER BY id`,
+      [mark?.['id'], conversation['id']],
+    );
+    expect(created.map((r) => r['text'])).toEqual(['Hello', 'Are you open today?']);
+  });
+
+  it('files a batch of messages in one call with as many statements as one message, each in order, a late one not the last', async () => {
+    const id = str((await conversationOf('393330000091'))['id']);
+    const [owner] = await h.sql('SELECT workspace_id, contact_id, whatsapp_number_id, inbound_count FROM conversations WHERE id = $1', [
+      id,
+    ]);
+    const ledger = h.app.get(ConversationLedgerService);
+    const base = clock.now().getTime();
+    /** Stores messages (seconds from now, text), files them in one call and answers how many statements the filing took. */
+    const fileBatch = (lines: [number, string][]) =>
+      h.dataSource.transaction(async (manager) => {
+        const ids: string[] = [];
+        for (const [offset, text] of lines) {
+          const row = await sqlRow(
+            manager,
+            z.object({ id: z.string() }),
+            `INSERT INTO messages (workspace_id, contact_id, whatsapp_number_id, direction, wamid, type, text, payload, occurred_at)
+             VALUES ($1, $2, $3, 'inbound', $4, 'text', $5, '{}', $6) RETURNING id`,
+            [
+              owner?.['workspace_id'],
+              owner?.['contact_id'],
+              owner?.['whatsapp_number_id'],
+              `wamid.batch.${text}`,
+              text,
+              new Date(base + offset * 1000),
+            ],
+          );
+          ids.push(row?.id ?? '');
+        }
+        const query = manager.query.bind(manager);
+        let statements = 0;
+        manager.query = (sql: string, parameters?: unknown[]) => {
+          statements += 1;
+          return query(sql, parameters);
+        };
+        await ledger.messagesStored(manager, ids);
+        return statements;
+      });
+    const one = await fileBatch([[1, 'single']]);
+    const [mark] = await h.sql('SELECT coalesce(max(id), 0) AS id FROM stream_events');
+    const three = await fileBatch([
+      [2, 'first'],
+      [3, 'second'],
+      [-3600, 'late'],
+    ]);
+    expect(one).toBeLessThanOrEqual(3);
+    expect(three).toBe(one);
+    const after = await conversationOf('393330000091');
+    expect(after['inboundCount']).toBe(Number(owner?.['inbound_count']) + 4);
+    expect(obj(after['lastMessage'])['preview']).toBe('second');
+    expect((await timeline(id)).map((e) => e['text']).slice(0, 3)).toEqual(['second', 'first', 'single']);
+    const events = await h.sql(
+      `SELECT type, payload #>> '{message,text}' AS text, payload #> '{changes,lastMessage,preview}' AS last, payload #> '{changes,inboundCount}' AS inbound
+         FROM stream_events WHERE id > $1 AND payload ->> 'conversationId' = $2 ORDER BY id`,
+      [mark?.['id'], id],
+    );
+    const inbound = Number(owner?.['inbound_count']);
+    expect(events.map((e) => [e['type'], e['text'] ?? e['last'] ?? null, e['inbound'] ?? null])).toEqual([
+      ['message.created', 'first', null],
+      ['conversation.updated', 'first', inbound + 2],
+      ['message.created', 'second', null],
+      ['conversation.updated', 'second', inbound + 3],
+      ['message.created', 'late', null],
+      ['conversation.updated', null, inbound + 4],
+    ]);
   });
 
   it('takes over from the bot when an agent replies: open, theirs, no longer waiting, automation paused, the customer gets it', async () => {
