@@ -24,6 +24,7 @@ import {
 } from './conversation-view';
 import { changedConversationFields, type ConversationFields, type LastMessage } from './conversation-update';
 import { MEDIA_KINDS, mediaNotice } from './media/media-kinds';
+import { preparedRowsIn } from './prepared-rows';
 import { MESSAGE_COLUMNS, MESSAGE_JOINS, timelineMessageRow, type TimelineMessageView, viewTimelineMessage } from './timeline-entry';
 
 const stateRow = z.object({
@@ -198,7 +199,7 @@ export class ConversationLedgerService {
   /** One attempt of `messagesStored`; false when another transaction made a conversation first (read again). */
   private async fileMessages(manager: EntityManager, messageIds: readonly string[]): Promise<boolean> {
     const now = this.clock.now();
-    const rows = await sqlRows(
+    const rows = await preparedRowsIn(
       manager,
       storedBatchRow,
       `WITH batch AS (SELECT t.id, t.n FROM unnest($1::uuid[]) WITH ORDINALITY AS t(id, n)),
@@ -269,7 +270,9 @@ export class ConversationLedgerService {
       conversation.id = created;
     }
     const updates = [...conversations.values()].filter((c) => c.initial !== null);
-    await manager.query(
+    await preparedRowsIn(
+      manager,
+      z.unknown(),
       `WITH moved AS (
          UPDATE conversations c SET status = v.status, snoozed_until = v.snoozed_until, assignee_user_id = v.assignee_user_id,
                 waiting_since = v.waiting_since, last_inbound_at = v.last_inbound_at, last_activity_at = v.last_activity_at,

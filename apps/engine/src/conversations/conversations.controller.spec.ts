@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { z } from 'zod';
 import { sqlRow } from '../database/sql-rows';
 import { ConversationLedgerService } from './conversation-ledger.service';
@@ -174,14 +175,16 @@ describe('conversations API', () => {
           );
           ids.push(row?.id ?? '');
         }
-        const query = manager.query.bind(manager);
-        let statements = 0;
-        manager.query = (sql: string, parameters?: unknown[]) => {
-          statements += 1;
-          return query(sql, parameters);
-        };
-        await ledger.messagesStored(manager, ids);
-        return statements;
+        // Every statement reaches PostgreSQL through the transaction's connection: count them there.
+        const connection: unknown = await manager.queryRunner?.connect();
+        if (!(connection instanceof Client)) throw new Error('the engine runs on node-postgres');
+        const sent = jest.spyOn(connection, 'query');
+        try {
+          await ledger.messagesStored(manager, ids);
+          return sent.mock.calls.length;
+        } finally {
+          sent.mockRestore();
+        }
       });
     const one = await fileBatch([[1, 'single']]);
     const [mark] = await h.sql('SELECT coalesce(max(id), 0) AS id FROM stream_events');
