@@ -78,6 +78,25 @@ describe('executions explorer: filters across flows, health strip, saved views',
     expect((await s.admin.post('/api/executions/views', { name: 'x', query: '<script>' })).status).toBe(400);
   });
 
+  it('counts what is active now up to a cap, and says when a count reached it', async () => {
+    const health = async () => obj((await s.admin.get('/api/executions/health')).body);
+    expect(await health()).toMatchObject({ held: 0, countCap: 10_000, capped: [] });
+    // Held runs: nothing in the engine moves them on its own while this test looks.
+    await h.sql(
+      `INSERT INTO executions (workspace_id, flow_id, flow_version_id, contact_id, status, current_node_id, started_at, updated_at)
+       SELECT e.workspace_id, e.flow_id, e.flow_version_id, e.contact_id, 'held', 'reply', now(), now()
+         FROM (SELECT * FROM executions WHERE flow_id = $1 LIMIT 1) e, generate_series(1, $2)`,
+      [priceFlow, 10_000],
+    );
+    expect(await health()).toMatchObject({ held: 10_000, capped: [] });
+    await h.sql(
+      `INSERT INTO executions (workspace_id, flow_id, flow_version_id, contact_id, status, current_node_id, started_at, updated_at)
+       SELECT workspace_id, flow_id, flow_version_id, contact_id, 'held', 'reply', now(), now() FROM executions WHERE status = 'held' LIMIT 1`,
+    );
+    expect(await health()).toMatchObject({ held: 10_000, waiting: 0, capped: ['held'] });
+    expect((await list('status=held&limit=5')).map((e) => e['status'])).toEqual(['held', 'held', 'held', 'held', 'held']);
+  });
+
   it('refuses bad explorer filters naming them', async () => {
     for (const [query, field] of [
       ['status=failed,exploded', 'status'],
