@@ -1,5 +1,5 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { DataSource, type SelectQueryBuilder } from 'typeorm';
+import { DataSource, In, type SelectQueryBuilder } from 'typeorm';
 import { z } from 'zod';
 import { ParkedWebhooksService } from '../hooks/parked-webhooks.service';
 import { AuditService } from '../audit/audit.service';
@@ -293,15 +293,19 @@ export class ExecutionsService {
         stuck: z.number(),
       }),
       `SELECT
-         (SELECT count(*)::int FROM executions WHERE workspace_id = $1 AND started_at >= $2 AND started_at < $3 AND NOT test_mode) AS runs,
-         (SELECT count(*)::int FROM executions WHERE workspace_id = $1 AND status = 'failed' AND started_at >= $2 AND started_at < $3 AND NOT test_mode) AS failures,
-         (SELECT count(*)::int FROM executions WHERE workspace_id = $1 AND started_at >= $4 AND started_at < $2 AND NOT test_mode) AS previous_runs,
-         (SELECT count(*)::int FROM executions WHERE workspace_id = $1 AND status = 'failed' AND started_at >= $4 AND started_at < $2 AND NOT test_mode) AS previous_failures,
+         p.runs, p.failures, p.previous_runs, p.previous_failures,
          (SELECT count(*)::int FROM (SELECT 1 FROM executions WHERE workspace_id = $1 AND status = 'waiting' LIMIT $6) c) AS waiting,
          (SELECT count(*)::int FROM (SELECT 1 FROM executions WHERE workspace_id = $1 AND status = 'held' LIMIT $6) c) AS held,
          (SELECT count(*)::int FROM (SELECT 1 FROM executions WHERE workspace_id = $1 AND status = 'running' LIMIT $6) c) AS running,
          (SELECT count(*)::int FROM (SELECT 1 FROM executions e WHERE e.workspace_id = $1 AND e.status IN ('running', 'waiting')
-            AND e.id IN (${stuckIdsSql('$1', '$5')}) LIMIT $6) c) AS stuck`,
+            AND e.id IN (${stuckIdsSql('$1', '$5')}) LIMIT $6) c) AS stuck
+       FROM (
+         -- Both periods in one index-only scan (the live runs' start-and-status index).
+         SELECT count(*) FILTER (WHERE started_at >= $2)::int AS runs,
+                count(*) FILTER (WHERE started_at >= $2 AND status = 'failed')::int AS failures,
+                count(*) FILTER (WHERE started_at < $2)::int AS previous_runs,
+                count(*) FILTER (WHERE started_at < $2 AND status = 'failed')::int AS previous_failures
+           FROM executions WHERE workspace_id = $1 AND NOT test_mode AND started_at >= $4 AND started_at < $3) p`,
       [workspaceId, from, to, previousFrom, stuckBefore, cap],
     );
     // Only the workspace's own: a parked delivery's error can quote a customer's message.
@@ -353,13 +357,11 @@ export class ExecutionsService {
   }
 
   async list(workspaceId: string, filter: ExecutionFilter) {
-    const query = this.matching(workspaceId, filter).take(filter.limit + 1);
-    if (filter.cursor) {
-      const cursor = decodeCursor(filter.cursor);
-      if (!cursor) throw new BadRequestException('cursor: not a cursor this API gave out; start again without one.');
-      query.andWhere('(e.startedAt, e.id) < (:cursorAt, :cursorId)', { cursorAt: cursor.startedAt, cursorId: cursor.id });
-    }
-    const rows = await query.getMany();
+    const statuses = typeof filter.status === 'string' ? null : filter.status;
+    const rows =
+      statuses && statuses.length > 1
+        ? await this.pageByStatus(workspaceId, filter, statuses)
+        : await this.pageQuery(workspaceId, filter).getMany();
     const page = rows.slice(0, filter.limit);
     const last = page[page.length - 1];
     const contexts = await this.contexts(workspaceId, page);
@@ -367,6 +369,48 @@ export class ExecutionsService {
       data: page.map((execution) => ({ ...viewExecution(execution), ...(contexts.get(execution.id) ?? NO_CONTEXT) })),
       nextCursor: rows.length > filter.limit && last ? encodeCursor(last) : null,
     };
+  }
+
+  /** The page (and one more row, to know whether there is a next one) after the filter's cursor, newest first. */
+  private pageQuery(workspaceId: string, filter: ExecutionFilter): SelectQueryBuilder<Execution> {
+    const query = this.matching(workspaceId, filter).limit(filter.limit + 1);
+    if (filter.cursor) {
+      const cursor = decodeCursor(filter.cursor);
+      if (!cursor) throw new BadRequestException('cursor: not a cursor this API gave out; start again without one.');
+      query.andWhere('(e.startedAt, e.id) < (:cursorAt, :cursorId)', { cursorAt: cursor.startedAt, cursorId: cursor.id });
+    }
+    return query;
+  }
+
+  /**
+   * A page over several statuses: one ordered read per status (each from the
+   * status index's first entries), merged newest first, then those rows by id.
+   * As one `status IN (...)` filter the planner walks the workspace's
+   * executions newest first, reading them all when the statuses are rare.
+   */
+  private async pageByStatus(workspaceId: string, filter: ExecutionFilter, statuses: readonly ExecutionStatus[]): Promise<Execution[]> {
+    const parts: string[] = [];
+    const parameters: unknown[] = [];
+    for (const status of new Set(statuses)) {
+      const [sql, partParameters] = this.pageQuery(workspaceId, { ...filter, status })
+        .select('e.id', 'id')
+        .addSelect('e.startedAt', 'started_at')
+        .getQueryAndParameters();
+      const offset = parameters.length;
+      parts.push(`(${sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`)})`);
+      parameters.push(...partParameters);
+    }
+    const ids = (
+      await sqlRows(
+        this.dataSource,
+        z.object({ id: z.string() }),
+        `SELECT u.id FROM (${parts.join(' UNION ALL ')}) u ORDER BY u.started_at DESC, u.id DESC LIMIT ${filter.limit + 1}`,
+        parameters,
+      )
+    ).map((row) => row.id);
+    const found = await this.dataSource.getRepository(Execution).findBy({ id: In(ids), workspaceId });
+    const byId = new Map(found.map((execution) => [execution.id, execution]));
+    return ids.map((id) => byId.get(id)).filter((execution): execution is Execution => execution !== undefined);
   }
 
   async get(workspaceId: string, id: string) {
