@@ -45,7 +45,8 @@ import {
 } from '../engine/bench-lib.mjs';
 
 const USAGE = `node tools/bench/admin/admin.bench.mjs [--executions=1000000] [--contacts=100000] [--samples=40] [--bulk=2000]
-  [--live-rate=20] [--db=parley_bench_i13audit_admin] [--reseed] [--seed-only] [--port=0 (any free one)]`;
+  [--live-rate=20] [--db=parley_bench_i13audit_admin] [--reseed] [--seed-only] [--port=0 (any free one)]
+  [--only=all|explorer|bulk]`;
 const o = parseOptions(
   {
     executions: 1_000_000,
@@ -57,6 +58,7 @@ const o = parseOptions(
     reseed: false,
     'seed-only': false,
     port: 0,
+    only: 'all',
   },
   USAGE,
 );
@@ -429,20 +431,23 @@ run(async () => {
   const versionIds = benchFlows.map((r) => r.published_version_id);
   const before = loadavg();
 
-  log('explorer first pages');
+  const explorer = o.only !== 'bulk';
+  if (explorer) log('explorer first pages');
   const rows = [];
   const all = [];
-  for (const [name, query] of combinations(flowIds, versionIds)) {
+  for (const [name, query] of explorer ? combinations(flowIds, versionIds) : []) {
     await timed(api, () => `/api/executions?limit=50&${query()}`, 3); // warm-up
     const s = await timed(api, () => `/api/executions?limit=50&${query()}`, o.samples);
     rows.push([name, fmt(s.p50, 1), fmt(s.p90, 1), fmt(s.p99, 1), fmt(s.max, 1)]);
     all.push(s.p99);
     log(`  ${name}: p50 ${fmt(s.p50, 1)} ms, p99 ${fmt(s.p99, 1)} ms`);
   }
-  const health = await timed(api, () => '/api/executions/health', Math.min(o.samples, 20));
+  const health = explorer ? await timed(api, () => '/api/executions/health', Math.min(o.samples, 20)) : null;
+  if (health) log(`  health strip: p50 ${fmt(health.p50, 1)} ms, p99 ${fmt(health.p99, 1)} ms`);
 
-  const retry = await measureBulk(client, api, engineUrl, 'retry', o.bulk);
-  const cancel = await measureBulk(client, api, engineUrl, 'cancel', o.bulk);
+  const bulk = o.only !== 'explorer';
+  const retry = bulk ? await measureBulk(client, api, engineUrl, 'retry', o.bulk) : null;
+  const cancel = bulk ? await measureBulk(client, api, engineUrl, 'cancel', o.bulk) : null;
   const after = loadavg();
   await engine.stop();
   await client.end();
@@ -457,14 +462,18 @@ run(async () => {
     '',
     `Data: ${fmt(total)} executions in one workspace (${fmt(seeded?.executions ?? 0)} seeded over 90 days in ${fmt(seeded?.seconds ?? 0)} s: 80% succeeded, 10% failed with four error codes, 5% waiting, 3% cancelled, 2% held, 2% test runs; ${FLOWS} flows; ${fmt(seeded?.contacts ?? 0)} contacts). One engine process (ENGINE_ROLE=all).`,
     '',
-    `Explorer first page (GET /api/executions?limit=50&…), ${o.samples} requests per filter, sequential, ms:`,
-    '',
-    table(['filter', 'p50', 'p90', 'p99', 'max'], rows),
-    '',
-    `Worst p99 over the filters: ${fmt(Math.max(...all), 1)} ms. Health strip (GET /api/executions/health): p50 ${fmt(health.p50, 1)} ms, p99 ${fmt(health.p99, 1)} ms.`,
-    '',
-    ...bulkLines(retry),
-    ...bulkLines(cancel),
+    ...(health
+      ? [
+          `Explorer first page (GET /api/executions?limit=50&…), ${o.samples} requests per filter, sequential, ms:`,
+          '',
+          table(['filter', 'p50', 'p90', 'p99', 'max'], rows),
+          '',
+          `Worst p99 over the filters: ${fmt(Math.max(...all), 1)} ms. Health strip (GET /api/executions/health): p50 ${fmt(health.p50, 1)} ms, p99 ${fmt(health.p99, 1)} ms.`,
+          '',
+        ]
+      : []),
+    ...(retry ? bulkLines(retry) : []),
+    ...(cancel ? bulkLines(cancel) : []),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 });
