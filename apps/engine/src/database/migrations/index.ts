@@ -28,6 +28,7 @@ import { ExplorerContactNumberSearch1765262200000 } from './1765262200000-explor
 import { ExplorerTestRunsIndex1765262300000 } from './1765262300000-explorer-test-runs-index';
 import { ExplorerScaleIndexes1765272000000 } from './1765272000000-explorer-scale-indexes';
 import { HealthStripRunsIndex1765272100000 } from './1765272100000-health-strip-runs-index';
+import { ExplorerVersionStatusIndex1765272200000 } from './1765272200000-explorer-version-status-index';
 import { CrmNotes1765263000000 } from './1765263000000-crm-notes';
 import { CrmChatHistory1765263100000 } from './1765263100000-crm-chat-history';
 import { ReportRunEndsAndEdges1765264000000 } from './1765264000000-report-run-ends-and-edges';
@@ -71,4 +72,5 @@ export const MIGRATIONS = [
   CrmNightlyBatch1765263200000,
   ExplorerScaleIndexes1765272000000,
   HealthStripRunsIndex1765272100000,
+  ExplorerVersionStatusIndex1765272200000,
 ];
