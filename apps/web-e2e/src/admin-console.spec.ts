@@ -343,4 +343,38 @@ describeInBrowser('the admin console: find a failed execution, retry it, bulk-re
     },
     STEP_TIMEOUT_MS,
   );
+
+  it(
+    'reads "10,000+" on the strip past its count cap, and bulk-cancels the held runs after seeing their exact count',
+    async () => {
+      // 10,001 held runs (held: nothing in the engine moves them on its own while the test looks).
+      const client = new Client({ connectionString: stack?.databaseUrl });
+      await client.connect();
+      try {
+        await client.query(
+          `INSERT INTO executions (workspace_id, flow_id, flow_version_id, contact_id, status, current_node_id, started_at, updated_at)
+           SELECT e.workspace_id, e.flow_id, e.flow_version_id, e.contact_id, 'held', 'reply', now() - interval '1 minute', now()
+             FROM (SELECT * FROM executions WHERE flow_id = $1 LIMIT 1) e, generate_series(1, 10001)`,
+          [flowId],
+        );
+      } finally {
+        await client.end();
+      }
+      await page.goto(`${web}/executions?status=held`);
+      const strip = page.getByRole('region', { name: 'Health in the last 24 hours' });
+      await strip.getByRole('link', { name: '10,000+' }).waitFor();
+      await screenshot(page, 'admin-health-strip-capped');
+      await page.getByRole('button', { name: 'Cancel active…' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Cancel active executions' });
+      await dialog.getByText('10,001 running, waiting or held executions match the current filter').waitFor();
+      await screenshot(page, 'admin-bulk-cancel-confirm');
+      await dialog.getByRole('button', { name: 'Cancel 10,001 executions' }).click();
+      await page.getByRole('status').filter({ hasText: 'Finished.' }).waitFor({ timeout: 120_000 });
+      await page.getByRole('status').filter({ hasText: '10,001 cancelled' }).waitFor();
+      await screenshot(page, 'admin-bulk-cancel-finished');
+      const left = await admin.request('GET', '/api/executions?status=held');
+      expect(arr(obj(left.body)['data'])).toEqual([]);
+    },
+    STEP_TIMEOUT_MS,
+  );
 });

@@ -59,6 +59,25 @@ describe('ExecutionStore', () => {
     expect(await waitsOf(executionId)).toEqual([expect.objectContaining({ status: 'cancelled', outcome: 'cancelled_by_user' })]);
   });
 
+  it('cancels many active executions in one statement, only those asked for, and none twice', async () => {
+    const a = await waitingExecution('store cancel many a', '393330009111');
+    const b = await waitingExecution('store cancel many b', '393330009112');
+    const untouched = await waitingExecution('store cancel many c', '393330009113');
+    const ids = [a.executionId, b.executionId];
+    expect((await store.cancelMany(db.manager, ids, 'cancelled_by_user', clock.now())).sort()).toEqual([...ids].sort());
+    // Asked again (a batch acted on twice): nothing is active any more, nothing is cancelled again.
+    expect(await store.cancelMany(db.manager, ids, 'cancelled_by_user', clock.now())).toEqual([]);
+    for (const id of ids) {
+      expect(await waitsOf(id)).toEqual([expect.objectContaining({ status: 'cancelled', outcome: 'cancelled_by_user' })]);
+      const [row] = await h.sql(`SELECT status, ended_reason, current_node_id FROM executions WHERE id = $1`, [id]);
+      expect(row).toEqual({ status: 'cancelled', ended_reason: 'cancelled_by_user', current_node_id: null });
+    }
+    const [other] = await h.sql(`SELECT status FROM executions WHERE id = $1`, [untouched.executionId]);
+    expect(other).toEqual({ status: 'waiting' });
+    expect(await waitsOf(untouched.executionId)).toEqual([expect.objectContaining({ status: 'waiting' })]);
+    expect(await store.cancelMany(db.manager, [], 'cancelled_by_user', clock.now())).toEqual([]);
+  });
+
   it('skips a waiting wait, and reports false when the execution has none', async () => {
     const { executionId } = await waitingExecution('store skip', '393330009102');
     expect(await store.skipTestWait(db.manager, executionId)).toBe(true);

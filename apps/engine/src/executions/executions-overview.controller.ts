@@ -33,6 +33,10 @@ const healthView = period.extend({
   held: z.number().int(),
   stuck: z.number().int(),
   stuckAfterMinutes: z.number().int(),
+  countCap: z.number().int().meta({ description: 'Running, waiting, held and stuck are counted up to this many' }),
+  capped: z
+    .array(z.enum(['running', 'waiting', 'held', 'stuck']))
+    .meta({ description: 'The counts that reached the cap: there are at least that many' }),
   parkedWebhooks: z
     .array(z.object({ id: z.string(), receivedAt: z.iso.datetime(), lastError: z.string().nullable(), attempts: z.number().int() }))
     .meta({ description: 'Webhook deliveries given up after their retries (installation-wide, newest 20)' }),

@@ -1,5 +1,5 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { DataSource, type SelectQueryBuilder } from 'typeorm';
+import { DataSource, In, type SelectQueryBuilder } from 'typeorm';
 import { z } from 'zod';
 import { ParkedWebhooksService } from '../hooks/parked-webhooks.service';
 import { AuditService } from '../audit/audit.service';
@@ -47,6 +47,23 @@ export interface ExecutionFilter extends ExecutionMatch {
  * finishing, or its wait came due this long ago and nothing picked it up.
  */
 export const STUCK_AFTER_MS = 15 * 60 * 1000;
+
+/** The health strip counts what is active now up to this many (and says "at least"). */
+export const HEALTH_COUNT_CAP = 10_000;
+
+/**
+ * The ids of the workspace's stuck executions: running ones whose last change
+ * is older than `before` (by the partial index of running executions) and
+ * waiting ones whose wait came due before it (by the waits' due index). Driven
+ * from these two small sets, never by walking every execution: stuck runs are
+ * few, however many executions there are.
+ */
+function stuckIdsSql(workspace: string, before: string): string {
+  return `SELECT r.id FROM executions r WHERE r.workspace_id = ${workspace} AND r.status = 'running' AND r.updated_at < ${before}
+          UNION ALL
+          SELECT w.execution_id FROM waits w
+           WHERE w.workspace_id = ${workspace} AND w.status = 'waiting' AND w.due_at < ${before} AND w.execution_id IS NOT NULL`;
+}
 
 function viewExecution(execution: Execution) {
   return {
@@ -239,16 +256,11 @@ export class ExecutionsService {
     if (match.failedStep) query.andWhere(`e.status = 'failed' AND e.currentNodeId = :failedStep`, { failedStep: match.failedStep });
     if (match.stuck) {
       const before = new Date(this.clock.now().getTime() - STUCK_AFTER_MS);
-      // The stuck set is computed first (running ones by the status index, overdue waits by their due index) and
-      // matched by id: a filter the planner could apply row by row made it walk every execution newest first.
-      query.andWhere(
-        `e.status IN ('running', 'waiting') AND e.id = ANY(ARRAY(
-           SELECT r.id FROM executions r WHERE r.workspace_id = :workspaceId AND r.status = 'running' AND r.updated_at < :stuckBefore
-           UNION ALL
-           SELECT w.execution_id FROM waits w
-            WHERE w.workspace_id = :workspaceId AND w.status = 'waiting' AND w.due_at < :stuckBefore AND w.execution_id IS NOT NULL))`,
-        { stuckBefore: before },
-      );
+      // Matched by id against the stuck set (a semi-join the planner drives from that small set): as a row-by-row
+      // filter it walked every execution newest first, and as an id array it compared each row with every stuck id.
+      query.andWhere(`e.status IN ('running', 'waiting') AND e.id IN (${stuckIdsSql(':workspaceId', ':stuckBefore')})`, {
+        stuckBefore: before,
+      });
     }
     if (match.testRuns === 'exclude') query.andWhere('e.testMode = false');
     if (match.testRuns === 'only') query.andWhere('e.testMode = true');
@@ -265,6 +277,9 @@ export class ExecutionsService {
   async health(workspaceId: string, from: Date, to: Date) {
     const previousFrom = new Date(from.getTime() - (to.getTime() - from.getTime()));
     const stuckBefore = new Date(this.clock.now().getTime() - STUCK_AFTER_MS);
+    // What is active now is counted up to a cap (LIMIT inside each count): a million waiting runs would cost
+    // seconds to count exactly, and past the cap the strip says "10,000+".
+    const cap = HEALTH_COUNT_CAP + 1;
     const row = await sqlRow(
       this.dataSource,
       z.object({
@@ -278,18 +293,20 @@ export class ExecutionsService {
         stuck: z.number(),
       }),
       `SELECT
-         (SELECT count(*)::int FROM executions WHERE workspace_id = $1 AND started_at >= $2 AND started_at < $3 AND NOT test_mode) AS runs,
-         (SELECT count(*)::int FROM executions WHERE workspace_id = $1 AND status = 'failed' AND started_at >= $2 AND started_at < $3 AND NOT test_mode) AS failures,
-         (SELECT count(*)::int FROM executions WHERE workspace_id = $1 AND started_at >= $4 AND started_at < $2 AND NOT test_mode) AS previous_runs,
-         (SELECT count(*)::int FROM executions WHERE workspace_id = $1 AND status = 'failed' AND started_at >= $4 AND started_at < $2 AND NOT test_mode) AS previous_failures,
-         (SELECT count(*)::int FROM executions WHERE workspace_id = $1 AND status = 'waiting') AS waiting,
-         (SELECT count(*)::int FROM executions WHERE workspace_id = $1 AND status = 'held') AS held,
-         (SELECT count(*)::int FROM executions WHERE workspace_id = $1 AND status = 'running') AS running,
-         (SELECT count(*)::int FROM executions e WHERE e.workspace_id = $1 AND e.status IN ('running', 'waiting') AND e.id = ANY(ARRAY(
-            SELECT r.id FROM executions r WHERE r.workspace_id = $1 AND r.status = 'running' AND r.updated_at < $5
-            UNION ALL
-            SELECT w.execution_id FROM waits w WHERE w.workspace_id = $1 AND w.status = 'waiting' AND w.due_at < $5 AND w.execution_id IS NOT NULL))) AS stuck`,
-      [workspaceId, from, to, previousFrom, stuckBefore],
+         p.runs, p.failures, p.previous_runs, p.previous_failures,
+         (SELECT count(*)::int FROM (SELECT 1 FROM executions WHERE workspace_id = $1 AND status = 'waiting' LIMIT $6) c) AS waiting,
+         (SELECT count(*)::int FROM (SELECT 1 FROM executions WHERE workspace_id = $1 AND status = 'held' LIMIT $6) c) AS held,
+         (SELECT count(*)::int FROM (SELECT 1 FROM executions WHERE workspace_id = $1 AND status = 'running' LIMIT $6) c) AS running,
+         (SELECT count(*)::int FROM (SELECT 1 FROM executions e WHERE e.workspace_id = $1 AND e.status IN ('running', 'waiting')
+            AND e.id IN (${stuckIdsSql('$1', '$5')}) LIMIT $6) c) AS stuck
+       FROM (
+         -- Both periods in one index-only scan (the live runs' start-and-status index).
+         SELECT count(*) FILTER (WHERE started_at >= $2)::int AS runs,
+                count(*) FILTER (WHERE started_at >= $2 AND status = 'failed')::int AS failures,
+                count(*) FILTER (WHERE started_at < $2)::int AS previous_runs,
+                count(*) FILTER (WHERE started_at < $2 AND status = 'failed')::int AS previous_failures
+           FROM executions WHERE workspace_id = $1 AND NOT test_mode AND started_at >= $4 AND started_at < $3) p`,
+      [workspaceId, from, to, previousFrom, stuckBefore, cap],
     );
     // Only the workspace's own: a parked delivery's error can quote a customer's message.
     const parked = await this.parkedWebhooks.list(workspaceId, 20);
@@ -305,10 +322,12 @@ export class ExecutionsService {
         failures: row?.previous_failures ?? 0,
         failureRate: rate(row?.previous_failures ?? 0, row?.previous_runs ?? 0),
       },
-      running: row?.running ?? 0,
-      waiting: row?.waiting ?? 0,
-      held: row?.held ?? 0,
-      stuck: row?.stuck ?? 0,
+      running: Math.min(row?.running ?? 0, HEALTH_COUNT_CAP),
+      waiting: Math.min(row?.waiting ?? 0, HEALTH_COUNT_CAP),
+      held: Math.min(row?.held ?? 0, HEALTH_COUNT_CAP),
+      stuck: Math.min(row?.stuck ?? 0, HEALTH_COUNT_CAP),
+      countCap: HEALTH_COUNT_CAP,
+      capped: (['running', 'waiting', 'held', 'stuck'] as const).filter((name) => (row?.[name] ?? 0) > HEALTH_COUNT_CAP),
       stuckAfterMinutes: STUCK_AFTER_MS / 60_000,
       parkedWebhooks: parked.map((p) => ({ id: p.id, receivedAt: p.receivedAt, lastError: p.lastError, attempts: p.attempts })),
     };
@@ -338,13 +357,11 @@ export class ExecutionsService {
   }
 
   async list(workspaceId: string, filter: ExecutionFilter) {
-    const query = this.matching(workspaceId, filter).take(filter.limit + 1);
-    if (filter.cursor) {
-      const cursor = decodeCursor(filter.cursor);
-      if (!cursor) throw new BadRequestException('cursor: not a cursor this API gave out; start again without one.');
-      query.andWhere('(e.startedAt, e.id) < (:cursorAt, :cursorId)', { cursorAt: cursor.startedAt, cursorId: cursor.id });
-    }
-    const rows = await query.getMany();
+    const statuses = typeof filter.status === 'string' ? null : filter.status;
+    const rows =
+      statuses && statuses.length > 1
+        ? await this.pageByStatus(workspaceId, filter, statuses)
+        : await this.pageQuery(workspaceId, filter).getMany();
     const page = rows.slice(0, filter.limit);
     const last = page[page.length - 1];
     const contexts = await this.contexts(workspaceId, page);
@@ -352,6 +369,48 @@ export class ExecutionsService {
       data: page.map((execution) => ({ ...viewExecution(execution), ...(contexts.get(execution.id) ?? NO_CONTEXT) })),
       nextCursor: rows.length > filter.limit && last ? encodeCursor(last) : null,
     };
+  }
+
+  /** The page (and one more row, to know whether there is a next one) after the filter's cursor, newest first. */
+  private pageQuery(workspaceId: string, filter: ExecutionFilter): SelectQueryBuilder<Execution> {
+    const query = this.matching(workspaceId, filter).limit(filter.limit + 1);
+    if (filter.cursor) {
+      const cursor = decodeCursor(filter.cursor);
+      if (!cursor) throw new BadRequestException('cursor: not a cursor this API gave out; start again without one.');
+      query.andWhere('(e.startedAt, e.id) < (:cursorAt, :cursorId)', { cursorAt: cursor.startedAt, cursorId: cursor.id });
+    }
+    return query;
+  }
+
+  /**
+   * A page over several statuses: one ordered read per status (each from the
+   * status index's first entries), merged newest first, then those rows by id.
+   * As one `status IN (...)` filter the planner walks the workspace's
+   * executions newest first, reading them all when the statuses are rare.
+   */
+  private async pageByStatus(workspaceId: string, filter: ExecutionFilter, statuses: readonly ExecutionStatus[]): Promise<Execution[]> {
+    const parts: string[] = [];
+    const parameters: unknown[] = [];
+    for (const status of new Set(statuses)) {
+      const [sql, partParameters] = this.pageQuery(workspaceId, { ...filter, status })
+        .select('e.id', 'id')
+        .addSelect('e.startedAt', 'started_at')
+        .getQueryAndParameters();
+      const offset = parameters.length;
+      parts.push(`(${sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`)})`);
+      parameters.push(...partParameters);
+    }
+    const ids = (
+      await sqlRows(
+        this.dataSource,
+        z.object({ id: z.string() }),
+        `SELECT u.id FROM (${parts.join(' UNION ALL ')}) u ORDER BY u.started_at DESC, u.id DESC LIMIT ${filter.limit + 1}`,
+        parameters,
+      )
+    ).map((row) => row.id);
+    const found = await this.dataSource.getRepository(Execution).findBy({ id: In(ids), workspaceId });
+    const byId = new Map(found.map((execution) => [execution.id, execution]));
+    return ids.map((id) => byId.get(id)).filter((execution): execution is Execution => execution !== undefined);
   }
 
   async get(workspaceId: string, id: string) {

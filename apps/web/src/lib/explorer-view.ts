@@ -20,6 +20,8 @@ export const healthSchema = period.extend({
   held: z.number(),
   stuck: z.number(),
   stuckAfterMinutes: z.number(),
+  countCap: z.number(),
+  capped: z.array(z.enum(['running', 'waiting', 'held', 'stuck'])),
   parkedWebhooks: z.array(z.object({ id: z.string(), receivedAt: z.string(), lastError: z.string().nullable(), attempts: z.number() })),
 });
 export type Health = z.infer<typeof healthSchema>;

@@ -26,6 +26,9 @@ import { BulkRetryOnVersion1765262000000 } from './1765262000000-bulk-retry-on-v
 import { ParkedWebhookWorkspaces1765262100000 } from './1765262100000-parked-webhook-workspaces';
 import { ExplorerContactNumberSearch1765262200000 } from './1765262200000-explorer-contact-number-search';
 import { ExplorerTestRunsIndex1765262300000 } from './1765262300000-explorer-test-runs-index';
+import { ExplorerScaleIndexes1765272000000 } from './1765272000000-explorer-scale-indexes';
+import { HealthStripRunsIndex1765272100000 } from './1765272100000-health-strip-runs-index';
+import { ExplorerVersionStatusIndex1765272200000 } from './1765272200000-explorer-version-status-index';
 import { CrmNotes1765263000000 } from './1765263000000-crm-notes';
 import { CrmChatHistory1765263100000 } from './1765263100000-crm-chat-history';
 import { ReportRunEndsAndEdges1765264000000 } from './1765264000000-report-run-ends-and-edges';
@@ -67,4 +70,7 @@ export const MIGRATIONS = [
   ReportRunEndsAndEdges1765264000000,
   ConversationCountChangesVacuum1765260000000,
   CrmNightlyBatch1765263200000,
+  ExplorerScaleIndexes1765272000000,
+  HealthStripRunsIndex1765272100000,
+  ExplorerVersionStatusIndex1765272200000,
 ];

@@ -18,9 +18,10 @@ import { Dispatcher } from '../../dispatch/dispatcher';
 import type { ExecutionMatchInput } from '../execution-match.schema';
 import type { ExecutionStatus } from '../execution-status';
 import { ExecutionRetriesService } from '../execution-retries.service';
+import { ExecutionStore } from '../execution-store.service';
 import { type ExecutionMatch, ExecutionsService } from '../executions.service';
 import type { RetryVersion } from '../retry-decision';
-import { FlowRunner } from '../../runtime/flow-runner.service';
+import { EngineMetrics } from '../../metrics/engine-metrics';
 import { type BulkAction, type BulkJobRow, actionableStatuses, bulkJobRow } from './bulk-execution-job';
 
 const LEASE_MS = 60_000;
@@ -62,10 +63,11 @@ function canonical(value: Record<string, unknown>): string {
  * Bulk retry and bulk cancel by filter. The engine counts first (preview); a
  * job starts only when the admin confirms that count, freezes the set of
  * executions it will act on, and works through it in the background in small
- * batches, each action through the executions service like a single retry or
- * cancel. A request key makes a start idempotent: sent twice, it answers the
- * same job. Each item is claimed (committed) before it is acted on, so a job
- * resumed after a crash never acts twice on one execution.
+ * batches, each batch set-based through the execution store (one statement
+ * moves all its executions). A request key makes a start idempotent: sent
+ * twice, it answers the same job. Each item's outcome commits with what was
+ * done to its execution, so a job resumed after a crash never acts twice on
+ * one execution.
  */
 @Injectable()
 export class BulkExecutionsService implements OnModuleInit, OnModuleDestroy {
@@ -80,7 +82,8 @@ export class BulkExecutionsService implements OnModuleInit, OnModuleDestroy {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly retries: ExecutionRetriesService,
-    private readonly runner: FlowRunner,
+    private readonly store: ExecutionStore,
+    private readonly metrics: EngineMetrics,
   ) {}
 
   onModuleInit(): void {
@@ -316,12 +319,17 @@ export class BulkExecutionsService implements OnModuleInit, OnModuleDestroy {
         });
       }
     } else {
-      const cancelled: string[] = [];
-      for (const executionId of pending) {
-        const ended = await this.runner.end(executionId, 'cancelled', 'cancelled_by_user', manager);
-        if (ended) cancelled.push(executionId);
-        settled.push({ executionId, state: ended ? 'done' : 'skipped', outcome: ended ? null : 'no longer active' });
-      }
+      // One statement for the whole batch; an execution that ended meanwhile (or that an earlier run of this job
+      // cancelled) is not active any more, so it is skipped, never cancelled twice.
+      const cancelled = await this.store.cancelMany(manager, pending, 'cancelled_by_user', this.clock.now());
+      if (cancelled.length > 0) this.metrics.executionsFinished.inc({ status: 'cancelled' }, cancelled.length);
+      const ended = new Set(cancelled);
+      for (const executionId of pending)
+        settled.push({
+          executionId,
+          state: ended.has(executionId) ? 'done' : 'skipped',
+          outcome: ended.has(executionId) ? null : 'no longer active',
+        });
       await this.audit.recordMany(
         cancelled.map((executionId) => ({
           workspaceId: job.workspace_id,

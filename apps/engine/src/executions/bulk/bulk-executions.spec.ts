@@ -101,7 +101,7 @@ describe('bulk retry and cancel by filter', () => {
     expect(obj(started?.['details'])).toMatchObject({ count: 4, excluded: [failedIds[0]], filter: { flowId, errorCode: '131026' } });
   });
 
-  it('cancels the active runs a filter matches, and counts nothing left afterwards', async () => {
+  it('cancels the active runs a filter matches set-based, once when started twice, audited, leaving live runs outside the set alone', async () => {
     const waitFlow = await s.publish(
       buildFlow(
         [
@@ -118,27 +118,52 @@ describe('bulk retry and cancel by filter', () => {
       ),
       'Waits for an order',
     );
-    for (let i = 0; i < 3; i += 1) await s.customer(`39333600000${i}`, `Waiting ${i}`).says('waitme');
+    for (let i = 0; i < 4; i += 1) await s.customer(`39333600000${i}`, `Waiting ${i}`).says('waitme');
     await h.settle();
     const filter = { flowId: waitFlow, status: 'waiting' };
-    expect(obj((await s.admin.post('/api/executions/bulk/preview', { action: 'cancel', filter })).body)['count']).toBe(3);
-    const started = await s.admin.post('/api/executions/bulk/jobs', {
-      action: 'cancel',
-      filter,
-      expectedCount: 3,
-      requestKey: 'bulk-cancel-0001',
-    });
-    expect(started.status).toBe(202);
+    const waiting = arr(obj((await s.admin.get(`/api/executions?flowId=${waitFlow}&status=waiting`)).body)['data']).map((e) =>
+      str(obj(e)['id']),
+    );
+    expect(waiting).toHaveLength(4);
+    const [kept, ...toCancel] = waiting;
+    const preview = await s.admin.post('/api/executions/bulk/preview', { action: 'cancel', filter, excluded: [kept] });
+    expect(preview.body).toEqual({ action: 'cancel', count: 3, excludedMatching: 1 });
+    const body = { action: 'cancel', filter, excluded: [kept], expectedCount: 3, requestKey: 'bulk-cancel-0001' };
+    const [first, second] = await Promise.all([
+      s.admin.post('/api/executions/bulk/jobs', body),
+      s.admin.post('/api/executions/bulk/jobs', body),
+    ]);
+    expect([first.status, second.status]).toEqual([202, 202]);
+    const jobId = str(obj(first.body)['id']);
+    expect(str(obj(second.body)['id'])).toBe(jobId);
+    // A customer who enters the flow after the set was frozen matches the filter too, but is not in the job.
+    await s.customer('393336000009', 'Came later').says('waitme');
     await h.app.get(BulkExecutionsService).whenIdle();
-    expect(obj((await s.admin.get(`/api/executions/bulk/jobs/${str(obj(started.body)['id'])}`)).body)).toMatchObject({
+    await h.settle();
+    expect(obj((await s.admin.get(`/api/executions/bulk/jobs/${jobId}`)).body)).toMatchObject({
       status: 'done',
+      total: 3,
+      processed: 3,
       succeeded: 3,
+      skipped: 0,
     });
-    expect(await h.count('executions', `flow_id = $1 AND status = 'cancelled'`, [waitFlow])).toBe(3);
-    expect(await h.count('audit_log', `action = 'execution.cancelled'`)).toBe(3);
-    expect(
-      obj((await s.admin.post('/api/executions/bulk/preview', { action: 'cancel', filter: { flowId: waitFlow } })).body)['count'],
-    ).toBe(0);
+    // Sent again after it finished: the same job, nothing cancelled again.
+    const third = await s.admin.post('/api/executions/bulk/jobs', body);
+    expect(str(obj(third.body)['id'])).toBe(jobId);
+    await h.app.get(BulkExecutionsService).whenIdle();
+    const statuses = await h.sql(`SELECT id, status FROM executions WHERE flow_id = $1`, [waitFlow]);
+    expect(statuses).toHaveLength(5);
+    for (const row of statuses) expect(row['status']).toBe(toCancel.includes(str(row['id'])) ? 'cancelled' : 'waiting');
+    expect(await h.count('waits', `execution_id = ANY($1) AND status = 'waiting'`, [toCancel])).toBe(0);
+    expect(await h.count('waits', `execution_id = $1 AND status = 'waiting'`, [kept])).toBe(1);
+    const cancelledEntries = await h.sql(`SELECT subject_id FROM audit_log WHERE action = 'execution.cancelled' ORDER BY subject_id`);
+    expect(cancelledEntries.map((r) => r['subject_id'])).toEqual([...toCancel].sort());
+    const jobEntries = await h.sql(`SELECT action, details FROM audit_log WHERE subject_id = $1 ORDER BY id`, [jobId]);
+    expect(jobEntries.map((r) => r['action'])).toEqual(['executions.bulk_cancel_started', 'executions.bulk_cancel_finished']);
+    expect(obj(jobEntries[0]?.['details'])).toMatchObject({ count: 3, excluded: [kept] });
+    expect(obj(jobEntries[1]?.['details'])).toMatchObject({ total: 3, succeeded: 3, skipped: 0 });
+    // What is left active: the one left out and the one that came later.
+    expect(obj((await s.admin.post('/api/executions/bulk/preview', { action: 'cancel', filter })).body)['count']).toBe(2);
   });
 
   it('freezes every matching execution, also many sharing one start time to the microsecond (as SQL now() writes them)', async () => {

@@ -10,6 +10,11 @@ function trend(now: number | null, before: number | null): string {
   return `${delta > 0 ? 'up' : 'down'} ${Math.abs(delta).toFixed(1)} points vs the previous 24 h`;
 }
 
+/** An active count; past the engine's cap it reads "10,000+" (there are at least that many). */
+function activeCount(health: Health, name: Health['capped'][number]): string {
+  return `${health[name].toLocaleString('en')}${health.capped.includes(name) ? '+' : ''}`;
+}
+
 interface HealthStripProps {
   health: Health;
   /** The workspace's parked deliveries with their Replay action (admins); null shows the count only. */
@@ -46,16 +51,16 @@ export function HealthStrip({ health, parked, timeZone }: HealthStripProps) {
           <dt>Waiting</dt>
           <dd>
             <Link className={styles.statValue} href="/executions?status=waiting">
-              {health.waiting.toLocaleString('en')}
+              {activeCount(health, 'waiting')}
             </Link>
-            <span className={styles.statNote}>running now: {health.running.toLocaleString('en')}</span>
+            <span className={styles.statNote}>running now: {activeCount(health, 'running')}</span>
           </dd>
         </div>
         <div className={styles.stat}>
           <dt>Held</dt>
           <dd>
             <Link className={styles.statValue} href="/executions?status=held">
-              {health.held.toLocaleString('en')}
+              {activeCount(health, 'held')}
             </Link>
             <span className={styles.statNote}>paused by a takeover or pause</span>
           </dd>
@@ -64,7 +69,7 @@ export function HealthStrip({ health, parked, timeZone }: HealthStripProps) {
           <dt>Stuck</dt>
           <dd>
             <Link className={styles.statValue} href="/executions?stuck=true">
-              {health.stuck.toLocaleString('en')}
+              {activeCount(health, 'stuck')}
             </Link>
             <span className={styles.statNote}>active, nothing happened for {health.stuckAfterMinutes} min past due</span>
           </dd>
