@@ -24,6 +24,7 @@ import { CrmHealthAlertService } from './crm-health-alert.service';
 import { CrmOutboxService, type OutboxItem } from './crm-outbox.service';
 import { decideFields } from './field-decisions';
 import { nextBatchAt } from './nightly-batch-time';
+import { ZohoChannelService } from '../zoho-notifications/zoho-channel.service';
 
 const contactRow = z.object({
   id: z.string(),
@@ -91,6 +92,7 @@ export class CrmSyncService {
     private readonly chatHistory: CrmChatHistoryService,
     private readonly healthAlert: CrmHealthAlertService,
     private readonly resolver: ContactResolverService,
+    private readonly zohoChannel: ZohoChannelService,
     private readonly metrics: EngineMetrics,
     @Inject(ENGINE_CONFIG) private readonly config: EngineConfig,
   ) {}
@@ -116,6 +118,8 @@ export class CrmSyncService {
       if (options.forcePull || due) {
         await this.pull(connection, connector, result, options.maxPages ?? 50);
         await this.chatHistory.collect(connection);
+        // Zoho's notification channel lives at most a day: subscribed, then renewed, from the poll.
+        await this.zohoChannel.ensure(connection, connector);
       }
       await this.nightlyBatch(connection, connector, result, options.maxPages ?? 50);
       await this.push(connection, connector, result);
