@@ -91,7 +91,11 @@ export class ContactResolverService {
     };
     const byWaId = await lookup('wa_id', distinct(valid.map((n) => n.waId)));
     const byPhone = await lookup('phone_e164', distinct(valid.map((n) => n.phone)));
-    const byEmail = await lookup('email', distinct(valid.map((n) => n.email)));
+    // Email only for those no number found (contacts has no plain index on email, and resolve asks it last too).
+    const byEmail = await lookup(
+      'email',
+      distinct(valid.filter((n) => !(n.waId && byWaId.has(n.waId)) && !(n.phone && byPhone.has(n.phone))).map((n) => n.email)),
+    );
     const formerWaIds = distinct(valid.map((n) => n.waId));
     const byFormer = new Map<string, string>();
     if (formerWaIds.length > 0) {
@@ -162,20 +166,21 @@ export class ContactResolverService {
         const row = (create.key.waId ? byReturnedWaId.get(create.key.waId) : undefined) ?? byReturnedId.get(create.id);
         if (!row) throw new Error('contact insert returned nothing');
         made.set(create.id, { id: row.id, inserted: row.inserted });
-        if (row.inserted) {
-          await this.events.record(
-            {
-              workspaceId,
-              contactId: row.id,
-              type: 'contact.created',
-              source: 'contact',
-              sourceId: `${row.id}:created`,
-              payload: { source },
-            },
-            manager,
-          );
-        }
       }
+      // One statement for the page's contact.created events (one per contact this call made).
+      await this.events.recordMany(
+        [...made.values()]
+          .filter((row) => row.inserted)
+          .map((row) => ({
+            workspaceId,
+            contactId: row.id,
+            type: 'contact.created',
+            source: 'contact',
+            sourceId: `${row.id}:created`,
+            payload: { source },
+          })),
+        manager,
+      );
     }
     const answered = new Set<string>();
     return answers.map((answer) => {
