@@ -157,6 +157,9 @@ describe('CRM sync bench', () => {
             'n'
           ],
         );
+        process.stdout.write(
+          `${JSON.stringify({ crm: crm.name, pushDone: lags.length, pushNotDone: failed, pushP50: Math.round(p(lags, 0.5)), pushP99: Math.round(p(lags, 0.99)), pushMax: Math.round(Math.max(...lags)), pushRate: Math.round(pushRate), limits: state['usage'] ?? state['limits'] ?? null, loadavg: loadavg() })}\n`,
+        );
         // CRM -> Parley: RATE edits per second made in the CRM's own screen, to records the push phase did not touch.
         if (crm.name === 'hubspot') {
           await fetch(`${sim.url}/sim/webhooks`, {
@@ -180,6 +183,8 @@ describe('CRM sync bench', () => {
           const wait = u0 + (i * 1000) / RATE - performance.now();
           if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
           sentAt.set(remote.contactId, Date.now());
+          // At most 50 edits in flight: a local server refuses a thousand sockets at once (ECONNRESET).
+          if (edits.length >= 50) await edits.shift();
           edits.push(
             fetch(`${sim.url}/sim/ui/${remote.type}/${remote.id}`, {
               method: 'PATCH',
