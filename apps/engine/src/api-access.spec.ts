@@ -203,6 +203,15 @@ describe('API access: roles, anonymous callers and workspaces', () => {
       access: 'public',
       request: async () => ({ path: '/webhooks/hubspot/0b9e3c38-7f0e-4a57-9d53-6a8f1c0e0009', body: [] }),
     },
+    // Checked by the Zoho notification channel's token instead of a session; crm/zoho-notifications/zoho-notifications.spec.ts covers it.
+    {
+      route: 'POST /webhooks/zoho/:connectionId',
+      access: 'public',
+      request: async () => ({
+        path: '/webhooks/zoho/0b9e3c38-7f0e-4a57-9d53-6a8f1c0e0009',
+        body: { module: 'Contacts', ids: [], operation: 'update', channel_id: '1', token: 'x' },
+      }),
+    },
     { route: 'GET /api/auth/me', access: ALL, request: async () => ({ path: '/api/auth/me' }) },
     { route: 'POST /api/auth/logout', access: ALL, request: async () => ({ path: '/api/auth/logout' }) },
     // Switching to the workspace the session is in already changes nothing, so the matrix's clients stay where they are.

@@ -13,6 +13,7 @@ import { CrmEventsController } from './crm/crm-events.controller';
 import { CrmConflictsController } from './crm/conflicts/crm-conflicts.controller';
 import { CrmConnectionsController } from './crm/connections/crm-connections.controller';
 import { HubSpotWebhookController } from './crm/hubspot-webhook/hubspot-webhook.controller';
+import { ZohoNotificationsController } from './crm/zoho-notifications/zoho-notifications.controller';
 import { OutgoingWebhookController } from './crm/outgoing-webhook/outgoing-webhook.controller';
 import { CrmModule } from './crm/crm.module';
 import { CrmSyncModule } from './crm/crm-sync.module';
@@ -83,6 +84,7 @@ import { WorkspacesModule } from './workspaces/workspaces.module';
     CrmConflictsController,
     CrmConnectionsController,
     HubSpotWebhookController,
+    ZohoNotificationsController,
     OutgoingWebhookController,
     CrmEventsController,
     // Before ExecutionsController: their fixed paths (health, views, bulk) must not be read as an execution id.

@@ -11,6 +11,7 @@ import { CrmHealthService } from './sync/crm-health.service';
 import { CrmOutboxService } from './sync/crm-outbox.service';
 import { CrmSyncRunner } from './sync/crm-sync-runner.service';
 import { CrmSyncService } from './sync/crm-sync.service';
+import { ZohoChannelService } from './zoho-notifications/zoho-channel.service';
 
 /** CRM connections, connectors and the two-way sync (outbox, polling, conflicts, health). */
 @Module({
@@ -26,6 +27,7 @@ import { CrmSyncService } from './sync/crm-sync.service';
     NotifierService,
     CrmConflictsService,
     CrmSyncRunner,
+    ZohoChannelService,
   ],
   exports: [CrmConnectionsService, CrmSyncService, CrmOutboxService, CrmChatHistoryService, CrmHealthService, CrmConflictsService],
 })

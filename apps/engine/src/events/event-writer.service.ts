@@ -48,4 +48,31 @@ export class EventWriterService {
     );
     return row?.id ?? null;
   }
+
+  /** `record` for many events in one statement (a CRM page creating its new contacts); the ones already stored are skipped. */
+  async recordMany(events: readonly NewEvent[], manager: EntityManager = this.dataSource.manager): Promise<void> {
+    if (events.length === 0) return;
+    const now = this.clock.now();
+    await manager.query(
+      `INSERT INTO events (workspace_id, contact_id, type, source, source_id, occurred_at, received_at, payload)
+       SELECT v.workspace_id, v.contact_id, v.type, v.source, v.source_id, v.occurred_at, $2, v.payload
+         FROM jsonb_to_recordset($1::jsonb) AS v(workspace_id uuid, contact_id uuid, type text, source text, source_id text,
+                                                 occurred_at timestamptz, payload jsonb)
+       ON CONFLICT (workspace_id, source, source_id) DO NOTHING`,
+      [
+        JSON.stringify(
+          events.map((event) => ({
+            workspace_id: event.workspaceId,
+            contact_id: event.contactId,
+            type: event.type,
+            source: event.source,
+            source_id: event.sourceId ?? randomUUID(),
+            occurred_at: (event.occurredAt ?? now).toISOString(),
+            payload: event.payload,
+          })),
+        ),
+        now,
+      ],
+    );
+  }
 }

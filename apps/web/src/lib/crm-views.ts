@@ -12,6 +12,8 @@ export const crmConnectionSchema = z.object({
   batchAt: z.string(),
   nextBatchAt: z.string().nullable(),
   webhookPath: z.string().nullable(),
+  notifyUntil: z.string().nullable().optional(),
+  notifyError: z.string().nullable().optional(),
   createdAt: z.string(),
 });
 export type CrmConnection = z.infer<typeof crmConnectionSchema>;

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { distance } from 'fastest-levenshtein';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { sqlRows } from '../../database/sql-rows';
@@ -134,7 +135,8 @@ export class DuplicateScanService {
   /**
    * Pairs that bought the same SKU within 90 days and whose names are at least
    * 80% alike: per SKU, purchases in time order, each compared with the later
-   * ones inside the window (names whose lengths alone rule out 80% skipped).
+   * ones inside the window (names whose lengths alone rule out 80% skipped,
+   * then the Levenshtein similarity itself).
    */
   private async sameSkuSimilarNames(workspaceId: string, only: string[] | null): Promise<[string, string][]> {
     const purchases = await sqlRows(
@@ -163,7 +165,10 @@ export class DuplicateScanService {
         if (q.contact_id === p.contact_id || other === '') continue;
         const longer = Math.max(name.length, other.length);
         if (Math.abs(name.length - other.length) > longer * (1 - NAME_SIMILARITY_THRESHOLD)) continue;
-        // compareContacts re-checks the similarity; here the pair only needs to be possible.
+        // The rule's own measure on the names already normalized: only pairs that meet it are kept, so a
+        // million contacts do not become millions of pairs held, loaded and compared again for nothing.
+        // compareContacts decides the pair as before (same similarity, same threshold).
+        if (1 - distance(name, other) / longer < NAME_SIMILARITY_THRESHOLD) continue;
         out.push([p.contact_id, q.contact_id]);
       }
     }

@@ -49,6 +49,8 @@ const zoho = z.object({
     /** The accounts server of the org's data centre (https://accounts.zoho.eu…), or the local simulator. */
     accountsUrl: httpUrl,
     module: z.enum(['Contacts', 'Leads']).default('Contacts'),
+    /** Where Zoho can reach Parley for notifications (default: PUBLIC_URL); with neither, changes arrive by polling alone. */
+    notifyBaseUrl: httpUrl.optional(),
   }),
   secrets: z.object({ clientId: secret, clientSecret: secret, refreshToken: secret }).strict(),
 });

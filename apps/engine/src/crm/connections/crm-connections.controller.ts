@@ -26,7 +26,9 @@ const connectionView = z.object({
   webhookPath: z
     .string()
     .nullable()
-    .meta({ description: "HubSpot only: the path on Parley's public address HubSpot delivers webhooks to" }),
+    .meta({ description: "HubSpot and Zoho: the path on Parley's public address the CRM delivers webhooks or notifications to" }),
+  notifyUntil: z.iso.datetime().nullable().meta({ description: 'Zoho: until when its notification channel is subscribed' }),
+  notifyError: z.string().nullable().meta({ description: 'Zoho: why subscribing the notification channel last failed' }),
   createdAt: z.iso.datetime(),
 });
 

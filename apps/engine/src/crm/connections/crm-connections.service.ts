@@ -34,6 +34,9 @@ export const connectionRow = z.object({
   batch_next_at: z.date().nullable(),
   batch_started_at: z.date().nullable(),
   health_notified_at: z.date().nullable(),
+  /** Zoho: until when its notification channel is subscribed, and why subscribing last failed. */
+  notify_until: z.date().nullable(),
+  notify_error: z.string().nullable(),
   created_at: z.date(),
   updated_at: z.date(),
 });
@@ -52,8 +55,11 @@ export interface ConnectionView {
   /** The nightly batch's wall-clock time (HH:MM) in the workspace's zone, and when it next runs (null until the first sync round sets it). */
   batchAt: string;
   nextBatchAt: string | null;
-  /** Where HubSpot delivers this connection's webhooks (HubSpot only). */
+  /** Where HubSpot delivers this connection's webhooks, or Zoho its notifications. */
   webhookPath: string | null;
+  /** Zoho: until when its notification channel is subscribed (null: not yet, or polling alone), and the last error subscribing. */
+  notifyUntil: string | null;
+  notifyError: string | null;
   createdAt: string;
 }
 
@@ -83,7 +89,10 @@ export class CrmConnectionsService {
       retryDelayMs: row.retry_delay_ms,
       batchAt: row.batch_at,
       nextBatchAt: row.batch_next_at?.toISOString() ?? null,
-      webhookPath: row.provider === 'hubspot' ? `/webhooks/hubspot/${row.id}` : null,
+      webhookPath: row.provider === 'salesforce' ? null : `/webhooks/${row.provider}/${row.id}`,
+      // After a failure notify_until is the next try, not a subscription.
+      notifyUntil: row.notify_error ? null : (row.notify_until?.toISOString() ?? null),
+      notifyError: row.notify_error,
       createdAt: row.created_at.toISOString(),
     };
   }

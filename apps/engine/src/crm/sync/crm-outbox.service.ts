@@ -195,4 +195,51 @@ export class CrmOutboxService {
       [connectionId, contactId],
     );
   }
+
+  /** `pendingFields` for a page of contacts in one statement (the sync applies a CRM page at once). */
+  async pendingFieldsMany(
+    connectionId: string,
+    contactIds: readonly string[],
+    manager: EntityManager,
+  ): Promise<Map<string, Partial<Record<SyncedField, PendingChange>>>> {
+    const pending = new Map<string, Partial<Record<SyncedField, PendingChange>>>();
+    if (contactIds.length === 0) return pending;
+    const rows = await sqlRows(
+      manager,
+      z.object({ contact_id: z.string(), payload: z.record(z.string(), z.unknown()), changed_at: z.date() }),
+      `SELECT contact_id, payload, changed_at FROM crm_outbox
+        WHERE connection_id = $1 AND contact_id = ANY($2::uuid[]) AND kind = 'contact.fields' AND status IN ('pending', 'running', 'failed')
+        ORDER BY id`,
+      [connectionId, contactIds],
+    );
+    for (const row of rows) {
+      const parsed = fieldsPayload.safeParse(row.payload);
+      if (!parsed.success) continue;
+      const fields = pending.get(row.contact_id) ?? {};
+      for (const [name, value] of Object.entries(parsed.data.fields)) {
+        if (isSyncedField(name)) fields[name] = { value, changedAt: row.changed_at.getTime() };
+      }
+      pending.set(row.contact_id, fields);
+    }
+    return pending;
+  }
+
+  /** `cancelFields` for a page of contacts in two statements. */
+  async cancelFieldsMany(connectionId: string, cancels: ReadonlyMap<string, SyncedField[]>, manager: EntityManager): Promise<void> {
+    const entries = [...cancels].filter(([, fields]) => fields.length > 0).map(([contact, fields]) => ({ contact, fields }));
+    if (entries.length === 0) return;
+    const ids = entries.map((entry) => entry.contact);
+    await manager.query(
+      `UPDATE crm_outbox o SET payload = jsonb_set(o.payload, '{fields}', (o.payload->'fields') - c.fields)
+         FROM jsonb_to_recordset($2::jsonb) AS c(contact uuid, fields text[])
+        WHERE o.connection_id = $1 AND o.contact_id = c.contact AND o.kind = 'contact.fields' AND o.status IN ('pending', 'failed')`,
+      [connectionId, JSON.stringify(entries)],
+    );
+    await manager.query(
+      `UPDATE crm_outbox SET status = 'skipped', done_at = clock_timestamp()
+        WHERE connection_id = $1 AND contact_id = ANY($2::uuid[]) AND kind = 'contact.fields' AND status IN ('pending', 'failed')
+          AND payload->'fields' = '{}'::jsonb`,
+      [connectionId, ids],
+    );
+  }
 }

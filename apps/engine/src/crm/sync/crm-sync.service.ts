@@ -6,8 +6,8 @@ import type { EngineConfig } from '../../config/engine-config';
 import { EngineMetrics } from '../../metrics/engine-metrics';
 import { ENGINE_CONFIG } from '../../config/engine-config.token';
 import { toE164 } from '../../contacts/phone-number';
-import { ContactResolverService } from '../../contacts/contact-resolver.service';
-import { sqlRow } from '../../database/sql-rows';
+import { ContactResolverService, type ResolvedIdentity } from '../../contacts/contact-resolver.service';
+import { sqlRow, sqlRows } from '../../database/sql-rows';
 import {
   type ContactFields,
   type CrmConnector,
@@ -22,8 +22,9 @@ import { type ConnectionRow, CrmConnectionsService } from '../connections/crm-co
 import { chatBatchPayload, CrmChatHistoryService } from './crm-chat-history.service';
 import { CrmHealthAlertService } from './crm-health-alert.service';
 import { CrmOutboxService, type OutboxItem } from './crm-outbox.service';
-import { decideFields } from './field-decisions';
+import { decideFields, type FieldConflict } from './field-decisions';
 import { nextBatchAt } from './nightly-batch-time';
+import { ZohoChannelService } from '../zoho-notifications/zoho-channel.service';
 
 const contactRow = z.object({
   id: z.string(),
@@ -48,6 +49,12 @@ const cursorSchema = z.object({
   since: z.number().optional(),
   maxSeen: z.number().optional(),
 });
+
+/** What applying one record of a page came to: the conflicts it queued, or the error that stopped it. */
+export type PageOutcome = { conflicts: number } | { error: unknown };
+
+/** Thrown inside a page's transaction when its records must be applied one by one to keep the per-record outcome. */
+class PageNeedsRecords extends Error {}
 
 const COLUMN: Record<SyncedField, string> = { firstName: 'first_name', lastName: 'last_name', email: 'email', phone: 'phone_e164' };
 
@@ -91,6 +98,7 @@ export class CrmSyncService {
     private readonly chatHistory: CrmChatHistoryService,
     private readonly healthAlert: CrmHealthAlertService,
     private readonly resolver: ContactResolverService,
+    private readonly zohoChannel: ZohoChannelService,
     private readonly metrics: EngineMetrics,
     @Inject(ENGINE_CONFIG) private readonly config: EngineConfig,
   ) {}
@@ -116,6 +124,8 @@ export class CrmSyncService {
       if (options.forcePull || due) {
         await this.pull(connection, connector, result, options.maxPages ?? 50);
         await this.chatHistory.collect(connection);
+        // Zoho's notification channel lives at most a day: subscribed, then renewed, from the poll.
+        await this.zohoChannel.ensure(connection, connector);
       }
       await this.nightlyBatch(connection, connector, result, options.maxPages ?? 50);
       await this.push(connection, connector, result);
@@ -408,9 +418,12 @@ export class CrmSyncService {
         await this.connections.recordCall(connection.id, mode, false, null, describe(error));
         return 'failed';
       }
-      for (const remote of answer.contacts) {
+      const outcomes = await this.applyPageOrEach(connection, connector.provider, answer.contacts);
+      for (const [index, remote] of answer.contacts.entries()) {
         try {
-          result.conflicts += await this.applyRemote(connection, connector.provider, remote);
+          const outcome = outcomes[index];
+          if (!outcome || 'error' in outcome) throw outcome?.error ?? new Error('no outcome');
+          result.conflicts += outcome.conflicts;
           result.pulled++;
           // Lag of a pull: from the CRM's change to Parley holding it (the initial import is not a lag).
           this.metrics.crmSyncFinished(
@@ -461,6 +474,269 @@ export class CrmSyncService {
       await this.connections.recordCall(connection.id, 'realtime', true, Math.max(0, Date.now() - remote.modifiedAt), null);
     }
     return { applied, conflicts };
+  }
+
+  /**
+   * A page of CRM records in one transaction, set-based (see applyPage);
+   * when that cannot give the per-record outcome — a record fails, or a
+   * field the page applies would change which contact a later record finds
+   * — the page is applied record by record instead, each in its own
+   * transaction, so one bad record never holds back the others.
+   */
+  private async applyPageOrEach(connection: ConnectionRow, provider: string, remotes: readonly RemoteContact[]): Promise<PageOutcome[]> {
+    if (remotes.length > 1) {
+      try {
+        return await this.applyPage(connection, provider, remotes);
+      } catch (error) {
+        if (!(error instanceof PageNeedsRecords)) this.logger.warn(`CRM page applied record by record: ${describe(error)}`);
+      }
+    }
+    return this.applyEach(connection, provider, remotes);
+  }
+
+  /** The records one after another, each in its own transaction (the page's fallback; the reference the page is tested against). */
+  async applyEach(connection: ConnectionRow, provider: string, remotes: readonly RemoteContact[]): Promise<PageOutcome[]> {
+    const outcomes: PageOutcome[] = [];
+    for (const remote of remotes) {
+      try {
+        outcomes.push({ conflicts: await this.applyRemote(connection, provider, remote) });
+      } catch (error) {
+        outcomes.push({ error });
+      }
+    }
+    return outcomes;
+  }
+
+  /**
+   * `applyRemote` for a page of records, with the same outcome as applying
+   * them one after another, in one transaction of set-based statements: the
+   * page's links in one read, identities resolved together
+   * (ContactResolverService.resolveMany), the contacts locked and read
+   * together, waiting outbox changes read together, the field decisions
+   * made in memory record after record (decideFields, as per record), then
+   * one write each for links, contacts, outbox cancellations and conflicts.
+   */
+  async applyPage(connection: ConnectionRow, provider: string, remotes: readonly RemoteContact[]): Promise<PageOutcome[]> {
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query(`SELECT set_config('parley.crm_origin', $1, true)`, [connection.id]);
+      const keyOf = (type: string, id: string) => `${type}\u0000${id}`;
+      const links = new Map<string, LinkRow>();
+      for (const row of await sqlRows(
+        manager,
+        linkRow,
+        `SELECT l.contact_id, l.remote_type, l.remote_id, l.baseline, l.remote_modified_at FROM crm_links l
+           JOIN unnest($2::text[], $3::text[]) AS r(type, id) ON l.remote_type = r.type AND l.remote_id = r.id
+          WHERE l.connection_id = $1`,
+        [connection.id, remotes.map((r) => r.type), remotes.map((r) => r.id)],
+      )) {
+        links.set(keyOf(row.remote_type, row.remote_id), row);
+      }
+      // Identities to resolve: the first sight of each record not linked yet (a repeat finds the link the first made).
+      const toResolve: { index: number; phone: string | null; email: string | null; remote: RemoteContact }[] = [];
+      const firstSeen = new Set<string>();
+      remotes.forEach((remote, index) => {
+        const key = keyOf(remote.type, remote.id);
+        if (links.has(key) || firstSeen.has(key)) return;
+        firstSeen.add(key);
+        const phone = remote.fields.phone ? toE164(remote.fields.phone) : null;
+        if (!phone && !remote.fields.email) return;
+        toResolve.push({ index, phone, email: remote.fields.email, remote });
+      });
+      const resolved = new Map<number, ResolvedIdentity>();
+      const answers = await this.resolver.resolveMany(
+        connection.workspace_id,
+        toResolve.map((r) => ({
+          phone: r.phone,
+          email: r.email,
+          firstName: r.remote.fields.firstName,
+          lastName: r.remote.fields.lastName,
+        })),
+        'crm',
+        manager,
+      );
+      toResolve.forEach((r, i) => {
+        const answer = answers[i];
+        if (answer) resolved.set(r.index, answer);
+      });
+      const resolvedIds = [...new Set([...resolved.values()].flatMap((a) => ('contactId' in a ? [a.contactId] : [])))];
+      // Contacts linked to another record of this CRM already (a duplicate in the CRM): the first link stays.
+      const linkedContacts = new Set(
+        (
+          await sqlRows(
+            manager,
+            z.object({ contact_id: z.string() }),
+            `SELECT contact_id FROM crm_links WHERE connection_id = $1 AND contact_id = ANY($2::uuid[])`,
+            [connection.id, resolvedIds],
+          )
+        ).map((row) => row.contact_id),
+      );
+      const contactIds = [...new Set([...[...links.values()].map((l) => l.contact_id), ...resolvedIds])];
+      const contacts = new Map<string, ContactFields>();
+      for (const row of await sqlRows(
+        manager,
+        contactRow,
+        `SELECT id, workspace_id, first_name, last_name, email, phone_e164 FROM contacts WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+        [contactIds],
+      )) {
+        contacts.set(row.id, fieldsOf(row));
+      }
+      const pending = await this.outbox.pendingFieldsMany(connection.id, contactIds, manager);
+
+      const outcomes: PageOutcome[] = [];
+      const newLinks = new Set<string>();
+      const touchedLinks = new Set<string>();
+      const changedContacts = new Map<string, Partial<ContactFields>>();
+      const cancels = new Map<string, SyncedField[]>();
+      const conflicts: { contactId: string; conflict: FieldConflict }[] = [];
+      // The lookup values of records still to resolve after each position: a phone or email applied before them could change what they find.
+      const laterKeys = (after: number) =>
+        new Set(toResolve.filter((r) => r.index > after).flatMap((r) => [r.phone, r.email?.trim().toLowerCase() ?? null]));
+      remotes.forEach((remote, index) => {
+        const key = keyOf(remote.type, remote.id);
+        let link = links.get(key);
+        if (link?.remote_modified_at && link.remote_modified_at.getTime() >= remote.modifiedAt) {
+          outcomes.push({ conflicts: 0 });
+          return;
+        }
+        if (!link) {
+          const answer = resolved.get(index);
+          if (!answer) {
+            outcomes.push({ conflicts: 0 });
+            return;
+          }
+          if ('error' in answer) {
+            outcomes.push({ error: answer.error });
+            return;
+          }
+          if (linkedContacts.has(answer.contactId)) {
+            outcomes.push({ conflicts: 0 });
+            return;
+          }
+          linkedContacts.add(answer.contactId);
+          link = { contact_id: answer.contactId, remote_type: remote.type, remote_id: remote.id, baseline: {}, remote_modified_at: null };
+          links.set(key, link);
+          newLinks.add(key);
+        }
+        const current = contacts.get(link.contact_id);
+        if (!current) {
+          outcomes.push({ conflicts: 0 });
+          return;
+        }
+        const normalized: ContactFields = {
+          ...remote.fields,
+          phone: remote.fields.phone ? (toE164(remote.fields.phone) ?? remote.fields.phone) : null,
+        };
+        const waiting = pending.get(link.contact_id) ?? {};
+        const decisions = decideFields({
+          baseline: baselineOf(link),
+          current,
+          pending: waiting,
+          remote: { fields: normalized, modifiedAt: remote.modifiedAt },
+        });
+        const applied = Object.entries(decisions.applyLocally);
+        if (applied.length > 0) {
+          const later = laterKeys(index);
+          const { phone, email } = decisions.applyLocally;
+          if ((phone && later.has(phone)) || (email && later.has(email.trim().toLowerCase()))) throw new PageNeedsRecords();
+          contacts.set(link.contact_id, { ...current, ...decisions.applyLocally });
+          changedContacts.set(link.contact_id, { ...changedContacts.get(link.contact_id), ...decisions.applyLocally });
+        }
+        if (decisions.cancelPending.length > 0) {
+          cancels.set(link.contact_id, [...new Set([...(cancels.get(link.contact_id) ?? []), ...decisions.cancelPending])]);
+          const left = { ...waiting };
+          for (const field of decisions.cancelPending) delete left[field];
+          pending.set(link.contact_id, left);
+        }
+        link.baseline = { ...link.baseline, ...decisions.agreed };
+        link.remote_modified_at = new Date(remote.modifiedAt);
+        touchedLinks.add(key);
+        for (const conflict of decisions.conflicts) conflicts.push({ contactId: link.contact_id, conflict });
+        outcomes.push({ conflicts: decisions.conflicts.length });
+      });
+
+      const written = [...touchedLinks].flatMap((key) => {
+        const link = links.get(key);
+        return link ? [{ link, inserted: newLinks.has(key) }] : [];
+      });
+      const asJson = (entries: { link: LinkRow }[]) =>
+        JSON.stringify(
+          entries.map(({ link }) => ({
+            contact_id: link.contact_id,
+            remote_type: link.remote_type,
+            remote_id: link.remote_id,
+            baseline: link.baseline,
+            remote_modified_at: link.remote_modified_at?.toISOString() ?? null,
+          })),
+        );
+      const inserted = written.filter((w) => w.inserted);
+      if (inserted.length > 0) {
+        await manager.query(
+          `INSERT INTO crm_links (connection_id, contact_id, remote_type, remote_id, baseline, remote_modified_at, synced_at)
+           SELECT $1, v.contact_id, v.remote_type, v.remote_id, v.baseline, v.remote_modified_at, clock_timestamp()
+             FROM jsonb_to_recordset($2::jsonb) AS v(contact_id uuid, remote_type text, remote_id text, baseline jsonb, remote_modified_at timestamptz)`,
+          [connection.id, asJson(inserted)],
+        );
+      }
+      const updated = written.filter((w) => !w.inserted);
+      if (updated.length > 0) {
+        // The whole baseline is written: it is the stored one with each of the page's agreements laid over it.
+        await manager.query(
+          `UPDATE crm_links l SET baseline = v.baseline, remote_modified_at = v.remote_modified_at, synced_at = clock_timestamp()
+             FROM jsonb_to_recordset($2::jsonb) AS v(contact_id uuid, remote_type text, remote_id text, baseline jsonb, remote_modified_at timestamptz)
+            WHERE l.connection_id = $1 AND l.contact_id = v.contact_id`,
+          [connection.id, asJson(updated)],
+        );
+      }
+      if (changedContacts.size > 0) {
+        const rows = [...changedContacts].map(([id, fields]) => ({
+          id,
+          set: SYNCED_FIELDS.filter((field) => field in fields).map((field) => COLUMN[field]),
+          first_name: fields.firstName ?? null,
+          last_name: fields.lastName ?? null,
+          email: fields.email ?? null,
+          phone_e164: fields.phone ?? null,
+        }));
+        await manager.query(
+          `UPDATE contacts c SET
+             first_name = CASE WHEN 'first_name' = ANY(v.set) THEN v.first_name ELSE c.first_name END,
+             last_name = CASE WHEN 'last_name' = ANY(v.set) THEN v.last_name ELSE c.last_name END,
+             email = CASE WHEN 'email' = ANY(v.set) THEN v.email ELSE c.email END,
+             phone_e164 = CASE WHEN 'phone_e164' = ANY(v.set) THEN v.phone_e164 ELSE c.phone_e164 END,
+             updated_at = clock_timestamp()
+             FROM jsonb_to_recordset($1::jsonb) AS v(id uuid, set text[], first_name text, last_name text, email text, phone_e164 text)
+            WHERE c.id = v.id`,
+          [JSON.stringify(rows)],
+        );
+      }
+      await this.outbox.cancelFieldsMany(connection.id, cancels, manager);
+      if (conflicts.length > 0) {
+        await manager.query(
+          `INSERT INTO crm_conflicts (workspace_id, connection_id, contact_id, field, local_value, local_changed_at, remote_value, remote_changed_at, remote_source, winner)
+           SELECT $1, $2, v.contact_id, v.field, v.local_value, v.local_changed_at, v.remote_value, v.remote_changed_at, $3, v.winner
+             FROM jsonb_to_recordset($4::jsonb) AS v(contact_id uuid, field text, local_value text, local_changed_at timestamptz,
+                  remote_value text, remote_changed_at timestamptz, winner text, n bigint)
+            ORDER BY n`,
+          [
+            connection.workspace_id,
+            connection.id,
+            provider,
+            JSON.stringify(
+              conflicts.map(({ contactId, conflict }, n) => ({
+                n,
+                contact_id: contactId,
+                field: conflict.field,
+                local_value: conflict.localValue,
+                local_changed_at: new Date(conflict.localChangedAt).toISOString(),
+                remote_value: conflict.remoteValue,
+                remote_changed_at: new Date(conflict.remoteChangedAt).toISOString(),
+                winner: conflict.winner,
+              })),
+            ),
+          ],
+        );
+      }
+      return outcomes;
+    });
   }
 
   /** Applies one record read from the CRM; returns the number of conflicts queued. */

@@ -34,6 +34,7 @@ import { CrmChatHistory1765263100000 } from './1765263100000-crm-chat-history';
 import { ReportRunEndsAndEdges1765264000000 } from './1765264000000-report-run-ends-and-edges';
 import { ConversationCountChangesVacuum1765260000000 } from './1765260000000-conversation-count-changes-vacuum';
 import { CrmNightlyBatch1765263200000 } from './1765263200000-crm-nightly-batch';
+import { CrmZohoNotifications1765273000000 } from './1765273000000-crm-zoho-notifications';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -73,4 +74,5 @@ export const MIGRATIONS = [
   ExplorerScaleIndexes1765272000000,
   HealthStripRunsIndex1765272100000,
   ExplorerVersionStatusIndex1765272200000,
+  CrmZohoNotifications1765273000000,
 ];

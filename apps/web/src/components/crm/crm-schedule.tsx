@@ -10,7 +10,7 @@ interface CrmScheduleProps {
   onSave(batchAt: string): Promise<void>;
 }
 
-/** The connection's nightly batch time (editable) and, for HubSpot, where its webhooks go. */
+/** The connection's nightly batch time (editable) and where HubSpot's webhooks or Zoho's notifications go. */
 export function CrmSchedule({ connection, busy, onSave }: CrmScheduleProps) {
   const [draft, setDraft] = useState(connection.batchAt);
   // The page reloads the connection every few seconds: only a saved change replaces what the admin is typing.
@@ -48,7 +48,20 @@ export function CrmSchedule({ connection, busy, onSave }: CrmScheduleProps) {
           </button>
         </div>
       </form>
-      {connection.webhookPath ? (
+      {connection.provider === 'zoho' && connection.webhookPath ? (
+        <div className={`${styles.field} ${styles.webhookTarget}`}>
+          <span id="crm-zoho-notify-label">Zoho notifications</span>
+          <code aria-labelledby="crm-zoho-notify-label">{connection.webhookPath}</code>
+          <span className={styles.hint} role="status" aria-label="Zoho notification channel">
+            {connection.notifyUntil
+              ? `Subscribed until ${new Date(connection.notifyUntil).toLocaleString()}; renewed by the sync, so Zoho changes arrive as they happen.`
+              : connection.notifyError
+                ? `Subscribing failed (${connection.notifyError}); tried again in 15 minutes. Changes arrive by polling meanwhile.`
+                : 'Not subscribed: Parley needs a public address Zoho can reach (PUBLIC_URL or the connection’s notifyBaseUrl). Changes arrive by polling.'}
+          </span>
+        </div>
+      ) : null}
+      {connection.provider === 'hubspot' && connection.webhookPath ? (
         <div className={`${styles.field} ${styles.webhookTarget}`}>
           <span id="crm-webhook-label">HubSpot webhook target</span>
           <code aria-labelledby="crm-webhook-label">{connection.webhookPath}</code>

@@ -21,6 +21,15 @@ export interface ZohoSettings {
   module: 'Contacts' | 'Leads';
 }
 
+/** A notification channel as Parley asks Zoho for it. */
+export interface ZohoWatchChannel {
+  channelId: string;
+  token: string;
+  notifyUrl: string;
+  /** Epoch ms; Zoho keeps a channel at most a day. */
+  expiresAt: number;
+}
+
 export interface ZohoCredentials {
   clientId: string;
   clientSecret: string;
@@ -50,6 +59,13 @@ const listAnswer = z.object({
 });
 const writeAnswer = z.object({
   data: z.array(z.object({ code: z.string(), details: z.object({ id: z.string(), Modified_Time: z.string().optional() }).loose() })),
+});
+const watchAnswer = z.object({
+  watch: z.array(
+    z
+      .object({ code: z.string(), details: z.object({ events: z.array(z.object({ channel_expiry: z.string() }).loose()) }).loose() })
+      .loose(),
+  ),
 });
 const tokenAnswer = z.object({ access_token: z.string(), api_domain: z.string() });
 const tokenError = z.object({ error: z.string() });
@@ -217,6 +233,36 @@ export class ZohoConnector implements CrmConnector {
     }
     if (next) return { contacts, cursor: { phase: 'incremental', since: cursor.since, after: next, maxSeen }, caughtUp: false };
     return { contacts, cursor: { phase: 'incremental', since: maxSeen }, caughtUp: true };
+  }
+
+  /**
+   * Subscribes (or renews) a notification channel on the module's contact
+   * changes: Zoho then posts each change's ids to `notifyUrl` with the token.
+   * A renewal is a PATCH of the channel; a channel Zoho no longer knows is
+   * enabled again with POST. Answers the expiry Zoho confirmed.
+   */
+  async watch(channel: ZohoWatchChannel): Promise<{ expiresAt: number }> {
+    const entry = {
+      channel_id: channel.channelId,
+      events: [`${this.settings.module}.all`],
+      notify_url: channel.notifyUrl,
+      token: channel.token,
+      // Zoho writes times with an offset and whole seconds.
+      channel_expiry: new Date(Math.floor(channel.expiresAt / 1000) * 1000).toISOString().replace('.000Z', '+00:00'),
+    };
+    const send = async (method: 'POST' | 'PATCH') =>
+      this.http.request({ method, url: await this.url('/actions/watch'), json: { watch: [entry] } });
+    let answer: CrmHttpAnswer;
+    try {
+      answer = await send('PATCH');
+    } catch (error) {
+      if (!(error instanceof CrmError) || error.kind !== 'validation') throw error;
+      answer = await send('POST');
+    }
+    const item = parse(watchAnswer, answer, 'the watch').watch[0];
+    if (item?.code !== 'SUCCESS') throw new CrmError('validation', `Zoho refused the notification channel: ${item?.code ?? 'no answer'}`);
+    const expiry = item.details.events.map((event) => time(event.channel_expiry)).find((at) => at > 0);
+    return { expiresAt: expiry ?? channel.expiresAt };
   }
 
   async logActivity(ref: RemoteRef, batch: ActivityBatch): Promise<{ id: string }> {
