@@ -647,17 +647,32 @@ export class ReportRollupService {
         (item) =>
           !after || item.at.getTime() > after.at.getTime() || (item.at.getTime() === after.at.getTime() && item.kind === 'reopened'),
       );
+      // Whole cycles are replayed, so the first reply of each agent in a cycle is known here (the histograms count handled cycles by it).
+      const replied = new Set<string>();
       for (const e of serviceEvents(replay, hours, settings.timeZone, (after?.cycle ?? -1) + 1)) {
-        rows.push([conversation.id, conversation.number_id, e.cycle, e.kind, e.at.toISOString(), e.userId, e.seconds, e.businessSeconds]);
+        const key = `${e.cycle}:${e.userId ?? ''}`;
+        const firstReply = e.kind === 'reply' && !replied.has(key);
+        if (firstReply) replied.add(key);
+        rows.push([
+          conversation.id,
+          conversation.number_id,
+          e.cycle,
+          e.kind,
+          e.at.toISOString(),
+          e.userId,
+          e.seconds,
+          e.businessSeconds,
+          firstReply ? 'true' : 'false',
+        ]);
       }
     }
     for (let start = 0; start < rows.length; start += 5000) {
       const slice = rows.slice(start, start + 5000);
       const column = (i: number): unknown[] => slice.map((r) => r[i] ?? null);
       await manager.query(
-        `INSERT INTO report_service_events (workspace_id, conversation_id, number_id, cycle, kind, at, user_id, seconds, business_seconds)
-         SELECT $1, * FROM unnest($2::uuid[], $3::uuid[], $4::int[], $5::text[], $6::timestamptz[], $7::uuid[], $8::float8[], $9::float8[])`,
-        [workspaceId, column(0), column(1), column(2), column(3), column(4), column(5), column(6), column(7)],
+        `INSERT INTO report_service_events (workspace_id, conversation_id, number_id, cycle, kind, at, user_id, seconds, business_seconds, first_reply)
+         SELECT $1, * FROM unnest($2::uuid[], $3::uuid[], $4::int[], $5::text[], $6::timestamptz[], $7::uuid[], $8::float8[], $9::float8[], $10::boolean[])`,
+        [workspaceId, column(0), column(1), column(2), column(3), column(4), column(5), column(6), column(7), column(8)],
       );
     }
   }

@@ -6,6 +6,22 @@ import { ReportRollupWorker } from './report-rollup.worker';
 
 const RANGE = `from=${REPORT_FIXTURE.from}&to=${REPORT_FIXTURE.to}`;
 
+/** The duration histograms as stored, and as an independent aggregation of the service events says they should be. */
+const HIST_ORDER = 'grain, start, kind, number_id, user_id, basis, bucket';
+const HIST_STORED = `SELECT grain, start, kind, number_id, user_id, basis, bucket::int AS bucket, count::int AS count, round(total::numeric, 3)::float8 AS total
+  FROM report_service_hist WHERE workspace_id = $1 ORDER BY ${HIST_ORDER}`;
+const HIST_FROM_EVENTS = `SELECT grain, start, kind, number_id, user_id, basis, bucket, count::int AS count, round(sum::numeric, 3)::float8 AS total FROM (
+    SELECT g.grain, g.start, e.kind, e.number_id, e.user_id, v.basis, v.bucket::int AS bucket, count(*) AS count, sum(v.value) AS sum
+      FROM report_service_events e
+      CROSS JOIN LATERAL (VALUES ('c', report_duration_bucket(e.seconds), e.seconds, true),
+                                 ('b', report_duration_bucket(e.business_seconds),
+                                  e.business_seconds, e.kind <> 'opened'),
+                                 ('h', 0::smallint, 0::float8, e.first_reply)) v(basis, bucket, value, applies)
+      CROSS JOIN LATERAL (VALUES ('h', date_trunc('hour', e.at, 'UTC')), ('d', date_trunc('day', e.at, 'UTC'))) g(grain, start)
+     WHERE e.workspace_id = $1 AND v.applies
+     GROUP BY 1, 2, 3, 4, 5, 6, 7) x
+  ORDER BY ${HIST_ORDER}`;
+
 describe('reports on the hand-computed fixture', () => {
   let h: EngineHarness;
   let rollups: ReportRollupService;
@@ -223,13 +239,15 @@ describe('reports on the hand-computed fixture', () => {
       service: await h.sql('SELECT * FROM report_service_events WHERE workspace_id = $1 ORDER BY conversation_id, cycle, kind, at', [
         h.workspace.id,
       ]),
+      hist: await h.sql(HIST_STORED, [h.workspace.id]),
     });
     const incremental = await snapshot();
     expect(incremental.hours.length).toBeGreaterThan(10);
+    expect(incremental.hist).toEqual(await h.sql(HIST_FROM_EVENTS, [h.workspace.id]));
     await rollups.rebuild(h.workspace.id);
     const rebuilt = await snapshot();
     const lines = (rows: Record<string, unknown>[]) => rows.map((r) => JSON.stringify(r));
-    for (const part of ['hours', 'words', 'service'] as const) {
+    for (const part of ['hours', 'words', 'service', 'hist'] as const) {
       const before = lines(incremental[part]);
       const after = lines(rebuilt[part]);
       expect({
@@ -394,6 +412,7 @@ describe('reports on the hand-computed fixture', () => {
       ),
       words: await h.sql('SELECT * FROM report_word_hours WHERE workspace_id = $1 ORDER BY hour, number_id, kind, term', [ws]),
       service: await h.sql('SELECT * FROM report_service_events WHERE workspace_id = $1 ORDER BY conversation_id, cycle, kind, at', [ws]),
+      hist: await h.sql(HIST_STORED, [ws]),
       tags: await h.sql(
         'SELECT * FROM report_tag_hours WHERE workspace_id = $1 ORDER BY tag, hour, metric, number_id, flow_id, flow_version_id, node_id, status',
         [ws],
@@ -405,6 +424,9 @@ describe('reports on the hand-computed fixture', () => {
     // The mix must reach every kind of count, or the comparison proves little.
     expect([...metrics].sort()).toEqual(['conversion', 'ended', 'entered', 'in', 'out', 'reply', 'step', 'taken']);
     expect(incremental.service.filter((e) => e['kind'] === 'resolution').length).toBeGreaterThan(3);
+    // The histograms the triggers kept through rounds and killed rounds are what the events add up to.
+    expect(incremental.hist.length).toBeGreaterThan(20);
+    expect(incremental.hist).toEqual(await h.sql(HIST_FROM_EVENTS, [ws]));
     await rollups.rebuild(ws);
     expect(await snapshot()).toEqual(incremental);
     expect(await h.count('report_changes')).toBe(0);

@@ -28,6 +28,7 @@ import { ExplorerContactNumberSearch1765262200000 } from './1765262200000-explor
 import { ExplorerTestRunsIndex1765262300000 } from './1765262300000-explorer-test-runs-index';
 import { CrmNotes1765263000000 } from './1765263000000-crm-notes';
 import { CrmChatHistory1765263100000 } from './1765263100000-crm-chat-history';
+import { ReportServiceHistograms1765274000000 } from './1765274000000-report-service-histograms';
 import { ReportRunEndsAndEdges1765264000000 } from './1765264000000-report-run-ends-and-edges';
 import { ConversationCountChangesVacuum1765260000000 } from './1765260000000-conversation-count-changes-vacuum';
 import { CrmNightlyBatch1765263200000 } from './1765263200000-crm-nightly-batch';
@@ -67,4 +68,5 @@ export const MIGRATIONS = [
   ReportRunEndsAndEdges1765264000000,
   ConversationCountChangesVacuum1765260000000,
   CrmNightlyBatch1765263200000,
+  ReportServiceHistograms1765274000000,
 ];
