@@ -7,6 +7,7 @@ import { WorkspaceSettingsService } from '../workspaces/workspace-settings.servi
 import { countrySql } from './metrics/calling-codes';
 import { serviceEvents, type ServiceItem } from './metrics/service-events';
 import { messageWords } from './metrics/words';
+import { ReportRecountService } from './report-recount.service';
 import { businessHoursOf } from './report-settings';
 
 /** One rollup job at a time across every process: two would add the same deltas concurrently. */
@@ -110,6 +111,7 @@ export class ReportRollupService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly settings: WorkspaceSettingsService,
+    private readonly recounts: ReportRecountService,
   ) {}
 
   /** One round; returns how many changes it handled (0: nothing to do, or another process is at it). */
@@ -192,8 +194,11 @@ export class ReportRollupService {
         if (!locked[0]?.locked) return false;
       }
       try {
+        const began = Date.now();
         await runner.startTransaction('REPEATABLE READ');
         const manager = runner.manager;
+        // The first statement takes the snapshot: the recounts asked for before it are the ones this rebuild answers.
+        const recountIds = await this.recounts.claim(manager, workspaceId);
         await manager.query('DELETE FROM report_changes WHERE workspace_id = $1', [workspaceId]);
         for (const table of [
           'report_hours',
@@ -219,19 +224,28 @@ export class ReportRollupService {
         );
         const first = span[0]?.first;
         const last = span[0]?.last;
-        if (first && last) {
-          for (let from = first.getTime(); from <= last.getTime(); from += REBUILD_WINDOW_MS) {
-            await this.recomputeWindow(manager, workspaceId, new Date(from), new Date(from + REBUILD_WINDOW_MS));
-          }
-        }
         const conversations = await sqlRows(manager, z.object({ id: z.string() }), 'SELECT id FROM conversations WHERE workspace_id = $1', [
           workspaceId,
         ]);
+        const windows = first && last ? Math.floor((last.getTime() - first.getTime()) / REBUILD_WINDOW_MS) + 1 : 0;
+        const total = windows + Math.ceil(conversations.length / 1000);
+        let done = 0;
+        await this.recounts.progress(recountIds, done, total);
+        if (first && last) {
+          for (let from = first.getTime(); from <= last.getTime(); from += REBUILD_WINDOW_MS) {
+            await this.recomputeWindow(manager, workspaceId, new Date(from), new Date(from + REBUILD_WINDOW_MS));
+            done += 1;
+            await this.recounts.progress(recountIds, done, total);
+          }
+        }
         for (let start = 0; start < conversations.length; start += 1000) {
           const slice = conversations.slice(start, start + 1000).map((c) => ({ id: c.id, since: null }));
           await this.recomputeConversations(manager, workspaceId, slice);
+          done += 1;
+          await this.recounts.progress(recountIds, done, total);
         }
         await runner.commitTransaction();
+        await this.recounts.finish(workspaceId, recountIds, (Date.now() - began) / 1000);
         return true;
       } catch (error) {
         if (runner.isTransactionActive) await runner.rollbackTransaction();

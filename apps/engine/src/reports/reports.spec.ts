@@ -513,4 +513,60 @@ describe('reports on the hand-computed fixture', () => {
       { field: 'reports.businessHours.perDay.5', before: null, after: { open: '09:00', close: '13:00' } },
     ]);
   });
+  it('recount after a business-hours change: queued once, audited, rebuilt by the job with its progress, past figures in the new hours', async () => {
+    const ws = h.workspace.id;
+    const weekendReply = async () =>
+      (
+        await h.sql(`SELECT business_seconds FROM report_service_events WHERE workspace_id = $1 AND kind = 'reply' AND seconds = 229500`, [
+          ws,
+        ])
+      ).map((r) => r['business_seconds']);
+    // Sara waits from Friday 17:30 to Monday 09:15 (Rome). Counted in the hours it was taken in with: 30 min Friday + 15 min Monday.
+    expect(await weekendReply()).toEqual([2700]);
+    const changed = await h.workspace.admin.request('PATCH', '/api/workspace/settings', {
+      reports: {
+        businessHours: {
+          days: [1, 2, 3, 4, 5, 6],
+          perDay: { '5': { open: '09:00', close: '13:00' }, '6': { open: '10:00', close: '12:00' } },
+        },
+      },
+    });
+    expect(changed.status).toBe(200);
+    // A change of the hours alone leaves the past as it was counted.
+    await rollups.drain();
+    expect(await weekendReply()).toEqual([2700]);
+
+    const asked = await h.workspace.admin.request('POST', '/api/reports/recount', {});
+    expect(asked.status).toBe(202);
+    const recount = obj(obj(asked.body)['recount']);
+    expect([obj(asked.body)['queued'], recount['state'], recount['finishedAt']]).toEqual([true, 'queued', null]);
+    const again = await h.workspace.admin.request('POST', '/api/reports/recount', {});
+    expect([again.status, obj(again.body)['queued'], obj(obj(again.body)['recount'])['id']]).toEqual([202, false, recount['id']]);
+    const support = await h.workspace.user('support');
+    expect((await support.request('POST', '/api/reports/recount', {})).status).toBe(403);
+
+    // The rollup job takes the queued rebuild on its next round.
+    expect(await rollups.runOnce({ wait: true })).toBe(1);
+    const status = obj((await h.workspace.admin.get('/api/reports/recount')).body);
+    const done = obj(status['recount']);
+    expect(done['id']).toBe(recount['id']);
+    expect(done['state']).toBe('finished');
+    expect(typeof done['finishedAt']).toBe('string');
+    expect(Number(done['totalSteps'])).toBeGreaterThan(1);
+    expect(done['doneSteps']).toBe(done['totalSteps']);
+    // Friday after 13:00 is closed now, Saturday 10:00-12:00 is open: 2 h + 15 min.
+    expect(await weekendReply()).toEqual([8100]);
+    const audit = await h.sql(
+      `SELECT action, actor_user_id IS NOT NULL AS by_person FROM audit_log WHERE workspace_id = $1 AND action LIKE 'reports.recount%' ORDER BY created_at`,
+      [ws],
+    );
+    expect(audit).toEqual([
+      { action: 'reports.recount_requested', by_person: true },
+      { action: 'reports.recounted', by_person: false },
+    ]);
+    // Finished: the next request queues a new recount.
+    const next = await h.workspace.admin.request('POST', '/api/reports/recount', {});
+    expect([obj(next.body)['queued'], obj(obj(next.body)['recount'])['id'] === recount['id']]).toEqual([true, false]);
+    await rollups.drain();
+  }, 120_000);
 });
