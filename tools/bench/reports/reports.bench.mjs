@@ -130,10 +130,13 @@ run(async () => {
     await client.query(
       `SELECT (SELECT count(*) FROM messages)::int AS messages, (SELECT count(*) FROM executions)::int AS executions,
               (SELECT count(*) FROM report_hours)::int AS hour_rows, (SELECT count(*) FROM report_service_events)::int AS service_rows,
-              (SELECT count(*) FROM report_word_hours)::int AS word_rows, (SELECT min(occurred_at) FROM messages) AS first, (SELECT max(occurred_at) FROM messages) AS last`,
+              (SELECT count(*) FROM report_word_hours)::int AS word_rows, (SELECT count(*) FROM report_service_hist)::int AS hist_rows, (SELECT min(occurred_at) FROM messages) AS first, (SELECT max(occurred_at) FROM messages) AS last`,
     )
   ).rows[0];
   log(`data: ${counts.messages} messages, ${counts.executions} executions, ${counts.first.toISOString()} … ${counts.last.toISOString()}`);
+  log(
+    `rollups: ${counts.hour_rows} hourly rows, ${counts.service_rows} service events, ${counts.hist_rows} service histogram rows, ${counts.word_rows} word-hours`,
+  );
 
   // Report latency: random 90-day ranges inside the data (clamped), with and without a filter.
   const port = o.port || (await freePort());
@@ -271,7 +274,7 @@ run(async () => {
 
   console.log(`\n${describeMachine(machine)}`);
   console.log(
-    `data: ${counts.messages} messages, ${counts.executions} executions over ${Math.round(span / DAY)} days; rollup rows: ${counts.hour_rows} hourly, ${counts.service_rows} service events, ${counts.word_rows} word-hours`,
+    `data: ${counts.messages} messages, ${counts.executions} executions over ${Math.round(span / DAY)} days; rollup rows: ${counts.hour_rows} hourly, ${counts.service_rows} service events, ${counts.hist_rows} service histogram rows, ${counts.word_rows} word-hours`,
   );
   if (seedMs !== null)
     console.log(`seed ${fmt(seedMs / 1000, 1)} s; full rebuild ${fmt(rebuildMs / 1000, 1)} s (load ${rebuildLoad} at its start)`);

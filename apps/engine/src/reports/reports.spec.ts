@@ -515,26 +515,51 @@ describe('reports on the hand-computed fixture', () => {
   });
   it('recount after a business-hours change: queued once, audited, rebuilt by the job with its progress, past figures in the new hours', async () => {
     const ws = h.workspace.id;
-    const weekendReply = async () =>
-      (
-        await h.sql(`SELECT business_seconds FROM report_service_events WHERE workspace_id = $1 AND kind = 'reply' AND seconds = 229500`, [
-          ws,
-        ])
-      ).map((r) => r['business_seconds']);
-    // Sara waits from Friday 17:30 to Monday 09:15 (Rome). Counted in the hours it was taken in with: 30 min Friday + 15 min Monday.
-    expect(await weekendReply()).toEqual([2700]);
-    const changed = await h.workspace.admin.request('PATCH', '/api/workspace/settings', {
+    const hours = (days: number[], friday: string, saturday?: string) => ({
       reports: {
         businessHours: {
-          days: [1, 2, 3, 4, 5, 6],
-          perDay: { '5': { open: '09:00', close: '13:00' }, '6': { open: '10:00', close: '12:00' } },
+          days,
+          open: '09:00',
+          close: '18:00',
+          perDay: { '5': { open: '09:00', close: friday }, ...(saturday ? { '6': { open: '10:00', close: saturday } } : {}) },
         },
       },
     });
+    expect((await h.workspace.admin.request('PATCH', '/api/workspace/settings', hours([1, 2, 3, 4, 5], '18:00'))).status).toBe(200);
+    // Its own conversation (the other tests add messages to the fixture's): Lea writes Friday 20 March 17:30 Rome (CET),
+    // an admin answers Monday 09:15.
+    const [number] = await h.sql('SELECT id FROM whatsapp_numbers WHERE workspace_id = $1', [ws]);
+    const [agent] = await h.sql(`SELECT id FROM users WHERE workspace_id = $1 AND role = 'admin' LIMIT 1`, [ws]);
+    const [contact] = await h.sql(
+      `INSERT INTO contacts (workspace_id, wa_id, phone_e164, display_name, whatsapp_number_id) VALUES ($1, '393330000099', '+393330000099', 'Lea', $2) RETURNING id`,
+      [ws, number?.['id']],
+    );
+    const [conversation] = await h.sql(
+      `INSERT INTO conversations (workspace_id, contact_id, whatsapp_number_id, status, last_activity_at) VALUES ($1, $2, $3, 'open', now()) RETURNING id`,
+      [ws, contact?.['id'], number?.['id']],
+    );
+    const message = (direction: string, wamid: string, at: string, by: unknown) =>
+      h.sql(
+        `INSERT INTO messages (workspace_id, contact_id, whatsapp_number_id, direction, wamid, type, text, payload, occurred_at, status, status_at, conversation_id, sent_by_user_id)
+         VALUES ($1, $2, $3, $4, $5, 'text', 'ciao', '{}', $6, $7, $6, $8, $9)`,
+        [ws, contact?.['id'], number?.['id'], direction, wamid, at, direction === 'inbound' ? null : 'read', conversation?.['id'], by],
+      );
+    await message('inbound', 'wamid.recount.1', '2026-03-20T16:30:00Z', null);
+    await message('outbound', 'wamid.recount.2', '2026-03-23T08:15:00Z', agent?.['id']);
+    await rollups.drain();
+    const weekendReply = async () =>
+      (
+        await h.sql(`SELECT seconds, business_seconds FROM report_service_events WHERE conversation_id = $1 AND kind = 'reply'`, [
+          conversation?.['id'],
+        ])
+      ).map((r) => [r['seconds'], r['business_seconds']]);
+    // 30 min on Friday + 15 min on Monday.
+    expect(await weekendReply()).toEqual([[229500, 2700]]);
+    const changed = await h.workspace.admin.request('PATCH', '/api/workspace/settings', hours([1, 2, 3, 4, 5, 6], '13:00', '12:00'));
     expect(changed.status).toBe(200);
     // A change of the hours alone leaves the past as it was counted.
     await rollups.drain();
-    expect(await weekendReply()).toEqual([2700]);
+    expect(await weekendReply()).toEqual([[229500, 2700]]);
 
     const asked = await h.workspace.admin.request('POST', '/api/reports/recount', {});
     expect(asked.status).toBe(202);
@@ -555,7 +580,7 @@ describe('reports on the hand-computed fixture', () => {
     expect(Number(done['totalSteps'])).toBeGreaterThan(1);
     expect(done['doneSteps']).toBe(done['totalSteps']);
     // Friday after 13:00 is closed now, Saturday 10:00-12:00 is open: 2 h + 15 min.
-    expect(await weekendReply()).toEqual([8100]);
+    expect(await weekendReply()).toEqual([[229500, 8100]]);
     const audit = await h.sql(
       `SELECT action, actor_user_id IS NOT NULL AS by_person FROM audit_log WHERE workspace_id = $1 AND action LIKE 'reports.recount%' ORDER BY created_at`,
       [ws],

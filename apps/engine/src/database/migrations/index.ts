@@ -28,6 +28,7 @@ import { ExplorerContactNumberSearch1765262200000 } from './1765262200000-explor
 import { ExplorerTestRunsIndex1765262300000 } from './1765262300000-explorer-test-runs-index';
 import { CrmNotes1765263000000 } from './1765263000000-crm-notes';
 import { CrmChatHistory1765263100000 } from './1765263100000-crm-chat-history';
+import { ReportStatementTriggers1765274000002 } from './1765274000002-report-statement-triggers';
 import { ReportRecounts1765274000001 } from './1765274000001-report-recounts';
 import { ReportServiceHistograms1765274000000 } from './1765274000000-report-service-histograms';
 import { ReportRunEndsAndEdges1765264000000 } from './1765264000000-report-run-ends-and-edges';
@@ -71,4 +72,5 @@ export const MIGRATIONS = [
   CrmNightlyBatch1765263200000,
   ReportServiceHistograms1765274000000,
   ReportRecounts1765274000001,
+  ReportStatementTriggers1765274000002,
 ];
