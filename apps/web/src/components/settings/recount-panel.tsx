@@ -47,8 +47,14 @@ export function RecountPanel({ initial }: { initial: Recount | null }) {
         job rebuilds every report of this workspace (minutes on millions of messages); the reports keep showing the old figures until it
         ends. Each request is in the audit trail.
       </p>
-      <div className={styles.saveBar}>
-        <button type="button" className="button button-secondary" disabled={busy || pending} onClick={() => void ask()}>
+      <div className={styles.formActions}>
+        <button
+          type="button"
+          className="button button-secondary"
+          style={{ whiteSpace: 'nowrap' }}
+          disabled={busy || pending}
+          onClick={() => void ask()}
+        >
           Recount past figures
         </button>
         {share !== null ? <progress aria-label="Recount progress" max={1} value={share} /> : null}
