@@ -90,6 +90,26 @@ const factsToHours = (metric: 'reply' | 'conversion', facts: string, sign: 1 | -
    GROUP BY 1, 2, 3, 5, 6, 7, 8
   ${ADD_TAGS}`;
 
+/**
+ * A workspace's duration histograms from its service events, in one pass: what
+ * the triggers of migration 1765274000000 add up statement by statement (the
+ * same buckets, grains and bases; reports.spec.ts compares both).
+ */
+const REBUILD_SERVICE_HIST = `
+  INSERT INTO report_service_hist (workspace_id, grain, start, kind, number_id, user_id, basis, bucket, count, total)
+  SELECT v.workspace_id, p.grain, p.start, v.kind, v.number_id, v.user_id, v.basis, v.bucket, count(*), sum(v.value)
+    FROM (
+      SELECT workspace_id, kind, number_id, user_id, at, 'c' AS basis, report_duration_bucket(seconds) AS bucket, seconds AS value
+        FROM report_service_events WHERE workspace_id = $1
+      UNION ALL
+      SELECT workspace_id, kind, number_id, user_id, at, 'b', report_duration_bucket(business_seconds), business_seconds
+        FROM report_service_events WHERE workspace_id = $1 AND kind <> 'opened'
+      UNION ALL
+      SELECT workspace_id, kind, number_id, user_id, at, 'h', 0, 0 FROM report_service_events WHERE workspace_id = $1 AND first_reply
+    ) v
+    CROSS JOIN LATERAL (VALUES ('h', date_trunc('hour', v.at, 'UTC')), ('d', date_trunc('day', v.at, 'UTC'))) p(grain, start)
+   GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`;
+
 const batchMessage = z.object({ workspace_id: z.string(), hour: z.date(), number_id: z.string(), sign: z.number(), text: z.string() });
 
 /**
@@ -199,12 +219,15 @@ export class ReportRollupService {
         const manager = runner.manager;
         // The first statement takes the snapshot: the recounts asked for before it are the ones this rebuild answers.
         const recountIds = await this.recounts.claim(manager, workspaceId);
+        // The histogram triggers would upsert per statement of events; the rebuild adds them up once at the end instead.
+        await manager.query(`SET LOCAL parley.report_hist_deferred = 'on'`);
         await manager.query('DELETE FROM report_changes WHERE workspace_id = $1', [workspaceId]);
         for (const table of [
           'report_hours',
           'report_word_hours',
           'report_tag_hours',
           'report_service_events',
+          'report_service_hist',
           'report_reply_facts',
           'report_conversion_facts',
         ]) {
@@ -244,6 +267,7 @@ export class ReportRollupService {
           done += 1;
           await this.recounts.progress(recountIds, done, total);
         }
+        await manager.query(REBUILD_SERVICE_HIST, [workspaceId]);
         await runner.commitTransaction();
         await this.recounts.finish(workspaceId, recountIds, (Date.now() - began) / 1000);
         return true;

@@ -47,8 +47,12 @@ export class ReportServiceHistograms1765274000000 implements MigrationInterface 
 
       ${histUpsert('report_service_events', 1, 'INSERT INTO report_service_hist')};
 
+      -- A rebuild replaces a workspace's events wholesale and adds its histograms up once at the end (set-based), so it turns these off for its own transaction.
       CREATE FUNCTION parley_report_service_hist_added() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
+        IF current_setting('parley.report_hist_deferred', true) = 'on' THEN
+          RETURN NULL;
+        END IF;
         ${histUpsert('new_rows', 1, 'INSERT INTO report_service_hist')};
         RETURN NULL;
       END $$;
@@ -57,6 +61,9 @@ export class ReportServiceHistograms1765274000000 implements MigrationInterface 
       CREATE FUNCTION parley_report_service_hist_removed() RETURNS trigger LANGUAGE plpgsql AS $$
       DECLARE zeros tid[];
       BEGIN
+        IF current_setting('parley.report_hist_deferred', true) = 'on' THEN
+          RETURN NULL;
+        END IF;
         WITH up AS (${histUpsert('old_rows', -1, 'INSERT INTO report_service_hist')} RETURNING ctid AS t, count)
         SELECT array_agg(t) FILTER (WHERE count = 0) INTO zeros FROM up;
         IF zeros IS NOT NULL THEN
