@@ -617,6 +617,8 @@ describe('API access: roles, anonymous callers and workspaces', () => {
         return (await empty.admin.request('POST', path, {})).status;
       },
     },
+    { route: 'GET /api/reports/recount', access: ADMIN, request: async () => ({ path: '/api/reports/recount' }) },
+    { route: 'POST /api/reports/recount', access: ADMIN, request: async () => ({ path: '/api/reports/recount' }) },
     { route: 'GET /api/reports/weekly', access: EDITORS, request: async () => ({ path: '/api/reports/weekly' }) },
     { route: 'GET /api/reports/weekly/deliveries', access: ADMIN, request: async () => ({ path: '/api/reports/weekly/deliveries' }) },
     {

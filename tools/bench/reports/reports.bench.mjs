@@ -42,7 +42,7 @@ import { seedAtScale } from './scale-seed.mjs';
 const USAGE = `node tools/bench/reports/reports.bench.mjs [--sessions-per-day=1700] [--days=90] [--samples=100] [--ingest=20000]
   [--db=parley_bench_i15reports] [--reseed] [--port=0] [--steps=1]
   [--scale] [--messages=10000000] [--executions=1000000] [--contacts=200000] [--chunk=50000]
-  [--trigger-rounds=0] [--trigger-batch=10000] [--sustain=0] [--rate=2000] [--drop]`;
+  [--trigger-rounds=0] [--trigger-batch=10000] [--trigger-statement=1000] [--sustain=0] [--rate=2000] [--drop]`;
 const o = parseOptions(
   {
     'sessions-per-day': 1700,
@@ -60,6 +60,7 @@ const o = parseOptions(
     chunk: 50_000,
     'trigger-rounds': 0,
     'trigger-batch': 10_000,
+    'trigger-statement': 1000,
     sustain: 0,
     rate: 2000,
     drop: false,
@@ -130,10 +131,13 @@ run(async () => {
     await client.query(
       `SELECT (SELECT count(*) FROM messages)::int AS messages, (SELECT count(*) FROM executions)::int AS executions,
               (SELECT count(*) FROM report_hours)::int AS hour_rows, (SELECT count(*) FROM report_service_events)::int AS service_rows,
-              (SELECT count(*) FROM report_word_hours)::int AS word_rows, (SELECT min(occurred_at) FROM messages) AS first, (SELECT max(occurred_at) FROM messages) AS last`,
+              (SELECT count(*) FROM report_word_hours)::int AS word_rows, (SELECT count(*) FROM report_service_hist)::int AS hist_rows, (SELECT min(occurred_at) FROM messages) AS first, (SELECT max(occurred_at) FROM messages) AS last`,
     )
   ).rows[0];
   log(`data: ${counts.messages} messages, ${counts.executions} executions, ${counts.first.toISOString()} … ${counts.last.toISOString()}`);
+  log(
+    `rollups: ${counts.hour_rows} hourly rows, ${counts.service_rows} service events, ${counts.hist_rows} service histogram rows, ${counts.word_rows} word-hours`,
+  );
 
   // Report latency: random 90-day ranges inside the data (clamped), with and without a filter.
   const port = o.port || (await freePort());
@@ -244,26 +248,38 @@ run(async () => {
       load(),
     ]);
   }
-  // Insert cost of the report trigger: the same inserts with the trigger on and off, alternating, back to back.
+  // Insert cost of the report trigger: the same inserts with the statement trigger (as migrated), the former row
+  // trigger (parley_report_message_changed, put back for the measure only) and no trigger, back to back;
+  // --trigger-statement rows per INSERT (1 = the engine's one message per statement).
   const triggerRows = [];
+  if (o['trigger-rounds'] > 0)
+    await client.query(
+      `CREATE TRIGGER bench_messages_report_row AFTER INSERT ON messages FOR EACH ROW EXECUTE FUNCTION parley_report_message_changed();
+       ALTER TABLE messages DISABLE TRIGGER bench_messages_report_row`,
+    );
+  const perStatement = Math.max(1, o['trigger-statement']);
   for (let round = 0; round < o['trigger-rounds']; round += 1) {
-    for (const on of [true, false]) {
-      if (!on) await client.query('ALTER TABLE messages DISABLE TRIGGER messages_report_insert');
+    for (const mode of ['statement', 'row', 'off']) {
+      if (mode !== 'statement') await client.query('ALTER TABLE messages DISABLE TRIGGER messages_report_insert');
+      if (mode === 'row') await client.query('ALTER TABLE messages ENABLE TRIGGER bench_messages_report_row');
       const started = Date.now();
-      for (let done = 0; done < o['trigger-batch']; done += 1000)
-        await insertMessages(`trigger${round}${on}`, done, Math.min(1000, o['trigger-batch'] - done));
+      for (let done = 0; done < o['trigger-batch']; done += perStatement)
+        await insertMessages(`trigger${round}${mode}`, done, Math.min(perStatement, o['trigger-batch'] - done));
       const ms = Date.now() - started;
-      if (!on) await client.query('ALTER TABLE messages ENABLE TRIGGER messages_report_insert');
+      if (mode === 'row') await client.query('ALTER TABLE messages DISABLE TRIGGER bench_messages_report_row');
+      if (mode !== 'statement') await client.query('ALTER TABLE messages ENABLE TRIGGER messages_report_insert');
       triggerRows.push([
         String(round + 1),
-        on ? 'on' : 'off',
+        mode,
         String(o['trigger-batch']),
+        String(perStatement),
         fmt(ms / 1000, 2),
         fmt((o['trigger-batch'] / ms) * 1000),
         load(),
       ]);
     }
   }
+  if (o['trigger-rounds'] > 0) await client.query('DROP TRIGGER bench_messages_report_row ON messages');
   // The messages inserted with the trigger off are not in the rollups: a rebuild would be needed to use the data again.
   if (triggerRows.length > 0) cli(['reports:catch-up'], url);
   await client.end();
@@ -271,7 +287,7 @@ run(async () => {
 
   console.log(`\n${describeMachine(machine)}`);
   console.log(
-    `data: ${counts.messages} messages, ${counts.executions} executions over ${Math.round(span / DAY)} days; rollup rows: ${counts.hour_rows} hourly, ${counts.service_rows} service events, ${counts.word_rows} word-hours`,
+    `data: ${counts.messages} messages, ${counts.executions} executions over ${Math.round(span / DAY)} days; rollup rows: ${counts.hour_rows} hourly, ${counts.service_rows} service events, ${counts.hist_rows} service histogram rows, ${counts.word_rows} word-hours`,
   );
   if (seedMs !== null)
     console.log(`seed ${fmt(seedMs / 1000, 1)} s; full rebuild ${fmt(rebuildMs / 1000, 1)} s (load ${rebuildLoad} at its start)`);
@@ -290,7 +306,7 @@ run(async () => {
   );
   console.log(table(['step', 'messages in the hour', 'insert msg/s', 'changes', 'catch-up s', 'catch-up msg/s', 'load'], steps));
   if (triggerRows.length > 0) {
-    console.log('\nInsert cost of the report trigger (1,000-row statements, on and off back to back):');
-    console.log(table(['round', 'trigger', 'messages', 's', 'msg/s', 'load'], triggerRows));
+    console.log('\nInsert cost of the report trigger (statement trigger, former row trigger, none; back to back):');
+    console.log(table(['round', 'trigger', 'messages', 'rows per INSERT', 's', 'msg/s', 'load'], triggerRows));
   }
 });

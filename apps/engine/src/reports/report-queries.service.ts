@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { sqlRows } from '../database/sql-rows';
 import { WorkspaceSettingsService } from '../workspaces/workspace-settings.service';
 import { costLines, type CostLine, PRICING_CATEGORIES, type Price } from './metrics/cost';
+import { type HistogramBucket, histogramCount, histogramPercentile } from './metrics/duration-histogram';
+import { histogramSpans } from './metrics/histogram-spans';
 import { type MessageCounts, messageCounts, rate } from './metrics/message-counts';
 import { termTrends, type TermTrend } from './metrics/words';
 
@@ -103,6 +105,83 @@ export class ReportQueriesService {
   }
 
   async service(q: ReportQuery): Promise<{ summary: ServiceSummary; agents: AgentRow[]; thresholdMinutes: number }> {
+    return q.tag === null ? this.serviceFromHistograms(q) : this.serviceFromEvents(q);
+  }
+
+  /**
+   * The service report from the duration histograms (report_service_hist):
+   * whole UTC days of the range from the daily rows, its ragged ends from the
+   * hourly ones. Medians and p90 are the histogram's (metrics/duration-histogram.ts).
+   */
+  private async serviceFromHistograms(q: ReportQuery): Promise<{ summary: ServiceSummary; agents: AgentRow[]; thresholdMinutes: number }> {
+    const { settings } = await this.settings.get(q.workspaceId);
+    const span = histogramSpans(q.from, q.to);
+    const rows = await sqlRows(
+      this.dataSource,
+      z.object({ kind: z.string(), user_id: z.string().nullable(), basis: z.string(), bucket: num, count: num, total: num }),
+      `SELECT kind, user_id, basis, bucket, sum(count) AS count, sum(total) AS total
+         FROM report_service_hist
+        WHERE workspace_id = $1
+          AND ((grain = 'd' AND start >= $2 AND start < $3) OR (grain = 'h' AND ((start >= $4 AND start < $5) OR (start >= $6 AND start < $7))))
+          AND ($8::uuid IS NULL OR number_id = $8) AND ($9::uuid IS NULL OR user_id = $9 OR kind = 'opened')
+        GROUP BY kind, user_id, basis, bucket`,
+      [q.workspaceId, span.days[0], span.days[1], span.head[0], span.head[1], span.tail[0], span.tail[1], q.numberId, q.agentId],
+    );
+    const pick = (kind: string, basis: string, userId?: string): HistogramBucket[] =>
+      rows.filter((r) => r.kind === kind && r.basis === basis && (userId === undefined || r.user_id === userId));
+    const duration = (kind: string): Duration => {
+      const calendar = pick(kind, 'c');
+      const business = pick(kind, 'b');
+      return {
+        count: histogramCount(calendar),
+        median: histogramPercentile(calendar, 0.5),
+        p90: histogramPercentile(calendar, 0.9),
+        businessMedian: histogramPercentile(business, 0.5),
+        businessP90: histogramPercentile(business, 0.9),
+      };
+    };
+    const agentIds = [...new Set(rows.flatMap((r) => (r.kind !== 'opened' && r.user_id !== null ? [r.user_id] : [])))];
+    const names = await sqlRows(
+      this.dataSource,
+      z.object({ id: z.string(), name: z.string() }),
+      `SELECT id, coalesce(nullif(display_name, ''), email) AS name FROM users WHERE id = ANY($1::uuid[])`,
+      [agentIds],
+    );
+    const threshold = settings.reports.responseThresholdMinutes;
+    const agents = names
+      .map((u): AgentRow => {
+        const replies = pick('reply', 'c', u.id);
+        const resolutions = pick('resolution', 'c', u.id);
+        const replyMedian = histogramPercentile(replies, 0.5);
+        return {
+          userId: u.id,
+          name: u.name,
+          conversations: histogramCount(pick('reply', 'h', u.id)),
+          replies: histogramCount(replies),
+          firstResponseMedian: histogramPercentile(pick('first_response', 'c', u.id), 0.5),
+          replyMedian,
+          replyP90: histogramPercentile(replies, 0.9),
+          businessReplyMedian: histogramPercentile(pick('reply', 'b', u.id), 0.5),
+          resolutions: histogramCount(resolutions),
+          resolutionMedian: histogramPercentile(resolutions, 0.5),
+          flagged: replyMedian !== null && replyMedian > threshold * 60,
+        };
+      })
+      .sort((a, b) => b.replies - a.replies || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return {
+      thresholdMinutes: threshold,
+      summary: {
+        opened: histogramCount(pick('opened', 'c')),
+        firstResponse: duration('first_response'),
+        reply: duration('reply'),
+        resolution: duration('resolution'),
+      },
+      agents,
+    };
+  }
+
+  /** With a tag: from the raw service events, since the contact's tags now decide (see "Tag filter" in docs/REPORTS.md). */
+  private async serviceFromEvents(q: ReportQuery): Promise<{ summary: ServiceSummary; agents: AgentRow[]; thresholdMinutes: number }> {
     const { settings } = await this.settings.get(q.workspaceId);
     const where = `e.workspace_id = $1 AND e.at >= $2 AND e.at < $3 AND ($4::uuid IS NULL OR e.number_id = $4)`;
     const rows = await sqlRows(
@@ -208,10 +287,17 @@ export class ReportQueriesService {
         GROUP BY 1 ORDER BY 1`,
       [...f.params, zone],
     );
+    // Without a tag, conversations opened come from the hourly histogram rows (no scan of the events).
     const opened = await sqlRows(
       this.dataSource,
       z.object({ day: z.string(), opened: num }),
-      `SELECT to_char(e.at AT TIME ZONE $5, 'YYYY-MM-DD') AS day, count(*) AS opened
+      q.tag === null
+        ? `SELECT to_char(start AT TIME ZONE $5, 'YYYY-MM-DD') AS day, sum(count) AS opened
+             FROM report_service_hist
+            WHERE workspace_id = $1 AND grain = 'h' AND kind = 'opened' AND start >= $2 AND start < $3 AND ($4::uuid IS NULL OR number_id = $4)
+              AND $6::text IS NULL
+            GROUP BY 1`
+        : `SELECT to_char(e.at AT TIME ZONE $5, 'YYYY-MM-DD') AS day, count(*) AS opened
          FROM report_service_events e
         WHERE e.workspace_id = $1 AND e.kind = 'opened' AND e.at >= $2 AND e.at < $3 AND ($4::uuid IS NULL OR e.number_id = $4)
           AND ${ReportQueriesService.tagged(6)}

@@ -7,6 +7,7 @@ import { WorkspaceSettingsService } from '../workspaces/workspace-settings.servi
 import { countrySql } from './metrics/calling-codes';
 import { serviceEvents, type ServiceItem } from './metrics/service-events';
 import { messageWords } from './metrics/words';
+import { ReportRecountService } from './report-recount.service';
 import { businessHoursOf } from './report-settings';
 
 /** One rollup job at a time across every process: two would add the same deltas concurrently. */
@@ -89,6 +90,26 @@ const factsToHours = (metric: 'reply' | 'conversion', facts: string, sign: 1 | -
    GROUP BY 1, 2, 3, 5, 6, 7, 8
   ${ADD_TAGS}`;
 
+/**
+ * A workspace's duration histograms from its service events, in one pass: what
+ * the triggers of migration 1765274000000 add up statement by statement (the
+ * same buckets, grains and bases; reports.spec.ts compares both).
+ */
+const REBUILD_SERVICE_HIST = `
+  INSERT INTO report_service_hist (workspace_id, grain, start, kind, number_id, user_id, basis, bucket, count, total)
+  SELECT v.workspace_id, p.grain, p.start, v.kind, v.number_id, v.user_id, v.basis, v.bucket, count(*), sum(v.value)
+    FROM (
+      SELECT workspace_id, kind, number_id, user_id, at, 'c' AS basis, report_duration_bucket(seconds) AS bucket, seconds AS value
+        FROM report_service_events WHERE workspace_id = $1
+      UNION ALL
+      SELECT workspace_id, kind, number_id, user_id, at, 'b', report_duration_bucket(business_seconds), business_seconds
+        FROM report_service_events WHERE workspace_id = $1 AND kind <> 'opened'
+      UNION ALL
+      SELECT workspace_id, kind, number_id, user_id, at, 'h', 0, 0 FROM report_service_events WHERE workspace_id = $1 AND first_reply
+    ) v
+    CROSS JOIN LATERAL (VALUES ('h', date_trunc('hour', v.at, 'UTC')), ('d', date_trunc('day', v.at, 'UTC'))) p(grain, start)
+   GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`;
+
 const batchMessage = z.object({ workspace_id: z.string(), hour: z.date(), number_id: z.string(), sign: z.number(), text: z.string() });
 
 /**
@@ -110,6 +131,7 @@ export class ReportRollupService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly settings: WorkspaceSettingsService,
+    private readonly recounts: ReportRecountService,
   ) {}
 
   /** One round; returns how many changes it handled (0: nothing to do, or another process is at it). */
@@ -192,14 +214,20 @@ export class ReportRollupService {
         if (!locked[0]?.locked) return false;
       }
       try {
+        const began = Date.now();
         await runner.startTransaction('REPEATABLE READ');
         const manager = runner.manager;
+        // The first statement takes the snapshot: the recounts asked for before it are the ones this rebuild answers.
+        const recountIds = await this.recounts.claim(manager, workspaceId);
+        // The histogram triggers would upsert per statement of events; the rebuild adds them up once at the end instead.
+        await manager.query(`SET LOCAL parley.report_hist_deferred = 'on'`);
         await manager.query('DELETE FROM report_changes WHERE workspace_id = $1', [workspaceId]);
         for (const table of [
           'report_hours',
           'report_word_hours',
           'report_tag_hours',
           'report_service_events',
+          'report_service_hist',
           'report_reply_facts',
           'report_conversion_facts',
         ]) {
@@ -219,19 +247,29 @@ export class ReportRollupService {
         );
         const first = span[0]?.first;
         const last = span[0]?.last;
-        if (first && last) {
-          for (let from = first.getTime(); from <= last.getTime(); from += REBUILD_WINDOW_MS) {
-            await this.recomputeWindow(manager, workspaceId, new Date(from), new Date(from + REBUILD_WINDOW_MS));
-          }
-        }
         const conversations = await sqlRows(manager, z.object({ id: z.string() }), 'SELECT id FROM conversations WHERE workspace_id = $1', [
           workspaceId,
         ]);
+        const windows = first && last ? Math.floor((last.getTime() - first.getTime()) / REBUILD_WINDOW_MS) + 1 : 0;
+        const total = windows + Math.ceil(conversations.length / 1000);
+        let done = 0;
+        await this.recounts.progress(recountIds, done, total);
+        if (first && last) {
+          for (let from = first.getTime(); from <= last.getTime(); from += REBUILD_WINDOW_MS) {
+            await this.recomputeWindow(manager, workspaceId, new Date(from), new Date(from + REBUILD_WINDOW_MS));
+            done += 1;
+            await this.recounts.progress(recountIds, done, total);
+          }
+        }
         for (let start = 0; start < conversations.length; start += 1000) {
           const slice = conversations.slice(start, start + 1000).map((c) => ({ id: c.id, since: null }));
           await this.recomputeConversations(manager, workspaceId, slice);
+          done += 1;
+          await this.recounts.progress(recountIds, done, total);
         }
+        await manager.query(REBUILD_SERVICE_HIST, [workspaceId]);
         await runner.commitTransaction();
+        await this.recounts.finish(workspaceId, recountIds, (Date.now() - began) / 1000);
         return true;
       } catch (error) {
         if (runner.isTransactionActive) await runner.rollbackTransaction();
@@ -647,17 +685,32 @@ export class ReportRollupService {
         (item) =>
           !after || item.at.getTime() > after.at.getTime() || (item.at.getTime() === after.at.getTime() && item.kind === 'reopened'),
       );
+      // Whole cycles are replayed, so the first reply of each agent in a cycle is known here (the histograms count handled cycles by it).
+      const replied = new Set<string>();
       for (const e of serviceEvents(replay, hours, settings.timeZone, (after?.cycle ?? -1) + 1)) {
-        rows.push([conversation.id, conversation.number_id, e.cycle, e.kind, e.at.toISOString(), e.userId, e.seconds, e.businessSeconds]);
+        const key = `${e.cycle}:${e.userId ?? ''}`;
+        const firstReply = e.kind === 'reply' && !replied.has(key);
+        if (firstReply) replied.add(key);
+        rows.push([
+          conversation.id,
+          conversation.number_id,
+          e.cycle,
+          e.kind,
+          e.at.toISOString(),
+          e.userId,
+          e.seconds,
+          e.businessSeconds,
+          firstReply ? 'true' : 'false',
+        ]);
       }
     }
     for (let start = 0; start < rows.length; start += 5000) {
       const slice = rows.slice(start, start + 5000);
       const column = (i: number): unknown[] => slice.map((r) => r[i] ?? null);
       await manager.query(
-        `INSERT INTO report_service_events (workspace_id, conversation_id, number_id, cycle, kind, at, user_id, seconds, business_seconds)
-         SELECT $1, * FROM unnest($2::uuid[], $3::uuid[], $4::int[], $5::text[], $6::timestamptz[], $7::uuid[], $8::float8[], $9::float8[])`,
-        [workspaceId, column(0), column(1), column(2), column(3), column(4), column(5), column(6), column(7)],
+        `INSERT INTO report_service_events (workspace_id, conversation_id, number_id, cycle, kind, at, user_id, seconds, business_seconds, first_reply)
+         SELECT $1, * FROM unnest($2::uuid[], $3::uuid[], $4::int[], $5::text[], $6::timestamptz[], $7::uuid[], $8::float8[], $9::float8[], $10::boolean[])`,
+        [workspaceId, column(0), column(1), column(2), column(3), column(4), column(5), column(6), column(7), column(8)],
       );
     }
   }

@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { WorkspacesModule } from '../workspaces/workspaces.module';
 import { ReportQueriesService } from './report-queries.service';
 import { NotifierService } from '../notifications/notifier.service';
+import { AuditService } from '../audit/audit.service';
+import { ReportRecountService } from './report-recount.service';
 import { ReportRollupService } from './report-rollup.service';
 import { ReportWeeklyService } from './report-weekly.service';
 import { ReportWeeklyDeliveryService } from './report-weekly-delivery.service';
@@ -9,7 +11,15 @@ import { ReportWeeklyDeliveryService } from './report-weekly-delivery.service';
 /** Report rollups and the queries that read them. */
 @Module({
   imports: [WorkspacesModule],
-  providers: [ReportRollupService, ReportQueriesService, ReportWeeklyService, ReportWeeklyDeliveryService, NotifierService],
-  exports: [ReportRollupService, ReportQueriesService, ReportWeeklyService, ReportWeeklyDeliveryService],
+  providers: [
+    AuditService,
+    ReportRecountService,
+    ReportRollupService,
+    ReportQueriesService,
+    ReportWeeklyService,
+    ReportWeeklyDeliveryService,
+    NotifierService,
+  ],
+  exports: [ReportRecountService, ReportRollupService, ReportQueriesService, ReportWeeklyService, ReportWeeklyDeliveryService],
 })
 export class ReportsCoreModule {}

@@ -11,6 +11,7 @@ import { ErrorResponses, ZodBody, ZodParam, ZodQuery, ZodResponse } from '../com
 import { idParam } from '../common/route-params';
 import { seedDemoData } from './demo-data';
 import { PRICING_CATEGORIES } from './metrics/cost';
+import { ReportRecountService } from './report-recount.service';
 import { ReportRollupService } from './report-rollup.service';
 import { ReportWeeklyService } from './report-weekly.service';
 import { ReportWeeklyDeliveryService } from './report-weekly-delivery.service';
@@ -33,6 +34,17 @@ function noTag(tag: string | undefined, what: string): void {
   const message = `tag: not available for ${what}`;
   throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message, issues: [{ path: 'tag', message }] });
 }
+
+const recountView = z.object({
+  id: z.string(),
+  state: z.enum(['queued', 'running', 'finished']),
+  requestedAt: z.string(),
+  requestedBy: z.string().nullable(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  doneSteps: z.number(),
+  totalSteps: z.number(),
+});
 
 const funnelQuery = reportQuerySchema.extend({ flowVersionId: z.uuid().optional() });
 
@@ -214,6 +226,7 @@ export class ReportsController {
     private readonly rollups: ReportRollupService,
     private readonly weekly: ReportWeeklyService,
     private readonly deliveries: ReportWeeklyDeliveryService,
+    private readonly recounts: ReportRecountService,
   ) {}
 
   private async both<T>(q: ReportQuery, run: (q: ReportQuery) => Promise<T>) {
@@ -392,6 +405,31 @@ export class ReportsController {
     });
     await this.rollups.rebuild(principal.workspaceId);
     return written;
+  }
+
+  @Get('recount')
+  @Roles('admin')
+  @ApiOperation({
+    summary: 'The latest recount of past report figures (after a business-hours change): queued, running with progress, or finished',
+  })
+  @ZodResponse(z.object({ recount: recountView.nullable() }))
+  async recountStatus(@CurrentPrincipal() principal: Principal) {
+    return { recount: await this.recounts.latest(principal.workspaceId) };
+  }
+
+  @Post('recount')
+  @Roles('admin')
+  @HttpCode(202)
+  @ApiOperation({
+    summary:
+      'Recount past report figures with the current business hours and conversion window (a rebuild by the rollup job); audited. Answers the recount already queued or running instead of queueing another',
+  })
+  @ZodResponse(z.object({ recount: recountView, queued: z.boolean() }), {
+    status: 202,
+    description: 'Recount queued (or already under way)',
+  })
+  async recount(@CurrentPrincipal() principal: Principal) {
+    return this.recounts.request(principal.workspaceId, principal.userId);
   }
 
   @Get('weekly')

@@ -6,6 +6,22 @@ import { ReportRollupWorker } from './report-rollup.worker';
 
 const RANGE = `from=${REPORT_FIXTURE.from}&to=${REPORT_FIXTURE.to}`;
 
+/** The duration histograms as stored, and as an independent aggregation of the service events says they should be. */
+const HIST_ORDER = 'grain, start, kind, number_id, user_id, basis, bucket';
+const HIST_STORED = `SELECT grain, start, kind, number_id, user_id, basis, bucket::int AS bucket, count::int AS count, round(total::numeric, 3)::float8 AS total
+  FROM report_service_hist WHERE workspace_id = $1 ORDER BY ${HIST_ORDER}`;
+const HIST_FROM_EVENTS = `SELECT grain, start, kind, number_id, user_id, basis, bucket, count::int AS count, round(sum::numeric, 3)::float8 AS total FROM (
+    SELECT g.grain, g.start, e.kind, e.number_id, e.user_id, v.basis, v.bucket::int AS bucket, count(*) AS count, sum(v.value) AS sum
+      FROM report_service_events e
+      CROSS JOIN LATERAL (VALUES ('c', report_duration_bucket(e.seconds), e.seconds, true),
+                                 ('b', report_duration_bucket(e.business_seconds),
+                                  e.business_seconds, e.kind <> 'opened'),
+                                 ('h', 0::smallint, 0::float8, e.first_reply)) v(basis, bucket, value, applies)
+      CROSS JOIN LATERAL (VALUES ('h', date_trunc('hour', e.at, 'UTC')), ('d', date_trunc('day', e.at, 'UTC'))) g(grain, start)
+     WHERE e.workspace_id = $1 AND v.applies
+     GROUP BY 1, 2, 3, 4, 5, 6, 7) x
+  ORDER BY ${HIST_ORDER}`;
+
 describe('reports on the hand-computed fixture', () => {
   let h: EngineHarness;
   let rollups: ReportRollupService;
@@ -223,13 +239,15 @@ describe('reports on the hand-computed fixture', () => {
       service: await h.sql('SELECT * FROM report_service_events WHERE workspace_id = $1 ORDER BY conversation_id, cycle, kind, at', [
         h.workspace.id,
       ]),
+      hist: await h.sql(HIST_STORED, [h.workspace.id]),
     });
     const incremental = await snapshot();
     expect(incremental.hours.length).toBeGreaterThan(10);
+    expect(incremental.hist).toEqual(await h.sql(HIST_FROM_EVENTS, [h.workspace.id]));
     await rollups.rebuild(h.workspace.id);
     const rebuilt = await snapshot();
     const lines = (rows: Record<string, unknown>[]) => rows.map((r) => JSON.stringify(r));
-    for (const part of ['hours', 'words', 'service'] as const) {
+    for (const part of ['hours', 'words', 'service', 'hist'] as const) {
       const before = lines(incremental[part]);
       const after = lines(rebuilt[part]);
       expect({
@@ -394,6 +412,7 @@ describe('reports on the hand-computed fixture', () => {
       ),
       words: await h.sql('SELECT * FROM report_word_hours WHERE workspace_id = $1 ORDER BY hour, number_id, kind, term', [ws]),
       service: await h.sql('SELECT * FROM report_service_events WHERE workspace_id = $1 ORDER BY conversation_id, cycle, kind, at', [ws]),
+      hist: await h.sql(HIST_STORED, [ws]),
       tags: await h.sql(
         'SELECT * FROM report_tag_hours WHERE workspace_id = $1 ORDER BY tag, hour, metric, number_id, flow_id, flow_version_id, node_id, status',
         [ws],
@@ -405,6 +424,9 @@ describe('reports on the hand-computed fixture', () => {
     // The mix must reach every kind of count, or the comparison proves little.
     expect([...metrics].sort()).toEqual(['conversion', 'ended', 'entered', 'in', 'out', 'reply', 'step', 'taken']);
     expect(incremental.service.filter((e) => e['kind'] === 'resolution').length).toBeGreaterThan(3);
+    // The histograms the triggers kept through rounds and killed rounds are what the events add up to.
+    expect(incremental.hist.length).toBeGreaterThan(20);
+    expect(incremental.hist).toEqual(await h.sql(HIST_FROM_EVENTS, [ws]));
     await rollups.rebuild(ws);
     expect(await snapshot()).toEqual(incremental);
     expect(await h.count('report_changes')).toBe(0);
@@ -491,4 +513,85 @@ describe('reports on the hand-computed fixture', () => {
       { field: 'reports.businessHours.perDay.5', before: null, after: { open: '09:00', close: '13:00' } },
     ]);
   });
+  it('recount after a business-hours change: queued once, audited, rebuilt by the job with its progress, past figures in the new hours', async () => {
+    const ws = h.workspace.id;
+    const hours = (days: number[], friday: string, saturday?: string) => ({
+      reports: {
+        businessHours: {
+          days,
+          open: '09:00',
+          close: '18:00',
+          perDay: { '5': { open: '09:00', close: friday }, ...(saturday ? { '6': { open: '10:00', close: saturday } } : {}) },
+        },
+      },
+    });
+    expect((await h.workspace.admin.request('PATCH', '/api/workspace/settings', hours([1, 2, 3, 4, 5], '18:00'))).status).toBe(200);
+    // Its own conversation (the other tests add messages to the fixture's): Lea writes Friday 20 March 17:30 Rome (CET),
+    // an admin answers Monday 09:15.
+    const [number] = await h.sql('SELECT id FROM whatsapp_numbers WHERE workspace_id = $1', [ws]);
+    const [agent] = await h.sql(`SELECT id FROM users WHERE workspace_id = $1 AND role = 'admin' LIMIT 1`, [ws]);
+    const [contact] = await h.sql(
+      `INSERT INTO contacts (workspace_id, wa_id, phone_e164, display_name, whatsapp_number_id) VALUES ($1, '393330000099', '+393330000099', 'Lea', $2) RETURNING id`,
+      [ws, number?.['id']],
+    );
+    const [conversation] = await h.sql(
+      `INSERT INTO conversations (workspace_id, contact_id, whatsapp_number_id, status, last_activity_at) VALUES ($1, $2, $3, 'open', now()) RETURNING id`,
+      [ws, contact?.['id'], number?.['id']],
+    );
+    const message = (direction: string, wamid: string, at: string, by: unknown) =>
+      h.sql(
+        `INSERT INTO messages (workspace_id, contact_id, whatsapp_number_id, direction, wamid, type, text, payload, occurred_at, status, status_at, conversation_id, sent_by_user_id)
+         VALUES ($1, $2, $3, $4, $5, 'text', 'ciao', '{}', $6, $7, $6, $8, $9)`,
+        [ws, contact?.['id'], number?.['id'], direction, wamid, at, direction === 'inbound' ? null : 'read', conversation?.['id'], by],
+      );
+    await message('inbound', 'wamid.recount.1', '2026-03-20T16:30:00Z', null);
+    await message('outbound', 'wamid.recount.2', '2026-03-23T08:15:00Z', agent?.['id']);
+    await rollups.drain();
+    const weekendReply = async () =>
+      (
+        await h.sql(`SELECT seconds, business_seconds FROM report_service_events WHERE conversation_id = $1 AND kind = 'reply'`, [
+          conversation?.['id'],
+        ])
+      ).map((r) => [r['seconds'], r['business_seconds']]);
+    // 30 min on Friday + 15 min on Monday.
+    expect(await weekendReply()).toEqual([[229500, 2700]]);
+    const changed = await h.workspace.admin.request('PATCH', '/api/workspace/settings', hours([1, 2, 3, 4, 5, 6], '13:00', '12:00'));
+    expect(changed.status).toBe(200);
+    // A change of the hours alone leaves the past as it was counted.
+    await rollups.drain();
+    expect(await weekendReply()).toEqual([[229500, 2700]]);
+
+    const asked = await h.workspace.admin.request('POST', '/api/reports/recount', {});
+    expect(asked.status).toBe(202);
+    const recount = obj(obj(asked.body)['recount']);
+    expect([obj(asked.body)['queued'], recount['state'], recount['finishedAt']]).toEqual([true, 'queued', null]);
+    const again = await h.workspace.admin.request('POST', '/api/reports/recount', {});
+    expect([again.status, obj(again.body)['queued'], obj(obj(again.body)['recount'])['id']]).toEqual([202, false, recount['id']]);
+    const support = await h.workspace.user('support');
+    expect((await support.request('POST', '/api/reports/recount', {})).status).toBe(403);
+
+    // The rollup job takes the queued rebuild on its next round.
+    expect(await rollups.runOnce({ wait: true })).toBe(1);
+    const status = obj((await h.workspace.admin.get('/api/reports/recount')).body);
+    const done = obj(status['recount']);
+    expect(done['id']).toBe(recount['id']);
+    expect(done['state']).toBe('finished');
+    expect(typeof done['finishedAt']).toBe('string');
+    expect(Number(done['totalSteps'])).toBeGreaterThan(1);
+    expect(done['doneSteps']).toBe(done['totalSteps']);
+    // Friday after 13:00 is closed now, Saturday 10:00-12:00 is open: 2 h + 15 min.
+    expect(await weekendReply()).toEqual([[229500, 8100]]);
+    const audit = await h.sql(
+      `SELECT action, actor_user_id IS NOT NULL AS by_person FROM audit_log WHERE workspace_id = $1 AND action LIKE 'reports.recount%' ORDER BY created_at`,
+      [ws],
+    );
+    expect(audit).toEqual([
+      { action: 'reports.recount_requested', by_person: true },
+      { action: 'reports.recounted', by_person: false },
+    ]);
+    // Finished: the next request queues a new recount.
+    const next = await h.workspace.admin.request('POST', '/api/reports/recount', {});
+    expect([obj(next.body)['queued'], obj(obj(next.body)['recount'])['id'] === recount['id']]).toEqual([true, false]);
+    await rollups.drain();
+  }, 120_000);
 });

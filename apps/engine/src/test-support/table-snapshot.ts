@@ -39,6 +39,7 @@ const KEPT_TOTALS: Record<string, string | null> = {
   report_hours: null,
   report_word_hours: null,
   report_service_events: null,
+  report_service_hist: null,
   report_reply_facts: null,
   report_conversion_facts: null,
   report_tag_hours: null,

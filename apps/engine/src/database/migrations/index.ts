@@ -31,6 +31,9 @@ import { HealthStripRunsIndex1765272100000 } from './1765272100000-health-strip-
 import { ExplorerVersionStatusIndex1765272200000 } from './1765272200000-explorer-version-status-index';
 import { CrmNotes1765263000000 } from './1765263000000-crm-notes';
 import { CrmChatHistory1765263100000 } from './1765263100000-crm-chat-history';
+import { ReportStatementTriggers1765274000002 } from './1765274000002-report-statement-triggers';
+import { ReportRecounts1765274000001 } from './1765274000001-report-recounts';
+import { ReportServiceHistograms1765274000000 } from './1765274000000-report-service-histograms';
 import { ReportRunEndsAndEdges1765264000000 } from './1765264000000-report-run-ends-and-edges';
 import { ConversationCountChangesVacuum1765260000000 } from './1765260000000-conversation-count-changes-vacuum';
 import { CrmNightlyBatch1765263200000 } from './1765263200000-crm-nightly-batch';
@@ -75,4 +78,7 @@ export const MIGRATIONS = [
   HealthStripRunsIndex1765272100000,
   ExplorerVersionStatusIndex1765272200000,
   CrmZohoNotifications1765273000000,
+  ReportServiceHistograms1765274000000,
+  ReportRecounts1765274000001,
+  ReportStatementTriggers1765274000002,
 ];

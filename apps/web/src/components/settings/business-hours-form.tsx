@@ -67,7 +67,7 @@ export function BusinessHoursForm({ settings, timeZones }: { settings: BusinessH
         <h2 id="hours-title">Opening hours</h2>
         <p className={styles.hint}>
           The service report also counts response and resolution times in these hours only. A change applies to new conversations; past
-          figures are recounted by a rollup rebuild (<code>npm run reports:rebuild</code>).
+          figures are recounted with &ldquo;Recount past figures&rdquo; below.
         </p>
         <table className={styles.table} aria-label="Opening hours by weekday">
           <thead>

@@ -1,9 +1,11 @@
 import type { Metadata } from 'next';
 import { ErrorNotice } from '@/components/error-notice';
 import { BusinessHoursForm } from '@/components/settings/business-hours-form';
+import { RecountPanel } from '@/components/settings/recount-panel';
 import styles from '@/components/settings/settings.module.css';
 import { readFromEngine } from '@/lib/engine-server';
 import { businessHoursSettingsSchema } from '@/lib/reports/business-hours';
+import { recountStatusSchema } from '@/lib/reports/recount';
 
 export const metadata: Metadata = { title: 'Business hours' };
 
@@ -14,7 +16,10 @@ function timeZones(current: string): string[] {
 }
 
 export default async function BusinessHoursPage() {
-  const settings = await readFromEngine('/api/workspace/settings', businessHoursSettingsSchema);
+  const [settings, recount] = await Promise.all([
+    readFromEngine('/api/workspace/settings', businessHoursSettingsSchema),
+    readFromEngine('/api/reports/recount', recountStatusSchema),
+  ]);
   return (
     <>
       <div className={styles.header}>
@@ -29,6 +34,8 @@ export default async function BusinessHoursPage() {
       ) : (
         <ErrorNotice problem={settings.problem} />
       )}
+      {/* Only admins may recount (the engine refuses others): the panel is left out for them. */}
+      {recount.ok ? <RecountPanel initial={recount.data.recount} /> : null}
     </>
   );
 }
