@@ -18,9 +18,9 @@ import { Dispatcher } from '../../dispatch/dispatcher';
 import type { ExecutionMatchInput } from '../execution-match.schema';
 import type { ExecutionStatus } from '../execution-status';
 import { ExecutionRetriesService } from '../execution-retries.service';
+import { ExecutionStore } from '../execution-store.service';
 import { type ExecutionMatch, ExecutionsService } from '../executions.service';
 import type { RetryVersion } from '../retry-decision';
-import { FlowRunner } from '../../runtime/flow-runner.service';
 import { type BulkAction, type BulkJobRow, actionableStatuses, bulkJobRow } from './bulk-execution-job';
 
 const LEASE_MS = 60_000;
@@ -80,7 +80,7 @@ export class BulkExecutionsService implements OnModuleInit, OnModuleDestroy {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly retries: ExecutionRetriesService,
-    private readonly runner: FlowRunner,
+    private readonly store: ExecutionStore,
   ) {}
 
   onModuleInit(): void {
@@ -318,7 +318,7 @@ export class BulkExecutionsService implements OnModuleInit, OnModuleDestroy {
     } else {
       const cancelled: string[] = [];
       for (const executionId of pending) {
-        const ended = await this.runner.end(executionId, 'cancelled', 'cancelled_by_user', manager);
+        const ended = await this.store.end(manager, executionId, 'cancelled', 'cancelled_by_user', this.clock.now());
         if (ended) cancelled.push(executionId);
         settled.push({ executionId, state: ended ? 'done' : 'skipped', outcome: ended ? null : 'no longer active' });
       }

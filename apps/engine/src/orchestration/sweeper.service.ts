@@ -5,9 +5,9 @@ import { Clock } from '../common/clock';
 import type { EngineConfig } from '../config/engine-config';
 import { ENGINE_CONFIG } from '../config/engine-config.token';
 import { sqlRows } from '../database/sql-rows';
-import { contactLockHeldSql } from '../events/contact-lock';
-import { Dispatcher } from './dispatcher';
-import type { WorkItem } from './work-item';
+import { contactLockHeldSql } from './contact-lock';
+import { Dispatcher } from '../dispatch/dispatcher';
+import type { WorkItem } from '../dispatch/work-item';
 import { PeriodicTask } from '../common/periodic-task';
 
 const BATCH = 500;

@@ -17,9 +17,9 @@ import { ExecutionStore, type Firing } from '../executions/execution-store.servi
 import { NotifierService } from '../notifications/notifier.service';
 import { type ActivePause, PauseService } from '../pauses/pause.service';
 import { type WorkspaceRuntimeSettings, WorkspaceSettingsService } from '../workspaces/workspace-settings.service';
-import { type CompiledFlow, flowVersionView } from './compiled-flow';
-import { ConditionError } from './condition-engine.service';
-import { FlowVersionCache } from './flow-version-cache.service';
+import { type CompiledFlow, flowVersionView } from '../runtime/compiled-flow';
+import { ConditionError } from '../logic/condition-engine.service';
+import { FlowVersionCache } from '../runtime/flow-version-cache.service';
 import { StepServicesFactory } from './step-services.factory';
 
 interface RunState {
@@ -244,9 +244,7 @@ export class FlowRunner {
     reason: string,
     manager: EntityManager = this.dataSource.manager,
   ): Promise<boolean> {
-    const ended = await this.store.end(manager, executionId, status, reason, this.clock.now());
-    if (ended) this.metrics.executionsFinished.inc({ status });
-    return ended;
+    return this.store.end(manager, executionId, status, reason, this.clock.now());
   }
 
   private async load(db: EntityManager, executionId: string): Promise<RunState | null> {

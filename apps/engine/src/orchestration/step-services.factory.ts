@@ -21,8 +21,8 @@ import { ConversationHandoverService } from '../conversations/conversation-hando
 import { PauseService } from '../pauses/pause.service';
 import { WhatsAppSenderService } from '../whatsapp/whatsapp-sender.service';
 import type { WorkspaceRuntimeSettings } from '../workspaces/workspace-settings.service';
-import { ConditionEngineService } from './condition-engine.service';
-import { renderTemplate } from './template-renderer';
+import { ConditionEngineService } from '../logic/condition-engine.service';
+import { renderTemplate } from '../logic/template-renderer';
 
 export interface StepScope {
   workspaceId: string;
