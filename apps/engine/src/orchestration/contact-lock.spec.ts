@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { testServerUrl } from '../test-support/test-database';
+import { createTestDatabase, type TestDatabase, testServerUrl } from '../test-support/test-database';
 import { CONTACT_UNLOCK_SQL, TRY_CONTACT_LOCK_SQL, contactLockHeldSql } from './contact-lock';
 import { obj } from '../test-support/json';
 
@@ -32,5 +32,40 @@ describe('contact lock', () => {
       await holder.query(CONTACT_UNLOCK_SQL, [id]);
       expect(await held(id)).toBe(false);
     }
+  });
+
+  describe('taken and let go by the contact work functions (migration 1765270000000)', () => {
+    let database: TestDatabase;
+    const a = (): Client => new Client({ connectionString: database.url });
+    let worker: Client;
+    let other: Client;
+    beforeAll(async () => {
+      database = await createTestDatabase();
+      worker = a();
+      other = a();
+      await worker.connect();
+      await other.connect();
+    });
+    afterAll(async () => {
+      await worker.end();
+      await other.end();
+      await database.drop();
+    });
+
+    it('holds the same lock as the plain statements, answers busy to others, and lets go with the pending check', async () => {
+      const ids = Array.from({ length: 20 }, () => randomUUID());
+      for (const id of ids) {
+        const taken = await worker.query('SELECT * FROM parley_contact_work($1::uuid, NULL, 25, true)', [id]);
+        // Locked, and no work for a contact without rows: no row at all, not 'busy'.
+        expect(taken.rows).toEqual([]);
+        expect(obj((await other.query(TRY_CONTACT_LOCK_SQL, [id])).rows[0])['locked']).toBe(false);
+        const refused = await other.query('SELECT kind FROM parley_contact_work($1::uuid, NULL, 25, true)', [id]);
+        expect(refused.rows).toEqual([{ kind: 'busy' }]);
+        const released = await worker.query('SELECT parley_contact_release($1::uuid, NULL) AS pending', [id]);
+        expect(released.rows).toEqual([{ pending: false }]);
+        expect(obj((await other.query(TRY_CONTACT_LOCK_SQL, [id])).rows[0])['locked']).toBe(true);
+        await other.query(CONTACT_UNLOCK_SQL, [id]);
+      }
+    });
   });
 });

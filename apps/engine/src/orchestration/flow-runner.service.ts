@@ -40,6 +40,8 @@ interface RunState {
   firing: { waitId: string; outcome: WakeUp['outcome']; lateByMs: number } | null;
   /** The entry rules found no pause a moment ago: the first side-effect step need not look again. */
   pauseChecked: boolean;
+  /** This runner looked for a pause just before the current step and found none: its send need not look again. */
+  pauseLooked: boolean;
 }
 
 /** An execution just stored as entered, with what it was entered for. */
@@ -167,6 +169,7 @@ export class FlowRunner {
       retryOf: null,
       firing: null,
       pauseChecked: entered.pauseChecked,
+      pauseLooked: false,
     };
     await this.advance(state);
   }
@@ -284,6 +287,7 @@ export class FlowRunner {
       retryOf: null,
       firing: null,
       pauseChecked: false,
+      pauseLooked: false,
     };
   }
 
@@ -295,8 +299,10 @@ export class FlowRunner {
       const nodeId: string = execution.currentNodeId;
       const compiled = flow.steps.get(nodeId);
       if (compiled?.definition.sideEffect && !execution.testMode) {
-        // Within one pass the entry's look stands: a pause made since is caught by the policy gate at the send itself.
+        // Within one pass the entry's look stands, for this step and for its send (the policy gate does not look
+        // again): one pause look per send, milliseconds before it, whichever of the entry or the runner made it.
         const pause = state.pauseChecked ? null : await this.pauses.active(execution.workspaceId, state.contact.id, execution.flowId);
+        state.pauseLooked = true;
         state.pauseChecked = false;
         if (pause) {
           await this.hold(state, nodeId, pause);
@@ -404,7 +410,9 @@ export class FlowRunner {
       stepOutputs: this.stepOutputs(state),
       workspace: state.workspace,
       testMode: execution.testMode,
+      pauseLooked: state.pauseLooked,
     });
+    state.pauseLooked = false;
     const context: StepContext<unknown> = {
       config: compiled.config,
       nodeId: step.nodeId,

@@ -39,6 +39,8 @@ export interface StepScope {
   workspace: WorkspaceRuntimeSettings;
   /** Test runs: messages go to the simulator only, notifications say they come from a test. */
   testMode: boolean;
+  /** The runner looked for a pause of this contact and flow just before this step and found none. */
+  pauseLooked: boolean;
 }
 
 export interface StepServicesWithLog {
@@ -95,6 +97,7 @@ export class StepServicesFactory {
         flowId: scope.flowId,
         flowVersionId: scope.flowVersionId,
         testMode: scope.testMode,
+        pauseLooked: scope.pauseLooked,
       }),
       contact: {
         addTags: (tags) => this.contacts.addTags(contactScope, tags),

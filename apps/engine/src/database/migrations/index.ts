@@ -31,6 +31,7 @@ import { CrmChatHistory1765263100000 } from './1765263100000-crm-chat-history';
 import { ReportRunEndsAndEdges1765264000000 } from './1765264000000-report-run-ends-and-edges';
 import { ConversationCountChangesVacuum1765260000000 } from './1765260000000-conversation-count-changes-vacuum';
 import { CrmNightlyBatch1765263200000 } from './1765263200000-crm-nightly-batch';
+import { ContactWorkFunctions1765270000000 } from './1765270000000-contact-work-functions';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -67,4 +68,5 @@ export const MIGRATIONS = [
   ReportRunEndsAndEdges1765264000000,
   ConversationCountChangesVacuum1765260000000,
   CrmNightlyBatch1765263200000,
+  ContactWorkFunctions1765270000000,
 ];
