@@ -73,6 +73,27 @@ export default tseslint.config(
     rules: { '@nx/enforce-module-boundaries': 'off' },
   },
   {
+    // The engine's layers (docs/ARCHITECTURE.md): orchestration/ (event processing, runner, waits, work) sits over
+    // logic/ (conditions, behaviour windows, intents, templates) and the feature folders; nothing below imports it.
+    // Features enqueue work through dispatch/ (the Dispatcher), and the dispatchers run it through WorkHandler.
+    // Only the composition roots (the app module, the test harness) wire orchestration in.
+    files: ['apps/engine/src/**/*.ts'],
+    ignores: ['apps/engine/src/orchestration/**', 'apps/engine/src/app.module.ts', 'apps/engine/src/test-support/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/orchestration', '**/orchestration/**'],
+              message: 'Only orchestration/ and the composition roots import orchestration/: enqueue work through dispatch/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['apps/web/**/*.ts', 'apps/web/**/*.tsx'],
     rules: {
       'no-restricted-imports': [

@@ -12,7 +12,7 @@ import { CrmSyncModule } from './crm/crm-sync.module';
 import { ConversationsWorkModule } from './conversations/conversations-work.module';
 import type { EngineConfig } from './config/engine-config';
 import { dataSourceOptions } from './database/data-source-options';
-import { DispatchModule } from './dispatch/dispatch.module';
+import { OrchestrationModule } from './orchestration/orchestration.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { ReportsWorkModule } from './reports/reports-work.module';
@@ -43,7 +43,7 @@ export class AppModule {
         // Logs go to stdout; a test may pass its own stream to read what an operator would see.
         LoggerModule.forRoot({ pinoHttp: overrides.logStream ? [logOptions, overrides.logStream] : logOptions }),
         TypeOrmModule.forRoot(dataSourceOptions(config)),
-        DispatchModule.forRoot(config),
+        OrchestrationModule.forRoot(config),
         MetricsModule,
         HealthModule,
         StreamModule,

@@ -134,7 +134,7 @@ run(async () => {
   engineRequire('reflect-metadata');
   const { loadEngineConfig } = rootRequire(engineEntry('config/engine-config.js'));
   const { createEngineApp } = rootRequire(engineEntry('create-engine-app.js'));
-  const { ConditionEngineService } = rootRequire(engineEntry('runtime/condition-engine.service.js'));
+  const { ConditionEngineService } = rootRequire(engineEntry('logic/condition-engine.service.js'));
   const { WorkspaceSettingsService } = rootRequire(engineEntry('workspaces/workspace-settings.service.js'));
   const { loadRuntimeContact, contactData } = rootRequire(engineEntry('contacts/runtime-contact-row.js'));
   const { DataSource } = engineRequire('typeorm');

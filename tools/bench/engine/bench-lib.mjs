@@ -680,7 +680,7 @@ export function flowTemplatesLibrary() {
 
 /** The engine's own intent matcher for a workspace with default settings (from its build), to check seeded texts. */
 export function engineIntentMatcher() {
-  const { IntentMatcher } = rootRequire(engineEntry('runtime/intent-matcher.js'));
+  const { IntentMatcher } = rootRequire(engineEntry('logic/intent-matcher.js'));
   const { readWorkspaceSettings } = rootRequire(engineEntry('workspaces/workspace-settings.js'));
   const matcher = new IntentMatcher(readWorkspaceSettings({}));
   return (text) => matcher.matches(text, 'price');

@@ -4,7 +4,7 @@ import type { EngineConfig } from '../config/engine-config';
 import { ENGINE_CONFIG } from '../config/engine-config.token';
 import { Dispatcher } from './dispatcher';
 import { type WorkItem, workItemKey } from './work-item';
-import { WorkRunner } from './work-runner.service';
+import { WorkHandler } from './work-handler';
 import { codeOfError, errorConstraint } from '../common/error-code';
 
 /**
@@ -29,7 +29,7 @@ export class InProcessDispatcher extends Dispatcher implements BeforeApplication
   private readonly background = new AsyncResource('parley-work');
 
   constructor(
-    private readonly runner: WorkRunner,
+    private readonly runner: WorkHandler,
     @Inject(ENGINE_CONFIG) private readonly config: EngineConfig,
   ) {
     super();

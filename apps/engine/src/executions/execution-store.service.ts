@@ -4,6 +4,7 @@ import type { WakeUp } from '@parley/node-sdk';
 import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { DatabaseClock } from '../common/database-clock';
+import { EngineMetrics } from '../metrics/engine-metrics';
 import { sqlRow } from '../database/sql-rows';
 import { ExecutionStep } from './execution-step.entity';
 
@@ -71,7 +72,10 @@ export interface NewExecution {
  */
 @Injectable()
 export class ExecutionStore {
-  constructor(private readonly databaseClock: DatabaseClock) {}
+  constructor(
+    private readonly databaseClock: DatabaseClock,
+    private readonly metrics: EngineMetrics,
+  ) {}
 
   /** Records a step as running before it runs, so a crash resumes it rather than skipping it. */
   async startStep(db: EntityManager, step: ExecutionStep): Promise<ExecutionStep> {
@@ -264,6 +268,8 @@ export class ExecutionStore {
        SELECT id::text AS id FROM ended`,
       [executionId, status, reason, now],
     );
+    // Counted here, whoever ends it (runner, cancel, bulk cancel, erasure), so the metric cannot miss a caller.
+    if (row !== undefined) this.metrics.executionsFinished.inc({ status });
     return row !== undefined;
   }
 

@@ -23,9 +23,9 @@ const NOT_MOVED_YET: Record<string, string[]> = {
   // Hold waits follow a pause's end when a pause changes.
   'pauses/pause.service.ts': ['waits'],
   // Which process dispatched a due wait (dispatched_at), not the wait's state.
-  'runtime/wait-timer.service.ts': ['waits'],
+  'orchestration/wait-timer.service.ts': ['waits'],
   // Retention: deleting finished executions past the workspace's retention.
-  'runtime/scheduler.service.ts': ['executions'],
+  'orchestration/scheduler.service.ts': ['executions'],
   // GDPR erasure blanks the contact's personal columns everywhere (docs/ARCHITECTURE.md: the one
   // place allowed to rewrite other modules' rows, and only to blank them); no state changes.
   'privacy/contact-erasure.service.ts': ['execution_steps', 'executions', 'side_effects', 'waits'],

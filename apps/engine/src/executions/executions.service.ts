@@ -8,7 +8,6 @@ import { Clock } from '../common/clock';
 import { sqlRow, sqlRows } from '../database/sql-rows';
 import { FlowVersion } from '../flows/flow-version.entity';
 import { viewFlowVersion } from '../flows/flow-view';
-import { FlowRunner } from '../runtime/flow-runner.service';
 import { ExecutionRetriesService } from './execution-retries.service';
 import { ExecutionStore } from './execution-store.service';
 import { ExecutionStep } from './execution-step.entity';
@@ -145,7 +144,6 @@ function decodeCursor(cursor: string): { startedAt: Date; id: string } | null {
 export class ExecutionsService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly runner: FlowRunner,
     private readonly store: ExecutionStore,
     private readonly audit: AuditService,
     private readonly clock: Clock,
@@ -177,7 +175,7 @@ export class ExecutionsService {
     const execution = await this.dataSource.getRepository(Execution).findOne({ where: { id, workspaceId: principal.workspaceId } });
     if (!execution) throw new NotFoundException('No such execution in this workspace.');
     const cancelled = await this.dataSource.transaction(async (manager) => {
-      const ended = await this.runner.end(id, 'cancelled', 'cancelled_by_user', manager);
+      const ended = await this.store.end(manager, id, 'cancelled', 'cancelled_by_user', this.clock.now());
       if (ended)
         await this.audit.record(
           {

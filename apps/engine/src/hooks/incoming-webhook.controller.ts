@@ -13,7 +13,7 @@ import { sqlRow } from '../database/sql-rows';
 import { Dispatcher } from '../dispatch/dispatcher';
 import { EventWriterService } from '../events/event-writer.service';
 import { FlowVersion } from '../flows/flow-version.entity';
-import { readPath } from '../runtime/template-renderer';
+import { readPath } from '../logic/template-renderer';
 import { flowOfHookToken } from './hook-token';
 
 const flowRow = z.object({ workspace_id: z.string(), published_version_id: z.string() });

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { Clock } from '../common/clock';
 import { sqlRow } from '../database/sql-rows';
-import { scheduleAudienceCondition } from '../runtime/schedule-audience';
+import { scheduleAudienceCondition } from '../logic/schedule-audience';
 import { effectiveDailyLimit } from '../whatsapp/policy/daily-limit';
 import { WorkspaceSettingsService } from '../workspaces/workspace-settings.service';
 import { type CampaignEstimate, type CampaignFacts, estimateCampaign } from './campaign-estimate';

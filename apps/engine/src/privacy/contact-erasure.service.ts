@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
 import { sqlRow, sqlRows } from '../database/sql-rows';
+import { ExecutionStore } from '../executions/execution-store.service';
 import { MediaStorage } from '../conversations/media/media-storage';
-import { FlowRunner } from '../runtime/flow-runner.service';
 
 const contactRow = z.object({ wa_id: z.string().nullable(), bsuid: z.string().nullable(), erased_at: z.date().nullable() });
 const idRow = z.object({ id: z.string() });
@@ -36,9 +36,9 @@ export class ContactErasureService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
-    private readonly runner: FlowRunner,
     private readonly media: MediaStorage,
     private readonly clock: Clock,
+    private readonly store: ExecutionStore,
   ) {}
 
   /** Null when the contact is not in the workspace. */
@@ -66,7 +66,7 @@ export class ContactErasureService {
         `SELECT id FROM executions WHERE contact_id = $1 AND status IN ('running', 'waiting', 'held')`,
         [contactId],
       )) {
-        await this.runner.end(active.id, 'cancelled', 'contact_erased', manager);
+        await this.store.end(manager, active.id, 'cancelled', 'contact_erased', this.clock.now());
       }
       const executions = `SELECT id FROM executions WHERE contact_id = $1`;
       for (const key of await sqlRows(

@@ -7,7 +7,6 @@ import { CouponService } from '../coupons/coupon.service';
 import { CrmStoreService } from '../crm/crm-store.service';
 import { CrmSyncModule } from '../crm/crm-sync.module';
 import { CrmFlowActionsService } from '../crm/flow-actions/crm-flow-actions.service';
-import { EventProcessorService } from '../events/event-processor.service';
 import { EventsModule } from '../events/events.module';
 import { FlowsModule } from '../flows/flows.module';
 import { NotifierService } from '../notifications/notifier.service';
@@ -15,17 +14,17 @@ import { PausesModule } from '../pauses/pauses.module';
 import { TestRunMessagesService } from '../test-runs/test-run-messages.service';
 import { WhatsAppModule } from '../whatsapp/whatsapp.module';
 import { WorkspacesModule } from '../workspaces/workspaces.module';
-import { BehaviourQueriesService } from './behaviour-queries.service';
-import { ConditionEngineService } from './condition-engine.service';
 import { ExecutionStoreModule } from '../executions/execution-store.module';
-import { FlowRunner } from './flow-runner.service';
 import { FlowVersionCache } from './flow-version-cache.service';
 import { PublishedFlowsCache } from './published-flows-cache.service';
 import { NodeHandlerRegistry } from './node-handler-registry';
 import { NODE_HANDLERS } from './node-handlers.token';
-import { StepServicesFactory } from './step-services.factory';
 
-/** The flow runtime: matching events to flows, running steps, and the services steps use. */
+/**
+ * What flows run on, below orchestration/: compiled flow versions, the
+ * published-flows cache, node handlers and the services steps use. The
+ * runner and event processing that drive them live in orchestration/.
+ */
 @Module({
   imports: [
     AuditModule,
@@ -40,28 +39,25 @@ import { StepServicesFactory } from './step-services.factory';
   ],
   providers: [
     { provide: NODE_HANDLERS, useValue: new NodeHandlerRegistry(HANDLER_LIST) },
-    BehaviourQueriesService,
-    ConditionEngineService,
     ContactActionsService,
     CouponService,
     CrmStoreService,
     CrmFlowActionsService,
-    EventProcessorService,
-    FlowRunner,
     FlowVersionCache,
     NotifierService,
     PublishedFlowsCache,
-    StepServicesFactory,
     TestRunMessagesService,
   ],
   exports: [
     ContactActionsService,
-    EventProcessorService,
-    FlowRunner,
+    CouponService,
+    CrmFlowActionsService,
+    CrmStoreService,
     FlowVersionCache,
     NODE_HANDLERS,
     NotifierService,
     PausesModule,
+    PublishedFlowsCache,
     TestRunMessagesService,
   ],
 })

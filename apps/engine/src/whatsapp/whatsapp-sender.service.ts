@@ -31,13 +31,20 @@ export interface SendScope {
   beforeDelivery?: () => Promise<void>;
   /** The agent who wrote it (null for flows). */
   userId?: string | null;
+  /** The flow runner looked for a pause of this contact and flow just before this step and found none. */
+  pauseLooked?: boolean;
 }
 
 const existingRow = z.object({
   status: z.enum(['pending', 'succeeded', 'failed', 'unknown']),
   result: z.record(z.string(), z.unknown()).nullable(),
 });
-const contactRow = z.object({ wa_id: z.string().nullable(), whatsapp_number_id: z.string().nullable(), simulated: z.boolean() });
+const contactRow = z.object({
+  wa_id: z.string().nullable(),
+  whatsapp_number_id: z.string().nullable(),
+  simulated: z.boolean(),
+  attempted: z.boolean(),
+});
 /** Graph error: the customer stopped marketing messages in WhatsApp. */
 const MARKETING_STOPPED = 131050;
 const numberRow = z.object({ id: z.string() });
@@ -150,11 +157,13 @@ export class WhatsAppSenderService {
   }
 
   private async attempt(scope: SendScope, request: SendWhatsAppRequest): Promise<SendWhatsAppResult> {
+    // Whether this key was attempted before comes with the contact: one round trip on the hot path.
     const contact = await sqlRow(
       this.dataSource,
       contactRow,
-      'SELECT wa_id, whatsapp_number_id, simulated FROM contacts WHERE id = $1 AND workspace_id = $2',
-      [request.contactId, scope.workspaceId],
+      `SELECT wa_id, whatsapp_number_id, simulated, EXISTS (SELECT 1 FROM side_effects WHERE idempotency_key = $3) AS attempted
+         FROM contacts WHERE id = $1 AND workspace_id = $2`,
+      [request.contactId, scope.workspaceId, request.idempotencyKey],
     );
     if (!contact?.wa_id) {
       return { status: 'failed', errorCode: 'no_recipient', errorMessage: 'The contact has no WhatsApp id to send to.', retryable: false };
@@ -189,7 +198,7 @@ export class WhatsAppSenderService {
     }
 
     // A step that runs again (retry, restart after a crash) first learns what became of its earlier attempt.
-    const earlier = await this.earlierAttempt(request.idempotencyKey);
+    const earlier = contact.attempted ? await this.earlierOutcome(request.idempotencyKey) : null;
     if (earlier !== null && !(earlier.status === 'failed' && earlier.retryable)) return earlier;
 
     const origin = scope.executionId === null ? 'agent' : 'flow';
@@ -202,6 +211,7 @@ export class WhatsAppSenderService {
       flowId: scope.flowId,
       send: primary,
       fallback,
+      pauseLooked: scope.pauseLooked === true,
     });
     const { verdict } = decision;
     const category = appliedCategory(decision.send);
@@ -259,15 +269,12 @@ export class WhatsAppSenderService {
     switch (result.kind) {
       case 'accepted': {
         await this.dataSource.transaction(async (manager) => {
-          await manager.query(`UPDATE side_effects SET status = 'succeeded', result = $2, updated_at = $3 WHERE idempotency_key = $1`, [
-            request.idempotencyKey,
-            JSON.stringify({ wamid: result.wamid, waId: result.waId, usedFallback, category }),
-            now,
-          ]);
+          // The claim settled and the message stored in one statement (a data-modifying CTE runs whatever the INSERT does).
           const stored = await sqlRow(
             manager,
             z.object({ id: z.string() }),
-            `INSERT INTO messages (workspace_id, contact_id, whatsapp_number_id, direction, wamid, type, text, payload, occurred_at, status, status_at, execution_id, node_id,
+            `WITH settled AS (UPDATE side_effects SET status = 'succeeded', result = $18, updated_at = $8 WHERE idempotency_key = $17)
+             INSERT INTO messages (workspace_id, contact_id, whatsapp_number_id, direction, wamid, type, text, payload, occurred_at, status, status_at, execution_id, node_id,
                                    category, content_hash, notification_key, business_initiated, origin, sent_by_user_id)
              VALUES ($1, $2, $3, 'outbound', $4, $5, $6, $7, $8, 'accepted', $8, $9, $10, $11, $12, $13, $14, $15, $16)
              ON CONFLICT (wamid) DO NOTHING RETURNING id`,
@@ -288,6 +295,8 @@ export class WhatsAppSenderService {
               decision.businessInitiated,
               origin,
               scope.userId ?? null,
+              request.idempotencyKey,
+              JSON.stringify({ wamid: result.wamid, waId: result.waId, usedFallback, category }),
             ],
           );
           if (stored) await this.ledger.messageStored(manager, stored.id);
@@ -383,17 +392,6 @@ export class WhatsAppSenderService {
       [key, now],
     );
     return reclaimed ? null : { ...earlier, retryable: false };
-  }
-
-  /** The outcome of an earlier attempt under `key`, or null when there was none. */
-  private async earlierAttempt(key: string): Promise<SendWhatsAppResult | null> {
-    const exists = await sqlRow(
-      this.dataSource,
-      z.object({ found: z.boolean() }),
-      'SELECT true AS found FROM side_effects WHERE idempotency_key = $1',
-      [key],
-    );
-    return exists ? this.earlierOutcome(key) : null;
   }
 
   /** What became of an earlier attempt under `key`; a send left "pending" by a dead process is now "unknown". */

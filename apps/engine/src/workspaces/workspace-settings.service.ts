@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../auth/principal';
 import { sqlRow } from '../database/sql-rows';
-import { IntentMatcher } from '../runtime/intent-matcher';
-import { SentimentScorer } from '../runtime/sentiment-scorer';
+import { IntentMatcher } from '../logic/intent-matcher';
+import { SentimentScorer } from '../logic/sentiment-scorer';
 import {
   diffSettings,
   mergeSettings,

@@ -38,6 +38,7 @@ import { ReportRunEndsAndEdges1765264000000 } from './1765264000000-report-run-e
 import { ConversationCountChangesVacuum1765260000000 } from './1765260000000-conversation-count-changes-vacuum';
 import { CrmNightlyBatch1765263200000 } from './1765263200000-crm-nightly-batch';
 import { CrmZohoNotifications1765273000000 } from './1765273000000-crm-zoho-notifications';
+import { ContactWorkFunctions1765270000000 } from './1765270000000-contact-work-functions';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -81,4 +82,5 @@ export const MIGRATIONS = [
   ReportServiceHistograms1765274000000,
   ReportRecounts1765274000001,
   ReportStatementTriggers1765274000002,
+  ContactWorkFunctions1765270000000,
 ];

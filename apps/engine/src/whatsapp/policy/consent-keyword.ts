@@ -1,4 +1,4 @@
-import { normalizeText } from '../../runtime/text-matcher';
+import { normalizeText } from '../../logic/text-matcher';
 
 /** The message with case, accents, punctuation and emoji stripped, for whole-message keyword matching. */
 function bare(text: string): string {

@@ -32,6 +32,7 @@ const templateRow = z.object({
   button_parameters: z.number(),
 });
 const syncedRow = z.object({ synced: z.boolean() });
+const contactHistoryRow = contactRow.extend(historyRow.shape);
 
 /**
  * What identifies "the same notification" for spacing: the message with its
@@ -56,28 +57,27 @@ export async function readPolicyFacts(
   },
 ): Promise<Omit<PolicyFacts, 'pause'> | null> {
   const { workspaceId, contactId, numberId, send, now, policy } = input;
+  const lookBackMs = Math.max(30, policy.marketingMinDaysApart) * DAY_MS;
+  // The contact and its outbound history in one round trip (the aggregate always answers one row).
   const contact = await sqlRow(
     dataSource,
-    contactRow,
-    `SELECT wa_id, phone_e164, time_zone, last_inbound_at, marketing_consent, marketing_consent_source, transactional_consent, transactional_consent_source
-       FROM contacts WHERE id = $1 AND workspace_id = $2 AND wa_id IS NOT NULL`,
-    [contactId, workspaceId],
-  );
-  if (!contact) return null;
-  const lookBackMs = Math.max(30, policy.marketingMinDaysApart) * DAY_MS;
-  const history = await sqlRow(
-    dataSource,
-    historyRow,
-    `SELECT max(occurred_at) AS last_outbound_at,
-            max(occurred_at) FILTER (WHERE category = 'marketing' AND origin = 'flow') AS last_marketing_at,
-            count(*) FILTER (WHERE type = 'template' AND origin = 'flow' AND occurred_at > $2)::int AS templates_last_24h,
-            max(occurred_at) FILTER (WHERE type = 'template' AND origin = 'flow') AS last_template_at,
-            count(*) FILTER (WHERE content_hash = $4 AND origin = 'flow' AND occurred_at > $3)::int AS same_content_30d,
-            max(occurred_at) FILTER (WHERE category = 'utility' AND notification_key = $5 AND origin = 'flow') AS last_same_notification_at
-       FROM messages
-      WHERE contact_id = $1 AND direction = 'outbound' AND occurred_at > $6`,
+    contactHistoryRow,
+    `SELECT c.wa_id, c.phone_e164, c.time_zone, c.last_inbound_at, c.marketing_consent, c.marketing_consent_source,
+            c.transactional_consent, c.transactional_consent_source, h.*
+       FROM contacts c
+       CROSS JOIN LATERAL (
+         SELECT max(occurred_at) AS last_outbound_at,
+                max(occurred_at) FILTER (WHERE category = 'marketing' AND origin = 'flow') AS last_marketing_at,
+                count(*) FILTER (WHERE type = 'template' AND origin = 'flow' AND occurred_at > $3)::int AS templates_last_24h,
+                max(occurred_at) FILTER (WHERE type = 'template' AND origin = 'flow') AS last_template_at,
+                count(*) FILTER (WHERE content_hash = $5 AND origin = 'flow' AND occurred_at > $4)::int AS same_content_30d,
+                max(occurred_at) FILTER (WHERE category = 'utility' AND notification_key = $6 AND origin = 'flow') AS last_same_notification_at
+           FROM messages
+          WHERE contact_id = c.id AND direction = 'outbound' AND occurred_at > $7) h
+      WHERE c.id = $1 AND c.workspace_id = $2 AND c.wa_id IS NOT NULL`,
     [
       contactId,
+      workspaceId,
       new Date(now.getTime() - DAY_MS),
       new Date(now.getTime() - 30 * DAY_MS),
       send.contentHash,
@@ -85,6 +85,8 @@ export async function readPolicyFacts(
       new Date(now.getTime() - lookBackMs),
     ],
   );
+  if (!contact) return null;
+  const history = contact;
   let template: PolicyFacts['template'] = null;
   if (send.kind === 'template' && send.templateName !== null) {
     const row = await sqlRow(
@@ -125,12 +127,12 @@ export async function readPolicyFacts(
       transactionalConsentSource: contact.transactional_consent_source,
     },
     history: {
-      lastOutboundAt: history?.last_outbound_at ?? null,
-      lastMarketingAt: history?.last_marketing_at ?? null,
-      templatesLast24h: history?.templates_last_24h ?? 0,
-      lastTemplateAt: history?.last_template_at ?? null,
-      sameContentLast30Days: history?.same_content_30d ?? 0,
-      lastSameNotificationAt: history?.last_same_notification_at ?? null,
+      lastOutboundAt: history.last_outbound_at ?? null,
+      lastMarketingAt: history.last_marketing_at ?? null,
+      templatesLast24h: history.templates_last_24h ?? 0,
+      lastTemplateAt: history.last_template_at ?? null,
+      sameContentLast30Days: history.same_content_30d ?? 0,
+      lastSameNotificationAt: history.last_same_notification_at ?? null,
     },
     template,
   };

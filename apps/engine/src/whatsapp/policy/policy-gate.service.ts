@@ -48,6 +48,8 @@ export interface GateRequest {
   send: PolicySend;
   /** The template to send instead when the window is closed, if the node has one. */
   fallback: PolicySend | null;
+  /** The flow runner looked for a pause of this contact and flow a moment ago and found none: no second look. */
+  pauseLooked?: boolean;
 }
 
 export interface GateDecision {
@@ -81,7 +83,10 @@ export class PolicyGateService {
     const read = async (send: PolicySend): Promise<PolicyFacts | null> => {
       const facts = await readPolicyFacts(this.dataSource, { ...request, send, now, policy, defaultTimeZone: workspace.timeZone });
       if (!facts) return null;
-      const pause = send.origin === 'flow' ? await this.pauses.active(request.workspaceId, request.contactId, request.flowId) : null;
+      const pause =
+        send.origin === 'flow' && request.pauseLooked !== true
+          ? await this.pauses.active(request.workspaceId, request.contactId, request.flowId)
+          : null;
       return { ...facts, pause: pause ? { cause: pause.reason, until: pause.until } : null };
     };
 

@@ -17,9 +17,9 @@ import { ExecutionStore, type Firing } from '../executions/execution-store.servi
 import { NotifierService } from '../notifications/notifier.service';
 import { type ActivePause, PauseService } from '../pauses/pause.service';
 import { type WorkspaceRuntimeSettings, WorkspaceSettingsService } from '../workspaces/workspace-settings.service';
-import { type CompiledFlow, flowVersionView } from './compiled-flow';
-import { ConditionError } from './condition-engine.service';
-import { FlowVersionCache } from './flow-version-cache.service';
+import { type CompiledFlow, flowVersionView } from '../runtime/compiled-flow';
+import { ConditionError } from '../logic/condition-engine.service';
+import { FlowVersionCache } from '../runtime/flow-version-cache.service';
 import { StepServicesFactory } from './step-services.factory';
 
 interface RunState {
@@ -40,6 +40,8 @@ interface RunState {
   firing: { waitId: string; outcome: WakeUp['outcome']; lateByMs: number } | null;
   /** The entry rules found no pause a moment ago: the first side-effect step need not look again. */
   pauseChecked: boolean;
+  /** This runner looked for a pause just before the current step and found none: its send need not look again. */
+  pauseLooked: boolean;
 }
 
 /** An execution just stored as entered, with what it was entered for. */
@@ -167,6 +169,7 @@ export class FlowRunner {
       retryOf: null,
       firing: null,
       pauseChecked: entered.pauseChecked,
+      pauseLooked: false,
     };
     await this.advance(state);
   }
@@ -244,9 +247,7 @@ export class FlowRunner {
     reason: string,
     manager: EntityManager = this.dataSource.manager,
   ): Promise<boolean> {
-    const ended = await this.store.end(manager, executionId, status, reason, this.clock.now());
-    if (ended) this.metrics.executionsFinished.inc({ status });
-    return ended;
+    return this.store.end(manager, executionId, status, reason, this.clock.now());
   }
 
   private async load(db: EntityManager, executionId: string): Promise<RunState | null> {
@@ -286,6 +287,7 @@ export class FlowRunner {
       retryOf: null,
       firing: null,
       pauseChecked: false,
+      pauseLooked: false,
     };
   }
 
@@ -297,8 +299,10 @@ export class FlowRunner {
       const nodeId: string = execution.currentNodeId;
       const compiled = flow.steps.get(nodeId);
       if (compiled?.definition.sideEffect && !execution.testMode) {
-        // Within one pass the entry's look stands: a pause made since is caught by the policy gate at the send itself.
+        // Within one pass the entry's look stands, for this step and for its send (the policy gate does not look
+        // again): one pause look per send, milliseconds before it, whichever of the entry or the runner made it.
         const pause = state.pauseChecked ? null : await this.pauses.active(execution.workspaceId, state.contact.id, execution.flowId);
+        state.pauseLooked = true;
         state.pauseChecked = false;
         if (pause) {
           await this.hold(state, nodeId, pause);
@@ -406,7 +410,9 @@ export class FlowRunner {
       stepOutputs: this.stepOutputs(state),
       workspace: state.workspace,
       testMode: execution.testMode,
+      pauseLooked: state.pauseLooked,
     });
+    state.pauseLooked = false;
     const context: StepContext<unknown> = {
       config: compiled.config,
       nodeId: step.nodeId,

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { lastScheduledTime, messageStatusDefinition, scheduleDefinition } from '@parley/nodes';
-import { scheduleAudienceCondition } from './schedule-audience';
+import { scheduleAudienceCondition } from '../logic/schedule-audience';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { Clock } from '../common/clock';
@@ -11,7 +11,7 @@ import { sqlRow, sqlRows } from '../database/sql-rows';
 import { Dispatcher } from '../dispatch/dispatcher';
 import { WhatsAppTemplatesService } from '../whatsapp/whatsapp-templates.service';
 import { readWorkspaceSettings } from '../workspaces/workspace-settings';
-import { FlowVersionCache } from './flow-version-cache.service';
+import { FlowVersionCache } from '../runtime/flow-version-cache.service';
 import { PeriodicTask } from '../common/periodic-task';
 
 const publishedRow = z.object({ flow_id: z.string(), workspace_id: z.string(), version_id: z.string(), published_at: z.date() });

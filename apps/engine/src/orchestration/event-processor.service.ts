@@ -10,17 +10,15 @@ import { EngineMetrics } from '../metrics/engine-metrics';
 import { ExecutionStore } from '../executions/execution-store.service';
 import { PauseService } from '../pauses/pause.service';
 import type { CompiledFlow } from '../runtime/compiled-flow';
-import { ConditionEngineService } from '../runtime/condition-engine.service';
-import { eventPassesFilter, readEventFilter } from '../runtime/event-filter';
-import { type EnteredExecution, FlowRunner } from '../runtime/flow-runner.service';
+import { ConditionEngineService } from '../logic/condition-engine.service';
+import { eventPassesFilter, readEventFilter } from '../logic/event-filter';
+import { type EnteredExecution, FlowRunner } from './flow-runner.service';
 import { FlowVersionCache } from '../runtime/flow-version-cache.service';
 import { type PublishedFlow, PublishedFlowsCache } from '../runtime/published-flows-cache.service';
 import { TestRunMessagesService } from '../test-runs/test-run-messages.service';
 import { type WorkspaceRuntimeSettings, WorkspaceSettingsService } from '../workspaces/workspace-settings.service';
-import { CONTACT_UNLOCK_SQL, TRY_CONTACT_LOCK_SQL } from './contact-lock';
-import { RUNTIME_EVENT_COLUMNS, runtimeEventRow, toRuntimeEvent } from './runtime-event-row';
+import { RUNTIME_EVENT_COLUMNS, runtimeEventRow, toRuntimeEvent } from '../events/runtime-event-row';
 
-const lockedRow = z.object({ locked: z.boolean() });
 const idRow = z.object({ id: z.string() });
 const publishedRow = z.object({ flow_id: z.string(), version_id: z.string() });
 const dueWaitRow = z.object({
@@ -35,18 +33,12 @@ const dueWaitRow = z.object({
 /** How many pending events (and, apart, due waits) one statement fetches. */
 const WORK_BATCH = 25;
 
-/** A contact's orphans, pending events and due waits in one statement, in one row shape. */
-const WORK_SQL = `
-  SELECT * FROM (SELECT 'orphan' AS kind, id::text AS id, started_at AS at, workspace_id, NULL::text AS type, NULL::jsonb AS payload,
-                        NULL::uuid AS flow_id, NULL::text AS trigger_event_id, contact_id
-                   FROM executions WHERE contact_id = $1 AND status = 'running' ORDER BY started_at) o
-  UNION ALL
-  SELECT * FROM (SELECT 'event', id::text, occurred_at, workspace_id, type, payload, NULL::uuid, NULL::text, contact_id
-                   FROM events WHERE contact_id = $1 AND processed_at IS NULL ORDER BY occurred_at, id LIMIT $3) e
-  UNION ALL
-  SELECT * FROM (SELECT 'wait', id::text, due_at, workspace_id, kind, NULL::jsonb, flow_id, trigger_event_id::text, contact_id
-                   FROM waits WHERE contact_id = $1 AND status = 'waiting' AND due_at <= coalesce($2::timestamptz, now())
-                  ORDER BY due_at LIMIT $3) w`;
+/**
+ * A contact's orphans, pending events and due waits in one statement, in one row shape
+ * (migration 1765270000000). With `$4` true it first takes the contact's lock, and answers
+ * one row of kind 'busy' when another session holds it: lock and first fetch, one round trip.
+ */
+const WORK_SQL = 'SELECT * FROM parley_contact_work($1::uuid, $2::timestamptz, $3::integer, $4::boolean)';
 const workRow = z.object({
   kind: z.enum(['orphan', 'event', 'wait']),
   id: z.string(),
@@ -58,10 +50,15 @@ const workRow = z.object({
   trigger_event_id: z.string().nullable(),
   contact_id: z.string(),
 });
+/** What the lock-taking fetch answers: the work, or only that someone else holds the contact. */
+const lockedWorkRow = z.union([z.object({ kind: z.literal('busy') }), workRow]);
+type WorkRow = z.infer<typeof workRow>;
 
-/** Whether the contact has pending events or due waits (one statement, after letting go of the lock). */
-const PENDING_SQL = `SELECT EXISTS (SELECT 1 FROM events WHERE contact_id = $1 AND processed_at IS NULL)
-    OR EXISTS (SELECT 1 FROM waits WHERE contact_id = $1 AND status = 'waiting' AND due_at <= coalesce($2::timestamptz, now())) AS pending`;
+/**
+ * Lets go of the contact's lock and says whether it has pending events or due waits, one
+ * round trip; the check reads after the unlock (its own snapshot inside the function).
+ */
+const RELEASE_SQL = 'SELECT parley_contact_release($1::uuid, $2::timestamptz) AS pending';
 const pendingRow = z.object({ pending: z.boolean() });
 
 /** What an event may act on: the contact's active executions (exit rules) and its waits for this event type. */
@@ -132,20 +129,26 @@ export class EventProcessorService {
     await connection.connect();
     // The contact's work takes pooled connections statement by statement. Running it on the connection that
     // holds the lock (issue 12) starved the pool at saturation: step services (sends, claims) take nested pooled
-    // connections while every contact in flight held one, so it waits for a design that bounds both.
+    // connections while every contact in flight held one, so it waits for a design that bounds both. Only the
+    // lock's own round trips run there: taking it with the first batch, and letting go with the pending check.
     const db = this.dataSource.manager;
     try {
       for (;;) {
-        const lock = await sqlRow(connection, lockedRow, TRY_CONTACT_LOCK_SQL, [contactId]);
-        if (!lock?.locked) return;
-        try {
-          await this.drain(db, contactId);
-        } finally {
-          await connection.query(CONTACT_UNLOCK_SQL, [contactId]);
+        const rows = await sqlRows(connection, lockedWorkRow, WORK_SQL, [contactId, this.databaseClock.fixed(), WORK_BATCH, true]);
+        const first: WorkRow[] = [];
+        for (const row of rows) {
+          if (row.kind === 'busy') return;
+          first.push(row);
         }
-        // Work stored while we held the lock was dispatched to a processor that found it taken: it is ours.
-        const more = await sqlRow(db, pendingRow, PENDING_SQL, [contactId, this.databaseClock.fixed()]);
-        if (!more?.pending) return;
+        let pending: boolean;
+        try {
+          await this.drain(db, contactId, first);
+        } finally {
+          // Work stored while we held the lock was dispatched to a processor that found it taken: it is ours.
+          const released = await sqlRow(connection, pendingRow, RELEASE_SQL, [contactId, this.databaseClock.fixed()]);
+          pending = released?.pending ?? false;
+        }
+        if (!pending) return;
       }
     } finally {
       await connection.release();
@@ -159,11 +162,13 @@ export class EventProcessorService {
    * crash changes nothing (executions are unique per flow and event, waits
    * fire once), so a crash before the mark only repeats idempotent work.
    */
-  private async drain(db: EntityManager, contactId: string): Promise<void> {
+  private async drain(db: EntityManager, contactId: string, first: readonly WorkRow[]): Promise<void> {
     const published = new Map<string, PublishedFlow[]>();
     const memo: DrainMemo = { noActiveExecutions: false };
+    let rows: readonly WorkRow[] | null = first;
     for (;;) {
-      const batch = await this.fetchWork(db, contactId);
+      const batch = this.orderWork(rows ?? (await this.fetchWork(db, contactId)));
+      rows = null;
       const handled: string[] = [];
       try {
         for (const work of batch.work) {
@@ -190,8 +195,12 @@ export class EventProcessorService {
    * happened first going first. When a list fills its batch, only what comes
    * before its last item is taken, so nothing is run out of order.
    */
-  private async fetchWork(db: EntityManager, contactId: string): Promise<{ work: Work[]; truncated: boolean }> {
-    const rows = await sqlRows(db, workRow, WORK_SQL, [contactId, this.databaseClock.fixed(), WORK_BATCH]);
+  private async fetchWork(db: EntityManager, contactId: string): Promise<WorkRow[]> {
+    return sqlRows(db, workRow, WORK_SQL, [contactId, this.databaseClock.fixed(), WORK_BATCH, false]);
+  }
+
+  /** Puts a fetched batch in the order it must run (see fetchWork); `truncated` when a list filled its batch. */
+  private orderWork(rows: readonly WorkRow[]): { work: Work[]; truncated: boolean } {
     const work: Work[] = [];
     const events: Extract<Work, { kind: 'event' }>[] = [];
     const waits: Extract<Work, { kind: 'wait' }>[] = [];
@@ -247,7 +256,7 @@ export class EventProcessorService {
       if (!eventRow || !published) return;
       const flow = await this.versions.get(published.version_id);
       const event = toRuntimeEvent(eventRow);
-      const id = await this.enter(db, wait.workspace_id, published.flow_id, flow, event, true);
+      const id = await this.enter(db, wait.workspace_id, published.flow_id, flow, event, true, false);
       if (id)
         await this.runner.runEntered(
           {
@@ -305,7 +314,7 @@ export class EventProcessorService {
         flows = await this.publishedFlows.get(workspaceId);
         published.set(workspaceId, flows);
       }
-      const { resumed, entered } = await this.startExecutions(db, workspaceId, event, workspace, flows);
+      const { resumed, entered } = await this.startExecutions(db, workspaceId, event, workspace, flows, memo.noActiveExecutions);
       if (resumed.length > 0 || entered.length > 0) memo.noActiveExecutions = false;
       for (const id of resumed) await this.runner.run(id, db);
       for (const execution of entered) await this.runner.runEntered(execution, db);
@@ -377,6 +386,7 @@ export class EventProcessorService {
     event: RuntimeEvent,
     workspace: WorkspaceRuntimeSettings,
     published: readonly PublishedFlow[],
+    noActiveExecutions: boolean,
   ): Promise<{ resumed: string[]; entered: EnteredExecution[] }> {
     let started: string[] | null = null;
     const entered: EnteredExecution[] = [];
@@ -409,7 +419,7 @@ export class EventProcessorService {
         continue;
       }
       if (!matches) continue;
-      const id = await this.enter(db, workspaceId, flowId, flow, event, false);
+      const id = await this.enter(db, workspaceId, flowId, flow, event, false, noActiveExecutions);
       // enter() answers an id only for a row it inserted, so a new customer's message needs no other look.
       if (id) entered.push({ id, workspaceId, flowId, flow, event, now: this.clock.now(), pauseChecked: pauseChecked(flow) });
       // Nothing inserted: this event may have started the flow before a crash; such a run is run again, never duplicated.
@@ -439,6 +449,7 @@ export class EventProcessorService {
     flow: CompiledFlow,
     event: RuntimeEvent,
     debounced: boolean,
+    noActiveExecutions: boolean,
   ): Promise<string | null> {
     const settings = flow.settings;
     const now = this.clock.now();
@@ -465,7 +476,9 @@ export class EventProcessorService {
       );
       if (before) skip = 'once_per_contact';
     }
-    if (!skip) {
+    // Re-entry rules look at the contact's other active runs of this flow; none to look for when the pass saw the
+    // contact with no active execution before this event (a new customer's first message).
+    if (!skip && !noActiveExecutions) {
       const active = await sqlRows(
         db,
         idRow,

@@ -1,6 +1,6 @@
 import { deliverWebhook, statusPayload } from '@parley/whatsapp-simulator';
-import { SweeperService } from '../dispatch/sweeper.service';
-import { EventProcessorService } from '../events/event-processor.service';
+import { SweeperService } from './sweeper.service';
+import { EventProcessorService } from './event-processor.service';
 import { type EngineHarness, startEngineHarness } from '../test-support/engine-harness';
 import { priceReplyFlow } from '../test-support/flow-fixtures';
 import { arr, obj, str } from '../test-support/json';

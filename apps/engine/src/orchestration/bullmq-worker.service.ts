@@ -10,9 +10,9 @@ import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { EngineConfig } from '../config/engine-config';
 import { ENGINE_CONFIG } from '../config/engine-config.token';
-import { Dispatcher } from './dispatcher';
-import { redisConnection } from './redis-connection';
-import { WORK_QUEUE, workItemSchema } from './work-queue';
+import { Dispatcher } from '../dispatch/dispatcher';
+import { redisConnection } from '../dispatch/redis-connection';
+import { WORK_QUEUE, workItemSchema } from '../dispatch/work-queue';
 import { WorkRunner } from './work-runner.service';
 import { codeOfError, errorConstraint } from '../common/error-code';
 

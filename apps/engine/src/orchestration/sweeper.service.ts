@@ -5,13 +5,13 @@ import { Clock } from '../common/clock';
 import type { EngineConfig } from '../config/engine-config';
 import { ENGINE_CONFIG } from '../config/engine-config.token';
 import { sqlRows } from '../database/sql-rows';
-import { contactLockHeldSql } from '../events/contact-lock';
-import { Dispatcher } from './dispatcher';
-import type { WorkItem } from './work-item';
+import { contactLockHeldSql } from './contact-lock';
+import { Dispatcher } from '../dispatch/dispatcher';
+import type { WorkItem } from '../dispatch/work-item';
 import { PeriodicTask } from '../common/periodic-task';
 
 const BATCH = 500;
-const idRow = z.object({ id: z.string() });
+const sweptRow = z.object({ kind: z.enum(['webhook', 'contact']), id: z.string() });
 
 /**
  * Re-dispatches work whose rows are still pending after a grace period: the
@@ -51,29 +51,25 @@ export class SweeperService implements OnApplicationBootstrap, OnApplicationShut
   /** Dispatches pending work older than `graceMs`; returns how many items. */
   async sweep(graceMs: number): Promise<number> {
     const cutoff = new Date(this.clock.now().getTime() - graceMs);
-    const webhooks = await sqlRows(
+    // One statement for the three lists: this runs every SWEEP_INTERVAL_MS in every worker, busy or idle.
+    const rows = await sqlRows(
       this.dataSource,
-      idRow,
-      'SELECT id::text AS id FROM webhook_deliveries WHERE processed_at IS NULL AND received_at <= $1 ORDER BY id LIMIT $2',
+      sweptRow,
+      `(SELECT 'webhook' AS kind, id::text AS id FROM webhook_deliveries
+         WHERE processed_at IS NULL AND received_at <= $1 ORDER BY id LIMIT $2)
+       UNION ALL
+       (SELECT 'contact', contact_id::text FROM events e WHERE processed_at IS NULL AND received_at <= $1
+           AND NOT ${contactLockHeldSql('e.contact_id')}
+         GROUP BY contact_id ORDER BY min(id) LIMIT $2)
+       UNION ALL
+       -- Executions left "running" by a process that died mid-step.
+       (SELECT DISTINCT 'contact', contact_id::text FROM executions x WHERE status = 'running' AND updated_at <= $1
+           AND NOT ${contactLockHeldSql('x.contact_id')} LIMIT $2)`,
       [cutoff, BATCH],
     );
-    const contacts = await sqlRows(
-      this.dataSource,
-      idRow,
-      `SELECT contact_id::text AS id FROM events e WHERE processed_at IS NULL AND received_at <= $1
-          AND NOT ${contactLockHeldSql('e.contact_id')}
-        GROUP BY contact_id ORDER BY min(id) LIMIT $2`,
-      [cutoff, BATCH],
-    );
-    // Executions left "running" by a process that died mid-step.
-    const stuck = await sqlRows(
-      this.dataSource,
-      idRow,
-      `SELECT DISTINCT contact_id::text AS id FROM executions x WHERE status = 'running' AND updated_at <= $1
-          AND NOT ${contactLockHeldSql('x.contact_id')} LIMIT $2`,
-      [cutoff, BATCH],
-    );
-    const contactIds = new Set([...contacts, ...stuck].map((r) => r.id));
+    const webhooks = rows.filter((r) => r.kind === 'webhook');
+    const contacts = rows.filter((r) => r.kind === 'contact');
+    const contactIds = new Set(contacts.map((r) => r.id));
     const items: WorkItem[] = [
       ...webhooks.map((r): WorkItem => ({ kind: 'webhook', id: r.id, recovery: true })),
       ...[...contactIds].map((id): WorkItem => ({ kind: 'contact', id, recovery: true })),

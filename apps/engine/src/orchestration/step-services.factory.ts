@@ -21,8 +21,8 @@ import { ConversationHandoverService } from '../conversations/conversation-hando
 import { PauseService } from '../pauses/pause.service';
 import { WhatsAppSenderService } from '../whatsapp/whatsapp-sender.service';
 import type { WorkspaceRuntimeSettings } from '../workspaces/workspace-settings.service';
-import { ConditionEngineService } from './condition-engine.service';
-import { renderTemplate } from './template-renderer';
+import { ConditionEngineService } from '../logic/condition-engine.service';
+import { renderTemplate } from '../logic/template-renderer';
 
 export interface StepScope {
   workspaceId: string;
@@ -39,6 +39,8 @@ export interface StepScope {
   workspace: WorkspaceRuntimeSettings;
   /** Test runs: messages go to the simulator only, notifications say they come from a test. */
   testMode: boolean;
+  /** The runner looked for a pause of this contact and flow just before this step and found none. */
+  pauseLooked: boolean;
 }
 
 export interface StepServicesWithLog {
@@ -95,6 +97,7 @@ export class StepServicesFactory {
         flowId: scope.flowId,
         flowVersionId: scope.flowVersionId,
         testMode: scope.testMode,
+        pauseLooked: scope.pauseLooked,
       }),
       contact: {
         addTags: (tags) => this.contacts.addTags(contactScope, tags),
