@@ -4,7 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { Clock } from '../common/clock';
 import { sqlRow, sqlRows } from '../database/sql-rows';
-import { EventWriterService } from '../events/event-writer.service';
+import { EventWriterService, type NewEvent } from '../events/event-writer.service';
 import { toE164 } from './phone-number';
 
 export interface ContactIdentity {
@@ -169,16 +169,7 @@ export class ContactResolverService {
       }
       // One statement for the page's contact.created events (one per contact this call made).
       await this.events.recordMany(
-        [...made.values()]
-          .filter((row) => row.inserted)
-          .map((row) => ({
-            workspaceId,
-            contactId: row.id,
-            type: 'contact.created',
-            source: 'contact',
-            sourceId: `${row.id}:created`,
-            payload: { source },
-          })),
+        [...made.values()].filter((row) => row.inserted).map((row) => contactCreatedEvent(workspaceId, row.id, source)),
         manager,
       );
     }
@@ -254,21 +245,23 @@ export class ContactResolverService {
       );
       if (!row) throw new Error('contact insert returned nothing');
       if (row.inserted) {
-        await this.events.record(
-          {
-            workspaceId,
-            contactId: row.id,
-            type: 'contact.created',
-            source: 'contact',
-            sourceId: `${row.id}:created`,
-            payload: { source },
-          },
-          manager,
-        );
+        await this.events.record(contactCreatedEvent(workspaceId, row.id, source), manager);
       }
       return row;
     };
     const created = outer ? await insert(outer) : await this.dataSource.transaction(insert);
     return { contactId: created.id, created: created.inserted };
   }
+}
+
+/** The event a contact's creation records; its source id makes a repeat of it a no-op. */
+function contactCreatedEvent(workspaceId: string, contactId: string, source: string): NewEvent {
+  return {
+    workspaceId,
+    contactId,
+    type: 'contact.created',
+    source: 'contact',
+    sourceId: `${contactId}:created`,
+    payload: { source },
+  };
 }

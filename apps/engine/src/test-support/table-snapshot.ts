@@ -27,7 +27,10 @@ function quoteIdentifier(name: string): string {
  * left out: they move on their own, not because of a request. So are the
  * report rollups: they are recomputed from the raw rows (which the snapshot
  * covers) whenever the rollup catches up, so a round that lands between two
- * snapshots would look like a write by the request in between.
+ * snapshots would look like a write by the request in between. A recount
+ * asked for earlier finishes in that background round too: its progress
+ * columns and its "reports.recounted" audit entry are the round's writes, so
+ * only what a request writes of them is held.
  */
 const KEPT_TOTALS: Record<string, string | null> = {
   conversation_counts: `SELECT workspace_id, status, assignee_key, sum(n) AS n
@@ -44,6 +47,8 @@ const KEPT_TOTALS: Record<string, string | null> = {
   report_conversion_facts: null,
   report_tag_hours: null,
   duplicate_scan_state: null,
+  audit_log: `SELECT * FROM audit_log WHERE action <> 'reports.recounted'`,
+  report_recounts: 'SELECT id, workspace_id, requested_by, requested_at FROM report_recounts',
 };
 
 /**
