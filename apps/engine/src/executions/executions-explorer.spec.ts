@@ -109,6 +109,49 @@ describe('executions explorer: filters across flows, health strip, saved views',
     expect((await list('status=held&limit=5')).map((e) => e['status'])).toEqual(['held', 'held', 'held', 'held', 'held']);
   });
 
+  it('pages a contact search the same whether it matches a few contacts or many (read by contact, or walked newest first)', async () => {
+    // 250 customers named "Walker n", one run each a minute apart: "walker" matches all 250 (more than the 200 read by
+    // contact, so the runs are walked newest first), "walker 1" matches 111 (read by contact).
+    await h.sql(
+      `WITH made AS (
+         INSERT INTO contacts (workspace_id, wa_id, phone_e164, display_name)
+         SELECT $1, (393339000000 + g)::text, '+' || (393339000000 + g)::text, 'Walker ' || g FROM generate_series(1, 250) g
+         RETURNING id, wa_id)
+       INSERT INTO executions (workspace_id, flow_id, flow_version_id, contact_id, status, current_node_id, started_at, updated_at)
+       SELECT e.workspace_id, e.flow_id, e.flow_version_id, m.id, 'succeeded', 'reply',
+              '2026-02-01T00:00:00Z'::timestamptz + (m.wa_id::bigint - 393339000000) * interval '1 minute', now()
+         FROM made m CROSS JOIN (SELECT * FROM executions WHERE workspace_id = $1 LIMIT 1) e`,
+      [s.workspace.id],
+    );
+    const pages = async (query: string) => {
+      const ids: unknown[] = [];
+      let cursor = '';
+      for (let page = 0; page < 50; page += 1) {
+        const body = obj((await s.admin.get(`/api/executions?${query}&limit=40${cursor}`)).body);
+        ids.push(...arr(body['data']).map((e) => obj(e)['id']));
+        if (body['nextCursor'] === null) break;
+        cursor = `&cursor=${str(body['nextCursor'])}`;
+      }
+      return ids;
+    };
+    const expected = async (name: string) =>
+      (
+        await h.sql(
+          `SELECT e.id FROM executions e JOIN contacts c ON c.id = e.contact_id
+            WHERE e.workspace_id = $1 AND c.display_name ILIKE $2 ORDER BY e.started_at DESC, e.id DESC`,
+          [s.workspace.id, name],
+        )
+      ).map((row) => row['id']);
+    const walked = await pages('contact=walker');
+    expect(walked).toHaveLength(250);
+    expect(walked).toEqual(await expected('%walker%'));
+    const byContact = await pages('contact=walker%201');
+    expect(byContact).toHaveLength(111);
+    expect(byContact).toEqual(await expected('%walker 1%'));
+    expect(await pages('contact=walker&status=failed')).toEqual([]);
+    expect(await pages('contact=walker&failedStep=reply')).toEqual([]);
+  });
+
   it('refuses bad explorer filters naming them', async () => {
     for (const [query, field] of [
       ['status=failed,exploded', 'status'],

@@ -14,6 +14,7 @@ import { ExecutionStep } from './execution-step.entity';
 import { Execution } from './execution.entity';
 import type { ExecutionStatus } from './execution-status';
 import type { RetryOptions } from './retry-decision';
+import { countTerms, type CountTerm } from './health-count-terms';
 
 /** Which executions: every filter of the explorer (all optional, combined with AND). */
 export interface ExecutionMatch {
@@ -62,6 +63,38 @@ function stuckIdsSql(workspace: string, before: string): string {
           UNION ALL
           SELECT w.execution_id FROM waits w
            WHERE w.workspace_id = ${workspace} AND w.status = 'waiting' AND w.due_at < ${before} AND w.execution_id IS NOT NULL`;
+}
+
+/** How a page reads the data-dependent filters (`ExecutionsService.readPlan`). */
+interface ReadPlan {
+  /** The contacts the search matched, when there are few. */
+  contactIds?: string[];
+  /** The search matched many contacts: walk the runs newest first. */
+  contactWalk?: boolean;
+  /** Many runs are stuck: walk the active runs newest first. */
+  stuckWalk?: boolean;
+}
+
+/**
+ * Up to this many matching contacts, a page reads their runs by contact and
+ * orders them; past it, it walks the runs newest first (each probe then finds
+ * a match often enough that a page costs fewer reads than ordering them all).
+ */
+const CONTACTS_READ_BY_CONTACT = 200;
+
+/** Below this many stuck runs, a page fetches them as a set; from it on, it walks the active runs. */
+const STUCK_READ_AS_SET = 2_000;
+
+/** A contact search's SQL condition on `c` (name, or number when it has 3 digits or more), given its parameters' places. */
+function contactSearch(text: string): { condition: (name: string, digits: string) => string; name: string; digits: string | null } {
+  const digits = text.replace(/[^\d]/g, '');
+  const byNumber = digits.length >= 3;
+  return {
+    condition: (name, digitsPlace) =>
+      `(c.display_name ILIKE ${name}${byNumber ? ` OR c.wa_id LIKE ${digitsPlace} OR c.phone_e164 LIKE ${digitsPlace}` : ''})`,
+    name: `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
+    digits: byNumber ? `%${digits}%` : null,
+  };
 }
 
 function viewExecution(execution: Execution) {
@@ -227,7 +260,7 @@ export class ExecutionsService {
   }
 
   /** Executions of the workspace matching `match`, newest first. */
-  private matching(workspaceId: string, match: ExecutionMatch): SelectQueryBuilder<Execution> {
+  private matching(workspaceId: string, match: ExecutionMatch, plan: ReadPlan = {}): SelectQueryBuilder<Execution> {
     const query = this.dataSource
       .getRepository(Execution)
       .createQueryBuilder('e')
@@ -238,15 +271,20 @@ export class ExecutionsService {
     if (match.flowVersionId) query.andWhere('e.flowVersionId = :flowVersionId', { flowVersionId: match.flowVersionId });
     if (match.contactId) query.andWhere('e.contactId = :contactId', { contactId: match.contactId });
     if (match.contact) {
-      const digits = match.contact.replace(/[^\d]/g, '');
-      query.andWhere(
-        // The matching contacts first (at most 1,000), then their executions by id: as a row-by-row filter the
-        // planner walked every execution newest first looking for the few of one customer.
-        `e.contactId = ANY(ARRAY(SELECT c.id FROM contacts c WHERE c.workspace_id = :workspaceId
-           AND (c.display_name ILIKE :contactName ${digits.length >= 3 ? 'OR c.wa_id LIKE :contactDigits OR c.phone_e164 LIKE :contactDigits' : ''})
-           LIMIT 1000))`,
-        { contactName: `%${match.contact.replace(/[\\%_]/g, (c) => `\\${c}`)}%`, contactDigits: `%${digits}%` },
-      );
+      const search = contactSearch(match.contact);
+      const condition = search.condition(':contactName', ':contactDigits');
+      query.setParameters({ contactName: search.name, contactDigits: search.digits });
+      if (plan.contactIds) {
+        // A few matching contacts: their runs by the contact index (at most a few hundred contacts' runs to order).
+        query.andWhere('e.contactId = ANY(CAST(:contactIds AS uuid[]))', { contactIds: plan.contactIds });
+      } else if (plan.contactWalk) {
+        // Many matching contacts: the runs newest first, each one's contact probed by its key until the page is
+        // full (the matches are common, so a page is found early). A per-row subquery, so the planner cannot
+        // turn it into a join that reads every match's runs and sorts them.
+        query.andWhere(`(SELECT ${condition} FROM contacts c WHERE c.id = e.contact_id) IS TRUE`);
+      } else {
+        query.andWhere(`e.contactId IN (SELECT c.id FROM contacts c WHERE c.workspace_id = :workspaceId AND ${condition})`);
+      }
     }
     if (typeof match.status === 'string') query.andWhere('e.status = :status', { status: match.status });
     else if (match.status) query.andWhere('e.status IN (:...statuses)', { statuses: match.status.length > 0 ? match.status : ['none'] });
@@ -254,11 +292,20 @@ export class ExecutionsService {
     if (match.failedStep) query.andWhere(`e.status = 'failed' AND e.currentNodeId = :failedStep`, { failedStep: match.failedStep });
     if (match.stuck) {
       const before = new Date(this.clock.now().getTime() - STUCK_AFTER_MS);
-      // Matched by id against the stuck set (a semi-join the planner drives from that small set): as a row-by-row
-      // filter it walked every execution newest first, and as an id array it compared each row with every stuck id.
-      query.andWhere(`e.status IN ('running', 'waiting') AND e.id IN (${stuckIdsSql(':workspaceId', ':stuckBefore')})`, {
-        stuckBefore: before,
-      });
+      query.setParameters({ stuckBefore: before });
+      if (plan.stuckWalk) {
+        // Many stuck runs: the active runs newest first, each one's wait probed by its key (stuck runs are then
+        // common enough that a page is found early); fetching and sorting a large stuck set took seconds.
+        query.andWhere(
+          `((e.status = 'running' AND e.updatedAt < :stuckBefore)
+            OR (e.status = 'waiting' AND (SELECT w.due_at FROM waits w
+                  WHERE w.execution_id = e.id AND w.status = 'waiting' AND w.execution_id IS NOT NULL) < :stuckBefore))`,
+        );
+      } else {
+        // Matched by id against the stuck set (a semi-join the planner drives from that small set): as a row-by-row
+        // filter it walked every execution newest first, and as an id array it compared each row with every stuck id.
+        query.andWhere(`e.status IN ('running', 'waiting') AND e.id IN (${stuckIdsSql(':workspaceId', ':stuckBefore')})`);
+      }
     }
     if (match.testRuns === 'exclude') query.andWhere('e.testMode = false');
     if (match.testRuns === 'only') query.andWhere('e.testMode = true');
@@ -274,10 +321,30 @@ export class ExecutionsService {
    */
   async health(workspaceId: string, from: Date, to: Date) {
     const previousFrom = new Date(from.getTime() - (to.getTime() - from.getTime()));
-    const stuckBefore = new Date(this.clock.now().getTime() - STUCK_AFTER_MS);
-    // What is active now is counted up to a cap (LIMIT inside each count): a million waiting runs would cost
-    // seconds to count exactly, and past the cap the strip says "10,000+".
-    const cap = HEALTH_COUNT_CAP + 1;
+    const now = this.clock.now();
+    const stuckBefore = new Date(now.getTime() - STUCK_AFTER_MS);
+    // Runs and failures come from the hourly counts the executions' triggers keep (a few hundred rows for two days),
+    // with the partial hours at the periods' ends counted from the executions themselves.
+    const parameters: unknown[] = [workspaceId];
+    const place = (value: unknown) => {
+      parameters.push(value);
+      return `$${parameters.length}`;
+    };
+    const termSql = (term: CountTerm) =>
+      term.source === 'hours'
+        ? `(SELECT ${term.sign} * coalesce(sum(runs), 0) AS runs, ${term.sign} * coalesce(sum(failures), 0) AS failures
+              FROM execution_hourly_counts WHERE workspace_id = $1 AND hour >= ${place(term.from)} AND hour < ${place(term.to)})`
+        : `(SELECT ${term.sign} * count(*) AS runs, ${term.sign} * count(*) FILTER (WHERE status = 'failed') AS failures
+              FROM executions WHERE workspace_id = $1 AND NOT test_mode AND started_at >= ${place(term.from)} AND started_at < ${place(term.to)})`;
+    const periodSql = (terms: readonly CountTerm[]) =>
+      terms.length === 0
+        ? 'SELECT 0 AS runs, 0 AS failures'
+        : `SELECT coalesce(sum(runs), 0)::int AS runs, coalesce(sum(failures), 0)::int AS failures FROM (${terms.map(termSql).join(' UNION ALL ')}) t`;
+    const current = periodSql(countTerms(from, to, now));
+    const previous = periodSql(countTerms(previousFrom, from, now));
+    // Stuck runs are counted up to a cap (LIMIT inside the count): stuck is a matter of time, which no trigger sees.
+    const cap = place(HEALTH_COUNT_CAP + 1);
+    const before = place(stuckBefore);
     const row = await sqlRow(
       this.dataSource,
       z.object({
@@ -290,21 +357,16 @@ export class ExecutionsService {
         running: z.number(),
         stuck: z.number(),
       }),
-      `SELECT
-         p.runs, p.failures, p.previous_runs, p.previous_failures,
-         (SELECT count(*)::int FROM (SELECT 1 FROM executions WHERE workspace_id = $1 AND status = 'waiting' LIMIT $6) c) AS waiting,
-         (SELECT count(*)::int FROM (SELECT 1 FROM executions WHERE workspace_id = $1 AND status = 'held' LIMIT $6) c) AS held,
-         (SELECT count(*)::int FROM (SELECT 1 FROM executions WHERE workspace_id = $1 AND status = 'running' LIMIT $6) c) AS running,
-         (SELECT count(*)::int FROM (SELECT 1 FROM executions e WHERE e.workspace_id = $1 AND e.status IN ('running', 'waiting')
-            AND e.id IN (${stuckIdsSql('$1', '$5')}) LIMIT $6) c) AS stuck
-       FROM (
-         -- Both periods in one index-only scan (the live runs' start-and-status index).
-         SELECT count(*) FILTER (WHERE started_at >= $2)::int AS runs,
-                count(*) FILTER (WHERE started_at >= $2 AND status = 'failed')::int AS failures,
-                count(*) FILTER (WHERE started_at < $2)::int AS previous_runs,
-                count(*) FILTER (WHERE started_at < $2 AND status = 'failed')::int AS previous_failures
-           FROM executions WHERE workspace_id = $1 AND NOT test_mode AND started_at >= $4 AND started_at < $3) p`,
-      [workspaceId, from, to, previousFrom, stuckBefore, cap],
+      `SELECT c.runs, c.failures, p.runs AS previous_runs, p.failures AS previous_failures,
+              coalesce(a.waiting, 0) AS waiting, coalesce(a.held, 0) AS held, coalesce(a.running, 0) AS running,
+              (SELECT count(*)::int FROM (SELECT 1 FROM executions e WHERE e.workspace_id = $1 AND e.status IN ('running', 'waiting')
+                 AND e.id IN (${stuckIdsSql('$1', before)}) LIMIT ${cap}) s) AS stuck
+         FROM (${current}) c
+        CROSS JOIN (${previous}) p
+        CROSS JOIN (SELECT (sum(n) FILTER (WHERE status = 'waiting'))::int AS waiting, (sum(n) FILTER (WHERE status = 'held'))::int AS held,
+                           (sum(n) FILTER (WHERE status = 'running'))::int AS running
+                      FROM execution_active_counts WHERE workspace_id = $1) a`,
+      parameters,
     );
     // Only the workspace's own: a parked delivery's error can quote a customer's message.
     const parked = await this.parkedWebhooks.list(workspaceId, 20);
@@ -354,12 +416,48 @@ export class ExecutionsService {
     };
   }
 
+  /**
+   * How a page reads the filters whose best read depends on the data: a
+   * contact search matching few contacts reads their runs by contact, one
+   * matching many walks the runs newest first; a few stuck runs are fetched as
+   * a set, many are found by walking the active runs (see `matching`).
+   */
+  private async readPlan(workspaceId: string, match: ExecutionMatch): Promise<ReadPlan> {
+    const plan: ReadPlan = {};
+    if (match.contact) {
+      const search = contactSearch(match.contact);
+      const ids = (
+        await sqlRows(
+          this.dataSource,
+          z.object({ id: z.string() }),
+          `SELECT c.id FROM contacts c WHERE c.workspace_id = $1 AND ${search.condition('$2', '$3')} LIMIT ${CONTACTS_READ_BY_CONTACT + 1}`,
+          search.digits === null ? [workspaceId, search.name] : [workspaceId, search.name, search.digits],
+        )
+      ).map((row) => row.id);
+      if (ids.length > CONTACTS_READ_BY_CONTACT) plan.contactWalk = true;
+      else plan.contactIds = ids;
+    }
+    if (match.stuck) {
+      const before = new Date(this.clock.now().getTime() - STUCK_AFTER_MS);
+      const found = await sqlRow(
+        this.dataSource,
+        z.object({ n: z.number() }),
+        `SELECT count(*)::int AS n FROM (${stuckIdsSql('$1', '$2')} LIMIT ${STUCK_READ_AS_SET}) s`,
+        [workspaceId, before],
+      );
+      plan.stuckWalk = (found?.n ?? 0) >= STUCK_READ_AS_SET;
+    }
+    return plan;
+  }
+
   async list(workspaceId: string, filter: ExecutionFilter) {
-    const statuses = typeof filter.status === 'string' ? null : filter.status;
+    const plan = await this.readPlan(workspaceId, filter);
+    const statuses =
+      typeof filter.status === 'string' ? null : (filter.status ?? (plan.stuckWalk ? (['running', 'waiting'] as const) : null));
     const rows =
       statuses && statuses.length > 1
-        ? await this.pageByStatus(workspaceId, filter, statuses)
-        : await this.pageQuery(workspaceId, filter).getMany();
+        ? await this.pageByStatus(workspaceId, filter, statuses, plan)
+        : await this.pageQuery(workspaceId, filter, plan).getMany();
     const page = rows.slice(0, filter.limit);
     const last = page[page.length - 1];
     const contexts = await this.contexts(workspaceId, page);
@@ -370,8 +468,8 @@ export class ExecutionsService {
   }
 
   /** The page (and one more row, to know whether there is a next one) after the filter's cursor, newest first. */
-  private pageQuery(workspaceId: string, filter: ExecutionFilter): SelectQueryBuilder<Execution> {
-    const query = this.matching(workspaceId, filter).limit(filter.limit + 1);
+  private pageQuery(workspaceId: string, filter: ExecutionFilter, plan: ReadPlan): SelectQueryBuilder<Execution> {
+    const query = this.matching(workspaceId, filter, plan).limit(filter.limit + 1);
     if (filter.cursor) {
       const cursor = decodeCursor(filter.cursor);
       if (!cursor) throw new BadRequestException('cursor: not a cursor this API gave out; start again without one.');
@@ -386,11 +484,16 @@ export class ExecutionsService {
    * As one `status IN (...)` filter the planner walks the workspace's
    * executions newest first, reading them all when the statuses are rare.
    */
-  private async pageByStatus(workspaceId: string, filter: ExecutionFilter, statuses: readonly ExecutionStatus[]): Promise<Execution[]> {
+  private async pageByStatus(
+    workspaceId: string,
+    filter: ExecutionFilter,
+    statuses: readonly ExecutionStatus[],
+    plan: ReadPlan,
+  ): Promise<Execution[]> {
     const parts: string[] = [];
     const parameters: unknown[] = [];
     for (const status of new Set(statuses)) {
-      const [sql, partParameters] = this.pageQuery(workspaceId, { ...filter, status })
+      const [sql, partParameters] = this.pageQuery(workspaceId, { ...filter, status }, plan)
         .select('e.id', 'id')
         .addSelect('e.startedAt', 'started_at')
         .getQueryAndParameters();
