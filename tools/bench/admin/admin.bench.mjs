@@ -46,7 +46,7 @@ import {
 
 const USAGE = `node tools/bench/admin/admin.bench.mjs [--executions=1000000] [--contacts=100000] [--samples=40] [--bulk=2000]
   [--live-rate=20] [--db=parley_bench_i13audit_admin] [--reseed] [--seed-only] [--port=0 (any free one)]
-  [--only=all|explorer|bulk]`;
+  [--only=all|explorer|bulk|stuck] [--stuck=100000] [--redis=redis://127.0.0.1:6379/13]`;
 const o = parseOptions(
   {
     executions: 1_000_000,
@@ -59,6 +59,8 @@ const o = parseOptions(
     'seed-only': false,
     port: 0,
     only: 'all',
+    stuck: 100_000,
+    redis: 'redis://127.0.0.1:6379/13',
   },
   USAGE,
 );
@@ -187,6 +189,9 @@ async function seed(client, api) {
        FROM executions WHERE status = 'waiting'`,
   );
   await client.query(`RESET session_replication_role`);
+  // The health strip's hourly counts are kept by triggers the seed turned off: count them once from the table.
+  log('  health strip counts');
+  await client.query('SELECT parley_execution_counts_recount()');
   for (const index of indexes) {
     log(`  index ${index.indexname}`);
     await client.query(index.indexdef);
@@ -219,6 +224,11 @@ function combinations(flowIds, versionIds) {
     ['contact search (name)', () => `contact=Customer%20${1 + Math.floor(Math.random() * o.contacts)}`],
     ['contact search (number)', () => `contact=${395000000000 + 1 + Math.floor(Math.random() * o.contacts)}`],
     ['contact search (name) + status=failed', () => `contact=Customer%20${1 + Math.floor(Math.random() * o.contacts)}&status=failed`],
+    // "Customer 5" matches 11,111 of 100,000 contacts; "Customer 512" 111; 9 digits of a number 1,000.
+    ['contact search (broad name: 11,111 contacts)', () => `contact=Customer%20${1 + Math.floor(Math.random() * 9)}`],
+    ['contact search (name: 111 contacts)', () => `contact=Customer%20${100 + Math.floor(Math.random() * 900)}`],
+    ['contact search (part of a number: 1,000 contacts)', () => `contact=${395000010 + Math.floor(Math.random() * 90)}`],
+    ['contact search (broad name) + status=failed', () => `contact=Customer%20${1 + Math.floor(Math.random() * 9)}&status=failed`],
     ['test runs only', () => 'testRuns=only'],
     ['test runs left out + held', () => 'testRuns=exclude&status=held'],
     ['status=failed,waiting', () => 'status=failed,waiting'],
@@ -241,6 +251,55 @@ async function timed(api, pathFor, samples) {
     if (response.status !== 200) throw new Error(`${path}: ${response.status} ${JSON.stringify(response.body).slice(0, 200)}`);
   }
   return summary(values.sort((a, b) => a - b));
+}
+
+/**
+ * The explorer's "stuck" filter and the health strip with `--stuck` overdue waits (runs waiting on a wait due an
+ * hour ago that nothing picked up), made for the measure and put back after it. The engine runs as API only, so its
+ * wait timer does not resume them.
+ */
+async function measureStuck(client, api, flowIds, total) {
+  log(`making ${fmt(o.stuck)} waits overdue`);
+  await client.query('DROP TABLE IF EXISTS bench_stuck');
+  await client.query(
+    `CREATE TABLE bench_stuck AS
+       SELECT w.id, w.due_at FROM waits w JOIN executions e ON e.id = w.execution_id
+        WHERE w.status = 'waiting' AND e.status = 'waiting' AND e.flow_id = ANY($1) ORDER BY w.id LIMIT $2`,
+    [flowIds, o.stuck],
+  );
+  await client.query(`UPDATE waits w SET due_at = now() - interval '1 hour' FROM bench_stuck b WHERE w.id = b.id`);
+  await client.query('ANALYZE waits');
+  try {
+    const first = performance.now();
+    const firstResponse = await api.get('/api/executions?limit=50&stuck=true');
+    const firstMs = performance.now() - first;
+    if (firstResponse.status !== 200 || firstResponse.body.data.length !== 50) throw new Error(`stuck page: ${firstResponse.status}`);
+    const flow = () => flowIds[Math.floor(Math.random() * flowIds.length)];
+    const rows = [];
+    for (const [name, query] of [
+      ['stuck', () => 'stuck=true'],
+      ['stuck + flow', () => `stuck=true&flowId=${flow()}`],
+      ['stuck + last 7 days', () => `stuck=true&from=${new Date(Date.now() - 7 * 86_400_000).toISOString()}`],
+    ]) {
+      await timed(api, () => `/api/executions?limit=50&${query()}`, 3);
+      const t = await timed(api, () => `/api/executions?limit=50&${query()}`, o.samples);
+      rows.push([name, fmt(t.p50, 1), fmt(t.p90, 1), fmt(t.p99, 1), fmt(t.max, 1)]);
+      log(`  ${name}: p50 ${fmt(t.p50, 1)} ms, p99 ${fmt(t.p99, 1)} ms`);
+    }
+    const health = await timed(api, () => '/api/executions/health', Math.min(o.samples, 20));
+    const strip = (await api.get('/api/executions/health')).body;
+    log(`  health strip: p50 ${fmt(health.p50, 1)} ms, p99 ${fmt(health.p99, 1)} ms (stuck ${strip.stuck}, capped ${strip.capped})`);
+    return [
+      `Stuck runs: ${fmt(o.stuck)} waiting runs of the seeded flows with their wait made overdue (due an hour ago), of ${fmt(total)} executions; the engine as API only (no wait timer). First stuck page right after: ${fmt(firstMs, 1)} ms. ${o.samples} requests per filter after 3 warm-ups, ms:`,
+      '',
+      table(['filter', 'p50', 'p90', 'p99', 'max'], rows),
+      '',
+      `Health strip with them: p50 ${fmt(health.p50, 1)} ms, p99 ${fmt(health.p99, 1)} ms (stuck shown: ${strip.stuck}, capped: ${JSON.stringify(strip.capped)}).`,
+    ];
+  } finally {
+    await client.query('UPDATE waits w SET due_at = b.due_at FROM bench_stuck b WHERE w.id = b.id');
+    await client.query('DROP TABLE bench_stuck');
+  }
 }
 
 /** What a bulk job of `action` acts on, made for the bench: failed runs (retry) or waiting runs with a wait due in a month (cancel). */
@@ -419,7 +478,9 @@ run(async () => {
   const machine = await machineInfo(client);
   const port = o.port > 0 ? o.port : await freePort();
   const engineUrl = `http://127.0.0.1:${port}`;
-  const engine = startEngine('admin-engine', engineEnv(url, null, { PORT: String(port), ENGINE_ROLE: 'all', LOG_LEVEL: 'error' }));
+  // The stuck measure makes waits overdue: an API-only engine (no wait timer) reads them without resuming them.
+  const role = o.only === 'stuck' ? { ENGINE_ROLE: 'api', REDIS_URL: o.redis } : { ENGINE_ROLE: 'all' };
+  const engine = startEngine('admin-engine', engineEnv(url, null, { PORT: String(port), ...role, LOG_LEVEL: 'error' }));
   await waitUntilReady(engineUrl, engine);
   const api = await apiLogin(engineUrl);
   if (fresh) await seed(client, api);
@@ -436,7 +497,23 @@ run(async () => {
   const versionIds = benchFlows.map((r) => r.published_version_id);
   const before = loadavg();
 
-  const explorer = o.only !== 'bulk';
+  if (o.only === 'stuck') {
+    const lines = await measureStuck(client, api, flowIds, total);
+    await engine.stop();
+    await client.end();
+    process.stdout.write(
+      `${[
+        ...lines,
+        '',
+        `Load average (1, 5, 15 min) before: ${before.map((v) => v.toFixed(2)).join(', ')}; after: ${loadavg()
+          .map((v) => v.toFixed(2))
+          .join(', ')}.`,
+      ].join('\n')}\n`,
+    );
+    return;
+  }
+
+  const explorer = o.only !== 'bulk' && o.only !== 'stuck';
   if (explorer) log('explorer first pages');
   const rows = [];
   const all = [];
