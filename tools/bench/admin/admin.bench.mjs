@@ -46,7 +46,7 @@ import {
 
 const USAGE = `node tools/bench/admin/admin.bench.mjs [--executions=1000000] [--contacts=100000] [--samples=40] [--bulk=2000]
   [--live-rate=20] [--db=parley_bench_i13audit_admin] [--reseed] [--seed-only] [--port=0 (any free one)]
-  [--only=all|explorer|bulk|stuck] [--stuck=100000] [--redis=redis://127.0.0.1:6379/13]`;
+  [--only=all|explorer|bulk|stuck] [--stuck=100000] [--redis=redis://127.0.0.1:6379/13] [--bulk-actions=retry,cancel]`;
 const o = parseOptions(
   {
     executions: 1_000_000,
@@ -61,6 +61,7 @@ const o = parseOptions(
     only: 'all',
     stuck: 100_000,
     redis: 'redis://127.0.0.1:6379/13',
+    'bulk-actions': 'retry,cancel',
   },
   USAGE,
 );
@@ -528,8 +529,9 @@ run(async () => {
   if (health) log(`  health strip: p50 ${fmt(health.p50, 1)} ms, p99 ${fmt(health.p99, 1)} ms`);
 
   const bulk = o.only !== 'explorer';
-  const retry = bulk ? await measureBulk(client, api, engineUrl, 'retry', o.bulk) : null;
-  const cancel = bulk ? await measureBulk(client, api, engineUrl, 'cancel', o.bulk) : null;
+  const actions = String(o['bulk-actions']).split(',');
+  const retry = bulk && actions.includes('retry') ? await measureBulk(client, api, engineUrl, 'retry', o.bulk) : null;
+  const cancel = bulk && actions.includes('cancel') ? await measureBulk(client, api, engineUrl, 'cancel', o.bulk) : null;
   const after = loadavg();
   await engine.stop();
   await client.end();

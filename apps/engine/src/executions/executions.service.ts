@@ -91,7 +91,8 @@ function contactSearch(text: string): { condition: (name: string, digits: string
   const byNumber = digits.length >= 3;
   return {
     condition: (name, digitsPlace) =>
-      `(c.display_name ILIKE ${name}${byNumber ? ` OR c.wa_id LIKE ${digitsPlace} OR c.phone_e164 LIKE ${digitsPlace}` : ''})`,
+      // One expression for both numbers, the one its trigram index covers (migration 1765275000001).
+      `(c.display_name ILIKE ${name}${byNumber ? ` OR (coalesce(c.wa_id, '') || ' ' || coalesce(c.phone_e164, '')) LIKE ${digitsPlace}` : ''})`,
     name: `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
     digits: byNumber ? `%${digits}%` : null,
   };

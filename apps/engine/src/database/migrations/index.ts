@@ -40,6 +40,7 @@ import { CrmNightlyBatch1765263200000 } from './1765263200000-crm-nightly-batch'
 import { CrmZohoNotifications1765273000000 } from './1765273000000-crm-zoho-notifications';
 import { ContactWorkFunctions1765270000000 } from './1765270000000-contact-work-functions';
 import { ExecutionHealthCounts1765275000000 } from './1765275000000-execution-health-counts';
+import { ExplorerContactNumbersTrgm1765275000001 } from './1765275000001-explorer-contact-numbers-trgm';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -85,4 +86,5 @@ export const MIGRATIONS = [
   ReportStatementTriggers1765274000002,
   ContactWorkFunctions1765270000000,
   ExecutionHealthCounts1765275000000,
+  ExplorerContactNumbersTrgm1765275000001,
 ];
