@@ -269,6 +269,25 @@ export class ConversationLedgerService {
       if (created === null) return false;
       conversation.id = created;
     }
+    // The live events are made before the write, so that they go in its statement: one round trip for both.
+    const events: NewStreamEvent[] = [];
+    for (const { row, conversation, transition, lastMessage, latest } of filed) {
+      const conversationId = conversation.id;
+      if (conversationId === null) continue;
+      const media = await this.recordMedia(manager, row);
+      const view = media
+        ? await this.messageView(manager, row.workspace_id, row.id)
+        : viewTimelineMessage({ ...row, conversation_id: conversationId });
+      // The media view is read before the message is linked below: it carries the link it is about to get.
+      if (view)
+        events.push({
+          workspaceId: row.workspace_id,
+          type: 'message.created',
+          payload: { conversationId, message: { ...view, conversationId } },
+        });
+      events.push(...(await this.conversationEvents(manager, row.workspace_id, conversationId, transition, latest ? lastMessage : null)));
+    }
+    const publish = this.stream.statementParts(17);
     const updates = [...conversations.values()].filter((c) => c.initial !== null);
     await preparedRowsIn(
       manager,
@@ -285,11 +304,14 @@ export class ConversationLedgerService {
                        $8::int[], $9::int[], $11::uuid[], $12::timestamptz[], $13::text[], $14::text[])
                 AS v(id, status, snoozed_until, assignee_user_id, waiting_since, last_inbound_at, last_activity_at, inbound_count,
                      resolved_inbound_count, last_message_id, last_message_at, last_message_preview, last_message_direction)
-          WHERE c.id = v.id)
-       -- A data-modifying WITH runs to completion whether or not it is read: one statement for both writes.
-       UPDATE messages m SET conversation_id = l.conversation_id
-         FROM unnest($15::uuid[], $16::uuid[]) AS l(message_id, conversation_id)
-        WHERE m.id = l.message_id`,
+          WHERE c.id = v.id),
+       -- A data-modifying WITH runs to completion whether or not it is read: one statement for the writes and the events.
+       linked AS (
+         UPDATE messages m SET conversation_id = l.conversation_id
+           FROM unnest($15::uuid[], $16::uuid[]) AS l(message_id, conversation_id)
+          WHERE m.id = l.message_id),
+       ${publish.added}
+       ${publish.notify}`,
       [
         updates.map((c) => c.id),
         updates.map((c) => c.state?.status ?? null),
@@ -307,20 +329,9 @@ export class ConversationLedgerService {
         updates.map((c) => c.lastMessage?.direction ?? null),
         filed.map((f) => f.row.id),
         filed.map((f) => f.conversation.id),
+        ...this.stream.parameters(events),
       ],
     );
-    const events: NewStreamEvent[] = [];
-    for (const { row, conversation, transition, lastMessage, latest } of filed) {
-      const conversationId = conversation.id;
-      if (conversationId === null) continue;
-      const media = await this.recordMedia(manager, row);
-      const view = media
-        ? await this.messageView(manager, row.workspace_id, row.id)
-        : viewTimelineMessage({ ...row, conversation_id: conversationId });
-      if (view) events.push({ workspaceId: row.workspace_id, type: 'message.created', payload: { conversationId, message: view } });
-      events.push(...(await this.conversationEvents(manager, row.workspace_id, conversationId, transition, latest ? lastMessage : null)));
-    }
-    await this.stream.publish(manager, events);
     return true;
   }
 

@@ -129,9 +129,21 @@ describe('conversations API', () => {
         },
       ],
     };
-    expect((await postWebhook(h.url, delivery, { secret: h.appSecret })).status).toBe(200);
-    await h.settle();
-    await h.pace();
+    // Watched, not replaced: the real filing runs. The delivery's messages are filed together, in one call.
+    const filing = jest.spyOn(h.app.get(ConversationLedgerService), 'messagesStored');
+    try {
+      expect((await postWebhook(h.url, delivery, { secret: h.appSecret })).status).toBe(200);
+      await h.settle();
+      await h.pace();
+      const [both] = await h.sql(
+        `SELECT array_agg(id::text ORDER BY occurred_at) AS ids FROM messages WHERE wamid IN ('wamid.two.1', 'wamid.two.2')`,
+      );
+      expect(filing.mock.calls.filter(([, ids]) => ids.some((id) => arr(both?.['ids']).includes(id))).map(([, ids]) => ids)).toEqual([
+        arr(both?.['ids']),
+      ]);
+    } finally {
+      filing.mockRestore();
+    }
     const conversation = await conversationOf(waId);
     expect(conversation).toMatchObject({ inboundCount: 2, unread: 2, lastMessage: { preview: 'Are you open today?' } });
     const texts = (await timeline(str(conversation['id']))).filter((e) => e['direction'] === 'inbound').map((e) => e['text']);

@@ -29,7 +29,10 @@ import { WhatsAppTemplatesService } from './whatsapp-templates.service';
 const MAX_ATTEMPTS = 5;
 
 const idRow = z.object({ id: z.union([z.string(), z.number()]).transform(String) });
-const numberRow = z.object({ id: z.string(), workspace_id: z.string() });
+/** A customer's message just stored; `changed_first`: an edit or deletion of it arrived before it. */
+const insertedMessageRow = z.object({ id: z.string(), changed_first: z.boolean() });
+/** The number a webhook item is for; `known`: the item's message is stored already (a redelivery). */
+const numberRow = z.object({ id: z.string(), workspace_id: z.string(), known: z.boolean() });
 /** The parts of a stored send request a reconciled message needs. */
 const sentRequestSchema = z.object({
   to: z.string(),
@@ -81,6 +84,28 @@ class LoneItemFailure extends Error {
   }
 }
 
+/** An item of a delivery applied together failed: the transaction is rolled back and the delivery applied again item by item. */
+class TogetherFailed extends Error {
+  constructor() {
+    super('An item of the delivery could not be applied; applying it again item by item');
+  }
+}
+
+/**
+ * How a delivery's items are applied. `together`: no savepoints, and every
+ * message the delivery stores is filed on its conversation at the end in one
+ * `messagesStored` call (a constant number of statements). `apart`: each item
+ * in its own savepoint, its messages filed inside it, so one that cannot be
+ * applied is rolled back alone; used only after `together` met a failure.
+ */
+type ApplyMode = 'together' | 'apart';
+
+/** What applying an item leaves for the delivery: notes, and the messages stored and not yet filed on a conversation. */
+interface ItemOutput {
+  notes: string[];
+  stored: string[];
+}
+
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -112,56 +137,12 @@ export class WebhookProcessorService {
   /** Processes delivery `id`; returns the work it creates (contacts with new events). */
   async process(id: string): Promise<WorkItem[]> {
     try {
-      return await this.dataSource.transaction(async (manager) => {
-        const delivery = await sqlRow(
-          manager,
-          deliveryRow,
-          `SELECT id::text AS id, body, attempts, signed_for FROM webhook_deliveries
-            WHERE id = $1 AND processed_at IS NULL FOR UPDATE SKIP LOCKED`,
-          [id],
-        );
-        if (!delivery) return [];
-        const envelope = await this.envelope(manager, delivery);
-        if (!envelope) return [];
-        const notes: string[] = [];
-        const contacts = new Set<string>();
-        const signer = delivery.signed_for === null ? null : await this.signer(manager, delivery.signed_for);
-        const items = parseWebhookItems(envelope);
-        // The usual delivery holds one item (a message, a status): it needs no savepoint, because when it
-        // fails the whole transaction is rolled back and the delivery is marked with the failure afterwards.
-        const alone = items.length === 1;
-        for (const [index, item] of items.entries()) {
-          if (signer && !signedBy(item, signer)) {
-            // A number's own app can only speak for its own account and numbers, never for another business's.
-            notes.push(`${item.kind}: account ${item.wabaId} is not the one whose app secret signed this delivery; ignored`);
-            continue;
-          }
-          if (!alone) await manager.query('SAVEPOINT webhook_item');
-          // An item's own notes count only if it is applied: a rolled-back item leaves just its failure.
-          const itemNotes: string[] = [];
-          try {
-            const touched = await this.apply(manager, item, itemNotes);
-            if (!alone) await manager.query('RELEASE SAVEPOINT webhook_item');
-            notes.push(...itemNotes);
-            for (const contactId of touched) contacts.add(contactId);
-          } catch (error) {
-            if (isTransientDatabaseError(error)) throw error;
-            const failure = `${itemLabel(item, index)} could not be applied: ${errorText(error).slice(0, 500)}`;
-            this.logger.warn(
-              { event: 'webhook.item_failed', deliveryId: id, item: itemLabel(item, index), errorCode: codeOfError(error) },
-              'Webhook item could not be applied; the others were',
-            );
-            if (alone) throw new LoneItemFailure([...notes, failure]);
-            await manager.query('ROLLBACK TO SAVEPOINT webhook_item');
-            notes.push(failure);
-          }
-        }
-        await manager.query(
-          `UPDATE webhook_deliveries SET processed_at = $2, attempts = attempts + 1, notes = $3, status = 'processed' WHERE id = $1`,
-          [id, this.clock.now(), JSON.stringify(notes)],
-        );
-        return [...contacts].map((contactId): WorkItem => ({ kind: 'contact', id: contactId }));
-      });
+      try {
+        return await this.run(id, 'together');
+      } catch (error) {
+        if (!(error instanceof TogetherFailed)) throw error;
+        return await this.run(id, 'apart');
+      }
     } catch (error) {
       if (error instanceof LoneItemFailure) {
         // What a rolled-back savepoint would have left: the delivery processed, with the item's failure.
@@ -203,6 +184,82 @@ export class WebhookProcessorService {
       }
       throw error;
     }
+  }
+
+  /**
+   * One transaction over the delivery. Together (the usual case): the items
+   * without savepoints and their messages filed in one call at the end; an
+   * item that fails rolls it all back (`TogetherFailed`) for an `apart` run,
+   * where the failing item is noted and the others are kept. A delivery of
+   * one item needs no second run: its failure is noted after the rollback.
+   */
+  private async run(id: string, mode: ApplyMode): Promise<WorkItem[]> {
+    return this.dataSource.transaction(async (manager) => {
+      const delivery = await sqlRow(
+        manager,
+        deliveryRow,
+        `SELECT id::text AS id, body, attempts, signed_for FROM webhook_deliveries
+          WHERE id = $1 AND processed_at IS NULL FOR UPDATE SKIP LOCKED`,
+        [id],
+      );
+      if (!delivery) return [];
+      const envelope = await this.envelope(manager, delivery);
+      if (!envelope) return [];
+      const notes: string[] = [];
+      const contacts = new Set<string>();
+      const stored: string[] = [];
+      const signer = delivery.signed_for === null ? null : await this.signer(manager, delivery.signed_for);
+      const items = parseWebhookItems(envelope);
+      const alone = items.length === 1;
+      for (const [index, item] of items.entries()) {
+        if (signer && !signedBy(item, signer)) {
+          // A number's own app can only speak for its own account and numbers, never for another business's.
+          notes.push(`${item.kind}: account ${item.wabaId} is not the one whose app secret signed this delivery; ignored`);
+          continue;
+        }
+        const apart = mode === 'apart' && !alone;
+        if (apart) await manager.query('SAVEPOINT webhook_item');
+        // An item's own notes count only if it is applied: a rolled-back item leaves just its failure.
+        const output: ItemOutput = { notes: [], stored: [] };
+        try {
+          const touched = await this.apply(manager, item, output);
+          // A lone item's messages are the delivery's: filed here, a failure of theirs is the item's.
+          if (apart || alone) await this.ledger.messagesStored(manager, output.stored);
+          else stored.push(...output.stored);
+          if (apart) await manager.query('RELEASE SAVEPOINT webhook_item');
+          notes.push(...output.notes);
+          for (const contactId of touched) contacts.add(contactId);
+        } catch (error) {
+          if (isTransientDatabaseError(error)) throw error;
+          const failure = this.itemFailed(id, itemLabel(item, index), error);
+          if (alone) throw new LoneItemFailure([...notes, failure]);
+          if (!apart) throw new TogetherFailed();
+          await manager.query('ROLLBACK TO SAVEPOINT webhook_item');
+          notes.push(failure);
+        }
+      }
+      try {
+        await this.ledger.messagesStored(manager, stored);
+      } catch (error) {
+        if (isTransientDatabaseError(error)) throw error;
+        // Which message could not be filed is found by filing them one item at a time.
+        throw new TogetherFailed();
+      }
+      await manager.query(
+        `UPDATE webhook_deliveries SET processed_at = $2, attempts = attempts + 1, notes = $3, status = 'processed' WHERE id = $1`,
+        [id, this.clock.now(), JSON.stringify(notes)],
+      );
+      return [...contacts].map((contactId): WorkItem => ({ kind: 'contact', id: contactId }));
+    });
+  }
+
+  /** Logs an item that could not be applied; returns its note for the delivery. */
+  private itemFailed(deliveryId: string, label: string, error: unknown): string {
+    this.logger.warn(
+      { event: 'webhook.item_failed', deliveryId, item: label, errorCode: codeOfError(error) },
+      'Webhook item could not be applied; the others were',
+    );
+    return `${label} could not be applied: ${errorText(error).slice(0, 500)}`;
   }
 
   /**
@@ -252,7 +309,8 @@ export class WebhookProcessorService {
   }
 
   /** Applies one item; returns the contacts that have new events to process. */
-  private async apply(manager: EntityManager, item: WebhookItem, notes: string[]): Promise<string[]> {
+  private async apply(manager: EntityManager, item: WebhookItem, output: ItemOutput): Promise<string[]> {
+    const { notes, stored } = output;
     switch (item.kind) {
       case 'skipped':
         notes.push(`${item.field}: ${item.reason}`);
@@ -335,19 +393,24 @@ export class WebhookProcessorService {
       case 'status':
         break;
     }
-    const number = await sqlRow(manager, numberRow, 'SELECT id, workspace_id FROM whatsapp_numbers WHERE phone_number_id = $1', [
-      item.phoneNumberId,
-    ]);
+    // A message's redelivery check rides on the number's look-up: one round trip for both.
+    const number = await sqlRow(
+      manager,
+      numberRow,
+      `SELECT id, workspace_id, $2::text IS NOT NULL AND EXISTS (SELECT 1 FROM messages WHERE wamid = $2) AS known
+         FROM whatsapp_numbers WHERE phone_number_id = $1`,
+      [item.phoneNumberId, item.kind === 'message' ? item.message.wamid : null],
+    );
     if (!number) {
       notes.push(`${item.kind}: phone_number_id ${item.phoneNumberId} is not registered`);
       return [];
     }
     if (item.kind === 'status') {
-      const changed = await this.applyStatus(manager, number, item.status, notes);
+      const changed = await this.applyStatus(manager, number, item.status, notes, stored);
       return changed ? [changed] : [];
     }
     if (item.kind === 'message_change') return this.applyMessageChange(manager, number, item, notes);
-    return this.applyMessage(manager, number, item, notes);
+    return this.applyMessage(manager, number, item, notes, stored);
   }
 
   /**
@@ -361,11 +424,12 @@ export class WebhookProcessorService {
     number: z.infer<typeof numberRow>,
     item: Extract<WebhookItem, { kind: 'message' }>,
     notes: string[],
+    stored: string[],
   ): Promise<string[]> {
     const { sender, message } = item;
     const workspaceId = number.workspace_id;
     // A redelivery: the message and everything it changed are stored already.
-    if (await sqlRow(manager, idRow, 'SELECT id FROM messages WHERE wamid = $1', [message.wamid])) return [];
+    if (number.known) return [];
     const touched: string[] = [];
     const system = message.system;
     let identity = { waId: sender.waId, userId: sender.userId };
@@ -409,12 +473,16 @@ export class WebhookProcessorService {
     touched.push(...contact.touched);
     notes.push(...contact.notes);
 
+    // Whether an edit or a deletion arrived before the message rides on its insert: one round trip for both.
     const inserted = await sqlRow(
       manager,
-      idRow,
-      `INSERT INTO messages (workspace_id, contact_id, whatsapp_number_id, direction, wamid, type, text, payload, occurred_at, reply_to_wamid, reacts_to_wamid)
-       VALUES ($1, $2, $3, 'inbound', $4, $5, $6, $7, $8, $9, $10)
-       ON CONFLICT (wamid) DO NOTHING RETURNING id`,
+      insertedMessageRow,
+      `WITH stored AS (
+         INSERT INTO messages (workspace_id, contact_id, whatsapp_number_id, direction, wamid, type, text, payload, occurred_at, reply_to_wamid, reacts_to_wamid)
+         VALUES ($1, $2, $3, 'inbound', $4, $5, $6, $7, $8, $9, $10)
+         ON CONFLICT (wamid) DO NOTHING RETURNING id)
+       SELECT id, EXISTS (SELECT 1 FROM message_changes WHERE workspace_id = $1 AND original_wamid = $4 AND message_id IS NULL) AS changed_first
+         FROM stored`,
       [
         workspaceId,
         contact.contactId,
@@ -429,13 +497,16 @@ export class WebhookProcessorService {
       ],
     );
     if (!inserted) return touched;
-    await this.ledger.messageStored(manager, inserted.id);
-    const content = await this.changes.applyPending(
-      manager,
-      workspaceId,
-      { id: inserted.id, wamid: message.wamid, contactId: contact.contactId, text: message.text },
-      notes,
-    );
+    // Filed on its conversation with the delivery's other messages (see `run`), after any change that arrived first.
+    stored.push(inserted.id);
+    const content = inserted.changed_first
+      ? await this.changes.applyPending(
+          manager,
+          workspaceId,
+          { id: inserted.id, wamid: message.wamid, contactId: contact.contactId, text: message.text },
+          notes,
+        )
+      : { text: message.text, revoked: false };
     // Taken back before we saw it: kept for the audit, but nothing may act on its words.
     if (content.revoked) return touched;
 
@@ -526,6 +597,7 @@ export class WebhookProcessorService {
     number: z.infer<typeof numberRow>,
     status: MessageStatusUpdate,
     notes: string[],
+    stored: string[],
   ): Promise<string | null> {
     const workspaceId = number.workspace_id;
     const findMessage = () =>
@@ -538,7 +610,7 @@ export class WebhookProcessorService {
       );
     let message = await findMessage();
     if (!message && status.callbackData !== null) {
-      if (await this.reconcileSend(manager, number, status))
+      if (await this.reconcileSend(manager, number, status, stored))
         notes.push(`status: ${status.status} settled the send ${status.callbackData}, whose outcome was unknown`);
       // Either way, look again: when the send was committing Meta's answer right then, reconcileSend
       // waited for that commit and found the send settled, and its message is now there.
@@ -636,7 +708,12 @@ export class WebhookProcessorService {
    * (timeout, crash). Records it as sent, so it is never sent again and the
    * step waiting on it can go on.
    */
-  private async reconcileSend(manager: EntityManager, number: z.infer<typeof numberRow>, status: MessageStatusUpdate): Promise<boolean> {
+  private async reconcileSend(
+    manager: EntityManager,
+    number: z.infer<typeof numberRow>,
+    status: MessageStatusUpdate,
+    stored: string[],
+  ): Promise<boolean> {
     const settled = await sqlRow(
       manager,
       z.object({ execution_id: z.string().nullable(), node_id: z.string().nullable(), request: sentRequestSchema }),
@@ -658,7 +735,7 @@ export class WebhookProcessorService {
         : request.type === 'template'
           ? `[template ${request.template?.name ?? ''}]`
           : null;
-    const stored = await sqlRow(
+    const message = await sqlRow(
       manager,
       idRow,
       `INSERT INTO messages (workspace_id, contact_id, whatsapp_number_id, direction, wamid, type, text, payload, occurred_at, status, status_at, execution_id, node_id)
@@ -678,7 +755,7 @@ export class WebhookProcessorService {
         request.to,
       ],
     );
-    if (stored) await this.ledger.messageStored(manager, stored.id);
+    if (message) stored.push(message.id);
     return true;
   }
 }
