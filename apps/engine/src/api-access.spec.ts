@@ -500,9 +500,10 @@ describe('API access: roles, anonymous callers and workspaces', () => {
       access: EDITORS,
       request: async () => {
         // One scan at a time per workspace: the previous role's job is closed so each role's start is its own.
-        await h.sql(`UPDATE duplicate_scan_jobs SET status = 'done' WHERE workspace_id = $1 AND status IN ('queued', 'running')`, [
-          h.workspace.id,
-        ]);
+        await h.dataSource.query(
+          `UPDATE duplicate_scan_jobs SET status = 'done' WHERE workspace_id = $1 AND status IN ('queued', 'running')`,
+          [h.workspace.id],
+        );
         return { path: '/api/contact-duplicates/scan' };
       },
     },
