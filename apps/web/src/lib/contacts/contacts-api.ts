@@ -121,13 +121,15 @@ const STAGE_LABEL: Record<ScanJob['stage'], string> = {
   sku: 'similar names with the same product',
 };
 
+const pairs = (n: number) => `${n} ${n === 1 ? 'pair' : 'pairs'}`;
+
 /** One line on where a scan stands, for the status area. */
 export function describeScan(job: ScanJob): string {
   if (job.status === 'queued') return 'Duplicate scan queued…';
   if (job.status === 'failed') return `Duplicate scan failed: ${job.error ?? 'unknown error'}`;
   if (job.status === 'done')
-    return `Scan done: ${job.pairsFound} pairs found, ${job.autoMerged} merged automatically (same WhatsApp identity).`;
-  return `Scanning (${job.stagesDone + 1} of ${job.stagesTotal}: ${STAGE_LABEL[job.stage]})… ${job.pairsFound} pairs found so far.`;
+    return `Scan done: ${pairs(job.pairsFound)} found, ${job.autoMerged} merged automatically (same WhatsApp identity).`;
+  return `Scanning (${job.stagesDone + 1} of ${job.stagesTotal}: ${STAGE_LABEL[job.stage]})… ${pairs(job.pairsFound)} found so far.`;
 }
 
 export const importReportSchema = z.object({
