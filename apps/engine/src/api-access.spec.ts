@@ -495,7 +495,34 @@ describe('API access: roles, anonymous callers and workspaces', () => {
       request: async () => ({ path: `/api/unmapped-product-names/${await unmappedName()}/dismiss` }),
     },
     { route: 'GET /api/contact-duplicates', access: ALL, request: async () => ({ path: '/api/contact-duplicates' }) },
-    { route: 'POST /api/contact-duplicates/scan', access: EDITORS, request: async () => ({ path: '/api/contact-duplicates/scan' }) },
+    {
+      route: 'POST /api/contact-duplicates/scan',
+      access: EDITORS,
+      request: async () => {
+        // One scan at a time per workspace: the previous role's job is closed so each role's start is its own.
+        await h.dataSource.query(
+          `UPDATE duplicate_scan_jobs SET status = 'done' WHERE workspace_id = $1 AND status IN ('queued', 'running')`,
+          [h.workspace.id],
+        );
+        return { path: '/api/contact-duplicates/scan' };
+      },
+    },
+    {
+      route: 'GET /api/contact-duplicates/scans/latest',
+      access: ALL,
+      request: async () => ({ path: '/api/contact-duplicates/scans/latest' }),
+    },
+    {
+      route: 'GET /api/contact-duplicates/scans/:id',
+      access: ALL,
+      request: async () => {
+        const [job] = await h.sql(
+          `INSERT INTO duplicate_scan_jobs (workspace_id, detected_by, status) VALUES ($1, 'test', 'done') RETURNING id`,
+          [h.workspace.id],
+        );
+        return { path: `/api/contact-duplicates/scans/${str(job?.['id'])}` };
+      },
+    },
     {
       route: 'POST /api/contact-duplicates/:id/dismiss',
       access: ALL,

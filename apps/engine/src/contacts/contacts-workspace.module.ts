@@ -8,6 +8,7 @@ import { WhatsAppModule } from '../whatsapp/whatsapp.module';
 import { ContactListService } from './contact-list.service';
 import { ContactProfileService } from './contact-profile.service';
 import { ContactsWorkspaceController } from './contacts-workspace.controller';
+import { DuplicateScanJobsService } from './duplicates/duplicate-scan-jobs.service';
 import { DuplicateScanService } from './duplicates/duplicate-scan.service';
 import { DuplicateWorker } from './duplicates/duplicate-worker.service';
 import { DuplicatesController } from './duplicates/duplicates.controller';
@@ -15,7 +16,14 @@ import { ContactImportService } from './import/contact-import.service';
 import { ContactMergeService } from './merge/contact-merge.service';
 import { ProductsController } from './products/products.controller';
 
-const SERVICES = [ContactListService, ContactProfileService, ContactImportService, ContactMergeService, DuplicateScanService];
+const SERVICES = [
+  ContactListService,
+  ContactProfileService,
+  ContactImportService,
+  ContactMergeService,
+  DuplicateScanService,
+  DuplicateScanJobsService,
+];
 
 /**
  * The contacts workspace: the list, the contact page, CSV import and export,

@@ -30,7 +30,8 @@ function quoteIdentifier(name: string): string {
  * snapshots would look like a write by the request in between. A recount
  * asked for earlier finishes in that background round too: its progress
  * columns and its "reports.recounted" audit entry are the round's writes, so
- * only what a request writes of them is held.
+ * only what a request writes of them is held. The same holds for a duplicate
+ * scan job: a worker moves its stage and counts on its own.
  */
 const KEPT_TOTALS: Record<string, string | null> = {
   conversation_counts: `SELECT workspace_id, status, assignee_key, sum(n) AS n
@@ -49,6 +50,8 @@ const KEPT_TOTALS: Record<string, string | null> = {
   duplicate_scan_state: null,
   audit_log: `SELECT * FROM audit_log WHERE action <> 'reports.recounted'`,
   report_recounts: 'SELECT id, workspace_id, requested_by, requested_at FROM report_recounts',
+  // A duplicate scan job is worked in the background: its progress columns are the worker's writes, the row the request's.
+  duplicate_scan_jobs: 'SELECT id, workspace_id, detected_by, created_at FROM duplicate_scan_jobs',
 };
 
 /**

@@ -115,6 +115,11 @@ function listRecords(context: ZohoRouteContext, module: ZohoModule): void {
     }
   }
   let records = core.store.sortedLive(module, `${sortBy}|${sortOrder}`, (live) => sortRecords(live, sortBy, sortOrder));
+  // Get Records by `ids` (≤100, comma-separated): only those, the others of the module left out.
+  if (url.searchParams.has('ids')) {
+    const wanted = new Set(idsParameter(url));
+    records = records.filter((record) => wanted.has(record.id));
+  }
   const since = headerValue(request, 'if-modified-since');
   if (since !== undefined) {
     const sinceMs = Date.parse(since);

@@ -38,6 +38,38 @@ export interface ScanResult {
   candidatesOpen: number;
 }
 
+/** Groups of one number or one email read per step of the background scan. */
+const GROUP_BLOCK = 5000;
+/** Purchases read per step of the same-SKU stage (whole SKUs). */
+const SKU_BLOCK_ROWS = 50_000;
+/** Pairs decided per round trip (their subjects loaded together). */
+const PAIR_BLOCK = 10_000;
+
+/** The stages of the whole-workspace scan, in order: the background job works them one step at a time. */
+export const SCAN_STAGES = ['phone', 'email', 'identity', 'sku'] as const;
+export type ScanStage = (typeof SCAN_STAGES)[number];
+
+export interface ScanStepOutcome {
+  /** The keyset position to continue the stage from; null when the stage is finished. */
+  after: string | null;
+  pairsFound: number;
+  autoMerged: number;
+  contactsCompared: number;
+}
+
+/** Contacts that gave up a WhatsApp identity another contact now holds. */
+const IDENTITY_SQL = `SELECT ARRAY[h.contact_id, c.id] AS ids FROM contact_identity_history h
+   JOIN contacts c ON c.workspace_id = h.workspace_id AND c.merged_into_id IS NULL AND c.id <> h.contact_id
+    AND ((h.kind = 'wa_id' AND c.wa_id = h.value) OR (h.kind = 'bsuid' AND c.bsuid = h.value))
+   JOIN contacts hc ON hc.id = h.contact_id AND hc.merged_into_id IS NULL
+  WHERE h.workspace_id = $1 AND ($2::uuid[] IS NULL OR h.contact_id = ANY($2::uuid[]) OR c.id = ANY($2::uuid[]))`;
+
+function pairsOf(ids: readonly string[]): [string, string][] {
+  const out: [string, string][] = [];
+  for (let i = 0; i < ids.length; i += 1) for (let j = i + 1; j < ids.length; j += 1) out.push([ids[i] ?? '', ids[j] ?? '']);
+  return out;
+}
+
 /** The name the rules compare: first and last name, else the WhatsApp profile name. */
 const NAME_SQL = `coalesce(nullif(trim(concat_ws(' ', c.first_name, c.last_name)), ''), c.display_name)`;
 
@@ -77,11 +109,7 @@ export class DuplicateScanService {
         WHERE c.workspace_id = $1 AND c.merged_into_id IS NULL AND c.email IS NOT NULL
           AND ($2::uuid[] IS NULL OR lower(c.email) IN (SELECT lower(email) FROM contacts WHERE id = ANY($2::uuid[])))
         GROUP BY lower(c.email) HAVING count(*) > 1`,
-      `SELECT ARRAY[h.contact_id, c.id] AS ids FROM contact_identity_history h
-         JOIN contacts c ON c.workspace_id = h.workspace_id AND c.merged_into_id IS NULL AND c.id <> h.contact_id
-          AND ((h.kind = 'wa_id' AND c.wa_id = h.value) OR (h.kind = 'bsuid' AND c.bsuid = h.value))
-         JOIN contacts hc ON hc.id = h.contact_id AND hc.merged_into_id IS NULL
-        WHERE h.workspace_id = $1 AND ($2::uuid[] IS NULL OR h.contact_id = ANY($2::uuid[]) OR c.id = ANY($2::uuid[]))`,
+      IDENTITY_SQL,
     ]) {
       for (const group of await sqlRows(this.dataSource, groupRow, sql, [workspaceId, only])) {
         for (let i = 0; i < group.ids.length; i += 1) {
@@ -91,9 +119,111 @@ export class DuplicateScanService {
     }
     for (const [a, b] of await this.sameSkuSimilarNames(workspaceId, only)) addPair(a, b);
 
-    const subjects = await this.loadSubjects([...new Set([...pairs.values()].flat())]);
+    const { found, autoMerged, compared } = await this.decideAndStore(workspaceId, [...pairs.values()], options.detectedBy);
+    const open = await sqlRows(
+      this.dataSource,
+      z.object({ n: z.coerce.number() }),
+      `SELECT count(*) AS n FROM duplicate_candidates WHERE workspace_id = $1 AND status = 'open'`,
+      [workspaceId],
+    );
+    return { contactsCompared: compared, pairsFound: found, autoMerged, candidatesOpen: open[0]?.n ?? 0 };
+  }
+
+  /**
+   * One step of the whole-workspace scan (the background job's unit of
+   * work): the next block of one stage after the keyset position `after`
+   * (same number, same email, a former identity, the same SKU within 90
+   * days), decided and stored. Answers where the stage stands (`after` null:
+   * the stage is finished). A step repeated after a crash stores the same
+   * pairs again, which changes nothing.
+   */
+  async scanStep(workspaceId: string, stage: ScanStage, after: string | null, detectedBy: string): Promise<ScanStepOutcome> {
+    let pairs: [string, string][] = [];
+    let next: string | null = null;
+    if (stage === 'phone' || stage === 'email') {
+      const key = stage === 'phone' ? 'c.phone_e164' : 'lower(c.email)';
+      const groups = await sqlRows(
+        this.dataSource,
+        z.object({ key: z.string(), ids: z.array(z.string()) }),
+        `SELECT ${key} AS key, array_agg(c.id ORDER BY c.id) AS ids FROM contacts c
+          WHERE c.workspace_id = $1 AND c.merged_into_id IS NULL AND ${key} IS NOT NULL AND ($2::text IS NULL OR ${key} > $2)
+          GROUP BY ${key} HAVING count(*) > 1 ORDER BY ${key} LIMIT $3`,
+        [workspaceId, after, GROUP_BLOCK],
+      );
+      for (const group of groups) pairs.push(...pairsOf(group.ids));
+      next = groups.length === GROUP_BLOCK ? (groups[groups.length - 1]?.key ?? null) : null;
+    } else if (stage === 'identity') {
+      for (const group of await sqlRows(this.dataSource, groupRow, IDENTITY_SQL, [workspaceId, null])) pairs.push(...pairsOf(group.ids));
+    } else {
+      const block = await this.skuBlock(workspaceId, after);
+      pairs = this.similarNamePairs(block.purchases);
+      next = block.next;
+    }
+    const unique = new Map<string, [string, string]>();
+    for (const [x, y] of pairs) {
+      if (x === y) continue;
+      const ordered: [string, string] = x < y ? [x, y] : [y, x];
+      unique.set(ordered.join(':'), ordered);
+    }
+    const outcome = await this.decideAndStore(workspaceId, [...unique.values()], detectedBy);
+    return { after: next, pairsFound: outcome.found, autoMerged: outcome.autoMerged, contactsCompared: outcome.compared };
+  }
+
+  /**
+   * The purchases of the next SKUs after `after`, whole SKUs only (a SKU is
+   * never cut between two steps, so its 90-day window is seen at once).
+   */
+  private async skuBlock(
+    workspaceId: string,
+    after: string | null,
+  ): Promise<{ purchases: z.infer<typeof purchaseRow>[]; next: string | null }> {
+    const query = (condition: string, limit: number | null, value: string | null) =>
+      sqlRows(
+        this.dataSource,
+        purchaseRow,
+        `SELECT o.contact_id, item ->> 'sku' AS sku, o.placed_at AS at, ${NAME_SQL} AS name
+           FROM orders o CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(o.items) = 'array' THEN o.items ELSE '[]' END) AS item
+           JOIN contacts c ON c.id = o.contact_id AND c.merged_into_id IS NULL
+          WHERE o.workspace_id = $1 AND jsonb_typeof(item) = 'object' AND item ? 'sku' AND ${condition}
+          ORDER BY sku, o.placed_at${limit === null ? '' : ` LIMIT ${limit}`}`,
+        [workspaceId, value],
+      );
+    const rows = await query(`($2::text IS NULL OR item ->> 'sku' > $2)`, SKU_BLOCK_ROWS, after);
+    if (rows.length < SKU_BLOCK_ROWS) return { purchases: rows, next: null };
+    const first = rows[0]?.sku ?? '';
+    const last = rows[rows.length - 1]?.sku ?? '';
+    // One SKU alone fills the block: it is read whole.
+    if (first === last) return { purchases: await query(`item ->> 'sku' = $2`, null, first), next: first };
+    const whole = rows.filter((row) => row.sku !== last);
+    return { purchases: whole, next: whole[whole.length - 1]?.sku ?? null };
+  }
+
+  /** Compares the pairs with the rules, stores the candidates and merges exact identity matches. */
+  private async decideAndStore(
+    workspaceId: string,
+    pairs: readonly [string, string][],
+    detectedBy: string,
+  ): Promise<{ found: number; autoMerged: number; compared: number }> {
+    let found = 0;
+    let autoMerged = 0;
+    let compared = 0;
+    for (let start = 0; start < pairs.length; start += PAIR_BLOCK) {
+      const block = await this.decideBlock(workspaceId, pairs.slice(start, start + PAIR_BLOCK), detectedBy);
+      found += block.found;
+      autoMerged += block.autoMerged;
+      compared += block.compared;
+    }
+    return { found, autoMerged, compared };
+  }
+
+  private async decideBlock(
+    workspaceId: string,
+    pairs: readonly [string, string][],
+    detectedBy: string,
+  ): Promise<{ found: number; autoMerged: number; compared: number }> {
+    const subjects = await this.loadSubjects([...new Set(pairs.flat())]);
     const found: DuplicatePair[] = [];
-    for (const [a, b] of pairs.values()) {
+    for (const [a, b] of pairs) {
       const x = subjects.get(a);
       const y = subjects.get(b);
       const pair = x && y ? compareContacts(x.subject, y.subject) : null;
@@ -102,7 +232,7 @@ export class DuplicateScanService {
     await this.store(
       workspaceId,
       found.filter((p) => !p.exactIdentity),
-      options.detectedBy,
+      detectedBy,
     );
     let autoMerged = 0;
     for (const pair of found.filter((p) => p.exactIdentity)) {
@@ -123,13 +253,7 @@ export class DuplicateScanService {
         );
       }
     }
-    const open = await sqlRows(
-      this.dataSource,
-      z.object({ n: z.coerce.number() }),
-      `SELECT count(*) AS n FROM duplicate_candidates WHERE workspace_id = $1 AND status = 'open'`,
-      [workspaceId],
-    );
-    return { contactsCompared: subjects.size, pairsFound: found.length, autoMerged, candidatesOpen: open[0]?.n ?? 0 };
+    return { found: found.length, autoMerged, compared: subjects.size };
   }
 
   /**
@@ -152,6 +276,11 @@ export class DuplicateScanService {
         ORDER BY sku, o.placed_at`,
       [workspaceId, only],
     );
+    return this.similarNamePairs(purchases);
+  }
+
+  /** Over purchases ordered by SKU then time: pairs inside the window whose names meet the rule's threshold. */
+  private similarNamePairs(purchases: readonly z.infer<typeof purchaseRow>[]): [string, string][] {
     const out: [string, string][] = [];
     const names = purchases.map((p) => normalizeName(p.name));
     for (let i = 0; i < purchases.length; i += 1) {

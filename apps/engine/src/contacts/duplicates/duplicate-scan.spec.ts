@@ -1,5 +1,7 @@
 import { type EngineHarness, startEngineHarness } from '../../test-support/engine-harness';
 import { arr, obj, str } from '../../test-support/json';
+import { DuplicateScanJobsService } from './duplicate-scan-jobs.service';
+import { DuplicateWorker } from './duplicate-worker.service';
 
 const FIRST = ['Giulia', 'Marco', 'Anna', 'Luca', 'Sara', 'Paolo', 'Elena', 'Davide', 'Chiara', 'Matteo', 'Laura', 'Simone'];
 const LAST = ['Rossi', 'Bianchi', 'Esposito', 'Romano', 'Colombo', 'Ricci', 'Marino', 'Greco', 'Bruno', 'Gallo', 'Conti', 'De Luca'];
@@ -15,6 +17,8 @@ describe('duplicate scan on a seeded set with known answers', () => {
 
   beforeAll(async () => {
     h = await startEngineHarness();
+    // The test works the scan jobs itself (to stop one mid-way as a crash would).
+    h.app.get(DuplicateWorker).onApplicationShutdown();
   }, 180_000);
   afterAll(async () => {
     await h.close();
@@ -112,8 +116,27 @@ describe('duplicate scan on a seeded set with known answers', () => {
       identityPairs.push(pair(holder, former));
     }
 
+    // The scan is a background job: the POST answers at once, one job at a time per workspace.
     const scan = await h.workspace.admin.post('/api/contact-duplicates/scan');
-    expect(scan.status).toBe(200);
+    expect(scan.status).toBe(202);
+    const jobId = str(obj(scan.body)['id']);
+    expect(obj(scan.body)).toMatchObject({ status: 'queued', stagesDone: 0, stagesTotal: 4 });
+    const twice = await h.workspace.admin.post('/api/contact-duplicates/scan');
+    expect(twice.status).toBe(409);
+    expect(JSON.stringify(twice.body)).toContain(jobId);
+    // A worker does two steps (same number, same email) and dies: its lease runs out with the job half done.
+    const jobs = h.app.get(DuplicateScanJobsService);
+    expect(await jobs.runDue({ maxSteps: 2, leaseMs: 0 })).toBe(true);
+    const halfway = obj((await h.workspace.admin.get(`/api/contact-duplicates/scans/${jobId}`)).body);
+    expect(halfway).toMatchObject({ status: 'running', stage: 'identity', stagesDone: 2, steps: 2, pairsFound: 20 });
+    // Another worker takes it over and finishes from the stored stage: no step is worked twice.
+    expect(await jobs.runDue()).toBe(true);
+    const finished = obj((await h.workspace.admin.get('/api/contact-duplicates/scans/latest')).body)['job'];
+    expect(obj(finished)).toMatchObject({ id: jobId, status: 'done', stagesDone: 4, steps: 4, autoMerged: 2, error: null });
+    expect(obj(finished)['pairsFound']).toBe(expected.size);
+    expect(
+      (await h.workspace.admin.get(`/api/contact-duplicates/scans/${jobId.replace(/.$/, jobId.endsWith('0') ? '1' : '0')}`)).status,
+    ).toBe(404);
     const candidates = arr(obj((await h.workspace.admin.get('/api/contact-duplicates?limit=200')).body)['data']).map(obj);
     const merged = await h.sql(`SELECT kept_contact_id, merged_contact_id FROM contact_merges WHERE automatic`);
     const found = new Set([
@@ -135,7 +158,8 @@ describe('duplicate scan on a seeded set with known answers', () => {
     // A second scan finds the same pairs and opens nothing new; a dismissed pair stays dismissed.
     const first = str(candidates[0]?.['id']);
     expect((await h.workspace.admin.post(`/api/contact-duplicates/${first}/dismiss`)).status).toBe(200);
-    expect((await h.workspace.admin.post('/api/contact-duplicates/scan')).status).toBe(200);
+    expect((await h.workspace.admin.post('/api/contact-duplicates/scan')).status).toBe(202);
+    expect(await jobs.runDue()).toBe(true);
     expect(arr(obj((await h.workspace.admin.get('/api/contact-duplicates?limit=200')).body)['data'])).toHaveLength(candidates.length - 1);
   }, 180_000);
 });

@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, NotFoundException, Post } from '@nestjs/common';
+import { ConflictException, Controller, Get, HttpCode, NotFoundException, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
@@ -11,7 +11,7 @@ import { idParam } from '../../common/route-params';
 import { sqlRow, sqlRows } from '../../database/sql-rows';
 import { Dispatcher } from '../../dispatch/dispatcher';
 import { ContactMergeService } from '../merge/contact-merge.service';
-import { DuplicateScanService } from './duplicate-scan.service';
+import { DuplicateScanJobsService } from './duplicate-scan-jobs.service';
 
 const side = z.object({
   id: z.string(),
@@ -30,6 +30,25 @@ const candidateView = z.object({
   detectedAt: z.iso.datetime(),
   a: side,
   b: side,
+});
+const scanJobView = z.object({
+  id: z.string(),
+  status: z.enum(['queued', 'running', 'done', 'failed']),
+  detectedBy: z.string(),
+  stage: z
+    .enum(['phone', 'email', 'identity', 'sku'])
+    .meta({ description: 'The stage being worked (same number, same email, a former identity, same SKU)' }),
+  stagesDone: z.number(),
+  stagesTotal: z.number(),
+  steps: z.number(),
+  pairsFound: z.number(),
+  contactsCompared: z.number(),
+  autoMerged: z.number(),
+  error: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+  startedAt: z.iso.datetime().nullable(),
+  updatedAt: z.iso.datetime(),
+  finishedAt: z.iso.datetime().nullable(),
 });
 const conflictView = z.object({ field: z.string(), kept: z.unknown(), merged: z.unknown(), defaultSide: z.enum(['kept', 'merged']) });
 
@@ -94,7 +113,7 @@ function view(row: z.infer<typeof candidateRow>): z.infer<typeof candidateView> 
 export class DuplicatesController {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly scans: DuplicateScanService,
+    private readonly scanJobs: DuplicateScanJobsService,
     private readonly merges: ContactMergeService,
     private readonly audit: AuditService,
     private readonly dispatcher: Dispatcher,
@@ -118,11 +137,35 @@ export class DuplicatesController {
 
   @Post('contact-duplicates/scan')
   @Roles('admin', 'marketer')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Scan the whole workspace for duplicates now (it also runs every night)' })
-  @ZodResponse(z.object({ contactsCompared: z.number(), pairsFound: z.number(), autoMerged: z.number(), candidatesOpen: z.number() }))
-  scan(@CurrentPrincipal() principal: Principal) {
-    return this.scans.scan(principal.workspaceId, { detectedBy: `user:${principal.userId}` });
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Start a duplicate scan of the whole workspace as a background job (it also runs every night); answers at once with the job',
+  })
+  @ZodResponse(scanJobView, { description: 'The job queued; read its progress with GET /api/contact-duplicates/scans/:id' })
+  @ErrorResponses({ 409: 'A scan of this workspace is already queued or running (its id is in the message)' })
+  async scan(@CurrentPrincipal() principal: Principal) {
+    const { started, job } = await this.scanJobs.start(principal.workspaceId, `user:${principal.userId}`);
+    if (!started) throw new ConflictException(`A duplicate scan is already ${job.status}: ${job.id}`);
+    return job;
+  }
+
+  @Get('contact-duplicates/scans/latest')
+  @AnyRole()
+  @ApiOperation({ summary: 'The latest duplicate scan of the workspace and its progress (null when none ran)' })
+  @ZodResponse(z.object({ job: scanJobView.nullable() }))
+  async latestScan(@CurrentPrincipal() principal: Principal) {
+    return { job: await this.scanJobs.latest(principal.workspaceId) };
+  }
+
+  @Get('contact-duplicates/scans/:id')
+  @AnyRole()
+  @ApiOperation({ summary: 'One duplicate scan job and its progress' })
+  @ZodResponse(scanJobView)
+  @ErrorResponses({ 404: 'No such scan in this workspace' })
+  async scanJob(@CurrentPrincipal() principal: Principal, @ZodParam('id', idParam) id: string) {
+    const job = await this.scanJobs.get(principal.workspaceId, id);
+    if (!job) throw new NotFoundException('id: no such duplicate scan');
+    return job;
   }
 
   @Post('contact-duplicates/:id/dismiss')

@@ -247,6 +247,29 @@ export class CrmConnectionsService {
     }
   }
 
+  /** `recordCall` for the changes of one batch write, in two statements. */
+  async recordCalls(
+    connectionId: string,
+    mode: 'realtime' | 'batch',
+    calls: readonly { ok: boolean; lagMs: number | null; error: string | null }[],
+  ): Promise<void> {
+    if (calls.length === 0) return;
+    await this.dataSource.query(
+      `INSERT INTO crm_calls (connection_id, mode, ok, lag_ms, error)
+       SELECT $1, $2, c.ok, c.lag_ms, c.error FROM jsonb_to_recordset($3::jsonb) AS c(ok boolean, lag_ms integer, error text)`,
+      [connectionId, mode, JSON.stringify(calls.map((call) => ({ ok: call.ok, lag_ms: call.lagMs, error: call.error })))],
+    );
+    const lastError = [...calls].reverse().find((call) => !call.ok)?.error ?? null;
+    await this.dataSource.query(
+      `UPDATE crm_connections SET
+         last_success_at = CASE WHEN $2 THEN now() ELSE last_success_at END,
+         last_error = CASE WHEN $3::text IS NULL THEN last_error ELSE $3 END,
+         last_error_at = CASE WHEN $3::text IS NULL THEN last_error_at ELSE now() END
+       WHERE id = $1`,
+      [connectionId, calls.some((call) => call.ok), lastError],
+    );
+  }
+
   async recordCall(
     connectionId: string,
     mode: 'realtime' | 'batch' | 'test',

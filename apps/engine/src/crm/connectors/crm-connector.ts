@@ -1,3 +1,5 @@
+import type { CrmError } from './crm-error';
+
 /** The contact fields Parley keeps in step with a CRM (the same four for every connector). */
 export const SYNCED_FIELDS = ['firstName', 'lastName', 'email', 'phone'] as const;
 export type SyncedField = (typeof SYNCED_FIELDS)[number];
@@ -19,6 +21,15 @@ export interface RemoteRef {
   type: string;
   id: string;
 }
+
+/** One linked record's fields for a batch write. */
+export interface RecordUpdate {
+  ref: RemoteRef;
+  fields: Partial<ContactFields>;
+}
+
+/** What the CRM said about one record of a batch write: its new modified time when told, or why it refused it. */
+export type RecordWriteOutcome = { ok: true; modifiedAt: number | null } | { ok: false; error: CrmError };
 
 /** Where a pull of changes stopped; stored as JSON so a crashed sync resumes from it. */
 export interface SyncCursor {
@@ -75,9 +86,20 @@ export interface CrmConnector {
   /** The contact with this E.164 number, or null. Several matches raise an `ambiguous` CrmError. */
   findByPhone(e164: string): Promise<RemoteContact | null>;
   get(ref: RemoteRef): Promise<RemoteContact | null>;
+  /** Several records of one type in one call (at most `batchLimit`); ids the CRM does not have are left out. */
+  getMany(type: string, ids: readonly string[]): Promise<RemoteContact[]>;
   create(fields: ContactFields): Promise<RemoteContact>;
   /** Writes the fields; answers the record's new modified time when the CRM tells it (else null). */
   update(ref: RemoteRef, fields: Partial<ContactFields>): Promise<{ modifiedAt: number | null }>;
+  /** The most records one batch write takes (HubSpot and Zoho 100, Salesforce 200). */
+  readonly batchLimit: number;
+  /**
+   * Writes up to `batchLimit` linked records in one call of the CRM's batch
+   * API; one outcome per update, in order. A record the CRM refuses is that
+   * record's error alone; a failure of the whole call (limits, outage, auth)
+   * is thrown.
+   */
+  updateMany(updates: readonly RecordUpdate[]): Promise<RecordWriteOutcome[]>;
   /** One page of changes after the cursor. */
   pull(cursor: SyncCursor): Promise<PullPage>;
   /** Logs a conversation batch as the CRM's activity type (HubSpot WhatsApp communication, Salesforce Task, Zoho Note). */

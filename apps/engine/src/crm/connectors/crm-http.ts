@@ -8,6 +8,8 @@ export interface CrmHttpRequest {
   form?: Record<string, string>;
   /** Calls that authenticate (token requests) skip the auth header and the refresh-and-repeat. */
   anonymous?: boolean;
+  /** A batch write: an answer listing an outcome per record (Zoho's 207, or 400 when every record failed) goes back to the caller. */
+  perRecord?: boolean;
 }
 
 export interface CrmHttpAnswer {
@@ -18,7 +20,7 @@ export interface CrmHttpAnswer {
 
 export interface CrmHttpPolicy {
   /** The connector's error table: the CrmError for an answer, or null when it is a success. */
-  classify(answer: CrmHttpAnswer): CrmError | null;
+  classify(answer: CrmHttpAnswer, request: CrmHttpRequest): CrmError | null;
   /** Reads limit headers (quota, burst window) after every answer. */
   observe(answer: CrmHttpAnswer): void;
   /** The Authorization header value; called before every call, so a refreshed token is used. */
@@ -78,7 +80,7 @@ export class CrmHttp {
       }
       const answer = await this.send(request);
       this.policy.observe(answer);
-      const error = this.policy.classify(answer);
+      const error = this.policy.classify(answer, request);
       if (!error) return answer;
       if (error.kind === 'token_expired' && !refreshed && !request.anonymous && this.policy.refresh) {
         refreshed = true;

@@ -128,6 +128,57 @@ export class CrmOutboxService {
     return result.length === 1;
   }
 
+  /**
+   * Finishes a batch of items the CRM holds now, and moves each one's link
+   * baseline to what was sent, in one statement: only items whose claim is
+   * still held are finished or linked. Answers the ids finished.
+   */
+  async completeLinkedMany(
+    connectionId: string,
+    pushed: readonly {
+      item: OutboxItem;
+      remoteType: string;
+      remoteId: string;
+      agreed: Record<string, string | null>;
+      remoteModifiedAt: number;
+    }[],
+  ): Promise<Set<string>> {
+    if (pushed.length === 0) return new Set();
+    const input = pushed.map((entry) => ({
+      id: entry.item.id,
+      token: entry.item.claimToken,
+      contact: entry.item.contactId,
+      remote_type: entry.remoteType,
+      remote_id: entry.remoteId,
+      agreed: entry.agreed,
+      modified: new Date(entry.remoteModifiedAt).toISOString(),
+    }));
+    const rows = await sqlRows(
+      this.dataSource,
+      z.object({ id: z.string() }),
+      `WITH input AS (
+         SELECT * FROM jsonb_to_recordset($2::jsonb)
+           AS i(id bigint, token uuid, contact uuid, remote_type text, remote_id text, agreed jsonb, modified timestamptz)
+       ), done AS (
+         UPDATE crm_outbox o SET status = 'done', done_at = clock_timestamp(), last_error = NULL
+           FROM input i
+          WHERE o.id = i.id AND o.claim_token = i.token AND o.status = 'running'
+         RETURNING o.id
+       ), linked AS (
+         INSERT INTO crm_links (connection_id, contact_id, remote_type, remote_id, baseline, remote_modified_at, synced_at)
+         SELECT $1, i.contact, i.remote_type, i.remote_id, i.agreed, i.modified, clock_timestamp()
+           FROM input i JOIN done d ON d.id = i.id
+         ON CONFLICT (connection_id, contact_id) DO UPDATE SET
+           baseline = crm_links.baseline || EXCLUDED.baseline,
+           remote_modified_at = greatest(crm_links.remote_modified_at, EXCLUDED.remote_modified_at),
+           synced_at = EXCLUDED.synced_at
+       )
+       SELECT id::text AS id FROM done`,
+      [connectionId, JSON.stringify(input)],
+    );
+    return new Set(rows.map((row) => row.id));
+  }
+
   /** Schedules another attempt after `retryDelayMs`, or marks the item failed after `maxAttempts`. */
   async fail(item: OutboxItem, error: string, maxAttempts: number, retryDelayMs: number): Promise<'retry' | 'failed' | 'lost'> {
     const result = await sqlRows(

@@ -41,6 +41,7 @@ import { CrmZohoNotifications1765273000000 } from './1765273000000-crm-zoho-noti
 import { ContactWorkFunctions1765270000000 } from './1765270000000-contact-work-functions';
 import { ExecutionHealthCounts1765275000000 } from './1765275000000-execution-health-counts';
 import { ExplorerContactNumbersTrgm1765275000001 } from './1765275000001-explorer-contact-numbers-trgm';
+import { DuplicateScanJobs1765278000000 } from './1765278000000-duplicate-scan-jobs';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -87,4 +88,5 @@ export const MIGRATIONS = [
   ContactWorkFunctions1765270000000,
   ExecutionHealthCounts1765275000000,
   ExplorerContactNumbersTrgm1765275000001,
+  DuplicateScanJobs1765278000000,
 ];

@@ -10,8 +10,11 @@ import {
   candidatesSchema,
   conflictsSchema,
   describeReason,
+  describeScan,
+  latestScanSchema,
   mergedSchema,
-  scanSchema,
+  type ScanJob,
+  scanJobSchema,
   undoneSchema,
 } from '@/lib/contacts/contacts-api';
 import styles from './contacts.module.css';
@@ -33,6 +36,7 @@ export function DuplicateReview({ canScan }: { canScan: boolean }) {
   const [status, setStatus] = useState<string | null>(null);
   const [lastMerge, setLastMerge] = useState<{ id: string; keptId: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [job, setJob] = useState<ScanJob | null>(null);
 
   const reload = useCallback(async () => {
     const answer = await callEngine('/api/contact-duplicates?limit=100', candidatesSchema);
@@ -42,6 +46,27 @@ export function DuplicateReview({ canScan }: { canScan: boolean }) {
   useEffect(() => {
     void reload();
   }, [reload]);
+
+  // A scan runs in the background: its progress is read every second until it ends (also one started elsewhere or nightly).
+  useEffect(() => {
+    void callEngine('/api/contact-duplicates/scans/latest', latestScanSchema).then((answer) => {
+      if (answer.ok && answer.data.job && (answer.data.job.status === 'queued' || answer.data.job.status === 'running'))
+        setJob(answer.data.job);
+    });
+  }, []);
+  const active = job !== null && (job.status === 'queued' || job.status === 'running');
+  const jobId = job?.id ?? null;
+  useEffect(() => {
+    if (!active || !jobId) return;
+    const timer = setInterval(() => {
+      void callEngine(`/api/contact-duplicates/scans/${jobId}`, scanJobSchema).then((answer) => {
+        if (!answer.ok) return;
+        setJob(answer.data);
+        if (answer.data.status === 'done') void reload();
+      });
+    }, 1000);
+    return () => clearInterval(timer);
+  }, [active, jobId, reload]);
 
   const kept = open ? (keptSide === 'a' ? open.a : open.b) : null;
   const merged = open ? (keptSide === 'a' ? open.b : open.a) : null;
@@ -90,25 +115,32 @@ export function DuplicateReview({ canScan }: { canScan: boolean }) {
   }
 
   async function scan() {
-    setStatus('Scanning…');
-    const answer = await callEngine('/api/contact-duplicates/scan', scanSchema, { method: 'POST', body: '{}' });
-    setStatus(
-      answer.ok
-        ? `Scan done: ${answer.data.pairsFound} pairs found, ${answer.data.autoMerged} merged automatically (same WhatsApp identity), ${answer.data.candidatesOpen} to review.`
-        : answer.message,
-    );
-    await reload();
+    const answer = await callEngine('/api/contact-duplicates/scan', scanJobSchema, { method: 'POST', body: '{}' });
+    if (answer.ok) {
+      setJob(answer.data);
+      return;
+    }
+    // One scan at a time: a scan already running is followed instead.
+    const latest = answer.status === 409 ? await callEngine('/api/contact-duplicates/scans/latest', latestScanSchema) : null;
+    if (latest?.ok && latest.data.job) setJob(latest.data.job);
+    else setError(answer.message);
   }
 
   return (
     <div>
       <div style={{ display: 'flex', gap: '0.5rem', marginBottom: '0.75rem' }}>
         {canScan ? (
-          <button className="button button-secondary" type="button" onClick={() => void scan()}>
+          <button className="button button-secondary" type="button" disabled={active} onClick={() => void scan()}>
             Scan now
           </button>
         ) : null}
       </div>
+      {job ? (
+        <div role="status" aria-label="Duplicate scan" className="notice" style={{ marginBottom: '0.75rem' }}>
+          {describeScan(job)}{' '}
+          {active ? <progress aria-label="Duplicate scan progress" max={job.stagesTotal} value={job.stagesDone} /> : null}
+        </div>
+      ) : null}
       {status ? (
         <div role="status" className="notice">
           {status}{' '}

@@ -98,12 +98,39 @@ export const conflictsSchema = z.object({
 });
 export const mergedSchema = z.object({ mergeId: z.string() });
 export const undoneSchema = z.object({ keptContactId: z.string(), restoredContactId: z.string() });
-export const scanSchema = z.object({
-  contactsCompared: z.number(),
+/** The whole-workspace duplicate scan: a background job with its progress. */
+export const scanJobSchema = z.object({
+  id: z.string(),
+  status: z.enum(['queued', 'running', 'done', 'failed']),
+  stage: z.enum(['phone', 'email', 'identity', 'sku']),
+  stagesDone: z.number(),
+  stagesTotal: z.number(),
+  steps: z.number(),
   pairsFound: z.number(),
+  contactsCompared: z.number(),
   autoMerged: z.number(),
-  candidatesOpen: z.number(),
+  error: z.string().nullable(),
 });
+export type ScanJob = z.infer<typeof scanJobSchema>;
+export const latestScanSchema = z.object({ job: scanJobSchema.nullable() });
+
+const STAGE_LABEL: Record<ScanJob['stage'], string> = {
+  phone: 'same number',
+  email: 'same email',
+  identity: 'former WhatsApp identities',
+  sku: 'similar names with the same product',
+};
+
+const pairs = (n: number) => `${n} ${n === 1 ? 'pair' : 'pairs'}`;
+
+/** One line on where a scan stands, for the status area. */
+export function describeScan(job: ScanJob): string {
+  if (job.status === 'queued') return 'Duplicate scan queued…';
+  if (job.status === 'failed') return `Duplicate scan failed: ${job.error ?? 'unknown error'}`;
+  if (job.status === 'done')
+    return `Scan done: ${pairs(job.pairsFound)} found, ${job.autoMerged} merged automatically (same WhatsApp identity).`;
+  return `Scanning (${job.stagesDone + 1} of ${job.stagesTotal}: ${STAGE_LABEL[job.stage]})… ${pairs(job.pairsFound)} found so far.`;
+}
 
 export const importReportSchema = z.object({
   dryRun: z.boolean(),

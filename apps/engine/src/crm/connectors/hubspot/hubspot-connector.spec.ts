@@ -63,6 +63,47 @@ describe('HubSpot connector against the local HubSpot', () => {
     expect(await hubspot.get({ type: 'contacts', id: '999999' })).toBeNull();
   });
 
+  it('writes linked records with one batch/update call; a missing record fails alone; a refused value is retried record by record', async () => {
+    const hubspot = connector();
+    const made = await Promise.all(
+      ['+393331110001', '+393331110002', '+393331110003'].map((phone) =>
+        hubspot.create({ firstName: 'Bo', lastName: null, email: null, phone }),
+      ),
+    );
+    const [a, b, c] = made;
+    if (!a || !b || !c) throw new Error('not created');
+    await control(sim, 'DELETE', '/sim/calls');
+    const outcomes = await hubspot.updateMany([
+      { ref: a, fields: { lastName: 'Uno' } },
+      { ref: { type: 'contacts', id: '987654321' }, fields: { lastName: 'Gone' } },
+      { ref: c, fields: { lastName: 'Tre', email: 'tre@example.com' } },
+    ]);
+    expect(outcomes.map((o) => o.ok)).toEqual([true, false, true]);
+    expect(outcomes[1]).toMatchObject({ ok: false, error: { kind: 'not_found' } });
+    expect(await callCount(sim)).toBe(1);
+    expect((await hubspot.get(a))?.fields.lastName).toBe('Uno');
+    expect((await hubspot.get(c))?.fields).toMatchObject({ lastName: 'Tre', email: 'tre@example.com' });
+
+    // HubSpot refuses the whole batch for one bad value (400, nothing written): the records then go one by one.
+    await control(sim, 'DELETE', '/sim/calls');
+    const second = await hubspot.updateMany([
+      { ref: a, fields: { firstName: 'Ada' } },
+      { ref: b, fields: { email: 'not an email' } },
+    ]);
+    expect(second.map((o) => o.ok)).toEqual([true, false]);
+    expect(second[1]).toMatchObject({ ok: false, error: { kind: 'validation' } });
+    expect(await callCount(sim, 400)).toBe(2);
+    expect(await callCount(sim)).toBe(3);
+    expect((await hubspot.get(a))?.fields.firstName).toBe('Ada');
+    expect((await hubspot.get(b))?.fields.email).toBeNull();
+    // Reading several records is one batch/read; an id HubSpot does not have is left out.
+    const read = await hubspot.getMany('contacts', [a.id, '987654321', c.id]);
+    expect(read.map((r) => [r.id, r.fields.lastName])).toEqual([
+      [a.id, 'Uno'],
+      [c.id, 'Tre'],
+    ]);
+  });
+
   it('holds calls when the 10-second window runs out and waits out 429s instead of failing', async () => {
     const hubspot = connector();
     // 5 calls per 300 ms window: 14 calls must be paced by the headers, and all succeed.

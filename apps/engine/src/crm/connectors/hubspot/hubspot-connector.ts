@@ -5,6 +5,8 @@ import type {
   CrmConnector,
   PullPage,
   QuotaSnapshot,
+  RecordUpdate,
+  RecordWriteOutcome,
   RemoteContact,
   RemoteRef,
   SyncCursor,
@@ -40,6 +42,23 @@ const listAnswer = z.object({
 const searchAnswer = listAnswer.extend({ total: z.number() });
 const tokenAnswer = z.object({ access_token: z.string(), expires_in: z.number() });
 const created = z.object({ id: z.string() });
+const batchAnswer = z.object({
+  results: z.array(record),
+  errors: z
+    .array(
+      z
+        .object({
+          category: z.string().optional(),
+          message: z.string().optional(),
+          context: z
+            .object({ ids: z.array(z.string()) })
+            .loose()
+            .optional(),
+        })
+        .loose(),
+    )
+    .optional(),
+});
 
 const PAGE = 100;
 const SEARCH_PAGE = 200;
@@ -66,6 +85,8 @@ function toContact(r: z.infer<typeof record>): RemoteContact {
  */
 export class HubSpotConnector implements CrmConnector {
   readonly provider = 'hubspot' as const;
+  /** `POST /crm/v3/objects/contacts/batch/update` takes at most 100 inputs. */
+  readonly batchLimit = 100;
   private readonly http: CrmHttp;
   private accessToken: string | null = null;
   private intervalMs = 10_000;
@@ -178,6 +199,17 @@ export class HubSpotConnector implements CrmConnector {
     }
   }
 
+  /** `batch/read` (≤100 ids): missing ids come back as a 207 `OBJECT_NOT_FOUND` error and are left out. */
+  async getMany(_type: string, ids: readonly string[]): Promise<RemoteContact[]> {
+    if (ids.length === 0) return [];
+    const answer = await this.http.request({
+      method: 'POST',
+      url: this.url('/crm/v3/objects/contacts/batch/read'),
+      json: { properties: HUBSPOT_READ_PROPERTIES, inputs: ids.map((id) => ({ id })) },
+    });
+    return parse(batchAnswer, answer, 'the batch read').results.map(toContact);
+  }
+
   async create(fields: ContactFields): Promise<RemoteContact> {
     const answer = await this.http.request({
       method: 'POST',
@@ -195,6 +227,54 @@ export class HubSpotConnector implements CrmConnector {
     });
     const modifiedAt = toContact(parse(record, answer, 'the updated contact')).modifiedAt;
     return { modifiedAt: modifiedAt || null };
+  }
+
+  /**
+   * `batch/update`: records HubSpot cannot find come back in `errors`
+   * (`OBJECT_NOT_FOUND`, `context.ids`, answer 207) while the others are
+   * written. A property HubSpot refuses fails the whole batch (400) with
+   * nothing written; the batch is then sent record by record so only the
+   * refused record fails.
+   */
+  async updateMany(updates: readonly RecordUpdate[]): Promise<RecordWriteOutcome[]> {
+    if (updates.length === 0) return [];
+    let answer: CrmHttpAnswer;
+    try {
+      answer = await this.http.request({
+        method: 'POST',
+        url: this.url('/crm/v3/objects/contacts/batch/update'),
+        json: { inputs: updates.map((update) => ({ id: update.ref.id, properties: toHubSpotProperties(update.fields) })) },
+      });
+    } catch (error) {
+      if (!(error instanceof CrmError && error.kind === 'validation') || updates.length === 1) throw error;
+      return Promise.all(updates.map((update) => this.updateOne(update)));
+    }
+    const parsed = parse(batchAnswer, answer, 'the batch update');
+    const written = new Map(parsed.results.map((result) => [result.id, toContact(result).modifiedAt]));
+    const refused = new Map<string, CrmError>();
+    for (const error of parsed.errors ?? []) {
+      const kind = error.category === 'OBJECT_NOT_FOUND' ? 'not_found' : 'validation';
+      for (const id of error.context?.ids ?? [])
+        refused.set(id, new CrmError(kind, `HubSpot ${error.category ?? 'error'}: ${error.message ?? ''}`, answer.status));
+    }
+    return updates.map((update): RecordWriteOutcome => {
+      const modifiedAt = written.get(update.ref.id);
+      if (modifiedAt !== undefined) return { ok: true, modifiedAt: modifiedAt || null };
+      return {
+        ok: false,
+        error: refused.get(update.ref.id) ?? new CrmError('unavailable', `HubSpot's batch answer left out ${update.ref.id}`),
+      };
+    });
+  }
+
+  private async updateOne(update: RecordUpdate): Promise<RecordWriteOutcome> {
+    try {
+      const { modifiedAt } = await this.update(update.ref, update.fields);
+      return { ok: true, modifiedAt };
+    } catch (error) {
+      if (error instanceof CrmError && (error.kind === 'validation' || error.kind === 'not_found')) return { ok: false, error };
+      throw error;
+    }
   }
 
   async pull(cursor: SyncCursor): Promise<PullPage> {

@@ -29,6 +29,30 @@ describe('Salesforce connector against the local Salesforce', () => {
     expect(sf.quota().dailyRemaining).not.toBeNull();
   });
 
+  it('writes records with one sObject Collections call (allOrNone false); refused and unknown records fail alone', async () => {
+    const sf = connector();
+    const a = await sf.create({ firstName: 'Ugo', lastName: null, email: null, phone: '+393331110001' });
+    const b = await sf.create({ firstName: 'Ivo', lastName: null, email: null, phone: '+393331110002' });
+    await control('DELETE', '/sim/calls');
+    const outcomes = await sf.updateMany([
+      { ref: a, fields: { lastName: 'Uno', phone: '+393331110009' } },
+      { ref: b, fields: { email: 'not an email' } },
+      { ref: { type: 'Contact', id: '003000000000000AAA' }, fields: { lastName: 'Gone' } },
+    ]);
+    expect(outcomes.map((o) => o.ok)).toEqual([true, false, false]);
+    expect(outcomes[1]).toMatchObject({ ok: false, error: { kind: 'validation' } });
+    expect(outcomes[2]).toMatchObject({ ok: false, error: { kind: 'not_found' } });
+    const calls = await fetch(`${sim().url}/sim/calls?method=PATCH`).then((r) => r.json());
+    expect(JSON.stringify(calls).match(/"path":"[^"]*\/composite\/sobjects"/g)).toHaveLength(1);
+    expect((await sf.get(a))?.fields).toMatchObject({ lastName: 'Uno', phone: '+393331110009' });
+    expect((await sf.get(b))?.fields.email).toBeNull();
+    const read = await sf.getMany('Contact', [a.id, '003000000000000AAA', b.id]);
+    expect(read.map((r) => [r.id, r.fields.firstName])).toEqual([
+      [a.id, 'Ugo'],
+      [b.id, 'Ivo'],
+    ]);
+  });
+
   it('sends several records with one number to a person (300 → ambiguous)', async () => {
     const seeded = await control('POST', '/sim/records/Contact', {
       records: [

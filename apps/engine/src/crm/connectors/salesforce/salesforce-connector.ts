@@ -5,6 +5,8 @@ import type {
   CrmConnector,
   PullPage,
   QuotaSnapshot,
+  RecordUpdate,
+  RecordWriteOutcome,
   RemoteContact,
   RemoteRef,
   SyncCursor,
@@ -45,6 +47,16 @@ const sobject = z.object({
 const queryAnswer = z.object({ totalSize: z.number(), done: z.boolean(), records: z.array(sobject) });
 const idOnly = z.object({ records: z.array(z.object({ Id: z.string() })) });
 const saved = z.object({ id: z.string(), success: z.boolean() });
+/** sObject Collections: one result per record, in order; a refused record carries its own errors. */
+const collectionAnswer = z.array(
+  z
+    .object({
+      id: z.string().nullable().optional(),
+      success: z.boolean(),
+      errors: z.array(z.object({ statusCode: z.string(), message: z.string().optional() }).loose()).default([]),
+    })
+    .loose(),
+);
 const tokenAnswer = z.object({ access_token: z.string(), instance_url: z.string() });
 
 function parse<T>(schema: z.ZodType<T>, answer: CrmHttpAnswer, what: string): T {
@@ -72,6 +84,8 @@ function quote(value: string): string {
  */
 export class SalesforceConnector implements CrmConnector {
   readonly provider = 'salesforce' as const;
+  /** sObject Collections take at most 200 records a call. */
+  readonly batchLimit = 200;
   private readonly http: CrmHttp;
   private session: { accessToken: string; instanceUrl: string } | null = null;
   private readonly quotaState: QuotaSnapshot = {
@@ -204,6 +218,51 @@ export class SalesforceConnector implements CrmConnector {
     await this.http.request({ method: 'PATCH', url: await this.url(`/sobjects/${ref.type}/${encodeURIComponent(ref.id)}`), json: body });
     // PATCH answers 204 without the new SystemModstamp.
     return { modifiedAt: null };
+  }
+
+  /**
+   * `PATCH /composite/sobjects` with `allOrNone: false`: the records
+   * Salesforce accepts are written, each refused one answers its own
+   * `errors[{statusCode, message, fields}]`. The answer has no new
+   * SystemModstamp (as the single PATCH).
+   */
+  /** `GET /composite/sobjects/{O}?ids=&fields=`: a record that is not there answers null and is left out. */
+  async getMany(type: string, ids: readonly string[]): Promise<RemoteContact[]> {
+    if (ids.length === 0) return [];
+    const answer = await this.http.request({
+      method: 'GET',
+      url: await this.url(`/composite/sobjects/${encodeURIComponent(type)}`, { ids: ids.join(','), fields: FIELDS.join(',') }),
+    });
+    return parse(z.array(sobject.nullable()), answer, 'the records')
+      .filter((record) => record !== null)
+      .map((record) => ({ ...this.toContact(record), type }));
+  }
+
+  async updateMany(updates: readonly RecordUpdate[]): Promise<RecordWriteOutcome[]> {
+    if (updates.length === 0) return [];
+    const records = updates.map((update) => {
+      const body: Record<string, unknown> = { attributes: { type: update.ref.type }, id: update.ref.id, ...this.body(update.fields) };
+      if (update.fields.phone) body['Phone_E164__c'] = update.fields.phone;
+      return body;
+    });
+    const answer = await this.http.request({
+      method: 'PATCH',
+      url: await this.url('/composite/sobjects'),
+      json: { allOrNone: false, records },
+    });
+    const results = parse(collectionAnswer, answer, 'the collection update');
+    return updates.map((_update, index): RecordWriteOutcome => {
+      const result = results[index];
+      if (!result) return { ok: false, error: new CrmError('unavailable', 'Salesforce answered the collection without this record') };
+      if (result.success) return { ok: true, modifiedAt: null };
+      const first = result.errors[0];
+      const kind =
+        first?.statusCode === 'INVALID_CROSS_REFERENCE_KEY' || first?.statusCode === 'ENTITY_IS_DELETED' ? 'not_found' : 'validation';
+      return {
+        ok: false,
+        error: new CrmError(kind, `Salesforce ${first?.statusCode ?? 'error'}: ${first?.message ?? 'no message'}`, answer.status),
+      };
+    });
   }
 
   private async query(soql: string): Promise<z.infer<typeof queryAnswer>> {

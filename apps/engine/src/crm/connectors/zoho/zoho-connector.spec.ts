@@ -29,6 +29,39 @@ describe('Zoho connector against the local Zoho CRM', () => {
     expect(await zoho.get({ type: 'Contacts', id: '1' })).toBeNull();
   });
 
+  it('writes records of both modules with one PUT per module; a refused record fails alone and the others land', async () => {
+    const zoho = connector();
+    const a = await zoho.create({ firstName: 'Ugo', lastName: null, email: null, phone: '+393331110001' });
+    const b = await zoho.create({ firstName: 'Ivo', lastName: null, email: null, phone: '+393331110002' });
+    expect(await control('POST', '/sim/records/Leads', { records: [{ Last_Name: 'Lead', Mobile: '+393331110003' }] })).toBeLessThan(300);
+    const lead = await zoho.findByPhone('+393331110003');
+    if (!lead) throw new Error('lead not seeded');
+    await control('DELETE', '/sim/calls');
+    const outcomes = await zoho.updateMany([
+      { ref: a, fields: { lastName: 'Uno' } },
+      { ref: b, fields: { email: 'not an email' } },
+      { ref: lead, fields: { firstName: 'Lea' } },
+    ]);
+    expect(outcomes.map((o) => o.ok)).toEqual([true, false, true]);
+    expect(outcomes[1]).toMatchObject({ ok: false, error: { kind: 'validation' } });
+    const calls = await fetch(`${sim().url}/sim/calls?method=PUT`).then((r) => r.json());
+    expect(JSON.stringify(calls).match(/"path":"[^"]*\/(Contacts|Leads)"/g)).toHaveLength(2);
+    expect((await zoho.get(a))?.fields.lastName).toBe('Uno');
+    expect((await zoho.get(b))?.fields.email).toBeNull();
+    expect((await zoho.get(lead))?.fields.firstName).toBe('Lea');
+    // Every record refused: Zoho answers 400 with the list, still one outcome each.
+    expect((await zoho.updateMany([{ ref: b, fields: { email: 'still bad' } }])).map((o) => o.ok)).toEqual([false]);
+    const read = await zoho.getMany('Contacts', [a.id, '999999999999', b.id]);
+    // Zoho answers in its own order.
+    expect(read.map((r) => [r.id, r.fields.firstName]).sort()).toEqual(
+      [
+        [a.id, 'Ugo'],
+        [b.id, 'Ivo'],
+      ].sort(),
+    );
+    expect(await zoho.getMany('Contacts', ['999999999999'])).toEqual([]);
+  });
+
   it('refreshes an expired token; a revoked refresh token is an auth error', async () => {
     const zoho = connector();
     await zoho.test();

@@ -5,6 +5,8 @@ import type {
   CrmConnector,
   PullPage,
   QuotaSnapshot,
+  RecordUpdate,
+  RecordWriteOutcome,
   RemoteContact,
   RemoteRef,
   SyncCursor,
@@ -60,6 +62,18 @@ const listAnswer = z.object({
 const writeAnswer = z.object({
   data: z.array(z.object({ code: z.string(), details: z.object({ id: z.string(), Modified_Time: z.string().optional() }).loose() })),
 });
+/** Zoho's answer to a multi-record write: one item per record, in order, `SUCCESS` or the record's own error. */
+const batchWriteAnswer = z.object({
+  data: z.array(
+    z
+      .object({
+        code: z.string(),
+        message: z.string().optional(),
+        details: z.object({ id: z.string().optional(), Modified_Time: z.string().optional() }).loose().optional(),
+      })
+      .loose(),
+  ),
+});
 const watchAnswer = z.object({
   watch: z.array(
     z
@@ -95,6 +109,8 @@ function criteriaValue(value: string): string {
  */
 export class ZohoConnector implements CrmConnector {
   readonly provider = 'zoho' as const;
+  /** `PUT /crm/v8/{module}` takes at most 100 records. */
+  readonly batchLimit = 100;
   private readonly http: CrmHttp;
   private session: { accessToken: string; apiDomain: string } | null = null;
 
@@ -184,6 +200,17 @@ export class ZohoConnector implements CrmConnector {
     return first ? this.toContact(ref.type, first) : null;
   }
 
+  /** `GET /{module}?ids=` (≤100); a 204 means none of them is there. */
+  async getMany(type: string, ids: readonly string[]): Promise<RemoteContact[]> {
+    if (ids.length === 0) return [];
+    const answer = await this.http.request({
+      method: 'GET',
+      url: await this.url(`/${type}`, { ids: ids.join(','), fields: FIELDS.join(',') }),
+    });
+    if (answer.status === 204) return [];
+    return parse(listAnswer.pick({ data: true }), answer, 'the records').data.map((r) => this.toContact(type, r));
+  }
+
   async create(fields: ContactFields): Promise<RemoteContact> {
     const answer = await this.http.request({
       method: 'POST',
@@ -203,6 +230,41 @@ export class ZohoConnector implements CrmConnector {
     });
     const details = parse(writeAnswer, answer, 'the update').data[0]?.details;
     return { modifiedAt: time(details?.Modified_Time) || null };
+  }
+
+  /**
+   * `PUT /{module}` with the records' ids in `data`: one item per record in
+   * order; a refused record is its own `{code, message, details}` (207, or
+   * 400 when none was written) and the others are written. One call per
+   * module (a batch may hold Contacts and Leads).
+   */
+  async updateMany(updates: readonly RecordUpdate[]): Promise<RecordWriteOutcome[]> {
+    const outcomes: RecordWriteOutcome[] = new Array<RecordWriteOutcome>(updates.length);
+    const byModule = new Map<string, number[]>();
+    updates.forEach((update, index) => byModule.set(update.ref.type, [...(byModule.get(update.ref.type) ?? []), index]));
+    await Promise.all(
+      [...byModule].map(async ([module, indexes]) => {
+        const answer = await this.http.request({
+          method: 'PUT',
+          url: await this.url(`/${module}`),
+          json: { data: indexes.map((index) => ({ id: updates[index]?.ref.id, ...this.body(updates[index]?.fields ?? {}) })) },
+          perRecord: true,
+        });
+        const items = parse(batchWriteAnswer, answer, 'the batch update').data;
+        indexes.forEach((index, position) => {
+          const item = items[position];
+          outcomes[index] = !item
+            ? { ok: false, error: new CrmError('unavailable', 'Zoho answered the batch update without this record') }
+            : item.code === 'SUCCESS'
+              ? { ok: true, modifiedAt: time(item.details?.Modified_Time) || null }
+              : {
+                  ok: false,
+                  error: new CrmError('validation', `Zoho ${answer.status} ${item.code}: ${item.message ?? 'no message'}`, answer.status),
+                };
+        });
+      }),
+    );
+    return outcomes;
   }
 
   async pull(cursor: SyncCursor): Promise<PullPage> {

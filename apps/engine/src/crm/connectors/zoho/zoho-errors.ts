@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CrmError } from '../crm-error';
-import type { CrmHttpAnswer } from '../crm-http';
+import type { CrmHttpAnswer, CrmHttpRequest } from '../crm-http';
 
 const apiError = z.object({
   code: z.string(),
@@ -25,11 +25,14 @@ const CREDITS_WAIT_MS = 60_000;
  * | 400/207 INVALID_DATA, MANDATORY_NOT_FOUND, DUPLICATE_DATA | validation |
  * | 5xx | unavailable |
  * | 204 on a read | not found (handled by the caller) |
+ * | 207 / 400 with a per-record list, on a batch write | none: each record's outcome is the caller's |
  */
-export function classifyZoho(answer: CrmHttpAnswer): CrmError | null {
+export function classifyZoho(answer: CrmHttpAnswer, request?: Pick<CrmHttpRequest, 'perRecord'>): CrmError | null {
   const { status } = answer;
   const single = apiError.safeParse(answer.body);
   const list = listError.safeParse(answer.body);
+  // A batch write's caller reads each record's outcome from the list.
+  if (request?.perRecord && (status === 207 || status === 400) && list.success && list.data.data.length > 0) return null;
   const failedItem = list.success ? list.data.data.find((item) => item.code !== 'SUCCESS') : undefined;
   if (status >= 200 && status < 300 && !(status === 207 && failedItem)) return null;
   if (status === 304) return null;
