@@ -224,7 +224,8 @@ run(async () => {
   // What each system costs doing nothing (timers, pollers), all measured over the same seconds, once the warm-up's
   // transaction counts are published (see SETTLE_DB_MS).
   await sleep(SETTLE_DB_MS);
-  const idleSeconds = 5;
+  // Long enough to take in the slower pollers (reports every few seconds) for the net-of-idle estimate.
+  const idleSeconds = 10;
   const idleMeters = await Promise.all(running.map((s) => meterFor(s, admin, cluster, withStatements)));
   await sleep(idleSeconds * 1000);
   const idle = {};
@@ -354,12 +355,24 @@ function median(values) {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** Costs of `list` rounds per delivered message. */
-function perMessage(list) {
+/**
+ * Costs of `list` rounds per delivered message. `idle` (per second, measured with no load) gives the estimate net of
+ * idle polling: the rounds' totals minus idle rate x the rounds' wall time (settle tail included). It assumes the
+ * polling runs at its idle rate under load too; the gross figures stay beside it.
+ */
+function perMessage(list, idle) {
   const delivered = list.reduce((n, r) => n + r.delivered, 0);
   const total = (key) => (list.some((r) => r.cost[key] === null) ? null : list.reduce((n, r) => n + r.cost[key], 0));
   const per = (v) => (v === null || delivered === 0 ? null : v / delivered);
+  const wallSeconds = list.reduce((n, r) => n + r.wallSeconds, 0);
+  const net = (key, idleKey) => {
+    const gross = total(key);
+    const rate = idle?.[idleKey];
+    return gross === null || rate === null || rate === undefined ? null : per(Math.max(0, gross - rate * wallSeconds));
+  };
   return {
+    transactionsNetOfIdle: net('xacts', 'xacts'),
+    statementsNetOfIdle: net('statements', 'statements'),
     messages: delivered,
     engineCpuMs: per(total('engineCpuMs')),
     postgresBackendCpuMs: per(total('backendCpuMs')),
@@ -426,8 +439,8 @@ function report({ machine, cluster, withStatements, running, rounds, peak, idle,
             `${fmt(r.rate, 1)}/s offered, ${fmt(r.achievedRate, 1)}/s sent${r.stoppedOffering ? ' (stopped offering at --max-outstanding)' : ''}`,
         ),
       perMessage: {
-        saturation: withCeiling(perMessage(sat), s.database !== null, machine.nproc),
-        fractionOfPeak: of('fraction-of-peak').length ? perMessage(of('fraction-of-peak')) : null,
+        saturation: withCeiling(perMessage(sat, idle[s.name]), s.database !== null, machine.nproc),
+        fractionOfPeak: of('fraction-of-peak').length ? perMessage(of('fraction-of-peak'), idle[s.name]) : null,
       },
       idlePerSecond: idle[s.name],
       topStatements: s.database && withStatements ? topStatements(sat, 200) : [],
@@ -547,6 +560,7 @@ function print(result) {
         'PG cluster CPU ms (all)',
         'PG transactions',
         'PG statements',
+        'PG transactions / statements net of idle polling',
         'bench CPU ms',
         'all CPU ms',
         `sends/s if it had all ${result.machine.nproc} cores`,
@@ -561,6 +575,7 @@ function print(result) {
           ms(c.postgresClusterCpuMs),
           fmt(c.transactions, 1),
           fmt(c.statements, 1),
+          `${fmt(c.transactionsNetOfIdle, 1)} / ${fmt(c.statementsNetOfIdle, 1)}`,
           ms(c.benchCpuMs),
           ms(c.allCpuMs),
           fmt(c.cpuBoundSendsPerSecond, 0),
@@ -568,7 +583,7 @@ function print(result) {
       }),
     ),
     '',
-    `Engine CPU: /proc/<pid>/stat utime+stime of the system's processes and their children. PG backends: the same for the backends connected to the system's database (pg_stat_activity, sampled every 250 ms). PG cluster: every process of the private cluster (background writers included, and the other systems' idle polling). Transactions: xact_commit + xact_rollback of pg_stat_database; statements: calls in pg_stat_statements (track = top); both for the system's database, read from another database. Each round's window ends ${SETTLE_DB_MS / 1000} s after its last send for a system with a database (a backend publishes its transaction counts up to 10 s late when another one holds the database's stats entry), ${SETTLE_MS / 1000} s otherwise; the idle table shows what that tail adds. All CPU: engine + PG cluster (systems with a database) + bench; the last column is ${result.machine.nproc} x 1000 / all CPU ms, the sends/s the cores would give at that cost with nothing else running: on a shared machine it moves less than sends/s, but it is an estimate, not a measurement.`,
+    `Engine CPU: /proc/<pid>/stat utime+stime of the system's processes and their children. PG backends: the same for the backends connected to the system's database (pg_stat_activity, sampled every 250 ms). PG cluster: every process of the private cluster (background writers included, and the other systems' idle polling). Transactions: xact_commit + xact_rollback of pg_stat_database; statements: calls in pg_stat_statements (track = top); both for the system's database, read from another database. Each round's window ends ${SETTLE_DB_MS / 1000} s after its last send for a system with a database (a backend publishes its transaction counts up to 10 s late when another one holds the database's stats entry), ${SETTLE_MS / 1000} s otherwise; the idle table shows what that tail adds, and "net of idle polling" subtracts the idle rate x the rounds' wall time (an estimate: it assumes the polling runs at its idle rate under load too). All CPU: engine + PG cluster (systems with a database) + bench; the last column is ${result.machine.nproc} x 1000 / all CPU ms, the sends/s the cores would give at that cost with nothing else running: on a shared machine it moves less than sends/s, but it is an estimate, not a measurement.`,
     '',
     table(
       ['idle, per second', 'engine CPU ms', 'PG backends CPU ms', 'PG transactions', 'PG statements'],
