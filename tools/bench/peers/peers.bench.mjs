@@ -57,6 +57,9 @@ node tools/bench/peers/peers.bench.mjs [options]
   --systems=parley,node-red   systems to compare, in round order (parley, node-red, n8n)
   --n8n                       add n8n ${PEERS.n8n.version} (on PostgreSQL) to --systems
   --parley-mode=embedded      embedded (one ENGINE_ROLE=all process) or bullmq (ENGINE_ROLE=api + 1 worker, Redis)
+  --parley-workers=1          BullMQ workers with --parley-mode=bullmq
+  --parley-cpus=              CPU affinity of Parley's processes, name=cpus;name=cpus (taskset -a -pc), e.g.
+                              "parley-api=0;parley-worker-1=0;parley-worker-2=1" (names as the bench prints them)
   --rounds=3                  rounds of each measurement, alternating between the systems
   --duration=20               seconds of each round
   --inflight=64               customers waiting for their reply at once in the saturation rounds
@@ -81,6 +84,8 @@ const o = parseOptions(
     systems: 'parley,node-red',
     n8n: false,
     'parley-mode': 'embedded',
+    'parley-workers': 1,
+    'parley-cpus': '',
     rounds: 3,
     duration: 20,
     inflight: 64,
@@ -112,6 +117,19 @@ const systems = [
 ];
 require2(systems.length > 0 && systems.every((s) => SYSTEMS.includes(s)), `--systems takes ${SYSTEMS.join(', ')}`);
 require2(['embedded', 'bullmq'].includes(o['parley-mode']), '--parley-mode must be embedded or bullmq');
+require2(Number.isInteger(o['parley-workers']) && o['parley-workers'] >= 1 && o['parley-workers'] <= 8, '--parley-workers must be 1..8');
+/** --parley-cpus as { process name: cpu list }. */
+const parleyCpus = Object.fromEntries(
+  String(o['parley-cpus'])
+    .split(';')
+    .map((pair) => pair.trim())
+    .filter(Boolean)
+    .map((pair) => {
+      const [name, cpus] = pair.split('=');
+      require2(Boolean(name) && /^[0-9,-]+$/.test(cpus ?? ''), `--parley-cpus: "${pair}" is not name=cpus`);
+      return [name, cpus];
+    }),
+);
 require2(Number.isInteger(o.rounds) && o.rounds >= 1, '--rounds must be a positive integer');
 require2(o.duration >= 1, '--duration must be at least 1 s');
 require2(Number.isInteger(o.inflight) && o.inflight >= 1 && o.inflight <= 1024, '--inflight must be 1..1024');
@@ -182,7 +200,15 @@ run(async () => {
   for (const name of systems) {
     let system;
     if (name === 'parley') {
-      system = await startParley({ pgUrl, mode: o['parley-mode'], redisUrl: o.redis, sinkUrl: sink.url, extraEnv: parleyEnv });
+      system = await startParley({
+        pgUrl,
+        mode: o['parley-mode'],
+        workers: o['parley-workers'],
+        cpus: parleyCpus,
+        redisUrl: o.redis,
+        sinkUrl: sink.url,
+        extraEnv: parleyEnv,
+      });
     } else if (name === 'node-red') {
       system = await startNodeRed({ install: installs[name], sinkUrl: sink.url, number, replyText, apiVersion: API_VERSION });
     } else {
@@ -462,6 +488,8 @@ function report({ machine, cluster, withStatements, running, rounds, peak, idle,
     params: {
       systems: running.map((s) => s.name),
       parleyMode: o['parley-mode'],
+      parleyWorkers: o['parley-mode'] === 'bullmq' ? o['parley-workers'] : null,
+      parleyCpus: Object.keys(parleyCpus).length > 0 ? parleyCpus : null,
       rounds: o.rounds,
       durationSeconds: o.duration,
       inflight: o.inflight,
@@ -507,7 +535,13 @@ function print(result) {
     '',
     `Scenario: signed WhatsApp webhook (Meta's envelope, X-Hub-Signature-256) -> text contains "price" -> reply via POST /${API_VERSION}/{phone-number-id}/messages to a local sink that answers like Meta; a new customer (wa_id) per message.`,
     `Rounds: ${p.rounds} x ${p.durationSeconds} s per measurement, alternating ${p.systems.join(', ')}; saturation = ${p.inflight} customers waiting at once (closed loop), sends/s = the round's sends from its first POST to its last send.`,
-    `Parley: ${p.parleyMode === 'embedded' ? 'embedded (one ENGINE_ROLE=all process, no Redis)' : 'BullMQ (ENGINE_ROLE=api + 1 worker, Redis)'}, production build; its WhatsApp number is at Meta's higher throughput tier (messages_per_second = ${p.numberMessagesPerSecond}), so the per-number limit does not cap the engine.`,
+    `Parley: ${p.parleyMode === 'embedded' ? 'embedded (one ENGINE_ROLE=all process, no Redis)' : `BullMQ (ENGINE_ROLE=api + ${p.parleyWorkers} worker${p.parleyWorkers === 1 ? '' : 's'}, Redis)`}${
+      p.parleyCpus
+        ? ` pinned with taskset (${Object.entries(p.parleyCpus)
+            .map(([name, cpus]) => `${name} on CPU ${cpus}`)
+            .join(', ')}; PostgreSQL and the bench on any CPU)`
+        : ''
+    }, production build; its WhatsApp number is at Meta's higher throughput tier (messages_per_second = ${p.numberMessagesPerSecond}), so the per-number limit does not cap the engine.`,
     p.postgres.server === 'private'
       ? `PostgreSQL: the bench's own cluster (${p.postgres.version}, ${p.postgres.binaries}) with pg_stat_statements; settings ${p.postgres.copiedFromMachine ? 'copied from the machine server' : 'PostgreSQL defaults'}: ${Object.entries(
           p.postgres.settings,
