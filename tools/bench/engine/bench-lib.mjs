@@ -288,8 +288,8 @@ export function databaseUrl(serverUrl, database) {
 
 export function checkDatabaseName(name) {
   require2(
-    /^parley_bench[a-z0-9_]*$/.test(name),
-    `--db must start with "parley_bench" and use a-z, 0-9 and _ only (got "${name}"): benchmarks only ever create or drop databases of their own`,
+    /^parley_(bench|h[0-9]+_)[a-z0-9_]*$/.test(name),
+    `--db must start with "parley_bench" (or a session's own "parley_h<n>_") and use a-z, 0-9 and _ only (got "${name}"): benchmarks only ever create or drop databases of their own`,
   );
 }
 
@@ -445,12 +445,33 @@ export function engineLogDir() {
   return logDir;
 }
 
-export async function freePort() {
+// BENCH_PORTS=4180-4199 keeps every port a bench hands out inside a range (sessions sharing a machine each own
+// one); without it the kernel picks any free port.
+const portRange = /^(\d+)-(\d+)$/.exec(process.env.BENCH_PORTS ?? '');
+let nextPort = portRange ? Number(portRange[1]) : 0;
+
+async function tryListen(port) {
   const server = createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const bound = await new Promise((resolve) => {
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => resolve(true));
+  });
+  if (!bound) return null;
   const address = server.address();
   await new Promise((resolve) => server.close(() => resolve()));
   return address.port;
+}
+
+export async function freePort() {
+  if (!portRange) return tryListen(0);
+  const first = Number(portRange[1]);
+  const last = Number(portRange[2]);
+  for (let tried = 0; tried <= last - first; tried++) {
+    const port = nextPort;
+    nextPort = port >= last ? first : port + 1;
+    if ((await tryListen(port)) !== null) return port;
+  }
+  throw new Error(`no free port in BENCH_PORTS=${process.env.BENCH_PORTS}`);
 }
 
 /** Starts `node [nodeArgs] apps/engine/dist/main.js` with `env`; stopped at clean-up if still running. */

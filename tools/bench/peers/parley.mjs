@@ -4,6 +4,7 @@
 // prefix), on a fresh database with the price-reply example flow published
 // and the business number at Meta's higher throughput tier.
 
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -44,7 +45,7 @@ export function priceReplyText() {
  * 'embedded' | 'bullmq'; `sinkUrl`: WHATSAPP_API_BASE_URL; `extraEnv`: more
  * engine settings (e.g. DATABASE_POOL_SIZE). Returns the system handle.
  */
-export async function startParley({ pgUrl, mode, redisUrl, sinkUrl, extraEnv }) {
+export async function startParley({ pgUrl, mode, workers = 1, cpus = {}, redisUrl, sinkUrl, extraEnv }) {
   await dropDatabase(pgUrl, PARLEY_DATABASE);
   await createDatabase(pgUrl, PARLEY_DATABASE);
   const url = databaseUrl(pgUrl, PARLEY_DATABASE);
@@ -76,12 +77,25 @@ export async function startParley({ pgUrl, mode, redisUrl, sinkUrl, extraEnv }) 
     const scaled = { ...env, REDIS_URL: redisUrl, REDIS_PREFIX: redisPrefix };
     const api = startEngine('parley-api', { ...scaled, ENGINE_ROLE: 'api', PORT: String(apiPort) });
     engines.push(api);
-    const workerPort = await freePort();
-    const worker = startEngine('parley-worker', { ...scaled, ENGINE_ROLE: 'worker', PORT: String(workerPort) });
-    engines.push(worker);
-    await waitUntilReady(`http://127.0.0.1:${workerPort}`, worker);
+    for (let n = 1; n <= workers; n++) {
+      const workerPort = await freePort();
+      const name = workers === 1 ? 'parley-worker' : `parley-worker-${n}`;
+      const worker = startEngine(name, { ...scaled, ENGINE_ROLE: 'worker', PORT: String(workerPort) });
+      engines.push(worker);
+      await waitUntilReady(`http://127.0.0.1:${workerPort}`, worker);
+    }
     await waitUntilReady(apiUrl, api);
   }
+  for (const engine of engines) {
+    const list = cpus[engine.name];
+    if (list === undefined) continue;
+    // Every thread of the running process (V8's and libuv's too), not only the main one.
+    execFileSync('taskset', ['-a', '-pc', list, String(engine.pid)], { stdio: 'ignore' });
+    log(`${engine.name} (pid ${engine.pid}) pinned to CPU ${list}`);
+  }
+  const unknown = Object.keys(cpus).filter((name) => !engines.some((e) => e.name === name));
+  if (unknown.length > 0)
+    throw new Error(`--parley-cpus names no such process: ${unknown.join(', ')} (there are ${engines.map((e) => e.name).join(', ')})`);
 
   const flow = JSON.parse(readFileSync(FLOW_FILE, 'utf8'));
   const api = await apiLogin(apiUrl);
@@ -92,7 +106,7 @@ export async function startParley({ pgUrl, mode, redisUrl, sinkUrl, extraEnv }) 
 
   return {
     name: 'parley',
-    label: mode === 'embedded' ? 'Parley (embedded)' : 'Parley (BullMQ: api + 1 worker)',
+    label: mode === 'embedded' ? 'Parley (embedded)' : `Parley (BullMQ: api + ${workers} worker${workers === 1 ? '' : 's'})`,
     target: { host: '127.0.0.1', port: apiPort, path: '/webhooks/whatsapp' },
     database: PARLEY_DATABASE,
     pids: () => engines.map((e) => e.pid),

@@ -57,6 +57,9 @@ node tools/bench/peers/peers.bench.mjs [options]
   --systems=parley,node-red   systems to compare, in round order (parley, node-red, n8n)
   --n8n                       add n8n ${PEERS.n8n.version} (on PostgreSQL) to --systems
   --parley-mode=embedded      embedded (one ENGINE_ROLE=all process) or bullmq (ENGINE_ROLE=api + 1 worker, Redis)
+  --parley-workers=1          BullMQ workers with --parley-mode=bullmq
+  --parley-cpus=              CPU affinity of Parley's processes, name=cpus;name=cpus (taskset -a -pc), e.g.
+                              "parley-api=0;parley-worker-1=0;parley-worker-2=1" (names as the bench prints them)
   --rounds=3                  rounds of each measurement, alternating between the systems
   --duration=20               seconds of each round
   --inflight=64               customers waiting for their reply at once in the saturation rounds
@@ -81,6 +84,8 @@ const o = parseOptions(
     systems: 'parley,node-red',
     n8n: false,
     'parley-mode': 'embedded',
+    'parley-workers': 1,
+    'parley-cpus': '',
     rounds: 3,
     duration: 20,
     inflight: 64,
@@ -112,6 +117,19 @@ const systems = [
 ];
 require2(systems.length > 0 && systems.every((s) => SYSTEMS.includes(s)), `--systems takes ${SYSTEMS.join(', ')}`);
 require2(['embedded', 'bullmq'].includes(o['parley-mode']), '--parley-mode must be embedded or bullmq');
+require2(Number.isInteger(o['parley-workers']) && o['parley-workers'] >= 1 && o['parley-workers'] <= 8, '--parley-workers must be 1..8');
+/** --parley-cpus as { process name: cpu list }. */
+const parleyCpus = Object.fromEntries(
+  String(o['parley-cpus'])
+    .split(';')
+    .map((pair) => pair.trim())
+    .filter(Boolean)
+    .map((pair) => {
+      const [name, cpus] = pair.split('=');
+      require2(Boolean(name) && /^[0-9,-]+$/.test(cpus ?? ''), `--parley-cpus: "${pair}" is not name=cpus`);
+      return [name, cpus];
+    }),
+);
 require2(Number.isInteger(o.rounds) && o.rounds >= 1, '--rounds must be a positive integer');
 require2(o.duration >= 1, '--duration must be at least 1 s');
 require2(Number.isInteger(o.inflight) && o.inflight >= 1 && o.inflight <= 1024, '--inflight must be 1..1024');
@@ -182,7 +200,15 @@ run(async () => {
   for (const name of systems) {
     let system;
     if (name === 'parley') {
-      system = await startParley({ pgUrl, mode: o['parley-mode'], redisUrl: o.redis, sinkUrl: sink.url, extraEnv: parleyEnv });
+      system = await startParley({
+        pgUrl,
+        mode: o['parley-mode'],
+        workers: o['parley-workers'],
+        cpus: parleyCpus,
+        redisUrl: o.redis,
+        sinkUrl: sink.url,
+        extraEnv: parleyEnv,
+      });
     } else if (name === 'node-red') {
       system = await startNodeRed({ install: installs[name], sinkUrl: sink.url, number, replyText, apiVersion: API_VERSION });
     } else {
@@ -224,7 +250,8 @@ run(async () => {
   // What each system costs doing nothing (timers, pollers), all measured over the same seconds, once the warm-up's
   // transaction counts are published (see SETTLE_DB_MS).
   await sleep(SETTLE_DB_MS);
-  const idleSeconds = 5;
+  // Long enough to take in the slower pollers (reports every few seconds) for the net-of-idle estimate.
+  const idleSeconds = 10;
   const idleMeters = await Promise.all(running.map((s) => meterFor(s, admin, cluster, withStatements)));
   await sleep(idleSeconds * 1000);
   const idle = {};
@@ -354,12 +381,24 @@ function median(values) {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** Costs of `list` rounds per delivered message. */
-function perMessage(list) {
+/**
+ * Costs of `list` rounds per delivered message. `idle` (per second, measured with no load) gives the estimate net of
+ * idle polling: the rounds' totals minus idle rate x the rounds' wall time (settle tail included). It assumes the
+ * polling runs at its idle rate under load too; the gross figures stay beside it.
+ */
+function perMessage(list, idle) {
   const delivered = list.reduce((n, r) => n + r.delivered, 0);
   const total = (key) => (list.some((r) => r.cost[key] === null) ? null : list.reduce((n, r) => n + r.cost[key], 0));
   const per = (v) => (v === null || delivered === 0 ? null : v / delivered);
+  const wallSeconds = list.reduce((n, r) => n + r.wallSeconds, 0);
+  const net = (key, idleKey) => {
+    const gross = total(key);
+    const rate = idle?.[idleKey];
+    return gross === null || rate === null || rate === undefined ? null : per(Math.max(0, gross - rate * wallSeconds));
+  };
   return {
+    transactionsNetOfIdle: net('xacts', 'xacts'),
+    statementsNetOfIdle: net('statements', 'statements'),
     messages: delivered,
     engineCpuMs: per(total('engineCpuMs')),
     postgresBackendCpuMs: per(total('backendCpuMs')),
@@ -426,8 +465,8 @@ function report({ machine, cluster, withStatements, running, rounds, peak, idle,
             `${fmt(r.rate, 1)}/s offered, ${fmt(r.achievedRate, 1)}/s sent${r.stoppedOffering ? ' (stopped offering at --max-outstanding)' : ''}`,
         ),
       perMessage: {
-        saturation: withCeiling(perMessage(sat), s.database !== null, machine.nproc),
-        fractionOfPeak: of('fraction-of-peak').length ? perMessage(of('fraction-of-peak')) : null,
+        saturation: withCeiling(perMessage(sat, idle[s.name]), s.database !== null, machine.nproc),
+        fractionOfPeak: of('fraction-of-peak').length ? perMessage(of('fraction-of-peak'), idle[s.name]) : null,
       },
       idlePerSecond: idle[s.name],
       topStatements: s.database && withStatements ? topStatements(sat, 200) : [],
@@ -449,6 +488,8 @@ function report({ machine, cluster, withStatements, running, rounds, peak, idle,
     params: {
       systems: running.map((s) => s.name),
       parleyMode: o['parley-mode'],
+      parleyWorkers: o['parley-mode'] === 'bullmq' ? o['parley-workers'] : null,
+      parleyCpus: Object.keys(parleyCpus).length > 0 ? parleyCpus : null,
       rounds: o.rounds,
       durationSeconds: o.duration,
       inflight: o.inflight,
@@ -494,7 +535,13 @@ function print(result) {
     '',
     `Scenario: signed WhatsApp webhook (Meta's envelope, X-Hub-Signature-256) -> text contains "price" -> reply via POST /${API_VERSION}/{phone-number-id}/messages to a local sink that answers like Meta; a new customer (wa_id) per message.`,
     `Rounds: ${p.rounds} x ${p.durationSeconds} s per measurement, alternating ${p.systems.join(', ')}; saturation = ${p.inflight} customers waiting at once (closed loop), sends/s = the round's sends from its first POST to its last send.`,
-    `Parley: ${p.parleyMode === 'embedded' ? 'embedded (one ENGINE_ROLE=all process, no Redis)' : 'BullMQ (ENGINE_ROLE=api + 1 worker, Redis)'}, production build; its WhatsApp number is at Meta's higher throughput tier (messages_per_second = ${p.numberMessagesPerSecond}), so the per-number limit does not cap the engine.`,
+    `Parley: ${p.parleyMode === 'embedded' ? 'embedded (one ENGINE_ROLE=all process, no Redis)' : `BullMQ (ENGINE_ROLE=api + ${p.parleyWorkers} worker${p.parleyWorkers === 1 ? '' : 's'}, Redis)`}${
+      p.parleyCpus
+        ? ` pinned with taskset (${Object.entries(p.parleyCpus)
+            .map(([name, cpus]) => `${name} on CPU ${cpus}`)
+            .join(', ')}; PostgreSQL and the bench on any CPU)`
+        : ''
+    }, production build; its WhatsApp number is at Meta's higher throughput tier (messages_per_second = ${p.numberMessagesPerSecond}), so the per-number limit does not cap the engine.`,
     p.postgres.server === 'private'
       ? `PostgreSQL: the bench's own cluster (${p.postgres.version}, ${p.postgres.binaries}) with pg_stat_statements; settings ${p.postgres.copiedFromMachine ? 'copied from the machine server' : 'PostgreSQL defaults'}: ${Object.entries(
           p.postgres.settings,
@@ -547,6 +594,7 @@ function print(result) {
         'PG cluster CPU ms (all)',
         'PG transactions',
         'PG statements',
+        'PG transactions / statements net of idle polling',
         'bench CPU ms',
         'all CPU ms',
         `sends/s if it had all ${result.machine.nproc} cores`,
@@ -561,6 +609,7 @@ function print(result) {
           ms(c.postgresClusterCpuMs),
           fmt(c.transactions, 1),
           fmt(c.statements, 1),
+          `${fmt(c.transactionsNetOfIdle, 1)} / ${fmt(c.statementsNetOfIdle, 1)}`,
           ms(c.benchCpuMs),
           ms(c.allCpuMs),
           fmt(c.cpuBoundSendsPerSecond, 0),
@@ -568,7 +617,7 @@ function print(result) {
       }),
     ),
     '',
-    `Engine CPU: /proc/<pid>/stat utime+stime of the system's processes and their children. PG backends: the same for the backends connected to the system's database (pg_stat_activity, sampled every 250 ms). PG cluster: every process of the private cluster (background writers included, and the other systems' idle polling). Transactions: xact_commit + xact_rollback of pg_stat_database; statements: calls in pg_stat_statements (track = top); both for the system's database, read from another database. Each round's window ends ${SETTLE_DB_MS / 1000} s after its last send for a system with a database (a backend publishes its transaction counts up to 10 s late when another one holds the database's stats entry), ${SETTLE_MS / 1000} s otherwise; the idle table shows what that tail adds. All CPU: engine + PG cluster (systems with a database) + bench; the last column is ${result.machine.nproc} x 1000 / all CPU ms, the sends/s the cores would give at that cost with nothing else running: on a shared machine it moves less than sends/s, but it is an estimate, not a measurement.`,
+    `Engine CPU: /proc/<pid>/stat utime+stime of the system's processes and their children. PG backends: the same for the backends connected to the system's database (pg_stat_activity, sampled every 250 ms). PG cluster: every process of the private cluster (background writers included, and the other systems' idle polling). Transactions: xact_commit + xact_rollback of pg_stat_database; statements: calls in pg_stat_statements (track = top); both for the system's database, read from another database. Each round's window ends ${SETTLE_DB_MS / 1000} s after its last send for a system with a database (a backend publishes its transaction counts up to 10 s late when another one holds the database's stats entry), ${SETTLE_MS / 1000} s otherwise; the idle table shows what that tail adds, and "net of idle polling" subtracts the idle rate x the rounds' wall time (an estimate: it assumes the polling runs at its idle rate under load too). All CPU: engine + PG cluster (systems with a database) + bench; the last column is ${result.machine.nproc} x 1000 / all CPU ms, the sends/s the cores would give at that cost with nothing else running: on a shared machine it moves less than sends/s, but it is an estimate, not a measurement.`,
     '',
     table(
       ['idle, per second', 'engine CPU ms', 'PG backends CPU ms', 'PG transactions', 'PG statements'],

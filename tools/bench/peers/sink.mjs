@@ -13,6 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { freePort } from '../engine/bench-lib.mjs';
 
 const PATH = /^\/(v\d+\.\d+)\/([0-9]+)\/messages$/;
 const TEMPLATES = /^\/(v\d+\.\d+)\/([0-9]+)\/message_templates(\?.*)?$/;
@@ -107,7 +108,8 @@ export async function startSink(expect) {
     });
   });
   server.keepAliveTimeout = 60_000;
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const listenPort = await freePort();
+  await new Promise((resolve) => server.listen(listenPort, '127.0.0.1', resolve));
   const { port } = server.address();
   return {
     url: `http://127.0.0.1:${port}`,

@@ -244,7 +244,7 @@ export class ConversationLedgerService {
         };
         conversations.set(key, conversation);
       }
-      const event = await this.eventOf(row);
+      const event = await this.eventOf(manager, row);
       const next = nextConversationState(conversation.state, event);
       const before = conversation.state;
       conversation.state = next.state;
@@ -518,14 +518,16 @@ export class ConversationLedgerService {
     return row ? viewConversation(row, this.clock.now()) : null;
   }
 
-  private async eventOf(message: StoredBatchRow): Promise<ConversationEvent> {
+  private async eventOf(manager: EntityManager, message: StoredBatchRow): Promise<ConversationEvent> {
     const at = message.occurred_at;
     if (message.direction === 'outbound') {
       return message.sent_by_user_id ? { kind: 'agent_message', at, userId: message.sent_by_user_id } : { kind: 'flow_message', at };
     }
     // A notice about the customer (a changed number) is not the customer writing.
     if (message.type === 'system') return { kind: 'flow_message', at };
-    const { settings } = await this.settings.get(message.workspace_id);
+    // On the transaction's own connection: a second pooled one, taken while the transaction holds its locks, can wait
+    // for ever when every connection of the pool is held the same way (seen in the SIGKILL crash spec).
+    const { settings } = await this.settings.get(message.workspace_id, manager);
     return { kind: 'customer_message', at, automationActive: !message.paused, botFirst: settings.inbox.botAnswersFirst };
   }
 

@@ -7,6 +7,7 @@ import { DatabaseClock } from '../common/database-clock';
 import { EngineMetrics } from '../metrics/engine-metrics';
 import { sqlRow } from '../database/sql-rows';
 import { ExecutionStep } from './execution-step.entity';
+import { WaitAlarm } from './wait-alarm';
 
 const idRow = z.object({ id: z.string() });
 
@@ -75,6 +76,7 @@ export class ExecutionStore {
   constructor(
     private readonly databaseClock: DatabaseClock,
     private readonly metrics: EngineMetrics,
+    private readonly alarm: WaitAlarm,
   ) {}
 
   /** Records a step as running before it runs, so a crash resumes it rather than skipping it. */
@@ -190,6 +192,7 @@ export class ExecutionStore {
         this.databaseClock.fixed(),
       ],
     );
+    if (wait.dueAt) this.alarm.written(wait.dueAt.getTime() - now.getTime());
   }
 
   /** Fails the execution (and the step, when there is one), in one statement. */
@@ -230,6 +233,7 @@ export class ExecutionStore {
        UPDATE executions SET status = 'held', hold_reason = $2, vars = $3, updated_at = $4 WHERE id = $1`,
       [hold.executionId, hold.reason, JSON.stringify(vars), now, hold.workspaceId, hold.contactId, hold.nodeId, hold.until],
     );
+    if (hold.until) this.alarm.written(hold.until.getTime() - now.getTime());
   }
 
   /** A retry or hold wait fired: the execution runs again from its current node. */
@@ -370,6 +374,7 @@ export class ExecutionStore {
        DO UPDATE SET due_at = EXCLUDED.due_at, trigger_event_id = EXCLUDED.trigger_event_id`,
       [start.workspaceId, start.contactId, start.flowId, start.triggerEventId, start.quietMs, this.databaseClock.fixed()],
     );
+    this.alarm.written(start.quietMs);
   }
 
   /** Claims a due debounce wait (false when another pass fired it). */
@@ -409,10 +414,12 @@ export class ExecutionStore {
         this.databaseClock.fixed(),
       ],
     );
-    return z
+    const moved = z
       .array(idRow)
       .parse(rows)
       .map((row) => row.id);
+    if (moved.length > 0) this.alarm.written(0);
+    return moved;
   }
 
   /**

@@ -160,6 +160,11 @@ export class WhatsAppNumbersService {
   }
 
   /** The number and its decrypted token, for sending. */
+  /** Opens a number's sealed access token read along with other columns (the sender reads it with its contact). */
+  openAccessToken(numberId: string, sealed: string): string {
+    return this.secrets.open(sealed, tokenContext(numberId));
+  }
+
   async credentials(numberId: string): Promise<{ number: WhatsAppNumber; accessToken: string } | null> {
     const number = await this.dataSource
       .getRepository(WhatsAppNumber)

@@ -41,13 +41,29 @@ const existingRow = z.object({
 });
 const contactRow = z.object({
   wa_id: z.string().nullable(),
-  whatsapp_number_id: z.string().nullable(),
   simulated: z.boolean(),
   attempted: z.boolean(),
+  number_id: z.string().nullable(),
+  phone_number_id: z.string().nullable(),
+  access_token_enc: z.string().nullable(),
 });
+/**
+ * The recipient, whether this key was attempted before, and the number it goes out from (the contact's, or the
+ * workspace's first) with its sealed token: one round trip on the hot path.
+ */
+const CONTACT_SQL = `
+  SELECT c.wa_id, c.simulated, EXISTS (SELECT 1 FROM side_effects WHERE idempotency_key = $3) AS attempted,
+         n.id AS number_id, n.phone_number_id, n.access_token_enc
+    FROM contacts c
+    LEFT JOIN LATERAL (
+      (SELECT id, phone_number_id, access_token_enc FROM whatsapp_numbers WHERE id = c.whatsapp_number_id)
+      UNION ALL
+      (SELECT id, phone_number_id, access_token_enc FROM whatsapp_numbers
+        WHERE c.whatsapp_number_id IS NULL AND workspace_id = $2 ORDER BY created_at LIMIT 1)
+    ) n ON true
+   WHERE c.id = $1 AND c.workspace_id = $2`;
 /** Graph error: the customer stopped marketing messages in WhatsApp. */
 const MARKETING_STOPPED = 131050;
-const numberRow = z.object({ id: z.string() });
 /** Deferrals that are the send queue's normal pace (seconds, milliseconds), not a problem to look at. */
 const PACING_RULES = new Set(['recipient_spacing', 'number_throughput']);
 const appliedCategorySchema: z.ZodType<AppliedCategory> = z.object({
@@ -157,26 +173,12 @@ export class WhatsAppSenderService {
   }
 
   private async attempt(scope: SendScope, request: SendWhatsAppRequest): Promise<SendWhatsAppResult> {
-    // Whether this key was attempted before comes with the contact: one round trip on the hot path.
-    const contact = await sqlRow(
-      this.dataSource,
-      contactRow,
-      `SELECT wa_id, whatsapp_number_id, simulated, EXISTS (SELECT 1 FROM side_effects WHERE idempotency_key = $3) AS attempted
-         FROM contacts WHERE id = $1 AND workspace_id = $2`,
-      [request.contactId, scope.workspaceId, request.idempotencyKey],
-    );
+    const contact = await sqlRow(this.dataSource, contactRow, CONTACT_SQL, [request.contactId, scope.workspaceId, request.idempotencyKey]);
     if (!contact?.wa_id) {
       return { status: 'failed', errorCode: 'no_recipient', errorMessage: 'The contact has no WhatsApp id to send to.', retryable: false };
     }
-    const numberId =
-      contact.whatsapp_number_id ??
-      (
-        await sqlRow(this.dataSource, numberRow, 'SELECT id FROM whatsapp_numbers WHERE workspace_id = $1 ORDER BY created_at LIMIT 1', [
-          scope.workspaceId,
-        ])
-      )?.id;
-    const credentials = numberId ? await this.numbers.credentials(numberId) : null;
-    if (!numberId || !credentials) {
+    const numberId = contact.number_id;
+    if (numberId === null || contact.phone_number_id === null || contact.access_token_enc === null) {
       return {
         status: 'failed',
         errorCode: 'no_number',
@@ -184,6 +186,8 @@ export class WhatsAppSenderService {
         retryable: false,
       };
     }
+    // Opened before anything is claimed: a token that cannot be opened fails the send without leaving a claim behind.
+    const accessToken = this.numbers.openAccessToken(numberId, contact.access_token_enc);
 
     // Test runs and simulated customers reach the simulator and nothing else, whatever the deployment talks to.
     const toSimulator = scope.testMode || contact.simulated;
@@ -257,8 +261,8 @@ export class WhatsAppSenderService {
       {
         baseUrl,
         apiVersion: this.config.WHATSAPP_API_VERSION,
-        phoneNumberId: credentials.number.phoneNumberId,
-        accessToken: credentials.accessToken,
+        phoneNumberId: contact.phone_number_id,
+        accessToken,
         timeoutMs: this.config.WHATSAPP_SEND_TIMEOUT_MS,
       },
       body,
@@ -281,7 +285,7 @@ export class WhatsAppSenderService {
             [
               scope.workspaceId,
               request.contactId,
-              credentials.number.id,
+              numberId,
               result.wamid,
               message.type,
               storedText(message),

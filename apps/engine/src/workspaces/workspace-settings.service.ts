@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../auth/principal';
-import { sqlRow } from '../database/sql-rows';
+import { type SqlExecutor, sqlRow } from '../database/sql-rows';
 import { IntentMatcher } from '../logic/intent-matcher';
 import { SentimentScorer } from '../logic/sentiment-scorer';
 import {
@@ -37,10 +37,11 @@ export class WorkspaceSettingsService {
     private readonly audit: AuditService,
   ) {}
 
-  async get(workspaceId: string): Promise<WorkspaceRuntimeSettings> {
+  /** `executor`: a transaction's manager when called inside one, so a cache miss takes no second pooled connection. */
+  async get(workspaceId: string, executor: SqlExecutor = this.dataSource): Promise<WorkspaceRuntimeSettings> {
     const cached = this.cache.get(workspaceId);
     if (cached && Date.now() - cached.at < CACHE_MS) return cached.value;
-    const row = await sqlRow(this.dataSource, z.object({ settings: z.unknown() }), 'SELECT settings FROM workspaces WHERE id = $1', [
+    const row = await sqlRow(executor, z.object({ settings: z.unknown() }), 'SELECT settings FROM workspaces WHERE id = $1', [
       workspaceId,
     ]);
     if (!row) throw new NotFoundException('No such workspace.');
