@@ -22,6 +22,22 @@ const HIST_FROM_EVENTS = `SELECT grain, start, kind, number_id, user_id, basis, 
      GROUP BY 1, 2, 3, 4, 5, 6, 7) x
   ORDER BY ${HIST_ORDER}`;
 
+const DAY_KEY = 'day, metric, number_id, flow_id, flow_version_id, node_id, template, category, country, status, error_code';
+/** The daily counts and the traffic hours the report_hours triggers kept, and the same aggregated independently from report_hours. */
+const DAYS_STORED = `SELECT ${DAY_KEY}, count::int AS count, round(seconds::numeric, 3)::float8 AS seconds FROM report_days
+  WHERE workspace_id = $1 ORDER BY ${DAY_KEY}`;
+const DAYS_FROM_HOURS = `SELECT ${DAY_KEY}, count::int AS count, round(seconds::numeric, 3)::float8 AS seconds FROM (
+    SELECT date_trunc('day', hour, 'UTC') AS day, metric, number_id, flow_id, flow_version_id, node_id, template, category, country, status,
+           error_code, sum(count) AS count, sum(seconds) AS seconds
+      FROM report_hours WHERE workspace_id = $1 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11) x
+  WHERE count <> 0 ORDER BY ${DAY_KEY}`;
+const TRAFFIC_STORED = `SELECT hour, number_id, flow_id, inbound::int AS inbound, outbound::int AS outbound FROM report_traffic_hours
+  WHERE workspace_id = $1 ORDER BY hour, number_id, flow_id`;
+const TRAFFIC_FROM_HOURS = `SELECT hour, number_id, flow_id, coalesce(sum(count) FILTER (WHERE metric = 'in'), 0)::int AS inbound,
+         coalesce(sum(count) FILTER (WHERE metric = 'out'), 0)::int AS outbound
+    FROM report_hours WHERE workspace_id = $1 AND metric IN ('in', 'out')
+   GROUP BY 1, 2, 3 HAVING sum(count) <> 0 ORDER BY hour, number_id, flow_id`;
+
 describe('reports on the hand-computed fixture', () => {
   let h: EngineHarness;
   let rollups: ReportRollupService;
@@ -240,14 +256,20 @@ describe('reports on the hand-computed fixture', () => {
         h.workspace.id,
       ]),
       hist: await h.sql(HIST_STORED, [h.workspace.id]),
+      days: await h.sql(DAYS_STORED, [h.workspace.id]),
+      traffic: await h.sql(TRAFFIC_STORED, [h.workspace.id]),
     });
     const incremental = await snapshot();
     expect(incremental.hours.length).toBeGreaterThan(10);
     expect(incremental.hist).toEqual(await h.sql(HIST_FROM_EVENTS, [h.workspace.id]));
+    // The coarser levels the report_hours triggers kept through rounds and killed rounds are what the hours add up to.
+    expect(incremental.days.length).toBeGreaterThan(5);
+    expect(incremental.days).toEqual(await h.sql(DAYS_FROM_HOURS, [h.workspace.id]));
+    expect(incremental.traffic).toEqual(await h.sql(TRAFFIC_FROM_HOURS, [h.workspace.id]));
     await rollups.rebuild(h.workspace.id);
     const rebuilt = await snapshot();
     const lines = (rows: Record<string, unknown>[]) => rows.map((r) => JSON.stringify(r));
-    for (const part of ['hours', 'words', 'service', 'hist'] as const) {
+    for (const part of ['hours', 'words', 'service', 'hist', 'days', 'traffic'] as const) {
       const before = lines(incremental[part]);
       const after = lines(rebuilt[part]);
       expect({
@@ -413,6 +435,8 @@ describe('reports on the hand-computed fixture', () => {
       words: await h.sql('SELECT * FROM report_word_hours WHERE workspace_id = $1 ORDER BY hour, number_id, kind, term', [ws]),
       service: await h.sql('SELECT * FROM report_service_events WHERE workspace_id = $1 ORDER BY conversation_id, cycle, kind, at', [ws]),
       hist: await h.sql(HIST_STORED, [ws]),
+      days: await h.sql(DAYS_STORED, [ws]),
+      traffic: await h.sql(TRAFFIC_STORED, [ws]),
       tags: await h.sql(
         'SELECT * FROM report_tag_hours WHERE workspace_id = $1 ORDER BY tag, hour, metric, number_id, flow_id, flow_version_id, node_id, status',
         [ws],
@@ -427,6 +451,9 @@ describe('reports on the hand-computed fixture', () => {
     // The histograms the triggers kept through rounds and killed rounds are what the events add up to.
     expect(incremental.hist.length).toBeGreaterThan(20);
     expect(incremental.hist).toEqual(await h.sql(HIST_FROM_EVENTS, [ws]));
+    expect(new Set(incremental.days.map((r) => r['metric'])).size).toBe(8);
+    expect(incremental.days).toEqual(await h.sql(DAYS_FROM_HOURS, [ws]));
+    expect(incremental.traffic).toEqual(await h.sql(TRAFFIC_FROM_HOURS, [ws]));
     await rollups.rebuild(ws);
     expect(await snapshot()).toEqual(incremental);
     expect(await h.count('report_changes')).toBe(0);

@@ -39,6 +39,7 @@ import { ConversationCountChangesVacuum1765260000000 } from './1765260000000-con
 import { CrmNightlyBatch1765263200000 } from './1765263200000-crm-nightly-batch';
 import { CrmZohoNotifications1765273000000 } from './1765273000000-crm-zoho-notifications';
 import { ContactWorkFunctions1765270000000 } from './1765270000000-contact-work-functions';
+import { ReportDayRollups1765276000000 } from './1765276000000-report-day-rollups';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -83,4 +84,5 @@ export const MIGRATIONS = [
   ReportRecounts1765274000001,
   ReportStatementTriggers1765274000002,
   ContactWorkFunctions1765270000000,
+  ReportDayRollups1765276000000,
 ];
