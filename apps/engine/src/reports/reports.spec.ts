@@ -363,17 +363,19 @@ describe('reports on the hand-computed fixture', () => {
           ],
         );
       } else if (roll < 0.75 && wamids.length > 0) {
-        // Status moves (including to failed, which changes whether the next customer message is a reply).
+        // Status moves (including to failed, which changes whether the next customer message is a reply), one or several per
+        // statement (the update trigger logs a statement's rows at once).
         await h.dataSource.query(
-          `UPDATE messages SET status = $2, status_at = occurred_at + interval '90 seconds', error_code = $3 WHERE wamid = $1 AND direction = 'outbound'`,
-          [pick(wamids), pick(['delivered', 'read', 'failed']), pick([null, '131049'])],
+          `UPDATE messages SET status = $2, status_at = occurred_at + interval '90 seconds', error_code = $3
+            WHERE wamid = ANY($1::text[]) AND direction = 'outbound'`,
+          [[pick(wamids), ...(i % 2 === 0 ? wamids.slice(-2) : [])], pick(['delivered', 'read', 'failed']), pick([null, '131049'])],
         );
       } else if (roll < 0.78 && executions.length > 0) {
         // Runs end (or end differently), and steps finish by an output, or change it.
         const run = pick(executions).id;
         if (random() < 0.5) {
-          await h.dataSource.query(`UPDATE executions SET status = $2, finished_at = $3 WHERE id = $1`, [
-            run,
+          await h.dataSource.query(`UPDATE executions SET status = $2, finished_at = $3 WHERE id = ANY($1::uuid[])`, [
+            [run, ...(i % 2 === 0 ? executions.slice(-1).map((e) => e.id) : [])],
             // Ended statuses only: a run put back to running would be taken up by the engine's own sweepers.
             pick(['succeeded', 'failed', 'cancelled']),
             random() < 0.8 ? when() : null,

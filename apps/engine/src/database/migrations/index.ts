@@ -40,6 +40,7 @@ import { CrmNightlyBatch1765263200000 } from './1765263200000-crm-nightly-batch'
 import { CrmZohoNotifications1765273000000 } from './1765273000000-crm-zoho-notifications';
 import { ContactWorkFunctions1765270000000 } from './1765270000000-contact-work-functions';
 import { ReportDayRollups1765276000000 } from './1765276000000-report-day-rollups';
+import { ReportStatementUpdateTriggers1765276000001 } from './1765276000001-report-statement-update-triggers';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -85,4 +86,5 @@ export const MIGRATIONS = [
   ReportStatementTriggers1765274000002,
   ContactWorkFunctions1765270000000,
   ReportDayRollups1765276000000,
+  ReportStatementUpdateTriggers1765276000001,
 ];
