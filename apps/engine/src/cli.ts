@@ -44,7 +44,8 @@ function optional(name: string): string | undefined {
  * `setup`: migrate, then create the first admin (ADMIN_EMAIL / ADMIN_PASSWORD,
  * or a generated password) and register WHATSAPP_PHONE_NUMBER_ID with
  * WHATSAPP_ACCESS_TOKEN when given. With --json it prints one JSON line.
- * `reports:rebuild`: recompute every report rollup from the raw rows.
+ * `reports:rebuild [--concurrency N]`: recompute every report rollup from the raw rows (N connections at once;
+ * a rebuild that was stopped continues where it stopped).
  * `reports:catch-up`: apply the changes waiting for the rollup job now (prints JSON).
  * `seed:fixture`: the reports' hand-computed fixture (docs/REPORTS.md) in the first workspace (prints JSON).
  * `seed:demo [--days N] [--per-day N]`: demo data for the reports in the
@@ -124,7 +125,9 @@ async function reportsCommand(
     }
     if (command === 'reports:rebuild') {
       const started = Date.now();
-      const { changes } = await rollups.rebuild(null);
+      // --concurrency N: connections working on the rebuild's slices at once.
+      const concurrency = flagNumber(flags, '--concurrency', 2, 32);
+      const { changes } = await rollups.rebuild(null, { concurrency });
       process.stdout.write(`Rebuilt the report rollups (${changes} workspaces) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
       return;
     }

@@ -461,6 +461,82 @@ describe('reports on the hand-computed fixture', () => {
     expect(await h.count('report_changes')).toBe(0);
   }, 300_000);
 
+  it('a rebuild runs in slices on several connections, and one stopped midway continues from its last finished slice to what a clean rebuild gives', async () => {
+    const ws = h.workspace.id;
+    await rollups.drain();
+    const snapshot = async () => ({
+      hours: await h.sql(
+        `SELECT * FROM report_hours WHERE workspace_id = $1 ORDER BY ${'hour, metric, number_id, flow_id, node_id, template, category, country, status, error_code'}`,
+        [ws],
+      ),
+      words: await h.sql('SELECT * FROM report_word_hours WHERE workspace_id = $1 ORDER BY hour, number_id, kind, term', [ws]),
+      service: await h.sql('SELECT * FROM report_service_events WHERE workspace_id = $1 ORDER BY conversation_id, cycle, kind, at', [ws]),
+      hist: await h.sql(HIST_STORED, [ws]),
+      days: await h.sql(DAYS_STORED, [ws]),
+      traffic: await h.sql(TRAFFIC_STORED, [ws]),
+      tags: await h.sql(
+        'SELECT * FROM report_tag_hours WHERE workspace_id = $1 ORDER BY tag, hour, metric, number_id, flow_id, flow_version_id, node_id, status',
+        [ws],
+      ),
+      replies: await h.sql('SELECT * FROM report_reply_facts WHERE workspace_id = $1 ORDER BY message_id', [ws]),
+      conversions: await h.sql('SELECT * FROM report_conversion_facts WHERE workspace_id = $1 ORDER BY order_id', [ws]),
+    });
+    // Stopped after its third slice (each connection stops at its next slice's end).
+    let slices = 0;
+    const stopAt = 3;
+    await expect(
+      rollups.rebuild(ws, {
+        concurrency: 2,
+        afterSlice: async () => {
+          slices += 1;
+          if (slices >= stopAt) throw new Error('killed');
+        },
+      }),
+    ).rejects.toThrow('killed');
+    const [midway] = await h.sql(
+      'SELECT count(done_at)::int AS done, count(*)::int AS total FROM report_rebuild_slices WHERE workspace_id = $1',
+      [ws],
+    );
+    const done = Number(midway?.['done']);
+    const total = Number(midway?.['total']);
+    expect(done).toBeGreaterThanOrEqual(stopAt);
+    expect(total).toBeGreaterThan(done + 2);
+    // Meanwhile customers write, in a window already rebuilt (the first day) and in one not yet (the last).
+    const [first] = await h.sql(
+      `SELECT from_at, to_at FROM report_rebuild_slices WHERE workspace_id = $1 AND kind = 'window' AND done_at IS NOT NULL ORDER BY slice LIMIT 1`,
+      [ws],
+    );
+    const [last] = await h.sql(
+      `SELECT from_at, to_at FROM report_rebuild_slices WHERE workspace_id = $1 AND kind = 'window' AND done_at IS NULL ORDER BY slice DESC LIMIT 1`,
+      [ws],
+    );
+    const [who] = await h.sql(
+      'SELECT c.id, k.id AS conversation_id, k.whatsapp_number_id FROM contacts c JOIN conversations k ON k.contact_id = c.id WHERE c.workspace_id = $1 LIMIT 1',
+      [ws],
+    );
+    for (const [i, window] of [first, last].entries()) {
+      await h.dataSource.query(
+        `INSERT INTO messages (workspace_id, contact_id, whatsapp_number_id, direction, wamid, type, text, payload, occurred_at, conversation_id)
+         VALUES ($1, $2, $3, 'inbound', $4, 'text', 'sconto divano', '{}', $5::timestamptz + interval '90 minutes', $6)`,
+        [ws, who?.['id'], who?.['whatsapp_number_id'], `wamid.midway.${i}`, window?.['from_at'], who?.['conversation_id']],
+      );
+    }
+    // Continued: only the slices left are done again.
+    let resumed = 0;
+    await rollups.rebuild(ws, {
+      afterSlice: async () => {
+        resumed += 1;
+      },
+    });
+    expect(resumed).toBe(total - done);
+    expect(await h.count('report_rebuilds')).toBe(0);
+    await rollups.drain();
+    const continued = await snapshot();
+    await rollups.rebuild(ws, { concurrency: 1 });
+    expect(continued).toEqual(await snapshot());
+    expect(await h.count('report_changes')).toBe(0);
+  }, 300_000);
+
   it('tag filter: only the tagged contacts’ messages, runs, conversions and conversations; refused where counts are not kept per tag', async () => {
     const ws = h.workspace.id;
     const range = `from=${REPORT_FIXTURE.from}&to=${REPORT_FIXTURE.to}`;

@@ -48,6 +48,8 @@ const KEPT_TOTALS: Record<string, string | null> = {
   report_tag_hours: null,
   report_days: null,
   report_traffic_hours: null,
+  report_rebuilds: null,
+  report_rebuild_slices: null,
   duplicate_scan_state: null,
   audit_log: `SELECT * FROM audit_log WHERE action <> 'reports.recounted'`,
   report_recounts: 'SELECT id, workspace_id, requested_by, requested_at FROM report_recounts',

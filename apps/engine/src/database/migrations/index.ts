@@ -41,6 +41,7 @@ import { CrmZohoNotifications1765273000000 } from './1765273000000-crm-zoho-noti
 import { ContactWorkFunctions1765270000000 } from './1765270000000-contact-work-functions';
 import { ReportDayRollups1765276000000 } from './1765276000000-report-day-rollups';
 import { ReportStatementUpdateTriggers1765276000001 } from './1765276000001-report-statement-update-triggers';
+import { ReportRebuildSlices1765276000002 } from './1765276000002-report-rebuild-slices';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -87,4 +88,5 @@ export const MIGRATIONS = [
   ContactWorkFunctions1765270000000,
   ReportDayRollups1765276000000,
   ReportStatementUpdateTriggers1765276000001,
+  ReportRebuildSlices1765276000002,
 ];
