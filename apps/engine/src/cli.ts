@@ -20,12 +20,13 @@ import { SetupService } from './workspaces/setup.service';
 
 @Module({})
 class CliModule {
-  static forRoot(config: EngineConfig): DynamicModule {
+  /** `pool`: connections at most (a rebuild holds one per slice it works on, plus one for short reads). */
+  static forRoot(config: EngineConfig, pool = 2): DynamicModule {
     return {
       module: CliModule,
       imports: [
         ConfigModule.forRoot(config),
-        TypeOrmModule.forRoot({ ...dataSourceOptions(config), extra: { max: 2 } }),
+        TypeOrmModule.forRoot({ ...dataSourceOptions(config), extra: { max: pool } }),
         MetricsModule,
         SetupModule,
         ReportsCoreModule,
@@ -113,7 +114,9 @@ async function reportsCommand(
   command: 'reports:rebuild' | 'reports:catch-up' | 'seed:demo' | 'seed:fixture',
   flags: string[],
 ): Promise<void> {
-  const app = await NestFactory.createApplicationContext(CliModule.forRoot(config), { logger: ['error'] });
+  // --concurrency N: connections working on a rebuild's slices at once.
+  const concurrency = flagNumber(flags, '--concurrency', 2, 16);
+  const app = await NestFactory.createApplicationContext(CliModule.forRoot(config, concurrency + 1), { logger: ['error'] });
   try {
     const rollups = app.get(ReportRollupService);
     const dataSource = app.get(DataSource);
@@ -125,8 +128,6 @@ async function reportsCommand(
     }
     if (command === 'reports:rebuild') {
       const started = Date.now();
-      // --concurrency N: connections working on the rebuild's slices at once.
-      const concurrency = flagNumber(flags, '--concurrency', 2, 32);
       const { changes } = await rollups.rebuild(null, { concurrency });
       process.stdout.write(`Rebuilt the report rollups (${changes} workspaces) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
       return;

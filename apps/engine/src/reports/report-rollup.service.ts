@@ -239,7 +239,9 @@ export class ReportRollupService {
     const began = Date.now();
     const planned = await this.withLock(options.wait, false, (manager) => this.planRebuild(manager, workspaceId));
     if (planned === null) return false;
-    const concurrency = Math.max(1, options.concurrency ?? DEFAULT_REBUILD_CONCURRENCY);
+    // Each slice holds a connection and may borrow another for a short read (settings): never more slices than the pool allows.
+    const pool = z.object({ max: z.number() }).safeParse(this.dataSource.options.extra);
+    const concurrency = Math.max(1, Math.min(options.concurrency ?? DEFAULT_REBUILD_CONCURRENCY, (pool.success ? pool.data.max : 10) - 1));
     const workers = Array.from({ length: concurrency }, () => this.rebuildSlices(workspaceId, options.afterSlice));
     // Every connection stops before an error is passed on (a stopped rebuild leaves no slice running).
     const failed = (await Promise.allSettled(workers)).find((r) => r.status === 'rejected');
