@@ -13,8 +13,6 @@ import { businessHoursOf } from './report-settings';
 /** One rollup job at a time across every process: two would add the same deltas concurrently. */
 const LOCK_KEY = 7_150_000_001;
 const DEFAULT_BATCH = 20_000;
-/** A rebuild recomputes this much history per pass (bounded memory for the words). */
-const REBUILD_WINDOW_MS = 86_400_000;
 /** The longest conversion window a workspace may set: an outbound flow message can convert orders up to this far after it. */
 const MAX_CONVERSION_DAYS = 90;
 
@@ -304,34 +302,33 @@ export class ReportRollupService {
     await manager.query("DELETE FROM report_changes WHERE workspace_id = $1 AND kind = 'rebuild'", [workspaceId]);
     // The recounts asked for before this snapshot are the ones this rebuild answers.
     const recountIds = await this.recounts.claim(manager, workspaceId);
-    const span = await sqlRows(
-      manager,
-      z.object({ first: z.date().nullable(), last: z.date().nullable() }),
-      `SELECT date_trunc('day', min(t), 'UTC') AS first, max(t) AS last FROM (
-         SELECT min(occurred_at) AS t FROM messages WHERE workspace_id = $1 UNION ALL SELECT max(occurred_at) FROM messages WHERE workspace_id = $1
-         UNION ALL SELECT min(started_at) FROM executions WHERE workspace_id = $1 UNION ALL SELECT max(started_at) FROM executions WHERE workspace_id = $1
-         UNION ALL SELECT max(finished_at) FROM executions WHERE workspace_id = $1
-         UNION ALL SELECT min(started_at) FROM execution_steps WHERE workspace_id = $1 UNION ALL SELECT max(started_at) FROM execution_steps WHERE workspace_id = $1
-         UNION ALL SELECT min(placed_at) FROM orders WHERE workspace_id = $1 UNION ALL SELECT max(placed_at) FROM orders WHERE workspace_id = $1
-       ) x`,
-      [workspaceId],
-    );
-    const first = span[0]?.first ?? null;
-    const last = span[0]?.last ?? null;
-    const windows = first && last ? Math.floor((last.getTime() - first.getTime()) / REBUILD_WINDOW_MS) + 1 : 0;
-    const start = first ?? new Date(0);
-    const end = new Date(start.getTime() + windows * REBUILD_WINDOW_MS);
+    // One window per UTC day that has raw rows (a sparse history does not pay for its empty days).
+    const days = (
+      await sqlRows(
+        manager,
+        z.object({ day: z.date() }),
+        `SELECT DISTINCT day FROM (
+           SELECT date_trunc('day', occurred_at, 'UTC') AS day FROM messages WHERE workspace_id = $1
+           UNION SELECT date_trunc('day', started_at, 'UTC') FROM executions WHERE workspace_id = $1
+           UNION SELECT date_trunc('day', finished_at, 'UTC') FROM executions WHERE workspace_id = $1 AND finished_at IS NOT NULL
+           UNION SELECT date_trunc('day', started_at, 'UTC') FROM execution_steps WHERE workspace_id = $1
+           UNION SELECT date_trunc('day', placed_at, 'UTC') FROM orders WHERE workspace_id = $1
+         ) x ORDER BY day`,
+        [workspaceId],
+      )
+    ).map((d) => d.day);
+    const windows = days.length;
     // Outside every window: rollups and logged changes go (nothing there to recompute).
     for (const [table, column] of ROLLUPS_IN_TIME) {
-      await manager.query(`DELETE FROM ${table} WHERE workspace_id = $1 AND NOT (${column} >= $2 AND ${column} < $3)`, [
-        workspaceId,
-        start,
-        end,
-      ]);
+      await manager.query(
+        `DELETE FROM ${table} WHERE workspace_id = $1 AND date_trunc('day', ${column}, 'UTC') <> ALL ($2::timestamptz[])`,
+        [workspaceId, days],
+      );
     }
     await manager.query(
-      `UPDATE report_changes SET sign = 0 WHERE workspace_id = $1 AND kind IN ('message', 'ended', 'taken') AND NOT (at >= $2 AND at < $3)`,
-      [workspaceId, start, end],
+      `UPDATE report_changes SET sign = 0
+        WHERE workspace_id = $1 AND kind IN ('message', 'ended', 'taken') AND date_trunc('day', at, 'UTC') <> ALL ($2::timestamptz[])`,
+      [workspaceId, days],
     );
     await manager.query(
       `DELETE FROM report_service_events e WHERE e.workspace_id = $1 AND NOT EXISTS (SELECT 1 FROM conversations k WHERE k.id = e.conversation_id)`,
@@ -348,8 +345,8 @@ export class ReportRollupService {
     await manager.query('INSERT INTO report_rebuilds (workspace_id, recount_ids) VALUES ($1, $2::uuid[])', [workspaceId, recountIds]);
     await manager.query(
       `INSERT INTO report_rebuild_slices (workspace_id, slice, kind, from_at, to_at)
-       SELECT $1, n, 'window', $2::timestamptz + n * interval '1 day', $2::timestamptz + (n + 1) * interval '1 day' FROM generate_series(0, $3 - 1) n`,
-      [workspaceId, start, windows],
+       SELECT $1, n - 1, 'window', d, d + interval '1 day' FROM unnest($2::timestamptz[]) WITH ORDINALITY w(d, n)`,
+      [workspaceId, days],
     );
     await manager.query(
       `INSERT INTO report_rebuild_slices (workspace_id, slice, kind, first_id, last_id)
