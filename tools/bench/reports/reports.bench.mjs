@@ -137,7 +137,9 @@ run(async () => {
   ).rows[0];
   if (o['seed-only']) {
     // Seed (and its rebuild) outside the bench lock; the timed parts run later without --reseed.
-    log(`seeded: ${counts.messages} messages, ${counts.executions} executions; seed ${fmt((seedMs ?? 0) / 1000, 1)} s, rebuild ${fmt((rebuildMs ?? 0) / 1000, 1)} s`);
+    log(
+      `seeded: ${counts.messages} messages, ${counts.executions} executions; seed ${fmt((seedMs ?? 0) / 1000, 1)} s, rebuild ${fmt((rebuildMs ?? 0) / 1000, 1)} s`,
+    );
     await client.end();
     return;
   }
