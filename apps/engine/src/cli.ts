@@ -20,12 +20,13 @@ import { SetupService } from './workspaces/setup.service';
 
 @Module({})
 class CliModule {
-  static forRoot(config: EngineConfig): DynamicModule {
+  /** `pool`: connections at most (a rebuild holds one per slice it works on, plus one for short reads). */
+  static forRoot(config: EngineConfig, pool = 2): DynamicModule {
     return {
       module: CliModule,
       imports: [
         ConfigModule.forRoot(config),
-        TypeOrmModule.forRoot({ ...dataSourceOptions(config), extra: { max: 2 } }),
+        TypeOrmModule.forRoot({ ...dataSourceOptions(config), extra: { max: pool } }),
         MetricsModule,
         SetupModule,
         ReportsCoreModule,
@@ -44,7 +45,8 @@ function optional(name: string): string | undefined {
  * `setup`: migrate, then create the first admin (ADMIN_EMAIL / ADMIN_PASSWORD,
  * or a generated password) and register WHATSAPP_PHONE_NUMBER_ID with
  * WHATSAPP_ACCESS_TOKEN when given. With --json it prints one JSON line.
- * `reports:rebuild`: recompute every report rollup from the raw rows.
+ * `reports:rebuild [--concurrency N]`: recompute every report rollup from the raw rows (N connections at once;
+ * a rebuild that was stopped continues where it stopped).
  * `reports:catch-up`: apply the changes waiting for the rollup job now (prints JSON).
  * `seed:fixture`: the reports' hand-computed fixture (docs/REPORTS.md) in the first workspace (prints JSON).
  * `seed:demo [--days N] [--per-day N]`: demo data for the reports in the
@@ -112,7 +114,9 @@ async function reportsCommand(
   command: 'reports:rebuild' | 'reports:catch-up' | 'seed:demo' | 'seed:fixture',
   flags: string[],
 ): Promise<void> {
-  const app = await NestFactory.createApplicationContext(CliModule.forRoot(config), { logger: ['error'] });
+  // --concurrency N: connections working on a rebuild's slices at once.
+  const concurrency = flagNumber(flags, '--concurrency', 2, 16);
+  const app = await NestFactory.createApplicationContext(CliModule.forRoot(config, concurrency + 1), { logger: ['error'] });
   try {
     const rollups = app.get(ReportRollupService);
     const dataSource = app.get(DataSource);
@@ -124,7 +128,7 @@ async function reportsCommand(
     }
     if (command === 'reports:rebuild') {
       const started = Date.now();
-      const { changes } = await rollups.rebuild(null);
+      const { changes } = await rollups.rebuild(null, { concurrency });
       process.stdout.write(`Rebuilt the report rollups (${changes} workspaces) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
       return;
     }

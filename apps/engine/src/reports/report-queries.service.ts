@@ -27,6 +27,9 @@ export function previousPeriod(query: ReportQuery): ReportQuery {
   return { ...query, from: new Date(query.from.getTime() - length), to: query.from };
 }
 
+/** report_hours' dimensions after its time column (report_days repeats them). */
+const DIMENSIONS = 'metric, number_id, flow_id, flow_version_id, node_id, template, category, country, status, error_code';
+
 const num = z.coerce.number();
 const numOrNull = z.coerce.number().nullable();
 
@@ -84,17 +87,43 @@ export class ReportQueriesService {
     private readonly settings: WorkspaceSettingsService,
   ) {}
 
-  /** Filters shared by the report_hours queries, from parameter $4 on. */
   /**
-   * The hourly counts to read and the filters ($1..$6): with a tag, the
-   * per-tag counts (report_tag_hours holds the same metrics without template,
-   * category, country and error code).
+   * The rollup rows of the range and filters, as a FROM item (alias r) and its
+   * parameters ($1 workspace, $4 number, $5 flow, $6 tag; callers add from $13).
+   * Without a tag: the whole UTC days of the range from report_days and its
+   * ragged ends from report_hours (metrics/histogram-spans.ts), so a 90-day
+   * range reads ~90 daily rows per key instead of 2,160 hourly ones. With a
+   * tag: the per-tag hourly counts (report_tag_hours holds the same metrics
+   * without template, category, country and error code).
    */
-  private hourFilters(q: ReportQuery): { table: string; sql: string; params: unknown[] } {
+  private rollupRows(q: ReportQuery): { from: string; params: unknown[] } {
+    const filters = 'AND ($4::uuid IS NULL OR number_id = $4) AND ($5::uuid IS NULL OR flow_id = $5)';
+    if (q.tag !== null) {
+      return {
+        from: `(SELECT metric, number_id, flow_id, flow_version_id, node_id, status, count, seconds FROM report_tag_hours
+                 WHERE workspace_id = $1 AND hour >= $2 AND hour < $3 ${filters} AND tag = $6) r`,
+        params: [q.workspaceId, q.from, q.to, q.numberId, q.flowId, q.tag],
+      };
+    }
+    const span = histogramSpans(q.from, q.to);
+    const columns = `${DIMENSIONS}, count, seconds`;
     return {
-      table: q.tag === null ? 'report_hours' : 'report_tag_hours',
-      sql: `AND ($4::uuid IS NULL OR number_id = $4) AND ($5::uuid IS NULL OR flow_id = $5) AND ${q.tag === null ? '$6::text IS NULL' : 'tag = $6'}`,
-      params: [q.workspaceId, q.from, q.to, q.numberId, q.flowId, q.tag],
+      from: `(SELECT ${columns} FROM report_days WHERE workspace_id = $1 AND day >= $2 AND day < $3 ${filters} AND $6::text IS NULL
+              UNION ALL
+              SELECT ${columns} FROM report_hours
+               WHERE workspace_id = $1 AND ((hour >= $7 AND hour < $8) OR (hour >= $9 AND hour < $10)) ${filters}) r`,
+      params: [
+        q.workspaceId,
+        span.days[0],
+        span.days[1],
+        q.numberId,
+        q.flowId,
+        null,
+        span.head[0],
+        span.head[1],
+        span.tail[0],
+        span.tail[1],
+      ],
     };
   }
 
@@ -266,27 +295,39 @@ export class ReportQueriesService {
   }> {
     const { settings } = await this.settings.get(q.workspaceId);
     const zone = settings.timeZone;
-    const f = this.hourFilters(q);
-    const cells = await sqlRows(
+    // One pass over the hourly messages per number and flow (report_traffic_hours), grouped by local day, weekday and hour.
+    const source =
+      q.tag === null
+        ? `(SELECT hour, inbound, outbound FROM report_traffic_hours
+             WHERE workspace_id = $1 AND hour >= $2 AND hour < $3 AND ($4::uuid IS NULL OR number_id = $4) AND ($5::uuid IS NULL OR flow_id = $5)
+               AND $6::text IS NULL) r`
+        : `(SELECT hour, CASE WHEN metric = 'in' THEN count ELSE 0 END AS inbound, CASE WHEN metric = 'out' THEN count ELSE 0 END AS outbound
+              FROM report_tag_hours
+             WHERE workspace_id = $1 AND hour >= $2 AND hour < $3 AND metric IN ('in', 'out') AND ($4::uuid IS NULL OR number_id = $4)
+               AND ($5::uuid IS NULL OR flow_id = $5) AND tag = $6) r`;
+    const localHours = await sqlRows(
       this.dataSource,
-      z.object({ weekday: num, hour: num, inbound: num, outbound: num }),
-      `SELECT extract(dow FROM hour AT TIME ZONE $7)::int AS weekday, extract(hour FROM hour AT TIME ZONE $7)::int AS hour,
-              coalesce(sum(count) FILTER (WHERE metric = 'in'), 0) AS inbound, coalesce(sum(count) FILTER (WHERE metric = 'out'), 0) AS outbound
-         FROM ${f.table}
-        WHERE workspace_id = $1 AND hour >= $2 AND hour < $3 AND metric IN ('in', 'out') ${f.sql}
-        GROUP BY 1, 2 ORDER BY 1, 2`,
-      [...f.params, zone],
+      z.object({ day: z.string(), weekday: num, hour: num, inbound: num, outbound: num }),
+      `SELECT to_char(hour AT TIME ZONE $7, 'YYYY-MM-DD') AS day, extract(dow FROM hour AT TIME ZONE $7)::int AS weekday,
+              extract(hour FROM hour AT TIME ZONE $7)::int AS hour, sum(inbound) AS inbound, sum(outbound) AS outbound
+         FROM ${source}
+        GROUP BY 1, 2, 3`,
+      [q.workspaceId, q.from, q.to, q.numberId, q.flowId, q.tag, zone],
     );
-    const days = await sqlRows(
-      this.dataSource,
-      z.object({ day: z.string(), inbound: num, outbound: num }),
-      `SELECT to_char(hour AT TIME ZONE $7, 'YYYY-MM-DD') AS day,
-              coalesce(sum(count) FILTER (WHERE metric = 'in'), 0) AS inbound, coalesce(sum(count) FILTER (WHERE metric = 'out'), 0) AS outbound
-         FROM ${f.table}
-        WHERE workspace_id = $1 AND hour >= $2 AND hour < $3 AND metric IN ('in', 'out') ${f.sql}
-        GROUP BY 1 ORDER BY 1`,
-      [...f.params, zone],
-    );
+    const cellMap = new Map<number, { weekday: number; hour: number; inbound: number; outbound: number }>();
+    const dayMap = new Map<string, { day: string; inbound: number; outbound: number }>();
+    for (const r of localHours) {
+      const cell = cellMap.get(r.weekday * 24 + r.hour) ?? { weekday: r.weekday, hour: r.hour, inbound: 0, outbound: 0 };
+      cell.inbound += r.inbound;
+      cell.outbound += r.outbound;
+      cellMap.set(r.weekday * 24 + r.hour, cell);
+      const day = dayMap.get(r.day) ?? { day: r.day, inbound: 0, outbound: 0 };
+      day.inbound += r.inbound;
+      day.outbound += r.outbound;
+      dayMap.set(r.day, day);
+    }
+    const cells = [...cellMap.entries()].sort(([a], [b]) => a - b).map(([, cell]) => cell);
+    const days = [...dayMap.values()];
     // Without a tag, conversations opened come from the hourly histogram rows (no scan of the events).
     const opened = await sqlRows(
       this.dataSource,
@@ -344,8 +385,8 @@ export class ReportQueriesService {
       const inbound = await sqlRows(
         this.dataSource,
         z.object({ count: num }),
-        `SELECT coalesce(sum(count), 0) AS count FROM report_hours
-          WHERE workspace_id = $1 AND hour >= $2 AND hour < $3 AND metric = 'in' AND ($4::uuid IS NULL OR number_id = $4)`,
+        `SELECT coalesce(sum(inbound), 0) AS count FROM report_traffic_hours
+          WHERE workspace_id = $1 AND hour >= $2 AND hour < $3 AND ($4::uuid IS NULL OR number_id = $4)`,
         [period.workspaceId, period.from, period.to, period.numberId],
       );
       return { terms, messages: inbound[0]?.count ?? 0 };
@@ -368,7 +409,7 @@ export class ReportQueriesService {
     q: ReportQuery,
     by: 'flow' | 'step' | 'template' | 'number' | 'category' | 'country' | 'error',
   ): Promise<{ totals: MessagingRow; rows: MessagingRow[]; optOuts: number }> {
-    const f = this.hourFilters(q);
+    const f = this.rollupRows(q);
     const key: Record<typeof by, string> = {
       flow: "coalesce(flow_id::text, '')",
       step: "coalesce(flow_id::text, '') || ':' || node_id",
@@ -381,8 +422,8 @@ export class ReportQueriesService {
     const rows = await sqlRows(
       this.dataSource,
       z.object({ key: z.string(), metric: z.string(), status: z.string(), count: num, seconds: num }),
-      `SELECT ${key[by]} AS key, metric, status, sum(count) AS count, sum(seconds) AS seconds FROM ${f.table}
-        WHERE workspace_id = $1 AND hour >= $2 AND hour < $3 AND metric IN ('out', 'reply', 'conversion') ${f.sql}
+      `SELECT ${key[by]} AS key, metric, status, sum(count) AS count, sum(seconds) AS seconds FROM ${f.from}
+        WHERE metric IN ('out', 'reply', 'conversion')
           ${by === 'error' ? "AND (metric <> 'out' OR status = 'failed')" : ''}
         GROUP BY 1, 2, 3`,
       f.params,
@@ -488,7 +529,7 @@ export class ReportQueriesService {
     /** With flowId and no tag filter; null otherwise. */
     edges: { flowVersionId: string; nodeId: string; output: string; taken: number }[] | null;
   }> {
-    const f = this.hourFilters(q);
+    const f = this.rollupRows(q);
     const allRows = await sqlRows(
       this.dataSource,
       z.object({
@@ -499,9 +540,8 @@ export class ReportQueriesService {
         status: z.string(),
         count: num,
       }),
-      `SELECT flow_id::text, flow_version_id::text, node_id, metric, status, sum(count) AS count FROM ${f.table}
-        WHERE workspace_id = $1 AND hour >= $2 AND hour < $3 AND flow_id IS NOT NULL
-          AND metric IN ('entered', 'step', 'out', 'reply', 'conversion', 'ended', 'taken') ${f.sql}
+      `SELECT flow_id::text, flow_version_id::text, node_id, metric, status, sum(count) AS count FROM ${f.from}
+        WHERE flow_id IS NOT NULL AND metric IN ('entered', 'step', 'out', 'reply', 'conversion', 'ended', 'taken')
         GROUP BY 1, 2, 3, 4, 5`,
       f.params,
     );
@@ -516,7 +556,7 @@ export class ReportQueriesService {
           AND ($7::uuid IS NULL OR f.flow_version_id = $7)
           AND ($6::text IS NULL OR EXISTS (SELECT 1 FROM contact_tags t WHERE t.contact_id = f.contact_id AND t.tag = $6))
         GROUP BY 1 ORDER BY 2 DESC`,
-      [...f.params, flowVersionId],
+      [q.workspaceId, q.from, q.to, q.numberId, q.flowId, q.tag, flowVersionId],
     );
     const flowNames = await sqlRows(
       this.dataSource,
@@ -658,15 +698,15 @@ export class ReportQueriesService {
     costPerMessage: number | null;
     costPerConversion: number | null;
   }> {
-    const f = this.hourFilters(q);
+    const f = this.rollupRows(q);
     const rows = await sqlRows(
       this.dataSource,
       z.object({ category: z.string(), country: z.string(), delivered: num, converted: num }),
       `SELECT category, country,
               coalesce(sum(count) FILTER (WHERE metric = 'out' AND status IN ('delivered', 'read')), 0) AS delivered,
               coalesce(sum(count) FILTER (WHERE metric = 'conversion'), 0) AS converted
-         FROM report_hours
-        WHERE workspace_id = $1 AND hour >= $2 AND hour < $3 AND metric IN ('out', 'conversion') ${f.sql}
+         FROM ${f.from}
+        WHERE metric IN ('out', 'conversion')
         GROUP BY 1, 2`,
       f.params,
     );

@@ -74,7 +74,7 @@ export class ReportRecountService {
 
   /**
    * The workspace's latest recount. Not finished while a rebuild change is
-   * waiting; one whose rebuild committed but whose end was not written (a
+   * waiting or the rebuild that answers it is under way (its slices); one whose rebuild committed but whose end was not written (a
    * crash in between) shows as finished without a time.
    */
   async latest(workspaceId: string, manager: EntityManager = this.dataSource.manager): Promise<RecountView | null> {
@@ -83,7 +83,8 @@ export class ReportRecountService {
       recountRow,
       `SELECT r.id, r.requested_at, coalesce(nullif(u.display_name, ''), u.email) AS requested_by, r.started_at, r.finished_at,
               r.done_steps, r.total_steps,
-              r.finished_at IS NULL AND EXISTS (SELECT 1 FROM report_changes c WHERE c.workspace_id = r.workspace_id AND c.kind = 'rebuild') AS pending
+              r.finished_at IS NULL AND (EXISTS (SELECT 1 FROM report_changes c WHERE c.workspace_id = r.workspace_id AND c.kind = 'rebuild')
+                OR EXISTS (SELECT 1 FROM report_rebuilds b WHERE b.workspace_id = r.workspace_id AND r.id = ANY (b.recount_ids))) AS pending
          FROM report_recounts r LEFT JOIN users u ON u.id = r.requested_by
         WHERE r.workspace_id = $1
         ORDER BY r.requested_at DESC LIMIT 1`,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
 import { z } from 'zod';
 import { sqlRows } from '../database/sql-rows';
 import { effectiveIntents } from '../workspaces/workspace-settings';
@@ -13,8 +13,6 @@ import { businessHoursOf } from './report-settings';
 /** One rollup job at a time across every process: two would add the same deltas concurrently. */
 const LOCK_KEY = 7_150_000_001;
 const DEFAULT_BATCH = 20_000;
-/** A rebuild recomputes this much history per pass (bounded memory for the words). */
-const REBUILD_WINDOW_MS = 86_400_000;
 /** The longest conversion window a workspace may set: an outbound flow message can convert orders up to this far after it. */
 const MAX_CONVERSION_DAYS = 90;
 
@@ -110,6 +108,25 @@ const REBUILD_SERVICE_HIST = `
     CROSS JOIN LATERAL (VALUES ('h', date_trunc('hour', v.at, 'UTC')), ('d', date_trunc('day', v.at, 'UTC'))) p(grain, start)
    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`;
 
+/** The rollups kept per hour or fact time, with their time column: a rebuild's window replaces their rows in the window. */
+const ROLLUPS_IN_TIME: readonly (readonly [string, string])[] = [
+  ['report_hours', 'hour'],
+  ['report_word_hours', 'hour'],
+  ['report_tag_hours', 'hour'],
+  ['report_reply_facts', 'hour'],
+  ['report_conversion_facts', 'hour'],
+];
+/** Conversations per rebuild slice of service events. */
+const REBUILD_CONVERSATIONS = 1000;
+/** Connections a rebuild works with at once (the machine's cores are the useful bound). */
+const DEFAULT_REBUILD_CONCURRENCY = 2;
+
+export interface RebuildOptions {
+  concurrency?: number;
+  /** Runs after each slice commits (a test throws there to stop the rebuild midway). */
+  afterSlice?: () => Promise<void>;
+}
+
 const batchMessage = z.object({ workspace_id: z.string(), hour: z.date(), number_id: z.string(), sign: z.number(), text: z.string() });
 
 /**
@@ -136,14 +153,15 @@ export class ReportRollupService {
 
   /** One round; returns how many changes it handled (0: nothing to do, or another process is at it). */
   async runOnce(options: { batch?: number; interrupt?: RoundInterrupt; wait?: boolean } = {}): Promise<number> {
+    // A rebuild asked for (a recount, a migration) or one that was stopped midway comes first.
     const pending = await sqlRows(
       this.dataSource,
       z.object({ workspace_id: z.string() }),
-      "SELECT DISTINCT workspace_id FROM report_changes WHERE kind = 'rebuild'",
+      "SELECT DISTINCT workspace_id FROM report_changes WHERE kind = 'rebuild' UNION SELECT workspace_id FROM report_rebuilds",
     );
     if (pending.length > 0) {
       let rebuilt = 0;
-      for (const { workspace_id } of pending) if (await this.rebuildWorkspace(workspace_id, options.wait ?? false)) rebuilt += 1;
+      for (const { workspace_id } of pending) if (await this.rebuildWorkspace(workspace_id, { wait: options.wait ?? false })) rebuilt += 1;
       return rebuilt;
     }
     return this.dataSource.transaction(async (manager) => {
@@ -183,103 +201,264 @@ export class ReportRollupService {
   }
 
   /**
-   * Rebuilds a workspace's rollups (or every workspace's) from the raw rows.
-   * Also what a change of the business hours or the conversion window needs
-   * to reach past data. Returns how many workspaces it rebuilt.
+   * Rebuilds a workspace's rollups (or every workspace's) from the raw rows,
+   * with `concurrency` connections working on its slices at once. Also what a
+   * change of the business hours or the conversion window needs to reach past
+   * data. `afterSlice` runs after each slice commits (a test stops the rebuild
+   * there, as a crash would). Returns how many workspaces it rebuilt.
    */
-  async rebuild(workspaceId: string | null): Promise<{ changes: number }> {
+  async rebuild(workspaceId: string | null, options: RebuildOptions = {}): Promise<{ changes: number }> {
     const workspaces =
       workspaceId === null
         ? (await sqlRows(this.dataSource, z.object({ id: z.string() }), 'SELECT id FROM workspaces ORDER BY created_at')).map((w) => w.id)
         : [workspaceId];
-    for (const id of workspaces) await this.rebuildWorkspace(id, true);
+    for (const id of workspaces) await this.rebuildWorkspace(id, { ...options, wait: true });
     return { changes: workspaces.length };
   }
 
   /**
-   * One transaction at REPEATABLE READ, after taking the job's lock: every
-   * statement sees the same snapshot, so the changes it deletes are exactly
-   * those its recomputation covers; later changes stay in the log for rounds.
+   * A rebuild in three steps (docs/REPORTS.md "Rebuild"), each transaction at
+   * REPEATABLE READ so its statements share one snapshot:
+   * - plan (unless a stopped rebuild left one): the day windows and the
+   *   conversation ranges to recompute, the recounts it answers; rollups and
+   *   logged changes outside every window are dropped;
+   * - slices, by `concurrency` connections at once, each in its own
+   *   transaction: a window deletes and recomputes its hours, and sets to 0 the
+   *   sign of the logged changes its snapshot saw there (their effect is in the
+   *   recomputation; later ones stay and count when a round takes them, while a
+   *   round still recomputes what depends on them, which is idempotent); a
+   *   conversation range replaces its conversations' service events;
+   * - finish: the service histograms added up again from the events.
+   * Rounds may run between slices (a slice is consistent with the log when it
+   * commits) but not during one: slices hold the job's lock shared, rounds
+   * exclusively. A stopped rebuild continues from its slices not done.
    */
-  private async rebuildWorkspace(workspaceId: string, wait: boolean): Promise<boolean> {
+  private async rebuildWorkspace(workspaceId: string, options: RebuildOptions & { wait: boolean }): Promise<boolean> {
+    const began = Date.now();
+    const planned = await this.withLock(options.wait, false, (manager) => this.planRebuild(manager, workspaceId));
+    if (planned === null) return false;
+    // Each slice holds a connection and may borrow another for a short read (settings): never more slices than the pool allows.
+    const pool = z.object({ max: z.number() }).safeParse(this.dataSource.options.extra);
+    const concurrency = Math.max(1, Math.min(options.concurrency ?? DEFAULT_REBUILD_CONCURRENCY, (pool.success ? pool.data.max : 10) - 1));
+    const workers = Array.from({ length: concurrency }, () => this.rebuildSlices(workspaceId, options.afterSlice));
+    // Every connection stops before an error is passed on (a stopped rebuild leaves no slice running).
+    const failed = (await Promise.allSettled(workers)).find((r) => r.status === 'rejected');
+    if (failed?.status === 'rejected') throw failed.reason instanceof Error ? failed.reason : new Error(String(failed.reason));
+    const finished = await this.withLock(true, false, (manager) => this.finishRebuild(manager, workspaceId));
+    if (finished === null || finished === false) return false;
+    await this.recounts.finish(workspaceId, finished, (Date.now() - began) / 1000);
+    return true;
+  }
+
+  /**
+   * Runs `work` in a REPEATABLE READ transaction on its own connection, holding
+   * the job's lock (`shared`: alongside other slices, never with a round); the
+   * lock is taken before the transaction begins, so its snapshot sees every
+   * round that committed before. null: the lock was busy and `wait` is false.
+   */
+  private async withLock<T>(wait: boolean, shared: boolean, work: (manager: EntityManager) => Promise<T>): Promise<T | null> {
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
+    const suffix = shared ? '_shared' : '';
     try {
       if (wait) {
-        await runner.query('SELECT pg_advisory_lock($1)', [LOCK_KEY]);
+        await runner.query(`SELECT pg_advisory_lock${suffix}($1)`, [LOCK_KEY]);
       } else {
-        const locked = await sqlRows(runner.manager, z.object({ locked: z.boolean() }), 'SELECT pg_try_advisory_lock($1) AS locked', [
-          LOCK_KEY,
-        ]);
-        if (!locked[0]?.locked) return false;
+        const locked = await sqlRows(
+          runner.manager,
+          z.object({ locked: z.boolean() }),
+          `SELECT pg_try_advisory_lock${suffix}($1) AS locked`,
+          [LOCK_KEY],
+        );
+        if (!locked[0]?.locked) return null;
       }
       try {
-        const began = Date.now();
         await runner.startTransaction('REPEATABLE READ');
-        const manager = runner.manager;
-        // The first statement takes the snapshot: the recounts asked for before it are the ones this rebuild answers.
-        const recountIds = await this.recounts.claim(manager, workspaceId);
-        // The histogram triggers would upsert per statement of events; the rebuild adds them up once at the end instead.
-        await manager.query(`SET LOCAL parley.report_hist_deferred = 'on'`);
-        await manager.query('DELETE FROM report_changes WHERE workspace_id = $1', [workspaceId]);
-        for (const table of [
-          'report_hours',
-          'report_word_hours',
-          'report_tag_hours',
-          'report_service_events',
-          'report_service_hist',
-          'report_reply_facts',
-          'report_conversion_facts',
-        ]) {
-          await manager.query(`DELETE FROM ${table} WHERE workspace_id = $1`, [workspaceId]);
-        }
-        const span = await sqlRows(
-          manager,
-          z.object({ first: z.date().nullable(), last: z.date().nullable() }),
-          `SELECT date_trunc('day', min(t), 'UTC') AS first, max(t) AS last FROM (
-             SELECT min(occurred_at) AS t FROM messages WHERE workspace_id = $1 UNION ALL SELECT max(occurred_at) FROM messages WHERE workspace_id = $1
-             UNION ALL SELECT min(started_at) FROM executions WHERE workspace_id = $1 UNION ALL SELECT max(started_at) FROM executions WHERE workspace_id = $1
-             UNION ALL SELECT max(finished_at) FROM executions WHERE workspace_id = $1
-             UNION ALL SELECT min(started_at) FROM execution_steps WHERE workspace_id = $1 UNION ALL SELECT max(started_at) FROM execution_steps WHERE workspace_id = $1
-             UNION ALL SELECT min(placed_at) FROM orders WHERE workspace_id = $1 UNION ALL SELECT max(placed_at) FROM orders WHERE workspace_id = $1
-           ) x`,
-          [workspaceId],
-        );
-        const first = span[0]?.first;
-        const last = span[0]?.last;
-        const conversations = await sqlRows(manager, z.object({ id: z.string() }), 'SELECT id FROM conversations WHERE workspace_id = $1', [
-          workspaceId,
-        ]);
-        const windows = first && last ? Math.floor((last.getTime() - first.getTime()) / REBUILD_WINDOW_MS) + 1 : 0;
-        const total = windows + Math.ceil(conversations.length / 1000);
-        let done = 0;
-        await this.recounts.progress(recountIds, done, total);
-        if (first && last) {
-          for (let from = first.getTime(); from <= last.getTime(); from += REBUILD_WINDOW_MS) {
-            await this.recomputeWindow(manager, workspaceId, new Date(from), new Date(from + REBUILD_WINDOW_MS));
-            done += 1;
-            await this.recounts.progress(recountIds, done, total);
-          }
-        }
-        for (let start = 0; start < conversations.length; start += 1000) {
-          const slice = conversations.slice(start, start + 1000).map((c) => ({ id: c.id, since: null }));
-          await this.recomputeConversations(manager, workspaceId, slice);
-          done += 1;
-          await this.recounts.progress(recountIds, done, total);
-        }
-        await manager.query(REBUILD_SERVICE_HIST, [workspaceId]);
+        const result = await work(runner.manager);
         await runner.commitTransaction();
-        await this.recounts.finish(workspaceId, recountIds, (Date.now() - began) / 1000);
-        return true;
+        return result;
       } catch (error) {
         if (runner.isTransactionActive) await runner.rollbackTransaction();
         throw error;
       } finally {
-        await runner.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]);
+        await runner.query(`SELECT pg_advisory_unlock${suffix}($1)`, [LOCK_KEY]);
       }
     } finally {
       await runner.release();
     }
+  }
+
+  /** The plan of a rebuild (see rebuildWorkspace); keeps a stopped rebuild's plan. */
+  private async planRebuild(manager: EntityManager, workspaceId: string): Promise<true> {
+    const existing = await sqlRows(
+      manager,
+      z.object({ n: z.number() }),
+      'SELECT count(*)::int AS n FROM report_rebuilds WHERE workspace_id = $1',
+      [workspaceId],
+    );
+    // A stopped rebuild is continued as planned; a rebuild asked for since then stays queued for the next one.
+    if ((existing[0]?.n ?? 0) > 0) return true;
+    // The markers asking for a rebuild (seen by this snapshot) are answered by this one.
+    await manager.query("DELETE FROM report_changes WHERE workspace_id = $1 AND kind = 'rebuild'", [workspaceId]);
+    // The recounts asked for before this snapshot are the ones this rebuild answers.
+    const recountIds = await this.recounts.claim(manager, workspaceId);
+    // One window per UTC day that has raw rows (a sparse history does not pay for its empty days).
+    const days = (
+      await sqlRows(
+        manager,
+        z.object({ day: z.date() }),
+        `SELECT DISTINCT day FROM (
+           SELECT date_trunc('day', occurred_at, 'UTC') AS day FROM messages WHERE workspace_id = $1
+           UNION SELECT date_trunc('day', started_at, 'UTC') FROM executions WHERE workspace_id = $1
+           UNION SELECT date_trunc('day', finished_at, 'UTC') FROM executions WHERE workspace_id = $1 AND finished_at IS NOT NULL
+           UNION SELECT date_trunc('day', started_at, 'UTC') FROM execution_steps WHERE workspace_id = $1
+           UNION SELECT date_trunc('day', placed_at, 'UTC') FROM orders WHERE workspace_id = $1
+         ) x ORDER BY day`,
+        [workspaceId],
+      )
+    ).map((d) => d.day);
+    const windows = days.length;
+    // Outside every window: rollups and logged changes go (nothing there to recompute).
+    for (const [table, column] of ROLLUPS_IN_TIME) {
+      await manager.query(
+        `DELETE FROM ${table} WHERE workspace_id = $1 AND date_trunc('day', ${column}, 'UTC') <> ALL ($2::timestamptz[])`,
+        [workspaceId, days],
+      );
+    }
+    await manager.query(
+      `UPDATE report_changes SET sign = 0
+        WHERE workspace_id = $1 AND kind IN ('message', 'ended', 'taken') AND date_trunc('day', at, 'UTC') <> ALL ($2::timestamptz[])`,
+      [workspaceId, days],
+    );
+    await manager.query(
+      `DELETE FROM report_service_events e WHERE e.workspace_id = $1 AND NOT EXISTS (SELECT 1 FROM conversations k WHERE k.id = e.conversation_id)`,
+      [workspaceId],
+    );
+    const ranges = await sqlRows(
+      manager,
+      z.object({ first_id: z.string(), last_id: z.string() }),
+      `SELECT min(id::text)::uuid AS first_id, max(id::text)::uuid AS last_id
+         FROM (SELECT id, (row_number() OVER (ORDER BY id) - 1) / $2 AS batch FROM conversations WHERE workspace_id = $1) x
+        GROUP BY batch ORDER BY batch`,
+      [workspaceId, REBUILD_CONVERSATIONS],
+    );
+    await manager.query('INSERT INTO report_rebuilds (workspace_id, recount_ids) VALUES ($1, $2::uuid[])', [workspaceId, recountIds]);
+    await manager.query(
+      `INSERT INTO report_rebuild_slices (workspace_id, slice, kind, from_at, to_at)
+       SELECT $1, n - 1, 'window', d, d + interval '1 day' FROM unnest($2::timestamptz[]) WITH ORDINALITY w(d, n)`,
+      [workspaceId, days],
+    );
+    await manager.query(
+      `INSERT INTO report_rebuild_slices (workspace_id, slice, kind, first_id, last_id)
+       SELECT $1, $2 + n - 1, 'conversations', f, l FROM unnest($3::uuid[], $4::uuid[]) WITH ORDINALITY r(f, l, n)`,
+      [workspaceId, windows, ranges.map((r) => r.first_id), ranges.map((r) => r.last_id)],
+    );
+    await this.recounts.progress(recountIds, 0, windows + ranges.length);
+    return true;
+  }
+
+  /** One connection's share of the slices: takes one not done (and not taken) at a time until none is left. */
+  private async rebuildSlices(workspaceId: string, afterSlice: RebuildOptions['afterSlice']): Promise<void> {
+    for (;;) {
+      let took: boolean | null;
+      try {
+        took = await this.withLock(true, true, (manager) => this.rebuildOneSlice(manager, workspaceId));
+      } catch (error) {
+        // Another connection finished the slice this snapshot still saw as open: take the next one.
+        if (error instanceof QueryFailedError && z.object({ code: z.literal('40001') }).safeParse(error.driverError).success) continue;
+        throw error;
+      }
+      if (!took) return;
+      const progress = await sqlRows(
+        this.dataSource,
+        z.object({ ids: z.array(z.string()), done: z.number(), total: z.number() }),
+        `SELECT r.recount_ids::text[] AS ids, count(s.done_at)::int AS done, count(*)::int AS total
+           FROM report_rebuilds r JOIN report_rebuild_slices s USING (workspace_id) WHERE r.workspace_id = $1 GROUP BY r.recount_ids`,
+        [workspaceId],
+      );
+      const p = progress[0];
+      if (p) await this.recounts.progress(p.ids, p.done, p.total);
+      if (afterSlice) await afterSlice();
+    }
+  }
+
+  /** Recomputes one slice not done yet (see rebuildWorkspace); false when none is left to take. */
+  private async rebuildOneSlice(manager: EntityManager, workspaceId: string): Promise<boolean> {
+    const slices = await sqlRows(
+      manager,
+      z.object({
+        slice: z.number(),
+        kind: z.string(),
+        from_at: z.date().nullable(),
+        to_at: z.date().nullable(),
+        first_id: z.string().nullable(),
+        last_id: z.string().nullable(),
+      }),
+      `SELECT slice, kind, from_at, to_at, first_id::text, last_id::text FROM report_rebuild_slices
+        WHERE workspace_id = $1 AND done_at IS NULL ORDER BY slice LIMIT 1 FOR UPDATE SKIP LOCKED`,
+      [workspaceId],
+    );
+    const slice = slices[0];
+    if (!slice) return false;
+    if (slice.from_at && slice.to_at) {
+      const params = [workspaceId, slice.from_at, slice.to_at];
+      for (const [table, column] of ROLLUPS_IN_TIME) {
+        await manager.query(`DELETE FROM ${table} WHERE workspace_id = $1 AND ${column} >= $2 AND ${column} < $3`, params);
+      }
+      // The changes this snapshot saw in the window are in its recomputation: their own counts must not be added again.
+      await manager.query(
+        `UPDATE report_changes SET sign = 0 WHERE workspace_id = $1 AND kind IN ('message', 'ended', 'taken') AND at >= $2 AND at < $3 AND sign <> 0`,
+        params,
+      );
+      await manager.query(
+        `UPDATE report_changes c SET sign = 0 FROM executions e
+          WHERE c.workspace_id = $1 AND c.kind = 'run' AND e.id = c.row_id AND e.started_at >= $2 AND e.started_at < $3`,
+        params,
+      );
+      await manager.query(
+        `UPDATE report_changes c SET sign = 0 FROM execution_steps s
+          WHERE c.workspace_id = $1 AND c.kind = 'step' AND s.id = c.step_id AND s.started_at >= $2 AND s.started_at < $3`,
+        params,
+      );
+      await this.recomputeWindow(manager, workspaceId, slice.from_at, slice.to_at);
+    } else if (slice.first_id && slice.last_id) {
+      // The service histograms are added up once when the rebuild finishes (per-statement upserts of its events would cost more).
+      await manager.query(`SET LOCAL parley.report_hist_deferred = 'on'`);
+      const conversations = await sqlRows(
+        manager,
+        z.object({ id: z.string() }),
+        'SELECT id::text FROM conversations WHERE workspace_id = $1 AND id >= $2::uuid AND id <= $3::uuid',
+        [workspaceId, slice.first_id, slice.last_id],
+      );
+      await this.recomputeConversations(
+        manager,
+        workspaceId,
+        conversations.map((c) => ({ id: c.id, since: null })),
+      );
+    }
+    await manager.query('UPDATE report_rebuild_slices SET done_at = now() WHERE workspace_id = $1 AND slice = $2', [
+      workspaceId,
+      slice.slice,
+    ]);
+    return true;
+  }
+
+  /** When every slice is done: the histograms from the events, the plan removed; answers the recounts covered (false: slices left). */
+  private async finishRebuild(manager: EntityManager, workspaceId: string): Promise<string[] | false> {
+    const plan = await sqlRows(
+      manager,
+      z.object({ ids: z.array(z.string()), open: z.number() }),
+      `SELECT r.recount_ids::text[] AS ids, (SELECT count(*)::int FROM report_rebuild_slices s WHERE s.workspace_id = r.workspace_id AND s.done_at IS NULL) AS open
+         FROM report_rebuilds r WHERE r.workspace_id = $1`,
+      [workspaceId],
+    );
+    const p = plan[0];
+    // Another process finished it, or still works on a slice (it finishes the rebuild then).
+    if (!p || p.open > 0) return false;
+    await manager.query('DELETE FROM report_service_hist WHERE workspace_id = $1', [workspaceId]);
+    await manager.query(REBUILD_SERVICE_HIST, [workspaceId]);
+    await manager.query('DELETE FROM report_rebuilds WHERE workspace_id = $1', [workspaceId]);
+    return p.ids;
   }
 
   /** Adds the batch's deltas to the rollups (see the class comment). */
@@ -308,7 +487,8 @@ export class ReportRollupService {
     // Runs and steps are only ever added.
     await manager.query(
       `${INSERT_HOURS}
-       SELECT e.workspace_id, date_trunc('hour', e.started_at, 'UTC'), 'entered', NULL::uuid, e.flow_id, e.flow_version_id, '', '', '', '', '', '', count(*), 0
+       SELECT e.workspace_id, date_trunc('hour', e.started_at, 'UTC'), 'entered', NULL::uuid, e.flow_id, e.flow_version_id, '', '', '', '', '', '',
+              sum(coalesce(b.sign, 1)), 0
          FROM report_batch b JOIN executions e ON e.id = b.row_id
         WHERE b.kind = 'run' AND NOT e.test_mode
         GROUP BY 1, 2, 5, 6
@@ -316,7 +496,8 @@ export class ReportRollupService {
     );
     await manager.query(
       `${INSERT_HOURS}
-       SELECT e.workspace_id, date_trunc('hour', s.started_at, 'UTC'), 'step', NULL::uuid, e.flow_id, e.flow_version_id, s.node_id, '', '', '', '', '', count(*), 0
+       SELECT e.workspace_id, date_trunc('hour', s.started_at, 'UTC'), 'step', NULL::uuid, e.flow_id, e.flow_version_id, s.node_id, '', '', '', '', '',
+              sum(coalesce(b.sign, 1)), 0
          FROM report_batch b JOIN execution_steps s ON s.id = b.step_id JOIN executions e ON e.id = s.execution_id
         WHERE b.kind = 'step' AND s.attempt = 1 AND s.visit = 0 AND NOT e.test_mode
         GROUP BY 1, 2, 5, 6, 7
@@ -348,7 +529,7 @@ export class ReportRollupService {
     await manager.query(
       `${INSERT_TAGS}
        SELECT e.workspace_id, t.tag, date_trunc('hour', coalesce(s.started_at, e.started_at), 'UTC'), CASE WHEN b.kind = 'run' THEN 'entered' ELSE 'step' END,
-              NULL::uuid, e.flow_id, e.flow_version_id, coalesce(s.node_id, ''), '', count(*), 0
+              NULL::uuid, e.flow_id, e.flow_version_id, coalesce(s.node_id, ''), '', sum(coalesce(b.sign, 1)), 0
          FROM report_batch b
          LEFT JOIN execution_steps s ON b.kind = 'step' AND s.id = b.step_id
          JOIN executions e ON e.id = coalesce(s.execution_id, b.row_id)

@@ -22,6 +22,22 @@ const HIST_FROM_EVENTS = `SELECT grain, start, kind, number_id, user_id, basis, 
      GROUP BY 1, 2, 3, 4, 5, 6, 7) x
   ORDER BY ${HIST_ORDER}`;
 
+const DAY_KEY = 'day, metric, number_id, flow_id, flow_version_id, node_id, template, category, country, status, error_code';
+/** The daily counts and the traffic hours the report_hours triggers kept, and the same aggregated independently from report_hours. */
+const DAYS_STORED = `SELECT ${DAY_KEY}, count::int AS count, round(seconds::numeric, 3)::float8 AS seconds FROM report_days
+  WHERE workspace_id = $1 ORDER BY ${DAY_KEY}`;
+const DAYS_FROM_HOURS = `SELECT ${DAY_KEY}, count::int AS count, round(seconds::numeric, 3)::float8 AS seconds FROM (
+    SELECT date_trunc('day', hour, 'UTC') AS day, metric, number_id, flow_id, flow_version_id, node_id, template, category, country, status,
+           error_code, sum(count) AS count, sum(seconds) AS seconds
+      FROM report_hours WHERE workspace_id = $1 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11) x
+  WHERE count <> 0 ORDER BY ${DAY_KEY}`;
+const TRAFFIC_STORED = `SELECT hour, number_id, flow_id, inbound::int AS inbound, outbound::int AS outbound FROM report_traffic_hours
+  WHERE workspace_id = $1 ORDER BY hour, number_id, flow_id`;
+const TRAFFIC_FROM_HOURS = `SELECT hour, number_id, flow_id, coalesce(sum(count) FILTER (WHERE metric = 'in'), 0)::int AS inbound,
+         coalesce(sum(count) FILTER (WHERE metric = 'out'), 0)::int AS outbound
+    FROM report_hours WHERE workspace_id = $1 AND metric IN ('in', 'out')
+   GROUP BY 1, 2, 3 HAVING sum(count) <> 0 ORDER BY hour, number_id, flow_id`;
+
 describe('reports on the hand-computed fixture', () => {
   let h: EngineHarness;
   let rollups: ReportRollupService;
@@ -240,14 +256,20 @@ describe('reports on the hand-computed fixture', () => {
         h.workspace.id,
       ]),
       hist: await h.sql(HIST_STORED, [h.workspace.id]),
+      days: await h.sql(DAYS_STORED, [h.workspace.id]),
+      traffic: await h.sql(TRAFFIC_STORED, [h.workspace.id]),
     });
     const incremental = await snapshot();
     expect(incremental.hours.length).toBeGreaterThan(10);
     expect(incremental.hist).toEqual(await h.sql(HIST_FROM_EVENTS, [h.workspace.id]));
+    // The coarser levels the report_hours triggers kept through rounds and killed rounds are what the hours add up to.
+    expect(incremental.days.length).toBeGreaterThan(5);
+    expect(incremental.days).toEqual(await h.sql(DAYS_FROM_HOURS, [h.workspace.id]));
+    expect(incremental.traffic).toEqual(await h.sql(TRAFFIC_FROM_HOURS, [h.workspace.id]));
     await rollups.rebuild(h.workspace.id);
     const rebuilt = await snapshot();
     const lines = (rows: Record<string, unknown>[]) => rows.map((r) => JSON.stringify(r));
-    for (const part of ['hours', 'words', 'service', 'hist'] as const) {
+    for (const part of ['hours', 'words', 'service', 'hist', 'days', 'traffic'] as const) {
       const before = lines(incremental[part]);
       const after = lines(rebuilt[part]);
       expect({
@@ -341,17 +363,19 @@ describe('reports on the hand-computed fixture', () => {
           ],
         );
       } else if (roll < 0.75 && wamids.length > 0) {
-        // Status moves (including to failed, which changes whether the next customer message is a reply).
+        // Status moves (including to failed, which changes whether the next customer message is a reply), one or several per
+        // statement (the update trigger logs a statement's rows at once).
         await h.dataSource.query(
-          `UPDATE messages SET status = $2, status_at = occurred_at + interval '90 seconds', error_code = $3 WHERE wamid = $1 AND direction = 'outbound'`,
-          [pick(wamids), pick(['delivered', 'read', 'failed']), pick([null, '131049'])],
+          `UPDATE messages SET status = $2, status_at = occurred_at + interval '90 seconds', error_code = $3
+            WHERE wamid = ANY($1::text[]) AND direction = 'outbound'`,
+          [[pick(wamids), ...(i % 2 === 0 ? wamids.slice(-2) : [])], pick(['delivered', 'read', 'failed']), pick([null, '131049'])],
         );
       } else if (roll < 0.78 && executions.length > 0) {
         // Runs end (or end differently), and steps finish by an output, or change it.
         const run = pick(executions).id;
         if (random() < 0.5) {
-          await h.dataSource.query(`UPDATE executions SET status = $2, finished_at = $3 WHERE id = $1`, [
-            run,
+          await h.dataSource.query(`UPDATE executions SET status = $2, finished_at = $3 WHERE id = ANY($1::uuid[])`, [
+            [run, ...(i % 2 === 0 ? executions.slice(-1).map((e) => e.id) : [])],
             // Ended statuses only: a run put back to running would be taken up by the engine's own sweepers.
             pick(['succeeded', 'failed', 'cancelled']),
             random() < 0.8 ? when() : null,
@@ -413,6 +437,8 @@ describe('reports on the hand-computed fixture', () => {
       words: await h.sql('SELECT * FROM report_word_hours WHERE workspace_id = $1 ORDER BY hour, number_id, kind, term', [ws]),
       service: await h.sql('SELECT * FROM report_service_events WHERE workspace_id = $1 ORDER BY conversation_id, cycle, kind, at', [ws]),
       hist: await h.sql(HIST_STORED, [ws]),
+      days: await h.sql(DAYS_STORED, [ws]),
+      traffic: await h.sql(TRAFFIC_STORED, [ws]),
       tags: await h.sql(
         'SELECT * FROM report_tag_hours WHERE workspace_id = $1 ORDER BY tag, hour, metric, number_id, flow_id, flow_version_id, node_id, status',
         [ws],
@@ -427,8 +453,87 @@ describe('reports on the hand-computed fixture', () => {
     // The histograms the triggers kept through rounds and killed rounds are what the events add up to.
     expect(incremental.hist.length).toBeGreaterThan(20);
     expect(incremental.hist).toEqual(await h.sql(HIST_FROM_EVENTS, [ws]));
+    expect(new Set(incremental.days.map((r) => r['metric'])).size).toBe(8);
+    expect(incremental.days).toEqual(await h.sql(DAYS_FROM_HOURS, [ws]));
+    expect(incremental.traffic).toEqual(await h.sql(TRAFFIC_FROM_HOURS, [ws]));
     await rollups.rebuild(ws);
     expect(await snapshot()).toEqual(incremental);
+    expect(await h.count('report_changes')).toBe(0);
+  }, 300_000);
+
+  it('a rebuild runs in slices on several connections, and one stopped midway continues from its last finished slice to what a clean rebuild gives', async () => {
+    const ws = h.workspace.id;
+    await rollups.drain();
+    const snapshot = async () => ({
+      hours: await h.sql(
+        `SELECT * FROM report_hours WHERE workspace_id = $1 ORDER BY ${'hour, metric, number_id, flow_id, node_id, template, category, country, status, error_code'}`,
+        [ws],
+      ),
+      words: await h.sql('SELECT * FROM report_word_hours WHERE workspace_id = $1 ORDER BY hour, number_id, kind, term', [ws]),
+      service: await h.sql('SELECT * FROM report_service_events WHERE workspace_id = $1 ORDER BY conversation_id, cycle, kind, at', [ws]),
+      hist: await h.sql(HIST_STORED, [ws]),
+      days: await h.sql(DAYS_STORED, [ws]),
+      traffic: await h.sql(TRAFFIC_STORED, [ws]),
+      tags: await h.sql(
+        'SELECT * FROM report_tag_hours WHERE workspace_id = $1 ORDER BY tag, hour, metric, number_id, flow_id, flow_version_id, node_id, status',
+        [ws],
+      ),
+      replies: await h.sql('SELECT * FROM report_reply_facts WHERE workspace_id = $1 ORDER BY message_id', [ws]),
+      conversions: await h.sql('SELECT * FROM report_conversion_facts WHERE workspace_id = $1 ORDER BY order_id', [ws]),
+    });
+    // Stopped after its third slice (each connection stops at its next slice's end).
+    let slices = 0;
+    const stopAt = 3;
+    await expect(
+      rollups.rebuild(ws, {
+        concurrency: 2,
+        afterSlice: async () => {
+          slices += 1;
+          if (slices >= stopAt) throw new Error('killed');
+        },
+      }),
+    ).rejects.toThrow('killed');
+    const [midway] = await h.sql(
+      'SELECT count(done_at)::int AS done, count(*)::int AS total FROM report_rebuild_slices WHERE workspace_id = $1',
+      [ws],
+    );
+    const done = Number(midway?.['done']);
+    const total = Number(midway?.['total']);
+    expect(done).toBeGreaterThanOrEqual(stopAt);
+    expect(total).toBeGreaterThan(done + 2);
+    // Meanwhile customers write, in a window already rebuilt (the first day) and in one not yet (the last).
+    const [first] = await h.sql(
+      `SELECT from_at, to_at FROM report_rebuild_slices WHERE workspace_id = $1 AND kind = 'window' AND done_at IS NOT NULL ORDER BY slice LIMIT 1`,
+      [ws],
+    );
+    const [last] = await h.sql(
+      `SELECT from_at, to_at FROM report_rebuild_slices WHERE workspace_id = $1 AND kind = 'window' AND done_at IS NULL ORDER BY slice DESC LIMIT 1`,
+      [ws],
+    );
+    const [who] = await h.sql(
+      'SELECT c.id, k.id AS conversation_id, k.whatsapp_number_id FROM contacts c JOIN conversations k ON k.contact_id = c.id WHERE c.workspace_id = $1 LIMIT 1',
+      [ws],
+    );
+    for (const [i, window] of [first, last].entries()) {
+      await h.dataSource.query(
+        `INSERT INTO messages (workspace_id, contact_id, whatsapp_number_id, direction, wamid, type, text, payload, occurred_at, conversation_id)
+         VALUES ($1, $2, $3, 'inbound', $4, 'text', 'sconto divano', '{}', $5::timestamptz + interval '90 minutes', $6)`,
+        [ws, who?.['id'], who?.['whatsapp_number_id'], `wamid.midway.${i}`, window?.['from_at'], who?.['conversation_id']],
+      );
+    }
+    // Continued: only the slices left are done again.
+    let resumed = 0;
+    await rollups.rebuild(ws, {
+      afterSlice: async () => {
+        resumed += 1;
+      },
+    });
+    expect(resumed).toBe(total - done);
+    expect(await h.count('report_rebuilds')).toBe(0);
+    await rollups.drain();
+    const continued = await snapshot();
+    await rollups.rebuild(ws, { concurrency: 1 });
+    expect(continued).toEqual(await snapshot());
     expect(await h.count('report_changes')).toBe(0);
   }, 300_000);
 

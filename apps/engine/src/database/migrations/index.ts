@@ -42,6 +42,9 @@ import { ContactWorkFunctions1765270000000 } from './1765270000000-contact-work-
 import { ExecutionHealthCounts1765275000000 } from './1765275000000-execution-health-counts';
 import { ExplorerContactNumbersTrgm1765275000001 } from './1765275000001-explorer-contact-numbers-trgm';
 import { DuplicateScanJobs1765278000000 } from './1765278000000-duplicate-scan-jobs';
+import { ReportDayRollups1765276000000 } from './1765276000000-report-day-rollups';
+import { ReportStatementUpdateTriggers1765276000001 } from './1765276000001-report-statement-update-triggers';
+import { ReportRebuildSlices1765276000002 } from './1765276000002-report-rebuild-slices';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -89,4 +92,7 @@ export const MIGRATIONS = [
   ExecutionHealthCounts1765275000000,
   ExplorerContactNumbersTrgm1765275000001,
   DuplicateScanJobs1765278000000,
+  ReportDayRollups1765276000000,
+  ReportStatementUpdateTriggers1765276000001,
+  ReportRebuildSlices1765276000002,
 ];
