@@ -1,3 +1,5 @@
+import { callSimulator } from '../../test-support/simulator-call';
+
 /** A local CRM server as the contract tests use it. */
 export interface ContractSimulator {
   url: string;
@@ -16,15 +18,8 @@ export function useContractSimulator<T extends ContractSimulator>(
     if (!running) throw new Error('the local CRM is not running (used outside a test?)');
     return running;
   };
-  const control = async (method: string, path: string, body?: unknown): Promise<number> => {
-    const response = await fetch(`${sim().url}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    await response.arrayBuffer();
-    return response.status;
-  };
+  const control = async (method: string, path: string, body?: unknown): Promise<number> =>
+    (await callSimulator(sim().url, method, path, body)).status;
   beforeAll(async () => {
     running = await start();
   });

@@ -3,6 +3,7 @@ import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import { type EngineHarness, startEngineHarness } from '../../test-support/engine-harness';
 import { obj, str } from '../../test-support/json';
+import { callSimulator } from '../../test-support/simulator-call';
 
 const TOKEN = 'pat-webhook-test';
 const APP_SECRET = 'hubspot-app-client-secret';
@@ -15,15 +16,7 @@ describe('HubSpot webhooks (signature v3)', () => {
   let connectionId: string;
   let hookUrl: string;
 
-  const control = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${sim.url}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return text ? JSON.parse(text) : null;
-  };
+  const control = async (method: string, path: string, body?: unknown) => (await callSimulator(sim.url, method, path, body)).body;
   const firstNameOf = async (phone: string) =>
     (await h.sql(`SELECT first_name FROM contacts WHERE workspace_id = $1 AND phone_e164 = $2`, [h.workspace.id, phone]))[0]?.[
       'first_name'

@@ -2,6 +2,7 @@ import { type RunningHubSpotSimulator, startHubSpotSimulator } from '@parley/crm
 import { z } from 'zod';
 import { type EngineHarness, startEngineHarness } from '../../test-support/engine-harness';
 import { obj, str } from '../../test-support/json';
+import { callSimulator } from '../../test-support/simulator-call';
 
 const TOKEN = 'pat-batched-push';
 const simRecord = z.object({ id: z.string(), properties: z.record(z.string(), z.string().nullable()) });
@@ -14,15 +15,8 @@ describe('batched push of field changes to the local HubSpot', () => {
   let sim: RunningHubSpotSimulator;
   let connectionId: string;
 
-  const hubspot = async (method: string, path: string, body?: unknown): Promise<unknown> => {
-    const response = await fetch(`${sim.url}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return text ? JSON.parse(text) : null;
-  };
+  const hubspot = async (method: string, path: string, body?: unknown): Promise<unknown> =>
+    (await callSimulator(sim.url, method, path, body)).body;
   const remoteContacts = async () => {
     const parsed = simRecords.parse(await hubspot('GET', '/sim/records/contacts'));
     return Array.isArray(parsed) ? parsed : parsed.results;

@@ -3,6 +3,7 @@ import { type EngineHarness, startEngineHarness } from '../../test-support/engin
 import { arr, obj, str } from '../../test-support/json';
 import { CrmSyncService } from './crm-sync.service';
 import { nextBatchAt } from './nightly-batch-time';
+import { callSimulator } from '../../test-support/simulator-call';
 
 const TOKEN = 'pat-nightly-batch-test';
 
@@ -12,15 +13,7 @@ describe('CRM nightly batch and health notification', () => {
   let sim: RunningHubSpotSimulator;
   let connectionId: string;
 
-  const control = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${sim.url}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    await response.arrayBuffer();
-    return response.status;
-  };
+  const control = async (method: string, path: string, body?: unknown) => (await callSimulator(sim.url, method, path, body)).status;
   const batchState = async () =>
     (await h.sql(`SELECT batch_cursor, batch_next_at, batch_started_at FROM crm_connections WHERE id = $1`, [connectionId]))[0];
   const contacts = () => h.count('contacts', 'workspace_id = $1', [h.workspace.id]);

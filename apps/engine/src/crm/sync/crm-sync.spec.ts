@@ -6,6 +6,7 @@ import { EngineMetrics } from '../../metrics/engine-metrics';
 import { CrmConnectionsService } from '../connections/crm-connections.service';
 import { CrmOutboxService } from './crm-outbox.service';
 import { CrmSyncService } from './crm-sync.service';
+import { callSimulator } from '../../test-support/simulator-call';
 
 const TOKEN = 'pat-sync-test';
 const simRecord = z.object({ id: z.string(), properties: z.record(z.string(), z.string().nullable()) });
@@ -17,15 +18,8 @@ describe('CRM two-way sync with the local HubSpot', () => {
   let sim: RunningHubSpotSimulator;
   let connectionId: string;
 
-  const hubspot = async (method: string, path: string, body?: unknown): Promise<unknown> => {
-    const response = await fetch(`${sim.url}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return text ? JSON.parse(text) : null;
-  };
+  const hubspot = async (method: string, path: string, body?: unknown): Promise<unknown> =>
+    (await callSimulator(sim.url, method, path, body)).body;
   const remoteContacts = async () => {
     const parsed = simRecords.parse(await hubspot('GET', '/sim/records/contacts'));
     return Array.isArray(parsed) ? parsed : parsed.results;

@@ -2,6 +2,7 @@ import { type RunningZohoSimulator, startZohoSimulator } from '@parley/crm-simul
 import { z } from 'zod';
 import { type EngineHarness, startEngineHarness } from '../../test-support/engine-harness';
 import { obj, str } from '../../test-support/json';
+import { callSimulator } from '../../test-support/simulator-call';
 
 const OAUTH = { clientId: '1000.NOTIFYCLIENT', clientSecret: 'zoho-notify-secret', refreshToken: '1000.notify-refresh' };
 const simState = z.object({
@@ -18,14 +19,9 @@ describe('Zoho CRM notifications (channel token)', () => {
   let recordId: string;
 
   const control = async (method: string, path: string, body?: unknown): Promise<unknown> => {
-    const response = await fetch(`${sim.url}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-    const text = await response.text();
-    return text ? JSON.parse(text) : null;
+    const answer = await callSimulator(sim.url, method, path, body);
+    if (answer.status >= 300) throw new Error(`${method} ${path}: ${answer.status} ${JSON.stringify(answer.body)}`);
+    return answer.body;
   };
   const firstNameOf = async (phone: string) =>
     (await h.sql(`SELECT first_name FROM contacts WHERE workspace_id = $1 AND phone_e164 = $2`, [h.workspace.id, phone]))[0]?.[

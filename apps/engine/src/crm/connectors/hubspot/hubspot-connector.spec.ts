@@ -3,18 +3,13 @@ import { z } from 'zod';
 import type { SyncCursor } from '../crm-connector';
 import { CrmError } from '../crm-error';
 import { HubSpotConnector } from './hubspot-connector';
+import { callSimulator } from '../../../test-support/simulator-call';
 
 const TOKEN = 'pat-test-token';
 const callsAnswer = z.object({ calls: z.array(z.object({ status: z.number(), path: z.string() })) });
 
 async function control(sim: RunningHubSpotSimulator, method: string, path: string, body?: unknown): Promise<unknown> {
-  const response = await fetch(`${sim.url}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return text ? JSON.parse(text) : null;
+  return (await callSimulator(sim.url, method, path, body)).body;
 }
 
 async function callCount(sim: RunningHubSpotSimulator, status?: number): Promise<number> {
