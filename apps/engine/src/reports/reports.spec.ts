@@ -38,6 +38,27 @@ const TRAFFIC_FROM_HOURS = `SELECT hour, number_id, flow_id, coalesce(sum(count)
     FROM report_hours WHERE workspace_id = $1 AND metric IN ('in', 'out')
    GROUP BY 1, 2, 3 HAVING sum(count) <> 0 ORDER BY hour, number_id, flow_id`;
 
+type RollupTables = Record<'hours' | 'words' | 'service' | 'hist' | 'days' | 'traffic' | 'tags', Record<string, unknown>[]>;
+
+/** Every rollup table of a workspace, in a stable order: what an incremental run and a rebuild must agree on. */
+async function rollupTables(h: EngineHarness, ws: string): Promise<RollupTables> {
+  return {
+    hours: await h.sql(
+      `SELECT * FROM report_hours WHERE workspace_id = $1 ORDER BY ${'hour, metric, number_id, flow_id, node_id, template, category, country, status, error_code'}`,
+      [ws],
+    ),
+    words: await h.sql('SELECT * FROM report_word_hours WHERE workspace_id = $1 ORDER BY hour, number_id, kind, term', [ws]),
+    service: await h.sql('SELECT * FROM report_service_events WHERE workspace_id = $1 ORDER BY conversation_id, cycle, kind, at', [ws]),
+    hist: await h.sql(HIST_STORED, [ws]),
+    days: await h.sql(DAYS_STORED, [ws]),
+    traffic: await h.sql(TRAFFIC_STORED, [ws]),
+    tags: await h.sql(
+      'SELECT * FROM report_tag_hours WHERE workspace_id = $1 ORDER BY tag, hour, metric, number_id, flow_id, flow_version_id, node_id, status',
+      [ws],
+    ),
+  };
+}
+
 describe('reports on the hand-computed fixture', () => {
   let h: EngineHarness;
   let rollups: ReportRollupService;
@@ -246,19 +267,7 @@ describe('reports on the hand-computed fixture', () => {
         ]);
     }
     await rollups.drain();
-    const snapshot = async () => ({
-      hours: await h.sql(
-        'SELECT * FROM report_hours WHERE workspace_id = $1 ORDER BY hour, metric, number_id, flow_id, node_id, template, category, country, status, error_code',
-        [h.workspace.id],
-      ),
-      words: await h.sql('SELECT * FROM report_word_hours WHERE workspace_id = $1 ORDER BY hour, number_id, kind, term', [h.workspace.id]),
-      service: await h.sql('SELECT * FROM report_service_events WHERE workspace_id = $1 ORDER BY conversation_id, cycle, kind, at', [
-        h.workspace.id,
-      ]),
-      hist: await h.sql(HIST_STORED, [h.workspace.id]),
-      days: await h.sql(DAYS_STORED, [h.workspace.id]),
-      traffic: await h.sql(TRAFFIC_STORED, [h.workspace.id]),
-    });
+    const snapshot = async () => rollupTables(h, h.workspace.id);
     const incremental = await snapshot();
     expect(incremental.hours.length).toBeGreaterThan(10);
     expect(incremental.hist).toEqual(await h.sql(HIST_FROM_EVENTS, [h.workspace.id]));
@@ -429,21 +438,7 @@ describe('reports on the hand-computed fixture', () => {
       }
     }
     await rollups.drain();
-    const snapshot = async () => ({
-      hours: await h.sql(
-        `SELECT * FROM report_hours WHERE workspace_id = $1 ORDER BY ${'hour, metric, number_id, flow_id, node_id, template, category, country, status, error_code'}`,
-        [ws],
-      ),
-      words: await h.sql('SELECT * FROM report_word_hours WHERE workspace_id = $1 ORDER BY hour, number_id, kind, term', [ws]),
-      service: await h.sql('SELECT * FROM report_service_events WHERE workspace_id = $1 ORDER BY conversation_id, cycle, kind, at', [ws]),
-      hist: await h.sql(HIST_STORED, [ws]),
-      days: await h.sql(DAYS_STORED, [ws]),
-      traffic: await h.sql(TRAFFIC_STORED, [ws]),
-      tags: await h.sql(
-        'SELECT * FROM report_tag_hours WHERE workspace_id = $1 ORDER BY tag, hour, metric, number_id, flow_id, flow_version_id, node_id, status',
-        [ws],
-      ),
-    });
+    const snapshot = async () => rollupTables(h, ws);
     const incremental = await snapshot();
     expect(new Set(incremental.tags.map((r) => r['metric'])).size).toBe(6);
     const metrics = new Set(incremental.hours.map((r) => r['metric']));
@@ -465,19 +460,7 @@ describe('reports on the hand-computed fixture', () => {
     const ws = h.workspace.id;
     await rollups.drain();
     const snapshot = async () => ({
-      hours: await h.sql(
-        `SELECT * FROM report_hours WHERE workspace_id = $1 ORDER BY ${'hour, metric, number_id, flow_id, node_id, template, category, country, status, error_code'}`,
-        [ws],
-      ),
-      words: await h.sql('SELECT * FROM report_word_hours WHERE workspace_id = $1 ORDER BY hour, number_id, kind, term', [ws]),
-      service: await h.sql('SELECT * FROM report_service_events WHERE workspace_id = $1 ORDER BY conversation_id, cycle, kind, at', [ws]),
-      hist: await h.sql(HIST_STORED, [ws]),
-      days: await h.sql(DAYS_STORED, [ws]),
-      traffic: await h.sql(TRAFFIC_STORED, [ws]),
-      tags: await h.sql(
-        'SELECT * FROM report_tag_hours WHERE workspace_id = $1 ORDER BY tag, hour, metric, number_id, flow_id, flow_version_id, node_id, status',
-        [ws],
-      ),
+      ...(await rollupTables(h, ws)),
       replies: await h.sql('SELECT * FROM report_reply_facts WHERE workspace_id = $1 ORDER BY message_id', [ws]),
       conversions: await h.sql('SELECT * FROM report_conversion_facts WHERE workspace_id = $1 ORDER BY order_id', [ws]),
     });
