@@ -54,8 +54,9 @@ const KEPT_TOTALS: Record<string, string | null> = {
   duplicate_scan_state: null,
   audit_log: `SELECT * FROM audit_log WHERE action <> 'reports.recounted'`,
   report_recounts: 'SELECT id, workspace_id, requested_by, requested_at FROM report_recounts',
-  // A duplicate scan job is worked in the background: its progress columns are the worker's writes, the row the request's.
-  duplicate_scan_jobs: 'SELECT id, workspace_id, detected_by, created_at FROM duplicate_scan_jobs',
+  // A duplicate scan job is worked in the background: its progress columns are the worker's writes, the row the request's;
+  // the nightly job is queued by the worker's own round (at once in a new workspace), so its row is the worker's too.
+  duplicate_scan_jobs: "SELECT id, workspace_id, detected_by, created_at FROM duplicate_scan_jobs WHERE detected_by <> 'nightly'",
 };
 
 /**
