@@ -84,19 +84,18 @@ describe('health strip counts kept by the executions triggers', () => {
         `flow_id = (SELECT flow_id FROM executions WHERE current_node_id IS DISTINCT FROM 'random' ORDER BY random() LIMIT 1)`,
       ]);
       await h.sql(
-        `WITH changed AS (
-           UPDATE executions SET ${change}
-            WHERE id IN (SELECT id FROM executions WHERE current_node_id = 'random' ORDER BY random() LIMIT ${1 + randomInt(15)})
-           RETURNING id)
+        // Rows locked in id order first: two random sets updated at once in plan order deadlock on the rows themselves.
+        `WITH picked AS (SELECT id FROM executions WHERE current_node_id = 'random' ORDER BY random() LIMIT ${1 + randomInt(15)}),
+         locked AS MATERIALIZED (SELECT id FROM executions WHERE id IN (SELECT id FROM picked) ORDER BY id FOR UPDATE),
+         changed AS (UPDATE executions SET ${change} WHERE id IN (SELECT id FROM locked) RETURNING id)
          SELECT count(*) FROM changed`,
       );
     };
     const remove = async () => {
       await h.sql(
-        `WITH gone AS (
-           DELETE FROM executions
-            WHERE id IN (SELECT id FROM executions WHERE current_node_id = 'random' ORDER BY random() LIMIT ${1 + randomInt(5)})
-           RETURNING id)
+        `WITH picked AS (SELECT id FROM executions WHERE current_node_id = 'random' ORDER BY random() LIMIT ${1 + randomInt(5)}),
+         locked AS MATERIALIZED (SELECT id FROM executions WHERE id IN (SELECT id FROM picked) ORDER BY id FOR UPDATE),
+         gone AS (DELETE FROM executions WHERE id IN (SELECT id FROM locked) RETURNING id)
          SELECT count(*) FROM gone`,
       );
     };
