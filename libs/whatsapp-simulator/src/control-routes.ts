@@ -25,6 +25,7 @@ const customerMessageRequest = z
       .string()
       .regex(/^wamid\.[A-Za-z0-9_=+/.-]{8,200}$/, 'a wamid looks like wamid.HBgLMzkz… (8 to 200 characters after "wamid.")')
       .optional(),
+    sentAt: z.iso.datetime({ offset: true }).optional(),
   })
   .refine((m) => m.text !== undefined || m.message !== undefined, 'give text or message');
 
@@ -115,7 +116,12 @@ export async function controlRoute(core: SimulatorCore, request: IncomingMessage
       const body = await controlBody(request, customerMessageRequest);
       const number = numberOf(core, body.phoneNumberId);
       try {
-        const result = await core.customerSends({ ...body, phoneNumberId: number.phoneNumberId });
+        const { sentAt, ...rest } = body;
+        const result = await core.customerSends({
+          ...rest,
+          phoneNumberId: number.phoneNumberId,
+          ...(sentAt === undefined ? {} : { sentAt: new Date(sentAt) }),
+        });
         sendJson(response, 200, { wamid: result.wamid, delivered: result.delivery?.delivered ?? false });
       } catch (error) {
         throw controlError(400, error instanceof Error ? error.message : String(error));

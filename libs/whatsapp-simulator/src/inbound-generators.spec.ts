@@ -1,7 +1,7 @@
 import { parseWebhookItems, webhookEnvelopeSchema } from '@parley/whatsapp';
 import { type CustomerMessage } from './customer-message';
 import { type RunningSimulator, startSimulator } from './simulator-server';
-import { control, NUMBER } from './graph-calls.spec-helper';
+import { control, NUMBER, postMessage, text } from './graph-calls.spec-helper';
 import { WebhookReceiver } from './webhook-receiver.spec-helper';
 
 describe('inbound generators: every message type the engine parses', () => {
@@ -209,6 +209,32 @@ describe('inbound generators: every message type the engine parses', () => {
     expect(again.status).toBe(400);
     expect(JSON.stringify(again.body)).toMatch(/already used/);
     expect((await control(sim.url, '/sim/customer-messages', { from, text: 'hi', wamid: 'not-a-wamid' })).status).toBe(400);
+  });
+
+  it('sends a late message with its own older timestamp, which never moves the window back, and refuses a future one', async () => {
+    const late = '393336660099';
+    const twoDaysAgo = new Date(Date.now() - 2 * 24 * 3600_000);
+    receiver.clear();
+    const sent = await control(sim.url, '/sim/customer-messages', { from: late, text: 'thanks, bye', sentAt: twoDaysAgo.toISOString() });
+    expect(sent.status).toBe(200);
+    const items = parseWebhookItems(webhookEnvelopeSchema.parse(receiver.received[0]?.body));
+    const [item] = items;
+    if (item?.kind !== 'message') throw new Error('not parsed as a message');
+    expect(item.message.timestamp.getTime()).toBe(Math.floor(twoDaysAgo.getTime() / 1000) * 1000);
+    // The window counts from the message's own time: a free-text reply is refused as Meta refuses it.
+    expect((await postMessage(sim.url, text(late, 'still there?'))).body).toMatchObject({ error: { code: 131047 } });
+    // A message now, then a late older one: the window stays open from now.
+    await control(sim.url, '/sim/customer-messages', { from: late, text: 'hello again' });
+    await control(sim.url, '/sim/customer-messages', { from: late, text: 'delayed', sentAt: twoDaysAgo.toISOString() });
+    expect((await postMessage(sim.url, text(late, 'yes, we are here'))).status).toBe(200);
+    const future = await control(sim.url, '/sim/customer-messages', {
+      from: late,
+      text: 'hi',
+      sentAt: new Date(Date.now() + 3600_000).toISOString(),
+    });
+    expect(future.status).toBe(400);
+    expect(JSON.stringify(future.body)).toMatch(/future/);
+    expect((await control(sim.url, '/sim/customer-messages', { from: late, text: 'hi', sentAt: 'yesterday' })).status).toBe(400);
   });
 
   it('user_preferences stop and resume webhooks', async () => {

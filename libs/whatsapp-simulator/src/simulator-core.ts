@@ -34,6 +34,12 @@ export interface CustomerSendInput {
    * message becomes (Parley's test runs claim it before the customer writes).
    */
   wamid?: string;
+  /**
+   * When the customer wrote, if earlier than now: Meta delivers a webhook late
+   * (it retries for days) with the message's own timestamp, and the window
+   * counts from that time, not from the delivery.
+   */
+  sentAt?: Date;
 }
 
 /**
@@ -97,16 +103,20 @@ export class SimulatorCore {
     if (input.hideNumber !== undefined) user.hideNumber = input.hideNumber;
     const message: CustomerMessage = input.message ?? { type: 'text', text: input.text ?? '' };
     const media = this.mediaFor(message);
-    const sentAt = this.now();
+    const now = this.now();
+    if (input.sentAt !== undefined && input.sentAt.getTime() > now.getTime()) throw new Error('sentAt is in the future');
+    const sentAt = input.sentAt ?? now;
     // A notice of a changed number, or a change to an earlier message, is not the user writing: it opens no window.
     if (message.type !== 'user_changed_number' && message.type !== 'edit' && message.type !== 'revoke') {
-      user.lastInboundAt.set(number.phoneNumberId, sentAt);
+      // A late delivery of an older message never moves an open window back.
+      const last = user.lastInboundAt.get(number.phoneNumberId);
+      if (last === undefined || last.getTime() < sentAt.getTime()) user.lastInboundAt.set(number.phoneNumberId, sentAt);
     }
     if (message.type === 'text' && message.referral) {
       user.referralAt ??= new Map();
       user.referralAt.set(number.phoneNumberId, sentAt);
     }
-    this.limiter.countInbound(number.phoneNumberId, sentAt.getTime());
+    this.limiter.countInbound(number.phoneNumberId, now.getTime());
     const wamid = input.wamid ?? newWamid();
     const record: InboundRecord = {
       wamid,
