@@ -107,6 +107,11 @@ function contactSearch(text: string): { condition: (name: string, digits: string
   };
 }
 
+/** `sql` with its parameter places $1..$n moved to $(1 + offset)..$(n + offset), to sit after other parts' parameters. */
+function shiftPlaces(sql: string, offset: number): string {
+  return sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
+}
+
 function viewExecution(execution: Execution) {
   return {
     id: execution.id,
@@ -371,8 +376,14 @@ export class ExecutionsService {
       }),
       `SELECT c.runs, c.failures, p.runs AS previous_runs, p.failures AS previous_failures,
               coalesce(a.waiting, 0) AS waiting, coalesce(a.held, 0) AS held, coalesce(a.running, 0) AS running,
-              (SELECT count(*)::int FROM (SELECT 1 FROM executions e WHERE e.workspace_id = $1 AND e.status IN ('running', 'waiting')
-                 AND e.id IN (${stuckIdsSql('$1', before)}) LIMIT ${cap}) s) AS stuck
+              (SELECT count(*)::int FROM (
+                 SELECT 1 FROM executions r WHERE r.workspace_id = $1 AND r.status = 'running' AND r.updated_at < ${before}
+                 UNION ALL
+                 -- Each overdue wait's run probed by its key (one waiting wait per run), up to the cap: as a semi-join
+                 -- on the stuck set, every overdue wait was read and hashed first (0.27 s with 100,000 of them).
+                 SELECT 1 FROM waits w JOIN executions e ON e.id = w.execution_id AND e.workspace_id = $1 AND e.status = 'waiting'
+                  WHERE w.workspace_id = $1 AND w.status = 'waiting' AND w.due_at < ${before}
+                 LIMIT ${cap}) s) AS stuck
          FROM (${current}) c
         CROSS JOIN (${previous}) p
         CROSS JOIN (SELECT (sum(n) FILTER (WHERE status = 'waiting'))::int AS waiting, (sum(n) FILTER (WHERE status = 'held'))::int AS held,
@@ -496,23 +507,38 @@ export class ExecutionsService {
 
   /**
    * The SQL of one part of a page: the ids and start times of its first rows
-   * newest first. With the contacts a search matched, each contact's own
-   * first rows (from the contact index, `LIMIT` each) are merged: reading
-   * every run of a few hundred contacts to order them cost seconds.
+   * newest first. With the contacts a search matched, each contact's runs are
+   * read by the contact index in two short steps: each contact's newest
+   * matching run, whose (limit + 1)-th newest start bounds the page from below
+   * (that many runs start at it or later), then each contact's runs from that
+   * start on, merged. Ordering every run of a few hundred contacts cost
+   * seconds, and each one's first page's worth 0.6 s at 1,111 contacts.
    */
   private pagePartSql(workspaceId: string, filter: ExecutionFilter, plan: ReadPlan): [string, unknown[]] {
     if (!plan.contactIds) {
       return this.pageQuery(workspaceId, filter, plan).select('e.id', 'id').addSelect('e.startedAt', 'started_at').getQueryAndParameters();
     }
-    const [sql, parameters] = this.pageQuery(workspaceId, { ...filter, contact: undefined }, { ...plan, contactIds: undefined })
-      .andWhere('e.contactId = matched.id')
-      .select('e.id', 'id')
-      .addSelect('e.startedAt', 'started_at')
-      .getQueryAndParameters();
+    const perContact = () =>
+      this.pageQuery(workspaceId, { ...filter, contact: undefined }, { ...plan, contactIds: undefined })
+        .andWhere('e.contactId = matched.id')
+        .select('e.id', 'id')
+        .addSelect('e.startedAt', 'started_at');
+    const parameters: unknown[] = [];
+    const place = (part: [string, unknown[]]) => {
+      const offset = parameters.length;
+      parameters.push(...part[1]);
+      return shiftPlaces(part[0], offset);
+    };
+    const newest = place(perContact().limit(1).getQueryAndParameters());
+    const page = place(perContact().andWhere('e.startedAt >= (SELECT since FROM bound)').getQueryAndParameters());
     parameters.push(plan.contactIds);
+    const contacts = `unnest(CAST($${parameters.length} AS uuid[])) AS matched(id)`;
     return [
-      `SELECT p.id, p.started_at FROM unnest(CAST($${parameters.length} AS uuid[])) AS matched(id)
-        CROSS JOIN LATERAL (${sql}) p ORDER BY p.started_at DESC, p.id DESC LIMIT ${filter.limit + 1}`,
+      `WITH bound AS (
+         SELECT coalesce((SELECT n.started_at FROM ${contacts} CROSS JOIN LATERAL (${newest}) n
+                           ORDER BY n.started_at DESC LIMIT 1 OFFSET ${filter.limit}), '-infinity') AS since)
+       SELECT p.id, p.started_at FROM ${contacts} CROSS JOIN LATERAL (${page}) p
+        ORDER BY p.started_at DESC, p.id DESC LIMIT ${filter.limit + 1}`,
       parameters,
     ];
   }
@@ -534,8 +560,7 @@ export class ExecutionsService {
     const parameters: unknown[] = [];
     for (const status of new Set(statuses)) {
       const [sql, partParameters] = this.pagePartSql(workspaceId, { ...filter, status }, plan);
-      const offset = parameters.length;
-      parts.push(`(${sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`)})`);
+      parts.push(`(${shiftPlaces(sql, parameters.length)})`);
       parameters.push(...partParameters);
     }
     const ids = (
