@@ -380,9 +380,11 @@ export class ExecutionsService {
                  SELECT 1 FROM executions r WHERE r.workspace_id = $1 AND r.status = 'running' AND r.updated_at < ${before}
                  UNION ALL
                  -- Each overdue wait's run probed by its key (one waiting wait per run), up to the cap: as a semi-join
-                 -- on the stuck set, every overdue wait was read and hashed first (0.27 s with 100,000 of them).
-                 SELECT 1 FROM waits w JOIN executions e ON e.id = w.execution_id AND e.workspace_id = $1 AND e.status = 'waiting'
+                 -- on the stuck set, every overdue wait was read and hashed first (0.27 s with 100,000 of them), and as a
+                 -- join the planner chose a parallel hash join over every waiting run (0.2 s with none stuck).
+                 SELECT 1 FROM waits w
                   WHERE w.workspace_id = $1 AND w.status = 'waiting' AND w.due_at < ${before}
+                    AND (SELECT e.status FROM executions e WHERE e.id = w.execution_id AND e.workspace_id = $1) = 'waiting'
                  LIMIT ${cap}) s) AS stuck
          FROM (${current}) c
         CROSS JOIN (${previous}) p
