@@ -239,6 +239,29 @@ function combinations(flowIds, versionIds) {
       'failedStep + errorCode + last 30 days',
       () => `failedStep=reply&errorCode=130429&from=${new Date(Date.now() - 30 * 86_400_000).toISOString()}`,
     ],
+    // More combinations an admin plausibly filters by (h33): time ranges with other filters, a custom day long ago,
+    // filters whose intersection is empty in this seed (test runs all succeeded, so test runs + failed has no rows).
+    ['flow + status=waiting + last 24 h', () => `flowId=${flow()}&status=waiting&from=${day()}`],
+    ['errorCode + last 24 h', () => `errorCode=131026&from=${day()}`],
+    ['flow version + errorCode', () => `flowVersionId=${version()}&errorCode=130429`],
+    ['flow + failedStep', () => `flowId=${flow()}&failedStep=reply`],
+    [
+      'status=cancelled + one day 30 days ago',
+      () =>
+        `status=cancelled&from=${new Date(Date.now() - 30 * 86_400_000).toISOString()}&to=${new Date(Date.now() - 29 * 86_400_000).toISOString()}`,
+    ],
+    ['held + flow version', () => `flowVersionId=${version()}&status=held`],
+    ['test runs only + flow + status=failed (no rows)', () => `testRuns=only&flowId=${flow()}&status=failed`],
+    ['test runs left out + flow + errorCode', () => `testRuns=exclude&flowId=${flow()}&errorCode=131047`],
+    [
+      'contact search (name: 111 contacts) + status=failed',
+      () => `contact=Customer%20${100 + Math.floor(Math.random() * 900)}&status=failed`,
+    ],
+    [
+      'contact search (name: 111 contacts) + last 7 days',
+      () => `contact=Customer%20${100 + Math.floor(Math.random() * 900)}&from=${week()}`,
+    ],
+    ['contact search (name: 1,111 contacts)', () => `contact=Customer%20${10 + Math.floor(Math.random() * 90)}`],
   ];
 }
 

@@ -109,48 +109,62 @@ describe('executions explorer: filters across flows, health strip, saved views',
     expect((await list('status=held&limit=5')).map((e) => e['status'])).toEqual(['held', 'held', 'held', 'held', 'held']);
   });
 
-  it('pages a contact search the same whether it matches a few contacts or many (read by contact, or walked newest first)', async () => {
-    // 250 customers named "Walker n", one run each a minute apart: "walker" matches all 250 (more than the 200 read by
-    // contact, so the runs are walked newest first), "walker 1" matches 111 (read by contact).
+  /** Every page of `query` (200 a page), the ids in order. */
+  async function allPages(query: string): Promise<unknown[]> {
+    const ids: unknown[] = [];
+    let cursor = '';
+    for (let page = 0; page < 50; page += 1) {
+      const body = obj((await s.admin.get(`/api/executions?${query}&limit=200${cursor}`)).body);
+      ids.push(...arr(body['data']).map((e) => obj(e)['id']));
+      if (body['nextCursor'] === null) return ids;
+      cursor = `&cursor=${str(body['nextCursor'])}`;
+    }
+    throw new Error(`${query}: more than 50 pages`);
+  }
+
+  it('pages a contact search the same whether it matches a few contacts or many (each contact’s runs merged, or walked newest first)', async () => {
+    // 2,100 customers named "Walker n", two runs each (one succeeded, one failed) a minute apart: "walker" matches all
+    // 2,100 (more than the 2,000 read by contact, so the runs are walked newest first), "walker 1" matches 1,111 and
+    // "walker 20" 11 (each contact's runs read by contact and merged).
     await h.sql(
       `WITH made AS (
          INSERT INTO contacts (workspace_id, wa_id, phone_e164, display_name)
-         SELECT $1, (393339000000 + g)::text, '+' || (393339000000 + g)::text, 'Walker ' || g FROM generate_series(1, 250) g
+         SELECT $1, (393339000000 + g)::text, '+' || (393339000000 + g)::text, 'Walker ' || g FROM generate_series(1, 2100) g
          RETURNING id, wa_id)
-       INSERT INTO executions (workspace_id, flow_id, flow_version_id, contact_id, status, current_node_id, started_at, updated_at)
-       SELECT e.workspace_id, e.flow_id, e.flow_version_id, m.id, 'succeeded', 'reply',
-              '2026-02-01T00:00:00Z'::timestamptz + (m.wa_id::bigint - 393339000000) * interval '1 minute', now()
-         FROM made m CROSS JOIN (SELECT * FROM executions WHERE workspace_id = $1 LIMIT 1) e`,
+       INSERT INTO executions (workspace_id, flow_id, flow_version_id, contact_id, status, current_node_id, error_code, started_at, updated_at)
+       SELECT e.workspace_id, e.flow_id, e.flow_version_id, m.id, r.status, 'reply', r.error_code,
+              '2026-02-01T00:00:00Z'::timestamptz + (m.wa_id::bigint - 393339000000) * interval '1 minute'
+                + ((m.wa_id::bigint * 7) % 13) * interval '1 day', now()
+         FROM made m CROSS JOIN (SELECT * FROM executions WHERE workspace_id = $1 LIMIT 1) e
+        CROSS JOIN (VALUES ('succeeded', NULL), ('failed', '131026')) r(status, error_code)`,
       [s.workspace.id],
     );
-    const pages = async (query: string) => {
-      const ids: unknown[] = [];
-      let cursor = '';
-      for (let page = 0; page < 50; page += 1) {
-        const body = obj((await s.admin.get(`/api/executions?${query}&limit=40${cursor}`)).body);
-        ids.push(...arr(body['data']).map((e) => obj(e)['id']));
-        if (body['nextCursor'] === null) break;
-        cursor = `&cursor=${str(body['nextCursor'])}`;
-      }
-      return ids;
-    };
-    const expected = async (name: string) =>
+    const expected = async (name: string, where = 'true') =>
       (
         await h.sql(
           `SELECT e.id FROM executions e JOIN contacts c ON c.id = e.contact_id
-            WHERE e.workspace_id = $1 AND c.display_name ILIKE $2 ORDER BY e.started_at DESC, e.id DESC`,
+            WHERE e.workspace_id = $1 AND c.display_name ILIKE $2 AND ${where} ORDER BY e.started_at DESC, e.id DESC`,
           [s.workspace.id, name],
         )
       ).map((row) => row['id']);
-    const walked = await pages('contact=walker');
-    expect(walked).toHaveLength(250);
+    const walked = await allPages('contact=walker');
+    expect(walked).toHaveLength(4200);
     expect(walked).toEqual(await expected('%walker%'));
-    const byContact = await pages('contact=walker%201');
-    expect(byContact).toHaveLength(111);
+    const byContact = await allPages('contact=walker%201');
+    expect(byContact).toHaveLength(2222);
     expect(byContact).toEqual(await expected('%walker 1%'));
-    expect(await pages('contact=walker&status=failed')).toEqual([]);
-    expect(await pages('contact=walker&failedStep=reply')).toEqual([]);
-  });
+    expect(await allPages('contact=walker%2020')).toEqual(await expected('%walker 20%'));
+    expect(await allPages('contact=walker%201&status=failed')).toEqual(await expected('%walker 1%', `e.status = 'failed'`));
+    expect(await allPages('contact=walker%201&status=failed,succeeded&from=2026-02-05T00:00:00Z')).toEqual(
+      await expected('%walker 1%', `e.started_at >= '2026-02-05T00:00:00Z'`),
+    );
+    expect(await allPages('contact=walker%201&errorCode=131026&to=2026-02-03T00:00:00Z')).toEqual(
+      await expected('%walker 1%', `e.error_code = '131026' AND e.started_at < '2026-02-03T00:00:00Z'`),
+    );
+    expect(await allPages('contact=walker&status=held')).toEqual([]);
+    expect(await allPages('contact=walker%201&status=held')).toEqual([]);
+    expect(await allPages('contact=walker&failedStep=trigger')).toEqual([]);
+  }, 180_000);
 
   it('refuses bad explorer filters naming them', async () => {
     for (const [query, field] of [

@@ -33,7 +33,8 @@ const healthView = period.extend({
   held: z.number().int(),
   stuck: z.number().int(),
   stuckAfterMinutes: z.number().int(),
-  countCap: z.number().int().meta({ description: 'Running, waiting, held and stuck are counted up to this many' }),
+  countCap: z.number().int().meta({ description: 'Running, waiting and held are counted up to this many' }),
+  stuckCountCap: z.number().int().meta({ description: 'Stuck runs are counted up to this many' }),
   capped: z
     .array(z.enum(['running', 'waiting', 'held', 'stuck']))
     .meta({ description: 'The counts that reached the cap: there are at least that many' }),

@@ -52,6 +52,14 @@ export const STUCK_AFTER_MS = 15 * 60 * 1000;
 export const HEALTH_COUNT_CAP = 10_000;
 
 /**
+ * Stuck runs are counted from the executions each time (stuck is a matter of
+ * time, which no trigger sees), one probe per run: up to this many. Counting
+ * to 10,000 took 0.8 s with 100,000 stuck at 10 M executions; past a
+ * thousand, the strip's "1,000+" asks for the same action as the exact number.
+ */
+export const STUCK_COUNT_CAP = 1_000;
+
+/**
  * The ids of the workspace's stuck executions: running ones whose last change
  * is older than `before` (by the partial index of running executions) and
  * waiting ones whose wait came due before it (by the waits' due index). Driven
@@ -76,11 +84,12 @@ interface ReadPlan {
 }
 
 /**
- * Up to this many matching contacts, a page reads their runs by contact and
- * orders them; past it, it walks the runs newest first (each probe then finds
- * a match often enough that a page costs fewer reads than ordering them all).
+ * Up to this many matching contacts, a page reads each one's first runs by
+ * contact and merges them (at most a page's worth per contact, from the
+ * contact index); past it, it walks the runs newest first (each probe then
+ * finds a match often enough that a page costs fewer reads than the merge).
  */
-const CONTACTS_READ_BY_CONTACT = 200;
+const CONTACTS_READ_BY_CONTACT = 2_000;
 
 /** Below this many stuck runs, a page fetches them as a set; from it on, it walks the active runs. */
 const STUCK_READ_AS_SET = 2_000;
@@ -96,6 +105,11 @@ function contactSearch(text: string): { condition: (name: string, digits: string
     name: `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
     digits: byNumber ? `%${digits}%` : null,
   };
+}
+
+/** `sql` with its parameter places $1..$n moved to $(1 + offset)..$(n + offset), to sit after other parts' parameters. */
+function shiftPlaces(sql: string, offset: number): string {
+  return sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
 }
 
 function viewExecution(execution: Execution) {
@@ -275,10 +289,8 @@ export class ExecutionsService {
       const search = contactSearch(match.contact);
       const condition = search.condition(':contactName', ':contactDigits');
       query.setParameters({ contactName: search.name, contactDigits: search.digits });
-      if (plan.contactIds) {
-        // A few matching contacts: their runs by the contact index (at most a few hundred contacts' runs to order).
-        query.andWhere('e.contactId = ANY(CAST(:contactIds AS uuid[]))', { contactIds: plan.contactIds });
-      } else if (plan.contactWalk) {
+      // (A page over a few matching contacts reads each one's runs instead: `pagePartSql`.)
+      if (plan.contactWalk) {
         // Many matching contacts: the runs newest first, each one's contact probed by its key until the page is
         // full (the matches are common, so a page is found early). A per-row subquery, so the planner cannot
         // turn it into a join that reads every match's runs and sorts them.
@@ -297,11 +309,15 @@ export class ExecutionsService {
       if (plan.stuckWalk) {
         // Many stuck runs: the active runs newest first, each one's wait probed by its key (stuck runs are then
         // common enough that a page is found early); fetching and sorting a large stuck set took seconds.
-        query.andWhere(
-          `((e.status = 'running' AND e.updatedAt < :stuckBefore)
-            OR (e.status = 'waiting' AND (SELECT w.due_at FROM waits w
-                  WHERE w.execution_id = e.id AND w.status = 'waiting' AND w.execution_id IS NOT NULL) < :stuckBefore))`,
-        );
+        // A read of one status gets that status's condition alone: with both, the planner counted the status twice
+        // (once more inside the OR), expected 20 times fewer matches than there are, and with a time range
+        // chose to fetch, probe and sort every waiting run of the range (1.8 s) over the walk.
+        const running = `(e.status = 'running' AND e.updatedAt < :stuckBefore)`;
+        const waiting = `(e.status = 'waiting' AND (SELECT w.due_at FROM waits w
+                  WHERE w.execution_id = e.id AND w.status = 'waiting' AND w.execution_id IS NOT NULL) < :stuckBefore)`;
+        if (match.status === 'running') query.andWhere(running);
+        else if (match.status === 'waiting') query.andWhere(waiting);
+        else query.andWhere(`(${running} OR ${waiting})`);
       } else {
         // Matched by id against the stuck set (a semi-join the planner drives from that small set): as a row-by-row
         // filter it walked every execution newest first, and as an id array it compared each row with every stuck id.
@@ -343,32 +359,45 @@ export class ExecutionsService {
         : `SELECT coalesce(sum(runs), 0)::int AS runs, coalesce(sum(failures), 0)::int AS failures FROM (${terms.map(termSql).join(' UNION ALL ')}) t`;
     const current = periodSql(countTerms(from, to, now));
     const previous = periodSql(countTerms(previousFrom, from, now));
-    // Stuck runs are counted up to a cap (LIMIT inside the count): stuck is a matter of time, which no trigger sees.
-    const cap = place(HEALTH_COUNT_CAP + 1);
+    // Stuck runs are counted up to their cap (LIMIT inside the count): stuck is a matter of time, which no trigger sees.
+    const cap = place(STUCK_COUNT_CAP + 1);
     const before = place(stuckBefore);
-    const row = await sqlRow(
-      this.dataSource,
-      z.object({
-        runs: z.number(),
-        failures: z.number(),
-        previous_runs: z.number(),
-        previous_failures: z.number(),
-        waiting: z.number(),
-        held: z.number(),
-        running: z.number(),
-        stuck: z.number(),
-      }),
-      `SELECT c.runs, c.failures, p.runs AS previous_runs, p.failures AS previous_failures,
+    // Without JIT: the strip's many small parts add up to a plan cost past jit_above_cost, and compiling it took
+    // 1.3-2.6 s of a 64 ms query at 10 M executions (docs/BENCHMARKS.md).
+    const row = await this.dataSource.transaction(async (manager) => {
+      await manager.query('SET LOCAL jit = off');
+      return sqlRow(
+        manager,
+        z.object({
+          runs: z.number(),
+          failures: z.number(),
+          previous_runs: z.number(),
+          previous_failures: z.number(),
+          waiting: z.number(),
+          held: z.number(),
+          running: z.number(),
+          stuck: z.number(),
+        }),
+        `SELECT c.runs, c.failures, p.runs AS previous_runs, p.failures AS previous_failures,
               coalesce(a.waiting, 0) AS waiting, coalesce(a.held, 0) AS held, coalesce(a.running, 0) AS running,
-              (SELECT count(*)::int FROM (SELECT 1 FROM executions e WHERE e.workspace_id = $1 AND e.status IN ('running', 'waiting')
-                 AND e.id IN (${stuckIdsSql('$1', before)}) LIMIT ${cap}) s) AS stuck
+              (SELECT count(*)::int FROM (
+                 SELECT 1 FROM executions r WHERE r.workspace_id = $1 AND r.status = 'running' AND r.updated_at < ${before}
+                 UNION ALL
+                 -- Each overdue wait's run probed by its key (one waiting wait per run), up to the cap: as a semi-join
+                 -- on the stuck set, every overdue wait was read and hashed first (0.27 s with 100,000 of them), and as a
+                 -- join the planner chose a parallel hash join over every waiting run (0.2 s with none stuck).
+                 SELECT 1 FROM waits w
+                  WHERE w.workspace_id = $1 AND w.status = 'waiting' AND w.due_at < ${before}
+                    AND (SELECT e.status FROM executions e WHERE e.id = w.execution_id AND e.workspace_id = $1) = 'waiting'
+                 LIMIT ${cap}) s) AS stuck
          FROM (${current}) c
         CROSS JOIN (${previous}) p
         CROSS JOIN (SELECT (sum(n) FILTER (WHERE status = 'waiting'))::int AS waiting, (sum(n) FILTER (WHERE status = 'held'))::int AS held,
                            (sum(n) FILTER (WHERE status = 'running'))::int AS running
                       FROM execution_active_counts WHERE workspace_id = $1) a`,
-      parameters,
-    );
+        parameters,
+      );
+    });
     // Only the workspace's own: a parked delivery's error can quote a customer's message.
     const parked = await this.parkedWebhooks.list(workspaceId, 20);
     const rate = (failures: number, runs: number) => (runs === 0 ? null : failures / runs);
@@ -386,9 +415,13 @@ export class ExecutionsService {
       running: Math.min(row?.running ?? 0, HEALTH_COUNT_CAP),
       waiting: Math.min(row?.waiting ?? 0, HEALTH_COUNT_CAP),
       held: Math.min(row?.held ?? 0, HEALTH_COUNT_CAP),
-      stuck: Math.min(row?.stuck ?? 0, HEALTH_COUNT_CAP),
+      stuck: Math.min(row?.stuck ?? 0, STUCK_COUNT_CAP),
       countCap: HEALTH_COUNT_CAP,
-      capped: (['running', 'waiting', 'held', 'stuck'] as const).filter((name) => (row?.[name] ?? 0) > HEALTH_COUNT_CAP),
+      stuckCountCap: STUCK_COUNT_CAP,
+      capped: [
+        ...(['running', 'waiting', 'held'] as const).filter((name) => (row?.[name] ?? 0) > HEALTH_COUNT_CAP),
+        ...((row?.stuck ?? 0) > STUCK_COUNT_CAP ? (['stuck'] as const) : []),
+      ],
       stuckAfterMinutes: STUCK_AFTER_MS / 60_000,
       parkedWebhooks: parked.map((p) => ({ id: p.id, receivedAt: p.receivedAt, lastError: p.lastError, attempts: p.attempts })),
     };
@@ -456,8 +489,8 @@ export class ExecutionsService {
     const statuses =
       typeof filter.status === 'string' ? null : (filter.status ?? (plan.stuckWalk ? (['running', 'waiting'] as const) : null));
     const rows =
-      statuses && statuses.length > 1
-        ? await this.pageByStatus(workspaceId, filter, statuses, plan)
+      (statuses && statuses.length > 1) || plan.contactIds
+        ? await this.pageInParts(workspaceId, filter, statuses && statuses.length > 1 ? statuses : [filter.status], plan)
         : await this.pageQuery(workspaceId, filter, plan).getMany();
     const page = rows.slice(0, filter.limit);
     const last = page[page.length - 1];
@@ -480,26 +513,61 @@ export class ExecutionsService {
   }
 
   /**
-   * A page over several statuses: one ordered read per status (each from the
-   * status index's first entries), merged newest first, then those rows by id.
-   * As one `status IN (...)` filter the planner walks the workspace's
-   * executions newest first, reading them all when the statuses are rare.
+   * The SQL of one part of a page: the ids and start times of its first rows
+   * newest first. With the contacts a search matched, each contact's runs are
+   * read by the contact index in two short steps: each contact's newest
+   * matching run, whose (limit + 1)-th newest start bounds the page from below
+   * (that many runs start at it or later), then each contact's runs from that
+   * start on, merged. Ordering every run of a few hundred contacts cost
+   * seconds, and each one's first page's worth 0.6 s at 1,111 contacts.
    */
-  private async pageByStatus(
+  private pagePartSql(workspaceId: string, filter: ExecutionFilter, plan: ReadPlan): [string, unknown[]] {
+    if (!plan.contactIds) {
+      return this.pageQuery(workspaceId, filter, plan).select('e.id', 'id').addSelect('e.startedAt', 'started_at').getQueryAndParameters();
+    }
+    const perContact = () =>
+      this.pageQuery(workspaceId, { ...filter, contact: undefined }, { ...plan, contactIds: undefined })
+        .andWhere('e.contactId = matched.id')
+        .select('e.id', 'id')
+        .addSelect('e.startedAt', 'started_at');
+    const parameters: unknown[] = [];
+    const place = (part: [string, unknown[]]) => {
+      const offset = parameters.length;
+      parameters.push(...part[1]);
+      return shiftPlaces(part[0], offset);
+    };
+    const newest = place(perContact().limit(1).getQueryAndParameters());
+    const page = place(perContact().andWhere('e.startedAt >= (SELECT since FROM bound)').getQueryAndParameters());
+    parameters.push(plan.contactIds);
+    const contacts = `unnest(CAST($${parameters.length} AS uuid[])) AS matched(id)`;
+    return [
+      `WITH bound AS (
+         SELECT coalesce((SELECT n.started_at FROM ${contacts} CROSS JOIN LATERAL (${newest}) n
+                           ORDER BY n.started_at DESC LIMIT 1 OFFSET ${filter.limit}), '-infinity') AS since)
+       SELECT p.id, p.started_at FROM ${contacts} CROSS JOIN LATERAL (${page}) p
+        ORDER BY p.started_at DESC, p.id DESC LIMIT ${filter.limit + 1}`,
+      parameters,
+    ];
+  }
+
+  /**
+   * A page read in parts, merged newest first, then those rows by id: one
+   * ordered read per status (each from the status index's first entries;
+   * as one `status IN (...)` filter the planner walks the workspace's
+   * executions newest first, reading them all when the statuses are rare),
+   * each by the matched contacts when a search found few.
+   */
+  private async pageInParts(
     workspaceId: string,
     filter: ExecutionFilter,
-    statuses: readonly ExecutionStatus[],
+    statuses: readonly (ExecutionStatus | readonly ExecutionStatus[] | undefined)[],
     plan: ReadPlan,
   ): Promise<Execution[]> {
     const parts: string[] = [];
     const parameters: unknown[] = [];
     for (const status of new Set(statuses)) {
-      const [sql, partParameters] = this.pageQuery(workspaceId, { ...filter, status }, plan)
-        .select('e.id', 'id')
-        .addSelect('e.startedAt', 'started_at')
-        .getQueryAndParameters();
-      const offset = parameters.length;
-      parts.push(`(${sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`)})`);
+      const [sql, partParameters] = this.pagePartSql(workspaceId, { ...filter, status }, plan);
+      parts.push(`(${shiftPlaces(sql, parameters.length)})`);
       parameters.push(...partParameters);
     }
     const ids = (

@@ -10,7 +10,7 @@ function trend(now: number | null, before: number | null): string {
   return `${delta > 0 ? 'up' : 'down'} ${Math.abs(delta).toFixed(1)} points vs the previous 24 h`;
 }
 
-/** An active count; past the engine's cap it reads "10,000+" (there are at least that many). */
+/** An active count; past the engine's cap it reads "10,000+" (stuck: "1,000+"; there are at least that many). */
 function activeCount(health: Health, name: Health['capped'][number]): string {
   return `${health[name].toLocaleString('en')}${health.capped.includes(name) ? '+' : ''}`;
 }
