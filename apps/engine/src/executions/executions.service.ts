@@ -362,23 +362,21 @@ export class ExecutionsService {
     // Stuck runs are counted up to their cap (LIMIT inside the count): stuck is a matter of time, which no trigger sees.
     const cap = place(STUCK_COUNT_CAP + 1);
     const before = place(stuckBefore);
-    // Without JIT: the strip's many small parts add up to a plan cost past jit_above_cost, and compiling it took
-    // 1.3-2.6 s of a 64 ms query at 10 M executions (docs/BENCHMARKS.md).
-    const row = await this.dataSource.transaction(async (manager) => {
-      await manager.query('SET LOCAL jit = off');
-      return sqlRow(
-        manager,
-        z.object({
-          runs: z.number(),
-          failures: z.number(),
-          previous_runs: z.number(),
-          previous_failures: z.number(),
-          waiting: z.number(),
-          held: z.number(),
-          running: z.number(),
-          stuck: z.number(),
-        }),
-        `SELECT c.runs, c.failures, p.runs AS previous_runs, p.failures AS previous_failures,
+    // The engine's connections run with JIT off (database/data-source-options.ts): with it, this statement's many
+    // small parts passed jit_above_cost and compiling took 1.3-2.6 s of a 64 ms query at 10 M executions.
+    const row = await sqlRow(
+      this.dataSource,
+      z.object({
+        runs: z.number(),
+        failures: z.number(),
+        previous_runs: z.number(),
+        previous_failures: z.number(),
+        waiting: z.number(),
+        held: z.number(),
+        running: z.number(),
+        stuck: z.number(),
+      }),
+      `SELECT c.runs, c.failures, p.runs AS previous_runs, p.failures AS previous_failures,
               coalesce(a.waiting, 0) AS waiting, coalesce(a.held, 0) AS held, coalesce(a.running, 0) AS running,
               (SELECT count(*)::int FROM (
                  SELECT 1 FROM executions r WHERE r.workspace_id = $1 AND r.status = 'running' AND r.updated_at < ${before}
@@ -395,9 +393,8 @@ export class ExecutionsService {
         CROSS JOIN (SELECT (sum(n) FILTER (WHERE status = 'waiting'))::int AS waiting, (sum(n) FILTER (WHERE status = 'held'))::int AS held,
                            (sum(n) FILTER (WHERE status = 'running'))::int AS running
                       FROM execution_active_counts WHERE workspace_id = $1) a`,
-        parameters,
-      );
-    });
+      parameters,
+    );
     // Only the workspace's own: a parked delivery's error can quote a customer's message.
     const parked = await this.parkedWebhooks.list(workspaceId, 20);
     const rate = (failures: number, runs: number) => (runs === 0 ? null : failures / runs);
