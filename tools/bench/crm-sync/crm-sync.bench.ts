@@ -116,9 +116,12 @@ describe('CRM sync bench', () => {
           if (row?.['phase'] === 'incremental') break;
         }
         const initialMs = performance.now() - started;
-        process.stdout.write(`${JSON.stringify({ crm: crm.name, initialSeconds: Math.round(initialMs / 1000), loadavg: loadavg() })}\n`);
         const linked = Number((await h.sql(`SELECT count(*)::int AS n FROM crm_links WHERE connection_id = $1`, [connectionId]))[0]?.['n']);
         const state = obj(await (await fetch(`${sim.url}/sim/state`)).json());
+        // Printed at once with the calls used: a run stopped in a later phase still leaves the initial sync's figures.
+        process.stdout.write(
+          `${JSON.stringify({ crm: crm.name, linked, initialSeconds: Math.round(initialMs / 1000), limits: state['usage'] ?? state['limits'] ?? null, loadavg: loadavg() })}\n`,
+        );
 
         // Real time: RATE changes per second for SECONDS, pushed by the runner every 200 ms.
         const ids = (
