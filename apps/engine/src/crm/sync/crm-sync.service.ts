@@ -802,7 +802,19 @@ export class CrmSyncService {
           )
         ).map((row) => row.contact_id),
       );
-      const contactIds = [...new Set([...[...links.values()].map((l) => l.contact_id), ...resolvedIds])];
+      // A version already seen (our own writes read back by the poll, mostly) changes nothing: its contact is not locked,
+      // so the poll does not hold the rows that Parley's writers and the push loop are working on meanwhile.
+      const fresh = new Set(
+        remotes
+          .filter((remote) => {
+            const seen = links.get(keyOf(remote.type, remote.id))?.remote_modified_at;
+            return !seen || seen.getTime() < remote.modifiedAt;
+          })
+          .map((remote) => keyOf(remote.type, remote.id)),
+      );
+      const contactIds = [
+        ...new Set([...[...links.entries()].filter(([key]) => fresh.has(key)).map(([, link]) => link.contact_id), ...resolvedIds]),
+      ];
       const contacts = new Map<string, ContactFields>();
       for (const row of await sqlRows(
         manager,
