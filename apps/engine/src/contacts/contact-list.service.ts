@@ -65,6 +65,24 @@ export class ContactListService {
         all.push(ids.map((row) => row.id));
         only = `AND c.id = ANY($${all.length}::uuid[])`;
       }
+    } else if (filter.tag) {
+      // A tag's rows carry their contact's updated_at (kept by triggers), in an index in the list's order: the page is
+      // the first rows of the tag there, instead of a walk of every contact until enough carry it or a sort of them all.
+      const walk = [...all, filter.tag, limit + 1];
+      const tagCursor = after
+        ? `AND (t.contact_updated_at, t.contact_id) < ('epoch'::timestamptz + $${all.length - 1}::bigint * interval '1 microsecond', $${all.length}::uuid)`
+        : '';
+      const ids = await sqlRows(
+        this.dataSource,
+        z.object({ id: z.string() }),
+        `SELECT t.contact_id AS id FROM contact_tags t JOIN contacts c ON c.id = t.contact_id
+          WHERE t.workspace_id = $1 AND t.tag = $${walk.length - 1} AND ${where} ${tagCursor}
+          ORDER BY t.contact_updated_at DESC, t.contact_id DESC
+          LIMIT $${walk.length}`,
+        walk,
+      );
+      all.push(ids.map((row) => row.id));
+      only = `AND c.id = ANY($${all.length}::uuid[])`;
     }
     all.push(limit + 1);
     const rows = await sqlRows(

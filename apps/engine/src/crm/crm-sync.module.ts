@@ -9,6 +9,7 @@ import { CrmChatHistoryService } from './sync/crm-chat-history.service';
 import { CrmHealthAlertService } from './sync/crm-health-alert.service';
 import { CrmHealthService } from './sync/crm-health.service';
 import { CrmOutboxService } from './sync/crm-outbox.service';
+import { CrmPushLoop } from './sync/crm-push-loop.service';
 import { CrmSyncRunner } from './sync/crm-sync-runner.service';
 import { CrmSyncService } from './sync/crm-sync.service';
 import { ZohoChannelService } from './zoho-notifications/zoho-channel.service';
@@ -27,8 +28,17 @@ import { ZohoChannelService } from './zoho-notifications/zoho-channel.service';
     NotifierService,
     CrmConflictsService,
     CrmSyncRunner,
+    CrmPushLoop,
     ZohoChannelService,
   ],
-  exports: [CrmConnectionsService, CrmSyncService, CrmOutboxService, CrmChatHistoryService, CrmHealthService, CrmConflictsService],
+  exports: [
+    CrmPushLoop,
+    CrmConnectionsService,
+    CrmSyncService,
+    CrmOutboxService,
+    CrmChatHistoryService,
+    CrmHealthService,
+    CrmConflictsService,
+  ],
 })
 export class CrmSyncModule {}

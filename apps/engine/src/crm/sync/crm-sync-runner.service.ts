@@ -3,13 +3,17 @@ import { PeriodicTask } from '../../common/periodic-task';
 import type { EngineConfig } from '../../config/engine-config';
 import { ENGINE_CONFIG } from '../../config/engine-config.token';
 import { CrmConnectionsService } from '../connections/crm-connections.service';
+import { CrmPushLoop } from './crm-push-loop.service';
 import { CrmSyncService } from './crm-sync.service';
 
 /**
  * Works every active CRM connection each CRM_SYNC_INTERVAL_MS in processes
- * that do work (roles worker and all): pushes the outbox and, each
- * CRM_POLL_INTERVAL_MS, reads the CRM's changes. Several workers may run
- * it; the connection lease and the outbox claims keep the work single.
+ * that do work (roles worker and all): each CRM_POLL_INTERVAL_MS reads the
+ * CRM's changes and collects chat history, and runs the nightly batch when
+ * due. The outbox is pushed by CrmPushLoop, woken by each queued change, so
+ * a push never waits behind a pull (by the round itself when the loop is
+ * off: sync moved by hand). Several workers may run it; the
+ * connection lease keeps the work single.
  */
 @Injectable()
 export class CrmSyncRunner implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -19,6 +23,7 @@ export class CrmSyncRunner implements OnApplicationBootstrap, OnApplicationShutd
   constructor(
     private readonly connections: CrmConnectionsService,
     private readonly sync: CrmSyncService,
+    private readonly pushLoop: CrmPushLoop,
     @Inject(ENGINE_CONFIG) private readonly config: EngineConfig,
   ) {}
 
@@ -35,7 +40,7 @@ export class CrmSyncRunner implements OnApplicationBootstrap, OnApplicationShutd
     const active = await this.connections.allActive();
     await Promise.all(
       active.map((connection) =>
-        this.sync.run(connection.id).catch((error: unknown) => {
+        this.sync.run(connection.id, { push: !this.pushLoop.active() }).catch((error: unknown) => {
           this.logger.warn(`CRM sync of ${connection.id} failed: ${error instanceof Error ? error.message : String(error)}`);
         }),
       ),

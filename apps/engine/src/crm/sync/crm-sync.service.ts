@@ -51,6 +51,14 @@ const cursorSchema = z.object({
   maxSeen: z.number().optional(),
 });
 
+/** One linked change of a batch write: what is sent, and when the CRM record was last known to agree with us. */
+interface BatchEntry {
+  item: OutboxItem;
+  ref: RemoteRef;
+  changes: Partial<ContactFields>;
+  agreedAt: Date | null;
+}
+
 /** What applying one record of a page came to: the conflicts it queued, or the error that stopped it. */
 export type PageOutcome = { conflicts: number } | { error: unknown };
 
@@ -104,8 +112,12 @@ export class CrmSyncService {
     @Inject(ENGINE_CONFIG) private readonly config: EngineConfig,
   ) {}
 
-  /** One round for a connection: pull when the poll interval has passed (or `forcePull`), then push what is due. */
-  async run(connectionId: string, options: { forcePull?: boolean; maxPages?: number } = {}): Promise<SyncRunResult | null> {
+  /**
+   * One round for a connection: pull when the poll interval has passed (or
+   * `forcePull`), then push what is due unless `push` is false (the runner's
+   * rounds leave the push to CrmPushLoop, which a queued change wakes).
+   */
+  async run(connectionId: string, options: { forcePull?: boolean; maxPages?: number; push?: boolean } = {}): Promise<SyncRunResult | null> {
     const lease = randomUUID();
     const leased = await sqlRow(
       this.dataSource,
@@ -129,12 +141,55 @@ export class CrmSyncService {
         await this.zohoChannel.ensure(connection, connector);
       }
       await this.nightlyBatch(connection, connector, result, options.maxPages ?? 50);
-      await this.push(connection, connector, result);
+      if (options.push ?? true) await this.withPushLease(connectionId, () => this.push(connection, connector, result));
       await this.dataSource.query(`UPDATE crm_connections SET quota = $2 WHERE id = $1`, [connectionId, JSON.stringify(connector.quota())]);
       await this.healthAlert.check(connection);
       return result;
     } finally {
       await this.dataSource.query(`UPDATE crm_connections SET sync_lease_until = NULL WHERE id = $1 AND sync_lease_token = $2`, [
+        connectionId,
+        lease,
+      ]);
+    }
+  }
+
+  /**
+   * The outbox push on its own (CrmPushLoop): every due change of the
+   * connection, under its push lease, apart from the round's pull and chat
+   * history. Null when the connection is gone or paused, or another process
+   * holds the push lease (that process is pushing).
+   */
+  async pushDue(connectionId: string): Promise<SyncRunResult | null> {
+    const connection = await this.connections.rowById(connectionId);
+    if (!connection || connection.status !== 'active') return null;
+    const connector = this.connections.connector(connection);
+    const result: SyncRunResult = { pushed: 0, failed: 0, pulled: 0, conflicts: 0 };
+    if (!(await this.withPushLease(connectionId, () => this.push(connection, connector, result)))) return null;
+    if (result.pushed + result.failed > 0)
+      await this.dataSource.query(`UPDATE crm_connections SET quota = $2 WHERE id = $1`, [connectionId, JSON.stringify(connector.quota())]);
+    return result;
+  }
+
+  /**
+   * One process at a time pushes a connection: its CRM's limits are counted
+   * by that process's connector, and the outbox claims alone would let two
+   * processes send side by side. False when another holder has the lease.
+   */
+  private async withPushLease(connectionId: string, work: () => Promise<void>): Promise<boolean> {
+    const lease = randomUUID();
+    const leased = await sqlRow(
+      this.dataSource,
+      z.object({ id: z.string() }),
+      `UPDATE crm_connections SET push_lease_token = $2, push_lease_until = clock_timestamp() + make_interval(secs => $3::double precision / 1000)
+        WHERE id = $1 AND status = 'active' AND (push_lease_until IS NULL OR push_lease_until < clock_timestamp()) RETURNING id`,
+      [connectionId, lease, this.config.CRM_OUTBOX_LEASE_MS],
+    );
+    if (!leased) return false;
+    try {
+      await work();
+      return true;
+    } finally {
+      await this.dataSource.query(`UPDATE crm_connections SET push_lease_until = NULL WHERE id = $1 AND push_lease_token = $2`, [
         connectionId,
         lease,
       ]);
@@ -188,7 +243,7 @@ export class CrmSyncService {
     ]);
     const contactById = new Map(contacts.map((contact) => [contact.id, contact]));
     const linkByContact = new Map(links.map((link) => [link.contact_id, link]));
-    const batched: { item: OutboxItem; ref: RemoteRef; changes: Partial<ContactFields> }[] = [];
+    const batched: BatchEntry[] = [];
     const seenRecords = new Set<string>();
     const rest: OutboxItem[] = [];
     for (const item of items) {
@@ -203,7 +258,7 @@ export class CrmSyncService {
       const changes: Partial<ContactFields> = {};
       for (const field of item.fields) changes[field] = current[field];
       seenRecords.add(recordKey);
-      batched.push({ item, ref: { type: link.remote_type, id: link.remote_id }, changes });
+      batched.push({ item, ref: { type: link.remote_type, id: link.remote_id }, changes, agreedAt: link.remote_modified_at });
     }
     const chunks: (typeof batched)[] = [];
     for (let start = 0; start < batched.length; start += connector.batchLimit)
@@ -215,11 +270,13 @@ export class CrmSyncService {
   private async pushChunk(
     connection: ConnectionRow,
     connector: CrmConnector,
-    chunk: readonly { item: OutboxItem; ref: RemoteRef; changes: Partial<ContactFields> }[],
+    given: readonly BatchEntry[],
     result: SyncRunResult,
   ): Promise<void> {
     let outcomes: RecordWriteOutcome[];
+    let chunk = given;
     try {
+      chunk = await this.readBeforeWrite(connection, connector, given);
       outcomes = await connector.updateMany(chunk.map((entry) => ({ ref: entry.ref, fields: entry.changes })));
     } catch (error) {
       // The whole call failed (limit, outage, auth): every change of it is retried later.
@@ -263,6 +320,51 @@ export class CrmSyncService {
     await this.connections.recordCalls(connection.id, 'realtime', calls);
   }
 
+  /**
+   * Looks at the linked records before writing over them. The push runs as
+   * soon as a change is queued, not after the round's pull, so a change made
+   * in the CRM since we last agreed (the link's modified time) would
+   * otherwise be overwritten without a conflict. Such records are applied
+   * first like a polled page (decideFields: the later change by millisecond
+   * wins, the pair is queued for review), and what is sent is then the
+   * contact's value after that. One read call per batchLimit records.
+   * Answers the entries with their changes as they are to be sent.
+   */
+  private async readBeforeWrite(connection: ConnectionRow, connector: CrmConnector, entries: readonly BatchEntry[]): Promise<BatchEntry[]> {
+    const byType = new Map<string, BatchEntry[]>();
+    for (const entry of entries) byType.set(entry.ref.type, [...(byType.get(entry.ref.type) ?? []), entry]);
+    const agreedAt = new Map(entries.map((entry) => [`${entry.ref.type}/${entry.ref.id}`, entry.agreedAt?.getTime() ?? 0]));
+    const changedRemotely: RemoteContact[] = [];
+    for (const [type, ofType] of byType) {
+      for (let start = 0; start < ofType.length; start += connector.batchLimit) {
+        const remotes = await connector.getMany(
+          type,
+          ofType.slice(start, start + connector.batchLimit).map((entry) => entry.ref.id),
+        );
+        for (const remote of remotes)
+          if (remote.modifiedAt > (agreedAt.get(`${remote.type}/${remote.id}`) ?? 0)) changedRemotely.push(remote);
+      }
+    }
+    if (changedRemotely.length === 0) return [...entries];
+    await this.applyPageOrEach(connection, connector.provider, changedRemotely);
+    const touched = new Set(changedRemotely.map((remote) => `${remote.type}/${remote.id}`));
+    const ids = entries.filter((entry) => touched.has(`${entry.ref.type}/${entry.ref.id}`)).map((entry) => entry.item.contactId);
+    const contacts = await sqlRows(
+      this.dataSource,
+      contactRow,
+      `SELECT id, workspace_id, first_name, last_name, email, phone_e164 FROM contacts WHERE id = ANY($1::uuid[])`,
+      [ids],
+    );
+    const now = new Map(contacts.map((contact) => [contact.id, fieldsOf(contact)]));
+    return entries.map((entry) => {
+      const current = now.get(entry.item.contactId);
+      if (!current) return entry;
+      const changes: Partial<ContactFields> = {};
+      for (const field of entry.item.fields) changes[field] = current[field];
+      return { ...entry, changes };
+    });
+  }
+
   private async pushItem(connection: ConnectionRow, connector: CrmConnector, item: OutboxItem, result: SyncRunResult): Promise<void> {
     try {
       const contact = await sqlRow(
@@ -288,8 +390,11 @@ export class CrmSyncService {
           await this.outbox.complete(item, 'skipped');
           return;
         }
-        const { modifiedAt } = await connector.update({ type: link.remote_type, id: link.remote_id }, changes);
-        await this.finishPush(connection, item, link.remote_type, link.remote_id, changes, modifiedAt ?? Date.now(), result);
+        const ref = { type: link.remote_type, id: link.remote_id };
+        const [entry] = await this.readBeforeWrite(connection, connector, [{ item, ref, changes, agreedAt: link.remote_modified_at }]);
+        if (!entry) throw new Error('read before write answered nothing');
+        const { modifiedAt } = await connector.update(ref, entry.changes);
+        await this.finishPush(connection, item, link.remote_type, link.remote_id, entry.changes, modifiedAt ?? Date.now(), result);
         return;
       }
       if (!current.phone) {
@@ -697,7 +802,19 @@ export class CrmSyncService {
           )
         ).map((row) => row.contact_id),
       );
-      const contactIds = [...new Set([...[...links.values()].map((l) => l.contact_id), ...resolvedIds])];
+      // A version already seen (our own writes read back by the poll, mostly) changes nothing: its contact is not locked,
+      // so the poll does not hold the rows that Parley's writers and the push loop are working on meanwhile.
+      const fresh = new Set(
+        remotes
+          .filter((remote) => {
+            const seen = links.get(keyOf(remote.type, remote.id))?.remote_modified_at;
+            return !seen || seen.getTime() < remote.modifiedAt;
+          })
+          .map((remote) => keyOf(remote.type, remote.id)),
+      );
+      const contactIds = [
+        ...new Set([...[...links.entries()].filter(([key]) => fresh.has(key)).map(([, link]) => link.contact_id), ...resolvedIds]),
+      ];
       const contacts = new Map<string, ContactFields>();
       for (const row of await sqlRows(
         manager,

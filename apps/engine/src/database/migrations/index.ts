@@ -46,6 +46,8 @@ import { ReportDayRollups1765276000000 } from './1765276000000-report-day-rollup
 import { ReportStatementUpdateTriggers1765276000001 } from './1765276000001-report-statement-update-triggers';
 import { ReportRebuildSlices1765276000002 } from './1765276000002-report-rebuild-slices';
 import { ExplorerEmptyCombinationIndexes1765281000000 } from './1765281000000-explorer-empty-combination-indexes';
+import { CrmOutboxNotify1765282000000 } from './1765282000000-crm-outbox-notify';
+import { ContactTagsListOrder1765282000001 } from './1765282000001-contact-tags-list-order';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -97,4 +99,6 @@ export const MIGRATIONS = [
   ReportStatementUpdateTriggers1765276000001,
   ReportRebuildSlices1765276000002,
   ExplorerEmptyCombinationIndexes1765281000000,
+  CrmOutboxNotify1765282000000,
+  ContactTagsListOrder1765282000001,
 ];
