@@ -52,7 +52,10 @@ describeInBrowser('CRM: connect the local HubSpot, resolve a sync conflict, merg
 
   beforeAll(async () => {
     // The periodic sync is slowed to a crawl so that "Sync now" alone moves changes and a change made on each side meets in one run.
-    stack = await startProductStack({ crmSimulators: ['hubspot'], engineEnv: { CRM_SYNC_INTERVAL_MS: '600000' } });
+    stack = await startProductStack({
+      crmSimulators: ['hubspot'],
+      engineEnv: { CRM_SYNC_INTERVAL_MS: '600000', CRM_PUSH_ON_CHANGE: 'false' },
+    });
     hubspotUrl = stack.urls.crm['hubspot'] ?? '';
     if (!hubspotUrl) throw new Error('The stack runs without the local HubSpot');
     // A customer who exists only in HubSpot so far.

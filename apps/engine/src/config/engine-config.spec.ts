@@ -57,6 +57,12 @@ describe('loadEngineConfig', () => {
     expect(problemsOf({ SECRETS_KEY: minimal.SECRETS_KEY })).toEqual([expect.stringMatching(/^DATABASE_URL: .*\(not set\)$/)]);
   });
 
+  it('pushes CRM changes as they are queued unless CRM_PUSH_ON_CHANGE is false, and names a wrong value', () => {
+    expect(loadEngineConfig(minimal).CRM_PUSH_ON_CHANGE).toBe(true);
+    expect(loadEngineConfig({ ...minimal, CRM_PUSH_ON_CHANGE: 'false' }).CRM_PUSH_ON_CHANGE).toBe(false);
+    expect(problemsOf({ ...minimal, CRM_PUSH_ON_CHANGE: 'no' }).join('\n')).toMatch(/CRM_PUSH_ON_CHANGE/);
+  });
+
   it('treats an empty REDIS_URL as unset', () => {
     expect(loadEngineConfig({ ...minimal, REDIS_URL: '' }).REDIS_URL).toBeUndefined();
     expect(problemsOf({ ...minimal, REDIS_URL: 'http://x' })).toEqual([expect.stringMatching(/^REDIS_URL: /)]);

@@ -75,6 +75,14 @@ export const engineConfigSchema = z.object({
   SWEEP_INTERVAL_MS: integer(100, 600_000).default(2000),
   /** How often CRM connections push their outbox and look for changes in the CRM (a change reaches the other side within about this). */
   CRM_SYNC_INTERVAL_MS: integer(50, 600_000).default(1000),
+  /**
+   * Push a CRM change as soon as it is queued (the outbox's notification wakes the push loop). `false`: the sync
+   * round pushes, every CRM_SYNC_INTERVAL_MS or on "Sync now" (tests that stage a change on each side use it).
+   */
+  CRM_PUSH_ON_CHANGE: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((value) => value === 'true'),
   /** A claimed CRM outbox item not finished within this is taken again (its worker died). */
   CRM_OUTBOX_LEASE_MS: integer(1000, 3_600_000).default(60_000),
   /** How often a connection reads the CRM's changes (incremental, by modified time). */

@@ -62,7 +62,7 @@ describe('CRM flow steps against whichever store the workspace uses', () => {
       startZohoSimulator({ dataCentre: 'eu', oauth: { ...ZOHO, refreshTokens: [ZOHO.refreshToken] } }),
       startSalesforceSimulator({ oauth: { ...SALESFORCE, refreshTokens: [SALESFORCE.refreshToken] } }),
     ]);
-    h = await startEngineHarness({ env: { CRM_SYNC_INTERVAL_MS: '600000', CRM_POLL_INTERVAL_MS: '600000' } });
+    h = await startEngineHarness({ env: { CRM_SYNC_INTERVAL_MS: '600000', CRM_PUSH_ON_CHANGE: 'false', CRM_POLL_INTERVAL_MS: '600000' } });
   });
   afterAll(async () => {
     await Promise.allSettled([

@@ -33,7 +33,7 @@ describe('HubSpot webhooks (signature v3)', () => {
       webhooks: { clientSecret: APP_SECRET, batchWindowMs: 10, includeApiChanges: false },
     });
     // Polling is made rare, so only the webhook can bring HubSpot's change in.
-    h = await startEngineHarness({ env: { CRM_SYNC_INTERVAL_MS: '600000', CRM_POLL_INTERVAL_MS: '600000' } });
+    h = await startEngineHarness({ env: { CRM_SYNC_INTERVAL_MS: '600000', CRM_PUSH_ON_CHANGE: 'false', CRM_POLL_INTERVAL_MS: '600000' } });
     const created = await h.workspace.admin.post('/api/crm/connections', {
       provider: 'hubspot',
       name: 'Local HubSpot',

@@ -36,7 +36,9 @@ describe('batched push of field changes to the local HubSpot', () => {
 
   beforeAll(async () => {
     sim = await startHubSpotSimulator({ privateAppTokens: [TOKEN], searchLagMs: 0 });
-    h = await startEngineHarness({ env: { CRM_SYNC_INTERVAL_MS: '600000', CRM_POLL_INTERVAL_MS: '600000', CRM_OUTBOX_LEASE_MS: '60000' } });
+    h = await startEngineHarness({
+      env: { CRM_SYNC_INTERVAL_MS: '600000', CRM_PUSH_ON_CHANGE: 'false', CRM_POLL_INTERVAL_MS: '600000', CRM_OUTBOX_LEASE_MS: '60000' },
+    });
     const created = await h.workspace.admin.post('/api/crm/connections', {
       provider: 'hubspot',
       name: 'Local HubSpot',

@@ -22,6 +22,7 @@ describe('CRM chat history with the local HubSpot', () => {
     h = await startEngineHarness({
       env: {
         CRM_SYNC_INTERVAL_MS: '600000',
+        CRM_PUSH_ON_CHANGE: 'false',
         CRM_POLL_INTERVAL_MS: '100',
         CRM_OUTBOX_LEASE_MS: String(LEASE_MS),
         CRM_CHAT_QUIET_MS: '0',

@@ -21,7 +21,7 @@ describe('CRM nightly batch and health notification', () => {
   beforeAll(async () => {
     sim = await startHubSpotSimulator({ privateAppTokens: [TOKEN], searchLagMs: 0 });
     // The real-time poll is made rare so that only the batch reads the CRM here.
-    h = await startEngineHarness({ env: { CRM_SYNC_INTERVAL_MS: '600000', CRM_POLL_INTERVAL_MS: '600000' } });
+    h = await startEngineHarness({ env: { CRM_SYNC_INTERVAL_MS: '600000', CRM_PUSH_ON_CHANGE: 'false', CRM_POLL_INTERVAL_MS: '600000' } });
     await h.dataSource.query(`UPDATE workspaces SET settings = settings || '{"timeZone": "Europe/Rome"}' WHERE id = $1`, [h.workspace.id]);
     const created = await h.workspace.admin.post('/api/crm/connections', {
       provider: 'hubspot',

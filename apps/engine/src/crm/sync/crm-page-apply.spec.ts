@@ -17,7 +17,7 @@ describe('CRM page applied at once = record by record', () => {
   let connections: CrmConnectionsService;
 
   beforeAll(async () => {
-    h = await startEngineHarness({ env: { CRM_SYNC_INTERVAL_MS: '600000', CRM_POLL_INTERVAL_MS: '600000' } });
+    h = await startEngineHarness({ env: { CRM_SYNC_INTERVAL_MS: '600000', CRM_PUSH_ON_CHANGE: 'false', CRM_POLL_INTERVAL_MS: '600000' } });
     sync = h.app.get(CrmSyncService);
     connections = h.app.get(CrmConnectionsService);
   });

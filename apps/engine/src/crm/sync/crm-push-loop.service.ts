@@ -9,12 +9,6 @@ import { CrmSyncService } from './crm-sync.service';
 const CHANNEL = 'parley_crm_outbox';
 /** After losing the listener, how long to rely on the timer alone before connecting again. */
 const RECONNECT_AFTER_MS = 5000;
-/**
- * CRM_SYNC_INTERVAL_MS at its maximum means the sync is moved by hand ("Sync
- * now"; the specs and browser tests that stage a change on each side): the
- * loop then stays off and the round pushes, as before it existed.
- */
-const MANUAL_SYNC_INTERVAL_MS = 600_000;
 
 /**
  * Pushes each connection's outbox as soon as a change is queued, apart from
@@ -46,7 +40,7 @@ export class CrmPushLoop implements OnApplicationBootstrap, OnApplicationShutdow
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.config.ENGINE_ROLE === 'api' || this.config.CRM_SYNC_INTERVAL_MS >= MANUAL_SYNC_INTERVAL_MS) return;
+    if (this.config.ENGINE_ROLE === 'api' || !this.config.CRM_PUSH_ON_CHANGE) return;
     this.start();
   }
 

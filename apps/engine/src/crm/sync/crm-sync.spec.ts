@@ -43,7 +43,9 @@ describe('CRM two-way sync with the local HubSpot', () => {
 
   beforeAll(async () => {
     sim = await startHubSpotSimulator({ privateAppTokens: [TOKEN], searchLagMs: 0 });
-    h = await startEngineHarness({ env: { CRM_SYNC_INTERVAL_MS: '600000', CRM_POLL_INTERVAL_MS: '100', CRM_OUTBOX_LEASE_MS: '60000' } });
+    h = await startEngineHarness({
+      env: { CRM_SYNC_INTERVAL_MS: '600000', CRM_PUSH_ON_CHANGE: 'false', CRM_POLL_INTERVAL_MS: '100', CRM_OUTBOX_LEASE_MS: '60000' },
+    });
   });
   afterAll(async () => {
     // Both close even when the other failed to start, so a broken setup does not leave the run hanging.

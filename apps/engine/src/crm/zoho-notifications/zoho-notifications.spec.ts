@@ -37,7 +37,7 @@ describe('Zoho CRM notifications (channel token)', () => {
       notifications: { batchWindowMs: 10, retry: { attempts: 1, firstDelayMs: 10 } },
     });
     // Polling is made rare, so only a notification can bring Zoho's change in.
-    h = await startEngineHarness({ env: { CRM_SYNC_INTERVAL_MS: '600000', CRM_POLL_INTERVAL_MS: '600000' } });
+    h = await startEngineHarness({ env: { CRM_SYNC_INTERVAL_MS: '600000', CRM_PUSH_ON_CHANGE: 'false', CRM_POLL_INTERVAL_MS: '600000' } });
     const seeded = z
       .object({ ids: z.array(z.string()) })
       .parse(
