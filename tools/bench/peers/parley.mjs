@@ -45,7 +45,7 @@ export function priceReplyText() {
  * 'embedded' | 'bullmq'; `sinkUrl`: WHATSAPP_API_BASE_URL; `extraEnv`: more
  * engine settings (e.g. DATABASE_POOL_SIZE). Returns the system handle.
  */
-export async function startParley({ pgUrl, mode, workers = 1, cpus = {}, redisUrl, sinkUrl, extraEnv }) {
+export async function startParley({ pgUrl, mode, workers = 1, cpus = {}, redisUrl, sinkUrl, extraEnv, nodeArgs = [] }) {
   await dropDatabase(pgUrl, PARLEY_DATABASE);
   await createDatabase(pgUrl, PARLEY_DATABASE);
   const url = databaseUrl(pgUrl, PARLEY_DATABASE);
@@ -64,7 +64,7 @@ export async function startParley({ pgUrl, mode, workers = 1, cpus = {}, redisUr
   const engines = [];
   let redisPrefix = null;
   if (mode === 'embedded') {
-    const engine = startEngine('parley-all', { ...env, ENGINE_ROLE: 'all', PORT: String(apiPort) });
+    const engine = startEngine('parley-all', { ...env, ENGINE_ROLE: 'all', PORT: String(apiPort) }, nodeArgs);
     engines.push(engine);
     await waitUntilReady(apiUrl, engine);
   } else {
@@ -75,12 +75,12 @@ export async function startParley({ pgUrl, mode, workers = 1, cpus = {}, redisUr
       log(`removed ${deleted} Redis keys under ${redisPrefix}:`);
     });
     const scaled = { ...env, REDIS_URL: redisUrl, REDIS_PREFIX: redisPrefix };
-    const api = startEngine('parley-api', { ...scaled, ENGINE_ROLE: 'api', PORT: String(apiPort) });
+    const api = startEngine('parley-api', { ...scaled, ENGINE_ROLE: 'api', PORT: String(apiPort) }, nodeArgs);
     engines.push(api);
     for (let n = 1; n <= workers; n++) {
       const workerPort = await freePort();
       const name = workers === 1 ? 'parley-worker' : `parley-worker-${n}`;
-      const worker = startEngine(name, { ...scaled, ENGINE_ROLE: 'worker', PORT: String(workerPort) });
+      const worker = startEngine(name, { ...scaled, ENGINE_ROLE: 'worker', PORT: String(workerPort) }, nodeArgs);
       engines.push(worker);
       await waitUntilReady(`http://127.0.0.1:${workerPort}`, worker);
     }

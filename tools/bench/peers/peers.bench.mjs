@@ -73,6 +73,9 @@ node tools/bench/peers/peers.bench.mjs [options]
   --machine-pg=URL            the machine's server (settings to copy), default ${DEFAULT_PG}
   --redis=URL                 Redis for --parley-mode=bullmq, default ${DEFAULT_REDIS}
   --parley-env=K=V,K=V        extra engine settings for Parley (e.g. DATABASE_POOL_SIZE=20)
+  --parley-cpu-prof=DIR       each Parley process writes a V8 CPU profile into DIR when it stops (node --cpu-prof)
+  --pg-track=top              pg_stat_statements.track of the private cluster: top, or all (statements run by
+                              triggers and functions counted on their own too, so "statements" counts them as well)
   --n8n-env=K=V,K=V           extra settings for n8n (e.g. EXECUTIONS_DATA_SAVE_ON_SUCCESS=none)
   --install-only              install the peers into their temporary folders and exit
   --json                      print the result as JSON
@@ -98,6 +101,8 @@ const o = parseOptions(
     'machine-pg': DEFAULT_PG,
     redis: DEFAULT_REDIS,
     'parley-env': '',
+    'parley-cpu-prof': '',
+    'pg-track': 'top',
     'n8n-env': '',
     'install-only': false,
     json: false,
@@ -135,6 +140,7 @@ require2(o.duration >= 1, '--duration must be at least 1 s');
 require2(Number.isInteger(o.inflight) && o.inflight >= 1 && o.inflight <= 1024, '--inflight must be 1..1024');
 require2(o['latency-fraction'] >= 0 && o['latency-fraction'] <= 1, '--latency-fraction must be 0..1');
 require2(o.rate >= 0, '--rate must be >= 0');
+require2(['top', 'all'].includes(o['pg-track']), '--pg-track must be top or all');
 require2(o.pg === 'private' || /^postgres(ql)?:\/\//.test(o.pg), '--pg must be "private" or a postgres:// URL');
 /** `K=V,K=V` of --parley-env / --n8n-env as an object. */
 function envOption(name) {
@@ -175,7 +181,7 @@ run(async () => {
   let pgUrl = o.pg;
   let cluster = null;
   if (o.pg === 'private') {
-    cluster = await startPrivatePostgres(o['machine-pg']);
+    cluster = await startPrivatePostgres(o['machine-pg'], { track: o['pg-track'] });
     pgUrl = cluster.url;
   }
   const admin = await connect(pgUrl);
@@ -208,6 +214,7 @@ run(async () => {
         redisUrl: o.redis,
         sinkUrl: sink.url,
         extraEnv: parleyEnv,
+        nodeArgs: o['parley-cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${o['parley-cpu-prof']}`] : [],
       });
     } else if (name === 'node-red') {
       system = await startNodeRed({ install: installs[name], sinkUrl: sink.url, number, replyText, apiVersion: API_VERSION });
@@ -617,7 +624,7 @@ function print(result) {
       }),
     ),
     '',
-    `Engine CPU: /proc/<pid>/stat utime+stime of the system's processes and their children. PG backends: the same for the backends connected to the system's database (pg_stat_activity, sampled every 250 ms). PG cluster: every process of the private cluster (background writers included, and the other systems' idle polling). Transactions: xact_commit + xact_rollback of pg_stat_database; statements: calls in pg_stat_statements (track = top); both for the system's database, read from another database. Each round's window ends ${SETTLE_DB_MS / 1000} s after its last send for a system with a database (a backend publishes its transaction counts up to 10 s late when another one holds the database's stats entry), ${SETTLE_MS / 1000} s otherwise; the idle table shows what that tail adds, and "net of idle polling" subtracts the idle rate x the rounds' wall time (an estimate: it assumes the polling runs at its idle rate under load too). All CPU: engine + PG cluster (systems with a database) + bench; the last column is ${result.machine.nproc} x 1000 / all CPU ms, the sends/s the cores would give at that cost with nothing else running: on a shared machine it moves less than sends/s, but it is an estimate, not a measurement.`,
+    `Engine CPU: /proc/<pid>/stat utime+stime of the system's processes and their children. PG backends: the same for the backends connected to the system's database (pg_stat_activity, sampled every 250 ms). PG cluster: every process of the private cluster (background writers included, and the other systems' idle polling). Transactions: xact_commit + xact_rollback of pg_stat_database; statements: calls in pg_stat_statements (track = ${o['pg-track']}); both for the system's database, read from another database. Each round's window ends ${SETTLE_DB_MS / 1000} s after its last send for a system with a database (a backend publishes its transaction counts up to 10 s late when another one holds the database's stats entry), ${SETTLE_MS / 1000} s otherwise; the idle table shows what that tail adds, and "net of idle polling" subtracts the idle rate x the rounds' wall time (an estimate: it assumes the polling runs at its idle rate under load too). All CPU: engine + PG cluster (systems with a database) + bench; the last column is ${result.machine.nproc} x 1000 / all CPU ms, the sends/s the cores would give at that cost with nothing else running: on a shared machine it moves less than sends/s, but it is an estimate, not a measurement.`,
     '',
     table(
       ['idle, per second', 'engine CPU ms', 'PG backends CPU ms', 'PG transactions', 'PG statements'],

@@ -88,7 +88,7 @@ function binDir(major) {
  * Starts the private cluster. Returns { url (postgres database), port, version, settings, binDir, postmasterPid, stop }.
  * `machineUrl` is only read (settings to copy, version to match).
  */
-export async function startPrivatePostgres(machineUrl) {
+export async function startPrivatePostgres(machineUrl, { track = 'top' } = {}) {
   const machine = await machineSettings(machineUrl);
   const bin = binDir(machine?.major ?? null);
   if (!bin) throw new Error('no PostgreSQL binaries found under /usr/lib/postgresql (install postgresql, or pass --pg=URL of a server)');
@@ -128,7 +128,7 @@ export async function startPrivatePostgres(machineUrl) {
     max_connections: '200',
     shared_preload_libraries: 'pg_stat_statements',
     'pg_stat_statements.max': '10000',
-    'pg_stat_statements.track': 'top',
+    'pg_stat_statements.track': track,
     'pg_stat_statements.track_utility': 'on',
     track_io_timing: 'off',
   };

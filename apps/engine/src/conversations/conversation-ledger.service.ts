@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { Clock } from '../common/clock';
-import { type SqlExecutor, sqlRow, sqlRows } from '../database/sql-rows';
+import { type SqlExecutor } from '../database/sql-rows';
+import { preparedSqlRow, preparedSqlRows } from '../runtime/prepared-sql';
 import type { NewStreamEvent } from '../stream/stream-event';
 import { StreamPublisher } from '../stream/stream-publisher.service';
 import { WorkspaceSettingsService } from '../workspaces/workspace-settings.service';
@@ -343,7 +344,7 @@ export class ConversationLedgerService {
    * deletion), never for a delivery status.
    */
   async messageUpdated(manager: SqlExecutor, messageId: string): Promise<void> {
-    const row = await sqlRow(
+    const row = await preparedSqlRow(
       manager,
       updatedMessageRow,
       `SELECT ${MESSAGE_COLUMNS}, m.workspace_id, cv.last_message_id AS c_last_message_id, cv.last_message_preview AS c_last_message_preview,
@@ -358,7 +359,7 @@ export class ConversationLedgerService {
     const preview = messagePreview(row.type, row.text, row.revoked_at !== null);
     const updated =
       row.c_last_message_id === messageId && row.c_last_message_at !== null && row.c_last_message_preview !== preview
-        ? await sqlRow(
+        ? await preparedSqlRow(
             manager,
             z.object({ preview: z.string().nullable(), direction: z.string().nullable(), at: z.date() }),
             `UPDATE conversations SET last_message_preview = $3
@@ -391,7 +392,7 @@ export class ConversationLedgerService {
     actor: ConversationActor,
     activity: string | null,
   ): Promise<ConversationChange[]> {
-    const row = await sqlRow(
+    const row = await preparedSqlRow(
       manager,
       stateRow,
       `SELECT ${STATE_COLUMNS} FROM conversations WHERE id = $1 AND workspace_id = $2 FOR UPDATE`,
@@ -430,7 +431,7 @@ export class ConversationLedgerService {
     text: string,
     details: Record<string, unknown>,
   ): Promise<NewStreamEvent> {
-    const row = await sqlRow(
+    const row = await preparedSqlRow(
       manager,
       z.object({ id: z.string(), occurred_at: z.date() }),
       `INSERT INTO conversation_notes (workspace_id, conversation_id, kind, author_user_id, text, details, occurred_at)
@@ -457,7 +458,7 @@ export class ConversationLedgerService {
 
   /** The conversation of a contact (the most recently active one), if any. */
   async conversationOfContact(executor: SqlExecutor, workspaceId: string, contactId: string): Promise<string | null> {
-    const row = await sqlRow(
+    const row = await preparedSqlRow(
       executor,
       z.object({ id: z.string() }),
       'SELECT id FROM conversations WHERE workspace_id = $1 AND contact_id = $2 ORDER BY last_activity_at DESC LIMIT 1',
@@ -468,7 +469,7 @@ export class ConversationLedgerService {
 
   /** Wakes snoozed conversations whose time has come. Returns how many woke. */
   async wakeSnoozed(manager: EntityManager, limit: number): Promise<number> {
-    const due = await sqlRows(
+    const due = await preparedSqlRows(
       manager,
       z.object({ id: z.string(), workspace_id: z.string() }),
       `SELECT id, workspace_id FROM conversations WHERE status = 'snoozed' AND snoozed_until <= $1
@@ -489,7 +490,7 @@ export class ConversationLedgerService {
   }
 
   async messageView(executor: SqlExecutor, workspaceId: string, messageId: string): Promise<TimelineMessageView | null> {
-    const row = await sqlRow(
+    const row = await preparedSqlRow(
       executor,
       timelineMessageRow,
       `SELECT ${MESSAGE_COLUMNS} FROM messages m ${MESSAGE_JOINS} WHERE m.id = $1 AND m.workspace_id = $2`,
@@ -505,7 +506,7 @@ export class ConversationLedgerService {
     conversationId: string,
     userId: string | null,
   ): Promise<ConversationView | null> {
-    const row = await sqlRow(
+    const row = await preparedSqlRow(
       executor,
       conversationRow,
       bindConversationSql(
@@ -534,7 +535,7 @@ export class ConversationLedgerService {
   /** Makes a conversation with its state after the batch's messages; null when another transaction made it first. */
   private async create(manager: EntityManager, conversation: FilingConversation, state: ConversationState): Promise<string | null> {
     const last = conversation.lastMessage;
-    const created = await sqlRow(
+    const created = await preparedSqlRow(
       manager,
       z.object({ id: z.string() }),
       `INSERT INTO conversations (workspace_id, contact_id, whatsapp_number_id, status, snoozed_until, assignee_user_id, waiting_since,
@@ -574,7 +575,7 @@ export class ConversationLedgerService {
     state: ConversationState,
     lastMessage: StoredLastMessage | null,
   ): Promise<boolean> {
-    const row = await sqlRow(
+    const row = await preparedSqlRow(
       manager,
       z.object({ latest: z.boolean() }),
       `WITH incoming AS (
@@ -646,7 +647,7 @@ export class ConversationLedgerService {
 
   private async assignee(executor: SqlExecutor, userId: string | null): Promise<{ id: string; name: string } | null> {
     if (userId === null) return null;
-    const user = await sqlRow(
+    const user = await preparedSqlRow(
       executor,
       z.object({ display_name: z.string().nullable(), email: z.string().nullable() }),
       'SELECT display_name, email FROM users WHERE id = $1',

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { Clock } from '../common/clock';
-import { sqlRow } from '../database/sql-rows';
+import { preparedSqlRow } from '../runtime/prepared-sql';
 
 export interface NewEvent {
   workspaceId: string;
@@ -29,7 +29,7 @@ export class EventWriterService {
   /** Returns the new event id, or null when an event with that source id exists. */
   async record(event: NewEvent, manager: EntityManager = this.dataSource.manager): Promise<string | null> {
     const now = this.clock.now();
-    const row = await sqlRow(
+    const row = await preparedSqlRow(
       manager,
       z.object({ id: z.string() }),
       `INSERT INTO events (workspace_id, contact_id, type, source, source_id, occurred_at, received_at, payload)

@@ -5,7 +5,7 @@ import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { DatabaseClock } from '../common/database-clock';
 import { EngineMetrics } from '../metrics/engine-metrics';
-import { sqlRow } from '../database/sql-rows';
+import { preparedExecute, preparedSqlRow } from '../runtime/prepared-sql';
 import { ExecutionStep } from './execution-step.entity';
 import { WaitAlarm } from './wait-alarm';
 
@@ -81,19 +81,50 @@ export class ExecutionStore {
 
   /** Records a step as running before it runs, so a crash resumes it rather than skipping it. */
   async startStep(db: EntityManager, step: ExecutionStep): Promise<ExecutionStep> {
-    // One INSERT, not TypeORM's default BEGIN / INSERT / COMMIT: a single statement is atomic anyway.
-    return db.getRepository(ExecutionStep).save(step, { transaction: false });
+    // One prepared INSERT, not TypeORM's save(): a single statement is atomic anyway, and save() builds its SQL
+    // and reads the entity's metadata on every call, once per step of every message.
+    const row = await preparedSqlRow(
+      db,
+      idRow,
+      `INSERT INTO execution_steps (workspace_id, execution_id, sequence, node_id, node_type, node_type_version, status, visit, attempt,
+                                    input, output, output_name, decision, error_code, error_message, started_at, finished_at, duration_ms)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id::text AS id`,
+      [
+        step.workspaceId,
+        step.executionId,
+        step.sequence,
+        step.nodeId,
+        step.nodeType,
+        step.nodeTypeVersion,
+        step.status,
+        step.visit,
+        step.attempt,
+        JSON.stringify(step.input),
+        step.output === null ? null : JSON.stringify(step.output),
+        step.outputName,
+        step.decision === null ? null : JSON.stringify(step.decision),
+        step.errorCode,
+        step.errorMessage,
+        step.startedAt,
+        step.finishedAt,
+        step.durationMs,
+      ],
+    );
+    if (!row) throw new Error(`The step ${step.nodeId} of execution ${step.executionId} was not stored`);
+    step.id = row.id;
+    return step;
   }
 
   /** A step left "running" by a crash runs again: one more attempt of the same visit. */
   async bumpAttempt(db: EntityManager, stepId: string, attempt: number): Promise<void> {
-    await db.query('UPDATE execution_steps SET attempt = $2 WHERE id = $1', [stepId, attempt]);
+    await preparedExecute(db, 'UPDATE execution_steps SET attempt = $2 WHERE id = $1', [stepId, attempt]);
   }
 
   /** Finishes `step` (as recorded on the entity), fires the woken wait and moves the execution, in one statement. */
   async finishStep(db: EntityManager, step: ExecutionStep, firing: Firing | null, position: ExecutionPosition, now: Date): Promise<void> {
     const done = position.status === 'succeeded';
-    await db.query(
+    await preparedExecute(
+      db,
       `${TRANSITION_PREFIX}
        UPDATE executions SET status = $15, current_node_id = $16, vars = $17, ended_reason = $18, finished_at = $19, updated_at = $5
         WHERE id = $14`,
@@ -117,7 +148,7 @@ export class ExecutionStore {
    */
   async finishNewStep(db: EntityManager, step: ExecutionStep, position: ExecutionPosition, now: Date): Promise<void> {
     const done = position.status === 'succeeded';
-    const row = await sqlRow(
+    const row = await preparedSqlRow(
       db,
       idRow,
       `WITH step AS (
@@ -169,7 +200,8 @@ export class ExecutionStore {
    */
   async waitStep(db: EntityManager, step: ExecutionStep, firing: Firing | null, position: WaitingPosition, now: Date): Promise<void> {
     const { wait } = position;
-    await db.query(
+    await preparedExecute(
+      db,
       `${TRANSITION_PREFIX},
        wait AS (INSERT INTO waits (workspace_id, contact_id, execution_id, node_id, kind, due_at, event_type, event_filter)
                 SELECT $15::uuid, $16::uuid, $14::uuid, $17::text, $18::text,
@@ -204,7 +236,8 @@ export class ExecutionStore {
     failure: { errorCode: string; errorMessage: string; currentNodeId: string | null },
     now: Date,
   ): Promise<void> {
-    await db.query(
+    await preparedExecute(
+      db,
       `${TRANSITION_PREFIX}
        UPDATE executions SET status = 'failed', error_code = $15, error_message = $16, ended_reason = 'failed',
               current_node_id = $17, finished_at = $5, updated_at = $5
@@ -215,7 +248,8 @@ export class ExecutionStore {
 
   /** An execution whose trigger event or contact is gone cannot run: it fails. */
   async failLostInput(db: EntityManager, executionId: string, message: string, now: Date): Promise<void> {
-    await db.query(
+    await preparedExecute(
+      db,
       `UPDATE executions SET status = 'failed', error_code = 'internal_error', error_message = $2, finished_at = $3, updated_at = $3 WHERE id = $1`,
       [executionId, message, now],
     );
@@ -228,7 +262,8 @@ export class ExecutionStore {
     vars: Record<string, unknown>,
     now: Date,
   ): Promise<void> {
-    await db.query(
+    await preparedExecute(
+      db,
       `WITH wait AS (INSERT INTO waits (workspace_id, contact_id, execution_id, node_id, kind, due_at) VALUES ($5, $6, $1, $7, 'hold', $8))
        UPDATE executions SET status = 'held', hold_reason = $2, vars = $3, updated_at = $4 WHERE id = $1`,
       [hold.executionId, hold.reason, JSON.stringify(vars), now, hold.workspaceId, hold.contactId, hold.nodeId, hold.until],
@@ -238,7 +273,8 @@ export class ExecutionStore {
 
   /** A retry or hold wait fired: the execution runs again from its current node. */
   async resume(db: EntityManager, executionId: string, firing: Firing, now: Date): Promise<void> {
-    await db.query(
+    await preparedExecute(
+      db,
       `${TRANSITION_PREFIX}
        UPDATE executions SET status = 'running', hold_reason = NULL, updated_at = $5 WHERE id = $14`,
       [...transitionParams(firing, null, now), executionId],
@@ -247,10 +283,11 @@ export class ExecutionStore {
 
   /** A wait whose execution is no longer waiting: cancelled, never applied. */
   async cancelStaleWait(db: EntityManager, waitId: string, now: Date): Promise<void> {
-    await db.query(`UPDATE waits SET status = 'cancelled', outcome = 'stale', fired_at = $2 WHERE id = $1 AND status = 'waiting'`, [
-      waitId,
-      now,
-    ]);
+    await preparedExecute(
+      db,
+      `UPDATE waits SET status = 'cancelled', outcome = 'stale', fired_at = $2 WHERE id = $1 AND status = 'waiting'`,
+      [waitId, now],
+    );
   }
 
   /**
@@ -259,7 +296,7 @@ export class ExecutionStore {
    * false when it was not active.
    */
   async end(db: EntityManager, executionId: string, status: 'succeeded' | 'cancelled', reason: string, now: Date): Promise<boolean> {
-    const row = await sqlRow(
+    const row = await preparedSqlRow(
       db,
       idRow,
       `WITH ended AS (
@@ -302,7 +339,7 @@ export class ExecutionStore {
    */
   async enter(db: EntityManager, entry: NewExecution): Promise<string | null> {
     const skip = entry.skipReason;
-    const row = await sqlRow(
+    const row = await preparedSqlRow(
       db,
       idRow,
       `INSERT INTO executions (workspace_id, flow_id, flow_version_id, contact_id, trigger_event_id, status, current_node_id, ended_reason, started_at, finished_at, updated_at)
@@ -339,7 +376,7 @@ export class ExecutionStore {
     },
     now: Date,
   ): Promise<string> {
-    const row = await sqlRow(
+    const row = await preparedSqlRow(
       db,
       idRow,
       `INSERT INTO executions (workspace_id, flow_id, flow_version_id, contact_id, trigger_event_id, status, current_node_id, test_mode, skip_waits, started_at, updated_at)
@@ -352,7 +389,7 @@ export class ExecutionStore {
 
   /** A test run's latest wait comes due now ("skip this wait" on the canvas); false when it is not waiting. */
   async skipTestWait(db: EntityManager, executionId: string): Promise<boolean> {
-    const skipped = await sqlRow(
+    const skipped = await preparedSqlRow(
       db,
       idRow,
       `UPDATE waits SET due_at = coalesce($2::timestamptz, now())
@@ -367,7 +404,8 @@ export class ExecutionStore {
     db: EntityManager,
     start: { workspaceId: string; contactId: string; flowId: string; triggerEventId: string; quietMs: number },
   ): Promise<void> {
-    await db.query(
+    await preparedExecute(
+      db,
       `INSERT INTO waits (workspace_id, contact_id, flow_id, trigger_event_id, kind, due_at)
        VALUES ($1, $2, $3, $4, 'debounce', coalesce($6::timestamptz, now()) + $5::double precision * interval '1 millisecond')
        ON CONFLICT (flow_id, contact_id) WHERE status = 'waiting' AND kind = 'debounce'
@@ -379,7 +417,7 @@ export class ExecutionStore {
 
   /** Claims a due debounce wait (false when another pass fired it). */
   async fireDebounce(db: EntityManager, waitId: string, now: Date): Promise<boolean> {
-    const claimed = await sqlRow(
+    const claimed = await preparedSqlRow(
       db,
       idRow,
       `UPDATE waits SET status = 'fired', fired_at = $2, outcome = 'elapsed' WHERE id = $1 AND status = 'waiting' RETURNING id`,

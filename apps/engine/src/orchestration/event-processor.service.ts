@@ -6,6 +6,7 @@ import { Clock } from '../common/clock';
 import { DatabaseClock } from '../common/database-clock';
 import { codeOfError } from '../common/error-code';
 import { sqlRow, sqlRows } from '../database/sql-rows';
+import { preparedExecute, preparedSqlRow, preparedSqlRows } from '../runtime/prepared-sql';
 import { EngineMetrics } from '../metrics/engine-metrics';
 import { ExecutionStore } from '../executions/execution-store.service';
 import { PauseService } from '../pauses/pause.service';
@@ -134,7 +135,7 @@ export class EventProcessorService {
     const db = this.dataSource.manager;
     try {
       for (;;) {
-        const rows = await sqlRows(connection, lockedWorkRow, WORK_SQL, [contactId, this.databaseClock.fixed(), WORK_BATCH, true]);
+        const rows = await preparedSqlRows(connection, lockedWorkRow, WORK_SQL, [contactId, this.databaseClock.fixed(), WORK_BATCH, true]);
         const first: WorkRow[] = [];
         for (const row of rows) {
           if (row.kind === 'busy') return;
@@ -145,7 +146,7 @@ export class EventProcessorService {
           await this.drain(db, contactId, first);
         } finally {
           // Work stored while we held the lock was dispatched to a processor that found it taken: it is ours.
-          const released = await sqlRow(connection, pendingRow, RELEASE_SQL, [contactId, this.databaseClock.fixed()]);
+          const released = await preparedSqlRow(connection, pendingRow, RELEASE_SQL, [contactId, this.databaseClock.fixed()]);
           pending = released?.pending ?? false;
         }
         if (!pending) return;
@@ -182,7 +183,7 @@ export class EventProcessorService {
         }
       } finally {
         if (handled.length > 0)
-          await db.query('UPDATE events SET processed_at = $2 WHERE id = ANY($1::bigint[])', [handled, this.clock.now()]);
+          await preparedExecute(db, 'UPDATE events SET processed_at = $2 WHERE id = ANY($1::bigint[])', [handled, this.clock.now()]);
       }
       if (!batch.truncated) return;
     }
@@ -196,7 +197,7 @@ export class EventProcessorService {
    * before its last item is taken, so nothing is run out of order.
    */
   private async fetchWork(db: EntityManager, contactId: string): Promise<WorkRow[]> {
-    return sqlRows(db, workRow, WORK_SQL, [contactId, this.databaseClock.fixed(), WORK_BATCH, false]);
+    return preparedSqlRows(db, workRow, WORK_SQL, [contactId, this.databaseClock.fixed(), WORK_BATCH, false]);
   }
 
   /** Puts a fetched batch in the order it must run (see fetchWork); `truncated` when a list filled its batch. */
@@ -294,7 +295,7 @@ export class EventProcessorService {
       // wait belongs to an active execution): a new customer's contact.created and first message share one look.
       const listening = memo.noActiveExecutions
         ? []
-        : await sqlRows(db, listeningRow, LISTENING_SQL, [event.contactId, workspaceId, event.type]);
+        : await preparedSqlRows(db, listeningRow, LISTENING_SQL, [event.contactId, workspaceId, event.type]);
       memo.noActiveExecutions = !listening.some((r) => r.kind === 'execution');
       await this.applyExitRules(
         db,

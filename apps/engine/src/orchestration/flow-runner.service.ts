@@ -8,7 +8,7 @@ import { DatabaseClock } from '../common/database-clock';
 import { codeOfError, stackFrames } from '../common/error-code';
 import { isTransientDatabaseError } from '../database/transient-database-error';
 import { loadRuntimeContact } from '../contacts/runtime-contact-row';
-import { sqlRow } from '../database/sql-rows';
+import { preparedSqlRow } from '../runtime/prepared-sql';
 import { RUNTIME_EVENT_COLUMNS, runtimeEventRow, toRuntimeEvent } from '../events/runtime-event-row';
 import { ExecutionStep } from '../executions/execution-step.entity';
 import { Execution } from '../executions/execution.entity';
@@ -185,7 +185,7 @@ export class FlowRunner {
     db: EntityManager = this.dataSource.manager,
   ): Promise<boolean> {
     const now = this.clock.now();
-    const wait = await sqlRow(
+    const wait = await preparedSqlRow(
       db,
       waitRow,
       `SELECT id, execution_id, node_id, kind, due_at,
@@ -256,7 +256,7 @@ export class FlowRunner {
     // One after the other: on the contact's connection they would queue anyway (pg refuses overlapping queries on one client).
     const flow = await this.versions.get(execution.flowVersionId);
     const workspace = await this.workspaces.get(execution.workspaceId);
-    const eventRow = await sqlRow(db, runtimeEventRow, `SELECT ${RUNTIME_EVENT_COLUMNS} FROM events WHERE id = $1`, [
+    const eventRow = await preparedSqlRow(db, runtimeEventRow, `SELECT ${RUNTIME_EVENT_COLUMNS} FROM events WHERE id = $1`, [
       execution.triggerEventId,
     ]);
     const contact = await loadRuntimeContact(db, execution.workspaceId, execution.contactId);

@@ -4,7 +4,7 @@ import type { RuntimeContact, StepServices, Store } from '@parley/node-sdk';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
-import { sqlRow } from '../database/sql-rows';
+import { preparedSqlRow } from '../runtime/prepared-sql';
 import { Clock } from '../common/clock';
 import { ContactActionsService } from '../contacts/contact-actions.service';
 import { contactData } from '../contacts/runtime-contact-row';
@@ -182,7 +182,7 @@ export class StepServicesFactory {
   private async nearestStore(scope: StepScope): Promise<{ store: Store; distanceKm: number | null } | null> {
     const stores = scope.workspace.settings.stores;
     if (stores.length === 0) return null;
-    const shared = await sqlRow(
+    const shared = await preparedSqlRow(
       this.dataSource,
       z.object({ latitude: z.coerce.number(), longitude: z.coerce.number() }),
       `SELECT payload -> 'location' ->> 'latitude' AS latitude, payload -> 'location' ->> 'longitude' AS longitude FROM events

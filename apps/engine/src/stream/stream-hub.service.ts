@@ -13,6 +13,7 @@ import { PeriodicTask } from '../common/periodic-task';
 import type { EngineConfig } from '../config/engine-config';
 import { ENGINE_CONFIG } from '../config/engine-config.token';
 import { sqlRow, sqlRows } from '../database/sql-rows';
+import { preparedSqlRow, preparedSqlRows } from '../runtime/prepared-sql';
 import { sseFrame, STREAM_NEW_CHANNEL, STREAM_SEQUENCED_CHANNEL, type StreamEvent } from './stream-event';
 
 /** One open `GET /api/stream`: who it is for, and where its events go. */
@@ -236,7 +237,7 @@ export class StreamHub implements OnApplicationBootstrap, BeforeApplicationShutd
    * commit order because the lock is held until this statement commits.
    */
   private async sequenceBatch(): Promise<'busy' | 'done' | 'full' | 'empty'> {
-    const row = await sqlRow(
+    const row = await preparedSqlRow(
       this.dataSource,
       z.object({ locked: z.boolean(), numbered: z.coerce.number() }),
       `WITH lock AS MATERIALIZED (SELECT pg_try_advisory_xact_lock($1) AS locked),
@@ -266,7 +267,7 @@ export class StreamHub implements OnApplicationBootstrap, BeforeApplicationShutd
       try {
         do {
           this.fetchAgain = false;
-          const rows = await sqlRows(
+          const rows = await preparedSqlRows(
             this.dataSource,
             eventRow,
             'SELECT seq, workspace_id, user_id, type, payload FROM stream_events WHERE seq > $1 ORDER BY seq LIMIT $2',

@@ -13,7 +13,7 @@ import { codeOfError, errorConstraint } from '../common/error-code';
 import { ConsentService } from '../contacts/consent.service';
 import { ContactIdentityService } from '../contacts/contact-identity.service';
 import { ConversationLedgerService } from '../conversations/conversation-ledger.service';
-import { sqlRow, sqlRows } from '../database/sql-rows';
+import { preparedSqlRow, preparedSqlRows, preparedExecute } from '../runtime/prepared-sql';
 import { BLOCKING_TEMPLATE_STATUSES, notifyAdmins, WORSE_QUALITY_EVENTS } from '../notifications/admin-alert';
 import { isTransientDatabaseError } from '../database/transient-database-error';
 import type { WorkItem } from '../dispatch/work-item';
@@ -157,7 +157,7 @@ export class WebhookProcessorService {
       // A passing fault (the database full, restarting, locked) is no reason to give up on a
       // customer's message: only failures every attempt would meet again count towards parking.
       const parkable = !isTransientDatabaseError(error);
-      const row = await sqlRow(
+      const row = await preparedSqlRow(
         this.dataSource,
         z.object({ attempts: z.number(), status: z.string() }),
         `UPDATE webhook_deliveries SET attempts = attempts + 1, last_error = $2,
@@ -195,7 +195,7 @@ export class WebhookProcessorService {
    */
   private async run(id: string, mode: ApplyMode): Promise<WorkItem[]> {
     return this.dataSource.transaction(async (manager) => {
-      const delivery = await sqlRow(
+      const delivery = await preparedSqlRow(
         manager,
         deliveryRow,
         `SELECT id::text AS id, body, attempts, signed_for FROM webhook_deliveries
@@ -245,7 +245,8 @@ export class WebhookProcessorService {
         // Which message could not be filed is found by filing them one item at a time.
         throw new TogetherFailed();
       }
-      await manager.query(
+      await preparedExecute(
+        manager,
         `UPDATE webhook_deliveries SET processed_at = $2, attempts = attempts + 1, notes = $3, status = 'processed' WHERE id = $1`,
         [id, this.clock.now(), JSON.stringify(notes)],
       );
@@ -299,7 +300,7 @@ export class WebhookProcessorService {
 
   /** The accounts and numbers whose own app secret signed a delivery. */
   private async signer(manager: EntityManager, phoneNumberIds: string[]): Promise<Signer> {
-    const rows = await sqlRows(
+    const rows = await preparedSqlRows(
       manager,
       signerRow,
       'SELECT phone_number_id, waba_id FROM whatsapp_numbers WHERE phone_number_id = ANY($1)',
@@ -363,7 +364,7 @@ export class WebhookProcessorService {
           [item.wabaId, item.displayPhoneNumber, item.event],
         );
         if (WORSE_QUALITY_EVENTS.includes(item.event)) {
-          const numbers = await sqlRows(
+          const numbers = await preparedSqlRows(
             manager,
             z.object({ id: z.string(), workspace_id: z.string(), display_phone_number: z.string() }),
             `SELECT id, workspace_id, display_phone_number FROM whatsapp_numbers WHERE waba_id = $1 AND ($2::text IS NULL OR display_phone_number = $2)`,
@@ -394,7 +395,7 @@ export class WebhookProcessorService {
         break;
     }
     // A message's redelivery check rides on the number's look-up: one round trip for both.
-    const number = await sqlRow(
+    const number = await preparedSqlRow(
       manager,
       numberRow,
       `SELECT id, workspace_id, $2::text IS NOT NULL AND EXISTS (SELECT 1 FROM messages WHERE wamid = $2) AS known
@@ -474,7 +475,7 @@ export class WebhookProcessorService {
     notes.push(...contact.notes);
 
     // Whether an edit or a deletion arrived before the message rides on its insert: one round trip for both.
-    const inserted = await sqlRow(
+    const inserted = await preparedSqlRow(
       manager,
       insertedMessageRow,
       `WITH stored AS (
@@ -601,7 +602,7 @@ export class WebhookProcessorService {
   ): Promise<string | null> {
     const workspaceId = number.workspace_id;
     const findMessage = () =>
-      sqlRow(
+      preparedSqlRow(
         manager,
         z.object({ contact_id: z.string(), flow_id: z.string().nullable() }),
         `SELECT m.contact_id, e.flow_id FROM messages m LEFT JOIN executions e ON e.id = m.execution_id
@@ -620,7 +621,7 @@ export class WebhookProcessorService {
       notes.push(`status: ${status.status} for unknown message ${status.wamid}`);
       return null;
     }
-    const moved = await sqlRow(
+    const moved = await preparedSqlRow(
       manager,
       z.object({ id: z.string() }),
       `UPDATE messages SET status = $2, status_at = $3,
@@ -671,7 +672,7 @@ export class WebhookProcessorService {
     item: Extract<WebhookItem, { kind: 'user_preference' }>,
     notes: string[],
   ): Promise<string | null> {
-    const contacts = await sqlRows(
+    const contacts = await preparedSqlRows(
       manager,
       z.object({ id: z.string(), workspace_id: z.string() }),
       `SELECT c.id, c.workspace_id FROM contacts c
@@ -714,7 +715,7 @@ export class WebhookProcessorService {
     status: MessageStatusUpdate,
     stored: string[],
   ): Promise<boolean> {
-    const settled = await sqlRow(
+    const settled = await preparedSqlRow(
       manager,
       z.object({ execution_id: z.string().nullable(), node_id: z.string().nullable(), request: sentRequestSchema }),
       `UPDATE side_effects SET status = 'succeeded', result = $2, updated_at = $3
@@ -735,7 +736,7 @@ export class WebhookProcessorService {
         : request.type === 'template'
           ? `[template ${request.template?.name ?? ''}]`
           : null;
-    const message = await sqlRow(
+    const message = await preparedSqlRow(
       manager,
       idRow,
       `INSERT INTO messages (workspace_id, contact_id, whatsapp_number_id, direction, wamid, type, text, payload, occurred_at, status, status_at, execution_id, node_id)

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { Clock } from '../common/clock';
 import type { EngineConfig } from '../config/engine-config';
 import { ENGINE_CONFIG } from '../config/engine-config.token';
-import { sqlRow } from '../database/sql-rows';
+import { preparedSqlRow } from '../runtime/prepared-sql';
 import { ConsentService } from '../contacts/consent.service';
 import { ConversationLedgerService } from '../conversations/conversation-ledger.service';
 import { CloudApiHealthService } from '../health/cloud-api-health.service';
@@ -173,7 +173,11 @@ export class WhatsAppSenderService {
   }
 
   private async attempt(scope: SendScope, request: SendWhatsAppRequest): Promise<SendWhatsAppResult> {
-    const contact = await sqlRow(this.dataSource, contactRow, CONTACT_SQL, [request.contactId, scope.workspaceId, request.idempotencyKey]);
+    const contact = await preparedSqlRow(this.dataSource, contactRow, CONTACT_SQL, [
+      request.contactId,
+      scope.workspaceId,
+      request.idempotencyKey,
+    ]);
     if (!contact?.wa_id) {
       return { status: 'failed', errorCode: 'no_recipient', errorMessage: 'The contact has no WhatsApp id to send to.', retryable: false };
     }
@@ -274,7 +278,7 @@ export class WhatsAppSenderService {
       case 'accepted': {
         await this.dataSource.transaction(async (manager) => {
           // The claim settled and the message stored in one statement (a data-modifying CTE runs whatever the INSERT does).
-          const stored = await sqlRow(
+          const stored = await preparedSqlRow(
             manager,
             z.object({ id: z.string() }),
             `WITH settled AS (UPDATE side_effects SET status = 'succeeded', result = $18, updated_at = $8 WHERE idempotency_key = $17)
@@ -377,7 +381,7 @@ export class WhatsAppSenderService {
    */
   private async claim(scope: SendScope, key: string, body: Record<string, unknown>): Promise<SendWhatsAppResult | null> {
     const now = this.clock.now();
-    const inserted = await sqlRow(
+    const inserted = await preparedSqlRow(
       this.dataSource,
       z.object({ idempotency_key: z.string() }),
       `INSERT INTO side_effects (idempotency_key, workspace_id, execution_id, node_id, kind, status, request, created_at, updated_at)
@@ -389,7 +393,7 @@ export class WhatsAppSenderService {
     const earlier = await this.earlierOutcome(key);
     if (earlier.status !== 'failed' || !earlier.retryable) return earlier;
     // A request Meta never accepted may be sent again (this is a retry of the same step).
-    const reclaimed = await sqlRow(
+    const reclaimed = await preparedSqlRow(
       this.dataSource,
       z.object({ idempotency_key: z.string() }),
       `UPDATE side_effects SET status = 'pending', updated_at = $2 WHERE idempotency_key = $1 AND status = 'failed' RETURNING idempotency_key`,
@@ -400,9 +404,12 @@ export class WhatsAppSenderService {
 
   /** What became of an earlier attempt under `key`; a send left "pending" by a dead process is now "unknown". */
   private async earlierOutcome(key: string): Promise<SendWhatsAppResult> {
-    const existing = await sqlRow(this.dataSource, existingRow, 'SELECT status, result FROM side_effects WHERE idempotency_key = $1', [
-      key,
-    ]);
+    const existing = await preparedSqlRow(
+      this.dataSource,
+      existingRow,
+      'SELECT status, result FROM side_effects WHERE idempotency_key = $1',
+      [key],
+    );
     if (!existing) throw new Error(`side effect ${key} vanished`);
     const result = existing.result ?? {};
     switch (existing.status) {
@@ -468,7 +475,7 @@ export class WhatsAppSenderService {
 
   /** Settles a pending send; false when something else (a status webhook) settled it first. */
   private async finish(key: string, status: 'failed' | 'unknown', result: Record<string, unknown>): Promise<boolean> {
-    const settled = await sqlRow(
+    const settled = await preparedSqlRow(
       this.dataSource,
       z.object({ idempotency_key: z.string() }),
       `UPDATE side_effects SET status = $2, result = $3, updated_at = $4 WHERE idempotency_key = $1 AND status = 'pending' RETURNING idempotency_key`,
