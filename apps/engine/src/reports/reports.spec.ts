@@ -6,20 +6,25 @@ import { ReportRollupWorker } from './report-rollup.worker';
 
 const RANGE = `from=${REPORT_FIXTURE.from}&to=${REPORT_FIXTURE.to}`;
 
-/** The duration histograms as stored, and as an independent aggregation of the service events says they should be. */
-const HIST_ORDER = 'grain, start, kind, number_id, user_id, basis, bucket';
-const HIST_STORED = `SELECT grain, start, kind, number_id, user_id, basis, bucket::int AS bucket, count::int AS count, round(total::numeric, 3)::float8 AS total
+/**
+ * The duration histograms as stored, for everyone (tag '') and per tag, and as an independent aggregation of the
+ * service events (each counted for everyone and once per tag it stores) says they should be.
+ */
+const HIST_ORDER = 'tag, grain, start, kind, number_id, user_id, basis, bucket';
+const HIST_STORED = `SELECT tag, grain, start, kind, number_id, user_id, basis, bucket::int AS bucket, count::int AS count,
+         round(total::numeric, 3)::float8 AS total
   FROM report_service_hist WHERE workspace_id = $1 ORDER BY ${HIST_ORDER}`;
-const HIST_FROM_EVENTS = `SELECT grain, start, kind, number_id, user_id, basis, bucket, count::int AS count, round(sum::numeric, 3)::float8 AS total FROM (
-    SELECT g.grain, g.start, e.kind, e.number_id, e.user_id, v.basis, v.bucket::int AS bucket, count(*) AS count, sum(v.value) AS sum
+const HIST_FROM_EVENTS = `SELECT tag, grain, start, kind, number_id, user_id, basis, bucket, count::int AS count, round(sum::numeric, 3)::float8 AS total FROM (
+    SELECT t.tag, g.grain, g.start, e.kind, e.number_id, e.user_id, v.basis, v.bucket::int AS bucket, count(*) AS count, sum(v.value) AS sum
       FROM report_service_events e
+      CROSS JOIN LATERAL (SELECT '' UNION ALL SELECT unnest(e.tags)) t(tag)
       CROSS JOIN LATERAL (VALUES ('c', report_duration_bucket(e.seconds), e.seconds, true),
                                  ('b', report_duration_bucket(e.business_seconds),
                                   e.business_seconds, e.kind <> 'opened'),
                                  ('h', 0::smallint, 0::float8, e.first_reply)) v(basis, bucket, value, applies)
       CROSS JOIN LATERAL (VALUES ('h', date_trunc('hour', e.at, 'UTC')), ('d', date_trunc('day', e.at, 'UTC'))) g(grain, start)
      WHERE e.workspace_id = $1 AND v.applies
-     GROUP BY 1, 2, 3, 4, 5, 6, 7) x
+     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8) x
   ORDER BY ${HIST_ORDER}`;
 
 const DAY_KEY = 'day, metric, number_id, flow_id, flow_version_id, node_id, template, category, country, status, error_code';
@@ -447,6 +452,8 @@ describe('reports on the hand-computed fixture', () => {
     expect(incremental.service.filter((e) => e['kind'] === 'resolution').length).toBeGreaterThan(3);
     // The histograms the triggers kept through rounds and killed rounds are what the events add up to.
     expect(incremental.hist.length).toBeGreaterThan(20);
+    // Per tag too: the contacts tagged "mix" before the mix have their own histograms.
+    expect(incremental.hist.filter((r) => r['tag'] === 'mix').length).toBeGreaterThan(10);
     expect(incremental.hist).toEqual(await h.sql(HIST_FROM_EVENTS, [ws]));
     expect(new Set(incremental.days.map((r) => r['metric'])).size).toBe(8);
     expect(incremental.days).toEqual(await h.sql(DAYS_FROM_HOURS, [ws]));
@@ -557,6 +564,17 @@ describe('reports on the hand-computed fixture', () => {
     const all = await report(`/api/reports/service?${range}`);
     expect(Number(obj(service['summary'])['opened'])).toBeGreaterThan(0);
     expect(Number(obj(service['summary'])['opened'])).toBeLessThan(Number(obj(all['summary'])['opened']));
+    // The service figures per tag are the histograms of the events stored with the tag: Piotr's, as many as he has.
+    const [piotrs] = await h.sql(
+      `SELECT count(*) FILTER (WHERE e.kind = 'opened')::int AS opened, count(*) FILTER (WHERE e.kind = 'reply')::int AS replies
+         FROM report_service_events e JOIN conversations k ON k.id = e.conversation_id
+        WHERE k.contact_id = $1 AND e.at >= $2 AND e.at < $3 AND 'vip' = ANY (e.tags)`,
+      [piotr?.['id'], REPORT_FIXTURE.from, REPORT_FIXTURE.to],
+    );
+    expect(Number(obj(service['summary'])['opened'])).toBe(Number(piotrs?.['opened']));
+    expect(obj(obj(service['summary'])['reply'])['count']).toBe(Number(piotrs?.['replies']));
+    const trafficOpened = Number(obj(traffic['totals'])['opened']);
+    expect(trafficOpened).toBe(Number(piotrs?.['opened']));
     // New messages of a tagged contact reach the per-tag counts in the next round.
     const before = Number(obj(traffic['totals'])['inbound']);
     const [number] = await h.sql('SELECT id FROM whatsapp_numbers WHERE workspace_id = $1', [ws]);
@@ -573,6 +591,23 @@ describe('reports on the hand-computed fixture', () => {
       expect(JSON.stringify(refused.body)).toContain('tag');
     }
     expect((await h.workspace.admin.get(`/api/reports/messaging?${range}&by=flow&tag=vip`)).status).toBe(200);
+    // Tags that change after the events were counted: a recomputed event takes away what it added (the tags it stored) and
+    // adds itself with the contact's tags of now; the histograms stay what the stored events add up to.
+    const [conversation] = await h.sql('SELECT id, whatsapp_number_id FROM conversations WHERE contact_id = $1', [piotr?.['id']]);
+    await h.dataSource.query(`DELETE FROM contact_tags WHERE contact_id = $1 AND tag = 'vip'`, [piotr?.['id']]);
+    await h.dataSource.query(`INSERT INTO contact_tags (workspace_id, contact_id, tag) VALUES ($1, $2, 'gold')`, [ws, piotr?.['id']]);
+    await h.dataSource.query(
+      `INSERT INTO messages (workspace_id, contact_id, whatsapp_number_id, conversation_id, direction, wamid, type, text, payload, occurred_at)
+       VALUES ($1, $2, $3, $4, 'inbound', 'wamid.retagged.1', 'text', 'ancora io', '{}', $5)`,
+      [ws, piotr?.['id'], conversation?.['whatsapp_number_id'], conversation?.['id'], '2026-03-09T08:00:00Z'],
+    );
+    await rollups.drain();
+    expect(await h.sql(HIST_STORED, [ws])).toEqual(await h.sql(HIST_FROM_EVENTS, [ws]));
+    expect(Number(obj((await report(`/api/reports/service?${range}&tag=gold`))['summary'])['opened'])).toBeGreaterThan(0);
+    await h.dataSource.query(`DELETE FROM contact_tags WHERE contact_id = $1 AND tag = 'gold'`, [piotr?.['id']]);
+    await h.dataSource.query(`INSERT INTO contact_tags (workspace_id, contact_id, tag) VALUES ($1, $2, 'vip')`, [ws, piotr?.['id']]);
+    await rollups.rebuild(ws);
+    expect(Number(obj((await report(`/api/reports/service?${range}&tag=gold`))['summary'])['opened'])).toBe(0);
   });
 
   it('business hours per weekday: a day’s own hours are saved and audited alone; a close before the open is a 400 naming it', async () => {

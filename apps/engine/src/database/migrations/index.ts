@@ -45,6 +45,7 @@ import { DuplicateScanJobs1765278000000 } from './1765278000000-duplicate-scan-j
 import { ReportDayRollups1765276000000 } from './1765276000000-report-day-rollups';
 import { ReportStatementUpdateTriggers1765276000001 } from './1765276000001-report-statement-update-triggers';
 import { ReportRebuildSlices1765276000002 } from './1765276000002-report-rebuild-slices';
+import { ReportServiceTagHistograms1765280000000 } from './1765280000000-report-service-tag-histograms';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -95,4 +96,5 @@ export const MIGRATIONS = [
   ReportDayRollups1765276000000,
   ReportStatementUpdateTriggers1765276000001,
   ReportRebuildSlices1765276000002,
+  ReportServiceTagHistograms1765280000000,
 ];
