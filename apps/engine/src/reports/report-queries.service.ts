@@ -87,35 +87,34 @@ export class ReportQueriesService {
   /**
    * The rollup rows of the range and filters, as a FROM item (alias r) and its
    * parameters ($1 workspace, $4 number, $5 flow, $6 tag; callers add from $13).
-   * Without a tag: the whole UTC days of the range from report_days and its
-   * ragged ends from report_hours (metrics/histogram-spans.ts), so a 90-day
-   * range reads ~90 daily rows per key instead of 2,160 hourly ones. With a
-   * tag: the per-tag hourly counts (report_tag_hours holds the same metrics
-   * without template, category, country and error code).
+   * The whole UTC days of the range from report_days (the rows for everyone,
+   * tag '', or the tag's) and its ragged ends from the hourly rows
+   * (metrics/histogram-spans.ts), so a 90-day range reads ~90 daily rows per
+   * key instead of 2,160 hourly ones. With a tag the hourly rows are
+   * report_tag_hours (the same metrics without template, category, country
+   * and error code, which are '' in the tag's daily rows).
    */
   private rollupRows(q: ReportQuery): { from: string; params: unknown[] } {
     const filters = 'AND ($4::uuid IS NULL OR number_id = $4) AND ($5::uuid IS NULL OR flow_id = $5)';
-    if (q.tag !== null) {
-      return {
-        from: `(SELECT metric, number_id, flow_id, flow_version_id, node_id, status, count, seconds FROM report_tag_hours
-                 WHERE workspace_id = $1 AND hour >= $2 AND hour < $3 ${filters} AND tag = $6) r`,
-        params: [q.workspaceId, q.from, q.to, q.numberId, q.flowId, q.tag],
-      };
-    }
     const span = histogramSpans(q.from, q.to);
-    const columns = `${DIMENSIONS}, count, seconds`;
+    const ends = 'workspace_id = $1 AND ((hour >= $7 AND hour < $8) OR (hour >= $9 AND hour < $10))';
+    const hours =
+      q.tag === null
+        ? `SELECT ${DIMENSIONS}, count, seconds FROM report_hours WHERE ${ends} ${filters}`
+        : `SELECT metric, number_id, flow_id, flow_version_id, node_id, '', '', '', status, '', count, seconds FROM report_tag_hours
+            WHERE ${ends} ${filters} AND tag = $6`;
     return {
-      from: `(SELECT ${columns} FROM report_days WHERE workspace_id = $1 AND day >= $2 AND day < $3 ${filters} AND $6::text IS NULL
+      from: `(SELECT ${DIMENSIONS}, count, seconds FROM report_days
+               WHERE workspace_id = $1 AND tag = coalesce($6::text, '') AND day >= $2 AND day < $3 ${filters}
               UNION ALL
-              SELECT ${columns} FROM report_hours
-               WHERE workspace_id = $1 AND ((hour >= $7 AND hour < $8) OR (hour >= $9 AND hour < $10)) ${filters}) r`,
+              ${hours}) r`,
       params: [
         q.workspaceId,
         span.days[0],
         span.days[1],
         q.numberId,
         q.flowId,
-        null,
+        q.tag,
         span.head[0],
         span.head[1],
         span.tail[0],

@@ -27,14 +27,21 @@ const HIST_FROM_EVENTS = `SELECT tag, grain, start, kind, number_id, user_id, ba
      GROUP BY 1, 2, 3, 4, 5, 6, 7, 8) x
   ORDER BY ${HIST_ORDER}`;
 
-const DAY_KEY = 'day, metric, number_id, flow_id, flow_version_id, node_id, template, category, country, status, error_code';
-/** The daily counts and the traffic hours the report_hours triggers kept, and the same aggregated independently from report_hours. */
+const DAY_KEY = 'tag, day, metric, number_id, flow_id, flow_version_id, node_id, template, category, country, status, error_code';
+/**
+ * The daily counts the report_hours and report_tag_hours triggers kept (tag '' for everyone), and the traffic hours;
+ * and the same aggregated independently from the hourly rows.
+ */
 const DAYS_STORED = `SELECT ${DAY_KEY}, count::int AS count, round(seconds::numeric, 3)::float8 AS seconds FROM report_days
   WHERE workspace_id = $1 ORDER BY ${DAY_KEY}`;
 const DAYS_FROM_HOURS = `SELECT ${DAY_KEY}, count::int AS count, round(seconds::numeric, 3)::float8 AS seconds FROM (
-    SELECT date_trunc('day', hour, 'UTC') AS day, metric, number_id, flow_id, flow_version_id, node_id, template, category, country, status,
-           error_code, sum(count) AS count, sum(seconds) AS seconds
-      FROM report_hours WHERE workspace_id = $1 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11) x
+    SELECT '' AS tag, date_trunc('day', hour, 'UTC') AS day, metric, number_id, flow_id, flow_version_id, node_id, template, category, country,
+           status, error_code, sum(count) AS count, sum(seconds) AS seconds
+      FROM report_hours WHERE workspace_id = $1 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12
+    UNION ALL
+    SELECT tag, date_trunc('day', hour, 'UTC'), metric, number_id, flow_id, flow_version_id, node_id, '', '', '', status, '', sum(count),
+           sum(seconds)
+      FROM report_tag_hours WHERE workspace_id = $1 GROUP BY 1, 2, 3, 4, 5, 6, 7, 11) x
   WHERE count <> 0 ORDER BY ${DAY_KEY}`;
 const TRAFFIC_STORED = `SELECT hour, number_id, flow_id, inbound::int AS inbound, outbound::int AS outbound FROM report_traffic_hours
   WHERE workspace_id = $1 ORDER BY hour, number_id, flow_id`;
@@ -456,6 +463,8 @@ describe('reports on the hand-computed fixture', () => {
     expect(incremental.hist.filter((r) => r['tag'] === 'mix').length).toBeGreaterThan(10);
     expect(incremental.hist).toEqual(await h.sql(HIST_FROM_EVENTS, [ws]));
     expect(new Set(incremental.days.map((r) => r['metric'])).size).toBe(8);
+    // Per tag too: the "mix" contacts' daily rows, kept from report_tag_hours.
+    expect(new Set(incremental.days.filter((r) => r['tag'] === 'mix').map((r) => r['metric'])).size).toBe(6);
     expect(incremental.days).toEqual(await h.sql(DAYS_FROM_HOURS, [ws]));
     expect(incremental.traffic).toEqual(await h.sql(TRAFFIC_FROM_HOURS, [ws]));
     await rollups.rebuild(ws);

@@ -46,6 +46,7 @@ import { ReportDayRollups1765276000000 } from './1765276000000-report-day-rollup
 import { ReportStatementUpdateTriggers1765276000001 } from './1765276000001-report-statement-update-triggers';
 import { ReportRebuildSlices1765276000002 } from './1765276000002-report-rebuild-slices';
 import { ReportServiceTagHistograms1765280000000 } from './1765280000000-report-service-tag-histograms';
+import { ReportTagDays1765280000001 } from './1765280000001-report-tag-days';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -97,4 +98,5 @@ export const MIGRATIONS = [
   ReportStatementUpdateTriggers1765276000001,
   ReportRebuildSlices1765276000002,
   ReportServiceTagHistograms1765280000000,
+  ReportTagDays1765280000001,
 ];
