@@ -14,7 +14,8 @@
 //     the customer and an agent taking turns (customer texts in six languages,
 //     some asking for a discount);
 //   - a hand-over and a resolution in the conversation's activity line;
-//   - an order 2 hours later for 5 % of sessions.
+//   - an order 2 hours later for 5 % of sessions;
+//   - contacts tagged "promo" (a quarter) and "vip" (one in twenty), for the tag filter.
 // Sessions fall at random times over the --days days ending now, with more
 // during the day than at night, so the traffic heatmap has a shape.
 //
@@ -111,7 +112,17 @@ export async function seedAtScale(client, options, log) {
        FROM generate_series(1, $5::int) AS i`,
     [ws, numberId, now, run, contacts],
   );
-  phase(`${contacts} contacts and conversations`);
+  // Tags for the tag filter: "promo" on a quarter of the contacts, "vip" on one in twenty (contact_tags has no triggers).
+  await client.query(
+    `INSERT INTO contact_tags (workspace_id, contact_id, tag, created_at)
+     SELECT c.workspace_id, c.id, t.tag, c.created_at FROM contacts c
+       CROSS JOIN LATERAL (SELECT abs(hashtext(c.id::text)) % 100 AS h) x
+       JOIN (VALUES ('promo', 0, 25), ('vip', 95, 100)) AS t(tag, lo, hi) ON x.h >= t.lo AND x.h < t.hi
+      WHERE c.workspace_id = $1
+     ON CONFLICT DO NOTHING`,
+    [ws],
+  );
+  phase(`${contacts} contacts and conversations, tagged promo (25 %) and vip (5 %)`);
 
   // Session s: contact 1 + s % contacts; start time drawn over the days, weighted to daytime (UTC 7-21).
   const session = `

@@ -31,7 +31,6 @@ export function previousPeriod(query: ReportQuery): ReportQuery {
 const DIMENSIONS = 'metric, number_id, flow_id, flow_version_id, node_id, template, category, country, status, error_code';
 
 const num = z.coerce.number();
-const numOrNull = z.coerce.number().nullable();
 
 export interface Duration {
   count: number;
@@ -78,8 +77,6 @@ export interface FunnelStage {
   dropOff: number | null;
 }
 
-const EMPTY_DURATION: Duration = { count: 0, median: null, p90: null, businessMedian: null, businessP90: null };
-
 @Injectable()
 export class ReportQueriesService {
   constructor(
@@ -90,35 +87,34 @@ export class ReportQueriesService {
   /**
    * The rollup rows of the range and filters, as a FROM item (alias r) and its
    * parameters ($1 workspace, $4 number, $5 flow, $6 tag; callers add from $13).
-   * Without a tag: the whole UTC days of the range from report_days and its
-   * ragged ends from report_hours (metrics/histogram-spans.ts), so a 90-day
-   * range reads ~90 daily rows per key instead of 2,160 hourly ones. With a
-   * tag: the per-tag hourly counts (report_tag_hours holds the same metrics
-   * without template, category, country and error code).
+   * The whole UTC days of the range from report_days (the rows for everyone,
+   * tag '', or the tag's) and its ragged ends from the hourly rows
+   * (metrics/histogram-spans.ts), so a 90-day range reads ~90 daily rows per
+   * key instead of 2,160 hourly ones. With a tag the hourly rows are
+   * report_tag_hours (the same metrics without template, category, country
+   * and error code, which are '' in the tag's daily rows).
    */
   private rollupRows(q: ReportQuery): { from: string; params: unknown[] } {
     const filters = 'AND ($4::uuid IS NULL OR number_id = $4) AND ($5::uuid IS NULL OR flow_id = $5)';
-    if (q.tag !== null) {
-      return {
-        from: `(SELECT metric, number_id, flow_id, flow_version_id, node_id, status, count, seconds FROM report_tag_hours
-                 WHERE workspace_id = $1 AND hour >= $2 AND hour < $3 ${filters} AND tag = $6) r`,
-        params: [q.workspaceId, q.from, q.to, q.numberId, q.flowId, q.tag],
-      };
-    }
     const span = histogramSpans(q.from, q.to);
-    const columns = `${DIMENSIONS}, count, seconds`;
+    const ends = 'workspace_id = $1 AND ((hour >= $7 AND hour < $8) OR (hour >= $9 AND hour < $10))';
+    const hours =
+      q.tag === null
+        ? `SELECT ${DIMENSIONS}, count, seconds FROM report_hours WHERE ${ends} ${filters}`
+        : `SELECT metric, number_id, flow_id, flow_version_id, node_id, '', '', '', status, '', count, seconds FROM report_tag_hours
+            WHERE ${ends} ${filters} AND tag = $6`;
     return {
-      from: `(SELECT ${columns} FROM report_days WHERE workspace_id = $1 AND day >= $2 AND day < $3 ${filters} AND $6::text IS NULL
+      from: `(SELECT ${DIMENSIONS}, count, seconds FROM report_days
+               WHERE workspace_id = $1 AND tag = coalesce($6::text, '') AND day >= $2 AND day < $3 ${filters}
               UNION ALL
-              SELECT ${columns} FROM report_hours
-               WHERE workspace_id = $1 AND ((hour >= $7 AND hour < $8) OR (hour >= $9 AND hour < $10)) ${filters}) r`,
+              ${hours}) r`,
       params: [
         q.workspaceId,
         span.days[0],
         span.days[1],
         q.numberId,
         q.flowId,
-        null,
+        q.tag,
         span.head[0],
         span.head[1],
         span.tail[0],
@@ -127,22 +123,13 @@ export class ReportQueriesService {
     };
   }
 
-  /** Conversations whose contact has the tag now ($n: the tag or null), for the per-conversation service events (alias e). */
-  private static tagged(n: number): string {
-    return `($${n}::text IS NULL OR EXISTS (SELECT 1 FROM conversations k JOIN contact_tags t ON t.contact_id = k.contact_id
-             WHERE k.id = e.conversation_id AND t.tag = $${n}))`;
-  }
-
-  async service(q: ReportQuery): Promise<{ summary: ServiceSummary; agents: AgentRow[]; thresholdMinutes: number }> {
-    return q.tag === null ? this.serviceFromHistograms(q) : this.serviceFromEvents(q);
-  }
-
   /**
-   * The service report from the duration histograms (report_service_hist):
-   * whole UTC days of the range from the daily rows, its ragged ends from the
-   * hourly ones. Medians and p90 are the histogram's (metrics/duration-histogram.ts).
+   * The service report from the duration histograms (report_service_hist),
+   * for everyone (tag '') or one tag: whole UTC days of the range from the
+   * daily rows, its ragged ends from the hourly ones. Medians and p90 are the
+   * histogram's (metrics/duration-histogram.ts).
    */
-  private async serviceFromHistograms(q: ReportQuery): Promise<{ summary: ServiceSummary; agents: AgentRow[]; thresholdMinutes: number }> {
+  async service(q: ReportQuery): Promise<{ summary: ServiceSummary; agents: AgentRow[]; thresholdMinutes: number }> {
     const { settings } = await this.settings.get(q.workspaceId);
     const span = histogramSpans(q.from, q.to);
     const rows = await sqlRows(
@@ -152,9 +139,20 @@ export class ReportQueriesService {
          FROM report_service_hist
         WHERE workspace_id = $1
           AND ((grain = 'd' AND start >= $2 AND start < $3) OR (grain = 'h' AND ((start >= $4 AND start < $5) OR (start >= $6 AND start < $7))))
-          AND ($8::uuid IS NULL OR number_id = $8) AND ($9::uuid IS NULL OR user_id = $9 OR kind = 'opened')
+          AND ($8::uuid IS NULL OR number_id = $8) AND ($9::uuid IS NULL OR user_id = $9 OR kind = 'opened') AND tag = $10
         GROUP BY kind, user_id, basis, bucket`,
-      [q.workspaceId, span.days[0], span.days[1], span.head[0], span.head[1], span.tail[0], span.tail[1], q.numberId, q.agentId],
+      [
+        q.workspaceId,
+        span.days[0],
+        span.days[1],
+        span.head[0],
+        span.head[1],
+        span.tail[0],
+        span.tail[1],
+        q.numberId,
+        q.agentId,
+        q.tag ?? '',
+      ],
     );
     const pick = (kind: string, basis: string, userId?: string): HistogramBucket[] =>
       rows.filter((r) => r.kind === kind && r.basis === basis && (userId === undefined || r.user_id === userId));
@@ -209,84 +207,6 @@ export class ReportQueriesService {
     };
   }
 
-  /** With a tag: from the raw service events, since the contact's tags now decide (see "Tag filter" in docs/REPORTS.md). */
-  private async serviceFromEvents(q: ReportQuery): Promise<{ summary: ServiceSummary; agents: AgentRow[]; thresholdMinutes: number }> {
-    const { settings } = await this.settings.get(q.workspaceId);
-    const where = `e.workspace_id = $1 AND e.at >= $2 AND e.at < $3 AND ($4::uuid IS NULL OR e.number_id = $4)`;
-    const rows = await sqlRows(
-      this.dataSource,
-      z.object({ kind: z.string(), count: num, median: numOrNull, p90: numOrNull, bmedian: numOrNull, bp90: numOrNull }),
-      `SELECT kind, count(*) AS count,
-              percentile_disc(0.5) WITHIN GROUP (ORDER BY seconds) AS median,
-              percentile_disc(0.9) WITHIN GROUP (ORDER BY seconds) AS p90,
-              percentile_disc(0.5) WITHIN GROUP (ORDER BY business_seconds) AS bmedian,
-              percentile_disc(0.9) WITHIN GROUP (ORDER BY business_seconds) AS bp90
-         FROM report_service_events e
-        WHERE ${where} AND ($5::uuid IS NULL OR user_id = $5 OR kind = 'opened') AND ${ReportQueriesService.tagged(6)}
-        GROUP BY kind`,
-      [q.workspaceId, q.from, q.to, q.numberId, q.agentId, q.tag],
-    );
-    const duration = (kind: string): Duration => {
-      const row = rows.find((r) => r.kind === kind);
-      return row
-        ? { count: row.count, median: row.median, p90: row.p90, businessMedian: row.bmedian, businessP90: row.bp90 }
-        : EMPTY_DURATION;
-    };
-    const agentRows = await sqlRows(
-      this.dataSource,
-      z.object({
-        user_id: z.string(),
-        name: z.string(),
-        conversations: num,
-        replies: num,
-        frt: numOrNull,
-        reply_median: numOrNull,
-        reply_p90: numOrNull,
-        breply_median: numOrNull,
-        resolutions: num,
-        resolution_median: numOrNull,
-      }),
-      `SELECT e.user_id, coalesce(nullif(u.display_name, ''), u.email) AS name,
-              count(DISTINCT (e.conversation_id, e.cycle)) FILTER (WHERE e.kind = 'reply') AS conversations,
-              count(*) FILTER (WHERE e.kind = 'reply') AS replies,
-              percentile_disc(0.5) WITHIN GROUP (ORDER BY e.seconds) FILTER (WHERE e.kind = 'first_response') AS frt,
-              percentile_disc(0.5) WITHIN GROUP (ORDER BY e.seconds) FILTER (WHERE e.kind = 'reply') AS reply_median,
-              percentile_disc(0.9) WITHIN GROUP (ORDER BY e.seconds) FILTER (WHERE e.kind = 'reply') AS reply_p90,
-              percentile_disc(0.5) WITHIN GROUP (ORDER BY e.business_seconds) FILTER (WHERE e.kind = 'reply') AS breply_median,
-              count(*) FILTER (WHERE e.kind = 'resolution') AS resolutions,
-              percentile_disc(0.5) WITHIN GROUP (ORDER BY e.seconds) FILTER (WHERE e.kind = 'resolution') AS resolution_median
-         FROM report_service_events e JOIN users u ON u.id = e.user_id
-        WHERE e.workspace_id = $1 AND e.at >= $2 AND e.at < $3 AND ($4::uuid IS NULL OR e.number_id = $4)
-          AND e.kind <> 'opened' AND ($5::uuid IS NULL OR e.user_id = $5) AND ${ReportQueriesService.tagged(6)}
-        GROUP BY e.user_id, u.display_name, u.email
-        ORDER BY replies DESC, name`,
-      [q.workspaceId, q.from, q.to, q.numberId, q.agentId, q.tag],
-    );
-    const threshold = settings.reports.responseThresholdMinutes;
-    return {
-      thresholdMinutes: threshold,
-      summary: {
-        opened: duration('opened').count,
-        firstResponse: duration('first_response'),
-        reply: duration('reply'),
-        resolution: duration('resolution'),
-      },
-      agents: agentRows.map((a) => ({
-        userId: a.user_id,
-        name: a.name,
-        conversations: a.conversations,
-        replies: a.replies,
-        firstResponseMedian: a.frt,
-        replyMedian: a.reply_median,
-        replyP90: a.reply_p90,
-        businessReplyMedian: a.breply_median,
-        resolutions: a.resolutions,
-        resolutionMedian: a.resolution_median,
-        flagged: a.reply_median !== null && a.reply_median > threshold * 60,
-      })),
-    };
-  }
-
   async traffic(q: ReportQuery): Promise<{
     timeZone: string;
     cells: { weekday: number; hour: number; inbound: number; outbound: number }[];
@@ -328,22 +248,16 @@ export class ReportQueriesService {
     }
     const cells = [...cellMap.entries()].sort(([a], [b]) => a - b).map(([, cell]) => cell);
     const days = [...dayMap.values()];
-    // Without a tag, conversations opened come from the hourly histogram rows (no scan of the events).
+    // Conversations opened come from the hourly histogram rows (per tag with a tag, '' for everyone), never from the events.
     const opened = await sqlRows(
       this.dataSource,
       z.object({ day: z.string(), opened: num }),
-      q.tag === null
-        ? `SELECT to_char(start AT TIME ZONE $5, 'YYYY-MM-DD') AS day, sum(count) AS opened
-             FROM report_service_hist
-            WHERE workspace_id = $1 AND grain = 'h' AND kind = 'opened' AND start >= $2 AND start < $3 AND ($4::uuid IS NULL OR number_id = $4)
-              AND $6::text IS NULL
-            GROUP BY 1`
-        : `SELECT to_char(e.at AT TIME ZONE $5, 'YYYY-MM-DD') AS day, count(*) AS opened
-         FROM report_service_events e
-        WHERE e.workspace_id = $1 AND e.kind = 'opened' AND e.at >= $2 AND e.at < $3 AND ($4::uuid IS NULL OR e.number_id = $4)
-          AND ${ReportQueriesService.tagged(6)}
+      `SELECT to_char(start AT TIME ZONE $5, 'YYYY-MM-DD') AS day, sum(count) AS opened
+         FROM report_service_hist
+        WHERE workspace_id = $1 AND tag = $6 AND grain = 'h' AND kind = 'opened' AND start >= $2 AND start < $3
+          AND ($4::uuid IS NULL OR number_id = $4)
         GROUP BY 1`,
-      [q.workspaceId, q.from, q.to, q.numberId, zone, q.tag],
+      [q.workspaceId, q.from, q.to, q.numberId, zone, q.tag ?? ''],
     );
     const openedByDay = new Map(opened.map((o) => [o.day, o.opened]));
     const allDays = [...new Set([...days.map((d) => d.day), ...opened.map((o) => o.day)])].sort();

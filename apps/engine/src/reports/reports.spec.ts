@@ -6,30 +6,42 @@ import { ReportRollupWorker } from './report-rollup.worker';
 
 const RANGE = `from=${REPORT_FIXTURE.from}&to=${REPORT_FIXTURE.to}`;
 
-/** The duration histograms as stored, and as an independent aggregation of the service events says they should be. */
-const HIST_ORDER = 'grain, start, kind, number_id, user_id, basis, bucket';
-const HIST_STORED = `SELECT grain, start, kind, number_id, user_id, basis, bucket::int AS bucket, count::int AS count, round(total::numeric, 3)::float8 AS total
+/**
+ * The duration histograms as stored, for everyone (tag '') and per tag, and as an independent aggregation of the
+ * service events (each counted for everyone and once per tag it stores) says they should be.
+ */
+const HIST_ORDER = 'tag, grain, start, kind, number_id, user_id, basis, bucket';
+const HIST_STORED = `SELECT tag, grain, start, kind, number_id, user_id, basis, bucket::int AS bucket, count::int AS count,
+         round(total::numeric, 3)::float8 AS total
   FROM report_service_hist WHERE workspace_id = $1 ORDER BY ${HIST_ORDER}`;
-const HIST_FROM_EVENTS = `SELECT grain, start, kind, number_id, user_id, basis, bucket, count::int AS count, round(sum::numeric, 3)::float8 AS total FROM (
-    SELECT g.grain, g.start, e.kind, e.number_id, e.user_id, v.basis, v.bucket::int AS bucket, count(*) AS count, sum(v.value) AS sum
+const HIST_FROM_EVENTS = `SELECT tag, grain, start, kind, number_id, user_id, basis, bucket, count::int AS count, round(sum::numeric, 3)::float8 AS total FROM (
+    SELECT t.tag, g.grain, g.start, e.kind, e.number_id, e.user_id, v.basis, v.bucket::int AS bucket, count(*) AS count, sum(v.value) AS sum
       FROM report_service_events e
+      CROSS JOIN LATERAL (SELECT '' UNION ALL SELECT unnest(e.tags)) t(tag)
       CROSS JOIN LATERAL (VALUES ('c', report_duration_bucket(e.seconds), e.seconds, true),
                                  ('b', report_duration_bucket(e.business_seconds),
                                   e.business_seconds, e.kind <> 'opened'),
                                  ('h', 0::smallint, 0::float8, e.first_reply)) v(basis, bucket, value, applies)
       CROSS JOIN LATERAL (VALUES ('h', date_trunc('hour', e.at, 'UTC')), ('d', date_trunc('day', e.at, 'UTC'))) g(grain, start)
      WHERE e.workspace_id = $1 AND v.applies
-     GROUP BY 1, 2, 3, 4, 5, 6, 7) x
+     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8) x
   ORDER BY ${HIST_ORDER}`;
 
-const DAY_KEY = 'day, metric, number_id, flow_id, flow_version_id, node_id, template, category, country, status, error_code';
-/** The daily counts and the traffic hours the report_hours triggers kept, and the same aggregated independently from report_hours. */
+const DAY_KEY = 'tag, day, metric, number_id, flow_id, flow_version_id, node_id, template, category, country, status, error_code';
+/**
+ * The daily counts the report_hours and report_tag_hours triggers kept (tag '' for everyone), and the traffic hours;
+ * and the same aggregated independently from the hourly rows.
+ */
 const DAYS_STORED = `SELECT ${DAY_KEY}, count::int AS count, round(seconds::numeric, 3)::float8 AS seconds FROM report_days
   WHERE workspace_id = $1 ORDER BY ${DAY_KEY}`;
 const DAYS_FROM_HOURS = `SELECT ${DAY_KEY}, count::int AS count, round(seconds::numeric, 3)::float8 AS seconds FROM (
-    SELECT date_trunc('day', hour, 'UTC') AS day, metric, number_id, flow_id, flow_version_id, node_id, template, category, country, status,
-           error_code, sum(count) AS count, sum(seconds) AS seconds
-      FROM report_hours WHERE workspace_id = $1 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11) x
+    SELECT '' AS tag, date_trunc('day', hour, 'UTC') AS day, metric, number_id, flow_id, flow_version_id, node_id, template, category, country,
+           status, error_code, sum(count) AS count, sum(seconds) AS seconds
+      FROM report_hours WHERE workspace_id = $1 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12
+    UNION ALL
+    SELECT tag, date_trunc('day', hour, 'UTC'), metric, number_id, flow_id, flow_version_id, node_id, '', '', '', status, '', sum(count),
+           sum(seconds)
+      FROM report_tag_hours WHERE workspace_id = $1 GROUP BY 1, 2, 3, 4, 5, 6, 7, 11) x
   WHERE count <> 0 ORDER BY ${DAY_KEY}`;
 const TRAFFIC_STORED = `SELECT hour, number_id, flow_id, inbound::int AS inbound, outbound::int AS outbound FROM report_traffic_hours
   WHERE workspace_id = $1 ORDER BY hour, number_id, flow_id`;
@@ -447,13 +459,25 @@ describe('reports on the hand-computed fixture', () => {
     expect(incremental.service.filter((e) => e['kind'] === 'resolution').length).toBeGreaterThan(3);
     // The histograms the triggers kept through rounds and killed rounds are what the events add up to.
     expect(incremental.hist.length).toBeGreaterThan(20);
+    // Per tag too: the contacts tagged "mix" before the mix have their own histograms.
+    expect(incremental.hist.filter((r) => r['tag'] === 'mix').length).toBeGreaterThan(10);
     expect(incremental.hist).toEqual(await h.sql(HIST_FROM_EVENTS, [ws]));
     expect(new Set(incremental.days.map((r) => r['metric'])).size).toBe(8);
+    // Per tag too: the "mix" contacts' daily rows, kept from report_tag_hours.
+    expect(new Set(incremental.days.filter((r) => r['tag'] === 'mix').map((r) => r['metric'])).size).toBe(6);
     expect(incremental.days).toEqual(await h.sql(DAYS_FROM_HOURS, [ws]));
     expect(incremental.traffic).toEqual(await h.sql(TRAFFIC_FROM_HOURS, [ws]));
     await rollups.rebuild(ws);
     expect(await snapshot()).toEqual(incremental);
     expect(await h.count('report_changes')).toBe(0);
+    // The rebuild leaves the rollups analyzed: their planner row counts are their row counts (small tables are read whole).
+    for (const table of ['report_hours', 'report_days', 'report_conversion_facts', 'report_service_hist']) {
+      const [stats] = await h.sql(
+        `SELECT c.reltuples::bigint AS planned, (SELECT count(*) FROM ${table})::bigint AS actual FROM pg_class c WHERE c.relname = $1`,
+        [table],
+      );
+      expect([table, String(stats?.['planned'])]).toEqual([table, String(stats?.['actual'])]);
+    }
   }, 300_000);
 
   it('a rebuild runs in slices on several connections, and one stopped midway continues from its last finished slice to what a clean rebuild gives', async () => {
@@ -557,6 +581,17 @@ describe('reports on the hand-computed fixture', () => {
     const all = await report(`/api/reports/service?${range}`);
     expect(Number(obj(service['summary'])['opened'])).toBeGreaterThan(0);
     expect(Number(obj(service['summary'])['opened'])).toBeLessThan(Number(obj(all['summary'])['opened']));
+    // The service figures per tag are the histograms of the events stored with the tag: Piotr's, as many as he has.
+    const [piotrs] = await h.sql(
+      `SELECT count(*) FILTER (WHERE e.kind = 'opened')::int AS opened, count(*) FILTER (WHERE e.kind = 'reply')::int AS replies
+         FROM report_service_events e JOIN conversations k ON k.id = e.conversation_id
+        WHERE k.contact_id = $1 AND e.at >= $2 AND e.at < $3 AND 'vip' = ANY (e.tags)`,
+      [piotr?.['id'], REPORT_FIXTURE.from, REPORT_FIXTURE.to],
+    );
+    expect(Number(obj(service['summary'])['opened'])).toBe(Number(piotrs?.['opened']));
+    expect(obj(obj(service['summary'])['reply'])['count']).toBe(Number(piotrs?.['replies']));
+    const trafficOpened = Number(obj(traffic['totals'])['opened']);
+    expect(trafficOpened).toBe(Number(piotrs?.['opened']));
     // New messages of a tagged contact reach the per-tag counts in the next round.
     const before = Number(obj(traffic['totals'])['inbound']);
     const [number] = await h.sql('SELECT id FROM whatsapp_numbers WHERE workspace_id = $1', [ws]);
@@ -573,6 +608,23 @@ describe('reports on the hand-computed fixture', () => {
       expect(JSON.stringify(refused.body)).toContain('tag');
     }
     expect((await h.workspace.admin.get(`/api/reports/messaging?${range}&by=flow&tag=vip`)).status).toBe(200);
+    // Tags that change after the events were counted: a recomputed event takes away what it added (the tags it stored) and
+    // adds itself with the contact's tags of now; the histograms stay what the stored events add up to.
+    const [conversation] = await h.sql('SELECT id, whatsapp_number_id FROM conversations WHERE contact_id = $1', [piotr?.['id']]);
+    await h.dataSource.query(`DELETE FROM contact_tags WHERE contact_id = $1 AND tag = 'vip'`, [piotr?.['id']]);
+    await h.dataSource.query(`INSERT INTO contact_tags (workspace_id, contact_id, tag) VALUES ($1, $2, 'gold')`, [ws, piotr?.['id']]);
+    await h.dataSource.query(
+      `INSERT INTO messages (workspace_id, contact_id, whatsapp_number_id, conversation_id, direction, wamid, type, text, payload, occurred_at)
+       VALUES ($1, $2, $3, $4, 'inbound', 'wamid.retagged.1', 'text', 'ancora io', '{}', $5)`,
+      [ws, piotr?.['id'], conversation?.['whatsapp_number_id'], conversation?.['id'], '2026-03-09T08:00:00Z'],
+    );
+    await rollups.drain();
+    expect(await h.sql(HIST_STORED, [ws])).toEqual(await h.sql(HIST_FROM_EVENTS, [ws]));
+    expect(Number(obj((await report(`/api/reports/service?${range}&tag=gold`))['summary'])['opened'])).toBeGreaterThan(0);
+    await h.dataSource.query(`DELETE FROM contact_tags WHERE contact_id = $1 AND tag = 'gold'`, [piotr?.['id']]);
+    await h.dataSource.query(`INSERT INTO contact_tags (workspace_id, contact_id, tag) VALUES ($1, $2, 'vip')`, [ws, piotr?.['id']]);
+    await rollups.rebuild(ws);
+    expect(Number(obj((await report(`/api/reports/service?${range}&tag=gold`))['summary'])['opened'])).toBe(0);
   });
 
   it('business hours per weekday: a day’s own hours are saved and audited alone; a close before the open is a 400 naming it', async () => {

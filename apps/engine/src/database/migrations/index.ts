@@ -48,6 +48,8 @@ import { ReportRebuildSlices1765276000002 } from './1765276000002-report-rebuild
 import { ExplorerEmptyCombinationIndexes1765281000000 } from './1765281000000-explorer-empty-combination-indexes';
 import { CrmOutboxNotify1765282000000 } from './1765282000000-crm-outbox-notify';
 import { ContactTagsListOrder1765282000001 } from './1765282000001-contact-tags-list-order';
+import { ReportServiceTagHistograms1765280000000 } from './1765280000000-report-service-tag-histograms';
+import { ReportTagDays1765280000001 } from './1765280000001-report-tag-days';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -101,4 +103,6 @@ export const MIGRATIONS = [
   ExplorerEmptyCombinationIndexes1765281000000,
   CrmOutboxNotify1765282000000,
   ContactTagsListOrder1765282000001,
+  ReportServiceTagHistograms1765280000000,
+  ReportTagDays1765280000001,
 ];

@@ -42,7 +42,8 @@ export function ServiceBody({ report }: { report: ServiceReport }) {
       </dl>
       <p className={styles.note}>
         Medians and p90 are read from duration histograms (buckets 1/16 of an octave wide): each is within 4.5% of the exact value, and
-        exact when the durations around it are equal. Durations under 1 second count as 0. With a tag filter they are exact.
+        exact when the durations around it are equal. Durations under 1 second count as 0. With a tag filter, the same histograms kept per
+        tag (the tags a contact had when its conversation was counted).
       </p>
       <h2>Reply time per agent</h2>
       <p className={styles.note}>Agents whose median reply time passes {threshold} minutes are flagged.</p>
