@@ -1,3 +1,5 @@
+import { connect, createServer, type Socket } from 'node:net';
+import { Client } from 'pg';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { z } from 'zod';
 import { isTransientDatabaseError } from '../database/transient-database-error';
@@ -79,5 +81,60 @@ describe('preparedSqlRows (named prepared statements for the per-message stateme
     expect(await preparedSqlRow(dataSource, z.object({ v: z.string() }), 'SELECT v FROM prepared_sql_spec WHERE id = $1', [7])).toEqual({
       v: 'x',
     });
+  });
+
+  it('fails the statement, not the process, when the server ends its connection mid-statement, and the pool goes on', async () => {
+    const admin = new Client({ connectionString: testServerUrl() });
+    await admin.connect();
+    try {
+      const sleeping = preparedSqlRow(dataSource, z.object({ slept: z.string() }), 'SELECT pg_sleep($1)::text AS slept', [30]).catch(
+        (error: unknown) => error,
+      );
+      // Ended as a restart or a crash ends it: the server closes the session while the statement runs.
+      let ended = 0;
+      for (let attempt = 0; attempt < 100 && ended === 0; attempt += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        const result = await admin.query<{ ended: boolean }>(
+          `SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep($1)%' AND pid <> pg_backend_pid()`,
+        );
+        ended = result.rows.filter((row) => row.ended).length;
+      }
+      expect(ended).toBe(1);
+      expect(await sleeping).toBeInstanceOf(QueryFailedError);
+      expect(await preparedSqlRow(dataSource, z.object({ n: z.number() }), 'SELECT $1::int AS n', [5])).toEqual({ n: 5 });
+    } finally {
+      await admin.end();
+    }
+  });
+
+  it('survives a connection whose socket closes mid-statement with no word from the server (a crashed server)', async () => {
+    // A proxy in front of PostgreSQL, so the test can cut the socket as a crashed server does (no FATAL message).
+    const target = new URL(testServerUrl());
+    const sockets = new Set<Socket>();
+    const proxy = createServer((inbound) => {
+      const outbound = connect(Number(target.port || 5432), target.hostname);
+      sockets.add(inbound).add(outbound);
+      inbound.pipe(outbound).pipe(inbound);
+      inbound.on('error', () => undefined);
+      outbound.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const address = proxy.address();
+    if (address === null || typeof address === 'string') throw new Error('no proxy port');
+    const viaProxy = new URL(testServerUrl());
+    viaProxy.port = String(address.port);
+    const cut = await new DataSource({ type: 'postgres', url: viaProxy.toString(), extra: { max: 1 } }).initialize();
+    try {
+      const sleeping = preparedSqlRow(cut, z.object({ slept: z.string() }), 'SELECT pg_sleep($1)::text AS slept', [2]).catch(
+        (error: unknown) => error,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      for (const socket of sockets) socket.destroy();
+      expect(await sleeping).toBeInstanceOf(QueryFailedError);
+      expect(await preparedSqlRow(cut, z.object({ n: z.number() }), 'SELECT $1::int AS n', [6])).toEqual({ n: 6 });
+    } finally {
+      await cut.destroy();
+      await new Promise((resolve) => proxy.close(resolve));
+    }
   });
 });

@@ -66,14 +66,23 @@ export async function preparedQuery(executor: PreparedExecutor, sql: string, par
     // Not pool.query(): it destroys the connection on any failed statement (a unique violation too), and with it
     // the statements prepared there; TypeORM's query() gives the connection back, and so does this.
     const client = await target.connect();
+    // pg-pool takes its own error listener off a client it hands out; a connection the server ends mid-statement
+    // (a restart, a crash, a full WAL volume) then emits 'error' with no listener, which ends the process. The
+    // statement's rejection below already carries that error, and the release drops the connection.
+    const onConnectionError = (): void => undefined;
+    client.on('error', onConnectionError);
     let result: QueryResult;
     try {
       result = await client.query(query);
     } catch (error) {
-      // A statement the server refused leaves the connection sound; anything else (a dropped socket) does not.
-      client.release(error instanceof DatabaseError ? undefined : error instanceof Error ? error : true);
+      // A statement the server refused (severity ERROR) leaves the connection sound; a FATAL or PANIC (the session
+      // ended by a shutdown, a crash, pg_terminate_backend) or a dropped socket does not, and the pool must drop it.
+      client.removeListener('error', onConnectionError);
+      const sound = error instanceof DatabaseError && error.severity === 'ERROR';
+      client.release(sound ? undefined : error instanceof Error ? error : true);
       throw error;
     }
+    client.removeListener('error', onConnectionError);
     client.release();
     return result;
   } catch (error) {
