@@ -231,7 +231,7 @@ describeInBrowser('inbox: a live conversation, takeover, resume, and the closed 
       await list.getByRole('link', { name: /Marco/ }).waitFor();
       await list.getByRole('link', { name: /Marco/ }).click();
       const composer = page.getByRole('form', { name: 'Composer' });
-      await composer.getByText(/The 24-hour window closed at .*WhatsApp only delivers approved templates/).waitFor();
+      await composer.getByText(/The 24-hour window closed (at|yesterday at|on) .*WhatsApp only delivers approved templates/).waitFor();
       expect(await composer.getByRole('textbox', { name: 'Reply' }).count()).toBe(0);
       await composer.getByLabel('Template').selectOption({ label: 'order_follow_up (en_US, utility)' });
       await composer.getByLabel('Parameter 1').fill('Marco');

@@ -13,7 +13,7 @@ import {
   type TimelineEntry,
   uploadSchema,
 } from '@/lib/inbox/inbox-api';
-import { untilLabel } from '@/lib/inbox/inbox-time';
+import { momentPhrase, untilLabel } from '@/lib/inbox/inbox-time';
 import { renderCannedReply } from '@/lib/inbox/render-canned-reply';
 import type { SessionUser } from '@/lib/session-user';
 import styles from './inbox.module.css';
@@ -190,7 +190,7 @@ export function Composer(props: ComposerProps) {
         <div className={styles.templatePicker}>
           <p className={styles.windowClosed} role="note">
             {!conversation.window.open && conversation.window.closedAt
-              ? `The 24-hour window closed at ${untilLabel(conversation.window.closedAt, props.now)}.`
+              ? `The 24-hour window closed ${momentPhrase(conversation.window.closedAt, props.now)}.`
               : 'This customer has never written to you.'}{' '}
             WhatsApp only delivers approved templates until the customer writes again.
           </p>
