@@ -103,6 +103,27 @@ const redisUrl = process.env['REDIS_URL'];
     await samePagesAsSql();
   });
 
+  it('marks each listed run stuck or not, as SQL finds it (running ones by their last change too)', async () => {
+    // One running run whose last change was an hour ago (stuck) and one changed a minute ago (not).
+    await h.sql(
+      `INSERT INTO executions (workspace_id, flow_id, flow_version_id, contact_id, status, current_node_id, started_at, updated_at)
+       SELECT $1, f.id, f.published_version_id, (SELECT id FROM contacts WHERE workspace_id = $1 LIMIT 1), 'running', 'reply',
+              $2::timestamptz - interval '1 minute' * g, $2::timestamptz - CASE WHEN g = 1 THEN interval '1 hour' ELSE interval '1 minute' END
+         FROM flows f, generate_series(1, 2) g WHERE f.id = $3`,
+      [s.workspace.id, clock.now(), flowId],
+    );
+    const stuck = new Set(await expected());
+    const rows = arr(obj((await s.admin.get('/api/executions?limit=200&status=running,waiting')).body)['data']).map(obj);
+    expect(rows.length).toBeGreaterThan(40);
+    expect(rows.filter((row) => row['stuck'] === true).length).toBeGreaterThan(20);
+    expect(rows.filter((row) => row['stuck'] === false).length).toBeGreaterThan(10);
+    for (const row of rows) expect({ id: row['id'], stuck: row['stuck'] }).toEqual({ id: row['id'], stuck: stuck.has(row['id']) });
+    const running = rows.filter((row) => row['status'] === 'running');
+    expect(running.map((row) => row['stuck']).sort()).toEqual([false, true]);
+    const detail = obj((await s.admin.get(`/api/executions/${str(running.find((row) => row['stuck'])?.['id'])}`)).body);
+    expect(detail['stuck']).toBe(true);
+  });
+
   it('pages thousands of stuck runs (the waiting runs walked newest first) as SQL finds them, with a time range', async () => {
     // Spread over 20 days from 9 days ago: some in the last week, most before it.
     await waitingRuns(3300, 60 * 24 * 9);

@@ -52,6 +52,9 @@ const executionView = z.object({
     .object({ number: z.number().int(), kind: z.enum(['published', 'test']) })
     .nullable()
     .meta({ description: 'The version it ran: a published number, or the draft revision a test run froze' }),
+  stuck: z.boolean().meta({
+    description: 'Active, and nothing happened for 15 minutes past when it should have (running with no step done, or a wait overdue)',
+  }),
 });
 const stepView = z.object({
   sequence: z.number().int(),

@@ -165,9 +165,11 @@ const versionRow = z.object({ id: z.string(), version: z.number(), kind: z.enum(
 interface ExecutionContext {
   contact: { id: string; name: string | null; phone: string | null } | null;
   version: { number: number; kind: 'published' | 'test' } | null;
+  /** Active, and nothing happened for STUCK_AFTER_MS past when it should have (the health strip's "stuck"). */
+  stuck: boolean;
 }
 
-const NO_CONTEXT: ExecutionContext = { contact: null, version: null };
+const NO_CONTEXT: ExecutionContext = { contact: null, version: null, stuck: false };
 
 const pendingWaitRow = z.object({
   node_id: z.string().nullable(),
@@ -240,11 +242,17 @@ export class ExecutionsService {
     if (!cancelled) throw new ConflictException(`Only an active execution can be cancelled (this one is ${execution.status}).`);
   }
 
-  /** The customer (name and number) and the version of each execution, in two queries for a whole page. */
+  /**
+   * The customer (name and number), the version and whether it is stuck, of
+   * each execution: a few queries for a whole page (the overdue waits only
+   * when the page has waiting runs).
+   */
   private async contexts(workspaceId: string, executions: readonly Execution[]): Promise<Map<string, ExecutionContext>> {
     const contactIds = [...new Set(executions.map((e) => e.contactId).filter((id): id is string => id !== null))];
     const versionIds = [...new Set(executions.map((e) => e.flowVersionId))];
-    const [contacts, versions] = await Promise.all([
+    const stuckBefore = new Date(this.clock.now().getTime() - STUCK_AFTER_MS);
+    const waitingIds = executions.filter((e) => e.status === 'waiting').map((e) => e.id);
+    const [contacts, versions, overdue] = await Promise.all([
       contactIds.length === 0
         ? []
         : sqlRows(
@@ -257,7 +265,17 @@ export class ExecutionsService {
         workspaceId,
         versionIds,
       ]),
+      waitingIds.length === 0
+        ? []
+        : sqlRows(
+            this.dataSource,
+            z.object({ execution_id: z.string() }),
+            `SELECT w.execution_id FROM waits w
+              WHERE w.workspace_id = $1 AND w.execution_id = ANY($2) AND w.execution_id IS NOT NULL AND w.status = 'waiting' AND w.due_at < $3`,
+            [workspaceId, waitingIds, stuckBefore],
+          ),
     ]);
+    const overdueIds = new Set(overdue.map((row) => row.execution_id));
     const contactById = new Map(contacts.map((c) => [c.id, c]));
     const versionById = new Map(versions.map((v) => [v.id, v]));
     const result = new Map<string, ExecutionContext>();
@@ -269,6 +287,9 @@ export class ExecutionsService {
           ? { id: contact.id, name: contact.display_name, phone: contact.phone_e164 ?? (contact.wa_id ? `+${contact.wa_id}` : null) }
           : null,
         version: version ? { number: version.version, kind: version.kind } : null,
+        stuck:
+          (execution.status === 'running' && execution.updatedAt < stuckBefore) ||
+          (execution.status === 'waiting' && overdueIds.has(execution.id)),
       });
     }
     return result;
@@ -625,6 +646,17 @@ export class ExecutionsService {
       if (!execution.test_mode) throw new ConflictException('Only a test run can skip its waits; live runs wait as the flow says.');
       const skipped = await this.store.skipTestWait(manager, id);
       if (!skipped) throw new ConflictException(`This test run is not waiting (it is ${execution.status}).`);
+      // Test runs are audited (issue 13), and hurrying one along is part of running it.
+      await this.audit.record(
+        {
+          workspaceId: principal.workspaceId,
+          actorUserId: principal.userId,
+          action: 'execution.wait_skipped',
+          subjectType: 'execution',
+          subjectId: id,
+        },
+        manager,
+      );
       return { contactId: execution.contact_id };
     });
   }

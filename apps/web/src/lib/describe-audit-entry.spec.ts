@@ -42,6 +42,9 @@ describe('audit entries as sentences', () => {
         }),
       ),
     ).toBe('Anna retried an execution from step reply on the latest version (v2 → v3)');
+    expect(describeAuditEntry(entry({ action: 'execution.wait_skipped', subjectType: 'execution', subjectLabel: null }))).toBe(
+      'Anna skipped the wait of a test run',
+    );
     expect(describeAuditEntry(entry({ action: 'user.login_failed', actor: null, details: { email: 'x@example.com' } }))).toBe(
       'Failed sign-in as x@example.com',
     );

@@ -69,6 +69,8 @@ export function describeAuditEntry(entry: AuditEntry): string {
       }`;
     case 'execution.cancelled':
       return `${who} cancelled an execution`;
+    case 'execution.wait_skipped':
+      return `${who} skipped the wait of a test run`;
     case 'executions.bulk_retry_started':
       return `${who} started a bulk retry of ${count ?? '?'} executions${d['onVersion'] === 'latest' ? ' on their latest versions' : ''}`;
     case 'executions.bulk_retry_finished':

@@ -19,6 +19,8 @@ export const executionSummarySchema = z.object({
     .object({ number: z.number(), kind: z.enum(['published', 'test']) })
     .nullable()
     .default(null),
+  /** Active, and nothing happened for 15 minutes past when it should have: the health strip's "stuck". */
+  stuck: z.boolean().default(false),
 });
 
 export const executionStepSchema = z.object({

@@ -43,6 +43,12 @@ export default async function ExecutionPage({ params }: { params: Promise<{ exec
           </nav>
           <h1>
             Execution: {describeStatus(run.status, run.endedReason)}
+            {run.stuck ? (
+              <>
+                {' '}
+                <span className={`badge ${styles.stuck}`}>Stuck</span>
+              </>
+            ) : null}
             {run.testMode ? (
               <>
                 {' '}
@@ -67,6 +73,7 @@ export default async function ExecutionPage({ params }: { params: Promise<{ exec
             status={run.status}
             version={run.version?.kind === 'published' ? run.version.number : null}
             latestVersion={flow.ok && !run.testMode ? (flow.data.publishedVersion?.version ?? null) : null}
+            canSkipWait={run.testMode && run.status === 'waiting' && run.pendingWait !== null}
           />
         ) : null}
       </div>
