@@ -137,6 +137,9 @@ describeInBrowser('the admin console at 1280x720: every admin screen, and the "n
     expect(await page.getByText('Error 131026').count()).toBeGreaterThan(0);
     await page.getByRole('button', { name: 'Retry from failed step' }).waitFor();
     await page.getByRole('link', { name: 'Open on canvas' }).waitFor();
+    // The send it tried, under its idempotency key, and how it ended.
+    const effects = page.getByRole('table', { name: 'Side effects of Send the price' });
+    expect(await effects.getByRole('row').nth(1).innerText()).toMatch(/whatsapp[\s\S]*failed · 131026/);
     expect(await overflow(page)).toBe(0);
     await screenshot(page, 'admin-tour-execution-detail');
   });

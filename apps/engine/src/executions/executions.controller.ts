@@ -84,6 +84,21 @@ const executionDetailView = executionView.extend({
     })
     .nullable(),
   steps: z.array(stepView),
+  sideEffects: z
+    .array(
+      z.object({
+        idempotencyKey: z.string(),
+        nodeId: z.string().nullable(),
+        kind: z.string(),
+        status: z.enum(['pending', 'succeeded', 'failed', 'unknown']),
+        code: z.string().nullable(),
+        message: z.string().nullable(),
+        wamid: z.string().nullable(),
+        createdAt: z.iso.datetime(),
+        updatedAt: z.iso.datetime(),
+      }),
+    )
+    .meta({ description: 'Its outbound calls (sends, CRM writes) under their idempotency keys, with their outcome; never the request' }),
 });
 const executionPage = z.object({
   data: z.array(executionView),

@@ -171,6 +171,18 @@ interface ExecutionContext {
 
 const NO_CONTEXT: ExecutionContext = { contact: null, version: null, stuck: false };
 
+const sideEffectRow = z.object({
+  idempotency_key: z.string(),
+  node_id: z.string().nullable(),
+  kind: z.string(),
+  status: z.enum(['pending', 'succeeded', 'failed', 'unknown']),
+  code: z.string().nullable(),
+  message: z.string().nullable(),
+  wamid: z.string().nullable(),
+  created_at: z.date(),
+  updated_at: z.date(),
+});
+
 const pendingWaitRow = z.object({
   node_id: z.string().nullable(),
   kind: z.enum(['delay', 'until', 'event', 'retry', 'hold', 'debounce']),
@@ -604,7 +616,7 @@ export class ExecutionsService {
   async get(workspaceId: string, id: string) {
     const execution = await this.dataSource.getRepository(Execution).findOne({ where: { id, workspaceId } });
     if (!execution) throw new NotFoundException('No such execution in this workspace.');
-    const [steps, wait] = await Promise.all([
+    const [steps, wait, sideEffects] = await Promise.all([
       this.dataSource.getRepository(ExecutionStep).find({ where: { executionId: id, workspaceId }, order: { sequence: 'ASC' } }),
       sqlRow(
         this.dataSource,
@@ -612,12 +624,38 @@ export class ExecutionsService {
         `SELECT node_id, kind, due_at, event_type FROM waits WHERE execution_id = $1 AND status = 'waiting' ORDER BY created_at DESC LIMIT 1`,
         [id],
       ),
+      // The outbound calls it made (sends, CRM writes) under their idempotency keys, with their outcome: never the
+      // request (the step's input shows what was asked), only the result's code, message and WhatsApp message id.
+      sqlRows(
+        this.dataSource,
+        sideEffectRow,
+        `SELECT idempotency_key, node_id, kind, status, result->>'code' AS code, result->>'message' AS message,
+                result->>'wamid' AS wamid, created_at, updated_at
+           FROM side_effects WHERE execution_id = $1 AND workspace_id = $2 ORDER BY created_at, idempotency_key`,
+        [id, workspaceId],
+      ),
     ]);
     const pendingWait = wait
       ? { nodeId: wait.node_id, kind: wait.kind, dueAt: wait.due_at?.toISOString() ?? null, eventType: wait.event_type }
       : null;
     const contexts = await this.contexts(workspaceId, [execution]);
-    return { ...viewExecution(execution), ...(contexts.get(execution.id) ?? NO_CONTEXT), pendingWait, steps: steps.map(viewStep) };
+    return {
+      ...viewExecution(execution),
+      ...(contexts.get(execution.id) ?? NO_CONTEXT),
+      pendingWait,
+      steps: steps.map(viewStep),
+      sideEffects: sideEffects.map((effect) => ({
+        idempotencyKey: effect.idempotency_key,
+        nodeId: effect.node_id,
+        kind: effect.kind,
+        status: effect.status,
+        code: effect.code,
+        message: effect.message,
+        wamid: effect.wamid,
+        createdAt: effect.created_at.toISOString(),
+        updatedAt: effect.updated_at.toISOString(),
+      })),
+    };
   }
 
   /** The exact flow version an execution ran (published, or the draft frozen for a test run), for replaying it. */
