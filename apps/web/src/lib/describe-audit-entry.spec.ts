@@ -42,6 +42,17 @@ describe('audit entries as sentences', () => {
         }),
       ),
     ).toBe('Anna retried an execution from step reply on the latest version (v2 → v3)');
+    expect(
+      describeAuditEntry(
+        entry({ action: 'automation.paused', subjectType: 'contact', subjectLabel: 'Bo', details: { until: '2026-03-02T18:00:00.000Z' } }),
+      ),
+    ).toBe('Anna paused automation for the contact Bo until 2026-03-02 18:00 UTC');
+    expect(describeAuditEntry(entry({ action: 'automation.paused', subjectType: 'flow', details: { until: null } }))).toBe(
+      'Anna paused automation for the flow High intent until resumed',
+    );
+    expect(describeAuditEntry(entry({ action: 'automation.resumed', subjectType: 'workspace', subjectLabel: null }))).toBe(
+      'Anna resumed automation for the whole workspace',
+    );
     expect(describeAuditEntry(entry({ action: 'execution.wait_skipped', subjectType: 'execution', subjectLabel: null }))).toBe(
       'Anna skipped the wait of a test run',
     );
