@@ -547,8 +547,8 @@ export class ExecutionsService {
    * newest first. With the contacts a search matched, each contact's runs are
    * read by the contact index in two short steps: each contact's newest
    * matching run, whose (limit + 1)-th newest start bounds the page from below
-   * (that many runs start at it or later), then each contact's runs from that
-   * start on, merged. Ordering every run of a few hundred contacts cost
+   * (that many runs start at it or later), then the runs from that start on of
+   * each contact whose newest run reaches it, merged. Ordering every run of a few hundred contacts cost
    * seconds, and each one's first page's worth 0.6 s at 1,111 contacts.
    */
   private pagePartSql(workspaceId: string, filter: ExecutionFilter, plan: ReadPlan): [string, unknown[]] {
@@ -571,10 +571,14 @@ export class ExecutionsService {
     parameters.push(plan.contactIds);
     const contacts = `unnest(CAST($${parameters.length} AS uuid[])) AS matched(id)`;
     return [
-      `WITH bound AS (
-         SELECT coalesce((SELECT n.started_at FROM ${contacts} CROSS JOIN LATERAL (${newest}) n
-                           ORDER BY n.started_at DESC LIMIT 1 OFFSET ${filter.limit}), '-infinity') AS since)
-       SELECT p.id, p.started_at FROM ${contacts} CROSS JOIN LATERAL (${page}) p
+      // The second step reads only the contacts whose newest run is at or after the bound: the others have none there
+      // (with 1,000 matched contacts, one probe each instead of two).
+      `WITH newest AS MATERIALIZED (
+         SELECT matched.id, n.started_at FROM ${contacts} CROSS JOIN LATERAL (${newest}) n),
+       bound AS (
+         SELECT coalesce((SELECT started_at FROM newest ORDER BY started_at DESC LIMIT 1 OFFSET ${filter.limit}), '-infinity') AS since)
+       SELECT p.id, p.started_at FROM newest matched CROSS JOIN LATERAL (${page}) p
+        WHERE matched.started_at >= (SELECT since FROM bound)
         ORDER BY p.started_at DESC, p.id DESC LIMIT ${filter.limit + 1}`,
       parameters,
     ];
