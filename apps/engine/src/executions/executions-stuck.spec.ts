@@ -4,6 +4,7 @@ import { priceReplyFlow } from '../test-support/flow-fixtures';
 import { arr, obj, str } from '../test-support/json';
 import { ManualClock } from '../test-support/manual-clock';
 import { Scenario } from '../test-support/scenario';
+import { BulkExecutionsService } from './bulk/bulk-executions.service';
 
 // The API alone (work goes to Redis, no worker takes it), so overdue waits stay overdue while the test looks: in a
 // whole engine the wait timer resumes them within a poll.
@@ -122,6 +123,35 @@ const redisUrl = process.env['REDIS_URL'];
     expect(running.map((row) => row['stuck']).sort()).toEqual([false, true]);
     const detail = obj((await s.admin.get(`/api/executions/${str(running.find((row) => row['stuck'])?.['id'])}`)).body);
     expect(detail['stuck']).toBe(true);
+  });
+
+  it("cancels exactly the stuck runs from the strip's filter: counted first, then the job", async () => {
+    const stuck = await expected();
+    const notStuck = (
+      await h.sql(`SELECT id FROM executions WHERE workspace_id = $1 AND status IN ('running', 'waiting') AND NOT (id = ANY($2))`, [
+        s.workspace.id,
+        stuck,
+      ])
+    ).map((row) => row['id']);
+    expect(notStuck.length).toBeGreaterThan(0);
+    const preview = await s.admin.post('/api/executions/bulk/preview', { action: 'cancel', filter: { stuck: 'true' }, excluded: [] });
+    expect(preview.status).toBe(200);
+    expect(obj(preview.body)['count']).toBe(stuck.length);
+    const job = await s.admin.post('/api/executions/bulk/jobs', {
+      action: 'cancel',
+      filter: { stuck: 'true' },
+      excluded: [],
+      expectedCount: stuck.length,
+      requestKey: 'cancel-stuck-0001',
+    });
+    expect(job.status).toBe(202);
+    await h.app.get(BulkExecutionsService).whenIdle();
+    const statuses = await h.sql(`SELECT status, count(*)::int AS n FROM executions WHERE id = ANY($1) GROUP BY status`, [stuck]);
+    expect(statuses).toEqual([{ status: 'cancelled', n: stuck.length }]);
+    expect(await h.count('executions', `id = ANY('{${notStuck.join(',')}}'::uuid[]) AND status IN ('running', 'waiting')`)).toBe(
+      notStuck.length,
+    );
+    expect(await expected()).toEqual([]);
   });
 
   it('pages thousands of stuck runs (the waiting runs walked newest first) as SQL finds them, with a time range', async () => {

@@ -61,6 +61,15 @@ describe('audit entries as sentences', () => {
     );
   });
 
+  it('says what an agent sent to whom, never the words', () => {
+    const message = (details: Record<string, unknown>) =>
+      describeAuditEntry(entry({ action: 'conversation.agent_message', subjectType: 'contact', subjectLabel: 'Giulia', details }));
+    expect(message({ type: 'text' })).toBe('Anna sent a message to Giulia');
+    expect(message({ type: 'template', template: 'order_ready', language: 'it' })).toBe('Anna sent the template order_ready to Giulia');
+    expect(message({ type: 'image' })).toBe('Anna sent an image to Giulia');
+    expect(message({ type: 'document' })).toBe('Anna sent a document to Giulia');
+  });
+
   it('names an API key by name and prefix when a change was made with one', () => {
     expect(
       describeAuditEntry(

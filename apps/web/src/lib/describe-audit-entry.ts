@@ -33,6 +33,15 @@ function pauseUntil(value: unknown): string {
   return Number.isNaN(at.getTime()) ? '' : ` until ${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
+/** "a message", "the template order_ready", "an image", "a document". */
+function agentMessageKind(details: Record<string, unknown>): string {
+  const template = text(details['template']);
+  if (template) return `the template ${template}`;
+  const type = text(details['type']);
+  if (type === null || type === 'text') return 'a message';
+  return `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`;
+}
+
 /**
  * The entry as a sentence: "Anna published High intent v4". Actions this
  * page does not know yet read "Anna: flow.something on …", never nothing.
@@ -115,6 +124,8 @@ export function describeAuditEntry(entry: AuditEntry): string {
       return `${who} removed ${text(d['email']) ?? subject(entry)} from a workspace`;
     case 'user.switched_workspace':
       return `${who} switched to this workspace`;
+    case 'conversation.agent_message':
+      return `${who} sent ${agentMessageKind(d)} to ${subject(entry)}`;
     default:
       return `${who}: ${entry.action} on ${subject(entry)}`;
   }

@@ -51,7 +51,7 @@ export default async function ExplorerPage({ searchParams }: { searchParams: Pro
         </div>
       </div>
       {health.ok ? (
-        <HealthStrip health={health.data} parked={parked.ok ? parked.data.data : null} timeZone={timeZone} />
+        <HealthStrip health={health.data} parked={parked.ok ? parked.data.data : null} timeZone={timeZone} canActOnStuck={isAdmin} />
       ) : (
         <ErrorNotice problem={health.problem} />
       )}
