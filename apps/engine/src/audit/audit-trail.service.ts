@@ -122,6 +122,8 @@ export class AuditTrailService {
                 WHEN 'flow' THEN (SELECT f.name FROM flows f WHERE f.workspace_id = a.workspace_id AND f.id::text = a.subject_id)
                 WHEN 'user' THEN (SELECT coalesce(nullif(s.display_name, ''), s.email) FROM users s WHERE s.workspace_id = a.workspace_id AND s.id::text = a.subject_id)
                 WHEN 'api_key' THEN (SELECT k.name FROM api_keys k WHERE k.workspace_id = a.workspace_id AND k.id::text = a.subject_id)
+                WHEN 'contact' THEN (SELECT coalesce(nullif(c.display_name, ''), c.phone_e164, c.wa_id) FROM contacts c
+                                      WHERE c.workspace_id = a.workspace_id AND c.id::text = a.subject_id)
               END AS subject_label
          FROM audit_log a LEFT JOIN users u ON u.id = a.actor_user_id
         WHERE ${conditions}

@@ -3,6 +3,7 @@ import type { OutboundWhatsAppMessage, SendWhatsAppResult } from '@parley/node-s
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
+import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../auth/principal';
 import { Clock } from '../common/clock';
 import { sqlRow } from '../database/sql-rows';
@@ -83,6 +84,7 @@ export class ConversationReplyService {
     private readonly dispatcher: Dispatcher,
     private readonly reads: ConversationReadsService,
     private readonly clock: Clock,
+    private readonly audit: AuditService,
   ) {}
 
   async reply(principal: Principal, conversationId: string, reply: Reply, idempotencyKey: string | undefined): Promise<ReplyOutcome> {
@@ -109,6 +111,21 @@ export class ConversationReplyService {
             until,
             reason: 'An agent took over the conversation',
             actor: { kind: 'agent_message', userId: principal.userId },
+          });
+          // Here, not after the send: this runs once per message that leaves (a retry with the same
+          // Idempotency-Key finds the first send and never gets here), and before it leaves, so a crash
+          // after the Cloud API call cannot lose the entry. The words stay in the message, not the trail.
+          await this.audit.record({
+            workspaceId: principal.workspaceId,
+            actorUserId: principal.userId,
+            action: 'conversation.agent_message',
+            subjectType: 'contact',
+            subjectId: conversation.contact_id,
+            details: {
+              conversationId,
+              type: reply.type,
+              ...(reply.type === 'template' ? { template: reply.template.name, language: reply.template.language } : {}),
+            },
           });
         },
       })

@@ -264,6 +264,29 @@ describe('conversations API', () => {
     expect(await h.count('automation_pauses', 'ended_at IS NULL')).toBe(1);
   });
 
+  it('audits each agent message once, even when the same Idempotency-Key is sent twice', async () => {
+    const id = str((await conversationOf('393330000001'))['id']);
+    const auditedBefore = await h.count('audit_log', "action = 'conversation.agent_message'");
+    const send = () =>
+      fetch(`${h.url}/api/conversations/${id}/messages`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${support.token ?? ''}`, 'content-type': 'application/json', 'idempotency-key': 'reply-once' },
+        body: JSON.stringify({ type: 'text', text: 'Sent once, whatever the network does.' }),
+      });
+    expect((await send()).status).toBe(201);
+    expect((await send()).status).toBe(201);
+    expect(h.simulator.state.sent.filter((m) => obj(m.body['text'])['body'] === 'Sent once, whatever the network does.')).toHaveLength(1);
+    expect(await h.count('audit_log', "action = 'conversation.agent_message'")).toBe(auditedBefore + 1);
+    const trail = arr(obj((await h.workspace.admin.get('/api/audit?action=conversation.agent_message')).body)['data']).map(obj);
+    expect(trail[0]).toMatchObject({
+      action: 'conversation.agent_message',
+      subjectType: 'contact',
+      subjectLabel: 'Customer 01',
+      details: { conversationId: id, type: 'text' },
+    });
+    expect(JSON.stringify(trail[0])).not.toContain('whatever the network does');
+  });
+
   it('keeps notes private, records who did what, and marks messages read per agent', async () => {
     const id = str((await conversationOf('393330000001'))['id']);
     const note = await support.post(`/api/conversations/${id}/notes`, { text: 'VIP customer, be nice' });

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
 import { PausesModule } from '../pauses/pauses.module';
 import { StreamController } from '../stream/stream.controller';
 import { StreamHub } from '../stream/stream-hub.service';
@@ -14,7 +15,7 @@ import { MediaController } from './media/media.controller';
 
 /** The support console's API (processes that serve the API): conversations, canned replies, media, the live stream. */
 @Module({
-  imports: [ConversationsCoreModule, ConversationsMediaModule, PausesModule, WhatsAppModule, WorkspacesModule],
+  imports: [AuditModule, ConversationsCoreModule, ConversationsMediaModule, PausesModule, WhatsAppModule, WorkspacesModule],
   controllers: [ConversationsController, CannedRepliesController, MediaController, StreamController],
   providers: [ConversationReadsService, ConversationReplyService, StreamHub],
 })

@@ -4,6 +4,7 @@ import { priceReplyFlow } from '../test-support/flow-fixtures';
 import { arr, obj, str } from '../test-support/json';
 import { ManualClock } from '../test-support/manual-clock';
 import { Scenario } from '../test-support/scenario';
+import { BulkExecutionsService } from './bulk/bulk-executions.service';
 
 // The API alone (work goes to Redis, no worker takes it), so overdue waits stay overdue while the test looks: in a
 // whole engine the wait timer resumes them within a poll.
@@ -101,6 +102,56 @@ const redisUrl = process.env['REDIS_URL'];
     expect(few).toBeGreaterThan(30);
     expect(few).toBeLessThan(60);
     await samePagesAsSql();
+  });
+
+  it('marks each listed run stuck or not, as SQL finds it (running ones by their last change too)', async () => {
+    // One running run whose last change was an hour ago (stuck) and one changed a minute ago (not).
+    await h.sql(
+      `INSERT INTO executions (workspace_id, flow_id, flow_version_id, contact_id, status, current_node_id, started_at, updated_at)
+       SELECT $1, f.id, f.published_version_id, (SELECT id FROM contacts WHERE workspace_id = $1 LIMIT 1), 'running', 'reply',
+              $2::timestamptz - interval '1 minute' * g, $2::timestamptz - CASE WHEN g = 1 THEN interval '1 hour' ELSE interval '1 minute' END
+         FROM flows f, generate_series(1, 2) g WHERE f.id = $3`,
+      [s.workspace.id, clock.now(), flowId],
+    );
+    const stuck = new Set(await expected());
+    const rows = arr(obj((await s.admin.get('/api/executions?limit=200&status=running,waiting')).body)['data']).map(obj);
+    expect(rows.length).toBeGreaterThan(40);
+    expect(rows.filter((row) => row['stuck'] === true).length).toBeGreaterThan(20);
+    expect(rows.filter((row) => row['stuck'] === false).length).toBeGreaterThan(10);
+    for (const row of rows) expect({ id: row['id'], stuck: row['stuck'] }).toEqual({ id: row['id'], stuck: stuck.has(row['id']) });
+    const running = rows.filter((row) => row['status'] === 'running');
+    expect(running.map((row) => row['stuck']).sort()).toEqual([false, true]);
+    const detail = obj((await s.admin.get(`/api/executions/${str(running.find((row) => row['stuck'])?.['id'])}`)).body);
+    expect(detail['stuck']).toBe(true);
+  });
+
+  it("cancels exactly the stuck runs from the strip's filter: counted first, then the job", async () => {
+    const stuck = await expected();
+    const notStuck = (
+      await h.sql(`SELECT id FROM executions WHERE workspace_id = $1 AND status IN ('running', 'waiting') AND NOT (id = ANY($2))`, [
+        s.workspace.id,
+        stuck,
+      ])
+    ).map((row) => row['id']);
+    expect(notStuck.length).toBeGreaterThan(0);
+    const preview = await s.admin.post('/api/executions/bulk/preview', { action: 'cancel', filter: { stuck: 'true' }, excluded: [] });
+    expect(preview.status).toBe(200);
+    expect(obj(preview.body)['count']).toBe(stuck.length);
+    const job = await s.admin.post('/api/executions/bulk/jobs', {
+      action: 'cancel',
+      filter: { stuck: 'true' },
+      excluded: [],
+      expectedCount: stuck.length,
+      requestKey: 'cancel-stuck-0001',
+    });
+    expect(job.status).toBe(202);
+    await h.app.get(BulkExecutionsService).whenIdle();
+    const statuses = await h.sql(`SELECT status, count(*)::int AS n FROM executions WHERE id = ANY($1) GROUP BY status`, [stuck]);
+    expect(statuses).toEqual([{ status: 'cancelled', n: stuck.length }]);
+    expect(await h.count('executions', `id = ANY('{${notStuck.join(',')}}'::uuid[]) AND status IN ('running', 'waiting')`)).toBe(
+      notStuck.length,
+    );
+    expect(await expected()).toEqual([]);
   });
 
   it('pages thousands of stuck runs (the waiting runs walked newest first) as SQL finds them, with a time range', async () => {

@@ -81,6 +81,30 @@ describe('execution log: filters and pages', () => {
     expect(detail).toMatchObject({ contact: { name: 'Customer 3', phone: '+393334000003' }, version: { number: 1, kind: 'published' } });
   });
 
+  it("shows each execution's side effects with their idempotency keys and outcomes, as stored, never the request", async () => {
+    const [failed] = await list(`status=failed`);
+    const [succeeded] = await list(`contactId=${anna}&flowId=${priceFlow}`);
+    for (const execution of [failed, succeeded]) {
+      const id = str(execution?.['id']);
+      const shown = arr(obj((await s.admin.get(`/api/executions/${id}`)).body)['sideEffects']).map(obj);
+      const stored = await h.sql(
+        `SELECT idempotency_key, node_id, kind, status, result FROM side_effects WHERE execution_id = $1 ORDER BY created_at, idempotency_key`,
+        [id],
+      );
+      expect(stored.length).toBeGreaterThan(0);
+      expect(shown.map((e) => [e['idempotencyKey'], e['nodeId'], e['kind'], e['status']])).toEqual(
+        stored.map((r) => [r['idempotency_key'], r['node_id'], r['kind'], r['status']]),
+      );
+      for (const effect of shown) expect(Object.keys(effect)).not.toContain('request');
+    }
+    const failedEffects = arr(obj((await s.admin.get(`/api/executions/${str(failed?.['id'])}`)).body)['sideEffects']).map(obj);
+    expect(failedEffects).toEqual([expect.objectContaining({ nodeId: 'reply', status: 'failed', code: '131026', wamid: null })]);
+    const sent = arr(obj((await s.admin.get(`/api/executions/${str(succeeded?.['id'])}`)).body)['sideEffects']).map(obj);
+    expect(sent).toEqual([
+      expect.objectContaining({ nodeId: 'reply', status: 'succeeded', code: null, wamid: expect.stringMatching(/^wamid\./) }),
+    ]);
+  });
+
   it('filters by a time range, start inclusive and end exclusive', async () => {
     const rows = await list(`flowId=${priceFlow}&from=2026-03-02T11:00:00Z&to=2026-03-02T14:00:00Z`);
     expect(rows).toHaveLength(3);

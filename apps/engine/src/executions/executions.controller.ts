@@ -52,6 +52,9 @@ const executionView = z.object({
     .object({ number: z.number().int(), kind: z.enum(['published', 'test']) })
     .nullable()
     .meta({ description: 'The version it ran: a published number, or the draft revision a test run froze' }),
+  stuck: z.boolean().meta({
+    description: 'Active, and nothing happened for 15 minutes past when it should have (running with no step done, or a wait overdue)',
+  }),
 });
 const stepView = z.object({
   sequence: z.number().int(),
@@ -81,6 +84,21 @@ const executionDetailView = executionView.extend({
     })
     .nullable(),
   steps: z.array(stepView),
+  sideEffects: z
+    .array(
+      z.object({
+        idempotencyKey: z.string(),
+        nodeId: z.string().nullable(),
+        kind: z.string(),
+        status: z.enum(['pending', 'succeeded', 'failed', 'unknown']),
+        code: z.string().nullable(),
+        message: z.string().nullable(),
+        wamid: z.string().nullable(),
+        createdAt: z.iso.datetime(),
+        updatedAt: z.iso.datetime(),
+      }),
+    )
+    .meta({ description: 'Its outbound calls (sends, CRM writes) under their idempotency keys, with their outcome; never the request' }),
 });
 const executionPage = z.object({
   data: z.array(executionView),

@@ -165,9 +165,23 @@ const versionRow = z.object({ id: z.string(), version: z.number(), kind: z.enum(
 interface ExecutionContext {
   contact: { id: string; name: string | null; phone: string | null } | null;
   version: { number: number; kind: 'published' | 'test' } | null;
+  /** Active, and nothing happened for STUCK_AFTER_MS past when it should have (the health strip's "stuck"). */
+  stuck: boolean;
 }
 
-const NO_CONTEXT: ExecutionContext = { contact: null, version: null };
+const NO_CONTEXT: ExecutionContext = { contact: null, version: null, stuck: false };
+
+const sideEffectRow = z.object({
+  idempotency_key: z.string(),
+  node_id: z.string().nullable(),
+  kind: z.string(),
+  status: z.enum(['pending', 'succeeded', 'failed', 'unknown']),
+  code: z.string().nullable(),
+  message: z.string().nullable(),
+  wamid: z.string().nullable(),
+  created_at: z.date(),
+  updated_at: z.date(),
+});
 
 const pendingWaitRow = z.object({
   node_id: z.string().nullable(),
@@ -240,11 +254,17 @@ export class ExecutionsService {
     if (!cancelled) throw new ConflictException(`Only an active execution can be cancelled (this one is ${execution.status}).`);
   }
 
-  /** The customer (name and number) and the version of each execution, in two queries for a whole page. */
+  /**
+   * The customer (name and number), the version and whether it is stuck, of
+   * each execution: a few queries for a whole page (the overdue waits only
+   * when the page has waiting runs).
+   */
   private async contexts(workspaceId: string, executions: readonly Execution[]): Promise<Map<string, ExecutionContext>> {
     const contactIds = [...new Set(executions.map((e) => e.contactId).filter((id): id is string => id !== null))];
     const versionIds = [...new Set(executions.map((e) => e.flowVersionId))];
-    const [contacts, versions] = await Promise.all([
+    const stuckBefore = new Date(this.clock.now().getTime() - STUCK_AFTER_MS);
+    const waitingIds = executions.filter((e) => e.status === 'waiting').map((e) => e.id);
+    const [contacts, versions, overdue] = await Promise.all([
       contactIds.length === 0
         ? []
         : sqlRows(
@@ -257,7 +277,17 @@ export class ExecutionsService {
         workspaceId,
         versionIds,
       ]),
+      waitingIds.length === 0
+        ? []
+        : sqlRows(
+            this.dataSource,
+            z.object({ execution_id: z.string() }),
+            `SELECT w.execution_id FROM waits w
+              WHERE w.workspace_id = $1 AND w.execution_id = ANY($2) AND w.execution_id IS NOT NULL AND w.status = 'waiting' AND w.due_at < $3`,
+            [workspaceId, waitingIds, stuckBefore],
+          ),
     ]);
+    const overdueIds = new Set(overdue.map((row) => row.execution_id));
     const contactById = new Map(contacts.map((c) => [c.id, c]));
     const versionById = new Map(versions.map((v) => [v.id, v]));
     const result = new Map<string, ExecutionContext>();
@@ -269,6 +299,9 @@ export class ExecutionsService {
           ? { id: contact.id, name: contact.display_name, phone: contact.phone_e164 ?? (contact.wa_id ? `+${contact.wa_id}` : null) }
           : null,
         version: version ? { number: version.version, kind: version.kind } : null,
+        stuck:
+          (execution.status === 'running' && execution.updatedAt < stuckBefore) ||
+          (execution.status === 'waiting' && overdueIds.has(execution.id)),
       });
     }
     return result;
@@ -514,8 +547,8 @@ export class ExecutionsService {
    * newest first. With the contacts a search matched, each contact's runs are
    * read by the contact index in two short steps: each contact's newest
    * matching run, whose (limit + 1)-th newest start bounds the page from below
-   * (that many runs start at it or later), then each contact's runs from that
-   * start on, merged. Ordering every run of a few hundred contacts cost
+   * (that many runs start at it or later), then the runs from that start on of
+   * each contact whose newest run reaches it, merged. Ordering every run of a few hundred contacts cost
    * seconds, and each one's first page's worth 0.6 s at 1,111 contacts.
    */
   private pagePartSql(workspaceId: string, filter: ExecutionFilter, plan: ReadPlan): [string, unknown[]] {
@@ -538,10 +571,14 @@ export class ExecutionsService {
     parameters.push(plan.contactIds);
     const contacts = `unnest(CAST($${parameters.length} AS uuid[])) AS matched(id)`;
     return [
-      `WITH bound AS (
-         SELECT coalesce((SELECT n.started_at FROM ${contacts} CROSS JOIN LATERAL (${newest}) n
-                           ORDER BY n.started_at DESC LIMIT 1 OFFSET ${filter.limit}), '-infinity') AS since)
-       SELECT p.id, p.started_at FROM ${contacts} CROSS JOIN LATERAL (${page}) p
+      // The second step reads only the contacts whose newest run is at or after the bound: the others have none there
+      // (with 1,000 matched contacts, one probe each instead of two).
+      `WITH newest AS MATERIALIZED (
+         SELECT matched.id, n.started_at FROM ${contacts} CROSS JOIN LATERAL (${newest}) n),
+       bound AS (
+         SELECT coalesce((SELECT started_at FROM newest ORDER BY started_at DESC LIMIT 1 OFFSET ${filter.limit}), '-infinity') AS since)
+       SELECT p.id, p.started_at FROM newest matched CROSS JOIN LATERAL (${page}) p
+        WHERE matched.started_at >= (SELECT since FROM bound)
         ORDER BY p.started_at DESC, p.id DESC LIMIT ${filter.limit + 1}`,
       parameters,
     ];
@@ -583,7 +620,7 @@ export class ExecutionsService {
   async get(workspaceId: string, id: string) {
     const execution = await this.dataSource.getRepository(Execution).findOne({ where: { id, workspaceId } });
     if (!execution) throw new NotFoundException('No such execution in this workspace.');
-    const [steps, wait] = await Promise.all([
+    const [steps, wait, sideEffects] = await Promise.all([
       this.dataSource.getRepository(ExecutionStep).find({ where: { executionId: id, workspaceId }, order: { sequence: 'ASC' } }),
       sqlRow(
         this.dataSource,
@@ -591,12 +628,38 @@ export class ExecutionsService {
         `SELECT node_id, kind, due_at, event_type FROM waits WHERE execution_id = $1 AND status = 'waiting' ORDER BY created_at DESC LIMIT 1`,
         [id],
       ),
+      // The outbound calls it made (sends, CRM writes) under their idempotency keys, with their outcome: never the
+      // request (the step's input shows what was asked), only the result's code, message and WhatsApp message id.
+      sqlRows(
+        this.dataSource,
+        sideEffectRow,
+        `SELECT idempotency_key, node_id, kind, status, result->>'code' AS code, result->>'message' AS message,
+                result->>'wamid' AS wamid, created_at, updated_at
+           FROM side_effects WHERE execution_id = $1 AND workspace_id = $2 ORDER BY created_at, idempotency_key`,
+        [id, workspaceId],
+      ),
     ]);
     const pendingWait = wait
       ? { nodeId: wait.node_id, kind: wait.kind, dueAt: wait.due_at?.toISOString() ?? null, eventType: wait.event_type }
       : null;
     const contexts = await this.contexts(workspaceId, [execution]);
-    return { ...viewExecution(execution), ...(contexts.get(execution.id) ?? NO_CONTEXT), pendingWait, steps: steps.map(viewStep) };
+    return {
+      ...viewExecution(execution),
+      ...(contexts.get(execution.id) ?? NO_CONTEXT),
+      pendingWait,
+      steps: steps.map(viewStep),
+      sideEffects: sideEffects.map((effect) => ({
+        idempotencyKey: effect.idempotency_key,
+        nodeId: effect.node_id,
+        kind: effect.kind,
+        status: effect.status,
+        code: effect.code,
+        message: effect.message,
+        wamid: effect.wamid,
+        createdAt: effect.created_at.toISOString(),
+        updatedAt: effect.updated_at.toISOString(),
+      })),
+    };
   }
 
   /** The exact flow version an execution ran (published, or the draft frozen for a test run), for replaying it. */
@@ -625,6 +688,17 @@ export class ExecutionsService {
       if (!execution.test_mode) throw new ConflictException('Only a test run can skip its waits; live runs wait as the flow says.');
       const skipped = await this.store.skipTestWait(manager, id);
       if (!skipped) throw new ConflictException(`This test run is not waiting (it is ${execution.status}).`);
+      // Test runs are audited (issue 13), and hurrying one along is part of running it.
+      await this.audit.record(
+        {
+          workspaceId: principal.workspaceId,
+          actorUserId: principal.userId,
+          action: 'execution.wait_skipped',
+          subjectType: 'execution',
+          subjectId: id,
+        },
+        manager,
+      );
       return { contactId: execution.contact_id };
     });
   }

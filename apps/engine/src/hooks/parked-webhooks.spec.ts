@@ -135,6 +135,15 @@ describe('parked webhooks: listed per workspace, replayed through the normal ing
     expect(await h.sql('SELECT status, workspace_ids FROM webhook_deliveries WHERE id = $1', [id])).toEqual([
       { status: 'parked', workspace_ids: [h.workspace.id] },
     ]);
+    // Its workspace's admins hear of it once, on their bell; no other workspace does.
+    const bell = obj((await h.workspace.admin.get('/api/notifications')).body);
+    const parkedNotes = arr(bell['data'])
+      .map(obj)
+      .filter((n) => n['kind'] === 'webhook_parked');
+    expect(parkedNotes).toEqual([expect.objectContaining({ subjectType: 'webhook_delivery', subjectId: id, read: false })]);
+    expect(str(parkedNotes[0]?.['body'])).not.toContain('refused by the test');
+    const theirBell = arr(obj((await other.admin.get('/api/notifications')).body)['data']).map(obj);
+    expect(theirBell.filter((n) => n['kind'] === 'webhook_parked')).toEqual([]);
 
     // 600 newer parked deliveries of another workspace (more than any scan of the newest few hundred would look at).
     await h.sql(

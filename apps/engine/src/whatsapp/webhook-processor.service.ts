@@ -157,17 +157,32 @@ export class WebhookProcessorService {
       // A passing fault (the database full, restarting, locked) is no reason to give up on a
       // customer's message: only failures every attempt would meet again count towards parking.
       const parkable = !isTransientDatabaseError(error);
-      const row = await preparedSqlRow(
-        this.dataSource,
-        z.object({ attempts: z.number(), status: z.string() }),
-        `UPDATE webhook_deliveries SET attempts = attempts + 1, last_error = $2,
-           processed_at = CASE WHEN $5 AND attempts + 1 >= $3 THEN $4::timestamptz ELSE NULL END,
-           status = CASE WHEN $5 AND attempts + 1 >= $3 THEN 'parked' ELSE status END,
-           -- Whose it is, resolved once when parked, so each workspace finds its own (see ParkedWebhooksService).
-           workspace_ids = CASE WHEN $5 AND attempts + 1 >= $3 THEN parley_webhook_workspaces(body) ELSE workspace_ids END
-         WHERE id = $1 AND processed_at IS NULL RETURNING attempts, status`,
-        [id, message.slice(0, 2000), MAX_ATTEMPTS, this.clock.now(), parkable],
-      );
+      const row = await this.dataSource.transaction(async (manager) => {
+        const updated = await preparedSqlRow(
+          manager,
+          z.object({ attempts: z.number(), status: z.string(), workspace_ids: z.array(z.string()).nullable() }),
+          `UPDATE webhook_deliveries SET attempts = attempts + 1, last_error = $2,
+             processed_at = CASE WHEN $5 AND attempts + 1 >= $3 THEN $4::timestamptz ELSE NULL END,
+             status = CASE WHEN $5 AND attempts + 1 >= $3 THEN 'parked' ELSE status END,
+             -- Whose it is, resolved once when parked, so each workspace finds its own (see ParkedWebhooksService).
+             workspace_ids = CASE WHEN $5 AND attempts + 1 >= $3 THEN parley_webhook_workspaces(body) ELSE workspace_ids END
+           WHERE id = $1 AND processed_at IS NULL RETURNING attempts, status, workspace_ids`,
+          [id, message.slice(0, 2000), MAX_ATTEMPTS, this.clock.now(), parkable],
+        );
+        // The admins of each workspace it speaks for hear of it on their bell (issue 13), committed with the parking.
+        // Never the error's text: it can quote the payload.
+        if (updated?.status === 'parked')
+          for (const workspaceId of updated.workspace_ids ?? [])
+            await notifyAdmins(manager, {
+              workspaceId,
+              kind: 'webhook_parked',
+              title: 'A WhatsApp webhook was parked',
+              body: `Delivery ${id} failed ${updated.attempts} times and is no longer retried. Replay it from the executions page once the cause is fixed.`,
+              subjectType: 'webhook_delivery',
+              subjectId: id,
+            });
+        return updated;
+      });
       if (row?.status === 'parked') {
         // The error's message stays in the row (last_error): it can quote the payload, which holds customers' numbers and words.
         this.logger.warn(

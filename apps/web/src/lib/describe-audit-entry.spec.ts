@@ -42,9 +42,32 @@ describe('audit entries as sentences', () => {
         }),
       ),
     ).toBe('Anna retried an execution from step reply on the latest version (v2 → v3)');
+    expect(
+      describeAuditEntry(
+        entry({ action: 'automation.paused', subjectType: 'contact', subjectLabel: 'Bo', details: { until: '2026-03-02T18:00:00.000Z' } }),
+      ),
+    ).toBe('Anna paused automation for the contact Bo until 2026-03-02 18:00 UTC');
+    expect(describeAuditEntry(entry({ action: 'automation.paused', subjectType: 'flow', details: { until: null } }))).toBe(
+      'Anna paused automation for the flow High intent until resumed',
+    );
+    expect(describeAuditEntry(entry({ action: 'automation.resumed', subjectType: 'workspace', subjectLabel: null }))).toBe(
+      'Anna resumed automation for the whole workspace',
+    );
+    expect(describeAuditEntry(entry({ action: 'execution.wait_skipped', subjectType: 'execution', subjectLabel: null }))).toBe(
+      'Anna skipped the wait of a test run',
+    );
     expect(describeAuditEntry(entry({ action: 'user.login_failed', actor: null, details: { email: 'x@example.com' } }))).toBe(
       'Failed sign-in as x@example.com',
     );
+  });
+
+  it('says what an agent sent to whom, never the words', () => {
+    const message = (details: Record<string, unknown>) =>
+      describeAuditEntry(entry({ action: 'conversation.agent_message', subjectType: 'contact', subjectLabel: 'Giulia', details }));
+    expect(message({ type: 'text' })).toBe('Anna sent a message to Giulia');
+    expect(message({ type: 'template', template: 'order_ready', language: 'it' })).toBe('Anna sent the template order_ready to Giulia');
+    expect(message({ type: 'image' })).toBe('Anna sent an image to Giulia');
+    expect(message({ type: 'document' })).toBe('Anna sent a document to Giulia');
   });
 
   it('names an API key by name and prefix when a change was made with one', () => {

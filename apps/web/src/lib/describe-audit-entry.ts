@@ -19,6 +19,29 @@ function subject(entry: AuditEntry): string {
   return entry.subjectType.replace(/_/g, ' ');
 }
 
+/** What a pause covered: "for the contact Anna", "for the flow High intent", "for the whole workspace". */
+function pauseScope(entry: AuditEntry): string {
+  if (entry.subjectType === 'workspace') return 'for the whole workspace';
+  return `for the ${entry.subjectType === 'flow' ? 'flow' : 'contact'} ${subject(entry)}`;
+}
+
+/** " until 2026-03-02 18:00 UTC", or " until resumed" for a pause without an end. */
+function pauseUntil(value: unknown): string {
+  const until = text(value);
+  if (!until) return ' until resumed';
+  const at = new Date(until);
+  return Number.isNaN(at.getTime()) ? '' : ` until ${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** "a message", "the template order_ready", "an image", "a document". */
+function agentMessageKind(details: Record<string, unknown>): string {
+  const template = text(details['template']);
+  if (template) return `the template ${template}`;
+  const type = text(details['type']);
+  if (type === null || type === 'text') return 'a message';
+  return `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`;
+}
+
 /**
  * The entry as a sentence: "Anna published High intent v4". Actions this
  * page does not know yet read "Anna: flow.something on …", never nothing.
@@ -56,11 +79,11 @@ export function describeAuditEntry(entry: AuditEntry): string {
     case 'flow.test_run':
       return `${who} test-ran ${subject(entry)}`;
     case 'automation.paused':
-      return `${who} paused automation`;
+      return `${who} paused automation ${pauseScope(entry)}${pauseUntil(d['until'])}`;
     case 'automation.resumed':
-      return `${who} resumed automation`;
+      return `${who} resumed automation ${pauseScope(entry)}`;
     case 'automation.pause_extended':
-      return `${who} extended a pause`;
+      return `${who} extended the pause ${pauseScope(entry)}${pauseUntil(d['until'])}`;
     case 'execution.retried':
       return `${who} retried an execution${text(d['node']) ? ` from step ${text(d['node'])}` : ''}${
         d['onVersion'] === 'latest' && text(d['toVersion'])
@@ -69,6 +92,8 @@ export function describeAuditEntry(entry: AuditEntry): string {
       }`;
     case 'execution.cancelled':
       return `${who} cancelled an execution`;
+    case 'execution.wait_skipped':
+      return `${who} skipped the wait of a test run`;
     case 'executions.bulk_retry_started':
       return `${who} started a bulk retry of ${count ?? '?'} executions${d['onVersion'] === 'latest' ? ' on their latest versions' : ''}`;
     case 'executions.bulk_retry_finished':
@@ -99,6 +124,8 @@ export function describeAuditEntry(entry: AuditEntry): string {
       return `${who} removed ${text(d['email']) ?? subject(entry)} from a workspace`;
     case 'user.switched_workspace':
       return `${who} switched to this workspace`;
+    case 'conversation.agent_message':
+      return `${who} sent ${agentMessageKind(d)} to ${subject(entry)}`;
     default:
       return `${who}: ${entry.action} on ${subject(entry)}`;
   }

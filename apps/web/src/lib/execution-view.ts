@@ -19,6 +19,8 @@ export const executionSummarySchema = z.object({
     .object({ number: z.number(), kind: z.enum(['published', 'test']) })
     .nullable()
     .default(null),
+  /** Active, and nothing happened for 15 minutes past when it should have: the health strip's "stuck". */
+  stuck: z.boolean().default(false),
 });
 
 export const executionStepSchema = z.object({
@@ -56,6 +58,22 @@ export const executionDetailSchema = executionSummarySchema.extend({
   pendingWait: pendingWaitSchema.nullable().default(null),
 });
 
+/** An outbound call an execution made (a send, a CRM write) under its idempotency key, and its outcome. */
+export const sideEffectSchema = z.object({
+  idempotencyKey: z.string(),
+  nodeId: z.string().nullable(),
+  kind: z.string(),
+  status: z.string(),
+  code: z.string().nullable(),
+  message: z.string().nullable(),
+  wamid: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+/** The admin console's detail page: the execution with its side effects. */
+export const executionWithSideEffectsSchema = executionDetailSchema.extend({ sideEffects: z.array(sideEffectSchema).default([]) });
+
+export type SideEffectView = z.infer<typeof sideEffectSchema>;
 export type ExecutionSummary = z.infer<typeof executionSummarySchema>;
 export type ExecutionStep = z.infer<typeof executionStepSchema>;
 export type ExecutionDetail = z.infer<typeof executionDetailSchema>;

@@ -33,5 +33,7 @@ export function notificationLink(notification: AppNotification): string | null {
   if (notification.subjectType === 'flow' && notification.subjectId) return `/flows/${notification.subjectId}`;
   if (notification.subjectType === 'conversation' && notification.subjectId) return `/inbox/${notification.subjectId}`;
   if (notification.subjectType === 'whatsapp_number' || notification.subjectType === 'whatsapp_template') return '/settings/numbers';
+  // Parked deliveries are listed (with Replay) under the executions page's health strip.
+  if (notification.subjectType === 'webhook_delivery') return '/executions';
   return null;
 }

@@ -24,6 +24,11 @@ interface BulkActionsProps {
   candidates: readonly Candidate[];
   /** When the filter names one flow: its published version now (a retry can move the runs there). */
   latestVersion: number | null;
+  /** The actions offered (both by default), and their buttons' words when a place needs its own ("Cancel stuck…"). */
+  actions?: readonly Action[];
+  buttonLabels?: Partial<Record<Action, string>>;
+  /** What the set is, after its count: "match the current filter" (the explorer's), "are stuck past their expected time". */
+  setDescription?: string;
 }
 
 const VERB: Record<Action, { button: string; past: string; acts: string }> = {
@@ -40,7 +45,14 @@ function newRequestKey(): string {
  * first, the admin confirms that count (leaving some out), and the job's
  * progress shows here until it is done.
  */
-export function BulkActions({ filter, candidates, latestVersion }: BulkActionsProps) {
+export function BulkActions({
+  filter,
+  candidates,
+  latestVersion,
+  actions = ['retry', 'cancel'],
+  buttonLabels = {},
+  setDescription = 'match the current filter',
+}: BulkActionsProps) {
   const router = useRouter();
   const [action, setAction] = useState<Action | null>(null);
   const [count, setCount] = useState<number | null>(null);
@@ -122,12 +134,11 @@ export function BulkActions({ filter, candidates, latestVersion }: BulkActionsPr
 
   return (
     <>
-      <button type="button" className="button button-secondary" onClick={() => open('retry')}>
-        {VERB.retry.button}
-      </button>
-      <button type="button" className="button button-secondary" onClick={() => open('cancel')}>
-        {VERB.cancel.button}
-      </button>
+      {actions.map((offered) => (
+        <button key={offered} type="button" className="button button-secondary" onClick={() => open(offered)}>
+          {buttonLabels[offered] ?? VERB[offered].button}
+        </button>
+      ))}
       {job ? (
         <div role="status" className={styles.result}>
           <p>
@@ -167,7 +178,7 @@ export function BulkActions({ filter, candidates, latestVersion }: BulkActionsPr
             <p>
               {count === null
                 ? 'Counting the executions this filter matches…'
-                : `${count.toLocaleString('en')} ${VERB[action].acts} executions match the current filter${excluded.length > 0 ? `, leaving out ${excluded.length}` : ''}.`}{' '}
+                : `${count.toLocaleString('en')} ${VERB[action].acts} executions ${setDescription}${excluded.length > 0 ? `, leaving out ${excluded.length}` : ''}.`}{' '}
               Each runs in the background{action === 'retry' ? ' from the step that failed' : ''}; the job is audited and never acts twice
               on one execution.
             </p>

@@ -14,10 +14,15 @@ interface ExecutionActionsProps {
   /** The version it ran (a published number), and the flow's published version now; the two differ when it can move. */
   version: number | null;
   latestVersion: number | null;
+  /** A test run waiting on a wait (a delay, a wait for a reply) can skip it; live runs never are hurried. */
+  canSkipWait: boolean;
 }
 
-/** Retry from the failed step (on its version, or on the latest), or cancel an active run; each asks first. */
-export function ExecutionActions({ id, status, version, latestVersion }: ExecutionActionsProps) {
+/**
+ * Retry from the failed step (on its version, or on the latest), or cancel an active run; each asks first.
+ * A waiting test run can also skip its wait, at once: it changes nothing a customer sees.
+ */
+export function ExecutionActions({ id, status, version, latestVersion, canSkipWait }: ExecutionActionsProps) {
   const router = useRouter();
   const [asking, setAsking] = useState<Asking>(null);
   const [busy, setBusy] = useState(false);
@@ -46,8 +51,23 @@ export function ExecutionActions({ id, status, version, latestVersion }: Executi
     router.refresh();
   };
 
+  const skipWait = async () => {
+    setBusy(true);
+    setProblem(null);
+    const answer = await callEngine(`/api/executions/${id}/skip-wait`, z.unknown(), { method: 'POST', body: '{}' });
+    setBusy(false);
+    if (!answer.ok) return setProblem(answer.message);
+    setDone('Wait skipped: the test run goes on.');
+    router.refresh();
+  };
+
   return (
     <div style={{ display: 'flex', gap: '0.5rem', alignItems: 'center', flexWrap: 'wrap' }}>
+      {canSkipWait ? (
+        <button type="button" className="button button-secondary" disabled={busy} onClick={() => void skipWait()}>
+          Skip the wait
+        </button>
+      ) : null}
       {status === 'failed' ? (
         <button type="button" className="button button-primary" onClick={() => setAsking('retry')}>
           Retry from failed step
@@ -64,6 +84,11 @@ export function ExecutionActions({ id, status, version, latestVersion }: Executi
         </button>
       ) : null}
       {done ? <span role="status">{done}</span> : null}
+      {problem && asking === null ? (
+        <span className="notice notice-error" role="alert">
+          {problem}
+        </span>
+      ) : null}
       <ConfirmDialog
         open={asking !== null}
         title={

@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import { describeRate, type Health, type ParkedWebhook } from '@/lib/explorer-view';
 import styles from './admin.module.css';
+import { BulkActions } from './bulk-actions';
 import { ParkedWebhooks } from './parked-webhooks';
 
 function trend(now: number | null, before: number | null): string {
@@ -20,10 +21,12 @@ interface HealthStripProps {
   /** The workspace's parked deliveries with their Replay action (admins); null shows the count only. */
   parked: ParkedWebhook[] | null;
   timeZone: string;
+  /** Admins get "Cancel stuck…" on the strip itself: the count, a confirmation, the job. */
+  canActOnStuck: boolean;
 }
 
 /** Runs, failures and what is active now, each a link to the executions it counts. */
-export function HealthStrip({ health, parked, timeZone }: HealthStripProps) {
+export function HealthStrip({ health, parked, timeZone, canActOnStuck }: HealthStripProps) {
   return (
     <section aria-label="Health in the last 24 hours">
       <dl className={styles.strip}>
@@ -72,6 +75,16 @@ export function HealthStrip({ health, parked, timeZone }: HealthStripProps) {
               {activeCount(health, 'stuck')}
             </Link>
             <span className={styles.statNote}>active, nothing happened for {health.stuckAfterMinutes} min past due</span>
+            {canActOnStuck && health.stuck > 0 ? (
+              <BulkActions
+                filter={{ stuck: 'true' }}
+                candidates={[]}
+                latestVersion={null}
+                actions={['cancel']}
+                buttonLabels={{ cancel: 'Cancel stuck…' }}
+                setDescription="are stuck past their expected time"
+              />
+            ) : null}
           </dd>
         </div>
         <div className={styles.stat}>

@@ -49,7 +49,7 @@ export function ApiKeysAdmin({ keys, hooks }: { keys: ApiKey[]; hooks: { flowId:
         <h2 id="new-key-title">Create a key</h2>
         <p className={styles.hint}>
           Name it after the system that will use it. It sends the key in the <code>X-Api-Key</code> header and may only post events (
-          <code>POST /api/crm/events</code>).
+          <code>POST /api/crm/events</code>) and replay parked webhooks (<code>POST /api/webhooks/parked/:id/replay</code>).
         </p>
         <form onSubmit={(event) => void create(event)} className={styles.formGrid}>
           <div className={styles.field}>

@@ -316,6 +316,8 @@ export function WorkspaceSettingsForm({ settings, timeZones }: Props) {
                         <textarea
                           id={`intent-${name}-${language}`}
                           className={styles.textareaSmall}
+                          // One line per keyword, all in view (two rows cut the third of Italian's three defaults).
+                          rows={Math.max(2, (texts[key] ?? '').split('\n').length)}
                           value={texts[key] ?? ''}
                           onChange={(e) => setText(key, e.target.value)}
                         />

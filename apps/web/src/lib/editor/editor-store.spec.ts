@@ -30,6 +30,7 @@ function execution(id: string, status: string): ExecutionDetail {
     finishedAt: null,
     contact: null,
     version: null,
+    stuck: false,
     steps: [],
     pendingWait: null,
   };

@@ -51,7 +51,7 @@ export default async function ExplorerPage({ searchParams }: { searchParams: Pro
         </div>
       </div>
       {health.ok ? (
-        <HealthStrip health={health.data} parked={parked.ok ? parked.data.data : null} timeZone={timeZone} />
+        <HealthStrip health={health.data} parked={parked.ok ? parked.data.data : null} timeZone={timeZone} canActOnStuck={isAdmin} />
       ) : (
         <ErrorNotice problem={health.problem} />
       )}
@@ -185,6 +185,14 @@ export default async function ExplorerPage({ searchParams }: { searchParams: Pro
                 <td className={styles.muted}>{e.triggerEventId ? `event #${e.triggerEventId}` : 'manual'}</td>
                 <td>
                   {describeStatus(e.status, e.endedReason)}
+                  {e.stuck ? (
+                    <>
+                      {' '}
+                      <span className={`badge ${styles.stuck}`} title="Nothing happened for 15 minutes past when it should have">
+                        Stuck
+                      </span>
+                    </>
+                  ) : null}
                   {e.holdReason ? <div className={styles.muted}>{e.holdReason}</div> : null}
                   {e.testMode ? (
                     <>
@@ -194,7 +202,7 @@ export default async function ExplorerPage({ searchParams }: { searchParams: Pro
                   ) : null}
                 </td>
                 <td>{describeDuration(e.startedAt, e.finishedAt)}</td>
-                <td className={styles.mono}>{e.currentNodeId ?? '—'}</td>
+                <td className={styles.step}>{e.currentNodeId ?? '—'}</td>
                 <td className={styles.error}>{describeError(e)}</td>
               </tr>
             ))}

@@ -10,7 +10,7 @@ import { ErrorNotice } from '@/components/error-notice';
 import { describeCustomer, describeError, describeVersion } from '@/lib/describe-execution';
 import { describeStatus } from '@/lib/describe-status';
 import { readFromEngine } from '@/lib/engine-server';
-import { executionDetailSchema, versionDetailSchema } from '@/lib/execution-view';
+import { executionWithSideEffectsSchema, versionDetailSchema } from '@/lib/execution-view';
 import { describeDuration } from '@/lib/explorer-view';
 import { isFlowId, loadFlow } from '@/lib/load-flow';
 import { meResponseSchema } from '@/lib/session-user';
@@ -22,7 +22,7 @@ export default async function ExecutionPage({ params }: { params: Promise<{ exec
   const { executionId } = await params;
   if (!isFlowId(executionId)) notFound();
   const [execution, version, me, timeZone] = await Promise.all([
-    readFromEngine(`/api/executions/${executionId}`, executionDetailSchema, { notFoundPage: true }),
+    readFromEngine(`/api/executions/${executionId}`, executionWithSideEffectsSchema, { notFoundPage: true }),
     readFromEngine(`/api/executions/${executionId}/flow-version`, versionDetailSchema, { notFoundPage: true }),
     readFromEngine('/api/auth/me', meResponseSchema),
     workspaceTimeZone(),
@@ -43,6 +43,12 @@ export default async function ExecutionPage({ params }: { params: Promise<{ exec
           </nav>
           <h1>
             Execution: {describeStatus(run.status, run.endedReason)}
+            {run.stuck ? (
+              <>
+                {' '}
+                <span className={`badge ${styles.stuck}`}>Stuck</span>
+              </>
+            ) : null}
             {run.testMode ? (
               <>
                 {' '}
@@ -67,11 +73,12 @@ export default async function ExecutionPage({ params }: { params: Promise<{ exec
             status={run.status}
             version={run.version?.kind === 'published' ? run.version.number : null}
             latestVersion={flow.ok && !run.testMode ? (flow.data.publishedVersion?.version ?? null) : null}
+            canSkipWait={run.testMode && run.status === 'waiting' && run.pendingWait !== null}
           />
         ) : null}
       </div>
       <h2>Step timeline</h2>
-      <ExecutionTimeline steps={run.steps} names={names} />
+      <ExecutionTimeline steps={run.steps} names={names} sideEffects={run.sideEffects} />
     </div>
   );
 }
