@@ -20,6 +20,7 @@ import { ConsentService } from '../contacts/consent.service';
 import { ConversationHandoverService } from '../conversations/conversation-handover.service';
 import { PauseService } from '../pauses/pause.service';
 import { WhatsAppSenderService } from '../whatsapp/whatsapp-sender.service';
+import type { WorkTransaction } from '../runtime/work-transaction';
 import type { WorkspaceRuntimeSettings } from '../workspaces/workspace-settings.service';
 import { ConditionEngineService } from '../logic/condition-engine.service';
 import { renderTemplate } from '../logic/template-renderer';
@@ -41,6 +42,8 @@ export interface StepScope {
   testMode: boolean;
   /** The runner looked for a pause of this contact and flow just before this step and found none. */
   pauseLooked: boolean;
+  /** The contact pass's transaction the step runs in, if any: a send's own statements run and commit there. */
+  work: WorkTransaction | null;
 }
 
 export interface StepServicesWithLog {
@@ -98,6 +101,7 @@ export class StepServicesFactory {
         flowVersionId: scope.flowVersionId,
         testMode: scope.testMode,
         pauseLooked: scope.pauseLooked,
+        work: scope.work,
       }),
       contact: {
         addTags: (tags) => this.contacts.addTags(contactScope, tags),
