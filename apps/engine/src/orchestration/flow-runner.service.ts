@@ -400,12 +400,9 @@ export class FlowRunner {
       };
     }
     const idempotencyKey = `${execution.id}:${step.nodeId}:${step.visit}`;
-    const work = workTransactionOf(state.db);
-    // A step with side effects may make them through other connections (tags, coupons, CRM calls): its execution
-    // and "running" row are committed first, so no rollback can take back the execution an effect was made for.
-    if (compiled.definition.sideEffect) await work?.checkpoint();
     const { services, missingVariables } = this.servicesFactory.create({
-      work,
+      // The step's effects commit what the pass wrote before them (see StepServicesFactory); reads need no commit.
+      work: workTransactionOf(state.db),
       workspaceId: execution.workspaceId,
       flowId: execution.flowId,
       flowVersionId: execution.flowVersionId,

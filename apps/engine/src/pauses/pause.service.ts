@@ -68,7 +68,12 @@ export class PauseService {
    * The pause that applies to this contact and flow now (the one lasting longest), or null. `db`: where to read
    * (a contact pass reads in its own transaction, one commit fewer per message).
    */
-  async active(workspaceId: string, contactId: string, flowId: string | null, db: SqlExecutor = this.dataSource): Promise<ActivePause | null> {
+  async active(
+    workspaceId: string,
+    contactId: string,
+    flowId: string | null,
+    db: SqlExecutor = this.dataSource,
+  ): Promise<ActivePause | null> {
     // Prepared: entry rules and side-effect steps look once per message (issue 12).
     const row = await preparedSqlRow(
       db,

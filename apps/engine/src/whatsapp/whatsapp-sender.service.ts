@@ -181,11 +181,7 @@ export class WhatsAppSenderService {
   private async attempt(scope: SendScope, request: SendWhatsAppRequest): Promise<SendWhatsAppResult> {
     const work = scope.work ?? null;
     const db: EntityManager = work?.manager ?? this.dataSource.manager;
-    const contact = await preparedSqlRow(db, contactRow, CONTACT_SQL, [
-      request.contactId,
-      scope.workspaceId,
-      request.idempotencyKey,
-    ]);
+    const contact = await preparedSqlRow(db, contactRow, CONTACT_SQL, [request.contactId, scope.workspaceId, request.idempotencyKey]);
     if (!contact?.wa_id) {
       return { status: 'failed', errorCode: 'no_recipient', errorMessage: 'The contact has no WhatsApp id to send to.', retryable: false };
     }
@@ -418,12 +414,7 @@ export class WhatsAppSenderService {
 
   /** What became of an earlier attempt under `key`; a send left "pending" by a dead process is now "unknown". */
   private async earlierOutcome(db: EntityManager, key: string): Promise<SendWhatsAppResult> {
-    const existing = await preparedSqlRow(
-      db,
-      existingRow,
-      'SELECT status, result FROM side_effects WHERE idempotency_key = $1',
-      [key],
-    );
+    const existing = await preparedSqlRow(db, existingRow, 'SELECT status, result FROM side_effects WHERE idempotency_key = $1', [key]);
     if (!existing) throw new Error(`side effect ${key} vanished`);
     const result = existing.result ?? {};
     switch (existing.status) {
@@ -453,7 +444,8 @@ export class WhatsAppSenderService {
       }
       case 'pending':
         // The process that made the call died during it: it may have reached Meta, so it is never sent again blindly.
-        if (!(await this.finish(db, key, 'unknown', { message: 'The process stopped during the call.' }))) return this.earlierOutcome(db, key);
+        if (!(await this.finish(db, key, 'unknown', { message: 'The process stopped during the call.' })))
+          return this.earlierOutcome(db, key);
         return { status: 'unknown', errorMessage: 'An earlier attempt of this send has no known outcome; it is not sent again.' };
       case 'unknown':
         return { status: 'unknown', errorMessage: 'An earlier attempt of this send has no known outcome; it is not sent again.' };
