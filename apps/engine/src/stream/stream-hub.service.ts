@@ -78,8 +78,6 @@ export class StreamHub implements OnApplicationBootstrap, BeforeApplicationShutd
   private readonly safety = new PeriodicTask(this.logger, 'Stream check failed');
   private listener: Client | null = null;
   private cursor = 0;
-  /** The highest number a sequencer announced (its notification's payload); null before the first one. */
-  private announced: number | null = null;
   private readonly subscribers = new Map<string, Set<StreamSubscriber>>();
   private fetching: Promise<void> | null = null;
   private fetchAgain = false;
@@ -182,11 +180,7 @@ export class StreamHub implements OnApplicationBootstrap, BeforeApplicationShutd
     const client = new Client({ connectionString: this.config.DATABASE_URL, application_name: 'parley-stream' });
     client.on('notification', (message) => {
       if (message.channel === STREAM_NEW_CHANNEL) void this.sequence();
-      else if (message.channel === STREAM_SEQUENCED_CHANNEL) {
-        const upTo = Number(message.payload);
-        if (message.payload && Number.isSafeInteger(upTo)) this.announced = Math.max(this.announced ?? 0, upTo);
-        void this.fetch();
-      }
+      else if (message.channel === STREAM_SEQUENCED_CHANNEL) void this.fetch();
     });
     client.on('error', (error) => {
       this.logger.warn(`Stream listener lost its connection: ${error.message}`);
@@ -254,8 +248,7 @@ export class StreamHub implements OnApplicationBootstrap, BeforeApplicationShutd
        numbered AS (UPDATE stream_events s SET seq = n.seq FROM numbers n WHERE s.id = n.id AND s.seq IS NULL RETURNING 1),
        counted AS (SELECT count(*) AS numbered FROM numbered)
        SELECT (SELECT locked FROM lock) AS locked, counted.numbered,
-              CASE WHEN counted.numbered > 0
-                THEN pg_notify('${STREAM_SEQUENCED_CHANNEL}', (SELECT max(seq) FROM numbers)::text) END AS notified
+              CASE WHEN counted.numbered > 0 THEN pg_notify('${STREAM_SEQUENCED_CHANNEL}', '') END AS notified
          FROM counted`,
       [SEQUENCER_LOCK, BATCH],
     );
@@ -274,12 +267,6 @@ export class StreamHub implements OnApplicationBootstrap, BeforeApplicationShutd
       try {
         do {
           this.fetchAgain = false;
-          // Nobody listens in this process: move past what was announced without reading it (issue 12: a read per
-          // message for no one). A connection that subscribes later starts from there and asks for its backlog.
-          if (this.subscribers.size === 0 && this.announced !== null) {
-            this.cursor = Math.max(this.cursor, this.announced);
-            continue;
-          }
           const rows = await preparedSqlRows(
             this.dataSource,
             eventRow,
