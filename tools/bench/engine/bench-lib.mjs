@@ -16,7 +16,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
-export const ENGINE_DIST = join(REPO, 'apps', 'engine', 'dist');
+// PARLEY_ENGINE_DIST: another build of the engine (e.g. the commit before a change, for an A/B run on the same machine).
+export const ENGINE_DIST = process.env.PARLEY_ENGINE_DIST || join(REPO, 'apps', 'engine', 'dist');
 /** Resolves packages the way the repository root does (pg, ioredis are root dependencies). */
 export const rootRequire = createRequire(join(REPO, 'package.json'));
 /** Resolves packages the way the engine does (typeorm, reflect-metadata), so classes are the engine's own. */

@@ -76,6 +76,9 @@ node tools/bench/peers/peers.bench.mjs [options]
   --parley-cpu-prof=DIR       each Parley process writes a V8 CPU profile into DIR when it stops (node --cpu-prof)
   --pg-track=top              pg_stat_statements.track of the private cluster: top, or all (statements run by
                               triggers and functions counted on their own too, so "statements" counts them as well)
+  --pg-log=FILE               the private cluster logs every statement (log_statement = all) with backend pid and
+                              transaction id into FILE, to list the transactions a message causes (slows it: not
+                              for timed figures)
   --n8n-env=K=V,K=V           extra settings for n8n (e.g. EXECUTIONS_DATA_SAVE_ON_SUCCESS=none)
   --install-only              install the peers into their temporary folders and exit
   --json                      print the result as JSON
@@ -103,6 +106,7 @@ const o = parseOptions(
     'parley-env': '',
     'parley-cpu-prof': '',
     'pg-track': 'top',
+    'pg-log': '',
     'n8n-env': '',
     'install-only': false,
     json: false,
@@ -181,7 +185,7 @@ run(async () => {
   let pgUrl = o.pg;
   let cluster = null;
   if (o.pg === 'private') {
-    cluster = await startPrivatePostgres(o['machine-pg'], { track: o['pg-track'] });
+    cluster = await startPrivatePostgres(o['machine-pg'], { track: o['pg-track'], logFile: o['pg-log'] || null });
     pgUrl = cluster.url;
   }
   const admin = await connect(pgUrl);

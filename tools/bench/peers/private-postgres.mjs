@@ -10,7 +10,7 @@
 // autovacuum...), and stops and removes it at the end.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { Client, freePort, log, onCleanup, sleep } from '../engine/bench-lib.mjs';
@@ -88,7 +88,7 @@ function binDir(major) {
  * Starts the private cluster. Returns { url (postgres database), port, version, settings, binDir, postmasterPid, stop }.
  * `machineUrl` is only read (settings to copy, version to match).
  */
-export async function startPrivatePostgres(machineUrl, { track = 'top' } = {}) {
+export async function startPrivatePostgres(machineUrl, { track = 'top', logFile = null } = {}) {
   const machine = await machineSettings(machineUrl);
   const bin = binDir(machine?.major ?? null);
   if (!bin) throw new Error('no PostgreSQL binaries found under /usr/lib/postgresql (install postgresql, or pass --pg=URL of a server)');
@@ -131,12 +131,17 @@ export async function startPrivatePostgres(machineUrl, { track = 'top' } = {}) {
     'pg_stat_statements.track': track,
     'pg_stat_statements.track_utility': 'on',
     track_io_timing: 'off',
+    // Every statement with its backend and transaction ids (%x: 0 until the transaction writes), to list the
+    // transactions one message causes in order. Only with --pg-log: logging each statement costs time of its own.
+    ...(logFile ? { log_statement: 'all', log_line_prefix: '%m [%p] %x %v %a: ', log_min_messages: 'warning' } : {}),
   };
   const flags = Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`]);
   const [command, args] = wrap(join(bin, 'postgres'), ['-D', dataDir, ...flags]);
-  const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (chunk) => {
+  // With --pg-log the server writes its log straight into the file: through a pipe, the bench's synchronous steps
+  // (the engine's setup) would stop reading it, and every backend would block writing its next line.
+  const child = spawn(command, args, { stdio: ['ignore', 'ignore', logFile ? openSync(logFile, 'w') : 'pipe'] });
+  let stderr = logFile ? `(see ${logFile})` : '';
+  child.stderr?.on('data', (chunk) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
   const exited = new Promise((resolve) => child.once('exit', resolve));

@@ -19,6 +19,7 @@ import { type PublishedFlow, PublishedFlowsCache } from '../runtime/published-fl
 import { TestRunMessagesService } from '../test-runs/test-run-messages.service';
 import { type WorkspaceRuntimeSettings, WorkspaceSettingsService } from '../workspaces/workspace-settings.service';
 import { RUNTIME_EVENT_COLUMNS, runtimeEventRow, toRuntimeEvent } from '../events/runtime-event-row';
+import { inWorkTransaction } from '../runtime/work-transaction';
 
 const idRow = z.object({ id: z.string() });
 const publishedRow = z.object({ flow_id: z.string(), version_id: z.string() });
@@ -128,28 +129,43 @@ export class EventProcessorService {
   async processContact(contactId: string): Promise<void> {
     const connection = this.dataSource.createQueryRunner();
     await connection.connect();
-    // The contact's work takes pooled connections statement by statement. Running it on the connection that
-    // holds the lock (issue 12) starved the pool at saturation: step services (sends, claims) take nested pooled
-    // connections while every contact in flight held one, so it waits for a design that bounds both. Only the
-    // lock's own round trips run there: taking it with the first batch, and letting go with the pending check.
-    const db = this.dataSource.manager;
+    // One connection per contact in flight: it holds the lock (a session lock, so it outlives the commits) and runs
+    // the pass's work in as few transactions as its guarantees allow (runtime/work-transaction.ts): the lock and fetch,
+    // the entry and the steps up to a side effect commit together; a send's claim commits before its HTTP call and
+    // its result with the step's end and the events' processed mark. Statements on this connection never wait for
+    // another pooled one while they hold rows: what steps write through the pool (tags, coupons...) runs after a
+    // checkpoint. The unlock comes after the last commit, so whoever takes the contact next sees all of it.
     try {
       for (;;) {
-        const rows = await preparedSqlRows(connection, lockedWorkRow, WORK_SQL, [contactId, this.databaseClock.fixed(), WORK_BATCH, true]);
-        const first: WorkRow[] = [];
-        for (const row of rows) {
-          if (row.kind === 'busy') return;
-          first.push(row);
-        }
-        let pending: boolean;
+        let busy = false;
+        let pending = false;
         try {
-          await this.drain(db, contactId, first);
+          await inWorkTransaction(connection, async (work) => {
+            const rows = await preparedSqlRows(work.manager, lockedWorkRow, WORK_SQL, [
+              contactId,
+              this.databaseClock.fixed(),
+              WORK_BATCH,
+              true,
+            ]);
+            const first: WorkRow[] = [];
+            for (const row of rows) {
+              if (row.kind === 'busy') {
+                busy = true;
+                return;
+              }
+              first.push(row);
+            }
+            await this.drain(work.manager, contactId, first);
+          });
         } finally {
-          // Work stored while we held the lock was dispatched to a processor that found it taken: it is ours.
-          const released = await preparedSqlRow(connection, pendingRow, RELEASE_SQL, [contactId, this.databaseClock.fixed()]);
-          pending = released?.pending ?? false;
+          // Work stored while we held the lock was dispatched to a processor that found it taken: it is ours. After a
+          // failure the lock may be held all the same (advisory session locks outlive a rollback): let go of it too.
+          if (!busy) {
+            const released = await preparedSqlRow(connection, pendingRow, RELEASE_SQL, [contactId, this.databaseClock.fixed()]);
+            pending = released?.pending ?? false;
+          }
         }
-        if (!pending) return;
+        if (busy || !pending) return;
       }
     } finally {
       await connection.release();
@@ -158,9 +174,9 @@ export class EventProcessorService {
 
   /**
    * Runs the contact's orphans, then its pending events and due waits in
-   * order, fetched together in batches of one statement. Events are marked
-   * processed together at the end of their batch; handling one again after a
-   * crash changes nothing (executions are unique per flow and event, waits
+   * order, fetched together in batches of one statement, in the pass's work
+   * transaction (`db`). Events are marked processed together at the end of
+   * their batch; handling one again after a crash or a failure changes nothing (executions are unique per flow and event, waits
    * fire once), so a crash before the mark only repeats idempotent work.
    */
   private async drain(db: EntityManager, contactId: string, first: readonly WorkRow[]): Promise<void> {
@@ -171,20 +187,19 @@ export class EventProcessorService {
       const batch = this.orderWork(rows ?? (await this.fetchWork(db, contactId)));
       rows = null;
       const handled: string[] = [];
-      try {
-        for (const work of batch.work) {
-          if (work.kind !== 'event') memo.noActiveExecutions = false;
-          if (work.kind === 'orphan') await this.runner.run(work.executionId, db);
-          else if (work.kind === 'wait') await this.handleWait(db, work.wait);
-          else {
-            await this.handleEvent(db, work.workspaceId, work.event, published, memo);
-            handled.push(work.event.id);
-          }
+      for (const work of batch.work) {
+        if (work.kind !== 'event') memo.noActiveExecutions = false;
+        if (work.kind === 'orphan') await this.runner.run(work.executionId, db);
+        else if (work.kind === 'wait') await this.handleWait(db, work.wait);
+        else {
+          await this.handleEvent(db, work.workspaceId, work.event, published, memo);
+          handled.push(work.event.id);
         }
-      } finally {
-        if (handled.length > 0)
-          await preparedExecute(db, 'UPDATE events SET processed_at = $2 WHERE id = ANY($1::bigint[])', [handled, this.clock.now()]);
       }
+      // Marked in the pass's transaction, with what the last of them did: after a failure the transaction rolls back
+      // to its last checkpoint and the marks with it, and the events run again (idempotently) on the next try.
+      if (handled.length > 0)
+        await preparedExecute(db, 'UPDATE events SET processed_at = $2 WHERE id = ANY($1::bigint[])', [handled, this.clock.now()]);
       if (!batch.truncated) return;
     }
   }
@@ -466,7 +481,7 @@ export class EventProcessorService {
       return null;
     }
     let skip: string | null = null;
-    if (settings.whilePaused === 'skip' && (await this.pauses.active(workspaceId, event.contactId, flowId))) skip = 'paused';
+    if (settings.whilePaused === 'skip' && (await this.pauses.active(workspaceId, event.contactId, flowId, db))) skip = 'paused';
     // Test runs are invisible to entry rules: testing a flow never stops a customer from entering it for real.
     if (!skip && settings.oncePerContact) {
       const before = await sqlRow(

@@ -20,6 +20,7 @@ import { type WorkspaceRuntimeSettings, WorkspaceSettingsService } from '../work
 import { type CompiledFlow, flowVersionView } from '../runtime/compiled-flow';
 import { ConditionError } from '../logic/condition-engine.service';
 import { FlowVersionCache } from '../runtime/flow-version-cache.service';
+import { workTransactionOf } from '../runtime/work-transaction';
 import { StepServicesFactory } from './step-services.factory';
 
 interface RunState {
@@ -301,7 +302,9 @@ export class FlowRunner {
       if (compiled?.definition.sideEffect && !execution.testMode) {
         // Within one pass the entry's look stands, for this step and for its send (the policy gate does not look
         // again): one pause look per send, milliseconds before it, whichever of the entry or the runner made it.
-        const pause = state.pauseChecked ? null : await this.pauses.active(execution.workspaceId, state.contact.id, execution.flowId);
+        const pause = state.pauseChecked
+          ? null
+          : await this.pauses.active(execution.workspaceId, state.contact.id, execution.flowId, state.db);
         state.pauseLooked = true;
         state.pauseChecked = false;
         if (pause) {
@@ -398,6 +401,8 @@ export class FlowRunner {
     }
     const idempotencyKey = `${execution.id}:${step.nodeId}:${step.visit}`;
     const { services, missingVariables } = this.servicesFactory.create({
+      // The step's effects commit what the pass wrote before them (see StepServicesFactory); reads need no commit.
+      work: workTransactionOf(state.db),
       workspaceId: execution.workspaceId,
       flowId: execution.flowId,
       flowVersionId: execution.flowVersionId,
@@ -614,6 +619,8 @@ export class FlowRunner {
     );
     // The person running a test watches it fail on the canvas; the team is not alerted.
     if (execution.testMode) return;
+    // The failure is stored before the team hears of it (the notification goes through another connection).
+    await workTransactionOf(state.db)?.checkpoint();
     await this.notifier
       .notify({
         workspaceId: execution.workspaceId,

@@ -20,6 +20,7 @@ import { ConsentService } from '../contacts/consent.service';
 import { ConversationHandoverService } from '../conversations/conversation-handover.service';
 import { PauseService } from '../pauses/pause.service';
 import { WhatsAppSenderService } from '../whatsapp/whatsapp-sender.service';
+import type { WorkTransaction } from '../runtime/work-transaction';
 import type { WorkspaceRuntimeSettings } from '../workspaces/workspace-settings.service';
 import { ConditionEngineService } from '../logic/condition-engine.service';
 import { renderTemplate } from '../logic/template-renderer';
@@ -41,6 +42,8 @@ export interface StepScope {
   testMode: boolean;
   /** The runner looked for a pause of this contact and flow just before this step and found none. */
   pauseLooked: boolean;
+  /** The contact pass's transaction the step runs in, if any: a send's own statements run and commit there. */
+  work: WorkTransaction | null;
 }
 
 export interface StepServicesWithLog {
@@ -89,6 +92,16 @@ export class StepServicesFactory {
     const locale = scope.contact.locale ?? 'en';
     const timeZone = scope.contact.timeZone ?? scope.workspace.settings.timeZone;
 
+    // Effects made through another connection or outside (tags, CRM, coupons, pauses, notifications, HTTP calls) come
+    // after a checkpoint of the contact pass's transaction: the execution and its "running" step are stored before
+    // them, so a rollback can never take back the execution an effect was made for (and a retry would repeat it
+    // under a new id). A send needs none: it runs in that transaction and commits its claim before calling Meta.
+    const work = scope.work;
+    const committed = async <T>(effect: () => Promise<T>): Promise<T> => {
+      await work?.checkpoint();
+      return effect();
+    };
+    const crm = this.crm.forStep({ ...contactScope, executionId: scope.executionId, idempotencyKey: scope.idempotencyKey });
     const services: StepServices = {
       whatsapp: this.sender.forStep({
         workspaceId: scope.workspaceId,
@@ -98,38 +111,53 @@ export class StepServicesFactory {
         flowVersionId: scope.flowVersionId,
         testMode: scope.testMode,
         pauseLooked: scope.pauseLooked,
+        work: scope.work,
       }),
       contact: {
-        addTags: (tags) => this.contacts.addTags(contactScope, tags),
-        removeTags: (tags) => this.contacts.removeTags(contactScope, tags),
-        setField: (name, value) => this.contacts.setField(contactScope, name, value),
-        moveToList: (list) => this.contacts.moveToList(contactScope, list),
+        addTags: (tags) => committed(() => this.contacts.addTags(contactScope, tags)),
+        removeTags: (tags) => committed(() => this.contacts.removeTags(contactScope, tags)),
+        setField: (name, value) => committed(() => this.contacts.setField(contactScope, name, value)),
+        moveToList: (list) => committed(() => this.contacts.moveToList(contactScope, list)),
         setConsent: async (kind, value) => ({
-          changed: await this.consent.record({
-            workspaceId: scope.workspaceId,
-            contactId: scope.contact.id,
-            kind,
-            value,
-            source: `flow:${scope.flowId}`,
-          }),
+          changed: await committed(() =>
+            this.consent.record({
+              workspaceId: scope.workspaceId,
+              contactId: scope.contact.id,
+              kind,
+              value,
+              source: `flow:${scope.flowId}`,
+            }),
+          ),
         }),
-        assign: (userId) => this.contacts.assign(contactScope, userId),
+        assign: (userId) => committed(() => this.contacts.assign(contactScope, userId)),
         handOver: (note) =>
-          this.handover.handOver({
-            workspaceId: scope.workspaceId,
-            contactId: scope.contact.id,
-            flowId: scope.flowId,
-            note,
-            testMode: scope.testMode,
-          }),
+          committed(() =>
+            this.handover.handOver({
+              workspaceId: scope.workspaceId,
+              contactId: scope.contact.id,
+              flowId: scope.flowId,
+              note,
+              testMode: scope.testMode,
+            }),
+          ),
       },
-      crm: this.crm.forStep({ ...contactScope, executionId: scope.executionId, idempotencyKey: scope.idempotencyKey }),
+      crm: {
+        createOpportunity: (input) => committed(() => crm.createOpportunity(input)),
+        createTask: (input) => committed(() => crm.createTask(input)),
+        addNote: (input) => committed(() => crm.addNote(input)),
+        findContact: (input) => committed(() => crm.findContact(input)),
+        updateFields: (input) => committed(() => crm.updateFields(input)),
+        lastOrder: () => committed(() => crm.lastOrder()),
+      },
       coupons: {
         issue: (input) =>
-          this.coupons.issue({ ...input, workspaceId: scope.workspaceId, contactId: scope.contact.id, executionId: scope.executionId }),
+          committed(() =>
+            this.coupons.issue({ ...input, workspaceId: scope.workspaceId, contactId: scope.contact.id, executionId: scope.executionId }),
+          ),
       },
       automation: {
         pauseContact: async (until, reason) => {
+          await work?.checkpoint();
           await this.pauses.pause({
             workspaceId: scope.workspaceId,
             scope: 'contact',
@@ -142,6 +170,7 @@ export class StepServicesFactory {
       },
       notifier: {
         notify: async (input) => {
+          await work?.checkpoint();
           const title = scope.testMode ? `[Test run] ${input.title}` : input.title;
           await this.notifier.notify({
             workspaceId: scope.workspaceId,
@@ -153,7 +182,7 @@ export class StepServicesFactory {
           });
         },
       },
-      http: { request: (call) => guardedHttpRequest(call, scope.workspace.settings.httpAllowList) },
+      http: { request: (call) => committed(() => guardedHttpRequest(call, scope.workspace.settings.httpAllowList)) },
       webhookSigner: {
         sign: async (timestamp, body) => signOutgoingWebhook(scope.workspaceId, this.config.SECRETS_KEY, timestamp, body),
       },

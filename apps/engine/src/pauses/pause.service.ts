@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
 import { DatabaseClock } from '../common/database-clock';
-import { sqlRow, sqlRows } from '../database/sql-rows';
+import { type SqlExecutor, sqlRow, sqlRows } from '../database/sql-rows';
+import { preparedSqlRow } from '../runtime/prepared-sql';
 import { StreamPublisher } from '../stream/stream-publisher.service';
 
 export type PauseScope = 'contact' | 'flow' | 'workspace';
@@ -63,10 +64,19 @@ export class PauseService {
     private readonly stream: StreamPublisher,
   ) {}
 
-  /** The pause that applies to this contact and flow now (the one lasting longest), or null. */
-  async active(workspaceId: string, contactId: string, flowId: string | null): Promise<ActivePause | null> {
-    const row = await sqlRow(
-      this.dataSource,
+  /**
+   * The pause that applies to this contact and flow now (the one lasting longest), or null. `db`: where to read
+   * (a contact pass reads in its own transaction, one commit fewer per message).
+   */
+  async active(
+    workspaceId: string,
+    contactId: string,
+    flowId: string | null,
+    db: SqlExecutor = this.dataSource,
+  ): Promise<ActivePause | null> {
+    // Prepared: entry rules and side-effect steps look once per message (issue 12).
+    const row = await preparedSqlRow(
+      db,
       pauseRow,
       `SELECT id, scope, reason, ends_at FROM automation_pauses
         WHERE workspace_id = $1 AND ended_at IS NULL AND starts_at <= $4 AND (ends_at IS NULL OR ends_at > $4)

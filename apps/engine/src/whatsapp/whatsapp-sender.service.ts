@@ -1,12 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AppliedCategory, SendWhatsAppRequest, SendWhatsAppResult, WhatsAppSender } from '@parley/node-sdk';
 import { type GraphSendResult, graphErrorPolicy, isRetryable, sendGraphMessage, validateOutboundMessage } from '@parley/whatsapp';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { Clock } from '../common/clock';
 import type { EngineConfig } from '../config/engine-config';
 import { ENGINE_CONFIG } from '../config/engine-config.token';
 import { preparedSqlRow } from '../runtime/prepared-sql';
+import type { WorkTransaction } from '../runtime/work-transaction';
 import { ConsentService } from '../contacts/consent.service';
 import { ConversationLedgerService } from '../conversations/conversation-ledger.service';
 import { CloudApiHealthService } from '../health/cloud-api-health.service';
@@ -33,6 +34,11 @@ export interface SendScope {
   userId?: string | null;
   /** The flow runner looked for a pause of this contact and flow just before this step and found none. */
   pauseLooked?: boolean;
+  /**
+   * The contact pass's transaction (a flow's step): the send's reads, gate and claim run there and are committed
+   * before the HTTP call, its result is written there after. Without it, each runs on the pool.
+   */
+  work?: WorkTransaction | null;
 }
 
 const existingRow = z.object({
@@ -173,11 +179,9 @@ export class WhatsAppSenderService {
   }
 
   private async attempt(scope: SendScope, request: SendWhatsAppRequest): Promise<SendWhatsAppResult> {
-    const contact = await preparedSqlRow(this.dataSource, contactRow, CONTACT_SQL, [
-      request.contactId,
-      scope.workspaceId,
-      request.idempotencyKey,
-    ]);
+    const work = scope.work ?? null;
+    const db: EntityManager = work?.manager ?? this.dataSource.manager;
+    const contact = await preparedSqlRow(db, contactRow, CONTACT_SQL, [request.contactId, scope.workspaceId, request.idempotencyKey]);
     if (!contact?.wa_id) {
       return { status: 'failed', errorCode: 'no_recipient', errorMessage: 'The contact has no WhatsApp id to send to.', retryable: false };
     }
@@ -206,7 +210,7 @@ export class WhatsAppSenderService {
     }
 
     // A step that runs again (retry, restart after a crash) first learns what became of its earlier attempt.
-    const earlier = contact.attempted ? await this.earlierOutcome(request.idempotencyKey) : null;
+    const earlier = contact.attempted ? await this.earlierOutcome(db, request.idempotencyKey) : null;
     if (earlier !== null && !(earlier.status === 'failed' && earlier.retryable)) return earlier;
 
     const origin = scope.executionId === null ? 'agent' : 'flow';
@@ -220,6 +224,7 @@ export class WhatsAppSenderService {
       send: primary,
       fallback,
       pauseLooked: scope.pauseLooked === true,
+      ...(work ? { db } : {}),
     });
     const { verdict } = decision;
     const category = appliedCategory(decision.send);
@@ -257,8 +262,10 @@ export class WhatsAppSenderService {
       };
     }
     await scope.beforeDelivery?.();
-    const claim = await this.claim(scope, request.idempotencyKey, body);
+    const claim = await this.claim(db, scope, request.idempotencyKey, body);
     if (claim !== null) return claim;
+    // Exactly once: the claim (and what the pass wrote before it) is committed before Meta is called.
+    await work?.checkpoint();
 
     const started = performance.now();
     const result = await sendGraphMessage(
@@ -276,7 +283,10 @@ export class WhatsAppSenderService {
     const now = this.clock.now();
     switch (result.kind) {
       case 'accepted': {
-        await this.dataSource.transaction(async (manager) => {
+        // In the pass's transaction, the result commits with the step's end; on its own, in a transaction of its own.
+        const inTransaction = <T>(body: (manager: EntityManager) => Promise<T>): Promise<T> =>
+          work ? body(work.manager) : this.dataSource.transaction(body);
+        await inTransaction(async (manager) => {
           // The claim settled and the message stored in one statement (a data-modifying CTE runs whatever the INSERT does).
           const stored = await preparedSqlRow(
             manager,
@@ -330,7 +340,7 @@ export class WhatsAppSenderService {
             source: 'whatsapp:131050',
           });
         }
-        await this.finish(request.idempotencyKey, 'failed', {
+        await this.finish(db, request.idempotencyKey, 'failed', {
           code: result.code,
           message: result.message,
           details: result.details,
@@ -345,7 +355,7 @@ export class WhatsAppSenderService {
         };
       }
       case 'not_sent':
-        await this.finish(request.idempotencyKey, 'failed', { code: 'not_sent', message: result.reason, retryable: true });
+        await this.finish(db, request.idempotencyKey, 'failed', { code: 'not_sent', message: result.reason, retryable: true });
         return {
           status: 'failed',
           errorCode: 'not_sent',
@@ -354,10 +364,10 @@ export class WhatsAppSenderService {
           category,
         };
       case 'unknown':
-        if (await this.finish(request.idempotencyKey, 'unknown', { message: result.reason }))
+        if (await this.finish(db, request.idempotencyKey, 'unknown', { message: result.reason }))
           return { status: 'unknown', errorMessage: result.reason };
         // A status webhook settled it while we waited for the answer.
-        return this.earlierOutcome(request.idempotencyKey);
+        return this.earlierOutcome(db, request.idempotencyKey);
     }
   }
 
@@ -379,10 +389,10 @@ export class WhatsAppSenderService {
    * Records the send before making it. Returns null when this call may send;
    * otherwise the outcome of the earlier attempt with the same key.
    */
-  private async claim(scope: SendScope, key: string, body: Record<string, unknown>): Promise<SendWhatsAppResult | null> {
+  private async claim(db: EntityManager, scope: SendScope, key: string, body: Record<string, unknown>): Promise<SendWhatsAppResult | null> {
     const now = this.clock.now();
     const inserted = await preparedSqlRow(
-      this.dataSource,
+      db,
       z.object({ idempotency_key: z.string() }),
       `INSERT INTO side_effects (idempotency_key, workspace_id, execution_id, node_id, kind, status, request, created_at, updated_at)
        VALUES ($1, $2, $3, $4, 'whatsapp.send', 'pending', $5, $6, $6)
@@ -390,11 +400,11 @@ export class WhatsAppSenderService {
       [key, scope.workspaceId, scope.executionId, scope.nodeId, JSON.stringify(body), now],
     );
     if (inserted) return null;
-    const earlier = await this.earlierOutcome(key);
+    const earlier = await this.earlierOutcome(db, key);
     if (earlier.status !== 'failed' || !earlier.retryable) return earlier;
     // A request Meta never accepted may be sent again (this is a retry of the same step).
     const reclaimed = await preparedSqlRow(
-      this.dataSource,
+      db,
       z.object({ idempotency_key: z.string() }),
       `UPDATE side_effects SET status = 'pending', updated_at = $2 WHERE idempotency_key = $1 AND status = 'failed' RETURNING idempotency_key`,
       [key, now],
@@ -403,13 +413,8 @@ export class WhatsAppSenderService {
   }
 
   /** What became of an earlier attempt under `key`; a send left "pending" by a dead process is now "unknown". */
-  private async earlierOutcome(key: string): Promise<SendWhatsAppResult> {
-    const existing = await preparedSqlRow(
-      this.dataSource,
-      existingRow,
-      'SELECT status, result FROM side_effects WHERE idempotency_key = $1',
-      [key],
-    );
+  private async earlierOutcome(db: EntityManager, key: string): Promise<SendWhatsAppResult> {
+    const existing = await preparedSqlRow(db, existingRow, 'SELECT status, result FROM side_effects WHERE idempotency_key = $1', [key]);
     if (!existing) throw new Error(`side effect ${key} vanished`);
     const result = existing.result ?? {};
     switch (existing.status) {
@@ -439,7 +444,8 @@ export class WhatsAppSenderService {
       }
       case 'pending':
         // The process that made the call died during it: it may have reached Meta, so it is never sent again blindly.
-        if (!(await this.finish(key, 'unknown', { message: 'The process stopped during the call.' }))) return this.earlierOutcome(key);
+        if (!(await this.finish(db, key, 'unknown', { message: 'The process stopped during the call.' })))
+          return this.earlierOutcome(db, key);
         return { status: 'unknown', errorMessage: 'An earlier attempt of this send has no known outcome; it is not sent again.' };
       case 'unknown':
         return { status: 'unknown', errorMessage: 'An earlier attempt of this send has no known outcome; it is not sent again.' };
@@ -474,9 +480,9 @@ export class WhatsAppSenderService {
   }
 
   /** Settles a pending send; false when something else (a status webhook) settled it first. */
-  private async finish(key: string, status: 'failed' | 'unknown', result: Record<string, unknown>): Promise<boolean> {
+  private async finish(db: EntityManager, key: string, status: 'failed' | 'unknown', result: Record<string, unknown>): Promise<boolean> {
     const settled = await preparedSqlRow(
-      this.dataSource,
+      db,
       z.object({ idempotency_key: z.string() }),
       `UPDATE side_effects SET status = $2, result = $3, updated_at = $4 WHERE idempotency_key = $1 AND status = 'pending' RETURNING idempotency_key`,
       [key, status, JSON.stringify(result), this.clock.now()],

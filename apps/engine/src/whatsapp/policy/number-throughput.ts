@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { SqlExecutor } from '../../database/sql-rows';
 import { sqlRow } from '../../database/sql-rows';
+import { preparedSqlRow } from '../../runtime/prepared-sql';
 import { defer, type PolicyVerdict } from './policy-verdict';
 
 const takenRow = z.object({ rate_tokens: z.number() });
@@ -14,7 +15,8 @@ const stateRow = z.object({ messages_per_second: z.number(), tokens: z.number() 
 export async function takeNumberToken(executor: SqlExecutor, numberId: string, now: Date): Promise<PolicyVerdict | null> {
   const refill = `least(messages_per_second::double precision,
       coalesce(rate_tokens, messages_per_second) + greatest(0, extract(epoch FROM ($2::timestamptz - coalesce(rate_at, $2::timestamptz)))) * messages_per_second)`;
-  const taken = await sqlRow(
+  // Prepared: it runs for every send (issue 12); the look at the state below only when the bucket is empty.
+  const taken = await preparedSqlRow(
     executor,
     takenRow,
     `UPDATE whatsapp_numbers SET rate_tokens = ${refill} - 1, rate_at = $2 WHERE id = $1 AND ${refill} >= 1 RETURNING rate_tokens`,

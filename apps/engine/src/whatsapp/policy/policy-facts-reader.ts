@@ -1,6 +1,6 @@
-import type { DataSource } from 'typeorm';
 import { z } from 'zod';
-import { sqlRow } from '../../database/sql-rows';
+import { type SqlExecutor, sqlRow } from '../../database/sql-rows';
+import { preparedSqlRow } from '../../runtime/prepared-sql';
 import type { MessagingPolicy } from './messaging-policy';
 import type { PolicyFacts, PolicySend } from './policy-facts';
 import { DAY_MS } from './policy-rule';
@@ -45,7 +45,7 @@ export function notificationKey(send: PolicySend): string {
 
 /** Reads the facts the rules judge a send by: the contact, their sends so far, the template. */
 export async function readPolicyFacts(
-  dataSource: DataSource,
+  dataSource: SqlExecutor,
   input: {
     workspaceId: string;
     contactId: string;
@@ -59,7 +59,8 @@ export async function readPolicyFacts(
   const { workspaceId, contactId, numberId, send, now, policy } = input;
   const lookBackMs = Math.max(30, policy.marketingMinDaysApart) * DAY_MS;
   // The contact and its outbound history in one round trip (the aggregate always answers one row).
-  const contact = await sqlRow(
+  // Prepared: it runs for every send (issue 12).
+  const contact = await preparedSqlRow(
     dataSource,
     contactHistoryRow,
     `SELECT c.wa_id, c.phone_e164, c.time_zone, c.last_inbound_at, c.marketing_consent, c.marketing_consent_source,
