@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
 import { z } from 'zod';
 import { sqlRows } from '../database/sql-rows';
-import { effectiveIntents } from '../workspaces/workspace-settings';
 import { WorkspaceSettingsService } from '../workspaces/workspace-settings.service';
 import { countrySql } from './metrics/calling-codes';
 import { serviceEvents, type ServiceItem } from './metrics/service-events';
@@ -668,8 +667,7 @@ export class ReportRollupService {
     texts: { hour: Date; number_id: string; sign: number; text: string }[],
     add: boolean,
   ): Promise<void> {
-    const { settings, intents } = await this.settings.get(workspaceId);
-    const intentNames = Object.keys(effectiveIntents(settings));
+    const { intents } = await this.settings.get(workspaceId);
     const counts = new Map<string, number>();
     const bump = (hour: Date, number: string, kind: string, term: string, sign: number): void => {
       const key = JSON.stringify([hour.toISOString(), number, kind, term.slice(0, 200)]);
@@ -677,7 +675,8 @@ export class ReportRollupService {
     };
     for (const row of texts) {
       for (const word of messageWords(row.text)) bump(row.hour, row.number_id, 'word', word, row.sign);
-      for (const intent of intentNames) if (intents.matches(row.text, intent)) bump(row.hour, row.number_id, 'intent', intent, row.sign);
+      // One pass per text for all the intents (asking each intent in turn was one search per keyword of every intent).
+      for (const intent of intents.matchAll(row.text)) bump(row.hour, row.number_id, 'intent', intent, row.sign);
     }
     const rows = [...counts]
       .filter(([, count]) => count !== 0)
