@@ -141,6 +141,19 @@ describeInBrowser('reports: the hand-computed fixture in every report, range, CS
 
   it('sales funnel: entered → converted for the flow, and its steps', async () => {
     await page.goto(`${web}/reports/funnel?${RANGE}`);
+    // Discount requests → orders (every flow): Giulia asked for a "sconto" and never ordered; Piotr asked for a
+    // "discount" and ordered two days later, within the 7-day window.
+    const discount = page.getByRole('table', { name: 'Discount requests and the orders after them' });
+    expect(
+      await discount
+        .getByRole('row', { name: /^This period/ })
+        .getByRole('cell')
+        .allTextContents(),
+    ).toEqual(['2', '2', '1', '50.0%']);
+    const discountCsv = (await page.locator('a[download="funnel-discount.csv"]').getAttribute('href')) ?? '';
+    expect(decodeURIComponent(discountCsv.slice(discountCsv.indexOf(',') + 1))).toContain('current,2,2,1,0.5');
+    await page.getByRole('heading', { name: 'Discount requests → orders' }).scrollIntoViewIfNeeded();
+    await screenshot(page, 'reports-funnel-discount');
     await page.getByLabel('Flow').selectOption({ label: REPORT_FIXTURE.flowName });
     await page.getByRole('button', { name: 'Apply' }).click();
     await page.waitForURL((url) => url.searchParams.get('flowId') !== null && url.searchParams.get('flowId') !== '');
@@ -392,5 +405,36 @@ describeInBrowser('reports: the hand-computed fixture in every report, range, CS
     expect(arr(recounts['data']).length).toBe(1);
     const asked = obj(await (await fetch(`${engine}/api/audit?action=reports.recount_requested`, { headers })).json());
     expect(arr(asked['data']).length).toBe(1);
+  });
+
+  it('conversion window: an admin sets it in the form (days, not JSON); out of range is refused, named', async () => {
+    await page.goto(`${web}/settings/business-hours`);
+    const form = page.getByRole('form', { name: 'Business hours' });
+    const field = form.getByLabel('Conversion window (days)');
+    expect(await field.inputValue()).toBe('7');
+    await field.fill('14');
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    expect(await form.getByRole('status').innerText()).toBe('Saved: conversion window.');
+    const engine = stack?.urls.engine ?? '';
+    const login = await fetch(`${engine}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(stack?.admin),
+    });
+    const headers = { authorization: `Bearer ${str(obj(await login.json())['token'])}` };
+    const conversionDays = async () =>
+      obj(obj(await (await fetch(`${engine}/api/workspace/settings`, { headers })).json())['reports'])['conversionDays'];
+    expect(await conversionDays()).toBe(14);
+    await screenshot(page, 'reports-conversion-window');
+    // 91 days is past the longest window the rollups keep: the field says so and nothing is sent.
+    await field.fill('91');
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    expect(await field.evaluate((input) => (input instanceof HTMLInputElement ? input.validationMessage : ''))).not.toBe('');
+    expect(await conversionDays()).toBe(14);
+    // Back to the default, for the figures the other tests read.
+    await field.fill('7');
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    expect(await form.getByRole('status').innerText()).toBe('Saved: conversion window.');
+    expect(await conversionDays()).toBe(7);
   });
 });

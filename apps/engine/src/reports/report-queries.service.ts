@@ -77,6 +77,18 @@ export interface FunnelStage {
   dropOff: number | null;
 }
 
+export interface DiscountConversion {
+  /** Customer messages with the discount intent in the range. */
+  requests: number;
+  /** Distinct customers who sent them. */
+  customers: number;
+  /** Of those customers, how many ordered within the conversion window after one of their requests. */
+  converted: number;
+  /** converted / customers; null without requests. */
+  rate: number | null;
+  windowDays: number;
+}
+
 @Injectable()
 export class ReportQueriesService {
   constructor(
@@ -442,6 +454,8 @@ export class ReportQueriesService {
     }[];
     /** With flowId and no tag filter; null otherwise. */
     edges: { flowVersionId: string; nodeId: string; output: string; taken: number }[] | null;
+    /** Discount requests → orders (not per flow: null with a flow filter). */
+    discount: DiscountConversion | null;
   }> {
     const f = this.rollupRows(q);
     const allRows = await sqlRows(
@@ -581,6 +595,7 @@ export class ReportQueriesService {
       stages,
       revenue,
       steps,
+      discount: q.flowId || flowVersionId ? null : await this.discountConversion(q),
       edges:
         q.flowId && !q.tag
           ? [...edges.values()]
@@ -591,6 +606,27 @@ export class ReportQueriesService {
               )
           : null,
     };
+  }
+
+  /**
+   * Customers who asked for a discount in the range (a message with the
+   * discount intent), and how many of them ordered within the conversion
+   * window after such a message (report_discount_facts; docs/REPORTS.md).
+   */
+  async discountConversion(q: ReportQuery): Promise<DiscountConversion> {
+    const { settings } = await this.settings.get(q.workspaceId);
+    const rows = await sqlRows(
+      this.dataSource,
+      z.object({ requests: num, customers: num, converted: num }),
+      `SELECT count(*) AS requests, count(DISTINCT contact_id) AS customers,
+              count(DISTINCT contact_id) FILTER (WHERE converted_at IS NOT NULL) AS converted
+         FROM report_discount_facts f
+        WHERE f.workspace_id = $1 AND f.at >= $2 AND f.at < $3 AND ($4::uuid IS NULL OR f.number_id = $4)
+          AND ($5::text IS NULL OR EXISTS (SELECT 1 FROM contact_tags t WHERE t.contact_id = f.contact_id AND t.tag = $5))`,
+      [q.workspaceId, q.from, q.to, q.numberId, q.tag],
+    );
+    const r = rows[0] ?? { requests: 0, customers: 0, converted: 0 };
+    return { ...r, rate: rate(r.converted, r.customers), windowDays: settings.reports.conversionDays };
   }
 
   async prices(workspaceId: string): Promise<Price[]> {

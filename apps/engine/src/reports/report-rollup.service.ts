@@ -134,6 +134,7 @@ const ROLLUPS_IN_TIME: readonly (readonly [string, string])[] = [
   ['report_tag_hours', 'hour'],
   ['report_reply_facts', 'hour'],
   ['report_conversion_facts', 'hour'],
+  ['report_discount_facts', 'at'],
 ];
 /** The rollups a rebuild refills, analyzed when it finishes. */
 const ANALYZED_ROLLUPS = [
@@ -144,6 +145,7 @@ const ANALYZED_ROLLUPS = [
   'report_tag_hours',
   'report_reply_facts',
   'report_conversion_facts',
+  'report_discount_facts',
   'report_service_events',
   'report_service_hist',
 ];
@@ -159,6 +161,20 @@ export interface RebuildOptions {
 }
 
 const batchMessage = z.object({ workspace_id: z.string(), hour: z.date(), number_id: z.string(), sign: z.number(), text: z.string() });
+/** A customer's message with its text, as the discount requests read it. */
+const customerText = z.object({ id: z.string(), contact_id: z.string(), at: z.date(), number_id: z.string(), text: z.string() });
+
+/** The intent whose messages are discount requests (one of the default intents; a workspace may change its keywords). */
+const DISCOUNT_INTENT = 'discount';
+
+/**
+ * When a discount request (alias `f`, with contact_id and at) converted: its
+ * customer's first order after it and within the conversion window (days:
+ * parameter `days`); null when none.
+ */
+const DISCOUNT_CONVERTED_AT = (f: string, days: string): string =>
+  `SELECT min(o.placed_at) FROM orders o
+    WHERE o.contact_id = ${f}.contact_id AND o.placed_at > ${f}.at AND o.placed_at <= ${f}.at + make_interval(days => ${days})`;
 
 /**
  * Keeps the report rollups (report_hours, report_word_hours,
@@ -642,6 +658,7 @@ export class ReportRollupService {
       byWorkspace.set(row.workspace_id, list);
     }
     for (const [workspaceId, rows] of byWorkspace) await this.addWords(manager, workspaceId, rows, true);
+    await this.updateDiscountFacts(manager);
     await manager.query('DELETE FROM report_hours WHERE count = 0');
     await manager.query('DELETE FROM report_word_hours WHERE count = 0');
     await manager.query('DELETE FROM report_tag_hours WHERE count = 0');
@@ -807,8 +824,9 @@ export class ReportRollupService {
     // Words and intents of customers' messages: tokenised here, by the one definition in metrics/words.
     const texts = await sqlRows(
       manager,
-      z.object({ hour: z.date(), number_id: z.string(), text: z.string() }),
-      `SELECT date_trunc('hour', m.occurred_at, 'UTC') AS hour, m.whatsapp_number_id AS number_id, m.text FROM messages m
+      customerText.extend({ hour: z.date() }),
+      `SELECT m.id, m.contact_id, m.occurred_at AS at, date_trunc('hour', m.occurred_at, 'UTC') AS hour, m.whatsapp_number_id AS number_id, m.text
+         FROM messages m
         WHERE ${within('m', 'occurred_at')} AND m.direction = 'inbound' AND m.text IS NOT NULL AND m.revoked_at IS NULL`,
       params,
     );
@@ -818,6 +836,79 @@ export class ReportRollupService {
       texts.map((t) => ({ ...t, sign: 1 })),
       false,
     );
+    await this.insertDiscountFacts(manager, workspaceId, texts, settings.reports.conversionDays);
+  }
+
+  /**
+   * Discount requests (report_discount_facts) of the batch: the rows of the
+   * customer messages it took are recomputed from the messages as they are now
+   * (a text edited or revoked, a message moved), and the conversions of the
+   * customers whose orders it took, from their orders (idempotent: a round
+   * redone after a crash writes the same).
+   */
+  private async updateDiscountFacts(manager: EntityManager): Promise<void> {
+    const changed = await sqlRows(
+      manager,
+      z.object({ id: z.string() }),
+      `SELECT DISTINCT row_id AS id FROM report_batch WHERE kind = 'message' AND direction = 'inbound'`,
+    );
+    if (changed.length > 0) {
+      const ids = changed.map((c) => c.id);
+      await manager.query('DELETE FROM report_discount_facts WHERE message_id = ANY($1::uuid[])', [ids]);
+      const texts = await sqlRows(
+        manager,
+        customerText.extend({ workspace_id: z.string() }),
+        `SELECT id, workspace_id, contact_id, occurred_at AS at, whatsapp_number_id AS number_id, text FROM messages
+          WHERE id = ANY($1::uuid[]) AND direction = 'inbound' AND text IS NOT NULL AND revoked_at IS NULL`,
+        [ids],
+      );
+      const byWorkspace = new Map<string, z.infer<typeof customerText>[]>();
+      for (const t of texts) byWorkspace.set(t.workspace_id, [...(byWorkspace.get(t.workspace_id) ?? []), t]);
+      for (const [workspaceId, rows] of byWorkspace) {
+        const { settings } = await this.settings.get(workspaceId);
+        await this.insertDiscountFacts(manager, workspaceId, rows, settings.reports.conversionDays);
+      }
+    }
+    const ordered = await sqlRows(
+      manager,
+      z.object({ workspace_id: z.string(), contact_id: z.string() }),
+      `SELECT DISTINCT o.workspace_id, o.contact_id FROM report_batch b JOIN orders o ON o.id = b.row_id WHERE b.kind = 'order'`,
+    );
+    for (const workspaceId of new Set(ordered.map((o) => o.workspace_id))) {
+      const { settings } = await this.settings.get(workspaceId);
+      await manager.query(
+        `UPDATE report_discount_facts f SET converted_at = (${DISCOUNT_CONVERTED_AT('f', '$3')})
+          WHERE f.workspace_id = $1 AND f.contact_id = ANY($2::uuid[])`,
+        [workspaceId, ordered.filter((o) => o.workspace_id === workspaceId).map((o) => o.contact_id), settings.reports.conversionDays],
+      );
+    }
+  }
+
+  /** Adds the customer texts that have the discount intent as discount requests, with their conversion (none stored for them yet). */
+  private async insertDiscountFacts(
+    manager: EntityManager,
+    workspaceId: string,
+    texts: readonly z.infer<typeof customerText>[],
+    conversionDays: number,
+  ): Promise<void> {
+    const { intents } = await this.settings.get(workspaceId);
+    const requests = texts.filter((t) => intents.matchAll(t.text).includes(DISCOUNT_INTENT));
+    for (let start = 0; start < requests.length; start += 5000) {
+      const slice = requests.slice(start, start + 5000);
+      await manager.query(
+        `INSERT INTO report_discount_facts (message_id, workspace_id, contact_id, at, number_id, converted_at)
+         SELECT x.message_id, $1, x.contact_id, x.at, x.number_id, (${DISCOUNT_CONVERTED_AT('x', '$6')})
+           FROM unnest($2::uuid[], $3::uuid[], $4::timestamptz[], $5::uuid[]) AS x(message_id, contact_id, at, number_id)`,
+        [
+          workspaceId,
+          slice.map((t) => t.id),
+          slice.map((t) => t.contact_id),
+          slice.map((t) => t.at),
+          slice.map((t) => t.number_id),
+          conversionDays,
+        ],
+      );
+    }
   }
 
   /**

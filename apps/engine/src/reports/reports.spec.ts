@@ -50,7 +50,7 @@ const TRAFFIC_FROM_HOURS = `SELECT hour, number_id, flow_id, coalesce(sum(count)
     FROM report_hours WHERE workspace_id = $1 AND metric IN ('in', 'out')
    GROUP BY 1, 2, 3 HAVING sum(count) <> 0 ORDER BY hour, number_id, flow_id`;
 
-type RollupTables = Record<'hours' | 'words' | 'service' | 'hist' | 'days' | 'traffic' | 'tags', Record<string, unknown>[]>;
+type RollupTables = Record<'hours' | 'words' | 'service' | 'hist' | 'days' | 'traffic' | 'tags' | 'discount', Record<string, unknown>[]>;
 
 /** Every rollup table of a workspace, in a stable order: what an incremental run and a rebuild must agree on. */
 async function rollupTables(h: EngineHarness, ws: string): Promise<RollupTables> {
@@ -68,6 +68,7 @@ async function rollupTables(h: EngineHarness, ws: string): Promise<RollupTables>
       'SELECT * FROM report_tag_hours WHERE workspace_id = $1 ORDER BY tag, hour, metric, number_id, flow_id, flow_version_id, node_id, status',
       [ws],
     ),
+    discount: await h.sql('SELECT * FROM report_discount_facts WHERE workspace_id = $1 ORDER BY message_id', [ws]),
   };
 }
 
@@ -219,6 +220,74 @@ describe('reports on the hand-computed fixture', () => {
         .find((i) => i['term'] === 'price'),
     ).toMatchObject({ count: 2 });
     expect(current['watch']).toEqual({ term: 'discount', share: 1 / 7, below: 0.2, alert: true });
+  });
+
+  it('discount requests → orders: customers who asked, and who ordered within the window after; kept as messages and orders change', async () => {
+    // April 2026, away from the fixture's week. Dora asks and orders 4 days later (converted); Ewa asks and orders 10 days
+    // later (past the 7-day window); Fabio asks twice but ordered before; Gino writes no discount and orders.
+    const ws = h.workspace.id;
+    const [number] = await h.sql('SELECT id FROM whatsapp_numbers WHERE workspace_id = $1 ORDER BY created_at LIMIT 1', [ws]);
+    const customer = async (wa: string, name: string): Promise<string> => {
+      const [row] = await h.sql(
+        `INSERT INTO contacts (workspace_id, wa_id, phone_e164, display_name, whatsapp_number_id) VALUES ($1, $2, '+' || $2, $3, $4) RETURNING id`,
+        [ws, wa, name, number?.['id']],
+      );
+      return String(row?.['id']);
+    };
+    let n = 0;
+    const write = async (contactId: string, at: string, text: string): Promise<string> => {
+      n += 1;
+      const [row] = await h.sql(
+        `INSERT INTO messages (workspace_id, contact_id, whatsapp_number_id, direction, wamid, type, text, payload, occurred_at)
+         VALUES ($1, $2, $3, 'inbound', $4, 'text', $5, '{}', $6) RETURNING id`,
+        [ws, contactId, number?.['id'], `wamid.discount.${n}`, text, at],
+      );
+      return String(row?.['id']);
+    };
+    const order = async (contactId: string, at: string): Promise<void> => {
+      n += 1;
+      await h.dataSource.query(
+        `INSERT INTO orders (workspace_id, contact_id, external_id, status, total, currency, placed_at) VALUES ($1, $2, $3, 'paid', 10, 'EUR', $4)`,
+        [ws, contactId, `discount-${n}`, at],
+      );
+    };
+    const discount = async (query: string) => obj((await report(`/api/reports/funnel?${query}`))['discount']);
+    const dora = await customer('393330000101', 'Dora');
+    const ewa = await customer('48500000102', 'Ewa');
+    const fabio = await customer('393330000103', 'Fabio');
+    const gino = await customer('393330000104', 'Gino');
+    const doraAsks = await write(dora, '2026-04-01T10:00:00Z', "C'è uno sconto sul divano?");
+    await order(dora, '2026-04-05T10:00:00Z');
+    await write(ewa, '2026-04-02T10:00:00Z', 'Any discount today?');
+    await order(ewa, '2026-04-12T10:00:00Z');
+    await order(fabio, '2026-04-01T09:00:00Z');
+    await write(fabio, '2026-04-03T10:00:00Z', 'Avete uno sconto?');
+    await write(fabio, '2026-04-04T10:00:00Z', 'Ancora: uno sconto?');
+    await write(gino, '2026-04-02T11:00:00Z', 'Grazie mille');
+    await order(gino, '2026-04-03T11:00:00Z');
+    await rollups.drain();
+    // The fixture's week: Giulia asks for a "sconto" and never orders; Piotr asks for a "discount" and orders 2 days later.
+    expect(await discount(RANGE)).toEqual({ requests: 2, customers: 2, converted: 1, rate: 1 / 2, windowDays: 7 });
+    const april = 'from=2026-04-01T00:00:00.000Z&to=2026-04-15T00:00:00.000Z';
+    expect(await discount(april)).toEqual({ requests: 4, customers: 3, converted: 1, rate: 1 / 3, windowDays: 7 });
+    // Per flow there is no such figure (the requests are not a flow's).
+    expect((await report(`/api/reports/funnel?${april}&flowId=${flowId}`))['discount']).toBeNull();
+    // The range counts the requests in it: from 2 April, Dora's is out.
+    expect(await discount('from=2026-04-02T00:00:00.000Z&to=2026-04-15T00:00:00.000Z')).toMatchObject({ customers: 2, converted: 0 });
+    // Ewa orders again within the window; Dora's request is edited into something else.
+    await order(ewa, '2026-04-08T10:00:00Z');
+    await h.dataSource.query(`UPDATE messages SET text = 'Il divano è arrivato' WHERE id = $1`, [doraAsks]);
+    await rollups.drain();
+    expect(await discount(april)).toEqual({ requests: 3, customers: 2, converted: 1, rate: 1 / 2, windowDays: 7 });
+    // The running rows are what a rebuild computes from the raw rows (the three above, and the fixture's Giulia and Piotr).
+    const running = await h.sql('SELECT * FROM report_discount_facts WHERE workspace_id = $1 ORDER BY message_id', [ws]);
+    expect(running.map((r) => r['converted_at'] !== null).sort()).toEqual([false, false, false, true, true]);
+    await rollups.rebuild(ws);
+    expect(await h.sql('SELECT * FROM report_discount_facts WHERE workspace_id = $1 ORDER BY message_id', [ws])).toEqual(running);
+    // A tag keeps its customers only (read as the tags are now; taken away again, as the other per-tag rollups would keep it).
+    await h.dataSource.query(`INSERT INTO contact_tags (workspace_id, contact_id, tag) VALUES ($1, $2, 'sale')`, [ws, fabio]);
+    expect(await discount(`${april}&tag=sale`)).toMatchObject({ requests: 2, customers: 1, converted: 0 });
+    await h.dataSource.query(`DELETE FROM contact_tags WHERE contact_id = $1`, [fabio]);
   });
 
   it('refuses a range that ends before it starts, naming the field', async () => {

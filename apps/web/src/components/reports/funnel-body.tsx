@@ -102,6 +102,52 @@ export function FunnelBody({ report, flowChosen }: { report: FunnelReport; flowC
           f.conversionRate,
         ])}
       />
+      <h2>Discount requests → orders</h2>
+      {current.discount ? (
+        <>
+          <dl className={styles.kpis}>
+            <Kpi
+              label="Customers who asked for a discount"
+              value={formatCount(current.discount.customers)}
+              current={current.discount.customers}
+              previous={previous.discount?.customers ?? 0}
+              detail={`${formatCount(current.discount.requests)} messages with the discount intent`}
+            />
+            <Kpi
+              label={`Of them, ordered within ${current.discount.windowDays} days`}
+              value={formatCount(current.discount.converted)}
+              current={current.discount.converted}
+              previous={previous.discount?.converted ?? 0}
+              detail={`${formatPercent(current.discount.rate)} of those who asked`}
+            />
+          </dl>
+          <DataTable
+            caption="Discount requests and the orders after them"
+            csvName="funnel-discount"
+            headers={['Period', 'Requests', 'Customers who asked', 'Ordered within the window', 'Conversion']}
+            rows={[current.discount, previous.discount ?? null].flatMap((d, i) =>
+              d
+                ? [
+                    [
+                      i === 0 ? 'This period' : 'Previous period',
+                      formatCount(d.requests),
+                      formatCount(d.customers),
+                      formatCount(d.converted),
+                      formatPercent(d.rate),
+                    ],
+                  ]
+                : [],
+            )}
+            csvRows={[current.discount, previous.discount ?? null].flatMap((d, i) =>
+              d ? [[i === 0 ? 'current' : 'previous', d.requests, d.customers, d.converted, d.rate]] : [],
+            )}
+          />
+        </>
+      ) : (
+        <p className={styles.note}>
+          {current.discount === null ? 'Discount requests are not a flow’s: clear the flow filter to see them.' : 'Not in this snapshot.'}
+        </p>
+      )}
       {flowChosen === null ? null : <h2>Where customers drop off</h2>}
       {flowChosen === null ? null : flowChosen ? (
         <DataTable
