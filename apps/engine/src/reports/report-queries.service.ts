@@ -300,13 +300,19 @@ export class ReportQueriesService {
     watch: { term: string; share: number; below: number; alert: boolean } | null;
   }> {
     const counts = async (period: ReportQuery) => {
+      // Whole UTC days from the daily level, the ragged ends hour by hour (a 90-day range: 90 rows per term, not 2,160).
+      const span = histogramSpans(period.from, period.to);
       const terms = await sqlRows(
         this.dataSource,
         z.object({ kind: z.string(), term: z.string(), count: num }),
-        `SELECT kind, term, sum(count) AS count FROM report_word_hours
-          WHERE workspace_id = $1 AND hour >= $2 AND hour < $3 AND ($4::uuid IS NULL OR number_id = $4)
-          GROUP BY kind, term`,
-        [period.workspaceId, period.from, period.to, period.numberId],
+        `SELECT kind, term, sum(count) AS count FROM (
+           SELECT kind, term, count FROM report_word_days
+            WHERE workspace_id = $1 AND day >= $2 AND day < $3 AND ($4::uuid IS NULL OR number_id = $4)
+           UNION ALL
+           SELECT kind, term, count FROM report_word_hours
+            WHERE workspace_id = $1 AND ((hour >= $5 AND hour < $6) OR (hour >= $7 AND hour < $8)) AND ($4::uuid IS NULL OR number_id = $4)
+         ) w GROUP BY kind, term`,
+        [period.workspaceId, span.days[0], span.days[1], period.numberId, span.head[0], span.head[1], span.tail[0], span.tail[1]],
       );
       const inbound = await sqlRows(
         this.dataSource,

@@ -131,6 +131,7 @@ const REBUILD_SERVICE_TAG_HIST = `
 const ROLLUPS_IN_TIME: readonly (readonly [string, string])[] = [
   ['report_hours', 'hour'],
   ['report_word_hours', 'hour'],
+  ['report_word_days', 'day'],
   ['report_tag_hours', 'hour'],
   ['report_reply_facts', 'hour'],
   ['report_conversion_facts', 'hour'],
@@ -142,6 +143,7 @@ const ANALYZED_ROLLUPS = [
   'report_days',
   'report_traffic_hours',
   'report_word_hours',
+  'report_word_days',
   'report_tag_hours',
   'report_reply_facts',
   'report_conversion_facts',
@@ -661,6 +663,7 @@ export class ReportRollupService {
     await this.updateDiscountFacts(manager);
     await manager.query('DELETE FROM report_hours WHERE count = 0');
     await manager.query('DELETE FROM report_word_hours WHERE count = 0');
+    await manager.query('DELETE FROM report_word_days WHERE count = 0');
     await manager.query('DELETE FROM report_tag_hours WHERE count = 0');
     // Service events: recomputed per changed conversation, from the earliest time its changes touch.
     const conversations = await sqlRows(
@@ -677,7 +680,11 @@ export class ReportRollupService {
     for (const [workspaceId, ids] of perWorkspace) await this.recomputeConversations(manager, workspaceId, ids);
   }
 
-  /** Counts words and intents of texts (each with a sign) and adds them to report_word_hours (`add`) or inserts them. */
+  /**
+   * Counts words and intents of texts (each with a sign) and adds them to
+   * report_word_hours and its daily level report_word_days (`add`), or inserts
+   * them (a rebuild's day window, whose rows it deleted).
+   */
   private async addWords(
     manager: EntityManager,
     workspaceId: string,
@@ -685,34 +692,44 @@ export class ReportRollupService {
     add: boolean,
   ): Promise<void> {
     const { intents } = await this.settings.get(workspaceId);
-    const counts = new Map<string, number>();
+    const hours = new Map<string, number>();
+    const days = new Map<string, number>();
     const bump = (hour: Date, number: string, kind: string, term: string, sign: number): void => {
-      const key = JSON.stringify([hour.toISOString(), number, kind, term.slice(0, 200)]);
-      counts.set(key, (counts.get(key) ?? 0) + sign);
+      const day = new Date(Date.UTC(hour.getUTCFullYear(), hour.getUTCMonth(), hour.getUTCDate()));
+      const rest = [number, kind, term.slice(0, 200)];
+      const hourKey = JSON.stringify([hour.toISOString(), ...rest]);
+      const dayKey = JSON.stringify([day.toISOString(), ...rest]);
+      hours.set(hourKey, (hours.get(hourKey) ?? 0) + sign);
+      days.set(dayKey, (days.get(dayKey) ?? 0) + sign);
     };
     for (const row of texts) {
       for (const word of messageWords(row.text)) bump(row.hour, row.number_id, 'word', word, row.sign);
       // One pass per text for all the intents (asking each intent in turn was one search per keyword of every intent).
       for (const intent of intents.matchAll(row.text)) bump(row.hour, row.number_id, 'intent', intent, row.sign);
     }
-    const rows = [...counts]
-      .filter(([, count]) => count !== 0)
-      .map(([key, count]) => ({ key: z.tuple([z.string(), z.string(), z.string(), z.string()]).parse(JSON.parse(key)), count }));
-    for (let start = 0; start < rows.length; start += 5000) {
-      const slice = rows.slice(start, start + 5000);
-      await manager.query(
-        `INSERT INTO report_word_hours (workspace_id, hour, number_id, kind, term, count)
-         SELECT $1, * FROM unnest($2::timestamptz[], $3::uuid[], $4::text[], $5::text[], $6::int[])
-         ${add ? 'ON CONFLICT (workspace_id, hour, number_id, kind, term) DO UPDATE SET count = report_word_hours.count + excluded.count' : ''}`,
-        [
-          workspaceId,
-          slice.map((r) => r.key[0]),
-          slice.map((r) => r.key[1]),
-          slice.map((r) => r.key[2]),
-          slice.map((r) => r.key[3]),
-          slice.map((r) => r.count),
-        ],
-      );
+    for (const [table, time, counts] of [
+      ['report_word_hours', 'hour', hours],
+      ['report_word_days', 'day', days],
+    ] as const) {
+      const rows = [...counts]
+        .filter(([, count]) => count !== 0)
+        .map(([key, count]) => ({ key: z.tuple([z.string(), z.string(), z.string(), z.string()]).parse(JSON.parse(key)), count }));
+      for (let start = 0; start < rows.length; start += 5000) {
+        const slice = rows.slice(start, start + 5000);
+        await manager.query(
+          `INSERT INTO ${table} (workspace_id, ${time}, number_id, kind, term, count)
+           SELECT $1, * FROM unnest($2::timestamptz[], $3::uuid[], $4::text[], $5::text[], $6::int[])
+           ${add ? `ON CONFLICT (workspace_id, ${time}, number_id, kind, term) DO UPDATE SET count = ${table}.count + excluded.count` : ''}`,
+          [
+            workspaceId,
+            slice.map((r) => r.key[0]),
+            slice.map((r) => r.key[1]),
+            slice.map((r) => r.key[2]),
+            slice.map((r) => r.key[3]),
+            slice.map((r) => r.count),
+          ],
+        );
+      }
     }
   }
 

@@ -50,7 +50,16 @@ const TRAFFIC_FROM_HOURS = `SELECT hour, number_id, flow_id, coalesce(sum(count)
     FROM report_hours WHERE workspace_id = $1 AND metric IN ('in', 'out')
    GROUP BY 1, 2, 3 HAVING sum(count) <> 0 ORDER BY hour, number_id, flow_id`;
 
-type RollupTables = Record<'hours' | 'words' | 'service' | 'hist' | 'days' | 'traffic' | 'tags' | 'discount', Record<string, unknown>[]>;
+/** The daily word counts as kept, and as the hourly ones add up per UTC day. */
+const WORD_DAYS_STORED = `SELECT day, number_id, kind, term, count FROM report_word_days WHERE workspace_id = $1
+  ORDER BY day, number_id, kind, term`;
+const WORD_DAYS_FROM_HOURS = `SELECT date_trunc('day', hour, 'UTC') AS day, number_id, kind, term, sum(count)::int AS count
+  FROM report_word_hours WHERE workspace_id = $1 GROUP BY 1, 2, 3, 4 HAVING sum(count) <> 0 ORDER BY day, number_id, kind, term`;
+
+type RollupTables = Record<
+  'hours' | 'words' | 'wordDays' | 'service' | 'hist' | 'days' | 'traffic' | 'tags' | 'discount',
+  Record<string, unknown>[]
+>;
 
 /** Every rollup table of a workspace, in a stable order: what an incremental run and a rebuild must agree on. */
 async function rollupTables(h: EngineHarness, ws: string): Promise<RollupTables> {
@@ -60,6 +69,7 @@ async function rollupTables(h: EngineHarness, ws: string): Promise<RollupTables>
       [ws],
     ),
     words: await h.sql('SELECT * FROM report_word_hours WHERE workspace_id = $1 ORDER BY hour, number_id, kind, term', [ws]),
+    wordDays: await h.sql(WORD_DAYS_STORED, [ws]),
     service: await h.sql('SELECT * FROM report_service_events WHERE workspace_id = $1 ORDER BY conversation_id, cycle, kind, at', [ws]),
     hist: await h.sql(HIST_STORED, [ws]),
     days: await h.sql(DAYS_STORED, [ws]),
@@ -220,6 +230,16 @@ describe('reports on the hand-computed fixture', () => {
         .find((i) => i['term'] === 'price'),
     ).toMatchObject({ count: 2 });
     expect(current['watch']).toEqual({ term: 'discount', share: 1 / 7, below: 0.2, alert: true });
+    // A range with ragged ends reads its whole days from the daily level and its ends hour by hour: from Monday 10:00 UTC,
+    // Giulia's two messages (09:xx) are out, Piotr's (10:00, 10:03) in from the hours, Marco's (Tuesday, Wednesday) from the days.
+    const ragged = await report('/api/reports/words?from=2026-03-09T10:00:00.000Z&to=2026-03-13T16:00:00.000Z');
+    const term = (list: unknown, name: string) =>
+      arr(list)
+        .map(obj)
+        .find((t) => t['term'] === name)?.['count'] ?? 0;
+    expect([term(ragged['words'], 'divano'), term(ragged['words'], 'sofa'), term(ragged['words'], 'ordine')]).toEqual([0, 2, 2]);
+    expect([term(ragged['intents'], 'price'), term(ragged['intents'], 'discount')]).toEqual([1, 1]);
+    expect(await h.sql(WORD_DAYS_STORED, [h.workspace.id])).toEqual(await h.sql(WORD_DAYS_FROM_HOURS, [h.workspace.id]));
   });
 
   it('discount requests → orders: customers who asked, and who ordered within the window after; kept as messages and orders change', async () => {
@@ -355,6 +375,7 @@ describe('reports on the hand-computed fixture', () => {
     // The coarser levels the report_hours triggers kept through rounds and killed rounds are what the hours add up to.
     expect(incremental.days.length).toBeGreaterThan(5);
     expect(incremental.days).toEqual(await h.sql(DAYS_FROM_HOURS, [h.workspace.id]));
+    expect(incremental.wordDays).toEqual(await h.sql(WORD_DAYS_FROM_HOURS, [h.workspace.id]));
     expect(incremental.traffic).toEqual(await h.sql(TRAFFIC_FROM_HOURS, [h.workspace.id]));
     await rollups.rebuild(h.workspace.id);
     const rebuilt = await snapshot();
@@ -535,6 +556,7 @@ describe('reports on the hand-computed fixture', () => {
     // Per tag too: the "mix" contacts' daily rows, kept from report_tag_hours.
     expect(new Set(incremental.days.filter((r) => r['tag'] === 'mix').map((r) => r['metric'])).size).toBe(6);
     expect(incremental.days).toEqual(await h.sql(DAYS_FROM_HOURS, [ws]));
+    expect(incremental.wordDays).toEqual(await h.sql(WORD_DAYS_FROM_HOURS, [ws]));
     expect(incremental.traffic).toEqual(await h.sql(TRAFFIC_FROM_HOURS, [ws]));
     await rollups.rebuild(ws);
     expect(await snapshot()).toEqual(incremental);

@@ -51,6 +51,7 @@ import { ContactTagsListOrder1765282000001 } from './1765282000001-contact-tags-
 import { ReportServiceTagHistograms1765280000000 } from './1765280000000-report-service-tag-histograms';
 import { ReportTagDays1765280000001 } from './1765280000001-report-tag-days';
 import { ReportDiscountFacts1765291000000 } from './1765291000000-report-discount-facts';
+import { ReportWordDays1765291000001 } from './1765291000001-report-word-days';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -107,4 +108,5 @@ export const MIGRATIONS = [
   ReportServiceTagHistograms1765280000000,
   ReportTagDays1765280000001,
   ReportDiscountFacts1765291000000,
+  ReportWordDays1765291000001,
 ];
