@@ -233,6 +233,9 @@ export class ReportRollupService {
       const taken = await sqlRows(manager, z.object({ n: z.number() }), 'SELECT count(*)::int AS n FROM report_batch');
       const handled = taken[0]?.n ?? 0;
       if (handled === 0) return 0;
+      // A temporary table has no statistics until analyzed: the round's statements planned on 1 row for 20,000 changes
+      // (nested loops over the batch; 0.3-0.7 s for the hourly counts alone at 3 M messages).
+      await manager.query('ANALYZE report_batch');
       await this.applyBatch(manager);
       if (options.interrupt) await options.interrupt();
       return handled;
@@ -965,12 +968,20 @@ export class ReportRollupService {
       'SELECT id, whatsapp_number_id AS number_id FROM conversations WHERE id = ANY($1::uuid[]) AND workspace_id = $2',
       [ids, workspaceId],
     );
+    // What grew with the table (docs/BENCHMARKS.md, ingest at 10 M): for a round's ~10,000 conversations the planner hashed
+    // the whole messages (and notes) table, a sequential scan per round (3.7 s of 4.5 s at 3 M, spilling to disk). Each
+    // conversation's rows are now read through its index (conversation_id, occurred_at) from the resume time: the
+    // LATERAL subquery with OFFSET 0 is not flattened into a join, and the bound is an index condition (written as
+    // "since IS NULL OR occurred_at >= since" it was only a filter, reading each conversation's whole history).
     const messages = await sqlRows(
       manager,
       z.object({ conversation_id: z.string(), direction: z.string(), sent_by_user_id: z.string().nullable(), occurred_at: z.date() }),
       `SELECT m.conversation_id, m.direction, m.sent_by_user_id, m.occurred_at
          FROM unnest($1::uuid[], $2::timestamptz[]) x(id, since)
-         JOIN messages m ON m.conversation_id = x.id AND (x.since IS NULL OR m.occurred_at >= x.since)`,
+         CROSS JOIN LATERAL (
+           SELECT m.conversation_id, m.direction, m.sent_by_user_id, m.occurred_at FROM messages m
+            WHERE m.conversation_id = x.id AND m.occurred_at >= coalesce(x.since, '-infinity') OFFSET 0
+         ) m`,
       [ids, from],
     );
     const notes = await sqlRows(
@@ -984,7 +995,10 @@ export class ReportRollupService {
       }),
       `SELECT n.conversation_id, n.author_user_id, n.text, n.details, n.occurred_at
          FROM unnest($1::uuid[], $2::timestamptz[]) x(id, since)
-         JOIN conversation_notes n ON n.conversation_id = x.id AND n.kind = 'activity' AND (x.since IS NULL OR n.occurred_at >= x.since)`,
+         CROSS JOIN LATERAL (
+           SELECT n.conversation_id, n.author_user_id, n.text, n.details, n.occurred_at FROM conversation_notes n
+            WHERE n.conversation_id = x.id AND n.kind = 'activity' AND n.occurred_at >= coalesce(x.since, '-infinity') OFFSET 0
+         ) n`,
       [ids, from],
     );
     const items = new Map<string, ServiceItem[]>();
