@@ -221,6 +221,20 @@ describeInBrowser('reports: the hand-computed fixture in every report, range, CS
     expect(await words.getByRole('row', { name: /^il\b/ }).count()).toBe(0);
     await page.getByRole('img', { name: /Customer messages by weekday and hour, Europe\/Rome/ }).waitFor();
     await screenshot(page, 'reports-traffic-words');
+    // Per day: a line chart of this period against the previous one (dashed), with the same numbers in the table below it.
+    // Monday 9 March: Giulia's two messages and Piotr's two.
+    const perDay = page.getByRole('img', { name: /^Customer messages per day, this period and the previous one/ });
+    expect(await perDay.getAttribute('aria-label')).toContain('Customer messages, this period: 4,');
+    const days = page.getByRole('table', { name: /Messages and conversations opened per day/ });
+    expect(
+      await days
+        .getByRole('row', { name: /^2026-03-09/ })
+        .getByRole('cell')
+        .first()
+        .textContent(),
+    ).toBe('4');
+    await perDay.scrollIntoViewIfNeeded();
+    await screenshot(page, 'reports-traffic-per-day');
   });
 
   it('flow editor: the Performance tab shows the fixture flow’s runs, sends, failures, conversions and revenue per step and version', async () => {

@@ -6,6 +6,7 @@ import { WorkspaceSettingsService } from '../workspaces/workspace-settings.servi
 import { costLines, type CostLine, PRICING_CATEGORIES, type Price } from './metrics/cost';
 import { type HistogramBucket, histogramCount, histogramPercentile } from './metrics/duration-histogram';
 import { histogramSpans } from './metrics/histogram-spans';
+import { localDays } from './metrics/local-days';
 import { type MessageCounts, messageCounts, rate } from './metrics/message-counts';
 import { termTrends, type TermTrend } from './metrics/words';
 
@@ -272,7 +273,9 @@ export class ReportQueriesService {
       [q.workspaceId, q.from, q.to, q.numberId, zone, q.tag ?? ''],
     );
     const openedByDay = new Map(opened.map((o) => [o.day, o.opened]));
-    const allDays = [...new Set([...days.map((d) => d.day), ...opened.map((o) => o.day)])].sort();
+    // Every local day of the range, those without messages too: the per-day line charts draw each day, and compare day i
+    // of the range with day i of the previous period.
+    const allDays = [...new Set([...localDays(q.from, q.to, zone), ...days.map((d) => d.day), ...opened.map((o) => o.day)])].sort();
     const dayRows = allDays.map((day) => {
       const d = days.find((x) => x.day === day);
       return { day, inbound: d?.inbound ?? 0, outbound: d?.outbound ?? 0, opened: openedByDay.get(day) ?? 0 };
