@@ -421,6 +421,44 @@ describeInBrowser('reports: the hand-computed fixture in every report, range, CS
     expect(arr(asked['data']).length).toBe(1);
   });
 
+  it('watched words: add an alert in the form, change it, remove it', async () => {
+    await page.goto(`${web}/reports/service?${RANGE}`);
+    await page.getByRole('navigation', { name: 'Reports' }).getByRole('link', { name: 'Watched words' }).click();
+    await page.waitForURL((url) => url.pathname === '/reports/alerts');
+    const form = page.getByRole('form', { name: 'Watch a word' });
+    await form.getByLabel('Word').fill('Discount');
+    await form.getByLabel('Alert when its share is').selectOption('under');
+    await form.getByLabel('Share (%)').fill('8');
+    await form.getByLabel('Over the last (days)').fill('7');
+    await form.getByRole('button', { name: 'Add' }).click();
+    await page.getByRole('main').getByRole('status').filter({ hasText: 'Added: "discount" under 8.0%.' }).waitFor();
+    const table = page.getByRole('table', { name: 'Watched words' });
+    const row = table.getByRole('row', { name: /^discount/ });
+    await row.waitFor();
+    expect((await row.getByRole('cell').allTextContents()).slice(0, 4)).toEqual(['under 8.0%', '7 days', 'not yet', 'Not checked yet']);
+    await screenshot(page, 'reports-watched-words');
+    // A second alert for the same word and direction is refused in the engine's words.
+    await form.getByLabel('Word').fill('discount');
+    await form.getByRole('button', { name: 'Add' }).click();
+    await page.getByRole('main').getByRole('alert').filter({ hasText: 'already watched' }).waitFor();
+    await row.getByRole('button', { name: 'Edit discount' }).click();
+    const edit = page.getByRole('form', { name: 'Change the watched word' });
+    await edit.getByLabel('Share (%)').fill('10');
+    await edit.getByLabel('Over the last (days)').fill('14');
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('main').getByRole('status').filter({ hasText: 'Changed: "discount" under 10.0%.' }).waitFor();
+    await table
+      .getByRole('row', { name: /^discount/ })
+      .getByRole('cell', { name: '14 days' })
+      .waitFor();
+    await table
+      .getByRole('row', { name: /^discount/ })
+      .getByRole('button', { name: 'Remove discount' })
+      .click();
+    await page.getByRole('main').getByRole('status').filter({ hasText: 'Removed: "discount".' }).waitFor();
+    await table.getByRole('cell', { name: 'No watched word yet.' }).waitFor();
+  });
+
   it('conversion window: an admin sets it in the form (days, not JSON); out of range is refused, named', async () => {
     await page.goto(`${web}/settings/business-hours`);
     const form = page.getByRole('form', { name: 'Business hours' });

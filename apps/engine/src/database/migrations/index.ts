@@ -52,6 +52,7 @@ import { ReportServiceTagHistograms1765280000000 } from './1765280000000-report-
 import { ReportTagDays1765280000001 } from './1765280000001-report-tag-days';
 import { ReportDiscountFacts1765291000000 } from './1765291000000-report-discount-facts';
 import { ReportWordDays1765291000001 } from './1765291000001-report-word-days';
+import { ReportWordAlerts1765291000002 } from './1765291000002-report-word-alerts';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -109,4 +110,5 @@ export const MIGRATIONS = [
   ReportTagDays1765280000001,
   ReportDiscountFacts1765291000000,
   ReportWordDays1765291000001,
+  ReportWordAlerts1765291000002,
 ];
