@@ -625,6 +625,7 @@ describe('API access: roles, anonymous callers and workspaces', () => {
     { route: 'GET /api/reports/messaging', access: EDITORS, request: async () => ({ path: '/api/reports/messaging' }) },
     { route: 'GET /api/reports/funnel', access: EDITORS, request: async () => ({ path: '/api/reports/funnel' }) },
     { route: 'GET /api/reports/cost', access: EDITORS, request: async () => ({ path: '/api/reports/cost' }) },
+    { route: 'GET /api/reports/discount', access: EDITORS, request: async () => ({ path: '/api/reports/discount' }) },
     { route: 'GET /api/reports/prices', access: EDITORS, request: async () => ({ path: '/api/reports/prices' }) },
     {
       route: 'PUT /api/reports/prices',
@@ -673,14 +674,12 @@ describe('API access: roles, anonymous callers and workspaces', () => {
       route: 'PUT /api/reports/word-alerts/:id',
       access: EDITORS,
       request: async () => {
-        const alert = await h.app
-          .get(ReportWordAlertsService)
-          .create(h.workspace.id, {
-            term: `changed${Math.random().toString(36).slice(2, 10)}`,
-            direction: 'under',
-            threshold: 0.1,
-            periodDays: 7,
-          });
+        const alert = await h.app.get(ReportWordAlertsService).create(h.workspace.id, {
+          term: `changed${Math.random().toString(36).slice(2, 10)}`,
+          direction: 'under',
+          threshold: 0.1,
+          periodDays: 7,
+        });
         return {
           path: `/api/reports/word-alerts/${alert?.id ?? ''}`,
           body: { term: `changed${Math.random().toString(36).slice(2, 10)}`, direction: 'under', threshold: 0.2, periodDays: 14 },
@@ -691,14 +690,12 @@ describe('API access: roles, anonymous callers and workspaces', () => {
       route: 'DELETE /api/reports/word-alerts/:id',
       access: EDITORS,
       request: async () => {
-        const alert = await h.app
-          .get(ReportWordAlertsService)
-          .create(h.workspace.id, {
-            term: `removed${Math.random().toString(36).slice(2, 10)}`,
-            direction: 'under',
-            threshold: 0.1,
-            periodDays: 7,
-          });
+        const alert = await h.app.get(ReportWordAlertsService).create(h.workspace.id, {
+          term: `removed${Math.random().toString(36).slice(2, 10)}`,
+          direction: 'under',
+          threshold: 0.1,
+          periodDays: 7,
+        });
         return { path: `/api/reports/word-alerts/${alert?.id ?? ''}` };
       },
     },

@@ -67,6 +67,15 @@ const pricesBody = z.object({
 const priceView = z.object({ country: z.string(), category: z.enum(PRICING_CATEGORIES), price: z.number(), currency: z.string() });
 
 const range = z.object({ from: z.iso.datetime(), to: z.iso.datetime() });
+/** Discount requests → orders of one period. */
+const discountFigures = z.object({
+  requests: z.number(),
+  customers: z.number(),
+  converted: z.number(),
+  rate: z.number().nullable(),
+  windowDays: z.number(),
+});
+
 /** A watched-word alert as the API shows it. */
 const wordAlertView = z.object({
   id: z.string(),
@@ -308,6 +317,31 @@ export class ReportsController {
   @ErrorResponses(RANGE_ERRORS)
   async funnel(@CurrentPrincipal() principal: Principal, @ZodQuery(funnelQuery) query: z.infer<typeof funnelQuery>) {
     return this.both(reportQuery(principal, query, this.clock.now()), (q) => this.reports.funnel(q, query.flowVersionId ?? null));
+  }
+
+  @Get('discount')
+  @Roles('admin', 'marketer')
+  @ApiOperation({
+    summary:
+      'Discount requests → orders: customers whose message had the discount intent in the range, and how many ordered within the conversion window after one (every flow: flowId is refused; number and tag filters)',
+  })
+  @ZodResponse(envelope(discountFigures))
+  @ErrorResponses(RANGE_ERRORS)
+  async discount(@CurrentPrincipal() principal: Principal, @ZodQuery(reportQuerySchema) query: z.infer<typeof reportQuerySchema>) {
+    if (query.flowId !== undefined) {
+      const message = 'flowId: discount requests are no flow’s (the figure covers every flow)';
+      throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message, issues: [{ path: 'flowId', message }] });
+    }
+    const q = reportQuery(principal, query, this.clock.now());
+    const previous = previousPeriod(q);
+    // Both periods at once, on two connections: each reads every request of its period.
+    const [current, before] = await Promise.all([this.reports.discountConversion(q), this.reports.discountConversion(previous)]);
+    return {
+      range: { from: q.from.toISOString(), to: q.to.toISOString() },
+      previousRange: { from: previous.from.toISOString(), to: previous.to.toISOString() },
+      current,
+      previous: before,
+    };
   }
 
   @Get('cost')

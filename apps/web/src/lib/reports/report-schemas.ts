@@ -111,11 +111,13 @@ export const funnelReportSchema = envelope(
       .array(z.object({ flowVersionId: z.string(), nodeId: z.string(), output: z.string(), taken: n }))
       .nullable()
       .optional(),
-    // Discount requests → orders: null with a flow filter; absent from weekly snapshots made before it existed.
-    discount: z.object({ requests: n, customers: n, converted: n, rate: n.nullable(), windowDays: n }).nullable().optional(),
   }),
 );
 export type FunnelReport = z.infer<typeof funnelReportSchema>;
+
+/** Discount requests → orders (GET /api/reports/discount: every flow, no flow filter). */
+export const discountReportSchema = envelope(z.object({ requests: n, customers: n, converted: n, rate: n.nullable(), windowDays: n }));
+export type DiscountReport = z.infer<typeof discountReportSchema>;
 
 export const costReportSchema = envelope(
   z.object({
