@@ -6,6 +6,7 @@ import { priceReplyFlow } from './test-support/flow-fixtures';
 import { arr, obj, str } from './test-support/json';
 import { eventually } from './test-support/eventually';
 import { ReportWeeklyService } from './reports/report-weekly.service';
+import { ReportWordAlertsService } from './reports/report-word-alerts.service';
 import { registeredRoutes } from './test-support/registered-routes';
 import { openStream } from './test-support/sse-client';
 import type { UserRole } from './users/user-role';
@@ -624,6 +625,7 @@ describe('API access: roles, anonymous callers and workspaces', () => {
     { route: 'GET /api/reports/messaging', access: EDITORS, request: async () => ({ path: '/api/reports/messaging' }) },
     { route: 'GET /api/reports/funnel', access: EDITORS, request: async () => ({ path: '/api/reports/funnel' }) },
     { route: 'GET /api/reports/cost', access: EDITORS, request: async () => ({ path: '/api/reports/cost' }) },
+    { route: 'GET /api/reports/discount', access: EDITORS, request: async () => ({ path: '/api/reports/discount' }) },
     { route: 'GET /api/reports/prices', access: EDITORS, request: async () => ({ path: '/api/reports/prices' }) },
     {
       route: 'PUT /api/reports/prices',
@@ -657,6 +659,44 @@ describe('API access: roles, anonymous callers and workspaces', () => {
         await weekly.makeFor(h.workspace.id, week);
         const [made] = await weekly.list(h.workspace.id);
         return { path: `/api/reports/weekly/${made?.id ?? ''}` };
+      },
+    },
+    { route: 'GET /api/reports/word-alerts', access: EDITORS, request: async () => ({ path: '/api/reports/word-alerts' }) },
+    {
+      route: 'POST /api/reports/word-alerts',
+      access: EDITORS,
+      request: async () => ({
+        path: '/api/reports/word-alerts',
+        body: { term: `posted${Math.random().toString(36).slice(2, 10)}`, direction: 'over', threshold: 0.5, periodDays: 7 },
+      }),
+    },
+    {
+      route: 'PUT /api/reports/word-alerts/:id',
+      access: EDITORS,
+      request: async () => {
+        const alert = await h.app.get(ReportWordAlertsService).create(h.workspace.id, {
+          term: `changed${Math.random().toString(36).slice(2, 10)}`,
+          direction: 'under',
+          threshold: 0.1,
+          periodDays: 7,
+        });
+        return {
+          path: `/api/reports/word-alerts/${alert?.id ?? ''}`,
+          body: { term: `changed${Math.random().toString(36).slice(2, 10)}`, direction: 'under', threshold: 0.2, periodDays: 14 },
+        };
+      },
+    },
+    {
+      route: 'DELETE /api/reports/word-alerts/:id',
+      access: EDITORS,
+      request: async () => {
+        const alert = await h.app.get(ReportWordAlertsService).create(h.workspace.id, {
+          term: `removed${Math.random().toString(36).slice(2, 10)}`,
+          direction: 'under',
+          threshold: 0.1,
+          periodDays: 7,
+        });
+        return { path: `/api/reports/word-alerts/${alert?.id ?? ''}` };
       },
     },
     { route: 'GET /api/notifications', access: ALL, request: async () => ({ path: '/api/notifications' }) },

@@ -141,6 +141,19 @@ describeInBrowser('reports: the hand-computed fixture in every report, range, CS
 
   it('sales funnel: entered → converted for the flow, and its steps', async () => {
     await page.goto(`${web}/reports/funnel?${RANGE}`);
+    // Discount requests → orders (every flow): Giulia asked for a "sconto" and never ordered; Piotr asked for a
+    // "discount" and ordered two days later, within the 7-day window.
+    const discount = page.getByRole('table', { name: 'Discount requests and the orders after them' });
+    expect(
+      await discount
+        .getByRole('row', { name: /^This period/ })
+        .getByRole('cell')
+        .allTextContents(),
+    ).toEqual(['2', '2', '1', '50.0%']);
+    const discountCsv = (await page.locator('a[download="funnel-discount.csv"]').getAttribute('href')) ?? '';
+    expect(decodeURIComponent(discountCsv.slice(discountCsv.indexOf(',') + 1))).toContain('current,2,2,1,0.5');
+    await page.getByRole('heading', { name: 'Discount requests → orders' }).scrollIntoViewIfNeeded();
+    await screenshot(page, 'reports-funnel-discount');
     await page.getByLabel('Flow').selectOption({ label: REPORT_FIXTURE.flowName });
     await page.getByRole('button', { name: 'Apply' }).click();
     await page.waitForURL((url) => url.searchParams.get('flowId') !== null && url.searchParams.get('flowId') !== '');
@@ -208,6 +221,20 @@ describeInBrowser('reports: the hand-computed fixture in every report, range, CS
     expect(await words.getByRole('row', { name: /^il\b/ }).count()).toBe(0);
     await page.getByRole('img', { name: /Customer messages by weekday and hour, Europe\/Rome/ }).waitFor();
     await screenshot(page, 'reports-traffic-words');
+    // Per day: a line chart of this period against the previous one (dashed), with the same numbers in the table below it.
+    // Monday 9 March: Giulia's two messages and Piotr's two.
+    const perDay = page.getByRole('img', { name: /^Customer messages per day, this period and the previous one/ });
+    expect(await perDay.getAttribute('aria-label')).toContain('Customer messages, this period: 4,');
+    const days = page.getByRole('table', { name: /Messages and conversations opened per day/ });
+    expect(
+      await days
+        .getByRole('row', { name: /^2026-03-09/ })
+        .getByRole('cell')
+        .first()
+        .textContent(),
+    ).toBe('4');
+    await perDay.scrollIntoViewIfNeeded();
+    await screenshot(page, 'reports-traffic-per-day');
   });
 
   it('flow editor: the Performance tab shows the fixture flow’s runs, sends, failures, conversions and revenue per step and version', async () => {
@@ -392,5 +419,74 @@ describeInBrowser('reports: the hand-computed fixture in every report, range, CS
     expect(arr(recounts['data']).length).toBe(1);
     const asked = obj(await (await fetch(`${engine}/api/audit?action=reports.recount_requested`, { headers })).json());
     expect(arr(asked['data']).length).toBe(1);
+  });
+
+  it('watched words: add an alert in the form, change it, remove it', async () => {
+    await page.goto(`${web}/reports/service?${RANGE}`);
+    await page.getByRole('navigation', { name: 'Reports' }).getByRole('link', { name: 'Watched words' }).click();
+    await page.waitForURL((url) => url.pathname === '/reports/alerts');
+    const form = page.getByRole('form', { name: 'Watch a word' });
+    await form.getByLabel('Word').fill('Discount');
+    await form.getByLabel('Alert when its share is').selectOption('under');
+    await form.getByLabel('Share (%)').fill('8');
+    await form.getByLabel('Over the last (days)').fill('7');
+    await form.getByRole('button', { name: 'Add' }).click();
+    await page.getByRole('main').getByRole('status').filter({ hasText: 'Added: "discount" under 8.0%.' }).waitFor();
+    const table = page.getByRole('table', { name: 'Watched words' });
+    const row = table.getByRole('row', { name: /^discount/ });
+    await row.waitFor();
+    expect((await row.getByRole('cell').allTextContents()).slice(0, 4)).toEqual(['under 8.0%', '7 days', 'not yet', 'Not checked yet']);
+    await screenshot(page, 'reports-watched-words');
+    // A second alert for the same word and direction is refused in the engine's words.
+    await form.getByLabel('Word').fill('discount');
+    await form.getByRole('button', { name: 'Add' }).click();
+    await page.getByRole('main').getByRole('alert').filter({ hasText: 'already watched' }).waitFor();
+    await row.getByRole('button', { name: 'Edit discount' }).click();
+    const edit = page.getByRole('form', { name: 'Change the watched word' });
+    await edit.getByLabel('Share (%)').fill('10');
+    await edit.getByLabel('Over the last (days)').fill('14');
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('main').getByRole('status').filter({ hasText: 'Changed: "discount" under 10.0%.' }).waitFor();
+    await table
+      .getByRole('row', { name: /^discount/ })
+      .getByRole('cell', { name: '14 days' })
+      .waitFor();
+    await table
+      .getByRole('row', { name: /^discount/ })
+      .getByRole('button', { name: 'Remove discount' })
+      .click();
+    await page.getByRole('main').getByRole('status').filter({ hasText: 'Removed: "discount".' }).waitFor();
+    await table.getByRole('cell', { name: 'No watched word yet.' }).waitFor();
+  });
+
+  it('conversion window: an admin sets it in the form (days, not JSON); out of range is refused, named', async () => {
+    await page.goto(`${web}/settings/business-hours`);
+    const form = page.getByRole('form', { name: 'Business hours' });
+    const field = form.getByLabel('Conversion window (days)');
+    expect(await field.inputValue()).toBe('7');
+    await field.fill('14');
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    expect(await form.getByRole('status').innerText()).toBe('Saved: conversion window.');
+    const engine = stack?.urls.engine ?? '';
+    const login = await fetch(`${engine}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(stack?.admin),
+    });
+    const headers = { authorization: `Bearer ${str(obj(await login.json())['token'])}` };
+    const conversionDays = async () =>
+      obj(obj(await (await fetch(`${engine}/api/workspace/settings`, { headers })).json())['reports'])['conversionDays'];
+    expect(await conversionDays()).toBe(14);
+    await screenshot(page, 'reports-conversion-window');
+    // 91 days is past the longest window the rollups keep: the field says so and nothing is sent.
+    await field.fill('91');
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    expect(await field.evaluate((input) => (input instanceof HTMLInputElement ? input.validationMessage : ''))).not.toBe('');
+    expect(await conversionDays()).toBe(14);
+    // Back to the default, for the figures the other tests read.
+    await field.fill('7');
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    expect(await form.getByRole('status').innerText()).toBe('Saved: conversion window.');
+    expect(await conversionDays()).toBe(7);
   });
 });

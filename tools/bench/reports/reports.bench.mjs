@@ -43,7 +43,7 @@ const USAGE = `node tools/bench/reports/reports.bench.mjs [--sessions-per-day=17
   [--db=parley_bench_i15reports] [--reseed] [--port=0] [--steps=1]
   [--scale] [--messages=10000000] [--executions=1000000] [--contacts=200000] [--chunk=50000]
   [--trigger-rounds=0] [--trigger-batch=10000] [--trigger-statement=1000] [--sustain=0] [--rate=2000] [--drop] [--seed-only]
-  [--reports=service,traffic,words,messaging,funnel,cost]`;
+  [--reports=service,traffic,words,messaging,funnel,cost,discount]`;
 const o = parseOptions(
   {
     'sessions-per-day': 1700,
@@ -176,6 +176,7 @@ run(async () => {
     messaging: ['none', 'flow', 'number', 'tag'],
     funnel: ['none', 'flow', 'number', 'tag'],
     cost: ['none', 'flow', 'number'],
+    discount: ['none', 'number', 'tag'],
   };
   const only = o.reports === '' ? null : new Set(o.reports.split(','));
   const rows = [];

@@ -112,10 +112,10 @@ export async function seedAtScale(client, options, log) {
        FROM generate_series(1, $5::int) AS i`,
     [ws, numberId, now, run, contacts],
   );
-  // Tags for the tag filter: "promo" on a quarter of the contacts, "vip" on one in twenty (contact_tags has no triggers).
+  // Tags for the tag filter: "promo" on a quarter of the contacts, "vip" on one in twenty (triggers are off here, so the list-order column of 1765282000001 is filled by hand).
   await client.query(
-    `INSERT INTO contact_tags (workspace_id, contact_id, tag, created_at)
-     SELECT c.workspace_id, c.id, t.tag, c.created_at FROM contacts c
+    `INSERT INTO contact_tags (workspace_id, contact_id, tag, created_at, contact_updated_at)
+     SELECT c.workspace_id, c.id, t.tag, c.created_at, c.updated_at FROM contacts c
        CROSS JOIN LATERAL (SELECT abs(hashtext(c.id::text)) % 100 AS h) x
        JOIN (VALUES ('promo', 0, 25), ('vip', 95, 100)) AS t(tag, lo, hi) ON x.h >= t.lo AND x.h < t.hi
       WHERE c.workspace_id = $1

@@ -6,6 +6,7 @@ import { WorkspaceSettingsService } from '../workspaces/workspace-settings.servi
 import { costLines, type CostLine, PRICING_CATEGORIES, type Price } from './metrics/cost';
 import { type HistogramBucket, histogramCount, histogramPercentile } from './metrics/duration-histogram';
 import { histogramSpans } from './metrics/histogram-spans';
+import { localDays } from './metrics/local-days';
 import { type MessageCounts, messageCounts, rate } from './metrics/message-counts';
 import { termTrends, type TermTrend } from './metrics/words';
 
@@ -75,6 +76,18 @@ export interface FunnelStage {
   count: number;
   /** Share of the previous stage that did not reach this one; null for the first. */
   dropOff: number | null;
+}
+
+export interface DiscountConversion {
+  /** Customer messages with the discount intent in the range. */
+  requests: number;
+  /** Distinct customers who sent them. */
+  customers: number;
+  /** Of those customers, how many ordered within the conversion window after one of their requests. */
+  converted: number;
+  /** converted / customers; null without requests. */
+  rate: number | null;
+  windowDays: number;
 }
 
 @Injectable()
@@ -260,7 +273,9 @@ export class ReportQueriesService {
       [q.workspaceId, q.from, q.to, q.numberId, zone, q.tag ?? ''],
     );
     const openedByDay = new Map(opened.map((o) => [o.day, o.opened]));
-    const allDays = [...new Set([...days.map((d) => d.day), ...opened.map((o) => o.day)])].sort();
+    // Every local day of the range, those without messages too: the per-day line charts draw each day, and compare day i
+    // of the range with day i of the previous period.
+    const allDays = [...new Set([...localDays(q.from, q.to, zone), ...days.map((d) => d.day), ...opened.map((o) => o.day)])].sort();
     const dayRows = allDays.map((day) => {
       const d = days.find((x) => x.day === day);
       return { day, inbound: d?.inbound ?? 0, outbound: d?.outbound ?? 0, opened: openedByDay.get(day) ?? 0 };
@@ -288,13 +303,19 @@ export class ReportQueriesService {
     watch: { term: string; share: number; below: number; alert: boolean } | null;
   }> {
     const counts = async (period: ReportQuery) => {
+      // Whole UTC days from the daily level, the ragged ends hour by hour (a 90-day range: 90 rows per term, not 2,160).
+      const span = histogramSpans(period.from, period.to);
       const terms = await sqlRows(
         this.dataSource,
         z.object({ kind: z.string(), term: z.string(), count: num }),
-        `SELECT kind, term, sum(count) AS count FROM report_word_hours
-          WHERE workspace_id = $1 AND hour >= $2 AND hour < $3 AND ($4::uuid IS NULL OR number_id = $4)
-          GROUP BY kind, term`,
-        [period.workspaceId, period.from, period.to, period.numberId],
+        `SELECT kind, term, sum(count) AS count FROM (
+           SELECT kind, term, count FROM report_word_days
+            WHERE workspace_id = $1 AND day >= $2 AND day < $3 AND ($4::uuid IS NULL OR number_id = $4)
+           UNION ALL
+           SELECT kind, term, count FROM report_word_hours
+            WHERE workspace_id = $1 AND ((hour >= $5 AND hour < $6) OR (hour >= $7 AND hour < $8)) AND ($4::uuid IS NULL OR number_id = $4)
+         ) w GROUP BY kind, term`,
+        [period.workspaceId, span.days[0], span.days[1], period.numberId, span.head[0], span.head[1], span.tail[0], span.tail[1]],
       );
       const inbound = await sqlRows(
         this.dataSource,
@@ -591,6 +612,29 @@ export class ReportQueriesService {
               )
           : null,
     };
+  }
+
+  /**
+   * Customers who asked for a discount in the range (a message with the
+   * discount intent), and how many of them ordered within the conversion
+   * window after such a message (report_discount_facts; docs/REPORTS.md).
+   */
+  async discountConversion(q: ReportQuery): Promise<DiscountConversion> {
+    const { settings } = await this.settings.get(q.workspaceId);
+    const rows = await sqlRows(
+      this.dataSource,
+      z.object({ requests: num, customers: num, converted: num }),
+      // Grouped per customer (a hash aggregate) rather than count(DISTINCT …), which sorts every request and spilled to disk.
+      `SELECT coalesce(sum(n), 0) AS requests, count(*) AS customers, count(*) FILTER (WHERE converted) AS converted FROM (
+         SELECT f.contact_id, count(*) AS n, bool_or(f.converted_at IS NOT NULL) AS converted
+           FROM report_discount_facts f
+          WHERE f.workspace_id = $1 AND f.at >= $2 AND f.at < $3 AND ($4::uuid IS NULL OR f.number_id = $4)
+            AND ($5::text IS NULL OR EXISTS (SELECT 1 FROM contact_tags t WHERE t.contact_id = f.contact_id AND t.tag = $5))
+          GROUP BY f.contact_id) x`,
+      [q.workspaceId, q.from, q.to, q.numberId, q.tag],
+    );
+    const r = rows[0] ?? { requests: 0, customers: 0, converted: 0 };
+    return { ...r, rate: rate(r.converted, r.customers), windowDays: settings.reports.conversionDays };
   }
 
   async prices(workspaceId: string): Promise<Price[]> {

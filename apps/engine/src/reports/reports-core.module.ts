@@ -7,6 +7,7 @@ import { ReportRecountService } from './report-recount.service';
 import { ReportRollupService } from './report-rollup.service';
 import { ReportWeeklyService } from './report-weekly.service';
 import { ReportWeeklyDeliveryService } from './report-weekly-delivery.service';
+import { ReportWordAlertsService } from './report-word-alerts.service';
 
 /** Report rollups and the queries that read them. */
 @Module({
@@ -18,8 +19,16 @@ import { ReportWeeklyDeliveryService } from './report-weekly-delivery.service';
     ReportQueriesService,
     ReportWeeklyService,
     ReportWeeklyDeliveryService,
+    ReportWordAlertsService,
     NotifierService,
   ],
-  exports: [ReportRecountService, ReportRollupService, ReportQueriesService, ReportWeeklyService, ReportWeeklyDeliveryService],
+  exports: [
+    ReportRecountService,
+    ReportRollupService,
+    ReportQueriesService,
+    ReportWeeklyService,
+    ReportWeeklyDeliveryService,
+    ReportWordAlertsService,
+  ],
 })
 export class ReportsCoreModule {}

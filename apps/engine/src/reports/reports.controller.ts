@@ -1,4 +1,4 @@
-import { BadRequestException, ConflictException, Controller, Get, HttpCode, NotFoundException, Post, Put } from '@nestjs/common';
+import { BadRequestException, ConflictException, Controller, Delete, Get, HttpCode, NotFoundException, Post, Put } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
@@ -16,6 +16,7 @@ import { ReportRollupService } from './report-rollup.service';
 import { ReportWeeklyService } from './report-weekly.service';
 import { ReportWeeklyDeliveryService } from './report-weekly-delivery.service';
 import { previousPeriod, ReportQueriesService, type ReportQuery } from './report-queries.service';
+import { type WordAlert, wordAlertInput, ReportWordAlertsService } from './report-word-alerts.service';
 import { reportQuery, reportQuerySchema } from './report-range';
 
 const wordsQuery = reportQuerySchema.extend({
@@ -66,6 +67,28 @@ const pricesBody = z.object({
 const priceView = z.object({ country: z.string(), category: z.enum(PRICING_CATEGORIES), price: z.number(), currency: z.string() });
 
 const range = z.object({ from: z.iso.datetime(), to: z.iso.datetime() });
+/** Discount requests → orders of one period. */
+const discountFigures = z.object({
+  requests: z.number(),
+  customers: z.number(),
+  converted: z.number(),
+  rate: z.number().nullable(),
+  windowDays: z.number(),
+});
+
+/** A watched-word alert as the API shows it. */
+const wordAlertView = z.object({
+  id: z.string(),
+  term: z.string(),
+  direction: z.enum(['under', 'over']),
+  threshold: z.number(),
+  periodDays: z.number(),
+  breachedAt: z.string().nullable(),
+  lastShare: z.number().nullable(),
+  lastMessages: z.number().nullable(),
+  checkedAt: z.string().nullable(),
+});
+
 /** Every report: its range, the previous period of the same length, and the figures of both. */
 function envelope<T extends z.ZodType>(figures: T) {
   return z.object({ range, previousRange: range, current: figures, previous: figures });
@@ -227,6 +250,7 @@ export class ReportsController {
     private readonly weekly: ReportWeeklyService,
     private readonly deliveries: ReportWeeklyDeliveryService,
     private readonly recounts: ReportRecountService,
+    private readonly wordAlerts: ReportWordAlertsService,
   ) {}
 
   private async both<T>(q: ReportQuery, run: (q: ReportQuery) => Promise<T>) {
@@ -293,6 +317,31 @@ export class ReportsController {
   @ErrorResponses(RANGE_ERRORS)
   async funnel(@CurrentPrincipal() principal: Principal, @ZodQuery(funnelQuery) query: z.infer<typeof funnelQuery>) {
     return this.both(reportQuery(principal, query, this.clock.now()), (q) => this.reports.funnel(q, query.flowVersionId ?? null));
+  }
+
+  @Get('discount')
+  @Roles('admin', 'marketer')
+  @ApiOperation({
+    summary:
+      'Discount requests → orders: customers whose message had the discount intent in the range, and how many ordered within the conversion window after one (every flow: flowId is refused; number and tag filters)',
+  })
+  @ZodResponse(envelope(discountFigures))
+  @ErrorResponses(RANGE_ERRORS)
+  async discount(@CurrentPrincipal() principal: Principal, @ZodQuery(reportQuerySchema) query: z.infer<typeof reportQuerySchema>) {
+    if (query.flowId !== undefined) {
+      const message = 'flowId: discount requests are no flow’s (the figure covers every flow)';
+      throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message, issues: [{ path: 'flowId', message }] });
+    }
+    const q = reportQuery(principal, query, this.clock.now());
+    const previous = previousPeriod(q);
+    // Both periods at once, on two connections: each reads every request of its period.
+    const [current, before] = await Promise.all([this.reports.discountConversion(q), this.reports.discountConversion(previous)]);
+    return {
+      range: { from: q.from.toISOString(), to: q.to.toISOString() },
+      previousRange: { from: previous.from.toISOString(), to: previous.to.toISOString() },
+      current,
+      previous: before,
+    };
   }
 
   @Get('cost')
@@ -460,5 +509,72 @@ export class ReportsController {
     const found = await this.weekly.get(principal.workspaceId, id);
     if (!found) throw new NotFoundException('No such weekly report.');
     return { ...found, content: weeklyContent.parse(found.content) };
+  }
+
+  @Get('word-alerts')
+  @Roles('admin', 'marketer')
+  @ApiOperation({
+    summary: 'Watched-word alerts: a word, under or over a share of customer messages over a trailing period, with its last check',
+  })
+  @ZodResponse(z.object({ data: z.array(wordAlertView) }))
+  async wordAlertList(@CurrentPrincipal() principal: Principal) {
+    return { data: await this.wordAlerts.list(principal.workspaceId) };
+  }
+
+  @Post('word-alerts')
+  @Roles('admin', 'marketer')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Add a watched-word alert (checked every minute; a breach notifies the admins once); audited' })
+  @ZodResponse(wordAlertView, { status: 201, description: 'Alert added' })
+  @ErrorResponses({ 400: 'A bad field, named', 409: 'The word is already watched in that direction' })
+  async wordAlertCreate(@CurrentPrincipal() principal: Principal, @ZodBody(wordAlertInput) body: z.infer<typeof wordAlertInput>) {
+    const created = await this.wordAlerts.create(principal.workspaceId, body);
+    if (!created) throw new ConflictException(`"${body.term}" is already watched ${body.direction} a share.`);
+    await this.auditWordAlert(principal, 'reports.word_alert.created', created.id, { after: created });
+    return created;
+  }
+
+  @Put('word-alerts/:id')
+  @Roles('admin', 'marketer')
+  @ApiOperation({ summary: 'Change a watched-word alert (its breach is judged again at the next check); audited' })
+  @ZodResponse(wordAlertView)
+  @ErrorResponses({
+    400: 'A bad field, named',
+    404: 'No such alert in this workspace',
+    409: 'Another alert watches that word in that direction',
+  })
+  async wordAlertUpdate(
+    @CurrentPrincipal() principal: Principal,
+    @ZodParam('id', idParam) id: string,
+    @ZodBody(wordAlertInput) body: z.infer<typeof wordAlertInput>,
+  ) {
+    const updated = await this.wordAlerts.update(principal.workspaceId, id, body);
+    if (updated === undefined) throw new NotFoundException('No such alert.');
+    if (updated === null) throw new ConflictException(`"${body.term}" is already watched ${body.direction} a share.`);
+    await this.auditWordAlert(principal, 'reports.word_alert.updated', id, { after: updated });
+    return updated;
+  }
+
+  @Delete('word-alerts/:id')
+  @Roles('admin', 'marketer')
+  @ApiOperation({ summary: 'Remove a watched-word alert; audited' })
+  @ZodResponse(z.object({ removed: z.literal(true) }))
+  @ErrorResponses({ 404: 'No such alert in this workspace' })
+  async wordAlertRemove(@CurrentPrincipal() principal: Principal, @ZodParam('id', idParam) id: string) {
+    const removed = await this.wordAlerts.remove(principal.workspaceId, id);
+    if (!removed) throw new NotFoundException('No such alert.');
+    await this.auditWordAlert(principal, 'reports.word_alert.removed', id, { before: removed });
+    return { removed: true as const };
+  }
+
+  private async auditWordAlert(principal: Principal, action: string, id: string, details: Record<string, WordAlert>): Promise<void> {
+    await this.audit.record({
+      workspaceId: principal.workspaceId,
+      actorUserId: principal.userId,
+      action,
+      subjectType: 'report_word_alert',
+      subjectId: id,
+      details,
+    });
   }
 }

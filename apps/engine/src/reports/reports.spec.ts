@@ -50,7 +50,16 @@ const TRAFFIC_FROM_HOURS = `SELECT hour, number_id, flow_id, coalesce(sum(count)
     FROM report_hours WHERE workspace_id = $1 AND metric IN ('in', 'out')
    GROUP BY 1, 2, 3 HAVING sum(count) <> 0 ORDER BY hour, number_id, flow_id`;
 
-type RollupTables = Record<'hours' | 'words' | 'service' | 'hist' | 'days' | 'traffic' | 'tags', Record<string, unknown>[]>;
+/** The daily word counts as kept, and as the hourly ones add up per UTC day. */
+const WORD_DAYS_STORED = `SELECT day, number_id, kind, term, count FROM report_word_days WHERE workspace_id = $1
+  ORDER BY day, number_id, kind, term`;
+const WORD_DAYS_FROM_HOURS = `SELECT date_trunc('day', hour, 'UTC') AS day, number_id, kind, term, sum(count)::int AS count
+  FROM report_word_hours WHERE workspace_id = $1 GROUP BY 1, 2, 3, 4 HAVING sum(count) <> 0 ORDER BY day, number_id, kind, term`;
+
+type RollupTables = Record<
+  'hours' | 'words' | 'wordDays' | 'service' | 'hist' | 'days' | 'traffic' | 'tags' | 'discount',
+  Record<string, unknown>[]
+>;
 
 /** Every rollup table of a workspace, in a stable order: what an incremental run and a rebuild must agree on. */
 async function rollupTables(h: EngineHarness, ws: string): Promise<RollupTables> {
@@ -60,6 +69,7 @@ async function rollupTables(h: EngineHarness, ws: string): Promise<RollupTables>
       [ws],
     ),
     words: await h.sql('SELECT * FROM report_word_hours WHERE workspace_id = $1 ORDER BY hour, number_id, kind, term', [ws]),
+    wordDays: await h.sql(WORD_DAYS_STORED, [ws]),
     service: await h.sql('SELECT * FROM report_service_events WHERE workspace_id = $1 ORDER BY conversation_id, cycle, kind, at', [ws]),
     hist: await h.sql(HIST_STORED, [ws]),
     days: await h.sql(DAYS_STORED, [ws]),
@@ -68,6 +78,7 @@ async function rollupTables(h: EngineHarness, ws: string): Promise<RollupTables>
       'SELECT * FROM report_tag_hours WHERE workspace_id = $1 ORDER BY tag, hour, metric, number_id, flow_id, flow_version_id, node_id, status',
       [ws],
     ),
+    discount: await h.sql('SELECT * FROM report_discount_facts WHERE workspace_id = $1 ORDER BY message_id', [ws]),
   };
 }
 
@@ -219,6 +230,94 @@ describe('reports on the hand-computed fixture', () => {
         .find((i) => i['term'] === 'price'),
     ).toMatchObject({ count: 2 });
     expect(current['watch']).toEqual({ term: 'discount', share: 1 / 7, below: 0.2, alert: true });
+    // A range with ragged ends reads its whole days from the daily level and its ends hour by hour: from Monday 10:00 UTC,
+    // Giulia's two messages (09:xx) are out, Piotr's (10:00, 10:03) in from the hours, Marco's (Tuesday, Wednesday) from the days.
+    const ragged = await report('/api/reports/words?from=2026-03-09T10:00:00.000Z&to=2026-03-13T16:00:00.000Z');
+    const term = (list: unknown, name: string) =>
+      arr(list)
+        .map(obj)
+        .find((t) => t['term'] === name)?.['count'] ?? 0;
+    expect([term(ragged['words'], 'divano'), term(ragged['words'], 'sofa'), term(ragged['words'], 'ordine')]).toEqual([0, 2, 2]);
+    expect([term(ragged['intents'], 'price'), term(ragged['intents'], 'discount')]).toEqual([1, 1]);
+    expect(await h.sql(WORD_DAYS_STORED, [h.workspace.id])).toEqual(await h.sql(WORD_DAYS_FROM_HOURS, [h.workspace.id]));
+  });
+
+  it('discount requests → orders: customers who asked, and who ordered within the window after; kept as messages and orders change', async () => {
+    // April 2026, away from the fixture's week. Dora asks and orders 4 days later (converted); Ewa asks and orders 10 days
+    // later (past the 7-day window); Fabio asks twice but ordered before; Gino writes no discount and orders.
+    const ws = h.workspace.id;
+    const [number] = await h.sql('SELECT id FROM whatsapp_numbers WHERE workspace_id = $1 ORDER BY created_at LIMIT 1', [ws]);
+    const customer = async (wa: string, name: string): Promise<string> => {
+      const [row] = await h.sql(
+        `INSERT INTO contacts (workspace_id, wa_id, phone_e164, display_name, whatsapp_number_id) VALUES ($1, $2, '+' || $2, $3, $4) RETURNING id`,
+        [ws, wa, name, number?.['id']],
+      );
+      return String(row?.['id']);
+    };
+    let n = 0;
+    const write = async (contactId: string, at: string, text: string): Promise<string> => {
+      n += 1;
+      const [row] = await h.sql(
+        `INSERT INTO messages (workspace_id, contact_id, whatsapp_number_id, direction, wamid, type, text, payload, occurred_at)
+         VALUES ($1, $2, $3, 'inbound', $4, 'text', $5, '{}', $6) RETURNING id`,
+        [ws, contactId, number?.['id'], `wamid.discount.${n}`, text, at],
+      );
+      return String(row?.['id']);
+    };
+    const order = async (contactId: string, at: string): Promise<void> => {
+      n += 1;
+      await h.dataSource.query(
+        `INSERT INTO orders (workspace_id, contact_id, external_id, status, total, currency, placed_at) VALUES ($1, $2, $3, 'paid', 10, 'EUR', $4)`,
+        [ws, contactId, `discount-${n}`, at],
+      );
+    };
+    const discount = async (query: string) => report(`/api/reports/discount?${query}`);
+    const dora = await customer('393330000101', 'Dora');
+    const ewa = await customer('48500000102', 'Ewa');
+    const fabio = await customer('393330000103', 'Fabio');
+    const gino = await customer('393330000104', 'Gino');
+    const doraAsks = await write(dora, '2026-04-01T10:00:00Z', "C'è uno sconto sul divano?");
+    await order(dora, '2026-04-05T10:00:00Z');
+    await write(ewa, '2026-04-02T10:00:00Z', 'Any discount today?');
+    await order(ewa, '2026-04-12T10:00:00Z');
+    await order(fabio, '2026-04-01T09:00:00Z');
+    await write(fabio, '2026-04-03T10:00:00Z', 'Avete uno sconto?');
+    await write(fabio, '2026-04-04T10:00:00Z', 'Ancora: uno sconto?');
+    await write(gino, '2026-04-02T11:00:00Z', 'Grazie mille');
+    await order(gino, '2026-04-03T11:00:00Z');
+    await rollups.drain();
+    // The fixture's week: Giulia asks for a "sconto" and never orders; Piotr asks for a "discount" and orders 2 days later.
+    expect(await discount(RANGE)).toEqual({ requests: 2, customers: 2, converted: 1, rate: 1 / 2, windowDays: 7 });
+    const april = 'from=2026-04-01T00:00:00.000Z&to=2026-04-15T00:00:00.000Z';
+    expect(await discount(april)).toEqual({ requests: 4, customers: 3, converted: 1, rate: 1 / 3, windowDays: 7 });
+    // Per flow there is no such figure (the requests are not a flow's): refused, naming the field.
+    const perFlow = await h.workspace.admin.get(`/api/reports/discount?${april}&flowId=${flowId}`);
+    expect(perFlow.status).toBe(400);
+    expect(JSON.stringify(perFlow.body)).toContain('flowId');
+    // The previous period comes along: the 8 days before 17 March are the fixture's week (Giulia and Piotr).
+    const after = obj(
+      (await h.workspace.admin.get('/api/reports/discount?from=2026-03-17T00:00:00.000Z&to=2026-03-25T00:00:00.000Z')).body,
+    );
+    expect([after['current'], after['previous']]).toEqual([
+      { requests: 0, customers: 0, converted: 0, rate: null, windowDays: 7 },
+      { requests: 2, customers: 2, converted: 1, rate: 1 / 2, windowDays: 7 },
+    ]);
+    // The range counts the requests in it: from 2 April, Dora's is out.
+    expect(await discount('from=2026-04-02T00:00:00.000Z&to=2026-04-15T00:00:00.000Z')).toMatchObject({ customers: 2, converted: 0 });
+    // Ewa orders again within the window; Dora's request is edited into something else.
+    await order(ewa, '2026-04-08T10:00:00Z');
+    await h.dataSource.query(`UPDATE messages SET text = 'Il divano è arrivato' WHERE id = $1`, [doraAsks]);
+    await rollups.drain();
+    expect(await discount(april)).toEqual({ requests: 3, customers: 2, converted: 1, rate: 1 / 2, windowDays: 7 });
+    // The running rows are what a rebuild computes from the raw rows (the three above, and the fixture's Giulia and Piotr).
+    const running = await h.sql('SELECT * FROM report_discount_facts WHERE workspace_id = $1 ORDER BY message_id', [ws]);
+    expect(running.map((r) => r['converted_at'] !== null).sort()).toEqual([false, false, false, true, true]);
+    await rollups.rebuild(ws);
+    expect(await h.sql('SELECT * FROM report_discount_facts WHERE workspace_id = $1 ORDER BY message_id', [ws])).toEqual(running);
+    // A tag keeps its customers only (read as the tags are now; taken away again, as the other per-tag rollups would keep it).
+    await h.dataSource.query(`INSERT INTO contact_tags (workspace_id, contact_id, tag) VALUES ($1, $2, 'sale')`, [ws, fabio]);
+    expect(await discount(`${april}&tag=sale`)).toMatchObject({ requests: 2, customers: 1, converted: 0 });
+    await h.dataSource.query(`DELETE FROM contact_tags WHERE contact_id = $1`, [fabio]);
   });
 
   it('refuses a range that ends before it starts, naming the field', async () => {
@@ -286,6 +385,7 @@ describe('reports on the hand-computed fixture', () => {
     // The coarser levels the report_hours triggers kept through rounds and killed rounds are what the hours add up to.
     expect(incremental.days.length).toBeGreaterThan(5);
     expect(incremental.days).toEqual(await h.sql(DAYS_FROM_HOURS, [h.workspace.id]));
+    expect(incremental.wordDays).toEqual(await h.sql(WORD_DAYS_FROM_HOURS, [h.workspace.id]));
     expect(incremental.traffic).toEqual(await h.sql(TRAFFIC_FROM_HOURS, [h.workspace.id]));
     await rollups.rebuild(h.workspace.id);
     const rebuilt = await snapshot();
@@ -466,6 +566,7 @@ describe('reports on the hand-computed fixture', () => {
     // Per tag too: the "mix" contacts' daily rows, kept from report_tag_hours.
     expect(new Set(incremental.days.filter((r) => r['tag'] === 'mix').map((r) => r['metric'])).size).toBe(6);
     expect(incremental.days).toEqual(await h.sql(DAYS_FROM_HOURS, [ws]));
+    expect(incremental.wordDays).toEqual(await h.sql(WORD_DAYS_FROM_HOURS, [ws]));
     expect(incremental.traffic).toEqual(await h.sql(TRAFFIC_FROM_HOURS, [ws]));
     await rollups.rebuild(ws);
     expect(await snapshot()).toEqual(incremental);

@@ -51,6 +51,9 @@ import { ContactTagsListOrder1765282000001 } from './1765282000001-contact-tags-
 import { ReportServiceTagHistograms1765280000000 } from './1765280000000-report-service-tag-histograms';
 import { ReportTagDays1765280000001 } from './1765280000001-report-tag-days';
 import { ExecutionsContactStatusOrder1765290000000 } from './1765290000000-executions-contact-status-order';
+import { ReportDiscountFacts1765291000000 } from './1765291000000-report-discount-facts';
+import { ReportWordDays1765291000001 } from './1765291000001-report-word-days';
+import { ReportWordAlerts1765291000002 } from './1765291000002-report-word-alerts';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -107,4 +110,7 @@ export const MIGRATIONS = [
   ReportServiceTagHistograms1765280000000,
   ReportTagDays1765280000001,
   ExecutionsContactStatusOrder1765290000000,
+  ReportDiscountFacts1765291000000,
+  ReportWordDays1765291000001,
+  ReportWordAlerts1765291000002,
 ];

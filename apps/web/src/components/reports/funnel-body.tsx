@@ -3,7 +3,7 @@ import { DataTable } from './data-table';
 import { Kpi } from './kpi';
 import styles from './reports.module.css';
 import { formatCount, formatPercent } from '@/lib/reports/report-format';
-import type { FunnelReport } from '@/lib/reports/report-schemas';
+import type { DiscountReport, FunnelReport } from '@/lib/reports/report-schemas';
 
 /** Runs ended are not kept per tag (and older weekly snapshots lack them): unknown, not zero. */
 function ended(count: number | undefined): string {
@@ -12,7 +12,16 @@ function ended(count: number | undefined): string {
 
 /** The sales funnel report's figures, chart and tables (the live page and the weekly snapshot). */
 /** `flowChosen` null: no step section (the weekly report covers every flow). */
-export function FunnelBody({ report, flowChosen }: { report: FunnelReport; flowChosen: boolean | null }) {
+/** `discount` null: not shown (a flow is chosen, or a weekly snapshot, which does not keep it). */
+export function FunnelBody({
+  report,
+  flowChosen,
+  discount = null,
+}: {
+  report: FunnelReport;
+  flowChosen: boolean | null;
+  discount?: DiscountReport | null;
+}) {
   const { current, previous } = report;
   const stage = (r: FunnelReport['current'], name: string) => r.stages.find((s) => s.stage === name)?.count ?? 0;
   const entered = stage(current, 'entered');
@@ -102,6 +111,50 @@ export function FunnelBody({ report, flowChosen }: { report: FunnelReport; flowC
           f.conversionRate,
         ])}
       />
+      <h2>Discount requests → orders</h2>
+      {discount ? (
+        <>
+          <dl className={styles.kpis}>
+            <Kpi
+              label="Customers who asked for a discount"
+              value={formatCount(discount.current.customers)}
+              current={discount.current.customers}
+              previous={discount.previous.customers}
+              detail={`${formatCount(discount.current.requests)} messages with the discount intent`}
+            />
+            <Kpi
+              label={`Of them, ordered within ${discount.current.windowDays} days`}
+              value={formatCount(discount.current.converted)}
+              current={discount.current.converted}
+              previous={discount.previous.converted}
+              detail={`${formatPercent(discount.current.rate)} of those who asked`}
+            />
+          </dl>
+          <DataTable
+            caption="Discount requests and the orders after them"
+            csvName="funnel-discount"
+            headers={['Period', 'Requests', 'Customers who asked', 'Ordered within the window', 'Conversion']}
+            rows={[discount.current, discount.previous].map((d, i) => [
+              i === 0 ? 'This period' : 'Previous period',
+              formatCount(d.requests),
+              formatCount(d.customers),
+              formatCount(d.converted),
+              formatPercent(d.rate),
+            ])}
+            csvRows={[discount.current, discount.previous].map((d, i) => [
+              i === 0 ? 'current' : 'previous',
+              d.requests,
+              d.customers,
+              d.converted,
+              d.rate,
+            ])}
+          />
+        </>
+      ) : (
+        <p className={styles.note}>
+          {flowChosen ? 'Discount requests are no flow’s: clear the flow filter to see them.' : 'Not in this snapshot.'}
+        </p>
+      )}
       {flowChosen === null ? null : <h2>Where customers drop off</h2>}
       {flowChosen === null ? null : flowChosen ? (
         <DataTable

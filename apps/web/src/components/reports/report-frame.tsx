@@ -56,6 +56,9 @@ export function ReportFrame({ slug, params, now, flows, numbers, agents, previou
           <li>
             <Link href="/reports/weekly">Weekly reports</Link>
           </li>
+          <li>
+            <Link href="/reports/alerts">Watched words</Link>
+          </li>
         </ul>
       </nav>
       <form className={styles.filters} method="get" action={`/reports/${slug}`} aria-label="Range and filters">

@@ -20,6 +20,7 @@ const ORDER = [1, 2, 3, 4, 5, 6, 0] as const;
 function changeName(path: string): string {
   if (path === 'timeZone') return 'time zone';
   if (path === 'reports.responseThresholdMinutes') return 'threshold';
+  if (path === 'reports.conversionDays') return 'conversion window';
   if (path === 'reports.businessHours.days') return 'open days';
   const day = /^reports\.businessHours\.perDay\.(\d)/.exec(path)?.[1];
   return day !== undefined ? `${WEEKDAYS[Number(day)] ?? day} hours` : path;
@@ -138,6 +139,24 @@ export function BusinessHoursForm({ settings, timeZones }: { settings: BusinessH
               value={Number.isNaN(form.thresholdMinutes) ? '' : form.thresholdMinutes}
               onChange={(e) => setForm({ ...form, thresholdMinutes: e.target.value === '' ? Number.NaN : Number(e.target.value) })}
             />
+          </div>
+          <div className={styles.field}>
+            <label htmlFor="hours-conversion">Conversion window (days)</label>
+            <input
+              id="hours-conversion"
+              className={styles.input}
+              type="number"
+              min={1}
+              max={90}
+              step={1}
+              aria-describedby="hours-conversion-hint"
+              value={Number.isNaN(form.conversionDays) ? '' : form.conversionDays}
+              onChange={(e) => setForm({ ...form, conversionDays: e.target.value === '' ? Number.NaN : Number(e.target.value) })}
+            />
+            <p id="hours-conversion-hint" className={styles.hint}>
+              An order this many days or fewer after a flow&rsquo;s message, or after a discount request, counts as converted. Past figures
+              follow after &ldquo;Recount past figures&rdquo;.
+            </p>
           </div>
         </div>
       </section>

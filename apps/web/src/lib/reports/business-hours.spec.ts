@@ -1,10 +1,11 @@
-import { businessHoursForm, businessHoursPatch, type BusinessHoursSettings } from './business-hours';
+import { businessHoursForm, businessHoursPatch, businessHoursSettingsSchema, type BusinessHoursSettings } from './business-hours';
 
 const settings: BusinessHoursSettings = {
   timeZone: 'Europe/Rome',
   reports: {
     businessHours: { days: [1, 2, 3, 4, 5], open: '09:00', close: '18:00', perDay: { '6': { open: '10:00', close: '12:00' } } },
     responseThresholdMinutes: 6,
+    conversionDays: 7,
   },
 };
 
@@ -40,5 +41,12 @@ describe('business hours form', () => {
       timeZone: 'UTC',
       reports: { responseThresholdMinutes: 10 },
     });
+    expect(businessHoursPatch(initial, { ...initial, conversionDays: 14 })).toEqual({ reports: { conversionDays: 14 } });
+  });
+
+  it('a workspace saved before the conversion window was on the form starts from its default, 7 days', () => {
+    const older = { timeZone: 'UTC', reports: { businessHours: settings.reports.businessHours, responseThresholdMinutes: 6 } };
+    const parsed = businessHoursSettingsSchema.parse(older);
+    expect(businessHoursForm(parsed).conversionDays).toBe(7);
   });
 });

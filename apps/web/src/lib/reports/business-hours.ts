@@ -14,6 +14,8 @@ export const businessHoursSettingsSchema = z.object({
       perDay: z.record(z.string(), z.object({ open: clock, close: clock })).default({}),
     }),
     responseThresholdMinutes: z.number(),
+    /** An order within this many days after a flow's message (or a discount request) converts it. */
+    conversionDays: z.number().default(7),
   }),
 });
 export type BusinessHoursSettings = z.infer<typeof businessHoursSettingsSchema>;
@@ -30,6 +32,7 @@ export interface DayHours {
 export interface BusinessHoursForm {
   timeZone: string;
   thresholdMinutes: number;
+  conversionDays: number;
   days: DayHours[];
 }
 
@@ -39,6 +42,7 @@ export function businessHoursForm(settings: BusinessHoursSettings): BusinessHour
   return {
     timeZone: settings.timeZone,
     thresholdMinutes: settings.reports.responseThresholdMinutes,
+    conversionDays: settings.reports.conversionDays,
     days: [0, 1, 2, 3, 4, 5, 6].map((day) => ({
       day,
       open: hours.days.includes(day),
@@ -57,6 +61,7 @@ function asSettings(form: BusinessHoursForm) {
         perDay: Object.fromEntries(form.days.map((d) => [String(d.day), { open: d.opens, close: d.closes }])),
       },
       responseThresholdMinutes: form.thresholdMinutes,
+      conversionDays: form.conversionDays,
     },
   };
 }

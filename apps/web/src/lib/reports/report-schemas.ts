@@ -115,6 +115,10 @@ export const funnelReportSchema = envelope(
 );
 export type FunnelReport = z.infer<typeof funnelReportSchema>;
 
+/** Discount requests → orders (GET /api/reports/discount: every flow, no flow filter). */
+export const discountReportSchema = envelope(z.object({ requests: n, customers: n, converted: n, rate: n.nullable(), windowDays: n }));
+export type DiscountReport = z.infer<typeof discountReportSchema>;
+
 export const costReportSchema = envelope(
   z.object({
     lines: z.array(

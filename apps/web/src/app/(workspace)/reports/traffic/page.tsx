@@ -4,6 +4,7 @@ import { BarChart } from '@/components/reports/bar-chart';
 import { DataTable } from '@/components/reports/data-table';
 import { Heatmap } from '@/components/reports/heatmap';
 import { Kpi } from '@/components/reports/kpi';
+import { LineChart } from '@/components/reports/line-chart';
 import { ReportFrame } from '@/components/reports/report-frame';
 import styles from '@/components/reports/reports.module.css';
 import { readFromEngine } from '@/lib/engine-server';
@@ -85,12 +86,50 @@ function TrafficBody({ report }: { report: TrafficReport }) {
         csvRows={current.cells.map((c) => [`${WEEKDAYS[c.weekday]} ${String(c.hour).padStart(2, '0')}:00`, c.inbound, c.outbound])}
       />
       <h2>Per day</h2>
+      <LineChart
+        title="Customer messages per day, this period and the previous one"
+        steps={current.days.map((d) => d.day)}
+        series={[
+          { label: 'Customer messages, this period', values: current.days.map((d) => d.inbound) },
+          { label: 'Previous period', values: previous.days.map((d) => d.inbound), dashed: true },
+        ]}
+      />
+      <LineChart
+        title="Messages sent per day, this period and the previous one"
+        steps={current.days.map((d) => d.day)}
+        series={[
+          { label: 'Messages sent, this period', values: current.days.map((d) => d.outbound) },
+          { label: 'Previous period', values: previous.days.map((d) => d.outbound), dashed: true },
+        ]}
+      />
       <DataTable
-        caption="Messages and conversations opened per day"
+        caption="Messages and conversations opened per day, with the same day of the previous period"
         csvName="traffic-days"
-        headers={['Day', 'Customer messages', 'Messages sent', 'Conversations opened']}
-        rows={current.days.map((d) => [d.day, formatCount(d.inbound), formatCount(d.outbound), formatCount(d.opened)])}
-        csvRows={current.days.map((d) => [d.day, d.inbound, d.outbound, d.opened])}
+        headers={[
+          'Day',
+          'Customer messages',
+          'Messages sent',
+          'Conversations opened',
+          'Previous period: day',
+          'Customer messages',
+          'Messages sent',
+        ]}
+        rows={current.days.map((d, i) => {
+          const p = previous.days[i];
+          return [
+            d.day,
+            formatCount(d.inbound),
+            formatCount(d.outbound),
+            formatCount(d.opened),
+            p?.day ?? '—',
+            p ? formatCount(p.inbound) : '—',
+            p ? formatCount(p.outbound) : '—',
+          ];
+        })}
+        csvRows={current.days.map((d, i) => {
+          const p = previous.days[i];
+          return [d.day, d.inbound, d.outbound, d.opened, p?.day ?? null, p?.inbound ?? null, p?.outbound ?? null];
+        })}
       />
     </section>
   );
