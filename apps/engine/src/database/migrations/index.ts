@@ -50,6 +50,7 @@ import { CrmOutboxNotify1765282000000 } from './1765282000000-crm-outbox-notify'
 import { ContactTagsListOrder1765282000001 } from './1765282000001-contact-tags-list-order';
 import { ReportServiceTagHistograms1765280000000 } from './1765280000000-report-service-tag-histograms';
 import { ReportTagDays1765280000001 } from './1765280000001-report-tag-days';
+import { DuplicateScanCappedBlocks1765292000000 } from './1765292000000-duplicate-scan-capped-blocks';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -105,4 +106,5 @@ export const MIGRATIONS = [
   ContactTagsListOrder1765282000001,
   ReportServiceTagHistograms1765280000000,
   ReportTagDays1765280000001,
+  DuplicateScanCappedBlocks1765292000000,
 ];
