@@ -170,17 +170,19 @@ async function measure(name, index) {
     for (;;) {
       const { rows } = await pool.query(`SELECT cursor->>'phase' AS phase FROM crm_connections WHERE id = $1`, [connectionId]);
       if (rows[0]?.phase === 'incremental') break;
-      if (Date.now() - started > 600_000) throw new Error('initial read not done in 10 minutes');
+      if (Date.now() - started > 1_800_000) throw new Error('initial read not done in 30 minutes');
       await sleep(250);
     }
     const initialMs = Date.now() - started;
     const linked = Number(
       (await pool.query(`SELECT count(*)::int AS n FROM crm_links WHERE connection_id = $1`, [connectionId])).rows[0].n,
     );
+    // The calls the initial read used, against the CRM's limits (before the real-time phases add theirs).
+    const initialLimits = await (await fetch(`${sim.url}/sim/state`)).json();
     log(
       `${name}: initial read of ${linked} in ${seconds(initialMs)} s; load ${loadavg()
         .map((l) => l.toFixed(2))
-        .join(' ')}`,
+        .join(' ')}; calls ${JSON.stringify(initialLimits.usage ?? initialLimits.limits ?? null)}`,
     );
     if (name === 'hubspot') {
       await fetch(`${sim.url}/sim/webhooks`, {
@@ -268,6 +270,7 @@ async function measure(name, index) {
       crm: name,
       linked,
       initialSeconds: seconds(initialMs),
+      initialLimits: initialLimits.usage ?? initialLimits.limits ?? null,
       toCrm: {
         changes: total,
         writeRate: Math.round(writeRate),
