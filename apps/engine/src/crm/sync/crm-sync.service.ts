@@ -77,6 +77,20 @@ function baselineOf(link: LinkRow): Partial<ContactFields> {
   return baseline;
 }
 
+/**
+ * Whether a record version read from the CRM was already applied or written by us. Older than the version we hold:
+ * seen. Newer: not. The same modified time: seen only if its values are the ones both sides agreed on, because
+ * a CRM that keeps modified times to the second (Zoho's `Modified_Time`) gives a person's edit made in the same
+ * second as our write the same time as our write; that edit was lost before (the local Zoho in Chromium, h38).
+ */
+export function versionSeen(link: LinkRow | null | undefined, remote: RemoteContact): boolean {
+  const seen = link?.remote_modified_at?.getTime();
+  if (!link || seen === undefined) return false;
+  if (seen !== remote.modifiedAt) return seen > remote.modifiedAt;
+  const baseline = baselineOf(link);
+  return SYNCED_FIELDS.every((field) => !(field in baseline) || (baseline[field] ?? null) === remote.fields[field]);
+}
+
 function describe(error: unknown): string {
   if (error instanceof CrmError) return `${error.kind}: ${error.message}`;
   return error instanceof Error ? error.message : String(error);
@@ -807,8 +821,7 @@ export class CrmSyncService {
       const fresh = new Set(
         remotes
           .filter((remote) => {
-            const seen = links.get(keyOf(remote.type, remote.id))?.remote_modified_at;
-            return !seen || seen.getTime() < remote.modifiedAt;
+            return !versionSeen(links.get(keyOf(remote.type, remote.id)), remote);
           })
           .map((remote) => keyOf(remote.type, remote.id)),
       );
@@ -838,7 +851,7 @@ export class CrmSyncService {
       remotes.forEach((remote, index) => {
         const key = keyOf(remote.type, remote.id);
         let link = links.get(key);
-        if (link?.remote_modified_at && link.remote_modified_at.getTime() >= remote.modifiedAt) {
+        if (versionSeen(link, remote)) {
           outcomes.push({ conflicts: 0 });
           return;
         }
@@ -996,7 +1009,7 @@ export class CrmSyncService {
           [connection.id, remote.type, remote.id],
         )) ?? null;
       // A version already seen (or older than our own write) says nothing new; search may still show it.
-      if (link?.remote_modified_at && link.remote_modified_at.getTime() >= remote.modifiedAt) return 0;
+      if (versionSeen(link, remote)) return 0;
       if (!link) {
         const phone = remote.fields.phone ? toE164(remote.fields.phone) : null;
         if (!phone && !remote.fields.email) return 0;
