@@ -370,6 +370,8 @@ describeInBrowser('CRM: connect the local Zoho CRM and see a contact sync both w
     await page.goto(`${stack?.urls.web}/contacts/${contactId}`);
     await page.getByText('giada.neri@example.com').first().waitFor();
     await page.getByText('Giadina').first().waitFor();
+    // The contact's identity names the Zoho record it is linked to.
+    await page.getByText(`Contacts ${remoteId}`).waitFor();
     await screenshot(page, 'crm-zoho-contact-both-ways');
   });
 });
