@@ -168,11 +168,13 @@ export class DuplicateScanService {
 
   async scan(workspaceId: string, options: { onlyContactIds?: readonly string[]; detectedBy: string }): Promise<ScanResult> {
     const only = options.onlyContactIds ? [...options.onlyContactIds] : null;
+    // Looked up once per candidate pair: a set, not the array (a batch of new contacts is up to 2,000).
+    const onlySet = only === null ? null : new Set(only);
     const pairs = new Map<string, [string, string]>();
     const addPair = (x: string, y: string) => {
       if (x === y) return;
       const [a, b] = x < y ? [x, y] : [y, x];
-      if (only && !only.includes(a) && !only.includes(b)) return;
+      if (onlySet && !onlySet.has(a) && !onlySet.has(b)) return;
       pairs.set(`${a}:${b}`, [a, b]);
     };
     for (const sql of [
