@@ -35,9 +35,19 @@ import {
 } from '../engine/bench-lib.mjs';
 
 const USAGE =
-  'node tools/bench/crm-sync/realtime.bench.mjs [--crms=hubspot,salesforce,zoho] [--rate=200] [--seconds=5] [--contacts=2000] [--port=4140] [--db=parley_bench_crmsync] [--keep]';
+  'node tools/bench/crm-sync/realtime.bench.mjs [--crms=hubspot,salesforce,zoho] [--rate=200] [--seconds=5] [--contacts=2000] [--port=4140] [--db=parley_bench_crmsync] [--keep] [--poll-ms=1000] [--sf-poll-ms=0]';
 const o = parseOptions(
-  { crms: 'hubspot,salesforce,zoho', rate: 200, seconds: 5, contacts: 2000, port: 4140, db: 'parley_bench_crmsync', keep: false },
+  {
+    crms: 'hubspot,salesforce,zoho',
+    rate: 200,
+    seconds: 5,
+    contacts: 2000,
+    port: 4140,
+    db: 'parley_bench_crmsync',
+    keep: false,
+    'poll-ms': 1000,
+    'sf-poll-ms': 0,
+  },
   USAGE,
 );
 
@@ -63,7 +73,7 @@ const CRMS = {
     connection: (url) => ({
       provider: 'salesforce',
       name: 'Bench',
-      settings: { loginUrl: url },
+      settings: { loginUrl: url, ...(Number(o['sf-poll-ms']) > 0 ? { pollIntervalMs: Number(o['sf-poll-ms']) } : {}) },
       secrets: { clientId: 'bench-client', clientSecret: 'bench-secret', refreshToken: 'bench-refresh' },
     }),
     generate: { sobject: 'Contact' },
@@ -149,7 +159,7 @@ async function measure(name, index) {
       ENGINE_ROLE: 'all',
       LOG_LEVEL: 'warn',
       CRM_SYNC_INTERVAL_MS: '200',
-      CRM_POLL_INTERVAL_MS: '1000',
+      CRM_POLL_INTERVAL_MS: String(o['poll-ms']),
       CRM_OUTBOX_LEASE_MS: '60000',
     }),
   );

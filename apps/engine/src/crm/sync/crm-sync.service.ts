@@ -77,6 +77,9 @@ function baselineOf(link: LinkRow): Partial<ContactFields> {
   return baseline;
 }
 
+/** A connection's own poll interval (Salesforce's `settings.pollIntervalMs`), when it has one. */
+const pollIntervalSetting = z.object({ pollIntervalMs: z.number().int().positive().optional() });
+
 /**
  * Whether a record version read from the CRM was already applied or written by us. Older than the version we hold:
  * seen. Newer: not. The same modified time: seen only if its values are the ones both sides agreed on, because
@@ -147,7 +150,8 @@ export class CrmSyncService {
       if (!connection) return result;
       const connector = this.connections.connector(connection);
       // The CRM's changes are read first, so a field changed on both sides is seen as a conflict before our change is pushed over it.
-      const due = !connection.last_poll_at || Date.now() - connection.last_poll_at.getTime() >= this.config.CRM_POLL_INTERVAL_MS;
+      const pollEvery = pollIntervalSetting.safeParse(connection.settings).data?.pollIntervalMs ?? this.config.CRM_POLL_INTERVAL_MS;
+      const due = !connection.last_poll_at || Date.now() - connection.last_poll_at.getTime() >= pollEvery;
       if (options.forcePull || due) {
         await this.pull(connection, connector, result, options.maxPages ?? 50);
         await this.chatHistory.collect(connection);
