@@ -72,4 +72,39 @@ describe('CRM: a Salesforce connection polls at its own interval', () => {
     );
     expect(Date.now() - editedAt).toBeLessThan(10_000);
   }, 60_000);
+
+  it('changes only the poll interval by PATCH, shows the installation default, and goes back to it with null', async () => {
+    const [connection] = await h.sql(`SELECT id, batch_at, settings FROM crm_connections`);
+    const id = str(obj(connection)['id']);
+    const settingsBefore = obj(obj(connection)['settings']);
+
+    const tooFast = await h.workspace.admin.request('PATCH', `/api/crm/connections/${id}`, { pollIntervalMs: 100 });
+    expect(tooFast.status).toBe(400);
+    expect(JSON.stringify(tooFast.body)).toContain('pollIntervalMs');
+    expect(obj((await h.sql(`SELECT settings FROM crm_connections`))[0])['settings']).toEqual(settingsBefore);
+
+    const saved = await h.workspace.admin.request('PATCH', `/api/crm/connections/${id}`, { pollIntervalMs: 1500 });
+    expect(saved.status).toBe(200);
+    expect(obj(saved.body)['pollIntervalMs']).toBe(1500);
+    expect(obj(saved.body)['defaultPollIntervalMs']).toBe(600_000);
+    const [after] = await h.sql(`SELECT batch_at, settings FROM crm_connections WHERE id = $1`, [id]);
+    // The rest of the settings and the batch time are as they were.
+    expect(obj(after)['settings']).toEqual({ ...settingsBefore, pollIntervalMs: 1500 });
+    expect(obj(after)['batch_at']).toBe(obj(connection)['batch_at']);
+    const audit = await h.sql(
+      `SELECT details FROM audit_log WHERE action = 'crm.connection_updated' AND subject_id = $1 ORDER BY created_at DESC LIMIT 1`,
+      [id],
+    );
+    expect(obj(audit[0])['details']).toEqual({ changes: { pollIntervalMs: { from: 500, to: 1500 } } });
+
+    const reset = await h.workspace.admin.request('PATCH', `/api/crm/connections/${id}`, { pollIntervalMs: null });
+    expect(reset.status).toBe(200);
+    expect(obj(reset.body)['pollIntervalMs']).toBeNull();
+    const { pollIntervalMs: _dropped, ...rest } = settingsBefore;
+    expect(obj((await h.sql(`SELECT settings FROM crm_connections`))[0])['settings']).toEqual(rest);
+    expect(_dropped).toBe(500);
+
+    const empty = await h.workspace.admin.request('PATCH', `/api/crm/connections/${id}`, {});
+    expect(empty.status).toBe(400);
+  }, 60_000);
 });
