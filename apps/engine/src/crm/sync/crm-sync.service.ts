@@ -56,7 +56,8 @@ interface BatchEntry {
   item: OutboxItem;
   ref: RemoteRef;
   changes: Partial<ContactFields>;
-  agreedAt: Date | null;
+  /** The link as last agreed: its record's modified time and the values both sides held then (versionSeen). */
+  link: LinkRow;
 }
 
 /** What applying one record of a page came to: the conflicts it queued, or the error that stopped it. */
@@ -276,7 +277,7 @@ export class CrmSyncService {
       const changes: Partial<ContactFields> = {};
       for (const field of item.fields) changes[field] = current[field];
       seenRecords.add(recordKey);
-      batched.push({ item, ref: { type: link.remote_type, id: link.remote_id }, changes, agreedAt: link.remote_modified_at });
+      batched.push({ item, ref: { type: link.remote_type, id: link.remote_id }, changes, link });
     }
     const chunks: (typeof batched)[] = [];
     for (let start = 0; start < batched.length; start += connector.batchLimit)
@@ -342,7 +343,10 @@ export class CrmSyncService {
    * Looks at the linked records before writing over them. The push runs as
    * soon as a change is queued, not after the round's pull, so a change made
    * in the CRM since we last agreed (the link's modified time) would
-   * otherwise be overwritten without a conflict. Such records are applied
+   * otherwise be overwritten without a conflict. "Changed" is versionSeen's
+   * test, as for the pull: a newer modified time, or the same one with values
+   * other than the agreed ones, since a CRM keeping seconds (Zoho) gives an
+   * edit made in the second of our last write that write's time. Such records are applied
    * first like a polled page (decideFields: the later change by millisecond
    * wins, the pair is queued for review), and what is sent is then the
    * contact's value after that. One read call per batchLimit records.
@@ -351,7 +355,7 @@ export class CrmSyncService {
   private async readBeforeWrite(connection: ConnectionRow, connector: CrmConnector, entries: readonly BatchEntry[]): Promise<BatchEntry[]> {
     const byType = new Map<string, BatchEntry[]>();
     for (const entry of entries) byType.set(entry.ref.type, [...(byType.get(entry.ref.type) ?? []), entry]);
-    const agreedAt = new Map(entries.map((entry) => [`${entry.ref.type}/${entry.ref.id}`, entry.agreedAt?.getTime() ?? 0]));
+    const agreed = new Map(entries.map((entry) => [`${entry.ref.type}/${entry.ref.id}`, entry.link]));
     const changedRemotely: RemoteContact[] = [];
     for (const [type, ofType] of byType) {
       for (let start = 0; start < ofType.length; start += connector.batchLimit) {
@@ -359,8 +363,7 @@ export class CrmSyncService {
           type,
           ofType.slice(start, start + connector.batchLimit).map((entry) => entry.ref.id),
         );
-        for (const remote of remotes)
-          if (remote.modifiedAt > (agreedAt.get(`${remote.type}/${remote.id}`) ?? 0)) changedRemotely.push(remote);
+        for (const remote of remotes) if (!versionSeen(agreed.get(`${remote.type}/${remote.id}`), remote)) changedRemotely.push(remote);
       }
     }
     if (changedRemotely.length === 0) return [...entries];
@@ -409,7 +412,7 @@ export class CrmSyncService {
           return;
         }
         const ref = { type: link.remote_type, id: link.remote_id };
-        const [entry] = await this.readBeforeWrite(connection, connector, [{ item, ref, changes, agreedAt: link.remote_modified_at }]);
+        const [entry] = await this.readBeforeWrite(connection, connector, [{ item, ref, changes, link }]);
         if (!entry) throw new Error('read before write answered nothing');
         const { modifiedAt } = await connector.update(ref, entry.changes);
         await this.finishPush(connection, item, link.remote_type, link.remote_id, entry.changes, modifiedAt ?? Date.now(), result);
