@@ -375,3 +375,98 @@ describeInBrowser('CRM: connect the local Zoho CRM and see a contact sync both w
     await screenshot(page, 'crm-zoho-contact-both-ways');
   });
 });
+
+describeInBrowser('CRM: connect the local Salesforce and set how often it is read', () => {
+  let stack: ProductStack | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+  let salesforceUrl = '';
+
+  const settingsOf = async (): Promise<Record<string, unknown>> => {
+    const client = new Client({ connectionString: stack?.databaseUrl });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ settings: unknown }>(`SELECT settings FROM crm_connections`);
+      const settings: unknown = rows[0]?.settings;
+      if (typeof settings !== 'object' || settings === null) throw new Error('no CRM connection stored');
+      return Object.fromEntries(Object.entries(settings));
+    } finally {
+      await client.end();
+    }
+  };
+
+  beforeAll(async () => {
+    stack = await startProductStack({
+      crmSimulators: ['salesforce'],
+      engineEnv: { CRM_SYNC_INTERVAL_MS: '600000', CRM_PUSH_ON_CHANGE: 'false', CRM_POLL_INTERVAL_MS: '5000' },
+    });
+    salesforceUrl = stack.urls.crm['salesforce'] ?? '';
+    if (!salesforceUrl) throw new Error('The stack runs without the local Salesforce');
+    browser = await launchBrowser();
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+    await page.goto(`${stack.urls.web}/login?next=%2Fsettings%2Fcrm`);
+    await page.getByLabel('Email').fill(stack.admin.email);
+    await page.getByLabel('Password').fill(stack.admin.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((url) => url.pathname === '/settings/crm');
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  }, 60_000);
+
+  it('shows the installation default and the cost in requests a day, and saves only the poll interval', async () => {
+    const connect = page.getByRole('region', { name: 'Connect a CRM' });
+    await connect.getByLabel('CRM').selectOption('salesforce');
+    await connect.getByLabel('Login address').fill(salesforceUrl);
+    // The local Salesforce's default connected app and refresh token (apps/crm-simulators config).
+    await connect.getByLabel('Consumer key').fill('3MVG9salesforce-sim-client-id');
+    await connect.getByLabel('Consumer secret').fill('salesforce-sim-client-secret');
+    await connect.getByLabel('Refresh token').fill('5Aep861salesforce-sim-refresh-token');
+    await connect.getByRole('button', { name: 'Connect' }).click();
+    await page.getByRole('status').getByText('Salesforce connected. Test the connection, then sync.').waitFor();
+
+    const poll = page.getByRole('region', { name: "Reading Salesforce's changes" });
+    const interval = poll.getByLabel('Poll every (seconds)');
+    expect(await interval.inputValue()).toBe('5');
+    await poll.getByText('Using the installation default, every 5 s.').waitFor();
+    const cost = poll.getByRole('status', { name: 'Poll cost' });
+    expect(await cost.textContent()).toBe('Costs 17,280 API requests a day.');
+
+    // Once Salesforce has reported its daily allocation (Sforce-Limit-Info), the cost is also a share of it.
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await page
+      .getByRole('status')
+      .getByText(/^Connection works/)
+      .waitFor();
+    await page.getByRole('button', { name: 'Sync now' }).click();
+    await page
+      .getByRole('status')
+      .getByText(/^Synced: /)
+      .waitFor();
+    await poll.getByText('Costs 17,280 API requests a day (17.3 % of the 100,000 allowed).').waitFor({ timeout: 15_000 });
+
+    // Typing shows the trade-off before anything is saved.
+    await interval.fill('1.5');
+    expect(await cost.textContent()).toBe('Costs 57,600 API requests a day (57.6 % of the 100,000 allowed).');
+    await interval.fill('0.2');
+    expect(await cost.textContent()).toBe('Enter 0.5 to 86,400 seconds.');
+    expect(await poll.getByRole('button', { name: 'Save poll interval' }).isDisabled()).toBe(true);
+    await interval.fill('1.5');
+    const before = await settingsOf();
+    await screenshot(page, 'crm-salesforce-poll-interval');
+    await poll.getByRole('button', { name: 'Save poll interval' }).click();
+    await page.getByRole('status').getByText('Salesforce is now read every 1.5 s.').waitFor();
+    await poll.getByText("This connection's own interval; the installation default is every 5 s.", { exact: false }).waitFor();
+    // Only the interval changed: the login address and the rest of the settings are as they were.
+    expect(await settingsOf()).toEqual({ ...before, pollIntervalMs: 1500 });
+
+    await poll.getByRole('button', { name: 'Use the installation default' }).click();
+    await page.getByRole('status').getByText('Salesforce is read at the installation default, every 5 s.').waitFor();
+    expect(await settingsOf()).toEqual(before);
+    expect(await interval.inputValue()).toBe('5');
+  });
+});
