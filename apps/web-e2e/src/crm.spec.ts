@@ -249,3 +249,224 @@ describeInBrowser('CRM: connect the local HubSpot, resolve a sync conflict, merg
     await screenshot(page, 'canvas-send-to-webhook');
   });
 });
+
+describeInBrowser('CRM: connect the local Zoho CRM and see a contact sync both ways', () => {
+  let stack: ProductStack | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+  let zohoUrl = '';
+  let token = '';
+
+  const db = async (sql: string, values: unknown[] = []): Promise<Record<string, unknown>[]> => {
+    const client = new Client({ connectionString: stack?.databaseUrl });
+    await client.connect();
+    try {
+      return (await client.query(sql, values)).rows;
+    } finally {
+      await client.end();
+    }
+  };
+  const zoho = async (method: string, path: string, body?: unknown): Promise<unknown> => {
+    const response = await fetch(`${zohoUrl}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    expect(response.status).toBeLessThan(300);
+    return await readJson(response);
+  };
+  /** Presses "Sync now" and answers the message the page shows for that sync (not an earlier one's). */
+  const syncNow = async (): Promise<string> => {
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/sync') && r.request().method() === 'POST'),
+      page.getByRole('button', { name: 'Sync now' }).click(),
+    ]);
+    const d: unknown = JSON.parse(await response.text());
+    const text = `Synced: ${String(field(d, 'pulled'))} read from the CRM, ${String(field(d, 'pushed'))} sent, ${String(field(d, 'failed'))} failed, ${String(field(d, 'conflicts'))} conflicts for review.`;
+    await page.getByRole('status').getByText(text).waitFor();
+    return text;
+  };
+
+  beforeAll(async () => {
+    // Rounds slowed to a crawl: "Sync now" alone moves changes, so each step below is one sync a person starts.
+    stack = await startProductStack({
+      crmSimulators: ['zoho'],
+      engineEnv: { CRM_SYNC_INTERVAL_MS: '600000', CRM_PUSH_ON_CHANGE: 'false' },
+    });
+    zohoUrl = stack.urls.crm['zoho'] ?? '';
+    if (!zohoUrl) throw new Error('The stack runs without the local Zoho CRM');
+    // A customer who exists only in Zoho so far, entered in Zoho's own screen.
+    await zoho('POST', '/sim/ui/Contacts', {
+      fields: { First_Name: 'Giada', Last_Name: 'Neri', Mobile: '+393405556677', Email: 'giada@example.com' },
+    });
+    const login = await fetch(`${stack.urls.engine}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(stack.admin),
+    });
+    token = String(field(await readJson(login), 'token'));
+    browser = await launchBrowser();
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+    await page.goto(`${stack.urls.web}/login?next=%2Fsettings%2Fcrm`);
+    await page.getByLabel('Email').fill(stack.admin.email);
+    await page.getByLabel('Password').fill(stack.admin.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((url) => url.pathname === '/settings/crm');
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  }, 60_000);
+
+  it('connects Zoho in /settings/crm, reads its contact, sends a Parley change and reads a Zoho change back', async () => {
+    const connect = page.getByRole('region', { name: 'Connect a CRM' });
+    await connect.getByLabel('CRM').selectOption('zoho');
+    await connect.getByLabel('Accounts server of your data centre').fill(zohoUrl);
+    // The local Zoho's default OAuth client and refresh token (apps/crm-simulators config).
+    await connect.getByLabel('Client id').fill('1000.ZOHOSIMCLIENT');
+    await connect.getByLabel('Client secret').fill('zoho-sim-client-secret');
+    await connect.getByLabel('Refresh token').fill('1000.zoho-sim-refresh-token');
+    await screenshot(page, 'crm-zoho-connect');
+    await connect.getByRole('button', { name: 'Connect' }).click();
+    await page.getByRole('status').getByText('Zoho CRM connected. Test the connection, then sync.').waitFor();
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await page
+      .getByRole('status')
+      .getByText(/^Connection works/)
+      .waitFor();
+
+    // Zoho -> Parley: the contact entered in Zoho becomes a Parley contact, linked to its Zoho record.
+    expect(await syncNow()).toMatch(/^Synced: 1 read from the CRM, 0 sent, 0 failed/);
+    const [giada] = await db(
+      `SELECT c.id::text AS id, c.first_name, c.email, l.remote_type, l.remote_id
+         FROM contacts c JOIN crm_links l ON l.contact_id = c.id WHERE c.phone_e164 = '+393405556677'`,
+    );
+    expect(giada).toMatchObject({ first_name: 'Giada', email: 'giada@example.com', remote_type: 'Contacts' });
+    const contactId = String(giada?.['id']);
+    const remoteId = String(giada?.['remote_id']);
+    const health = page.getByRole('region', { name: 'Sync health' });
+    await health.getByText('No error.').waitFor();
+    await screenshot(page, 'crm-zoho-connected');
+
+    // Parley -> Zoho: the name changed in Parley (PATCH /api/contacts/:id, as the contact's owner would) reaches Zoho.
+    const patched = await fetch(`${stack?.urls.engine}/api/contacts/${contactId}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ firstName: 'Giadina' }),
+    });
+    expect(patched.status).toBe(200);
+    expect(await syncNow()).toMatch(/ 1 sent, 0 failed/);
+    const record = await zoho('GET', `/sim/records/Contacts?id=${remoteId}`);
+    expect(field(record, 'First_Name')).toBe('Giadina');
+
+    // Zoho -> Parley again: an email changed in Zoho's screen shows on the contact's page after a sync.
+    await zoho('PATCH', `/sim/ui/Contacts/${remoteId}`, { fields: { Email: 'giada.neri@example.com' } });
+    expect(await syncNow()).toMatch(/^Synced: 1 read from the CRM/);
+    const [after] = await db(`SELECT first_name, email FROM contacts WHERE id = $1`, [contactId]);
+    expect(after).toEqual({ first_name: 'Giadina', email: 'giada.neri@example.com' });
+    await page.goto(`${stack?.urls.web}/contacts/${contactId}`);
+    await page.getByText('giada.neri@example.com').first().waitFor();
+    await page.getByText('Giadina').first().waitFor();
+    // The contact's identity names the Zoho record it is linked to.
+    await page.getByText(`Contacts ${remoteId}`).waitFor();
+    await screenshot(page, 'crm-zoho-contact-both-ways');
+  });
+});
+
+describeInBrowser('CRM: connect the local Salesforce and set how often it is read', () => {
+  let stack: ProductStack | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+  let salesforceUrl = '';
+
+  const settingsOf = async (): Promise<Record<string, unknown>> => {
+    const client = new Client({ connectionString: stack?.databaseUrl });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ settings: unknown }>(`SELECT settings FROM crm_connections`);
+      const settings: unknown = rows[0]?.settings;
+      if (typeof settings !== 'object' || settings === null) throw new Error('no CRM connection stored');
+      return Object.fromEntries(Object.entries(settings));
+    } finally {
+      await client.end();
+    }
+  };
+
+  beforeAll(async () => {
+    stack = await startProductStack({
+      crmSimulators: ['salesforce'],
+      engineEnv: { CRM_SYNC_INTERVAL_MS: '600000', CRM_PUSH_ON_CHANGE: 'false', CRM_POLL_INTERVAL_MS: '5000' },
+    });
+    salesforceUrl = stack.urls.crm['salesforce'] ?? '';
+    if (!salesforceUrl) throw new Error('The stack runs without the local Salesforce');
+    browser = await launchBrowser();
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+    await page.goto(`${stack.urls.web}/login?next=%2Fsettings%2Fcrm`);
+    await page.getByLabel('Email').fill(stack.admin.email);
+    await page.getByLabel('Password').fill(stack.admin.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((url) => url.pathname === '/settings/crm');
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  }, 60_000);
+
+  it('shows the installation default and the cost in requests a day, and saves only the poll interval', async () => {
+    const connect = page.getByRole('region', { name: 'Connect a CRM' });
+    await connect.getByLabel('CRM').selectOption('salesforce');
+    await connect.getByLabel('Login address').fill(salesforceUrl);
+    // The local Salesforce's default connected app and refresh token (apps/crm-simulators config).
+    await connect.getByLabel('Consumer key').fill('3MVG9salesforce-sim-client-id');
+    await connect.getByLabel('Consumer secret').fill('salesforce-sim-client-secret');
+    await connect.getByLabel('Refresh token').fill('5Aep861salesforce-sim-refresh-token');
+    await connect.getByRole('button', { name: 'Connect' }).click();
+    await page.getByRole('status').getByText('Salesforce connected. Test the connection, then sync.').waitFor();
+
+    const poll = page.getByRole('region', { name: "Reading Salesforce's changes" });
+    const interval = poll.getByLabel('Poll every (seconds)');
+    expect(await interval.inputValue()).toBe('5');
+    await poll.getByText('Using the installation default, every 5 s.').waitFor();
+    const cost = poll.getByRole('status', { name: 'Poll cost' });
+    expect(await cost.textContent()).toBe('Costs 17,280 API requests a day.');
+
+    // Once Salesforce has reported its daily allocation (Sforce-Limit-Info), the cost is also a share of it.
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await page
+      .getByRole('status')
+      .getByText(/^Connection works/)
+      .waitFor();
+    await page.getByRole('button', { name: 'Sync now' }).click();
+    await page
+      .getByRole('status')
+      .getByText(/^Synced: /)
+      .waitFor();
+    await poll.getByText('Costs 17,280 API requests a day (17.3 % of the 100,000 allowed).').waitFor({ timeout: 15_000 });
+
+    // Typing shows the trade-off before anything is saved.
+    await interval.fill('1.5');
+    expect(await cost.textContent()).toBe('Costs 57,600 API requests a day (57.6 % of the 100,000 allowed).');
+    await interval.fill('0.2');
+    expect(await cost.textContent()).toBe('Enter 0.5 to 86,400 seconds.');
+    expect(await poll.getByRole('button', { name: 'Save poll interval' }).isDisabled()).toBe(true);
+    await interval.fill('1.5');
+    const before = await settingsOf();
+    await screenshot(page, 'crm-salesforce-poll-interval');
+    await poll.getByRole('button', { name: 'Save poll interval' }).click();
+    await page.getByRole('status').getByText('Salesforce is now read every 1.5 s.').waitFor();
+    await poll.getByText("This connection's own interval; the installation default is every 5 s.", { exact: false }).waitFor();
+    // Only the interval changed: the login address and the rest of the settings are as they were.
+    expect(await settingsOf()).toEqual({ ...before, pollIntervalMs: 1500 });
+
+    await poll.getByRole('button', { name: 'Use the installation default' }).click();
+    await page.getByRole('status').getByText('Salesforce is read at the installation default, every 5 s.').waitFor();
+    expect(await settingsOf()).toEqual(before);
+    expect(await interval.inputValue()).toBe('5');
+  });
+});

@@ -88,7 +88,12 @@ export class ContactProfileService {
     const crmIds = await sqlRows(
       db,
       z.object({ system: z.string(), external_id: z.string(), url: z.string().nullable() }),
-      'SELECT system, external_id, url FROM contact_crm_ids WHERE contact_id = $1 ORDER BY system, external_id',
+      // The built-in store's ids (POST /api/crm/events) and the records a connected CRM's sync linked (crm_links).
+      `SELECT system, external_id, url FROM contact_crm_ids WHERE contact_id = $1
+       UNION ALL
+       SELECT c.name || ' (' || c.provider || ')', l.remote_type || ' ' || l.remote_id, NULL
+         FROM crm_links l JOIN crm_connections c ON c.id = l.connection_id WHERE l.contact_id = $1
+       ORDER BY 1, 2`,
       [id],
     );
     const mergedContacts = await sqlRows(

@@ -14,6 +14,9 @@ export const crmConnectionSchema = z.object({
   webhookPath: z.string().nullable(),
   notifyUntil: z.string().nullable().optional(),
   notifyError: z.string().nullable().optional(),
+  /** Salesforce: the connection's own poll interval in ms (null: the installation's CRM_POLL_INTERVAL_MS). */
+  pollIntervalMs: z.number().nullable(),
+  defaultPollIntervalMs: z.number(),
   createdAt: z.string(),
 });
 export type CrmConnection = z.infer<typeof crmConnectionSchema>;

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { sqlRow } from '../../database/sql-rows';
-import { DuplicateScanService, SCAN_STAGES, type ScanStage } from './duplicate-scan.service';
+import { type CappedBlock, DuplicateScanService, SCAN_STAGES, type ScanStage } from './duplicate-scan.service';
 
 /** A worker holds a job this long without a step before another may take it over (a step is far shorter). */
 const LEASE_MS = 5 * 60_000;
@@ -19,6 +19,8 @@ const jobRow = z.object({
   pairs_found: z.number(),
   contacts_compared: z.number(),
   auto_merged: z.number(),
+  capped_blocks: z.number(),
+  capped_examples: z.array(z.object({ sku: z.string(), key: z.string(), purchases: z.number(), truncated: z.boolean() })),
   error: z.string().nullable(),
   created_at: z.date(),
   started_at: z.date().nullable(),
@@ -26,7 +28,7 @@ const jobRow = z.object({
   finished_at: z.date().nullable(),
 });
 type JobRow = z.infer<typeof jobRow>;
-const JOB_COLUMNS = `id, status, detected_by, stage, stage_after, stages_done, steps, pairs_found, contacts_compared, auto_merged, error,
+const JOB_COLUMNS = `id, status, detected_by, stage, stage_after, stages_done, steps, pairs_found, contacts_compared, auto_merged, capped_blocks, capped_examples, error,
   created_at, started_at, updated_at, finished_at`;
 
 export interface DuplicateScanJobView {
@@ -40,6 +42,9 @@ export interface DuplicateScanJobView {
   pairsFound: number;
   contactsCompared: number;
   autoMerged: number;
+  /** Same-SKU blocks where the scan's bound cut comparisons short (pairs there may be missed), and the first few. */
+  cappedBlocks: number;
+  cappedExamples: CappedBlock[];
   error: string | null;
   createdAt: string;
   startedAt: string | null;
@@ -59,6 +64,8 @@ function view(row: JobRow): DuplicateScanJobView {
     pairsFound: row.pairs_found,
     contactsCompared: row.contacts_compared,
     autoMerged: row.auto_merged,
+    cappedBlocks: row.capped_blocks,
+    cappedExamples: row.capped_examples,
     error: row.error,
     createdAt: row.created_at.toISOString(),
     startedAt: row.started_at?.toISOString() ?? null,
@@ -176,10 +183,25 @@ export class DuplicateScanJobsService {
         z.object({ id: z.string() }),
         `UPDATE duplicate_scan_jobs SET stage = $3, stage_after = $4, stages_done = $5, steps = steps + 1,
                 pairs_found = pairs_found + $6, contacts_compared = contacts_compared + $7, auto_merged = auto_merged + $8,
+                capped_blocks = capped_blocks + $11,
+                capped_examples = (SELECT coalesce(jsonb_agg(e), '[]') FROM (SELECT e FROM jsonb_array_elements(capped_examples || $12::jsonb) e LIMIT 20) x),
                 status = CASE WHEN $9 THEN 'done' ELSE 'running' END, finished_at = CASE WHEN $9 THEN clock_timestamp() END,
                 lease_until = clock_timestamp() + make_interval(secs => $10::double precision / 1000), updated_at = clock_timestamp()
           WHERE id = $1 AND lease_token = $2 AND status = 'running' RETURNING id`,
-        [claimed.id, token, stage, after, stagesDone, outcome.pairsFound, outcome.contactsCompared, outcome.autoMerged, done, leaseMs],
+        [
+          claimed.id,
+          token,
+          stage,
+          after,
+          stagesDone,
+          outcome.pairsFound,
+          outcome.contactsCompared,
+          outcome.autoMerged,
+          done,
+          leaseMs,
+          outcome.cappedBlocks,
+          JSON.stringify(outcome.cappedExamples),
+        ],
       );
       // Another worker took the job over (this one stalled past its lease): it carries on from the stored step.
       if (!kept || done) return true;

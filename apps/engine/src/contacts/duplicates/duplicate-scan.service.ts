@@ -40,8 +40,19 @@ export interface ScanResult {
 
 /** Groups of one number or one email read per step of the background scan. */
 const GROUP_BLOCK = 5000;
-/** Purchases read per step of the same-SKU stage (whole SKUs). */
-const SKU_BLOCK_ROWS = 50_000;
+/**
+ * Purchases read per step of the same-SKU stage (whole blocks of one SKU and one blocking key). A block larger than
+ * this alone is read up to this many purchases (its earliest) and reported as capped: memory per step stays bounded
+ * whatever one SKU sells.
+ */
+const SKU_STEP_ROWS = 20_000;
+/**
+ * Later purchases of the same block, inside the 90 days, that one purchase is compared with at most. A block where
+ * this cuts comparisons short is reported as capped; it bounds the stage's work to rows x this, whatever the data.
+ */
+const MAX_COMPARISONS_PER_PURCHASE = 200;
+/** Capped blocks kept as examples in a step's outcome (their total is counted apart). */
+const CAPPED_EXAMPLES = 20;
 /** Pairs decided per round trip (their subjects loaded together). */
 const PAIR_BLOCK = 10_000;
 
@@ -49,13 +60,40 @@ const PAIR_BLOCK = 10_000;
 export const SCAN_STAGES = ['phone', 'email', 'identity', 'sku'] as const;
 export type ScanStage = (typeof SCAN_STAGES)[number];
 
+/** A block of the same-SKU stage where the bound cut comparisons short: some pairs in it may have been missed. */
+export interface CappedBlock {
+  sku: string;
+  /** The blocking key (`h:` first name's first two letters and the surname's first; `t:` the name's last three). */
+  key: string;
+  /** Purchases of the block read (a block larger than a step is read up to SKU_STEP_ROWS). */
+  purchases: number;
+  /** Whether purchases of the block past SKU_STEP_ROWS were not read at all. */
+  truncated: boolean;
+}
+
 export interface ScanStepOutcome {
   /** The keyset position to continue the stage from; null when the stage is finished. */
   after: string | null;
   pairsFound: number;
   autoMerged: number;
   contactsCompared: number;
+  /** Same-SKU blocks capped in this step (count), and the first few of them. */
+  cappedBlocks: number;
+  cappedExamples: CappedBlock[];
 }
+
+/** One purchase as the same-SKU stage reads it: with both blocking keys of the buyer's name. */
+const blockedPurchaseRow = purchaseRow.extend({ pass: z.enum(['h', 't']), block_key: z.string(), head_key: z.string() });
+type BlockedPurchase = z.infer<typeof blockedPurchaseRow>;
+const skuAfter = z.object({ sku: z.string(), key: z.string() });
+
+/**
+ * The same-SKU stage's blocking keys, on the lower-case name: "h" the first name's first two letters and the
+ * surname's first letter, "t" the name's last three letters. Names 80% alike almost always share one of them (a typo
+ * would have to touch both ends of the name to escape both); each purchase is in one block of each pass.
+ */
+const HEAD_KEY_SQL = `left(split_part(lower(n.name), ' ', 1), 2) || left(reverse(split_part(reverse(lower(n.name)), ' ', 1)), 1)`;
+const TAIL_KEY_SQL = `right(lower(n.name), 3)`;
 
 /** Contacts that gave up a WhatsApp identity another contact now holds. */
 const IDENTITY_SQL = `SELECT ARRAY[h.contact_id, c.id] AS ids FROM contact_identity_history h
@@ -67,6 +105,43 @@ const IDENTITY_SQL = `SELECT ARRAY[h.contact_id, c.id] AS ids FROM contact_ident
 function pairsOf(ids: readonly string[]): [string, string][] {
   const out: [string, string][] = [];
   for (let i = 0; i < ids.length; i += 1) for (let j = i + 1; j < ids.length; j += 1) out.push([ids[i] ?? '', ids[j] ?? '']);
+  return out;
+}
+
+/**
+ * The rule's own measure on names already normalized, with the lengths alone ruling most pairs out first: only pairs
+ * that meet it are kept, so a million contacts do not become millions of pairs held, loaded and compared again for
+ * nothing (compareContacts decides each kept pair with the same similarity and threshold).
+ */
+function similarEnough(name: string, other: string): boolean {
+  const longer = Math.max(name.length, other.length);
+  if (Math.abs(name.length - other.length) > longer * (1 - NAME_SIMILARITY_THRESHOLD)) return false;
+  return 1 - distance(name, other) / longer >= NAME_SIMILARITY_THRESHOLD;
+}
+
+/**
+ * Over purchases ordered by SKU then time: pairs inside the window whose names meet the rule's threshold. With
+ * `only` (the check on new contacts), only the purchases of those contacts are compared, with every purchase of
+ * the same SKU on either side inside the window: the work is their purchases x the window, not a popular SKU's
+ * whole history squared.
+ */
+function similarNamePairs(purchases: readonly z.infer<typeof purchaseRow>[], only: ReadonlySet<string> | null): [string, string][] {
+  const out: [string, string][] = [];
+  const names = purchases.map((p) => normalizeName(p.name));
+  for (let i = 0; i < purchases.length; i += 1) {
+    const p = purchases[i];
+    const name = names[i] ?? '';
+    if (!p || name === '' || (only !== null && !only.has(p.contact_id))) continue;
+    for (const step of only === null ? [1] : [1, -1]) {
+      for (let j = i + step; j >= 0 && j < purchases.length; j += step) {
+        const q = purchases[j];
+        if (!q || q.sku !== p.sku || Math.abs(q.at.getTime() - p.at.getTime()) > WINDOW_MS) break;
+        const other = names[j] ?? '';
+        if (q.contact_id === p.contact_id || other === '' || !similarEnough(name, other)) continue;
+        out.push([p.contact_id, q.contact_id]);
+      }
+    }
+  }
   return out;
 }
 
@@ -93,11 +168,13 @@ export class DuplicateScanService {
 
   async scan(workspaceId: string, options: { onlyContactIds?: readonly string[]; detectedBy: string }): Promise<ScanResult> {
     const only = options.onlyContactIds ? [...options.onlyContactIds] : null;
+    // Looked up once per candidate pair: a set, not the array (a batch of new contacts is up to 2,000).
+    const onlySet = only === null ? null : new Set(only);
     const pairs = new Map<string, [string, string]>();
     const addPair = (x: string, y: string) => {
       if (x === y) return;
       const [a, b] = x < y ? [x, y] : [y, x];
-      if (only && !only.includes(a) && !only.includes(b)) return;
+      if (onlySet && !onlySet.has(a) && !onlySet.has(b)) return;
       pairs.set(`${a}:${b}`, [a, b]);
     };
     for (const sql of [
@@ -138,7 +215,8 @@ export class DuplicateScanService {
    * pairs again, which changes nothing.
    */
   async scanStep(workspaceId: string, stage: ScanStage, after: string | null, detectedBy: string): Promise<ScanStepOutcome> {
-    let pairs: [string, string][] = [];
+    if (stage === 'sku') return this.skuStep(workspaceId, after, detectedBy);
+    const pairs: [string, string][] = [];
     let next: string | null = null;
     if (stage === 'phone' || stage === 'email') {
       const key = stage === 'phone' ? 'c.phone_e164' : 'lower(c.email)';
@@ -152,12 +230,8 @@ export class DuplicateScanService {
       );
       for (const group of groups) pairs.push(...pairsOf(group.ids));
       next = groups.length === GROUP_BLOCK ? (groups[groups.length - 1]?.key ?? null) : null;
-    } else if (stage === 'identity') {
-      for (const group of await sqlRows(this.dataSource, groupRow, IDENTITY_SQL, [workspaceId, null])) pairs.push(...pairsOf(group.ids));
     } else {
-      const block = await this.skuBlock(workspaceId, after);
-      pairs = this.similarNamePairs(block.purchases);
-      next = block.next;
+      for (const group of await sqlRows(this.dataSource, groupRow, IDENTITY_SQL, [workspaceId, null])) pairs.push(...pairsOf(group.ids));
     }
     const unique = new Map<string, [string, string]>();
     for (const [x, y] of pairs) {
@@ -166,36 +240,120 @@ export class DuplicateScanService {
       unique.set(ordered.join(':'), ordered);
     }
     const outcome = await this.decideAndStore(workspaceId, [...unique.values()], detectedBy);
-    return { after: next, pairsFound: outcome.found, autoMerged: outcome.autoMerged, contactsCompared: outcome.compared };
+    return {
+      after: next,
+      pairsFound: outcome.found,
+      autoMerged: outcome.autoMerged,
+      contactsCompared: outcome.compared,
+      cappedBlocks: 0,
+      cappedExamples: [],
+    };
   }
 
   /**
-   * The purchases of the next SKUs after `after`, whole SKUs only (a SKU is
-   * never cut between two steps, so its 90-day window is seen at once).
+   * One step of the same-SKU stage: the next whole blocks (one SKU, one blocking key) after `after`, at most
+   * SKU_STEP_ROWS purchases, each purchase compared with the later ones of its block inside 90 days (at most
+   * MAX_COMPARISONS_PER_PURCHASE of them). The pairs are decided and stored as they come, PAIR_BLOCK at a time, so
+   * neither the purchases nor the pairs of a step grow with the data. A pair whose head keys are equal is left to the
+   * head pass, so no pair is counted twice.
    */
-  private async skuBlock(
-    workspaceId: string,
-    after: string | null,
-  ): Promise<{ purchases: z.infer<typeof purchaseRow>[]; next: string | null }> {
-    const query = (condition: string, limit: number | null, value: string | null) =>
-      sqlRows(
-        this.dataSource,
-        purchaseRow,
-        `SELECT o.contact_id, item ->> 'sku' AS sku, o.placed_at AS at, ${NAME_SQL} AS name
+  private async skuStep(workspaceId: string, afterText: string | null, detectedBy: string): Promise<ScanStepOutcome> {
+    const after = afterText === null ? null : skuAfter.parse(JSON.parse(afterText));
+    const rows = await sqlRows(
+      this.dataSource,
+      blockedPurchaseRow,
+      `WITH n AS (
+         SELECT o.contact_id, item ->> 'sku' AS sku, o.placed_at AS at, ${NAME_SQL} AS name
            FROM orders o CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(o.items) = 'array' THEN o.items ELSE '[]' END) AS item
            JOIN contacts c ON c.id = o.contact_id AND c.merged_into_id IS NULL
-          WHERE o.workspace_id = $1 AND jsonb_typeof(item) = 'object' AND item ? 'sku' AND ${condition}
-          ORDER BY sku, o.placed_at${limit === null ? '' : ` LIMIT ${limit}`}`,
-        [workspaceId, value],
-      );
-    const rows = await query(`($2::text IS NULL OR item ->> 'sku' > $2)`, SKU_BLOCK_ROWS, after);
-    if (rows.length < SKU_BLOCK_ROWS) return { purchases: rows, next: null };
-    const first = rows[0]?.sku ?? '';
-    const last = rows[rows.length - 1]?.sku ?? '';
-    // One SKU alone fills the block: it is read whole.
-    if (first === last) return { purchases: await query(`item ->> 'sku' = $2`, null, first), next: first };
-    const whole = rows.filter((row) => row.sku !== last);
-    return { purchases: whole, next: whole[whole.length - 1]?.sku ?? null };
+          WHERE o.workspace_id = $1 AND jsonb_typeof(item) = 'object' AND item ? 'sku'),
+       k AS (SELECT n.*, 'h:' || ${HEAD_KEY_SQL} AS head_key, 't:' || ${TAIL_KEY_SQL} AS tail_key FROM n WHERE n.name IS NOT NULL AND n.name <> ''),
+       b AS (SELECT contact_id, sku, at, name, 'h' AS pass, head_key AS block_key, head_key FROM k
+             UNION ALL SELECT contact_id, sku, at, name, 't', tail_key, head_key FROM k)
+       SELECT * FROM b WHERE $2::text IS NULL OR (sku, block_key) > ($2::text, $3::text)
+        ORDER BY sku, block_key, at LIMIT ${SKU_STEP_ROWS}`,
+      [workspaceId, after?.sku ?? null, after?.key ?? null],
+    );
+    const blocks: BlockedPurchase[][] = [];
+    for (const row of rows) {
+      const current = blocks[blocks.length - 1];
+      const head = current?.[0];
+      if (current && head && head.sku === row.sku && head.block_key === row.block_key) current.push(row);
+      else blocks.push([row]);
+    }
+    let next: { sku: string; key: string } | null = null;
+    let truncated = false;
+    if (rows.length === SKU_STEP_ROWS) {
+      // The last block may go on past the limit: it is left to the next step, unless it alone fills the step.
+      if (blocks.length > 1) blocks.pop();
+      else truncated = true;
+      const last = blocks[blocks.length - 1]?.[0];
+      next = last ? { sku: last.sku, key: last.block_key } : null;
+    }
+    let found = 0;
+    let autoMerged = 0;
+    let compared = 0;
+    let cappedBlocks = 0;
+    const cappedExamples: CappedBlock[] = [];
+    let pending = new Map<string, [string, string]>();
+    const flush = async () => {
+      const outcome = await this.decideAndStore(workspaceId, [...pending.values()], detectedBy);
+      found += outcome.found;
+      autoMerged += outcome.autoMerged;
+      compared += outcome.compared;
+      pending = new Map();
+    };
+    for (const block of blocks) {
+      const capped = this.blockPairs(block, (a, b) => {
+        const ordered: [string, string] = a < b ? [a, b] : [b, a];
+        pending.set(ordered.join(':'), ordered);
+      });
+      if (pending.size >= PAIR_BLOCK) await flush();
+      const first = block[0];
+      if ((capped || (truncated && blocks.length === 1)) && first) {
+        cappedBlocks += 1;
+        if (cappedExamples.length < CAPPED_EXAMPLES)
+          cappedExamples.push({ sku: first.sku, key: first.block_key, purchases: block.length, truncated });
+      }
+    }
+    if (pending.size > 0) await flush();
+    if (cappedBlocks > 0) this.logger.warn(`Duplicate scan of ${workspaceId}: ${cappedBlocks} same-SKU blocks capped`);
+    return {
+      after: next === null ? null : JSON.stringify(next),
+      pairsFound: found,
+      autoMerged,
+      contactsCompared: compared,
+      cappedBlocks,
+      cappedExamples,
+    };
+  }
+
+  /**
+   * The pairs of one block (purchases of one SKU with one blocking key, in time order) inside the window whose
+   * names meet the rule's threshold. Answers whether the per-purchase bound cut comparisons short.
+   */
+  private blockPairs(block: readonly BlockedPurchase[], emit: (a: string, b: string) => void): boolean {
+    let capped = false;
+    const names = block.map((p) => normalizeName(p.name));
+    for (let i = 0; i < block.length; i += 1) {
+      const p = block[i];
+      const name = names[i] ?? '';
+      if (!p || name === '') continue;
+      const end = Math.min(block.length, i + 1 + MAX_COMPARISONS_PER_PURCHASE);
+      let j = i + 1;
+      for (; j < end; j += 1) {
+        const q = block[j];
+        if (!q || q.at.getTime() - p.at.getTime() > WINDOW_MS) break;
+        // In the tail pass, a pair with the same head key is the head pass's (compared there already).
+        if (p.pass === 't' && q.head_key === p.head_key) continue;
+        const other = names[j] ?? '';
+        if (q.contact_id === p.contact_id || other === '' || !similarEnough(name, other)) continue;
+        emit(p.contact_id, q.contact_id);
+      }
+      const beyond = block[j];
+      if (j === end && beyond && beyond.at.getTime() - p.at.getTime() <= WINDOW_MS) capped = true;
+    }
+    return capped;
   }
 
   /** Compares the pairs with the rules, stores the candidates and merges exact identity matches. */
@@ -276,32 +434,7 @@ export class DuplicateScanService {
         ORDER BY sku, o.placed_at`,
       [workspaceId, only],
     );
-    return this.similarNamePairs(purchases);
-  }
-
-  /** Over purchases ordered by SKU then time: pairs inside the window whose names meet the rule's threshold. */
-  private similarNamePairs(purchases: readonly z.infer<typeof purchaseRow>[]): [string, string][] {
-    const out: [string, string][] = [];
-    const names = purchases.map((p) => normalizeName(p.name));
-    for (let i = 0; i < purchases.length; i += 1) {
-      const p = purchases[i];
-      const name = names[i] ?? '';
-      if (!p || name === '') continue;
-      for (let j = i + 1; j < purchases.length; j += 1) {
-        const q = purchases[j];
-        if (!q || q.sku !== p.sku || q.at.getTime() - p.at.getTime() > WINDOW_MS) break;
-        const other = names[j] ?? '';
-        if (q.contact_id === p.contact_id || other === '') continue;
-        const longer = Math.max(name.length, other.length);
-        if (Math.abs(name.length - other.length) > longer * (1 - NAME_SIMILARITY_THRESHOLD)) continue;
-        // The rule's own measure on the names already normalized: only pairs that meet it are kept, so a
-        // million contacts do not become millions of pairs held, loaded and compared again for nothing.
-        // compareContacts decides the pair as before (same similarity, same threshold).
-        if (1 - distance(name, other) / longer < NAME_SIMILARITY_THRESHOLD) continue;
-        out.push([p.contact_id, q.contact_id]);
-      }
-    }
-    return out;
+    return similarNamePairs(purchases, only === null ? null : new Set(only));
   }
 
   private async loadSubjects(ids: string[]): Promise<Map<string, { subject: DuplicateSubject; createdAt: Date }>> {

@@ -44,6 +44,10 @@ const scanJobView = z.object({
   pairsFound: z.number(),
   contactsCompared: z.number(),
   autoMerged: z.number(),
+  cappedBlocks: z.number().meta({ description: 'Same-SKU blocks where the scan bound cut comparisons short (pairs there may be missed)' }),
+  cappedExamples: z
+    .array(z.object({ sku: z.string(), key: z.string(), purchases: z.number(), truncated: z.boolean() }))
+    .meta({ description: 'The first 20 capped blocks: SKU, name key, purchases read, whether cut at the step size' }),
   error: z.string().nullable(),
   createdAt: z.iso.datetime(),
   startedAt: z.iso.datetime().nullable(),

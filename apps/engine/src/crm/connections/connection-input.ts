@@ -38,6 +38,12 @@ const salesforce = z.object({
       .default('v62.0'),
     /** Contact or Lead: where new customers are created. */
     object: z.enum(['Contact', 'Lead']).default('Contact'),
+    /**
+     * How often this connection reads Salesforce's changes (by SystemModstamp), instead of CRM_POLL_INTERVAL_MS:
+     * polling is Salesforce's only change feed here, so it bounds the CRM → Parley lag, and each poll is a request
+     * of the org's daily allocation (every 1 s: 86,400 a day; every 2 s: 43,200).
+     */
+    pollIntervalMs: z.number().int().min(500).max(86_400_000).optional(),
   }),
   secrets: z.object({ clientId: secret, clientSecret: secret, refreshToken: secret }).strict(),
 });

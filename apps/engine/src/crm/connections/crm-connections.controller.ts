@@ -29,14 +29,25 @@ const connectionView = z.object({
     .meta({ description: "HubSpot and Zoho: the path on Parley's public address the CRM delivers webhooks or notifications to" }),
   notifyUntil: z.iso.datetime().nullable().meta({ description: 'Zoho: until when its notification channel is subscribed' }),
   notifyError: z.string().nullable().meta({ description: 'Zoho: why subscribing the notification channel last failed' }),
+  pollIntervalMs: z
+    .number()
+    .nullable()
+    .meta({ description: "Salesforce: how often this connection reads the CRM's changes, in ms (null: the installation's interval)" }),
+  defaultPollIntervalMs: z.number().meta({ description: "The installation's poll interval (CRM_POLL_INTERVAL_MS), in ms" }),
   createdAt: z.iso.datetime(),
 });
 
 const updateSchema = z
   .object({
-    batchAt: z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'must be a time of day as HH:MM, 00:00 to 23:59'),
+    batchAt: z
+      .string()
+      .regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'must be a time of day as HH:MM, 00:00 to 23:59')
+      .optional(),
+    /** Salesforce only; null goes back to the installation's CRM_POLL_INTERVAL_MS. Each poll is a request of the daily allocation. */
+    pollIntervalMs: z.number().int().min(500).max(86_400_000).nullable().optional(),
   })
-  .strict();
+  .strict()
+  .refine((body) => body.batchAt !== undefined || body.pollIntervalMs !== undefined, 'send batchAt, pollIntervalMs or both');
 
 const modeHealth = z.object({
   calls: z.number(),
@@ -102,14 +113,17 @@ export class CrmConnectionsController {
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: "Change the nightly batch's time of day (HH:MM, the workspace's time zone); audited" })
+  @ApiOperation({
+    summary:
+      "Change the nightly batch's time of day (HH:MM, the workspace's time zone) and/or Salesforce's poll interval; only the fields sent change; audited",
+  })
   @ZodResponse(connectionView)
   update(
     @CurrentPrincipal() principal: Principal,
     @ZodParam('id', idParam) id: string,
     @ZodBody(updateSchema) body: z.infer<typeof updateSchema>,
   ) {
-    return this.connections.setBatchTime(principal, id, body.batchAt);
+    return this.connections.update(principal, id, body);
   }
 
   @Delete(':id')

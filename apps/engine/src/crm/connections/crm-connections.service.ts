@@ -1,10 +1,12 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { AuditService } from '../../audit/audit.service';
 import type { Principal } from '../../auth/principal';
 import { SecretBox } from '../../common/secret-box';
+import type { EngineConfig } from '../../config/engine-config';
+import { ENGINE_CONFIG } from '../../config/engine-config.token';
 import { sqlRow, sqlRows } from '../../database/sql-rows';
 import type { CrmConnector } from '../connectors/crm-connector';
 import { CrmError } from '../connectors/crm-error';
@@ -60,8 +62,19 @@ export interface ConnectionView {
   /** Zoho: until when its notification channel is subscribed (null: not yet, or polling alone), and the last error subscribing. */
   notifyUntil: string | null;
   notifyError: string | null;
+  /** Salesforce: the connection's own poll interval (null: the installation's), and the installation's CRM_POLL_INTERVAL_MS. */
+  pollIntervalMs: number | null;
+  defaultPollIntervalMs: number;
   createdAt: string;
 }
+
+/** What PATCH may change; a field left out is left as it is, and `pollIntervalMs: null` goes back to the installation's interval. */
+export interface ConnectionChanges {
+  batchAt?: string;
+  pollIntervalMs?: number | null;
+}
+
+const ownPollInterval = z.object({ pollIntervalMs: z.number().int().positive().optional() });
 
 export function toRecord(row: ConnectionRow): ConnectionRecord {
   return { id: row.id, provider: row.provider, settings: row.settings, secretsEnc: row.secrets_enc, updatedAt: row.updated_at };
@@ -75,6 +88,7 @@ export class CrmConnectionsService {
     private readonly secrets: SecretBox,
     private readonly factory: ConnectorFactory,
     private readonly audit: AuditService,
+    @Inject(ENGINE_CONFIG) private readonly config: EngineConfig,
   ) {}
 
   private view(row: ConnectionRow): ConnectionView {
@@ -93,6 +107,8 @@ export class CrmConnectionsService {
       // After a failure notify_until is the next try, not a subscription.
       notifyUntil: row.notify_error ? null : (row.notify_until?.toISOString() ?? null),
       notifyError: row.notify_error,
+      pollIntervalMs: ownPollInterval.safeParse(row.settings).data?.pollIntervalMs ?? null,
+      defaultPollIntervalMs: this.config.CRM_POLL_INTERVAL_MS,
       createdAt: row.created_at.toISOString(),
     };
   }
@@ -182,20 +198,44 @@ export class CrmConnectionsService {
     });
   }
 
-  /** Moves the nightly batch to another time of day; the next run is worked out again by the next sync round. */
-  async setBatchTime(principal: Principal, id: string, batchAt: string): Promise<ConnectionView> {
+  /**
+   * Changes the nightly batch's time of day and/or Salesforce's own poll interval; only the fields sent change.
+   * A new batch time is worked into its next run by the next sync round; a poll interval is read by every round.
+   */
+  async update(principal: Principal, id: string, changes: ConnectionChanges): Promise<ConnectionView> {
     return this.dataSource.transaction(async (manager) => {
       const before = await sqlRow(manager, connectionRow, `SELECT * FROM crm_connections WHERE id = $1 AND workspace_id = $2 FOR UPDATE`, [
         id,
         principal.workspaceId,
       ]);
       if (!before) throw new NotFoundException(`id: no CRM connection ${id} in this workspace`);
-      if (before.batch_at === batchAt) return this.view(before);
+      // Polling is only Salesforce's change feed here; HubSpot and Zoho push theirs, so an interval would mean nothing.
+      if (changes.pollIntervalMs !== undefined && before.provider !== 'salesforce')
+        throw new BadRequestException(`pollIntervalMs: only a Salesforce connection has its own poll interval, not ${before.provider}`);
+      const audited: Record<string, { from: unknown; to: unknown }> = {};
+      let batchAt = before.batch_at;
+      if (changes.batchAt !== undefined && changes.batchAt !== before.batch_at) {
+        audited['batchAt'] = { from: before.batch_at, to: changes.batchAt };
+        batchAt = changes.batchAt;
+      }
+      const settings: Record<string, unknown> = { ...before.settings };
+      const pollBefore = ownPollInterval.safeParse(before.settings).data?.pollIntervalMs ?? null;
+      if (changes.pollIntervalMs !== undefined && changes.pollIntervalMs !== pollBefore) {
+        audited['pollIntervalMs'] = { from: pollBefore, to: changes.pollIntervalMs };
+        if (changes.pollIntervalMs === null) delete settings['pollIntervalMs'];
+        else settings['pollIntervalMs'] = changes.pollIntervalMs;
+      }
+      if (Object.keys(audited).length === 0) return this.view(before);
       const row = await sqlRow(
         manager,
         connectionRow,
-        `UPDATE crm_connections SET batch_at = $2, batch_next_at = NULL, updated_at = now() WHERE id = $1 RETURNING *`,
-        [id, batchAt],
+        `UPDATE crm_connections
+            SET batch_at = $2,
+                batch_next_at = CASE WHEN batch_at = $2 THEN batch_next_at END,
+                settings = $3::jsonb,
+                updated_at = now()
+          WHERE id = $1 RETURNING *`,
+        [id, batchAt, JSON.stringify(settings)],
       );
       if (!row) throw new Error('connection update returned nothing');
       await this.audit.record(
@@ -205,7 +245,7 @@ export class CrmConnectionsService {
           action: 'crm.connection_updated',
           subjectType: 'crm_connection',
           subjectId: id,
-          details: { changes: { batchAt: { from: before.batch_at, to: batchAt } } },
+          details: { changes: audited },
         },
         manager,
       );

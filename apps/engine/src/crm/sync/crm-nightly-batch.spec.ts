@@ -116,6 +116,10 @@ describe('CRM nightly batch and health notification', () => {
       expect(refused.status).toBe(400);
       expect(JSON.stringify(refused.body)).toMatch(/batchAt|extra/);
     }
+    // Only Salesforce reads its changes by polling alone: a HubSpot connection takes no poll interval.
+    const noInterval = await h.workspace.admin.request('PATCH', path, { pollIntervalMs: 1500 });
+    expect(noInterval.status).toBe(400);
+    expect(JSON.stringify(noInterval.body)).toContain('pollIntervalMs');
     const marketer = await h.workspace.user('marketer');
     expect((await marketer.request('PATCH', path, { batchAt: '03:30' })).status).toBe(403);
     expect(await h.sql(`SELECT batch_at, batch_next_at, updated_at FROM crm_connections WHERE id = $1`, [connectionId])).toEqual(before);

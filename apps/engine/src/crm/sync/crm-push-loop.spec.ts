@@ -65,6 +65,8 @@ describe('CRM push loop woken by queued changes', () => {
     await waitFor('the email in HubSpot', async () =>
       (await remoteContacts()).some((r) => r.properties['email'] === 'nora.loop@example.com'),
     );
+    // The CRM has the write a moment before the outbox row is marked done.
+    await waitFor('the outbox drained', async () => (await outboxLeft()) === 0);
 
     // No round ran: the connection was never polled, so only the loop can have pushed.
     const [connection] = await h.sql(`SELECT last_poll_at FROM crm_connections WHERE id = $1`, [connectionId]);

@@ -54,6 +54,7 @@ import { ExecutionsContactStatusOrder1765290000000 } from './1765290000000-execu
 import { ReportDiscountFacts1765291000000 } from './1765291000000-report-discount-facts';
 import { ReportWordDays1765291000001 } from './1765291000001-report-word-days';
 import { ReportWordAlerts1765291000002 } from './1765291000002-report-word-alerts';
+import { DuplicateScanCappedBlocks1765292000000 } from './1765292000000-duplicate-scan-capped-blocks';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -113,4 +114,5 @@ export const MIGRATIONS = [
   ReportDiscountFacts1765291000000,
   ReportWordDays1765291000001,
   ReportWordAlerts1765291000002,
+  DuplicateScanCappedBlocks1765292000000,
 ];

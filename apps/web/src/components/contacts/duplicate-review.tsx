@@ -17,6 +17,7 @@ import {
   scanJobSchema,
   undoneSchema,
 } from '@/lib/contacts/contacts-api';
+import { describeCappedBlocks } from '@/lib/contacts/describe-capped-blocks';
 import styles from './contacts.module.css';
 
 type Conflict = z.infer<typeof conflictsSchema>['conflicts'][number];
@@ -48,14 +49,17 @@ export function DuplicateReview({ canScan }: { canScan: boolean }) {
   }, [reload]);
 
   // A scan runs in the background: its progress is read every second until it ends (also one started elsewhere or nightly).
+  // A finished scan is shown too when it was bounded, so a person knows its list may lack pairs in those groups.
   useEffect(() => {
     void callEngine('/api/contact-duplicates/scans/latest', latestScanSchema).then((answer) => {
-      if (answer.ok && answer.data.job && (answer.data.job.status === 'queued' || answer.data.job.status === 'running'))
-        setJob(answer.data.job);
+      const latest = answer.ok ? answer.data.job : null;
+      if (latest && (latest.status === 'queued' || latest.status === 'running' || (latest.status === 'done' && latest.cappedBlocks > 0)))
+        setJob(latest);
     });
   }, []);
   const active = job !== null && (job.status === 'queued' || job.status === 'running');
   const jobId = job?.id ?? null;
+  const cappedText = job ? describeCappedBlocks(job.cappedBlocks, job.cappedExamples) : null;
   useEffect(() => {
     if (!active || !jobId) return;
     const timer = setInterval(() => {
@@ -139,6 +143,7 @@ export function DuplicateReview({ canScan }: { canScan: boolean }) {
         <div role="status" aria-label="Duplicate scan" className="notice" style={{ marginBottom: '0.75rem' }}>
           {describeScan(job)}{' '}
           {active ? <progress aria-label="Duplicate scan progress" max={job.stagesTotal} value={job.stagesDone} /> : null}
+          {cappedText ? <p style={{ margin: '0.5rem 0 0' }}>{cappedText}</p> : null}
         </div>
       ) : null}
       {status ? (

@@ -2,6 +2,7 @@
 
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { z } from 'zod';
+import { describeInterval } from '@/lib/crm/poll-cost';
 import { callEngine } from '@/lib/editor/engine-client';
 import {
   type CrmConnection,
@@ -15,6 +16,7 @@ import {
   PROVIDER_LABEL,
 } from '@/lib/crm-views';
 import styles from './crm.module.css';
+import { CrmPollInterval } from './crm-poll-interval';
 import { CrmSchedule } from './crm-schedule';
 import { OutgoingWebhookCard } from './outgoing-webhook-card';
 
@@ -211,6 +213,18 @@ export function CrmSettings() {
       if (!answer.ok) throw new Error(answer.message);
       return `The nightly batch now runs at ${answer.data.batchAt}, workspace time.`;
     });
+  const setPollInterval = (id: string, pollIntervalMs: number | null) =>
+    act('Poll interval', async () => {
+      const answer = await callEngine(`/api/crm/connections/${id}`, crmConnectionSchema, {
+        method: 'PATCH',
+        body: JSON.stringify({ pollIntervalMs }),
+      });
+      if (!answer.ok) throw new Error(answer.message);
+      const d = answer.data;
+      return d.pollIntervalMs === null
+        ? `Salesforce is read at the installation default, every ${describeInterval(d.defaultPollIntervalMs)}.`
+        : `Salesforce is now read every ${describeInterval(d.pollIntervalMs)}.`;
+    });
   const disconnect = (id: string) =>
     act('Disconnect', async () => {
       if (!window.confirm('Disconnect this CRM? Its credentials, links and waiting changes are forgotten.')) return 'Nothing changed.';
@@ -301,6 +315,14 @@ export function CrmSettings() {
             </div>
           </section>
           <CrmSchedule connection={connection} busy={busy} onSave={(batchAt) => setBatchTime(connection.id, batchAt)} />
+          {connection.provider === 'salesforce' ? (
+            <CrmPollInterval
+              connection={connection}
+              dailyMax={health && typeof health.quota['dailyMax'] === 'number' ? health.quota['dailyMax'] : null}
+              busy={busy}
+              onSave={(pollIntervalMs) => setPollInterval(connection.id, pollIntervalMs)}
+            />
+          ) : null}
           {health ? (
             <section className={styles.card} aria-labelledby="health-heading">
               <h2 id="health-heading">Sync health</h2>

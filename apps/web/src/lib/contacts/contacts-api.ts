@@ -109,6 +109,9 @@ export const scanJobSchema = z.object({
   pairsFound: z.number(),
   contactsCompared: z.number(),
   autoMerged: z.number(),
+  /** Same-SKU blocks the scan's bounds cut short, and the first 20 of them: pairs there may be missed. */
+  cappedBlocks: z.number(),
+  cappedExamples: z.array(z.object({ sku: z.string(), key: z.string(), purchases: z.number(), truncated: z.boolean() })),
   error: z.string().nullable(),
 });
 export type ScanJob = z.infer<typeof scanJobSchema>;
