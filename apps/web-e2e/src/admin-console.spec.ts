@@ -400,7 +400,7 @@ describeInBrowser('the admin console: find a failed execution, retry it, bulk-re
       await strip.getByRole('link', { name: '3', exact: true }).waitFor();
       await strip.getByRole('button', { name: 'Cancel stuck…' }).click();
       const dialog = page.getByRole('dialog', { name: 'Cancel active executions' });
-      await dialog.getByText('3 running, waiting or held executions are stuck past their expected time').waitFor();
+      await dialog.getByText('3 running, waiting or held executions are stuck past their expected time').waitFor({ timeout: 60_000 });
       await screenshot(page, 'admin-cancel-stuck-confirm');
       await dialog.getByRole('button', { name: 'Cancel 3 executions' }).click();
       await strip.getByRole('status').filter({ hasText: '3 cancelled' }).waitFor({ timeout: 60_000 });

@@ -467,6 +467,8 @@ describeInBrowser('CRM: connect the local Salesforce and set how often it is rea
     await poll.getByRole('button', { name: 'Use the installation default' }).click();
     await page.getByRole('status').getByText('Salesforce is read at the installation default, every 5 s.').waitFor();
     expect(await settingsOf()).toEqual(before);
+    // The status shows as soon as the PATCH answers; the field follows when the page has reloaded the connection.
+    for (let tries = 0; tries < 100 && (await interval.inputValue()) !== '5'; tries++) await page.waitForTimeout(100);
     expect(await interval.inputValue()).toBe('5');
   });
 });

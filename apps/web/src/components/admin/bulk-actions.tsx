@@ -29,6 +29,11 @@ interface BulkActionsProps {
   buttonLabels?: Partial<Record<Action, string>>;
   /** What the set is, after its count: "match the current filter" (the explorer's), "are stuck past their expected time". */
   setDescription?: string;
+  /**
+   * Whether the buttons show (default true). A place whose set can empty (the strip once nothing is stuck) passes
+   * false instead of unmounting, so a job's progress and result stay on screen after the page refreshes.
+   */
+  offer?: boolean;
 }
 
 const VERB: Record<Action, { button: string; past: string; acts: string }> = {
@@ -52,6 +57,7 @@ export function BulkActions({
   actions = ['retry', 'cancel'],
   buttonLabels = {},
   setDescription = 'match the current filter',
+  offer = true,
 }: BulkActionsProps) {
   const router = useRouter();
   const [action, setAction] = useState<Action | null>(null);
@@ -134,7 +140,7 @@ export function BulkActions({
 
   return (
     <>
-      {actions.map((offered) => (
+      {(offer ? actions : []).map((offered) => (
         <button key={offered} type="button" className="button button-secondary" onClick={() => open(offered)}>
           {buttonLabels[offered] ?? VERB[offered].button}
         </button>

@@ -75,7 +75,7 @@ export function HealthStrip({ health, parked, timeZone, canActOnStuck }: HealthS
               {activeCount(health, 'stuck')}
             </Link>
             <span className={styles.statNote}>active, nothing happened for {health.stuckAfterMinutes} min past due</span>
-            {canActOnStuck && health.stuck > 0 ? (
+            {canActOnStuck ? (
               <BulkActions
                 filter={{ stuck: 'true' }}
                 candidates={[]}
@@ -83,6 +83,7 @@ export function HealthStrip({ health, parked, timeZone, canActOnStuck }: HealthS
                 actions={['cancel']}
                 buttonLabels={{ cancel: 'Cancel stuck…' }}
                 setDescription="are stuck past their expected time"
+                offer={health.stuck > 0}
               />
             ) : null}
           </dd>
