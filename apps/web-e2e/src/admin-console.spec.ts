@@ -4,44 +4,11 @@ import { describeInBrowser, launchBrowser, screenshot } from './support/browser'
 import { type EngineApi, engineApi } from './support/engine-api';
 import { arr, obj, str } from './support/json-value';
 import { type ProductStack, startProductStack } from './support/product-stack';
+import { priceReplyFlow } from './support/price-reply-flow';
+import { waitUntil } from './support/wait-until';
 
 const STEP_TIMEOUT_MS = 180_000;
 const FAILING = ['393337000001', '393337000002', '393337000003', '393337000004'];
-
-function priceReplyFlow() {
-  return {
-    schemaVersion: 1,
-    nodes: [
-      {
-        id: 'trigger',
-        type: 'trigger.inbound_message',
-        typeVersion: 1,
-        position: { x: 0, y: 0 },
-        config: { match: 'keyword', keywords: ['price'], mode: 'contains', caseSensitive: false },
-      },
-      {
-        id: 'reply',
-        type: 'whatsapp.send_message',
-        typeVersion: 1,
-        position: { x: 0, y: 180 },
-        label: 'Send the price',
-        config: { message: { type: 'text', text: 'Prices start at 10 EUR', previewUrl: false } },
-      },
-    ],
-    edges: [{ id: 'e1', source: 'trigger', sourceOutput: 'next', target: 'reply' }],
-    notes: [],
-  };
-}
-
-async function waitUntil<T>(what: string, probe: () => Promise<T | null>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== null) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
 
 describeInBrowser('the admin console: find a failed execution, retry it, bulk-retry by filter, read the audit trail', () => {
   let stack: ProductStack | undefined;
@@ -77,7 +44,10 @@ describeInBrowser('the admin console: find a failed execution, retry it, bulk-re
     web = stack.urls.web;
     const simulator = stack.urls.simulator ?? '';
     admin = await engineApi(stack.urls.engine, stack.admin);
-    const created = await admin.request('POST', '/api/flows', { name: 'Price question', definition: priceReplyFlow() });
+    const created = await admin.request('POST', '/api/flows', {
+      name: 'Price question',
+      definition: priceReplyFlow('Prices start at 10 EUR', 'Send the price'),
+    });
     flowId = str(obj(created.body)['id']);
     expect((await admin.request('POST', `/api/flows/${flowId}/publish`, {})).status).toBe(201);
     // Four customers WhatsApp cannot reach once (131026): four failed runs to find and retry.
@@ -239,7 +209,7 @@ describeInBrowser('the admin console: find a failed execution, retry it, bulk-re
     'shows on the audit page what a publish changed from the version before, in sentences',
     async () => {
       const flow = obj((await admin.request('GET', `/api/flows/${flowId}`)).body);
-      const base = priceReplyFlow();
+      const base = priceReplyFlow('Prices start at 10 EUR', 'Send the price');
       const definition = {
         ...base,
         nodes: [...base.nodes, { id: 'end', type: 'control.end', typeVersion: 1, position: { x: 0, y: 360 }, label: 'Done', config: {} }],

@@ -1,8 +1,10 @@
 import type { Browser, Page } from 'playwright-core';
-import { describeInBrowser, launchBrowser, screenshot } from './support/browser';
+import { describeInBrowser, launchBrowser, screenshot, signIn } from './support/browser';
 import { type EngineApi, engineApi } from './support/engine-api';
 import { arr, obj, str } from './support/json-value';
 import { type ProductStack, startProductStack } from './support/product-stack';
+import { priceReplyFlow } from './support/price-reply-flow';
+import { waitUntil } from './support/wait-until';
 
 const FAILING = '393338000001';
 const SUPPORT = { email: 'tour-support@e2e.test', password: 'support-password-1' };
@@ -31,53 +33,6 @@ const NOT_ALLOWED: readonly { role: 'marketer' | 'support'; path: string; area: 
   { role: 'support', path: '/settings/workspace', area: 'Settings' },
 ];
 
-function priceReplyFlow() {
-  return {
-    schemaVersion: 1,
-    nodes: [
-      {
-        id: 'trigger',
-        type: 'trigger.inbound_message',
-        typeVersion: 1,
-        position: { x: 0, y: 0 },
-        config: { match: 'keyword', keywords: ['price'], mode: 'contains', caseSensitive: false },
-      },
-      {
-        id: 'reply',
-        type: 'whatsapp.send_message',
-        typeVersion: 1,
-        position: { x: 0, y: 180 },
-        label: 'Send the price',
-        config: { message: { type: 'text', text: 'Prices start at 10 EUR', previewUrl: false } },
-      },
-    ],
-    edges: [{ id: 'e1', source: 'trigger', sourceOutput: 'next', target: 'reply' }],
-    notes: [],
-  };
-}
-
-async function waitUntil<T>(what: string, probe: () => Promise<T | null>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== null) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
-async function signIn(browser: Browser, web: string, credentials: { email: string; password: string }): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  await page.goto(`${web}/login`);
-  await page.getByLabel('Email').fill(credentials.email);
-  await page.getByLabel('Password').fill(credentials.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((url) => url.pathname !== '/login');
-  return page;
-}
-
 /** How far the page is wider than the 1280-pixel window (0 when nothing needs a sideways scroll). */
 function overflow(page: Page): Promise<number> {
   return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -96,7 +51,10 @@ describeInBrowser('the admin console at 1280x720: every admin screen, and the "n
     web = stack.urls.web;
     const simulator = stack.urls.simulator ?? '';
     admin = await engineApi(stack.urls.engine, stack.admin);
-    const created = await admin.request('POST', '/api/flows', { name: 'Price question', definition: priceReplyFlow() });
+    const created = await admin.request('POST', '/api/flows', {
+      name: 'Price question',
+      definition: priceReplyFlow('Prices start at 10 EUR', 'Send the price'),
+    });
     const flowId = str(obj(created.body)['id']);
     expect((await admin.request('POST', `/api/flows/${flowId}/publish`, {})).status).toBe(201);
     // One customer WhatsApp cannot reach: a failed run for the detail page and a notification for the bell.
@@ -107,10 +65,14 @@ describeInBrowser('the admin console at 1280x720: every admin screen, and the "n
       body: JSON.stringify({ from: FAILING, name: 'Tour Customer', text: 'price please' }),
     });
     expect(sent.status).toBe(200);
-    failedId = await waitUntil('a failed run', async () => {
-      const found = arr(obj((await admin.request('GET', '/api/executions?status=failed')).body)['data']).map(obj);
-      return found[0] ? str(found[0]['id']) : null;
-    });
+    failedId = await waitUntil(
+      'a failed run',
+      async () => {
+        const found = arr(obj((await admin.request('GET', '/api/executions?status=failed')).body)['data']).map(obj);
+        return found[0] ? str(found[0]['id']) : null;
+      },
+      60_000,
+    );
     expect((await admin.request('POST', '/api/users', { ...SUPPORT, role: 'support' })).status).toBe(201);
     expect((await admin.request('POST', '/api/users', { ...MARKETER, role: 'marketer' })).status).toBe(201);
     browser = await launchBrowser();
@@ -145,7 +107,7 @@ describeInBrowser('the admin console at 1280x720: every admin screen, and the "n
   });
 
   it('skips the wait of a waiting test run from its detail page, and the run goes on', async () => {
-    const document = priceReplyFlow();
+    const document = priceReplyFlow('Prices start at 10 EUR', 'Send the price');
     const waiting = {
       ...document,
       nodes: [
@@ -165,14 +127,18 @@ describeInBrowser('the admin console at 1280x720: every admin screen, and the "n
     });
     expect(started.status).toBe(201);
     const testRunId = str(obj(started.body)['executionId']);
-    await waitUntil('the test run to wait', async () =>
-      str(obj((await admin.request('GET', `/api/executions/${testRunId}`)).body)['status']) === 'waiting' ? true : null,
+    await waitUntil(
+      'the test run to wait',
+      async () => (str(obj((await admin.request('GET', `/api/executions/${testRunId}`)).body)['status']) === 'waiting' ? true : null),
+      60_000,
     );
     await page.goto(`${web}/executions/${testRunId}`);
     await page.getByRole('button', { name: 'Skip the wait' }).click();
     await page.getByRole('status').filter({ hasText: 'Wait skipped' }).waitFor();
-    await waitUntil('the test run to finish', async () =>
-      str(obj((await admin.request('GET', `/api/executions/${testRunId}`)).body)['status']) === 'succeeded' ? true : null,
+    await waitUntil(
+      'the test run to finish',
+      async () => (str(obj((await admin.request('GET', `/api/executions/${testRunId}`)).body)['status']) === 'succeeded' ? true : null),
+      60_000,
     );
     await page.reload();
     await page.getByRole('heading', { name: /Execution: succeeded/, level: 1 }).waitFor();

@@ -1,5 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
-import { describeInBrowser, launchBrowser, screenshot } from './support/browser';
+import { describeInBrowser, launchBrowser, screenshot, signIn } from './support/browser';
 import { type EngineApi, engineApi } from './support/engine-api';
 import { arr, obj, str } from './support/json-value';
 import { type ProductStack, startProductStack } from './support/product-stack';
@@ -9,18 +9,6 @@ const MARKETER = { email: 'mark@e2e.test', password: 'marketer-password-1' };
 
 function navLabels(page: Page): Promise<string[]> {
   return page.getByRole('navigation', { name: 'Main' }).getByRole('link').allInnerTexts();
-}
-
-async function signIn(browser: Browser, web: string, credentials: { email: string; password: string }): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  await page.goto(`${web}/login`);
-  await page.getByLabel('Email').fill(credentials.email);
-  await page.getByLabel('Password').fill(credentials.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((url) => url.pathname !== '/login');
-  return page;
 }
 
 describeInBrowser('the admin console: navigation by role and the settings screens', () => {

@@ -3,6 +3,7 @@ import { describeInBrowser, launchBrowser, screenshot } from './support/browser'
 import { type EngineApi, engineApi } from './support/engine-api';
 import { arr, isObject, obj, str } from './support/json-value';
 import { type ProductStack, startProductStack } from './support/product-stack';
+import { waitUntil } from './support/wait-until';
 
 const STEP_TIMEOUT_MS = 90_000;
 const CUSTOMER = '393339876543';
@@ -54,16 +55,6 @@ async function createFlow(api: EngineApi, name: string, definition?: unknown): P
   const created = await api.request('POST', '/api/flows', { name, ...(definition === undefined ? {} : { definition }) });
   expect(created.status).toBe(201);
   return str(obj(created.body)['id']);
-}
-
-async function waitUntil<T>(what: string, probe: () => Promise<T | null>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== null) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }
 
 describeInBrowser('flow canvas: marketers build, edit, save and publish flows; support reads them', () => {

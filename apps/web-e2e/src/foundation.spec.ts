@@ -2,36 +2,12 @@ import type { Browser, Page } from 'playwright-core';
 import { describeInBrowser, launchBrowser, screenshot } from './support/browser';
 import { arr, isObject, obj, str } from './support/json-value';
 import { type ProductStack, startProductStack } from './support/product-stack';
+import { priceReplyFlow } from './support/price-reply-flow';
 
 // Per-test limit: Jest ignores `testTimeout` in a project's config when run through the root `projects` list.
 const STEP_TIMEOUT_MS = 60_000;
 const REPLY = 'Our prices start at 10 EUR. Want a discount code?';
 const CUSTOMER = '393331234567';
-
-/** Flow 0 of the foundation: a message containing "price" gets a text reply. */
-function priceReplyFlow() {
-  return {
-    schemaVersion: 1,
-    nodes: [
-      {
-        id: 'trigger',
-        type: 'trigger.inbound_message',
-        typeVersion: 1,
-        position: { x: 0, y: 0 },
-        config: { match: 'keyword', keywords: ['price'], mode: 'contains', caseSensitive: false },
-      },
-      {
-        id: 'reply',
-        type: 'whatsapp.send_message',
-        typeVersion: 1,
-        position: { x: 0, y: 180 },
-        config: { message: { type: 'text', text: REPLY, previewUrl: false } },
-      },
-    ],
-    edges: [{ id: 'e1', source: 'trigger', sourceOutput: 'next', target: 'reply' }],
-    notes: [],
-  };
-}
 
 async function json(response: Response): Promise<unknown> {
   const text = await response.text();
@@ -112,7 +88,7 @@ describeInBrowser('foundation: sign in, see the published flow on the canvas, an
       const created = await fetch(`${urls.engine}/api/flows`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization },
-        body: JSON.stringify({ name: 'Price question', definition: priceReplyFlow() }),
+        body: JSON.stringify({ name: 'Price question', definition: priceReplyFlow(REPLY) }),
       });
       expect(created.status).toBe(201);
       flowId = str(obj(await json(created))['id']);

@@ -2,34 +2,11 @@ import type { Browser, Page } from 'playwright-core';
 import { describeInBrowser, launchBrowser, screenshot } from './support/browser';
 import { arr, obj, str } from './support/json-value';
 import { type ProductStack, startProductStack } from './support/product-stack';
+import { priceReplyFlow } from './support/price-reply-flow';
 
 const STEP_TIMEOUT_MS = 90_000;
 const CUSTOMER = '393339876543';
 const REPLY = 'Our prices start at 10 EUR. Want a discount code?';
-
-function priceFlow() {
-  return {
-    schemaVersion: 1,
-    nodes: [
-      {
-        id: 'trigger',
-        type: 'trigger.inbound_message',
-        typeVersion: 1,
-        position: { x: 0, y: 0 },
-        config: { match: 'keyword', keywords: ['price'], mode: 'contains', caseSensitive: false },
-      },
-      {
-        id: 'reply',
-        type: 'whatsapp.send_message',
-        typeVersion: 1,
-        position: { x: 0, y: 180 },
-        config: { message: { type: 'text', text: REPLY, previewUrl: false } },
-      },
-    ],
-    edges: [{ id: 'e1', source: 'trigger', sourceOutput: 'next', target: 'reply' }],
-    notes: [],
-  };
-}
 
 async function json(response: Response): Promise<unknown> {
   const text = await response.text();
@@ -70,7 +47,7 @@ describeInBrowser('inbox: a live conversation, takeover, resume, and the closed 
     const created = await fetch(`${stack.urls.engine}/api/flows`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization },
-      body: JSON.stringify({ name: 'Price question', definition: priceFlow() }),
+      body: JSON.stringify({ name: 'Price question', definition: priceReplyFlow(REPLY) }),
     });
     flowId = str(obj(await json(created))['id']);
     const published = await fetch(`${stack.urls.engine}/api/flows/${flowId}/publish`, {

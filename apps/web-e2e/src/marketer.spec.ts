@@ -3,6 +3,7 @@ import { describeInBrowser, launchBrowser, screenshot } from './support/browser'
 import { type EngineApi, engineApi } from './support/engine-api';
 import { arr, isObject, obj, str } from './support/json-value';
 import { type ProductStack, startProductStack } from './support/product-stack';
+import { waitUntil } from './support/wait-until';
 
 const STEP_TIMEOUT_MS = 120_000;
 const MARKETER = { email: 'marta@e2e.test', password: 'marketer-password-2' };
@@ -36,16 +37,6 @@ async function boxOf(locator: Locator): Promise<Box> {
   const box = await locator.boundingBox();
   if (!box) throw new Error('The element has no box');
   return box;
-}
-
-async function waitUntil<T>(what: string, probe: () => Promise<T | null>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== null) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }
 
 function flowIdOf(page: Page): string {
