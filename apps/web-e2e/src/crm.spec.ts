@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { Client } from 'pg';
-import { describeInBrowser, launchBrowser, screenshot } from './support/browser';
+import { describeInBrowser, launchBrowser, screenshot, signIn } from './support/browser';
 import { type ProductStack, startProductStack } from './support/product-stack';
 
 /** The local HubSpot's default private app token (apps/crm-simulators config). */
@@ -70,14 +70,7 @@ describeInBrowser('CRM: connect the local HubSpot, resolve a sync conflict, merg
     const login = await engine('POST', '/api/auth/login', stack.admin);
     token = String(field(login.body, 'token'));
     browser = await launchBrowser();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    await page.goto(`${stack.urls.web}/login?next=%2Fsettings%2Fcrm`);
-    await page.getByLabel('Email').fill(stack.admin.email);
-    await page.getByLabel('Password').fill(stack.admin.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL((url) => url.pathname === '/settings/crm');
+    page = await signIn(browser, stack.urls.web, stack.admin, { next: '/settings/crm', viewport: { width: 1280, height: 900 } });
   }, 240_000);
 
   afterAll(async () => {
@@ -306,14 +299,7 @@ describeInBrowser('CRM: connect the local Zoho CRM and see a contact sync both w
     });
     token = String(field(await readJson(login), 'token'));
     browser = await launchBrowser();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    await page.goto(`${stack.urls.web}/login?next=%2Fsettings%2Fcrm`);
-    await page.getByLabel('Email').fill(stack.admin.email);
-    await page.getByLabel('Password').fill(stack.admin.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL((url) => url.pathname === '/settings/crm');
+    page = await signIn(browser, stack.urls.web, stack.admin, { next: '/settings/crm', viewport: { width: 1280, height: 900 } });
   }, 240_000);
 
   afterAll(async () => {
@@ -403,14 +389,7 @@ describeInBrowser('CRM: connect the local Salesforce and set how often it is rea
     salesforceUrl = stack.urls.crm['salesforce'] ?? '';
     if (!salesforceUrl) throw new Error('The stack runs without the local Salesforce');
     browser = await launchBrowser();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    await page.goto(`${stack.urls.web}/login?next=%2Fsettings%2Fcrm`);
-    await page.getByLabel('Email').fill(stack.admin.email);
-    await page.getByLabel('Password').fill(stack.admin.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL((url) => url.pathname === '/settings/crm');
+    page = await signIn(browser, stack.urls.web, stack.admin, { next: '/settings/crm', viewport: { width: 1280, height: 900 } });
   }, 240_000);
 
   afterAll(async () => {

@@ -38,15 +38,26 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return path;
 }
 
-/** A new 1280x720 page signed in as `credentials` through the login form, on whatever page the login leads to. */
-export async function signIn(browser: Browser, web: string, credentials: { email: string; password: string }): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+/** Where a signed-in page starts: `next` (the login form's redirect, waited for) and the window's size. */
+export interface SignInOptions {
+  next?: string;
+  viewport?: { width: number; height: number };
+}
+
+/** A new page signed in as `credentials` through the login form (1280x720 unless told), on `next` or wherever the login leads. */
+export async function signIn(
+  browser: Browser,
+  web: string,
+  credentials: { email: string; password: string },
+  options: SignInOptions = {},
+): Promise<Page> {
+  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 720 } });
   const page = await context.newPage();
   page.setDefaultTimeout(20_000);
-  await page.goto(`${web}/login`);
+  await page.goto(options.next ? `${web}/login?next=${encodeURIComponent(options.next)}` : `${web}/login`);
   await page.getByLabel('Email').fill(credentials.email);
   await page.getByLabel('Password').fill(credentials.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((url) => url.pathname !== '/login');
+  await page.waitForURL((url) => (options.next ? url.pathname === options.next : url.pathname !== '/login'));
   return page;
 }
