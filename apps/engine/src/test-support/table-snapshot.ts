@@ -49,11 +49,15 @@ const KEPT_TOTALS: Record<string, string | null> = {
   report_tag_hours: null,
   report_days: null,
   report_traffic_hours: null,
+  report_word_days: null,
+  report_discount_facts: null,
   report_rebuilds: null,
   report_rebuild_slices: null,
   duplicate_scan_state: null,
   audit_log: `SELECT * FROM audit_log WHERE action <> 'reports.recounted'`,
   report_recounts: 'SELECT id, workspace_id, requested_by, requested_at FROM report_recounts',
+  // A watched word is the request's; its last check (share, count, breach) is the rollup worker's, once a minute.
+  report_word_alerts: 'SELECT id, workspace_id, term, direction, threshold, period_days, created_at, updated_at FROM report_word_alerts',
   // A duplicate scan job is worked in the background: its progress columns are the worker's writes, the row the request's;
   // the nightly job is queued by the worker's own round (at once in a new workspace), so its row is the worker's too.
   duplicate_scan_jobs: "SELECT id, workspace_id, detected_by, created_at FROM duplicate_scan_jobs WHERE detected_by <> 'nightly'",
