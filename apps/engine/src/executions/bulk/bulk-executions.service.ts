@@ -14,6 +14,7 @@ import type { Principal } from '../../auth/principal';
 import { Clock } from '../../common/clock';
 import { PeriodicTask } from '../../common/periodic-task';
 import { sqlRow, sqlRows } from '../../database/sql-rows';
+import { isTransientDatabaseError } from '../../database/transient-database-error';
 import { Dispatcher } from '../../dispatch/dispatcher';
 import type { ExecutionMatchInput } from '../execution-match.schema';
 import type { ExecutionStatus } from '../execution-status';
@@ -28,6 +29,8 @@ const LEASE_MS = 60_000;
 /** Executions a batch acts on in one transaction (a fixed number of statements whatever its size). */
 const BATCH = 500;
 const MAX_REST_MS = 1000;
+/** Attempts at one batch that a deadlock or a busy database rolled back, before the job waits for its lease to lapse. */
+const BATCH_ATTEMPTS = 5;
 
 export interface BulkRequest {
   action: BulkAction;
@@ -258,7 +261,7 @@ export class BulkExecutionsService implements OnModuleInit, OnModuleDestroy {
     if (!job) return;
     for (;;) {
       const began = performance.now();
-      const contacts = await this.dataSource.transaction((manager) => this.runBatch(manager, job));
+      const contacts = await this.batchWithRetries(job);
       if (contacts === null) break;
       if (contacts.length > 0)
         await this.dispatcher.dispatch([...new Set(contacts)].map((contactId) => ({ kind: 'contact' as const, id: contactId })));
@@ -282,6 +285,25 @@ export class BulkExecutionsService implements OnModuleInit, OnModuleDestroy {
         subjectId: finished.id,
         details: { total: finished.total, succeeded: finished.succeeded, skipped: finished.skipped },
       });
+  }
+
+  /**
+   * A batch rolled back whole by a deadlock (the engine's contact pass holds the
+   * rows of the runs it works on until it commits) is tried again at once after
+   * a short rest: waiting for the lease to lapse would freeze the admin's
+   * progress bar for a minute. Other failures, or a database that stays away,
+   * stop the run; another pass resumes it when its lease lapses.
+   */
+  private async batchWithRetries(job: BulkJobRow): Promise<string[] | null> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.dataSource.transaction((manager) => this.runBatch(manager, job));
+      } catch (error) {
+        if (attempt >= BATCH_ATTEMPTS || !isTransientDatabaseError(error)) throw error;
+        this.logger.warn(`Bulk job ${job.id}: batch rolled back (${error instanceof Error ? error.message : String(error)}), trying again`);
+        await new Promise((resolve) => setTimeout(resolve, 50 * attempt + Math.random() * 50));
+      }
+    }
   }
 
   /**

@@ -1,4 +1,5 @@
 import { buildFlow } from '@parley/flow-templates';
+import { Client } from 'pg';
 import { type EngineHarness, startEngineHarness } from '../../test-support/engine-harness';
 import { priceReplyFlow } from '../../test-support/flow-fixtures';
 import { arr, obj, str } from '../../test-support/json';
@@ -192,6 +193,53 @@ describe('bulk retry and cancel by filter', () => {
       skipped: 0,
     });
     expect(await h.count('executions', `flow_id = $1 AND status = 'waiting'`, [flowId])).toBe(0);
+  });
+
+  it('tries a batch again when a deadlock rolls it back, instead of stopping until its lease lapses', async () => {
+    const [version] = await h.sql(`SELECT published_version_id AS id FROM flows WHERE id = $1`, [flowId]);
+    const [contact] = await h.sql(`SELECT contact_id AS id FROM executions WHERE flow_id = $1 LIMIT 1`, [flowId]);
+    const inserted = await h.sql(
+      `INSERT INTO executions (workspace_id, flow_id, flow_version_id, contact_id, status, current_node_id, started_at, updated_at)
+       SELECT $1, $2, $3, $4, 'held', 'reply', now() - interval '1 hour', now() FROM generate_series(1, 3) RETURNING id`,
+      [s.workspace.id, flowId, version?.['id'], contact?.['id']],
+    );
+    const ids = inserted.map((r) => str(r['id']));
+    // Another transaction (as the engine's contact pass does) holds one of the runs' rows.
+    const other = new Client({ connectionString: h.db.url });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query(`SELECT id FROM executions WHERE id = $1 FOR UPDATE`, [ids[0]]);
+      const started = await s.admin.post('/api/executions/bulk/jobs', {
+        action: 'cancel',
+        filter: { flowId, status: 'held' },
+        expectedCount: 3,
+        requestKey: 'deadlocked-batch',
+      });
+      expect(started.status).toBe(202);
+      const jobId = str(obj(started.body)['id']);
+      // The job's batch holds its items and waits for the run's row; the other transaction now waits for an item:
+      // a deadlock, and PostgreSQL rolls back the batch, which waited first (it checks first).
+      const waiting = async (): Promise<boolean> =>
+        (await h.count(
+          'pg_stat_activity',
+          `datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%UPDATE executions SET status = ''cancelled''%'`,
+        )) > 0;
+      for (let i = 0; i < 200 && !(await waiting()); i += 1) await new Promise((resolve) => setTimeout(resolve, 25));
+      expect(await waiting()).toBe(true);
+      await other.query(`SELECT execution_id FROM bulk_execution_job_items WHERE job_id = $1 FOR UPDATE`, [jobId]);
+      await other.query('COMMIT');
+      await h.app.get(BulkExecutionsService).whenIdle();
+      expect(obj((await s.admin.get(`/api/executions/bulk/jobs/${jobId}`)).body)).toMatchObject({
+        status: 'done',
+        processed: 3,
+        succeeded: 3,
+        skipped: 0,
+      });
+      expect(await h.count('executions', `id = ANY($1) AND status = 'cancelled'`, [ids])).toBe(3);
+    } finally {
+      await other.end();
+    }
   });
 
   it('refuses a request key reused for a different action', async () => {
