@@ -10,7 +10,7 @@ import { effectiveDailyLimit } from './daily-limit';
 import { windowOpen, windowReason } from './customer-service-window';
 import { marketingFrequencyRule } from './marketing-frequency.rule';
 import { notificationSpacingRule } from './notification-spacing.rule';
-import { takeNumberToken } from './number-throughput';
+import { NumberBudget } from './number-budget.service';
 import { pausedRule } from './paused.rule';
 import type { PolicyFacts, PolicySend } from './policy-facts';
 import { readPolicyFacts } from './policy-facts-reader';
@@ -79,6 +79,7 @@ export class PolicyGateService {
     private readonly settings: WorkspaceSettingsService,
     private readonly pauses: PauseService,
     private readonly clock: Clock,
+    private readonly budget: NumberBudget,
   ) {}
 
   async check(request: GateRequest): Promise<GateDecision> {
@@ -134,7 +135,8 @@ export class PolicyGateService {
       const budget = request.db ? await admit(request.db) : await this.dataSource.transaction(admit);
       if (budget) return { verdict: budget, send, businessInitiated };
     }
-    const throughput = await takeNumberToken(db, request.numberId, now);
+    // Spent from this process's block of the number's tokens (one statement per block, on its own connection).
+    const throughput = await this.budget.take(request.numberId, now, db);
     if (throughput) return { verdict: throughput, send, businessInitiated };
     return { verdict: { verdict: 'allow', useFallback }, send, businessInitiated };
   }
