@@ -51,6 +51,11 @@ export interface GateRequest {
   /** The flow runner looked for a pause of this contact and flow a moment ago and found none: no second look. */
   pauseLooked?: boolean;
   /**
+   * The facts of `send` as the sender read them with its own row (one statement for both), at `facts.now`; the gate
+   * then reads only what else it needs (a fallback's facts). Without them, it reads them itself.
+   */
+  facts?: Omit<PolicyFacts, 'pause'>;
+  /**
    * The transaction of the contact pass the send belongs to: the gate reads and takes its tokens there, and they
    * commit with the send's claim (one commit instead of one per statement). Without it, the pool.
    */
@@ -83,12 +88,15 @@ export class PolicyGateService {
   ) {}
 
   async check(request: GateRequest): Promise<GateDecision> {
-    const now = this.clock.now();
-    const workspace = (await this.settings.get(request.workspaceId)).settings;
-    const policy = workspace.messaging;
+    const now = request.facts?.now ?? this.clock.now();
     const db = request.db ?? this.dataSource;
+    const workspace = (await this.settings.get(request.workspaceId, db)).settings;
+    const policy = workspace.messaging;
     const read = async (send: PolicySend): Promise<PolicyFacts | null> => {
-      const facts = await readPolicyFacts(db, { ...request, send, now, policy, defaultTimeZone: workspace.timeZone });
+      const facts =
+        send === request.send && request.facts
+          ? request.facts
+          : await readPolicyFacts(db, { ...request, send, now, policy, defaultTimeZone: workspace.timeZone });
       if (!facts) return null;
       const pause =
         send.origin === 'flow' && request.pauseLooked !== true
