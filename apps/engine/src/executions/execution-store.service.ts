@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { WaitPlan } from '@parley/flow-core';
-import type { WakeUp } from '@parley/node-sdk';
+import type { RuntimeContact, WakeUp } from '@parley/node-sdk';
 import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { DatabaseClock } from '../common/database-clock';
+import { RUNTIME_CONTACT_COLUMNS, runtimeContactRow, toRuntimeContact } from '../contacts/runtime-contact-row';
 import { EngineMetrics } from '../metrics/engine-metrics';
 import { activePauseCondition } from '../pauses/active-pause-condition';
 import { preparedExecute, preparedSqlRow } from '../runtime/prepared-sql';
@@ -11,6 +12,8 @@ import { ExecutionStep } from './execution-step.entity';
 import { WaitAlarm } from './wait-alarm';
 
 const idRow = z.object({ id: z.string() });
+/** An entered execution, with the contact's columns (all null when not asked for or gone). */
+const enteredRow = z.object({ execution_id: z.string(), execution_status: z.enum(['running', 'skipped']) }).catchall(z.unknown());
 
 /** The wait being woken: marked fired in the same statement that records what the woken step did. */
 export interface Firing {
@@ -62,6 +65,15 @@ export interface NewExecution {
   skipIfPaused?: boolean;
   triggerNodeId: string;
   now: Date;
+  /** Answer the contact (as flows see it) with the execution, read in the same statement: the run needs it next. */
+  withContact?: boolean;
+}
+
+/** What `enterAs` stored: the execution's id and status, and the contact when asked for (null if it is gone). */
+export interface EnteredRow {
+  id: string;
+  status: 'running' | 'skipped';
+  contact: RuntimeContact | null;
 }
 
 /**
@@ -393,22 +405,25 @@ export class ExecutionStore {
   }
 
   /** `enter`, answering also whether the execution was stored running or skipped (a pause found by `skipIfPaused`). */
-  async enterAs(db: EntityManager, entry: NewExecution): Promise<{ id: string; status: 'running' | 'skipped' } | null> {
+  async enterAs(db: EntityManager, entry: NewExecution): Promise<EnteredRow | null> {
     const skip = entry.skipReason;
     // $11: look for a pause here. Skipped for a pause as the entry's own look would have done (the pause's reason first).
     const paused = `($11::boolean AND EXISTS (SELECT 1 FROM automation_pauses
                       WHERE ${activePauseCondition('$1::uuid', '$4::uuid', '$2::uuid', '$9::timestamptz')}))`;
     const row = await preparedSqlRow(
       db,
-      z.object({ id: z.string(), status: z.enum(['running', 'skipped']) }),
-      `INSERT INTO executions (workspace_id, flow_id, flow_version_id, contact_id, trigger_event_id, status, current_node_id, ended_reason, started_at, finished_at, updated_at)
+      enteredRow,
+      `WITH entered AS (
+       INSERT INTO executions (workspace_id, flow_id, flow_version_id, contact_id, trigger_event_id, status, current_node_id, ended_reason, started_at, finished_at, updated_at)
        SELECT $1::uuid, $2::uuid, $3::uuid, $4::uuid, $5::bigint,
               CASE WHEN p.paused THEN 'skipped' ELSE $6::text END, CASE WHEN p.paused THEN NULL ELSE $7::text END,
               CASE WHEN p.paused THEN 'paused' ELSE $8::text END, $9::timestamptz,
               CASE WHEN p.paused THEN $9::timestamptz ELSE $10::timestamptz END, $9::timestamptz
          FROM (SELECT ${paused} AS paused) p
         WHERE EXISTS (SELECT 1 FROM flows WHERE id = $2::uuid AND published_version_id = $3::uuid)
-       ON CONFLICT (flow_id, trigger_event_id) DO NOTHING RETURNING id, status`,
+       ON CONFLICT (flow_id, trigger_event_id) DO NOTHING RETURNING id, status)
+       SELECT e.id::text AS execution_id, e.status AS execution_status, ${RUNTIME_CONTACT_COLUMNS}
+         FROM entered e LEFT JOIN contacts c ON $12::boolean AND c.id = $4::uuid AND c.workspace_id = $1::uuid`,
       [
         entry.workspaceId,
         entry.flowId,
@@ -421,9 +436,12 @@ export class ExecutionStore {
         entry.now,
         skip ? entry.now : null,
         entry.skipIfPaused === true && skip === null,
+        entry.withContact === true,
       ],
     );
-    return row ?? null;
+    if (!row) return null;
+    const contact = runtimeContactRow.safeParse(row);
+    return { id: row.execution_id, status: row.execution_status, contact: contact.success ? toRuntimeContact(contact.data) : null };
   }
 
   /** Starts a test execution of a frozen draft version from its trigger (invisible to entry rules and live flows). */

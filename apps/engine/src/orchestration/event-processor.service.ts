@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { RuntimeEvent } from '@parley/node-sdk';
+import type { RuntimeContact, RuntimeEvent } from '@parley/node-sdk';
 import { DataSource, type EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { Clock } from '../common/clock';
@@ -272,11 +272,12 @@ export class EventProcessorService {
       if (!eventRow || !published) return;
       const flow = await this.versions.get(published.version_id);
       const event = toRuntimeEvent(eventRow);
-      const id = await this.enter(db, wait.workspace_id, published.flow_id, flow, event, true, false);
-      if (id)
+      const entered = await this.enter(db, wait.workspace_id, published.flow_id, flow, event, true, false);
+      if (entered)
         await this.runner.runEntered(
           {
-            id,
+            id: entered.id,
+            contact: entered.contact,
             workspaceId: wait.workspace_id,
             flowId: published.flow_id,
             flow,
@@ -435,9 +436,19 @@ export class EventProcessorService {
         continue;
       }
       if (!matches) continue;
-      const id = await this.enter(db, workspaceId, flowId, flow, event, false, noActiveExecutions);
-      // enter() answers an id only for a row it inserted, so a new customer's message needs no other look.
-      if (id) entered.push({ id, workspaceId, flowId, flow, event, now: this.clock.now(), pauseChecked: pauseChecked(flow) });
+      const inserted = await this.enter(db, workspaceId, flowId, flow, event, false, noActiveExecutions);
+      // enter() answers only a row it inserted, so a new customer's message needs no other look.
+      if (inserted)
+        entered.push({
+          id: inserted.id,
+          contact: inserted.contact,
+          workspaceId,
+          flowId,
+          flow,
+          event,
+          now: this.clock.now(),
+          pauseChecked: pauseChecked(flow),
+        });
       // Nothing inserted: this event may have started the flow before a crash; such a run is run again, never duplicated.
       else
         started = [
@@ -466,7 +477,7 @@ export class EventProcessorService {
     event: RuntimeEvent,
     debounced: boolean,
     noActiveExecutions: boolean,
-  ): Promise<string | null> {
+  ): Promise<{ id: string; contact: RuntimeContact | null } | null> {
     const settings = flow.settings;
     const now = this.clock.now();
     if (settings.debounceSeconds > 0 && !debounced) {
@@ -520,8 +531,9 @@ export class EventProcessorService {
       triggerNodeId: flow.trigger.node.id,
       now,
       skipIfPaused: pauseInInsert,
+      withContact: true,
     });
     if (entered?.status === 'skipped') this.metrics.executionsFinished.inc({ status: 'skipped' });
-    return entered?.status === 'running' ? entered.id : null;
+    return entered?.status === 'running' ? { id: entered.id, contact: entered.contact } : null;
   }
 }

@@ -60,6 +60,8 @@ export interface EnteredExecution {
   now: Date;
   /** The entry rules looked for a pause of this contact and flow (whilePaused: skip) and found none. */
   pauseChecked: boolean;
+  /** The contact, read with the entry (null: read it here). */
+  contact?: RuntimeContact | null;
 }
 
 const waitRow = z.object({
@@ -158,7 +160,7 @@ export class FlowRunner {
       updatedAt: entered.now,
     });
     const workspace = await this.workspaces.get(entered.workspaceId);
-    const contact = await loadRuntimeContact(db, entered.workspaceId, entered.event.contactId);
+    const contact = entered.contact ?? (await loadRuntimeContact(db, entered.workspaceId, entered.event.contactId));
     if (!contact) {
       // Gone since the event was stored (erased, merged away): what `run` does with a lost input.
       await this.run(entered.id, db);
