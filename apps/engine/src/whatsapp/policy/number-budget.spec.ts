@@ -129,6 +129,24 @@ describe('NumberBudget (the per-number send limit across processes, issue 12)', 
     expect(await bucket(numberId)).toBeLessThan(1);
   });
 
+  it('takes a block while other transactions hold the number as a foreign key (messages, claims) uncommitted', async () => {
+    const numberId = await number(80);
+    const { budget, pool } = await processBudget();
+    // What an INSERT referencing the number holds until it commits: a KEY SHARE lock on its row. A reservation
+    // locking the row FOR UPDATE waited for every such transaction (and deadlocked with them in the pass).
+    const referencing = pool.createQueryRunner();
+    await referencing.connect();
+    await referencing.startTransaction();
+    try {
+      await referencing.query('SELECT 1 FROM whatsapp_numbers WHERE id = $1 FOR KEY SHARE', [numberId]);
+      expect(await budget.take(numberId, new Date(T0), pool.manager)).toBeNull();
+      expect(budget.connected).toBe(true);
+    } finally {
+      await referencing.commitTransaction();
+      await referencing.release();
+    }
+  });
+
   it('without its own connection takes one token in the caller transaction, which a rollback takes back', async () => {
     const numberId = await number(80);
     // Nothing listens on port 1: the budget never connects and every send takes its token where it is told.

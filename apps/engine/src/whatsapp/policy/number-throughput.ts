@@ -36,7 +36,7 @@ const REFILLED = `least(messages_per_second::double precision - (greatest(1, flo
  */
 const RESERVE_SQL = `
   WITH bucket AS (
-    SELECT id, messages_per_second, ${REFILLED} AS tokens FROM whatsapp_numbers WHERE id = $1 FOR UPDATE),
+    SELECT id, messages_per_second, ${REFILLED} AS tokens FROM whatsapp_numbers WHERE id = $1 FOR NO KEY UPDATE),
   grant_ AS (
     SELECT id, least($3::double precision, greatest(1, floor(messages_per_second / 10.0))::double precision, floor(tokens)) AS n, tokens
       FROM bucket WHERE tokens >= 1),
