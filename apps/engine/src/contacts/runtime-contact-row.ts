@@ -24,18 +24,24 @@ export const runtimeContactRow = z.object({
   tags: z.array(z.string()),
 });
 
+/** The columns of `runtimeContactRow`, for a statement that has the contact as `c`. */
+export const RUNTIME_CONTACT_COLUMNS = `c.id, c.wa_id, c.phone_e164, c.display_name, c.first_name, c.last_name, c.email, c.time_zone, c.locale, c.list,
+            c.fields, c.assigned_user_id, c.created_at, c.last_inbound_at, c.marketing_consent, c.transactional_consent,
+            coalesce((SELECT array_agg(t.tag ORDER BY t.tag) FROM contact_tags t WHERE t.contact_id = c.id), '{}') AS tags`;
+
 /** The contact as flows see it, tags included; null when it is not in the workspace. */
 export async function loadRuntimeContact(executor: SqlExecutor, workspaceId: string, contactId: string): Promise<RuntimeContact | null> {
   const row = await sqlRow(
     executor,
     runtimeContactRow,
-    `SELECT c.id, c.wa_id, c.phone_e164, c.display_name, c.first_name, c.last_name, c.email, c.time_zone, c.locale, c.list,
-            c.fields, c.assigned_user_id, c.created_at, c.last_inbound_at, c.marketing_consent, c.transactional_consent,
-            coalesce((SELECT array_agg(t.tag ORDER BY t.tag) FROM contact_tags t WHERE t.contact_id = c.id), '{}') AS tags
-       FROM contacts c WHERE c.id = $1 AND c.workspace_id = $2`,
+    `SELECT ${RUNTIME_CONTACT_COLUMNS} FROM contacts c WHERE c.id = $1 AND c.workspace_id = $2`,
     [contactId, workspaceId],
   );
-  if (!row) return null;
+  return row ? toRuntimeContact(row) : null;
+}
+
+/** A `runtimeContactRow` as flows see it. */
+export function toRuntimeContact(row: z.infer<typeof runtimeContactRow>): RuntimeContact {
   return {
     id: row.id,
     waId: row.wa_id,

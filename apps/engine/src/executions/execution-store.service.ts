@@ -1,15 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import type { WaitPlan } from '@parley/flow-core';
-import type { WakeUp } from '@parley/node-sdk';
+import type { RuntimeContact, WakeUp } from '@parley/node-sdk';
 import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { DatabaseClock } from '../common/database-clock';
+import { RUNTIME_CONTACT_COLUMNS, runtimeContactRow, toRuntimeContact } from '../contacts/runtime-contact-row';
 import { EngineMetrics } from '../metrics/engine-metrics';
+import { activePauseCondition } from '../pauses/active-pause-condition';
 import { preparedExecute, preparedSqlRow } from '../runtime/prepared-sql';
 import { ExecutionStep } from './execution-step.entity';
 import { WaitAlarm } from './wait-alarm';
 
 const idRow = z.object({ id: z.string() });
+/** An entered execution, with the contact's columns (all null when not asked for or gone). */
+const enteredRow = z.object({ execution_id: z.string(), execution_status: z.enum(['running', 'skipped']) }).catchall(z.unknown());
 
 /** The wait being woken: marked fired in the same statement that records what the woken step did. */
 export interface Firing {
@@ -54,8 +58,22 @@ export interface NewExecution {
   triggerEventId: string;
   /** null: it runs from the trigger node. */
   skipReason: string | null;
+  /**
+   * Look for a pause of the contact and flow in the INSERT itself (the flow's whilePaused is skip): with one, the
+   * execution is stored skipped with the reason 'paused'. Only when no other entry rule could skip it first.
+   */
+  skipIfPaused?: boolean;
   triggerNodeId: string;
   now: Date;
+  /** Answer the contact (as flows see it) with the execution, read in the same statement: the run needs it next. */
+  withContact?: boolean;
+}
+
+/** What `enterAs` stored: the execution's id and status, and the contact when asked for (null if it is gone). */
+export interface EnteredRow {
+  id: string;
+  status: 'running' | 'skipped';
+  contact: RuntimeContact | null;
 }
 
 /**
@@ -188,6 +206,51 @@ export class ExecutionStore {
     );
     if (!row) throw new Error('The step was not stored.');
     step.id = row.id;
+  }
+
+  /**
+   * `finishNewStep` and `startStep` of the step it moves to, in one statement (issue 12: one round trip fewer for
+   * every message a flow answers). Both were written in the same transaction of the contact pass, one after the
+   * other, so a crash keeps or loses them together as before. The next step is inserted after the finished one
+   * (it reads its id), so its row id follows the trigger's as it did. Sets both steps' ids.
+   */
+  async finishNewStepAndStart(
+    db: EntityManager,
+    done: ExecutionStep,
+    position: ExecutionPosition,
+    next: ExecutionStep,
+    now: Date,
+  ): Promise<void> {
+    const finished = position.status === 'succeeded';
+    const row = await preparedSqlRow(
+      db,
+      z.object({ done_id: z.string(), next_id: z.string() }),
+      `WITH done AS (
+         INSERT INTO execution_steps (${STEP_COLUMNS})
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id),
+       moved AS (
+         UPDATE executions SET status = $19, current_node_id = $20, vars = $21, ended_reason = $22, finished_at = $23, updated_at = $24
+          WHERE id = $2),
+       started AS (
+         INSERT INTO execution_steps (${STEP_COLUMNS})
+         SELECT $25::uuid, $26::uuid, $27::int, $28::text, $29::text, $30::int, $31::text, $32::int, $33::int, $34::jsonb, $35::jsonb,
+                $36::text, $37::jsonb, $38::text, $39::text, $40::timestamptz, $41::timestamptz, $42::int
+           FROM done RETURNING id)
+       SELECT done.id::text AS done_id, started.id::text AS next_id FROM done, started`,
+      [
+        ...stepParams(done),
+        position.status,
+        position.currentNodeId,
+        JSON.stringify(position.vars),
+        finished ? position.endedReason : null,
+        finished ? now : null,
+        now,
+        ...stepParams(next),
+      ],
+    );
+    if (!row) throw new Error(`The steps ${done.nodeId} and ${next.nodeId} of execution ${done.executionId} were not stored`);
+    done.id = row.done_id;
+    next.id = row.next_id;
   }
 
   /**
@@ -338,14 +401,29 @@ export class ExecutionStore {
    * is a cache: a run is never started on a flow just unpublished or replaced).
    */
   async enter(db: EntityManager, entry: NewExecution): Promise<string | null> {
+    return (await this.enterAs(db, entry))?.id ?? null;
+  }
+
+  /** `enter`, answering also whether the execution was stored running or skipped (a pause found by `skipIfPaused`). */
+  async enterAs(db: EntityManager, entry: NewExecution): Promise<EnteredRow | null> {
     const skip = entry.skipReason;
+    // $11: look for a pause here. Skipped for a pause as the entry's own look would have done (the pause's reason first).
+    const paused = `($11::boolean AND EXISTS (SELECT 1 FROM automation_pauses
+                      WHERE ${activePauseCondition('$1::uuid', '$4::uuid', '$2::uuid', '$9::timestamptz')}))`;
     const row = await preparedSqlRow(
       db,
-      idRow,
-      `INSERT INTO executions (workspace_id, flow_id, flow_version_id, contact_id, trigger_event_id, status, current_node_id, ended_reason, started_at, finished_at, updated_at)
-       SELECT $1::uuid, $2::uuid, $3::uuid, $4::uuid, $5::bigint, $6::text, $7::text, $8::text, $9::timestamptz, $10::timestamptz, $9::timestamptz
+      enteredRow,
+      `WITH entered AS (
+       INSERT INTO executions (workspace_id, flow_id, flow_version_id, contact_id, trigger_event_id, status, current_node_id, ended_reason, started_at, finished_at, updated_at)
+       SELECT $1::uuid, $2::uuid, $3::uuid, $4::uuid, $5::bigint,
+              CASE WHEN p.paused THEN 'skipped' ELSE $6::text END, CASE WHEN p.paused THEN NULL ELSE $7::text END,
+              CASE WHEN p.paused THEN 'paused' ELSE $8::text END, $9::timestamptz,
+              CASE WHEN p.paused THEN $9::timestamptz ELSE $10::timestamptz END, $9::timestamptz
+         FROM (SELECT ${paused} AS paused) p
         WHERE EXISTS (SELECT 1 FROM flows WHERE id = $2::uuid AND published_version_id = $3::uuid)
-       ON CONFLICT (flow_id, trigger_event_id) DO NOTHING RETURNING id`,
+       ON CONFLICT (flow_id, trigger_event_id) DO NOTHING RETURNING id, status)
+       SELECT e.id::text AS execution_id, e.status AS execution_status, ${RUNTIME_CONTACT_COLUMNS}
+         FROM entered e LEFT JOIN contacts c ON $12::boolean AND c.id = $4::uuid AND c.workspace_id = $1::uuid`,
       [
         entry.workspaceId,
         entry.flowId,
@@ -357,9 +435,13 @@ export class ExecutionStore {
         skip,
         entry.now,
         skip ? entry.now : null,
+        entry.skipIfPaused === true && skip === null,
+        entry.withContact === true,
       ],
     );
-    return row?.id ?? null;
+    if (!row) return null;
+    const contact = runtimeContactRow.safeParse(row);
+    return { id: row.execution_id, status: row.execution_status, contact: contact.success ? toRuntimeContact(contact.data) : null };
   }
 
   /** Starts a test execution of a frozen draft version from its trigger (invisible to entry rules and live flows). */
@@ -515,5 +597,33 @@ function transitionParams(firing: Firing | null, step: ExecutionStep | null, now
     step?.finishedAt ?? null,
     step?.durationMs ?? null,
     step?.decision ? JSON.stringify(step.decision) : null,
+  ];
+}
+
+/** The columns of `execution_steps` a new step is inserted with, in the order of `stepParams`. */
+const STEP_COLUMNS = `workspace_id, execution_id, sequence, node_id, node_type, node_type_version, status, visit, attempt,
+                      input, output, output_name, decision, error_code, error_message, started_at, finished_at, duration_ms`;
+
+/** A new step's values for `STEP_COLUMNS`. */
+function stepParams(step: ExecutionStep): unknown[] {
+  return [
+    step.workspaceId,
+    step.executionId,
+    step.sequence,
+    step.nodeId,
+    step.nodeType,
+    step.nodeTypeVersion,
+    step.status,
+    step.visit,
+    step.attempt,
+    JSON.stringify(step.input),
+    step.output === null ? null : JSON.stringify(step.output),
+    step.outputName,
+    step.decision === null ? null : JSON.stringify(step.decision),
+    step.errorCode,
+    step.errorMessage,
+    step.startedAt,
+    step.finishedAt,
+    step.durationMs,
   ];
 }

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { RuntimeEvent } from '@parley/node-sdk';
+import type { RuntimeContact, RuntimeEvent } from '@parley/node-sdk';
 import { DataSource, type EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { Clock } from '../common/clock';
@@ -272,11 +272,12 @@ export class EventProcessorService {
       if (!eventRow || !published) return;
       const flow = await this.versions.get(published.version_id);
       const event = toRuntimeEvent(eventRow);
-      const id = await this.enter(db, wait.workspace_id, published.flow_id, flow, event, true, false);
-      if (id)
+      const entered = await this.enter(db, wait.workspace_id, published.flow_id, flow, event, true, false);
+      if (entered)
         await this.runner.runEntered(
           {
-            id,
+            id: entered.id,
+            contact: entered.contact,
             workspaceId: wait.workspace_id,
             flowId: published.flow_id,
             flow,
@@ -435,9 +436,19 @@ export class EventProcessorService {
         continue;
       }
       if (!matches) continue;
-      const id = await this.enter(db, workspaceId, flowId, flow, event, false, noActiveExecutions);
-      // enter() answers an id only for a row it inserted, so a new customer's message needs no other look.
-      if (id) entered.push({ id, workspaceId, flowId, flow, event, now: this.clock.now(), pauseChecked: pauseChecked(flow) });
+      const inserted = await this.enter(db, workspaceId, flowId, flow, event, false, noActiveExecutions);
+      // enter() answers only a row it inserted, so a new customer's message needs no other look.
+      if (inserted)
+        entered.push({
+          id: inserted.id,
+          contact: inserted.contact,
+          workspaceId,
+          flowId,
+          flow,
+          event,
+          now: this.clock.now(),
+          pauseChecked: pauseChecked(flow),
+        });
       // Nothing inserted: this event may have started the flow before a crash; such a run is run again, never duplicated.
       else
         started = [
@@ -466,7 +477,7 @@ export class EventProcessorService {
     event: RuntimeEvent,
     debounced: boolean,
     noActiveExecutions: boolean,
-  ): Promise<string | null> {
+  ): Promise<{ id: string; contact: RuntimeContact | null } | null> {
     const settings = flow.settings;
     const now = this.clock.now();
     if (settings.debounceSeconds > 0 && !debounced) {
@@ -481,7 +492,11 @@ export class EventProcessorService {
       return null;
     }
     let skip: string | null = null;
-    if (settings.whilePaused === 'skip' && (await this.pauses.active(workspaceId, event.contactId, flowId, db))) skip = 'paused';
+    // When no other entry rule has anything to look at (not once per contact, and the pass saw no active execution:
+    // a new customer's first message), the pause look goes inside the execution's INSERT: one round trip fewer.
+    const pauseInInsert = settings.whilePaused === 'skip' && !settings.oncePerContact && noActiveExecutions;
+    if (settings.whilePaused === 'skip' && !pauseInInsert && (await this.pauses.active(workspaceId, event.contactId, flowId, db)))
+      skip = 'paused';
     // Test runs are invisible to entry rules: testing a flow never stops a customer from entering it for real.
     if (!skip && settings.oncePerContact) {
       const before = await sqlRow(
@@ -506,7 +521,7 @@ export class EventProcessorService {
         for (const { id } of active) await this.runner.end(id, 'cancelled', 'restarted', db);
       }
     }
-    const id = await this.store.enter(db, {
+    const entered = await this.store.enterAs(db, {
       workspaceId,
       flowId,
       flowVersionId: flow.versionId,
@@ -515,8 +530,10 @@ export class EventProcessorService {
       skipReason: skip,
       triggerNodeId: flow.trigger.node.id,
       now,
+      skipIfPaused: pauseInInsert,
+      withContact: true,
     });
-    if (id && skip) this.metrics.executionsFinished.inc({ status: 'skipped' });
-    return id && !skip ? id : null;
+    if (entered?.status === 'skipped') this.metrics.executionsFinished.inc({ status: 'skipped' });
+    return entered?.status === 'running' ? { id: entered.id, contact: entered.contact } : null;
   }
 }

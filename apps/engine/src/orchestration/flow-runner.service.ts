@@ -13,7 +13,7 @@ import { RUNTIME_EVENT_COLUMNS, runtimeEventRow, toRuntimeEvent } from '../event
 import { ExecutionStep } from '../executions/execution-step.entity';
 import { Execution } from '../executions/execution.entity';
 import { EngineMetrics } from '../metrics/engine-metrics';
-import { ExecutionStore, type Firing } from '../executions/execution-store.service';
+import { type ExecutionPosition, ExecutionStore, type Firing } from '../executions/execution-store.service';
 import { NotifierService } from '../notifications/notifier.service';
 import { type ActivePause, PauseService } from '../pauses/pause.service';
 import { type WorkspaceRuntimeSettings, WorkspaceSettingsService } from '../workspaces/workspace-settings.service';
@@ -43,6 +43,11 @@ interface RunState {
   pauseChecked: boolean;
   /** This runner looked for a pause just before the current step and found none: its send need not look again. */
   pauseLooked: boolean;
+  /**
+   * The trigger's step, finished, with the execution's move to the next node: written with the next step's "running"
+   * row in one statement (`flushTrigger`), or on its own if the run stops before starting one (a hold).
+   */
+  triggerDone: { step: ExecutionStep; position: ExecutionPosition; now: Date } | null;
 }
 
 /** An execution just stored as entered, with what it was entered for. */
@@ -55,6 +60,8 @@ export interface EnteredExecution {
   now: Date;
   /** The entry rules looked for a pause of this contact and flow (whilePaused: skip) and found none. */
   pauseChecked: boolean;
+  /** The contact, read with the entry (null: read it here). */
+  contact?: RuntimeContact | null;
 }
 
 const waitRow = z.object({
@@ -153,7 +160,7 @@ export class FlowRunner {
       updatedAt: entered.now,
     });
     const workspace = await this.workspaces.get(entered.workspaceId);
-    const contact = await loadRuntimeContact(db, entered.workspaceId, entered.event.contactId);
+    const contact = entered.contact ?? (await loadRuntimeContact(db, entered.workspaceId, entered.event.contactId));
     if (!contact) {
       // Gone since the event was stored (erased, merged away): what `run` does with a lost input.
       await this.run(entered.id, db);
@@ -171,6 +178,7 @@ export class FlowRunner {
       firing: null,
       pauseChecked: entered.pauseChecked,
       pauseLooked: false,
+      triggerDone: null,
     };
     await this.advance(state);
   }
@@ -289,6 +297,7 @@ export class FlowRunner {
       firing: null,
       pauseChecked: false,
       pauseLooked: false,
+      triggerDone: null,
     };
   }
 
@@ -322,6 +331,15 @@ export class FlowRunner {
       await this.apply(state, step, result);
       if (compiled?.definition.sideEffect) contactStale = true;
     }
+    await this.flushTrigger(state);
+  }
+
+  /** Writes the trigger's finished step and the execution's move when no next step took them along. */
+  private async flushTrigger(state: RunState): Promise<void> {
+    const done = state.triggerDone;
+    if (!done) return;
+    state.triggerDone = null;
+    await this.store.finishNewStep(state.db, done.step, done.position, done.now);
   }
 
   /** Reuses the step left "running" by a crash, or records a new attempt or visit. */
@@ -329,6 +347,7 @@ export class FlowRunner {
     const repository = state.db.getRepository(ExecutionStep);
     const last = state.steps[state.steps.length - 1];
     if (last && last.nodeId === nodeId && last.status === 'running') {
+      await this.flushTrigger(state);
       last.attempt += 1;
       await this.store.bumpAttempt(state.db, last.id, last.attempt);
       return last;
@@ -370,6 +389,13 @@ export class FlowRunner {
     // The trigger only hands on its event: it is stored once, finished, with the execution's next position.
     if (isTrigger) {
       this.unstored.add(step);
+      state.steps.push(step);
+      return step;
+    }
+    const done = state.triggerDone;
+    state.triggerDone = null;
+    if (done) {
+      await this.store.finishNewStepAndStart(state.db, done.step, done.position, step, done.now);
       state.steps.push(step);
       return step;
     }
@@ -569,7 +595,9 @@ export class FlowRunner {
     const position = { id: execution.id, status, currentNodeId: execution.currentNodeId, vars: execution.vars, endedReason };
     if (this.unstored.has(step) && state.firing === null) {
       this.unstored.delete(step);
-      await this.store.finishNewStep(state.db, step, position, now);
+      // Moving on to a step: written with that step's "running" row, one statement (same transaction either way).
+      if (status === 'running' && next !== null && state.flow.steps.has(next)) state.triggerDone = { step, position, now };
+      else await this.store.finishNewStep(state.db, step, position, now);
     } else {
       if (this.unstored.delete(step)) step.id = (await this.store.startStep(state.db, step)).id;
       await this.store.finishStep(state.db, step, this.takeFiring(state), position, now);
@@ -649,6 +677,7 @@ export class FlowRunner {
     const { execution } = state;
     const now = this.clock.now();
     const reason = `paused (${pause.scope})${pause.reason ? `: ${pause.reason}` : ''}`;
+    await this.flushTrigger(state);
     execution.status = 'held';
     await this.store.hold(
       state.db,

@@ -7,6 +7,7 @@ import { DatabaseClock } from '../common/database-clock';
 import { type SqlExecutor, sqlRow, sqlRows } from '../database/sql-rows';
 import { preparedSqlRow } from '../runtime/prepared-sql';
 import { StreamPublisher } from '../stream/stream-publisher.service';
+import { activePauseCondition } from './active-pause-condition';
 
 export type PauseScope = 'contact' | 'flow' | 'workspace';
 
@@ -79,8 +80,7 @@ export class PauseService {
       db,
       pauseRow,
       `SELECT id, scope, reason, ends_at FROM automation_pauses
-        WHERE workspace_id = $1 AND ended_at IS NULL AND starts_at <= $4 AND (ends_at IS NULL OR ends_at > $4)
-          AND (scope = 'workspace' OR (scope = 'contact' AND contact_id = $2) OR (scope = 'flow' AND flow_id = $3))
+        WHERE ${activePauseCondition('$1', '$2', '$3', '$4')}
         ORDER BY ends_at DESC NULLS FIRST LIMIT 1`,
       [workspaceId, contactId, flowId, this.clock.now()],
     );

@@ -14,7 +14,15 @@ import { CloudApiHealthService } from '../health/cloud-api-health.service';
 import { type CloudApiOutcome, EngineMetrics, type SendOutcome } from '../metrics/engine-metrics';
 import { describeSend } from './policy/describe-send';
 import { type GateDecision, PolicyGateService } from './policy/policy-gate.service';
-import { notificationKey } from './policy/policy-facts-reader';
+import {
+  HISTORY_LATERAL,
+  historyParameters,
+  notificationKey,
+  POLICY_CONTACT_COLUMNS,
+  policyContactRow,
+  policyFactsOf,
+} from './policy/policy-facts-reader';
+import { WorkspaceSettingsService } from '../workspaces/workspace-settings.service';
 import { appliedCategory } from './policy/template-category';
 import { WhatsAppNumbersService } from './whatsapp-numbers.service';
 
@@ -45,21 +53,14 @@ const existingRow = z.object({
   status: z.enum(['pending', 'succeeded', 'failed', 'unknown']),
   result: z.record(z.string(), z.unknown()).nullable(),
 });
-const contactRow = z.object({
-  wa_id: z.string().nullable(),
-  simulated: z.boolean(),
-  attempted: z.boolean(),
-  number_id: z.string().nullable(),
-  phone_number_id: z.string().nullable(),
-  access_token_enc: z.string().nullable(),
-});
 /**
- * The recipient, whether this key was attempted before, and the number it goes out from (the contact's, or the
- * workspace's first) with its sealed token: one round trip on the hot path.
+ * The recipient with what the policy gate judges the send by (see `policy-facts-reader.ts`), whether this key was
+ * attempted before, and the number it goes out from (the contact's, or the workspace's first) with its sealed token:
+ * one round trip on the hot path (issue 12: the sender's read and the gate's facts were two).
  */
-const CONTACT_SQL = `
-  SELECT c.wa_id, c.simulated, EXISTS (SELECT 1 FROM side_effects WHERE idempotency_key = $3) AS attempted,
-         n.id AS number_id, n.phone_number_id, n.access_token_enc
+const SEND_FACTS_SQL = `
+  SELECT c.simulated, EXISTS (SELECT 1 FROM side_effects WHERE idempotency_key = $8) AS attempted,
+         n.id AS number_id, n.phone_number_id, n.access_token_enc, ${POLICY_CONTACT_COLUMNS}
     FROM contacts c
     LEFT JOIN LATERAL (
       (SELECT id, phone_number_id, access_token_enc FROM whatsapp_numbers WHERE id = c.whatsapp_number_id)
@@ -67,7 +68,16 @@ const CONTACT_SQL = `
       (SELECT id, phone_number_id, access_token_enc FROM whatsapp_numbers
         WHERE c.whatsapp_number_id IS NULL AND workspace_id = $2 ORDER BY created_at LIMIT 1)
     ) n ON true
+    ${HISTORY_LATERAL}
    WHERE c.id = $1 AND c.workspace_id = $2`;
+const sendFactsRow = policyContactRow.extend({
+  wa_id: z.string().nullable(),
+  simulated: z.boolean(),
+  attempted: z.boolean(),
+  number_id: z.string().nullable(),
+  phone_number_id: z.string().nullable(),
+  access_token_enc: z.string().nullable(),
+});
 /** Graph error: the customer stopped marketing messages in WhatsApp. */
 const MARKETING_STOPPED = 131050;
 /** Deferrals that are the send queue's normal pace (seconds, milliseconds), not a problem to look at. */
@@ -121,6 +131,7 @@ export class WhatsAppSenderService {
     private readonly ledger: ConversationLedgerService,
     private readonly metrics: EngineMetrics,
     private readonly cloudApiHealth: CloudApiHealthService,
+    private readonly settings: WorkspaceSettingsService,
     @Inject(ENGINE_CONFIG) private readonly config: EngineConfig,
   ) {}
 
@@ -181,7 +192,19 @@ export class WhatsAppSenderService {
   private async attempt(scope: SendScope, request: SendWhatsAppRequest): Promise<SendWhatsAppResult> {
     const work = scope.work ?? null;
     const db: EntityManager = work?.manager ?? this.dataSource.manager;
-    const contact = await preparedSqlRow(db, contactRow, CONTACT_SQL, [request.contactId, scope.workspaceId, request.idempotencyKey]);
+    const origin = scope.executionId === null ? 'agent' : 'flow';
+    const primary = describeSend(request.message, request.category, origin, request.templateFallback !== undefined);
+    const workspace = (await this.settings.get(scope.workspaceId, db)).settings;
+    const factsInput = {
+      workspaceId: scope.workspaceId,
+      contactId: request.contactId,
+      numberId: '',
+      send: primary,
+      now: this.clock.now(),
+      policy: workspace.messaging,
+      defaultTimeZone: workspace.timeZone,
+    };
+    const contact = await preparedSqlRow(db, sendFactsRow, SEND_FACTS_SQL, [...historyParameters(factsInput), request.idempotencyKey]);
     if (!contact?.wa_id) {
       return { status: 'failed', errorCode: 'no_recipient', errorMessage: 'The contact has no WhatsApp id to send to.', retryable: false };
     }
@@ -213,8 +236,7 @@ export class WhatsAppSenderService {
     const earlier = contact.attempted ? await this.earlierOutcome(db, request.idempotencyKey) : null;
     if (earlier !== null && !(earlier.status === 'failed' && earlier.retryable)) return earlier;
 
-    const origin = scope.executionId === null ? 'agent' : 'flow';
-    const primary = describeSend(request.message, request.category, origin, request.templateFallback !== undefined);
+    const facts = await policyFactsOf(db, { ...factsInput, numberId }, { ...contact, wa_id: contact.wa_id });
     const fallback = request.templateFallback ? describeSend(request.templateFallback, request.category, origin, false) : null;
     const decision = await this.gate.check({
       workspaceId: scope.workspaceId,
@@ -224,6 +246,7 @@ export class WhatsAppSenderService {
       send: primary,
       fallback,
       pauseLooked: scope.pauseLooked === true,
+      facts,
       ...(work ? { db } : {}),
     });
     const { verdict } = decision;

@@ -7,6 +7,7 @@ import { EventsModule } from '../events/events.module';
 import { PausesModule } from '../pauses/pauses.module';
 import { WorkspacesModule } from '../workspaces/workspaces.module';
 import { MessageChangesService } from './message-changes.service';
+import { NumberBudget } from './policy/number-budget.service';
 import { PolicyGateService } from './policy/policy-gate.service';
 import { WebhookSecretsService } from './webhook-secrets.service';
 import { WebhookProcessorService } from './webhook-processor.service';
@@ -20,6 +21,7 @@ import { WhatsAppTemplatesService } from './whatsapp-templates.service';
     ConsentService,
     ContactIdentityService,
     MessageChangesService,
+    NumberBudget,
     PolicyGateService,
     WhatsAppNumbersService,
     WebhookProcessorService,

@@ -32,7 +32,8 @@ const templateRow = z.object({
   button_parameters: z.number(),
 });
 const syncedRow = z.object({ synced: z.boolean() });
-const contactHistoryRow = contactRow.extend(historyRow.shape);
+/** A row with `POLICY_CONTACT_COLUMNS` (a contact with a WhatsApp id). */
+export const policyContactRow = contactRow.extend(historyRow.shape);
 
 /**
  * What identifies "the same notification" for spacing: the message with its
@@ -43,50 +44,75 @@ export function notificationKey(send: PolicySend): string {
   return `content:${send.contentHash}`;
 }
 
-/** Reads the facts the rules judge a send by: the contact, their sends so far, the template. */
-export async function readPolicyFacts(
-  dataSource: SqlExecutor,
-  input: {
-    workspaceId: string;
-    contactId: string;
-    numberId: string;
-    send: PolicySend;
-    now: Date;
-    policy: MessagingPolicy;
-    defaultTimeZone: string;
-  },
-): Promise<Omit<PolicyFacts, 'pause'> | null> {
-  const { workspaceId, contactId, numberId, send, now, policy } = input;
+/** What `readPolicyFacts` needs to know about the send and the workspace. */
+export interface PolicyFactsInput {
+  workspaceId: string;
+  contactId: string;
+  numberId: string;
+  send: PolicySend;
+  now: Date;
+  policy: MessagingPolicy;
+  defaultTimeZone: string;
+}
+
+/**
+ * The contact's outbound history as one aggregate row (it always answers one), for a statement that has the
+ * contact as `c`; parameters $3 to $7 are `historyParameters`' (the caller's own start at $8).
+ */
+export const HISTORY_LATERAL = `
+  CROSS JOIN LATERAL (
+    SELECT max(occurred_at) AS last_outbound_at,
+           max(occurred_at) FILTER (WHERE category = 'marketing' AND origin = 'flow') AS last_marketing_at,
+           count(*) FILTER (WHERE type = 'template' AND origin = 'flow' AND occurred_at > $3)::int AS templates_last_24h,
+           max(occurred_at) FILTER (WHERE type = 'template' AND origin = 'flow') AS last_template_at,
+           count(*) FILTER (WHERE content_hash = $5 AND origin = 'flow' AND occurred_at > $4)::int AS same_content_30d,
+           max(occurred_at) FILTER (WHERE category = 'utility' AND notification_key = $6 AND origin = 'flow') AS last_same_notification_at
+      FROM messages
+     WHERE contact_id = c.id AND direction = 'outbound' AND occurred_at > $7) h`;
+
+/** The contact's columns the rules read, for a statement that has the contact as `c`. */
+export const POLICY_CONTACT_COLUMNS = `c.wa_id, c.phone_e164, c.time_zone, c.last_inbound_at, c.marketing_consent, c.marketing_consent_source,
+            c.transactional_consent, c.transactional_consent_source, h.*`;
+
+/** $1 the contact, $2 the workspace, $3 to $7 for `HISTORY_LATERAL`. */
+export function historyParameters(input: PolicyFactsInput): unknown[] {
+  const { workspaceId, contactId, send, now, policy } = input;
   const lookBackMs = Math.max(30, policy.marketingMinDaysApart) * DAY_MS;
-  // The contact and its outbound history in one round trip (the aggregate always answers one row).
-  // Prepared: it runs for every send (issue 12).
+  return [
+    contactId,
+    workspaceId,
+    new Date(now.getTime() - DAY_MS),
+    new Date(now.getTime() - 30 * DAY_MS),
+    send.contentHash,
+    notificationKey(send),
+    new Date(now.getTime() - lookBackMs),
+  ];
+}
+
+type PolicyContactRow = z.infer<typeof policyContactRow>;
+
+/** Reads the facts the rules judge a send by: the contact, their sends so far, the template. */
+export async function readPolicyFacts(dataSource: SqlExecutor, input: PolicyFactsInput): Promise<Omit<PolicyFacts, 'pause'> | null> {
+  // The contact and its outbound history in one round trip. Prepared: it runs for every send (issue 12).
   const contact = await preparedSqlRow(
     dataSource,
-    contactHistoryRow,
-    `SELECT c.wa_id, c.phone_e164, c.time_zone, c.last_inbound_at, c.marketing_consent, c.marketing_consent_source,
-            c.transactional_consent, c.transactional_consent_source, h.*
-       FROM contacts c
-       CROSS JOIN LATERAL (
-         SELECT max(occurred_at) AS last_outbound_at,
-                max(occurred_at) FILTER (WHERE category = 'marketing' AND origin = 'flow') AS last_marketing_at,
-                count(*) FILTER (WHERE type = 'template' AND origin = 'flow' AND occurred_at > $3)::int AS templates_last_24h,
-                max(occurred_at) FILTER (WHERE type = 'template' AND origin = 'flow') AS last_template_at,
-                count(*) FILTER (WHERE content_hash = $5 AND origin = 'flow' AND occurred_at > $4)::int AS same_content_30d,
-                max(occurred_at) FILTER (WHERE category = 'utility' AND notification_key = $6 AND origin = 'flow') AS last_same_notification_at
-           FROM messages
-          WHERE contact_id = c.id AND direction = 'outbound' AND occurred_at > $7) h
+    policyContactRow,
+    `SELECT ${POLICY_CONTACT_COLUMNS}
+       FROM contacts c ${HISTORY_LATERAL}
       WHERE c.id = $1 AND c.workspace_id = $2 AND c.wa_id IS NOT NULL`,
-    [
-      contactId,
-      workspaceId,
-      new Date(now.getTime() - DAY_MS),
-      new Date(now.getTime() - 30 * DAY_MS),
-      send.contentHash,
-      notificationKey(send),
-      new Date(now.getTime() - lookBackMs),
-    ],
+    historyParameters(input),
   );
   if (!contact) return null;
+  return policyFactsOf(dataSource, input, contact);
+}
+
+/** The facts from a row read with `POLICY_CONTACT_COLUMNS`, and the template's registry entry when the send is one. */
+export async function policyFactsOf(
+  dataSource: SqlExecutor,
+  input: PolicyFactsInput,
+  contact: PolicyContactRow,
+): Promise<Omit<PolicyFacts, 'pause'>> {
+  const { numberId, send, now } = input;
   const history = contact;
   let template: PolicyFacts['template'] = null;
   if (send.kind === 'template' && send.templateName !== null) {

@@ -10,7 +10,7 @@ import { effectiveDailyLimit } from './daily-limit';
 import { windowOpen, windowReason } from './customer-service-window';
 import { marketingFrequencyRule } from './marketing-frequency.rule';
 import { notificationSpacingRule } from './notification-spacing.rule';
-import { takeNumberToken } from './number-throughput';
+import { NumberBudget } from './number-budget.service';
 import { pausedRule } from './paused.rule';
 import type { PolicyFacts, PolicySend } from './policy-facts';
 import { readPolicyFacts } from './policy-facts-reader';
@@ -51,6 +51,11 @@ export interface GateRequest {
   /** The flow runner looked for a pause of this contact and flow a moment ago and found none: no second look. */
   pauseLooked?: boolean;
   /**
+   * The facts of `send` as the sender read them with its own row (one statement for both), at `facts.now`; the gate
+   * then reads only what else it needs (a fallback's facts). Without them, it reads them itself.
+   */
+  facts?: Omit<PolicyFacts, 'pause'>;
+  /**
    * The transaction of the contact pass the send belongs to: the gate reads and takes its tokens there, and they
    * commit with the send's claim (one commit instead of one per statement). Without it, the pool.
    */
@@ -79,15 +84,19 @@ export class PolicyGateService {
     private readonly settings: WorkspaceSettingsService,
     private readonly pauses: PauseService,
     private readonly clock: Clock,
+    private readonly budget: NumberBudget,
   ) {}
 
   async check(request: GateRequest): Promise<GateDecision> {
-    const now = this.clock.now();
-    const workspace = (await this.settings.get(request.workspaceId)).settings;
-    const policy = workspace.messaging;
+    const now = request.facts?.now ?? this.clock.now();
     const db = request.db ?? this.dataSource;
+    const workspace = (await this.settings.get(request.workspaceId, db)).settings;
+    const policy = workspace.messaging;
     const read = async (send: PolicySend): Promise<PolicyFacts | null> => {
-      const facts = await readPolicyFacts(db, { ...request, send, now, policy, defaultTimeZone: workspace.timeZone });
+      const facts =
+        send === request.send && request.facts
+          ? request.facts
+          : await readPolicyFacts(db, { ...request, send, now, policy, defaultTimeZone: workspace.timeZone });
       if (!facts) return null;
       const pause =
         send.origin === 'flow' && request.pauseLooked !== true
@@ -134,7 +143,8 @@ export class PolicyGateService {
       const budget = request.db ? await admit(request.db) : await this.dataSource.transaction(admit);
       if (budget) return { verdict: budget, send, businessInitiated };
     }
-    const throughput = await takeNumberToken(db, request.numberId, now);
+    // Spent from this process's block of the number's tokens (one statement per block, on its own connection).
+    const throughput = await this.budget.take(request.numberId, now, db);
     if (throughput) return { verdict: throughput, send, businessInitiated };
     return { verdict: { verdict: 'allow', useFallback }, send, businessInitiated };
   }
