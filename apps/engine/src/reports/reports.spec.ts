@@ -43,12 +43,18 @@ const DAYS_FROM_HOURS = `SELECT ${DAY_KEY}, count::int AS count, round(seconds::
            sum(seconds)
       FROM report_tag_hours WHERE workspace_id = $1 GROUP BY 1, 2, 3, 4, 5, 6, 7, 11) x
   WHERE count <> 0 ORDER BY ${DAY_KEY}`;
-const TRAFFIC_STORED = `SELECT hour, number_id, flow_id, inbound::int AS inbound, outbound::int AS outbound FROM report_traffic_hours
-  WHERE workspace_id = $1 ORDER BY hour, number_id, flow_id`;
-const TRAFFIC_FROM_HOURS = `SELECT hour, number_id, flow_id, coalesce(sum(count) FILTER (WHERE metric = 'in'), 0)::int AS inbound,
-         coalesce(sum(count) FILTER (WHERE metric = 'out'), 0)::int AS outbound
-    FROM report_hours WHERE workspace_id = $1 AND metric IN ('in', 'out')
-   GROUP BY 1, 2, 3 HAVING sum(count) <> 0 ORDER BY hour, number_id, flow_id`;
+const TRAFFIC_STORED = `SELECT hour, number_id, flow_id, inbound::int AS inbound, outbound::int AS outbound, sent::int AS sent,
+         delivered::int AS delivered, read::int AS read, converted::int AS converted
+    FROM report_traffic_hours WHERE workspace_id = $1 ORDER BY hour, number_id, flow_id`;
+const TRAFFIC_FROM_HOURS = `SELECT * FROM (
+    SELECT hour, number_id, flow_id, coalesce(sum(count) FILTER (WHERE metric = 'in'), 0)::int AS inbound,
+           coalesce(sum(count) FILTER (WHERE metric = 'out'), 0)::int AS outbound,
+           coalesce(sum(count) FILTER (WHERE metric = 'out' AND status <> 'failed'), 0)::int AS sent,
+           coalesce(sum(count) FILTER (WHERE metric = 'out' AND status IN ('delivered', 'read')), 0)::int AS delivered,
+           coalesce(sum(count) FILTER (WHERE metric = 'out' AND status = 'read'), 0)::int AS read,
+           coalesce(sum(count) FILTER (WHERE metric = 'conversion'), 0)::int AS converted
+      FROM report_hours WHERE workspace_id = $1 AND metric IN ('in', 'out', 'conversion') GROUP BY 1, 2, 3) x
+  WHERE inbound <> 0 OR outbound <> 0 OR sent <> 0 OR delivered <> 0 OR read <> 0 OR converted <> 0 ORDER BY hour, number_id, flow_id`;
 
 /** The daily word counts as kept, and as the hourly ones add up per UTC day. */
 const WORD_DAYS_STORED = `SELECT day, number_id, kind, term, count FROM report_word_days WHERE workspace_id = $1
@@ -242,6 +248,33 @@ describe('reports on the hand-computed fixture', () => {
     const bad = await h.workspace.admin.get(`/api/reports/funnel?${RANGE}&flowVersionId=nope`);
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body)).toContain('flowVersionId');
+  });
+
+  it('per day: sent, delivered, read and conversions per local day, with the read and conversion rates', async () => {
+    const nonZero = (body: Record<string, unknown>) =>
+      arr(body['days'])
+        .map(obj)
+        .filter((d) => Number(d['sent']) + Number(d['converted']) > 0)
+        .map((d) => [d['day'], d['sent'], d['delivered'], d['read'], d['converted'], d['readRate'], d['conversionRate']]);
+    // Monday 9 March (Rome): the flow's failed send, its delivered one and its read one; Piotr's order on Wednesday converts.
+    const flow = await report(`/api/reports/daily?${RANGE}&flowId=${flowId}`);
+    expect(flow['timeZone']).toBe(REPORT_FIXTURE.timeZone);
+    expect(nonZero(flow)).toEqual([
+      ['2026-03-09', 2, 2, 1, 0, 0.5, 0],
+      ['2026-03-11', 0, 0, 0, 1, null, null],
+    ]);
+    // Every day of the range is listed (9 to 17 March in Rome), and every message: the agents' replies are sent, not delivered.
+    const all = await report(`/api/reports/daily?${RANGE}`);
+    expect(arr(all['days']).length).toBe(9);
+    expect(nonZero(all)).toEqual([
+      ['2026-03-09', 5, 2, 1, 0, 0.5, 0],
+      ['2026-03-10', 1, 0, 0, 0, null, 0],
+      ['2026-03-11', 1, 0, 0, 1, null, 1],
+      ['2026-03-16', 1, 0, 0, 0, null, 0],
+    ]);
+    // With a tag nobody has: every day, all zero (read from the per-tag hours).
+    const tagged = await report(`/api/reports/daily?${RANGE}&tag=nobody`);
+    expect(nonZero(tagged)).toEqual([]);
   });
 
   it('cost: delivered messages priced by country and category', async () => {
