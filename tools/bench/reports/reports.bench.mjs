@@ -20,6 +20,7 @@ import {
   databaseExists,
   databaseUrl,
   DEFAULT_PG,
+  DEFAULT_REDIS,
   describeMachine,
   dropDatabase,
   engineEntry,
@@ -43,7 +44,7 @@ const USAGE = `node tools/bench/reports/reports.bench.mjs [--sessions-per-day=17
   [--db=parley_bench_i15reports] [--reseed] [--port=0] [--steps=1]
   [--scale] [--messages=10000000] [--executions=1000000] [--contacts=200000] [--chunk=50000]
   [--trigger-rounds=0] [--trigger-batch=10000] [--trigger-statement=1000] [--sustain=0] [--rate=2000] [--drop] [--seed-only]
-  [--reports=service,traffic,words,messaging,funnel,cost,discount,daily]`;
+  [--reports=service,traffic,words,messaging,funnel,cost,discount,daily] [--role=all]`;
 const o = parseOptions(
   {
     'sessions-per-day': 1700,
@@ -67,6 +68,7 @@ const o = parseOptions(
     drop: false,
     'seed-only': false,
     reports: '',
+    role: 'all',
   },
   USAGE,
 );
@@ -154,7 +156,11 @@ run(async () => {
 
   // Report latency: random 90-day ranges inside the data (clamped), with and without a filter.
   const port = o.port || (await freePort());
-  const engine = startEngine('engine', engineEnv(url, null, { PORT: String(port), ENGINE_ROLE: 'all' }));
+  // --role=api: no rollup worker in the engine (e.g. latency while a stopped rebuild waits, which a worker would continue).
+  if (o.role !== 'all' && o.sustain > 0) throw new Error('--sustain needs the rollup worker: --role=all');
+  // A role other than all needs Redis (BENCH_REDIS_URL: a bench session's own database).
+  const redis = o.role === 'all' ? {} : { REDIS_URL: DEFAULT_REDIS };
+  const engine = startEngine('engine', engineEnv(url, null, { PORT: String(port), ENGINE_ROLE: o.role, ...redis }));
   const base = `http://127.0.0.1:${port}`;
   await waitUntilReady(base, engine);
   const api = await apiLogin(base);

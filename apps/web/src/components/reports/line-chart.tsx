@@ -63,6 +63,16 @@ export function LineChart({ title, steps, series }: { title: string; steps: read
               className={s.dashed ? styles.lineDashed : styles.line}
             />
           ))}
+          {/* Points only where a series has gaps (a rate per day): a lone value between two gaps has no segment. */}
+          {series.map((s) =>
+            s.values.includes(null)
+              ? s.values.map((v, i) =>
+                  v === null ? null : (
+                    <circle key={`${s.label}-${i}`} cx={x(i)} cy={y(v)} r={3.5} className={s.dashed ? styles.pointDashed : styles.point} />
+                  ),
+                )
+              : null,
+          )}
         </Group>
       </svg>
       <figcaption className={styles.legend}>
