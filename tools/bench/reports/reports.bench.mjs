@@ -44,7 +44,7 @@ const USAGE = `node tools/bench/reports/reports.bench.mjs [--sessions-per-day=17
   [--db=parley_bench_i15reports] [--reseed] [--port=0] [--steps=1]
   [--scale] [--messages=10000000] [--executions=1000000] [--contacts=200000] [--chunk=50000]
   [--trigger-rounds=0] [--trigger-batch=10000] [--trigger-statement=1000] [--sustain=0] [--rate=2000] [--drop] [--seed-only]
-  [--reports=service,traffic,words,messaging,funnel,cost,discount,daily] [--role=all]`;
+  [--reports=service,traffic,words,messaging,funnel,cost,discount,daily] [--role=all] [--latency-only]`;
 const o = parseOptions(
   {
     'sessions-per-day': 1700,
@@ -69,6 +69,7 @@ const o = parseOptions(
     'seed-only': false,
     reports: '',
     role: 'all',
+    'latency-only': false,
   },
   USAGE,
 );
@@ -218,6 +219,14 @@ run(async () => {
     rows.push([`**${report}**`, 'all', String(s.count), fmt(s.p50, 1), fmt(s.p99, 1), fmt(s.max, 1), load()]);
   }
   log(`latency done, load ${load()}`);
+  if (o['latency-only']) {
+    // Latency alone: no catch-up (which would first continue a stopped rebuild), no ingest.
+    await engine.stop();
+    await client.end();
+    console.log(`\n${describeMachine(machine)}`);
+    console.log(table(['report', 'filter', 'samples', 'p50', 'p99', 'max', 'load after'], rows));
+    return;
+  }
 
   const contacts = (
     await client.query(
