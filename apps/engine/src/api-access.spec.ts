@@ -626,6 +626,7 @@ describe('API access: roles, anonymous callers and workspaces', () => {
     { route: 'GET /api/reports/funnel', access: EDITORS, request: async () => ({ path: '/api/reports/funnel' }) },
     { route: 'GET /api/reports/cost', access: EDITORS, request: async () => ({ path: '/api/reports/cost' }) },
     { route: 'GET /api/reports/discount', access: EDITORS, request: async () => ({ path: '/api/reports/discount' }) },
+    { route: 'GET /api/reports/daily', access: EDITORS, request: async () => ({ path: '/api/reports/daily' }) },
     { route: 'GET /api/reports/prices', access: EDITORS, request: async () => ({ path: '/api/reports/prices' }) },
     {
       route: 'PUT /api/reports/prices',

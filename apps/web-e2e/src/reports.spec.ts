@@ -154,6 +154,22 @@ describeInBrowser('reports: the hand-computed fixture in every report, range, CS
     expect(decodeURIComponent(discountCsv.slice(discountCsv.indexOf(',') + 1))).toContain('current,2,2,1,0.5');
     await page.getByRole('heading', { name: 'Discount requests → orders' }).scrollIntoViewIfNeeded();
     await screenshot(page, 'reports-funnel-discount');
+    // Conversion rate per day (Rome days): Monday's five sends convert nothing; Wednesday's one send, and Piotr's order.
+    const conversionChart = page.getByRole('img', { name: /^Conversion rate per day \(%\), this period and the previous one/ });
+    expect(await conversionChart.getAttribute('aria-label')).toContain('Conversion rate, this period: 0, 0, 100, none');
+    const conversionDays = page.getByRole('table', { name: /^Conversion rate per day \(Europe\/Rome\)/ });
+    expect(
+      (
+        await conversionDays
+          .getByRole('row', { name: /^2026-03-11/ })
+          .getByRole('cell')
+          .allTextContents()
+      ).slice(0, 3),
+    ).toEqual(['1', '1', '100.0%']);
+    const conversionCsv = (await page.locator('a[download="funnel-conversion-days.csv"]').getAttribute('href')) ?? '';
+    expect(decodeURIComponent(conversionCsv.slice(conversionCsv.indexOf(',') + 1))).toContain('2026-03-11,1,1,1,');
+    await conversionChart.scrollIntoViewIfNeeded();
+    await screenshot(page, 'reports-funnel-conversion-per-day');
     await page.getByLabel('Flow').selectOption({ label: REPORT_FIXTURE.flowName });
     await page.getByRole('button', { name: 'Apply' }).click();
     await page.waitForURL((url) => url.searchParams.get('flowId') !== null && url.searchParams.get('flowId') !== '');
@@ -203,6 +219,22 @@ describeInBrowser('reports: the hand-computed fixture in every report, range, CS
     expect(await kpi('Per converted customer').textContent()).toBe('0.1191 EUR');
     await page.getByRole('heading', { name: 'Price table' }).waitFor();
     await screenshot(page, 'reports-messaging-cost');
+    // Read rate per day (Rome days): on Monday 9 March two messages were delivered and one of them read; no deliveries after.
+    const readChart = page.getByRole('img', { name: /^Read rate per day \(%\), this period and the previous one/ });
+    expect(await readChart.getAttribute('aria-label')).toContain('Read rate, this period: 50, none');
+    const readDays = page.getByRole('table', { name: /^Read rate per day \(Europe\/Rome\)/ });
+    expect(
+      (
+        await readDays
+          .getByRole('row', { name: /^2026-03-09/ })
+          .getByRole('cell')
+          .allTextContents()
+      ).slice(0, 3),
+    ).toEqual(['2', '1', '50.0%']);
+    const readCsv = (await page.locator('a[download="messaging-read-rate-days.csv"]').getAttribute('href')) ?? '';
+    expect(decodeURIComponent(readCsv.slice(readCsv.indexOf(',') + 1))).toContain('2026-03-09,2,1,0.5,');
+    await readChart.scrollIntoViewIfNeeded();
+    await screenshot(page, 'reports-messaging-read-rate-per-day');
   });
 
   it('traffic and words: busiest hours in Rome time, words without stop words', async () => {

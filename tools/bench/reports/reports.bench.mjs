@@ -20,6 +20,7 @@ import {
   databaseExists,
   databaseUrl,
   DEFAULT_PG,
+  DEFAULT_REDIS,
   describeMachine,
   dropDatabase,
   engineEntry,
@@ -43,7 +44,7 @@ const USAGE = `node tools/bench/reports/reports.bench.mjs [--sessions-per-day=17
   [--db=parley_bench_i15reports] [--reseed] [--port=0] [--steps=1]
   [--scale] [--messages=10000000] [--executions=1000000] [--contacts=200000] [--chunk=50000]
   [--trigger-rounds=0] [--trigger-batch=10000] [--trigger-statement=1000] [--sustain=0] [--rate=2000] [--drop] [--seed-only]
-  [--reports=service,traffic,words,messaging,funnel,cost,discount]`;
+  [--reports=service,traffic,words,messaging,funnel,cost,discount,daily] [--role=all] [--latency-only]`;
 const o = parseOptions(
   {
     'sessions-per-day': 1700,
@@ -67,6 +68,8 @@ const o = parseOptions(
     drop: false,
     'seed-only': false,
     reports: '',
+    role: 'all',
+    'latency-only': false,
   },
   USAGE,
 );
@@ -134,7 +137,9 @@ run(async () => {
     await client.query(
       `SELECT (SELECT count(*) FROM messages)::int AS messages, (SELECT count(*) FROM executions)::int AS executions,
               (SELECT count(*) FROM report_hours)::int AS hour_rows, (SELECT count(*) FROM report_service_events)::int AS service_rows,
-              (SELECT count(*) FROM report_word_hours)::int AS word_rows, (SELECT count(*) FROM report_service_hist)::int AS hist_rows, (SELECT min(occurred_at) FROM messages) AS first, (SELECT max(occurred_at) FROM messages) AS last`,
+              (SELECT count(*) FROM report_word_hours)::int AS word_rows, (SELECT count(*) FROM report_service_hist)::int AS hist_rows,
+              (SELECT count(*) FROM report_discount_facts)::int AS discount_rows, (SELECT count(*) FROM report_discount_days)::int AS discount_day_rows,
+              (SELECT min(occurred_at) FROM messages) AS first, (SELECT max(occurred_at) FROM messages) AS last`,
     )
   ).rows[0];
   if (o['seed-only']) {
@@ -147,12 +152,16 @@ run(async () => {
   }
   log(`data: ${counts.messages} messages, ${counts.executions} executions, ${counts.first.toISOString()} … ${counts.last.toISOString()}`);
   log(
-    `rollups: ${counts.hour_rows} hourly rows, ${counts.service_rows} service events, ${counts.hist_rows} service histogram rows, ${counts.word_rows} word-hours`,
+    `rollups: ${counts.hour_rows} hourly rows, ${counts.service_rows} service events, ${counts.hist_rows} service histogram rows, ${counts.word_rows} word-hours, ${counts.discount_rows} discount requests in ${counts.discount_day_rows} discount day rows`,
   );
 
   // Report latency: random 90-day ranges inside the data (clamped), with and without a filter.
   const port = o.port || (await freePort());
-  const engine = startEngine('engine', engineEnv(url, null, { PORT: String(port), ENGINE_ROLE: 'all' }));
+  // --role=api: no rollup worker in the engine (e.g. latency while a stopped rebuild waits, which a worker would continue).
+  if (o.role !== 'all' && o.sustain > 0) throw new Error('--sustain needs the rollup worker: --role=all');
+  // A role other than all needs Redis (BENCH_REDIS_URL: a bench session's own database).
+  const redis = o.role === 'all' ? {} : { REDIS_URL: DEFAULT_REDIS };
+  const engine = startEngine('engine', engineEnv(url, null, { PORT: String(port), ENGINE_ROLE: o.role, ...redis }));
   const base = `http://127.0.0.1:${port}`;
   await waitUntilReady(base, engine);
   const api = await apiLogin(base);
@@ -177,6 +186,7 @@ run(async () => {
     funnel: ['none', 'flow', 'number', 'tag'],
     cost: ['none', 'flow', 'number'],
     discount: ['none', 'number', 'tag'],
+    daily: ['none', 'flow', 'number', 'tag'],
   };
   const only = o.reports === '' ? null : new Set(o.reports.split(','));
   const rows = [];
@@ -209,6 +219,14 @@ run(async () => {
     rows.push([`**${report}**`, 'all', String(s.count), fmt(s.p50, 1), fmt(s.p99, 1), fmt(s.max, 1), load()]);
   }
   log(`latency done, load ${load()}`);
+  if (o['latency-only']) {
+    // Latency alone: no catch-up (which would first continue a stopped rebuild), no ingest.
+    await engine.stop();
+    await client.end();
+    console.log(`\n${describeMachine(machine)}`);
+    console.log(table(['report', 'filter', 'samples', 'p50', 'p99', 'max', 'load after'], rows));
+    return;
+  }
 
   const contacts = (
     await client.query(
@@ -329,7 +347,7 @@ run(async () => {
 
   console.log(`\n${describeMachine(machine)}`);
   console.log(
-    `data: ${counts.messages} messages, ${counts.executions} executions over ${Math.round(span / DAY)} days; rollup rows: ${counts.hour_rows} hourly, ${counts.service_rows} service events, ${counts.hist_rows} service histogram rows, ${counts.word_rows} word-hours`,
+    `data: ${counts.messages} messages, ${counts.executions} executions over ${Math.round(span / DAY)} days; rollup rows: ${counts.hour_rows} hourly, ${counts.service_rows} service events, ${counts.hist_rows} service histogram rows, ${counts.word_rows} word-hours, ${counts.discount_rows} discount requests, ${counts.discount_day_rows} discount day rows`,
   );
   if (seedMs !== null)
     console.log(`seed ${fmt(seedMs / 1000, 1)} s; full rebuild ${fmt(rebuildMs / 1000, 1)} s (load ${rebuildLoad} at its start)`);

@@ -32,6 +32,8 @@ export function previousPeriod(query: ReportQuery): ReportQuery {
 const DIMENSIONS = 'metric, number_id, flow_id, flow_version_id, node_id, template, category, country, status, error_code';
 
 const num = z.coerce.number();
+/** A UTC day in milliseconds (the daily levels' grain). */
+const DAY_MS = 86_400_000;
 
 export interface Duration {
   count: number;
@@ -76,6 +78,19 @@ export interface FunnelStage {
   count: number;
   /** Share of the previous stage that did not reach this one; null for the first. */
   dropOff: number | null;
+}
+
+/** One local day's sending figures (docs/REPORTS.md "Per day"). */
+export interface DayFigures {
+  day: string;
+  sent: number;
+  delivered: number;
+  read: number;
+  converted: number;
+  /** read ÷ delivered; null without deliveries. */
+  readRate: number | null;
+  /** converted ÷ sent; null without sends. */
+  conversionRate: number | null;
 }
 
 export interface DiscountConversion {
@@ -289,6 +304,56 @@ export class ReportQueriesService {
         outbound: dayRows.reduce((s, d) => s + d.outbound, 0),
         opened: dayRows.reduce((s, d) => s + d.opened, 0),
       },
+    };
+  }
+
+  /**
+   * Per local day of the range (the workspace's zone, as traffic): messages
+   * sent, delivered, read, and conversions, with the read rate (read ÷
+   * delivered) and the conversion rate (conversions ÷ sent). Read from
+   * report_traffic_hours (a few rows an hour), with a tag from report_tag_hours.
+   */
+  async daily(q: ReportQuery): Promise<{ timeZone: string; days: DayFigures[] }> {
+    const { settings } = await this.settings.get(q.workspaceId);
+    const zone = settings.timeZone;
+    const source =
+      q.tag === null
+        ? `(SELECT hour, sent, delivered, read, converted FROM report_traffic_hours
+             WHERE workspace_id = $1 AND hour >= $2 AND hour < $3 AND ($4::uuid IS NULL OR number_id = $4) AND ($5::uuid IS NULL OR flow_id = $5)
+               AND $6::text IS NULL) r`
+        : `(SELECT hour, CASE WHEN metric = 'out' AND status <> 'failed' THEN count ELSE 0 END AS sent,
+                   CASE WHEN metric = 'out' AND status IN ('delivered', 'read') THEN count ELSE 0 END AS delivered,
+                   CASE WHEN metric = 'out' AND status = 'read' THEN count ELSE 0 END AS read,
+                   CASE WHEN metric = 'conversion' THEN count ELSE 0 END AS converted
+              FROM report_tag_hours
+             WHERE workspace_id = $1 AND hour >= $2 AND hour < $3 AND metric IN ('out', 'conversion') AND ($4::uuid IS NULL OR number_id = $4)
+               AND ($5::uuid IS NULL OR flow_id = $5) AND tag = $6) r`;
+    const rows = await sqlRows(
+      this.dataSource,
+      z.object({ day: z.string(), sent: num, delivered: num, read: num, converted: num }),
+      `SELECT to_char(hour AT TIME ZONE $7, 'YYYY-MM-DD') AS day, sum(sent) AS sent, sum(delivered) AS delivered, sum(read) AS read,
+              sum(converted) AS converted
+         FROM ${source}
+        GROUP BY 1`,
+      [q.workspaceId, q.from, q.to, q.numberId, q.flowId, q.tag, zone],
+    );
+    const byDay = new Map(rows.map((r) => [r.day, r]));
+    // Every local day of the range, those without messages too (day i of the range is drawn against day i of the previous).
+    const allDays = [...new Set([...localDays(q.from, q.to, zone), ...byDay.keys()])].sort();
+    return {
+      timeZone: zone,
+      days: allDays.map((day) => {
+        const r = byDay.get(day) ?? { sent: 0, delivered: 0, read: 0, converted: 0 };
+        return {
+          day,
+          sent: r.sent,
+          delivered: r.delivered,
+          read: r.read,
+          converted: r.converted,
+          readRate: rate(r.read, r.delivered),
+          conversionRate: rate(r.converted, r.sent),
+        };
+      }),
     };
   }
 
@@ -617,24 +682,81 @@ export class ReportQueriesService {
   /**
    * Customers who asked for a discount in the range (a message with the
    * discount intent), and how many of them ordered within the conversion
-   * window after such a message (report_discount_facts; docs/REPORTS.md).
+   * window after such a message (docs/REPORTS.md "Discount requests → orders").
+   * A customer counts at their first request in the range: the one whose
+   * previous request (by the filter's chain: every number, or the number's) is
+   * before `from`, or none. The whole UTC days of the range are read from
+   * report_discount_days, where that previous request is known by its day: a
+   * day before the day of `from` is before `from`. The rest, at most about a day
+   * each, from the requests (report_discount_facts): the ragged ends (their
+   * exact previous time), and the requests of that day before `from` whose
+   * customer's next request falls in the whole days (those next requests have a
+   * previous request before `from` in the same day).
    */
   async discountConversion(q: ReportQuery): Promise<DiscountConversion> {
     const { settings } = await this.settings.get(q.workspaceId);
-    const rows = await sqlRows(
-      this.dataSource,
-      z.object({ requests: num, customers: num, converted: num }),
-      // Grouped per customer (a hash aggregate) rather than count(DISTINCT …), which sorts every request and spilled to disk.
-      `SELECT coalesce(sum(n), 0) AS requests, count(*) AS customers, count(*) FILTER (WHERE converted) AS converted FROM (
-         SELECT f.contact_id, count(*) AS n, bool_or(f.converted_at IS NOT NULL) AS converted
+    const { days, head, tail } = histogramSpans(q.from, q.to);
+    const dayOfFrom = new Date(Math.floor(q.from.getTime() / DAY_MS) * DAY_MS);
+    const wholeDays = days[0].getTime() < days[1].getTime();
+    // The chain of the filter: by number, a customer's requests on that number only.
+    const [prev, prevConverted] = q.numberId ? ['prev_number_at', 'prev_number_converted_at'] : ['prev_at', 'prev_converted_at'];
+    const sameNumber = q.numberId ? 'AND x.number_id = p.number_id' : '';
+    const keep = (alias: string): string =>
+      `${alias}.workspace_id = $1 AND ($2::uuid IS NULL OR ${alias}.number_id = $2) AND ($3::text IS NULL OR ${alias}.tags @> ARRAY[$3::text])`;
+    const counts = z.object({ requests: num, customers: num, converted: num });
+    const [ends, level, edge] = await Promise.all([
+      sqlRows(
+        this.dataSource,
+        counts,
+        `SELECT count(*) AS requests, count(*) FILTER (WHERE f.${prev} IS NULL OR f.${prev} < $4) AS customers,
+                count(*) FILTER (WHERE f.converted_at IS NOT NULL AND (f.${prevConverted} IS NULL OR f.${prevConverted} < $4)) AS converted
            FROM report_discount_facts f
-          WHERE f.workspace_id = $1 AND f.at >= $2 AND f.at < $3 AND ($4::uuid IS NULL OR f.number_id = $4)
-            AND ($5::text IS NULL OR EXISTS (SELECT 1 FROM contact_tags t WHERE t.contact_id = f.contact_id AND t.tag = $5))
-          GROUP BY f.contact_id) x`,
-      [q.workspaceId, q.from, q.to, q.numberId, q.tag],
-    );
-    const r = rows[0] ?? { requests: 0, customers: 0, converted: 0 };
-    return { ...r, rate: rate(r.converted, r.customers), windowDays: settings.reports.conversionDays };
+          WHERE ${keep('f')} AND ((f.at >= $4 AND f.at < $5) OR (f.at >= $6 AND f.at < $7))`,
+        [q.workspaceId, q.numberId, q.tag, head[0], head[1], tail[0], tail[1]],
+      ),
+      wholeDays
+        ? sqlRows(
+            this.dataSource,
+            counts,
+            `SELECT coalesce(sum(count) FILTER (WHERE metric = 'request'), 0) AS requests,
+                    coalesce(sum(count) FILTER (WHERE metric = 'request' AND (prev_day IS NULL OR prev_day < $5)), 0) AS customers,
+                    coalesce(sum(count) FILTER (WHERE metric = 'converted' AND (prev_day IS NULL OR prev_day < $5)), 0) AS converted
+               FROM report_discount_days
+              WHERE workspace_id = $1 AND ${q.numberId ? 'number_id = $2' : 'number_id IS NULL AND $2::uuid IS NULL'} AND tag = $3
+                AND metric IN ('request', 'converted') AND day >= $4 AND day < $6`,
+            [q.workspaceId, q.numberId, q.tag ?? '', days[0], dayOfFrom, days[1]],
+          )
+        : Promise.resolve([]),
+      wholeDays && dayOfFrom.getTime() < q.from.getTime()
+        ? sqlRows(
+            this.dataSource,
+            counts,
+            `SELECT 0 AS requests,
+                    count(*) FILTER (WHERE n.at >= $6 AND n.at < $7) AS customers,
+                    count(*) FILTER (WHERE p.converted_at IS NOT NULL AND c.at >= $6 AND c.at < $7) AS converted
+               FROM report_discount_facts p
+               CROSS JOIN LATERAL (SELECT min(x.at) AS at FROM (
+                 SELECT x.at FROM report_discount_facts x WHERE x.contact_id = p.contact_id ${sameNumber}
+                    AND (x.at, x.message_id) > (p.at, p.message_id) ORDER BY x.at, x.message_id LIMIT 1) x) n
+               CROSS JOIN LATERAL (SELECT min(x.at) AS at FROM (
+                 SELECT x.at FROM report_discount_facts x WHERE p.converted_at IS NOT NULL AND x.contact_id = p.contact_id ${sameNumber}
+                    AND x.converted_at IS NOT NULL AND (x.at, x.message_id) > (p.at, p.message_id) ORDER BY x.at, x.message_id LIMIT 1) x) c
+              WHERE ${keep('p')} AND p.at >= $4 AND p.at < $5`,
+            [q.workspaceId, q.numberId, q.tag, dayOfFrom, q.from, days[0], days[1]],
+          )
+        : Promise.resolve([]),
+    ]);
+    const sum = (key: 'requests' | 'customers' | 'converted'): number =>
+      [...ends, ...level, ...edge].reduce((total, row) => total + row[key], 0);
+    const customers = sum('customers');
+    const converted = sum('converted');
+    return {
+      requests: sum('requests'),
+      customers,
+      converted,
+      rate: rate(converted, customers),
+      windowDays: settings.reports.conversionDays,
+    };
   }
 
   async prices(workspaceId: string): Promise<Price[]> {

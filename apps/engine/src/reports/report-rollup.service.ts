@@ -148,6 +148,7 @@ const ANALYZED_ROLLUPS = [
   'report_reply_facts',
   'report_conversion_facts',
   'report_discount_facts',
+  'report_discount_days',
   'report_service_events',
   'report_service_hist',
 ];
@@ -514,6 +515,12 @@ export class ReportRollupService {
     await manager.query('DELETE FROM report_service_hist WHERE workspace_id = $1', [workspaceId]);
     await manager.query(REBUILD_SERVICE_HIST, [workspaceId]);
     await manager.query(REBUILD_SERVICE_TAG_HIST, [workspaceId]);
+    // Discount requests: the windows wrote them without their chains (a customer's previous request may lie in another
+    // window); every chain now, then the daily level at once rather than through its trigger row by row.
+    await manager.query(`SET LOCAL parley.report_discount_deferred = 'on'`);
+    await manager.query('SELECT parley_report_discount_chains($1, NULL)', [workspaceId]);
+    await manager.query('SELECT parley_report_discount_days_refill($1)', [workspaceId]);
+    await manager.query(`SET LOCAL parley.report_discount_deferred = 'off'`);
     await manager.query('DELETE FROM report_rebuilds WHERE workspace_id = $1', [workspaceId]);
     return p.ids;
   }
@@ -867,6 +874,13 @@ export class ReportRollupService {
    * redone after a crash writes the same).
    */
   private async updateDiscountFacts(manager: EntityManager): Promise<void> {
+    // The customers whose requests or orders change: their chains (report_discount_days) are recomputed below.
+    const customers = new Map<string, Set<string>>();
+    const touch = (workspaceId: string, contactIds: readonly string[]): void => {
+      const set = customers.get(workspaceId) ?? new Set<string>();
+      for (const id of contactIds) set.add(id);
+      customers.set(workspaceId, set);
+    };
     const changed = await sqlRows(
       manager,
       z.object({ id: z.string() }),
@@ -874,7 +888,13 @@ export class ReportRollupService {
     );
     if (changed.length > 0) {
       const ids = changed.map((c) => c.id);
-      await manager.query('DELETE FROM report_discount_facts WHERE message_id = ANY($1::uuid[])', [ids]);
+      const removed = await sqlRows(
+        manager,
+        z.object({ workspace_id: z.string(), contact_id: z.string() }),
+        'DELETE FROM report_discount_facts WHERE message_id = ANY($1::uuid[]) RETURNING workspace_id, contact_id',
+        [ids],
+      );
+      for (const r of removed) touch(r.workspace_id, [r.contact_id]);
       const texts = await sqlRows(
         manager,
         customerText.extend({ workspace_id: z.string() }),
@@ -886,7 +906,7 @@ export class ReportRollupService {
       for (const t of texts) byWorkspace.set(t.workspace_id, [...(byWorkspace.get(t.workspace_id) ?? []), t]);
       for (const [workspaceId, rows] of byWorkspace) {
         const { settings } = await this.settings.get(workspaceId);
-        await this.insertDiscountFacts(manager, workspaceId, rows, settings.reports.conversionDays);
+        touch(workspaceId, await this.insertDiscountFacts(manager, workspaceId, rows, settings.reports.conversionDays));
       }
     }
     const ordered = await sqlRows(
@@ -896,21 +916,31 @@ export class ReportRollupService {
     );
     for (const workspaceId of new Set(ordered.map((o) => o.workspace_id))) {
       const { settings } = await this.settings.get(workspaceId);
+      const contactIds = ordered.filter((o) => o.workspace_id === workspaceId).map((o) => o.contact_id);
       await manager.query(
-        `UPDATE report_discount_facts f SET converted_at = (${DISCOUNT_CONVERTED_AT('f', '$3')})
-          WHERE f.workspace_id = $1 AND f.contact_id = ANY($2::uuid[])`,
-        [workspaceId, ordered.filter((o) => o.workspace_id === workspaceId).map((o) => o.contact_id), settings.reports.conversionDays],
+        `UPDATE report_discount_facts f SET converted_at = c.at
+           FROM (SELECT f.message_id, (${DISCOUNT_CONVERTED_AT('f', '$3')}) AS at FROM report_discount_facts f
+                  WHERE f.workspace_id = $1 AND f.contact_id = ANY($2::uuid[])) c
+          WHERE f.message_id = c.message_id AND f.converted_at IS DISTINCT FROM c.at`,
+        [workspaceId, contactIds, settings.reports.conversionDays],
       );
+      touch(workspaceId, contactIds);
+    }
+    for (const [workspaceId, set] of customers) {
+      if (set.size > 0) await manager.query('SELECT parley_report_discount_chains($1, $2::uuid[])', [workspaceId, [...set]]);
     }
   }
 
-  /** Adds the customer texts that have the discount intent as discount requests, with their conversion (none stored for them yet). */
+  /**
+   * Adds the customer texts that have the discount intent as discount requests, with their conversion (none stored for
+   * them yet); returns their customers. Their chains are left to the caller (a round's customers, a rebuild's finish).
+   */
   private async insertDiscountFacts(
     manager: EntityManager,
     workspaceId: string,
     texts: readonly z.infer<typeof customerText>[],
     conversionDays: number,
-  ): Promise<void> {
+  ): Promise<string[]> {
     const { intents } = await this.settings.get(workspaceId);
     const requests = texts.filter((t) => intents.matchAll(t.text).includes(DISCOUNT_INTENT));
     for (let start = 0; start < requests.length; start += 5000) {
@@ -929,6 +959,7 @@ export class ReportRollupService {
         ],
       );
     }
+    return [...new Set(requests.map((t) => t.contact_id))];
   }
 
   /**

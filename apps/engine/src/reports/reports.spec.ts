@@ -43,12 +43,18 @@ const DAYS_FROM_HOURS = `SELECT ${DAY_KEY}, count::int AS count, round(seconds::
            sum(seconds)
       FROM report_tag_hours WHERE workspace_id = $1 GROUP BY 1, 2, 3, 4, 5, 6, 7, 11) x
   WHERE count <> 0 ORDER BY ${DAY_KEY}`;
-const TRAFFIC_STORED = `SELECT hour, number_id, flow_id, inbound::int AS inbound, outbound::int AS outbound FROM report_traffic_hours
-  WHERE workspace_id = $1 ORDER BY hour, number_id, flow_id`;
-const TRAFFIC_FROM_HOURS = `SELECT hour, number_id, flow_id, coalesce(sum(count) FILTER (WHERE metric = 'in'), 0)::int AS inbound,
-         coalesce(sum(count) FILTER (WHERE metric = 'out'), 0)::int AS outbound
-    FROM report_hours WHERE workspace_id = $1 AND metric IN ('in', 'out')
-   GROUP BY 1, 2, 3 HAVING sum(count) <> 0 ORDER BY hour, number_id, flow_id`;
+const TRAFFIC_STORED = `SELECT hour, number_id, flow_id, inbound::int AS inbound, outbound::int AS outbound, sent::int AS sent,
+         delivered::int AS delivered, read::int AS read, converted::int AS converted
+    FROM report_traffic_hours WHERE workspace_id = $1 ORDER BY hour, number_id, flow_id`;
+const TRAFFIC_FROM_HOURS = `SELECT * FROM (
+    SELECT hour, number_id, flow_id, coalesce(sum(count) FILTER (WHERE metric = 'in'), 0)::int AS inbound,
+           coalesce(sum(count) FILTER (WHERE metric = 'out'), 0)::int AS outbound,
+           coalesce(sum(count) FILTER (WHERE metric = 'out' AND status <> 'failed'), 0)::int AS sent,
+           coalesce(sum(count) FILTER (WHERE metric = 'out' AND status IN ('delivered', 'read')), 0)::int AS delivered,
+           coalesce(sum(count) FILTER (WHERE metric = 'out' AND status = 'read'), 0)::int AS read,
+           coalesce(sum(count) FILTER (WHERE metric = 'conversion'), 0)::int AS converted
+      FROM report_hours WHERE workspace_id = $1 AND metric IN ('in', 'out', 'conversion') GROUP BY 1, 2, 3) x
+  WHERE inbound <> 0 OR outbound <> 0 OR sent <> 0 OR delivered <> 0 OR read <> 0 OR converted <> 0 ORDER BY hour, number_id, flow_id`;
 
 /** The daily word counts as kept, and as the hourly ones add up per UTC day. */
 const WORD_DAYS_STORED = `SELECT day, number_id, kind, term, count FROM report_word_days WHERE workspace_id = $1
@@ -56,8 +62,43 @@ const WORD_DAYS_STORED = `SELECT day, number_id, kind, term, count FROM report_w
 const WORD_DAYS_FROM_HOURS = `SELECT date_trunc('day', hour, 'UTC') AS day, number_id, kind, term, sum(count)::int AS count
   FROM report_word_hours WHERE workspace_id = $1 GROUP BY 1, 2, 3, 4 HAVING sum(count) <> 0 ORDER BY day, number_id, kind, term`;
 
+/**
+ * The daily level of discount requests as kept, and as the requests' chains say it should be, aggregated independently:
+ * per every number (NULL) and the request's own, everyone ('') and each tag, requests by the day of their previous request
+ * and converted requests by the day of their previous converted one.
+ */
+const DISCOUNT_DAYS_KEY = 'number_id, tag, metric, day, prev_day';
+const DISCOUNT_DAYS_STORED = `SELECT ${DISCOUNT_DAYS_KEY}, count::int AS count FROM report_discount_days WHERE workspace_id = $1
+  ORDER BY ${DISCOUNT_DAYS_KEY}`;
+const DISCOUNT_DAYS_FROM_FACTS = `SELECT ${DISCOUNT_DAYS_KEY}, count(*)::int AS count FROM (
+    SELECT NULL::uuid AS number_id, '' AS tag, 'request' AS metric, date_trunc('day', at, 'UTC') AS day, date_trunc('day', prev_at, 'UTC') AS prev_day
+      FROM report_discount_facts WHERE workspace_id = $1
+    UNION ALL SELECT number_id, '', 'request', date_trunc('day', at, 'UTC'), date_trunc('day', prev_number_at, 'UTC')
+      FROM report_discount_facts WHERE workspace_id = $1
+    UNION ALL SELECT NULL::uuid, '', 'converted', date_trunc('day', at, 'UTC'), date_trunc('day', prev_converted_at, 'UTC')
+      FROM report_discount_facts WHERE workspace_id = $1 AND converted_at IS NOT NULL
+    UNION ALL SELECT number_id, '', 'converted', date_trunc('day', at, 'UTC'), date_trunc('day', prev_number_converted_at, 'UTC')
+      FROM report_discount_facts WHERE workspace_id = $1 AND converted_at IS NOT NULL
+    UNION ALL SELECT NULL::uuid, tag, 'request', date_trunc('day', at, 'UTC'), date_trunc('day', prev_at, 'UTC')
+      FROM report_discount_facts, unnest(tags) tag WHERE workspace_id = $1
+    UNION ALL SELECT number_id, tag, 'request', date_trunc('day', at, 'UTC'), date_trunc('day', prev_number_at, 'UTC')
+      FROM report_discount_facts, unnest(tags) tag WHERE workspace_id = $1
+    UNION ALL SELECT NULL::uuid, tag, 'converted', date_trunc('day', at, 'UTC'), date_trunc('day', prev_converted_at, 'UTC')
+      FROM report_discount_facts, unnest(tags) tag WHERE workspace_id = $1 AND converted_at IS NOT NULL
+    UNION ALL SELECT number_id, tag, 'converted', date_trunc('day', at, 'UTC'), date_trunc('day', prev_number_converted_at, 'UTC')
+      FROM report_discount_facts, unnest(tags) tag WHERE workspace_id = $1 AND converted_at IS NOT NULL) x
+  GROUP BY ${DISCOUNT_DAYS_KEY} ORDER BY ${DISCOUNT_DAYS_KEY}`;
+/**
+ * Discount requests → orders read from every request of the range (what the report computed before its daily level):
+ * per customer, whether any of their requests in the range converted. $2 number (NULL: every one), $3 tag (NULL: everyone).
+ */
+const DISCOUNT_FROM_REQUESTS = `SELECT coalesce(sum(n), 0)::int AS requests, count(*)::int AS customers, (count(*) FILTER (WHERE converted))::int AS converted
+  FROM (SELECT contact_id, count(*) AS n, bool_or(converted_at IS NOT NULL) AS converted FROM report_discount_facts
+         WHERE workspace_id = $1 AND ($2::uuid IS NULL OR number_id = $2) AND ($3::text IS NULL OR $3 = ANY (tags)) AND at >= $4 AND at < $5
+         GROUP BY contact_id) x`;
+
 type RollupTables = Record<
-  'hours' | 'words' | 'wordDays' | 'service' | 'hist' | 'days' | 'traffic' | 'tags' | 'discount',
+  'hours' | 'words' | 'wordDays' | 'service' | 'hist' | 'days' | 'traffic' | 'tags' | 'discount' | 'discountDays',
   Record<string, unknown>[]
 >;
 
@@ -79,6 +120,7 @@ async function rollupTables(h: EngineHarness, ws: string): Promise<RollupTables>
       [ws],
     ),
     discount: await h.sql('SELECT * FROM report_discount_facts WHERE workspace_id = $1 ORDER BY message_id', [ws]),
+    discountDays: await h.sql(DISCOUNT_DAYS_STORED, [ws]),
   };
 }
 
@@ -208,6 +250,33 @@ describe('reports on the hand-computed fixture', () => {
     expect(JSON.stringify(bad.body)).toContain('flowVersionId');
   });
 
+  it('per day: sent, delivered, read and conversions per local day, with the read and conversion rates', async () => {
+    const nonZero = (body: Record<string, unknown>) =>
+      arr(body['days'])
+        .map(obj)
+        .filter((d) => Number(d['sent']) + Number(d['converted']) > 0)
+        .map((d) => [d['day'], d['sent'], d['delivered'], d['read'], d['converted'], d['readRate'], d['conversionRate']]);
+    // Monday 9 March (Rome): the flow's failed send, its delivered one and its read one; Piotr's order on Wednesday converts.
+    const flow = await report(`/api/reports/daily?${RANGE}&flowId=${flowId}`);
+    expect(flow['timeZone']).toBe(REPORT_FIXTURE.timeZone);
+    expect(nonZero(flow)).toEqual([
+      ['2026-03-09', 2, 2, 1, 0, 0.5, 0],
+      ['2026-03-11', 0, 0, 0, 1, null, null],
+    ]);
+    // Every day of the range is listed (9 to 17 March in Rome), and every message: the agents' replies are sent, not delivered.
+    const all = await report(`/api/reports/daily?${RANGE}`);
+    expect(arr(all['days']).length).toBe(9);
+    expect(nonZero(all)).toEqual([
+      ['2026-03-09', 5, 2, 1, 0, 0.5, 0],
+      ['2026-03-10', 1, 0, 0, 0, null, 0],
+      ['2026-03-11', 1, 0, 0, 1, null, 1],
+      ['2026-03-16', 1, 0, 0, 0, null, 0],
+    ]);
+    // With a tag nobody has: every day, all zero (read from the per-tag hours).
+    const tagged = await report(`/api/reports/daily?${RANGE}&tag=nobody`);
+    expect(nonZero(tagged)).toEqual([]);
+  });
+
   it('cost: delivered messages priced by country and category', async () => {
     const current = await report(`/api/reports/cost?${RANGE}`);
     expect(current).toMatchObject({ total: 0.1191, currency: 'EUR', delivered: 2, converted: 1, costPerConversion: 0.1191 });
@@ -314,10 +383,22 @@ describe('reports on the hand-computed fixture', () => {
     expect(running.map((r) => r['converted_at'] !== null).sort()).toEqual([false, false, false, true, true]);
     await rollups.rebuild(ws);
     expect(await h.sql('SELECT * FROM report_discount_facts WHERE workspace_id = $1 ORDER BY message_id', [ws])).toEqual(running);
-    // A tag keeps its customers only (read as the tags are now; taken away again, as the other per-tag rollups would keep it).
+    // A tag keeps its customers only, by the tags they had when their requests were last counted (as the other per-tag
+    // rollups): a later tag reaches them with their next request, or a rebuild. Taken away again, rebuilt as before.
     await h.dataSource.query(`INSERT INTO contact_tags (workspace_id, contact_id, tag) VALUES ($1, $2, 'sale')`, [ws, fabio]);
+    expect(await discount(`${april}&tag=sale`)).toMatchObject({ requests: 0, customers: 0 });
+    await rollups.rebuild(ws);
     expect(await discount(`${april}&tag=sale`)).toMatchObject({ requests: 2, customers: 1, converted: 0 });
+    // By number: every request here is on the workspace's number; a range with ragged ends counts the same.
+    expect(await discount(`${april}&numberId=${String(number?.['id'])}`)).toMatchObject({ requests: 3, customers: 2, converted: 1 });
+    expect(await discount('from=2026-04-01T09:30:00.000Z&to=2026-04-04T10:30:00.000Z')).toMatchObject({
+      requests: 3,
+      customers: 2,
+      converted: 1,
+    });
+    expect(await discount('from=2026-04-03T10:30:00.000Z&to=2026-04-15T00:00:00.000Z')).toMatchObject({ requests: 1, customers: 1 });
     await h.dataSource.query(`DELETE FROM contact_tags WHERE contact_id = $1`, [fabio]);
+    await rollups.rebuild(ws);
   });
 
   it('refuses a range that ends before it starts, naming the field', async () => {
@@ -568,6 +649,25 @@ describe('reports on the hand-computed fixture', () => {
     expect(incremental.days).toEqual(await h.sql(DAYS_FROM_HOURS, [ws]));
     expect(incremental.wordDays).toEqual(await h.sql(WORD_DAYS_FROM_HOURS, [ws]));
     expect(incremental.traffic).toEqual(await h.sql(TRAFFIC_FROM_HOURS, [ws]));
+    // Discount requests: some converted, some of tagged customers; the daily level is what their chains add up to, and the
+    // report read from it (whole days) and the requests (ragged ends) is what every request of the range says.
+    expect(incremental.discount.filter((r) => r['converted_at'] !== null).length).toBeGreaterThan(2);
+    expect(incremental.discount.filter((r) => arr(r['tags']).includes('mix')).length).toBeGreaterThan(2);
+    expect(incremental.discountDays).toEqual(await h.sql(DISCOUNT_DAYS_FROM_FACTS, [ws]));
+    for (let i = 0; i < 24; i += 1) {
+      const from = new Date(start - 86_400_000 + Math.floor(random() * 7 * 86_400_000));
+      const to = new Date(from.getTime() + 3_600_000 + Math.floor(random() * 5 * 86_400_000));
+      const numberId = i % 3 === 1 ? String(number?.['id']) : null;
+      const tag = i % 3 === 2 ? 'mix' : null;
+      const query = new URLSearchParams({ from: from.toISOString(), to: to.toISOString() });
+      if (numberId) query.set('numberId', numberId);
+      if (tag) query.set('tag', tag);
+      const [expected] = await h.sql(DISCOUNT_FROM_REQUESTS, [ws, numberId, tag, from, to]);
+      expect([query.toString(), await report(`/api/reports/discount?${query}`)]).toEqual([
+        query.toString(),
+        expect.objectContaining({ ...expected }),
+      ]);
+    }
     await rollups.rebuild(ws);
     expect(await snapshot()).toEqual(incremental);
     expect(await h.count('report_changes')).toBe(0);

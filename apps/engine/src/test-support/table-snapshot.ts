@@ -51,6 +51,7 @@ const KEPT_TOTALS: Record<string, string | null> = {
   report_traffic_hours: null,
   report_word_days: null,
   report_discount_facts: null,
+  report_discount_days: null,
   report_rebuilds: null,
   report_rebuild_slices: null,
   duplicate_scan_state: null,

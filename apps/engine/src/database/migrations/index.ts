@@ -55,6 +55,8 @@ import { ReportDiscountFacts1765291000000 } from './1765291000000-report-discoun
 import { ReportWordDays1765291000001 } from './1765291000001-report-word-days';
 import { ReportWordAlerts1765291000002 } from './1765291000002-report-word-alerts';
 import { DuplicateScanCappedBlocks1765292000000 } from './1765292000000-duplicate-scan-capped-blocks';
+import { ReportDiscountDays1765294000000 } from './1765294000000-report-discount-days';
+import { ReportTrafficDeliveries1765294000001 } from './1765294000001-report-traffic-deliveries';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -115,4 +117,6 @@ export const MIGRATIONS = [
   ReportWordDays1765291000001,
   ReportWordAlerts1765291000002,
   DuplicateScanCappedBlocks1765292000000,
+  ReportDiscountDays1765294000000,
+  ReportTrafficDeliveries1765294000001,
 ];

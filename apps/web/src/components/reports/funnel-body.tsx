@@ -1,9 +1,10 @@
 import { BarChart } from './bar-chart';
+import { DailyRate } from './daily-rate';
 import { DataTable } from './data-table';
 import { Kpi } from './kpi';
 import styles from './reports.module.css';
 import { formatCount, formatPercent } from '@/lib/reports/report-format';
-import type { DiscountReport, FunnelReport } from '@/lib/reports/report-schemas';
+import type { DailyReport, DiscountReport, FunnelReport } from '@/lib/reports/report-schemas';
 
 /** Runs ended are not kept per tag (and older weekly snapshots lack them): unknown, not zero. */
 function ended(count: number | undefined): string {
@@ -13,14 +14,17 @@ function ended(count: number | undefined): string {
 /** The sales funnel report's figures, chart and tables (the live page and the weekly snapshot). */
 /** `flowChosen` null: no step section (the weekly report covers every flow). */
 /** `discount` null: not shown (a flow is chosen, or a weekly snapshot, which does not keep it). */
+/** `daily` null: no per-day chart (a weekly snapshot does not keep it). */
 export function FunnelBody({
   report,
   flowChosen,
   discount = null,
+  daily = null,
 }: {
   report: FunnelReport;
   flowChosen: boolean | null;
   discount?: DiscountReport | null;
+  daily?: DailyReport | null;
 }) {
   const { current, previous } = report;
   const stage = (r: FunnelReport['current'], name: string) => r.stages.find((s) => s.stage === name)?.count ?? 0;
@@ -111,6 +115,12 @@ export function FunnelBody({
           f.conversionRate,
         ])}
       />
+      {daily ? (
+        <>
+          <h2>Conversion rate per day</h2>
+          <DailyRate report={daily} kind="conversion" />
+        </>
+      ) : null}
       <h2>Discount requests → orders</h2>
       {discount ? (
         <>

@@ -115,6 +115,15 @@ export const funnelReportSchema = envelope(
 );
 export type FunnelReport = z.infer<typeof funnelReportSchema>;
 
+/** Per local day: sent, delivered, read, conversions and the rates (GET /api/reports/daily; the per-day charts). */
+export const dailyReportSchema = envelope(
+  z.object({
+    timeZone: z.string(),
+    days: z.array(z.object({ day: z.string(), sent: n, delivered: n, read: n, converted: n, readRate: nn, conversionRate: nn })),
+  }),
+);
+export type DailyReport = z.infer<typeof dailyReportSchema>;
+
 /** Discount requests → orders (GET /api/reports/discount: every flow, no flow filter). */
 export const discountReportSchema = envelope(z.object({ requests: n, customers: n, converted: n, rate: n.nullable(), windowDays: n }));
 export type DiscountReport = z.infer<typeof discountReportSchema>;

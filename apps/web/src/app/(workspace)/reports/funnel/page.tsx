@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { ErrorNotice } from '@/components/error-notice';
 import { ReportFrame } from '@/components/reports/report-frame';
-import { discountReportSchema, funnelReportSchema } from '@/lib/reports/report-schemas';
+import { dailyReportSchema, discountReportSchema, funnelReportSchema } from '@/lib/reports/report-schemas';
 import { readFromEngine } from '@/lib/engine-server';
 import { engineQuery } from '@/lib/reports/report-params';
 import { FunnelBody } from '@/components/reports/funnel-body';
@@ -17,10 +17,16 @@ export default async function FunnelReportPage({ searchParams }: { searchParams:
     data.params.flowId === null
       ? await readFromEngine(`/api/reports/discount?${engineQuery(data.params, {}, true)}`, discountReportSchema)
       : null;
+  const daily = await readFromEngine(`/api/reports/daily?${engineQuery(data.params)}`, dailyReportSchema);
   return (
     <ReportFrame slug="funnel" {...data} previousLabel={previousLabel(report?.previousRange ?? null)}>
       {report ? (
-        <FunnelBody report={report} flowChosen={data.params.flowId !== null} discount={discount?.ok ? discount.data : null} />
+        <FunnelBody
+          report={report}
+          flowChosen={data.params.flowId !== null}
+          discount={discount?.ok ? discount.data : null}
+          daily={daily.ok ? daily.data : null}
+        />
       ) : data.report.ok ? null : (
         <ErrorNotice problem={data.report.problem} />
       )}

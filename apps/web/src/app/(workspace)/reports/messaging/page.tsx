@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { ErrorNotice } from '@/components/error-notice';
 import { PriceTableEditor } from '@/components/reports/price-table-editor';
 import { BarChart } from '@/components/reports/bar-chart';
+import { DailyRate } from '@/components/reports/daily-rate';
 import { DataTable } from '@/components/reports/data-table';
 import { Kpi } from '@/components/reports/kpi';
 import { ReportFrame } from '@/components/reports/report-frame';
@@ -12,6 +13,8 @@ import { engineQuery } from '@/lib/reports/report-params';
 import {
   type CostReport,
   costReportSchema,
+  type DailyReport,
+  dailyReportSchema,
   type MessagingReport,
   messagingReportSchema,
   type MessagingRow,
@@ -29,18 +32,19 @@ export default async function MessagingReportPage({
 }) {
   const search = await searchParams;
   const data = await loadReport('/api/reports/messaging', messagingReportSchema, search, { by: 'flow' });
-  const [templates, errors, cost, prices, me] = await Promise.all([
+  const [templates, errors, cost, prices, me, daily] = await Promise.all([
     readFromEngine(`/api/reports/messaging?${engineQuery(data.params, { by: 'template' }, false)}`, messagingReportSchema),
     readFromEngine(`/api/reports/messaging?${engineQuery(data.params, { by: 'error' }, false)}`, messagingReportSchema),
     readFromEngine(`/api/reports/cost?${engineQuery(data.params, {}, false)}`, costReportSchema),
     readFromEngine('/api/reports/prices', priceTableSchema),
     readFromEngine('/api/auth/me', meResponseSchema),
+    readFromEngine(`/api/reports/daily?${engineQuery(data.params)}`, dailyReportSchema),
   ]);
   const report = data.report.ok ? data.report.data : null;
   return (
     <ReportFrame slug="messaging" {...data} previousLabel={previousLabel(report?.previousRange ?? null)}>
-      {report && templates.ok && errors.ok && cost.ok ? (
-        <MessagingBody byFlow={report} byTemplate={templates.data} byError={errors.data} cost={cost.data} />
+      {report && templates.ok && errors.ok && cost.ok && daily.ok ? (
+        <MessagingBody byFlow={report} byTemplate={templates.data} byError={errors.data} cost={cost.data} daily={daily.data} />
       ) : (
         <ErrorNotice
           problem={
@@ -52,7 +56,9 @@ export default async function MessagingReportPage({
                   ? templates.problem
                   : !errors.ok
                     ? errors.problem
-                    : { title: 'No report', message: '' }
+                    : !daily.ok
+                      ? daily.problem
+                      : { title: 'No report', message: '' }
           }
         />
       )}
@@ -84,11 +90,13 @@ function MessagingBody({
   byTemplate,
   byError,
   cost,
+  daily,
 }: {
   byFlow: MessagingReport;
   byTemplate: MessagingReport;
   byError: MessagingReport;
   cost: CostReport;
+  daily: DailyReport;
 }) {
   const t = byFlow.current.totals;
   const before = byFlow.previous.totals;
@@ -133,6 +141,8 @@ function MessagingBody({
           rows={byFlow.current.rows.map(shown)}
           csvRows={byFlow.current.rows.map(raw)}
         />
+        <h2>Read rate per day</h2>
+        <DailyRate report={daily} kind="read" />
         <h2>Per template</h2>
         <DataTable
           caption="Messages per template"
