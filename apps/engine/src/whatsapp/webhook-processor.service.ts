@@ -31,6 +31,8 @@ const MAX_ATTEMPTS = 5;
 const MAX_GROUP = 32;
 /** Group transactions at once; deliveries arriving meanwhile wait and go together in the next group. */
 const MAX_GROUPS_IN_FLIGHT = 2;
+/** How many processed delivery ids a process remembers, so their own work items cost no round trip. */
+const PROCESSED_MEMORY = 10_000;
 
 const idRow = z.object({ id: z.union([z.string(), z.number()]).transform(String) });
 /**
@@ -127,6 +129,22 @@ interface Waiting {
   reject: (error: unknown) => void;
 }
 
+/** What a group leaves: each processed delivery's work, and the work of those nobody asked for, by contact. */
+interface GroupOutcome {
+  work: Map<string, WorkItem[]>;
+  others: WorkItem[];
+}
+
+/** Work items without repeats (two deliveries of one customer make the same item). */
+function uniqueWork(items: readonly WorkItem[]): WorkItem[] {
+  return [...new Map(items.map((item) => [`${item.kind}:${item.id}`, item])).values()];
+}
+
+/** Delivery ids (decimal bigints) in numeric order. */
+function byDeliveryId(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+}
+
 function workOf(contacts: Iterable<string>): WorkItem[] {
   return [...contacts].map((contactId): WorkItem => ({ kind: 'contact', id: contactId }));
 }
@@ -161,6 +179,8 @@ export class WebhookProcessorService {
 
   private readonly waiting: Waiting[] = [];
   private groupsInFlight = 0;
+  /** Deliveries this process's groups committed as processed or rejected (the last `PROCESSED_MEMORY`). */
+  private readonly processedHere = new Set<string>();
 
   /**
    * Processes delivery `id`; returns the work it creates (contacts with new
@@ -196,49 +216,88 @@ export class WebhookProcessorService {
   private async runWaiting(group: readonly Waiting[]): Promise<void> {
     const first = new Map<string, Waiting>();
     for (const waiter of group) {
-      if (first.has(waiter.id)) waiter.resolve([]);
+      // Processed here already, in another call's group (see `runGroup`): nothing left to do, no round trip to see so.
+      if (first.has(waiter.id) || this.processedHere.has(waiter.id)) waiter.resolve([]);
       else first.set(waiter.id, waiter);
     }
-    const ids = [...first.keys()];
-    if (ids.length > 1) {
-      let results: Map<string, WorkItem[]> | null = null;
-      try {
-        results = await this.runGroup(ids);
-      } catch (error) {
-        this.logger.debug({ event: 'webhook.group_failed', deliveries: ids.length, errorCode: codeOfError(error) }, 'Applying each alone');
+    if (first.size === 0) return;
+    const locked: string[] = [];
+    let outcome: GroupOutcome | null = null;
+    try {
+      outcome = await this.runGroup([...first.keys()], locked);
+    } catch (error) {
+      this.logger.debug({ event: 'webhook.group_failed', deliveries: locked.length, errorCode: codeOfError(error) }, 'Applying each alone');
+    }
+    if (outcome !== null) {
+      let others: WorkItem[] = outcome.others;
+      for (const [id, waiter] of first) {
+        // The work of deliveries nobody here asked for goes back with the first answer, to be dispatched with it.
+        waiter.resolve(uniqueWork([...(outcome.work.get(id) ?? []), ...others]));
+        others = [];
       }
-      if (results !== null) {
-        for (const [id, waiter] of first) waiter.resolve(results.get(id) ?? []);
-        return;
+      return;
+    }
+    // Each delivery the group held, in the order they arrived in, and each asked for: calls that found them held by
+    // the group ended without them, so the group's failure must not leave them to the sweeper.
+    const results = new Map<string, WorkItem[]>();
+    const failures = new Map<string, unknown>();
+    for (const id of [...new Set([...locked, ...first.keys()])].sort(byDeliveryId)) {
+      try {
+        results.set(id, await this.processOne(id));
+      } catch (error) {
+        // One nobody here asked for stays pending with its attempt counted; its own work item or the sweeper tries again.
+        failures.set(id, error);
       }
     }
+    let others = [...results].flatMap(([id, work]) => (first.has(id) ? [] : work));
     for (const [id, waiter] of first) {
-      try {
-        waiter.resolve(await this.processOne(id));
-      } catch (error) {
-        waiter.reject(error);
+      if (failures.has(id)) {
+        waiter.reject(failures.get(id));
+        continue;
       }
+      waiter.resolve(uniqueWork([...(results.get(id) ?? []), ...others]));
+      others = [];
+    }
+  }
+
+  /** Notes deliveries this process committed as processed, keeping the last `PROCESSED_MEMORY`. */
+  private rememberProcessed(ids: readonly string[]): void {
+    for (const id of ids) this.processedHere.add(id);
+    // A Set iterates in insertion order: the oldest go first.
+    for (const id of this.processedHere) {
+      if (this.processedHere.size <= PROCESSED_MEMORY) break;
+      this.processedHere.delete(id);
     }
   }
 
   /**
-   * Several deliveries in one transaction, each applied `together` (no
-   * savepoints); any failure rolls the group back (the caller then processes
-   * each alone). Returns each processed delivery's work; a delivery another
-   * worker holds or processed already is skipped, as `run` skips it.
+   * Deliveries in one transaction: the ones asked for and, up to `MAX_GROUP`,
+   * other pending deliveries nobody holds (their work items are queued behind
+   * other work, and would each open a transaction of their own), all in the
+   * order they arrived in; each applied `together` (no savepoints). Only
+   * deliveries not tried yet join uninvited: one that failed before waits for
+   * its own item, so a bad delivery cannot make group after group fail. Any
+   * failure rolls the group back (the caller then processes the asked-for
+   * ones alone). A delivery another worker holds or processed is skipped, as
+   * `run` skips it. The processed ids are remembered, so their own work items
+   * here end at once.
    */
-  private async runGroup(ids: readonly string[]): Promise<Map<string, WorkItem[]>> {
-    return this.dataSource.transaction(async (manager) => {
+  private async runGroup(ids: readonly string[], locked: string[]): Promise<GroupOutcome> {
+    const outcome = await this.dataSource.transaction(async (manager) => {
       const deliveries = await preparedSqlRows(
         manager,
         deliveryRow,
-        `SELECT id::text AS id, body, attempts, signed_for FROM webhook_deliveries
-          WHERE id = ANY($1::bigint[]) AND processed_at IS NULL
+        `WITH extra AS (
+           SELECT id FROM webhook_deliveries WHERE processed_at IS NULL AND attempts = 0 AND id <> ALL($1::bigint[])
+            ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)
+         SELECT id::text AS id, body, attempts, signed_for FROM webhook_deliveries
+          WHERE processed_at IS NULL AND (id = ANY($1::bigint[]) OR id IN (SELECT id FROM extra))
           -- The numeric id (the output column "id" is text, and would order 10 before 9): the order they arrived in.
           ORDER BY webhook_deliveries.id FOR UPDATE SKIP LOCKED`,
-        [ids],
+        [ids, Math.max(0, MAX_GROUP - ids.length)],
       );
-      const results = new Map<string, WorkItem[]>();
+      locked.push(...deliveries.map((d) => d.id));
+      const work = new Map<string, WorkItem[]>();
       const stored: string[] = [];
       const processed: { id: string; notes: string[] }[] = [];
       for (const delivery of deliveries) {
@@ -247,7 +306,7 @@ export class WebhookProcessorService {
         if (output === null) continue;
         stored.push(...output.stored);
         processed.push({ id: delivery.id, notes: output.notes });
-        results.set(delivery.id, workOf(output.contacts));
+        work.set(delivery.id, workOf(output.contacts));
       }
       await this.ledger.messagesStored(manager, stored);
       if (processed.length > 0)
@@ -257,8 +316,13 @@ export class WebhookProcessorService {
              FROM unnest($1::bigint[], $2::jsonb[]) AS v(id, notes) WHERE d.id = v.id`,
           [processed.map((p) => p.id), processed.map((p) => JSON.stringify(p.notes)), this.clock.now()],
         );
-      return results;
+      return { work, done: deliveries.map((d) => d.id) };
     });
+    this.rememberProcessed(outcome.done);
+    const asked = new Set(ids);
+    const others = new Map<string, WorkItem>();
+    for (const [id, items] of outcome.work) if (!asked.has(id)) for (const item of items) others.set(item.id, item);
+    return { work: outcome.work, others: [...others.values()] };
   }
 
   /** Processes delivery `id` in a transaction of its own; returns the work it creates. */
