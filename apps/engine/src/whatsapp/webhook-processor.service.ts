@@ -29,8 +29,12 @@ import { WhatsAppTemplatesService } from './whatsapp-templates.service';
 const MAX_ATTEMPTS = 5;
 /** Deliveries applied in one transaction at most (see `process`). */
 const MAX_GROUP = 32;
-/** Group transactions at once; deliveries arriving meanwhile wait and go together in the next group. */
-const MAX_GROUPS_IN_FLIGHT = 2;
+/**
+ * Group transactions at once; deliveries arriving meanwhile wait and go together in the next group. One: two
+ * groups of the same process would lock customers' contacts in different orders (each in its deliveries' order)
+ * and deadlock, and a deadlocked group is rolled back and processed delivery by delivery.
+ */
+const MAX_GROUPS_IN_FLIGHT = 1;
 /** How many processed delivery ids a process remembers, so their own work items cost no round trip. */
 const PROCESSED_MEMORY = 10_000;
 
@@ -154,12 +158,13 @@ function errorText(error: unknown): string {
 }
 
 /**
- * Turns a stored webhook delivery into contacts, messages and events, in one
- * transaction. Messages are unique by wamid and events by source id, so a
- * redelivered webhook changes nothing and starts nothing. Each item is applied
- * on its own (a savepoint): one that cannot be applied is noted in the
- * delivery and the others are stored; only a passing fault (the database down,
- * a deadlock) makes the whole delivery go again.
+ * Turns stored webhook deliveries into contacts, messages and events, each
+ * in one transaction, several together when several are ready (see
+ * `process`). Messages are unique by wamid and events by source id, so a
+ * redelivered webhook changes nothing and starts nothing. An item that cannot
+ * be applied is noted in its delivery and the others are stored (see `run`);
+ * only a passing fault (the database down, a deadlock) makes the whole
+ * delivery go again.
  */
 @Injectable()
 export class WebhookProcessorService {
