@@ -210,15 +210,19 @@ export class WebhookProcessorService {
     while (this.groupsInFlight < MAX_GROUPS_IN_FLIGHT && this.waiting.length > 0) {
       const group = this.waiting.splice(0, MAX_GROUP);
       this.groupsInFlight += 1;
-      void this.runWaiting(group).finally(() => {
+      let released = false;
+      const release = (): void => {
+        if (released) return;
+        released = true;
         this.groupsInFlight -= 1;
         this.pumpGroups();
-      });
+      };
+      void this.runWaiting(group, release).finally(release);
     }
   }
 
   /** Runs a group of waiting calls; a delivery asked for twice is processed once (the second call gets no work, as a call that finds it locked). */
-  private async runWaiting(group: readonly Waiting[]): Promise<void> {
+  private async runWaiting(group: readonly Waiting[], release: () => void): Promise<void> {
     const first = new Map<string, Waiting>();
     for (const waiter of group) {
       // Processed here already, in another call's group (see `runGroup`): nothing left to do, no round trip to see so.
@@ -242,6 +246,9 @@ export class WebhookProcessorService {
       }
       return;
     }
+    // The next group need not wait for these one-by-one transactions (each as concurrent as before groups existed):
+    // a failing group held up every webhook of the process while it went through its deliveries one at a time.
+    release();
     // Each delivery the group held, in the order they arrived in, and each asked for: calls that found them held by
     // the group ended without them, so the group's failure must not leave them to the sweeper.
     const results = new Map<string, WorkItem[]>();
