@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { Clock } from '../common/clock';
 import { sqlRow, sqlRows } from '../database/sql-rows';
 import { EventWriterService } from '../events/event-writer.service';
+import { preparedExecute, preparedSqlRow, preparedSqlRows } from '../runtime/prepared-sql';
 import {
   decideNumberChange,
   decideSenderContact,
@@ -12,6 +13,7 @@ import {
   type IdentityChange,
   type IdentityField,
   type KnownContact,
+  type SenderFacts,
 } from './identity-decisions';
 
 export interface WhatsAppSender {
@@ -41,6 +43,58 @@ const knownRow = z.object({ id: z.string(), wa_id: z.string().nullable(), bsuid:
 const retiredRow = z.object({ contact_id: z.string(), kind: z.enum(['wa_id', 'bsuid']), value: z.string(), ended_at: z.date() });
 const idRow = z.object({ id: z.string() });
 const valueRow = z.object({ value: z.string().nullable() });
+/** One row of `SENDER_FACTS_SQL`: a contact found by BSUID or number (locked), or a retired identifier. */
+const senderFactRow = z.object({
+  source: z.enum(['bsuid', 'wa_id', 'retired']),
+  id: z.string(),
+  wa_id: z.string().nullable(),
+  bsuid: z.string().nullable(),
+  kind: z.enum(['wa_id', 'bsuid']).nullable(),
+  value: z.string().nullable(),
+  ended_at: z.date().nullable(),
+});
+
+/**
+ * Everything `decideSenderContact` needs, in one round trip (it was three): the
+ * contact holding the BSUID and the one holding the number, both locked as
+ * `findBy` locks them, and the history entries of both identifiers ended after
+ * the message was written.
+ */
+const SENDER_FACTS_SQL = `WITH by_bsuid AS (
+   SELECT coalesce(merged_into_id, id) AS id, wa_id, bsuid FROM contacts WHERE workspace_id = $1 AND bsuid = $3 FOR UPDATE),
+ by_wa_id AS (
+   SELECT coalesce(merged_into_id, id) AS id, wa_id, bsuid FROM contacts WHERE workspace_id = $1 AND wa_id = $2 FOR UPDATE)
+SELECT 'bsuid' AS source, id, wa_id, bsuid, NULL::text AS kind, NULL::text AS value, NULL::timestamptz AS ended_at FROM by_bsuid
+UNION ALL
+SELECT 'wa_id', id, wa_id, bsuid, NULL, NULL, NULL FROM by_wa_id
+UNION ALL
+SELECT 'retired', contact_id, NULL, NULL, kind, value, ended_at FROM contact_identity_history
+ WHERE workspace_id = $1 AND ended_at > $4 AND ((kind = 'wa_id' AND value = $2) OR (kind = 'bsuid' AND value = $3))`;
+
+/**
+ * A new customer's contact and its `contact.created` event in one statement
+ * (the event's columns as `EventWriterService.record` writes them). ON CONFLICT
+ * DO NOTHING instead of a savepoint: when a concurrent delivery made the same
+ * customer first (either identifier), no row comes back and the sender is
+ * resolved again, seeing its committed contact.
+ */
+const CREATE_CONTACT_SQL = `WITH created AS (
+   INSERT INTO contacts (workspace_id, wa_id, bsuid, phone_e164, display_name, first_name, whatsapp_number_id, last_inbound_at)
+   VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING RETURNING id),
+ event AS (
+   INSERT INTO events (workspace_id, contact_id, type, source, source_id, occurred_at, received_at, payload)
+   SELECT $1, created.id, 'contact.created', 'contact', created.id::text || ':created', $9, $10, '{"source":"whatsapp"}'::jsonb FROM created
+   ON CONFLICT (workspace_id, source, source_id) DO NOTHING)
+SELECT id FROM created`;
+
+/** The sender's contact when the decision changes no identifier: its name, number and window (prepared). */
+const USE_CONTACT_SQL = `UPDATE contacts SET
+   display_name = COALESCE($2, display_name),
+   first_name = COALESCE(first_name, $3),
+   whatsapp_number_id = $4,
+   last_inbound_at = CASE WHEN $5::timestamptz IS NULL THEN last_inbound_at ELSE GREATEST(last_inbound_at, $5::timestamptz) END,
+   updated_at = $6
+ WHERE id = $1`;
 
 /** How often a sender is resolved again when a concurrent delivery created the same contact first. */
 const RESOLVE_ATTEMPTS = 3;
@@ -78,9 +132,74 @@ export class ContactIdentityService {
     private readonly clock: Clock,
   ) {}
 
-  /** The contact a message from `sender` belongs to, created when new. */
-  resolveSender(manager: EntityManager, sender: WhatsAppSender): Promise<ResolvedSender> {
+  /**
+   * The contact a message from `sender` belongs to, created when new. The
+   * usual cases (a known customer, a new one) take two statements and no
+   * savepoint: one read of the facts, then the contact's update or its insert
+   * with its event. A decision that moves an identifier between contacts,
+   * rare, goes the savepoint way (`resolveOnce`), where a unique violation of
+   * a concurrent delivery is rolled back alone and the sender resolved again.
+   */
+  async resolveSender(manager: EntityManager, sender: WhatsAppSender): Promise<ResolvedSender> {
+    for (let attempt = 1; attempt <= RESOLVE_ATTEMPTS; attempt += 1) {
+      const decision = decideSenderContact(await this.senderFacts(manager, sender));
+      if (decision.changes.length > 0) break;
+      const notes = decision.why ? [decision.why] : [];
+      if (decision.action === 'use') {
+        await preparedExecute(manager, USE_CONTACT_SQL, [
+          decision.contactId,
+          sender.profileName,
+          firstName(sender.profileName),
+          sender.whatsappNumberId,
+          sender.opensWindow ? sender.at : null,
+          this.clock.now(),
+        ]);
+        return { contactId: decision.contactId, touched: [], notes };
+      }
+      const now = this.clock.now();
+      const created = await preparedSqlRow(manager, idRow, CREATE_CONTACT_SQL, [
+        sender.workspaceId,
+        sender.waId,
+        sender.userId,
+        e164Of(sender.waId),
+        sender.profileName,
+        firstName(sender.profileName),
+        sender.whatsappNumberId,
+        sender.opensWindow ? sender.at : null,
+        sender.at,
+        now,
+      ]);
+      if (created) return { contactId: created.id, touched: [created.id], notes };
+      // A concurrent delivery made this customer's contact first (now committed): read the facts again.
+    }
     return this.retrying(manager, () => this.resolveOnce(manager, sender));
+  }
+
+  /** What `decideSenderContact` needs about `sender`, read in one statement (`SENDER_FACTS_SQL`). */
+  private async senderFacts(manager: EntityManager, sender: WhatsAppSender): Promise<SenderFacts> {
+    const rows = await preparedSqlRows(manager, senderFactRow, SENDER_FACTS_SQL, [
+      sender.workspaceId,
+      sender.waId,
+      sender.userId,
+      sender.at,
+    ]);
+    const contactOf = (source: 'bsuid' | 'wa_id'): KnownContact | null => {
+      const row = rows.find((r) => r.source === source);
+      return row ? { id: row.id, waId: row.wa_id, bsuid: row.bsuid } : null;
+    };
+    const retired = rows.flatMap((r) =>
+      r.source === 'retired' && r.kind !== null && r.value !== null && r.ended_at !== null
+        ? [{ contactId: r.id, field: r.kind, value: r.value, endedAt: r.ended_at }]
+        : [],
+    );
+    return {
+      waId: sender.waId,
+      userId: sender.userId,
+      at: sender.at,
+      byBsuid: sender.userId === null ? null : contactOf('bsuid'),
+      byWaId: sender.waId === null ? null : contactOf('wa_id'),
+      retired,
+    };
   }
 
   /** Applies a `user_changed_number` notice: the customer's contact takes the new number (and BSUID, when given). */

@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { Clock } from '../common/clock';
 import { type SqlExecutor } from '../database/sql-rows';
-import { preparedSqlRow, preparedSqlRows } from '../runtime/prepared-sql';
+import { preparedExecute, preparedSqlRow, preparedSqlRows } from '../runtime/prepared-sql';
 import type { NewStreamEvent } from '../stream/stream-event';
 import { StreamPublisher } from '../stream/stream-publisher.service';
 import { WorkspaceSettingsService } from '../workspaces/workspace-settings.service';
@@ -263,13 +263,14 @@ export class ConversationLedgerService {
       }
       filed.push({ row, conversation, transition: { changes: next.changes, before, after: next.state }, lastMessage, latest });
     }
-    for (const conversation of conversations.values()) {
-      if (conversation.id !== null || conversation.state === null) continue;
-      const created = await this.create(manager, conversation, conversation.state);
-      // Another transaction made it first: read it (locked) and apply the messages to theirs.
-      if (created === null) return false;
-      conversation.id = created;
-    }
+    // Another transaction made one of them first: read it (locked) and apply the messages to theirs.
+    if (
+      !(await this.createAll(
+        manager,
+        [...conversations.values()].filter((c) => c.id === null),
+      ))
+    )
+      return false;
     // The live events are made before the write, so that they go in its statement: one round trip for both.
     const events: NewStreamEvent[] = [];
     for (const { row, conversation, transition, lastMessage, latest } of filed) {
@@ -532,36 +533,55 @@ export class ConversationLedgerService {
     return { kind: 'customer_message', at, automationActive: !message.paused, botFirst: settings.inbox.botAnswersFirst };
   }
 
-  /** Makes a conversation with its state after the batch's messages; null when another transaction made it first. */
-  private async create(manager: EntityManager, conversation: FilingConversation, state: ConversationState): Promise<string | null> {
-    const last = conversation.lastMessage;
-    const created = await preparedSqlRow(
+  /**
+   * Makes the batch's new conversations, each with its state after the
+   * batch's messages, in one statement (a group of webhook deliveries brings
+   * many new customers at once). False when another transaction made one of
+   * them first: the ones this statement made are taken back (nothing refers
+   * to them yet), so that the caller's second reading finds only theirs and
+   * applies the messages once.
+   */
+  private async createAll(manager: EntityManager, conversations: readonly FilingConversation[]): Promise<boolean> {
+    // In one order (contact, number) in every transaction: two batches making the same conversations wait, never deadlock.
+    const made = conversations
+      .filter((c) => c.state !== null)
+      .sort((a, b) => `${a.contactId}/${a.numberId}`.localeCompare(`${b.contactId}/${b.numberId}`));
+    if (made.length === 0) return true;
+    const created = await preparedSqlRows(
       manager,
-      z.object({ id: z.string() }),
+      z.object({ id: z.string(), contact_id: z.string(), whatsapp_number_id: z.string() }),
       `INSERT INTO conversations (workspace_id, contact_id, whatsapp_number_id, status, snoozed_until, assignee_user_id, waiting_since,
                                   last_inbound_at, last_activity_at, inbound_count, resolved_inbound_count,
                                   last_message_id, last_message_at, last_message_preview, last_message_direction)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-       ON CONFLICT (contact_id, whatsapp_number_id) DO NOTHING RETURNING id`,
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::timestamptz[], $6::uuid[], $7::timestamptz[],
+                            $8::timestamptz[], $9::timestamptz[], $10::int[], $11::int[], $12::uuid[], $13::timestamptz[], $14::text[], $15::text[])
+       ON CONFLICT (contact_id, whatsapp_number_id) DO NOTHING RETURNING id, contact_id, whatsapp_number_id`,
       [
-        conversation.workspaceId,
-        conversation.contactId,
-        conversation.numberId,
-        state.status,
-        state.snoozedUntil,
-        state.assigneeUserId,
-        state.waitingSince,
-        state.lastInboundAt,
-        state.lastActivityAt,
-        state.inboundCount,
-        state.resolvedInboundCount,
-        last?.id ?? null,
-        last?.at ?? null,
-        last?.preview ?? null,
-        last?.direction ?? null,
+        made.map((c) => c.workspaceId),
+        made.map((c) => c.contactId),
+        made.map((c) => c.numberId),
+        made.map((c) => c.state?.status ?? null),
+        made.map((c) => c.state?.snoozedUntil ?? null),
+        made.map((c) => c.state?.assigneeUserId ?? null),
+        made.map((c) => c.state?.waitingSince ?? null),
+        made.map((c) => c.state?.lastInboundAt ?? null),
+        made.map((c) => c.state?.lastActivityAt ?? null),
+        made.map((c) => c.state?.inboundCount ?? null),
+        made.map((c) => c.state?.resolvedInboundCount ?? null),
+        made.map((c) => c.lastMessage?.id ?? null),
+        made.map((c) => c.lastMessage?.at ?? null),
+        made.map((c) => c.lastMessage?.preview ?? null),
+        made.map((c) => c.lastMessage?.direction ?? null),
       ],
     );
-    return created?.id ?? null;
+    if (created.length < made.length) {
+      if (created.length > 0)
+        await preparedExecute(manager, 'DELETE FROM conversations WHERE id = ANY($1::uuid[])', [created.map((c) => c.id)]);
+      return false;
+    }
+    const ids = new Map(created.map((c) => [`${c.contact_id}/${c.whatsapp_number_id}`, c.id]));
+    for (const conversation of made) conversation.id = ids.get(`${conversation.contactId}/${conversation.numberId}`) ?? null;
+    return true;
   }
 
   /**

@@ -81,6 +81,13 @@ export class StreamHub implements OnApplicationBootstrap, BeforeApplicationShutd
   private readonly subscribers = new Map<string, Set<StreamSubscriber>>();
   private fetching: Promise<void> | null = null;
   private fetchAgain = false;
+  /**
+   * Events were numbered that this process has not read: with no connection
+   * here nobody needs them, so the hub does not read them (a round trip per
+   * numbering pass, on every worker, for nobody). `ready` moves the cursor
+   * past them before a connection takes its position.
+   */
+  private unread = false;
   private sequencing: Promise<void> | null = null;
   private sequenceAgain = false;
   private retryTimer: NodeJS.Timeout | null = null;
@@ -102,7 +109,8 @@ export class StreamHub implements OnApplicationBootstrap, BeforeApplicationShutd
     this.safety.start(SAFETY_INTERVAL_MS, async () => {
       if (!this.listener) await this.connect();
       await this.sequence();
-      await this.fetch();
+      this.numbered();
+      await this.fetching;
     });
     void this.sequence();
   }
@@ -124,7 +132,30 @@ export class StreamHub implements OnApplicationBootstrap, BeforeApplicationShutd
     this.listener = null;
   }
 
-  /** The number of the last event handed out: a new connection without Last-Event-ID starts after it. */
+  /**
+   * Brings the cursor up to the events numbered so far; a connection awaits it
+   * before it takes `position()`. With no connection here, the events numbered
+   * meanwhile were not read (`unread`): the cursor jumps past them (nobody here
+   * was there to get them) in one look at the last number.
+   */
+  async ready(): Promise<void> {
+    if (!this.unread) return;
+    if (this.connections() > 0) {
+      await this.fetch();
+      return;
+    }
+    this.unread = false;
+    const row = await preparedSqlRow(
+      this.dataSource,
+      z.object({ max: z.coerce.number().nullable() }),
+      'SELECT max(seq) AS max FROM stream_events',
+      [],
+    );
+    // Only forward: a read that ran meanwhile may have gone further.
+    this.cursor = Math.max(this.cursor, row?.max ?? 0);
+  }
+
+  /** The number of the last event handed out: a new connection without Last-Event-ID starts after it (see `ready`). */
   position(): number {
     return this.cursor;
   }
@@ -137,6 +168,8 @@ export class StreamHub implements OnApplicationBootstrap, BeforeApplicationShutd
       this.subscribers.set(subscriber.workspaceId, set);
     }
     set.add(subscriber);
+    // Numbered between its `ready` and now, and not read for want of a connection: read from its position.
+    if (this.unread) void this.fetch();
     return () => {
       set.delete(subscriber);
       if (set.size === 0) this.subscribers.delete(subscriber.workspaceId);
@@ -180,7 +213,7 @@ export class StreamHub implements OnApplicationBootstrap, BeforeApplicationShutd
     const client = new Client({ connectionString: this.config.DATABASE_URL, application_name: 'parley-stream' });
     client.on('notification', (message) => {
       if (message.channel === STREAM_NEW_CHANNEL) void this.sequence();
-      else if (message.channel === STREAM_SEQUENCED_CHANNEL) void this.fetch();
+      else if (message.channel === STREAM_SEQUENCED_CHANNEL) this.numbered();
     });
     client.on('error', (error) => {
       this.logger.warn(`Stream listener lost its connection: ${error.message}`);
@@ -257,8 +290,15 @@ export class StreamHub implements OnApplicationBootstrap, BeforeApplicationShutd
     return row.numbered === BATCH ? 'full' : 'done';
   }
 
+  /** Events were numbered: read them now when a connection here waits for them, else only note it (see `unread`). */
+  private numbered(): void {
+    if (this.connections() > 0) void this.fetch();
+    else this.unread = true;
+  }
+
   /** Reads the numbered events after the cursor, once for every connection of this process. */
   private fetch(): Promise<void> {
+    this.unread = false;
     if (this.fetching) {
       this.fetchAgain = true;
       return this.fetching;

@@ -92,6 +92,14 @@ export class StreamController {
         write(bytes);
       } else send(events);
     };
+    try {
+      // The hub reads no events while this process has no connection: it catches up before this one takes its place.
+      await this.hub.ready();
+    } catch {
+      // The headers are out: a failure can only end the stream, and the client connects again.
+      response.end();
+      return;
+    }
     const position = this.hub.position();
     const unsubscribe = this.hub.subscribe({
       workspaceId: principal.workspaceId,

@@ -27,10 +27,23 @@ import { WhatsAppTemplatesService } from './whatsapp-templates.service';
 
 /** After this many failed attempts a delivery is parked with its error instead of retried forever. */
 const MAX_ATTEMPTS = 5;
+/** Deliveries applied in one transaction at most (see `process`). */
+const MAX_GROUP = 32;
+/**
+ * Group transactions at once; deliveries arriving meanwhile wait and go together in the next group. One: two
+ * groups of the same process would lock customers' contacts in different orders (each in its deliveries' order)
+ * and deadlock, and a deadlocked group is rolled back and processed delivery by delivery.
+ */
+const MAX_GROUPS_IN_FLIGHT = 1;
+/** How many processed delivery ids a process remembers, so their own work items cost no round trip. */
+const PROCESSED_MEMORY = 10_000;
 
 const idRow = z.object({ id: z.union([z.string(), z.number()]).transform(String) });
-/** A customer's message just stored; `changed_first`: an edit or deletion of it arrived before it. */
-const insertedMessageRow = z.object({ id: z.string(), changed_first: z.boolean() });
+/**
+ * A customer's message just stored; `changed_first`: an edit or deletion of it arrived before it;
+ * `recorded`: its `message.received` event was stored with it (only when nothing changed it first).
+ */
+const insertedMessageRow = z.object({ id: z.string(), changed_first: z.boolean(), recorded: z.boolean() });
 /** The number a webhook item is for; `known`: the item's message is stored already (a redelivery). */
 const numberRow = z.object({ id: z.string(), workspace_id: z.string(), known: z.boolean() });
 /** The parts of a stored send request a reconciled message needs. */
@@ -106,17 +119,52 @@ interface ItemOutput {
   stored: string[];
 }
 
+/** What applying a delivery's items leaves: its notes, the contacts with new events, the messages not yet filed. */
+interface DeliveryOutput {
+  notes: string[];
+  contacts: Set<string>;
+  stored: string[];
+}
+
+/** A `process` call waiting for its delivery's group. */
+interface Waiting {
+  id: string;
+  resolve: (work: WorkItem[]) => void;
+  reject: (error: unknown) => void;
+}
+
+/** What a group leaves: each processed delivery's work, and the work of those nobody asked for, by contact. */
+interface GroupOutcome {
+  work: Map<string, WorkItem[]>;
+  others: WorkItem[];
+}
+
+/** Work items without repeats (two deliveries of one customer make the same item). */
+function uniqueWork(items: readonly WorkItem[]): WorkItem[] {
+  return [...new Map(items.map((item) => [`${item.kind}:${item.id}`, item])).values()];
+}
+
+/** Delivery ids (decimal bigints) in numeric order. */
+function byDeliveryId(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+function workOf(contacts: Iterable<string>): WorkItem[] {
+  return [...contacts].map((contactId): WorkItem => ({ kind: 'contact', id: contactId }));
+}
+
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
 /**
- * Turns a stored webhook delivery into contacts, messages and events, in one
- * transaction. Messages are unique by wamid and events by source id, so a
- * redelivered webhook changes nothing and starts nothing. Each item is applied
- * on its own (a savepoint): one that cannot be applied is noted in the
- * delivery and the others are stored; only a passing fault (the database down,
- * a deadlock) makes the whole delivery go again.
+ * Turns stored webhook deliveries into contacts, messages and events, each
+ * in one transaction, several together when several are ready (see
+ * `process`). Messages are unique by wamid and events by source id, so a
+ * redelivered webhook changes nothing and starts nothing. An item that cannot
+ * be applied is noted in its delivery and the others are stored (see `run`);
+ * only a passing fault (the database down, a deadlock) makes the whole
+ * delivery go again.
  */
 @Injectable()
 export class WebhookProcessorService {
@@ -134,8 +182,163 @@ export class WebhookProcessorService {
     private readonly clock: Clock,
   ) {}
 
-  /** Processes delivery `id`; returns the work it creates (contacts with new events). */
-  async process(id: string): Promise<WorkItem[]> {
+  private readonly waiting: Waiting[] = [];
+  private groupsInFlight = 0;
+  /** Deliveries this process's groups committed as processed or rejected (the last `PROCESSED_MEMORY`). */
+  private readonly processedHere = new Set<string>();
+
+  /**
+   * Processes delivery `id`; returns the work it creates (contacts with new
+   * events). Deliveries whose processing is asked for while earlier groups
+   * run are applied together in one transaction (a group commit, as ingest
+   * stores them): one BEGIN/COMMIT, one read and one write of the deliveries
+   * and one filing of their messages for the whole group, in the deliveries'
+   * order (their ids, the order they arrived in), so a customer's messages
+   * keep theirs. At low load a delivery goes at once, alone. When anything of
+   * a group fails, the group is rolled back whole and each delivery is
+   * processed again on its own (`processOne`), which keeps the rules for a
+   * failing item, a passing fault and parking exactly as they are for one.
+   */
+  process(id: string): Promise<WorkItem[]> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ id, resolve, reject });
+      this.pumpGroups();
+    });
+  }
+
+  private pumpGroups(): void {
+    while (this.groupsInFlight < MAX_GROUPS_IN_FLIGHT && this.waiting.length > 0) {
+      const group = this.waiting.splice(0, MAX_GROUP);
+      this.groupsInFlight += 1;
+      let released = false;
+      const release = (): void => {
+        if (released) return;
+        released = true;
+        this.groupsInFlight -= 1;
+        this.pumpGroups();
+      };
+      void this.runWaiting(group, release).finally(release);
+    }
+  }
+
+  /** Runs a group of waiting calls; a delivery asked for twice is processed once (the second call gets no work, as a call that finds it locked). */
+  private async runWaiting(group: readonly Waiting[], release: () => void): Promise<void> {
+    const first = new Map<string, Waiting>();
+    for (const waiter of group) {
+      // Processed here already, in another call's group (see `runGroup`): nothing left to do, no round trip to see so.
+      if (first.has(waiter.id) || this.processedHere.has(waiter.id)) waiter.resolve([]);
+      else first.set(waiter.id, waiter);
+    }
+    if (first.size === 0) return;
+    const locked: string[] = [];
+    let outcome: GroupOutcome | null = null;
+    try {
+      outcome = await this.runGroup([...first.keys()], locked);
+    } catch (error) {
+      this.logger.debug({ event: 'webhook.group_failed', deliveries: locked.length, errorCode: codeOfError(error) }, 'Applying each alone');
+    }
+    if (outcome !== null) {
+      let others: WorkItem[] = outcome.others;
+      for (const [id, waiter] of first) {
+        // The work of deliveries nobody here asked for goes back with the first answer, to be dispatched with it.
+        waiter.resolve(uniqueWork([...(outcome.work.get(id) ?? []), ...others]));
+        others = [];
+      }
+      return;
+    }
+    // The next group need not wait for these one-by-one transactions (each as concurrent as before groups existed):
+    // a failing group held up every webhook of the process while it went through its deliveries one at a time.
+    release();
+    // Each delivery the group held, in the order they arrived in, and each asked for: calls that found them held by
+    // the group ended without them, so the group's failure must not leave them to the sweeper.
+    const results = new Map<string, WorkItem[]>();
+    const failures = new Map<string, unknown>();
+    for (const id of [...new Set([...locked, ...first.keys()])].sort(byDeliveryId)) {
+      try {
+        results.set(id, await this.processOne(id));
+      } catch (error) {
+        // One nobody here asked for stays pending with its attempt counted; its own work item or the sweeper tries again.
+        failures.set(id, error);
+      }
+    }
+    let others = [...results].flatMap(([id, work]) => (first.has(id) ? [] : work));
+    for (const [id, waiter] of first) {
+      if (failures.has(id)) {
+        waiter.reject(failures.get(id));
+        continue;
+      }
+      waiter.resolve(uniqueWork([...(results.get(id) ?? []), ...others]));
+      others = [];
+    }
+  }
+
+  /** Notes deliveries this process committed as processed, keeping the last `PROCESSED_MEMORY`. */
+  private rememberProcessed(ids: readonly string[]): void {
+    for (const id of ids) this.processedHere.add(id);
+    // A Set iterates in insertion order: the oldest go first.
+    for (const id of this.processedHere) {
+      if (this.processedHere.size <= PROCESSED_MEMORY) break;
+      this.processedHere.delete(id);
+    }
+  }
+
+  /**
+   * Deliveries in one transaction: the ones asked for and, up to `MAX_GROUP`,
+   * other pending deliveries nobody holds (their work items are queued behind
+   * other work, and would each open a transaction of their own), all in the
+   * order they arrived in; each applied `together` (no savepoints). Only
+   * deliveries not tried yet join uninvited: one that failed before waits for
+   * its own item, so a bad delivery cannot make group after group fail. Any
+   * failure rolls the group back (the caller then processes the asked-for
+   * ones alone). A delivery another worker holds or processed is skipped, as
+   * `run` skips it. The processed ids are remembered, so their own work items
+   * here end at once.
+   */
+  private async runGroup(ids: readonly string[], locked: string[]): Promise<GroupOutcome> {
+    const outcome = await this.dataSource.transaction(async (manager) => {
+      const deliveries = await preparedSqlRows(
+        manager,
+        deliveryRow,
+        `WITH extra AS (
+           SELECT id FROM webhook_deliveries WHERE processed_at IS NULL AND attempts = 0 AND id <> ALL($1::bigint[])
+            ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)
+         SELECT id::text AS id, body, attempts, signed_for FROM webhook_deliveries
+          WHERE processed_at IS NULL AND (id = ANY($1::bigint[]) OR id IN (SELECT id FROM extra))
+          -- The numeric id (the output column "id" is text, and would order 10 before 9): the order they arrived in.
+          ORDER BY webhook_deliveries.id FOR UPDATE SKIP LOCKED`,
+        [ids, Math.max(0, MAX_GROUP - ids.length)],
+      );
+      locked.push(...deliveries.map((d) => d.id));
+      const work = new Map<string, WorkItem[]>();
+      const stored: string[] = [];
+      const processed: { id: string; notes: string[] }[] = [];
+      for (const delivery of deliveries) {
+        const output = await this.applyDelivery(manager, delivery, 'together', true);
+        // Rejected (marked so by `envelope`): nothing to file or mark.
+        if (output === null) continue;
+        stored.push(...output.stored);
+        processed.push({ id: delivery.id, notes: output.notes });
+        work.set(delivery.id, workOf(output.contacts));
+      }
+      await this.ledger.messagesStored(manager, stored);
+      if (processed.length > 0)
+        await preparedExecute(
+          manager,
+          `UPDATE webhook_deliveries d SET processed_at = $3, attempts = d.attempts + 1, notes = v.notes, status = 'processed'
+             FROM unnest($1::bigint[], $2::jsonb[]) AS v(id, notes) WHERE d.id = v.id`,
+          [processed.map((p) => p.id), processed.map((p) => JSON.stringify(p.notes)), this.clock.now()],
+        );
+      return { work, done: deliveries.map((d) => d.id) };
+    });
+    this.rememberProcessed(outcome.done);
+    const asked = new Set(ids);
+    const others = new Map<string, WorkItem>();
+    for (const [id, items] of outcome.work) if (!asked.has(id)) for (const item of items) others.set(item.id, item);
+    return { work: outcome.work, others: [...others.values()] };
+  }
+
+  /** Processes delivery `id` in a transaction of its own; returns the work it creates. */
+  private async processOne(id: string): Promise<WorkItem[]> {
     try {
       try {
         return await this.run(id, 'together');
@@ -218,43 +421,10 @@ export class WebhookProcessorService {
         [id],
       );
       if (!delivery) return [];
-      const envelope = await this.envelope(manager, delivery);
-      if (!envelope) return [];
-      const notes: string[] = [];
-      const contacts = new Set<string>();
-      const stored: string[] = [];
-      const signer = delivery.signed_for === null ? null : await this.signer(manager, delivery.signed_for);
-      const items = parseWebhookItems(envelope);
-      const alone = items.length === 1;
-      for (const [index, item] of items.entries()) {
-        if (signer && !signedBy(item, signer)) {
-          // A number's own app can only speak for its own account and numbers, never for another business's.
-          notes.push(`${item.kind}: account ${item.wabaId} is not the one whose app secret signed this delivery; ignored`);
-          continue;
-        }
-        const apart = mode === 'apart' && !alone;
-        if (apart) await manager.query('SAVEPOINT webhook_item');
-        // An item's own notes count only if it is applied: a rolled-back item leaves just its failure.
-        const output: ItemOutput = { notes: [], stored: [] };
-        try {
-          const touched = await this.apply(manager, item, output);
-          // A lone item's messages are the delivery's: filed here, a failure of theirs is the item's.
-          if (apart || alone) await this.ledger.messagesStored(manager, output.stored);
-          else stored.push(...output.stored);
-          if (apart) await manager.query('RELEASE SAVEPOINT webhook_item');
-          notes.push(...output.notes);
-          for (const contactId of touched) contacts.add(contactId);
-        } catch (error) {
-          if (isTransientDatabaseError(error)) throw error;
-          const failure = this.itemFailed(id, itemLabel(item, index), error);
-          if (alone) throw new LoneItemFailure([...notes, failure]);
-          if (!apart) throw new TogetherFailed();
-          await manager.query('ROLLBACK TO SAVEPOINT webhook_item');
-          notes.push(failure);
-        }
-      }
+      const output = await this.applyDelivery(manager, delivery, mode, false);
+      if (!output) return [];
       try {
-        await this.ledger.messagesStored(manager, stored);
+        await this.ledger.messagesStored(manager, output.stored);
       } catch (error) {
         if (isTransientDatabaseError(error)) throw error;
         // Which message could not be filed is found by filing them one item at a time.
@@ -263,10 +433,63 @@ export class WebhookProcessorService {
       await preparedExecute(
         manager,
         `UPDATE webhook_deliveries SET processed_at = $2, attempts = attempts + 1, notes = $3, status = 'processed' WHERE id = $1`,
-        [id, this.clock.now(), JSON.stringify(notes)],
+        [id, this.clock.now(), JSON.stringify(output.notes)],
       );
-      return [...contacts].map((contactId): WorkItem => ({ kind: 'contact', id: contactId }));
+      return workOf(output.contacts);
     });
+  }
+
+  /**
+   * Applies a locked delivery's items; null when its body is no webhook (it
+   * is marked rejected). The messages it stores are left for the caller to
+   * file, except in `apart` mode and for a lone item, whose messages are filed
+   * with the item (a failure of theirs is the item's). `grouped`: part of a
+   * group, where any failure is thrown as it is (the group is then processed
+   * delivery by delivery) and every message is left to the group's filing.
+   */
+  private async applyDelivery(
+    manager: EntityManager,
+    delivery: z.infer<typeof deliveryRow>,
+    mode: ApplyMode,
+    grouped: boolean,
+  ): Promise<DeliveryOutput | null> {
+    const id = delivery.id;
+    const envelope = await this.envelope(manager, delivery);
+    if (!envelope) return null;
+    const notes: string[] = [];
+    const contacts = new Set<string>();
+    const stored: string[] = [];
+    const signer = delivery.signed_for === null ? null : await this.signer(manager, delivery.signed_for);
+    const items = parseWebhookItems(envelope);
+    const alone = items.length === 1;
+    for (const [index, item] of items.entries()) {
+      if (signer && !signedBy(item, signer)) {
+        // A number's own app can only speak for its own account and numbers, never for another business's.
+        notes.push(`${item.kind}: account ${item.wabaId} is not the one whose app secret signed this delivery; ignored`);
+        continue;
+      }
+      const apart = mode === 'apart' && !alone && !grouped;
+      if (apart) await manager.query('SAVEPOINT webhook_item');
+      // An item's own notes count only if it is applied: a rolled-back item leaves just its failure.
+      const output: ItemOutput = { notes: [], stored: [] };
+      try {
+        const touched = await this.apply(manager, item, output);
+        // A lone item's messages are the delivery's: filed here, a failure of theirs is the item's.
+        if (!grouped && (apart || alone)) await this.ledger.messagesStored(manager, output.stored);
+        else stored.push(...output.stored);
+        if (apart) await manager.query('RELEASE SAVEPOINT webhook_item');
+        notes.push(...output.notes);
+        for (const contactId of touched) contacts.add(contactId);
+      } catch (error) {
+        if (grouped || isTransientDatabaseError(error)) throw error;
+        const failure = this.itemFailed(id, itemLabel(item, index), error);
+        if (alone) throw new LoneItemFailure([...notes, failure]);
+        if (!apart) throw new TogetherFailed();
+        await manager.query('ROLLBACK TO SAVEPOINT webhook_item');
+        notes.push(failure);
+      }
+    }
+    return { notes, contacts, stored };
   }
 
   /** Logs an item that could not be applied; returns its note for the delivery. */
@@ -489,16 +712,30 @@ export class WebhookProcessorService {
     touched.push(...contact.touched);
     notes.push(...contact.notes);
 
-    // Whether an edit or a deletion arrived before the message rides on its insert: one round trip for both.
+    const payload = {
+      wamid: message.wamid,
+      phoneNumberId: item.phoneNumberId,
+      messageType: message.type,
+      replyId: message.reply?.id ?? null,
+      replyKind: message.reply?.kind ?? null,
+      location: message.location,
+    };
+    // One round trip for the message, whether an edit or a deletion arrived before it, and (when none did) its
+    // `message.received` event, with the columns `EventWriterService.record` writes.
     const inserted = await preparedSqlRow(
       manager,
       insertedMessageRow,
       `WITH stored AS (
          INSERT INTO messages (workspace_id, contact_id, whatsapp_number_id, direction, wamid, type, text, payload, occurred_at, reply_to_wamid, reacts_to_wamid)
          VALUES ($1, $2, $3, 'inbound', $4, $5, $6, $7, $8, $9, $10)
-         ON CONFLICT (wamid) DO NOTHING RETURNING id)
-       SELECT id, EXISTS (SELECT 1 FROM message_changes WHERE workspace_id = $1 AND original_wamid = $4 AND message_id IS NULL) AS changed_first
-         FROM stored`,
+         ON CONFLICT (wamid) DO NOTHING RETURNING id),
+       changed AS (
+         SELECT EXISTS (SELECT 1 FROM message_changes WHERE workspace_id = $1 AND original_wamid = $4 AND message_id IS NULL) AS changed_first),
+       recorded AS (
+         INSERT INTO events (workspace_id, contact_id, type, source, source_id, occurred_at, received_at, payload)
+         SELECT $1, $2, 'message.received', 'whatsapp', $4, $8, $11, $12 FROM stored, changed WHERE NOT changed.changed_first
+         ON CONFLICT (workspace_id, source, source_id) DO NOTHING RETURNING 1)
+       SELECT stored.id, changed.changed_first, EXISTS (SELECT 1 FROM recorded) AS recorded FROM stored, changed`,
       [
         workspaceId,
         contact.contactId,
@@ -510,6 +747,8 @@ export class WebhookProcessorService {
         message.timestamp,
         message.context?.messageId ?? null,
         message.reaction?.messageId ?? null,
+        this.clock.now(),
+        JSON.stringify({ ...payload, text: message.text }),
       ],
     );
     if (!inserted) return touched;
@@ -527,27 +766,23 @@ export class WebhookProcessorService {
     if (content.revoked) return touched;
 
     if (await this.applyKeyword(manager, workspaceId, contact.contactId, content.text, message.timestamp)) touched.push(contact.contactId);
-    const event = await this.events.record(
-      {
-        workspaceId,
-        contactId: contact.contactId,
-        type: 'message.received',
-        source: 'whatsapp',
-        sourceId: message.wamid,
-        occurredAt: message.timestamp,
-        payload: {
-          wamid: message.wamid,
-          phoneNumberId: item.phoneNumberId,
-          messageType: message.type,
-          text: content.text,
-          replyId: message.reply?.id ?? null,
-          replyKind: message.reply?.kind ?? null,
-          location: message.location,
-        },
-      },
-      manager,
-    );
-    return event ? [...touched, contact.contactId] : touched;
+    // Changed before it arrived: its event carries the words as they are now.
+    const recorded =
+      inserted.recorded ||
+      (inserted.changed_first &&
+        (await this.events.record(
+          {
+            workspaceId,
+            contactId: contact.contactId,
+            type: 'message.received',
+            source: 'whatsapp',
+            sourceId: message.wamid,
+            occurredAt: message.timestamp,
+            payload: { ...payload, text: content.text },
+          },
+          manager,
+        )) !== null);
+    return recorded ? [...touched, contact.contactId] : touched;
   }
 
   /** Stores a customer's edit or revoke against the message it changes (see `MessageChangesService`). */
