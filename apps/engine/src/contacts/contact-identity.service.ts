@@ -114,6 +114,32 @@ function e164Of(waId: string | null): string | null {
   return waId !== null && /^\d{6,15}$/.test(waId) ? `+${waId}` : null;
 }
 
+/** `USE_CONTACT_SQL`'s values: what a message says of its sender's contact. */
+function useContactParams(contactId: string, sender: WhatsAppSender, now: Date): unknown[] {
+  return [
+    contactId,
+    sender.profileName,
+    firstName(sender.profileName),
+    sender.whatsappNumberId,
+    sender.opensWindow ? sender.at : null,
+    now,
+  ];
+}
+
+/** A new contact's first eight columns (workspace, wa_id, bsuid, phone, names, number, last inbound), as both inserts take them. */
+function newContactParams(workspaceId: string, sender: WhatsAppSender): unknown[] {
+  return [
+    workspaceId,
+    sender.waId,
+    sender.userId,
+    e164Of(sender.waId),
+    sender.profileName,
+    firstName(sender.profileName),
+    sender.whatsappNumberId,
+    sender.opensWindow ? sender.at : null,
+  ];
+}
+
 function known(row: z.infer<typeof knownRow> | undefined): KnownContact | null {
   return row ? { id: row.id, waId: row.wa_id, bsuid: row.bsuid } : null;
 }
@@ -146,26 +172,12 @@ export class ContactIdentityService {
       if (decision.changes.length > 0) break;
       const notes = decision.why ? [decision.why] : [];
       if (decision.action === 'use') {
-        await preparedExecute(manager, USE_CONTACT_SQL, [
-          decision.contactId,
-          sender.profileName,
-          firstName(sender.profileName),
-          sender.whatsappNumberId,
-          sender.opensWindow ? sender.at : null,
-          this.clock.now(),
-        ]);
+        await preparedExecute(manager, USE_CONTACT_SQL, useContactParams(decision.contactId, sender, this.clock.now()));
         return { contactId: decision.contactId, touched: [], notes };
       }
       const now = this.clock.now();
       const created = await preparedSqlRow(manager, idRow, CREATE_CONTACT_SQL, [
-        sender.workspaceId,
-        sender.waId,
-        sender.userId,
-        e164Of(sender.waId),
-        sender.profileName,
-        firstName(sender.profileName),
-        sender.whatsappNumberId,
-        sender.opensWindow ? sender.at : null,
+        ...newContactParams(sender.workspaceId, sender),
         sender.at,
         now,
       ]);
@@ -317,23 +329,7 @@ export class ContactIdentityService {
     const notes = decision.why ? [decision.why] : [];
     if (decision.action === 'use') {
       const touched = await this.apply(manager, workspaceId, decision.changes, false, context);
-      await manager.query(
-        `UPDATE contacts SET
-           display_name = COALESCE($2, display_name),
-           first_name = COALESCE(first_name, $3),
-           whatsapp_number_id = $4,
-           last_inbound_at = CASE WHEN $5::timestamptz IS NULL THEN last_inbound_at ELSE GREATEST(last_inbound_at, $5::timestamptz) END,
-           updated_at = $6
-         WHERE id = $1`,
-        [
-          decision.contactId,
-          sender.profileName,
-          firstName(sender.profileName),
-          sender.whatsappNumberId,
-          sender.opensWindow ? sender.at : null,
-          this.clock.now(),
-        ],
-      );
+      await manager.query(USE_CONTACT_SQL, useContactParams(decision.contactId, sender, this.clock.now()));
       return { contactId: decision.contactId, touched, notes };
     }
     // Identifiers given up to the new contact must be free before it takes them (they are unique per workspace).
@@ -349,16 +345,7 @@ export class ContactIdentityService {
       idRow,
       `INSERT INTO contacts (workspace_id, wa_id, bsuid, phone_e164, display_name, first_name, whatsapp_number_id, last_inbound_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-      [
-        workspaceId,
-        sender.waId,
-        sender.userId,
-        e164Of(sender.waId),
-        sender.profileName,
-        firstName(sender.profileName),
-        sender.whatsappNumberId,
-        sender.opensWindow ? sender.at : null,
-      ],
+      newContactParams(workspaceId, sender),
     );
     if (!created) throw new Error('contact insert returned no row');
     await this.events.record(

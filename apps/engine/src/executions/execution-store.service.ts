@@ -104,29 +104,9 @@ export class ExecutionStore {
     const row = await preparedSqlRow(
       db,
       idRow,
-      `INSERT INTO execution_steps (workspace_id, execution_id, sequence, node_id, node_type, node_type_version, status, visit, attempt,
-                                    input, output, output_name, decision, error_code, error_message, started_at, finished_at, duration_ms)
+      `INSERT INTO execution_steps (${STEP_COLUMNS})
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id::text AS id`,
-      [
-        step.workspaceId,
-        step.executionId,
-        step.sequence,
-        step.nodeId,
-        step.nodeType,
-        step.nodeTypeVersion,
-        step.status,
-        step.visit,
-        step.attempt,
-        JSON.stringify(step.input),
-        step.output === null ? null : JSON.stringify(step.output),
-        step.outputName,
-        step.decision === null ? null : JSON.stringify(step.decision),
-        step.errorCode,
-        step.errorMessage,
-        step.startedAt,
-        step.finishedAt,
-        step.durationMs,
-      ],
+      stepParams(step),
     );
     if (!row) throw new Error(`The step ${step.nodeId} of execution ${step.executionId} was not stored`);
     step.id = row.id;
