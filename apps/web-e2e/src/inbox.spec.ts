@@ -248,4 +248,42 @@ describeInBrowser('inbox: a live conversation, takeover, resume, and the closed 
     },
     STEP_TIMEOUT_MS,
   );
+
+  it(
+    'shows a message that arrived while the page was opening, once its live stream connects',
+    async () => {
+      // The stream is held back until the message is stored: the page's list was read before it, and its stream
+      // starts after it, so no event brings it; the page reads its views again when the stream connects.
+      let release: () => void = () => undefined;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      await page.route('**/api/stream*', async (route) => {
+        await held;
+        await route.continue();
+      });
+      try {
+        await page.goto(`${web}/inbox`);
+        const list = page.getByRole('list', { name: 'Conversation list' });
+        await list.getByRole('link', { name: /Giulia/ }).waitFor();
+        const sent = await fetch(`${simulator()}/sim/customer-messages`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ from: '393331112233', name: 'Luca', text: 'Is the shop open on Sunday?' }),
+        });
+        expect(sent.status).toBe(200);
+        const stored = async () => {
+          const found = await fetch(`${stack?.urls.engine ?? ''}/api/conversations?status=all&q=Luca`, { headers: { authorization } });
+          return arr(obj(await json(found))['data']).length > 0 ? true : undefined;
+        };
+        await until(stored, 'Luca’s message to be stored');
+        expect(await list.getByRole('link', { name: /Luca/ }).count()).toBe(0);
+        release();
+        await list.getByRole('link', { name: /Luca/ }).waitFor();
+        await page.getByText('Live', { exact: true }).waitFor();
+      } finally {
+        release();
+        await page.unroute('**/api/stream*');
+      }
+    },
+    STEP_TIMEOUT_MS,
+  );
 });

@@ -218,6 +218,7 @@ export function Inbox({ user }: { user: SessionUser }) {
           return;
         case 'pause.changed':
         case 'reset':
+        case 'connected':
         case 'reconnected':
           scheduleReload();
           if (selected) {

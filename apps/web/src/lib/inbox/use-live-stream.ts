@@ -23,8 +23,8 @@ const TYPES = [
 /**
  * Follows `GET /api/stream`. EventSource reconnects by itself and sends
  * Last-Event-ID, so the engine replays what was missed; a `reset` (too much
- * missed) and every reconnect also reach `onEvent`, so the page can reload
- * what it shows.
+ * missed), the first connection (`connected`) and every reconnect
+ * (`reconnected`) also reach `onEvent`, so the page can reload what it shows.
  */
 export function useLiveStream(onEvent: (event: LiveEvent) => void): 'connecting' | 'live' | 'reconnecting' {
   const handler = useRef(onEvent);
@@ -50,8 +50,10 @@ export function useLiveStream(onEvent: (event: LiveEvent) => void): 'connecting'
     });
     const ready = () => {
       setState('live');
-      // After a reconnect the replayed events came first; a reload of the views settles anything else (tab counts).
-      if (wasLive) handler.current({ type: 'reconnected', data: null });
+      // The views were loaded before the stream started (and, after a reconnect, the replayed events came first):
+      // what changed in between reaches no event, so one reload of the views settles it (a message that arrived
+      // while the page was opening, tab counts).
+      handler.current({ type: wasLive ? 'reconnected' : 'connected', data: null });
       wasLive = true;
     };
     source.addEventListener('ready', ready);
