@@ -874,12 +874,14 @@ export class ReportRollupService {
    * redone after a crash writes the same).
    */
   private async updateDiscountFacts(manager: EntityManager): Promise<void> {
-    // The customers whose requests or orders change: their chains (report_discount_days) are recomputed below.
-    const customers = new Map<string, Set<string>>();
-    const touch = (workspaceId: string, contactIds: readonly string[]): void => {
-      const set = customers.get(workspaceId) ?? new Set<string>();
-      for (const id of contactIds) set.add(id);
-      customers.set(workspaceId, set);
+    // The customers whose requests or orders change, each with the time of their first changed request (null: none
+    // changed): their chains (report_discount_days) are recomputed from there below.
+    const customers = new Map<string, Map<string, Date | null>>();
+    const touch = (workspaceId: string, contactId: string, at: Date | null): void => {
+      const since = customers.get(workspaceId) ?? new Map<string, Date | null>();
+      const before = since.get(contactId) ?? null;
+      since.set(contactId, before === null || (at !== null && at < before) ? at : before);
+      customers.set(workspaceId, since);
     };
     const changed = await sqlRows(
       manager,
@@ -890,11 +892,11 @@ export class ReportRollupService {
       const ids = changed.map((c) => c.id);
       const removed = await sqlRows(
         manager,
-        z.object({ workspace_id: z.string(), contact_id: z.string() }),
-        'DELETE FROM report_discount_facts WHERE message_id = ANY($1::uuid[]) RETURNING workspace_id, contact_id',
+        z.object({ workspace_id: z.string(), contact_id: z.string(), at: z.date() }),
+        'DELETE FROM report_discount_facts WHERE message_id = ANY($1::uuid[]) RETURNING workspace_id, contact_id, at',
         [ids],
       );
-      for (const r of removed) touch(r.workspace_id, [r.contact_id]);
+      for (const r of removed) touch(r.workspace_id, r.contact_id, r.at);
       const texts = await sqlRows(
         manager,
         customerText.extend({ workspace_id: z.string() }),
@@ -906,7 +908,8 @@ export class ReportRollupService {
       for (const t of texts) byWorkspace.set(t.workspace_id, [...(byWorkspace.get(t.workspace_id) ?? []), t]);
       for (const [workspaceId, rows] of byWorkspace) {
         const { settings } = await this.settings.get(workspaceId);
-        touch(workspaceId, await this.insertDiscountFacts(manager, workspaceId, rows, settings.reports.conversionDays));
+        for (const request of await this.insertDiscountFacts(manager, workspaceId, rows, settings.reports.conversionDays))
+          touch(workspaceId, request.contact_id, request.at);
       }
     }
     const ordered = await sqlRows(
@@ -917,30 +920,40 @@ export class ReportRollupService {
     for (const workspaceId of new Set(ordered.map((o) => o.workspace_id))) {
       const { settings } = await this.settings.get(workspaceId);
       const contactIds = ordered.filter((o) => o.workspace_id === workspaceId).map((o) => o.contact_id);
-      await manager.query(
+      // Still touched when no conversion moved: their tags may have changed, which recomputes their requests.
+      for (const contactId of contactIds) touch(workspaceId, contactId, null);
+      const converted = await sqlRows(
+        manager,
+        z.object({ contact_id: z.string(), at: z.date() }),
         `UPDATE report_discount_facts f SET converted_at = c.at
            FROM (SELECT f.message_id, (${DISCOUNT_CONVERTED_AT('f', '$3')}) AS at FROM report_discount_facts f
                   WHERE f.workspace_id = $1 AND f.contact_id = ANY($2::uuid[])) c
-          WHERE f.message_id = c.message_id AND f.converted_at IS DISTINCT FROM c.at`,
+          WHERE f.message_id = c.message_id AND f.converted_at IS DISTINCT FROM c.at
+          RETURNING f.contact_id, f.at`,
         [workspaceId, contactIds, settings.reports.conversionDays],
       );
-      touch(workspaceId, contactIds);
+      for (const r of converted) touch(workspaceId, r.contact_id, r.at);
     }
-    for (const [workspaceId, set] of customers) {
-      if (set.size > 0) await manager.query('SELECT parley_report_discount_chains($1, $2::uuid[])', [workspaceId, [...set]]);
+    for (const [workspaceId, since] of customers) {
+      if (since.size > 0)
+        await manager.query('SELECT parley_report_discount_chains_from($1, $2::uuid[], $3::timestamptz[])', [
+          workspaceId,
+          [...since.keys()],
+          [...since.values()],
+        ]);
     }
   }
 
   /**
    * Adds the customer texts that have the discount intent as discount requests, with their conversion (none stored for
-   * them yet); returns their customers. Their chains are left to the caller (a round's customers, a rebuild's finish).
+   * them yet); returns the requests. Their chains are left to the caller (a round's customers, a rebuild's finish).
    */
   private async insertDiscountFacts(
     manager: EntityManager,
     workspaceId: string,
     texts: readonly z.infer<typeof customerText>[],
     conversionDays: number,
-  ): Promise<string[]> {
+  ): Promise<z.infer<typeof customerText>[]> {
     const { intents } = await this.settings.get(workspaceId);
     const requests = texts.filter((t) => intents.matchAll(t.text).includes(DISCOUNT_INTENT));
     for (let start = 0; start < requests.length; start += 5000) {
@@ -959,7 +972,7 @@ export class ReportRollupService {
         ],
       );
     }
-    return [...new Set(requests.map((t) => t.contact_id))];
+    return requests;
   }
 
   /**

@@ -401,6 +401,94 @@ describe('reports on the hand-computed fixture', () => {
     await rollups.rebuild(ws);
   });
 
+  it('a round recomputes a customer’s discount chain from their first changed request, per number, and whole when their tags changed', async () => {
+    const ws = h.workspace.id;
+    const [first] = await h.sql('SELECT id FROM whatsapp_numbers WHERE workspace_id = $1 ORDER BY created_at LIMIT 1', [ws]);
+    const [second] = await h.sql(
+      `INSERT INTO whatsapp_numbers (workspace_id, phone_number_id, access_token_enc) VALUES ($1, gen_random_uuid()::text, 'sealed') RETURNING id`,
+      [ws],
+    );
+    const numbers = [String(first?.['id']), String(second?.['id'])];
+    const [row] = await h.sql(
+      `INSERT INTO contacts (workspace_id, wa_id, phone_e164, display_name, whatsapp_number_id) VALUES ($1, '393330000201', '+393330000201', 'Lia', $2) RETURNING id`,
+      [ws, numbers[0]],
+    );
+    const lia = String(row?.['id']);
+    let n = 0;
+    const ask = async (at: string, number: string): Promise<void> => {
+      n += 1;
+      await h.dataSource.query(
+        `INSERT INTO messages (workspace_id, contact_id, whatsapp_number_id, direction, wamid, type, text, payload, occurred_at)
+         VALUES ($1, $2, $3, 'inbound', $4, 'text', 'uno sconto?', '{}', $5)`,
+        [ws, lia, number, `wamid.chain.${n}`, at],
+      );
+    };
+    const order = async (at: string): Promise<void> => {
+      n += 1;
+      await h.dataSource.query(
+        `INSERT INTO orders (workspace_id, contact_id, external_id, status, total, currency, placed_at) VALUES ($1, $2, $3, 'paid', 10, 'EUR', $4)`,
+        [ws, lia, `chain-${n}`, at],
+      );
+    };
+    const facts = () =>
+      h.sql(
+        `SELECT message_id, at, number_id, converted_at, prev_at, prev_number_at, prev_converted_at, prev_number_converted_at, tags
+           FROM report_discount_facts WHERE contact_id = $1 ORDER BY at, message_id`,
+        [lia],
+      );
+    /** The facts as the rounds left them, and what the whole-chain recomputation (the rebuild's) makes of them: equal. */
+    const expectWholeChain = async (requests: number): Promise<Record<string, unknown>[]> => {
+      await rollups.drain();
+      const kept = await facts();
+      expect(kept).toHaveLength(requests);
+      await h.dataSource.query('SELECT parley_report_discount_chains($1, $2::uuid[])', [ws, [lia]]);
+      expect(await facts()).toEqual(kept);
+      expect(await h.sql(DISCOUNT_DAYS_STORED, [ws])).toEqual(await h.sql(DISCOUNT_DAYS_FROM_FACTS, [ws]));
+      return kept;
+    };
+    // Requests on two numbers, interleaved, one round at a time; then one before all of them, and one between.
+    for (const [day, number] of [
+      [1, 0],
+      [2, 1],
+      [3, 0],
+      [4, 1],
+    ] as const) {
+      await ask(`2026-05-0${day}T10:00:00Z`, numbers[number] ?? '');
+      await expectWholeChain(day);
+    }
+    await ask('2026-04-30T10:00:00Z', numbers[1] ?? '');
+    await expectWholeChain(5);
+    await ask('2026-05-02T12:00:00Z', numbers[0] ?? '');
+    let kept = await expectWholeChain(6);
+    // The request of 05-03 (first number) came after the first number's of 05-02 at 12:00, not its 05-01.
+    expect(kept.map((f) => [f['number_id'] === numbers[0], f['prev_number_at']])).toContainEqual([true, new Date('2026-05-02T12:00:00Z')]);
+    // Orders convert requests of the week before: the chains of converted requests, per number too.
+    await order('2026-05-03T15:00:00Z');
+    kept = await expectWholeChain(6);
+    expect(kept.filter((f) => f['converted_at'] !== null).length).toBeGreaterThan(1);
+    expect(kept.filter((f) => f['prev_converted_at'] !== null).length).toBeGreaterThan(0);
+    await ask('2026-05-06T10:00:00Z', numbers[1] ?? '');
+    await order('2026-05-06T11:00:00Z');
+    await expectWholeChain(7);
+    // A tag given later reaches every request of hers with her next request, not only the new one.
+    await h.dataSource.query(`INSERT INTO contact_tags (workspace_id, contact_id, tag) VALUES ($1, $2, 'chain')`, [ws, lia]);
+    await ask('2026-05-07T10:00:00Z', numbers[0] ?? '');
+    kept = await expectWholeChain(8);
+    expect(kept.map((f) => f['tags'])).toEqual(Array.from({ length: 8 }, () => ['chain']));
+    // And with an order that converts nothing new.
+    await h.dataSource.query(`DELETE FROM contact_tags WHERE contact_id = $1`, [lia]);
+    await order('2026-06-30T10:00:00Z');
+    kept = await expectWholeChain(8);
+    expect(kept.map((f) => f['tags'])).toEqual(Array.from({ length: 8 }, () => []));
+    // A request taken away (revoked) and one moved before the others.
+    await h.dataSource.query(`UPDATE messages SET revoked_at = occurred_at WHERE wamid = 'wamid.chain.3'`);
+    await expectWholeChain(7);
+    await h.dataSource.query(`UPDATE messages SET occurred_at = '2026-04-29T10:00:00Z' WHERE wamid = 'wamid.chain.8'`);
+    await expectWholeChain(7);
+    // The per-tag counts of her messages keep the tag she had then; the later tests compare rounds with a rebuild.
+    await rollups.rebuild(ws);
+  });
+
   it('refuses a range that ends before it starts, naming the field', async () => {
     const response = await h.workspace.admin.get(`/api/reports/service?from=${REPORT_FIXTURE.to}&to=${REPORT_FIXTURE.from}`);
     expect(response.status).toBe(400);

@@ -57,6 +57,7 @@ import { ReportWordAlerts1765291000002 } from './1765291000002-report-word-alert
 import { DuplicateScanCappedBlocks1765292000000 } from './1765292000000-duplicate-scan-capped-blocks';
 import { ReportDiscountDays1765294000000 } from './1765294000000-report-discount-days';
 import { ReportTrafficDeliveries1765294000001 } from './1765294000001-report-traffic-deliveries';
+import { ReportDiscountChainsFrom1765295000000 } from './1765295000000-report-discount-chains-from';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -119,4 +120,5 @@ export const MIGRATIONS = [
   DuplicateScanCappedBlocks1765292000000,
   ReportDiscountDays1765294000000,
   ReportTrafficDeliveries1765294000001,
+  ReportDiscountChainsFrom1765295000000,
 ];
