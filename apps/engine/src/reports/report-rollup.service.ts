@@ -1017,15 +1017,25 @@ export class ReportRollupService {
     // conversation's rows are now read through its index (conversation_id, occurred_at) from the resume time: the
     // LATERAL subquery with OFFSET 0 is not flattened into a join, and the bound is an index condition (written as
     // "since IS NULL OR occurred_at >= since" it was only a filter, reading each conversation's whole history).
+    // A customer message right after another one (in the fold's order: by time, a customer's before anything else at the
+    // same instant), with no activity line in between, changes nothing in serviceEvents (the cycle is open and the
+    // customer already waits), so it is not sent here: a conversation where the customer keeps writing and nobody
+    // resolves it no longer ships its whole open cycle to the round each time (docs/BENCHMARKS.md, ingest at 10 M).
     const messages = await sqlRows(
       manager,
       z.object({ conversation_id: z.string(), direction: z.string(), sent_by_user_id: z.string().nullable(), occurred_at: z.date() }),
       `SELECT m.conversation_id, m.direction, m.sent_by_user_id, m.occurred_at
          FROM unnest($1::uuid[], $2::timestamptz[]) x(id, since)
          CROSS JOIN LATERAL (
-           SELECT m.conversation_id, m.direction, m.sent_by_user_id, m.occurred_at FROM messages m
-            WHERE m.conversation_id = x.id AND m.occurred_at >= coalesce(x.since, '-infinity') OFFSET 0
-         ) m`,
+           SELECT m.conversation_id, m.direction, m.sent_by_user_id, m.occurred_at,
+                  lag(m.direction) OVER w AS prev_direction, lag(m.occurred_at) OVER w AS prev_at
+             FROM messages m
+            WHERE m.conversation_id = x.id AND m.occurred_at >= coalesce(x.since, '-infinity')
+           WINDOW w AS (ORDER BY m.occurred_at, m.direction <> 'inbound')
+         ) m
+        WHERE m.direction <> 'inbound' OR m.prev_direction IS DISTINCT FROM 'inbound'
+           OR EXISTS (SELECT 1 FROM conversation_notes n
+                       WHERE n.conversation_id = x.id AND n.kind = 'activity' AND n.occurred_at >= m.prev_at AND n.occurred_at < m.occurred_at)`,
       [ids, from],
     );
     const notes = await sqlRows(

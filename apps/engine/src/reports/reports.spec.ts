@@ -1,7 +1,9 @@
 import { startEngineHarness, type EngineHarness } from '../test-support/engine-harness';
 import { arr, obj } from '../test-support/json';
 import { REPORT_FIXTURE, insertReportFixture } from './report-fixture';
-import { ReportRollupService } from './report-rollup.service';
+import { serviceEvents, type ServiceItem } from './metrics/service-events';
+import { activityItem, ReportRollupService } from './report-rollup.service';
+import { businessHoursOf, DEFAULT_REPORT_SETTINGS } from './report-settings';
 import { ReportRollupWorker } from './report-rollup.worker';
 
 const RANGE = `from=${REPORT_FIXTURE.from}&to=${REPORT_FIXTURE.to}`;
@@ -96,6 +98,60 @@ const DISCOUNT_FROM_REQUESTS = `SELECT coalesce(sum(n), 0)::int AS requests, cou
   FROM (SELECT contact_id, count(*) AS n, bool_or(converted_at IS NOT NULL) AS converted FROM report_discount_facts
          WHERE workspace_id = $1 AND ($2::uuid IS NULL OR number_id = $2) AND ($3::text IS NULL OR $3 = ANY (tags)) AND at >= $4 AND at < $5
          GROUP BY contact_id) x`;
+
+/**
+ * The service events as serviceEvents makes them from every message and activity line of each conversation, read
+ * here without the round's bounds or filters (a round reads from the last resolution and skips customer messages that
+ * change nothing): conversation, cycle, kind, time, agent and seconds (business seconds depend on the settings, left
+ * out), sorted, and the same columns as stored.
+ */
+async function serviceEventsFromEverything(h: EngineHarness, ws: string): Promise<{ stored: string[]; expected: string[] }> {
+  const items = new Map<string, ServiceItem[]>();
+  const add = (id: string, item: ServiceItem): void => {
+    items.set(id, [...(items.get(id) ?? []), item]);
+  };
+  const messages = await h.sql(
+    `SELECT conversation_id, direction, sent_by_user_id, occurred_at FROM messages
+      WHERE workspace_id = $1 AND conversation_id IS NOT NULL ORDER BY occurred_at, id`,
+    [ws],
+  );
+  for (const m of messages) {
+    const at = new Date(String(m['occurred_at'] instanceof Date ? m['occurred_at'].toISOString() : m['occurred_at']));
+    const id = String(m['conversation_id']);
+    if (m['direction'] === 'inbound') add(id, { kind: 'customer', at });
+    else if (m['sent_by_user_id']) add(id, { kind: 'agent', at, userId: String(m['sent_by_user_id']) });
+    else add(id, { kind: 'bot', at });
+  }
+  const notes = await h.sql(
+    `SELECT conversation_id, author_user_id, text, details, occurred_at FROM conversation_notes
+      WHERE workspace_id = $1 AND kind = 'activity' ORDER BY occurred_at, id`,
+    [ws],
+  );
+  for (const n of notes) {
+    const at = new Date(String(n['occurred_at'] instanceof Date ? n['occurred_at'].toISOString() : n['occurred_at']));
+    const author = n['author_user_id'] === null ? null : String(n['author_user_id']);
+    const item = activityItem(n['details'], String(n['text']), at, author);
+    if (item) add(String(n['conversation_id']), item);
+  }
+  const hours = businessHoursOf(DEFAULT_REPORT_SETTINGS);
+  const expected: string[] = [];
+  for (const [id, list] of items)
+    for (const e of serviceEvents(list, hours, 'UTC'))
+      expected.push(JSON.stringify([id, e.cycle, e.kind, e.at.toISOString(), e.userId, Math.round(e.seconds * 1000)]));
+  const stored = (
+    await h.sql('SELECT conversation_id, cycle, kind, at, user_id, seconds FROM report_service_events WHERE workspace_id = $1', [ws])
+  ).map((e) =>
+    JSON.stringify([
+      String(e['conversation_id']),
+      Number(e['cycle']),
+      String(e['kind']),
+      new Date(String(e['at'] instanceof Date ? e['at'].toISOString() : e['at'])).toISOString(),
+      e['user_id'] === null ? null : String(e['user_id']),
+      Math.round(Number(e['seconds']) * 1000),
+    ]),
+  );
+  return { stored: stored.sort(), expected: expected.sort() };
+}
 
 type RollupTables = Record<
   'hours' | 'words' | 'wordDays' | 'service' | 'hist' | 'days' | 'traffic' | 'tags' | 'discount' | 'discountDays',
@@ -731,6 +787,10 @@ describe('reports on the hand-computed fixture', () => {
     // Per tag too: the contacts tagged "mix" before the mix have their own histograms.
     expect(incremental.hist.filter((r) => r['tag'] === 'mix').length).toBeGreaterThan(10);
     expect(incremental.hist).toEqual(await h.sql(HIST_FROM_EVENTS, [ws]));
+    // The service events are what the whole history of each conversation gives, read without the rounds' shortcuts.
+    const service = await serviceEventsFromEverything(h, ws);
+    expect(service.expected.length).toBeGreaterThan(20);
+    expect(service.stored).toEqual(service.expected);
     expect(new Set(incremental.days.map((r) => r['metric'])).size).toBe(8);
     // Per tag too: the "mix" contacts' daily rows, kept from report_tag_hours.
     expect(new Set(incremental.days.filter((r) => r['tag'] === 'mix').map((r) => r['metric'])).size).toBe(6);
