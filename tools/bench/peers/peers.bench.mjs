@@ -652,6 +652,19 @@ function print(result) {
         [true, true, false],
       ),
     );
+    lines.push(
+      '',
+      `## ${s.label}: statements per message (saturation rounds, top 15 by execution time)`,
+      '',
+      table(
+        ['calls/msg', 'exec ms/msg', 'statement'],
+        [...s.topStatements]
+          .sort((a, b) => b.execMsPerMessage - a.execMsPerMessage)
+          .slice(0, 15)
+          .map((t) => [fmt(t.perMessage, 2), fmt(t.execMsPerMessage, 3), `\`${t.query.replace(/\|/g, '\\|')}\``]),
+        [true, true, false],
+      ),
+    );
   }
   lines.push(
     '',

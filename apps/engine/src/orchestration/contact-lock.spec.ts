@@ -67,5 +67,16 @@ describe('contact lock', () => {
         await other.query(CONTACT_UNLOCK_SQL, [id]);
       }
     });
+
+    it('says idle (no active execution) only when asked, and never to a session that did not get the lock', async () => {
+      const id = randomUUID();
+      const taken = await worker.query('SELECT kind FROM parley_contact_work($1::uuid, NULL, 25, true, true)', [id]);
+      expect(taken.rows).toEqual([{ kind: 'idle' }]);
+      const refused = await other.query('SELECT kind FROM parley_contact_work($1::uuid, NULL, 25, true, true)', [id]);
+      expect(refused.rows).toEqual([{ kind: 'busy' }]);
+      const notAsked = await worker.query('SELECT kind FROM parley_contact_work($1::uuid, NULL, 25, false, false)', [id]);
+      expect(notAsked.rows).toEqual([]);
+      await worker.query('SELECT parley_contact_release($1::uuid, NULL) AS pending', [id]);
+    });
   });
 });

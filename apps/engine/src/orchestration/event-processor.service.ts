@@ -19,7 +19,8 @@ import { type PublishedFlow, PublishedFlowsCache } from '../runtime/published-fl
 import { TestRunMessagesService } from '../test-runs/test-run-messages.service';
 import { type WorkspaceRuntimeSettings, WorkspaceSettingsService } from '../workspaces/workspace-settings.service';
 import { RUNTIME_EVENT_COLUMNS, runtimeEventRow, toRuntimeEvent } from '../events/runtime-event-row';
-import { inWorkTransaction } from '../runtime/work-transaction';
+import { inWorkTransaction, type WorkTransaction } from '../runtime/work-transaction';
+import { sqlLiteral } from '../runtime/joined-statements';
 
 const idRow = z.object({ id: z.string() });
 const publishedRow = z.object({ flow_id: z.string(), version_id: z.string() });
@@ -37,10 +38,16 @@ const WORK_BATCH = 25;
 
 /**
  * A contact's orphans, pending events and due waits in one statement, in one row shape
- * (migration 1765270000000). With `$4` true it first takes the contact's lock, and answers
- * one row of kind 'busy' when another session holds it: lock and first fetch, one round trip.
+ * (migrations 1765270000000 and 1765296000000). With `$4` true it first takes the contact's lock, and answers
+ * one row of kind 'busy' when another session holds it: lock and first fetch, one round trip. With `$5` true it
+ * adds one row of kind 'idle' when the contact has no active execution.
  */
-const WORK_SQL = 'SELECT * FROM parley_contact_work($1::uuid, $2::timestamptz, $3::integer, $4::boolean)';
+const WORK_SQL = 'SELECT * FROM parley_contact_work($1::uuid, $2::timestamptz, $3::integer, $4::boolean, $5::boolean)';
+
+/** WORK_SQL with its values written in, to ride on BEGIN's round trip (runtime/work-transaction.ts). */
+function lockAndWorkSql(contactId: string, now: Date | null): string {
+  return `SELECT * FROM parley_contact_work(${sqlLiteral(contactId, 'uuid')}, ${sqlLiteral(now, 'timestamptz')}, ${WORK_BATCH}, true, true)`;
+}
 const workRow = z.object({
   kind: z.enum(['orphan', 'event', 'wait']),
   id: z.string(),
@@ -52,15 +59,22 @@ const workRow = z.object({
   trigger_event_id: z.string().nullable(),
   contact_id: z.string(),
 });
+/** What a fetch answers: the work, and a row saying the contact has no active execution. */
+const fetchedRow = z.union([z.object({ kind: z.literal('idle') }), workRow]);
 /** What the lock-taking fetch answers: the work, or only that someone else holds the contact. */
-const lockedWorkRow = z.union([z.object({ kind: z.literal('busy') }), workRow]);
-type WorkRow = z.infer<typeof workRow>;
+const lockedWorkRow = z.union([z.object({ kind: z.literal('busy') }), fetchedRow]);
+type FetchedRow = z.infer<typeof fetchedRow>;
 
 /**
  * Lets go of the contact's lock and says whether it has pending events or due waits, one
  * round trip; the check reads after the unlock (its own snapshot inside the function).
  */
 const RELEASE_SQL = 'SELECT parley_contact_release($1::uuid, $2::timestamptz) AS pending';
+
+/** RELEASE_SQL with its values written in, to ride on the final COMMIT's round trip. */
+function releaseSql(contactId: string, now: Date | null): string {
+  return `SELECT parley_contact_release(${sqlLiteral(contactId, 'uuid')}, ${sqlLiteral(now, 'timestamptz')}) AS pending`;
+}
 const pendingRow = z.object({ pending: z.boolean() });
 
 /** What an event may act on: the contact's active executions (exit rules) and its waits for this event type. */
@@ -135,34 +149,42 @@ export class EventProcessorService {
     // its result with the step's end and the events' processed mark. Statements on this connection never wait for
     // another pooled one while they hold rows: what steps write through the pool (tags, coupons...) runs after a
     // checkpoint. The unlock comes after the last commit, so whoever takes the contact next sees all of it.
+    // BEGIN carries the lock and first fetch, and the final COMMIT the events' processed mark and the unlock: one round
+    // trip each (runtime/joined-statements.ts).
     try {
       for (;;) {
         let busy = false;
+        let released = false;
         let pending = false;
         try {
-          await inWorkTransaction(connection, async (work) => {
-            const rows = await preparedSqlRows(work.manager, lockedWorkRow, WORK_SQL, [
-              contactId,
-              this.databaseClock.fixed(),
-              WORK_BATCH,
-              true,
-            ]);
-            const first: WorkRow[] = [];
-            for (const row of rows) {
-              if (row.kind === 'busy') {
-                busy = true;
-                return;
+          const { after } = await inWorkTransaction(
+            connection,
+            async (work, opened) => {
+              const first: FetchedRow[] = [];
+              for (const value of opened) {
+                const row = lockedWorkRow.parse(value);
+                if (row.kind === 'busy') {
+                  busy = true;
+                  return;
+                }
+                first.push(row);
               }
-              first.push(row);
-            }
-            await this.drain(work.manager, contactId, first);
-          });
+              work.afterCommit(releaseSql(contactId, this.databaseClock.fixed()));
+              await this.drain(work, contactId, first);
+            },
+            lockAndWorkSql(contactId, this.databaseClock.fixed()),
+          );
+          const unlocked = after[0];
+          if (unlocked !== undefined) {
+            released = true;
+            pending = pendingRow.parse(unlocked).pending;
+          }
         } finally {
           // Work stored while we held the lock was dispatched to a processor that found it taken: it is ours. After a
           // failure the lock may be held all the same (advisory session locks outlive a rollback): let go of it too.
-          if (!busy) {
-            const released = await preparedSqlRow(connection, pendingRow, RELEASE_SQL, [contactId, this.databaseClock.fixed()]);
-            pending = released?.pending ?? false;
+          if (!busy && !released) {
+            const unlocked = await preparedSqlRow(connection, pendingRow, RELEASE_SQL, [contactId, this.databaseClock.fixed()]);
+            pending = unlocked?.pending ?? false;
           }
         }
         if (busy || !pending) return;
@@ -175,31 +197,41 @@ export class EventProcessorService {
   /**
    * Runs the contact's orphans, then its pending events and due waits in
    * order, fetched together in batches of one statement, in the pass's work
-   * transaction (`db`). Events are marked processed together at the end of
+   * transaction (`work`). Events are marked processed together at the end of
    * their batch; handling one again after a crash or a failure changes nothing (executions are unique per flow and event, waits
    * fire once), so a crash before the mark only repeats idempotent work.
    */
-  private async drain(db: EntityManager, contactId: string, first: readonly WorkRow[]): Promise<void> {
+  private async drain(work: WorkTransaction, contactId: string, first: readonly FetchedRow[]): Promise<void> {
+    const db = work.manager;
     const published = new Map<string, PublishedFlow[]>();
     const memo: DrainMemo = { noActiveExecutions: false };
-    let rows: readonly WorkRow[] | null = first;
+    let rows: readonly FetchedRow[] | null = first;
     for (;;) {
       const batch = this.orderWork(rows ?? (await this.fetchWork(db, contactId)));
       rows = null;
+      // The fetch found no active execution: the first event needs no look for exit rules and event waits.
+      memo.noActiveExecutions = batch.idle;
       const handled: string[] = [];
-      for (const work of batch.work) {
-        if (work.kind !== 'event') memo.noActiveExecutions = false;
-        if (work.kind === 'orphan') await this.runner.run(work.executionId, db);
-        else if (work.kind === 'wait') await this.handleWait(db, work.wait);
+      for (const item of batch.work) {
+        if (item.kind !== 'event') memo.noActiveExecutions = false;
+        if (item.kind === 'orphan') await this.runner.run(item.executionId, db);
+        else if (item.kind === 'wait') await this.handleWait(db, item.wait);
         else {
-          await this.handleEvent(db, work.workspaceId, work.event, published, memo);
-          handled.push(work.event.id);
+          await this.handleEvent(db, item.workspaceId, item.event, published, memo);
+          handled.push(item.event.id);
         }
       }
       // Marked in the pass's transaction, with what the last of them did: after a failure the transaction rolls back
-      // to its last checkpoint and the marks with it, and the events run again (idempotently) on the next try.
-      if (handled.length > 0)
-        await preparedExecute(db, 'UPDATE events SET processed_at = $2 WHERE id = ANY($1::bigint[])', [handled, this.clock.now()]);
+      // to its last checkpoint and the marks with it, and the events run again (idempotently) on the next try. The
+      // last batch's mark rides on the commit's round trip; an earlier one's must be written before the next fetch.
+      if (handled.length > 0) {
+        if (batch.truncated)
+          await preparedExecute(db, 'UPDATE events SET processed_at = $2 WHERE id = ANY($1::bigint[])', [handled, this.clock.now()]);
+        else
+          work.beforeCommit(
+            `UPDATE events SET processed_at = ${sqlLiteral(this.clock.now(), 'timestamptz')} WHERE id = ANY(${sqlLiteral(handled, 'bigint[]')})`,
+          );
+      }
       if (!batch.truncated) return;
     }
   }
@@ -211,17 +243,19 @@ export class EventProcessorService {
    * happened first going first. When a list fills its batch, only what comes
    * before its last item is taken, so nothing is run out of order.
    */
-  private async fetchWork(db: EntityManager, contactId: string): Promise<WorkRow[]> {
-    return preparedSqlRows(db, workRow, WORK_SQL, [contactId, this.databaseClock.fixed(), WORK_BATCH, false]);
+  private async fetchWork(db: EntityManager, contactId: string): Promise<FetchedRow[]> {
+    return preparedSqlRows(db, fetchedRow, WORK_SQL, [contactId, this.databaseClock.fixed(), WORK_BATCH, false, true]);
   }
 
   /** Puts a fetched batch in the order it must run (see fetchWork); `truncated` when a list filled its batch. */
-  private orderWork(rows: readonly WorkRow[]): { work: Work[]; truncated: boolean } {
+  private orderWork(rows: readonly FetchedRow[]): { work: Work[]; truncated: boolean; idle: boolean } {
     const work: Work[] = [];
     const events: Extract<Work, { kind: 'event' }>[] = [];
     const waits: Extract<Work, { kind: 'wait' }>[] = [];
+    let idle = false;
     for (const row of rows) {
-      if (row.kind === 'orphan') work.push({ kind: 'orphan', executionId: row.id });
+      if (row.kind === 'idle') idle = true;
+      else if (row.kind === 'orphan') work.push({ kind: 'orphan', executionId: row.id });
       else if (row.kind === 'event') {
         const event = runtimeEventRow.parse({ ...row, occurred_at: row.at, payload: row.payload ?? {}, processed_at: null });
         events.push({ kind: 'event', workspaceId: row.workspace_id, event: toRuntimeEvent(event), at: row.at });
@@ -253,7 +287,7 @@ export class EventProcessorService {
       if (next === event) e += 1;
       else w += 1;
     }
-    return { work, truncated: eventsFull || waitsFull };
+    return { work, truncated: eventsFull || waitsFull, idle };
   }
 
   private async handleWait(db: EntityManager, wait: z.infer<typeof dueWaitRow>): Promise<void> {

@@ -58,6 +58,7 @@ import { DuplicateScanCappedBlocks1765292000000 } from './1765292000000-duplicat
 import { ReportDiscountDays1765294000000 } from './1765294000000-report-discount-days';
 import { ReportTrafficDeliveries1765294000001 } from './1765294000001-report-traffic-deliveries';
 import { ReportDiscountChainsFrom1765295000000 } from './1765295000000-report-discount-chains-from';
+import { ContactWorkIdle1765296000000 } from './1765296000000-contact-work-idle';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -121,4 +122,5 @@ export const MIGRATIONS = [
   ReportDiscountDays1765294000000,
   ReportTrafficDeliveries1765294000001,
   ReportDiscountChainsFrom1765295000000,
+  ContactWorkIdle1765296000000,
 ];
