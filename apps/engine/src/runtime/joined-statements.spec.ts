@@ -20,12 +20,12 @@ describe('joined statements (several statements in one round trip, values writte
     try {
       const at = new Date('2026-12-07T10:11:12.345Z');
       const hostile = `it's a \\ "quote"; DROP TABLE x; --`;
-      const [[row]] = await runJoined(connection, [
+      const answers = await runJoined(connection, [
         `SELECT ${sqlLiteral('5f1b7c1e-2b9a-4c1e-9d0e-1a2b3c4d5e6f', 'uuid')} AS u, ${sqlLiteral(at, 'timestamptz')} AS t,
                 ${sqlLiteral(null, 'timestamptz')} AS n, ${sqlLiteral(25, 'integer')} AS i, ${sqlLiteral(true, 'boolean')} AS b,
                 ${sqlLiteral(['1', '22', '333'], 'bigint[]')} AS a, ${sqlLiteral(hostile, 'text')} AS s`,
       ]);
-      expect(row).toEqual({
+      expect(answers[0]?.[0]).toEqual({
         u: '5f1b7c1e-2b9a-4c1e-9d0e-1a2b3c4d5e6f',
         t: at,
         n: null,

@@ -23,10 +23,10 @@ describe('webhook deliveries processed together', () => {
   });
 
   /** Stores a delivery of one text message from `from` as ingest would, without dispatching it. */
-  async function storeDelivery(from: string, wamid: string, text: string, sentAt: Date): Promise<string> {
+  async function storeDelivery(from: string, wamid: string, text: string, sentAt: Date, name = 'Lina Costa'): Promise<string> {
     const number = h.simulator.state.numbers.get(h.workspace.phoneNumberId);
     if (!number) throw new Error('no simulated number');
-    const payload = inboundTextPayload({ number, from, name: 'Lina Costa', wamid, text, sentAt });
+    const payload = inboundTextPayload({ number, from, name, wamid, text, sentAt });
     const [row] = await h.sql(
       `INSERT INTO webhook_deliveries (provider, body, status) VALUES ('whatsapp', convert_to($1, 'UTF8'), 'pending') RETURNING id::text AS id`,
       [JSON.stringify(payload)],
@@ -135,5 +135,34 @@ describe('webhook deliveries processed together', () => {
     } finally {
       await h.dataSource.query('DROP TRIGGER test_refuse_message ON messages; DROP FUNCTION test_refuse_message()');
     }
+  });
+
+  it("looks up the group's numbers and stored messages once: a copy of a message in the same group, or of one stored before, changes nothing", async () => {
+    const t0 = Date.now() - 20_000;
+    const earlier = newWamid();
+    await processor.process(await storeDelivery('393339400001', earlier, 'prima', new Date(t0)));
+    const [contact] = await h.sql(`SELECT id, display_name FROM contacts WHERE wa_id = '393339400001'`);
+    expect(contact?.['display_name']).toBe('Lina Costa');
+
+    // Meta delivers a new message twice in one group, and the earlier one again, each copy under a newer profile name.
+    const fresh = newWamid();
+    const ids = [
+      await storeDelivery('393339400001', fresh, 'seconda', new Date(t0 + 1000)),
+      await storeDelivery('393339400001', fresh, 'seconda', new Date(t0 + 1000), 'Nome Nuovo'),
+      await storeDelivery('393339400001', earlier, 'prima', new Date(t0), 'Nome Nuovo'),
+    ];
+    await processor.process(ids[0] ?? '');
+    await h.idle();
+    expect(
+      await h.sql(
+        `SELECT count(*)::int AS n, count(DISTINCT xmin::text)::int AS transactions FROM webhook_deliveries WHERE id = ANY($1::bigint[]) AND status = 'processed'`,
+        [ids],
+      ),
+    ).toEqual([{ n: 3, transactions: 1 }]);
+    expect(await h.count('messages', 'wamid = ANY($1)', [[earlier, fresh]])).toBe(2);
+    expect(await h.count('events', `type = 'message.received' AND contact_id = $1`, [str(contact?.['id'])])).toBe(2);
+    // The first copy of the new message was the customer writing; the copies after it were redeliveries, which touch
+    // nothing: the name stays the one the first copy carried.
+    expect(await h.sql(`SELECT display_name FROM contacts WHERE wa_id = '393339400001'`)).toEqual([{ display_name: 'Lina Costa' }]);
   });
 });

@@ -24,6 +24,7 @@ import { MessageChangesService } from './message-changes.service';
 import { consentKeyword } from './policy/consent-keyword';
 import { storableJson } from './storable-json';
 import { WhatsAppTemplatesService } from './whatsapp-templates.service';
+import { WebhookNumberLookup } from './webhook-number-lookup';
 
 /** After this many failed attempts a delivery is parked with its error instead of retried forever. */
 const MAX_ATTEMPTS = 5;
@@ -309,11 +310,20 @@ export class WebhookProcessorService {
         [ids, Math.max(0, MAX_GROUP - ids.length)],
       );
       locked.push(...deliveries.map((d) => d.id));
+      // Every delivery's items first (a body that is no webhook is marked rejected here), then one look-up of their
+      // numbers and of which of their messages are stored already, for the whole group.
+      const itemsByDelivery = new Map<string, WebhookItem[] | null>();
+      for (const delivery of deliveries) itemsByDelivery.set(delivery.id, await this.itemsOf(manager, delivery));
+      const lookup = await WebhookNumberLookup.read(
+        manager,
+        [...itemsByDelivery.values()].flatMap((items) => items ?? []),
+      );
       const work = new Map<string, WorkItem[]>();
       const stored: string[] = [];
       const processed: { id: string; notes: string[] }[] = [];
       for (const delivery of deliveries) {
-        const output = await this.applyDelivery(manager, delivery, 'together', true);
+        const items = itemsByDelivery.get(delivery.id) ?? null;
+        const output = items === null ? null : await this.applyItems(manager, delivery, items, 'together', true, lookup);
         // Rejected (marked so by `envelope`): nothing to file or mark.
         if (output === null) continue;
         stored.push(...output.stored);
@@ -453,14 +463,34 @@ export class WebhookProcessorService {
     mode: ApplyMode,
     grouped: boolean,
   ): Promise<DeliveryOutput | null> {
-    const id = delivery.id;
+    const items = await this.itemsOf(manager, delivery);
+    return items === null ? null : this.applyItems(manager, delivery, items, mode, grouped, null);
+  }
+
+  /** A locked delivery's items; null when its body is no webhook (it is marked rejected). */
+  private async itemsOf(manager: EntityManager, delivery: z.infer<typeof deliveryRow>): Promise<WebhookItem[] | null> {
     const envelope = await this.envelope(manager, delivery);
-    if (!envelope) return null;
+    return envelope ? parseWebhookItems(envelope) : null;
+  }
+
+  /**
+   * Applies a delivery's items (see `applyDelivery`); `lookup`: the group's
+   * numbers and stored messages, read once for all its deliveries (null: each
+   * item looks up its own).
+   */
+  private async applyItems(
+    manager: EntityManager,
+    delivery: z.infer<typeof deliveryRow>,
+    items: readonly WebhookItem[],
+    mode: ApplyMode,
+    grouped: boolean,
+    lookup: WebhookNumberLookup | null,
+  ): Promise<DeliveryOutput> {
+    const id = delivery.id;
     const notes: string[] = [];
     const contacts = new Set<string>();
     const stored: string[] = [];
     const signer = delivery.signed_for === null ? null : await this.signer(manager, delivery.signed_for);
-    const items = parseWebhookItems(envelope);
     const alone = items.length === 1;
     for (const [index, item] of items.entries()) {
       if (signer && !signedBy(item, signer)) {
@@ -473,7 +503,7 @@ export class WebhookProcessorService {
       // An item's own notes count only if it is applied: a rolled-back item leaves just its failure.
       const output: ItemOutput = { notes: [], stored: [] };
       try {
-        const touched = await this.apply(manager, item, output);
+        const touched = await this.apply(manager, item, output, lookup);
         // A lone item's messages are the delivery's: filed here, a failure of theirs is the item's.
         if (!grouped && (apart || alone)) await this.ledger.messagesStored(manager, output.stored);
         else stored.push(...output.stored);
@@ -548,7 +578,12 @@ export class WebhookProcessorService {
   }
 
   /** Applies one item; returns the contacts that have new events to process. */
-  private async apply(manager: EntityManager, item: WebhookItem, output: ItemOutput): Promise<string[]> {
+  private async apply(
+    manager: EntityManager,
+    item: WebhookItem,
+    output: ItemOutput,
+    lookup: WebhookNumberLookup | null,
+  ): Promise<string[]> {
     const { notes, stored } = output;
     switch (item.kind) {
       case 'skipped':
@@ -632,14 +667,18 @@ export class WebhookProcessorService {
       case 'status':
         break;
     }
-    // A message's redelivery check rides on the number's look-up: one round trip for both.
-    const number = await preparedSqlRow(
-      manager,
-      numberRow,
-      `SELECT id, workspace_id, $2::text IS NOT NULL AND EXISTS (SELECT 1 FROM messages WHERE wamid = $2) AS known
-         FROM whatsapp_numbers WHERE phone_number_id = $1`,
-      [item.phoneNumberId, item.kind === 'message' ? item.message.wamid : null],
-    );
+    // A message's redelivery check rides on the number's look-up: one round trip for both, or none in a group.
+    const number = lookup
+      ? lookup.numberFor(item)
+      : ((await preparedSqlRow(
+          manager,
+          numberRow,
+          `SELECT id, workspace_id, $2::text IS NOT NULL AND EXISTS (SELECT 1 FROM messages WHERE wamid = $2) AS known
+             FROM whatsapp_numbers WHERE phone_number_id = $1`,
+          [item.phoneNumberId, item.kind === 'message' ? item.message.wamid : null],
+        )) ?? null);
+    // From here on the group counts the message as stored: a second copy of it in the group is a redelivery.
+    if (lookup && number && item.kind === 'message') lookup.stored(item.message.wamid);
     if (!number) {
       notes.push(`${item.kind}: phone_number_id ${item.phoneNumberId} is not registered`);
       return [];
