@@ -76,6 +76,9 @@ node tools/bench/peers/peers.bench.mjs [options]
   --parley-cpu-prof=DIR       each Parley process writes a V8 CPU profile into DIR when it stops (node --cpu-prof)
   --pg-track=top              pg_stat_statements.track of the private cluster: top, or all (statements run by
                               triggers and functions counted on their own too, so "statements" counts them as well)
+  --pg-set=K=V,K=V            extra server settings of the private cluster, e.g.
+                              pg_stat_statements.track_planning=on (adds planning per statement to the tables) or
+                              auto_explain's (with shared_preload_libraries=pg_stat_statements,auto_explain)
   --pg-log=FILE               the private cluster logs every statement (log_statement = all) with backend pid and
                               transaction id into FILE, to list the transactions a message causes (slows it: not
                               for timed figures)
@@ -107,6 +110,7 @@ const o = parseOptions(
     'parley-cpu-prof': '',
     'pg-track': 'top',
     'pg-log': '',
+    'pg-set': '',
     'n8n-env': '',
     'install-only': false,
     json: false,
@@ -146,6 +150,7 @@ require2(o['latency-fraction'] >= 0 && o['latency-fraction'] <= 1, '--latency-fr
 require2(o.rate >= 0, '--rate must be >= 0');
 require2(['top', 'all'].includes(o['pg-track']), '--pg-track must be top or all');
 require2(o.pg === 'private' || /^postgres(ql)?:\/\//.test(o.pg), '--pg must be "private" or a postgres:// URL');
+require2(!o['pg-set'] || o.pg === 'private', "--pg-set needs --pg=private (the settings are for the bench's own cluster)");
 /** `K=V,K=V` of --parley-env / --n8n-env as an object. */
 function envOption(name) {
   return Object.fromEntries(
@@ -185,7 +190,11 @@ run(async () => {
   let pgUrl = o.pg;
   let cluster = null;
   if (o.pg === 'private') {
-    cluster = await startPrivatePostgres(o['machine-pg'], { track: o['pg-track'], logFile: o['pg-log'] || null });
+    cluster = await startPrivatePostgres(o['machine-pg'], {
+      track: o['pg-track'],
+      logFile: o['pg-log'] || null,
+      extra: envOption('pg-set'),
+    });
     pgUrl = cluster.url;
   }
   const admin = await connect(pgUrl);
@@ -438,9 +447,11 @@ function topStatements(list, limit) {
   const merged = new Map();
   for (const r of list) {
     for (const s of r.cost.topStatements) {
-      const m = merged.get(s.query) ?? { query: s.query, calls: 0, ms: 0 };
+      const m = merged.get(s.query) ?? { query: s.query, calls: 0, ms: 0, plans: 0, planMs: 0 };
       m.calls += s.calls;
       m.ms += s.ms;
+      m.plans += s.plans;
+      m.planMs += s.planMs;
       merged.set(s.query, m);
     }
   }
@@ -450,6 +461,8 @@ function topStatements(list, limit) {
     .map((s) => ({
       perMessage: s.calls / delivered,
       execMsPerMessage: s.ms / delivered,
+      plansPerMessage: s.plans / delivered,
+      planMsPerMessage: s.planMs / delivered,
       query: s.query.replace(/\s+/g, ' ').slice(0, 160),
     }));
 }
@@ -664,7 +677,26 @@ function print(result) {
           .map((t) => [fmt(t.perMessage, 2), fmt(t.execMsPerMessage, 3), `\`${t.query.replace(/\|/g, '\\|')}\``]),
         [true, true, false],
       ),
-    );
+    ); // Only with pg_stat_statements.track_planning = on: statements PostgreSQL planned again rather than reusing a plan.
+    if (s.topStatements.some((t) => t.planMsPerMessage > 0))
+      lines.push(
+        '',
+        `## ${s.label}: statements per message (saturation rounds, top 15 by planning time)`,
+        '',
+        table(
+          ['calls/msg', 'plans/msg', 'plan ms/msg', 'statement'],
+          [...s.topStatements]
+            .sort((a, b) => b.planMsPerMessage - a.planMsPerMessage)
+            .slice(0, 15)
+            .map((t) => [
+              fmt(t.perMessage, 2),
+              fmt(t.plansPerMessage, 2),
+              fmt(t.planMsPerMessage, 3),
+              `\`${t.query.replace(/\|/g, '\\|')}\``,
+            ]),
+          [true, true, true, false],
+        ),
+      );
   }
   lines.push(
     '',

@@ -86,9 +86,9 @@ function binDir(major) {
 
 /**
  * Starts the private cluster. Returns { url (postgres database), port, version, settings, binDir, postmasterPid, stop }.
- * `machineUrl` is only read (settings to copy, version to match).
+ * `machineUrl` is only read (settings to copy, version to match). `extra`: more server settings (--pg-set).
  */
-export async function startPrivatePostgres(machineUrl, { track = 'top', logFile = null } = {}) {
+export async function startPrivatePostgres(machineUrl, { track = 'top', logFile = null, extra = {} } = {}) {
   const machine = await machineSettings(machineUrl);
   const bin = binDir(machine?.major ?? null);
   if (!bin) throw new Error('no PostgreSQL binaries found under /usr/lib/postgresql (install postgresql, or pass --pg=URL of a server)');
@@ -134,6 +134,8 @@ export async function startPrivatePostgres(machineUrl, { track = 'top', logFile 
     // Every statement with its backend and transaction ids (%x: 0 until the transaction writes), to list the
     // transactions one message causes in order. Only with --pg-log: logging each statement costs time of its own.
     ...(logFile ? { log_statement: 'all', log_line_prefix: '%m [%p] %x %v %a: ', log_min_messages: 'warning' } : {}),
+    // --pg-set: last, so that it can change any of the above (e.g. add auto_explain to shared_preload_libraries).
+    ...extra,
   };
   const flags = Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`]);
   const [command, args] = wrap(join(bin, 'postgres'), ['-D', dataDir, ...flags]);
@@ -197,7 +199,7 @@ export async function startPrivatePostgres(machineUrl, { track = 'top', logFile 
     copiedFromMachine: machine !== null,
     settings: Object.fromEntries(
       Object.entries(settings).filter(
-        ([k]) => MIRRORED.includes(k) || k.startsWith('pg_stat_statements') || k === 'shared_preload_libraries',
+        ([k]) => MIRRORED.includes(k) || k.startsWith('pg_stat_statements') || k === 'shared_preload_libraries' || k in extra,
       ),
     ),
     stop,

@@ -74,11 +74,15 @@ async function databaseCounters(admin, database, withStatements) {
     statements = new Map(
       (
         await admin.query(
-          `SELECT s.queryid::text AS id, s.query, s.calls::bigint AS calls, s.total_exec_time AS ms
+          `SELECT s.queryid::text AS id, s.query, s.calls::bigint AS calls, s.total_exec_time AS ms, s.plans::bigint AS plans,
+                  s.total_plan_time AS plan_ms
              FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = $1`,
           [database],
         )
-      ).rows.map((r) => [r.id, { query: r.query, calls: Number(r.calls), ms: Number(r.ms) }]),
+      ).rows.map((r) => [
+        r.id,
+        { query: r.query, calls: Number(r.calls), ms: Number(r.ms), plans: Number(r.plans), planMs: Number(r.plan_ms) },
+      ]),
     );
   }
   return { xacts: Number(xact?.n ?? 0), commits: Number(xact?.commits ?? 0), statements };
@@ -157,8 +161,12 @@ export async function startMeter({ admin, database, enginePids, cluster, withSta
         const deltas = [];
         for (const [id, s] of after.statements) {
           const calls = s.calls - (before.statements.get(id)?.calls ?? 0);
-          const ms = s.ms - (before.statements.get(id)?.ms ?? 0);
-          if (calls > 0) deltas.push({ query: s.query, calls, ms });
+          const was = before.statements.get(id);
+          const ms = s.ms - (was?.ms ?? 0);
+          // Planning is counted only with pg_stat_statements.track_planning = on (--pg-set); 0 otherwise.
+          const plans = s.plans - (was?.plans ?? 0);
+          const planMs = s.planMs - (was?.planMs ?? 0);
+          if (calls > 0) deltas.push({ query: s.query, calls, ms, plans, planMs });
         }
         statements = deltas.reduce((n, d) => n + d.calls, 0);
         topStatements = deltas.sort((a, b) => b.calls - a.calls);

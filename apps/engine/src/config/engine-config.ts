@@ -43,6 +43,12 @@ export const engineConfigSchema = z.object({
     ),
   DATABASE_URL: url(['postgres', 'postgresql']),
   DATABASE_POOL_SIZE: integer(2, 200).default(10),
+  /**
+   * How long a pooled connection may sit idle before it is closed; 0 keeps it open. A new connection starts cold
+   * (statements prepared again, trigger functions compiled again): with node-postgres' default of 10 s, traffic with
+   * pauses kept opening cold connections, and the p99 at 22 messages/s was about twice that of a pool kept warm.
+   */
+  DATABASE_POOL_IDLE_MS: integer(0, 86_400_000).default(300_000),
   REDIS_URL: optionalText.pipe(url(['redis', 'rediss']).optional()),
   /** Key prefix of the BullMQ queues, so several installations can share one Redis. */
   REDIS_PREFIX: z

@@ -10,7 +10,11 @@ const MIGRATION_LOCK = 4_729_001;
  * worker starting together never migrate twice. Returns the names applied.
  */
 export async function migrateDatabase(config: Pick<EngineConfig, 'DATABASE_URL' | 'DATABASE_POOL_SIZE'>): Promise<string[]> {
-  const dataSource = new DataSource({ ...dataSourceOptions(config), extra: { max: 2, application_name: 'parley-migrate' } });
+  // Its own pool settings (`extra`): two connections, closed with the data source.
+  const dataSource = new DataSource({
+    ...dataSourceOptions({ ...config, DATABASE_POOL_IDLE_MS: 0 }),
+    extra: { max: 2, application_name: 'parley-migrate' },
+  });
   await dataSource.initialize();
   const runner = dataSource.createQueryRunner();
   try {
