@@ -45,7 +45,7 @@ export function priceReplyText() {
  * 'embedded' | 'bullmq'; `sinkUrl`: WHATSAPP_API_BASE_URL; `extraEnv`: more
  * engine settings (e.g. DATABASE_POOL_SIZE). Returns the system handle.
  */
-export async function startParley({ pgUrl, mode, workers = 1, cpus = {}, redisUrl, sinkUrl, extraEnv, nodeArgs = [] }) {
+export async function startParley({ pgUrl, socketDir = null, mode, workers = 1, cpus = {}, redisUrl, sinkUrl, extraEnv, nodeArgs = [] }) {
   await dropDatabase(pgUrl, PARLEY_DATABASE);
   await createDatabase(pgUrl, PARLEY_DATABASE);
   const url = databaseUrl(pgUrl, PARLEY_DATABASE);
@@ -60,7 +60,10 @@ export async function startParley({ pgUrl, mode, workers = 1, cpus = {}, redisUr
 
   const apiPort = await freePort();
   const apiUrl = `http://127.0.0.1:${apiPort}`;
-  const env = engineEnv(url, sinkUrl, extraEnv);
+  // --parley-db-socket: the engine reaches PostgreSQL through its Unix socket (node-postgres reads the folder from
+  // `host`), as on a host that runs both; the bench's own readings stay on TCP.
+  const engineUrl = socketDir ? `${url}?host=${encodeURIComponent(socketDir)}` : url;
+  const env = engineEnv(engineUrl, sinkUrl, extraEnv);
   const engines = [];
   let redisPrefix = null;
   if (mode === 'embedded') {
@@ -116,6 +119,8 @@ export async function startParley({ pgUrl, mode, workers = 1, cpus = {}, redisUr
       mode,
       processes: engines.map((e) => e.name),
       database: PARLEY_DATABASE,
+      /** How the engine reaches PostgreSQL: TCP, or the private cluster's Unix socket (--parley-db-socket). */
+      databaseConnection: socketDir ? 'unix socket' : 'tcp',
       redisPrefix,
       numberMessagesPerSecond: NUMBER_MESSAGES_PER_SECOND,
       flow: 'docs/examples/price-reply.flow.json',

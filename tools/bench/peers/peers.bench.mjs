@@ -72,6 +72,7 @@ node tools/bench/peers/peers.bench.mjs [options]
                               (machine's binaries, settings copied from --machine-pg); or a server URL
   --machine-pg=URL            the machine's server (settings to copy), default ${DEFAULT_PG}
   --redis=URL                 Redis for --parley-mode=bullmq, default ${DEFAULT_REDIS}
+  --parley-db-socket          Parley's engine connects to the private cluster through its Unix socket, not TCP
   --parley-env=K=V,K=V        extra engine settings for Parley (e.g. DATABASE_POOL_SIZE=20)
   --parley-cpu-prof=DIR       each Parley process writes a V8 CPU profile into DIR when it stops (node --cpu-prof)
   --pg-track=top              pg_stat_statements.track of the private cluster: top, or all (statements run by
@@ -95,6 +96,7 @@ const o = parseOptions(
     'parley-mode': 'embedded',
     'parley-workers': 1,
     'parley-cpus': '',
+    'parley-db-socket': false,
     rounds: 3,
     duration: 20,
     inflight: 64,
@@ -150,6 +152,7 @@ require2(o['latency-fraction'] >= 0 && o['latency-fraction'] <= 1, '--latency-fr
 require2(o.rate >= 0, '--rate must be >= 0');
 require2(['top', 'all'].includes(o['pg-track']), '--pg-track must be top or all');
 require2(o.pg === 'private' || /^postgres(ql)?:\/\//.test(o.pg), '--pg must be "private" or a postgres:// URL');
+require2(!o['parley-db-socket'] || o.pg === 'private', '--parley-db-socket needs --pg=private (its socket folder is known)');
 require2(!o['pg-set'] || o.pg === 'private', "--pg-set needs --pg=private (the settings are for the bench's own cluster)");
 /** `K=V,K=V` of --parley-env / --n8n-env as an object. */
 function envOption(name) {
@@ -221,6 +224,7 @@ run(async () => {
     if (name === 'parley') {
       system = await startParley({
         pgUrl,
+        socketDir: o['parley-db-socket'] ? cluster.dataDir : null,
         mode: o['parley-mode'],
         workers: o['parley-workers'],
         cpus: parleyCpus,
@@ -514,6 +518,7 @@ function report({ machine, cluster, withStatements, running, rounds, peak, idle,
       parleyMode: o['parley-mode'],
       parleyWorkers: o['parley-mode'] === 'bullmq' ? o['parley-workers'] : null,
       parleyCpus: Object.keys(parleyCpus).length > 0 ? parleyCpus : null,
+      parleyDatabaseConnection: o['parley-db-socket'] ? 'unix socket' : 'tcp',
       rounds: o.rounds,
       durationSeconds: o.duration,
       inflight: o.inflight,
@@ -565,7 +570,7 @@ function print(result) {
             .map(([name, cpus]) => `${name} on CPU ${cpus}`)
             .join(', ')}; PostgreSQL and the bench on any CPU)`
         : ''
-    }, production build; its WhatsApp number is at Meta's higher throughput tier (messages_per_second = ${p.numberMessagesPerSecond}), so the per-number limit does not cap the engine.`,
+    }, production build, reaching PostgreSQL over ${p.parleyDatabaseConnection === 'unix socket' ? 'its Unix socket' : 'TCP'}; its WhatsApp number is at Meta's higher throughput tier (messages_per_second = ${p.numberMessagesPerSecond}), so the per-number limit does not cap the engine.`,
     p.postgres.server === 'private'
       ? `PostgreSQL: the bench's own cluster (${p.postgres.version}, ${p.postgres.binaries}) with pg_stat_statements; settings ${p.postgres.copiedFromMachine ? 'copied from the machine server' : 'PostgreSQL defaults'}: ${Object.entries(
           p.postgres.settings,

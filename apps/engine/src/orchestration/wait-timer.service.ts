@@ -9,8 +9,15 @@ import { Dispatcher } from '../dispatch/dispatcher';
 import { WaitAlarm } from '../executions/wait-alarm';
 
 const BATCH = 1000;
-/** A wait just dispatched is not dispatched again for this long (its contact's processor is on it). */
-const REDISPATCH_AFTER_MS = 2000;
+/**
+ * A wait dispatched is not dispatched again for this long: its contact's processor has it (queued or running), and
+ * the dispatcher keeps one item per contact anyway. Long, because a wait stays due until its contact's turn comes:
+ * with 2 s, a backlog of 13,000 overdue waits was claimed again every 2 s (490,000 updates of waits rows to fire
+ * 20,000 of them; with 30 s, 58,000-59,000: docs/BENCHMARKS.md). Only a dispatch lost with its
+ * process waits this long, and only in another process: a process that starts looks past every claim once
+ * (`firstLook`).
+ */
+const REDISPATCH_AFTER_MS = 30_000;
 /**
  * The longest the timer sleeps when nothing is due sooner. Waits this process writes wake it
  * earlier (WaitAlarm); one written by another process, due sooner than this, fires up to this late.
@@ -52,6 +59,8 @@ export class WaitTimerService implements OnApplicationBootstrap, OnApplicationSh
   private lookAgain = false;
   private stopped = false;
   private stopListening: (() => void) | null = null;
+  /** The next look ignores claims: the first after start, which takes over what a process that died had claimed. */
+  private firstLook = true;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -63,6 +72,7 @@ export class WaitTimerService implements OnApplicationBootstrap, OnApplicationSh
 
   onApplicationBootstrap(): void {
     this.stopped = false;
+    this.firstLook = true;
     // A wait written now may not be committed yet: looking no sooner than the poll interval gives it time to be.
     this.stopListening = this.alarm.listen((dueInMs) => this.planIn(Math.max(dueInMs, this.config.WAIT_POLL_INTERVAL_MS)));
     this.planIn(0);
@@ -125,7 +135,8 @@ export class WaitTimerService implements OnApplicationBootstrap, OnApplicationSh
     this.running = true;
     let next = this.config.WAIT_POLL_INTERVAL_MS;
     try {
-      const found = await this.look(false);
+      const found = await this.look(this.firstLook);
+      this.firstLook = false;
       if (found.claimed >= BATCH) next = 0;
       else if (found.claimed === 0) next = Math.min(IDLE_LOOK_MS, Math.max(0, Math.ceil(found.nextDueInMs ?? IDLE_LOOK_MS)));
     } catch (error) {

@@ -118,4 +118,25 @@ describe('WaitTimerService (sleeps while nothing is due, wakes for what comes du
       await dataSource.query(`UPDATE waits SET status = 'cancelled' WHERE status = 'waiting'`);
     }
   });
+
+  it('takes over the claims of a process that died when it starts, and claims a wait again only after 30 s, not every poll', async () => {
+    // Due, and claimed a moment ago by a process that then died (its in-memory queue went with it).
+    await dataSource.query(
+      `INSERT INTO waits (workspace_id, contact_id, kind, due_at, dispatched_at) VALUES ($1, $2, 'delay', now() - interval '1 second', now())`,
+      [workspaceId, contactId],
+    );
+    const { timer, dispatcher } = startTimer();
+    try {
+      await sleep(400);
+      const handed = dispatcher.looks.filter((look) => look.items.length > 0);
+      expect(handed.map((look) => look.items)).toEqual([[{ kind: 'contact', id: contactId }]]);
+      // Still due (its contact's processor has not come to it): looked at again for 2.5 s (about once a second), not handed out again.
+      await sleep(2500);
+      expect(dispatcher.looks.filter((look) => look.items.length > 0)).toHaveLength(1);
+      expect(dispatcher.looks.length).toBeGreaterThanOrEqual(3);
+    } finally {
+      timer.onApplicationShutdown();
+      await dataSource.query(`UPDATE waits SET status = 'cancelled' WHERE status = 'waiting'`);
+    }
+  });
 });
